@@ -1,0 +1,229 @@
+// Backend: the whole device surface of the engine. Layers, losses, optimizers and the trainer
+// compose these kernels and never talk to oneDNN or CUDA directly.
+//
+// Conventions
+// - All tensors passed to a backend live on its device(); fp32 unless stated. Row-major, NCHW.
+// - Kernels overwrite their outputs unless a parameter says "accumulate".
+// - Heavy ops come as plans (DensePlan, ConvPlan, PoolPlan, BatchNormPlan) made once per shape
+//   and reused every step; a plan keeps what backward needs from forward (workspace, saved
+//   statistics), so one plan serves one layer instance. A steady-state step allocates nothing.
+// - Results must be deterministic for a fixed thread count (same inputs -> same bits).
+// - Errors: neurite::Error (Unsupported with a reason, Internal for library failures).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "core/tensor.h"
+
+namespace neurite {
+
+// ---- descriptors ---------------------------------------------------------------------------
+
+enum class Activation { Relu, LeakyRelu, Elu, Sigmoid, Tanh, Gelu };
+
+struct DenseDesc {
+    int64_t batch = 0;    // N
+    int64_t inputs = 0;   // I
+    int64_t outputs = 0;  // O
+    bool bias = true;
+};
+
+struct ConvDesc {
+    int64_t batch = 0, inChannels = 0, height = 0, width = 0;  // src  [N, C, H, W]
+    int64_t outChannels = 0, kernelH = 0, kernelW = 0;          // weights [K, C, R, S]
+    int64_t strideH = 1, strideW = 1;
+    int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+    bool bias = true;
+    int64_t outHeight() const { return (height + padTop + padBottom - kernelH) / strideH + 1; }
+    int64_t outWidth() const { return (width + padLeft + padRight - kernelW) / strideW + 1; }
+};
+
+enum class PoolKind { Max, Avg };  // Avg excludes padding from the divisor
+
+struct PoolDesc {
+    PoolKind kind = PoolKind::Max;
+    int64_t batch = 0, channels = 0, height = 0, width = 0;  // src [N, C, H, W]
+    int64_t kernelH = 2, kernelW = 2, strideH = 2, strideW = 2;
+    int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+    int64_t outHeight() const { return (height + padTop + padBottom - kernelH) / strideH + 1; }
+    int64_t outWidth() const { return (width + padLeft + padRight - kernelW) / strideW + 1; }
+};
+
+struct BatchNormDesc {
+    int64_t batch = 0, channels = 0, spatial = 1;  // src [N, C, spatial...]; spatial = H*W or 1
+    float epsilon = 1e-5f;
+};
+
+// ---- plans -----------------------------------------------------------------------------------
+
+// dst[N,O] = src[N,I] * W[O,I]^T + b[O]   (torch.nn.Linear layout)
+class DensePlan {
+public:
+    virtual ~DensePlan() = default;
+    virtual void forward(const Tensor& src, const Tensor& weights, const Tensor* bias, Tensor& dst) = 0;
+    // diffSrc[N,I] = diffDst[N,O] * W[O,I]
+    virtual void backwardData(const Tensor& diffDst, const Tensor& weights, Tensor& diffSrc) = 0;
+    // diffW[O,I] (+)= diffDst^T * src ; diffB[O] (+)= sum_n diffDst   (accumulate into grads)
+    virtual void backwardWeights(const Tensor& src, const Tensor& diffDst, Tensor& diffWeights,
+                                 Tensor* diffBias) = 0;
+};
+
+// Cross-correlation like torch.nn.Conv2d: dst[N,K,P,Q], weights [K,C,R,S], bias [K].
+class ConvPlan {
+public:
+    virtual ~ConvPlan() = default;
+    virtual void forward(const Tensor& src, const Tensor& weights, const Tensor* bias, Tensor& dst) = 0;
+    virtual void backwardData(const Tensor& diffDst, const Tensor& weights, Tensor& diffSrc) = 0;
+    // Accumulates into diffWeights and diffBias (parameter gradients).
+    virtual void backwardWeights(const Tensor& src, const Tensor& diffDst, Tensor& diffWeights,
+                                 Tensor* diffBias) = 0;
+};
+
+// Max pooling keeps its argmax workspace from the last forward for backward.
+class PoolPlan {
+public:
+    virtual ~PoolPlan() = default;
+    virtual void forward(const Tensor& src, Tensor& dst, bool training) = 0;
+    virtual void backward(const Tensor& diffDst, Tensor& diffSrc) = 0;
+};
+
+// Training: normalizes with batch statistics (biased variance), saves them for backward, and
+// updates running stats: running = (1 - momentum) * running + momentum * batch (unbiased var),
+// as torch.nn.BatchNorm2d. Inference uses the running statistics.
+class BatchNormPlan {
+public:
+    virtual ~BatchNormPlan() = default;
+    virtual void forwardTraining(const Tensor& src, const Tensor& gamma, const Tensor& beta,
+                                 Tensor& dst, Tensor& runningMean, Tensor& runningVar,
+                                 float momentum) = 0;
+    virtual void forwardInference(const Tensor& src, const Tensor& gamma, const Tensor& beta,
+                                  const Tensor& runningMean, const Tensor& runningVar,
+                                  Tensor& dst) = 0;
+    // Uses the statistics saved by the last forwardTraining; accumulates diffGamma, diffBeta.
+    virtual void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma,
+                          Tensor& diffSrc, Tensor& diffGamma, Tensor& diffBeta) = 0;
+};
+
+// ---- optimizer hyper-parameters ------------------------------------------------------------
+
+struct SgdParams {
+    float lr = 0.01f, momentum = 0.f, weightDecay = 0.f;
+    bool nesterov = false;
+};
+struct AdamParams {
+    float lr = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f, weightDecay = 0.f;
+    bool decoupled = false;  // AdamW
+    int64_t step = 1;        // 1-based step count for bias correction
+};
+struct RmspropParams {
+    float lr = 0.01f, alpha = 0.99f, epsilon = 1e-8f, momentum = 0.f, weightDecay = 0.f;
+};
+
+struct Support {
+    bool ok = true;
+    std::string reason;  // why not, and what would make it work
+};
+
+enum class Op { Dense, Conv, Pool, BatchNorm, Eltwise, Softmax, Loss, Optimizer, Other };
+
+// ---- the interface -------------------------------------------------------------------------
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+
+    virtual Device device() const = 0;
+    virtual std::string name() const = 0;  // "CPU (oneDNN 2.6.3, AMD EPYC, 2 threads)"
+    virtual Support supports(Op op, DType dtype) const = 0;
+    virtual void setThreads(int threads) = 0;
+    virtual int threads() const = 0;
+
+    // Memory. allocate() returns 64-byte aligned memory or throws.
+    virtual void* allocate(std::size_t bytes) = 0;
+    virtual void deallocate(void* p) = 0;
+    virtual void copyFromHost(Tensor& dst, const void* src) = 0;  // dst.bytes() bytes
+    virtual void copyToHost(void* dst, const Tensor& src) = 0;
+    virtual void copy(const Tensor& src, Tensor& dst) = 0;  // same device, same bytes
+    virtual void fill(Tensor& dst, float value) = 0;         // f32
+
+    // Plans for the heavy ops.
+    virtual std::unique_ptr<DensePlan> makeDense(const DenseDesc& desc) = 0;
+    virtual std::unique_ptr<ConvPlan> makeConv(const ConvDesc& desc) = 0;
+    virtual std::unique_ptr<PoolPlan> makePool(const PoolDesc& desc) = 0;
+    virtual std::unique_ptr<BatchNormPlan> makeBatchNorm(const BatchNormDesc& desc) = 0;
+
+    // Elementwise activations, dst = f(src). alpha: LeakyRelu slope, Elu alpha; Gelu is the
+    // exact erf form. Backward receives both src and dst (dst of the forward) and computes
+    // diffSrc = f'(src) * diffDst. src and dst may alias in forward only.
+    virtual void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) = 0;
+    virtual void activationBackward(Activation act, float alpha, const Tensor& src,
+                                    const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc) = 0;
+
+    // Softmax over dimension 1 of [N, C, inner...].
+    virtual void softmaxForward(const Tensor& src, Tensor& dst) = 0;
+    virtual void softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc) = 0;
+
+    // dst = sum of srcs (same shapes). dst may alias srcs[0].
+    virtual void addN(std::span<const Tensor* const> srcs, Tensor& dst) = 0;
+    // y += alpha * x (same numel)
+    virtual void axpy(float alpha, const Tensor& x, Tensor& y) = 0;
+    virtual void scale(Tensor& x, float alpha) = 0;
+
+    // Concatenation along dimension 1 of [N, C_i, inner...] (same N and inner); split is its
+    // backward: diffSrcs[i] = the matching channel block of diffDst.
+    virtual void concat(std::span<const Tensor* const> srcs, Tensor& dst) = 0;
+    virtual void split(const Tensor& diffDst, std::span<Tensor* const> diffSrcs) = 0;
+
+    // Inverted dropout: mask[i] = keep ? 1/(1-p) : 0, from a counter-based hash of
+    // (seed, index) so results do not depend on threads; dst = src * mask. mask is f32.
+    virtual void dropoutForward(const Tensor& src, Tensor& dst, Tensor& mask, float p,
+                                uint64_t seed) = 0;
+    virtual void multiply(const Tensor& a, const Tensor& b, Tensor& dst) = 0;  // dst = a * b
+
+    // Batch gather: dst[i, ...] = src[indices[i], ...] * scale (+ per-feature standardization
+    // when mean and invStd are given: (x*scale - mean[f]) * invStd[f]). src is u8 or f32 on this
+    // device, indices i32 on this device, dst f32.
+    virtual void gatherRows(const Tensor& src, const Tensor& indices, int64_t count, float scale,
+                            const Tensor* mean, const Tensor* invStd, Tensor& dst) = 0;
+    virtual void gatherLabels(const Tensor& labels, const Tensor& indices, int64_t count,
+                              Tensor& dst) = 0;  // i32 or f32 rows
+
+    // Fused losses. Each returns the mean loss over the batch and writes diffLogits = dLoss/dLogits
+    // (already divided by the batch size, or by the sum of sample weights for weighted CE).
+    // labels: i32 [N] class indices for the classification losses; f32 [N, D] for regression.
+    // Softmax cross-entropy as torch.nn.CrossEntropyLoss(weight, label_smoothing).
+    virtual float softmaxCrossEntropy(const Tensor& logits, const Tensor& labels,
+                                      const Tensor* classWeights, float labelSmoothing,
+                                      Tensor& diffLogits) = 0;
+    // Binary cross-entropy on logits [N,1] with f32 targets [N,1] in [0,1]
+    // (torch.nn.BCEWithLogitsLoss); posWeight scales the positive term.
+    virtual float binaryCrossEntropy(const Tensor& logits, const Tensor& targets, float posWeight,
+                                     Tensor& diffLogits) = 0;
+    // Multi-class focal loss on softmax probabilities: mean of -alpha (1-p_t)^gamma log p_t.
+    virtual float focalLoss(const Tensor& logits, const Tensor& labels, float gamma, float alpha,
+                            Tensor& diffLogits) = 0;
+    // Mean squared error and Huber (delta) over all elements, as torch's reduction='mean'.
+    virtual float mseLoss(const Tensor& pred, const Tensor& targets, Tensor& diffPred) = 0;
+    virtual float huberLoss(const Tensor& pred, const Tensor& targets, float delta,
+                            Tensor& diffPred) = 0;
+
+    // Optimizer updates over flat arrays (the whole parameter store in one call).
+    // Formulas as torch.optim.SGD / Adam / AdamW / RMSprop.
+    virtual void sgdStep(Tensor& params, const Tensor& grads, Tensor& velocity,
+                         const SgdParams& p) = 0;
+    virtual void adamStep(Tensor& params, const Tensor& grads, Tensor& m, Tensor& v,
+                          const AdamParams& p) = 0;
+    virtual void rmspropStep(Tensor& params, const Tensor& grads, Tensor& squareAvg,
+                             Tensor& momentumBuf, const RmspropParams& p) = 0;
+    // grads += l1 * sign(params) + l2 * params (explicit regularization of weight tensors).
+    virtual void regularize(const Tensor& params, Tensor& grads, float l1, float l2) = 0;
+
+    // Reductions used by clipping, the NaN scan and metrics (results come back to the host).
+    virtual double sumSquares(const Tensor& x) = 0;
+    virtual bool allFinite(const Tensor& x) = 0;
+};
+
+}  // namespace neurite

@@ -1,0 +1,36 @@
+// Dataset: samples kept compactly on the host (u8 images stay u8: Fashion-MNIST's training set
+// is ~47 MB), labels as class indices or regression targets, and the split into
+// train/validation/test. Batches are converted to f32 on the training device.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/dtype.h"
+#include "core/shape.h"
+
+namespace neurite {
+
+struct DataSplit {
+    DType dtype = DType::F32;           // U8 or F32 features
+    std::vector<uint8_t> bytes;         // count * sampleShape.numel() * dtypeSize(dtype)
+    std::vector<int32_t> labels;        // classification: [count]
+    std::vector<float> targets;         // regression: [count * targetDim]
+    int64_t count = 0;
+
+    const float* f32() const { return reinterpret_cast<const float*>(bytes.data()); }
+};
+
+struct Dataset {
+    std::string source;                // the spec it came from ("idx:/path", "synthetic:spiral?...")
+    Shape sampleShape;                 // without batch: [1,28,28] or [2]
+    int numClasses = 0;                // 0 for regression
+    int targetDim = 0;                 // regression outputs
+    std::vector<std::string> classNames;
+    float scale = 1.f;                 // multiplies raw features (1/255 for pixels)
+    std::vector<float> mean, invStd;   // per-feature standardization fitted on train; empty = none
+    DataSplit train, validation, test;
+};
+
+}  // namespace neurite

@@ -1,0 +1,54 @@
+// Graph: the model as a DAG of nodes as written in a project, and its resolution: validation of
+// ops and parameters, topological order, "auto" values bound from the data, and shape inference.
+// Resolution never throws on user input: everything wrong is a Problem naming the node.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/shape.h"
+#include "layers/registry.h"
+
+namespace neurite {
+
+struct Node {
+    std::string id;
+    std::string op;                           // a LayerType name
+    std::map<std::string, ParamValue> params;  // as written; validated by resolveGraph
+    std::vector<std::string> inputs;          // ids of the producing nodes, in order
+    double x = 0, y = 0;                      // canvas position (designer)
+};
+
+struct Problem {
+    enum class Severity { Error, Warning };
+    Severity severity = Severity::Error;
+    std::string nodeId;   // empty for graph-wide problems
+    std::string message;  // what is wrong and how to fix it, prefixed with the node id
+};
+
+// What the data says about the model's ends: Input "shape": "auto" takes sampleShape, a Dense
+// "units": "auto" takes outputUnits (number of classes, or regression targets).
+struct DataInfo {
+    Shape sampleShape;  // without batch; rank 0 = unknown
+    int outputUnits = 0;  // 0 = unknown
+};
+
+struct ResolvedGraph {
+    std::vector<Problem> problems;
+    std::vector<int> order;                 // topological order, indices into nodes
+    std::vector<std::vector<int>> inputs;   // per node: producer indices
+    std::vector<LayerParams> params;        // per node: validated, defaults filled, auto bound
+    std::vector<Shape> shapes;              // per node: output shape with symbolic batch
+    int input = -1;                         // the Input node
+    int output = -1;                        // the node whose output the loss reads
+
+    bool ok() const;  // no Error-severity problems
+    std::string firstError() const;
+};
+
+// output: id of the output node; empty = the only node without consumers.
+ResolvedGraph resolveGraph(const std::vector<Node>& nodes, const std::string& output,
+                           const DataInfo& info);
+
+}  // namespace neurite

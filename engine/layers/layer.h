@@ -1,0 +1,81 @@
+// Layer: the contract every layer type implements (one .h/.cpp pair per type in this folder).
+// Forward overwrites dst; backward overwrites diffSrc (entries may be null when that input needs
+// no gradient) and accumulates into its parameters' gradients. Layers hold per-shape plans from
+// the backend and never touch oneDNN or CUDA themselves.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "backend/backend.h"
+#include "core/shape.h"
+#include "core/tensor.h"
+
+namespace neurite {
+
+struct LayerContext {
+    Backend& backend;
+    bool training = true;
+    uint64_t seed = 0;  // run seed
+    int64_t step = 0;   // global step, mixed into per-step randomness (dropout)
+};
+
+enum class Init { Zeros, Ones, HeUniform, HeNormal, GlorotUniform, GlorotNormal };
+
+// A parameter (trainable) or buffer (running statistics) a layer needs, declared from the
+// layer's symbolic input shapes. fanIn/fanOut feed the initializers.
+struct ParamSpec {
+    std::string name;  // "weight", "bias", "running_mean"
+    Shape shape;
+    Init init = Init::Zeros;
+    int64_t fanIn = 0, fanOut = 0;
+    bool trainable = true;  // false: a buffer, kept out of the optimizer
+    bool decay = true;      // subject to L1/L2 regularization (weights, not biases)
+};
+
+// A view into the parameter store. grad is undefined for buffers.
+struct Param {
+    std::string name;
+    Tensor value;
+    Tensor grad;
+};
+
+class Layer {
+public:
+    virtual ~Layer() = default;
+
+    // Parameters and buffers, from the inferred input shapes (symbolic batch).
+    virtual std::vector<ParamSpec> paramSpecs(std::span<const Shape> srcShapes) const {
+        (void)srcShapes;
+        return {};
+    }
+    // Views into the store, in paramSpecs() order; called once before the first forward.
+    virtual void bindParams(std::span<Param> params) { (void)params; }
+
+    virtual void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) = 0;
+    virtual void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
+                          const Tensor& diffDst, std::span<Tensor* const> diffSrc) = 0;
+};
+
+// A few plans per layer, one per concrete batch size (training, last batch, evaluation).
+template <class Plan>
+class PlanCache {
+public:
+    template <class Make>
+    Plan& get(int64_t batch, Make&& make) {
+        for (auto& [n, plan] : m_plans)
+            if (n == batch) return *plan;
+        m_plans.emplace_back(batch, make());
+        return *m_plans.back().second;
+    }
+
+private:
+    std::vector<std::pair<int64_t, std::unique_ptr<Plan>>> m_plans;
+};
+
+}  // namespace neurite

@@ -1,0 +1,76 @@
+// TrainConfig: every training setting of a project, resolved (defaults filled, validated).
+// The project file's "training" object maps 1:1 onto it (docs/project-format.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace neurite {
+
+enum class LossKind { CrossEntropy, BinaryCrossEntropy, Focal, Mse, Huber };
+enum class OptimizerKind { Sgd, Adam, AdamW, Rmsprop };
+enum class ScheduleKind { Constant, Step, Exponential, Cosine, Plateau };
+enum class Precision { Fp32, Bf16 };
+
+struct LossConfig {
+    LossKind kind = LossKind::CrossEntropy;
+    float labelSmoothing = 0.f;        // cross_entropy
+    std::vector<float> classWeights;   // cross_entropy; empty = uniform
+    float gamma = 2.f, alpha = 0.25f;  // focal
+    float posWeight = 1.f;             // binary_cross_entropy
+    float delta = 1.f;                 // huber
+};
+
+struct OptimizerConfig {
+    OptimizerKind kind = OptimizerKind::Adam;
+    float lr = 1e-3f;
+    float momentum = 0.f;  // sgd, rmsprop
+    bool nesterov = false;  // sgd
+    float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;  // adam(w); rmsprop uses epsilon
+    float alpha = 0.99f;                                  // rmsprop smoothing
+    float weightDecay = 0.f;  // coupled (sgd, adam, rmsprop) or decoupled (adamw), all parameters
+};
+
+// Learning rate per epoch e (0-based) from the base lr; cosine warm-up is per step.
+struct ScheduleConfig {
+    ScheduleKind kind = ScheduleKind::Constant;
+    int stepSize = 10;        // step: every stepSize epochs
+    float gamma = 0.1f;       // step and exponential factor
+    int warmupEpochs = 0;     // cosine: linear warm-up from 0 over these epochs (per step)
+    float minLr = 0.f;        // cosine floor and plateau floor
+    float factor = 0.1f;      // plateau: lr *= factor
+    int patience = 5;         // plateau: epochs without improvement of val_loss
+    float threshold = 1e-4f;  // plateau: relative improvement that counts
+};
+
+struct EarlyStoppingConfig {
+    bool enabled = false;
+    std::string monitor = "val_loss";  // val_loss | val_accuracy | train_loss
+    int patience = 5;
+    float minDelta = 0.f;
+    bool restoreBest = true;
+};
+
+struct TrainConfig {
+    int epochs = 10;
+    int batchSize = 64;
+    uint64_t seed = 42;
+    std::string device = "auto";  // auto | cpu | cuda | cuda:N
+    int threads = 0;              // 0: all cores
+    Precision precision = Precision::Fp32;
+    LossConfig loss;
+    OptimizerConfig optimizer;
+    ScheduleConfig schedule;
+    float l1 = 0.f, l2 = 0.f;  // explicit regularization of weight tensors
+    float clipNorm = 0.f;      // 0: no clipping by global norm
+    EarlyStoppingConfig earlyStopping;
+    int64_t maxSteps = 0;  // 0: whole epochs; otherwise stop each epoch after this many steps (bench)
+};
+
+const char* toString(LossKind k);
+const char* toString(OptimizerKind k);
+const char* toString(ScheduleKind k);
+const char* toString(Precision p);
+
+}  // namespace neurite

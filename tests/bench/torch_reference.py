@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""PyTorch reference training benchmark on Fashion-MNIST.
+
+Trains the same MLP and CNN that `neurite-cli bench` trains (Adam, lr 1e-3,
+cross-entropy, fp32, CPU) and prints one JSON line per model to stdout:
+
+  {"model": "mlp", "framework": "pytorch", "torch_version": "1.13.0",
+   "threads": 2, "batch_size": 64, "epochs": 1, "samples_per_sec": 12345.6,
+   "seconds": 4.86, "test_accuracy": 0.8512, "steps": 938}
+
+Progress messages go to stderr only, so stdout can be parsed line by line.
+
+Method:
+  * The IDX files are read with gzip + numpy, and the whole training set is
+    converted once, up front, to a float32 tensor [N, 1, 28, 28] in [0, 1].
+  * Before timing, 5 warm-up steps are run on the same model (they are part
+    of its training, not a throwaway copy), so one-off allocation and kernel
+    selection costs stay out of the measurement.
+  * Each epoch draws a torch.randperm and indexes the preloaded tensor with
+    it; the last, incomplete batch is kept. The timed region is the epoch
+    loop (permutation, batch indexing, forward, backward, optimizer step);
+    file loading, conversion, warm-up and test evaluation are not timed.
+  * samples_per_sec = training samples processed in the timed epochs divided
+    by the timed seconds; steps = timed optimizer steps. test_accuracy is a
+    fraction in [0, 1] on the 10k test set.
+
+Run it with Debian's interpreter, which has python3-torch:
+
+  /usr/bin/python3 tests/bench/torch_reference.py --model all --threads 2
+"""
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import time
+
+try:
+    import torch
+    from torch import nn
+except ImportError:
+    print("error: PyTorch not found; install Debian's python3-torch "
+          "(sudo apt-get install python3-torch)", file=sys.stderr)
+    sys.exit(2)
+
+import numpy as np
+
+DEFAULT_DATA = "/usr/share/datasets/fashion-mnist"
+WARMUP_STEPS = 5
+EVAL_BATCH = 1000
+LOG_EVERY = 200
+IDX_IMAGES_MAGIC = 0x00000803
+IDX_LABELS_MAGIC = 0x00000801
+
+
+def positive_int(text):
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=("mlp", "cnn", "all"), default="all")
+    parser.add_argument("--batch-size", type=positive_int, default=64)
+    parser.add_argument("--threads", type=positive_int, default=2)
+    parser.add_argument("--epochs", type=positive_int, default=1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", default=DEFAULT_DATA,
+                        help="directory with the gzipped Fashion-MNIST IDX files")
+    parser.add_argument("--max-steps", type=positive_int, default=None,
+                        help="stop each epoch after this many steps")
+    return parser.parse_args()
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def read_idx(path, magic):
+    """Read a gzipped IDX file (big-endian header) into a uint8 numpy array."""
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    ndim = magic & 0xFF
+    header = np.frombuffer(raw, dtype=">u4", count=1 + ndim)
+    if header[0] != magic:
+        raise ValueError(f"{path}: bad IDX magic {header[0]:#010x}, expected {magic:#010x}")
+    shape = tuple(int(d) for d in header[1:])
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 * (1 + ndim))
+    if data.size != int(np.prod(shape)):
+        raise ValueError(f"{path}: expected {shape} elements, found {data.size}")
+    return data.reshape(shape)
+
+
+def load_split(data_dir, prefix):
+    """Return (images float32 [N,1,28,28] in [0,1], labels int64 [N])."""
+    images = read_idx(os.path.join(data_dir, f"{prefix}-images-idx3-ubyte.gz"),
+                      IDX_IMAGES_MAGIC)
+    labels = read_idx(os.path.join(data_dir, f"{prefix}-labels-idx1-ubyte.gz"),
+                      IDX_LABELS_MAGIC)
+    if len(images) != len(labels):
+        raise ValueError(f"{prefix}: {len(images)} images but {len(labels)} labels")
+    x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    y = torch.from_numpy(labels.astype(np.int64))
+    return x.contiguous(), y
+
+
+def build_model(name):
+    if name == "mlp":
+        return nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(784, 256), nn.ReLU(),
+            nn.Linear(256, 128), nn.ReLU(),
+            nn.Linear(128, 10),
+        )
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(64 * 7 * 7, 128), nn.ReLU(),
+        nn.Linear(128, 10),
+    )
+
+
+def train_step(model, optimizer, loss_fn, x, y):
+    optimizer.zero_grad(set_to_none=True)
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    optimizer.step()
+    return loss
+
+
+def evaluate(model, x, y):
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for start in range(0, len(x), EVAL_BATCH):
+            logits = model(x[start:start + EVAL_BATCH])
+            correct += (logits.argmax(dim=1) == y[start:start + EVAL_BATCH]).sum().item()
+    return correct / len(x)
+
+
+def run_model(name, args, train, test):
+    torch.manual_seed(args.seed)
+    model = build_model(name)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    train_x, train_y = train
+    n = len(train_x)
+    bs = args.batch_size
+
+    model.train()
+    warmup_idx = torch.randperm(n)[:WARMUP_STEPS * bs]
+    for start in range(0, len(warmup_idx), bs):
+        idx = warmup_idx[start:start + bs]
+        train_step(model, optimizer, loss_fn, train_x[idx], train_y[idx])
+
+    samples = 0
+    steps = 0
+    seconds = 0.0
+    for epoch in range(args.epochs):
+        begin = time.perf_counter()
+        perm = torch.randperm(n)
+        for step, start in enumerate(range(0, n, bs)):
+            if args.max_steps is not None and step >= args.max_steps:
+                break
+            idx = perm[start:start + bs]
+            loss = train_step(model, optimizer, loss_fn, train_x[idx], train_y[idx])
+            samples += len(idx)
+            steps += 1
+            if (step + 1) % LOG_EVERY == 0:
+                log(f"{name}: epoch {epoch + 1} step {step + 1} loss {loss.item():.4f}")
+        seconds += time.perf_counter() - begin
+
+    accuracy = evaluate(model, *test)
+    log(f"{name}: {samples} samples in {seconds:.2f} s "
+        f"({samples / seconds:.1f} samples/s), test accuracy {accuracy:.4f}")
+    return {
+        "model": name,
+        "framework": "pytorch",
+        "torch_version": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "batch_size": bs,
+        "epochs": args.epochs,
+        "samples_per_sec": round(samples / seconds, 1),
+        "seconds": round(seconds, 3),
+        "test_accuracy": round(accuracy, 4),
+        "steps": steps,
+    }
+
+
+def main():
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    try:
+        train = load_split(args.data, "train")
+        test = load_split(args.data, "t10k")
+    except (OSError, ValueError) as err:
+        print(f"error: cannot load Fashion-MNIST from {args.data}: {err}", file=sys.stderr)
+        return 2
+    log(f"loaded {len(train[0])} training and {len(test[0])} test images; "
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+
+    models = ("mlp", "cnn") if args.model == "all" else (args.model,)
+    for name in models:
+        print(json.dumps(run_model(name, args, train, test)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
