@@ -3,7 +3,8 @@
 //
 // Conventions
 // - All tensors passed to a backend live on its device(); fp32 unless stated. Row-major, NCHW.
-// - Kernels overwrite their outputs unless a parameter says "accumulate".
+// - Kernels overwrite their outputs, parameter gradients included (each parameter belongs to
+//   one layer, whose backward runs once per step).
 // - Heavy ops come as plans (DensePlan, ConvPlan, PoolPlan, BatchNormPlan) made once per shape
 //   and reused every step; a plan keeps what backward needs from forward (workspace, saved
 //   statistics), so one plan serves one layer instance. A steady-state step allocates nothing.
@@ -66,7 +67,7 @@ public:
     virtual void forward(const Tensor& src, const Tensor& weights, const Tensor* bias, Tensor& dst) = 0;
     // diffSrc[N,I] = diffDst[N,O] * W[O,I]
     virtual void backwardData(const Tensor& diffDst, const Tensor& weights, Tensor& diffSrc) = 0;
-    // diffW[O,I] (+)= diffDst^T * src ; diffB[O] (+)= sum_n diffDst   (accumulate into grads)
+    // diffW[O,I] = diffDst^T * src ; diffB[O] = sum_n diffDst   (overwrites)
     virtual void backwardWeights(const Tensor& src, const Tensor& diffDst, Tensor& diffWeights,
                                  Tensor* diffBias) = 0;
 };
@@ -77,7 +78,7 @@ public:
     virtual ~ConvPlan() = default;
     virtual void forward(const Tensor& src, const Tensor& weights, const Tensor* bias, Tensor& dst) = 0;
     virtual void backwardData(const Tensor& diffDst, const Tensor& weights, Tensor& diffSrc) = 0;
-    // Accumulates into diffWeights and diffBias (parameter gradients).
+    // Overwrites diffWeights and diffBias (parameter gradients).
     virtual void backwardWeights(const Tensor& src, const Tensor& diffDst, Tensor& diffWeights,
                                  Tensor* diffBias) = 0;
 };
@@ -102,7 +103,7 @@ public:
     virtual void forwardInference(const Tensor& src, const Tensor& gamma, const Tensor& beta,
                                   const Tensor& runningMean, const Tensor& runningVar,
                                   Tensor& dst) = 0;
-    // Uses the statistics saved by the last forwardTraining; accumulates diffGamma, diffBeta.
+    // Uses the statistics saved by the last forwardTraining; overwrites diffGamma, diffBeta.
     virtual void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma,
                           Tensor& diffSrc, Tensor& diffGamma, Tensor& diffBeta) = 0;
 };

@@ -1,6 +1,6 @@
 // Layer: the contract every layer type implements (one .h/.cpp pair per type in this folder).
 // Forward overwrites dst; backward overwrites diffSrc (entries may be null when that input needs
-// no gradient) and accumulates into its parameters' gradients. Layers hold per-shape plans from
+// no gradient) and overwrites its parameters' gradients (each parameter belongs to one layer). Layers hold per-shape plans from
 // the backend and never touch oneDNN or CUDA themselves.
 #pragma once
 
