@@ -1,14 +1,86 @@
 // neurite-cli: the headless entry point. Dispatches to one file per command under commands/ and
 // is the only place CLI errors are caught: exit 2 bad input, 3 diverged, 130 interrupted.
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <exception>
 #include <string>
 
-int main(int argc, char** argv) {
-    std::string cmd = argc > 1 ? argv[1] : "";
-    if (cmd == "version") {
-        std::printf("neurite-cli %s\n", NEURITE_VERSION);
-        return 0;
+#include "cli.h"
+#include "core/error.h"
+#include "train/events.h"
+
+namespace neurite::cli {
+
+namespace {
+StopToken g_stop;
+volatile std::sig_atomic_t g_interrupts = 0;
+
+void onInterrupt(int) {
+    // A second Ctrl-C leaves at once with the conventional code.
+    if (g_interrupts++) std::_Exit(130);
+    g_stop.requestStop();
+}
+}  // namespace
+
+StopToken* installInterruptHandler() {
+    std::signal(SIGINT, onInterrupt);
+    return &g_stop;
+}
+
+}  // namespace neurite::cli
+
+namespace {
+
+void usage(std::FILE* out) {
+    std::fputs(
+        "usage: neurite-cli <command> [options]\n"
+        "\n"
+        "commands:\n"
+        "  train PROJECT   train a *.neurite.json project (see train --help)\n"
+        "  bench           train the reference MLP and CNN on Fashion-MNIST, report speed\n"
+        "  devices         list the devices Neurite can train on\n"
+        "  version         print the version and the libraries in use\n"
+        "\n"
+        "exit codes: 0 done, 2 bad input, 3 training diverged, 130 interrupted\n",
+        out);
+}
+
+int exitCode(neurite::ErrorKind kind) {
+    switch (kind) {
+    case neurite::ErrorKind::Diverged: return 3;
+    case neurite::ErrorKind::Cancelled: return 130;
+    case neurite::ErrorKind::Internal: return 1;
+    default: return 2;
     }
-    std::fprintf(stderr, "error: unknown command '%s'\n", cmd.c_str());
-    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string cmd = argc > 1 ? argv[1] : "";
+    try {
+        if (cmd == "train") return neurite::cli::runTrain(argc, argv);
+        if (cmd == "bench") return neurite::cli::runBench(argc, argv);
+        if (cmd == "devices") return neurite::cli::runDevices(argc, argv);
+        if (cmd == "version" || cmd == "--version") return neurite::cli::runVersion(argc, argv);
+        if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+            usage(stdout);
+            return 0;
+        }
+        usage(stderr);
+        std::fprintf(stderr, "error: %s\n",
+                     cmd.empty() ? "no command given" : ("unknown command '" + cmd + "'").c_str());
+        return 2;
+    } catch (const neurite::Error& e) {
+        std::fprintf(stderr, "error: %s%s\n",
+                     e.kind() == neurite::ErrorKind::Internal ? "internal error: " : "", e.what());
+        return exitCode(e.kind());
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "error: out of memory\n");
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: internal error: %s\n", e.what());
+        return 1;
+    }
 }

@@ -1,0 +1,144 @@
+// neurite-cli bench: trains the two reference models (docs/performance.md) on Fashion-MNIST and
+// prints one JSON line per model with throughput, achieved GFLOP/s and the fraction of this
+// machine's measured fp32 GEMM peak. tests/bench/compare_torch.py runs it beside PyTorch.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "backend/device_registry.h"
+#include "cli.h"
+#include "core/error.h"
+#include "data/data_source.h"
+#include "graph/model.h"
+#include "train/trainer.h"
+
+namespace neurite::cli {
+
+namespace {
+
+Node node(std::string id, std::string op, std::vector<std::string> inputs,
+          std::map<std::string, ParamValue> params = {}) {
+    Node n;
+    n.id = std::move(id);
+    n.op = std::move(op);
+    n.inputs = std::move(inputs);
+    n.params = std::move(params);
+    return n;
+}
+
+// mlp = Flatten, Dense 256, ReLU, Dense 128, ReLU, Dense 10.
+// cnn = Conv 3x3 32 same, ReLU, MaxPool 2, Conv 3x3 64 same, ReLU, MaxPool 2, Flatten,
+//       Dense 128, ReLU, Dense 10.
+std::vector<Node> referenceModel(const std::string& name) {
+    std::vector<Node> n{node("input", "Input", {})};
+    auto chain = [&](std::string id, std::string op, std::map<std::string, ParamValue> p = {}) {
+        n.push_back(node(std::move(id), std::move(op), {n.back().id}, std::move(p)));
+    };
+    if (name == "cnn") {
+        chain("conv1", "Conv2D", {{"filters", int64_t(32)}, {"kernel_size", std::vector<int64_t>{3, 3}}});
+        chain("relu1", "ReLU");
+        chain("pool1", "MaxPool2D");
+        chain("conv2", "Conv2D", {{"filters", int64_t(64)}, {"kernel_size", std::vector<int64_t>{3, 3}}});
+        chain("relu2", "ReLU");
+        chain("pool2", "MaxPool2D");
+        chain("flatten", "Flatten");
+        chain("fc1", "Dense", {{"units", int64_t(128)}});
+        chain("relu3", "ReLU");
+    } else {
+        chain("flatten", "Flatten");
+        chain("fc1", "Dense", {{"units", int64_t(256)}});
+        chain("relu1", "ReLU");
+        chain("fc2", "Dense", {{"units", int64_t(128)}});
+        chain("relu2", "ReLU");
+    }
+    chain("logits", "Dense", {{"units", int64_t(10)}});
+    return n;
+}
+
+// Best of several large fp32 GEMMs (as a dense layer forward), in GFLOP/s.
+double measureGemmPeak(Backend& be) {
+    const int64_t m = 1024, k = 1024, n = 1024;
+    auto plan = be.makeDense({m, k, n, false});
+    Tensor a = Tensor::empty(be, Shape{m, k}), w = Tensor::empty(be, Shape{n, k}),
+           c = Tensor::empty(be, Shape{m, n});
+    be.fill(a, 0.5f);
+    be.fill(w, 0.25f);
+    double best = 0;
+    for (int i = 0; i < 12; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        plan->forward(a, w, nullptr, c);
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (i >= 2) best = std::max(best, 2.0 * m * k * n / s / 1e9);
+    }
+    return best;
+}
+
+class Quiet : public TrainObserver {};
+
+}  // namespace
+
+int runBench(int argc, char** argv) {
+    Args args(argc, argv, 2, {"json", "help"},
+              {"model", "batch-size", "threads", "epochs", "max-steps", "seed", "data"});
+    if (args.flag("help")) {
+        std::puts("usage: neurite-cli bench [--model mlp|cnn|all] [--batch-size 64] [--threads N]\n"
+                  "                         [--epochs 1] [--max-steps N] [--seed 0] [--data SPEC] [--json]");
+        return 0;
+    }
+    const std::string which = args.str("model").value_or("all");
+    if (which != "mlp" && which != "cnn" && which != "all")
+        throwBadInput("--model must be mlp, cnn or all, got '" + which + "'");
+    TrainConfig cfg;
+    cfg.epochs = static_cast<int>(args.integer("epochs", 1, 1000).value_or(1));
+    cfg.batchSize = static_cast<int>(args.integer("batch-size", 1, 65536).value_or(64));
+    cfg.threads = static_cast<int>(args.integer("threads", 0, 4096).value_or(0));
+    cfg.seed = static_cast<uint64_t>(args.integer("seed", 0, 1LL << 62).value_or(0));
+    cfg.maxSteps = args.integer("max-steps", 1, 1LL << 40).value_or(0);
+    cfg.optimizer.kind = OptimizerKind::Adam;
+    cfg.optimizer.lr = 1e-3f;
+
+    DataConfig dc;
+    dc.source = args.str("data").value_or("builtin:fashion-mnist");
+    dc.validationSplit = 0;
+    const Dataset data = loadDataset(dc, cfg.seed);
+    Backend& be = backendFor("cpu");
+    be.setThreads(cfg.threads);
+    const double peak = measureGemmPeak(be);
+
+    for (const std::string name : {"mlp", "cnn"}) {
+        if (which != "all" && which != name) continue;
+        const std::vector<Node> nodes = referenceModel(name);
+        const ResolvedGraph graph = resolveGraph(nodes, "", dataInfo(data));
+        if (!graph.ok()) throwInternal("reference model " + name + ": " + graph.firstError());
+        Model model(be, nodes, graph, cfg.seed);
+        Trainer trainer(model, data, cfg);
+        Quiet quiet;
+        StopToken stop;
+        const FinishedEvent fin = trainer.run(quiet, stop);
+        const double gflops = fin.samplesPerSec * 3.0 * model.forwardFlopsPerSample() / 1e9;
+        nlohmann::json j{{"model", name},
+                         {"framework", "neurite"},
+                         {"device", be.name()},
+                         {"threads", be.threads()},
+                         {"batch_size", cfg.batchSize},
+                         {"epochs", fin.epochs},
+                         {"samples_per_sec", fin.samplesPerSec},
+                         {"seconds", fin.seconds},
+                         {"gflops", gflops},
+                         {"peak_gflops", peak},
+                         {"peak_fraction", peak > 0 ? gflops / peak : 0.0}};
+        if (fin.testAccuracy) j["test_accuracy"] = *fin.testAccuracy;
+        if (args.flag("json")) {
+            std::printf("%s\n", j.dump().c_str());
+        } else {
+            std::printf("%-4s %9.0f samples/s  %6.1f GFLOP/s (%4.1f%% of %.0f GFLOP/s GEMM peak)  test_acc %.4f\n",
+                        name.c_str(), fin.samplesPerSec, gflops, 100.0 * gflops / std::max(peak, 1e-9),
+                        peak, fin.testAccuracy.value_or(0.0));
+        }
+        std::fflush(stdout);
+    }
+    return 0;
+}
+
+}  // namespace neurite::cli

@@ -1,0 +1,31 @@
+// neurite-cli devices: the devices Neurite can train on, or why a GPU is not usable.
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "backend/device_registry.h"
+#include "cli.h"
+
+namespace neurite::cli {
+
+int runDevices(int argc, char** argv) {
+    Args args(argc, argv, 2, {"json"}, {});
+    const DeviceList list = listDevices();
+    if (args.flag("json")) {
+        nlohmann::json j;
+        j["devices"] = nlohmann::json::array();
+        for (const auto& d : list.devices)
+            j["devices"].push_back({{"id", d.id}, {"name", d.name}, {"details", d.details},
+                                    {"usable", d.usable}, {"reason", d.reason}});
+        j["gpu_note"] = list.gpuNote;
+        std::printf("%s\n", j.dump().c_str());
+        return 0;
+    }
+    for (const auto& d : list.devices) {
+        std::printf("%-8s %s (%s)%s%s\n", d.id.c_str(), d.name.c_str(), d.details.c_str(),
+                    d.usable ? "" : " - not usable: ", d.reason.c_str());
+    }
+    if (!list.gpuNote.empty()) std::printf("GPU: %s\n", list.gpuNote.c_str());
+    return 0;
+}
+
+}  // namespace neurite::cli

@@ -1,0 +1,77 @@
+// neurite-cli train PROJECT: trains a project with optional overrides of its settings.
+#include <cstdio>
+
+#include "cli.h"
+#include "core/error.h"
+#include "io/project.h"
+#include "printer.h"
+#include "train/run_setup.h"
+#include "train/trainer.h"
+
+namespace neurite::cli {
+
+namespace {
+
+const char* kTrainHelp =
+    "usage: neurite-cli train PROJECT [options]\n"
+    "  --epochs N            override training.epochs\n"
+    "  --batch-size N        override training.batch_size\n"
+    "  --lr X                override training.optimizer.lr\n"
+    "  --device D            auto | cpu | cuda | cuda:N\n"
+    "  --threads N           CPU threads (0 = all cores)\n"
+    "  --seed N              random seed (same seed and threads give identical results)\n"
+    "  --precision P         fp32 | bf16\n"
+    "  --max-steps N         stop each epoch after N steps\n"
+    "  --json                JSON Lines events on stdout (epoch, finished, failed)\n";
+
+void applyOverrides(const Args& a, TrainConfig& t) {
+    if (auto v = a.integer("epochs", 1, 1000000)) t.epochs = static_cast<int>(*v);
+    if (auto v = a.integer("batch-size", 1, 1 << 20)) t.batchSize = static_cast<int>(*v);
+    if (auto v = a.number("lr", 1e-12, 1e6)) t.optimizer.lr = static_cast<float>(*v);
+    if (auto v = a.str("device")) t.device = *v;
+    if (auto v = a.integer("threads", 0, 4096)) t.threads = static_cast<int>(*v);
+    if (auto v = a.integer("seed", 0, (1LL << 62))) t.seed = static_cast<uint64_t>(*v);
+    if (auto v = a.integer("max-steps", 1, 1LL << 40)) t.maxSteps = *v;
+    if (auto v = a.str("precision")) {
+        if (*v == "fp32") t.precision = Precision::Fp32;
+        else if (*v == "bf16") t.precision = Precision::Bf16;
+        else throwBadInput("--precision must be fp32 or bf16, got '" + *v + "'");
+    }
+}
+
+}  // namespace
+
+int runTrain(int argc, char** argv) {
+    Args args(argc, argv, 2, {"json", "help"},
+              {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps"});
+    if (args.flag("help")) {
+        std::fputs(kTrainHelp, stdout);
+        return 0;
+    }
+    if (args.positional().size() != 1)
+        throwBadInput("train needs exactly one project file (see neurite-cli train --help)");
+    const std::string path = args.positional()[0];
+
+    std::vector<std::string> warnings;
+    ProjectDocument project = loadProject(path, &warnings);
+    applyOverrides(args, project.training);
+    for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+
+    RunSetup setup = prepareRun(project);
+    for (const auto& w : setup.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    if (!setup.deviceNote.empty()) std::fprintf(stderr, "%s\n", setup.deviceNote.c_str());
+    std::fprintf(stderr, "%s: %lld parameters, data %s (%lld train, %lld val, %lld test), %s\n",
+                 project.name.empty() ? path.c_str() : project.name.c_str(),
+                 static_cast<long long>(setup.model->parameterCount()), setup.data.source.c_str(),
+                 static_cast<long long>(setup.data.train.count),
+                 static_cast<long long>(setup.data.validation.count),
+                 static_cast<long long>(setup.data.test.count), setup.backend->name().c_str());
+
+    StopToken* stop = installInterruptHandler();
+    Trainer trainer(*setup.model, setup.data, project.training);
+    CliPrinter printer(args.flag("json"), project.name.empty() ? "run" : project.name);
+    const FinishedEvent fin = trainer.run(printer, *stop);
+    return fin.status == "cancelled" ? 130 : 0;
+}
+
+}  // namespace neurite::cli

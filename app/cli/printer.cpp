@@ -1,0 +1,85 @@
+// Human progress and JSON Lines events for neurite-cli train.
+#include "printer.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+namespace neurite::cli {
+
+namespace {
+template <class T>
+void putOptional(nlohmann::json& j, const char* key, const std::optional<T>& v) {
+    if (v) j[key] = *v;
+}
+}  // namespace
+
+void CliPrinter::closeLine() {
+    if (m_lineOpen) std::fputs("\n", stderr);
+    m_lineOpen = false;
+}
+
+void CliPrinter::onStep(const StepEvent& e) {
+    if (!m_checkedTty) {
+        m_tty = isatty(STDERR_FILENO) != 0;
+        m_checkedTty = true;
+    }
+    if (!m_tty) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_lastDraw < std::chrono::milliseconds(100) && e.stepInEpoch != e.stepsPerEpoch) return;
+    m_lastDraw = now;
+    std::fprintf(stderr, "\repoch %d  step %lld/%lld  loss %.4f  ", e.epoch,
+                 static_cast<long long>(e.stepInEpoch), static_cast<long long>(e.stepsPerEpoch),
+                 static_cast<double>(e.loss));
+    m_lineOpen = true;
+}
+
+void CliPrinter::onEpoch(const EpochEvent& e) {
+    if (m_tty) std::fputs("\r\033[K", stderr);
+    m_lineOpen = false;
+    std::fprintf(stderr, "epoch %d/%d  loss %.4f  acc %.4f", e.epoch, e.epochs, e.trainLoss,
+                 e.trainAccuracy);
+    if (e.valLoss) std::fprintf(stderr, "  val_loss %.4f", *e.valLoss);
+    if (e.valAccuracy) std::fprintf(stderr, "  val_acc %.4f", *e.valAccuracy);
+    std::fprintf(stderr, "  lr %.3g  %.0f samples/s  %.2fs\n", e.lr, e.samplesPerSec, e.seconds);
+    if (!m_json) return;
+    nlohmann::json j{{"event", "epoch"},     {"epoch", e.epoch},
+                     {"epochs", e.epochs},   {"train_loss", e.trainLoss},
+                     {"train_accuracy", e.trainAccuracy}, {"lr", e.lr},
+                     {"samples_per_sec", e.samplesPerSec}, {"seconds", e.seconds},
+                     {"best", e.best}};
+    putOptional(j, "val_loss", e.valLoss);
+    putOptional(j, "val_accuracy", e.valAccuracy);
+    std::printf("%s\n", j.dump().c_str());
+    std::fflush(stdout);
+}
+
+void CliPrinter::onFinished(const FinishedEvent& e) {
+    closeLine();
+    std::fprintf(stderr, "%s %s after %d epoch(s)", m_model.c_str(), e.status.c_str(), e.epochs);
+    if (e.valAccuracy) std::fprintf(stderr, "  val_acc %.4f", *e.valAccuracy);
+    if (e.testAccuracy) std::fprintf(stderr, "  test_acc %.4f", *e.testAccuracy);
+    std::fprintf(stderr, "  %.0f samples/s  %.1fs\n", e.samplesPerSec, e.seconds);
+    if (!m_json) return;
+    nlohmann::json j{{"event", "finished"},      {"status", e.status},
+                     {"epochs", e.epochs},       {"best_epoch", e.bestEpoch},
+                     {"train_loss", e.trainLoss}, {"train_accuracy", e.trainAccuracy},
+                     {"samples_per_sec", e.samplesPerSec}, {"seconds", e.seconds}};
+    putOptional(j, "val_loss", e.valLoss);
+    putOptional(j, "val_accuracy", e.valAccuracy);
+    putOptional(j, "test_loss", e.testLoss);
+    putOptional(j, "test_accuracy", e.testAccuracy);
+    std::printf("%s\n", j.dump().c_str());
+    std::fflush(stdout);
+}
+
+void CliPrinter::onFailed(const Error& e) {
+    closeLine();
+    if (!m_json) return;
+    nlohmann::json j{{"event", "failed"}, {"kind", toString(e.kind())}, {"message", e.what()}};
+    std::printf("%s\n", j.dump().c_str());
+    std::fflush(stdout);
+}
+
+}  // namespace neurite::cli

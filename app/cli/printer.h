@@ -1,0 +1,28 @@
+// CliPrinter: the command line's training observer. People get progress on stderr (an in-place
+// line on a terminal, one line per epoch); with --json, JSON Lines events go to stdout.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "train/events.h"
+
+namespace neurite::cli {
+
+class CliPrinter : public TrainObserver {
+public:
+    CliPrinter(bool json, std::string model) : m_json(json), m_model(std::move(model)) {}
+    void onStep(const StepEvent& e) override;
+    void onEpoch(const EpochEvent& e) override;
+    void onFinished(const FinishedEvent& e) override;
+    void onFailed(const Error& e) override;
+
+private:
+    bool m_json;
+    std::string m_model;
+    bool m_tty = false, m_checkedTty = false, m_lineOpen = false;
+    std::chrono::steady_clock::time_point m_lastDraw{};
+    void closeLine();
+};
+
+}  // namespace neurite::cli

@@ -1,0 +1,78 @@
+// Model: a resolved graph instantiated on one backend. Parameters live in one contiguous store
+// (values, parallel gradients) so the optimizer, clipping, the NaN scan and snapshots are each
+// one pass; buffers (BatchNorm running statistics) live in a second store kept out of the
+// optimizer. Activations and their gradients are allocated once per concrete batch size.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/backend.h"
+#include "graph/graph.h"
+#include "layers/layer.h"
+
+namespace neurite {
+
+struct ParamInfo {
+    std::string node;  // owning node id
+    std::string name;  // "weight"
+    Shape shape;
+    int64_t offset = 0;  // in the store (values/grads for trainable, buffers otherwise)
+    bool trainable = true;
+    bool decay = true;
+};
+
+class Model {
+public:
+    // graph must be ok(). Parameters are initialized from `seed` (per parameter, in order).
+    Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGraph& graph,
+          uint64_t seed);
+    ~Model();
+    Model(const Model&) = delete;
+    Model& operator=(const Model&) = delete;
+
+    Backend& backend() { return m_backend; }
+    const Shape& inputShape() const;   // [N, sample...]
+    const Shape& outputShape() const;  // [N, units...]
+
+    // input: f32 [n, sample...] on the model's device. Returns the output node's tensor
+    // [n, units...], valid until the next forward with the same batch size.
+    const Tensor& forward(const Tensor& input, bool training, int64_t step, uint64_t seed);
+    // diffOutput: dLoss/dOutput for the last forward (training). Overwrites all gradients.
+    void backward(const Tensor& diffOutput, int64_t step, uint64_t seed);
+
+    Tensor& values() { return m_values; }
+    Tensor& grads() { return m_grads; }
+    Tensor& buffers() { return m_buffers; }
+    const std::vector<ParamInfo>& params() const { return m_params; }
+    int64_t parameterCount() const { return m_values.numel(); }
+    // Forward FLOPs per sample (multiply-adds count 2), for benchmarks and the designer.
+    double forwardFlopsPerSample() const { return m_flopsPerSample; }
+
+    // Weights and buffers copied to the host and back (best-weights restore, checkpoints).
+    std::vector<float> snapshot();
+    void restore(const std::vector<float>& snapshot);
+
+private:
+    struct Workspace;
+    Workspace& workspace(int64_t batch);
+    void initialize(uint64_t seed);
+
+    Backend& m_backend;
+    const ResolvedGraph m_graph;
+    std::vector<std::string> m_ids;
+    std::vector<std::unique_ptr<Layer>> m_layers;
+    std::vector<std::vector<Param>> m_layerParams;
+    std::vector<char> m_needsGrad;      // per node: gradient flows through it
+    std::vector<int> m_consumers;       // per node: number of consumer edges
+    std::vector<ParamInfo> m_params;
+    std::vector<std::vector<ParamSpec>> m_specs;
+    Tensor m_values, m_grads, m_buffers;
+    std::vector<std::unique_ptr<Workspace>> m_workspaces;
+    Workspace* m_last = nullptr;
+    double m_flopsPerSample = 0;
+};
+
+}  // namespace neurite

@@ -1,0 +1,63 @@
+// Optimizer dispatch onto the backend's fused update kernels.
+#include "train/optimizer.h"
+
+#include <cmath>
+#include <string>
+
+#include "core/error.h"
+
+namespace neurite {
+
+Optimizer::Optimizer(Model& model, const OptimizerConfig& cfg, float l1, float l2, float clipNorm)
+    : m_model(model), m_cfg(cfg), m_l1(l1), m_l2(l2), m_clipNorm(clipNorm) {
+    Backend& be = model.backend();
+    const Shape shape = model.values().shape();
+    m_state1 = Tensor::empty(be, shape);
+    be.fill(m_state1, 0.f);
+    if (cfg.kind != OptimizerKind::Sgd) {
+        m_state2 = Tensor::empty(be, shape);
+        be.fill(m_state2, 0.f);
+    }
+}
+
+double Optimizer::step(float lr) {
+    Backend& be = m_model.backend();
+    Tensor& values = m_model.values();
+    Tensor& grads = m_model.grads();
+    if (m_l1 != 0.f || m_l2 != 0.f) {
+        for (const auto& p : m_model.params()) {
+            if (!p.trainable || !p.decay) continue;
+            Tensor v = values.slice(p.offset, p.shape);
+            Tensor g = grads.slice(p.offset, p.shape);
+            be.regularize(v, g, m_l1, m_l2);
+        }
+    }
+    double norm = -1;
+    if (m_clipNorm > 0.f) {
+        norm = std::sqrt(be.sumSquares(grads));
+        if (!std::isfinite(norm))
+            throw Error(ErrorKind::Diverged,
+                        "the gradient became NaN/Inf at step " + std::to_string(m_steps + 1) +
+                            "; lower the learning rate or check the data for NaN/Inf values");
+        if (norm > m_clipNorm) be.scale(grads, static_cast<float>(m_clipNorm / (norm + 1e-6)));
+    }
+    ++m_steps;
+    switch (m_cfg.kind) {
+    case OptimizerKind::Sgd:
+        be.sgdStep(values, grads, m_state1, {lr, m_cfg.momentum, m_cfg.weightDecay, m_cfg.nesterov});
+        break;
+    case OptimizerKind::Adam:
+    case OptimizerKind::AdamW:
+        be.adamStep(values, grads, m_state1, m_state2,
+                    {lr, m_cfg.beta1, m_cfg.beta2, m_cfg.epsilon, m_cfg.weightDecay,
+                     m_cfg.kind == OptimizerKind::AdamW, m_steps});
+        break;
+    case OptimizerKind::Rmsprop:
+        be.rmspropStep(values, grads, m_state1, m_state2,
+                       {lr, m_cfg.alpha, m_cfg.epsilon, m_cfg.momentum, m_cfg.weightDecay});
+        break;
+    }
+    return norm;
+}
+
+}  // namespace neurite

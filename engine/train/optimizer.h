@@ -1,0 +1,29 @@
+// Optimizer: one update pass over the model's whole parameter store (values, grads and the
+// optimizer state are parallel flat arrays), after explicit L1/L2 regularization and clipping.
+#pragma once
+
+#include <cstdint>
+
+#include "graph/model.h"
+#include "train/train_config.h"
+
+namespace neurite {
+
+class Optimizer {
+public:
+    Optimizer(Model& model, const OptimizerConfig& cfg, float l1, float l2, float clipNorm);
+
+    // Applies regularization, clips by global norm, updates. Returns the gradient norm before
+    // clipping (or -1 when it was not computed). Throws Error{Diverged} on a non-finite norm.
+    double step(float lr);
+    int64_t steps() const { return m_steps; }
+
+private:
+    Model& m_model;
+    OptimizerConfig m_cfg;
+    float m_l1, m_l2, m_clipNorm;
+    Tensor m_state1, m_state2;
+    int64_t m_steps = 0;
+};
+
+}  // namespace neurite

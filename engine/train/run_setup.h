@@ -1,0 +1,29 @@
+// RunSetup: everything between a project document and a Trainer, shared by the CLI and the GUI:
+// load the data, resolve the graph against it, lint the loss, pick the device, build the model.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "graph/graph.h"
+#include "graph/model.h"
+#include "io/project.h"
+
+namespace neurite {
+
+struct RunSetup {
+    ProjectDocument project;
+    Dataset data;
+    ResolvedGraph graph;
+    std::vector<std::string> warnings;  // "fc1: ..." lines for the user
+    Backend* backend = nullptr;
+    std::string deviceNote;              // e.g. why "auto" chose the CPU
+    std::unique_ptr<Model> model;
+};
+
+// Throws Error{BadInput} listing every graph error (one per line), or the data/device error.
+RunSetup prepareRun(const ProjectDocument& project);
+
+}  // namespace neurite

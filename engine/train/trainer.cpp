@@ -1,0 +1,401 @@
+// The training loop. Data is uploaded to the model's device once; each step gathers its batch on
+// the device, runs forward, the fused loss, backward and one optimizer pass. Only the loss (and
+// the batch's logits for training accuracy) come back to the host.
+#include "train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "core/error.h"
+#include "core/random.h"
+#include "train/optimizer.h"
+#include "train/schedule.h"
+
+namespace neurite {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+bool isClassification(LossKind k) {
+    return k == LossKind::CrossEntropy || k == LossKind::Focal || k == LossKind::BinaryCrossEntropy;
+}
+
+// A split's features, labels and targets on the device.
+struct DeviceSplit {
+    const DataSplit* host = nullptr;
+    Tensor features;  // [count, sample...] u8 or f32
+    Tensor labels;    // i32 [count] (classification)
+    Tensor targets;   // f32 [count, D] (binary cross-entropy and regression)
+};
+
+}  // namespace
+
+struct Trainer::Impl {
+    Model& model;
+    const Dataset& data;
+    TrainConfig cfg;
+    Backend& be;
+    Shape sampleShape;
+    int64_t outUnits = 0;
+    DeviceSplit train, val, test;
+    Tensor mean, invStd, classWeights;
+    Tensor indices;  // i32 [train.count], reshuffled every epoch
+    std::vector<float> hostLogits;
+
+    struct Batch {
+        int64_t n = 0;
+        Tensor x, y, diff;
+    };
+    std::vector<Batch> batches;  // one per batch size in use
+
+    Impl(Model& m, const Dataset& d, const TrainConfig& c)
+        : model(m), data(d), cfg(c), be(m.backend()) {}
+
+    void validate();
+    DeviceSplit upload(const DataSplit& split);
+    Batch& batch(int64_t n);
+    void gather(const DeviceSplit& split, const Tensor& idx, Batch& b);
+    float loss(const Tensor& logits, Batch& b);
+    int64_t countCorrect(const Tensor& logits, const int32_t* labels, int64_t n);
+    EvalResult evaluate(const DeviceSplit& split);
+};
+
+void Trainer::Impl::validate() {
+    const Shape& out = model.outputShape();
+    outUnits = out.numelFrom(1);
+    const std::string lossName = toString(cfg.loss.kind);
+    if (isClassification(cfg.loss.kind)) {
+        if (data.numClasses <= 0)
+            throwBadInput("loss " + lossName + " needs class labels, but the data source '" +
+                          data.source + "' has regression targets; use mse or huber");
+        if (out.rank() != 2)
+            throwBadInput("the output node gives " + out.str() + "; " + lossName +
+                          " needs [N,classes]: end the model with a Dense layer");
+        if (cfg.loss.kind == LossKind::BinaryCrossEntropy) {
+            if (data.numClasses != 2)
+                throwBadInput("binary_cross_entropy needs 2 classes, the data has " +
+                              std::to_string(data.numClasses) + "; use cross_entropy");
+            if (outUnits != 1)
+                throwBadInput("binary_cross_entropy needs 1 output unit, the output node gives " +
+                              out.str() + "; set the last Dense's units to 1");
+        } else if (outUnits != data.numClasses) {
+            throwBadInput("the output node gives " + out.str() + " but the data has " +
+                          std::to_string(data.numClasses) + " classes; set the last Dense's units to " +
+                          std::to_string(data.numClasses) + " or \"auto\"");
+        }
+        if (!cfg.loss.classWeights.empty() &&
+            static_cast<int>(cfg.loss.classWeights.size()) != data.numClasses)
+            throwBadInput("loss.class_weights has " + std::to_string(cfg.loss.classWeights.size()) +
+                          " entries, the data has " + std::to_string(data.numClasses) + " classes");
+    } else {
+        if (data.numClasses > 0)
+            throwBadInput("loss " + lossName + " needs regression targets, but the data source '" +
+                          data.source + "' has class labels; use cross_entropy");
+        if (outUnits != data.targetDim)
+            throwBadInput("the output node gives " + out.str() + " but the data has " +
+                          std::to_string(data.targetDim) + " targets");
+    }
+    if (data.train.count <= 0) throwBadInput("the training split of '" + data.source + "' is empty");
+    if (cfg.batchSize <= 0) throwBadInput("batch_size must be >= 1");
+}
+
+DeviceSplit Trainer::Impl::upload(const DataSplit& split) {
+    DeviceSplit d;
+    d.host = &split;
+    if (split.count == 0) return d;
+    Shape shape{split.count};
+    for (int64_t dim : sampleShape) shape.push(dim);
+    d.features = Tensor::empty(be, shape, split.dtype);
+    be.copyFromHost(d.features, split.bytes.data());
+    if (data.numClasses > 0) {
+        d.labels = Tensor::empty(be, Shape{split.count}, DType::I32);
+        be.copyFromHost(d.labels, split.labels.data());
+    }
+    if (cfg.loss.kind == LossKind::BinaryCrossEntropy) {
+        std::vector<float> t(split.labels.begin(), split.labels.end());
+        d.targets = Tensor::empty(be, Shape{split.count, 1});
+        be.copyFromHost(d.targets, t.data());
+    } else if (data.numClasses == 0) {
+        d.targets = Tensor::empty(be, Shape{split.count, data.targetDim});
+        be.copyFromHost(d.targets, split.targets.data());
+    }
+    return d;
+}
+
+Trainer::Impl::Batch& Trainer::Impl::batch(int64_t n) {
+    for (auto& b : batches)
+        if (b.n == n) return b;
+    Batch b;
+    b.n = n;
+    Shape xs{n};
+    for (int64_t dim : sampleShape) xs.push(dim);
+    b.x = Tensor::empty(be, xs);
+    if (cfg.loss.kind == LossKind::CrossEntropy || cfg.loss.kind == LossKind::Focal)
+        b.y = Tensor::empty(be, Shape{n}, DType::I32);
+    else
+        b.y = Tensor::empty(be, Shape{n, std::max<int64_t>(outUnits, 1)});
+    b.diff = Tensor::empty(be, model.outputShape().withBatch(n));
+    batches.push_back(b);
+    return batches.back();
+}
+
+void Trainer::Impl::gather(const DeviceSplit& split, const Tensor& idx, Batch& b) {
+    const Tensor* m = mean.defined() ? &mean : nullptr;
+    const Tensor* s = invStd.defined() ? &invStd : nullptr;
+    be.gatherRows(split.features, idx, b.n, data.scale, m, s, b.x);
+    be.gatherLabels(b.y.dtype() == DType::I32 ? split.labels : split.targets, idx, b.n, b.y);
+}
+
+float Trainer::Impl::loss(const Tensor& logits, Batch& b) {
+    const LossConfig& l = cfg.loss;
+    switch (l.kind) {
+    case LossKind::CrossEntropy:
+        return be.softmaxCrossEntropy(logits, b.y, classWeights.defined() ? &classWeights : nullptr,
+                                      l.labelSmoothing, b.diff);
+    case LossKind::BinaryCrossEntropy: return be.binaryCrossEntropy(logits, b.y, l.posWeight, b.diff);
+    case LossKind::Focal: return be.focalLoss(logits, b.y, l.gamma, l.alpha, b.diff);
+    case LossKind::Mse: return be.mseLoss(logits, b.y, b.diff);
+    case LossKind::Huber: return be.huberLoss(logits, b.y, l.delta, b.diff);
+    }
+    return 0.f;
+}
+
+int64_t Trainer::Impl::countCorrect(const Tensor& logits, const int32_t* labels, int64_t n) {
+    if (data.numClasses <= 0) return 0;
+    hostLogits.resize(static_cast<std::size_t>(n * outUnits));
+    be.copyToHost(hostLogits.data(), logits);
+    int64_t correct = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        const float* row = hostLogits.data() + i * outUnits;
+        int predicted = 0;
+        if (outUnits == 1) predicted = row[0] > 0.f ? 1 : 0;
+        else predicted = static_cast<int>(std::max_element(row, row + outUnits) - row);
+        correct += predicted == labels[i];
+    }
+    return correct;
+}
+
+EvalResult Trainer::Impl::evaluate(const DeviceSplit& split) {
+    EvalResult r;
+    if (!split.host || split.host->count == 0) return r;
+    const int64_t count = split.host->count;
+    const int64_t bs = std::max<int64_t>(cfg.batchSize, 256);
+    std::vector<int32_t> seq(static_cast<std::size_t>(count));
+    std::iota(seq.begin(), seq.end(), 0);
+    Tensor idx = Tensor::empty(be, Shape{count}, DType::I32);
+    be.copyFromHost(idx, seq.data());
+    double lossSum = 0;
+    int64_t correct = 0;
+    for (int64_t start = 0; start < count; start += bs) {
+        const int64_t n = std::min(bs, count - start);
+        Batch& b = batch(n);
+        gather(split, idx.slice(start, Shape{n}), b);
+        const Tensor& logits = model.forward(b.x, false, 0, cfg.seed);
+        lossSum += static_cast<double>(loss(logits, b)) * static_cast<double>(n);
+        if (data.numClasses > 0) correct += countCorrect(logits, split.host->labels.data() + start, n);
+    }
+    r.count = count;
+    r.loss = lossSum / static_cast<double>(count);
+    r.accuracy = static_cast<double>(correct) / static_cast<double>(count);
+    return r;
+}
+
+Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config)
+    : m(std::make_unique<Impl>(model, data, config)) {
+    m->sampleShape = data.sampleShape;
+    m->validate();
+    if (config.threads > 0 || model.backend().threads() <= 0) model.backend().setThreads(config.threads);
+    m->train = m->upload(data.train);
+    m->val = m->upload(data.validation);
+    m->test = m->upload(data.test);
+    if (!data.mean.empty()) {
+        const Shape fs{static_cast<int64_t>(data.mean.size())};
+        m->mean = Tensor::empty(m->be, fs);
+        m->invStd = Tensor::empty(m->be, fs);
+        m->be.copyFromHost(m->mean, data.mean.data());
+        m->be.copyFromHost(m->invStd, data.invStd.data());
+    }
+    if (!config.loss.classWeights.empty()) {
+        m->classWeights = Tensor::empty(m->be, Shape{static_cast<int64_t>(config.loss.classWeights.size())});
+        m->be.copyFromHost(m->classWeights, config.loss.classWeights.data());
+    }
+    m->indices = Tensor::empty(m->be, Shape{data.train.count}, DType::I32);
+}
+
+Trainer::~Trainer() = default;
+
+EvalResult Trainer::evaluate(const DataSplit& split) {
+    if (&split == &m->data.train) return m->evaluate(m->train);
+    if (&split == &m->data.validation) return m->evaluate(m->val);
+    if (&split == &m->data.test) return m->evaluate(m->test);
+    return m->evaluate(m->upload(split));
+}
+
+namespace {
+
+// Early-stopping bookkeeping for the monitored metric.
+struct Monitor {
+    const EarlyStoppingConfig& cfg;
+    bool hasBest = false;
+    double best = 0;
+    int bad = 0;
+
+    bool higherIsBetter() const { return cfg.monitor == "val_accuracy"; }
+    // Returns true when the value improves on the best by more than minDelta.
+    bool update(double value) {
+        const bool improved = !hasBest || (higherIsBetter() ? value > best + cfg.minDelta
+                                                            : value < best - cfg.minDelta);
+        if (improved) {
+            best = value;
+            hasBest = true;
+            bad = 0;
+        } else {
+            ++bad;
+        }
+        return improved;
+    }
+};
+
+}  // namespace
+
+FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
+    Impl& s = *m;
+    const TrainConfig& cfg = s.cfg;
+    const int64_t ntrain = s.data.train.count;
+    int64_t stepsPerEpoch = (ntrain + cfg.batchSize - 1) / cfg.batchSize;
+    if (cfg.maxSteps > 0) stepsPerEpoch = std::min(stepsPerEpoch, cfg.maxSteps);
+    Optimizer optimizer(s.model, cfg.optimizer, cfg.l1, cfg.l2, cfg.clipNorm);
+    LrSchedule schedule(cfg.schedule, cfg.optimizer.lr, cfg.epochs, stepsPerEpoch);
+    Monitor monitor{cfg.earlyStopping};
+    std::vector<float> bestWeights;
+
+    FinishedEvent fin;
+    fin.status = "completed";
+    const auto runStart = Clock::now();
+    double trainSeconds = 0;
+    int64_t trainSamples = 0, globalStep = 0;
+    std::vector<int32_t> order(static_cast<std::size_t>(ntrain)), batchLabels;
+
+    try {
+        for (int epoch = 0; epoch < cfg.epochs && fin.status == "completed"; ++epoch) {
+            std::iota(order.begin(), order.end(), 0);
+            Rng rng(cfg.seed * 0x100000001B3ull + static_cast<uint64_t>(epoch) + 1);
+            for (int64_t i = ntrain - 1; i > 0; --i)
+                std::swap(order[static_cast<std::size_t>(i)],
+                          order[static_cast<std::size_t>(rng.below(static_cast<uint64_t>(i + 1)))]);
+            s.be.copyFromHost(s.indices, order.data());
+
+            const auto epochStart = Clock::now();
+            double lossSum = 0;
+            int64_t seen = 0, correct = 0;
+            float lr = 0;
+            for (int64_t step = 0; step < stepsPerEpoch; ++step) {
+                while (stop.paused() && !stop.stopRequested())
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                if (stop.stopRequested()) {
+                    fin.status = "cancelled";
+                    break;
+                }
+                const int64_t start = step * cfg.batchSize;
+                const int64_t n = std::min<int64_t>(cfg.batchSize, ntrain - start);
+                Impl::Batch& b = s.batch(n);
+                s.gather(s.train, s.indices.slice(start, Shape{n}), b);
+                ++globalStep;
+                lr = schedule.lr(epoch, step);
+                const Tensor& logits = s.model.forward(b.x, true, globalStep, cfg.seed);
+                const float l = s.loss(logits, b);
+                if (!std::isfinite(l)) {
+                    std::ostringstream msg;
+                    msg << "training diverged: the loss became " << l << " at epoch " << epoch + 1
+                        << ", step " << step + 1 << " (learning rate " << lr
+                        << "); lower the learning rate, set clip_norm (e.g. 1.0), or check the data "
+                           "for NaN/Inf values";
+                    throw Error(ErrorKind::Diverged, msg.str());
+                }
+                if (s.data.numClasses > 0) {
+                    batchLabels.resize(static_cast<std::size_t>(n));
+                    for (int64_t i = 0; i < n; ++i)
+                        batchLabels[static_cast<std::size_t>(i)] =
+                            s.data.train.labels[static_cast<std::size_t>(order[static_cast<std::size_t>(start + i)])];
+                    correct += s.countCorrect(logits, batchLabels.data(), n);
+                }
+                s.model.backward(b.diff, globalStep, cfg.seed);
+                optimizer.step(lr);
+                lossSum += static_cast<double>(l) * static_cast<double>(n);
+                seen += n;
+                observer.onStep({epoch + 1, globalStep, step + 1, stepsPerEpoch, l, lr});
+            }
+            const double epochSeconds = secondsSince(epochStart);
+            trainSeconds += epochSeconds;
+            trainSamples += seen;
+            if (seen == 0) break;
+
+            EpochEvent ev;
+            ev.epoch = epoch + 1;
+            ev.epochs = cfg.epochs;
+            ev.trainLoss = lossSum / static_cast<double>(seen);
+            ev.trainAccuracy = static_cast<double>(correct) / static_cast<double>(seen);
+            ev.lr = lr;
+            ev.seconds = epochSeconds;
+            ev.samplesPerSec = static_cast<double>(seen) / std::max(epochSeconds, 1e-9);
+            if (s.val.host && s.val.host->count > 0) {
+                EvalResult v = s.evaluate(s.val);
+                ev.valLoss = v.loss;
+                if (s.data.numClasses > 0) ev.valAccuracy = v.accuracy;
+            }
+            const double monitored = cfg.earlyStopping.monitor == "val_accuracy"
+                                         ? ev.valAccuracy.value_or(ev.trainAccuracy)
+                                     : cfg.earlyStopping.monitor == "train_loss"
+                                         ? ev.trainLoss
+                                         : ev.valLoss.value_or(ev.trainLoss);
+            ev.best = monitor.update(monitored);
+            if (ev.best) {
+                fin.bestEpoch = ev.epoch;
+                if (cfg.earlyStopping.enabled && cfg.earlyStopping.restoreBest)
+                    bestWeights = s.model.snapshot();
+            }
+            schedule.onEpochEnd(ev.valLoss.value_or(ev.trainLoss));
+            fin.epochs = ev.epoch;
+            fin.trainLoss = ev.trainLoss;
+            fin.trainAccuracy = ev.trainAccuracy;
+            fin.valLoss = ev.valLoss;
+            fin.valAccuracy = ev.valAccuracy;
+            observer.onEpoch(ev);
+            if (fin.status == "completed" && cfg.earlyStopping.enabled &&
+                monitor.bad >= cfg.earlyStopping.patience)
+                fin.status = "early_stopped";
+        }
+        if (!bestWeights.empty() && fin.bestEpoch != fin.epochs) {
+            s.model.restore(bestWeights);
+            if (s.val.host && s.val.host->count > 0) {
+                EvalResult v = s.evaluate(s.val);
+                fin.valLoss = v.loss;
+                if (s.data.numClasses > 0) fin.valAccuracy = v.accuracy;
+            }
+        }
+        if (fin.status != "cancelled" && s.test.host && s.test.host->count > 0) {
+            EvalResult t = s.evaluate(s.test);
+            fin.testLoss = t.loss;
+            if (s.data.numClasses > 0) fin.testAccuracy = t.accuracy;
+        }
+    } catch (const Error& e) {
+        observer.onFailed(e);
+        throw;
+    }
+    fin.samplesPerSec = static_cast<double>(trainSamples) / std::max(trainSeconds, 1e-9);
+    fin.seconds = secondsSince(runStart);
+    observer.onFinished(fin);
+    return fin;
+}
+
+}  // namespace neurite

@@ -1,0 +1,41 @@
+// Trainer: runs a TrainConfig on a Model and a Dataset synchronously (the caller owns the
+// thread). Epochs of shuffled mini-batches, validation after each epoch, schedules, early
+// stopping, NaN/Inf detection, and cancellation/pause polled once per step. Same seed and thread
+// count give bit-identical results on the CPU.
+#pragma once
+
+#include <memory>
+
+#include "data/dataset.h"
+#include "graph/model.h"
+#include "train/events.h"
+#include "train/train_config.h"
+
+namespace neurite {
+
+struct EvalResult {
+    double loss = 0;
+    double accuracy = 0;  // classification only
+    int64_t count = 0;
+};
+
+class Trainer {
+public:
+    // Throws Error{BadInput} when the loss does not fit the model's output or the data
+    // (e.g. 10 output units for 3 classes), naming the setting to change.
+    Trainer(Model& model, const Dataset& data, const TrainConfig& config);
+    ~Trainer();
+
+    // Runs to completion, early stop or cancellation and returns the finished event (also sent
+    // to the observer). Throws Error{Diverged} on NaN/Inf (after telling the observer).
+    FinishedEvent run(TrainObserver& observer, const StopToken& stop);
+
+    // Loss and accuracy of the model on a split (inference mode).
+    EvalResult evaluate(const DataSplit& split);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+}  // namespace neurite
