@@ -1,0 +1,149 @@
+// neurite-cli as users script it: exit codes, one `error:` line for bad input, JSON Lines events.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+
+#include "test_env.h"
+
+namespace {
+
+struct Result {
+    int code = -1;
+    QByteArray out, err;
+};
+
+Result runCli(const QStringList& args, int timeoutMs = 120000) {
+    QProcess p;
+    p.start(qEnvironmentVariable("NEURITE_CLI"), args);
+    p.waitForFinished(timeoutMs);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QString example(const char* name) {
+    return QString::fromStdString(neurite::test::sourceDir()) + "/resources/examples/" + name;
+}
+
+QString writeFile(QTemporaryDir& dir, const char* name, const QByteArray& text) {
+    QFile f(dir.filePath(name));
+    f.open(QIODevice::WriteOnly);
+    f.write(text);
+    return f.fileName();
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void version() {
+        Result r = runCli({"version"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith("neurite-cli "));
+    }
+
+    void badInputExitsWithTwo_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no command") << QStringList{} << "no command";
+        QTest::newRow("unknown command") << QStringList{"fly"} << "unknown command 'fly'";
+        QTest::newRow("missing file") << QStringList{"train", "/nonexistent.neurite.json"} << "cannot open";
+        QTest::newRow("unknown option") << QStringList{"train", example("spiral.neurite.json"), "--epoch", "3"}
+                                        << "unknown option --epoch";
+        QTest::newRow("bad number") << QStringList{"train", example("spiral.neurite.json"), "--epochs", "x"}
+                                    << "--epochs expects an integer";
+        QTest::newRow("bad device") << QStringList{"train", example("spiral.neurite.json"), "--device", "tpu"}
+                                    << "unknown device 'tpu'";
+        QTest::newRow("bench model") << QStringList{"bench", "--model", "rnn"} << "--model must be";
+    }
+    void badInputExitsWithTwo() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        Result r = runCli(args);
+        QCOMPARE(r.code, 2);
+        const QList<QByteArray> errors = [&] {
+            QList<QByteArray> e;
+            for (const auto& line : r.err.split('\n'))
+                if (line.startsWith("error: ")) e << line;
+            return e;
+        }();
+        QCOMPARE(errors.size(), 1);
+        QVERIFY2(errors[0].contains(message.toUtf8()), errors[0].constData());
+    }
+
+    void brokenProjectNamesThePath() {
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, "bad.neurite.json", R"({"format": "neurite-project", "version": 1,
+            "data": {"source": "synthetic:spiral"},
+            "model": {"nodes": [{"id": "input", "op": "Input"},
+                                {"id": "fc", "op": "Dense", "params": {"units": "many"}, "inputs": ["input"]}]}})");
+        Result r = runCli({"train", path});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("$.model.nodes[1].params.units") || r.err.contains("units"), r.err.constData());
+    }
+
+    void garbageFileDoesNotCrash() {
+        QTemporaryDir dir;
+        QByteArray junk(4096, '\0');
+        for (int i = 0; i < junk.size(); ++i) junk[i] = static_cast<char>((i * 7919) % 251);
+        Result r = runCli({"train", writeFile(dir, "junk.neurite.json", junk)});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("error: "));
+    }
+
+    void trainJsonEvents() {
+        Result r = runCli({"train", example("spiral.neurite.json"), "--epochs", "2", "--json", "--threads", "2"});
+        QCOMPARE(r.code, 0);
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        for (int i = 0; i < 2; ++i) {
+            QJsonObject e = QJsonDocument::fromJson(lines[i]).object();
+            QCOMPARE(e["event"].toString(), QString("epoch"));
+            QCOMPARE(e["epoch"].toInt(), i + 1);
+            for (const char* key : {"train_loss", "val_loss", "val_accuracy", "samples_per_sec", "seconds"})
+                QVERIFY2(e.contains(key), key);
+        }
+        QJsonObject fin = QJsonDocument::fromJson(lines[2]).object();
+        QCOMPARE(fin["event"].toString(), QString("finished"));
+        QCOMPARE(fin["status"].toString(), QString("completed"));
+        QCOMPARE(fin["epochs"].toInt(), 2);
+        for (const char* key : {"train_loss", "val_loss", "val_accuracy", "test_accuracy", "samples_per_sec"})
+            QVERIFY2(fin.contains(key), key);
+    }
+
+    void divergenceExitsWithThree() {
+        Result r = runCli({"train", example("spiral.neurite.json"), "--epochs", "3", "--lr", "1e30"});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("error: training diverged"), r.err.constData());
+    }
+
+    void interruptExitsWith130() {
+        QProcess p;
+        p.start(qEnvironmentVariable("NEURITE_CLI"),
+                {"train", example("spiral.neurite.json"), "--epochs", "100000", "--json"});
+        QVERIFY(p.waitForStarted());
+        // Wait for the first epoch so the handler is installed and training runs.
+        QVERIFY(p.waitForReadyRead(60000));
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 130);
+        const QByteArray out = p.readAllStandardOutput();
+        QVERIFY2(out.contains("\"status\":\"cancelled\""), out.constData());
+    }
+
+    void devicesListsCpu() {
+        Result r = runCli({"devices", "--json"});
+        QCOMPARE(r.code, 0);
+        QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j["devices"].toArray().first().toObject()["id"].toString(), QString("cpu"));
+        QVERIFY(!j["gpu_note"].toString().isEmpty() || j["devices"].toArray().size() > 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
