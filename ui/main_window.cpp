@@ -1,11 +1,54 @@
-// MainWindow wiring.
+// MainWindow wiring: File menu, the project overview, errors shown in a message box.
 #include "main_window.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+
+#include "core/error.h"
+#include "io/project.h"
+#include "project_overview.h"
 
 namespace neurite {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_overview(new ProjectOverview(this)) {
     setWindowTitle(tr("Neurite"));
-    resize(1200, 800);
+    resize(1100, 720);
+    setCentralWidget(m_overview);
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open Project..."), this, &MainWindow::chooseProject);
+    open->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    statusBar()->showMessage(tr("Open a project (*.neurite.json) to begin"));
+}
+
+void MainWindow::chooseProject() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(),
+                                                      tr("Neurite projects (*.neurite.json);;All files (*)"));
+    if (!path.isEmpty()) openProject(path);
+}
+
+bool MainWindow::openProject(const QString& path) {
+    try {
+        std::vector<std::string> warnings;
+        const ProjectDocument doc = loadProject(path.toStdString(), &warnings);
+        m_overview->showProject(doc, path);
+        setWindowTitle(tr("%1 - Neurite").arg(QString::fromStdString(doc.name)));
+        statusBar()->showMessage(warnings.empty()
+                                     ? tr("Loaded %1").arg(path)
+                                     : tr("Loaded %1 with %2 warning(s): %3")
+                                           .arg(path)
+                                           .arg(warnings.size())
+                                           .arg(QString::fromStdString(warnings.front())));
+        return true;
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot open project"), QString::fromUtf8(e.what()));
+        return false;
+    }
 }
 
 }  // namespace neurite

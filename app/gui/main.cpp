@@ -1,11 +1,15 @@
-// neurite: the GUI entry point (wiring only).
+// neurite: the GUI entry point (wiring only). An optional argument names a project to open.
 #include <QApplication>
 
 #include "main_window.h"
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
+    QApplication::setApplicationName("Neurite");
+    QApplication::setOrganizationName("Neurite");
     neurite::MainWindow window;
     window.show();
+    const QStringList args = QApplication::arguments();
+    if (args.size() > 1) window.openProject(args.at(1));
     return app.exec();
 }
