@@ -46,7 +46,11 @@ bool MainWindow::openProject(const QString& path) {
                                            .arg(QString::fromStdString(warnings.front())));
         return true;
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot open project"), QString::fromUtf8(e.what()));
+        // Window-modal but not blocking, so the event loop (and tests) keep running.
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open project"),
+                                    QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
         return false;
     }
 }
