@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "core/random.h"
+#include "data/random.h"
 
 namespace neurite {
 
@@ -110,10 +110,10 @@ void Model::initialize(uint64_t seed) {
                 switch (spec.init) {
                 case Init::Zeros: v = 0.f; break;
                 case Init::Ones: v = 1.f; break;
-                case Init::HeUniform: v = static_cast<float>(rng.uniform(-1, 1) * std::sqrt(6.0 / fanIn)); break;
+                case Init::HeUniform: v = static_cast<float>((2.0 * rng.uniform() - 1.0) * std::sqrt(6.0 / fanIn)); break;
                 case Init::HeNormal: v = static_cast<float>(rng.normal() * std::sqrt(2.0 / fanIn)); break;
                 case Init::GlorotUniform:
-                    v = static_cast<float>(rng.uniform(-1, 1) * std::sqrt(6.0 / (fanIn + fanOut)));
+                    v = static_cast<float>((2.0 * rng.uniform() - 1.0) * std::sqrt(6.0 / (fanIn + fanOut)));
                     break;
                 case Init::GlorotNormal:
                     v = static_cast<float>(rng.normal() * std::sqrt(2.0 / (fanIn + fanOut)));

@@ -7,12 +7,13 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <span>
 #include <sstream>
 #include <thread>
 #include <vector>
 
 #include "core/error.h"
-#include "core/random.h"
+#include "data/random.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"
 
@@ -289,10 +290,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
     try {
         for (int epoch = 0; epoch < cfg.epochs && fin.status == "completed"; ++epoch) {
             std::iota(order.begin(), order.end(), 0);
-            Rng rng(cfg.seed * 0x100000001B3ull + static_cast<uint64_t>(epoch) + 1);
-            for (int64_t i = ntrain - 1; i > 0; --i)
-                std::swap(order[static_cast<std::size_t>(i)],
-                          order[static_cast<std::size_t>(rng.below(static_cast<uint64_t>(i + 1)))]);
+            Rng(cfg.seed * 0x100000001B3ull + static_cast<uint64_t>(epoch) + 1).shuffle(std::span(order));
             s.be.copyFromHost(s.indices, order.data());
 
             const auto epochStart = Clock::now();
