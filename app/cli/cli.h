@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "train/events.h"
+
 namespace neurite::cli {
 
 // Parsed "--name value" options, "--flag" switches and positional arguments. Every lookup of a
@@ -35,6 +37,6 @@ int runDevices(int argc, char** argv);
 int runVersion(int argc, char** argv);
 
 // Ctrl-C handling: the first SIGINT asks the running trainer to stop after its current step.
-class StopToken* installInterruptHandler();
+StopToken* installInterruptHandler();
 
 }  // namespace neurite::cli
