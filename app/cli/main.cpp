@@ -18,7 +18,8 @@ volatile std::sig_atomic_t g_interrupts = 0;
 
 void onInterrupt(int) {
     // A second Ctrl-C leaves at once with the conventional code.
-    if (g_interrupts++) std::_Exit(130);
+    if (g_interrupts) std::_Exit(130);
+    g_interrupts = 1;
     g_stop.requestStop();
 }
 }  // namespace
