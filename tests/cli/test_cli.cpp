@@ -8,7 +8,7 @@
 
 #include <csignal>
 
-#include "test_env.h"
+#include "support/test_env.h"
 
 namespace {
 

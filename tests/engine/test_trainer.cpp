@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 #include "io/project.h"
-#include "test_env.h"
+#include "support/test_env.h"
 #include "train/run_setup.h"
 #include "train/trainer.h"
 

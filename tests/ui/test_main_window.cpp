@@ -6,7 +6,7 @@
 #include <QtTest>
 
 #include "main_window.h"
-#include "test_env.h"
+#include "support/test_env.h"
 
 class TestMainWindow : public QObject {
     Q_OBJECT
