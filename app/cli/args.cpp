@@ -1,5 +1,6 @@
 // Argument parsing for neurite-cli commands.
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 #include "cli.h"
@@ -69,9 +70,11 @@ std::optional<double> Args::number(const std::string& name, double min, double m
     double v = std::strtod(s->c_str(), &end);
     if (s->empty() || *end != '\0' || !(v == v))
         throwBadInput("--" + name + " expects a number, got '" + *s + "'");
-    if (v < min || v > max)
-        throwBadInput("--" + name + " must be between " + std::to_string(min) + " and " +
-                      std::to_string(max) + ", got " + *s);
+    if (v < min || v > max) {
+        char range[96];
+        std::snprintf(range, sizeof range, "between %g and %g", min, max);
+        throwBadInput("--" + name + " must be " + range + ", got " + *s);
+    }
     return v;
 }
 

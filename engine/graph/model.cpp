@@ -35,6 +35,7 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
         NEURITE_CHECK(type != nullptr, "unknown op " + node.op);
         m_ids[static_cast<std::size_t>(i)] = node.id;
         m_layers[static_cast<std::size_t>(i)] = type->create(graph.params[static_cast<std::size_t>(i)]);
+        m_layers[static_cast<std::size_t>(i)]->setSalt(layerSalt(node.id));
 
         std::vector<Shape> srcShapes;
         bool anyInputNeedsGrad = false;
@@ -64,6 +65,7 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
     m_grads = Tensor::empty(backend, Shape{std::max<int64_t>(trainable, 1)});
     m_buffers = Tensor::empty(backend, Shape{std::max<int64_t>(buffered, 1)});
     backend.fill(m_grads, 0.f);
+    backend.fill(m_buffers, 0.f);  // a model without buffers still has the 1-element placeholder
 
     std::size_t k = 0;
     for (int i : graph.order) {

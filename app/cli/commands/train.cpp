@@ -27,7 +27,7 @@ const char* kTrainHelp =
 void applyOverrides(const Args& a, TrainConfig& t) {
     if (auto v = a.integer("epochs", 1, 1000000)) t.epochs = static_cast<int>(*v);
     if (auto v = a.integer("batch-size", 1, 1 << 20)) t.batchSize = static_cast<int>(*v);
-    if (auto v = a.number("lr", 1e-12, 1e6)) t.optimizer.lr = static_cast<float>(*v);
+    if (auto v = a.number("lr", 1e-12, 1e38)) t.optimizer.lr = static_cast<float>(*v);
     if (auto v = a.str("device")) t.device = *v;
     if (auto v = a.integer("threads", 0, 4096)) t.threads = static_cast<int>(*v);
     if (auto v = a.integer("seed", 0, (1LL << 62))) t.seed = static_cast<uint64_t>(*v);
