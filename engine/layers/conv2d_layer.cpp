@@ -95,7 +95,7 @@ LayerType describeConv2D() {
         const Shape& in = srcShapes[0];
         if (in.rank() != 4) return ShapeResult::fail("expects 4-D input [N,C,H,W], got " + in.str());
         ConvDesc d = Conv2DLayer(configOf(p)).describe(in);
-        if (d.outHeight() <= 0 || d.outWidth() <= 0)
+        if (d.height + d.padTop + d.padBottom < d.kernelH || d.width + d.padLeft + d.padRight < d.kernelW)
             return ShapeResult::fail("kernel " + layers::joinDims(p.list("kernel_size")) +
                                      " does not fit the " + std::to_string(d.height) + "x" +
                                      std::to_string(d.width) +

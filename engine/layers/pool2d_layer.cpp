@@ -71,7 +71,7 @@ LayerType describePool(PoolKind kind) {
         const Shape& in = srcShapes[0];
         if (in.rank() != 4) return ShapeResult::fail("expects 4-D input [N,C,H,W], got " + in.str());
         PoolDesc d = Pool2DLayer(configOf(kind, p)).describe(in);
-        if (d.outHeight() <= 0 || d.outWidth() <= 0)
+        if (d.height + d.padTop + d.padBottom < d.kernelH || d.width + d.padLeft + d.padRight < d.kernelW)
             return ShapeResult::fail("pool " + layers::joinDims(p.list("pool_size")) +
                                      " does not fit the " + std::to_string(d.height) + "x" +
                                      std::to_string(d.width) +
