@@ -9,8 +9,8 @@
 #include <random>
 #include <set>
 
-#include "support/gradcheck.h"
 #include "layers/registry.h"
+#include "support/gradcheck.h"
 #include "support/reference_backend.h"
 
 using namespace neurite;
@@ -44,7 +44,8 @@ using L = std::vector<int64_t>;
 // [N,C,H,W] with the given ranges; H and W drawn independently (non-square inputs).
 ShapeGen image(int64_t hLo, int64_t hHi, int64_t wLo, int64_t wHi, int64_t cHi = 3) {
     return [=](Rng& r) {
-        return std::vector<Shape>{Shape{dim(r, 1, 2), dim(r, 1, cHi), dim(r, hLo, hHi), dim(r, wLo, wHi)}};
+        return std::vector<Shape>{
+            Shape{dim(r, 1, 2), dim(r, 1, cHi), dim(r, hLo, hHi), dim(r, wLo, wHi)}};
     };
 }
 ShapeGen matrix(int64_t nLo, int64_t nHi, int64_t fLo, int64_t fHi) {
@@ -88,6 +89,7 @@ GradCheckOptions inference() {
 }
 
 const std::vector<LayerRow>& layerRows() {
+    // clang-format off
     static const std::vector<LayerRow> rows = {
         {"dense", "Dense", {{"units", int64_t(5)}}, matrix(2, 4, 3, 7), {}},
         {"dense no bias", "Dense", {{"units", int64_t(3)}, {"bias", false}}, matrix(1, 3, 1, 5), {}},
@@ -127,26 +129,30 @@ const std::vector<LayerRow>& layerRows() {
         {"concat 2 inputs 2-D", "Concat", {}, channels(2, false), {}},
         {"concat 3 inputs 4-D", "Concat", {}, channels(3, true), {}},
     };
+    // clang-format on
     return rows;
 }
 
-}  // namespace
+} // namespace
 
 class TestGradcheck : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() {
         m_seed = runSeed();
-        qInfo("gradcheck seed %llu (set NEURITE_TEST_SEED to repeat)", static_cast<unsigned long long>(m_seed));
+        qInfo("gradcheck seed %llu (set NEURITE_TEST_SEED to repeat)",
+              static_cast<unsigned long long>(m_seed));
     }
 
     // Catches a layer type added to the registry without its gradient check.
     void everyLayerTypeHasARow() {
         std::set<std::string> covered;
-        for (const LayerRow& r : layerRows()) covered.insert(r.type);
+        for (const LayerRow& r : layerRows())
+            covered.insert(r.type);
         for (const LayerType& t : layerTypes()) {
             if (t.name == "Input") continue;
-            QVERIFY2(covered.count(t.name), qPrintable("no gradient-check row for layer type " + QString::fromStdString(t.name)));
+            QVERIFY2(covered.count(t.name), qPrintable("no gradient-check row for layer type " +
+                                                       QString::fromStdString(t.name)));
         }
     }
 
@@ -187,7 +193,8 @@ private slots:
         test::ReferenceBackend be;
         const int64_t n = dim(rng, 2, 5), c = dim(rng, 2, 5);
         std::vector<int32_t> labels;
-        for (int64_t i = 0; i < n; ++i) labels.push_back(int32_t(dim(rng, 0, c - 1)));
+        for (int64_t i = 0; i < n; ++i)
+            labels.push_back(int32_t(dim(rng, 0, c - 1)));
         Tensor y = test::toBackendI32(be, labels, Shape{n});
         Tensor weights = test::toBackend(be, test::uniform(rng, c, 0.3, 2.0), Shape{c});
         Tensor soft = test::toBackend(be, test::uniform(rng, n, 0.0, 1.0), Shape{n, 1});
@@ -198,14 +205,20 @@ private slots:
         if (k.rfind("ce", 0) == 0) {
             const Tensor* w = k.find("weights") != std::string::npos ? &weights : nullptr;
             float eps = k.find("smoothing") != std::string::npos ? 0.15f : 0.f;
-            fn = [&, w, eps](Backend& b, const Tensor& x, Tensor& d) { return b.softmaxCrossEntropy(x, y, w, eps, d); };
+            fn = [&, w, eps](Backend& b, const Tensor& x, Tensor& d) {
+                return b.softmaxCrossEntropy(x, y, w, eps, d);
+            };
         } else if (k.rfind("bce", 0) == 0) {
             shape = Shape{n, 1};
             float pw = k == "bce" ? 1.f : 2.5f;
-            fn = [&, pw](Backend& b, const Tensor& x, Tensor& d) { return b.binaryCrossEntropy(x, soft, pw, d); };
+            fn = [&, pw](Backend& b, const Tensor& x, Tensor& d) {
+                return b.binaryCrossEntropy(x, soft, pw, d);
+            };
         } else if (k.rfind("focal", 0) == 0) {
             float gamma = k == "focal gamma 2" ? 2.f : 0.5f;
-            fn = [&, gamma](Backend& b, const Tensor& x, Tensor& d) { return b.focalLoss(x, y, gamma, 0.25f, d); };
+            fn = [&, gamma](Backend& b, const Tensor& x, Tensor& d) {
+                return b.focalLoss(x, y, gamma, 0.25f, d);
+            };
         } else if (k == "mse") {
             fn = [&](Backend& b, const Tensor& x, Tensor& d) { return b.mseLoss(x, targets, d); };
         } else {
@@ -214,9 +227,12 @@ private slots:
             initial = test::uniform(rng, n * c, -3.0, 3.0);
             initial[0] = 0.5f;
             initial[1] = -2.5f;
-            fn = [&](Backend& b, const Tensor& x, Tensor& d) { return b.huberLoss(x, targets, 1.f, d); };
+            fn = [&](Backend& b, const Tensor& x, Tensor& d) {
+                return b.huberLoss(x, targets, 1.f, d);
+            };
         }
-        GradCheckResult res = test::gradCheckLoss(be, shape, fn, o, initial.empty() ? nullptr : &initial);
+        GradCheckResult res =
+            test::gradCheckLoss(be, shape, fn, o, initial.empty() ? nullptr : &initial);
         QVERIFY2(res.ok, qPrintable(QString::fromStdString(res.message)));
     }
 

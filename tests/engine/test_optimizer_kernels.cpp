@@ -15,9 +15,10 @@ namespace {
 
 struct OptRow {
     const char* name;
-    std::function<void(Backend&, Tensor& w, const Tensor& g, Tensor& s1, Tensor& s2, int64_t step)> step;
-    std::vector<std::vector<float>> grads;     // per step
-    std::vector<std::vector<float>> expected;  // w after each step
+    std::function<void(Backend&, Tensor& w, const Tensor& g, Tensor& s1, Tensor& s2, int64_t step)>
+        step;
+    std::vector<std::vector<float>> grads;    // per step
+    std::vector<std::vector<float>> expected; // w after each step
 };
 
 SgdParams sgd(float lr, float momentum, float wd, bool nesterov) {
@@ -30,10 +31,13 @@ SgdParams sgd(float lr, float momentum, float wd, bool nesterov) {
 }
 
 auto sgdStep(SgdParams p) {
-    return [p](Backend& b, Tensor& w, const Tensor& g, Tensor& s1, Tensor&, int64_t) { b.sgdStep(w, g, s1, p); };
+    return [p](Backend& b, Tensor& w, const Tensor& g, Tensor& s1, Tensor&, int64_t) {
+        b.sgdStep(w, g, s1, p);
+    };
 }
 auto adamStep(float wd, bool decoupled) {
-    return [wd, decoupled](Backend& b, Tensor& w, const Tensor& g, Tensor& s1, Tensor& s2, int64_t step) {
+    return [wd, decoupled](Backend& b, Tensor& w, const Tensor& g, Tensor& s1, Tensor& s2,
+                           int64_t step) {
         AdamParams p;
         p.lr = 0.1f;
         p.weightDecay = wd;
@@ -58,17 +62,24 @@ const std::vector<OptRow>& rows() {
         {"sgd plain", sgdStep(sgd(0.1f, 0, 0, false)), {g, g}, {{0.95f, -2.025f}, {0.9f, -2.05f}}},
         // buf = 0.9 buf + g: 0.5, 0.95, 1.355 | 0.25, 0.475, 0.6775 ; w -= 0.1 buf:
         // 0.95, 0.855, 0.7195 | -2.025, -2.0725, -2.14025
-        {"sgd momentum", sgdStep(sgd(0.1f, 0.9f, 0, false)), {g, g, g},
+        {"sgd momentum",
+         sgdStep(sgd(0.1f, 0.9f, 0, false)),
+         {g, g, g},
          {{0.95f, -2.025f}, {0.855f, -2.0725f}, {0.7195f, -2.14025f}}},
         // buf as above; w -= 0.1 (g + 0.9 buf): g + 0.9 buf = 0.95, 1.355 | 0.475, 0.6775
         // -> 0.905, 0.7695 | -2.0475, -2.11525
-        {"sgd nesterov", sgdStep(sgd(0.1f, 0.9f, 0, true)), {g, g},
+        {"sgd nesterov",
+         sgdStep(sgd(0.1f, 0.9f, 0, true)),
+         {g, g},
          {{0.905f, -2.0475f}, {0.7695f, -2.11525f}}},
         // g' = g + 0.1 w: 0.6 -> 0.94 ; 0.5 + 0.094 = 0.594 -> 0.8806
         //                 0.05 -> -2.005 ; 0.25 - 0.2005 = 0.0495 -> -2.00995
-        {"sgd weight decay", sgdStep(sgd(0.1f, 0, 0.1f, false)), {g, g},
+        {"sgd weight decay",
+         sgdStep(sgd(0.1f, 0, 0.1f, false)),
+         {g, g},
          {{0.94f, -2.005f}, {0.8806f, -2.00995f}}},
-        // Bias correction makes step 1 move by lr exactly: mhat = g, vhat = g^2 -> w -= 0.1 sign(g).
+        // Bias correction makes step 1 move by lr exactly: mhat = g, vhat = g^2 -> w -= 0.1
+        // sign(g).
         // Step 2, element 0 with g = -0.5: m = 0.9*0.05 - 0.05 = -0.005, v = 0.999*0.00025 +
         // 0.001*0.25 = 0.00049975; mhat = -0.005/0.19 = -0.0263158, vhat = 0.00049975/0.001999 =
         // 0.25 -> w = 0.9 + 0.1*0.0263158/0.5 = 0.9052632. Element 1 (constant g): -2.2.
@@ -95,14 +106,15 @@ const std::vector<OptRow>& rows() {
     return table;
 }
 
-}  // namespace
+} // namespace
 
 class TestOptimizerKernels : public QObject {
     Q_OBJECT
 private slots:
     void steps_data() {
         QTest::addColumn<int>("row");
-        for (std::size_t i = 0; i < rows().size(); ++i) QTest::newRow(rows()[i].name) << int(i);
+        for (std::size_t i = 0; i < rows().size(); ++i)
+            QTest::newRow(rows()[i].name) << int(i);
     }
     void steps() {
         QFETCH(int, row);
@@ -110,7 +122,8 @@ private slots:
         test::ReferenceBackend b;
         Shape shape{2};
         Tensor w = test::toBackend(b, {1.f, -2.f}, shape);
-        Tensor s1 = test::toBackend(b, {0.f, 0.f}, shape), s2 = test::toBackend(b, {0.f, 0.f}, shape);
+        Tensor s1 = test::toBackend(b, {0.f, 0.f}, shape),
+               s2 = test::toBackend(b, {0.f, 0.f}, shape);
         for (std::size_t step = 0; step < r.grads.size(); ++step) {
             Tensor g = test::toBackend(b, r.grads[step], shape);
             r.step(b, w, g, s1, s2, int64_t(step + 1));
@@ -119,7 +132,9 @@ private slots:
                 float want = r.expected[step][i];
                 QVERIFY2(std::abs(got[i] - want) <= 2e-6f * std::max(1.f, std::abs(want)),
                          qPrintable(QString("step %1 element %2: got %3, expected %4")
-                                        .arg(step + 1).arg(i).arg(double(got[i]), 0, 'g', 9)
+                                        .arg(step + 1)
+                                        .arg(i)
+                                        .arg(double(got[i]), 0, 'g', 9)
                                         .arg(double(want), 0, 'g', 9)));
             }
         }

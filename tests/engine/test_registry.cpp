@@ -20,10 +20,11 @@ struct ParamRow {
     const char* name;
     const char* type;
     Params given;
-    std::string error;  // expected first error; empty = none
+    std::string error; // expected first error; empty = none
 };
 
 const std::vector<ParamRow>& paramRows() {
+    // clang-format off
     static const std::vector<ParamRow> rows = {
         {"out of range int", "Dense", {{"units", int64_t(0)}}, "units: must be >= 1, got 0"},
         {"string for int", "Dense", {{"units", std::string("ten")}}, "units: expected an integer, got \"ten\""},
@@ -48,6 +49,7 @@ const std::vector<ParamRow>& paramRows() {
         {"empty pool strides", "MaxPool2D", {{"strides", L{}}}, ""},
         {"input auto", "Input", {{"shape", std::string("auto")}}, ""},
     };
+    // clang-format on
     return rows;
 }
 
@@ -56,11 +58,12 @@ struct ShapeRow {
     const char* type;
     Params given;
     std::vector<Shape> inputs;
-    Shape expected;      // when error is empty
-    std::string error;   // the exact message
+    Shape expected;    // when error is empty
+    std::string error; // the exact message
 };
 
 const std::vector<ShapeRow>& shapeRows() {
+    // clang-format off
     static const std::vector<ShapeRow> rows = {
         {"dense", "Dense", {{"units", int64_t(10)}}, {Shape{N, 784}}, Shape{N, 10}, ""},
         {"dense on image", "Dense", {{"units", int64_t(10)}}, {Shape{N, 64, 7, 7}}, {},
@@ -107,6 +110,7 @@ const std::vector<ShapeRow>& shapeRows() {
          "shape is \"auto\" but the data's sample shape is unknown; set shape"},
         {"dense two inputs", "Dense", {{"units", int64_t(2)}}, {Shape{N, 4}, Shape{N, 4}}, {}, "expects 1 input, got 2"},
     };
+    // clang-format on
     return rows;
 }
 
@@ -115,18 +119,20 @@ LayerParams concreteDefaults(const LayerType& t) {
     ParamCheck c = checkParams(t, {});
     for (const ParamSchema& s : t.params)
         if (c.params.isAuto(s.name))
-            c.params.set(s.name, s.type == ParamType::IntList ? ParamValue(L{1, 8, 8}) : ParamValue(int64_t(4)));
+            c.params.set(s.name, s.type == ParamType::IntList ? ParamValue(L{1, 8, 8})
+                                                              : ParamValue(int64_t(4)));
     return c.params;
 }
 
-}  // namespace
+} // namespace
 
 class TestRegistry : public QObject {
     Q_OBJECT
 private slots:
     void checkParams_data() {
         QTest::addColumn<int>("row");
-        for (std::size_t i = 0; i < paramRows().size(); ++i) QTest::newRow(paramRows()[i].name) << int(i);
+        for (std::size_t i = 0; i < paramRows().size(); ++i)
+            QTest::newRow(paramRows()[i].name) << int(i);
     }
     void checkParams() {
         QFETCH(int, row);
@@ -135,7 +141,8 @@ private slots:
         QVERIFY(t);
         ParamCheck c = neurite::checkParams(*t, r.given);
         if (r.error.empty()) {
-            QVERIFY2(c.errors.empty(), qPrintable(QString::fromStdString(c.errors.empty() ? "" : c.errors[0])));
+            QVERIFY2(c.errors.empty(),
+                     qPrintable(QString::fromStdString(c.errors.empty() ? "" : c.errors[0])));
         } else {
             QCOMPARE(c.errors.size(), std::size_t(1));
             QCOMPARE(QString::fromStdString(c.errors[0]), QString::fromStdString(r.error));
@@ -169,7 +176,8 @@ private slots:
     }
 
     void gettersThrowOnTypeMismatch() {
-        LayerParams p = neurite::checkParams(*findLayerType("Dense"), {{"units", int64_t(4)}}).params;
+        LayerParams p =
+            neurite::checkParams(*findLayerType("Dense"), {{"units", int64_t(4)}}).params;
         QVERIFY_THROWS_EXCEPTION(Error, p.i("bias"));
         QVERIFY_THROWS_EXCEPTION(Error, p.list("units"));
         QVERIFY_THROWS_EXCEPTION(Error, p.get("missing"));
@@ -185,18 +193,21 @@ private slots:
 
     // Catches an entry that the palette, inspector, exporter or docs could not show.
     void everyEntryIsComplete() {
-        const std::set<std::string> categories = {"Core", "Convolution", "Pooling", "Normalization",
-                                                  "Regularization", "Activation", "Merge"};
+        const std::set<std::string> categories = {"Core",          "Convolution",    "Pooling",
+                                                  "Normalization", "Regularization", "Activation",
+                                                  "Merge"};
         std::set<std::string> names;
         for (const LayerType& t : layerTypes()) {
             const QString n = QString::fromStdString(t.name);
             QVERIFY2(names.insert(t.name).second, qPrintable("duplicate " + n));
-            QVERIFY2(categories.count(t.category), qPrintable(n + ": category " + QString::fromStdString(t.category)));
+            QVERIFY2(categories.count(t.category),
+                     qPrintable(n + ": category " + QString::fromStdString(t.category)));
             QVERIFY2(!t.help.empty(), qPrintable(n + ": no help"));
             QVERIFY2(!t.onnxOp.empty(), qPrintable(n + ": no ONNX op"));
             QVERIFY2(t.inferShape && t.create && t.summary, qPrintable(n + ": missing function"));
             for (const ParamSchema& s : t.params)
-                QVERIFY2(!s.help.empty(), qPrintable(n + "." + QString::fromStdString(s.name) + ": no help"));
+                QVERIFY2(!s.help.empty(),
+                         qPrintable(n + "." + QString::fromStdString(s.name) + ": no help"));
             ParamCheck defaults = neurite::checkParams(t, {});
             QVERIFY2(defaults.errors.empty(), qPrintable(n + ": default fails its own schema"));
             LayerParams p = concreteDefaults(t);
@@ -211,17 +222,27 @@ private slots:
         QTest::addColumn<QString>("type");
         QTest::addColumn<QString>("category");
         QTest::addColumn<QString>("onnx");
-        const char* table[][3] = {
-            {"Input", "Core", "input"}, {"Dense", "Core", "Gemm"}, {"Flatten", "Core", "Flatten"},
-            {"Reshape", "Core", "Reshape"}, {"Conv2D", "Convolution", "Conv"},
-            {"MaxPool2D", "Pooling", "MaxPool"}, {"AvgPool2D", "Pooling", "AveragePool"},
-            {"GlobalAvgPool", "Pooling", "GlobalAveragePool"},
-            {"BatchNorm", "Normalization", "BatchNormalization"}, {"Dropout", "Regularization", "Dropout"},
-            {"ReLU", "Activation", "Relu"}, {"LeakyReLU", "Activation", "LeakyRelu"},
-            {"ELU", "Activation", "Elu"}, {"Sigmoid", "Activation", "Sigmoid"},
-            {"Tanh", "Activation", "Tanh"}, {"GELU", "Activation", "Gelu"},
-            {"Softmax", "Activation", "Softmax"}, {"Add", "Merge", "Sum"}, {"Concat", "Merge", "Concat"}};
-        for (auto& row : table) QTest::newRow(row[0]) << row[0] << row[1] << row[2];
+        const char* table[][3] = {{"Input", "Core", "input"},
+                                  {"Dense", "Core", "Gemm"},
+                                  {"Flatten", "Core", "Flatten"},
+                                  {"Reshape", "Core", "Reshape"},
+                                  {"Conv2D", "Convolution", "Conv"},
+                                  {"MaxPool2D", "Pooling", "MaxPool"},
+                                  {"AvgPool2D", "Pooling", "AveragePool"},
+                                  {"GlobalAvgPool", "Pooling", "GlobalAveragePool"},
+                                  {"BatchNorm", "Normalization", "BatchNormalization"},
+                                  {"Dropout", "Regularization", "Dropout"},
+                                  {"ReLU", "Activation", "Relu"},
+                                  {"LeakyReLU", "Activation", "LeakyRelu"},
+                                  {"ELU", "Activation", "Elu"},
+                                  {"Sigmoid", "Activation", "Sigmoid"},
+                                  {"Tanh", "Activation", "Tanh"},
+                                  {"GELU", "Activation", "Gelu"},
+                                  {"Softmax", "Activation", "Softmax"},
+                                  {"Add", "Merge", "Sum"},
+                                  {"Concat", "Merge", "Concat"}};
+        for (auto& row : table)
+            QTest::newRow(row[0]) << row[0] << row[1] << row[2];
     }
     void categoriesAndOnnxOps() {
         QFETCH(QString, type);
@@ -250,11 +271,13 @@ private slots:
         QFETCH(QString, type);
         QFETCH(int, row);
         QFETCH(QString, expected);
-        const std::vector<Params> given = {
-            {{"units", int64_t(128)}},
-            {},
-            {{"kernel_size", int64_t(5)}, {"filters", int64_t(16)}, {"padding", std::string("valid")}, {"strides", int64_t(2)}},
-            {}};
+        const std::vector<Params> given = {{{"units", int64_t(128)}},
+                                           {},
+                                           {{"kernel_size", int64_t(5)},
+                                            {"filters", int64_t(16)},
+                                            {"padding", std::string("valid")},
+                                            {"strides", int64_t(2)}},
+                                           {}};
         const LayerType* t = findLayerType(type.toStdString());
         ParamCheck c = neurite::checkParams(*t, given[std::size_t(row)]);
         QVERIFY(c.errors.empty());
@@ -263,7 +286,8 @@ private slots:
 
     void shapeRules_data() {
         QTest::addColumn<int>("row");
-        for (std::size_t i = 0; i < shapeRows().size(); ++i) QTest::newRow(shapeRows()[i].name) << int(i);
+        for (std::size_t i = 0; i < shapeRows().size(); ++i)
+            QTest::newRow(shapeRows()[i].name) << int(i);
     }
     void shapeRules() {
         QFETCH(int, row);
@@ -274,7 +298,9 @@ private slots:
         QVERIFY(c.errors.empty());
         ShapeResult res = t->inferShape(c.params, r.inputs);
         QCOMPARE(QString::fromStdString(res.error), QString::fromStdString(r.error));
-        if (r.error.empty()) QCOMPARE(QString::fromStdString(res.shape.str()), QString::fromStdString(r.expected.str()));
+        if (r.error.empty())
+            QCOMPARE(QString::fromStdString(res.shape.str()),
+                     QString::fromStdString(r.expected.str()));
     }
 
     // TF "same": out = ceil(in/stride), total = max((out-1)*stride + k - in, 0), top = total/2.

@@ -35,7 +35,7 @@ struct Case {
     std::string name, kind;
     std::vector<std::pair<std::string, std::string>> attrs;
     std::vector<std::pair<std::string, HostTensor>> inputs;
-    std::map<std::string, std::vector<float>> outputs;  // the reference's results
+    std::map<std::string, std::vector<float>> outputs; // the reference's results
     double atol = 1e-5, rtol = 1e-4;
 };
 
@@ -46,8 +46,8 @@ struct LayerRun {
 
 // Forward then backward with diffDst = r, parameters in paramSpecs order (buffers keep their init).
 LayerRun runLayer(Backend& b, const std::string& type, const Params& given,
-                  const std::vector<HostTensor>& inputs, const std::vector<std::vector<float>>& weights,
-                  const std::vector<float>& r) {
+                  const std::vector<HostTensor>& inputs,
+                  const std::vector<std::vector<float>>& weights, const std::vector<float>& r) {
     const LayerType* t = findLayerType(type);
     LayerParams p = checkParams(*t, given).params;
     std::vector<Shape> symbolic;
@@ -85,9 +85,11 @@ LayerRun runLayer(Backend& b, const std::string& type, const Params& given,
     layer->backward(ctx, srcPtrs, dst, rt, diffPtrs);
     LayerRun run;
     run.y = toHost(b, dst);
-    for (Tensor& d : diffSrc) run.diffSrc.push_back(toHost(b, d));
+    for (Tensor& d : diffSrc)
+        run.diffSrc.push_back(toHost(b, d));
     for (Param& q : params)
-        (q.grad.defined() ? run.grads : run.buffers).push_back(toHost(b, q.grad.defined() ? q.grad : q.value));
+        (q.grad.defined() ? run.grads : run.buffers)
+            .push_back(toHost(b, q.grad.defined() ? q.grad : q.value));
     return run;
 }
 
@@ -100,18 +102,29 @@ public:
     }
     Shape outShape(const std::string& type, const Params& given, const Shape& in) {
         const LayerType* t = findLayerType(type);
-        return t->inferShape(checkParams(*t, given).params, std::vector<Shape>{in.withBatch(Shape::kBatch)})
+        return t
+            ->inferShape(checkParams(*t, given).params,
+                         std::vector<Shape>{in.withBatch(Shape::kBatch)})
             .shape.withBatch(in[0]);
     }
 
-    void conv(std::string name, Shape in, int64_t filters, L k, L stride, std::string padding, bool bias) {
-        Params p{{"filters", filters}, {"kernel_size", k}, {"strides", stride}, {"padding", padding}, {"bias", bias}};
+    void conv(std::string name, Shape in, int64_t filters, L k, L stride, std::string padding,
+              bool bias) {
+        Params p{{"filters", filters},
+                 {"kernel_size", k},
+                 {"strides", stride},
+                 {"padding", padding},
+                 {"bias", bias}};
         HostTensor x = random(in), w = random(Shape{filters, in[1], k[0], k[1]}, -0.5, 0.5);
         HostTensor b = random(Shape{filters}), r = random(outShape("Conv2D", p, in));
         std::vector<std::vector<float>> weights{w.data};
         if (bias) weights.push_back(b.data);
         LayerRun run = runLayer(m_backend, "Conv2D", p, {x}, weights, r.data);
-        Case c{name, "conv", {{"stride", join(stride)}, {"padding", padding}}, {{"x", x}, {"w", w}, {"r", r}}, {}};
+        Case c{name,
+               "conv",
+               {{"stride", join(stride)}, {"padding", padding}},
+               {{"x", x}, {"w", w}, {"r", r}},
+               {}};
         if (bias) c.inputs.push_back({"b", b});
         c.outputs = {{"y", run.y}, {"dx", run.diffSrc[0]}, {"dw", run.grads[0]}};
         if (bias) c.outputs["db"] = run.grads[1];
@@ -123,19 +136,30 @@ public:
         HostTensor x = random(Shape{n, in}), w = random(Shape{units, in}), b = random(Shape{units});
         HostTensor r = random(Shape{n, units});
         LayerRun run = runLayer(m_backend, "Dense", p, {x}, {w.data, b.data}, r.data);
-        cases.push_back({name, "dense", {}, {{"x", x}, {"w", w}, {"b", b}, {"r", r}},
-                         {{"y", run.y}, {"dx", run.diffSrc[0]}, {"dw", run.grads[0]}, {"db", run.grads[1]}}});
+        cases.push_back(
+            {name,
+             "dense",
+             {},
+             {{"x", x}, {"w", w}, {"b", b}, {"r", r}},
+             {{"y", run.y}, {"dx", run.diffSrc[0]}, {"dw", run.grads[0]}, {"db", run.grads[1]}}});
     }
 
     void batchNorm(std::string name, Shape in) {
         Params p{{"momentum", 0.1}, {"epsilon", 1e-5}};
-        HostTensor x = random(in, -2, 3), g = random(Shape{in[1]}, 0.5, 1.5), b = random(Shape{in[1]});
+        HostTensor x = random(in, -2, 3), g = random(Shape{in[1]}, 0.5, 1.5),
+                   b = random(Shape{in[1]});
         HostTensor r = random(in);
         LayerRun run = runLayer(m_backend, "BatchNorm", p, {x}, {g.data, b.data}, r.data);
-        Case c{name, "batchnorm", {{"momentum", "0.1"}, {"eps", "1e-05"}},
+        Case c{name,
+               "batchnorm",
+               {{"momentum", "0.1"}, {"eps", "1e-05"}},
                {{"x", x}, {"gamma", g}, {"beta", b}, {"r", r}},
-               {{"y", run.y}, {"dx", run.diffSrc[0]}, {"dgamma", run.grads[0]}, {"dbeta", run.grads[1]},
-                {"running_mean", run.buffers[0]}, {"running_var", run.buffers[1]}}};
+               {{"y", run.y},
+                {"dx", run.diffSrc[0]},
+                {"dgamma", run.grads[0]},
+                {"dbeta", run.grads[1]},
+                {"running_mean", run.buffers[0]},
+                {"running_var", run.buffers[1]}}};
         c.atol = 1e-4;
         cases.push_back(c);
     }
@@ -145,21 +169,31 @@ public:
         Params p{{"pool_size", k}, {"strides", stride}, {"padding", padding}};
         HostTensor x = random(in), r = random(outShape(type, p, in));
         LayerRun run = runLayer(m_backend, type, p, {x}, {}, r.data);
-        cases.push_back({name, "pool", {{"kind", max ? "max" : "avg"}, {"k", join(k)}, {"stride", join(stride)}, {"padding", padding}},
-                         {{"x", x}, {"r", r}}, {{"y", run.y}, {"dx", run.diffSrc[0]}}});
+        cases.push_back({name,
+                         "pool",
+                         {{"kind", max ? "max" : "avg"},
+                          {"k", join(k)},
+                          {"stride", join(stride)},
+                          {"padding", padding}},
+                         {{"x", x}, {"r", r}},
+                         {{"y", run.y}, {"dx", run.diffSrc[0]}}});
     }
 
     void globalAvg(std::string name, Shape in) {
         HostTensor x = random(in), r = random(Shape{in[0], in[1]});
         LayerRun run = runLayer(m_backend, "GlobalAvgPool", {}, {x}, {}, r.data);
-        cases.push_back({name, "global_avg", {}, {{"x", x}, {"r", r}}, {{"y", run.y}, {"dx", run.diffSrc[0]}}});
+        cases.push_back(
+            {name, "global_avg", {}, {{"x", x}, {"r", r}}, {{"y", run.y}, {"dx", run.diffSrc[0]}}});
     }
 
     void activation(std::string type, std::string fn, Params p, std::string alpha) {
         Shape s{4, 5, 3};
         HostTensor x = random(s, -3, 3), r = random(s);
         LayerRun run = runLayer(m_backend, type, p, {x}, {}, r.data);
-        cases.push_back({fn, "act", {{"fn", fn}, {"alpha", alpha}}, {{"x", x}, {"r", r}},
+        cases.push_back({fn,
+                         "act",
+                         {{"fn", fn}, {"alpha", alpha}},
+                         {{"x", x}, {"r", r}},
                          {{"y", run.y}, {"dx", run.diffSrc[0]}}});
     }
 
@@ -171,12 +205,14 @@ public:
         Tensor xt = toBackend(m_backend, x.data, shape), diff = Tensor::empty(m_backend, shape);
         float value = fn(m_backend, xt, diff);
         extra.insert(extra.begin(), {"x", x});
-        cases.push_back({name, "loss", attrs, extra, {{"loss", {value}}, {"dx", toHost(m_backend, diff)}}});
+        cases.push_back(
+            {name, "loss", attrs, extra, {{"loss", {value}}, {"dx", toHost(m_backend, diff)}}});
     }
 
     // Three steps from w0 with random gradients; the reference's w after each step.
     void optimizer(std::string name, std::vector<std::pair<std::string, std::string>> attrs,
-                   const std::function<void(Backend&, Tensor&, const Tensor&, Tensor&, Tensor&, int64_t)>& step) {
+                   const std::function<void(Backend&, Tensor&, const Tensor&, Tensor&, Tensor&,
+                                            int64_t)>& step) {
         const int64_t n = 6, steps = 3;
         HostTensor w0 = random(Shape{n}), grads = random(Shape{steps, n});
         Tensor w = toBackend(m_backend, w0.data, Shape{n});
@@ -187,18 +223,22 @@ public:
         for (int64_t k = 0; k < steps; ++k) {
             std::vector<float> g(grads.data.begin() + k * n, grads.data.begin() + (k + 1) * n);
             step(m_backend, w, toBackend(m_backend, g, Shape{n}), s1, s2, k + 1);
-            for (float v : toHost(m_backend, w)) history.push_back(v);
+            for (float v : toHost(m_backend, w))
+                history.push_back(v);
         }
         cases.push_back({name, "opt", attrs, {{"w0", w0}, {"grads", grads}}, {{"w", history}}});
     }
 
     std::vector<int32_t> labels(int64_t n, int64_t classes) {
         std::vector<int32_t> y;
-        for (int64_t i = 0; i < n; ++i) y.push_back(int32_t(std::uniform_int_distribution<int64_t>(0, classes - 1)(m_rng)));
+        for (int64_t i = 0; i < n; ++i)
+            y.push_back(int32_t(std::uniform_int_distribution<int64_t>(0, classes - 1)(m_rng)));
         return y;
     }
 
-    static std::string join(const L& v) { return std::to_string(v[0]) + "," + std::to_string(v[1]); }
+    static std::string join(const L& v) {
+        return std::to_string(v[0]) + "," + std::to_string(v[1]);
+    }
 
     std::vector<Case> cases;
     test::ReferenceBackend m_backend;
@@ -244,14 +284,22 @@ std::vector<Case> buildCases() {
     Tensor s = toBackend(b.m_backend, soft.data, Shape{n, 1});
     Tensor t = toBackend(b.m_backend, targets.data, Shape{n, c});
     b.loss("ce", {{"fn", "ce"}, {"smoothing", "0"}}, Shape{n, c}, {{"labels", asFloats(y)}},
-           [&](Backend& be, const Tensor& x, Tensor& d) { return be.softmaxCrossEntropy(x, labels, nullptr, 0.f, d); });
+           [&](Backend& be, const Tensor& x, Tensor& d) {
+               return be.softmaxCrossEntropy(x, labels, nullptr, 0.f, d);
+           });
     b.loss("ce_weight_smoothing", {{"fn", "ce"}, {"smoothing", "0.2"}}, Shape{n, c},
            {{"labels", asFloats(y)}, {"weight", weights}},
-           [&](Backend& be, const Tensor& x, Tensor& d) { return be.softmaxCrossEntropy(x, labels, &w, 0.2f, d); });
-    b.loss("bce_pos_weight", {{"fn", "bce"}, {"pos_weight", "2.5"}}, Shape{n, 1}, {{"targets", soft}},
-           [&](Backend& be, const Tensor& x, Tensor& d) { return be.binaryCrossEntropy(x, s, 2.5f, d); });
-    b.loss("focal", {{"fn", "focal"}, {"gamma", "2"}, {"alpha", "0.25"}}, Shape{n, c}, {{"labels", asFloats(y)}},
-           [&](Backend& be, const Tensor& x, Tensor& d) { return be.focalLoss(x, labels, 2.f, 0.25f, d); });
+           [&](Backend& be, const Tensor& x, Tensor& d) {
+               return be.softmaxCrossEntropy(x, labels, &w, 0.2f, d);
+           });
+    b.loss("bce_pos_weight", {{"fn", "bce"}, {"pos_weight", "2.5"}}, Shape{n, 1},
+           {{"targets", soft}}, [&](Backend& be, const Tensor& x, Tensor& d) {
+               return be.binaryCrossEntropy(x, s, 2.5f, d);
+           });
+    b.loss("focal", {{"fn", "focal"}, {"gamma", "2"}, {"alpha", "0.25"}}, Shape{n, c},
+           {{"labels", asFloats(y)}}, [&](Backend& be, const Tensor& x, Tensor& d) {
+               return be.focalLoss(x, labels, 2.f, 0.25f, d);
+           });
     b.loss("mse", {{"fn", "mse"}}, Shape{n, c}, {{"targets", targets}},
            [&](Backend& be, const Tensor& x, Tensor& d) { return be.mseLoss(x, t, d); });
     b.loss("huber", {{"fn", "huber"}, {"delta", "1.5"}}, Shape{n, c}, {{"targets", targets}},
@@ -262,9 +310,13 @@ std::vector<Case> buildCases() {
             be.sgdStep(p, g, s1, SgdParams{0.1f, momentum, wd, nesterov});
         };
     };
-    b.optimizer("sgd_momentum_wd", {{"fn", "sgd"}, {"lr", "0.1"}, {"momentum", "0.9"}, {"wd", "0.01"}, {"nesterov", "0"}},
-                sgd(0.9f, 0.01f, false));
-    b.optimizer("sgd_nesterov", {{"fn", "sgd"}, {"lr", "0.1"}, {"momentum", "0.8"}, {"nesterov", "1"}}, sgd(0.8f, 0, true));
+    b.optimizer(
+        "sgd_momentum_wd",
+        {{"fn", "sgd"}, {"lr", "0.1"}, {"momentum", "0.9"}, {"wd", "0.01"}, {"nesterov", "0"}},
+        sgd(0.9f, 0.01f, false));
+    b.optimizer("sgd_nesterov",
+                {{"fn", "sgd"}, {"lr", "0.1"}, {"momentum", "0.8"}, {"nesterov", "1"}},
+                sgd(0.8f, 0, true));
     auto adam = [](float wd, bool decoupled) {
         return [=](Backend& be, Tensor& p, const Tensor& g, Tensor& m, Tensor& v, int64_t step) {
             AdamParams a;
@@ -277,7 +329,8 @@ std::vector<Case> buildCases() {
     };
     b.optimizer("adam_l2", {{"fn", "adam"}, {"lr", "0.01"}, {"wd", "0.05"}}, adam(0.05f, false));
     b.optimizer("adamw", {{"fn", "adamw"}, {"lr", "0.01"}, {"wd", "0.05"}}, adam(0.05f, true));
-    b.optimizer("rmsprop_momentum", {{"fn", "rmsprop"}, {"lr", "0.01"}, {"momentum", "0.9"}, {"wd", "0.01"}},
+    b.optimizer("rmsprop_momentum",
+                {{"fn", "rmsprop"}, {"lr", "0.01"}, {"momentum", "0.9"}, {"wd", "0.01"}},
                 [](Backend& be, Tensor& p, const Tensor& g, Tensor& sq, Tensor& buf, int64_t) {
                     RmspropParams r;
                     r.momentum = 0.9f;
@@ -291,12 +344,17 @@ void writeCases(const std::vector<Case>& cases, const QString& dir) {
     std::ofstream list((dir + "/cases.txt").toStdString());
     for (const Case& c : cases) {
         list << c.name << " " << c.kind;
-        for (const auto& [k, v] : c.attrs) list << " " << k << "=" << v;
+        for (const auto& [k, v] : c.attrs)
+            list << " " << k << "=" << v;
         for (const auto& [k, t] : c.inputs) {
             list << " @" << k << "=";
-            for (int i = 0; i < t.shape.rank(); ++i) list << (i ? "x" : "") << t.shape[i];
-            std::ofstream bin((dir + "/" + QString::fromStdString(c.name + "." + k + ".bin")).toStdString(), std::ios::binary);
-            bin.write(reinterpret_cast<const char*>(t.data.data()), std::streamsize(t.data.size() * sizeof(float)));
+            for (int i = 0; i < t.shape.rank(); ++i)
+                list << (i ? "x" : "") << t.shape[i];
+            std::ofstream bin(
+                (dir + "/" + QString::fromStdString(c.name + "." + k + ".bin")).toStdString(),
+                std::ios::binary);
+            bin.write(reinterpret_cast<const char*>(t.data.data()),
+                      std::streamsize(t.data.size() * sizeof(float)));
         }
         list << "\n";
     }
@@ -311,7 +369,7 @@ std::vector<float> readFloats(const QString& path) {
     return v;
 }
 
-}  // namespace
+} // namespace
 
 class TestTorchParity : public QObject {
     Q_OBJECT
@@ -325,8 +383,10 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_cases = buildCases();
         writeCases(m_cases, m_dir.path());
-        QString script = QString::fromStdString(test::sourceDir()) + "/tests/support/torch_parity.py";
-        if (!QFileInfo::exists(script)) script = QString(QT_TESTCASE_SOURCEDIR) + "/support/torch_parity.py";
+        QString script =
+            QString::fromStdString(test::sourceDir()) + "/tests/support/torch_parity.py";
+        if (!QFileInfo::exists(script))
+            script = QString(QT_TESTCASE_SOURCEDIR) + "/support/torch_parity.py";
         QProcess run;
         run.setProcessChannelMode(QProcess::MergedChannels);
         run.start(kPython, {script, m_dir.path()});
@@ -337,21 +397,28 @@ private slots:
 
     void matchesTorch_data() {
         QTest::addColumn<int>("row");
-        for (std::size_t i = 0; i < m_cases.size(); ++i) QTest::newRow(m_cases[i].name.c_str()) << int(i);
+        for (std::size_t i = 0; i < m_cases.size(); ++i)
+            QTest::newRow(m_cases[i].name.c_str()) << int(i);
     }
     void matchesTorch() {
         QFETCH(int, row);
         const Case& c = m_cases[std::size_t(row)];
         for (const auto& [key, ours] : c.outputs) {
-            std::vector<float> theirs = readFloats(m_dir.path() + "/" + QString::fromStdString(c.name + "." + key + ".out.bin"));
+            std::vector<float> theirs = readFloats(
+                m_dir.path() + "/" + QString::fromStdString(c.name + "." + key + ".out.bin"));
             QVERIFY2(theirs.size() == ours.size(),
                      qPrintable(QString("%1: torch gave %2 values, the reference %3")
-                                    .arg(QString::fromStdString(key)).arg(theirs.size()).arg(ours.size())));
+                                    .arg(QString::fromStdString(key))
+                                    .arg(theirs.size())
+                                    .arg(ours.size())));
             for (std::size_t i = 0; i < ours.size(); ++i) {
                 double a = ours[i], t = theirs[i];
                 QVERIFY2(std::abs(a - t) <= c.atol + c.rtol * std::abs(t),
                          qPrintable(QString("%1[%2]: reference %3, torch %4")
-                                        .arg(QString::fromStdString(key)).arg(i).arg(a, 0, 'g', 9).arg(t, 0, 'g', 9)));
+                                        .arg(QString::fromStdString(key))
+                                        .arg(i)
+                                        .arg(a, 0, 'g', 9)
+                                        .arg(t, 0, 'g', 9)));
             }
         }
     }

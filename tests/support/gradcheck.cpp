@@ -13,7 +13,7 @@ namespace neurite::test {
 
 namespace {
 
-constexpr float kSentinel = 1234.5f;  // what diffSrc and grads hold before backward
+constexpr float kSentinel = 1234.5f; // what diffSrc and grads hold before backward
 
 // A tensor checked by differences: its host copy, its backend tensor and its analytic gradient.
 struct Checked {
@@ -44,7 +44,8 @@ std::vector<float> inputValues(std::mt19937_64& rng, int64_t count, const GradCh
     }
     std::uniform_real_distribution<double> mag(o.minAbs, 1.0);
     std::bernoulli_distribution negative(0.5);
-    for (float& x : v) x = static_cast<float>(negative(rng) ? -mag(rng) : mag(rng));
+    for (float& x : v)
+        x = static_cast<float>(negative(rng) ? -mag(rng) : mag(rng));
     return v;
 }
 
@@ -70,7 +71,7 @@ GradCheckResult failure(const std::string& message, const GradCheckOptions& o) {
     return r;
 }
 
-}  // namespace
+} // namespace
 
 Tensor toBackend(Backend& backend, const std::vector<float>& values, const Shape& shape) {
     NEURITE_CHECK(int64_t(values.size()) == shape.numel(), "toBackend: size mismatch");
@@ -95,7 +96,8 @@ std::vector<float> toHost(Backend& backend, const Tensor& t) {
 std::vector<float> uniform(std::mt19937_64& rng, int64_t count, double lo, double hi) {
     std::uniform_real_distribution<double> d(lo, hi);
     std::vector<float> v(static_cast<std::size_t>(count));
-    for (float& x : v) x = static_cast<float>(d(rng));
+    for (float& x : v)
+        x = static_cast<float>(d(rng));
     return v;
 }
 
@@ -107,7 +109,8 @@ GradCheckResult gradCheckLayer(Backend& backend, const std::string& typeName,
     ParamCheck check = checkParams(*type, params);
     if (!check.errors.empty()) return failure(typeName + ": " + check.errors.front(), o);
     std::vector<Shape> symbolic;
-    for (const Shape& s : srcShapes) symbolic.push_back(s.withBatch(Shape::kBatch));
+    for (const Shape& s : srcShapes)
+        symbolic.push_back(s.withBatch(Shape::kBatch));
     ShapeResult shape = type->inferShape(check.params, symbolic);
     if (!shape.ok()) return failure(typeName + ": " + shape.error, o);
     const Shape dstShape = shape.shape.withBatch(srcShapes.at(0)[0]);
@@ -116,10 +119,11 @@ GradCheckResult gradCheckLayer(Backend& backend, const std::string& typeName,
     std::unique_ptr<Layer> layer = type->create(check.params);
     layer->setSalt(0x5eed);
 
-    std::vector<Checked> checked;  // inputs first, then trainable parameters
+    std::vector<Checked> checked; // inputs first, then trainable parameters
     for (std::size_t i = 0; i < srcShapes.size(); ++i) {
         std::vector<float> x = inputValues(rng, srcShapes[i].numel(), o);
-        checked.push_back({"input " + std::to_string(i), x, toBackend(backend, x, srcShapes[i]), {}});
+        checked.push_back(
+            {"input " + std::to_string(i), x, toBackend(backend, x, srcShapes[i]), {}});
     }
     const std::size_t inputCount = checked.size();
     std::vector<Param> bound;
@@ -142,7 +146,8 @@ GradCheckResult gradCheckLayer(Backend& backend, const std::string& typeName,
     Tensor rTensor = toBackend(backend, r, dstShape);
     Tensor dst = Tensor::empty(backend, dstShape);
     std::vector<const Tensor*> src;
-    for (std::size_t i = 0; i < inputCount; ++i) src.push_back(&checked[i].value);
+    for (std::size_t i = 0; i < inputCount; ++i)
+        src.push_back(&checked[i].value);
     LayerContext ctx{backend, o.training, o.seed, 7};
 
     // Analytic: one forward, one backward with diffDst = R.
@@ -153,11 +158,14 @@ GradCheckResult gradCheckLayer(Backend& backend, const std::string& typeName,
         backend.fill(diffSrc.back(), kSentinel);
     }
     std::vector<Tensor*> diffPtrs;
-    for (Tensor& d : diffSrc) diffPtrs.push_back(&d);
+    for (Tensor& d : diffSrc)
+        diffPtrs.push_back(&d);
     layer->backward(ctx, src, dst, rTensor, diffPtrs);
-    for (std::size_t i = 0; i < inputCount; ++i) checked[i].analytic = toHost(backend, diffSrc[i]);
+    for (std::size_t i = 0; i < inputCount; ++i)
+        checked[i].analytic = toHost(backend, diffSrc[i]);
     for (std::size_t i = inputCount, k = 0; i < checked.size(); ++i, ++k) {
-        while (!bound[k].grad.defined()) ++k;
+        while (!bound[k].grad.defined())
+            ++k;
         checked[i].analytic = toHost(backend, bound[k].grad);
     }
 
@@ -165,7 +173,8 @@ GradCheckResult gradCheckLayer(Backend& backend, const std::string& typeName,
         layer->forward(ctx, src, dst);
         std::vector<float> y = toHost(backend, dst);
         double l = 0;
-        for (std::size_t j = 0; j < y.size(); ++j) l += double(y[j]) * r[j];
+        for (std::size_t j = 0; j < y.size(); ++j)
+            l += double(y[j]) * r[j];
         return l;
     };
     GradCheckResult result;
@@ -173,7 +182,8 @@ GradCheckResult gradCheckLayer(Backend& backend, const std::string& typeName,
         for (int64_t j : probeIndices(rng, int64_t(c.host.size()), o.probes)) {
             const auto at = static_cast<std::size_t>(j);
             const float orig = c.host[at];
-            const float plus = static_cast<float>(orig + o.step), minus = static_cast<float>(orig - o.step);
+            const float plus = static_cast<float>(orig + o.step),
+                        minus = static_cast<float>(orig - o.step);
             c.host[at] = plus;
             backend.copyFromHost(c.value, c.host.data());
             double lPlus = loss();
@@ -204,7 +214,8 @@ GradCheckResult gradCheckLoss(Backend& backend, const Shape& shape, const LossFn
     for (int64_t j : probeIndices(rng, shape.numel(), o.probes)) {
         const auto at = static_cast<std::size_t>(j);
         const float orig = x[at];
-        const float plus = static_cast<float>(orig + o.step), minus = static_cast<float>(orig - o.step);
+        const float plus = static_cast<float>(orig + o.step),
+                    minus = static_cast<float>(orig - o.step);
         x[at] = plus;
         backend.copyFromHost(xt, x.data());
         double lPlus = loss(backend, xt, scratch);
@@ -219,4 +230,4 @@ GradCheckResult gradCheckLoss(Backend& backend, const Shape& shape, const LossFn
     return result;
 }
 
-}  // namespace neurite::test
+} // namespace neurite::test

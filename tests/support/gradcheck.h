@@ -16,21 +16,21 @@
 namespace neurite::test {
 
 struct GradCheckOptions {
-    uint64_t seed = 1;        // data, parameters, R and the probed elements
-    double step = 5e-3;       // central-difference step h
-    double rtol = 1e-2;       // pass iff |a - n| <= atol + rtol * max(|a|, |n|)
+    uint64_t seed = 1;  // data, parameters, R and the probed elements
+    double step = 5e-3; // central-difference step h
+    double rtol = 1e-2; // pass iff |a - n| <= atol + rtol * max(|a|, |n|)
     double atol = 1e-3;
-    int probes = 40;          // elements checked per tensor (all of them when fewer)
-    double minAbs = 0;        // inputs drawn with |x| in [minAbs, 1]: keeps ReLU-like kinks away
-    bool distinct = false;    // inputs are a shuffled grid spaced 4h apart (max pooling ties)
-    bool training = true;     // LayerContext::training
+    int probes = 40;       // elements checked per tensor (all of them when fewer)
+    double minAbs = 0;     // inputs drawn with |x| in [minAbs, 1]: keeps ReLU-like kinks away
+    bool distinct = false; // inputs are a shuffled grid spaced 4h apart (max pooling ties)
+    bool training = true;  // LayerContext::training
 };
 
 struct GradCheckResult {
     bool ok = true;
-    std::string message;  // what failed, where, with the seed
-    int checked = 0;      // derivatives compared
-    double worst = 0;     // largest |a - n| / (atol + rtol * max(|a|, |n|)); ok iff <= 1
+    std::string message; // what failed, where, with the seed
+    int checked = 0;     // derivatives compared
+    double worst = 0;    // largest |a - n| / (atol + rtol * max(|a|, |n|)); ok iff <= 1
 };
 
 // Builds the layer from the registry (checkParams must pass), binds random parameters (buffers
@@ -40,7 +40,8 @@ struct GradCheckResult {
 // accumulates or skips a write fails. srcShapes are concrete (batch included).
 GradCheckResult gradCheckLayer(Backend& backend, const std::string& typeName,
                                const std::map<std::string, ParamValue>& params,
-                               const std::vector<Shape>& srcShapes, const GradCheckOptions& options);
+                               const std::vector<Shape>& srcShapes,
+                               const GradCheckOptions& options);
 
 // A fused loss: returns the loss of x and writes dLoss/dx into diff (both on the backend).
 using LossFn = std::function<float(Backend& backend, const Tensor& x, Tensor& diff)>;
@@ -57,4 +58,4 @@ Tensor toBackendI32(Backend& backend, const std::vector<int32_t>& values, const 
 std::vector<float> toHost(Backend& backend, const Tensor& t);
 std::vector<float> uniform(std::mt19937_64& rng, int64_t count, double lo, double hi);
 
-}  // namespace neurite::test
+} // namespace neurite::test
