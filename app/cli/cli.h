@@ -35,6 +35,7 @@ int runTrain(int argc, char** argv);
 int runBench(int argc, char** argv);
 int runDevices(int argc, char** argv);
 int runVersion(int argc, char** argv);
+int runLayers(int argc, char** argv);
 
 // Ctrl-C handling: the first SIGINT asks the running trainer to stop after its current step.
 StopToken* installInterruptHandler();

@@ -136,6 +136,16 @@ private slots:
         QVERIFY2(out.contains("\"status\":\"cancelled\""), out.constData());
     }
 
+    void layersDocIsCurrent() {
+        Result r = runCli({"layers", "--markdown"});
+        QCOMPARE(r.code, 0);
+        QFile doc(QString::fromStdString(neurite::test::sourceDir()) + "/docs/layers.md");
+        QVERIFY(doc.open(QIODevice::ReadOnly));
+        QVERIFY2(doc.readAll() == r.out,
+                 "docs/layers.md is out of date: regenerate it with "
+                 "build/bin/neurite-cli layers --markdown > docs/layers.md");
+    }
+
     void devicesListsCpu() {
         Result r = runCli({"devices", "--json"});
         QCOMPARE(r.code, 0);
