@@ -9,7 +9,8 @@
 
 namespace neurite {
 
-// Case-insensitive Levenshtein distance between a and b.
+// Case-insensitive edit distance between a and b: insertions, deletions, substitutions and
+// swaps of neighbouring characters each count 1 (optimal string alignment).
 std::size_t editDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `name`, or "" when none is close enough to be a plausible typo

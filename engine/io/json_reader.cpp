@@ -33,6 +33,7 @@ std::string describe(const Json& v) {
 
 std::string formatNumber(double v) {
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    if (std::nearbyint(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
     char buf[64];
     auto res = std::to_chars(buf, buf + sizeof buf, v);
     return std::string(buf, res.ptr);
@@ -119,10 +120,10 @@ bool ObjectReader::readInt64(std::string_view key, int64_t& out, Range range) co
 }
 
 bool ObjectReader::readInt(std::string_view key, int& out, Range range) const {
-    range.min = std::max(range.min, static_cast<double>(std::numeric_limits<int>::min()));
-    range.max = std::min(range.max, static_cast<double>(std::numeric_limits<int>::max()));
     int64_t value = 0;
     if (!readInt64(key, value, range)) return false;
+    if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max())
+        fail(key, "too large, got " + std::to_string(value));
     out = static_cast<int>(value);
     return true;
 }
@@ -149,11 +150,10 @@ bool ObjectReader::readDouble(std::string_view key, double& out, Range range) co
 }
 
 bool ObjectReader::readFloat(std::string_view key, float& out, Range range) const {
-    constexpr double kMax = std::numeric_limits<float>::max();
-    range.min = std::max(range.min, -kMax);
-    range.max = std::min(range.max, kMax);
     double value = 0;
     if (!readDouble(key, value, range)) return false;
+    if (std::fabs(value) > std::numeric_limits<float>::max())
+        fail(key, "too large for a 32-bit float, got " + formatNumber(value));
     out = static_cast<float>(value);
     return true;
 }

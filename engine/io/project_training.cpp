@@ -57,7 +57,7 @@ void readFields(const ObjectReader& r, std::span<const Field<Config>> fields, Co
     for (const Field<Config>& f : fields) {
         std::visit(
             [&](auto member) {
-                using T = std::remove_reference_t<decltype(cfg.*member)>;
+                using T = std::remove_cvref_t<decltype(cfg.*member)>;
                 if constexpr (std::is_same_v<T, float>) r.readFloat(f.key, cfg.*member, f.range);
                 else if constexpr (std::is_same_v<T, int>) r.readInt(f.key, cfg.*member, f.range);
                 else r.readBool(f.key, cfg.*member);
@@ -88,7 +88,7 @@ void writeFields(Json& out, std::span<const Field<Config>> fields, const Config&
         std::visit(
             [&](auto member) {
                 if (!(f.usedBy & bit(kind)) && cfg.*member == kDefaults.*member) return;
-                using T = std::remove_reference_t<decltype(cfg.*member)>;
+                using T = std::remove_cvref_t<decltype(cfg.*member)>;
                 if constexpr (std::is_same_v<T, float>) out[f.key] = floatToJson(cfg.*member);
                 else out[f.key] = cfg.*member;
             },
