@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -60,7 +61,22 @@ public:
     virtual void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) = 0;
     virtual void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
                           const Tensor& diffDst, std::span<Tensor* const> diffSrc) = 0;
+
+    // A per-node constant the model sets once (layerSalt(node id)); layers that draw random
+    // numbers (Dropout) mix it into their seed so that two such nodes draw different masks.
+    void setSalt(uint64_t salt) { m_salt = salt; }
+    uint64_t salt() const { return m_salt; }
+
+private:
+    uint64_t m_salt = 0;
 };
+
+// FNV-1a of a node id: a stable per-node salt for Layer::setSalt.
+inline uint64_t layerSalt(std::string_view nodeId) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (char c : nodeId) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    return h;
+}
 
 // A few plans per layer, one per concrete batch size (training, last batch, evaluation).
 template <class Plan>

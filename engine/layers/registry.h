@@ -31,6 +31,10 @@ struct ParamSchema {
     ParamValue defaultValue;
     double min = -std::numeric_limits<double>::infinity();  // inclusive, for Int/Float/IntList items
     double max = std::numeric_limits<double>::infinity();
+    bool maxExclusive = false;  // max is exclusive (Dropout rate < 1)
+    int listLength = 0;  // IntList: required number of items (0 = any); an Int expands to that
+                         // many copies ([v, v] for kernel_size). An empty list is accepted only
+                         // when the default is empty (pool strides: [] = pool_size).
     std::vector<std::string> choices;  // for Choice
     bool allowAuto = false;            // the value may be "auto" (resolved from the data)
     std::string help;

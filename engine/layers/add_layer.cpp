@@ -1,0 +1,42 @@
+// Add: registry entry and layer.
+#include "layers/add_layer.h"
+
+#include "layers/layer_types.h"
+#include "layers/layer_util.h"
+
+namespace neurite {
+
+void AddLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
+    ctx.backend.addN(src, dst);
+}
+
+void AddLayer::backward(LayerContext& ctx, std::span<const Tensor* const>, const Tensor&,
+                        const Tensor& diffDst, std::span<Tensor* const> diffSrc) {
+    for (Tensor* d : diffSrc)
+        if (d) ctx.backend.copy(diffDst, *d);
+}
+
+LayerType describeAdd() {
+    LayerType t;
+    t.name = "Add";
+    t.category = "Merge";
+    t.help = "Adds two or more inputs of the same shape element by element (residual connections).";
+    t.minInputs = 2;
+    t.maxInputs = -1;
+    t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
+        if (srcShapes.size() < 2)
+            return ShapeResult::fail("expects at least 2 inputs, got " + std::to_string(srcShapes.size()));
+        for (std::size_t i = 1; i < srcShapes.size(); ++i)
+            if (srcShapes[i] != srcShapes[0])
+                return ShapeResult::fail("expects inputs of equal shape, got " + srcShapes[0].str() +
+                                         " (input 1) and " + srcShapes[i].str() + " (input " +
+                                         std::to_string(i + 1) + ")");
+        return ShapeResult{srcShapes[0], {}};
+    };
+    t.create = [](const LayerParams&) { return std::make_unique<AddLayer>(); };
+    t.onnxOp = "Sum";
+    t.summary = [](const LayerParams&) { return std::string("Add"); };
+    return t;
+}
+
+}  // namespace neurite

@@ -1,0 +1,86 @@
+// BatchNorm: registry entry and layer.
+#include "layers/batch_norm_layer.h"
+
+#include "core/error.h"
+#include "layers/layer_types.h"
+#include "layers/layer_util.h"
+
+namespace neurite {
+
+std::vector<ParamSpec> BatchNormLayer::paramSpecs(std::span<const Shape> srcShapes) const {
+    NEURITE_CHECK(srcShapes.size() == 1 && srcShapes[0].rank() >= 2, "BatchNorm: bad input shape");
+    const Shape c{srcShapes[0][1]};
+    return {{"gamma", c, Init::Ones, 0, 0, true, false},
+            {"beta", c, Init::Zeros, 0, 0, true, false},
+            {"running_mean", c, Init::Zeros, 0, 0, false, false},
+            {"running_var", c, Init::Ones, 0, 0, false, false}};
+}
+
+void BatchNormLayer::bindParams(std::span<Param> params) {
+    NEURITE_CHECK(params.size() == 4, "BatchNorm: wrong number of parameters");
+    m_gamma = params[0];
+    m_beta = params[1];
+    m_runningMean = params[2];
+    m_runningVar = params[3];
+}
+
+BatchNormPlan& BatchNormLayer::plan(LayerContext& ctx, const Tensor& src) {
+    return m_plans.get(layers::batchOf(src), [&] {
+        BatchNormDesc d;
+        d.batch = src.shape()[0];
+        d.channels = src.shape()[1];
+        d.spatial = src.shape().numelFrom(2);
+        d.epsilon = m_epsilon;
+        return ctx.backend.makeBatchNorm(d);
+    });
+}
+
+void BatchNormLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
+    BatchNormPlan& p = plan(ctx, *src[0]);
+    if (ctx.training)
+        p.forwardTraining(*src[0], m_gamma.value, m_beta.value, dst, m_runningMean.value,
+                          m_runningVar.value, m_momentum);
+    else
+        p.forwardInference(*src[0], m_gamma.value, m_beta.value, m_runningMean.value,
+                           m_runningVar.value, dst);
+}
+
+void BatchNormLayer::backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor&,
+                              const Tensor& diffDst, std::span<Tensor* const> diffSrc) {
+    BatchNormPlan& p = plan(ctx, *src[0]);
+    if (diffSrc[0]) {
+        p.backward(*src[0], diffDst, m_gamma.value, *diffSrc[0], m_gamma.grad, m_beta.grad);
+        return;
+    }
+    // The backend always writes diffSrc; without a consumer it goes to a per-batch scratch.
+    Tensor& scratch = m_scratch.get(layers::batchOf(*src[0]), [&] {
+        return std::make_unique<Tensor>(Tensor::empty(ctx.backend, src[0]->shape()));
+    });
+    p.backward(*src[0], diffDst, m_gamma.value, scratch, m_gamma.grad, m_beta.grad);
+}
+
+LayerType describeBatchNorm() {
+    LayerType t;
+    t.name = "BatchNorm";
+    t.category = "Normalization";
+    t.help = "Normalizes each channel over the batch, then scales and shifts it by learned gamma and beta.";
+    t.params = {layers::floatParam("momentum", 0.1, 0.0, 1.0,
+                                   "Weight of the current batch in the running statistics (PyTorch convention)."),
+                layers::floatParam("epsilon", 1e-5, 1e-12, 1.0, "Added to the variance for stability.")};
+    t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        const Shape& in = srcShapes[0];
+        if (in.rank() != 2 && in.rank() != 4)
+            return ShapeResult::fail("expects 2-D input [N,C] or 4-D input [N,C,H,W], got " + in.str());
+        return ShapeResult{in, {}};
+    };
+    t.create = [](const LayerParams& p) {
+        return std::make_unique<BatchNormLayer>(static_cast<float>(p.f("momentum")),
+                                                static_cast<float>(p.f("epsilon")));
+    };
+    t.onnxOp = "BatchNormalization";
+    t.summary = [](const LayerParams&) { return std::string("BatchNorm"); };
+    return t;
+}
+
+}  // namespace neurite

@@ -1,0 +1,117 @@
+// Conv2D: registry entry and layer.
+#include "layers/conv2d_layer.h"
+
+#include "core/error.h"
+#include "layers/layer_types.h"
+#include "layers/layer_util.h"
+
+namespace neurite {
+
+ConvDesc Conv2DLayer::describe(const Shape& src) const {
+    ConvDesc d;
+    d.batch = src[0];
+    d.inChannels = src[1];
+    d.height = src[2];
+    d.width = src[3];
+    d.outChannels = m_cfg.filters;
+    d.kernelH = m_cfg.kernelH;
+    d.kernelW = m_cfg.kernelW;
+    d.strideH = m_cfg.strideH;
+    d.strideW = m_cfg.strideW;
+    layers::Window1D h = layers::window1D(d.height, d.kernelH, d.strideH, m_cfg.same);
+    layers::Window1D w = layers::window1D(d.width, d.kernelW, d.strideW, m_cfg.same);
+    d.padTop = h.padBefore;
+    d.padBottom = h.padAfter;
+    d.padLeft = w.padBefore;
+    d.padRight = w.padAfter;
+    d.bias = m_cfg.bias;
+    return d;
+}
+
+std::vector<ParamSpec> Conv2DLayer::paramSpecs(std::span<const Shape> srcShapes) const {
+    NEURITE_CHECK(srcShapes.size() == 1 && srcShapes[0].rank() == 4, "Conv2D: bad input shape");
+    const int64_t c = srcShapes[0][1], taps = m_cfg.kernelH * m_cfg.kernelW;
+    const int64_t fanIn = c * taps, fanOut = m_cfg.filters * taps;
+    std::vector<ParamSpec> specs{{"weight", Shape{m_cfg.filters, c, m_cfg.kernelH, m_cfg.kernelW},
+                                  m_cfg.init, fanIn, fanOut, true, true}};
+    if (m_cfg.bias)
+        specs.push_back({"bias", Shape{m_cfg.filters}, Init::Zeros, fanIn, fanOut, true, false});
+    return specs;
+}
+
+void Conv2DLayer::bindParams(std::span<Param> params) {
+    NEURITE_CHECK(params.size() == (m_cfg.bias ? 2u : 1u), "Conv2D: wrong number of parameters");
+    m_weight = params[0];
+    if (m_cfg.bias) m_bias = params[1];
+}
+
+ConvPlan& Conv2DLayer::plan(LayerContext& ctx, const Tensor& src) {
+    return m_plans.get(layers::batchOf(src), [&] { return ctx.backend.makeConv(describe(src.shape())); });
+}
+
+void Conv2DLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
+    plan(ctx, *src[0]).forward(*src[0], m_weight.value, m_cfg.bias ? &m_bias.value : nullptr, dst);
+}
+
+void Conv2DLayer::backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor&,
+                           const Tensor& diffDst, std::span<Tensor* const> diffSrc) {
+    ConvPlan& p = plan(ctx, *src[0]);
+    if (diffSrc[0]) p.backwardData(diffDst, m_weight.value, *diffSrc[0]);
+    p.backwardWeights(*src[0], diffDst, m_weight.grad, m_cfg.bias ? &m_bias.grad : nullptr);
+}
+
+namespace {
+
+Conv2DConfig configOf(const LayerParams& p) {
+    Conv2DConfig c;
+    c.filters = p.i("filters");
+    c.kernelH = p.list("kernel_size")[0];
+    c.kernelW = p.list("kernel_size")[1];
+    c.strideH = p.list("strides")[0];
+    c.strideW = p.list("strides")[1];
+    c.same = p.s("padding") == "same";
+    c.bias = p.b("bias");
+    c.init = layers::initFromName(p.s("init"));
+    return c;
+}
+
+}  // namespace
+
+LayerType describeConv2D() {
+    LayerType t;
+    t.name = "Conv2D";
+    t.category = "Convolution";
+    t.help = "2-D convolution: slides learned filters over the image, one output channel per filter.";
+    t.params = {
+        layers::intParam("filters", 32, 1, "Number of filters (output channels)."),
+        layers::intListParam("kernel_size", {3, 3}, 2, 1, "Filter height and width."),
+        layers::intListParam("strides", {1, 1}, 2, 1, "Step between filter positions (height, width)."),
+        layers::choiceParam("padding", "same", {"same", "valid"},
+                            "same: output size = ceil(input / stride); valid: no padding."),
+        layers::boolParam("bias", true, "Add a learned bias per filter."),
+        layers::initParam("he_uniform")};
+    t.inferShape = [](const LayerParams& p, std::span<const Shape> srcShapes) {
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        const Shape& in = srcShapes[0];
+        if (in.rank() != 4) return ShapeResult::fail("expects 4-D input [N,C,H,W], got " + in.str());
+        ConvDesc d = Conv2DLayer(configOf(p)).describe(in);
+        if (d.outHeight() <= 0 || d.outWidth() <= 0)
+            return ShapeResult::fail("kernel " + layers::joinDims(p.list("kernel_size")) +
+                                     " does not fit the " + std::to_string(d.height) + "x" +
+                                     std::to_string(d.width) +
+                                     " input with padding valid; use padding same or a smaller kernel_size");
+        return ShapeResult{Shape{in[0], d.outChannels, d.outHeight(), d.outWidth()}, {}};
+    };
+    t.create = [](const LayerParams& p) { return std::make_unique<Conv2DLayer>(configOf(p)); };
+    t.onnxOp = "Conv";
+    t.summary = [](const LayerParams& p) {
+        std::string s = "Conv " + layers::joinDims(p.list("kernel_size")) + ", " +
+                        std::to_string(p.i("filters")) + ", " + p.s("padding");
+        if (p.list("strides") != std::vector<int64_t>{1, 1})
+            s += ", stride " + layers::joinDims(p.list("strides"));
+        return s;
+    };
+    return t;
+}
+
+}  // namespace neurite

@@ -1,0 +1,74 @@
+// Dense: registry entry and layer.
+#include "layers/dense_layer.h"
+
+#include "core/error.h"
+#include "layers/layer_types.h"
+#include "layers/layer_util.h"
+
+namespace neurite {
+
+DenseLayer::DenseLayer(int64_t units, bool bias, Init init)
+    : m_units(units), m_bias(bias), m_init(init) {}
+
+std::vector<ParamSpec> DenseLayer::paramSpecs(std::span<const Shape> srcShapes) const {
+    NEURITE_CHECK(srcShapes.size() == 1 && srcShapes[0].rank() == 2, "Dense: bad input shape");
+    const int64_t in = srcShapes[0][1];
+    std::vector<ParamSpec> specs{{"weight", Shape{m_units, in}, m_init, in, m_units, true, true}};
+    if (m_bias) specs.push_back({"bias", Shape{m_units}, Init::Zeros, in, m_units, true, false});
+    return specs;
+}
+
+void DenseLayer::bindParams(std::span<Param> params) {
+    NEURITE_CHECK(params.size() == (m_bias ? 2u : 1u), "Dense: wrong number of parameters");
+    m_weight = params[0];
+    if (m_bias) m_biasParam = params[1];
+}
+
+DensePlan& DenseLayer::plan(LayerContext& ctx, const Tensor& src) {
+    return m_plans.get(layers::batchOf(src), [&] {
+        return ctx.backend.makeDense({src.shape()[0], src.shape()[1], m_units, m_bias});
+    });
+}
+
+void DenseLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
+    plan(ctx, *src[0]).forward(*src[0], m_weight.value, m_bias ? &m_biasParam.value : nullptr, dst);
+}
+
+void DenseLayer::backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor&,
+                          const Tensor& diffDst, std::span<Tensor* const> diffSrc) {
+    DensePlan& p = plan(ctx, *src[0]);
+    if (diffSrc[0]) p.backwardData(diffDst, m_weight.value, *diffSrc[0]);
+    p.backwardWeights(*src[0], diffDst, m_weight.grad, m_bias ? &m_biasParam.grad : nullptr);
+}
+
+LayerType describeDense() {
+    LayerType t;
+    t.name = "Dense";
+    t.category = "Core";
+    t.help = "Fully connected layer: every output is a weighted sum of all inputs plus a bias.";
+    ParamSchema units = layers::intParam(
+        "units", 0, 1, "Number of outputs; auto = the number of classes or regression targets.");
+    units.defaultValue = std::string("auto");
+    units.allowAuto = true;
+    t.params = {units, layers::boolParam("bias", true, "Add a learned bias to each output."),
+                layers::initParam("glorot_uniform")};
+    t.inferShape = [](const LayerParams& p, std::span<const Shape> srcShapes) {
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        const Shape& in = srcShapes[0];
+        if (in.rank() != 2)
+            return ShapeResult::fail("expects 2-D input [N,features], got " + in.str() +
+                                     "; insert a Flatten before it");
+        if (p.isAuto("units"))
+            return ShapeResult::fail("units is \"auto\" but the number of outputs is unknown; set units");
+        return ShapeResult{Shape{in[0], p.i("units")}, {}};
+    };
+    t.create = [](const LayerParams& p) -> std::unique_ptr<Layer> {
+        if (p.isAuto("units")) throwBadInput("Dense: units is still \"auto\"; set units");
+        return std::make_unique<DenseLayer>(p.i("units"), p.b("bias"), layers::initFromName(p.s("init")));
+    };
+    t.onnxOp = "Gemm";
+    t.summary = [](const LayerParams& p) { return "Dense " + toString(p.get("units")); };
+    return t;
+}
+
+}  // namespace neurite

@@ -1,0 +1,42 @@
+// Small helpers shared by the layer files: schema builders, TF-style window arithmetic, shape
+// messages and summary formatting. Internal to engine/layers.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "layers/registry.h"
+
+namespace neurite::layers {
+
+// Schema builders (the help text is what the inspector shows).
+ParamSchema intParam(std::string name, int64_t def, double min, std::string help);
+ParamSchema floatParam(std::string name, double def, double min, double max, std::string help);
+ParamSchema boolParam(std::string name, bool def, std::string help);
+ParamSchema choiceParam(std::string name, std::string def, std::vector<std::string> choices,
+                        std::string help);
+ParamSchema intListParam(std::string name, std::vector<int64_t> def, int listLength, double min,
+                         std::string help);
+// The `init` choice of weight-bearing layers and its mapping to Init.
+ParamSchema initParam(std::string def);
+Init initFromName(const std::string& name);
+
+// One spatial dimension of a window op, TF style. same: out = ceil(in / stride),
+// total pad = max((out - 1) * stride + k - in, 0), before = total / 2, after = the rest.
+// valid: out = (in - k) / stride + 1, no padding; out <= 0 when the window does not fit.
+struct Window1D {
+    int64_t out = 0, padBefore = 0, padAfter = 0;
+};
+Window1D window1D(int64_t in, int64_t kernel, int64_t stride, bool same);
+
+// "expects 1 input, got 2" when srcShapes.size() != count, else empty.
+std::string inputCountError(std::span<const Shape> srcShapes, std::size_t count);
+// "[3,3]" -> "3x3".
+std::string joinDims(const std::vector<int64_t>& dims, const char* sep = "x");
+
+// The batch size of a concrete tensor, for PlanCache keys.
+inline int64_t batchOf(const Tensor& t) { return t.shape()[0]; }
+
+}  // namespace neurite::layers

@@ -1,0 +1,36 @@
+// Softmax: registry entry and layer.
+#include "layers/softmax_layer.h"
+
+#include "layers/layer_types.h"
+#include "layers/layer_util.h"
+
+namespace neurite {
+
+void SoftmaxLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
+    ctx.backend.softmaxForward(*src[0], dst);
+}
+
+void SoftmaxLayer::backward(LayerContext& ctx, std::span<const Tensor* const>, const Tensor& dst,
+                            const Tensor& diffDst, std::span<Tensor* const> diffSrc) {
+    if (diffSrc[0]) ctx.backend.softmaxBackward(dst, diffDst, *diffSrc[0]);
+}
+
+LayerType describeSoftmax() {
+    LayerType t;
+    t.name = "Softmax";
+    t.category = "Activation";
+    t.help = "Turns scores into probabilities that sum to 1 over the channels (dimension 1).";
+    t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        if (srcShapes[0].rank() < 2)
+            return ShapeResult::fail("expects input [N,C,...] with at least 2 dimensions, got " +
+                                     srcShapes[0].str());
+        return ShapeResult{srcShapes[0], {}};
+    };
+    t.create = [](const LayerParams&) { return std::make_unique<SoftmaxLayer>(); };
+    t.onnxOp = "Softmax";
+    t.summary = [](const LayerParams&) { return std::string("Softmax"); };
+    return t;
+}
+
+}  // namespace neurite
