@@ -31,6 +31,7 @@ T parseNumber(const std::string& key, const std::string& text, double min, doubl
     if (!ok) {
         const char* kind = std::is_integral_v<T> ? "an integer" : "a number";
         auto bound = [](double v) {
+            if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
             char buf[32];
             auto res = std::to_chars(buf, buf + sizeof buf, v);
             return std::string(buf, res.ptr);
