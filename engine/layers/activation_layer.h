@@ -26,4 +26,4 @@ private:
     float m_alpha;
 };
 
-}  // namespace neurite
+} // namespace neurite

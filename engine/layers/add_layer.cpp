@@ -25,12 +25,13 @@ LayerType describeAdd() {
     t.maxInputs = -1;
     t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
         if (srcShapes.size() < 2)
-            return ShapeResult::fail("expects at least 2 inputs, got " + std::to_string(srcShapes.size()));
+            return ShapeResult::fail("expects at least 2 inputs, got " +
+                                     std::to_string(srcShapes.size()));
         for (std::size_t i = 1; i < srcShapes.size(); ++i)
             if (srcShapes[i] != srcShapes[0])
-                return ShapeResult::fail("expects inputs of equal shape, got " + srcShapes[0].str() +
-                                         " (input 1) and " + srcShapes[i].str() + " (input " +
-                                         std::to_string(i + 1) + ")");
+                return ShapeResult::fail(
+                    "expects inputs of equal shape, got " + srcShapes[0].str() + " (input 1) and " +
+                    srcShapes[i].str() + " (input " + std::to_string(i + 1) + ")");
         return ShapeResult{srcShapes[0], {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<AddLayer>(); };
@@ -39,4 +40,4 @@ LayerType describeAdd() {
     return t;
 }
 
-}  // namespace neurite
+} // namespace neurite

@@ -63,15 +63,20 @@ LayerType describeBatchNorm() {
     LayerType t;
     t.name = "BatchNorm";
     t.category = "Normalization";
-    t.help = "Normalizes each channel over the batch, then scales and shifts it by learned gamma and beta.";
-    t.params = {layers::floatParam("momentum", 0.1, 0.0, 1.0,
-                                   "Weight of the current batch in the running statistics (PyTorch convention)."),
-                layers::floatParam("epsilon", 1e-5, 1e-12, 1.0, "Added to the variance for stability.")};
+    t.help = "Normalizes each channel over the batch, then scales and shifts it by learned gamma "
+             "and beta.";
+    t.params = {
+        layers::floatParam(
+            "momentum", 0.1, 0.0, 1.0,
+            "Weight of the current batch in the running statistics (PyTorch convention)."),
+        layers::floatParam("epsilon", 1e-5, 1e-12, 1.0, "Added to the variance for stability.")};
     t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
-        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
+            return ShapeResult::fail(e);
         const Shape& in = srcShapes[0];
         if (in.rank() != 2 && in.rank() != 4)
-            return ShapeResult::fail("expects 2-D input [N,C] or 4-D input [N,C,H,W], got " + in.str());
+            return ShapeResult::fail("expects 2-D input [N,C] or 4-D input [N,C,H,W], got " +
+                                     in.str());
         return ShapeResult{in, {}};
     };
     t.create = [](const LayerParams& p) {
@@ -83,4 +88,4 @@ LayerType describeBatchNorm() {
     return t;
 }
 
-}  // namespace neurite
+} // namespace neurite

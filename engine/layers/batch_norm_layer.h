@@ -28,7 +28,7 @@ private:
     float m_momentum, m_epsilon;
     Param m_gamma, m_beta, m_runningMean, m_runningVar;
     PlanCache<BatchNormPlan> m_plans;
-    PlanCache<Tensor> m_scratch;  // diffSrc when the caller needs none
+    PlanCache<Tensor> m_scratch; // diffSrc when the caller needs none
 };
 
-}  // namespace neurite
+} // namespace neurite

@@ -15,7 +15,8 @@ void ConcatLayer::backward(LayerContext& ctx, std::span<const Tensor* const> src
     Scratch& scratch = m_scratch.get(layers::batchOf(diffDst), [&] {
         auto s = std::make_unique<Scratch>();
         for (std::size_t i = 0; i < src.size(); ++i)
-            s->blocks.push_back(diffSrc[i] ? Tensor() : Tensor::empty(ctx.backend, src[i]->shape()));
+            s->blocks.push_back(diffSrc[i] ? Tensor()
+                                           : Tensor::empty(ctx.backend, src[i]->shape()));
         return s;
     });
     std::vector<Tensor*> targets(diffSrc.begin(), diffSrc.end());
@@ -33,19 +34,22 @@ LayerType describeConcat() {
     t.maxInputs = -1;
     t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
         if (srcShapes.size() < 2)
-            return ShapeResult::fail("expects at least 2 inputs, got " + std::to_string(srcShapes.size()));
+            return ShapeResult::fail("expects at least 2 inputs, got " +
+                                     std::to_string(srcShapes.size()));
         const Shape& first = srcShapes[0];
         if (first.rank() < 2)
-            return ShapeResult::fail("expects inputs [N,C,...] with at least 2 dimensions, got " + first.str());
+            return ShapeResult::fail("expects inputs [N,C,...] with at least 2 dimensions, got " +
+                                     first.str());
         Shape out = first;
         for (std::size_t i = 1; i < srcShapes.size(); ++i) {
             const Shape& s = srcShapes[i];
             bool match = s.rank() == first.rank();
-            for (int d = 0; match && d < s.rank(); ++d) match = d == 1 || s[d] == first[d];
+            for (int d = 0; match && d < s.rank(); ++d)
+                match = d == 1 || s[d] == first[d];
             if (!match)
-                return ShapeResult::fail("expects inputs that match in every dimension but 1, got " +
-                                         first.str() + " (input 1) and " + s.str() + " (input " +
-                                         std::to_string(i + 1) + ")");
+                return ShapeResult::fail(
+                    "expects inputs that match in every dimension but 1, got " + first.str() +
+                    " (input 1) and " + s.str() + " (input " + std::to_string(i + 1) + ")");
             out[1] += s[1];
         }
         return ShapeResult{out, {}};
@@ -56,4 +60,4 @@ LayerType describeConcat() {
     return t;
 }
 
-}  // namespace neurite
+} // namespace neurite

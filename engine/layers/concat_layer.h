@@ -22,4 +22,4 @@ private:
     PlanCache<Scratch> m_scratch;
 };
 
-}  // namespace neurite
+} // namespace neurite

@@ -46,7 +46,8 @@ void Conv2DLayer::bindParams(std::span<Param> params) {
 }
 
 ConvPlan& Conv2DLayer::plan(LayerContext& ctx, const Tensor& src) {
-    return m_plans.get(layers::batchOf(src), [&] { return ctx.backend.makeConv(describe(src.shape())); });
+    return m_plans.get(layers::batchOf(src),
+                       [&] { return ctx.backend.makeConv(describe(src.shape())); });
 }
 
 void Conv2DLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
@@ -75,31 +76,35 @@ Conv2DConfig configOf(const LayerParams& p) {
     return c;
 }
 
-}  // namespace
+} // namespace
 
 LayerType describeConv2D() {
     LayerType t;
     t.name = "Conv2D";
     t.category = "Convolution";
-    t.help = "2-D convolution: slides learned filters over the image, one output channel per filter.";
-    t.params = {
-        layers::intParam("filters", 32, 1, "Number of filters (output channels)."),
-        layers::intListParam("kernel_size", {3, 3}, 2, 1, "Filter height and width."),
-        layers::intListParam("strides", {1, 1}, 2, 1, "Step between filter positions (height, width)."),
-        layers::choiceParam("padding", "same", {"same", "valid"},
-                            "same: output size = ceil(input / stride); valid: no padding."),
-        layers::boolParam("bias", true, "Add a learned bias per filter."),
-        layers::initParam("he_uniform")};
+    t.help =
+        "2-D convolution: slides learned filters over the image, one output channel per filter.";
+    t.params = {layers::intParam("filters", 32, 1, "Number of filters (output channels)."),
+                layers::intListParam("kernel_size", {3, 3}, 2, 1, "Filter height and width."),
+                layers::intListParam("strides", {1, 1}, 2, 1,
+                                     "Step between filter positions (height, width)."),
+                layers::choiceParam("padding", "same", {"same", "valid"},
+                                    "same: output size = ceil(input / stride); valid: no padding."),
+                layers::boolParam("bias", true, "Add a learned bias per filter."),
+                layers::initParam("he_uniform")};
     t.inferShape = [](const LayerParams& p, std::span<const Shape> srcShapes) {
-        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
+            return ShapeResult::fail(e);
         const Shape& in = srcShapes[0];
-        if (in.rank() != 4) return ShapeResult::fail("expects 4-D input [N,C,H,W], got " + in.str());
+        if (in.rank() != 4)
+            return ShapeResult::fail("expects 4-D input [N,C,H,W], got " + in.str());
         ConvDesc d = Conv2DLayer(configOf(p)).describe(in);
-        if (d.outHeight() <= 0 || d.outWidth() <= 0)
-            return ShapeResult::fail("kernel " + layers::joinDims(p.list("kernel_size")) +
-                                     " does not fit the " + std::to_string(d.height) + "x" +
-                                     std::to_string(d.width) +
-                                     " input with padding valid; use padding same or a smaller kernel_size");
+        if (d.height + d.padTop + d.padBottom < d.kernelH ||
+            d.width + d.padLeft + d.padRight < d.kernelW)
+            return ShapeResult::fail(
+                "kernel " + layers::joinDims(p.list("kernel_size")) + " does not fit the " +
+                std::to_string(d.height) + "x" + std::to_string(d.width) +
+                " input with padding valid; use padding same or a smaller kernel_size");
         return ShapeResult{Shape{in[0], d.outChannels, d.outHeight(), d.outWidth()}, {}};
     };
     t.create = [](const LayerParams& p) { return std::make_unique<Conv2DLayer>(configOf(p)); };
@@ -114,4 +119,4 @@ LayerType describeConv2D() {
     return t;
 }
 
-}  // namespace neurite
+} // namespace neurite

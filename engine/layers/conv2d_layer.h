@@ -39,4 +39,4 @@ private:
     PlanCache<ConvPlan> m_plans;
 };
 
-}  // namespace neurite
+} // namespace neurite

@@ -53,22 +53,25 @@ LayerType describeDense() {
     t.params = {units, layers::boolParam("bias", true, "Add a learned bias to each output."),
                 layers::initParam("glorot_uniform")};
     t.inferShape = [](const LayerParams& p, std::span<const Shape> srcShapes) {
-        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
+            return ShapeResult::fail(e);
         const Shape& in = srcShapes[0];
         if (in.rank() != 2)
             return ShapeResult::fail("expects 2-D input [N,features], got " + in.str() +
                                      "; insert a Flatten before it");
         if (p.isAuto("units"))
-            return ShapeResult::fail("units is \"auto\" but the number of outputs is unknown; set units");
+            return ShapeResult::fail(
+                "units is \"auto\" but the number of outputs is unknown; set units");
         return ShapeResult{Shape{in[0], p.i("units")}, {}};
     };
     t.create = [](const LayerParams& p) -> std::unique_ptr<Layer> {
         if (p.isAuto("units")) throwBadInput("Dense: units is still \"auto\"; set units");
-        return std::make_unique<DenseLayer>(p.i("units"), p.b("bias"), layers::initFromName(p.s("init")));
+        return std::make_unique<DenseLayer>(p.i("units"), p.b("bias"),
+                                            layers::initFromName(p.s("init")));
     };
     t.onnxOp = "Gemm";
     t.summary = [](const LayerParams& p) { return "Dense " + toString(p.get("units")); };
     return t;
 }
 
-}  // namespace neurite
+} // namespace neurite

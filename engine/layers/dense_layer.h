@@ -28,4 +28,4 @@ private:
     PlanCache<DensePlan> m_plans;
 };
 
-}  // namespace neurite
+} // namespace neurite

@@ -11,8 +11,9 @@ uint64_t DropoutLayer::maskSeed(const LayerContext& ctx) const {
 }
 
 Tensor& DropoutLayer::mask(LayerContext& ctx, const Tensor& src) {
-    return m_masks.get(layers::batchOf(src),
-                       [&] { return std::make_unique<Tensor>(Tensor::empty(ctx.backend, src.shape())); });
+    return m_masks.get(layers::batchOf(src), [&] {
+        return std::make_unique<Tensor>(Tensor::empty(ctx.backend, src.shape()));
+    });
 }
 
 void DropoutLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
@@ -37,12 +38,15 @@ LayerType describeDropout() {
     LayerType t;
     t.name = "Dropout";
     t.category = "Regularization";
-    t.help = "During training, zeroes a random fraction (rate) of the values to reduce overfitting.";
-    ParamSchema rate = layers::floatParam("rate", 0.5, 0.0, 1.0, "Fraction of values dropped in training.");
+    t.help =
+        "During training, zeroes a random fraction (rate) of the values to reduce overfitting.";
+    ParamSchema rate =
+        layers::floatParam("rate", 0.5, 0.0, 1.0, "Fraction of values dropped in training.");
     rate.maxExclusive = true;
     t.params = {rate};
     t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
-        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
+            return ShapeResult::fail(e);
         return ShapeResult{srcShapes[0], {}};
     };
     t.create = [](const LayerParams& p) {
@@ -53,4 +57,4 @@ LayerType describeDropout() {
     return t;
 }
 
-}  // namespace neurite
+} // namespace neurite

@@ -25,7 +25,7 @@ private:
     Tensor& mask(LayerContext& ctx, const Tensor& src);
 
     float m_rate;
-    PlanCache<Tensor> m_masks;  // one mask per batch size, reused every step
+    PlanCache<Tensor> m_masks; // one mask per batch size, reused every step
 };
 
-}  // namespace neurite
+} // namespace neurite

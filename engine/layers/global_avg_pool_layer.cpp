@@ -20,7 +20,8 @@ PoolPlan& GlobalAvgPoolLayer::plan(LayerContext& ctx, const Tensor& src) {
 }
 
 // The plan sees dst as [N,C,1,1]; the layer's output is the same memory as [N,C].
-void GlobalAvgPoolLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
+void GlobalAvgPoolLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src,
+                                 Tensor& dst) {
     Tensor out = dst.reshaped(Shape{dst.shape()[0], dst.shape()[1], 1, 1});
     plan(ctx, *src[0]).forward(*src[0], out, ctx.training);
 }
@@ -39,9 +40,11 @@ LayerType describeGlobalAvgPool() {
     t.category = "Pooling";
     t.help = "Averages each channel over the whole image: [N,C,H,W] becomes [N,C].";
     t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
-        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
+            return ShapeResult::fail(e);
         const Shape& in = srcShapes[0];
-        if (in.rank() != 4) return ShapeResult::fail("expects 4-D input [N,C,H,W], got " + in.str());
+        if (in.rank() != 4)
+            return ShapeResult::fail("expects 4-D input [N,C,H,W], got " + in.str());
         return ShapeResult{Shape{in[0], in[1]}, {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<GlobalAvgPoolLayer>(); };
@@ -50,4 +53,4 @@ LayerType describeGlobalAvgPool() {
     return t;
 }
 
-}  // namespace neurite
+} // namespace neurite

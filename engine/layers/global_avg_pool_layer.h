@@ -21,4 +21,4 @@ private:
     PlanCache<PoolPlan> m_plans;
 };
 
-}  // namespace neurite
+} // namespace neurite

@@ -21,20 +21,24 @@ LayerType describeInput() {
     t.minInputs = 0;
     t.maxInputs = 0;
     ParamSchema shape = layers::intListParam(
-        "shape", {}, 0, 1, "Shape of one sample without the batch, e.g. [1,28,28]; auto = from the data.");
+        "shape", {}, 0, 1,
+        "Shape of one sample without the batch, e.g. [1,28,28]; auto = from the data.");
     shape.defaultValue = std::string("auto");
     shape.allowAuto = true;
     t.params = {shape};
     t.inferShape = [](const LayerParams& p, std::span<const Shape> srcShapes) {
-        if (std::string e = layers::inputCountError(srcShapes, 0); !e.empty()) return ShapeResult::fail(e);
+        if (std::string e = layers::inputCountError(srcShapes, 0); !e.empty())
+            return ShapeResult::fail(e);
         if (p.isAuto("shape"))
-            return ShapeResult::fail("shape is \"auto\" but the data's sample shape is unknown; set shape");
+            return ShapeResult::fail(
+                "shape is \"auto\" but the data's sample shape is unknown; set shape");
         const std::vector<int64_t>& dims = p.list("shape");
         if (dims.empty() || dims.size() >= std::size_t(Shape::kMaxRank))
             return ShapeResult::fail("shape must have 1 to " + std::to_string(Shape::kMaxRank - 1) +
                                      " dimensions, got " + toString(ParamValue(dims)));
         Shape out{Shape::kBatch};
-        for (int64_t d : dims) out.push(d);
+        for (int64_t d : dims)
+            out.push(d);
         return ShapeResult{out, {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<InputLayer>(); };
@@ -43,4 +47,4 @@ LayerType describeInput() {
     return t;
 }
 
-}  // namespace neurite
+} // namespace neurite

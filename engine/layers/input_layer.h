@@ -16,4 +16,4 @@ public:
                   const Tensor& diffDst, std::span<Tensor* const> diffSrc) override;
 };
 
-}  // namespace neurite
+} // namespace neurite

@@ -18,9 +18,9 @@ LayerType describeFlatten();
 LayerType describeReshape();
 LayerType describeDropout();
 LayerType describeBatchNorm();
-std::vector<LayerType> describeActivations();  // ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU
+std::vector<LayerType> describeActivations(); // ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU
 LayerType describeSoftmax();
 LayerType describeAdd();
 LayerType describeConcat();
 
-}  // namespace neurite
+} // namespace neurite

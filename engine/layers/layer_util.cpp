@@ -61,9 +61,10 @@ ParamSchema intListParam(std::string name, std::vector<int64_t> def, int listLen
 }
 
 ParamSchema initParam(std::string def) {
-    return choiceParam("init", std::move(def),
-                       {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "zeros"},
-                       "How the weights are initialized (Glorot suits tanh/sigmoid, He suits ReLU).");
+    return choiceParam(
+        "init", std::move(def),
+        {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "zeros"},
+        "How the weights are initialized (Glorot suits tanh/sigmoid, He suits ReLU).");
 }
 
 Init initFromName(const std::string& name) {
@@ -103,4 +104,4 @@ std::string joinDims(const std::vector<int64_t>& dims, const char* sep) {
     return s;
 }
 
-}  // namespace neurite::layers
+} // namespace neurite::layers

@@ -37,6 +37,8 @@ std::string inputCountError(std::span<const Shape> srcShapes, std::size_t count)
 std::string joinDims(const std::vector<int64_t>& dims, const char* sep = "x");
 
 // The batch size of a concrete tensor, for PlanCache keys.
-inline int64_t batchOf(const Tensor& t) { return t.shape()[0]; }
+inline int64_t batchOf(const Tensor& t) {
+    return t.shape()[0];
+}
 
-}  // namespace neurite::layers
+} // namespace neurite::layers

@@ -60,25 +60,33 @@ LayerType describePool(PoolKind kind) {
     LayerType t;
     t.name = max ? "MaxPool2D" : "AvgPool2D";
     t.category = "Pooling";
-    t.help = max ? "Keeps the largest value of each window; halves height and width by default."
-                 : "Averages each window (padding not counted); halves height and width by default.";
-    t.params = {layers::intListParam("pool_size", {2, 2}, 2, 1, "Window height and width."),
-                layers::intListParam("strides", {}, 2, 1, "Step between windows; empty = pool_size."),
-                layers::choiceParam("padding", "valid", {"valid", "same"},
-                                    "valid: windows inside the input only; same: output = ceil(input / stride).")};
+    t.help =
+        max ? "Keeps the largest value of each window; halves height and width by default."
+            : "Averages each window (padding not counted); halves height and width by default.";
+    t.params = {
+        layers::intListParam("pool_size", {2, 2}, 2, 1, "Window height and width."),
+        layers::intListParam("strides", {}, 2, 1, "Step between windows; empty = pool_size."),
+        layers::choiceParam(
+            "padding", "valid", {"valid", "same"},
+            "valid: windows inside the input only; same: output = ceil(input / stride).")};
     t.inferShape = [kind](const LayerParams& p, std::span<const Shape> srcShapes) {
-        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
+            return ShapeResult::fail(e);
         const Shape& in = srcShapes[0];
-        if (in.rank() != 4) return ShapeResult::fail("expects 4-D input [N,C,H,W], got " + in.str());
+        if (in.rank() != 4)
+            return ShapeResult::fail("expects 4-D input [N,C,H,W], got " + in.str());
         PoolDesc d = Pool2DLayer(configOf(kind, p)).describe(in);
-        if (d.outHeight() <= 0 || d.outWidth() <= 0)
-            return ShapeResult::fail("pool " + layers::joinDims(p.list("pool_size")) +
-                                     " does not fit the " + std::to_string(d.height) + "x" +
-                                     std::to_string(d.width) +
-                                     " input with padding valid; use padding same or a smaller pool_size");
+        if (d.height + d.padTop + d.padBottom < d.kernelH ||
+            d.width + d.padLeft + d.padRight < d.kernelW)
+            return ShapeResult::fail(
+                "pool " + layers::joinDims(p.list("pool_size")) + " does not fit the " +
+                std::to_string(d.height) + "x" + std::to_string(d.width) +
+                " input with padding valid; use padding same or a smaller pool_size");
         return ShapeResult{Shape{in[0], in[1], d.outHeight(), d.outWidth()}, {}};
     };
-    t.create = [kind](const LayerParams& p) { return std::make_unique<Pool2DLayer>(configOf(kind, p)); };
+    t.create = [kind](const LayerParams& p) {
+        return std::make_unique<Pool2DLayer>(configOf(kind, p));
+    };
     t.onnxOp = max ? "MaxPool" : "AveragePool";
     t.summary = [max](const LayerParams& p) {
         std::string s = (max ? "MaxPool " : "AvgPool ") + layers::joinDims(p.list("pool_size"));
@@ -90,9 +98,13 @@ LayerType describePool(PoolKind kind) {
     return t;
 }
 
-}  // namespace
+} // namespace
 
-LayerType describeMaxPool2D() { return describePool(PoolKind::Max); }
-LayerType describeAvgPool2D() { return describePool(PoolKind::Avg); }
+LayerType describeMaxPool2D() {
+    return describePool(PoolKind::Max);
+}
+LayerType describeAvgPool2D() {
+    return describePool(PoolKind::Avg);
+}
 
-}  // namespace neurite
+} // namespace neurite

@@ -31,4 +31,4 @@ private:
     PlanCache<PoolPlan> m_plans;
 };
 
-}  // namespace neurite
+} // namespace neurite

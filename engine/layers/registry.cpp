@@ -13,14 +13,13 @@ namespace neurite {
 
 namespace {
 
-template <class T>
-const T& typed(const LayerParams& p, const std::string& name, const char* what) {
+template <class T> const T& typed(const LayerParams& p, const std::string& name, const char* what) {
     const T* v = std::get_if<T>(&p.get(name));
     if (!v) throwInternal("layer parameter \"" + name + "\" is not " + what);
     return *v;
 }
 
-}  // namespace
+} // namespace
 
 const ParamValue& LayerParams::get(const std::string& name) const {
     auto it = m_values.find(name);
@@ -37,7 +36,9 @@ double LayerParams::f(const std::string& name) const {
     return typed<double>(*this, name, "a number");
 }
 
-bool LayerParams::b(const std::string& name) const { return typed<bool>(*this, name, "a bool"); }
+bool LayerParams::b(const std::string& name) const {
+    return typed<bool>(*this, name, "a bool");
+}
 
 const std::string& LayerParams::s(const std::string& name) const {
     return typed<std::string>(*this, name, "a string");
@@ -98,11 +99,16 @@ std::string joined(const std::vector<std::string>& items) {
 
 std::string expected(const ParamSchema& s) {
     switch (s.type) {
-    case ParamType::Int: return "an integer";
-    case ParamType::Float: return "a number";
-    case ParamType::Bool: return "true or false";
-    case ParamType::Choice: return "one of " + joined(s.choices);
-    case ParamType::IntList: return "a list of integers";
+    case ParamType::Int:
+        return "an integer";
+    case ParamType::Float:
+        return "a number";
+    case ParamType::Bool:
+        return "true or false";
+    case ParamType::Choice:
+        return "one of " + joined(s.choices);
+    case ParamType::IntList:
+        return "a list of integers";
     }
     return "a value";
 }
@@ -114,8 +120,10 @@ std::string rangeError(const ParamSchema& s, double x, const ParamValue& shownVa
                                           : toString(ParamValue(static_cast<int64_t>(b)));
     };
     if (x < s.min) return "must be >= " + bound(s.min) + ", got " + toString(shownValue);
-    if (s.maxExclusive && x >= s.max) return "must be < " + bound(s.max) + ", got " + toString(shownValue);
-    if (!s.maxExclusive && x > s.max) return "must be <= " + bound(s.max) + ", got " + toString(shownValue);
+    if (s.maxExclusive && x >= s.max)
+        return "must be < " + bound(s.max) + ", got " + toString(shownValue);
+    if (!s.maxExclusive && x > s.max)
+        return "must be <= " + bound(s.max) + ", got " + toString(shownValue);
     return {};
 }
 
@@ -125,8 +133,8 @@ bool asInt(const ParamValue& v, int64_t& out) {
         out = *i;
         return true;
     }
-    if (const double* d = std::get_if<double>(&v); d && std::isfinite(*d) && std::floor(*d) == *d &&
-                                                   std::abs(*d) < 9.0e15) {
+    if (const double* d = std::get_if<double>(&v);
+        d && std::isfinite(*d) && std::floor(*d) == *d && std::abs(*d) < 9.0e15) {
         out = static_cast<int64_t>(*d);
         return true;
     }
@@ -150,9 +158,12 @@ bool normalize(const ParamSchema& s, const ParamValue& given, ParamValue& out, s
         return error.empty();
     case ParamType::Float: {
         double x = 0;
-        if (const double* d = std::get_if<double>(&given)) x = *d;
-        else if (const int64_t* i = std::get_if<int64_t>(&given)) x = double(*i);
-        else break;
+        if (const double* d = std::get_if<double>(&given))
+            x = *d;
+        else if (const int64_t* i = std::get_if<int64_t>(&given))
+            x = double(*i);
+        else
+            break;
         out = x;
         if (!std::isfinite(x)) {
             error = "must be a finite number, got " + toString(out);
@@ -208,16 +219,18 @@ bool normalize(const ParamSchema& s, const ParamValue& given, ParamValue& out, s
     return false;
 }
 
-}  // namespace
+} // namespace
 
 ParamCheck checkParams(const LayerType& type, const std::map<std::string, ParamValue>& given) {
     ParamCheck check;
     std::vector<std::string> known;
-    for (const ParamSchema& s : type.params) known.push_back(s.name);
+    for (const ParamSchema& s : type.params)
+        known.push_back(s.name);
     for (const auto& [name, value] : given) {
         (void)value;
         bool found = false;
-        for (const ParamSchema& s : type.params) found = found || s.name == name;
+        for (const ParamSchema& s : type.params)
+            found = found || s.name == name;
         if (!found)
             check.warnings.push_back(
                 "unknown parameter \"" + name + "\" is ignored; " + type.name +
@@ -235,7 +248,7 @@ ParamCheck checkParams(const LayerType& type, const std::map<std::string, ParamV
             check.params.set(s.name, std::move(out));
         } else {
             check.errors.push_back(s.name + ": " + error);
-            check.params.set(s.name, s.defaultValue);  // keeps the getters usable
+            check.params.set(s.name, s.defaultValue); // keeps the getters usable
         }
     }
     return check;
@@ -247,12 +260,12 @@ namespace {
 
 const std::vector<LayerType>& table() {
     static const std::vector<LayerType> types = [] {
-        std::vector<LayerType> t = {describeInput(),     describeDense(),
-                                    describeFlatten(),   describeReshape(),
-                                    describeConv2D(),    describeMaxPool2D(),
-                                    describeAvgPool2D(), describeGlobalAvgPool(),
-                                    describeBatchNorm(), describeDropout()};
-        for (LayerType& a : describeActivations()) t.push_back(std::move(a));
+        std::vector<LayerType> t = {
+            describeInput(),     describeDense(),     describeFlatten(),   describeReshape(),
+            describeConv2D(),    describeMaxPool2D(), describeAvgPool2D(), describeGlobalAvgPool(),
+            describeBatchNorm(), describeDropout()};
+        for (LayerType& a : describeActivations())
+            t.push_back(std::move(a));
         t.push_back(describeSoftmax());
         t.push_back(describeAdd());
         t.push_back(describeConcat());
@@ -261,9 +274,11 @@ const std::vector<LayerType>& table() {
     return types;
 }
 
-}  // namespace
+} // namespace
 
-std::span<const LayerType> layerTypes() { return table(); }
+std::span<const LayerType> layerTypes() {
+    return table();
+}
 
 const LayerType* findLayerType(std::string_view name) {
     for (const LayerType& t : table())
@@ -271,4 +286,4 @@ const LayerType* findLayerType(std::string_view name) {
     return nullptr;
 }
 
-}  // namespace neurite
+} // namespace neurite

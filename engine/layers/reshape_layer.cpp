@@ -21,9 +21,11 @@ LayerType describeFlatten() {
     t.category = "Core";
     t.help = "Turns each sample into a flat vector: [N,C,H,W] becomes [N,C*H*W].";
     t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
-        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
+            return ShapeResult::fail(e);
         const Shape& in = srcShapes[0];
-        if (in.rank() < 1) return ShapeResult::fail("expects an input with a batch dimension, got " + in.str());
+        if (in.rank() < 1)
+            return ShapeResult::fail("expects an input with a batch dimension, got " + in.str());
         return ShapeResult{Shape{in[0], in.numelFrom(1)}, {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<ReshapeLayer>(); };
@@ -37,22 +39,27 @@ LayerType describeReshape() {
     t.name = "Reshape";
     t.category = "Core";
     t.help = "Gives each sample a new shape with the same number of values; one entry may be -1.";
-    t.params = {layers::intListParam("shape", {-1}, 0, -1,
-                                     "Shape of one sample without the batch, e.g. [1,28,28]; -1 = inferred.")};
+    t.params = {layers::intListParam(
+        "shape", {-1}, 0, -1,
+        "Shape of one sample without the batch, e.g. [1,28,28]; -1 = inferred.")};
     t.inferShape = [](const LayerParams& p, std::span<const Shape> srcShapes) {
-        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
+            return ShapeResult::fail(e);
         const Shape& in = srcShapes[0];
         const std::vector<int64_t>& dims = p.list("shape");
         const std::string target = toString(ParamValue(dims));
-        if (in.rank() < 1) return ShapeResult::fail("expects an input with a batch dimension, got " + in.str());
+        if (in.rank() < 1)
+            return ShapeResult::fail("expects an input with a batch dimension, got " + in.str());
         if (dims.empty() || dims.size() >= std::size_t(Shape::kMaxRank))
             return ShapeResult::fail("shape must have 1 to " + std::to_string(Shape::kMaxRank - 1) +
                                      " dimensions, got " + target);
         int64_t known = 1, inferred = 0;
         for (int64_t d : dims) {
             if (d == 0) return ShapeResult::fail("shape " + target + " has a 0 dimension");
-            if (d == -1) ++inferred;
-            else known *= d;
+            if (d == -1)
+                ++inferred;
+            else
+                known *= d;
         }
         if (inferred > 1) return ShapeResult::fail("shape " + target + " has more than one -1");
         const int64_t values = in.numelFrom(1);
@@ -60,7 +67,8 @@ LayerType describeReshape() {
             return ShapeResult::fail("cannot reshape " + in.str() + " (" + std::to_string(values) +
                                      " values per sample) to " + target);
         Shape out{in[0]};
-        for (int64_t d : dims) out.push(d == -1 ? values / known : d);
+        for (int64_t d : dims)
+            out.push(d == -1 ? values / known : d);
         return ShapeResult{out, {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<ReshapeLayer>(); };
@@ -69,4 +77,4 @@ LayerType describeReshape() {
     return t;
 }
 
-}  // namespace neurite
+} // namespace neurite

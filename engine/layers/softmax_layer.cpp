@@ -21,7 +21,8 @@ LayerType describeSoftmax() {
     t.category = "Activation";
     t.help = "Turns scores into probabilities that sum to 1 over the channels (dimension 1).";
     t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
-        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
+        if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
+            return ShapeResult::fail(e);
         if (srcShapes[0].rank() < 2)
             return ShapeResult::fail("expects input [N,C,...] with at least 2 dimensions, got " +
                                      srcShapes[0].str());
@@ -33,4 +34,4 @@ LayerType describeSoftmax() {
     return t;
 }
 
-}  // namespace neurite
+} // namespace neurite

@@ -24,17 +24,19 @@ void expect(const Tensor& t, DType dtype, int64_t n, const char* what) {
                                       ", expected " + std::to_string(n));
 }
 
-void expectF32(const Tensor& t, int64_t n, const char* what) { expect(t, DType::F32, n, what); }
+void expectF32(const Tensor& t, int64_t n, const char* what) {
+    expect(t, DType::F32, n, what);
+}
 
-}  // namespace ref
+} // namespace ref
 
 using ref::expectF32;
 
 Support ReferenceBackend::supports(Op op, DType dtype) const {
     (void)op;
     if (dtype == DType::F32) return {};
-    return {false, std::string("the reference backend computes in fp32 only, not ") +
-                       toString(dtype)};
+    return {false,
+            std::string("the reference backend computes in fp32 only, not ") + toString(dtype)};
 }
 
 // ---- memory ---------------------------------------------------------------------------------
@@ -42,12 +44,15 @@ Support ReferenceBackend::supports(Op op, DType dtype) const {
 void* ReferenceBackend::allocate(std::size_t bytes) {
     std::size_t rounded = (bytes + 63) / 64 * 64;
     void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
-    if (!p) throw Error(ErrorKind::Internal, "reference backend: out of host memory allocating " +
-                                                 std::to_string(bytes) + " bytes");
+    if (!p)
+        throw Error(ErrorKind::Internal, "reference backend: out of host memory allocating " +
+                                             std::to_string(bytes) + " bytes");
     return p;
 }
 
-void ReferenceBackend::deallocate(void* p) { std::free(p); }
+void ReferenceBackend::deallocate(void* p) {
+    std::free(p);
+}
 
 void ReferenceBackend::copyFromHost(Tensor& dst, const void* src) {
     if (dst.bytes()) std::memcpy(dst.raw(), src, dst.bytes());
@@ -66,7 +71,8 @@ void ReferenceBackend::copy(const Tensor& src, Tensor& dst) {
 void ReferenceBackend::fill(Tensor& dst, float value) {
     expectF32(dst, dst.numel(), "fill dst");
     float* d = dst.f32();
-    for (int64_t i = 0; i < dst.numel(); ++i) d[i] = value;
+    for (int64_t i = 0; i < dst.numel(); ++i)
+        d[i] = value;
 }
 
 // ---- activations ----------------------------------------------------------------------------
@@ -75,12 +81,18 @@ namespace {
 
 double activate(Activation act, double alpha, double x) {
     switch (act) {
-    case Activation::Relu: return x > 0 ? x : 0.0;
-    case Activation::LeakyRelu: return x > 0 ? x : alpha * x;
-    case Activation::Elu: return x > 0 ? x : alpha * (std::exp(x) - 1.0);
-    case Activation::Sigmoid: return 1.0 / (1.0 + std::exp(-x));
-    case Activation::Tanh: return std::tanh(x);
-    case Activation::Gelu: return 0.5 * x * (1.0 + std::erf(x / std::numbers::sqrt2));
+    case Activation::Relu:
+        return x > 0 ? x : 0.0;
+    case Activation::LeakyRelu:
+        return x > 0 ? x : alpha * x;
+    case Activation::Elu:
+        return x > 0 ? x : alpha * (std::exp(x) - 1.0);
+    case Activation::Sigmoid:
+        return 1.0 / (1.0 + std::exp(-x));
+    case Activation::Tanh:
+        return std::tanh(x);
+    case Activation::Gelu:
+        return 0.5 * x * (1.0 + std::erf(x / std::numbers::sqrt2));
     }
     return 0.0;
 }
@@ -88,11 +100,16 @@ double activate(Activation act, double alpha, double x) {
 // f'(x), using the forward output y where that is the textbook form.
 double derivative(Activation act, double alpha, double x, double y) {
     switch (act) {
-    case Activation::Relu: return x > 0 ? 1.0 : 0.0;
-    case Activation::LeakyRelu: return x > 0 ? 1.0 : alpha;
-    case Activation::Elu: return x > 0 ? 1.0 : alpha * std::exp(x);
-    case Activation::Sigmoid: return y * (1.0 - y);
-    case Activation::Tanh: return 1.0 - y * y;
+    case Activation::Relu:
+        return x > 0 ? 1.0 : 0.0;
+    case Activation::LeakyRelu:
+        return x > 0 ? 1.0 : alpha;
+    case Activation::Elu:
+        return x > 0 ? 1.0 : alpha * std::exp(x);
+    case Activation::Sigmoid:
+        return y * (1.0 - y);
+    case Activation::Tanh:
+        return 1.0 - y * y;
     case Activation::Gelu:
         return 0.5 * (1.0 + std::erf(x / std::numbers::sqrt2)) +
                x * std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi);
@@ -100,7 +117,7 @@ double derivative(Activation act, double alpha, double x, double y) {
     return 0.0;
 }
 
-}  // namespace
+} // namespace
 
 void ReferenceBackend::activationForward(Activation act, float alpha, const Tensor& src,
                                          Tensor& dst) {
@@ -109,7 +126,8 @@ void ReferenceBackend::activationForward(Activation act, float alpha, const Tens
     expectF32(dst, n, "activation dst");
     const float* x = src.f32();
     float* y = dst.f32();
-    for (int64_t i = 0; i < n; ++i) y[i] = static_cast<float>(activate(act, alpha, x[i]));
+    for (int64_t i = 0; i < n; ++i)
+        y[i] = static_cast<float>(activate(act, alpha, x[i]));
 }
 
 void ReferenceBackend::activationBackward(Activation act, float alpha, const Tensor& src,
@@ -141,9 +159,11 @@ void ReferenceBackend::softmaxForward(const Tensor& src, Tensor& dst) {
         for (int64_t k = 0; k < inner; ++k) {
             auto at = [&](int64_t j) { return (b * c + j) * inner + k; };
             double mx = x[at(0)];
-            for (int64_t j = 1; j < c; ++j) mx = std::max(mx, double(x[at(j)]));
+            for (int64_t j = 1; j < c; ++j)
+                mx = std::max(mx, double(x[at(j)]));
             double sum = 0;
-            for (int64_t j = 0; j < c; ++j) sum += std::exp(double(x[at(j)]) - mx);
+            for (int64_t j = 0; j < c; ++j)
+                sum += std::exp(double(x[at(j)]) - mx);
             for (int64_t j = 0; j < c; ++j)
                 y[at(j)] = static_cast<float>(std::exp(double(x[at(j)]) - mx) / sum);
         }
@@ -161,7 +181,8 @@ void ReferenceBackend::softmaxBackward(const Tensor& dst, const Tensor& diffDst,
         for (int64_t k = 0; k < inner; ++k) {
             auto at = [&](int64_t j) { return (b * c + j) * inner + k; };
             double dot = 0;
-            for (int64_t j = 0; j < c; ++j) dot += double(dy[at(j)]) * y[at(j)];
+            for (int64_t j = 0; j < c; ++j)
+                dot += double(dy[at(j)]) * y[at(j)];
             for (int64_t j = 0; j < c; ++j)
                 dx[at(j)] = static_cast<float>(double(y[at(j)]) * (dy[at(j)] - dot));
         }
@@ -172,11 +193,13 @@ void ReferenceBackend::softmaxBackward(const Tensor& dst, const Tensor& diffDst,
 void ReferenceBackend::addN(std::span<const Tensor* const> srcs, Tensor& dst) {
     int64_t n = dst.numel();
     expectF32(dst, n, "addN dst");
-    for (const Tensor* s : srcs) expectF32(*s, n, "addN src");
+    for (const Tensor* s : srcs)
+        expectF32(*s, n, "addN src");
     float* d = dst.f32();
     for (int64_t i = 0; i < n; ++i) {
         double acc = 0;
-        for (const Tensor* s : srcs) acc += s->f32()[i];
+        for (const Tensor* s : srcs)
+            acc += s->f32()[i];
         d[i] = static_cast<float>(acc);
     }
 }
@@ -190,7 +213,8 @@ void ReferenceBackend::axpy(float alpha, const Tensor& x, Tensor& y) {
 
 void ReferenceBackend::scale(Tensor& x, float alpha) {
     expectF32(x, x.numel(), "scale x");
-    for (int64_t i = 0; i < x.numel(); ++i) x.f32()[i] *= alpha;
+    for (int64_t i = 0; i < x.numel(); ++i)
+        x.f32()[i] *= alpha;
 }
 
 void ReferenceBackend::concat(std::span<const Tensor* const> srcs, Tensor& dst) {
@@ -245,7 +269,8 @@ void ReferenceBackend::multiply(const Tensor& a, const Tensor& b, Tensor& dst) {
     expectF32(a, n, "multiply a");
     expectF32(b, n, "multiply b");
     expectF32(dst, n, "multiply dst");
-    for (int64_t i = 0; i < n; ++i) dst.f32()[i] = a.f32()[i] * b.f32()[i];
+    for (int64_t i = 0; i < n; ++i)
+        dst.f32()[i] = a.f32()[i] * b.f32()[i];
 }
 
 // ---- gathers --------------------------------------------------------------------------------
@@ -259,7 +284,7 @@ int64_t rowIndex(const Tensor& indices, int64_t i, int64_t rows) {
     return r;
 }
 
-}  // namespace
+} // namespace
 
 void ReferenceBackend::gatherRows(const Tensor& src, const Tensor& indices, int64_t count,
                                   float scale, const Tensor* mean, const Tensor* invStd,
@@ -389,7 +414,8 @@ void ReferenceBackend::regularize(const Tensor& params, Tensor& grads, float l1,
 double ReferenceBackend::sumSquares(const Tensor& x) {
     expectF32(x, x.numel(), "sumSquares x");
     double acc = 0;
-    for (int64_t i = 0; i < x.numel(); ++i) acc += double(x.f32()[i]) * x.f32()[i];
+    for (int64_t i = 0; i < x.numel(); ++i)
+        acc += double(x.f32()[i]) * x.f32()[i];
     return acc;
 }
 
@@ -400,4 +426,4 @@ bool ReferenceBackend::allFinite(const Tensor& x) {
     return true;
 }
 
-}  // namespace neurite::test
+} // namespace neurite::test

@@ -85,6 +85,6 @@ void expectF32(const Tensor& t, int64_t n, const char* what);
 // Throws Error{Internal} unless t is defined, of dtype `dtype`, with n elements.
 void expect(const Tensor& t, DType dtype, int64_t n, const char* what);
 
-}  // namespace ref
+} // namespace ref
 
-}  // namespace neurite::test
+} // namespace neurite::test

@@ -17,12 +17,15 @@ namespace {
 std::vector<double> logSoftmaxRow(const Tensor& logits, int64_t b, int64_t c) {
     const float* z = logits.f32() + b * c;
     double mx = z[0];
-    for (int64_t j = 1; j < c; ++j) mx = std::max(mx, double(z[j]));
+    for (int64_t j = 1; j < c; ++j)
+        mx = std::max(mx, double(z[j]));
     double sum = 0;
-    for (int64_t j = 0; j < c; ++j) sum += std::exp(z[j] - mx);
+    for (int64_t j = 0; j < c; ++j)
+        sum += std::exp(z[j] - mx);
     double lse = mx + std::log(sum);
     std::vector<double> out(static_cast<std::size_t>(c));
-    for (int64_t j = 0; j < c; ++j) out[std::size_t(j)] = z[j] - lse;
+    for (int64_t j = 0; j < c; ++j)
+        out[std::size_t(j)] = z[j] - lse;
     return out;
 }
 
@@ -43,9 +46,11 @@ void checkClassification(const Tensor& logits, const Tensor& labels, const Tenso
     ref::expect(labels, DType::I32, n, "loss labels");
 }
 
-double softplus(double z) { return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z))); }
+double softplus(double z) {
+    return std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z)));
+}
 
-}  // namespace
+} // namespace
 
 // loss = [ (1-e) sum_n w[y_n] (-log p[n,y_n]) + (e/C) sum_n sum_c w[c] (-log p[n,c]) ] / W,
 // W = sum_n w[y_n] (N without weights): torch's weighted-mean normalization, smoothing term
@@ -60,14 +65,17 @@ float ReferenceBackend::softmaxCrossEntropy(const Tensor& logits, const Tensor& 
     auto w = [&](int64_t j) { return classWeights ? double(classWeights->f32()[j]) : 1.0; };
     const double eps = labelSmoothing;
     double sumW = 0;
-    for (int64_t j = 0; j < c; ++j) sumW += w(j);
+    for (int64_t j = 0; j < c; ++j)
+        sumW += w(j);
     double total = 0, norm = 0;
-    for (int64_t b = 0; b < n; ++b) norm += w(classOf(labels, b, c));
+    for (int64_t b = 0; b < n; ++b)
+        norm += w(classOf(labels, b, c));
     for (int64_t b = 0; b < n; ++b) {
         std::vector<double> lp = logSoftmaxRow(logits, b, c);
         int64_t y = classOf(labels, b, c);
         double smooth = 0;
-        for (int64_t j = 0; j < c; ++j) smooth -= w(j) * lp[std::size_t(j)];
+        for (int64_t j = 0; j < c; ++j)
+            smooth -= w(j) * lp[std::size_t(j)];
         total += (1.0 - eps) * w(y) * -lp[std::size_t(y)] + eps / double(c) * smooth;
         for (int64_t j = 0; j < c; ++j) {
             double p = std::exp(lp[std::size_t(j)]);
@@ -99,7 +107,8 @@ float ReferenceBackend::binaryCrossEntropy(const Tensor& logits, const Tensor& t
 }
 
 // loss = mean_n -a (1-p)^g log p, p = softmax(z)[y_n].
-// dloss/dz_j = a [ (1-p)^g - g (1-p)^(g-1) p log p ] (p_j - [j=y]) / N; the second term is 0 at p=1.
+// dloss/dz_j = a [ (1-p)^g - g (1-p)^(g-1) p log p ] (p_j - [j=y]) / N; the second term is 0 at
+// p=1.
 float ReferenceBackend::focalLoss(const Tensor& logits, const Tensor& labels, float gamma,
                                   float alpha, Tensor& diffLogits) {
     checkClassification(logits, labels, diffLogits);
@@ -110,7 +119,8 @@ float ReferenceBackend::focalLoss(const Tensor& logits, const Tensor& labels, fl
         int64_t y = classOf(labels, b, c);
         double logp = lp[std::size_t(y)], p = std::exp(logp), q = 1.0 - p;
         total += -double(alpha) * std::pow(q, gamma) * logp;
-        double tail = (gamma != 0.f && q > 0) ? double(gamma) * std::pow(q, gamma - 1.0) * p * logp : 0.0;
+        double tail =
+            (gamma != 0.f && q > 0) ? double(gamma) * std::pow(q, gamma - 1.0) * p * logp : 0.0;
         double k = double(alpha) * (std::pow(q, gamma) - tail) / double(n);
         for (int64_t j = 0; j < c; ++j)
             diffLogits.f32()[b * c + j] =
@@ -152,4 +162,4 @@ float ReferenceBackend::huberLoss(const Tensor& pred, const Tensor& targets, flo
     return static_cast<float>(total / double(n));
 }
 
-}  // namespace neurite::test
+} // namespace neurite::test

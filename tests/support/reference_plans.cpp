@@ -21,7 +21,8 @@ class RefDense : public DensePlan {
 public:
     explicit RefDense(const DenseDesc& d) : m_d(d) {}
 
-    void forward(const Tensor& src, const Tensor& weights, const Tensor* bias, Tensor& dst) override {
+    void forward(const Tensor& src, const Tensor& weights, const Tensor* bias,
+                 Tensor& dst) override {
         const int64_t n = m_d.batch, in = m_d.inputs, out = m_d.outputs;
         expectF32(src, n * in, "dense src");
         expectF32(weights, out * in, "dense weights");
@@ -66,7 +67,8 @@ public:
             if (m_d.bias) {
                 expectF32(*diffBias, out, "dense diffBias");
                 double acc = 0;
-                for (int64_t b = 0; b < n; ++b) acc += diffDst.f32()[b * out + o];
+                for (int64_t b = 0; b < n; ++b)
+                    acc += diffDst.f32()[b * out + o];
                 diffBias->f32()[o] = static_cast<float>(acc);
             }
         }
@@ -82,7 +84,8 @@ class RefConv : public ConvPlan {
 public:
     explicit RefConv(const ConvDesc& d) : m_d(d) {}
 
-    void forward(const Tensor& src, const Tensor& weights, const Tensor* bias, Tensor& dst) override {
+    void forward(const Tensor& src, const Tensor& weights, const Tensor* bias,
+                 Tensor& dst) override {
         check(src, weights, dst, "src", "dst");
         if (m_d.bias) expectF32(*bias, m_d.outChannels, "conv bias");
         for (int64_t n = 0; n < m_d.batch; ++n)
@@ -91,7 +94,8 @@ public:
                     for (int64_t q = 0; q < m_q; ++q) {
                         double acc = m_d.bias ? double(bias->f32()[k]) : 0.0;
                         forTaps(p, q, [&](int64_t c, int64_t r, int64_t s, int64_t h, int64_t w) {
-                            acc += double(src.f32()[srcAt(n, c, h, w)]) * weights.f32()[wAt(k, c, r, s)];
+                            acc += double(src.f32()[srcAt(n, c, h, w)]) *
+                                   weights.f32()[wAt(k, c, r, s)];
                         });
                         dst.f32()[dstAt(n, k, p, q)] = static_cast<float>(acc);
                     }
@@ -106,10 +110,12 @@ public:
                     for (int64_t q = 0; q < m_q; ++q) {
                         double g = diffDst.f32()[dstAt(n, k, p, q)];
                         forTaps(p, q, [&](int64_t c, int64_t r, int64_t s, int64_t h, int64_t w) {
-                            acc[std::size_t(srcAt(n, c, h, w))] += g * weights.f32()[wAt(k, c, r, s)];
+                            acc[std::size_t(srcAt(n, c, h, w))] +=
+                                g * weights.f32()[wAt(k, c, r, s)];
                         });
                     }
-        for (std::size_t i = 0; i < acc.size(); ++i) diffSrc.f32()[i] = static_cast<float>(acc[i]);
+        for (std::size_t i = 0; i < acc.size(); ++i)
+            diffSrc.f32()[i] = static_cast<float>(acc[i]);
     }
 
     void backwardWeights(const Tensor& src, const Tensor& diffDst, Tensor& diffWeights,
@@ -146,8 +152,7 @@ private:
         expectF32(dst, m_d.batch * m_d.outChannels * m_p * m_q, dstName);
     }
     // Calls f(c, r, s, h, w) for every in-bounds tap of output position (p, q).
-    template <class F>
-    void forTaps(int64_t p, int64_t q, F&& f) const {
+    template <class F> void forTaps(int64_t p, int64_t q, F&& f) const {
         for (int64_t c = 0; c < m_d.inChannels; ++c)
             for (int64_t r = 0; r < m_d.kernelH; ++r)
                 for (int64_t s = 0; s < m_d.kernelW; ++s) {
@@ -198,9 +203,11 @@ public:
                         }
                     });
                     int64_t o = (plane * p + i) * q + j;
-                    double value = count == 0 ? 0.0 : (m_d.kind == PoolKind::Max ? best : sum / double(count));
+                    double value =
+                        count == 0 ? 0.0 : (m_d.kind == PoolKind::Max ? best : sum / double(count));
                     dst.f32()[o] = static_cast<float>(value);
-                    m_argmax[std::size_t(o)] = bestAt < 0 ? -1 : plane * m_d.height * m_d.width + bestAt;
+                    m_argmax[std::size_t(o)] =
+                        bestAt < 0 ? -1 : plane * m_d.height * m_d.width + bestAt;
                 }
     }
 
@@ -217,21 +224,24 @@ public:
                     int64_t o = (plane * p + i) * q + j;
                     double g = diffDst.f32()[o];
                     if (m_d.kind == PoolKind::Max) {
-                        if (m_argmax[std::size_t(o)] >= 0) acc[std::size_t(m_argmax[std::size_t(o)])] += g;
+                        if (m_argmax[std::size_t(o)] >= 0)
+                            acc[std::size_t(m_argmax[std::size_t(o)])] += g;
                         continue;
                     }
                     int64_t count = 0;
                     forWindow(i, j, [&](int64_t) { ++count; });
                     int64_t base = plane * m_d.height * m_d.width;
-                    forWindow(i, j, [&](int64_t at) { acc[std::size_t(base + at)] += g / double(count); });
+                    forWindow(i, j, [&](int64_t at) {
+                        acc[std::size_t(base + at)] += g / double(count);
+                    });
                 }
-        for (std::size_t k = 0; k < acc.size(); ++k) diffSrc.f32()[k] = static_cast<float>(acc[k]);
+        for (std::size_t k = 0; k < acc.size(); ++k)
+            diffSrc.f32()[k] = static_cast<float>(acc[k]);
     }
 
 private:
     // Calls f(h * W + w) for every in-bounds position of output window (i, j).
-    template <class F>
-    void forWindow(int64_t i, int64_t j, F&& f) const {
+    template <class F> void forWindow(int64_t i, int64_t j, F&& f) const {
         for (int64_t r = 0; r < m_d.kernelH; ++r)
             for (int64_t s = 0; s < m_d.kernelW; ++s) {
                 int64_t h = i * m_d.strideH - m_d.padTop + r, w = j * m_d.strideW - m_d.padLeft + s;
@@ -240,7 +250,7 @@ private:
     }
 
     PoolDesc m_d;
-    std::vector<int64_t> m_argmax;  // flat src index per dst element; -1 for an empty window
+    std::vector<int64_t> m_argmax; // flat src index per dst element; -1 for an empty window
 };
 
 // ---- batch norm over N and spatial, per channel ------------------------------------------------
@@ -261,25 +271,30 @@ public:
             double sum = 0, sq = 0;
             forChannel(c, [&](int64_t at) { sum += src.f32()[at]; });
             double mean = sum / count;
-            forChannel(c, [&](int64_t at) { sq += (src.f32()[at] - mean) * (src.f32()[at] - mean); });
+            forChannel(c,
+                       [&](int64_t at) { sq += (src.f32()[at] - mean) * (src.f32()[at] - mean); });
             double var = sq / count;
             double unbiased = count > 1 ? sq / (count - 1) : var;
             m_mean[std::size_t(c)] = mean;
             m_invStd[std::size_t(c)] = 1.0 / std::sqrt(var + double(m_d.epsilon));
-            runningMean.f32()[c] = static_cast<float>((1.0 - momentum) * runningMean.f32()[c] + momentum * mean);
-            runningVar.f32()[c] = static_cast<float>((1.0 - momentum) * runningVar.f32()[c] + momentum * unbiased);
+            runningMean.f32()[c] =
+                static_cast<float>((1.0 - momentum) * runningMean.f32()[c] + momentum * mean);
+            runningVar.f32()[c] =
+                static_cast<float>((1.0 - momentum) * runningVar.f32()[c] + momentum * unbiased);
             normalize(c, mean, m_invStd[std::size_t(c)], src, gamma, beta, dst);
         }
     }
 
     void forwardInference(const Tensor& src, const Tensor& gamma, const Tensor& beta,
-                          const Tensor& runningMean, const Tensor& runningVar, Tensor& dst) override {
+                          const Tensor& runningMean, const Tensor& runningVar,
+                          Tensor& dst) override {
         check(src, gamma, beta, dst);
         expectF32(runningMean, m_d.channels, "bn runningMean");
         expectF32(runningVar, m_d.channels, "bn runningVar");
         for (int64_t c = 0; c < m_d.channels; ++c)
-            normalize(c, runningMean.f32()[c], 1.0 / std::sqrt(double(runningVar.f32()[c]) + m_d.epsilon),
-                      src, gamma, beta, dst);
+            normalize(c, runningMean.f32()[c],
+                      1.0 / std::sqrt(double(runningVar.f32()[c]) + m_d.epsilon), src, gamma, beta,
+                      dst);
     }
 
     // xhat = (x - mean) invStd; dgamma = sum dy xhat; dbeta = sum dy;
@@ -287,7 +302,8 @@ public:
     void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma, Tensor& diffSrc,
                   Tensor& diffGamma, Tensor& diffBeta) override {
         const int64_t total = m_d.batch * m_d.channels * m_d.spatial;
-        NEURITE_CHECK(m_mean.size() == std::size_t(m_d.channels), "reference bn: backward without forwardTraining");
+        NEURITE_CHECK(m_mean.size() == std::size_t(m_d.channels),
+                      "reference bn: backward without forwardTraining");
         expectF32(src, total, "bn src");
         expectF32(diffDst, total, "bn diffDst");
         expectF32(diffSrc, total, "bn diffSrc");
@@ -307,36 +323,39 @@ public:
             double k = double(gamma.f32()[c]) * inv / count;
             forChannel(c, [&](int64_t at) {
                 double xhat = (src.f32()[at] - mean) * inv;
-                diffSrc.f32()[at] = static_cast<float>(k * (count * diffDst.f32()[at] - db - xhat * dg));
+                diffSrc.f32()[at] =
+                    static_cast<float>(k * (count * diffDst.f32()[at] - db - xhat * dg));
             });
         }
     }
 
 private:
-    void check(const Tensor& src, const Tensor& gamma, const Tensor& beta, const Tensor& dst) const {
+    void check(const Tensor& src, const Tensor& gamma, const Tensor& beta,
+               const Tensor& dst) const {
         const int64_t total = m_d.batch * m_d.channels * m_d.spatial;
         expectF32(src, total, "bn src");
         expectF32(dst, total, "bn dst");
         expectF32(gamma, m_d.channels, "bn gamma");
         expectF32(beta, m_d.channels, "bn beta");
     }
-    template <class F>
-    void forChannel(int64_t c, F&& f) const {
+    template <class F> void forChannel(int64_t c, F&& f) const {
         for (int64_t n = 0; n < m_d.batch; ++n)
-            for (int64_t s = 0; s < m_d.spatial; ++s) f((n * m_d.channels + c) * m_d.spatial + s);
+            for (int64_t s = 0; s < m_d.spatial; ++s)
+                f((n * m_d.channels + c) * m_d.spatial + s);
     }
     void normalize(int64_t c, double mean, double invStd, const Tensor& src, const Tensor& gamma,
                    const Tensor& beta, Tensor& dst) const {
         forChannel(c, [&](int64_t at) {
-            dst.f32()[at] = static_cast<float>(gamma.f32()[c] * (src.f32()[at] - mean) * invStd + beta.f32()[c]);
+            dst.f32()[at] = static_cast<float>(gamma.f32()[c] * (src.f32()[at] - mean) * invStd +
+                                               beta.f32()[c]);
         });
     }
 
     BatchNormDesc m_d;
-    std::vector<double> m_mean, m_invStd;  // saved by forwardTraining for backward
+    std::vector<double> m_mean, m_invStd; // saved by forwardTraining for backward
 };
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<DensePlan> ReferenceBackend::makeDense(const DenseDesc& desc) {
     return std::make_unique<RefDense>(desc);
@@ -351,4 +370,4 @@ std::unique_ptr<BatchNormPlan> ReferenceBackend::makeBatchNorm(const BatchNormDe
     return std::make_unique<RefBatchNorm>(desc);
 }
 
-}  // namespace neurite::test
+} // namespace neurite::test

@@ -1,0 +1,198 @@
+#!/usr/bin/python3
+"""PyTorch side of test_torch_parity: computes outputs and gradients for the cases that the test
+wrote to DIR, so the C++ reference kernels can be compared with torch.
+
+DIR/cases.txt has one case a line: `name kind key=value ... @tensor=2x3x4 ...`. Each @tensor is
+read from DIR/name.tensor.bin (raw little-endian float32); each result is written to
+DIR/name.result.out.bin. Padding "same" is TensorFlow's (computed here independently).
+"""
+import math
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float32)
+
+
+def load(d, name, key, shape):
+    a = np.fromfile(f"{d}/{name}.{key}.bin", dtype="<f4").reshape(shape)
+    return torch.tensor(a, requires_grad=True)
+
+
+def save(d, name, key, t):
+    t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tofile(f"{d}/{name}.{key}.out.bin")
+
+
+def pair(s):
+    return [int(v) for v in s.split(",")]
+
+
+def same_pads(size, k, s):
+    """TF 'same': out = ceil(in/s), total = max((out-1)*s + k - in, 0), before = total // 2."""
+    out = math.ceil(size / s)
+    total = max((out - 1) * s + k - size, 0)
+    return total // 2, total - total // 2
+
+
+def pad_for(x, k, s, padding):
+    if padding == "valid":
+        return (0, 0, 0, 0)
+    top, bottom = same_pads(x.shape[2], k[0], s[0])
+    left, right = same_pads(x.shape[3], k[1], s[1])
+    return (left, right, top, bottom)  # F.pad order: last dim first
+
+
+def backward(y, r, leaves):
+    (y * r).sum().backward()
+    return [leaf.grad for leaf in leaves]
+
+
+def conv(d, n, a, t):
+    x, w, r = t["x"], t["w"], t["r"]
+    b = t.get("b")
+    s = pair(a["stride"])
+    xp = F.pad(x, pad_for(x, list(w.shape[2:]), s, a["padding"]))
+    y = F.conv2d(xp, w, b, stride=s)
+    leaves = [x, w] + ([b] if b is not None else [])
+    grads = backward(y, r, leaves)
+    save(d, n, "y", y)
+    for key, g in zip(["dx", "dw", "db"], grads):
+        save(d, n, key, g)
+
+
+def dense(d, n, a, t):
+    y = F.linear(t["x"], t["w"], t["b"])
+    grads = backward(y, t["r"], [t["x"], t["w"], t["b"]])
+    save(d, n, "y", y)
+    for key, g in zip(["dx", "dw", "db"], grads):
+        save(d, n, key, g)
+
+
+def batchnorm(d, n, a, t):
+    x = t["x"]
+    c = x.shape[1]
+    rm, rv = torch.zeros(c), torch.ones(c)
+    y = F.batch_norm(x, rm, rv, t["gamma"], t["beta"], training=True,
+                     momentum=float(a["momentum"]), eps=float(a["eps"]))
+    grads = backward(y, t["r"], [x, t["gamma"], t["beta"]])
+    save(d, n, "y", y)
+    for key, g in zip(["dx", "dgamma", "dbeta"], grads):
+        save(d, n, key, g)
+    save(d, n, "running_mean", rm)
+    save(d, n, "running_var", rv)
+
+
+def pool(d, n, a, t):
+    x = t["x"]
+    k, s = pair(a["k"]), pair(a["stride"])
+    pads = pad_for(x, k, s, a["padding"])
+    if a["kind"] == "max":
+        y = F.max_pool2d(F.pad(x, pads, value=-math.inf), k, s)
+    else:  # padding excluded from the divisor: window sum / in-bounds count
+        total = F.avg_pool2d(F.pad(x, pads), k, s) * (k[0] * k[1])
+        count = F.avg_pool2d(F.pad(torch.ones_like(x), pads), k, s) * (k[0] * k[1])
+        y = total / count
+    (dx,) = backward(y, t["r"], [x])
+    save(d, n, "y", y)
+    save(d, n, "dx", dx)
+
+
+def global_avg(d, n, a, t):
+    x = t["x"]
+    y = F.adaptive_avg_pool2d(x, 1).flatten(1)
+    (dx,) = backward(y, t["r"], [x])
+    save(d, n, "y", y)
+    save(d, n, "dx", dx)
+
+
+def activation(d, n, a, t):
+    x = t["x"]
+    alpha = float(a.get("alpha", "0"))
+    fns = {
+        "relu": F.relu,
+        "leaky_relu": lambda v: F.leaky_relu(v, alpha),
+        "elu": lambda v: F.elu(v, alpha),
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "gelu": lambda v: F.gelu(v, approximate="none"),
+        "softmax": lambda v: F.softmax(v, dim=1),
+    }
+    y = fns[a["fn"]](x)
+    (dx,) = backward(y, t["r"], [x])
+    save(d, n, "y", y)
+    save(d, n, "dx", dx)
+
+
+def loss(d, n, a, t):
+    x = t["x"]
+    kind = a["fn"]
+    if kind == "ce":
+        w = t["weight"].detach() if "weight" in t else None
+        value = F.cross_entropy(x, t["labels"].detach().long(), weight=w,
+                                label_smoothing=float(a["smoothing"]))
+    elif kind == "bce":
+        value = F.binary_cross_entropy_with_logits(
+            x, t["targets"].detach(), pos_weight=torch.tensor([float(a["pos_weight"])]))
+    elif kind == "focal":
+        logp = F.log_softmax(x, dim=1).gather(1, t["labels"].detach().long().view(-1, 1)).squeeze(1)
+        g, al = float(a["gamma"]), float(a["alpha"])
+        value = (-al * (1 - logp.exp()) ** g * logp).mean()
+    elif kind == "mse":
+        value = F.mse_loss(x, t["targets"].detach())
+    elif kind == "huber":
+        value = F.huber_loss(x, t["targets"].detach(), delta=float(a["delta"]))
+    else:
+        raise ValueError(f"unknown loss {kind}")
+    value.backward()
+    save(d, n, "loss", value.reshape(1))
+    save(d, n, "dx", x.grad)
+
+
+def optimizer(d, n, a, t):
+    w = t["w0"].detach().clone().requires_grad_(True)
+    kind, lr, wd = a["fn"], float(a["lr"]), float(a.get("wd", "0"))
+    if kind == "sgd":
+        opt = torch.optim.SGD([w], lr=lr, momentum=float(a["momentum"]), weight_decay=wd,
+                              nesterov=a["nesterov"] == "1")
+    elif kind in ("adam", "adamw"):
+        cls = torch.optim.Adam if kind == "adam" else torch.optim.AdamW
+        opt = cls([w], lr=lr, weight_decay=wd)
+    elif kind == "rmsprop":
+        opt = torch.optim.RMSprop([w], lr=lr, momentum=float(a["momentum"]), weight_decay=wd)
+    else:
+        raise ValueError(f"unknown optimizer {kind}")
+    history = []
+    for g in t["grads"].detach():
+        w.grad = g.clone()
+        opt.step()
+        history.append(w.detach().clone())
+    save(d, n, "w", torch.stack(history))
+
+
+KINDS = {"conv": conv, "dense": dense, "batchnorm": batchnorm, "pool": pool,
+         "global_avg": global_avg, "act": activation, "loss": loss, "opt": optimizer}
+
+
+def main():
+    d = sys.argv[1]
+    with open(f"{d}/cases.txt") as f:
+        for line in f:
+            parts = line.split()
+            if not parts:
+                continue
+            name, kind = parts[0], parts[1]
+            attrs, tensors = {}, {}
+            for p in parts[2:]:
+                key, value = p.split("=", 1)
+                if key.startswith("@"):
+                    shape = [int(v) for v in value.split("x")]
+                    tensors[key[1:]] = load(d, name, key[1:], shape)
+                else:
+                    attrs[key] = value
+            KINDS[kind](d, name, attrs, tensors)
+
+
+if __name__ == "__main__":
+    main()
