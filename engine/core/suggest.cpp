@@ -12,14 +12,17 @@ std::size_t editDistance(std::string_view a, std::string_view b) {
     const std::size_t n = a.size(), m = b.size();
     std::vector<std::size_t> d((n + 1) * (m + 1));
     auto at = [&](std::size_t i, std::size_t j) -> std::size_t& { return d[i * (m + 1) + j]; };
-    for (std::size_t i = 0; i <= n; ++i) at(i, 0) = i;
-    for (std::size_t j = 0; j <= m; ++j) at(0, j) = j;
+    for (std::size_t i = 0; i <= n; ++i)
+        at(i, 0) = i;
+    for (std::size_t j = 0; j <= m; ++j)
+        at(0, j) = j;
     for (std::size_t i = 1; i <= n; ++i) {
         for (std::size_t j = 1; j <= m; ++j) {
             const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
             at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
             // A swap of two neighbours ("nmae" for "name") is one typo, not two.
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
+            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+                lower(a[i - 2]) == lower(b[j - 1]))
                 at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
         }
     }
@@ -45,4 +48,4 @@ std::string didYouMean(std::string_view name, std::span<const std::string> candi
     return best.empty() ? std::string() : " (did you mean \"" + best + "\"?)";
 }
 
-}  // namespace neurite
+} // namespace neurite

@@ -20,4 +20,4 @@ std::string closestName(std::string_view name, std::span<const std::string> cand
 // " (did you mean \"X\"?)" or "" when there is no close candidate.
 std::string didYouMean(std::string_view name, std::span<const std::string> candidates);
 
-}  // namespace neurite
+} // namespace neurite

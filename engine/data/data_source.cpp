@@ -16,9 +16,9 @@ namespace neurite {
 
 namespace {
 
-const char* const kSpecHelp =
-    "valid sources: \"builtin:fashion-mnist\", \"idx:PATH\" (a directory of IDX files or an images file), "
-    "\"synthetic:spiral?samples=N&classes=K&noise=X&seed=S\"";
+const char* const kSpecHelp = "valid sources: \"builtin:fashion-mnist\", \"idx:PATH\" (a directory "
+                              "of IDX files or an images file), "
+                              "\"synthetic:spiral?samples=N&classes=K&noise=X&seed=S\"";
 
 Dataset readSource(const std::string& spec) {
     const std::size_t colon = spec.find(':');
@@ -26,12 +26,14 @@ Dataset readSource(const std::string& spec) {
     const std::string rest = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
     const std::string where = "data source \"" + spec + "\": ";
     if (scheme == "idx") {
-        if (rest.empty()) throwBadInput(where + "give a path after idx:, for example idx:/data/mnist");
+        if (rest.empty())
+            throwBadInput(where + "give a path after idx:, for example idx:/data/mnist");
         return loadIdxSource(rest, spec);
     }
     if (scheme == "builtin") {
         if (rest != "fashion-mnist")
-            throwBadInput(where + "unknown builtin dataset \"" + rest + "\"; available: fashion-mnist");
+            throwBadInput(where + "unknown builtin dataset \"" + rest +
+                          "\"; available: fashion-mnist");
         std::error_code ec;
         if (!std::filesystem::is_directory(kFashionMnistDir, ec))
             throwBadInput(std::string("Fashion-MNIST not found at ") + kFashionMnistDir +
@@ -65,8 +67,11 @@ DataSplit takeRows(const DataSplit& src, std::span<const int64_t> rows, std::siz
 void split(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
     const int64_t n = ds.train.count;
     const bool hasTest = ds.test.count > 0;
-    const auto nTest = hasTest ? int64_t{0} : static_cast<int64_t>(std::llround(static_cast<double>(n) * cfg.testSplit));
-    const auto nVal = static_cast<int64_t>(std::llround(static_cast<double>(n) * cfg.validationSplit));
+    const auto nTest =
+        hasTest ? int64_t{0}
+                : static_cast<int64_t>(std::llround(static_cast<double>(n) * cfg.testSplit));
+    const auto nVal =
+        static_cast<int64_t>(std::llround(static_cast<double>(n) * cfg.validationSplit));
     const int64_t nTrain = n - nVal - nTest;
     if (nTrain < 1)
         throwBadInput("data source \"" + ds.source + "\": " + std::to_string(n) +
@@ -75,13 +80,17 @@ void split(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
     std::vector<int64_t> perm(static_cast<std::size_t>(n));
     std::iota(perm.begin(), perm.end(), int64_t{0});
     Rng(seed ^ 0x5eed5b117ull).shuffle(std::span<int64_t>(perm));
-    const auto rowBytes = static_cast<std::size_t>(ds.sampleShape.numel()) * dtypeSize(ds.train.dtype);
+    const auto rowBytes =
+        static_cast<std::size_t>(ds.sampleShape.numel()) * dtypeSize(ds.train.dtype);
     std::span<int64_t> all(perm);
     std::span<int64_t> trainRows = all.subspan(0, static_cast<std::size_t>(nTrain));
-    std::sort(trainRows.begin(), trainRows.end());  // keep the source's order within train
-    DataSplit val = takeRows(ds.train, all.subspan(static_cast<std::size_t>(nTrain), static_cast<std::size_t>(nVal)), rowBytes);
+    std::sort(trainRows.begin(), trainRows.end()); // keep the source's order within train
+    DataSplit val = takeRows(
+        ds.train, all.subspan(static_cast<std::size_t>(nTrain), static_cast<std::size_t>(nVal)),
+        rowBytes);
     if (!hasTest)
-        ds.test = takeRows(ds.train, all.subspan(static_cast<std::size_t>(nTrain + nVal)), rowBytes);
+        ds.test =
+            takeRows(ds.train, all.subspan(static_cast<std::size_t>(nTrain + nVal)), rowBytes);
     if (nTrain != n) ds.train = takeRows(ds.train, trainRows, rowBytes);
     ds.validation = std::move(val);
 }
@@ -128,13 +137,16 @@ void fitScaling(Dataset& ds, const std::string& mode) {
     }
 }
 
-}  // namespace
+} // namespace
 
 Dataset loadDataset(const DataConfig& cfg, uint64_t seed) {
-    if (!(cfg.validationSplit >= 0 && cfg.testSplit >= 0 && cfg.validationSplit + cfg.testSplit < 1))
+    if (!(cfg.validationSplit >= 0 && cfg.testSplit >= 0 &&
+          cfg.validationSplit + cfg.testSplit < 1))
         throwBadInput("data: validation_split and test_split must be >= 0 with a sum below 1");
-    if (cfg.scaling != "auto" && cfg.scaling != "none" && cfg.scaling != "unit" && cfg.scaling != "standardize")
-        throwBadInput("data: unknown scaling \"" + cfg.scaling + "\"; expected one of: auto, none, unit, standardize");
+    if (cfg.scaling != "auto" && cfg.scaling != "none" && cfg.scaling != "unit" &&
+        cfg.scaling != "standardize")
+        throwBadInput("data: unknown scaling \"" + cfg.scaling +
+                      "\"; expected one of: auto, none, unit, standardize");
     Dataset ds = readSource(cfg.source);
     ds.source = cfg.source;
     split(ds, cfg, seed);
@@ -149,7 +161,8 @@ DataInfo dataInfo(const Dataset& ds) {
     return info;
 }
 
-void gatherFeatures(const Dataset& ds, const DataSplit& split, std::span<const int64_t> rows, float* dst) {
+void gatherFeatures(const Dataset& ds, const DataSplit& split, std::span<const int64_t> rows,
+                    float* dst) {
     const auto d = static_cast<std::size_t>(ds.sampleShape.numel());
     const bool standardized = ds.mean.size() == d;
     for (std::size_t k = 0; k < rows.size(); ++k) {
@@ -158,14 +171,17 @@ void gatherFeatures(const Dataset& ds, const DataSplit& split, std::span<const i
         float* out = dst + k * d;
         if (split.dtype == DType::U8) {
             const uint8_t* src = split.bytes.data() + r * d;
-            for (std::size_t i = 0; i < d; ++i) out[i] = static_cast<float>(src[i]) * ds.scale;
+            for (std::size_t i = 0; i < d; ++i)
+                out[i] = static_cast<float>(src[i]) * ds.scale;
         } else {
             const float* src = split.f32() + r * d;
-            for (std::size_t i = 0; i < d; ++i) out[i] = src[i] * ds.scale;
+            for (std::size_t i = 0; i < d; ++i)
+                out[i] = src[i] * ds.scale;
         }
         if (standardized)
-            for (std::size_t i = 0; i < d; ++i) out[i] = (out[i] - ds.mean[i]) * ds.invStd[i];
+            for (std::size_t i = 0; i < d; ++i)
+                out[i] = (out[i] - ds.mean[i]) * ds.invStd[i];
     }
 }
 
-}  // namespace neurite
+} // namespace neurite

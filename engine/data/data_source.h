@@ -2,8 +2,10 @@
 // split and the scaling fitted on the training split only.
 //
 // Source specs:
-//   idx:PATH                 a directory with train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]
-//                            and optionally t10k-*, or one images file with its labels file beside it
+//   idx:PATH                 a directory with train-images-idx3-ubyte[.gz],
+//   train-labels-idx1-ubyte[.gz]
+//                            and optionally t10k-*, or one images file with its labels file beside
+//                            it
 //   builtin:fashion-mnist    idx:/usr/share/datasets/fashion-mnist (package dataset-fashion-mnist)
 //   synthetic:spiral?samples=N&classes=K&noise=X&seed=S   (defaults 1000, 3, 0.2, 1)
 #pragma once
@@ -30,6 +32,7 @@ DataInfo dataInfo(const Dataset& ds);
 // Features of the given rows of a split as f32 with the dataset's scaling applied:
 // feature[i] = (raw[i] * scale - mean[i]) * invStd[i] (mean/invStd only when fitted).
 // dst holds rows.size() * sampleShape.numel() floats.
-void gatherFeatures(const Dataset& ds, const DataSplit& split, std::span<const int64_t> rows, float* dst);
+void gatherFeatures(const Dataset& ds, const DataSplit& split, std::span<const int64_t> rows,
+                    float* dst);
 
-}  // namespace neurite
+} // namespace neurite

@@ -10,8 +10,8 @@
 namespace neurite {
 
 struct IdxArray {
-    std::vector<int64_t> dims;  // dims[0] = number of items
-    std::vector<uint8_t> data;  // product(dims) bytes, row-major
+    std::vector<int64_t> dims; // dims[0] = number of items
+    std::vector<uint8_t> data; // product(dims) bytes, row-major
 };
 
 // Reads a whole IDX file. Throws Error{BadInput} naming the file and the byte offset for a bad
@@ -19,4 +19,4 @@ struct IdxArray {
 // trailing data; Error{Io} when the file cannot be opened.
 IdxArray readIdx(const std::string& path);
 
-}  // namespace neurite
+} // namespace neurite

@@ -14,7 +14,8 @@ namespace neurite {
 class Rng {
 public:
     explicit Rng(uint64_t seed) {
-        for (uint64_t& s : m_state) s = splitmix64(seed);
+        for (uint64_t& s : m_state)
+            s = splitmix64(seed);
     }
 
     uint64_t next() {
@@ -34,9 +35,10 @@ public:
 
     // Uniform integer in [0, n), n > 0, without modulo bias.
     uint64_t below(uint64_t n) {
-        const uint64_t limit = -n % n;  // 2^64 mod n: values below it are rejected
+        const uint64_t limit = -n % n; // 2^64 mod n: values below it are rejected
         uint64_t x = next();
-        while (x < limit) x = next();
+        while (x < limit)
+            x = next();
         return x % n;
     }
 
@@ -46,7 +48,7 @@ public:
             m_hasSpare = false;
             return m_spare;
         }
-        const double u1 = 1.0 - uniform();  // (0, 1]: log is finite
+        const double u1 = 1.0 - uniform(); // (0, 1]: log is finite
         const double u2 = uniform();
         const double r = std::sqrt(-2.0 * std::log(u1));
         m_spare = r * std::sin(2.0 * std::numbers::pi * u2);
@@ -55,8 +57,7 @@ public:
     }
 
     // Fisher-Yates shuffle.
-    template <class T>
-    void shuffle(std::span<T> items) {
+    template <class T> void shuffle(std::span<T> items) {
         for (std::size_t i = items.size(); i > 1; --i) {
             const std::size_t j = static_cast<std::size_t>(below(i));
             std::swap(items[i - 1], items[j]);
@@ -78,4 +79,4 @@ private:
     bool m_hasSpare = false;
 };
 
-}  // namespace neurite
+} // namespace neurite

@@ -15,4 +15,4 @@ Dataset loadIdxSource(const std::string& path, const std::string& spec);
 // query: "samples=1500&classes=3" (may be empty). spec: for messages.
 Dataset makeSpiral(const std::string& query, const std::string& spec);
 
-}  // namespace neurite
+} // namespace neurite

@@ -23,7 +23,8 @@ struct SpiralParams {
 };
 
 template <class T>
-T parseNumber(const std::string& key, const std::string& text, double min, double max, const std::string& where) {
+T parseNumber(const std::string& key, const std::string& text, double min, double max,
+              const std::string& where) {
     T value{};
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     const bool ok = ec == std::errc() && end == text.data() + text.size() &&
@@ -31,13 +32,14 @@ T parseNumber(const std::string& key, const std::string& text, double min, doubl
     if (!ok) {
         const char* kind = std::is_integral_v<T> ? "an integer" : "a number";
         auto bound = [](double v) {
-            if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
+            if (v == std::floor(v) && std::fabs(v) < 1e15)
+                return std::to_string(static_cast<int64_t>(v));
             char buf[32];
             auto res = std::to_chars(buf, buf + sizeof buf, v);
             return std::string(buf, res.ptr);
         };
-        throwBadInput(where + key + " must be " + kind + " in [" + bound(min) + ", " + bound(max) + "], got \"" +
-                      text + "\"");
+        throwBadInput(where + key + " must be " + kind + " in [" + bound(min) + ", " + bound(max) +
+                      "], got \"" + text + "\"");
     }
     return value;
 }
@@ -55,23 +57,28 @@ SpiralParams parseQuery(const std::string& query, const std::string& where) {
         const std::size_t eq = item.find('=');
         const std::string key = item.substr(0, eq);
         if (eq == std::string::npos)
-            throwBadInput(where + "parameter \"" + key + "\" has no value; write " + key + "=VALUE");
+            throwBadInput(where + "parameter \"" + key + "\" has no value; write " + key +
+                          "=VALUE");
         const std::string value = item.substr(eq + 1);
-        if (key == "samples") p.samples = parseNumber<int64_t>(key, value, 2, 1e7, where);
-        else if (key == "classes") p.classes = parseNumber<int64_t>(key, value, 2, 1000, where);
-        else if (key == "noise") p.noise = parseNumber<double>(key, value, 0, 10, where);
-        else if (key == "seed") p.seed = parseNumber<uint64_t>(key, value, 0, 1.8446744073709552e19, where);
+        if (key == "samples")
+            p.samples = parseNumber<int64_t>(key, value, 2, 1e7, where);
+        else if (key == "classes")
+            p.classes = parseNumber<int64_t>(key, value, 2, 1000, where);
+        else if (key == "noise")
+            p.noise = parseNumber<double>(key, value, 0, 10, where);
+        else if (key == "seed")
+            p.seed = parseNumber<uint64_t>(key, value, 0, 1.8446744073709552e19, where);
         else
             throwBadInput(where + "unknown parameter \"" + key + "\"" + didYouMean(key, kKeys) +
                           "; spiral takes samples, classes, noise, seed");
     }
     if (p.samples < p.classes)
-        throwBadInput(where + "samples (" + std::to_string(p.samples) + ") must be at least classes (" +
-                      std::to_string(p.classes) + ")");
+        throwBadInput(where + "samples (" + std::to_string(p.samples) +
+                      ") must be at least classes (" + std::to_string(p.classes) + ")");
     return p;
 }
 
-}  // namespace
+} // namespace
 
 Dataset makeSpiral(const std::string& query, const std::string& spec) {
     const SpiralParams p = parseQuery(query, "data source \"" + spec + "\": ");
@@ -97,7 +104,8 @@ Dataset makeSpiral(const std::string& query, const std::string& spec) {
     Dataset ds;
     ds.sampleShape = Shape({2});
     ds.numClasses = static_cast<int>(p.classes);
-    for (int c = 0; c < ds.numClasses; ++c) ds.classNames.push_back(std::to_string(c));
+    for (int c = 0; c < ds.numClasses; ++c)
+        ds.classNames.push_back(std::to_string(c));
     DataSplit& train = ds.train;
     train.dtype = DType::F32;
     train.count = p.samples;
@@ -112,4 +120,4 @@ Dataset makeSpiral(const std::string& query, const std::string& spec) {
     return ds;
 }
 
-}  // namespace neurite
+} // namespace neurite

@@ -16,12 +16,15 @@ namespace neurite {
 
 namespace {
 
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
+std::string quoted(const std::string& s) {
+    return "'" + s + "'";
+}
 
 std::string joinIds(const std::vector<Node>& nodes, const std::vector<int>& indices,
                     const char* sep = ", ") {
     std::string out;
-    for (int i : indices) out += (out.empty() ? "" : sep) + nodes[static_cast<std::size_t>(i)].id;
+    for (int i : indices)
+        out += (out.empty() ? "" : sep) + nodes[static_cast<std::size_t>(i)].id;
     return out;
 }
 
@@ -46,7 +49,8 @@ public:
         m_broken.assign(size(), false);
         indexIds();
         findInput();
-        for (int i = 0; i < m_n; ++i) checkNode(i);
+        for (int i = 0; i < m_n; ++i)
+            checkNode(i);
         order();
         findOutput();
         inferShapes();
@@ -85,15 +89,18 @@ private:
         const LayerType* type = findLayerType(nd.op);
         if (!type) {
             std::vector<std::string> names;
-            for (const LayerType& t : layerTypes()) names.push_back(t.name);
+            for (const LayerType& t : layerTypes())
+                names.push_back(t.name);
             std::string hint = didYouMean(nd.op, names);
             error(i, "unknown op \"" + nd.op + "\"" + hint +
                          (hint.empty() ? "; the layer palette lists the available ops" : ""));
         } else {
             m_types[static_cast<std::size_t>(i)] = type;
             ParamCheck check = checkParams(*type, nd.params);
-            for (const std::string& e : check.errors) error(i, e);
-            for (const std::string& w : check.warnings) warning(i, w);
+            for (const std::string& e : check.errors)
+                error(i, e);
+            for (const std::string& w : check.warnings)
+                warning(i, w);
             m_g.params[static_cast<std::size_t>(i)] = std::move(check.params);
             checkInputCount(i, *type);
         }
@@ -112,12 +119,19 @@ private:
         const int given = static_cast<int>(node(i).inputs.size());
         if (given >= type.minInputs && (type.maxInputs < 0 || given <= type.maxInputs)) return;
         std::string expected;
-        if (type.maxInputs == 0) expected = "takes no inputs";
-        else if (type.minInputs == type.maxInputs) expected = "takes exactly " + plural(type.minInputs, "input");
-        else if (type.maxInputs < 0) expected = "takes at least " + plural(type.minInputs, "input");
-        else expected = "takes " + std::to_string(type.minInputs) + " to " + std::to_string(type.maxInputs) + " inputs";
-        std::string fix = given < type.minInputs ? "connect " + (given == 0 ? std::string("a node") : "more nodes") + " to it"
-                                                 : "remove the extra connections";
+        if (type.maxInputs == 0)
+            expected = "takes no inputs";
+        else if (type.minInputs == type.maxInputs)
+            expected = "takes exactly " + plural(type.minInputs, "input");
+        else if (type.maxInputs < 0)
+            expected = "takes at least " + plural(type.minInputs, "input");
+        else
+            expected = "takes " + std::to_string(type.minInputs) + " to " +
+                       std::to_string(type.maxInputs) + " inputs";
+        std::string fix =
+            given < type.minInputs
+                ? "connect " + (given == 0 ? std::string("a node") : "more nodes") + " to it"
+                : "remove the extra connections";
         error(i, type.name + " " + expected + ", got " + std::to_string(given) + "; " + fix);
     }
 
@@ -156,7 +170,8 @@ private:
                 if (--pending[static_cast<std::size_t>(c)] == 0) ready.push(c);
         }
         std::vector<bool> left(size(), false);
-        for (int i = 0; i < m_n; ++i) left[static_cast<std::size_t>(i)] = pending[static_cast<std::size_t>(i)] > 0;
+        for (int i = 0; i < m_n; ++i)
+            left[static_cast<std::size_t>(i)] = pending[static_cast<std::size_t>(i)] > 0;
         reportCycles(left);
     }
 
@@ -164,7 +179,8 @@ private:
     void reportCycles(const std::vector<bool>& left) {
         std::vector<bool> reported(size(), false);
         for (int start = 0; start < m_n; ++start) {
-            if (!left[static_cast<std::size_t>(start)] || reported[static_cast<std::size_t>(start)]) continue;
+            if (!left[static_cast<std::size_t>(start)] || reported[static_cast<std::size_t>(start)])
+                continue;
             std::vector<int> walk;
             std::map<int, std::size_t> seenAt;
             int at = start;
@@ -173,21 +189,28 @@ private:
                 seenAt[at] = walk.size();
                 walk.push_back(at);
                 const auto& ins = m_g.inputs[static_cast<std::size_t>(at)];
-                auto next = std::find_if(ins.begin(), ins.end(), [&](int p) { return left[static_cast<std::size_t>(p)]; });
-                dangling = next == ins.end();  // cannot happen: a left-over node has a left-over producer
+                auto next = std::find_if(ins.begin(), ins.end(),
+                                         [&](int p) { return left[static_cast<std::size_t>(p)]; });
+                dangling =
+                    next == ins.end(); // cannot happen: a left-over node has a left-over producer
                 if (dangling) break;
                 at = *next;
             }
-            for (int w : walk) m_broken[static_cast<std::size_t>(w)] = true;
-            if (dangling || reported[static_cast<std::size_t>(at)]) continue;  // downstream of a known cycle
-            std::vector<int> cycle(walk.begin() + static_cast<std::ptrdiff_t>(seenAt[at]), walk.end());
-            std::reverse(cycle.begin(), cycle.end());  // producers first: the direction data flows
+            for (int w : walk)
+                m_broken[static_cast<std::size_t>(w)] = true;
+            if (dangling || reported[static_cast<std::size_t>(at)])
+                continue; // downstream of a known cycle
+            std::vector<int> cycle(walk.begin() + static_cast<std::ptrdiff_t>(seenAt[at]),
+                                   walk.end());
+            std::reverse(cycle.begin(), cycle.end()); // producers first: the direction data flows
             auto first = std::min_element(cycle.begin(), cycle.end());
             std::rotate(cycle.begin(), first, cycle.end());
-            for (int c : cycle) reported[static_cast<std::size_t>(c)] = true;
+            for (int c : cycle)
+                reported[static_cast<std::size_t>(c)] = true;
             cycle.push_back(cycle.front());
-            error(cycle.front(), "is on a cycle " + joinIds(m_nodes, cycle, " -> ") +
-                                     "; a node cannot depend on its own output: remove one of these connections");
+            error(cycle.front(),
+                  "is on a cycle " + joinIds(m_nodes, cycle, " -> ") +
+                      "; a node cannot depend on its own output: remove one of these connections");
         }
     }
 
@@ -195,7 +218,8 @@ private:
         if (!m_outputId.empty()) {
             auto it = m_index.find(m_outputId);
             if (it == m_index.end()) {
-                error(-1, "the output node " + quoted(m_outputId) + " does not exist" + didYouMean(m_outputId, m_ids) +
+                error(-1, "the output node " + quoted(m_outputId) + " does not exist" +
+                              didYouMean(m_outputId, m_ids) +
                               "; set \"output\" to the id of the layer the loss reads");
                 return;
             }
@@ -205,12 +229,14 @@ private:
             for (int i = 0; i < m_n; ++i)
                 if (m_consumers[static_cast<std::size_t>(i)].empty()) sinks.push_back(i);
             if (sinks.empty()) {
-                error(-1, "the model has no output: every node feeds another; set \"output\" to the layer the loss reads");
+                error(-1, "the model has no output: every node feeds another; set \"output\" to "
+                          "the layer the loss reads");
                 return;
             }
             if (sinks.size() > 1) {
                 error(-1, "the model has " + std::to_string(sinks.size()) + " possible outputs (" +
-                              joinIds(m_nodes, sinks) + "): nodes whose result nothing uses; connect them, "
+                              joinIds(m_nodes, sinks) +
+                              "): nodes whose result nothing uses; connect them, "
                               "delete them, or set \"output\" to the one the loss reads");
                 return;
             }
@@ -240,14 +266,17 @@ private:
         const std::string& op = node(i).op;
         if (op == "Input" && p.isAuto("shape")) {
             if (m_info.sampleShape.rank() == 0) {
-                error(i, "shape is \"auto\" but the data's sample shape is unknown; load the data or set shape, for example [1, 28, 28]");
+                error(i, "shape is \"auto\" but the data's sample shape is unknown; load the data "
+                         "or set shape, for example [1, 28, 28]");
                 return false;
             }
-            p.set("shape", std::vector<int64_t>(m_info.sampleShape.begin(), m_info.sampleShape.end()));
+            p.set("shape",
+                  std::vector<int64_t>(m_info.sampleShape.begin(), m_info.sampleShape.end()));
         }
         if (op == "Dense" && p.isAuto("units")) {
             if (m_info.outputUnits <= 0) {
-                error(i, "units is \"auto\" but the number of outputs (classes or targets) is unknown; load the data or set units");
+                error(i, "units is \"auto\" but the number of outputs (classes or targets) is "
+                         "unknown; load the data or set units");
                 return false;
             }
             p.set("units", int64_t{m_info.outputUnits});
@@ -260,14 +289,16 @@ private:
             const auto u = static_cast<std::size_t>(i);
             const std::vector<int>& ins = m_g.inputs[u];
             bool skip = m_broken[u] || !m_types[u];
-            for (int p : ins) skip = skip || m_broken[static_cast<std::size_t>(p)];
+            for (int p : ins)
+                skip = skip || m_broken[static_cast<std::size_t>(p)];
             if (skip) {
-                m_broken[u] = true;  // downstream nodes stay quiet
+                m_broken[u] = true; // downstream nodes stay quiet
                 continue;
             }
             if (!bindAuto(i)) continue;
             std::vector<Shape> srcShapes;
-            for (int p : ins) srcShapes.push_back(m_g.shapes[static_cast<std::size_t>(p)]);
+            for (int p : ins)
+                srcShapes.push_back(m_g.shapes[static_cast<std::size_t>(p)]);
             ShapeResult r = m_types[u]->inferShape(m_g.params[u], srcShapes);
             if (r.ok()) {
                 m_g.shapes[u] = r.shape;
@@ -292,11 +323,11 @@ private:
     std::map<std::string, int> m_index;
     std::vector<std::string> m_ids;
     std::vector<const LayerType*> m_types;
-    std::vector<bool> m_broken;  // has an error, or depends on a node that has one
+    std::vector<bool> m_broken; // has an error, or depends on a node that has one
     std::vector<std::vector<int>> m_consumers;
 };
 
-}  // namespace
+} // namespace
 
 bool ResolvedGraph::ok() const {
     return std::none_of(problems.begin(), problems.end(),
@@ -309,15 +340,18 @@ std::string ResolvedGraph::firstError() const {
     return {};
 }
 
-ResolvedGraph resolveGraph(const std::vector<Node>& nodes, const std::string& output, const DataInfo& info) {
+ResolvedGraph resolveGraph(const std::vector<Node>& nodes, const std::string& output,
+                           const DataInfo& info) {
     return Resolver(nodes, output, info).run();
 }
 
-std::vector<Problem> lintForLoss(const ResolvedGraph& graph, const std::vector<Node>& nodes, LossKind loss) {
+std::vector<Problem> lintForLoss(const ResolvedGraph& graph, const std::vector<Node>& nodes,
+                                 LossKind loss) {
     std::vector<Problem> out;
     if (graph.output < 0 || graph.output >= static_cast<int>(nodes.size())) return out;
     const Node& last = nodes[static_cast<std::size_t>(graph.output)];
-    const bool softmaxTwice = last.op == "Softmax" && (loss == LossKind::CrossEntropy || loss == LossKind::Focal);
+    const bool softmaxTwice =
+        last.op == "Softmax" && (loss == LossKind::CrossEntropy || loss == LossKind::Focal);
     const bool sigmoidTwice = last.op == "Sigmoid" && loss == LossKind::BinaryCrossEntropy;
     if (softmaxTwice || sigmoidTwice) {
         const std::string fn = softmaxTwice ? "softmax" : "sigmoid";
@@ -328,4 +362,4 @@ std::vector<Problem> lintForLoss(const ResolvedGraph& graph, const std::vector<N
     return out;
 }
 
-}  // namespace neurite
+} // namespace neurite

@@ -20,10 +20,14 @@ void warn(const ReadContext& ctx, const std::string& path, const std::string& wh
 
 std::string describe(const Json& v) {
     switch (v.type()) {
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "a list";
-    case Json::value_t::null: return "null";
-    default: break;
+    case Json::value_t::object:
+        return "an object";
+    case Json::value_t::array:
+        return "a list";
+    case Json::value_t::null:
+        return "null";
+    default:
+        break;
     }
     std::string text = v.dump();
     constexpr std::size_t kMaxChars = 60;
@@ -33,7 +37,8 @@ std::string describe(const Json& v) {
 
 std::string formatNumber(double v) {
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    if (std::nearbyint(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<int64_t>(v));
+    if (std::nearbyint(v) == v && std::fabs(v) < 1e15)
+        return std::to_string(static_cast<int64_t>(v));
     char buf[64];
     auto res = std::to_chars(buf, buf + sizeof buf, v);
     return std::string(buf, res.ptr);
@@ -65,7 +70,9 @@ std::string Range::text() const {
     return "must be a finite number";
 }
 
-Range atLeast(double min) { return Range{min, std::numeric_limits<double>::infinity()}; }
+Range atLeast(double min) {
+    return Range{min, std::numeric_limits<double>::infinity()};
+}
 Range above(double min) {
     Range r = atLeast(min);
     r.minOpen = true;
@@ -93,8 +100,10 @@ bool asInt64(const Json& v, int64_t& out) {
 
 ObjectReader::ObjectReader(const Json& value, std::string path, const ReadContext& ctx,
                            std::initializer_list<const char*> knownKeys)
-    : m_value(value), m_path(std::move(path)), m_ctx(ctx), m_known(knownKeys.begin(), knownKeys.end()) {
-    if (!m_value.is_object()) io::fail(m_ctx, m_path, "expected an object, got " + describe(m_value));
+    : m_value(value), m_path(std::move(path)), m_ctx(ctx),
+      m_known(knownKeys.begin(), knownKeys.end()) {
+    if (!m_value.is_object())
+        io::fail(m_ctx, m_path, "expected an object, got " + describe(m_value));
 }
 
 const Json* ObjectReader::find(std::string_view key) const {
@@ -180,7 +189,8 @@ bool ObjectReader::readChoice(std::string_view key, std::string& out,
     if (!readString(key, value)) return false;
     if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
         std::string list;
-        for (const std::string& c : choices) list += (list.empty() ? "" : ", ") + c;
+        for (const std::string& c : choices)
+            list += (list.empty() ? "" : ", ") + c;
         fail(key, "unknown " + std::string(what) + " \"" + value + "\"; expected one of: " + list +
                       didYouMean(value, choices));
     }
@@ -195,4 +205,4 @@ void ObjectReader::finish() const {
     }
 }
 
-}  // namespace neurite::io
+} // namespace neurite::io

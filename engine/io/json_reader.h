@@ -40,7 +40,7 @@ struct Range {
     bool minOpen = false, maxOpen = false;
 
     bool contains(double v) const;
-    std::string text() const;  // "must be >= 1", "must be in [0, 1)"
+    std::string text() const; // "must be >= 1", "must be in [0, 1)"
 };
 Range atLeast(double min);
 Range above(double min);
@@ -83,4 +83,4 @@ private:
 // Integer check shared with the node reader: a JSON integer that fits int64_t.
 bool asInt64(const Json& v, int64_t& out);
 
-}  // namespace neurite::io
+} // namespace neurite::io

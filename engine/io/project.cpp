@@ -80,7 +80,8 @@ ParamValue readParam(const Json& v, const std::string& path, const ReadContext& 
         return list;
     }
     io::fail(ctx, path,
-             "expected a number, true/false, a string or a list of integers, got " + io::describe(v));
+             "expected a number, true/false, a string or a list of integers, got " +
+                 io::describe(v));
 }
 
 Node readNode(const Json& value, const std::string& path, const ReadContext& ctx) {
@@ -92,7 +93,8 @@ Node readNode(const Json& value, const std::string& path, const ReadContext& ctx
         r.fail("op", "missing; say which layer this is, for example \"op\": \"Dense\"");
     if (node.op.empty()) r.fail("op", "must not be empty");
     if (const Json* params = r.find("params")) {
-        if (!params->is_object()) r.fail("params", "expected an object, got " + io::describe(*params));
+        if (!params->is_object())
+            r.fail("params", "expected an object, got " + io::describe(*params));
         for (auto it = params->begin(); it != params->end(); ++it)
             node.params[it.key()] = readParam(it.value(), r.pathOf("params") + "." + it.key(), ctx);
     }
@@ -108,7 +110,8 @@ Node readNode(const Json& value, const std::string& path, const ReadContext& ctx
         }
     }
     if (const Json* pos = r.find("position")) {
-        if (!pos->is_array() || pos->size() != 2 || !(*pos)[0].is_number() || !(*pos)[1].is_number())
+        if (!pos->is_array() || pos->size() != 2 || !(*pos)[0].is_number() ||
+            !(*pos)[1].is_number())
             r.fail("position", "expected [x, y] (two numbers), got " + io::describe(*pos));
         node.x = (*pos)[0].get<double>();
         node.y = (*pos)[1].get<double>();
@@ -122,7 +125,8 @@ void readModel(const Json& value, const ReadContext& ctx, ProjectDocument& doc) 
     r.readString("output", doc.output);
     const Json* nodes = r.find("nodes");
     if (!nodes) r.fail("nodes", "missing; the model needs a list of nodes, starting with an Input");
-    if (!nodes->is_array()) r.fail("nodes", "expected a list of nodes, got " + io::describe(*nodes));
+    if (!nodes->is_array())
+        r.fail("nodes", "expected a list of nodes, got " + io::describe(*nodes));
     std::map<std::string, std::size_t> seen;
     for (std::size_t k = 0; k < nodes->size(); ++k) {
         std::string path = r.pathOf("nodes") + "[" + std::to_string(k) + "]";
@@ -140,7 +144,8 @@ void readModel(const Json& value, const ReadContext& ctx, ProjectDocument& doc) 
 void readHeader(const ObjectReader& r, ProjectDocument& doc) {
     std::string format = kFormat;
     if (r.readString("format", format) && format != kFormat)
-        r.fail("format", "not a Neurite project (format \"" + format + "\"); expected \"" + kFormat + "\"");
+        r.fail("format",
+               "not a Neurite project (format \"" + format + "\"); expected \"" + kFormat + "\"");
     int64_t version = ProjectDocument::kVersion;
     r.readInt64("version", version, io::atLeast(1));
     if (version > ProjectDocument::kVersion)
@@ -157,11 +162,12 @@ void crossCheck(const ProjectDocument& doc, const ReadContext& ctx) {
     const EarlyStoppingConfig& es = doc.training.earlyStopping;
     if (es.enabled && es.monitor.rfind("val_", 0) == 0 && doc.data.validationSplit <= 0)
         io::fail(ctx, "$.training.early_stopping.monitor",
-                 "\"" + es.monitor + "\" needs validation data, but data.validation_split is 0; "
-                 "set validation_split > 0 or monitor \"train_loss\"");
+                 "\"" + es.monitor +
+                     "\" needs validation data, but data.validation_split is 0; "
+                     "set validation_split > 0 or monitor \"train_loss\"");
 }
 
-}  // namespace
+} // namespace
 
 ProjectDocument parseProject(std::string_view json, const std::string& fileName,
                              std::vector<std::string>* warnings) {
@@ -177,7 +183,8 @@ ProjectDocument parseProject(std::string_view json, const std::string& fileName,
     ProjectDocument doc;
     readHeader(r, doc);
     const Json* data = r.find("data");
-    if (!data) r.fail("data", "missing; say where the data comes from: \"data\": {\"source\": ...}");
+    if (!data)
+        r.fail("data", "missing; say where the data comes from: \"data\": {\"source\": ...}");
     doc.data = readData(*data, ctx);
     const Json* model = r.find("model");
     if (!model) r.fail("model", "missing; a project needs \"model\": {\"nodes\": [...]}");
@@ -198,4 +205,4 @@ ProjectDocument loadProject(const std::string& path, std::vector<std::string>* w
     return parseProject(text.str(), path, warnings);
 }
 
-}  // namespace neurite
+} // namespace neurite

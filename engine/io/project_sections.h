@@ -15,4 +15,4 @@ Json writeTraining(const TrainConfig& cfg);
 // Two-space indented JSON with short lists of scalars kept on one line ("position": [0, 90]).
 std::string toPrettyJson(const Json& value);
 
-}  // namespace neurite::io
+} // namespace neurite::io

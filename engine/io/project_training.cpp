@@ -22,10 +22,10 @@ constexpr ScheduleKind kScheduleKinds[] = {ScheduleKind::Constant, ScheduleKind:
                                            ScheduleKind::Plateau};
 constexpr Precision kPrecisions[] = {Precision::Fp32, Precision::Bf16};
 
-template <class E>
-std::vector<std::string> namesOf(std::span<const E> kinds) {
+template <class E> std::vector<std::string> namesOf(std::span<const E> kinds) {
     std::vector<std::string> names;
-    for (E k : kinds) names.emplace_back(toString(k));
+    for (E k : kinds)
+        names.emplace_back(toString(k));
     return names;
 }
 
@@ -39,13 +39,14 @@ E readKind(const ObjectReader& r, std::span<const E> kinds, E fallback, std::str
     return fallback;
 }
 
-constexpr unsigned bit(auto kind) { return 1u << static_cast<unsigned>(kind); }
+constexpr unsigned bit(auto kind) {
+    return 1u << static_cast<unsigned>(kind);
+}
 constexpr unsigned kAll = ~0u;
 
 // One numeric or boolean setting of a sub-section, and the kinds (loss, optimizer, schedule)
 // that use it.
-template <class Config>
-struct Field {
+template <class Config> struct Field {
     const char* key;
     std::variant<float Config::*, int Config::*, bool Config::*> member;
     Range range;
@@ -58,9 +59,12 @@ void readFields(const ObjectReader& r, std::span<const Field<Config>> fields, Co
         std::visit(
             [&](auto member) {
                 using T = std::remove_cvref_t<decltype(cfg.*member)>;
-                if constexpr (std::is_same_v<T, float>) r.readFloat(f.key, cfg.*member, f.range);
-                else if constexpr (std::is_same_v<T, int>) r.readInt(f.key, cfg.*member, f.range);
-                else r.readBool(f.key, cfg.*member);
+                if constexpr (std::is_same_v<T, float>)
+                    r.readFloat(f.key, cfg.*member, f.range);
+                else if constexpr (std::is_same_v<T, int>)
+                    r.readInt(f.key, cfg.*member, f.range);
+                else
+                    r.readBool(f.key, cfg.*member);
             },
             f.member);
     }
@@ -76,7 +80,8 @@ void warnUnused(const ObjectReader& r, std::span<const Field<Config>> fields, E 
         for (E k : kinds)
             if (f.usedBy & bit(k)) users += std::string(users.empty() ? "" : ", ") + toString(k);
         warn(r.context(), r.pathOf(f.key),
-             std::string("not used by ") + toString(kind) + " (only by " + users + "); it is ignored");
+             std::string("not used by ") + toString(kind) + " (only by " + users +
+                 "); it is ignored");
     }
 }
 
@@ -89,8 +94,10 @@ void writeFields(Json& out, std::span<const Field<Config>> fields, const Config&
             [&](auto member) {
                 if (!(f.usedBy & bit(kind)) && cfg.*member == kDefaults.*member) return;
                 using T = std::remove_cvref_t<decltype(cfg.*member)>;
-                if constexpr (std::is_same_v<T, float>) out[f.key] = floatToJson(cfg.*member);
-                else out[f.key] = cfg.*member;
+                if constexpr (std::is_same_v<T, float>)
+                    out[f.key] = floatToJson(cfg.*member);
+                else
+                    out[f.key] = cfg.*member;
             },
             f.member);
     }
@@ -109,7 +116,8 @@ using O = OptimizerConfig;
 constexpr unsigned kAdams = bit(OptimizerKind::Adam) | bit(OptimizerKind::AdamW);
 const Field<O> kOptimizerFields[] = {
     {"lr", &O::lr, above(0)},
-    {"momentum", &O::momentum, between(0, 1, true), bit(OptimizerKind::Sgd) | bit(OptimizerKind::Rmsprop)},
+    {"momentum", &O::momentum, between(0, 1, true),
+     bit(OptimizerKind::Sgd) | bit(OptimizerKind::Rmsprop)},
     {"nesterov", &O::nesterov, {}, bit(OptimizerKind::Sgd)},
     {"beta1", &O::beta1, between(0, 1, true), kAdams},
     {"beta2", &O::beta2, between(0, 1, true), kAdams},
@@ -121,7 +129,8 @@ const Field<O> kOptimizerFields[] = {
 using S = ScheduleConfig;
 const Field<S> kScheduleFields[] = {
     {"step_size", &S::stepSize, atLeast(1), bit(ScheduleKind::Step)},
-    {"gamma", &S::gamma, Range{0, 1, true, false}, bit(ScheduleKind::Step) | bit(ScheduleKind::Exponential)},
+    {"gamma", &S::gamma, Range{0, 1, true, false},
+     bit(ScheduleKind::Step) | bit(ScheduleKind::Exponential)},
     {"warmup_epochs", &S::warmupEpochs, atLeast(0), bit(ScheduleKind::Cosine)},
     {"min_lr", &S::minLr, atLeast(0), bit(ScheduleKind::Cosine) | bit(ScheduleKind::Plateau)},
     {"factor", &S::factor, Range{0, 1, true, true}, bit(ScheduleKind::Plateau)},
@@ -138,14 +147,16 @@ const Field<ES> kEarlyStoppingFields[] = {
 };
 
 LossConfig readLoss(const Json& value, const std::string& path, const ReadContext& ctx) {
-    ObjectReader r(value, path, ctx,
-                   {"type", "label_smoothing", "class_weights", "pos_weight", "gamma", "alpha", "delta"});
+    ObjectReader r(
+        value, path, ctx,
+        {"type", "label_smoothing", "class_weights", "pos_weight", "gamma", "alpha", "delta"});
     LossConfig loss;
     loss.kind = readKind<LossKind>(r, kLossKinds, loss.kind, "loss");
     readFields<L>(r, kLossFields, loss);
     warnUnused<L, LossKind>(r, kLossFields, loss.kind, kLossKinds);
     if (const Json* w = r.find("class_weights")) {
-        if (!w->is_array()) r.fail("class_weights", "expected a list of numbers, got " + describe(*w));
+        if (!w->is_array())
+            r.fail("class_weights", "expected a list of numbers, got " + describe(*w));
         for (std::size_t k = 0; k < w->size(); ++k) {
             const Json& v = (*w)[k];
             if (!v.is_number() || v.get<double>() < 0)
@@ -155,7 +166,8 @@ LossConfig readLoss(const Json& value, const std::string& path, const ReadContex
         }
         if (loss.kind != LossKind::CrossEntropy && loss.kind != LossKind::Focal)
             warn(ctx, r.pathOf("class_weights"),
-                 std::string("not used by ") + toString(loss.kind) + " (only by cross_entropy, focal); it is ignored");
+                 std::string("not used by ") + toString(loss.kind) +
+                     " (only by cross_entropy, focal); it is ignored");
     }
     r.finish();
     return loss;
@@ -163,7 +175,8 @@ LossConfig readLoss(const Json& value, const std::string& path, const ReadContex
 
 OptimizerConfig readOptimizer(const Json& value, const std::string& path, const ReadContext& ctx) {
     ObjectReader r(value, path, ctx,
-                   {"type", "lr", "momentum", "nesterov", "beta1", "beta2", "epsilon", "alpha", "weight_decay"});
+                   {"type", "lr", "momentum", "nesterov", "beta1", "beta2", "epsilon", "alpha",
+                    "weight_decay"});
     OptimizerConfig opt;
     opt.kind = readKind<OptimizerKind>(r, kOptimizerKinds, opt.kind, "optimizer");
     readFields<O>(r, kOptimizerFields, opt);
@@ -176,7 +189,8 @@ OptimizerConfig readOptimizer(const Json& value, const std::string& path, const 
 
 ScheduleConfig readSchedule(const Json& value, const std::string& path, const ReadContext& ctx) {
     ObjectReader r(value, path, ctx,
-                   {"type", "step_size", "gamma", "warmup_epochs", "min_lr", "factor", "patience", "threshold"});
+                   {"type", "step_size", "gamma", "warmup_epochs", "min_lr", "factor", "patience",
+                    "threshold"});
     ScheduleConfig s;
     s.kind = readKind<ScheduleKind>(r, kScheduleKinds, s.kind, "schedule");
     readFields<S>(r, kScheduleFields, s);
@@ -185,8 +199,10 @@ ScheduleConfig readSchedule(const Json& value, const std::string& path, const Re
     return s;
 }
 
-EarlyStoppingConfig readEarlyStopping(const Json& value, const std::string& path, const ReadContext& ctx) {
-    ObjectReader r(value, path, ctx, {"enabled", "monitor", "patience", "min_delta", "restore_best"});
+EarlyStoppingConfig readEarlyStopping(const Json& value, const std::string& path,
+                                      const ReadContext& ctx) {
+    ObjectReader r(value, path, ctx,
+                   {"enabled", "monitor", "patience", "min_delta", "restore_best"});
     EarlyStoppingConfig es;
     readFields<ES>(r, kEarlyStoppingFields, es);
     static const std::string kMonitors[] = {"val_loss", "val_accuracy", "train_loss"};
@@ -201,15 +217,17 @@ void readDevice(const ObjectReader& r, std::string& device) {
     if (device.rfind("cuda:", 0) == 0 && device.size() > 5 && device.size() < 8 &&
         device.find_first_not_of("0123456789", 5) == std::string::npos)
         return;
-    r.fail("device", "unknown device \"" + device + "\"; expected auto, cpu, cuda or cuda:N (N = GPU index)");
+    r.fail("device",
+           "unknown device \"" + device + "\"; expected auto, cpu, cuda or cuda:N (N = GPU index)");
 }
 
-}  // namespace
+} // namespace
 
 TrainConfig readTraining(const Json& value, const std::string& path, const ReadContext& ctx) {
     ObjectReader r(value, path, ctx,
-                   {"epochs", "batch_size", "seed", "device", "threads", "precision", "loss", "optimizer",
-                    "schedule", "regularization", "clip_norm", "early_stopping", "max_steps"});
+                   {"epochs", "batch_size", "seed", "device", "threads", "precision", "loss",
+                    "optimizer", "schedule", "regularization", "clip_norm", "early_stopping",
+                    "max_steps"});
     TrainConfig t;
     r.readInt("epochs", t.epochs, between(1, 1000000));
     r.readInt("batch_size", t.batchSize, between(1, 1 << 20));
@@ -221,8 +239,10 @@ TrainConfig readTraining(const Json& value, const std::string& path, const ReadC
     r.readChoice("precision", precision, precisions, "precision");
     t.precision = precision == "bf16" ? Precision::Bf16 : Precision::Fp32;
     if (const Json* v = r.find("loss")) t.loss = readLoss(*v, r.pathOf("loss"), ctx);
-    if (const Json* v = r.find("optimizer")) t.optimizer = readOptimizer(*v, r.pathOf("optimizer"), ctx);
-    if (const Json* v = r.find("schedule")) t.schedule = readSchedule(*v, r.pathOf("schedule"), ctx);
+    if (const Json* v = r.find("optimizer"))
+        t.optimizer = readOptimizer(*v, r.pathOf("optimizer"), ctx);
+    if (const Json* v = r.find("schedule"))
+        t.schedule = readSchedule(*v, r.pathOf("schedule"), ctx);
     if (const Json* v = r.find("regularization")) {
         ObjectReader reg(*v, r.pathOf("regularization"), ctx, {"l1", "l2"});
         reg.readFloat("l1", t.l1, atLeast(0));
@@ -250,7 +270,8 @@ Json writeTraining(const TrainConfig& t) {
     writeFields<L>(loss, kLossFields, t.loss, t.loss.kind);
     if (!t.loss.classWeights.empty()) {
         Json weights = Json::array();
-        for (float w : t.loss.classWeights) weights.push_back(floatToJson(w));
+        for (float w : t.loss.classWeights)
+            weights.push_back(floatToJson(w));
         loss["class_weights"] = weights;
     }
     out["loss"] = loss;
@@ -277,4 +298,4 @@ Json writeTraining(const TrainConfig& t) {
     return out;
 }
 
-}  // namespace neurite::io
+} // namespace neurite::io

@@ -33,7 +33,8 @@ Json nodeToJson(const Node& node) {
     out["op"] = node.op;
     if (!node.params.empty()) {
         Json params = Json::object();
-        for (const auto& [key, value] : node.params) params[key] = paramToJson(value);
+        for (const auto& [key, value] : node.params)
+            params[key] = paramToJson(value);
         out["params"] = params;
     }
     if (!node.inputs.empty()) out["inputs"] = node.inputs;
@@ -41,7 +42,9 @@ Json nodeToJson(const Node& node) {
     return out;
 }
 
-bool isScalar(const Json& v) { return !v.is_object() && !v.is_array(); }
+bool isScalar(const Json& v) {
+    return !v.is_object() && !v.is_array();
+}
 
 void pretty(const Json& v, int indent, std::string& out) {
     const std::string pad(static_cast<std::size_t>(indent) + 2, ' ');
@@ -77,7 +80,7 @@ void pretty(const Json& v, int indent, std::string& out) {
     }
 }
 
-}  // namespace
+} // namespace
 
 namespace io {
 
@@ -87,7 +90,7 @@ std::string toPrettyJson(const Json& value) {
     return out + "\n";
 }
 
-}  // namespace io
+} // namespace io
 
 std::string projectToJson(const ProjectDocument& doc) {
     Json root = Json::object();
@@ -104,7 +107,8 @@ std::string projectToJson(const ProjectDocument& doc) {
     Json model = Json::object();
     if (!doc.output.empty()) model["output"] = doc.output;
     Json nodes = Json::array();
-    for (const Node& node : doc.nodes) nodes.push_back(nodeToJson(node));
+    for (const Node& node : doc.nodes)
+        nodes.push_back(nodeToJson(node));
     model["nodes"] = nodes;
     root["model"] = model;
     root["training"] = io::writeTraining(doc.training);
@@ -136,4 +140,4 @@ void saveProject(const ProjectDocument& doc, const std::string& path) {
     }
 }
 
-}  // namespace neurite
+} // namespace neurite

@@ -26,7 +26,8 @@ std::vector<uint8_t> idxBytes(const std::vector<uint32_t>& dims, const std::vect
                               uint8_t type = 0x08) {
     std::vector<uint8_t> out = {0, 0, type, static_cast<uint8_t>(dims.size())};
     for (uint32_t d : dims)
-        for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<uint8_t>(d >> shift));
+        for (int shift : {24, 16, 8, 0})
+            out.push_back(static_cast<uint8_t>(d >> shift));
     out.insert(out.end(), data.begin(), data.end());
     return out;
 }
@@ -35,18 +36,22 @@ void writeFile(const std::string& path, const std::vector<uint8_t>& bytes, bool 
     if (gz) {
         gzFile f = gzopen(path.c_str(), "wb");
         QVERIFY(f);
-        if (!bytes.empty()) QCOMPARE(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())), int(bytes.size()));
+        if (!bytes.empty())
+            QCOMPARE(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())),
+                     int(bytes.size()));
         QCOMPARE(gzclose(f), Z_OK);
     } else {
         std::ofstream out(path, std::ios::binary);
-        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        out.write(reinterpret_cast<const char*>(bytes.data()),
+                  static_cast<std::streamsize>(bytes.size()));
         QVERIFY(out.good());
     }
 }
 
 std::vector<uint8_t> iota(std::size_t n, int mod = 256) {
     std::vector<uint8_t> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(i % static_cast<std::size_t>(mod));
+    for (std::size_t i = 0; i < n; ++i)
+        v[i] = static_cast<uint8_t>(i % static_cast<std::size_t>(mod));
     return v;
 }
 
@@ -54,11 +59,15 @@ std::vector<uint8_t> iota(std::size_t n, int mod = 256) {
 void writeIdxDir(const QString& dir, int train, int test, int classes, bool gz) {
     const std::string ext = gz ? ".gz" : "";
     const std::string d = dir.toStdString() + "/";
-    writeFile(d + "train-images-idx3-ubyte" + ext, idxBytes({uint32_t(train), 4, 4}, iota(std::size_t(train) * 16)), gz);
-    writeFile(d + "train-labels-idx1-ubyte" + ext, idxBytes({uint32_t(train)}, iota(std::size_t(train), classes)), gz);
+    writeFile(d + "train-images-idx3-ubyte" + ext,
+              idxBytes({uint32_t(train), 4, 4}, iota(std::size_t(train) * 16)), gz);
+    writeFile(d + "train-labels-idx1-ubyte" + ext,
+              idxBytes({uint32_t(train)}, iota(std::size_t(train), classes)), gz);
     if (test > 0) {
-        writeFile(d + "t10k-images-idx3-ubyte" + ext, idxBytes({uint32_t(test), 4, 4}, iota(std::size_t(test) * 16)), gz);
-        writeFile(d + "t10k-labels-idx1-ubyte" + ext, idxBytes({uint32_t(test)}, iota(std::size_t(test), classes)), gz);
+        writeFile(d + "t10k-images-idx3-ubyte" + ext,
+                  idxBytes({uint32_t(test), 4, 4}, iota(std::size_t(test) * 16)), gz);
+        writeFile(d + "t10k-labels-idx1-ubyte" + ext,
+                  idxBytes({uint32_t(test)}, iota(std::size_t(test), classes)), gz);
     }
 }
 
@@ -72,7 +81,8 @@ QString errorOf(const std::function<void()>& f, ErrorKind kind = ErrorKind::BadI
     return "no error";
 }
 
-DataConfig spiral(const std::string& query, double val = 0.2, double test = 0.1, std::string scaling = "auto") {
+DataConfig spiral(const std::string& query, double val = 0.2, double test = 0.1,
+                  std::string scaling = "auto") {
     return DataConfig{"synthetic:spiral?" + query, val, test, std::move(scaling)};
 }
 
@@ -84,9 +94,11 @@ std::pair<double, double> featureStats(const Dataset& ds, const DataSplit& split
     std::vector<float> f(rows.size() * d);
     gatherFeatures(ds, split, rows, f.data());
     double sum = 0, sq = 0;
-    for (std::size_t r = 0; r < rows.size(); ++r) sum += f[r * d + i];
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        sum += f[r * d + i];
     const double mean = sum / static_cast<double>(rows.size());
-    for (std::size_t r = 0; r < rows.size(); ++r) sq += (f[r * d + i] - mean) * (f[r * d + i] - mean);
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        sq += (f[r * d + i] - mean) * (f[r * d + i] - mean);
     return {mean, std::sqrt(sq / static_cast<double>(rows.size()))};
 }
 
@@ -98,13 +110,13 @@ std::vector<Sample> samplesOf(const DataSplit& s) {
     return out;
 }
 
-}  // namespace
+} // namespace
 
 class TestData : public QObject {
     Q_OBJECT
 private slots:
     void rngIsTheReferenceXoshiro() {
-        Rng rng(1);  // splitmix64-seeded xoshiro256**, checked against a Python transcription
+        Rng rng(1); // splitmix64-seeded xoshiro256**, checked against a Python transcription
         QCOMPARE(rng.next(), uint64_t{12966619160104079557ull});
         QCOMPARE(rng.next(), uint64_t{9600361134598540522ull});
         QCOMPARE(rng.next(), uint64_t{10590380919521690900ull});
@@ -131,7 +143,8 @@ private slots:
     void readIdx() {
         QFETCH(bool, gz);
         QTemporaryDir dir;
-        const std::string path = dir.filePath("x-images-idx3-ubyte").toStdString() + (gz ? ".gz" : "");
+        const std::string path =
+            dir.filePath("x-images-idx3-ubyte").toStdString() + (gz ? ".gz" : "");
         writeFile(path, idxBytes({3, 2, 5}, iota(30)), gz);
         const IdxArray a = neurite::readIdx(path);
         QCOMPARE(a.dims, (std::vector<int64_t>{3, 2, 5}));
@@ -143,7 +156,8 @@ private slots:
         QTest::addColumn<bool>("gz");
         QTest::addColumn<QString>("expected");
         auto qb = [](const std::vector<uint8_t>& v) {
-            return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<qsizetype>(v.size()));
+            return QByteArray(reinterpret_cast<const char*>(v.data()),
+                              static_cast<qsizetype>(v.size()));
         };
         const std::vector<uint8_t> good = idxBytes({4, 2, 2}, iota(16));
         std::vector<uint8_t> magic = good;
@@ -155,15 +169,20 @@ private slots:
         trailing.push_back(7);
         for (bool gz : {false, true}) {
             const char* kind = gz ? "gz" : "raw";
-            QTest::addRow("bad-magic-%s", kind) << qb(magic) << gz << "at byte 0: bad magic number 0x12000803";
-            QTest::addRow("bad-rank-%s", kind) << qb(rank) << gz << "at byte 0: bad magic number 0x00000809";
+            QTest::addRow("bad-magic-%s", kind)
+                << qb(magic) << gz << "at byte 0: bad magic number 0x12000803";
+            QTest::addRow("bad-rank-%s", kind)
+                << qb(rank) << gz << "at byte 0: bad magic number 0x00000809";
             QTest::addRow("float-%s", kind) << qb(idxBytes({4}, iota(16), 0x0D)) << gz
                                             << "at byte 2: unsupported element type 0x0D (float32)";
             QTest::addRow("empty-%s", kind) << QByteArray() << gz << "at byte 0: file too short";
-            QTest::addRow("short-header-%s", kind) << qb({0, 0, 8, 3, 0, 0}) << gz
-                                                   << "at byte 4: truncated header: dimension 0 of 3 missing";
-            QTest::addRow("zero-dim-%s", kind) << qb(idxBytes({0, 2}, {})) << gz << "at byte 4: dimension 0 is 0";
-            QTest::addRow("truncated-%s", kind) << qb(truncated) << gz << (gz ? "truncated" : "(the file is truncated)");
+            QTest::addRow("short-header-%s", kind)
+                << qb({0, 0, 8, 3, 0, 0}) << gz
+                << "at byte 4: truncated header: dimension 0 of 3 missing";
+            QTest::addRow("zero-dim-%s", kind)
+                << qb(idxBytes({0, 2}, {})) << gz << "at byte 4: dimension 0 is 0";
+            QTest::addRow("truncated-%s", kind)
+                << qb(truncated) << gz << (gz ? "truncated" : "(the file is truncated)");
             QTest::addRow("trailing-%s", kind) << qb(trailing) << gz << "trailing data";
         }
     }
@@ -180,7 +199,8 @@ private slots:
     }
 
     void missingIdxFileIsIo() {
-        const QString error = errorOf([] { neurite::readIdx("/nonexistent/x-idx1-ubyte"); }, ErrorKind::Io);
+        const QString error =
+            errorOf([] { neurite::readIdx("/nonexistent/x-idx1-ubyte"); }, ErrorKind::Io);
         QVERIFY2(error.startsWith("cannot open /nonexistent/x-idx1-ubyte"), qPrintable(error));
     }
 
@@ -200,13 +220,14 @@ private slots:
         QCOMPARE(ds.train.dtype, DType::U8);
         QCOMPARE(ds.train.count, int64_t{15});
         QCOMPARE(ds.validation.count, int64_t{5});
-        QCOMPARE(ds.test.count, int64_t{6});  // the t10k files; test_split does not apply
+        QCOMPARE(ds.test.count, int64_t{6}); // the t10k files; test_split does not apply
         QCOMPARE(ds.train.bytes.size(), std::size_t{15 * 16});
         QCOMPARE(ds.train.labels.size(), std::size_t{15});
         QCOMPARE(ds.test.bytes, iota(6 * 16));
         QCOMPARE(ds.scale, 1.f / 255.f);
         QVERIFY(ds.mean.empty());
-        // Every training row is still its label's image: row r of the source has bytes r*16.. and label r % 4.
+        // Every training row is still its label's image: row r of the source has bytes r*16.. and
+        // label r % 4.
         for (int64_t r = 0; r < ds.train.count; ++r) {
             const int source = ds.train.bytes[static_cast<std::size_t>(r) * 16] / 16;
             QCOMPARE(ds.train.labels[static_cast<std::size_t>(r)], source % 4);
@@ -219,11 +240,11 @@ private slots:
     void idxSingleFile() {
         QTemporaryDir dir;
         writeIdxDir(dir.path(), 10, 0, 2, false);
-        const Dataset ds =
-            loadDataset({"idx:" + dir.filePath("train-images-idx3-ubyte").toStdString(), 0.2, 0.1, "none"}, 1);
+        const Dataset ds = loadDataset(
+            {"idx:" + dir.filePath("train-images-idx3-ubyte").toStdString(), 0.2, 0.1, "none"}, 1);
         QCOMPARE(ds.train.count + ds.validation.count + ds.test.count, int64_t{10});
         QCOMPARE(ds.validation.count, int64_t{2});
-        QCOMPARE(ds.test.count, int64_t{1});  // no t10k: the test split comes off the training data
+        QCOMPARE(ds.test.count, int64_t{1}); // no t10k: the test split comes off the training data
         QCOMPARE(ds.scale, 1.f);
     }
 
@@ -233,7 +254,8 @@ private slots:
         QTest::newRow("count") << 0 << "holds 10 images but";
         QTest::newRow("labels-as-images") << 1 << "expected an images file with 2 to 4 dimensions";
         QTest::newRow("test-shape") << 2 << "differ from the training images [1,4,4]";
-        QTest::newRow("half-test") << 3 << "has only one of t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte";
+        QTest::newRow("half-test")
+            << 3 << "has only one of t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte";
         QTest::newRow("no-train") << 4 << "lacks train-images-idx3-ubyte[.gz]";
     }
     void idxMismatch() {
@@ -243,18 +265,23 @@ private slots:
         const std::string d = dir.path().toStdString() + "/";
         writeIdxDir(dir.path(), 10, 4, 2, false);
         if (case_ == 0) writeFile(d + "train-labels-idx1-ubyte", idxBytes({9}, iota(9, 2)), false);
-        if (case_ == 1) writeFile(d + "train-images-idx3-ubyte", idxBytes({10}, iota(10, 2)), false);
-        if (case_ == 2) writeFile(d + "t10k-images-idx3-ubyte", idxBytes({4, 2, 8}, iota(64)), false);
+        if (case_ == 1)
+            writeFile(d + "train-images-idx3-ubyte", idxBytes({10}, iota(10, 2)), false);
+        if (case_ == 2)
+            writeFile(d + "t10k-images-idx3-ubyte", idxBytes({4, 2, 8}, iota(64)), false);
         if (case_ == 3) QVERIFY(QFile::remove(dir.filePath("t10k-labels-idx1-ubyte")));
         if (case_ == 4) QVERIFY(QFile::remove(dir.filePath("train-images-idx3-ubyte")));
-        const QString error = errorOf([&] { loadDataset({"idx:" + dir.path().toStdString(), 0.1, 0, "auto"}, 1); });
+        const QString error = errorOf([&] {
+            loadDataset({"idx:" + dir.path().toStdString(), 0.1, 0, "auto"}, 1);
+        });
         QVERIFY2(error.contains(expected), qPrintable("got: " + error + "\nexpected: " + expected));
         QVERIFY2(error.contains(dir.path()), qPrintable("no file named: " + error));
     }
 
     void fashionMnist() {
         if (!QFile::exists(kFashionMnistDir))
-            QSKIP("Fashion-MNIST is not installed at /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist)");
+            QSKIP("Fashion-MNIST is not installed at /usr/share/datasets/fashion-mnist (apt-get "
+                  "install dataset-fashion-mnist)");
         const Dataset ds = loadDataset({"builtin:fashion-mnist", 0.1, 0.0, "auto"}, 42);
         QCOMPARE(ds.sampleShape, Shape({1, 28, 28}));
         QCOMPARE(ds.numClasses, 10);
@@ -270,8 +297,9 @@ private slots:
         QVERIFY(ds.train.targets.empty());
         QCOMPARE(ds.scale, 1.f / 255.f);
         std::vector<int> perClass(10, 0);
-        for (int32_t l : ds.test.labels) ++perClass[static_cast<std::size_t>(l)];
-        QCOMPARE(perClass, std::vector<int>(10, 1000));  // the t10k set is balanced
+        for (int32_t l : ds.test.labels)
+            ++perClass[static_cast<std::size_t>(l)];
+        QCOMPARE(perClass, std::vector<int>(10, 1000)); // the t10k set is balanced
     }
 
     void spiralDeterminism() {
@@ -288,7 +316,8 @@ private slots:
         auto all = [](const Dataset& ds) {
             std::vector<Sample> s = samplesOf(ds.train);
             for (const DataSplit* split : {&ds.validation, &ds.test})
-                for (const Sample& x : samplesOf(*split)) s.push_back(x);
+                for (const Sample& x : samplesOf(*split))
+                    s.push_back(x);
             std::sort(s.begin(), s.end());
             return s;
         };
@@ -343,7 +372,8 @@ private slots:
         const Dataset whole = loadDataset(spiral("samples=" + std::to_string(samples), 0, 0), 5);
         std::vector<Sample> parts = samplesOf(ds.train);
         for (const DataSplit* s : {&ds.validation, &ds.test})
-            for (const Sample& x : samplesOf(*s)) parts.push_back(x);
+            for (const Sample& x : samplesOf(*s))
+                parts.push_back(x);
         std::vector<Sample> all = samplesOf(whole.train);
         std::sort(parts.begin(), parts.end());
         std::sort(all.begin(), all.end());
@@ -359,8 +389,9 @@ private slots:
             const auto [valMean, valStd] = featureStats(ds, ds.validation, i);
             QVERIFY2(std::fabs(trainMean) < 1e-5, qPrintable(QString::number(trainMean)));
             QVERIFY2(std::fabs(trainStd - 1.0) < 1e-4, qPrintable(QString::number(trainStd)));
-            QVERIFY2(std::fabs(valMean) > 1e-4, qPrintable("validation mean is 0: fitted on more than train? " +
-                                                          QString::number(valMean)));
+            QVERIFY2(std::fabs(valMean) > 1e-4,
+                     qPrintable("validation mean is 0: fitted on more than train? " +
+                                QString::number(valMean)));
             (void)valStd;
         }
     }
@@ -385,8 +416,9 @@ private slots:
         QFETCH(bool, fitted);
         QTemporaryDir dir;
         writeIdxDir(dir.path(), 20, 0, 2, false);
-        const DataConfig cfg = images ? DataConfig{"idx:" + dir.path().toStdString(), 0.2, 0.0, mode.toStdString()}
-                                      : spiral("samples=200", 0.2, 0.0, mode.toStdString());
+        const DataConfig cfg =
+            images ? DataConfig{"idx:" + dir.path().toStdString(), 0.2, 0.0, mode.toStdString()}
+                   : spiral("samples=200", 0.2, 0.0, mode.toStdString());
         const Dataset ds = loadDataset(cfg, 1);
         QCOMPARE(ds.scale, scale);
         QCOMPARE(!ds.mean.empty(), fitted);
@@ -403,28 +435,46 @@ private slots:
     void badSpecs_data() {
         QTest::addColumn<QString>("spec");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("scheme") << "foo:bar" << "data source \"foo:bar\": unknown scheme \"foo\"; valid sources: \"builtin:fashion-mnist\"";
-        QTest::newRow("no-scheme") << "fashion-mnist" << "data source \"fashion-mnist\": unknown scheme";
-        QTest::newRow("builtin") << "builtin:mnist" << "unknown builtin dataset \"mnist\"; available: fashion-mnist";
-        QTest::newRow("synthetic") << "synthetic:moons" << "unknown synthetic dataset \"moons\"; available: spiral";
+        QTest::newRow("scheme") << "foo:bar"
+                                << "data source \"foo:bar\": unknown scheme \"foo\"; valid "
+                                   "sources: \"builtin:fashion-mnist\"";
+        QTest::newRow("no-scheme") << "fashion-mnist"
+                                   << "data source \"fashion-mnist\": unknown scheme";
+        QTest::newRow("builtin") << "builtin:mnist"
+                                 << "unknown builtin dataset \"mnist\"; available: fashion-mnist";
+        QTest::newRow("synthetic") << "synthetic:moons"
+                                   << "unknown synthetic dataset \"moons\"; available: spiral";
         QTest::newRow("samples") << "synthetic:spiral?samples=abc"
-                                 << "data source \"synthetic:spiral?samples=abc\": samples must be an integer in [2, 10000000], got \"abc\"";
-        QTest::newRow("samples-suffix") << "synthetic:spiral?samples=10x" << "samples must be an integer";
-        QTest::newRow("classes") << "synthetic:spiral?classes=1" << "classes must be an integer in [2, 1000], got \"1\"";
-        QTest::newRow("noise") << "synthetic:spiral?noise=-1" << "noise must be a number in [0, 10], got \"-1\"";
-        QTest::newRow("seed") << "synthetic:spiral?seed=-3" << "seed must be an integer";
+                                 << "data source \"synthetic:spiral?samples=abc\": samples must be "
+                                    "an integer in [2, 10000000], got \"abc\"";
+        QTest::newRow("samples-suffix") << "synthetic:spiral?samples=10x"
+                                        << "samples must be an integer";
+        QTest::newRow("classes") << "synthetic:spiral?classes=1"
+                                 << "classes must be an integer in [2, 1000], got \"1\"";
+        QTest::newRow("noise") << "synthetic:spiral?noise=-1"
+                               << "noise must be a number in [0, 10], got \"-1\"";
+        QTest::newRow("seed") << "synthetic:spiral?seed=-3"
+                              << "seed must be an integer";
         QTest::newRow("typo") << "synthetic:spiral?noize=0.1"
-                              << "unknown parameter \"noize\" (did you mean \"noise\"?); spiral takes samples, classes, noise, seed";
-        QTest::newRow("no-value") << "synthetic:spiral?samples" << "parameter \"samples\" has no value";
-        QTest::newRow("too-few") << "synthetic:spiral?samples=2&classes=3" << "samples (2) must be at least classes (3)";
-        QTest::newRow("idx-empty") << "idx:" << "give a path after idx:";
-        QTest::newRow("idx-missing") << "idx:/nonexistent/mnist" << "/nonexistent/mnist does not exist";
-        QTest::newRow("no-train-left") << "synthetic:spiral?samples=3&classes=2" << "leave none for training";
+                              << "unknown parameter \"noize\" (did you mean \"noise\"?); spiral "
+                                 "takes samples, classes, noise, seed";
+        QTest::newRow("no-value") << "synthetic:spiral?samples"
+                                  << "parameter \"samples\" has no value";
+        QTest::newRow("too-few") << "synthetic:spiral?samples=2&classes=3"
+                                 << "samples (2) must be at least classes (3)";
+        QTest::newRow("idx-empty") << "idx:"
+                                   << "give a path after idx:";
+        QTest::newRow("idx-missing") << "idx:/nonexistent/mnist"
+                                     << "/nonexistent/mnist does not exist";
+        QTest::newRow("no-train-left") << "synthetic:spiral?samples=3&classes=2"
+                                       << "leave none for training";
     }
     void badSpecs() {
         QFETCH(QString, spec);
         QFETCH(QString, expected);
-        const QString error = errorOf([&] { loadDataset({spec.toStdString(), 0.5, 0.4, "auto"}, 1); });
+        const QString error = errorOf([&] {
+            loadDataset({spec.toStdString(), 0.5, 0.4, "auto"}, 1);
+        });
         QVERIFY2(error.contains(expected), qPrintable("got: " + error + "\nexpected: " + expected));
     }
 

@@ -13,7 +13,8 @@ namespace {
 using Params = std::map<std::string, ParamValue>;
 constexpr int64_t N = Shape::kBatch;
 
-Node node(std::string id, std::string op, std::vector<std::string> inputs = {}, Params params = {}) {
+Node node(std::string id, std::string op, std::vector<std::string> inputs = {},
+          Params params = {}) {
     Node n;
     n.id = std::move(id);
     n.op = std::move(op);
@@ -22,8 +23,12 @@ Node node(std::string id, std::string op, std::vector<std::string> inputs = {}, 
     return n;
 }
 
-Params units(int64_t u) { return {{"units", u}}; }
-Params shape(std::vector<int64_t> dims) { return {{"shape", std::move(dims)}}; }
+Params units(int64_t u) {
+    return {{"units", u}};
+}
+Params shape(std::vector<int64_t> dims) {
+    return {{"shape", std::move(dims)}};
+}
 
 const DataInfo kImages{Shape{1, 28, 28}, 10};
 
@@ -32,7 +37,7 @@ struct BrokenCase {
     std::vector<Node> nodes;
     std::string output;
     DataInfo info;
-    std::string expected;  // the text of the first error
+    std::string expected; // the text of the first error
     int errors = 1;
 };
 
@@ -40,80 +45,140 @@ const std::vector<BrokenCase>& brokenCases() {
     static const std::vector<BrokenCase> cases = {
         {"empty", {}, "", kImages, "the model is empty; add an Input node"},
         // Without an Input, the first layer also lacks its input: two errors, the cause first.
-        {"no-input", {node("fc", "Dense", {}, units(3))}, "", kImages, "the model has no Input node", 2},
+        {"no-input",
+         {node("fc", "Dense", {}, units(3))},
+         "",
+         kImages,
+         "the model has no Input node",
+         2},
         {"two-inputs",
-         {node("in", "Input"), node("in2", "Input"), node("add", "Add", {"in", "in2"})}, "", kImages,
+         {node("in", "Input"), node("in2", "Input"), node("add", "Add", {"in", "in2"})},
+         "",
+         kImages,
          "in2: a second Input node (the first is 'in')"},
         {"cycle",
          {node("in", "Input", {}, shape({4})), node("fc", "Dense", {"in"}, units(4)),
           node("a", "Add", {"fc", "c"}), node("b", "ReLU", {"a"}), node("c", "ReLU", {"b"}),
           node("out", "Dense", {"c"}, units(2))},
-         "out", kImages, "a: is on a cycle a -> b -> c -> a; a node cannot depend on its own output"},
+         "out",
+         kImages,
+         "a: is on a cycle a -> b -> c -> a; a node cannot depend on its own output"},
         {"self-loop",
-         {node("in", "Input", {}, shape({4})), node("a", "Add", {"in", "a"}), node("out", "Dense", {"a"}, units(2))},
-         "out", kImages, "a: is on a cycle a -> a"},
+         {node("in", "Input", {}, shape({4})), node("a", "Add", {"in", "a"}),
+          node("out", "Dense", {"a"}, units(2))},
+         "out",
+         kImages,
+         "a: is on a cycle a -> a"},
         {"dangling-input",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("fc2", "Dense", {"fc9"}, units(3))}, "fc2",
-         kImages, "fc2: input 'fc9' does not exist"},
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("fc2", "Dense", {"fc9"}, units(3))},
+         "fc2",
+         kImages,
+         "fc2: input 'fc9' does not exist"},
         {"input-typo",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("fc", "Dense", {"flatt"}, units(3))}, "fc",
-         kImages, "fc: input 'flatt' does not exist (did you mean \"flat\"?)"},
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("fc", "Dense", {"flatt"}, units(3))},
+         "fc",
+         kImages,
+         "fc: input 'flatt' does not exist (did you mean \"flat\"?)"},
         {"unknown-op",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("fc", "Dens", {"flat"}, units(3))}, "",
-         kImages, "fc: unknown op \"Dens\" (did you mean \"Dense\"?)"},
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("fc", "Dens", {"flat"}, units(3))},
+         "",
+         kImages,
+         "fc: unknown op \"Dens\" (did you mean \"Dense\"?)"},
         {"unknown-op-case",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("r", "relu", {"flat"})}, "", kImages,
+         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("r", "relu", {"flat"})},
+         "",
+         kImages,
          "r: unknown op \"relu\" (did you mean \"ReLU\"?)"},
         {"bad-param",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("fc", "Dense", {"flat"}, units(0))}, "",
-         kImages, "fc: units: must be >= 1, got 0"},
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("fc", "Dense", {"flat"}, units(0))},
+         "",
+         kImages,
+         "fc: units: must be >= 1, got 0"},
         {"param-type",
          {node("in", "Input"), node("flat", "Flatten", {"in"}),
           node("fc", "Dense", {"flat"}, {{"units", std::string("x")}})},
-         "", kImages, "fc: units: expected an integer, got \"x\""},
-        {"dense-on-4d", {node("in", "Input"), node("fc", "Dense", {"in"}, units(10))}, "", kImages,
+         "",
+         kImages,
+         "fc: units: expected an integer, got \"x\""},
+        {"dense-on-4d",
+         {node("in", "Input"), node("fc", "Dense", {"in"}, units(10))},
+         "",
+         kImages,
          "fc: expects 2-D input [N,features], got [N,1,28,28] from in; insert a Flatten before it"},
         {"conv-on-2d",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("dense1", "Dense", {"flat"}, units(128)),
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("dense1", "Dense", {"flat"}, units(128)),
           node("conv2", "Conv2D", {"dense1"}, {{"filters", int64_t{8}}})},
-         "", kImages, "conv2: expects 4-D input [N,C,H,W], got [N,128] from dense1"},
+         "",
+         kImages,
+         "conv2: expects 4-D input [N,C,H,W], got [N,128] from dense1"},
         {"add-mismatch",
          {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(4)),
           node("b", "Dense", {"in"}, units(5)), node("add", "Add", {"a", "b"})},
-         "", kImages, "add: expects inputs of equal shape, got [N,4] (input 1) and [N,5] (input 2) from a, b"},
+         "",
+         kImages,
+         "add: expects inputs of equal shape, got [N,4] (input 1) and [N,5] (input 2) from a, b"},
         {"two-outputs",
          {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(3)),
           node("b", "Dense", {"in"}, units(3))},
-         "", kImages, "the model has 2 possible outputs (a, b)"},
+         "",
+         kImages,
+         "the model has 2 possible outputs (a, b)"},
         {"missing-output",
-         {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(3))}, "logit", kImages,
+         {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(3))},
+         "logit",
+         kImages,
          "the output node 'logit' does not exist"},
-        {"no-inputs", {node("in", "Input", {}, shape({8})), node("r", "ReLU")}, "r", kImages,
+        {"no-inputs",
+         {node("in", "Input", {}, shape({8})), node("r", "ReLU")},
+         "r",
+         kImages,
          "r: ReLU takes exactly 1 input, got 0; connect a node to it"},
         {"too-many-inputs",
          {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(3)),
           node("flat", "Flatten", {"in", "a"})},
-         "", kImages, "flat: Flatten takes exactly 1 input, got 2; remove the extra connections"},
+         "",
+         kImages,
+         "flat: Flatten takes exactly 1 input, got 2; remove the extra connections"},
         {"add-one-input",
-         {node("in", "Input", {}, shape({8})), node("add", "Add", {"in"})}, "", kImages,
+         {node("in", "Input", {}, shape({8})), node("add", "Add", {"in"})},
+         "",
+         kImages,
          "add: Add takes at least 2 inputs, got 1"},
         {"auto-shape-unknown",
-         {node("in", "Input"), node("fc", "Dense", {"in"}, units(3))}, "", DataInfo{},
+         {node("in", "Input"), node("fc", "Dense", {"in"}, units(3))},
+         "",
+         DataInfo{},
          "in: shape is \"auto\" but the data's sample shape is unknown"},
         {"auto-units-unknown",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("fc", "Dense", {"flat"})}, "",
-         DataInfo{Shape{1, 28, 28}, 0}, "fc: units is \"auto\" but the number of outputs"},
+         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("fc", "Dense", {"flat"})},
+         "",
+         DataInfo{Shape{1, 28, 28}, 0},
+         "fc: units is \"auto\" but the number of outputs"},
         {"pool-too-big",
          {node("in", "Input", {}, shape({1, 2, 2})),
           node("pool", "MaxPool2D", {"in"}, {{"pool_size", int64_t{3}}, {"strides", int64_t{1}}})},
-         "", kImages, "pool: pool 3x3 does not fit the 2x2 input"},
+         "",
+         kImages,
+         "pool: pool 3x3 does not fit the 2x2 input"},
+        {"pool-too-big-default-stride",
+         {node("in", "Input", {}, shape({1, 2, 2})),
+          node("pool", "MaxPool2D", {"in"}, {{"pool_size", int64_t{3}}})},
+         "",
+         kImages,
+         "pool: pool 3x3 does not fit the 2x2 input"},
     };
     return cases;
 }
 
 int countErrors(const ResolvedGraph& g) {
     int n = 0;
-    for (const Problem& p : g.problems) n += p.severity == Problem::Severity::Error;
+    for (const Problem& p : g.problems)
+        n += p.severity == Problem::Severity::Error;
     return n;
 }
 
@@ -136,7 +201,7 @@ Shape shapeOf(const ResolvedGraph& g, const std::vector<Node>& nodes, const std:
     return i < 0 ? Shape{} : g.shapes[static_cast<std::size_t>(i)];
 }
 
-}  // namespace
+} // namespace
 
 class TestGraph : public QObject {
     Q_OBJECT
@@ -151,23 +216,24 @@ private slots:
         const BrokenCase& c = brokenCases()[static_cast<std::size_t>(index)];
         const ResolvedGraph g = resolveGraph(c.nodes, c.output, c.info);
         QVERIFY2(!g.ok(), "resolved without error");
-        QVERIFY2(countErrors(g) == c.errors,
-                 qPrintable("expected " + QString::number(c.errors) + " error(s), got:\n" + problemsText(g)));
+        QVERIFY2(countErrors(g) == c.errors, qPrintable("expected " + QString::number(c.errors) +
+                                                        " error(s), got:\n" + problemsText(g)));
         const QString first = QString::fromStdString(g.firstError());
         QVERIFY2(first.contains(QString::fromStdString(c.expected)),
                  qPrintable("got: " + first + "\nexpected: " + QString::fromStdString(c.expected)));
     }
 
     void problemsNameTheirNode() {
-        const ResolvedGraph g = resolveGraph(
-            {node("in", "Input"), node("fc", "Dens", {"in"})}, "", kImages);
+        const ResolvedGraph g =
+            resolveGraph({node("in", "Input"), node("fc", "Dens", {"in"})}, "", kImages);
         QCOMPARE(g.problems.size(), std::size_t{1});
         QCOMPARE(g.problems[0].nodeId, std::string("fc"));
     }
 
     void noCascadeDownstreamOfAnError() {
         std::vector<Node> nodes = {node("in", "Input"), node("fc1", "Dense", {"in"}, units(8)),
-                                   node("r1", "ReLU", {"fc1"}), node("fc2", "Dense", {"r1"}, units(8)),
+                                   node("r1", "ReLU", {"fc1"}),
+                                   node("fc2", "Dense", {"r1"}, units(8)),
                                    node("out", "Dense", {"fc2"}, units(3))};
         const ResolvedGraph g = resolveGraph(nodes, "", kImages);
         QVERIFY2(countErrors(g) == 1, qPrintable(problemsText(g)));
@@ -175,30 +241,35 @@ private slots:
     }
 
     void unusedNodeWarns() {
-        std::vector<Node> nodes = {node("in", "Input", {}, shape({4})), node("out", "Dense", {"in"}, units(2)),
+        std::vector<Node> nodes = {node("in", "Input", {}, shape({4})),
+                                   node("out", "Dense", {"in"}, units(2)),
                                    node("spare", "Dense", {"in"}, units(2))};
         const ResolvedGraph g = resolveGraph(nodes, "out", kImages);
         QVERIFY2(g.ok(), qPrintable(problemsText(g)));
         QCOMPARE(g.problems.size(), std::size_t{1});
         QCOMPARE(g.problems[0].severity, Problem::Severity::Warning);
         QCOMPARE(g.problems[0].message,
-                 std::string("spare: does not feed the output 'out', so training ignores it; connect it or delete it"));
+                 std::string("spare: does not feed the output 'out', so training ignores it; "
+                             "connect it or delete it"));
     }
 
     void unknownParamWarns() {
-        std::vector<Node> nodes = {node("in", "Input", {}, shape({4})),
-                                   node("out", "Dense", {"in"}, {{"units", int64_t{2}}, {"unit", int64_t{3}}})};
+        std::vector<Node> nodes = {
+            node("in", "Input", {}, shape({4})),
+            node("out", "Dense", {"in"}, {{"units", int64_t{2}}, {"unit", int64_t{3}}})};
         const ResolvedGraph g = resolveGraph(nodes, "", kImages);
         QVERIFY2(g.ok(), qPrintable(problemsText(g)));
         QCOMPARE(g.problems.size(), std::size_t{1});
         QCOMPARE(g.problems[0].severity, Problem::Severity::Warning);
-        QVERIFY2(g.problems[0].message.rfind("out: unknown parameter \"unit\"", 0) == 0, g.problems[0].message.c_str());
+        QVERIFY2(g.problems[0].message.rfind("out: unknown parameter \"unit\"", 0) == 0,
+                 g.problems[0].message.c_str());
     }
 
     void autoBinding() {
-        std::vector<Node> nodes = {node("input", "Input", {}, {{"shape", std::string("auto")}}),
-                                   node("fc1", "Dense", {"input"}, units(64)), node("relu", "ReLU", {"fc1"}),
-                                   node("logits", "Dense", {"relu"}, {{"units", std::string("auto")}})};
+        std::vector<Node> nodes = {
+            node("input", "Input", {}, {{"shape", std::string("auto")}}),
+            node("fc1", "Dense", {"input"}, units(64)), node("relu", "ReLU", {"fc1"}),
+            node("logits", "Dense", {"relu"}, {{"units", std::string("auto")}})};
         const ResolvedGraph g = resolveGraph(nodes, "", DataInfo{Shape{2}, 3});
         QVERIFY2(g.ok() && g.problems.empty(), qPrintable(problemsText(g)));
         QCOMPARE(g.input, 0);
@@ -208,13 +279,14 @@ private slots:
         QCOMPARE(g.shapes[0], Shape({N, 2}));
         QCOMPARE(g.shapes[1], Shape({N, 64}));
         QCOMPARE(g.shapes[3], Shape({N, 3}));
-        QCOMPARE(g.params[1].b("bias"), true);  // defaults filled in
+        QCOMPARE(g.params[1].b("bias"), true); // defaults filled in
     }
 
     void stableTopologicalOrder() {
         // Written out of order; the branches a and b tie and keep their file order.
-        std::vector<Node> nodes = {node("out", "Concat", {"b", "a"}), node("b", "Dense", {"in"}, units(2)),
-                                   node("a", "Dense", {"in"}, units(3)), node("in", "Input", {}, shape({4}))};
+        std::vector<Node> nodes = {
+            node("out", "Concat", {"b", "a"}), node("b", "Dense", {"in"}, units(2)),
+            node("a", "Dense", {"in"}, units(3)), node("in", "Input", {}, shape({4}))};
         const ResolvedGraph g = resolveGraph(nodes, "", kImages);
         QVERIFY2(g.ok(), qPrintable(problemsText(g)));
         QCOMPARE(g.order, (std::vector<int>{3, 1, 2, 0}));
@@ -226,7 +298,8 @@ private slots:
         std::vector<Node> nodes = {
             node("in", "Input", {}, shape({3, 8, 8})),
             node("stem", "Conv2D", {"in"}, {{"filters", int64_t{16}}}),
-            node("conv1", "Conv2D", {"stem"}, {{"filters", int64_t{16}}, {"kernel_size", int64_t{3}}}),
+            node("conv1", "Conv2D", {"stem"},
+                 {{"filters", int64_t{16}}, {"kernel_size", int64_t{3}}}),
             node("bn", "BatchNorm", {"conv1"}),
             node("relu", "ReLU", {"bn"}),
             node("conv2", "Conv2D", {"relu"}, {{"filters", int64_t{16}}}),
@@ -250,7 +323,8 @@ private slots:
         std::vector<Node> nodes = {
             node("in", "Input", {}, shape({3, 16, 16})),
             node("left", "Conv2D", {"in"}, {{"filters", int64_t{8}}, {"kernel_size", int64_t{1}}}),
-            node("right", "Conv2D", {"in"}, {{"filters", int64_t{4}}, {"kernel_size", std::vector<int64_t>{3, 3}}}),
+            node("right", "Conv2D", {"in"},
+                 {{"filters", int64_t{4}}, {"kernel_size", std::vector<int64_t>{3, 3}}}),
             node("cat", "Concat", {"left", "right"}),
             node("pool", "AvgPool2D", {"cat"}, {{"pool_size", int64_t{4}}}),
             node("flat", "Flatten", {"pool"}),
@@ -271,11 +345,14 @@ private slots:
         const auto ce = static_cast<int>(LossKind::CrossEntropy);
         const auto bce = static_cast<int>(LossKind::BinaryCrossEntropy);
         QTest::newRow("softmax-ce") << "Softmax" << ce
-                                    << "out: Softmax before cross_entropy applies softmax twice; remove it, the loss applies it itself";
+                                    << "out: Softmax before cross_entropy applies softmax twice; "
+                                       "remove it, the loss applies it itself";
         QTest::newRow("softmax-focal") << "Softmax" << static_cast<int>(LossKind::Focal)
-                                       << "out: Softmax before focal applies softmax twice; remove it, the loss applies it itself";
+                                       << "out: Softmax before focal applies softmax twice; remove "
+                                          "it, the loss applies it itself";
         QTest::newRow("sigmoid-bce") << "Sigmoid" << bce
-                                     << "out: Sigmoid before binary_cross_entropy applies sigmoid twice; remove it, the loss applies it itself";
+                                     << "out: Sigmoid before binary_cross_entropy applies sigmoid "
+                                        "twice; remove it, the loss applies it itself";
         QTest::newRow("softmax-mse") << "Softmax" << static_cast<int>(LossKind::Mse) << "";
         QTest::newRow("sigmoid-ce") << "Sigmoid" << ce << "";
         QTest::newRow("relu-ce") << "ReLU" << ce << "";
@@ -284,7 +361,8 @@ private slots:
         QFETCH(QString, lastOp);
         QFETCH(int, loss);
         QFETCH(QString, expected);
-        std::vector<Node> nodes = {node("in", "Input", {}, shape({4})), node("fc", "Dense", {"in"}, units(3)),
+        std::vector<Node> nodes = {node("in", "Input", {}, shape({4})),
+                                   node("fc", "Dense", {"in"}, units(3)),
                                    node("out", lastOp.toStdString(), {"fc"})};
         const ResolvedGraph g = resolveGraph(nodes, "", kImages);
         QVERIFY2(g.ok(), qPrintable(problemsText(g)));
@@ -301,16 +379,18 @@ private slots:
 
     void examples_data() {
         QTest::addColumn<QString>("file");
-        QTest::addColumn<QStringList>("expectedShapes");  // "id=[shape]"
+        QTest::addColumn<QStringList>("expectedShapes"); // "id=[shape]"
         QTest::newRow("spiral") << "spiral.neurite.json"
-                                << QStringList{"input=[N,2]", "fc1=[N,64]", "relu2=[N,64]", "logits=[N,3]"};
+                                << QStringList{"input=[N,2]", "fc1=[N,64]", "relu2=[N,64]",
+                                               "logits=[N,3]"};
         QTest::newRow("fashion_mlp") << "fashion_mlp.neurite.json"
-                                     << QStringList{"input=[N,1,28,28]", "flatten=[N,784]", "fc1=[N,256]",
-                                                    "fc2=[N,128]", "logits=[N,10]"};
-        QTest::newRow("fashion_cnn") << "fashion_cnn.neurite.json"
-                                     << QStringList{"conv1=[N,32,28,28]", "pool1=[N,32,14,14]", "conv2=[N,64,14,14]",
-                                                    "pool2=[N,64,7,7]", "flatten=[N,3136]", "fc1=[N,128]",
-                                                    "logits=[N,10]"};
+                                     << QStringList{"input=[N,1,28,28]", "flatten=[N,784]",
+                                                    "fc1=[N,256]", "fc2=[N,128]", "logits=[N,10]"};
+        QTest::newRow("fashion_cnn")
+            << "fashion_cnn.neurite.json"
+            << QStringList{"conv1=[N,32,28,28]", "pool1=[N,32,14,14]", "conv2=[N,64,14,14]",
+                           "pool2=[N,64,7,7]",   "flatten=[N,3136]",   "fc1=[N,128]",
+                           "logits=[N,10]"};
     }
     void examples() {
         QFETCH(QString, file);
@@ -325,8 +405,9 @@ private slots:
         for (const QString& entry : expectedShapes) {
             const QStringList parts = entry.split('=');
             const Shape s = shapeOf(g, doc.nodes, parts[0].toStdString());
-            QVERIFY2(QString::fromStdString(s.str()) == parts[1],
-                     qPrintable(parts[0] + ": " + QString::fromStdString(s.str()) + " != " + parts[1]));
+            QVERIFY2(
+                QString::fromStdString(s.str()) == parts[1],
+                qPrintable(parts[0] + ": " + QString::fromStdString(s.str()) + " != " + parts[1]));
         }
     }
 };
