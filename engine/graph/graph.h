@@ -16,7 +16,7 @@ namespace neurite {
 struct Node {
     std::string id;
     std::string op;                           // a LayerType name
-    std::map<std::string, ParamValue> params; // as written; validated by resolveGraph
+    std::map<std::string, ParamValue> params;  // as written; validated by resolveGraph
     std::vector<std::string> inputs;          // ids of the producing nodes, in order
     double x = 0, y = 0;                      // canvas position (designer)
 };
@@ -24,27 +24,27 @@ struct Node {
 struct Problem {
     enum class Severity { Error, Warning };
     Severity severity = Severity::Error;
-    std::string nodeId;  // empty for graph-wide problems
-    std::string message; // what is wrong and how to fix it, prefixed with the node id
+    std::string nodeId;   // empty for graph-wide problems
+    std::string message;  // what is wrong and how to fix it, prefixed with the node id
 };
 
 // What the data says about the model's ends: Input "shape": "auto" takes sampleShape, a Dense
 // "units": "auto" takes outputUnits (number of classes, or regression targets).
 struct DataInfo {
-    Shape sampleShape;   // without batch; rank 0 = unknown
-    int outputUnits = 0; // 0 = unknown
+    Shape sampleShape;  // without batch; rank 0 = unknown
+    int outputUnits = 0;  // 0 = unknown
 };
 
 struct ResolvedGraph {
     std::vector<Problem> problems;
-    std::vector<int> order;               // topological order, indices into nodes
-    std::vector<std::vector<int>> inputs; // per node: producer indices
-    std::vector<LayerParams> params;      // per node: validated, defaults filled, auto bound
-    std::vector<Shape> shapes;            // per node: output shape with symbolic batch
-    int input = -1;                       // the Input node
-    int output = -1;                      // the node whose output the loss reads
+    std::vector<int> order;                 // topological order, indices into nodes
+    std::vector<std::vector<int>> inputs;   // per node: producer indices
+    std::vector<LayerParams> params;        // per node: validated, defaults filled, auto bound
+    std::vector<Shape> shapes;              // per node: output shape with symbolic batch
+    int input = -1;                         // the Input node
+    int output = -1;                        // the node whose output the loss reads
 
-    bool ok() const; // no Error-severity problems
+    bool ok() const;  // no Error-severity problems
     std::string firstError() const;
 };
 
@@ -57,4 +57,4 @@ ResolvedGraph resolveGraph(const std::vector<Node>& nodes, const std::string& ou
 std::vector<Problem> lintForLoss(const ResolvedGraph& graph, const std::vector<Node>& nodes,
                                  LossKind loss);
 
-} // namespace neurite
+}  // namespace neurite
