@@ -9,6 +9,7 @@
 
 #include "core/shape.h"
 #include "layers/registry.h"
+#include "train/train_config.h"
 
 namespace neurite {
 
@@ -50,5 +51,10 @@ struct ResolvedGraph {
 // output: id of the output node; empty = the only node without consumers.
 ResolvedGraph resolveGraph(const std::vector<Node>& nodes, const std::string& output,
                            const DataInfo& info);
+
+// Warnings about the output layer and the loss: a Softmax before cross_entropy (or focal), or a
+// Sigmoid before binary_cross_entropy, applies the function twice, since the losses take logits.
+std::vector<Problem> lintForLoss(const ResolvedGraph& graph, const std::vector<Node>& nodes,
+                                 LossKind loss);
 
 }  // namespace neurite

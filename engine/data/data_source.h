@@ -1,0 +1,38 @@
+// Building a Dataset from a project's data settings: the source spec, the train/validation/test
+// split and the scaling fitted on the training split only.
+//
+// Source specs:
+//   idx:PATH                 a directory with train-images-idx3-ubyte[.gz],
+//   train-labels-idx1-ubyte[.gz]
+//                            and optionally t10k-*, or one images file with its labels file beside
+//                            it
+//   builtin:fashion-mnist    idx:/usr/share/datasets/fashion-mnist (package dataset-fashion-mnist)
+//   synthetic:spiral?samples=N&classes=K&noise=X&seed=S   (defaults 1000, 3, 0.2, 1)
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "data/dataset.h"
+#include "graph/graph.h"
+#include "io/project.h"
+
+namespace neurite {
+
+inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+// Loads and splits the data. Sources with a test set (IDX t10k files) keep it and ignore
+// cfg.testSplit; otherwise test and validation come off a shuffle seeded by `seed`. Throws
+// Error{BadInput} for a bad spec (quoted, with the valid options), missing or corrupt files.
+Dataset loadDataset(const DataConfig& cfg, uint64_t seed);
+
+// What the graph needs to bind "auto": the sample shape and the number of outputs.
+DataInfo dataInfo(const Dataset& ds);
+
+// Features of the given rows of a split as f32 with the dataset's scaling applied:
+// feature[i] = (raw[i] * scale - mean[i]) * invStd[i] (mean/invStd only when fitted).
+// dst holds rows.size() * sampleShape.numel() floats.
+void gatherFeatures(const Dataset& ds, const DataSplit& split, std::span<const int64_t> rows,
+                    float* dst);
+
+} // namespace neurite

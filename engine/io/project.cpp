@@ -1,0 +1,208 @@
+// Parsing and loading *.neurite.json project files: top level, data and model sections.
+// The training section lives in project_training.cpp, writing in project_writer.cpp.
+#include "io/project.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/error.h"
+#include "io/project_sections.h"
+
+namespace neurite {
+
+using io::Json;
+using io::ObjectReader;
+using io::ReadContext;
+
+namespace {
+
+const std::string kFormat = "neurite-project";
+
+// nlohmann reports the byte just past the offending one; users want line and column.
+std::string syntaxError(std::string_view text, const nlohmann::json::parse_error& e) {
+    std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < end; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    std::string detail = e.what();
+    std::size_t at = detail.find("column ");
+    std::size_t colon = at == std::string::npos ? std::string::npos : detail.find(": ", at);
+    if (colon != std::string::npos) detail = detail.substr(colon + 2);
+    return "line " + std::to_string(line) + ", column " + std::to_string(column) +
+           ": invalid JSON: " + detail;
+}
+
+DataConfig readData(const Json& value, const ReadContext& ctx) {
+    ObjectReader r(value, "$.data", ctx, {"source", "validation_split", "test_split", "scaling"});
+    DataConfig data;
+    if (!r.readString("source", data.source))
+        r.fail("source", "missing; name the data, for example \"builtin:fashion-mnist\", "
+                         "\"idx:/path/to/dir\" or \"synthetic:spiral?classes=3\"");
+    if (data.source.empty()) r.fail("source", "must not be empty");
+    const io::Range split = io::between(0, 1, true);
+    r.readDouble("validation_split", data.validationSplit, split);
+    r.readDouble("test_split", data.testSplit, split);
+    if (data.validationSplit + data.testSplit >= 1)
+        io::fail(ctx, "$.data",
+                 "validation_split + test_split must be < 1 to leave training data, got " +
+                     io::formatNumber(data.validationSplit) + " + " +
+                     io::formatNumber(data.testSplit));
+    static const std::string kScalings[] = {"auto", "none", "unit", "standardize"};
+    r.readChoice("scaling", data.scaling, kScalings, "scaling");
+    r.finish();
+    return data;
+}
+
+ParamValue readParam(const Json& v, const std::string& path, const ReadContext& ctx) {
+    int64_t i = 0;
+    if (io::asInt64(v, i)) return i;
+    if (v.is_number_float()) return v.get<double>();
+    if (v.is_number()) io::fail(ctx, path, "integer out of range, got " + io::describe(v));
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_array()) {
+        std::vector<int64_t> list;
+        for (std::size_t k = 0; k < v.size(); ++k) {
+            if (!io::asInt64(v[k], i))
+                io::fail(ctx, path + "[" + std::to_string(k) + "]",
+                         "expected an integer in a parameter list, got " + io::describe(v[k]));
+            list.push_back(i);
+        }
+        return list;
+    }
+    io::fail(ctx, path,
+             "expected a number, true/false, a string or a list of integers, got " +
+                 io::describe(v));
+}
+
+Node readNode(const Json& value, const std::string& path, const ReadContext& ctx) {
+    ObjectReader r(value, path, ctx, {"id", "op", "params", "inputs", "position"});
+    Node node;
+    if (!r.readString("id", node.id)) r.fail("id", "missing; every node needs a unique \"id\"");
+    if (node.id.empty()) r.fail("id", "must not be empty");
+    if (!r.readString("op", node.op))
+        r.fail("op", "missing; say which layer this is, for example \"op\": \"Dense\"");
+    if (node.op.empty()) r.fail("op", "must not be empty");
+    if (const Json* params = r.find("params")) {
+        if (!params->is_object())
+            r.fail("params", "expected an object, got " + io::describe(*params));
+        for (auto it = params->begin(); it != params->end(); ++it)
+            node.params[it.key()] = readParam(it.value(), r.pathOf("params") + "." + it.key(), ctx);
+    }
+    if (const Json* inputs = r.find("inputs")) {
+        if (!inputs->is_array())
+            r.fail("inputs", "expected a list of node ids, got " + io::describe(*inputs));
+        for (std::size_t k = 0; k < inputs->size(); ++k) {
+            const Json& in = (*inputs)[k];
+            if (!in.is_string())
+                io::fail(ctx, r.pathOf("inputs") + "[" + std::to_string(k) + "]",
+                         "expected a node id (string), got " + io::describe(in));
+            node.inputs.push_back(in.get<std::string>());
+        }
+    }
+    if (const Json* pos = r.find("position")) {
+        if (!pos->is_array() || pos->size() != 2 || !(*pos)[0].is_number() ||
+            !(*pos)[1].is_number())
+            r.fail("position", "expected [x, y] (two numbers), got " + io::describe(*pos));
+        node.x = (*pos)[0].get<double>();
+        node.y = (*pos)[1].get<double>();
+    }
+    r.finish();
+    return node;
+}
+
+void readModel(const Json& value, const ReadContext& ctx, ProjectDocument& doc) {
+    ObjectReader r(value, "$.model", ctx, {"output", "nodes"});
+    r.readString("output", doc.output);
+    const Json* nodes = r.find("nodes");
+    if (!nodes) r.fail("nodes", "missing; the model needs a list of nodes, starting with an Input");
+    if (!nodes->is_array())
+        r.fail("nodes", "expected a list of nodes, got " + io::describe(*nodes));
+    std::map<std::string, std::size_t> seen;
+    for (std::size_t k = 0; k < nodes->size(); ++k) {
+        std::string path = r.pathOf("nodes") + "[" + std::to_string(k) + "]";
+        Node node = readNode((*nodes)[k], path, ctx);
+        auto [it, fresh] = seen.emplace(node.id, k);
+        if (!fresh)
+            io::fail(ctx, path + ".id",
+                     "duplicate node id \"" + node.id + "\" (also used by $.model.nodes[" +
+                         std::to_string(it->second) + "]); give each node a unique id");
+        doc.nodes.push_back(std::move(node));
+    }
+    r.finish();
+}
+
+void readHeader(const ObjectReader& r, ProjectDocument& doc) {
+    std::string format = kFormat;
+    if (r.readString("format", format) && format != kFormat)
+        r.fail("format",
+               "not a Neurite project (format \"" + format + "\"); expected \"" + kFormat + "\"");
+    int64_t version = ProjectDocument::kVersion;
+    r.readInt64("version", version, io::atLeast(1));
+    if (version > ProjectDocument::kVersion)
+        r.fail("version", "this file has format version " + std::to_string(version) +
+                              ", but this Neurite reads version " +
+                              std::to_string(ProjectDocument::kVersion) +
+                              " at most; open it with a newer Neurite");
+    doc.version = static_cast<int>(version);
+    r.readString("name", doc.name);
+    r.readString("description", doc.description);
+}
+
+void crossCheck(const ProjectDocument& doc, const ReadContext& ctx) {
+    const EarlyStoppingConfig& es = doc.training.earlyStopping;
+    if (es.enabled && es.monitor.rfind("val_", 0) == 0 && doc.data.validationSplit <= 0)
+        io::fail(ctx, "$.training.early_stopping.monitor",
+                 "\"" + es.monitor +
+                     "\" needs validation data, but data.validation_split is 0; "
+                     "set validation_split > 0 or monitor \"train_loss\"");
+}
+
+} // namespace
+
+ProjectDocument parseProject(std::string_view json, const std::string& fileName,
+                             std::vector<std::string>* warnings) {
+    ReadContext ctx{fileName, warnings};
+    Json root;
+    try {
+        root = Json::parse(json.begin(), json.end());
+    } catch (const nlohmann::json::parse_error& e) {
+        throwBadInput(fileName + ": " + syntaxError(json, e));
+    }
+    ObjectReader r(root, "$", ctx,
+                   {"format", "version", "name", "description", "data", "model", "training"});
+    ProjectDocument doc;
+    readHeader(r, doc);
+    const Json* data = r.find("data");
+    if (!data)
+        r.fail("data", "missing; say where the data comes from: \"data\": {\"source\": ...}");
+    doc.data = readData(*data, ctx);
+    const Json* model = r.find("model");
+    if (!model) r.fail("model", "missing; a project needs \"model\": {\"nodes\": [...]}");
+    readModel(*model, ctx, doc);
+    if (const Json* training = r.find("training"))
+        doc.training = io::readTraining(*training, "$.training", ctx);
+    r.finish();
+    crossCheck(doc, ctx);
+    return doc;
+}
+
+ProjectDocument loadProject(const std::string& path, std::vector<std::string>* warnings) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::Io, "cannot open " + path + ": " + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) throw Error(ErrorKind::Io, "cannot read " + path + ": " + std::strerror(errno));
+    return parseProject(text.str(), path, warnings);
+}
+
+} // namespace neurite

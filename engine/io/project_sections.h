@@ -1,0 +1,18 @@
+// Internal to engine/io: the project file's sections, read and written by separate files so
+// that each stays small. Reading reports JSON paths through the ReadContext.
+#pragma once
+
+#include <string>
+
+#include "io/json_reader.h"
+#include "io/project.h"
+
+namespace neurite::io {
+
+TrainConfig readTraining(const Json& value, const std::string& path, const ReadContext& ctx);
+Json writeTraining(const TrainConfig& cfg);
+
+// Two-space indented JSON with short lists of scalars kept on one line ("position": [0, 90]).
+std::string toPrettyJson(const Json& value);
+
+} // namespace neurite::io

@@ -1,0 +1,143 @@
+// Writing project files: the document as JSON in a stable key order, pretty-printed with short
+// lists on one line, and saved atomically (temporary file + rename) so a crash never leaves a
+// half-written project behind.
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include "core/error.h"
+#include "io/project_sections.h"
+
+namespace neurite {
+
+using io::Json;
+
+namespace {
+
+Json paramToJson(const ParamValue& v) {
+    return std::visit([](const auto& x) { return Json(x); }, v);
+}
+
+Json coordinate(double v) {
+    if (std::nearbyint(v) == v && std::fabs(v) < 1e15) return Json(static_cast<int64_t>(v));
+    return Json(v);
+}
+
+Json nodeToJson(const Node& node) {
+    Json out = Json::object();
+    out["id"] = node.id;
+    out["op"] = node.op;
+    if (!node.params.empty()) {
+        Json params = Json::object();
+        for (const auto& [key, value] : node.params)
+            params[key] = paramToJson(value);
+        out["params"] = params;
+    }
+    if (!node.inputs.empty()) out["inputs"] = node.inputs;
+    out["position"] = Json::array({coordinate(node.x), coordinate(node.y)});
+    return out;
+}
+
+bool isScalar(const Json& v) {
+    return !v.is_object() && !v.is_array();
+}
+
+void pretty(const Json& v, int indent, std::string& out) {
+    const std::string pad(static_cast<std::size_t>(indent) + 2, ' ');
+    if (v.is_object() && !v.empty()) {
+        out += "{\n";
+        bool first = true;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            out += first ? "" : ",\n";
+            first = false;
+            out += pad;
+            out += Json(it.key()).dump();
+            out += ": ";
+            pretty(it.value(), indent + 2, out);
+        }
+        out += '\n';
+        out.append(static_cast<std::size_t>(indent), ' ');
+        out += '}';
+    } else if (v.is_array() && !v.empty()) {
+        bool inline_ = std::all_of(v.begin(), v.end(), isScalar);
+        out += inline_ ? "[" : "[\n";
+        for (std::size_t k = 0; k < v.size(); ++k) {
+            if (k) out += inline_ ? ", " : ",\n";
+            if (!inline_) out += pad;
+            pretty(v[k], indent + 2, out);
+        }
+        if (!inline_) {
+            out += '\n';
+            out.append(static_cast<std::size_t>(indent), ' ');
+        }
+        out += ']';
+    } else {
+        out += v.dump();
+    }
+}
+
+} // namespace
+
+namespace io {
+
+std::string toPrettyJson(const Json& value) {
+    std::string out;
+    pretty(value, 0, out);
+    return out + "\n";
+}
+
+} // namespace io
+
+std::string projectToJson(const ProjectDocument& doc) {
+    Json root = Json::object();
+    root["format"] = "neurite-project";
+    root["version"] = doc.version;
+    root["name"] = doc.name;
+    root["description"] = doc.description;
+    Json data = Json::object();
+    data["source"] = doc.data.source;
+    data["validation_split"] = doc.data.validationSplit;
+    data["test_split"] = doc.data.testSplit;
+    data["scaling"] = doc.data.scaling;
+    root["data"] = data;
+    Json model = Json::object();
+    if (!doc.output.empty()) model["output"] = doc.output;
+    Json nodes = Json::array();
+    for (const Node& node : doc.nodes)
+        nodes.push_back(nodeToJson(node));
+    model["nodes"] = nodes;
+    root["model"] = model;
+    root["training"] = io::writeTraining(doc.training);
+    return io::toPrettyJson(root);
+}
+
+void saveProject(const ProjectDocument& doc, const std::string& path) {
+    const std::string text = projectToJson(doc);
+    const std::string temp = path + ".tmp";
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        if (!out) throw Error(ErrorKind::Io, "cannot write " + temp + ": " + std::strerror(errno));
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.flush();
+        if (!out) {
+            std::string reason = std::strerror(errno);
+            out.close();
+            std::error_code ignored;
+            std::filesystem::remove(temp, ignored);
+            throw Error(ErrorKind::Io, "cannot write " + temp + ": " + reason);
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec) {
+        std::error_code ignored;
+        std::filesystem::remove(temp, ignored);
+        throw Error(ErrorKind::Io, "cannot replace " + path + ": " + ec.message());
+    }
+}
+
+} // namespace neurite

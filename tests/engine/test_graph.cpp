@@ -1,0 +1,416 @@
+// Graph resolution: broken graphs give one precise problem each, "auto" binds from the data,
+// residual and branching graphs infer the right shapes, the loss lint, and the bundled examples.
+#include <QtTest>
+
+#include "graph/graph.h"
+#include "io/project.h"
+#include "support/test_env.h"
+
+using namespace neurite;
+
+namespace {
+
+using Params = std::map<std::string, ParamValue>;
+constexpr int64_t N = Shape::kBatch;
+
+Node node(std::string id, std::string op, std::vector<std::string> inputs = {},
+          Params params = {}) {
+    Node n;
+    n.id = std::move(id);
+    n.op = std::move(op);
+    n.inputs = std::move(inputs);
+    n.params = std::move(params);
+    return n;
+}
+
+Params units(int64_t u) {
+    return {{"units", u}};
+}
+Params shape(std::vector<int64_t> dims) {
+    return {{"shape", std::move(dims)}};
+}
+
+const DataInfo kImages{Shape{1, 28, 28}, 10};
+
+struct BrokenCase {
+    const char* name;
+    std::vector<Node> nodes;
+    std::string output;
+    DataInfo info;
+    std::string expected; // the text of the first error
+    int errors = 1;
+};
+
+const std::vector<BrokenCase>& brokenCases() {
+    static const std::vector<BrokenCase> cases = {
+        {"empty", {}, "", kImages, "the model is empty; add an Input node"},
+        // Without an Input, the first layer also lacks its input: two errors, the cause first.
+        {"no-input",
+         {node("fc", "Dense", {}, units(3))},
+         "",
+         kImages,
+         "the model has no Input node",
+         2},
+        {"two-inputs",
+         {node("in", "Input"), node("in2", "Input"), node("add", "Add", {"in", "in2"})},
+         "",
+         kImages,
+         "in2: a second Input node (the first is 'in')"},
+        {"cycle",
+         {node("in", "Input", {}, shape({4})), node("fc", "Dense", {"in"}, units(4)),
+          node("a", "Add", {"fc", "c"}), node("b", "ReLU", {"a"}), node("c", "ReLU", {"b"}),
+          node("out", "Dense", {"c"}, units(2))},
+         "out",
+         kImages,
+         "a: is on a cycle a -> b -> c -> a; a node cannot depend on its own output"},
+        {"self-loop",
+         {node("in", "Input", {}, shape({4})), node("a", "Add", {"in", "a"}),
+          node("out", "Dense", {"a"}, units(2))},
+         "out",
+         kImages,
+         "a: is on a cycle a -> a"},
+        {"dangling-input",
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("fc2", "Dense", {"fc9"}, units(3))},
+         "fc2",
+         kImages,
+         "fc2: input 'fc9' does not exist"},
+        {"input-typo",
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("fc", "Dense", {"flatt"}, units(3))},
+         "fc",
+         kImages,
+         "fc: input 'flatt' does not exist (did you mean \"flat\"?)"},
+        {"unknown-op",
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("fc", "Dens", {"flat"}, units(3))},
+         "",
+         kImages,
+         "fc: unknown op \"Dens\" (did you mean \"Dense\"?)"},
+        {"unknown-op-case",
+         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("r", "relu", {"flat"})},
+         "",
+         kImages,
+         "r: unknown op \"relu\" (did you mean \"ReLU\"?)"},
+        {"bad-param",
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("fc", "Dense", {"flat"}, units(0))},
+         "",
+         kImages,
+         "fc: units: must be >= 1, got 0"},
+        {"param-type",
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("fc", "Dense", {"flat"}, {{"units", std::string("x")}})},
+         "",
+         kImages,
+         "fc: units: expected an integer, got \"x\""},
+        {"dense-on-4d",
+         {node("in", "Input"), node("fc", "Dense", {"in"}, units(10))},
+         "",
+         kImages,
+         "fc: expects 2-D input [N,features], got [N,1,28,28] from in; insert a Flatten before it"},
+        {"conv-on-2d",
+         {node("in", "Input"), node("flat", "Flatten", {"in"}),
+          node("dense1", "Dense", {"flat"}, units(128)),
+          node("conv2", "Conv2D", {"dense1"}, {{"filters", int64_t{8}}})},
+         "",
+         kImages,
+         "conv2: expects 4-D input [N,C,H,W], got [N,128] from dense1"},
+        {"add-mismatch",
+         {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(4)),
+          node("b", "Dense", {"in"}, units(5)), node("add", "Add", {"a", "b"})},
+         "",
+         kImages,
+         "add: expects inputs of equal shape, got [N,4] (input 1) and [N,5] (input 2) from a, b"},
+        {"two-outputs",
+         {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(3)),
+          node("b", "Dense", {"in"}, units(3))},
+         "",
+         kImages,
+         "the model has 2 possible outputs (a, b)"},
+        {"missing-output",
+         {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(3))},
+         "logit",
+         kImages,
+         "the output node 'logit' does not exist"},
+        {"no-inputs",
+         {node("in", "Input", {}, shape({8})), node("r", "ReLU")},
+         "r",
+         kImages,
+         "r: ReLU takes exactly 1 input, got 0; connect a node to it"},
+        {"too-many-inputs",
+         {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(3)),
+          node("flat", "Flatten", {"in", "a"})},
+         "",
+         kImages,
+         "flat: Flatten takes exactly 1 input, got 2; remove the extra connections"},
+        {"add-one-input",
+         {node("in", "Input", {}, shape({8})), node("add", "Add", {"in"})},
+         "",
+         kImages,
+         "add: Add takes at least 2 inputs, got 1"},
+        {"auto-shape-unknown",
+         {node("in", "Input"), node("fc", "Dense", {"in"}, units(3))},
+         "",
+         DataInfo{},
+         "in: shape is \"auto\" but the data's sample shape is unknown"},
+        {"auto-units-unknown",
+         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("fc", "Dense", {"flat"})},
+         "",
+         DataInfo{Shape{1, 28, 28}, 0},
+         "fc: units is \"auto\" but the number of outputs"},
+        {"pool-too-big",
+         {node("in", "Input", {}, shape({1, 2, 2})),
+          node("pool", "MaxPool2D", {"in"}, {{"pool_size", int64_t{3}}, {"strides", int64_t{1}}})},
+         "",
+         kImages,
+         "pool: pool 3x3 does not fit the 2x2 input"},
+        {"pool-too-big-default-stride",
+         {node("in", "Input", {}, shape({1, 2, 2})),
+          node("pool", "MaxPool2D", {"in"}, {{"pool_size", int64_t{3}}})},
+         "",
+         kImages,
+         "pool: pool 3x3 does not fit the 2x2 input"},
+    };
+    return cases;
+}
+
+int countErrors(const ResolvedGraph& g) {
+    int n = 0;
+    for (const Problem& p : g.problems)
+        n += p.severity == Problem::Severity::Error;
+    return n;
+}
+
+QString problemsText(const ResolvedGraph& g) {
+    QStringList out;
+    for (const Problem& p : g.problems)
+        out << QString(p.severity == Problem::Severity::Error ? "error: " : "warning: ") +
+                   QString::fromStdString(p.message);
+    return out.join("\n");
+}
+
+int indexOf(const std::vector<Node>& nodes, const std::string& id) {
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        if (nodes[i].id == id) return static_cast<int>(i);
+    return -1;
+}
+
+Shape shapeOf(const ResolvedGraph& g, const std::vector<Node>& nodes, const std::string& id) {
+    int i = indexOf(nodes, id);
+    return i < 0 ? Shape{} : g.shapes[static_cast<std::size_t>(i)];
+}
+
+} // namespace
+
+class TestGraph : public QObject {
+    Q_OBJECT
+private slots:
+    void broken_data() {
+        QTest::addColumn<int>("index");
+        for (std::size_t i = 0; i < brokenCases().size(); ++i)
+            QTest::newRow(brokenCases()[i].name) << static_cast<int>(i);
+    }
+    void broken() {
+        QFETCH(int, index);
+        const BrokenCase& c = brokenCases()[static_cast<std::size_t>(index)];
+        const ResolvedGraph g = resolveGraph(c.nodes, c.output, c.info);
+        QVERIFY2(!g.ok(), "resolved without error");
+        QVERIFY2(countErrors(g) == c.errors, qPrintable("expected " + QString::number(c.errors) +
+                                                        " error(s), got:\n" + problemsText(g)));
+        const QString first = QString::fromStdString(g.firstError());
+        QVERIFY2(first.contains(QString::fromStdString(c.expected)),
+                 qPrintable("got: " + first + "\nexpected: " + QString::fromStdString(c.expected)));
+    }
+
+    void problemsNameTheirNode() {
+        const ResolvedGraph g =
+            resolveGraph({node("in", "Input"), node("fc", "Dens", {"in"})}, "", kImages);
+        QCOMPARE(g.problems.size(), std::size_t{1});
+        QCOMPARE(g.problems[0].nodeId, std::string("fc"));
+    }
+
+    void noCascadeDownstreamOfAnError() {
+        std::vector<Node> nodes = {node("in", "Input"), node("fc1", "Dense", {"in"}, units(8)),
+                                   node("r1", "ReLU", {"fc1"}),
+                                   node("fc2", "Dense", {"r1"}, units(8)),
+                                   node("out", "Dense", {"fc2"}, units(3))};
+        const ResolvedGraph g = resolveGraph(nodes, "", kImages);
+        QVERIFY2(countErrors(g) == 1, qPrintable(problemsText(g)));
+        QVERIFY(g.firstError().rfind("fc1: ", 0) == 0);
+    }
+
+    void unusedNodeWarns() {
+        std::vector<Node> nodes = {node("in", "Input", {}, shape({4})),
+                                   node("out", "Dense", {"in"}, units(2)),
+                                   node("spare", "Dense", {"in"}, units(2))};
+        const ResolvedGraph g = resolveGraph(nodes, "out", kImages);
+        QVERIFY2(g.ok(), qPrintable(problemsText(g)));
+        QCOMPARE(g.problems.size(), std::size_t{1});
+        QCOMPARE(g.problems[0].severity, Problem::Severity::Warning);
+        QCOMPARE(g.problems[0].message,
+                 std::string("spare: does not feed the output 'out', so training ignores it; "
+                             "connect it or delete it"));
+    }
+
+    void unknownParamWarns() {
+        std::vector<Node> nodes = {
+            node("in", "Input", {}, shape({4})),
+            node("out", "Dense", {"in"}, {{"units", int64_t{2}}, {"unit", int64_t{3}}})};
+        const ResolvedGraph g = resolveGraph(nodes, "", kImages);
+        QVERIFY2(g.ok(), qPrintable(problemsText(g)));
+        QCOMPARE(g.problems.size(), std::size_t{1});
+        QCOMPARE(g.problems[0].severity, Problem::Severity::Warning);
+        QVERIFY2(g.problems[0].message.rfind("out: unknown parameter \"unit\"", 0) == 0,
+                 g.problems[0].message.c_str());
+    }
+
+    void autoBinding() {
+        std::vector<Node> nodes = {
+            node("input", "Input", {}, {{"shape", std::string("auto")}}),
+            node("fc1", "Dense", {"input"}, units(64)), node("relu", "ReLU", {"fc1"}),
+            node("logits", "Dense", {"relu"}, {{"units", std::string("auto")}})};
+        const ResolvedGraph g = resolveGraph(nodes, "", DataInfo{Shape{2}, 3});
+        QVERIFY2(g.ok() && g.problems.empty(), qPrintable(problemsText(g)));
+        QCOMPARE(g.input, 0);
+        QCOMPARE(g.output, 3);
+        QCOMPARE(g.params[0].list("shape"), (std::vector<int64_t>{2}));
+        QCOMPARE(g.params[3].i("units"), int64_t{3});
+        QCOMPARE(g.shapes[0], Shape({N, 2}));
+        QCOMPARE(g.shapes[1], Shape({N, 64}));
+        QCOMPARE(g.shapes[3], Shape({N, 3}));
+        QCOMPARE(g.params[1].b("bias"), true); // defaults filled in
+    }
+
+    void stableTopologicalOrder() {
+        // Written out of order; the branches a and b tie and keep their file order.
+        std::vector<Node> nodes = {
+            node("out", "Concat", {"b", "a"}), node("b", "Dense", {"in"}, units(2)),
+            node("a", "Dense", {"in"}, units(3)), node("in", "Input", {}, shape({4}))};
+        const ResolvedGraph g = resolveGraph(nodes, "", kImages);
+        QVERIFY2(g.ok(), qPrintable(problemsText(g)));
+        QCOMPARE(g.order, (std::vector<int>{3, 1, 2, 0}));
+        QCOMPARE(g.inputs[0], (std::vector<int>{1, 2}));
+        QCOMPARE(g.shapes[0], Shape({N, 5}));
+    }
+
+    void residualBlock() {
+        std::vector<Node> nodes = {
+            node("in", "Input", {}, shape({3, 8, 8})),
+            node("stem", "Conv2D", {"in"}, {{"filters", int64_t{16}}}),
+            node("conv1", "Conv2D", {"stem"},
+                 {{"filters", int64_t{16}}, {"kernel_size", int64_t{3}}}),
+            node("bn", "BatchNorm", {"conv1"}),
+            node("relu", "ReLU", {"bn"}),
+            node("conv2", "Conv2D", {"relu"}, {{"filters", int64_t{16}}}),
+            node("add", "Add", {"conv2", "stem"}),
+            node("relu2", "ReLU", {"add"}),
+            node("pool", "MaxPool2D", {"relu2"}),
+            node("gap", "GlobalAvgPool", {"pool"}),
+            node("logits", "Dense", {"gap"}, {{"units", std::string("auto")}}),
+        };
+        const ResolvedGraph g = resolveGraph(nodes, "", DataInfo{Shape{3, 8, 8}, 10});
+        QVERIFY2(g.ok() && g.problems.empty(), qPrintable(problemsText(g)));
+        QCOMPARE(shapeOf(g, nodes, "conv1"), Shape({N, 16, 8, 8}));
+        QCOMPARE(shapeOf(g, nodes, "add"), Shape({N, 16, 8, 8}));
+        QCOMPARE(shapeOf(g, nodes, "pool"), Shape({N, 16, 4, 4}));
+        QCOMPARE(shapeOf(g, nodes, "gap"), Shape({N, 16}));
+        QCOMPARE(shapeOf(g, nodes, "logits"), Shape({N, 10}));
+        QCOMPARE(g.inputs[6], (std::vector<int>{5, 1}));
+    }
+
+    void concatBranches() {
+        std::vector<Node> nodes = {
+            node("in", "Input", {}, shape({3, 16, 16})),
+            node("left", "Conv2D", {"in"}, {{"filters", int64_t{8}}, {"kernel_size", int64_t{1}}}),
+            node("right", "Conv2D", {"in"},
+                 {{"filters", int64_t{4}}, {"kernel_size", std::vector<int64_t>{3, 3}}}),
+            node("cat", "Concat", {"left", "right"}),
+            node("pool", "AvgPool2D", {"cat"}, {{"pool_size", int64_t{4}}}),
+            node("flat", "Flatten", {"pool"}),
+            node("out", "Dense", {"flat"}, units(5)),
+        };
+        const ResolvedGraph g = resolveGraph(nodes, "", kImages);
+        QVERIFY2(g.ok() && g.problems.empty(), qPrintable(problemsText(g)));
+        QCOMPARE(shapeOf(g, nodes, "cat"), Shape({N, 12, 16, 16}));
+        QCOMPARE(shapeOf(g, nodes, "pool"), Shape({N, 12, 4, 4}));
+        QCOMPARE(shapeOf(g, nodes, "flat"), Shape({N, 192}));
+        QCOMPARE(shapeOf(g, nodes, "out"), Shape({N, 5}));
+    }
+
+    void lint_data() {
+        QTest::addColumn<QString>("lastOp");
+        QTest::addColumn<int>("loss");
+        QTest::addColumn<QString>("expected");
+        const auto ce = static_cast<int>(LossKind::CrossEntropy);
+        const auto bce = static_cast<int>(LossKind::BinaryCrossEntropy);
+        QTest::newRow("softmax-ce") << "Softmax" << ce
+                                    << "out: Softmax before cross_entropy applies softmax twice; "
+                                       "remove it, the loss applies it itself";
+        QTest::newRow("softmax-focal") << "Softmax" << static_cast<int>(LossKind::Focal)
+                                       << "out: Softmax before focal applies softmax twice; remove "
+                                          "it, the loss applies it itself";
+        QTest::newRow("sigmoid-bce") << "Sigmoid" << bce
+                                     << "out: Sigmoid before binary_cross_entropy applies sigmoid "
+                                        "twice; remove it, the loss applies it itself";
+        QTest::newRow("softmax-mse") << "Softmax" << static_cast<int>(LossKind::Mse) << "";
+        QTest::newRow("sigmoid-ce") << "Sigmoid" << ce << "";
+        QTest::newRow("relu-ce") << "ReLU" << ce << "";
+    }
+    void lint() {
+        QFETCH(QString, lastOp);
+        QFETCH(int, loss);
+        QFETCH(QString, expected);
+        std::vector<Node> nodes = {node("in", "Input", {}, shape({4})),
+                                   node("fc", "Dense", {"in"}, units(3)),
+                                   node("out", lastOp.toStdString(), {"fc"})};
+        const ResolvedGraph g = resolveGraph(nodes, "", kImages);
+        QVERIFY2(g.ok(), qPrintable(problemsText(g)));
+        const std::vector<Problem> lint = lintForLoss(g, nodes, static_cast<LossKind>(loss));
+        if (expected.isEmpty()) {
+            QVERIFY(lint.empty());
+            return;
+        }
+        QCOMPARE(lint.size(), std::size_t{1});
+        QCOMPARE(lint[0].severity, Problem::Severity::Warning);
+        QCOMPARE(lint[0].nodeId, std::string("out"));
+        QCOMPARE(QString::fromStdString(lint[0].message), expected);
+    }
+
+    void examples_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QStringList>("expectedShapes"); // "id=[shape]"
+        QTest::newRow("spiral") << "spiral.neurite.json"
+                                << QStringList{"input=[N,2]", "fc1=[N,64]", "relu2=[N,64]",
+                                               "logits=[N,3]"};
+        QTest::newRow("fashion_mlp") << "fashion_mlp.neurite.json"
+                                     << QStringList{"input=[N,1,28,28]", "flatten=[N,784]",
+                                                    "fc1=[N,256]", "fc2=[N,128]", "logits=[N,10]"};
+        QTest::newRow("fashion_cnn")
+            << "fashion_cnn.neurite.json"
+            << QStringList{"conv1=[N,32,28,28]", "pool1=[N,32,14,14]", "conv2=[N,64,14,14]",
+                           "pool2=[N,64,7,7]",   "flatten=[N,3136]",   "fc1=[N,128]",
+                           "logits=[N,10]"};
+    }
+    void examples() {
+        QFETCH(QString, file);
+        QFETCH(QStringList, expectedShapes);
+        const ProjectDocument doc =
+            loadProject(test::sourceDir() + "/resources/examples/" + file.toStdString(), nullptr);
+        const DataInfo info = file.startsWith("spiral") ? DataInfo{Shape{2}, 3} : kImages;
+        const ResolvedGraph g = resolveGraph(doc.nodes, doc.output, info);
+        QVERIFY2(g.ok() && g.problems.empty(), qPrintable(problemsText(g)));
+        QVERIFY(lintForLoss(g, doc.nodes, doc.training.loss.kind).empty());
+        QCOMPARE(g.order.size(), doc.nodes.size());
+        for (const QString& entry : expectedShapes) {
+            const QStringList parts = entry.split('=');
+            const Shape s = shapeOf(g, doc.nodes, parts[0].toStdString());
+            QVERIFY2(
+                QString::fromStdString(s.str()) == parts[1],
+                qPrintable(parts[0] + ": " + QString::fromStdString(s.str()) + " != " + parts[1]));
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestGraph)
+#include "test_graph.moc"
