@@ -123,6 +123,20 @@ struct RmspropParams {
     float lr = 0.01f, alpha = 0.99f, epsilon = 1e-8f, momentum = 0.f, weightDecay = 0.f;
 };
 
+// Dropout's counter-based hash: splitmix64 of seed ^ (index * golden ratio). Every backend uses
+// these two functions so that a mask does not depend on the device or the thread count.
+inline uint64_t dropoutHash(uint64_t seed, uint64_t index) {
+    uint64_t z = seed ^ (index * 0x9E3779B97F4A7C15ull);
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+// Keep element `index` iff a uniform draw in [0,1) with 24-bit resolution is >= p (exact in f32).
+inline bool dropoutKeep(uint64_t seed, uint64_t index, float p) {
+    return static_cast<float>(dropoutHash(seed, index) >> 40) * (1.0f / 16777216.0f) >= p;
+}
+
 struct Support {
     bool ok = true;
     std::string reason;  // why not, and what would make it work
@@ -178,8 +192,8 @@ public:
     virtual void concat(std::span<const Tensor* const> srcs, Tensor& dst) = 0;
     virtual void split(const Tensor& diffDst, std::span<Tensor* const> diffSrcs) = 0;
 
-    // Inverted dropout: mask[i] = keep ? 1/(1-p) : 0, from a counter-based hash of
-    // (seed, index) so results do not depend on threads; dst = src * mask. mask is f32.
+    // Inverted dropout: mask[i] = dropoutKeep(seed, i, p) ? 1/(1-p) : 0 (the counter-based hash
+    // below, shared by every backend so masks agree bit for bit); dst = src * mask. mask is f32.
     virtual void dropoutForward(const Tensor& src, Tensor& dst, Tensor& mask, float p,
                                 uint64_t seed) = 0;
     virtual void multiply(const Tensor& a, const Tensor& b, Tensor& dst) = 0;  // dst = a * b
