@@ -110,6 +110,7 @@ private:
         m_runVar = userMemory(statDims, Tag::x);
         m_mean = memory({statDims, Dt::f32, Tag::x}, cpuEngine());
         m_var = memory({statDims, Dt::f32, Tag::x}, cpuEngine());
+        m_unusedShift = memory({statDims, Dt::f32, Tag::x}, cpuEngine());
         const memory::desc dataMd(dataDims, Dt::f32, Tag::nchw);
         const Flags affine = Flags::use_scale | Flags::use_shift;
         const auto attr = m_pad.attr();
@@ -150,6 +151,7 @@ private:
                        {{DNNL_ARG_SRC, m_src},
                         {DNNL_ARG_DIFF_DST, m_diffDst},
                         {DNNL_ARG_SCALE, m_scale},
+                        {DNNL_ARG_SHIFT, m_unusedShift},
                         {DNNL_ARG_MEAN, m_mean},
                         {DNNL_ARG_VARIANCE, m_var},
                         {DNNL_ARG_WORKSPACE, m_workspace},
@@ -166,6 +168,7 @@ private:
     memory m_src, m_dst, m_diffSrc, m_diffDst;  // user memories, [N, C, spatial, 1] nchw
     memory m_scale, m_shift, m_diffScale, m_diffShift, m_runMean, m_runVar;  // user, [C]
     memory m_mean, m_var;  // batch statistics saved by the last training forward
+    memory m_unusedShift;  // oneDNN 2.6 wants a shift input in backward, though it does not read it
     memory m_workspace;
     bool m_haveStats = false;
     Scratchpad m_pad;

@@ -24,13 +24,16 @@ public:
                          {"kernel height", d.kernelH},
                          {"kernel width", d.kernelW},
                          {"stride height", d.strideH},
-                         {"stride width", d.strideW},
-                         {"output height (input too small for the kernel)", d.outHeight()},
-                         {"output width (input too small for the kernel)", d.outWidth()}});
+                         {"stride width", d.strideW}});
         requireNonNegative("convolution plan", {{"top padding", d.padTop},
                                                 {"left padding", d.padLeft},
                                                 {"bottom padding", d.padBottom},
                                                 {"right padding", d.padRight}});
+        requireNonNegative("convolution plan",
+                           {{"padded height minus kernel height (input too small for the kernel)",
+                             d.height + d.padTop + d.padBottom - d.kernelH},
+                            {"padded width minus kernel width (input too small for the kernel)",
+                             d.width + d.padLeft + d.padRight - d.kernelW}});
         m_srcSize = d.batch * d.inChannels * d.height * d.width;
         m_dstSize = d.batch * d.outChannels * d.outHeight() * d.outWidth();
         m_wSize = d.outChannels * d.inChannels * d.kernelH * d.kernelW;

@@ -1,5 +1,5 @@
-// Data movement kernels: concat/split along channels, inverted dropout with a counter-based mask
-// (splitmix64 of seed and index, so the mask does not depend on threads), and batch gathers.
+// Data movement kernels: concat/split along channels, inverted dropout with backend.h's shared
+// counter-based mask (the same bits on every device and thread count), and batch gathers.
 #include <atomic>
 #include <cstring>
 
@@ -8,13 +8,6 @@
 namespace neurite::cpu {
 
 namespace {
-
-uint64_t splitmix64(uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
 
 // An out-of-range index seen inside a parallel loop, reported after it (no throw inside).
 struct BadIndex {
@@ -93,17 +86,13 @@ void dropoutForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst, Tens
     if (!(p >= 0.f && p <= 1.f))
         throwBadInput("dropout probability must be in [0, 1], got " + std::to_string(p));
     const float keepScale = p < 1.f ? 1.f / (1.f - p) : 0.f;
-    // keep when the top 24 bits of the hash, as a fraction of 2^24, reach p
-    const uint64_t threshold = static_cast<uint64_t>(static_cast<double>(p) * 16777216.0);
-    const uint64_t key = splitmix64(seed);
     const float* x = src.f32();
     float* y = dst.f32();
     float* m = mask.f32();
     const int64_t n = src.numel();
 #pragma omp parallel for simd num_threads(tc.forSize(n, 4096)) schedule(static)
     for (int64_t i = 0; i < n; ++i) {
-        const uint64_t h = splitmix64(key ^ static_cast<uint64_t>(i));
-        const float keep = (h >> 40) >= threshold ? keepScale : 0.f;
+        const float keep = dropoutKeep(seed, static_cast<uint64_t>(i), p) ? keepScale : 0.f;
         m[i] = keep;
         y[i] = x[i] * keep;
     }
