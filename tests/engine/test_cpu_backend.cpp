@@ -54,13 +54,15 @@ Diff compare(const Tensor& a, const Tensor& b, double atol, double rtol) {
 
 // Absolute tolerance for an fp32 sum of k products of values in [-1, 1]: rounding grows about
 // like eps * sqrt(k) * (the sum's spread, about sqrt(k / 9)), with a safety factor of five.
-double sumTolerance(int64_t k) { return 1e-6 + 1e-7 * double(k); }
+double sumTolerance(int64_t k) {
+    return 1e-6 + 1e-7 * double(k);
+}
 
 bool sameBits(const Tensor& a, const Tensor& b) {
     return a.bytes() == b.bytes() && std::memcmp(a.raw(), b.raw(), a.bytes()) == 0;
 }
 
-}  // namespace
+} // namespace
 
 class TestCpuBackend : public QObject {
     Q_OBJECT
@@ -72,9 +74,9 @@ class TestCpuBackend : public QObject {
 
     // A fresh generator per test row, seeded from the base seed and the row name.
     void reseed() {
-        m_seed = baseSeed() ^ std::hash<std::string>{}(QTest::currentDataTag()
-                                                            ? QTest::currentDataTag()
-                                                            : QTest::currentTestFunction());
+        m_seed = baseSeed() ^
+                 std::hash<std::string>{}(QTest::currentDataTag() ? QTest::currentDataTag()
+                                                                  : QTest::currentTestFunction());
         m_rng.seed(m_seed);
     }
     Tensor zeros(const Shape& s) {
@@ -85,13 +87,15 @@ class TestCpuBackend : public QObject {
     Tensor random(const Shape& s, float lo = -1.f, float hi = 1.f) {
         Tensor t = Tensor::empty(*m_cpu, s);
         std::uniform_real_distribution<float> u(lo, hi);
-        for (int64_t i = 0; i < t.numel(); ++i) t.f32()[i] = u(m_rng);
+        for (int64_t i = 0; i < t.numel(); ++i)
+            t.f32()[i] = u(m_rng);
         return t;
     }
     Tensor labels(int64_t n, int classes) {
         Tensor t = Tensor::empty(*m_cpu, Shape{n}, DType::I32);
         std::uniform_int_distribution<int> u(0, classes - 1);
-        for (int64_t i = 0; i < n; ++i) t.data<int32_t>()[i] = u(m_rng);
+        for (int64_t i = 0; i < n; ++i)
+            t.data<int32_t>()[i] = u(m_rng);
         return t;
     }
     Tensor clone(const Tensor& t) {
@@ -213,8 +217,8 @@ private slots:
         QTest::addColumn<PoolDesc>("d");
         auto row = [](const char* name, PoolKind kind, int64_t n, int64_t c, int64_t h, int64_t w,
                       int64_t k, int64_t stride, int64_t pad) {
-            QTest::newRow(name) << PoolDesc{kind, n, c, h, w, k, k, stride, stride,
-                                            pad, pad, pad, pad};
+            QTest::newRow(name) << PoolDesc{kind,   n,      c,   h,   w,   k,  k,
+                                            stride, stride, pad, pad, pad, pad};
         };
         row("max 2x2 stride 2", PoolKind::Max, 1, 1, 4, 4, 2, 2, 0);
         row("max 2x2 odd input", PoolKind::Max, 7, 3, 9, 7, 2, 2, 0);
@@ -272,8 +276,8 @@ private slots:
         expectClose(y1, y2, 1e-5, 1e-4, "batch norm training forward");
         expectClose(rm1, rm2, 1e-6, 1e-5, "batch norm running mean");
         expectClose(rv1, rv2, 1e-6, 1e-5, "batch norm running variance");
-        Tensor dx1 = zeros(xs), dx2 = zeros(xs), dg1 = zeros(cs), dg2 = zeros(cs),
-               db1 = zeros(cs), db2 = zeros(cs);
+        Tensor dx1 = zeros(xs), dx2 = zeros(xs), dg1 = zeros(cs), dg2 = zeros(cs), db1 = zeros(cs),
+               db2 = zeros(cs);
         cpu->backward(src, diffDst, gamma, dx1, dg1, db1);
         ref->backward(src, diffDst, gamma, dx2, dg2, db2);
         expectClose(dx1, dx2, 1e-4, 1e-3, "batch norm backward data");
@@ -290,13 +294,13 @@ private slots:
         QTest::addColumn<float>("alpha");
         QTest::addColumn<int>("n");
         const std::pair<const char*, Activation> acts[] = {
-            {"relu", Activation::Relu},       {"leaky", Activation::LeakyRelu},
-            {"elu", Activation::Elu},         {"sigmoid", Activation::Sigmoid},
-            {"tanh", Activation::Tanh},       {"gelu", Activation::Gelu}};
+            {"relu", Activation::Relu}, {"leaky", Activation::LeakyRelu},
+            {"elu", Activation::Elu},   {"sigmoid", Activation::Sigmoid},
+            {"tanh", Activation::Tanh}, {"gelu", Activation::Gelu}};
         for (auto [name, act] : acts)
             for (int n : {1, 37, 100003})
-                QTest::addRow("%s %d", name, n) << int(act) << (act == Activation::Elu ? 1.f : 0.1f)
-                                                << n;
+                QTest::addRow("%s %d", name, n)
+                    << int(act) << (act == Activation::Elu ? 1.f : 0.1f) << n;
     }
     void activation() {
         QFETCH(int, act);
@@ -475,7 +479,8 @@ private slots:
     void gathers() {
         const int64_t rows = 50, features = 12, count = 7;
         Tensor u8 = Tensor::empty(*m_cpu, {rows, 3, 4}, DType::U8);
-        for (int64_t i = 0; i < u8.numel(); ++i) u8.data<uint8_t>()[i] = uint8_t(m_rng() % 256);
+        for (int64_t i = 0; i < u8.numel(); ++i)
+            u8.data<uint8_t>()[i] = uint8_t(m_rng() % 256);
         Tensor f = random({rows, features});
         Tensor idx = labels(count, int(rows));
         Tensor mean = random({features}), invStd = random({features}, 0.5f, 2.f);
@@ -491,7 +496,8 @@ private slots:
         m_ref.gatherLabels(lab, idx, count, l2);
         QVERIFY(sameBits(l1, l2));
         idx.data<int32_t>()[3] = int32_t(rows);
-        QVERIFY_THROWS_EXCEPTION(Error, m_cpu->gatherRows(f, idx, count, 1.f, nullptr, nullptr, y1));
+        QVERIFY_THROWS_EXCEPTION(Error,
+                                 m_cpu->gatherRows(f, idx, count, 1.f, nullptr, nullptr, y1));
     }
 
     // ---- optimizers and reductions -----------------------------------------------------------
@@ -499,7 +505,7 @@ private slots:
         QTest::addColumn<QString>("kind");
         QTest::addColumn<float>("momentum");
         QTest::addColumn<float>("decay");
-        QTest::addColumn<bool>("flag");  // nesterov for SGD, decoupled for Adam
+        QTest::addColumn<bool>("flag"); // nesterov for SGD, decoupled for Adam
         QTest::newRow("sgd") << "sgd" << 0.f << 0.f << false;
         QTest::newRow("sgd momentum decay") << "sgd" << 0.9f << 0.01f << false;
         QTest::newRow("sgd nesterov") << "sgd" << 0.9f << 0.f << true;
@@ -521,7 +527,8 @@ private slots:
             // |g| in [0.1, 1]: weight decay cannot cancel it to ~0, where g / sqrt(s) would
             // amplify fp32-vs-double differences of the decayed gradient into large ones
             Tensor g = random({n});
-            for (int64_t i = 0; i < n; ++i) g.f32()[i] = std::copysign(0.1f + 0.9f * std::fabs(g.f32()[i]), g.f32()[i]);
+            for (int64_t i = 0; i < n; ++i)
+                g.f32()[i] = std::copysign(0.1f + 0.9f * std::fabs(g.f32()[i]), g.f32()[i]);
             if (kind == "sgd") {
                 SgdParams p{0.1f, momentum, decay, flag};
                 m_cpu->sgdStep(w1, g, s1, p);
@@ -607,7 +614,7 @@ private slots:
         const double s = m_cpu->sumSquares(big);
         QCOMPARE(m_cpu->sumSquares(big), s);
         m_cpu->setThreads(1);
-        QCOMPARE(m_cpu->sumSquares(big), s);  // fixed partition: thread count does not matter
+        QCOMPARE(m_cpu->sumSquares(big), s); // fixed partition: thread count does not matter
         m_cpu->setThreads(2);
     }
 
@@ -640,7 +647,7 @@ private slots:
         // (2 - 3) / 2 + 1 truncates to an output of 1: the input must still be rejected
         QVERIFY_THROWS_EXCEPTION(Error, m_cpu->makeConv(ConvDesc{1, 1, 2, 2, 1, 3, 3, 2, 2}));
         PoolDesc p{PoolKind::Max, 1, 1, 4, 4, 2, 2, 0, 2};
-        QVERIFY_THROWS_EXCEPTION(Error, m_cpu->makePool(p));  // stride 0, no division by it
+        QVERIFY_THROWS_EXCEPTION(Error, m_cpu->makePool(p)); // stride 0, no division by it
         QVERIFY_THROWS_EXCEPTION(Error, m_cpu->makePool(PoolDesc{PoolKind::Avg, 1, 1, 1, 1}));
         QVERIFY_THROWS_EXCEPTION(Error, m_cpu->makeBatchNorm(BatchNormDesc{4, 0, 1}));
         auto bn = m_cpu->makeBatchNorm(BatchNormDesc{1, 2, 1});
@@ -663,8 +670,8 @@ private slots:
         QVERIFY(bf16.ok || !bf16.reason.empty());
         QVERIFY(!m_cpu->supports(Op::Pool, DType::BF16).ok);
         QVERIFY(!m_cpu->supports(Op::Loss, DType::U8).reason.empty());
-        QVERIFY(QString::fromStdString(m_cpu->name()).contains("oneDNN " +
-                                                                QString::fromStdString(cpu::onednnVersion())));
+        QVERIFY(QString::fromStdString(m_cpu->name())
+                    .contains("oneDNN " + QString::fromStdString(cpu::onednnVersion())));
         QCOMPARE(m_cpu->threads(), 2);
         m_cpu->setThreads(0);
         QCOMPARE(m_cpu->threads(), info.cores);

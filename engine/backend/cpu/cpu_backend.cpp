@@ -16,17 +16,28 @@ constexpr std::size_t kAlignment = 64;
 
 std::string isaName(dnnl::cpu_isa isa) {
     switch (isa) {
-    case dnnl::cpu_isa::all: return "all";
-    case dnnl::cpu_isa::sse41: return "sse41";
-    case dnnl::cpu_isa::avx: return "avx";
-    case dnnl::cpu_isa::avx2: return "avx2";
-    case dnnl::cpu_isa::avx512_mic: return "avx512_mic";
-    case dnnl::cpu_isa::avx512_mic_4ops: return "avx512_mic_4ops";
-    case dnnl::cpu_isa::avx512_core: return "avx512_core";
-    case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
-    case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
-    case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
-    case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
+    case dnnl::cpu_isa::all:
+        return "all";
+    case dnnl::cpu_isa::sse41:
+        return "sse41";
+    case dnnl::cpu_isa::avx:
+        return "avx";
+    case dnnl::cpu_isa::avx2:
+        return "avx2";
+    case dnnl::cpu_isa::avx512_mic:
+        return "avx512_mic";
+    case dnnl::cpu_isa::avx512_mic_4ops:
+        return "avx512_mic_4ops";
+    case dnnl::cpu_isa::avx512_core:
+        return "avx512_core";
+    case dnnl::cpu_isa::avx512_core_vnni:
+        return "avx512_core_vnni";
+    case dnnl::cpu_isa::avx512_core_bf16:
+        return "avx512_core_bf16";
+    case dnnl::cpu_isa::avx512_core_amx:
+        return "avx512_core_amx";
+    case dnnl::cpu_isa::avx2_vnni:
+        return "avx2_vnni";
     }
     return "unknown";
 }
@@ -74,13 +85,12 @@ public:
     int threads() const override { return m_tc.threads; }
 
     void* allocate(std::size_t bytes) override {
-        std::size_t rounded = (std::max<std::size_t>(bytes, 1) + kAlignment - 1) / kAlignment *
-                              kAlignment;
+        std::size_t rounded =
+            (std::max<std::size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
         void* p = std::aligned_alloc(kAlignment, rounded);
         if (!p)
             throw Error(ErrorKind::Internal,
-                        "out of host memory: could not allocate " +
-                            std::to_string(rounded >> 20) +
+                        "out of host memory: could not allocate " + std::to_string(rounded >> 20) +
                             " MiB; reduce the batch size, the model or the in-memory data");
         return p;
     }
@@ -194,9 +204,11 @@ private:
     ThreadConfig m_tc;
 };
 
-}  // namespace
+} // namespace
 
-std::unique_ptr<Backend> makeCpuBackend() { return std::make_unique<CpuBackend>(); }
+std::unique_ptr<Backend> makeCpuBackend() {
+    return std::make_unique<CpuBackend>();
+}
 
 CpuInfo cpuInfo() {
     static const CpuInfo info = [] {
@@ -219,4 +231,4 @@ std::string onednnVersion() {
            std::to_string(v->patch);
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

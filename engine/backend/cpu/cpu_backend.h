@@ -14,15 +14,15 @@ namespace neurite::cpu {
 std::unique_ptr<Backend> makeCpuBackend();
 
 struct CpuInfo {
-    std::string model;       // "AMD EPYC", from /proc/cpuinfo
-    int cores = 1;           // logical processors available to this process
-    std::string isa;         // oneDNN's effective ISA, "avx512_core_bf16"
-    bool bf16 = false;       // bf16 compute available (avx512_bf16 or AMX)
-    std::string bf16Reason;  // why not, when bf16 is false
+    std::string model;      // "AMD EPYC", from /proc/cpuinfo
+    int cores = 1;          // logical processors available to this process
+    std::string isa;        // oneDNN's effective ISA, "avx512_core_bf16"
+    bool bf16 = false;      // bf16 compute available (avx512_bf16 or AMX)
+    std::string bf16Reason; // why not, when bf16 is false
 };
 CpuInfo cpuInfo();
 
 // "2.6.3"
 std::string onednnVersion();
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

@@ -15,8 +15,9 @@ using Flags = dnnl::normalization_flags;
 class CpuBatchNormPlan final : public BatchNormPlan {
 public:
     CpuBatchNormPlan(const BatchNormDesc& d, const ThreadConfig& tc) : m_desc(d), m_tc(tc) {
-        requirePositive("batch norm plan",
-                        {{"batch", d.batch}, {"channels", d.channels}, {"spatial size", d.spatial}});
+        requirePositive(
+            "batch norm plan",
+            {{"batch", d.batch}, {"channels", d.channels}, {"spatial size", d.spatial}});
         if (!(d.epsilon > 0.f))
             throwBadInput("batch norm plan: epsilon must be positive, got " +
                           std::to_string(d.epsilon));
@@ -116,8 +117,8 @@ private:
         const auto attr = m_pad.attr();
         const auto& eng = cpuEngine();
 
-        dnnl::batch_normalization_forward::desc trainDesc(dnnl::prop_kind::forward_training,
-                                                          dataMd, d.epsilon, affine);
+        dnnl::batch_normalization_forward::desc trainDesc(dnnl::prop_kind::forward_training, dataMd,
+                                                          d.epsilon, affine);
         dnnl::batch_normalization_forward::primitive_desc trainPd(trainDesc, attr, eng);
         if (trainPd.workspace_desc().get_size() > 0)
             m_workspace = memory(trainPd.workspace_desc(), eng);
@@ -131,9 +132,9 @@ private:
                                 {DNNL_ARG_WORKSPACE, m_workspace},
                                 {DNNL_ARG_SCRATCHPAD, m_pad.bind(trainPd.scratchpad_desc())}}));
 
-        dnnl::batch_normalization_forward::desc inferDesc(
-            dnnl::prop_kind::forward_inference, dataMd, d.epsilon,
-            affine | Flags::use_global_stats);
+        dnnl::batch_normalization_forward::desc inferDesc(dnnl::prop_kind::forward_inference,
+                                                          dataMd, d.epsilon,
+                                                          affine | Flags::use_global_stats);
         dnnl::batch_normalization_forward::primitive_desc inferPd(inferDesc, attr, eng);
         m_fwdInference.add(Step(dnnl::batch_normalization_forward(inferPd),
                                 {{DNNL_ARG_SRC, m_src},
@@ -165,21 +166,21 @@ private:
     BatchNormDesc m_desc;
     ThreadConfig m_tc;
     int64_t m_size = 0;
-    memory m_src, m_dst, m_diffSrc, m_diffDst;  // user memories, [N, C, spatial, 1] nchw
-    memory m_scale, m_shift, m_diffScale, m_diffShift, m_runMean, m_runVar;  // user, [C]
-    memory m_mean, m_var;  // batch statistics saved by the last training forward
-    memory m_unusedShift;  // oneDNN 2.6 wants a shift input in backward, though it does not read it
+    memory m_src, m_dst, m_diffSrc, m_diffDst; // user memories, [N, C, spatial, 1] nchw
+    memory m_scale, m_shift, m_diffScale, m_diffShift, m_runMean, m_runVar; // user, [C]
+    memory m_mean, m_var; // batch statistics saved by the last training forward
+    memory m_unusedShift; // oneDNN 2.6 wants a shift input in backward, though it does not read it
     memory m_workspace;
     bool m_haveStats = false;
     Scratchpad m_pad;
     Pass m_fwdTraining, m_fwdInference, m_bwd;
 };
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<BatchNormPlan> makeBatchNormPlan(const BatchNormDesc& desc,
                                                  const ThreadConfig& tc) {
     return std::make_unique<CpuBatchNormPlan>(desc, tc);
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

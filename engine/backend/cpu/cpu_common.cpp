@@ -62,7 +62,8 @@ void Scratchpad::finish() {
     if (m_bytes == 0) return;
     memory::dims dims{static_cast<memory::dim>(m_bytes)};
     m_buffer = memory({dims, memory::data_type::u8, memory::format_tag::a}, cpuEngine());
-    for (auto& m : m_bound) m.set_data_handle(m_buffer.get_data_handle());
+    for (auto& m : m_bound)
+        m.set_data_handle(m_buffer.get_data_handle());
 }
 
 memory userMemory(const memory::dims& dims, memory::format_tag tag, memory::data_type type) {
@@ -123,4 +124,4 @@ void requireSameNumel(const Tensor& a, const Tensor& b, const char* what) {
     requireNumel(b, a.numel(), what);
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

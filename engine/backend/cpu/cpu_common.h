@@ -21,13 +21,12 @@
 namespace neurite::cpu {
 
 dnnl::engine& cpuEngine();
-dnnl::stream& cpuStream();  // one per calling thread
+dnnl::stream& cpuStream(); // one per calling thread
 
 // Runs f, turning dnnl::error into neurite::Error with oneDNN's text: Unsupported when oneDNN
 // has no implementation, Internal otherwise.
 [[noreturn]] void throwDnnl(const dnnl::error& e, const std::string& what);
-template <class F>
-decltype(auto) dnnlCall(const std::string& what, F&& f) {
+template <class F> decltype(auto) dnnlCall(const std::string& what, F&& f) {
     try {
         return f();
     } catch (const dnnl::error& e) {
@@ -59,7 +58,7 @@ public:
 
 private:
     dnnl::primitive m_primitive;
-    std::vector<dnnl::memory> m_memories;  // keeps the handles in m_args alive
+    std::vector<dnnl::memory> m_memories; // keeps the handles in m_args alive
     std::vector<dnnl_exec_arg_t> m_args;
 };
 
@@ -70,7 +69,8 @@ public:
         if (step.defined()) m_steps.push_back(std::move(step));
     }
     void run() const {
-        for (const Step& s : m_steps) s.run();
+        for (const Step& s : m_steps)
+            s.run();
     }
 
 private:
@@ -110,7 +110,8 @@ Staged stageIn(const dnnl::memory& user, const dnnl::memory::desc& want, Scratch
 Staged stageOut(const dnnl::memory& user, const dnnl::memory::desc& have, Scratchpad& pad);
 
 // Throws BadInput naming the plan when any of the named sizes is not positive.
-void requirePositive(const char* plan, std::initializer_list<std::pair<const char*, int64_t>> sizes);
+void requirePositive(const char* plan,
+                     std::initializer_list<std::pair<const char*, int64_t>> sizes);
 void requireNonNegative(const char* plan,
                         std::initializer_list<std::pair<const char*, int64_t>> sizes);
 
@@ -134,8 +135,9 @@ double fixedOrderSum(const ThreadConfig& tc, int64_t n, int64_t minChunk, F&& su
     for (int64_t c = 0; c < chunks; ++c)
         partial[static_cast<std::size_t>(c)] = sumChunk(c * chunk, std::min(n, (c + 1) * chunk));
     double total = 0.0;
-    for (int64_t c = 0; c < chunks; ++c) total += partial[static_cast<std::size_t>(c)];
+    for (int64_t c = 0; c < chunks; ++c)
+        total += partial[static_cast<std::size_t>(c)];
     return total;
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

@@ -15,16 +15,15 @@ constexpr auto kAlgorithm = dnnl::algorithm::convolution_direct;
 class CpuConvPlan final : public ConvPlan {
 public:
     CpuConvPlan(const ConvDesc& d, const ThreadConfig& tc) : m_desc(d), m_tc(tc) {
-        requirePositive("convolution plan",
-                        {{"batch", d.batch},
-                         {"input channels", d.inChannels},
-                         {"height", d.height},
-                         {"width", d.width},
-                         {"output channels", d.outChannels},
-                         {"kernel height", d.kernelH},
-                         {"kernel width", d.kernelW},
-                         {"stride height", d.strideH},
-                         {"stride width", d.strideW}});
+        requirePositive("convolution plan", {{"batch", d.batch},
+                                             {"input channels", d.inChannels},
+                                             {"height", d.height},
+                                             {"width", d.width},
+                                             {"output channels", d.outChannels},
+                                             {"kernel height", d.kernelH},
+                                             {"kernel width", d.kernelW},
+                                             {"stride height", d.strideH},
+                                             {"stride width", d.strideW}});
         requireNonNegative("convolution plan", {{"top padding", d.padTop},
                                                 {"left padding", d.padLeft},
                                                 {"bottom padding", d.padBottom},
@@ -118,12 +117,11 @@ private:
         const auto attr = m_pad.attr();
         const auto& eng = cpuEngine();
 
-        auto fwdDesc = d.bias ? dnnl::convolution_forward::desc(
-                                    dnnl::prop_kind::forward_training, kAlgorithm, srcMd, wMd, bMd,
-                                    dstMd, strides, padL, padR)
-                              : dnnl::convolution_forward::desc(
-                                    dnnl::prop_kind::forward_training, kAlgorithm, srcMd, wMd,
-                                    dstMd, strides, padL, padR);
+        auto fwdDesc =
+            d.bias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, kAlgorithm,
+                                                     srcMd, wMd, bMd, dstMd, strides, padL, padR)
+                   : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, kAlgorithm,
+                                                     srcMd, wMd, dstMd, strides, padL, padR);
         dnnl::convolution_forward::primitive_desc fwdPd(fwdDesc, attr, eng);
         Staged src = stageIn(m_src, fwdPd.src_desc(), m_pad);
         Staged w = stageIn(m_weights, fwdPd.weights_desc(), m_pad);
@@ -153,10 +151,10 @@ private:
                             {DNNL_ARG_SCRATCHPAD, m_pad.bind(bdPd.scratchpad_desc())}}));
         m_bwdData.add(std::move(bdDiffSrc.reorder));
 
-        auto bwDesc = d.bias ? dnnl::convolution_backward_weights::desc(
-                                   kAlgorithm, srcMd, wMd, bMd, dstMd, strides, padL, padR)
-                             : dnnl::convolution_backward_weights::desc(
-                                   kAlgorithm, srcMd, wMd, dstMd, strides, padL, padR);
+        auto bwDesc = d.bias ? dnnl::convolution_backward_weights::desc(kAlgorithm, srcMd, wMd, bMd,
+                                                                        dstMd, strides, padL, padR)
+                             : dnnl::convolution_backward_weights::desc(kAlgorithm, srcMd, wMd,
+                                                                        dstMd, strides, padL, padR);
         dnnl::convolution_backward_weights::primitive_desc bwPd(bwDesc, attr, eng, fwdPd);
         Staged bwSrc = stageIn(m_src, bwPd.src_desc(), m_pad);
         Staged bwDiffDst = stageIn(m_diffDst, bwPd.diff_dst_desc(), m_pad);
@@ -176,17 +174,17 @@ private:
     ConvDesc m_desc;
     ThreadConfig m_tc;
     int64_t m_srcSize = 0, m_dstSize = 0, m_wSize = 0;
-    memory m_src, m_weights, m_bias, m_dst;  // user memories: nchw, oihw, x
+    memory m_src, m_weights, m_bias, m_dst; // user memories: nchw, oihw, x
     memory m_diffSrc, m_diffWeights, m_diffBias, m_diffDst;
-    memory m_biasSink;  // receives the bias gradient when the caller does not want it
+    memory m_biasSink; // receives the bias gradient when the caller does not want it
     Scratchpad m_pad;
     Pass m_fwd, m_bwdData, m_bwdWeights;
 };
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<ConvPlan> makeConvPlan(const ConvDesc& desc, const ThreadConfig& tc) {
     return std::make_unique<CpuConvPlan>(desc, tc);
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

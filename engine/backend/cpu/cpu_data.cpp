@@ -39,8 +39,8 @@ void copyChannels(const ThreadConfig& tc, std::span<const Tensor* const> parts, 
         requireF32(*p, what);
         const ChannelLayout l = channelLayout(*p, what);
         if (l.outer != w.outer || l.inner != w.inner)
-            throwInternal(std::string(what) + ": part " + p->shape().str() +
-                          " does not match " + whole.shape().str() + " outside dimension 1");
+            throwInternal(std::string(what) + ": part " + p->shape().str() + " does not match " +
+                          whole.shape().str() + " outside dimension 1");
         channels += p->shape()[1];
     }
     if (channels != whole.shape()[1])
@@ -54,7 +54,8 @@ void copyChannels(const ThreadConfig& tc, std::span<const Tensor* const> parts, 
     for (int64_t job = 0; job < w.outer * partsCount; ++job) {
         const int64_t n = job / partsCount, k = job % partsCount;
         int64_t offset = 0;
-        for (int64_t j = 0; j < k; ++j) offset += parts[static_cast<std::size_t>(j)]->shape()[1];
+        for (int64_t j = 0; j < k; ++j)
+            offset += parts[static_cast<std::size_t>(j)]->shape()[1];
         const Tensor& part = *parts[static_cast<std::size_t>(k)];
         const int64_t row = part.shape()[1] * w.inner;
         float* wholePtr = base + n * wholeRow + offset * w.inner;
@@ -67,7 +68,7 @@ void copyChannels(const ThreadConfig& tc, std::span<const Tensor* const> parts, 
     }
 }
 
-}  // namespace
+} // namespace
 
 void concat(const ThreadConfig& tc, std::span<const Tensor* const> srcs, Tensor& dst) {
     copyChannels(tc, srcs, dst, true, "concat");
@@ -120,7 +121,7 @@ void gatherRows(const ThreadConfig& tc, const Tensor& src, const Tensor& indices
     const bool u8 = src.dtype() == DType::U8;
     float* y = dst.f32();
     BadIndex bad;
-#pragma omp parallel for num_threads(tc.forSize(count * features)) schedule(static)
+#pragma omp parallel for num_threads(tc.forSize(count* features)) schedule(static)
     for (int64_t r = 0; r < count; ++r) {
         const int64_t row = idx[r];
         float* out = y + r * features;
@@ -130,13 +131,16 @@ void gatherRows(const ThreadConfig& tc, const Tensor& src, const Tensor& indices
         }
         if (u8) {
             const uint8_t* in = src.data<uint8_t>() + row * features;
-            for (int64_t f = 0; f < features; ++f) out[f] = static_cast<float>(in[f]) * scale;
+            for (int64_t f = 0; f < features; ++f)
+                out[f] = static_cast<float>(in[f]) * scale;
         } else {
             const float* in = src.f32() + row * features;
-            for (int64_t f = 0; f < features; ++f) out[f] = in[f] * scale;
+            for (int64_t f = 0; f < features; ++f)
+                out[f] = in[f] * scale;
         }
         if (mu)
-            for (int64_t f = 0; f < features; ++f) out[f] = (out[f] - mu[f]) * is[f];
+            for (int64_t f = 0; f < features; ++f)
+                out[f] = (out[f] - mu[f]) * is[f];
     }
     if (bad.found)
         throwBadInput("gatherRows: row index " + std::to_string(bad.row.load()) +
@@ -162,7 +166,7 @@ void gatherLabels(const ThreadConfig& tc, const Tensor& labels, const Tensor& in
     const char* in = static_cast<const char*>(labels.raw());
     char* out = static_cast<char*>(dst.raw());
     BadIndex bad;
-#pragma omp parallel for num_threads(tc.forSize(count * rowSize)) schedule(static)
+#pragma omp parallel for num_threads(tc.forSize(count* rowSize)) schedule(static)
     for (int64_t r = 0; r < count; ++r) {
         const int64_t row = idx[r];
         if (row < 0 || row >= rows) {
@@ -177,4 +181,4 @@ void gatherLabels(const ThreadConfig& tc, const Tensor& labels, const Tensor& in
                       " is outside the labels' " + std::to_string(rows) + " rows");
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

@@ -93,10 +93,11 @@ private:
         const auto attr = m_pad.attr();
         const auto& eng = cpuEngine();
 
-        auto fwdDesc = m_desc.bias ? dnnl::inner_product_forward::desc(
-                                         dnnl::prop_kind::forward_training, srcMd, wMd, bMd, dstMd)
-                                   : dnnl::inner_product_forward::desc(
-                                         dnnl::prop_kind::forward_training, srcMd, wMd, dstMd);
+        auto fwdDesc = m_desc.bias
+                           ? dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_training,
+                                                               srcMd, wMd, bMd, dstMd)
+                           : dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_training,
+                                                               srcMd, wMd, dstMd);
         dnnl::inner_product_forward::primitive_desc fwdPd(fwdDesc, attr, eng);
         Staged src = stageIn(m_src, fwdPd.src_desc(), m_pad);
         Staged w = stageIn(m_weights, fwdPd.weights_desc(), m_pad);
@@ -146,17 +147,17 @@ private:
 
     DenseDesc m_desc;
     ThreadConfig m_tc;
-    memory m_src, m_weights, m_bias, m_dst;              // user memories, f32 plain
+    memory m_src, m_weights, m_bias, m_dst; // user memories, f32 plain
     memory m_diffSrc, m_diffWeights, m_diffBias, m_diffDst;
-    memory m_biasSink;  // receives the bias gradient when the caller does not want it
+    memory m_biasSink; // receives the bias gradient when the caller does not want it
     Scratchpad m_pad;
     Pass m_fwd, m_bwdData, m_bwdWeights;
 };
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<DensePlan> makeDensePlan(const DenseDesc& desc, const ThreadConfig& tc) {
     return std::make_unique<CpuDensePlan>(desc, tc);
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

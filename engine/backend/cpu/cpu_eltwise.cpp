@@ -12,10 +12,10 @@ constexpr float kInvSqrt2 = 0.70710678118654752440f;
 constexpr float kInvSqrt2Pi = 0.39894228040143267794f;
 
 // Applies f(i) for i in [0, n) in parallel (serially below the size where forking pays off).
-template <class F>
-void parallelFor(const ThreadConfig& tc, int64_t n, F&& f) {
+template <class F> void parallelFor(const ThreadConfig& tc, int64_t n, F&& f) {
 #pragma omp parallel for simd num_threads(tc.forSize(n)) schedule(static)
-    for (int64_t i = 0; i < n; ++i) f(i);
+    for (int64_t i = 0; i < n; ++i)
+        f(i);
 }
 
 // Applies f(begin, end) on the nt ranges of a static split of [0, n), with fewer threads for
@@ -30,7 +30,7 @@ void parallelRanges(const ThreadConfig& tc, int64_t n, int64_t minPerThread, F&&
     }
 }
 
-}  // namespace
+} // namespace
 
 void fill(const ThreadConfig& tc, Tensor& dst, float value) {
     requireF32(dst, "fill");
@@ -53,22 +53,26 @@ void activationForward(const ThreadConfig& tc, Activation act, float alpha, cons
         break;
     case Activation::Elu:
         parallelRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i) y[i] = x[i] > 0.f ? x[i] : alpha * std::expm1(x[i]);
+            for (int64_t i = b; i < e; ++i)
+                y[i] = x[i] > 0.f ? x[i] : alpha * std::expm1(x[i]);
         });
         break;
     case Activation::Sigmoid:
         parallelRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i) y[i] = 1.f / (1.f + std::exp(-x[i]));
+            for (int64_t i = b; i < e; ++i)
+                y[i] = 1.f / (1.f + std::exp(-x[i]));
         });
         break;
     case Activation::Tanh:
         parallelRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i) y[i] = std::tanh(x[i]);
+            for (int64_t i = b; i < e; ++i)
+                y[i] = std::tanh(x[i]);
         });
         break;
     case Activation::Gelu:
         parallelRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i) y[i] = 0.5f * x[i] * (1.f + std::erf(x[i] * kInvSqrt2));
+            for (int64_t i = b; i < e; ++i)
+                y[i] = 0.5f * x[i] * (1.f + std::erf(x[i] * kInvSqrt2));
         });
         break;
     }
@@ -127,7 +131,8 @@ void softmaxForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst) {
         for (int64_t col = b; col < e; ++col) {
             const int64_t base = (col / inner) * channels * inner + col % inner;
             float mx = x[base];
-            for (int64_t c = 1; c < channels; ++c) mx = std::max(mx, x[base + c * inner]);
+            for (int64_t c = 1; c < channels; ++c)
+                mx = std::max(mx, x[base + c * inner]);
             float sum = 0.f;
             for (int64_t c = 0; c < channels; ++c) {
                 const float v = std::exp(x[base + c * inner] - mx);
@@ -135,7 +140,8 @@ void softmaxForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst) {
                 sum += v;
             }
             const float inv = 1.f / sum;
-            for (int64_t c = 0; c < channels; ++c) y[base + c * inner] *= inv;
+            for (int64_t c = 0; c < channels; ++c)
+                y[base + c * inner] *= inv;
         }
     });
 }
@@ -154,7 +160,8 @@ void softmaxBackward(const ThreadConfig& tc, const Tensor& dst, const Tensor& di
         for (int64_t col = b; col < e; ++col) {
             const int64_t base = (col / inner) * channels * inner + col % inner;
             float dot = 0.f;
-            for (int64_t c = 0; c < channels; ++c) dot += y[base + c * inner] * dy[base + c * inner];
+            for (int64_t c = 0; c < channels; ++c)
+                dot += y[base + c * inner] * dy[base + c * inner];
             for (int64_t c = 0; c < channels; ++c) {
                 const int64_t i = base + c * inner;
                 dx[i] = y[i] * (dy[i] - dot);
@@ -166,12 +173,14 @@ void softmaxBackward(const ThreadConfig& tc, const Tensor& dst, const Tensor& di
 // Sums element by element, so dst may alias any source.
 void addN(const ThreadConfig& tc, std::span<const Tensor* const> srcs, Tensor& dst) {
     if (srcs.empty()) throwInternal("addN: no sources");
-    for (const Tensor* s : srcs) requireSameNumel(dst, *s, "addN");
+    for (const Tensor* s : srcs)
+        requireSameNumel(dst, *s, "addN");
     float* y = dst.f32();
     parallelRanges(tc, dst.numel(), 16384, [=](int64_t b, int64_t e) {
         for (int64_t i = b; i < e; ++i) {
             float sum = srcs[0]->f32()[i];
-            for (std::size_t k = 1; k < srcs.size(); ++k) sum += srcs[k]->f32()[i];
+            for (std::size_t k = 1; k < srcs.size(); ++k)
+                sum += srcs[k]->f32()[i];
             y[i] = sum;
         }
     });
@@ -199,4 +208,4 @@ void multiply(const ThreadConfig& tc, const Tensor& a, const Tensor& b, Tensor& 
     parallelFor(tc, a.numel(), [=](int64_t i) { y[i] = x[i] * w[i]; });
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

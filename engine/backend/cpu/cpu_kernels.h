@@ -14,8 +14,7 @@ namespace neurite::cpu {
 std::unique_ptr<DensePlan> makeDensePlan(const DenseDesc& desc, const ThreadConfig& tc);
 std::unique_ptr<ConvPlan> makeConvPlan(const ConvDesc& desc, const ThreadConfig& tc);
 std::unique_ptr<PoolPlan> makePoolPlan(const PoolDesc& desc, const ThreadConfig& tc);
-std::unique_ptr<BatchNormPlan> makeBatchNormPlan(const BatchNormDesc& desc,
-                                                 const ThreadConfig& tc);
+std::unique_ptr<BatchNormPlan> makeBatchNormPlan(const BatchNormDesc& desc, const ThreadConfig& tc);
 
 // cpu_eltwise.cpp
 void fill(const ThreadConfig& tc, Tensor& dst, float value);
@@ -63,4 +62,4 @@ void regularize(const ThreadConfig& tc, const Tensor& params, Tensor& grads, flo
 double sumSquares(const ThreadConfig& tc, const Tensor& x);
 bool allFinite(const ThreadConfig& tc, const Tensor& x);
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

@@ -17,8 +17,7 @@ int64_t checkClassification(const Tensor& logits, const Tensor& labels, const Te
     requireSameNumel(logits, diff, what);
     const int64_t n = logits.shape().rank() > 0 ? logits.shape()[0] : 0;
     if (n <= 0 || logits.numel() % n != 0)
-        throwInternal(std::string(what) + ": expected logits [N, C], got " +
-                      logits.shape().str());
+        throwInternal(std::string(what) + ": expected logits [N, C], got " + logits.shape().str());
     if (labels.dtype() != DType::I32 || labels.numel() != n)
         throwInternal(std::string(what) + ": expected i32 labels [" + std::to_string(n) +
                       "], got " + toString(labels.dtype()) + " " + labels.shape().str());
@@ -27,8 +26,8 @@ int64_t checkClassification(const Tensor& logits, const Tensor& labels, const Te
     for (int64_t i = 0; i < n; ++i)
         if (y[i] < 0 || y[i] >= classes)
             throwBadInput(std::string(what) + ": label " + std::to_string(y[i]) + " of sample " +
-                          std::to_string(i) + " is outside the model's " +
-                          std::to_string(classes) + " classes; check the label column or the "
+                          std::to_string(i) + " is outside the model's " + std::to_string(classes) +
+                          " classes; check the label column or the "
                           "size of the last layer");
     return classes;
 }
@@ -36,14 +35,17 @@ int64_t checkClassification(const Tensor& logits, const Tensor& labels, const Te
 // Writes the log-softmax of row z[0, c) into logp, stable through the row maximum.
 void logSoftmaxRow(const float* z, int64_t c, float* logp) {
     float mx = z[0];
-    for (int64_t k = 1; k < c; ++k) mx = std::max(mx, z[k]);
+    for (int64_t k = 1; k < c; ++k)
+        mx = std::max(mx, z[k]);
     float sum = 0.f;
-    for (int64_t k = 0; k < c; ++k) sum += std::exp(z[k] - mx);
+    for (int64_t k = 0; k < c; ++k)
+        sum += std::exp(z[k] - mx);
     const float lse = mx + std::log(sum);
-    for (int64_t k = 0; k < c; ++k) logp[k] = z[k] - lse;
+    for (int64_t k = 0; k < c; ++k)
+        logp[k] = z[k] - lse;
 }
 
-}  // namespace
+} // namespace
 
 // torch.nn.CrossEntropyLoss(weight=w, label_smoothing=e), reduction mean. Per sample i with
 // target y: l_i = (1-e) w_y (-log p_y) + e/C sum_c w_c (-log p_c); the loss is sum_i l_i / W
@@ -60,10 +62,12 @@ float softmaxCrossEntropy(const ThreadConfig& tc, const Tensor& logits, const Te
         w = classWeights->f32();
     }
     double weightSum = 0.0, classWeightSum = static_cast<double>(c);
-    for (int64_t i = 0; i < n; ++i) weightSum += w ? w[y[i]] : 1.0;
+    for (int64_t i = 0; i < n; ++i)
+        weightSum += w ? w[y[i]] : 1.0;
     if (w) {
         classWeightSum = 0.0;
-        for (int64_t k = 0; k < c; ++k) classWeightSum += w[k];
+        for (int64_t k = 0; k < c; ++k)
+            classWeightSum += w[k];
     }
     const float e = labelSmoothing;
     const float smooth = e / static_cast<float>(c);
@@ -74,10 +78,11 @@ float softmaxCrossEntropy(const ThreadConfig& tc, const Tensor& logits, const Te
         double s = 0.0;
         for (int64_t i = b; i < end; ++i) {
             float* gi = g + i * c;
-            logSoftmaxRow(z + i * c, c, gi);  // gi holds log p until overwritten below
+            logSoftmaxRow(z + i * c, c, gi); // gi holds log p until overwritten below
             const float wy = w ? w[y[i]] : 1.f;
             double smoothTerm = 0.0;
-            for (int64_t k = 0; k < c; ++k) smoothTerm -= (w ? w[k] : 1.f) * gi[k];
+            for (int64_t k = 0; k < c; ++k)
+                smoothTerm -= (w ? w[k] : 1.f) * gi[k];
             s += (1.0 - e) * wy * -gi[y[i]] + smooth * smoothTerm;
             const float rowScale = (1.f - e) * wy + smooth * static_cast<float>(classWeightSum);
             for (int64_t k = 0; k < c; ++k)
@@ -140,7 +145,8 @@ float focalLoss(const ThreadConfig& tc, const Tensor& logits, const Tensor& labe
                                     ? 0.f
                                     : gamma * std::pow(oneMinus, gamma - 1.f) * p * logp;
             const float q = alpha * (slope - modulator) * inv;
-            for (int64_t k = 0; k < c; ++k) gi[k] = -q * std::exp(gi[k]);
+            for (int64_t k = 0; k < c; ++k)
+                gi[k] = -q * std::exp(gi[k]);
             gi[y[i]] += q;
         }
         return s;
@@ -174,8 +180,8 @@ float huberLoss(const ThreadConfig& tc, const Tensor& pred, const Tensor& target
                 Tensor& diffPred) {
     requireSameNumel(pred, targets, "Huber loss");
     requireSameNumel(pred, diffPred, "Huber loss");
-    if (!(delta > 0.f)) throwBadInput("Huber loss: delta must be positive, got " +
-                                      std::to_string(delta));
+    if (!(delta > 0.f))
+        throwBadInput("Huber loss: delta must be positive, got " + std::to_string(delta));
     const int64_t n = pred.numel();
     const float* p = pred.f32();
     const float* t = targets.f32();
@@ -199,4 +205,4 @@ float huberLoss(const ThreadConfig& tc, const Tensor& pred, const Tensor& target
     return static_cast<float>(total / static_cast<double>(n));
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

@@ -12,13 +12,13 @@ namespace {
 
 constexpr int64_t kMinPerThread = 8192;
 
-template <class F>
-void forEach(const ThreadConfig& tc, int64_t n, F&& f) {
+template <class F> void forEach(const ThreadConfig& tc, int64_t n, F&& f) {
 #pragma omp parallel for simd num_threads(tc.forSize(n, kMinPerThread)) schedule(static)
-    for (int64_t i = 0; i < n; ++i) f(i);
+    for (int64_t i = 0; i < n; ++i)
+        f(i);
 }
 
-}  // namespace
+} // namespace
 
 // torch.optim.SGD (dampening 0): d = g + wd p; buf = mu buf + d; d = nesterov ? d + mu buf : buf;
 // p -= lr d. Without momentum, p -= lr (g + wd p) and velocity is not touched.
@@ -121,7 +121,8 @@ double sumSquares(const ThreadConfig& tc, const Tensor& x) {
     return fixedOrderSum(tc, x.numel(), 16384, [a](int64_t b, int64_t e) {
         double s = 0.0;
 #pragma omp simd reduction(+ : s)
-        for (int64_t i = b; i < e; ++i) s += static_cast<double>(a[i]) * a[i];
+        for (int64_t i = b; i < e; ++i)
+            s += static_cast<double>(a[i]) * a[i];
         return s;
     });
 }
@@ -131,8 +132,7 @@ bool allFinite(const ThreadConfig& tc, const Tensor& x) {
     const float* a = x.f32();
     const int64_t n = x.numel();
     uint32_t bad = 0;
-#pragma omp parallel for simd num_threads(tc.forSize(n, 65536)) schedule(static) \
-    reduction(| : bad)
+#pragma omp parallel for simd num_threads(tc.forSize(n, 65536)) schedule(static) reduction(| : bad)
     for (int64_t i = 0; i < n; ++i) {
         uint32_t bits;
         std::memcpy(&bits, &a[i], sizeof bits);
@@ -141,4 +141,4 @@ bool allFinite(const ThreadConfig& tc, const Tensor& x) {
     return bad == 0;
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu

@@ -13,15 +13,14 @@ using Dt = memory::data_type;
 class CpuPoolPlan final : public PoolPlan {
 public:
     CpuPoolPlan(const PoolDesc& d, const ThreadConfig& tc) : m_desc(d), m_tc(tc) {
-        requirePositive("pooling plan",
-                        {{"batch", d.batch},
-                         {"channels", d.channels},
-                         {"height", d.height},
-                         {"width", d.width},
-                         {"kernel height", d.kernelH},
-                         {"kernel width", d.kernelW},
-                         {"stride height", d.strideH},
-                         {"stride width", d.strideW}});
+        requirePositive("pooling plan", {{"batch", d.batch},
+                                         {"channels", d.channels},
+                                         {"height", d.height},
+                                         {"width", d.width},
+                                         {"kernel height", d.kernelH},
+                                         {"kernel width", d.kernelW},
+                                         {"stride height", d.strideH},
+                                         {"stride width", d.strideW}});
         requireNonNegative("pooling plan", {{"top padding", d.padTop},
                                             {"left padding", d.padLeft},
                                             {"bottom padding", d.padBottom},
@@ -43,9 +42,8 @@ public:
         bindData(m_src, src.raw());
         bindData(m_dst, dst.raw());
         m_tc.apply();
-        dnnlCall("running pooling forward", [&] {
-            (training ? m_fwdTraining : m_fwdInference).run();
-        });
+        dnnlCall("running pooling forward",
+                 [&] { (training ? m_fwdTraining : m_fwdInference).run(); });
         m_haveWorkspace = training;
     }
 
@@ -73,8 +71,9 @@ private:
         m_diffDst = userMemory(dstDims, Tag::nchw);
         const memory::desc srcMd(srcDims, Dt::f32, Tag::nchw);
         const memory::desc dstMd(dstDims, Dt::f32, Tag::nchw);
-        const auto algorithm = d.kind == PoolKind::Max ? dnnl::algorithm::pooling_max
-                                                       : dnnl::algorithm::pooling_avg_exclude_padding;
+        const auto algorithm = d.kind == PoolKind::Max
+                                   ? dnnl::algorithm::pooling_max
+                                   : dnnl::algorithm::pooling_avg_exclude_padding;
         const auto attr = m_pad.attr();
         const auto& eng = cpuEngine();
 
@@ -110,17 +109,17 @@ private:
     PoolDesc m_desc;
     ThreadConfig m_tc;
     int64_t m_srcSize = 0, m_dstSize = 0;
-    memory m_src, m_dst, m_diffSrc, m_diffDst;  // user memories, nchw
-    memory m_workspace;                         // max pooling's argmax, from the last forward
+    memory m_src, m_dst, m_diffSrc, m_diffDst; // user memories, nchw
+    memory m_workspace;                        // max pooling's argmax, from the last forward
     bool m_haveWorkspace = false;
     Scratchpad m_pad;
     Pass m_fwdTraining, m_fwdInference, m_bwd;
 };
 
-}  // namespace
+} // namespace
 
 std::unique_ptr<PoolPlan> makePoolPlan(const PoolDesc& desc, const ThreadConfig& tc) {
     return std::make_unique<CpuPoolPlan>(desc, tc);
 }
 
-}  // namespace neurite::cpu
+} // namespace neurite::cpu
