@@ -120,6 +120,23 @@ void requireF32(const Tensor& t, const char* what);
 void requireNumel(const Tensor& t, int64_t numel, const char* what);
 void requireSameNumel(const Tensor& a, const Tensor& b, const char* what);
 
+// Compiles a hot loop also for AVX2 and AVX-512, chosen at load time (the build's baseline is
+// plain x86-64, which leaves the sqrt and division of the optimizers at SSE2 width).
+#define NEURITE_SIMD_CLONES                                                                        \
+    __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+
+// Runs kernel(begin, end) on each thread's share of a static split of [0, n), on one thread
+// below 2 * minPerThread elements.
+template <class F>
+void forRanges(const ThreadConfig& tc, int64_t n, int64_t minPerThread, F&& kernel) {
+    const int nt = tc.forSize(n, minPerThread);
+#pragma omp parallel num_threads(nt)
+    {
+        const int64_t t = omp_get_thread_num(), count = omp_get_num_threads();
+        kernel(n * t / count, n * (t + 1) / count);
+    }
+}
+
 // Sums over [0, n) in double: sumChunk(begin, end) returns the sum of one chunk; the partition
 // into chunks is fixed by n alone and the chunk sums are added in order, so the result depends
 // neither on the thread count nor on scheduling.

@@ -18,18 +18,6 @@ template <class F> void parallelFor(const ThreadConfig& tc, int64_t n, F&& f) {
         f(i);
 }
 
-// Applies f(begin, end) on the nt ranges of a static split of [0, n), with fewer threads for
-// small n (weighted by an estimate of the work per element).
-template <class F>
-void parallelRanges(const ThreadConfig& tc, int64_t n, int64_t minPerThread, F&& f) {
-    const int nt = tc.forSize(n, minPerThread);
-#pragma omp parallel num_threads(nt)
-    {
-        const int64_t t = omp_get_thread_num(), count = omp_get_num_threads();
-        f(n * t / count, n * (t + 1) / count);
-    }
-}
-
 } // namespace
 
 void fill(const ThreadConfig& tc, Tensor& dst, float value) {
@@ -52,25 +40,25 @@ void activationForward(const ThreadConfig& tc, Activation act, float alpha, cons
         parallelFor(tc, n, [=](int64_t i) { y[i] = x[i] > 0.f ? x[i] : alpha * x[i]; });
         break;
     case Activation::Elu:
-        parallelRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
+        forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
             for (int64_t i = b; i < e; ++i)
                 y[i] = x[i] > 0.f ? x[i] : alpha * std::expm1(x[i]);
         });
         break;
     case Activation::Sigmoid:
-        parallelRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
+        forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
             for (int64_t i = b; i < e; ++i)
                 y[i] = 1.f / (1.f + std::exp(-x[i]));
         });
         break;
     case Activation::Tanh:
-        parallelRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
+        forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
             for (int64_t i = b; i < e; ++i)
                 y[i] = std::tanh(x[i]);
         });
         break;
     case Activation::Gelu:
-        parallelRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
+        forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
             for (int64_t i = b; i < e; ++i)
                 y[i] = 0.5f * x[i] * (1.f + std::erf(x[i] * kInvSqrt2));
         });
@@ -96,7 +84,7 @@ void activationBackward(const ThreadConfig& tc, Activation act, float alpha, con
         parallelFor(tc, n, [=](int64_t i) { dx[i] = x[i] > 0.f ? dy[i] : alpha * dy[i]; });
         break;
     case Activation::Elu:
-        parallelRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
+        forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
             for (int64_t i = b; i < e; ++i)
                 dx[i] = x[i] > 0.f ? dy[i] : dy[i] * alpha * std::exp(x[i]);
         });
@@ -108,7 +96,7 @@ void activationBackward(const ThreadConfig& tc, Activation act, float alpha, con
         parallelFor(tc, n, [=](int64_t i) { dx[i] = dy[i] * (1.f - y[i] * y[i]); });
         break;
     case Activation::Gelu:
-        parallelRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
+        forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
             for (int64_t i = b; i < e; ++i) {
                 const float cdf = 0.5f * (1.f + std::erf(x[i] * kInvSqrt2));
                 const float pdf = kInvSqrt2Pi * std::exp(-0.5f * x[i] * x[i]);
@@ -127,7 +115,7 @@ void softmaxForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst) {
     const int64_t outer = s[0], channels = s[1], inner = s.numelFrom(2);
     const float* x = src.f32();
     float* y = dst.f32();
-    parallelRanges(tc, outer * inner, 64, [=](int64_t b, int64_t e) {
+    forRanges(tc, outer * inner, 64, [=](int64_t b, int64_t e) {
         for (int64_t col = b; col < e; ++col) {
             const int64_t base = (col / inner) * channels * inner + col % inner;
             float mx = x[base];
@@ -156,7 +144,7 @@ void softmaxBackward(const ThreadConfig& tc, const Tensor& dst, const Tensor& di
     const float* y = dst.f32();
     const float* dy = diffDst.f32();
     float* dx = diffSrc.f32();
-    parallelRanges(tc, outer * inner, 64, [=](int64_t b, int64_t e) {
+    forRanges(tc, outer * inner, 64, [=](int64_t b, int64_t e) {
         for (int64_t col = b; col < e; ++col) {
             const int64_t base = (col / inner) * channels * inner + col % inner;
             float dot = 0.f;
@@ -176,7 +164,7 @@ void addN(const ThreadConfig& tc, std::span<const Tensor* const> srcs, Tensor& d
     for (const Tensor* s : srcs)
         requireSameNumel(dst, *s, "addN");
     float* y = dst.f32();
-    parallelRanges(tc, dst.numel(), 16384, [=](int64_t b, int64_t e) {
+    forRanges(tc, dst.numel(), 16384, [=](int64_t b, int64_t e) {
         for (int64_t i = b; i < e; ++i) {
             float sum = srcs[0]->f32()[i];
             for (std::size_t k = 1; k < srcs.size(); ++k)

@@ -43,6 +43,50 @@ void sgdStep(const ThreadConfig& tc, Tensor& params, const Tensor& grads, Tensor
     });
 }
 
+namespace {
+
+struct AdamConstants {
+    float stepSize, bc2Sqrt, b1, b2, eps, decay, shrink;
+};
+
+NEURITE_SIMD_CLONES
+void adamRange(int64_t begin, int64_t end, float* w, const float* g, float* m1, float* m2,
+               AdamConstants c) {
+    for (int64_t i = begin; i < end; ++i) {
+        const float wi = w[i] * c.shrink;
+        const float gi = g[i] + c.decay * wi;
+        const float mi = m1[i] + (1.f - c.b1) * (gi - m1[i]);
+        const float vi = m2[i] * c.b2 + (1.f - c.b2) * gi * gi;
+        m1[i] = mi;
+        m2[i] = vi;
+        w[i] = wi - c.stepSize * (mi / (std::sqrt(vi) / c.bc2Sqrt + c.eps));
+    }
+}
+
+struct RmspropConstants {
+    float lr, alpha, eps, decay, momentum;
+};
+
+NEURITE_SIMD_CLONES
+void rmspropRange(int64_t begin, int64_t end, float* w, const float* g, float* sq, float* buf,
+                  RmspropConstants c) {
+    for (int64_t i = begin; i < end; ++i) {
+        const float gi = g[i] + c.decay * w[i];
+        const float s = sq[i] * c.alpha + (1.f - c.alpha) * gi * gi;
+        sq[i] = s;
+        const float step = gi / (std::sqrt(s) + c.eps);
+        if (buf) {
+            const float b = buf[i] * c.momentum + step;
+            buf[i] = b;
+            w[i] -= c.lr * b;
+        } else {
+            w[i] -= c.lr * step;
+        }
+    }
+}
+
+} // namespace
+
 // torch.optim.Adam / AdamW with t = p.step:
 //   AdamW: w *= 1 - lr wd.   Adam: g += wd w.
 //   m += (1-b1)(g - m); v = b2 v + (1-b2) g^2;
@@ -54,24 +98,20 @@ void adamStep(const ThreadConfig& tc, Tensor& params, const Tensor& grads, Tenso
     requireSameNumel(params, v, "Adam second moment");
     if (p.step < 1) throwInternal("Adam step: the step count starts at 1");
     const double t = static_cast<double>(p.step);
-    const float stepSize = static_cast<float>(p.lr / (1.0 - std::pow(double(p.beta1), t)));
-    const float bc2Sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(double(p.beta2), t)));
-    const float b1 = p.beta1, b2 = p.beta2, eps = p.epsilon;
-    const float decay = p.decoupled ? 0.f : p.weightDecay;
-    const float shrink = p.decoupled ? 1.f - p.lr * p.weightDecay : 1.f;
+    AdamConstants c;
+    c.stepSize = static_cast<float>(p.lr / (1.0 - std::pow(double(p.beta1), t)));
+    c.bc2Sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(double(p.beta2), t)));
+    c.b1 = p.beta1;
+    c.b2 = p.beta2;
+    c.eps = p.epsilon;
+    c.decay = p.decoupled ? 0.f : p.weightDecay;
+    c.shrink = p.decoupled ? 1.f - p.lr * p.weightDecay : 1.f;
     float* w = params.f32();
     const float* g = grads.f32();
     float* m1 = m.f32();
     float* m2 = v.f32();
-    forEach(tc, params.numel(), [=](int64_t i) {
-        const float wi = w[i] * shrink;
-        const float gi = g[i] + decay * wi;
-        const float mi = m1[i] + (1.f - b1) * (gi - m1[i]);
-        const float vi = m2[i] * b2 + (1.f - b2) * gi * gi;
-        m1[i] = mi;
-        m2[i] = vi;
-        w[i] = wi - stepSize * (mi / (std::sqrt(vi) / bc2Sqrt + eps));
-    });
+    forRanges(tc, params.numel(), kMinPerThread,
+              [=](int64_t b, int64_t e) { adamRange(b, e, w, g, m1, m2, c); });
 }
 
 // torch.optim.RMSprop (centered=False): g += wd w; s = alpha s + (1-alpha) g^2;
@@ -80,29 +120,17 @@ void rmspropStep(const ThreadConfig& tc, Tensor& params, const Tensor& grads, Te
                  Tensor& momentumBuf, const RmspropParams& p) {
     requireSameNumel(params, grads, "RMSprop step");
     requireSameNumel(params, squareAvg, "RMSprop square average");
+    float* buf = nullptr;
+    if (p.momentum != 0.f) {
+        requireSameNumel(params, momentumBuf, "RMSprop momentum buffer");
+        buf = momentumBuf.f32();
+    }
     float* w = params.f32();
     const float* g = grads.f32();
     float* sq = squareAvg.f32();
-    const float lr = p.lr, alpha = p.alpha, eps = p.epsilon, wd = p.weightDecay, mu = p.momentum;
-    if (mu == 0.f) {
-        forEach(tc, params.numel(), [=](int64_t i) {
-            const float gi = g[i] + wd * w[i];
-            const float s = sq[i] * alpha + (1.f - alpha) * gi * gi;
-            sq[i] = s;
-            w[i] -= lr * (gi / (std::sqrt(s) + eps));
-        });
-        return;
-    }
-    requireSameNumel(params, momentumBuf, "RMSprop momentum buffer");
-    float* buf = momentumBuf.f32();
-    forEach(tc, params.numel(), [=](int64_t i) {
-        const float gi = g[i] + wd * w[i];
-        const float s = sq[i] * alpha + (1.f - alpha) * gi * gi;
-        sq[i] = s;
-        const float b = buf[i] * mu + gi / (std::sqrt(s) + eps);
-        buf[i] = b;
-        w[i] -= lr * b;
-    });
+    const RmspropConstants c{p.lr, p.alpha, p.epsilon, p.weightDecay, p.momentum};
+    forRanges(tc, params.numel(), kMinPerThread,
+              [=](int64_t b, int64_t e) { rmspropRange(b, e, w, g, sq, buf, c); });
 }
 
 void regularize(const ThreadConfig& tc, const Tensor& params, Tensor& grads, float l1, float l2) {
