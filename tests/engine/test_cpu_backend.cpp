@@ -58,6 +58,11 @@ double sumTolerance(int64_t k) {
     return 1e-6 + 1e-7 * double(k);
 }
 
+// The same for bf16 compute: inputs rounded to 8-bit mantissas (relative error 2^-9 each).
+double bf16Tolerance(int64_t k) {
+    return 1e-3 + 1e-2 * std::sqrt(double(k));
+}
+
 bool sameBits(const Tensor& a, const Tensor& b) {
     return a.bytes() == b.bytes() && std::memcmp(a.raw(), b.raw(), a.bytes()) == 0;
 }
@@ -135,18 +140,25 @@ private slots:
         QTest::addColumn<int>("inputs");
         QTest::addColumn<int>("outputs");
         QTest::addColumn<bool>("bias");
-        QTest::newRow("1x1->1") << 1 << 1 << 1 << true;
-        QTest::newRow("7x13->5") << 7 << 13 << 5 << true;
-        QTest::newRow("7x33->10 no bias") << 7 << 33 << 10 << false;
-        QTest::newRow("3x5->17") << 3 << 5 << 17 << true;
-        QTest::newRow("64x784->256 mlp") << 64 << 784 << 256 << true;
+        QTest::addColumn<bool>("bf16");
+        QTest::newRow("1x1->1") << 1 << 1 << 1 << true << false;
+        QTest::newRow("7x13->5") << 7 << 13 << 5 << true << false;
+        QTest::newRow("7x33->10 no bias") << 7 << 33 << 10 << false << false;
+        QTest::newRow("3x5->17") << 3 << 5 << 17 << true << false;
+        QTest::newRow("64x784->256 mlp") << 64 << 784 << 256 << true << false;
+        QTest::newRow("bf16 7x33->10") << 7 << 33 << 10 << true << true;
+        QTest::newRow("bf16 64x784->256 mlp") << 64 << 784 << 256 << true << true;
     }
     void dense() {
         QFETCH(int, batch);
         QFETCH(int, inputs);
         QFETCH(int, outputs);
         QFETCH(bool, bias);
-        DenseDesc d{batch, inputs, outputs, bias};
+        QFETCH(bool, bf16);
+        DenseDesc d{batch, inputs, outputs, bias, bf16 ? DType::BF16 : DType::F32};
+        if (bf16 && !cpu::cpuInfo().bf16) QSKIP(cpu::cpuInfo().bf16Reason.c_str());
+        auto tol = [&](int64_t k) { return bf16 ? bf16Tolerance(k) : sumTolerance(k); };
+        const double rtol = bf16 ? 2e-2 : 1e-4;
         auto cpu = m_cpu->makeDense(d);
         auto ref = m_ref.makeDense(d);
         Tensor src = random({batch, inputs}), w = random({outputs, inputs}), b = random({outputs});
@@ -154,25 +166,31 @@ private slots:
         Tensor y1 = zeros({batch, outputs}), y2 = zeros({batch, outputs});
         cpu->forward(src, w, bias ? &b : nullptr, y1);
         ref->forward(src, w, bias ? &b : nullptr, y2);
-        expectClose(y1, y2, sumTolerance(inputs), 1e-4, "dense forward");
+        expectClose(y1, y2, tol(inputs), rtol, "dense forward");
+        if (bf16) { // bf16 math really happened: fp32 gives other bits
+            Tensor f32 = zeros({batch, outputs});
+            m_cpu->makeDense(DenseDesc{batch, inputs, outputs, bias})->forward(src, w, &b, f32);
+            QVERIFY(!sameBits(f32, y1));
+        }
         Tensor dx1 = zeros({batch, inputs}), dx2 = zeros({batch, inputs});
         cpu->backwardData(diffDst, w, dx1);
         ref->backwardData(diffDst, w, dx2);
-        expectClose(dx1, dx2, sumTolerance(outputs), 1e-4, "dense backward data");
+        expectClose(dx1, dx2, tol(outputs), rtol, "dense backward data");
         Tensor dw1 = random({outputs, inputs}), dw2 = zeros({outputs, inputs});
         Tensor db1 = random({outputs}), db2 = zeros({outputs});
         cpu->backwardWeights(src, diffDst, dw1, &db1);
         ref->backwardWeights(src, diffDst, dw2, &db2);
-        expectClose(dw1, dw2, sumTolerance(batch), 1e-4, "dense backward weights");
-        if (bias) expectClose(db1, db2, sumTolerance(batch), 1e-4, "dense backward bias");
+        expectClose(dw1, dw2, tol(batch), rtol, "dense backward weights");
+        if (bias) expectClose(db1, db2, tol(batch), rtol, "dense backward bias");
     }
 
     // ---- convolution -----------------------------------------------------------------------
     void conv_data() {
         QTest::addColumn<ConvDesc>("d");
         auto row = [](const char* name, int64_t n, int64_t c, int64_t h, int64_t w, int64_t k,
-                      int64_t r, int64_t s, int64_t stride, int64_t pad, bool bias = true) {
-            ConvDesc d{n, c, h, w, k, r, s, stride, stride, pad, pad, pad, pad, bias};
+                      int64_t r, int64_t s, int64_t stride, int64_t pad, bool bias = true,
+                      DType compute = DType::F32) {
+            ConvDesc d{n, c, h, w, k, r, s, stride, stride, pad, pad, pad, pad, bias, compute};
             QTest::newRow(name) << d;
         };
         row("1x1 kernel, single pixel channel", 1, 1, 5, 5, 1, 1, 1, 1, 0);
@@ -183,11 +201,17 @@ private slots:
         row("3x3 no bias no pad", 3, 8, 10, 10, 16, 3, 3, 1, 0, false);
         row("cnn conv1 1->32", 4, 1, 28, 28, 32, 3, 3, 1, 1);
         row("cnn conv2 32->64", 2, 32, 14, 14, 64, 3, 3, 1, 1);
+        row("bf16 3x3 stride 2 pad 1", 2, 4, 9, 9, 6, 3, 3, 2, 1, true, DType::BF16);
+        row("bf16 cnn conv2 32->64", 2, 32, 14, 14, 64, 3, 3, 1, 1, true, DType::BF16);
         ConvDesc asym{2, 3, 7, 8, 4, 3, 2, 2, 1, 0, 1, 1, 0, true};
         QTest::newRow("asymmetric kernel, stride and padding") << asym;
     }
     void conv() {
         QFETCH(ConvDesc, d);
+        const bool bf16 = d.compute == DType::BF16;
+        if (bf16 && !cpu::cpuInfo().bf16) QSKIP(cpu::cpuInfo().bf16Reason.c_str());
+        auto tol = [&](int64_t k) { return bf16 ? bf16Tolerance(k) : sumTolerance(k); };
+        const double rtol = bf16 ? 2e-2 : 1e-4;
         auto cpu = m_cpu->makeConv(d);
         auto ref = m_ref.makeConv(d);
         const Shape xs{d.batch, d.inChannels, d.height, d.width};
@@ -198,18 +222,25 @@ private slots:
         cpu->forward(src, w, d.bias ? &b : nullptr, y1);
         ref->forward(src, w, d.bias ? &b : nullptr, y2);
         const int64_t taps = d.kernelH * d.kernelW;
-        expectClose(y1, y2, sumTolerance(d.inChannels * taps), 1e-4, "conv forward");
+        expectClose(y1, y2, tol(d.inChannels * taps), rtol, "conv forward");
+        if (bf16) { // bf16 math really happened: fp32 gives other bits
+            ConvDesc f32 = d;
+            f32.compute = DType::F32;
+            Tensor y3 = zeros(ys);
+            m_cpu->makeConv(f32)->forward(src, w, &b, y3);
+            QVERIFY(!sameBits(y3, y1));
+        }
         Tensor dx1 = random(xs), dx2 = zeros(xs);
         cpu->backwardData(diffDst, w, dx1);
         ref->backwardData(diffDst, w, dx2);
-        expectClose(dx1, dx2, sumTolerance(d.outChannels * taps), 1e-4, "conv backward data");
+        expectClose(dx1, dx2, tol(d.outChannels * taps), rtol, "conv backward data");
         Tensor dw1 = random(ws), dw2 = zeros(ws), db1 = random({d.outChannels}),
                db2 = zeros({d.outChannels});
         cpu->backwardWeights(src, diffDst, dw1, &db1);
         ref->backwardWeights(src, diffDst, dw2, &db2);
         const int64_t pixels = d.batch * d.outHeight() * d.outWidth();
-        expectClose(dw1, dw2, sumTolerance(pixels), 1e-4, "conv backward weights");
-        if (d.bias) expectClose(db1, db2, sumTolerance(pixels), 1e-4, "conv backward bias");
+        expectClose(dw1, dw2, tol(pixels), rtol, "conv backward weights");
+        if (d.bias) expectClose(db1, db2, tol(pixels), rtol, "conv backward bias");
     }
 
     // ---- pooling -----------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 // oneDNN engine/stream, error translation, pre-bound primitive steps, scratchpad and reorders.
 #include "backend/cpu/cpu_common.h"
 
+#include "backend/cpu/cpu_backend.h"
+
 namespace neurite::cpu {
 
 using dnnl::memory;
@@ -88,6 +90,16 @@ Staged stageOut(const memory& user, const memory::desc& have, Scratchpad& pad) {
                                   {DNNL_ARG_TO, user},
                                   {DNNL_ARG_SCRATCHPAD, pad.bind(pd.scratchpad_desc())}});
     return {inner, std::move(step)};
+}
+
+memory::data_type computeType(DType compute, const char* plan) {
+    if (compute == DType::F32) return memory::data_type::f32;
+    if (compute != DType::BF16)
+        throw Error(ErrorKind::Unsupported, std::string(plan) + ": cannot compute in " +
+                                                toString(compute) + "; use fp32 or bf16");
+    const CpuInfo info = cpuInfo();
+    if (!info.bf16) throw Error(ErrorKind::Unsupported, std::string(plan) + ": " + info.bf16Reason);
+    return memory::data_type::bf16;
 }
 
 void requirePositive(const char* plan,

@@ -109,6 +109,10 @@ struct Staged {
 Staged stageIn(const dnnl::memory& user, const dnnl::memory::desc& want, Scratchpad& pad);
 Staged stageOut(const dnnl::memory& user, const dnnl::memory::desc& have, Scratchpad& pad);
 
+// The oneDNN data type for a plan's compute dtype (f32 or bf16); throws Unsupported with the
+// reason when this CPU has no bf16 support or for any other dtype.
+dnnl::memory::data_type computeType(DType compute, const char* plan);
+
 // Throws BadInput naming the plan when any of the named sizes is not positive.
 void requirePositive(const char* plan,
                      std::initializer_list<std::pair<const char*, int64_t>> sizes);

@@ -110,18 +110,20 @@ private:
             m_diffBias = userMemory(bDims, Tag::x);
             m_biasSink = memory({bDims, Dt::f32, Tag::x}, cpuEngine());
         }
-        const memory::desc srcMd(srcDims, Dt::f32, Tag::any);
-        const memory::desc wMd(wDims, Dt::f32, Tag::any);
+        // src, weights and diff_dst in the compute type; dst and the gradients stay f32
+        const Dt ct = computeType(d.compute, "convolution plan");
+        const memory::desc srcMd(srcDims, ct, Tag::any), srcF32(srcDims, Dt::f32, Tag::any);
+        const memory::desc wMd(wDims, ct, Tag::any), wF32(wDims, Dt::f32, Tag::any);
+        const memory::desc dstMd(dstDims, ct, Tag::any), dstF32(dstDims, Dt::f32, Tag::any);
         const memory::desc bMd(bDims, Dt::f32, Tag::x);
-        const memory::desc dstMd(dstDims, Dt::f32, Tag::any);
         const auto attr = m_pad.attr();
         const auto& eng = cpuEngine();
 
         auto fwdDesc =
             d.bias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, kAlgorithm,
-                                                     srcMd, wMd, bMd, dstMd, strides, padL, padR)
+                                                     srcMd, wMd, bMd, dstF32, strides, padL, padR)
                    : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, kAlgorithm,
-                                                     srcMd, wMd, dstMd, strides, padL, padR);
+                                                     srcMd, wMd, dstF32, strides, padL, padR);
         dnnl::convolution_forward::primitive_desc fwdPd(fwdDesc, attr, eng);
         Staged src = stageIn(m_src, fwdPd.src_desc(), m_pad);
         Staged w = stageIn(m_weights, fwdPd.weights_desc(), m_pad);
@@ -136,7 +138,7 @@ private:
                         {DNNL_ARG_SCRATCHPAD, m_pad.bind(fwdPd.scratchpad_desc())}}));
         m_fwd.add(std::move(dst.reorder));
 
-        dnnl::convolution_backward_data::desc bdDesc(kAlgorithm, srcMd, wMd, dstMd, strides, padL,
+        dnnl::convolution_backward_data::desc bdDesc(kAlgorithm, srcF32, wMd, dstMd, strides, padL,
                                                      padR);
         dnnl::convolution_backward_data::primitive_desc bdPd(bdDesc, attr, eng, fwdPd);
         Staged bdDiffDst = stageIn(m_diffDst, bdPd.diff_dst_desc(), m_pad);
@@ -151,9 +153,9 @@ private:
                             {DNNL_ARG_SCRATCHPAD, m_pad.bind(bdPd.scratchpad_desc())}}));
         m_bwdData.add(std::move(bdDiffSrc.reorder));
 
-        auto bwDesc = d.bias ? dnnl::convolution_backward_weights::desc(kAlgorithm, srcMd, wMd, bMd,
-                                                                        dstMd, strides, padL, padR)
-                             : dnnl::convolution_backward_weights::desc(kAlgorithm, srcMd, wMd,
+        auto bwDesc = d.bias ? dnnl::convolution_backward_weights::desc(
+                                   kAlgorithm, srcMd, wF32, bMd, dstMd, strides, padL, padR)
+                             : dnnl::convolution_backward_weights::desc(kAlgorithm, srcMd, wF32,
                                                                         dstMd, strides, padL, padR);
         dnnl::convolution_backward_weights::primitive_desc bwPd(bwDesc, attr, eng, fwdPd);
         Staged bwSrc = stageIn(m_src, bwPd.src_desc(), m_pad);

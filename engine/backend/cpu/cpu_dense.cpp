@@ -86,18 +86,20 @@ private:
             m_diffBias = userMemory(bDims, Tag::x);
             m_biasSink = memory({bDims, Dt::f32, Tag::x}, cpuEngine());
         }
-        const memory::desc srcMd(srcDims, Dt::f32, Tag::nc);
-        const memory::desc wMd(wDims, Dt::f32, Tag::oi);
+        // src, weights and diff_dst in the compute type; dst and the gradients stay f32
+        const Dt ct = computeType(m_desc.compute, "dense plan");
+        const memory::desc srcMd(srcDims, ct, Tag::nc), srcF32(srcDims, Dt::f32, Tag::nc);
+        const memory::desc wMd(wDims, ct, Tag::oi), wF32(wDims, Dt::f32, Tag::oi);
+        const memory::desc dstMd(dstDims, ct, Tag::nc), dstF32(dstDims, Dt::f32, Tag::nc);
         const memory::desc bMd(bDims, Dt::f32, Tag::x);
-        const memory::desc dstMd(dstDims, Dt::f32, Tag::nc);
         const auto attr = m_pad.attr();
         const auto& eng = cpuEngine();
 
         auto fwdDesc = m_desc.bias
                            ? dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_training,
-                                                               srcMd, wMd, bMd, dstMd)
+                                                               srcMd, wMd, bMd, dstF32)
                            : dnnl::inner_product_forward::desc(dnnl::prop_kind::forward_training,
-                                                               srcMd, wMd, dstMd);
+                                                               srcMd, wMd, dstF32);
         dnnl::inner_product_forward::primitive_desc fwdPd(fwdDesc, attr, eng);
         Staged src = stageIn(m_src, fwdPd.src_desc(), m_pad);
         Staged w = stageIn(m_weights, fwdPd.weights_desc(), m_pad);
@@ -112,7 +114,7 @@ private:
                         {DNNL_ARG_SCRATCHPAD, m_pad.bind(fwdPd.scratchpad_desc())}}));
         m_fwd.add(std::move(dst.reorder));
 
-        dnnl::inner_product_backward_data::desc bdDesc(srcMd, wMd, dstMd);
+        dnnl::inner_product_backward_data::desc bdDesc(srcF32, wMd, dstMd);
         dnnl::inner_product_backward_data::primitive_desc bdPd(bdDesc, attr, eng, fwdPd);
         Staged bdDiffDst = stageIn(m_diffDst, bdPd.diff_dst_desc(), m_pad);
         Staged bdW = stageIn(m_weights, bdPd.weights_desc(), m_pad);
@@ -127,8 +129,8 @@ private:
         m_bwdData.add(std::move(bdDiffSrc.reorder));
 
         auto bwDesc = m_desc.bias
-                          ? dnnl::inner_product_backward_weights::desc(srcMd, wMd, bMd, dstMd)
-                          : dnnl::inner_product_backward_weights::desc(srcMd, wMd, dstMd);
+                          ? dnnl::inner_product_backward_weights::desc(srcMd, wF32, bMd, dstMd)
+                          : dnnl::inner_product_backward_weights::desc(srcMd, wF32, dstMd);
         dnnl::inner_product_backward_weights::primitive_desc bwPd(bwDesc, attr, eng, fwdPd);
         Staged bwSrc = stageIn(m_src, bwPd.src_desc(), m_pad);
         Staged bwDiffDst = stageIn(m_diffDst, bwPd.diff_dst_desc(), m_pad);
