@@ -46,8 +46,9 @@ struct Bench {
         return t;
     }
 
-    void dense(const std::string& name, int64_t n, int64_t in, int64_t out) {
-        auto plan = be->makeDense({n, in, out, true});
+    void dense(const std::string& name, int64_t n, int64_t in, int64_t out,
+               DType compute = DType::F32) {
+        auto plan = be->makeDense({n, in, out, true, compute});
         Tensor x = random({n, in}), w = random({out, in}), b = random({out});
         Tensor y = random({n, out}), dy = random({n, out}), dx = random({n, in});
         Tensor dw = random({out, in}), db = random({out});
@@ -105,6 +106,11 @@ int main(int argc, char** argv) {
     b.conv("cnn conv2 32->64 14x14", {64, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, true});
     b.pool("cnn pool2 64x14x14", 64, 64, 14);
     b.dense("cnn dense 3136->128", 64, 3136, 128);
+    if (cpu::cpuInfo().bf16) {
+        b.dense("bf16 mlp dense 784->256", 64, 784, 256, DType::BF16);
+        b.conv("bf16 cnn conv2 32->64 14x14",
+               {64, 32, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, true, DType::BF16});
+    }
     b.adam("adam 235k (mlp)", 235146);
     b.adam("adam 420k (cnn)", 421642);
     Tensor x = b.random({64, 32, 28, 28}), y = b.random({64, 32, 28, 28});
