@@ -30,6 +30,9 @@ struct DenseDesc {
     int64_t inputs = 0;   // I
     int64_t outputs = 0;  // O
     bool bias = true;
+    // BF16: bf16 math on the same fp32 tensors (fp32 master weights, fp32 outputs and
+    // gradients); only where supports(Op::Dense, DType::BF16) is ok, else makeDense throws.
+    DType compute = DType::F32;
 };
 
 struct ConvDesc {
@@ -38,6 +41,7 @@ struct ConvDesc {
     int64_t strideH = 1, strideW = 1;
     int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
     bool bias = true;
+    DType compute = DType::F32;  // BF16 as in DenseDesc, gated by supports(Op::Conv, BF16)
     int64_t outHeight() const { return (height + padTop + padBottom - kernelH) / strideH + 1; }
     int64_t outWidth() const { return (width + padLeft + padRight - kernelW) / strideW + 1; }
 };
