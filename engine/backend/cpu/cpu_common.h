@@ -126,8 +126,12 @@ void requireSameNumel(const Tensor& a, const Tensor& b, const char* what);
 
 // Compiles a hot loop also for AVX2 and AVX-512, chosen at load time (the build's baseline is
 // plain x86-64, which leaves the sqrt and division of the optimizers at SSE2 width).
-#define NEURITE_SIMD_CLONES                                                                        \
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NEURITE_SIMD_CLONES \
     __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#else
+#define NEURITE_SIMD_CLONES
+#endif
 
 // Runs kernel(begin, end) on each thread's share of a static split of [0, n), on one thread
 // below 2 * minPerThread elements.
