@@ -158,7 +158,7 @@ const Tensor& Model::forward(const Tensor& input, bool training, int64_t step, u
     Workspace& ws = workspace(batch);
     m_last = &ws;
     ws.out[static_cast<std::size_t>(m_graph.input)] = input;
-    LayerContext ctx{m_backend, training, seed, step};
+    LayerContext ctx{m_backend, training, seed, step, m_compute};
     std::vector<const Tensor*> src;
     for (int i : m_graph.order) {
         if (i == m_graph.input) continue;
@@ -179,7 +179,7 @@ void Model::backward(const Tensor& diffOutput, int64_t step, uint64_t seed) {
     m_backend.copy(diffOutput, ws.diff[out]);
     ws.diffWritten[out] = 1;
 
-    LayerContext ctx{m_backend, true, seed, step};
+    LayerContext ctx{m_backend, true, seed, step, m_compute};
     std::vector<const Tensor*> src;
     std::vector<Tensor*> diffSrc;
     for (auto it = m_graph.order.rbegin(); it != m_graph.order.rend(); ++it) {

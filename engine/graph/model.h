@@ -34,6 +34,9 @@ public:
     Model& operator=(const Model&) = delete;
 
     Backend& backend() { return m_backend; }
+    // Compute type of dense and convolution layers (F32, or BF16 where supports() allows it);
+    // set before the first forward, plans are built with it.
+    void setCompute(DType compute) { m_compute = compute; }
     const Shape& inputShape() const;   // [N, sample...]
     const Shape& outputShape() const;  // [N, units...]
 
@@ -73,6 +76,7 @@ private:
     std::vector<std::unique_ptr<Workspace>> m_workspaces;
     Workspace* m_last = nullptr;
     double m_flopsPerSample = 0;
+    DType m_compute = DType::F32;
 };
 
 }  // namespace neurite

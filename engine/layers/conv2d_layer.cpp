@@ -47,7 +47,11 @@ void Conv2DLayer::bindParams(std::span<Param> params) {
 
 ConvPlan& Conv2DLayer::plan(LayerContext& ctx, const Tensor& src) {
     return m_plans.get(layers::batchOf(src),
-                       [&] { return ctx.backend.makeConv(describe(src.shape())); });
+                       [&] {
+                           ConvDesc d = describe(src.shape());
+                           d.compute = ctx.compute;
+                           return ctx.backend.makeConv(d);
+                       });
 }
 
 void Conv2DLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {

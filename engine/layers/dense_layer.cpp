@@ -26,7 +26,7 @@ void DenseLayer::bindParams(std::span<Param> params) {
 
 DensePlan& DenseLayer::plan(LayerContext& ctx, const Tensor& src) {
     return m_plans.get(layers::batchOf(src), [&] {
-        return ctx.backend.makeDense({src.shape()[0], src.shape()[1], m_units, m_bias});
+        return ctx.backend.makeDense({src.shape()[0], src.shape()[1], m_units, m_bias, ctx.compute});
     });
 }
 

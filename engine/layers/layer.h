@@ -24,6 +24,7 @@ struct LayerContext {
     bool training = true;
     uint64_t seed = 0;  // run seed
     int64_t step = 0;   // global step, mixed into per-step randomness (dropout)
+    DType compute = DType::F32;  // BF16: dense and conv compute in bf16 (fp32 master weights)
 };
 
 enum class Init { Zeros, Ones, HeUniform, HeNormal, GlorotUniform, GlorotNormal };

@@ -28,6 +28,7 @@ RunSetup prepareRun(const ProjectDocument& project) {
         if (!sup.ok) throw Error(ErrorKind::Unsupported, "precision bf16: " + sup.reason);
     }
     s.model = std::make_unique<Model>(*s.backend, project.nodes, s.graph, project.training.seed);
+    if (project.training.precision == Precision::Bf16) s.model->setCompute(DType::BF16);
     return s;
 }
 

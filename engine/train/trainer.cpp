@@ -215,7 +215,7 @@ Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config)
     : m(std::make_unique<Impl>(model, data, config)) {
     m->sampleShape = data.sampleShape;
     m->validate();
-    if (config.threads > 0 || model.backend().threads() <= 0) model.backend().setThreads(config.threads);
+    model.backend().setThreads(config.threads);  // before the first forward builds any plan
     m->train = m->upload(data.train);
     m->val = m->upload(data.validation);
     m->test = m->upload(data.test);

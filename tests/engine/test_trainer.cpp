@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <numeric>
 #include <thread>
 
 #include "core/error.h"
@@ -163,6 +164,48 @@ private slots:
         QVERIFY2(rec.epochs.back().trainLoss < rec.epochs.front().trainLoss * 0.8,
                  qPrintable(QString("%1 -> %2").arg(rec.epochs.front().trainLoss).arg(rec.epochs.back().trainLoss)));
         QVERIFY(fin.valAccuracy.has_value());
+    }
+
+    void bf16TrainsWhereSupported() {
+        ProjectDocument doc = spiral();
+        doc.training.precision = Precision::Bf16;
+        doc.training.epochs = 15;
+        try {
+            Recorder rec;
+            StopToken stop;
+            FinishedEvent fin = train(doc, rec, stop);
+            QVERIFY2(fin.trainAccuracy > 0.8, qPrintable(QString::number(fin.trainAccuracy)));
+        } catch (const Error& e) {
+            // Only a CPU without bf16 may refuse, and it must say why.
+            QCOMPARE(e.kind(), ErrorKind::Unsupported);
+            QVERIFY2(QString(e.what()).contains("bf16"), e.what());
+            QSKIP(e.what());
+        }
+    }
+
+    // Every bundled example resolves, builds and learns (a few hundred steps for Fashion-MNIST).
+    void examplesTrain_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("steps");
+        QTest::newRow("spiral") << "spiral.neurite.json" << 0;
+        QTest::newRow("fashion_mlp") << "fashion_mlp.neurite.json" << 300;
+        QTest::newRow("fashion_cnn") << "fashion_cnn.neurite.json" << 60;
+    }
+    void examplesTrain() {
+        QFETCH(QString, file);
+        QFETCH(int, steps);
+        ProjectDocument doc = loadProject(test::sourceDir() + "/resources/examples/" + file.toStdString(), nullptr);
+        if (doc.data.source == "builtin:fashion-mnist" && !QFile::exists("/usr/share/datasets/fashion-mnist"))
+            QSKIP("Fashion-MNIST is not installed (dataset-fashion-mnist)");
+        doc.training.epochs = 1;
+        doc.training.maxSteps = steps;
+        Recorder rec;
+        StopToken stop;
+        FinishedEvent fin = train(doc, rec, stop);
+        const auto head = std::accumulate(rec.losses.begin(), rec.losses.begin() + 10, 0.f) / 10;
+        const auto tail = std::accumulate(rec.losses.end() - 10, rec.losses.end(), 0.f) / 10;
+        QVERIFY2(tail < 0.7f * head, qPrintable(QString("loss %1 -> %2").arg(head).arg(tail)));
+        QVERIFY(fin.testAccuracy.has_value());
     }
 
     void outputUnitsMismatchIsBadInput() {
