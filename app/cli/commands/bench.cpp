@@ -80,10 +80,11 @@ class Quiet : public TrainObserver {};
 
 int runBench(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "help"},
-              {"model", "batch-size", "threads", "epochs", "max-steps", "seed", "data"});
+              {"model", "batch-size", "threads", "epochs", "max-steps", "seed", "data", "precision"});
     if (args.flag("help")) {
         std::puts("usage: neurite-cli bench [--model mlp|cnn|all] [--batch-size 64] [--threads N]\n"
-                  "                         [--epochs 1] [--max-steps N] [--seed 0] [--data SPEC] [--json]");
+                  "                         [--epochs 1] [--max-steps N] [--seed 0] [--data SPEC]\n"
+                  "                         [--precision fp32|bf16] [--json]");
         return 0;
     }
     const std::string which = args.str("model").value_or("all");
@@ -95,6 +96,9 @@ int runBench(int argc, char** argv) {
     cfg.threads = static_cast<int>(args.integer("threads", 0, 4096).value_or(0));
     cfg.seed = static_cast<uint64_t>(args.integer("seed", 0, 1LL << 62).value_or(0));
     cfg.maxSteps = args.integer("max-steps", 1, 1LL << 40).value_or(0);
+    const std::string precision = args.str("precision").value_or("fp32");
+    if (precision != "fp32" && precision != "bf16")
+        throwBadInput("--precision must be fp32 or bf16, got '" + precision + "'");
     cfg.optimizer.kind = OptimizerKind::Adam;
     cfg.optimizer.lr = 1e-3f;
 
@@ -104,6 +108,10 @@ int runBench(int argc, char** argv) {
     const Dataset data = loadDataset(dc, cfg.seed);
     Backend& be = backendFor("cpu");
     be.setThreads(cfg.threads);
+    if (precision == "bf16") {
+        const Support sup = be.supports(Op::Dense, DType::BF16);
+        if (!sup.ok) throw Error(ErrorKind::Unsupported, "precision bf16: " + sup.reason);
+    }
     const double peak = measureGemmPeak(be);
 
     for (const std::string name : {"mlp", "cnn"}) {
@@ -112,6 +120,7 @@ int runBench(int argc, char** argv) {
         const ResolvedGraph graph = resolveGraph(nodes, "", dataInfo(data));
         if (!graph.ok()) throwInternal("reference model " + name + ": " + graph.firstError());
         Model model(be, nodes, graph, cfg.seed);
+        if (precision == "bf16") model.setCompute(DType::BF16);
         Trainer trainer(model, data, cfg);
         Quiet quiet;
         StopToken stop;
@@ -121,6 +130,7 @@ int runBench(int argc, char** argv) {
                          {"framework", "neurite"},
                          {"device", be.name()},
                          {"threads", be.threads()},
+                         {"precision", precision},
                          {"batch_size", cfg.batchSize},
                          {"epochs", fin.epochs},
                          {"samples_per_sec", fin.samplesPerSec},
