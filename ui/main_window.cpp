@@ -7,6 +7,9 @@
 #include <QMessageBox>
 #include <QStatusBar>
 
+#include <QThread>
+#include <memory>
+
 #include "core/error.h"
 #include "io/project.h"
 #include "project_overview.h"
@@ -26,6 +29,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_overview(new Pr
     statusBar()->showMessage(tr("Open a project (*.neurite.json) to begin"));
 }
 
+MainWindow::~MainWindow() {
+    for (QThread* worker : m_workers) worker->wait();
+}
+
 void MainWindow::chooseProject() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(),
                                                       tr("Neurite projects (*.neurite.json);;All files (*)"));
@@ -37,6 +44,7 @@ bool MainWindow::openProject(const QString& path) {
         std::vector<std::string> warnings;
         const ProjectDocument doc = loadProject(path.toStdString(), &warnings);
         m_overview->showProject(doc, path);
+        startAnalysis(doc);
         setWindowTitle(tr("%1 - Neurite").arg(QString::fromStdString(doc.name)));
         statusBar()->showMessage(warnings.empty()
                                      ? tr("Loaded %1").arg(path)
@@ -53,6 +61,21 @@ bool MainWindow::openProject(const QString& path) {
         box->open();
         return false;
     }
+}
+
+void MainWindow::startAnalysis(const ProjectDocument& doc) {
+    const int generation = ++m_generation;
+    auto result = std::make_shared<ModelAnalysis>();
+    QThread* worker = QThread::create([doc, result] { *result = analyzeProject(doc); });
+    m_workers.append(worker);
+    connect(worker, &QThread::finished, this, [this, worker, result, generation] {
+        m_workers.removeOne(worker);
+        worker->deleteLater();
+        if (generation != m_generation) return;
+        m_overview->showAnalysis(*result);
+        emit analysisFinished();
+    });
+    worker->start();
 }
 
 }  // namespace neurite

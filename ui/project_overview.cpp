@@ -15,13 +15,18 @@ ProjectOverview::ProjectOverview(QWidget* parent) : QWidget(parent) {
     m_header = new QLabel(this);
     m_header->setTextFormat(Qt::RichText);
     m_header->setWordWrap(true);
-    m_layers = new QTableWidget(0, 4, this);
-    m_layers->setHorizontalHeaderLabels({tr("Layer"), tr("Type"), tr("Settings"), tr("Inputs")});
+    m_analysis = new QLabel(this);
+    m_analysis->setWordWrap(true);
+    m_analysis->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_layers = new QTableWidget(0, 6, this);
+    m_layers->setHorizontalHeaderLabels(
+        {tr("Layer"), tr("Type"), tr("Settings"), tr("Inputs"), tr("Output shape"), tr("Parameters")});
     m_layers->horizontalHeader()->setStretchLastSection(true);
     m_layers->verticalHeader()->setVisible(false);
     m_layers->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_layers->setSelectionBehavior(QAbstractItemView::SelectRows);
     layout->addWidget(m_header);
+    layout->addWidget(m_analysis);
     layout->addWidget(m_layers, 1);
 }
 
@@ -40,6 +45,7 @@ void ProjectOverview::showProject(const ProjectDocument& doc, const QString& pat
             .arg(t.epochs)
             .arg(t.batchSize)
             .arg(path.toHtmlEscaped()));
+    m_analysis->setText(tr("Loading the data to infer shapes..."));
     m_layers->setRowCount(static_cast<int>(doc.nodes.size()));
     int row = 0;
     for (const Node& n : doc.nodes) {
@@ -57,7 +63,32 @@ void ProjectOverview::showProject(const ProjectDocument& doc, const QString& pat
         const QStringList cells{QString::fromStdString(n.id), QString::fromStdString(n.op), settings,
                                 inputs.join(", ")};
         for (int c = 0; c < cells.size(); ++c) m_layers->setItem(row, c, new QTableWidgetItem(cells[c]));
+        m_layers->setItem(row, 4, new QTableWidgetItem());
+        m_layers->setItem(row, 5, new QTableWidgetItem());
         ++row;
+    }
+    m_layers->resizeColumnsToContents();
+}
+
+void ProjectOverview::showAnalysis(const ModelAnalysis& a) {
+    if (!a.error.isEmpty()) {
+        m_analysis->setText(QString("<span style='color:#c0392b'>%1</span>")
+                                .arg(a.error.toHtmlEscaped().replace("\n", "<br>")));
+        return;
+    }
+    QString text = tr("<b>Parameters:</b> %L1 &nbsp; <b>Forward FLOPs per sample:</b> %L2 &nbsp; "
+                      "<b>Samples:</b> %3")
+                       .arg(a.totalParams)
+                       .arg(a.flopsPerSample, 0, 'f', 0)
+                       .arg(a.data);
+    for (const QString& w : a.warnings) text += "<br><span style='color:#b9770e'>" + w.toHtmlEscaped() + "</span>";
+    m_analysis->setText(text);
+    for (int row = 0; row < m_layers->rowCount(); ++row) {
+        const QString id = m_layers->item(row, 0)->text();
+        m_layers->item(row, 4)->setText(a.shapes.value(id));
+        const qint64 params = a.params.value(id);
+        m_layers->item(row, 5)->setText(params ? QString("%L1").arg(params) : QString());
+        m_layers->item(row, 5)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     }
     m_layers->resizeColumnsToContents();
 }

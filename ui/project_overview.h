@@ -5,6 +5,7 @@
 #include <QWidget>
 
 #include "io/project.h"
+#include "model_analysis.h"
 
 class QLabel;
 class QTableWidget;
@@ -16,9 +17,12 @@ class ProjectOverview : public QWidget {
 public:
     explicit ProjectOverview(QWidget* parent = nullptr);
     void showProject(const ProjectDocument& doc, const QString& path);
+    // Fills the shape and parameter columns, or shows why the model cannot be built.
+    void showAnalysis(const ModelAnalysis& analysis);
 
 private:
     QLabel* m_header;
+    QLabel* m_analysis;
     QTableWidget* m_layers;
 };
 

@@ -22,6 +22,10 @@ private slots:
         QVERIFY(rows >= 10);
         QCOMPARE(table->item(1, 1)->text(), QString("Conv2D"));
         QVERIFY2(table->item(1, 2)->text().contains("3x3"), qPrintable(table->item(1, 2)->text()));
+        QSignalSpy analysed(&w, &neurite::MainWindow::analysisFinished);
+        QVERIFY(analysed.wait(30000));
+        QCOMPARE(table->item(1, 4)->text(), QString("[N,32,28,28]"));
+        QCOMPARE(table->item(1, 5)->text(), QLocale().toString(320));  // 32*1*3*3 + 32
         const QString title = w.windowTitle();
 
         QTemporaryDir dir;
