@@ -159,7 +159,7 @@ const Tensor& Model::forward(const Tensor& input, bool training, int64_t step, u
     m_last = &ws;
     ws.out[static_cast<std::size_t>(m_graph.input)] = input;
     LayerContext ctx{m_backend, training, seed, step, m_compute};
-    std::vector<const Tensor*> src;
+    std::vector<const Tensor*>& src = m_srcScratch;
     for (int i : m_graph.order) {
         if (i == m_graph.input) continue;
         const auto idx = static_cast<std::size_t>(i);
@@ -180,8 +180,8 @@ void Model::backward(const Tensor& diffOutput, int64_t step, uint64_t seed) {
     ws.diffWritten[out] = 1;
 
     LayerContext ctx{m_backend, true, seed, step, m_compute};
-    std::vector<const Tensor*> src;
-    std::vector<Tensor*> diffSrc;
+    std::vector<const Tensor*>& src = m_srcScratch;
+    std::vector<Tensor*>& diffSrc = m_diffScratch;
     for (auto it = m_graph.order.rbegin(); it != m_graph.order.rend(); ++it) {
         const auto idx = static_cast<std::size_t>(*it);
         if (*it == m_graph.input || !m_needsGrad[idx]) continue;

@@ -77,6 +77,9 @@ private:
     Workspace* m_last = nullptr;
     double m_flopsPerSample = 0;
     DType m_compute = DType::F32;
+    // Reused argument lists for the layer calls, so a steady-state step allocates nothing.
+    std::vector<const Tensor*> m_srcScratch;
+    std::vector<Tensor*> m_diffScratch;
 };
 
 }  // namespace neurite

@@ -19,10 +19,10 @@ void ConcatLayer::backward(LayerContext& ctx, std::span<const Tensor* const> src
                                            : Tensor::empty(ctx.backend, src[i]->shape()));
         return s;
     });
-    std::vector<Tensor*> targets(diffSrc.begin(), diffSrc.end());
-    for (std::size_t i = 0; i < targets.size(); ++i)
-        if (!targets[i]) targets[i] = &scratch.blocks[i];
-    ctx.backend.split(diffDst, targets);
+    scratch.targets.assign(diffSrc.begin(), diffSrc.end());
+    for (std::size_t i = 0; i < scratch.targets.size(); ++i)
+        if (!scratch.targets[i]) scratch.targets[i] = &scratch.blocks[i];
+    ctx.backend.split(diffDst, scratch.targets);
 }
 
 LayerType describeConcat() {

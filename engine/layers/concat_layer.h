@@ -17,7 +17,8 @@ public:
 private:
     // Stand-ins for the inputs that need no gradient, since split writes every block.
     struct Scratch {
-        std::vector<Tensor> blocks;
+        std::vector<Tensor> blocks;    // stand-ins for inputs that need no gradient
+        std::vector<Tensor*> targets;  // split's outputs, reused every step
     };
     PlanCache<Scratch> m_scratch;
 };

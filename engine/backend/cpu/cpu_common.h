@@ -24,9 +24,10 @@ dnnl::engine& cpuEngine();
 dnnl::stream& cpuStream(); // one per calling thread
 
 // Runs f, turning dnnl::error into neurite::Error with oneDNN's text: Unsupported when oneDNN
-// has no implementation, Internal otherwise.
+// has no implementation, Internal otherwise. `what` is a C string so the success path of a
+// call on the training step builds no std::string (no allocation).
 [[noreturn]] void throwDnnl(const dnnl::error& e, const std::string& what);
-template <class F> decltype(auto) dnnlCall(const std::string& what, F&& f) {
+template <class F> decltype(auto) dnnlCall(const char* what, F&& f) {
     try {
         return f();
     } catch (const dnnl::error& e) {

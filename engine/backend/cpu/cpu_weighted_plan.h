@@ -133,7 +133,7 @@ private:
     }
     void run(const Pass& pass) const {
         m_tc.apply();
-        dnnlCall(m_running, [&] { pass.run(); });
+        dnnlCall(m_running.c_str(), [&] { pass.run(); });
     }
 
     const std::string m_running;
