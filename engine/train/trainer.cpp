@@ -336,7 +336,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             const double epochSeconds = secondsSince(epochStart);
             trainSeconds += epochSeconds;
             trainSamples += seen;
-            if (seen == 0) break;
+            if (seen == 0 || fin.status == "cancelled") break;  // no event for a partial epoch
 
             EpochEvent ev;
             ev.epoch = epoch + 1;

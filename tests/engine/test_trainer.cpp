@@ -96,6 +96,8 @@ private slots:
         QCOMPARE(QString::fromStdString(fin.status), QString("cancelled"));
         QCOMPARE(rec.losses.size(), std::size_t(5));
         QVERIFY(!fin.testAccuracy.has_value());
+        QVERIFY(rec.epochs.empty());  // the interrupted epoch is not reported as complete
+        QCOMPARE(fin.epochs, 0);
     }
 
     void pauseHoldsAndResumes() {
