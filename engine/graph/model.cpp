@@ -1,6 +1,7 @@
 // Model instantiation, initialization and the forward/backward sweeps over the DAG.
 #include "graph/model.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -9,10 +10,12 @@
 namespace neurite {
 
 // Activations and gradients for one concrete batch size. diff[i] is dLoss/d(out[i]); nodes with
-// several consumers get an extra scratch tensor so later consumers can add into diff[i].
+// several consumers get an extra scratch tensor so later consumers can add into diff[i], and a
+// node that takes the same input twice (Add(x, x)) gets one per repeated edge.
 struct Model::Workspace {
     int64_t batch = 0;
     std::vector<Tensor> out, diff, scratch;
+    std::vector<std::vector<Tensor>> edgeScratch; // per node, per input position (repeats only)
     std::vector<char> diffWritten;
 };
 
@@ -34,7 +37,8 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
         const LayerType* type = findLayerType(node.op);
         NEURITE_CHECK(type != nullptr, "unknown op " + node.op);
         m_ids[static_cast<std::size_t>(i)] = node.id;
-        m_layers[static_cast<std::size_t>(i)] = type->create(graph.params[static_cast<std::size_t>(i)]);
+        m_layers[static_cast<std::size_t>(i)] =
+            type->create(graph.params[static_cast<std::size_t>(i)]);
         m_layers[static_cast<std::size_t>(i)]->setSalt(layerSalt(node.id));
 
         std::vector<Shape> srcShapes;
@@ -48,7 +52,8 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
         bool hasTrainable = false;
         const Shape& outShape = graph.shapes[static_cast<std::size_t>(i)];
         for (const auto& spec : specs) {
-            ParamInfo info{node.id, spec.name, spec.shape, spec.trainable ? trainable : buffered,
+            ParamInfo info{node.id,        spec.name,
+                           spec.shape,     spec.trainable ? trainable : buffered,
                            spec.trainable, spec.decay};
             (spec.trainable ? trainable : buffered) += spec.shape.numel();
             hasTrainable |= spec.trainable;
@@ -65,7 +70,7 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
     m_grads = Tensor::empty(backend, Shape{std::max<int64_t>(trainable, 1)});
     m_buffers = Tensor::empty(backend, Shape{std::max<int64_t>(buffered, 1)});
     backend.fill(m_grads, 0.f);
-    backend.fill(m_buffers, 0.f);  // a model without buffers still has the 1-element placeholder
+    backend.fill(m_buffers, 0.f); // a model without buffers still has the 1-element placeholder
 
     std::size_t k = 0;
     for (int i : graph.order) {
@@ -110,12 +115,21 @@ void Model::initialize(uint64_t seed) {
             const double fanOut = static_cast<double>(std::max<int64_t>(spec.fanOut, 1));
             for (auto& v : host) {
                 switch (spec.init) {
-                case Init::Zeros: v = 0.f; break;
-                case Init::Ones: v = 1.f; break;
-                case Init::HeUniform: v = static_cast<float>((2.0 * rng.uniform() - 1.0) * std::sqrt(6.0 / fanIn)); break;
-                case Init::HeNormal: v = static_cast<float>(rng.normal() * std::sqrt(2.0 / fanIn)); break;
+                case Init::Zeros:
+                    v = 0.f;
+                    break;
+                case Init::Ones:
+                    v = 1.f;
+                    break;
+                case Init::HeUniform:
+                    v = static_cast<float>((2.0 * rng.uniform() - 1.0) * std::sqrt(6.0 / fanIn));
+                    break;
+                case Init::HeNormal:
+                    v = static_cast<float>(rng.normal() * std::sqrt(2.0 / fanIn));
+                    break;
                 case Init::GlorotUniform:
-                    v = static_cast<float>((2.0 * rng.uniform() - 1.0) * std::sqrt(6.0 / (fanIn + fanOut)));
+                    v = static_cast<float>((2.0 * rng.uniform() - 1.0) *
+                                           std::sqrt(6.0 / (fanIn + fanOut)));
                     break;
                 case Init::GlorotNormal:
                     v = static_cast<float>(rng.normal() * std::sqrt(2.0 / (fanIn + fanOut)));
@@ -137,6 +151,7 @@ Model::Workspace& Model::workspace(int64_t batch) {
     ws->out.resize(n);
     ws->diff.resize(n);
     ws->scratch.resize(n);
+    ws->edgeScratch.resize(n);
     ws->diffWritten.assign(n, 0);
     for (int i : m_graph.order) {
         const auto idx = static_cast<std::size_t>(i);
@@ -145,6 +160,16 @@ Model::Workspace& Model::workspace(int64_t batch) {
         if (m_needsGrad[idx]) {
             ws->diff[idx] = Tensor::empty(m_backend, shape);
             if (m_consumers[idx] > 1) ws->scratch[idx] = Tensor::empty(m_backend, shape);
+        }
+        const auto& inputs = m_graph.inputs[idx];
+        for (std::size_t k = 1; k < inputs.size(); ++k) {
+            const auto pi = static_cast<std::size_t>(inputs[k]);
+            if (!m_needsGrad[pi] ||
+                std::find(inputs.begin(), inputs.begin() + static_cast<std::ptrdiff_t>(k),
+                          inputs[k]) == inputs.begin() + static_cast<std::ptrdiff_t>(k))
+                continue;
+            ws->edgeScratch[idx].resize(inputs.size());
+            ws->edgeScratch[idx][k] = Tensor::empty(m_backend, m_graph.shapes[pi].withBatch(batch));
         }
     }
     m_workspaces.push_back(std::move(ws));
@@ -164,7 +189,8 @@ const Tensor& Model::forward(const Tensor& input, bool training, int64_t step, u
         if (i == m_graph.input) continue;
         const auto idx = static_cast<std::size_t>(i);
         src.clear();
-        for (int p : m_graph.inputs[idx]) src.push_back(&ws.out[static_cast<std::size_t>(p)]);
+        for (int p : m_graph.inputs[idx])
+            src.push_back(&ws.out[static_cast<std::size_t>(p)]);
         m_layers[idx]->forward(ctx, src, ws.out[idx]);
     }
     return ws.out[static_cast<std::size_t>(m_graph.output)];
@@ -194,17 +220,23 @@ void Model::backward(const Tensor& diffOutput, int64_t step, uint64_t seed) {
         src.clear();
         diffSrc.clear();
         const auto& inputs = m_graph.inputs[idx];
-        for (int p : inputs) {
-            const auto pi = static_cast<std::size_t>(p);
+        const auto& repeats = ws.edgeScratch[idx];
+        for (std::size_t k = 0; k < inputs.size(); ++k) {
+            const auto pi = static_cast<std::size_t>(inputs[k]);
             src.push_back(&ws.out[pi]);
-            if (!m_needsGrad[pi]) diffSrc.push_back(nullptr);
-            else diffSrc.push_back(ws.diffWritten[pi] ? &ws.scratch[pi] : &ws.diff[pi]);
+            if (!m_needsGrad[pi])
+                diffSrc.push_back(nullptr);
+            else if (k < repeats.size() && repeats[k].defined())
+                diffSrc.push_back(&ws.edgeScratch[idx][k]);
+            else
+                diffSrc.push_back(ws.diffWritten[pi] ? &ws.scratch[pi] : &ws.diff[pi]);
         }
         m_layers[idx]->backward(ctx, src, ws.out[idx], ws.diff[idx], diffSrc);
+        // The first write into diff[p] overwrote it; every other contribution is added.
         for (std::size_t k = 0; k < inputs.size(); ++k) {
             const auto pi = static_cast<std::size_t>(inputs[k]);
             if (!diffSrc[k]) continue;
-            if (diffSrc[k] == &ws.scratch[pi]) m_backend.axpy(1.f, ws.scratch[pi], ws.diff[pi]);
+            if (diffSrc[k] != &ws.diff[pi]) m_backend.axpy(1.f, *diffSrc[k], ws.diff[pi]);
             ws.diffWritten[pi] = 1;
         }
     }
@@ -224,4 +256,4 @@ void Model::restore(const std::vector<float>& snapshot) {
     m_backend.copyFromHost(m_buffers, snapshot.data() + m_values.numel());
 }
 
-}  // namespace neurite
+} // namespace neurite
