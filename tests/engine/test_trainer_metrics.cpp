@@ -1,0 +1,93 @@
+// The trainer's events carry the metrics of the validation split after every epoch and of the
+// test split at the end, consistent with the accuracies they already report.
+#include <QtTest>
+
+#include <numeric>
+
+#include "io/project.h"
+#include "train/run_setup.h"
+#include "train/trainer.h"
+
+using namespace neurite;
+
+namespace {
+
+ProjectDocument spiral(int classes, const std::string& loss, const std::string& units) {
+    const std::string json = R"({"format": "neurite-project", "version": 1, "name": "t",
+        "data": {"source": "synthetic:spiral?samples=300&classes=)" + std::to_string(classes) + R"(&noise=0.1&seed=3",
+                 "validation_split": 0.2, "test_split": 0.1},
+        "model": {"nodes": [
+            {"id": "input", "op": "Input"},
+            {"id": "fc1", "op": "Dense", "params": {"units": 32}, "inputs": ["input"]},
+            {"id": "act1", "op": "ReLU", "inputs": ["fc1"]},
+            {"id": "out", "op": "Dense", "params": {"units": )" + units + R"(}, "inputs": ["act1"]}]},
+        "training": {"epochs": 2, "batch_size": 16, "seed": 5, "threads": 2,
+                     "loss": {"type": ")" + loss + R"("},
+                     "optimizer": {"type": "adam", "lr": 0.01}}})";
+    return parseProject(json, "test.neurite.json", nullptr);
+}
+
+struct Recorder : TrainObserver {
+    std::vector<EpochEvent> epochs;
+    void onEpoch(const EpochEvent& e) override { epochs.push_back(e); }
+};
+
+}  // namespace
+
+class TestTrainerMetrics : public QObject {
+    Q_OBJECT
+private slots:
+    void epochAndFinishedCarryMetrics() {
+        const ProjectDocument doc = spiral(3, "cross_entropy", "\"auto\"");
+        RunSetup s = prepareRun(doc);
+        Trainer trainer(*s.model, s.data, doc.training);
+        Recorder rec;
+        StopToken stop;
+        const FinishedEvent fin = trainer.run(rec, stop);
+        QCOMPARE(rec.epochs.size(), std::size_t(2));
+        for (const EpochEvent& e : rec.epochs) {
+            QVERIFY(e.valMetrics && e.valMetrics->classification && e.valMetrics->curves);
+            const ClassificationMetrics& m = *e.valMetrics->classification;
+            QCOMPARE(e.valMetrics->split, std::string("validation"));
+            QCOMPARE(m.count, s.data.validation.count);
+            QCOMPARE(m.accuracy.v, *e.valAccuracy);
+            QCOMPARE(std::accumulate(m.confusion.counts.begin(), m.confusion.counts.end(), int64_t(0)),
+                     s.data.validation.count);
+            QCOMPARE(e.valMetrics->curves->perClass.size(), std::size_t(3));
+            QVERIFY(e.valMetrics->curves->aucMacro.defined());
+            QVERIFY(e.valMetrics->curves->aucMacro.v > 0.5);
+            QVERIFY(e.valMetrics->seconds >= 0);
+        }
+        QVERIFY(fin.testMetrics && fin.testMetrics->classification);
+        QCOMPARE(fin.testMetrics->split, std::string("test"));
+        QCOMPARE(fin.testMetrics->count, s.data.test.count);
+        QCOMPARE(fin.testMetrics->classification->accuracy.v, *fin.testAccuracy);
+        QVERIFY(fin.valMetrics);
+        QCOMPARE(fin.valMetrics->classification->accuracy.v, *fin.valAccuracy);
+
+        // Trainer::evaluate hands out the per-sample probabilities behind the same numbers.
+        const EvalResult t = trainer.evaluate(s.data.test);
+        QCOMPARE(t.scores.count(), s.data.test.count);
+        QCOMPARE(t.scores.probs.size(), std::size_t(s.data.test.count * 3));
+        QCOMPARE(classificationMetrics(t.scores).logLoss.v, fin.testMetrics->classification->logLoss.v);
+    }
+
+    void binaryOutputUsesSigmoid() {
+        const ProjectDocument doc = spiral(2, "binary_cross_entropy", "1");
+        RunSetup s = prepareRun(doc);
+        Trainer trainer(*s.model, s.data, doc.training);
+        Recorder rec;
+        StopToken stop;
+        const FinishedEvent fin = trainer.run(rec, stop);
+        QVERIFY(fin.testMetrics && fin.testMetrics->curves);
+        QCOMPARE(fin.testMetrics->curves->perClass.size(), std::size_t(1));
+        QVERIFY(fin.testMetrics->curves->auc().defined());
+        const EvalResult t = trainer.evaluate(s.data.test);
+        for (int64_t i = 0; i < t.scores.count(); ++i)
+            QVERIFY(std::abs(t.scores.row(i)[0] + t.scores.row(i)[1] - 1.f) < 1e-6f);
+        QCOMPARE(fin.testMetrics->classification->accuracy.v, *fin.testAccuracy);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainerMetrics)
+#include "test_trainer_metrics.moc"
