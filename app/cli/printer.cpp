@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "metrics_json.h"
+
 namespace neurite::cli {
 
 namespace {
@@ -51,6 +53,7 @@ void CliPrinter::onEpoch(const EpochEvent& e) {
                      {"best", e.best}};
     putOptional(j, "val_loss", e.valLoss);
     putOptional(j, "val_accuracy", e.valAccuracy);
+    if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, m_curves);
     std::printf("%s\n", j.dump().c_str());
     std::fflush(stdout);
 }
@@ -70,6 +73,8 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
     putOptional(j, "val_accuracy", e.valAccuracy);
     putOptional(j, "test_loss", e.testLoss);
     putOptional(j, "test_accuracy", e.testAccuracy);
+    if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, true);
+    if (e.testMetrics) j["test_metrics"] = metricsJson(*e.testMetrics, true);
     std::printf("%s\n", j.dump().c_str());
     std::fflush(stdout);
 }

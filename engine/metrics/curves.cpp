@@ -97,7 +97,7 @@ BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t
     int64_t tp = 0, fp = 0;
     // Twice the trapezoid area in units of one positive times one negative: exact in integers.
     int64_t area2 = 0;
-    double ap = 0;
+    double apSum = 0;  // sum of (tp_i - tp_{i-1}) precision_i; divided by P once, so a perfect ranking gives exactly 1
     for (std::size_t i = 0; i < s.size();) {
         const float t = s[i].first;
         const int64_t tp0 = tp, fp0 = fp;
@@ -107,7 +107,7 @@ BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t
         roc.tpr.push_back(P > 0 ? static_cast<double>(tp) / P : 0.0);
         roc.thresholds.push_back(t);
         const double precision = static_cast<double>(tp) / static_cast<double>(tp + fp);
-        if (P > 0) ap += static_cast<double>(tp - tp0) / P * precision;
+        apSum += static_cast<double>(tp - tp0) * precision;
         pr.recall.push_back(P > 0 ? static_cast<double>(tp) / P : 0.0);
         pr.precision.push_back(precision);
         pr.thresholds.push_back(t);
@@ -118,7 +118,7 @@ BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t
     else
         roc.auc = MetricValue::of(static_cast<double>(area2) / (2.0 * P * N));
     pr.averagePrecision = c.positives > 0
-                              ? MetricValue::of(ap)
+                              ? MetricValue::of(apSum / P)
                               : MetricValue::undefined("average precision undefined: no positive sample");
     if (maxPoints > 0) {
         const auto r = thinIndices(roc.fpr, roc.tpr, maxPoints);
