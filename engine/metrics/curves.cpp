@@ -36,9 +36,14 @@ MetricValue macroOf(const std::vector<ClassCurves>& perClass, bool roc) {
     double sum = 0;
     for (const ClassCurves& c : perClass) {
         const MetricValue& v = roc ? c.curves.roc.auc : c.curves.pr.averagePrecision;
-        if (!v.defined())
+        if (!v.defined()) {
+            // "AUC undefined: <why>" becomes "macro AUC undefined: <why>"
+            const std::size_t colon = v.undefinedReason.find(": ");
+            const std::string why =
+                colon == std::string::npos ? v.undefinedReason : v.undefinedReason.substr(colon + 2);
             return MetricValue::undefined(std::string(roc ? "macro AUC" : "macro average precision") +
-                                          " undefined: " + v.undefinedReason);
+                                          " undefined: " + why);
+        }
         sum += v.v;
     }
     return MetricValue::of(sum / static_cast<double>(perClass.size()));
