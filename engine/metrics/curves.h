@@ -46,11 +46,12 @@ struct BinaryCurves {
     int64_t positives = 0, negatives = 0;
 };
 
-// scores[i] and positive[i] (0 or 1) of each sample; maxPoints 0 keeps every threshold. Undefined
+// scores[i] and positive[i] (0 or 1) of each sample; maxPoints 0 keeps every threshold, withCurves
+// false gives only the AUC and AP (and empty curves). Undefined
 // AUC without positives or negatives, undefined AP without positives (the reasons say which; the
 // caller names the class). Throws Error{BadInput} on a size mismatch or a NaN score.
 BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t> positive,
-                          std::size_t maxPoints = 0);
+                          std::size_t maxPoints = 0, bool withCurves = true);
 
 // Indices of at most maxPoints points spread evenly along the polyline's length.
 std::vector<std::size_t> thinIndices(const std::vector<double>& x, const std::vector<double>& y,

@@ -44,13 +44,13 @@ void appendProbabilities(const float* logits, int64_t n, int64_t units, std::vec
         }
         return;
     }
+    std::vector<double> e(static_cast<std::size_t>(units));
     for (int64_t i = 0; i < n; ++i) {
         const float* row = logits + i * units;
         const double top = *std::max_element(row, row + units);
         double sum = 0;
-        for (int64_t c = 0; c < units; ++c) sum += std::exp(static_cast<double>(row[c]) - top);
-        for (int64_t c = 0; c < units; ++c)
-            probs.push_back(static_cast<float>(std::exp(static_cast<double>(row[c]) - top) / sum));
+        for (int64_t c = 0; c < units; ++c) sum += e[static_cast<std::size_t>(c)] = std::exp(static_cast<double>(row[c]) - top);
+        for (int64_t c = 0; c < units; ++c) probs.push_back(static_cast<float>(e[static_cast<std::size_t>(c)] / sum));
     }
 }
 
