@@ -115,27 +115,34 @@ BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t
     }
     radixSort(keys);
 
-    // Cumulative counts at each distinct threshold, descending; [0] is +inf with nothing above.
-    std::vector<Threshold> th{{std::numeric_limits<double>::infinity(), 0, 0}};
-    th.reserve(keys.size() + 1);
-    for (std::size_t i = keys.size(); i-- > 0;) {
-        const uint32_t bits = static_cast<uint32_t>(keys[i] >> 1);
-        if (th.size() == 1 || bits != th.back().bits)
-            th.push_back({fromOrderedBits(bits), th.back().tp, th.back().fp, bits});
-        (keys[i] & 1 ? th.back().tp : th.back().fp) += 1;
-    }
+    // Walk the distinct thresholds, descending, with cumulative counts; th keeps them for the
+    // curves ([0] is +inf with nothing above it).
     BinaryCurves c;
-    c.positives = th.back().tp;
-    c.negatives = th.back().fp;
-    const double P = static_cast<double>(c.positives), N = static_cast<double>(c.negatives);
+    const Threshold start{std::numeric_limits<double>::infinity(), 0, 0};
+    std::vector<Threshold> th{start};
+    Threshold prev = start, cur = start;
     // Twice the trapezoid area in units of one positive times one negative: exact in integers.
     int64_t area2 = 0;
     double apSum = 0;  // sum of (tp_i - tp_{i-1}) precision_i; divided by P once, so a perfect ranking gives exactly 1
-    for (std::size_t i = 1; i < th.size(); ++i) {
-        area2 += (th[i].fp - th[i - 1].fp) * (th[i].tp + th[i - 1].tp);
-        apSum += static_cast<double>(th[i].tp - th[i - 1].tp) * static_cast<double>(th[i].tp) /
-                 static_cast<double>(th[i].tp + th[i].fp);
+    const auto close = [&] {
+        area2 += (cur.fp - prev.fp) * (cur.tp + prev.tp);
+        apSum += static_cast<double>(cur.tp - prev.tp) * static_cast<double>(cur.tp) /
+                 static_cast<double>(cur.tp + cur.fp);
+        if (withCurves) th.push_back(cur);
+        prev = cur;
+    };
+    for (std::size_t i = keys.size(); i-- > 0;) {
+        const uint32_t bits = static_cast<uint32_t>(keys[i] >> 1);
+        if (i + 1 == keys.size() || bits != cur.bits) {
+            if (i + 1 != keys.size()) close();
+            cur = {fromOrderedBits(bits), prev.tp, prev.fp, bits};
+        }
+        (keys[i] & 1 ? cur.tp : cur.fp) += 1;
     }
+    if (!keys.empty()) close();
+    c.positives = prev.tp;
+    c.negatives = prev.fp;
+    const double P = static_cast<double>(c.positives), N = static_cast<double>(c.negatives);
     if (c.positives == 0 || c.negatives == 0)
         c.roc.auc = MetricValue::undefined(c.positives == 0 ? "AUC undefined: no positive sample"
                                                             : "AUC undefined: no negative sample");
