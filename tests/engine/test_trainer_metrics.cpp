@@ -6,6 +6,7 @@
 
 #include "io/project.h"
 #include "train/run_setup.h"
+#include "train/split_metrics.h"
 #include "train/trainer.h"
 
 using namespace neurite;
@@ -86,6 +87,39 @@ private slots:
         for (int64_t i = 0; i < t.scores.count(); ++i)
             QVERIFY(std::abs(t.scores.row(i)[0] + t.scores.row(i)[1] - 1.f) < 1e-6f);
         QCOMPARE(fin.testMetrics->classification->accuracy.v, *fin.testAccuracy);
+    }
+
+    void regressionSplitReport() {
+        // No regression data source exists yet: drive the plumbing with a hand-made split.
+        Dataset data;
+        data.targetDim = 1;
+        DataSplit split;
+        split.count = 3;
+        split.targets = {1, 3, 7};
+        EvalResult r;
+        beginCollecting(r, data, split, 1);
+        const float first[] = {2, 3}, last[] = {5};
+        collectBatch(r, first, 2, 1);
+        collectBatch(r, last, 1, 1);
+        QCOMPARE(collectedAccuracy(r), 0.0);
+        const EvaluationReport rep = splitReport(r, data, split, "validation");
+        QVERIFY(rep.regression && !rep.classification);
+        QCOMPARE(rep.count, int64_t(3));
+        QVERIFY(std::abs(rep.regression->mse.v - 5.0 / 3) < 1e-12);  // errors 1, 0, -2
+    }
+
+    void classNamesFallBackToIndices() {
+        Dataset data;
+        data.numClasses = 2;
+        DataSplit split;
+        split.count = 2;
+        split.labels = {1, 0};
+        EvalResult r;
+        beginCollecting(r, data, split, 1);
+        const float logits[] = {3.f, -1.f};  // sigmoid: p(1) > .5, then < .5
+        collectBatch(r, logits, 2, 1);
+        QCOMPARE(r.scores.classNames, (std::vector<std::string>{"0", "1"}));
+        QCOMPARE(collectedAccuracy(r), 1.0);
     }
 };
 
