@@ -63,6 +63,14 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
     std::fprintf(stderr, "%s %s after %d epoch(s)", m_model.c_str(), e.status.c_str(), e.epochs);
     if (e.valAccuracy) std::fprintf(stderr, "  val_acc %.4f", *e.valAccuracy);
     if (e.testAccuracy) std::fprintf(stderr, "  test_acc %.4f", *e.testAccuracy);
+    const std::optional<EvaluationReport>& shown = e.testMetrics ? e.testMetrics : e.valMetrics;
+    if (const EvaluationReport* r = shown ? &*shown : nullptr) {
+        const char* split = e.testMetrics ? "test" : "val";
+        if (r->classification && r->classification->macro.f1.defined())
+            std::fprintf(stderr, "  %s_f1_macro %.4f", split, r->classification->macro.f1.v);
+        if (r->curves && r->curves->auc().defined()) std::fprintf(stderr, "  %s_auc %.4f", split, r->curves->auc().v);
+        if (r->regression && r->regression->r2.defined()) std::fprintf(stderr, "  %s_r2 %.4f", split, r->regression->r2.v);
+    }
     std::fprintf(stderr, "  %.0f samples/s  %.1fs\n", e.samplesPerSec, e.seconds);
     if (!m_json) return;
     nlohmann::json j{{"event", "finished"},      {"status", e.status},
