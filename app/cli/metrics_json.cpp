@@ -23,14 +23,15 @@ void put(json& j, const std::string& key, const MetricValue& v) {
 // Thresholds start at +inf, which JSON cannot hold: written as null.
 json thresholds(const std::vector<double>& t) {
     json a = json::array();
-    for (double v : t) a.push_back(std::isfinite(v) ? json(v) : json(nullptr));
+    for (double v : t)
+        a.push_back(std::isfinite(v) ? json(v) : json(nullptr));
     return a;
 }
 
-template <class T>
-json matrix(const std::vector<T>& v, int k) {
+template <class T> json matrix(const std::vector<T>& v, int k) {
     json rows = json::array();
-    for (int r = 0; r < k; ++r) rows.push_back(std::vector<T>(v.begin() + r * k, v.begin() + (r + 1) * k));
+    for (int r = 0; r < k; ++r)
+        rows.push_back(std::vector<T>(v.begin() + r * k, v.begin() + (r + 1) * k));
     return rows;
 }
 
@@ -83,11 +84,15 @@ void details(json& j, const ClassificationMetrics& m, const CurveReport& c) {
                              {"normalized", matrix(m.confusion.rowNormalized(), k)}};
     json roc = json::array(), pr = json::array();
     for (const ClassCurves& cc : c.perClass) {
-        json r{{"class", cc.name}, {"fpr", cc.curves.roc.fpr}, {"tpr", cc.curves.roc.tpr},
+        json r{{"class", cc.name},
+               {"fpr", cc.curves.roc.fpr},
+               {"tpr", cc.curves.roc.tpr},
                {"thresholds", thresholds(cc.curves.roc.thresholds)}};
         put(r, "auc", cc.curves.roc.auc);
         roc.push_back(r);
-        json p{{"class", cc.name}, {"recall", cc.curves.pr.recall}, {"precision", cc.curves.pr.precision},
+        json p{{"class", cc.name},
+               {"recall", cc.curves.pr.recall},
+               {"precision", cc.curves.pr.precision},
                {"thresholds", thresholds(cc.curves.pr.thresholds)}};
         put(p, "average_precision", cc.curves.pr.averagePrecision);
         pr.push_back(p);

@@ -11,9 +11,13 @@ namespace neurite {
 
 namespace {
 
-double ratio(int64_t a, int64_t b) { return static_cast<double>(a) / static_cast<double>(b); }
+double ratio(int64_t a, int64_t b) {
+    return static_cast<double>(a) / static_cast<double>(b);
+}
 
-std::string quoted(const std::string& name) { return "'" + name + "'"; }
+std::string quoted(const std::string& name) {
+    return "'" + name + "'";
+}
 
 void perClassMetrics(ClassificationMetrics& m, const std::vector<std::string>& names) {
     const int k = m.confusion.numClasses;
@@ -31,9 +35,10 @@ void perClassMetrics(ClassificationMetrics& m, const std::vector<std::string>& n
                            ? MetricValue::of(ratio(tp, pc.predicted))
                            : MetricValue::undefined("precision of class " + quoted(pc.name) +
                                                     " undefined: never predicted");
-        pc.recall = pc.support > 0 ? MetricValue::of(ratio(tp, pc.support))
-                                   : MetricValue::undefined("recall of class " + quoted(pc.name) +
-                                                            " undefined: no sample of it in the split");
+        pc.recall = pc.support > 0
+                        ? MetricValue::of(ratio(tp, pc.support))
+                        : MetricValue::undefined("recall of class " + quoted(pc.name) +
+                                                 " undefined: no sample of it in the split");
         pc.f1 = 2 * tp + fp + fn > 0
                     ? MetricValue::of(ratio(2 * tp, 2 * tp + fp + fn))
                     : MetricValue::undefined("F1 of class " + quoted(pc.name) +
@@ -61,9 +66,11 @@ void averages(ClassificationMetrics& m) {
         wr += w * (pc.recall.defined() ? pc.recall.v : 0);
         wf += w * (pc.f1.defined() ? pc.f1.v : 0);
     }
-    for (int c = 0; c < m.confusion.numClasses; ++c) tp += m.confusion.at(c, c);
+    for (int c = 0; c < m.confusion.numClasses; ++c)
+        tp += m.confusion.at(c, c);
     const double n = static_cast<double>(m.count);
-    m.macro = {MetricValue::of(mp / present), MetricValue::of(mr / present), MetricValue::of(mf / present)};
+    m.macro = {MetricValue::of(mp / present), MetricValue::of(mr / present),
+               MetricValue::of(mf / present)};
     m.weighted = {MetricValue::of(wp / n), MetricValue::of(wr / n), MetricValue::of(wf / n)};
     // Single-label data: summed fp and summed fn both equal n - tp, so all three are tp / n.
     const MetricValue micro = MetricValue::of(ratio(tp, m.count));
@@ -86,14 +93,16 @@ void agreement(ClassificationMetrics& m) {
         return;
     }
     const double po = tp / n, pe = pt / (n * n);
-    m.kappa = pe < 1 ? MetricValue::of((po - pe) / (1 - pe))
-                     : MetricValue::undefined("Cohen's kappa undefined: the labels and the predictions "
-                                              "are all the same single class (chance agreement is 1)");
+    m.kappa =
+        pe < 1 ? MetricValue::of((po - pe) / (1 - pe))
+               : MetricValue::undefined("Cohen's kappa undefined: the labels and the predictions "
+                                        "are all the same single class (chance agreement is 1)");
     const double a = n * n - pp, b = n * n - tt;
     if (b <= 0)
         m.mcc = MetricValue::undefined("MCC undefined: the split holds only one class");
     else if (a <= 0)
-        m.mcc = MetricValue::undefined("MCC undefined: every sample is predicted as the same class");
+        m.mcc =
+            MetricValue::undefined("MCC undefined: every sample is predicted as the same class");
     else
         m.mcc = MetricValue::of((n * tp - pt) / std::sqrt(a * b));
 }
@@ -104,7 +113,8 @@ std::vector<double> ConfusionMatrix::rowNormalized() const {
     std::vector<double> out(counts.size(), 0.0);
     for (int t = 0; t < numClasses; ++t) {
         int64_t sum = 0;
-        for (int p = 0; p < numClasses; ++p) sum += at(t, p);
+        for (int p = 0; p < numClasses; ++p)
+            sum += at(t, p);
         if (sum == 0) continue;
         for (int p = 0; p < numClasses; ++p)
             out[static_cast<std::size_t>(t * numClasses + p)] = ratio(at(t, p), sum);
@@ -121,22 +131,25 @@ ConfusionMatrix confusionMatrix(const std::vector<int32_t>& labels,
     cm.numClasses = numClasses;
     cm.counts.assign(static_cast<std::size_t>(numClasses * numClasses), 0);
     for (std::size_t i = 0; i < labels.size(); ++i) {
-        if (labels[i] < 0 || labels[i] >= numClasses || predicted[i] < 0 || predicted[i] >= numClasses)
-            throwBadInput("confusion matrix: sample " + std::to_string(i) + " has a class outside [0, " +
-                          std::to_string(numClasses) + ")");
+        if (labels[i] < 0 || labels[i] >= numClasses || predicted[i] < 0 ||
+            predicted[i] >= numClasses)
+            throwBadInput("confusion matrix: sample " + std::to_string(i) +
+                          " has a class outside [0, " + std::to_string(numClasses) + ")");
         ++cm.counts[static_cast<std::size_t>(labels[i] * numClasses + predicted[i])];
     }
     return cm;
 }
 
 MetricValue topKAccuracy(const ClassScores& scores, int k) {
-    if (scores.count() == 0) return MetricValue::undefined("top-k accuracy undefined: the split is empty");
+    if (scores.count() == 0)
+        return MetricValue::undefined("top-k accuracy undefined: the split is empty");
     int64_t hits = 0;
     for (int64_t i = 0; i < scores.count(); ++i) {
         const float* r = scores.row(i);
         const float truth = r[scores.labels[static_cast<std::size_t>(i)]];
         int higher = 0;
-        for (int c = 0; c < scores.numClasses(); ++c) higher += r[c] > truth;
+        for (int c = 0; c < scores.numClasses(); ++c)
+            higher += r[c] > truth;
         hits += higher < k;
     }
     return MetricValue::of(ratio(hits, scores.count()));
@@ -176,8 +189,10 @@ ClassificationMetrics classificationMetrics(const ClassScores& scores) {
     m.balancedAccuracy = MetricValue::of(recallSum / present);
     m.logLoss = MetricValue::of(logLoss(scores));
     m.topK = k > 5 ? 5 : k > 2 ? 2 : 0;
-    if (m.topK > 0) m.topKAccuracy = topKAccuracy(scores, m.topK);
-    else m.topKAccuracy = MetricValue::undefined("top-k accuracy not computed for 2 classes");
+    if (m.topK > 0)
+        m.topKAccuracy = topKAccuracy(scores, m.topK);
+    else
+        m.topKAccuracy = MetricValue::undefined("top-k accuracy not computed for 2 classes");
     return m;
 }
 

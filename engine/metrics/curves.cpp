@@ -34,9 +34,12 @@ void radixSort(std::vector<uint64_t>& keys) {
     std::vector<uint64_t> tmp(keys.size());
     for (int shift = 0; shift < 33; shift += 11) {
         std::array<std::size_t, 2049> start{};
-        for (uint64_t k : keys) ++start[((k >> shift) & 2047) + 1];
-        for (std::size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
-        for (uint64_t k : keys) tmp[start[(k >> shift) & 2047]++] = k;
+        for (uint64_t k : keys)
+            ++start[((k >> shift) & 2047) + 1];
+        for (std::size_t b = 1; b < start.size(); ++b)
+            start[b] += start[b - 1];
+        for (uint64_t k : keys)
+            tmp[start[(k >> shift) & 2047]++] = k;
         keys.swap(tmp);
     }
 }
@@ -47,7 +50,9 @@ struct Threshold {
     uint32_t bits = 0;
 };
 
-std::string quoted(const std::string& name) { return "'" + name + "'"; }
+std::string quoted(const std::string& name) {
+    return "'" + name + "'";
+}
 
 // Rewords the generic reasons of binaryCurves for one class of a split.
 void nameUndefined(BinaryCurves& c, const std::string& positive) {
@@ -67,10 +72,11 @@ MetricValue macroOf(const std::vector<ClassCurves>& perClass, bool roc) {
         if (!v.defined()) {
             // "AUC undefined: <why>" becomes "macro AUC undefined: <why>"
             const std::size_t colon = v.undefinedReason.find(": ");
-            const std::string why =
-                colon == std::string::npos ? v.undefinedReason : v.undefinedReason.substr(colon + 2);
-            return MetricValue::undefined(std::string(roc ? "macro AUC" : "macro average precision") +
-                                          " undefined: " + why);
+            const std::string why = colon == std::string::npos
+                                        ? v.undefinedReason
+                                        : v.undefinedReason.substr(colon + 2);
+            return MetricValue::undefined(
+                std::string(roc ? "macro AUC" : "macro average precision") + " undefined: " + why);
         }
         sum += v.v;
     }
@@ -85,12 +91,14 @@ std::vector<std::size_t> thinIndices(const std::vector<double>& x, const std::ve
     std::vector<std::size_t> keep;
     if (maxPoints < 2 || n <= maxPoints) {
         keep.resize(n);
-        for (std::size_t i = 0; i < n; ++i) keep[i] = i;
+        for (std::size_t i = 0; i < n; ++i)
+            keep[i] = i;
         return keep;
     }
     std::vector<double> length(n, 0.0);
     for (std::size_t i = 1; i < n; ++i)
-        length[i] = length[i - 1] + std::sqrt((x[i] - x[i - 1]) * (x[i] - x[i - 1]) + (y[i] - y[i - 1]) * (y[i] - y[i - 1]));
+        length[i] = length[i - 1] + std::sqrt((x[i] - x[i - 1]) * (x[i] - x[i - 1]) +
+                                              (y[i] - y[i - 1]) * (y[i] - y[i - 1]));
     const double step = length[n - 1] / static_cast<double>(maxPoints - 1);
     keep.push_back(0);
     double next = step;
@@ -110,7 +118,8 @@ BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t
                       std::to_string(positive.size()) + " labels");
     std::vector<uint64_t> keys(scores.size());
     for (std::size_t i = 0; i < scores.size(); ++i) {
-        if (std::isnan(scores[i])) throwBadInput("curves: the score of sample " + std::to_string(i) + " is NaN");
+        if (std::isnan(scores[i]))
+            throwBadInput("curves: the score of sample " + std::to_string(i) + " is NaN");
         keys[i] = static_cast<uint64_t>(orderedBits(scores[i])) << 1 | (positive[i] != 0);
     }
     radixSort(keys);
@@ -123,7 +132,8 @@ BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t
     Threshold prev = start, cur = start;
     // Twice the trapezoid area in units of one positive times one negative: exact in integers.
     int64_t area2 = 0;
-    double apSum = 0;  // sum of (tp_i - tp_{i-1}) precision_i; divided by P once, so a perfect ranking gives exactly 1
+    double apSum = 0;  // sum of (tp_i - tp_{i-1}) precision_i; divided by P once, so a perfect
+                       // ranking gives exactly 1
     const auto close = [&] {
         area2 += (cur.fp - prev.fp) * (cur.tp + prev.tp);
         apSum += static_cast<double>(cur.tp - prev.tp) * static_cast<double>(cur.tp) /
@@ -148,16 +158,17 @@ BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t
                                                             : "AUC undefined: no negative sample");
     else
         c.roc.auc = MetricValue::of(static_cast<double>(area2) / (2.0 * P * N));
-    c.pr.averagePrecision = c.positives > 0
-                                ? MetricValue::of(apSum / P)
-                                : MetricValue::undefined("average precision undefined: no positive sample");
+    c.pr.averagePrecision =
+        c.positives > 0 ? MetricValue::of(apSum / P)
+                        : MetricValue::undefined("average precision undefined: no positive sample");
     if (!withCurves) return c;
 
     std::vector<double> fpr(th.size()), tpr(th.size()), precision(th.size());
     for (std::size_t i = 0; i < th.size(); ++i) {
         fpr[i] = N > 0 ? static_cast<double>(th[i].fp) / N : 0.0;
         tpr[i] = P > 0 ? static_cast<double>(th[i].tp) / P : 0.0;
-        precision[i] = i == 0 ? 1.0 : static_cast<double>(th[i].tp) / static_cast<double>(th[i].tp + th[i].fp);
+        precision[i] =
+            i == 0 ? 1.0 : static_cast<double>(th[i].tp) / static_cast<double>(th[i].tp + th[i].fp);
     }
     for (std::size_t i : thinIndices(fpr, tpr, maxPoints)) {
         c.roc.fpr.push_back(fpr[i]);
@@ -189,7 +200,8 @@ CurveReport curveReport(const ClassScores& scores, std::size_t maxPoints) {
         ClassCurves cc{names[static_cast<std::size_t>(c)], binaryCurves(s, pos, maxPoints)};
         nameUndefined(cc.curves, quoted(cc.name));
         if (k == 2 && n > 0 && cc.curves.positives == 0)
-            cc.curves.roc.auc.undefinedReason = "AUC undefined: the split holds only class " + quoted(names[0]);
+            cc.curves.roc.auc.undefinedReason =
+                "AUC undefined: the split holds only class " + quoted(names[0]);
         r.perClass.push_back(std::move(cc));
     }
     if (k == 2) {
@@ -200,11 +212,13 @@ CurveReport curveReport(const ClassScores& scores, std::size_t maxPoints) {
     r.aucMacro = macroOf(r.perClass, true);
     r.apMacro = macroOf(r.perClass, false);
     std::vector<uint8_t> flat(scores.probs.size(), 0);
-    for (std::size_t i = 0; i < n; ++i) flat[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(scores.labels[i])] = 1;
+    for (std::size_t i = 0; i < n; ++i)
+        flat[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(scores.labels[i])] = 1;
     const BinaryCurves micro = binaryCurves(scores.probs, flat, 0, false);
     const char* empty = "undefined: the split is empty";
     r.aucMicro = n > 0 ? micro.roc.auc : MetricValue::undefined(std::string("micro AUC ") + empty);
-    r.apMicro = n > 0 ? micro.pr.averagePrecision : MetricValue::undefined(std::string("micro average precision ") + empty);
+    r.apMicro = n > 0 ? micro.pr.averagePrecision
+                      : MetricValue::undefined(std::string("micro average precision ") + empty);
     return r;
 }
 

@@ -9,7 +9,8 @@
 //   PR    starts at (recall 0, precision 1) (threshold +inf): recall_i = tp_i / P,
 //         precision_i = tp_i / (tp_i + fp_i).
 //         AP = sum_i (recall_i - recall_{i-1}) precision_i, the step-wise sum without
-//         interpolation                    (sklearn precision_recall_curve, average_precision_score)
+//         interpolation                    (sklearn precision_recall_curve,
+//         average_precision_score)
 // Curves handed out may be thinned to at most maxPoints points spaced evenly along the curve's
 // length (first and last kept); auc and averagePrecision are always computed on all thresholds.
 // One-vs-rest: class c is positive, the others negative, its probability the score. Micro average:
@@ -68,7 +69,9 @@ struct CurveReport {
     std::vector<ClassCurves> perClass;
     MetricValue aucMacro, aucMicro, apMacro, apMicro;  // multi-class only (undefined for binary)
     // The binary AUC and AP (of perClass[0]) or the macro ones.
-    const MetricValue& auc() const { return perClass.size() == 1 ? perClass[0].curves.roc.auc : aucMacro; }
+    const MetricValue& auc() const {
+        return perClass.size() == 1 ? perClass[0].curves.roc.auc : aucMacro;
+    }
 };
 
 CurveReport curveReport(const ClassScores& scores, std::size_t maxPoints = kCurvePoints);

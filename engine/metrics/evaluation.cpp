@@ -10,10 +10,13 @@ namespace neurite {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 }  // namespace
 
-EvaluationReport evaluateClassification(const ClassScores& scores, std::string split, std::size_t maxPoints) {
+EvaluationReport evaluateClassification(const ClassScores& scores, std::string split,
+                                        std::size_t maxPoints) {
     const auto t0 = Clock::now();
     EvaluationReport r;
     r.split = std::move(split);
@@ -24,8 +27,9 @@ EvaluationReport evaluateClassification(const ClassScores& scores, std::string s
     return r;
 }
 
-EvaluationReport evaluateRegression(std::span<const float> predictions, std::span<const float> targets,
-                                    int outputs, std::string split) {
+EvaluationReport evaluateRegression(std::span<const float> predictions,
+                                    std::span<const float> targets, int outputs,
+                                    std::string split) {
     const auto t0 = Clock::now();
     EvaluationReport r;
     r.split = std::move(split);
@@ -49,8 +53,10 @@ void appendProbabilities(const float* logits, int64_t n, int64_t units, std::vec
         const float* row = logits + i * units;
         const double top = *std::max_element(row, row + units);
         double sum = 0;
-        for (int64_t c = 0; c < units; ++c) sum += e[static_cast<std::size_t>(c)] = std::exp(static_cast<double>(row[c]) - top);
-        for (int64_t c = 0; c < units; ++c) probs.push_back(static_cast<float>(e[static_cast<std::size_t>(c)] / sum));
+        for (int64_t c = 0; c < units; ++c)
+            sum += e[static_cast<std::size_t>(c)] = std::exp(static_cast<double>(row[c]) - top);
+        for (int64_t c = 0; c < units; ++c)
+            probs.push_back(static_cast<float>(e[static_cast<std::size_t>(c)] / sum));
     }
 }
 

@@ -26,8 +26,8 @@ struct EvaluationReport {
 
 EvaluationReport evaluateClassification(const ClassScores& scores, std::string split,
                                         std::size_t maxPoints = kCurvePoints);
-EvaluationReport evaluateRegression(std::span<const float> predictions, std::span<const float> targets,
-                                    int outputs, std::string split);
+EvaluationReport evaluateRegression(std::span<const float> predictions,
+                                    std::span<const float> targets, int outputs, std::string split);
 
 // Probabilities from a model's raw outputs, appended row by row to probs: softmax over `units`
 // values per sample, or for one unit the sigmoid as [1 - p, p] (two classes).

@@ -13,23 +13,27 @@ struct Counts {
     int64_t n = 0, correct = 0, selected = 0, positives = 0, truePositives = 0;
 };
 
-double ratio(int64_t a, int64_t b) { return static_cast<double>(a) / static_cast<double>(b); }
+double ratio(int64_t a, int64_t b) {
+    return static_cast<double>(a) / static_cast<double>(b);
+}
 
 }  // namespace
 
-FairnessReport groupFairness(const std::vector<int32_t>& labels, const std::vector<int32_t>& predicted,
+FairnessReport groupFairness(const std::vector<int32_t>& labels,
+                             const std::vector<int32_t>& predicted,
                              const std::vector<int32_t>& groups,
                              const std::vector<std::string>& groupNames, int32_t positiveClass) {
     if (labels.size() != predicted.size() || labels.size() != groups.size())
         throwBadInput("group metrics: " + std::to_string(labels.size()) + " labels, " +
-                      std::to_string(predicted.size()) + " predictions and " + std::to_string(groups.size()) +
-                      " group entries must match");
+                      std::to_string(predicted.size()) + " predictions and " +
+                      std::to_string(groups.size()) + " group entries must match");
     const std::size_t g = groupNames.size();
     std::vector<Counts> c(g);
     for (std::size_t i = 0; i < labels.size(); ++i) {
         if (groups[i] < 0 || static_cast<std::size_t>(groups[i]) >= g)
             throwBadInput("group metrics: sample " + std::to_string(i) + " has group " +
-                          std::to_string(groups[i]) + " but there are " + std::to_string(g) + " groups");
+                          std::to_string(groups[i]) + " but there are " + std::to_string(g) +
+                          " groups");
         Counts& k = c[static_cast<std::size_t>(groups[i])];
         const bool pos = labels[i] == positiveClass, sel = predicted[i] == positiveClass;
         ++k.n;
@@ -61,23 +65,27 @@ FairnessReport groupFairness(const std::vector<int32_t>& labels, const std::vect
             m.truePositiveRate = MetricValue::of(ratio(c[j].truePositives, c[j].positives));
             tpr.push_back(m.truePositiveRate.v);
         } else {
-            m.truePositiveRate = MetricValue::undefined("true-positive rate of group '" + m.name +
-                                                        "' undefined: the group has no positive sample");
+            m.truePositiveRate =
+                MetricValue::undefined("true-positive rate of group '" + m.name +
+                                       "' undefined: the group has no positive sample");
             if (tprUndefined.empty()) tprUndefined = m.truePositiveRate.undefinedReason;
         }
         r.groups.push_back(m);
     }
     if (selection.empty())
-        r.demographicParityDifference = MetricValue::undefined("demographic-parity difference undefined: no sample");
+        r.demographicParityDifference =
+            MetricValue::undefined("demographic-parity difference undefined: no sample");
     else
-        r.demographicParityDifference = MetricValue::of(*std::max_element(selection.begin(), selection.end()) -
-                                                        *std::min_element(selection.begin(), selection.end()));
+        r.demographicParityDifference =
+            MetricValue::of(*std::max_element(selection.begin(), selection.end()) -
+                            *std::min_element(selection.begin(), selection.end()));
     if (!tprUndefined.empty() || tpr.empty())
         r.equalOpportunityDifference = MetricValue::undefined(
-            "equal-opportunity difference undefined: " + (tprUndefined.empty() ? std::string("no sample") : tprUndefined));
+            "equal-opportunity difference undefined: " +
+            (tprUndefined.empty() ? std::string("no sample") : tprUndefined));
     else
-        r.equalOpportunityDifference =
-            MetricValue::of(*std::max_element(tpr.begin(), tpr.end()) - *std::min_element(tpr.begin(), tpr.end()));
+        r.equalOpportunityDifference = MetricValue::of(*std::max_element(tpr.begin(), tpr.end()) -
+                                                       *std::min_element(tpr.begin(), tpr.end()));
     return r;
 }
 

@@ -31,7 +31,8 @@ struct FairnessReport {
 
 // labels, predicted and groups hold one entry per sample; groups[i] indexes groupNames. Throws
 // Error{BadInput} on size mismatches or a group index out of range.
-FairnessReport groupFairness(const std::vector<int32_t>& labels, const std::vector<int32_t>& predicted,
+FairnessReport groupFairness(const std::vector<int32_t>& labels,
+                             const std::vector<int32_t>& predicted,
                              const std::vector<int32_t>& groups,
                              const std::vector<std::string>& groupNames, int32_t positiveClass);
 

@@ -9,13 +9,13 @@
 
 namespace neurite {
 
-RegressionMetrics regressionMetrics(std::span<const float> predictions, std::span<const float> targets,
-                                    int outputs) {
+RegressionMetrics regressionMetrics(std::span<const float> predictions,
+                                    std::span<const float> targets, int outputs) {
     if (outputs <= 0 || predictions.size() != targets.size() ||
         targets.size() % static_cast<std::size_t>(outputs) != 0)
-        throwBadInput("regression metrics: " + std::to_string(predictions.size()) + " predictions and " +
-                      std::to_string(targets.size()) + " targets do not form rows of " +
-                      std::to_string(outputs) + " outputs");
+        throwBadInput("regression metrics: " + std::to_string(predictions.size()) +
+                      " predictions and " + std::to_string(targets.size()) +
+                      " targets do not form rows of " + std::to_string(outputs) + " outputs");
     RegressionMetrics m;
     const std::size_t d = static_cast<std::size_t>(outputs), n = targets.size() / d;
     m.count = static_cast<int64_t>(n);
@@ -27,13 +27,15 @@ RegressionMetrics regressionMetrics(std::span<const float> predictions, std::spa
     double se = 0, ae = 0;
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < d; ++j) {
-            const double e = static_cast<double>(predictions[i * d + j]) - static_cast<double>(targets[i * d + j]);
+            const double e = static_cast<double>(predictions[i * d + j]) -
+                             static_cast<double>(targets[i * d + j]);
             se += e * e;
             ae += std::abs(e);
             ssRes[j] += e * e;
             mean[j] += static_cast<double>(targets[i * d + j]);
         }
-    for (double& v : mean) v /= static_cast<double>(n);
+    for (double& v : mean)
+        v /= static_cast<double>(n);
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < d; ++j) {
             const double t = static_cast<double>(targets[i * d + j]) - mean[j];
@@ -46,9 +48,10 @@ RegressionMetrics regressionMetrics(std::span<const float> predictions, std::spa
     double r2 = 0;
     for (std::size_t j = 0; j < d; ++j) {
         if (ssTot[j] <= 0) {
-            m.r2 = MetricValue::undefined("R² undefined: the targets" +
-                                          (d > 1 ? " of output " + std::to_string(j) : std::string()) +
-                                          " are constant in the split");
+            m.r2 =
+                MetricValue::undefined("R² undefined: the targets" +
+                                       (d > 1 ? " of output " + std::to_string(j) : std::string()) +
+                                       " are constant in the split");
             return m;
         }
         r2 += 1.0 - ssRes[j] / ssTot[j];

@@ -19,7 +19,7 @@ struct RegressionMetrics {
 };
 
 // Throws Error{BadInput} when the sizes disagree with outputs.
-RegressionMetrics regressionMetrics(std::span<const float> predictions, std::span<const float> targets,
-                                    int outputs);
+RegressionMetrics regressionMetrics(std::span<const float> predictions,
+                                    std::span<const float> targets, int outputs);
 
 }  // namespace neurite

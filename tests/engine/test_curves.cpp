@@ -14,7 +14,8 @@ using namespace neurite;
 
 namespace {
 
-BinaryCurves curves(const std::vector<int>& labels, const std::vector<float>& scores, std::size_t maxPoints = 0) {
+BinaryCurves curves(const std::vector<int>& labels, const std::vector<float>& scores,
+                    std::size_t maxPoints = 0) {
     std::vector<uint8_t> pos(labels.begin(), labels.end());
     return binaryCurves(scores, pos, maxPoints);
 }
@@ -33,7 +34,8 @@ double mannWhitney(const std::vector<uint8_t>& pos, const std::vector<float>& s)
 
 double trapezoid(const std::vector<double>& x, const std::vector<double>& y) {
     double a = 0;
-    for (std::size_t i = 1; i < x.size(); ++i) a += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2;
+    for (std::size_t i = 1; i < x.size(); ++i)
+        a += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2;
     return a;
 }
 
@@ -106,7 +108,8 @@ private slots:
         const BinaryCurves n = curves({0, 0}, {.3f, .7f});
         QVERIFY(!n.roc.auc.defined());
         QVERIFY(!n.pr.averagePrecision.defined());
-        for (double v : n.roc.tpr) QVERIFY(std::isfinite(v));
+        for (double v : n.roc.tpr)
+            QVERIFY(std::isfinite(v));
     }
 
     void matchesPairwiseOracle() {
@@ -122,7 +125,8 @@ private slots:
             if (std::count(pos.begin(), pos.end(), 1) == 0) pos[0] = 1;
             if (std::count(pos.begin(), pos.end(), 0) == 0) pos[1] = 0;
             const BinaryCurves c = binaryCurves(s, pos);
-            QVERIFY2(std::abs(c.roc.auc.v - mannWhitney(pos, s)) < 1e-12, qPrintable(QString("seed %1").arg(seed)));
+            QVERIFY2(std::abs(c.roc.auc.v - mannWhitney(pos, s)) < 1e-12,
+                     qPrintable(QString("seed %1").arg(seed)));
             QVERIFY(std::abs(c.roc.auc.v - trapezoid(c.roc.fpr, c.roc.tpr)) < 1e-12);
             checkRocShape(c.roc);
         }
@@ -139,7 +143,8 @@ private slots:
         }
         const BinaryCurves a = binaryCurves(s, pos);
         std::vector<uint32_t> perm(n);
-        for (std::size_t i = 0; i < n; ++i) perm[i] = static_cast<uint32_t>(i);
+        for (std::size_t i = 0; i < n; ++i)
+            perm[i] = static_cast<uint32_t>(i);
         rng.shuffle(std::span(perm));
         std::vector<uint8_t> pos2(n);
         std::vector<float> s2(n);
@@ -181,7 +186,8 @@ private slots:
 
     void thinIndicesKeepEnds() {
         std::vector<double> x(1000), y(1000);
-        for (std::size_t i = 0; i < x.size(); ++i) x[i] = y[i] = static_cast<double>(i);
+        for (std::size_t i = 0; i < x.size(); ++i)
+            x[i] = y[i] = static_cast<double>(i);
         const auto idx = thinIndices(x, y, 10);
         QVERIFY(idx.size() <= 10 && idx.size() >= 9);
         QCOMPARE(idx.front(), std::size_t(0));
@@ -195,7 +201,8 @@ private slots:
         ClassScores s;
         s.classNames = {"A", "B", "C"};
         s.labels = {0, 0, 1, 1, 1, 2};
-        s.probs = {.6f, .2f, .2f, .3f, .1f, .6f, .2f, .6f, .2f, .2f, .6f, .2f, .5f, .1f, .4f, .2f, .2f, .6f};
+        s.probs = {.6f, .2f, .2f, .3f, .1f, .6f, .2f, .6f, .2f,
+                   .2f, .6f, .2f, .5f, .1f, .4f, .2f, .2f, .6f};
         const CurveReport r = curveReport(s);
         QCOMPARE(r.perClass.size(), std::size_t(3));
         // C vs rest: the positive (.6) beats .2 .2 .2 .4 and ties .6: (4 + .5) / 5 = .9

@@ -30,10 +30,12 @@ private slots:
 
     void groupWithoutPositives() {
         // group b has no sample of the positive class: its TPR and the difference are undefined
-        const FairnessReport r = groupFairness({1, 0, 0, 0}, {1, 0, 1, 0}, {0, 0, 1, 1}, {"a", "b"}, 1);
+        const FairnessReport r =
+            groupFairness({1, 0, 0, 0}, {1, 0, 1, 0}, {0, 0, 1, 1}, {"a", "b"}, 1);
         QVERIFY(!r.groups[1].truePositiveRate.defined());
         QVERIFY(!r.equalOpportunityDifference.defined());
-        QVERIFY2(r.equalOpportunityDifference.undefinedReason.find("group 'b'") != std::string::npos,
+        QVERIFY2(r.equalOpportunityDifference.undefinedReason.find("group 'b'") !=
+                     std::string::npos,
                  r.equalOpportunityDifference.undefinedReason.c_str());
         QCOMPARE(r.demographicParityDifference.v, 0.0);  // .5 and .5
     }

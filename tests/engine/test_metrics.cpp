@@ -27,7 +27,8 @@ ClassScores threeClasses() {
     ClassScores s;
     s.classNames = {"A", "B", "C"};
     s.labels = {0, 0, 1, 1, 1, 2};
-    s.probs = {.6f, .2f, .2f, .3f, .1f, .6f, .2f, .6f, .2f, .2f, .6f, .2f, .5f, .1f, .4f, .2f, .2f, .6f};
+    s.probs = {.6f, .2f, .2f, .3f, .1f, .6f, .2f, .6f, .2f,
+               .2f, .6f, .2f, .5f, .1f, .4f, .2f, .2f, .6f};
     return s;
 }
 
@@ -44,14 +45,15 @@ ClassScores binary(std::vector<int32_t> labels, const std::vector<float>& p1) {
 
 void near(double actual, double expected, double tol = 1e-6) {
     QVERIFY2(std::abs(actual - expected) <= tol,
-             qPrintable(QString("got %1, expected %2").arg(actual, 0, 'g', 12).arg(expected, 0, 'g', 12)));
+             qPrintable(
+                 QString("got %1, expected %2").arg(actual, 0, 'g', 12).arg(expected, 0, 'g', 12)));
 }
 
-#define NEAR(value, expected)                                                                     \
-    do {                                                                                          \
-        QVERIFY2((value).defined(), (value).undefinedReason.c_str());                             \
-        near((value).v, (expected));                                                              \
-        if (QTest::currentTestFailed()) return;                                                   \
+#define NEAR(value, expected)                                                                      \
+    do {                                                                                           \
+        QVERIFY2((value).defined(), (value).undefinedReason.c_str());                              \
+        near((value).v, (expected));                                                               \
+        if (QTest::currentTestFailed()) return;                                                    \
     } while (0)
 
 }  // namespace
@@ -84,12 +86,12 @@ private slots:
         NEAR(m.perClass[0].f1, 0.5);
         NEAR(m.perClass[1].f1, 0.8);
         NEAR(m.perClass[2].f1, 2.0 / 3);
-        NEAR(m.macro.precision, 2.0 / 3);                // (.5 + 1 + .5) / 3
-        NEAR(m.macro.recall, (0.5 + 2.0 / 3 + 1) / 3);   // .722222
-        NEAR(m.macro.f1, (0.5 + 0.8 + 2.0 / 3) / 3);     // .655556
-        NEAR(m.weighted.precision, (2 * 0.5 + 3 * 1.0 + 1 * 0.5) / 6);        // .75
-        NEAR(m.weighted.recall, 4.0 / 6);                                      // = accuracy
-        NEAR(m.weighted.f1, (2 * 0.5 + 3 * 0.8 + 1 * (2.0 / 3)) / 6);          // .677778
+        NEAR(m.macro.precision, 2.0 / 3);                               // (.5 + 1 + .5) / 3
+        NEAR(m.macro.recall, (0.5 + 2.0 / 3 + 1) / 3);                  // .722222
+        NEAR(m.macro.f1, (0.5 + 0.8 + 2.0 / 3) / 3);                    // .655556
+        NEAR(m.weighted.precision, (2 * 0.5 + 3 * 1.0 + 1 * 0.5) / 6);  // .75
+        NEAR(m.weighted.recall, 4.0 / 6);                               // = accuracy
+        NEAR(m.weighted.f1, (2 * 0.5 + 3 * 0.8 + 1 * (2.0 / 3)) / 6);   // .677778
         NEAR(m.micro.precision, 4.0 / 6);
         NEAR(m.micro.f1, 4.0 / 6);
         NEAR(m.balancedAccuracy, (0.5 + 2.0 / 3 + 1) / 3);
@@ -145,7 +147,8 @@ private slots:
         const ClassificationMetrics m = classificationMetrics(s);
         QVERIFY(!m.perClass[2].recall.defined());
         QVERIFY(!m.perClass[2].f1.defined());
-        NEAR(m.macro.f1, 1.0);  // C is left out of the macro average (neither present nor predicted)
+        NEAR(m.macro.f1,
+             1.0);  // C is left out of the macro average (neither present nor predicted)
         NEAR(m.balancedAccuracy, 1.0);
         const std::vector<double> norm = m.confusion.rowNormalized();
         QCOMPARE(norm[6] + norm[7] + norm[8], 0.0);  // an empty row stays zero, not NaN
@@ -202,7 +205,8 @@ private slots:
         NEAR(m.rmse, std::sqrt(5.0 / 3));
         NEAR(m.mae, 1.0);
         const double mean = 11.0 / 3;
-        const double ssTot = (1 - mean) * (1 - mean) + (3 - mean) * (3 - mean) + (7 - mean) * (7 - mean);
+        const double ssTot =
+            (1 - mean) * (1 - mean) + (3 - mean) * (3 - mean) + (7 - mean) * (7 - mean);
         NEAR(m.r2, 1 - 5.0 / ssTot);
         const std::vector<float> constant{4, 4, 4};
         QVERIFY(!regressionMetrics(pred, constant, 1).r2.defined());

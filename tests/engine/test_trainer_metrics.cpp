@@ -15,15 +15,18 @@ namespace {
 
 ProjectDocument spiral(int classes, const std::string& loss, const std::string& units) {
     const std::string json = R"({"format": "neurite-project", "version": 1, "name": "t",
-        "data": {"source": "synthetic:spiral?samples=300&classes=)" + std::to_string(classes) + R"(&noise=0.1&seed=3",
+        "data": {"source": "synthetic:spiral?samples=300&classes=)" +
+                             std::to_string(classes) + R"(&noise=0.1&seed=3",
                  "validation_split": 0.2, "test_split": 0.1},
         "model": {"nodes": [
             {"id": "input", "op": "Input"},
             {"id": "fc1", "op": "Dense", "params": {"units": 32}, "inputs": ["input"]},
             {"id": "act1", "op": "ReLU", "inputs": ["fc1"]},
-            {"id": "out", "op": "Dense", "params": {"units": )" + units + R"(}, "inputs": ["act1"]}]},
+            {"id": "out", "op": "Dense", "params": {"units": )" +
+                             units + R"(}, "inputs": ["act1"]}]},
         "training": {"epochs": 2, "batch_size": 16, "seed": 5, "threads": 2,
-                     "loss": {"type": ")" + loss + R"("},
+                     "loss": {"type": ")" +
+                             loss + R"("},
                      "optimizer": {"type": "adam", "lr": 0.01}}})";
     return parseProject(json, "test.neurite.json", nullptr);
 }
@@ -52,8 +55,9 @@ private slots:
             QCOMPARE(e.valMetrics->split, std::string("validation"));
             QCOMPARE(m.count, s.data.validation.count);
             QCOMPARE(m.accuracy.v, *e.valAccuracy);
-            QCOMPARE(std::accumulate(m.confusion.counts.begin(), m.confusion.counts.end(), int64_t(0)),
-                     s.data.validation.count);
+            QCOMPARE(
+                std::accumulate(m.confusion.counts.begin(), m.confusion.counts.end(), int64_t(0)),
+                s.data.validation.count);
             QCOMPARE(e.valMetrics->curves->perClass.size(), std::size_t(3));
             QVERIFY(e.valMetrics->curves->aucMacro.defined());
             QVERIFY(e.valMetrics->curves->aucMacro.v > 0.5);
@@ -70,7 +74,8 @@ private slots:
         const EvalResult t = trainer.evaluate(s.data.test);
         QCOMPARE(t.scores.count(), s.data.test.count);
         QCOMPARE(t.scores.probs.size(), std::size_t(s.data.test.count * 3));
-        QCOMPARE(classificationMetrics(t.scores).logLoss.v, fin.testMetrics->classification->logLoss.v);
+        QCOMPARE(classificationMetrics(t.scores).logLoss.v,
+                 fin.testMetrics->classification->logLoss.v);
     }
 
     void binaryOutputUsesSigmoid() {
