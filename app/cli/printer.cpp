@@ -68,8 +68,10 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
         const char* split = e.testMetrics ? "test" : "val";
         if (r->classification && r->classification->macro.f1.defined())
             std::fprintf(stderr, "  %s_f1_macro %.4f", split, r->classification->macro.f1.v);
-        if (r->curves && r->curves->auc().defined()) std::fprintf(stderr, "  %s_auc %.4f", split, r->curves->auc().v);
-        if (r->regression && r->regression->r2.defined()) std::fprintf(stderr, "  %s_r2 %.4f", split, r->regression->r2.v);
+        if (r->curves && r->curves->auc().defined())
+            std::fprintf(stderr, "  %s_auc %.4f", split, r->curves->auc().v);
+        if (r->regression && r->regression->r2.defined())
+            std::fprintf(stderr, "  %s_r2 %.4f", split, r->regression->r2.v);
     }
     std::fprintf(stderr, "  %.0f samples/s  %.1fs\n", e.samplesPerSec, e.seconds);
     if (!m_json) return;

@@ -41,7 +41,8 @@ struct FinishedEvent {
     std::optional<double> valLoss, valAccuracy, testLoss, testAccuracy;
     double samplesPerSec = 0;  // over all completed epochs
     double seconds = 0;        // wall time of the run
-    std::optional<EvaluationReport> valMetrics, testMetrics;  // of the final (or restored best) model
+    // Metrics of the final (or restored best) model.
+    std::optional<EvaluationReport> valMetrics, testMetrics;
 };
 
 class TrainObserver {

@@ -1,6 +1,7 @@
 // The training loop. Data is uploaded to the model's device once; each step gathers its batch on
 // the device, runs forward, the fused loss, backward and one optimizer pass. Only the loss (and
-// the batch's logits for training accuracy) come back to the host.
+// the batch's logits for training accuracy) come back to the host; evaluation passes bring back
+// every sample's outputs, from which train/split_metrics builds the split's metrics.
 #include "train/trainer.h"
 
 #include <algorithm>
@@ -70,7 +71,7 @@ struct Trainer::Impl {
     float loss(const Tensor& logits, Batch& b);
     int64_t countCorrect(const Tensor& logits, const int32_t* labels, int64_t n);
     EvalResult evaluate(const DeviceSplit& split);
-    // Evaluates a non-empty split into an event's loss, accuracy and metrics.
+    // Evaluates a split into an event's loss, accuracy and metrics; an empty split leaves them unset.
     void evaluateInto(const DeviceSplit& split, const char* name, std::optional<double>& lossOut,
                       std::optional<double>& accuracyOut, std::optional<EvaluationReport>& report);
 };
@@ -217,8 +218,9 @@ EvalResult Trainer::Impl::evaluate(const DeviceSplit& split) {
     return r;
 }
 
-void Trainer::Impl::evaluateInto(const DeviceSplit& split, const char* name, std::optional<double>& lossOut,
-                                 std::optional<double>& accuracyOut, std::optional<EvaluationReport>& report) {
+void Trainer::Impl::evaluateInto(const DeviceSplit& split, const char* name,
+                                 std::optional<double>& lossOut, std::optional<double>& accuracyOut,
+                                 std::optional<EvaluationReport>& report) {
     if (!split.host || split.host->count == 0) return;
     const EvalResult r = evaluate(split);
     lossOut = r.loss;

@@ -50,7 +50,8 @@ void applyOverrides(const Args& a, TrainConfig& t) {
 
 int runTrain(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "curves", "help"},
-              {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps", "scores"});
+              {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps",
+               "scores"});
     if (args.flag("help")) {
         std::fputs(kTrainHelp, stdout);
         return 0;
@@ -80,17 +81,21 @@ int runTrain(int argc, char** argv) {
 
     const DataSplit& scored = setup.data.test.count > 0 ? setup.data.test : setup.data.validation;
     if (scores && setup.data.numClasses <= 0)
-        throwBadInput("--scores needs class labels, but '" + setup.data.source + "' has regression targets");
+        throwBadInput("--scores needs class labels, but '" + setup.data.source +
+                      "' has regression targets");
     if (scores && scored.count == 0)
-        throwBadInput("--scores needs a test or validation split; set data.test_split or data.validation_split");
+        throwBadInput("--scores needs a test or validation split; set data.test_split or "
+                      "data.validation_split");
 
     StopToken* stop = installInterruptHandler();
     Trainer trainer(*setup.model, setup.data, project.training);
-    CliPrinter printer(args.flag("json"), project.name.empty() ? "run" : project.name, args.flag("curves"));
+    CliPrinter printer(args.flag("json"), project.name.empty() ? "run" : project.name,
+                       args.flag("curves"));
     const FinishedEvent fin = trainer.run(printer, *stop);
     if (scores) {
         scores->write(trainer.evaluate(scored).scores);
-        std::fprintf(stderr, "scores of %lld %s samples written to %s\n", static_cast<long long>(scored.count),
+        std::fprintf(stderr, "scores of %lld %s samples written to %s\n",
+                     static_cast<long long>(scored.count),
                      &scored == &setup.data.test ? "test" : "validation", scores->path().c_str());
     }
     return fin.status == "cancelled" ? 130 : 0;
