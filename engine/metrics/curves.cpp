@@ -28,10 +28,14 @@ double fromOrderedBits(uint32_t u) {
     return f;
 }
 
+uint64_t keyOf(float score, bool positive) {
+    return static_cast<uint64_t>(orderedBits(score)) << 1 | (positive ? 1u : 0u);
+}
+
 // LSD radix sort of 33-bit keys (ordered score bits, then the positive bit): 3 passes of 11
 // bits; a 60k-sample sort takes well under a millisecond, several times faster than std::sort.
-void radixSort(std::vector<uint64_t>& keys) {
-    std::vector<uint64_t> tmp(keys.size());
+void radixSort(std::vector<uint64_t>& keys, std::vector<uint64_t>& tmp) {
+    tmp.resize(keys.size());
     for (int shift = 0; shift < 33; shift += 11) {
         std::array<std::size_t, 2049> start{};
         for (uint64_t k : keys)
@@ -48,6 +52,14 @@ struct Threshold {
     double t;
     int64_t tp, fp;  // positives and negatives scoring >= t
     uint32_t bits = 0;
+};
+
+// Buffers reused by the binary problems of one report: a report then allocates (and the kernel
+// zero-fills) its large buffers once instead of once per class.
+struct Scratch {
+    std::vector<uint64_t> keys, tmp;  // keyOf() of every sample
+    std::vector<Threshold> th;
+    std::vector<double> fpr, tpr, precision;
 };
 
 std::string quoted(const std::string& name) {
@@ -111,24 +123,19 @@ std::vector<std::size_t> thinIndices(const std::vector<double>& x, const std::ve
     return keep;
 }
 
-BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t> positive,
-                          std::size_t maxPoints, bool withCurves) {
-    if (scores.size() != positive.size())
-        throwBadInput("curves: " + std::to_string(scores.size()) + " scores for " +
-                      std::to_string(positive.size()) + " labels");
-    std::vector<uint64_t> keys(scores.size());
-    for (std::size_t i = 0; i < scores.size(); ++i) {
-        if (std::isnan(scores[i]))
-            throwBadInput("curves: the score of sample " + std::to_string(i) + " is NaN");
-        keys[i] = static_cast<uint64_t>(orderedBits(scores[i])) << 1 | (positive[i] != 0);
-    }
-    radixSort(keys);
+namespace {
+
+// The curves of the binary problem whose keys are in s.keys (which this reorders).
+BinaryCurves curvesOfKeys(Scratch& s, std::size_t maxPoints, bool withCurves) {
+    std::vector<uint64_t>& keys = s.keys;
+    radixSort(keys, s.tmp);
 
     // Walk the distinct thresholds, descending, with cumulative counts; th keeps them for the
     // curves ([0] is +inf with nothing above it).
     BinaryCurves c;
     const Threshold start{std::numeric_limits<double>::infinity(), 0, 0};
-    std::vector<Threshold> th{start};
+    std::vector<Threshold>& th = s.th;
+    th.assign(1, start);
     Threshold prev = start, cur = start;
     // Twice the trapezoid area in units of one positive times one negative: exact in integers.
     int64_t area2 = 0;
@@ -163,7 +170,10 @@ BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t
                         : MetricValue::undefined("average precision undefined: no positive sample");
     if (!withCurves) return c;
 
-    std::vector<double> fpr(th.size()), tpr(th.size()), precision(th.size());
+    std::vector<double>&fpr = s.fpr, &tpr = s.tpr, &precision = s.precision;
+    fpr.resize(th.size());
+    tpr.resize(th.size());
+    precision.resize(th.size());
     for (std::size_t i = 0; i < th.size(); ++i) {
         fpr[i] = N > 0 ? static_cast<double>(th[i].fp) / N : 0.0;
         tpr[i] = P > 0 ? static_cast<double>(th[i].tp) / P : 0.0;
@@ -183,21 +193,37 @@ BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t
     return c;
 }
 
+}  // namespace
+
+BinaryCurves binaryCurves(std::span<const float> scores, std::span<const uint8_t> positive,
+                          std::size_t maxPoints, bool withCurves) {
+    if (scores.size() != positive.size())
+        throwBadInput("curves: " + std::to_string(scores.size()) + " scores for " +
+                      std::to_string(positive.size()) + " labels");
+    Scratch s;
+    s.keys.resize(scores.size());
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+        if (std::isnan(scores[i]))
+            throwBadInput("curves: the score of sample " + std::to_string(i) + " is NaN");
+        s.keys[i] = keyOf(scores[i], positive[i] != 0);
+    }
+    return curvesOfKeys(s, maxPoints, withCurves);
+}
+
 CurveReport curveReport(const ClassScores& scores, std::size_t maxPoints) {
     scores.check();
     const int k = scores.numClasses();
     const std::size_t n = scores.labels.size();
     const auto& names = scores.classNames;
     CurveReport r;
-    std::vector<float> s(n);
-    std::vector<uint8_t> pos(n);
-    const int first = k == 2 ? 1 : 0;
-    for (int c = first; c < k; ++c) {
-        for (std::size_t i = 0; i < n; ++i) {
-            s[i] = scores.probs[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(c)];
-            pos[i] = scores.labels[i] == c;
-        }
-        ClassCurves cc{names[static_cast<std::size_t>(c)], binaryCurves(s, pos, maxPoints)};
+    Scratch s;  // the probabilities are finite: check() said so
+    const std::size_t kk = static_cast<std::size_t>(k);
+    for (int c = k == 2 ? 1 : 0; c < k; ++c) {
+        s.keys.resize(n);
+        for (std::size_t i = 0; i < n; ++i)
+            s.keys[i] =
+                keyOf(scores.probs[i * kk + static_cast<std::size_t>(c)], scores.labels[i] == c);
+        ClassCurves cc{names[static_cast<std::size_t>(c)], curvesOfKeys(s, maxPoints, true)};
         nameUndefined(cc.curves, quoted(cc.name));
         if (k == 2 && n > 0 && cc.curves.positives == 0)
             cc.curves.roc.auc.undefinedReason =
@@ -211,10 +237,10 @@ CurveReport curveReport(const ClassScores& scores, std::size_t maxPoints) {
     }
     r.aucMacro = macroOf(r.perClass, true);
     r.apMacro = macroOf(r.perClass, false);
-    std::vector<uint8_t> flat(scores.probs.size(), 0);
-    for (std::size_t i = 0; i < n; ++i)
-        flat[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(scores.labels[i])] = 1;
-    const BinaryCurves micro = binaryCurves(scores.probs, flat, 0, false);
+    s.keys.resize(n * kk);
+    for (std::size_t i = 0; i < n * kk; ++i)
+        s.keys[i] = keyOf(scores.probs[i], scores.labels[i / kk] == static_cast<int32_t>(i % kk));
+    const BinaryCurves micro = curvesOfKeys(s, 0, false);
     const char* empty = "undefined: the split is empty";
     r.aucMicro = n > 0 ? micro.roc.auc : MetricValue::undefined(std::string("micro AUC ") + empty);
     r.apMicro = n > 0 ? micro.pr.averagePrecision
