@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "core/error.h"
 
@@ -24,34 +26,46 @@ std::string csvField(const std::string& s) {
 }  // namespace
 
 ScoresFile::ScoresFile(std::string path) : m_path(std::move(path)) {
-    m_out.open(m_path, std::ios::out | std::ios::trunc);
-    if (!m_out)
+    std::error_code ec;
+    m_created = !std::filesystem::exists(m_path, ec);
+    // Append mode checks that the file can be written without touching what it holds.
+    std::ofstream probe(m_path, std::ios::out | std::ios::app);
+    if (!probe)
         throw Error(ErrorKind::Io,
                     "cannot write --scores file '" + m_path + "': " + std::strerror(errno));
 }
 
+ScoresFile::~ScoresFile() {
+    std::error_code ec;
+    if (m_created && !m_written) std::filesystem::remove(m_path, ec);
+}
+
 void ScoresFile::write(const ClassScores& scores) {
+    std::ofstream out(m_path, std::ios::out | std::ios::trunc);
+    if (!out)
+        throw Error(ErrorKind::Io,
+                    "cannot write --scores file '" + m_path + "': " + std::strerror(errno));
     const auto& names = scores.classNames;
-    m_out << "label,predicted";
+    out << "label,predicted";
     for (const std::string& n : names)
-        m_out << ',' << csvField("p_" + n);
-    m_out << '\n';
+        out << ',' << csvField("p_" + n);
+    out << '\n';
     const std::vector<int32_t> predicted = scores.predictions();
     char buf[32];
     for (int64_t i = 0; i < scores.count(); ++i) {
-        m_out << csvField(
-                     names[static_cast<std::size_t>(scores.labels[static_cast<std::size_t>(i)])])
-              << ','
-              << csvField(names[static_cast<std::size_t>(predicted[static_cast<std::size_t>(i)])]);
+        out << csvField(names[static_cast<std::size_t>(scores.labels[static_cast<std::size_t>(i)])])
+            << ','
+            << csvField(names[static_cast<std::size_t>(predicted[static_cast<std::size_t>(i)])]);
         const float* row = scores.row(i);
         for (int c = 0; c < scores.numClasses(); ++c) {
             std::snprintf(buf, sizeof buf, ",%.9g", static_cast<double>(row[c]));
-            m_out << buf;
+            out << buf;
         }
-        m_out << '\n';
+        out << '\n';
     }
-    m_out.close();
-    if (m_out.fail()) throw Error(ErrorKind::Io, "writing --scores file '" + m_path + "' failed");
+    out.close();
+    m_written = true;
+    if (out.fail()) throw Error(ErrorKind::Io, "writing --scores file '" + m_path + "' failed");
 }
 
 }  // namespace neurite::cli

@@ -129,6 +129,23 @@ private slots:
         QVERIFY(r.out.isEmpty());
     }
 
+    void failedRunLeavesNoScoresFile() {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath("scores.csv");
+        Result r = runCli({"train", example("spiral.neurite.json"), "--epochs", "3", "--lr", "1e30",
+                           "--scores", csv});
+        QCOMPARE(r.code, 3);
+        QVERIFY(!QFile::exists(csv));
+        // An existing file is only replaced by a completed run.
+        const QString kept = writeFile(dir, "kept.csv", "old\n");
+        r = runCli({"train", example("spiral.neurite.json"), "--epochs", "3", "--lr", "1e30",
+                    "--scores", kept});
+        QCOMPARE(r.code, 3);
+        QFile f(kept);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("old\n"));
+    }
+
     void trainMetricsAndScores() {
         QTemporaryDir dir;
         const QString csv = dir.filePath("scores.csv");
