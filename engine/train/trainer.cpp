@@ -223,6 +223,12 @@ void Trainer::Impl::evaluateInto(const DeviceSplit& split, const char* name,
                                  std::optional<EvaluationReport>& report) {
     if (!split.host || split.host->count == 0) return;
     const EvalResult r = evaluate(split);
+    if (!std::isfinite(r.loss))
+        throw Error(ErrorKind::Diverged,
+                    std::string("training diverged: the ") + name + " loss became " +
+                        std::to_string(r.loss) +
+                        "; lower the learning rate, set clip_norm (e.g. 1.0), or check the data "
+                        "for NaN/Inf values");
     lossOut = r.loss;
     if (data.numClasses > 0) accuracyOut = r.accuracy;
     report = splitReport(r, data, *split.host, name);

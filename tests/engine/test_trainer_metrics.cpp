@@ -2,8 +2,10 @@
 // test split at the end, consistent with the accuracies they already report.
 #include <QtTest>
 
+#include <limits>
 #include <numeric>
 
+#include "core/error.h"
 #include "io/project.h"
 #include "train/run_setup.h"
 #include "train/split_metrics.h"
@@ -92,6 +94,33 @@ private slots:
         for (int64_t i = 0; i < t.scores.count(); ++i)
             QVERIFY(std::abs(t.scores.row(i)[0] + t.scores.row(i)[1] - 1.f) < 1e-6f);
         QCOMPARE(fin.testMetrics->classification->accuracy.v, *fin.testAccuracy);
+    }
+
+    void nonFiniteValidationLossIsDivergence() {
+        // The metrics never see NaN probabilities: a NaN validation loss stops the run instead.
+        // A linear model: ReLU would turn the NaN into 0.
+        const ProjectDocument doc = parseProject(R"({"format": "neurite-project", "version": 1,
+            "data": {"source": "synthetic:spiral?samples=90&classes=3", "validation_split": 0.2},
+            "model": {"nodes": [{"id": "input", "op": "Input"},
+                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["input"]}]},
+            "training": {"epochs": 1, "threads": 1}})",
+                                                 "linear.neurite.json", nullptr);
+        RunSetup s = prepareRun(doc);
+        QCOMPARE(s.data.validation.dtype, DType::F32);
+        float* x = reinterpret_cast<float*>(s.data.validation.bytes.data());
+        x[0] = std::numeric_limits<float>::quiet_NaN();
+        Trainer trainer(*s.model, s.data, doc.training);
+        Recorder rec;
+        StopToken stop;
+        try {
+            trainer.run(rec, stop);
+            QFAIL("expected Error{Diverged}");
+        } catch (const Error& e) {
+            // QVERIFY, not QCOMPARE: QTest would delete[] the static string of toString(ErrorKind).
+            QVERIFY2(e.kind() == ErrorKind::Diverged, e.what());
+            QVERIFY2(std::string(e.what()).find("validation loss") != std::string::npos, e.what());
+        }
+        QVERIFY(rec.epochs.empty());
     }
 
     void regressionSplitReport() {
