@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "metrics_json.h"
+
 namespace neurite::cli {
 
 namespace {
@@ -51,6 +53,7 @@ void CliPrinter::onEpoch(const EpochEvent& e) {
                      {"best", e.best}};
     putOptional(j, "val_loss", e.valLoss);
     putOptional(j, "val_accuracy", e.valAccuracy);
+    if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, m_curves);
     std::printf("%s\n", j.dump().c_str());
     std::fflush(stdout);
 }
@@ -60,6 +63,16 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
     std::fprintf(stderr, "%s %s after %d epoch(s)", m_model.c_str(), e.status.c_str(), e.epochs);
     if (e.valAccuracy) std::fprintf(stderr, "  val_acc %.4f", *e.valAccuracy);
     if (e.testAccuracy) std::fprintf(stderr, "  test_acc %.4f", *e.testAccuracy);
+    const std::optional<EvaluationReport>& shown = e.testMetrics ? e.testMetrics : e.valMetrics;
+    if (const EvaluationReport* r = shown ? &*shown : nullptr) {
+        const char* split = e.testMetrics ? "test" : "val";
+        if (r->classification && r->classification->macro.f1.defined())
+            std::fprintf(stderr, "  %s_f1_macro %.4f", split, r->classification->macro.f1.v);
+        if (r->curves && r->curves->auc().defined())
+            std::fprintf(stderr, "  %s_auc %.4f", split, r->curves->auc().v);
+        if (r->regression && r->regression->r2.defined())
+            std::fprintf(stderr, "  %s_r2 %.4f", split, r->regression->r2.v);
+    }
     std::fprintf(stderr, "  %.0f samples/s  %.1fs\n", e.samplesPerSec, e.seconds);
     if (!m_json) return;
     nlohmann::json j{{"event", "finished"},      {"status", e.status},
@@ -70,6 +83,8 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
     putOptional(j, "val_accuracy", e.valAccuracy);
     putOptional(j, "test_loss", e.testLoss);
     putOptional(j, "test_accuracy", e.testAccuracy);
+    if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, true);
+    if (e.testMetrics) j["test_metrics"] = metricsJson(*e.testMetrics, true);
     std::printf("%s\n", j.dump().c_str());
     std::fflush(stdout);
 }

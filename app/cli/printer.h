@@ -11,14 +11,17 @@ namespace neurite::cli {
 
 class CliPrinter : public TrainObserver {
 public:
-    CliPrinter(bool json, std::string model) : m_json(json), m_model(std::move(model)) {}
+    // curves: also put per-class tables, the confusion matrix and ROC/PR curves into every epoch
+    // event (the finished event always has them).
+    CliPrinter(bool json, std::string model, bool curves = false)
+        : m_json(json), m_curves(curves), m_model(std::move(model)) {}
     void onStep(const StepEvent& e) override;
     void onEpoch(const EpochEvent& e) override;
     void onFinished(const FinishedEvent& e) override;
     void onFailed(const Error& e) override;
 
 private:
-    bool m_json;
+    bool m_json, m_curves;
     std::string m_model;
     bool m_tty = false, m_checkedTty = false, m_lineOpen = false;
     std::chrono::steady_clock::time_point m_lastDraw{};

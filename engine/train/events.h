@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "metrics/evaluation.h"
 
 namespace neurite {
 
@@ -29,6 +30,7 @@ struct EpochEvent {
     double seconds = 0;        // training time of this epoch (without evaluation)
     double samplesPerSec = 0;  // training samples / seconds
     bool best = false;         // the monitored metric improved
+    std::optional<EvaluationReport> valMetrics;  // metrics and curves of the validation split
 };
 
 struct FinishedEvent {
@@ -39,6 +41,8 @@ struct FinishedEvent {
     std::optional<double> valLoss, valAccuracy, testLoss, testAccuracy;
     double samplesPerSec = 0;  // over all completed epochs
     double seconds = 0;        // wall time of the run
+    // Metrics of the final (or restored best) model.
+    std::optional<EvaluationReport> valMetrics, testMetrics;
 };
 
 class TrainObserver {

@@ -1,6 +1,7 @@
 // The training loop. Data is uploaded to the model's device once; each step gathers its batch on
 // the device, runs forward, the fused loss, backward and one optimizer pass. Only the loss (and
-// the batch's logits for training accuracy) come back to the host.
+// the batch's logits for training accuracy) come back to the host; evaluation passes bring back
+// every sample's outputs, from which train/split_metrics builds the split's metrics.
 #include "train/trainer.h"
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "data/random.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"
+#include "train/split_metrics.h"
 
 namespace neurite {
 
@@ -69,6 +71,9 @@ struct Trainer::Impl {
     float loss(const Tensor& logits, Batch& b);
     int64_t countCorrect(const Tensor& logits, const int32_t* labels, int64_t n);
     EvalResult evaluate(const DeviceSplit& split);
+    // Evaluates a split into an event's loss, accuracy and metrics; an empty split leaves them unset.
+    void evaluateInto(const DeviceSplit& split, const char* name, std::optional<double>& lossOut,
+                      std::optional<double>& accuracyOut, std::optional<EvaluationReport>& report);
 };
 
 void Trainer::Impl::validate() {
@@ -195,20 +200,38 @@ EvalResult Trainer::Impl::evaluate(const DeviceSplit& split) {
     std::iota(seq.begin(), seq.end(), 0);
     Tensor idx = Tensor::empty(be, Shape{count}, DType::I32);
     be.copyFromHost(idx, seq.data());
+    beginCollecting(r, data, *split.host, outUnits);
     double lossSum = 0;
-    int64_t correct = 0;
     for (int64_t start = 0; start < count; start += bs) {
         const int64_t n = std::min(bs, count - start);
         Batch& b = batch(n);
         gather(split, idx.slice(start, Shape{n}), b);
         const Tensor& logits = model.forward(b.x, false, 0, cfg.seed);
         lossSum += static_cast<double>(loss(logits, b)) * static_cast<double>(n);
-        if (data.numClasses > 0) correct += countCorrect(logits, split.host->labels.data() + start, n);
+        hostLogits.resize(static_cast<std::size_t>(n * outUnits));
+        be.copyToHost(hostLogits.data(), logits);
+        collectBatch(r, hostLogits.data(), n, outUnits);
     }
     r.count = count;
     r.loss = lossSum / static_cast<double>(count);
-    r.accuracy = static_cast<double>(correct) / static_cast<double>(count);
+    r.accuracy = collectedAccuracy(r);
     return r;
+}
+
+void Trainer::Impl::evaluateInto(const DeviceSplit& split, const char* name,
+                                 std::optional<double>& lossOut, std::optional<double>& accuracyOut,
+                                 std::optional<EvaluationReport>& report) {
+    if (!split.host || split.host->count == 0) return;
+    const EvalResult r = evaluate(split);
+    if (!std::isfinite(r.loss))
+        throw Error(ErrorKind::Diverged,
+                    std::string("training diverged: the ") + name + " loss became " +
+                        std::to_string(r.loss) +
+                        "; lower the learning rate, set clip_norm (e.g. 1.0), or check the data "
+                        "for NaN/Inf values");
+    lossOut = r.loss;
+    if (data.numClasses > 0) accuracyOut = r.accuracy;
+    report = splitReport(r, data, *split.host, name);
 }
 
 Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config)
@@ -346,11 +369,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             ev.lr = lr;
             ev.seconds = epochSeconds;
             ev.samplesPerSec = static_cast<double>(seen) / std::max(epochSeconds, 1e-9);
-            if (s.val.host && s.val.host->count > 0) {
-                EvalResult v = s.evaluate(s.val);
-                ev.valLoss = v.loss;
-                if (s.data.numClasses > 0) ev.valAccuracy = v.accuracy;
-            }
+            s.evaluateInto(s.val, "validation", ev.valLoss, ev.valAccuracy, ev.valMetrics);
             const double monitored = cfg.earlyStopping.monitor == "val_accuracy"
                                          ? ev.valAccuracy.value_or(ev.trainAccuracy)
                                      : cfg.earlyStopping.monitor == "train_loss"
@@ -368,6 +387,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             fin.trainAccuracy = ev.trainAccuracy;
             fin.valLoss = ev.valLoss;
             fin.valAccuracy = ev.valAccuracy;
+            fin.valMetrics = ev.valMetrics;
             observer.onEpoch(ev);
             if (fin.status == "completed" && cfg.earlyStopping.enabled &&
                 monitor.bad >= cfg.earlyStopping.patience)
@@ -375,17 +395,10 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
         }
         if (!bestWeights.empty() && fin.bestEpoch != fin.epochs) {
             s.model.restore(bestWeights);
-            if (s.val.host && s.val.host->count > 0) {
-                EvalResult v = s.evaluate(s.val);
-                fin.valLoss = v.loss;
-                if (s.data.numClasses > 0) fin.valAccuracy = v.accuracy;
-            }
+            s.evaluateInto(s.val, "validation", fin.valLoss, fin.valAccuracy, fin.valMetrics);
         }
-        if (fin.status != "cancelled" && s.test.host && s.test.host->count > 0) {
-            EvalResult t = s.evaluate(s.test);
-            fin.testLoss = t.loss;
-            if (s.data.numClasses > 0) fin.testAccuracy = t.accuracy;
-        }
+        if (fin.status != "cancelled")
+            s.evaluateInto(s.test, "test", fin.testLoss, fin.testAccuracy, fin.testMetrics);
     } catch (const Error& e) {
         observer.onFailed(e);
         throw;

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "data/dataset.h"
 #include "graph/model.h"
+#include "metrics/class_scores.h"
 #include "train/events.h"
 #include "train/train_config.h"
 
@@ -17,6 +19,8 @@ struct EvalResult {
     double loss = 0;
     double accuracy = 0;  // classification only
     int64_t count = 0;
+    ClassScores scores;           // classification: every sample's label and class probabilities
+    std::vector<float> outputs;   // regression: the model's outputs [count * targetDim]
 };
 
 class Trainer {
@@ -30,7 +34,7 @@ public:
     // to the observer). Throws Error{Diverged} on NaN/Inf (after telling the observer).
     FinishedEvent run(TrainObserver& observer, const StopToken& stop);
 
-    // Loss and accuracy of the model on a split (inference mode).
+    // Loss, accuracy and per-sample scores of the model on a split (inference mode).
     EvalResult evaluate(const DataSplit& split);
 
 private:

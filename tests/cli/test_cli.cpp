@@ -6,7 +6,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
+#include <vector>
 
 #include "support/test_env.h"
 
@@ -59,6 +62,9 @@ private slots:
                                     << "--epochs expects an integer";
         QTest::newRow("bad device") << QStringList{"train", example("spiral.neurite.json"), "--device", "tpu"}
                                     << "unknown device 'tpu'";
+        QTest::newRow("unwritable scores") << QStringList{"train", example("spiral.neurite.json"), "--scores",
+                                                          "/nonexistent-dir/scores.csv"}
+                                       << "cannot write --scores file '/nonexistent-dir/scores.csv'";
         QTest::newRow("bench model") << QStringList{"bench", "--model", "rnn"} << "--model must be";
     }
     void badInputExitsWithTwo() {
@@ -114,6 +120,122 @@ private slots:
         QCOMPARE(fin["epochs"].toInt(), 2);
         for (const char* key : {"train_loss", "val_loss", "val_accuracy", "test_accuracy", "samples_per_sec"})
             QVERIFY2(fin.contains(key), key);
+    }
+
+    void unwritableScoresFailsBeforeTraining() {
+        Result r = runCli({"train", example("spiral.neurite.json"), "--json", "--scores", "/nonexistent-dir/s.csv"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(!r.err.contains("epoch "), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void failedRunLeavesNoScoresFile() {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath("scores.csv");
+        Result r = runCli({"train", example("spiral.neurite.json"), "--epochs", "3", "--lr", "1e30",
+                           "--scores", csv});
+        QCOMPARE(r.code, 3);
+        QVERIFY(!QFile::exists(csv));
+        // An existing file is only replaced by a completed run.
+        const QString kept = writeFile(dir, "kept.csv", "old\n");
+        r = runCli({"train", example("spiral.neurite.json"), "--epochs", "3", "--lr", "1e30",
+                    "--scores", kept});
+        QCOMPARE(r.code, 3);
+        QFile f(kept);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("old\n"));
+    }
+
+    void trainMetricsAndScores() {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath("scores.csv");
+        Result r = runCli({"train", example("spiral.neurite.json"), "--epochs", "2", "--json", "--threads", "2",
+                           "--scores", csv});
+        QCOMPARE(r.code, 0);
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        for (int i = 0; i < 2; ++i) {
+            const QJsonObject e = QJsonDocument::fromJson(lines[i]).object();
+            const QJsonObject m = e["val_metrics"].toObject();
+            QCOMPARE(m["accuracy"].toDouble(), e["val_accuracy"].toDouble());
+            for (const char* key : {"balanced_accuracy", "precision_macro", "recall_weighted", "f1_micro", "log_loss",
+                                    "kappa", "mcc", "auc_macro", "auc_micro", "average_precision_macro"})
+                QVERIFY2(m[key].isDouble(), key);
+            QVERIFY2(!m.contains("roc") && !m.contains("confusion_matrix"), "curves only with --curves");
+        }
+        const QJsonObject fin = QJsonDocument::fromJson(lines[2]).object();
+        const QJsonObject test = fin["test_metrics"].toObject();
+        QCOMPARE(test["split"].toString(), QString("test"));
+        QCOMPARE(test["accuracy"].toDouble(), fin["test_accuracy"].toDouble());
+        QCOMPARE(test["roc"].toArray().size(), 3);
+        QCOMPARE(test["pr"].toArray().size(), 3);
+        const QJsonObject roc0 = test["roc"].toArray()[0].toObject();
+        QCOMPARE(roc0["fpr"].toArray().first().toDouble(), 0.0);
+        QCOMPARE(roc0["tpr"].toArray().last().toDouble(), 1.0);
+        QVERIFY(roc0["thresholds"].toArray().first().isNull());  // +inf
+        const QJsonArray counts = test["confusion_matrix"].toObject()["counts"].toArray();
+        QCOMPARE(counts.size(), 3);
+
+        // Recompute accuracy and log loss from the scores file.
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = f.readAll().trimmed().split('\n');
+        QCOMPARE(rows[0], QByteArray("label,predicted,p_0,p_1,p_2"));
+        QCOMPARE(rows.size() - 1, test["count"].toInt());
+        int correct = 0;
+        double logLoss = 0;
+        std::vector<std::vector<int>> cm(3, std::vector<int>(3, 0));
+        for (int i = 1; i < rows.size(); ++i) {
+            const QList<QByteArray> c = rows[i].split(',');
+            QCOMPARE(c.size(), 5);
+            const int label = c[0].toInt(), predicted = c[1].toInt();
+            double p[3];
+            for (int k = 0; k < 3; ++k) p[k] = c[2 + k].toDouble();
+            QCOMPARE(int(std::max_element(p, p + 3) - p), predicted);
+            QVERIFY(std::abs(p[0] + p[1] + p[2] - 1) < 1e-6);
+            correct += label == predicted;
+            logLoss -= std::log(std::max(p[label], 1e-15));
+            ++cm[label][predicted];
+        }
+        const int n = rows.size() - 1;
+        QCOMPARE(double(correct) / n, fin["test_accuracy"].toDouble());
+        QVERIFY(std::abs(logLoss / n - test["log_loss"].toDouble()) < 1e-6);
+        for (int t = 0; t < 3; ++t)
+            for (int p = 0; p < 3; ++p) QCOMPARE(counts[t].toArray()[p].toInt(), cm[t][p]);
+    }
+
+    void curvesFlagAndUndefinedAsNull() {
+        // 2 test samples cannot hold all 3 classes: per-class recall and the macro AUC are undefined.
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, "tiny.neurite.json", R"({"format": "neurite-project", "version": 1,
+            "data": {"source": "synthetic:spiral?samples=30&classes=3&seed=2", "validation_split": 0.2,
+                     "test_split": 0.07},
+            "model": {"nodes": [{"id": "input", "op": "Input"},
+                                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["input"]}]},
+            "training": {"epochs": 1, "batch_size": 8, "seed": 1}})");
+        Result r = runCli({"train", path, "--json", "--curves", "--threads", "1"});
+        QCOMPARE(r.code, 0);
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QJsonObject epoch = QJsonDocument::fromJson(lines[0]).object()["val_metrics"].toObject();
+        QVERIFY(epoch.contains("roc") && epoch.contains("per_class"));
+        const QJsonObject test = QJsonDocument::fromJson(lines[1]).object()["test_metrics"].toObject();
+        QCOMPARE(test["count"].toInt(), 2);
+        QVERIFY(test["auc_macro"].isNull());
+        const QString aucWhy = test["auc_macro_undefined"].toString();
+        QVERIFY2(aucWhy.startsWith("macro AUC undefined: the split holds no sample of class"),
+                 qPrintable(aucWhy));
+        int undefinedRecalls = 0;
+        for (const auto& c : test["per_class"].toArray()) {
+            const QJsonObject o = c.toObject();
+            if (o["support"].toInt() == 0) {
+                QVERIFY(o["recall"].isNull());
+                QVERIFY(o["recall_undefined"].toString().contains("no sample"));
+                ++undefinedRecalls;
+            }
+        }
+        QVERIFY(undefinedRecalls >= 1);
+        QVERIFY(!r.out.contains("NaN") && !r.out.contains("nan"));
     }
 
     void divergenceExitsWithThree() {

@@ -1,10 +1,12 @@
 // neurite-cli train PROJECT: trains a project with optional overrides of its settings.
 #include <cstdio>
+#include <memory>
 
 #include "cli.h"
 #include "core/error.h"
 #include "io/project.h"
 #include "printer.h"
+#include "scores_csv.h"
 #include "train/run_setup.h"
 #include "train/trainer.h"
 
@@ -22,7 +24,12 @@ const char* kTrainHelp =
     "  --seed N              random seed (same seed and threads give identical results)\n"
     "  --precision P         fp32 | bf16\n"
     "  --max-steps N         stop each epoch after N steps\n"
-    "  --json                JSON Lines events on stdout (epoch, finished, failed)\n";
+    "  --json                JSON Lines events on stdout (epoch, finished, failed) with the\n"
+    "                        metrics of the validation and test splits (docs/metrics.md)\n"
+    "  --curves              also per-class metrics, confusion matrix and ROC/PR curves in\n"
+    "                        every epoch event (the finished event always has them)\n"
+    "  --scores FILE.csv     after training, one row per test sample (validation without a\n"
+    "                        test split): label,predicted,p_<class>...\n";
 
 void applyOverrides(const Args& a, TrainConfig& t) {
     if (auto v = a.integer("epochs", 1, 1000000)) t.epochs = static_cast<int>(*v);
@@ -42,8 +49,9 @@ void applyOverrides(const Args& a, TrainConfig& t) {
 }  // namespace
 
 int runTrain(int argc, char** argv) {
-    Args args(argc, argv, 2, {"json", "help"},
-              {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps"});
+    Args args(argc, argv, 2, {"json", "curves", "help"},
+              {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps",
+               "scores"});
     if (args.flag("help")) {
         std::fputs(kTrainHelp, stdout);
         return 0;
@@ -51,6 +59,10 @@ int runTrain(int argc, char** argv) {
     if (args.positional().size() != 1)
         throwBadInput("train needs exactly one project file (see neurite-cli train --help)");
     const std::string path = args.positional()[0];
+
+    // Opened before anything slow, so that a bad path does not cost a run.
+    std::unique_ptr<ScoresFile> scores;
+    if (auto p = args.str("scores")) scores = std::make_unique<ScoresFile>(*p);
 
     std::vector<std::string> warnings;
     ProjectDocument project = loadProject(path, &warnings);
@@ -67,10 +79,25 @@ int runTrain(int argc, char** argv) {
                  static_cast<long long>(setup.data.validation.count),
                  static_cast<long long>(setup.data.test.count), setup.backend->name().c_str());
 
+    const DataSplit& scored = setup.data.test.count > 0 ? setup.data.test : setup.data.validation;
+    if (scores && setup.data.numClasses <= 0)
+        throwBadInput("--scores needs class labels, but '" + setup.data.source +
+                      "' has regression targets");
+    if (scores && scored.count == 0)
+        throwBadInput("--scores needs a test or validation split; set data.test_split or "
+                      "data.validation_split");
+
     StopToken* stop = installInterruptHandler();
     Trainer trainer(*setup.model, setup.data, project.training);
-    CliPrinter printer(args.flag("json"), project.name.empty() ? "run" : project.name);
+    CliPrinter printer(args.flag("json"), project.name.empty() ? "run" : project.name,
+                       args.flag("curves"));
     const FinishedEvent fin = trainer.run(printer, *stop);
+    if (scores) {
+        scores->write(trainer.evaluate(scored).scores);
+        std::fprintf(stderr, "scores of %lld %s samples written to %s\n",
+                     static_cast<long long>(scored.count),
+                     &scored == &setup.data.test ? "test" : "validation", scores->path().c_str());
+    }
     return fin.status == "cancelled" ? 130 : 0;
 }
 
