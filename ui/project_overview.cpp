@@ -40,7 +40,7 @@ void ProjectOverview::showProject(const ProjectDocument& doc, const QString& pat
                  QString::fromStdString(doc.description).toHtmlEscaped(),
                  QString::fromStdString(doc.data.source).toHtmlEscaped())
             .arg(doc.data.validationSplit * 100.0)
-            .arg(toString(t.loss.kind), toString(t.optimizer.kind))
+            .arg(nameOf(t.loss.kind), nameOf(t.optimizer.kind))
             .arg(static_cast<double>(t.optimizer.lr))
             .arg(t.epochs)
             .arg(t.batchSize)

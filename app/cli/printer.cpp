@@ -92,7 +92,7 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
 void CliPrinter::onFailed(const Error& e) {
     closeLine();
     if (!m_json) return;
-    nlohmann::json j{{"event", "failed"}, {"kind", toString(e.kind())}, {"message", e.what()}};
+    nlohmann::json j{{"event", "failed"}, {"kind", nameOf(e.kind())}, {"message", e.what()}};
     std::printf("%s\n", j.dump().c_str());
     std::fflush(stdout);
 }

@@ -18,6 +18,6 @@ constexpr std::size_t dtypeSize(DType t) {
     return 0;
 }
 
-const char* toString(DType t);
+const char* nameOf(DType t);
 
 }  // namespace neurite

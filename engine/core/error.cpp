@@ -3,7 +3,7 @@
 
 namespace neurite {
 
-const char* toString(ErrorKind kind) {
+const char* nameOf(ErrorKind kind) {
     switch (kind) {
     case ErrorKind::BadInput: return "bad_input";
     case ErrorKind::Unsupported: return "unsupported";

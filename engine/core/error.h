@@ -15,7 +15,7 @@ enum class ErrorKind {
     Internal,     // a bug in Neurite
 };
 
-const char* toString(ErrorKind kind);
+const char* nameOf(ErrorKind kind);
 
 class Error : public std::runtime_error {
 public:

@@ -6,7 +6,7 @@
 
 namespace neurite {
 
-const char* toString(DType t) {
+const char* nameOf(DType t) {
     switch (t) {
     case DType::F32: return "fp32";
     case DType::BF16: return "bf16";

@@ -356,7 +356,7 @@ std::vector<Problem> lintForLoss(const ResolvedGraph& graph, const std::vector<N
     if (softmaxTwice || sigmoidTwice) {
         const std::string fn = softmaxTwice ? "softmax" : "sigmoid";
         out.push_back({Problem::Severity::Warning, last.id,
-                       last.id + ": " + last.op + " before " + toString(loss) + " applies " + fn +
+                       last.id + ": " + last.op + " before " + nameOf(loss) + " applies " + fn +
                            " twice; remove it, the loss applies it itself"});
     }
     return out;

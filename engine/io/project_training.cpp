@@ -25,17 +25,17 @@ constexpr Precision kPrecisions[] = {Precision::Fp32, Precision::Bf16};
 template <class E> std::vector<std::string> namesOf(std::span<const E> kinds) {
     std::vector<std::string> names;
     for (E k : kinds)
-        names.emplace_back(toString(k));
+        names.emplace_back(nameOf(k));
     return names;
 }
 
 template <class E>
 E readKind(const ObjectReader& r, std::span<const E> kinds, E fallback, std::string_view what) {
     std::vector<std::string> names = namesOf(kinds);
-    std::string name = toString(fallback);
+    std::string name = nameOf(fallback);
     r.readChoice("type", name, names, what);
     for (E k : kinds)
-        if (name == toString(k)) return k;
+        if (name == nameOf(k)) return k;
     return fallback;
 }
 
@@ -78,9 +78,9 @@ void warnUnused(const ObjectReader& r, std::span<const Field<Config>> fields, E 
         if (!r.find(f.key) || (f.usedBy & bit(kind))) continue;
         std::string users;
         for (E k : kinds)
-            if (f.usedBy & bit(k)) users += std::string(users.empty() ? "" : ", ") + toString(k);
+            if (f.usedBy & bit(k)) users += std::string(users.empty() ? "" : ", ") + nameOf(k);
         warn(r.context(), r.pathOf(f.key),
-             std::string("not used by ") + toString(kind) + " (only by " + users +
+             std::string("not used by ") + nameOf(kind) + " (only by " + users +
                  "); it is ignored");
     }
 }
@@ -166,7 +166,7 @@ LossConfig readLoss(const Json& value, const std::string& path, const ReadContex
         }
         if (loss.kind != LossKind::CrossEntropy && loss.kind != LossKind::Focal)
             warn(ctx, r.pathOf("class_weights"),
-                 std::string("not used by ") + toString(loss.kind) +
+                 std::string("not used by ") + nameOf(loss.kind) +
                      " (only by cross_entropy, focal); it is ignored");
     }
     r.finish();
@@ -235,7 +235,7 @@ TrainConfig readTraining(const Json& value, const std::string& path, const ReadC
     readDevice(r, t.device);
     r.readInt("threads", t.threads, between(0, 4096));
     std::vector<std::string> precisions = namesOf<Precision>(kPrecisions);
-    std::string precision = toString(t.precision);
+    std::string precision = nameOf(t.precision);
     r.readChoice("precision", precision, precisions, "precision");
     t.precision = precision == "bf16" ? Precision::Bf16 : Precision::Fp32;
     if (const Json* v = r.find("loss")) t.loss = readLoss(*v, r.pathOf("loss"), ctx);
@@ -264,9 +264,9 @@ Json writeTraining(const TrainConfig& t) {
     out["seed"] = t.seed;
     out["device"] = t.device;
     out["threads"] = t.threads;
-    out["precision"] = toString(t.precision);
+    out["precision"] = nameOf(t.precision);
 
-    Json loss = {{"type", toString(t.loss.kind)}};
+    Json loss = {{"type", nameOf(t.loss.kind)}};
     writeFields<L>(loss, kLossFields, t.loss, t.loss.kind);
     if (!t.loss.classWeights.empty()) {
         Json weights = Json::array();
@@ -276,11 +276,11 @@ Json writeTraining(const TrainConfig& t) {
     }
     out["loss"] = loss;
 
-    Json opt = {{"type", toString(t.optimizer.kind)}};
+    Json opt = {{"type", nameOf(t.optimizer.kind)}};
     writeFields<O>(opt, kOptimizerFields, t.optimizer, t.optimizer.kind);
     out["optimizer"] = opt;
 
-    Json schedule = {{"type", toString(t.schedule.kind)}};
+    Json schedule = {{"type", nameOf(t.schedule.kind)}};
     writeFields<S>(schedule, kScheduleFields, t.schedule, t.schedule.kind);
     out["schedule"] = schedule;
 

@@ -3,7 +3,7 @@
 
 namespace neurite {
 
-const char* toString(LossKind k) {
+const char* nameOf(LossKind k) {
     switch (k) {
     case LossKind::CrossEntropy: return "cross_entropy";
     case LossKind::BinaryCrossEntropy: return "binary_cross_entropy";
@@ -14,7 +14,7 @@ const char* toString(LossKind k) {
     return "?";
 }
 
-const char* toString(OptimizerKind k) {
+const char* nameOf(OptimizerKind k) {
     switch (k) {
     case OptimizerKind::Sgd: return "sgd";
     case OptimizerKind::Adam: return "adam";
@@ -24,7 +24,7 @@ const char* toString(OptimizerKind k) {
     return "?";
 }
 
-const char* toString(ScheduleKind k) {
+const char* nameOf(ScheduleKind k) {
     switch (k) {
     case ScheduleKind::Constant: return "constant";
     case ScheduleKind::Step: return "step";
@@ -35,6 +35,6 @@ const char* toString(ScheduleKind k) {
     return "?";
 }
 
-const char* toString(Precision p) { return p == Precision::Bf16 ? "bf16" : "fp32"; }
+const char* nameOf(Precision p) { return p == Precision::Bf16 ? "bf16" : "fp32"; }
 
 }  // namespace neurite

@@ -68,9 +68,9 @@ struct TrainConfig {
     int64_t maxSteps = 0;  // 0: whole epochs; otherwise stop each epoch after this many steps (bench)
 };
 
-const char* toString(LossKind k);
-const char* toString(OptimizerKind k);
-const char* toString(ScheduleKind k);
-const char* toString(Precision p);
+const char* nameOf(LossKind k);
+const char* nameOf(OptimizerKind k);
+const char* nameOf(ScheduleKind k);
+const char* nameOf(Precision p);
 
 }  // namespace neurite

@@ -79,7 +79,7 @@ struct Trainer::Impl {
 void Trainer::Impl::validate() {
     const Shape& out = model.outputShape();
     outUnits = out.numelFrom(1);
-    const std::string lossName = toString(cfg.loss.kind);
+    const std::string lossName = nameOf(cfg.loss.kind);
     if (isClassification(cfg.loss.kind)) {
         if (data.numClasses <= 0)
             throwBadInput("loss " + lossName + " needs class labels, but the data source '" +

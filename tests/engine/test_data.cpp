@@ -75,7 +75,7 @@ QString errorOf(const std::function<void()>& f, ErrorKind kind = ErrorKind::BadI
     try {
         f();
     } catch (const Error& e) {
-        if (e.kind() != kind) return QString("wrong kind ") + toString(e.kind()) + ": " + e.what();
+        if (e.kind() != kind) return QString("wrong kind ") + nameOf(e.kind()) + ": " + e.what();
         return QString::fromStdString(e.what());
     }
     return "no error";

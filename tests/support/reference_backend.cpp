@@ -18,7 +18,7 @@ namespace ref {
 void expect(const Tensor& t, DType dtype, int64_t n, const char* what) {
     NEURITE_CHECK(t.defined(), std::string("reference backend: ") + what + " is undefined");
     NEURITE_CHECK(t.dtype() == dtype, std::string("reference backend: ") + what + " is " +
-                                          toString(t.dtype()) + ", expected " + toString(dtype));
+                                          nameOf(t.dtype()) + ", expected " + nameOf(dtype));
     NEURITE_CHECK(t.numel() == n, std::string("reference backend: ") + what + " has " +
                                       std::to_string(t.numel()) + " elements " + t.shape().str() +
                                       ", expected " + std::to_string(n));
@@ -36,7 +36,7 @@ Support ReferenceBackend::supports(Op op, DType dtype) const {
     (void)op;
     if (dtype == DType::F32) return {};
     return {false,
-            std::string("the reference backend computes in fp32 only, not ") + toString(dtype)};
+            std::string("the reference backend computes in fp32 only, not ") + nameOf(dtype)};
 }
 
 // ---- memory ---------------------------------------------------------------------------------

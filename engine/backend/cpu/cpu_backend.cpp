@@ -74,7 +74,7 @@ public:
             if (!m_info.bf16) return {false, m_info.bf16Reason};
             return {};
         }
-        return {false, std::string(toString(dtype)) +
+        return {false, std::string(nameOf(dtype)) +
                            " is a storage type for data and labels, not a compute type; use fp32"};
     }
 

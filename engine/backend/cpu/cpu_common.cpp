@@ -96,7 +96,7 @@ memory::data_type computeType(DType compute, const char* plan) {
     if (compute == DType::F32) return memory::data_type::f32;
     if (compute != DType::BF16)
         throw Error(ErrorKind::Unsupported, std::string(plan) + ": cannot compute in " +
-                                                toString(compute) + "; use fp32 or bf16");
+                                                nameOf(compute) + "; use fp32 or bf16");
     const CpuInfo info = cpuInfo();
     if (!info.bf16) throw Error(ErrorKind::Unsupported, std::string(plan) + ": " + info.bf16Reason);
     return memory::data_type::bf16;
@@ -121,7 +121,7 @@ void requireNonNegative(const char* plan,
 void requireF32(const Tensor& t, const char* what) {
     if (!t.defined() || t.dtype() != DType::F32 || !t.device().isCpu())
         throwInternal(std::string(what) + ": expected a defined f32 tensor on the CPU, got " +
-                      toString(t.dtype()) + " " + t.shape().str() + " on " + t.device().str());
+                      nameOf(t.dtype()) + " " + t.shape().str() + " on " + t.device().str());
 }
 
 void requireNumel(const Tensor& t, int64_t numel, const char* what) {

@@ -103,7 +103,7 @@ void gatherRows(const ThreadConfig& tc, const Tensor& src, const Tensor& indices
                 float scale, const Tensor* mean, const Tensor* invStd, Tensor& dst) {
     if (src.dtype() != DType::U8 && src.dtype() != DType::F32)
         throwInternal(std::string("gatherRows: src must be u8 or f32, got ") +
-                      toString(src.dtype()));
+                      nameOf(src.dtype()));
     if (indices.dtype() != DType::I32 || indices.numel() < count || count < 0)
         throwInternal("gatherRows: indices must be i32 with at least count entries");
     if ((mean == nullptr) != (invStd == nullptr))
@@ -151,7 +151,7 @@ void gatherLabels(const ThreadConfig& tc, const Tensor& labels, const Tensor& in
                   int64_t count, Tensor& dst) {
     if (labels.dtype() != DType::I32 && labels.dtype() != DType::F32)
         throwInternal(std::string("gatherLabels: labels must be i32 or f32, got ") +
-                      toString(labels.dtype()));
+                      nameOf(labels.dtype()));
     if (dst.dtype() != labels.dtype())
         throwInternal("gatherLabels: dst must have the labels' dtype");
     if (indices.dtype() != DType::I32 || indices.numel() < count || count < 0)

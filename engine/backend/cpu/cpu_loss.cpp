@@ -20,7 +20,7 @@ int64_t checkClassification(const Tensor& logits, const Tensor& labels, const Te
         throwInternal(std::string(what) + ": expected logits [N, C], got " + logits.shape().str());
     if (labels.dtype() != DType::I32 || labels.numel() != n)
         throwInternal(std::string(what) + ": expected i32 labels [" + std::to_string(n) +
-                      "], got " + toString(labels.dtype()) + " " + labels.shape().str());
+                      "], got " + nameOf(labels.dtype()) + " " + labels.shape().str());
     const int64_t classes = logits.numel() / n;
     const int32_t* y = labels.data<int32_t>();
     for (int64_t i = 0; i < n; ++i)
