@@ -6,6 +6,7 @@
 #include <exception>
 #include <string>
 
+#include "backend/cpu/openmp_runtime.h"
 #include "cli.h"
 #include "core/error.h"
 #include "train/events.h"
@@ -60,6 +61,7 @@ int exitCode(neurite::ErrorKind kind) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    neurite::cpu::tuneOpenMpRuntime(argv);
     const std::string cmd = argc > 1 ? argv[1] : "";
     try {
         if (cmd == "train") return neurite::cli::runTrain(argc, argv);

@@ -1,9 +1,11 @@
 // neurite: the GUI entry point (wiring only). An optional argument names a project to open.
 #include <QApplication>
 
+#include "backend/cpu/openmp_runtime.h"
 #include "main_window.h"
 
 int main(int argc, char** argv) {
+    neurite::cpu::tuneOpenMpRuntime(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName("Neurite");
     QApplication::setOrganizationName("Neurite");

@@ -258,6 +258,34 @@ private slots:
         QVERIFY2(out.contains("\"status\":\"cancelled\""), out.constData());
     }
 
+    // The programs bound libgomp's spin (docs/performance.md) unless the user set it.
+    void openMpSpinIsBounded_data() {
+        QTest::addColumn<QString>("userValue");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::newRow("default") << QString() << QByteArray("GOMP_SPINCOUNT=10000");
+        QTest::newRow("user's choice") << QString("123") << QByteArray("GOMP_SPINCOUNT=123");
+    }
+    void openMpSpinIsBounded() {
+        QFETCH(QString, userValue);
+        QFETCH(QByteArray, expected);
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("GOMP_SPINCOUNT");
+        env.remove("OMP_WAIT_POLICY");
+        if (!userValue.isEmpty()) env.insert("GOMP_SPINCOUNT", userValue);
+        p.setProcessEnvironment(env);
+        p.start(qEnvironmentVariable("NEURITE_CLI"),
+                {"train", example("spiral.neurite.json"), "--epochs", "100000", "--json"});
+        QVERIFY(p.waitForStarted());
+        QVERIFY(p.waitForReadyRead(60000));  // training: the process has its final image
+        QFile environ(QString("/proc/%1/environ").arg(p.processId()));
+        QVERIFY(environ.open(QIODevice::ReadOnly));
+        const QList<QByteArray> vars = environ.readAll().split('\0');
+        p.kill();
+        p.waitForFinished();
+        QVERIFY2(vars.contains(expected), expected.constData());
+    }
+
     void layersDocIsCurrent() {
         Result r = runCli({"layers", "--markdown"});
         QCOMPARE(r.code, 0);
