@@ -2,7 +2,8 @@
 // makes training collapse when another process holds a core: measured 1,382 samples/s against
 // 9,220 with a spin count of 10,000, which costs nothing on a quiet machine (docs/performance.md).
 // libgomp reads the setting from the environment before main() runs, so the programs set it and
-// re-execute themselves once, first thing in main().
+// re-execute themselves once, first thing in main(). Under gdb or valgrind set GOMP_SPINCOUNT
+// yourself, so the program is not replaced by an image the tool does not follow.
 #pragma once
 
 namespace neurite::cpu {
