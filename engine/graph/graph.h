@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/shape.h"
@@ -20,6 +21,17 @@ struct Node {
     std::vector<std::string> inputs;          // ids of the producing nodes, in order
     double x = 0, y = 0;                      // canvas position (designer)
 };
+
+// A node built in code (reference models, tests), in the order a reader thinks of it.
+inline Node makeNode(std::string id, std::string op, std::vector<std::string> inputs = {},
+                     std::map<std::string, ParamValue> params = {}) {
+    Node n;
+    n.id = std::move(id);
+    n.op = std::move(op);
+    n.inputs = std::move(inputs);
+    n.params = std::move(params);
+    return n;
+}
 
 struct Problem {
     enum class Severity { Error, Warning };

@@ -13,16 +13,6 @@ namespace {
 using Params = std::map<std::string, ParamValue>;
 constexpr int64_t N = Shape::kBatch;
 
-Node node(std::string id, std::string op, std::vector<std::string> inputs = {},
-          Params params = {}) {
-    Node n;
-    n.id = std::move(id);
-    n.op = std::move(op);
-    n.inputs = std::move(inputs);
-    n.params = std::move(params);
-    return n;
-}
-
 Params units(int64_t u) {
     return {{"units", u}};
 }
@@ -46,128 +36,128 @@ const std::vector<BrokenCase>& brokenCases() {
         {"empty", {}, "", kImages, "the model is empty; add an Input node"},
         // Without an Input, the first layer also lacks its input: two errors, the cause first.
         {"no-input",
-         {node("fc", "Dense", {}, units(3))},
+         {makeNode("fc", "Dense", {}, units(3))},
          "",
          kImages,
          "the model has no Input node",
          2},
         {"two-inputs",
-         {node("in", "Input"), node("in2", "Input"), node("add", "Add", {"in", "in2"})},
+         {makeNode("in", "Input"), makeNode("in2", "Input"), makeNode("add", "Add", {"in", "in2"})},
          "",
          kImages,
          "in2: a second Input node (the first is 'in')"},
         {"cycle",
-         {node("in", "Input", {}, shape({4})), node("fc", "Dense", {"in"}, units(4)),
-          node("a", "Add", {"fc", "c"}), node("b", "ReLU", {"a"}), node("c", "ReLU", {"b"}),
-          node("out", "Dense", {"c"}, units(2))},
+         {makeNode("in", "Input", {}, shape({4})), makeNode("fc", "Dense", {"in"}, units(4)),
+          makeNode("a", "Add", {"fc", "c"}), makeNode("b", "ReLU", {"a"}), makeNode("c", "ReLU", {"b"}),
+          makeNode("out", "Dense", {"c"}, units(2))},
          "out",
          kImages,
          "a: is on a cycle a -> b -> c -> a; a node cannot depend on its own output"},
         {"self-loop",
-         {node("in", "Input", {}, shape({4})), node("a", "Add", {"in", "a"}),
-          node("out", "Dense", {"a"}, units(2))},
+         {makeNode("in", "Input", {}, shape({4})), makeNode("a", "Add", {"in", "a"}),
+          makeNode("out", "Dense", {"a"}, units(2))},
          "out",
          kImages,
          "a: is on a cycle a -> a"},
         {"dangling-input",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}),
-          node("fc2", "Dense", {"fc9"}, units(3))},
+         {makeNode("in", "Input"), makeNode("flat", "Flatten", {"in"}),
+          makeNode("fc2", "Dense", {"fc9"}, units(3))},
          "fc2",
          kImages,
          "fc2: input 'fc9' does not exist"},
         {"input-typo",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}),
-          node("fc", "Dense", {"flatt"}, units(3))},
+         {makeNode("in", "Input"), makeNode("flat", "Flatten", {"in"}),
+          makeNode("fc", "Dense", {"flatt"}, units(3))},
          "fc",
          kImages,
          "fc: input 'flatt' does not exist (did you mean \"flat\"?)"},
         {"unknown-op",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}),
-          node("fc", "Dens", {"flat"}, units(3))},
+         {makeNode("in", "Input"), makeNode("flat", "Flatten", {"in"}),
+          makeNode("fc", "Dens", {"flat"}, units(3))},
          "",
          kImages,
          "fc: unknown op \"Dens\" (did you mean \"Dense\"?)"},
         {"unknown-op-case",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("r", "relu", {"flat"})},
+         {makeNode("in", "Input"), makeNode("flat", "Flatten", {"in"}), makeNode("r", "relu", {"flat"})},
          "",
          kImages,
          "r: unknown op \"relu\" (did you mean \"ReLU\"?)"},
         {"bad-param",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}),
-          node("fc", "Dense", {"flat"}, units(0))},
+         {makeNode("in", "Input"), makeNode("flat", "Flatten", {"in"}),
+          makeNode("fc", "Dense", {"flat"}, units(0))},
          "",
          kImages,
          "fc: units: must be >= 1, got 0"},
         {"param-type",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}),
-          node("fc", "Dense", {"flat"}, {{"units", std::string("x")}})},
+         {makeNode("in", "Input"), makeNode("flat", "Flatten", {"in"}),
+          makeNode("fc", "Dense", {"flat"}, {{"units", std::string("x")}})},
          "",
          kImages,
          "fc: units: expected an integer, got \"x\""},
         {"dense-on-4d",
-         {node("in", "Input"), node("fc", "Dense", {"in"}, units(10))},
+         {makeNode("in", "Input"), makeNode("fc", "Dense", {"in"}, units(10))},
          "",
          kImages,
          "fc: expects 2-D input [N,features], got [N,1,28,28] from in; insert a Flatten before it"},
         {"conv-on-2d",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}),
-          node("dense1", "Dense", {"flat"}, units(128)),
-          node("conv2", "Conv2D", {"dense1"}, {{"filters", int64_t{8}}})},
+         {makeNode("in", "Input"), makeNode("flat", "Flatten", {"in"}),
+          makeNode("dense1", "Dense", {"flat"}, units(128)),
+          makeNode("conv2", "Conv2D", {"dense1"}, {{"filters", int64_t{8}}})},
          "",
          kImages,
          "conv2: expects 4-D input [N,C,H,W], got [N,128] from dense1"},
         {"add-mismatch",
-         {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(4)),
-          node("b", "Dense", {"in"}, units(5)), node("add", "Add", {"a", "b"})},
+         {makeNode("in", "Input", {}, shape({8})), makeNode("a", "Dense", {"in"}, units(4)),
+          makeNode("b", "Dense", {"in"}, units(5)), makeNode("add", "Add", {"a", "b"})},
          "",
          kImages,
          "add: expects inputs of equal shape, got [N,4] (input 1) and [N,5] (input 2) from a, b"},
         {"two-outputs",
-         {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(3)),
-          node("b", "Dense", {"in"}, units(3))},
+         {makeNode("in", "Input", {}, shape({8})), makeNode("a", "Dense", {"in"}, units(3)),
+          makeNode("b", "Dense", {"in"}, units(3))},
          "",
          kImages,
          "the model has 2 possible outputs (a, b)"},
         {"missing-output",
-         {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(3))},
+         {makeNode("in", "Input", {}, shape({8})), makeNode("a", "Dense", {"in"}, units(3))},
          "logit",
          kImages,
          "the output node 'logit' does not exist"},
         {"no-inputs",
-         {node("in", "Input", {}, shape({8})), node("r", "ReLU")},
+         {makeNode("in", "Input", {}, shape({8})), makeNode("r", "ReLU")},
          "r",
          kImages,
          "r: ReLU takes exactly 1 input, got 0; connect a node to it"},
         {"too-many-inputs",
-         {node("in", "Input", {}, shape({8})), node("a", "Dense", {"in"}, units(3)),
-          node("flat", "Flatten", {"in", "a"})},
+         {makeNode("in", "Input", {}, shape({8})), makeNode("a", "Dense", {"in"}, units(3)),
+          makeNode("flat", "Flatten", {"in", "a"})},
          "",
          kImages,
          "flat: Flatten takes exactly 1 input, got 2; remove the extra connections"},
         {"add-one-input",
-         {node("in", "Input", {}, shape({8})), node("add", "Add", {"in"})},
+         {makeNode("in", "Input", {}, shape({8})), makeNode("add", "Add", {"in"})},
          "",
          kImages,
          "add: Add takes at least 2 inputs, got 1"},
         {"auto-shape-unknown",
-         {node("in", "Input"), node("fc", "Dense", {"in"}, units(3))},
+         {makeNode("in", "Input"), makeNode("fc", "Dense", {"in"}, units(3))},
          "",
          DataInfo{},
          "in: shape is \"auto\" but the data's sample shape is unknown"},
         {"auto-units-unknown",
-         {node("in", "Input"), node("flat", "Flatten", {"in"}), node("fc", "Dense", {"flat"})},
+         {makeNode("in", "Input"), makeNode("flat", "Flatten", {"in"}), makeNode("fc", "Dense", {"flat"})},
          "",
          DataInfo{Shape{1, 28, 28}, 0},
          "fc: units is \"auto\" but the number of outputs"},
         {"pool-too-big",
-         {node("in", "Input", {}, shape({1, 2, 2})),
-          node("pool", "MaxPool2D", {"in"}, {{"pool_size", int64_t{3}}, {"strides", int64_t{1}}})},
+         {makeNode("in", "Input", {}, shape({1, 2, 2})),
+          makeNode("pool", "MaxPool2D", {"in"}, {{"pool_size", int64_t{3}}, {"strides", int64_t{1}}})},
          "",
          kImages,
          "pool: pool 3x3 does not fit the 2x2 input"},
         {"pool-too-big-default-stride",
-         {node("in", "Input", {}, shape({1, 2, 2})),
-          node("pool", "MaxPool2D", {"in"}, {{"pool_size", int64_t{3}}})},
+         {makeNode("in", "Input", {}, shape({1, 2, 2})),
+          makeNode("pool", "MaxPool2D", {"in"}, {{"pool_size", int64_t{3}}})},
          "",
          kImages,
          "pool: pool 3x3 does not fit the 2x2 input"},
@@ -225,25 +215,25 @@ private slots:
 
     void problemsNameTheirNode() {
         const ResolvedGraph g =
-            resolveGraph({node("in", "Input"), node("fc", "Dens", {"in"})}, "", kImages);
+            resolveGraph({makeNode("in", "Input"), makeNode("fc", "Dens", {"in"})}, "", kImages);
         QCOMPARE(g.problems.size(), std::size_t{1});
         QCOMPARE(g.problems[0].nodeId, std::string("fc"));
     }
 
     void noCascadeDownstreamOfAnError() {
-        std::vector<Node> nodes = {node("in", "Input"), node("fc1", "Dense", {"in"}, units(8)),
-                                   node("r1", "ReLU", {"fc1"}),
-                                   node("fc2", "Dense", {"r1"}, units(8)),
-                                   node("out", "Dense", {"fc2"}, units(3))};
+        std::vector<Node> nodes = {makeNode("in", "Input"), makeNode("fc1", "Dense", {"in"}, units(8)),
+                                   makeNode("r1", "ReLU", {"fc1"}),
+                                   makeNode("fc2", "Dense", {"r1"}, units(8)),
+                                   makeNode("out", "Dense", {"fc2"}, units(3))};
         const ResolvedGraph g = resolveGraph(nodes, "", kImages);
         QVERIFY2(countErrors(g) == 1, qPrintable(problemsText(g)));
         QVERIFY(g.firstError().rfind("fc1: ", 0) == 0);
     }
 
     void unusedNodeWarns() {
-        std::vector<Node> nodes = {node("in", "Input", {}, shape({4})),
-                                   node("out", "Dense", {"in"}, units(2)),
-                                   node("spare", "Dense", {"in"}, units(2))};
+        std::vector<Node> nodes = {makeNode("in", "Input", {}, shape({4})),
+                                   makeNode("out", "Dense", {"in"}, units(2)),
+                                   makeNode("spare", "Dense", {"in"}, units(2))};
         const ResolvedGraph g = resolveGraph(nodes, "out", kImages);
         QVERIFY2(g.ok(), qPrintable(problemsText(g)));
         QCOMPARE(g.problems.size(), std::size_t{1});
@@ -255,8 +245,8 @@ private slots:
 
     void unknownParamWarns() {
         std::vector<Node> nodes = {
-            node("in", "Input", {}, shape({4})),
-            node("out", "Dense", {"in"}, {{"units", int64_t{2}}, {"unit", int64_t{3}}})};
+            makeNode("in", "Input", {}, shape({4})),
+            makeNode("out", "Dense", {"in"}, {{"units", int64_t{2}}, {"unit", int64_t{3}}})};
         const ResolvedGraph g = resolveGraph(nodes, "", kImages);
         QVERIFY2(g.ok(), qPrintable(problemsText(g)));
         QCOMPARE(g.problems.size(), std::size_t{1});
@@ -267,9 +257,9 @@ private slots:
 
     void autoBinding() {
         std::vector<Node> nodes = {
-            node("input", "Input", {}, {{"shape", std::string("auto")}}),
-            node("fc1", "Dense", {"input"}, units(64)), node("relu", "ReLU", {"fc1"}),
-            node("logits", "Dense", {"relu"}, {{"units", std::string("auto")}})};
+            makeNode("input", "Input", {}, {{"shape", std::string("auto")}}),
+            makeNode("fc1", "Dense", {"input"}, units(64)), makeNode("relu", "ReLU", {"fc1"}),
+            makeNode("logits", "Dense", {"relu"}, {{"units", std::string("auto")}})};
         const ResolvedGraph g = resolveGraph(nodes, "", DataInfo{Shape{2}, 3});
         QVERIFY2(g.ok() && g.problems.empty(), qPrintable(problemsText(g)));
         QCOMPARE(g.input, 0);
@@ -285,8 +275,8 @@ private slots:
     void stableTopologicalOrder() {
         // Written out of order; the branches a and b tie and keep their file order.
         std::vector<Node> nodes = {
-            node("out", "Concat", {"b", "a"}), node("b", "Dense", {"in"}, units(2)),
-            node("a", "Dense", {"in"}, units(3)), node("in", "Input", {}, shape({4}))};
+            makeNode("out", "Concat", {"b", "a"}), makeNode("b", "Dense", {"in"}, units(2)),
+            makeNode("a", "Dense", {"in"}, units(3)), makeNode("in", "Input", {}, shape({4}))};
         const ResolvedGraph g = resolveGraph(nodes, "", kImages);
         QVERIFY2(g.ok(), qPrintable(problemsText(g)));
         QCOMPARE(g.order, (std::vector<int>{3, 1, 2, 0}));
@@ -296,18 +286,18 @@ private slots:
 
     void residualBlock() {
         std::vector<Node> nodes = {
-            node("in", "Input", {}, shape({3, 8, 8})),
-            node("stem", "Conv2D", {"in"}, {{"filters", int64_t{16}}}),
-            node("conv1", "Conv2D", {"stem"},
+            makeNode("in", "Input", {}, shape({3, 8, 8})),
+            makeNode("stem", "Conv2D", {"in"}, {{"filters", int64_t{16}}}),
+            makeNode("conv1", "Conv2D", {"stem"},
                  {{"filters", int64_t{16}}, {"kernel_size", int64_t{3}}}),
-            node("bn", "BatchNorm", {"conv1"}),
-            node("relu", "ReLU", {"bn"}),
-            node("conv2", "Conv2D", {"relu"}, {{"filters", int64_t{16}}}),
-            node("add", "Add", {"conv2", "stem"}),
-            node("relu2", "ReLU", {"add"}),
-            node("pool", "MaxPool2D", {"relu2"}),
-            node("gap", "GlobalAvgPool", {"pool"}),
-            node("logits", "Dense", {"gap"}, {{"units", std::string("auto")}}),
+            makeNode("bn", "BatchNorm", {"conv1"}),
+            makeNode("relu", "ReLU", {"bn"}),
+            makeNode("conv2", "Conv2D", {"relu"}, {{"filters", int64_t{16}}}),
+            makeNode("add", "Add", {"conv2", "stem"}),
+            makeNode("relu2", "ReLU", {"add"}),
+            makeNode("pool", "MaxPool2D", {"relu2"}),
+            makeNode("gap", "GlobalAvgPool", {"pool"}),
+            makeNode("logits", "Dense", {"gap"}, {{"units", std::string("auto")}}),
         };
         const ResolvedGraph g = resolveGraph(nodes, "", DataInfo{Shape{3, 8, 8}, 10});
         QVERIFY2(g.ok() && g.problems.empty(), qPrintable(problemsText(g)));
@@ -321,14 +311,14 @@ private slots:
 
     void concatBranches() {
         std::vector<Node> nodes = {
-            node("in", "Input", {}, shape({3, 16, 16})),
-            node("left", "Conv2D", {"in"}, {{"filters", int64_t{8}}, {"kernel_size", int64_t{1}}}),
-            node("right", "Conv2D", {"in"},
+            makeNode("in", "Input", {}, shape({3, 16, 16})),
+            makeNode("left", "Conv2D", {"in"}, {{"filters", int64_t{8}}, {"kernel_size", int64_t{1}}}),
+            makeNode("right", "Conv2D", {"in"},
                  {{"filters", int64_t{4}}, {"kernel_size", std::vector<int64_t>{3, 3}}}),
-            node("cat", "Concat", {"left", "right"}),
-            node("pool", "AvgPool2D", {"cat"}, {{"pool_size", int64_t{4}}}),
-            node("flat", "Flatten", {"pool"}),
-            node("out", "Dense", {"flat"}, units(5)),
+            makeNode("cat", "Concat", {"left", "right"}),
+            makeNode("pool", "AvgPool2D", {"cat"}, {{"pool_size", int64_t{4}}}),
+            makeNode("flat", "Flatten", {"pool"}),
+            makeNode("out", "Dense", {"flat"}, units(5)),
         };
         const ResolvedGraph g = resolveGraph(nodes, "", kImages);
         QVERIFY2(g.ok() && g.problems.empty(), qPrintable(problemsText(g)));
@@ -361,9 +351,9 @@ private slots:
         QFETCH(QString, lastOp);
         QFETCH(int, loss);
         QFETCH(QString, expected);
-        std::vector<Node> nodes = {node("in", "Input", {}, shape({4})),
-                                   node("fc", "Dense", {"in"}, units(3)),
-                                   node("out", lastOp.toStdString(), {"fc"})};
+        std::vector<Node> nodes = {makeNode("in", "Input", {}, shape({4})),
+                                   makeNode("fc", "Dense", {"in"}, units(3)),
+                                   makeNode("out", lastOp.toStdString(), {"fc"})};
         const ResolvedGraph g = resolveGraph(nodes, "", kImages);
         QVERIFY2(g.ok(), qPrintable(problemsText(g)));
         const std::vector<Problem> lint = lintForLoss(g, nodes, static_cast<LossKind>(loss));

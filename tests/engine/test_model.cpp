@@ -13,16 +13,6 @@ using namespace neurite;
 
 namespace {
 
-Node node(std::string id, std::string op, std::vector<std::string> inputs,
-          std::map<std::string, ParamValue> params = {}) {
-    Node n;
-    n.id = std::move(id);
-    n.op = std::move(op);
-    n.inputs = std::move(inputs);
-    n.params = std::move(params);
-    return n;
-}
-
 double lossOf(Model& model, const Tensor& x, const std::vector<float>& r) {
     const Tensor& out = model.forward(x, true, 1, 7);
     double l = 0;
@@ -45,17 +35,17 @@ private slots:
     void gradientsThroughFanOutAndRepeatedInputs() {
         QFETCH(int, graphIndex);
         const std::vector<std::vector<Node>> graphs{
-            {node("input", "Input", {}), node("fc1", "Dense", {"input"}, {{"units", int64_t(6)}}),
-             node("t", "Tanh", {"fc1"}), node("twice", "Add", {"t", "t"}),
-             node("fc2", "Dense", {"twice"}, {{"units", int64_t(6)}}),
-             node("skip", "Add", {"fc2", "t"}), node("cat", "Concat", {"skip", "t"}),
-             node("out", "Dense", {"cat"}, {{"units", int64_t(3)}})},
-            {node("input", "Input", {}), node("fc1", "Dense", {"input"}, {{"units", int64_t(6)}}),
-             node("t", "Tanh", {"fc1"}), node("twice", "Add", {"t", "t"}),
-             node("out", "Dense", {"twice"}, {{"units", int64_t(3)}})},
-            {node("input", "Input", {}), node("fc1", "Dense", {"input"}, {{"units", int64_t(6)}}),
-             node("t", "Tanh", {"fc1"}), node("thrice", "Concat", {"t", "t", "t"}),
-             node("out", "Dense", {"thrice"}, {{"units", int64_t(3)}})},
+            {makeNode("input", "Input", {}), makeNode("fc1", "Dense", {"input"}, {{"units", int64_t(6)}}),
+             makeNode("t", "Tanh", {"fc1"}), makeNode("twice", "Add", {"t", "t"}),
+             makeNode("fc2", "Dense", {"twice"}, {{"units", int64_t(6)}}),
+             makeNode("skip", "Add", {"fc2", "t"}), makeNode("cat", "Concat", {"skip", "t"}),
+             makeNode("out", "Dense", {"cat"}, {{"units", int64_t(3)}})},
+            {makeNode("input", "Input", {}), makeNode("fc1", "Dense", {"input"}, {{"units", int64_t(6)}}),
+             makeNode("t", "Tanh", {"fc1"}), makeNode("twice", "Add", {"t", "t"}),
+             makeNode("out", "Dense", {"twice"}, {{"units", int64_t(3)}})},
+            {makeNode("input", "Input", {}), makeNode("fc1", "Dense", {"input"}, {{"units", int64_t(6)}}),
+             makeNode("t", "Tanh", {"fc1"}), makeNode("thrice", "Concat", {"t", "t", "t"}),
+             makeNode("out", "Dense", {"thrice"}, {{"units", int64_t(3)}})},
         };
         const std::vector<Node>& nodes = graphs[static_cast<std::size_t>(graphIndex)];
         const ResolvedGraph graph = resolveGraph(nodes, "", {Shape{4}, 3});

@@ -17,23 +17,13 @@ namespace neurite::cli {
 
 namespace {
 
-Node node(std::string id, std::string op, std::vector<std::string> inputs,
-          std::map<std::string, ParamValue> params = {}) {
-    Node n;
-    n.id = std::move(id);
-    n.op = std::move(op);
-    n.inputs = std::move(inputs);
-    n.params = std::move(params);
-    return n;
-}
-
 // mlp = Flatten, Dense 256, ReLU, Dense 128, ReLU, Dense 10.
 // cnn = Conv 3x3 32 same, ReLU, MaxPool 2, Conv 3x3 64 same, ReLU, MaxPool 2, Flatten,
 //       Dense 128, ReLU, Dense 10.
 std::vector<Node> referenceModel(const std::string& name) {
-    std::vector<Node> n{node("input", "Input", {})};
+    std::vector<Node> n{makeNode("input", "Input", {})};
     auto chain = [&](std::string id, std::string op, std::map<std::string, ParamValue> p = {}) {
-        n.push_back(node(std::move(id), std::move(op), {n.back().id}, std::move(p)));
+        n.push_back(makeNode(std::move(id), std::move(op), {n.back().id}, std::move(p)));
     };
     if (name == "cnn") {
         chain("conv1", "Conv2D", {{"filters", int64_t(32)}, {"kernel_size", std::vector<int64_t>{3, 3}}});
