@@ -35,7 +35,10 @@ install_missing() {
 }
 
 build() {
-  cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release ${NEURITE_CMAKE_ARGS:-}
+  # ccache, when the developer has it, makes rebuilds across worktrees cheap; never required.
+  local launcher=""
+  command -v ccache >/dev/null && launcher="-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache"
+  cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release $launcher ${NEURITE_CMAKE_ARGS:-}
   cmake --build "$build_dir" -j "$jobs"
 }
 
