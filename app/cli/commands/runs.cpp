@@ -202,22 +202,31 @@ int compare(RunStore& store, const std::vector<int64_t>& ids, bool asJson) {
         std::printf("%s\n", j.dump().c_str());
         return 0;
     }
-    std::printf("%-32s", "run");
-    for (const auto& r : runs) std::printf("  %14lld", static_cast<long long>(r.id));
-    std::printf("\n");
-    if (differing.empty()) std::printf("(the settings are identical)\n");
-    for (const auto& [k, values] : differing) {
-        std::printf("%-32.32s", k.c_str());
-        for (const json& v : values) std::printf("  %14.14s", v.is_string() ? v.get<std::string>().c_str() : v.dump().c_str());
+    // Columns as wide as their longest value, so device strings and paths stay whole.
+    std::vector<std::vector<std::string>> rows;
+    auto row = [&](const std::string& label, auto cell) {
+        std::vector<std::string> r{label};
+        for (std::size_t i = 0; i < runs.size(); ++i) r.push_back(cell(i));
+        rows.push_back(std::move(r));
+    };
+    row("run", [&](std::size_t i) { return std::to_string(runs[i].id); });
+    for (const auto& [k, values] : differing)
+        row(k, [&](std::size_t i) {
+            return values[i].is_string() ? values[i].get<std::string>() : values[i].dump();
+        });
+    row("status", [&](std::size_t i) { return runs[i].status; });
+    row("epochs_done", [&](std::size_t i) { return std::to_string(runs[i].epochsDone); });
+    for (const auto& [name, member] : metrics)
+        row(name, [&](std::size_t i) { return num(runs[i].*member); });
+    std::vector<std::size_t> width(runs.size() + 1, 0);
+    for (const auto& r : rows)
+        for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+    for (const auto& r : rows) {
+        std::printf("%-*s", static_cast<int>(width[0]), r[0].c_str());
+        for (std::size_t c = 1; c < r.size(); ++c)
+            std::printf("  %*s", static_cast<int>(width[c]), r[c].c_str());
         std::printf("\n");
-    }
-    std::printf("%-32s", "status");
-    for (const auto& r : runs) std::printf("  %14s", r.status.c_str());
-    std::printf("\n");
-    for (const auto& [name, member] : metrics) {
-        std::printf("%-32s", name);
-        for (const auto& r : runs) std::printf("  %14s", num(r.*member).c_str());
-        std::printf("\n");
+        if (&r == &rows[0] && differing.empty()) std::printf("(the settings are identical)\n");
     }
     return 0;
 }

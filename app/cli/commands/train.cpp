@@ -1,6 +1,7 @@
 // neurite-cli train PROJECT: trains a project with optional overrides of its settings.
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "cli.h"
 #include "core/error.h"
@@ -69,6 +70,11 @@ int runTrain(int argc, char** argv) {
     std::unique_ptr<ScoresFile> scores;
     if (auto p = args.str("scores")) scores = std::make_unique<ScoresFile>(*p);
 
+    // The store too, so that an unusable database is reported before the data is loaded.
+    if (args.flag("no-db") && args.str("db")) throwBadInput("--db and --no-db exclude each other");
+    std::optional<storage::RunStore> store;
+    if (!args.flag("no-db")) store.emplace(dbPath(args, true));
+
     std::vector<std::string> warnings;
     ProjectDocument project = loadProject(path, &warnings);
     applyOverrides(args, project.training);
@@ -92,15 +98,14 @@ int runTrain(int argc, char** argv) {
         throwBadInput("--scores needs a test or validation split; set data.test_split or "
                       "data.validation_split");
 
-    if (args.flag("no-db") && args.str("db")) throwBadInput("--db and --no-db exclude each other");
     Trainer trainer(*setup.model, setup.data, project.training);
     CliPrinter printer(args.flag("json"), project.name.empty() ? "run" : project.name,
                        args.flag("curves"));
     // The run is created once the trainer accepted the setup, so bad input leaves no run behind.
     std::unique_ptr<storage::Recorder> recorder;
-    if (!args.flag("no-db")) {
-        const std::string db = dbPath(args, true);
-        const int64_t runId = storage::RunStore(db).beginRun(storage::describeRun(setup));
+    if (store) {
+        const std::string db = store->path();
+        const int64_t runId = store->beginRun(storage::describeRun(setup));
         recorder = std::make_unique<storage::Recorder>(db, runId, project.training.epochs, reportJson());
         printer.setRunId(runId);
         std::fprintf(stderr, "recording run %lld in %s\n", static_cast<long long>(runId), db.c_str());
