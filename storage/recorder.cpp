@@ -3,6 +3,7 @@
 #include "recorder.h"
 
 #include <chrono>
+#include <ctime>
 #include <cstring>
 
 #include "core/error.h"
@@ -91,9 +92,25 @@ void Recorder::onEpoch(const EpochEvent& e) {
     push(std::move(r), false);
 }
 
+std::vector<uint8_t> Recorder::spareBuffer(CheckpointKind kind) {
+    std::lock_guard lock(m_mutex);
+    auto& pool = kind == CheckpointKind::Latest ? m_spareStates : m_spareWeights;
+    if (pool.empty()) return {};
+    std::vector<uint8_t> b = std::move(pool.back());
+    pool.pop_back();
+    return b;
+}
+
 void Recorder::onCheckpoint(const TrainerState& s) {
-    if (m_lastEpochBest) push(Checkpoint{CheckpointKind::Best, s.epoch, "weights-f32", weightsBlob(s.model)}, false);
-    push(Checkpoint{CheckpointKind::Latest, s.epoch, "trainer-state", serializeCheckpoint(s)}, true);
+    if (m_lastEpochBest) {
+        std::vector<uint8_t> weights = spareBuffer(CheckpointKind::Best);
+        weights.resize(s.model.size() * sizeof(float));
+        std::memcpy(weights.data(), s.model.data(), weights.size());
+        push(Checkpoint{CheckpointKind::Best, s.epoch, "weights-f32", std::move(weights)}, false);
+    }
+    std::vector<uint8_t> state = spareBuffer(CheckpointKind::Latest);
+    serializeCheckpoint(s, state);
+    push(Checkpoint{CheckpointKind::Latest, s.epoch, "trainer-state", std::move(state)}, true);
 }
 
 namespace {
@@ -178,10 +195,19 @@ void Recorder::writerLoop() {
                 std::lock_guard lock(m_mutex);
                 m_error = e;
             }
+            std::lock_guard lock(m_mutex);
+            for (Item& item : items)
+                if (auto* ckpt = std::get_if<Checkpoint>(&item)) {
+                    auto& pool = ckpt->kind == CheckpointKind::Latest ? m_spareStates : m_spareWeights;
+                    if (pool.size() < 2) pool.push_back(std::move(ckpt->data));
+                }
         }
         if (closing) break;
     }
     m_store.reset();
+    timespec cpu{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    m_writerCpu = static_cast<double>(cpu.tv_sec) + 1e-9 * static_cast<double>(cpu.tv_nsec);
 }
 
 void Recorder::write(RunStore& store, std::vector<Item>& items) {

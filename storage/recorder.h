@@ -46,6 +46,8 @@ public:
     // training itself never waits for or fails because of the store).
     void close();
     int64_t runId() const { return m_runId; }
+    // CPU time the writer thread used (valid after close()), for the overhead benchmark.
+    double writerCpuSeconds() const { return m_writerCpu; }
 
 private:
     struct Finish {
@@ -55,6 +57,7 @@ private:
     using Item = std::variant<std::vector<StepPoint>, EpochRecord, Checkpoint, Finish>;
 
     void push(Item item, bool commitNow);
+    std::vector<uint8_t> spareBuffer(CheckpointKind kind);
     void writerLoop();
     void write(RunStore& store, std::vector<Item>& items);
 
@@ -76,9 +79,13 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_wake;
     std::vector<Item> m_queue;
+    // Checkpoint buffers the writer has stored, reused by the next epoch (no fresh memory):
+    // trainer states and weight blobs apart, as their sizes differ.
+    std::vector<std::vector<uint8_t>> m_spareStates, m_spareWeights;
     bool m_commitNow = false, m_closing = false, m_closed = false;
     std::optional<Error> m_error;
     std::shared_ptr<RunStore> m_store;  // the writer thread's connection
+    double m_writerCpu = 0;
     std::thread m_writer;
 };
 

@@ -18,6 +18,7 @@ constexpr uint32_t kFormat = 1;
 
 class Writer {
 public:
+    explicit Writer(std::vector<uint8_t>& out) : bytes(out) {}
     template <class T> void put(T v) {
         static_assert(std::is_trivially_copyable_v<T>);
         const auto* p = reinterpret_cast<const uint8_t*>(&v);
@@ -32,7 +33,7 @@ public:
         put<uint8_t>(v ? 1 : 0);
         put<double>(v.value_or(0));
     }
-    std::vector<uint8_t> bytes;
+    std::vector<uint8_t>& bytes;
 };
 
 class Reader {
@@ -88,7 +89,21 @@ uint32_t crc32Of(std::span<const uint8_t> bytes) {
 }
 
 std::vector<uint8_t> serializeCheckpoint(const TrainerState& s) {
-    Writer w;
+    std::vector<uint8_t> out;
+    serializeCheckpoint(s, out);
+    return out;
+}
+
+void serializeCheckpoint(const TrainerState& s, std::vector<uint8_t>& out) {
+    out.clear();
+    out.reserve(sizeof(float) * (s.model.size() + s.optState1.size() + s.optState2.size() +
+                                 s.bestWeights.size()) + 256);
+    Writer w(out);
+    w.put<uint32_t>(kMagic);
+    w.put<uint32_t>(kFormat);
+    const std::size_t sizeAt = out.size();
+    w.put<uint64_t>(0);  // the payload size, patched below
+    const std::size_t start = out.size();
     w.put<int32_t>(s.epoch);
     w.put<int64_t>(s.globalStep);
     w.putFloats(s.model);
@@ -111,14 +126,9 @@ std::vector<uint8_t> serializeCheckpoint(const TrainerState& s) {
     w.put<double>(s.trainAccuracy);
     w.putOptional(s.valLoss);
     w.putOptional(s.valAccuracy);
-
-    Writer out;
-    out.put<uint32_t>(kMagic);
-    out.put<uint32_t>(kFormat);
-    out.put<uint64_t>(w.bytes.size());
-    out.bytes.insert(out.bytes.end(), w.bytes.begin(), w.bytes.end());
-    out.put<uint32_t>(crc32Of(w.bytes));
-    return out.bytes;
+    const uint64_t size = out.size() - start;
+    std::memcpy(out.data() + sizeAt, &size, sizeof size);
+    w.put<uint32_t>(crc32Of(std::span<const uint8_t>(out).subspan(start, size)));
 }
 
 TrainerState deserializeCheckpoint(std::span<const uint8_t> blob, const std::string& what) {

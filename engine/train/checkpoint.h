@@ -45,6 +45,9 @@ struct TrainerState {
 // payload's CRC-32 (zlib). Deserializing throws Error{BadInput} naming `what` and the byte offset
 // when the blob is truncated, of another format or fails its checksum.
 std::vector<uint8_t> serializeCheckpoint(const TrainerState& state);
+// The same into `out`, reusing its capacity: a recorder that recycles its buffers touches no
+// fresh memory per epoch (page faults of a fresh megabyte cost milliseconds on some VMs).
+void serializeCheckpoint(const TrainerState& state, std::vector<uint8_t>& out);
 TrainerState deserializeCheckpoint(std::span<const uint8_t> blob, const std::string& what);
 
 // CRC-32 (zlib's polynomial) of any bytes; the run store keeps it beside each model blob.

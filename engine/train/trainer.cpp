@@ -55,6 +55,7 @@ struct Trainer::Impl {
     Tensor indices;  // i32 [train.count], reshuffled every epoch
     std::vector<float> hostLogits;
     std::optional<TrainerState> resume;  // set by resumeFrom(), consumed by run()
+    TrainerState exported;               // the state handed to onCheckpoint, buffers reused
 
     struct Batch {
         int64_t n = 0;
@@ -303,11 +304,15 @@ struct LoopState {
     int64_t& globalStep;
 };
 
-TrainerState exportState(Model& model, const LoopState& l, bool earlyStopped) {
-    TrainerState st;
+// Into `st`, reusing its buffers from the previous epoch: fresh host memory every epoch would
+// cost page faults on the training thread.
+void exportState(Model& model, const LoopState& l, bool earlyStopped, TrainerState& st) {
     st.epoch = l.fin.epochs;
     st.globalStep = l.globalStep;
-    st.model = model.snapshot();
+    const int64_t nv = model.values().numel();
+    st.model.resize(static_cast<std::size_t>(nv + model.buffers().numel()));
+    model.backend().copyToHost(st.model.data(), model.values());
+    model.backend().copyToHost(st.model.data() + nv, model.buffers());
     l.optimizer.saveState(st.optState1, st.optState2, st.optSteps);
     const LrSchedule::State sched = l.schedule.state();
     st.plateauLr = sched.plateauLr;
@@ -326,7 +331,6 @@ TrainerState exportState(Model& model, const LoopState& l, bool earlyStopped) {
     st.trainAccuracy = l.fin.trainAccuracy;
     st.valLoss = l.fin.valLoss;
     st.valAccuracy = l.fin.valAccuracy;
-    return st;
 }
 
 // Returns the 0-based epoch to continue with.
@@ -469,7 +473,10 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             if (fin.status == "completed" && cfg.earlyStopping.enabled &&
                 monitor.bad >= cfg.earlyStopping.patience)
                 fin.status = "early_stopped";
-            if (checkpoints) observer.onCheckpoint(exportState(s.model, loop, fin.status == "early_stopped"));
+            if (checkpoints) {
+                exportState(s.model, loop, fin.status == "early_stopped", s.exported);
+                observer.onCheckpoint(s.exported);
+            }
         }
         if (!bestWeights.empty() && fin.bestEpoch != fin.epochs) {
             s.model.restore(bestWeights);

@@ -90,7 +90,7 @@ private slots:
         const unsigned seed = std::random_device{}();
         qInfo("kill schedule seed %u", seed);
         std::mt19937 rng(seed);
-        std::uniform_int_distribution<int> delayMs(50, 2500);
+        std::uniform_int_distribution<int> delayMs(50, 4000);
         int withEpochs = 0, interrupted = 0;
         const int kKills = 12;
         for (int i = 0; i < kKills; ++i) {
