@@ -38,9 +38,9 @@ Recorder::Recorder(const std::string& dbPath, int64_t runId, int epochsPlanned, 
 Recorder::~Recorder() {
     try {
         close();
-    } catch (const Error&) {
-        // close() was not called by the owner: the error has nowhere to go but it was kept
-        // from the training; the rows committed before it stay.
+    } catch (...) {
+        // close() was not called by the owner (the run is unwinding from an error): a storage
+        // error has nowhere to go now; the rows committed before it stay.
     }
 }
 

@@ -6,7 +6,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/resource.h>
+
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -150,6 +153,38 @@ private slots:
         QVERIFY(reader.steps(1).size() > seenSteps.front());
         QVERIFY(reader.checkpoint(1, CheckpointKind::Final).has_value());
         QCOMPARE(reader.evaluations(1).size(), std::size_t{2});
+    }
+
+    // A file-size limit in the child makes every write past it fail as on a full disk.
+    void diskFullWhileTraining() {
+        const QString db = m_dir.filePath("full.db");
+        QCOMPARE(runCli({"train", m_project, "--db", db, "--epochs", "1"}), 0);
+        const auto before = std::filesystem::file_size(db.toStdString());
+        QProcess p;
+        p.setChildProcessModifier([] {
+            std::signal(SIGXFSZ, SIG_IGN);  // write() then fails with EFBIG instead of killing
+            const rlimit lim{3u << 20, 3u << 20};
+            setrlimit(RLIMIT_FSIZE, &lim);
+        });
+        p.start(cli(), {"train", m_project, "--db", db, "--epochs", "6"});
+        QVERIFY(p.waitForFinished(300000));
+        const QString err = p.readAllStandardError();
+        QCOMPARE(p.exitCode(), 2);
+        const QStringList errors = err.split('\n').filter(QRegularExpression("^error: "));
+        QCOMPARE(errors.size(), 1);
+        QVERIFY2(errors[0].contains("not fully recorded") && errors[0].contains("disk is full") &&
+                     errors[0].contains(db), qPrintable(errors[0]));
+        QVERIFY(std::filesystem::file_size(db.toStdString()) >= before);
+        RunStore s(db.toStdString());
+        QCOMPARE(integrity(s), std::string("ok"));
+        const RunDetails first = s.requireRun(1);
+        QCOMPARE(first.status, std::string("completed"));
+        QCOMPARE(s.epochs(1).size(), std::size_t{1});
+        QVERIFY(s.checkpoint(1, CheckpointKind::Final).has_value());
+        const RunDetails second = s.requireRun(2);
+        QCOMPARE(second.status, std::string("interrupted"));  // resumable once there is room
+        QVERIFY(second.epochsDone < 6);
+        checkConsistent(s, 2);
     }
 
     void resumeAfterKillIsExact() {
