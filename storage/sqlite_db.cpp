@@ -3,13 +3,27 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "core/error.h"
 
 namespace neurite::storage {
 
 namespace {
 
-std::string hintFor(int rc) {
+std::string hintFor(int rc, int systemErrno) {
+    // A full disk surfaces as SQLITE_FULL or, mid-write, as an I/O error whose errno tells.
+    if ((rc & 0xff) == SQLITE_IOERR &&
+        (systemErrno == ENOSPC || systemErrno == EFBIG || systemErrno == EDQUOT))
+        return std::string(std::strerror(systemErrno)) +
+               ": the disk is full or the file reached a size limit; free some space (nothing "
+               "already stored was lost)";
+    // sqlite reports ENOSPC as SQLITE_FULL but EFBIG (a file-size limit) and EDQUOT as a write
+    // error, and its errno is not always the write's: name the likely causes.
+    if (rc == SQLITE_IOERR_WRITE)
+        return "a write was refused: the disk is full, the file reached a size limit or quota, or "
+               "the disk is failing; free some space (nothing already stored was lost)";
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -40,9 +54,9 @@ SqliteDb::SqliteDb(const std::string& path, bool readOnly) : m_path(path) {
     const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         const std::string msg = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
+        const std::string hint = hintFor(rc, m_db ? sqlite3_system_errno(m_db) : 0);
         sqlite3_close(m_db);
         m_db = nullptr;
-        const std::string hint = hintFor(rc);
         throw Error(ErrorKind::Io, path + ": cannot open the run database: " + msg +
                                        (hint.empty() ? "" : "; " + hint));
     }
@@ -53,7 +67,7 @@ SqliteDb::~SqliteDb() { sqlite3_close_v2(m_db); }
 
 void SqliteDb::check(int rc, const char* what) const {
     if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
-    const std::string hint = hintFor(rc);
+    const std::string hint = hintFor(rc, sqlite3_system_errno(m_db));
     throw Error(ErrorKind::Io, m_path + ": " + what + ": " + sqlite3_errmsg(m_db) + " (" +
                                    sqlite3_errstr(rc) + ")" + (hint.empty() ? "" : "; " + hint));
 }
