@@ -137,7 +137,7 @@ int show(RunStore& store, int64_t id, bool asJson) {
     }
     std::printf("run %lld  %s  %s\n", static_cast<long long>(r.id), r.name.c_str(), r.status.c_str());
     if (!r.message.empty()) std::printf("  %s\n", r.message.c_str());
-    std::printf("started %s, %s, %d thread setting, %s, seed %llu, Neurite %s, resumed %d time(s)\n",
+    std::printf("started %s on %s (threads setting %d), %s, seed %llu, Neurite %s, resumed %d time(s)\n",
                 timeText(r.startedAt).c_str(), r.device.c_str(), r.threads, r.precision.c_str(),
                 static_cast<unsigned long long>(r.seed), r.programVersion.c_str(), r.resumes);
     const json data = json::parse(r.dataJson);
@@ -336,9 +336,13 @@ int exportCsv(RunStore& store, int64_t id, const std::string& dirName) {
 
 int runRuns(int argc, char** argv) {
     const std::string sub = argc > 2 ? argv[2] : "";
-    if (sub.empty() || sub == "--help" || sub == "help") {
-        std::fputs(kRunsHelp, sub.empty() ? stderr : stdout);
-        return sub.empty() ? 2 : 0;
+    if (sub == "--help" || sub == "help") {
+        std::fputs(kRunsHelp, stdout);
+        return 0;
+    }
+    if (sub.empty()) {
+        std::fputs(kRunsHelp, stderr);
+        throwBadInput("runs needs a subcommand (list, show, compare, resume, delete, tag, note, export)");
     }
     Args args(argc, argv, 3, {"json", "help"}, {"db", "csv"});
     if (args.flag("help")) {
