@@ -28,6 +28,10 @@ struct Dataset {
     int numClasses = 0;                // 0 for regression
     int targetDim = 0;                 // regression outputs
     std::vector<std::string> classNames;
+    std::vector<std::string> featureNames;  // tabular: one per feature ("color=red" for one-hot)
+    std::vector<std::string> notes;         // what loading did: dropped rows, imputation, resampling
+    std::string imputation;            // tabular with NaN features: mean | median | most_frequent
+    std::vector<float> classWeights;   // "balanced" class weights fitted on train; empty = none
     float scale = 1.f;                 // multiplies raw features (1/255 for pixels)
     std::vector<float> mean, invStd;   // per-feature standardization fitted on train; empty = none
     DataSplit train, validation, test;

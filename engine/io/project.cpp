@@ -42,7 +42,9 @@ std::string syntaxError(std::string_view text, const nlohmann::json::parse_error
 }
 
 DataConfig readData(const Json& value, const ReadContext& ctx) {
-    ObjectReader r(value, "$.data", ctx, {"source", "validation_split", "test_split", "scaling"});
+    ObjectReader r(value, "$.data", ctx,
+                   {"source", "validation_split", "test_split", "scaling", "target", "stratify",
+                    "balance", "smote_k", "class_weights"});
     DataConfig data;
     if (!r.readString("source", data.source))
         r.fail("source", "missing; name the data, for example \"builtin:fashion-mnist\", "
@@ -56,8 +58,15 @@ DataConfig readData(const Json& value, const ReadContext& ctx) {
                  "validation_split + test_split must be < 1 to leave training data, got " +
                      io::formatNumber(data.validationSplit) + " + " +
                      io::formatNumber(data.testSplit));
-    static const std::string kScalings[] = {"auto", "none", "unit", "standardize"};
+    static const std::string kScalings[] = {"auto", "none", "unit", "standardize", "minmax"};
     r.readChoice("scaling", data.scaling, kScalings, "scaling");
+    r.readString("target", data.target);
+    r.readBool("stratify", data.stratify);
+    static const std::string kBalance[] = {"none", "oversample", "undersample", "smote"};
+    r.readChoice("balance", data.balance, kBalance, "balance");
+    r.readInt("smote_k", data.smoteK, io::between(1, 100));
+    static const std::string kWeights[] = {"none", "balanced"};
+    r.readChoice("class_weights", data.classWeights, kWeights, "class weights");
     r.finish();
     return data;
 }

@@ -103,6 +103,12 @@ std::string projectToJson(const ProjectDocument& doc) {
     data["validation_split"] = doc.data.validationSplit;
     data["test_split"] = doc.data.testSplit;
     data["scaling"] = doc.data.scaling;
+    // Keys at their defaults stay out, so older files round-trip unchanged.
+    if (!doc.data.target.empty()) data["target"] = doc.data.target;
+    if (!doc.data.stratify) data["stratify"] = false;
+    if (doc.data.balance != "none") data["balance"] = doc.data.balance;
+    if (doc.data.smoteK != 5) data["smote_k"] = doc.data.smoteK;
+    if (doc.data.classWeights != "none") data["class_weights"] = doc.data.classWeights;
     root["data"] = data;
     Json model = Json::object();
     if (!doc.output.empty()) model["output"] = doc.output;

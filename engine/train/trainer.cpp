@@ -249,9 +249,16 @@ Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config)
         m->be.copyFromHost(m->mean, data.mean.data());
         m->be.copyFromHost(m->invStd, data.invStd.data());
     }
-    if (!config.loss.classWeights.empty()) {
-        m->classWeights = Tensor::empty(m->be, Shape{static_cast<int64_t>(config.loss.classWeights.size())});
-        m->be.copyFromHost(m->classWeights, config.loss.classWeights.data());
+    // Binary cross-entropy weighs positives by pos_weight: "balanced" becomes n_neg / n_pos.
+    if (config.loss.kind == LossKind::BinaryCrossEntropy && data.classWeights.size() == 2 &&
+        data.classWeights[0] > 0)
+        m->cfg.loss.posWeight = data.classWeights[1] / data.classWeights[0];
+    // Explicit loss.class_weights win over the data's fitted "balanced" weights.
+    const std::vector<float>& weights =
+        config.loss.classWeights.empty() ? data.classWeights : config.loss.classWeights;
+    if (!weights.empty()) {
+        m->classWeights = Tensor::empty(m->be, Shape{static_cast<int64_t>(weights.size())});
+        m->be.copyFromHost(m->classWeights, weights.data());
     }
     m->indices = Tensor::empty(m->be, Shape{data.train.count}, DType::I32);
 }
