@@ -153,18 +153,30 @@ std::vector<Dataset> loadFolds(const DataConfig& cfg, uint64_t seed, int k) {
                                       std::to_string(counts[c]) + " samples, fewer than the " +
                                       std::to_string(k) + " folds; some folds lack it");
     }
-    // Row at position p of the stratified order goes to fold p % k: the folds partition the
-    // data and each keeps the class proportions.
-    const std::vector<int64_t> order =
-        splitOrder(n, whole.train.labels, cfg.stratify && whole.numClasses > 0, seed ^ 0xf01d5ull);
+    // Stratified: the j-th sample of class c (in shuffled order) goes to fold (start_c + j) % k,
+    // start_c being the number of samples of the classes before c, so that every fold holds
+    // each class within one sample and the folds' sizes differ by at most one. Otherwise the
+    // row at position p of the shuffle goes to fold p % k.
+    const bool stratified = cfg.stratify && whole.numClasses > 0;
+    const std::vector<int64_t> order = splitOrder(n, whole.train.labels, false, seed ^ 0xf01d5ull);
+    std::vector<int> foldOf(static_cast<std::size_t>(n));
+    std::vector<int64_t> next(static_cast<std::size_t>(std::max(whole.numClasses, 1)), 0);
+    if (stratified) {
+        const std::vector<int64_t> counts = classCounts(whole.train, whole.numClasses);
+        for (std::size_t c = 1; c < next.size(); ++c) next[c] = next[c - 1] + counts[c - 1];
+    }
+    for (std::size_t p = 0; p < order.size(); ++p) {
+        const auto row = static_cast<std::size_t>(order[p]);
+        const int64_t slot = stratified ? next[static_cast<std::size_t>(whole.train.labels[row])]++
+                                        : static_cast<int64_t>(p);
+        foldOf[row] = static_cast<int>(slot % k);
+    }
     const std::size_t rowBytes = rowBytesOf(whole, whole.train);
     std::vector<Dataset> folds;
     for (int f = 0; f < k; ++f) {
         std::vector<int64_t> trainRows, valRows;
-        for (std::size_t p = 0; p < order.size(); ++p)
-            (static_cast<int>(p % static_cast<std::size_t>(k)) == f ? valRows : trainRows).push_back(order[p]);
-        std::sort(trainRows.begin(), trainRows.end());
-        std::sort(valRows.begin(), valRows.end());
+        for (int64_t r = 0; r < n; ++r)
+            (foldOf[static_cast<std::size_t>(r)] == f ? valRows : trainRows).push_back(r);
         Dataset ds;
         ds.source = whole.source;
         ds.sampleShape = whole.sampleShape;

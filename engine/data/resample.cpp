@@ -19,7 +19,10 @@ namespace {
 
 std::string countsText(const std::vector<int64_t>& counts) {
     std::string out;
-    for (int64_t c : counts) out += (out.empty() ? "" : "/") + std::to_string(c);
+    for (int64_t c : counts) {
+        if (!out.empty()) out += '/';
+        out += std::to_string(c);
+    }
     return out;
 }
 

@@ -20,7 +20,10 @@ std::string formatBound(double v) {
 
 std::string joined(const std::vector<std::string>& items) {
     std::string out;
-    for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+    for (const auto& s : items) {
+        if (!out.empty()) out += ", ";
+        out += s;
+    }
     return out;
 }
 

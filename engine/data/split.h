@@ -12,7 +12,7 @@ namespace neurite {
 
 // A permutation of 0..n-1, a pure function of (labels, seed). Stratified (labels given): each
 // class is shuffled, then the classes are interleaved by fractional rank, so that every prefix
-// and every stride-k subsequence holds each class in proportion (within one sample).
+// holds each class in proportion (within about one sample).
 std::vector<int64_t> splitOrder(int64_t n, std::span<const int32_t> labels, bool stratify,
                                 uint64_t seed);
 

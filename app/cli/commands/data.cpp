@@ -52,11 +52,12 @@ std::vector<FeatureStats> featureStats(const Dataset& ds, bool perFeature) {
     return stats;
 }
 
-nlohmann::json statsJson(const FeatureStats& f) {
-    nlohmann::json j;
-    j["min"] = f.values ? nlohmann::json(f.min) : nlohmann::json();
-    j["max"] = f.values ? nlohmann::json(f.max) : nlohmann::json();
-    j["mean"] = f.values ? nlohmann::json(f.sum / double(f.values)) : nlohmann::json();
+nlohmann::ordered_json statsJson(const FeatureStats& f, const std::string& name) {
+    nlohmann::ordered_json j;
+    if (!name.empty()) j["name"] = name;
+    j["min"] = f.values ? nlohmann::ordered_json(f.min) : nlohmann::ordered_json();
+    j["max"] = f.values ? nlohmann::ordered_json(f.max) : nlohmann::ordered_json();
+    j["mean"] = f.values ? nlohmann::ordered_json(f.sum / double(f.values)) : nlohmann::ordered_json();
     j["missing"] = f.missing;
     return j;
 }
@@ -91,13 +92,12 @@ int inspect(const std::string& spec, const std::string& target, bool json) {
     if (tabular) {
         nlohmann::ordered_json cols = nlohmann::ordered_json::array();
         for (std::size_t i = 0; i < stats.size(); ++i) {
-            nlohmann::ordered_json c = statsJson(stats[i]);
-            c["name"] = i < ds.featureNames.size() ? ds.featureNames[i] : "feature " + std::to_string(i);
-            cols.push_back(c);
+            cols.push_back(statsJson(stats[i], i < ds.featureNames.size() ? ds.featureNames[i]
+                                                                         : "feature " + std::to_string(i)));
         }
         j["columns"] = cols;
     } else {
-        j["value_range"] = statsJson(stats[0]);
+        j["value_range"] = statsJson(stats[0], "");
     }
     j["notes"] = ds.notes;
     if (json) {
@@ -110,7 +110,7 @@ int inspect(const std::string& spec, const std::string& target, bool json) {
     if (ds.test.count > 0)
         std::printf(" (%lld train + %lld in the source's test set)", static_cast<long long>(ds.train.count),
                     static_cast<long long>(ds.test.count));
-    std::printf("\n%s  %s, %s\n", tabular ? "features" : "shape   ",
+    std::printf("\n%-8s %s, %s\n", tabular ? "features" : "shape",
                 tabular ? std::to_string(ds.sampleShape.numel()).c_str() : ds.sampleShape.str().c_str(),
                 ds.train.dtype == DType::U8 ? "uint8" : "float32");
     if (ds.numClasses > 0) {

@@ -42,7 +42,11 @@ std::size_t findTarget(const CsvTable& t, const std::string& target, const std::
         index < width)
         return static_cast<std::size_t>(index < 0 ? index + width : index);
     std::string names;
-    for (const auto& h : t.header) names += (names.empty() ? "\"" : ", \"") + h + "\"";
+    for (const auto& h : t.header) {
+        names += names.empty() ? "\"" : ", \"";
+        names += h;
+        names += '"';
+    }
     throwBadInput(where + "no target column \"" + target + "\"; the columns are " + names +
                   " (or give a 0-based index; -1 is the last column)");
 }
@@ -58,8 +62,10 @@ std::vector<std::string> splitList(const std::string& text) {
 
 std::string firstLines(const std::vector<int64_t>& lines) {
     std::string out;
-    for (std::size_t i = 0; i < lines.size() && i < 5; ++i)
-        out += (i ? ", " : "") + std::to_string(lines[i]);
+    for (std::size_t i = 0; i < lines.size() && i < 5; ++i) {
+        if (i) out += ", ";
+        out += std::to_string(lines[i]);
+    }
     return out + (lines.size() > 5 ? ", ..." : "");
 }
 
