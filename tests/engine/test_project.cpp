@@ -443,6 +443,7 @@ private slots:
         QTest::newRow("spiral") << "spiral.neurite.json" << 6;
         QTest::newRow("fashion_mlp") << "fashion_mlp.neurite.json" << 7;
         QTest::newRow("fashion_cnn") << "fashion_cnn.neurite.json" << 11;
+        QTest::newRow("breast_cancer") << "breast_cancer.neurite.json" << 4;
     }
     void examples() {
         QFETCH(QString, file);

@@ -1,6 +1,8 @@
 // neurite-cli data inspect SOURCE: what a source holds before any split or scaling: samples,
 // feature count or image shape, classes with counts, value ranges and missing values.
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <limits>
 
@@ -52,11 +54,18 @@ std::vector<FeatureStats> featureStats(const Dataset& ds, bool perFeature) {
     return stats;
 }
 
+// The double nearest to the float's shortest decimal text: 6.9f is written 6.9, not 6.90000009.
+double asWritten(double v) {
+    char buf[32];
+    const auto res = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v));
+    return std::strtod(std::string(buf, res.ptr).c_str(), nullptr);
+}
+
 nlohmann::ordered_json statsJson(const FeatureStats& f, const std::string& name) {
     nlohmann::ordered_json j;
     if (!name.empty()) j["name"] = name;
-    j["min"] = f.values ? nlohmann::ordered_json(f.min) : nlohmann::ordered_json();
-    j["max"] = f.values ? nlohmann::ordered_json(f.max) : nlohmann::ordered_json();
+    j["min"] = f.values ? nlohmann::ordered_json(asWritten(f.min)) : nlohmann::ordered_json();
+    j["max"] = f.values ? nlohmann::ordered_json(asWritten(f.max)) : nlohmann::ordered_json();
     j["mean"] = f.values ? nlohmann::ordered_json(f.sum / double(f.values)) : nlohmann::ordered_json();
     j["missing"] = f.missing;
     return j;
