@@ -131,6 +131,8 @@ Dataset loadDataset(const DataConfig& cfg, uint64_t seed) {
     Dataset ds = loadSource(cfg);
     split(ds, cfg, seed);
     fitOnTrain(ds, cfg, seed);
+    ds.augment = cfg.augment;
+    ds.hostPipeline = cfg.augment.any();
     return ds;
 }
 
@@ -190,6 +192,8 @@ std::vector<Dataset> loadFolds(const DataConfig& cfg, uint64_t seed, int k) {
         ds.validation = takeRows(whole.train, valRows, rowBytes);
         ds.test = whole.test;
         fitOnTrain(ds, cfg, seed);
+        ds.augment = cfg.augment;
+        ds.hostPipeline = cfg.augment.any();
         folds.push_back(std::move(ds));
     }
     return folds;

@@ -9,6 +9,7 @@
 
 #include "core/dtype.h"
 #include "core/shape.h"
+#include "data/transforms/augment.h"
 
 namespace neurite {
 
@@ -35,6 +36,10 @@ struct Dataset {
     float scale = 1.f;                 // multiplies raw features (1/255 for pixels)
     std::vector<float> mean, invStd;   // per-feature standardization fitted on train; empty = none
     DataSplit train, validation, test;
+    // Training batches: augmentation of the training split, and whether batches are prepared on
+    // the host by a background thread (data/batch_pipeline.h) instead of gathered on the device.
+    AugmentConfig augment;
+    bool hostPipeline = false;
 };
 
 }  // namespace neurite

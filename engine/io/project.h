@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "data/transforms/augment.h"
 #include "graph/graph.h"
 #include "train/train_config.h"
 
@@ -22,6 +23,7 @@ struct DataConfig {
     std::string balance = "none";    // training split only: none | oversample | undersample | smote
     int smoteK = 5;                  // SMOTE's nearest neighbours within the class
     std::string classWeights = "none";  // none | balanced (n / (classes * n_c) over the training split)
+    AugmentConfig augment;           // training split only, on the fly (docs/data.md)
 };
 
 struct ProjectDocument {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "data/batch_pipeline.h"
 #include "data/random.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"
@@ -54,6 +55,9 @@ struct Trainer::Impl {
     Tensor mean, invStd, classWeights;
     Tensor indices;  // i32 [train.count], reshuffled every epoch
     std::vector<float> hostLogits;
+    // Augmented or host-prepared batches: a background thread fills them (data/batch_pipeline.h).
+    std::unique_ptr<BatchPipeline> pipeline;
+    std::vector<float> hostTargets;
 
     struct Batch {
         int64_t n = 0;
@@ -68,6 +72,7 @@ struct Trainer::Impl {
     DeviceSplit upload(const DataSplit& split);
     Batch& batch(int64_t n);
     void gather(const DeviceSplit& split, const Tensor& idx, Batch& b);
+    void upload(const HostBatch& hb, Batch& b);
     float loss(const Tensor& logits, Batch& b);
     int64_t countCorrect(const Tensor& logits, const int32_t* labels, int64_t n);
     EvalResult evaluate(const DeviceSplit& split);
@@ -160,6 +165,18 @@ void Trainer::Impl::gather(const DeviceSplit& split, const Tensor& idx, Batch& b
     const Tensor* s = invStd.defined() ? &invStd : nullptr;
     be.gatherRows(split.features, idx, b.n, data.scale, m, s, b.x);
     be.gatherLabels(b.y.dtype() == DType::I32 ? split.labels : split.targets, idx, b.n, b.y);
+}
+
+void Trainer::Impl::upload(const HostBatch& hb, Batch& b) {
+    be.copyFromHost(b.x, hb.x.data());
+    if (b.y.dtype() == DType::I32) {
+        be.copyFromHost(b.y, hb.labels.data());
+    } else if (cfg.loss.kind == LossKind::BinaryCrossEntropy) {
+        hostTargets.assign(hb.labels.begin(), hb.labels.end());
+        be.copyFromHost(b.y, hostTargets.data());
+    } else {
+        be.copyFromHost(b.y, hb.targets.data());
+    }
 }
 
 float Trainer::Impl::loss(const Tensor& logits, Batch& b) {
@@ -261,7 +278,11 @@ Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config)
         m->be.copyFromHost(m->classWeights, weights.data());
     }
     m->indices = Tensor::empty(m->be, Shape{data.train.count}, DType::I32);
+    if (data.hostPipeline)
+        m->pipeline = std::make_unique<BatchPipeline>(data, data.augment, config.seed, config.batchSize);
 }
+
+double Trainer::dataWaitSeconds() const { return m->pipeline ? m->pipeline->waitSeconds() : 0.0; }
 
 Trainer::~Trainer() = default;
 
@@ -322,6 +343,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             std::iota(order.begin(), order.end(), 0);
             Rng(cfg.seed * 0x100000001B3ull + static_cast<uint64_t>(epoch) + 1).shuffle(std::span(order));
             s.be.copyFromHost(s.indices, order.data());
+            if (s.pipeline) s.pipeline->startEpoch(epoch, order, stepsPerEpoch);
 
             const auto epochStart = Clock::now();
             double lossSum = 0;
@@ -337,7 +359,10 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 const int64_t start = step * cfg.batchSize;
                 const int64_t n = std::min<int64_t>(cfg.batchSize, ntrain - start);
                 Impl::Batch& b = s.batch(n);
-                s.gather(s.train, s.indices.slice(start, Shape{n}), b);
+                if (s.pipeline)
+                    s.upload(s.pipeline->next(), b);
+                else
+                    s.gather(s.train, s.indices.slice(start, Shape{n}), b);
                 ++globalStep;
                 lr = schedule.lr(epoch, step);
                 const Tensor& logits = s.model.forward(b.x, true, globalStep, cfg.seed);
