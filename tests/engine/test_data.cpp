@@ -193,6 +193,14 @@ private slots:
             QTest::addRow("truncated-%s", kind)
                 << qb(truncated) << gz << (gz ? "truncated" : "(the file is truncated)");
             QTest::addRow("trailing-%s", kind) << qb(trailing) << gz << "trailing data";
+            // Found by tests/fuzz: two 32-bit dimensions overflowed int64 before the size check.
+            QTest::addRow("overflow-dims-%s", kind)
+                << qb(idxBytes({0xE7E7E7E7u, 0xE7E7E7E7u}, {1, 2, 3})) << gz
+                << "at byte 8: dimensions too large";
+            // Found by tests/fuzz: a gzipped header declaring ~2 GB allocated it before reading;
+            // now the data grows only as far as the file really decompresses.
+            QTest::addRow("absurd-dims-%s", kind)
+                << qb(idxBytes({60000, 200, 170}, iota(64))) << gz << "truncated";
         }
     }
     void corruptIdx() {
