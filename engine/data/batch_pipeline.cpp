@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
+#include <span>
 
 #include "core/error.h"
 
@@ -54,6 +56,30 @@ void BatchPipeline::prepare(int epoch, const std::vector<int32_t>& order, int64_
             for (std::size_t i = 0; i < d; ++i) x[i] = (x[i] - m_data.mean[i]) * m_data.invStd[i];
         if (!split.labels.empty()) out.labels.push_back(split.labels[r]);
         for (std::size_t t = 0; t < targetDim; ++t) out.targets.push_back(split.targets[r * targetDim + t]);
+    }
+    out.lambda = 1.f;
+    out.labelsB = out.labels;
+    out.originalLabels = out.labels;
+    if (m_augment.mixup > 0 && n > 1) mix(epoch, out);
+}
+
+void BatchPipeline::mix(int epoch, HostBatch& b) const {
+    // One lambda and one pairing per batch (Zhang et al. 2018), seeded by (seed, epoch, step).
+    Rng rng(augmentSeed(m_seed ^ 0x313e5eedull, epoch, b.step));
+    b.lambda = static_cast<float>(sampleBeta(rng, m_augment.mixup));
+    std::vector<int64_t> perm(static_cast<std::size_t>(b.n));
+    std::iota(perm.begin(), perm.end(), int64_t{0});
+    rng.shuffle(std::span<int64_t>(perm));
+    const auto d = b.x.size() / static_cast<std::size_t>(b.n);
+    const std::vector<float> x = b.x, targets = b.targets;
+    const std::size_t targetDim = targets.size() / static_cast<std::size_t>(b.n);
+    const float l = b.lambda;
+    for (std::size_t k = 0; k < static_cast<std::size_t>(b.n); ++k) {
+        const auto p = static_cast<std::size_t>(perm[k]);
+        for (std::size_t i = 0; i < d; ++i) b.x[k * d + i] = l * x[k * d + i] + (1 - l) * x[p * d + i];
+        for (std::size_t t = 0; t < targetDim; ++t)
+            b.targets[k * targetDim + t] = l * targets[k * targetDim + t] + (1 - l) * targets[p * targetDim + t];
+        if (!b.labels.empty()) b.labelsB[k] = b.labels[p];
     }
 }
 

@@ -21,7 +21,12 @@ struct HostBatch {
     int64_t step = 0;
     std::vector<float> x;         // [n, sample...]
     std::vector<int32_t> labels;  // [n] classification
-    std::vector<float> targets;   // [n * targetDim] regression
+    std::vector<float> targets;   // [n * targetDim] regression (mixed when mixup is on)
+    // Mixup: x = lambda x + (1 - lambda) x[perm]; the loss is lambda L(labels) +
+    // (1 - lambda) L(labelsB) with labelsB = labels[perm]. lambda = 1 without mixup.
+    float lambda = 1.f;
+    std::vector<int32_t> labelsB;
+    std::vector<int32_t> originalLabels;  // labels before any mixing (training accuracy)
 };
 
 class BatchPipeline {
@@ -44,6 +49,7 @@ public:
 
 private:
     void produce(int epoch, int64_t steps);
+    void mix(int epoch, HostBatch& b) const;
     void stop();
 
     const Dataset& m_data;

@@ -70,7 +70,7 @@ DataConfig readData(const Json& value, const ReadContext& ctx) {
     if (const Json* a = r.find("augment")) {
         ObjectReader ar(*a, r.pathOf("augment"), ctx,
                         {"horizontal_flip", "vertical_flip", "shift", "rotation", "zoom", "shear",
-                         "brightness", "noise", "cutout"});
+                         "brightness", "noise", "cutout", "mixup"});
         AugmentConfig& g = data.augment;
         ar.readBool("horizontal_flip", g.horizontalFlip);
         ar.readBool("vertical_flip", g.verticalFlip);
@@ -81,6 +81,7 @@ DataConfig readData(const Json& value, const ReadContext& ctx) {
         ar.readFloat("brightness", g.brightness, io::between(0, 10));
         ar.readFloat("noise", g.noise, io::between(0, 10));
         ar.readFloat("cutout", g.cutout, io::between(0, 1));
+        ar.readFloat("mixup", g.mixup, io::between(0, 100));
         ar.finish();
     }
     r.finish();

@@ -116,7 +116,7 @@ std::string projectToJson(const ProjectDocument& doc) {
         if (g.verticalFlip) a["vertical_flip"] = true;
         for (auto [key, v] : {std::pair<const char*, float>{"shift", g.shift}, {"rotation", g.rotation},
                               {"zoom", g.zoom}, {"shear", g.shear}, {"brightness", g.brightness},
-                              {"noise", g.noise}, {"cutout", g.cutout}})
+                              {"noise", g.noise}, {"cutout", g.cutout}, {"mixup", g.mixup}})
             if (v > 0) a[key] = io::floatToJson(v);
         data["augment"] = a;
     }

@@ -62,6 +62,8 @@ struct Trainer::Impl {
     struct Batch {
         int64_t n = 0;
         Tensor x, y, diff;
+        float mixLambda = 1.f;  // mixup: loss = lambda L(y) + (1 - lambda) L(yB)
+        Tensor yB, diffB;       // allocated on the first mixed batch
     };
     std::vector<Batch> batches;  // one per batch size in use
 
@@ -74,6 +76,7 @@ struct Trainer::Impl {
     void gather(const DeviceSplit& split, const Tensor& idx, Batch& b);
     void upload(const HostBatch& hb, Batch& b);
     float loss(const Tensor& logits, Batch& b);
+    float lossOn(const Tensor& logits, const Tensor& y, Tensor& diff);
     int64_t countCorrect(const Tensor& logits, const int32_t* labels, int64_t n);
     EvalResult evaluate(const DeviceSplit& split);
     // Evaluates a split into an event's loss, accuracy and metrics; an empty split leaves them unset.
@@ -163,16 +166,29 @@ Trainer::Impl::Batch& Trainer::Impl::batch(int64_t n) {
 void Trainer::Impl::gather(const DeviceSplit& split, const Tensor& idx, Batch& b) {
     const Tensor* m = mean.defined() ? &mean : nullptr;
     const Tensor* s = invStd.defined() ? &invStd : nullptr;
+    b.mixLambda = 1.f;
     be.gatherRows(split.features, idx, b.n, data.scale, m, s, b.x);
     be.gatherLabels(b.y.dtype() == DType::I32 ? split.labels : split.targets, idx, b.n, b.y);
 }
 
 void Trainer::Impl::upload(const HostBatch& hb, Batch& b) {
     be.copyFromHost(b.x, hb.x.data());
+    b.mixLambda = hb.lambda;
     if (b.y.dtype() == DType::I32) {
         be.copyFromHost(b.y, hb.labels.data());
+        if (hb.lambda < 1.f) {
+            if (!b.yB.defined()) {
+                b.yB = Tensor::empty(be, b.y.shape(), DType::I32);
+                b.diffB = Tensor::empty(be, b.diff.shape());
+            }
+            be.copyFromHost(b.yB, hb.labelsB.data());
+        }
     } else if (cfg.loss.kind == LossKind::BinaryCrossEntropy) {
-        hostTargets.assign(hb.labels.begin(), hb.labels.end());
+        // Mixed binary targets are the mixed labels: lambda y + (1 - lambda) y[perm].
+        hostTargets.resize(hb.labels.size());
+        for (std::size_t i = 0; i < hb.labels.size(); ++i)
+            hostTargets[i] = hb.lambda * static_cast<float>(hb.labels[i]) +
+                             (1.f - hb.lambda) * static_cast<float>(hb.labelsB[i]);
         be.copyFromHost(b.y, hostTargets.data());
     } else {
         be.copyFromHost(b.y, hb.targets.data());
@@ -180,15 +196,25 @@ void Trainer::Impl::upload(const HostBatch& hb, Batch& b) {
 }
 
 float Trainer::Impl::loss(const Tensor& logits, Batch& b) {
+    const float la = lossOn(logits, b.y, b.diff);
+    if (b.mixLambda >= 1.f || !b.yB.defined() || b.y.dtype() != DType::I32) return la;
+    // Mixup with class labels: the loss and its gradient are linear in the (one-hot) target.
+    const float lb = lossOn(logits, b.yB, b.diffB);
+    be.scale(b.diff, b.mixLambda);
+    be.axpy(1.f - b.mixLambda, b.diffB, b.diff);
+    return b.mixLambda * la + (1.f - b.mixLambda) * lb;
+}
+
+float Trainer::Impl::lossOn(const Tensor& logits, const Tensor& y, Tensor& diff) {
     const LossConfig& l = cfg.loss;
     switch (l.kind) {
     case LossKind::CrossEntropy:
-        return be.softmaxCrossEntropy(logits, b.y, classWeights.defined() ? &classWeights : nullptr,
-                                      l.labelSmoothing, b.diff);
-    case LossKind::BinaryCrossEntropy: return be.binaryCrossEntropy(logits, b.y, l.posWeight, b.diff);
-    case LossKind::Focal: return be.focalLoss(logits, b.y, l.gamma, l.alpha, b.diff);
-    case LossKind::Mse: return be.mseLoss(logits, b.y, b.diff);
-    case LossKind::Huber: return be.huberLoss(logits, b.y, l.delta, b.diff);
+        return be.softmaxCrossEntropy(logits, y, classWeights.defined() ? &classWeights : nullptr,
+                                      l.labelSmoothing, diff);
+    case LossKind::BinaryCrossEntropy: return be.binaryCrossEntropy(logits, y, l.posWeight, diff);
+    case LossKind::Focal: return be.focalLoss(logits, y, l.gamma, l.alpha, diff);
+    case LossKind::Mse: return be.mseLoss(logits, y, diff);
+    case LossKind::Huber: return be.huberLoss(logits, y, l.delta, diff);
     }
     return 0.f;
 }

@@ -192,6 +192,45 @@ private slots:
         QCOMPARE(plain.next().step, int64_t{0});
     }
 
+    void mixupMixesPairsOfTheBatch() {
+        DataConfig dc;
+        dc.source = "builtin:iris";
+        const Dataset ds = loadDataset(dc, 1);
+        std::vector<int32_t> order(static_cast<std::size_t>(ds.train.count));
+        std::iota(order.begin(), order.end(), 0);
+        AugmentConfig mix;
+        mix.mixup = 0.4f;
+        BatchPipeline plain(ds, AugmentConfig{}, 3, 32), mixed(ds, mix, 3, 32);
+        HostBatch a, b;
+        plain.prepare(0, order, 1, a);
+        mixed.prepare(0, order, 1, b);
+        QCOMPARE(a.lambda, 1.f);
+        QVERIFY(b.lambda > 0.f && b.lambda < 1.f);
+        QCOMPARE(b.originalLabels, a.labels);
+        const std::size_t d = 4;
+        int moved = 0;
+        for (std::size_t k = 0; k < 32; ++k) {
+            bool found = false;
+            for (std::size_t p = 0; p < 32 && !found; ++p) {
+                if (b.labelsB[k] != a.labels[p]) continue;
+                bool same = true;
+                for (std::size_t i = 0; i < d; ++i)
+                    same = same && std::fabs(b.x[k * d + i] - (b.lambda * a.x[k * d + i] + (1 - b.lambda) * a.x[p * d + i])) < 1e-5f;
+                found = same;
+                moved += same && p != k;
+            }
+            QVERIFY2(found, qPrintable("sample " + QString::number(k) + " is no mix of two batch samples"));
+        }
+        QVERIFY(moved > 20);
+        HostBatch again;
+        mixed.prepare(0, order, 1, again);
+        QCOMPARE(again.x, b.x);  // seeded by (seed, epoch, step)
+        double sum = 0;  // Beta(0.4, 0.4) has mean 1/2
+        Rng rng(5);
+        for (int i = 0; i < 20000; ++i) sum += sampleBeta(rng, 0.4);
+        QVERIFY(std::fabs(sum / 20000 - 0.5) < 0.01);
+    }
+
     void augmentedTrainingIsDeterministic() {
         ProjectDocument doc = loadProject(test::sourceDir() + "/resources/examples/spiral.neurite.json", nullptr);
         doc.training.epochs = 2;
@@ -209,6 +248,10 @@ private slots:
         const double noisy = finalLoss(doc);
         QCOMPARE(finalLoss(doc), noisy);  // augmented runs repeat bit for bit
         QVERIFY(noisy != plain);
+        doc.data.augment.mixup = 0.2f;
+        const double mixed = finalLoss(doc);
+        QVERIFY(std::isfinite(mixed) && mixed != noisy);
+        QCOMPARE(finalLoss(doc), mixed);
     }
 
     void projectKeysRoundTrip() {

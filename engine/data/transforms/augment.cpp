@@ -12,7 +12,33 @@ bool AugmentConfig::geometric() const {
     return horizontalFlip || verticalFlip || shift > 0 || rotation > 0 || zoom > 0 || shear > 0;
 }
 
-bool AugmentConfig::any() const { return geometric() || brightness > 0 || noise > 0 || cutout > 0; }
+bool AugmentConfig::any() const {
+    return geometric() || brightness > 0 || noise > 0 || cutout > 0 || mixup > 0;
+}
+
+namespace {
+
+double sampleGamma(Rng& rng, double k) {
+    if (k < 1) return sampleGamma(rng, k + 1) * std::pow(1.0 - rng.uniform(), 1.0 / k);
+    const double d = k - 1.0 / 3.0, c = 1.0 / std::sqrt(9.0 * d);
+    while (true) {
+        double x = 0, v = 0;
+        do {
+            x = rng.normal();
+            v = 1.0 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        const double u = 1.0 - rng.uniform();
+        if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) return d * v;
+    }
+}
+
+} // namespace
+
+double sampleBeta(Rng& rng, double alpha) {
+    const double a = sampleGamma(rng, alpha), b = sampleGamma(rng, alpha);
+    return a + b > 0 ? a / (a + b) : 0.5;
+}
 
 uint64_t augmentSeed(uint64_t seed, int epoch, int64_t position) {
     uint64_t x = seed ^ 0xa5a5a5a5a5a5a5a5ull;

@@ -24,6 +24,7 @@ struct AugmentConfig {
     float brightness = 0;   // add a value in [-brightness, +brightness] to every feature
     float noise = 0;        // add Gaussian noise of this standard deviation to every feature
     float cutout = 0;       // zero a square with side this fraction of the smaller image side
+    float mixup = 0;        // mixup alpha: batch = lambda x + (1 - lambda) x[perm], lambda ~ Beta(alpha, alpha)
     bool any() const;
     bool geometric() const;
 };
@@ -35,5 +36,8 @@ void augmentSample(const AugmentConfig& cfg, const Shape& sampleShape, float* x,
 
 // The seed of the generator for one sample: a pure function of its arguments.
 uint64_t augmentSeed(uint64_t seed, int epoch, int64_t position);
+
+// A draw from Beta(alpha, alpha) (alpha > 0), from two Gamma(alpha) draws (Marsaglia-Tsang).
+double sampleBeta(Rng& rng, double alpha);
 
 } // namespace neurite
