@@ -83,9 +83,9 @@ void BatchPipeline::mix(int epoch, HostBatch& b) const {
     }
 }
 
-void BatchPipeline::produce(int epoch, int64_t steps) {
-    for (int64_t step = 0; step < steps; ++step) {
-        const int slot = static_cast<int>(step % 2);
+void BatchPipeline::produce(int epoch, int64_t firstStep, int64_t steps) {
+    for (int64_t step = firstStep; step < steps; ++step) {
+        const int slot = static_cast<int>((step - firstStep) % 2);
         {
             std::unique_lock<std::mutex> lock(m_mutex);
             m_cv.wait(lock, [&] { return m_stop || (!m_ready[slot] && m_held != slot); });
@@ -100,14 +100,15 @@ void BatchPipeline::produce(int epoch, int64_t steps) {
     }
 }
 
-void BatchPipeline::startEpoch(int epoch, std::vector<int32_t> order, int64_t steps) {
+void BatchPipeline::startEpoch(int epoch, std::vector<int32_t> order, int64_t steps,
+                               int64_t firstStep) {
     stop();
     m_order = std::move(order);
     m_stop = false;
     m_ready[0] = m_ready[1] = false;
     m_held = -1;
     m_consumed = 0;
-    m_worker = std::thread([this, epoch, steps] { produce(epoch, steps); });
+    m_worker = std::thread([this, epoch, firstStep, steps] { produce(epoch, firstStep, steps); });
 }
 
 const HostBatch& BatchPipeline::next() {

@@ -36,9 +36,10 @@ public:
     BatchPipeline(const BatchPipeline&) = delete;
     BatchPipeline& operator=(const BatchPipeline&) = delete;
 
-    // Starts producing `steps` batches of the epoch from `order` (row indices of data.train);
-    // stops a previous epoch's producer first.
-    void startEpoch(int epoch, std::vector<int32_t> order, int64_t steps);
+    // Starts producing batches firstStep..steps-1 of the epoch from `order` (row indices of
+    // data.train); stops a previous epoch's producer first. A run resumed mid-epoch passes the
+    // step it resumes at and gets the very batches an uninterrupted run would.
+    void startEpoch(int epoch, std::vector<int32_t> order, int64_t steps, int64_t firstStep = 0);
     // The next batch; blocks until it is ready. Valid until the following next() call.
     const HostBatch& next();
     // Seconds next() spent blocked, over the pipeline's lifetime.
@@ -48,7 +49,7 @@ public:
     void prepare(int epoch, const std::vector<int32_t>& order, int64_t step, HostBatch& out) const;
 
 private:
-    void produce(int epoch, int64_t steps);
+    void produce(int epoch, int64_t firstStep, int64_t steps);
     void mix(int epoch, HostBatch& b) const;
     void stop();
 

@@ -190,6 +190,13 @@ private slots:
         plain.next();
         plain.startEpoch(6, order, steps);
         QCOMPARE(plain.next().step, int64_t{0});
+        // Resuming mid-epoch: the batches from step 3 on are those of an uninterrupted epoch.
+        augmentedPipe.startEpoch(1, order, steps, 3);
+        HostBatch ref;
+        augmentedPipe.prepare(1, order, 3, ref);
+        const HostBatch& resumed = augmentedPipe.next();
+        QCOMPARE(resumed.step, int64_t{3});
+        QCOMPARE(resumed.x, ref.x);
     }
 
     void mixupMixesPairsOfTheBatch() {
