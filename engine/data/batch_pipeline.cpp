@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <numeric>
 #include <span>
 
@@ -91,10 +92,21 @@ void BatchPipeline::produce(int epoch, int64_t firstStep, int64_t steps) {
             m_cv.wait(lock, [&] { return m_stop || (!m_ready[slot] && m_held != slot); });
             if (m_stop) return;
         }
-        prepare(epoch, m_order, step, m_slots[slot]);
+        // An exception must not escape the thread (std::terminate); next() rethrows it.
+        std::exception_ptr error;
+        try {
+            prepare(epoch, m_order, step, m_slots[slot]);
+        } catch (...) {
+            error = std::current_exception();
+        }
         {
             std::lock_guard<std::mutex> lock(m_mutex);
             m_ready[slot] = true;
+            m_error = error;
+        }
+        if (error) {
+            m_cv.notify_all();
+            return;
         }
         m_cv.notify_all();
     }
@@ -105,6 +117,7 @@ void BatchPipeline::startEpoch(int epoch, std::vector<int32_t> order, int64_t st
     stop();
     m_order = std::move(order);
     m_stop = false;
+    m_error = nullptr;
     m_ready[0] = m_ready[1] = false;
     m_held = -1;
     m_consumed = 0;
@@ -120,6 +133,7 @@ const HostBatch& BatchPipeline::next() {
         m_held = -1;
         m_cv.notify_all();
         m_cv.wait(lock, [&] { return m_ready[slot] || m_stop; });
+        if (m_error) std::rethrow_exception(m_error);
         NEURITE_CHECK(m_ready[slot], "batch pipeline stopped while a batch was awaited");
         m_held = slot;
     }

@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -64,6 +65,7 @@ private:
     HostBatch m_slots[2];
     bool m_ready[2] = {false, false};
     bool m_stop = false;
+    std::exception_ptr m_error;  // thrown by the producer, rethrown by next()
     int64_t m_consumed = 0;   // batches handed out this epoch
     int m_held = -1;          // slot the consumer holds, -1 none
     std::thread m_worker;
