@@ -364,7 +364,13 @@ private slots:
         writeText(dir.filePath("cats/b.pgm").toStdString(), pgm(20));
         writeText(dir.filePath("dogs/c.pgm").toStdString(), pgm(200));
         writeText(dir.filePath("dogs/notes.txt").toStdString(), "ignored");
-        const Dataset ds = load("images:" + dir.path().toStdString() + "?size=2&color=gray");
+        Dataset ds;
+        try {
+            ds = load("images:" + dir.path().toStdString() + "?size=2&color=gray");
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::Unsupported) QSKIP(e.what());  // built without libstb-dev
+            throw;
+        }
         QCOMPARE(ds.sampleShape, Shape({1, 2, 2}));
         QCOMPARE(ds.train.count, int64_t{3});
         QCOMPARE(ds.classNames, (std::vector<std::string>{"cats", "dogs"}));

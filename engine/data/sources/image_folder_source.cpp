@@ -1,8 +1,10 @@
 // images:DIR: one sub-folder per class (sorted names = class indices), PNG/JPEG/BMP/GIF/TGA
 // decoded by stb_image (Debian's libstb), resized with stb_image_resize to size x size, kept as
 // uint8 [C, size, size]. DIR/train and DIR/test, when both exist, give the source's test split.
+#if NEURITE_HAVE_STB
 #include <stb_image.h>
 #include <stb_image_resize.h>
+#endif
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +19,8 @@
 namespace neurite {
 
 namespace fs = std::filesystem;
+
+#if NEURITE_HAVE_STB
 
 namespace {
 
@@ -112,5 +116,15 @@ Dataset loadImageFolderSource(const std::string& rest, const std::string& spec) 
     if (!testDir.empty()) readFolder(testDir, classes, size, channels, where, ds.test);
     return ds;
 }
+
+#else
+
+Dataset loadImageFolderSource(const std::string&, const std::string& spec) {
+    throw Error(ErrorKind::Unsupported,
+                "data source \"" + spec + "\": this build has no image decoder; install "
+                "libstb-dev (sudo apt-get install libstb-dev) and rebuild Neurite");
+}
+
+#endif
 
 } // namespace neurite
