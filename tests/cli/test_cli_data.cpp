@@ -139,6 +139,19 @@ private slots:
         QVERIFY2(bad.err.contains("no target column \"labl\""), bad.err.constData());
     }
 
+    void benchReportsDataWait() {
+        const Result r = runCli({"bench", "--data", "builtin:digits", "--model", "mlp", "--max-steps", "5",
+                                 "--threads", "1", "--pipeline", "host", "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject j = QJsonDocument::fromJson(r.out.trimmed()).object();
+        QCOMPARE(j["pipeline"].toString(), QString("host"));
+        QVERIFY2(j.contains("data_wait_fraction") && j["data_wait_fraction"].toDouble() >= 0 &&
+                     j["data_wait_fraction"].toDouble() <= 1, r.out.constData());
+        const Result bad = runCli({"bench", "--pipeline", "gpu"});
+        QCOMPARE(bad.code, 2);
+        QVERIFY(bad.err.contains("--pipeline must be device or host"));
+    }
+
     void folds() {
         const Result r = runCli({"train", example("breast_cancer.neurite.json"), "--folds", "3", "--epochs", "5"});
         QCOMPARE(r.code, 0);
