@@ -15,7 +15,7 @@ jobs=${NEURITE_JOBS:-$(nproc)}
 packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev libqt6svg6-dev qt6-gtk-platformtheme libqcustomplot-dev
-  libdnnl-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libgl-dev
+  libdnnl-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libgl-dev libstb-dev
   dataset-fashion-mnist
 )
 # Only the tests and benchmarks need these: PyTorch as the reference, Xvfb for GUI checks.

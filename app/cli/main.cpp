@@ -41,6 +41,7 @@ void usage(std::FILE* out) {
         "commands:\n"
         "  train PROJECT   train a *.neurite.json project (see train --help)\n"
         "  bench           train the reference MLP and CNN on Fashion-MNIST, report speed\n"
+        "  data inspect S  what a data source holds: samples, shape, classes, ranges, gaps\n"
         "  devices         list the devices Neurite can train on\n"
         "  layers          list the layer types (--markdown for docs/layers.md, --json)\n"
         "  runs            list, show, compare, resume, tag, export stored runs (see runs --help)\n"
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
     try {
         if (cmd == "train") return neurite::cli::runTrain(argc, argv);
         if (cmd == "bench") return neurite::cli::runBench(argc, argv);
+        if (cmd == "data") return neurite::cli::runData(argc, argv);
         if (cmd == "devices") return neurite::cli::runDevices(argc, argv);
         if (cmd == "layers") return neurite::cli::runLayers(argc, argv);
         if (cmd == "runs") return neurite::cli::runRuns(argc, argv);

@@ -1,5 +1,6 @@
-// loadDataset: source spec dispatch, the seeded train/validation/test split, and scaling
-// fitted on the training split only (so validation and test never leak into it).
+// loadDataset: source spec dispatch, the seeded (stratified) train/validation/test split, and
+// the steps fitted on the training split only (imputation, scaling, resampling, class weights),
+// so that validation and test never leak into them. loadFolds does the same per k-fold fold.
 #include "data/data_source.h"
 
 #include <algorithm>
@@ -9,31 +10,42 @@
 #include <numeric>
 
 #include "core/error.h"
-#include "data/random.h"
+#include "data/preprocess.h"
 #include "data/sources.h"
+#include "data/spec_query.h"
+#include "data/split.h"
 
 namespace neurite {
 
 namespace {
 
-const char* const kSpecHelp = "valid sources: \"builtin:fashion-mnist\", \"idx:PATH\" (a directory "
-                              "of IDX files or an images file), "
-                              "\"synthetic:spiral?samples=N&classes=K&noise=X&seed=S\"";
+const char* const kSpecHelp =
+    "valid sources: \"builtin:fashion-mnist\", \"builtin:iris\", \"builtin:wine\", "
+    "\"builtin:breast-cancer\", \"builtin:digits\", \"csv:PATH?target=COLUMN\", \"idx:PATH\", "
+    "\"npy:X.npy?labels=y.npy\", \"cifar10:DIR\", \"images:DIR?size=32&color=rgb\", "
+    "\"synthetic:NAME?samples=N&noise=X&seed=S\" (spiral, circles, moons, xor, blobs)";
 
-Dataset readSource(const std::string& spec) {
+Dataset readSource(const std::string& spec, const std::string& target) {
     const std::size_t colon = spec.find(':');
     const std::string scheme = colon == std::string::npos ? spec : spec.substr(0, colon);
     const std::string rest = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
     const std::string where = "data source \"" + spec + "\": ";
+    if (!target.empty() && scheme != "csv")
+        throwBadInput(where + "a target column applies to csv: sources only");
     if (scheme == "idx") {
         if (rest.empty())
             throwBadInput(where + "give a path after idx:, for example idx:/data/mnist");
         return loadIdxSource(rest, spec);
     }
+    if (scheme == "csv") return loadCsvSource(rest, spec, target);
+    if (scheme == "npy") return loadNpySource(rest, spec);
+    if (scheme == "cifar10") return loadCifar10Source(rest, spec);
+    if (scheme == "images") return loadImageFolderSource(rest, spec);
     if (scheme == "builtin") {
+        if (isBuiltinTable(rest)) return loadBuiltinTable(rest, spec);
         if (rest != "fashion-mnist")
             throwBadInput(where + "unknown builtin dataset \"" + rest +
-                          "\"; available: fashion-mnist");
+                          "\"; available: fashion-mnist, iris, wine, breast-cancer, digits");
         std::error_code ec;
         if (!std::filesystem::is_directory(kFashionMnistDir, ec))
             throwBadInput(std::string("Fashion-MNIST not found at ") + kFashionMnistDir +
@@ -43,25 +55,24 @@ Dataset readSource(const std::string& spec) {
     if (scheme == "synthetic") {
         const std::size_t q = rest.find('?');
         const std::string name = rest.substr(0, q);
-        if (name != "spiral")
-            throwBadInput(where + "unknown synthetic dataset \"" + name + "\"; available: spiral");
-        return makeSpiral(q == std::string::npos ? std::string() : rest.substr(q + 1), spec);
+        const std::string query = q == std::string::npos ? std::string() : rest.substr(q + 1);
+        if (name == "spiral") return makeSpiral(query, spec);
+        if (name == "circles" || name == "moons" || name == "xor" || name == "blobs")
+            return makeSynthetic(name, query, spec);
+        throwBadInput(where + "unknown synthetic dataset \"" + name +
+                      "\"; available: spiral, circles, moons, xor, blobs");
     }
     throwBadInput(where + "unknown scheme \"" + scheme + "\"; " + kSpecHelp);
 }
 
-DataSplit takeRows(const DataSplit& src, std::span<const int64_t> rows, std::size_t rowBytes) {
-    DataSplit out;
-    out.dtype = src.dtype;
-    out.count = static_cast<int64_t>(rows.size());
-    out.bytes.resize(rows.size() * rowBytes);
-    out.labels.reserve(rows.size());
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-        const auto r = static_cast<std::size_t>(rows[k]);
-        std::memcpy(out.bytes.data() + k * rowBytes, src.bytes.data() + r * rowBytes, rowBytes);
-        if (!src.labels.empty()) out.labels.push_back(src.labels[r]);
-    }
-    return out;
+void checkConfig(const DataConfig& cfg) {
+    if (!(cfg.validationSplit >= 0 && cfg.testSplit >= 0 &&
+          cfg.validationSplit + cfg.testSplit < 1))
+        throwBadInput("data: validation_split and test_split must be >= 0 with a sum below 1");
+    for (const char* s : {"auto", "none", "unit", "standardize", "minmax"})
+        if (cfg.scaling == s) return;
+    throwBadInput("data: unknown scaling \"" + cfg.scaling +
+                  "\"; expected one of: auto, none, unit, standardize, minmax");
 }
 
 void split(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
@@ -77,81 +88,115 @@ void split(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
         throwBadInput("data source \"" + ds.source + "\": " + std::to_string(n) +
                       " samples leave none for training after the validation and test splits; "
                       "lower validation_split/test_split or use more samples");
-    std::vector<int64_t> perm(static_cast<std::size_t>(n));
-    std::iota(perm.begin(), perm.end(), int64_t{0});
-    Rng(seed ^ 0x5eed5b117ull).shuffle(std::span<int64_t>(perm));
-    const auto rowBytes =
-        static_cast<std::size_t>(ds.sampleShape.numel()) * dtypeSize(ds.train.dtype);
+    if (nVal == 0 && nTest == 0) return;
+    // Validation and test come off the front of the order, so each holds the class proportions.
+    std::vector<int64_t> perm = splitOrder(n, ds.train.labels, cfg.stratify && ds.numClasses > 0, seed);
+    const std::size_t rowBytes = rowBytesOf(ds, ds.train);
     std::span<int64_t> all(perm);
-    std::span<int64_t> trainRows = all.subspan(0, static_cast<std::size_t>(nTrain));
-    std::sort(trainRows.begin(), trainRows.end()); // keep the source's order within train
-    DataSplit val = takeRows(
-        ds.train, all.subspan(static_cast<std::size_t>(nTrain), static_cast<std::size_t>(nVal)),
-        rowBytes);
+    std::span<int64_t> trainRows = all.subspan(static_cast<std::size_t>(nVal + nTest));
+    std::sort(trainRows.begin(), trainRows.end());  // keep the source's order within train
+    DataSplit val = takeRows(ds.train, all.subspan(0, static_cast<std::size_t>(nVal)), rowBytes);
     if (!hasTest)
-        ds.test =
-            takeRows(ds.train, all.subspan(static_cast<std::size_t>(nTrain + nVal)), rowBytes);
-    if (nTrain != n) ds.train = takeRows(ds.train, trainRows, rowBytes);
+        ds.test = takeRows(ds.train, all.subspan(static_cast<std::size_t>(nVal), static_cast<std::size_t>(nTest)), rowBytes);
+    ds.train = takeRows(ds.train, trainRows, rowBytes);
     ds.validation = std::move(val);
 }
 
-// Per-feature statistics of raw * scale over the training split.
-void fitScaling(Dataset& ds, const std::string& mode) {
-    const bool u8 = ds.train.dtype == DType::U8;
-    ds.scale = u8 && mode != "none" ? 1.f / 255.f : 1.f;
-    const bool standardize = mode == "standardize" || (mode == "auto" && !u8);
-    const bool unitRange = mode == "unit" && !u8;
-    if (!standardize && !unitRange) return;
-
-    const auto d = static_cast<std::size_t>(ds.sampleShape.numel());
-    const auto n = static_cast<std::size_t>(ds.train.count);
-    std::vector<double> a(d, 0.0), b(d, 0.0);
-    std::vector<float> row(d);
-    ds.mean.clear();
-    for (std::size_t r = 0; r < n; ++r) {
-        const int64_t index = static_cast<int64_t>(r);
-        gatherFeatures(ds, ds.train, std::span<const int64_t>(&index, 1), row.data());
-        for (std::size_t i = 0; i < d; ++i) {
-            const double v = row[i];
-            if (standardize) {
-                a[i] += v;
-                b[i] += v * v;
-            } else {
-                a[i] = r == 0 ? v : std::min(a[i], v);
-                b[i] = r == 0 ? v : std::max(b[i], v);
-            }
-        }
-    }
-    ds.mean.assign(d, 0.f);
-    ds.invStd.assign(d, 1.f);
-    for (std::size_t i = 0; i < d; ++i) {
-        if (standardize) {
-            const double mean = a[i] / static_cast<double>(n);
-            const double var = std::max(0.0, b[i] / static_cast<double>(n) - mean * mean);
-            ds.mean[i] = static_cast<float>(mean);
-            ds.invStd[i] = var > 1e-12 ? static_cast<float>(1.0 / std::sqrt(var)) : 1.f;
-        } else {
-            ds.mean[i] = static_cast<float>(a[i]);
-            ds.invStd[i] = b[i] - a[i] > 1e-12 ? static_cast<float>(1.0 / (b[i] - a[i])) : 1.f;
-        }
+// Everything fitted on the training split, in order: imputation, scaling (on the real training
+// samples), resampling, class weights (on the resampled counts).
+void fitOnTrain(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
+    imputeMissing(ds);
+    fitScaling(ds, cfg.scaling);
+    rebalance(ds, cfg.balance, cfg.smoteK, seed);
+    if (cfg.classWeights == "balanced") {
+        if (ds.numClasses <= 0)
+            throwBadInput("data: class_weights \"balanced\" needs class labels, but \"" + ds.source +
+                          "\" has regression targets");
+        ds.classWeights = balancedClassWeights(ds);
+    } else if (cfg.classWeights != "none") {
+        throwBadInput("data: unknown class_weights \"" + cfg.classWeights + "\"; expected none or balanced");
     }
 }
 
 } // namespace
 
-Dataset loadDataset(const DataConfig& cfg, uint64_t seed) {
-    if (!(cfg.validationSplit >= 0 && cfg.testSplit >= 0 &&
-          cfg.validationSplit + cfg.testSplit < 1))
-        throwBadInput("data: validation_split and test_split must be >= 0 with a sum below 1");
-    if (cfg.scaling != "auto" && cfg.scaling != "none" && cfg.scaling != "unit" &&
-        cfg.scaling != "standardize")
-        throwBadInput("data: unknown scaling \"" + cfg.scaling +
-                      "\"; expected one of: auto, none, unit, standardize");
-    Dataset ds = readSource(cfg.source);
+Dataset loadSource(const DataConfig& cfg) {
+    Dataset ds = readSource(cfg.source, cfg.target);
     ds.source = cfg.source;
-    split(ds, cfg, seed);
-    fitScaling(ds, cfg.scaling);
     return ds;
+}
+
+Dataset loadDataset(const DataConfig& cfg, uint64_t seed) {
+    checkConfig(cfg);
+    Dataset ds = loadSource(cfg);
+    split(ds, cfg, seed);
+    fitOnTrain(ds, cfg, seed);
+    ds.augment = cfg.augment;
+    ds.hostPipeline = cfg.augment.any();
+    return ds;
+}
+
+std::vector<Dataset> loadFolds(const DataConfig& cfg, uint64_t seed, int k) {
+    checkConfig(cfg);
+    Dataset whole = loadSource(cfg);
+    DataConfig testOnly = cfg;
+    testOnly.validationSplit = 0;
+    split(whole, testOnly, seed);  // the test split, if any, stays out of every fold
+    const int64_t n = whole.train.count;
+    if (k < 2 || k > n)
+        throwBadInput("data source \"" + cfg.source + "\": " + std::to_string(k) +
+                      "-fold cross-validation needs 2 <= k <= " + std::to_string(n) +
+                      " (the training samples)");
+    if (whole.numClasses > 0 && cfg.stratify) {
+        const std::vector<int64_t> counts = classCounts(whole.train, whole.numClasses);
+        for (std::size_t c = 0; c < counts.size(); ++c)
+            if (counts[c] > 0 && counts[c] < k)
+                whole.notes.push_back("class " + whole.classNames[c] + " has only " +
+                                      std::to_string(counts[c]) + " samples, fewer than the " +
+                                      std::to_string(k) + " folds; some folds lack it");
+    }
+    // Stratified: the j-th sample of class c (in shuffled order) goes to fold (start_c + j) % k,
+    // start_c being the number of samples of the classes before c, so that every fold holds
+    // each class within one sample and the folds' sizes differ by at most one. Otherwise the
+    // row at position p of the shuffle goes to fold p % k.
+    const bool stratified = cfg.stratify && whole.numClasses > 0;
+    const std::vector<int64_t> order = splitOrder(n, whole.train.labels, false, seed ^ 0xf01d5ull);
+    std::vector<int> foldOf(static_cast<std::size_t>(n));
+    std::vector<int64_t> next(static_cast<std::size_t>(std::max(whole.numClasses, 1)), 0);
+    if (stratified) {
+        const std::vector<int64_t> counts = classCounts(whole.train, whole.numClasses);
+        for (std::size_t c = 1; c < next.size(); ++c) next[c] = next[c - 1] + counts[c - 1];
+    }
+    for (std::size_t p = 0; p < order.size(); ++p) {
+        const auto row = static_cast<std::size_t>(order[p]);
+        const int64_t slot = stratified ? next[static_cast<std::size_t>(whole.train.labels[row])]++
+                                        : static_cast<int64_t>(p);
+        foldOf[row] = static_cast<int>(slot % k);
+    }
+    const std::size_t rowBytes = rowBytesOf(whole, whole.train);
+    std::vector<Dataset> folds;
+    for (int f = 0; f < k; ++f) {
+        std::vector<int64_t> trainRows, valRows;
+        for (int64_t r = 0; r < n; ++r)
+            (foldOf[static_cast<std::size_t>(r)] == f ? valRows : trainRows).push_back(r);
+        Dataset ds;
+        ds.source = whole.source;
+        ds.sampleShape = whole.sampleShape;
+        ds.numClasses = whole.numClasses;
+        ds.targetDim = whole.targetDim;
+        ds.classNames = whole.classNames;
+        ds.featureNames = whole.featureNames;
+        ds.notes = whole.notes;
+        ds.imputation = whole.imputation;
+        ds.train = takeRows(whole.train, trainRows, rowBytes);
+        ds.validation = takeRows(whole.train, valRows, rowBytes);
+        ds.test = whole.test;
+        fitOnTrain(ds, cfg, seed);
+        ds.augment = cfg.augment;
+        ds.hostPipeline = cfg.augment.any();
+        folds.push_back(std::move(ds));
+    }
+    return folds;
 }
 
 DataInfo dataInfo(const Dataset& ds) {

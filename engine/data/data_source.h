@@ -8,10 +8,17 @@
 //                            it
 //   builtin:fashion-mnist    idx:/usr/share/datasets/fashion-mnist (package dataset-fashion-mnist)
 //   synthetic:spiral?samples=N&classes=K&noise=X&seed=S   (defaults 1000, 3, 0.2, 1)
+//   synthetic:circles|moons|xor|blobs?samples=N&noise=X&seed=S (blobs: classes, features)
+//   csv:PATH?target=COL&task=auto|classification|regression&missing=drop|mean|median|most_frequent
+//       &delimiter=C&header=auto|yes|no&ignore=COL,COL
+//   builtin:iris | wine | breast-cancer | digits   (bundled, resources/data)
+//   npy:X.npy?labels=y.npy | npy:DIR (X.npy, y.npy)    cifar10:DIR    images:DIR?size=N&color=gray|rgb
+// docs/data.md describes each.
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "data/dataset.h"
 #include "graph/graph.h"
@@ -25,6 +32,14 @@ inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mni
 // cfg.testSplit; otherwise test and validation come off a shuffle seeded by `seed`. Throws
 // Error{BadInput} for a bad spec (quoted, with the valid options), missing or corrupt files.
 Dataset loadDataset(const DataConfig& cfg, uint64_t seed);
+
+// The source as read, unsplit and unscaled (for `neurite-cli data inspect`).
+Dataset loadSource(const DataConfig& cfg);
+
+// Stratified k-fold cross-validation: k Datasets whose validation splits partition the training
+// data (after any test split), each with imputation, scaling, resampling and class weights
+// fitted on its own training part. Throws Error{BadInput} unless 2 <= k <= samples.
+std::vector<Dataset> loadFolds(const DataConfig& cfg, uint64_t seed, int k);
 
 // What the graph needs to bind "auto": the sample shape and the number of outputs.
 DataInfo dataInfo(const Dataset& ds);

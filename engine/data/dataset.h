@@ -9,6 +9,7 @@
 
 #include "core/dtype.h"
 #include "core/shape.h"
+#include "data/transforms/augment.h"
 
 namespace neurite {
 
@@ -28,9 +29,17 @@ struct Dataset {
     int numClasses = 0;                // 0 for regression
     int targetDim = 0;                 // regression outputs
     std::vector<std::string> classNames;
+    std::vector<std::string> featureNames;  // tabular: one per feature ("color=red" for one-hot)
+    std::vector<std::string> notes;         // what loading did: dropped rows, imputation, resampling
+    std::string imputation;            // tabular with NaN features: mean | median | most_frequent
+    std::vector<float> classWeights;   // "balanced" class weights fitted on train; empty = none
     float scale = 1.f;                 // multiplies raw features (1/255 for pixels)
     std::vector<float> mean, invStd;   // per-feature standardization fitted on train; empty = none
     DataSplit train, validation, test;
+    // Training batches: augmentation of the training split, and whether batches are prepared on
+    // the host by a background thread (data/batch_pipeline.h) instead of gathered on the device.
+    AugmentConfig augment;
+    bool hostPipeline = false;
 };
 
 }  // namespace neurite

@@ -105,9 +105,10 @@ IdxArray readIdx(const std::string& path) {
             (int64_t{b[0]} << 24) | (int64_t{b[1]} << 16) | (int64_t{b[2]} << 8) | b[3];
         if (size == 0)
             bad(path, at, "dimension " + std::to_string(d) + " is 0; the file holds no data");
-        total *= size;
-        if (total > kMaxBytes)
+        // Checked before multiplying: two 32-bit dimensions can overflow int64.
+        if (size > kMaxBytes / total)
             bad(path, at, "dimensions too large (over 64 GiB of data); the header is corrupt");
+        total *= size;
         out.dims.push_back(size);
     }
 
@@ -123,8 +124,19 @@ IdxArray readIdx(const std::string& path) {
                     expectText +
                     (fileSize < header + total ? " (the file is truncated)" : " (trailing data)"));
     }
-    out.data.resize(static_cast<std::size_t>(total));
-    const int64_t got = readSome(file.get(), path, header, out.data.data(), total);
+    // Compressed files cannot be checked against their size up front, so the data grows with
+    // what actually decompresses (a hostile header declaring gigabytes allocates no more than
+    // the file really holds, one chunk at a time).
+    constexpr int64_t kChunk = int64_t{1} << 24;
+    out.data.reserve(static_cast<std::size_t>(std::min(total, kChunk)));
+    int64_t got = 0;
+    while (got < total) {
+        const int64_t want = std::min(kChunk, total - got);
+        out.data.resize(static_cast<std::size_t>(got + want));
+        const int64_t n = readSome(file.get(), path, header + got, out.data.data() + got, want);
+        got += n;
+        if (n < want) break;
+    }
     if (got != total)
         bad(path, header + got,
             "truncated: expected " + expectText + ", the data ends after " + std::to_string(got) +

@@ -1,18 +1,51 @@
 // Internal to engine/data: the source readers behind loadDataset. Each fills a Dataset's
 // sampleShape, numClasses, classNames, train and (when the source has one) test split;
 // splitting and scaling happen afterwards in data_source.cpp.
+// `rest` is the spec after "scheme:", `spec` the whole spec for messages.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "data/dataset.h"
 
 namespace neurite {
+
+struct CsvTable;
 
 // path: a directory with the usual four files, or one images file. spec: for messages.
 Dataset loadIdxSource(const std::string& path, const std::string& spec);
 
 // query: "samples=1500&classes=3" (may be empty). spec: for messages.
 Dataset makeSpiral(const std::string& query, const std::string& spec);
+
+// name: circles | moons | xor | blobs; query as for the spiral.
+Dataset makeSynthetic(const std::string& name, const std::string& query, const std::string& spec);
+
+// csv:PATH?target=..&task=..&missing=..&delimiter=..&header=..&ignore=..; target (from the
+// project or --target) overrides the query's.
+Dataset loadCsvSource(const std::string& rest, const std::string& spec, const std::string& target);
+// A parsed table to a Dataset; `name` (the file) prefixes line-numbered errors.
+Dataset csvToDataset(const CsvTable& table, const std::string& name, const std::string& spec,
+                     const std::string& query, const std::string& target);
+
+// builtin:iris | wine | breast-cancer | digits, embedded in the binary.
+Dataset loadBuiltinTable(const std::string& name, const std::string& spec);
+bool isBuiltinTable(const std::string& name);
+
+// npy:X.npy?labels=y.npy or npy:DIR holding X.npy and y.npy.
+Dataset loadNpySource(const std::string& rest, const std::string& spec);
+
+// cifar10:DIR with data_batch_1..5.bin and test_batch.bin (the binary version).
+Dataset loadCifar10Source(const std::string& rest, const std::string& spec);
+
+// images:DIR?size=N&color=gray|rgb: one sub-folder per class (or DIR/train and DIR/test).
+Dataset loadImageFolderSource(const std::string& rest, const std::string& spec);
+
+// Reads a whole file into `out`. Missing file: Error{BadInput} "<where><path> does not exist";
+// unreadable: Error{Io}. Refuses files over maxBytes.
+void loadTextFile(const std::string& path, const std::string& where, std::string& out,
+                  int64_t maxBytes = int64_t{1} << 32);
 
 } // namespace neurite

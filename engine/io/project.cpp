@@ -42,7 +42,9 @@ std::string syntaxError(std::string_view text, const nlohmann::json::parse_error
 }
 
 DataConfig readData(const Json& value, const ReadContext& ctx) {
-    ObjectReader r(value, "$.data", ctx, {"source", "validation_split", "test_split", "scaling"});
+    ObjectReader r(value, "$.data", ctx,
+                   {"source", "validation_split", "test_split", "scaling", "target", "stratify",
+                    "balance", "smote_k", "class_weights", "augment"});
     DataConfig data;
     if (!r.readString("source", data.source))
         r.fail("source", "missing; name the data, for example \"builtin:fashion-mnist\", "
@@ -56,8 +58,32 @@ DataConfig readData(const Json& value, const ReadContext& ctx) {
                  "validation_split + test_split must be < 1 to leave training data, got " +
                      io::formatNumber(data.validationSplit) + " + " +
                      io::formatNumber(data.testSplit));
-    static const std::string kScalings[] = {"auto", "none", "unit", "standardize"};
+    static const std::string kScalings[] = {"auto", "none", "unit", "standardize", "minmax"};
     r.readChoice("scaling", data.scaling, kScalings, "scaling");
+    r.readString("target", data.target);
+    r.readBool("stratify", data.stratify);
+    static const std::string kBalance[] = {"none", "oversample", "undersample", "smote"};
+    r.readChoice("balance", data.balance, kBalance, "balance");
+    r.readInt("smote_k", data.smoteK, io::between(1, 100));
+    static const std::string kWeights[] = {"none", "balanced"};
+    r.readChoice("class_weights", data.classWeights, kWeights, "class weights");
+    if (const Json* a = r.find("augment")) {
+        ObjectReader ar(*a, r.pathOf("augment"), ctx,
+                        {"horizontal_flip", "vertical_flip", "shift", "rotation", "zoom", "shear",
+                         "brightness", "noise", "cutout", "mixup"});
+        AugmentConfig& g = data.augment;
+        ar.readBool("horizontal_flip", g.horizontalFlip);
+        ar.readBool("vertical_flip", g.verticalFlip);
+        ar.readFloat("shift", g.shift, io::between(0, 1));
+        ar.readFloat("rotation", g.rotation, io::between(0, 180));
+        ar.readFloat("zoom", g.zoom, io::between(0, 1, true));
+        ar.readFloat("shear", g.shear, io::between(0, 80));
+        ar.readFloat("brightness", g.brightness, io::between(0, 10));
+        ar.readFloat("noise", g.noise, io::between(0, 10));
+        ar.readFloat("cutout", g.cutout, io::between(0, 1));
+        ar.readFloat("mixup", g.mixup, io::between(0, 100));
+        ar.finish();
+    }
     r.finish();
     return data;
 }

@@ -103,6 +103,23 @@ std::string projectToJson(const ProjectDocument& doc) {
     data["validation_split"] = doc.data.validationSplit;
     data["test_split"] = doc.data.testSplit;
     data["scaling"] = doc.data.scaling;
+    // Keys at their defaults stay out, so older files round-trip unchanged.
+    if (!doc.data.target.empty()) data["target"] = doc.data.target;
+    if (!doc.data.stratify) data["stratify"] = false;
+    if (doc.data.balance != "none") data["balance"] = doc.data.balance;
+    if (doc.data.smoteK != 5) data["smote_k"] = doc.data.smoteK;
+    if (doc.data.classWeights != "none") data["class_weights"] = doc.data.classWeights;
+    if (doc.data.augment.any()) {
+        const AugmentConfig& g = doc.data.augment;
+        Json a = Json::object();
+        if (g.horizontalFlip) a["horizontal_flip"] = true;
+        if (g.verticalFlip) a["vertical_flip"] = true;
+        for (auto [key, v] : {std::pair<const char*, float>{"shift", g.shift}, {"rotation", g.rotation},
+                              {"zoom", g.zoom}, {"shear", g.shear}, {"brightness", g.brightness},
+                              {"noise", g.noise}, {"cutout", g.cutout}, {"mixup", g.mixup}})
+            if (v > 0) a[key] = io::floatToJson(v);
+        data["augment"] = a;
+    }
     root["data"] = data;
     Json model = Json::object();
     if (!doc.output.empty()) model["output"] = doc.output;

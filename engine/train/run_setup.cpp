@@ -8,9 +8,13 @@
 namespace neurite {
 
 RunSetup prepareRun(const ProjectDocument& project) {
+    return prepareRun(project, loadDataset(project.data, project.training.seed));
+}
+
+RunSetup prepareRun(const ProjectDocument& project, Dataset data) {
     RunSetup s;
     s.project = project;
-    s.data = loadDataset(project.data, project.training.seed);
+    s.data = std::move(data);
     s.graph = resolveGraph(project.nodes, project.output, dataInfo(s.data));
     std::string errors;
     auto collect = [&](const std::vector<Problem>& problems) {

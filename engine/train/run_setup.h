@@ -25,5 +25,7 @@ struct RunSetup {
 
 // Throws Error{BadInput} listing every graph error (one per line), or the data/device error.
 RunSetup prepareRun(const ProjectDocument& project);
+// The same with data already loaded (one fold of a cross-validation).
+RunSetup prepareRun(const ProjectDocument& project, Dataset data);
 
 }  // namespace neurite

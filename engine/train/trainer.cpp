@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "data/batch_pipeline.h"
 #include "data/random.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"
@@ -56,10 +57,15 @@ struct Trainer::Impl {
     std::vector<float> hostLogits;
     std::optional<TrainerState> resume;  // set by resumeFrom(), consumed by run()
     TrainerState exported;               // the state handed to onCheckpoint, buffers reused
+    // Augmented or host-prepared batches: a background thread fills them (data/batch_pipeline.h).
+    std::unique_ptr<BatchPipeline> pipeline;
+    std::vector<float> hostTargets;
 
     struct Batch {
         int64_t n = 0;
         Tensor x, y, diff;
+        float mixLambda = 1.f;  // mixup: loss = lambda L(y) + (1 - lambda) L(yB)
+        Tensor yB, diffB;       // allocated on the first mixed batch
     };
     std::vector<Batch> batches;  // one per batch size in use
 
@@ -70,7 +76,9 @@ struct Trainer::Impl {
     DeviceSplit upload(const DataSplit& split);
     Batch& batch(int64_t n);
     void gather(const DeviceSplit& split, const Tensor& idx, Batch& b);
+    void upload(const HostBatch& hb, Batch& b);
     float loss(const Tensor& logits, Batch& b);
+    float lossOn(const Tensor& logits, const Tensor& y, Tensor& diff);
     int64_t countCorrect(const Tensor& logits, const int32_t* labels, int64_t n);
     EvalResult evaluate(const DeviceSplit& split);
     // Evaluates a split into an event's loss, accuracy and metrics; an empty split leaves them unset.
@@ -160,20 +168,55 @@ Trainer::Impl::Batch& Trainer::Impl::batch(int64_t n) {
 void Trainer::Impl::gather(const DeviceSplit& split, const Tensor& idx, Batch& b) {
     const Tensor* m = mean.defined() ? &mean : nullptr;
     const Tensor* s = invStd.defined() ? &invStd : nullptr;
+    b.mixLambda = 1.f;
     be.gatherRows(split.features, idx, b.n, data.scale, m, s, b.x);
     be.gatherLabels(b.y.dtype() == DType::I32 ? split.labels : split.targets, idx, b.n, b.y);
 }
 
+void Trainer::Impl::upload(const HostBatch& hb, Batch& b) {
+    be.copyFromHost(b.x, hb.x.data());
+    b.mixLambda = hb.lambda;
+    if (b.y.dtype() == DType::I32) {
+        be.copyFromHost(b.y, hb.labels.data());
+        if (hb.lambda < 1.f) {
+            if (!b.yB.defined()) {
+                b.yB = Tensor::empty(be, b.y.shape(), DType::I32);
+                b.diffB = Tensor::empty(be, b.diff.shape());
+            }
+            be.copyFromHost(b.yB, hb.labelsB.data());
+        }
+    } else if (cfg.loss.kind == LossKind::BinaryCrossEntropy) {
+        // Mixed binary targets are the mixed labels: lambda y + (1 - lambda) y[perm].
+        hostTargets.resize(hb.labels.size());
+        for (std::size_t i = 0; i < hb.labels.size(); ++i)
+            hostTargets[i] = hb.lambda * static_cast<float>(hb.labels[i]) +
+                             (1.f - hb.lambda) * static_cast<float>(hb.labelsB[i]);
+        be.copyFromHost(b.y, hostTargets.data());
+    } else {
+        be.copyFromHost(b.y, hb.targets.data());
+    }
+}
+
 float Trainer::Impl::loss(const Tensor& logits, Batch& b) {
+    const float la = lossOn(logits, b.y, b.diff);
+    if (b.mixLambda >= 1.f || !b.yB.defined() || b.y.dtype() != DType::I32) return la;
+    // Mixup with class labels: the loss and its gradient are linear in the (one-hot) target.
+    const float lb = lossOn(logits, b.yB, b.diffB);
+    be.scale(b.diff, b.mixLambda);
+    be.axpy(1.f - b.mixLambda, b.diffB, b.diff);
+    return b.mixLambda * la + (1.f - b.mixLambda) * lb;
+}
+
+float Trainer::Impl::lossOn(const Tensor& logits, const Tensor& y, Tensor& diff) {
     const LossConfig& l = cfg.loss;
     switch (l.kind) {
     case LossKind::CrossEntropy:
-        return be.softmaxCrossEntropy(logits, b.y, classWeights.defined() ? &classWeights : nullptr,
-                                      l.labelSmoothing, b.diff);
-    case LossKind::BinaryCrossEntropy: return be.binaryCrossEntropy(logits, b.y, l.posWeight, b.diff);
-    case LossKind::Focal: return be.focalLoss(logits, b.y, l.gamma, l.alpha, b.diff);
-    case LossKind::Mse: return be.mseLoss(logits, b.y, b.diff);
-    case LossKind::Huber: return be.huberLoss(logits, b.y, l.delta, b.diff);
+        return be.softmaxCrossEntropy(logits, y, classWeights.defined() ? &classWeights : nullptr,
+                                      l.labelSmoothing, diff);
+    case LossKind::BinaryCrossEntropy: return be.binaryCrossEntropy(logits, y, l.posWeight, diff);
+    case LossKind::Focal: return be.focalLoss(logits, y, l.gamma, l.alpha, diff);
+    case LossKind::Mse: return be.mseLoss(logits, y, diff);
+    case LossKind::Huber: return be.huberLoss(logits, y, l.delta, diff);
     }
     return 0.f;
 }
@@ -251,12 +294,23 @@ Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config)
         m->be.copyFromHost(m->mean, data.mean.data());
         m->be.copyFromHost(m->invStd, data.invStd.data());
     }
-    if (!config.loss.classWeights.empty()) {
-        m->classWeights = Tensor::empty(m->be, Shape{static_cast<int64_t>(config.loss.classWeights.size())});
-        m->be.copyFromHost(m->classWeights, config.loss.classWeights.data());
+    // Binary cross-entropy weighs positives by pos_weight: "balanced" becomes n_neg / n_pos.
+    if (config.loss.kind == LossKind::BinaryCrossEntropy && data.classWeights.size() == 2 &&
+        data.classWeights[0] > 0)
+        m->cfg.loss.posWeight = data.classWeights[1] / data.classWeights[0];
+    // Explicit loss.class_weights win over the data's fitted "balanced" weights.
+    const std::vector<float>& weights =
+        config.loss.classWeights.empty() ? data.classWeights : config.loss.classWeights;
+    if (!weights.empty()) {
+        m->classWeights = Tensor::empty(m->be, Shape{static_cast<int64_t>(weights.size())});
+        m->be.copyFromHost(m->classWeights, weights.data());
     }
     m->indices = Tensor::empty(m->be, Shape{data.train.count}, DType::I32);
+    if (data.hostPipeline)
+        m->pipeline = std::make_unique<BatchPipeline>(data, data.augment, config.seed, config.batchSize);
 }
+
+double Trainer::dataWaitSeconds() const { return m->pipeline ? m->pipeline->waitSeconds() : 0.0; }
 
 Trainer::~Trainer() = default;
 
@@ -396,6 +450,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             std::iota(order.begin(), order.end(), 0);
             Rng(cfg.seed * 0x100000001B3ull + static_cast<uint64_t>(epoch) + 1).shuffle(std::span(order));
             s.be.copyFromHost(s.indices, order.data());
+            if (s.pipeline) s.pipeline->startEpoch(epoch, order, stepsPerEpoch);
 
             const auto epochStart = Clock::now();
             double lossSum = 0;
@@ -411,7 +466,10 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 const int64_t start = step * cfg.batchSize;
                 const int64_t n = std::min<int64_t>(cfg.batchSize, ntrain - start);
                 Impl::Batch& b = s.batch(n);
-                s.gather(s.train, s.indices.slice(start, Shape{n}), b);
+                if (s.pipeline)
+                    s.upload(s.pipeline->next(), b);
+                else
+                    s.gather(s.train, s.indices.slice(start, Shape{n}), b);
                 ++globalStep;
                 lr = schedule.lr(epoch, step);
                 const Tensor& logits = s.model.forward(b.x, true, globalStep, cfg.seed);

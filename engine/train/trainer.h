@@ -44,6 +44,10 @@ public:
     // Loss, accuracy and per-sample scores of the model on a split (inference mode).
     EvalResult evaluate(const DataSplit& split);
 
+    // Seconds the training steps waited for the background batch pipeline (0 when batches are
+    // gathered on the device, i.e. without augmentation or Dataset::hostPipeline).
+    double dataWaitSeconds() const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> m;

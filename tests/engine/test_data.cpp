@@ -81,9 +81,18 @@ QString errorOf(const std::function<void()>& f, ErrorKind kind = ErrorKind::BadI
     return "no error";
 }
 
+DataConfig config(std::string source, double val, double test, std::string scaling) {
+    DataConfig cfg;
+    cfg.source = std::move(source);
+    cfg.validationSplit = val;
+    cfg.testSplit = test;
+    cfg.scaling = std::move(scaling);
+    return cfg;
+}
+
 DataConfig spiral(const std::string& query, double val = 0.2, double test = 0.1,
                   std::string scaling = "auto") {
-    return DataConfig{"synthetic:spiral?" + query, val, test, std::move(scaling)};
+    return config("synthetic:spiral?" + query, val, test, std::move(scaling));
 }
 
 // Mean and standard deviation of feature i over a split, after the dataset's scaling.
@@ -184,6 +193,14 @@ private slots:
             QTest::addRow("truncated-%s", kind)
                 << qb(truncated) << gz << (gz ? "truncated" : "(the file is truncated)");
             QTest::addRow("trailing-%s", kind) << qb(trailing) << gz << "trailing data";
+            // Found by tests/fuzz: two 32-bit dimensions overflowed int64 before the size check.
+            QTest::addRow("overflow-dims-%s", kind)
+                << qb(idxBytes({0xE7E7E7E7u, 0xE7E7E7E7u}, {1, 2, 3})) << gz
+                << "at byte 8: dimensions too large";
+            // Found by tests/fuzz: a gzipped header declaring ~2 GB allocated it before reading;
+            // now the data grows only as far as the file really decompresses.
+            QTest::addRow("absurd-dims-%s", kind)
+                << qb(idxBytes({60000, 200, 170}, iota(64))) << gz << "truncated";
         }
     }
     void corruptIdx() {
@@ -213,7 +230,7 @@ private slots:
         QFETCH(bool, gz);
         QTemporaryDir dir;
         writeIdxDir(dir.path(), 20, 6, 4, gz);
-        const Dataset ds = loadDataset({"idx:" + dir.path().toStdString(), 0.25, 0.5, "auto"}, 1);
+        const Dataset ds = loadDataset(config("idx:" + dir.path().toStdString(), 0.25, 0.5, "auto"), 1);
         QCOMPARE(ds.sampleShape, Shape({1, 4, 4}));
         QCOMPARE(ds.numClasses, 4);
         QCOMPARE(ds.classNames, (std::vector<std::string>{"0", "1", "2", "3"}));
@@ -241,7 +258,7 @@ private slots:
         QTemporaryDir dir;
         writeIdxDir(dir.path(), 10, 0, 2, false);
         const Dataset ds = loadDataset(
-            {"idx:" + dir.filePath("train-images-idx3-ubyte").toStdString(), 0.2, 0.1, "none"}, 1);
+            config("idx:" + dir.filePath("train-images-idx3-ubyte").toStdString(), 0.2, 0.1, "none"), 1);
         QCOMPARE(ds.train.count + ds.validation.count + ds.test.count, int64_t{10});
         QCOMPARE(ds.validation.count, int64_t{2});
         QCOMPARE(ds.test.count, int64_t{1}); // no t10k: the test split comes off the training data
@@ -272,7 +289,7 @@ private slots:
         if (case_ == 3) QVERIFY(QFile::remove(dir.filePath("t10k-labels-idx1-ubyte")));
         if (case_ == 4) QVERIFY(QFile::remove(dir.filePath("train-images-idx3-ubyte")));
         const QString error = errorOf([&] {
-            loadDataset({"idx:" + dir.path().toStdString(), 0.1, 0, "auto"}, 1);
+            loadDataset(config("idx:" + dir.path().toStdString(), 0.1, 0, "auto"), 1);
         });
         QVERIFY2(error.contains(expected), qPrintable("got: " + error + "\nexpected: " + expected));
         QVERIFY2(error.contains(dir.path()), qPrintable("no file named: " + error));
@@ -282,7 +299,7 @@ private slots:
         if (!QFile::exists(kFashionMnistDir))
             QSKIP("Fashion-MNIST is not installed at /usr/share/datasets/fashion-mnist (apt-get "
                   "install dataset-fashion-mnist)");
-        const Dataset ds = loadDataset({"builtin:fashion-mnist", 0.1, 0.0, "auto"}, 42);
+        const Dataset ds = loadDataset(config("builtin:fashion-mnist", 0.1, 0.0, "auto"), 42);
         QCOMPARE(ds.sampleShape, Shape({1, 28, 28}));
         QCOMPARE(ds.numClasses, 10);
         QCOMPARE(ds.classNames.front(), std::string("T-shirt/top"));
@@ -417,7 +434,7 @@ private slots:
         QTemporaryDir dir;
         writeIdxDir(dir.path(), 20, 0, 2, false);
         const DataConfig cfg =
-            images ? DataConfig{"idx:" + dir.path().toStdString(), 0.2, 0.0, mode.toStdString()}
+            images ? config("idx:" + dir.path().toStdString(), 0.2, 0.0, mode.toStdString())
                    : spiral("samples=200", 0.2, 0.0, mode.toStdString());
         const Dataset ds = loadDataset(cfg, 1);
         QCOMPARE(ds.scale, scale);
@@ -441,9 +458,11 @@ private slots:
         QTest::newRow("no-scheme") << "fashion-mnist"
                                    << "data source \"fashion-mnist\": unknown scheme";
         QTest::newRow("builtin") << "builtin:mnist"
-                                 << "unknown builtin dataset \"mnist\"; available: fashion-mnist";
-        QTest::newRow("synthetic") << "synthetic:moons"
-                                   << "unknown synthetic dataset \"moons\"; available: spiral";
+                                 << "unknown builtin dataset \"mnist\"; available: fashion-mnist, "
+                                    "iris, wine, breast-cancer, digits";
+        QTest::newRow("synthetic") << "synthetic:swirl"
+                                   << "unknown synthetic dataset \"swirl\"; available: spiral, "
+                                      "circles, moons, xor, blobs";
         QTest::newRow("samples") << "synthetic:spiral?samples=abc"
                                  << "data source \"synthetic:spiral?samples=abc\": samples must be "
                                     "an integer in [2, 10000000], got \"abc\"";
@@ -473,7 +492,7 @@ private slots:
         QFETCH(QString, spec);
         QFETCH(QString, expected);
         const QString error = errorOf([&] {
-            loadDataset({spec.toStdString(), 0.5, 0.4, "auto"}, 1);
+            loadDataset(config(spec.toStdString(), 0.5, 0.4, "auto"), 1);
         });
         QVERIFY2(error.contains(expected), qPrintable("got: " + error + "\nexpected: " + expected));
     }
@@ -481,8 +500,8 @@ private slots:
     void badSplitSettings() {
         const QString error = errorOf([] { loadDataset(spiral("", 0.7, 0.3), 1); });
         QVERIFY2(error.contains("validation_split and test_split"), qPrintable(error));
-        const QString scaling = errorOf([] { loadDataset(spiral("", 0.1, 0.1, "minmax"), 1); });
-        QVERIFY2(scaling.contains("unknown scaling \"minmax\""), qPrintable(scaling));
+        const QString scaling = errorOf([] { loadDataset(spiral("", 0.1, 0.1, "scale"), 1); });
+        QVERIFY2(scaling.contains("unknown scaling \"scale\""), qPrintable(scaling));
     }
 };
 

@@ -381,13 +381,17 @@ private slots:
             << QStringList{"conv1=[N,32,28,28]", "pool1=[N,32,14,14]", "conv2=[N,64,14,14]",
                            "pool2=[N,64,7,7]",   "flatten=[N,3136]",   "fc1=[N,128]",
                            "logits=[N,10]"};
+        QTest::newRow("breast_cancer") << "breast_cancer.neurite.json"
+                                       << QStringList{"input=[N,30]", "fc1=[N,16]", "logits=[N,2]"};
     }
     void examples() {
         QFETCH(QString, file);
         QFETCH(QStringList, expectedShapes);
         const ProjectDocument doc =
             loadProject(test::sourceDir() + "/resources/examples/" + file.toStdString(), nullptr);
-        const DataInfo info = file.startsWith("spiral") ? DataInfo{Shape{2}, 3} : kImages;
+        const DataInfo info = file.startsWith("spiral")          ? DataInfo{Shape{2}, 3}
+                              : file.startsWith("breast_cancer") ? DataInfo{Shape{30}, 2}
+                                                                 : kImages;
         const ResolvedGraph g = resolveGraph(doc.nodes, doc.output, info);
         QVERIFY2(g.ok() && g.problems.empty(), qPrintable(problemsText(g)));
         QVERIFY(lintForLoss(g, doc.nodes, doc.training.loss.kind).empty());

@@ -47,7 +47,24 @@ ProjectDocument fullDocument() {
     ProjectDocument d;
     d.name = "Everything \"quoted\"";
     d.description = "line 1\nline 2";
-    d.data = {"idx:/tmp/data", 0.15, 0.05, "standardize"};
+    d.data.source = "idx:/tmp/data";
+    d.data.validationSplit = 0.15;
+    d.data.testSplit = 0.05;
+    d.data.scaling = "standardize";
+    d.data.target = "label";
+    d.data.stratify = false;
+    d.data.balance = "smote";
+    d.data.smoteK = 7;
+    d.data.classWeights = "balanced";
+    d.data.augment.horizontalFlip = d.data.augment.verticalFlip = true;
+    d.data.augment.shift = 0.1f;
+    d.data.augment.rotation = 15;
+    d.data.augment.zoom = 0.2f;
+    d.data.augment.shear = 3;
+    d.data.augment.brightness = 0.05f;
+    d.data.augment.noise = 0.01f;
+    d.data.augment.cutout = 0.3f;
+    d.data.augment.mixup = 0.4f;
     d.output = "out";
     Node in{"in", "Input", {{"shape", std::vector<int64_t>{1, 28, 28}}}, {}, 0, 0};
     Node conv{"conv",
@@ -86,6 +103,22 @@ void compareDocuments(const ProjectDocument& a, const ProjectDocument& b) {
     QCOMPARE(a.data.validationSplit, b.data.validationSplit);
     QCOMPARE(a.data.testSplit, b.data.testSplit);
     QCOMPARE(a.data.scaling, b.data.scaling);
+    QCOMPARE(a.data.target, b.data.target);
+    QCOMPARE(a.data.stratify, b.data.stratify);
+    QCOMPARE(a.data.balance, b.data.balance);
+    QCOMPARE(a.data.smoteK, b.data.smoteK);
+    QCOMPARE(a.data.classWeights, b.data.classWeights);
+    const AugmentConfig &ga = a.data.augment, &gb = b.data.augment;
+    QCOMPARE(ga.horizontalFlip, gb.horizontalFlip);
+    QCOMPARE(ga.verticalFlip, gb.verticalFlip);
+    QCOMPARE(ga.shift, gb.shift);
+    QCOMPARE(ga.rotation, gb.rotation);
+    QCOMPARE(ga.zoom, gb.zoom);
+    QCOMPARE(ga.shear, gb.shear);
+    QCOMPARE(ga.brightness, gb.brightness);
+    QCOMPARE(ga.noise, gb.noise);
+    QCOMPARE(ga.cutout, gb.cutout);
+    QCOMPARE(ga.mixup, gb.mixup);
     QCOMPARE(a.output, b.output);
     QCOMPARE(a.nodes.size(), b.nodes.size());
     for (std::size_t i = 0; i < a.nodes.size(); ++i) {
@@ -247,9 +280,9 @@ private slots:
         QTest::newRow("split-sum")
             << project("", R"("source": "s", "validation_split": 0.6, "test_split": 0.4)")
             << "$.data: validation_split + test_split must be < 1";
-        QTest::newRow("scaling") << project("", R"("source": "s", "scaling": "minmax")")
-                                 << "$.data.scaling: unknown scaling \"minmax\"; expected one of: "
-                                    "auto, none, unit, standardize";
+        QTest::newRow("scaling") << project("", R"("source": "s", "scaling": "minmaxx")")
+                                 << "$.data.scaling: unknown scaling \"minmaxx\"; expected one of: "
+                                    "auto, none, unit, standardize, minmax";
         QTest::newRow("no-model") << QByteArray(R"({"data": {"source": "s"}})")
                                   << "$.model: missing";
         QTest::newRow("no-nodes") << QByteArray(R"({"data": {"source": "s"}, "model": {}})")
@@ -443,6 +476,7 @@ private slots:
         QTest::newRow("spiral") << "spiral.neurite.json" << 6;
         QTest::newRow("fashion_mlp") << "fashion_mlp.neurite.json" << 7;
         QTest::newRow("fashion_cnn") << "fashion_cnn.neurite.json" << 11;
+        QTest::newRow("breast_cancer") << "breast_cancer.neurite.json" << 4;
     }
     void examples() {
         QFETCH(QString, file);

@@ -192,6 +192,7 @@ private slots:
         QTest::newRow("spiral") << "spiral.neurite.json" << 0;
         QTest::newRow("fashion_mlp") << "fashion_mlp.neurite.json" << 300;
         QTest::newRow("fashion_cnn") << "fashion_cnn.neurite.json" << 60;
+        QTest::newRow("breast_cancer") << "breast_cancer.neurite.json" << 0;
     }
     void examplesTrain() {
         QFETCH(QString, file);

@@ -70,11 +70,14 @@ class Quiet : public TrainObserver {};
 
 int runBench(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "help"},
-              {"model", "batch-size", "threads", "epochs", "max-steps", "seed", "data", "precision"});
+              {"model", "batch-size", "threads", "epochs", "max-steps", "seed", "data", "precision",
+               "pipeline"});
     if (args.flag("help")) {
         std::puts("usage: neurite-cli bench [--model mlp|cnn|all] [--batch-size 64] [--threads N]\n"
                   "                         [--epochs 1] [--max-steps N] [--seed 0] [--data SPEC]\n"
-                  "                         [--precision fp32|bf16] [--json]");
+                  "                         [--precision fp32|bf16] [--pipeline device|host] [--json]\n"
+                  "  --pipeline host: batches prepared by the background thread (as with augmentation);\n"
+                  "                   reports the share of step time spent waiting on data");
         return 0;
     }
     const std::string which = args.str("model").value_or("all");
@@ -95,7 +98,11 @@ int runBench(int argc, char** argv) {
     DataConfig dc;
     dc.source = args.str("data").value_or("builtin:fashion-mnist");
     dc.validationSplit = 0;
-    const Dataset data = loadDataset(dc, cfg.seed);
+    const std::string pipeline = args.str("pipeline").value_or("device");
+    if (pipeline != "device" && pipeline != "host")
+        throwBadInput("--pipeline must be device or host, got '" + pipeline + "'");
+    Dataset data = loadDataset(dc, cfg.seed);
+    data.hostPipeline = data.hostPipeline || pipeline == "host";
     Backend& be = backendFor("cpu");
     be.setThreads(cfg.threads);
     if (precision == "bf16") {
@@ -129,12 +136,23 @@ int runBench(int argc, char** argv) {
                          {"peak_gflops", peak},
                          {"peak_fraction", peak > 0 ? gflops / peak : 0.0}};
         if (fin.testAccuracy) j["test_accuracy"] = *fin.testAccuracy;
+        // Training time per epoch is samples / throughput; the wait is what the steps spent
+        // blocked on the background pipeline within it.
+        const int64_t perEpoch = cfg.maxSteps > 0 ? std::min<int64_t>(data.train.count, cfg.maxSteps * cfg.batchSize)
+                                                  : data.train.count;
+        const double trainSeconds =
+            fin.samplesPerSec > 0 ? double(fin.epochs) * double(perEpoch) / fin.samplesPerSec : 0;
+        const double waitShare =
+            trainSeconds > 0 ? std::min(1.0, trainer.dataWaitSeconds() / trainSeconds) : 0.0;
+        j["pipeline"] = pipeline;
+        j["data_wait_fraction"] = waitShare;
         if (args.flag("json")) {
             std::printf("%s\n", j.dump().c_str());
         } else {
-            std::printf("%-4s %9.0f samples/s  %6.1f GFLOP/s (%4.1f%% of %.0f GFLOP/s GEMM peak)  test_acc %.4f\n",
+            std::printf("%-4s %9.0f samples/s  %6.1f GFLOP/s (%4.1f%% of %.0f GFLOP/s GEMM peak)  test_acc %.4f"
+                        "  data wait %.1f%% (%s pipeline)\n",
                         name.c_str(), fin.samplesPerSec, gflops, 100.0 * gflops / std::max(peak, 1e-9),
-                        peak, fin.testAccuracy.value_or(0.0));
+                        peak, fin.testAccuracy.value_or(0.0), 100.0 * waitShare, pipeline.c_str());
         }
         std::fflush(stdout);
     }

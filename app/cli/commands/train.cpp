@@ -1,10 +1,12 @@
 // neurite-cli train PROJECT: trains a project with optional overrides of its settings.
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <optional>
 
 #include "cli.h"
 #include "core/error.h"
+#include "data/data_source.h"
 #include "io/project.h"
 #include "printer.h"
 #include "run_info.h"
@@ -35,7 +37,11 @@ const char* kTrainHelp =
     "                        test split): label,predicted,p_<class>...\n"
     "  --db FILE             record the run in this database (default\n"
     "                        $XDG_DATA_HOME/neurite/runs.db; see neurite-cli runs)\n"
-    "  --no-db               do not record the run\n";
+    "  --no-db               do not record the run\n"
+    "  --data SOURCE         train on another data source (docs/data.md) instead of data.source\n"
+    "  --target COL          csv sources: the target column (name or 0-based index)\n"
+    "  --folds K             stratified K-fold cross-validation: trains K models, each validated\n"
+    "                        on one fold, and reports every fold and the mean +- std\n";
 
 void applyOverrides(const Args& a, TrainConfig& t) {
     if (auto v = a.integer("epochs", 1, 1000000)) t.epochs = static_cast<int>(*v);
@@ -52,12 +58,56 @@ void applyOverrides(const Args& a, TrainConfig& t) {
     }
 }
 
+void printNotes(const Dataset& data) {
+    for (const auto& note : data.notes) std::fprintf(stderr, "data: %s\n", note.c_str());
+}
+
+// Mean and sample standard deviation of the folds' values.
+std::pair<double, double> meanStd(const std::vector<double>& v) {
+    double mean = 0, var = 0;
+    for (double x : v) mean += x;
+    mean /= static_cast<double>(v.size());
+    for (double x : v) var += (x - mean) * (x - mean);
+    return {mean, v.size() > 1 ? std::sqrt(var / static_cast<double>(v.size() - 1)) : 0.0};
+}
+
+// K-fold cross-validation: one model per fold, trained from the same seed, validated on its fold.
+int runFolds(const ProjectDocument& project, int k, bool json) {
+    std::vector<Dataset> folds = loadFolds(project.data, project.training.seed, k);
+    printNotes(folds.front());
+    StopToken* stop = installInterruptHandler();
+    std::vector<double> losses, accuracies;
+    for (int f = 0; f < k; ++f) {
+        RunSetup setup = prepareRun(project, std::move(folds[static_cast<std::size_t>(f)]));
+        std::fprintf(stderr, "fold %d/%d: %lld train, %lld validation\n", f + 1, k,
+                     static_cast<long long>(setup.data.train.count),
+                     static_cast<long long>(setup.data.validation.count));
+        Trainer trainer(*setup.model, setup.data, project.training);
+        CliPrinter printer(json, (project.name.empty() ? std::string("run") : project.name) +
+                                     " fold " + std::to_string(f + 1), false);
+        const FinishedEvent fin = trainer.run(printer, *stop);
+        if (fin.status == "cancelled") return 130;
+        losses.push_back(fin.valLoss.value_or(NAN));
+        if (fin.valAccuracy) accuracies.push_back(*fin.valAccuracy);
+        std::printf("fold %d/%d: val_loss %.4f%s\n", f + 1, k, losses.back(),
+                    fin.valAccuracy ? (", val_accuracy " + std::to_string(*fin.valAccuracy)).c_str() : "");
+    }
+    const auto [lossMean, lossStd] = meanStd(losses);
+    std::printf("cross-validation (%d folds): val_loss %.4f +- %.4f", k, lossMean, lossStd);
+    if (accuracies.size() == losses.size()) {
+        const auto [accMean, accStd] = meanStd(accuracies);
+        std::printf(", val_accuracy %.4f +- %.4f", accMean, accStd);
+    }
+    std::printf("\n");
+    return 0;
+}
+
 }  // namespace
 
 int runTrain(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "curves", "help", "no-db"},
               {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps",
-               "scores", "db"});
+               "scores", "db", "data", "target", "folds"});
     if (args.flag("help")) {
         std::fputs(kTrainHelp, stdout);
         return 0;
@@ -78,9 +128,19 @@ int runTrain(int argc, char** argv) {
     std::vector<std::string> warnings;
     ProjectDocument project = loadProject(path, &warnings);
     applyOverrides(args, project.training);
+    if (auto v = args.str("data")) {
+        project.data.source = *v;
+        project.data.target.clear();  // the project's target column belongs to its own source
+    }
+    if (auto v = args.str("target")) project.data.target = *v;
     for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    if (auto k = args.integer("folds", 2, 1000)) {
+        if (scores) throwBadInput("--scores and --folds do not go together; score one model at a time");
+        return runFolds(project, static_cast<int>(*k), args.flag("json"));
+    }
 
     RunSetup setup = prepareRun(project);
+    printNotes(setup.data);
     for (const auto& w : setup.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (!setup.deviceNote.empty()) std::fprintf(stderr, "%s\n", setup.deviceNote.c_str());
     std::fprintf(stderr, "%s: %lld parameters, data %s (%lld train, %lld val, %lld test), %s\n",

@@ -1,0 +1,130 @@
+// Imputation, scaling and class weights, each fitted on the training split only.
+#include "data/preprocess.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <span>
+
+#include "core/error.h"
+#include "data/data_source.h"
+
+namespace neurite {
+
+namespace {
+
+std::string fmt(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+} // namespace
+
+std::vector<int64_t> classCounts(const DataSplit& split, int numClasses) {
+    std::vector<int64_t> counts(static_cast<std::size_t>(std::max(numClasses, 0)), 0);
+    for (int32_t l : split.labels)
+        if (l >= 0 && l < numClasses) ++counts[static_cast<std::size_t>(l)];
+    return counts;
+}
+
+void imputeMissing(Dataset& ds) {
+    if (ds.imputation.empty() || ds.train.dtype != DType::F32) return;
+    const auto d = static_cast<std::size_t>(ds.sampleShape.numel());
+    const auto n = static_cast<std::size_t>(ds.train.count);
+    float* train = reinterpret_cast<float*>(ds.train.bytes.data());
+    std::vector<float> column;
+    for (std::size_t i = 0; i < d; ++i) {
+        column.clear();
+        int64_t missing = 0;
+        for (std::size_t r = 0; r < n; ++r) {
+            if (std::isnan(train[r * d + i])) ++missing;
+            else column.push_back(train[r * d + i]);
+        }
+        int64_t missingElsewhere = 0;
+        for (DataSplit* s : {&ds.validation, &ds.test})
+            for (int64_t r = 0; r < s->count; ++r)
+                missingElsewhere += std::isnan(s->f32()[static_cast<std::size_t>(r) * d + i]) ? 1 : 0;
+        if (missing + missingElsewhere == 0) continue;
+        const std::string name = i < ds.featureNames.size() ? ds.featureNames[i] : "feature " + std::to_string(i);
+        if (column.empty())
+            throwBadInput("data source \"" + ds.source + "\": column \"" + name +
+                          "\" has no values in the training split to impute from");
+        double fill = 0;
+        if (ds.imputation == "mean") {
+            for (float v : column) fill += v;
+            fill /= static_cast<double>(column.size());
+        } else if (ds.imputation == "median") {
+            std::sort(column.begin(), column.end());
+            const std::size_t m = column.size() / 2;
+            fill = column.size() % 2 ? column[m] : 0.5 * (double(column[m - 1]) + double(column[m]));
+        } else {
+            std::map<float, int64_t> counts;
+            for (float v : column) ++counts[v];
+            int64_t best = -1;
+            for (auto [v, c] : counts)
+                if (c > best) best = c, fill = v;  // ties: the smallest value
+        }
+        for (DataSplit* s : {&ds.train, &ds.validation, &ds.test}) {
+            float* x = reinterpret_cast<float*>(s->bytes.data());
+            for (int64_t r = 0; r < s->count; ++r)
+                if (std::isnan(x[static_cast<std::size_t>(r) * d + i])) x[static_cast<std::size_t>(r) * d + i] = static_cast<float>(fill);
+        }
+        ds.notes.push_back("column \"" + name + "\": " + std::to_string(missing + missingElsewhere) +
+                           " missing values set to the training " + ds.imputation + " " + fmt(fill));
+    }
+}
+
+void fitScaling(Dataset& ds, const std::string& mode) {
+    const bool u8 = ds.train.dtype == DType::U8;
+    ds.scale = u8 && mode != "none" ? 1.f / 255.f : 1.f;
+    ds.mean.clear();
+    ds.invStd.clear();
+    const bool standardize = mode == "standardize" || (mode == "auto" && !u8);
+    const bool minMax = mode == "minmax" || (mode == "unit" && !u8);
+    if (!standardize && !minMax) return;
+
+    const auto d = static_cast<std::size_t>(ds.sampleShape.numel());
+    const auto n = static_cast<std::size_t>(ds.train.count);
+    std::vector<double> a(d, 0.0), b(d, 0.0);
+    std::vector<float> row(d);
+    for (std::size_t r = 0; r < n; ++r) {
+        const auto index = static_cast<int64_t>(r);
+        gatherFeatures(ds, ds.train, std::span<const int64_t>(&index, 1), row.data());
+        for (std::size_t i = 0; i < d; ++i) {
+            const double v = row[i];
+            if (standardize) {
+                a[i] += v;
+                b[i] += v * v;
+            } else {
+                a[i] = r == 0 ? v : std::min(a[i], v);
+                b[i] = r == 0 ? v : std::max(b[i], v);
+            }
+        }
+    }
+    ds.mean.assign(d, 0.f);
+    ds.invStd.assign(d, 1.f);
+    for (std::size_t i = 0; i < d; ++i) {
+        if (standardize) {
+            const double mean = a[i] / static_cast<double>(n);
+            const double var = std::max(0.0, b[i] / static_cast<double>(n) - mean * mean);
+            ds.mean[i] = static_cast<float>(mean);
+            ds.invStd[i] = var > 1e-12 ? static_cast<float>(1.0 / std::sqrt(var)) : 1.f;
+        } else {
+            ds.mean[i] = static_cast<float>(a[i]);
+            ds.invStd[i] = b[i] - a[i] > 1e-12 ? static_cast<float>(1.0 / (b[i] - a[i])) : 1.f;
+        }
+    }
+}
+
+std::vector<float> balancedClassWeights(const Dataset& ds) {
+    const std::vector<int64_t> counts = classCounts(ds.train, ds.numClasses);
+    std::vector<float> w(counts.size(), 0.f);
+    for (std::size_t c = 0; c < counts.size(); ++c)
+        if (counts[c] > 0)
+            w[c] = static_cast<float>(static_cast<double>(ds.train.count) /
+                                      (static_cast<double>(counts.size()) * static_cast<double>(counts[c])));
+    return w;
+}
+
+} // namespace neurite

@@ -1,0 +1,273 @@
+// What happens after a source is read: stratified splits keep class proportions, k-fold folds
+// partition the data, imputation and scaling statistics come from training rows only, SMOTE
+// points lie on segments between same-class neighbours, resampling never touches validation
+// or test, and every random choice is reproducible from the seed.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "data/data_source.h"
+#include "data/preprocess.h"
+
+using namespace neurite;
+
+namespace {
+
+DataConfig config(const std::string& source, double val, double test, const std::string& scaling = "none") {
+    DataConfig cfg;
+    cfg.source = source;
+    cfg.validationSplit = val;
+    cfg.testSplit = test;
+    cfg.scaling = scaling;
+    return cfg;
+}
+
+std::vector<std::vector<float>> rowsOf(const Dataset& ds, const DataSplit& s) {
+    const auto d = static_cast<std::size_t>(ds.sampleShape.numel());
+    std::vector<std::vector<float>> out;
+    for (int64_t r = 0; r < s.count; ++r)
+        out.emplace_back(s.f32() + static_cast<std::size_t>(r) * d, s.f32() + static_cast<std::size_t>(r + 1) * d);
+    return out;
+}
+
+double share(const DataSplit& s, int32_t label) {
+    return double(std::count(s.labels.begin(), s.labels.end(), label)) / double(s.count);
+}
+
+} // namespace
+
+class TestDataPreprocess : public QObject {
+    Q_OBJECT
+private slots:
+    void stratifiedSplitKeepsProportions_data() {
+        QTest::addColumn<int>("seed");
+        for (int seed : {1, 2, 3, 4}) QTest::newRow(qPrintable(QString::number(seed))) << seed;
+    }
+    void stratifiedSplitKeepsProportions() {
+        QFETCH(int, seed);
+        // breast-cancer: 212 malignant, 357 benign. 20% validation = 114 rows, 10% test = 57.
+        const Dataset ds = loadDataset(config("builtin:breast-cancer", 0.2, 0.1), uint64_t(seed));
+        QCOMPARE(ds.validation.count, int64_t{114});
+        QCOMPARE(ds.test.count, int64_t{57});
+        const auto val0 = std::count(ds.validation.labels.begin(), ds.validation.labels.end(), 0);
+        const auto test0 = std::count(ds.test.labels.begin(), ds.test.labels.end(), 0);
+        QVERIFY2(std::abs(double(val0) - 114.0 * 212 / 569) <= 1.0, qPrintable(QString::number(val0)));
+        QVERIFY2(std::abs(double(test0) - 57.0 * 212 / 569) <= 1.0, qPrintable(QString::number(test0)));
+        // Unstratified splits drift further for some seeds; stratified ones never.
+        DataConfig plain = config("builtin:breast-cancer", 0.2, 0.1);
+        plain.stratify = false;
+        const Dataset p = loadDataset(plain, uint64_t(seed));
+        QCOMPARE(p.validation.count, int64_t{114});
+        QVERIFY(std::abs(share(ds.train, 0) - 212.0 / 569) < 0.005);
+    }
+
+    void kFoldPartitions_data() {
+        QTest::addColumn<int>("k");
+        QTest::newRow("2") << 2;
+        QTest::newRow("5") << 5;
+        QTest::newRow("7") << 7;
+    }
+    void kFoldPartitions() {
+        QFETCH(int, k);
+        const std::vector<Dataset> folds = loadFolds(config("builtin:iris", 0, 0), 3, k);
+        QCOMPARE(int(folds.size()), k);
+        const Dataset whole = loadSource(config("builtin:iris", 0, 0));
+        std::multiset<std::vector<float>> validated;
+        for (const Dataset& f : folds) {
+            QCOMPARE(f.train.count + f.validation.count, int64_t{150});
+            // Stratified: each fold holds every class in proportion, within one sample.
+            for (int32_t c = 0; c < 3; ++c) {
+                const auto n = std::count(f.validation.labels.begin(), f.validation.labels.end(), c);
+                QVERIFY(std::abs(double(n) - 50.0 / k) <= 1.0);
+            }
+            for (const auto& r : rowsOf(f, f.validation)) validated.insert(r);
+            // Train and validation of a fold are disjoint (iris has 1 duplicate row pair: compare counts).
+            std::multiset<std::vector<float>> all;
+            for (const auto& r : rowsOf(f, f.train)) all.insert(r);
+            for (const auto& r : rowsOf(f, f.validation)) all.insert(r);
+            std::multiset<std::vector<float>> expected;
+            for (const auto& r : rowsOf(whole, whole.train)) expected.insert(r);
+            QVERIFY(all == expected);
+        }
+        // The validation folds together are the whole data set, each sample exactly once.
+        std::multiset<std::vector<float>> expected;
+        for (const auto& r : rowsOf(whole, whole.train)) expected.insert(r);
+        QVERIFY(validated == expected);
+        QVERIFY(loadFolds(config("builtin:iris", 0, 0), 3, k)[0].validation.bytes == folds[0].validation.bytes);
+    }
+
+    void kFoldBadK() {
+        try {
+            loadFolds(config("synthetic:moons?samples=10", 0, 0), 1, 11);
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("needs 2 <= k <= 10"), e.what());
+        }
+    }
+
+    void scalingFitsTrainOnly_data() {
+        QTest::addColumn<QString>("mode");
+        QTest::newRow("standardize") << "standardize";
+        QTest::newRow("minmax") << "minmax";
+    }
+    void scalingFitsTrainOnly() {
+        QFETCH(QString, mode);
+        const Dataset ds = loadDataset(config("builtin:wine", 0.3, 0, mode.toStdString()), 5);
+        const auto d = static_cast<std::size_t>(ds.sampleShape.numel());
+        for (std::size_t i = 0; i < d; ++i) {
+            double lo = 1e300, hi = -1e300, sum = 0, sq = 0;
+            for (const auto& r : rowsOf(ds, ds.train)) {
+                lo = std::min<double>(lo, r[i]);
+                hi = std::max<double>(hi, r[i]);
+                sum += r[i];
+                sq += double(r[i]) * r[i];
+            }
+            const double n = double(ds.train.count), mean = sum / n;
+            if (mode == "minmax") {
+                QCOMPARE(ds.mean[i], float(lo));  // the affine form: mean = min, invStd = 1/(max-min)
+                QVERIFY(std::fabs(ds.invStd[i] * (hi - lo) - 1.0) < 1e-5);
+            } else {
+                QVERIFY(std::fabs(ds.mean[i] - mean) < 1e-3 * std::max(1.0, std::fabs(mean)));
+                QVERIFY(std::fabs(ds.invStd[i] - 1.0 / std::sqrt(sq / n - mean * mean)) < 1e-3 * ds.invStd[i]);
+            }
+        }
+    }
+
+    void imputationUsesTrainingRowsOnly() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("m.csv").toStdString();
+        std::ofstream out(path);
+        out << "x,gap,y\n";
+        // 20 rows; "gap" is missing on row 0 only. Its value is 1000 on the rows stratification
+        // sends to validation and test: a leak would move the training mean far from the rest.
+        for (int r = 0; r < 40; ++r) out << r << "," << (r == 0 ? std::string("") : std::to_string(r % 2 == 0 ? 1 : 3)) << "," << r % 2 << "\n";
+        out.close();
+        DataConfig cfg = config("csv:" + path + "?missing=mean", 0.25, 0.25);
+        const Dataset ds = loadDataset(cfg, 7);
+        double sum = 0;
+        int n = 0;
+        bool imputedSomewhere = false;
+        for (const DataSplit* s : {&ds.train, &ds.validation, &ds.test})
+            for (const auto& r : rowsOf(ds, *s)) {
+                QVERIFY(!std::isnan(r[1]));
+                if (r[0] == 0.f) imputedSomewhere = true;
+            }
+        for (const auto& r : rowsOf(ds, ds.train))
+            if (r[0] != 0.f) sum += r[1], ++n;
+        QVERIFY(imputedSomewhere);
+        const double trainMean = sum / n;
+        for (const DataSplit* s : {&ds.train, &ds.validation, &ds.test})
+            for (const auto& r : rowsOf(ds, *s))
+                if (r[0] == 0.f) QVERIFY2(std::fabs(r[1] - trainMean) < 1e-4, qPrintable(QString::number(r[1])));
+        QVERIFY(std::any_of(ds.notes.begin(), ds.notes.end(),
+                            [](const std::string& s) { return s.find("missing values set to the training mean") != std::string::npos; }));
+    }
+
+    void smotePointsLieOnNeighbourSegments() {
+        DataConfig cfg = config("builtin:breast-cancer", 0.2, 0.1);
+        cfg.balance = "smote";
+        cfg.smoteK = 3;
+        const Dataset ds = loadDataset(cfg, 11);
+        DataConfig plainCfg = cfg;
+        plainCfg.balance = "none";
+        const Dataset plain = loadDataset(plainCfg, 11);
+        // Validation and test are untouched; train is balanced.
+        QCOMPARE(ds.validation.bytes, plain.validation.bytes);
+        QCOMPARE(ds.test.bytes, plain.test.bytes);
+        const std::vector<int64_t> counts = classCounts(ds.train, 2);
+        QCOMPARE(counts[0], counts[1]);
+        QCOMPARE(counts[1], classCounts(plain.train, 2)[1]);
+        // The original rows come first, unchanged; each synthetic malignant row x satisfies
+        // x = a + t (b - a) for a malignant training row a and one of a's 3 nearest malignant
+        // neighbours b (standardized distance), with t in [0, 1].
+        const auto original = rowsOf(plain, plain.train);
+        const auto resampled = rowsOf(ds, ds.train);
+        QVERIFY(std::equal(original.begin(), original.end(), resampled.begin()));
+        std::vector<std::vector<float>> minority;
+        for (std::size_t r = 0; r < original.size(); ++r)
+            if (plain.train.labels[r] == 0) minority.push_back(original[r]);
+        const std::size_t d = minority[0].size();
+        std::vector<double> invStd(d);
+        for (std::size_t i = 0; i < d; ++i) {
+            double s = 0, s2 = 0;
+            for (const auto& r : original) s += r[i], s2 += double(r[i]) * r[i];
+            const double n = double(original.size());
+            invStd[i] = 1.0 / std::sqrt(s2 / n - (s / n) * (s / n));
+        }
+        auto dist = [&](const std::vector<float>& a, const std::vector<float>& b) {
+            double sum = 0;
+            for (std::size_t i = 0; i < d; ++i) sum += std::pow((double(a[i]) - b[i]) * invStd[i], 2);
+            return sum;
+        };
+        int checked = 0;
+        for (std::size_t r = original.size(); r < resampled.size(); r += 7, ++checked) {
+            QCOMPARE(ds.train.labels[r], 0);
+            const auto& x = resampled[r];
+            bool found = false;
+            for (std::size_t a = 0; a < minority.size() && !found; ++a) {
+                std::vector<std::pair<double, std::size_t>> near;
+                for (std::size_t b = 0; b < minority.size(); ++b)
+                    if (b != a) near.emplace_back(dist(minority[a], minority[b]), b);
+                std::partial_sort(near.begin(), near.begin() + 3, near.end());
+                for (int j = 0; j < 3 && !found; ++j) {
+                    const auto& A = minority[a];
+                    const auto& B = minority[near[std::size_t(j)].second];
+                    // t from the coordinate with the largest gap, then every coordinate must agree.
+                    std::size_t best = 0;
+                    for (std::size_t i = 0; i < d; ++i)
+                        if (std::fabs(B[i] - A[i]) > std::fabs(B[best] - A[best])) best = i;
+                    const double t = (double(x[best]) - A[best]) / (double(B[best]) - A[best]);
+                    bool on = t >= -1e-6 && t <= 1 + 1e-6;
+                    for (std::size_t i = 0; i < d && on; ++i)
+                        on = std::fabs(A[i] + t * (double(B[i]) - A[i]) - x[i]) <= 1e-4 * (1 + std::fabs(x[i]));
+                    found = on;
+                }
+            }
+            QVERIFY2(found, qPrintable("synthetic row " + QString::number(r) + " is on no neighbour segment"));
+        }
+        QVERIFY(checked > 10);
+        QCOMPARE(loadDataset(cfg, 11).train.bytes, ds.train.bytes);  // seeded
+    }
+
+    void resamplingCounts_data() {
+        QTest::addColumn<QString>("balance");
+        QTest::addColumn<int>("perClass");
+        QTest::newRow("oversample") << "oversample" << 250;
+        QTest::newRow("undersample") << "undersample" << 148;
+    }
+    void resamplingCounts() {
+        QFETCH(QString, balance);
+        QFETCH(int, perClass);
+        DataConfig cfg = config("builtin:breast-cancer", 0.3, 0);
+        cfg.balance = balance.toStdString();
+        const Dataset ds = loadDataset(cfg, 2);
+        QCOMPARE(classCounts(ds.train, 2), (std::vector<int64_t>{perClass, perClass}));
+        QCOMPARE(ds.validation.count, int64_t{171});
+        QVERIFY2(QString::fromStdString(ds.notes.back()).contains("balance=" + balance + ": training class counts 148/250 -> "),
+                 ds.notes.back().c_str());
+    }
+
+    void balancedClassWeights() {
+        DataConfig cfg = config("builtin:wine", 0, 0);
+        cfg.classWeights = "balanced";
+        const Dataset ds = loadDataset(cfg, 1);
+        // 59/71/48 samples: w_c = 178 / (3 n_c), as sklearn's compute_class_weight("balanced").
+        QCOMPARE(ds.classWeights.size(), std::size_t{3});
+        QVERIFY(std::fabs(ds.classWeights[0] - 178.0 / (3 * 59)) < 1e-6);
+        QVERIFY(std::fabs(ds.classWeights[1] - 178.0 / (3 * 71)) < 1e-6);
+        QVERIFY(std::fabs(ds.classWeights[2] - 178.0 / (3 * 48)) < 1e-6);
+        cfg.source = "synthetic:spiral";
+        cfg.classWeights = "balanced";
+        cfg.balance = "none";
+        QCOMPARE(loadDataset(cfg, 1).classWeights.size(), std::size_t{3});
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDataPreprocess)
+#include "test_data_preprocess.moc"

@@ -1,0 +1,390 @@
+// Data sources on small files the test writes: CSV (delimiters, quotes, headers, one-hot,
+// string and numeric labels, regression, missing values, every malformed input), the bundled
+// tables, the synthetic generators, .npy, CIFAR-10 binaries and image folders.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <numeric>
+#include <set>
+
+#include "core/error.h"
+#include "data/data_source.h"
+#include "data/sources/csv_parser.h"
+#include "data/sources/npy_reader.h"
+
+using namespace neurite;
+
+namespace {
+
+void writeText(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+QString errorOf(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::BadInput) return QString("wrong kind ") + nameOf(e.kind()) + ": " + e.what();
+        return QString::fromStdString(e.what());
+    }
+    return "no error";
+}
+
+Dataset load(const std::string& spec, const std::string& target = "") {
+    DataConfig cfg;
+    cfg.source = spec;
+    cfg.target = target;
+    return loadSource(cfg);
+}
+
+std::vector<float> row(const Dataset& ds, int64_t r) {
+    const auto d = static_cast<std::size_t>(ds.sampleShape.numel());
+    const float* p = ds.train.f32() + static_cast<std::size_t>(r) * d;
+    return {p, p + d};
+}
+
+// A .npy file: version 1.0 header padded to 64 bytes as NumPy writes it.
+std::string npy(const std::string& descr, const std::string& shape, const std::string& data) {
+    std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+    while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+    dict += '\n';
+    std::string out = "\x93NUMPY";
+    out += '\x01';
+    out += '\x00';
+    out += static_cast<char>(dict.size() & 0xff);
+    out += static_cast<char>(dict.size() >> 8);
+    return out + dict + data;
+}
+
+template <class T> std::string raw(const std::vector<T>& v) {
+    return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+}
+
+} // namespace
+
+class TestDataSources : public QObject {
+    Q_OBJECT
+private slots:
+    void csvTokenizer_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("delimiter");
+        QTest::addColumn<bool>("header");
+        QTest::addColumn<QStringList>("lastRow");
+        QTest::newRow("comma-header") << "a,b,c\n1,2,x\n3,4,y\n" << int(',') << true << QStringList{"3", "4", "y"};
+        QTest::newRow("semicolon") << "1;2,5;x\n3;4,5;y\n" << int(';') << false << QStringList{"3", "4,5", "y"};
+        QTest::newRow("tab-crlf") << "a\tb\r\n1\t2\r\n3\t4\r\n" << int('\t') << true << QStringList{"3", "4"};
+        QTest::newRow("quoted") << "name,v\n\"Smith, J\",1\n\"say \"\"hi\"\"\",2\n" << int(',') << true
+                                << QStringList{"say \"hi\"", "2"};
+        QTest::newRow("newline-in-quotes") << "t,v\n\"two\nlines\",1\nz,2\n" << int(',') << true
+                                           << QStringList{"z", "2"};
+        QTest::newRow("bom-blank-lines") << "\xEF\xBB\xBFx,y\n\n1,2\n\n3,4\n" << int(',') << true
+                                         << QStringList{"3", "4"};
+        QTest::newRow("no-header-text") << "red,1\nblue,2\nred,3\n" << int(',') << false
+                                        << QStringList{"red", "3"};
+        QTest::newRow("pipe") << "a|b\n1|2\n" << int('|') << true << QStringList{"1", "2"};
+    }
+    void csvTokenizer() {
+        QFETCH(QString, text);
+        QFETCH(int, delimiter);
+        QFETCH(bool, header);
+        QFETCH(QStringList, lastRow);
+        const CsvTable t = parseCsv(text.toStdString(), "t.csv");
+        QCOMPARE(int(t.delimiter), delimiter);
+        QCOMPARE(t.hasHeader, header);
+        QStringList got;
+        for (const auto& f : t.rows.back()) got << QString::fromStdString(f);
+        QCOMPARE(got, lastRow);
+    }
+
+    void csvLineNumbers() {
+        const CsvTable t = parseCsv("a,b\n\"x\ny\",1\n\n2,3\n", "t.csv");
+        QCOMPARE(t.lines, (std::vector<int64_t>{2, 5}));
+    }
+
+    void csvBadInput_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("empty") << "" << "" << "t.csv: empty file";
+        QTest::newRow("blank-only") << "\n\n  \n" << "" << "t.csv: empty file";
+        QTest::newRow("ragged") << "a,b,c\n1,2,3\n4,5\n" << "" << "t.csv: line 3: 2 fields, but line 1 has 3";
+        QTest::newRow("unterminated") << "a,b\n1,\"2\n3,4\n" << "" << "t.csv: line 2: a quoted field is not closed";
+        QTest::newRow("after-quote") << "a,b\n1,\"2\"x\n" << "" << "t.csv: line 2: unexpected text after a closing quote";
+        QTest::newRow("text-in-number") << "a,b\n1,0\n2,1\nabc,0\n" << ""
+                                        << "t.csv: line 4: column \"a\": \"abc\" is not a number, but the column holds numbers (line 2";
+        QTest::newRow("one-column") << "a\n1\n2\n" << "" << "only one column";
+        QTest::newRow("header-only") << "a,b\n" << "header=yes" << "no data rows";
+        QTest::newRow("bad-target") << "a,b\n1,x\n2,y\n" << "target=c" << "no target column \"c\"; the columns are \"a\", \"b\"";
+        QTest::newRow("one-class") << "a,b\n1,x\n2,x\n" << "" << "fewer than 2 classes";
+        QTest::newRow("regression-text") << "a,b\n1,x\n2,y\n" << "task=regression" << "needs a numeric target";
+        QTest::newRow("bad-option") << "a,b\n1,x\n2,y\n" << "targte=b" << "unknown option \"targte\" (did you mean \"target\"?)";
+        QTest::newRow("bad-missing") << "a,b\n1,x\n2,y\n" << "missing=zero" << "missing must be one of drop, mean, median, most_frequent";
+        QTest::newRow("all-dropped") << "a,b\n,x\nNA,y\n" << "header=yes" << "no rows left";
+    }
+    void csvBadInput() {
+        QFETCH(QString, text);
+        QFETCH(QString, query);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("t.csv").toStdString();
+        writeText(path, text.toStdString());
+        const QString error = errorOf([&] { load("csv:" + path + (query.isEmpty() ? "" : "?" + query.toStdString())); });
+        QVERIFY2(error.contains(expected), qPrintable("got: " + error + "\nexpected: " + expected));
+        if (!expected.contains("option") && !expected.contains("must be one of") && !expected.contains("column"))
+            QVERIFY2(error.contains(QString::fromStdString(path)) || error.contains("t.csv"), qPrintable(error));
+    }
+
+    void csvMissingFile() {
+        const QString error = errorOf([] { load("csv:/nonexistent/dir/x.csv"); });
+        QVERIFY2(error.contains("/nonexistent/dir/x.csv does not exist"), qPrintable(error));
+    }
+
+    void csvOneHotAndStringLabels() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("pets.csv").toStdString();
+        writeText(path, "weight,colour,kind\n4.5,black,cat\n30,brown,dog\n5,\"white\",cat\n25,black,dog\n0.1,white,fish\n");
+        const Dataset ds = load("csv:" + path);
+        QCOMPARE(ds.numClasses, 3);
+        QCOMPARE(ds.classNames, (std::vector<std::string>{"cat", "dog", "fish"}));
+        QCOMPARE(ds.featureNames,
+                 (std::vector<std::string>{"weight", "colour=black", "colour=brown", "colour=white"}));
+        QCOMPARE(ds.train.count, int64_t{5});
+        QCOMPARE(row(ds, 1), (std::vector<float>{30.f, 0.f, 1.f, 0.f}));
+        QCOMPARE(ds.train.labels, (std::vector<int32_t>{0, 1, 0, 1, 2}));
+        // The target by index, and a categorical column as the target.
+        const Dataset byIndex = load("csv:" + path, "1");
+        QCOMPARE(byIndex.classNames, (std::vector<std::string>{"black", "brown", "white"}));
+        QCOMPARE(load("csv:" + path + "?target=-1").numClasses, 3);
+    }
+
+    void csvNumericLabelsAndRegression() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("n.csv").toStdString();
+        writeText(path, "x;y;label;price\n1;2;10;1.5\n3;4;2;2.25\n5;6;10;3\n7;8;2;4\n");
+        const Dataset cls = load("csv:" + path + "?target=label&ignore=price");
+        QCOMPARE(cls.classNames, (std::vector<std::string>{"2", "10"}));  // numeric order
+        QCOMPARE(cls.train.labels, (std::vector<int32_t>{1, 0, 1, 0}));
+        QCOMPARE(cls.sampleShape.numel(), int64_t{2});
+        const Dataset reg = load("csv:" + path + "?target=price");  // non-integer: regression
+        QCOMPARE(reg.numClasses, 0);
+        QCOMPARE(reg.targetDim, 1);
+        QCOMPARE(reg.train.targets, (std::vector<float>{1.5f, 2.25f, 3.f, 4.f}));
+        const Dataset forced = load("csv:" + path + "?target=label&task=regression");
+        QCOMPARE(forced.numClasses, 0);
+        QCOMPARE(forced.train.targets[0], 10.f);
+    }
+
+    void csvMissingPolicies() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("m.csv").toStdString();
+        writeText(path, "a,b,c,y\n1,,red,0\n2,20,NA,1\n,30,blue,0\n4,40,red,1\n5,50,red,\n");
+        const Dataset dropped = load("csv:" + path);
+        QCOMPARE(dropped.train.count, int64_t{1});  // only line 5 is complete
+        QVERIFY(dropped.notes.size() == 2);
+        QVERIFY2(QString::fromStdString(dropped.notes[1]).contains("dropped 3 rows with missing values (lines 2, 3, 4)"),
+                 dropped.notes[1].c_str());
+        QVERIFY(QString::fromStdString(dropped.notes[0]).contains("1 rows without a target value (lines 6)"));
+        // mean: numeric gaps stay NaN until the split's training statistics fill them.
+        const Dataset kept = load("csv:" + path + "?missing=mean");
+        QCOMPARE(kept.train.count, int64_t{4});
+        QCOMPARE(kept.imputation, std::string("mean"));
+        QVERIFY(std::isnan(row(kept, 0)[1]));
+        QCOMPARE(row(kept, 1), (std::vector<float>{2.f, 20.f, 0.f, 1.f}));  // NA colour -> red
+        DataConfig cfg;
+        cfg.source = "csv:" + path + "?missing=median";
+        cfg.validationSplit = 0;
+        cfg.scaling = "none";
+        const Dataset median = loadDataset(cfg, 1);
+        QCOMPARE(row(median, 0)[1], 30.f);  // median of 20, 30, 40
+        QCOMPARE(row(median, 2)[0], 2.f);   // median of 1, 2, 4
+    }
+
+    void builtins_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("samples");
+        QTest::addColumn<int>("features");
+        QTest::addColumn<QStringList>("classes");
+        QTest::addColumn<QList<int>>("counts");
+        QTest::newRow("iris") << "iris" << 150 << 4 << QStringList{"setosa", "versicolor", "virginica"} << QList<int>{50, 50, 50};
+        QTest::newRow("wine") << "wine" << 178 << 13 << QStringList{"class_0", "class_1", "class_2"} << QList<int>{59, 71, 48};
+        QTest::newRow("breast-cancer") << "breast-cancer" << 569 << 30 << QStringList{"malignant", "benign"} << QList<int>{212, 357};
+        QTest::newRow("digits") << "digits" << 1797 << 64 << QStringList{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+                                << QList<int>{178, 182, 177, 183, 181, 182, 181, 179, 174, 180};
+    }
+    void builtins() {
+        QFETCH(QString, name);
+        QFETCH(int, samples);
+        QFETCH(int, features);
+        QFETCH(QStringList, classes);
+        QFETCH(QList<int>, counts);
+        const Dataset ds = load("builtin:" + name.toStdString());
+        QCOMPARE(ds.train.count, int64_t{samples});
+        QCOMPARE(ds.sampleShape.numel(), int64_t{features});
+        QStringList names;
+        for (const auto& c : ds.classNames) names << QString::fromStdString(c);
+        QCOMPARE(names, classes);
+        QList<int> got(classes.size(), 0);
+        for (int32_t l : ds.train.labels) ++got[l];
+        QCOMPARE(got, counts);
+        if (name == "iris") QCOMPARE(row(ds, 0), (std::vector<float>{5.1f, 3.5f, 1.4f, 0.2f}));
+        if (name == "digits") QCOMPARE(ds.sampleShape, Shape({1, 8, 8}));
+    }
+
+    void synthetic_data() {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<int>("classes");
+        QTest::addColumn<int>("dims");
+        QTest::newRow("circles") << "circles?samples=400&noise=0&factor=0.3" << 2 << 2;
+        QTest::newRow("moons") << "moons?samples=400&noise=0" << 2 << 2;
+        QTest::newRow("xor") << "xor?samples=400&noise=0" << 2 << 2;
+        QTest::newRow("blobs") << "blobs?samples=400&classes=4&features=3&noise=0.5" << 4 << 3;
+    }
+    void synthetic() {
+        QFETCH(QString, spec);
+        QFETCH(int, classes);
+        QFETCH(int, dims);
+        const std::string s = "synthetic:" + spec.toStdString();
+        const Dataset ds = load(s);
+        QCOMPARE(ds.train.count, int64_t{400});
+        QCOMPARE(ds.numClasses, classes);
+        QCOMPARE(ds.sampleShape.numel(), int64_t{dims});
+        QCOMPARE(load(s).train.bytes, ds.train.bytes);  // seeded
+        QVERIFY(load(s + "&seed=2").train.bytes != ds.train.bytes);
+        std::set<int32_t> firstLabels(ds.train.labels.begin(), ds.train.labels.begin() + 40);
+        QCOMPARE(int(firstLabels.size()), classes);  // shuffled
+        for (int64_t r = 0; r < ds.train.count; ++r) {
+            const std::vector<float> p = row(ds, r);
+            const int32_t label = ds.train.labels[static_cast<std::size_t>(r)];
+            // The generators' geometry without noise.
+            if (spec.startsWith("circles"))
+                QVERIFY(std::fabs(std::hypot(p[0], p[1]) - (label == 0 ? 1.f : 0.3f)) < 1e-5f);
+            if (spec.startsWith("xor")) QCOMPARE(int((p[0] > 0) != (p[1] > 0)), int(label));
+            if (spec.startsWith("moons"))
+                QVERIFY(std::fabs(std::hypot(p[0] - (label ? 1.f : 0.f), p[1] - (label ? 0.5f : 0.f)) - 1.f) < 1e-5f);
+        }
+    }
+
+    void npySource() {
+        QTemporaryDir dir;
+        const std::string x = dir.filePath("X.npy").toStdString(), y = dir.filePath("y.npy").toStdString();
+        writeText(x, npy("<f8", "(3, 2)", raw(std::vector<double>{1, 2, 3, 4, 5, 6})));
+        writeText(y, npy("<i8", "(3,)", raw(std::vector<int64_t>{0, 2, 1})));
+        const Dataset ds = load("npy:" + dir.path().toStdString());
+        QCOMPARE(ds.train.count, int64_t{3});
+        QCOMPARE(ds.numClasses, 3);
+        QCOMPARE(row(ds, 2), (std::vector<float>{5.f, 6.f}));
+        QCOMPARE(ds.train.labels, (std::vector<int32_t>{0, 2, 1}));
+        // uint8 images stay uint8; float labels become regression targets.
+        writeText(x, npy("|u1", "(2, 2, 2)", std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8)));
+        writeText(dir.filePath("t.npy").toStdString(), npy("<f4", "(2,)", raw(std::vector<float>{0.5f, -1.25f})));
+        const Dataset img = load("npy:" + x + "?labels=t.npy");
+        QCOMPARE(img.train.dtype, DType::U8);
+        QCOMPARE(img.sampleShape, Shape({1, 2, 2}));
+        QCOMPARE(img.train.targets, (std::vector<float>{0.5f, -1.25f}));
+        // Big-endian int16 is converted.
+        const std::string beText = npy(">i2", "(2,)", std::string("\xff\xfe\x01\x00", 4));
+        const NpyArray a = parseNpy(std::span(reinterpret_cast<const uint8_t*>(beText.data()), beText.size()), "x");
+        QCOMPARE(a.at(0), -2.0);
+        QCOMPARE(a.at(1), 256.0);
+    }
+
+    void npyBadInput_data() {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("expected");
+        const std::string ok = npy("<f4", "(2, 2)", raw(std::vector<float>{1, 2, 3, 4}));
+        QTest::newRow("empty") << QByteArray() << "at byte 0: file too short";
+        QTest::newRow("magic") << QByteArray("PK\x03\x04zipzipzip", 13) << "at byte 0: bad magic";
+        QTest::newRow("version") << QByteArray::fromStdString(std::string(ok).replace(6, 1, "\x07")) << "at byte 6: unsupported .npy format version 7";
+        QTest::newRow("header-len") << QByteArray::fromStdString(std::string(ok).replace(8, 2, "\xff\xff")) << "at byte 8: header length 65535 runs past the end";
+        QTest::newRow("truncated") << QByteArray::fromStdString(ok.substr(0, ok.size() - 3)) << "(truncated)";
+        QTest::newRow("trailing") << QByteArray::fromStdString(ok + "xx") << "(trailing data)";
+        QTest::newRow("absurd-shape") << QByteArray::fromStdString(npy("<f4", "(99999999999, 99999999999)", ""))
+                                      << "shape too large";
+        QTest::newRow("dtype") << QByteArray::fromStdString(npy("<c16", "(1,)", std::string(16, '\0'))) << "unsupported dtype '<c16'";
+        QTest::newRow("object") << QByteArray::fromStdString(npy("|O", "(1,)", std::string(8, '\0'))) << "unsupported dtype '|O'";
+        std::string fortran = ok;
+        fortran.replace(fortran.find("False"), 5, "True ");
+        QTest::newRow("fortran") << QByteArray::fromStdString(fortran) << "Fortran-order";
+        std::string garbled = ok;
+        garbled.replace(garbled.find("'shape'"), 7, "'shapX'");
+        QTest::newRow("garbled") << QByteArray::fromStdString(garbled) << "unexpected key 'shapX'";
+    }
+    void npyBadInput() {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("X.npy").toStdString();
+        writeText(path, bytes.toStdString());
+        writeText(dir.filePath("y.npy").toStdString(), npy("<i8", "(2,)", raw(std::vector<int64_t>{0, 1})));
+        const QString error = errorOf([&] { load("npy:" + path + "?labels=y.npy"); });
+        QVERIFY2(error.contains(expected) && error.contains(QString::fromStdString(path)),
+                 qPrintable("got: " + error + "\nexpected: " + expected));
+    }
+
+    void cifar10() {
+        QTemporaryDir dir;
+        std::string batch;
+        for (int i = 0; i < 4; ++i) {
+            batch += static_cast<char>(i % 10);
+            batch += std::string(3072, static_cast<char>(i * 10));
+        }
+        writeText(dir.filePath("data_batch_1.bin").toStdString(), batch);
+        writeText(dir.filePath("data_batch_2.bin").toStdString(), batch.substr(0, 3073));
+        writeText(dir.filePath("test_batch.bin").toStdString(), batch.substr(3073, 2 * 3073));
+        const Dataset ds = load("cifar10:" + dir.path().toStdString());
+        QCOMPARE(ds.sampleShape, Shape({3, 32, 32}));
+        QCOMPARE(ds.train.count, int64_t{5});
+        QCOMPARE(ds.test.count, int64_t{2});
+        QCOMPARE(ds.train.labels, (std::vector<int32_t>{0, 1, 2, 3, 0}));
+        QCOMPARE(int(ds.train.bytes[3 * 3072 + 5]), 30);
+        QCOMPARE(ds.classNames[9], std::string("truck"));
+        // Truncated, wrong label, missing directory.
+        writeText(dir.filePath("data_batch_2.bin").toStdString(), batch.substr(0, 3000));
+        QVERIFY(errorOf([&] { load("cifar10:" + dir.path().toStdString()); }).contains("data_batch_2.bin: at byte 0: truncated"));
+        std::string bad = batch.substr(0, 2 * 3073);
+        bad[3073] = 42;
+        writeText(dir.filePath("data_batch_2.bin").toStdString(), bad);
+        QVERIFY(errorOf([&] { load("cifar10:" + dir.path().toStdString()); }).contains("data_batch_2.bin: at byte 3073: label 42"));
+        QVERIFY(errorOf([] { load("cifar10:/nonexistent"); }).contains("/nonexistent is not a directory"));
+    }
+
+    void imageFolders() {
+        QTemporaryDir dir;
+        const QDir root(dir.path());
+        root.mkpath("cats");
+        root.mkpath("dogs");
+        // 4x2 grey PGM images; stb reads binary PNM.
+        auto pgm = [](int value) { return "P5\n4 2\n255\n" + std::string(8, static_cast<char>(value)); };
+        writeText(dir.filePath("cats/a.pgm").toStdString(), pgm(10));
+        writeText(dir.filePath("cats/b.pgm").toStdString(), pgm(20));
+        writeText(dir.filePath("dogs/c.pgm").toStdString(), pgm(200));
+        writeText(dir.filePath("dogs/notes.txt").toStdString(), "ignored");
+        Dataset ds;
+        try {
+            ds = load("images:" + dir.path().toStdString() + "?size=2&color=gray");
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::Unsupported) QSKIP(e.what());  // built without libstb-dev
+            throw;
+        }
+        QCOMPARE(ds.sampleShape, Shape({1, 2, 2}));
+        QCOMPARE(ds.train.count, int64_t{3});
+        QCOMPARE(ds.classNames, (std::vector<std::string>{"cats", "dogs"}));
+        QCOMPARE(ds.train.labels, (std::vector<int32_t>{0, 0, 1}));
+        QCOMPARE(int(ds.train.bytes[4]), 20);
+        QCOMPARE(int(ds.train.bytes[11]), 200);
+        const Dataset rgb = load("images:" + dir.path().toStdString() + "?size=3");
+        QCOMPARE(rgb.sampleShape, Shape({3, 3, 3}));
+        writeText(dir.filePath("dogs/broken.png").toStdString(), "\x89PNG\r\n\x1a\ngarbage");
+        const QString error = errorOf([&] { load("images:" + dir.path().toStdString()); });
+        QVERIFY2(error.contains("broken.png: at byte 0: cannot decode the image"), qPrintable(error));
+        QVERIFY(errorOf([] { load("images:/nonexistent"); }).contains("is not a directory"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDataSources)
+#include "test_data_sources.moc"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined) from the parser
+# sources only, then runs each for a few seconds on its seed corpus. CTest runs this under the
+# label "fuzz"; exit 77 (skipped) when clang++ is missing.
+#   tests/fuzz/run_fuzzers.sh BUILD_DIR [SECONDS]
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src=$(cd "$here/../.." && pwd)
+out=${1:?usage: run_fuzzers.sh BUILD_DIR [SECONDS]}/fuzz
+seconds=${2:-5}
+cxx=${NEURITE_FUZZ_CXX:-clang++}
+command -v "$cxx" >/dev/null || { echo "fuzz: $cxx not found, skipping"; exit 77; }
+mkdir -p "$out"
+
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -I"$src/engine")
+common=("$src/engine/core/error.cpp" "$src/engine/core/shape.cpp" "$src/engine/core/suggest.cpp")
+declare -A sources=(
+  [csv]="$src/engine/data/sources/csv_parser.cpp $src/engine/data/sources/csv_source.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
+  [npy]="$src/engine/data/sources/npy_reader.cpp $src/engine/data/sources/file_bytes.cpp"
+  [idx]="$src/engine/data/idx_reader.cpp"
+)
+declare -A libs=([csv]="" [npy]="" [idx]="-lz")
+
+status=0
+for name in csv npy idx; do
+  bin="$out/fuzz_$name"
+  # Rebuild only when a source is newer than the binary.
+  # shellcheck disable=SC2086
+  if [ ! -x "$bin" ] || [ -n "$(find "$here/fuzz_$name.cpp" ${sources[$name]} "$src/engine/data" "$src/engine/core" -newer "$bin" -name '*.[ch]*' 2>/dev/null | head -1)" ]; then
+    # shellcheck disable=SC2086
+    "$cxx" "${flags[@]}" "$here/fuzz_$name.cpp" ${sources[$name]} "${common[@]}" ${libs[$name]} -o "$bin"
+  fi
+  corpus="$out/corpus_$name"
+  mkdir -p "$corpus"
+  echo "fuzz_$name: ${seconds}s on $(ls "$here/corpus/$name" | wc -l) seeds"
+  if ! "$bin" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 -print_final_stats=1 \
+       -artifact_prefix="$out/crash_${name}_" "$corpus" "$here/corpus/$name" 2>"$out/fuzz_$name.log"; then
+    echo "fuzz_$name FAILED; see $out/fuzz_$name.log"
+    tail -40 "$out/fuzz_$name.log"
+    status=1
+  else
+    grep -E "stat::number_of_executed_units" "$out/fuzz_$name.log" || true
+  fi
+done
+exit $status
