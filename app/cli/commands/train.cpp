@@ -31,7 +31,10 @@ const char* kTrainHelp =
     "  --scores FILE.csv     after training, one row per test sample (validation without a\n"
     "                        test split): label,predicted,p_<class>...\n";
 
-void applyOverrides(const Args& a, TrainConfig& t) {
+}  // namespace
+
+// Shared with export, which trains the same way (cli.h).
+void applyTrainOverrides(const Args& a, TrainConfig& t) {
     if (auto v = a.integer("epochs", 1, 1000000)) t.epochs = static_cast<int>(*v);
     if (auto v = a.integer("batch-size", 1, 1 << 20)) t.batchSize = static_cast<int>(*v);
     if (auto v = a.number("lr", 1e-12, 1e38)) t.optimizer.lr = static_cast<float>(*v);
@@ -45,8 +48,6 @@ void applyOverrides(const Args& a, TrainConfig& t) {
         else throwBadInput("--precision must be fp32 or bf16, got '" + *v + "'");
     }
 }
-
-}  // namespace
 
 int runTrain(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "curves", "help"},
@@ -66,7 +67,7 @@ int runTrain(int argc, char** argv) {
 
     std::vector<std::string> warnings;
     ProjectDocument project = loadProject(path, &warnings);
-    applyOverrides(args, project.training);
+    applyTrainOverrides(args, project.training);
     for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
 
     RunSetup setup = prepareRun(project);
