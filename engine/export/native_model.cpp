@@ -129,11 +129,15 @@ Shape shapeFrom(const Json& v, const std::string& what, const char* key) {
     if (!v.is_array() || v.size() + 1 > std::size_t(Shape::kMaxRank))
         bad(what, std::string("model metadata: ") + key + " is not a shape");
     Shape s;
+    double values = 1;  // in double, so that absurd sizes cannot overflow
     for (const Json& d : v) {
         if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > (1 << 30))
             bad(what, std::string("model metadata: ") + key + " has an invalid size " + d.dump());
         s.push(d.get<int64_t>());
+        values *= static_cast<double>(d.get<int64_t>());
     }
+    if (values > double(int64_t{1} << 28))
+        bad(what, std::string("model metadata: ") + key + " " + v.dump() + " is implausibly large");
     return s;
 }
 
@@ -153,6 +157,29 @@ std::vector<float> floatsOf(const SafeTensor& t, const std::string& what) {
     std::vector<float> v(t.bytes.size() / sizeof(float));
     std::memcpy(v.data(), t.bytes.data(), v.size() * sizeof(float));
     return v;
+}
+
+// Every parameter the graph declares must be in the file with its shape. Checked from the layers'
+// parameter specs before the Model allocates anything, so a damaged header cannot make it
+// allocate a huge store.
+void checkTensorsFit(const std::vector<Node>& nodes, const ResolvedGraph& g,
+                     const SafeTensorsFile& file, const std::string& what) {
+    for (int i : g.order) {
+        const auto idx = static_cast<std::size_t>(i);
+        const LayerType* type = findLayerType(nodes[idx].op);
+        NEURITE_CHECK(type, "resolved graph with an unknown op");
+        std::vector<Shape> src;
+        for (int p : g.inputs[idx]) src.push_back(g.shapes[static_cast<std::size_t>(p)]);
+        for (const ParamSpec& spec : type->create(g.params[idx])->paramSpecs(src)) {
+            const std::string name = nodes[idx].id + "." + spec.name;
+            const SafeTensor* t = file.find(name);
+            if (!t) bad(what, "tensor " + name + " is missing");
+            if (t->shape != dimsOf(spec.shape))
+                bad(what, "tensor " + name + " has shape " +
+                              Shape(t->shape.begin(), t->shape.end()).str() + ", the model needs " +
+                              spec.shape.str());
+        }
+    }
 }
 
 }  // namespace
@@ -212,18 +239,15 @@ NativeModel decodeNativeModel(const std::vector<uint8_t>& bytes, const std::stri
     if (Shape(resolvedOut.begin() + 1, resolvedOut.end()) != outSample)
         bad(what, "model metadata: output shape " + outSample.str() +
                       " does not match the embedded project's " + resolvedOut.str());
+    checkTensorsFit(out.project.nodes, out.graph, file, what);
     out.model = std::make_unique<Model>(backend, out.project.nodes, out.graph, 0);
 
     std::vector<float> snap = out.model->snapshot();
     const int64_t buffersAt = out.model->values().numel();
     std::size_t used = 0;
     for (const ParamInfo& p : out.model->params()) {
-        const std::string name = p.node + "." + p.name;
-        const SafeTensor* t = file.find(name);
-        if (!t) bad(what, "tensor " + name + " is missing");
-        if (t->shape != dimsOf(p.shape))
-            bad(what, "tensor " + name + " has shape " + Shape(t->shape.begin(), t->shape.end()).str() +
-                          ", the model needs " + p.shape.str());
+        const SafeTensor* t = file.find(p.node + "." + p.name);
+        NEURITE_CHECK(t && t->shape == dimsOf(p.shape), "checked tensor changed");
         const std::vector<float> v = floatsOf(*t, what);
         std::copy(v.begin(), v.end(), snap.begin() + p.offset + (p.trainable ? 0 : buffersAt));
         ++used;

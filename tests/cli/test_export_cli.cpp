@@ -83,6 +83,8 @@ private slots:
         Result c = runCli({"export", example("fashion_mlp.neurite.json"), "--format", "native", "-o",
                            m_fashion, "--epochs", "1", "--max-steps", "20", "--threads", "2"});
         QVERIFY2(c.code == 0, c.err.constData());
+        // u8 pixels scaled by 1/255 survive the file exactly too.
+        QVERIFY2(c.err.contains("compared on 256 sample inputs: bit-identical outputs"), c.err.constData());
     }
 
     void predictAgreesWithOpenCvOnTheOnnxExport() {

@@ -52,6 +52,8 @@ QByteArray errorOf(const std::vector<uint8_t>& bytes, const char* name) {
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::BadInput) return "wrong kind: " + QByteArray(nameOf(e.kind()));
         return e.what();
+    } catch (const std::exception& e) {
+        return "wrong kind: " + QByteArray(e.what());
     }
     return "";
 }
@@ -202,6 +204,28 @@ private slots:
             QVERIFY2(!error.isEmpty() && !error.startsWith("wrong kind"),
                      qPrintable(QString("prefix %1: %2").arg(n).arg(error.constData())));
         }
+    }
+
+    // Random byte changes in the header (JSON, metadata, offsets) load or are refused as
+    // BadInput; nothing crashes and no other error escapes.
+    void corruptedHeadersAreRefusedOrHarmless() {
+        std::vector<test::ModelFixture> fixtures = test::layerFixtures();
+        const std::vector<uint8_t> good = encodeNativeModel(fixtures[0].source());
+        uint64_t headerEnd = 8;
+        for (int i = 0; i < 8; ++i) headerEnd += uint64_t(good[std::size_t(i)]) << (8 * i);
+        uint64_t state = 12345;
+        int refused = 0;
+        for (int trial = 0; trial < 400; ++trial) {
+            std::vector<uint8_t> bad = good;
+            for (int k = 0; k < 3; ++k) {
+                state = state * 6364136223846793005ull + 1442695040888963407ull;
+                bad[std::size_t((state >> 33) % headerEnd)] = uint8_t(state >> 20);
+            }
+            const QByteArray error = errorOf(bad, "m");
+            QVERIFY2(!error.startsWith("wrong kind"), qPrintable(QString::number(trial) + ": " + error));
+            refused += !error.isEmpty();
+        }
+        QVERIFY(refused > 300);  // nearly every change is caught
     }
 
     void missingFileSaysSo() {
