@@ -15,11 +15,13 @@ jobs=${NEURITE_JOBS:-$(nproc)}
 packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev libqt6svg6-dev qt6-gtk-platformtheme libqcustomplot-dev
-  libdnnl-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libgl-dev libstb-dev
+  libdnnl-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libgl-dev
+  libonnx-dev libprotobuf-dev libstb-dev
   dataset-fashion-mnist
 )
-# Only the tests and benchmarks need these: PyTorch as the reference, Xvfb for GUI checks.
-test_packages=(python3 python3-numpy python3-torch xvfb xauth)
+# Only the tests and benchmarks need these: PyTorch as the reference, Xvfb for GUI checks,
+# ONNX's Python checker and OpenCV's DNN module to run exported ONNX models.
+test_packages=(python3 python3-numpy python3-torch xvfb xauth python3-onnx python3-opencv)
 
 install_missing() {
   local missing=()

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "train/events.h"
+#include "train/train_config.h"
 
 namespace neurite::cli {
 
@@ -31,6 +32,10 @@ private:
     std::map<std::string, bool> m_flags;
 };
 
+// The training overrides of `train` (--epochs, --batch-size, --lr, --device, --threads, --seed,
+// --precision, --max-steps), also accepted by `export`, which trains first.
+void applyTrainOverrides(const Args& args, TrainConfig& training);
+
 int runTrain(int argc, char** argv);
 int runBench(int argc, char** argv);
 int runDevices(int argc, char** argv);
@@ -38,6 +43,8 @@ int runVersion(int argc, char** argv);
 int runLayers(int argc, char** argv);
 int runRuns(int argc, char** argv);
 int runData(int argc, char** argv);
+int runExport(int argc, char** argv);
+int runPredict(int argc, char** argv);
 
 // Ctrl-C handling: the first SIGINT asks the running trainer to stop after its current step.
 StopToken* installInterruptHandler();

@@ -40,6 +40,8 @@ void usage(std::FILE* out) {
         "\n"
         "commands:\n"
         "  train PROJECT   train a *.neurite.json project (see train --help)\n"
+        "  export PROJECT  train a project and write the model as ONNX or a native model file\n"
+        "  predict MODEL   run a native model file on images, CSV, IDX or NPY inputs; --bench\n"
         "  bench           train the reference MLP and CNN on Fashion-MNIST, report speed\n"
         "  data inspect S  what a data source holds: samples, shape, classes, ranges, gaps\n"
         "  devices         list the devices Neurite can train on\n"
@@ -69,6 +71,8 @@ int main(int argc, char** argv) {
         if (cmd == "train") return neurite::cli::runTrain(argc, argv);
         if (cmd == "bench") return neurite::cli::runBench(argc, argv);
         if (cmd == "data") return neurite::cli::runData(argc, argv);
+        if (cmd == "export") return neurite::cli::runExport(argc, argv);
+        if (cmd == "predict") return neurite::cli::runPredict(argc, argv);
         if (cmd == "devices") return neurite::cli::runDevices(argc, argv);
         if (cmd == "layers") return neurite::cli::runLayers(argc, argv);
         if (cmd == "runs") return neurite::cli::runRuns(argc, argv);

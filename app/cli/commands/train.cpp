@@ -43,7 +43,10 @@ const char* kTrainHelp =
     "  --folds K             stratified K-fold cross-validation: trains K models, each validated\n"
     "                        on one fold, and reports every fold and the mean +- std\n";
 
-void applyOverrides(const Args& a, TrainConfig& t) {
+}  // namespace
+
+// Shared with export, which trains the same way (cli.h).
+void applyTrainOverrides(const Args& a, TrainConfig& t) {
     if (auto v = a.integer("epochs", 1, 1000000)) t.epochs = static_cast<int>(*v);
     if (auto v = a.integer("batch-size", 1, 1 << 20)) t.batchSize = static_cast<int>(*v);
     if (auto v = a.number("lr", 1e-12, 1e38)) t.optimizer.lr = static_cast<float>(*v);
@@ -57,6 +60,8 @@ void applyOverrides(const Args& a, TrainConfig& t) {
         else throwBadInput("--precision must be fp32 or bf16, got '" + *v + "'");
     }
 }
+
+namespace {
 
 void printNotes(const Dataset& data) {
     for (const auto& note : data.notes) std::fprintf(stderr, "data: %s\n", note.c_str());
@@ -127,7 +132,7 @@ int runTrain(int argc, char** argv) {
 
     std::vector<std::string> warnings;
     ProjectDocument project = loadProject(path, &warnings);
-    applyOverrides(args, project.training);
+    applyTrainOverrides(args, project.training);
     if (auto v = args.str("data")) {
         project.data.source = *v;
         project.data.target.clear();  // the project's target column belongs to its own source

@@ -1,0 +1,278 @@
+// Writing and reading the native model file. The reader checks every piece against every other
+// (metadata against the project, shapes against the resolved graph, tensors against the model's
+// parameters), so a damaged file is refused with a message rather than loaded wrong.
+#include "export/native_model.h"
+
+#include <cctype>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "export/file_bytes.h"
+#include "export/safetensors.h"
+
+namespace neurite {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::vector<int64_t> dimsOf(const Shape& s) { return {s.begin(), s.end()}; }
+
+// A per-sample shape as JSON (the batch dimension left out).
+Json sampleDims(const Shape& s) { return std::vector<int64_t>(s.begin() + 1, s.end()); }
+
+Json paramToJson(const ParamValue& v) {
+    return std::visit([](const auto& x) { return Json(x); }, v);
+}
+
+SafeTensor floatTensor(std::string name, const std::vector<int64_t>& shape, const float* data,
+                       std::size_t count) {
+    SafeTensor t;
+    t.name = std::move(name);
+    t.shape = shape;
+    t.bytes.resize(count * sizeof(float));
+    std::memcpy(t.bytes.data(), data, t.bytes.size());
+    return t;
+}
+
+Json modelJson(const ExportSource& src, const ResolvedGraph& g) {
+    Json nodes = Json::array();
+    for (int i : g.order) {
+        const auto idx = static_cast<std::size_t>(i);
+        const Node& n = src.project.nodes[idx];
+        Json params = Json::object();
+        for (const auto& [k, v] : g.params[idx].values()) params[k] = paramToJson(v);
+        nodes.push_back({{"id", n.id},
+                         {"op", n.op},
+                         {"params", params},
+                         {"inputs", n.inputs},
+                         {"shape", sampleDims(g.shapes[idx])}});
+    }
+    const Preprocessing& pre = src.preprocessing;
+    return {{"name", src.project.name},
+            {"task", src.classNames.empty() ? "regression" : "classification"},
+            {"class_names", src.classNames},
+            {"input", {{"shape", dimsOf(sampleShapeOf(src.model))}, {"dtype", nameOf(pre.rawDType)}}},
+            {"preprocessing", {{"scale", pre.scale}, {"standardized", pre.standardized()}}},
+            {"output", {{"node", src.project.nodes[static_cast<std::size_t>(g.output)].id},
+                        {"shape", sampleDims(src.model.outputShape())}}},
+            {"nodes", nodes}};
+}
+
+}  // namespace
+
+std::vector<uint8_t> encodeNativeModel(const ExportSource& src) {
+    const ResolvedGraph g = resolveExported(src);
+    SafeTensorsFile file;
+    file.metadata["format"] = kNativeModelFormat;
+    file.metadata["format_version"] = std::to_string(kNativeModelVersion);
+    file.metadata["model"] = modelJson(src, g).dump();
+    file.metadata["project"] = projectToJson(src.project);
+    // A file that could not be loaded must not be written: the loader parses this project.
+    parseProject(file.metadata["project"], "the project to export", nullptr);
+
+    const std::vector<float> snap = src.model.snapshot();  // values, then buffers
+    const int64_t buffersAt = src.model.values().numel();
+    for (const ParamInfo& p : src.model.params()) {
+        const int64_t at = p.offset + (p.trainable ? 0 : buffersAt);
+        file.tensors.push_back(floatTensor(p.node + "." + p.name, dimsOf(p.shape),
+                                           snap.data() + at,
+                                           static_cast<std::size_t>(p.shape.numel())));
+    }
+    const Preprocessing& pre = src.preprocessing;
+    if (pre.standardized()) {
+        const auto n = static_cast<int64_t>(pre.mean.size());
+        NEURITE_CHECK(pre.invStd.size() == pre.mean.size(), "preprocessing mean/invStd sizes differ");
+        file.tensors.push_back(floatTensor("preprocessing.mean", {n}, pre.mean.data(), pre.mean.size()));
+        file.tensors.push_back(
+            floatTensor("preprocessing.inv_std", {n}, pre.invStd.data(), pre.invStd.size()));
+    }
+    return encodeSafeTensors(file);
+}
+
+void saveNativeModel(const ExportSource& source, const std::string& path) {
+    const std::vector<uint8_t> bytes = encodeNativeModel(source);
+    writeFileAtomic(path, bytes.data(), bytes.size());
+}
+
+namespace {
+
+[[noreturn]] void bad(const std::string& what, const std::string& message) {
+    throwBadInput(what + ": " + message);
+}
+
+// Files people give by mistake, recognized (once they failed to parse as safetensors) by their
+// name or first bytes, so the message says what the file is rather than that its header length
+// is absurd.
+void refuseOtherFormats(const std::vector<uint8_t>& bytes, const std::string& what) {
+    const auto endsWith = [&](const char* ext) {
+        const std::string e(ext);
+        return what.size() >= e.size() && what.compare(what.size() - e.size(), e.size(), e) == 0;
+    };
+    std::size_t first = 0;
+    while (first < bytes.size() && std::isspace(bytes[first])) ++first;
+    // An ONNX ModelProto starts with field 1 (ir_version, a small varint: 08 03..0A) followed by
+    // the tag of field 2..8 (producer_name 0x12 ... opset_import 0x42).
+    const bool onnxBytes = bytes.size() > 3 && bytes[0] == 0x08 && bytes[1] >= 3 &&
+                           bytes[1] <= 10 && bytes[2] >= 0x12 && bytes[2] <= 0x42;
+    if (endsWith(".onnx") || onnxBytes)
+        bad(what, "this is an ONNX model; Neurite loads its native model files (export "
+                  "--format native); run ONNX models with an ONNX runtime (onnxruntime, OpenCV dnn)");
+    if (first < bytes.size() && (bytes[first] == '{' || bytes[first] == '['))
+        bad(what, "this is a JSON file (a project?), not a model file; train it and export it "
+                  "with: neurite-cli export PROJECT --format native -o MODEL.nmodel");
+}
+
+Shape shapeFrom(const Json& v, const std::string& what, const char* key) {
+    if (!v.is_array() || v.size() + 1 > std::size_t(Shape::kMaxRank))
+        bad(what, std::string("model metadata: ") + key + " is not a shape");
+    Shape s;
+    double values = 1;  // in double, so that absurd sizes cannot overflow
+    for (const Json& d : v) {
+        if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > (1 << 30))
+            bad(what, std::string("model metadata: ") + key + " has an invalid size " + d.dump());
+        s.push(d.get<int64_t>());
+        values *= static_cast<double>(d.get<int64_t>());
+    }
+    if (values > double(int64_t{1} << 28))
+        bad(what, std::string("model metadata: ") + key + " " + v.dump() + " is implausibly large");
+    return s;
+}
+
+template <class T>
+T field(const Json& obj, const char* key, const std::string& what) {
+    if (!obj.is_object() || !obj.contains(key))
+        bad(what, std::string("model metadata: missing \"") + key + "\"");
+    try {
+        return obj.at(key).get<T>();
+    } catch (const nlohmann::json::exception&) {
+        bad(what, std::string("model metadata: \"") + key + "\" has the wrong type");
+    }
+}
+
+std::vector<float> floatsOf(const SafeTensor& t, const std::string& what) {
+    if (t.dtype != "F32") bad(what, "tensor " + t.name + " is " + t.dtype + ", expected F32");
+    std::vector<float> v(t.bytes.size() / sizeof(float));
+    std::memcpy(v.data(), t.bytes.data(), v.size() * sizeof(float));
+    return v;
+}
+
+// Every parameter the graph declares must be in the file with its shape. Checked from the layers'
+// parameter specs before the Model allocates anything, so a damaged header cannot make it
+// allocate a huge store.
+void checkTensorsFit(const std::vector<Node>& nodes, const ResolvedGraph& g,
+                     const SafeTensorsFile& file, const std::string& what) {
+    for (int i : g.order) {
+        const auto idx = static_cast<std::size_t>(i);
+        const LayerType* type = findLayerType(nodes[idx].op);
+        NEURITE_CHECK(type, "resolved graph with an unknown op");
+        std::vector<Shape> src;
+        for (int p : g.inputs[idx]) src.push_back(g.shapes[static_cast<std::size_t>(p)]);
+        for (const ParamSpec& spec : type->create(g.params[idx])->paramSpecs(src)) {
+            const std::string name = nodes[idx].id + "." + spec.name;
+            const SafeTensor* t = file.find(name);
+            if (!t) bad(what, "tensor " + name + " is missing");
+            if (t->shape != dimsOf(spec.shape))
+                bad(what, "tensor " + name + " has shape " +
+                              Shape(t->shape.begin(), t->shape.end()).str() + ", the model needs " +
+                              spec.shape.str());
+        }
+    }
+}
+
+}  // namespace
+
+NativeModel decodeNativeModel(const std::vector<uint8_t>& bytes, const std::string& what,
+                              Backend& backend) {
+    SafeTensorsFile file;
+    try {
+        file = decodeSafeTensors(bytes, what);
+    } catch (const Error&) {
+        refuseOtherFormats(bytes, what);
+        throw;
+    }
+    const auto meta = [&](const char* key) -> const std::string* {
+        auto it = file.metadata.find(key);
+        return it == file.metadata.end() ? nullptr : &it->second;
+    };
+    if (!meta("format") || *meta("format") != kNativeModelFormat)
+        bad(what, "a safetensors file without Neurite's metadata (__metadata__.format \"" +
+                      std::string(kNativeModelFormat) +
+                      "\"): it holds tensors, not a Neurite model");
+    int version = 0;
+    if (const std::string* v = meta("format_version"); v && !v->empty() && v->size() < 9 &&
+                                                        v->find_first_not_of("0123456789") ==
+                                                            std::string::npos)
+        version = std::stoi(*v);
+    if (version < 1) bad(what, "model metadata: format_version is missing or not a number");
+    if (version > kNativeModelVersion)
+        bad(what, "this model file has format version " + std::to_string(version) +
+                      ", but this Neurite reads version " + std::to_string(kNativeModelVersion) +
+                      " at most; open it with a newer Neurite");
+    if (!meta("model") || !meta("project")) bad(what, "model metadata: model or project missing");
+    const Json m = Json::parse(*meta("model"), nullptr, false);
+    if (m.is_discarded() || !m.is_object()) bad(what, "model metadata: \"model\" is not JSON");
+
+    NativeModel out;
+    out.project = parseProject(*meta("project"), what + " (embedded project)", nullptr);
+    out.classNames = field<std::vector<std::string>>(m, "class_names", what);
+    const Json input = field<Json>(m, "input", what);
+    const Shape sample = shapeFrom(field<Json>(input, "shape", what), what, "input.shape");
+    const std::string rawType = field<std::string>(input, "dtype", what);
+    if (rawType != "u8" && rawType != "fp32")
+        bad(what, "model metadata: input.dtype must be u8 or fp32, got \"" + rawType + "\"");
+    out.preprocessing.rawDType = rawType == "u8" ? DType::U8 : DType::F32;
+    const Json pre = field<Json>(m, "preprocessing", what);
+    out.preprocessing.scale = field<float>(pre, "scale", what);
+    const Json output = field<Json>(m, "output", what);
+    const Shape outSample = shapeFrom(field<Json>(output, "shape", what), what, "output.shape");
+
+    DataInfo info;
+    info.sampleShape = sample;
+    info.outputUnits = out.classNames.empty() ? static_cast<int>(outSample.numel())
+                                              : static_cast<int>(out.classNames.size());
+    out.graph = resolveGraph(out.project.nodes, out.project.output, info);
+    if (!out.graph.ok()) bad(what, "the embedded model has errors: " + out.graph.firstError());
+    const Shape resolvedOut = out.graph.shapes[static_cast<std::size_t>(out.graph.output)];
+    if (Shape(resolvedOut.begin() + 1, resolvedOut.end()) != outSample)
+        bad(what, "model metadata: output shape " + outSample.str() +
+                      " does not match the embedded project's " + resolvedOut.str());
+    checkTensorsFit(out.project.nodes, out.graph, file, what);
+    out.model = std::make_unique<Model>(backend, out.project.nodes, out.graph, 0);
+
+    std::vector<float> snap = out.model->snapshot();
+    const int64_t buffersAt = out.model->values().numel();
+    std::size_t used = 0;
+    for (const ParamInfo& p : out.model->params()) {
+        const SafeTensor* t = file.find(p.node + "." + p.name);
+        NEURITE_CHECK(t && t->shape == dimsOf(p.shape), "checked tensor changed");
+        const std::vector<float> v = floatsOf(*t, what);
+        std::copy(v.begin(), v.end(), snap.begin() + p.offset + (p.trainable ? 0 : buffersAt));
+        ++used;
+    }
+    const auto sampleValues = static_cast<int64_t>(sample.numel());
+    if (const SafeTensor* mean = file.find("preprocessing.mean")) {
+        const SafeTensor* inv = file.find("preprocessing.inv_std");
+        if (!inv) bad(what, "tensor preprocessing.inv_std is missing");
+        out.preprocessing.mean = floatsOf(*mean, what);
+        out.preprocessing.invStd = floatsOf(*inv, what);
+        if (static_cast<int64_t>(out.preprocessing.mean.size()) != sampleValues ||
+            out.preprocessing.invStd.size() != out.preprocessing.mean.size())
+            bad(what, "preprocessing tensors need " + std::to_string(sampleValues) +
+                          " values (one per input value)");
+        used += 2;
+    }
+    if (used != file.tensors.size())
+        bad(what, std::to_string(file.tensors.size() - used) +
+                      " tensors do not belong to the model; the file does not match its project");
+    out.model->restore(snap);
+    return out;
+}
+
+NativeModel loadNativeModel(const std::string& path, Backend& backend) {
+    return decodeNativeModel(readFileBytes(path), path, backend);
+}
+
+}  // namespace neurite

@@ -1,0 +1,49 @@
+// The native model file (*.nmodel, docs/export.md): the safetensors layout, so any safetensors
+// reader gets the weights, with Neurite's description in __metadata__:
+//   format "neurite-model", format_version "1",
+//   model   JSON: name, task, class names, raw input shape and dtype, preprocessing scale, output
+//           node and shape, and every node with its resolved parameters and output shape
+//   project JSON: the *.neurite.json document the model was built from
+// Tensors: "<node>.<param>" (F32, the layer's own shape: Dense weight [out,in], BatchNorm
+// running_mean [C]) and, when standardized, "preprocessing.mean" / "preprocessing.inv_std".
+// Loading rebuilds the Model from the project and the weights, so it predicts bit-identically.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "export/export_source.h"
+#include "graph/graph.h"
+#include "graph/model.h"
+#include "io/project.h"
+
+namespace neurite {
+
+inline constexpr int kNativeModelVersion = 1;
+inline constexpr const char* kNativeModelFormat = "neurite-model";
+
+struct NativeModel {
+    ProjectDocument project;
+    ResolvedGraph graph;
+    Preprocessing preprocessing;
+    std::vector<std::string> classNames;  // empty: regression
+    std::unique_ptr<Model> model;
+
+    bool isClassifier() const { return !classNames.empty(); }
+    Shape sampleShape() const { return sampleShapeOf(*model); }
+    ExportSource source() { return {project, *model, preprocessing, classNames}; }
+};
+
+std::vector<uint8_t> encodeNativeModel(const ExportSource& source);
+void saveNativeModel(const ExportSource& source, const std::string& path);
+
+// Throws Error{BadInput} naming `what` (the path) for a truncated or corrupt file, a file of
+// another format (an ONNX model, a project, a safetensors file without Neurite metadata) or a
+// newer format version.
+NativeModel decodeNativeModel(const std::vector<uint8_t>& bytes, const std::string& what,
+                              Backend& backend);
+NativeModel loadNativeModel(const std::string& path, Backend& backend);
+
+}  // namespace neurite

@@ -1,0 +1,253 @@
+// Building the ONNX ModelProto: graph input with a dynamic batch, the preprocessing nodes, one
+// emitter per layer in topological order, the outputs, then the checker and strict shape
+// inference, whose inferred output shapes must agree with Neurite's own.
+#include "export/onnx_export.h"
+
+#include <onnx/checker.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include "core/error.h"
+#include "export/file_bytes.h"
+#include "export/onnx_builder.h"
+
+namespace neurite {
+
+using onnxexport::LayerToEmit;
+using onnxexport::OnnxBuilder;
+
+namespace onnxexport {
+
+std::string OnnxBuilder::unique(const std::string& wanted) {
+    std::string name = wanted.empty() ? "v" : wanted;
+    for (int k = 2; m_used.count(name); ++k) name = wanted + "_" + std::to_string(k);
+    m_used.insert(name);
+    return name;
+}
+
+std::string OnnxBuilder::floats(const std::string& name, const std::vector<int64_t>& dims,
+                                std::span<const float> values) {
+    onnx::TensorProto* t = m_graph.add_initializer();
+    t->set_name(unique(name));
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : dims) t->add_dims(d);
+    t->set_raw_data(values.data(), values.size_bytes());  // little-endian, as ONNX requires
+    return t->name();
+}
+
+std::string OnnxBuilder::int64s(const std::string& name, const std::vector<int64_t>& dims,
+                                std::span<const int64_t> values) {
+    onnx::TensorProto* t = m_graph.add_initializer();
+    t->set_name(unique(name));
+    t->set_data_type(onnx::TensorProto::INT64);
+    for (int64_t d : dims) t->add_dims(d);
+    for (int64_t v : values) t->add_int64_data(v);
+    return t->name();
+}
+
+onnx::NodeProto& OnnxBuilder::node(const std::string& op, const std::vector<std::string>& inputs,
+                                   const std::string& output, const std::string& name) {
+    onnx::NodeProto* n = m_graph.add_node();
+    n->set_op_type(op);
+    n->set_name(name);
+    for (const std::string& in : inputs) n->add_input(in);
+    n->add_output(output);
+    return *n;
+}
+
+void OnnxBuilder::attr(onnx::NodeProto& n, const std::string& name, int64_t v) {
+    onnx::AttributeProto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(v);
+}
+
+void OnnxBuilder::attr(onnx::NodeProto& n, const std::string& name, float v) {
+    onnx::AttributeProto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(v);
+}
+
+void OnnxBuilder::attr(onnx::NodeProto& n, const std::string& name, const std::vector<int64_t>& v) {
+    onnx::AttributeProto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t x : v) a->add_ints(x);
+}
+
+}  // namespace onnxexport
+
+bool hasOnnxMapping(std::string_view layerType) {
+    return onnxexport::emitterFor(layerType) != nullptr;
+}
+
+namespace {
+
+// A float tensor type [N, dims...] with the batch as the symbol "N".
+void setType(onnx::ValueInfoProto& v, const std::string& name, const Shape& sample) {
+    v.set_name(name);
+    onnx::TypeProto_Tensor* t = v.mutable_type()->mutable_tensor_type();
+    t->set_elem_type(onnx::TensorProto::FLOAT);
+    onnx::TensorShapeProto* s = t->mutable_shape();
+    s->add_dim()->set_dim_param("N");
+    for (int64_t d : sample) s->add_dim()->set_dim_value(d);
+}
+
+Shape dropBatch(const Shape& s) { return Shape(s.begin() + 1, s.end()); }
+
+// Raw input -> the features the model was trained on, as gatherRows computes them:
+// (raw * scale - mean) * invStd. Returns the value name of the features.
+std::string emitPreprocessing(OnnxBuilder& b, const Preprocessing& pre, const Shape& sample,
+                              const std::string& input) {
+    std::string x = input;
+    if (pre.scale != 1.f) {
+        const std::string out = b.unique("scaled");
+        b.node("Mul", {x, b.scalar("preprocessing.scale", pre.scale)}, out, "preprocess_scale");
+        x = out;
+    }
+    if (pre.standardized()) {
+        const std::vector<int64_t> dims(sample.begin(), sample.end());
+        const std::string centered = b.unique("centered"), standardized = b.unique("standardized");
+        b.node("Sub", {x, b.floats("preprocessing.mean", dims, pre.mean)}, centered,
+               "preprocess_center");
+        b.node("Mul", {centered, b.floats("preprocessing.inv_std", dims, pre.invStd)}, standardized,
+               "preprocess_standardize");
+        x = standardized;
+    }
+    return x;
+}
+
+void addMetadata(onnx::ModelProto& m, const std::string& key, const std::string& value) {
+    onnx::StringStringEntryProto* e = m.add_metadata_props();
+    e->set_key(key);
+    e->set_value(value);
+}
+
+std::string joinedNames(const std::vector<std::string>& names) {
+    std::string s;
+    for (const auto& n : names) s += (s.empty() ? "" : "\n") + n;
+    return s;
+}
+
+// Runs the checker and strict shape inference; checks the inferred output shapes.
+void verify(onnx::ModelProto& model, const std::vector<std::pair<std::string, Shape>>& outputs) {
+    try {
+        onnx::checker::check_model(model);
+        onnx::ShapeInferenceOptions options(/*check_type=*/true, /*strict=*/1, /*data_prop=*/true);
+        onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+    } catch (const std::exception& e) {
+        throwInternal(std::string("the exported ONNX graph fails the ONNX checker: ") + e.what());
+    }
+    for (const auto& [name, sample] : outputs)
+        for (const onnx::ValueInfoProto& v : model.graph().output()) {
+            if (v.name() != name) continue;
+            const auto& dims = v.type().tensor_type().shape();
+            bool same = dims.dim_size() == sample.rank() + 1 && dims.dim(0).dim_param() == "N";
+            for (int i = 0; same && i < sample.rank(); ++i)
+                same = dims.dim(i + 1).dim_value() == sample[i];
+            if (!same)
+                throwInternal("ONNX shape inference disagrees with Neurite on output " + name);
+        }
+}
+
+}  // namespace
+
+OnnxExport buildOnnx(const ExportSource& src) {
+    const ResolvedGraph g = resolveExported(src);
+    onnx::ModelProto model;
+    model.set_ir_version(7);  // the IR of opset 13, so older runtimes read it
+    model.set_producer_name("Neurite");
+    model.set_producer_version(NEURITE_VERSION);
+    model.set_model_version(1);
+    model.set_doc_string(src.project.name.empty() ? "Neurite model" : src.project.name);
+    onnx::OperatorSetIdProto* opset = model.add_opset_import();
+    opset->set_domain("");
+    opset->set_version(kOnnxOpset);
+    addMetadata(model, "neurite.task", src.classNames.empty() ? "regression" : "classification");
+    addMetadata(model, "neurite.class_names", joinedNames(src.classNames));
+    addMetadata(model, "neurite.input", "raw values; preprocessing is part of the graph");
+
+    onnx::GraphProto& graph = *model.mutable_graph();
+    graph.set_name(src.project.name.empty() ? "neurite" : src.project.name);
+    OnnxBuilder b(graph);
+    const bool classifier = !src.classNames.empty();
+    const std::string outName = classifier ? "logits" : "values";
+    for (const char* reserved : {"input", "logits", "values", "probabilities"}) b.reserve(reserved);
+
+    const Shape sample = sampleShapeOf(src.model);
+    setType(*graph.add_input(), "input", sample);
+
+    // Weights in ParamInfo order are grouped per node, in each layer's paramSpecs order.
+    const std::vector<float> snap = src.model.snapshot();
+    const int64_t buffersAt = src.model.values().numel();
+    std::map<std::string, std::vector<const ParamInfo*>> paramsOf;
+    for (const ParamInfo& p : src.model.params()) paramsOf[p.node].push_back(&p);
+
+    std::vector<std::string> valueOf(src.project.nodes.size());
+    for (int i : g.order) {
+        const auto idx = static_cast<std::size_t>(i);
+        const Node& node = src.project.nodes[idx];
+        const onnxexport::Emitter* emit = onnxexport::emitterFor(node.op);
+        if (!emit)
+            throw Error(ErrorKind::Unsupported,
+                        node.id + ": layer type " + node.op + " has no ONNX mapping yet");
+        const bool isOutput = i == g.output;
+        if (i == g.input) {
+            valueOf[idx] = emitPreprocessing(b, src.preprocessing, sample, "input");
+            if (isOutput) b.node("Identity", {valueOf[idx]}, outName, node.id);
+            continue;
+        }
+        LayerToEmit l{node.id, g.params[idx], {}, {}, g.shapes[idx],
+                      isOutput ? outName : b.unique(node.id), {}, {}};
+        for (int p : g.inputs[idx]) {
+            l.inputs.push_back(valueOf[static_cast<std::size_t>(p)]);
+            l.inputShapes.push_back(g.shapes[static_cast<std::size_t>(p)]);
+        }
+        for (const ParamInfo* p : paramsOf[node.id]) {
+            const float* at = snap.data() + p->offset + (p->trainable ? 0 : buffersAt);
+            l.weights.emplace_back(p->name, std::vector<float>(at, at + p->shape.numel()));
+            l.weightDims.emplace_back(p->shape.begin(), p->shape.end());
+        }
+        (*emit)(b, l);
+        valueOf[idx] = l.output;
+    }
+
+    const Shape outSample = dropBatch(src.model.outputShape());
+    std::vector<std::pair<std::string, Shape>> outputs{{outName, outSample}};
+    if (classifier) {
+        // Probabilities as Neurite reports them: softmax, or [1 - p, p] for one sigmoid unit.
+        const int64_t units = outSample.numel();
+        if (units == 1) {
+            const std::string p = b.unique("p_positive"), q = b.unique("p_negative");
+            b.node("Sigmoid", {outName}, p, "probability_positive");
+            b.node("Sub", {b.scalar("one", 1.f), p}, q, "probability_negative");
+            auto& c = b.node("Concat", {q, p}, "probabilities", "probabilities");
+            OnnxBuilder::attr(c, "axis", int64_t{1});
+            outputs.emplace_back("probabilities", Shape{2});
+        } else {
+            auto& s = b.node("Softmax", {outName}, "probabilities", "probabilities");
+            OnnxBuilder::attr(s, "axis", int64_t{1});
+            outputs.emplace_back("probabilities", outSample);
+        }
+    }
+    OnnxExport result;
+    for (const auto& [name, shape] : outputs) {
+        setType(*graph.add_output(), name, shape);
+        result.outputs.push_back(name);
+    }
+    verify(model, outputs);
+    result.checked = true;
+    result.nodes = graph.node_size();
+    result.bytes.resize(model.ByteSizeLong());
+    if (!model.SerializeToArray(result.bytes.data(), static_cast<int>(result.bytes.size())))
+        throwInternal("could not serialize the ONNX model");
+    return result;
+}
+
+OnnxExport exportOnnx(const ExportSource& source, const std::string& path) {
+    OnnxExport r = buildOnnx(source);
+    writeFileAtomic(path, r.bytes.data(), r.bytes.size());
+    return r;
+}
+
+}  // namespace neurite

@@ -1,0 +1,44 @@
+// Predictor: raw inputs in, predictions out. Applies the model's own preprocessing on the device
+// with the same kernel training used (Backend::gatherRows), so the numbers agree bit for bit with
+// the trainer's evaluation, then runs the model in inference mode batch by batch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "export/export_source.h"
+#include "graph/model.h"
+
+namespace neurite {
+
+class Predictor {
+public:
+    // maxBatch: largest batch run at once (bigger inputs are split).
+    Predictor(Model& model, const Preprocessing& preprocessing, int64_t maxBatch = 256);
+    ~Predictor();
+    Predictor(const Predictor&) = delete;
+    Predictor& operator=(const Predictor&) = delete;
+
+    // raw: count samples of the model's sample shape, row-major, as f32 host values.
+    // Returns the model's outputs [count, units] (logits for a classifier).
+    std::vector<float> outputs(const float* raw, int64_t count);
+    int64_t units() const { return m_units; }
+    int64_t sampleValues() const { return m_sampleValues; }
+
+private:
+    Model& m_model;
+    Preprocessing m_pre;
+    int64_t m_maxBatch, m_units, m_sampleValues;
+    Tensor m_mean, m_invStd, m_indices;
+    std::vector<std::pair<int64_t, Tensor>> m_raw, m_x;  // per batch size
+    Tensor& buffer(std::vector<std::pair<int64_t, Tensor>>& pool, int64_t n);
+};
+
+// Class probabilities [count, k] of a classifier's outputs: softmax, or for one output unit
+// [1 - sigmoid, sigmoid] (the same function the trainer's metrics use).
+std::vector<float> probabilitiesOf(const std::vector<float>& outputs, int64_t units);
+// The most probable class of each row of probabilities (the first on ties).
+std::vector<int> argmaxRows(const std::vector<float>& probabilities, int64_t k);
+
+}  // namespace neurite

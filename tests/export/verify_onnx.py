@@ -1,0 +1,150 @@
+"""Checks Neurite's ONNX files in two runtimes that share no code with Neurite.
+
+usage: verify_onnx.py MANIFEST.json
+MANIFEST: [{"name", "onnx", "input", "outputs": {"logits": "expected.npy", ...}}]
+Prints one JSON line per case: {"name", "checker": true|"message", "numpy": {output: max abs
+diff}, "opencv": {output: max abs diff} or "opencv_error": "..."}.
+
+- onnx.checker.check_model(full_check=True): Python's ONNX checker with strict shape inference.
+- numpy: a direct implementation of the ONNX operator semantics (opset 13) for the operators
+  Neurite emits, written from the ONNX operator specification.
+- OpenCV's DNN module (cv2.dnn.readNetFromONNX), an independent ONNX importer.
+"""
+import json
+import math
+import sys
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+try:
+    import cv2
+except ImportError:  # reported per case
+    cv2 = None
+
+
+def attrs(node):
+    return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+
+def pad_nchw(x, pads, value):
+    t, l, b, r = pads
+    return np.pad(x, ((0, 0), (0, 0), (t, b), (l, r)), constant_values=value)
+
+
+def windows(x, kh, kw, sh, sw):
+    """[N,C,H,W] -> [N,C,OH,OW,kh,kw] views of every window."""
+    n, c, h, w = x.shape
+    oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+    s = x.strides
+    return np.lib.stride_tricks.as_strided(
+        x, (n, c, oh, ow, kh, kw), (s[0], s[1], s[2] * sh, s[3] * sw, s[2], s[3]))
+
+
+def conv(x, w, b, a):
+    kh, kw = a["kernel_shape"]
+    sh, sw = a.get("strides", [1, 1])
+    xp = pad_nchw(x.astype(np.float64), a.get("pads", [0, 0, 0, 0]), 0.0)
+    win = windows(xp, kh, kw, sh, sw)  # N,C,OH,OW,kh,kw
+    y = np.einsum("nchwij,kcij->nkhw", win, w.astype(np.float64))
+    if b is not None:
+        y += b.reshape(1, -1, 1, 1)
+    return y
+
+
+def pool(x, a, kind):
+    kh, kw = a["kernel_shape"]
+    sh, sw = a.get("strides", [1, 1])
+    pads = a.get("pads", [0, 0, 0, 0])
+    if kind == "max":
+        return windows(pad_nchw(x, pads, -np.inf), kh, kw, sh, sw).max(axis=(4, 5))
+    ones = np.ones_like(x)
+    total = windows(pad_nchw(x.astype(np.float64), pads, 0.0), kh, kw, sh, sw).sum(axis=(4, 5))
+    if a.get("count_include_pad", 0):
+        return total / (kh * kw)
+    count = windows(pad_nchw(ones, pads, 0.0), kh, kw, sh, sw).sum(axis=(4, 5))
+    return total / count
+
+
+def softmax(x, axis):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def run_numpy(model, feed):
+    env = dict(feed)
+    for t in model.graph.initializer:
+        env[t.name] = numpy_helper.to_array(t)
+    erf = np.vectorize(math.erf)
+    for node in model.graph.node:
+        i = [env[n] if n else None for n in node.input]
+        a = attrs(node)
+        op = node.op_type
+        if op == "Mul": y = i[0] * i[1]
+        elif op == "Sub": y = i[0] - i[1]
+        elif op == "Add": y = i[0] + i[1]
+        elif op == "Div": y = i[0] / i[1]
+        elif op == "Sum": y = sum(i)
+        elif op == "Gemm":
+            b = i[1].T if a.get("transB", 0) else i[1]
+            y = i[0].astype(np.float64) @ b.astype(np.float64) + (i[2] if len(i) > 2 else 0)
+        elif op == "Conv": y = conv(i[0], i[1], i[2] if len(i) > 2 else None, a)
+        elif op == "MaxPool": y = pool(i[0], a, "max")
+        elif op == "AveragePool": y = pool(i[0], a, "avg")
+        elif op == "GlobalAveragePool": y = i[0].mean(axis=(2, 3), keepdims=True)
+        elif op == "Flatten": y = i[0].reshape(i[0].shape[0], -1)
+        elif op == "Reshape":
+            shape = [i[0].shape[k] if d == 0 else d for k, d in enumerate(i[1])]
+            y = i[0].reshape(shape)
+        elif op == "BatchNormalization":
+            x, s, bias, mean, var = i
+            shp = (1, -1) + (1,) * (x.ndim - 2)
+            y = (x - mean.reshape(shp)) / np.sqrt(var.reshape(shp) + a.get("epsilon", 1e-5)) \
+                * s.reshape(shp) + bias.reshape(shp)
+        elif op in ("Dropout", "Identity"): y = i[0]
+        elif op == "Relu": y = np.maximum(i[0], 0)
+        elif op == "LeakyRelu": y = np.where(i[0] > 0, i[0], a.get("alpha", 0.01) * i[0])
+        elif op == "Elu": y = np.where(i[0] > 0, i[0], a.get("alpha", 1.0) * (np.exp(i[0]) - 1))
+        elif op == "Sigmoid": y = 1 / (1 + np.exp(-i[0]))
+        elif op == "Tanh": y = np.tanh(i[0])
+        elif op == "Erf": y = erf(i[0])
+        elif op == "Softmax": y = softmax(i[0], a.get("axis", -1))
+        elif op == "Concat": y = np.concatenate(i, axis=a["axis"])
+        else:
+            raise ValueError("numpy reference has no operator " + op)
+        env[node.output[0]] = np.asarray(y, dtype=np.float64)
+    return env
+
+
+def main():
+    cases = json.load(open(sys.argv[1]))
+    for case in cases:
+        out = {"name": case["name"]}
+        model = onnx.load(case["onnx"])
+        try:
+            onnx.checker.check_model(model, full_check=True)
+            out["checker"] = True
+        except Exception as e:  # noqa: BLE001 - reported to the C++ test
+            out["checker"] = str(e)
+        x = np.load(case["input"]).astype(np.float32)
+        expected = {k: np.load(v) for k, v in case["outputs"].items()}
+        env = run_numpy(model, {"input": x.astype(np.float64)})
+        out["numpy"] = {k: float(np.abs(env[k] - e).max()) for k, e in expected.items()}
+        if cv2 is None:
+            out["opencv_error"] = "python3-opencv is not installed"
+        else:
+            try:
+                net = cv2.dnn.readNetFromONNX(case["onnx"])
+                net.setInput(x)
+                names = list(expected)
+                got = net.forward(names)
+                out["opencv"] = {k: float(np.abs(g.reshape(expected[k].shape) - expected[k]).max())
+                                 for k, g in zip(names, got)}
+            except Exception as e:  # noqa: BLE001
+                out["opencv_error"] = str(e).strip().splitlines()[-1][:300]
+        print(json.dumps(out), flush=True)
+
+
+if __name__ == "__main__":
+    main()

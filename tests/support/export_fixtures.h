@@ -1,0 +1,45 @@
+// Models to export in tests: a small graph around each layer type with random weights and random
+// preprocessing, or a bundled example, built without loading any data; and NPY writing for the
+// Python checks under tests/export/.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "export/export_source.h"
+#include "graph/model.h"
+#include "io/project.h"
+
+namespace neurite::test {
+
+struct ModelFixture {
+    std::string name;
+    ProjectDocument project;
+    std::unique_ptr<Model> model;
+    Preprocessing preprocessing;
+    std::vector<std::string> classNames;  // empty: regression
+
+    ExportSource source() { return {project, *model, preprocessing, classNames}; }
+    Shape sampleShape() const { return sampleShapeOf(*model); }
+    // `count` random raw samples: pixels 0..255 for u8 inputs, else values around the mean.
+    std::vector<float> randomInputs(int64_t count, uint64_t seed) const;
+};
+
+// nodes: the graph; sample: one sample's shape; classes: 0 = regression with `units` outputs.
+// The standardization, BatchNorm statistics and (randomWeights) all weights are random from
+// seed; otherwise the weights keep the model's own initialization. On the CPU.
+ModelFixture makeFixture(const std::string& name, std::vector<Node> nodes, const Shape& sample,
+                         int classes, uint64_t seed, bool standardize = true,
+                         bool randomWeights = true);
+
+// One fixture per registry layer type (several for layers with variants: padding, strides).
+std::vector<ModelFixture> layerFixtures();
+// The bundled examples with their initial weights (spiral: standardized [2]; Fashion: u8 pixels).
+std::vector<ModelFixture> exampleFixtures();
+
+// Writes a little-endian float32 NPY array.
+void writeNpy(const std::string& path, const std::vector<int64_t>& shape,
+              const std::vector<float>& values);
+
+}  // namespace neurite::test

@@ -1,0 +1,160 @@
+// The export dialog and the Try it panel, offscreen: the dialog writes the chosen checkpoint in
+// the chosen format and reports what it verified, or the error; the panel predicts from a typed
+// row and from an image exactly what the Predictor does, and bad input leaves a message, never a
+// crash or a lost model.
+#include <QComboBox>
+#include <QImage>
+#include <QLineEdit>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstring>
+
+#include "backend/device_registry.h"
+#include "export/export_dialog.h"
+#include "export/native_model.h"
+#include "export/predictor.h"
+#include "export/probability_bars.h"
+#include "export/try_it_panel.h"
+#include "support/export_fixtures.h"
+
+using namespace neurite;
+
+namespace {
+
+std::vector<test::ModelFixture> fixtures(std::initializer_list<const char*> names) {
+    std::vector<test::ModelFixture> out;
+    for (auto& f : test::layerFixtures())
+        for (const char* n : names)
+            if (f.name == n) out.push_back(std::move(f));
+    return out;
+}
+
+}  // namespace
+
+class TestExportWidgets : public QObject {
+    Q_OBJECT
+private slots:
+    void dialogExportsTheChosenCheckpoint() {
+        auto f = fixtures({"Dense", "Dropout"});  // same input and classes, other weights
+        QCOMPARE(f.size(), std::size_t(2));
+        ExportRequest req;
+        req.modelName = "spiral";
+        req.checkpoints.push_back({"Final (epoch 9)", f[0].source()});
+        req.checkpoints.push_back({"Best (epoch 7)", f[1].source()});
+        req.samples = f[1].randomInputs(16, 3);
+        req.sampleCount = 16;
+        ExportDialog dialog(req);
+        QVERIFY(dialog.checkpointChoiceVisible());
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath("best.nmodel");
+        dialog.setFormat(ExportFormat::Native);
+        dialog.setCheckpoint(1);
+        dialog.setPath(path);
+        QSignalSpy spy(&dialog, &ExportDialog::exported);
+        QVERIFY(dialog.exportNow());
+        QCOMPARE(spy.count(), 1);
+        QVERIFY2(dialog.resultText().contains("compared on 16 sample inputs: bit-identical outputs"),
+                 qPrintable(dialog.resultText()));
+        QVERIFY(dialog.resultText().contains(QString::number(QFileInfo(path).size()) + " bytes"));
+        // The file holds the best checkpoint's weights (the Dropout model), not the final one's.
+        NativeModel loaded = loadNativeModel(path.toStdString(), backendFor("cpu"));
+        const auto weights = [](Model& m) {
+            std::vector<float> s = m.snapshot();
+            s.resize(std::size_t(m.values().numel()));  // trainable values (no buffers here)
+            return s;
+        };
+        QVERIFY(weights(*loaded.model) == weights(*f[1].model));
+        QVERIFY(weights(*loaded.model) != weights(*f[0].model));
+
+        dialog.setFormat(ExportFormat::Onnx);
+        dialog.setPath(dir.filePath("final.onnx"));
+        dialog.setCheckpoint(0);
+        QVERIFY(dialog.exportNow());
+        QVERIFY2(dialog.resultText().contains("ONNX checker and strict shape inference: passed"),
+                 qPrintable(dialog.resultText()));
+        QVERIFY(QFileInfo::exists(dir.filePath("final.onnx")));
+    }
+
+    void dialogShowsWriteErrors() {
+        auto f = fixtures({"Dense"});
+        ExportRequest req;
+        req.checkpoints.push_back({"Final", f[0].source()});
+        ExportDialog dialog(req);
+        QVERIFY(!dialog.checkpointChoiceVisible());
+        dialog.setPath("/nonexistent-dir/m.onnx");
+        QVERIFY(!dialog.exportNow());
+        QVERIFY2(dialog.resultText().contains("cannot write /nonexistent-dir/m.onnx"),
+                 qPrintable(dialog.resultText()));
+    }
+
+    void formatSwitchKeepsTheNameAndSwapsTheSuffix() {
+        auto f = fixtures({"Dense"});
+        ExportRequest req;
+        req.checkpoints.push_back({"Final", f[0].source()});
+        ExportDialog dialog(req);
+        dialog.setPath("/tmp/my model.onnx");
+        dialog.setFormat(ExportFormat::Native);
+        auto* path = dialog.findChild<QLineEdit*>();
+        QCOMPARE(path->text(), QString("/tmp/my model.nmodel"));
+    }
+
+    void tryItPredictsTypedRowsAndImages() {
+        auto f = fixtures({"Dense", "Conv2D_same"});
+        QTemporaryDir dir;
+        const QString tabular = dir.filePath("t.nmodel"), image = dir.filePath("i.nmodel");
+        saveNativeModel(f[0].source(), tabular.toStdString());
+        saveNativeModel(f[1].source(), image.toStdString());
+
+        TryItPanel panel;
+        QVERIFY(!panel.predictRow("1,2,3,4,5,6"));  // no model yet: nothing happens
+        QVERIFY(panel.loadModel(tabular));
+        QVERIFY(panel.predictRow("0.5, -1, 2, 0, 3.25, 1"));
+        const std::vector<float> row{0.5f, -1.f, 2.f, 0.f, 3.25f, 1.f};
+        Predictor p(*f[0].model, f[0].preprocessing, 1);
+        const std::vector<float> expected = probabilitiesOf(p.outputs(row.data(), 1), p.units());
+        QCOMPARE(panel.bars().values().size(), expected.size());
+        QVERIFY(std::memcmp(panel.bars().values().data(), expected.data(), expected.size() * 4) == 0);
+        QCOMPARE(panel.bars().names().front(), QString("class 0"));
+        QVERIFY(panel.predictionText().startsWith("Predicted: class "));
+        panel.resize(400, 300);
+        QVERIFY(!panel.grab().isNull());  // paints the bars
+
+        QVERIFY(!panel.predictRow("1,2,3"));
+        QVERIFY2(panel.errorText().contains("expects samples of shape [6]"), qPrintable(panel.errorText()));
+        QVERIFY(panel.bars().values().empty());
+
+        // A broken file keeps the loaded model.
+        QFile junk(dir.filePath("junk.nmodel"));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write("\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":", 13);
+        junk.close();
+        QVERIFY(!panel.loadModel(junk.fileName()));
+        QVERIFY(!panel.errorText().isEmpty());
+        QVERIFY(panel.hasModel());
+        QVERIFY(panel.predictRow("1,2,3,4,5,6"));
+
+        // An RGB image for the [3,7,7] model.
+        QVERIFY(panel.loadModel(image));
+        QImage img(7, 7, QImage::Format_RGB888);
+        std::vector<float> chw(3 * 49);
+        for (int y = 0; y < 7; ++y)
+            for (int x = 0; x < 7; ++x) {
+                const int r = 30 * x, g = 20 * y, b = 255 - 10 * (x + y);
+                img.setPixel(x, y, qRgb(r, g, b));
+                chw[std::size_t(y * 7 + x)] = float(r);
+                chw[std::size_t(49 + y * 7 + x)] = float(g);
+                chw[std::size_t(98 + y * 7 + x)] = float(b);
+            }
+        const QString png = dir.filePath("sample.png");
+        QVERIFY(img.save(png));
+        QVERIFY2(panel.predictImage(png), qPrintable(panel.errorText()));
+        Predictor pi(*f[1].model, f[1].preprocessing, 1);
+        const std::vector<float> expectedImage = probabilitiesOf(pi.outputs(chw.data(), 1), pi.units());
+        QVERIFY(std::memcmp(panel.bars().values().data(), expectedImage.data(), expectedImage.size() * 4) == 0);
+    }
+};
+
+QTEST_MAIN(TestExportWidgets)
+#include "test_export_widgets.moc"
