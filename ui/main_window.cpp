@@ -95,9 +95,12 @@ void MainWindow::createDocks() {
     m_palette = new LayerPalette(this);
     m_inspector = new Inspector(m_model, m_undo, this);
     m_problems = new ProblemsPanel(m_model, m_designer, this);
-    dock(tr("Layers"), "LayersDock", m_palette, Qt::LeftDockWidgetArea);
-    dock(tr("Inspector"), "InspectorDock", m_inspector, Qt::RightDockWidgetArea);
-    dock(tr("Problems"), "ProblemsDock", m_problems, Qt::BottomDockWidgetArea);
+    QDockWidget* layers = dock(tr("Layers"), "LayersDock", m_palette, Qt::LeftDockWidgetArea);
+    QDockWidget* inspector = dock(tr("Inspector"), "InspectorDock", m_inspector, Qt::RightDockWidgetArea);
+    QDockWidget* problems = dock(tr("Problems"), "ProblemsDock", m_problems, Qt::BottomDockWidgetArea);
+    // First-run proportions; restoreState() replaces them with the user's own.
+    resizeDocks({layers, inspector}, {210, 300}, Qt::Horizontal);
+    resizeDocks({problems}, {150}, Qt::Vertical);
     connect(m_palette, &LayerPalette::layerActivated, m_designer, &DesignerWidget::addLayer);
     connect(m_designer, &DesignerWidget::selectionChanged, m_inspector, &Inspector::showNodes);
     connect(m_inspector, &Inspector::renamed, m_designer,

@@ -28,6 +28,15 @@ GraphScene::GraphScene(GraphModel* model, QUndoStack* undo, QObject* parent)
     rebuild();
 }
 
+// Items die before the scene: without this, their deselection would emit selectionChanged to
+// listeners that read m_nodes while it holds dangling pointers.
+GraphScene::~GraphScene() {
+    blockSignals(true);
+    m_nodes.clear();
+    m_edges.clear();
+    clear();
+}
+
 QList<EdgeItem*> GraphScene::edgeItems() const {
     return m_edges;
 }

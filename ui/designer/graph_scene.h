@@ -22,6 +22,7 @@ public:
     static constexpr double kGrid = 10;
 
     GraphScene(GraphModel* model, QUndoStack* undo, QObject* parent = nullptr);
+    ~GraphScene() override;
     GraphModel* model() const { return m_model; }
     NodeItem* nodeItem(const QString& id) const { return m_nodes.value(id); }
     QList<EdgeItem*> edgeItems() const;

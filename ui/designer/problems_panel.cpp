@@ -35,7 +35,6 @@ ProblemsPanel::ProblemsPanel(GraphModel* model, DesignerWidget* designer, QWidge
         const QString id = item->data(Qt::UserRole).toString();
         if (!id.isEmpty()) m_designer->selectNode(id);
     });
-    connect(m_list, &QListWidget::itemActivated, this, [this] { applyFix(); });
     connect(m_fix, &QPushButton::clicked, this, &ProblemsPanel::applyFix);
     refresh();
 }
@@ -59,7 +58,11 @@ void ProblemsPanel::refresh() {
         item->setData(Qt::UserRole, QString::fromStdString(p.nodeId));
         if (auto fix = quickFixFor(p, state)) item->setToolTip(tr("Fix: %1").arg(fix->label));
     }
-    if (row >= 0 && row < m_list->count()) m_list->setCurrentRow(row);
+    if (m_problems.empty()) {
+        auto* item = new QListWidgetItem(tr("No problems: every layer's shape is known."), m_list);
+        item->setFlags(Qt::NoItemFlags);
+    }
+    if (row >= 0 && row < static_cast<int>(m_problems.size())) m_list->setCurrentRow(row);
     updateFixButton();
     emit countChanged(errors, warnings);
 }
