@@ -18,8 +18,9 @@ packages=(
   libdnnl-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libgl-dev
   dataset-fashion-mnist
 )
-# Only the tests and benchmarks need these: PyTorch as the reference, Xvfb for GUI checks.
-test_packages=(python3 python3-numpy python3-torch xvfb xauth)
+# Only the tests and benchmarks need these: PyTorch as the reference, Xvfb for GUI checks,
+# imagemagick and xdotool for the screenshots in docs/.
+test_packages=(python3 python3-numpy python3-torch xvfb xauth imagemagick xdotool)
 
 install_missing() {
   local missing=()

@@ -60,7 +60,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_files, &ProjectFiles::pathChanged, this, [this] {
         updateTitle();
         probeData();
-        m_designer->view()->zoomToFit();
+        m_designer->view()->showGraph();
     });
     connect(m_files, &ProjectFiles::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_files, &ProjectFiles::recentFilesChanged, this, &MainWindow::fillRecentMenu);
@@ -159,7 +159,13 @@ void MainWindow::createMenus() {
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addActions({newAction, open, save});
     bar->addSeparator();
-    bar->addActions({undo, redo});
+    // The menu's undo action names the step ("Undo Delete conv2"), too long for a tool button.
+    QAction* undoButton = bar->addAction(icon(QStyle::SP_ArrowBack), tr("Undo"), m_undo, &QUndoStack::undo);
+    QAction* redoButton = bar->addAction(icon(QStyle::SP_ArrowForward), tr("Redo"), m_undo, &QUndoStack::redo);
+    undoButton->setEnabled(false);
+    redoButton->setEnabled(false);
+    connect(m_undo, &QUndoStack::canUndoChanged, undoButton, &QAction::setEnabled);
+    connect(m_undo, &QUndoStack::canRedoChanged, redoButton, &QAction::setEnabled);
     bar->addSeparator();
     bar->addActions({a.layout, a.zoomFit});
 }

@@ -27,7 +27,12 @@ void EdgeItem::setLabel(const QString& shape) {
 QPainterPath EdgeItem::curve(QPointF a, QPointF b) {
     QPainterPath path(a);
     const double bend = std::max(30.0, std::abs(b.y() - a.y()) / 2);
-    path.cubicTo(a + QPointF(0, bend), b - QPointF(0, bend), b);
+    // A skip connection in a column would run straight through the blocks between its ends:
+    // bow it out to the right instead.
+    const double side = b.y() - a.y() > 1.5 * NodeItem::kHeight + 40 && std::abs(b.x() - a.x()) < NodeItem::kWidth
+                            ? NodeItem::kWidth * 0.85
+                            : 0.0;
+    path.cubicTo(a + QPointF(side, bend), b + QPointF(side, -bend), b);
     return path;
 }
 

@@ -48,6 +48,19 @@ void GraphView::zoomToFit() {
     emit zoomChanged(zoom());
 }
 
+void GraphView::showGraph() {
+    if (!scene()) return;
+    QRectF r = scene()->itemsBoundingRect();
+    if (r.isEmpty()) return;
+    r.adjust(-40, -40, 40, 40);
+    fitInView(r, Qt::KeepAspectRatio);
+    const double z = std::clamp(zoom(), 0.8, 1.0);
+    setTransform(QTransform::fromScale(z, z));
+    const double halfHeight = viewport()->height() / (2 * z);
+    centerOn(r.center().x(), std::min(r.center().y(), r.top() + halfHeight));
+    emit zoomChanged(zoom());
+}
+
 void GraphView::wheelEvent(QWheelEvent* event) {
     if (event->modifiers() & Qt::ControlModifier) {
         const double steps = event->angleDelta().y() / 120.0;

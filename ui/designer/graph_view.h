@@ -15,6 +15,9 @@ public:
     explicit GraphView(QGraphicsScene* scene, QWidget* parent = nullptr);
     void zoomBy(double factor);
     void zoomToFit();
+    // For a freshly opened graph: fit when that stays legible, else a readable zoom that starts
+    // at the top (where the data enters) and scrolls.
+    void showGraph();
     double zoom() const { return transform().m11(); }
 
 signals:

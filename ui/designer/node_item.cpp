@@ -124,7 +124,10 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
                       Qt::AlignLeft | Qt::AlignVCenter,
                       fn.elidedText(m_summary, Qt::ElideRight, text.width()));
     QString bottom = m_shape.isEmpty() ? QObject::tr("shape unknown") : QStringLiteral("→ ") + m_shape;
-    if (m_error) bottom = m_problem.section('\n', 0, 0);
+    if (m_error) {
+        bottom = m_problem.section('\n', 0, 0);
+        if (bottom.startsWith(m_id + ": ")) bottom = bottom.mid(m_id.size() + 2);  // id is above
+    }
     painter->setPen(m_error ? QColor(0xe5, 0x39, 0x35) : pal.color(QPalette::PlaceholderText));
     painter->drawText(QRectF(text.left(), text.top() + 2 * line + 2, text.width(), line),
                       Qt::AlignLeft | Qt::AlignVCenter,

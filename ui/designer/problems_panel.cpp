@@ -62,7 +62,8 @@ void ProblemsPanel::refresh() {
         auto* item = new QListWidgetItem(tr("No problems: every layer's shape is known."), m_list);
         item->setFlags(Qt::NoItemFlags);
     }
-    if (row >= 0 && row < static_cast<int>(m_problems.size())) m_list->setCurrentRow(row);
+    // Keep the user's row; otherwise offer the first problem's fix without a click.
+    if (!m_problems.empty()) m_list->setCurrentRow(row >= 0 && row < static_cast<int>(m_problems.size()) ? row : 0);
     updateFixButton();
     emit countChanged(errors, warnings);
 }
