@@ -2,6 +2,7 @@
 // table), a broken file shows the parser's message and keeps the open project, save then load
 // gives the same document, unsaved changes are asked about, and autosaved work comes back after
 // a crash.
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
@@ -120,6 +121,29 @@ private slots:
         w.undoStack()->undo();
         QCOMPARE(filters->value(), 64);
         QCOMPARE(w.model()->shapeOf("pool2"), QString("[N,64,7,7]"));
+    }
+
+    void renameInInspectorFollowsReferences() {
+        MainWindow w;
+        QVERIFY(w.openProject(example("spiral.neurite.json")));
+        w.designer()->selectNode("fc1");
+        auto* inspector = w.findChild<Inspector*>();
+        auto* name = inspector->findChild<QLineEdit*>("layerName");
+        QVERIFY(name);
+        QCOMPARE(name->text(), QString("fc1"));
+        name->setText("hidden");
+        emit name->editingFinished();
+        QVERIFY(!w.model()->node("fc1"));
+        QCOMPARE(w.model()->node("relu1")->inputs, std::vector<std::string>{"hidden"});
+        QCOMPARE(w.designer()->selectedIds(), QStringList({"hidden"}));
+        QCOMPARE(inspector->nodeId(), QString("hidden"));
+        name = inspector->findChild<QLineEdit*>("layerName");
+        name->setText("relu1");  // taken: refused, nothing changes
+        emit name->editingFinished();
+        QCOMPARE(w.undoStack()->count(), 1);
+        QCOMPARE(name->text(), QString("hidden"));
+        w.undoStack()->undo();
+        QCOMPARE(w.model()->node("relu1")->inputs, std::vector<std::string>{"fc1"});
     }
 
     void saveThenLoadGivesSameDocument() {

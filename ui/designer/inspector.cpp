@@ -77,7 +77,15 @@ Inspector::Inspector(GraphModel* model, QUndoStack* undo, QWidget* parent)
 }
 
 void Inspector::showNodes(const QStringList& ids) {
-    m_id = ids.size() == 1 ? ids.front() : QString();
+    const QString id = ids.size() == 1 ? ids.front() : QString();
+    const Node* node = m_model->node(id);
+    // Re-selecting the layer shown (after a rename) must not rebuild: the rename arrives from
+    // the name editor's own signal, and deleting a widget inside its signal is unsafe.
+    if (!id.isEmpty() && id == m_id && node && node->op == m_op && m_idEdit) {
+        syncValues();
+        return;
+    }
+    m_id = id;
     rebuild();
     if (ids.size() > 1) m_title->setText(tr("%n layers selected", nullptr, int(ids.size())));
 }
@@ -102,6 +110,7 @@ void Inspector::rebuild() {
     m_title->setText(QString::fromStdString(node->op));
     m_help->setText(type ? QString::fromStdString(type->help) : tr("Unknown layer type."));
     m_idEdit = new QLineEdit(m_id, this);
+    m_idEdit->setObjectName("layerName");
     m_idEdit->setToolTip(tr("The layer's unique name; other layers refer to it."));
     connect(m_idEdit, &QLineEdit::editingFinished, this, &Inspector::rename);
     m_form->addRow(tr("Name"), m_idEdit);
