@@ -158,6 +158,15 @@ private slots:
         QVERIFY(f.model.canConnect("flatten", "fc").isEmpty());
     }
 
+    void arrangingTwiceIsOneStep() {
+        Fixture f;
+        f.designer.actions().layout->trigger();
+        QCOMPARE(f.undo.count(), 1);
+        f.designer.actions().layout->trigger();  // already arranged: nothing to undo
+        QCOMPARE(f.undo.count(), 1);
+        QVERIFY(f.model.node("img")->y > f.model.node("in")->y);
+    }
+
     void dropFromPaletteAddsAtPosition() {
         Fixture f;
         QVERIFY(QTest::qWaitForWindowExposed(&f.designer));

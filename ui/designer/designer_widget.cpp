@@ -108,7 +108,9 @@ QStringList DesignerWidget::selectedIds() const {
 }
 
 void DesignerWidget::pushEdit(const QString& text, const GraphState& after, const QStringList& select) {
-    m_undo->push(new EditGraphCommand(m_model, text, stateOf(*m_model), after));
+    GraphState before = stateOf(*m_model);
+    // An edit that changes nothing (arranging an arranged graph) must not mark the project dirty.
+    if (!(before == after)) m_undo->push(new EditGraphCommand(m_model, text, std::move(before), after));
     if (!select.isEmpty()) m_scene->selectIds(select);
 }
 

@@ -9,6 +9,18 @@ GraphState stateOf(const GraphModel& model) {
     return {model.nodes(), model.document().output};
 }
 
+bool operator==(const GraphState& a, const GraphState& b) {
+    if (a.output != b.output || a.nodes.size() != b.nodes.size()) return false;
+    for (std::size_t i = 0; i < a.nodes.size(); ++i) {
+        const Node& x = a.nodes[i];
+        const Node& y = b.nodes[i];
+        if (x.id != y.id || x.op != y.op || x.params != y.params || x.inputs != y.inputs ||
+            x.x != y.x || x.y != y.y)
+            return false;
+    }
+    return true;
+}
+
 EditGraphCommand::EditGraphCommand(GraphModel* model, const QString& text, GraphState before,
                                    GraphState after)
     : QUndoCommand(text), m_model(model), m_before(std::move(before)), m_after(std::move(after)) {}

@@ -23,6 +23,8 @@ struct GraphState {
 };
 
 GraphState stateOf(const GraphModel& model);
+// Same nodes (ids, ops, parameters, inputs, positions, in order) and output.
+bool operator==(const GraphState& a, const GraphState& b);
 
 class EditGraphCommand : public QUndoCommand {
 public:
