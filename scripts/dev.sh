@@ -20,8 +20,10 @@ packages=(
   dataset-fashion-mnist
 )
 # Only the tests and benchmarks need these: PyTorch as the reference, Xvfb for GUI checks,
-# ONNX's Python checker and OpenCV's DNN module to run exported ONNX models.
-test_packages=(python3 python3-numpy python3-torch xvfb xauth python3-onnx python3-opencv)
+# ONNX's Python checker and OpenCV's DNN module to run exported ONNX models; imagemagick and
+# xdotool for the screenshots in docs/.
+test_packages=(python3 python3-numpy python3-torch xvfb xauth python3-onnx python3-opencv
+  imagemagick xdotool)
 
 install_missing() {
   local missing=()

@@ -1,81 +1,209 @@
-// MainWindow wiring: File menu, the project overview, errors shown in a message box.
+// MainWindow wiring: central tabs, docks, menus, status bar and the settings that persist.
 #include "main_window.h"
 
 #include <QAction>
-#include <QFileDialog>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileInfo>
 #include <QMenuBar>
-#include <QMessageBox>
+#include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QUndoStack>
 
-#include <QThread>
-#include <memory>
-
-#include "core/error.h"
-#include "io/project.h"
-#include "project_overview.h"
+#include "data_probe.h"
+#include "designer/designer_widget.h"
+#include "designer/graph_model.h"
+#include "designer/graph_scene.h"
+#include "designer/graph_view.h"
+#include "designer/inspector.h"
+#include "designer/layer_palette.h"
+#include "designer/model_status.h"
+#include "designer/model_views.h"
+#include "designer/problems_panel.h"
+#include "designer/template_library.h"
+#include "project_files.h"
 
 namespace neurite {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_overview(new ProjectOverview(this)) {
-    setWindowTitle(tr("Neurite"));
-    resize(1100, 720);
-    setCentralWidget(m_overview);
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_model(new GraphModel(this)),
+      m_undo(new QUndoStack(this)),
+      m_probe(new DataProbe(this)),
+      m_files(new ProjectFiles(m_model, m_undo, this)) {
+    setObjectName("MainWindow");
+    resize(1400, 860);
+    m_designer = new DesignerWidget(m_model, m_undo, this);
+    auto* summary = new SummaryView(m_model, this);
+    // The central area holds one tab per workspace; training and runs join the designer later.
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_designer, tr("Designer"));
+    m_tabs->addTab(summary, tr("Summary"));
+    m_tabs->addTab(new JsonView(m_model, this), tr("JSON"));
+    setCentralWidget(m_tabs);
+    connect(summary, &SummaryView::nodeActivated, this, [this](const QString& id) {
+        m_tabs->setCurrentWidget(m_designer);
+        m_designer->selectNode(id);
+    });
+    createDocks();
+    createMenus();
+    statusBar()->addPermanentWidget(new ModelStatus(m_model, this));
+
+    connect(m_files, &ProjectFiles::message, this, [this](const QString& text) {
+        statusBar()->showMessage(text, 8000);
+    });
+    connect(m_files, &ProjectFiles::pathChanged, this, [this] {
+        updateTitle();
+        probeData();
+        m_designer->view()->showGraph();
+    });
+    connect(m_files, &ProjectFiles::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_files, &ProjectFiles::recentFilesChanged, this, &MainWindow::fillRecentMenu);
+    connect(m_probe, &DataProbe::probed, this, [this] {
+        const DataProbe::Result& r = m_probe->result();
+        m_model->setDataInfo(r.info);
+        m_problems->setNote(r.error.isEmpty() ? tr("Data: %1").arg(r.summary)
+                                              : tr("Data not loaded: %1").arg(r.error));
+        emit analysisFinished();
+    });
+    connect(m_designer->scene(), &GraphScene::connectionRefused, this,
+            [this](const QString& reason) { statusBar()->showMessage(tr("Cannot connect: %1").arg(reason), 8000); });
+
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    // Start with a usable project: the first template, so the canvas is never a blank page.
+    m_files->newProject(projectTemplates().front().document);
+    statusBar()->showMessage(tr("Drag layers from the palette, or open a project (Ctrl+O)"), 8000);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks() {
+    auto dock = [this](const QString& title, const QString& name, QWidget* widget, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);  // saveState() identifies docks by name
+        d->setWidget(widget);
+        addDockWidget(area, d);
+        return d;
+    };
+    m_palette = new LayerPalette(this);
+    m_inspector = new Inspector(m_model, m_undo, this);
+    m_problems = new ProblemsPanel(m_model, m_designer, this);
+    QDockWidget* layers = dock(tr("Layers"), "LayersDock", m_palette, Qt::LeftDockWidgetArea);
+    QDockWidget* inspector = dock(tr("Inspector"), "InspectorDock", m_inspector, Qt::RightDockWidgetArea);
+    QDockWidget* problems = dock(tr("Problems"), "ProblemsDock", m_problems, Qt::BottomDockWidgetArea);
+    // First-run proportions; restoreState() replaces them with the user's own.
+    resizeDocks({layers, inspector}, {210, 300}, Qt::Horizontal);
+    resizeDocks({problems}, {150}, Qt::Vertical);
+    connect(m_palette, &LayerPalette::layerActivated, m_designer, &DesignerWidget::addLayer);
+    connect(m_designer, &DesignerWidget::selectionChanged, m_inspector, &Inspector::showNodes);
+    connect(m_inspector, &Inspector::renamed, m_designer,
+            [this](const QString&, const QString& to) { m_designer->selectNode(to); });
+}
+
+void MainWindow::createMenus() {
+    const auto icon = [this](QStyle::StandardPixmap p) { return style()->standardIcon(p); };
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open Project..."), this, &MainWindow::chooseProject);
+    QAction* newAction = file->addAction(icon(QStyle::SP_FileIcon), tr("&New Project"), this, [this] {
+        ProjectDocument empty;
+        empty.data.source = "builtin:fashion-mnist";
+        empty.nodes.push_back(makeNode("input", "Input"));
+        m_files->newProject(empty);
+    });
+    newAction->setShortcut(QKeySequence::New);
+    QMenu* templates = file->addMenu(tr("New from &Template"));
+    for (const ProjectTemplate& t : projectTemplates()) {
+        QAction* a = templates->addAction(t.name, this, [this, doc = t.document] { m_files->newProject(doc); });
+        a->setToolTip(t.description);
+        a->setStatusTip(t.description);
+    }
+    QAction* open = file->addAction(icon(QStyle::SP_DialogOpenButton), tr("&Open Project..."), this, [this] {
+        m_files->open(QString());
+    });
     open->setShortcut(QKeySequence::Open);
+    m_recent = file->addMenu(tr("Open &Recent"));
+    fillRecentMenu();
+    QAction* save = file->addAction(icon(QStyle::SP_DialogSaveButton), tr("&Save"), m_files, &ProjectFiles::save);
+    save->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Save &As..."), m_files, &ProjectFiles::saveAs)->setShortcut(QKeySequence::SaveAs);
     file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-    statusBar()->showMessage(tr("Open a project (*.neurite.json) to begin"));
+    file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
+
+    const DesignerWidget::Actions& a = m_designer->actions();
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addActions({undo, redo});
+    edit->addSeparator();
+    edit->addActions({a.cut, a.copy, a.paste, a.duplicate, a.remove});
+    edit->addSeparator();
+    edit->addAction(a.selectAll);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addActions({a.zoomIn, a.zoomOut, a.zoomFit});
+    m_viewMenu->addSeparator();
+    m_viewMenu->addActions({a.layout, a.snap});
+    m_viewMenu->addSeparator();
+    for (QDockWidget* d : findChildren<QDockWidget*>()) m_viewMenu->addAction(d->toggleViewAction());
+
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName("MainToolBar");
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addActions({newAction, open, save});
+    bar->addSeparator();
+    // The menu's undo action names the step ("Undo Delete conv2"), too long for a tool button.
+    QAction* undoButton = bar->addAction(icon(QStyle::SP_ArrowBack), tr("Undo"), m_undo, &QUndoStack::undo);
+    QAction* redoButton = bar->addAction(icon(QStyle::SP_ArrowForward), tr("Redo"), m_undo, &QUndoStack::redo);
+    undoButton->setEnabled(false);
+    redoButton->setEnabled(false);
+    connect(m_undo, &QUndoStack::canUndoChanged, undoButton, &QAction::setEnabled);
+    connect(m_undo, &QUndoStack::canRedoChanged, redoButton, &QAction::setEnabled);
+    bar->addSeparator();
+    bar->addActions({a.layout, a.zoomFit});
 }
 
-MainWindow::~MainWindow() {
-    for (QThread* worker : m_workers) worker->wait();
+void MainWindow::fillRecentMenu() {
+    m_recent->clear();
+    const QStringList files = m_files->recentFiles();
+    for (const QString& path : files)
+        m_recent->addAction(QFileInfo(path).fileName(), this, [this, path] { openProject(path); })
+            ->setStatusTip(path);
+    m_recent->setEnabled(!files.isEmpty());
 }
 
-void MainWindow::chooseProject() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(),
-                                                      tr("Neurite projects (*.neurite.json);;All files (*)"));
-    if (!path.isEmpty()) openProject(path);
+void MainWindow::updateTitle() {
+    const QString where = m_files->path().isEmpty() ? QString() : " — " + m_files->path();
+    setWindowTitle(tr("%1%2[*] - Neurite").arg(m_files->displayName(), where));
+    setWindowModified(m_files->isModified());
+}
+
+void MainWindow::probeData() {
+    m_problems->setNote(tr("Loading the data to bind \"auto\" sizes..."));
+    m_probe->probe(m_model->document());
 }
 
 bool MainWindow::openProject(const QString& path) {
-    try {
-        std::vector<std::string> warnings;
-        const ProjectDocument doc = loadProject(path.toStdString(), &warnings);
-        m_overview->showProject(doc, path);
-        startAnalysis(doc);
-        setWindowTitle(tr("%1 - Neurite").arg(QString::fromStdString(doc.name)));
-        statusBar()->showMessage(warnings.empty()
-                                     ? tr("Loaded %1").arg(path)
-                                     : tr("Loaded %1 with %2 warning(s): %3")
-                                           .arg(path)
-                                           .arg(warnings.size())
-                                           .arg(QString::fromStdString(warnings.front())));
-        return true;
-    } catch (const std::exception& e) {
-        // Window-modal but not blocking, so the event loop (and tests) keep running.
-        auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open project"),
-                                    QString::fromUtf8(e.what()), QMessageBox::Ok, this);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
-        return false;
-    }
+    return m_files->open(path);
 }
 
-void MainWindow::startAnalysis(const ProjectDocument& doc) {
-    const int generation = ++m_generation;
-    auto result = std::make_shared<ModelAnalysis>();
-    QThread* worker = QThread::create([doc, result] { *result = analyzeProject(doc); });
-    m_workers.append(worker);
-    connect(worker, &QThread::finished, this, [this, worker, result, generation] {
-        m_workers.removeOne(worker);
-        worker->deleteLater();
-        if (generation != m_generation) return;
-        m_overview->showAnalysis(*result);
-        emit analysisFinished();
-    });
-    worker->start();
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!m_files->maybeSave()) {
+        event->ignore();
+        return;
+    }
+    m_files->discardAutosave();
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    event->accept();
 }
 
 }  // namespace neurite

@@ -1,38 +1,64 @@
-// MainWindow: the studio's top-level window (actions, central view, status). Wiring only; each
-// panel is its own class.
+// MainWindow: the studio's top-level window. Wiring only: the central tabs (designer canvas,
+// summary, JSON; training views join later), the docks (layer palette, inspector, problems),
+// menus and the status bar. Each panel is its own class.
 #pragma once
 
-#include <QList>
 #include <QMainWindow>
 
-class QThread;
+class QMenu;
+class QTabWidget;
+class QUndoStack;
 
 namespace neurite {
 
-class ProjectOverview;
+class DataProbe;
+class DesignerWidget;
+class GraphModel;
+class Inspector;
+class LayerPalette;
+class ProblemsPanel;
+class ProjectFiles;
 struct ProjectDocument;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
-    ~MainWindow() override;  // waits for a running analysis (it uses the engine's singletons)
-    // Loads a project; on failure shows the error and keeps what was open.
+    ~MainWindow() override;
+    // Loads a project; on failure shows the parser's message and keeps what was open.
     bool openProject(const QString& path);
 
-private slots:
-    void chooseProject();
+    GraphModel* model() const { return m_model; }
+    QUndoStack* undoStack() const { return m_undo; }
+    DesignerWidget* designer() const { return m_designer; }
+    ProjectFiles* files() const { return m_files; }
+    DataProbe* dataProbe() const { return m_probe; }
 
 signals:
-    // The background analysis of the open project finished (shapes, parameters or an error).
+    // The open project's data was probed and "auto" sizes are bound (or could not be).
     void analysisFinished();
 
-private:
-    void startAnalysis(const ProjectDocument& doc);
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
-    ProjectOverview* m_overview;
-    int m_generation = 0;  // analyses of projects closed since are dropped
-    QList<QThread*> m_workers;
+private:
+    void createDocks();
+    void createMenus();
+    void fillRecentMenu();
+    void updateTitle();
+    void probeData();
+
+    GraphModel* m_model;
+    QUndoStack* m_undo;
+    DataProbe* m_probe;
+    ProjectFiles* m_files;
+    QTabWidget* m_tabs;
+    DesignerWidget* m_designer;
+    LayerPalette* m_palette = nullptr;
+    Inspector* m_inspector = nullptr;
+    ProblemsPanel* m_problems = nullptr;
+    QMenu* m_recent = nullptr;
+    QMenu* m_viewMenu = nullptr;
 };
 
 }  // namespace neurite

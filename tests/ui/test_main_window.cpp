@@ -1,44 +1,211 @@
-// The main window opens a bundled example, and a broken file leaves the open project untouched
-// with the error shown in a message box.
+// The studio window end to end: opening an example binds "auto" sizes from the data (summary
+// table), a broken file shows the parser's message and keeps the open project, save then load
+// gives the same document, unsaved changes are asked about, and autosaved work comes back after
+// a crash.
+#include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
-#include <QTableWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QUndoStack>
 #include <QtTest>
 
+#include "data_probe.h"
+#include "designer/designer_widget.h"
+#include "designer/graph_commands.h"
+#include "designer/graph_edits.h"
+#include "designer/graph_model.h"
+#include "designer/inspector.h"
+#include "designer/model_views.h"
+#include "designer/problems_panel.h"
+#include "designer/summary_model.h"
 #include "main_window.h"
+#include "project_files.h"
 #include "support/test_env.h"
+
+using namespace neurite;
+
+namespace {
+
+QString example(const char* name) {
+    return QString::fromStdString(test::sourceDir()) + "/resources/examples/" + name;
+}
+
+void editSomething(MainWindow& w) {
+    GraphModel* m = w.model();
+    w.undoStack()->push(new EditGraphCommand(m, "edit", stateOf(*m),
+                                             edits::withNodeInserted(stateOf(*m), makeNode("", "ReLU"), "")));
+}
+
+}  // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
-    void opensExampleAndSurvivesBrokenFile() {
-        neurite::MainWindow w;
-        const QString example = QString::fromStdString(neurite::test::sourceDir()) +
-                                "/resources/examples/fashion_cnn.neurite.json";
-        QVERIFY(w.openProject(example));
-        auto* table = w.findChild<QTableWidget*>();
-        QVERIFY(table);
-        const int rows = table->rowCount();
-        QVERIFY(rows >= 10);
-        QCOMPARE(table->item(1, 1)->text(), QString("Conv2D"));
-        QVERIFY2(table->item(1, 2)->text().contains("3x3"), qPrintable(table->item(1, 2)->text()));
-        QSignalSpy analysed(&w, &neurite::MainWindow::analysisFinished);
-        QVERIFY(analysed.wait(30000));
-        QCOMPARE(table->item(1, 4)->text(), QString("[N,32,28,28]"));
-        QCOMPARE(table->item(1, 5)->text(), QLocale().toString(320));  // 32*1*3*3 + 32
-        const QString title = w.windowTitle();
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("NeuriteTest");
+        QCoreApplication::setApplicationName("test_main_window");
+        QSettings().clear();
+    }
 
+    void opensExampleAndSurvivesBrokenFile() {
+        MainWindow w;
+        QSignalSpy analysed(&w, &MainWindow::analysisFinished);
+        QVERIFY(w.openProject(example("fashion_cnn.neurite.json")));
+        QCOMPARE(w.model()->nodes().size(), std::size_t(11));
+        QVERIFY(analysed.wait(60000));
+        auto* summary = w.findChild<SummaryView*>();
+        QVERIFY(summary);
+        SummaryModel* table = summary->summary();
+        QCOMPARE(table->rowCount(), 12);  // 11 layers and the total
+        QCOMPARE(table->index(1, SummaryModel::Type).data().toString(), QString("Conv2D"));
+        QCOMPARE(table->index(1, SummaryModel::Shape).data().toString(), QString("[N,32,28,28]"));
+        QCOMPARE(table->index(1, SummaryModel::Params).data().toString(), QLocale().toString(320));
+        QCOMPARE(w.model()->shapeOf("input"), QString("[N,1,28,28]"));  // "auto" from the data
+        QVERIFY(w.model()->resolved().ok());
+        QCOMPARE(w.files()->recentFiles().front(), example("fashion_cnn.neurite.json"));
+
+        const std::string before = projectToJson(w.model()->document());
         QTemporaryDir dir;
         QFile bad(dir.filePath("bad.neurite.json"));
         QVERIFY(bad.open(QIODevice::WriteOnly));
-        bad.write("{ not json");
+        bad.write("{ \"format\": \"neurite-project\",\n  \"data\": {}\n}");
         bad.close();
         QVERIFY(!w.openProject(bad.fileName()));
         auto* box = w.findChild<QMessageBox*>();
         QVERIFY(box);
-        QVERIFY2(box->text().contains("bad.neurite.json"), qPrintable(box->text()));
-        QCOMPARE(table->rowCount(), rows);
-        QCOMPARE(w.windowTitle(), title);
+        QVERIFY2(box->text().contains("bad.neurite.json") && box->text().contains("$.data.source"),
+                 qPrintable(box->text()));
+        QCOMPARE(projectToJson(w.model()->document()), before);
+        QCOMPARE(w.files()->path(), example("fashion_cnn.neurite.json"));
+    }
+
+    void invalidGraphShowsProblemInPanel() {
+        MainWindow w;
+        QSignalSpy analysed(&w, &MainWindow::analysisFinished);
+        QVERIFY(w.openProject(example("fashion_cnn.neurite.json")));
+        QVERIFY(analysed.wait(60000));
+        GraphModel* m = w.model();
+        w.undoStack()->push(new EditGraphCommand(m, "delete", stateOf(*m),
+                                                 edits::withoutNodes(stateOf(*m), {"flatten"})));
+        auto* problems = w.findChild<ProblemsPanel*>();
+        QCOMPARE(problems->list()->count(), 1);
+        QVERIFY(problems->list()->item(0)->text().startsWith("fc1: expects 2-D input"));
+        problems->list()->setCurrentRow(0);
+        QVERIFY(problems->fixButton()->isEnabled());
+        problems->fixButton()->click();
+        QVERIFY(m->resolved().ok());
+        QCOMPARE(m->node("fc1")->inputs, std::vector<std::string>{"flatten"});
+    }
+
+    void inspectorEditIsOneUndoStep() {
+        MainWindow w;
+        QSignalSpy analysed(&w, &MainWindow::analysisFinished);
+        QVERIFY(w.openProject(example("fashion_cnn.neurite.json")));
+        QVERIFY(analysed.wait(60000));
+        w.designer()->selectNode("conv2");
+        auto* inspector = w.findChild<Inspector*>();
+        QCOMPARE(inspector->nodeId(), QString("conv2"));
+        auto* filters = qobject_cast<QSpinBox*>(inspector->editor("filters"));
+        QVERIFY(filters);
+        QCOMPARE(filters->value(), 64);
+        QCOMPARE(filters->minimum(), 1);
+        filters->setValue(8);
+        QCOMPARE(w.undoStack()->count(), 1);
+        QCOMPARE(w.model()->shapeOf("pool2"), QString("[N,8,7,7]"));
+        QVERIFY(w.isWindowModified());
+        w.undoStack()->undo();
+        QCOMPARE(filters->value(), 64);
+        QCOMPARE(w.model()->shapeOf("pool2"), QString("[N,64,7,7]"));
+    }
+
+    void renameInInspectorFollowsReferences() {
+        MainWindow w;
+        QVERIFY(w.openProject(example("spiral.neurite.json")));
+        w.designer()->selectNode("fc1");
+        auto* inspector = w.findChild<Inspector*>();
+        auto* name = inspector->findChild<QLineEdit*>("layerName");
+        QVERIFY(name);
+        QCOMPARE(name->text(), QString("fc1"));
+        name->setText("hidden");
+        emit name->editingFinished();
+        QVERIFY(!w.model()->node("fc1"));
+        QCOMPARE(w.model()->node("relu1")->inputs, std::vector<std::string>{"hidden"});
+        QCOMPARE(w.designer()->selectedIds(), QStringList({"hidden"}));
+        QCOMPARE(inspector->nodeId(), QString("hidden"));
+        name = inspector->findChild<QLineEdit*>("layerName");
+        name->setText("relu1");  // taken: refused, nothing changes
+        emit name->editingFinished();
+        QCOMPARE(w.undoStack()->count(), 1);
+        QCOMPARE(name->text(), QString("hidden"));
+        w.undoStack()->undo();
+        QCOMPARE(w.model()->node("relu1")->inputs, std::vector<std::string>{"fc1"});
+    }
+
+    void saveThenLoadGivesSameDocument() {
+        MainWindow w;
+        QVERIFY(w.openProject(example("fashion_cnn.neurite.json")));
+        editSomething(w);
+        QVERIFY(w.files()->isModified());
+        QTemporaryDir dir;
+        const QString path = dir.filePath("copy.neurite.json");
+        QVERIFY(w.files()->saveTo(path));
+        QVERIFY(!w.files()->isModified());
+        const ProjectDocument back = loadProject(path.toStdString(), nullptr);
+        QCOMPARE(projectToJson(back), projectToJson(w.model()->document()));
+        QVERIFY(w.model()->node("relu"));
+        QCOMPARE(w.files()->path(), path);
+    }
+
+    void unsavedChangesAreAskedAbout() {
+        MainWindow w;
+        QVERIFY(w.openProject(example("spiral.neurite.json")));
+        editSomething(w);
+        int asked = 0;
+        w.files()->setPrompt([&](const QString&) {
+            ++asked;
+            return ProjectFiles::Answer::Cancel;
+        });
+        QVERIFY(!w.openProject(example("fashion_mlp.neurite.json")));
+        QCOMPARE(asked, 1);
+        QVERIFY(w.model()->node("relu"));  // the edit is still there
+        w.files()->setPrompt([&](const QString&) {
+            ++asked;
+            return ProjectFiles::Answer::Discard;
+        });
+        QVERIFY(w.openProject(example("fashion_mlp.neurite.json")));
+        QCOMPARE(asked, 2);
+        QVERIFY(!w.files()->isModified());
+    }
+
+    void autosaveRestoresWorkAfterCrash() {
+        QTemporaryDir dir;
+        std::string edited;
+        {
+            MainWindow w;
+            w.files()->setAutosaveDirectory(dir.path());
+            QVERIFY(w.openProject(example("spiral.neurite.json")));
+            editSomething(w);
+            w.files()->autosaveNow();
+            edited = projectToJson(w.model()->document());
+            // The window is destroyed without closeEvent: as if the process had died.
+        }
+        MainWindow w;
+        w.files()->setAutosaveDirectory(dir.path());
+        QString question;
+        w.files()->setRestorePrompt([&](const QString& q) {
+            question = q;
+            return true;
+        });
+        QVERIFY(w.files()->offerRestore());
+        QVERIFY(question.contains("spiral.neurite.json"));
+        QCOMPARE(projectToJson(w.model()->document()), edited);
+        QVERIFY(w.files()->isModified());
+        QCOMPARE(w.files()->path(), example("spiral.neurite.json"));
     }
 };
 

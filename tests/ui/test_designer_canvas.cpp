@@ -1,0 +1,201 @@
+// The canvas driven like a user: connecting by dragging from an output port (and being refused
+// with the reason), moving blocks (one undo step, snapped to the grid), rubber-band selection,
+// delete, copy/paste, insertion from the palette and dropping a layer on the canvas.
+#include <QAction>
+#include <QApplication>
+#include <QMimeData>
+#include <QTreeWidget>
+#include <QUndoStack>
+#include <QtTest>
+
+#include "designer/designer_widget.h"
+#include "designer/edge_item.h"
+#include "designer/graph_model.h"
+#include "designer/graph_scene.h"
+#include "designer/graph_view.h"
+#include "designer/layer_palette.h"
+#include "designer/node_item.h"
+
+using namespace neurite;
+
+namespace {
+
+ProjectDocument threeLayers() {
+    ProjectDocument doc;
+    doc.data.source = "synthetic:spiral";
+    doc.nodes = {makeNode("in", "Input", {}, {{"shape", std::vector<int64_t>{4}}}),
+                 makeNode("fc", "Dense", {}, {{"units", int64_t(3)}}),
+                 makeNode("img", "Reshape", {"in"}, {{"shape", std::vector<int64_t>{1, 2, 2}}})};
+    doc.nodes[1].y = 200;
+    doc.nodes[2].x = 300;
+    doc.nodes[2].y = 100;
+    return doc;
+}
+
+struct Fixture {
+    GraphModel model;
+    QUndoStack undo;
+    DesignerWidget designer{&model, &undo};
+
+    Fixture() {
+        model.setDocument(threeLayers());
+        designer.resize(900, 700);
+        designer.show();
+        designer.view()->resetTransform();
+        designer.view()->centerOn(150, 150);
+    }
+    QPoint at(QPointF scenePos) const { return designer.view()->mapFromScene(scenePos); }
+    QWidget* viewport() const { return designer.view()->viewport(); }
+    NodeItem* item(const char* id) const { return designer.scene()->nodeItem(id); }
+    void drag(QPoint from, QPoint to) const {
+        QTest::mousePress(viewport(), Qt::LeftButton, {}, from);
+        for (int k = 1; k <= 4; ++k) QTest::mouseMove(viewport(), from + (to - from) * k / 4);
+        QTest::mouseRelease(viewport(), Qt::LeftButton, {}, to);
+    }
+};
+
+}  // namespace
+
+class TestDesignerCanvas : public QObject {
+    Q_OBJECT
+private slots:
+    void connectByDraggingBetweenPorts() {
+        Fixture f;
+        QVERIFY(QTest::qWaitForWindowExposed(&f.designer));
+        f.drag(f.at(f.item("in")->outputPort()), f.at(f.item("fc")->inputPort()));
+        QCOMPARE(f.model.node("fc")->inputs, std::vector<std::string>{"in"});
+        QCOMPARE(f.undo.count(), 1);
+        QCOMPARE(f.designer.scene()->edgeItems().size(), 2);
+        QCOMPARE(f.model.shapeOf("fc"), QString("[N,3]"));
+        f.undo.undo();
+        QVERIFY(f.model.node("fc")->inputs.empty());
+        QCOMPARE(f.designer.scene()->edgeItems().size(), 1);
+    }
+
+    void invalidConnectionIsRefusedWithReason() {
+        Fixture f;
+        QVERIFY(QTest::qWaitForWindowExposed(&f.designer));
+        QSignalSpy refused(f.designer.scene(), &GraphScene::connectionRefused);
+        // A [N,1,2,2] image into a Dense: the engine's shape rule refuses it.
+        f.drag(f.at(f.item("img")->outputPort()), f.at(f.item("fc")->pos() + QPointF(0, 30)));
+        QCOMPARE(refused.count(), 1);
+        QVERIFY2(refused.front().front().toString().contains("insert a Flatten"),
+                 qPrintable(refused.front().front().toString()));
+        QVERIFY(f.model.node("fc")->inputs.empty());
+        QCOMPARE(f.undo.count(), 0);
+    }
+
+    void moveIsOneSnappedUndoStep() {
+        Fixture f;
+        QVERIFY(QTest::qWaitForWindowExposed(&f.designer));
+        const QPointF grab = f.item("fc")->pos() + QPointF(-40, 30);
+        f.drag(f.at(grab), f.at(grab + QPointF(83, 47)));
+        const Node* fc = f.model.node("fc");
+        QCOMPARE(QPointF(fc->x, fc->y), QPointF(80, 250));  // 83, 247 snapped to the 10 px grid
+        QCOMPARE(f.undo.count(), 1);
+        f.undo.undo();
+        QCOMPARE(QPointF(f.model.node("fc")->x, f.model.node("fc")->y), QPointF(0, 200));
+        QCOMPARE(f.item("fc")->pos(), QPointF(0, 200));
+    }
+
+    void rubberBandSelectsThenDeleteRemoves() {
+        Fixture f;
+        QVERIFY(QTest::qWaitForWindowExposed(&f.designer));
+        // From empty canvas left of "in" down across "fc" only (img stays to the right).
+        f.drag(f.at(QPointF(-150, -30)), f.at(QPointF(150, 300)));
+        QCOMPARE(f.designer.selectedIds(), QStringList({"in", "fc"}));
+        f.designer.actions().remove->trigger();
+        QCOMPARE(f.model.nodes().size(), std::size_t(1));
+        QVERIFY(f.model.node("img")->inputs.empty());  // its producer went with the selection
+        f.undo.undo();
+        QCOMPARE(f.model.nodes().size(), std::size_t(3));
+        QVERIFY(f.item("in") && f.item("fc"));
+    }
+
+    void deleteSelectedConnection() {
+        Fixture f;
+        EdgeItem* edge = f.designer.scene()->edgeItems().front();
+        edge->setSelected(true);
+        f.designer.actions().remove->trigger();
+        QVERIFY(f.model.node("img")->inputs.empty());
+        QVERIFY(f.model.node("in"));
+    }
+
+    void copyPasteAndDuplicate() {
+        Fixture f;
+        f.designer.scene()->selectIds({"in", "img"});
+        f.designer.actions().copy->trigger();
+        QVERIFY(f.designer.actions().paste->isEnabled());
+        f.designer.actions().paste->trigger();
+        QCOMPARE(f.designer.selectedIds(), QStringList({"in2", "img2"}));
+        QCOMPARE(f.model.node("img2")->inputs, std::vector<std::string>{"in2"});
+        QCOMPARE(f.model.node("in2")->x, 40.0);
+        f.designer.actions().duplicate->trigger();
+        QCOMPARE(f.model.nodes().size(), std::size_t(7));
+        QCOMPARE(f.undo.count(), 2);
+        f.designer.scene()->selectIds({"fc"});
+        f.designer.actions().cut->trigger();
+        QVERIFY(!f.model.node("fc"));
+        f.designer.actions().paste->trigger();
+        QVERIFY(f.model.node("fc"));  // the id was free again
+    }
+
+    void paletteInsertsAfterSelection() {
+        Fixture f;
+        LayerPalette palette;
+        QObject::connect(&palette, &LayerPalette::layerActivated, &f.designer, &DesignerWidget::addLayer);
+        palette.filter("flat");
+        QTreeWidgetItem* flatten = nullptr;
+        for (QTreeWidgetItem* item : palette.tree()->findItems("Flatten", Qt::MatchRecursive))
+            flatten = item;
+        QVERIFY(flatten && !flatten->isHidden());
+        QVERIFY(palette.tree()->findItems("Dense", Qt::MatchRecursive).front()->isHidden());
+        f.designer.scene()->selectIds({"img"});
+        emit palette.tree()->itemDoubleClicked(flatten, 0);
+        QCOMPARE(f.model.node("flatten")->inputs, std::vector<std::string>{"img"});
+        QCOMPARE(f.designer.selectedIds(), QStringList({"flatten"}));
+        QCOMPARE(f.model.shapeOf("flatten"), QString("[N,4]"));
+        QVERIFY(f.model.canConnect("flatten", "fc").isEmpty());
+    }
+
+    void arrangingTwiceIsOneStep() {
+        Fixture f;
+        f.designer.actions().layout->trigger();
+        QCOMPARE(f.undo.count(), 1);
+        f.designer.actions().layout->trigger();  // already arranged: nothing to undo
+        QCOMPARE(f.undo.count(), 1);
+        QVERIFY(f.model.node("img")->y > f.model.node("in")->y);
+    }
+
+    void dropFromPaletteAddsAtPosition() {
+        Fixture f;
+        QVERIFY(QTest::qWaitForWindowExposed(&f.designer));
+        QMimeData mime;
+        mime.setData(GraphView::kLayerMime, "ReLU");
+        const QPoint pos = f.at(QPointF(203, 398));
+        QDropEvent drop(pos, Qt::CopyAction, &mime, Qt::LeftButton, {});
+        QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, {});
+        QApplication::sendEvent(f.viewport(), &enter);
+        QVERIFY(enter.isAccepted());
+        QApplication::sendEvent(f.viewport(), &drop);
+        QVERIFY(drop.isAccepted());
+        const Node* relu = f.model.node("relu");
+        QVERIFY(relu);
+        QCOMPARE(QPointF(relu->x, relu->y), QPointF(200, 400));
+    }
+
+    void ctrlWheelZooms() {
+        Fixture f;
+        QVERIFY(QTest::qWaitForWindowExposed(&f.designer));
+        const double before = f.designer.view()->zoom();
+        QWheelEvent wheel(QPointF(100, 100), f.viewport()->mapToGlobal(QPointF(100, 100)), {}, {0, 120},
+                          Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(f.viewport(), &wheel);
+        QVERIFY(f.designer.view()->zoom() > before);
+        f.designer.view()->zoomToFit();
+        QVERIFY(f.designer.view()->zoom() <= 1.25);
+    }
+};
+
+QTEST_MAIN(TestDesignerCanvas)
+#include "test_designer_canvas.moc"

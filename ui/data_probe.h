@@ -1,0 +1,50 @@
+// DataProbe: loads a project's data off the GUI thread to learn what "auto" sizes bind to (the
+// sample shape and the number of classes) and how the splits come out. Results are cached per
+// data setting, so editing the graph never reloads the data.
+#pragma once
+
+#include <QList>
+#include <QMap>
+#include <QObject>
+#include <QString>
+
+#include "graph/graph.h"
+#include "io/project.h"
+
+class QThread;
+
+namespace neurite {
+
+class DataProbe : public QObject {
+    Q_OBJECT
+public:
+    struct Result {
+        DataInfo info;
+        QString summary;  // "54000 train, 6000 validation, 10000 test; 10 classes"
+        QString error;    // why the data cannot be loaded; empty when it loaded
+    };
+
+    explicit DataProbe(QObject* parent = nullptr);
+    ~DataProbe() override;  // waits for a load in flight (it uses the engine's file readers)
+
+    // Starts (or answers from the cache) a probe of `doc`'s data; `probed` follows. A later call
+    // supersedes an earlier one still running.
+    void probe(const ProjectDocument& doc);
+    bool busy() const { return m_running > 0 && m_pending; }
+    const Result& result() const { return m_result; }
+
+signals:
+    void probed();
+
+private:
+    static QString keyOf(const ProjectDocument& doc);
+
+    QMap<QString, Result> m_cache;
+    QList<QThread*> m_workers;
+    Result m_result;
+    int m_generation = 0;
+    int m_running = 0;
+    bool m_pending = false;
+};
+
+}  // namespace neurite

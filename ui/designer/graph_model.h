@@ -1,0 +1,73 @@
+// GraphModel: the designer's id-based view of the open ProjectDocument, the single source of
+// truth. Undo commands are its only writers; the scene, inspector, problems and summary read it
+// and listen to its past-tense signals. After every edit it re-resolves the graph against the
+// data (shapes, problems, costs), which is cheap for graphs a person draws.
+#pragma once
+
+#include <QObject>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+#include <optional>
+#include <vector>
+
+#include "graph/graph.h"
+#include "graph/graph_cost.h"
+#include "io/project.h"
+
+namespace neurite {
+
+class GraphModel : public QObject {
+    Q_OBJECT
+public:
+    explicit GraphModel(QObject* parent = nullptr);
+
+    const ProjectDocument& document() const { return m_doc; }
+    const std::vector<Node>& nodes() const { return m_doc.nodes; }
+    // Replaces the whole document (open, new); emits documentReset.
+    void setDocument(ProjectDocument doc);
+    // What the data says about "auto" sizes; unknown until the data was probed.
+    void setDataInfo(const DataInfo& info);
+    const DataInfo& dataInfo() const { return m_info; }
+
+    // Queries by node id; nullptr / -1 / empty when the id does not exist.
+    const Node* node(const QString& id) const;
+    int indexOf(const QString& id) const;
+    QString uniqueId(const QString& base) const;  // "conv" -> "conv3" when conv, conv2 exist
+    QStringList consumersOf(const QString& id) const;
+    const ResolvedGraph& resolved() const { return m_resolved; }
+    const GraphCost& cost() const { return m_cost; }
+    QString shapeOf(const QString& id) const;    // "[N,32,28,28]", empty when not inferred
+    Shape shapeValue(const QString& id) const;   // rank 0 when not inferred
+    QString summaryOf(const QString& id) const;  // "Conv 3x3, 32, same", empty when unknown
+    std::vector<Problem> problemsOf(const QString& id) const;  // errors and warnings
+    std::vector<Problem> problems() const;  // the graph's and the loss lint's, errors first
+    int64_t trainingBytes() const;  // estimate at the project's batch size
+
+    // Empty when `to` may take `from` as its next input, else why not ("would form a cycle
+    // a -> b -> a", the engine's shape message, ...). Never throws.
+    QString canConnect(const QString& from, const QString& to) const;
+
+    // Edits, for undo commands. setNodes diffs against the current nodes and emits nodeAdded,
+    // nodeRemoved and nodeChanged per id (file order kept exactly as given).
+    void setNodes(std::vector<Node> nodes, std::string output);
+    void setPositions(const std::vector<std::pair<QString, QPointF>>& positions);
+
+signals:
+    void documentReset();
+    void nodeAdded(const QString& id);
+    void nodeRemoved(const QString& id);
+    void nodeChanged(const QString& id);  // op, parameters or inputs
+    void nodeMoved(const QString& id);
+    void analysisChanged();  // shapes, problems and costs were recomputed
+
+private:
+    void analyze();
+
+    ProjectDocument m_doc;
+    DataInfo m_info;
+    ResolvedGraph m_resolved;
+    GraphCost m_cost;
+};
+
+}  // namespace neurite

@@ -1,0 +1,70 @@
+// GraphScene: the canvas. It mirrors the GraphModel as NodeItems and EdgeItems (rebuilt from the
+// model's signals, never edited directly) and turns the user's gestures into undo commands:
+// dragging from an output port to another layer connects them (refused with the model's reason
+// while dragging), moving blocks pushes one merged move command per drag.
+#pragma once
+
+#include <QGraphicsScene>
+#include <QHash>
+#include <QStringList>
+
+class QUndoStack;
+
+namespace neurite {
+
+class EdgeItem;
+class GraphModel;
+class NodeItem;
+
+class GraphScene : public QGraphicsScene {
+    Q_OBJECT
+public:
+    static constexpr double kGrid = 10;
+
+    GraphScene(GraphModel* model, QUndoStack* undo, QObject* parent = nullptr);
+    ~GraphScene() override;
+    GraphModel* model() const { return m_model; }
+    NodeItem* nodeItem(const QString& id) const { return m_nodes.value(id); }
+    QList<EdgeItem*> edgeItems() const;
+    QStringList selectedIds() const;  // in file order
+    void selectIds(const QStringList& ids);
+
+    bool snapToGrid() const { return m_snap; }
+    void setSnapToGrid(bool on) { m_snap = on; }
+    bool isMovingItems() const { return m_moving; }
+
+signals:
+    // A dragged connection was dropped on a layer that cannot take it.
+    void connectionRefused(const QString& reason);
+
+protected:
+    void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent* event) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent* event) override;
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
+
+private:
+    void rebuild();
+    void addNode(const QString& id);
+    void removeNode(const QString& id);
+    void rebuildEdges();
+    void refreshAll();
+    void followModelPosition(const QString& id);
+    void nodeItemMoved(const QString& id);
+    NodeItem* targetAt(QPointF scenePos) const;
+    void finishConnection(QPointF scenePos, QPoint screenPos);
+    void pushMoveIfAny();
+
+    GraphModel* m_model;
+    QUndoStack* m_undo;
+    QHash<QString, NodeItem*> m_nodes;
+    QList<EdgeItem*> m_edges;
+    bool m_snap = true;
+    bool m_moving = false;
+    bool m_followingModel = false;
+    // Connection being dragged from an output port.
+    QString m_dragFrom;
+    QGraphicsPathItem* m_dragLine = nullptr;
+};
+
+}  // namespace neurite

@@ -1,0 +1,156 @@
+// Drawing a layer block. Colours come from the application palette so light and dark themes
+// both read well; the category stripe uses fixed hues that work on either.
+#include "node_item.h"
+
+#include <QApplication>
+#include <QGraphicsScene>
+#include <QPainter>
+#include <QPalette>
+#include <QStyleOptionGraphicsItem>
+
+#include "graph_model.h"
+#include "graph_scene.h"
+
+namespace neurite {
+
+namespace {
+
+QColor categoryColor(const std::string& category) {
+    if (category == "Convolution") return QColor(0x3b, 0x82, 0xf6);
+    if (category == "Pooling") return QColor(0x06, 0xb6, 0xd4);
+    if (category == "Normalization") return QColor(0xa8, 0x55, 0xf7);
+    if (category == "Regularization") return QColor(0xf5, 0x9e, 0x0b);
+    if (category == "Activation") return QColor(0x22, 0xc5, 0x5e);
+    if (category == "Merge") return QColor(0xec, 0x48, 0x99);
+    return QColor(0x64, 0x74, 0x8b);  // Core and unknown ops
+}
+
+}  // namespace
+
+NodeItem::NodeItem(const GraphModel* model, const QString& id) : m_model(model), m_id(id) {
+    setFlags(ItemIsSelectable | ItemIsMovable | ItemSendsGeometryChanges);
+    setAcceptHoverEvents(true);
+    setZValue(1);
+    refresh();
+}
+
+void NodeItem::refresh() {
+    const Node* node = m_model->node(m_id);
+    if (!node) return;
+    prepareGeometryChange();
+    m_op = QString::fromStdString(node->op);
+    const LayerType* type = findLayerType(node->op);
+    m_hasInput = !type || type->maxInputs != 0;
+    m_summary = m_model->summaryOf(m_id);
+    if (m_summary.isEmpty()) m_summary = m_op;
+    m_shape = m_model->shapeOf(m_id);
+    m_error = m_warning = false;
+    QStringList messages;
+    for (const Problem& p : m_model->problemsOf(m_id)) {
+        (p.severity == Problem::Severity::Error ? m_error : m_warning) = true;
+        messages << QString::fromStdString(p.message);
+    }
+    m_problem = messages.join('\n');
+    QString tip = QStringLiteral("<b>%1</b> (%2)").arg(m_id.toHtmlEscaped(), m_op);
+    if (type) tip += "<br>" + QString::fromStdString(type->help).toHtmlEscaped();
+    if (!m_problem.isEmpty())
+        tip += "<br><span style='color:#d32f2f'>" + m_problem.toHtmlEscaped().replace('\n', "<br>") +
+               "</span>";
+    setToolTip(tip);
+    setPos(node->x, node->y);
+    update();
+}
+
+QPointF NodeItem::inputPort() const {
+    return mapToScene(QPointF(0, 0));
+}
+
+QPointF NodeItem::outputPort() const {
+    return mapToScene(QPointF(0, kHeight));
+}
+
+bool NodeItem::outputPortContains(QPointF scenePos) const {
+    const QPointF d = scenePos - outputPort();
+    const double r = kPortRadius + 5;  // a little slack: ports are small targets
+    return d.x() * d.x() + d.y() * d.y() <= r * r;
+}
+
+QRectF NodeItem::boundingRect() const {
+    const double m = kPortRadius + 2;
+    return QRectF(-kWidth / 2 - 2, -m, kWidth + 4, kHeight + 2 * m);
+}
+
+void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) {
+    (void)option;
+    (void)widget;
+    const QPalette pal = QApplication::palette();
+    const Node* node = m_model->node(m_id);
+    const LayerType* type = node ? findLayerType(node->op) : nullptr;
+    const QRectF body(-kWidth / 2, 0, kWidth, kHeight);
+    painter->setRenderHint(QPainter::Antialiasing);
+
+    QColor border = pal.color(QPalette::Mid);
+    if (m_warning) border = QColor(0xf5, 0x9e, 0x0b);
+    if (m_error) border = QColor(0xe5, 0x39, 0x35);
+    if (isSelected()) border = pal.color(QPalette::Highlight);
+    painter->setPen(QPen(border, isSelected() || m_error ? 2.5 : 1.2));
+    painter->setBrush(m_error ? QColor(0xe5, 0x39, 0x35, 40) : pal.color(QPalette::Base));
+    painter->drawRoundedRect(body, 7, 7);
+
+    // Category stripe on the left edge.
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(categoryColor(type ? type->category : std::string()));
+    painter->drawRoundedRect(QRectF(body.left() + 1.5, body.top() + 6, 5, kHeight - 12), 2, 2);
+
+    const QRectF text = body.adjusted(14, 5, -8, -5);
+    QFont f = painter->font();
+    f.setPointSizeF(9);
+    f.setBold(true);
+    painter->setFont(f);
+    painter->setPen(pal.color(QPalette::Text));
+    const QFontMetricsF fm(f);
+    painter->drawText(QRectF(text.left(), text.top(), text.width(), fm.height()),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      fm.elidedText(m_id, Qt::ElideRight, text.width() * 0.6));
+    f.setBold(false);
+    painter->setFont(f);
+    const QFontMetricsF fn(f);
+    const double line = fn.height();
+    painter->setPen(pal.color(QPalette::PlaceholderText));
+    painter->drawText(QRectF(text.left(), text.top(), text.width(), line),
+                      Qt::AlignRight | Qt::AlignVCenter, m_op);
+    painter->setPen(pal.color(QPalette::Text));
+    painter->drawText(QRectF(text.left(), text.top() + line + 1, text.width(), line),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      fn.elidedText(m_summary, Qt::ElideRight, text.width()));
+    QString bottom = m_shape.isEmpty() ? QObject::tr("shape unknown") : QStringLiteral("→ ") + m_shape;
+    if (m_error) {
+        bottom = m_problem.section('\n', 0, 0);
+        if (bottom.startsWith(m_id + ": ")) bottom = bottom.mid(m_id.size() + 2);  // id is above
+    }
+    painter->setPen(m_error ? QColor(0xe5, 0x39, 0x35) : pal.color(QPalette::PlaceholderText));
+    painter->drawText(QRectF(text.left(), text.top() + 2 * line + 2, text.width(), line),
+                      Qt::AlignLeft | Qt::AlignVCenter,
+                      fn.elidedText(bottom, Qt::ElideRight, text.width()));
+
+    painter->setPen(QPen(pal.color(QPalette::Dark), 1));
+    painter->setBrush(pal.color(QPalette::Button));
+    if (m_hasInput) painter->drawEllipse(QPointF(0, 0), kPortRadius, kPortRadius);
+    painter->setBrush(pal.color(QPalette::Highlight));
+    painter->drawEllipse(QPointF(0, kHeight), kPortRadius, kPortRadius);
+}
+
+QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant& value) {
+    if (change == ItemPositionChange) {
+        auto* s = qobject_cast<GraphScene*>(scene());
+        if (s && s->snapToGrid() && s->isMovingItems()) {
+            const double g = GraphScene::kGrid;
+            const QPointF p = value.toPointF();
+            return QPointF(std::round(p.x() / g) * g, std::round(p.y() / g) * g);
+        }
+    }
+    if (change == ItemPositionHasChanged) emit moved(m_id);
+    return QGraphicsObject::itemChange(change, value);
+}
+
+}  // namespace neurite
