@@ -97,8 +97,9 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     evalLayout->addWidget(m_evalTabs, 1);
     split->addWidget(curves);
     split->addWidget(eval);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    m_evalTabs->setUsesScrollButtons(false);  // every evaluation view's name stays readable
     layout->addWidget(split, 1);
 
     connect(&m_controller, &TrainingController::prepared, this, &TrainingPanel::onPrepared);
