@@ -36,6 +36,7 @@ int runBench(int argc, char** argv);
 int runDevices(int argc, char** argv);
 int runVersion(int argc, char** argv);
 int runLayers(int argc, char** argv);
+int runRuns(int argc, char** argv);
 
 // Ctrl-C handling: the first SIGINT asks the running trainer to stop after its current step.
 StopToken* installInterruptHandler();

@@ -43,6 +43,7 @@ void usage(std::FILE* out) {
         "  bench           train the reference MLP and CNN on Fashion-MNIST, report speed\n"
         "  devices         list the devices Neurite can train on\n"
         "  layers          list the layer types (--markdown for docs/layers.md, --json)\n"
+        "  runs            list, show, compare, resume, tag, export stored runs (see runs --help)\n"
         "  version         print the version and the libraries in use\n"
         "\n"
         "exit codes: 0 done, 2 bad input, 3 training diverged, 130 interrupted\n",
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
         if (cmd == "bench") return neurite::cli::runBench(argc, argv);
         if (cmd == "devices") return neurite::cli::runDevices(argc, argv);
         if (cmd == "layers") return neurite::cli::runLayers(argc, argv);
+        if (cmd == "runs") return neurite::cli::runRuns(argc, argv);
         if (cmd == "version" || cmd == "--version") return neurite::cli::runVersion(argc, argv);
         if (cmd == "help" || cmd == "--help" || cmd == "-h") {
             usage(stdout);

@@ -83,6 +83,7 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
     putOptional(j, "val_accuracy", e.valAccuracy);
     putOptional(j, "test_loss", e.testLoss);
     putOptional(j, "test_accuracy", e.testAccuracy);
+    if (m_runId > 0) j["run_id"] = m_runId;
     if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, true);
     if (e.testMetrics) j["test_metrics"] = metricsJson(*e.testMetrics, true);
     std::printf("%s\n", j.dump().c_str());
@@ -93,6 +94,7 @@ void CliPrinter::onFailed(const Error& e) {
     closeLine();
     if (!m_json) return;
     nlohmann::json j{{"event", "failed"}, {"kind", nameOf(e.kind())}, {"message", e.what()}};
+    if (m_runId > 0) j["run_id"] = m_runId;
     std::printf("%s\n", j.dump().c_str());
     std::fflush(stdout);
 }

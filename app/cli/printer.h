@@ -19,10 +19,13 @@ public:
     void onEpoch(const EpochEvent& e) override;
     void onFinished(const FinishedEvent& e) override;
     void onFailed(const Error& e) override;
+    // The run store's id of this run; the finished and failed events then carry "run_id".
+    void setRunId(int64_t id) { m_runId = id; }
 
 private:
     bool m_json, m_curves;
     std::string m_model;
+    int64_t m_runId = 0;
     bool m_tty = false, m_checkedTty = false, m_lineOpen = false;
     std::chrono::steady_clock::time_point m_lastDraw{};
     void closeLine();

@@ -45,6 +45,8 @@ struct FinishedEvent {
     std::optional<EvaluationReport> valMetrics, testMetrics;
 };
 
+struct TrainerState;  // train/checkpoint.h
+
 class TrainObserver {
 public:
     virtual ~TrainObserver() = default;
@@ -52,6 +54,10 @@ public:
     virtual void onEpoch(const EpochEvent&) {}
     virtual void onFinished(const FinishedEvent&) {}
     virtual void onFailed(const Error&) {}
+    // Checkpoints: asked once per run. When true, the trainer exports its full state after every
+    // completed epoch (right after onEpoch); a run resumed from it continues exactly.
+    virtual bool wantsCheckpoints() const { return false; }
+    virtual void onCheckpoint(const TrainerState&) {}
 };
 
 // Shared between the training thread and whoever controls it; polled once per step.

@@ -20,6 +20,32 @@ Optimizer::Optimizer(Model& model, const OptimizerConfig& cfg, float l1, float l
     }
 }
 
+void Optimizer::saveState(std::vector<float>& state1, std::vector<float>& state2, int64_t& steps) {
+    Backend& be = m_model.backend();
+    state1.resize(static_cast<std::size_t>(m_state1.numel()));
+    be.copyToHost(state1.data(), m_state1);
+    state2.clear();
+    if (m_state2.defined()) {
+        state2.resize(static_cast<std::size_t>(m_state2.numel()));
+        be.copyToHost(state2.data(), m_state2);
+    }
+    steps = m_steps;
+}
+
+void Optimizer::loadState(const std::vector<float>& state1, const std::vector<float>& state2,
+                          int64_t steps) {
+    const auto expected2 = m_state2.defined() ? static_cast<std::size_t>(m_state2.numel()) : 0u;
+    if (state1.size() != static_cast<std::size_t>(m_state1.numel()) || state2.size() != expected2)
+        throwBadInput("the checkpoint's optimizer state (" + std::to_string(state1.size()) + " + " +
+                      std::to_string(state2.size()) + " values) does not fit " +
+                      nameOf(m_cfg.kind) + " on this model (" + std::to_string(m_state1.numel()) +
+                      " + " + std::to_string(expected2) + "); the project changed since the checkpoint");
+    Backend& be = m_model.backend();
+    be.copyFromHost(m_state1, state1.data());
+    if (m_state2.defined()) be.copyFromHost(m_state2, state2.data());
+    m_steps = steps;
+}
+
 double Optimizer::step(float lr) {
     Backend& be = m_model.backend();
     Tensor& values = m_model.values();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "graph/model.h"
 #include "train/train_config.h"
@@ -17,6 +18,11 @@ public:
     // clipping (or -1 when it was not computed). Throws Error{Diverged} on a non-finite norm.
     double step(float lr);
     int64_t steps() const { return m_steps; }
+
+    // Moments (host copies; the second is empty for SGD) and the step count, for checkpoints.
+    // loadState throws Error{BadInput} when the sizes do not fit this model and optimizer.
+    void saveState(std::vector<float>& state1, std::vector<float>& state2, int64_t& steps);
+    void loadState(const std::vector<float>& state1, const std::vector<float>& state2, int64_t steps);
 
 private:
     Model& m_model;

@@ -17,6 +17,21 @@ public:
     // training loss without validation). Other schedules ignore it.
     void onEpochEnd(double monitoredLoss);
 
+    // Reduce-on-plateau bookkeeping, for checkpoints (the other schedules are pure functions).
+    struct State {
+        float plateauLr = 0;
+        double best = 0;
+        bool hasBest = false;
+        int bad = 0;
+    };
+    State state() const { return {m_plateauLr, m_best, m_hasBest, m_bad}; }
+    void setState(const State& s) {
+        m_plateauLr = s.plateauLr;
+        m_best = s.best;
+        m_hasBest = s.hasBest;
+        m_bad = s.bad;
+    }
+
 private:
     ScheduleConfig m_cfg;
     float m_baseLr;

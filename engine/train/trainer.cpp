@@ -54,6 +54,7 @@ struct Trainer::Impl {
     Tensor mean, invStd, classWeights;
     Tensor indices;  // i32 [train.count], reshuffled every epoch
     std::vector<float> hostLogits;
+    std::optional<TrainerState> resume;  // set by resumeFrom(), consumed by run()
 
     struct Batch {
         int64_t n = 0;
@@ -290,7 +291,75 @@ struct Monitor {
     }
 };
 
+// What a run's future depends on besides the model: see TrainerState.
+struct LoopState {
+    Optimizer& optimizer;
+    LrSchedule& schedule;
+    Monitor& monitor;
+    std::vector<float>& bestWeights;
+    FinishedEvent& fin;
+    double& trainSeconds;
+    int64_t& trainSamples;
+    int64_t& globalStep;
+};
+
+TrainerState exportState(Model& model, const LoopState& l, bool earlyStopped) {
+    TrainerState st;
+    st.epoch = l.fin.epochs;
+    st.globalStep = l.globalStep;
+    st.model = model.snapshot();
+    l.optimizer.saveState(st.optState1, st.optState2, st.optSteps);
+    const LrSchedule::State sched = l.schedule.state();
+    st.plateauLr = sched.plateauLr;
+    st.plateauBest = sched.best;
+    st.plateauHasBest = sched.hasBest;
+    st.plateauBad = sched.bad;
+    st.monitorHasBest = l.monitor.hasBest;
+    st.monitorBest = l.monitor.best;
+    st.monitorBad = l.monitor.bad;
+    st.bestEpoch = l.fin.bestEpoch;
+    st.earlyStopped = earlyStopped;
+    st.bestWeights = l.bestWeights;
+    st.trainSeconds = l.trainSeconds;
+    st.trainSamples = l.trainSamples;
+    st.trainLoss = l.fin.trainLoss;
+    st.trainAccuracy = l.fin.trainAccuracy;
+    st.valLoss = l.fin.valLoss;
+    st.valAccuracy = l.fin.valAccuracy;
+    return st;
+}
+
+// Returns the 0-based epoch to continue with.
+int importState(Model& model, const TrainerState& st, const LoopState& l) {
+    const auto modelSize = static_cast<std::size_t>(model.values().numel() + model.buffers().numel());
+    if (st.model.size() != modelSize ||
+        (!st.bestWeights.empty() && st.bestWeights.size() != modelSize))
+        throwBadInput("the checkpoint holds " + std::to_string(st.model.size()) +
+                      " weights but the model has " + std::to_string(modelSize) +
+                      "; the project changed since the checkpoint");
+    model.restore(st.model);
+    l.optimizer.loadState(st.optState1, st.optState2, st.optSteps);
+    l.schedule.setState({st.plateauLr, st.plateauBest, st.plateauHasBest, st.plateauBad});
+    l.monitor.hasBest = st.monitorHasBest;
+    l.monitor.best = st.monitorBest;
+    l.monitor.bad = st.monitorBad;
+    l.bestWeights = st.bestWeights;
+    l.fin.epochs = st.epoch;
+    l.fin.bestEpoch = st.bestEpoch;
+    l.fin.trainLoss = st.trainLoss;
+    l.fin.trainAccuracy = st.trainAccuracy;
+    l.fin.valLoss = st.valLoss;
+    l.fin.valAccuracy = st.valAccuracy;
+    if (st.earlyStopped) l.fin.status = "early_stopped";
+    l.trainSeconds = st.trainSeconds;
+    l.trainSamples = st.trainSamples;
+    l.globalStep = st.globalStep;
+    return st.epoch;
+}
+
 }  // namespace
+
+void Trainer::resumeFrom(TrainerState state) { m->resume = std::move(state); }
 
 FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
     Impl& s = *m;
@@ -309,9 +378,17 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
     double trainSeconds = 0;
     int64_t trainSamples = 0, globalStep = 0;
     std::vector<int32_t> order(static_cast<std::size_t>(ntrain)), batchLabels;
+    const LoopState loop{optimizer, schedule,     monitor,      bestWeights,
+                         fin,       trainSeconds, trainSamples, globalStep};
+    const bool checkpoints = observer.wantsCheckpoints();
+    int firstEpoch = 0;
+    if (s.resume) {
+        firstEpoch = importState(s.model, *s.resume, loop);
+        s.resume.reset();
+    }
 
     try {
-        for (int epoch = 0; epoch < cfg.epochs && fin.status == "completed"; ++epoch) {
+        for (int epoch = firstEpoch; epoch < cfg.epochs && fin.status == "completed"; ++epoch) {
             std::iota(order.begin(), order.end(), 0);
             Rng(cfg.seed * 0x100000001B3ull + static_cast<uint64_t>(epoch) + 1).shuffle(std::span(order));
             s.be.copyFromHost(s.indices, order.data());
@@ -392,6 +469,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             if (fin.status == "completed" && cfg.earlyStopping.enabled &&
                 monitor.bad >= cfg.earlyStopping.patience)
                 fin.status = "early_stopped";
+            if (checkpoints) observer.onCheckpoint(exportState(s.model, loop, fin.status == "early_stopped"));
         }
         if (!bestWeights.empty() && fin.bestEpoch != fin.epochs) {
             s.model.restore(bestWeights);

@@ -10,6 +10,7 @@
 #include "data/dataset.h"
 #include "graph/model.h"
 #include "metrics/class_scores.h"
+#include "train/checkpoint.h"
 #include "train/events.h"
 #include "train/train_config.h"
 
@@ -33,6 +34,12 @@ public:
     // Runs to completion, early stop or cancellation and returns the finished event (also sent
     // to the observer). Throws Error{Diverged} on NaN/Inf (after telling the observer).
     FinishedEvent run(TrainObserver& observer, const StopToken& stop);
+
+    // Makes the next run() continue from a checkpoint taken at an epoch boundary (see
+    // TrainObserver::onCheckpoint) instead of starting fresh. With the same project, device and
+    // thread count the resumed run ends bit-identical to one never interrupted. run() throws
+    // Error{BadInput} when the state does not fit this model or optimizer.
+    void resumeFrom(TrainerState state);
 
     // Loss, accuracy and per-sample scores of the model on a split (inference mode).
     EvalResult evaluate(const DataSplit& split);

@@ -1,11 +1,14 @@
 // neurite-cli train PROJECT: trains a project with optional overrides of its settings.
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "cli.h"
 #include "core/error.h"
 #include "io/project.h"
 #include "printer.h"
+#include "run_info.h"
+#include "run_recording.h"
 #include "scores_csv.h"
 #include "train/run_setup.h"
 #include "train/trainer.h"
@@ -29,7 +32,10 @@ const char* kTrainHelp =
     "  --curves              also per-class metrics, confusion matrix and ROC/PR curves in\n"
     "                        every epoch event (the finished event always has them)\n"
     "  --scores FILE.csv     after training, one row per test sample (validation without a\n"
-    "                        test split): label,predicted,p_<class>...\n";
+    "                        test split): label,predicted,p_<class>...\n"
+    "  --db FILE             record the run in this database (default\n"
+    "                        $XDG_DATA_HOME/neurite/runs.db; see neurite-cli runs)\n"
+    "  --no-db               do not record the run\n";
 
 void applyOverrides(const Args& a, TrainConfig& t) {
     if (auto v = a.integer("epochs", 1, 1000000)) t.epochs = static_cast<int>(*v);
@@ -49,9 +55,9 @@ void applyOverrides(const Args& a, TrainConfig& t) {
 }  // namespace
 
 int runTrain(int argc, char** argv) {
-    Args args(argc, argv, 2, {"json", "curves", "help"},
+    Args args(argc, argv, 2, {"json", "curves", "help", "no-db"},
               {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps",
-               "scores"});
+               "scores", "db"});
     if (args.flag("help")) {
         std::fputs(kTrainHelp, stdout);
         return 0;
@@ -63,6 +69,11 @@ int runTrain(int argc, char** argv) {
     // Opened before anything slow, so that a bad path does not cost a run.
     std::unique_ptr<ScoresFile> scores;
     if (auto p = args.str("scores")) scores = std::make_unique<ScoresFile>(*p);
+
+    // The store too, so that an unusable database is reported before the data is loaded.
+    if (args.flag("no-db") && args.str("db")) throwBadInput("--db and --no-db exclude each other");
+    std::optional<storage::RunStore> store;
+    if (!args.flag("no-db")) store.emplace(dbPath(args, true));
 
     std::vector<std::string> warnings;
     ProjectDocument project = loadProject(path, &warnings);
@@ -87,18 +98,26 @@ int runTrain(int argc, char** argv) {
         throwBadInput("--scores needs a test or validation split; set data.test_split or "
                       "data.validation_split");
 
-    StopToken* stop = installInterruptHandler();
     Trainer trainer(*setup.model, setup.data, project.training);
     CliPrinter printer(args.flag("json"), project.name.empty() ? "run" : project.name,
                        args.flag("curves"));
-    const FinishedEvent fin = trainer.run(printer, *stop);
+    // The run is created once the trainer accepted the setup, so bad input leaves no run behind.
+    std::unique_ptr<storage::Recorder> recorder;
+    if (store) {
+        const std::string db = store->path();
+        const int64_t runId = store->beginRun(storage::describeRun(setup));
+        recorder = std::make_unique<storage::Recorder>(db, runId, project.training.epochs, reportJson());
+        printer.setRunId(runId);
+        std::fprintf(stderr, "recording run %lld in %s\n", static_cast<long long>(runId), db.c_str());
+    }
+    const int code = runRecorded(trainer, setup, printer, recorder.get());
     if (scores) {
         scores->write(trainer.evaluate(scored).scores);
         std::fprintf(stderr, "scores of %lld %s samples written to %s\n",
                      static_cast<long long>(scored.count),
                      &scored == &setup.data.test ? "test" : "validation", scores->path().c_str());
     }
-    return fin.status == "cancelled" ? 130 : 0;
+    return code;
 }
 
 }  // namespace neurite::cli

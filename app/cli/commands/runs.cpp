@@ -1,0 +1,413 @@
+// neurite-cli runs SUBCOMMAND: the run store from the command line (docs/run-store.md). Every
+// subcommand takes --db FILE; reading ones open the database read-only.
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "cli.h"
+#include "core/error.h"
+#include "io/project.h"
+#include "run_recording.h"
+
+namespace neurite::cli {
+
+namespace {
+
+using nlohmann::json;
+using storage::RunStore;
+
+const char* kRunsHelp =
+    "usage: neurite-cli runs SUBCOMMAND [--db FILE]\n"
+    "  list [--json]                 every stored run with its status and final metrics\n"
+    "  show ID [--json]              settings, epochs and final evaluation of a run\n"
+    "  compare ID ID... [--json]     the settings that differ, side by side, and final metrics\n"
+    "  resume ID [--json]            continue an interrupted or cancelled run from its last\n"
+    "                                checkpoint (same project, device and threads)\n"
+    "  delete ID                     remove a run with its checkpoints\n"
+    "  tag ID TAG                    add a tag\n"
+    "  note ID TEXT                  set the run's note (empty text clears it)\n"
+    "  export ID --csv DIR           steps.csv, epochs.csv and metrics/confusion/ROC/PR CSVs\n"
+    "  --db FILE                     the run database (default $XDG_DATA_HOME/neurite/runs.db)\n"
+    "A run left 'running' by a process that no longer exists shows as interrupted.\n";
+
+int64_t runId(const std::string& s) {
+    char* end = nullptr;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || *end != '\0' || v <= 0)
+        throwBadInput("expected a run id (a positive integer), got '" + s + "'");
+    return v;
+}
+
+json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+std::string timeText(double unixSeconds) {
+    const std::time_t t = static_cast<std::time_t>(unixSeconds);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+    return buf;
+}
+
+std::string num(const std::optional<double>& v, const char* fmt = "%.4f") {
+    if (!v) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, fmt, *v);
+    return buf;
+}
+
+json summaryJson(const storage::RunSummary& r) {
+    return {{"id", r.id},
+            {"name", r.name},
+            {"status", r.status},
+            {"message", r.message},
+            {"device", r.device},
+            {"started_at", r.startedAt},
+            {"ended_at", opt(r.endedAt)},
+            {"epochs_planned", r.epochsPlanned},
+            {"epochs_done", r.epochsDone},
+            {"best_epoch", r.bestEpoch},
+            {"train_loss", opt(r.trainLoss)},
+            {"train_accuracy", opt(r.trainAccuracy)},
+            {"val_loss", opt(r.valLoss)},
+            {"val_accuracy", opt(r.valAccuracy)},
+            {"test_loss", opt(r.testLoss)},
+            {"test_accuracy", opt(r.testAccuracy)},
+            {"samples_per_sec", opt(r.samplesPerSec)},
+            {"tags", r.tags},
+            {"note", r.note}};
+}
+
+int list(RunStore& store, bool asJson) {
+    const auto runs = store.listRuns();
+    if (asJson) {
+        json a = json::array();
+        for (const auto& r : runs) a.push_back(summaryJson(r));
+        std::printf("%s\n", a.dump().c_str());
+        return 0;
+    }
+    if (runs.empty()) {
+        std::printf("no runs in %s\n", store.path().c_str());
+        return 0;
+    }
+    std::printf("%5s  %-12s  %-20s  %-16s  %9s  %8s  %8s  %s\n", "id", "status", "name", "started",
+                "epochs", "val_acc", "test_acc", "tags");
+    for (const auto& r : runs) {
+        std::string tags;
+        for (const auto& t : r.tags) tags += (tags.empty() ? "" : ",") + t;
+        const std::string epochs = std::to_string(r.epochsDone) + "/" + std::to_string(r.epochsPlanned);
+        std::printf("%5lld  %-12s  %-20.20s  %-16s  %9s  %8s  %8s  %s\n", static_cast<long long>(r.id),
+                    r.status.c_str(), r.name.c_str(), timeText(r.startedAt).c_str(), epochs.c_str(),
+                    num(r.valAccuracy).c_str(), num(r.testAccuracy).c_str(), tags.c_str());
+    }
+    return 0;
+}
+
+json epochJson(const storage::EpochRecord& e) {
+    json j{{"epoch", e.epoch},          {"train_loss", e.trainLoss}, {"train_accuracy", e.trainAccuracy},
+           {"val_loss", opt(e.valLoss)}, {"val_accuracy", opt(e.valAccuracy)}, {"lr", e.lr},
+           {"seconds", e.seconds},      {"samples_per_sec", e.samplesPerSec}, {"best", e.best}};
+    if (!e.metricsJson.empty()) j["val_metrics"] = json::parse(e.metricsJson);
+    return j;
+}
+
+int show(RunStore& store, int64_t id, bool asJson) {
+    const storage::RunDetails r = store.requireRun(id);
+    const auto epochs = store.epochs(id);
+    const auto evals = store.evaluations(id);
+    if (asJson) {
+        json j = summaryJson(r);
+        j["settings"] = json::parse(r.settingsJson);
+        j["data"] = json::parse(r.dataJson);
+        j["project"] = json::parse(r.projectJson);
+        j["threads"] = r.threads;
+        j["precision"] = r.precision;
+        j["seed"] = r.seed;
+        j["program_version"] = r.programVersion;
+        j["resumes"] = r.resumes;
+        j["epochs"] = json::array();
+        for (const auto& e : epochs) j["epochs"].push_back(epochJson(e));
+        j["evaluations"] = json::object();
+        for (const auto& e : evals) j["evaluations"][e.split] = json::parse(e.reportJson);
+        std::printf("%s\n", j.dump().c_str());
+        return 0;
+    }
+    std::printf("run %lld  %s  %s\n", static_cast<long long>(r.id), r.name.c_str(), r.status.c_str());
+    if (!r.message.empty()) std::printf("  %s\n", r.message.c_str());
+    std::printf("started %s, %s, %d thread setting, %s, seed %llu, Neurite %s, resumed %d time(s)\n",
+                timeText(r.startedAt).c_str(), r.device.c_str(), r.threads, r.precision.c_str(),
+                static_cast<unsigned long long>(r.seed), r.programVersion.c_str(), r.resumes);
+    const json data = json::parse(r.dataJson);
+    std::printf("data %s: %lld train, %lld validation, %lld test\n",
+                data.value("source", "").c_str(), data.value("train", 0LL),
+                data.value("validation", 0LL), data.value("test", 0LL));
+    if (!r.tags.empty()) {
+        std::printf("tags:");
+        for (const auto& t : r.tags) std::printf(" %s", t.c_str());
+        std::printf("\n");
+    }
+    if (!r.note.empty()) std::printf("note: %s\n", r.note.c_str());
+    std::printf("%6s  %10s  %9s  %10s  %9s  %10s\n", "epoch", "loss", "acc", "val_loss", "val_acc", "lr");
+    for (const auto& e : epochs)
+        std::printf("%6d  %10.4f  %9.4f  %10s  %9s  %10.3g%s\n", e.epoch, e.trainLoss, e.trainAccuracy,
+                    num(e.valLoss).c_str(), num(e.valAccuracy).c_str(), e.lr, e.best ? "  best" : "");
+    for (const auto& e : evals)
+        std::printf("%s: loss %s  accuracy %s  auc %s\n", e.split.c_str(), num(e.loss).c_str(),
+                    num(e.accuracy).c_str(), num(e.auc).c_str());
+    return 0;
+}
+
+int compare(RunStore& store, const std::vector<int64_t>& ids, bool asJson) {
+    if (ids.size() < 2) throwBadInput("runs compare needs at least two run ids");
+    std::vector<storage::RunDetails> runs;
+    std::vector<json> settings;
+    for (int64_t id : ids) {
+        runs.push_back(store.requireRun(id));
+        json s = json::parse(runs.back().settingsJson);
+        s["device"] = runs.back().device;
+        settings.push_back(std::move(s));
+    }
+    std::map<std::string, std::vector<json>> differing;
+    std::map<std::string, bool> keys;
+    for (const json& s : settings)
+        for (auto it = s.begin(); it != s.end(); ++it) keys[it.key()] = true;
+    for (const auto& [key, _] : keys) {
+        std::vector<json> values;
+        for (const json& s : settings) values.push_back(s.contains(key) ? s[key] : json(nullptr));
+        for (const json& v : values)
+            if (v != values[0]) {
+                differing[key] = values;
+                break;
+            }
+    }
+    const std::vector<std::pair<const char*, std::optional<double> storage::RunSummary::*>> metrics = {
+        {"train_loss", &storage::RunSummary::trainLoss}, {"val_loss", &storage::RunSummary::valLoss},
+        {"val_accuracy", &storage::RunSummary::valAccuracy}, {"test_loss", &storage::RunSummary::testLoss},
+        {"test_accuracy", &storage::RunSummary::testAccuracy},
+        {"samples_per_sec", &storage::RunSummary::samplesPerSec}};
+    if (asJson) {
+        json j{{"runs", ids}, {"differing_settings", json::object()}, {"metrics", json::object()}};
+        for (const auto& [k, v] : differing) j["differing_settings"][k] = v;
+        j["metrics"]["status"] = json::array();
+        j["metrics"]["epochs_done"] = json::array();
+        for (const auto& r : runs) {
+            j["metrics"]["status"].push_back(r.status);
+            j["metrics"]["epochs_done"].push_back(r.epochsDone);
+        }
+        for (const auto& [name, member] : metrics)
+            for (const auto& r : runs) j["metrics"][name].push_back(opt(r.*member));
+        std::printf("%s\n", j.dump().c_str());
+        return 0;
+    }
+    // Columns as wide as their longest value, so device strings and paths stay whole.
+    std::vector<std::vector<std::string>> rows;
+    auto row = [&](const std::string& label, auto cell) {
+        std::vector<std::string> r{label};
+        for (std::size_t i = 0; i < runs.size(); ++i) r.push_back(cell(i));
+        rows.push_back(std::move(r));
+    };
+    row("run", [&](std::size_t i) { return std::to_string(runs[i].id); });
+    for (const auto& [k, values] : differing)
+        row(k, [&](std::size_t i) {
+            return values[i].is_string() ? values[i].get<std::string>() : values[i].dump();
+        });
+    row("status", [&](std::size_t i) { return runs[i].status; });
+    row("epochs_done", [&](std::size_t i) { return std::to_string(runs[i].epochsDone); });
+    for (const auto& [name, member] : metrics)
+        row(name, [&](std::size_t i) { return num(runs[i].*member); });
+    std::vector<std::size_t> width(runs.size() + 1, 0);
+    for (const auto& r : rows)
+        for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+    for (const auto& r : rows) {
+        std::printf("%-*s", static_cast<int>(width[0]), r[0].c_str());
+        for (std::size_t c = 1; c < r.size(); ++c)
+            std::printf("  %*s", static_cast<int>(width[c]), r[c].c_str());
+        std::printf("\n");
+        if (&r == &rows[0] && differing.empty()) std::printf("(the settings are identical)\n");
+    }
+    return 0;
+}
+
+int resume(const Args& args, const std::string& db, int64_t id) {
+    std::unique_ptr<storage::Recorder> recorder;
+    int fromEpoch = 0;
+    TrainerState state;
+    storage::RunDetails r;
+    {
+        RunStore store(db);
+        r = store.requireRun(id);
+        if (r.status == "running")
+            throwBadInput("run " + std::to_string(id) + " is still running (pid " +
+                          std::to_string(r.pid) + " on " + r.host + ")");
+        if (r.status != "interrupted" && r.status != "cancelled" && r.status != "failed")
+            throwBadInput("run " + std::to_string(id) + " is " + r.status + "; only interrupted, "
+                          "cancelled or failed runs can be resumed");
+        const auto ck = store.checkpoint(id, storage::CheckpointKind::Latest);
+        if (!ck)
+            throwBadInput("run " + std::to_string(id) + " has no checkpoint (it stopped before its "
+                          "first epoch ended); train it again");
+        state = deserializeCheckpoint(ck->data, db + ": run " + std::to_string(id) + " checkpoint");
+        fromEpoch = state.epoch;
+    }
+    std::vector<std::string> warnings;
+    const ProjectDocument project =
+        parseProject(r.projectJson, db + ": run " + std::to_string(id) + " project", &warnings);
+    RunSetup setup = prepareRun(project);
+    if (!setup.deviceNote.empty()) std::fprintf(stderr, "%s\n", setup.deviceNote.c_str());
+    Trainer trainer(*setup.model, setup.data, setup.project.training);
+    trainer.resumeFrom(std::move(state));
+    RunStore(db).beginResume(id, fromEpoch);
+    recorder = std::make_unique<storage::Recorder>(db, id, project.training.epochs, reportJson());
+    std::fprintf(stderr, "resuming run %lld after epoch %d of %d\n", static_cast<long long>(id),
+                 fromEpoch, project.training.epochs);
+    CliPrinter printer(args.flag("json"), r.name, false);
+    printer.setRunId(id);
+    return runRecorded(trainer, setup, printer, recorder.get());
+}
+
+void writeFile(const std::filesystem::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) throw Error(ErrorKind::Io, p.string() + ": cannot write");
+}
+
+std::string csvCell(const json& v) {
+    if (v.is_null()) return "";
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+}
+
+int exportCsv(RunStore& store, int64_t id, const std::string& dirName) {
+    namespace fs = std::filesystem;
+    store.requireRun(id);
+    const fs::path dir(dirName);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(ErrorKind::Io, dir.string() + ": cannot create the directory: " + ec.message());
+    std::string s = "step,epoch,loss,lr\n";
+    for (const auto& p : store.steps(id))
+        s += std::to_string(p.step) + "," + std::to_string(p.epoch) + "," + json(p.loss).dump() + "," +
+             json(p.lr).dump() + "\n";
+    writeFile(dir / "steps.csv", s);
+    s = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds,samples_per_sec,best\n";
+    for (const auto& e : store.epochs(id))
+        s += std::to_string(e.epoch) + "," + json(e.trainLoss).dump() + "," + json(e.trainAccuracy).dump() +
+             "," + csvCell(opt(e.valLoss)) + "," + csvCell(opt(e.valAccuracy)) + "," + json(e.lr).dump() +
+             "," + json(e.seconds).dump() + "," + json(e.samplesPerSec).dump() + "," +
+             (e.best ? "1" : "0") + "\n";
+    writeFile(dir / "epochs.csv", s);
+    for (const auto& ev : store.evaluations(id)) {
+        const json r = json::parse(ev.reportJson);
+        s = "metric,value\n";
+        for (auto it = r.begin(); it != r.end(); ++it)
+            if (it.value().is_number() || it.value().is_null()) s += it.key() + "," + csvCell(it.value()) + "\n";
+        writeFile(dir / ("metrics_" + ev.split + ".csv"), s);
+        if (r.contains("confusion_matrix")) {
+            const json& cm = r["confusion_matrix"];
+            s = "true\\predicted";
+            for (const auto& c : cm["classes"]) s += "," + c.get<std::string>();
+            s += "\n";
+            for (std::size_t i = 0; i < cm["counts"].size(); ++i) {
+                s += cm["classes"][i].get<std::string>();
+                for (const auto& v : cm["counts"][i]) s += "," + v.dump();
+                s += "\n";
+            }
+            writeFile(dir / ("confusion_" + ev.split + ".csv"), s);
+        }
+        for (const auto& [curve, x, y] : {std::tuple{"roc", "fpr", "tpr"}, std::tuple{"pr", "recall", "precision"}}) {
+            if (!r.contains(curve)) continue;
+            s = std::string("class,") + x + "," + y + ",threshold\n";
+            for (const auto& c : r[curve])
+                for (std::size_t i = 0; i < c[x].size(); ++i)
+                    s += c["class"].get<std::string>() + "," + c[x][i].dump() + "," + c[y][i].dump() + "," +
+                         csvCell(c["thresholds"][i]) + "\n";
+            writeFile(dir / (std::string(curve) + "_" + ev.split + ".csv"), s);
+        }
+    }
+    std::fprintf(stderr, "run %lld exported to %s\n", static_cast<long long>(id), dir.string().c_str());
+    return 0;
+}
+
+}  // namespace
+
+int runRuns(int argc, char** argv) {
+    const std::string sub = argc > 2 ? argv[2] : "";
+    if (sub.empty() || sub == "--help" || sub == "help") {
+        std::fputs(kRunsHelp, sub.empty() ? stderr : stdout);
+        return sub.empty() ? 2 : 0;
+    }
+    Args args(argc, argv, 3, {"json", "help"}, {"db", "csv"});
+    if (args.flag("help")) {
+        std::fputs(kRunsHelp, stdout);
+        return 0;
+    }
+    const auto& pos = args.positional();
+    auto needArgs = [&](std::size_t n, const char* usage) {
+        if (pos.size() != n) throwBadInput(std::string("usage: neurite-cli runs ") + usage);
+    };
+    const bool asJson = args.flag("json");
+    // Commands that write must not create an empty database as a side effect of a typo.
+    auto existingDb = [&] {
+        const std::string db = dbPath(args, false);
+        if (!std::filesystem::exists(db))
+            throwBadInput(db + ": no run database here yet; train with neurite-cli train to create "
+                          "it, or pass --db FILE");
+        return db;
+    };
+    if (sub == "list") {
+        needArgs(0, "list [--json] [--db FILE]");
+        const std::string db = dbPath(args, false);
+        if (!std::filesystem::exists(db)) {
+            std::printf(asJson ? "[]\n" : "no runs yet (%s does not exist)\n", db.c_str());
+            return 0;
+        }
+        RunStore store(db, RunStore::Mode::ReadOnly);
+        return list(store, asJson);
+    }
+    if (sub == "show") {
+        needArgs(1, "show ID [--json] [--db FILE]");
+        RunStore store(dbPath(args, false), RunStore::Mode::ReadOnly);
+        return show(store, runId(pos[0]), asJson);
+    }
+    if (sub == "compare") {
+        std::vector<int64_t> ids;
+        for (const auto& p : pos) ids.push_back(runId(p));
+        RunStore store(dbPath(args, false), RunStore::Mode::ReadOnly);
+        return compare(store, ids, asJson);
+    }
+    if (sub == "export") {
+        needArgs(1, "export ID --csv DIR [--db FILE]");
+        const auto dir = args.str("csv");
+        if (!dir) throwBadInput("runs export needs --csv DIR");
+        RunStore store(dbPath(args, false), RunStore::Mode::ReadOnly);
+        return exportCsv(store, runId(pos[0]), *dir);
+    }
+    if (sub == "resume") {
+        needArgs(1, "resume ID [--json] [--db FILE]");
+        return resume(args, existingDb(), runId(pos[0]));
+    }
+    if (sub == "delete") {
+        needArgs(1, "delete ID [--db FILE]");
+        RunStore(existingDb()).deleteRun(runId(pos[0]));
+        std::fprintf(stderr, "run %s deleted\n", pos[0].c_str());
+        return 0;
+    }
+    if (sub == "tag") {
+        needArgs(2, "tag ID TAG [--db FILE]");
+        RunStore(existingDb()).addTag(runId(pos[0]), pos[1]);
+        return 0;
+    }
+    if (sub == "note") {
+        needArgs(2, "note ID TEXT [--db FILE]");
+        RunStore(existingDb()).setNote(runId(pos[0]), pos[1]);
+        return 0;
+    }
+    throwBadInput("unknown runs subcommand '" + sub + "'; expected list, show, compare, resume, "
+                  "delete, tag, note or export (see neurite-cli runs --help)");
+}
+
+}  // namespace neurite::cli

@@ -1,0 +1,28 @@
+// Recording a training run from the command line: the --db option, and the observer pair
+// (printer + recorder) that `train` and `runs resume` hand to the trainer.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli.h"
+#include "printer.h"
+#include "recorder.h"
+#include "train/run_setup.h"
+#include "train/trainer.h"
+
+namespace neurite::cli {
+
+// --db FILE, or the default database ($XDG_DATA_HOME/neurite/runs.db).
+std::string dbPath(const Args& args, bool create);
+
+// Runs the trainer with the printer and, when recorder is set, the recorder; stores the final
+// model and closes the recorder (throwing a storage error after the run when there was one).
+// Returns the process exit code.
+int runRecorded(Trainer& trainer, RunSetup& setup, CliPrinter& printer,
+                storage::Recorder* recorder);
+
+// The report serializer the recorder stores evaluations with (the metrics JSON).
+storage::Recorder::ReportJson reportJson();
+
+}  // namespace neurite::cli

@@ -1,0 +1,201 @@
+// The writer thread applies whatever has queued as one transaction; an error stops recording
+// (the run's rows so far stay committed) and is reported by close().
+#include "recorder.h"
+
+#include <chrono>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace neurite::storage {
+
+std::vector<uint8_t> weightsBlob(const std::vector<float>& w) {
+    std::vector<uint8_t> b(w.size() * sizeof(float));
+    std::memcpy(b.data(), w.data(), b.size());
+    return b;
+}
+
+std::vector<float> weightsFromBlob(const std::vector<uint8_t>& b, const std::string& what) {
+    if (b.size() % sizeof(float) != 0)
+        throwBadInput(what + ": a weights blob of " + std::to_string(b.size()) +
+                      " bytes is not a whole number of floats");
+    std::vector<float> w(b.size() / sizeof(float));
+    std::memcpy(w.data(), b.data(), b.size());
+    return w;
+}
+
+Recorder::Recorder(const std::string& dbPath, int64_t runId, int epochsPlanned, ReportJson toJson)
+    : m_path(dbPath), m_runId(runId), m_epochsPlanned(epochsPlanned), m_toJson(std::move(toJson)) {
+    // Open on this thread so that a bad database fails before training starts.
+    auto store = std::make_shared<RunStore>(m_path);
+    m_writer = std::thread([this, store]() mutable {
+        m_store = std::move(store);
+        writerLoop();
+    });
+}
+
+Recorder::~Recorder() {
+    try {
+        close();
+    } catch (const Error&) {
+        // close() was not called by the owner: the error has nowhere to go but it was kept
+        // from the training; the rows committed before it stay.
+    }
+}
+
+void Recorder::push(Item item, bool commitNow) {
+    std::lock_guard lock(m_mutex);
+    m_queue.push_back(std::move(item));
+    if (commitNow) {
+        m_commitNow = true;
+        m_wake.notify_one();
+    }
+}
+
+void Recorder::onStep(const StepEvent& e) {
+    if (m_stride == 0) {
+        const int64_t total = e.stepsPerEpoch * std::max(m_epochsPlanned, 1);
+        m_stride = std::max<int64_t>(1, (total + kMaxStepPoints - 1) / kMaxStepPoints);
+    }
+    m_windowSum += static_cast<double>(e.loss);
+    ++m_windowCount;
+    // Windows are aligned on the global step, so a resumed run thins exactly like the original.
+    if (e.step % m_stride != 0 && e.stepInEpoch != e.stepsPerEpoch) return;
+    m_pendingSteps.push_back({e.step, e.epoch, static_cast<float>(m_windowSum / m_windowCount), e.lr});
+    m_windowSum = 0;
+    m_windowCount = 0;
+    if (m_pendingSteps.size() >= 64 || e.stepInEpoch == e.stepsPerEpoch) {
+        push(std::move(m_pendingSteps), false);
+        m_pendingSteps.clear();
+    }
+}
+
+void Recorder::onEpoch(const EpochEvent& e) {
+    if (!m_pendingSteps.empty()) {
+        push(std::move(m_pendingSteps), false);
+        m_pendingSteps.clear();
+    }
+    EpochRecord r;
+    r.epoch = e.epoch;
+    r.trainLoss = e.trainLoss;
+    r.trainAccuracy = e.trainAccuracy;
+    r.valLoss = e.valLoss;
+    r.valAccuracy = e.valAccuracy;
+    r.lr = e.lr;
+    r.seconds = e.seconds;
+    r.samplesPerSec = e.samplesPerSec;
+    r.best = e.best;
+    if (e.valMetrics) r.metricsJson = m_toJson(*e.valMetrics, false);
+    m_lastEpochBest = e.best;
+    // The commit waits for the epoch's checkpoint, so that the two land together.
+    push(std::move(r), false);
+}
+
+void Recorder::onCheckpoint(const TrainerState& s) {
+    if (m_lastEpochBest) push(Checkpoint{CheckpointKind::Best, s.epoch, "weights-f32", weightsBlob(s.model)}, false);
+    push(Checkpoint{CheckpointKind::Latest, s.epoch, "trainer-state", serializeCheckpoint(s)}, true);
+}
+
+namespace {
+
+EvaluationRecord evaluation(const EvaluationReport& r, std::optional<double> loss,
+                            std::optional<double> accuracy, const Recorder::ReportJson& toJson) {
+    EvaluationRecord e{r.split, loss, accuracy, std::nullopt, toJson(r, true)};
+    if (r.curves && r.curves->auc().defined()) e.auc = r.curves->auc().v;
+    return e;
+}
+
+}  // namespace
+
+void Recorder::onFinished(const FinishedEvent& e) {
+    Finish f;
+    RunOutcome& o = f.outcome;
+    o.status = e.status;
+    o.epochsDone = e.epochs;
+    o.bestEpoch = e.bestEpoch;
+    if (e.epochs > 0) {
+        o.trainLoss = e.trainLoss;
+        o.trainAccuracy = e.trainAccuracy;
+    }
+    o.valLoss = e.valLoss;
+    o.valAccuracy = e.valAccuracy;
+    o.testLoss = e.testLoss;
+    o.testAccuracy = e.testAccuracy;
+    o.samplesPerSec = e.samplesPerSec;
+    if (e.valMetrics) f.evaluations.push_back(evaluation(*e.valMetrics, e.valLoss, e.valAccuracy, m_toJson));
+    if (e.testMetrics) f.evaluations.push_back(evaluation(*e.testMetrics, e.testLoss, e.testAccuracy, m_toJson));
+    // Held until close(), so the status and the final model commit together.
+    m_finish = std::move(f);
+}
+
+void Recorder::onFailed(const Error& e) {
+    Finish f;
+    f.outcome.status = "failed";
+    f.outcome.message = e.what();
+    m_finish = std::move(f);
+}
+
+void Recorder::setFinalModel(std::vector<float> weights, int epoch) {
+    m_finalModel = Checkpoint{CheckpointKind::Final, epoch, "weights-f32", weightsBlob(weights)};
+}
+
+void Recorder::close() {
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_closed) {
+            if (!m_pendingSteps.empty()) m_queue.push_back(std::move(m_pendingSteps));
+            if (m_finalModel) m_queue.push_back(std::move(*m_finalModel));
+            if (m_finish) m_queue.push_back(std::move(*m_finish));
+            m_closing = true;
+            m_closed = true;
+            m_wake.notify_one();
+        }
+    }
+    if (m_writer.joinable()) m_writer.join();
+    std::lock_guard lock(m_mutex);
+    if (m_error) {
+        Error e = *m_error;
+        m_error.reset();
+        throw Error(e.kind(), std::string("the run was not fully recorded: ") + e.what());
+    }
+}
+
+void Recorder::writerLoop() {
+    for (;;) {
+        std::vector<Item> items;
+        bool closing = false;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait_for(lock, std::chrono::seconds(1), [&] { return m_commitNow || m_closing; });
+            items.swap(m_queue);
+            closing = m_closing;
+            m_commitNow = false;
+        }
+        if (!items.empty() && !m_error) {
+            try {
+                write(*m_store, items);
+            } catch (const Error& e) {
+                std::lock_guard lock(m_mutex);
+                m_error = e;
+            }
+        }
+        if (closing) break;
+    }
+    m_store.reset();
+}
+
+void Recorder::write(RunStore& store, std::vector<Item>& items) {
+    Transaction tx(store.db());
+    for (Item& item : items) {
+        if (auto* steps = std::get_if<std::vector<StepPoint>>(&item)) store.appendSteps(m_runId, *steps);
+        else if (auto* epoch = std::get_if<EpochRecord>(&item)) store.putEpoch(m_runId, *epoch);
+        else if (auto* ckpt = std::get_if<Checkpoint>(&item)) store.putCheckpoint(m_runId, *ckpt);
+        else if (auto* fin = std::get_if<Finish>(&item)) {
+            for (const EvaluationRecord& ev : fin->evaluations) store.putEvaluation(m_runId, ev);
+            store.finishRun(m_runId, fin->outcome);
+        }
+    }
+    tx.commit();
+}
+
+}  // namespace neurite::storage

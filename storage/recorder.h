@@ -1,0 +1,89 @@
+// Recorder: the training observer that keeps a run in the store without slowing the loop. The
+// training thread only appends to a queue (a step costs an add, and a mutex every thinning
+// window); a writer thread with its own connection writes the queue in one transaction when an
+// epoch ends (with that epoch's checkpoint) and at most once a second in between, so a reader
+// sees the curve grow and a crash loses at most the epoch in progress.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "run_store.h"
+#include "train/checkpoint.h"
+#include "train/events.h"
+
+namespace neurite::storage {
+
+// At most this many step-loss points per run: longer runs average windows of steps.
+inline constexpr int64_t kMaxStepPoints = 20000;
+
+class Recorder : public TrainObserver {
+public:
+    // Serializes an evaluation report: the CLI passes its metrics JSON (docs/metrics.md).
+    using ReportJson = std::function<std::string(const EvaluationReport&, bool withCurves)>;
+
+    // The run must exist (RunStore::beginRun, or beginResume for a resumed run).
+    Recorder(const std::string& dbPath, int64_t runId, int epochsPlanned, ReportJson toJson);
+    ~Recorder() override;
+
+    void onStep(const StepEvent& e) override;
+    void onEpoch(const EpochEvent& e) override;
+    void onFinished(const FinishedEvent& e) override;
+    void onFailed(const Error& e) override;
+    bool wantsCheckpoints() const override { return true; }
+    void onCheckpoint(const TrainerState& s) override;
+
+    // The model after training (restored best weights included), stored as the final model.
+    void setFinalModel(std::vector<float> weights, int epoch);
+    // Writes everything queued, ends the writer and throws the first storage error, if any (the
+    // training itself never waits for or fails because of the store).
+    void close();
+    int64_t runId() const { return m_runId; }
+
+private:
+    struct Finish {
+        RunOutcome outcome;
+        std::vector<EvaluationRecord> evaluations;
+    };
+    using Item = std::variant<std::vector<StepPoint>, EpochRecord, Checkpoint, Finish>;
+
+    void push(Item item, bool commitNow);
+    void writerLoop();
+    void write(RunStore& store, std::vector<Item>& items);
+
+    std::string m_path;
+    int64_t m_runId;
+    int m_epochsPlanned;
+    ReportJson m_toJson;
+    bool m_lastEpochBest = false;
+
+    // Training thread only: the current thinning window.
+    int64_t m_stride = 0;
+    double m_windowSum = 0;
+    int64_t m_windowCount = 0;
+    std::vector<StepPoint> m_pendingSteps;
+
+    std::optional<Finish> m_finish;
+    std::optional<Checkpoint> m_finalModel;
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::vector<Item> m_queue;
+    bool m_commitNow = false, m_closing = false, m_closed = false;
+    std::optional<Error> m_error;
+    std::shared_ptr<RunStore> m_store;  // the writer thread's connection
+    std::thread m_writer;
+};
+
+// Checkpoints of kind best and final hold Model::snapshot() as raw little-endian floats.
+std::vector<uint8_t> weightsBlob(const std::vector<float>& weights);
+std::vector<float> weightsFromBlob(const std::vector<uint8_t>& blob, const std::string& what);
+
+}  // namespace neurite::storage

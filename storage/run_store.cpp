@@ -1,0 +1,397 @@
+// Run store queries. Statements are prepared per call: they are cheap next to the work they do
+// (a batch of steps, one epoch) and keep the class free of cached state.
+#include "run_store.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+#include "schema.h"
+#include "train/checkpoint.h"
+
+namespace neurite::storage {
+
+namespace {
+
+double nowSeconds() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+int64_t startTicksOf(int64_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(in, line)) return -1;
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && rest >> field; ++i)
+        if (i == 22) return std::stoll(field);
+    return -1;
+}
+
+constexpr const char* kSummaryColumns =
+    "id, name, status, message, device, note, started_at, ended_at, epochs_planned, epochs_done, "
+    "best_epoch, train_loss, train_accuracy, val_loss, val_accuracy, test_loss, test_accuracy, "
+    "samples_per_sec";
+
+void readSummary(const Statement& q, RunSummary& r) {
+    r.id = q.int64(0);
+    r.name = q.text(1);
+    r.status = q.text(2);
+    r.message = q.text(3);
+    r.device = q.text(4);
+    r.note = q.text(5);
+    r.startedAt = q.real(6);
+    r.endedAt = q.optReal(7);
+    r.epochsPlanned = static_cast<int>(q.int64(8));
+    r.epochsDone = static_cast<int>(q.int64(9));
+    r.bestEpoch = static_cast<int>(q.int64(10));
+    r.trainLoss = q.optReal(11);
+    r.trainAccuracy = q.optReal(12);
+    r.valLoss = q.optReal(13);
+    r.valAccuracy = q.optReal(14);
+    r.testLoss = q.optReal(15);
+    r.testAccuracy = q.optReal(16);
+    r.samplesPerSec = q.optReal(17);
+}
+
+CheckpointKind kindFromName(const std::string& s) {
+    if (s == "best") return CheckpointKind::Best;
+    if (s == "final") return CheckpointKind::Final;
+    return CheckpointKind::Latest;
+}
+
+}  // namespace
+
+const char* nameOf(CheckpointKind k) {
+    switch (k) {
+    case CheckpointKind::Latest: return "latest";
+    case CheckpointKind::Best: return "best";
+    case CheckpointKind::Final: return "final";
+    }
+    return "latest";
+}
+
+ProcessIdentity currentProcess() {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    const int64_t pid = getpid();
+    return {host, pid, startTicksOf(pid)};
+}
+
+bool processAlive(const ProcessIdentity& p) {
+    if (p.host != currentProcess().host) return true;
+    return startTicksOf(p.pid) == p.startTicks;
+}
+
+std::string RunStore::defaultPath(bool create) {
+    namespace fs = std::filesystem;
+    fs::path dir;
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) dir = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home) dir = fs::path(home) / ".local/share";
+    else throw Error(ErrorKind::Io, "neither XDG_DATA_HOME nor HOME is set; pass --db FILE");
+    dir /= "neurite";
+    if (create) {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec)
+            throw Error(ErrorKind::Io, dir.string() + ": cannot create the data directory: " +
+                                           ec.message() + "; pass --db FILE to store runs elsewhere");
+    }
+    return (dir / "runs.db").string();
+}
+
+RunStore::RunStore(const std::string& path, Mode mode, int busyTimeoutMs) {
+    const bool readOnly = mode == Mode::ReadOnly;
+    if (readOnly && !std::filesystem::exists(path))
+        throw Error(ErrorKind::BadInput, path + ": no run database here yet; train with "
+                                                "neurite-cli train to create it, or pass --db FILE");
+    // sqlite would quietly open a read-only file read-only and fail at the first write, or
+    // fail to create the WAL index with a vaguer message: say it up front.
+    if (!readOnly && std::filesystem::exists(path) && access(path.c_str(), W_OK) != 0)
+        throw Error(ErrorKind::Io, path + ": the run database is read-only (no write permission); "
+                                          "make the file writable or pass --db with another file");
+    m_db = std::make_unique<SqliteDb>(path, readOnly);
+    configure(readOnly, busyTimeoutMs);
+    if (!readOnly) reapDeadRuns();
+}
+
+void RunStore::configure(bool readOnly, int busyTimeoutMs) {
+    // The busy timeout first: the journal-mode switch itself may wait for another writer.
+    m_db->check(sqlite3_busy_timeout(m_db->handle(), busyTimeoutMs), "set busy timeout");
+    m_db->exec("PRAGMA foreign_keys = ON");
+    if (readOnly) {
+        const int v = schemaVersion(*m_db);
+        if (v > kSchemaVersion) migrate(*m_db);  // refuses it, naming both versions
+        if (v < kSchemaVersion)
+            throw Error(ErrorKind::Io, path() + ": the run database has schema version " +
+                                           std::to_string(v) + " and is read-only, so it cannot be "
+                                           "upgraded to version " + std::to_string(kSchemaVersion) +
+                                           "; open it once with write access");
+        return;
+    }
+    // WAL: readers never block the writer and the writer never blocks readers. FULL sync makes
+    // each committed epoch survive a power loss too (one fsync per transaction, a few per epoch).
+    {
+        Statement wal(*m_db, "PRAGMA journal_mode = WAL");
+        wal.step();
+    }
+    m_db->exec("PRAGMA synchronous = FULL");
+    migrate(*m_db);
+}
+
+void RunStore::reapDeadRuns() {
+    std::vector<std::pair<int64_t, ProcessIdentity>> running;
+    {
+        Statement q(*m_db, "SELECT id, host, pid, pid_start FROM runs WHERE status = 'running'");
+        while (q.step()) running.push_back({q.int64(0), {q.text(1), q.int64(2), q.int64(3)}});
+    }
+    for (const auto& [id, who] : running) {
+        if (processAlive(who)) continue;
+        Statement u(*m_db, "UPDATE runs SET status = 'interrupted', message = ?2 "
+                           "WHERE id = ?1 AND status = 'running'");
+        u.bind(1, id)
+            .bind(2, std::string("the process (pid ") + std::to_string(who.pid) +
+                         ") ended without finishing the run; resume it with neurite-cli runs resume " +
+                         std::to_string(id))
+            .run();
+    }
+}
+
+int64_t RunStore::beginRun(const NewRun& r) {
+    const ProcessIdentity me = currentProcess();
+    Statement q(*m_db,
+                "INSERT INTO runs(name, project_json, settings_json, data_json, device, threads, "
+                "precision, seed, program_version, started_at, status, host, pid, pid_start, "
+                "epochs_planned) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'running', ?11, "
+                "?12, ?13, ?14)");
+    q.bind(1, r.name).bind(2, r.projectJson).bind(3, r.settingsJson).bind(4, r.dataJson);
+    q.bind(5, r.device).bind(6, int64_t{r.threads}).bind(7, r.precision);
+    q.bind(8, static_cast<int64_t>(r.seed)).bind(9, std::string(NEURITE_VERSION));
+    q.bind(10, nowSeconds()).bind(11, me.host).bind(12, me.pid).bind(13, me.startTicks);
+    q.bind(14, int64_t{r.epochsPlanned});
+    q.run();
+    return m_db->lastInsertId();
+}
+
+void RunStore::beginResume(int64_t id, int fromEpoch) {
+    const ProcessIdentity me = currentProcess();
+    Transaction tx(*m_db);
+    Statement u(*m_db, "UPDATE runs SET status = 'running', message = '', ended_at = NULL, "
+                       "host = ?2, pid = ?3, pid_start = ?4, resumes = resumes + 1, "
+                       "epochs_done = ?5 WHERE id = ?1");
+    u.bind(1, id).bind(2, me.host).bind(3, me.pid).bind(4, me.startTicks).bind(5, int64_t{fromEpoch});
+    u.run();
+    for (const char* table : {"step_losses", "epochs"}) {
+        Statement d(*m_db, std::string("DELETE FROM ") + table + " WHERE run_id = ?1 AND epoch > ?2");
+        d.bind(1, id).bind(2, int64_t{fromEpoch}).run();
+    }
+    Statement e(*m_db, "DELETE FROM evaluations WHERE run_id = ?1");
+    e.bind(1, id).run();
+    Statement f(*m_db, "DELETE FROM checkpoints WHERE run_id = ?1 AND kind = 'final'");
+    f.bind(1, id).run();
+    tx.commit();
+}
+
+void RunStore::appendSteps(int64_t id, std::span<const StepPoint> points) {
+    Statement q(*m_db, "INSERT OR REPLACE INTO step_losses(run_id, step, epoch, loss, lr) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5)");
+    for (const StepPoint& p : points) {
+        q.bind(1, id).bind(2, p.step).bind(3, int64_t{p.epoch});
+        q.bind(4, static_cast<double>(p.loss)).bind(5, static_cast<double>(p.lr));
+        q.run();
+    }
+}
+
+void RunStore::putEpoch(int64_t id, const EpochRecord& e) {
+    Statement q(*m_db,
+                "INSERT OR REPLACE INTO epochs(run_id, epoch, train_loss, train_accuracy, val_loss, "
+                "val_accuracy, lr, seconds, samples_per_sec, best, metrics_json) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    q.bind(1, id).bind(2, int64_t{e.epoch}).bind(3, e.trainLoss).bind(4, e.trainAccuracy);
+    q.bind(5, e.valLoss).bind(6, e.valAccuracy).bind(7, e.lr).bind(8, e.seconds);
+    q.bind(9, e.samplesPerSec).bind(10, int64_t{e.best});
+    if (e.metricsJson.empty()) q.bindNull(11);
+    else q.bind(11, e.metricsJson);
+    q.run();
+    Statement u(*m_db, "UPDATE runs SET epochs_done = ?2, train_loss = ?3, train_accuracy = ?4, "
+                       "val_loss = ?5, val_accuracy = ?6, best_epoch = CASE WHEN ?7 THEN ?2 ELSE "
+                       "best_epoch END WHERE id = ?1");
+    u.bind(1, id).bind(2, int64_t{e.epoch}).bind(3, e.trainLoss).bind(4, e.trainAccuracy);
+    u.bind(5, e.valLoss).bind(6, e.valAccuracy).bind(7, int64_t{e.best});
+    u.run();
+}
+
+void RunStore::putEvaluation(int64_t id, const EvaluationRecord& e) {
+    Statement q(*m_db, "INSERT OR REPLACE INTO evaluations(run_id, split, loss, accuracy, auc, "
+                       "report_json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    q.bind(1, id).bind(2, e.split).bind(3, e.loss).bind(4, e.accuracy).bind(5, e.auc);
+    q.bind(6, e.reportJson).run();
+}
+
+void RunStore::putCheckpoint(int64_t id, const Checkpoint& c) {
+    Statement q(*m_db, "INSERT OR REPLACE INTO checkpoints(run_id, kind, epoch, format, bytes, "
+                       "crc32, data, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    q.bind(1, id).bind(2, std::string(nameOf(c.kind))).bind(3, int64_t{c.epoch}).bind(4, c.format);
+    q.bind(5, static_cast<int64_t>(c.data.size())).bind(6, int64_t{crc32Of(c.data)});
+    q.bind(7, std::span<const uint8_t>(c.data)).bind(8, nowSeconds());
+    q.run();
+}
+
+void RunStore::finishRun(int64_t id, const RunOutcome& o) {
+    Statement q(*m_db,
+                "UPDATE runs SET status = ?2, message = ?3, ended_at = ?4, epochs_done = ?5, "
+                "best_epoch = ?6, train_loss = ?7, train_accuracy = ?8, val_loss = ?9, "
+                "val_accuracy = ?10, test_loss = ?11, test_accuracy = ?12, samples_per_sec = ?13 "
+                "WHERE id = ?1");
+    q.bind(1, id).bind(2, o.status).bind(3, o.message).bind(4, nowSeconds());
+    q.bind(5, int64_t{o.epochsDone}).bind(6, int64_t{o.bestEpoch}).bind(7, o.trainLoss);
+    q.bind(8, o.trainAccuracy).bind(9, o.valLoss).bind(10, o.valAccuracy).bind(11, o.testLoss);
+    q.bind(12, o.testAccuracy).bind(13, o.samplesPerSec);
+    q.run();
+}
+
+std::vector<RunSummary> RunStore::listRuns() {
+    std::vector<RunSummary> runs;
+    {
+        Statement q(*m_db, std::string("SELECT ") + kSummaryColumns + " FROM runs ORDER BY id");
+        while (q.step()) readSummary(q, runs.emplace_back());
+    }
+    // One pass over the tags (indexed by run), not one query per run.
+    Statement t(*m_db, "SELECT run_id, tag FROM tags ORDER BY run_id, tag");
+    std::size_t at = 0;
+    while (t.step()) {
+        const int64_t id = t.int64(0);
+        while (at < runs.size() && runs[at].id < id) ++at;
+        if (at < runs.size() && runs[at].id == id) runs[at].tags.push_back(t.text(1));
+    }
+    // A reader may see a run whose writer died before any writer reaped it.
+    std::vector<std::pair<int64_t, ProcessIdentity>> running;
+    Statement p(*m_db, "SELECT id, host, pid, pid_start FROM runs WHERE status = 'running'");
+    while (p.step()) running.push_back({p.int64(0), {p.text(1), p.int64(2), p.int64(3)}});
+    for (const auto& [id, who] : running)
+        if (!processAlive(who))
+            for (RunSummary& r : runs)
+                if (r.id == id) r.status = "interrupted";
+    return runs;
+}
+
+std::optional<RunDetails> RunStore::run(int64_t id) {
+    Statement q(*m_db, std::string("SELECT ") + kSummaryColumns +
+                           ", project_json, settings_json, data_json, precision, program_version, "
+                           "host, threads, seed, pid, resumes, pid_start FROM runs WHERE id = ?1");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    RunDetails r;
+    readSummary(q, r);
+    r.projectJson = q.text(18);
+    r.settingsJson = q.text(19);
+    r.dataJson = q.text(20);
+    r.precision = q.text(21);
+    r.programVersion = q.text(22);
+    r.host = q.text(23);
+    r.threads = static_cast<int>(q.int64(24));
+    r.seed = static_cast<uint64_t>(q.int64(25));
+    r.pid = q.int64(26);
+    r.resumes = static_cast<int>(q.int64(27));
+    if (r.status == "running" && !processAlive({r.host, r.pid, q.int64(28)})) r.status = "interrupted";
+    Statement t(*m_db, "SELECT tag FROM tags WHERE run_id = ?1 ORDER BY tag");
+    t.bind(1, id);
+    while (t.step()) r.tags.push_back(t.text(0));
+    return r;
+}
+
+RunDetails RunStore::requireRun(int64_t id) {
+    auto r = run(id);
+    if (!r)
+        throwBadInput("no run " + std::to_string(id) + " in " + path() +
+                      "; neurite-cli runs list shows the stored runs");
+    return *r;
+}
+
+std::vector<StepPoint> RunStore::steps(int64_t id, int64_t afterStep) {
+    std::vector<StepPoint> out;
+    Statement q(*m_db, "SELECT step, epoch, loss, lr FROM step_losses WHERE run_id = ?1 AND "
+                       "step > ?2 ORDER BY step");
+    q.bind(1, id).bind(2, afterStep);
+    while (q.step())
+        out.push_back({q.int64(0), static_cast<int>(q.int64(1)), static_cast<float>(q.real(2)),
+                       static_cast<float>(q.real(3))});
+    return out;
+}
+
+std::vector<EpochRecord> RunStore::epochs(int64_t id, int afterEpoch) {
+    std::vector<EpochRecord> out;
+    Statement q(*m_db, "SELECT epoch, train_loss, train_accuracy, val_loss, val_accuracy, lr, "
+                       "seconds, samples_per_sec, best, metrics_json FROM epochs WHERE run_id = ?1 "
+                       "AND epoch > ?2 ORDER BY epoch");
+    q.bind(1, id).bind(2, int64_t{afterEpoch});
+    while (q.step()) {
+        EpochRecord& e = out.emplace_back();
+        e.epoch = static_cast<int>(q.int64(0));
+        e.trainLoss = q.real(1);
+        e.trainAccuracy = q.real(2);
+        e.valLoss = q.optReal(3);
+        e.valAccuracy = q.optReal(4);
+        e.lr = q.real(5);
+        e.seconds = q.real(6);
+        e.samplesPerSec = q.real(7);
+        e.best = q.int64(8) != 0;
+        e.metricsJson = q.text(9);
+    }
+    return out;
+}
+
+std::vector<EvaluationRecord> RunStore::evaluations(int64_t id) {
+    std::vector<EvaluationRecord> out;
+    Statement q(*m_db, "SELECT split, loss, accuracy, auc, report_json FROM evaluations "
+                       "WHERE run_id = ?1 ORDER BY split DESC");
+    q.bind(1, id);
+    while (q.step()) out.push_back({q.text(0), q.optReal(1), q.optReal(2), q.optReal(3), q.text(4)});
+    return out;
+}
+
+std::optional<Checkpoint> RunStore::checkpoint(int64_t id, CheckpointKind kind) {
+    Statement q(*m_db, "SELECT kind, epoch, format, crc32, data FROM checkpoints "
+                       "WHERE run_id = ?1 AND kind = ?2");
+    q.bind(1, id).bind(2, std::string(nameOf(kind)));
+    if (!q.step()) return std::nullopt;
+    Checkpoint c{kindFromName(q.text(0)), static_cast<int>(q.int64(1)), q.text(2), q.blob(4)};
+    if (static_cast<uint32_t>(q.int64(3)) != crc32Of(c.data))
+        throwBadInput(path() + ": the " + std::string(nameOf(kind)) + " checkpoint of run " +
+                      std::to_string(id) + " fails its checksum (the database was damaged); it "
+                      "cannot be used");
+    return c;
+}
+
+void RunStore::addTag(int64_t id, const std::string& tag) {
+    requireRun(id);
+    if (tag.empty()) throwBadInput("a tag cannot be empty");
+    Statement q(*m_db, "INSERT OR IGNORE INTO tags(run_id, tag) VALUES(?1, ?2)");
+    q.bind(1, id).bind(2, tag).run();
+}
+
+void RunStore::setNote(int64_t id, const std::string& note) {
+    requireRun(id);
+    Statement q(*m_db, "UPDATE runs SET note = ?2 WHERE id = ?1");
+    q.bind(1, id).bind(2, note).run();
+}
+
+void RunStore::deleteRun(int64_t id) {
+    const RunDetails r = requireRun(id);
+    if (r.status == "running")
+        throwBadInput("run " + std::to_string(id) + " is still running (pid " + std::to_string(r.pid) +
+                      "); stop it first");
+    Statement q(*m_db, "DELETE FROM runs WHERE id = ?1");  // the rest cascades
+    q.bind(1, id).run();
+}
+
+}  // namespace neurite::storage

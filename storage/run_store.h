@@ -1,0 +1,149 @@
+// RunStore: every training run kept in one SQLite database (docs/run-store.md). One instance is
+// one connection; the Recorder's writer thread opens its own. Reads are built for the GUI's runs
+// panel: a list with summary columns, per-run series readable incrementally while another
+// process writes (WAL), settings and the final evaluation. Errors are Error{Io} or {BadInput}.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sqlite_db.h"
+
+namespace neurite::storage {
+
+// What a new run starts with (describeRun() in run_info.h fills it from a RunSetup).
+struct NewRun {
+    std::string name;
+    std::string projectJson;   // the project as trained (CLI overrides applied)
+    std::string settingsJson;  // the resolved data and training settings, flat keys
+    std::string dataJson;      // source, split sizes, class names and counts
+    std::string device;
+    int threads = 0;
+    std::string precision;
+    uint64_t seed = 0;
+    int epochsPlanned = 0;
+};
+
+struct RunSummary {
+    int64_t id = 0;
+    std::string name, status, message, device, note;
+    double startedAt = 0;  // unix seconds
+    std::optional<double> endedAt;
+    int epochsPlanned = 0, epochsDone = 0, bestEpoch = 0;
+    std::optional<double> trainLoss, trainAccuracy, valLoss, valAccuracy, testLoss, testAccuracy,
+        samplesPerSec;
+    std::vector<std::string> tags;
+};
+
+struct RunDetails : RunSummary {
+    std::string projectJson, settingsJson, dataJson, precision, programVersion, host;
+    int threads = 0;
+    uint64_t seed = 0;
+    int64_t pid = 0;
+    int resumes = 0;
+};
+
+struct StepPoint {
+    int64_t step = 0;  // global, 1-based: the last step of the window this point averages
+    int epoch = 0;
+    float loss = 0, lr = 0;
+};
+
+struct EpochRecord {
+    int epoch = 0;
+    double trainLoss = 0, trainAccuracy = 0;
+    std::optional<double> valLoss, valAccuracy;
+    double lr = 0, seconds = 0, samplesPerSec = 0;
+    bool best = false;
+    std::string metricsJson;  // the validation metrics (neurite-cli's metrics JSON), or empty
+};
+
+struct EvaluationRecord {
+    std::string split;  // validation | test
+    std::optional<double> loss, accuracy, auc;
+    std::string reportJson;  // metrics, per-class table, confusion matrix, ROC and PR points
+};
+
+enum class CheckpointKind { Latest, Best, Final };
+const char* nameOf(CheckpointKind k);
+
+struct Checkpoint {
+    CheckpointKind kind = CheckpointKind::Latest;
+    int epoch = 0;
+    std::string format;  // "trainer-state" (latest) | "weights-f32" (best, final)
+    std::vector<uint8_t> data;
+};
+
+struct RunOutcome {
+    std::string status;  // completed | early_stopped | cancelled | failed
+    std::string message;
+    int epochsDone = 0, bestEpoch = 0;
+    std::optional<double> trainLoss, trainAccuracy, valLoss, valAccuracy, testLoss, testAccuracy,
+        samplesPerSec;
+};
+
+class RunStore {
+public:
+    enum class Mode { ReadWrite, ReadOnly };
+    // Opens (creating and migrating in ReadWrite mode) with WAL, foreign keys and a busy
+    // timeout. In ReadWrite mode, runs left "running" by a dead process become "interrupted".
+    // busyTimeoutMs: how long to wait for another writer's lock before failing.
+    explicit RunStore(const std::string& path, Mode mode = Mode::ReadWrite, int busyTimeoutMs = 10000);
+
+    // $XDG_DATA_HOME/neurite/runs.db, or ~/.local/share/neurite/runs.db; the directory is
+    // created when `create` is set.
+    static std::string defaultPath(bool create);
+
+    SqliteDb& db() { return *m_db; }
+    const std::string& path() const { return m_db->path(); }
+
+    // Writing (the Recorder batches these in transactions).
+    int64_t beginRun(const NewRun& run);
+    // Marks a stored run as running again in this process for `runs resume`, and drops what was
+    // recorded after `fromEpoch` (steps of the epoch that was cut short).
+    void beginResume(int64_t id, int fromEpoch);
+    void appendSteps(int64_t id, std::span<const StepPoint> points);
+    void putEpoch(int64_t id, const EpochRecord& e);
+    void putEvaluation(int64_t id, const EvaluationRecord& e);
+    void putCheckpoint(int64_t id, const Checkpoint& c);
+    void finishRun(int64_t id, const RunOutcome& o);
+
+    // Reading. The runs in start order, with summary columns and tags.
+    std::vector<RunSummary> listRuns();
+    std::optional<RunDetails> run(int64_t id);
+    RunDetails requireRun(int64_t id);  // throws Error{BadInput} "no run N in FILE"
+    // Series after a given step/epoch, so a live view asks only for what is new.
+    std::vector<StepPoint> steps(int64_t id, int64_t afterStep = 0);
+    std::vector<EpochRecord> epochs(int64_t id, int afterEpoch = 0);
+    std::vector<EvaluationRecord> evaluations(int64_t id);
+    // Verifies the stored checksum; throws Error{BadInput} when it does not match.
+    std::optional<Checkpoint> checkpoint(int64_t id, CheckpointKind kind);
+
+    // Editing.
+    void addTag(int64_t id, const std::string& tag);
+    void setNote(int64_t id, const std::string& note);
+    void deleteRun(int64_t id);  // with its steps, epochs, evaluations, checkpoints and tags
+
+private:
+    void configure(bool readOnly, int busyTimeoutMs);
+    void reapDeadRuns();
+    std::unique_ptr<SqliteDb> m_db;
+};
+
+// The identity of this process as stored with a running run: a run whose process is gone (or
+// whose pid was reused by a process started at another time) is interrupted.
+struct ProcessIdentity {
+    std::string host;
+    int64_t pid = 0;
+    int64_t startTicks = 0;  // /proc/PID/stat field 22
+};
+ProcessIdentity currentProcess();
+// False only when the process is surely gone: on this host and no process with that pid and
+// start time exists. Runs of other hosts are taken as alive.
+bool processAlive(const ProcessIdentity& p);
+
+}  // namespace neurite::storage

@@ -1,0 +1,117 @@
+// Schema history. Never edit a step that has shipped: add a new one, bump kSchemaVersion, and
+// add the version to the migration test's rows. docs/run-store.md describes every table.
+#include "schema.h"
+
+#include <string>
+
+#include "core/error.h"
+
+namespace neurite::storage {
+
+namespace {
+
+// Version 1: runs, their step losses (thinned), epoch metrics and final evaluations.
+const char* kV1 = R"sql(
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  project_json TEXT NOT NULL,
+  settings_json TEXT NOT NULL,
+  data_json TEXT NOT NULL,
+  device TEXT NOT NULL,
+  threads INTEGER NOT NULL,
+  precision TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  program_version TEXT NOT NULL,
+  started_at REAL NOT NULL,
+  ended_at REAL,
+  status TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  pid_start INTEGER NOT NULL,
+  epochs_planned INTEGER NOT NULL,
+  epochs_done INTEGER NOT NULL DEFAULT 0,
+  best_epoch INTEGER NOT NULL DEFAULT 0,
+  train_loss REAL, train_accuracy REAL, val_loss REAL, val_accuracy REAL,
+  test_loss REAL, test_accuracy REAL, samples_per_sec REAL);
+CREATE INDEX runs_by_start ON runs(started_at);
+CREATE TABLE step_losses(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  loss REAL NOT NULL,
+  lr REAL NOT NULL,
+  PRIMARY KEY(run_id, step)) WITHOUT ROWID;
+CREATE TABLE epochs(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  train_loss REAL NOT NULL, train_accuracy REAL NOT NULL,
+  val_loss REAL, val_accuracy REAL,
+  lr REAL NOT NULL, seconds REAL NOT NULL, samples_per_sec REAL NOT NULL,
+  best INTEGER NOT NULL,
+  metrics_json TEXT,
+  PRIMARY KEY(run_id, epoch)) WITHOUT ROWID;
+CREATE TABLE evaluations(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  split TEXT NOT NULL,
+  loss REAL, accuracy REAL, auc REAL,
+  report_json TEXT NOT NULL,
+  PRIMARY KEY(run_id, split));
+)sql";
+
+// Version 2: checkpoints (latest trainer state, best and final weights) and resume count.
+const char* kV2 = R"sql(
+CREATE TABLE checkpoints(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK(kind IN ('latest', 'best', 'final')),
+  epoch INTEGER NOT NULL,
+  format TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  crc32 INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  created_at REAL NOT NULL,
+  PRIMARY KEY(run_id, kind));
+ALTER TABLE runs ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// Version 3: tags and a free-text note.
+const char* kV3 = R"sql(
+CREATE TABLE tags(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY(run_id, tag)) WITHOUT ROWID;
+CREATE INDEX tags_by_tag ON tags(tag);
+ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+)sql";
+
+const char* const kSteps[] = {kV1, kV2, kV3};
+static_assert(std::size(kSteps) == kSchemaVersion);
+
+}  // namespace
+
+int schemaVersion(SqliteDb& db) {
+    Statement q(db, "PRAGMA user_version");
+    q.step();
+    return static_cast<int>(q.int64(0));
+}
+
+void migrate(SqliteDb& db, int target) {
+    NEURITE_CHECK(target >= 0 && target <= kSchemaVersion, "bad schema target");
+    const int have = schemaVersion(db);
+    if (have > kSchemaVersion)
+        throw Error(ErrorKind::Io, db.path() + ": this run database has schema version " +
+                                       std::to_string(have) + ", written by a newer Neurite; this one reads up to version " +
+                                       std::to_string(kSchemaVersion) +
+                                       "; update Neurite or pass --db with another file");
+    for (int v = have; v < target; ++v) {
+        Transaction tx(db);
+        // Another process may have migrated while we waited for the write lock.
+        if (schemaVersion(db) > v) continue;
+        db.exec(kSteps[v]);
+        db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+        tx.commit();
+    }
+}
+
+}  // namespace neurite::storage
