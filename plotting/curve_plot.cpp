@@ -84,7 +84,7 @@ void CurvePlot::setSmoothing(double weight) {
 void CurvePlot::recomputeSmoothing(Series& s) {
     s.smooth->data()->clear();
     s.ema = 0;
-    s.emaCount = 0;
+    s.emaPower = 1;
     if (m_smoothing <= 0) return;
     std::vector<double> x, y;
     x.reserve(static_cast<std::size_t>(s.raw->dataCount()));
@@ -103,8 +103,8 @@ void CurvePlot::extendSmoothing(Series& s, std::span<const double> x, std::span<
     for (std::size_t i = 0; i < x.size(); ++i) {
         if (!std::isfinite(y[i])) continue;  // a NaN loss must not poison the whole curve
         s.ema = s.ema * m_smoothing + (1 - m_smoothing) * y[i];
-        ++s.emaCount;
-        const double debias = 1 - std::pow(m_smoothing, static_cast<double>(s.emaCount));
+        s.emaPower *= m_smoothing;  // smoothing^count, without a pow per point
+        const double debias = 1 - s.emaPower;
         keys.push_back(x[i]);
         values.push_back(s.ema / debias);
     }
@@ -143,6 +143,7 @@ void CurvePlot::restyle(Series& s, int id) {
     if (smoothed) c.setAlpha(70);  // raw points stay visible, faint, under the smoothed line
     pen.setColor(c);
     s.raw->setPen(pen);
+    s.raw->setAntialiased(!smoothed);  // the faint raw line is noise anyway: draw it fast
     if (s.smooth) {
         QPen sp = pen;
         sp.setColor(s.color);

@@ -63,7 +63,7 @@ private:
         QCPGraph* raw = nullptr;
         QCPGraph* smooth = nullptr;  // smoothable series only
         double ema = 0;              // running EMA state
-        int64_t emaCount = 0;
+        double emaPower = 1;         // smoothing^(points so far), for the debiasing
     };
     void restyle(Series& s, int id);
     void recomputeSmoothing(Series& s);

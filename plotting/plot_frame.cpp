@@ -23,6 +23,9 @@ PlotFrame::PlotFrame(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(
     layout->addWidget(m_plot);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectLegend);
     m_plot->setNoAntialiasingOnDrag(true);
+    // Long curves (10 runs x 20,000 points) are drawn as plain polylines; dashes survive only on
+    // short series, which are the per-epoch ones anyway.
+    m_plot->setPlottingHint(QCP::phFastPolylines, true);
     m_plot->setContextMenuPolicy(Qt::CustomContextMenu);
     m_plot->legend->setVisible(true);
     m_plot->legend->setBrush(QColor(255, 255, 255, 200));
