@@ -385,6 +385,13 @@ void RunStore::setNote(int64_t id, const std::string& note) {
     q.bind(1, id).bind(2, note).run();
 }
 
+void RunStore::renameRun(int64_t id, const std::string& name) {
+    requireRun(id);
+    if (name.empty()) throwBadInput("a run's name cannot be empty");
+    Statement q(*m_db, "UPDATE runs SET name = ?2 WHERE id = ?1");
+    q.bind(1, id).bind(2, name).run();
+}
+
 void RunStore::deleteRun(int64_t id) {
     const RunDetails r = requireRun(id);
     if (r.status == "running")

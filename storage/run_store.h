@@ -126,6 +126,7 @@ public:
     // Editing.
     void addTag(int64_t id, const std::string& tag);
     void setNote(int64_t id, const std::string& note);
+    void renameRun(int64_t id, const std::string& name);
     void deleteRun(int64_t id);  // with its steps, epochs, evaluations, checkpoints and tags
 
 private:

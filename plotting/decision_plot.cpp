@@ -1,0 +1,119 @@
+#include "decision_plot.h"
+
+#include <qcustomplot.h>
+
+#include <algorithm>
+
+namespace neurite::plot {
+
+DecisionPlot::DecisionPlot(QWidget* parent) : PlotFrame(parent) {
+    QCustomPlot* plot = customPlot();
+    plot->xAxis->setLabel(QStringLiteral("x1"));
+    plot->yAxis->setLabel(QStringLiteral("x2"));
+    m_pixmap = new QCPItemPixmap(plot);
+    m_pixmap->setLayer(QStringLiteral("background"));  // under the grid lines and points
+    m_pixmap->setScaled(true, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+    m_pixmap->setClipToAxisRect(true);
+    m_pixmap->setVisible(false);
+}
+
+void DecisionPlot::setClassNames(const QStringList& names) {
+    m_names = names;
+    for (std::size_t k = 0; k < m_classGraphs.size(); ++k)
+        if (static_cast<qsizetype>(k) < names.size()) m_classGraphs[k]->setName(names[static_cast<qsizetype>(k)]);
+    requestReplot();
+}
+
+void DecisionPlot::ensureClassGraphs(int classes) {
+    QCustomPlot* plot = customPlot();
+    while (static_cast<int>(m_classGraphs.size()) < classes) {
+        const int k = static_cast<int>(m_classGraphs.size());
+        QCPGraph* g = plot->addGraph();
+        g->setLineStyle(QCPGraph::lsNone);
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, seriesColor(k).darker(130),
+                                           seriesColor(k), 6));
+        g->setName(k < m_names.size() ? m_names[k] : tr("class %1").arg(k));
+        m_classGraphs.push_back(g);
+    }
+}
+
+void DecisionPlot::setPoints(const LabelledPoints& points) {
+    const std::size_t n = std::min({points.x.size(), points.y.size(), points.label.size()});
+    m_points = points;
+    m_points.x.resize(n);
+    m_points.y.resize(n);
+    m_points.label.resize(n);
+    int classes = 0;
+    for (int l : m_points.label) classes = std::max(classes, l + 1);
+    ensureClassGraphs(classes);
+    std::vector<QVector<double>> xs(m_classGraphs.size()), ys(m_classGraphs.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const int l = m_points.label[i];
+        if (l < 0) continue;
+        xs[static_cast<std::size_t>(l)].push_back(m_points.x[i]);
+        ys[static_cast<std::size_t>(l)].push_back(m_points.y[i]);
+    }
+    for (std::size_t k = 0; k < m_classGraphs.size(); ++k) m_classGraphs[k]->setData(xs[k], ys[k]);
+    requestReplot();
+}
+
+void DecisionPlot::setGrid(const DecisionGrid& grid) {
+    const auto cells = static_cast<std::size_t>(grid.nx) * static_cast<std::size_t>(grid.ny);
+    if (grid.nx <= 0 || grid.ny <= 0 || grid.cls.size() != cells || grid.confidence.size() != cells ||
+        grid.xMax <= grid.xMin || grid.yMax <= grid.yMin)
+        return;
+    m_grid = grid;
+    m_image = QImage(grid.nx, grid.ny, QImage::Format_RGB32);
+    for (int j = 0; j < grid.ny; ++j) {
+        // Image rows run top-down, grid rows bottom-up (y grows upwards on the plot).
+        auto* line = reinterpret_cast<QRgb*>(m_image.scanLine(grid.ny - 1 - j));
+        for (int i = 0; i < grid.nx; ++i) {
+            const auto idx = static_cast<std::size_t>(j) * static_cast<std::size_t>(grid.nx) +
+                             static_cast<std::size_t>(i);
+            const QColor c = seriesColor(grid.cls[idx]);
+            // Blend towards white: 25% of the class colour when unsure, 55% when certain.
+            const double a = 0.25 + 0.30 * std::clamp(static_cast<double>(grid.confidence[idx]), 0.0, 1.0);
+            line[i] = qRgb(static_cast<int>(255 + (c.red() - 255) * a),
+                           static_cast<int>(255 + (c.green() - 255) * a),
+                           static_cast<int>(255 + (c.blue() - 255) * a));
+        }
+    }
+    m_pixmap->setPixmap(QPixmap::fromImage(m_image));
+    m_pixmap->topLeft->setCoords(grid.xMin, grid.yMax);
+    m_pixmap->bottomRight->setCoords(grid.xMax, grid.yMin);
+    m_pixmap->setVisible(true);
+    requestReplot();
+}
+
+void DecisionPlot::fitView() {
+    QCustomPlot* plot = customPlot();
+    if (m_pixmap->visible()) {
+        plot->xAxis->setRange(m_grid.xMin, m_grid.xMax);
+        plot->yAxis->setRange(m_grid.yMin, m_grid.yMax);
+    } else {
+        plot->rescaleAxes();
+    }
+}
+
+QString DecisionPlot::csv() const {
+    QString out = QStringLiteral("kind,x,y,class,confidence\n");
+    for (std::size_t i = 0; i < m_points.x.size(); ++i)
+        out += QStringLiteral("point,%1,%2,%3,\n")
+                   .arg(m_points.x[i], 0, 'g', 10)
+                   .arg(m_points.y[i], 0, 'g', 10)
+                   .arg(m_points.label[i]);
+    const double dx = (m_grid.xMax - m_grid.xMin) / std::max(m_grid.nx, 1);
+    const double dy = (m_grid.yMax - m_grid.yMin) / std::max(m_grid.ny, 1);
+    for (int j = 0; j < m_grid.ny; ++j)
+        for (int i = 0; i < m_grid.nx; ++i) {
+            const auto idx = static_cast<std::size_t>(j * m_grid.nx + i);
+            out += QStringLiteral("grid,%1,%2,%3,%4\n")
+                       .arg(m_grid.xMin + (i + 0.5) * dx, 0, 'g', 10)
+                       .arg(m_grid.yMin + (j + 0.5) * dy, 0, 'g', 10)
+                       .arg(m_grid.cls[idx])
+                       .arg(static_cast<double>(m_grid.confidence[idx]), 0, 'g', 6);
+        }
+    return out;
+}
+
+}  // namespace neurite::plot

@@ -1,0 +1,46 @@
+// DecisionPlot: for two-dimensional data, the classifier's decision regions as a background
+// image (class colour, paler where the model is unsure) with the training points on top, in the
+// manner of TensorFlow Playground. The grid is re-rendered whenever a new one arrives.
+#pragma once
+
+#include <vector>
+
+#include "plot_data.h"
+#include "plot_frame.h"
+
+class QCPGraph;
+class QCPItemPixmap;
+
+namespace neurite::plot {
+
+class DecisionPlot : public PlotFrame {
+    Q_OBJECT
+public:
+    explicit DecisionPlot(QWidget* parent = nullptr);
+
+    void setClassNames(const QStringList& names);
+    void setPoints(const LabelledPoints& points);
+    // A grid with cls/confidence sizes other than nx*ny is ignored.
+    void setGrid(const DecisionGrid& grid);
+
+    const QImage& gridImage() const { return m_image; }
+    int pointCount() const { return static_cast<int>(m_points.x.size()); }
+
+    // Points, then grid cells: kind,x,y,class,confidence.
+    QString csv() const override;
+
+protected:
+    void fitView() override;
+
+private:
+    void ensureClassGraphs(int classes);
+
+    QStringList m_names;
+    LabelledPoints m_points;
+    DecisionGrid m_grid;
+    QImage m_image;
+    QCPItemPixmap* m_pixmap;
+    std::vector<QCPGraph*> m_classGraphs;
+};
+
+}  // namespace neurite::plot

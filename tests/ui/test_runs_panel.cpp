@@ -1,0 +1,148 @@
+// The runs panel on a real store written by neurite-cli: listing, showing one run's curves and
+// evaluation, comparing two runs (settings that differ, the same network), editing, a run that
+// appears and grows while another process trains it, and a file that is not a database.
+#include <QProcess>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "curve_plot.h"
+#include "runs/runs_panel.h"
+#include "runs/runs_table_model.h"
+#include "runs/runs_view.h"
+#include "support/test_env.h"
+
+using neurite::ui::RunsPanel;
+
+namespace {
+
+QString cli() { return qEnvironmentVariable("NEURITE_CLI"); }
+QString spiral() {
+    return QString::fromStdString(neurite::test::sourceDir()) + "/resources/examples/spiral.neurite.json";
+}
+
+bool train(const QString& db, const QStringList& extra) {
+    QProcess p;
+    p.start(cli(), QStringList{"train", spiral(), "--db", db, "--threads", "1"} + extra);
+    return p.waitForFinished(120000) && p.exitCode() == 0;
+}
+
+}  // namespace
+
+class TestRunsPanel : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QVERIFY2(!cli().isEmpty(), "NEURITE_CLI is not set");
+        QVERIFY(m_dir.isValid());
+        m_db = m_dir.filePath("runs.db");
+        QVERIFY(train(m_db, {"--epochs", "2", "--lr", "0.01"}));
+        QVERIFY(train(m_db, {"--epochs", "3", "--lr", "0.003"}));
+    }
+
+    void listsAndShowsOneRun() {
+        RunsPanel panel;
+        QString error;
+        QVERIFY2(panel.openStore(m_db, &error), qPrintable(error));
+        QCOMPARE(panel.model()->rowCount(), 2);
+        panel.selectRuns({1});
+        QCOMPARE(panel.view()->shownRuns(), std::vector<int64_t>{1});
+        auto* loss = panel.view()->lossPlot();
+        QVERIFY(loss->pointCount(0) > 10);   // per-step loss
+        QCOMPARE(loss->pointCount(1), 2);     // validation loss per epoch
+        QCOMPARE(panel.view()->evaluationCount(), 1);
+        // Train and validation loss and accuracy, each with best/last/min/max.
+        QCOMPARE(panel.view()->metricsTable()->rowCount(), 4);
+        QCOMPARE(panel.view()->metricsTable()->item(1, 1)->text(), QString("validation loss"));
+    }
+
+    void comparesTwoRuns() {
+        RunsPanel panel;
+        QVERIFY(panel.openStore(m_db, nullptr));
+        panel.selectRuns({1, 2});
+        neurite::ui::RunsView* view = panel.view();
+        QCOMPARE(view->shownRuns(), (std::vector<int64_t>{1, 2}));
+        QCOMPARE(view->evaluationCount(), 2);
+        QCOMPARE(view->lossPlot()->pointCount(3), 3);  // run 2's validation loss, 3 epochs
+        QCOMPARE(view->lossPlot()->baseline(), 0);     // run 1's training loss is the baseline
+        // Only the settings that differ: epochs and the learning rate.
+        QStringList keys;
+        for (int r = 0; r < view->settingsTable()->rowCount(); ++r) keys << view->settingsTable()->item(r, 0)->text();
+        QVERIFY2(keys.contains("training.optimizer.lr") && keys.contains("training.epochs"), qPrintable(keys.join(",")));
+        QVERIFY2(!keys.contains("training.batch_size"), qPrintable(keys.join(",")));
+        QVERIFY2(view->networkText().contains("the same network"), qPrintable(view->networkText()));
+        const QString csv = view->curvesCsv();
+        QVERIFY(csv.startsWith("run,metric,epoch,value\n"));
+        QVERIFY(csv.contains("#1 Spiral,val_loss,2,") && csv.contains("#2 Spiral,val_accuracy,3,"));
+        QTemporaryDir out;
+        QString error;
+        const QStringList images = view->exportImages(out.path(), &error);
+        QVERIFY2(images.size() == 6, qPrintable(error + images.join(",")));  // 2 curves + 2 x (ROC, confusion)
+    }
+
+    void editsAndFilters() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("edit.db");
+        QVERIFY(QFile::copy(m_db, db));
+        RunsPanel panel;
+        QVERIFY(panel.openStore(db, nullptr));
+        QString error;
+        QVERIFY(panel.renameRun(1, "baseline lr", &error));
+        QVERIFY(panel.tagRun(2, "slow-lr", &error));
+        QVERIFY(panel.noteRun(2, "lower learning rate", &error));
+        const int row1 = panel.model()->rowOf(1);
+        QCOMPARE(panel.model()->data(panel.model()->index(row1, neurite::ui::RunsTableModel::Name), Qt::DisplayRole).toString(),
+                 QString("baseline lr"));
+        panel.setFilter("slow-lr");
+        QCOMPARE(panel.table()->model()->rowCount(), 1);
+        panel.setFilter("");
+        QVERIFY(!panel.renameRun(1, "   ", &error));  // an empty name is refused
+        QVERIFY(error.contains("empty"));
+        QVERIFY(!panel.renameRun(99, "x", &error));
+        QVERIFY(error.contains("99"));
+        QVERIFY(panel.deleteRun(1, &error));
+        QCOMPARE(panel.model()->rowCount(), 1);
+    }
+
+    void liveRunAppearsAndGrows() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("live.db");
+        QVERIFY(train(db, {"--epochs", "1"}));  // the store exists before the panel opens it
+        RunsPanel panel;
+        QVERIFY(panel.openStore(db, nullptr));
+        QCOMPARE(panel.model()->rowCount(), 1);
+        QProcess p;
+        p.start(cli(), {"train", spiral(), "--db", db, "--threads", "1", "--epochs", "400"});
+        QVERIFY(p.waitForStarted());
+        QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 2, 30000);
+        panel.selectRuns({2});
+        QTRY_VERIFY_WITH_TIMEOUT(panel.view()->lossPlot()->pointCount(1) >= 1, 30000);
+        const int before = panel.view()->lossPlot()->pointCount(0);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.view()->lossPlot()->pointCount(0) > before, 30000);
+        p.kill();
+        p.waitForFinished();
+    }
+
+    void notADatabaseIsAMessage() {
+        QTemporaryDir dir;
+        const QString bad = dir.filePath("notes.db");
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(4096, 'x'));
+        f.close();
+        RunsPanel panel;
+        QString error;
+        QVERIFY(!panel.openStore(bad, &error));
+        QVERIFY2(error.contains("notes.db"), qPrintable(error));
+        QCOMPARE(panel.model()->rowCount(), 0);
+        QCOMPARE(QFileInfo(bad).size(), qint64(4096));  // the file is left as it was
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+};
+
+QTEST_MAIN(TestRunsPanel)
+#include "test_runs_panel.moc"

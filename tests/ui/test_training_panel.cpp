@@ -1,0 +1,120 @@
+// The training workspace drives real runs of the spiral example: plots fill while it trains,
+// updates arrive batched (far fewer drains than steps), Stop keeps what was trained, and a
+// broken data source ends as a message in the panel, not a crash.
+#include <QSignalSpy>
+#include <QtTest>
+#include <qcustomplot.h>
+
+#include "confusion_plot.h"
+#include "curve_plot.h"
+#include "decision_plot.h"
+#include "io/project.h"
+#include "roc_plot.h"
+#include "support/test_env.h"
+#include "training/training_panel.h"
+
+using neurite::ProjectDocument;
+using neurite::ui::TrainingPanel;
+
+namespace {
+
+ProjectDocument spiral(int epochs) {
+    ProjectDocument doc = neurite::loadProject(
+        neurite::test::sourceDir() + "/resources/examples/spiral.neurite.json", nullptr);
+    doc.training.epochs = epochs;
+    doc.training.threads = 1;
+    return doc;
+}
+
+void useProject(TrainingPanel& panel, const ProjectDocument& doc) {
+    panel.setProjectSource([doc](QString*) { return std::optional<ProjectDocument>(doc); });
+}
+
+}  // namespace
+
+class TestTrainingPanel : public QObject {
+    Q_OBJECT
+private slots:
+    void wholeRunFillsThePlots() {
+        TrainingPanel panel;
+        panel.resize(1200, 700);
+        panel.show();
+        const ProjectDocument doc = spiral(3);
+        useProject(panel, doc);
+        QSignalSpy finished(&panel, &TrainingPanel::runFinished);
+        panel.startTraining();
+        QVERIFY(panel.controller().running());
+        QVERIFY(!panel.startAction()->isEnabled());
+        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY(!panel.controller().running());
+        QVERIFY(panel.startAction()->isEnabled());
+
+        const auto fin = finished.first().first().value<neurite::FinishedEvent>();
+        QCOMPARE(fin.status, std::string("completed"));
+        QCOMPARE(fin.epochs, 3);
+        // 1500 samples, 20% validation, 10% test: 1050 training samples in batches of 32.
+        const int stepsPerEpoch = (1050 + 31) / 32;
+        QCOMPARE(panel.lossPlot()->pointCount(0), 3 * stepsPerEpoch);
+        QCOMPARE(panel.lossPlot()->pointCount(1), 3);         // validation loss per epoch
+        QCOMPARE(panel.accuracyPlot()->pointCount(1), 3);     // validation accuracy per epoch
+        QCOMPARE(panel.lrPlot()->pointCount(0), 3 * stepsPerEpoch);
+        QCOMPARE(panel.rocPlot()->curveCount(), 3);           // one-vs-rest per class
+        QVERIFY(panel.rocPlot()->legendText(0).contains("AUC"));
+        QCOMPARE(panel.confusionPlot()->matrix().classes.size(), 3);
+        int64_t total = 0;
+        for (int64_t c : panel.confusionPlot()->matrix().counts) total += c;
+        QCOMPARE(total, int64_t{150});  // the test split, shown for the final model
+        QCOMPARE(panel.decisionPlot()->gridImage().size(), QSize(64, 64));
+        QCOMPARE(panel.decisionPlot()->pointCount(), 1050);
+        QVERIFY2(panel.statusText().contains("completed"), qPrintable(panel.statusText()));
+        // Progress arrives batched, not one queued call per step.
+        QVERIFY2(panel.controller().drainCount() < 3 * stepsPerEpoch / 2,
+                 qPrintable(QString::number(panel.controller().drainCount())));
+    }
+
+    void stopKeepsWhatWasTrained() {
+        TrainingPanel panel;
+        useProject(panel, spiral(200));
+        QSignalSpy finished(&panel, &TrainingPanel::runFinished);
+        panel.startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.lossPlot()->pointCount(1) >= 1, 60000);  // an epoch arrived
+        panel.pauseAction()->trigger();
+        QVERIFY(panel.controller().paused());
+        QCOMPARE(panel.pauseAction()->text(), QString("Resume"));
+        panel.pauseAction()->trigger();
+        QVERIFY(!panel.controller().paused());
+        panel.stopAction()->trigger();
+        QVERIFY(finished.wait(60000));
+        const auto fin = finished.first().first().value<neurite::FinishedEvent>();
+        QCOMPARE(fin.status, std::string("cancelled"));
+        QVERIFY(fin.epochs >= 1 && fin.epochs < 200);
+        QVERIFY(panel.statusText().contains("cancelled"));
+    }
+
+    void badDataIsAMessage() {
+        TrainingPanel panel;
+        ProjectDocument doc = spiral(1);
+        doc.data.source = "idx:/nonexistent/neurite-data";
+        useProject(panel, doc);
+        QSignalSpy failed(&panel, &TrainingPanel::runFailed);
+        panel.startTraining();
+        QVERIFY(failed.wait(30000));
+        QVERIFY2(panel.statusText().contains("/nonexistent/neurite-data"), qPrintable(panel.statusText()));
+        QTRY_VERIFY(!panel.controller().running());
+        QVERIFY(panel.startAction()->isEnabled());
+    }
+
+    void noProjectIsAMessage() {
+        TrainingPanel panel;
+        panel.setProjectSource([](QString* why) {
+            *why = "fc1: expects 2-D input";
+            return std::optional<ProjectDocument>();
+        });
+        panel.startTraining();
+        QVERIFY(!panel.controller().running());
+        QCOMPARE(panel.statusText(), QString("fc1: expects 2-D input"));
+    }
+};
+
+QTEST_MAIN(TestTrainingPanel)
+#include "test_training_panel.moc"

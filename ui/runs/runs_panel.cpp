@@ -1,0 +1,239 @@
+#include "runs_panel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "core/error.h"
+#include "runs_table_model.h"
+#include "runs_view.h"
+
+namespace neurite::ui {
+
+RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
+    m_model = new RunsTableModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(Qt::UserRole);
+    m_proxy->setFilterKeyColumn(-1);  // the filter matches any column: name, status, tag, device
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_table = new QTableView(this);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(RunsTableModel::Id, Qt::DescendingOrder);  // newest first
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPanel::showSelection);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        QMenu menu(this);
+        menu.addAction(tr("Rename..."), this, &RunsPanel::renameSelected);
+        menu.addAction(tr("Add tag..."), this, &RunsPanel::tagSelected);
+        menu.addAction(tr("Note..."), this, &RunsPanel::noteSelected);
+        menu.addSeparator();
+        menu.addAction(tr("Delete..."), this, &RunsPanel::deleteSelected);
+        menu.exec(m_table->viewport()->mapToGlobal(pos));
+    });
+
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter runs (name, status, device, tag)"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, this, &RunsPanel::setFilter);
+    m_message = new QLabel(this);
+    m_message->setWordWrap(true);
+
+    auto* buttons = new QHBoxLayout;
+    const std::pair<QString, void (RunsPanel::*)()> actions[] = {
+        {tr("Rename"), &RunsPanel::renameSelected}, {tr("Tag"), &RunsPanel::tagSelected},
+        {tr("Note"), &RunsPanel::noteSelected}, {tr("Delete"), &RunsPanel::deleteSelected}};
+    for (const auto& [label, slot] : actions) {
+        auto* b = new QPushButton(label, this);
+        connect(b, &QPushButton::clicked, this, slot);
+        buttons->addWidget(b);
+    }
+    buttons->addStretch(1);
+
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_filter);
+    leftLayout->addWidget(m_table, 1);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(m_message);
+    m_view = new RunsView(this);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(left);
+    split->addWidget(m_view);
+    split->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    m_poll.setInterval(1000);
+    connect(&m_poll, &QTimer::timeout, this, &RunsPanel::reload);
+}
+
+RunsPanel::~RunsPanel() = default;
+
+bool RunsPanel::openStore(const QString& path, QString* error) {
+    try {
+        auto store = std::make_unique<storage::RunStore>(path.toStdString());
+        m_store = std::move(store);
+    } catch (const std::exception& e) {
+        m_store.reset();
+        m_model->setRuns({});
+        m_message->setText(tr("Run store unavailable: %1").arg(QString::fromUtf8(e.what())));
+        if (error) *error = QString::fromUtf8(e.what());
+        m_poll.stop();
+        return false;
+    }
+    m_message->setText(tr("Runs in %1").arg(path));
+    reload();
+    m_poll.start();
+    return true;
+}
+
+QString RunsPanel::storePath() const { return m_store ? QString::fromStdString(m_store->path()) : QString(); }
+
+void RunsPanel::reload() {
+    if (!m_store) return;
+    try {
+        m_model->setRuns(m_store->listRuns());
+        m_view->refresh(*m_store);
+    } catch (const std::exception& e) {
+        // A locked or vanished database: say so and try again on the next tick.
+        m_message->setText(tr("Could not read the run store: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+void RunsPanel::setFilter(const QString& text) { m_proxy->setFilterFixedString(text); }
+
+std::vector<int64_t> RunsPanel::selectedRuns() const {
+    std::vector<int64_t> ids;
+    for (const QModelIndex& i : m_table->selectionModel()->selectedRows()) {
+        if (const storage::RunSummary* r = m_model->runAt(m_proxy->mapToSource(i).row())) ids.push_back(r->id);
+    }
+    std::sort(ids.begin(), ids.end());  // the oldest run is the baseline
+    return ids;
+}
+
+void RunsPanel::selectRuns(const std::vector<int64_t>& ids) {
+    QItemSelection selection;
+    for (int64_t id : ids) {
+        const int row = m_model->rowOf(id);
+        if (row < 0) continue;
+        const QModelIndex left = m_proxy->mapFromSource(m_model->index(row, 0));
+        const QModelIndex right = m_proxy->mapFromSource(m_model->index(row, RunsTableModel::ColumnCount - 1));
+        selection.select(left, right);
+    }
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
+void RunsPanel::showSelection() {
+    if (!m_store) return;
+    const std::vector<int64_t> ids = selectedRuns();
+    if (ids == m_view->shownRuns()) return;
+    try {
+        m_view->showRuns(*m_store, ids);
+    } catch (const std::exception& e) {
+        m_message->setText(tr("Could not read the run: %1").arg(QString::fromUtf8(e.what())));
+    }
+    emit runsSelected(ids);
+}
+
+bool RunsPanel::edit(const std::function<void()>& action, QString* error) {
+    if (!m_store) {
+        if (error) *error = tr("no run store is open");
+        return false;
+    }
+    try {
+        action();
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    reload();
+    return true;
+}
+
+bool RunsPanel::renameRun(int64_t id, const QString& name, QString* error) {
+    return edit([&] { m_store->renameRun(id, name.trimmed().toStdString()); }, error);
+}
+
+bool RunsPanel::tagRun(int64_t id, const QString& tag, QString* error) {
+    return edit([&] { m_store->addTag(id, tag.trimmed().toStdString()); }, error);
+}
+
+bool RunsPanel::noteRun(int64_t id, const QString& note, QString* error) {
+    return edit([&] { m_store->setNote(id, note.toStdString()); }, error);
+}
+
+bool RunsPanel::deleteRun(int64_t id, QString* error) {
+    const bool ok = edit([&] { m_store->deleteRun(id); }, error);
+    if (ok) m_view->showRuns(*m_store, selectedRuns());
+    return ok;
+}
+
+void RunsPanel::renameSelected() {
+    const std::vector<int64_t> ids = selectedRuns();
+    if (ids.size() != 1) return;
+    const storage::RunSummary* r = m_model->runAt(m_model->rowOf(ids[0]));
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename run"), tr("Name"), QLineEdit::Normal,
+                                               r ? QString::fromStdString(r->name) : QString(), &ok);
+    QString error;
+    if (ok && !renameRun(ids[0], name, &error)) QMessageBox::warning(this, tr("Rename failed"), error);
+}
+
+void RunsPanel::tagSelected() {
+    const std::vector<int64_t> ids = selectedRuns();
+    if (ids.empty()) return;
+    bool ok = false;
+    const QString tag = QInputDialog::getText(this, tr("Tag runs"), tr("Tag"), QLineEdit::Normal, QString(), &ok);
+    if (!ok || tag.trimmed().isEmpty()) return;
+    QString error;
+    for (int64_t id : ids)
+        if (!tagRun(id, tag, &error)) {
+            QMessageBox::warning(this, tr("Tag failed"), error);
+            return;
+        }
+}
+
+void RunsPanel::noteSelected() {
+    const std::vector<int64_t> ids = selectedRuns();
+    if (ids.size() != 1) return;
+    const storage::RunSummary* r = m_model->runAt(m_model->rowOf(ids[0]));
+    bool ok = false;
+    const QString note = QInputDialog::getMultiLineText(this, tr("Note"), tr("Note for this run"),
+                                                        r ? QString::fromStdString(r->note) : QString(), &ok);
+    QString error;
+    if (ok && !noteRun(ids[0], note, &error)) QMessageBox::warning(this, tr("Note failed"), error);
+}
+
+void RunsPanel::deleteSelected() {
+    const std::vector<int64_t> ids = selectedRuns();
+    if (ids.empty()) return;
+    const auto answer = QMessageBox::question(
+        this, tr("Delete runs"),
+        tr("Delete %n run(s) with their curves, checkpoints and models? This cannot be undone.", nullptr,
+           static_cast<int>(ids.size())));
+    if (answer != QMessageBox::Yes) return;
+    QString error;
+    for (int64_t id : ids)
+        if (!deleteRun(id, &error)) {
+            QMessageBox::warning(this, tr("Delete failed"), error);
+            return;
+        }
+}
+
+}  // namespace neurite::ui

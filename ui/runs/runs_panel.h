@@ -1,0 +1,73 @@
+// RunsPanel: the runs of one store, listed (sortable, filterable) with rename, tag, note and
+// delete; selecting runs shows them in a RunsView (one run, or several compared). The list and
+// the shown runs refresh every second, so a run that neurite-cli trains into the same database
+// appears and grows while it trains.
+#pragma once
+
+#include <QTimer>
+#include <QWidget>
+
+#include <memory>
+
+#include "run_store.h"
+
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace neurite::ui {
+
+class RunsTableModel;
+class RunsView;
+
+class RunsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunsPanel(QWidget* parent = nullptr);
+    ~RunsPanel() override;
+
+    // Opens the store at `path` (created when missing). On failure the panel shows the error,
+    // keeps no store and returns false with the message in *error.
+    bool openStore(const QString& path, QString* error);
+    storage::RunStore* store() const { return m_store.get(); }
+    QString storePath() const;
+
+    // Re-reads the list and the shown runs now.
+    void reload();
+    void selectRuns(const std::vector<int64_t>& ids);
+    std::vector<int64_t> selectedRuns() const;
+
+    QTableView* table() const { return m_table; }
+    RunsTableModel* model() const { return m_model; }
+    RunsView* view() const { return m_view; }
+    void setFilter(const QString& text);
+
+    // Editing the selected runs; errors go to a message box.
+    bool renameRun(int64_t id, const QString& name, QString* error);
+    bool tagRun(int64_t id, const QString& tag, QString* error);
+    bool noteRun(int64_t id, const QString& note, QString* error);
+    bool deleteRun(int64_t id, QString* error);
+
+signals:
+    void runsSelected(const std::vector<int64_t>& ids);
+
+private:
+    void showSelection();
+    void renameSelected();
+    void tagSelected();
+    void noteSelected();
+    void deleteSelected();
+    bool edit(const std::function<void()>& action, QString* error);
+
+    std::unique_ptr<storage::RunStore> m_store;
+    RunsTableModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QTableView* m_table;
+    QLineEdit* m_filter;
+    QLabel* m_message;
+    RunsView* m_view;
+    QTimer m_poll;
+};
+
+}  // namespace neurite::ui

@@ -1,0 +1,363 @@
+#include "runs_view.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSlider>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+#include "confusion_plot.h"
+#include "curve_plot.h"
+#include "roc_plot.h"
+
+namespace neurite::ui {
+
+namespace {
+
+// Index of the best value (lowest loss, highest accuracy), skipping NaN (no validation).
+int bestIndex(const std::vector<double>& v, bool higherIsBetter) {
+    int best = -1;
+    for (int i = 0; i < static_cast<int>(v.size()); ++i) {
+        const double x = v[static_cast<std::size_t>(i)];
+        if (std::isnan(x)) continue;
+        if (best < 0 || (higherIsBetter ? x > v[static_cast<std::size_t>(best)] : x < v[static_cast<std::size_t>(best)]))
+            best = i;
+    }
+    return best;
+}
+
+QTableWidgetItem* cell(const QString& text) {
+    auto* item = new QTableWidgetItem(text);
+    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+    return item;
+}
+
+}  // namespace
+
+RunsView::RunsView(QWidget* parent) : QWidget(parent) {
+    m_baseline = new QComboBox(this);
+    m_baseline->setToolTip(tr("The run the others are compared with; drawn thicker"));
+    connect(m_baseline, &QComboBox::activated, this, &RunsView::setBaseline);
+    auto* exportCsv = new QPushButton(tr("Export curves CSV..."), this);
+    connect(exportCsv, &QPushButton::clicked, this, &RunsView::exportCsvWithDialog);
+    auto* exportImg = new QPushButton(tr("Export images..."), this);
+    connect(exportImg, &QPushButton::clicked, this, &RunsView::exportImagesWithDialog);
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Baseline"), this));
+    top->addWidget(m_baseline, 1);
+    top->addWidget(exportCsv);
+    top->addWidget(exportImg);
+
+    m_loss = new plot::CurvePlot(this);
+    m_loss->setAxisLabels(tr("epoch"), tr("loss"));
+    m_loss->setLogScaleAvailable(true);
+    m_accuracy = new plot::CurvePlot(this);
+    m_accuracy->setAxisLabels(tr("epoch"), tr("accuracy"));
+    auto* smoothing = new QSlider(Qt::Horizontal, this);
+    smoothing->setRange(0, 99);
+    smoothing->setValue(60);
+    connect(smoothing, &QSlider::valueChanged, this, [this](int v) { m_loss->setSmoothing(v / 100.0); });
+    auto* curves = new QWidget(this);
+    auto* curvesLayout = new QVBoxLayout(curves);
+    auto* smoothRow = new QHBoxLayout;
+    smoothRow->addWidget(new QLabel(tr("Smoothing"), curves));
+    smoothRow->addWidget(smoothing, 1);
+    curvesLayout->addWidget(m_loss, 3);
+    curvesLayout->addLayout(smoothRow);
+    curvesLayout->addWidget(m_accuracy, 2);
+
+    m_evalStrip = new QWidget(this);
+    m_evalLayout = new QHBoxLayout(m_evalStrip);
+    auto* evalScroll = new QScrollArea(this);
+    evalScroll->setWidgetResizable(true);
+    evalScroll->setWidget(m_evalStrip);
+
+    m_metrics = new QTableWidget(this);
+    m_metrics->setSortingEnabled(false);
+    m_settings = new QTableWidget(this);
+    m_diffOnly = new QCheckBox(tr("Differences only"), this);
+    m_diffOnly->setChecked(true);
+    connect(m_diffOnly, &QCheckBox::toggled, this, &RunsView::rebuildTables);
+    auto* settings = new QWidget(this);
+    auto* settingsLayout = new QVBoxLayout(settings);
+    settingsLayout->addWidget(m_diffOnly);
+    settingsLayout->addWidget(m_settings, 1);
+    m_network = new QPlainTextEdit(this);
+    m_network->setReadOnly(true);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(curves, tr("Curves"));
+    m_tabs->addTab(evalScroll, tr("Evaluation"));
+    m_tabs->addTab(m_metrics, tr("Metrics"));
+    m_tabs->addTab(settings, tr("Settings"));
+    m_tabs->addTab(m_network, tr("Network"));
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_tabs, 1);
+}
+
+std::vector<int64_t> RunsView::shownRuns() const {
+    std::vector<int64_t> ids;
+    for (const Shown& s : m_runs) ids.push_back(s.details.id);
+    return ids;
+}
+
+void RunsView::showRuns(storage::RunStore& store, const std::vector<int64_t>& ids) {
+    m_runs.clear();
+    for (int64_t id : ids) {
+        std::optional<storage::RunDetails> d = store.run(id);
+        if (!d) continue;  // deleted meanwhile
+        Shown s;
+        s.details = *d;
+        s.series = makeSeries(*d);
+        loadNew(store, s.series);
+        s.live = d->status == "running";
+        m_runs.push_back(std::move(s));
+    }
+    m_baseline->clear();
+    for (const Shown& s : m_runs) m_baseline->addItem(s.series.label);
+    rebuildCurves();
+    rebuildEvaluations(store);
+    rebuildTables();
+}
+
+void RunsView::refresh(storage::RunStore& store) {
+    bool changed = false;
+    for (Shown& s : m_runs) {
+        if (!s.live) continue;
+        const std::size_t steps = s.series.stepX.size(), epochs = s.series.epochX.size();
+        if (loadNew(store, s.series) > 0) {
+            appendPoints(s, steps, epochs);
+            changed = true;
+        }
+        std::optional<storage::RunDetails> d = store.run(s.details.id);
+        if (d && d->status != "running") {
+            s.live = false;
+            s.details = *d;
+            changed = true;
+        }
+    }
+    if (changed) {
+        rebuildEvaluations(store);
+        rebuildTables();
+    }
+}
+
+void RunsView::rebuildCurves() {
+    m_loss->clear();
+    m_accuracy->clear();
+    const bool single = m_runs.size() == 1;
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        Shown& s = m_runs[i];
+        const QColor color = plot::seriesColor(static_cast<int>(i));
+        const QString prefix = single ? QString() : s.series.label + QStringLiteral(" ");
+        s.lossSeries = m_loss->addSeries(prefix + tr("train loss"), {color, false, false}, true);
+        s.valLossSeries = m_loss->addSeries(prefix + tr("validation loss"), {color, true, true});
+        s.accSeries = single ? m_accuracy->addSeries(tr("train accuracy"), {color, false, true}) : -1;
+        s.valAccSeries = m_accuracy->addSeries(prefix + tr("validation accuracy"), {color, true, true});
+        appendPoints(s, 0, 0);
+    }
+    setBaseline(m_runs.size() > 1 ? m_baseline->currentIndex() : -1);
+    m_loss->resetView();
+    m_accuracy->resetView();
+}
+
+void RunsView::appendPoints(Shown& s, std::size_t stepFrom, std::size_t epochFrom) {
+    const RunSeries& r = s.series;
+    auto tail = [](const std::vector<double>& v, std::size_t from) {
+        return std::span<const double>(v).subspan(std::min(from, v.size()));
+    };
+    m_loss->appendPoints(s.lossSeries, tail(r.stepX, stepFrom), tail(r.stepLoss, stepFrom));
+    // Epochs without validation carry NaN: leave them out of the validation series.
+    for (std::size_t e = epochFrom; e < r.epochX.size(); ++e) {
+        if (!std::isnan(r.valLoss[e])) m_loss->appendPoint(s.valLossSeries, r.epochX[e], r.valLoss[e]);
+        if (!std::isnan(r.valAcc[e])) m_accuracy->appendPoint(s.valAccSeries, r.epochX[e], r.valAcc[e]);
+        if (s.accSeries >= 0) m_accuracy->appendPoint(s.accSeries, r.epochX[e], r.trainAcc[e]);
+    }
+}
+
+void RunsView::setBaseline(int index) {
+    if (index < 0 || index >= static_cast<int>(m_runs.size())) {
+        m_loss->setBaseline(-1);
+        m_accuracy->setBaseline(-1);
+        return;
+    }
+    const Shown& s = m_runs[static_cast<std::size_t>(index)];
+    m_loss->setBaseline(s.lossSeries);
+    m_accuracy->setBaseline(s.valAccSeries);
+    rebuildTables();
+}
+
+void RunsView::rebuildEvaluations(storage::RunStore& store) {
+    while (QLayoutItem* item = m_evalLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_evalCount = 0;
+    for (const Shown& s : m_runs) {
+        std::optional<EvaluationPlots> ev = finalEvaluation(store, s.details.id);
+        auto* column = new QWidget(m_evalStrip);
+        auto* layout = new QVBoxLayout(column);
+        const QString split = ev ? ev->split : tr("no evaluation stored yet");
+        layout->addWidget(new QLabel(QStringLiteral("<b>%1</b> (%2)").arg(s.series.label.toHtmlEscaped(), split), column));
+        if (ev) {
+            auto* roc = new plot::RocPlot(plot::RocPlot::Kind::Roc, column);
+            roc->setCurves(ev->roc);
+            auto* cm = new plot::ConfusionPlot(column);
+            cm->setMatrix(ev->confusion);
+            roc->setMinimumSize(320, 260);
+            cm->setMinimumSize(320, 260);
+            layout->addWidget(roc, 1);
+            layout->addWidget(cm, 1);
+            ++m_evalCount;
+        }
+        m_evalLayout->addWidget(column);
+    }
+}
+
+void RunsView::rebuildTables() {
+    // Metrics: one row per run and metric, with best (and its epoch), last, min and max.
+    struct Metric {
+        QString name;
+        std::vector<double> RunSeries::*values;
+        bool higherIsBetter;
+    };
+    const Metric metrics[] = {{tr("train loss"), &RunSeries::trainLoss, false},
+                              {tr("validation loss"), &RunSeries::valLoss, false},
+                              {tr("train accuracy"), &RunSeries::trainAcc, true},
+                              {tr("validation accuracy"), &RunSeries::valAcc, true}};
+    m_metrics->clear();
+    m_metrics->setColumnCount(7);
+    m_metrics->setHorizontalHeaderLabels({tr("Run"), tr("Metric"), tr("Best"), tr("Best epoch"), tr("Last"), tr("Min"), tr("Max")});
+    m_metrics->setRowCount(0);
+    for (const Shown& s : m_runs) {
+        for (const Metric& m : metrics) {
+            const std::vector<double>& v = s.series.*(m.values);
+            const int best = bestIndex(v, m.higherIsBetter);
+            if (best < 0) continue;
+            double lo = v[static_cast<std::size_t>(best)], hi = lo, last = lo;
+            for (double x : v)
+                if (!std::isnan(x)) {
+                    lo = std::min(lo, x);
+                    hi = std::max(hi, x);
+                    last = x;
+                }
+            const int row = m_metrics->rowCount();
+            m_metrics->insertRow(row);
+            const QStringList cells{s.series.label, m.name, QString::number(v[static_cast<std::size_t>(best)], 'f', 4),
+                                    QString::number(s.series.epochX[static_cast<std::size_t>(best)]),
+                                    QString::number(last, 'f', 4), QString::number(lo, 'f', 4), QString::number(hi, 'f', 4)};
+            for (int c = 0; c < cells.size(); ++c) m_metrics->setItem(row, c, cell(cells[c]));
+        }
+    }
+    m_metrics->resizeColumnsToContents();
+
+    // Settings: key, then one column per run; with "differences only", keys where runs agree go.
+    std::vector<QMap<QString, QString>> flat;
+    QStringList keys;
+    for (const Shown& s : m_runs) {
+        flat.push_back(flatSettings(s.details.settingsJson));
+        keys += flat.back().keys();
+    }
+    keys.removeDuplicates();
+    keys.sort();
+    m_settings->clear();
+    m_settings->setColumnCount(static_cast<int>(m_runs.size()) + 1);
+    QStringList header{tr("Setting")};
+    for (const Shown& s : m_runs) header << s.series.label;
+    m_settings->setHorizontalHeaderLabels(header);
+    m_settings->setRowCount(0);
+    const bool diffOnly = m_diffOnly->isChecked() && m_runs.size() > 1;
+    for (const QString& key : keys) {
+        bool same = true;
+        for (const auto& f : flat) same = same && f.value(key) == flat.front().value(key);
+        if (diffOnly && same) continue;
+        const int row = m_settings->rowCount();
+        m_settings->insertRow(row);
+        m_settings->setItem(row, 0, cell(key));
+        for (std::size_t i = 0; i < flat.size(); ++i)
+            m_settings->setItem(row, static_cast<int>(i) + 1, cell(flat[i].value(key, tr("(absent)"))));
+    }
+    m_settings->resizeColumnsToContents();
+
+    // Network: each run against the baseline.
+    QString text;
+    const int b = std::max(m_baseline->currentIndex(), 0);
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (static_cast<int>(i) == b || m_runs.empty()) continue;
+        const QStringList diff = networkDiff(m_runs[static_cast<std::size_t>(b)].details.projectJson, m_runs[i].details.projectJson);
+        text += tr("%1 against %2:\n").arg(m_runs[i].series.label, m_runs[static_cast<std::size_t>(b)].series.label);
+        text += diff.isEmpty() ? tr("  the same network\n") : QStringLiteral("  ") + diff.join(QStringLiteral("\n  ")) + QLatin1Char('\n');
+    }
+    if (m_runs.size() == 1) text = tr("Select two or more runs to compare their networks.");
+    m_network->setPlainText(text);
+}
+
+QString RunsView::networkText() const { return m_network->toPlainText(); }
+
+QString RunsView::curvesCsv() const {
+    QString out = QStringLiteral("run,metric,epoch,value\n");
+    auto put = [&out](const QString& run, const char* metric, const std::vector<double>& x, const std::vector<double>& y) {
+        for (std::size_t i = 0; i < x.size() && i < y.size(); ++i)
+            if (!std::isnan(y[i]))
+                out += plot::csvField(run) + QLatin1Char(',') + QLatin1String(metric) + QLatin1Char(',') +
+                       QString::number(x[i], 'g', 10) + QLatin1Char(',') + QString::number(y[i], 'g', 10) + QLatin1Char('\n');
+    };
+    for (const Shown& s : m_runs) {
+        const RunSeries& r = s.series;
+        put(r.label, "step_loss", r.stepX, r.stepLoss);
+        put(r.label, "learning_rate", r.stepX, r.stepLr);
+        put(r.label, "train_loss", r.epochX, r.trainLoss);
+        put(r.label, "val_loss", r.epochX, r.valLoss);
+        put(r.label, "train_accuracy", r.epochX, r.trainAcc);
+        put(r.label, "val_accuracy", r.epochX, r.valAcc);
+    }
+    return out;
+}
+
+QStringList RunsView::exportImages(const QString& dir, QString* error) {
+    QStringList written;
+    auto save = [&](plot::PlotFrame* p, const QString& name) {
+        const QString path = QDir(dir).filePath(name);
+        if (p->exportPng(path, error, 1000, 650)) written << path;
+    };
+    save(m_loss, QStringLiteral("loss.png"));
+    save(m_accuracy, QStringLiteral("accuracy.png"));
+    int k = 0;
+    for (plot::PlotFrame* p : m_evalStrip->findChildren<plot::PlotFrame*>())
+        save(p, QStringLiteral("evaluation-%1.png").arg(++k));
+    return written;
+}
+
+void RunsView::exportCsvWithDialog() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export curves"), QStringLiteral("runs.csv"), tr("CSV files (*.csv)"));
+    if (path.isEmpty()) return;
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(curvesCsv().toUtf8()) < 0)
+        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1: %2").arg(path, f.errorString()));
+}
+
+void RunsView::exportImagesWithDialog() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export images into"));
+    if (dir.isEmpty()) return;
+    QString error;
+    const QStringList files = exportImages(dir, &error);
+    if (!error.isEmpty()) QMessageBox::warning(this, tr("Export failed"), error);
+    else QMessageBox::information(this, tr("Exported"), tr("%n image(s) written to %1", nullptr, static_cast<int>(files.size())).arg(dir));
+}
+
+}  // namespace neurite::ui

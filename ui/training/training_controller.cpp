@@ -1,0 +1,290 @@
+#include "training_controller.h"
+
+#include <QThread>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+#include "metrics/evaluation.h"
+#include "train/run_setup.h"
+#include "train/trainer.h"
+
+namespace neurite::ui {
+
+namespace {
+
+constexpr int kGridSide = 64;  // decision map resolution: 4,096 points, one forward pass
+constexpr int64_t kMaxMapPoints = 5000;  // more points only hide the regions under them
+
+RunPrepared describe(const RunSetup& s) {
+    RunPrepared p;
+    p.device = QString::fromStdString(s.backend->name());
+    p.deviceNote = QString::fromStdString(s.deviceNote);
+    for (const auto& w : s.warnings) p.warnings << QString::fromStdString(w);
+    for (const auto& c : s.data.classNames) p.classNames << QString::fromStdString(c);
+    p.trainCount = s.data.train.count;
+    p.validationCount = s.data.validation.count;
+    p.testCount = s.data.test.count;
+    const TrainConfig& t = s.project.training;
+    p.epochs = t.epochs;
+    p.stepsPerEpoch = (s.data.train.count + t.batchSize - 1) / std::max(t.batchSize, 1);
+    if (t.maxSteps > 0) p.stepsPerEpoch = std::min<qint64>(p.stepsPerEpoch, t.maxSteps);
+    const DataSplit& train = s.data.train;
+    p.twoDimensional = s.data.sampleShape.rank() == 1 && s.data.sampleShape[0] == 2 &&
+                       s.data.numClasses > 0 && train.dtype == DType::F32;
+    if (p.twoDimensional) {
+        const float* f = train.f32();
+        const int64_t stride = std::max<int64_t>(1, train.count / kMaxMapPoints);
+        for (int64_t i = 0; i < train.count; i += stride) {
+            p.points.x.push_back(f[2 * i]);
+            p.points.y.push_back(f[2 * i + 1]);
+            p.points.label.push_back(train.labels[static_cast<std::size_t>(i)]);
+        }
+    }
+    return p;
+}
+
+}  // namespace
+
+// The worker's observer and the hand-over buffer. Shared by the controller and the worker, so it
+// outlives whichever finishes last.
+class TrainingController::Queue : public TrainObserver {
+public:
+    explicit Queue(TrainingController* owner) : m_owner(owner) {}
+
+    std::vector<std::shared_ptr<TrainObserver>> extra;  // set by the worker before training
+    Model* model = nullptr;                              // worker-side, for the decision map
+    const Dataset* data = nullptr;
+    const RunPrepared* info = nullptr;
+
+    void onStep(const StepEvent& e) override {
+        for (auto& o : extra) o->onStep(e);
+        std::lock_guard lock(m_mu);
+        m_pending.steps.push_back(e);
+    }
+    void onEpoch(const EpochEvent& e) override {
+        for (auto& o : extra) o->onEpoch(e);
+        std::optional<plot::DecisionGrid> grid = decisionGrid(e);
+        {
+            std::lock_guard lock(m_mu);
+            m_pending.epochs.push_back(e);
+            if (grid) m_pending.grid = std::move(grid);
+        }
+        postDrain();
+    }
+    void onFinished(const FinishedEvent& e) override {
+        for (auto& o : extra) o->onFinished(e);
+        std::lock_guard lock(m_mu);
+        m_finished = e;
+    }
+    void onFailed(const Error& e) override {
+        for (auto& o : extra) o->onFailed(e);
+    }
+
+    void setPrepared(const RunPrepared& p) {
+        {
+            std::lock_guard lock(m_mu);
+            m_prepared = p;
+        }
+        postDrain();
+    }
+    void setFailure(const QString& message) {
+        std::lock_guard lock(m_mu);
+        m_failure = message;
+    }
+    void setDone() {
+        {
+            std::lock_guard lock(m_mu);
+            m_done = true;
+        }
+        postDrain();
+    }
+
+    struct Taken {
+        TrainingUpdate update;
+        std::optional<RunPrepared> prepared;
+        std::optional<FinishedEvent> finished;
+        std::optional<QString> failure;
+        bool done = false;
+        bool empty() const {
+            return update.steps.empty() && update.epochs.empty() && !update.grid && !prepared &&
+                   !finished && !failure && !done;
+        }
+    };
+    Taken take() {
+        Taken t;
+        std::lock_guard lock(m_mu);
+        m_drainPosted = false;
+        std::swap(t.update, m_pending);
+        std::swap(t.prepared, m_prepared);
+        std::swap(t.finished, m_finished);
+        std::swap(t.failure, m_failure);
+        t.done = m_done;
+        m_done = false;
+        return t;
+    }
+
+private:
+    // One queued call per burst: later events join the pending batch until it is drained.
+    void postDrain() {
+        {
+            std::lock_guard lock(m_mu);
+            if (m_drainPosted) return;
+            m_drainPosted = true;
+        }
+        TrainingController* owner = m_owner;
+        QMetaObject::invokeMethod(owner, [owner] { owner->drain(); }, Qt::QueuedConnection);
+    }
+
+    // The model's decision over a grid around the training points, computed on the worker
+    // between two steps (the Trainer calls onEpoch outside a step).
+    std::optional<plot::DecisionGrid> decisionGrid(const EpochEvent& e) {
+        if (!model || !data || !info || !info->twoDimensional || info->points.x.empty())
+            return std::nullopt;
+        const auto& px = info->points.x;
+        const auto& py = info->points.y;
+        auto [x0, x1] = std::minmax_element(px.begin(), px.end());
+        auto [y0, y1] = std::minmax_element(py.begin(), py.end());
+        plot::DecisionGrid g;
+        g.nx = g.ny = kGridSide;
+        const double mx = 0.1 * std::max(*x1 - *x0, 1e-6), my = 0.1 * std::max(*y1 - *y0, 1e-6);
+        g.xMin = *x0 - mx;
+        g.xMax = *x1 + mx;
+        g.yMin = *y0 - my;
+        g.yMax = *y1 + my;
+        const int64_t n = int64_t{kGridSide} * kGridSide;
+        std::vector<float> input(static_cast<std::size_t>(2 * n));
+        for (int j = 0; j < kGridSide; ++j)
+            for (int i = 0; i < kGridSide; ++i) {
+                const std::size_t k = static_cast<std::size_t>(j * kGridSide + i);
+                const double raw[2] = {g.xMin + (i + 0.5) * (g.xMax - g.xMin) / kGridSide,
+                                       g.yMin + (j + 0.5) * (g.yMax - g.yMin) / kGridSide};
+                for (std::size_t f = 0; f < 2; ++f) {
+                    // The dataset's fitted preprocessing, as gatherFeatures applies it.
+                    double v = raw[f] * data->scale;
+                    if (!data->mean.empty()) v = (v - data->mean[f]) * data->invStd[f];
+                    input[2 * k + f] = static_cast<float>(v);
+                }
+            }
+        Backend& be = model->backend();
+        Tensor x = Tensor::empty(be, Shape{n, 2});
+        be.copyFromHost(x, input.data());
+        const Tensor& out = model->forward(x, false, e.epoch, 0);
+        const int64_t units = out.shape().numelFrom(1);
+        std::vector<float> logits(static_cast<std::size_t>(n * units)), probs;
+        be.copyToHost(logits.data(), out);
+        appendProbabilities(logits.data(), n, units, probs);
+        const int64_t classes = units == 1 ? 2 : units;
+        g.cls.resize(static_cast<std::size_t>(n));
+        g.confidence.resize(static_cast<std::size_t>(n));
+        for (int64_t k = 0; k < n; ++k) {
+            const float* p = probs.data() + k * classes;
+            const auto best = std::max_element(p, p + classes) - p;
+            g.cls[static_cast<std::size_t>(k)] = static_cast<int>(best);
+            // 1/classes (a guess) maps to 0, certainty to 1.
+            const double chance = 1.0 / static_cast<double>(classes);
+            g.confidence[static_cast<std::size_t>(k)] =
+                static_cast<float>(std::clamp((p[best] - chance) / (1 - chance), 0.0, 1.0));
+        }
+        return g;
+    }
+
+    TrainingController* m_owner;
+    std::mutex m_mu;
+    TrainingUpdate m_pending;
+    std::optional<RunPrepared> m_prepared;
+    std::optional<FinishedEvent> m_finished;
+    std::optional<QString> m_failure;
+    bool m_done = false, m_drainPosted = false;
+};
+
+TrainingController::TrainingController(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<neurite::ui::RunPrepared>();
+    qRegisterMetaType<neurite::ui::TrainingUpdate>();
+    qRegisterMetaType<neurite::FinishedEvent>();
+    m_timer.setInterval(1000 / kDrainHz);
+    connect(&m_timer, &QTimer::timeout, this, &TrainingController::drain);
+}
+
+TrainingController::~TrainingController() {
+    if (m_thread) {
+        m_stop->requestStop();
+        m_thread->wait();
+        delete m_thread;
+    }
+}
+
+bool TrainingController::start(const ProjectDocument& project) {
+    if (m_thread) return false;
+    m_queue = std::make_shared<Queue>(this);
+    m_stop = std::make_shared<StopToken>();
+    auto queue = m_queue;
+    auto stop = m_stop;
+    ObserverFactory factory = m_factory;
+    m_thread = QThread::create([queue, stop, project, factory] {
+        try {
+            RunSetup setup = prepareRun(project);
+            const RunPrepared info = describe(setup);
+            if (factory) queue->extra = factory(setup.project);
+            Trainer trainer(*setup.model, setup.data, setup.project.training);
+            queue->model = setup.model.get();
+            queue->data = &setup.data;
+            queue->info = &info;
+            queue->setPrepared(info);
+            trainer.run(*queue, *stop);
+            queue->model = nullptr;
+        } catch (const Error& e) {
+            queue->setFailure(QString::fromStdString(e.what()));
+        } catch (const std::exception& e) {
+            queue->setFailure(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
+        }
+        queue->setDone();
+    });
+    m_thread->setObjectName(QStringLiteral("neurite-training"));
+    m_thread->start();
+    m_timer.start();
+    emit stateChanged();
+    return true;
+}
+
+void TrainingController::pause() {
+    if (!m_stop) return;
+    m_stop->pause();
+    emit stateChanged();
+}
+
+void TrainingController::resume() {
+    if (!m_stop) return;
+    m_stop->resume();
+    emit stateChanged();
+}
+
+void TrainingController::stop() {
+    if (m_stop) m_stop->requestStop();
+}
+
+void TrainingController::drain() {
+    if (!m_queue) return;
+    Queue::Taken t = m_queue->take();
+    if (t.empty()) return;
+    ++m_drains;
+    if (t.prepared) emit prepared(*t.prepared);
+    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.grid) emit progressed(t.update);
+    if (t.finished) emit finished(*t.finished);
+    if (t.failure) emit failed(*t.failure);
+    if (t.done) workerDone();
+}
+
+void TrainingController::workerDone() {
+    m_timer.stop();
+    if (m_thread) {
+        m_thread->wait();
+        delete m_thread;
+        m_thread = nullptr;
+    }
+    m_queue.reset();
+    emit stateChanged();
+}
+
+}  // namespace neurite::ui

@@ -1,0 +1,95 @@
+// TrainingController: runs one training run at a time on a worker thread and hands its progress
+// to the GUI thread in batches. The worker's observer appends events to a mutex-guarded queue;
+// the first epoch/finish/failure posts one queued drain, steps wait for a ~30 Hz timer. So a run
+// at thousands of steps per second costs the GUI a few dozen updates a second, never a flood of
+// queued signals. Exceptions stay on the worker: a failed run arrives as `failed`.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "io/project.h"
+#include "plot_data.h"
+#include "train/events.h"
+
+class QThread;
+
+namespace neurite::ui {
+
+// What the worker learned while preparing the run (data loaded, graph resolved, device picked).
+struct RunPrepared {
+    QString device;          // "CPU (oneDNN, 2 threads)" or the GPU's name
+    QString deviceNote;      // why "auto" chose it, when it did
+    QStringList warnings;
+    QStringList classNames;
+    qint64 trainCount = 0, validationCount = 0, testCount = 0;
+    qint64 stepsPerEpoch = 0;
+    int epochs = 0;
+    bool twoDimensional = false;  // two input features: a decision map is drawn
+    plot::LabelledPoints points;  // training points (raw features) for the decision map
+};
+
+// Everything that arrived since the previous drain, in order.
+struct TrainingUpdate {
+    std::vector<StepEvent> steps;
+    std::vector<EpochEvent> epochs;
+    std::optional<plot::DecisionGrid> grid;  // newest decision map
+};
+
+class TrainingController : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainingController(QObject* parent = nullptr);
+    ~TrainingController() override;  // stops a running run and waits for the worker
+
+    // Observers the worker also notifies (e.g. the run store's recorder); called on the worker
+    // thread, so they must be thread-safe with respect to the GUI.
+    using ObserverFactory = std::function<std::vector<std::shared_ptr<TrainObserver>>(
+        const ProjectDocument&)>;
+    void setObserverFactory(ObserverFactory factory) { m_factory = std::move(factory); }
+
+    // Starts `project` on the worker. Refused (returns false) while a run is active.
+    bool start(const ProjectDocument& project);
+    void pause();
+    void resume();
+    void stop();  // keeps what was trained: the run ends as "cancelled" after the current step
+
+    bool running() const { return m_thread != nullptr; }
+    bool paused() const { return m_stop && m_stop->paused(); }
+    // Drains per second at most (the timer's rate).
+    static constexpr int kDrainHz = 30;
+    int drainCount() const { return m_drains; }
+
+signals:
+    void prepared(const neurite::ui::RunPrepared& info);
+    void progressed(const neurite::ui::TrainingUpdate& update);
+    void finished(const neurite::FinishedEvent& event);
+    void failed(const QString& message);
+    void stateChanged();  // running, paused or idle changed
+
+private:
+    class Queue;
+    void drain();
+    void workerDone();
+
+    ObserverFactory m_factory;
+    std::shared_ptr<Queue> m_queue;
+    std::shared_ptr<StopToken> m_stop;
+    QThread* m_thread = nullptr;
+    QTimer m_timer;
+    int m_drains = 0;
+};
+
+}  // namespace neurite::ui
+
+Q_DECLARE_METATYPE(neurite::ui::RunPrepared)
+Q_DECLARE_METATYPE(neurite::ui::TrainingUpdate)
+Q_DECLARE_METATYPE(neurite::FinishedEvent)

@@ -1,0 +1,304 @@
+#include "training_panel.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QSlider>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "confusion_plot.h"
+#include "curve_plot.h"
+#include "decision_plot.h"
+#include "roc_plot.h"
+
+namespace neurite::ui {
+
+namespace {
+
+QString clock(double seconds) {
+    const auto s = static_cast<qint64>(std::max(0.0, seconds));
+    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+std::vector<plot::CurveData> curvesOf(const CurveReport& report, bool roc) {
+    std::vector<plot::CurveData> out;
+    for (const ClassCurves& c : report.perClass) {
+        plot::CurveData d;
+        d.label = QString::fromStdString(c.name);
+        if (roc) {
+            d.x = c.curves.roc.fpr;
+            d.y = c.curves.roc.tpr;
+            d.area = c.curves.roc.auc.v;
+        } else {
+            d.x = c.curves.pr.recall;
+            d.y = c.curves.pr.precision;
+            d.area = c.curves.pr.averagePrecision.v;
+        }
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+}  // namespace
+
+TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
+    auto* bar = new QToolBar(this);
+    m_start = bar->addAction(tr("Start"), this, &TrainingPanel::startTraining);
+    m_start->setShortcut(Qt::Key_F5);
+    m_start->setToolTip(tr("Train the current project (F5)"));
+    m_pause = bar->addAction(tr("Pause"), this, &TrainingPanel::togglePause);
+    m_pause->setShortcut(Qt::Key_F6);
+    m_pause->setToolTip(tr("Pause or resume after the current step (F6)"));
+    m_stop = bar->addAction(tr("Stop"), this, &TrainingPanel::stopTraining);
+    m_stop->setShortcut(Qt::SHIFT | Qt::Key_F5);
+    m_stop->setToolTip(tr("Stop after the current step and keep what was trained (Shift+F5)"));
+    for (QAction* a : {m_start, m_pause, m_stop}) a->setShortcutContext(Qt::WindowShortcut);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setTextVisible(true);
+    m_epochLabel = new QLabel(this);
+    m_speedLabel = new QLabel(this);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(bar);
+    top->addWidget(m_progress, 1);
+    top->addWidget(m_epochLabel);
+    top->addWidget(m_speedLabel);
+
+    buildPlots();
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_status);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    auto* curves = new QWidget(split);
+    auto* curvesLayout = new QVBoxLayout(curves);
+    curvesLayout->setContentsMargins(0, 0, 0, 0);
+    auto* smoothRow = new QHBoxLayout;
+    smoothRow->addWidget(new QLabel(tr("Smoothing"), curves));
+    smoothRow->addWidget(m_smoothing, 1);
+    curvesLayout->addWidget(m_loss, 3);
+    curvesLayout->addLayout(smoothRow);
+    curvesLayout->addWidget(m_accuracy, 2);
+    auto* eval = new QWidget(split);
+    auto* evalLayout = new QVBoxLayout(eval);
+    evalLayout->setContentsMargins(0, 0, 0, 0);
+    evalLayout->addWidget(m_evalTitle);
+    evalLayout->addWidget(m_evalTabs, 1);
+    split->addWidget(curves);
+    split->addWidget(eval);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    m_evalTabs->setUsesScrollButtons(false);  // every evaluation view's name stays readable
+    layout->addWidget(split, 1);
+
+    connect(&m_controller, &TrainingController::prepared, this, &TrainingPanel::onPrepared);
+    connect(&m_controller, &TrainingController::progressed, this, &TrainingPanel::onProgress);
+    connect(&m_controller, &TrainingController::finished, this, &TrainingPanel::onFinished);
+    connect(&m_controller, &TrainingController::failed, this, &TrainingPanel::onFailed);
+    connect(&m_controller, &TrainingController::stateChanged, this, &TrainingPanel::updateActions);
+    setStatus(tr("Press Start (F5) to train the project."));
+    updateActions();
+}
+
+void TrainingPanel::buildPlots() {
+    m_loss = new plot::CurvePlot(this);
+    m_loss->setAxisLabels(tr("epoch"), tr("loss"));
+    m_loss->setLogScaleAvailable(true);
+    m_accuracy = new plot::CurvePlot(this);
+    m_accuracy->setAxisLabels(tr("epoch"), tr("accuracy"));
+    m_lr = new plot::CurvePlot(this);
+    m_lr->setAxisLabels(tr("epoch"), tr("learning rate"));
+    m_lr->setLogScaleAvailable(true);
+    m_roc = new plot::RocPlot(plot::RocPlot::Kind::Roc, this);
+    m_pr = new plot::RocPlot(plot::RocPlot::Kind::PrecisionRecall, this);
+    m_confusion = new plot::ConfusionPlot(this);
+    m_decision = new plot::DecisionPlot(this);
+    m_smoothing = new QSlider(Qt::Horizontal, this);
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setValue(60);
+    m_smoothing->setToolTip(tr("Exponential moving average of the per-step loss (raw points stay faint)"));
+    connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { m_loss->setSmoothing(v / 100.0); });
+    m_evalTitle = new QLabel(this);
+    m_evalTabs = new QTabWidget(this);
+    m_evalTabs->addTab(m_roc, tr("ROC"));
+    m_evalTabs->addTab(m_pr, tr("Precision-recall"));
+    m_evalTabs->addTab(m_confusion, tr("Confusion"));
+    m_evalTabs->addTab(m_lr, tr("Learning rate"));
+    resetPlots();
+}
+
+void TrainingPanel::resetPlots() {
+    m_loss->clear();
+    m_accuracy->clear();
+    m_lr->clear();
+    m_trainLoss = m_loss->addSeries(tr("train loss (per step)"), {}, true);
+    m_valLoss = m_loss->addSeries(tr("validation loss"), {QColor(), true, true});
+    m_loss->setSmoothing(m_smoothing->value() / 100.0);
+    m_trainAcc = m_accuracy->addSeries(tr("train accuracy"), {QColor(), false, true});
+    m_valAcc = m_accuracy->addSeries(tr("validation accuracy"), {QColor(), true, true});
+    m_lrSeries = m_lr->addSeries(tr("learning rate"));
+    m_roc->setCurves({});
+    m_pr->setCurves({});
+    m_confusion->setMatrix({});
+    m_evalTitle->setText(tr("Evaluation: after the first epoch"));
+    const int mapTab = m_evalTabs->indexOf(m_decision);
+    if (mapTab >= 0) m_evalTabs->removeTab(mapTab);
+    m_lastStep = 0;
+    m_lastSamplesPerSec = 0;
+    m_progress->setValue(0);
+    m_epochLabel->clear();
+    m_speedLabel->clear();
+}
+
+void TrainingPanel::startTraining() {
+    if (m_controller.running()) return;
+    QString why;
+    std::optional<ProjectDocument> project = m_source ? m_source(&why) : std::nullopt;
+    if (!project) {
+        setStatus(why.isEmpty() ? tr("There is no project to train.") : why, true);
+        return;
+    }
+    resetPlots();
+    m_progress->setRange(0, std::max(project->training.epochs, 1));
+    if (m_controller.start(*project)) setStatus(tr("Loading the data and building the model..."));
+    m_clock.start();
+}
+
+void TrainingPanel::togglePause() {
+    if (!m_controller.running()) return;
+    if (m_controller.paused()) {
+        m_controller.resume();
+        setStatus(tr("Training on %1").arg(m_info.device));
+    } else {
+        m_controller.pause();
+        setStatus(tr("Paused after step %1. Resume with F6.").arg(m_lastStep));
+    }
+}
+
+void TrainingPanel::stopTraining() {
+    if (!m_controller.running()) return;
+    m_controller.stop();
+    setStatus(tr("Stopping after the current step..."));
+}
+
+void TrainingPanel::onPrepared(const RunPrepared& info) {
+    m_info = info;
+    m_clock.restart();
+    const qint64 total = std::max<qint64>(1, info.stepsPerEpoch * info.epochs);
+    m_progress->setRange(0, static_cast<int>(std::min<qint64>(total, 1 << 30)));
+    QString text = tr("Training on %1: %2 training, %3 validation, %4 test samples.")
+                       .arg(info.device)
+                       .arg(info.trainCount)
+                       .arg(info.validationCount)
+                       .arg(info.testCount);
+    if (!info.deviceNote.isEmpty()) text += QLatin1Char(' ') + info.deviceNote;
+    for (const QString& w : info.warnings) text += QStringLiteral("\nwarning: ") + w;
+    setStatus(text);
+    if (info.twoDimensional) {
+        m_decision->setClassNames(info.classNames);
+        m_decision->setPoints(info.points);
+        m_evalTabs->insertTab(0, m_decision, tr("Decision map"));
+        m_evalTabs->setCurrentIndex(0);
+    }
+}
+
+void TrainingPanel::onProgress(const TrainingUpdate& u) {
+    if (!u.steps.empty()) {
+        std::vector<double> x, loss, lr;
+        x.reserve(u.steps.size());
+        loss.reserve(u.steps.size());
+        lr.reserve(u.steps.size());
+        for (const StepEvent& s : u.steps) {
+            x.push_back(s.epoch - 1 + static_cast<double>(s.stepInEpoch) / std::max<int64_t>(s.stepsPerEpoch, 1));
+            loss.push_back(s.loss);
+            lr.push_back(s.lr);
+        }
+        m_loss->appendPoints(m_trainLoss, x, loss);
+        m_lr->appendPoints(m_lrSeries, x, lr);
+        const StepEvent& last = u.steps.back();
+        m_lastStep = last.step;
+        m_progress->setValue(static_cast<int>(std::min<int64_t>(last.step, m_progress->maximum())));
+        m_epochLabel->setText(tr("epoch %1/%2 · step %3/%4")
+                                  .arg(last.epoch)
+                                  .arg(m_info.epochs)
+                                  .arg(last.stepInEpoch)
+                                  .arg(last.stepsPerEpoch));
+    }
+    for (const EpochEvent& e : u.epochs) {
+        m_loss->appendPoint(m_valLoss, e.epoch, e.valLoss.value_or(e.trainLoss));
+        if (!e.valLoss) m_loss->setSeriesVisible(m_valLoss, false);
+        if (m_info.classNames.size() > 0) {
+            m_accuracy->appendPoint(m_trainAcc, e.epoch, e.trainAccuracy);
+            if (e.valAccuracy) m_accuracy->appendPoint(m_valAcc, e.epoch, *e.valAccuracy);
+        }
+        m_lastSamplesPerSec = e.samplesPerSec;
+        if (e.valMetrics) showEvaluation(*e.valMetrics, tr("Validation after epoch %1").arg(e.epoch));
+    }
+    if (u.grid) m_decision->setGrid(*u.grid);
+    const double elapsed = m_clock.elapsed() / 1000.0;
+    const qint64 total = m_info.stepsPerEpoch * m_info.epochs;
+    QString speed = tr("elapsed %1").arg(clock(elapsed));
+    if (m_lastStep > 0 && total > m_lastStep)
+        speed += tr(" · ETA %1").arg(clock(elapsed * static_cast<double>(total - m_lastStep) / static_cast<double>(m_lastStep)));
+    if (m_lastSamplesPerSec > 0) speed += tr(" · %1 samples/s").arg(QLocale().toString(qRound64(m_lastSamplesPerSec)));
+    m_speedLabel->setText(speed);
+}
+
+void TrainingPanel::showEvaluation(const EvaluationReport& report, const QString& title) {
+    m_evalTitle->setText(title);
+    if (report.curves) {
+        m_roc->setCurves(curvesOf(*report.curves, true));
+        m_pr->setCurves(curvesOf(*report.curves, false));
+    }
+    if (report.classification) {
+        const ConfusionMatrix& cm = report.classification->confusion;
+        plot::ConfusionData d;
+        for (int k = 0; k < cm.numClasses; ++k)
+            d.classes << (k < m_info.classNames.size() ? m_info.classNames[k] : QString::number(k));
+        d.counts = cm.counts;
+        m_confusion->setMatrix(d);
+    }
+}
+
+void TrainingPanel::onFinished(const FinishedEvent& e) {
+    if (e.testMetrics) showEvaluation(*e.testMetrics, tr("Test split, final model"));
+    else if (e.valMetrics) showEvaluation(*e.valMetrics, tr("Validation, final model"));
+    QString text = tr("Run %1 after %2 epochs in %3").arg(QString::fromStdString(e.status)).arg(e.epochs).arg(clock(e.seconds));
+    if (e.valAccuracy) text += tr(" · validation accuracy %1").arg(*e.valAccuracy, 0, 'f', 4);
+    if (e.testAccuracy) text += tr(" · test accuracy %1").arg(*e.testAccuracy, 0, 'f', 4);
+    setStatus(text);
+    emit runFinished(e);
+}
+
+void TrainingPanel::onFailed(const QString& message) {
+    setStatus(tr("Training failed: %1").arg(message), true);
+    emit runFailed(message);
+}
+
+void TrainingPanel::updateActions() {
+    const bool running = m_controller.running();
+    m_start->setEnabled(!running);
+    m_pause->setEnabled(running);
+    m_stop->setEnabled(running);
+    m_pause->setText(m_controller.paused() ? tr("Resume") : tr("Pause"));
+}
+
+void TrainingPanel::setStatus(const QString& text, bool error) {
+    m_status->setText(text);
+    m_status->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
+}
+
+QString TrainingPanel::statusText() const { return m_status->text(); }
+
+}  // namespace neurite::ui

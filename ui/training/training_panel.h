@@ -1,0 +1,93 @@
+// TrainingPanel: the training workspace's run controls and live plots. Start, Pause/Resume and
+// Stop (F5, F6, Shift+F5) drive a TrainingController; progress (epoch, step, elapsed, ETA,
+// samples/s) and the plots (loss per step with smoothing and per epoch, accuracy, learning rate,
+// ROC, PR, confusion matrix, and a decision map for 2-D data) update from its batched updates.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QWidget>
+
+#include <functional>
+#include <optional>
+
+#include "training_controller.h"
+
+class QAction;
+class QLabel;
+class QProgressBar;
+class QSlider;
+class QTabWidget;
+class QToolButton;
+
+namespace neurite::plot {
+class ConfusionPlot;
+class CurvePlot;
+class DecisionPlot;
+class RocPlot;
+}  // namespace neurite::plot
+
+namespace neurite::ui {
+
+class TrainingPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingPanel(QWidget* parent = nullptr);
+
+    // Where Start takes the project from (the designer's current document). Returning nullopt
+    // (e.g. the graph has errors) with a message in *why keeps Start from doing anything.
+    using ProjectSource = std::function<std::optional<ProjectDocument>(QString* why)>;
+    void setProjectSource(ProjectSource source) { m_source = std::move(source); }
+
+    TrainingController& controller() { return m_controller; }
+    QAction* startAction() const { return m_start; }
+    QAction* pauseAction() const { return m_pause; }
+    QAction* stopAction() const { return m_stop; }
+
+    plot::CurvePlot* lossPlot() const { return m_loss; }
+    plot::CurvePlot* accuracyPlot() const { return m_accuracy; }
+    plot::CurvePlot* lrPlot() const { return m_lr; }
+    plot::RocPlot* rocPlot() const { return m_roc; }
+    plot::RocPlot* prPlot() const { return m_pr; }
+    plot::ConfusionPlot* confusionPlot() const { return m_confusion; }
+    plot::DecisionPlot* decisionPlot() const { return m_decision; }
+    QString statusText() const;
+
+public slots:
+    void startTraining();
+    void togglePause();
+    void stopTraining();
+
+signals:
+    void runFinished(const neurite::FinishedEvent& event);
+    void runFailed(const QString& message);
+
+private:
+    void buildPlots();
+    void resetPlots();
+    void onPrepared(const RunPrepared& info);
+    void onProgress(const TrainingUpdate& update);
+    void onFinished(const FinishedEvent& event);
+    void onFailed(const QString& message);
+    void showEvaluation(const EvaluationReport& report, const QString& title);
+    void updateActions();
+    void setStatus(const QString& text, bool error = false);
+
+    TrainingController m_controller;
+    ProjectSource m_source;
+    QAction *m_start, *m_pause, *m_stop;
+    QProgressBar* m_progress;
+    QLabel *m_epochLabel, *m_speedLabel, *m_status, *m_evalTitle;
+    QSlider* m_smoothing;
+    QTabWidget* m_evalTabs;
+    plot::CurvePlot *m_loss, *m_accuracy, *m_lr;
+    plot::RocPlot *m_roc, *m_pr;
+    plot::ConfusionPlot* m_confusion;
+    plot::DecisionPlot* m_decision;
+    int m_trainLoss = -1, m_valLoss = -1, m_trainAcc = -1, m_valAcc = -1, m_lrSeries = -1;
+    RunPrepared m_info;
+    QElapsedTimer m_clock;
+    double m_lastSamplesPerSec = 0;
+    int64_t m_lastStep = 0;
+};
+
+}  // namespace neurite::ui
