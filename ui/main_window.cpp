@@ -25,7 +25,10 @@
 #include "designer/model_views.h"
 #include "designer/problems_panel.h"
 #include "designer/template_library.h"
+#include "export/try_it_panel.h"
 #include "project_files.h"
+#include "runs/runs_panel.h"
+#include "training/training_panel.h"
 
 namespace neurite {
 
@@ -45,13 +48,33 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_designer, tr("Designer"));
     m_tabs->addTab(summary, tr("Summary"));
     m_tabs->addTab(new JsonView(m_model, this), tr("JSON"));
+    m_training = new ui::TrainingPanel(this);
+    m_runs = new ui::RunsPanel(this);
+    m_tryIt = new TryItPanel(this);
+    m_tabs->addTab(m_training, tr("Training"));
+    m_tabs->addTab(m_runs, tr("Runs"));
+    m_tabs->addTab(m_tryIt, tr("Try it"));
     setCentralWidget(m_tabs);
+    // Start trains the document as it is now; a graph with errors is refused with the first one.
+    m_training->setProjectSource([this](QString* why) -> std::optional<ProjectDocument> {
+        for (const Problem& p : m_model->problems())
+            if (p.severity == Problem::Severity::Error) {
+                *why = tr("The network has errors; fix them in the designer first: %1")
+                           .arg(QString::fromStdString(p.message));
+                return std::nullopt;
+            }
+        return m_model->document();
+    });
+    // A finished or failed run is in the store: show it in the runs list at once.
+    connect(m_training, &ui::TrainingPanel::runFinished, m_runs, &ui::RunsPanel::reload);
+    connect(m_training, &ui::TrainingPanel::runFailed, m_runs, &ui::RunsPanel::reload);
     connect(summary, &SummaryView::nodeActivated, this, [this](const QString& id) {
         m_tabs->setCurrentWidget(m_designer);
         m_designer->selectNode(id);
     });
     createDocks();
     createMenus();
+    createTrainingMenu();
     statusBar()->addPermanentWidget(new ModelStatus(m_model, this));
 
     connect(m_files, &ProjectFiles::message, this, [this](const QString& text) {
@@ -168,6 +191,40 @@ void MainWindow::createMenus() {
     connect(m_undo, &QUndoStack::canRedoChanged, redoButton, &QAction::setEnabled);
     bar->addSeparator();
     bar->addActions({a.layout, a.zoomFit});
+}
+
+void MainWindow::createTrainingMenu() {
+    QMenu* menu = menuBar()->addMenu(tr("&Training"));
+    QAction* start = menu->addAction(tr("&Start"), this, &MainWindow::startTraining);
+    start->setShortcut(Qt::Key_F5);
+    // The panel's own actions keep their F5/F6 shortcuts for when the training tab has focus;
+    // the menu's entries work from every tab.
+    m_training->startAction()->setShortcut(QKeySequence());
+    connect(m_training->startAction(), &QAction::changed, start,
+            [this, start] { start->setEnabled(m_training->startAction()->isEnabled()); });
+    menu->addAction(m_training->pauseAction());
+    menu->addAction(m_training->stopAction());
+    menu->addSeparator();
+    menu->addAction(tr("Show &Runs"), this, [this] { m_tabs->setCurrentWidget(m_runs); });
+    menu->addAction(tr("&Try a Saved Model..."), this, [this] { m_tabs->setCurrentWidget(m_tryIt); });
+    QToolBar* bar = findChild<QToolBar*>("MainToolBar");
+    if (bar) {
+        bar->addSeparator();
+        bar->addActions({start, m_training->pauseAction(), m_training->stopAction()});
+    }
+}
+
+void MainWindow::startTraining() {
+    m_tabs->setCurrentWidget(m_training);
+    m_training->startTraining();
+}
+
+bool MainWindow::openRunStore(const QString& path) {
+    QString error = tr("no data directory for the run store ($XDG_DATA_HOME or $HOME); start with --db FILE");
+    const bool ok = !path.isEmpty() && m_runs->openStore(path, &error);
+    m_training->controller().setStorePath(ok ? path : QString());
+    if (!ok) statusBar()->showMessage(tr("Runs are not recorded: %1").arg(error), 15000);
+    return ok;
 }
 
 void MainWindow::fillRecentMenu() {

@@ -1,6 +1,6 @@
 // MainWindow: the studio's top-level window. Wiring only: the central tabs (designer canvas,
-// summary, JSON; training views join later), the docks (layer palette, inspector, problems),
-// menus and the status bar. Each panel is its own class.
+// summary, JSON, training, runs, try it), the docks (layer palette, inspector, problems), menus
+// and the status bar. Each panel is its own class.
 #pragma once
 
 #include <QMainWindow>
@@ -11,7 +11,13 @@ class QUndoStack;
 
 namespace neurite {
 
+namespace ui {
+class RunsPanel;
+class TrainingPanel;
+}  // namespace ui
+
 class DataProbe;
+class TryItPanel;
 class DesignerWidget;
 class GraphModel;
 class Inspector;
@@ -27,12 +33,19 @@ public:
     ~MainWindow() override;
     // Loads a project; on failure shows the parser's message and keeps what was open.
     bool openProject(const QString& path);
+    // Opens (creating) the run store every run is recorded in; on failure the runs tab says why
+    // and training runs unrecorded.
+    bool openRunStore(const QString& path);
+    // Switches to the training tab and trains the open project.
+    void startTraining();
 
     GraphModel* model() const { return m_model; }
     QUndoStack* undoStack() const { return m_undo; }
     DesignerWidget* designer() const { return m_designer; }
     ProjectFiles* files() const { return m_files; }
     DataProbe* dataProbe() const { return m_probe; }
+    ui::TrainingPanel* trainingPanel() const { return m_training; }
+    ui::RunsPanel* runsPanel() const { return m_runs; }
 
 signals:
     // The open project's data was probed and "auto" sizes are bound (or could not be).
@@ -47,6 +60,7 @@ private:
     void fillRecentMenu();
     void updateTitle();
     void probeData();
+    void createTrainingMenu();
 
     GraphModel* m_model;
     QUndoStack* m_undo;
@@ -54,6 +68,9 @@ private:
     ProjectFiles* m_files;
     QTabWidget* m_tabs;
     DesignerWidget* m_designer;
+    ui::TrainingPanel* m_training;
+    ui::RunsPanel* m_runs;
+    TryItPanel* m_tryIt;
     LayerPalette* m_palette = nullptr;
     Inspector* m_inspector = nullptr;
     ProblemsPanel* m_problems = nullptr;

@@ -8,6 +8,8 @@
 
 #include "metrics_json.h"
 
+using neurite::storage::metricsJson;
+
 namespace neurite::cli {
 
 namespace {

@@ -46,10 +46,6 @@ std::string dbPath(const Args& args, bool create) {
     return storage::RunStore::defaultPath(create);
 }
 
-storage::Recorder::ReportJson reportJson() {
-    return [](const EvaluationReport& r, bool curves) { return metricsJson(r, curves).dump(); };
-}
-
 int runRecorded(Trainer& trainer, RunSetup& setup, CliPrinter& printer, storage::Recorder* recorder) {
     StopToken* stop = installInterruptHandler();
     Tee tee(printer, recorder);

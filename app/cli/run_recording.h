@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "printer.h"
+#include "metrics_json.h"
 #include "recorder.h"
 #include "train/run_setup.h"
 #include "train/trainer.h"
@@ -22,7 +23,6 @@ std::string dbPath(const Args& args, bool create);
 int runRecorded(Trainer& trainer, RunSetup& setup, CliPrinter& printer,
                 storage::Recorder* recorder);
 
-// The report serializer the recorder stores evaluations with (the metrics JSON).
-storage::Recorder::ReportJson reportJson();
+using storage::reportJson;  // the serializer the recorder stores evaluations with
 
 }  // namespace neurite::cli

@@ -1,19 +1,46 @@
-// neurite: the GUI entry point (wiring only). An optional argument names a project to open;
-// work autosaved by a session that did not close cleanly is offered back first.
+// neurite: the GUI entry point (wiring only).
+//   neurite [PROJECT] [--train] [--db FILE]
+// opens PROJECT (work autosaved by a session that did not close cleanly is offered back first),
+// records runs in FILE (default: the run store neurite-cli uses), and with --train starts
+// training at once, for demos, teaching and screenshot checks.
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
 
 #include "backend/cpu/openmp_runtime.h"
 #include "main_window.h"
 #include "project_files.h"
+#include "run_store.h"
 
 int main(int argc, char** argv) {
     neurite::cpu::tuneOpenMpRuntime(argv);
     QApplication app(argc, argv);
     QApplication::setApplicationName("Neurite");
     QApplication::setOrganizationName("Neurite");
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Neurite, a studio for deep-learning experiments");
+    parser.addHelpOption();
+    parser.addPositionalArgument("project", "a .neurite.json project to open");
+    const QCommandLineOption train("train", "start training the project at once");
+    const QCommandLineOption db("db", "record runs in this database", "file");
+    parser.addOptions({train, db});
+    parser.process(app);  // --help, or an unknown option: prints and exits before a window opens
+
     neurite::MainWindow window;
     window.show();
-    const QStringList args = QApplication::arguments();
-    if (!window.files()->offerRestore() && args.size() > 1) window.openProject(args.at(1));
+    QString store = parser.value(db);
+    if (store.isEmpty()) {
+        try {
+            store = QString::fromStdString(neurite::storage::RunStore::defaultPath(true));
+        } catch (const std::exception&) {
+            store.clear();  // openRunStore below reports the reason
+        }
+    }
+    window.openRunStore(store);
+    const QStringList args = parser.positionalArguments();
+    bool opened = false;
+    if (!window.files()->offerRestore() && !args.isEmpty()) opened = window.openProject(args.front());
+    if (parser.isSet(train) && opened) QTimer::singleShot(0, &window, &neurite::MainWindow::startTraining);
     return app.exec();
 }

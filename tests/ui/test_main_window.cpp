@@ -24,6 +24,9 @@
 #include "designer/summary_model.h"
 #include "main_window.h"
 #include "project_files.h"
+#include "runs/runs_panel.h"
+#include "runs/runs_table_model.h"
+#include "training/training_panel.h"
 #include "support/test_env.h"
 
 using namespace neurite;
@@ -206,6 +209,46 @@ private slots:
         QCOMPARE(projectToJson(w.model()->document()), edited);
         QVERIFY(w.files()->isModified());
         QCOMPARE(w.files()->path(), example("spiral.neurite.json"));
+    }
+
+    // The whole loop from the window: train the open project, the run is recorded, and the runs
+    // tab lists it as completed; an invalid graph is refused with its problem.
+    void trainsFromTheWindowAndRecordsTheRun() {
+        QTemporaryDir dir;
+        MainWindow w;
+        QVERIFY(w.openRunStore(dir.filePath("runs.db")));
+        QVERIFY(w.openProject(example("spiral.neurite.json")));
+        ProjectDocument doc = w.model()->document();
+        QSignalSpy finished(w.trainingPanel(), &ui::TrainingPanel::runFinished);
+        // Fewer epochs than the example's 40 keep the test short.
+        doc.training.epochs = 2;
+        w.files()->newProject(doc);
+        w.startTraining();
+        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY(!w.trainingPanel()->controller().running());
+        QCOMPARE(w.runsPanel()->model()->rowCount(), 1);
+        const storage::RunSummary* run = w.runsPanel()->model()->runAt(0);
+        QCOMPARE(run->status, std::string("completed"));
+        QCOMPARE(run->epochsDone, 2);
+        QVERIFY(run->testAccuracy.has_value());
+
+        // A Dense layer with no input: the graph has an error now.
+        w.model()->setNodes({makeNode("input", "Input"), makeNode("fc", "Dense")}, "");
+        w.startTraining();
+        QVERIFY(!w.trainingPanel()->controller().running());
+        QVERIFY2(w.trainingPanel()->statusText().contains("errors"), qPrintable(w.trainingPanel()->statusText()));
+    }
+
+    void unusableRunStoreStillTrains() {
+        QTemporaryDir dir;
+        QFile bad(dir.filePath("bad.db"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write(QByteArray(4096, 'x'));
+        bad.close();
+        MainWindow w;
+        QVERIFY(!w.openRunStore(bad.fileName()));
+        QVERIFY(w.trainingPanel()->controller().storePath().isEmpty());
+        QVERIFY(!w.openRunStore(QString()));
     }
 };
 

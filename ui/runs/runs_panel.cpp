@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 
 #include "core/error.h"
+#include "export/run_export.h"
 #include "runs_table_model.h"
 #include "runs_view.h"
 
@@ -41,6 +42,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
         menu.addAction(tr("Rename..."), this, &RunsPanel::renameSelected);
         menu.addAction(tr("Add tag..."), this, &RunsPanel::tagSelected);
         menu.addAction(tr("Note..."), this, &RunsPanel::noteSelected);
+        menu.addAction(tr("Export model..."), this, &RunsPanel::exportSelected);
         menu.addSeparator();
         menu.addAction(tr("Delete..."), this, &RunsPanel::deleteSelected);
         menu.exec(m_table->viewport()->mapToGlobal(pos));
@@ -56,7 +58,8 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     auto* buttons = new QHBoxLayout;
     const std::pair<QString, void (RunsPanel::*)()> actions[] = {
         {tr("Rename"), &RunsPanel::renameSelected}, {tr("Tag"), &RunsPanel::tagSelected},
-        {tr("Note"), &RunsPanel::noteSelected}, {tr("Delete"), &RunsPanel::deleteSelected}};
+        {tr("Note"), &RunsPanel::noteSelected}, {tr("Delete"), &RunsPanel::deleteSelected},
+        {tr("Export model..."), &RunsPanel::exportSelected}};
     for (const auto& [label, slot] : actions) {
         auto* b = new QPushButton(label, this);
         connect(b, &QPushButton::clicked, this, slot);
@@ -218,6 +221,15 @@ void RunsPanel::noteSelected() {
                                                         r ? QString::fromStdString(r->note) : QString(), &ok);
     QString error;
     if (ok && !noteRun(ids[0], note, &error)) QMessageBox::warning(this, tr("Note failed"), error);
+}
+
+void RunsPanel::exportSelected() {
+    const std::vector<int64_t> ids = selectedRuns();
+    if (ids.size() != 1 || !m_store) {
+        m_message->setText(tr("Select one run to export its model."));
+        return;
+    }
+    exportRunModel(this, *m_store, ids.front());
 }
 
 void RunsPanel::deleteSelected() {

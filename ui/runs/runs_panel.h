@@ -58,6 +58,7 @@ private:
     void tagSelected();
     void noteSelected();
     void deleteSelected();
+    void exportSelected();
     bool edit(const std::function<void()>& action, QString* error);
 
     std::unique_ptr<storage::RunStore> m_store;

@@ -7,6 +7,9 @@
 
 #include "core/error.h"
 #include "metrics/evaluation.h"
+#include "metrics_json.h"
+#include "recorder.h"
+#include "run_info.h"
 #include "train/run_setup.h"
 #include "train/trainer.h"
 
@@ -80,6 +83,13 @@ public:
     }
     void onFailed(const Error& e) override {
         for (auto& o : extra) o->onFailed(e);
+    }
+    bool wantsCheckpoints() const override {
+        return std::any_of(extra.begin(), extra.end(), [](const auto& o) { return o->wantsCheckpoints(); });
+    }
+    void onCheckpoint(const TrainerState& s) override {
+        for (auto& o : extra)
+            if (o->wantsCheckpoints()) o->onCheckpoint(s);
     }
 
     void setPrepared(const RunPrepared& p) {
@@ -221,23 +231,43 @@ bool TrainingController::start(const ProjectDocument& project) {
     m_stop = std::make_shared<StopToken>();
     auto queue = m_queue;
     auto stop = m_stop;
-    ObserverFactory factory = m_factory;
-    m_thread = QThread::create([queue, stop, project, factory] {
+    const std::string storePath = m_storePath.toStdString();
+    m_thread = QThread::create([queue, stop, project, storePath] {
+        std::shared_ptr<storage::Recorder> recorder;
         try {
             RunSetup setup = prepareRun(project);
-            const RunPrepared info = describe(setup);
-            if (factory) queue->extra = factory(setup.project);
+            RunPrepared info = describe(setup);
             Trainer trainer(*setup.model, setup.data, setup.project.training);
+            // The run is created once the trainer accepted the setup: bad input leaves no run.
+            if (!storePath.empty()) {
+                storage::RunStore store(storePath);
+                info.runId = store.beginRun(storage::describeRun(setup));
+                recorder = std::make_shared<storage::Recorder>(storePath, info.runId, setup.project.training.epochs,
+                                                               storage::reportJson());
+                queue->extra.push_back(recorder);
+            }
             queue->model = setup.model.get();
             queue->data = &setup.data;
             queue->info = &info;
             queue->setPrepared(info);
-            trainer.run(*queue, *stop);
+            const FinishedEvent fin = trainer.run(*queue, *stop);
             queue->model = nullptr;
+            queue->info = nullptr;
+            if (recorder) {
+                recorder->setFinalModel(setup.model->snapshot(), fin.epochs);
+                recorder->close();  // throws the first storage error, after training kept going
+            }
         } catch (const Error& e) {
             queue->setFailure(QString::fromStdString(e.what()));
         } catch (const std::exception& e) {
             queue->setFailure(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
+        }
+        if (recorder) {
+            try {
+                recorder->close();  // a failed run: write what was recorded and its status
+            } catch (const std::exception&) {
+                // The training error already reported is the one the user needs.
+            }
         }
         queue->setDone();
     });

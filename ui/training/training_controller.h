@@ -9,6 +9,8 @@
 #include <QString>
 #include <QTimer>
 
+#include <functional>
+
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -28,6 +30,7 @@ namespace neurite::ui {
 struct RunPrepared {
     QString device;          // "CPU (oneDNN, 2 threads)" or the GPU's name
     QString deviceNote;      // why "auto" chose it, when it did
+    qint64 runId = 0;        // the run's id in the store, 0 when not recorded
     QStringList warnings;
     QStringList classNames;
     qint64 trainCount = 0, validationCount = 0, testCount = 0;
@@ -50,11 +53,10 @@ public:
     explicit TrainingController(QObject* parent = nullptr);
     ~TrainingController() override;  // stops a running run and waits for the worker
 
-    // Observers the worker also notifies (e.g. the run store's recorder); called on the worker
-    // thread, so they must be thread-safe with respect to the GUI.
-    using ObserverFactory = std::function<std::vector<std::shared_ptr<TrainObserver>>(
-        const ProjectDocument&)>;
-    void setObserverFactory(ObserverFactory factory) { m_factory = std::move(factory); }
+    // Records every run into the run store at `path` (empty: runs are not recorded). The worker
+    // writes through a storage::Recorder, so a reader (the runs panel) sees the run grow.
+    void setStorePath(const QString& path) { m_storePath = path; }
+    QString storePath() const { return m_storePath; }
 
     // Starts `project` on the worker. Refused (returns false) while a run is active.
     bool start(const ProjectDocument& project);
@@ -80,7 +82,7 @@ private:
     void drain();
     void workerDone();
 
-    ObserverFactory m_factory;
+    QString m_storePath;
     std::shared_ptr<Queue> m_queue;
     std::shared_ptr<StopToken> m_stop;
     QThread* m_thread = nullptr;

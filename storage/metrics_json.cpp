@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace neurite::cli {
+namespace neurite::storage {
 
 namespace {
 
@@ -117,4 +117,8 @@ json metricsJson(const EvaluationReport& r, bool curves) {
     return j;
 }
 
-}  // namespace neurite::cli
+Recorder::ReportJson reportJson() {
+    return [](const EvaluationReport& r, bool curves) { return metricsJson(r, curves).dump(); };
+}
+
+}  // namespace neurite::storage
