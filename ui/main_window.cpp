@@ -55,16 +55,10 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_runs, tr("Runs"));
     m_tabs->addTab(m_tryIt, tr("Try it"));
     setCentralWidget(m_tabs);
-    // Start trains the document as it is now; a graph with errors is refused with the first one.
-    m_training->setProjectSource([this](QString* why) -> std::optional<ProjectDocument> {
-        for (const Problem& p : m_model->problems())
-            if (p.severity == Problem::Severity::Error) {
-                *why = tr("The network has errors; fix them in the designer first: %1")
-                           .arg(QString::fromStdString(p.message));
-                return std::nullopt;
-            }
-        return m_model->document();
-    });
+    // Start trains the document as it is now. The worker resolves the graph against the loaded
+    // data (so "auto" sizes bind even before the designer's data probe finished) and reports
+    // every graph error as a failed start.
+    m_training->setProjectSource([this](QString*) { return std::optional<ProjectDocument>(m_model->document()); });
     // A finished or failed run is in the store: show it in the runs list at once.
     connect(m_training, &ui::TrainingPanel::runFinished, m_runs, &ui::RunsPanel::reload);
     connect(m_training, &ui::TrainingPanel::runFailed, m_runs, &ui::RunsPanel::reload);

@@ -224,7 +224,7 @@ private slots:
         doc.training.epochs = 2;
         w.files()->newProject(doc);
         w.startTraining();
-        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.wait(60000), qPrintable(w.trainingPanel()->statusText()));
         QTRY_VERIFY(!w.trainingPanel()->controller().running());
         QCOMPARE(w.runsPanel()->model()->rowCount(), 1);
         const storage::RunSummary* run = w.runsPanel()->model()->runAt(0);
@@ -234,9 +234,12 @@ private slots:
 
         // A Dense layer with no input: the graph has an error now.
         w.model()->setNodes({makeNode("input", "Input"), makeNode("fc", "Dense")}, "");
+        QSignalSpy failed(w.trainingPanel(), &ui::TrainingPanel::runFailed);
         w.startTraining();
-        QVERIFY(!w.trainingPanel()->controller().running());
-        QVERIFY2(w.trainingPanel()->statusText().contains("errors"), qPrintable(w.trainingPanel()->statusText()));
+        QVERIFY(failed.wait(60000));
+        QVERIFY2(w.trainingPanel()->statusText().contains("fc"), qPrintable(w.trainingPanel()->statusText()));
+        QTRY_VERIFY(!w.trainingPanel()->controller().running());
+        QCOMPARE(w.runsPanel()->model()->rowCount(), 1);  // a run that never started is not recorded
     }
 
     void unusableRunStoreStillTrains() {
