@@ -168,6 +168,7 @@ void PlotFrame::requestReplot() {
 void PlotFrame::doReplot() {
     m_replotTimer.stop();
     if (!m_viewPinned) fitView();
+    m_plot->legend->setVisible(m_plot->legend->itemCount() > 0);  // no empty legend frame
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     m_sinceReplot.restart();
     ++m_replots;

@@ -144,7 +144,7 @@ private:
             m_drainPosted = true;
         }
         TrainingController* owner = m_owner;
-        QMetaObject::invokeMethod(owner, [owner] { owner->drain(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(owner, [owner] { owner->drain(false); }, Qt::QueuedConnection);
     }
 
     // The model's decision over a grid around the training points, computed on the worker
@@ -214,7 +214,7 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
     qRegisterMetaType<neurite::ui::TrainingUpdate>();
     qRegisterMetaType<neurite::FinishedEvent>();
     m_timer.setInterval(1000 / kDrainHz);
-    connect(&m_timer, &QTimer::timeout, this, &TrainingController::drain);
+    connect(&m_timer, &QTimer::timeout, this, [this] { drain(true); });
 }
 
 TrainingController::~TrainingController() {
@@ -294,8 +294,12 @@ void TrainingController::stop() {
     if (m_stop) m_stop->requestStop();
 }
 
-void TrainingController::drain() {
+void TrainingController::drain(bool fromTimer) {
     if (!m_queue) return;
+    // Epochs of a small model end hundreds of times a second: their posted drains are merged
+    // into the timer's, so the GUI sees at most ~kDrainHz updates a second.
+    if (!fromTimer && m_sinceDrain.isValid() && m_sinceDrain.elapsed() < 1000 / kDrainHz) return;
+    m_sinceDrain.restart();
     Queue::Taken t = m_queue->take();
     if (t.empty()) return;
     ++m_drains;

@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include <functional>
@@ -79,7 +80,8 @@ signals:
 
 private:
     class Queue;
-    void drain();
+    // fromTimer: the 30 Hz tick; a posted drain within a tick of the last one waits for the tick.
+    void drain(bool fromTimer);
     void workerDone();
 
     QString m_storePath;
@@ -87,6 +89,7 @@ private:
     std::shared_ptr<StopToken> m_stop;
     QThread* m_thread = nullptr;
     QTimer m_timer;
+    QElapsedTimer m_sinceDrain;
     int m_drains = 0;
 };
 
