@@ -231,6 +231,7 @@ private slots:
         QCOMPARE(run->status, std::string("completed"));
         QCOMPARE(run->epochsDone, 2);
         QVERIFY(run->testAccuracy.has_value());
+        QVERIFY(w.trainingPanel()->exportAction()->isEnabled());  // the recorded run can be exported
 
         // A Dense layer with no input: the graph has an error now.
         w.model()->setNodes({makeNode("input", "Input"), makeNode("fc", "Dense")}, "");

@@ -16,6 +16,8 @@
 #include "confusion_plot.h"
 #include "curve_plot.h"
 #include "decision_plot.h"
+#include "export/run_export.h"
+#include "run_store.h"
 #include "roc_plot.h"
 
 namespace neurite::ui {
@@ -61,6 +63,10 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_stop->setShortcut(Qt::SHIFT | Qt::Key_F5);
     m_stop->setToolTip(tr("Stop after the current step and keep what was trained (Shift+F5)"));
     for (QAction* a : {m_start, m_pause, m_stop}) a->setShortcutContext(Qt::WindowShortcut);
+    bar->addSeparator();
+    m_export = bar->addAction(tr("Export model..."), this, &TrainingPanel::exportModel);
+    m_export->setToolTip(tr("Export the finished run's model as ONNX or a native model file"));
+    m_export->setEnabled(false);
 
     m_progress = new QProgressBar(this);
     m_progress->setTextVisible(true);
@@ -170,6 +176,7 @@ void TrainingPanel::startTraining() {
         return;
     }
     resetPlots();
+    m_info = RunPrepared{};  // the previous run's id must not be exported as this one's
     m_progress->setRange(0, std::max(project->training.epochs, 1));
     if (m_controller.start(*project)) setStatus(tr("Loading the data and building the model..."));
     m_clock.start();
@@ -190,6 +197,17 @@ void TrainingPanel::stopTraining() {
     if (!m_controller.running()) return;
     m_controller.stop();
     setStatus(tr("Stopping after the current step..."));
+}
+
+void TrainingPanel::exportModel() {
+    const QString path = m_controller.storePath();
+    if (m_info.runId <= 0 || path.isEmpty() || m_controller.running()) return;
+    try {
+        storage::RunStore store(path.toStdString());
+        exportRunModel(this, store, m_info.runId);
+    } catch (const std::exception& e) {
+        setStatus(tr("Could not open the run store: %1").arg(QString::fromUtf8(e.what())), true);
+    }
 }
 
 void TrainingPanel::onPrepared(const RunPrepared& info) {
@@ -291,6 +309,7 @@ void TrainingPanel::updateActions() {
     m_start->setEnabled(!running);
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
+    m_export->setEnabled(!running && m_info.runId > 0 && !m_controller.storePath().isEmpty());
     m_pause->setText(m_controller.paused() ? tr("Resume") : tr("Pause"));
 }
 

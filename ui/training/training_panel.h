@@ -42,6 +42,7 @@ public:
     QAction* startAction() const { return m_start; }
     QAction* pauseAction() const { return m_pause; }
     QAction* stopAction() const { return m_stop; }
+    QAction* exportAction() const { return m_export; }
 
     plot::CurvePlot* lossPlot() const { return m_loss; }
     plot::CurvePlot* accuracyPlot() const { return m_accuracy; }
@@ -56,6 +57,8 @@ public slots:
     void startTraining();
     void togglePause();
     void stopTraining();
+    // Export the last recorded run's model (ONNX or native, best or final).
+    void exportModel();
 
 signals:
     void runFinished(const neurite::FinishedEvent& event);
@@ -74,7 +77,7 @@ private:
 
     TrainingController m_controller;
     ProjectSource m_source;
-    QAction *m_start, *m_pause, *m_stop;
+    QAction *m_start, *m_pause, *m_stop, *m_export;
     QProgressBar* m_progress;
     QLabel *m_epochLabel, *m_speedLabel, *m_status, *m_evalTitle;
     QSlider* m_smoothing;
