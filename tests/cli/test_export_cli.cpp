@@ -87,6 +87,32 @@ private slots:
         QVERIFY2(c.err.contains("compared on 256 sample inputs: bit-identical outputs"), c.err.constData());
     }
 
+    // A run trained into the store exports the same model as training it in `export`: same
+    // project, seed, threads and epochs give the same weights, so predictions are identical.
+    void exportsAStoredRun() {
+        const QString db = m_dir.filePath("runs.db");
+        Result t = runCli({"train", example("spiral.neurite.json"), "--db", db, "--epochs", "4", "--threads", "2"});
+        QVERIFY2(t.code == 0, t.err.constData());
+        const QString fromRun = m_dir.filePath("run1.nmodel");
+        Result e = runCli({"export", "--run", "1", "--db", db, "--format", "native", "-o", fromRun});
+        QVERIFY2(e.code == 0, e.err.constData());
+        QVERIFY2(e.err.contains("bit-identical outputs"), e.err.constData());
+        QFile csv(m_dir.filePath("run_points.csv"));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("x1,x2\n0.1,0.2\n-0.5,0.3\n0.7,-0.6\n");
+        csv.close();
+        Result a = runCli({"predict", fromRun, "--input", csv.fileName()});
+        Result b = runCli({"predict", m_spiral, "--input", csv.fileName()});
+        QVERIFY2(a.code == 0 && b.code == 0, (a.err + b.err).constData());
+        QCOMPARE(a.out, b.out);
+        Result best = runCli({"export", "--run", "1", "--checkpoint", "best", "--db", db, "--format", "onnx", "-o",
+                              m_dir.filePath("run1.onnx")});
+        QVERIFY2(best.code == 0, best.err.constData());
+        Result missing = runCli({"export", "--run", "7", "--db", db, "--format", "onnx", "-o", m_dir.filePath("x.onnx")});
+        QCOMPARE(missing.code, 2);
+        QVERIFY2(missing.err.startsWith("error: no run 7"), missing.err.constData());
+    }
+
     void predictAgreesWithOpenCvOnTheOnnxExport() {
         QFile csv(m_dir.filePath("points.csv"));
         QVERIFY(csv.open(QIODevice::WriteOnly));

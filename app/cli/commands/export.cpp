@@ -1,5 +1,7 @@
-// neurite-cli export PROJECT --format onnx|native -o FILE: trains the project (with the same
-// overrides as `train`, progress on stderr), then writes and verifies the model (docs/export.md).
+// neurite-cli export (--run ID | PROJECT) --format onnx|native -o FILE: a stored run's model, or
+// trains the project first (same overrides as `train`, progress on stderr), then writes and
+// verifies the model (docs/export.md).
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -9,6 +11,8 @@
 #include "export/export_model.h"
 #include "io/project.h"
 #include "printer.h"
+#include "run_model.h"
+#include "run_recording.h"
 #include "train/run_setup.h"
 #include "train/trainer.h"
 
@@ -18,12 +22,26 @@ namespace {
 
 const char* kExportHelp =
     "usage: neurite-cli export PROJECT --format onnx|native -o FILE [training options]\n"
-    "Trains the project, then writes the trained model:\n"
+    "       neurite-cli export --run ID [--checkpoint final|best] [--db FILE] --format ... -o FILE\n"
+    "Trains the project (or takes a stored run's model), then writes the trained model:\n"
     "  --format onnx         ONNX opset 13 with the preprocessing in the graph (raw inputs)\n"
     "  --format native       Neurite's model file (safetensors layout) for neurite-cli predict\n"
     "  -o, --output FILE     where to write it\n"
+    "  --run ID              export run ID of the run store instead of training (--db FILE)\n"
+    "  --checkpoint KIND     with --run: final (default, after training) or best (best epoch)\n"
     "Training options as for train: --epochs --batch-size --lr --device --threads --seed\n"
     "--precision --max-steps (see neurite-cli train --help).\n";
+
+// Writes and verifies the model of a prepared (trained or restored) run.
+int writeModel(RunSetup& setup, ExportFormat format, const std::string& out) {
+    const DataSplit& split = setup.data.validation.count > 0 ? setup.data.validation
+                                                              : setup.data.train;
+    int64_t count = 0;
+    const std::vector<float> samples = rawSamples(setup.data, split, 256, &count);
+    const ExportReport report = exportModel(exportSourceOf(setup), format, out, samples, count);
+    for (const std::string& line : report.summary()) std::fprintf(stderr, "%s\n", line.c_str());
+    return 0;
+}
 
 }  // namespace
 
@@ -36,13 +54,20 @@ int runExport(int argc, char** argv) {
     for (std::string& w : words) ptrs.push_back(w.data());
     Args args(argc, ptrs.data(), 2, {"help"},
               {"format", "output", "epochs", "batch-size", "lr", "device", "threads", "seed",
-               "precision", "max-steps"});
+               "precision", "max-steps", "run", "checkpoint", "db"});
     if (args.flag("help")) {
         std::fputs(kExportHelp, stdout);
         return 0;
     }
-    if (args.positional().size() != 1)
-        throwBadInput("export needs exactly one project file (see neurite-cli export --help)");
+    const auto runId = args.integer("run", 1, INT64_MAX);
+    if (runId ? !args.positional().empty() : args.positional().size() != 1)
+        throwBadInput("export needs exactly one project file or --run ID (see neurite-cli export --help)");
+    storage::CheckpointKind kind = storage::CheckpointKind::Final;
+    if (auto k = args.str("checkpoint")) {
+        if (!runId) throwBadInput("--checkpoint goes with --run");
+        if (*k == "best") kind = storage::CheckpointKind::Best;
+        else if (*k != "final") throwBadInput("--checkpoint must be final or best, got '" + *k + "'");
+    }
     const auto formatName = args.str("format");
     if (!formatName) throwBadInput("export needs --format onnx or --format native");
     const auto format = exportFormatFromName(*formatName);
@@ -58,6 +83,11 @@ int runExport(int argc, char** argv) {
         throwBadInput("cannot write -o file '" + *out + "'");
     }
 
+    if (runId) {
+        storage::RunStore store(dbPath(args, false), storage::RunStore::Mode::ReadOnly);
+        RunSetup setup = storage::loadRunModel(store, *runId, kind);
+        return writeModel(setup, *format, *out);
+    }
     const std::string path = args.positional()[0];
     std::vector<std::string> warnings;
     ProjectDocument project = loadProject(path, &warnings);
@@ -76,13 +106,7 @@ int runExport(int argc, char** argv) {
         return 130;
     }
 
-    const DataSplit& split = setup.data.validation.count > 0 ? setup.data.validation
-                                                              : setup.data.train;
-    int64_t count = 0;
-    const std::vector<float> samples = rawSamples(setup.data, split, 256, &count);
-    const ExportReport report = exportModel(exportSourceOf(setup), *format, *out, samples, count);
-    for (const std::string& line : report.summary()) std::fprintf(stderr, "%s\n", line.c_str());
-    return 0;
+    return writeModel(setup, *format, *out);
 }
 
 }  // namespace neurite::cli
