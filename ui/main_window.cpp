@@ -7,7 +7,9 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QMenuBar>
+#include <QScrollArea>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
@@ -29,6 +31,7 @@
 #include "project_files.h"
 #include "runs/runs_panel.h"
 #include "training/training_panel.h"
+#include "training/training_settings.h"
 
 namespace neurite {
 
@@ -51,7 +54,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_training = new ui::TrainingPanel(this);
     m_runs = new ui::RunsPanel(this);
     m_tryIt = new TryItPanel(this);
-    m_tabs->addTab(m_training, tr("Training"));
+    // The Training tab: the project's settings (undoable, saved with it) beside the live run.
+    auto* settingsScroll = new QScrollArea(this);
+    settingsScroll->setWidget(new TrainingSettings(m_model, m_undo, settingsScroll));
+    settingsScroll->setWidgetResizable(true);
+    settingsScroll->setMinimumWidth(300);
+    auto* trainingTab = new QSplitter(Qt::Horizontal, this);
+    trainingTab->addWidget(settingsScroll);
+    trainingTab->addWidget(m_training);
+    trainingTab->setStretchFactor(1, 1);
+    m_tabs->addTab(trainingTab, tr("Training"));
     m_tabs->addTab(m_runs, tr("Runs"));
     m_tabs->addTab(m_tryIt, tr("Try it"));
     setCentralWidget(m_tabs);
@@ -59,9 +71,10 @@ MainWindow::MainWindow(QWidget* parent)
     // data (so "auto" sizes bind even before the designer's data probe finished) and reports
     // every graph error as a failed start.
     m_training->setProjectSource([this](QString*) { return std::optional<ProjectDocument>(m_model->document()); });
-    // A finished or failed run is in the store: show it in the runs list at once.
-    connect(m_training, &ui::TrainingPanel::runFinished, m_runs, &ui::RunsPanel::reload);
-    connect(m_training, &ui::TrainingPanel::runFailed, m_runs, &ui::RunsPanel::reload);
+    // When the worker is done its recorder has written the run's end: show it in the list at once.
+    connect(&m_training->controller(), &ui::TrainingController::stateChanged, m_runs, [this] {
+        if (!m_training->controller().running()) m_runs->reload();
+    });
     connect(summary, &SummaryView::nodeActivated, this, [this](const QString& id) {
         m_tabs->setCurrentWidget(m_designer);
         m_designer->selectNode(id);
@@ -80,6 +93,8 @@ MainWindow::MainWindow(QWidget* parent)
         m_designer->view()->showGraph();
     });
     connect(m_files, &ProjectFiles::modifiedChanged, this, &MainWindow::updateTitle);
+    // Another data source or split changes what "auto" binds to (the probe caches per setting).
+    connect(m_model, &GraphModel::settingsChanged, this, &MainWindow::probeData);
     connect(m_files, &ProjectFiles::recentFilesChanged, this, &MainWindow::fillRecentMenu);
     connect(m_probe, &DataProbe::probed, this, [this] {
         const DataProbe::Result& r = m_probe->result();
@@ -209,7 +224,7 @@ void MainWindow::createTrainingMenu() {
 }
 
 void MainWindow::startTraining() {
-    m_tabs->setCurrentWidget(m_training);
+    m_tabs->setCurrentWidget(m_training->parentWidget());
     m_training->startTraining();
 }
 

@@ -2,6 +2,7 @@
 // table), a broken file shows the parser's message and keeps the open project, save then load
 // gives the same document, unsaved changes are asked about, and autosaved work comes back after
 // a crash.
+#include <QComboBox>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
@@ -27,6 +28,7 @@
 #include "runs/runs_panel.h"
 #include "runs/runs_table_model.h"
 #include "training/training_panel.h"
+#include "training/training_settings.h"
 #include "support/test_env.h"
 
 using namespace neurite;
@@ -241,6 +243,32 @@ private slots:
         QVERIFY2(w.trainingPanel()->statusText().contains("fc"), qPrintable(w.trainingPanel()->statusText()));
         QTRY_VERIFY(!w.trainingPanel()->controller().running());
         QCOMPARE(w.runsPanel()->model()->rowCount(), 1);  // a run that never started is not recorded
+    }
+
+    void settingsEditsAreUndoableAndSaved() {
+        MainWindow w;
+        QVERIFY(w.openProject(example("spiral.neurite.json")));
+        auto* settings = w.findChild<TrainingSettings*>();
+        QVERIFY(settings);
+        QCOMPARE(settings->epochsEditor()->value(), 40);
+        const int before = w.undoStack()->count();
+        settings->epochsEditor()->setValue(39);
+        settings->epochsEditor()->setValue(5);  // stepping one field is one undo step
+        QCOMPARE(w.model()->document().training.epochs, 5);
+        QCOMPARE(w.undoStack()->count(), before + 1);
+        QVERIFY(w.files()->isModified());
+        settings->lrEditor()->setValue(0.005);
+        QCOMPARE(w.model()->document().training.optimizer.lr, 0.005f);
+        QCOMPARE(w.undoStack()->count(), before + 2);
+        w.undoStack()->undo();
+        w.undoStack()->undo();
+        QCOMPARE(w.model()->document().training.epochs, 40);
+        QCOMPARE(settings->epochsEditor()->value(), 40);  // the editor follows the document
+        QCOMPARE(settings->deviceEditor()->itemData(0).toString(), QString("auto"));
+        QVERIFY(settings->deviceEditor()->findData("cpu") > 0);
+        settings->sourceEditor()->setText("synthetic:moons?samples=400");
+        emit settings->sourceEditor()->editingFinished();
+        QCOMPARE(w.model()->document().data.source, std::string("synthetic:moons?samples=400"));
     }
 
     void unusableRunStoreStillTrains() {

@@ -57,4 +57,19 @@ bool MoveNodesCommand::mergeWith(const QUndoCommand* other) {
     return true;
 }
 
+SettingsCommand::SettingsCommand(GraphModel* model, QString field, Settings before, Settings after)
+    : QUndoCommand(QObject::tr("Change %1").arg(field)), m_model(model), m_field(std::move(field)),
+      m_before(std::move(before)), m_after(std::move(after)) {}
+
+void SettingsCommand::redo() { m_model->setSettings(m_after.data, m_after.training); }
+
+void SettingsCommand::undo() { m_model->setSettings(m_before.data, m_before.training); }
+
+bool SettingsCommand::mergeWith(const QUndoCommand* other) {
+    const auto* o = static_cast<const SettingsCommand*>(other);
+    if (o->m_field != m_field) return false;
+    m_after = o->m_after;
+    return true;
+}
+
 }  // namespace neurite

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "io/project.h"
 
 namespace neurite {
 
@@ -49,6 +50,26 @@ public:
 private:
     GraphModel* m_model;
     Positions m_before, m_after;
+};
+
+// A change of the data or training settings. Consecutive changes of the same setting (a spin box
+// stepped ten times) merge into one undo step.
+class SettingsCommand : public QUndoCommand {
+public:
+    struct Settings {
+        DataConfig data;
+        TrainConfig training;
+    };
+    SettingsCommand(GraphModel* model, QString field, Settings before, Settings after);
+    void redo() override;
+    void undo() override;
+    int id() const override { return 2; }
+    bool mergeWith(const QUndoCommand* other) override;
+
+private:
+    GraphModel* m_model;
+    QString m_field;
+    Settings m_before, m_after;
 };
 
 }  // namespace neurite

@@ -31,6 +31,14 @@ void GraphModel::setDocument(ProjectDocument doc) {
     emit analysisChanged();
 }
 
+void GraphModel::setSettings(DataConfig data, TrainConfig training) {
+    m_doc.data = std::move(data);
+    m_doc.training = std::move(training);
+    analyze();  // the loss lint and the memory estimate depend on these
+    emit settingsChanged();
+    emit analysisChanged();
+}
+
 void GraphModel::setDataInfo(const DataInfo& info) {
     m_info = info;
     analyze();

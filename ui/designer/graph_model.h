@@ -52,6 +52,8 @@ public:
     // nodeRemoved and nodeChanged per id (file order kept exactly as given).
     void setNodes(std::vector<Node> nodes, std::string output);
     void setPositions(const std::vector<std::pair<QString, QPointF>>& positions);
+    // The data and training sections (the training settings panel); emits settingsChanged.
+    void setSettings(DataConfig data, TrainConfig training);
 
 signals:
     void documentReset();
@@ -60,6 +62,7 @@ signals:
     void nodeChanged(const QString& id);  // op, parameters or inputs
     void nodeMoved(const QString& id);
     void analysisChanged();  // shapes, problems and costs were recomputed
+    void settingsChanged();  // the data or training section changed
 
 private:
     void analyze();

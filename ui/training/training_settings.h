@@ -1,0 +1,50 @@
+// TrainingSettings: the project's data and training settings as a form beside the live plots:
+// data source and splits, epochs, batch size, seed, device (every device the registry lists,
+// unusable ones disabled with their reason), threads, precision, loss, optimizer, learning rate
+// and schedule, regularization and early stopping. Each change becomes one SettingsCommand on
+// the undo stack (steps of the same field merge), so settings are saved, undone and redone with
+// the network. Augmentation and class balancing are edited in the project file (docs/data.md).
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QSpinBox;
+class QUndoStack;
+
+namespace neurite {
+
+class GraphModel;
+
+class TrainingSettings : public QWidget {
+    Q_OBJECT
+public:
+    TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget* parent = nullptr);
+
+    // Editors, for tests.
+    QSpinBox* epochsEditor() const { return m_epochs; }
+    QDoubleSpinBox* lrEditor() const { return m_lr; }
+    QComboBox* deviceEditor() const { return m_device; }
+    QLineEdit* sourceEditor() const { return m_source; }
+
+private:
+    void load();  // document -> editors
+    // Pushes one command that applies `change` to a copy of the current settings.
+    template <typename F>
+    void edit(const QString& field, F change);
+
+    GraphModel* m_model;
+    QUndoStack* m_undo;
+    bool m_loading = false;
+    QLineEdit* m_source;
+    QDoubleSpinBox *m_valSplit, *m_testSplit, *m_lr, *m_momentum, *m_weightDecay, *m_l2, *m_clip,
+        *m_smoothing;
+    QComboBox *m_scaling, *m_device, *m_precision, *m_loss, *m_optimizer, *m_schedule, *m_monitor;
+    QSpinBox *m_epochs, *m_batch, *m_seed, *m_threads, *m_patience;
+    QCheckBox* m_early;
+};
+
+}  // namespace neurite
