@@ -105,7 +105,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     split->addWidget(eval);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
-    m_evalTabs->setUsesScrollButtons(false);  // every evaluation view's name stays readable
+    split->setSizes({600, 500});  // the curves never collapse behind the evaluation tabs
     layout->addWidget(split, 1);
 
     connect(&m_controller, &TrainingController::prepared, this, &TrainingPanel::onPrepared);
