@@ -7,6 +7,8 @@
 
 #include "confusion_plot.h"
 #include "curve_plot.h"
+#include "training/data_view.h"
+#include <QTableWidget>
 #include "decision_plot.h"
 #include "io/project.h"
 #include "roc_plot.h"
@@ -67,6 +69,14 @@ private slots:
         QCOMPARE(panel.decisionPlot()->gridImage().size(), QSize(64, 64));
         QCOMPARE(panel.decisionPlot()->pointCount(), 1050);
         QVERIFY2(panel.statusText().contains("completed"), qPrintable(panel.statusText()));
+        // The data tab: source, per-class training counts (1050 in all), no image previews.
+        QVERIFY(panel.dataView()->summaryText().contains("synthetic:spiral"));
+        QTableWidget* classes = panel.dataView()->classTable();
+        QCOMPARE(classes->rowCount(), 3);
+        int counted = 0;
+        for (int r = 0; r < 3; ++r) counted += classes->item(r, 1)->text().toInt();
+        QCOMPARE(counted, 1050);
+        QCOMPARE(panel.dataView()->previewCount(), 0);
         // Progress arrives batched, not one queued call per step.
         QVERIFY2(panel.controller().drainCount() < 3 * stepsPerEpoch / 2,
                  qPrintable(QString::number(panel.controller().drainCount())));
@@ -89,6 +99,22 @@ private slots:
         QCOMPARE(fin.status, std::string("cancelled"));
         QVERIFY(fin.epochs >= 1 && fin.epochs < 200);
         QVERIFY(panel.statusText().contains("cancelled"));
+    }
+
+    void imageDataShowsSamples() {
+        TrainingPanel panel;
+        ProjectDocument doc = neurite::loadProject(
+            neurite::test::sourceDir() + "/resources/examples/fashion_mlp.neurite.json", nullptr);
+        doc.data.source = "builtin:digits";  // 1,797 8x8 images, bundled
+        doc.training.epochs = 1;
+        doc.training.threads = 1;
+        useProject(panel, doc);
+        QSignalSpy finished(&panel, &TrainingPanel::runFinished);
+        panel.startTraining();
+        QVERIFY2(finished.wait(60000), qPrintable(panel.statusText()));
+        QCOMPARE(panel.dataView()->previewCount(), 24);
+        QCOMPARE(panel.dataView()->classTable()->rowCount(), 10);
+        QVERIFY(panel.dataView()->summaryText().contains("[1,8,8]"));
     }
 
     void badDataIsAMessage() {

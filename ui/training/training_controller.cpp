@@ -18,7 +18,39 @@ namespace neurite::ui {
 namespace {
 
 constexpr int kGridSide = 64;  // decision map resolution: 4,096 points, one forward pass
-constexpr int64_t kMaxMapPoints = 5000;  // more points only hide the regions under them
+constexpr int64_t kMaxMapPoints = 5000;
+constexpr int64_t kPreviewCount = 24;   // image samples shown in the data tab  // more points only hide the regions under them
+
+// Image data ([C,H,W] with 1 or 3 channels): the first training samples as images, scaled from
+// the raw values (u8 as is, f32 by their own range), so the user sees what the model sees.
+void addPreviews(const Dataset& d, RunPrepared& p) {
+    const Shape& sh = d.sampleShape;
+    if (sh.rank() != 3 || (sh[0] != 1 && sh[0] != 3) || d.train.count == 0) return;
+    const int c = static_cast<int>(sh[0]), h = static_cast<int>(sh[1]), w = static_cast<int>(sh[2]);
+    const int64_t per = sh.numel();
+    const int n = static_cast<int>(std::min<int64_t>(kPreviewCount, d.train.count));
+    for (int i = 0; i < n; ++i) {
+        std::vector<float> v(static_cast<std::size_t>(per));
+        for (int64_t k = 0; k < per; ++k)
+            v[static_cast<std::size_t>(k)] = d.train.dtype == DType::U8
+                                                 ? d.train.bytes[static_cast<std::size_t>(i * per + k)]
+                                                 : d.train.f32()[i * per + k];
+        const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+        const float range = std::max(*hi - *lo, 1e-12f);
+        QImage img(w, h, QImage::Format_RGB32);
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                auto at = [&](int ch) {
+                    const float f = v[static_cast<std::size_t>((ch * h + y) * w + x)];
+                    return static_cast<int>(255.f * (f - *lo) / range);
+                };
+                img.setPixel(x, y, c == 1 ? qRgb(at(0), at(0), at(0)) : qRgb(at(0), at(1), at(2)));
+            }
+        p.previews << img;
+        const int label = d.train.labels.empty() ? -1 : d.train.labels[static_cast<std::size_t>(i)];
+        p.previewLabels << (label >= 0 && label < p.classNames.size() ? p.classNames[label] : QString());
+    }
+}
 
 RunPrepared describe(const RunSetup& s) {
     RunPrepared p;
@@ -45,6 +77,14 @@ RunPrepared describe(const RunSetup& s) {
             p.points.label.push_back(train.labels[static_cast<std::size_t>(i)]);
         }
     }
+    p.source = QString::fromStdString(s.data.source);
+    p.sampleShape = QString::fromStdString(s.data.sampleShape.str());
+    if (s.data.numClasses > 0) {
+        p.classCounts.assign(static_cast<std::size_t>(s.data.numClasses), 0);
+        for (int32_t l : train.labels)
+            if (l >= 0 && l < s.data.numClasses) ++p.classCounts[static_cast<std::size_t>(l)];
+    }
+    addPreviews(s.data, p);
     return p;
 }
 

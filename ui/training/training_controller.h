@@ -5,6 +5,8 @@
 // queued signals. Exceptions stay on the worker: a failed run arrives as `failed`.
 #pragma once
 
+#include <QImage>
+#include <QList>
 #include <QObject>
 #include <QString>
 #include <QElapsedTimer>
@@ -39,6 +41,10 @@ struct RunPrepared {
     int epochs = 0;
     bool twoDimensional = false;  // two input features: a decision map is drawn
     plot::LabelledPoints points;  // training points (raw features) for the decision map
+    QString source, sampleShape;  // "builtin:fashion-mnist", "[1,28,28]"
+    std::vector<qint64> classCounts;  // training split, per class
+    QList<QImage> previews;       // image data: the first training samples, as the file holds them
+    QStringList previewLabels;    // their class names
 };
 
 // Everything that arrived since the previous drain, in order.

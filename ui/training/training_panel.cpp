@@ -15,6 +15,7 @@
 
 #include "confusion_plot.h"
 #include "curve_plot.h"
+#include "data_view.h"
 #include "decision_plot.h"
 #include "export/run_export.h"
 #include "run_store.h"
@@ -137,6 +138,8 @@ void TrainingPanel::buildPlots() {
     connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { m_loss->setSmoothing(v / 100.0); });
     m_evalTitle = new QLabel(this);
     m_evalTabs = new QTabWidget(this);
+    m_data = new DataView(this);
+    m_evalTabs->addTab(m_data, tr("Data"));
     m_evalTabs->addTab(m_roc, tr("ROC"));
     m_evalTabs->addTab(m_pr, tr("Precision-recall"));
     m_evalTabs->addTab(m_confusion, tr("Confusion"));
@@ -157,6 +160,7 @@ void TrainingPanel::resetPlots() {
     m_roc->setCurves({});
     m_pr->setCurves({});
     m_confusion->setMatrix({});
+    m_data->clear();
     m_evalTitle->setText(tr("Evaluation: after the first epoch"));
     const int mapTab = m_evalTabs->indexOf(m_decision);
     if (mapTab >= 0) m_evalTabs->removeTab(mapTab);
@@ -223,6 +227,8 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
     if (!info.deviceNote.isEmpty()) text += QLatin1Char(' ') + info.deviceNote;
     for (const QString& w : info.warnings) text += QStringLiteral("\nwarning: ") + w;
     setStatus(text);
+    m_data->showData(info);
+    if (!info.twoDimensional && !info.previews.isEmpty()) m_evalTabs->setCurrentWidget(m_data);
     if (info.twoDimensional) {
         m_decision->setClassNames(info.classNames);
         m_decision->setPoints(info.points);

@@ -28,6 +28,8 @@ class RocPlot;
 
 namespace neurite::ui {
 
+class DataView;
+
 class TrainingPanel : public QWidget {
     Q_OBJECT
 public:
@@ -51,6 +53,7 @@ public:
     plot::RocPlot* prPlot() const { return m_pr; }
     plot::ConfusionPlot* confusionPlot() const { return m_confusion; }
     plot::DecisionPlot* decisionPlot() const { return m_decision; }
+    DataView* dataView() const { return m_data; }
     QString statusText() const;
 
 public slots:
@@ -86,6 +89,7 @@ private:
     plot::RocPlot *m_roc, *m_pr;
     plot::ConfusionPlot* m_confusion;
     plot::DecisionPlot* m_decision;
+    DataView* m_data;
     int m_trainLoss = -1, m_valLoss = -1, m_trainAcc = -1, m_valAcc = -1, m_lrSeries = -1;
     RunPrepared m_info;
     QElapsedTimer m_clock;

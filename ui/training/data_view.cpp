@@ -1,0 +1,80 @@
+#include "data_view.h"
+
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace neurite::ui {
+
+namespace {
+constexpr int kPreviewColumns = 8;
+constexpr int kPreviewPixels = 72;  // 28x28 Fashion-MNIST at about 2.5x
+}  // namespace
+
+DataView::DataView(QWidget* parent) : QWidget(parent) {
+    m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_classes = new QTableWidget(this);
+    m_classes->setColumnCount(3);
+    m_classes->setHorizontalHeaderLabels({tr("Class"), tr("Training samples"), tr("Share")});
+    m_classes->verticalHeader()->hide();
+    m_classes->horizontalHeader()->setStretchLastSection(true);
+    m_classes->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_grid = new QWidget(this);
+    m_gridLayout = new QGridLayout(m_grid);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_classes, 1);
+    layout->addWidget(m_grid);
+    clear();
+}
+
+void DataView::clear() {
+    m_summary->setText(tr("The data appears here once the run has loaded it."));
+    m_classes->setRowCount(0);
+    while (QLayoutItem* item = m_gridLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_previews = 0;
+}
+
+void DataView::showData(const RunPrepared& info) {
+    clear();
+    m_summary->setText(tr("%1\nsamples of shape %2: %3 training, %4 validation, %5 test")
+                           .arg(info.source, info.sampleShape)
+                           .arg(info.trainCount)
+                           .arg(info.validationCount)
+                           .arg(info.testCount));
+    qint64 total = 0;
+    for (qint64 c : info.classCounts) total += c;
+    m_classes->setRowCount(static_cast<int>(info.classCounts.size()));
+    for (int k = 0; k < static_cast<int>(info.classCounts.size()); ++k) {
+        const qint64 c = info.classCounts[static_cast<std::size_t>(k)];
+        const QString name = k < info.classNames.size() ? info.classNames[k] : QString::number(k);
+        m_classes->setItem(k, 0, new QTableWidgetItem(name));
+        m_classes->setItem(k, 1, new QTableWidgetItem(QString::number(c)));
+        m_classes->setItem(k, 2, new QTableWidgetItem(
+                                     QStringLiteral("%1%").arg(total > 0 ? 100.0 * static_cast<double>(c) / static_cast<double>(total) : 0.0, 0, 'f', 1)));
+    }
+    m_classes->resizeColumnsToContents();
+    m_classes->setVisible(!info.classCounts.empty());
+    for (int i = 0; i < info.previews.size(); ++i) {
+        auto* cell = new QLabel(m_grid);
+        cell->setPixmap(QPixmap::fromImage(info.previews[i].scaled(kPreviewPixels, kPreviewPixels, Qt::KeepAspectRatio,
+                                                                  Qt::FastTransformation)));
+        cell->setToolTip(info.previewLabels.value(i));
+        auto* caption = new QLabel(info.previewLabels.value(i), m_grid);
+        caption->setAlignment(Qt::AlignHCenter);
+        m_gridLayout->addWidget(cell, (i / kPreviewColumns) * 2, i % kPreviewColumns, Qt::AlignHCenter);
+        m_gridLayout->addWidget(caption, (i / kPreviewColumns) * 2 + 1, i % kPreviewColumns);
+        ++m_previews;
+    }
+}
+
+QString DataView::summaryText() const { return m_summary->text(); }
+
+}  // namespace neurite::ui
