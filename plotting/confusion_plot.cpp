@@ -23,6 +23,7 @@ ConfusionPlot::ConfusionPlot(QWidget* parent) : PlotFrame(parent) {
     plot->yAxis->grid()->setVisible(false);
     m_map = new QCPColorMap(plot->xAxis, plot->yAxis);
     m_map->setName(tr("confusion"));
+    m_map->removeFromLegend();  // the axes say what the cells are
     QCPColorGradient gradient;
     gradient.setColorStopAt(0, QColor(247, 251, 255));
     gradient.setColorStopAt(1, QColor(8, 48, 107));

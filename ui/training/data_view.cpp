@@ -3,6 +3,7 @@
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -10,7 +11,7 @@ namespace neurite::ui {
 
 namespace {
 constexpr int kPreviewColumns = 8;
-constexpr int kPreviewPixels = 72;  // 28x28 Fashion-MNIST at about 2.5x
+constexpr int kPreviewPixels = 56;  // 28x28 Fashion-MNIST at 2x
 }  // namespace
 
 DataView::DataView(QWidget* parent) : QWidget(parent) {
@@ -28,7 +29,12 @@ DataView::DataView(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(m_classes, 1);
-    layout->addWidget(m_grid);
+    // The samples scroll instead of widening the panel (the curves beside it keep their room).
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(m_grid);
+    scroll->setWidgetResizable(true);
+    scroll->setMinimumWidth(120);
+    layout->addWidget(scroll, 2);
     clear();
 }
 

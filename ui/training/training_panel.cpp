@@ -68,6 +68,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_export = bar->addAction(tr("Export model..."), this, &TrainingPanel::exportModel);
     m_export->setToolTip(tr("Export the finished run's model as ONNX or a native model file"));
     m_export->setEnabled(false);
+    bar->setMinimumWidth(bar->sizeHint().width());  // the buttons never fold into an overflow menu
 
     m_progress = new QProgressBar(this);
     m_progress->setTextVisible(true);
@@ -131,6 +132,7 @@ void TrainingPanel::buildPlots() {
     m_pr = new plot::RocPlot(plot::RocPlot::Kind::PrecisionRecall, this);
     m_confusion = new plot::ConfusionPlot(this);
     m_decision = new plot::DecisionPlot(this);
+    m_decision->hide();  // only 2-D data gets the decision map tab; until then it must not show
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
     m_smoothing->setValue(60);
@@ -164,6 +166,7 @@ void TrainingPanel::resetPlots() {
     m_evalTitle->setText(tr("Evaluation: after the first epoch"));
     const int mapTab = m_evalTabs->indexOf(m_decision);
     if (mapTab >= 0) m_evalTabs->removeTab(mapTab);
+    m_decision->hide();
     m_lastStep = 0;
     m_lastSamplesPerSec = 0;
     m_progress->setValue(0);
