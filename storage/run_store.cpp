@@ -273,6 +273,21 @@ std::vector<RunSummary> RunStore::listRuns() {
         while (at < runs.size() && runs[at].id < id) ++at;
         if (at < runs.size() && runs[at].id == id) runs[at].tags.push_back(t.text(1));
     }
+    // The settings a list of runs is told apart by, straight from the stored settings JSON.
+    Statement k(*m_db, "SELECT id, json_extract(settings_json, '$.\"training.optimizer.type\"'), "
+                       "json_extract(settings_json, '$.\"training.optimizer.lr\"'), "
+                       "json_extract(settings_json, '$.\"training.batch_size\"') FROM runs ORDER BY id");
+    at = 0;
+    while (k.step()) {
+        const int64_t id = k.int64(0);
+        while (at < runs.size() && runs[at].id < id) ++at;
+        if (at >= runs.size() || runs[at].id != id) continue;
+        std::ostringstream text;
+        text << k.text(1);
+        if (k.optReal(2)) text << ", lr " << *k.optReal(2);
+        if (k.optReal(3)) text << ", batch " << static_cast<int64_t>(*k.optReal(3));
+        runs[at].keySettings = text.str();
+    }
     // A reader may see a run whose writer died before any writer reaped it.
     std::vector<std::pair<int64_t, ProcessIdentity>> running;
     Statement p(*m_db, "SELECT id, host, pid, pid_start FROM runs WHERE status = 'running'");

@@ -37,6 +37,7 @@ struct RunSummary {
     std::optional<double> trainLoss, trainAccuracy, valLoss, valAccuracy, testLoss, testAccuracy,
         samplesPerSec;
     std::vector<std::string> tags;
+    std::string keySettings;  // listRuns only: "adam, lr 0.01, batch 32"
 };
 
 struct RunDetails : RunSummary {

@@ -269,6 +269,13 @@ private slots:
         settings->sourceEditor()->setText("synthetic:moons?samples=400");
         emit settings->sourceEditor()->editingFinished();
         QCOMPARE(w.model()->document().data.source, std::string("synthetic:moons?samples=400"));
+        settings->balanceEditor()->setCurrentIndex(settings->balanceEditor()->findData("smote"));
+        emit settings->balanceEditor()->activated(settings->balanceEditor()->currentIndex());
+        QCOMPARE(w.model()->document().data.balance, std::string("smote"));
+        settings->rotationEditor()->setValue(15);
+        QCOMPARE(w.model()->document().data.augment.rotation, 15.f);
+        w.undoStack()->undo();
+        QCOMPARE(settings->rotationEditor()->value(), 0.0);
     }
 
     void unusableRunStoreStillTrains() {

@@ -46,6 +46,13 @@ private slots:
         QString error;
         QVERIFY2(panel.openStore(m_db, &error), qPrintable(error));
         QCOMPARE(panel.model()->rowCount(), 2);
+        // The key settings tell the two runs apart in the list.
+        const auto settingsOf = [&](int64_t id) {
+            return panel.model()->data(panel.model()->index(panel.model()->rowOf(id), neurite::ui::RunsTableModel::Settings),
+                                       Qt::DisplayRole).toString();
+        };
+        QCOMPARE(settingsOf(1), QString("adam, lr 0.01, batch 32"));
+        QCOMPARE(settingsOf(2), QString("adam, lr 0.003, batch 32"));
         panel.selectRuns({1});
         QCOMPARE(panel.view()->shownRuns(), std::vector<int64_t>{1});
         auto* loss = panel.view()->lossPlot();

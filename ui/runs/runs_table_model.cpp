@@ -18,7 +18,7 @@ QString fixed(const std::optional<double>& v, int digits) {
 bool sameRow(const storage::RunSummary& a, const storage::RunSummary& b) {
     return a.id == b.id && a.name == b.name && a.status == b.status && a.epochsDone == b.epochsDone &&
            a.valLoss == b.valLoss && a.testAccuracy == b.testAccuracy && a.tags == b.tags &&
-           a.note == b.note;
+           a.note == b.note && a.keySettings == b.keySettings;
 }
 
 }  // namespace
@@ -86,7 +86,8 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
         if (!r->note.empty()) tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + QString::fromStdString(r->note);
         return tip.isEmpty() ? QVariant() : QVariant(tip);
     }
-    if (role == Qt::TextAlignmentRole && col != Name && col != Status && col != Device && col != Tags)
+    if (role == Qt::TextAlignmentRole && col != Name && col != Status && col != Device && col != Settings &&
+        col != Tags)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole) return {};
     switch (col) {
@@ -96,6 +97,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     case Started:
         return QDateTime::fromSecsSinceEpoch(static_cast<qint64>(r->startedAt)).toString(QStringLiteral("yyyy-MM-dd hh:mm"));
     case Device: return QString::fromStdString(r->device);
+    case Settings: return QString::fromStdString(r->keySettings);
     case Epochs: return QStringLiteral("%1/%2").arg(r->epochsDone).arg(r->epochsPlanned);
     case ValAccuracy: return fixed(r->valAccuracy, 4);
     case ValLoss: return fixed(r->valLoss, 4);
@@ -113,7 +115,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
 
 QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* const names[] = {"Run", "Name", "Status", "Started", "Device", "Epochs",
+    static const char* const names[] = {"Run", "Name", "Status", "Started", "Device", "Settings", "Epochs",
                                         "Val acc", "Val loss", "Test acc", "Samples/s", "Tags"};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }

@@ -1,5 +1,5 @@
-// RunsTableModel: the runs of a store as table rows (name, status, start, device, epochs and the
-// final metrics). Numbers are returned as numbers under Qt::UserRole so sorting is numeric.
+// RunsTableModel: the runs of a store as table rows (name, status, start, device, key settings,
+// epochs and the final metrics). Numbers are returned as numbers under Qt::UserRole so sorting is numeric.
 #pragma once
 
 #include <QAbstractTableModel>
@@ -13,7 +13,7 @@ namespace neurite::ui {
 class RunsTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Name, Status, Started, Device, Epochs, ValAccuracy, ValLoss, TestAccuracy, Speed, Tags, ColumnCount };
+    enum Column { Id, Name, Status, Started, Device, Settings, Epochs, ValAccuracy, ValLoss, TestAccuracy, Speed, Tags, ColumnCount };
 
     explicit RunsTableModel(QObject* parent = nullptr);
 

@@ -73,7 +73,13 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
             item->setToolTip(QString::fromStdString(d.reason));
         }
     }
-    if (!devices.gpuNote.empty()) m_device->setToolTip(QString::fromStdString(devices.gpuNote));
+    if (!devices.gpuNote.empty()) {
+        // Say in the list itself why there is no GPU to pick (no driver, no device, ...).
+        m_device->addItem(tr("GPU: %1").arg(QString::fromStdString(devices.gpuNote)), QString());
+        auto* items = qobject_cast<QStandardItemModel*>(m_device->model());
+        items->item(m_device->count() - 1)->setEnabled(false);
+        m_device->setToolTip(QString::fromStdString(devices.gpuNote));
+    }
     m_threads = integer(this, 0, 4096);
     m_threads->setSpecialValueText(tr("all cores"));
     m_precision = choice(this, {"fp32", "bf16"});
@@ -90,6 +96,22 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     m_early = new QCheckBox(tr("Stop when the monitored metric stops improving"), this);
     m_monitor = choice(this, {"val_loss", "val_accuracy", "train_loss"});
     m_patience = integer(this, 1, 10000);
+    m_target = new QLineEdit(this);
+    m_target->setPlaceholderText(tr("csv: the last column"));
+    m_balance = choice(this, {"none", "oversample", "undersample", "smote"});
+    m_smoteK = integer(this, 1, 100);
+    m_classWeights = choice(this, {"none", "balanced"});
+    m_hflip = new QCheckBox(tr("Horizontal flip"), this);
+    m_vflip = new QCheckBox(tr("Vertical flip"), this);
+    m_shift = number(this, 0, 0.5, 2, 0.05);
+    m_rotation = number(this, 0, 180, 1, 5);
+    m_zoom = number(this, 0, 0.9, 2, 0.05);
+    m_shear = number(this, 0, 45, 1, 5);
+    m_brightness = number(this, 0, 1, 2, 0.05);
+    m_noise = number(this, 0, 1, 3, 0.01);
+    m_cutout = number(this, 0, 0.9, 2, 0.05);
+    m_mixup = number(this, 0, 10, 2, 0.1);
+    m_mixup->setSpecialValueText(tr("off"));
 
     auto group = [this](const QString& title, const std::vector<std::pair<QString, QWidget*>>& rows) {
         auto* box = new QGroupBox(title, this);
@@ -100,6 +122,13 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(group(tr("Data"), {{tr("Source"), m_source}, {tr("Validation"), m_valSplit},
                                          {tr("Test"), m_testSplit}, {tr("Scaling"), m_scaling}}));
+    layout->addWidget(group(tr("Classes"), {{tr("Target column"), m_target}, {tr("Resampling"), m_balance},
+                                            {tr("SMOTE neighbours"), m_smoteK}, {tr("Class weights"), m_classWeights}}));
+    layout->addWidget(group(tr("Augmentation (training only)"),
+                            {{QString(), m_hflip}, {QString(), m_vflip}, {tr("Shift (fraction)"), m_shift},
+                             {tr("Rotation (degrees)"), m_rotation}, {tr("Zoom"), m_zoom}, {tr("Shear (degrees)"), m_shear},
+                             {tr("Brightness"), m_brightness}, {tr("Noise (std)"), m_noise}, {tr("Cutout (fraction)"), m_cutout},
+                             {tr("Mixup alpha"), m_mixup}}));
     layout->addWidget(group(tr("Run"), {{tr("Epochs"), m_epochs}, {tr("Batch size"), m_batch}, {tr("Seed"), m_seed},
                                         {tr("Device"), m_device}, {tr("Threads"), m_threads}, {tr("Precision"), m_precision}}));
     layout->addWidget(group(tr("Optimization"), {{tr("Loss"), m_loss}, {tr("Label smoothing"), m_smoothing},
@@ -165,6 +194,36 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     onChoice(m_monitor, tr("monitor"), [](DataConfig&, TrainConfig& t, const std::string& v) { t.earlyStopping.monitor = v; });
     onInt(m_patience, tr("patience"), [](DataConfig&, TrainConfig& t, int v) { t.earlyStopping.patience = v; });
 
+    connect(m_target, &QLineEdit::editingFinished, this, [this] {
+        edit(tr("target column"), [this](DataConfig& d, TrainConfig&) { d.target = m_target->text().trimmed().toStdString(); });
+    });
+    onChoice(m_balance, tr("resampling"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.balance = v; });
+    onInt(m_smoteK, tr("SMOTE neighbours"), [](DataConfig& d, TrainConfig&, int v) { d.smoteK = v; });
+    onChoice(m_classWeights, tr("class weights"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.classWeights = v; });
+    connect(m_hflip, &QCheckBox::toggled, this, [this](bool on) {
+        edit(tr("horizontal flip"), [on](DataConfig& d, TrainConfig&) { d.augment.horizontalFlip = on; });
+    });
+    connect(m_vflip, &QCheckBox::toggled, this, [this](bool on) {
+        edit(tr("vertical flip"), [on](DataConfig& d, TrainConfig&) { d.augment.verticalFlip = on; });
+    });
+    struct AugmentEditor {
+        QDoubleSpinBox* box;
+        float AugmentConfig::*field;
+        QString name;
+    };
+    const AugmentEditor augments[] = {{m_shift, &AugmentConfig::shift, tr("shift")},
+                                      {m_rotation, &AugmentConfig::rotation, tr("rotation")},
+                                      {m_zoom, &AugmentConfig::zoom, tr("zoom")},
+                                      {m_shear, &AugmentConfig::shear, tr("shear")},
+                                      {m_brightness, &AugmentConfig::brightness, tr("brightness")},
+                                      {m_noise, &AugmentConfig::noise, tr("noise")},
+                                      {m_cutout, &AugmentConfig::cutout, tr("cutout")},
+                                      {m_mixup, &AugmentConfig::mixup, tr("mixup")}};
+    for (const AugmentEditor& a : augments) {
+        const auto field = a.field;
+        onDouble(a.box, a.name, [field](DataConfig& d, TrainConfig&, double v) { d.augment.*field = static_cast<float>(v); });
+    }
+
     connect(m_model, &GraphModel::settingsChanged, this, &TrainingSettings::load);
     connect(m_model, &GraphModel::documentReset, this, &TrainingSettings::load);
     load();
@@ -205,6 +264,17 @@ void TrainingSettings::load() {
     m_early->setChecked(t.earlyStopping.enabled);
     select(m_monitor, QString::fromStdString(t.earlyStopping.monitor));
     m_patience->setValue(t.earlyStopping.patience);
+    m_target->setText(QString::fromStdString(d.target));
+    select(m_balance, QString::fromStdString(d.balance));
+    m_smoteK->setValue(d.smoteK);
+    select(m_classWeights, QString::fromStdString(d.classWeights));
+    const AugmentConfig& a = d.augment;
+    m_hflip->setChecked(a.horizontalFlip);
+    m_vflip->setChecked(a.verticalFlip);
+    for (const auto& [box, v] : {std::pair{m_shift, a.shift}, {m_rotation, a.rotation}, {m_zoom, a.zoom},
+                                 {m_shear, a.shear}, {m_brightness, a.brightness}, {m_noise, a.noise},
+                                 {m_cutout, a.cutout}, {m_mixup, a.mixup}})
+        box->setValue(v);
     m_loading = false;
 }
 

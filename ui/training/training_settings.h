@@ -3,7 +3,7 @@
 // unusable ones disabled with their reason), threads, precision, loss, optimizer, learning rate
 // and schedule, regularization and early stopping. Each change becomes one SettingsCommand on
 // the undo stack (steps of the same field merge), so settings are saved, undone and redone with
-// the network. Augmentation and class balancing are edited in the project file (docs/data.md).
+// the network. Class balancing and augmentation (training split only) are here too.
 #pragma once
 
 #include <QWidget>
@@ -26,6 +26,8 @@ public:
 
     // Editors, for tests.
     QSpinBox* epochsEditor() const { return m_epochs; }
+    QComboBox* balanceEditor() const { return m_balance; }
+    QDoubleSpinBox* rotationEditor() const { return m_rotation; }
     QDoubleSpinBox* lrEditor() const { return m_lr; }
     QComboBox* deviceEditor() const { return m_device; }
     QLineEdit* sourceEditor() const { return m_source; }
@@ -45,6 +47,11 @@ private:
     QComboBox *m_scaling, *m_device, *m_precision, *m_loss, *m_optimizer, *m_schedule, *m_monitor;
     QSpinBox *m_epochs, *m_batch, *m_seed, *m_threads, *m_patience;
     QCheckBox* m_early;
+    QLineEdit* m_target;
+    QComboBox *m_balance, *m_classWeights;
+    QSpinBox* m_smoteK;
+    QCheckBox *m_hflip, *m_vflip;
+    QDoubleSpinBox *m_shift, *m_rotation, *m_zoom, *m_shear, *m_brightness, *m_noise, *m_cutout, *m_mixup;
 };
 
 }  // namespace neurite
