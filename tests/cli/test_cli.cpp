@@ -11,33 +11,15 @@
 #include <csignal>
 #include <vector>
 
+#include "support/cli_runner.h"
 #include "support/test_env.h"
 
+using neurite::test::example;
+using neurite::test::Result;
+using neurite::test::runCli;
+using neurite::test::writeFile;
+
 namespace {
-
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-};
-
-Result runCli(const QStringList& args, int timeoutMs = 120000) {
-    QProcess p;
-    p.start(qEnvironmentVariable("NEURITE_CLI"), args);
-    p.waitForFinished(timeoutMs);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QString example(const char* name) {
-    return QString::fromStdString(neurite::test::sourceDir()) + "/resources/examples/" + name;
-}
-
-QString writeFile(QTemporaryDir& dir, const char* name, const QByteArray& text) {
-    QFile f(dir.filePath(name));
-    f.open(QIODevice::WriteOnly);
-    f.write(text);
-    return f.fileName();
-}
 
 }  // namespace
 

@@ -11,26 +11,15 @@
 #include <cmath>
 
 #include "support/export_fixtures.h"
+#include "support/cli_runner.h"
 #include "support/test_env.h"
 
+using neurite::test::example;
+using neurite::test::Result;
+using neurite::test::runCli;
+using neurite::test::writeFile;
+
 namespace {
-
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-};
-
-Result runCli(const QStringList& args, int timeoutMs = 180000) {
-    QProcess p;
-    p.start(qEnvironmentVariable("NEURITE_CLI"), args);
-    p.waitForFinished(timeoutMs);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QString example(const char* name) {
-    return QString::fromStdString(neurite::test::sourceDir()) + "/resources/examples/" + name;
-}
 
 QList<QJsonObject> jsonLines(const QByteArray& out) {
     QList<QJsonObject> lines;
