@@ -120,7 +120,7 @@ private slots:
         QVERIFY(panel.openStore(db, nullptr));
         QCOMPARE(panel.model()->rowCount(), 1);
         QProcess p;
-        p.start(cli(), {"train", spiral(), "--db", db, "--threads", "1", "--epochs", "400"});
+        p.start(cli(), {"train", spiral(), "--db", db, "--threads", "1", "--epochs", "5000"});  // still running when checked, killed below
         QVERIFY(p.waitForStarted());
         QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 2, 30000);
         panel.selectRuns({2});

@@ -171,7 +171,7 @@ void RunsView::rebuildCurves() {
         s.valAccSeries = m_accuracy->addSeries(prefix + tr("validation accuracy"), {color, true, true});
         appendPoints(s, 0, 0);
     }
-    setBaseline(m_runs.size() > 1 ? m_baseline->currentIndex() : -1);
+    styleBaseline(m_runs.size() > 1 ? m_baseline->currentIndex() : -1);
     m_loss->resetView();
     m_accuracy->resetView();
 }
@@ -191,15 +191,14 @@ void RunsView::appendPoints(Shown& s, std::size_t stepFrom, std::size_t epochFro
 }
 
 void RunsView::setBaseline(int index) {
-    if (index < 0 || index >= static_cast<int>(m_runs.size())) {
-        m_loss->setBaseline(-1);
-        m_accuracy->setBaseline(-1);
-        return;
-    }
-    const Shown& s = m_runs[static_cast<std::size_t>(index)];
-    m_loss->setBaseline(s.lossSeries);
-    m_accuracy->setBaseline(s.valAccSeries);
-    rebuildTables();
+    styleBaseline(index);
+    rebuildTables();  // the network differences are against the baseline
+}
+
+void RunsView::styleBaseline(int index) {
+    const bool valid = index >= 0 && index < static_cast<int>(m_runs.size());
+    m_loss->setBaseline(valid ? m_runs[static_cast<std::size_t>(index)].lossSeries : -1);
+    m_accuracy->setBaseline(valid ? m_runs[static_cast<std::size_t>(index)].valAccSeries : -1);
 }
 
 void RunsView::rebuildEvaluations(storage::RunStore& store) {

@@ -55,6 +55,7 @@ private:
         bool live = false;
     };
     void rebuildCurves();
+    void styleBaseline(int index);  // the plots only; setBaseline also redoes the tables
     void appendPoints(Shown& s, std::size_t stepFrom, std::size_t epochFrom);
     void rebuildEvaluations(storage::RunStore& store);
     void rebuildTables();

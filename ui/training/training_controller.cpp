@@ -274,6 +274,7 @@ bool TrainingController::start(const ProjectDocument& project) {
     const std::string storePath = m_storePath.toStdString();
     m_thread = QThread::create([queue, stop, project, storePath] {
         std::shared_ptr<storage::Recorder> recorder;
+        bool failed = false;
         try {
             RunSetup setup = prepareRun(project);
             RunPrepared info = describe(setup);
@@ -293,20 +294,22 @@ bool TrainingController::start(const ProjectDocument& project) {
             const FinishedEvent fin = trainer.run(*queue, *stop);
             queue->model = nullptr;
             queue->info = nullptr;
-            if (recorder) {
-                recorder->setFinalModel(setup.model->snapshot(), fin.epochs);
-                recorder->close();  // throws the first storage error, after training kept going
-            }
+            if (recorder) recorder->setFinalModel(setup.model->snapshot(), fin.epochs);
         } catch (const Error& e) {
+            failed = true;
             queue->setFailure(QString::fromStdString(e.what()));
         } catch (const std::exception& e) {
+            failed = true;
             queue->setFailure(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
         }
+        // Writes what was recorded and the run's end (completed, cancelled or failed). A storage
+        // error surfaces here, after training kept going; after a training error, that error is
+        // the one the user needs.
         if (recorder) {
             try {
-                recorder->close();  // a failed run: write what was recorded and its status
-            } catch (const std::exception&) {
-                // The training error already reported is the one the user needs.
+                recorder->close();
+            } catch (const std::exception& e) {
+                if (!failed) queue->setFailure(QString::fromUtf8(e.what()));
             }
         }
         queue->setDone();
