@@ -226,6 +226,11 @@ void MainWindow::createTrainingMenu() {
     }
 }
 
+bool MainWindow::tryModel(const QString& path) {
+    m_tabs->setCurrentWidget(m_tryIt);
+    return m_tryIt->loadModel(path);
+}
+
 void MainWindow::startTraining() {
     m_tabs->setCurrentWidget(m_training->parentWidget());
     m_training->startTraining();

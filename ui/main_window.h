@@ -38,6 +38,8 @@ public:
     bool openRunStore(const QString& path);
     // Switches to the training tab and trains the open project.
     void startTraining();
+    // Switches to the Try it tab with the model file loaded (or its error shown there).
+    bool tryModel(const QString& path);
 
     GraphModel* model() const { return m_model; }
     QUndoStack* undoStack() const { return m_undo; }
@@ -46,6 +48,7 @@ public:
     DataProbe* dataProbe() const { return m_probe; }
     ui::TrainingPanel* trainingPanel() const { return m_training; }
     ui::RunsPanel* runsPanel() const { return m_runs; }
+    TryItPanel* tryItPanel() const { return m_tryIt; }
 
 signals:
     // The open project's data was probed and "auto" sizes are bound (or could not be).

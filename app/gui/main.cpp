@@ -1,6 +1,6 @@
 // neurite: the GUI entry point (wiring only).
-//   neurite [PROJECT] [--train] [--db FILE]
-// opens PROJECT (work autosaved by a session that did not close cleanly is offered back first),
+//   neurite [PROJECT | MODEL.nmodel] [--train] [--db FILE]
+// opens PROJECT (or a saved model in the Try it tab) (work autosaved by a session that did not close cleanly is offered back first),
 // records runs in FILE (default: the run store neurite-cli uses), and with --train starts
 // training at once, for demos, teaching and screenshot checks.
 #include <QApplication>
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     QCommandLineParser parser;
     parser.setApplicationDescription("Neurite, a studio for deep-learning experiments");
     parser.addHelpOption();
-    parser.addPositionalArgument("project", "a .neurite.json project to open");
+    parser.addPositionalArgument("file", "a .neurite.json project to open, or a *.nmodel model to try");
     const QCommandLineOption train("train", "start training the project at once");
     const QCommandLineOption db("db", "record runs in this database", "file");
     parser.addOptions({train, db});
@@ -40,7 +40,11 @@ int main(int argc, char** argv) {
     window.openRunStore(store);
     const QStringList args = parser.positionalArguments();
     bool opened = false;
-    if (!window.files()->offerRestore() && !args.isEmpty()) opened = window.openProject(args.front());
+    const bool restored = window.files()->offerRestore();
+    if (!args.isEmpty() && args.front().endsWith(".nmodel", Qt::CaseInsensitive))
+        window.tryModel(args.front());  // a model: the Try it tab shows it, or why it cannot load
+    else if (!restored && !args.isEmpty())
+        opened = window.openProject(args.front());
     if (parser.isSet(train) && opened) QTimer::singleShot(0, &window, &neurite::MainWindow::startTraining);
     return app.exec();
 }

@@ -31,7 +31,8 @@ void ProbabilityBars::paintEvent(QPaintEvent*) {
     const QFontMetrics fm = fontMetrics();
     int labelWidth = 0;
     for (const QString& n : m_names) labelWidth = std::max(labelWidth, fm.horizontalAdvance(n));
-    labelWidth = std::min(labelWidth + 8, width() / 3);
+    // 4 px of slack: advances are rounded, and a name exactly as wide as its box gets elided.
+    labelWidth = std::min(labelWidth + 12, width() / 3);
     const int percentWidth = fm.horizontalAdvance("100.0%") + 8;
     const int barWidth = std::max(10, width() - labelWidth - percentWidth);
     const auto best = std::max_element(m_values.begin(), m_values.end()) - m_values.begin();

@@ -1,20 +1,55 @@
-// The "Try it" panel. Models load on the CPU backend: one sample at a time needs no GPU.
+// The "Try it" panel. Models load on the CPU backend: one sample at a time needs no GPU. The data
+// set of a model is loaded on a worker thread, split exactly as in training (same source, split
+// fractions and seed), so its test split holds samples the model never trained on.
 #include "export/try_it_panel.h"
 
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGridLayout>
 #include <QHBoxLayout>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPixmap>
 #include <QPushButton>
+#include <QRandomGenerator>
+#include <QSpinBox>
+#include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include "backend/device_registry.h"
+#include "data/data_source.h"
 #include "export/input_files.h"
 #include "export/predictor.h"
 #include "export/probability_bars.h"
 
 namespace neurite {
+
+// The split samples are drawn from, kept raw (as the data file holds them).
+struct TryItPanel::Samples {
+    DataSplit split;
+    Shape sampleShape;
+    std::vector<std::string> classNames;
+    int targetDim = 0;
+    QString splitName;  // "test", "validation", "training"
+    QString error;      // why the data set could not be used
+};
+
+namespace {
+
+bool isImageShape(const Shape& s) {
+    return s.rank() == 3 && (s[0] == 1 || s[0] == 3 || s[0] == 4);
+}
+
+QString joinValues(const float* v, int64_t n) {
+    QStringList parts;
+    for (int64_t i = 0; i < n; ++i) parts << QString::number(v[i], 'g', 6);
+    return parts.join(", ");
+}
+
+}  // namespace
 
 TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     auto* open = new QPushButton(tr("Open model..."), this);
@@ -24,11 +59,30 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     m_row = new QLineEdit(this);
     m_row->setPlaceholderText(tr("or type or paste a CSV row of raw values"));
     m_predict = new QPushButton(tr("Predict"), this);
+
+    m_loadSamples = new QPushButton(tr("Load data set samples"), this);
+    m_loadSamples->setToolTip(tr("Loads the data set the model was trained on, split as in "
+                                 "training, to try its held-out samples"));
+    m_index = new QSpinBox(this);
+    m_index->setAccelerated(true);
+    m_index->setPrefix(tr("sample "));
+    m_sampleInfo = new QLabel(this);
+    m_random = new QPushButton(tr("Random"), this);
+    m_nextMistake = new QPushButton(tr("Next mistake"), this);
+    m_nextMistake->setToolTip(tr("The next sample the model classifies wrongly"));
+
+    m_preview = new QLabel(this);
+    m_preview->setFixedSize(140, 140);
+    m_preview->setAlignment(Qt::AlignCenter);
+    m_preview->setFrameShape(QFrame::StyledPanel);
+    m_preview->hide();
     m_prediction = new QLabel(this);
     QFont big = m_prediction->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
     big.setBold(true);
     m_prediction->setFont(big);
+    m_truth = new QLabel(this);
+    m_truth->setTextFormat(Qt::RichText);
     m_error = new QLabel(this);
     m_error->setWordWrap(true);
     m_error->setStyleSheet("color: #b00020");
@@ -41,12 +95,24 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     input->addWidget(m_image);
     input->addWidget(m_row, 1);
     input->addWidget(m_predict);
+    auto* samples = new QHBoxLayout;
+    samples->addWidget(m_loadSamples);
+    samples->addWidget(m_index);
+    samples->addWidget(m_sampleInfo, 1);
+    samples->addWidget(m_random);
+    samples->addWidget(m_nextMistake);
+    auto* result = new QGridLayout;
+    result->addWidget(m_preview, 0, 0, 3, 1, Qt::AlignTop);
+    result->addWidget(m_prediction, 0, 1);
+    result->addWidget(m_truth, 1, 1);
+    result->addWidget(m_bars, 2, 1);
+    result->setColumnStretch(1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addLayout(input);
+    layout->addLayout(samples);
     layout->addWidget(m_error);
-    layout->addWidget(m_prediction);
-    layout->addWidget(m_bars);
+    layout->addLayout(result);
     layout->addStretch(1);
 
     connect(open, &QPushButton::clicked, this, [this] {
@@ -61,38 +127,95 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     });
     connect(m_predict, &QPushButton::clicked, this, [this] { predictRow(m_row->text()); });
     connect(m_row, &QLineEdit::returnPressed, this, [this] { predictRow(m_row->text()); });
+    connect(m_loadSamples, &QPushButton::clicked, this, &TryItPanel::loadSamples);
+    connect(m_index, &QSpinBox::valueChanged, this, [this](int shown) {
+        if (shown - 1 != m_current) showSample(shown - 1);
+    });
+    connect(m_random, &QPushButton::clicked, this, [this] {
+        const int64_t n = sampleCount();
+        if (n > 0) showSample(static_cast<int64_t>(QRandomGenerator::global()->bounded(quint64(n))));
+    });
+    connect(m_nextMistake, &QPushButton::clicked, this, &TryItPanel::nextMistake);
     m_image->setEnabled(false);
     m_predict->setEnabled(false);
+    updateSampleControls();
 }
 
-TryItPanel::~TryItPanel() = default;
+TryItPanel::~TryItPanel() {
+    if (m_worker) m_worker->wait();
+}
 
 QString TryItPanel::predictionText() const { return m_prediction->text(); }
+QString TryItPanel::truthText() const { return m_truth->text(); }
 QString TryItPanel::errorText() const { return m_error->text(); }
+bool TryItPanel::hasPreview() const { return !m_preview->isHidden(); }
+
+int64_t TryItPanel::sampleCount() const { return m_samples ? m_samples->split.count : 0; }
+QString TryItPanel::sampleSplitName() const { return m_samples ? m_samples->splitName : QString(); }
 
 void TryItPanel::showError(const QString& message) {
     m_error->setText(message);
     m_prediction->clear();
+    m_truth->clear();
     m_bars->clear();
+    m_lastPredicted.reset();
+}
+
+void TryItPanel::updateSampleControls() {
+    const bool have = sampleCount() > 0;
+    m_loadSamples->setEnabled(m_model && !m_worker);
+    m_loadSamples->setVisible(!have);
+    m_index->setVisible(have);
+    m_random->setVisible(have);
+    m_nextMistake->setVisible(have);
+    m_nextMistake->setEnabled(have && m_model && m_model->isClassifier());
+    if (m_worker) {
+        m_sampleInfo->setText(tr("Loading %1...")
+                                  .arg(QString::fromStdString(m_model->project.data.source)));
+    } else if (have) {
+        const QSignalBlocker block(m_index);
+        m_index->setRange(1, int(std::min<int64_t>(sampleCount(), INT32_MAX)));
+        if (m_current >= 0) m_index->setValue(int(m_current + 1));
+        m_sampleInfo->setText(tr("of %L1 in the %2 split%3")
+                                  .arg(sampleCount())
+                                  .arg(m_samples->splitName,
+                                       m_samples->splitName == "training"
+                                           ? tr(" (seen in training)")
+                                           : tr(" (not trained on)")));
+    } else {
+        m_sampleInfo->setText(m_model ? tr("from %1").arg(QString::fromStdString(
+                                            m_model->project.data.source))
+                                      : QString());
+    }
+}
+
+void TryItPanel::resetSamples() {
+    ++m_generation;
+    m_samples.reset();
+    m_current = -1;
+    updateSampleControls();
 }
 
 bool TryItPanel::loadModel(const QString& path) {
     try {
         auto m = std::make_unique<NativeModel>(loadNativeModel(path.toStdString(), backendFor("cpu")));
         const Shape sample = m->sampleShape();
-        const bool image = sample.rank() == 3 && (sample[0] == 1 || sample[0] == 3 || sample[0] == 4);
         m_modelInfo->setText(
             tr("%1: %2, input %3")
                 .arg(QFileInfo(path).fileName(),
                      m->isClassifier() ? tr("%n classes", nullptr, int(m->classNames.size()))
                                        : tr("regression"),
                      QString::fromStdString(sample.str())));
-        m_image->setEnabled(image);
+        m_image->setEnabled(isImageShape(sample));
         m_predict->setEnabled(true);
         m_model = std::move(m);
         m_error->clear();
         m_prediction->clear();
+        m_truth->clear();
         m_bars->clear();
+        m_preview->hide();
+        m_lastPredicted.reset();
+        resetSamples();
         return true;
     } catch (const std::exception& e) {
         // The model loaded before (if any) stays usable.
@@ -101,10 +224,169 @@ bool TryItPanel::loadModel(const QString& path) {
     }
 }
 
+void TryItPanel::loadSamples() {
+    if (!m_model || m_worker) return;
+    auto result = std::make_shared<Samples>();
+    const DataConfig cfg = m_model->project.data;
+    const uint64_t seed = m_model->project.training.seed;
+    const Shape expected = m_model->sampleShape();
+    m_worker = QThread::create([cfg, seed, expected, result] {
+        try {
+            Dataset ds = loadDataset(cfg, seed);
+            if (ds.sampleShape != expected) {
+                result->error = QObject::tr("The data set %1 has samples of shape %2; the model "
+                                            "expects %3.")
+                                    .arg(QString::fromStdString(cfg.source),
+                                         QString::fromStdString(ds.sampleShape.str()),
+                                         QString::fromStdString(expected.str()));
+                return;
+            }
+            DataSplit* split = &ds.test;
+            result->splitName = QObject::tr("test");
+            if (split->count == 0) {
+                split = &ds.validation;
+                result->splitName = QObject::tr("validation");
+            }
+            if (split->count == 0) {
+                split = &ds.train;
+                result->splitName = QObject::tr("training");
+            }
+            result->split = std::move(*split);
+            result->sampleShape = ds.sampleShape;
+            result->classNames = ds.classNames;
+            result->targetDim = ds.targetDim;
+        } catch (const std::exception& e) {
+            result->error = QString::fromUtf8(e.what());
+        }
+    });
+    const int generation = m_generation;
+    connect(m_worker, &QThread::finished, this, [this, result, generation] {
+        m_worker->deleteLater();
+        m_worker = nullptr;
+        if (generation == m_generation) {  // else another model was loaded meanwhile
+            if (!result->error.isEmpty()) {
+                showError(tr("Cannot load the model's data set: %1").arg(result->error));
+            } else if (result->split.count == 0) {
+                showError(tr("The model's data set has no samples."));
+            } else {
+                m_samples = result;
+                m_error->clear();
+                updateSampleControls();
+                showSample(0);
+            }
+        }
+        updateSampleControls();
+        emit samplesLoaded();
+    });
+    m_worker->start();
+    updateSampleControls();
+}
+
+std::vector<float> TryItPanel::rawSample(int64_t index) const {
+    const int64_t values = m_samples->sampleShape.numel();
+    std::vector<float> raw(static_cast<std::size_t>(values));
+    const auto first = static_cast<std::size_t>(index * values);
+    const DataSplit& s = m_samples->split;
+    for (std::size_t i = 0; i < raw.size(); ++i)
+        raw[i] = s.dtype == DType::U8 ? static_cast<float>(s.bytes[first + i]) : s.f32()[first + i];
+    return raw;
+}
+
+bool TryItPanel::showSample(int64_t index) {
+    if (!m_model || index < 0 || index >= sampleCount()) return false;
+    m_current = index;
+    updateSampleControls();
+    const std::vector<float> raw = rawSample(index);
+    if (isImageShape(m_samples->sampleShape)) {
+        showPreview(raw);
+    } else {
+        m_preview->hide();
+        m_row->setText(joinValues(raw.data(), int64_t(raw.size())));  // editable, then Predict
+    }
+    if (!predict(raw)) return false;
+    const DataSplit& s = m_samples->split;
+    if (m_model->isClassifier() && !s.labels.empty()) {
+        const int truth = s.labels[static_cast<std::size_t>(index)];
+        const QString name = truth >= 0 && std::size_t(truth) < m_model->classNames.size()
+                                 ? QString::fromStdString(m_model->classNames[std::size_t(truth)])
+                                 : QString::number(truth);
+        const bool right = m_lastPredicted && *m_lastPredicted == truth;
+        m_truth->setText(right ? tr("True: %1 <span style='color:#1b7f3b'>&#10004; correct</span>")
+                                     .arg(name.toHtmlEscaped())
+                               : tr("True: %1 <span style='color:#b00020'>&#10008; wrong</span>")
+                                     .arg(name.toHtmlEscaped()));
+    } else if (!s.targets.empty() && m_samples->targetDim > 0) {
+        const int64_t d = m_samples->targetDim;
+        m_truth->setText(tr("True: %1").arg(joinValues(s.targets.data() + index * d, d)));
+    }
+    return true;
+}
+
+bool TryItPanel::nextMistake() {
+    const int64_t n = sampleCount();
+    if (!m_model || n == 0 || !m_model->isClassifier()) return false;
+    const DataSplit& s = m_samples->split;
+    Predictor predictor(*m_model->model, m_model->preprocessing, 256);
+    const auto k = static_cast<int64_t>(m_model->classNames.size());
+    const int64_t values = m_samples->sampleShape.numel();
+    const int64_t start = (m_current + 1) % n;
+    std::vector<float> batch;
+    for (int64_t done = 0; done < n;) {
+        // Contiguous chunks of at most 256 samples, wrapping at the end of the split.
+        const int64_t first = (start + done) % n;
+        const int64_t count = std::min({int64_t(256), n - first, n - done});
+        batch.resize(static_cast<std::size_t>(count * values));
+        for (int64_t i = 0; i < count; ++i) {
+            const std::vector<float> raw = rawSample(first + i);
+            std::copy(raw.begin(), raw.end(), batch.begin() + i * values);
+        }
+        const std::vector<int> predicted =
+            argmaxRows(probabilitiesOf(predictor.outputs(batch.data(), count), predictor.units()), k);
+        for (int64_t i = 0; i < count; ++i)
+            if (predicted[std::size_t(i)] != s.labels[std::size_t(first + i)])
+                return showSample(first + i);
+        done += count;
+    }
+    m_error->setText(tr("The model classifies all %L1 samples of the %2 split correctly.")
+                         .arg(n)
+                         .arg(m_samples->splitName));
+    return false;
+}
+
+void TryItPanel::showPreview(const std::vector<float>& raw) {
+    const Shape& shape = m_model->sampleShape();
+    if (!isImageShape(shape)) {
+        m_preview->hide();
+        return;
+    }
+    const int c = int(shape[0]), h = int(shape[1]), w = int(shape[2]);
+    const auto [lo, hi] = std::minmax_element(raw.begin(), raw.end());
+    // Pixels as stored (0..255) when they look like pixels; anything else stretched to 0..255.
+    const bool pixels = *lo >= 0.f && *hi <= 255.f && *hi > 1.f;
+    const float offset = pixels ? 0.f : *lo;
+    const float gain = pixels ? 1.f : (*hi > *lo ? 255.f / (*hi - *lo) : 0.f);
+    auto px = [&](int ch, int y, int x) {
+        const float v = (raw[std::size_t((ch * h + y) * w + x)] - offset) * gain;
+        return std::clamp(int(v + 0.5f), 0, 255);
+    };
+    QImage img(w, h, QImage::Format_RGB32);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const int r = px(0, y, x);
+            img.setPixel(x, y, c >= 3 ? qRgb(r, px(1, y, x), px(2, y, x)) : qRgb(r, r, r));
+        }
+    m_preview->setPixmap(QPixmap::fromImage(img.scaled(m_preview->size() - QSize(8, 8),
+                                                       Qt::KeepAspectRatio, Qt::FastTransformation)));
+    m_preview->show();
+}
+
 bool TryItPanel::predictImage(const QString& path) {
     if (!m_model) return false;
     try {
-        return predict(readImage(path.toStdString(), m_model->sampleShape()).values);
+        const std::vector<float> values = readImage(path.toStdString(), m_model->sampleShape()).values;
+        showPreview(values);
+        m_truth->clear();
+        return predict(values);
     } catch (const std::exception& e) {
         showError(QString::fromUtf8(e.what()));
         return false;
@@ -119,6 +401,8 @@ bool TryItPanel::predictRow(const QString& csvRow) {
             showError(tr("Type one row (got %1).").arg(in.count));
             return false;
         }
+        m_truth->clear();
+        if (isImageShape(m_model->sampleShape())) showPreview(in.values);
         return predict(in.values);
     } catch (const std::exception& e) {
         showError(QString::fromUtf8(e.what()));
@@ -130,16 +414,16 @@ bool TryItPanel::predict(const std::vector<float>& raw) {
     Predictor predictor(*m_model->model, m_model->preprocessing, 1);
     const std::vector<float> out = predictor.outputs(raw.data(), 1);
     m_error->clear();
+    m_lastPredicted.reset();
     if (!m_model->isClassifier()) {
-        QStringList values;
-        for (float v : out) values << QString::number(v, 'g', 6);
-        m_prediction->setText(tr("Values: %1").arg(values.join(", ")));
+        m_prediction->setText(tr("Values: %1").arg(joinValues(out.data(), int64_t(out.size()))));
         m_bars->clear();
         return true;
     }
     const std::vector<float> probs = probabilitiesOf(out, predictor.units());
     const auto k = static_cast<int64_t>(m_model->classNames.size());
     const int best = argmaxRows(probs, k).front();
+    m_lastPredicted = best;
     QStringList names;
     for (const std::string& n : m_model->classNames) names << QString::fromStdString(n);
     m_prediction->setText(tr("Predicted: %1 (%2%)")

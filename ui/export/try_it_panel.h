@@ -1,17 +1,23 @@
 // TryItPanel: loads a native model file (*.nmodel) and predicts one sample at a time, from an
-// image file or a CSV row typed or pasted in, showing the predicted class and every class's
-// probability as bars (or the values of a regression model). Problems appear in the panel.
+// image file, a CSV row typed or pasted in, or a sample of the data set the model was trained on
+// (its held-out test split, else its validation split), showing the predicted class and every
+// class's probability as bars (or the values of a regression model). Data-set samples also show
+// the true label, and "Next mistake" walks to the next sample the model gets wrong. Problems
+// appear in the panel; the model and samples already loaded stay usable.
 #pragma once
 
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 #include "export/native_model.h"
 
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QSpinBox;
+class QThread;
 
 namespace neurite {
 
@@ -21,30 +27,65 @@ class TryItPanel : public QWidget {
     Q_OBJECT
 public:
     explicit TryItPanel(QWidget* parent = nullptr);
-    ~TryItPanel() override;
+    ~TryItPanel() override;  // waits for a data-set load in flight
 
     // Each returns success; failures show their message in the panel (errorText()).
     bool loadModel(const QString& path);
     bool predictImage(const QString& path);
     bool predictRow(const QString& csvRow);
 
+    // Loads the model's data set (the project's data source, split with its seed) on a worker
+    // thread; samplesLoaded() follows, with sampleCount() > 0 on success.
+    void loadSamples();
+    bool samplesLoading() const { return m_worker != nullptr; }
+    int64_t sampleCount() const;
+    QString sampleSplitName() const;
+    // Predicts sample `index` (0-based) of the loaded split and shows its true label.
+    bool showSample(int64_t index);
+    // From the sample after the current one (wrapping), the first the model gets wrong; false
+    // when it gets every sample right (or it is a regression model).
+    bool nextMistake();
+    int64_t currentSample() const { return m_current; }
+
     bool hasModel() const { return m_model != nullptr; }
     QString predictionText() const;
+    QString truthText() const;
     QString errorText() const;
     const ProbabilityBars& bars() const { return *m_bars; }
+    bool hasPreview() const;
+
+signals:
+    void samplesLoaded();
 
 private:
+    struct Samples;
     bool predict(const std::vector<float>& raw);
+    std::vector<float> rawSample(int64_t index) const;
     void showError(const QString& message);
+    void showPreview(const std::vector<float>& raw);
+    void resetSamples();
+    void updateSampleControls();
 
     std::unique_ptr<NativeModel> m_model;
+    std::shared_ptr<Samples> m_samples;
+    QThread* m_worker = nullptr;
+    int m_generation = 0;  // bumped by each model load: a late data set for an old model is dropped
+    int64_t m_current = -1;
     QLabel* m_modelInfo;
     QLineEdit* m_row;
     QPushButton* m_image;
     QPushButton* m_predict;
+    QPushButton* m_loadSamples;
+    QSpinBox* m_index;
+    QLabel* m_sampleInfo;
+    QPushButton* m_random;
+    QPushButton* m_nextMistake;
+    QLabel* m_preview;
     QLabel* m_prediction;
+    QLabel* m_truth;
     QLabel* m_error;
     ProbabilityBars* m_bars;
+    std::optional<int> m_lastPredicted;  // class of the last prediction (classifiers)
 };
 
 }  // namespace neurite

@@ -1,0 +1,173 @@
+// The Try it panel's data-set samples, offscreen: the panel loads the model's own data set split
+// as in training, shows held-out samples with their true labels and exactly the Predictor's
+// probabilities, "Next mistake" stops at the first misclassified sample and at nothing earlier,
+// and a data set that does not fit the model leaves a message and the model usable.
+#include <QLineEdit>
+#include <QTabWidget>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstring>
+
+#include "data/data_source.h"
+#include "export/predictor.h"
+#include "export/probability_bars.h"
+#include "export/try_it_panel.h"
+#include "main_window.h"
+#include "support/export_fixtures.h"
+
+using namespace neurite;
+
+namespace {
+
+// A classifier with random weights (so it gets some samples right and some wrong) reading the
+// given data source.
+test::ModelFixture classifier(const std::string& source, const Shape& sample, int classes,
+                              bool image) {
+    std::vector<Node> nodes{makeNode("input", "Input")};
+    std::string last = "input";
+    if (image) {
+        nodes.push_back(makeNode("flat", "Flatten", {"input"}));
+        last = "flat";
+    }
+    nodes.push_back(makeNode("logits", "Dense", {last}, {{"units", std::string("auto")}}));
+    test::ModelFixture f = test::makeFixture(source, std::move(nodes), sample, classes, 77, !image);
+    f.project.data.source = source;
+    f.project.data.testSplit = image ? 0.0 : 0.2;
+    f.project.training.seed = 5;
+    return f;
+}
+
+std::vector<float> rawOf(const DataSplit& s, int64_t index, int64_t values) {
+    std::vector<float> raw(static_cast<std::size_t>(values));
+    for (int64_t i = 0; i < values; ++i) {
+        const auto at = std::size_t(index * values + i);
+        raw[std::size_t(i)] = s.dtype == DType::U8 ? float(s.bytes[at]) : s.f32()[at];
+    }
+    return raw;
+}
+
+bool loadSamples(TryItPanel& panel) {
+    QSignalSpy spy(&panel, &TryItPanel::samplesLoaded);
+    panel.loadSamples();
+    return spy.wait(20000) && panel.sampleCount() > 0;
+}
+
+}  // namespace
+
+class TestTryItPanel : public QObject {
+    Q_OBJECT
+private slots:
+    void heldOutSamplesWithTheirLabels() {
+        test::ModelFixture f = classifier("builtin:iris", Shape{4}, 3, false);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("iris.nmodel");
+        saveNativeModel(f.source(), path.toStdString());
+        const Dataset ds = loadDataset(f.project.data, f.project.training.seed);
+        QVERIFY(ds.test.count > 0);
+
+        TryItPanel panel;
+        QVERIFY(panel.loadModel(path));
+        QCOMPARE(panel.sampleCount(), int64_t(0));
+        QVERIFY2(loadSamples(panel), qPrintable(panel.errorText()));
+        QCOMPARE(panel.sampleCount(), ds.test.count);
+        QCOMPARE(panel.sampleSplitName(), QString("test"));
+        QCOMPARE(panel.currentSample(), int64_t(0));
+
+        Predictor p(*f.model, f.preprocessing, 1);
+        const auto predictedOf = [&](int64_t i) {
+            const std::vector<float> raw = rawOf(ds.test, i, 4);
+            const std::vector<float> probs = probabilitiesOf(p.outputs(raw.data(), 1), p.units());
+            return std::pair{argmaxRows(probs, 3).front(), probs};
+        };
+        QVERIFY(panel.showSample(7));
+        const std::vector<float> raw = rawOf(ds.test, 7, 4);
+        QStringList typed;
+        for (float v : raw) typed << QString::number(v, 'g', 6);
+        QCOMPARE(panel.findChild<QLineEdit*>()->text(), typed.join(", "));  // editable in the row
+        const auto [predicted, probs] = predictedOf(7);
+        QCOMPARE(panel.bars().values().size(), probs.size());
+        QVERIFY(std::memcmp(panel.bars().values().data(), probs.data(), probs.size() * 4) == 0);
+        const int truth = ds.test.labels[7];
+        QVERIFY2(panel.truthText().contains("True: " + QString::fromStdString(f.classNames[std::size_t(truth)])),
+                 qPrintable(panel.truthText()));
+        QCOMPARE(panel.truthText().contains("correct"), predicted == truth);
+        QCOMPARE(panel.truthText().contains("wrong"), predicted != truth);
+        QVERIFY(!panel.hasPreview());  // tabular: no image
+
+        // Next mistake: the first wrong sample after the current one, every one between right.
+        int64_t from = 7;
+        for (int round = 0; round < 3; ++round) {
+            QVERIFY(panel.nextMistake());
+            const int64_t at = panel.currentSample();
+            QVERIFY(predictedOf(at).first != ds.test.labels[std::size_t(at)]);
+            for (int64_t i = (from + 1) % ds.test.count; i != at; i = (i + 1) % ds.test.count)
+                QCOMPARE(predictedOf(i).first, ds.test.labels[std::size_t(i)]);
+            QVERIFY(panel.truthText().contains("wrong"));
+            from = at;
+        }
+        QVERIFY(!panel.showSample(ds.test.count));  // out of range: nothing happens
+        QCOMPARE(panel.currentSample(), from);
+
+        // Another model drops the samples of the previous one.
+        QVERIFY(panel.loadModel(path));
+        QCOMPARE(panel.sampleCount(), int64_t(0));
+    }
+
+    void imageSamplesShowAPreview() {
+        test::ModelFixture f = classifier("builtin:digits", Shape{1, 8, 8}, 10, true);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("digits.nmodel");
+        saveNativeModel(f.source(), path.toStdString());
+        const Dataset ds = loadDataset(f.project.data, f.project.training.seed);
+        TryItPanel panel;
+        QVERIFY(panel.loadModel(path));
+        QVERIFY2(loadSamples(panel), qPrintable(panel.errorText()));
+        QCOMPARE(panel.sampleSplitName(), QString("validation"));  // digits has no test split here
+        QCOMPARE(panel.sampleCount(), ds.validation.count);
+        QVERIFY(panel.showSample(3));
+        QVERIFY(panel.hasPreview());
+        QVERIFY(panel.predictionText().startsWith("Predicted: "));
+        panel.resize(700, 500);
+        QVERIFY(!panel.grab().isNull());
+    }
+
+    void aDataSetThatDoesNotFitKeepsTheModel() {
+        test::ModelFixture f = classifier("builtin:wine", Shape{4}, 3, false);  // wine has 13 features
+        QTemporaryDir dir;
+        const QString path = dir.filePath("m.nmodel");
+        saveNativeModel(f.source(), path.toStdString());
+        TryItPanel panel;
+        QVERIFY(panel.loadModel(path));
+        QVERIFY(!loadSamples(panel));
+        QVERIFY2(panel.errorText().contains("the model expects [4]"), qPrintable(panel.errorText()));
+        QVERIFY(panel.hasModel());
+        QVERIFY(panel.predictRow("5.1, 3.5, 1.4, 0.2"));
+
+        f.project.data.source = "csv:/nonexistent/data.csv";
+        saveNativeModel(f.source(), path.toStdString());
+        QVERIFY(panel.loadModel(path));
+        QVERIFY(!loadSamples(panel));
+        QVERIFY2(panel.errorText().contains("/nonexistent/data.csv"), qPrintable(panel.errorText()));
+        QVERIFY(panel.predictRow("5.1, 3.5, 1.4, 0.2"));
+    }
+
+    void theStudioOpensAModelFileInTryIt() {  // `neurite MODEL.nmodel`
+        test::ModelFixture f = classifier("builtin:iris", Shape{4}, 3, false);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("iris.nmodel");
+        saveNativeModel(f.source(), path.toStdString());
+        MainWindow window;
+        QVERIFY(window.tryModel(path));
+        auto* tabs = window.findChild<QTabWidget*>();
+        QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(window.tryItPanel()));
+        QVERIFY(window.tryItPanel()->hasModel());
+        QVERIFY(!window.tryModel(dir.filePath("missing.nmodel")));
+        QVERIFY(!window.tryItPanel()->errorText().isEmpty());
+        QVERIFY(window.tryItPanel()->hasModel());  // the first model stays
+    }
+};
+
+QTEST_MAIN(TestTryItPanel)
+#include "test_try_it_panel.moc"
