@@ -42,8 +42,8 @@ void CliPrinter::onStep(const StepEvent& e) {
 void CliPrinter::onEpoch(const EpochEvent& e) {
     if (m_tty) std::fputs("\r\033[K", stderr);
     m_lineOpen = false;
-    std::fprintf(stderr, "epoch %d/%d  loss %.4f  acc %.4f", e.epoch, e.epochs, e.trainLoss,
-                 e.trainAccuracy);
+    std::fprintf(stderr, "epoch %d/%d  loss %.4f", e.epoch, e.epochs, e.trainLoss);
+    if (m_classifier) std::fprintf(stderr, "  acc %.4f", e.trainAccuracy);
     if (e.valLoss) std::fprintf(stderr, "  val_loss %.4f", *e.valLoss);
     if (e.valAccuracy) std::fprintf(stderr, "  val_acc %.4f", *e.valAccuracy);
     std::fprintf(stderr, "  lr %.3g  %.0f samples/s  %.2fs\n", e.lr, e.samplesPerSec, e.seconds);
@@ -72,6 +72,8 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
             std::fprintf(stderr, "  %s_f1_macro %.4f", split, r->classification->macro.f1.v);
         if (r->curves && r->curves->auc().defined())
             std::fprintf(stderr, "  %s_auc %.4f", split, r->curves->auc().v);
+        if (r->regression && r->regression->rmse.defined())
+            std::fprintf(stderr, "  %s_rmse %.4f", split, r->regression->rmse.v);
         if (r->regression && r->regression->r2.defined())
             std::fprintf(stderr, "  %s_r2 %.4f", split, r->regression->r2.v);
     }

@@ -21,9 +21,12 @@ public:
     void onFailed(const Error& e) override;
     // The run store's id of this run; the finished and failed events then carry "run_id".
     void setRunId(int64_t id) { m_runId = id; }
+    // A regression (or reconstruction) run has no accuracy to show.
+    void setClassifier(bool classifier) { m_classifier = classifier; }
 
 private:
     bool m_json, m_curves;
+    bool m_classifier = true;
     std::string m_model;
     int64_t m_runId = 0;
     bool m_tty = false, m_checkedTty = false, m_lineOpen = false;

@@ -104,6 +104,33 @@ void split(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
 
 // Everything fitted on the training split, in order: imputation, scaling (on the real training
 // samples), resampling, class weights (on the resampled counts).
+// Reconstruction (autoencoders): every split's targets become its samples as the model sees them,
+// (raw * scale - mean) * invStd, and the class labels are dropped, so the run is a regression
+// onto the input (mse or huber). Called after the scaling is fitted on the training split.
+void toReconstruction(Dataset& ds) {
+    const int64_t d = ds.sampleShape.numel();
+    for (DataSplit* s : {&ds.train, &ds.validation, &ds.test}) {
+        s->targets.resize(static_cast<std::size_t>(s->count * d));
+        for (int64_t i = 0; i < s->count * d; ++i) {
+            const auto at = static_cast<std::size_t>(i);
+            const float raw = s->dtype == DType::U8 ? static_cast<float>(s->bytes[at]) : s->f32()[at];
+            float v = raw * ds.scale;
+            if (!ds.mean.empty()) {
+                const auto f = static_cast<std::size_t>(i % d);
+                v = (v - ds.mean[f]) * ds.invStd[f];
+            }
+            s->targets[at] = v;
+        }
+        s->labels.clear();
+    }
+    ds.notes.push_back("reconstruct: the targets are the " + std::to_string(d) +
+                       " input values of each sample after scaling" +
+                       (ds.numClasses > 0 ? "; its class labels are not used" : ""));
+    ds.numClasses = 0;
+    ds.classNames.clear();
+    ds.targetDim = static_cast<int>(d);
+}
+
 void fitOnTrain(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
     imputeMissing(ds);
     fitScaling(ds, cfg.scaling);
@@ -115,6 +142,12 @@ void fitOnTrain(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
         ds.classWeights = balancedClassWeights(ds);
     } else if (cfg.classWeights != "none") {
         throwBadInput("data: unknown class_weights \"" + cfg.classWeights + "\"; expected none or balanced");
+    }
+    if (cfg.reconstruct) {
+        if (!ds.classWeights.empty())
+            throwBadInput("data: class_weights \"balanced\" weighs classes, but reconstruct "
+                          "trains on the inputs themselves; set class_weights to none");
+        toReconstruction(ds);
     }
 }
 

@@ -44,7 +44,7 @@ std::string syntaxError(std::string_view text, const nlohmann::json::parse_error
 DataConfig readData(const Json& value, const ReadContext& ctx) {
     ObjectReader r(value, "$.data", ctx,
                    {"source", "validation_split", "test_split", "scaling", "target", "stratify",
-                    "balance", "smote_k", "class_weights", "augment"});
+                    "balance", "smote_k", "class_weights", "augment", "reconstruct"});
     DataConfig data;
     if (!r.readString("source", data.source))
         r.fail("source", "missing; name the data, for example \"builtin:fashion-mnist\", "
@@ -67,6 +67,7 @@ DataConfig readData(const Json& value, const ReadContext& ctx) {
     r.readInt("smote_k", data.smoteK, io::between(1, 100));
     static const std::string kWeights[] = {"none", "balanced"};
     r.readChoice("class_weights", data.classWeights, kWeights, "class weights");
+    r.readBool("reconstruct", data.reconstruct);
     if (const Json* a = r.find("augment")) {
         ObjectReader ar(*a, r.pathOf("augment"), ctx,
                         {"horizontal_flip", "vertical_flip", "shift", "rotation", "zoom", "shear",

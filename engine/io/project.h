@@ -24,6 +24,7 @@ struct DataConfig {
     int smoteK = 5;                  // SMOTE's nearest neighbours within the class
     std::string classWeights = "none";  // none | balanced (n / (classes * n_c) over the training split)
     AugmentConfig augment;           // training split only, on the fly (docs/data.md)
+    bool reconstruct = false;        // targets = the inputs as the model sees them (autoencoders)
 };
 
 struct ProjectDocument {

@@ -109,6 +109,7 @@ std::string projectToJson(const ProjectDocument& doc) {
     if (doc.data.balance != "none") data["balance"] = doc.data.balance;
     if (doc.data.smoteK != 5) data["smote_k"] = doc.data.smoteK;
     if (doc.data.classWeights != "none") data["class_weights"] = doc.data.classWeights;
+    if (doc.data.reconstruct) data["reconstruct"] = true;
     if (doc.data.augment.any()) {
         const AugmentConfig& g = doc.data.augment;
         Json a = Json::object();

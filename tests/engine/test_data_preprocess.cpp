@@ -267,6 +267,44 @@ private slots:
         cfg.balance = "none";
         QCOMPARE(loadDataset(cfg, 1).classWeights.size(), std::size_t{3});
     }
+
+    void reconstructTargetsAreTheScaledInputs() {
+        DataConfig cfg = config("builtin:wine", 0.2, 0.1);
+        cfg.scaling = "standardize";
+        const Dataset plain = loadDataset(cfg, 4);
+        cfg.reconstruct = true;
+        const Dataset ds = loadDataset(cfg, 4);
+        QCOMPARE(ds.numClasses, 0);
+        QCOMPARE(ds.targetDim, 13);
+        QVERIFY(ds.classNames.empty());
+        QCOMPARE(ds.test.count, plain.test.count);  // the same (stratified) split
+        for (const auto& [s, p] : {std::pair{&ds.train, &plain.train}, {&ds.validation, &plain.validation},
+                                   {&ds.test, &plain.test}}) {
+            QVERIFY(s->labels.empty());
+            QCOMPARE(s->targets.size(), std::size_t(s->count * 13));
+            QVERIFY(s->bytes == p->bytes);  // the inputs are untouched
+            for (std::size_t i = 0; i < s->targets.size(); ++i) {
+                const std::size_t f = i % 13;
+                const float expected = (s->f32()[i] * ds.scale - ds.mean[f]) * ds.invStd[f];
+                QCOMPARE(s->targets[i], expected);
+            }
+        }
+        // Standardized training targets: mean 0 per feature.
+        double sum = 0;
+        for (int64_t r = 0; r < ds.train.count; ++r) sum += ds.train.targets[std::size_t(r * 13)];
+        QVERIFY(std::fabs(sum / double(ds.train.count)) < 1e-4);
+        // minmax (fitted on train): training targets in 0..1, as a Sigmoid output needs.
+        DataConfig digits = config("builtin:digits", 0.1, 0);
+        digits.scaling = "minmax";
+        digits.reconstruct = true;
+        const Dataset img = loadDataset(digits, 1);
+        QCOMPARE(img.targetDim, 64);
+        const auto [lo, hi] = std::minmax_element(img.train.targets.begin(), img.train.targets.end());
+        QVERIFY2(*lo >= -1e-6f && *hi <= 1.f + 1e-6f && *hi > 0.5f, qPrintable(QString("%1..%2").arg(*lo).arg(*hi)));
+        // Class weights have no meaning for a reconstruction.
+        cfg.classWeights = "balanced";
+        QVERIFY_THROWS_EXCEPTION(Error, loadDataset(cfg, 4));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestDataPreprocess)

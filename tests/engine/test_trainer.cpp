@@ -146,6 +146,33 @@ private slots:
         QCOMPARE(fin.bestEpoch, 1);
     }
 
+    void autoencoderLearnsToReconstruct() {  // data.reconstruct: the targets are the inputs
+        const std::string json = R"({"format": "neurite-project", "version": 1, "name": "ae",
+            "data": {"source": "builtin:digits", "validation_split": 0.2, "scaling": "minmax",
+                     "reconstruct": true},
+            "model": {"nodes": [
+                {"id": "input", "op": "Input"},
+                {"id": "flat", "op": "Flatten", "inputs": ["input"]},
+                {"id": "code", "op": "Dense", "params": {"units": 16}, "inputs": ["flat"]},
+                {"id": "act", "op": "ReLU", "inputs": ["code"]},
+                {"id": "dec", "op": "Dense", "params": {"units": 64}, "inputs": ["act"]},
+                {"id": "img", "op": "Reshape", "params": {"shape": [1, 8, 8]}, "inputs": ["dec"]},
+                {"id": "out", "op": "Sigmoid", "inputs": ["img"]}]},
+            "training": {"epochs": 6, "batch_size": 32, "seed": 5, "threads": 2,
+                         "loss": {"type": "mse"}, "optimizer": {"type": "adam", "lr": 0.01}}})";
+        const ProjectDocument doc = parseProject(json, "ae.neurite.json", nullptr);
+        Recorder rec;
+        StopToken stop;
+        const FinishedEvent fin = train(doc, rec, stop);
+        QCOMPARE(rec.failed, 0);
+        QCOMPARE(int(rec.epochs.size()), 6);
+        // Pixels scaled to 0..1 (minmax): a 16-value code must do far better than its first epoch.
+        QVERIFY2(*rec.epochs.back().valLoss < *rec.epochs.front().valLoss * 0.7,
+                 qPrintable(QString("%1 -> %2").arg(*rec.epochs.front().valLoss).arg(*rec.epochs.back().valLoss)));
+        QVERIFY2(*rec.epochs.back().valLoss < 0.05, qPrintable(QString::number(*rec.epochs.back().valLoss)));
+        QVERIFY(!fin.valAccuracy.has_value());  // a regression: no accuracy
+    }
+
     void residualBlockTrains() {
         Recorder rec;
         StopToken stop;

@@ -1,6 +1,8 @@
 // The designer's model and commands without a window: edits through undo commands restore the
 // exact project JSON, parameter edits reach downstream shapes, connections are refused with a
 // reason, problems carry their quick fix, and the templates resolve.
+#include <QFile>
+#include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
 
@@ -10,6 +12,8 @@
 #include "designer/quick_fix.h"
 #include "designer/template_library.h"
 #include "io/project.h"
+#include "train/run_setup.h"
+#include "train/trainer.h"
 #include "support/test_env.h"
 
 using namespace neurite;
@@ -194,6 +198,53 @@ private slots:
             // Round trip through the file format, as New from Template then Save does.
             const ProjectDocument back = parseProject(projectToJson(t.document), "t", nullptr);
             QCOMPARE(projectToJson(back), projectToJson(t.document));
+        }
+    }
+
+    // New from Template then Start must train: each template runs two steps of one epoch (the
+    // autoencoder on its reconstruction targets) with a finite loss. Fashion-MNIST templates read
+    // a small IDX directory of 28x28 images instead, so that evaluating takes no time.
+    void everyTemplateTrains() {
+        QTemporaryDir dir;
+        const auto idx = [&](const char* name, std::vector<uint32_t> dims, int values) {
+            std::vector<char> bytes{0, 0, 8, char(dims.size())};
+            uint32_t count = 1;
+            for (uint32_t d : dims) {
+                count *= d;
+                for (int shift : {24, 16, 8, 0}) bytes.push_back(char(d >> shift));
+            }
+            for (uint32_t i = 0; i < count; ++i) bytes.push_back(char((i * 37u + i / 7u) % uint32_t(values)));
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(bytes.data(), qint64(bytes.size()));
+        };
+        idx("train-images-idx3-ubyte", {96, 28, 28}, 256);
+        idx("train-labels-idx1-ubyte", {96}, 10);
+        idx("t10k-images-idx3-ubyte", {20, 28, 28}, 256);
+        idx("t10k-labels-idx1-ubyte", {20}, 10);
+        for (const ProjectTemplate& t : projectTemplates()) {
+            ProjectDocument doc = t.document;
+            if (doc.data.source == "builtin:fashion-mnist") doc.data.source = "idx:" + dir.path().toStdString();
+            doc.training.epochs = 1;
+            doc.training.maxSteps = 2;
+            doc.training.threads = 2;
+            doc.training.batchSize = 16;
+            struct Losses : TrainObserver {
+                std::vector<float> values;
+                QString failure;
+                void onStep(const StepEvent& e) override { values.push_back(e.loss); }
+                void onFailed(const Error& e) override { failure = QString::fromUtf8(e.what()); }
+            } seen;
+            StopToken stop;
+            try {
+                RunSetup s = prepareRun(doc);
+                Trainer trainer(*s.model, s.data, doc.training);
+                trainer.run(seen, stop);
+            } catch (const std::exception& e) {
+                QFAIL(qPrintable(t.name + ": " + QString::fromUtf8(e.what())));
+            }
+            QVERIFY2(seen.failure.isEmpty(), qPrintable(t.name + ": " + seen.failure));
+            QVERIFY2(!seen.values.empty() && std::isfinite(seen.values.back()), qPrintable(t.name));
         }
     }
 };

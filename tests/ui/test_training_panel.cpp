@@ -8,6 +8,7 @@
 #include "confusion_plot.h"
 #include "curve_plot.h"
 #include "training/data_view.h"
+#include <QTabWidget>
 #include <QTableWidget>
 #include "decision_plot.h"
 #include "io/project.h"
@@ -115,6 +116,40 @@ private slots:
         QCOMPARE(panel.dataView()->previewCount(), 24);
         QCOMPARE(panel.dataView()->classTable()->rowCount(), 10);
         QVERIFY(panel.dataView()->summaryText().contains("[1,8,8]"));
+    }
+
+    // A reconstruction (regression) run: the second plot shows validation RMSE and MAE per
+    // epoch, the class tabs go away, and come back for the next classification run.
+    void regressionShowsErrorsNotClasses() {
+        TrainingPanel panel;
+        ProjectDocument doc = neurite::parseProject(R"({"format": "neurite-project", "version": 1,
+            "data": {"source": "builtin:digits", "validation_split": 0.2, "scaling": "minmax",
+                     "reconstruct": true},
+            "model": {"nodes": [{"id": "input", "op": "Input"},
+                {"id": "flat", "op": "Flatten", "inputs": ["input"]},
+                {"id": "code", "op": "Dense", "params": {"units": 8}, "inputs": ["flat"]},
+                {"id": "dec", "op": "Dense", "params": {"units": 64}, "inputs": ["code"]},
+                {"id": "out", "op": "Reshape", "params": {"shape": [1, 8, 8]}, "inputs": ["dec"]}]},
+            "training": {"epochs": 2, "threads": 1, "loss": {"type": "mse"}}})", "ae", nullptr);
+        useProject(panel, doc);
+        auto* tabs = panel.findChild<QTabWidget*>();
+        QSignalSpy finished(&panel, &TrainingPanel::runFinished);
+        panel.startTraining();
+        QVERIFY2(finished.wait(60000), qPrintable(panel.statusText()));
+        QCOMPARE(panel.accuracyPlot()->seriesName(0), QString("validation RMSE"));
+        QCOMPARE(panel.accuracyPlot()->pointCount(0), 2);
+        QCOMPARE(panel.accuracyPlot()->pointCount(1), 2);
+        QCOMPARE(tabs->indexOf(panel.rocPlot()), -1);
+        QCOMPARE(tabs->indexOf(panel.confusionPlot()), -1);
+        QVERIFY2(panel.statusText().contains("validation RMSE"), qPrintable(panel.statusText()));
+
+        useProject(panel, spiral(1));
+        QSignalSpy again(&panel, &TrainingPanel::runFinished);
+        panel.startTraining();
+        QVERIFY(again.wait(60000));
+        QVERIFY(tabs->indexOf(panel.rocPlot()) >= 0);
+        QCOMPARE(panel.accuracyPlot()->seriesName(0), QString("train accuracy"));
+        QCOMPARE(panel.accuracyPlot()->pointCount(0), 1);
     }
 
     void badDataIsAMessage() {

@@ -153,6 +153,7 @@ std::vector<ProjectTemplate> projectTemplates() {
                            .conv("dec_conv", 1)
                            .add("reconstruction", "Sigmoid"),
                        5, 0.001, LossKind::Mse));
+    out.back().document.data.reconstruct = true;  // the targets are the input images
     out.push_back(make(QObject::tr("Binary classifier"),
                        QObject::tr("An MLP with one output logit trained with binary cross "
                                    "entropy, for two-class problems."),

@@ -156,8 +156,11 @@ void TrainingPanel::resetPlots() {
     m_trainLoss = m_loss->addSeries(tr("train loss (per step)"), {}, true);
     m_valLoss = m_loss->addSeries(tr("validation loss"), {QColor(), true, true});
     m_loss->setSmoothing(m_smoothing->value() / 100.0);
+    m_accuracy->setAxisLabels(tr("epoch"), tr("accuracy"));
     m_trainAcc = m_accuracy->addSeries(tr("train accuracy"), {QColor(), false, true});
     m_valAcc = m_accuracy->addSeries(tr("validation accuracy"), {QColor(), true, true});
+    m_regression = false;
+    showClassTabs(true);
     m_lrSeries = m_lr->addSeries(tr("learning rate"));
     m_roc->setCurves({});
     m_pr->setCurves({});
@@ -172,6 +175,18 @@ void TrainingPanel::resetPlots() {
     m_progress->setValue(0);
     m_epochLabel->clear();
     m_speedLabel->clear();
+}
+
+void TrainingPanel::showClassTabs(bool show) {
+    const std::pair<QWidget*, QString> tabs[] = {
+        {m_roc, tr("ROC")}, {m_pr, tr("Precision-recall")}, {m_confusion, tr("Confusion")}};
+    int at = m_evalTabs->indexOf(m_data) + 1;
+    for (const auto& [w, title] : tabs) {
+        const int i = m_evalTabs->indexOf(w);
+        if (show && i < 0) m_evalTabs->insertTab(at, w, title);
+        if (!show && i >= 0) m_evalTabs->removeTab(i);
+        if (show) ++at;
+    }
 }
 
 void TrainingPanel::startTraining() {
@@ -231,6 +246,14 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
     for (const QString& w : info.warnings) text += QStringLiteral("\nwarning: ") + w;
     setStatus(text);
     m_data->showData(info);
+    if (info.classNames.isEmpty()) {  // regression or reconstruction: errors instead of accuracy
+        m_regression = true;
+        showClassTabs(false);
+        m_accuracy->clear();
+        m_accuracy->setAxisLabels(tr("epoch"), tr("validation error"));
+        m_valAcc = m_accuracy->addSeries(tr("validation RMSE"), {QColor(), true, true});
+        m_trainAcc = m_accuracy->addSeries(tr("validation MAE"), {QColor(), true, true});
+    }
     if (!info.twoDimensional && !info.previews.isEmpty()) m_evalTabs->setCurrentWidget(m_data);
     if (info.twoDimensional) {
         m_decision->setClassNames(info.classNames);
@@ -265,7 +288,11 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
     for (const EpochEvent& e : u.epochs) {
         m_loss->appendPoint(m_valLoss, e.epoch, e.valLoss.value_or(e.trainLoss));
         if (!e.valLoss) m_loss->setSeriesVisible(m_valLoss, false);
-        if (m_info.classNames.size() > 0) {
+        if (m_regression) {
+            const auto* r = e.valMetrics && e.valMetrics->regression ? &*e.valMetrics->regression : nullptr;
+            if (r && r->rmse.defined()) m_accuracy->appendPoint(m_valAcc, e.epoch, r->rmse.v);
+            if (r && r->mae.defined()) m_accuracy->appendPoint(m_trainAcc, e.epoch, r->mae.v);
+        } else if (m_info.classNames.size() > 0) {
             m_accuracy->appendPoint(m_trainAcc, e.epoch, e.trainAccuracy);
             if (e.valAccuracy) m_accuracy->appendPoint(m_valAcc, e.epoch, *e.valAccuracy);
         }
@@ -304,6 +331,10 @@ void TrainingPanel::onFinished(const FinishedEvent& e) {
     QString text = tr("Run %1 after %2 epochs in %3").arg(QString::fromStdString(e.status)).arg(e.epochs).arg(clock(e.seconds));
     if (e.valAccuracy) text += tr(" · validation accuracy %1").arg(*e.valAccuracy, 0, 'f', 4);
     if (e.testAccuracy) text += tr(" · test accuracy %1").arg(*e.testAccuracy, 0, 'f', 4);
+    const std::optional<EvaluationReport>& shown = e.testMetrics ? e.testMetrics : e.valMetrics;
+    if (shown && shown->regression && shown->regression->rmse.defined())
+        text += (e.testMetrics ? tr(" · test RMSE %1") : tr(" · validation RMSE %1"))
+                    .arg(shown->regression->rmse.v, 0, 'g', 4);
     setStatus(text);
     emit runFinished(e);
 }

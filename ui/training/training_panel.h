@@ -91,6 +91,8 @@ private:
     plot::DecisionPlot* m_decision;
     DataView* m_data;
     int m_trainLoss = -1, m_valLoss = -1, m_trainAcc = -1, m_valAcc = -1, m_lrSeries = -1;
+    bool m_regression = false;  // the second plot shows validation errors, no class tabs
+    void showClassTabs(bool show);
     RunPrepared m_info;
     QElapsedTimer m_clock;
     double m_lastSamplesPerSec = 0;

@@ -96,6 +96,9 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     m_early = new QCheckBox(tr("Stop when the monitored metric stops improving"), this);
     m_monitor = choice(this, {"val_loss", "val_accuracy", "train_loss"});
     m_patience = integer(this, 1, 10000);
+    m_reconstruct = new QCheckBox(tr("Reconstruct the input (autoencoder)"), this);
+    m_reconstruct->setToolTip(tr("The targets are the inputs themselves after scaling; train with "
+                                 "mse or huber and a model whose output has the input's shape"));
     m_target = new QLineEdit(this);
     m_target->setPlaceholderText(tr("csv: the last column"));
     m_balance = choice(this, {"none", "oversample", "undersample", "smote"});
@@ -121,7 +124,8 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     };
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(group(tr("Data"), {{tr("Source"), m_source}, {tr("Validation"), m_valSplit},
-                                         {tr("Test"), m_testSplit}, {tr("Scaling"), m_scaling}}));
+                                         {tr("Test"), m_testSplit}, {tr("Scaling"), m_scaling},
+                                         {QString(), m_reconstruct}}));
     layout->addWidget(group(tr("Classes"), {{tr("Target column"), m_target}, {tr("Resampling"), m_balance},
                                             {tr("SMOTE neighbours"), m_smoteK}, {tr("Class weights"), m_classWeights}}));
     layout->addWidget(group(tr("Augmentation (training only)"),
@@ -194,6 +198,9 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     onChoice(m_monitor, tr("monitor"), [](DataConfig&, TrainConfig& t, const std::string& v) { t.earlyStopping.monitor = v; });
     onInt(m_patience, tr("patience"), [](DataConfig&, TrainConfig& t, int v) { t.earlyStopping.patience = v; });
 
+    connect(m_reconstruct, &QCheckBox::toggled, this, [this](bool on) {
+        edit(tr("reconstruct"), [on](DataConfig& d, TrainConfig&) { d.reconstruct = on; });
+    });
     connect(m_target, &QLineEdit::editingFinished, this, [this] {
         edit(tr("target column"), [this](DataConfig& d, TrainConfig&) { d.target = m_target->text().trimmed().toStdString(); });
     });
@@ -264,6 +271,7 @@ void TrainingSettings::load() {
     m_early->setChecked(t.earlyStopping.enabled);
     select(m_monitor, QString::fromStdString(t.earlyStopping.monitor));
     m_patience->setValue(t.earlyStopping.patience);
+    m_reconstruct->setChecked(d.reconstruct);
     m_target->setText(QString::fromStdString(d.target));
     select(m_balance, QString::fromStdString(d.balance));
     m_smoteK->setValue(d.smoteK);

@@ -47,6 +47,7 @@ private:
     QComboBox *m_scaling, *m_device, *m_precision, *m_loss, *m_optimizer, *m_schedule, *m_monitor;
     QSpinBox *m_epochs, *m_batch, *m_seed, *m_threads, *m_patience;
     QCheckBox* m_early;
+    QCheckBox* m_reconstruct;
     QLineEdit* m_target;
     QComboBox *m_balance, *m_classWeights;
     QSpinBox* m_smoteK;

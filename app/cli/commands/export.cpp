@@ -100,6 +100,7 @@ int runExport(int argc, char** argv) {
     StopToken* stop = installInterruptHandler();
     Trainer trainer(*setup.model, setup.data, project.training);
     CliPrinter printer(false, project.name.empty() ? "run" : project.name);
+    printer.setClassifier(setup.data.numClasses > 0);
     const FinishedEvent fin = trainer.run(printer, *stop);
     if (fin.status == "cancelled") {
         std::fprintf(stderr, "interrupted: nothing exported\n");

@@ -265,6 +265,7 @@ int resume(const Args& args, const std::string& db, int64_t id) {
                  fromEpoch, project.training.epochs);
     CliPrinter printer(args.flag("json"), r.name, false);
     printer.setRunId(id);
+    printer.setClassifier(setup.data.numClasses > 0);
     return runRecorded(trainer, setup, printer, recorder.get());
 }
 

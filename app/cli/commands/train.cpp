@@ -90,6 +90,7 @@ int runFolds(const ProjectDocument& project, int k, bool json) {
         Trainer trainer(*setup.model, setup.data, project.training);
         CliPrinter printer(json, (project.name.empty() ? std::string("run") : project.name) +
                                      " fold " + std::to_string(f + 1), false);
+        printer.setClassifier(setup.data.numClasses > 0);
         const FinishedEvent fin = trainer.run(printer, *stop);
         if (fin.status == "cancelled") return 130;
         losses.push_back(fin.valLoss.value_or(NAN));
@@ -166,6 +167,7 @@ int runTrain(int argc, char** argv) {
     Trainer trainer(*setup.model, setup.data, project.training);
     CliPrinter printer(args.flag("json"), project.name.empty() ? "run" : project.name,
                        args.flag("curves"));
+    printer.setClassifier(setup.data.numClasses > 0);
     // The run is created once the trainer accepted the setup, so bad input leaves no run behind.
     std::unique_ptr<storage::Recorder> recorder;
     if (store) {
