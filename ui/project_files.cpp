@@ -120,7 +120,9 @@ bool ProjectFiles::newProject(const ProjectDocument& doc) {
     return true;
 }
 
-bool ProjectFiles::open(const QString& path) {
+bool ProjectFiles::open(const QString& requested) {
+    // No path (File > Open Project): ask for one, starting in the examples.
+    const QString path = requested.isEmpty() ? m_choosePath(false) : requested;
     if (path.isEmpty() || !maybeSave()) return false;
     std::vector<std::string> warnings;
     ProjectDocument doc;
