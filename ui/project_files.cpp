@@ -62,8 +62,8 @@ ProjectFiles::ProjectFiles(GraphModel* model, QUndoStack* undo, QWidget* window)
     m_choosePath = [this](bool forSave) {
         const QString filter = tr("Neurite projects (*.neurite.json);;All files (*)");
         if (!forSave)
-            return QFileDialog::getOpenFileName(m_window, tr("Open Project"),
-                                                m_path.isEmpty() ? examplesStart() : QString(), filter);
+            return QFileDialog::getOpenFileName(
+                m_window, tr("Open Project"), m_path.isEmpty() ? examplesStart() : QString(), filter);
         QString p = QFileDialog::getSaveFileName(m_window, tr("Save Project"),
                                                  m_path.isEmpty() ? displayName() + ".neurite.json" : m_path,
                                                  filter);

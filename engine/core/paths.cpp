@@ -24,7 +24,8 @@ std::filesystem::path examplesDirFrom(const std::filesystem::path& envDir,
                                       const std::filesystem::path& sourceDir) {
     if (isDir(envDir)) return envDir;
     if (!exeDir.empty()) {
-        const auto installed = (exeDir / ".." / "share" / "neurite" / "examples").lexically_normal();
+        const auto installed =
+            (exeDir / ".." / "share" / "neurite" / "examples").lexically_normal();
         if (isDir(installed)) return installed;
     }
     if (isDir(sourceDir)) return sourceDir;

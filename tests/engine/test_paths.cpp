@@ -23,7 +23,8 @@ private slots:
         m_exeDir = m_root / "prefix" / "bin";
         m_installed = m_root / "prefix" / "share" / "neurite" / "examples";
         m_source = m_root / "src" / "resources" / "examples";
-        for (const auto& d : {m_env, m_exeDir, m_installed, m_source}) fs::create_directories(d);
+        for (const auto& d : {m_env, m_exeDir, m_installed, m_source})
+            fs::create_directories(d);
     }
     void cleanup() { fs::remove_all(m_root); }
 
