@@ -14,16 +14,18 @@ jobs=${NEURITE_JOBS:-$(nproc)}
 # Build and runtime dependencies (Debian package names).
 packages=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev libqt6svg6-dev qt6-gtk-platformtheme libqcustomplot-dev
+  qt6-base-dev qt6-svg-dev qt6-gtk-platformtheme libqcustomplot-dev
   libdnnl-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libgl-dev
   libonnx-dev libprotobuf-dev libstb-dev
   dataset-fashion-mnist
+  help2man  # the man pages, written at build time from --help (installer/)
 )
 # Only the tests and benchmarks need these: PyTorch as the reference, Xvfb for GUI checks,
 # ONNX's Python checker and OpenCV's DNN module to run exported ONNX models; imagemagick and
-# xdotool for the screenshots in docs/.
+# xdotool for the screenshots in docs/; desktop-file-utils and appstream validate the package's
+# menu entry and metadata (tests/package).
 test_packages=(python3 python3-numpy python3-torch xvfb xauth python3-onnx python3-opencv
-  imagemagick xdotool)
+  imagemagick xdotool desktop-file-utils appstream)
 
 install_missing() {
   local missing=()

@@ -1,31 +1,58 @@
 // neurite: the GUI entry point (wiring only).
-//   neurite [PROJECT | MODEL.nmodel] [--train] [--db FILE]
-// opens PROJECT (or a saved model in the Try it tab) (work autosaved by a session that did not close cleanly is offered back first),
+//   neurite [PROJECT | MODEL.nmodel] [--train] [--db FILE] [--help] [--version]
+// opens PROJECT, or a saved model in the Try it tab (work autosaved by a session that did not
+// close cleanly is offered back first),
 // records runs in FILE (default: the run store neurite-cli uses), and with --train starts
 // training at once, for demos, teaching and screenshot checks.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QTimer>
+
+#include <memory>
+#include <string_view>
 
 #include "backend/cpu/openmp_runtime.h"
 #include "main_window.h"
 #include "project_files.h"
 #include "run_store.h"
 
+namespace {
+// --help and --version only print, so they must work without a display (over ssh, in a build that
+// writes the man page): a QCoreApplication answers them, a QApplication would abort first.
+bool onlyPrints(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version")
+            return true;
+    }
+    return false;
+}
+}  // namespace
+
 int main(int argc, char** argv) {
     neurite::cpu::tuneOpenMpRuntime(argv);
-    QApplication app(argc, argv);
+    std::unique_ptr<QCoreApplication> app;
+    if (onlyPrints(argc, argv)) app = std::make_unique<QCoreApplication>(argc, argv);
+    else app = std::make_unique<QApplication>(argc, argv);
     QApplication::setApplicationName("Neurite");
     QApplication::setOrganizationName("Neurite");
+    QApplication::setApplicationVersion(NEURITE_VERSION);
 
     QCommandLineParser parser;
     parser.setApplicationDescription("Neurite, a studio for deep-learning experiments");
     parser.addHelpOption();
-    parser.addPositionalArgument("file", "a .neurite.json project to open, or a *.nmodel model to try");
+    parser.addVersionOption();
+    parser.addPositionalArgument("file", "a .neurite.json project to open, or a *.nmodel model to try",
+                                 "[file]");
     const QCommandLineOption train("train", "start training the project at once");
     const QCommandLineOption db("db", "record runs in this database", "file");
     parser.addOptions({train, db});
-    parser.process(app);  // --help, or an unknown option: prints and exits before a window opens
+    parser.process(*app);  // --help, or an unknown option: prints and exits before a window opens
+
+    // The menu entry's id (installer/), so Wayland docks match the window to it, and its icon.
+    QApplication::setDesktopFileName("io.github.neurite.Neurite");
+    QApplication::setWindowIcon(QIcon(":/icons/neurite.svg"));
 
     neurite::MainWindow window;
     window.show();
@@ -46,5 +73,5 @@ int main(int argc, char** argv) {
     else if (!restored && !args.isEmpty())
         opened = window.openProject(args.front());
     if (parser.isSet(train) && opened) QTimer::singleShot(0, &window, &neurite::MainWindow::startTraining);
-    return app.exec();
+    return app->exec();
 }

@@ -32,6 +32,24 @@ private slots:
         QVERIFY(r.out.startsWith("neurite-cli "));
     }
 
+    // Every command answers --help with its usage on stdout and exit 0; the man page
+    // (installer/man/cli_commands.cmake) is built from these, and the top-level help lists them all.
+    void everyCommandHasHelp_data() {
+        QTest::addColumn<QString>("command");
+        for (const char* c : {"train", "export", "predict", "bench", "data", "devices", "layers", "runs",
+                              "version"})
+            QTest::newRow(c) << QString(c);
+    }
+    void everyCommandHasHelp() {
+        QFETCH(QString, command);
+        Result r = runCli({command, "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith("usage: neurite-cli " + command.toUtf8()), r.out.constData());
+        Result top = runCli({"--help"});
+        QCOMPARE(top.code, 0);
+        QVERIFY2(top.out.contains("\n  " + command.toUtf8() + " "), qPrintable(command));
+    }
+
     void badInputExitsWithTwo_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");

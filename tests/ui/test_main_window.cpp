@@ -151,6 +151,23 @@ private slots:
         QCOMPARE(w.model()->node("relu1")->inputs, std::vector<std::string>{"fc1"});
     }
 
+    // File > Open Project asks for a path, starting in the bundled examples, and opens it.
+    void openProjectActionAsksForAPath() {
+        MainWindow w;
+        QString askedFor;
+        w.files()->setPathChooser([&](bool forSave) {
+            askedFor = forSave ? "save" : "open";
+            return example("spiral.neurite.json");
+        });
+        QAction* open = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->shortcut() == QKeySequence(QKeySequence::Open)) open = a;
+        QVERIFY(open);
+        open->trigger();
+        QCOMPARE(askedFor, QString("open"));
+        QCOMPARE(w.files()->path(), example("spiral.neurite.json"));
+    }
+
     void saveThenLoadGivesSameDocument() {
         MainWindow w;
         QVERIFY(w.openProject(example("fashion_cnn.neurite.json")));

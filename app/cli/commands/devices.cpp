@@ -8,7 +8,14 @@
 namespace neurite::cli {
 
 int runDevices(int argc, char** argv) {
-    Args args(argc, argv, 2, {"json"}, {});
+    Args args(argc, argv, 2, {"json", "help"}, {});
+    if (args.flag("help")) {
+        std::fputs("usage: neurite-cli devices [--json]\n"
+                   "  lists the CPU and every CUDA device, whether it is usable and why not;\n"
+                   "  --json    one JSON object: devices (id, name, details, usable, reason), gpu_note\n",
+                   stdout);
+        return 0;
+    }
     const DeviceList list = listDevices();
     if (args.flag("json")) {
         nlohmann::json j;

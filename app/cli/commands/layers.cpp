@@ -74,7 +74,15 @@ void printMarkdown() {
 }  // namespace
 
 int runLayers(int argc, char** argv) {
-    Args args(argc, argv, 2, {"markdown", "json"}, {});
+    Args args(argc, argv, 2, {"markdown", "json", "help"}, {});
+    if (args.flag("help")) {
+        std::fputs("usage: neurite-cli layers [--markdown | --json]\n"
+                   "  lists every layer type with its category and purpose;\n"
+                   "  --markdown  the full reference with parameters and formulas (docs/layers.md)\n"
+                   "  --json      the same as JSON: name, category, help, inputs, onnx, params\n",
+                   stdout);
+        return 0;
+    }
     if (args.flag("markdown")) {
         printMarkdown();
         return 0;
