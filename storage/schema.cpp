@@ -104,14 +104,16 @@ void migrate(SqliteDb& db, int target) {
                                        std::to_string(have) + ", written by a newer Neurite; this one reads up to version " +
                                        std::to_string(kSchemaVersion) +
                                        "; update Neurite or pass --db with another file");
-    for (int v = have; v < target; ++v) {
-        Transaction tx(db);
-        // Another process may have migrated while we waited for the write lock.
-        if (schemaVersion(db) > v) continue;
+    if (have >= target) return;
+    // All steps in one transaction: a reader sees the schema before or after, never between
+    // (a new database at version 1 of 3 would read as an old one that needs an upgrade).
+    Transaction tx(db);
+    // Another process may have migrated while we waited for the write lock.
+    for (int v = schemaVersion(db); v < target; ++v) {
         db.exec(kSteps[v]);
         db.exec("PRAGMA user_version = " + std::to_string(v + 1));
-        tx.commit();
     }
+    tx.commit();
 }
 
 }  // namespace neurite::storage
