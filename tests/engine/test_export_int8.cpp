@@ -256,6 +256,80 @@ private slots:
         QVERIFY(found);
     }
 
+    // Regression reports RMSE: y = sin(2 a) + 0.5 b on 800 rows, a 2-32-1 MLP. The int8 RMSE may
+    // exceed the float one by at most 0.05 (the targets span about 3; a uint8 step of the hidden
+    // activations is ~1/255 of their range, so a larger loss would mean a wrong scale).
+    void regressionReportsRmse() {
+        QTemporaryDir dir;
+        QFile csv(dir.filePath("reg.csv"));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("a,b,y\n");
+        for (int i = 0; i < 800; ++i) {
+            const double a = std::sin(i * 12.9898) * 1.5, b = std::cos(i * 78.233) * 1.5;
+            csv.write(QByteArray::number(a) + "," + QByteArray::number(b) + "," +
+                      QByteArray::number(std::sin(2 * a) + 0.5 * b) + "\n");
+        }
+        csv.close();
+        ProjectDocument doc = parseProject(
+            QString(R"({"name": "reg",
+            "data": {"source": "csv:%1?target=y&task=regression", "validation_split": 0.2,
+                     "test_split": 0.2, "scaling": "standardize"},
+            "model": {"output": "out", "nodes": [
+                {"id": "input", "op": "Input"},
+                {"id": "fc1", "op": "Dense", "params": {"units": 32}, "inputs": ["input"]},
+                {"id": "act", "op": "Tanh", "inputs": ["fc1"]},
+                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["act"]}]},
+            "training": {"epochs": 40, "batch_size": 32, "device": "cpu", "threads": 2,
+                         "loss": {"type": "mse"},
+                         "optimizer": {"type": "adam", "lr": 0.01}}})")
+                .arg(csv.fileName())
+                .toStdString(),
+            "reg.neurite.json", nullptr);
+        RunSetup s = prepareRun(doc);
+        QCOMPARE(s.data.numClasses, 0);
+        Trainer trainer(*s.model, s.data, doc.training);
+        StopToken stop;
+        TrainObserver quiet;
+        trainer.run(quiet, stop);
+        Int8Options o;
+        o.data = &s.data;
+        const ExportReport r = exportModel(exportSourceOf(s), ExportFormat::OnnxInt8,
+                                           dir.filePath("reg.onnx").toStdString(), {}, 0, &o);
+        qInfo("regression: RMSE float %.5f int8 %.5f on %lld samples", r.metricFloat, r.metricInt8,
+              static_cast<long long>(r.evaluatedSamples));
+        QCOMPARE(r.metric, std::string("RMSE"));
+        QCOMPARE(r.evaluatedSamples, s.data.test.count);
+        QVERIFY2(r.metricFloat < 0.3, "the float model did not fit");
+        QVERIFY(r.metricInt8 != r.metricFloat);  // the simulation is in effect
+        QVERIFY(r.metricInt8 < r.metricFloat + 0.05);
+        // The float RMSE is the one of the trainer's own outputs on the test split.
+        const EvalResult eval = trainer.evaluate(s.data.test);
+        double sum = 0;
+        for (std::size_t i = 0; i < eval.outputs.size(); ++i) {
+            const double d = eval.outputs[i] - s.data.test.targets[i];
+            sum += d * d;
+        }
+        QVERIFY(std::fabs(std::sqrt(sum / double(eval.outputs.size())) - r.metricFloat) < 1e-5);
+    }
+
+    void progressCancels() {
+        auto fixtures = test::layerFixtures();
+        test::ModelFixture& f = fixtures.front();
+        const std::vector<float> raw = f.randomInputs(600, 4);
+        Predictor p(*f.model, f.preprocessing);
+        const std::vector<float> before = p.outputs(raw.data(), 8);
+        int calls = 0;
+        try {
+            calibrateInt8(f.source(), raw.data(), 600, [&calls](double) { return ++calls < 2; });
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QCOMPARE(e.kind(), ErrorKind::Cancelled);
+        }
+        QCOMPARE(calls, 2);
+        // The hook is gone: a later forward is the plain float one.
+        QVERIFY(p.outputs(raw.data(), 8) == before);
+    }
+
     // The exported int8 files run in numpy to the simulated int8 model's outputs. Each model is
     // calibrated on 64 random raw inputs and compared on 16 others (some beyond the calibrated
     // range, so saturation is exercised). Neurite accumulates in float32, numpy in float64, so a
@@ -309,6 +383,7 @@ private slots:
                                         {"opencv", false},
                                         {"count_over", 1e-4}});
             bounds[f.name] = {std::max(oneStepBound(f, plan), 1e-4), n * units};
+            qInfo("%s: tolerance %.3g", f.name.c_str(), bounds[f.name].first);
         }
         const QList<QJsonObject> results = verifyInPython(dir.filePath("manifest.json"), manifest);
         QCOMPARE(results.size(), qsizetype(fixtures.size()));

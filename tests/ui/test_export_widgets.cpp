@@ -108,7 +108,7 @@ private slots:
         dialog.setFormat(ExportFormat::OnnxInt8);
         dialog.setCalibrationSamples(100);
         dialog.setPath(dir.filePath("spiral_int8.onnx"));
-        QSignalSpy done(&dialog, &ExportDialog::finished);
+        QSignalSpy done(&dialog, &ExportDialog::exportFinished);
         QSignalSpy exported(&dialog, &ExportDialog::exported);
         QVERIFY(dialog.exportNow());
         QVERIFY(dialog.running());
@@ -142,7 +142,7 @@ private slots:
         dialog.setFormat(ExportFormat::OnnxInt8);
         dialog.setCalibrationSamples(20000);
         dialog.setPath(dir.filePath("big.onnx"));
-        QSignalSpy done(&dialog, &ExportDialog::finished);
+        QSignalSpy done(&dialog, &ExportDialog::exportFinished);
         QVERIFY(dialog.exportNow());
         dialog.cancel();
         QVERIFY(done.wait(60000));

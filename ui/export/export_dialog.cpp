@@ -101,6 +101,7 @@ ExportDialog::~ExportDialog() {
     if (m_worker) {
         m_stop = true;
         m_worker->wait();
+        delete m_worker;
     }
 }
 
@@ -131,7 +132,7 @@ void ExportDialog::reject() {
     // Closing while the worker runs cancels it; the dialog closes once it has stopped.
     if (m_worker) {
         m_stop = true;
-        connect(this, &ExportDialog::finished, this, &QDialog::reject, Qt::SingleShotConnection);
+        connect(this, &ExportDialog::exportFinished, this, &QDialog::reject, Qt::SingleShotConnection);
         return;
     }
     QDialog::reject();
@@ -156,10 +157,13 @@ void ExportDialog::workerFinished() {
     if (m_workerError.isEmpty()) {
         showReport(m_workerPath, m_workerReport);
         emit exported(m_workerPath);
+    } else if (m_workerCancelled) {
+        m_result->setStyleSheet({});
+        m_result->setText(tr("Export cancelled; nothing was written."));
     } else {
         showError(m_workerError);
     }
-    emit finished();
+    emit exportFinished();
 }
 
 void ExportDialog::setFormat(ExportFormat format) {
@@ -207,6 +211,7 @@ bool ExportDialog::exportNow() {
         m_progress->setValue(0);
         m_workerPath = path;
         m_workerError.clear();
+        m_workerCancelled = false;
         m_result->setStyleSheet({});
         m_result->setText(tr("Calibrating on %1 training samples, then computing the %2 with the "
                              "float and the int8 model...")
@@ -224,6 +229,9 @@ bool ExportDialog::exportNow() {
             try {
                 m_workerReport = exportModel(source, ExportFormat::OnnxInt8, path.toStdString(),
                                              m_request.samples, m_request.sampleCount, &options);
+            } catch (const Error& e) {
+                m_workerCancelled = e.kind() == ErrorKind::Cancelled;
+                m_workerError = QString::fromUtf8(e.what());
             } catch (const std::exception& e) {
                 m_workerError = QString::fromUtf8(e.what());
             }

@@ -52,7 +52,7 @@ public:
     void setPath(const QString& path);
     void setCalibrationSamples(int count);
     // Writes the file; shows the report or the error in the dialog. Returns success; for the
-    // int8 format, whether the worker started (finished() follows, exported() on success).
+    // int8 format, whether the worker started (exportFinished() follows, exported() on success).
     bool exportNow();
     void cancel();  // stops a running int8 export
 
@@ -63,7 +63,7 @@ public:
 
 signals:
     void exported(const QString& path);
-    void finished();  // an export ended (written, failed or cancelled)
+    void exportFinished();  // an export ended (written, failed or cancelled)
 
 protected:
     void reject() override;
@@ -92,6 +92,7 @@ private:
     std::atomic<bool> m_stop{false};
     std::atomic<int> m_percent{0};
     QString m_workerPath, m_workerError;
+    bool m_workerCancelled = false;
     ExportReport m_workerReport;
 };
 
