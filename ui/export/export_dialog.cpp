@@ -124,6 +124,7 @@ void ExportDialog::updateControls() {
     m_calibration->setEnabled(!busy);
     m_cancel->setVisible(busy);
     m_progress->setVisible(busy);
+    adjustSize();
 }
 
 void ExportDialog::cancel() { m_stop = true; }
@@ -143,11 +144,13 @@ void ExportDialog::showReport(const QString& path, const ExportReport& report) {
     for (const std::string& l : report.summary()) lines << QString::fromStdString(l);
     m_result->setStyleSheet({});
     m_result->setText(lines.join('\n'));
+    adjustSize();  // the int8 report has seven lines: grow instead of cutting them off
 }
 
 void ExportDialog::showError(const QString& message) {
     m_result->setStyleSheet("color: #b00020");
     m_result->setText(tr("Export failed: %1").arg(message));
+    adjustSize();
 }
 
 void ExportDialog::workerFinished() {
