@@ -97,6 +97,14 @@ private slots:
         Result best = runCli({"export", "--run", "1", "--checkpoint", "best", "--db", db, "--format", "onnx", "-o",
                               m_dir.filePath("run1.onnx")});
         QVERIFY2(best.code == 0, best.err.constData());
+        // int8 from the store: the run's data is loaded again for calibration and evaluation.
+        Result q = runCli({"export", "--run", "1", "--db", db, "--format", "onnx-int8", "-o",
+                           m_dir.filePath("run1_int8.onnx"), "--calibration-samples", "64", "--json"});
+        QVERIFY2(q.code == 0, q.err.constData());
+        const QJsonObject qj = jsonLines(q.out).value(0);
+        QCOMPARE(qj["calibration_samples"].toInt(), 64);
+        QCOMPARE(qj["split"].toString(), QString("test"));
+        QVERIFY2(qj["float"].toDouble() > 0.5 && qj["int8"].toDouble() > 0.5, q.out.constData());
         Result missing = runCli({"export", "--run", "7", "--db", db, "--format", "onnx", "-o", m_dir.filePath("x.onnx")});
         QCOMPARE(missing.code, 2);
         QVERIFY2(missing.err.startsWith("error: no run 7"), missing.err.constData());
