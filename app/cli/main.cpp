@@ -40,7 +40,7 @@ void usage(std::FILE* out) {
         "\n"
         "commands:\n"
         "  train PROJECT   train a *.neurite.json project (see train --help)\n"
-        "  export PROJECT  train a project and write the model as ONNX or a native model file\n"
+        "  export PROJECT  train a project and write the model as ONNX, int8 ONNX or a native model file\n"
         "  predict MODEL   run a native model file on images, CSV, IDX or NPY inputs; --bench\n"
         "  bench           train the reference MLP and CNN on Fashion-MNIST, report speed\n"
         "  data inspect S  what a data source holds: samples, shape, classes, ranges, gaps\n"

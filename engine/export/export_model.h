@@ -2,6 +2,8 @@
 // `export` and the studio's export dialog alike. Native files are loaded back and their outputs
 // compared with the original model's on sample inputs; ONNX files pass the ONNX checker and strict
 // shape inference (their outputs are compared in other runtimes by tests/engine/test_export_onnx).
+// Int8 ONNX files are calibrated on training samples, and the model's metric is computed before
+// and after quantization with the simulated int8 model (export/quantize.h).
 #pragma once
 
 #include <cstdint>
@@ -11,11 +13,12 @@
 #include <vector>
 
 #include "export/export_source.h"
+#include "export/quantize.h"
 
 namespace neurite {
 
-enum class ExportFormat { Native, Onnx };
-const char* nameOf(ExportFormat f);  // "native", "onnx"
+enum class ExportFormat { Native, Onnx, OnnxInt8 };
+const char* nameOf(ExportFormat f);  // "native", "onnx", "onnx-int8"
 std::optional<ExportFormat> exportFormatFromName(std::string_view name);
 
 struct ExportReport {
@@ -29,15 +32,35 @@ struct ExportReport {
     // Native: the written file loaded back and run on the sample inputs.
     int64_t comparedSamples = 0;
     double maxAbsDiff = 0;  // 0 = bit-identical
+    // Int8 ONNX: calibration, the metric on the evaluated split with the float model and with the
+    // simulated int8 model, and the size of the float ONNX file of the same model.
+    int64_t calibrationSamples = 0;
+    int quantizedLayers = 0;
+    std::string metric;          // "accuracy" (classifiers) or "RMSE" (regression)
+    std::string evaluatedSplit;  // "test", "validation" or "train"
+    int64_t evaluatedSamples = 0;
+    double metricFloat = 0, metricInt8 = 0;
+    int64_t floatBytes = 0;
 
     // One line per thing verified, for people ("checker: passed").
     std::vector<std::string> summary() const;
 };
 
+// What an int8 export needs besides the model: the run's data (calibration on a seeded sample of
+// its training split, the metric on its test split, else validation, else train).
+struct Int8Options {
+    const Dataset* data = nullptr;
+    int64_t calibrationSamples = 512;
+    uint64_t seed = 0;
+    Int8Progress progress;  // calibration and evaluation, 0..1 overall; false cancels
+};
+
 // samples: raw sample inputs (sampleCount of them) for the native round-trip comparison; may be
 // empty. Throws Error{Io} when the file cannot be written, Error{Internal} when a check fails.
+// OnnxInt8 needs `int8` with data (Error{BadInput} otherwise).
 ExportReport exportModel(const ExportSource& source, ExportFormat format, const std::string& path,
-                         const std::vector<float>& samples, int64_t sampleCount);
+                         const std::vector<float>& samples, int64_t sampleCount,
+                         const Int8Options* int8 = nullptr);
 
 // Up to `max` raw samples of a split (as the data file holds them), for the verification above.
 std::vector<float> rawSamples(const Dataset& data, const DataSplit& split, int64_t max,

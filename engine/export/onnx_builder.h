@@ -31,6 +31,9 @@ public:
     std::string int64s(const std::string& name, const std::vector<int64_t>& dims,
                        std::span<const int64_t> values);
     std::string scalar(const std::string& name, float value) { return floats(name, {}, {&value, 1}); }
+    // An initializer of 8-bit values (onnx::TensorProto::INT8 or UINT8) stored as raw bytes.
+    std::string bytes(const std::string& name, int dataType, const std::vector<int64_t>& dims,
+                      std::span<const uint8_t> values);
 
     onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& inputs,
                           const std::string& output, const std::string& name);
@@ -56,6 +59,9 @@ struct LayerToEmit {
     std::string output;
     std::vector<std::pair<std::string, std::vector<float>>> weights;  // (name, values)
     std::vector<std::vector<int64_t>> weightDims;
+    // Int8 export: scales per output channel of weights[0] ("weight"), stored as int8 with a
+    // per-axis DequantizeLinear; empty = float weights.
+    std::vector<float> weightScales;
 };
 
 using Emitter = std::function<void(OnnxBuilder&, const LayerToEmit&)>;

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "export/file_bytes.h"
 #include "export/onnx_builder.h"
+#include "export/quantize.h"
 
 namespace neurite {
 
@@ -41,6 +42,16 @@ std::string OnnxBuilder::int64s(const std::string& name, const std::vector<int64
     t->set_data_type(onnx::TensorProto::INT64);
     for (int64_t d : dims) t->add_dims(d);
     for (int64_t v : values) t->add_int64_data(v);
+    return t->name();
+}
+
+std::string OnnxBuilder::bytes(const std::string& name, int dataType,
+                               const std::vector<int64_t>& dims, std::span<const uint8_t> values) {
+    onnx::TensorProto* t = m_graph.add_initializer();
+    t->set_name(unique(name));
+    t->set_data_type(dataType);
+    for (int64_t d : dims) t->add_dims(d);
+    t->set_raw_data(values.data(), values.size());
     return t->name();
 }
 
@@ -117,6 +128,18 @@ std::string emitPreprocessing(OnnxBuilder& b, const Preprocessing& pre, const Sh
     return x;
 }
 
+// value -> QuantizeLinear(uint8) -> DequantizeLinear with the calibrated scale and zero point.
+std::string emitActivationQdq(OnnxBuilder& b, const std::string& id, const std::string& value,
+                              const ActivationQuant& a) {
+    const std::string scale = b.scalar(id + ".output_scale", a.scale);
+    const uint8_t zp = static_cast<uint8_t>(a.zeroPoint);
+    const std::string zero = b.bytes(id + ".output_zero_point", onnx::TensorProto::UINT8, {}, {&zp, 1});
+    const std::string q = b.unique(id + "_quantized"), dq = b.unique(id + "_dequantized");
+    b.node("QuantizeLinear", {value, scale, zero}, q, id + "_quantize");
+    b.node("DequantizeLinear", {q, scale, zero}, dq, id + "_dequantize");
+    return dq;
+}
+
 void addMetadata(onnx::ModelProto& m, const std::string& key, const std::string& value) {
     onnx::StringStringEntryProto* e = m.add_metadata_props();
     e->set_key(key);
@@ -152,7 +175,7 @@ void verify(onnx::ModelProto& model, const std::vector<std::pair<std::string, Sh
 
 }  // namespace
 
-OnnxExport buildOnnx(const ExportSource& src) {
+OnnxExport buildOnnx(const ExportSource& src, const Int8Plan* int8) {
     const ResolvedGraph g = resolveExported(src);
     onnx::ModelProto model;
     model.set_ir_version(7);  // the IR of opset 13, so older runtimes read it
@@ -166,6 +189,11 @@ OnnxExport buildOnnx(const ExportSource& src) {
     addMetadata(model, "neurite.task", src.classNames.empty() ? "regression" : "classification");
     addMetadata(model, "neurite.class_names", joinedNames(src.classNames));
     addMetadata(model, "neurite.input", "raw values; preprocessing is part of the graph");
+    if (int8)
+        addMetadata(model, "neurite.quantization",
+                    "int8 QDQ: Dense/Conv2D weights int8 symmetric per output channel; their "
+                    "inputs uint8 per tensor, min/max calibrated on " +
+                        std::to_string(int8->calibrationSamples) + " training samples");
 
     onnx::GraphProto& graph = *model.mutable_graph();
     graph.set_name(src.project.name.empty() ? "neurite" : src.project.name);
@@ -195,10 +223,13 @@ OnnxExport buildOnnx(const ExportSource& src) {
         if (i == g.input) {
             valueOf[idx] = emitPreprocessing(b, src.preprocessing, sample, "input");
             if (isOutput) b.node("Identity", {valueOf[idx]}, outName, node.id);
+            else if (int8 && int8->activations.count(i))
+                valueOf[idx] = emitActivationQdq(b, node.id, valueOf[idx], int8->activations.at(i));
             continue;
         }
         LayerToEmit l{node.id, g.params[idx], {}, {}, g.shapes[idx],
-                      isOutput ? outName : b.unique(node.id), {}, {}};
+                      isOutput ? outName : b.unique(node.id), {}, {}, {}};
+        if (int8 && int8->weightScales.count(i)) l.weightScales = int8->weightScales.at(i);
         for (int p : g.inputs[idx]) {
             l.inputs.push_back(valueOf[static_cast<std::size_t>(p)]);
             l.inputShapes.push_back(g.shapes[static_cast<std::size_t>(p)]);
@@ -210,6 +241,8 @@ OnnxExport buildOnnx(const ExportSource& src) {
         }
         (*emit)(b, l);
         valueOf[idx] = l.output;
+        if (int8 && !isOutput && int8->activations.count(i))
+            valueOf[idx] = emitActivationQdq(b, node.id, l.output, int8->activations.at(i));
     }
 
     const Shape outSample = dropBatch(src.model.outputShape());
@@ -244,8 +277,8 @@ OnnxExport buildOnnx(const ExportSource& src) {
     return result;
 }
 
-OnnxExport exportOnnx(const ExportSource& source, const std::string& path) {
-    OnnxExport r = buildOnnx(source);
+OnnxExport exportOnnx(const ExportSource& source, const std::string& path, const Int8Plan* int8) {
+    OnnxExport r = buildOnnx(source, int8);
     writeFileAtomic(path, r.bytes.data(), r.bytes.size());
     return r;
 }

@@ -16,6 +16,8 @@ namespace neurite {
 
 inline constexpr int kOnnxOpset = 13;
 
+struct Int8Plan;
+
 struct OnnxExport {
     std::vector<uint8_t> bytes;        // the serialized ModelProto
     int nodes = 0;                     // ONNX nodes in the graph
@@ -25,8 +27,12 @@ struct OnnxExport {
 
 // Throws Error{Unsupported} for a layer type without an ONNX mapping, Error{Internal} when the
 // built graph fails the checker (a bug in the exporter).
-OnnxExport buildOnnx(const ExportSource& source);
-OnnxExport exportOnnx(const ExportSource& source, const std::string& path);
+// With `int8` (quantize.h), the QDQ form: the weights of Dense and Conv2D stored as int8 with a
+// DequantizeLinear per layer, and a QuantizeLinear/DequantizeLinear pair (uint8) after every
+// planned activation; everything else stays float.
+OnnxExport buildOnnx(const ExportSource& source, const Int8Plan* int8 = nullptr);
+OnnxExport exportOnnx(const ExportSource& source, const std::string& path,
+                      const Int8Plan* int8 = nullptr);
 
 // Whether the exporter maps this registry layer type (a test walks the registry with it).
 bool hasOnnxMapping(std::string_view layerType);

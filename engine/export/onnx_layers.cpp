@@ -5,6 +5,7 @@
 #include <map>
 
 #include "export/onnx_builder.h"
+#include "export/quantize.h"
 #include "layers/layer_util.h"
 
 namespace neurite::onnxexport {
@@ -13,9 +14,27 @@ namespace {
 
 using B = OnnxBuilder;
 
-// The weight initializer `k` of a layer, named "<id>.<param>".
+// The weight initializer `k` of a layer, named "<id>.<param>". An int8 export stores the weight
+// (k = 0) as int8 "<id>.weight_quantized" with a scale per output channel and zero points 0,
+// and returns the output of its DequantizeLinear (axis 0, the output channel of Gemm's W with
+// transB = 1 and of Conv's W alike); the values are those SimulatedInt8 computes with.
 std::string weight(B& b, const LayerToEmit& l, std::size_t k) {
-    return b.floats(l.id + "." + l.weights[k].first, l.weightDims[k], l.weights[k].second);
+    const std::string name = l.id + "." + l.weights[k].first;
+    if (k != 0 || l.weightScales.empty()) return b.floats(name, l.weightDims[k], l.weights[k].second);
+    const std::vector<float>& w = l.weights[k].second;
+    const std::size_t per = w.size() / l.weightScales.size();
+    std::vector<uint8_t> q(w.size());
+    for (std::size_t i = 0; i < w.size(); ++i)
+        q[i] = static_cast<uint8_t>(quantizeI8(w[i], l.weightScales[i / per]));
+    const auto channels = static_cast<int64_t>(l.weightScales.size());
+    const std::vector<uint8_t> zeros(l.weightScales.size(), 0);
+    const std::string quantized = b.bytes(name + "_quantized", onnx::TensorProto::INT8, l.weightDims[k], q);
+    const std::string scale = b.floats(name + "_scale", {channels}, l.weightScales);
+    const std::string zero = b.bytes(name + "_zero_point", onnx::TensorProto::INT8, {channels}, zeros);
+    const std::string out = b.unique(name + "_dequantized");
+    auto& n = b.node("DequantizeLinear", {quantized, scale, zero}, out, l.id + "_weight_dequantize");
+    B::attr(n, "axis", int64_t{0});
+    return out;
 }
 
 void unary(B& b, const LayerToEmit& l, const char* op) { b.node(op, {l.inputs[0]}, l.output, l.id); }

@@ -183,6 +183,7 @@ const Tensor& Model::forward(const Tensor& input, bool training, int64_t step, u
     Workspace& ws = workspace(batch);
     m_last = &ws;
     ws.out[static_cast<std::size_t>(m_graph.input)] = input;
+    if (m_hook) m_hook(m_graph.input, ws.out[static_cast<std::size_t>(m_graph.input)]);
     LayerContext ctx{m_backend, training, seed, step, m_compute};
     std::vector<const Tensor*>& src = m_srcScratch;
     for (int i : m_graph.order) {
@@ -192,6 +193,7 @@ const Tensor& Model::forward(const Tensor& input, bool training, int64_t step, u
         for (int p : m_graph.inputs[idx])
             src.push_back(&ws.out[static_cast<std::size_t>(p)]);
         m_layers[idx]->forward(ctx, src, ws.out[idx]);
+        if (m_hook) m_hook(i, ws.out[idx]);
     }
     return ws.out[static_cast<std::size_t>(m_graph.output)];
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,12 @@ public:
     // input: f32 [n, sample...] on the model's device. Returns the output node's tensor
     // [n, units...], valid until the next forward with the same batch size.
     const Tensor& forward(const Tensor& input, bool training, int64_t step, uint64_t seed);
+    // Called in forward after each node has computed its output (the input node first, with the
+    // input tensor), by node index in the project's node list. It may read the tensor (activation
+    // calibration) or rewrite it in place (simulated quantization: every consumer then sees the
+    // rewritten values). Empty by default; training and inference never set it.
+    using ForwardHook = std::function<void(int node, Tensor& output)>;
+    void setForwardHook(ForwardHook hook) { m_hook = std::move(hook); }
     // diffOutput: dLoss/dOutput for the last forward (training). Overwrites all gradients.
     void backward(const Tensor& diffOutput, int64_t step, uint64_t seed);
 
@@ -77,6 +84,7 @@ private:
     Workspace* m_last = nullptr;
     double m_flopsPerSample = 0;
     DType m_compute = DType::F32;
+    ForwardHook m_hook;
     // Reused argument lists for the layer calls, so a steady-state step allocates nothing.
     std::vector<const Tensor*> m_srcScratch;
     std::vector<Tensor*> m_diffScratch;

@@ -97,6 +97,14 @@ private slots:
         Result best = runCli({"export", "--run", "1", "--checkpoint", "best", "--db", db, "--format", "onnx", "-o",
                               m_dir.filePath("run1.onnx")});
         QVERIFY2(best.code == 0, best.err.constData());
+        // int8 from the store: the run's data is loaded again for calibration and evaluation.
+        Result q = runCli({"export", "--run", "1", "--db", db, "--format", "onnx-int8", "-o",
+                           m_dir.filePath("run1_int8.onnx"), "--calibration-samples", "64", "--json"});
+        QVERIFY2(q.code == 0, q.err.constData());
+        const QJsonObject qj = jsonLines(q.out).value(0);
+        QCOMPARE(qj["calibration_samples"].toInt(), 64);
+        QCOMPARE(qj["split"].toString(), QString("test"));
+        QVERIFY2(qj["float"].toDouble() > 0.5 && qj["int8"].toDouble() > 0.5, q.out.constData());
         Result missing = runCli({"export", "--run", "7", "--db", db, "--format", "onnx", "-o", m_dir.filePath("x.onnx")});
         QCOMPARE(missing.code, 2);
         QVERIFY2(missing.err.startsWith("error: no run 7"), missing.err.constData());
@@ -179,6 +187,38 @@ private slots:
         QCOMPARE(results[2], results[0]);
     }
 
+    // onnx-int8 trains, calibrates, reports the accuracy before and after on the test split and
+    // both file sizes, as text on stderr and with --json as one object on stdout.
+    void exportsInt8WithAccuracyBeforeAndAfter() {
+        const QString out = m_dir.filePath("spiral_int8.onnx");
+        Result r = runCli({"export", example("spiral.neurite.json"), "--format", "onnx-int8", "-o", out,
+                           "--calibration-samples", "200", "--epochs", "4", "--threads", "2", "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.err.contains("calibrated on 200 training samples"), r.err.constData());
+        QVERIFY2(r.err.contains("ONNX checker and strict shape inference: passed"), r.err.constData());
+        QVERIFY2(r.err.contains("accuracy on test split"), r.err.constData());
+        const QList<QJsonObject> lines = jsonLines(r.out);
+        QCOMPARE(lines.size(), 1);
+        const QJsonObject j = lines[0];
+        QCOMPARE(j["format"].toString(), QString("onnx-int8"));
+        QCOMPARE(j["calibration_samples"].toInt(), 200);
+        QCOMPARE(j["metric"].toString(), QString("accuracy"));
+        QCOMPARE(j["split"].toString(), QString("test"));
+        QVERIFY(j["checker"].toBool());
+        QCOMPARE(qint64(j["bytes"].toDouble()), QFileInfo(out).size());
+        QVERIFY(j["float_bytes"].toDouble() > j["bytes"].toDouble());
+        QVERIFY2(j["float"].toDouble() > 0.5, r.out.constData());  // 3 classes: it learned something
+        // Spiral's test split is 10% of 1500 points: 150 samples. int8 may move a few decisions
+        // near the class boundaries; more than 3 would mean a wrong scale, not rounding noise.
+        QCOMPARE(j["evaluated_samples"].toInt(), 150);
+        QVERIFY2(std::fabs(j["int8"].toDouble() - j["float"].toDouble()) <= 3.0 / 150 + 1e-9,
+                 r.out.constData());
+        // predict reads native files only and says so for an ONNX file.
+        Result p = runCli({"predict", out, "--input", writeFile(m_dir, "p.csv", "0.1,0.2\n")});
+        QCOMPARE(p.code, 2);
+        QVERIFY2(p.err.contains("this is an ONNX model"), p.err.constData());
+    }
+
     void bench() {
         Result r = runCli({"predict", m_spiral, "--bench", "--threads", "1", "--batch-size", "64"});
         QVERIFY2(r.code == 0, r.err.constData());
@@ -195,9 +235,15 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
         QTest::newRow("no format") << QStringList{"export", example("spiral.neurite.json"), "-o", "x.onnx"}
-                                   << "export needs --format onnx or --format native";
+                                   << "export needs --format onnx, onnx-int8 or native";
         QTest::newRow("bad format") << QStringList{"export", example("spiral.neurite.json"), "--format", "tflite", "-o", "x"}
-                                    << "--format must be onnx or native, got 'tflite'";
+                                    << "--format must be onnx, onnx-int8 or native, got 'tflite'";
+        QTest::newRow("no calibration samples") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx-int8", "-o", "x.onnx", "--calibration-samples", "0"}
+                                                << "--calibration-samples must be between 1 and 1000000, got 0";
+        QTest::newRow("calibration samples not a number") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx-int8", "-o", "x.onnx", "--calibration-samples", "many"}
+                                                          << "--calibration-samples expects an integer, got 'many'";
+        QTest::newRow("calibration without int8") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx", "-o", "x.onnx", "--calibration-samples", "64"}
+                                                  << "--calibration-samples goes with --format onnx-int8";
         QTest::newRow("no output") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx"}
                                    << "export needs -o FILE";
         QTest::newRow("unwritable output") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx", "-o", "/nonexistent-dir/m.onnx"}

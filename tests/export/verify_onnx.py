@@ -1,13 +1,15 @@
 """Checks Neurite's ONNX files in two runtimes that share no code with Neurite.
 
 usage: verify_onnx.py MANIFEST.json
-MANIFEST: [{"name", "onnx", "input", "outputs": {"logits": "expected.npy", ...}}]
+MANIFEST: [{"name", "onnx", "input", "outputs": {"logits": "expected.npy", ...}, "opencv": bool}]
+("opencv": false skips OpenCV for a case: int8 QDQ files, which OpenCV 4.6 cannot run.)
 Prints one JSON line per case: {"name", "checker": true|"message", "numpy": {output: max abs
 diff}, "opencv": {output: max abs diff} or "opencv_error": "..."}.
 
 - onnx.checker.check_model(full_check=True): Python's ONNX checker with strict shape inference.
 - numpy: a direct implementation of the ONNX operator semantics (opset 13) for the operators
-  Neurite emits, written from the ONNX operator specification.
+  Neurite emits, written from the ONNX operator specification. QuantizeLinear divides in float32
+  and rounds half to even (np.rint), as the specification and ONNX Runtime do.
 - OpenCV's DNN module (cv2.dnn.readNetFromONNX), an independent ONNX importer.
 """
 import json
@@ -72,6 +74,31 @@ def softmax(x, axis):
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def axis_shape(x, scale, axis):
+    """Broadcast shape of a scale or zero point: scalar, or 1-D along `axis` (per-axis, opset 13)."""
+    if np.ndim(scale) == 0:
+        return ()
+    shape = [1] * x.ndim
+    shape[axis % x.ndim] = -1
+    return shape
+
+
+def quantize_linear(x, scale, zero, axis):
+    shape = axis_shape(x, scale, axis)
+    s = np.asarray(scale, np.float32).reshape(shape)
+    z = np.asarray(zero).astype(np.float64).reshape(shape)
+    info = np.iinfo(zero.dtype)
+    q = np.rint(x.astype(np.float32) / s).astype(np.float64) + z
+    return np.clip(q, info.min, info.max).astype(zero.dtype)
+
+
+def dequantize_linear(q, scale, zero, axis):
+    shape = axis_shape(q, scale, axis)
+    s = np.asarray(scale, np.float32).reshape(shape)
+    z = np.asarray(zero).astype(np.int32).reshape(shape)
+    return ((q.astype(np.int32) - z).astype(np.float32) * s).astype(np.float32)
+
+
 def run_numpy(model, feed):
     env = dict(feed)
     for t in model.graph.initializer:
@@ -111,6 +138,11 @@ def run_numpy(model, feed):
         elif op == "Erf": y = erf(i[0])
         elif op == "Softmax": y = softmax(i[0], a.get("axis", -1))
         elif op == "Concat": y = np.concatenate(i, axis=a["axis"])
+        elif op == "QuantizeLinear":
+            env[node.output[0]] = quantize_linear(i[0], i[1], i[2], a.get("axis", 1))
+            continue
+        elif op == "DequantizeLinear":
+            y = dequantize_linear(i[0], i[1], i[2], a.get("axis", 1))
         else:
             raise ValueError("numpy reference has no operator " + op)
         env[node.output[0]] = np.asarray(y, dtype=np.float64)
@@ -131,7 +163,12 @@ def main():
         expected = {k: np.load(v) for k, v in case["outputs"].items()}
         env = run_numpy(model, {"input": x.astype(np.float64)})
         out["numpy"] = {k: float(np.abs(env[k] - e).max()) for k, e in expected.items()}
-        if cv2 is None:
+        if "count_over" in case:  # how many values differ by more than this
+            out["numpy_over"] = {k: int((np.abs(env[k] - e) > case["count_over"]).sum())
+                                 for k, e in expected.items()}
+        if not case.get("opencv", True):
+            out["opencv_skipped"] = "int8 QDQ: OpenCV 4.6 cannot run it (see docs/export.md)"
+        elif cv2 is None:
             out["opencv_error"] = "python3-opencv is not installed"
         else:
             try:

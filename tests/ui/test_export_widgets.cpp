@@ -17,6 +17,7 @@
 #include "export/probability_bars.h"
 #include "export/try_it_panel.h"
 #include "support/export_fixtures.h"
+#include "train/run_setup.h"
 
 using namespace neurite;
 
@@ -75,6 +76,78 @@ private slots:
         QVERIFY2(dialog.resultText().contains("ONNX checker and strict shape inference: passed"),
                  qPrintable(dialog.resultText()));
         QVERIFY(QFileInfo::exists(dir.filePath("final.onnx")));
+    }
+
+    // The int8 format is offered when the caller hands over the run's data (it calibrates on it),
+    // runs on a worker, and shows the accuracy before and after and both sizes.
+    void dialogExportsInt8OnAWorker() {
+        ProjectDocument doc = parseProject(R"({"name": "spiral int8",
+            "data": {"source": "synthetic:spiral?samples=600&classes=3&seed=2",
+                     "validation_split": 0.2, "test_split": 0.2},
+            "model": {"output": "out", "nodes": [
+                {"id": "input", "op": "Input"},
+                {"id": "fc1", "op": "Dense", "params": {"units": 16}, "inputs": ["input"]},
+                {"id": "act", "op": "ReLU", "inputs": ["fc1"]},
+                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["act"]}]},
+            "training": {"device": "cpu", "threads": 2}})", "s.neurite.json", nullptr);
+        RunSetup s = prepareRun(doc);
+        ExportRequest req;
+        req.checkpoints.push_back({"Final", exportSourceOf(s)});
+        {
+            ExportDialog without(req);  // no data: no int8 item
+            QVERIFY(without.offersFormat(ExportFormat::Onnx));
+            QVERIFY(!without.offersFormat(ExportFormat::OnnxInt8));
+        }
+        req.data = &s.data;
+        ExportDialog dialog(req);
+        QVERIFY(dialog.offersFormat(ExportFormat::OnnxInt8));
+        auto* format = dialog.findChild<QComboBox*>();
+        QVERIFY(format->itemText(format->findData(int(ExportFormat::OnnxInt8))).startsWith("ONNX int8"));
+
+        QTemporaryDir dir;
+        dialog.setFormat(ExportFormat::OnnxInt8);
+        dialog.setCalibrationSamples(100);
+        dialog.setPath(dir.filePath("spiral_int8.onnx"));
+        QSignalSpy done(&dialog, &ExportDialog::exportFinished);
+        QSignalSpy exported(&dialog, &ExportDialog::exported);
+        QVERIFY(dialog.exportNow());
+        QVERIFY(dialog.running());
+        QVERIFY(!dialog.exportNow());  // one export at a time
+        QVERIFY(done.wait(60000));
+        QVERIFY(!dialog.running());
+        QCOMPARE(exported.count(), 1);
+        const QString text = dialog.resultText();
+        QVERIFY2(text.contains("calibrated on 100 training samples"), qPrintable(text));
+        QVERIFY2(text.contains("accuracy on test split (120 samples): float"), qPrintable(text));
+        QVERIFY2(text.contains("int8 ONNX " + QString::number(QFileInfo(dir.filePath("spiral_int8.onnx")).size()) + " bytes"),
+                 qPrintable(text));
+        QVERIFY2(text.contains("ONNX checker and strict shape inference: passed"), qPrintable(text));
+    }
+
+    void int8ExportCancels() {
+        ProjectDocument doc = parseProject(R"({"name": "big",
+            "data": {"source": "synthetic:spiral?samples=60000&classes=3&seed=2", "test_split": 0.5},
+            "model": {"output": "out", "nodes": [
+                {"id": "input", "op": "Input"},
+                {"id": "fc1", "op": "Dense", "params": {"units": 256}, "inputs": ["input"]},
+                {"id": "act", "op": "ReLU", "inputs": ["fc1"]},
+                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["act"]}]},
+            "training": {"device": "cpu", "threads": 1}})", "b.neurite.json", nullptr);
+        RunSetup s = prepareRun(doc);
+        ExportRequest req;
+        req.checkpoints.push_back({"Final", exportSourceOf(s)});
+        req.data = &s.data;
+        ExportDialog dialog(req);
+        QTemporaryDir dir;
+        dialog.setFormat(ExportFormat::OnnxInt8);
+        dialog.setCalibrationSamples(20000);
+        dialog.setPath(dir.filePath("big.onnx"));
+        QSignalSpy done(&dialog, &ExportDialog::exportFinished);
+        QVERIFY(dialog.exportNow());
+        dialog.cancel();
+        QVERIFY(done.wait(60000));
+        QVERIFY2(dialog.resultText().contains("cancelled"), qPrintable(dialog.resultText()));
+        QVERIFY(!QFileInfo::exists(dir.filePath("big.onnx")));
     }
 
     void dialogShowsWriteErrors() {

@@ -1,11 +1,15 @@
-// ExportDialog: "Export model..." for a trained model. Picks the format (ONNX, native) and, when
+// ExportDialog: "Export model..." for a trained model. Picks the format (ONNX, int8 ONNX, native)
+// and, when
 // the caller offers both, the checkpoint (best or final); writes the file and then shows what was
 // verified (ONNX checker and shape inference, outputs of the reloaded native file compared on
-// sample inputs, file size). The caller (runs panel, training workspace) fills ExportRequest.
+// sample inputs, file size; for int8, accuracy before and after). The int8 export calibrates and
+// evaluates on the run's data on a worker thread with progress and Cancel; the others write at
+// once. The caller (runs panel, training workspace) fills ExportRequest.
 #pragma once
 
 #include <QDialog>
 
+#include <atomic>
 #include <vector>
 
 #include "export/export_model.h"
@@ -14,7 +18,10 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
 class QPushButton;
+class QSpinBox;
+class QThread;
 
 namespace neurite {
 
@@ -28,28 +35,46 @@ struct ExportRequest {
     std::vector<ExportCheckpoint> checkpoints;  // one or two
     std::vector<float> samples;              // raw sample inputs for the native round trip
     int64_t sampleCount = 0;
+    // The run's data, for the int8 format (calibration on its training split, accuracy on its
+    // test split); null: the int8 format is not offered. Must outlive the dialog.
+    const Dataset* data = nullptr;
+    uint64_t seed = 0;
 };
 
 class ExportDialog : public QDialog {
     Q_OBJECT
 public:
     explicit ExportDialog(ExportRequest request, QWidget* parent = nullptr);
+    ~ExportDialog() override;
 
     void setFormat(ExportFormat format);
     void setCheckpoint(int index);
     void setPath(const QString& path);
-    // Writes the file; shows the report or the error in the dialog. Returns success.
+    void setCalibrationSamples(int count);
+    // Writes the file; shows the report or the error in the dialog. Returns success; for the
+    // int8 format, whether the worker started (exportFinished() follows, exported() on success).
     bool exportNow();
+    void cancel();  // stops a running int8 export
 
     QString resultText() const;
     bool checkpointChoiceVisible() const;
+    bool offersFormat(ExportFormat format) const;
+    bool running() const { return m_worker != nullptr; }
 
 signals:
     void exported(const QString& path);
+    void exportFinished();  // an export ended (written, failed or cancelled)
+
+protected:
+    void reject() override;
 
 private:
     void browse();
     void updateSuffix();
+    void updateControls();
+    void showReport(const QString& path, const ExportReport& report);
+    void showError(const QString& message);
+    void workerFinished();
 
     ExportRequest m_request;
     QComboBox* m_format;
@@ -57,7 +82,18 @@ private:
     QLabel* m_checkpointLabel;
     QLineEdit* m_path;
     QPushButton* m_export;
+    QPushButton* m_cancel;
+    QLabel* m_calibrationLabel;
+    QSpinBox* m_calibration;
+    QProgressBar* m_progress;
     QLabel* m_result;
+    // The int8 worker and what it hands back (read after it finished).
+    QThread* m_worker = nullptr;
+    std::atomic<bool> m_stop{false};
+    std::atomic<int> m_percent{0};
+    QString m_workerPath, m_workerError;
+    bool m_workerCancelled = false;
+    ExportReport m_workerReport;
 };
 
 }  // namespace neurite

@@ -36,6 +36,8 @@ void exportRunModel(QWidget* parent, storage::RunStore& store, int64_t runId) {
         request.modelName = QString::fromStdString(s.project.name.empty() ? "model" : s.project.name);
         const DataSplit& split = s.data.test.count > 0 ? s.data.test : s.data.validation;
         request.samples = rawSamples(s.data, split.count > 0 ? split : s.data.train, 256, &request.sampleCount);
+        request.data = &s.data;  // the int8 export calibrates and evaluates on it
+        request.seed = s.project.training.seed;
     }
     QApplication::restoreOverrideCursor();
     if (request.checkpoints.empty()) {

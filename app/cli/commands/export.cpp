@@ -1,6 +1,7 @@
-// neurite-cli export (--run ID | PROJECT) --format onnx|native -o FILE: a stored run's model, or
+// neurite-cli export (--run ID | PROJECT) --format onnx|onnx-int8|native -o FILE: a stored run's model, or
 // trains the project first (same overrides as `train`, progress on stderr), then writes and
 // verifies the model (docs/export.md).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -21,25 +22,74 @@ namespace neurite::cli {
 namespace {
 
 const char* kExportHelp =
-    "usage: neurite-cli export PROJECT --format onnx|native -o FILE [training options]\n"
+    "usage: neurite-cli export PROJECT --format onnx|onnx-int8|native -o FILE [training options]\n"
     "       neurite-cli export --run ID [--checkpoint final|best] [--db FILE] --format ... -o FILE\n"
     "Trains the project (or takes a stored run's model), then writes the trained model:\n"
     "  --format onnx         ONNX opset 13 with the preprocessing in the graph (raw inputs)\n"
+    "  --format onnx-int8    the same quantized to int8 (QDQ), calibrated on training samples;\n"
+    "                        reports the accuracy (or RMSE) before and after and both file sizes\n"
     "  --format native       Neurite's model file (safetensors layout) for neurite-cli predict\n"
+    "  --calibration-samples N   with onnx-int8: training samples to calibrate on (default 512)\n"
+    "  --json                print the report as one JSON object on stdout\n"
     "  -o, --output FILE     where to write it\n"
     "  --run ID              export run ID of the run store instead of training (--db FILE)\n"
     "  --checkpoint KIND     with --run: final (default, after training) or best (best epoch)\n"
     "Training options as for train: --epochs --batch-size --lr --device --threads --seed\n"
     "--precision --max-steps (see neurite-cli train --help).\n";
 
+std::string jsonString(const std::string& s) {
+    std::string o = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') o += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            o += buf;
+            continue;
+        }
+        o += c;
+    }
+    return o + "\"";
+}
+
+void printJson(const ExportReport& r) {
+    std::printf("{\"file\":%s,\"format\":\"%s\",\"bytes\":%lld", jsonString(r.path).c_str(),
+                nameOf(r.format), static_cast<long long>(r.bytes));
+    if (r.format != ExportFormat::Native)
+        std::printf(",\"opset\":%d,\"nodes\":%d,\"checker\":%s", r.opset, r.onnxNodes,
+                    r.checkerPassed ? "true" : "false");
+    else
+        std::printf(",\"compared_samples\":%lld,\"max_abs_diff\":%.9g",
+                    static_cast<long long>(r.comparedSamples), r.maxAbsDiff);
+    if (r.format == ExportFormat::OnnxInt8)
+        std::printf(",\"calibration_samples\":%lld,\"quantized_layers\":%d,\"metric\":%s,"
+                    "\"split\":%s,\"evaluated_samples\":%lld,\"float\":%.9g,\"int8\":%.9g,"
+                    "\"float_bytes\":%lld",
+                    static_cast<long long>(r.calibrationSamples), r.quantizedLayers,
+                    jsonString(r.metric).c_str(), jsonString(r.evaluatedSplit).c_str(),
+                    static_cast<long long>(r.evaluatedSamples), r.metricFloat, r.metricInt8,
+                    static_cast<long long>(r.floatBytes));
+    std::printf("}\n");
+}
+
 // Writes and verifies the model of a prepared (trained or restored) run.
-int writeModel(RunSetup& setup, ExportFormat format, const std::string& out) {
+int writeModel(RunSetup& setup, ExportFormat format, const std::string& out,
+               int64_t calibrationSamples, bool json) {
     const DataSplit& split = setup.data.validation.count > 0 ? setup.data.validation
                                                               : setup.data.train;
     int64_t count = 0;
     const std::vector<float> samples = rawSamples(setup.data, split, 256, &count);
-    const ExportReport report = exportModel(exportSourceOf(setup), format, out, samples, count);
+    Int8Options int8;
+    int8.data = &setup.data;
+    int8.calibrationSamples = calibrationSamples;
+    int8.seed = setup.project.training.seed;
+    if (format == ExportFormat::OnnxInt8)
+        std::fprintf(stderr, "calibrating on %lld training samples and evaluating float and int8...\n",
+                     static_cast<long long>(std::min(calibrationSamples, setup.data.train.count)));
+    const ExportReport report =
+        exportModel(exportSourceOf(setup), format, out, samples, count, &int8);
     for (const std::string& line : report.summary()) std::fprintf(stderr, "%s\n", line.c_str());
+    if (json) printJson(report);
     return 0;
 }
 
@@ -52,8 +102,8 @@ int runExport(int argc, char** argv) {
         if (w == "-o") w = "--output";
     std::vector<char*> ptrs;
     for (std::string& w : words) ptrs.push_back(w.data());
-    Args args(argc, ptrs.data(), 2, {"help"},
-              {"format", "output", "epochs", "batch-size", "lr", "device", "threads", "seed",
+    Args args(argc, ptrs.data(), 2, {"help", "json"},
+              {"format", "output", "calibration-samples", "epochs", "batch-size", "lr", "device", "threads", "seed",
                "precision", "max-steps", "run", "checkpoint", "db"});
     if (args.flag("help")) {
         std::fputs(kExportHelp, stdout);
@@ -69,10 +119,15 @@ int runExport(int argc, char** argv) {
         else if (*k != "final") throwBadInput("--checkpoint must be final or best, got '" + *k + "'");
     }
     const auto formatName = args.str("format");
-    if (!formatName) throwBadInput("export needs --format onnx or --format native");
+    if (!formatName) throwBadInput("export needs --format onnx, onnx-int8 or native");
     const auto format = exportFormatFromName(*formatName);
     if (!format)
-        throwBadInput("--format must be onnx or native, got '" + *formatName + "'");
+        throwBadInput("--format must be onnx, onnx-int8 or native, got '" + *formatName + "'");
+    const auto calibration = args.integer("calibration-samples", 1, 1000000);
+    if (calibration && *format != ExportFormat::OnnxInt8)
+        throwBadInput("--calibration-samples goes with --format onnx-int8");
+    const int64_t calibrationSamples = calibration.value_or(512);
+    const bool json = args.flag("json");
     const auto out = args.str("output");
     if (!out || out->empty()) throwBadInput("export needs -o FILE, the file to write");
     // Checked before training, so a bad path does not cost a run.
@@ -86,7 +141,7 @@ int runExport(int argc, char** argv) {
     if (runId) {
         storage::RunStore store(dbPath(args, false), storage::RunStore::Mode::ReadOnly);
         RunSetup setup = storage::loadRunModel(store, *runId, kind);
-        return writeModel(setup, *format, *out);
+        return writeModel(setup, *format, *out, calibrationSamples, json);
     }
     const std::string path = args.positional()[0];
     std::vector<std::string> warnings;
@@ -107,7 +162,7 @@ int runExport(int argc, char** argv) {
         return 130;
     }
 
-    return writeModel(setup, *format, *out);
+    return writeModel(setup, *format, *out, calibrationSamples, json);
 }
 
 }  // namespace neurite::cli

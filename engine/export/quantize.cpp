@@ -1,0 +1,190 @@
+// Int8 quantization arithmetic, calibration and the simulated int8 model.
+#include "export/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "core/error.h"
+#include "data/random.h"
+#include "export/predictor.h"
+
+namespace neurite {
+
+namespace {
+
+// round(x / scale) + zeroPoint before saturation. std::nearbyint rounds in the current mode,
+// round-to-nearest-even unless someone changed it, which nobody in Neurite does.
+float quantizedUnclamped(float x, float scale, int32_t zeroPoint) {
+    return std::nearbyint(x / scale) + static_cast<float>(zeroPoint);
+}
+
+bool isQuantizedLayer(const std::string& op) { return op == "Dense" || op == "Conv2D"; }
+
+}  // namespace
+
+uint8_t quantizeU8(float x, float scale, int32_t zeroPoint) {
+    const float q = quantizedUnclamped(x, scale, zeroPoint);
+    if (!(q >= 0.f)) return 0;  // NaN saturates low, as it cannot be represented
+    return q >= 255.f ? uint8_t{255} : static_cast<uint8_t>(q);
+}
+
+int8_t quantizeI8(float x, float scale, int32_t zeroPoint) {
+    const float q = quantizedUnclamped(x, scale, zeroPoint);
+    if (!(q >= -128.f)) return -128;
+    return q >= 127.f ? int8_t{127} : static_cast<int8_t>(q);
+}
+
+ActivationQuant activationQuantFor(float min, float max) {
+    ActivationQuant a;
+    a.min = min;
+    a.max = max;
+    const float lo = std::min(min, 0.f), hi = std::max(max, 0.f);
+    if (!(hi - lo > 0.f) || !std::isfinite(hi - lo)) return a;  // scale 1, zero point 0
+    a.scale = (hi - lo) / 255.f;
+    a.zeroPoint = static_cast<int32_t>(std::clamp(std::nearbyint(-lo / a.scale), 0.f, 255.f));
+    return a;
+}
+
+std::vector<float> channelScales(std::span<const float> w, int64_t channels) {
+    std::vector<float> scales(static_cast<std::size_t>(channels), 1.f);
+    if (channels <= 0) return scales;
+    const std::size_t per = w.size() / static_cast<std::size_t>(channels);
+    for (std::size_t c = 0; c < scales.size(); ++c) {
+        float m = 0.f;
+        for (std::size_t k = 0; k < per; ++k) m = std::max(m, std::fabs(w[c * per + k]));
+        if (m > 0.f) scales[c] = m / 127.f;
+    }
+    return scales;
+}
+
+Int8Plan calibrateInt8(const ExportSource& source, const float* raw, int64_t count,
+                       const Int8Progress& progress) {
+    if (count < 1) throwBadInput("int8 calibration needs at least one sample");
+    const ResolvedGraph g = resolveExported(source);
+    Int8Plan plan;
+    plan.calibrationSamples = count;
+    const std::vector<float> snap = source.model.snapshot();
+    for (int i : g.order) {
+        const auto idx = static_cast<std::size_t>(i);
+        if (!isQuantizedLayer(source.project.nodes[idx].op)) continue;
+        // The graph output stays float (it is also the file's output).
+        if (g.inputs[idx][0] != g.output) plan.activations[g.inputs[idx][0]] = {};
+        for (const ParamInfo& p : source.model.params())
+            if (p.node == source.project.nodes[idx].id && p.name == "weight")
+                plan.weightScales[i] = channelScales(
+                    std::span<const float>(snap.data() + p.offset,
+                                           static_cast<std::size_t>(p.shape.numel())),
+                    p.shape[0]);
+    }
+    if (plan.weightScales.empty())
+        throwBadInput("int8 quantization needs a Dense or Conv2D layer; this model has none");
+
+    // Ranges over every calibration batch.
+    std::map<int, std::pair<float, float>> range;
+    for (const auto& [node, q] : plan.activations)
+        range[node] = {std::numeric_limits<float>::infinity(),
+                       -std::numeric_limits<float>::infinity()};
+    Backend& be = source.model.backend();
+    std::vector<float> host;
+    source.model.setForwardHook([&](int node, Tensor& out) {
+        auto it = range.find(node);
+        if (it == range.end()) return;
+        host.resize(static_cast<std::size_t>(out.numel()));
+        be.copyToHost(host.data(), out);
+        for (float v : host) {
+            if (!std::isfinite(v)) continue;
+            it->second.first = std::min(it->second.first, v);
+            it->second.second = std::max(it->second.second, v);
+        }
+    });
+    struct Unhook {
+        Model& m;
+        ~Unhook() { m.setForwardHook({}); }
+    } unhook{source.model};
+    Predictor predictor(source.model, source.preprocessing);
+    const int64_t batch = 256, values = predictor.sampleValues();
+    for (int64_t start = 0; start < count; start += batch) {
+        if (progress && !progress(static_cast<double>(start) / static_cast<double>(count)))
+            throw Error(ErrorKind::Cancelled, "int8 export cancelled");
+        predictor.outputs(raw + start * values, std::min(batch, count - start));
+    }
+    for (auto& [node, q] : plan.activations) {
+        const auto [lo, hi] = range[node];
+        q = activationQuantFor(lo <= hi ? lo : 0.f, lo <= hi ? hi : 0.f);
+    }
+    return plan;
+}
+
+std::vector<int64_t> calibrationIndices(const DataSplit& split, int64_t count, uint64_t seed) {
+    std::vector<int64_t> all(static_cast<std::size_t>(split.count));
+    std::iota(all.begin(), all.end(), 0);
+    Rng rng(seed ^ 0xCA1B0A7Eu);
+    auto shuffle = [&rng](std::vector<int64_t>& v) {
+        for (std::size_t i = v.size(); i > 1; --i)
+            std::swap(v[i - 1], v[static_cast<std::size_t>(rng.next() % i)]);
+    };
+    shuffle(all);
+    const auto n = static_cast<std::size_t>(std::clamp<int64_t>(count, 0, split.count));
+    if (split.labels.size() != all.size()) {
+        all.resize(n);
+        return all;
+    }
+    // Classes in turn, so a small sample still sees every class.
+    std::map<int32_t, std::vector<int64_t>> byClass;
+    for (int64_t i : all) byClass[split.labels[static_cast<std::size_t>(i)]].push_back(i);
+    std::vector<int64_t> picked;
+    for (std::size_t k = 0; picked.size() < n; ++k)
+        for (auto& [label, members] : byClass)
+            if (k < members.size() && picked.size() < n) picked.push_back(members[k]);
+    return picked;
+}
+
+std::vector<float> rawSamplesAt(const Dataset& data, const DataSplit& split,
+                                const std::vector<int64_t>& indices) {
+    const auto per = static_cast<std::size_t>(data.sampleShape.numel());
+    std::vector<float> raw(indices.size() * per);
+    for (std::size_t s = 0; s < indices.size(); ++s) {
+        const std::size_t at = static_cast<std::size_t>(indices[s]) * per;
+        for (std::size_t k = 0; k < per; ++k)
+            raw[s * per + k] = split.dtype == DType::U8 ? static_cast<float>(split.bytes[at + k])
+                                                        : split.f32()[at + k];
+    }
+    return raw;
+}
+
+SimulatedInt8::SimulatedInt8(const ExportSource& source, const Int8Plan& plan)
+    : m_model(source.model), m_float(source.model.snapshot()) {
+    std::vector<float> q = m_float;
+    for (const auto& [node, scales] : plan.weightScales)
+        for (const ParamInfo& p : m_model.params()) {
+            if (p.node != source.project.nodes[static_cast<std::size_t>(node)].id ||
+                p.name != "weight")
+                continue;
+            const std::size_t per = static_cast<std::size_t>(p.shape.numel()) / scales.size();
+            for (std::size_t k = 0; k < static_cast<std::size_t>(p.shape.numel()); ++k) {
+                float& w = q[static_cast<std::size_t>(p.offset) + k];
+                w = dequantize(quantizeI8(w, scales[k / per]), scales[k / per], 0);
+            }
+        }
+    m_model.restore(q);
+    Backend& be = m_model.backend();
+    const std::map<int, ActivationQuant> act = plan.activations;
+    m_model.setForwardHook([this, &be, act](int node, Tensor& out) {
+        auto it = act.find(node);
+        if (it == act.end()) return;
+        const ActivationQuant& a = it->second;
+        m_host.resize(static_cast<std::size_t>(out.numel()));
+        be.copyToHost(m_host.data(), out);
+        for (float& v : m_host) v = dequantize(quantizeU8(v, a.scale, a.zeroPoint), a.scale, a.zeroPoint);
+        be.copyFromHost(out, m_host.data());
+    });
+}
+
+SimulatedInt8::~SimulatedInt8() {
+    m_model.setForwardHook({});
+    m_model.restore(m_float);
+}
+
+}  // namespace neurite

@@ -1,0 +1,82 @@
+// Int8 post-training quantization (docs/export.md, "ONNX int8"): the arithmetic of ONNX's
+// QuantizeLinear/DequantizeLinear, the calibration of activation ranges on training samples, and
+// SimulatedInt8, which makes a Model compute what the exported QDQ graph computes (weights
+// rounded to int8 per output channel, the inputs of every Dense and Conv2D rounded to uint8 per
+// tensor) so that Neurite itself can report the accuracy after quantization.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "export/export_source.h"
+
+namespace neurite {
+
+// QuantizeLinear, opset 13: saturate(round(x / scale) + zeroPoint), rounding half to even,
+// saturating to [0, 255] (uint8) or [-128, 127] (int8). x / scale is computed in float32.
+uint8_t quantizeU8(float x, float scale, int32_t zeroPoint);
+int8_t quantizeI8(float x, float scale, int32_t zeroPoint = 0);
+// DequantizeLinear: (q - zeroPoint) * scale, in float32.
+inline float dequantize(int32_t q, float scale, int32_t zeroPoint) {
+    return static_cast<float>(q - zeroPoint) * scale;
+}
+
+// Per-tensor uint8 quantization of an activation: the calibrated range widened to contain 0 (so
+// zero, ReLU's floor and padding, is exact), scale = (max - min) / 255, zeroPoint =
+// round(-min / scale). A constant-zero tensor gets scale 1, zero point 0.
+struct ActivationQuant {
+    float min = 0, max = 0;  // calibrated range
+    float scale = 1;
+    int32_t zeroPoint = 0;
+};
+ActivationQuant activationQuantFor(float min, float max);
+
+// Symmetric int8 per output channel: scale[c] = max|w[c, ...]| / 127 over the channel's
+// `w.size() / channels` values (so the int8 values lie in [-127, 127]); 1 for an all-zero channel.
+std::vector<float> channelScales(std::span<const float> w, int64_t channels);
+
+// What gets quantized, by node index in the project's node list.
+struct Int8Plan {
+    std::map<int, ActivationQuant> activations;      // outputs that are quantize-dequantized
+    std::map<int, std::vector<float>> weightScales;  // Dense/Conv2D node -> scale per out channel
+    int64_t calibrationSamples = 0;
+};
+
+// Called between batches with the fraction done (0..1); returning false cancels
+// (Error{Cancelled}).
+using Int8Progress = std::function<bool(double fraction)>;
+
+// Runs `count` raw samples through the model and records the min/max of every tensor that feeds
+// a Dense or Conv2D layer; weight scales come from the weights. Throws Error{BadInput} when the
+// model has no Dense or Conv2D layer or count < 1.
+Int8Plan calibrateInt8(const ExportSource& source, const float* raw, int64_t count,
+                       const Int8Progress& progress = {});
+
+// Up to `count` sample indices of a split, seeded, stratified for classifiers (classes taken in
+// turn, each class's samples in a shuffled order), shuffled for regression.
+std::vector<int64_t> calibrationIndices(const DataSplit& split, int64_t count, uint64_t seed);
+// The raw values of those samples (as rawSamples() returns them).
+std::vector<float> rawSamplesAt(const Dataset& data, const DataSplit& split,
+                                const std::vector<int64_t>& indices);
+
+// While it lives, the model computes the int8 QDQ graph: its quantized weights hold their int8
+// round trip (the float weights come back on destruction, also when an exception unwinds) and a
+// forward hook quantize-dequantizes the planned activations in place.
+class SimulatedInt8 {
+public:
+    SimulatedInt8(const ExportSource& source, const Int8Plan& plan);
+    ~SimulatedInt8();
+    SimulatedInt8(const SimulatedInt8&) = delete;
+    SimulatedInt8& operator=(const SimulatedInt8&) = delete;
+
+private:
+    Model& m_model;
+    std::vector<float> m_float;  // snapshot of the float weights
+    std::vector<float> m_host;   // scratch for one activation tensor
+};
+
+}  // namespace neurite
