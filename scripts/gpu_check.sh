@@ -16,8 +16,7 @@ packages="libdnnl2 libdnnl-dev libonnx1 libonnx-dev libonnxifi libprotobuf32 lib
   pkgconf-bin libpkgconf3"
 
 prepare() {
-  grep -qx '/.devdeps/' "$here/.git/info/exclude" 2>/dev/null ||
-    echo '/.devdeps/' >>"$(git -C "$here" rev-parse --git-common-dir)/info/exclude"
+  # .devdeps/ is in .gitignore, so the device tool carries it only when named in `carry`
   mkdir -p "$deps/debs" && cd "$deps/debs" || exit 1
   # shellcheck disable=SC2086
   apt-get download $packages || { echo "error: apt-get download failed" >&2; exit 2; }

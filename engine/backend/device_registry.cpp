@@ -105,10 +105,11 @@ const cuda::ProbeResult& probeOnce() {
     return r;
 }
 
-// The backends made by the plugin, one per GPU index, with their creation errors.
+// The backends made by the plugin, one per GPU index. Deliberately never destroyed: at exit the
+// CUDA runtime may already be torn down, and destroying cuBLAS/cuDNN handles then can crash.
 std::map<int, std::unique_ptr<Backend>>& cudaBackends() {
-    static std::map<int, std::unique_ptr<Backend>> backends;
-    return backends;
+    static auto* backends = new std::map<int, std::unique_ptr<Backend>>();
+    return *backends;
 }
 
 // Why no GPU can train, or "" when cuda:index can be tried. Caller holds g_mutex.

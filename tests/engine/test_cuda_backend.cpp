@@ -5,6 +5,7 @@
 // fallback case then checks that such a build still trains on the CPU and says so.
 #include <QtTest>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 
@@ -13,6 +14,7 @@
 #include "backend/device_registry.h"
 #include "core/error.h"
 #include "io/project.h"
+#include "support/reference_backend.h"
 #include "support/test_env.h"
 #include "train/run_setup.h"
 #include "train/trainer.h"
@@ -54,9 +56,43 @@ double trainAccuracy(const std::string& example, const std::string& device, int 
 
 }  // namespace
 
+// A backend with one deliberate bug, to prove the self-test catches a wrong op.
+class BrokenAxpy : public test::ReferenceBackend {
+public:
+    void axpy(float alpha, const Tensor& x, Tensor& y) override {
+        test::ReferenceBackend::axpy(alpha * 1.001f, x, y);
+    }
+};
+
 class TestCudaBackend : public QObject {
     Q_OBJECT
 private slots:
+    // The harness itself, on every machine: oneDNN against the double-precision reference
+    // passes with small but nonzero errors, and a broken op is reported on its row.
+    void selftestHarnessComparesBackends() {
+        std::unique_ptr<Backend> cpu = cpu::makeCpuBackend();
+        test::ReferenceBackend reference;
+        double largest = 0.0;
+        for (const SelftestRow& r : runBackendSelftest(*cpu, reference, 7)) {
+            // the reference reports bad indices and labels as Internal (a bug in the caller),
+            // the backends as BadInput, so those two rows differ by design here
+            if (r.op.find("rejects") != std::string::npos) continue;
+            QVERIFY2(r.pass, qPrintable(QString::fromStdString(r.op + ": " + r.error) + " " +
+                                        QString::number(r.maxRelError)));
+            largest = std::max(largest, r.maxRelError);
+        }
+        QVERIFY2(largest > 0.0, "oneDNN and the reference cannot agree to the last bit everywhere");
+        BrokenAxpy broken;
+        int failed = 0;
+        for (const SelftestRow& r : runBackendSelftest(broken, reference, 7)) {
+            if (!r.pass && r.op.find("rejects") == std::string::npos) {
+                ++failed;
+                QCOMPARE(QString::fromStdString(r.op), QString("axpy, scale, multiply, fill"));
+            }
+        }
+        QCOMPARE(failed, 1);
+    }
+
     void withoutGpuFallsBackToCpuWithAReason() {
         std::string why;
         if (cudaOrNull(why)) QSKIP("a GPU is usable here; the fallback path is not taken");
