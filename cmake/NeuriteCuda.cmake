@@ -22,7 +22,9 @@ if(NOT NEURITE_WITH_CUDA STREQUAL "OFF")
     find_library(NEURITE_CUDNN_LIBRARY NAMES cudnn libcudnn.so.9
       HINTS ${NEURITE_CUDNN_ROOT} $ENV{NEURITE_CUDNN_ROOT} $ENV{CUDNN_ROOT} ${CUDAToolkit_LIBRARY_DIR}
       PATH_SUFFIXES lib lib64)
-    if(NEURITE_CUDNN_INCLUDE_DIR AND NEURITE_CUDNN_LIBRARY)
+    if(NOT TARGET CUDA::cublas)
+      message(STATUS "Neurite: cuBLAS not found in the CUDA toolkit; only the CUDA probe is built")
+    elseif(NEURITE_CUDNN_INCLUDE_DIR AND NEURITE_CUDNN_LIBRARY)
       message(STATUS "Neurite: CUDA backend plugin ON (${CMAKE_CUDA_COMPILER}, architectures ${CMAKE_CUDA_ARCHITECTURES}, cuDNN ${NEURITE_CUDNN_LIBRARY})")
     else()
       message(STATUS "Neurite: cuDNN not found; only the CUDA probe is built (set NEURITE_CUDNN_ROOT)")
