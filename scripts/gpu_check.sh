@@ -70,8 +70,8 @@ run() {
     echo "cudnn from the pip wheel: ${cudnn_root:-none}"; ls /usr/local/cuda/lib64 2>/dev/null | grep -E 'cublas|cudnn' | head
     echo "Qt6: $(ls /usr/lib/x86_64-linux-gnu/cmake/Qt6 2>/dev/null | head -1 || true)"
   } >"$out/env.txt" 2>&1
-  local gui=OFF
-  [ -d /usr/lib/x86_64-linux-gnu/cmake/Qt6Test ] && gui=ON
+  local gui=${NEURITE_BUILD_GUI:-OFF}  # ON only where Qt is there (for the cuda CTest label)
+  [ -z "${NEURITE_BUILD_GUI:-}" ] && [ -d /usr/lib/x86_64-linux-gnu/cmake/Qt6Test ] && gui=ON
   export LD_LIBRARY_PATH=$root/lib/x86_64-linux-gnu${cudnn_root:+:$cudnn_root/lib}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   # stb is found through pkg-config: its .pc files say /usr, the sysroot maps that into .devdeps
   export PKG_CONFIG_PATH=$root/lib/x86_64-linux-gnu/pkgconfig:$root/share/pkgconfig
@@ -82,7 +82,7 @@ run() {
       -DNEURITE_WITH_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 -DCMAKE_PREFIX_PATH="$root" \
       -DCMAKE_INCLUDE_PATH="$root/include" -DCMAKE_LIBRARY_PATH="$root/lib/x86_64-linux-gnu" \
       ${cudnn_root:+-DNEURITE_CUDNN_ROOT=$cudnn_root} "${pkgconfig[@]}" >"$out/configure.log" 2>&1 &&
-     cmake --build "$build" -j16 >"$out/build.log" 2>&1; then
+     cmake --build "$build" -j "${NEURITE_JOBS:-16}" >"$out/build.log" 2>&1; then
     result[build]=ok
   else
     result[build]="FAILED (configure.log, build.log)"; status=1
