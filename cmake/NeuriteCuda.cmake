@@ -14,7 +14,21 @@ if(NOT NEURITE_WITH_CUDA STREQUAL "OFF")
     enable_language(CUDA)
     find_package(CUDAToolkit REQUIRED)
     set(NEURITE_HAVE_CUDA ON)
-    message(STATUS "Neurite: CUDA backend ON (${CMAKE_CUDA_COMPILER}, architectures ${CMAKE_CUDA_ARCHITECTURES})")
+    # cuDNN: with the toolkit, or where NEURITE_CUDNN_ROOT / CUDNN_ROOT (e.g. PyTorch's
+    # nvidia-cudnn wheel) points. Without it only the probe is built and `devices` says why.
+    find_path(NEURITE_CUDNN_INCLUDE_DIR cudnn.h
+      HINTS ${NEURITE_CUDNN_ROOT} $ENV{NEURITE_CUDNN_ROOT} $ENV{CUDNN_ROOT} ${CUDAToolkit_INCLUDE_DIRS}
+      PATH_SUFFIXES include)
+    find_library(NEURITE_CUDNN_LIBRARY NAMES cudnn libcudnn.so.9
+      HINTS ${NEURITE_CUDNN_ROOT} $ENV{NEURITE_CUDNN_ROOT} $ENV{CUDNN_ROOT} ${CUDAToolkit_LIBRARY_DIR}
+      PATH_SUFFIXES lib lib64)
+    if(NOT TARGET CUDA::cublas)
+      message(STATUS "Neurite: cuBLAS not found in the CUDA toolkit; only the CUDA probe is built")
+    elseif(NEURITE_CUDNN_INCLUDE_DIR AND NEURITE_CUDNN_LIBRARY)
+      message(STATUS "Neurite: CUDA backend plugin ON (${CMAKE_CUDA_COMPILER}, architectures ${CMAKE_CUDA_ARCHITECTURES}, cuDNN ${NEURITE_CUDNN_LIBRARY})")
+    else()
+      message(STATUS "Neurite: cuDNN not found; only the CUDA probe is built (set NEURITE_CUDNN_ROOT)")
+    endif()
   elseif(NEURITE_WITH_CUDA STREQUAL "ON")
     message(FATAL_ERROR "NEURITE_WITH_CUDA=ON but no CUDA compiler (nvcc) was found")
   else()

@@ -45,6 +45,7 @@ int runRuns(int argc, char** argv);
 int runData(int argc, char** argv);
 int runExport(int argc, char** argv);
 int runPredict(int argc, char** argv);
+int runSelftest(int argc, char** argv);
 
 // Ctrl-C handling: the first SIGINT asks the running trainer to stop after its current step.
 StopToken* installInterruptHandler();

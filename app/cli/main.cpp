@@ -45,6 +45,7 @@ void usage(std::FILE* out) {
         "  bench           train the reference MLP and CNN on Fashion-MNIST, report speed\n"
         "  data inspect S  what a data source holds: samples, shape, classes, ranges, gaps\n"
         "  devices         list the devices Neurite can train on\n"
+        "  selftest        check every backend op of a device against the CPU (--device cuda)\n"
         "  layers          list the layer types (--markdown for docs/layers.md, --json)\n"
         "  runs            list, show, compare, resume, tag, export stored runs (see runs --help)\n"
         "  version         print the version and the libraries in use\n"
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
         if (cmd == "export") return neurite::cli::runExport(argc, argv);
         if (cmd == "predict") return neurite::cli::runPredict(argc, argv);
         if (cmd == "devices") return neurite::cli::runDevices(argc, argv);
+        if (cmd == "selftest") return neurite::cli::runSelftest(argc, argv);
         if (cmd == "layers") return neurite::cli::runLayers(argc, argv);
         if (cmd == "runs") return neurite::cli::runRuns(argc, argv);
         if (cmd == "version" || cmd == "--version") return neurite::cli::runVersion(argc, argv);

@@ -2,6 +2,7 @@
 // CPU and each GPU, or why no GPU is usable) and hands out one long-lived backend per device.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,10 @@ DeviceList listDevices();
 // Throws Error{BadInput} for an unknown spec and Error{Unsupported} with the reason when the
 // requested device cannot train. `note` receives a line for the user when "auto" had to choose.
 Backend& backendFor(const std::string& spec, std::string* note = nullptr);
+
+// Caps the device memory each GPU backend may hold (0: no cap), for backends made before and
+// after the call; a step that would exceed it fails with an out-of-memory error naming the need.
+// The CPU has no cap.
+void setGpuMemoryCap(std::size_t bytes);
 
 }  // namespace neurite

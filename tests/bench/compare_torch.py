@@ -3,8 +3,8 @@
 
 For each repeat and model, runs alternately
 
-  neurite-cli bench --model M --batch-size B --threads T --json [--max-steps N]
-  torch_reference.py --model M --batch-size B --threads T [--max-steps N]
+  neurite-cli bench --model M --batch-size B --threads T --device D --json [--max-steps N]
+  torch_reference.py --model M --batch-size B --threads T --device D [--max-steps N]
 
 (the latter with this interpreter), reads the JSON lines each prints (every
 line has at least "model" and "samples_per_sec"; "test_accuracy" is a
@@ -16,6 +16,7 @@ ready to paste into docs/performance.md. Progress goes to stderr.
 Run it from the repository root with Debian's interpreter:
 
   /usr/bin/python3 tests/bench/compare_torch.py --repeats 3
+  python3 tests/bench/compare_torch.py --device cuda --data DIR   (GPU machine)
 """
 
 import argparse
@@ -55,6 +56,11 @@ def parse_args():
     parser.add_argument("--model", choices=("mlp", "cnn", "all"), default="all")
     parser.add_argument("--max-steps", type=positive_int, default=None,
                         help="stop each epoch after this many steps (both frameworks)")
+    parser.add_argument("--device", default="cpu",
+                        help="cpu, cuda or cuda:N, for both frameworks (default cpu)")
+    parser.add_argument("--data", default=None,
+                        help="directory with the gzipped Fashion-MNIST IDX files "
+                             "(default: each program's own default)")
     return parser.parse_args()
 
 
@@ -130,6 +136,9 @@ def print_report(args, models, results, torch_version):
                 line += f" ({100 * statistics.median(peak):.1f}% of peak)"
             print(line)
     steps = f", max {args.max_steps} steps/epoch" if args.max_steps else ", 1 epoch"
+    devices = sorted({r.get("device", "?") for m in models for f in ("neurite", "pytorch")
+                      for r in results[m][f]})
+    print(f"Device {args.device}: {'; '.join(devices)}")
     print(f"Machine: {cpu_model()}, {os.cpu_count()} cores; "
           f"{args.threads} threads, batch {args.batch_size}{steps}, "
           f"median of {args.repeats} runs; PyTorch {torch_version}; "
@@ -148,9 +157,12 @@ def main():
         return 2
 
     models = ("mlp", "cnn") if args.model == "all" else (args.model,)
-    common = ["--batch-size", str(args.batch_size), "--threads", str(args.threads)]
+    common = ["--batch-size", str(args.batch_size), "--threads", str(args.threads),
+              "--device", args.device]
     if args.max_steps is not None:
         common += ["--max-steps", str(args.max_steps)]
+    neurite_data = ["--data", "idx:" + args.data] if args.data else []
+    torch_data = ["--data", args.data] if args.data else []
     results = {m: {"neurite": [], "pytorch": []} for m in models}
     torch_version = "unknown"
 
@@ -158,8 +170,10 @@ def main():
         for repeat in range(1, args.repeats + 1):
             for model in models:
                 runs = (
-                    ("neurite", [args.cli, "bench", "--model", model, *common, "--json"]),
-                    ("pytorch", [sys.executable, TORCH_REFERENCE, "--model", model, *common]),
+                    ("neurite", [args.cli, "bench", "--model", model, *common, *neurite_data,
+                                 "--json"]),
+                    ("pytorch", [sys.executable, TORCH_REFERENCE, "--model", model, *common,
+                                 *torch_data]),
                 )
                 for framework, command in runs:
                     record = run_bench(f"{framework} {model}", command, model)

@@ -2,7 +2,8 @@
 """PyTorch reference training benchmark on Fashion-MNIST.
 
 Trains the same MLP and CNN that `neurite-cli bench` trains (Adam, lr 1e-3,
-cross-entropy, fp32, CPU) and prints one JSON line per model to stdout:
+cross-entropy, fp32; on the CPU or, with --device cuda, on the GPU) and prints
+one JSON line per model to stdout:
 
   {"model": "mlp", "framework": "pytorch", "torch_version": "1.13.0",
    "threads": 2, "batch_size": 64, "epochs": 1, "samples_per_sec": 12345.6,
@@ -23,6 +24,10 @@ Method:
   * samples_per_sec = training samples processed in the timed epochs divided
     by the timed seconds; steps = timed optimizer steps. test_accuracy is a
     fraction in [0, 1] on the 10k test set.
+
+With --device cuda[:N] the whole training set, the model and the permutation
+live on the GPU (as in neurite's device pipeline), TF32 is off so both compute
+in true fp32, and the GPU is synchronized before each timer read.
 
 Run it with Debian's interpreter, which has python3-torch:
 
@@ -72,7 +77,14 @@ def parse_args():
                         help="directory with the gzipped Fashion-MNIST IDX files")
     parser.add_argument("--max-steps", type=positive_int, default=None,
                         help="stop each epoch after this many steps")
+    parser.add_argument("--device", default="cpu",
+                        help="cpu, cuda or cuda:N (default cpu)")
     return parser.parse_args()
+
+
+def synchronize(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
 
 
 def log(message):
@@ -142,9 +154,9 @@ def evaluate(model, x, y):
     return correct / len(x)
 
 
-def run_model(name, args, train, test):
+def run_model(name, args, train, test, device):
     torch.manual_seed(args.seed)
-    model = build_model(name)
+    model = build_model(name).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     train_x, train_y = train
@@ -152,7 +164,7 @@ def run_model(name, args, train, test):
     bs = args.batch_size
 
     model.train()
-    warmup_idx = torch.randperm(n)[:WARMUP_STEPS * bs]
+    warmup_idx = torch.randperm(n, device=device)[:WARMUP_STEPS * bs]
     for start in range(0, len(warmup_idx), bs):
         idx = warmup_idx[start:start + bs]
         train_step(model, optimizer, loss_fn, train_x[idx], train_y[idx])
@@ -161,8 +173,9 @@ def run_model(name, args, train, test):
     steps = 0
     seconds = 0.0
     for epoch in range(args.epochs):
+        synchronize(device)
         begin = time.perf_counter()
-        perm = torch.randperm(n)
+        perm = torch.randperm(n, device=device)
         for step, start in enumerate(range(0, n, bs)):
             if args.max_steps is not None and step >= args.max_steps:
                 break
@@ -172,6 +185,7 @@ def run_model(name, args, train, test):
             steps += 1
             if (step + 1) % LOG_EVERY == 0:
                 log(f"{name}: epoch {epoch + 1} step {step + 1} loss {loss.item():.4f}")
+        synchronize(device)
         seconds += time.perf_counter() - begin
 
     accuracy = evaluate(model, *test)
@@ -182,6 +196,7 @@ def run_model(name, args, train, test):
         "framework": "pytorch",
         "torch_version": torch.__version__,
         "threads": torch.get_num_threads(),
+        "device": (torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"),
         "batch_size": bs,
         "epochs": args.epochs,
         "samples_per_sec": round(samples / seconds, 1),
@@ -195,6 +210,17 @@ def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
     try:
+        device = torch.device(args.device)
+    except RuntimeError as err:
+        print(f"error: bad --device {args.device!r}: {err}", file=sys.stderr)
+        return 2
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            print("error: --device cuda but PyTorch sees no usable GPU", file=sys.stderr)
+            return 2
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    try:
         train = load_split(args.data, "train")
         test = load_split(args.data, "t10k")
     except (OSError, ValueError) as err:
@@ -203,9 +229,11 @@ def main():
     log(f"loaded {len(train[0])} training and {len(test[0])} test images; "
         f"torch {torch.__version__}, {torch.get_num_threads()} threads")
 
+    train = (train[0].to(device), train[1].to(device))
+    test = (test[0].to(device), test[1].to(device))
     models = ("mlp", "cnn") if args.model == "all" else (args.model,)
     for name in models:
-        print(json.dumps(run_model(name, args, train, test)), flush=True)
+        print(json.dumps(run_model(name, args, train, test, device)), flush=True)
     return 0
 
 

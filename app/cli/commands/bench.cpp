@@ -58,6 +58,11 @@ double measureGemmPeak(Backend& be) {
     for (int i = 0; i < 12; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         plan->forward(a, w, nullptr, c);
+        // a GPU runs asynchronously: reading one value back waits for the GEMM
+        if (!be.device().isCpu()) {
+            float one = 0.f;
+            be.copyToHost(&one, c.slice(0, Shape{1}));
+        }
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (i >= 2) best = std::max(best, 2.0 * m * k * n / s / 1e9);
     }
@@ -71,11 +76,12 @@ class Quiet : public TrainObserver {};
 int runBench(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "help"},
               {"model", "batch-size", "threads", "epochs", "max-steps", "seed", "data", "precision",
-               "pipeline"});
+               "pipeline", "device"});
     if (args.flag("help")) {
         std::puts("usage: neurite-cli bench [--model mlp|cnn|all] [--batch-size 64] [--threads N]\n"
                   "                         [--epochs 1] [--max-steps N] [--seed 0] [--data SPEC]\n"
                   "                         [--precision fp32|bf16] [--pipeline device|host] [--json]\n"
+                  "                         [--device cpu|cuda|cuda:N]\n"
                   "  --pipeline host: batches prepared by the background thread (as with augmentation);\n"
                   "                   reports the share of step time spent waiting on data");
         return 0;
@@ -103,7 +109,7 @@ int runBench(int argc, char** argv) {
         throwBadInput("--pipeline must be device or host, got '" + pipeline + "'");
     Dataset data = loadDataset(dc, cfg.seed);
     data.hostPipeline = data.hostPipeline || pipeline == "host";
-    Backend& be = backendFor("cpu");
+    Backend& be = backendFor(args.str("device").value_or("cpu"));
     be.setThreads(cfg.threads);
     if (precision == "bf16") {
         const Support sup = be.supports(Op::Dense, DType::BF16);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "core/error.h"
+#include "backend/device_registry.h"
 #include "data/data_source.h"
 #include "io/project.h"
 #include "printer.h"
@@ -25,6 +26,7 @@ const char* kTrainHelp =
     "  --batch-size N        override training.batch_size\n"
     "  --lr X                override training.optimizer.lr\n"
     "  --device D            auto | cpu | cuda | cuda:N\n"
+    "  --gpu-memory-cap MIB  the most GPU memory this run may hold (out-of-memory error beyond)\n"
     "  --threads N           CPU threads (0 = all cores)\n"
     "  --seed N              random seed (same seed and threads give identical results)\n"
     "  --precision P         fp32 | bf16\n"
@@ -113,7 +115,7 @@ int runFolds(const ProjectDocument& project, int k, bool json) {
 int runTrain(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "curves", "help", "no-db"},
               {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps",
-               "scores", "db", "data", "target", "folds"});
+               "scores", "db", "data", "target", "folds", "gpu-memory-cap"});
     if (args.flag("help")) {
         std::fputs(kTrainHelp, stdout);
         return 0;
@@ -130,6 +132,9 @@ int runTrain(int argc, char** argv) {
     if (args.flag("no-db") && args.str("db")) throwBadInput("--db and --no-db exclude each other");
     std::optional<storage::RunStore> store;
     if (!args.flag("no-db")) store.emplace(dbPath(args, true));
+
+    if (auto mib = args.integer("gpu-memory-cap", 1, 1LL << 24))
+        setGpuMemoryCap(static_cast<std::size_t>(*mib) << 20);
 
     std::vector<std::string> warnings;
     ProjectDocument project = loadProject(path, &warnings);

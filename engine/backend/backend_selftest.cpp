@@ -1,0 +1,419 @@
+// The backend self-test: one table of ops, each a function of a backend that uploads the same
+// host inputs, runs the op and downloads its outputs; the harness runs it on both backends and
+// compares. Errors are normwise: max |a - b| / max |b| per output (1e-4 for fp32 ops, exact for
+// dropout masks and gathers), so values near zero do not inflate them.
+#include "backend/backend_selftest.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <random>
+
+#include "core/error.h"
+
+namespace neurite {
+
+namespace {
+
+using Outputs = std::vector<std::vector<float>>;
+using OpFn = std::function<Outputs(Backend&)>;
+
+constexpr double kTol = 1e-4;
+
+class Harness {
+public:
+    Harness(Backend& device, Backend& cpu, uint64_t seed) : m_dev(device), m_cpu(cpu), m_rng(seed) {}
+
+    std::vector<float> random(int64_t n, float lo = -1.f, float hi = 1.f) {
+        std::uniform_real_distribution<float> d(lo, hi);
+        std::vector<float> v(static_cast<std::size_t>(n));
+        for (float& x : v) x = d(m_rng);
+        return v;
+    }
+    std::vector<int32_t> randomInts(int64_t n, int32_t hiExclusive) {
+        std::uniform_int_distribution<int32_t> d(0, hiExclusive - 1);
+        std::vector<int32_t> v(static_cast<std::size_t>(n));
+        for (int32_t& x : v) x = d(m_rng);
+        return v;
+    }
+
+    void run(const std::string& op, double tol, const OpFn& fn) {
+        SelftestRow row;
+        row.op = op;
+        row.tolerance = tol;
+        try {
+            const Outputs a = fn(m_dev);
+            const Outputs b = fn(m_cpu);
+            if (a.size() != b.size()) throwInternal("the backends returned different outputs");
+            for (std::size_t k = 0; k < a.size(); ++k)
+                row.maxRelError = std::max(row.maxRelError, relError(a[k], b[k]));
+            row.pass = row.maxRelError <= tol;
+        } catch (const std::exception& e) {
+            row.error = e.what();
+            row.maxRelError = std::numeric_limits<double>::infinity();
+            row.pass = false;
+        }
+        m_rows.push_back(std::move(row));
+    }
+
+    std::vector<SelftestRow> rows() { return std::move(m_rows); }
+
+private:
+    static double relError(const std::vector<float>& a, const std::vector<float>& ref) {
+        if (a.size() != ref.size()) return std::numeric_limits<double>::infinity();
+        double worst = 0.0, scale = 0.0;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (!std::isfinite(a[i]) != !std::isfinite(ref[i]))
+                return std::numeric_limits<double>::infinity();
+            if (!std::isfinite(ref[i])) continue;
+            worst = std::max(worst, std::fabs(double(a[i]) - double(ref[i])));
+            scale = std::max(scale, std::fabs(double(ref[i])));
+        }
+        if (worst == 0.0) return 0.0;
+        return worst / std::max(scale, 1e-30);
+    }
+
+    Backend& m_dev;
+    Backend& m_cpu;
+    std::mt19937_64 m_rng;
+    std::vector<SelftestRow> m_rows;
+};
+
+Tensor upload(Backend& b, const Shape& s, const std::vector<float>& v) {
+    Tensor t = Tensor::empty(b, s);
+    b.copyFromHost(t, v.data());
+    return t;
+}
+
+Tensor uploadInts(Backend& b, const Shape& s, const std::vector<int32_t>& v) {
+    Tensor t = Tensor::empty(b, s, DType::I32);
+    b.copyFromHost(t, v.data());
+    return t;
+}
+
+std::vector<float> download(Backend& b, const Tensor& t) {
+    std::vector<float> v(static_cast<std::size_t>(t.numel()));
+    if (t.dtype() == DType::I32) {
+        std::vector<int32_t> ints(v.size());
+        b.copyToHost(ints.data(), t);
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(ints[i]);
+    } else {
+        b.copyToHost(v.data(), t);
+    }
+    return v;
+}
+
+void denseOps(Harness& h) {
+    const DenseDesc d{64, 100, 30, true, DType::F32};
+    const auto x = h.random(d.batch * d.inputs), w = h.random(d.outputs * d.inputs, -0.3f, 0.3f);
+    const auto bias = h.random(d.outputs), dy = h.random(d.batch * d.outputs);
+    auto run = [=](Backend& b, int which) -> Outputs {
+        auto plan = b.makeDense(d);
+        Tensor tx = upload(b, {d.batch, d.inputs}, x), tw = upload(b, {d.outputs, d.inputs}, w);
+        Tensor tb = upload(b, {d.outputs}, bias), tdy = upload(b, {d.batch, d.outputs}, dy);
+        if (which == 0) {
+            Tensor y = Tensor::empty(b, {d.batch, d.outputs});
+            plan->forward(tx, tw, &tb, y);
+            return {download(b, y)};
+        }
+        if (which == 1) {
+            Tensor dx = Tensor::empty(b, {d.batch, d.inputs});
+            plan->backwardData(tdy, tw, dx);
+            return {download(b, dx)};
+        }
+        Tensor dw = Tensor::empty(b, {d.outputs, d.inputs}), db = Tensor::empty(b, {d.outputs});
+        plan->backwardWeights(tx, tdy, dw, &db);
+        return {download(b, dw), download(b, db)};
+    };
+    h.run("dense forward", kTol, [=](Backend& b) { return run(b, 0); });
+    h.run("dense backward data", kTol, [=](Backend& b) { return run(b, 1); });
+    h.run("dense backward weights", kTol, [=](Backend& b) { return run(b, 2); });
+}
+
+void convOps(Harness& h, const ConvDesc& d, const std::string& label) {
+    const Shape xs{d.batch, d.inChannels, d.height, d.width};
+    const Shape ws{d.outChannels, d.inChannels, d.kernelH, d.kernelW};
+    const Shape ys{d.batch, d.outChannels, d.outHeight(), d.outWidth()};
+    const auto x = h.random(xs.numel()), w = h.random(ws.numel(), -0.3f, 0.3f);
+    const auto bias = h.random(d.outChannels), dy = h.random(ys.numel());
+    auto run = [=](Backend& b, int which) -> Outputs {
+        auto plan = b.makeConv(d);
+        Tensor tx = upload(b, xs, x), tw = upload(b, ws, w), tb = upload(b, {d.outChannels}, bias);
+        Tensor tdy = upload(b, ys, dy);
+        if (which == 0) {
+            Tensor y = Tensor::empty(b, ys);
+            plan->forward(tx, tw, &tb, y);
+            return {download(b, y)};
+        }
+        if (which == 1) {
+            Tensor dx = Tensor::empty(b, xs);
+            plan->backwardData(tdy, tw, dx);
+            return {download(b, dx)};
+        }
+        Tensor dw = Tensor::empty(b, ws), db = Tensor::empty(b, {d.outChannels});
+        plan->backwardWeights(tx, tdy, dw, &db);
+        return {download(b, dw), download(b, db)};
+    };
+    h.run("conv forward" + label, kTol, [=](Backend& b) { return run(b, 0); });
+    h.run("conv backward data" + label, kTol, [=](Backend& b) { return run(b, 1); });
+    h.run("conv backward weights" + label, kTol, [=](Backend& b) { return run(b, 2); });
+}
+
+void poolOps(Harness& h, const PoolDesc& d, const std::string& label) {
+    const Shape xs{d.batch, d.channels, d.height, d.width};
+    const Shape ys{d.batch, d.channels, d.outHeight(), d.outWidth()};
+    const auto x = h.random(xs.numel()), dy = h.random(ys.numel());
+    h.run(label, kTol, [=](Backend& b) -> Outputs {
+        auto plan = b.makePool(d);
+        Tensor tx = upload(b, xs, x), y = Tensor::empty(b, ys);
+        Tensor tdy = upload(b, ys, dy), dx = Tensor::empty(b, xs);
+        plan->forward(tx, y, true);
+        plan->backward(tdy, dx);
+        Tensor yi = Tensor::empty(b, ys);
+        plan->forward(tx, yi, false);
+        return {download(b, y), download(b, dx), download(b, yi)};
+    });
+}
+
+void batchNormOps(Harness& h) {
+    const BatchNormDesc d{16, 6, 25, 1e-5f};
+    const Shape xs{d.batch, d.channels, 5, 5};
+    const auto x = h.random(xs.numel(), -2.f, 3.f), dy = h.random(xs.numel());
+    const auto gamma = h.random(d.channels, 0.5f, 1.5f), beta = h.random(d.channels);
+    const auto rm = h.random(d.channels), rv = h.random(d.channels, 0.5f, 2.f);
+    h.run("batch norm forward/backward", kTol, [=](Backend& b) -> Outputs {
+        auto plan = b.makeBatchNorm(d);
+        Tensor tx = upload(b, xs, x), tg = upload(b, {d.channels}, gamma);
+        Tensor tb = upload(b, {d.channels}, beta), trm = upload(b, {d.channels}, rm);
+        Tensor trv = upload(b, {d.channels}, rv), y = Tensor::empty(b, xs);
+        plan->forwardTraining(tx, tg, tb, y, trm, trv, 0.1f);
+        Tensor tdy = upload(b, xs, dy), dx = Tensor::empty(b, xs);
+        Tensor dg = Tensor::empty(b, {d.channels}), db = Tensor::empty(b, {d.channels});
+        plan->backward(tx, tdy, tg, dx, dg, db);
+        Tensor yi = Tensor::empty(b, xs);
+        plan->forwardInference(tx, tg, tb, trm, trv, yi);
+        return {download(b, y),  download(b, trm), download(b, trv), download(b, dx),
+                download(b, dg), download(b, db),  download(b, yi)};
+    });
+}
+
+void eltwiseOps(Harness& h) {
+    const Shape s{32, 10, 7};
+    const auto x = h.random(s.numel(), -3.f, 3.f), dy = h.random(s.numel());
+    const std::pair<Activation, const char*> acts[] = {
+        {Activation::Relu, "relu"},       {Activation::LeakyRelu, "leaky relu"},
+        {Activation::Elu, "elu"},         {Activation::Sigmoid, "sigmoid"},
+        {Activation::Tanh, "tanh"},       {Activation::Gelu, "gelu"}};
+    for (const auto& [act, name] : acts) {
+        h.run(std::string(name) + " forward/backward", kTol, [=](Backend& b) -> Outputs {
+            Tensor tx = upload(b, s, x), y = Tensor::empty(b, s);
+            b.activationForward(act, 0.2f, tx, y);
+            Tensor tdy = upload(b, s, dy), dx = Tensor::empty(b, s);
+            b.activationBackward(act, 0.2f, tx, y, tdy, dx);
+            return {download(b, y), download(b, dx)};
+        });
+    }
+    h.run("softmax forward/backward", kTol, [=](Backend& b) -> Outputs {
+        Tensor tx = upload(b, s, x), y = Tensor::empty(b, s);
+        b.softmaxForward(tx, y);
+        Tensor tdy = upload(b, s, dy), dx = Tensor::empty(b, s);
+        b.softmaxBackward(y, tdy, dx);
+        return {download(b, y), download(b, dx)};
+    });
+    std::vector<std::vector<float>> parts;
+    for (int k = 0; k < 11; ++k) parts.push_back(h.random(s.numel()));
+    for (int count : {3, 11}) {
+        h.run("addN of " + std::to_string(count), kTol, [=](Backend& b) -> Outputs {
+            std::vector<Tensor> ts;
+            for (int k = 0; k < count; ++k) ts.push_back(upload(b, s, parts[std::size_t(k)]));
+            std::vector<const Tensor*> ptrs;
+            for (const Tensor& t : ts) ptrs.push_back(&t);
+            Tensor y = Tensor::empty(b, s);
+            b.addN(ptrs, y);
+            b.addN(ptrs, ts[0]);  // dst aliasing srcs[0]
+            return {download(b, y), download(b, ts[0])};
+        });
+    }
+    h.run("axpy, scale, multiply, fill", kTol, [=](Backend& b) -> Outputs {
+        Tensor tx = upload(b, s, x), ty = upload(b, s, dy), z = Tensor::empty(b, s);
+        b.axpy(0.7f, tx, ty);
+        b.scale(ty, -1.5f);
+        b.multiply(tx, ty, z);
+        Tensor f = Tensor::empty(b, s);
+        b.fill(f, 0.25f);
+        return {download(b, ty), download(b, z), download(b, f)};
+    });
+}
+
+void dataOps(Harness& h) {
+    const auto a = h.random(4 * 3 * 5), c = h.random(4 * 6 * 5);
+    h.run("concat/split", 0.0, [=](Backend& b) -> Outputs {
+        Tensor ta = upload(b, {4, 3, 5}, a), tc = upload(b, {4, 6, 5}, c);
+        Tensor whole = Tensor::empty(b, {4, 9, 5});
+        const Tensor* srcs[] = {&ta, &tc};
+        b.concat(srcs, whole);
+        Tensor sa = Tensor::empty(b, {4, 3, 5}), sc = Tensor::empty(b, {4, 6, 5});
+        Tensor* dsts[] = {&sa, &sc};
+        b.split(whole, dsts);
+        return {download(b, whole), download(b, sa), download(b, sc)};
+    });
+    const auto x = h.random(1000);
+    h.run("dropout mask (bit for bit)", 0.0, [=](Backend& b) -> Outputs {
+        Tensor tx = upload(b, {1000}, x), y = Tensor::empty(b, {1000}), m = Tensor::empty(b, {1000});
+        b.dropoutForward(tx, y, m, 0.3f, 0x1234abcdull);
+        return {download(b, y), download(b, m)};
+    });
+    std::vector<uint8_t> bytes(50 * 12);
+    const auto rawBytes = h.randomInts(static_cast<int64_t>(bytes.size()), 256);
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(rawBytes[i]);
+    const auto idx = h.randomInts(20, 50), labels = h.randomInts(50, 7);
+    const auto mean = h.random(12, 0.f, 1.f), invStd = h.random(12, 0.5f, 2.f);
+    const auto rows = h.random(50 * 12);
+    h.run("gatherRows (u8, standardized; f32) and gatherLabels", kTol, [=](Backend& b) -> Outputs {
+        Tensor src = Tensor::empty(b, {50, 12}, DType::U8);
+        b.copyFromHost(src, bytes.data());
+        Tensor ti = uploadInts(b, {20}, idx), tm = upload(b, {12}, mean);
+        Tensor ts = upload(b, {12}, invStd), y = Tensor::empty(b, {20, 12});
+        b.gatherRows(src, ti, 20, 1.f / 255.f, &tm, &ts, y);
+        Tensor fsrc = upload(b, {50, 12}, rows), fy = Tensor::empty(b, {20, 12});
+        b.gatherRows(fsrc, ti, 20, 2.f, nullptr, nullptr, fy);
+        Tensor tl = uploadInts(b, {50}, labels), gl = Tensor::empty(b, {20}, DType::I32);
+        b.gatherLabels(tl, ti, 20, gl);
+        return {download(b, y), download(b, fy), download(b, gl)};
+    });
+    h.run("gatherRows rejects a bad index", 0.0, [=](Backend& b) -> Outputs {
+        Tensor fsrc = upload(b, {50, 12}, rows), fy = Tensor::empty(b, {2, 12});
+        Tensor ti = uploadInts(b, {2}, {3, 50});
+        try {
+            b.gatherRows(fsrc, ti, 2, 1.f, nullptr, nullptr, fy);
+            download(b, fy);
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::BadInput) return {{1.f}};
+        }
+        return {{0.f}};
+    });
+}
+
+void lossOps(Harness& h) {
+    const int64_t n = 48, c = 7;
+    const auto z = h.random(n * c, -4.f, 4.f), w = h.random(c, 0.2f, 2.f);
+    const auto labels = h.randomInts(n, static_cast<int32_t>(c));
+    const auto x1 = h.random(n, -5.f, 5.f), t1 = h.random(n, 0.f, 1.f);
+    const auto p = h.random(n * 3, -2.f, 2.f), t = h.random(n * 3, -2.f, 2.f);
+    auto classification = [=](Backend& b, int kind) -> Outputs {
+        Tensor tz = upload(b, {n, c}, z), ty = uploadInts(b, {n}, labels);
+        Tensor g = Tensor::empty(b, {n, c}), tw = upload(b, {c}, w);
+        float loss = 0.f;
+        if (kind == 0) loss = b.softmaxCrossEntropy(tz, ty, nullptr, 0.f, g);
+        if (kind == 1) loss = b.softmaxCrossEntropy(tz, ty, &tw, 0.1f, g);
+        if (kind == 2) loss = b.focalLoss(tz, ty, 2.f, 0.25f, g);
+        return {{loss}, download(b, g)};
+    };
+    h.run("cross-entropy", kTol, [=](Backend& b) { return classification(b, 0); });
+    h.run("cross-entropy (class weights, smoothing)", kTol,
+          [=](Backend& b) { return classification(b, 1); });
+    h.run("focal loss", kTol, [=](Backend& b) { return classification(b, 2); });
+    h.run("binary cross-entropy", kTol, [=](Backend& b) -> Outputs {
+        Tensor tx = upload(b, {n, 1}, x1), tt = upload(b, {n, 1}, t1), g = Tensor::empty(b, {n, 1});
+        const float loss = b.binaryCrossEntropy(tx, tt, 1.7f, g);
+        return {{loss}, download(b, g)};
+    });
+    h.run("mse and huber", kTol, [=](Backend& b) -> Outputs {
+        Tensor tp = upload(b, {n, 3}, p), tt = upload(b, {n, 3}, t), g = Tensor::empty(b, {n, 3});
+        const float mse = b.mseLoss(tp, tt, g);
+        Tensor gh = Tensor::empty(b, {n, 3});
+        const float huber = b.huberLoss(tp, tt, 0.8f, gh);
+        return {{mse}, download(b, g), {huber}, download(b, gh)};
+    });
+    h.run("cross-entropy rejects a label outside the classes", 0.0, [=](Backend& b) -> Outputs {
+        std::vector<int32_t> bad = labels;
+        bad[5] = static_cast<int32_t>(c);
+        Tensor tz = upload(b, {n, c}, z), ty = uploadInts(b, {n}, bad), g = Tensor::empty(b, {n, c});
+        try {
+            b.softmaxCrossEntropy(tz, ty, nullptr, 0.f, g);
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::BadInput) return {{1.f}};
+        }
+        return {{0.f}};
+    });
+}
+
+void optimizerOps(Harness& h) {
+    const int64_t n = 5000;
+    const auto w = h.random(n), g = h.random(n), s1 = h.random(n), s2 = h.random(n, 0.f, 0.5f);
+    auto run = [=](Backend& b, int kind) -> Outputs {
+        Tensor tw = upload(b, {n}, w), tg = upload(b, {n}, g);
+        Tensor a = upload(b, {n}, s1), v = upload(b, {n}, s2);
+        for (int step = 1; step <= 3; ++step) {
+            if (kind == 0) b.sgdStep(tw, tg, a, SgdParams{0.05f, 0.9f, 1e-3f, true});
+            if (kind == 1) {
+                AdamParams p;
+                p.weightDecay = 0.01f;
+                p.step = step;
+                b.adamStep(tw, tg, a, v, p);
+            }
+            if (kind == 2) {
+                AdamParams p;
+                p.weightDecay = 0.01f;
+                p.decoupled = true;
+                p.step = step;
+                b.adamStep(tw, tg, a, v, p);
+            }
+            if (kind == 3) b.rmspropStep(tw, tg, v, a, RmspropParams{0.01f, 0.9f, 1e-8f, 0.5f, 1e-3f});
+            if (kind == 4) b.regularize(tw, tg, 1e-3f, 1e-2f);
+        }
+        return {download(b, tw), download(b, tg), download(b, a), download(b, v)};
+    };
+    h.run("sgd (nesterov, weight decay)", kTol, [=](Backend& b) { return run(b, 0); });
+    h.run("adam", kTol, [=](Backend& b) { return run(b, 1); });
+    h.run("adamw", kTol, [=](Backend& b) { return run(b, 2); });
+    h.run("rmsprop (momentum)", kTol, [=](Backend& b) { return run(b, 3); });
+    h.run("regularize (l1, l2)", kTol, [=](Backend& b) { return run(b, 4); });
+    const auto big = h.random(300000);
+    h.run("sumSquares and allFinite", kTol, [=](Backend& b) -> Outputs {
+        Tensor t = upload(b, {300000}, big);
+        const double ss = b.sumSquares(t);
+        const bool finite = b.allFinite(t);
+        std::vector<float> withNan = big;
+        withNan[123457] = std::numeric_limits<float>::quiet_NaN();
+        Tensor tn = upload(b, {300000}, withNan);
+        const bool nanFinite = b.allFinite(tn);
+        return {{static_cast<float>(ss)}, {finite ? 1.f : 0.f, nanFinite ? 1.f : 0.f}};
+    });
+}
+
+}  // namespace
+
+std::vector<SelftestRow> runBackendSelftest(Backend& device, Backend& cpu, uint64_t seed) {
+    Harness h(device, cpu, seed);
+    denseOps(h);
+    ConvDesc conv;
+    conv.batch = 4, conv.inChannels = 3, conv.height = 12, conv.width = 11;
+    conv.outChannels = 8, conv.kernelH = 3, conv.kernelW = 3;
+    conv.padTop = conv.padLeft = conv.padBottom = conv.padRight = 1;
+    convOps(h, conv, "");
+    conv.strideH = conv.strideW = 2;
+    conv.padTop = conv.padLeft = 0;
+    conv.kernelH = 4, conv.kernelW = 2;
+    convOps(h, conv, " (stride 2, asymmetric pad)");
+    PoolDesc pool;
+    pool.batch = 3, pool.channels = 4, pool.height = 9, pool.width = 8;
+    poolOps(h, pool, "max pool 2x2");
+    pool.kind = PoolKind::Avg;
+    pool.kernelH = pool.kernelW = 3;
+    pool.strideH = pool.strideW = 2;
+    pool.padTop = pool.padLeft = 1;
+    poolOps(h, pool, "avg pool 3x3 stride 2 (asymmetric pad, excluded)");
+    pool.kind = PoolKind::Max;
+    pool.padBottom = pool.padRight = 0;
+    poolOps(h, pool, "max pool 3x3 stride 2 (asymmetric pad)");
+    batchNormOps(h);
+    eltwiseOps(h);
+    dataOps(h);
+    lossOps(h);
+    optimizerOps(h);
+    return h.rows();
+}
+
+}  // namespace neurite

@@ -1,0 +1,197 @@
+// BatchNormPlan on cuDNN's legacy batch normalization (CUDNN_BATCHNORM_SPATIAL over [N, C,
+// spatial, 1]; deprecated in cuDNN 9 but present, the warning is silenced in this file only).
+// cuDNN normalizes with the biased batch variance, keeps mean and 1/sqrt(var + eps) for backward
+// and updates the running variance with the unbiased one: running = (1 - m) running + m batch,
+// which is torch's (and the CPU backend's) rule with factor = momentum.
+// Also PoolPlan, a thin plan over the own pooling kernels (cuda_kernels_pool.cu).
+#include "backend/cuda/cuda_common.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+namespace neurite::cuda {
+
+namespace {
+
+constexpr cudnnBatchNormMode_t kMode = CUDNN_BATCHNORM_SPATIAL;
+
+class CudaBatchNormPlan final : public BatchNormPlan {
+public:
+    CudaBatchNormPlan(const BatchNormDesc& d, Context& ctx) : m_desc(d), m_ctx(ctx) {
+        m_size = d.batch * d.channels * d.spatial;
+        ctx.activate();
+        try {
+            check(cudnnCreateTensorDescriptor(&m_x), "cudnnCreateTensorDescriptor");
+            check(cudnnCreateTensorDescriptor(&m_stats), "cudnnCreateTensorDescriptor");
+            check(cudnnSetTensor4dDescriptor(m_x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT,
+                                             static_cast<int>(d.batch),
+                                             static_cast<int>(d.channels),
+                                             static_cast<int>(d.spatial), 1),
+                  "cudnnSetTensor4dDescriptor (batch norm)");
+            check(cudnnDeriveBNTensorDescriptor(m_stats, m_x, kMode),
+                  "cudnnDeriveBNTensorDescriptor");
+        } catch (...) {
+            destroy();
+            throw;
+        }
+        const std::size_t statBytes = static_cast<std::size_t>(d.channels) * 4;
+        m_mean = Buffer(*ctx.allocator, statBytes);
+        m_invStd = Buffer(*ctx.allocator, statBytes);
+    }
+    ~CudaBatchNormPlan() override { destroy(); }
+
+    void forwardTraining(const Tensor& src, const Tensor& gamma, const Tensor& beta, Tensor& dst,
+                         Tensor& runningMean, Tensor& runningVar, float momentum) override {
+        if (m_desc.batch * m_desc.spatial < 2)
+            throwBadInput("batch norm training needs more than one value per channel; use a "
+                          "batch size above 1");
+        checkCommon(src, gamma, beta, dst);
+        requireNumel(runningMean, m_desc.channels, "batch norm running mean");
+        requireNumel(runningVar, m_desc.channels, "batch norm running variance");
+        m_ctx.activate();
+        const float one = 1.f, zero = 0.f;
+        check(cudnnBatchNormalizationForwardTraining(
+                  m_ctx.cudnn, kMode, &one, &zero, m_x, src.raw(), m_x, dst.raw(), m_stats,
+                  gamma.raw(), beta.raw(), static_cast<double>(momentum), runningMean.raw(),
+                  runningVar.raw(), static_cast<double>(m_desc.epsilon), m_mean.get(),
+                  m_invStd.get()),
+              "cudnnBatchNormalizationForwardTraining");
+        m_haveStats = true;
+    }
+
+    void forwardInference(const Tensor& src, const Tensor& gamma, const Tensor& beta,
+                          const Tensor& runningMean, const Tensor& runningVar,
+                          Tensor& dst) override {
+        checkCommon(src, gamma, beta, dst);
+        requireNumel(runningMean, m_desc.channels, "batch norm running mean");
+        requireNumel(runningVar, m_desc.channels, "batch norm running variance");
+        m_ctx.activate();
+        const float one = 1.f, zero = 0.f;
+        check(cudnnBatchNormalizationForwardInference(
+                  m_ctx.cudnn, kMode, &one, &zero, m_x, src.raw(), m_x, dst.raw(), m_stats,
+                  gamma.raw(), beta.raw(), runningMean.raw(), runningVar.raw(),
+                  static_cast<double>(m_desc.epsilon)),
+              "cudnnBatchNormalizationForwardInference");
+    }
+
+    void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma, Tensor& diffSrc,
+                  Tensor& diffGamma, Tensor& diffBeta) override {
+        if (!m_haveStats)
+            throwInternal("batch norm backward needs a training forward on the same plan first");
+        requireNumel(src, m_size, "batch norm backward src");
+        requireNumel(diffDst, m_size, "batch norm backward diffDst");
+        requireNumel(diffSrc, m_size, "batch norm backward diffSrc");
+        requireNumel(gamma, m_desc.channels, "batch norm backward gamma");
+        requireNumel(diffGamma, m_desc.channels, "batch norm backward diffGamma");
+        requireNumel(diffBeta, m_desc.channels, "batch norm backward diffBeta");
+        m_ctx.activate();
+        const float one = 1.f, zero = 0.f;
+        check(cudnnBatchNormalizationBackward(
+                  m_ctx.cudnn, kMode, &one, &zero, &one, &zero, m_x, src.raw(), m_x,
+                  diffDst.raw(), m_x, diffSrc.raw(), m_stats, gamma.raw(), diffGamma.raw(),
+                  diffBeta.raw(), static_cast<double>(m_desc.epsilon), m_mean.get(),
+                  m_invStd.get()),
+              "cudnnBatchNormalizationBackward");
+    }
+
+private:
+    void checkCommon(const Tensor& src, const Tensor& gamma, const Tensor& beta,
+                     const Tensor& dst) const {
+        requireNumel(src, m_size, "batch norm src");
+        requireNumel(dst, m_size, "batch norm dst");
+        requireNumel(gamma, m_desc.channels, "batch norm gamma");
+        requireNumel(beta, m_desc.channels, "batch norm beta");
+    }
+
+    void destroy() {
+        if (m_x) cudnnDestroyTensorDescriptor(m_x);
+        if (m_stats) cudnnDestroyTensorDescriptor(m_stats);
+        m_x = m_stats = nullptr;
+    }
+
+    BatchNormDesc m_desc;
+    Context& m_ctx;
+    int64_t m_size = 0;
+    cudnnTensorDescriptor_t m_x = nullptr, m_stats = nullptr;
+    Buffer m_mean, m_invStd;  // saved by the last training forward, [C]
+    bool m_haveStats = false;
+};
+
+class CudaPoolPlan final : public PoolPlan {
+public:
+    CudaPoolPlan(const PoolDesc& d, Context& ctx) : m_ctx(ctx) {
+        m_shape = {d.batch * d.channels, d.height,  d.width, d.outHeight(), d.outWidth(),
+                   d.kernelH,            d.kernelW, d.strideH, d.strideW, d.padTop,
+                   d.padLeft,            d.kind == PoolKind::Max};
+        m_srcSize = m_shape.nc * d.height * d.width;
+        m_dstSize = m_shape.nc * m_shape.oh * m_shape.ow;
+        if (m_shape.max)
+            m_argmax = Buffer(*ctx.allocator, static_cast<std::size_t>(m_dstSize) * 4);
+    }
+
+    void forward(const Tensor& src, Tensor& dst, bool training) override {
+        requireNumel(src, m_srcSize, "pooling forward src");
+        requireNumel(dst, m_dstSize, "pooling forward dst");
+        m_ctx.activate();
+        check(launchPoolForward(m_shape, f32(src), f32(dst),
+                                training ? m_argmax.as<int32_t>() : nullptr, m_ctx.stream),
+              "pooling forward");
+        m_haveArgmax = training;
+    }
+
+    void backward(const Tensor& diffDst, Tensor& diffSrc) override {
+        requireNumel(diffDst, m_dstSize, "pooling backward diffDst");
+        requireNumel(diffSrc, m_srcSize, "pooling backward diffSrc");
+        if (m_shape.max && !m_haveArgmax)
+            throwInternal("max pooling backward needs a training forward on the same plan first");
+        m_ctx.activate();
+        check(launchPoolBackward(m_shape, f32(diffDst), m_argmax.as<int32_t>(), f32(diffSrc),
+                                 m_ctx.stream),
+              "pooling backward");
+    }
+
+private:
+    Context& m_ctx;
+    PoolShape m_shape{};
+    int64_t m_srcSize = 0, m_dstSize = 0;
+    Buffer m_argmax;  // max pooling: index within the plane of each output's maximum
+    bool m_haveArgmax = false;
+};
+
+}  // namespace
+
+std::unique_ptr<BatchNormPlan> makeBatchNormPlan(const BatchNormDesc& d, Context& ctx) {
+    requirePositive("batch norm plan",
+                    {{"batch", d.batch}, {"channels", d.channels}, {"spatial size", d.spatial}});
+    if (!(d.epsilon > 0.f))
+        throwBadInput("batch norm plan: epsilon must be positive, got " +
+                      std::to_string(d.epsilon));
+    if (d.batch > 2147483647 || d.channels > 2147483647 || d.spatial > 2147483647)
+        throw Error(ErrorKind::Unsupported, "batch norm plan: sizes above 2^31 are not supported");
+    return std::make_unique<CudaBatchNormPlan>(d, ctx);
+}
+
+std::unique_ptr<PoolPlan> makePoolPlan(const PoolDesc& d, Context& ctx) {
+    requirePositive("pooling plan", {{"batch", d.batch},
+                                     {"channels", d.channels},
+                                     {"height", d.height},
+                                     {"width", d.width},
+                                     {"window height", d.kernelH},
+                                     {"window width", d.kernelW},
+                                     {"stride height", d.strideH},
+                                     {"stride width", d.strideW}});
+    requireNonNegative("pooling plan", {{"top padding", d.padTop},
+                                        {"left padding", d.padLeft},
+                                        {"bottom padding", d.padBottom},
+                                        {"right padding", d.padRight}});
+    requireNonNegative("pooling plan",
+                       {{"padded height minus window height (input too small for the window)",
+                         d.height + d.padTop + d.padBottom - d.kernelH},
+                        {"padded width minus window width (input too small for the window)",
+                         d.width + d.padLeft + d.padRight - d.kernelW}});
+    return std::make_unique<CudaPoolPlan>(d, ctx);
+}
+
+}  // namespace neurite::cuda
+
+#pragma GCC diagnostic pop

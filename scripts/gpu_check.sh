@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# One-command check of the CUDA backend on a GPU machine (see docs/gpu.md).
+#   scripts/gpu_check.sh prepare   here, once: download the Debian packages the headless build
+#                                  needs into .devdeps/ (git-ignored), with Fashion-MNIST
+#   scripts/gpu_check.sh run       on the GPU machine (carry .devdeps): headless build with
+#                                  CUDA, neurite-cli selftest --device cuda, cpu-vs-cuda
+#                                  trainings, the cuda test label when Qt is there, and
+#                                  neurite-cli bench next to PyTorch on the GPU; logs in $OUT,
+#                                  a short table last
+# Exit status of run: 0 when every check passed, 1 otherwise.
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+deps=$here/.devdeps
+packages="libdnnl2 libdnnl-dev libonnx1 libonnx-dev libonnxifi libprotobuf32 libprotobuf-dev
+  libstb0 libstb-dev libsqlite3-0 libsqlite3-dev nlohmann-json3-dev zlib1g-dev
+  pkgconf-bin libpkgconf3"
+
+prepare() {
+  # .devdeps/ is in .gitignore, so the device tool carries it only when named in `carry`
+  mkdir -p "$deps/debs" && cd "$deps/debs" || exit 1
+  # shellcheck disable=SC2086
+  apt-get download $packages || { echo "error: apt-get download failed" >&2; exit 2; }
+  if [ -d /usr/share/datasets/fashion-mnist ]; then
+    mkdir -p "$deps/fashion-mnist" && cp /usr/share/datasets/fashion-mnist/*.gz "$deps/fashion-mnist/"
+  else
+    echo "warning: /usr/share/datasets/fashion-mnist missing (apt-get install dataset-fashion-mnist);" \
+         "the trainings and benchmarks will be skipped" >&2
+  fi
+  du -sh "$deps"
+}
+
+# Unpacks each .deb's data archive into .devdeps/root with Python (no dpkg needed).
+extract() {
+  python3 - "$deps/debs" "$deps/root" <<'PY'
+import io, os, sys, tarfile
+src, dst = sys.argv[1], sys.argv[2]
+os.makedirs(dst, exist_ok=True)
+for name in sorted(os.listdir(src)):
+    if not name.endswith(".deb"):
+        continue
+    data = open(os.path.join(src, name), "rb").read()
+    assert data[:8] == b"!<arch>\n", name
+    pos = 8
+    while pos < len(data):
+        header = data[pos:pos + 60]
+        member = header[:16].decode().strip().rstrip("/")
+        size = int(header[48:58].decode().strip())
+        body = data[pos + 60:pos + 60 + size]
+        pos += 60 + size + (size & 1)
+        if member.startswith("data.tar"):
+            with tarfile.open(fileobj=io.BytesIO(body)) as tar:
+                tar.extractall(dst)
+PY
+}
+
+run() {
+  out=${OUT:-$here/gpu-check-out}
+  mkdir -p "$out"
+  local build=$here/build-gpu status=0
+  declare -A result
+  [ -d "$deps/debs" ] || { echo "error: no .devdeps/debs; run scripts/gpu_check.sh prepare here first and carry .devdeps" >&2; exit 2; }
+  extract || { echo "error: unpacking .devdeps failed" >&2; exit 2; }
+  local root=$deps/root/usr
+  local cudnn_root
+  cudnn_root=$(python3 -c 'import nvidia.cudnn as m, os; print(list(m.__path__)[0])' 2>/dev/null || true)
+  {
+    echo "date: $(date -u)"; nvidia-smi 2>&1 | head -15; nvcc --version 2>&1 | tail -2
+    echo "cmake: $(cmake --version | head -1)"; echo "cxx: $(c++ --version | head -1)"
+    python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version())' 2>&1
+    echo "cudnn from the pip wheel: ${cudnn_root:-none}"; ls /usr/local/cuda/lib64 2>/dev/null | grep -E 'cublas|cudnn' | head
+    echo "Qt6: $(ls /usr/lib/x86_64-linux-gnu/cmake/Qt6 2>/dev/null | head -1 || true)"
+  } >"$out/env.txt" 2>&1
+  local gui=${NEURITE_BUILD_GUI:-OFF}  # ON only where Qt is there (for the cuda CTest label)
+  [ -z "${NEURITE_BUILD_GUI:-}" ] && [ -d /usr/lib/x86_64-linux-gnu/cmake/Qt6Test ] && gui=ON
+  export LD_LIBRARY_PATH=$root/lib/x86_64-linux-gnu${cudnn_root:+:$cudnn_root/lib}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  # stb is found through pkg-config: its .pc files say /usr, the sysroot maps that into .devdeps
+  export PKG_CONFIG_PATH=$root/lib/x86_64-linux-gnu/pkgconfig:$root/share/pkgconfig
+  export PKG_CONFIG_SYSROOT_DIR=$deps/root
+  local pkgconfig=()
+  command -v pkg-config >/dev/null || pkgconfig=(-DPKG_CONFIG_EXECUTABLE="$root/bin/pkgconf")
+  if cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEURITE_BUILD_GUI=$gui \
+      -DNEURITE_WITH_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 -DCMAKE_PREFIX_PATH="$root" \
+      -DCMAKE_INCLUDE_PATH="$root/include" -DCMAKE_LIBRARY_PATH="$root/lib/x86_64-linux-gnu" \
+      ${cudnn_root:+-DNEURITE_CUDNN_ROOT=$cudnn_root} "${pkgconfig[@]}" >"$out/configure.log" 2>&1 &&
+     cmake --build "$build" -j "${NEURITE_JOBS:-16}" >"$out/build.log" 2>&1; then
+    result[build]=ok
+  else
+    result[build]="FAILED (configure.log, build.log)"; status=1
+  fi
+  local cli=$build/bin/neurite-cli
+  if [ -x "$cli" ]; then
+    "$cli" devices >"$out/devices.txt" 2>&1
+    result[devices]=$(grep -m1 '^cuda' "$out/devices.txt" || grep -m1 '^GPU' "$out/devices.txt")
+    "$cli" selftest --device cuda >"$out/selftest.txt" 2>&1
+    case $? in
+      0) result[selftest]="pass ($(tail -1 "$out/selftest.txt"))" ;;
+      *) result[selftest]="FAILED: $(tail -1 "$out/selftest.txt")"; status=1 ;;
+    esac
+    if [ -d "$deps/fashion-mnist" ]; then
+      local data=idx:$deps/fashion-mnist ex
+      for ex in spiral fashion_mlp fashion_cnn; do
+        local args=(train "$here/resources/examples/$ex.neurite.json" --json --no-db --epochs 2)
+        [ "$ex" = spiral ] || args+=(--data "$data")
+        for dev in cpu cuda; do
+          "$cli" "${args[@]}" --device "$dev" >"$out/train_${ex}_$dev.jsonl" 2>"$out/train_${ex}_$dev.err"
+        done
+        result[train_$ex]=$(python3 - "$out/train_${ex}_cpu.jsonl" "$out/train_${ex}_cuda.jsonl" <<'PY'
+import json, sys
+def acc(path):
+    for line in open(path):
+        try: e = json.loads(line)
+        except ValueError: continue
+        if e.get("event") == "finished":
+            for k in ("test_accuracy", "val_accuracy", "train_accuracy"):
+                if e.get(k) is not None: return float(e[k]), e.get("samples_per_sec")
+    return None, None
+(c, cs), (g, gs) = acc(sys.argv[1]), acc(sys.argv[2])
+if c is None or g is None: print("FAILED (no finished event; see the .err logs)")
+else: print(f"{'pass' if abs(c - g) <= 0.005 else 'FAILED'}: cpu {100*c:.2f}% cuda {100*g:.2f}% "
+            f"({cs or 0:.0f} vs {gs or 0:.0f} samples/s)")
+PY
+)
+        case ${result[train_$ex]} in pass*) ;; *) status=1 ;; esac
+      done
+      python3 "$here/tests/bench/compare_torch.py" --cli "$cli" --device cuda --threads 16 \
+        --repeats 3 --data "$deps/fashion-mnist" >"$out/bench.md" 2>"$out/bench.err"
+      if [ $? -eq 0 ]; then result[bench]="see bench.md"; else result[bench]="FAILED (bench.err)"; status=1; fi
+    else
+      result[train]="skipped: no .devdeps/fashion-mnist"
+    fi
+    if [ "$gui" = ON ]; then
+      (cd "$build" && ctest -L cuda --output-on-failure) >"$out/ctest_cuda.txt" 2>&1
+      if [ $? -eq 0 ]; then result[ctest_cuda]=pass; else result[ctest_cuda]="FAILED"; status=1; fi
+    else
+      result[ctest_cuda]="not built (no Qt here); selftest and trainings above cover it"
+    fi
+  fi
+  {
+    echo; echo "== GPU check ($(date -u +%F), logs in $out)"
+    for k in build devices selftest train_spiral train_fashion_mlp train_fashion_cnn train ctest_cuda bench; do
+      [ -n "${result[$k]:-}" ] && printf '%-18s %s\n' "$k" "${result[$k]}"
+    done
+    [ -f "$out/bench.md" ] && cat "$out/bench.md"
+  } | tee "$out/summary.txt"
+  exit $status
+}
+
+case ${1:-} in
+  prepare) prepare ;;
+  run) run ;;
+  *) echo "usage: scripts/gpu_check.sh prepare|run" >&2; exit 2 ;;
+esac
