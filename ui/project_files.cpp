@@ -113,7 +113,9 @@ bool ProjectFiles::newProject(const ProjectDocument& doc) {
     return true;
 }
 
-bool ProjectFiles::open(const QString& path) {
+bool ProjectFiles::open(const QString& requested) {
+    // An empty path asks for one (File > Open...); the file comes before the unsaved-changes question.
+    const QString path = requested.isEmpty() ? m_choosePath(false) : requested;
     if (path.isEmpty() || !maybeSave()) return false;
     std::vector<std::string> warnings;
     ProjectDocument doc;
