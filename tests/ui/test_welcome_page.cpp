@@ -5,6 +5,7 @@
 // shows. examplesDir() honours $NEURITE_EXAMPLES_DIR.
 #include <QDir>
 #include <QDockWidget>
+#include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSettings>
@@ -23,6 +24,7 @@
 #include "support/test_env.h"
 #include "training/training_controller.h"
 #include "training/training_panel.h"
+#include "settings/theme.h"
 #include "welcome/example_catalog.h"
 #include "welcome/welcome_page.h"
 
@@ -160,6 +162,21 @@ private slots:
         QVERIFY(countColour(img, Qt::white) > img.width() * img.height() / 2);
     }
 
+    void thumbnailsFollowTheTheme() {
+        WelcomePage page;
+        page.loadExamples(examplesFolder());
+        const auto corner = [&page] {
+            auto* thumb = page.findChild<QLabel*>("ExampleThumbnail");
+            return thumb->pixmap().toImage().pixelColor(1, 1);
+        };
+        applyTheme(Preferences::Theme::Light);
+        QVERIFY(corner().lightness() > 200);
+        applyTheme(Preferences::Theme::Dark);
+        QCoreApplication::processEvents();  // the palette change arrives as an event
+        QVERIFY2(corner().lightness() < 70, qPrintable(corner().name()));  // redrawn on the palette change, not left white
+        applyTheme(Preferences::Theme::System);
+    }
+
     void recentProjects() {
         QTemporaryDir dir;
         MainWindow w;
@@ -167,7 +184,7 @@ private slots:
         QVERIFY(w.files()->saveTo(path));
         QListWidget* list = w.welcomePage()->recentList();
         QCOMPARE(list->count(), 1);
-        QCOMPARE(list->item(0)->text(), QString("mine.neurite.json"));
+        QCOMPARE(list->item(0)->text(), "mine.neurite.json\n" + QFileInfo(path).absolutePath());
         QCOMPARE(list->item(0)->data(Qt::UserRole).toString(), QFileInfo(path).absoluteFilePath());
 
         // Activating it opens it.

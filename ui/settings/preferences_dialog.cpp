@@ -56,7 +56,9 @@ PreferencesDialog::PreferencesDialog(const Preferences& current, const DeviceLis
     auto* deviceColumn = new QVBoxLayout;
     deviceColumn->addWidget(m_device);
     deviceColumn->addWidget(deviceNote);
-    form->addRow(tr("Default &device:"), deviceColumn);
+    auto* deviceLabel = new QLabel(tr("Default &device:"), this);
+    deviceLabel->setBuddy(m_device);  // a row holding a layout gets no buddy by itself
+    form->addRow(deviceLabel, deviceColumn);
 
     m_threads = new QSpinBox(this);
     m_threads->setRange(0, 4096);
@@ -78,7 +80,9 @@ PreferencesDialog::PreferencesDialog(const Preferences& current, const DeviceLis
     auto* dbRow = new QHBoxLayout;
     dbRow->addWidget(m_database, 1);
     dbRow->addWidget(browse);
-    form->addRow(tr("&Run database:"), dbRow);
+    auto* dbLabel = new QLabel(tr("&Run database:"), this);
+    dbLabel->setBuddy(m_database);
+    form->addRow(dbLabel, dbRow);
 
     auto* rule = new QLabel(tr("The theme and the run database apply at once. The default device and "
                                "thread count apply from the next run, to projects whose device is "

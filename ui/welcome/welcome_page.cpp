@@ -1,6 +1,7 @@
 // The Start tab: example cards in a grid on the left, projects and runs on the right.
 #include "welcome_page.h"
 
+#include <QEvent>
 #include <QFileInfo>
 #include <QFrame>
 #include <QGridLayout>
@@ -66,6 +67,7 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     scroll->setWidget(gallery);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // cards wrap their text instead
 
     auto* side = new QWidget(this);
     side->setMaximumWidth(380);
@@ -84,6 +86,9 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     sideLayout->addWidget(recentTitle);
     m_recent = new QListWidget(side);
     m_recent->setObjectName("RecentProjects");
+    m_recent->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_recent->setTextElideMode(Qt::ElideMiddle);
+    m_recent->setSpacing(2);
     recentTitle->setBuddy(m_recent);
     sideLayout->addWidget(m_recent, 1);
     connect(m_recent, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
@@ -118,6 +123,7 @@ void WelcomePage::loadExamples(const QString& dir) {
     }
     m_examples = scanExamples(dir);
     m_sizeLabels.clear();
+    m_thumbnails.clear();
     m_sizes.clear();
     m_examplesNote->setVisible(m_examples.isEmpty());
     m_examplesNote->setText(dir.isEmpty()
@@ -127,6 +133,13 @@ void WelcomePage::loadExamples(const QString& dir) {
     for (int i = 0; i < m_examples.size(); ++i) m_grid->addWidget(makeCard(i), i / kColumns, i % kColumns);
     m_counted = false;
     if (isVisible()) countSizes();
+}
+
+void WelcomePage::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::PaletteChange) return;
+    for (int i = 0; i < m_thumbnails.size() && i < m_examples.size(); ++i)
+        m_thumbnails[i]->setPixmap(graphThumbnail(m_examples[i].document, kThumb, palette()));
 }
 
 void WelcomePage::showEvent(QShowEvent* event) {
@@ -146,11 +159,16 @@ QWidget* WelcomePage::makeCard(int index) {
     thumb->setPixmap(graphThumbnail(e.document, kThumb, palette()));
     thumb->setFixedSize(kThumb);
     thumb->setFrameShape(QFrame::Box);
+    thumb->setObjectName("ExampleThumbnail");
     thumb->setToolTip(tr("The model's layer graph (colours: layer categories, as in the designer)"));
     top->addWidget(thumb);
+    m_thumbnails.append(thumb);
     auto* titles = new QVBoxLayout;
     titles->addWidget(heading(e.title, card, 1));
-    auto* source = new QLabel(e.error.isEmpty() ? tr("Data: %1").arg(e.source) : tr("Cannot be read"), card);
+    // "synthetic:spiral?samples=1500&..." shows as "synthetic:spiral"; the tooltip has it all.
+    auto* source = new QLabel(e.error.isEmpty() ? tr("Data: %1").arg(e.source.section('?', 0, 0)) : tr("Cannot be read"), card);
+    source->setToolTip(e.source);
+    source->setWordWrap(true);
     titles->addWidget(source);
     auto* size = new QLabel(e.error.isEmpty() ? tr("%1; counting parameters...").arg(layerCount(e.layers))
                                               : QString(),
@@ -227,8 +245,8 @@ void WelcomePage::setRecentFiles(const QStringList& files) {
             problem = tr("the file no longer exists");
         else if (!info.isReadable())
             problem = tr("the file cannot be read (permissions)");
-        auto* item = new QListWidgetItem(problem.isEmpty() ? info.fileName()
-                                                           : tr("%1 (%2)").arg(info.fileName(), problem),
+        // Two lines: the file, then its folder (or why it cannot be opened).
+        auto* item = new QListWidgetItem(info.fileName() + "\n" + (problem.isEmpty() ? info.absolutePath() : problem),
                                          m_recent);
         item->setData(Qt::UserRole, path);
         item->setData(Qt::UserRole + 1, problem.isEmpty());

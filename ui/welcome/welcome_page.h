@@ -55,12 +55,14 @@ signals:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;  // a theme change redraws the thumbnails
 
 private:
     QWidget* makeCard(int index);
 
     QList<ExampleInfo> m_examples;
     QList<QLabel*> m_sizeLabels;
+    QList<QLabel*> m_thumbnails;
     QStringList m_sizes;
     QGridLayout* m_grid;
     QLabel* m_examplesNote;
