@@ -86,7 +86,7 @@ PreferencesDialog::PreferencesDialog(const Preferences& current, const DeviceLis
 
     auto* rule = new QLabel(tr("The theme and the run database apply at once. The default device and "
                                "thread count apply from the next run, to projects whose device is "
-                               "\"auto\" and whose threads are \"all cores\" (0); a project that names "
+                               "\"auto\" and whose threads are 0 (\"default\"); a project that names "
                                "its own keeps them. An empty run database means the default one, "
                                "shared with neurite-cli."),
                             this);

@@ -76,7 +76,7 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     sideLayout->addWidget(heading(tr("Start"), side));
     auto* newButton = new QPushButton(style()->standardIcon(QStyle::SP_FileIcon), tr("&New project"), side);
     auto* openButton = new QPushButton(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open..."), side);
-    m_templates = new QPushButton(tr("New from &template"), side);
+    m_templates = new QPushButton(tr("New from te&mplate"), side);
     m_templates->setEnabled(false);
     for (QPushButton* b : {newButton, openButton, m_templates}) sideLayout->addWidget(b);
     connect(newButton, &QPushButton::clicked, this, &WelcomePage::newProjectRequested);
