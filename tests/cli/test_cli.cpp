@@ -31,16 +31,17 @@ private slots:
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.startsWith("neurite-cli "));
         // The same facts as the studio's About dialog (engine/backend/build_info.h).
+        const QString text = QString::fromUtf8(r.out);
         for (const char* line : {"\nVersion:", "\nGit revision:", "\nBuild:", "\noneDNN:", "\nCUDA runtime:",
                                  "\ncuDNN:", "\nDevice cpu:"})
-            QVERIFY2(r.out.contains(line), qPrintable(r.out));
+            QVERIFY2(text.contains(line), qPrintable(text));
         Result j = runCli({"version", "--json"});
         QCOMPARE(j.code, 0);
-        const QJsonObject o = QJsonDocument::fromJson(j.out.toUtf8()).object();
+        const QJsonObject o = QJsonDocument::fromJson(j.out).object();
         QCOMPARE(o["version"].toString(), QString(NEURITE_VERSION));
         QVERIFY(!o["git_revision"].toString().isEmpty());
-        QVERIFY(r.out.contains(QRegularExpression("\nGit revision: +" + QRegularExpression::escape(o["git_revision"].toString()) + "\n")));
-        QVERIFY(r.out.contains(QRegularExpression("\noneDNN: +" + QRegularExpression::escape(o["onednn"].toString()) + "\n")));
+        QVERIFY(text.contains(QRegularExpression("\nGit revision: +" + QRegularExpression::escape(o["git_revision"].toString()) + "\n")));
+        QVERIFY(text.contains(QRegularExpression("\noneDNN: +" + QRegularExpression::escape(o["onednn"].toString()) + "\n")));
         QCOMPARE(o["devices"].toArray().first().toObject()["id"].toString(), QString("cpu"));
         QCOMPARE(runCli({"version", "extra"}).code, 2);
     }
