@@ -14,6 +14,7 @@
 #include <QUndoStack>
 
 #include "action_guard.h"
+#include "core/paths.h"
 #include "designer/graph_model.h"
 
 namespace neurite {
@@ -23,6 +24,11 @@ namespace {
 constexpr int kMaxRecent = 8;
 constexpr int kAutosaveMs = 15000;
 const char* const kRecentKey = "files/recent";
+
+// Open Project starts in the bundled examples (installed or source tree) until a project is open.
+QString examplesStart() {
+    return QString::fromStdString(examplesDir().string());
+}
 
 }  // namespace
 
@@ -56,7 +62,8 @@ ProjectFiles::ProjectFiles(GraphModel* model, QUndoStack* undo, QWidget* window)
     m_choosePath = [this](bool forSave) {
         const QString filter = tr("Neurite projects (*.neurite.json);;All files (*)");
         if (!forSave)
-            return QFileDialog::getOpenFileName(m_window, tr("Open Project"), QString(), filter);
+            return QFileDialog::getOpenFileName(
+                m_window, tr("Open Project"), m_path.isEmpty() ? examplesStart() : QString(), filter);
         QString p = QFileDialog::getSaveFileName(m_window, tr("Save Project"),
                                                  m_path.isEmpty() ? displayName() + ".neurite.json" : m_path,
                                                  filter);
@@ -114,7 +121,7 @@ bool ProjectFiles::newProject(const ProjectDocument& doc) {
 }
 
 bool ProjectFiles::open(const QString& requested) {
-    // An empty path asks for one (File > Open...); the file comes before the unsaved-changes question.
+    // No path (File > Open Project): ask for one, starting in the examples.
     const QString path = requested.isEmpty() ? m_choosePath(false) : requested;
     if (path.isEmpty() || !maybeSave()) return false;
     std::vector<std::string> warnings;

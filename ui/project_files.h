@@ -36,7 +36,7 @@ public:
 
     // Each returns false when the user cancelled or the action failed (with a message shown).
     bool newProject(const ProjectDocument& doc);
-    bool open(const QString& path);  // empty: asks for a file (the path chooser)
+    bool open(const QString& path);  // an empty path asks for one (the path chooser)
     bool save();
     bool saveAs();
     bool saveTo(const QString& path);

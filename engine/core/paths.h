@@ -1,17 +1,26 @@
-// Where Neurite finds its installed resources. The one thing to know: every lookup takes the
-// first place that exists, so a developer's build, an installed package and a relocated tarball
-// all find the same bundled files without configuration.
+// Where an installed or a source-tree Neurite finds its files. The one thing to know: the
+// answer depends on where the running program lives, so a relocated install (a .tar.gz unpacked
+// anywhere, a .deb extracted into a scratch root) still finds its examples.
 #pragma once
 
 #include <filesystem>
 
 namespace neurite {
 
-// The bundled example projects (*.neurite.json), the first existing of:
-//   1. $NEURITE_EXAMPLES_DIR (when set and non-empty),
-//   2. <directory of the running executable>/../share/neurite/examples (an installed package),
-//   3. the source tree's resources/examples (a build that was not installed).
-// Returns an empty path when none exists; callers say so to the user.
+// The directory of the bundled example projects (*.neurite.json), the first existing of:
+//   $NEURITE_EXAMPLES_DIR,
+//   <directory of the running executable>/../share/neurite/examples  (installed layout),
+//   the source tree's resources/examples                            (running from a build).
+// Returns an empty path when none exists (a relocated build without its source tree).
 std::filesystem::path examplesDir();
+
+// The same rule with its inputs given, for tests: envDir is $NEURITE_EXAMPLES_DIR (empty when
+// unset), exeDir the running executable's directory, sourceDir the source tree's examples.
+std::filesystem::path examplesDirFrom(const std::filesystem::path& envDir,
+                                      const std::filesystem::path& exeDir,
+                                      const std::filesystem::path& sourceDir);
+
+// The directory of the running executable (/proc/self/exe); empty when it cannot be read.
+std::filesystem::path executableDir();
 
 }  // namespace neurite
