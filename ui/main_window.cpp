@@ -244,6 +244,11 @@ void MainWindow::createTrainingMenu() {
     }
 }
 
+void MainWindow::startTraining() {
+    m_tabs->setCurrentWidget(m_training->parentWidget());
+    m_training->startTraining();
+}
+
 void MainWindow::createHelpMenu() {
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Welcome"), this, &MainWindow::showWelcome);
@@ -347,11 +352,6 @@ bool MainWindow::applyPreferences(const Preferences& prefs, QString* error) {
     m_prefs = prefs;
     m_prefs.save();
     return true;
-}
-
-void MainWindow::startTraining() {
-    m_tabs->setCurrentWidget(m_training->parentWidget());
-    m_training->startTraining();
 }
 
 bool MainWindow::openRunStore(const QString& path) {

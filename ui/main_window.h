@@ -34,13 +34,6 @@ class MainWindow : public QMainWindow {
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
-    // Loads a project; on failure shows the parser's message and keeps what was open.
-    bool openProject(const QString& path);
-    // Opens (creating) the run store every run is recorded in; on failure the runs tab says why
-    // and training runs unrecorded.
-    bool openRunStore(const QString& path);
-    // Switches to the training tab and trains the open project.
-    void startTraining();
     // The Start tab (example gallery, recent projects, where runs are stored).
     void showWelcome();
     // Makes `prefs` take effect and saves them: the theme at once, the run database at once
@@ -50,16 +43,23 @@ public:
     const Preferences& preferences() const { return m_prefs; }
     // The project as the next run trains it: the open document with the preferences' defaults.
     ProjectDocument runDocument() const;
+    // Loads a project; on failure shows the parser's message and keeps what was open.
+    bool openProject(const QString& path);
+    // Opens (creating) the run store every run is recorded in; on failure the runs tab says why
+    // and training runs unrecorded.
+    bool openRunStore(const QString& path);
+    // Switches to the training tab and trains the open project.
+    void startTraining();
 
     GraphModel* model() const { return m_model; }
     QUndoStack* undoStack() const { return m_undo; }
     DesignerWidget* designer() const { return m_designer; }
     ProjectFiles* files() const { return m_files; }
+    WelcomePage* welcomePage() const { return m_welcome; }
+    QTabWidget* tabs() const { return m_tabs; }
     DataProbe* dataProbe() const { return m_probe; }
     ui::TrainingPanel* trainingPanel() const { return m_training; }
     ui::RunsPanel* runsPanel() const { return m_runs; }
-    WelcomePage* welcomePage() const { return m_welcome; }
-    QTabWidget* tabs() const { return m_tabs; }
 
 signals:
     // The open project's data was probed and "auto" sizes are bound (or could not be).
