@@ -55,7 +55,7 @@ PlotFrame::PlotFrame(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(
                 if (!pli) return;
                 QCPAbstractPlottable* p = pli->plottable();
                 p->setVisible(!p->visible());
-                pli->setTextColor(p->visible() ? palette().color(QPalette::WindowText) : Qt::gray);
+                pli->setTextColor(p->visible() ? Qt::black : Qt::gray);  // on the legend's white, in every theme
                 plottableToggled(p, p->visible());
                 requestReplot();
             });

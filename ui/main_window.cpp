@@ -1,6 +1,8 @@
 // MainWindow wiring: central tabs, docks, menus, status bar and the settings that persist.
 #include "main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -32,6 +34,13 @@
 #include "runs/runs_panel.h"
 #include "training/training_panel.h"
 #include "training/training_settings.h"
+#include "backend/build_info.h"
+#include "core/paths.h"
+#include "run_store.h"
+#include "settings/preferences_dialog.h"
+#include "settings/theme.h"
+#include "welcome/about_dialog.h"
+#include "welcome/welcome_page.h"
 
 namespace neurite {
 
@@ -40,7 +49,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_model(new GraphModel(this)),
       m_undo(new QUndoStack(this)),
       m_probe(new DataProbe(this)),
-      m_files(new ProjectFiles(m_model, m_undo, this)) {
+      m_files(new ProjectFiles(m_model, m_undo, this)),
+      m_prefs(Preferences::load()) {
     setObjectName("MainWindow");
     resize(1400, 860);
     m_designer = new DesignerWidget(m_model, m_undo, this);
@@ -48,6 +58,8 @@ MainWindow::MainWindow(QWidget* parent)
     // The central area holds one tab per workspace; training and runs join the designer later.
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
+    m_welcome = new WelcomePage(this);
+    m_tabs->addTab(m_welcome, tr("Start"));
     m_tabs->addTab(m_designer, tr("Designer"));
     m_tabs->addTab(summary, tr("Summary"));
     m_tabs->addTab(new JsonView(m_model, this), tr("JSON"));
@@ -73,7 +85,8 @@ MainWindow::MainWindow(QWidget* parent)
     // Start trains the document as it is now. The worker resolves the graph against the loaded
     // data (so "auto" sizes bind even before the designer's data probe finished) and reports
     // every graph error as a failed start.
-    m_training->setProjectSource([this](QString*) { return std::optional<ProjectDocument>(m_model->document()); });
+    // The preferences fill in what the project leaves open ("auto" device, 0 threads).
+    m_training->setProjectSource([this](QString*) { return std::optional<ProjectDocument>(runDocument()); });
     // When the worker is done its recorder has written the run's end: show it in the list at once.
     connect(&m_training->controller(), &ui::TrainingController::stateChanged, m_runs, [this] {
         if (!m_training->controller().running()) m_runs->reload();
@@ -85,6 +98,8 @@ MainWindow::MainWindow(QWidget* parent)
     createDocks();
     createMenus();
     createTrainingMenu();
+    createHelpMenu();
+    connectWelcome();
     statusBar()->addPermanentWidget(new ModelStatus(m_model, this));
 
     connect(m_files, &ProjectFiles::message, this, [this](const QString& text) {
@@ -114,6 +129,7 @@ MainWindow::MainWindow(QWidget* parent)
     restoreState(settings.value("window/state").toByteArray());
     // Start with a usable project: the first template, so the canvas is never a blank page.
     m_files->newProject(projectTemplates().front().document);
+    m_tabs->setCurrentWidget(m_designer);
     statusBar()->showMessage(tr("Drag layers from the palette, or open a project (Ctrl+O)"), 8000);
 }
 
@@ -145,21 +161,19 @@ void MainWindow::createDocks() {
 void MainWindow::createMenus() {
     const auto icon = [this](QStyle::StandardPixmap p) { return style()->standardIcon(p); };
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* newAction = file->addAction(icon(QStyle::SP_FileIcon), tr("&New Project"), this, [this] {
-        ProjectDocument empty;
-        empty.data.source = "builtin:fashion-mnist";
-        empty.nodes.push_back(makeNode("input", "Input"));
-        m_files->newProject(empty);
-    });
+    QAction* newAction = file->addAction(icon(QStyle::SP_FileIcon), tr("&New Project"), this, &MainWindow::newProject);
     newAction->setShortcut(QKeySequence::New);
     QMenu* templates = file->addMenu(tr("New from &Template"));
+    m_templateMenu = templates;
     for (const ProjectTemplate& t : projectTemplates()) {
-        QAction* a = templates->addAction(t.name, this, [this, doc = t.document] { m_files->newProject(doc); });
+        QAction* a = templates->addAction(t.name, this, [this, doc = t.document] {
+            if (m_files->newProject(doc)) m_tabs->setCurrentWidget(m_designer);
+        });
         a->setToolTip(t.description);
         a->setStatusTip(t.description);
     }
     QAction* open = file->addAction(icon(QStyle::SP_DialogOpenButton), tr("&Open Project..."), this, [this] {
-        m_files->open(QString());
+        if (m_files->open(QString())) m_tabs->setCurrentWidget(m_designer);
     });
     open->setShortcut(QKeySequence::Open);
     m_recent = file->addMenu(tr("Open &Recent"));
@@ -181,6 +195,10 @@ void MainWindow::createMenus() {
     edit->addActions({a.cut, a.copy, a.paste, a.duplicate, a.remove});
     edit->addSeparator();
     edit->addAction(a.selectAll);
+    edit->addSeparator();
+    QAction* prefs = edit->addAction(tr("&Preferences..."), this, &MainWindow::showPreferences);
+    prefs->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    prefs->setMenuRole(QAction::PreferencesRole);
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addActions({a.zoomIn, a.zoomOut, a.zoomFit});
@@ -236,11 +254,117 @@ void MainWindow::startTraining() {
     m_training->startTraining();
 }
 
+void MainWindow::createHelpMenu() {
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Welcome"), this, &MainWindow::showWelcome);
+    help->addSeparator();
+    QAction* about = help->addAction(tr("&About Neurite"), this, [this] {
+        AboutDialog dialog(buildInfo(), this);
+        dialog.exec();
+    });
+    about->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)->setMenuRole(QAction::AboutQtRole);
+}
+
+void MainWindow::connectWelcome() {
+    m_welcome->setTemplateMenu(m_templateMenu);
+    m_welcome->setRecentFiles(m_files->recentFiles());
+    m_welcome->loadExamples(QString::fromStdString(examplesDir().string()));
+    // Examples open as an untitled copy: saving asks where, so the bundled file stays as shipped.
+    connect(m_welcome, &WelcomePage::openRequested, this, [this](const QString& path, bool train) {
+        const QList<ExampleInfo>& examples = m_welcome->examples();
+        const auto it = std::find_if(examples.begin(), examples.end(), [&](const ExampleInfo& e) { return e.path == path; });
+        bool ok = false;
+        if (it != examples.end()) {
+            ok = m_files->newProject(it->document);
+            if (ok) statusBar()->showMessage(tr("Opened the example %1 as a new project").arg(it->title), 8000);
+        } else {
+            ok = openProject(path);
+        }
+        if (!ok) return;
+        if (train)
+            startTraining();
+        else
+            m_tabs->setCurrentWidget(m_designer);
+    });
+    connect(m_welcome, &WelcomePage::newProjectRequested, this, &MainWindow::newProject);
+    connect(m_welcome, &WelcomePage::openFileRequested, this, [this] {
+        if (m_files->open(QString())) m_tabs->setCurrentWidget(m_designer);
+    });
+    connect(m_welcome, &WelcomePage::showRunsRequested, this, [this] { m_tabs->setCurrentWidget(m_runs); });
+    connect(m_files, &ProjectFiles::recentFilesChanged, m_welcome,
+            [this] { m_welcome->setRecentFiles(m_files->recentFiles()); });
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::tabChanged);
+}
+
+// The Start page takes the whole window: the designer's docks step aside while it shows.
+void MainWindow::tabChanged() {
+    if (m_tabs->currentWidget() == m_welcome) {
+        m_welcome->setRecentFiles(m_files->recentFiles());  // a file may have gone since
+        for (QDockWidget* d : findChildren<QDockWidget*>())
+            if (d->isVisible()) {
+                m_docksHiddenByStart.append(d);
+                d->hide();
+            }
+        return;
+    }
+    for (QWidget* d : m_docksHiddenByStart) d->show();
+    m_docksHiddenByStart.clear();
+}
+
+void MainWindow::showWelcome() {
+    m_tabs->setCurrentWidget(m_welcome);
+    m_welcome->setFocus();
+}
+
+void MainWindow::newProject() {
+    ProjectDocument empty;
+    empty.data.source = "builtin:fashion-mnist";
+    empty.nodes.push_back(makeNode("input", "Input"));
+    if (m_files->newProject(empty)) m_tabs->setCurrentWidget(m_designer);
+}
+
+ProjectDocument MainWindow::runDocument() const {
+    ProjectDocument doc = m_model->document();
+    m_prefs.applyTo(doc);
+    return doc;
+}
+
+void MainWindow::showPreferences() {
+    QString why;
+    const QString defaultDb = Preferences::defaultRunDatabase(&why);
+    PreferencesDialog dialog(m_prefs, listDevices(), defaultDb.isEmpty() ? why : defaultDb,
+                             [this](const Preferences& p, QString* error) { return applyPreferences(p, error); },
+                             this);
+    dialog.exec();
+}
+
+bool MainWindow::applyPreferences(const Preferences& prefs, QString* error) {
+    if (prefs.runDatabase != m_prefs.runDatabase) {
+        QString why;
+        const QString path = prefs.runDatabaseOrDefault(&why);
+        // Try the new store first: one that cannot be opened leaves the open one in place.
+        try {
+            if (path.isEmpty()) throw std::runtime_error(why.toStdString());
+            storage::RunStore probe(path.toStdString());
+        } catch (const std::exception& e) {
+            if (error) *error = tr("cannot open the run database %1: %2").arg(path, QString::fromUtf8(e.what()));
+            return false;
+        }
+        openRunStore(path);
+    }
+    if (prefs.theme != m_prefs.theme) applyTheme(prefs.theme);
+    m_prefs = prefs;
+    m_prefs.save();
+    return true;
+}
+
 bool MainWindow::openRunStore(const QString& path) {
     QString error = tr("no data directory for the run store ($XDG_DATA_HOME or $HOME); start with --db FILE");
     const bool ok = !path.isEmpty() && m_runs->openStore(path, &error);
     m_training->controller().setStorePath(ok ? path : QString());
     if (!ok) statusBar()->showMessage(tr("Runs are not recorded: %1").arg(error), 15000);
+    m_welcome->setRunStore(path, ok ? QString() : error);
     return ok;
 }
 
@@ -274,6 +398,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         return;
     }
     m_files->discardAutosave();
+    for (QWidget* d : m_docksHiddenByStart) d->show();  // saved as the user arranged them
+    m_docksHiddenByStart.clear();
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());

@@ -1,9 +1,11 @@
-// MainWindow: the studio's top-level window. Wiring only: the central tabs (designer canvas,
-// summary, JSON, training, runs, try it), the docks (layer palette, inspector, problems), menus
+// MainWindow: the studio's top-level window. Wiring only: the central tabs (start page, designer
+// canvas, summary, JSON, training, runs, try it), the docks (layer palette, inspector, problems), menus
 // and the status bar. Each panel is its own class.
 #pragma once
 
 #include <QMainWindow>
+
+#include "settings/preferences.h"
 
 class QMenu;
 class QTabWidget;
@@ -24,6 +26,7 @@ class Inspector;
 class LayerPalette;
 class ProblemsPanel;
 class ProjectFiles;
+class WelcomePage;
 struct ProjectDocument;
 
 class MainWindow : public QMainWindow {
@@ -31,6 +34,15 @@ class MainWindow : public QMainWindow {
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
+    // The Start tab (example gallery, recent projects, where runs are stored).
+    void showWelcome();
+    // Makes `prefs` take effect and saves them: the theme at once, the run database at once
+    // (when it changed: a database that cannot be opened is refused with *error and the open
+    // store kept), device and threads from the next run. False when refused; nothing is saved.
+    bool applyPreferences(const Preferences& prefs, QString* error);
+    const Preferences& preferences() const { return m_prefs; }
+    // The project as the next run trains it: the open document with the preferences' defaults.
+    ProjectDocument runDocument() const;
     // Loads a project; on failure shows the parser's message and keeps what was open.
     bool openProject(const QString& path);
     // Opens (creating) the run store every run is recorded in; on failure the runs tab says why
@@ -45,6 +57,8 @@ public:
     QUndoStack* undoStack() const { return m_undo; }
     DesignerWidget* designer() const { return m_designer; }
     ProjectFiles* files() const { return m_files; }
+    WelcomePage* welcomePage() const { return m_welcome; }
+    QTabWidget* tabs() const { return m_tabs; }
     DataProbe* dataProbe() const { return m_probe; }
     ui::TrainingPanel* trainingPanel() const { return m_training; }
     ui::RunsPanel* runsPanel() const { return m_runs; }
@@ -64,6 +78,11 @@ private:
     void updateTitle();
     void probeData();
     void createTrainingMenu();
+    void createHelpMenu();
+    void connectWelcome();
+    void showPreferences();
+    void newProject();
+    void tabChanged();
 
     GraphModel* m_model;
     QUndoStack* m_undo;
@@ -79,6 +98,10 @@ private:
     ProblemsPanel* m_problems = nullptr;
     QMenu* m_recent = nullptr;
     QMenu* m_viewMenu = nullptr;
+    QMenu* m_templateMenu = nullptr;
+    WelcomePage* m_welcome;
+    Preferences m_prefs;
+    QList<QWidget*> m_docksHiddenByStart;  // docks the Start tab hid, shown again when it is left
 };
 
 }  // namespace neurite

@@ -1,9 +1,10 @@
 // neurite: the GUI entry point (wiring only).
 //   neurite [PROJECT | MODEL.nmodel] [--train] [--db FILE] [--help] [--version]
 // opens PROJECT, or a saved model in the Try it tab (work autosaved by a session that did not
-// close cleanly is offered back first),
-// records runs in FILE (default: the run store neurite-cli uses), and with --train starts
-// training at once, for demos, teaching and screenshot checks.
+// close cleanly is offered back first; with neither, the Start page with the example gallery
+// shows), records runs in FILE (default: the run database set in Preferences, else the run store
+// neurite-cli uses), and with --train starts training at once, for demos, teaching and
+// screenshot checks.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -15,7 +16,8 @@
 #include "backend/cpu/openmp_runtime.h"
 #include "main_window.h"
 #include "project_files.h"
-#include "run_store.h"
+#include "settings/preferences.h"
+#include "settings/theme.h"
 
 namespace {
 // --help and --version only print, so they must work without a display (over ssh, in a build that
@@ -54,16 +56,11 @@ int main(int argc, char** argv) {
     QApplication::setDesktopFileName("io.github.neurite.Neurite");
     QApplication::setWindowIcon(QIcon(":/icons/neurite.svg"));
 
+    neurite::applyTheme(neurite::Preferences::load().theme);
     neurite::MainWindow window;
     window.show();
     QString store = parser.value(db);
-    if (store.isEmpty()) {
-        try {
-            store = QString::fromStdString(neurite::storage::RunStore::defaultPath(true));
-        } catch (const std::exception&) {
-            store.clear();  // openRunStore below reports the reason
-        }
-    }
+    if (store.isEmpty()) store = window.preferences().runDatabaseOrDefault();  // empty: openRunStore says why
     window.openRunStore(store);
     const QStringList args = parser.positionalArguments();
     bool opened = false;
@@ -72,6 +69,8 @@ int main(int argc, char** argv) {
         window.tryModel(args.front());  // a model: the Try it tab shows it, or why it cannot load
     else if (!restored && !args.isEmpty())
         opened = window.openProject(args.front());
+    else if (!restored)
+        window.showWelcome();
     if (parser.isSet(train) && opened) QTimer::singleShot(0, &window, &neurite::MainWindow::startTraining);
     return app->exec();
 }

@@ -30,6 +30,20 @@ private slots:
         Result r = runCli({"version"});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.startsWith("neurite-cli "));
+        // The same facts as the studio's About dialog (engine/backend/build_info.h).
+        const QString text = QString::fromUtf8(r.out);
+        for (const char* line : {"\nVersion:", "\nGit revision:", "\nBuild:", "\noneDNN:", "\nCUDA runtime:",
+                                 "\ncuDNN:", "\nDevice cpu:"})
+            QVERIFY2(text.contains(line), qPrintable(text));
+        Result j = runCli({"version", "--json"});
+        QCOMPARE(j.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(j.out).object();
+        QCOMPARE(o["version"].toString(), QString(NEURITE_VERSION));
+        QVERIFY(!o["git_revision"].toString().isEmpty());
+        QVERIFY(text.contains(QRegularExpression("\nGit revision: +" + QRegularExpression::escape(o["git_revision"].toString()) + "\n")));
+        QVERIFY(text.contains(QRegularExpression("\noneDNN: +" + QRegularExpression::escape(o["onednn"].toString()) + "\n")));
+        QCOMPARE(o["devices"].toArray().first().toObject()["id"].toString(), QString("cpu"));
+        QCOMPARE(runCli({"version", "extra"}).code, 2);
     }
 
     // Every command answers --help with its usage on stdout and exit 0; the man page

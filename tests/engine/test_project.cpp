@@ -477,6 +477,9 @@ private slots:
         QTest::newRow("fashion_mlp") << "fashion_mlp.neurite.json" << 7;
         QTest::newRow("fashion_cnn") << "fashion_cnn.neurite.json" << 11;
         QTest::newRow("breast_cancer") << "breast_cancer.neurite.json" << 4;
+        QTest::newRow("iris") << "iris.neurite.json" << 4;
+        QTest::newRow("wine") << "wine.neurite.json" << 4;
+        QTest::newRow("digits") << "digits.neurite.json" << 8;
     }
     void examples() {
         QFETCH(QString, file);

@@ -59,7 +59,7 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     m_batch = integer(this, 1, 1 << 20);
     m_seed = integer(this, 0, 2147483647);
     m_device = new QComboBox(this);
-    m_device->addItem(tr("auto (a GPU when one works, else the CPU)"), QStringLiteral("auto"));
+    m_device->addItem(tr("auto (the default device in Preferences)"), QStringLiteral("auto"));
     const DeviceList devices = listDevices();
     for (const DeviceEntry& d : devices.devices) {
         m_device->addItem(QStringLiteral("%1: %2 (%3)").arg(QString::fromStdString(d.id), QString::fromStdString(d.name),
@@ -81,7 +81,8 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
         m_device->setToolTip(QString::fromStdString(devices.gpuNote));
     }
     m_threads = integer(this, 0, 4096);
-    m_threads->setSpecialValueText(tr("all cores"));
+    // 0 leaves it to Edit > Preferences (all cores unless set there); neurite-cli: all cores.
+    m_threads->setSpecialValueText(tr("default (Preferences)"));
     m_precision = choice(this, {"fp32", "bf16"});
     m_loss = choice(this, {"cross_entropy", "binary_cross_entropy", "focal", "mse", "huber"});
     m_smoothing = number(this, 0, 0.99, 2, 0.05);
