@@ -30,8 +30,7 @@ BuildInfo buildInfo() {
     const cuda::ProbeResult p = cuda::probe();
     b.cudaRuntime = cudaVersion(p.runtimeVersion);
     b.cudaDriver = p.driverVersion > 0 ? cudaVersion(p.driverVersion) : "no NVIDIA driver found";
-    // The CUDA backend does not load cuDNN in this version; the field stays honest until it does.
-    b.cudnn = "not loaded (the CUDA backend does not use cuDNN in this version)";
+    b.cudnn = cudaLibraryVersions();  // the backend plugin's cuDNN and cuBLAS, or why not loaded
 #else
     b.cudaRuntime = "not built with CUDA (nvcc was not found at build time)";
     b.cudaDriver = "not probed (no CUDA support in this build)";

@@ -36,6 +36,7 @@ std::size_t g_gpuMemoryCap = 0;
 struct CudaPlugin {
     NeuriteCudaCreateFn create = nullptr;
     NeuriteCudaSetMemoryCapFn setMemoryCap = nullptr;
+    NeuriteCudaLibraryVersionsFn libraryVersions = nullptr;  // optional
     std::string path;
     std::string problem;  // why it cannot be used; empty when loaded
 };
@@ -83,6 +84,8 @@ CudaPlugin loadPlugin() {
             p.create = nullptr;
             return p;
         }
+        p.libraryVersions = reinterpret_cast<NeuriteCudaLibraryVersionsFn>(
+            dlsym(handle, NEURITE_CUDA_LIBRARY_VERSIONS_SYMBOL));
         if (abi() != NEURITE_CUDA_PLUGIN_ABI) {
             p.problem = "the CUDA backend " + p.path + " belongs to another version of Neurite";
             p.create = nullptr;
@@ -238,6 +241,20 @@ Backend& backendFor(const std::string& spec, std::string* note) {
 #endif
     }
     throwBadInput("unknown device '" + spec + "'; use auto, cpu, cuda or cuda:N");
+}
+
+std::string cudaLibraryVersions() {
+#ifdef NEURITE_HAVE_CUDA
+    std::lock_guard<std::mutex> lock(g_mutex);
+    const CudaPlugin& p = plugin();
+    if (!p.problem.empty()) return "not loaded: " + p.problem;
+    if (!p.libraryVersions) return "loaded (the plugin does not report versions)";
+    char text[128] = {};
+    p.libraryVersions(text, sizeof text);
+    return text;
+#else
+    return "not loaded (no CUDA support in this build)";
+#endif
 }
 
 void setGpuMemoryCap(std::size_t bytes) {

@@ -30,6 +30,10 @@ DeviceList listDevices();
 // requested device cannot train. `note` receives a line for the user when "auto" had to choose.
 Backend& backendFor(const std::string& spec, std::string* note = nullptr);
 
+// The versions of the libraries the CUDA backend runs on (cuDNN's, "9.19.0 (with cuBLAS 13.1.0)"), or why
+// the backend plugin is not loaded; loading it needs no GPU.
+std::string cudaLibraryVersions();
+
 // Caps the device memory each GPU backend may hold (0: no cap), for backends made before and
 // after the call; a step that would exceed it fails with an out-of-memory error naming the need.
 // The CPU has no cap.

@@ -562,6 +562,23 @@ extern "C" __attribute__((visibility("default"))) neurite::Backend* neurite_cuda
     }
 }
 
+extern "C" __attribute__((visibility("default"))) void neurite_cuda_library_versions(
+    char* out, std::size_t size) {
+    if (!out || size == 0) return;
+    const auto dotted = [](std::size_t v) {  // cuDNN 9: major*10000 + minor*100 + patch
+        return std::to_string(v / 10000) + "." + std::to_string((v % 10000) / 100) + "." +
+               std::to_string(v % 100);
+    };
+    int major = 0, minor = 0, patch = 0;
+    std::string text = dotted(cudnnGetVersion());
+    if (cublasGetProperty(MAJOR_VERSION, &major) == CUBLAS_STATUS_SUCCESS &&
+        cublasGetProperty(MINOR_VERSION, &minor) == CUBLAS_STATUS_SUCCESS &&
+        cublasGetProperty(PATCH_LEVEL, &patch) == CUBLAS_STATUS_SUCCESS)
+        text += " (with cuBLAS " + std::to_string(major) + "." + std::to_string(minor) + "." +
+                std::to_string(patch) + ")";
+    std::snprintf(out, size, "%s", text.c_str());
+}
+
 extern "C" __attribute__((visibility("default"))) int neurite_cuda_set_memory_cap(
     neurite::Backend* backend, unsigned long long bytes) {
     auto* cuda = dynamic_cast<neurite::cuda::CudaBackend*>(backend);

@@ -21,8 +21,12 @@ typedef int (*NeuriteCudaAbiFn)();
 typedef neurite::Backend* (*NeuriteCudaCreateFn)(int device, char* error, std::size_t errorSize);
 // Caps the device memory a backend made by this plugin may hold (0: no cap); returns 0.
 typedef int (*NeuriteCudaSetMemoryCapFn)(neurite::Backend* backend, unsigned long long bytes);
+// Optional (a plugin without it still loads): writes the versions of the libraries the plugin
+// runs on, "9.19.0 (with cuBLAS 13.1.0)": cuDNN's, NUL-terminated; needs no GPU.
+typedef void (*NeuriteCudaLibraryVersionsFn)(char* out, std::size_t size);
 }
 
 #define NEURITE_CUDA_ABI_SYMBOL "neurite_cuda_abi"
 #define NEURITE_CUDA_CREATE_SYMBOL "neurite_cuda_create"
 #define NEURITE_CUDA_SET_MEMORY_CAP_SYMBOL "neurite_cuda_set_memory_cap"
+#define NEURITE_CUDA_LIBRARY_VERSIONS_SYMBOL "neurite_cuda_library_versions"
