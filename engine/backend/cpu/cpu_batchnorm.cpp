@@ -15,12 +15,7 @@ using Flags = dnnl::normalization_flags;
 class CpuBatchNormPlan final : public BatchNormPlan {
 public:
     CpuBatchNormPlan(const BatchNormDesc& d, const ThreadConfig& tc) : m_desc(d), m_tc(tc) {
-        requirePositive(
-            "batch norm plan",
-            {{"batch", d.batch}, {"channels", d.channels}, {"spatial size", d.spatial}});
-        if (!(d.epsilon > 0.f))
-            throwBadInput("batch norm plan: epsilon must be positive, got " +
-                          std::to_string(d.epsilon));
+        checkBatchNormDesc(d);
         m_size = d.batch * d.channels * d.spatial;
         m_tc.apply();
         dnnlCall("creating the batch normalization primitives", [&] { build(); });

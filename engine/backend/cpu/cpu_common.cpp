@@ -102,22 +102,6 @@ memory::data_type computeType(DType compute, const char* plan) {
     return memory::data_type::bf16;
 }
 
-void requirePositive(const char* plan,
-                     std::initializer_list<std::pair<const char*, int64_t>> sizes) {
-    for (const auto& [name, value] : sizes)
-        if (value <= 0)
-            throwBadInput(std::string(plan) + ": " + name + " must be positive, got " +
-                          std::to_string(value));
-}
-
-void requireNonNegative(const char* plan,
-                        std::initializer_list<std::pair<const char*, int64_t>> sizes) {
-    for (const auto& [name, value] : sizes)
-        if (value < 0)
-            throwBadInput(std::string(plan) + ": " + name + " must not be negative, got " +
-                          std::to_string(value));
-}
-
 void requireF32(const Tensor& t, const char* what) {
     if (!t.defined() || t.dtype() != DType::F32 || !t.device().isCpu())
         throwInternal(std::string(what) + ": expected a defined f32 tensor on the CPU, got " +

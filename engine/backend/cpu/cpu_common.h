@@ -16,6 +16,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "backend/backend.h"
+#include "backend/plan_checks.h"
 #include "core/error.h"
 
 namespace neurite::cpu {
@@ -114,11 +115,6 @@ Staged stageOut(const dnnl::memory& user, const dnnl::memory::desc& have, Scratc
 // reason when this CPU has no bf16 support or for any other dtype.
 dnnl::memory::data_type computeType(DType compute, const char* plan);
 
-// Throws BadInput naming the plan when any of the named sizes is not positive.
-void requirePositive(const char* plan,
-                     std::initializer_list<std::pair<const char*, int64_t>> sizes);
-void requireNonNegative(const char* plan,
-                        std::initializer_list<std::pair<const char*, int64_t>> sizes);
 
 // Tensor checks: a mismatch is a bug in the caller, reported as Internal with names and shapes.
 void requireF32(const Tensor& t, const char* what);

@@ -17,24 +17,7 @@ class CpuConvPlan final : public WeightedPlan<ConvPlan> {
 public:
     CpuConvPlan(const ConvDesc& d, const ThreadConfig& tc)
         : WeightedPlan("convolution", tc), m_desc(d) {
-        requirePositive("convolution plan", {{"batch", d.batch},
-                                             {"input channels", d.inChannels},
-                                             {"height", d.height},
-                                             {"width", d.width},
-                                             {"output channels", d.outChannels},
-                                             {"kernel height", d.kernelH},
-                                             {"kernel width", d.kernelW},
-                                             {"stride height", d.strideH},
-                                             {"stride width", d.strideW}});
-        requireNonNegative("convolution plan", {{"top padding", d.padTop},
-                                                {"left padding", d.padLeft},
-                                                {"bottom padding", d.padBottom},
-                                                {"right padding", d.padRight}});
-        requireNonNegative("convolution plan",
-                           {{"padded height minus kernel height (input too small for the kernel)",
-                             d.height + d.padTop + d.padBottom - d.kernelH},
-                            {"padded width minus kernel width (input too small for the kernel)",
-                             d.width + d.padLeft + d.padRight - d.kernelW}});
+        checkConvDesc(d);
         m_tc.apply();
         dnnlCall("creating the convolution primitives", [&] { build(); });
     }

@@ -101,20 +101,8 @@ void dropoutForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst, Tens
 
 void gatherRows(const ThreadConfig& tc, const Tensor& src, const Tensor& indices, int64_t count,
                 float scale, const Tensor* mean, const Tensor* invStd, Tensor& dst) {
-    if (src.dtype() != DType::U8 && src.dtype() != DType::F32)
-        throwInternal(std::string("gatherRows: src must be u8 or f32, got ") +
-                      nameOf(src.dtype()));
-    if (indices.dtype() != DType::I32 || indices.numel() < count || count < 0)
-        throwInternal("gatherRows: indices must be i32 with at least count entries");
-    if ((mean == nullptr) != (invStd == nullptr))
-        throwInternal("gatherRows: mean and invStd come together");
+    const int64_t features = checkGatherRows(src, indices, count, mean, invStd, dst);
     const int64_t rows = src.shape().rank() > 0 ? src.shape()[0] : 0;
-    const int64_t features = src.shape().numelFrom(1);
-    requireNumel(dst, count * features, "gatherRows dst");
-    if (mean) {
-        requireNumel(*mean, features, "gatherRows mean");
-        requireNumel(*invStd, features, "gatherRows invStd");
-    }
     const int32_t* idx = indices.data<int32_t>();
     const float* mu = mean ? mean->f32() : nullptr;
     const float* is = invStd ? invStd->f32() : nullptr;
@@ -149,18 +137,8 @@ void gatherRows(const ThreadConfig& tc, const Tensor& src, const Tensor& indices
 
 void gatherLabels(const ThreadConfig& tc, const Tensor& labels, const Tensor& indices,
                   int64_t count, Tensor& dst) {
-    if (labels.dtype() != DType::I32 && labels.dtype() != DType::F32)
-        throwInternal(std::string("gatherLabels: labels must be i32 or f32, got ") +
-                      nameOf(labels.dtype()));
-    if (dst.dtype() != labels.dtype())
-        throwInternal("gatherLabels: dst must have the labels' dtype");
-    if (indices.dtype() != DType::I32 || indices.numel() < count || count < 0)
-        throwInternal("gatherLabels: indices must be i32 with at least count entries");
+    const int64_t rowSize = checkGatherLabels(labels, indices, count, dst);
     const int64_t rows = labels.shape().rank() > 0 ? labels.shape()[0] : 0;
-    const int64_t rowSize = labels.shape().numelFrom(1);
-    if (dst.numel() != count * rowSize)
-        throwInternal("gatherLabels: dst " + dst.shape().str() + " does not hold " +
-                      std::to_string(count) + " rows of " + std::to_string(rowSize));
     const std::size_t rowBytes = static_cast<std::size_t>(rowSize) * 4;
     const int32_t* idx = indices.data<int32_t>();
     const char* in = static_cast<const char*>(labels.raw());

@@ -15,8 +15,7 @@ class CpuDensePlan final : public WeightedPlan<DensePlan> {
 public:
     CpuDensePlan(const DenseDesc& d, const ThreadConfig& tc)
         : WeightedPlan("dense", tc), m_desc(d) {
-        requirePositive("dense plan",
-                        {{"batch", d.batch}, {"inputs", d.inputs}, {"outputs", d.outputs}});
+        checkDenseDesc(d);
         m_tc.apply();
         dnnlCall("creating the dense (inner product) primitives", [&] { build(); });
     }

@@ -13,23 +13,7 @@ using Dt = memory::data_type;
 class CpuPoolPlan final : public PoolPlan {
 public:
     CpuPoolPlan(const PoolDesc& d, const ThreadConfig& tc) : m_desc(d), m_tc(tc) {
-        requirePositive("pooling plan", {{"batch", d.batch},
-                                         {"channels", d.channels},
-                                         {"height", d.height},
-                                         {"width", d.width},
-                                         {"kernel height", d.kernelH},
-                                         {"kernel width", d.kernelW},
-                                         {"stride height", d.strideH},
-                                         {"stride width", d.strideW}});
-        requireNonNegative("pooling plan", {{"top padding", d.padTop},
-                                            {"left padding", d.padLeft},
-                                            {"bottom padding", d.padBottom},
-                                            {"right padding", d.padRight}});
-        requireNonNegative("pooling plan",
-                           {{"padded height minus window height (input too small for the window)",
-                             d.height + d.padTop + d.padBottom - d.kernelH},
-                            {"padded width minus window width (input too small for the window)",
-                             d.width + d.padLeft + d.padRight - d.kernelW}});
+        checkPoolDesc(d);
         m_srcSize = d.batch * d.channels * d.height * d.width;
         m_dstSize = d.batch * d.channels * d.outHeight() * d.outWidth();
         m_tc.apply();

@@ -161,34 +161,14 @@ private:
 }  // namespace
 
 std::unique_ptr<BatchNormPlan> makeBatchNormPlan(const BatchNormDesc& d, Context& ctx) {
-    requirePositive("batch norm plan",
-                    {{"batch", d.batch}, {"channels", d.channels}, {"spatial size", d.spatial}});
-    if (!(d.epsilon > 0.f))
-        throwBadInput("batch norm plan: epsilon must be positive, got " +
-                      std::to_string(d.epsilon));
+    checkBatchNormDesc(d);
     if (d.batch > 2147483647 || d.channels > 2147483647 || d.spatial > 2147483647)
         throw Error(ErrorKind::Unsupported, "batch norm plan: sizes above 2^31 are not supported");
     return std::make_unique<CudaBatchNormPlan>(d, ctx);
 }
 
 std::unique_ptr<PoolPlan> makePoolPlan(const PoolDesc& d, Context& ctx) {
-    requirePositive("pooling plan", {{"batch", d.batch},
-                                     {"channels", d.channels},
-                                     {"height", d.height},
-                                     {"width", d.width},
-                                     {"window height", d.kernelH},
-                                     {"window width", d.kernelW},
-                                     {"stride height", d.strideH},
-                                     {"stride width", d.strideW}});
-    requireNonNegative("pooling plan", {{"top padding", d.padTop},
-                                        {"left padding", d.padLeft},
-                                        {"bottom padding", d.padBottom},
-                                        {"right padding", d.padRight}});
-    requireNonNegative("pooling plan",
-                       {{"padded height minus window height (input too small for the window)",
-                         d.height + d.padTop + d.padBottom - d.kernelH},
-                        {"padded width minus window width (input too small for the window)",
-                         d.width + d.padLeft + d.padRight - d.kernelW}});
+    checkPoolDesc(d);
     return std::make_unique<CudaPoolPlan>(d, ctx);
 }
 

@@ -95,20 +95,4 @@ void requireSameNumel(const Tensor& a, const Tensor& b, const char* what) {
                       " differ in size");
 }
 
-void requirePositive(const char* plan,
-                     std::initializer_list<std::pair<const char*, int64_t>> sizes) {
-    for (const auto& [name, v] : sizes)
-        if (v <= 0)
-            throwBadInput(std::string(plan) + ": " + name + " must be positive, got " +
-                          std::to_string(v));
-}
-
-void requireNonNegative(const char* plan,
-                        std::initializer_list<std::pair<const char*, int64_t>> sizes) {
-    for (const auto& [name, v] : sizes)
-        if (v < 0)
-            throwBadInput(std::string(plan) + ": " + name + " must not be negative, got " +
-                          std::to_string(v));
-}
-
 }  // namespace neurite::cuda

@@ -14,6 +14,7 @@
 #include <cudnn.h>
 
 #include "backend/backend.h"
+#include "backend/plan_checks.h"
 #include "backend/cuda/cuda_allocator.h"
 #include "backend/cuda/cuda_kernels.h"
 #include "core/error.h"
@@ -89,9 +90,6 @@ private:
 void requireF32(const Tensor& t, const char* what);
 void requireNumel(const Tensor& t, int64_t numel, const char* what);
 void requireSameNumel(const Tensor& a, const Tensor& b, const char* what);
-void requirePositive(const char* plan, std::initializer_list<std::pair<const char*, int64_t>> sizes);
-void requireNonNegative(const char* plan,
-                        std::initializer_list<std::pair<const char*, int64_t>> sizes);
 
 inline const float* f32(const Tensor& t) { return static_cast<const float*>(t.raw()); }
 inline float* f32(Tensor& t) { return static_cast<float*>(t.raw()); }

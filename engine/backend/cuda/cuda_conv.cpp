@@ -248,24 +248,7 @@ private:
 }  // namespace
 
 std::unique_ptr<ConvPlan> makeConvPlan(const ConvDesc& d, Context& ctx) {
-    requirePositive("convolution plan", {{"batch", d.batch},
-                                         {"input channels", d.inChannels},
-                                         {"height", d.height},
-                                         {"width", d.width},
-                                         {"output channels", d.outChannels},
-                                         {"kernel height", d.kernelH},
-                                         {"kernel width", d.kernelW},
-                                         {"stride height", d.strideH},
-                                         {"stride width", d.strideW}});
-    requireNonNegative("convolution plan", {{"top padding", d.padTop},
-                                            {"left padding", d.padLeft},
-                                            {"bottom padding", d.padBottom},
-                                            {"right padding", d.padRight}});
-    requireNonNegative("convolution plan",
-                       {{"padded height minus kernel height (input too small for the kernel)",
-                         d.height + d.padTop + d.padBottom - d.kernelH},
-                        {"padded width minus kernel width (input too small for the kernel)",
-                         d.width + d.padLeft + d.padRight - d.kernelW}});
+    checkConvDesc(d);
     if (d.compute != DType::F32)
         throw Error(ErrorKind::Unsupported,
                     std::string(nameOf(d.compute)) +

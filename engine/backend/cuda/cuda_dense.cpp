@@ -14,8 +14,7 @@ namespace {
 class CudaDensePlan final : public DensePlan {
 public:
     CudaDensePlan(const DenseDesc& d, Context& ctx) : m_desc(d), m_ctx(ctx) {
-        requirePositive("dense plan",
-                        {{"batch", d.batch}, {"inputs", d.inputs}, {"outputs", d.outputs}});
+        checkDenseDesc(d);
         if (d.compute == DType::F32) {
             m_compute = CUBLAS_COMPUTE_32F;
         } else if (d.compute == DType::BF16) {

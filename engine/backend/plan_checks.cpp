@@ -1,0 +1,123 @@
+#include "backend/plan_checks.h"
+
+#include <string>
+
+#include "core/error.h"
+
+namespace neurite {
+
+void requirePositive(const char* plan, std::initializer_list<std::pair<const char*, int64_t>> sizes) {
+    for (const auto& [name, value] : sizes)
+        if (value <= 0)
+            throwBadInput(std::string(plan) + ": " + name + " must be positive, got " +
+                          std::to_string(value));
+}
+
+void requireNonNegative(const char* plan,
+                        std::initializer_list<std::pair<const char*, int64_t>> sizes) {
+    for (const auto& [name, value] : sizes)
+        if (value < 0)
+            throwBadInput(std::string(plan) + ": " + name + " must not be negative, got " +
+                          std::to_string(value));
+}
+
+void checkDenseDesc(const DenseDesc& d) {
+    requirePositive("dense plan", {{"batch", d.batch}, {"inputs", d.inputs}, {"outputs", d.outputs}});
+}
+
+void checkConvDesc(const ConvDesc& d) {
+    requirePositive("convolution plan", {{"batch", d.batch},
+                                         {"input channels", d.inChannels},
+                                         {"height", d.height},
+                                         {"width", d.width},
+                                         {"output channels", d.outChannels},
+                                         {"kernel height", d.kernelH},
+                                         {"kernel width", d.kernelW},
+                                         {"stride height", d.strideH},
+                                         {"stride width", d.strideW}});
+    requireNonNegative("convolution plan", {{"top padding", d.padTop},
+                                            {"left padding", d.padLeft},
+                                            {"bottom padding", d.padBottom},
+                                            {"right padding", d.padRight}});
+    requireNonNegative("convolution plan",
+                       {{"padded height minus kernel height (input too small for the kernel)",
+                         d.height + d.padTop + d.padBottom - d.kernelH},
+                        {"padded width minus kernel width (input too small for the kernel)",
+                         d.width + d.padLeft + d.padRight - d.kernelW}});
+}
+
+void checkPoolDesc(const PoolDesc& d) {
+    requirePositive("pooling plan", {{"batch", d.batch},
+                                     {"channels", d.channels},
+                                     {"height", d.height},
+                                     {"width", d.width},
+                                     {"kernel height", d.kernelH},
+                                     {"kernel width", d.kernelW},
+                                     {"stride height", d.strideH},
+                                     {"stride width", d.strideW}});
+    requireNonNegative("pooling plan", {{"top padding", d.padTop},
+                                        {"left padding", d.padLeft},
+                                        {"bottom padding", d.padBottom},
+                                        {"right padding", d.padRight}});
+    requireNonNegative("pooling plan",
+                       {{"padded height minus window height (input too small for the window)",
+                         d.height + d.padTop + d.padBottom - d.kernelH},
+                        {"padded width minus window width (input too small for the window)",
+                         d.width + d.padLeft + d.padRight - d.kernelW}});
+}
+
+void checkBatchNormDesc(const BatchNormDesc& d) {
+    requirePositive("batch norm plan",
+                    {{"batch", d.batch}, {"channels", d.channels}, {"spatial size", d.spatial}});
+    if (!(d.epsilon > 0.f))
+        throwBadInput("batch norm plan: epsilon must be positive, got " + std::to_string(d.epsilon));
+}
+
+namespace {
+
+void requireF32Numel(const Tensor& t, int64_t numel, const char* what) {
+    if (t.dtype() != DType::F32)
+        throwInternal(std::string(what) + ": expected an fp32 tensor, got " + nameOf(t.dtype()));
+    if (t.numel() != numel)
+        throwInternal(std::string(what) + ": expected " + std::to_string(numel) +
+                      " elements, got " + t.shape().str());
+}
+
+void requireIndices(const Tensor& indices, int64_t count, const char* op) {
+    if (indices.dtype() != DType::I32 || indices.numel() < count || count < 0)
+        throwInternal(std::string(op) + ": indices must be i32 with at least count entries");
+}
+
+}  // namespace
+
+int64_t checkGatherRows(const Tensor& src, const Tensor& indices, int64_t count, const Tensor* mean,
+                        const Tensor* invStd, const Tensor& dst) {
+    if (src.dtype() != DType::U8 && src.dtype() != DType::F32)
+        throwInternal(std::string("gatherRows: src must be u8 or f32, got ") + nameOf(src.dtype()));
+    requireIndices(indices, count, "gatherRows");
+    if ((mean == nullptr) != (invStd == nullptr))
+        throwInternal("gatherRows: mean and invStd come together");
+    const int64_t features = src.shape().numelFrom(1);
+    requireF32Numel(dst, count * features, "gatherRows dst");
+    if (mean) {
+        requireF32Numel(*mean, features, "gatherRows mean");
+        requireF32Numel(*invStd, features, "gatherRows invStd");
+    }
+    return features;
+}
+
+int64_t checkGatherLabels(const Tensor& labels, const Tensor& indices, int64_t count,
+                          const Tensor& dst) {
+    if (labels.dtype() != DType::I32 && labels.dtype() != DType::F32)
+        throwInternal(std::string("gatherLabels: labels must be i32 or f32, got ") +
+                      nameOf(labels.dtype()));
+    if (dst.dtype() != labels.dtype()) throwInternal("gatherLabels: dst must have the labels' dtype");
+    requireIndices(indices, count, "gatherLabels");
+    const int64_t rowSize = labels.shape().numelFrom(1);
+    if (dst.numel() != count * rowSize)
+        throwInternal("gatherLabels: dst " + dst.shape().str() + " does not hold " +
+                      std::to_string(count) + " rows of " + std::to_string(rowSize));
+    return rowSize;
+}
+
+}  // namespace neurite

@@ -1,0 +1,32 @@
+// Argument checks every backend runs before building a plan or gathering a batch, so that the
+// CPU and the CUDA backend refuse the same descriptors with the same messages. Bad sizes in a
+// descriptor come from the user's model (Error{BadInput}); bad tensors are a caller's bug
+// (Error{Internal}).
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <utility>
+
+#include "backend/backend.h"
+
+namespace neurite {
+
+// Throw BadInput naming the plan when any named size is not positive / is negative.
+void requirePositive(const char* plan, std::initializer_list<std::pair<const char*, int64_t>> sizes);
+void requireNonNegative(const char* plan,
+                        std::initializer_list<std::pair<const char*, int64_t>> sizes);
+
+void checkDenseDesc(const DenseDesc& d);
+void checkConvDesc(const ConvDesc& d);
+void checkPoolDesc(const PoolDesc& d);
+void checkBatchNormDesc(const BatchNormDesc& d);
+
+// Backend::gatherRows and gatherLabels: dtypes, index count and output sizes (not the device).
+// gatherRows returns the values per row, gatherLabels the labels per row.
+int64_t checkGatherRows(const Tensor& src, const Tensor& indices, int64_t count, const Tensor* mean,
+                        const Tensor* invStd, const Tensor& dst);
+int64_t checkGatherLabels(const Tensor& labels, const Tensor& indices, int64_t count,
+                          const Tensor& dst);
+
+}  // namespace neurite
