@@ -1,31 +1,11 @@
 // Elementwise and data-movement kernels of the CUDA backend: fill, activations (exact-erf GELU),
 // softmax, addN/axpy/scale/multiply, dropout with the shared counter-based hash, batch gathers,
 // bias add/gradient and the zero-padding copies. Formulas are those of the CPU backend.
-#include "backend/cuda/cuda_kernels.h"
+#include "backend/cuda/cuda_launch.cuh"
 
 namespace neurite::cuda {
 
 namespace {
-
-constexpr int kThreads = 256;
-
-// Grid for a grid-stride loop over n elements.
-unsigned blocksFor(int64_t n) {
-    const int64_t b = (n + kThreads - 1) / kThreads;
-    return static_cast<unsigned>(b < 65535 * 8 ? b : 65535 * 8);
-}
-
-#define NEURITE_GRID_LOOP(i, n)                                                             \
-    for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); \
-         i += static_cast<int64_t>(blockDim.x) * gridDim.x)
-
-__device__ void noteStatus(DeviceStatus* st, int code, long long a, long long b, long long c) {
-    if (atomicCAS(&st->code, 0, code) == 0) {
-        st->a = a;
-        st->b = b;
-        st->c = c;
-    }
-}
 
 __global__ void fillKernel(float* y, int64_t n, float v) {
     NEURITE_GRID_LOOP(i, n) y[i] = v;

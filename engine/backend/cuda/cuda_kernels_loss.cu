@@ -1,30 +1,11 @@
 // Fused losses, optimizer updates and reductions of the CUDA backend, with the CPU backend's
 // formulas (cpu_loss.cpp, cpu_optim.cpp). Loss terms are summed in double by a two-stage
 // reduction over a fixed grid, so results are deterministic; only the scalar goes to the host.
-#include "backend/cuda/cuda_kernels.h"
+#include "backend/cuda/cuda_launch.cuh"
 
 namespace neurite::cuda {
 
 namespace {
-
-constexpr int kThreads = 256;
-
-unsigned blocksFor(int64_t n) {
-    const int64_t b = (n + kThreads - 1) / kThreads;
-    return static_cast<unsigned>(b < 65535 * 8 ? b : 65535 * 8);
-}
-
-#define NEURITE_GRID_LOOP(i, n)                                                             \
-    for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); \
-         i += static_cast<int64_t>(blockDim.x) * gridDim.x)
-
-__device__ void noteStatus(DeviceStatus* st, int code, long long a, long long b, long long c) {
-    if (atomicCAS(&st->code, 0, code) == 0) {
-        st->a = a;
-        st->b = b;
-        st->c = c;
-    }
-}
 
 // Sum of `v` over the block (kThreads threads), valid in thread 0.
 __device__ double blockSum(double v) {

@@ -3,18 +3,11 @@
 // takes the first maximum of the window in row-major order and skips padding; Avg divides by
 // the cells inside the input. Backward runs one thread per input cell and adds the outputs
 // whose window holds it in a fixed order, so it needs no atomics and is deterministic.
-#include "backend/cuda/cuda_kernels.h"
+#include "backend/cuda/cuda_launch.cuh"
 
 namespace neurite::cuda {
 
 namespace {
-
-constexpr int kThreads = 256;
-
-unsigned blocksFor(int64_t n) {
-    const int64_t b = (n + kThreads - 1) / kThreads;
-    return static_cast<unsigned>(b < 65535 * 8 ? b : 65535 * 8);
-}
 
 __device__ int64_t windowCount(const PoolShape& p, int64_t oy, int64_t ox) {
     const int64_t y0 = oy * p.sh - p.padTop, x0 = ox * p.sw - p.padLeft;
