@@ -297,10 +297,13 @@ void MainWindow::connectWelcome() {
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::tabChanged);
 }
 
-// The Start page takes the whole window: the designer's docks step aside while it shows.
+// The designer's docks (palette, inspector, problems) edit the graph: on the tabs that are not
+// about the graph (Start, Training, Runs, Try it) they step aside and give the room back, and
+// they come back as they were on the Designer, Summary and JSON tabs.
 void MainWindow::tabChanged() {
-    if (m_tabs->currentWidget() == m_welcome) {
-        m_welcome->setRecentFiles(m_files->recentFiles());  // a file may have gone since
+    QWidget* tab = m_tabs->currentWidget();
+    if (tab == m_welcome) m_welcome->setRecentFiles(m_files->recentFiles());  // a file may have gone
+    if (tab == m_welcome || tab == m_training->parentWidget() || tab == m_runs || tab == m_tryIt) {
         for (QDockWidget* d : findChildren<QDockWidget*>())
             if (d->isVisible()) {
                 m_docksHiddenByStart.append(d);

@@ -1,8 +1,8 @@
 // The Start page: it lists every example in examplesDir() (and a broken one with its error),
 // "Open" loads the example as a new project and "Open and train" starts training it, each card
 // counts its model's parameters, recent projects appear (a missing file greyed, with the reason,
-// and not opened), the runs line names the run database, and the docks step aside while the page
-// shows. examplesDir() honours $NEURITE_EXAMPLES_DIR.
+// and not opened), the runs line names the run database, and the designer's docks step aside on
+// the tabs that are not about the graph. examplesDir() honours $NEURITE_EXAMPLES_DIR.
 #include <QDir>
 #include <QDockWidget>
 #include <QLabel>
@@ -18,6 +18,7 @@
 #include "core/paths.h"
 #include "designer/designer_widget.h"
 #include "designer/graph_model.h"
+#include "export/try_it_panel.h"
 #include "main_window.h"
 #include "project_files.h"
 #include "runs/runs_panel.h"
@@ -221,7 +222,18 @@ private slots:
         QVERIFY(runs);
         QTest::mouseClick(runs, Qt::LeftButton);
         QCOMPARE(w.tabs()->currentWidget(), w.runsPanel());
+        QVERIFY(!palette->isVisible());  // the runs are not about the graph either
+        w.tabs()->setCurrentWidget(w.tryItPanel());
+        QVERIFY(!palette->isVisible());
+        w.tabs()->setCurrentWidget(w.designer());
         QVERIFY(palette->isVisible());  // back as the user had them
+        // A dock the user closed stays closed after a trip through the other tabs.
+        auto* inspector = w.findChild<QDockWidget*>("InspectorDock");
+        inspector->hide();
+        w.showWelcome();
+        w.tabs()->setCurrentWidget(w.designer());
+        QVERIFY(palette->isVisible());
+        QVERIFY(!inspector->isVisible());
     }
 };
 

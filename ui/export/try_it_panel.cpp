@@ -102,11 +102,12 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     samples->addWidget(m_random);
     samples->addWidget(m_nextMistake);
     auto* result = new QGridLayout;
-    result->addWidget(m_preview, 0, 0, 3, 1, Qt::AlignTop);
-    result->addWidget(m_prediction, 0, 1);
-    result->addWidget(m_truth, 1, 1);
+    result->addWidget(m_preview, 0, 0, 3, 1, Qt::AlignTop | Qt::AlignLeft);
+    result->addWidget(m_prediction, 0, 1, Qt::AlignLeft);
+    result->addWidget(m_truth, 1, 1, Qt::AlignLeft);
     result->addWidget(m_bars, 2, 1);
-    result->setColumnStretch(1, 1);
+    result->setColumnStretch(1, 3);  // the bars, then room: bars across a wide window are
+    result->setColumnStretch(2, 2);  // hard to compare
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addLayout(input);
