@@ -71,13 +71,13 @@ MainWindow::MainWindow(QWidget* parent)
     settingsScroll->setWidget(new TrainingSettings(m_model, m_undo, settingsScroll));
     settingsScroll->setWidgetResizable(true);
     settingsScroll->setMinimumWidth(300);
-    settingsScroll->setMaximumWidth(380);
+    settingsScroll->setMaximumWidth(460);
     settingsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* trainingTab = new QSplitter(Qt::Horizontal, this);
     trainingTab->addWidget(settingsScroll);
     trainingTab->addWidget(m_training);
     trainingTab->setStretchFactor(1, 1);
-    trainingTab->setSizes({320, 1100});
+    trainingTab->setSizes({380, 1100});
     m_tabs->addTab(trainingTab, tr("Training"));
     m_tabs->addTab(m_runs, tr("Runs"));
     m_tabs->addTab(m_tryIt, tr("Try it"));
