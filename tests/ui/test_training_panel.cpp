@@ -8,6 +8,7 @@
 #include "confusion_plot.h"
 #include "curve_plot.h"
 #include "training/data_view.h"
+#include "training/reconstruction_view.h"
 #include <QTabWidget>
 #include <QTableWidget>
 #include "decision_plot.h"
@@ -142,12 +143,18 @@ private slots:
         QCOMPARE(tabs->indexOf(panel.rocPlot()), -1);
         QCOMPARE(tabs->indexOf(panel.confusionPlot()), -1);
         QVERIFY2(panel.statusText().contains("validation RMSE"), qPrintable(panel.statusText()));
+        // An image autoencoder shows held-out samples beside their reconstructions.
+        QCOMPARE(tabs->indexOf(panel.reconstructionView()), 0);
+        QCOMPARE(panel.reconstructionView()->count(), 8);
+        QVERIFY2(panel.reconstructionView()->titleText().contains("epoch 2"),
+                 qPrintable(panel.reconstructionView()->titleText()));
 
         useProject(panel, spiral(1));
         QSignalSpy again(&panel, &TrainingPanel::runFinished);
         panel.startTraining();
         QVERIFY(again.wait(60000));
         QVERIFY(tabs->indexOf(panel.rocPlot()) >= 0);
+        QCOMPARE(tabs->indexOf(panel.reconstructionView()), -1);
         QCOMPARE(panel.accuracyPlot()->seriesName(0), QString("train accuracy"));
         QCOMPARE(panel.accuracyPlot()->pointCount(0), 1);
     }

@@ -19,13 +19,31 @@ namespace {
 
 constexpr int kGridSide = 64;  // decision map resolution: 4,096 points, one forward pass
 constexpr int64_t kMaxMapPoints = 5000;
-constexpr int64_t kPreviewCount = 24;   // image samples shown in the data tab  // more points only hide the regions under them
+constexpr int64_t kPreviewCount = 24;   // image samples shown in the data tab
+constexpr int64_t kReconstructionCount = 8;  // autoencoders: held-out samples reconstructed per epoch
+
+// One sample [C,H,W] (1 or 3 channels) as an image, lo..hi mapped to black..white.
+QImage imageOf(const float* v, int c, int h, int w, float lo, float hi) {
+    const float range = std::max(hi - lo, 1e-12f);
+    QImage img(w, h, QImage::Format_RGB32);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            auto at = [&](int ch) {
+                const float f = v[static_cast<std::size_t>((ch * h + y) * w + x)];
+                return std::clamp(static_cast<int>(255.f * (f - lo) / range), 0, 255);
+            };
+            img.setPixel(x, y, c == 1 ? qRgb(at(0), at(0), at(0)) : qRgb(at(0), at(1), at(2)));
+        }
+    return img;
+}
+
+bool isImage(const Shape& sh) { return sh.rank() == 3 && (sh[0] == 1 || sh[0] == 3); }
 
 // Image data ([C,H,W] with 1 or 3 channels): the first training samples as images, scaled from
 // the raw values (u8 as is, f32 by their own range), so the user sees what the model sees.
 void addPreviews(const Dataset& d, RunPrepared& p) {
     const Shape& sh = d.sampleShape;
-    if (sh.rank() != 3 || (sh[0] != 1 && sh[0] != 3) || d.train.count == 0) return;
+    if (!isImage(sh) || d.train.count == 0) return;
     const int c = static_cast<int>(sh[0]), h = static_cast<int>(sh[1]), w = static_cast<int>(sh[2]);
     const int64_t per = sh.numel();
     const int n = static_cast<int>(std::min<int64_t>(kPreviewCount, d.train.count));
@@ -36,17 +54,7 @@ void addPreviews(const Dataset& d, RunPrepared& p) {
                                                  ? d.train.bytes[static_cast<std::size_t>(i * per + k)]
                                                  : d.train.f32()[i * per + k];
         const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-        const float range = std::max(*hi - *lo, 1e-12f);
-        QImage img(w, h, QImage::Format_RGB32);
-        for (int y = 0; y < h; ++y)
-            for (int x = 0; x < w; ++x) {
-                auto at = [&](int ch) {
-                    const float f = v[static_cast<std::size_t>((ch * h + y) * w + x)];
-                    return static_cast<int>(255.f * (f - *lo) / range);
-                };
-                img.setPixel(x, y, c == 1 ? qRgb(at(0), at(0), at(0)) : qRgb(at(0), at(1), at(2)));
-            }
-        p.previews << img;
+        p.previews << imageOf(v.data(), c, h, w, *lo, *hi);
         const int label = d.train.labels.empty() ? -1 : d.train.labels[static_cast<std::size_t>(i)];
         p.previewLabels << (label >= 0 && label < p.classNames.size() ? p.classNames[label] : QString());
     }
@@ -85,6 +93,7 @@ RunPrepared describe(const RunSetup& s) {
             if (l >= 0 && l < s.data.numClasses) ++p.classCounts[static_cast<std::size_t>(l)];
     }
     addPreviews(s.data, p);
+    p.reconstructs = s.project.data.reconstruct && isImage(s.data.sampleShape);
     return p;
 }
 
@@ -109,10 +118,12 @@ public:
     void onEpoch(const EpochEvent& e) override {
         for (auto& o : extra) o->onEpoch(e);
         std::optional<plot::DecisionGrid> grid = decisionGrid(e);
+        std::optional<TrainingUpdate::Reconstructions> recon = reconstructions(e);
         {
             std::lock_guard lock(m_mu);
             m_pending.epochs.push_back(e);
             if (grid) m_pending.grid = std::move(grid);
+            if (recon) m_pending.reconstructions = std::move(recon);
         }
         postDrain();
     }
@@ -158,7 +169,8 @@ public:
         std::optional<QString> failure;
         bool done = false;
         bool empty() const {
-            return update.steps.empty() && update.epochs.empty() && !update.grid && !prepared &&
+            return update.steps.empty() && update.epochs.empty() && !update.grid &&
+                   !update.reconstructions && !prepared &&
                    !finished && !failure && !done;
         }
     };
@@ -238,6 +250,45 @@ private:
                 static_cast<float>(std::clamp((p[best] - chance) / (1 - chance), 0.0, 1.0));
         }
         return g;
+    }
+
+    // Autoencoders: the first held-out samples through the model, on the worker between steps.
+    std::optional<TrainingUpdate::Reconstructions> reconstructions(const EpochEvent& e) {
+        if (!model || !data || !info || !info->reconstructs) return std::nullopt;
+        const DataSplit& split = data->validation.count > 0 ? data->validation : data->train;
+        const int64_t n = std::min(kReconstructionCount, split.count);
+        const Shape& sh = data->sampleShape;
+        const int64_t per = sh.numel();
+        if (n == 0) return std::nullopt;
+        // The samples as the model sees them, (raw * scale - mean) * invStd: also the targets.
+        std::vector<float> input(static_cast<std::size_t>(n * per));
+        for (int64_t k = 0; k < n * per; ++k) {
+            const auto at = static_cast<std::size_t>(k);
+            float v = (split.dtype == DType::U8 ? static_cast<float>(split.bytes[at]) : split.f32()[k]) *
+                      data->scale;
+            if (!data->mean.empty()) {
+                const auto f = static_cast<std::size_t>(k % per);
+                v = (v - data->mean[f]) * data->invStd[f];
+            }
+            input[at] = v;
+        }
+        Backend& be = model->backend();
+        Tensor x = Tensor::empty(be, Shape{n, sh[0], sh[1], sh[2]});
+        be.copyFromHost(x, input.data());
+        const Tensor& out = model->forward(x, false, e.epoch, 0);
+        if (out.numel() != n * per) return std::nullopt;  // not shaped like its input
+        std::vector<float> output(static_cast<std::size_t>(n * per));
+        be.copyToHost(output.data(), out);
+        TrainingUpdate::Reconstructions r;
+        r.epoch = e.epoch;
+        const int c = static_cast<int>(sh[0]), h = static_cast<int>(sh[1]), w = static_cast<int>(sh[2]);
+        for (int64_t i = 0; i < n; ++i) {
+            const float* in = input.data() + i * per;
+            const auto [lo, hi] = std::minmax_element(in, in + per);
+            r.inputs << imageOf(in, c, h, w, *lo, *hi);
+            r.outputs << imageOf(output.data() + i * per, c, h, w, *lo, *hi);
+        }
+        return r;
     }
 
     TrainingController* m_owner;
@@ -347,7 +398,8 @@ void TrainingController::drain(bool fromTimer) {
     if (t.empty()) return;
     ++m_drains;
     if (t.prepared) emit prepared(*t.prepared);
-    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.grid) emit progressed(t.update);
+    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.grid || t.update.reconstructions)
+        emit progressed(t.update);
     if (t.finished) emit finished(*t.finished);
     if (t.failure) emit failed(*t.failure);
     if (t.done) workerDone();

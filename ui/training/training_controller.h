@@ -43,6 +43,7 @@ struct RunPrepared {
     plot::LabelledPoints points;  // training points (raw features) for the decision map
     QString source, sampleShape;  // "builtin:fashion-mnist", "[1,28,28]"
     std::vector<qint64> classCounts;  // training split, per class
+    bool reconstructs = false;    // an image autoencoder (data.reconstruct): reconstructions are drawn
     QList<QImage> previews;       // image data: the first training samples, as the file holds them
     QStringList previewLabels;    // their class names
 };
@@ -52,6 +53,13 @@ struct TrainingUpdate {
     std::vector<StepEvent> steps;
     std::vector<EpochEvent> epochs;
     std::optional<plot::DecisionGrid> grid;  // newest decision map
+    // Autoencoders: the first held-out samples and the model's reconstructions of them after the
+    // newest epoch, each pair on one grey/colour scale (the input's range).
+    struct Reconstructions {
+        int epoch = 0;
+        QList<QImage> inputs, outputs;
+    };
+    std::optional<Reconstructions> reconstructions;
 };
 
 class TrainingController : public QObject {

@@ -16,6 +16,7 @@
 #include "confusion_plot.h"
 #include "curve_plot.h"
 #include "data_view.h"
+#include "reconstruction_view.h"
 #include "decision_plot.h"
 #include "export/run_export.h"
 #include "run_store.h"
@@ -132,6 +133,8 @@ void TrainingPanel::buildPlots() {
     m_pr = new plot::RocPlot(plot::RocPlot::Kind::PrecisionRecall, this);
     m_confusion = new plot::ConfusionPlot(this);
     m_decision = new plot::DecisionPlot(this);
+    m_reconstructions = new ReconstructionView(this);
+    m_reconstructions->hide();
     m_decision->hide();  // only 2-D data gets the decision map tab; until then it must not show
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
@@ -170,6 +173,10 @@ void TrainingPanel::resetPlots() {
     const int mapTab = m_evalTabs->indexOf(m_decision);
     if (mapTab >= 0) m_evalTabs->removeTab(mapTab);
     m_decision->hide();
+    const int reconTab = m_evalTabs->indexOf(m_reconstructions);
+    if (reconTab >= 0) m_evalTabs->removeTab(reconTab);
+    m_reconstructions->clear();
+    m_reconstructions->hide();
     m_lastStep = 0;
     m_lastSamplesPerSec = 0;
     m_progress->setValue(0);
@@ -261,6 +268,10 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
         m_evalTabs->insertTab(0, m_decision, tr("Decision map"));
         m_evalTabs->setCurrentIndex(0);
     }
+    if (info.reconstructs) {
+        m_evalTabs->insertTab(0, m_reconstructions, tr("Reconstructions"));
+        m_evalTabs->setCurrentIndex(0);
+    }
 }
 
 void TrainingPanel::onProgress(const TrainingUpdate& u) {
@@ -300,6 +311,7 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
         if (e.valMetrics) showEvaluation(*e.valMetrics, tr("Validation after epoch %1").arg(e.epoch));
     }
     if (u.grid) m_decision->setGrid(*u.grid);
+    if (u.reconstructions) m_reconstructions->setReconstructions(*u.reconstructions);
     const double elapsed = m_clock.elapsed() / 1000.0;
     const qint64 total = m_info.stepsPerEpoch * m_info.epochs;
     QString speed = tr("elapsed %1").arg(clock(elapsed));

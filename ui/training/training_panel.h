@@ -29,6 +29,7 @@ class RocPlot;
 namespace neurite::ui {
 
 class DataView;
+class ReconstructionView;
 
 class TrainingPanel : public QWidget {
     Q_OBJECT
@@ -53,6 +54,7 @@ public:
     plot::RocPlot* prPlot() const { return m_pr; }
     plot::ConfusionPlot* confusionPlot() const { return m_confusion; }
     plot::DecisionPlot* decisionPlot() const { return m_decision; }
+    ReconstructionView* reconstructionView() const { return m_reconstructions; }
     DataView* dataView() const { return m_data; }
     QString statusText() const;
 
@@ -90,6 +92,7 @@ private:
     plot::ConfusionPlot* m_confusion;
     plot::DecisionPlot* m_decision;
     DataView* m_data;
+    ReconstructionView* m_reconstructions;
     int m_trainLoss = -1, m_valLoss = -1, m_trainAcc = -1, m_valAcc = -1, m_lrSeries = -1;
     bool m_regression = false;  // the second plot shows validation errors, no class tabs
     void showClassTabs(bool show);
