@@ -57,7 +57,7 @@ grep -q dataset-fashion-mnist <<<"$(field Recommends)" || fail "Recommends lacks
 # apt must be able to satisfy Depends (here every dependency is installed already, as the build
 # needs them; on a clean machine `apt install ./neurite_*.deb` fetches the same names).
 if command -v apt-get >/dev/null; then
-    apt-get install -s "$deb" >"$scratch/apt.log" 2>&1 ||
+    apt-get install -s --no-install-recommends "$deb" >"$scratch/apt.log" 2>&1 ||
         { cat "$scratch/apt.log"; fail "apt-get cannot resolve the .deb's dependencies"; }
 fi
 
