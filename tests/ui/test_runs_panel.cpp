@@ -53,8 +53,10 @@ private slots:
         };
         QCOMPARE(settingsOf(1), QString("adam, lr 0.01, batch 32"));
         QCOMPARE(settingsOf(2), QString("adam, lr 0.003, batch 32"));
+        QVERIFY2(panel.hintText().startsWith("Select a run"), qPrintable(panel.hintText()));
         panel.selectRuns({1});
         QCOMPARE(panel.view()->shownRuns(), std::vector<int64_t>{1});
+        QVERIFY(panel.hintText().isEmpty());  // the run, not the hint
         auto* loss = panel.view()->lossPlot();
         QVERIFY(loss->pointCount(0) > 10);   // per-step loss
         QCOMPARE(loss->pointCount(1), 2);     // validation loss per epoch
@@ -144,6 +146,9 @@ private slots:
         QVERIFY2(error.contains("notes.db"), qPrintable(error));
         QCOMPARE(panel.model()->rowCount(), 0);
         QCOMPARE(QFileInfo(bad).size(), qint64(4096));  // the file is left as it was
+        QVERIFY2(panel.hintText().contains("No run store"), qPrintable(panel.hintText()));
+        QVERIFY(panel.openStore(dir.filePath("new.db"), nullptr));
+        QVERIFY2(panel.hintText().startsWith("No runs yet"), qPrintable(panel.hintText()));
     }
 
 private:

@@ -10,6 +10,7 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -75,15 +76,43 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     leftLayout->addLayout(buttons);
     leftLayout->addWidget(m_message);
     m_view = new RunsView(this);
+    m_hint = new QLabel(this);
+    m_hint->setAlignment(Qt::AlignCenter);
+    m_hint->setWordWrap(true);
+    m_hint->setMargin(24);
+    m_right = new QStackedWidget(this);
+    m_right->addWidget(m_hint);
+    m_right->addWidget(m_view);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(left);
-    split->addWidget(m_view);
+    split->addWidget(m_right);
     split->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
     m_poll.setInterval(1000);
     connect(&m_poll, &QTimer::timeout, this, &RunsPanel::reload);
+    updateHint();
+}
+
+QString RunsPanel::hintText() const {
+    return m_right->currentWidget() == m_hint ? m_hint->text() : QString();
+}
+
+// With no run selected the right side says what to do instead of showing empty plots.
+void RunsPanel::updateHint() {
+    if (!m_view->shownRuns().empty()) {
+        m_right->setCurrentWidget(m_view);
+        return;
+    }
+    m_hint->setText(!m_store ? tr("No run store is open, so runs are not recorded.")
+                    : m_model->rowCount() == 0
+                        ? tr("No runs yet. Train a project (Training > Start, F5) or run "
+                             "neurite-cli train with this database, and it appears here.")
+                        : tr("Select a run to see its curves, evaluation, metrics, settings and "
+                             "network. Select several (Ctrl+click) to compare them, the oldest as "
+                             "the baseline."));
+    m_right->setCurrentWidget(m_hint);
 }
 
 RunsPanel::~RunsPanel() = default;
@@ -95,6 +124,7 @@ bool RunsPanel::openStore(const QString& path, QString* error) {
     } catch (const std::exception& e) {
         m_store.reset();
         m_model->setRuns({});
+        updateHint();
         m_message->setText(tr("Run store unavailable: %1").arg(QString::fromUtf8(e.what())));
         if (error) *error = QString::fromUtf8(e.what());
         m_poll.stop();
@@ -113,6 +143,7 @@ void RunsPanel::reload() {
     try {
         m_model->setRuns(m_store->listRuns());
         m_view->refresh(*m_store);
+        updateHint();
     } catch (const std::exception& e) {
         // A locked or vanished database: say so and try again on the next tick.
         m_message->setText(tr("Could not read the run store: %1").arg(QString::fromUtf8(e.what())));
@@ -151,6 +182,7 @@ void RunsPanel::showSelection() {
     } catch (const std::exception& e) {
         m_message->setText(tr("Could not read the run: %1").arg(QString::fromUtf8(e.what())));
     }
+    updateHint();
     emit runsSelected(ids);
 }
 

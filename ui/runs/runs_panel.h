@@ -14,6 +14,7 @@
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
+class QStackedWidget;
 class QTableView;
 
 namespace neurite::ui {
@@ -41,6 +42,8 @@ public:
     QTableView* table() const { return m_table; }
     RunsTableModel* model() const { return m_model; }
     RunsView* view() const { return m_view; }
+    // What the right side says while no run is selected; empty while runs are shown.
+    QString hintText() const;
     void setFilter(const QString& text);
 
     // Editing the selected runs; errors go to a message box.
@@ -68,6 +71,9 @@ private:
     QLineEdit* m_filter;
     QLabel* m_message;
     RunsView* m_view;
+    QStackedWidget* m_right;  // the view, or a hint while no run is selected
+    QLabel* m_hint;
+    void updateHint();
     QTimer m_poll;
 };
 
