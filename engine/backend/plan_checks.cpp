@@ -106,6 +106,19 @@ int64_t checkGatherRows(const Tensor& src, const Tensor& indices, int64_t count,
     return features;
 }
 
+int64_t checkClassificationShapes(const Tensor& logits, const Tensor& labels, const Tensor& diff,
+                                  const char* what) {
+    requireF32Numel(logits, logits.numel(), what);
+    requireF32Numel(diff, logits.numel(), what);
+    const int64_t n = logits.shape().rank() > 0 ? logits.shape()[0] : 0;
+    if (n <= 0 || logits.numel() % n != 0)
+        throwInternal(std::string(what) + ": expected logits [N, C], got " + logits.shape().str());
+    if (labels.dtype() != DType::I32 || labels.numel() != n)
+        throwInternal(std::string(what) + ": expected i32 labels [" + std::to_string(n) +
+                      "], got " + nameOf(labels.dtype()) + " " + labels.shape().str());
+    return logits.numel() / n;
+}
+
 int64_t checkGatherLabels(const Tensor& labels, const Tensor& indices, int64_t count,
                           const Tensor& dst) {
     if (labels.dtype() != DType::I32 && labels.dtype() != DType::F32)

@@ -26,6 +26,10 @@ void checkBatchNormDesc(const BatchNormDesc& d);
 // gatherRows returns the values per row, gatherLabels the labels per row.
 int64_t checkGatherRows(const Tensor& src, const Tensor& indices, int64_t count, const Tensor* mean,
                         const Tensor* invStd, const Tensor& dst);
+// Classification losses: logits [N, C], diff of the same size, i32 labels [N]; returns C. The
+// labels' range is checked where they live (on the host by the CPU, on the device by CUDA).
+int64_t checkClassificationShapes(const Tensor& logits, const Tensor& labels, const Tensor& diff,
+                                  const char* what);
 int64_t checkGatherLabels(const Tensor& labels, const Tensor& indices, int64_t count,
                           const Tensor& dst);
 

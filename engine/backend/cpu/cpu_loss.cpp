@@ -14,14 +14,9 @@ constexpr int64_t kElementsPerChunk = 4096;
 // logits [N, C] with i32 labels [N] in [0, C); returns C.
 int64_t checkClassification(const Tensor& logits, const Tensor& labels, const Tensor& diff,
                             const char* what) {
-    requireSameNumel(logits, diff, what);
-    const int64_t n = logits.shape().rank() > 0 ? logits.shape()[0] : 0;
-    if (n <= 0 || logits.numel() % n != 0)
-        throwInternal(std::string(what) + ": expected logits [N, C], got " + logits.shape().str());
-    if (labels.dtype() != DType::I32 || labels.numel() != n)
-        throwInternal(std::string(what) + ": expected i32 labels [" + std::to_string(n) +
-                      "], got " + nameOf(labels.dtype()) + " " + labels.shape().str());
-    const int64_t classes = logits.numel() / n;
+    requireSameNumel(logits, diff, what);  // and on the CPU
+    const int64_t classes = checkClassificationShapes(logits, labels, diff, what);
+    const int64_t n = logits.numel() / classes;
     const int32_t* y = labels.data<int32_t>();
     for (int64_t i = 0; i < n; ++i)
         if (y[i] < 0 || y[i] >= classes)

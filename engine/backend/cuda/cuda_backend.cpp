@@ -37,19 +37,6 @@ ChannelLayout channelLayout(const Tensor& t, const char* what) {
     return {s[0], s.numelFrom(2)};
 }
 
-// logits [N, C] with i32 labels [N]; returns C (labels are checked on the device).
-int64_t checkClassification(const Tensor& logits, const Tensor& labels, const Tensor& diff,
-                            const char* what) {
-    requireSameNumel(logits, diff, what);
-    const int64_t n = logits.shape().rank() > 0 ? logits.shape()[0] : 0;
-    if (n <= 0 || logits.numel() % n != 0)
-        throwInternal(std::string(what) + ": expected logits [N, C], got " + logits.shape().str());
-    if (labels.dtype() != DType::I32 || labels.numel() != n)
-        throwInternal(std::string(what) + ": expected i32 labels [" + std::to_string(n) +
-                      "], got " + nameOf(labels.dtype()) + " " + labels.shape().str());
-    return logits.numel() / n;
-}
-
 class CudaBackend final : public Backend {
 public:
     explicit CudaBackend(int device) : m_allocator(device) {
@@ -292,7 +279,7 @@ public:
     float softmaxCrossEntropy(const Tensor& logits, const Tensor& labels,
                               const Tensor* classWeights, float labelSmoothing,
                               Tensor& diffLogits) override {
-        const int64_t c = checkClassification(logits, labels, diffLogits, "cross-entropy loss");
+        const int64_t c = checkClassificationShapes(logits, labels, diffLogits, "cross-entropy loss");
         const int64_t n = logits.shape()[0];
         double classWeightSum = static_cast<double>(c);
         const float* w = nullptr;
@@ -332,7 +319,7 @@ public:
     }
     float focalLoss(const Tensor& logits, const Tensor& labels, float gamma, float alpha,
                     Tensor& diffLogits) override {
-        const int64_t c = checkClassification(logits, labels, diffLogits, "focal loss");
+        const int64_t c = checkClassificationShapes(logits, labels, diffLogits, "focal loss");
         const int64_t n = logits.shape()[0];
         m_ctx.activate();
         double* terms = termBuffer(n);
