@@ -15,17 +15,32 @@ jobs=${NEURITE_JOBS:-$(nproc)}
 packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-svg-dev qt6-gtk-platformtheme libqcustomplot-dev
-  libdnnl-dev libsqlite3-dev zlib1g-dev nlohmann-json3-dev libgl-dev
+  libdnnl-dev ocl-icd-opencl-dev  # Debian's oneDNN CMake config asks for OpenCL (a Recommends only)
+  libsqlite3-dev zlib1g-dev nlohmann-json3-dev libgl-dev
   libonnx-dev libprotobuf-dev libstb-dev
   dataset-fashion-mnist
   help2man  # the man pages, written at build time from --help (installer/)
 )
 # Only the tests and benchmarks need these: PyTorch as the reference, Xvfb for GUI checks,
 # ONNX's Python checker and OpenCV's DNN module to run exported ONNX models; imagemagick and
-# xdotool for the screenshots in docs/; desktop-file-utils and appstream validate the package's
-# menu entry and metadata (tests/package).
+# xdotool for the screenshots in docs/; the package test (tests/package) needs `file` for CPack's
+# shlibdeps, desktop-file-utils, appstream and libxml2-utils to validate the menu entry, metadata
+# and MIME type; clang with its sanitizer and libFuzzer runtime fuzzes the parsers (tests/fuzz).
 test_packages=(python3 python3-numpy python3-torch xvfb xauth python3-onnx python3-opencv
-  imagemagick xdotool desktop-file-utils appstream)
+  imagemagick xdotool file desktop-file-utils appstream libxml2-utils clang)
+
+# Ubuntu 22.04 and 24.04 use the same names, except that clang's runtime package carries clang's
+# major version (libclang-rt-14-dev on Debian 12, libclang-rt-18-dev on Ubuntu 24.04; inside
+# libclang-common-14-dev on Ubuntu 22.04) and dataset-fashion-mnist may be missing there (the
+# Fashion-MNIST examples then ask for the files; see docs/install.md).
+clang_runtime() {
+  local major
+  major=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -1)
+  [ -n "$major" ] || return 0
+  if apt-cache show "libclang-rt-$major-dev" >/dev/null 2>&1; then
+    echo "libclang-rt-$major-dev"
+  fi
+}
 
 install_missing() {
   local missing=()
@@ -35,7 +50,10 @@ install_missing() {
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "neurite: installing ${missing[*]}" >&2
   local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "neurite: needs ${missing[*]}; run this as root or install sudo" >&2; exit 2; }
+    sudo="sudo"
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
@@ -50,17 +68,33 @@ build() {
 
 case "${1:-run}" in
   deps)
-    install_missing "${packages[@]}" "${test_packages[@]}" ;;
+    install_missing "${packages[@]}" "${test_packages[@]}"
+    runtime=$(clang_runtime)
+    [ -n "$runtime" ] && install_missing "$runtime"
+    true ;;
   build)
     install_missing "${packages[@]}"
     build ;;
   run)
     install_missing "${packages[@]}"
     build
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+      cat >&2 <<EOF
+neurite: built, but there is no display to open the studio on (DISPLAY and WAYLAND_DISPLAY are
+unset, as over ssh or in a container). Instead:
+  - log in to a desktop session and run: $build_dir/bin/neurite
+  - or forward X over ssh (ssh -X) and run the same,
+  - or train headless: $build_dir/bin/neurite-cli train $here/resources/examples/spiral.neurite.json
+EOF
+      exit 2
+    fi
     exec "$build_dir/bin/neurite" "$here/resources/examples/spiral.neurite.json" ;;
   test)
     install_missing "${packages[@]}" "${test_packages[@]}"
-    NEURITE_CMAKE_ARGS="${NEURITE_CMAKE_ARGS:-} -DNEURITE_WERROR=ON" build
+    runtime=$(clang_runtime)
+    [ -n "$runtime" ] && install_missing "$runtime"
+    # NEURITE_STRICT_TESTS: a test whose tool this script installs fails instead of skipping.
+    NEURITE_CMAKE_ARGS="${NEURITE_CMAKE_ARGS:-} -DNEURITE_WERROR=ON -DNEURITE_STRICT_TESTS=ON" build
     cd "$build_dir"
     ctest --output-on-failure -j "$jobs" ;;
   *)

@@ -2,6 +2,8 @@
 # One-command check of the CUDA backend on a GPU machine (see docs/gpu.md).
 #   scripts/gpu_check.sh prepare   here, once: download the Debian packages the headless build
 #                                  needs into .devdeps/ (git-ignored), with Fashion-MNIST
+#   scripts/gpu_check.sh build-cli the headless build only (NEURITE_WITH_CUDA=OFF where there is
+#                                  no nvcc), into build-gpu/; used by scripts/fresh_check.sh
 #   scripts/gpu_check.sh run       on the GPU machine (carry .devdeps): headless build with
 #                                  CUDA, neurite-cli selftest --device cuda, cpu-vs-cuda
 #                                  trainings, the cuda test label when Qt is there, and
@@ -11,9 +13,11 @@
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 deps=$here/.devdeps
+# Debian's dnnl-config.cmake calls find_package(OpenCL) (its GPU runtime): the OpenCL headers and
+# loader come along. scripts/fresh_check.sh proves this list in a root without any -dev package.
 packages="libdnnl2 libdnnl-dev libonnx1 libonnx-dev libonnxifi libprotobuf32 libprotobuf-dev
   libstb0 libstb-dev libsqlite3-0 libsqlite3-dev nlohmann-json3-dev zlib1g-dev
-  pkgconf-bin libpkgconf3"
+  pkgconf-bin libpkgconf3 ocl-icd-opencl-dev ocl-icd-libopencl1 opencl-c-headers"
 
 prepare() {
   # .devdeps/ is in .gitignore, so the device tool carries it only when named in `carry`
@@ -53,16 +57,42 @@ for name in sorted(os.listdir(src)):
 PY
 }
 
+# Unpacks .devdeps and points CMake, pkg-config and the loader at it; sets root and cudnn_root.
+use_devdeps() {
+  [ -d "$deps/debs" ] || { echo "error: no .devdeps/debs; run scripts/gpu_check.sh prepare here first and carry .devdeps" >&2; exit 2; }
+  extract || { echo "error: unpacking .devdeps failed" >&2; exit 2; }
+  root=$deps/root/usr
+  cudnn_root=$(python3 -c 'import nvidia.cudnn as m, os; print(list(m.__path__)[0])' 2>/dev/null || true)
+  export LD_LIBRARY_PATH=$root/lib/x86_64-linux-gnu${cudnn_root:+:$cudnn_root/lib}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  # stb is found through pkg-config: its .pc files say /usr, the sysroot maps that into .devdeps
+  export PKG_CONFIG_PATH=$root/lib/x86_64-linux-gnu/pkgconfig:$root/share/pkgconfig
+  export PKG_CONFIG_SYSROOT_DIR=$deps/root
+}
+
+# configure BUILD GUI [TARGET]: the headless (or, where Qt is, full) build against .devdeps
+configure_build() {
+  local build=$1 gui=$2 target=${3:-all} pkgconfig=()
+  command -v pkg-config >/dev/null || pkgconfig=(-DPKG_CONFIG_EXECUTABLE="$root/bin/pkgconf")
+  cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEURITE_BUILD_GUI="$gui" \
+      -DNEURITE_WITH_CUDA="${NEURITE_WITH_CUDA:-ON}" -DCMAKE_CUDA_ARCHITECTURES=90 -DCMAKE_PREFIX_PATH="$root" \
+      -DCMAKE_INCLUDE_PATH="$root/include" -DCMAKE_LIBRARY_PATH="$root/lib/x86_64-linux-gnu" \
+      ${cudnn_root:+-DNEURITE_CUDNN_ROOT=$cudnn_root} "${pkgconfig[@]}" &&
+    cmake --build "$build" -j "${NEURITE_JOBS:-16}" --target "$target"
+}
+
+build_cli() {
+  local root cudnn_root
+  use_devdeps
+  configure_build "$here/build-gpu" OFF neurite-cli || { echo "error: the headless build failed" >&2; exit 1; }
+  "$here/build-gpu/bin/neurite-cli" --version
+}
+
 run() {
   out=${OUT:-$here/gpu-check-out}
   mkdir -p "$out"
-  local build=$here/build-gpu status=0
+  local build=$here/build-gpu status=0 root cudnn_root
   declare -A result
-  [ -d "$deps/debs" ] || { echo "error: no .devdeps/debs; run scripts/gpu_check.sh prepare here first and carry .devdeps" >&2; exit 2; }
-  extract || { echo "error: unpacking .devdeps failed" >&2; exit 2; }
-  local root=$deps/root/usr
-  local cudnn_root
-  cudnn_root=$(python3 -c 'import nvidia.cudnn as m, os; print(list(m.__path__)[0])' 2>/dev/null || true)
+  use_devdeps
   {
     echo "date: $(date -u)"; nvidia-smi 2>&1 | head -15; nvcc --version 2>&1 | tail -2
     echo "cmake: $(cmake --version | head -1)"; echo "cxx: $(c++ --version | head -1)"
@@ -72,20 +102,10 @@ run() {
   } >"$out/env.txt" 2>&1
   local gui=${NEURITE_BUILD_GUI:-OFF}  # ON only where Qt is there (for the cuda CTest label)
   [ -z "${NEURITE_BUILD_GUI:-}" ] && [ -d /usr/lib/x86_64-linux-gnu/cmake/Qt6Test ] && gui=ON
-  export LD_LIBRARY_PATH=$root/lib/x86_64-linux-gnu${cudnn_root:+:$cudnn_root/lib}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-  # stb is found through pkg-config: its .pc files say /usr, the sysroot maps that into .devdeps
-  export PKG_CONFIG_PATH=$root/lib/x86_64-linux-gnu/pkgconfig:$root/share/pkgconfig
-  export PKG_CONFIG_SYSROOT_DIR=$deps/root
-  local pkgconfig=()
-  command -v pkg-config >/dev/null || pkgconfig=(-DPKG_CONFIG_EXECUTABLE="$root/bin/pkgconf")
-  if cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEURITE_BUILD_GUI=$gui \
-      -DNEURITE_WITH_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 -DCMAKE_PREFIX_PATH="$root" \
-      -DCMAKE_INCLUDE_PATH="$root/include" -DCMAKE_LIBRARY_PATH="$root/lib/x86_64-linux-gnu" \
-      ${cudnn_root:+-DNEURITE_CUDNN_ROOT=$cudnn_root} "${pkgconfig[@]}" >"$out/configure.log" 2>&1 &&
-     cmake --build "$build" -j "${NEURITE_JOBS:-16}" >"$out/build.log" 2>&1; then
+  if configure_build "$build" "$gui" >"$out/build.log" 2>&1; then
     result[build]=ok
   else
-    result[build]="FAILED (configure.log, build.log)"; status=1
+    result[build]="FAILED (build.log)"; status=1
   fi
   local cli=$build/bin/neurite-cli
   if [ -x "$cli" ]; then
@@ -147,6 +167,7 @@ PY
 
 case ${1:-} in
   prepare) prepare ;;
+  build-cli) build_cli ;;
   run) run ;;
-  *) echo "usage: scripts/gpu_check.sh prepare|run" >&2; exit 2 ;;
+  *) echo "usage: scripts/gpu_check.sh prepare|build-cli|run" >&2; exit 2 ;;
 esac

@@ -13,6 +13,7 @@
 #include <set>
 #include <tuple>
 
+#include "support/skip_missing.h"
 #include "core/error.h"
 #include "data/data_source.h"
 #include "data/idx_reader.h"
@@ -297,7 +298,7 @@ private slots:
 
     void fashionMnist() {
         if (!QFile::exists(kFashionMnistDir))
-            QSKIP("Fashion-MNIST is not installed at /usr/share/datasets/fashion-mnist (apt-get "
+            NEURITE_SKIP_MISSING("Fashion-MNIST is not installed at /usr/share/datasets/fashion-mnist (apt-get "
                   "install dataset-fashion-mnist)");
         const Dataset ds = loadDataset(config("builtin:fashion-mnist", 0.1, 0.0, "auto"), 42);
         QCOMPARE(ds.sampleShape, Shape({1, 28, 28}));

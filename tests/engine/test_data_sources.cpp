@@ -11,6 +11,7 @@
 #include <numeric>
 #include <set>
 
+#include "support/skip_missing.h"
 #include "core/error.h"
 #include "data/data_source.h"
 #include "data/sources/csv_parser.h"
@@ -368,7 +369,7 @@ private slots:
         try {
             ds = load("images:" + dir.path().toStdString() + "?size=2&color=gray");
         } catch (const Error& e) {
-            if (e.kind() == ErrorKind::Unsupported) QSKIP(e.what());  // built without libstb-dev
+            if (e.kind() == ErrorKind::Unsupported) NEURITE_SKIP_MISSING(e.what());  // built without libstb-dev
             throw;
         }
         QCOMPARE(ds.sampleShape, Shape({1, 2, 2}));

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "layers/registry.h"
+#include "support/skip_missing.h"
 #include "support/gradcheck.h"
 #include "support/reference_backend.h"
 #include "support/test_env.h"
@@ -375,11 +376,11 @@ class TestTorchParity : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() {
-        if (!QFileInfo::exists(kPython)) QSKIP("no /usr/bin/python3 (install python3-torch)");
+        if (!QFileInfo::exists(kPython)) NEURITE_SKIP_MISSING("no /usr/bin/python3 (install python3-torch)");
         QProcess probe;
         probe.start(kPython, {"-c", "import torch"});
         if (!probe.waitForFinished(120000) || probe.exitCode() != 0)
-            QSKIP("/usr/bin/python3 cannot import torch (install python3-torch)");
+            NEURITE_SKIP_MISSING("/usr/bin/python3 cannot import torch (install python3-torch)");
         QVERIFY(m_dir.isValid());
         m_cases = buildCases();
         writeCases(m_cases, m_dir.path());

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "io/project.h"
+#include "support/skip_missing.h"
 #include "support/test_env.h"
 #include "train/run_setup.h"
 #include "train/trainer.h"
@@ -232,7 +233,7 @@ private slots:
         QFETCH(int, epochs);
         ProjectDocument doc = loadProject(test::sourceDir() + "/resources/examples/" + file.toStdString(), nullptr);
         if (doc.data.source == "builtin:fashion-mnist" && !QFile::exists("/usr/share/datasets/fashion-mnist"))
-            QSKIP("Fashion-MNIST is not installed (dataset-fashion-mnist)");
+            NEURITE_SKIP_MISSING("Fashion-MNIST is not installed (dataset-fashion-mnist)");
         doc.training.epochs = epochs;
         doc.training.maxSteps = steps;
         Recorder rec;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined) from the parser
 # sources only, then runs each for a few seconds on its seed corpus. CTest runs this under the
-# label "fuzz"; exit 77 (skipped) when clang++ is missing.
+# label "fuzz"; exit 77 (skipped) when clang++ or its libFuzzer runtime is missing, except under
+# the README's test command (NEURITE_STRICT_TESTS=1), which installs them: there it fails.
 #   tests/fuzz/run_fuzzers.sh BUILD_DIR [SECONDS]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -9,8 +10,19 @@ src=$(cd "$here/../.." && pwd)
 out=${1:?usage: run_fuzzers.sh BUILD_DIR [SECONDS]}/fuzz
 seconds=${2:-5}
 cxx=${NEURITE_FUZZ_CXX:-clang++}
-command -v "$cxx" >/dev/null || { echo "fuzz: $cxx not found, skipping"; exit 77; }
+missing() {
+  if [ "${NEURITE_STRICT_TESTS:-0}" != 0 ]; then
+    echo "fuzz: $1; scripts/dev.sh test installs it (clang, libclang-rt-*-dev), so this fails"; exit 1
+  fi
+  echo "fuzz: $1, skipping"; exit 77
+}
+command -v "$cxx" >/dev/null || missing "$cxx not found"
 mkdir -p "$out"
+# -fsanitize=fuzzer needs clang's runtime (libclang-rt-N-dev on Debian 12), a separate package.
+echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' \
+  >"$out/probe.cpp"
+"$cxx" -fsanitize=fuzzer "$out/probe.cpp" -o "$out/probe" 2>"$out/probe.log" ||
+  missing "$cxx cannot link -fsanitize=fuzzer ($(head -1 "$out/probe.log"))"
 
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$src/engine")

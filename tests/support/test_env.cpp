@@ -10,4 +10,9 @@ std::string sourceDir() {
     return dir ? dir : ".";
 }
 
+bool strictTests() {
+    const char* strict = std::getenv("NEURITE_STRICT_TESTS");
+    return strict && *strict && std::string(strict) != "0";
+}
+
 }  // namespace neurite::test
