@@ -103,7 +103,7 @@ mount_root "$dev"
 clone() {
   git clone -q --no-local "$here" "$1/home/newcomer/neurite" &&
     chroot "$1" chown -R newcomer:newcomer /home/newcomer/neurite &&
-    git -C "$1/home/newcomer/neurite" log -1 --format='clone at %h %s'
+    git -c safe.directory='*' -C "$1/home/newcomer/neurite" log -1 --format='clone at %h %s'
 }
 step "clean clone of the committed tree" clone-dev.log clone "$dev" || exit 1
 before=$(chroot "$dev" dpkg-query -W | wc -l)
