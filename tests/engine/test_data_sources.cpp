@@ -7,7 +7,9 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <algorithm>
 #include <functional>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -294,6 +296,89 @@ private slots:
         QCOMPARE(a.at(1), 256.0);
     }
 
+    // NPY labels: distinct values are the classes (as in the CSV source), whatever their dtype.
+    void npyLabels_data() {
+        QTest::addColumn<QByteArray>("labels");
+        QTest::addColumn<QString>("task");
+        QTest::addColumn<QStringList>("classes");   // empty: regression
+        QTest::addColumn<QList<int>>("mapped");
+        auto b = [](const std::string& s) { return QByteArray::fromStdString(s); };
+        QTest::newRow("1-2") << b(npy("<i8", "(4,)", raw(std::vector<int64_t>{1, 2, 2, 1}))) << "auto"
+                             << QStringList{"1", "2"} << QList<int>{0, 1, 1, 0};
+        QTest::newRow("0-5000") << b(npy("<i4", "(4,)", raw(std::vector<int32_t>{5000, 0, 0, 5000}))) << "auto"
+                                << QStringList{"0", "5000"} << QList<int>{1, 0, 0, 1};
+        QTest::newRow("minus-one-one") << b(npy("<f8", "(4,)", raw(std::vector<double>{-1, 1, 1, -1}))) << "auto"
+                                       << QStringList{"-1", "1"} << QList<int>{0, 1, 1, 0};
+        QTest::newRow("column-ints") << b(npy("<i8", "(4, 1)", raw(std::vector<int64_t>{3, 9, 3, 9}))) << "auto"
+                                     << QStringList{"3", "9"} << QList<int>{0, 1, 0, 1};
+        QTest::newRow("bool") << b(npy("|b1", "(4,)", std::string("\x01\x00\x00\x01", 4))) << "auto"
+                              << QStringList{"0", "1"} << QList<int>{1, 0, 0, 1};
+        QTest::newRow("float-classes") << b(npy("<f4", "(4,)", raw(std::vector<float>{0.5f, 1.5f, 0.5f, 1.5f})))
+                                       << "classification" << QStringList{"0.5", "1.5"} << QList<int>{0, 1, 0, 1};
+        QTest::newRow("ints-as-regression") << b(npy("<i8", "(4,)", raw(std::vector<int64_t>{1, 2, 2, 1})))
+                                            << "regression" << QStringList{} << QList<int>{};
+        QTest::newRow("reals") << b(npy("<f4", "(4,)", raw(std::vector<float>{0.5f, 1.f, 2.f, 3.f}))) << "auto"
+                               << QStringList{} << QList<int>{};
+    }
+    void npyLabels() {
+        QFETCH(QByteArray, labels);
+        QFETCH(QString, task);
+        QFETCH(QStringList, classes);
+        QFETCH(QList<int>, mapped);
+        QTemporaryDir dir;
+        writeText(dir.filePath("X.npy").toStdString(), npy("<f4", "(4, 1)", raw(std::vector<float>{1, 2, 3, 4})));
+        writeText(dir.filePath("y.npy").toStdString(), labels.toStdString());
+        const Dataset ds = load("npy:" + dir.filePath("X.npy").toStdString() + "?labels=y.npy&task=" + task.toStdString());
+        QStringList names;
+        for (const auto& n : ds.classNames) names << QString::fromStdString(n);
+        QCOMPARE(names, classes);
+        QCOMPARE(ds.numClasses, int(classes.size()));
+        QCOMPARE(QList<int>(ds.train.labels.begin(), ds.train.labels.end()), mapped);
+        QCOMPARE(ds.targetDim, classes.isEmpty() ? 1 : 0);
+        QCOMPARE(ds.train.targets.size(), classes.isEmpty() ? std::size_t{4} : std::size_t{0});
+    }
+
+    // Rejected at load, naming the file and the element: NaN labels, values beyond float32,
+    // (N, 0) features, one class only, several columns as classes.
+    void npyBadValues_data() {
+        QTest::addColumn<QByteArray>("x");
+        QTest::addColumn<QByteArray>("y");
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("expected");
+        auto b = [](const std::string& s) { return QByteArray::fromStdString(s); };
+        const QByteArray x = b(npy("<f4", "(3, 1)", raw(std::vector<float>{1, 2, 3})));
+        const QByteArray y = b(npy("<i8", "(3,)", raw(std::vector<int64_t>{0, 1, 0})));
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        QTest::newRow("nan-label") << x << b(npy("<f8", "(3,)", raw(std::vector<double>{0, nan, 1})))
+                                   << "y.npy" << "element 1 is nan; labels must be finite";
+        QTest::newRow("inf-label") << x << b(npy("<f8", "(3,)", raw(std::vector<double>{0, 1, -INFINITY})))
+                                   << "y.npy" << "element 2 is -inf; labels must be finite";
+        QTest::newRow("huge-feature") << b(npy("<f8", "(3, 1)", raw(std::vector<double>{1, 1e39, 3}))) << y
+                                      << "X.npy" << "element 1 is 1e+39; features must be finite and within the float32 range";
+        QTest::newRow("huge-target") << x << b(npy("<f8", "(3,)", raw(std::vector<double>{0.5, 1, -1e300})))
+                                     << "y.npy" << "element 2 is -1e+300; labels must be finite and within the float32 range";
+        QTest::newRow("no-features") << b(npy("<f4", "(3, 0)", "")) << y
+                                     << "X.npy" << "features have shape (3, 0), so no feature values per sample";
+        QTest::newRow("no-target-columns") << x << b(npy("<f4", "(3, 0)", ""))
+                                           << "y.npy" << "labels must have shape (3,) or (3, D)";
+        QTest::newRow("one-class") << x << b(npy("<i8", "(3,)", raw(std::vector<int64_t>{7, 7, 7})))
+                                   << "y.npy" << "every label is 7; classification needs at least 2 classes";
+        QTest::newRow("matrix-classes") << x << b(npy("<i8", "(3, 2)", raw(std::vector<int64_t>{0, 1, 1, 0, 0, 1})))
+                                        << "no error" << "no error";  // (N, 2) integers: regression
+    }
+    void npyBadValues() {
+        QFETCH(QByteArray, x);
+        QFETCH(QByteArray, y);
+        QFETCH(QString, file);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        writeText(dir.filePath("X.npy").toStdString(), x.toStdString());
+        writeText(dir.filePath("y.npy").toStdString(), y.toStdString());
+        const QString error = errorOf([&] { load("npy:" + dir.path().toStdString()); });
+        QVERIFY2(error.contains(expected) && error.contains(file), qPrintable("got: " + error + "\nexpected: " + expected));
+        if (file != "no error") QVERIFY2(error.contains(dir.filePath(file)), qPrintable(error));
+    }
+
     void npyBadInput_data() {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("expected");
@@ -382,8 +467,61 @@ private slots:
         QCOMPARE(rgb.sampleShape, Shape({3, 3, 3}));
         writeText(dir.filePath("dogs/broken.png").toStdString(), "\x89PNG\r\n\x1a\ngarbage");
         const QString error = errorOf([&] { load("images:" + dir.path().toStdString()); });
-        QVERIFY2(error.contains("broken.png: at byte 0: cannot decode the image"), qPrintable(error));
+        QVERIFY2(error.contains("broken.png: cannot decode the image"), qPrintable(error));
         QVERIFY(errorOf([] { load("images:/nonexistent"); }).contains("is not a directory"));
+    }
+
+    // Real folders: macOS debris, hidden files, an empty class folder, nested sub-folders, and
+    // several bad files, all reported in one pass (or skipped and listed with on_error=skip).
+    void imageFolderTrees() {
+        QTemporaryDir dir;
+        const QDir root(dir.path());
+        for (const char* d : {"cats/indoor/sofa", "dogs", "empty", "__MACOSX/cats", ".thumbs", "dogs/.cache"})
+            root.mkpath(d);
+        auto pgm = [](int value) { return "P5\n4 2\n255\n" + std::string(8, static_cast<char>(value)); };
+        auto put = [&](const char* name, const std::string& bytes) { writeText(dir.filePath(name).toStdString(), bytes); };
+        put("cats/a.pgm", pgm(10));
+        put("cats/indoor/b.pgm", pgm(20));
+        put("cats/indoor/sofa/c.pgm", pgm(30));
+        put("cats/._a.pgm", "\x00\x05\x16\x07 AppleDouble");
+        put("__MACOSX/cats/._a.pgm", "\x00\x05\x16\x07 AppleDouble");
+        put(".thumbs/x.pgm", pgm(1));
+        put("dogs/.cache/y.pgm", pgm(2));
+        put("dogs/d.pgm", pgm(200));
+        put("dogs/e.pgm", pgm(210));
+        Dataset ds;
+        try {
+            ds = load("images:" + dir.path().toStdString() + "?size=2&color=gray");
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::Unsupported) NEURITE_SKIP_MISSING(e.what());
+            throw;
+        }
+        QCOMPARE(ds.classNames, (std::vector<std::string>{"cats", "dogs"}));
+        QCOMPARE(ds.train.labels, (std::vector<int32_t>{0, 0, 0, 1, 1}));  // a, indoor/b, indoor/sofa/c
+        QCOMPARE(int(ds.train.bytes[4 * 2]), 30);
+        QVERIFY(std::find(ds.notes.begin(), ds.notes.end(), "folder \"empty\" holds no images; it is not a class") != ds.notes.end());
+
+        // A BMP cut to 32 bytes, a BMP missing pixel rows, a JPEG without its end, a garbled PNG.
+        std::string bmp = "BM" + std::string(4, '\0') + std::string(4, '\0') + raw(std::vector<uint32_t>{54, 40, 2, 2});
+        bmp += raw(std::vector<uint16_t>{1, 24}) + raw(std::vector<uint32_t>{0, 16, 2835, 2835, 0, 0});
+        bmp += std::string(16, '\x7f');  // 2 rows of 2 pixels, each row padded to 8 bytes
+        put("dogs/whole.bmp", bmp);
+        ds = load("images:" + dir.path().toStdString() + "?size=2&color=gray");
+        QCOMPARE(ds.train.count, int64_t{6});
+        put("dogs/cut.bmp", bmp.substr(0, 32));
+        put("dogs/rows.bmp", bmp.substr(0, bmp.size() - 8));
+        put("cats/cut.jpg", std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 20));
+        put("cats/indoor/bad.png", "\x89PNG\r\n\x1a\ngarbage");
+        const QString error = errorOf([&] { load("images:" + dir.path().toStdString() + "?size=2"); });
+        for (const char* expected : {"4 image files cannot be used (add on_error=skip", "cut.bmp: truncated BMP: 32 bytes",
+                                     "rows.bmp: truncated BMP: the pixels need 70 bytes, the file has 62",
+                                     "cut.jpg: truncated JPEG", "indoor/bad.png: cannot decode"})
+            QVERIFY2(error.contains(expected), qPrintable("missing \"" + QString(expected) + "\" in: " + error));
+        ds = load("images:" + dir.path().toStdString() + "?size=2&on_error=skip");
+        QCOMPARE(ds.train.count, int64_t{6});
+        QVERIFY2(std::any_of(ds.notes.begin(), ds.notes.end(), [](const std::string& n) {
+                     return n.starts_with("on_error=skip: skipped 4 image files: ") && n.find("rows.bmp") != std::string::npos;
+                 }), qPrintable(QString::fromStdString(ds.notes.back())));
     }
 };
 
