@@ -4,9 +4,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <zlib.h>
+
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <algorithm>
 #include <functional>
 #include <limits>
@@ -17,6 +20,7 @@
 #include "core/error.h"
 #include "data/data_source.h"
 #include "data/sources/csv_parser.h"
+#include "data/sources/csv_text.h"
 #include "data/sources/npy_reader.h"
 
 using namespace neurite;
@@ -90,6 +94,15 @@ private slots:
         QTest::newRow("no-header-text") << "red,1\nblue,2\nred,3\n" << int(',') << false
                                         << QStringList{"red", "3"};
         QTest::newRow("pipe") << "a|b\n1|2\n" << int('|') << true << QStringList{"1", "2"};
+        QTest::newRow("spaces") << "  x   y  z\n 1.5  2   a\n 3    4   b  \n" << int(' ') << true << QStringList{"3", "4", "b"};
+        QTest::newRow("spaces-quoted") << "name v\n\"New York\" 1\n\"Paris\"   2\n" << int(' ') << true
+                                       << QStringList{"Paris", "2"};
+        QTest::newRow("comma-beats-spaces") << "name,v\nNew York City,1\nParis,2\n" << int(',') << true
+                                            << QStringList{"Paris", "2"};
+        QTest::newRow("year-header") << "country,1990,2000\nFrance,1.5,2.5\nSpain,3.25,4\n" << int(',') << true
+                                     << QStringList{"Spain", "3.25", "4"};
+        QTest::newRow("years-as-data") << "a,1999,2005\nb,2001,2003\n" << int(',') << false << QStringList{"b", "2001", "2003"};
+        QTest::newRow("numbers-as-data") << "1,2\n3,4\n" << int(',') << false << QStringList{"3", "4"};
     }
     void csvTokenizer() {
         QFETCH(QString, text);
@@ -140,6 +153,110 @@ private slots:
         QVERIFY2(error.contains(expected), qPrintable("got: " + error + "\nexpected: " + expected));
         if (!expected.contains("option") && !expected.contains("must be one of") && !expected.contains("column"))
             QVERIFY2(error.contains(QString::fromStdString(path)) || error.contains("t.csv"), qPrintable(error));
+    }
+
+    // Whole files through the csv: source: encodings, preamble lines, spaces, out-of-range
+    // numbers, empty columns. expected: an error substring, or "" and the feature and class
+    // names ('|'-separated).
+    void csvFiles_data() {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("features");
+        QTest::addColumn<QString>("classes");
+        const QString text = QString::fromUtf8("x,y\n1,caf\u00e9\n2,th\u00e9\n3,\U0001F600\n");
+        auto utf16 = [&](bool bigEndian) {
+            QByteArray out = bigEndian ? QByteArray("\xFE\xFF", 2) : QByteArray("\xFF\xFE", 2);
+            for (char16_t u : text.toStdU16String()) {
+                const char hi = static_cast<char>(u >> 8), lo = static_cast<char>(u & 0xff);
+                out += bigEndian ? hi : lo;
+                out += bigEndian ? lo : hi;
+            }
+            return out;
+        };
+        const QString cafe = QString::fromUtf8("caf\u00e9|th\u00e9|\U0001F600");
+        QTest::newRow("utf8") << text.toUtf8() << "" << "" << "x" << cafe;
+        QTest::newRow("utf8-bom") << "\xEF\xBB\xBF" + text.toUtf8() << "" << "" << "x" << cafe;
+        QTest::newRow("utf16-le") << utf16(false) << "" << "" << "x" << cafe;
+        QTest::newRow("utf16-be") << utf16(true) << "encoding=utf-16" << "" << "x" << cafe;
+        QTest::newRow("latin1-refused") << QByteArray("x,y\n1,ok\n2,caf\xe9\n") << "" << "t.csv: line 3: byte 0xE9 is not valid UTF-8; if the file is Latin-1 (ISO-8859-1), add encoding=latin1" << "" << "";
+        QTest::newRow("latin1") << QByteArray("x,y\n1,ok\n2,caf\xe9\n") << "encoding=latin1" << "" << "x" << QString::fromUtf8("caf\u00e9|ok");
+        QTest::newRow("overlong-utf8") << QByteArray("x,y\n1,a\xC0\xAF\n2,b\n") << "" << "line 2: byte 0xC0 is not valid UTF-8" << "" << "";
+        QTest::newRow("skip-preamble") << QByteArray("Exported 2024-01-01\nsource: survey\nx,y\n1,a\n2,b\n") << "skip=2" << "" << "x" << "a|b";
+        QTest::newRow("skip-keeps-line-numbers") << QByteArray("junk\nx,y\n1,a\n2\n") << "skip=1" << "t.csv: line 4: 1 fields, but line 2 has 2" << "" << "";
+        QTest::newRow("spaces") << QByteArray("x  y   label\n1  2   a\n3  4   b\n") << "" << "" << "x|y" << "a|b";
+        QTest::newRow("delimiter-space") << QByteArray("x y label\n1 2 a\n3 4 b\n") << "delimiter=space" << "" << "x|y" << "a|b";
+        QTest::newRow("year-header") << QByteArray("region,1990,2000,y\nA,1.5,2.5,p\nB,3.5,4.25,q\n") << "" << "" << "region=A|region=B|1990|2000" << "p|q";
+        QTest::newRow("empty-column") << QByteArray("a,b,c,y\n1,,,x\n2,,NA,y\n") << "" << "no rows left: column(s) b, c are empty in every row; leave them out with ignore=b, c" << "" << "";
+        QTest::newRow("beyond-float") << QByteArray("a,y\n1,x\n1e39,y\n") << "" << "t.csv: line 3: column \"a\": 1e+39 is beyond the float32 range" << "" << "";
+        QTest::newRow("beyond-double") << QByteArray("a,y\n1,x\n-1e400,y\n") << "" << "t.csv: line 3: column \"a\": -1e400 is beyond the float32 range" << "" << "";
+        QTest::newRow("infinity") << QByteArray("a,y\ninf,x\n2,y\n") << "" << "t.csv: line 2: column \"a\": inf is beyond the float32 range" << "" << "";
+        QTest::newRow("huge-target") << QByteArray("a,y\n1,0.5\n2,3e38\n3,-4e38\n") << "" << "t.csv: line 4: column \"y\": -4e+38 is beyond" << "" << "";
+        QTest::newRow("underflow-is-zero") << QByteArray("a,y\n1e-400,x\n2,y\n") << "" << "" << "a" << "x|y";
+    }
+    void csvFiles() {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, query);
+        QFETCH(QString, expected);
+        QFETCH(QString, features);
+        QFETCH(QString, classes);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("t.csv").toStdString();
+        writeText(path, bytes.toStdString());
+        const std::string spec = "csv:" + path + (query.isEmpty() ? "" : "?" + query.toStdString());
+        if (!expected.isEmpty()) {
+            const QString error = errorOf([&] { load(spec); });
+            QVERIFY2(error.contains(expected), qPrintable("got: " + error + "\nexpected: " + expected));
+            return;
+        }
+        const Dataset ds = load(spec);
+        QStringList f, c;
+        for (const auto& n : ds.featureNames) f << QString::fromStdString(n);
+        for (const auto& n : ds.classNames) c << QString::fromStdString(n);
+        QCOMPARE(f.join('|'), features);
+        QCOMPARE(c.join('|'), classes);
+    }
+
+    void csvGzip() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("t.csv.gz").toStdString();
+        std::string text = "x,y\n";
+        for (int i = 0; i < 1000; ++i) text += std::to_string(i) + (i % 3 ? ",a\n" : ",b\n");
+        gzFile f = gzopen(path.c_str(), "wb");
+        QVERIFY(f);
+        QCOMPARE(gzwrite(f, text.data(), static_cast<unsigned>(text.size())), int(text.size()));
+        QCOMPARE(gzclose(f), Z_OK);
+        const Dataset ds = load("csv:" + path);
+        QCOMPARE(ds.train.count, int64_t{1000});
+        QCOMPARE(ds.classNames, (std::vector<std::string>{"a", "b"}));
+        std::ifstream in(path, std::ios::binary);
+        const std::string gz((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        writeText(path, gz.substr(0, gz.size() / 2));
+        const QString error = errorOf([&] { load("csv:" + path); });
+        QVERIFY2(error.contains("t.csv.gz: at byte ") && error.contains("truncated"), qPrintable(error));
+        // The cap on what a compressed file may expand to.
+        const QString bomb = errorOf([&] { gunzip(gz, "t.csv.gz", 100); });
+        QVERIFY2(bomb.contains("t.csv.gz: decompresses to more than 100 bytes"), qPrintable(bomb));
+    }
+
+    // Integer counts, years or prices read as classes: nearly one class per row is flagged.
+    void csvManyClassesWarns() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("t.csv").toStdString();
+        std::string text = "x,price\n";
+        for (int i = 0; i < 40; ++i) text += std::to_string(i) + "," + std::to_string(100 + 3 * (i % 30)) + "\n";
+        writeText(path, text);
+        const Dataset ds = load("csv:" + path);
+        QCOMPARE(ds.numClasses, 30);
+        QVERIFY2(!ds.notes.empty() && ds.notes.back() == "warning: target column \"price\" has 30 classes for 40 rows, so "
+                                                          "most classes have one or two samples; if it is a quantity (a count, "
+                                                          "a year, a price), add task=regression",
+                 ds.notes.empty() ? "no note" : ds.notes.back().c_str());
+        QVERIFY(load("csv:" + path + "?task=classification").notes.empty());
+        text = "x,grade\n";
+        for (int i = 0; i < 40; ++i) text += std::to_string(i) + "," + std::to_string(i % 10) + "\n";
+        writeText(path, text);
+        QVERIFY(load("csv:" + path).notes.empty());
     }
 
     void csvMissingFile() {
