@@ -288,6 +288,38 @@ private slots:
                           "balance=smote: class b has 3 training samples, so its synthetic samples use 2 neighbours instead of smote_k 5") != ds.notes.end());
     }
 
+    // Standardization statistics: two passes in double. Unix times near 1.7e9 spaced by 128
+    // (exact in float) have a variance of 32800.67; the one-pass E[x^2] - E[x]^2 gave 17920.
+    void scalingOfLargeOffsets() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("t.csv").toStdString();
+        std::string text = "time,y\n";
+        std::vector<double> x;
+        for (int k = 0; k < 1001; ++k) {
+            x.push_back(1.7e9 + 128.0 * (k % 5));
+            text += std::to_string(int64_t(x.back())) + (k % 2 ? ",a\n" : ",b\n");
+        }
+        std::ofstream(path) << text;
+        const Dataset ds = loadDataset(config("csv:" + path, 0, 0, "standardize"), 1);
+        long double mean = 0, var = 0;
+        for (double v : x) mean += v;
+        mean /= x.size();
+        for (double v : x) var += (v - mean) * (v - mean);
+        var /= x.size();
+        QVERIFY2(std::fabs(double(ds.invStd[0]) * std::sqrt(double(var)) - 1) < 1e-6,
+                 qPrintable(QString::number(1 / ds.invStd[0]) + " vs " + QString::number(std::sqrt(double(var)))));
+        // A column spanning more than float32 can hold would overflow when centred.
+        std::ofstream(path) << "v,y\n3e38,a\n-3e38,b\n1,a\n2,b\n";
+        for (const char* mode : {"standardize", "minmax"}) {
+            try {
+                loadDataset(config("csv:" + path, 0, 0, mode), 1);
+                QFAIL("a range beyond float32 was accepted");
+            } catch (const Error& e) {
+                QVERIFY2(QString(e.what()).contains("column \"v\" spans -3e+38 to 3e+38, a range beyond float32"), e.what());
+            }
+        }
+    }
+
     void resamplingCounts_data() {
         QTest::addColumn<QString>("balance");
         QTest::addColumn<int>("perClass");
