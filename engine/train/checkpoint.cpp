@@ -4,6 +4,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -181,6 +182,9 @@ TrainerState deserializeCheckpoint(std::span<const uint8_t> blob, const std::str
 void checkWeights(const Model& model, std::span<const float> weights, const std::string& what) {
     int64_t values = 0, buffers = 0;
     for (const ParamInfo& p : model.params()) (p.trainable ? values : buffers) += p.shape.numel();
+    // Each store holds at least one element (a placeholder when empty), and so does a snapshot.
+    values = std::max<int64_t>(values, 1);
+    buffers = std::max<int64_t>(buffers, 1);
     if (static_cast<int64_t>(weights.size()) != values + buffers)
         throwBadInput(what + ": holds " + std::to_string(weights.size()) + " weights but the model has " +
                       std::to_string(values + buffers) + " (" + std::to_string(values) +

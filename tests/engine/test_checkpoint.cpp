@@ -238,6 +238,19 @@ private slots:
         weights.pop_back();
         QVERIFY_THROWS_EXCEPTION(Error, checkWeights(*setup.model, weights, "x"));
     }
+
+    // A model without buffers snapshots a 1-element placeholder for them: its own weights pass.
+    void weightsOfAModelWithoutBuffers() {
+        const ProjectDocument doc = parseProject(R"({"format": "neurite-project", "version": 1, "name": "t",
+            "data": {"source": "synthetic:xor?samples=40"},
+            "model": {"nodes": [{"id": "input", "op": "Input"},
+                                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["input"]}]},
+            "training": {"epochs": 1}})", "t.neurite.json", nullptr);
+        RunSetup setup = prepareRun(doc);
+        const std::vector<float> weights = setup.model->snapshot();
+        QCOMPARE(weights.size(), std::size_t{2 * 2 + 2 + 1});
+        checkWeights(*setup.model, weights, "x");
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCheckpoint)
