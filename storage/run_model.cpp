@@ -19,11 +19,7 @@ RunSetup loadRunModel(RunStore& store, int64_t runId, CheckpointKind kind) {
                       (kind == CheckpointKind::Final ? "; use its best model or resume it" : ""));
     const std::vector<float> weights = weightsFromBlob(blob->data, what);
     RunSetup setup = prepareRun(parseProject(run.projectJson, what + " project", nullptr));
-    const auto expected = static_cast<std::size_t>(setup.model->values().numel() +
-                                                   setup.model->buffers().numel());
-    if (weights.size() != expected)
-        throwBadInput(what + ": the stored model has " + std::to_string(weights.size()) +
-                      " values but its project builds a model with " + std::to_string(expected));
+    checkWeights(*setup.model, weights, what + ": the stored " + nameOf(kind) + " model");
     setup.model->restore(weights);
     return setup;
 }

@@ -10,9 +10,11 @@
 //   synthetic:spiral?samples=N&classes=K&noise=X&seed=S   (defaults 1000, 3, 0.2, 1)
 //   synthetic:circles|moons|xor|blobs?samples=N&noise=X&seed=S (blobs: classes, features)
 //   csv:PATH?target=COL&task=auto|classification|regression&missing=drop|mean|median|most_frequent
-//       &delimiter=C&header=auto|yes|no&ignore=COL,COL
+//       &delimiter=C|space&header=auto|yes|no&ignore=COL,COL&skip=N&encoding=auto|utf-8|utf-16|latin1
+//       (PATH may be gzip-compressed)
 //   builtin:iris | wine | breast-cancer | digits   (bundled, resources/data)
-//   npy:X.npy?labels=y.npy | npy:DIR (X.npy, y.npy)    cifar10:DIR    images:DIR?size=N&color=gray|rgb
+//   npy:X.npy?labels=y.npy&task=.. | npy:DIR (X.npy, y.npy)    cifar10:DIR
+//   images:DIR?size=N&color=gray|rgb&on_error=fail|skip
 // docs/data.md describes each.
 #pragma once
 

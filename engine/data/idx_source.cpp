@@ -1,5 +1,6 @@
 // The IDX source: MNIST-style directories (train-* and t10k-* files, raw or gzipped) or a
-// single images file with its labels file beside it. Images stay u8 in memory.
+// single images file with its labels file beside it. Images stay u8 in memory; the distinct
+// label values are the classes.
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include "core/error.h"
 #include "data/idx_reader.h"
 #include "data/sources.h"
+#include "data/sources/class_labels.h"
 
 namespace neurite {
 
@@ -111,14 +113,21 @@ Dataset loadIdxSource(const std::string& path, const std::string& spec) {
                       " does not exist; give a directory holding IDX files or an images file");
     }
 
-    int maxLabel = 0;
-    for (const DataSplit* s : {&ds.train, &ds.test})
-        for (int32_t label : s->labels)
-            maxLabel = std::max(maxLabel, int{label});
-    const bool fashion = looksLikeFashion(path) && maxLabel < 10;
-    ds.numClasses = fashion ? 10 : maxLabel + 1;
-    for (int c = 0; c < ds.numClasses; ++c)
-        ds.classNames.emplace_back(fashion ? kFashionNames[c] : std::to_string(c));
+    // Distinct label values are the classes (as in the CSV source), over both splits.
+    std::vector<double> train(ds.train.labels.begin(), ds.train.labels.end());
+    std::vector<double> test(ds.test.labels.begin(), ds.test.labels.end());
+    const std::vector<double> classes = distinctValues({train, test});
+    if (classes.size() < 2)
+        throwBadInput(where + path +
+                      (classes.empty() ? std::string(" holds no labels")
+                                       : ": every label is " + labelName(classes[0])) +
+                      "; classification needs at least 2 classes");
+    for (DataSplit* s : {&ds.train, &ds.test})
+        for (int32_t& label : s->labels) label = classIndex(classes, label);
+    const bool fashion = looksLikeFashion(path) && classes.back() < 10;
+    for (double v : classes)
+        ds.classNames.emplace_back(fashion ? kFashionNames[static_cast<int>(v)] : labelName(v));
+    ds.numClasses = static_cast<int>(classes.size());
     return ds;
 }
 

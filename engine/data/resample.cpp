@@ -2,7 +2,8 @@
 // and undersampling, and SMOTE (Chawla et al. 2002): a synthetic sample lies at a uniform
 // random point of the segment between a minority sample and one of its k nearest neighbours of
 // the same class. Neighbours are found with each feature divided by its training standard
-// deviation, so that one large-valued feature does not decide them alone.
+// deviation, so that one large-valued feature does not decide them alone. A class with a single
+// training sample is refused (there is nothing to interpolate with), as imbalanced-learn does.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -30,36 +31,70 @@ double featureAt(const DataSplit& s, std::size_t row, std::size_t i, std::size_t
     return s.dtype == DType::U8 ? double(s.bytes[row * d + i]) : double(s.f32()[row * d + i]);
 }
 
+// The kk nearest same-class neighbours of every member, each list ordered by (distance, row):
+// Euclidean distance with each feature times invStd, summed in feature order. Exactly the
+// brute-force search's result (bit-identical sums, the same tie order), but blocked: the
+// class's features are transposed once into a (d, m) double matrix, and each row's distances
+// to a block of candidates are summed feature by feature across the block, so the inner loop
+// runs over contiguous candidates (vectorized; every candidate's sum still adds its terms in
+// feature order). Rows run in parallel; each row's result depends on nothing else.
+std::vector<int64_t> nearestNeighbours(const DataSplit& train, const std::vector<int64_t>& members,
+                                       std::size_t kk, const std::vector<double>& invStd) {
+    constexpr std::size_t kBlock = 512;
+    const std::size_t d = invStd.size(), m = members.size();
+    std::vector<double> xt(d * m);  // (d, m)
+    for (std::size_t a = 0; a < m; ++a)
+        for (std::size_t i = 0; i < d; ++i)
+            xt[i * m + a] = featureAt(train, static_cast<std::size_t>(members[a]), i, d);
+    std::vector<int64_t> out(m * kk);  // (m, kk)
+    if (kk == 0) return out;
+#pragma omp parallel
+    {
+        std::vector<std::pair<double, int64_t>> best;  // ascending, at most kk
+        std::vector<double> sums(kBlock);
+#pragma omp for schedule(dynamic, 16)
+        for (std::ptrdiff_t sa = 0; sa < static_cast<std::ptrdiff_t>(m); ++sa) {
+            const auto a = static_cast<std::size_t>(sa);
+            best.clear();
+            for (std::size_t b0 = 0; b0 < m; b0 += kBlock) {
+                const std::size_t nb = std::min(kBlock, m - b0);
+                std::fill(sums.begin(), sums.begin() + static_cast<std::ptrdiff_t>(nb), 0.0);
+                for (std::size_t i = 0; i < d; ++i) {
+                    const double xa = xt[i * m + a], s = invStd[i];
+                    const double* xb = xt.data() + i * m + b0;
+                    double* sum = sums.data();
+                    for (std::size_t j = 0; j < nb; ++j) {
+                        const double diff = (xa - xb[j]) * s;
+                        sum[j] += diff * diff;
+                    }
+                }
+                for (std::size_t j = 0; j < nb; ++j) {
+                    if (b0 + j == a) continue;
+                    const std::pair<double, int64_t> candidate(sums[j], members[b0 + j]);
+                    if (best.size() == kk && !(candidate < best.back())) continue;
+                    best.insert(std::upper_bound(best.begin(), best.end(), candidate), candidate);
+                    if (best.size() > kk) best.pop_back();
+                }
+            }
+            for (std::size_t j = 0; j < kk; ++j) out[a * kk + j] = best[j].second;
+        }
+    }
+    return out;
+}
+
 // Appends `count` SMOTE samples of class rows `members` to `out` (raw bytes and labels).
 void smoteClass(const DataSplit& train, const std::vector<int64_t>& members, int64_t count, int k,
                 const std::vector<double>& invStd, int32_t label, Rng& rng, DataSplit& out) {
     const std::size_t d = invStd.size();
     const auto m = members.size();
     const std::size_t kk = std::min<std::size_t>(static_cast<std::size_t>(k), m - 1);
-    // k nearest same-class neighbours of every member (brute force; tabular sizes).
-    std::vector<std::vector<int64_t>> neighbours(m);
-    std::vector<std::pair<double, int64_t>> dist;
-    for (std::size_t a = 0; a < m && kk > 0; ++a) {
-        dist.clear();
-        for (std::size_t b = 0; b < m; ++b) {
-            if (a == b) continue;
-            double sum = 0;
-            for (std::size_t i = 0; i < d; ++i) {
-                const double diff = (featureAt(train, static_cast<std::size_t>(members[a]), i, d) -
-                                     featureAt(train, static_cast<std::size_t>(members[b]), i, d)) * invStd[i];
-                sum += diff * diff;
-            }
-            dist.emplace_back(sum, members[b]);
-        }
-        std::partial_sort(dist.begin(), dist.begin() + static_cast<std::ptrdiff_t>(kk), dist.end());
-        for (std::size_t j = 0; j < kk; ++j) neighbours[a].push_back(dist[j].second);
-    }
+    const std::vector<int64_t> neighbours = nearestNeighbours(train, members, kk, invStd);
     const std::size_t elem = dtypeSize(train.dtype);
     std::vector<uint8_t> row(d * elem);
     for (int64_t s = 0; s < count; ++s) {
         const std::size_t a = static_cast<std::size_t>(rng.below(m));
         const auto base = static_cast<std::size_t>(members[a]);
-        const std::size_t other = kk > 0 ? static_cast<std::size_t>(neighbours[a][rng.below(kk)]) : base;
+        const auto other = static_cast<std::size_t>(neighbours[a * kk + rng.below(kk)]);
         const double gap = rng.uniform();
         for (std::size_t i = 0; i < d; ++i) {
             const double x = featureAt(train, base, i, d), y = featureAt(train, other, i, d);
@@ -121,6 +156,19 @@ void rebalance(Dataset& ds, const std::string& balance, int k, uint64_t seed) {
             const double n = static_cast<double>(ds.train.count);
             const double var = s2 / n - (s / n) * (s / n);
             invStd[i] = var > 1e-12 ? 1.0 / std::sqrt(var) : 1.0;
+        }
+        for (std::size_t c = 0; c < members.size(); ++c) {
+            const auto m = static_cast<int64_t>(members[c].size());
+            if (m == 1 && most > 1)
+                throwBadInput("data: balance=smote: class " + ds.classNames[c] +
+                              " has 1 training sample, and SMOTE interpolates between a sample "
+                              "and its neighbours of the same class (imbalanced-learn refuses "
+                              "this too); use balance=oversample, or add samples of that class");
+            if (m > 1 && m < most && m <= k)
+                ds.notes.push_back("balance=smote: class " + ds.classNames[c] + " has " +
+                                   std::to_string(m) + " training samples, so its synthetic samples use " +
+                                   std::to_string(m - 1) + " neighbours instead of smote_k " +
+                                   std::to_string(k));
         }
         DataSplit out = ds.train;
         for (std::size_t c = 0; c < members.size(); ++c)

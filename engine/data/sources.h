@@ -23,7 +23,7 @@ Dataset makeSpiral(const std::string& query, const std::string& spec);
 // name: circles | moons | xor | blobs; query as for the spiral.
 Dataset makeSynthetic(const std::string& name, const std::string& query, const std::string& spec);
 
-// csv:PATH?target=..&task=..&missing=..&delimiter=..&header=..&ignore=..; target (from the
+// csv:PATH?target=..&task=..&missing=..&delimiter=..&header=..&ignore=..&skip=..&encoding=..; target (from the
 // project or --target) overrides the query's.
 Dataset loadCsvSource(const std::string& rest, const std::string& spec, const std::string& target);
 // A parsed table to a Dataset; `name` (the file) prefixes line-numbered errors.
@@ -40,7 +40,8 @@ Dataset loadNpySource(const std::string& rest, const std::string& spec);
 // cifar10:DIR with data_batch_1..5.bin and test_batch.bin (the binary version).
 Dataset loadCifar10Source(const std::string& rest, const std::string& spec);
 
-// images:DIR?size=N&color=gray|rgb: one sub-folder per class (or DIR/train and DIR/test).
+// images:DIR?size=N&color=gray|rgb&on_error=fail|skip: one sub-folder per class (or DIR/train
+// and DIR/test).
 Dataset loadImageFolderSource(const std::string& rest, const std::string& spec);
 
 // Reads a whole file into `out`. Missing file: Error{BadInput} "<where><path> does not exist";

@@ -4,10 +4,13 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <type_traits>
 
 #include "core/error.h"
+#include "graph/model.h"
 
 namespace neurite {
 
@@ -174,6 +177,33 @@ TrainerState deserializeCheckpoint(std::span<const uint8_t> blob, const std::str
     s.valAccuracy = r.getOptional();
     if (r.pos() != start + payload.size()) r.fail("trailing bytes");
     return s;
+}
+
+void checkWeights(const Model& model, std::span<const float> weights, const std::string& what) {
+    int64_t values = 0, buffers = 0;
+    for (const ParamInfo& p : model.params()) (p.trainable ? values : buffers) += p.shape.numel();
+    // Each store holds at least one element (a placeholder when empty), and so does a snapshot.
+    values = std::max<int64_t>(values, 1);
+    buffers = std::max<int64_t>(buffers, 1);
+    if (static_cast<int64_t>(weights.size()) != values + buffers)
+        throwBadInput(what + ": holds " + std::to_string(weights.size()) + " weights but the model has " +
+                      std::to_string(values + buffers) + " (" + std::to_string(values) +
+                      " parameters, " + std::to_string(buffers) +
+                      " buffers); the project changed since it was saved, or the blob is not this model's");
+    for (const ParamInfo& p : model.params()) {
+        const int64_t start = p.offset + (p.trainable ? 0 : values);
+        const bool variance = p.name == "running_var";
+        for (int64_t i = 0; i < p.shape.numel(); ++i) {
+            const float v = weights[static_cast<std::size_t>(start + i)];
+            if (std::isfinite(v) && std::fabs(v) <= 1e30f && !(variance && v < 0)) continue;
+            char text[32];
+            std::snprintf(text, sizeof text, "%g", double(v));
+            throwBadInput(what + ": " + p.node + "." + p.name + " " + p.shape.str() + " element " +
+                          std::to_string(i) + " is " + text +
+                          (variance ? ", not a variance >= 0" : ", not a trained weight (finite, within +-1e30)") +
+                          "; the stored model is corrupt");
+        }
+    }
 }
 
 }  // namespace neurite

@@ -50,6 +50,14 @@ std::vector<uint8_t> serializeCheckpoint(const TrainerState& state);
 void serializeCheckpoint(const TrainerState& state, std::vector<uint8_t>& out);
 TrainerState deserializeCheckpoint(std::span<const uint8_t> blob, const std::string& what);
 
+class Model;
+
+// Checks stored weights (Model::snapshot() order: values, then buffers) against `model` before
+// a restore: the count, every value finite and within +-1e30 (no trained network holds larger;
+// the blob is garbage), every batch-norm running variance >= 0. Throws Error{BadInput}
+// "<what>: ..." naming the node, parameter and element.
+void checkWeights(const Model& model, std::span<const float> weights, const std::string& what);
+
 // CRC-32 (zlib's polynomial) of any bytes; the run store keeps it beside each model blob.
 uint32_t crc32Of(std::span<const uint8_t> bytes);
 

@@ -389,12 +389,8 @@ void exportState(Model& model, const LoopState& l, bool earlyStopped, TrainerSta
 
 // Returns the 0-based epoch to continue with.
 int importState(Model& model, const TrainerState& st, const LoopState& l) {
-    const auto modelSize = static_cast<std::size_t>(model.values().numel() + model.buffers().numel());
-    if (st.model.size() != modelSize ||
-        (!st.bestWeights.empty() && st.bestWeights.size() != modelSize))
-        throwBadInput("the checkpoint holds " + std::to_string(st.model.size()) +
-                      " weights but the model has " + std::to_string(modelSize) +
-                      "; the project changed since the checkpoint");
+    checkWeights(model, st.model, "the checkpoint");
+    if (!st.bestWeights.empty()) checkWeights(model, st.bestWeights, "the checkpoint's best weights");
     model.restore(st.model);
     l.optimizer.loadState(st.optState1, st.optState2, st.optSteps);
     l.schedule.setState({st.plateauLr, st.plateauBest, st.plateauHasBest, st.plateauBad});

@@ -5,8 +5,10 @@
 #include <QtTest>
 
 #include <cstring>
+#include <limits>
 
 #include "core/error.h"
+#include "graph/model.h"
 #include "io/project.h"
 #include "train/checkpoint.h"
 #include "train/run_setup.h"
@@ -199,6 +201,55 @@ private slots:
             QCOMPARE(e.kind(), ErrorKind::BadInput);
             QVERIFY2(QString(e.what()).contains("project changed"), e.what());
         }
+    }
+
+    // Weights of the right count but garbage content (a random blob with a valid CRC) are
+    // refused on resume and export, naming the tensor and element; the model's own pass.
+    void corruptWeightsAreRefused_data() {
+        QTest::addColumn<QString>("tensor");  // ParamInfo node.name to damage
+        QTest::addColumn<float>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("nan") << "fc1.weight" << std::numeric_limits<float>::quiet_NaN() << "fc1.weight [24,2] element 1 is nan";
+        QTest::newRow("inf") << "out.bias" << -std::numeric_limits<float>::infinity() << "out.bias [3] element 1 is -inf";
+        QTest::newRow("huge") << "bn.gamma" << 3e37f << "bn.gamma [24] element 1 is 3e+37, not a trained weight";
+        QTest::newRow("negative-variance") << "bn.running_var" << -0.5f << "bn.running_var [24] element 1 is -0.5, not a variance";
+        QTest::newRow("fine") << "" << 0.f << "";
+    }
+    void corruptWeightsAreRefused() {
+        QFETCH(QString, tensor);
+        QFETCH(float, value);
+        QFETCH(QString, expected);
+        const ProjectDocument doc = project(R"("optimizer": {"type": "adam", "lr": 0.01})");
+        RunSetup setup = prepareRun(doc);
+        std::vector<float> weights = setup.model->snapshot();
+        const int64_t values = setup.model->values().numel();
+        for (const ParamInfo& p : setup.model->params())
+            if (QString::fromStdString(p.node + "." + p.name) == tensor)
+                weights[static_cast<std::size_t>(p.offset + (p.trainable ? 0 : values) + 1)] = value;
+        QString error = "no error";
+        try {
+            checkWeights(*setup.model, weights, "runs.db: run 3: the stored final model");
+        } catch (const Error& e) {
+            QCOMPARE(e.kind(), ErrorKind::BadInput);
+            error = e.what();
+        }
+        if (expected.isEmpty()) QCOMPARE(error, QString("no error"));
+        else QVERIFY2(error.startsWith("runs.db: run 3: the stored final model: ") && error.contains(expected), qPrintable(error));
+        weights.pop_back();
+        QVERIFY_THROWS_EXCEPTION(Error, checkWeights(*setup.model, weights, "x"));
+    }
+
+    // A model without buffers snapshots a 1-element placeholder for them: its own weights pass.
+    void weightsOfAModelWithoutBuffers() {
+        const ProjectDocument doc = parseProject(R"({"format": "neurite-project", "version": 1, "name": "t",
+            "data": {"source": "synthetic:xor?samples=40"},
+            "model": {"nodes": [{"id": "input", "op": "Input"},
+                                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["input"]}]},
+            "training": {"epochs": 1}})", "t.neurite.json", nullptr);
+        RunSetup setup = prepareRun(doc);
+        const std::vector<float> weights = setup.model->snapshot();
+        QCOMPARE(weights.size(), std::size_t{2 * 2 + 2 + 1});
+        checkWeights(*setup.model, weights, "x");
     }
 };
 

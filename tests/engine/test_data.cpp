@@ -266,6 +266,49 @@ private slots:
         QCOMPARE(ds.scale, 1.f);
     }
 
+    // Labels are mapped by distinct value, not used as indices: {1, 2} is 2 classes, not 3 with
+    // an empty "0"; {0, 200} is 2 classes, not 201; a value only in t10k is a class too.
+    void idxLabelsAreDistinctValues_data() {
+        QTest::addColumn<QList<int>>("train");
+        QTest::addColumn<QList<int>>("test");
+        QTest::addColumn<QStringList>("classes");
+        QTest::addColumn<QList<int>>("mapped");  // train then test class indices
+        QTest::newRow("1-2") << QList<int>{1, 2, 2, 1} << QList<int>{} << QStringList{"1", "2"}
+                             << QList<int>{0, 1, 1, 0};
+        QTest::newRow("0-200") << QList<int>{200, 0, 0, 200} << QList<int>{} << QStringList{"0", "200"}
+                               << QList<int>{1, 0, 0, 1};
+        QTest::newRow("test-only-class") << QList<int>{3, 5, 3, 5} << QList<int>{7, 3}
+                                         << QStringList{"3", "5", "7"} << QList<int>{0, 1, 0, 1, 2, 0};
+    }
+    void idxLabelsAreDistinctValues() {
+        QFETCH(QList<int>, train);
+        QFETCH(QList<int>, test);
+        QFETCH(QStringList, classes);
+        QFETCH(QList<int>, mapped);
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString() + "/";
+        auto write = [&](const std::string& prefix, const QList<int>& labels) {
+            std::vector<uint8_t> bytes(labels.begin(), labels.end());
+            writeFile(d + prefix + "-images-idx3-ubyte", idxBytes({uint32_t(labels.size()), 2, 2}, iota(bytes.size() * 4)), false);
+            writeFile(d + prefix + "-labels-idx1-ubyte", idxBytes({uint32_t(labels.size())}, bytes), false);
+        };
+        write("train", train);
+        if (!test.isEmpty()) write("t10k", test);
+        const Dataset ds = loadSource(config("idx:" + dir.path().toStdString(), 0, 0, "auto"));
+        QCOMPARE(ds.numClasses, int(classes.size()));
+        QStringList names;
+        for (const auto& n : ds.classNames) names << QString::fromStdString(n);
+        QCOMPARE(names, classes);
+        QList<int> got(ds.train.labels.begin(), ds.train.labels.end());
+        got.append(QList<int>(ds.test.labels.begin(), ds.test.labels.end()));
+        QCOMPARE(got, mapped);
+        writeFile(d + "train-labels-idx1-ubyte", idxBytes({uint32_t(train.size())}, std::vector<uint8_t>(train.size(), 4)), false);
+        QFile::remove(dir.filePath("t10k-images-idx3-ubyte"));
+        QFile::remove(dir.filePath("t10k-labels-idx1-ubyte"));
+        const QString error = errorOf([&] { loadSource(config("idx:" + dir.path().toStdString(), 0, 0, "auto")); });
+        QVERIFY2(error.contains("every label is 4; classification needs at least 2 classes"), qPrintable(error));
+    }
+
     void idxMismatch_data() {
         QTest::addColumn<int>("case_");
         QTest::addColumn<QString>("expected");

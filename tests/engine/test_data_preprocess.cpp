@@ -235,6 +235,91 @@ private slots:
         QCOMPARE(loadDataset(cfg, 11).train.bytes, ds.train.bytes);  // seeded
     }
 
+    // The blocked neighbour search gives exactly the plain O(n^2) search's samples: FNV-1a
+    // hashes of the resampled training split (features and labels) recorded with the plain
+    // search before it was replaced; digits has many tied distances.
+    void smoteMatchesThePlainSearch_data() {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<int>("k");
+        QTest::addColumn<double>("validation");
+        QTest::addColumn<int>("seed");
+        QTest::addColumn<qint64>("count");
+        QTest::addColumn<quint64>("hash");
+        QTest::newRow("breast-cancer") << "builtin:breast-cancer" << 5 << 0.2 << 11 << qint64{572} << quint64{0x2acd9ec37b206ae0ull};
+        QTest::newRow("digits-ties") << "builtin:digits" << 5 << 0.0 << 3 << qint64{1830} << quint64{0x90f96928cd9d6ef1ull};
+        QTest::newRow("wine-k2") << "builtin:wine" << 2 << 0.25 << 7 << qint64{159} << quint64{0xdc33363b261e10e5ull};
+    }
+    void smoteMatchesThePlainSearch() {
+        QFETCH(QString, source);
+        QFETCH(int, k);
+        QFETCH(double, validation);
+        QFETCH(int, seed);
+        QFETCH(qint64, count);
+        QFETCH(quint64, hash);
+        DataConfig cfg = config(source.toStdString(), validation, 0);
+        cfg.balance = "smote";
+        cfg.smoteK = k;
+        const Dataset ds = loadDataset(cfg, static_cast<uint64_t>(seed));
+        uint64_t h = 1469598103934665603ull;
+        for (uint8_t b : ds.train.bytes) h = (h ^ b) * 1099511628211ull;
+        for (int32_t l : ds.train.labels) h = (h ^ uint64_t(l)) * 1099511628211ull;
+        QCOMPARE(ds.train.count, count);
+        QCOMPARE(h, hash);
+    }
+
+    // imbalanced-learn refuses SMOTE for a class with one sample; so do we. A class with fewer
+    // samples than smote_k + 1 uses what it has and says so.
+    void smoteSmallClasses() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("t.csv").toStdString();
+        std::ofstream(path) << "x,y\n1,a\n2,a\n3,a\n4,a\n5,a\n6,a\n9,b\n";
+        DataConfig cfg = config("csv:" + path, 0, 0);
+        cfg.balance = "smote";
+        try {
+            loadDataset(cfg, 1);
+            QFAIL("SMOTE of a single sample was accepted");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("balance=smote: class b has 1 training sample"), e.what());
+        }
+        std::ofstream(path, std::ios::app) << "8,b\n7,b\n";
+        const Dataset ds = loadDataset(cfg, 1);
+        QCOMPARE(classCounts(ds.train, 2), (std::vector<int64_t>{6, 6}));
+        QVERIFY(std::find(ds.notes.begin(), ds.notes.end(),
+                          "balance=smote: class b has 3 training samples, so its synthetic samples use 2 neighbours instead of smote_k 5") != ds.notes.end());
+    }
+
+    // Standardization statistics: two passes in double. Unix times near 1.7e9 spaced by 128
+    // (exact in float) have a variance of 32800.67; the one-pass E[x^2] - E[x]^2 gave 17920.
+    void scalingOfLargeOffsets() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("t.csv").toStdString();
+        std::string text = "time,y\n";
+        std::vector<double> x;
+        for (int k = 0; k < 1001; ++k) {
+            x.push_back(1.7e9 + 128.0 * (k % 5));
+            text += std::to_string(int64_t(x.back())) + (k % 2 ? ",a\n" : ",b\n");
+        }
+        std::ofstream(path) << text;
+        const Dataset ds = loadDataset(config("csv:" + path, 0, 0, "standardize"), 1);
+        long double mean = 0, var = 0;
+        for (double v : x) mean += v;
+        mean /= x.size();
+        for (double v : x) var += (v - mean) * (v - mean);
+        var /= x.size();
+        QVERIFY2(std::fabs(double(ds.invStd[0]) * std::sqrt(double(var)) - 1) < 1e-6,
+                 qPrintable(QString::number(1 / ds.invStd[0]) + " vs " + QString::number(std::sqrt(double(var)))));
+        // A column spanning more than float32 can hold would overflow when centred.
+        std::ofstream(path) << "v,y\n3e38,a\n-3e38,b\n1,a\n2,b\n";
+        for (const char* mode : {"standardize", "minmax"}) {
+            try {
+                loadDataset(config("csv:" + path, 0, 0, mode), 1);
+                QFAIL("a range beyond float32 was accepted");
+            } catch (const Error& e) {
+                QVERIFY2(QString(e.what()).contains("column \"v\" spans -3e+38 to 3e+38, a range beyond float32"), e.what());
+            }
+        }
+    }
+
     void resamplingCounts_data() {
         QTest::addColumn<QString>("balance");
         QTest::addColumn<int>("perClass");

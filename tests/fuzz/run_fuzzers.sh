@@ -28,11 +28,11 @@ flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -I"$src/engine")
 common=("$src/engine/core/error.cpp" "$src/engine/core/shape.cpp" "$src/engine/core/suggest.cpp")
 declare -A sources=(
-  [csv]="$src/engine/data/sources/csv_parser.cpp $src/engine/data/sources/csv_source.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
+  [csv]="$src/engine/data/sources/csv_parser.cpp $src/engine/data/sources/csv_source.cpp $src/engine/data/sources/csv_text.cpp $src/engine/data/sources/class_labels.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
   [npy]="$src/engine/data/sources/npy_reader.cpp $src/engine/data/sources/file_bytes.cpp"
   [idx]="$src/engine/data/idx_reader.cpp"
 )
-declare -A libs=([csv]="" [npy]="" [idx]="-lz")
+declare -A libs=([csv]="-lz" [npy]="" [idx]="-lz")
 
 status=0
 for name in csv npy idx; do

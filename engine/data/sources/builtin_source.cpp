@@ -1,7 +1,5 @@
 // The bundled tabular sets (resources/data, scikit-learn's copies of the UCI files, compiled
 // in): iris, wine and breast-cancer as feature vectors, digits as 1x8x8 images with values 0..16.
-#include <zlib.h>
-
 #include <algorithm>
 #include <cstring>
 #include <string_view>
@@ -9,6 +7,7 @@
 #include "core/error.h"
 #include "data/sources.h"
 #include "data/sources/csv_parser.h"
+#include "data/sources/csv_text.h"
 #include "data/sources/embedded_files.h"
 
 namespace neurite {
@@ -50,28 +49,6 @@ std::string_view embedded(const char* file) {
     throwInternal(std::string("bundled data file ") + file + " is not compiled in");
 }
 
-std::string gunzip(std::string_view gz, const char* file) {
-    z_stream z{};
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) throwInternal("inflateInit2 failed");
-    std::string out;
-    char buf[1 << 16];
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-    z.avail_in = static_cast<uInt>(gz.size());
-    int rc = Z_OK;
-    while (rc != Z_STREAM_END) {
-        z.next_out = reinterpret_cast<Bytef*>(buf);
-        z.avail_out = sizeof buf;
-        rc = inflate(&z, Z_NO_FLUSH);
-        if (rc != Z_OK && rc != Z_STREAM_END) {
-            inflateEnd(&z);
-            throwInternal(std::string("bundled ") + file + " is corrupt");
-        }
-        out.append(buf, sizeof buf - z.avail_out);
-    }
-    inflateEnd(&z);
-    return out;
-}
-
 } // namespace
 
 bool isBuiltinTable(const std::string& name) {
@@ -86,7 +63,7 @@ Dataset loadBuiltinTable(const std::string& name, const std::string& spec) {
         if (name == t.name) table = &t;
     NEURITE_CHECK(table, "unknown builtin table " + name);
     std::string text(embedded(table->file));
-    if (table->features.empty()) text = gunzip(text, table->file);
+    if (table->features.empty()) text = gunzip(text, table->file, kMaxCsvText);
 
     // scikit-learn's first line: samples, features, class names.
     std::vector<std::string> classNames;

@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include "core/error.h"
@@ -19,31 +20,52 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+bool isBlank(char c) { return c == ' ' || c == '\t'; }
+
+std::string delimiterName(char d) {
+    if (d == '\t') return "'\\t'";
+    if (d == ' ') return "spaces";
+    std::string out(3, '\'');
+    out[1] = d;
+    return out;
+}
+
 // Per candidate, how often it appears outside quotes on each of the first lines. The delimiter
-// is the candidate that appears the same non-zero number of times on most lines.
+// is the candidate that appears the same non-zero number of times on most lines. Runs of
+// spaces and tabs between fields (the fifth candidate, ' ') win only when no other candidate
+// is consistent on at least half the lines.
 char detectDelimiter(std::string_view text) {
-    constexpr std::array<char, 4> kCandidates = {',', ';', '\t', '|'};
-    std::array<std::vector<int>, 4> counts;
-    std::array<int, 4> current{};
-    bool quoted = false;
+    constexpr std::array<char, 5> kCandidates = {',', ';', '\t', '|', ' '};
+    std::array<std::vector<int>, 5> counts;
+    std::array<int, 5> current{};
+    bool quoted = false, inGap = false, anyField = false;
     int lines = 0;
     for (std::size_t i = 0; i < text.size() && lines < 50; ++i) {
         const char c = text[i];
         if (c == '"') quoted = !quoted;
         if (quoted) continue;
-        if (c == '\n') {
-            for (std::size_t k = 0; k < 4; ++k) counts[k].push_back(current[k]);
+        if (c == '\n' || c == '\r') {
+            if (c == '\r') continue;
+            for (std::size_t k = 0; k < 5; ++k) counts[k].push_back(current[k]);
             current = {};
+            inGap = anyField = false;
             ++lines;
             continue;
         }
         for (std::size_t k = 0; k < 4; ++k)
             if (c == kCandidates[k]) ++current[k];
+        if (isBlank(c)) {
+            inGap = anyField;
+        } else {
+            if (inGap) ++current[4];  // a gap between two fields, not leading or trailing blanks
+            inGap = false;
+            anyField = true;
+        }
     }
-    for (std::size_t k = 0; k < 4; ++k) counts[k].push_back(current[k]);
+    for (std::size_t k = 0; k < 5; ++k) counts[k].push_back(current[k]);
     char best = ',';
     double bestScore = 0;
-    for (std::size_t k = 0; k < 4; ++k) {
+    for (std::size_t k = 0; k < 5; ++k) {
         std::map<int, int> histogram;
         for (int v : counts[k])
             if (v > 0) ++histogram[v];
@@ -55,6 +77,7 @@ char detectDelimiter(std::string_view text) {
                                        : static_cast<double>(modeCount) * 1000.0 /
                                                  static_cast<double>(counts[k].size()) +
                                              std::min(mode, 999);
+        if (kCandidates[k] == ' ' && bestScore >= 500) continue;
         if (score > bestScore) best = kCandidates[k], bestScore = score;
     }
     return best;
@@ -66,6 +89,12 @@ struct Tokenizer {
     char delim;
     std::size_t pos = 0;
     int64_t line = 1;
+
+    // ' ' stands for any run of spaces and tabs.
+    bool isDelim(char c) const { return delim == ' ' ? isBlank(c) : c == delim; }
+    void skipBlanks() {
+        while (pos < text.size() && isBlank(text[pos])) ++pos;
+    }
 
     [[noreturn]] void fail(int64_t at, const std::string& what) const {
         throwBadInput(name + ": line " + std::to_string(at) + ": " + what);
@@ -79,6 +108,7 @@ struct Tokenizer {
         startLine = line;
         std::string field;
         bool any = false;
+        if (delim == ' ') skipBlanks();
         while (true) {
             if (pos < text.size() && text[pos] == '"' && trim(field).empty()) {
                 field.clear();
@@ -98,23 +128,26 @@ struct Tokenizer {
                     if (c == '\n') ++line;
                     field += c;
                 }
-                while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' ||
-                                             text[pos] == '\r'))
+                while (pos < text.size() && (text[pos] == '\r' || (delim != ' ' && isBlank(text[pos]))))
                     ++pos;
-                if (pos < text.size() && text[pos] != delim && text[pos] != '\n')
+                if (pos < text.size() && !isDelim(text[pos]) && text[pos] != '\n')
                     fail(line, std::string("unexpected text after a closing quote: '") +
                                    text[pos] + "'; quote the whole field and double inner quotes");
                 any = true;
             }
-            while (pos < text.size() && text[pos] != delim && text[pos] != '\n')
+            while (pos < text.size() && !isDelim(text[pos]) && text[pos] != '\n')
                 field += text[pos++];
             if (!field.empty() && field.back() == '\r') field.pop_back();
-            if (pos < text.size() && text[pos] == delim) {
+            if (pos < text.size() && isDelim(text[pos])) {
                 fields.push_back(std::string(trim(field)));
                 field.clear();
                 any = true;
                 ++pos;
-                continue;
+                if (delim != ' ') continue;
+                skipBlanks();  // a run of blanks is one delimiter; blanks before the line end are none
+                if (pos < text.size() && text[pos] == '\r') ++pos;
+                if (pos < text.size() && text[pos] != '\n') continue;
+                any = false;
             }
             // End of line or text.
             if (any || !trim(field).empty()) fields.push_back(std::string(trim(field)));
@@ -127,14 +160,33 @@ struct Tokenizer {
     }
 };
 
-// A header row: no field of the first row is a number or missing, and in some column the
-// first row differs in kind (text over numbers) or never recurs below it.
+bool isYear(std::string_view f) {
+    double v = 0;
+    return f.size() == 4 && parseCsvNumber(f, v) && v >= 1000 && v <= 2999 && v == std::floor(v);
+}
+
+// A header row: no field of the first row is missing, and either
+// - every field is text and in some column the first row differs in kind (text over numbers)
+//   or never recurs below it, or
+// - the fields are text or years (1990, 2000, ...; wide tables of yearly values) with the
+//   years increasing, and some year column below holds values that are not years.
 bool detectHeader(const std::vector<std::vector<std::string>>& rows) {
     if (rows.size() < 2) return false;
     double number = 0;
-    for (const auto& f : rows[0])
-        if (isMissingCsvValue(f) || parseCsvNumber(f, number)) return false;
     const std::size_t sample = std::min<std::size_t>(rows.size(), 51);
+    double lastYear = 0;
+    bool allText = true, yearsValid = true, yearColumnOfValues = false;
+    for (std::size_t c = 0; c < rows[0].size(); ++c) {
+        const std::string& f = rows[0][c];
+        if (isMissingCsvValue(f)) return false;
+        if (!parseCsvNumber(f, number)) continue;
+        allText = false;
+        yearsValid = yearsValid && isYear(f) && number > lastYear;
+        lastYear = number;
+        for (std::size_t r = 1; r < sample; ++r)
+            if (!isMissingCsvValue(rows[r][c]) && !isYear(rows[r][c])) yearColumnOfValues = true;
+    }
+    if (!allText) return yearsValid && yearColumnOfValues;
     for (std::size_t c = 0; c < rows[0].size(); ++c) {
         std::size_t numeric = 0, seen = 0;
         for (std::size_t r = 1; r < sample; ++r) {
@@ -153,7 +205,20 @@ bool parseCsvNumber(std::string_view text, double& out) {
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
     if (text.empty()) return false;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (ec == std::errc::result_out_of_range && end == text.data() + text.size()) {
+        out = std::strtod(std::string(text).c_str(), nullptr);  // underflow reads as 0
+        return std::isfinite(out);
+    }
     return ec == std::errc() && end == text.data() + text.size() && std::isfinite(out);
+}
+
+bool isOverflowingNumber(std::string_view text) {
+    text = trim(text);
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    double v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    return end == text.data() + text.size() && !text.empty() &&
+           (ec == std::errc::result_out_of_range || (ec == std::errc() && std::isinf(v)));
 }
 
 bool isMissingCsvValue(std::string_view text) {
@@ -165,9 +230,15 @@ bool isMissingCsvValue(std::string_view text) {
 
 CsvTable parseCsv(std::string_view text, const std::string& name, const CsvOptions& options) {
     if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    int64_t skipped = 0;
+    for (; skipped < options.skipLines && !text.empty(); ++skipped) {
+        const std::size_t eol = text.find('\n');
+        text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    }
     CsvTable table;
     table.delimiter = options.delimiter ? options.delimiter : detectDelimiter(text);
     Tokenizer tok{text, name, table.delimiter};
+    tok.line = skipped + 1;
     std::vector<std::string> fields;
     int64_t line = 0;
     std::size_t width = 0;
@@ -181,9 +252,8 @@ CsvTable parseCsv(std::string_view text, const std::string& name, const CsvOptio
             throwBadInput(name + ": line " + std::to_string(line) + ": " +
                           std::to_string(fields.size()) + " fields, but line " +
                           std::to_string(firstLine) + " has " + std::to_string(width) +
-                          " (delimiter '" + (table.delimiter == '\t' ? std::string("\\t")
-                                                                    : std::string(1, table.delimiter)) +
-                          "'); every row needs the same number of fields");
+                          " (delimiter " + delimiterName(table.delimiter) +
+                          "); every row needs the same number of fields");
         }
         table.rows.push_back(fields);
         table.lines.push_back(line);

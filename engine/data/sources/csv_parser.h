@@ -1,5 +1,6 @@
 // CSV text -> a table of string fields: RFC 4180 quoting ("a,b", "say ""hi""", newlines inside
-// quotes), delimiter detection among , ; TAB |, header detection, CRLF and a UTF-8 BOM.
+// quotes), delimiter detection among , ; TAB | and whitespace runs, header detection (text
+// names, or year-like numbers such as 1990), CRLF and a UTF-8 BOM.
 // Knows nothing of types; csv_source.cpp decides what the columns mean.
 #pragma once
 
@@ -11,8 +12,9 @@
 namespace neurite {
 
 struct CsvOptions {
-    char delimiter = 0;  // 0: detect
+    char delimiter = 0;  // 0: detect; ' ': runs of spaces and tabs (space-aligned files)
     int header = -1;     // -1: detect, 0: no header row, 1: the first row is a header
+    int64_t skipLines = 0;  // preamble lines before the first row (line numbers stay the file's)
 };
 
 struct CsvTable {
@@ -30,6 +32,9 @@ CsvTable parseCsv(std::string_view text, const std::string& name, const CsvOptio
 
 // True for text that strtod reads completely ("1", "-2.5e3", " 3 "), false for "", "abc", "1x".
 bool parseCsvNumber(std::string_view text, double& out);
+
+// True for "1e400", "-1e999", "inf": numbers that no float or double holds.
+bool isOverflowingNumber(std::string_view text);
 
 // "", "NA", "N/A", "NaN", "nan", "null", "?" (trimmed): the spellings of a missing value.
 bool isMissingCsvValue(std::string_view text);

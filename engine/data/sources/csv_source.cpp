@@ -14,7 +14,9 @@
 
 #include "core/error.h"
 #include "data/sources.h"
+#include "data/sources/class_labels.h"
 #include "data/sources/csv_parser.h"
+#include "data/sources/csv_text.h"
 #include "data/spec_query.h"
 
 namespace neurite {
@@ -22,7 +24,22 @@ namespace neurite {
 namespace {
 
 constexpr std::size_t kMaxCategories = 1000;
-constexpr std::size_t kMaxClasses = 1000;
+const std::vector<std::string> kCsvOptions = {"target", "task",   "missing", "delimiter",
+                                              "header", "ignore", "skip",    "encoding"};
+
+// A parsed number as float32, refusing values beyond its range (1e39 would become inf).
+float toFloat(double v, const std::string& name, int64_t line, const std::string& column,
+              std::string_view field = {}) {
+    if (std::fabs(v) > std::numeric_limits<float>::max()) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", v);
+        throwBadInput(name + ": line " + std::to_string(line) + ": column \"" + column + "\": " +
+                      (field.empty() ? std::string(text) : std::string(field.substr(0, 40))) +
+                      " is beyond the float32 range (+-3.4e38); rescale the column (for example "
+                      "to other units) or leave the value empty to mark it missing");
+    }
+    return static_cast<float>(v);
+}
 
 struct Column {
     bool numeric = true;
@@ -79,6 +96,7 @@ Column classify(const CsvTable& t, std::size_t c, const std::string& name) {
         const std::string& f = t.rows[r][c];
         if (isMissingCsvValue(f)) ++col.missing;
         else if (parseCsvNumber(f, v)) firstNumber = firstNumber < 0 ? int64_t(r) : firstNumber;
+        else if (isOverflowingNumber(f)) toFloat(HUGE_VAL, name, t.lines[r], t.header[c], f);
         else firstText = firstText < 0 ? int64_t(r) : firstText;
     }
     if (firstText >= 0 && firstNumber >= 0) {
@@ -104,7 +122,7 @@ Column classify(const CsvTable& t, std::size_t c, const std::string& name) {
 Dataset csvToDataset(const CsvTable& t, const std::string& name, const std::string& spec,
                      const std::string& query, const std::string& targetOverride) {
     const std::string where = "data source \"" + spec + "\": ";
-    SpecQuery q(query, where, {"target", "task", "missing", "delimiter", "header", "ignore"});
+    SpecQuery q(query, where, kCsvOptions);
     const std::string target = targetOverride.empty() ? q.str("target").value_or("") : targetOverride;
     const std::string task = q.choice("task", "auto", {"auto", "classification", "regression"});
     const std::string policy =
@@ -178,6 +196,7 @@ Dataset csvToDataset(const CsvTable& t, const std::string& name, const std::stri
             ds.classNames.push_back(text);
         }
         ds.numClasses = static_cast<int>(ds.classNames.size());
+        if (task == "auto" && tcol.numeric) noteManyClasses(ds, static_cast<int64_t>(t.rows.size()), "target column \"" + t.header[tc] + "\"");
     } else {
         ds.targetDim = 1;
     }
@@ -218,7 +237,7 @@ Dataset csvToDataset(const CsvTable& t, const std::string& name, const std::stri
             if (cols[c].numeric) {
                 double v = std::numeric_limits<double>::quiet_NaN();
                 if (!missing) parseCsvNumber(fields[c], v);
-                row[k++] = static_cast<float>(v);
+                row[k++] = missing ? static_cast<float>(v) : toFloat(v, name, t.lines[r], t.header[c]);
             } else {
                 const std::string& value = missing ? modeOf[c] : fields[c];
                 for (const auto& cat : cols[c].categories) row[k++] = cat == value ? 1.f : 0.f;
@@ -232,7 +251,7 @@ Dataset csvToDataset(const CsvTable& t, const std::string& name, const std::stri
         if (regression) {
             double v = 0;
             parseCsvNumber(fields[tc], v);
-            out.targets.push_back(static_cast<float>(v));
+            out.targets.push_back(toFloat(v, name, t.lines[r], t.header[tc]));
         } else {
             out.labels.push_back(classOf.at(fields[tc]));
         }
@@ -244,9 +263,17 @@ Dataset csvToDataset(const CsvTable& t, const std::string& name, const std::stri
         ds.notes.push_back("missing=drop: dropped " + std::to_string(dropped.size()) +
                            " rows with missing values (lines " + firstLines(dropped) + ")");
     out.count = static_cast<int64_t>(features.size() / d);
-    if (out.count == 0)
+    if (out.count == 0) {
+        std::string empty;
+        for (std::size_t c : used)
+            if (cols[c].missing == static_cast<int64_t>(t.rows.size()))
+                empty += (empty.empty() ? "" : ", ") + t.header[c];
+        if (!empty.empty())
+            throwBadInput(where + "no rows left: column(s) " + empty +
+                          " are empty in every row; leave them out with ignore=" + empty);
         throwBadInput(where + "no rows left after dropping rows with missing values; choose "
                               "missing=mean, median or most_frequent");
+    }
     for (std::size_t c : used)
         if (cols[c].numeric && cols[c].missing > 0 && policy != "drop") ds.imputation = policy;
     out.bytes.resize(features.size() * sizeof(float));
@@ -259,19 +286,21 @@ Dataset loadCsvSource(const std::string& rest, const std::string& spec, const st
     const SpecParts parts = splitSpec(rest);
     const std::string where = "data source \"" + spec + "\": ";
     if (parts.path.empty()) throwBadInput(where + "give a path after csv:, for example csv:data.csv");
-    const SpecQuery q(parts.query, where, {"target", "task", "missing", "delimiter", "header", "ignore"});
+    const SpecQuery q(parts.query, where, kCsvOptions);
     CsvOptions options;
     if (auto d = q.str("delimiter")) {
         if (*d == "tab" || *d == "\\t") options.delimiter = '\t';
         else if (*d == "semicolon") options.delimiter = ';';
         else if (*d == "comma") options.delimiter = ',';
+        else if (*d == "space" || *d == "whitespace") options.delimiter = ' ';
         else if (d->size() == 1) options.delimiter = (*d)[0];
-        else throwBadInput(where + "delimiter must be one character, tab, comma or semicolon, got \"" + *d + "\"");
+        else throwBadInput(where + "delimiter must be one character, tab, comma, semicolon or space, got \"" + *d + "\"");
     }
     const std::string header = q.choice("header", "auto", {"auto", "yes", "no"});
     options.header = header == "auto" ? -1 : header == "yes" ? 1 : 0;
-    std::string text;
-    loadTextFile(parts.path, where, text);
+    options.skipLines = q.integer("skip", 0, 0, int64_t{1} << 40);
+    const std::string encoding = q.choice("encoding", "auto", {"auto", "utf-8", "utf-16", "latin1"});
+    const std::string text = readCsvText(parts.path, where, encoding);
     return csvToDataset(parseCsv(text, parts.path, options), parts.path, spec, parts.query, target);
 }
 

@@ -1,6 +1,8 @@
-// images:DIR: one sub-folder per class (sorted names = class indices), PNG/JPEG/BMP/GIF/TGA
-// decoded by stb_image (Debian's libstb), resized with stb_image_resize to size x size, kept as
-// uint8 [C, size, size]. DIR/train and DIR/test, when both exist, give the source's test split.
+// images:DIR: one sub-folder per class (sorted names = class indices; images in nested folders
+// count for their top-level class; hidden entries, __MACOSX and folders without images are
+// skipped), PNG/JPEG/BMP/GIF/TGA/PNM decoded by stb_image (Debian's libstb), resized with
+// stb_image_resize to size x size, kept as uint8 [C, size, size]. DIR/train and DIR/test, when
+// both exist, give the source's test split. Every unreadable file is reported in one pass.
 #if NEURITE_HAVE_STB
 #include <stb_image.h>
 #include <stb_image_resize.h>
@@ -24,6 +26,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr std::size_t kListed = 10;  // problems named in one message; the rest are counted
+
 bool isImage(const fs::path& p) {
     std::string ext = p.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
@@ -33,50 +37,120 @@ bool isImage(const fs::path& p) {
     return false;
 }
 
-std::vector<std::string> classFolders(const fs::path& dir) {
+// Hidden files and folders, macOS archive debris and Windows thumbnails are not data.
+bool isHidden(const fs::path& p) {
+    const std::string name = p.filename().string();
+    return name.empty() || name[0] == '.' || name == "__MACOSX" || name == "Thumbs.db" ||
+           name == "desktop.ini";
+}
+
+// Image files anywhere under dir (nested sub-folders count for dir's class), sorted.
+std::vector<fs::path> imagesUnder(const fs::path& dir) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        if (isHidden(it->path())) {
+            if (it->is_directory(ec)) it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_regular_file(ec) && isImage(it->path())) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// Visible sub-folders of dir, sorted by name.
+std::vector<std::string> subFolders(const fs::path& dir) {
     std::vector<std::string> names;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec))
-        if (entry.is_directory(ec)) names.push_back(entry.path().filename().string());
+        if (entry.is_directory(ec) && !isHidden(entry.path()))
+            names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
+}
+
+uint32_t le32(const std::string& b, std::size_t at) {
+    return static_cast<uint32_t>(static_cast<uint8_t>(b[at])) |
+           static_cast<uint32_t>(static_cast<uint8_t>(b[at + 1])) << 8 |
+           static_cast<uint32_t>(static_cast<uint8_t>(b[at + 2])) << 16 |
+           static_cast<uint32_t>(static_cast<uint8_t>(b[at + 3])) << 24;
+}
+
+// stb_image fills a truncated BMP or JPEG with zeros instead of failing; these checks find
+// the missing bytes first. "" when the file looks whole.
+std::string truncation(const std::string& b) {
+    const std::string size = std::to_string(b.size());
+    if (b.size() >= 2 && b[0] == 'B' && b[1] == 'M') {
+        if (b.size() < 54) return "truncated BMP: " + size + " bytes, shorter than the 54-byte header";
+        const auto width = static_cast<int32_t>(le32(b, 18)), height = static_cast<int32_t>(le32(b, 22));
+        const uint32_t bits = le32(b, 28) & 0xffff, compression = le32(b, 30);
+        const uint64_t stride = (uint64_t(std::abs(int64_t{width})) * bits + 31) / 32 * 4;
+        const uint64_t need = le32(b, 10) + stride * uint64_t(std::abs(int64_t{height}));
+        if ((compression == 0 || compression == 3) && need > b.size())
+            return "truncated BMP: the pixels need " + std::to_string(need) + " bytes, the file has " + size;
+    }
+    if (b.size() >= 2 && uint8_t(b[0]) == 0xFF && uint8_t(b[1]) == 0xD8) {
+        std::size_t n = b.size();
+        while (n > 2 && b[n - 1] == '\0') --n;
+        if (n < 4 || uint8_t(b[n - 2]) != 0xFF || uint8_t(b[n - 1]) != 0xD9)
+            return "truncated JPEG: no end-of-image marker (FF D9) at the end of its " + size + " bytes";
+    }
+    return {};
 }
 
 struct StbFree {
     void operator()(unsigned char* p) const { stbi_image_free(p); }
 };
 
+// Decodes one image to size x size planar CHW bytes appended to `out`; returns the problem
+// ("" on success).
+std::string decode(const fs::path& file, int size, int channels, std::vector<uint8_t>& out) {
+    std::string bytes;
+    try {
+        loadTextFile(file.string(), "", bytes, int64_t{1} << 30);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    if (std::string t = truncation(bytes); !t.empty()) return t;
+    int w = 0, h = 0, got = 0;
+    std::unique_ptr<unsigned char, StbFree> pixels(
+        stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
+                              static_cast<int>(bytes.size()), &w, &h, &got, channels));
+    if (!pixels)
+        return std::string("cannot decode the image: ") +
+               (stbi_failure_reason() ? stbi_failure_reason() : "unknown reason");
+    const auto plane = static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
+    const auto ch = static_cast<std::size_t>(channels);
+    std::vector<unsigned char> resized(plane * ch);
+    if (!stbir_resize_uint8(pixels.get(), w, h, 0, resized.data(), size, size, 0, channels))
+        return "cannot resize the " + std::to_string(w) + "x" + std::to_string(h) + " image";
+    // Interleaved HWC from stb to the planar CHW the layers expect.
+    const std::size_t base = out.size();
+    out.resize(base + plane * ch);
+    for (std::size_t p = 0; p < plane; ++p)
+        for (std::size_t c = 0; c < ch; ++c) out[base + c * plane + p] = resized[p * ch + c];
+    return {};
+}
+
+std::string listed(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size() && i < kListed; ++i) out += (i ? "; " : "") + items[i];
+    if (items.size() > kListed) out += "; and " + std::to_string(items.size() - kListed) + " more";
+    return out;
+}
+
+// Reads every image of every class folder; unreadable files are collected in `problems`.
 void readFolder(const fs::path& dir, const std::vector<std::string>& classes, int size,
-                int channels, const std::string& where, DataSplit& split) {
-    const auto imageBytes = static_cast<std::size_t>(size * size * channels);
-    std::vector<unsigned char> resized(imageBytes);
-    std::error_code ec;
+                int channels, DataSplit& split, std::vector<std::string>& problems) {
     for (std::size_t c = 0; c < classes.size(); ++c) {
-        const fs::path classDir = dir / classes[c];
-        if (!fs::is_directory(classDir, ec))
-            throwBadInput(where + classDir.string() + " is missing; the training folder has class \"" +
-                          classes[c] + "\"");
-        std::vector<fs::path> files;
-        for (const auto& entry : fs::directory_iterator(classDir, ec))
-            if (entry.is_regular_file(ec) && isImage(entry.path())) files.push_back(entry.path());
-        std::sort(files.begin(), files.end());
-        for (const fs::path& file : files) {
-            int w = 0, h = 0, got = 0;
-            std::unique_ptr<unsigned char, StbFree> pixels(
-                stbi_load(file.c_str(), &w, &h, &got, channels));
-            if (!pixels)
-                throwBadInput(file.string() + ": at byte 0: cannot decode the image: " +
-                              (stbi_failure_reason() ? stbi_failure_reason() : "unknown reason"));
-            if (!stbir_resize_uint8(pixels.get(), w, h, 0, resized.data(), size, size, 0, channels))
-                throwBadInput(file.string() + ": cannot resize the " + std::to_string(w) + "x" +
-                              std::to_string(h) + " image");
-            // Interleaved HWC from stb to the planar CHW the layers expect.
-            const std::size_t base = split.bytes.size();
-            split.bytes.resize(base + imageBytes);
-            const auto plane = static_cast<std::size_t>(size * size);
-            for (std::size_t p = 0; p < plane; ++p)
-                for (std::size_t ch = 0; ch < static_cast<std::size_t>(channels); ++ch)
-                    split.bytes[base + ch * plane + p] = resized[p * static_cast<std::size_t>(channels) + ch];
+        for (const fs::path& file : imagesUnder(dir / classes[c])) {
+            const std::string problem = decode(file, size, channels, split.bytes);
+            if (!problem.empty()) {
+                problems.push_back(file.string() + ": " + problem);
+                continue;
+            }
             split.labels.push_back(static_cast<int32_t>(c));
             ++split.count;
         }
@@ -88,9 +162,10 @@ void readFolder(const fs::path& dir, const std::vector<std::string>& classes, in
 Dataset loadImageFolderSource(const std::string& rest, const std::string& spec) {
     const std::string where = "data source \"" + spec + "\": ";
     const SpecParts parts = splitSpec(rest);
-    const SpecQuery q(parts.query, where, {"size", "color"});
+    const SpecQuery q(parts.query, where, {"size", "color", "on_error"});
     const int size = static_cast<int>(q.integer("size", 32, 1, 1024));
     const int channels = q.choice("color", "rgb", {"gray", "rgb"}) == "gray" ? 1 : 3;
+    const bool skipBad = q.choice("on_error", "fail", {"fail", "skip"}) == "skip";
     std::error_code ec;
     if (parts.path.empty() || !fs::is_directory(parts.path, ec))
         throwBadInput(where + (parts.path.empty() ? std::string("give a directory after images:")
@@ -101,19 +176,40 @@ Dataset loadImageFolderSource(const std::string& rest, const std::string& spec) 
         testDir = trainDir / "test";
         trainDir = trainDir / "train";
     }
-    const std::vector<std::string> classes = classFolders(trainDir);
+    Dataset ds;
+    std::vector<std::string> classes;
+    for (const std::string& name : subFolders(trainDir)) {
+        if (!imagesUnder(trainDir / name).empty()) classes.push_back(name);
+        else ds.notes.push_back("folder \"" + name + "\" holds no images; it is not a class");
+    }
     if (classes.size() < 2)
         throwBadInput(where + trainDir.string() + " has " + std::to_string(classes.size()) +
-                      " class folders; put each class's images in its own sub-folder (at least 2)");
-    Dataset ds;
+                      " class folders with images (.png, .jpg, .bmp, .gif, .tga, .pgm, .ppm); "
+                      "put each class's images in its own sub-folder (at least 2)");
     ds.sampleShape = Shape({channels, size, size});
     ds.numClasses = static_cast<int>(classes.size());
     ds.classNames = classes;
     ds.train.dtype = ds.test.dtype = DType::U8;
-    readFolder(trainDir, classes, size, channels, where, ds.train);
-    if (ds.train.count == 0)
-        throwBadInput(where + trainDir.string() + " holds no images (.png, .jpg, .bmp, .gif, .tga)");
-    if (!testDir.empty()) readFolder(testDir, classes, size, channels, where, ds.test);
+    std::vector<std::string> problems;
+    readFolder(trainDir, classes, size, channels, ds.train, problems);
+    if (!testDir.empty()) {
+        readFolder(testDir, classes, size, channels, ds.test, problems);
+        for (const std::string& name : subFolders(testDir))
+            if (std::find(classes.begin(), classes.end(), name) == classes.end())
+                ds.notes.push_back("test folder \"" + name + "\" is not a training class; its " +
+                                   std::to_string(imagesUnder(testDir / name).size()) +
+                                   " images are not used");
+    }
+    if (!problems.empty() && !skipBad)
+        throwBadInput(where + std::to_string(problems.size()) +
+                      " image files cannot be used (add on_error=skip to leave them out): " +
+                      listed(problems));
+    if (!problems.empty())
+        ds.notes.push_back("on_error=skip: skipped " + std::to_string(problems.size()) +
+                           " image files: " + listed(problems));
+    if (ds.train.count < 2)
+        throwBadInput(where + trainDir.string() + " has " + std::to_string(ds.train.count) +
+                      " readable images; training needs at least 2");
     return ds;
 }
 

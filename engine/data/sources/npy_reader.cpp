@@ -109,12 +109,40 @@ double NpyArray::at(int64_t i) const {
     }
 }
 
+namespace {
+
+// Fortran (column-major) element order to C (row-major): C element i, with multi-index
+// (i0, ..., ik) counted last-fastest, sits at sum(i_j * stride_j), stride_0 = 1,
+// stride_j = stride_{j-1} * shape_{j-1} in the Fortran data.
+std::vector<uint8_t> toCOrder(const std::vector<uint8_t>& f, const std::vector<int64_t>& shape, int itemSize) {
+    const std::size_t rank = shape.size(), item = static_cast<std::size_t>(itemSize);
+    std::vector<int64_t> stride(rank, 1), index(rank, 0);
+    for (std::size_t j = 1; j < rank; ++j) stride[j] = stride[j - 1] * shape[j - 1];
+    std::vector<uint8_t> c(f.size());
+    int64_t at = 0;  // Fortran offset of the current C index, in elements
+    for (std::size_t i = 0; i * item < c.size(); ++i) {
+        std::memcpy(c.data() + i * item, f.data() + static_cast<std::size_t>(at) * item, item);
+        for (std::size_t j = rank; j-- > 0;) {  // increment the multi-index, last axis fastest
+            at += stride[j];
+            if (++index[j] < shape[j]) break;
+            at -= stride[j] * shape[j];
+            index[j] = 0;
+        }
+    }
+    return c;
+}
+
+} // namespace
+
 NpyArray parseNpy(std::span<const uint8_t> bytes, const std::string& name) {
     auto fail = [&](int64_t at, const std::string& what) {
         throwBadInput(name + ": at byte " + std::to_string(at) + ": " + what);
     };
     static const uint8_t kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
     if (bytes.size() < 10) fail(0, "file too short for a .npy header (" + std::to_string(bytes.size()) + " bytes)");
+    if (std::memcmp(bytes.data(), "PK\x03\x04", 4) == 0)
+        fail(0, "a .npz (zip) archive, not a .npy array; extract its arrays first (unzip it, or in "
+                "Python: d = numpy.load(FILE); numpy.save(\"X.npy\", d[\"X\"]) for each) and give the .npy files");
     if (std::memcmp(bytes.data(), kMagic, 6) != 0) fail(0, "bad magic; not a .npy file (expected \\x93NUMPY)");
     const uint8_t major = bytes[6];
     if (major < 1 || major > 3)
@@ -171,9 +199,6 @@ NpyArray parseNpy(std::span<const uint8_t> bytes, const std::string& name) {
     }
     if (!haveDescr || !haveShape || !haveOrder)
         fail(static_cast<int64_t>(start), "the .npy header lacks 'descr', 'fortran_order' or 'shape'");
-    if (fortran)
-        fail(static_cast<int64_t>(start),
-             "Fortran-order arrays are not supported; save with numpy.ascontiguousarray(x)");
     if (descr.size() < 3 || (descr[0] != '<' && descr[0] != '>' && descr[0] != '|' && descr[0] != '='))
         fail(static_cast<int64_t>(start), "unsupported dtype '" + descr + "'");
     a.bigEndian = descr[0] == '>';
@@ -200,6 +225,7 @@ NpyArray parseNpy(std::span<const uint8_t> bytes, const std::string& name) {
              "the shape needs " + std::to_string(expected) + " bytes of data, the file has " +
                  std::to_string(have) + (have < expected ? " (truncated)" : " (trailing data)"));
     a.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(dataStart), bytes.end());
+    if (fortran && a.shape.size() > 1) a.data = toCOrder(a.data, a.shape, a.itemSize);
     return a;
 }
 

@@ -1,6 +1,7 @@
 // NumPy .npy files (format versions 1.0 to 3.0): the magic "\x93NUMPY", a little-endian header
 // length, a Python dict literal {'descr': '<f4', 'fortran_order': False, 'shape': (N, D)},
-// then the raw C-order elements. Bool, signed and unsigned integers and floats of the usual
+// then the raw elements (Fortran order is reordered to C order on load). Bool, signed and
+// unsigned integers and floats of the usual
 // sizes, either byte order.
 #pragma once
 
@@ -23,7 +24,7 @@ struct NpyArray {
 };
 
 // Parses a whole .npy file held in memory. Throws Error{BadInput} "<name>: at byte N: ..." for a
-// wrong magic, an unsupported version or dtype, a malformed header dict, Fortran order, and a
+// wrong magic, an unsupported version or dtype, a malformed header dict, and a
 // data size that does not match the shape (checked before anything is allocated).
 NpyArray parseNpy(std::span<const uint8_t> bytes, const std::string& name);
 
