@@ -2,7 +2,6 @@
 // decoded by stb_image (Debian's libstb), resized with stb_image_resize to size x size, kept as
 // uint8 [C, size, size]. DIR/train and DIR/test, when both exist, give the source's test split.
 #if NEURITE_HAVE_STB
-#include <stb_image.h>
 #include <stb_image_resize.h>
 #endif
 
@@ -13,6 +12,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "data/image_decode.h"
 #include "data/sources.h"
 #include "data/spec_query.h"
 
@@ -42,10 +42,6 @@ std::vector<std::string> classFolders(const fs::path& dir) {
     return names;
 }
 
-struct StbFree {
-    void operator()(unsigned char* p) const { stbi_image_free(p); }
-};
-
 void readFolder(const fs::path& dir, const std::vector<std::string>& classes, int size,
                 int channels, const std::string& where, DataSplit& split) {
     const auto imageBytes = static_cast<std::size_t>(size * size * channels);
@@ -61,13 +57,9 @@ void readFolder(const fs::path& dir, const std::vector<std::string>& classes, in
             if (entry.is_regular_file(ec) && isImage(entry.path())) files.push_back(entry.path());
         std::sort(files.begin(), files.end());
         for (const fs::path& file : files) {
-            int w = 0, h = 0, got = 0;
-            std::unique_ptr<unsigned char, StbFree> pixels(
-                stbi_load(file.c_str(), &w, &h, &got, channels));
-            if (!pixels)
-                throwBadInput(file.string() + ": at byte 0: cannot decode the image: " +
-                              (stbi_failure_reason() ? stbi_failure_reason() : "unknown reason"));
-            if (!stbir_resize_uint8(pixels.get(), w, h, 0, resized.data(), size, size, 0, channels))
+            const DecodedImage img = decodeImageFile(file.string(), channels);
+            const int w = img.width, h = img.height;
+            if (!stbir_resize_uint8(img.pixels.get(), w, h, 0, resized.data(), size, size, 0, channels))
                 throwBadInput(file.string() + ": cannot resize the " + std::to_string(w) + "x" +
                               std::to_string(h) + " image");
             // Interleaved HWC from stb to the planar CHW the layers expect.
