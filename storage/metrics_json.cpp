@@ -1,5 +1,6 @@
 // Serializes metrics with stable snake_case keys; see docs/metrics.md for their definitions.
 #include "metrics_json.h"
+#include "io/json_text.h"
 
 #include <cmath>
 #include <string>
@@ -118,7 +119,7 @@ json metricsJson(const EvaluationReport& r, bool curves) {
 }
 
 Recorder::ReportJson reportJson() {
-    return [](const EvaluationReport& r, bool curves) { return metricsJson(r, curves).dump(); };
+    return [](const EvaluationReport& r, bool curves) { return io::dumpJson(metricsJson(r, curves)); };
 }
 
 }  // namespace neurite::storage

@@ -25,10 +25,11 @@ std::vector<float> weightsFromBlob(const std::vector<uint8_t>& b, const std::str
     return w;
 }
 
-Recorder::Recorder(const std::string& dbPath, int64_t runId, int epochsPlanned, ReportJson toJson)
+Recorder::Recorder(const std::string& dbPath, int64_t runId, int epochsPlanned, ReportJson toJson,
+                   int busyTimeoutMs)
     : m_path(dbPath), m_runId(runId), m_epochsPlanned(epochsPlanned), m_toJson(std::move(toJson)) {
     // Open on this thread so that a bad database fails before training starts.
-    auto store = std::make_shared<RunStore>(m_path);
+    auto store = std::make_shared<RunStore>(m_path, RunStore::Mode::ReadWrite, busyTimeoutMs);
     m_writer = std::thread([this, store]() mutable {
         m_store = std::move(store);
         writerLoop();
@@ -177,20 +178,51 @@ void Recorder::close() {
     }
 }
 
+namespace {
+
+// A batch kept out by a lock waits for the next try; of its checkpoints only the newest of each
+// kind matters (they replace each other), so memory stays bounded however long the lock lasts.
+void dropSupersededCheckpoints(std::vector<Recorder::Item>& items) {
+    bool seen[3] = {false, false, false};
+    for (std::size_t i = items.size(); i-- > 0;) {
+        auto* ckpt = std::get_if<Checkpoint>(&items[i]);
+        if (!ckpt) continue;
+        bool& newer = seen[static_cast<int>(ckpt->kind)];
+        if (newer) items.erase(items.begin() + static_cast<std::ptrdiff_t>(i));
+        newer = true;
+    }
+}
+
+}  // namespace
+
 void Recorder::writerLoop() {
+    // Tries of the last batch once close() was called, each waiting the busy timeout.
+    constexpr int kCloseRetries = 3;
+    std::vector<Item> items;
+    int closingTries = 0;
     for (;;) {
-        std::vector<Item> items;
         bool closing = false;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait_for(lock, std::chrono::seconds(1), [&] { return m_commitNow || m_closing; });
-            items.swap(m_queue);
+            for (Item& item : m_queue) items.push_back(std::move(item));
+            m_queue.clear();
             closing = m_closing;
             m_commitNow = false;
         }
         if (!items.empty() && !m_error) {
             try {
                 write(*m_store, items);
+            } catch (const DatabaseBusy& e) {
+                // Another program held the lock past the busy timeout. Nothing of the batch was
+                // written: keep it and try again with what queues meanwhile, instead of giving
+                // up on the rest of the run.
+                if (!closing || ++closingTries <= kCloseRetries) {
+                    dropSupersededCheckpoints(items);
+                    continue;
+                }
+                std::lock_guard lock(m_mutex);
+                m_error = e;
             } catch (const Error& e) {
                 std::lock_guard lock(m_mutex);
                 m_error = e;
@@ -202,6 +234,7 @@ void Recorder::writerLoop() {
                     if (pool.size() < 2) pool.push_back(std::move(ckpt->data));
                 }
         }
+        items.clear();
         if (closing) break;
     }
     m_store.reset();

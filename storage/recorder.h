@@ -29,8 +29,11 @@ public:
     // Serializes an evaluation report: the CLI passes its metrics JSON (docs/metrics.md).
     using ReportJson = std::function<std::string(const EvaluationReport&, bool withCurves)>;
 
-    // The run must exist (RunStore::beginRun, or beginResume for a resumed run).
-    Recorder(const std::string& dbPath, int64_t runId, int epochsPlanned, ReportJson toJson);
+    // The run must exist (RunStore::beginRun, or beginResume for a resumed run). A lock held
+    // longer than busyTimeoutMs delays the writes (they are tried again with the next batch);
+    // it does not end the recording.
+    Recorder(const std::string& dbPath, int64_t runId, int epochsPlanned, ReportJson toJson,
+             int busyTimeoutMs = 10000);
     ~Recorder() override;
 
     void onStep(const StepEvent& e) override;
@@ -49,13 +52,13 @@ public:
     // CPU time the writer thread used (valid after close()), for the overhead benchmark.
     double writerCpuSeconds() const { return m_writerCpu; }
 
-private:
     struct Finish {
         RunOutcome outcome;
         std::vector<EvaluationRecord> evaluations;
     };
     using Item = std::variant<std::vector<StepPoint>, EpochRecord, Checkpoint, Finish>;
 
+private:
     void push(Item item, bool commitNow);
     std::vector<uint8_t> spareBuffer(CheckpointKind kind);
     void writerLoop();

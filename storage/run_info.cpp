@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/project.h"
+#include "io/json_text.h"
 
 namespace neurite::storage {
 
@@ -27,13 +28,13 @@ NewRun describeRun(const RunSetup& setup) {
     NewRun r;
     r.name = p.name.empty() ? "run" : p.name;
     r.projectJson = projectToJson(p);
-    const auto doc = nlohmann::json::parse(r.projectJson);
+    const auto doc = io::parseJson(r.projectJson, "the project as trained");
     nlohmann::json flat = nlohmann::json::object();
     if (doc.contains("data")) flatten(doc["data"], "data", flat);
     if (doc.contains("training")) flatten(doc["training"], "training", flat);
     flat["model.nodes"] = p.nodes.size();
     flat["model.parameters"] = setup.model ? setup.model->parameterCount() : 0;
-    r.settingsJson = flat.dump();
+    r.settingsJson = io::dumpJson(flat);
 
     const Dataset& d = setup.data;
     std::vector<int64_t> counts(static_cast<std::size_t>(std::max(d.numClasses, 0)), 0);
@@ -47,7 +48,7 @@ NewRun describeRun(const RunSetup& setup) {
                         {"classes", d.classNames},
                         {"train_class_counts", counts}};
     if (d.numClasses == 0) data["targets"] = d.targetDim;
-    r.dataJson = data.dump();
+    r.dataJson = io::dumpJson(data);
     r.device = setup.backend ? setup.backend->name() : p.training.device;
     r.threads = p.training.threads;
     r.precision = nameOf(p.training.precision);

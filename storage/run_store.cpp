@@ -9,9 +9,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_read.h"
 #include "schema.h"
 #include "train/checkpoint.h"
 
@@ -111,15 +113,27 @@ std::string RunStore::defaultPath(bool create) {
 
 RunStore::RunStore(const std::string& path, Mode mode, int busyTimeoutMs) {
     const bool readOnly = mode == Mode::ReadOnly;
-    if (readOnly && !std::filesystem::exists(path))
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const bool exists = fs::exists(path, ec);
+    if (readOnly && !exists)
         throw Error(ErrorKind::BadInput, path + ": no run database here yet; train with "
                                                 "neurite-cli train to create it, or pass --db FILE");
+    // A directory, a device or a FIFO: say so, instead of sqlite's "disk I/O error" or a hang.
+    if (exists && fs::is_directory(path, ec))
+        throwBadInput(path + " is a directory; pass --db with a file name, for example " +
+                      (fs::path(path) / "runs.db").string());
+    if (exists) checkRegularFile(path, std::numeric_limits<int64_t>::max(), "a run database");
     // sqlite would quietly open a read-only file read-only and fail at the first write, or
     // fail to create the WAL index with a vaguer message: say it up front.
-    if (!readOnly && std::filesystem::exists(path) && access(path.c_str(), W_OK) != 0)
+    if (!readOnly && exists && access(path.c_str(), W_OK) != 0)
         throw Error(ErrorKind::Io, path + ": the run database is read-only (no write permission); "
                                           "make the file writable or pass --db with another file");
-    m_db = std::make_unique<SqliteDb>(path, readOnly);
+    // Reading from a directory we cannot write (a read-only mount, another user's files): the
+    // WAL index cannot be created there, so read the file as immutable (no locks, no WAL).
+    const fs::path dir = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
+    const bool immutable = readOnly && access(dir.c_str(), W_OK) != 0;
+    m_db = std::make_unique<SqliteDb>(path, readOnly, immutable);
     configure(readOnly, busyTimeoutMs);
     if (!readOnly) reapDeadRuns();
 }
@@ -128,14 +142,19 @@ void RunStore::configure(bool readOnly, int busyTimeoutMs) {
     // The busy timeout first: the journal-mode switch itself may wait for another writer.
     m_db->check(sqlite3_busy_timeout(m_db->handle(), busyTimeoutMs), "set busy timeout");
     m_db->exec("PRAGMA foreign_keys = ON");
+    // Before anything writes (the WAL switch does): another program's database stays untouched.
+    checkSchema(*m_db);
     if (readOnly) {
         const int v = schemaVersion(*m_db);
-        if (v > kSchemaVersion) migrate(*m_db);  // refuses it, naming both versions
+        if (v == 0)
+            throwBadInput(path() + ": an empty database without Neurite's runs; train with --db " +
+                          path() + " to record runs in it");
         if (v < kSchemaVersion)
             throw Error(ErrorKind::Io, path() + ": the run database has schema version " +
-                                           std::to_string(v) + " and is read-only, so it cannot be "
+                                           std::to_string(v) + " and is opened read-only, so it cannot be "
                                            "upgraded to version " + std::to_string(kSchemaVersion) +
-                                           "; open it once with write access");
+                                           "; open it once with write access (neurite-cli runs tag, "
+                                           "or train with --db)");
         return;
     }
     // WAL: readers never block the writer and the writer never blocks readers. FULL sync makes
@@ -274,9 +293,12 @@ std::vector<RunSummary> RunStore::listRuns() {
         if (at < runs.size() && runs[at].id == id) runs[at].tags.push_back(t.text(1));
     }
     // The settings a list of runs is told apart by, straight from the stored settings JSON.
-    Statement k(*m_db, "SELECT id, json_extract(settings_json, '$.\"training.optimizer.type\"'), "
-                       "json_extract(settings_json, '$.\"training.optimizer.lr\"'), "
-                       "json_extract(settings_json, '$.\"training.batch_size\"') FROM runs ORDER BY id");
+    // Damaged JSON in one run (json_valid false) leaves its column empty instead of failing the list.
+    Statement k(*m_db, "SELECT id, json_extract(s, '$.\"training.optimizer.type\"'), "
+                       "json_extract(s, '$.\"training.optimizer.lr\"'), "
+                       "json_extract(s, '$.\"training.batch_size\"') FROM (SELECT id, CASE WHEN "
+                       "json_valid(settings_json) THEN settings_json ELSE '{}' END AS s FROM runs) "
+                       "ORDER BY id");
     at = 0;
     while (k.step()) {
         const int64_t id = k.int64(0);

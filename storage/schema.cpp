@@ -3,8 +3,10 @@
 #include "schema.h"
 
 #include <string>
+#include <vector>
 
 #include "core/error.h"
+#include "core/file_read.h"
 
 namespace neurite::storage {
 
@@ -93,22 +95,48 @@ static_assert(std::size(kSteps) == kSchemaVersion);
 int schemaVersion(SqliteDb& db) {
     Statement q(db, "PRAGMA user_version");
     q.step();
-    return static_cast<int>(q.int64(0));
+    return static_cast<int>(q.int64(0));  // a 32-bit field in the file header
 }
 
-void migrate(SqliteDb& db, int target) {
-    NEURITE_CHECK(target >= 0 && target <= kSchemaVersion, "bad schema target");
+void checkSchema(SqliteDb& db) {
     const int have = schemaVersion(db);
+    if (have < 0)
+        throw Error(ErrorKind::BadInput,
+                    db.path() + ": not a Neurite run database (its schema version, PRAGMA "
+                                "user_version, is " + std::to_string(have) +
+                        "; Neurite's are 1 to " + std::to_string(kSchemaVersion) +
+                        "); pass --db with another file");
     if (have > kSchemaVersion)
         throw Error(ErrorKind::Io, db.path() + ": this run database has schema version " +
                                        std::to_string(have) + ", written by a newer Neurite; this one reads up to version " +
                                        std::to_string(kSchemaVersion) +
                                        "; update Neurite or pass --db with another file");
+    if (have > 0) return;
+    // Version 0 is a new, empty database, or another program's: never write into the latter.
+    std::vector<std::string> tables;
+    Statement q(db, "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name");
+    while (q.step()) tables.push_back(q.text(0));
+    if (tables.empty()) return;
+    std::string names;
+    for (std::size_t i = 0; i < tables.size() && i < 5; ++i)
+        names += (i ? ", " : "") + clipForMessage(tables[i], 40);
+    if (tables.size() > 5) names += ", ...";
+    throw Error(ErrorKind::BadInput,
+                db.path() + ": an SQLite database of another program (it holds " + names +
+                    "), not a Neurite run database; Neurite does not write into it; pass --db "
+                    "with another file");
+}
+
+void migrate(SqliteDb& db, int target) {
+    NEURITE_CHECK(target >= 0 && target <= kSchemaVersion, "bad schema target");
+    checkSchema(db);
+    const int have = schemaVersion(db);
     if (have >= target) return;
     // All steps in one transaction: a reader sees the schema before or after, never between
     // (a new database at version 1 of 3 would read as an old one that needs an upgrade).
     Transaction tx(db);
     // Another process may have migrated while we waited for the write lock.
+    checkSchema(db);
     for (int v = schemaVersion(db); v < target; ++v) {
         db.exec(kSteps[v]);
         db.exec("PRAGMA user_version = " + std::to_string(v + 1));

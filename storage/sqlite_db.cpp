@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "core/error.h"
@@ -48,10 +49,25 @@ std::string hintFor(int rc, int systemErrno) {
 
 }  // namespace
 
-SqliteDb::SqliteDb(const std::string& path, bool readOnly) : m_path(path) {
-    const int flags = readOnly ? SQLITE_OPEN_READONLY
-                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
+SqliteDb::SqliteDb(const std::string& path, bool readOnly, bool immutable) : m_path(path) {
+    int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    std::string name = path;
+    if (readOnly && immutable) {
+        // A URI filename, so every '%', '?' and '#' of the path is escaped.
+        name = "file:";
+        for (const char c : path) {
+            if (c == '%' || c == '?' || c == '#') {
+                char esc[4];
+                std::snprintf(esc, sizeof esc, "%%%02X", static_cast<unsigned char>(c));
+                name += esc;
+            } else {
+                name += c;
+            }
+        }
+        name += "?immutable=1";
+        flags |= SQLITE_OPEN_URI;
+    }
+    const int rc = sqlite3_open_v2(name.c_str(), &m_db, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         const std::string msg = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
         const std::string hint = hintFor(rc, m_db ? sqlite3_system_errno(m_db) : 0);
@@ -68,8 +84,11 @@ SqliteDb::~SqliteDb() { sqlite3_close_v2(m_db); }
 void SqliteDb::check(int rc, const char* what) const {
     if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
     const std::string hint = hintFor(rc, sqlite3_system_errno(m_db));
-    throw Error(ErrorKind::Io, m_path + ": " + what + ": " + sqlite3_errmsg(m_db) + " (" +
-                                   sqlite3_errstr(rc) + ")" + (hint.empty() ? "" : "; " + hint));
+    const std::string message = m_path + ": " + what + ": " + sqlite3_errmsg(m_db) + " (" +
+                                sqlite3_errstr(rc) + ")" + (hint.empty() ? "" : "; " + hint);
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        throw DatabaseBusy(ErrorKind::Io, message);
+    throw Error(ErrorKind::Io, message);
 }
 
 void SqliteDb::exec(const std::string& sql) {

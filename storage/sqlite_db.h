@@ -9,15 +9,25 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace neurite::storage {
 
+// What check() throws when another connection held the lock past the busy timeout
+// (SQLITE_BUSY, SQLITE_LOCKED): nothing was written, and the same work may succeed later.
+class DatabaseBusy : public Error {
+public:
+    using Error::Error;
+};
+
 class SqliteDb {
 public:
-    // readOnly opens without creating; otherwise the file is created when missing.
-    SqliteDb(const std::string& path, bool readOnly);
+    // readOnly opens without creating; otherwise the file is created when missing. immutable
+    // (with readOnly) reads without locks or a WAL index, for a directory that is not writable.
+    SqliteDb(const std::string& path, bool readOnly, bool immutable = false);
     ~SqliteDb();
     SqliteDb(const SqliteDb&) = delete;
     SqliteDb& operator=(const SqliteDb&) = delete;

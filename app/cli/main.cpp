@@ -26,7 +26,9 @@ void onInterrupt(int) {
 }  // namespace
 
 StopToken* installInterruptHandler() {
-    std::signal(SIGINT, onInterrupt);
+    // Ctrl-C, kill (SIGTERM) and a closed terminal (SIGHUP) all cancel the same way: the epoch in
+    // progress ends, the run is recorded as cancelled and resumable, exit 130.
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, onInterrupt);
     return &g_stop;
 }
 
@@ -67,6 +69,9 @@ int exitCode(neurite::ErrorKind kind) {
 
 int main(int argc, char** argv) {
     neurite::cpu::tuneOpenMpRuntime(argv);
+    // A file-size limit (ulimit -f) then fails the write with EFBIG, which becomes an error
+    // line, instead of killing the process without a word.
+    std::signal(SIGXFSZ, SIG_IGN);
     const std::string cmd = argc > 1 ? argv[1] : "";
     try {
         if (cmd == "train") return neurite::cli::runTrain(argc, argv);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "metrics_json.h"
+#include "io/json_text.h"
 
 using neurite::storage::metricsJson;
 
@@ -56,7 +57,7 @@ void CliPrinter::onEpoch(const EpochEvent& e) {
     putOptional(j, "val_loss", e.valLoss);
     putOptional(j, "val_accuracy", e.valAccuracy);
     if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, m_curves);
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", io::dumpJson(j).c_str());
     std::fflush(stdout);
 }
 
@@ -90,7 +91,7 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
     if (m_runId > 0) j["run_id"] = m_runId;
     if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, true);
     if (e.testMetrics) j["test_metrics"] = metricsJson(*e.testMetrics, true);
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", io::dumpJson(j).c_str());
     std::fflush(stdout);
 }
 
@@ -99,7 +100,7 @@ void CliPrinter::onFailed(const Error& e) {
     if (!m_json) return;
     nlohmann::json j{{"event", "failed"}, {"kind", nameOf(e.kind())}, {"message", e.what()}};
     if (m_runId > 0) j["run_id"] = m_runId;
-    std::printf("%s\n", j.dump().c_str());
+    std::printf("%s\n", io::dumpJson(j).c_str());
     std::fflush(stdout);
 }
 

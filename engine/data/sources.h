@@ -45,7 +45,7 @@ Dataset loadCifar10Source(const std::string& rest, const std::string& spec);
 Dataset loadImageFolderSource(const std::string& rest, const std::string& spec);
 
 // Reads a whole file into `out`. Missing file: Error{BadInput} "<where><path> does not exist";
-// unreadable: Error{Io}. Refuses files over maxBytes.
+// a device, pipe or socket, or a file over maxBytes: Error{BadInput}; unreadable: Error{Io}.
 void loadTextFile(const std::string& path, const std::string& where, std::string& out,
                   int64_t maxBytes = int64_t{1} << 32);
 

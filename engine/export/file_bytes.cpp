@@ -1,4 +1,4 @@
-// Whole-file reads and atomic writes.
+// Atomic writes.
 #include "export/file_bytes.h"
 
 #include <cerrno>
@@ -10,15 +10,6 @@
 #include "core/error.h"
 
 namespace neurite {
-
-std::vector<uint8_t> readFileBytes(const std::string& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        throwBadInput("cannot open " + path + ": it is a directory");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throwBadInput("cannot open " + path + ": " + std::strerror(errno));
-    return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
-}
 
 void writeFileAtomic(const std::string& path, const void* data, std::size_t size) {
     const std::string tmp = path + ".tmp";

@@ -5,15 +5,17 @@
 #include <charconv>
 #include <cstring>
 
-#include <stb_image.h>
-
 #include "core/error.h"
+#include "core/file_read.h"
 #include "data/idx_reader.h"
-#include "export/file_bytes.h"
+#include "data/image_decode.h"
 
 namespace neurite {
 
 namespace {
+
+// Inputs are read whole; a file this large is not a batch of samples to predict.
+constexpr int64_t kMaxInputBytes = int64_t{8} << 30;
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -46,19 +48,13 @@ RawInputs readImage(const std::string& path, const Shape& sample) {
     if (sample.rank() != 3 || (sample[0] != 1 && sample[0] != 3 && sample[0] != 4))
         throwBadInput(path + ": this model does not take images; " + expectedShape(sample) +
                       " (give a CSV, IDX or NPY file)");
-    const std::vector<uint8_t> bytes = readFileBytes(path);
-    int w = 0, h = 0, channels = 0;
     const int want = static_cast<int>(sample[0]);
-    stbi_uc* pixels = stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h,
-                                            &channels, want);
-    if (!pixels)
-        throwBadInput(path + ": cannot read the image: " + std::string(stbi_failure_reason()));
-    if (h != sample[1] || w != sample[2]) {
-        stbi_image_free(pixels);
+    const DecodedImage img = decodeImageFile(path, want);
+    const int w = img.width, h = img.height;
+    if (h != sample[1] || w != sample[2])
         throwBadInput(path + ": the image is " + std::to_string(w) + "x" + std::to_string(h) +
                       " pixels, the model expects " + std::to_string(sample[2]) + "x" +
                       std::to_string(sample[1]) + " (input shape " + sample.str() + ")");
-    }
     // stb gives interleaved HWC; the model takes CHW.
     RawInputs r;
     r.count = 1;
@@ -66,8 +62,7 @@ RawInputs readImage(const std::string& path, const Shape& sample) {
     const int64_t plane = static_cast<int64_t>(w) * h;
     for (int64_t c = 0; c < want; ++c)
         for (int64_t i = 0; i < plane; ++i)
-            r.values[static_cast<std::size_t>(c * plane + i)] = pixels[i * want + c];
-    stbi_image_free(pixels);
+            r.values[static_cast<std::size_t>(c * plane + i)] = img.pixels.get()[i * want + c];
     return r;
 }
 
@@ -150,7 +145,7 @@ std::string npyField(const std::string& header, const std::string& key) {
 }  // namespace
 
 RawInputs readNpy(const std::string& path, const Shape& sample) {
-    const std::vector<uint8_t> b = readFileBytes(path);
+    const std::vector<uint8_t> b = readRegularFileBytes(path, kMaxInputBytes, "an input file");
     if (b.size() < 10 || std::memcmp(b.data(), "\x93NUMPY", 6) != 0)
         throwBadInput(path + ": not a NPY file (it does not start with \\x93NUMPY)");
     const int major = b[6];
@@ -213,7 +208,7 @@ RawInputs readRawInputs(const std::string& path, const Shape& sample) {
         return readImage(path, sample);
     if (endsWith(p, ".npy")) return readNpy(path, sample);
     if (endsWith(p, ".csv") || endsWith(p, ".txt")) {
-        const std::vector<uint8_t> b = readFileBytes(path);
+        const std::vector<uint8_t> b = readRegularFileBytes(path, kMaxInputBytes, "an input file");
         return parseCsvRows(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()),
                             path, sample);
     }

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/file_read.h"
 #include "export/file_bytes.h"
 #include "export/safetensors.h"
+#include "io/json_text.h"
 
 namespace neurite {
 
@@ -68,7 +70,7 @@ std::vector<uint8_t> encodeNativeModel(const ExportSource& src) {
     SafeTensorsFile file;
     file.metadata["format"] = kNativeModelFormat;
     file.metadata["format_version"] = std::to_string(kNativeModelVersion);
-    file.metadata["model"] = modelJson(src, g).dump();
+    file.metadata["model"] = io::dumpJson(modelJson(src, g));
     file.metadata["project"] = projectToJson(src.project);
     // A file that could not be loaded must not be written: the loader parses this project.
     parseProject(file.metadata["project"], "the project to export", nullptr);
@@ -132,12 +134,12 @@ Shape shapeFrom(const Json& v, const std::string& what, const char* key) {
     double values = 1;  // in double, so that absurd sizes cannot overflow
     for (const Json& d : v) {
         if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > (1 << 30))
-            bad(what, std::string("model metadata: ") + key + " has an invalid size " + d.dump());
+            bad(what, std::string("model metadata: ") + key + " has an invalid size " + io::dumpJson(d));
         s.push(d.get<int64_t>());
         values *= static_cast<double>(d.get<int64_t>());
     }
     if (values > double(int64_t{1} << 28))
-        bad(what, std::string("model metadata: ") + key + " " + v.dump() + " is implausibly large");
+        bad(what, std::string("model metadata: ") + key + " " + io::dumpJson(v) + " is implausibly large");
     return s;
 }
 
@@ -212,8 +214,8 @@ NativeModel decodeNativeModel(const std::vector<uint8_t>& bytes, const std::stri
                       ", but this Neurite reads version " + std::to_string(kNativeModelVersion) +
                       " at most; open it with a newer Neurite");
     if (!meta("model") || !meta("project")) bad(what, "model metadata: model or project missing");
-    const Json m = Json::parse(*meta("model"), nullptr, false);
-    if (m.is_discarded() || !m.is_object()) bad(what, "model metadata: \"model\" is not JSON");
+    const Json m = io::parseJson<Json>(*meta("model"), what + ": model metadata \"model\"");
+    if (!m.is_object()) bad(what, "model metadata: \"model\" is not a JSON object");
 
     NativeModel out;
     out.project = parseProject(*meta("project"), what + " (embedded project)", nullptr);
@@ -272,7 +274,7 @@ NativeModel decodeNativeModel(const std::vector<uint8_t>& bytes, const std::stri
 }
 
 NativeModel loadNativeModel(const std::string& path, Backend& backend) {
-    return decodeNativeModel(readFileBytes(path), path, backend);
+    return decodeNativeModel(readRegularFileBytes(path, kMaxModelBytes, "a model file"), path, backend);
 }
 
 }  // namespace neurite

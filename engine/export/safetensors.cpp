@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "io/json_text.h"
 
 namespace neurite {
 
@@ -62,7 +63,7 @@ std::vector<uint8_t> encodeSafeTensors(const SafeTensorsFile& file) {
                           {"data_offsets", {offset, offset + t.bytes.size()}}};
         offset += t.bytes.size();
     }
-    std::string text = header.dump();
+    std::string text = io::dumpJson(header);
     text.append((8 - text.size() % 8) % 8, ' ');
     const uint64_t n = text.size();
     std::vector<uint8_t> out(8 + n + offset);
@@ -89,8 +90,8 @@ SafeTensorsFile decodeSafeTensors(const std::vector<uint8_t>& bytes, const std::
                       std::to_string(available) +
                       " bytes that follow; the file is truncated or not a safetensors file");
     const std::string text(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(n));
-    Json header = Json::parse(text, nullptr, false);
-    if (header.is_discarded() || !header.is_object())
+    const Json header = io::parseJson<Json>(text, what + ": at byte 8: the header is not a JSON object");
+    if (!header.is_object())
         bad(what, "at byte 8: the " + std::to_string(n) +
                       "-byte header is not a JSON object; the file is corrupt");
 
@@ -116,7 +117,7 @@ SafeTensorsFile decodeSafeTensors(const std::vector<uint8_t>& bytes, const std::
         SafeTensor t;
         t.name = key;
         if (!v["dtype"].is_string() || safeTensorDTypeSize(v["dtype"].get<std::string>()) == 0)
-            bad(what, where + "unknown dtype " + v["dtype"].dump());
+            bad(what, where + "unknown dtype " + io::dumpJson(v["dtype"]));
         t.dtype = v["dtype"].get<std::string>();
         const Json& shape = v["shape"];
         const Json& offs = v["data_offsets"];
@@ -124,7 +125,7 @@ SafeTensorsFile decodeSafeTensors(const std::vector<uint8_t>& bytes, const std::
             bad(what, where + "shape must be a list of at most 8 sizes");
         for (const Json& d : shape) {
             if (!d.is_number_unsigned() || d.get<uint64_t>() > (1ull << 40))
-                bad(what, where + "shape " + shape.dump() + " has an invalid size");
+                bad(what, where + "shape " + io::dumpJson(shape) + " has an invalid size");
             t.shape.push_back(d.get<int64_t>());
         }
         if (!offs.is_array() || offs.size() != 2 || !offs[0].is_number_unsigned() ||
@@ -140,7 +141,7 @@ SafeTensorsFile decodeSafeTensors(const std::vector<uint8_t>& bytes, const std::
                                    safeTensorDTypeSize(t.dtype);
         if (expect != static_cast<long double>(e - b))
             bad(what, where + "holds " + std::to_string(e - b) + " bytes but dtype " + t.dtype +
-                          " and shape " + shape.dump() + " need " +
+                          " and shape " + io::dumpJson(shape) + " need " +
                           std::to_string(static_cast<uint64_t>(expect)));
         const auto first = bytes.begin() + static_cast<std::ptrdiff_t>(8 + n + b);
         t.bytes.assign(first, first + static_cast<std::ptrdiff_t>(e - b));

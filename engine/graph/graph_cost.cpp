@@ -6,6 +6,25 @@
 
 namespace neurite {
 
+namespace {
+
+// Absurd sizes (Dense units 1e11 after another 1e11) overflow int64: counts saturate instead, so
+// the memory check before allocating sees "too much", not a wrapped-around small number.
+constexpr double kMaxCount = 9.0e18;
+
+int64_t saturate(double v) { return v >= kMaxCount ? static_cast<int64_t>(kMaxCount) : static_cast<int64_t>(v); }
+
+// Shape::numel in double: the batch placeholder counts 1.
+int64_t elements(const Shape& s) {
+    double n = 1;
+    for (int64_t d : s) n *= d == Shape::kBatch ? 1.0 : static_cast<double>(d);
+    return saturate(n);
+}
+
+void add(int64_t& total, int64_t v) { total = saturate(static_cast<double>(total) + static_cast<double>(v)); }
+
+}  // namespace
+
 GraphCost estimateCost(const std::vector<Node>& nodes, const ResolvedGraph& graph) {
     GraphCost cost;
     const std::size_t n = nodes.size();
@@ -19,7 +38,7 @@ GraphCost estimateCost(const std::vector<Node>& nodes, const ResolvedGraph& grap
         const auto u = static_cast<std::size_t>(i);
         const Shape& out = graph.shapes[u];
         if (out.rank() == 0) continue;  // not inferred (an error here or upstream)
-        cost.activations[u] = out.numel();
+        cost.activations[u] = elements(out);
         const LayerType* type = findLayerType(nodes[u].op);
         if (!type || !type->create) continue;
         std::vector<Shape> src;
@@ -32,13 +51,13 @@ GraphCost estimateCost(const std::vector<Node>& nodes, const ResolvedGraph& grap
             continue;  // an estimate: a layer that cannot describe itself counts as free
         }
         for (const ParamSpec& spec : specs) {
-            (spec.trainable ? cost.params[u] : cost.buffers[u]) += spec.shape.numel();
+            add(spec.trainable ? cost.params[u] : cost.buffers[u], elements(spec.shape));
             if (spec.trainable && spec.name == "weight" && out.rank() >= 2 && out[1] > 0)
-                cost.flopsPerSample += 2.0 * static_cast<double>(spec.shape.numel()) *
+                cost.flopsPerSample += 2.0 * static_cast<double>(elements(spec.shape)) *
                                        static_cast<double>(out.numelFrom(2));
         }
-        cost.totalParams += cost.params[u];
-        cost.totalBuffers += cost.buffers[u];
+        add(cost.totalParams, cost.params[u]);
+        add(cost.totalBuffers, cost.buffers[u]);
     }
     return cost;
 }
@@ -57,12 +76,13 @@ int64_t estimateTrainingBytes(const GraphCost& cost, int64_t batch, const Optimi
         states = opt.momentum > 0.f ? 2 : 1;
         break;
     }
-    int64_t activations = 0;
+    double activations = 0;
     for (int64_t a : cost.activations)
-        activations += a;
-    const int64_t floats =
-        cost.totalParams * (2 + states) + cost.totalBuffers + 2 * activations * batch;
-    return floats * static_cast<int64_t>(sizeof(float));
+        activations += static_cast<double>(a);
+    const double floats = static_cast<double>(cost.totalParams) * static_cast<double>(2 + states) +
+                          static_cast<double>(cost.totalBuffers) +
+                          2 * activations * static_cast<double>(batch);
+    return saturate(floats * sizeof(float));
 }
 
 }  // namespace neurite

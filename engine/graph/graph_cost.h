@@ -27,6 +27,7 @@ GraphCost estimateCost(const std::vector<Node>& nodes, const ResolvedGraph& grap
 // Bytes one fp32 training step at `batch` needs: parameters, gradients and the optimizer's
 // state (Adam/AdamW two moments, SGD with momentum and RMSprop one or two), buffers, and each
 // node's activation plus its gradient. Backend workspaces are not counted, so it is a floor.
+// Counts saturate near 9e18 instead of overflowing.
 int64_t estimateTrainingBytes(const GraphCost& cost, int64_t batch, const OptimizerConfig& opt);
 
 }  // namespace neurite

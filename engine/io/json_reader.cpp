@@ -6,7 +6,9 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/file_read.h"
 #include "core/suggest.h"
+#include "io/json_text.h"
 
 namespace neurite::io {
 
@@ -29,10 +31,7 @@ std::string describe(const Json& v) {
     default:
         break;
     }
-    std::string text = v.dump();
-    constexpr std::size_t kMaxChars = 60;
-    if (text.size() > kMaxChars) text = text.substr(0, kMaxChars) + "...";
-    return text;
+    return clipForMessage(io::dumpJson(v));
 }
 
 std::string formatNumber(double v) {

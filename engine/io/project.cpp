@@ -2,13 +2,11 @@
 // The training section lives in project_training.cpp, writing in project_writer.cpp.
 #include "io/project.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "core/error.h"
+#include "core/file_read.h"
+#include "io/json_text.h"
 #include "io/project_sections.h"
 
 namespace neurite {
@@ -20,26 +18,6 @@ using io::ReadContext;
 namespace {
 
 const std::string kFormat = "neurite-project";
-
-// nlohmann reports the byte just past the offending one; users want line and column.
-std::string syntaxError(std::string_view text, const nlohmann::json::parse_error& e) {
-    std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < end; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    std::string detail = e.what();
-    std::size_t at = detail.find("column ");
-    std::size_t colon = at == std::string::npos ? std::string::npos : detail.find(": ", at);
-    if (colon != std::string::npos) detail = detail.substr(colon + 2);
-    return "line " + std::to_string(line) + ", column " + std::to_string(column) +
-           ": invalid JSON: " + detail;
-}
 
 DataConfig readData(const Json& value, const ReadContext& ctx) {
     ObjectReader r(value, "$.data", ctx,
@@ -199,12 +177,7 @@ void crossCheck(const ProjectDocument& doc, const ReadContext& ctx) {
 ProjectDocument parseProject(std::string_view json, const std::string& fileName,
                              std::vector<std::string>* warnings) {
     ReadContext ctx{fileName, warnings};
-    Json root;
-    try {
-        root = Json::parse(json.begin(), json.end());
-    } catch (const nlohmann::json::parse_error& e) {
-        throwBadInput(fileName + ": " + syntaxError(json, e));
-    }
+    const Json root = io::parseJson<Json>(json, fileName);
     ObjectReader r(root, "$", ctx,
                    {"format", "version", "name", "description", "data", "model", "training"});
     ProjectDocument doc;
@@ -224,12 +197,7 @@ ProjectDocument parseProject(std::string_view json, const std::string& fileName,
 }
 
 ProjectDocument loadProject(const std::string& path, std::vector<std::string>* warnings) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::Io, "cannot open " + path + ": " + std::strerror(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw Error(ErrorKind::Io, "cannot read " + path + ": " + std::strerror(errno));
-    return parseProject(text.str(), path, warnings);
+    return parseProject(readRegularFile(path, kMaxProjectBytes, "a project file"), path, warnings);
 }
 
 } // namespace neurite

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "io/project_sections.h"
+#include "io/json_text.h"
 
 namespace neurite {
 
@@ -55,7 +56,7 @@ void pretty(const Json& v, int indent, std::string& out) {
             out += first ? "" : ",\n";
             first = false;
             out += pad;
-            out += Json(it.key()).dump();
+            out += io::dumpJson(Json(it.key()));
             out += ": ";
             pretty(it.value(), indent + 2, out);
         }
@@ -76,7 +77,7 @@ void pretty(const Json& v, int indent, std::string& out) {
         }
         out += ']';
     } else {
-        out += v.dump();
+        out += io::dumpJson(v);
     }
 }
 

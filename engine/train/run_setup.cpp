@@ -1,11 +1,64 @@
 // Project -> data, graph, device and model, with every problem reported at once.
 #include "train/run_setup.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
 #include "backend/device_registry.h"
 #include "core/error.h"
 #include "data/data_source.h"
+#include "graph/graph_cost.h"
 
 namespace neurite {
+
+namespace {
+
+std::string gib(double bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GiB", bytes / double(1 << 30));
+    return text;
+}
+
+}  // namespace
+
+double availableHostBytes() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    double kib = 0;
+    while (in >> key >> kib) {
+        if (key == "MemAvailable:") return kib * 1024;
+        in.ignore(256, '\n');
+    }
+    const long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? double(pages) * double(size) : 0;
+}
+
+void checkTrainingMemory(const ProjectDocument& project, const ResolvedGraph& graph,
+                         double availableBytes) {
+    if (availableBytes <= 0) return;  // unknown: nothing to compare with
+    const GraphCost cost = estimateCost(project.nodes, graph);
+    const OptimizerConfig& opt = project.training.optimizer;
+    // In double: absurd layer sizes must not overflow on the way to the message.
+    const double fixed = double(estimateTrainingBytes(cost, 0, opt));
+    const double perSample = double(estimateTrainingBytes(cost, 1, opt)) - fixed;
+    const int64_t batch = project.training.batchSize;
+    const double need = fixed + perSample * double(batch);
+    if (need <= availableBytes) return;
+    std::string fits;
+    if (fixed >= availableBytes)
+        fits = "the parameters with their gradients and optimizer state alone need " + gib(fixed) +
+               "; make the layers smaller (fewer units or filters)";
+    else
+        fits = "a batch size of at most " +
+               std::to_string(static_cast<int64_t>((availableBytes - fixed) / perSample)) +
+               " fits, or make the layers smaller";
+    throwBadInput("training this model at batch size " + std::to_string(batch) + " needs at least " +
+                  gib(need) + " of memory, but this machine has " + gib(availableBytes) +
+                  " available; " + fits);
+}
 
 RunSetup prepareRun(const ProjectDocument& project) {
     return prepareRun(project, loadDataset(project.data, project.training.seed));
@@ -27,6 +80,9 @@ RunSetup prepareRun(const ProjectDocument& project, Dataset data) {
     if (!errors.empty()) throwBadInput("the model has errors:\n" + errors);
     collect(lintForLoss(s.graph, project.nodes, project.training.loss.kind));
     s.backend = &backendFor(project.training.device, &s.deviceNote);
+    // A GPU's allocator refuses what does not fit with its own message; on the CPU an absurd
+    // allocation would succeed (overcommit) and the kernel would kill the process later.
+    if (s.backend->device().isCpu()) checkTrainingMemory(project, s.graph, availableHostBytes());
     if (project.training.precision == Precision::Bf16) {
         const Support sup = s.backend->supports(Op::Dense, DType::BF16);
         if (!sup.ok) throw Error(ErrorKind::Unsupported, "precision bf16: " + sup.reason);

@@ -28,4 +28,12 @@ RunSetup prepareRun(const ProjectDocument& project);
 // The same with data already loaded (one fold of a cross-validation).
 RunSetup prepareRun(const ProjectDocument& project, Dataset data);
 
+// Memory the system can give this process now (MemAvailable), in bytes; 0 when unknown.
+double availableHostBytes();
+// Throws Error{BadInput} when training `graph` at the project's batch size needs more than
+// `availableBytes` (estimateTrainingBytes, a floor), saying which batch size fits or that the
+// parameters alone do not. prepareRun calls it for the CPU.
+void checkTrainingMemory(const ProjectDocument& project, const ResolvedGraph& graph,
+                         double availableBytes);
+
 }  // namespace neurite

@@ -275,7 +275,7 @@ private slots:
         QTest::newRow("not numbers") << "spiral" << "p.csv" << QByteArray("1,2\n3,abc\n") << "line 2: expected numbers";
         QTest::newRow("image for tabular") << "spiral" << "p.png" << QByteArray("x") << "this model does not take images";
         QTest::newRow("wrong image size") << "fashion" << "small.png" << QByteArray() << "the image is 20x20 pixels, the model expects 28x28";
-        QTest::newRow("broken image") << "fashion" << "p.png" << QByteArray("not a png") << "cannot read the image";
+        QTest::newRow("broken image") << "fashion" << "p.png" << QByteArray("not a png") << "at byte 0: cannot decode the image";
         QTest::newRow("truncated model") << "truncated" << "p.csv" << QByteArray("1,2\n") << "truncated";
     }
     void badPredictionInputsSayWhatWasExpected() {

@@ -199,9 +199,11 @@ private slots:
                 << qb(idxBytes({0xE7E7E7E7u, 0xE7E7E7E7u}, {1, 2, 3})) << gz
                 << "at byte 8: dimensions too large";
             // Found by tests/fuzz: a gzipped header declaring ~2 GB allocated it before reading;
-            // now the data grows only as far as the file really decompresses.
+            // now the data grows only as far as the file really decompresses, and a gzip file
+            // declaring over 200 times its size is refused before inflating (issue 17).
             QTest::addRow("absurd-dims-%s", kind)
-                << qb(idxBytes({60000, 200, 170}, iota(64))) << gz << "truncated";
+                << qb(idxBytes({60000, 200, 170}, iota(64))) << gz
+                << (gz ? "more than 200 times the" : "truncated");
         }
     }
     void corruptIdx() {
@@ -216,9 +218,10 @@ private slots:
         QVERIFY2(error.contains(expected), qPrintable("got: " + error + "\nexpected: " + expected));
     }
 
-    void missingIdxFileIsIo() {
+    // A path the user named that is not there is bad input (exit 2), like every other reader's.
+    void missingIdxFileIsBadInput() {
         const QString error =
-            errorOf([] { neurite::readIdx("/nonexistent/x-idx1-ubyte"); }, ErrorKind::Io);
+            errorOf([] { neurite::readIdx("/nonexistent/x-idx1-ubyte"); }, ErrorKind::BadInput);
         QVERIFY2(error.startsWith("cannot open /nonexistent/x-idx1-ubyte"), qPrintable(error));
     }
 

@@ -458,7 +458,7 @@ private slots:
             loadProject("/nonexistent/dir/x.neurite.json", nullptr);
             QFAIL("no error");
         } catch (const Error& e) {
-            QCOMPARE(e.kind(), ErrorKind::Io);
+            QCOMPARE(e.kind(), ErrorKind::BadInput);
             QCOMPARE(
                 QString(e.what()),
                 QString("cannot open /nonexistent/dir/x.neurite.json: No such file or directory"));

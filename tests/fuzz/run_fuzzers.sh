@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined) from the parser
+# Builds the libFuzzer targets (CSV, NPY, IDX, project JSON) with clang
+# (-fsanitize=fuzzer,address,undefined) from the parser
 # sources only, then runs each for a few seconds on its seed corpus. CTest runs this under the
 # label "fuzz"; exit 77 (skipped) when clang++ or its libFuzzer runtime is missing, except under
 # the README's test command (NEURITE_STRICT_TESTS=1), which installs them: there it fails.
@@ -26,20 +27,21 @@ echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long)
 
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$src/engine")
-common=("$src/engine/core/error.cpp" "$src/engine/core/shape.cpp" "$src/engine/core/suggest.cpp")
+common=("$src/engine/core/error.cpp" "$src/engine/core/shape.cpp" "$src/engine/core/suggest.cpp" "$src/engine/core/file_read.cpp")
 declare -A sources=(
   [csv]="$src/engine/data/sources/csv_parser.cpp $src/engine/data/sources/csv_source.cpp $src/engine/data/sources/csv_text.cpp $src/engine/data/sources/class_labels.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
   [npy]="$src/engine/data/sources/npy_reader.cpp $src/engine/data/sources/file_bytes.cpp"
   [idx]="$src/engine/data/idx_reader.cpp"
+  [project]="$src/engine/io/project.cpp $src/engine/io/project_training.cpp $src/engine/io/project_writer.cpp $src/engine/io/json_reader.cpp $src/engine/io/json_text.cpp $src/engine/train/train_config.cpp $src/engine/data/transforms/augment.cpp"
 )
-declare -A libs=([csv]="-lz" [npy]="" [idx]="-lz")
+declare -A libs=([csv]="-lz" [npy]="" [idx]="-lz" [project]="")
 
 status=0
-for name in csv npy idx; do
+for name in csv npy idx project; do
   bin="$out/fuzz_$name"
   # Rebuild only when a source is newer than the binary.
   # shellcheck disable=SC2086
-  if [ ! -x "$bin" ] || [ -n "$(find "$here/fuzz_$name.cpp" ${sources[$name]} "$src/engine/data" "$src/engine/core" -newer "$bin" -name '*.[ch]*' 2>/dev/null | head -1)" ]; then
+  if [ ! -x "$bin" ] || [ -n "$(find "$here/fuzz_$name.cpp" ${sources[$name]} "$src/engine/data" "$src/engine/core" "$src/engine/io" -newer "$bin" -name '*.[ch]*' 2>/dev/null | head -1)" ]; then
     # shellcheck disable=SC2086
     "$cxx" "${flags[@]}" "$here/fuzz_$name.cpp" ${sources[$name]} "${common[@]}" ${libs[$name]} -o "$bin"
   fi

@@ -12,6 +12,7 @@
 #include "data/data_source.h"
 #include "graph/model.h"
 #include "train/trainer.h"
+#include "io/json_text.h"
 
 namespace neurite::cli {
 
@@ -153,7 +154,7 @@ int runBench(int argc, char** argv) {
         j["pipeline"] = pipeline;
         j["data_wait_fraction"] = waitShare;
         if (args.flag("json")) {
-            std::printf("%s\n", j.dump().c_str());
+            std::printf("%s\n", io::dumpJson(j).c_str());
         } else {
             std::printf("%-4s %9.0f samples/s  %6.1f GFLOP/s (%4.1f%% of %.0f GFLOP/s GEMM peak)  test_acc %.4f"
                         "  data wait %.1f%% (%s pipeline)\n",

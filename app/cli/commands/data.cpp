@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "data/data_source.h"
 #include "data/preprocess.h"
+#include "io/json_text.h"
 
 namespace neurite::cli {
 
@@ -110,7 +111,7 @@ int inspect(const std::string& spec, const std::string& target, bool json) {
     }
     j["notes"] = ds.notes;
     if (json) {
-        std::printf("%s\n", j.dump().c_str());
+        std::printf("%s\n", io::dumpJson(j).c_str());
         return 0;
     }
 

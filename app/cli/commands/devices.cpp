@@ -4,6 +4,7 @@
 
 #include "backend/device_registry.h"
 #include "cli.h"
+#include "io/json_text.h"
 
 namespace neurite::cli {
 
@@ -24,7 +25,7 @@ int runDevices(int argc, char** argv) {
             j["devices"].push_back({{"id", d.id}, {"name", d.name}, {"details", d.details},
                                     {"usable", d.usable}, {"reason", d.reason}});
         j["gpu_note"] = list.gpuNote;
-        std::printf("%s\n", j.dump().c_str());
+        std::printf("%s\n", io::dumpJson(j).c_str());
         return 0;
     }
     for (const auto& d : list.devices) {

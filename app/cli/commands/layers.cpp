@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "layers/registry.h"
+#include "io/json_text.h"
 
 namespace neurite::cli {
 
@@ -97,7 +98,7 @@ int runLayers(int argc, char** argv) {
             all.push_back({{"name", t.name}, {"category", t.category}, {"help", t.help},
                            {"inputs", inputs(t)}, {"onnx", t.onnxOp}, {"params", params}});
         }
-        std::printf("%s\n", all.dump(2).c_str());
+        std::printf("%s\n", io::dumpJson(all, 2).c_str());
         return 0;
     }
     for (const LayerType& t : layerTypes())

@@ -17,6 +17,7 @@
 #include "export/input_files.h"
 #include "export/native_model.h"
 #include "export/predictor.h"
+#include "io/json_text.h"
 
 namespace neurite::cli {
 
@@ -43,7 +44,7 @@ std::string num(float v) {
     return std::string(buf, r.ptr);
 }
 
-std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
+std::string quoted(const std::string& s) { return io::dumpJson(nlohmann::json(s)); }
 
 void appendRow(std::string& line, const float* row, int64_t width) {
     for (int64_t c = 0; c < width; ++c) {

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "io/project.h"
 #include "run_recording.h"
+#include "io/json_text.h"
 
 namespace neurite::cli {
 
@@ -86,7 +87,7 @@ int list(RunStore& store, bool asJson) {
     if (asJson) {
         json a = json::array();
         for (const auto& r : runs) a.push_back(summaryJson(r));
-        std::printf("%s\n", a.dump().c_str());
+        std::printf("%s\n", io::dumpJson(a).c_str());
         return 0;
     }
     if (runs.empty()) {
@@ -106,11 +107,20 @@ int list(RunStore& store, bool asJson) {
     return 0;
 }
 
-json epochJson(const storage::EpochRecord& e) {
+// JSON the store keeps (written by this program, but the file is the user's): damaged text is bad
+// input naming the run, not a crash.
+json stored(const std::string& text, const RunStore& store, int64_t id, const std::string& what) {
+    const std::string where = store.path() + ": run " + std::to_string(id) + " " + what;
+    json j = io::parseJson(text, where);
+    if (!j.is_object()) throwBadInput(where + ": the stored JSON is damaged (not an object)");
+    return j;
+}
+
+json epochJson(const RunStore& store, int64_t id, const storage::EpochRecord& e) {
     json j{{"epoch", e.epoch},          {"train_loss", e.trainLoss}, {"train_accuracy", e.trainAccuracy},
            {"val_loss", opt(e.valLoss)}, {"val_accuracy", opt(e.valAccuracy)}, {"lr", e.lr},
            {"seconds", e.seconds},      {"samples_per_sec", e.samplesPerSec}, {"best", e.best}};
-    if (!e.metricsJson.empty()) j["val_metrics"] = json::parse(e.metricsJson);
+    if (!e.metricsJson.empty()) j["val_metrics"] = stored(e.metricsJson, store, id, "epoch " + std::to_string(e.epoch) + " metrics");
     return j;
 }
 
@@ -120,19 +130,19 @@ int show(RunStore& store, int64_t id, bool asJson) {
     const auto evals = store.evaluations(id);
     if (asJson) {
         json j = summaryJson(r);
-        j["settings"] = json::parse(r.settingsJson);
-        j["data"] = json::parse(r.dataJson);
-        j["project"] = json::parse(r.projectJson);
+        j["settings"] = stored(r.settingsJson, store, id, "settings");
+        j["data"] = stored(r.dataJson, store, id, "data description");
+        j["project"] = stored(r.projectJson, store, id, "project");
         j["threads"] = r.threads;
         j["precision"] = r.precision;
         j["seed"] = r.seed;
         j["program_version"] = r.programVersion;
         j["resumes"] = r.resumes;
         j["epochs"] = json::array();
-        for (const auto& e : epochs) j["epochs"].push_back(epochJson(e));
+        for (const auto& e : epochs) j["epochs"].push_back(epochJson(store, id, e));
         j["evaluations"] = json::object();
-        for (const auto& e : evals) j["evaluations"][e.split] = json::parse(e.reportJson);
-        std::printf("%s\n", j.dump().c_str());
+        for (const auto& e : evals) j["evaluations"][e.split] = stored(e.reportJson, store, id, e.split + " evaluation");
+        std::printf("%s\n", io::dumpJson(j).c_str());
         return 0;
     }
     std::printf("run %lld  %s  %s\n", static_cast<long long>(r.id), r.name.c_str(), r.status.c_str());
@@ -140,7 +150,7 @@ int show(RunStore& store, int64_t id, bool asJson) {
     std::printf("started %s on %s (threads setting %d), %s, seed %llu, Neurite %s, resumed %d time(s)\n",
                 timeText(r.startedAt).c_str(), r.device.c_str(), r.threads, r.precision.c_str(),
                 static_cast<unsigned long long>(r.seed), r.programVersion.c_str(), r.resumes);
-    const json data = json::parse(r.dataJson);
+    const json data = stored(r.dataJson, store, id, "data description");
     std::printf("data %s: %lld train, %lld validation, %lld test\n",
                 data.value("source", "").c_str(), data.value("train", 0LL),
                 data.value("validation", 0LL), data.value("test", 0LL));
@@ -166,7 +176,7 @@ int compare(RunStore& store, const std::vector<int64_t>& ids, bool asJson) {
     std::vector<json> settings;
     for (int64_t id : ids) {
         runs.push_back(store.requireRun(id));
-        json s = json::parse(runs.back().settingsJson);
+        json s = stored(runs.back().settingsJson, store, id, "settings");
         s["device"] = runs.back().device;
         settings.push_back(std::move(s));
     }
@@ -199,7 +209,7 @@ int compare(RunStore& store, const std::vector<int64_t>& ids, bool asJson) {
         }
         for (const auto& [name, member] : metrics)
             for (const auto& r : runs) j["metrics"][name].push_back(opt(r.*member));
-        std::printf("%s\n", j.dump().c_str());
+        std::printf("%s\n", io::dumpJson(j).c_str());
         return 0;
     }
     // Columns as wide as their longest value, so device strings and paths stay whole.
@@ -212,7 +222,7 @@ int compare(RunStore& store, const std::vector<int64_t>& ids, bool asJson) {
     row("run", [&](std::size_t i) { return std::to_string(runs[i].id); });
     for (const auto& [k, values] : differing)
         row(k, [&](std::size_t i) {
-            return values[i].is_string() ? values[i].get<std::string>() : values[i].dump();
+            return values[i].is_string() ? values[i].get<std::string>() : io::dumpJson(values[i]);
         });
     row("status", [&](std::size_t i) { return runs[i].status; });
     row("epochs_done", [&](std::size_t i) { return std::to_string(runs[i].epochsDone); });
@@ -279,7 +289,38 @@ void writeFile(const std::filesystem::path& p, const std::string& text) {
 std::string csvCell(const json& v) {
     if (v.is_null()) return "";
     if (v.is_string()) return v.get<std::string>();
-    return v.dump();
+    return io::dumpJson(v);
+}
+
+// One evaluation's metrics, confusion matrix and curves as CSV files. Reads with at(), so a
+// damaged report throws json::exception (bad input, see runRuns) instead of reading out of bounds.
+void exportEvaluation(const std::filesystem::path& dir, const std::string& split, const json& r) {
+    std::string s = "metric,value\n";
+    for (auto it = r.begin(); it != r.end(); ++it)
+        if (it.value().is_number() || it.value().is_null()) s += it.key() + "," + csvCell(it.value()) + "\n";
+    writeFile(dir / ("metrics_" + split + ".csv"), s);
+    if (r.contains("confusion_matrix")) {
+        const json& cm = r.at("confusion_matrix");
+        const json& classes = cm.at("classes");
+        s = "true\\predicted";
+        for (const auto& c : classes) s += "," + c.get<std::string>();
+        s += "\n";
+        for (std::size_t i = 0; i < cm.at("counts").size(); ++i) {
+            s += classes.at(i).get<std::string>();
+            for (const auto& v : cm.at("counts").at(i)) s += "," + io::dumpJson(v);
+            s += "\n";
+        }
+        writeFile(dir / ("confusion_" + split + ".csv"), s);
+    }
+    for (const auto& [curve, x, y] : {std::tuple{"roc", "fpr", "tpr"}, std::tuple{"pr", "recall", "precision"}}) {
+        if (!r.contains(curve)) continue;
+        s = std::string("class,") + x + "," + y + ",threshold\n";
+        for (const auto& c : r.at(curve))
+            for (std::size_t i = 0; i < c.at(x).size(); ++i)
+                s += c.at("class").get<std::string>() + "," + io::dumpJson(c.at(x).at(i)) + "," +
+                     io::dumpJson(c.at(y).at(i)) + "," + csvCell(c.at("thresholds").at(i)) + "\n";
+        writeFile(dir / (std::string(curve) + "_" + split + ".csv"), s);
+    }
 }
 
 int exportCsv(RunStore& store, int64_t id, const std::string& dirName) {
@@ -291,51 +332,25 @@ int exportCsv(RunStore& store, int64_t id, const std::string& dirName) {
     if (ec) throw Error(ErrorKind::Io, dir.string() + ": cannot create the directory: " + ec.message());
     std::string s = "step,epoch,loss,lr\n";
     for (const auto& p : store.steps(id))
-        s += std::to_string(p.step) + "," + std::to_string(p.epoch) + "," + json(p.loss).dump() + "," +
-             json(p.lr).dump() + "\n";
+        s += std::to_string(p.step) + "," + std::to_string(p.epoch) + "," + io::dumpJson(json(p.loss)) + "," +
+             io::dumpJson(json(p.lr)) + "\n";
     writeFile(dir / "steps.csv", s);
     s = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds,samples_per_sec,best\n";
     for (const auto& e : store.epochs(id))
-        s += std::to_string(e.epoch) + "," + json(e.trainLoss).dump() + "," + json(e.trainAccuracy).dump() +
-             "," + csvCell(opt(e.valLoss)) + "," + csvCell(opt(e.valAccuracy)) + "," + json(e.lr).dump() +
-             "," + json(e.seconds).dump() + "," + json(e.samplesPerSec).dump() + "," +
+        s += std::to_string(e.epoch) + "," + io::dumpJson(json(e.trainLoss)) + "," + io::dumpJson(json(e.trainAccuracy)) +
+             "," + csvCell(opt(e.valLoss)) + "," + csvCell(opt(e.valAccuracy)) + "," + io::dumpJson(json(e.lr)) +
+             "," + io::dumpJson(json(e.seconds)) + "," + io::dumpJson(json(e.samplesPerSec)) + "," +
              (e.best ? "1" : "0") + "\n";
     writeFile(dir / "epochs.csv", s);
     for (const auto& ev : store.evaluations(id)) {
-        const json r = json::parse(ev.reportJson);
-        s = "metric,value\n";
-        for (auto it = r.begin(); it != r.end(); ++it)
-            if (it.value().is_number() || it.value().is_null()) s += it.key() + "," + csvCell(it.value()) + "\n";
-        writeFile(dir / ("metrics_" + ev.split + ".csv"), s);
-        if (r.contains("confusion_matrix")) {
-            const json& cm = r["confusion_matrix"];
-            s = "true\\predicted";
-            for (const auto& c : cm["classes"]) s += "," + c.get<std::string>();
-            s += "\n";
-            for (std::size_t i = 0; i < cm["counts"].size(); ++i) {
-                s += cm["classes"][i].get<std::string>();
-                for (const auto& v : cm["counts"][i]) s += "," + v.dump();
-                s += "\n";
-            }
-            writeFile(dir / ("confusion_" + ev.split + ".csv"), s);
-        }
-        for (const auto& [curve, x, y] : {std::tuple{"roc", "fpr", "tpr"}, std::tuple{"pr", "recall", "precision"}}) {
-            if (!r.contains(curve)) continue;
-            s = std::string("class,") + x + "," + y + ",threshold\n";
-            for (const auto& c : r[curve])
-                for (std::size_t i = 0; i < c[x].size(); ++i)
-                    s += c["class"].get<std::string>() + "," + c[x][i].dump() + "," + c[y][i].dump() + "," +
-                         csvCell(c["thresholds"][i]) + "\n";
-            writeFile(dir / (std::string(curve) + "_" + ev.split + ".csv"), s);
-        }
+        const json r = stored(ev.reportJson, store, id, ev.split + " evaluation");
+        exportEvaluation(dir, ev.split, r);
     }
     std::fprintf(stderr, "run %lld exported to %s\n", static_cast<long long>(id), dir.string().c_str());
     return 0;
 }
 
-}  // namespace
-
-int runRuns(int argc, char** argv) {
+int dispatch(int argc, char** argv) {
     const std::string sub = argc > 2 ? argv[2] : "";
     if (sub == "--help" || sub == "help") {
         std::fputs(kRunsHelp, stdout);
@@ -413,6 +428,18 @@ int runRuns(int argc, char** argv) {
     }
     throwBadInput("unknown runs subcommand '" + sub + "'; expected list, show, compare, resume, "
                   "delete, tag, note or export (see neurite-cli runs --help)");
+}
+
+}  // namespace
+
+int runRuns(int argc, char** argv) {
+    try {
+        return dispatch(argc, argv);
+    } catch (const json::exception& e) {
+        // Every JSON these commands read comes from the database: a value of the wrong type or
+        // a missing key means the file was damaged or edited, not a bug here.
+        throwBadInput(std::string("the run database holds damaged JSON: ") + e.what());
+    }
 }
 
 }  // namespace neurite::cli

@@ -11,6 +11,7 @@
 #include "backend/cpu/cpu_backend.h"
 #include "backend/device_registry.h"
 #include "cli.h"
+#include "io/json_text.h"
 
 namespace neurite::cli {
 
@@ -39,7 +40,7 @@ int runSelftest(int argc, char** argv) {
                                 {"tolerance", r.tolerance},
                                 {"pass", r.pass},
                                 {"error", r.error}});
-        std::printf("%s\n", j.dump(2).c_str());
+        std::printf("%s\n", io::dumpJson(j, 2).c_str());
         return failed ? 1 : 0;
     }
     std::printf("selftest: %s against %s, seed %" PRIu64 "\n", device.name().c_str(),

@@ -6,6 +6,7 @@
 
 #include "backend/build_info.h"
 #include "cli.h"
+#include "io/json_text.h"
 
 namespace neurite::cli {
 
@@ -32,7 +33,7 @@ int runVersion(int argc, char** argv) {
             j["devices"].push_back({{"id", d.id}, {"name", d.name}, {"details", d.details},
                                     {"usable", d.usable}, {"reason", d.reason}});
         j["gpu_note"] = info.devices.gpuNote;
-        std::printf("%s\n", j.dump(2).c_str());
+        std::printf("%s\n", io::dumpJson(j, 2).c_str());
         return 0;
     }
     std::printf("neurite-cli %s (oneDNN %s)\n", info.version.c_str(), info.onednn.c_str());

@@ -88,8 +88,10 @@ public:
         std::size_t rounded =
             (std::max<std::size_t>(bytes, 1) + kAlignment - 1) / kAlignment * kAlignment;
         void* p = std::aligned_alloc(kAlignment, rounded);
+        // Unsupported like the GPU's out-of-memory: the request is valid, this machine cannot
+        // hold it (exit 2, not an internal error).
         if (!p)
-            throw Error(ErrorKind::Internal,
+            throw Error(ErrorKind::Unsupported,
                         "out of host memory: could not allocate " + std::to_string(rounded >> 20) +
                             " MiB; reduce the batch size, the model or the in-memory data");
         return p;

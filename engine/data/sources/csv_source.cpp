@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_read.h"
 #include "data/sources.h"
 #include "data/sources/class_labels.h"
 #include "data/sources/csv_parser.h"
@@ -61,10 +62,10 @@ std::size_t findTarget(const CsvTable& t, const std::string& target, const std::
     std::string names;
     for (const auto& h : t.header) {
         names += names.empty() ? "\"" : ", \"";
-        names += h;
+        names += clipForMessage(h);
         names += '"';
     }
-    throwBadInput(where + "no target column \"" + target + "\"; the columns are " + names +
+    throwBadInput(where + "no target column \"" + clipForMessage(target) + "\"; the columns are " + names +
                   " (or give a 0-based index; -1 is the last column)");
 }
 
@@ -102,9 +103,9 @@ Column classify(const CsvTable& t, std::size_t c, const std::string& name) {
     if (firstText >= 0 && firstNumber >= 0) {
         const auto tr = static_cast<std::size_t>(firstText), nr = static_cast<std::size_t>(firstNumber);
         throwBadInput(name + ": line " + std::to_string(t.lines[tr]) + ": column \"" +
-                      t.header[c] + "\": \"" + t.rows[tr][c] +
+                      clipForMessage(t.header[c]) + "\": \"" + clipForMessage(t.rows[tr][c]) +
                       "\" is not a number, but the column holds numbers (line " +
-                      std::to_string(t.lines[nr]) + ": \"" + t.rows[nr][c] +
+                      std::to_string(t.lines[nr]) + ": \"" + clipForMessage(t.rows[nr][c]) +
                       "\"); fix the value or leave it empty to mark it missing");
     }
     col.numeric = firstText < 0;

@@ -1,10 +1,9 @@
-// Whole-file reads for the text and binary sources, with the missing-file message users see.
-#include <cerrno>
-#include <cstring>
+// Whole-file reads for the text and binary sources, with the missing-file message users see; the
+// regular-file and size checks are core/file_read's, shared with every other reader.
 #include <filesystem>
-#include <fstream>
 
 #include "core/error.h"
+#include "core/file_read.h"
 #include "data/sources.h"
 
 namespace neurite {
@@ -15,17 +14,12 @@ void loadTextFile(const std::string& path, const std::string& where, std::string
     std::error_code ec;
     if (!fs::exists(path, ec)) throwBadInput(where + path + " does not exist");
     if (fs::is_directory(path, ec)) throwBadInput(where + path + " is a directory, expected a file");
-    const auto size = fs::file_size(path, ec);
-    if (ec) throw Error(ErrorKind::Io, "cannot read " + path + ": " + ec.message());
-    if (static_cast<int64_t>(size) > maxBytes)
-        throwBadInput(where + path + " is " + std::to_string(size) + " bytes, over the limit of " +
-                      std::to_string(maxBytes));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::Io, "cannot open " + path + ": " + std::strerror(errno));
-    out.resize(static_cast<std::size_t>(size));
-    in.read(out.data(), static_cast<std::streamsize>(size));
-    if (static_cast<std::size_t>(in.gcount()) != size)
-        throw Error(ErrorKind::Io, "cannot read " + path + ": short read");
+    try {
+        out = readRegularFile(path, maxBytes, "a data file");
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::BadInput) throw;
+        throwBadInput(where + e.what());
+    }
 }
 
 } // namespace neurite

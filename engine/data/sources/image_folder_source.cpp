@@ -4,7 +4,6 @@
 // stb_image_resize to size x size, kept as uint8 [C, size, size]. DIR/train and DIR/test, when
 // both exist, give the source's test split. Every unreadable file is reported in one pass.
 #if NEURITE_HAVE_STB
-#include <stb_image.h>
 #include <stb_image_resize.h>
 #endif
 
@@ -15,6 +14,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "data/image_decode.h"
 #include "data/sources.h"
 #include "data/spec_query.h"
 
@@ -100,10 +100,6 @@ std::string truncation(const std::string& b) {
     return {};
 }
 
-struct StbFree {
-    void operator()(unsigned char* p) const { stbi_image_free(p); }
-};
-
 // Decodes one image to size x size planar CHW bytes appended to `out`; returns the problem
 // ("" on success).
 std::string decode(const fs::path& file, int size, int channels, std::vector<uint8_t>& out) {
@@ -114,17 +110,17 @@ std::string decode(const fs::path& file, int size, int channels, std::vector<uin
         return e.what();
     }
     if (std::string t = truncation(bytes); !t.empty()) return t;
-    int w = 0, h = 0, got = 0;
-    std::unique_ptr<unsigned char, StbFree> pixels(
-        stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
-                              static_cast<int>(bytes.size()), &w, &h, &got, channels));
-    if (!pixels)
-        return std::string("cannot decode the image: ") +
-               (stbi_failure_reason() ? stbi_failure_reason() : "unknown reason");
+    DecodedImage img;
+    try {
+        img = decodeImageFile(file.string(), channels);  // refuses image bombs before decoding
+    } catch (const Error& e) {
+        return e.what();
+    }
+    const int w = img.width, h = img.height;
     const auto plane = static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
     const auto ch = static_cast<std::size_t>(channels);
     std::vector<unsigned char> resized(plane * ch);
-    if (!stbir_resize_uint8(pixels.get(), w, h, 0, resized.data(), size, size, 0, channels))
+    if (!stbir_resize_uint8(img.pixels.get(), w, h, 0, resized.data(), size, size, 0, channels))
         return "cannot resize the " + std::to_string(w) + "x" + std::to_string(h) + " image";
     // Interleaved HWC from stb to the planar CHW the layers expect.
     const std::size_t base = out.size();
