@@ -1,0 +1,40 @@
+#include "training_workspace.h"
+
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QStyle>
+
+#include <algorithm>
+
+#include "designer/graph_model.h"
+#include "training_panel.h"
+#include "training_settings.h"
+
+namespace neurite::ui {
+
+TrainingWorkspace::TrainingWorkspace(GraphModel* model, QUndoStack* undo, QWidget* parent)
+    : QSplitter(Qt::Horizontal, parent),
+      m_settings(new TrainingSettings(model, undo)),
+      m_scroll(new QScrollArea(this)),
+      m_panel(new TrainingPanel(this)) {
+    m_scroll->setWidget(m_settings);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // The column is never narrower than its widest row (labels, spin arrows and combo arrows
+    // whole) plus the vertical scroll bar, so it never needs to scroll sideways.
+    const int bar = m_scroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, m_scroll);
+    const int width = m_settings->minimumSizeHint().width() + bar + 2 * m_scroll->frameWidth();
+    m_scroll->setMinimumWidth(width);
+    m_scroll->setMaximumWidth(std::max(width, 460));
+    addWidget(m_scroll);
+    addWidget(m_panel);
+    setStretchFactor(1, 1);
+    setCollapsible(0, false);
+    setSizes({std::max(width, 340), 1100});
+
+    connect(model, &GraphModel::documentReset, m_panel, &TrainingPanel::resetForProject);
+    connect(&m_panel->controller(), &TrainingController::stateChanged, m_settings,
+            [this] { m_settings->setRunActive(m_panel->controller().running()); });
+}
+
+}  // namespace neurite::ui
