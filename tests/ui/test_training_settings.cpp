@@ -95,7 +95,7 @@ ProjectDocument everyLayer() {
     ProjectDocument doc;
     doc.data.source = "synthetic:spiral?samples=300";
     int k = 0;
-    for (const LayerType& t : layerTypes()) doc.nodes.push_back(makeNode("n" + std::to_string(k++), t.name));
+    for (const LayerType& t : layerTypes()) doc.nodes.push_back(makeNode(QStringLiteral("n%1").arg(k++).toStdString(), t.name));
     return doc;
 }
 

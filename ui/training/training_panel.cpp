@@ -226,7 +226,9 @@ void TrainingPanel::startTraining() {
         // train nothing, so the run does not start.
         parseProject(projectToJson(*project), project->name, nullptr);
     } catch (const std::exception& e) {
-        setStatus(tr("Not started: %1").arg(settingsProblem(QString::fromUtf8(e.what()))), true);
+        const QString message = tr("Not started: %1").arg(settingsProblem(QString::fromUtf8(e.what())));
+        setStatus(message, true);
+        emit runFailed(message);
         return;
     }
     m_detached = false;
@@ -437,5 +439,7 @@ void TrainingPanel::setStatus(const QString& text, bool error) {
 }
 
 QString TrainingPanel::statusText() const { return m_status->text(); }
+
+QString TrainingPanel::speedText() const { return m_speedLabel->text(); }
 
 }  // namespace neurite::ui

@@ -57,6 +57,7 @@ public:
     ReconstructionView* reconstructionView() const { return m_reconstructions; }
     DataView* dataView() const { return m_data; }
     QString statusText() const;
+    QString speedText() const;  // elapsed, ETA (while running), samples/s
 
 public slots:
     // Refuses (with the reason in the status line) a project whose settings the project file
