@@ -99,6 +99,19 @@ ProjectDocument everyLayer() {
     return doc;
 }
 
+// The Training tab on a project with one layer of every type, at 1280x720, active.
+struct Studio {
+    GraphModel model;
+    QUndoStack undo;
+    ui::TrainingWorkspace workspace{&model, &undo};
+    Studio() {
+        model.setDocument(everyLayer());
+        workspace.resize(1280, 720);
+        workspace.show();
+        workspace.activateWindow();
+    }
+};
+
 }  // namespace
 
 class TestTrainingSettings : public QObject {
@@ -108,13 +121,9 @@ private slots:
 
     // Every settings field, every kind of value: the saved project holds exactly what was typed.
     void typedValuesReachTheProject() {
-        GraphModel model;
-        QUndoStack undo;
-        model.setDocument(everyLayer());
-        ui::TrainingWorkspace workspace(&model, &undo);
-        workspace.resize(1280, 720);
-        workspace.show();
-        workspace.activateWindow();
+        Studio studio;
+        GraphModel& model = studio.model;
+        ui::TrainingWorkspace& workspace = studio.workspace;
         QVERIFY(QTest::qWaitForWindowActive(&workspace));
         TrainingSettings* settings = workspace.settings();
 
@@ -248,13 +257,9 @@ private slots:
     // A wheel turn over a field without the focus leaves its value alone and goes on to what
     // holds it (the settings column scrolls); with the focus, the field takes it.
     void wheelOnlyChangesFocusedFields() {
-        GraphModel model;
-        QUndoStack undo;
-        model.setDocument(everyLayer());
-        ui::TrainingWorkspace workspace(&model, &undo);
-        workspace.resize(1280, 720);
-        workspace.show();
-        workspace.activateWindow();
+        Studio studio;
+        GraphModel& model = studio.model;
+        ui::TrainingWorkspace& workspace = studio.workspace;
         QVERIFY(QTest::qWaitForWindowActive(&workspace));
         const std::string before = projectToJson(model.document());
         int turned = 0;
@@ -312,12 +317,8 @@ private slots:
     // At 1280x720 the settings column shows every field whole: no sideways scrolling, every
     // field inside the viewport's width, and the pane cannot be made narrower than that.
     void columnFitsItsPane() {
-        GraphModel model;
-        QUndoStack undo;
-        model.setDocument(everyLayer());
-        ui::TrainingWorkspace workspace(&model, &undo);
-        workspace.resize(1280, 720);
-        workspace.show();
+        Studio studio;
+        ui::TrainingWorkspace& workspace = studio.workspace;
         QVERIFY(QTest::qWaitForWindowExposed(&workspace));
         QScrollArea* area = workspace.settingsArea();
         for (const QList<int>& sizes : {QList<int>{0, 1280}, QList<int>{380, 900}, QList<int>{2000, 800}}) {
@@ -383,7 +384,7 @@ private slots:
         ui::TrainingWorkspace workspace(&model, &undo);
         workspace.panel()->setProjectSource([&model](QString*) { return std::optional<ProjectDocument>(model.document()); });
         workspace.show();
-        auto* hint = workspace.settings()->findChild<QLabel*>("runHint");
+        QLabel* hint = workspace.runHint();
         QVERIFY(hint && !hint->isVisible());
         QVERIFY(workspace.settings()->lrEditor()->isEnabled());
         workspace.panel()->startTraining();

@@ -6,7 +6,6 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QListView>
@@ -70,7 +69,9 @@ template <class Box, class V> void showValue(Box* box, V v) {
 }
 void showValue(QLineEdit* edit, const std::string& text) {
     const QString t = QString::fromStdString(text);
-    if (edit->text() != t) edit->setText(t);
+    if (edit->text() == t) return;
+    edit->setText(t);
+    edit->setCursorPosition(0);  // a long data source shows its kind ("synthetic:spiral?..."), not its tail
 }
 
 }  // namespace
@@ -79,12 +80,6 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     : QWidget(parent), m_model(model), m_undo(undo) {
     createEditors();
     describeEditors();
-    m_runHint = new QLabel(tr("A run is in progress: it keeps the settings it started with. Stop it "
-                              "to change them for the next run."),
-                           this);
-    m_runHint->setWordWrap(true);
-    m_runHint->setObjectName(QStringLiteral("runHint"));
-    m_runHint->hide();
     m_fields = new QWidget(this);
     auto* fields = new QVBoxLayout(m_fields);
     fields->setContentsMargins(0, 0, 0, 0);
@@ -117,7 +112,6 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     group(tr("Regularization"), {{tr("L2"), m_l2}, {tr("Clip norm"), m_clip}, {tr("Early stopping"), m_early},
                                  {tr("Monitor"), m_monitor}, {tr("Patience"), m_patience}});
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_runHint);
     layout->addWidget(m_fields);
     layout->addStretch(1);
     connectEditors();
@@ -126,10 +120,7 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     load();
 }
 
-void TrainingSettings::setRunActive(bool active) {
-    m_fields->setEnabled(!active);
-    m_runHint->setVisible(active);
-}
+void TrainingSettings::setRunActive(bool active) { m_fields->setEnabled(!active); }
 
 void TrainingSettings::createEditors() {
     using S = NumberField::Storage;

@@ -5,8 +5,8 @@
 // the undo stack (steps of the same field merge), so settings are saved, undone and redone with
 // the network. Class balancing and augmentation (training split only) are here too. Every field
 // has a tooltip with what it does and its range; decimals take scientific notation (NumberField).
-// While a run is active the fields are disabled with a hint: the run keeps the settings it
-// started with, so nothing typed then could silently not apply.
+// While a run is active the fields are disabled: the run keeps the settings it started with, so
+// nothing typed then could silently not apply.
 #pragma once
 
 #include <QWidget>
@@ -19,7 +19,6 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
-class QLabel;
 class QLineEdit;
 class QSpinBox;
 class QUndoStack;
@@ -33,7 +32,8 @@ class TrainingSettings : public QWidget {
 public:
     TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget* parent = nullptr);
 
-    // A run started (true) or ended: the fields are disabled, with the hint, until it ends.
+    // A run started (true) or ended: the fields are disabled until it ends (TrainingWorkspace
+    // says why above them).
     void setRunActive(bool active);
 
     // Editors, for tests.
@@ -62,7 +62,6 @@ private:
     GraphModel* m_model;
     QUndoStack* m_undo;
     bool m_loading = false;
-    QLabel* m_runHint;
     QWidget* m_fields;  // every group of fields, disabled together during a run
     QString m_gpuNote;  // why no GPU can be picked, when none can
     QLineEdit* m_source;

@@ -1,8 +1,10 @@
 #include "training_workspace.h"
 
+#include <QLabel>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QStyle>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
@@ -15,7 +17,9 @@ namespace neurite::ui {
 TrainingWorkspace::TrainingWorkspace(GraphModel* model, QUndoStack* undo, QWidget* parent)
     : QSplitter(Qt::Horizontal, parent),
       m_settings(new TrainingSettings(model, undo)),
-      m_scroll(new QScrollArea(this)),
+      m_scroll(new QScrollArea),
+      m_runHint(new QLabel(tr("A run is in progress and keeps the settings it started with. Stop it to "
+                              "change them for the next run."))),
       m_panel(new TrainingPanel(this)) {
     m_scroll->setWidget(m_settings);
     m_scroll->setWidgetResizable(true);
@@ -24,9 +28,17 @@ TrainingWorkspace::TrainingWorkspace(GraphModel* model, QUndoStack* undo, QWidge
     // whole) plus the vertical scroll bar, so it never needs to scroll sideways.
     const int bar = m_scroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, m_scroll);
     const int width = m_settings->minimumSizeHint().width() + bar + 2 * m_scroll->frameWidth();
-    m_scroll->setMinimumWidth(width);
-    m_scroll->setMaximumWidth(std::max(width, 460));
-    addWidget(m_scroll);
+    auto* column = new QWidget(this);
+    auto* layout = new QVBoxLayout(column);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_runHint->setWordWrap(true);
+    m_runHint->setObjectName(QStringLiteral("runHint"));
+    m_runHint->hide();
+    layout->addWidget(m_runHint);  // outside the scroll area: seen wherever the column is scrolled
+    layout->addWidget(m_scroll, 1);
+    column->setMinimumWidth(width);
+    column->setMaximumWidth(std::max(width, 460));
+    addWidget(column);
     addWidget(m_panel);
     setStretchFactor(1, 1);
     setCollapsible(0, false);
@@ -34,7 +46,11 @@ TrainingWorkspace::TrainingWorkspace(GraphModel* model, QUndoStack* undo, QWidge
 
     connect(model, &GraphModel::documentReset, m_panel, &TrainingPanel::resetForProject);
     connect(&m_panel->controller(), &TrainingController::stateChanged, m_settings,
-            [this] { m_settings->setRunActive(m_panel->controller().running()); });
+            [this] {
+                const bool running = m_panel->controller().running();
+                m_settings->setRunActive(running);
+                m_runHint->setVisible(running);
+            });
 }
 
 }  // namespace neurite::ui

@@ -6,6 +6,7 @@
 
 #include <QSplitter>
 
+class QLabel;
 class QScrollArea;
 class QUndoStack;
 
@@ -26,10 +27,13 @@ public:
     TrainingPanel* panel() const { return m_panel; }
     TrainingSettings* settings() const { return m_settings; }
     QScrollArea* settingsArea() const { return m_scroll; }
+    // Above the settings column, shown while a run is active: why the settings are disabled.
+    QLabel* runHint() const { return m_runHint; }
 
 private:
     TrainingSettings* m_settings;
     QScrollArea* m_scroll;
+    QLabel* m_runHint;
     TrainingPanel* m_panel;
 };
 
