@@ -32,6 +32,7 @@ TrainingWorkspace::TrainingWorkspace(GraphModel* model, QUndoStack* undo, QWidge
     auto* layout = new QVBoxLayout(column);
     layout->setContentsMargins(0, 0, 0, 0);
     m_runHint->setWordWrap(true);
+    m_runHint->setContentsMargins(8, 4, 8, 4);
     m_runHint->setObjectName(QStringLiteral("runHint"));
     m_runHint->hide();
     layout->addWidget(m_runHint);  // outside the scroll area: seen wherever the column is scrolled
