@@ -154,7 +154,7 @@ void Inspector::addParamRow(const ParamSchema& s) {
     }
     case ParamType::Float: {
         // Plain or scientific notation, held exactly (epsilon 1e-5 is not rounded to 0).
-        const double hi = std::isfinite(s.max) ? (s.maxExclusive ? std::nextafter(s.max, s.min) : s.max) : 1e9;
+        const double hi = std::isfinite(s.max) ? (s.maxExclusive ? s.max - 1e-4 : s.max) : 1e9;
         auto* spin = new NumberField(std::isfinite(s.min) ? s.min : -1e9, hi, hi <= 1 ? 0.05 : 1,
                                      NumberField::Storage::Double, row);
         editor = spin;
