@@ -18,6 +18,42 @@ void CurvePlot::setAxisLabels(const QString& x, const QString& y) {
     customPlot()->yAxis->setLabel(y);
 }
 
+void CurvePlot::setFixedValueRange(double lo, double hi) {
+    m_fixedLo = lo;
+    m_fixedHi = hi;
+    resetView();
+}
+
+void CurvePlot::fitView() {
+    QCustomPlot* plot = customPlot();
+    // Visible graphs only: a series toggled off in the legend leaves the axes to the others.
+    bool any = false;
+    QCPRange keys, values;
+    for (int i = 0; i < plot->graphCount(); ++i) {
+        QCPGraph* g = plot->graph(i);
+        if (!g->visible() || g->dataCount() == 0) continue;
+        bool foundKeys = false, foundValues = false;
+        const QCPRange k = g->getKeyRange(foundKeys);
+        const QCPRange v = g->getValueRange(foundValues, logScale() ? QCP::sdPositive : QCP::sdBoth);
+        if (!foundKeys || !foundValues) continue;
+        keys = any ? QCPRange(std::min(keys.lower, k.lower), std::max(keys.upper, k.upper)) : k;
+        values = any ? QCPRange(std::min(values.lower, v.lower), std::max(values.upper, v.upper)) : v;
+        any = true;
+    }
+    if (!any) keys = values = QCPRange(0, 1);
+    if (keys.upper - keys.lower <= 0) keys = QCPRange(std::min(0.0, keys.lower), keys.lower + 1);
+    if (values.upper - values.lower <= 0) {
+        // One value (or a flat line): centre it in a span of 10% of its size, at least 1e-9.
+        const double pad = std::max(std::fabs(values.lower) * 0.1, 1e-9);
+        values = logScale() && values.lower > 0 ? QCPRange(values.lower / 2, values.lower * 2)
+                                                 : QCPRange(values.lower - pad, values.upper + pad);
+    }
+    if (m_fixedLo < m_fixedHi && !logScale()) values = QCPRange(m_fixedLo, m_fixedHi);
+    plot->xAxis->setRange(keys);
+    plot->yAxis->setRange(values);
+    if (any) plot->yAxis->scaleRange(m_fixedLo < m_fixedHi ? 1.04 : 1.05);  // points on the edge stay visible
+}
+
 int CurvePlot::addSeries(const QString& name, SeriesStyle style, bool smoothable) {
     const int id = static_cast<int>(m_series.size());
     Series s;

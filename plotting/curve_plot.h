@@ -2,6 +2,7 @@
 // overlays of several runs. Points are appended (QCPGraph::addData), never re-set, so a 100,000
 // step curve costs only its new points per update. A series can be smoothed with the
 // TensorBoard-style debiased exponential moving average: the raw points stay visible, faint.
+// Axes follow the data (until the user zooms), with sensible spans for empty and one-point plots.
 #pragma once
 
 #include <span>
@@ -27,6 +28,9 @@ public:
 
     void setAxisLabels(const QString& x, const QString& y);
     void setLogScaleAvailable(bool on) { setLogScaleAllowed(on); }
+    // A value axis that always spans [lo, hi] (accuracy: 0..1) whatever the data; lo >= hi
+    // returns to fitting the data.
+    void setFixedValueRange(double lo, double hi);
 
     // Returns the series id (0, 1, ... in order of creation).
     int addSeries(const QString& name, SeriesStyle style = {}, bool smoothable = false);
@@ -55,6 +59,9 @@ public:
 
 protected:
     void plottableToggled(QCPAbstractPlottable* p, bool visible) override;
+    // Fits the data; a single point or none still gets a readable span (epoch 0..1, never the
+    // previous run's range or a span of zero around one point).
+    void fitView() override;
 
 private:
     struct Series {
@@ -72,6 +79,7 @@ private:
     std::vector<Series> m_series;
     double m_smoothing = 0;
     int m_baseline = -1;
+    double m_fixedLo = 0, m_fixedHi = 0;  // lo < hi: the value axis is fixed to it
 };
 
 }  // namespace neurite::plot

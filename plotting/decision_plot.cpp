@@ -17,15 +17,36 @@ DecisionPlot::DecisionPlot(QWidget* parent) : PlotFrame(parent) {
     m_pixmap->setVisible(false);
 }
 
+void DecisionPlot::clear() {
+    m_names.clear();
+    m_points = {};
+    m_grid = {};
+    m_image = QImage();
+    m_pixmap->setVisible(false);
+    setClassCount(0);
+    resetView();
+}
+
 void DecisionPlot::setClassNames(const QStringList& names) {
     m_names = names;
     for (std::size_t k = 0; k < m_classGraphs.size(); ++k)
-        if (static_cast<qsizetype>(k) < names.size()) m_classGraphs[k]->setName(names[static_cast<qsizetype>(k)]);
+        m_classGraphs[k]->setName(static_cast<qsizetype>(k) < names.size() ? names[static_cast<qsizetype>(k)]
+                                                                           : tr("class %1").arg(k));
     requestReplot();
 }
 
-void DecisionPlot::ensureClassGraphs(int classes) {
+QStringList DecisionPlot::legendNames() const {
+    QStringList out;
+    for (const QCPGraph* g : m_classGraphs) out << g->name();
+    return out;
+}
+
+void DecisionPlot::setClassCount(int classes) {
     QCustomPlot* plot = customPlot();
+    while (static_cast<int>(m_classGraphs.size()) > classes) {
+        plot->removeGraph(m_classGraphs.back());
+        m_classGraphs.pop_back();
+    }
     while (static_cast<int>(m_classGraphs.size()) < classes) {
         const int k = static_cast<int>(m_classGraphs.size());
         QCPGraph* g = plot->addGraph();
@@ -43,9 +64,9 @@ void DecisionPlot::setPoints(const LabelledPoints& points) {
     m_points.x.resize(n);
     m_points.y.resize(n);
     m_points.label.resize(n);
-    int classes = 0;
+    int classes = static_cast<int>(m_names.size());
     for (int l : m_points.label) classes = std::max(classes, l + 1);
-    ensureClassGraphs(classes);
+    setClassCount(classes);
     std::vector<QVector<double>> xs(m_classGraphs.size()), ys(m_classGraphs.size());
     for (std::size_t i = 0; i < n; ++i) {
         const int l = m_points.label[i];
@@ -90,8 +111,11 @@ void DecisionPlot::fitView() {
     if (m_pixmap->visible()) {
         plot->xAxis->setRange(m_grid.xMin, m_grid.xMax);
         plot->yAxis->setRange(m_grid.yMin, m_grid.yMax);
-    } else {
+    } else if (!m_points.x.empty()) {
         plot->rescaleAxes();
+    } else {  // nothing yet: not the previous data set's range
+        plot->xAxis->setRange(-1, 1);
+        plot->yAxis->setRange(-1, 1);
     }
 }
 

@@ -18,13 +18,18 @@ class DecisionPlot : public PlotFrame {
 public:
     explicit DecisionPlot(QWidget* parent = nullptr);
 
+    // Forgets the classes, points and grid (a new data set): no legend entry survives.
+    void clear();
     void setClassNames(const QStringList& names);
+    // One legend entry per class of `points` or per class name, whichever is more; no others.
     void setPoints(const LabelledPoints& points);
     // A grid with cls/confidence sizes other than nx*ny is ignored.
     void setGrid(const DecisionGrid& grid);
 
     const QImage& gridImage() const { return m_image; }
     int pointCount() const { return static_cast<int>(m_points.x.size()); }
+    // The legend's class entries, in class order.
+    QStringList legendNames() const;
 
     // Points, then grid cells: kind,x,y,class,confidence.
     QString csv() const override;
@@ -33,7 +38,7 @@ protected:
     void fitView() override;
 
 private:
-    void ensureClassGraphs(int classes);
+    void setClassCount(int classes);  // adds or removes class graphs
 
     QStringList m_names;
     LabelledPoints m_points;

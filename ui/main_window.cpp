@@ -9,9 +9,7 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QMenuBar>
-#include <QScrollArea>
 #include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
@@ -33,7 +31,7 @@
 #include "project_files.h"
 #include "runs/runs_panel.h"
 #include "training/training_panel.h"
-#include "training/training_settings.h"
+#include "training/training_workspace.h"
 #include "backend/build_info.h"
 #include "core/paths.h"
 #include "run_store.h"
@@ -41,6 +39,7 @@
 #include "settings/theme.h"
 #include "welcome/about_dialog.h"
 #include "welcome/welcome_page.h"
+#include "wheel_guard.h"
 
 namespace neurite {
 
@@ -51,6 +50,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_probe(new DataProbe(this)),
       m_files(new ProjectFiles(m_model, m_undo, this)),
       m_prefs(Preferences::load()) {
+    WheelGuard::install();  // before any field exists: every field takes the wheel only when focused
     setObjectName("MainWindow");
     resize(1400, 860);
     m_designer = new DesignerWidget(m_model, m_undo, this);
@@ -63,21 +63,11 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_designer, tr("Designer"));
     m_tabs->addTab(summary, tr("Summary"));
     m_tabs->addTab(new JsonView(m_model, this), tr("JSON"));
-    m_training = new ui::TrainingPanel(this);
+    // The Training tab: the project's settings (undoable, saved with it) beside the live run.
+    auto* trainingTab = new ui::TrainingWorkspace(m_model, m_undo, this);
+    m_training = trainingTab->panel();
     m_runs = new ui::RunsPanel(this);
     m_tryIt = new TryItPanel(this);
-    // The Training tab: the project's settings (undoable, saved with it) beside the live run.
-    auto* settingsScroll = new QScrollArea(this);
-    settingsScroll->setWidget(new TrainingSettings(m_model, m_undo, settingsScroll));
-    settingsScroll->setWidgetResizable(true);
-    settingsScroll->setMinimumWidth(300);
-    settingsScroll->setMaximumWidth(460);
-    settingsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    auto* trainingTab = new QSplitter(Qt::Horizontal, this);
-    trainingTab->addWidget(settingsScroll);
-    trainingTab->addWidget(m_training);
-    trainingTab->setStretchFactor(1, 1);
-    trainingTab->setSizes({380, 1100});
     m_tabs->addTab(trainingTab, tr("Training"));
     m_tabs->addTab(m_runs, tr("Runs"));
     m_tabs->addTab(m_tryIt, tr("Try it"));

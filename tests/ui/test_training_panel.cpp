@@ -15,6 +15,7 @@
 #include "io/project.h"
 #include "roc_plot.h"
 #include "support/test_env.h"
+#include "runs/runs_table_model.h"
 #include "training/training_panel.h"
 
 using neurite::ProjectDocument;
@@ -70,7 +71,9 @@ private slots:
         QCOMPARE(total, int64_t{150});  // the test split, shown for the final model
         QCOMPARE(panel.decisionPlot()->gridImage().size(), QSize(64, 64));
         QCOMPARE(panel.decisionPlot()->pointCount(), 1050);
-        QVERIFY2(panel.statusText().contains("completed"), qPrintable(panel.statusText()));
+        QVERIFY2(panel.statusText().startsWith("Completed 3 epochs in "), qPrintable(panel.statusText()));
+        QVERIFY2(panel.speedText().startsWith("elapsed ") && !panel.speedText().contains("ETA"),
+                 qPrintable(panel.speedText()));
         // The data tab: source, per-class training counts (1050 in all), no image previews.
         QVERIFY(panel.dataView()->summaryText().contains("synthetic:spiral"));
         QTableWidget* classes = panel.dataView()->classTable();
@@ -100,7 +103,7 @@ private slots:
         const auto fin = finished.first().first().value<neurite::FinishedEvent>();
         QCOMPARE(fin.status, std::string("cancelled"));
         QVERIFY(fin.epochs >= 1 && fin.epochs < 200);
-        QVERIFY(panel.statusText().contains("cancelled"));
+        QVERIFY2(panel.statusText().startsWith("Stopped by you after "), qPrintable(panel.statusText()));
     }
 
     void imageDataShowsSamples() {
@@ -159,8 +162,18 @@ private slots:
         QCOMPARE(panel.accuracyPlot()->pointCount(0), 1);
     }
 
+    // A broken data source ends as a message, and the failed run starts from clean axes, not
+    // the previous run's epochs (issue 16, defect 6).
     void badDataIsAMessage() {
         TrainingPanel panel;
+        panel.resize(1200, 700);
+        panel.show();
+        useProject(panel, spiral(4));
+        QSignalSpy finished(&panel, &TrainingPanel::runFinished);
+        panel.startTraining();
+        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY(!panel.controller().running());
+        QTRY_VERIFY(panel.accuracyPlot()->customPlot()->xAxis->range().upper >= 4);
         ProjectDocument doc = spiral(1);
         doc.data.source = "idx:/nonexistent/neurite-data";
         useProject(panel, doc);
@@ -170,6 +183,63 @@ private slots:
         QVERIFY2(panel.statusText().contains("/nonexistent/neurite-data"), qPrintable(panel.statusText()));
         QTRY_VERIFY(!panel.controller().running());
         QVERIFY(panel.startAction()->isEnabled());
+        for (neurite::plot::CurvePlot* p : {panel.lossPlot(), panel.accuracyPlot()}) {
+            QCOMPARE(p->customPlot()->xAxis->range().lower, 0.0);
+            QCOMPARE(p->customPlot()->xAxis->range().upper, 1.0);
+        }
+        QVERIFY(!panel.speedText().contains("ETA"));
+    }
+
+    // The end of a run in words, not internal names (issue 16, defect 12): the status line and
+    // the runs list say "stopped early", and no ETA is left behind.
+    void earlyStopIsWorded() {
+        ProjectDocument doc = spiral(30);
+        doc.training.earlyStopping.enabled = true;
+        doc.training.earlyStopping.patience = 1;
+        doc.training.earlyStopping.minDelta = 100;  // nothing counts as an improvement
+        TrainingPanel panel;
+        useProject(panel, doc);
+        QSignalSpy finished(&panel, &TrainingPanel::runFinished);
+        panel.startTraining();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().value<neurite::FinishedEvent>().status, std::string("early_stopped"));
+        QVERIFY2(panel.statusText().startsWith("Stopped early after 2 epochs in ") &&
+                     panel.statusText().contains("the monitored metric stopped improving"),
+                 qPrintable(panel.statusText()));
+        QVERIFY(!panel.statusText().contains("early_stopped"));
+        QVERIFY(!panel.speedText().contains("ETA"));
+        QCOMPARE(neurite::ui::RunsTableModel::statusText("early_stopped"), QString("stopped early"));
+        QCOMPARE(neurite::ui::RunsTableModel::statusText("cancelled"), QString("stopped"));
+        QCOMPARE(neurite::ui::RunsTableModel::statusText("completed"), QString("completed"));
+    }
+
+    // Settings a project file would refuse do not start a run: a learning rate of 0 trains
+    // nothing (issue 16, defect 1), and the message names the setting.
+    void meaninglessSettingsAreRefused_data() {
+        QTest::addColumn<QString>("setting");
+        QTest::addColumn<QString>("words");
+        QTest::newRow("learning rate 0") << "lr" << "learning rate (training.optimizer.lr): must be > 0";
+        QTest::newRow("no training data") << "splits" << "validation_split + test_split must be < 1";
+        QTest::newRow("no validation to monitor") << "monitor" << "needs validation data";
+    }
+    void meaninglessSettingsAreRefused() {
+        QFETCH(QString, setting);
+        QFETCH(QString, words);
+        ProjectDocument doc = spiral(2);
+        if (setting == "lr") doc.training.optimizer.lr = 0;
+        if (setting == "splits") doc.data.validationSplit = doc.data.testSplit = 0.5;
+        if (setting == "monitor") {
+            doc.data.validationSplit = 0;
+            doc.training.earlyStopping.enabled = true;
+        }
+        TrainingPanel panel;
+        useProject(panel, doc);
+        QSignalSpy failed(&panel, &TrainingPanel::runFailed);
+        panel.startTraining();
+        QVERIFY(!panel.controller().running());
+        QCOMPARE(failed.size(), 1);
+        QVERIFY2(panel.statusText().startsWith("Not started: ") && panel.statusText().contains(words),
+                 qPrintable(panel.statusText()));
     }
 
     void noProjectIsAMessage() {

@@ -3,7 +3,6 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,6 +17,7 @@
 #include "graph_commands.h"
 #include "graph_edits.h"
 #include "graph_model.h"
+#include "number_field.h"
 
 namespace neurite {
 
@@ -153,12 +153,10 @@ void Inspector::addParamRow(const ParamSchema& s) {
         break;
     }
     case ParamType::Float: {
-        auto* spin = new QDoubleSpinBox(row);
-        spin->setDecimals(4);
+        // Plain or scientific notation, held exactly (epsilon 1e-5 is not rounded to 0).
         const double hi = std::isfinite(s.max) ? (s.maxExclusive ? s.max - 1e-4 : s.max) : 1e9;
-        spin->setRange(std::isfinite(s.min) ? s.min : -1e9, hi);
-        spin->setSingleStep(hi <= 1 ? 0.05 : 1);
-        spin->setKeyboardTracking(false);
+        auto* spin = new NumberField(std::isfinite(s.min) ? s.min : -1e9, hi, hi <= 1 ? 0.05 : 1,
+                                     NumberField::Storage::Double, row);
         editor = spin;
         show = [spin](const ParamValue& v) {
             if (const auto* d = std::get_if<double>(&v)) spin->setValue(*d);
@@ -209,6 +207,7 @@ void Inspector::addParamRow(const ParamSchema& s) {
     }
     }
     editor->setToolTip(help);
+    editor->setObjectName(QString::fromStdString(name));  // the project file's parameter key
     h->addWidget(editor, 1);
     if (s.allowAuto) {
         autoBox = new QCheckBox(tr("auto"), row);

@@ -60,6 +60,12 @@ int RunsTableModel::rowCount(const QModelIndex& parent) const {
 
 int RunsTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
+QString RunsTableModel::statusText(const std::string& status) {
+    if (status == "early_stopped") return tr("stopped early");
+    if (status == "cancelled") return tr("stopped");
+    return QString::fromStdString(status);  // completed, running, failed, interrupted: plain words
+}
+
 QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     const storage::RunSummary* r = runAt(index.row());
     if (!r) return {};
@@ -93,7 +99,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     switch (col) {
     case Id: return QVariant::fromValue<qlonglong>(r->id);
     case Name: return QString::fromStdString(r->name);
-    case Status: return QString::fromStdString(r->status);
+    case Status: return statusText(r->status);
     case Started:
         return QDateTime::fromSecsSinceEpoch(static_cast<qint64>(r->startedAt)).toString(QStringLiteral("yyyy-MM-dd hh:mm"));
     case Device: return QString::fromStdString(r->device);

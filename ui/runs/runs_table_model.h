@@ -25,6 +25,8 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
+    // A run's status in words ("stopped early" for early_stopped, "stopped" for cancelled).
+    static QString statusText(const std::string& status);
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
 private:

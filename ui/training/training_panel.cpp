@@ -51,6 +51,20 @@ std::vector<plot::CurveData> curvesOf(const CurveReport& report, bool roc) {
     return out;
 }
 
+// "spiral: $.training.optimizer.lr: must be > 0, got 0" (the parser's words) as
+// "learning rate (training.optimizer.lr): must be > 0, got 0".
+QString settingsProblem(const QString& error) {
+    const qsizetype at = error.indexOf(QStringLiteral("$."));
+    if (at < 0) return error;
+    const QString rest = error.mid(at + 2);
+    const qsizetype colon = rest.indexOf(QStringLiteral(": "));
+    if (colon < 0) return rest;
+    const QString path = rest.left(colon);
+    QString name = path.section(QLatin1Char('.'), -1);
+    name = name == QLatin1String("lr") ? QObject::tr("learning rate") : name.replace(QLatin1Char('_'), QLatin1Char(' '));
+    return QStringLiteral("%1 (%2): %3").arg(name, path, rest.mid(colon + 2));
+}
+
 }  // namespace
 
 TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
@@ -160,11 +174,14 @@ void TrainingPanel::resetPlots() {
     m_valLoss = m_loss->addSeries(tr("validation loss"), {QColor(), true, true});
     m_loss->setSmoothing(m_smoothing->value() / 100.0);
     m_accuracy->setAxisLabels(tr("epoch"), tr("accuracy"));
+    m_accuracy->setFixedValueRange(0, 1);  // a fraction: never -30..30 around one point
     m_trainAcc = m_accuracy->addSeries(tr("train accuracy"), {QColor(), false, true});
     m_valAcc = m_accuracy->addSeries(tr("validation accuracy"), {QColor(), true, true});
     m_regression = false;
     showClassTabs(true);
     m_lrSeries = m_lr->addSeries(tr("learning rate"));
+    for (plot::CurvePlot* p : {m_loss, m_accuracy, m_lr}) p->resetView();  // no zoom or range of the last run
+    m_decision->clear();
     m_roc->setCurves({});
     m_pr->setCurves({});
     m_confusion->setMatrix({});
@@ -204,6 +221,17 @@ void TrainingPanel::startTraining() {
         setStatus(why.isEmpty() ? tr("There is no project to train.") : why, true);
         return;
     }
+    try {
+        // The checks a project file gets on opening: a learning rate of 0 and the like would
+        // train nothing, so the run does not start.
+        parseProject(projectToJson(*project), project->name, nullptr);
+    } catch (const std::exception& e) {
+        const QString message = tr("Not started: %1").arg(settingsProblem(QString::fromUtf8(e.what())));
+        setStatus(message, true);
+        emit runFailed(message);
+        return;
+    }
+    m_detached = false;
     resetPlots();
     m_info = RunPrepared{};  // the previous run's id must not be exported as this one's
     m_progress->setRange(0, std::max(project->training.epochs, 1));
@@ -220,6 +248,26 @@ void TrainingPanel::togglePause() {
         m_controller.pause();
         setStatus(tr("Paused after step %1. Resume with F6.").arg(m_lastStep));
     }
+    showSpeed(true);  // no ETA while paused
+}
+
+void TrainingPanel::resetForProject() {
+    const bool stopping = m_controller.running();
+    if (stopping) {
+        m_detached = true;
+        m_controller.stop();
+    }
+    resetPlots();
+    m_info = RunPrepared{};
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    if (!stopping)
+        setStatus(tr("Press Start (F5) to train the project."));
+    else if (m_controller.storePath().isEmpty())
+        setStatus(tr("The previous project's run was stopped."));
+    else
+        setStatus(tr("The previous project's run was stopped; what it trained is in the Runs tab."));
+    updateActions();
 }
 
 void TrainingPanel::stopTraining() {
@@ -240,6 +288,7 @@ void TrainingPanel::exportModel() {
 }
 
 void TrainingPanel::onPrepared(const RunPrepared& info) {
+    if (m_detached) return;
     m_info = info;
     m_clock.restart();
     const qint64 total = std::max<qint64>(1, info.stepsPerEpoch * info.epochs);
@@ -257,6 +306,7 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
         m_regression = true;
         showClassTabs(false);
         m_accuracy->clear();
+        m_accuracy->setFixedValueRange(0, 0);  // errors have no fixed scale
         m_accuracy->setAxisLabels(tr("epoch"), tr("validation error"));
         m_valAcc = m_accuracy->addSeries(tr("validation RMSE"), {QColor(), true, true});
         m_trainAcc = m_accuracy->addSeries(tr("validation MAE"), {QColor(), true, true});
@@ -275,6 +325,7 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
 }
 
 void TrainingPanel::onProgress(const TrainingUpdate& u) {
+    if (m_detached) return;
     if (!u.steps.empty()) {
         std::vector<double> x, loss, lr;
         x.reserve(u.steps.size());
@@ -312,10 +363,15 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
     }
     if (u.grid) m_decision->setGrid(*u.grid);
     if (u.reconstructions) m_reconstructions->setReconstructions(*u.reconstructions);
-    const double elapsed = m_clock.elapsed() / 1000.0;
+    showSpeed(false);
+}
+
+void TrainingPanel::showSpeed(bool ended) {
+    const double elapsed = m_clock.isValid() ? m_clock.elapsed() / 1000.0 : 0.0;
     const qint64 total = m_info.stepsPerEpoch * m_info.epochs;
     QString speed = tr("elapsed %1").arg(clock(elapsed));
-    if (m_lastStep > 0 && total > m_lastStep)
+    // An estimate only while the run is going: not after it ended, was stopped or paused.
+    if (!ended && !m_controller.paused() && m_lastStep > 0 && total > m_lastStep)
         speed += tr(" · ETA %1").arg(clock(elapsed * static_cast<double>(total - m_lastStep) / static_cast<double>(m_lastStep)));
     if (m_lastSamplesPerSec > 0) speed += tr(" · %1 samples/s").arg(QLocale().toString(qRound64(m_lastSamplesPerSec)));
     m_speedLabel->setText(speed);
@@ -338,9 +394,19 @@ void TrainingPanel::showEvaluation(const EvaluationReport& report, const QString
 }
 
 void TrainingPanel::onFinished(const FinishedEvent& e) {
+    if (m_detached) return;
     if (e.testMetrics) showEvaluation(*e.testMetrics, tr("Test split, final model"));
     else if (e.valMetrics) showEvaluation(*e.valMetrics, tr("Validation, final model"));
-    QString text = tr("Run %1 after %2 epochs in %3").arg(QString::fromStdString(e.status)).arg(e.epochs).arg(clock(e.seconds));
+    showSpeed(true);
+    const QString epochs = e.epochs == 1 ? tr("1 epoch") : tr("%1 epochs").arg(e.epochs);
+    QString text;
+    if (e.status == "early_stopped")
+        text = tr("Stopped early after %1 in %2: the monitored metric stopped improving").arg(epochs, clock(e.seconds)) +
+               (e.bestEpoch > 0 ? tr(" (best epoch %1)").arg(e.bestEpoch) : QString());
+    else if (e.status == "cancelled")
+        text = tr("Stopped by you after %1 in %2").arg(epochs, clock(e.seconds));
+    else
+        text = tr("Completed %1 in %2").arg(epochs, clock(e.seconds));
     if (e.valAccuracy) text += tr(" · validation accuracy %1").arg(*e.valAccuracy, 0, 'f', 4);
     if (e.testAccuracy) text += tr(" · test accuracy %1").arg(*e.testAccuracy, 0, 'f', 4);
     const std::optional<EvaluationReport>& shown = e.testMetrics ? e.testMetrics : e.valMetrics;
@@ -352,6 +418,8 @@ void TrainingPanel::onFinished(const FinishedEvent& e) {
 }
 
 void TrainingPanel::onFailed(const QString& message) {
+    if (m_detached) return;
+    showSpeed(true);
     setStatus(tr("Training failed: %1").arg(message), true);
     emit runFailed(message);
 }
@@ -371,5 +439,7 @@ void TrainingPanel::setStatus(const QString& text, bool error) {
 }
 
 QString TrainingPanel::statusText() const { return m_status->text(); }
+
+QString TrainingPanel::speedText() const { return m_speedLabel->text(); }
 
 }  // namespace neurite::ui

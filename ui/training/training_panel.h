@@ -57,13 +57,20 @@ public:
     ReconstructionView* reconstructionView() const { return m_reconstructions; }
     DataView* dataView() const { return m_data; }
     QString statusText() const;
+    QString speedText() const;  // elapsed, ETA (while running), samples/s
 
 public slots:
+    // Refuses (with the reason in the status line) a project whose settings the project file
+    // would reject, such as a learning rate of 0.
     void startTraining();
     void togglePause();
     void stopTraining();
     // Export the last recorded run's model (ONNX or native, best or final).
     void exportModel();
+    // Another project was opened or created: nothing of the previous one stays (plots, legends,
+    // axes, status, export target). A run still going is stopped (it stays in the run store) and
+    // its last updates are dropped.
+    void resetForProject();
 
 signals:
     void runFinished(const neurite::FinishedEvent& event);
@@ -79,6 +86,7 @@ private:
     void showEvaluation(const EvaluationReport& report, const QString& title);
     void updateActions();
     void setStatus(const QString& text, bool error = false);
+    void showSpeed(bool finished);  // elapsed, ETA while running, samples/s
 
     TrainingController m_controller;
     ProjectSource m_source;
@@ -100,6 +108,7 @@ private:
     QElapsedTimer m_clock;
     double m_lastSamplesPerSec = 0;
     int64_t m_lastStep = 0;
+    bool m_detached = false;  // the running run belongs to a project no longer open
 };
 
 }  // namespace neurite::ui

@@ -5,8 +5,10 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLineEdit>
 #include <QSpinBox>
+#include <QListView>
 #include <QStandardItemModel>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -14,29 +16,44 @@
 #include "backend/device_registry.h"
 #include "designer/graph_commands.h"
 #include "designer/graph_model.h"
+#include "number_field.h"
 
 namespace neurite {
 
 namespace {
 
-QDoubleSpinBox* number(QWidget* parent, double lo, double hi, int decimals, double step) {
-    auto* b = new QDoubleSpinBox(parent);
-    b->setRange(lo, hi);
-    b->setDecimals(decimals);
-    b->setSingleStep(step);
-    return b;
+// Names a field after the project-file key it edits ("training.optimizer.lr") and says what it
+// does and, for numbers, the range it takes (read from the editor itself).
+void describe(QWidget* w, const char* key, const QString& what) {
+    w->setObjectName(QLatin1String(key));
+    QString tip = what;
+    if (auto* d = qobject_cast<NumberField*>(w))
+        tip += QObject::tr("\nRange: %1 to %2.").arg(NumberField::shortest(d->minimum(), NumberField::Storage::Double),
+                                                   NumberField::shortest(d->maximum(), NumberField::Storage::Double));
+    else if (auto* i = qobject_cast<QSpinBox*>(w))
+        tip += QObject::tr("\nRange: %1 to %2.").arg(i->minimum()).arg(i->maximum());
+    w->setToolTip(tip);
+}
+
+NumberField* number(QWidget* parent, double lo, double hi, double step,
+                    NumberField::Storage storage = NumberField::Storage::Float) {
+    return new NumberField(lo, hi, step, storage, parent);
 }
 
 QSpinBox* integer(QWidget* parent, int lo, int hi) {
     auto* b = new QSpinBox(parent);
     b->setRange(lo, hi);
+    b->setKeyboardTracking(false);  // "20" is one edit, not 2 then 20
     return b;
 }
 
-// A combo whose items carry the project-file names as data.
-QComboBox* choice(QWidget* parent, const QStringList& names) {
+// A combo whose items carry the project-file names as data. It may be narrower than its longest
+// item (the settings column must fit its pane); the open list shows the items whole.
+QComboBox* choice(QWidget* parent, const QStringList& names = {}) {
     auto* c = new QComboBox(parent);
     for (const QString& n : names) c->addItem(n, n);
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    c->setMinimumContentsLength(8);
     return c;
 }
 
@@ -45,20 +62,77 @@ void select(QComboBox* c, const QString& name) {
     c->setCurrentIndex(i >= 0 ? i : 0);
 }
 
+// Filling the editors from the document rewrites only what differs, so a field being typed in
+// keeps its text when another setting changes.
+template <class Box, class V> void showValue(Box* box, V v) {
+    if (box->value() != v) box->setValue(v);
+}
+void showValue(QLineEdit* edit, const std::string& text) {
+    const QString t = QString::fromStdString(text);
+    if (edit->text() == t) return;
+    edit->setText(t);
+    edit->setCursorPosition(0);  // a long data source shows its kind ("synthetic:spiral?..."), not its tail
+}
+
 }  // namespace
 
 TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget* parent)
     : QWidget(parent), m_model(model), m_undo(undo) {
+    createEditors();
+    describeEditors();
+    m_fields = new QWidget(this);
+    auto* fields = new QVBoxLayout(m_fields);
+    fields->setContentsMargins(0, 0, 0, 0);
+    auto group = [this, fields](const QString& title, const std::vector<std::pair<QString, QWidget*>>& rows) {
+        auto* box = new QGroupBox(title, m_fields);
+        auto* form = new QFormLayout(box);
+        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        for (const auto& [label, w] : rows) form->addRow(label, w);
+        fields->addWidget(box);
+    };
+    auto* flips = new QWidget(this);
+    auto* flipRow = new QHBoxLayout(flips);
+    flipRow->setContentsMargins(0, 0, 0, 0);
+    flipRow->addWidget(m_hflip);
+    flipRow->addWidget(m_vflip);
+    group(tr("Data"), {{tr("Source"), m_source}, {tr("Validation"), m_valSplit}, {tr("Test"), m_testSplit},
+                       {tr("Scaling"), m_scaling}, {tr("Autoencoder"), m_reconstruct}});
+    group(tr("Classes"), {{tr("Target column"), m_target}, {tr("Resampling"), m_balance},
+                          {tr("SMOTE neighbours"), m_smoteK}, {tr("Class weights"), m_classWeights}});
+    group(tr("Augmentation (training only)"),
+          {{tr("Flip"), flips}, {tr("Shift (fraction)"), m_shift}, {tr("Rotation (degrees)"), m_rotation},
+           {tr("Zoom"), m_zoom}, {tr("Shear (degrees)"), m_shear}, {tr("Brightness"), m_brightness},
+           {tr("Noise (std)"), m_noise}, {tr("Cutout (fraction)"), m_cutout}, {tr("Mixup alpha"), m_mixup}});
+    group(tr("Run"), {{tr("Epochs"), m_epochs}, {tr("Batch size"), m_batch}, {tr("Seed"), m_seed},
+                      {tr("Device"), m_device}, {tr("Threads"), m_threads}, {tr("Precision"), m_precision}});
+    group(tr("Optimization"), {{tr("Loss"), m_loss}, {tr("Label smoothing"), m_smoothing},
+                               {tr("Optimizer"), m_optimizer}, {tr("Learning rate"), m_lr},
+                               {tr("Momentum"), m_momentum}, {tr("Weight decay"), m_weightDecay},
+                               {tr("Schedule"), m_schedule}});
+    group(tr("Regularization"), {{tr("L2"), m_l2}, {tr("Clip norm"), m_clip}, {tr("Early stopping"), m_early},
+                                 {tr("Monitor"), m_monitor}, {tr("Patience"), m_patience}});
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_fields);
+    layout->addStretch(1);
+    connectEditors();
+    connect(m_model, &GraphModel::settingsChanged, this, &TrainingSettings::load);
+    connect(m_model, &GraphModel::documentReset, this, &TrainingSettings::load);
+    load();
+}
+
+void TrainingSettings::setRunActive(bool active) { m_fields->setEnabled(!active); }
+
+void TrainingSettings::createEditors() {
+    using S = NumberField::Storage;
     m_source = new QLineEdit(this);
-    m_source->setToolTip(tr("builtin:fashion-mnist, builtin:iris, csv:FILE?target=COL, idx:DIR, "
-                            "synthetic:spiral?samples=1500 ... (docs/data.md)"));
-    m_valSplit = number(this, 0, 0.9, 2, 0.05);
-    m_testSplit = number(this, 0, 0.9, 2, 0.05);
+    // The parser's ranges (engine/io), so every project file's values show as they are.
+    m_valSplit = number(this, 0, 0.99, 0.05, S::Double);
+    m_testSplit = number(this, 0, 0.99, 0.05, S::Double);
     m_scaling = choice(this, {"auto", "none", "unit", "standardize", "minmax"});
-    m_epochs = integer(this, 1, 100000);
+    m_epochs = integer(this, 1, 1000000);
     m_batch = integer(this, 1, 1 << 20);
     m_seed = integer(this, 0, 2147483647);
-    m_device = new QComboBox(this);
+    m_device = choice(this);
     m_device->addItem(tr("auto (the default device in Preferences)"), QStringLiteral("auto"));
     const DeviceList devices = listDevices();
     for (const DeviceEntry& d : devices.devices) {
@@ -73,81 +147,58 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
             item->setToolTip(QString::fromStdString(d.reason));
         }
     }
-    if (!devices.gpuNote.empty()) {
+    m_gpuNote = QString::fromStdString(devices.gpuNote);
+    if (!m_gpuNote.isEmpty()) {
         // Say in the list itself why there is no GPU to pick (no driver, no device, ...).
-        m_device->addItem(tr("GPU: %1").arg(QString::fromStdString(devices.gpuNote)), QString());
+        m_device->addItem(tr("GPU: %1").arg(m_gpuNote), QString());
         auto* items = qobject_cast<QStandardItemModel*>(m_device->model());
         items->item(m_device->count() - 1)->setEnabled(false);
-        m_device->setToolTip(QString::fromStdString(devices.gpuNote));
     }
+    m_device->view()->setMinimumWidth(m_device->view()->sizeHintForColumn(0));
     m_threads = integer(this, 0, 4096);
     // 0 leaves it to Edit > Preferences (all cores unless set there); neurite-cli: all cores.
     m_threads->setSpecialValueText(tr("default (Preferences)"));
     m_precision = choice(this, {"fp32", "bf16"});
     m_loss = choice(this, {"cross_entropy", "binary_cross_entropy", "focal", "mse", "huber"});
-    m_smoothing = number(this, 0, 0.99, 2, 0.05);
+    m_smoothing = number(this, 0, 0.99, 0.05);
     m_optimizer = choice(this, {"adam", "adamw", "sgd", "rmsprop"});
-    m_lr = number(this, 1e-7, 10, 6, 0.0005);
-    m_momentum = number(this, 0, 0.999, 3, 0.05);
-    m_weightDecay = number(this, 0, 1, 5, 0.0001);
+    // 0 is accepted here so the field holds what was typed; Start refuses it with the reason.
+    m_lr = number(this, 0, 10, 0.0005);
+    m_momentum = number(this, 0, 0.999, 0.05);
+    m_weightDecay = number(this, 0, 10, 0.0001);
     m_schedule = choice(this, {"constant", "step", "exponential", "cosine", "plateau"});
-    m_l2 = number(this, 0, 1, 5, 0.0001);
-    m_clip = number(this, 0, 1000, 2, 0.5);
+    m_l2 = number(this, 0, 10, 0.0001);
+    m_clip = number(this, 0, 1e6, 0.5);
     m_clip->setSpecialValueText(tr("off"));
-    m_early = new QCheckBox(tr("Stop when the monitored metric stops improving"), this);
+    m_early = new QCheckBox(tr("when the metric stalls"), this);
     m_monitor = choice(this, {"val_loss", "val_accuracy", "train_loss"});
-    m_patience = integer(this, 1, 10000);
-    m_reconstruct = new QCheckBox(tr("Reconstruct the input (autoencoder)"), this);
-    m_reconstruct->setToolTip(tr("The targets are the inputs themselves after scaling; train with "
-                                 "mse or huber and a model whose output has the input's shape"));
+    m_patience = integer(this, 0, 100000);
+    m_reconstruct = new QCheckBox(tr("reconstruct the input"), this);
     m_target = new QLineEdit(this);
     m_target->setPlaceholderText(tr("csv: the last column"));
     m_balance = choice(this, {"none", "oversample", "undersample", "smote"});
     m_smoteK = integer(this, 1, 100);
     m_classWeights = choice(this, {"none", "balanced"});
-    m_hflip = new QCheckBox(tr("Horizontal flip"), this);
-    m_vflip = new QCheckBox(tr("Vertical flip"), this);
-    m_shift = number(this, 0, 0.5, 2, 0.05);
-    m_rotation = number(this, 0, 180, 1, 5);
-    m_zoom = number(this, 0, 0.9, 2, 0.05);
-    m_shear = number(this, 0, 45, 1, 5);
-    m_brightness = number(this, 0, 1, 2, 0.05);
-    m_noise = number(this, 0, 1, 3, 0.01);
-    m_cutout = number(this, 0, 0.9, 2, 0.05);
-    m_mixup = number(this, 0, 10, 2, 0.1);
+    m_hflip = new QCheckBox(tr("horizontal"), this);
+    m_vflip = new QCheckBox(tr("vertical"), this);
+    m_shift = number(this, 0, 1, 0.05);
+    m_rotation = number(this, 0, 180, 5);
+    m_zoom = number(this, 0, 0.99, 0.05);
+    m_shear = number(this, 0, 80, 5);
+    m_brightness = number(this, 0, 10, 0.05);
+    m_noise = number(this, 0, 10, 0.01);
+    m_cutout = number(this, 0, 1, 0.05);
+    m_mixup = number(this, 0, 100, 0.1);
     m_mixup->setSpecialValueText(tr("off"));
+}
 
-    auto group = [this](const QString& title, const std::vector<std::pair<QString, QWidget*>>& rows) {
-        auto* box = new QGroupBox(title, this);
-        auto* form = new QFormLayout(box);
-        for (const auto& [label, w] : rows) form->addRow(label, w);
-        return box;
-    };
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(group(tr("Data"), {{tr("Source"), m_source}, {tr("Validation"), m_valSplit},
-                                         {tr("Test"), m_testSplit}, {tr("Scaling"), m_scaling},
-                                         {QString(), m_reconstruct}}));
-    layout->addWidget(group(tr("Classes"), {{tr("Target column"), m_target}, {tr("Resampling"), m_balance},
-                                            {tr("SMOTE neighbours"), m_smoteK}, {tr("Class weights"), m_classWeights}}));
-    layout->addWidget(group(tr("Augmentation (training only)"),
-                            {{QString(), m_hflip}, {QString(), m_vflip}, {tr("Shift (fraction)"), m_shift},
-                             {tr("Rotation (degrees)"), m_rotation}, {tr("Zoom"), m_zoom}, {tr("Shear (degrees)"), m_shear},
-                             {tr("Brightness"), m_brightness}, {tr("Noise (std)"), m_noise}, {tr("Cutout (fraction)"), m_cutout},
-                             {tr("Mixup alpha"), m_mixup}}));
-    layout->addWidget(group(tr("Run"), {{tr("Epochs"), m_epochs}, {tr("Batch size"), m_batch}, {tr("Seed"), m_seed},
-                                        {tr("Device"), m_device}, {tr("Threads"), m_threads}, {tr("Precision"), m_precision}}));
-    layout->addWidget(group(tr("Optimization"), {{tr("Loss"), m_loss}, {tr("Label smoothing"), m_smoothing},
-                                                 {tr("Optimizer"), m_optimizer}, {tr("Learning rate"), m_lr},
-                                                 {tr("Momentum"), m_momentum}, {tr("Weight decay"), m_weightDecay},
-                                                 {tr("Schedule"), m_schedule}}));
-    layout->addWidget(group(tr("Regularization"), {{tr("L2"), m_l2}, {tr("Clip norm"), m_clip}, {QString(), m_early},
-                                                   {tr("Monitor"), m_monitor}, {tr("Patience"), m_patience}}));
-    layout->addStretch(1);
-
+void TrainingSettings::connectEditors() {
     // Each editor writes one field; the lambdas name it for the undo text and merging.
-    connect(m_source, &QLineEdit::editingFinished, this, [this] {
-        edit(tr("data source"), [this](DataConfig& d, TrainConfig&) { d.source = m_source->text().trimmed().toStdString(); });
-    });
+    auto onText = [this](QLineEdit* e, const QString& field, std::string DataConfig::*member) {
+        connect(e, &QLineEdit::editingFinished, this, [this, e, field, member] {
+            edit(field, [&](DataConfig& d, TrainConfig&) { d.*member = e->text().trimmed().toStdString(); });
+        });
+    };
     auto onDouble = [this](QDoubleSpinBox* b, const QString& field, auto apply) {
         connect(b, &QDoubleSpinBox::valueChanged, this, [this, field, apply](double v) {
             edit(field, [&](DataConfig& d, TrainConfig& t) { apply(d, t, v); });
@@ -164,9 +215,26 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
             edit(field, [&](DataConfig& d, TrainConfig& t) { apply(d, t, v); });
         });
     };
+    auto onCheck = [this](QCheckBox* c, const QString& field, auto apply) {
+        connect(c, &QCheckBox::toggled, this, [this, field, apply](bool on) {
+            edit(field, [&](DataConfig& d, TrainConfig& t) { apply(d, t, on); });
+        });
+    };
+    onText(m_source, tr("data source"), &DataConfig::source);
     onDouble(m_valSplit, tr("validation split"), [](DataConfig& d, TrainConfig&, double v) { d.validationSplit = v; });
     onDouble(m_testSplit, tr("test split"), [](DataConfig& d, TrainConfig&, double v) { d.testSplit = v; });
     onChoice(m_scaling, tr("scaling"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.scaling = v; });
+    onCheck(m_reconstruct, tr("reconstruct"), [](DataConfig& d, TrainConfig&, bool on) { d.reconstruct = on; });
+    onText(m_target, tr("target column"), &DataConfig::target);
+    onChoice(m_balance, tr("resampling"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.balance = v; });
+    onInt(m_smoteK, tr("SMOTE neighbours"), [](DataConfig& d, TrainConfig&, int v) { d.smoteK = v; });
+    onChoice(m_classWeights, tr("class weights"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.classWeights = v; });
+    onCheck(m_hflip, tr("horizontal flip"), [](DataConfig& d, TrainConfig&, bool on) { d.augment.horizontalFlip = on; });
+    onCheck(m_vflip, tr("vertical flip"), [](DataConfig& d, TrainConfig&, bool on) { d.augment.verticalFlip = on; });
+    for (const AugmentEditor& a : augmentEditors()) {
+        const auto field = a.field;
+        onDouble(a.box, a.name, [field](DataConfig& d, TrainConfig&, double v) { d.augment.*field = static_cast<float>(v); });
+    }
     onInt(m_epochs, tr("epochs"), [](DataConfig&, TrainConfig& t, int v) { t.epochs = v; });
     onInt(m_batch, tr("batch size"), [](DataConfig&, TrainConfig& t, int v) { t.batchSize = v; });
     onInt(m_seed, tr("seed"), [](DataConfig&, TrainConfig& t, int v) { t.seed = static_cast<uint64_t>(v); });
@@ -193,48 +261,88 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     });
     onDouble(m_l2, tr("L2"), [](DataConfig&, TrainConfig& t, double v) { t.l2 = static_cast<float>(v); });
     onDouble(m_clip, tr("clip norm"), [](DataConfig&, TrainConfig& t, double v) { t.clipNorm = static_cast<float>(v); });
-    connect(m_early, &QCheckBox::toggled, this, [this](bool on) {
-        edit(tr("early stopping"), [on](DataConfig&, TrainConfig& t) { t.earlyStopping.enabled = on; });
-    });
+    onCheck(m_early, tr("early stopping"), [](DataConfig&, TrainConfig& t, bool on) { t.earlyStopping.enabled = on; });
     onChoice(m_monitor, tr("monitor"), [](DataConfig&, TrainConfig& t, const std::string& v) { t.earlyStopping.monitor = v; });
     onInt(m_patience, tr("patience"), [](DataConfig&, TrainConfig& t, int v) { t.earlyStopping.patience = v; });
+}
 
-    connect(m_reconstruct, &QCheckBox::toggled, this, [this](bool on) {
-        edit(tr("reconstruct"), [on](DataConfig& d, TrainConfig&) { d.reconstruct = on; });
-    });
-    connect(m_target, &QLineEdit::editingFinished, this, [this] {
-        edit(tr("target column"), [this](DataConfig& d, TrainConfig&) { d.target = m_target->text().trimmed().toStdString(); });
-    });
-    onChoice(m_balance, tr("resampling"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.balance = v; });
-    onInt(m_smoteK, tr("SMOTE neighbours"), [](DataConfig& d, TrainConfig&, int v) { d.smoteK = v; });
-    onChoice(m_classWeights, tr("class weights"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.classWeights = v; });
-    connect(m_hflip, &QCheckBox::toggled, this, [this](bool on) {
-        edit(tr("horizontal flip"), [on](DataConfig& d, TrainConfig&) { d.augment.horizontalFlip = on; });
-    });
-    connect(m_vflip, &QCheckBox::toggled, this, [this](bool on) {
-        edit(tr("vertical flip"), [on](DataConfig& d, TrainConfig&) { d.augment.verticalFlip = on; });
-    });
-    struct AugmentEditor {
-        QDoubleSpinBox* box;
-        float AugmentConfig::*field;
-        QString name;
-    };
-    const AugmentEditor augments[] = {{m_shift, &AugmentConfig::shift, tr("shift")},
-                                      {m_rotation, &AugmentConfig::rotation, tr("rotation")},
-                                      {m_zoom, &AugmentConfig::zoom, tr("zoom")},
-                                      {m_shear, &AugmentConfig::shear, tr("shear")},
-                                      {m_brightness, &AugmentConfig::brightness, tr("brightness")},
-                                      {m_noise, &AugmentConfig::noise, tr("noise")},
-                                      {m_cutout, &AugmentConfig::cutout, tr("cutout")},
-                                      {m_mixup, &AugmentConfig::mixup, tr("mixup")}};
-    for (const AugmentEditor& a : augments) {
-        const auto field = a.field;
-        onDouble(a.box, a.name, [field](DataConfig& d, TrainConfig&, double v) { d.augment.*field = static_cast<float>(v); });
-    }
+std::vector<TrainingSettings::AugmentEditor> TrainingSettings::augmentEditors() const {
+    return {{m_shift, &AugmentConfig::shift, tr("shift")},           {m_rotation, &AugmentConfig::rotation, tr("rotation")},
+            {m_zoom, &AugmentConfig::zoom, tr("zoom")},              {m_shear, &AugmentConfig::shear, tr("shear")},
+            {m_brightness, &AugmentConfig::brightness, tr("brightness")}, {m_noise, &AugmentConfig::noise, tr("noise")},
+            {m_cutout, &AugmentConfig::cutout, tr("cutout")},        {m_mixup, &AugmentConfig::mixup, tr("mixup")}};
+}
 
-    connect(m_model, &GraphModel::settingsChanged, this, &TrainingSettings::load);
-    connect(m_model, &GraphModel::documentReset, this, &TrainingSettings::load);
-    load();
+// Every setting: its project key, what it does, and for numbers its range (describe()).
+void TrainingSettings::describeEditors() {
+    describe(m_source, "data.source", tr("Where the data comes from: builtin:fashion-mnist, builtin:iris, csv:FILE?target=COL, "
+                          "idx:DIR, synthetic:spiral?samples=1500 ... (docs/data.md)."));
+    describe(m_valSplit, "data.validation_split", tr("Fraction of the data held out to check the model after every epoch; it is "
+                            "never trained on. Validation and test together must stay below 1."));
+    describe(m_testSplit, "data.test_split", tr("Fraction held out to measure the final model once, when the source has no "
+                             "test set of its own."));
+    describe(m_scaling, "data.scaling", tr("How input features are scaled, fitted on the training split only: auto (pixels "
+                           "/255, other features standardized), unit (pixels /255, others to 0..1), "
+                           "standardize (mean 0, std 1), minmax (0..1 per feature), none (raw values)."));
+    describe(m_reconstruct, "data.reconstruct", tr("The targets are the inputs themselves after scaling; train with mse or huber "
+                               "and a model whose output has the input's shape."));
+    describe(m_target, "data.target", tr("CSV data: the column to predict, by name or 0-based index; empty takes the last "
+                          "column."));
+    describe(m_balance, "data.balance", tr("Rebalances the classes of the training split: none, oversample (repeat samples "
+                           "of rare classes), undersample (drop samples of common classes), smote "
+                           "(synthesize rare-class samples between neighbours)."));
+    describe(m_smoteK, "data.smote_k", tr("SMOTE: how many nearest neighbours of the same class a new sample is drawn "
+                          "towards."));
+    describe(m_classWeights, "data.class_weights", tr("none, or balanced: the loss weighs each class by n / (classes x n_class) "
+                                "over the training split, so rare classes count as much as common ones."));
+    describe(m_hflip, "data.augment.horizontal_flip", tr("Mirror training images left-right with probability 1/2."));
+    describe(m_vflip, "data.augment.vertical_flip", tr("Mirror training images top-bottom with probability 1/2."));
+    describe(m_shift, "data.augment.shift", tr("Translate training images by up to this fraction of their width and height."));
+    describe(m_rotation, "data.augment.rotation", tr("Rotate training images by up to this many degrees either way."));
+    describe(m_zoom, "data.augment.zoom", tr("Scale training images by a factor between 1 - zoom and 1 + zoom."));
+    describe(m_shear, "data.augment.shear", tr("Shear training images by up to this many degrees either way."));
+    describe(m_brightness, "data.augment.brightness", tr("Add one random value in [-b, b] to every feature of a training sample "
+                              "(pixels run 0..1)."));
+    describe(m_noise, "data.augment.noise", tr("Add Gaussian noise of this standard deviation to every feature of a training "
+                         "sample."));
+    describe(m_cutout, "data.augment.cutout", tr("Blank a square whose side is this fraction of the smaller image side."));
+    describe(m_mixup, "data.augment.mixup", tr("Blend random pairs of training samples and their labels; the blend is drawn "
+                         "from Beta(alpha, alpha). 0 is off."));
+    describe(m_epochs, "training.epochs", tr("How many passes over the training split."));
+    describe(m_batch, "training.batch_size", tr("Samples per training step: larger batches are faster per sample but update the "
+                         "model less often."));
+    describe(m_seed, "training.seed", tr("Seeds the splits, the initial weights, the shuffling and the augmentation: the same "
+                        "seed repeats a run exactly."));
+    describe(m_device, "training.device", m_gpuNote.isEmpty()
+                           ? tr("Where the run trains; auto takes the default device in Preferences.")
+                           : tr("Where the run trains; auto takes the default device in Preferences.\n%1").arg(m_gpuNote));
+    describe(m_threads, "training.threads", tr("CPU threads for the run; 0 takes the number in Preferences (all cores unless set "
+                           "there)."));
+    describe(m_precision, "training.precision", tr("fp32, or bf16: bfloat16 arithmetic where the device supports it, faster and "
+                             "slightly less precise."));
+    describe(m_loss, "training.loss.type", tr("What training minimizes: cross_entropy (one class per sample), binary_cross_entropy "
+                        "(two classes or several labels), focal (weighs hard samples more; imbalanced "
+                        "classes), mse or huber (regression; huber minds outliers less)."));
+    describe(m_smoothing, "training.loss.label_smoothing", tr("cross_entropy: moves this fraction of each target onto the other classes, "
+                             "against overconfidence."));
+    describe(m_optimizer, "training.optimizer.type", tr("How the gradients update the weights: adam, adamw (adam with decoupled weight "
+                             "decay), sgd (with momentum), rmsprop."));
+    describe(m_lr, "training.optimizer.lr", tr("Size of every update; must be greater than 0. Typical: 0.001 for adam, 0.01 to 0.1 "
+                      "for sgd. Scientific notation works (1e-3)."));
+    describe(m_momentum, "training.optimizer.momentum", tr("sgd and rmsprop: the fraction of the previous update carried into the next."));
+    describe(m_weightDecay, "training.optimizer.weight_decay", tr("Shrinks every weight towards 0 at each step (decoupled from the gradient with "
+                               "adamw)."));
+    describe(m_schedule, "training.schedule.type", tr("How the learning rate changes over the run: constant, step (x0.1 every 10 "
+                            "epochs), exponential (x0.1 per epoch), cosine (down to 0 by the last epoch), "
+                            "plateau (x0.1 after 5 epochs without a lower validation loss)."));
+    describe(m_l2, "training.regularization.l2", tr("Adds this times the sum of the squared weights to the loss."));
+    describe(m_clip, "training.clip_norm", tr("Rescales the gradients whenever their global norm exceeds this; off (0) never "
+                        "clips."));
+    describe(m_early, "training.early_stopping.enabled", tr("Ends the run when the monitored metric has not improved for Patience epochs and "
+                         "keeps the best epoch's weights."));
+    describe(m_monitor, "training.early_stopping.monitor", tr("The metric early stopping watches: val_loss or val_accuracy (need a validation "
+                           "split) or train_loss."));
+    describe(m_patience, "training.early_stopping.patience", tr("Epochs without improvement before early stopping ends the run."));
 }
 
 template <typename F>
@@ -250,40 +358,36 @@ void TrainingSettings::load() {
     m_loading = true;
     const DataConfig& d = m_model->document().data;
     const TrainConfig& t = m_model->document().training;
-    m_source->setText(QString::fromStdString(d.source));
-    m_valSplit->setValue(d.validationSplit);
-    m_testSplit->setValue(d.testSplit);
+    showValue(m_source, d.source);
+    showValue(m_valSplit, d.validationSplit);
+    showValue(m_testSplit, d.testSplit);
     select(m_scaling, QString::fromStdString(d.scaling));
-    m_epochs->setValue(t.epochs);
-    m_batch->setValue(t.batchSize);
-    m_seed->setValue(static_cast<int>(std::min<uint64_t>(t.seed, 2147483647)));
+    showValue(m_epochs, t.epochs);
+    showValue(m_batch, t.batchSize);
+    showValue(m_seed, static_cast<int>(std::min<uint64_t>(t.seed, 2147483647)));
     select(m_device, QString::fromStdString(t.device));
-    m_threads->setValue(t.threads);
+    showValue(m_threads, t.threads);
     select(m_precision, QString::fromLatin1(nameOf(t.precision)));
     select(m_loss, QString::fromLatin1(nameOf(t.loss.kind)));
-    m_smoothing->setValue(t.loss.labelSmoothing);
+    showValue(m_smoothing, double(t.loss.labelSmoothing));
     select(m_optimizer, QString::fromLatin1(nameOf(t.optimizer.kind)));
-    m_lr->setValue(t.optimizer.lr);
-    m_momentum->setValue(t.optimizer.momentum);
-    m_weightDecay->setValue(t.optimizer.weightDecay);
+    showValue(m_lr, double(t.optimizer.lr));
+    showValue(m_momentum, double(t.optimizer.momentum));
+    showValue(m_weightDecay, double(t.optimizer.weightDecay));
     select(m_schedule, QString::fromLatin1(nameOf(t.schedule.kind)));
-    m_l2->setValue(t.l2);
-    m_clip->setValue(t.clipNorm);
+    showValue(m_l2, double(t.l2));
+    showValue(m_clip, double(t.clipNorm));
     m_early->setChecked(t.earlyStopping.enabled);
     select(m_monitor, QString::fromStdString(t.earlyStopping.monitor));
-    m_patience->setValue(t.earlyStopping.patience);
+    showValue(m_patience, t.earlyStopping.patience);
     m_reconstruct->setChecked(d.reconstruct);
-    m_target->setText(QString::fromStdString(d.target));
+    showValue(m_target, d.target);
     select(m_balance, QString::fromStdString(d.balance));
-    m_smoteK->setValue(d.smoteK);
+    showValue(m_smoteK, d.smoteK);
     select(m_classWeights, QString::fromStdString(d.classWeights));
-    const AugmentConfig& a = d.augment;
-    m_hflip->setChecked(a.horizontalFlip);
-    m_vflip->setChecked(a.verticalFlip);
-    for (const auto& [box, v] : {std::pair{m_shift, a.shift}, {m_rotation, a.rotation}, {m_zoom, a.zoom},
-                                 {m_shear, a.shear}, {m_brightness, a.brightness}, {m_noise, a.noise},
-                                 {m_cutout, a.cutout}, {m_mixup, a.mixup}})
-        box->setValue(v);
+    m_hflip->setChecked(d.augment.horizontalFlip);
+    m_vflip->setChecked(d.augment.verticalFlip);
+    for (const AugmentEditor& a : augmentEditors()) showValue(a.box, double(d.augment.*a.field));
     m_loading = false;
 }
 

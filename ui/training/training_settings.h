@@ -3,10 +3,18 @@
 // unusable ones disabled with their reason), threads, precision, loss, optimizer, learning rate
 // and schedule, regularization and early stopping. Each change becomes one SettingsCommand on
 // the undo stack (steps of the same field merge), so settings are saved, undone and redone with
-// the network. Class balancing and augmentation (training split only) are here too.
+// the network. Class balancing and augmentation (training split only) are here too. Every field
+// has a tooltip with what it does and its range; decimals take scientific notation (NumberField).
+// While a run is active the fields are disabled: the run keeps the settings it started with, so
+// nothing typed then could silently not apply.
 #pragma once
 
 #include <QWidget>
+
+#include <vector>
+
+#include "io/project.h"
+#include "number_field.h"
 
 class QCheckBox;
 class QComboBox;
@@ -24,6 +32,10 @@ class TrainingSettings : public QWidget {
 public:
     TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget* parent = nullptr);
 
+    // A run started (true) or ended: the fields are disabled until it ends (TrainingWorkspace
+    // says why above them).
+    void setRunActive(bool active);
+
     // Editors, for tests.
     QSpinBox* epochsEditor() const { return m_epochs; }
     QComboBox* balanceEditor() const { return m_balance; }
@@ -33,6 +45,15 @@ public:
     QLineEdit* sourceEditor() const { return m_source; }
 
 private:
+    struct AugmentEditor {
+        NumberField* box;
+        float AugmentConfig::*field;
+        QString name;
+    };
+    void createEditors();
+    void describeEditors();
+    void connectEditors();
+    std::vector<AugmentEditor> augmentEditors() const;
     void load();  // document -> editors
     // Pushes one command that applies `change` to a copy of the current settings.
     template <typename F>
@@ -41,9 +62,10 @@ private:
     GraphModel* m_model;
     QUndoStack* m_undo;
     bool m_loading = false;
+    QWidget* m_fields;  // every group of fields, disabled together during a run
+    QString m_gpuNote;  // why no GPU can be picked, when none can
     QLineEdit* m_source;
-    QDoubleSpinBox *m_valSplit, *m_testSplit, *m_lr, *m_momentum, *m_weightDecay, *m_l2, *m_clip,
-        *m_smoothing;
+    NumberField *m_valSplit, *m_testSplit, *m_lr, *m_momentum, *m_weightDecay, *m_l2, *m_clip, *m_smoothing;
     QComboBox *m_scaling, *m_device, *m_precision, *m_loss, *m_optimizer, *m_schedule, *m_monitor;
     QSpinBox *m_epochs, *m_batch, *m_seed, *m_threads, *m_patience;
     QCheckBox* m_early;
@@ -52,7 +74,7 @@ private:
     QComboBox *m_balance, *m_classWeights;
     QSpinBox* m_smoteK;
     QCheckBox *m_hflip, *m_vflip;
-    QDoubleSpinBox *m_shift, *m_rotation, *m_zoom, *m_shear, *m_brightness, *m_noise, *m_cutout, *m_mixup;
+    NumberField *m_shift, *m_rotation, *m_zoom, *m_shear, *m_brightness, *m_noise, *m_cutout, *m_mixup;
 };
 
 }  // namespace neurite

@@ -1,0 +1,404 @@
+// Every editable field of the Training tab's settings and of the designer's inspector takes what
+// a user types with real key events (select all, type, Tab) and the project then holds exactly
+// that value: integers, decimals below 1, scientific notation (1e-3), text, choices and check
+// boxes. Catches the decimal fields that turned "0.05" into 0 (issue 16, defect 1) and the
+// inspector's four-decimal fields that rounded 1e-5 to 0. Also: the wheel over a field that
+// does not have the focus leaves it alone (defect 2), the column fits its pane (defect 3), every
+// setting has a tooltip with its range, and the fields are disabled with a hint during a run.
+#include <QAbstractSpinBox>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSpinBox>
+#include <QUndoStack>
+#include <QVBoxLayout>
+#include <QtTest>
+
+#include <cmath>
+
+#include "designer/graph_model.h"
+#include "designer/inspector.h"
+#include "number_field.h"
+#include "support/test_env.h"
+#include "training/training_panel.h"
+#include "training/training_settings.h"
+#include "training/training_workspace.h"
+#include "wheel_guard.h"
+
+using namespace neurite;
+
+namespace {
+
+// The value at a dotted path ("training.optimizer.lr") of the project as it would be saved.
+QJsonValue savedValue(const GraphModel& model, const QString& path) {
+    const QJsonDocument json = QJsonDocument::fromJson(QByteArray::fromStdString(projectToJson(model.document())));
+    QJsonValue v = json.object();
+    for (const QString& key : path.split(QLatin1Char('.'))) v = v.toObject().value(key);
+    return v;
+}
+
+// The fields a user edits: spin boxes, combo boxes, check boxes and line edits (not the line
+// edit inside a spin box).
+QList<QWidget*> editableFields(QWidget* root) {
+    QList<QWidget*> out;
+    for (QWidget* w : root->findChildren<QWidget*>()) {
+        const bool field = qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w) ||
+                           qobject_cast<QCheckBox*>(w) ||
+                           (qobject_cast<QLineEdit*>(w) && !qobject_cast<QAbstractSpinBox*>(w->parentWidget()) &&
+                            !qobject_cast<QComboBox*>(w->parentWidget()));
+        if (field) out << w;
+    }
+    return out;
+}
+
+// Select all, type `text`, Tab: what a user does.
+void typeInto(QWidget* field, const QString& text) {
+    field->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(field->hasFocus());
+    QTest::keyClick(field, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(field, text);
+    QTest::keyClick(field, Qt::Key_Tab);
+}
+
+// Integers inside the field's range, none of them the current value.
+QStringList integersFor(const QSpinBox* box) {
+    const qint64 lo = box->minimum(), hi = box->maximum();
+    QStringList out;
+    for (qint64 v : {lo + 3, lo + 7, lo + 2})
+        if (v <= hi && v != box->value() && out.size() < 2) out << QString::number(v);
+    return out;
+}
+
+// Decimals below 1 and in scientific notation, as typed.
+QStringList decimalsFor(const QDoubleSpinBox* box) {
+    QStringList out;
+    for (const char* text : {"0.05", "1e-3", "0.375", "2.5E-4"}) {
+        const double v = QString::fromLatin1(text).toDouble();
+        if (v >= box->minimum() && v <= box->maximum()) out << QString::fromLatin1(text);
+    }
+    return out;
+}
+
+// Moves a closed combo box to another item with the arrow keys (it emits activated, as a pick does).
+void stepCombo(QComboBox* combo) {
+    combo->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(combo->hasFocus());
+    QTest::keyClick(combo, combo->currentIndex() + 1 < combo->count() ? Qt::Key_Down : Qt::Key_Up);
+}
+
+ProjectDocument everyLayer() {
+    ProjectDocument doc;
+    doc.data.source = "synthetic:spiral?samples=300";
+    int k = 0;
+    for (const LayerType& t : layerTypes()) doc.nodes.push_back(makeNode(QStringLiteral("n%1").arg(k++).toStdString(), t.name));
+    return doc;
+}
+
+// The Training tab on a project with one layer of every type, at 1280x720, active.
+struct Studio {
+    GraphModel model;
+    QUndoStack undo;
+    ui::TrainingWorkspace workspace{&model, &undo};
+    Studio() {
+        model.setDocument(everyLayer());
+        workspace.resize(1280, 720);
+        workspace.show();
+        workspace.activateWindow();
+    }
+};
+
+}  // namespace
+
+class TestTrainingSettings : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { WheelGuard::install(); }
+
+    // Every settings field, every kind of value: the saved project holds exactly what was typed.
+    void typedValuesReachTheProject() {
+        Studio studio;
+        GraphModel& model = studio.model;
+        ui::TrainingWorkspace& workspace = studio.workspace;
+        QVERIFY(QTest::qWaitForWindowActive(&workspace));
+        TrainingSettings* settings = workspace.settings();
+
+        // The reported case first: 0.02 in the learning rate, then 0.05 typed over it.
+        typeInto(settings->lrEditor(), "0.02");
+        typeInto(settings->lrEditor(), "0.05");
+        QCOMPARE(savedValue(model, "training.optimizer.lr").toDouble(), 0.05);
+        QCOMPARE(settings->lrEditor()->text(), QString("0.05"));
+
+        const QList<QWidget*> fields = editableFields(settings);
+        QVERIFY(fields.size() >= 37);
+        int checked = 0;
+        for (QWidget* w : fields) {
+            const QString key = w->objectName();
+            QVERIFY2(key.startsWith("data.") || key.startsWith("training."),
+                     qPrintable(QString("a settings field without its project key: %1").arg(w->metaObject()->className())));
+            if (auto* d = qobject_cast<QDoubleSpinBox*>(w)) {
+                const QStringList values = decimalsFor(d);
+                QVERIFY2(values.size() >= 2, qPrintable(key));
+                for (const QString& text : values) {
+                    typeInto(d, text);
+                    QVERIFY2(savedValue(model, key).toDouble() == text.toDouble(),
+                             qPrintable(QString("%1: typed %2, project holds %3, field shows %4")
+                                            .arg(key, text, savedValue(model, key).toVariant().toString(), d->text())));
+                }
+            } else if (auto* i = qobject_cast<QSpinBox*>(w)) {
+                for (const QString& text : integersFor(i)) {
+                    typeInto(i, text);
+                    QVERIFY2(savedValue(model, key).toInteger() == text.toLongLong(),
+                             qPrintable(QString("%1: typed %2, project holds %3").arg(key, text).arg(savedValue(model, key).toInteger())));
+                }
+            } else if (auto* c = qobject_cast<QComboBox*>(w)) {
+                const int before = c->currentIndex();
+                stepCombo(c);
+                QVERIFY2(c->currentIndex() != before, qPrintable(key));
+                QCOMPARE(savedValue(model, key).toString(), c->currentData().toString());
+            } else if (auto* b = qobject_cast<QCheckBox*>(w)) {
+                b->setFocus(Qt::TabFocusReason);
+                QTest::keyClick(b, Qt::Key_Space);
+                QVERIFY2(b->isChecked(), qPrintable(key));
+                QVERIFY2(savedValue(model, key).toBool(), qPrintable(key));
+            } else if (auto* e = qobject_cast<QLineEdit*>(w)) {
+                const QString text = key == "data.source" ? "synthetic:moons?samples=400" : "label";
+                typeInto(e, text);
+                QCOMPARE(savedValue(model, key).toString(), text);
+            }
+            ++checked;
+        }
+        QCOMPARE(checked, fields.size());
+    }
+
+    // The inspector of every registered layer type: numbers (after leaving "auto"), lists,
+    // choices, check boxes and the layer's name.
+    void inspectorHoldsWhatWasTyped() {
+        GraphModel model;
+        QUndoStack undo;
+        model.setDocument(everyLayer());
+        // In the studio the inspector is a dock among other widgets: Tab always leaves a field.
+        QWidget window;
+        auto* layout = new QVBoxLayout(&window);
+        auto& inspector = *new Inspector(&model, &undo, &window);
+        layout->addWidget(&inspector);
+        layout->addWidget(new QLineEdit(&window));
+        window.resize(360, 900);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        int numbers = 0, decimals = 0;
+        for (const Node& node : std::vector<Node>(model.document().nodes)) {
+            const QString id = QString::fromStdString(node.id);
+            inspector.showNodes({id});
+            QCoreApplication::processEvents();  // the new rows are laid out before they are clicked
+            const LayerType* type = findLayerType(node.op);
+            QVERIFY(type);
+            for (const ParamSchema& s : type->params) {
+                const QString name = QString::fromStdString(s.name);
+                QWidget* editor = inspector.editor(name);
+                QVERIFY2(editor, qPrintable(id + "." + name));
+                if (!editor->isEnabled()) {  // "auto": leave it with a click, as a user does
+                    auto* autoBox = editor->parentWidget()->findChild<QCheckBox*>();
+                    QVERIFY2(autoBox && autoBox->isChecked(), qPrintable(id + "." + name));
+                    QTest::mouseClick(autoBox, Qt::LeftButton);
+                    editor = inspector.editor(name);
+                    QVERIFY2(editor->isEnabled(), qPrintable(id + "." + name));
+                }
+                const auto held = [&] {
+                    const auto& params = model.node(id)->params;
+                    const auto it = params.find(s.name);
+                    return it != params.end() ? it->second : s.defaultValue;
+                };
+                if (auto* d = qobject_cast<QDoubleSpinBox*>(editor)) {
+                    for (const QString& text : decimalsFor(d)) {
+                        typeInto(d, text);
+                        QVERIFY2(held() == ParamValue(text.toDouble()),
+                                 qPrintable(QString("%1.%2: typed %3, holds %4").arg(id, name, text,
+                                                                                      QString::fromStdString(toString(held())))));
+                        ++decimals;
+                    }
+                } else if (auto* i = qobject_cast<QSpinBox*>(editor)) {
+                    for (const QString& text : integersFor(i)) {
+                        typeInto(i, text);
+                        QVERIFY2(held() == ParamValue(int64_t{text.toLongLong()}), qPrintable(id + "." + name));
+                        ++numbers;
+                    }
+                } else if (auto* c = qobject_cast<QComboBox*>(editor)) {
+                    stepCombo(c);
+                    QCOMPARE(held(), ParamValue(c->currentText().toStdString()));
+                } else if (auto* b = qobject_cast<QCheckBox*>(editor)) {
+                    const bool was = b->isChecked();
+                    b->setFocus(Qt::TabFocusReason);
+                    QTest::keyClick(b, Qt::Key_Space);
+                    QCOMPARE(held(), ParamValue(!was));
+                } else if (auto* e = qobject_cast<QLineEdit*>(editor)) {  // a list of integers
+                    const int n = std::max(s.listLength, 1);
+                    std::vector<int64_t> want(static_cast<std::size_t>(n), std::isfinite(s.min) ? int64_t(s.min) + 4 : 4);
+                    QStringList parts;
+                    for (int64_t v : want) parts << QString::number(v);
+                    typeInto(e, parts.join(", "));
+                    QCOMPARE(held(), ParamValue(want));
+                }
+            }
+            auto* nameEdit = inspector.findChild<QLineEdit*>("layerName");
+            QVERIFY(nameEdit);
+            typeInto(nameEdit, id + "_renamed");
+            QVERIFY2(model.node(id + "_renamed"), qPrintable(id + " -> " + nameEdit->text() + ", shown " + inspector.nodeId()));
+        }
+        QVERIFY(numbers > 0);
+        QVERIFY(decimals >= 4);  // BatchNorm's epsilon and momentum, Dropout's rate, alphas
+    }
+
+    // A wheel turn over a field without the focus leaves its value alone and goes on to what
+    // holds it (the settings column scrolls); with the focus, the field takes it.
+    void wheelOnlyChangesFocusedFields() {
+        Studio studio;
+        GraphModel& model = studio.model;
+        ui::TrainingWorkspace& workspace = studio.workspace;
+        QVERIFY(QTest::qWaitForWindowActive(&workspace));
+        const std::string before = projectToJson(model.document());
+        int turned = 0;
+        for (QWidget* w : workspace.settings()->findChildren<QWidget*>()) {
+            if (!qobject_cast<QAbstractSpinBox*>(w) && !qobject_cast<QComboBox*>(w)) continue;
+            QVERIFY2(w->focusPolicy() != Qt::WheelFocus, qPrintable(w->objectName()));
+            if (QWidget* focused = QApplication::focusWidget()) focused->clearFocus();
+            QVERIFY(!w->hasFocus());
+            const QPointF at(w->width() / 2.0, w->height() / 2.0);
+            QWheelEvent wheel(at, w->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                              Qt::NoScrollPhase, false);
+            QApplication::sendEvent(w, &wheel);
+            QVERIFY2(!wheel.isAccepted(), qPrintable(w->objectName()));  // left to the scroll area
+            ++turned;
+        }
+        QCOMPARE(projectToJson(model.document()), before);
+        QVERIFY(turned >= 30);
+
+        // With the focus the field takes the wheel: one step up.
+        QSpinBox* epochs = workspace.settings()->epochsEditor();
+        const int value = epochs->value();
+        epochs->setFocus();
+        QTRY_VERIFY(epochs->hasFocus());
+        QWheelEvent wheel(QPointF(5, 5), epochs->mapToGlobal(QPointF(5, 5)), QPoint(), QPoint(0, 120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(epochs, &wheel);
+        QCOMPARE(epochs->value(), value + 1);
+        QCOMPARE(model.document().training.epochs, value + 1);
+    }
+
+    // The inspector's fields take the wheel only when focused, too (one guard for the application).
+    void inspectorIgnoresStrayWheel() {
+        GraphModel model;
+        QUndoStack undo;
+        model.setDocument(everyLayer());
+        Inspector inspector(&model, &undo);
+        inspector.show();
+        int turned = 0;
+        for (const Node& node : model.document().nodes) {
+            inspector.showNodes({QString::fromStdString(node.id)});
+            for (QWidget* w : inspector.findChildren<QWidget*>()) {
+                if (!qobject_cast<QAbstractSpinBox*>(w) && !qobject_cast<QComboBox*>(w)) continue;
+                const QPointF at(w->width() / 2.0, w->height() / 2.0);
+                QWheelEvent wheel(at, w->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+                                  Qt::NoScrollPhase, false);
+                QApplication::sendEvent(w, &wheel);
+                QVERIFY(!wheel.isAccepted());
+                ++turned;
+            }
+        }
+        QVERIFY(turned > 5);
+        QVERIFY(!undo.canUndo());  // no parameter changed
+    }
+
+    // At 1280x720 the settings column shows every field whole: no sideways scrolling, every
+    // field inside the viewport's width, and the pane cannot be made narrower than that.
+    void columnFitsItsPane() {
+        Studio studio;
+        ui::TrainingWorkspace& workspace = studio.workspace;
+        QVERIFY(QTest::qWaitForWindowExposed(&workspace));
+        QScrollArea* area = workspace.settingsArea();
+        for (const QList<int>& sizes : {QList<int>{0, 1280}, QList<int>{380, 900}, QList<int>{2000, 800}}) {
+            workspace.setSizes(sizes);
+            QCoreApplication::processEvents();
+            const int viewport = area->viewport()->width();
+            QVERIFY2(workspace.settings()->width() <= viewport,
+                     qPrintable(QString("settings %1 wide in a %2 px viewport").arg(workspace.settings()->width()).arg(viewport)));
+            QCOMPARE(area->horizontalScrollBar()->maximum(), 0);
+            for (QWidget* w : editableFields(workspace.settings())) {
+                const QRect r(w->mapTo(workspace.settings(), QPoint(0, 0)), w->size());
+                QVERIFY2(r.left() >= 0 && r.right() < viewport,
+                         qPrintable(QString("%1 spans %2..%3 of %4").arg(w->objectName()).arg(r.left()).arg(r.right()).arg(viewport)));
+            }
+        }
+    }
+
+    // What a field does and its range, for every setting.
+    void everySettingExplainsItself() {
+        GraphModel model;
+        QUndoStack undo;
+        TrainingSettings settings(&model, &undo);
+        for (QWidget* w : editableFields(&settings)) {
+            QVERIFY2(w->toolTip().size() > 20, qPrintable(w->objectName()));
+            if (qobject_cast<QAbstractSpinBox*>(w))
+                QVERIFY2(w->toolTip().contains("Range: "), qPrintable(w->objectName() + ": " + w->toolTip()));
+        }
+        QVERIFY(settings.lrEditor()->toolTip().contains("Range: 0 to 10"));
+    }
+
+    // Scientific notation and the shortest exact text, for both precisions.
+    void numberText_data() {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<bool>("single");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("lr float") << double(0.05f) << true << "0.05";
+        QTest::newRow("1e-3 float") << double(1e-3f) << true << "0.001";
+        QTest::newRow("1e-7 float") << double(1e-7f) << true << "1e-07";
+        QTest::newRow("epsilon") << 1e-5 << false << "1e-05";
+        QTest::newRow("split") << 0.1 << false << "0.1";
+        QTest::newRow("stepped split") << 0.1 + 0.05 << false << "0.15";
+        QTest::newRow("whole") << 180.0 << true << "180";
+        QTest::newRow("mixed") << 12.5 << true << "12.5";
+        QTest::newRow("zero") << 0.0 << true << "0";
+        QTest::newRow("negative") << -0.25 << false << "-0.25";
+        QTest::newRow("large") << 1e9 << false << "1e+09";
+    }
+    void numberText() {
+        QFETCH(double, value);
+        QFETCH(bool, single);
+        QFETCH(QString, text);
+        QCOMPARE(NumberField::shortest(value, single ? NumberField::Storage::Float : NumberField::Storage::Double), text);
+    }
+
+    // During a run the settings are disabled with a hint; they come back when it ends.
+    void settingsWaitForTheRun() {
+        GraphModel model;
+        QUndoStack undo;
+        ProjectDocument doc = loadProject(test::sourceDir() + "/resources/examples/spiral.neurite.json", nullptr);
+        doc.training.epochs = 200;
+        doc.training.threads = 1;
+        model.setDocument(doc);
+        ui::TrainingWorkspace workspace(&model, &undo);
+        workspace.panel()->setProjectSource([&model](QString*) { return std::optional<ProjectDocument>(model.document()); });
+        workspace.show();
+        QLabel* hint = workspace.runHint();
+        QVERIFY(hint && !hint->isVisible());
+        QVERIFY(workspace.settings()->lrEditor()->isEnabled());
+        workspace.panel()->startTraining();
+        QVERIFY(workspace.panel()->controller().running());
+        QVERIFY(!workspace.settings()->lrEditor()->isEnabled());
+        QVERIFY(hint->isVisible());
+        workspace.panel()->pauseAction()->trigger();
+        QVERIFY(!workspace.settings()->lrEditor()->isEnabled());  // paused is still the same run
+        workspace.panel()->stopAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!workspace.panel()->controller().running(), 60000);
+        QVERIFY(workspace.settings()->lrEditor()->isEnabled());
+        QVERIFY(!hint->isVisible());
+    }
+};
+
+QTEST_MAIN(TestTrainingSettings)
+#include "test_training_settings.moc"
