@@ -2,6 +2,7 @@
 // The training section lives in project_training.cpp, writing in project_writer.cpp.
 #include "io/project.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -21,6 +22,43 @@ namespace {
 
 const std::string kFormat = "neurite-project";
 
+// The parser quotes the bytes it read, which may not be text: control characters and bytes
+// outside valid UTF-8 become \xNN so a message box or terminal shows them.
+std::string printable(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t len = c < 0x80 ? 1
+                                : (c >> 5) == 0x6  ? 2
+                                : (c >> 4) == 0xE  ? 3
+                                : (c >> 3) == 0x1E ? 4
+                                                   : 0;  // a continuation byte out of place
+        bool valid = len > 0 && i + len <= s.size() && (c >= 0x20 || c == '\n') && c != 0x7F;
+        for (std::size_t k = 1; valid && k < len; ++k)
+            valid = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+        if (valid) {
+            out.append(s.substr(i, len));
+            i += len;
+            continue;
+        }
+        static const char* const kHex = "0123456789abcdef";
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+        ++i;
+    }
+    return out;
+}
+
+// A PNG, a model file or another binary picked by mistake: say so instead of a parser message.
+bool looksBinary(std::string_view text) {
+    const std::string_view head = text.substr(0, 4096);
+    return std::any_of(head.begin(), head.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f';
+    });
+}
+
 // nlohmann reports the byte just past the offending one; users want line and column.
 std::string syntaxError(std::string_view text, const nlohmann::json::parse_error& e) {
     std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
@@ -37,8 +75,12 @@ std::string syntaxError(std::string_view text, const nlohmann::json::parse_error
     std::size_t at = detail.find("column ");
     std::size_t colon = at == std::string::npos ? std::string::npos : detail.find(": ", at);
     if (colon != std::string::npos) detail = detail.substr(colon + 2);
+    const std::size_t first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    if (first != std::string_view::npos && text[first] != '{' && text[first] != '[')
+        return "this is not a Neurite project: a project is a JSON file that starts with '{' "
+               "(*.neurite.json)";
     return "line " + std::to_string(line) + ", column " + std::to_string(column) +
-           ": invalid JSON: " + detail;
+           ": invalid JSON: " + printable(detail);
 }
 
 DataConfig readData(const Json& value, const ReadContext& ctx) {
@@ -199,6 +241,9 @@ void crossCheck(const ProjectDocument& doc, const ReadContext& ctx) {
 ProjectDocument parseProject(std::string_view json, const std::string& fileName,
                              std::vector<std::string>* warnings) {
     ReadContext ctx{fileName, warnings};
+    if (looksBinary(json))
+        throwBadInput(fileName + ": this is not a Neurite project: the file holds binary data, not "
+                                 "JSON text (a project is a *.neurite.json file)");
     Json root;
     try {
         root = Json::parse(json.begin(), json.end());
