@@ -209,6 +209,13 @@ void MainWindow::createMenus() {
     m_viewMenu->addActions({a.layout, a.snap});
     m_viewMenu->addSeparator();
     for (QDockWidget* d : findChildren<QDockWidget*>()) m_viewMenu->addAction(d->toggleViewAction());
+    // The next and previous tab from any widget, wrapping around: Ctrl+Tab, Ctrl+PgDown and back.
+    m_viewMenu->addSeparator();
+    const auto step = [this](int by) { m_tabs->setCurrentIndex((m_tabs->currentIndex() + by + m_tabs->count()) % m_tabs->count()); };
+    m_viewMenu->addAction(tr("Ne&xt Tab"), this, [step] { step(1); })
+        ->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
+    m_viewMenu->addAction(tr("Pre&vious Tab"), this, [step] { step(-1); })
+        ->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
 
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName("MainToolBar");

@@ -3,7 +3,8 @@
 // is cut off by its window or by a scroll area that cannot scroll that way; the layer palette
 // shows its layer names whole. Each screen runs in a child process of this executable (the
 // offscreen platform's screen and QT_SCALE_FACTOR are fixed when the application starts). Saved
-// geometry that no longer fits the screen is not restored.
+// geometry that no longer fits the screen is not restored. Ctrl+Tab and Ctrl+PgUp/PgDown switch
+// tabs.
 #include <QAbstractScrollArea>
 #include <QApplication>
 #include <QDockWidget>
@@ -171,6 +172,36 @@ private slots:
         if (!settingsColumn.isEmpty())
             QEXPECT_FAIL("", "issue 16 defect 3: the Training settings column is wider than its pane", Continue);
         QVERIFY2(settingsColumn.isEmpty(), qPrintable(settingsColumn.join('\n')));
+    }
+
+    // Ctrl+Tab / Ctrl+PgDown and Ctrl+Shift+Tab / Ctrl+PgUp switch tabs from inside any tab.
+    void keysSwitchTabs_data() {
+        QTest::addColumn<int>("key");
+        QTest::addColumn<int>("modifiers");
+        QTest::addColumn<int>("step");
+        QTest::newRow("Ctrl+Tab") << int(Qt::Key_Tab) << int(Qt::ControlModifier) << 1;
+        QTest::newRow("Ctrl+PgDown") << int(Qt::Key_PageDown) << int(Qt::ControlModifier) << 1;
+        QTest::newRow("Ctrl+Shift+Tab") << int(Qt::Key_Backtab) << int(Qt::ControlModifier | Qt::ShiftModifier) << -1;
+        QTest::newRow("Ctrl+PgUp") << int(Qt::Key_PageUp) << int(Qt::ControlModifier) << -1;
+    }
+
+    void keysSwitchTabs() {
+        QFETCH(int, key);
+        QFETCH(int, modifiers);
+        QFETCH(int, step);
+        MainWindow window;
+        window.show();
+        QApplication::setActiveWindow(&window);
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QTabWidget* tabs = window.tabs();
+        const int count = tabs->count();
+        for (int i = 0; i < count; ++i) {
+            const int from = tabs->currentIndex();
+            tabs->currentWidget()->setFocus();
+            QWidget* focus = QApplication::focusWidget() ? QApplication::focusWidget() : &window;
+            QTest::keyClick(focus, Qt::Key(key), Qt::KeyboardModifiers(modifiers));
+            QCOMPARE(tabs->currentIndex(), (from + step + count) % count);
+        }
     }
 
     void fittedGeometryStaysOnTheScreen_data() {
