@@ -40,6 +40,7 @@ void DataProbe::probe(const ProjectDocument& doc) {
         try {
             const Dataset ds = loadDataset(cfg, seed);
             result->info = dataInfo(ds);
+            result->facts = dataFacts(ds);
             result->summary = QObject::tr("%1 train, %2 validation, %3 test")
                                   .arg(ds.train.count)
                                   .arg(ds.validation.count)

@@ -10,6 +10,7 @@
 
 #include "graph/graph.h"
 #include "io/project.h"
+#include "train/output_check.h"
 
 class QThread;
 
@@ -20,6 +21,7 @@ class DataProbe : public QObject {
 public:
     struct Result {
         DataInfo info;
+        DataFacts facts;  // what the trainer checks the model's output against
         QString summary;  // "54000 train, 6000 validation, 10000 test; 10 classes"
         QString error;    // why the data cannot be loaded; empty when it loaded
     };

@@ -40,6 +40,7 @@
 #include "welcome/about_dialog.h"
 #include "welcome/welcome_page.h"
 #include "wheel_guard.h"
+#include "window_geometry.h"
 
 namespace neurite {
 
@@ -52,7 +53,6 @@ MainWindow::MainWindow(QWidget* parent)
       m_prefs(Preferences::load()) {
     WheelGuard::install();  // before any field exists: every field takes the wheel only when focused
     setObjectName("MainWindow");
-    resize(1400, 860);
     m_designer = new DesignerWidget(m_model, m_undo, this);
     auto* summary = new SummaryView(m_model, this);
     // The central area holds one tab per workspace; training and runs join the designer later.
@@ -72,6 +72,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_runs, tr("Runs"));
     m_tabs->addTab(m_tryIt, tr("Try it"));
     setCentralWidget(m_tabs);
+    sizeTabsToCurrent(m_tabs);
     // Start trains the document as it is now. The worker resolves the graph against the loaded
     // data (so "auto" sizes bind even before the designer's data probe finished) and reports
     // every graph error as a failed start.
@@ -106,16 +107,18 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_files, &ProjectFiles::recentFilesChanged, this, &MainWindow::fillRecentMenu);
     connect(m_probe, &DataProbe::probed, this, [this] {
         const DataProbe::Result& r = m_probe->result();
-        m_model->setDataInfo(r.info);
+        m_model->setDataInfo(r.info, r.error.isEmpty() ? std::optional(r.facts) : std::nullopt);
         m_problems->setNote(r.error.isEmpty() ? tr("Data: %1").arg(r.summary)
                                               : tr("Data not loaded: %1").arg(r.error));
         emit analysisFinished();
     });
     connect(m_designer->scene(), &GraphScene::connectionRefused, this,
             [this](const QString& reason) { statusBar()->showMessage(tr("Cannot connect: %1").arg(reason), 8000); });
+    connect(m_designer->scene(), &GraphScene::connectionNeedsFix, this,
+            [this](const QString& fix) { statusBar()->showMessage(tr("Connected; Problems offers: %1").arg(fix), 8000); });
 
     QSettings settings;
-    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreFittingGeometry(this, settings.value("window/geometry").toByteArray(), QSize(1400, 860));
     restoreState(settings.value("window/state").toByteArray());
     // Start with a usable project: the first template, so the canvas is never a blank page.
     m_files->newProject(projectTemplates().front().document);
@@ -196,6 +199,13 @@ void MainWindow::createMenus() {
     m_viewMenu->addActions({a.layout, a.snap});
     m_viewMenu->addSeparator();
     for (QDockWidget* d : findChildren<QDockWidget*>()) m_viewMenu->addAction(d->toggleViewAction());
+    // The next and previous tab from any widget, wrapping around: Ctrl+Tab, Ctrl+PgDown and back.
+    m_viewMenu->addSeparator();
+    const auto step = [this](int by) { m_tabs->setCurrentIndex((m_tabs->currentIndex() + by + m_tabs->count()) % m_tabs->count()); };
+    m_viewMenu->addAction(tr("Ne&xt Tab"), this, [step] { step(1); })
+        ->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
+    m_viewMenu->addAction(tr("Pre&vious Tab"), this, [step] { step(-1); })
+        ->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
 
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName("MainToolBar");
@@ -329,6 +339,7 @@ void MainWindow::showPreferences() {
     PreferencesDialog dialog(m_prefs, listDevices(), defaultDb.isEmpty() ? why : defaultDb,
                              [this](const Preferences& p, QString* error) { return applyPreferences(p, error); },
                              this);
+    dialog.setDatabaseInUse(m_runs->storePath());
     dialog.exec();
 }
 

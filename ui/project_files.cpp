@@ -123,7 +123,9 @@ bool ProjectFiles::newProject(const ProjectDocument& doc) {
 bool ProjectFiles::open(const QString& requested) {
     // No path (File > Open Project): ask for one, starting in the examples.
     const QString path = requested.isEmpty() ? m_choosePath(false) : requested;
-    if (path.isEmpty() || !maybeSave()) return false;
+    if (path.isEmpty()) return false;
+    // Read the file first: one that cannot be opened is reported without asking about the
+    // changes it would have replaced.
     std::vector<std::string> warnings;
     ProjectDocument doc;
     try {
@@ -132,6 +134,7 @@ bool ProjectFiles::open(const QString& requested) {
         showError(tr("Cannot open project"), QString::fromUtf8(e.what()));
         return false;
     }
+    if (!maybeSave()) return false;
     adopt(doc, QFileInfo(path).absoluteFilePath(), false);
     discardAutosave();
     addRecent(path);

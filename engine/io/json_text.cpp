@@ -23,6 +23,34 @@ std::string lineColumn(std::string_view text, std::size_t offset) {
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
+// The parser quotes the bytes it read, which may not be text: control characters and bytes
+// outside valid UTF-8 become \xNN so a message box or terminal shows them.
+std::string printable(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t len = c < 0x80 ? 1
+                                : (c >> 5) == 0x6  ? 2
+                                : (c >> 4) == 0xE  ? 3
+                                : (c >> 3) == 0x1E ? 4
+                                                   : 0;  // a continuation byte out of place
+        bool valid = len > 0 && i + len <= s.size() && (c >= 0x20 || c == '\n') && c != 0x7F;
+        for (std::size_t k = 1; valid && k < len; ++k)
+            valid = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+        if (valid) {
+            out.append(s.substr(i, len));
+            i += len;
+            continue;
+        }
+        static const char* const kHex = "0123456789abcdef";
+        out += "\\x";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+        ++i;
+    }
+    return out;
+}
+
 // nlohmann's text without its "[json.exception.parse_error.101] parse error at line 1, column
 // 2: " prefix, at most a line long (it quotes the offending token, which may be huge).
 std::string detailOf(const nlohmann::json::exception& e) {
@@ -34,7 +62,7 @@ std::string detailOf(const nlohmann::json::exception& e) {
         detail = detail.substr(colon + 2);
     constexpr std::size_t kMaxChars = 200;
     if (detail.size() > kMaxChars) detail = detail.substr(0, kMaxChars) + "...";
-    return detail;
+    return printable(detail);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // The training section lives in project_training.cpp, writing in project_writer.cpp.
 #include "io/project.h"
 
+#include <algorithm>
 #include <map>
 
 #include "core/error.h"
@@ -18,6 +19,15 @@ using io::ReadContext;
 namespace {
 
 const std::string kFormat = "neurite-project";
+
+// A PNG, a model file or another binary picked by mistake: say so instead of a parser message.
+bool looksBinary(std::string_view text) {
+    const std::string_view head = text.substr(0, 4096);
+    return std::any_of(head.begin(), head.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f';
+    });
+}
 
 DataConfig readData(const Json& value, const ReadContext& ctx) {
     ObjectReader r(value, "$.data", ctx,
@@ -177,6 +187,13 @@ void crossCheck(const ProjectDocument& doc, const ReadContext& ctx) {
 ProjectDocument parseProject(std::string_view json, const std::string& fileName,
                              std::vector<std::string>* warnings) {
     ReadContext ctx{fileName, warnings};
+    if (looksBinary(json))
+        throwBadInput(fileName + ": this is not a Neurite project: the file holds binary data, not "
+                                 "JSON text (a project is a *.neurite.json file)");
+    if (const std::size_t first = json.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+        first != std::string_view::npos && json[first] != '{' && json[first] != '[')
+        throwBadInput(fileName + ": this is not a Neurite project: a project is a JSON file that "
+                                 "starts with '{' (*.neurite.json)");
     const Json root = io::parseJson<Json>(json, fileName);
     ObjectReader r(root, "$", ctx,
                    {"format", "version", "name", "description", "data", "model", "training"});

@@ -17,6 +17,7 @@
 #include "data/batch_pipeline.h"
 #include "data/random.h"
 #include "train/optimizer.h"
+#include "train/output_check.h"
 #include "train/schedule.h"
 #include "train/split_metrics.h"
 
@@ -28,10 +29,6 @@ using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-bool isClassification(LossKind k) {
-    return k == LossKind::CrossEntropy || k == LossKind::Focal || k == LossKind::BinaryCrossEntropy;
 }
 
 // A split's features, labels and targets on the device.
@@ -89,40 +86,7 @@ struct Trainer::Impl {
 void Trainer::Impl::validate() {
     const Shape& out = model.outputShape();
     outUnits = out.numelFrom(1);
-    const std::string lossName = nameOf(cfg.loss.kind);
-    if (isClassification(cfg.loss.kind)) {
-        if (data.numClasses <= 0)
-            throwBadInput("loss " + lossName + " needs class labels, but the data source '" +
-                          data.source + "' has regression targets; use mse or huber");
-        if (out.rank() != 2)
-            throwBadInput("the output node gives " + out.str() + "; " + lossName +
-                          " needs [N,classes]: end the model with a Dense layer");
-        if (cfg.loss.kind == LossKind::BinaryCrossEntropy) {
-            if (data.numClasses != 2)
-                throwBadInput("binary_cross_entropy needs 2 classes, the data has " +
-                              std::to_string(data.numClasses) + "; use cross_entropy");
-            if (outUnits != 1)
-                throwBadInput("binary_cross_entropy needs 1 output unit, the output node gives " +
-                              out.str() + "; set the last Dense's units to 1");
-        } else if (outUnits != data.numClasses) {
-            throwBadInput("the output node gives " + out.str() + " but the data has " +
-                          std::to_string(data.numClasses) + " classes; set the last Dense's units to " +
-                          std::to_string(data.numClasses) + " or \"auto\"");
-        }
-        if (!cfg.loss.classWeights.empty() &&
-            static_cast<int>(cfg.loss.classWeights.size()) != data.numClasses)
-            throwBadInput("loss.class_weights has " + std::to_string(cfg.loss.classWeights.size()) +
-                          " entries, the data has " + std::to_string(data.numClasses) + " classes");
-    } else {
-        if (data.numClasses > 0)
-            throwBadInput("loss " + lossName + " needs regression targets, but the data source '" +
-                          data.source + "' has class labels; use cross_entropy");
-        if (outUnits != data.targetDim)
-            throwBadInput("the output node gives " + out.str() + " but the data has " +
-                          std::to_string(data.targetDim) + " targets");
-    }
-    if (data.train.count <= 0) throwBadInput("the training split of '" + data.source + "' is empty");
-    if (cfg.batchSize <= 0) throwBadInput("batch_size must be >= 1");
+    if (const std::string why = outputMismatch(out, dataFacts(data), cfg); !why.empty()) throwBadInput(why);
 }
 
 DeviceSplit Trainer::Impl::upload(const DataSplit& split) {

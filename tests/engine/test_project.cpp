@@ -260,6 +260,15 @@ private slots:
         QTest::newRow("syntax-eof")
             << QByteArray("{\n  \"name\": ") << "line 2, column 11: invalid JSON";
         QTest::newRow("not-object") << QByteArray("[1, 2]") << "$: expected an object, got a list";
+        // A file picked by mistake is named as such; no byte of it reaches the message raw.
+        QTest::newRow("png") << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)
+                             << "this is not a Neurite project: the file holds binary data";
+        QTest::newRow("csv") << QByteArray("sepal_length,sepal_width\n5.1,3.5\n")
+                             << "this is not a Neurite project: a project is a JSON file";
+        QTest::newRow("latin1") << QByteArray("{\"name\": \"caf\xe9\"}")
+                                << "line 1, column 15: invalid JSON: syntax error while parsing value - invalid string: "
+                                   "ill-formed UTF-8 byte; last read: '\"caf\\xe9\"'";
+        QTest::newRow("latin1-key") << QByteArray("{\"\xe9\xff\": 1 oops}") << "invalid JSON";
         QTest::newRow("format") << project("", kData, kNodes, R"("format": "keras",)")
                                 << "$.format: not a Neurite project (format \"keras\")";
         QTest::newRow("version")
@@ -400,6 +409,9 @@ private slots:
         QVERIFY2(error.startsWith("p.neurite.json: "),
                  qPrintable("no BadInput naming the file: " + error));
         QVERIFY2(error.contains(expected), qPrintable("got: " + error + "\nexpected: " + expected));
+        for (QChar c : error)
+            QVERIFY2(c == '\n' || (c.isPrint() && c != QChar::ReplacementCharacter),
+                     qPrintable(QString("unprintable U+%1 in: %2").arg(c.unicode(), 4, 16, QChar('0')).arg(error)));
     }
 
     void warnings_data() {

@@ -1,24 +1,36 @@
 // The canvas driven like a user: connecting by dragging from an output port (and being refused
-// with the reason), moving blocks (one undo step, snapped to the grid), rubber-band selection,
-// delete, copy/paste, insertion from the palette and dropping a layer on the canvas.
+// with the reason in a tooltip that stays on screen; an image into a Dense connects as from the
+// palette, with the Flatten fix offered either way), moving blocks (one undo step, snapped to the
+// grid), rubber-band selection, delete, copy/paste, insertion from the palette and dropping a
+// layer on the canvas.
 #include <QAction>
 #include <QApplication>
 #include <QMimeData>
+#include <QScreen>
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QtTest>
 
 #include "designer/designer_widget.h"
 #include "designer/edge_item.h"
+#include "designer/graph_commands.h"
+#include "designer/graph_edits.h"
 #include "designer/graph_model.h"
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
 #include "designer/layer_palette.h"
 #include "designer/node_item.h"
+#include "designer/quick_fix.h"
 
 using namespace neurite;
 
 namespace {
+
+QWidget* visibleTooltip() {
+    for (QWidget* w : QApplication::topLevelWidgets())
+        if (w->inherits("QTipLabel") && w->isVisible()) return w;
+    return nullptr;
+}
 
 ProjectDocument threeLayers() {
     ProjectDocument doc;
@@ -72,17 +84,81 @@ private slots:
         QCOMPARE(f.designer.scene()->edgeItems().size(), 1);
     }
 
-    void invalidConnectionIsRefusedWithReason() {
+    // An image into a Dense is connected as the palette connects it, and the fix is offered
+    // (insert a Flatten), whichever way the user made the connection.
+    void imageIntoDenseIsConnectedWithTheFlattenFix_data() {
+        QTest::addColumn<bool>("fromPalette");
+        QTest::newRow("dragged") << false;
+        QTest::newRow("inserted from the palette") << true;
+    }
+
+    void imageIntoDenseIsConnectedWithTheFlattenFix() {
+        QFETCH(bool, fromPalette);
         Fixture f;
         QVERIFY(QTest::qWaitForWindowExposed(&f.designer));
         QSignalSpy refused(f.designer.scene(), &GraphScene::connectionRefused);
-        // A [N,1,2,2] image into a Dense: the engine's shape rule refuses it.
-        f.drag(f.at(f.item("img")->outputPort()), f.at(f.item("fc")->pos() + QPointF(0, 30)));
+        QSignalSpy needsFix(f.designer.scene(), &GraphScene::connectionNeedsFix);
+        QString dense = "fc";
+        if (fromPalette) {
+            f.model.setDataInfo({Shape{4}, 3});  // the inserted Dense's "auto" units: 3 classes
+            LayerPalette palette;
+            QObject::connect(&palette, &LayerPalette::layerActivated, &f.designer, &DesignerWidget::addLayer);
+            f.designer.scene()->selectIds({"img"});
+            QTreeWidgetItem* item = palette.tree()->findItems("Dense", Qt::MatchRecursive).front();
+            emit palette.tree()->itemDoubleClicked(item, 0);
+            dense = "dense";
+        } else {
+            // A [N,1,2,2] image into a Dense: the shape rule says no, the engine names the fix.
+            f.drag(f.at(f.item("img")->outputPort()), f.at(f.item("fc")->pos() + QPointF(0, 30)));
+            QCOMPARE(needsFix.count(), 1);
+            QCOMPARE(needsFix.front().front().toString(), QString("Insert a Flatten before fc"));
+        }
+        QCOMPARE(refused.count(), 0);
+        QCOMPARE(f.model.node(dense)->inputs, std::vector<std::string>{"img"});
+        QCOMPARE(f.undo.count(), 1);
+        std::optional<QuickFix> fix;
+        for (const Problem& p : f.model.problemsOf(dense))
+            if (!fix) fix = quickFixFor(p, stateOf(f.model));
+        QVERIFY(fix);
+        QCOMPARE(fix->label, "Insert a Flatten before " + dense);
+    }
+
+    // A connection nothing repairs is refused, with the reason in a tooltip that stays on the
+    // screen however long the reason is (here a cycle through a dozen layers).
+    void refusedConnectionExplainsOnScreen() {
+        Fixture f;
+        QVERIFY(QTest::qWaitForWindowExposed(&f.designer));
+        GraphState chain = stateOf(f.model);
+        chain.nodes.push_back(makeNode("merge", "Add", {"in"}));
+        chain.nodes.back().x = -250;
+        chain.nodes.back().y = -150;
+        std::string last = "merge";
+        for (int k = 1; k <= 12; ++k) {
+            const std::string id = "activation_number_" + std::to_string(k);
+            chain.nodes.push_back(makeNode(id, "ReLU", {last}));
+            chain.nodes.back().x = 450;
+            chain.nodes.back().y = -180 + 55 * k;
+            last = id;
+        }
+        f.undo.push(new EditGraphCommand(&f.model, "setup", stateOf(f.model), chain));
+        QSignalSpy refused(f.designer.scene(), &GraphScene::connectionRefused);
+        const QPoint from = f.at(f.designer.scene()->nodeItem(QString::fromStdString(last))->outputPort());
+        const QPoint to = f.at(f.designer.scene()->nodeItem("merge")->pos() + QPointF(0, 30));
+        QTest::mousePress(f.viewport(), Qt::LeftButton, {}, from);
+        for (int k = 1; k <= 4; ++k) QTest::mouseMove(f.viewport(), from + (to - from) * k / 4);
+        QWidget* tip = nullptr;
+        QTRY_VERIFY((tip = visibleTooltip()) != nullptr);
+        const QRect screen = tip->screen()->geometry();
+        // On the screen, and wrapped to a readable width rather than one line across it.
+        QVERIFY2(screen.contains(tip->geometry()) && tip->width() <= screen.width() * 2 / 3,
+                 qPrintable(QString("tooltip %1,%2 %3x%4 on a %5x%6 screen").arg(tip->x()).arg(tip->y())
+                                .arg(tip->width()).arg(tip->height()).arg(screen.width()).arg(screen.height())));
+        QTest::mouseRelease(f.viewport(), Qt::LeftButton, {}, to);
         QCOMPARE(refused.count(), 1);
-        QVERIFY2(refused.front().front().toString().contains("insert a Flatten"),
+        QVERIFY2(refused.front().front().toString().contains("it would form a cycle merge -> "),
                  qPrintable(refused.front().front().toString()));
-        QVERIFY(f.model.node("fc")->inputs.empty());
-        QCOMPARE(f.undo.count(), 0);
+        QCOMPARE(f.model.node("merge")->inputs, std::vector<std::string>{"in"});
+        QCOMPARE(f.undo.count(), 1);
     }
 
     void moveIsOneSnappedUndoStep() {

@@ -1,8 +1,10 @@
 // The export dialog and the Try it panel, offscreen: the dialog writes the chosen checkpoint in
 // the chosen format and reports what it verified, or the error; the panel predicts from a typed
 // row and from an image exactly what the Predictor does, and bad input leaves a message, never a
-// crash or a lost model.
+// crash or a lost model. The file name follows the format, and an existing file is replaced only
+// when the user agrees.
 #include <QComboBox>
+#include <QDir>
 #include <QImage>
 #include <QLineEdit>
 #include <QTemporaryDir>
@@ -162,15 +164,109 @@ private slots:
                  qPrintable(dialog.resultText()));
     }
 
-    void formatSwitchKeepsTheNameAndSwapsTheSuffix() {
+    // Choosing a format in the list suggests its name: the int8 model does not take the float
+    // model's name, and switching back gives the plain name again.
+    void formatSwitchSuggestsAMatchingName_data() {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<int>("format");
+        QTest::addColumn<QString>("suggested");
+        QTest::newRow("native") << "/tmp/my model.onnx" << int(ExportFormat::Native) << "/tmp/my model.nmodel";
+        QTest::newRow("int8") << "/tmp/m.onnx" << int(ExportFormat::OnnxInt8) << "/tmp/m-int8.onnx";
+        QTest::newRow("int8 to native") << "/tmp/m-int8.onnx" << int(ExportFormat::Native) << "/tmp/m.nmodel";
+        QTest::newRow("int8 back to onnx") << "/tmp/m-int8.onnx" << int(ExportFormat::Onnx) << "/tmp/m.onnx";
+        QTest::newRow("native to onnx") << "/tmp/m.nmodel" << int(ExportFormat::Onnx) << "/tmp/m.onnx";
+    }
+
+    void formatSwitchSuggestsAMatchingName() {
+        QFETCH(QString, typed);
+        QFETCH(int, format);
+        QFETCH(QString, suggested);
+        auto f = fixtures({"Dense"});
+        Dataset data;  // offers the int8 format; it is read only when int8 is exported
+        ExportRequest req;
+        req.checkpoints.push_back({"Final", f[0].source()});
+        req.data = &data;
+        ExportDialog dialog(req);
+        auto* path = dialog.findChild<QLineEdit*>();
+        auto* formats = dialog.findChild<QComboBox*>();
+        // The typed name's own format first, so the switch below is the user's.
+        const int from = typed.endsWith("-int8.onnx") ? int(ExportFormat::OnnxInt8)
+                         : typed.endsWith(".nmodel")  ? int(ExportFormat::Native)
+                                                      : int(ExportFormat::Onnx);
+        formats->setCurrentIndex(formats->findData(from));
+        path->selectAll();
+        QTest::keyClicks(path, typed);
+        QCOMPARE(path->text(), typed);
+        const int target = formats->findData(format);
+        formats->setFocus();
+        const Qt::Key key = target > formats->currentIndex() ? Qt::Key_Down : Qt::Key_Up;
+        while (formats->currentIndex() != target) QTest::keyClick(formats, key);
+        QCOMPARE(path->text(), suggested);
+    }
+
+    // Whatever was typed, the file written has the format's extension.
+    void exportWritesTheNameTheFormatNeeds_data() {
+        QTest::addColumn<int>("format");
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("written");
+        QTest::newRow("native typed .onnx") << int(ExportFormat::Native) << "m.onnx" << "m.nmodel";
+        QTest::newRow("native without suffix") << int(ExportFormat::Native) << "m" << "m.nmodel";
+        QTest::newRow("onnx typed .nmodel") << int(ExportFormat::Onnx) << "m.nmodel" << "m.onnx";
+        QTest::newRow("onnx without suffix") << int(ExportFormat::Onnx) << "model v2" << "model v2.onnx";
+        QTest::newRow("onnx upper case") << int(ExportFormat::Onnx) << "M.ONNX" << "M.ONNX";
+    }
+
+    void exportWritesTheNameTheFormatNeeds() {
+        QFETCH(int, format);
+        QFETCH(QString, typed);
+        QFETCH(QString, written);
         auto f = fixtures({"Dense"});
         ExportRequest req;
         req.checkpoints.push_back({"Final", f[0].source()});
         ExportDialog dialog(req);
-        dialog.setPath("/tmp/my model.onnx");
-        dialog.setFormat(ExportFormat::Native);
+        QTemporaryDir dir;
+        dialog.setFormat(static_cast<ExportFormat>(format));
         auto* path = dialog.findChild<QLineEdit*>();
-        QCOMPARE(path->text(), QString("/tmp/my model.nmodel"));
+        path->selectAll();
+        QTest::keyClicks(path, dir.filePath(typed));
+        QVERIFY2(dialog.exportNow(), qPrintable(dialog.resultText()));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{written});
+        QCOMPARE(path->text(), dir.filePath(written));  // the dialog shows what it wrote
+        if (format == int(ExportFormat::Native))
+            QVERIFY(loadNativeModel(dir.filePath(written).toStdString(), backendFor("cpu")).model);
+    }
+
+    void existingFileIsReplacedOnlyWhenConfirmed() {
+        auto f = fixtures({"Dense"});
+        ExportRequest req;
+        req.checkpoints.push_back({"Final", f[0].source()});
+        ExportDialog dialog(req);
+        QTemporaryDir dir;
+        const QString target = dir.filePath("m.onnx");
+        QFile existing(target);
+        QVERIFY(existing.open(QIODevice::WriteOnly));
+        existing.write("keep me");
+        existing.close();
+        QStringList asked;
+        bool replace = false;
+        dialog.setOverwriteConfirmation([&](const QString& p) {
+            asked << p;
+            return replace;
+        });
+        dialog.setPath(target);
+        QVERIFY(!dialog.exportNow());
+        QCOMPARE(asked, QStringList{target});
+        QVERIFY2(dialog.resultText().contains("already exists and was kept"), qPrintable(dialog.resultText()));
+        QVERIFY(existing.open(QIODevice::ReadOnly));
+        QCOMPARE(existing.readAll(), QByteArray("keep me"));
+        existing.close();
+        replace = true;
+        QVERIFY(dialog.exportNow());
+        QCOMPARE(asked.size(), 2);
+        QVERIFY(QFileInfo(target).size() > 100);
+        dialog.setPath(dir.filePath("new.onnx"));
+        QVERIFY(dialog.exportNow());
+        QCOMPARE(asked.size(), 2);  // a new file is written without asking
     }
 
     void tryItPredictsTypedRowsAndImages() {

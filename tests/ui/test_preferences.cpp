@@ -1,12 +1,14 @@
 // Preferences and About: the settings round-trip through QSettings (bad stored values fall back),
 // the defaults fill in only what a project leaves open, a new run database takes effect at once
 // while one that cannot be opened is refused with an error and the open store kept (also through
-// the dialog, which stays open), the dark theme sets a dark Fusion palette and System restores the
-// original, and the About text names the version, Git revision, Qt and oneDNN versions.
+// the dialog, which stays open; it names the database in use when --db chose another), the dark
+// theme sets a dark Fusion palette and System restores the original, and the About text names
+// the version, Git revision, Qt and oneDNN versions.
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -14,6 +16,7 @@
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include "backend/build_info.h"
@@ -128,6 +131,41 @@ private slots:
         QVERIFY(dialog.error().isEmpty());
         QCOMPARE(w.runsPanel()->storePath(), dir.filePath("e.db"));
         QCOMPARE(Preferences::load().threads, 5);
+        QSettings().clear();
+    }
+
+    // Started with --db FILE, the studio records there: Edit > Preferences says so, and stops
+    // saying it once the setting names that database.
+    void dialogShowsTheDatabaseInUse() {
+        QSettings().clear();
+        QTemporaryDir dir;
+        const QString given = dir.filePath("given.db");
+        MainWindow w;
+        QVERIFY(w.openRunStore(given));  // what main() does with --db
+        QAction* prefs = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_Comma)) prefs = a;
+        QVERIFY(prefs);
+        const auto inUseLine = [&] {
+            QString text = "(no dialog)";
+            QTimer poll;
+            QObject::connect(&poll, &QTimer::timeout, [&] {
+                if (auto* d = qobject_cast<PreferencesDialog*>(QApplication::activeModalWidget())) {
+                    text = d->findChild<QLabel*>("DatabaseInUse")->isVisible() ? d->databaseInUseText() : QString();
+                    d->reject();
+                }
+            });
+            poll.start(20);
+            prefs->trigger();  // Preferences is modal: the timer reads and closes it
+            return text;
+        };
+        const QString line = inUseLine();
+        QVERIFY2(line.contains(given) && line.contains("--db"), qPrintable(line));
+        Preferences p = w.preferences();
+        p.runDatabase = given;
+        QString error;
+        QVERIFY2(w.applyPreferences(p, &error), qPrintable(error));
+        QCOMPARE(inUseLine(), QString());
         QSettings().clear();
     }
 

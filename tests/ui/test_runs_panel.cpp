@@ -1,13 +1,18 @@
 // The runs panel on a real store written by neurite-cli: listing, showing one run's curves and
 // evaluation, comparing two runs (settings that differ, the same network), editing, a run that
-// appears and grows while another process trains it, and a file that is not a database.
+// appears and grows while another process trains it, and a file that is not a database. The
+// single-run view tells validation from training by colour and smooths from the start; the
+// details follow the selection and the names follow renames.
 #include <QProcess>
+#include <QSlider>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "curve_plot.h"
+#include <qcustomplot.h>
 #include "runs/runs_panel.h"
 #include "runs/runs_table_model.h"
 #include "runs/runs_view.h"
@@ -149,6 +154,82 @@ private slots:
         QVERIFY2(panel.hintText().contains("No run store"), qPrintable(panel.hintText()));
         QVERIFY(panel.openStore(dir.filePath("new.db"), nullptr));
         QVERIFY2(panel.hintText().startsWith("No runs yet"), qPrintable(panel.hintText()));
+    }
+
+    // One run: validation loss and accuracy have a colour of their own (not the training
+    // curve's, under which they hid), and the loss is smoothed as the slider says from the start.
+    void singleRunCurvesAreDistinctAndSmoothed() {
+        RunsPanel panel;
+        QVERIFY(panel.openStore(m_db, nullptr));
+        panel.selectRuns({1});
+        neurite::plot::CurvePlot* loss = panel.view()->lossPlot();
+        auto* slider = panel.view()->findChild<QSlider*>();
+        QVERIFY(slider && slider->value() > 0);
+        QCOMPARE(loss->smoothing(), slider->value() / 100.0);
+        QCOMPARE(loss->smoothedValues(0).size(), std::size_t(loss->pointCount(0)));
+        for (neurite::plot::CurvePlot* plot : {loss, panel.view()->accuracyPlot()}) {
+            QMap<QString, QRgb> colours;  // by series name; rgb only (the raw line is faint)
+            for (int g = 0; g < plot->customPlot()->graphCount(); ++g) {
+                const QCPGraph* graph = plot->customPlot()->graph(g);
+                colours.insert(graph->name(), graph->pen().color().rgb());
+            }
+            const QString metric = plot == loss ? "loss" : "accuracy";
+            QVERIFY2(colours.contains("train " + metric) && colours.contains("validation " + metric),
+                     qPrintable(colours.keys().join(",")));
+            QVERIFY(colours["train " + metric] != colours["validation " + metric]);
+        }
+    }
+
+    // The list may reset (a run appears or goes): what the user selected stays selected and
+    // shown; nothing selected shows the hint, not the last run.
+    void detailsFollowTheSelection() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("select.db");
+        QVERIFY(QFile::copy(m_db, db));
+        RunsPanel panel;
+        QVERIFY(panel.openStore(db, nullptr));
+        panel.resize(1000, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.selectRuns({2});
+        QVERIFY(train(db, {"--epochs", "1"}));  // a run appears while run 2 is shown
+        panel.reload();
+        QCOMPARE(panel.model()->rowCount(), 3);
+        QCOMPARE(panel.selectedRuns(), std::vector<int64_t>{2});
+        QCOMPARE(panel.view()->shownRuns(), std::vector<int64_t>{2});
+
+        auto* proxy = qobject_cast<QSortFilterProxyModel*>(panel.table()->model());
+        const QModelIndex shown = proxy->mapFromSource(panel.model()->index(panel.model()->rowOf(2), 1));
+        const QRect cell = panel.table()->visualRect(shown);
+        QTest::mouseClick(panel.table()->viewport(), Qt::LeftButton, Qt::ControlModifier, cell.center());
+        QVERIFY(panel.selectedRuns().empty());
+        QVERIFY(panel.view()->shownRuns().empty());
+        QVERIFY2(panel.hintText().startsWith("Select a run"), qPrintable(panel.hintText()));
+
+        panel.selectRuns({3});
+        QCOMPARE(panel.view()->shownRuns(), std::vector<int64_t>{3});
+        QString error;
+        QVERIFY(panel.deleteRun(3, &error));
+        QVERIFY(panel.view()->shownRuns().empty());
+        QVERIFY2(panel.hintText().startsWith("Select a run"), qPrintable(panel.hintText()));
+    }
+
+    void namesFollowRenames() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("rename.db");
+        QVERIFY(QFile::copy(m_db, db));
+        RunsPanel panel;
+        QVERIFY(panel.openStore(db, nullptr));
+        panel.selectRuns({1, 2});
+        neurite::ui::RunsView* view = panel.view();
+        QCOMPARE(view->baselineBox()->itemText(0), QString("#1 Spiral"));
+        QString error;
+        QVERIFY(panel.renameRun(1, "first try", &error));
+        QCOMPARE(view->baselineBox()->itemText(0), QString("#1 first try"));
+        QCOMPARE(view->baselineBox()->itemText(1), QString("#2 Spiral"));
+        QVERIFY2(view->lossPlot()->seriesName(0).startsWith("#1 first try"), qPrintable(view->lossPlot()->seriesName(0)));
+        QCOMPARE(view->settingsTable()->horizontalHeaderItem(1)->text(), QString("#1 first try"));
+        QCOMPARE(view->shownRuns(), (std::vector<int64_t>{1, 2}));
     }
 
 private:

@@ -26,12 +26,16 @@ GraphModel::GraphModel(QObject* parent) : QObject(parent) {
 
 void GraphModel::setDocument(ProjectDocument doc) {
     m_doc = std::move(doc);
+    m_facts.reset();
     analyze();
     emit documentReset();
     emit analysisChanged();
 }
 
 void GraphModel::setSettings(DataConfig data, TrainConfig training) {
+    if (data.source != m_doc.data.source || data.target != m_doc.data.target ||
+        data.reconstruct != m_doc.data.reconstruct)
+        m_facts.reset();  // another data set: its classes are not known yet
     m_doc.data = std::move(data);
     m_doc.training = std::move(training);
     analyze();  // the loss lint and the memory estimate depend on these
@@ -39,8 +43,9 @@ void GraphModel::setSettings(DataConfig data, TrainConfig training) {
     emit analysisChanged();
 }
 
-void GraphModel::setDataInfo(const DataInfo& info) {
+void GraphModel::setDataInfo(const DataInfo& info, std::optional<DataFacts> facts) {
     m_info = info;
+    m_facts = std::move(facts);
     analyze();
     emit analysisChanged();
 }
@@ -114,6 +119,10 @@ std::vector<Problem> GraphModel::problems() const {
     if (m_resolved.ok()) {
         const std::vector<Problem> lint = lintForLoss(m_resolved, m_doc.nodes, m_doc.training.loss.kind);
         all.insert(all.end(), lint.begin(), lint.end());
+        const auto out = static_cast<std::size_t>(m_resolved.output);
+        if (m_facts && m_resolved.output >= 0 && out < m_resolved.shapes.size())
+            if (const std::string why = outputMismatch(m_resolved.shapes[out], *m_facts, m_doc.training); !why.empty())
+                all.push_back({Problem::Severity::Error, m_doc.nodes[out].id, m_doc.nodes[out].id + ": " + why});
     }
     std::stable_sort(all.begin(), all.end(), [](const Problem& a, const Problem& b) {
         return a.severity == Problem::Severity::Error && b.severity != Problem::Severity::Error;
@@ -126,6 +135,11 @@ int64_t GraphModel::trainingBytes() const {
 }
 
 QString GraphModel::canConnect(const QString& from, const QString& to) const {
+    const QString why = structuralRefusal(from, to);
+    return why.isEmpty() ? shapeRefusal(from, to) : why;
+}
+
+QString GraphModel::structuralRefusal(const QString& from, const QString& to) const {
     const Node* src = node(from);
     const Node* dst = node(to);
     if (!src || !dst) return tr("there is no layer named '%1'").arg(src ? to : from);
@@ -159,7 +173,14 @@ QString GraphModel::canConnect(const QString& from, const QString& to) const {
             stack.push_back(c);
         }
     }
+    return {};
+}
+
+QString GraphModel::shapeRefusal(const QString& from, const QString& to) const {
+    const Node* dst = node(to);
+    const LayerType* type = dst ? findLayerType(dst->op) : nullptr;
     if (!type) return {};
+    const int given = static_cast<int>(dst->inputs.size());
     // The shape the target would receive: refuse what its shape rule refuses. Layers still
     // missing inputs (an Add with one so far) or with unknown input shapes are let through.
     std::vector<Shape> srcShapes;

@@ -14,6 +14,7 @@
 #include "graph/graph.h"
 #include "graph/graph_cost.h"
 #include "io/project.h"
+#include "train/output_check.h"
 
 namespace neurite {
 
@@ -26,8 +27,10 @@ public:
     const std::vector<Node>& nodes() const { return m_doc.nodes; }
     // Replaces the whole document (open, new); emits documentReset.
     void setDocument(ProjectDocument doc);
-    // What the data says about "auto" sizes; unknown until the data was probed.
-    void setDataInfo(const DataInfo& info);
+    // What the data says about "auto" sizes; unknown until the data was probed. With `facts`
+    // (the data loaded) problems() also has the trainer's check of the output against the loss
+    // and the data. A new document or data source forgets the facts until the next probe.
+    void setDataInfo(const DataInfo& info, std::optional<DataFacts> facts = std::nullopt);
     const DataInfo& dataInfo() const { return m_info; }
 
     // Queries by node id; nullptr / -1 / empty when the id does not exist.
@@ -41,12 +44,15 @@ public:
     Shape shapeValue(const QString& id) const;   // rank 0 when not inferred
     QString summaryOf(const QString& id) const;  // "Conv 3x3, 32, same", empty when unknown
     std::vector<Problem> problemsOf(const QString& id) const;  // errors and warnings
-    std::vector<Problem> problems() const;  // the graph's and the loss lint's, errors first
+    // The graph's, the loss lint's and the trainer's output check's, errors first.
+    std::vector<Problem> problems() const;
     int64_t trainingBytes() const;  // estimate at the project's batch size
 
     // Empty when `to` may take `from` as its next input, else why not ("would form a cycle
     // a -> b -> a", the engine's shape message, ...). Never throws.
     QString canConnect(const QString& from, const QString& to) const;
+    // canConnect without the shape rule: unknown ids, a cycle, an Input or full target.
+    QString structuralRefusal(const QString& from, const QString& to) const;
 
     // Edits, for undo commands. setNodes diffs against the current nodes and emits nodeAdded,
     // nodeRemoved and nodeChanged per id (file order kept exactly as given).
@@ -66,9 +72,11 @@ signals:
 
 private:
     void analyze();
+    QString shapeRefusal(const QString& from, const QString& to) const;  // the target's shape rule
 
     ProjectDocument m_doc;
     DataInfo m_info;
+    std::optional<DataFacts> m_facts;
     ResolvedGraph m_resolved;
     GraphCost m_cost;
 };

@@ -14,8 +14,18 @@
 #include "graph_edits.h"
 #include "graph_model.h"
 #include "node_item.h"
+#include "quick_fix.h"
 
 namespace neurite {
+
+namespace {
+
+// Rich text, so a long message wraps in the tooltip instead of running off the screen.
+QString tipText(const QString& text) {
+    return QStringLiteral("<p>%1</p>").arg(text.toHtmlEscaped());
+}
+
+}  // namespace
 
 GraphScene::GraphScene(GraphModel* model, QUndoStack* undo, QObject* parent)
     : QGraphicsScene(parent), m_model(model), m_undo(undo) {
@@ -173,12 +183,16 @@ void GraphScene::mouseMoveEvent(QGraphicsSceneMouseEvent* event) {
     QColor color = QApplication::palette().color(QPalette::Highlight);
     QPointF end = event->scenePos();
     if (target && target != from) {
-        const QString reason = m_model->canConnect(m_dragFrom, target->id());
-        color = reason.isEmpty() ? QColor(0x22, 0xa5, 0x4e) : QColor(0xe5, 0x39, 0x35);
-        if (reason.isEmpty()) end = target->inputPort();
+        const ConnectionCheck c = checkConnection(m_dragFrom, target->id());
+        const QString connect = tr("Connect %1 → %2").arg(m_dragFrom, target->id());
+        color = !c.refusal.isEmpty() ? QColor(0xe5, 0x39, 0x35)
+                : c.fix.isEmpty()    ? QColor(0x22, 0xa5, 0x4e)
+                                     : QColor(0xf5, 0x9e, 0x0b);
+        if (c.refusal.isEmpty()) end = target->inputPort();
         QToolTip::showText(event->screenPos(),
-                           reason.isEmpty() ? tr("Connect %1 → %2").arg(m_dragFrom, target->id())
-                                            : tr("Cannot connect: %1").arg(reason));
+                           tipText(!c.refusal.isEmpty() ? tr("Cannot connect: %1").arg(c.refusal)
+                                   : c.fix.isEmpty()    ? connect
+                                                        : tr("%1, then fix in Problems: %2").arg(connect, c.fix)));
     } else {
         QToolTip::hideText();
     }
@@ -207,16 +221,29 @@ void GraphScene::finishConnection(QPointF scenePos, QPoint screenPos) {
     m_dragFrom.clear();
     NodeItem* target = targetAt(scenePos);
     if (!target || target->id() == from) return;  // dropped on empty canvas: nothing to do
-    const QString reason = m_model->canConnect(from, target->id());
-    if (!reason.isEmpty()) {
-        QToolTip::showText(screenPos, tr("Cannot connect: %1").arg(reason));
-        emit connectionRefused(reason);
+    const ConnectionCheck c = checkConnection(from, target->id());
+    if (!c.refusal.isEmpty()) {
+        QToolTip::showText(screenPos, tipText(tr("Cannot connect: %1").arg(c.refusal)));
+        emit connectionRefused(c.refusal);
         return;
     }
     const GraphState before = stateOf(*m_model);
     m_undo->push(new EditGraphCommand(
         m_model, tr("Connect %1 → %2").arg(from, target->id()), before,
         edits::withConnection(before, from.toStdString(), target->id().toStdString())));
+    if (!c.fix.isEmpty()) emit connectionNeedsFix(c.fix);
+}
+
+GraphScene::ConnectionCheck GraphScene::checkConnection(const QString& from, const QString& to) const {
+    ConnectionCheck c{m_model->canConnect(from, to), {}};
+    if (c.refusal.isEmpty() || !m_model->structuralRefusal(from, to).isEmpty()) return c;
+    // Only the target's shape rule says no: when the engine names the repair, connect anyway.
+    const GraphState after = edits::withConnection(stateOf(*m_model), from.toStdString(), to.toStdString());
+    const ResolvedGraph resolved = resolveGraph(after.nodes, after.output, m_model->dataInfo());
+    for (const Problem& p : resolved.problems)
+        if (p.nodeId == to.toStdString())
+            if (const std::optional<QuickFix> fix = quickFixFor(p, after)) return {QString(), fix->label};
+    return c;
 }
 
 // Items move themselves while dragged; the model learns the final positions in one command.

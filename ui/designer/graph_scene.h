@@ -1,7 +1,9 @@
 // GraphScene: the canvas. It mirrors the GraphModel as NodeItems and EdgeItems (rebuilt from the
 // model's signals, never edited directly) and turns the user's gestures into undo commands:
 // dragging from an output port to another layer connects them (refused with the model's reason
-// while dragging), moving blocks pushes one merged move command per drag.
+// while dragging), moving blocks pushes one merged move command per drag. A connection whose
+// only fault has a quick fix (an image into a Dense: insert a Flatten) is made, as the palette
+// makes it, and the Problems panel offers the fix.
 #pragma once
 
 #include <QGraphicsScene>
@@ -33,9 +35,19 @@ public:
     void setSnapToGrid(bool on) { m_snap = on; }
     bool isMovingItems() const { return m_moving; }
 
+    // What dropping a connection from -> to does: refused (with the reason), or made, with the
+    // label of the quick fix it will need when the target's shape rule has one.
+    struct ConnectionCheck {
+        QString refusal;
+        QString fix;
+    };
+    ConnectionCheck checkConnection(const QString& from, const QString& to) const;
+
 signals:
     // A dragged connection was dropped on a layer that cannot take it.
     void connectionRefused(const QString& reason);
+    // A connection was made that needs the quick fix `fix` (the Problems panel offers it).
+    void connectionNeedsFix(const QString& fix);
 
 protected:
     void mousePressEvent(QGraphicsSceneMouseEvent* event) override;

@@ -1,11 +1,14 @@
 // The palette reads the layer registry; categories appear in the order users meet them.
 #include "layer_palette.h"
 
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QStyle>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "graph_view.h"
 #include "layers/registry.h"
@@ -66,6 +69,14 @@ LayerPalette::LayerPalette(QWidget* parent) : QWidget(parent) {
         if (group->childCount() == 0) delete group;
     }
     m_tree->expandAll();
+    // Never narrower than its longest layer name ("Den", "Flatt" help nobody): the dock keeps it.
+    int widest = 0;
+    for (QTreeWidgetItemIterator it(m_tree); *it; ++it)
+        widest = std::max(widest, QFontMetrics((*it)->font(0)).horizontalAdvance((*it)->text(0)) +
+                                      ((*it)->parent() ? 2 : 1) * m_tree->indentation());
+    const int chrome = 2 * m_tree->frameWidth() + m_tree->style()->pixelMetric(QStyle::PM_ScrollBarExtent) +
+                       4 * m_tree->style()->pixelMetric(QStyle::PM_FocusFrameHMargin);
+    m_tree->setMinimumWidth(widest + chrome);
     connect(m_search, &QLineEdit::textChanged, this, &LayerPalette::filter);
     connect(m_tree, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
         if (item->childCount() == 0) emit layerActivated(item->data(0, Qt::UserRole).toString());

@@ -13,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -26,7 +27,30 @@ namespace neurite {
 
 namespace {
 
-QString suffixOf(ExportFormat f) { return f == ExportFormat::Native ? ".nmodel" : ".onnx"; }
+// The int8 model gets a name of its own, so exporting it beside the float model keeps both.
+QString suffixOf(ExportFormat f) {
+    return f == ExportFormat::Native ? ".nmodel" : f == ExportFormat::OnnxInt8 ? "-int8.onnx" : ".onnx";
+}
+
+// The path with the format's suffix in place of a known one (the name suggested on a switch).
+QString suggestedPath(QString path, ExportFormat f) {
+    if (path.trimmed().isEmpty()) return path;
+    for (const QString& s : {QString("-int8.onnx"), QString(".onnx"), QString(".nmodel")})
+        if (path.endsWith(s, Qt::CaseInsensitive)) {
+            path.chop(s.size());
+            break;
+        }
+    return path + suffixOf(f);
+}
+
+// The path as written: ONNX formats end in .onnx, the native format in .nmodel, whatever was typed.
+QString matchingPath(QString path, ExportFormat f) {
+    const QString wanted = f == ExportFormat::Native ? ".nmodel" : ".onnx";
+    const QString other = f == ExportFormat::Native ? ".onnx" : ".nmodel";
+    if (path.endsWith(wanted, Qt::CaseInsensitive)) return path;
+    if (path.endsWith(other, Qt::CaseInsensitive)) path.chop(other.size());
+    return path + wanted;
+}
 
 }  // namespace
 
@@ -56,7 +80,12 @@ ExportDialog::ExportDialog(ExportRequest request, QWidget* parent)
 
     m_path = new QLineEdit(this);
     const QString stem = m_request.modelName.isEmpty() ? "model" : m_request.modelName;
-    m_path->setText(QDir::home().filePath(stem + ".onnx"));
+    m_path->setText(QDir::home().filePath(stem + suffixOf(ExportFormat::Onnx)));
+    m_confirmOverwrite = [this](const QString& path) {
+        return QMessageBox::question(this, tr("Export model"),
+                                     tr("%1 already exists. Replace it?").arg(path),
+                                     QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
+    };
     auto* browse = new QPushButton(tr("Browse..."), this);
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(m_path, 1);
@@ -182,12 +211,7 @@ QString ExportDialog::resultText() const { return m_result->text(); }
 bool ExportDialog::checkpointChoiceVisible() const { return !m_checkpoint->isHidden(); }
 
 void ExportDialog::updateSuffix() {
-    // Switching the format switches a known suffix, never a name the user typed differently.
-    const auto f = static_cast<ExportFormat>(m_format->currentData().toInt());
-    QString p = m_path->text();
-    for (const QString& s : {QString(".onnx"), QString(".nmodel")})
-        if (p.endsWith(s)) p = p.left(p.size() - s.size()) + suffixOf(f);
-    m_path->setText(p);
+    m_path->setText(suggestedPath(m_path->text(), static_cast<ExportFormat>(m_format->currentData().toInt())));
 }
 
 void ExportDialog::browse() {
@@ -195,7 +219,7 @@ void ExportDialog::browse() {
     const QString filter = f == ExportFormat::Native ? tr("Neurite models (*.nmodel)")
                                                      : tr("ONNX models (*.onnx)");
     const QString p = QFileDialog::getSaveFileName(this, tr("Export model"), m_path->text(), filter);
-    if (!p.isEmpty()) m_path->setText(p);
+    if (!p.isEmpty()) m_path->setText(matchingPath(p, f));
 }
 
 bool ExportDialog::exportNow() {
@@ -205,7 +229,13 @@ bool ExportDialog::exportNow() {
         return false;
     }
     const auto format = static_cast<ExportFormat>(m_format->currentData().toInt());
-    const QString path = m_path->text().trimmed();
+    const QString path = matchingPath(m_path->text().trimmed(), format);
+    m_path->setText(path);
+    if (QFileInfo::exists(path) && !m_confirmOverwrite(path)) {
+        m_result->setStyleSheet({});
+        m_result->setText(tr("Not exported: %1 already exists and was kept.").arg(path));
+        return false;
+    }
     const ExportSource& source = m_request.checkpoints[static_cast<std::size_t>(index)].source;
     if (format == ExportFormat::OnnxInt8) {
         if (m_worker) return false;

@@ -1,15 +1,17 @@
 // ExportDialog: "Export model..." for a trained model. Picks the format (ONNX, int8 ONNX, native)
-// and, when
-// the caller offers both, the checkpoint (best or final); writes the file and then shows what was
-// verified (ONNX checker and shape inference, outputs of the reloaded native file compared on
-// sample inputs, file size; for int8, accuracy before and after). The int8 export calibrates and
-// evaluates on the run's data on a worker thread with progress and Cancel; the others write at
-// once. The caller (runs panel, training workspace) fills ExportRequest.
+// and, when the caller offers both, the checkpoint (best or final); the file name follows the
+// format (.onnx, -int8.onnx, .nmodel) and an existing file is replaced only when the user says so.
+// It writes the file and then shows what was verified (ONNX checker and shape inference, outputs
+// of the reloaded native file compared on sample inputs, file size; for int8, accuracy before and
+// after). The int8 export calibrates and evaluates on the run's data on a worker thread with
+// progress and Cancel; the others write at once. The caller (runs panel, training workspace)
+// fills ExportRequest.
 #pragma once
 
 #include <QDialog>
 
 #include <atomic>
+#include <functional>
 #include <vector>
 
 #include "export/export_model.h"
@@ -51,6 +53,9 @@ public:
     void setCheckpoint(int index);
     void setPath(const QString& path);
     void setCalibrationSamples(int count);
+    // Asked before an existing file is replaced; true replaces it (default: a message box).
+    using ConfirmOverwrite = std::function<bool(const QString& path)>;
+    void setOverwriteConfirmation(ConfirmOverwrite confirm) { m_confirmOverwrite = std::move(confirm); }
     // Writes the file; shows the report or the error in the dialog. Returns success; for the
     // int8 format, whether the worker started (exportFinished() follows, exported() on success).
     bool exportNow();
@@ -87,6 +92,7 @@ private:
     QSpinBox* m_calibration;
     QProgressBar* m_progress;
     QLabel* m_result;
+    ConfirmOverwrite m_confirmOverwrite;
     // The int8 worker and what it hands back (read after it finished).
     QThread* m_worker = nullptr;
     std::atomic<bool> m_stop{false};

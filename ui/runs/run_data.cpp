@@ -32,10 +32,14 @@ QString scalarText(const QJsonValue& v) {
 
 }  // namespace
 
+QString runLabel(const storage::RunSummary& run) {
+    return QStringLiteral("#%1 %2").arg(run.id).arg(QString::fromStdString(run.name));
+}
+
 RunSeries makeSeries(const storage::RunDetails& run) {
     RunSeries s;
     s.id = run.id;
-    s.label = QStringLiteral("#%1 %2").arg(run.id).arg(QString::fromStdString(run.name));
+    s.label = runLabel(run);
     const QMap<QString, QString> settings = flatSettings(run.settingsJson);
     const double batch = settings.value(QStringLiteral("training.batch_size")).toDouble();
     const double train = parseObject(run.dataJson).value(QStringLiteral("train")).toDouble();

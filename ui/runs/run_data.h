@@ -26,6 +26,8 @@ struct RunSeries {
     int lastEpoch = 0;
 };
 
+// "#12 Spiral": how plots, legends and tables name a run.
+QString runLabel(const storage::RunSummary& run);
 // Sizes and labels the series from the run's settings; then loadNew() reads what is stored.
 RunSeries makeSeries(const storage::RunDetails& run);
 // Appends the steps and epochs stored since the last call; returns how many points arrived.

@@ -141,7 +141,14 @@ QString RunsPanel::storePath() const { return m_store ? QString::fromStdString(m
 void RunsPanel::reload() {
     if (!m_store) return;
     try {
-        m_model->setRuns(m_store->listRuns());
+        std::vector<storage::RunSummary> runs = m_store->listRuns();
+        m_view->followNames(*m_store, runs);
+        const std::vector<int64_t> selected = selectedRuns();
+        m_model->setRuns(std::move(runs));
+        // A new or deleted run resets the list, which drops the selection without a signal:
+        // select the runs that are still there, and show what is selected now.
+        if (selectedRuns() != selected) selectRuns(selected);
+        showSelection();
         m_view->refresh(*m_store);
         updateHint();
     } catch (const std::exception& e) {
@@ -214,9 +221,7 @@ bool RunsPanel::noteRun(int64_t id, const QString& note, QString* error) {
 }
 
 bool RunsPanel::deleteRun(int64_t id, QString* error) {
-    const bool ok = edit([&] { m_store->deleteRun(id); }, error);
-    if (ok) m_view->showRuns(*m_store, selectedRuns());
-    return ok;
+    return edit([&] { m_store->deleteRun(id); }, error);
 }
 
 void RunsPanel::renameSelected() {

@@ -71,6 +71,7 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
     smoothing->setRange(0, 99);
     smoothing->setValue(60);
     connect(smoothing, &QSlider::valueChanged, this, [this](int v) { m_loss->setSmoothing(v / 100.0); });
+    m_loss->setSmoothing(smoothing->value() / 100.0);  // the first runs shown, too
     auto* curves = new QWidget(this);
     auto* curvesLayout = new QVBoxLayout(curves);
     auto* smoothRow = new QHBoxLayout;
@@ -157,18 +158,37 @@ void RunsView::refresh(storage::RunStore& store) {
     }
 }
 
+void RunsView::followNames(storage::RunStore& store, const std::vector<storage::RunSummary>& runs) {
+    bool renamed = false;
+    for (Shown& s : m_runs) {
+        const auto it = std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r.id == s.details.id; });
+        if (it == runs.end() || it->name == s.details.name) continue;
+        s.details.name = it->name;
+        s.series.label = runLabel(s.details);
+        renamed = true;
+    }
+    if (!renamed) return;
+    for (std::size_t i = 0; i < m_runs.size(); ++i) m_baseline->setItemText(static_cast<int>(i), m_runs[i].series.label);
+    rebuildCurves();
+    rebuildEvaluations(store);
+    rebuildTables();
+}
+
 void RunsView::rebuildCurves() {
     m_loss->clear();
     m_accuracy->clear();
     const bool single = m_runs.size() == 1;
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         Shown& s = m_runs[i];
+        // Several runs: a colour per run, validation dashed. One run: validation gets a colour of
+        // its own, so it does not hide under the training curve.
         const QColor color = plot::seriesColor(static_cast<int>(i));
+        const QColor valColor = single ? plot::seriesColor(1) : color;
         const QString prefix = single ? QString() : s.series.label + QStringLiteral(" ");
         s.lossSeries = m_loss->addSeries(prefix + tr("train loss"), {color, false, false}, true);
-        s.valLossSeries = m_loss->addSeries(prefix + tr("validation loss"), {color, true, true});
+        s.valLossSeries = m_loss->addSeries(prefix + tr("validation loss"), {valColor, true, true});
         s.accSeries = single ? m_accuracy->addSeries(tr("train accuracy"), {color, false, true}) : -1;
-        s.valAccSeries = m_accuracy->addSeries(prefix + tr("validation accuracy"), {color, true, true});
+        s.valAccSeries = m_accuracy->addSeries(prefix + tr("validation accuracy"), {valColor, true, true});
         appendPoints(s, 0, 0);
     }
     styleBaseline(m_runs.size() > 1 ? m_baseline->currentIndex() : -1);

@@ -32,6 +32,9 @@ public:
     void showRuns(storage::RunStore& store, const std::vector<int64_t>& ids);
     // Appends what running runs stored since the last read; cheap when nothing changed.
     void refresh(storage::RunStore& store);
+    // Relabels the shown runs that `runs` (the store's list) names differently: the baseline
+    // box, legends, evaluation titles and tables follow a rename.
+    void followNames(storage::RunStore& store, const std::vector<storage::RunSummary>& runs);
     std::vector<int64_t> shownRuns() const;
 
     void setBaseline(int index);
@@ -40,6 +43,7 @@ public:
     QTableWidget* metricsTable() const { return m_metrics; }
     QTableWidget* settingsTable() const { return m_settings; }
     QString networkText() const;
+    QComboBox* baselineBox() const { return m_baseline; }
     int evaluationCount() const { return m_evalCount; }
 
     // All shown runs' curves as one CSV: run,metric,epoch,value.

@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -83,6 +84,12 @@ PreferencesDialog::PreferencesDialog(const Preferences& current, const DeviceLis
     auto* dbLabel = new QLabel(tr("&Run database:"), this);
     dbLabel->setBuddy(m_database);
     form->addRow(dbLabel, dbRow);
+    m_databaseInUse = new QLabel(this);
+    m_databaseInUse->setObjectName("DatabaseInUse");
+    m_databaseInUse->setWordWrap(true);
+    m_databaseInUse->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_databaseInUse->hide();
+    form->addRow(QString(), m_databaseInUse);
 
     auto* rule = new QLabel(tr("The theme and the run database apply at once. The default device and "
                                "thread count apply from the next run, to projects whose device is "
@@ -109,6 +116,19 @@ PreferencesDialog::PreferencesDialog(const Preferences& current, const DeviceLis
     layout->addWidget(buttons);
     setMinimumWidth(560);
 }
+
+void PreferencesDialog::setDatabaseInUse(const QString& path) {
+    const QString named = m_database->text().trimmed().isEmpty() ? m_database->placeholderText()
+                                                                 : m_database->text().trimmed();
+    const bool other = !path.isEmpty() && QFileInfo(path).absoluteFilePath() != QFileInfo(named).absoluteFilePath();
+    m_databaseInUse->setText(other ? tr("In use now: %1, given with --db when the studio started. A "
+                                        "database chosen here replaces it at once.")
+                                         .arg(path)
+                                   : QString());
+    m_databaseInUse->setVisible(other);
+}
+
+QString PreferencesDialog::databaseInUseText() const { return m_databaseInUse->text(); }
 
 Preferences PreferencesDialog::preferences() const {
     Preferences p;

@@ -1,5 +1,5 @@
 // PreferencesDialog (Edit > Preferences..., Ctrl+,): theme, default device, default thread count
-// and the run database. OK and Apply hand the new preferences to an apply function (MainWindow's):
+// and the run database (and the one in use, when --db chose another for this session). OK and Apply hand the new preferences to an apply function (MainWindow's):
 // when it refuses (the run database cannot be opened) the dialog shows why and stays open, and
 // nothing is saved.
 #pragma once
@@ -26,6 +26,11 @@ public:
     PreferencesDialog(const Preferences& current, const DeviceList& devices, const QString& defaultDatabase,
                       Apply apply, QWidget* parent = nullptr);
 
+    // The run database this session records into, when it is not the one the field names
+    // (the studio was started with --db FILE): a line under the field says so.
+    void setDatabaseInUse(const QString& path);
+    QString databaseInUseText() const;  // empty while the field names the one in use
+
     Preferences preferences() const;  // as the fields say now
     QString error() const;            // the last refusal, empty after a success
     bool apply();                     // what Apply does; true when it took effect
@@ -43,6 +48,7 @@ private:
     QComboBox* m_device;
     QSpinBox* m_threads;
     QLineEdit* m_database;
+    QLabel* m_databaseInUse;
     QLabel* m_error;
 };
 

@@ -16,6 +16,7 @@
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -23,7 +24,7 @@ namespace neurite {
 
 namespace {
 
-constexpr int kColumns = 3;
+constexpr int kMaxColumns = 3;
 const QSize kThumb(150, 64);
 
 QLabel* heading(const QString& text, QWidget* parent, int delta = 3) {
@@ -63,11 +64,13 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     m_grid->setSpacing(12);
     galleryLayout->addLayout(m_grid);
     galleryLayout->addStretch(1);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(gallery);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // cards wrap their text instead
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidget(gallery);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    // Cards wrap their text and flow into as many columns as fit; the page scrolls down.
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->viewport()->installEventFilter(this);
 
     auto* side = new QWidget(this);
     side->setMaximumWidth(380);
@@ -105,7 +108,7 @@ WelcomePage::WelcomePage(QWidget* parent) : QWidget(parent) {
     sideLayout->addWidget(runsButton);
 
     auto* layout = new QHBoxLayout(this);
-    layout->addWidget(scroll, 1);
+    layout->addWidget(m_scroll, 1);
     layout->addWidget(side);
 }
 
@@ -130,10 +133,35 @@ void WelcomePage::loadExamples(const QString& dir) {
                                 ? tr("No examples folder was found. Set NEURITE_EXAMPLES_DIR to the folder "
                                      "holding the example projects (*.neurite.json).")
                                 : tr("No example projects (*.neurite.json) in %1.").arg(dir));
-    for (int i = 0; i < m_examples.size(); ++i) m_grid->addWidget(makeCard(i), i / kColumns, i % kColumns);
+    m_cards.clear();
+    for (int i = 0; i < m_examples.size(); ++i) m_cards.append(makeCard(i));
+    m_columns = 0;
+    flowCards();
     m_counted = false;
     if (isVisible()) countSizes();
 }
+
+// As many columns (up to kMaxColumns) as the view has room for at the cards' minimum width.
+void WelcomePage::flowCards() {
+    if (m_cards.isEmpty()) return;
+    int cardWidth = 0;
+    for (const QWidget* card : std::as_const(m_cards)) cardWidth = std::max(cardWidth, card->minimumSizeHint().width());
+    const QMargins margins = m_scroll->widget()->layout()->contentsMargins();
+    const int room = m_scroll->viewport()->width() - margins.left() - margins.right();
+    const int spacing = m_grid->horizontalSpacing();
+    const int columns = std::clamp((room + spacing) / std::max(1, cardWidth + spacing), 1, kMaxColumns);
+    if (columns == m_columns) return;
+    m_columns = columns;
+    for (QWidget* card : std::as_const(m_cards)) m_grid->removeWidget(card);
+    for (int i = 0; i < m_cards.size(); ++i) m_grid->addWidget(m_cards[i], i / columns, i % columns);
+}
+
+bool WelcomePage::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_scroll->viewport() && event->type() == QEvent::Resize) flowCards();
+    return QWidget::eventFilter(watched, event);
+}
+
+int WelcomePage::columnCount() const { return m_columns; }
 
 void WelcomePage::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);

@@ -19,6 +19,7 @@ class QListWidget;
 class QListWidgetItem;
 class QMenu;
 class QPushButton;
+class QScrollArea;
 class QThread;
 
 namespace neurite {
@@ -45,6 +46,8 @@ public:
     void setRunStore(const QString& path, const QString& problem);
     QString runStoreText() const;
     void setTemplateMenu(QMenu* menu);
+    // The example cards flow into as many columns (1 to 3) as the page has room for.
+    int columnCount() const;
 
 signals:
     void openRequested(const QString& path, bool train);
@@ -56,22 +59,27 @@ signals:
 protected:
     void showEvent(QShowEvent* event) override;
     void changeEvent(QEvent* event) override;  // a theme change redraws the thumbnails
+    bool eventFilter(QObject* watched, QEvent* event) override;  // the gallery's width: reflow
 
 private:
     QWidget* makeCard(int index);
+    void flowCards();
 
     QList<ExampleInfo> m_examples;
     QList<QLabel*> m_sizeLabels;
     QList<QLabel*> m_thumbnails;
     QStringList m_sizes;
+    QList<QWidget*> m_cards;
+    int m_columns = 0;
+    QScrollArea* m_scroll;
     QGridLayout* m_grid;
     QLabel* m_examplesNote;
     QListWidget* m_recent;
     QLabel* m_runStore;
     QPushButton* m_templates;
     QThread* m_worker = nullptr;
-    int m_generation = 0;
-    bool m_counted = false;  // the current list's sizes were asked for  // of loadExamples: counts from an older list are dropped
+    int m_generation = 0;  // of loadExamples: counts from an older list are dropped
+    bool m_counted = false;  // the current list's sizes were asked for
     std::shared_ptr<std::atomic<bool>> m_cancel;
 };
 
