@@ -92,7 +92,8 @@ private slots:
     }
 
     // Latin-1 class labels: `train` exited 1 with type_error.316 and recorded no run, --json
-    // lost the finished event, `data inspect --json` exited 1.
+    // lost the finished event, `data inspect --json` exited 1. Now the file is refused with
+    // advice (exit 2) unless it says encoding=latin1, and then every JSON output stays valid.
     void latin1LabelsKeepJsonValid() {
         QTemporaryDir dir;
         QByteArray csv = "x,y,label\n";
@@ -101,7 +102,15 @@ private slots:
             csv += QByteArray::number(c + 0.01 * (i % 7)) + "," + QByteArray::number(-c + 0.02 * (i % 5)) + "," +
                    (c == 0 ? QByteArray("caf\xe9") : c == 1 ? QByteArray("th\xe9") : QByteArray("plain")) + "\n";
         }
-        const QString data = writeFile(dir, "latin1.csv", csv);
+        const QString file = writeFile(dir, "latin1.csv", csv);
+        for (const QStringList& args : {QStringList{"data", "inspect", "csv:" + file, "--json"},
+                                        QStringList{"data", "inspect", "csv:" + file}}) {
+            const Result refused = runCli(args);
+            QVERIFY2(refused.code == 2 && refused.err.startsWith("error: ") &&
+                         refused.err.contains("encoding=latin1"),
+                     refused.err.constData());
+        }
+        const QString data = file + "?encoding=latin1";
         const QString project = writeFile(
             dir, "p.neurite.json",
             QByteArray(spiral()).replace("synthetic:spiral?samples=1500&classes=3&noise=0.1&seed=7",
@@ -122,7 +131,7 @@ private slots:
         const Result show = runCli({"runs", "show", QString::number(runId), "--json", "--db", db});
         QCOMPARE(show.code, 0);
         const QJsonArray classes = QJsonDocument::fromJson(show.out).object()["data"].toObject()["classes"].toArray();
-        QVERIFY2(classes.contains(QString::fromUtf8("caf\xef\xbf\xbd")), show.out.left(400).constData());
+        QVERIFY2(classes.contains(QString::fromUtf8("caf\xc3\xa9")), show.out.left(400).constData());
         QCOMPARE(QJsonDocument::fromJson(show.out).object()["status"].toString(), QString("completed"));
         const Result inspect = runCli({"data", "inspect", "csv:" + data, "--json"});
         QVERIFY2(inspect.code == 0, inspect.err.constData());

@@ -250,7 +250,9 @@ private slots:
             RunStore s(db);
             NewRun r;
             r.name = "locked";
-            r.projectJson = r.settingsJson = r.dataJson = "{}";
+            r.projectJson = "{}";
+            r.settingsJson = "{}";
+            r.dataJson = "{}";
             r.epochsPlanned = 3;
             id = s.beginRun(r);
         }

@@ -114,7 +114,11 @@ std::string decode(const fs::path& file, int size, int channels, std::vector<uin
     try {
         img = decodeImageFile(file.string(), channels);  // refuses image bombs before decoding
     } catch (const Error& e) {
-        return e.what();
+        // The caller names the file; keep only what is wrong with it.
+        std::string what = e.what();
+        for (const std::string& prefix : {file.string() + ": ", std::string("at byte 0: ")})
+            if (what.rfind(prefix, 0) == 0) what.erase(0, prefix.size());
+        return what;
     }
     const int w = img.width, h = img.height;
     const auto plane = static_cast<std::size_t>(size) * static_cast<std::size_t>(size);
