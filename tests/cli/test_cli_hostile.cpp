@@ -14,6 +14,7 @@
 #include <chrono>
 
 #include "support/cli_runner.h"
+#include "support/test_env.h"
 
 using neurite::test::example;
 using neurite::test::Result;
@@ -73,12 +74,9 @@ private slots:
         QFETCH(QString, kind);
         QFETCH(QString, expected);
         QTemporaryDir dir;
-        QString path = kind;
-        if (kind == "dir") path = dir.path();
-        if (kind == "fifo") {
-            path = dir.filePath("p.neurite.json");
-            QCOMPARE(::mkfifo(path.toLocal8Bit().constData(), 0600), 0);
-        }
+        const QString path = QString::fromStdString(
+            neurite::test::notAFile(kind.toStdString(), dir.path().toStdString(), "p.neurite.json"));
+        QVERIFY(!path.isEmpty());
         for (const QStringList& args : {QStringList{"train", path, "--no-db"},
                                         QStringList{"export", path, "--format", "native", "-o",
                                                     dir.filePath("m.nmodel")}}) {

@@ -140,8 +140,8 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("/dev/zero") << "/dev/zero" << "it is not a regular file";
         QTest::newRow("/dev/urandom") << "/dev/urandom" << "it is not a regular file";
-        QTest::newRow("fifo") << "FIFO" << "it is not a regular file";
-        QTest::newRow("directory") << "DIR" << "it is a directory";
+        QTest::newRow("fifo") << "fifo" << "it is not a regular file";
+        QTest::newRow("directory") << "dir" << "it is a directory";
         QTest::newRow("missing") << "/nonexistent/p.neurite.json" << "No such file or directory";
         QTest::newRow("sparse 65 MiB project") << "BIG" << "more than a project file can be (at most 64.0 MiB)";
     }
@@ -149,13 +149,9 @@ private slots:
         QFETCH(QString, path);
         QFETCH(QString, expected);
         QTemporaryDir dir;
-        std::string p = path.toStdString();
-        if (path == "FIFO") {
-            p = dir.filePath("fifo").toStdString();
-            QCOMPARE(::mkfifo(p.c_str(), 0600), 0);
-        } else if (path == "DIR") {
-            p = dir.path().toStdString();
-        } else if (path == "BIG") {
+        std::string p = test::notAFile(path.toStdString(), dir.path().toStdString(), "fifo");
+        QVERIFY(!p.empty());
+        if (path == "BIG") {
             p = dir.filePath("big.neurite.json").toStdString();
             writeBytes(p, "{");
             QCOMPARE(::truncate(p.c_str(), kMaxProjectBytes + 1), 0);

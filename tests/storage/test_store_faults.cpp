@@ -25,6 +25,7 @@
 #include "run_store.h"
 #include "schema.h"
 #include "support/cli_runner.h"
+#include "support/test_env.h"
 
 using namespace neurite;
 using namespace neurite::storage;
@@ -57,17 +58,21 @@ bool oneErrorLine(const Result& r, const QString& expected) {
            QString::fromUtf8(lines.last()).contains(expected) && !r.err.contains("internal error");
 }
 
-int64_t storedRun(const std::string& db) {
-    RunStore s(db);
+NewRun newRun(const std::string& name, int epochs) {
     NewRun r;
-    r.name = "n";
-    r.projectJson = R"({"name":"n"})";
-    r.settingsJson = R"({"training.epochs":1})";
+    r.name = name;
+    r.projectJson = R"({"name":")" + name + R"("})";
+    r.settingsJson = R"({"training.epochs":)" + std::to_string(epochs) + "}";
     r.dataJson = R"({"source":"synthetic:spiral","train":10})";
     r.device = "CPU";
     r.precision = "fp32";
-    r.epochsPlanned = 1;
-    const int64_t id = s.beginRun(r);
+    r.epochsPlanned = epochs;
+    return r;
+}
+
+int64_t storedRun(const std::string& db) {
+    RunStore s(db);
+    const int64_t id = s.beginRun(newRun("n", 1));
     s.putEpoch(id, {1, 0.9, 0.5, 0.8, 0.6, 0.01, 1.0, 100, true, R"({"accuracy":0.6})"});
     s.putEvaluation(id, {"test", 0.5, 0.75, 0.9,
                          R"({"accuracy":0.75,"confusion_matrix":{"classes":["a","b"],"counts":[[1,0],[0,1]]}})"});
@@ -163,12 +168,9 @@ private slots:
         QFETCH(QString, kind);
         QFETCH(QString, expected);
         QTemporaryDir dir;
-        QString db = kind;
-        if (kind == "dir") db = dir.path();
-        if (kind == "fifo") {
-            db = dir.filePath("runs.db");
-            QCOMPARE(::mkfifo(db.toLocal8Bit().constData(), 0600), 0);
-        }
+        const QString db =
+            QString::fromStdString(neurite::test::notAFile(kind.toStdString(), dir.path().toStdString(), "runs.db"));
+        QVERIFY(!db.isEmpty());
         for (const QStringList& args :
              {QStringList{"train", example("spiral.neurite.json"), "--epochs", "1", "--db", db},
               QStringList{"runs", "list", "--db", db}, QStringList{"runs", "show", "1", "--db", db}}) {
@@ -248,13 +250,7 @@ private slots:
         int64_t id = 0;
         {
             RunStore s(db);
-            NewRun r;
-            r.name = "locked";
-            r.projectJson = "{}";
-            r.settingsJson = "{}";
-            r.dataJson = "{}";
-            r.epochsPlanned = 3;
-            id = s.beginRun(r);
+            id = s.beginRun(newRun("locked", 3));
         }
         Recorder rec(db, id, 3, reportJson(), 100);
         SqliteDb blocker(db, false);

@@ -1,6 +1,8 @@
 // Test environment helpers.
 #include "test_env.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 
 namespace neurite::test {
@@ -13,6 +15,13 @@ std::string sourceDir() {
 bool strictTests() {
     const char* strict = std::getenv("NEURITE_STRICT_TESTS");
     return strict && *strict && std::string(strict) != "0";
+}
+
+std::string notAFile(const std::string& kind, const std::string& dir, const std::string& name) {
+    if (kind == "dir") return dir;
+    if (kind != "fifo") return kind;
+    const std::string path = dir + "/" + name;
+    return ::mkfifo(path.c_str(), 0600) == 0 ? path : std::string();
 }
 
 }  // namespace neurite::test

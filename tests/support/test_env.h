@@ -12,4 +12,9 @@ std::string sourceDir();
 // scripts/dev.sh installs fails its test instead of skipping it (support/skip_missing.h).
 bool strictTests();
 
+// A path that is not a regular file, for the hostile-input tests: "dir" gives `dir` itself,
+// "fifo" makes a FIFO named `name` in it; anything else (/dev/zero, a missing path) is returned
+// as it is. "" when the FIFO cannot be made.
+std::string notAFile(const std::string& kind, const std::string& dir, const std::string& name);
+
 }  // namespace neurite::test
