@@ -4,11 +4,45 @@
 #include <stb_image.h>
 
 #include <climits>
+#include <cstdlib>
 
 #include "core/error.h"
 #include "core/file_read.h"
 
 namespace neurite {
+
+namespace {
+
+uint32_t le32(const std::vector<uint8_t>& b, std::size_t at) {
+    return static_cast<uint32_t>(b[at]) |
+           static_cast<uint32_t>(b[at + 1]) << 8 |
+           static_cast<uint32_t>(b[at + 2]) << 16 |
+           static_cast<uint32_t>(b[at + 3]) << 24;
+}
+
+// stb_image fills a truncated BMP or JPEG with zeros instead of failing; these checks find
+// the missing bytes first. "" when the file looks whole.
+std::string truncation(const std::vector<uint8_t>& b) {
+    const std::string size = std::to_string(b.size());
+    if (b.size() >= 2 && b[0] == 'B' && b[1] == 'M') {
+        if (b.size() < 54) return "truncated BMP: " + size + " bytes, shorter than the 54-byte header";
+        const auto width = static_cast<int32_t>(le32(b, 18)), height = static_cast<int32_t>(le32(b, 22));
+        const uint32_t bits = le32(b, 28) & 0xffff, compression = le32(b, 30);
+        const uint64_t stride = (uint64_t(std::abs(int64_t{width})) * bits + 31) / 32 * 4;
+        const uint64_t need = le32(b, 10) + stride * uint64_t(std::abs(int64_t{height}));
+        if ((compression == 0 || compression == 3) && need > b.size())
+            return "truncated BMP: the pixels need " + std::to_string(need) + " bytes, the file has " + size;
+    }
+    if (b.size() >= 2 && uint8_t(b[0]) == 0xFF && uint8_t(b[1]) == 0xD8) {
+        std::size_t n = b.size();
+        while (n > 2 && b[n - 1] == '\0') --n;
+        if (n < 4 || uint8_t(b[n - 2]) != 0xFF || uint8_t(b[n - 1]) != 0xD9)
+            return "truncated JPEG: no end-of-image marker (FF D9) at the end of its " + size + " bytes";
+    }
+    return {};
+}
+
+}  // namespace
 
 void DecodedImage::Free::operator()(unsigned char* p) const { stbi_image_free(p); }
 
@@ -18,6 +52,7 @@ DecodedImage decodeImageFile(const std::string& path, int channels) {
         const char* reason = stbi_failure_reason();
         return path + ": at byte 0: cannot decode the image: " + (reason ? reason : "unknown reason");
     };
+    if (const std::string t = truncation(bytes); !t.empty()) throwBadInput(path + ": " + t);
     DecodedImage img;
     int inFile = 0;
     // kMaxImageFileBytes keeps the size within stb's int.

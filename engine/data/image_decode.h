@@ -1,7 +1,8 @@
 // Decoding one image file (PNG, JPEG, BMP, GIF, ...) for the images: data source and predict.
 // The one thing to know: the size is read from the header before any pixel is decoded, so an
 // image bomb (a few hundred KB of PNG declaring 20000x20000 pixels) is refused without the
-// gigabytes its pixels would take.
+// gigabytes its pixels would take; a BMP or JPEG cut short (which stb_image would fill with
+// zeros) is refused too.
 #pragma once
 
 #include <cstdint>

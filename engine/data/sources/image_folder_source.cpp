@@ -71,45 +71,9 @@ std::vector<std::string> subFolders(const fs::path& dir) {
     return names;
 }
 
-uint32_t le32(const std::string& b, std::size_t at) {
-    return static_cast<uint32_t>(static_cast<uint8_t>(b[at])) |
-           static_cast<uint32_t>(static_cast<uint8_t>(b[at + 1])) << 8 |
-           static_cast<uint32_t>(static_cast<uint8_t>(b[at + 2])) << 16 |
-           static_cast<uint32_t>(static_cast<uint8_t>(b[at + 3])) << 24;
-}
-
-// stb_image fills a truncated BMP or JPEG with zeros instead of failing; these checks find
-// the missing bytes first. "" when the file looks whole.
-std::string truncation(const std::string& b) {
-    const std::string size = std::to_string(b.size());
-    if (b.size() >= 2 && b[0] == 'B' && b[1] == 'M') {
-        if (b.size() < 54) return "truncated BMP: " + size + " bytes, shorter than the 54-byte header";
-        const auto width = static_cast<int32_t>(le32(b, 18)), height = static_cast<int32_t>(le32(b, 22));
-        const uint32_t bits = le32(b, 28) & 0xffff, compression = le32(b, 30);
-        const uint64_t stride = (uint64_t(std::abs(int64_t{width})) * bits + 31) / 32 * 4;
-        const uint64_t need = le32(b, 10) + stride * uint64_t(std::abs(int64_t{height}));
-        if ((compression == 0 || compression == 3) && need > b.size())
-            return "truncated BMP: the pixels need " + std::to_string(need) + " bytes, the file has " + size;
-    }
-    if (b.size() >= 2 && uint8_t(b[0]) == 0xFF && uint8_t(b[1]) == 0xD8) {
-        std::size_t n = b.size();
-        while (n > 2 && b[n - 1] == '\0') --n;
-        if (n < 4 || uint8_t(b[n - 2]) != 0xFF || uint8_t(b[n - 1]) != 0xD9)
-            return "truncated JPEG: no end-of-image marker (FF D9) at the end of its " + size + " bytes";
-    }
-    return {};
-}
-
 // Decodes one image to size x size planar CHW bytes appended to `out`; returns the problem
 // ("" on success).
 std::string decode(const fs::path& file, int size, int channels, std::vector<uint8_t>& out) {
-    std::string bytes;
-    try {
-        loadTextFile(file.string(), "", bytes, int64_t{1} << 30);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    if (std::string t = truncation(bytes); !t.empty()) return t;
     DecodedImage img;
     try {
         img = decodeImageFile(file.string(), channels);  // refuses image bombs before decoding
