@@ -126,7 +126,14 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->showMessage(tr("Drag layers from the palette, or open a project (Ctrl+O)"), 8000);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // The children die after this body, in creation order: the model first, then the undo stack,
+    // whose destructor emits cleanChanged when there are unsaved edits. Nothing it reaches (this
+    // window's title, the inspector, the settings form) may run on a deleted model.
+    m_undo->disconnect();
+    m_files->disconnect();
+    m_model->disconnect();
+}
 
 void MainWindow::createDocks() {
     auto dock = [this](const QString& title, const QString& name, QWidget* widget, Qt::DockWidgetArea area) {
