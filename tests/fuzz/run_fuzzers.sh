@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (CSV, NPY, IDX, project JSON) with clang
-# (-fsanitize=fuzzer,address,undefined) from the parser
-# sources only, then runs each for a few seconds on its seed corpus. CTest runs this under the
+# Builds the libFuzzer targets whose readers stand alone (CSV, NPY, IDX, project JSON, CIFAR-10,
+# images) with clang (-fsanitize=fuzzer,address,undefined) from the parser sources only, then
+# runs each for a few seconds on its seed corpus. The native model and run database targets need
+# the whole engine: tests/fuzz/long_fuzz.sh builds every target that way for long runs, and the
+# ordinary build replays all corpora (CTest fuzz_replay_*). CTest runs this under the
 # label "fuzz"; exit 77 (skipped) when clang++ or its libFuzzer runtime is missing, except under
 # the README's test command (NEURITE_STRICT_TESTS=1), which installs them: there it fails.
 #   tests/fuzz/run_fuzzers.sh BUILD_DIR [SECONDS]
@@ -33,11 +35,14 @@ declare -A sources=(
   [npy]="$src/engine/data/sources/npy_reader.cpp $src/engine/data/sources/file_bytes.cpp"
   [idx]="$src/engine/data/idx_reader.cpp"
   [project]="$src/engine/io/project.cpp $src/engine/io/project_training.cpp $src/engine/io/project_writer.cpp $src/engine/io/json_reader.cpp $src/engine/io/json_text.cpp $src/engine/train/train_config.cpp $src/engine/data/transforms/augment.cpp"
+  [cifar]="$src/engine/data/sources/cifar10_source.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
+  [image]="$src/engine/data/image_decode.cpp"
 )
-declare -A libs=([csv]="-lz" [npy]="" [idx]="-lz" [project]="")
+stb_flags=$(pkg-config --cflags stb 2>/dev/null || echo -I/usr/include/stb)
+declare -A libs=([csv]="-lz" [npy]="" [idx]="-lz" [project]="" [cifar]="" [image]="$stb_flags -lstb")
 
 status=0
-for name in csv npy idx project; do
+for name in csv npy idx project cifar image; do
   bin="$out/fuzz_$name"
   # Rebuild only when a source is newer than the binary.
   # shellcheck disable=SC2086
