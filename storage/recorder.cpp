@@ -12,7 +12,7 @@ namespace neurite::storage {
 
 std::vector<uint8_t> weightsBlob(const std::vector<float>& w) {
     std::vector<uint8_t> b(w.size() * sizeof(float));
-    std::memcpy(b.data(), w.data(), b.size());
+    if (!b.empty()) std::memcpy(b.data(), w.data(), b.size());  // data() of empty may be null
     return b;
 }
 
@@ -21,7 +21,7 @@ std::vector<float> weightsFromBlob(const std::vector<uint8_t>& b, const std::str
         throwBadInput(what + ": a weights blob of " + std::to_string(b.size()) +
                       " bytes is not a whole number of floats");
     std::vector<float> w(b.size() / sizeof(float));
-    std::memcpy(w.data(), b.data(), b.size());
+    if (!w.empty()) std::memcpy(w.data(), b.data(), b.size());
     return w;
 }
 

@@ -205,8 +205,9 @@ void eltwiseOps(Harness& h) {
         {Activation::Relu, "relu"},       {Activation::LeakyRelu, "leaky relu"},
         {Activation::Elu, "elu"},         {Activation::Sigmoid, "sigmoid"},
         {Activation::Tanh, "tanh"},       {Activation::Gelu, "gelu"}};
-    for (const auto& [act, name] : acts) {
-        h.run(std::string(name) + " forward/backward", kTol, [=](Backend& b) -> Outputs {
+    for (const auto& entry : acts) {
+        const Activation act = entry.first;  // a copy: clang 14 cannot capture a structured binding
+        h.run(std::string(entry.second) + " forward/backward", kTol, [=](Backend& b) -> Outputs {
             Tensor tx = upload(b, s, x), y = Tensor::empty(b, s);
             b.activationForward(act, 0.2f, tx, y);
             Tensor tdy = upload(b, s, dy), dx = Tensor::empty(b, s);

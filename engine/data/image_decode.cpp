@@ -3,7 +3,10 @@
 
 #include <stb_image.h>
 
+#include <algorithm>
+#include <cctype>
 #include <climits>
+#include <string_view>
 #include <cstdlib>
 
 #include "core/error.h"
@@ -42,6 +45,75 @@ std::string truncation(const std::vector<uint8_t>& b) {
     return {};
 }
 
+bool startsWith(const std::vector<uint8_t>& b, std::string_view magic) {
+    return b.size() >= magic.size() && std::equal(magic.begin(), magic.end(), b.begin(),
+                                                  [](char m, uint8_t c) { return uint8_t(m) == c; });
+}
+
+bool endsWithTga(const std::string& path) {
+    if (path.size() < 4) return false;
+    std::string ext = path.substr(path.size() - 4);
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext == ".tga";
+}
+
+// Only the formats Neurite reads go to stb_image, told apart by their first bytes (TGA, which
+// has none, by its .tga name): stb would otherwise try every loader it has on any file, and a
+// random file can pass for a TGA or a PSD. "" when the format is one of ours.
+std::string unknownFormat(const std::vector<uint8_t>& b, const std::string& path) {
+    if (startsWith(b, "\x89PNG\r\n\x1a\n") || startsWith(b, "\xFF\xD8\xFF") || startsWith(b, "BM") ||
+        startsWith(b, "GIF87a") || startsWith(b, "GIF89a") || startsWith(b, "P5") || startsWith(b, "P6") ||
+        endsWithTga(path))
+        return {};
+    return "not a PNG, JPEG, BMP, GIF, PGM/PPM or TGA image (by its first bytes)";
+}
+
+// The Huffman tables of a JPEG (DHT segments) may hold at most 256 codes each. Debian's
+// stb_image does not check that sum and writes past its table when it is larger (fixed in later
+// stb releases), so the segments are walked here first. "" when every table is within bounds or
+// the file is not a JPEG.
+std::string badHuffmanTable(const std::vector<uint8_t>& b) {
+    if (!startsWith(b, "\xFF\xD8")) return {};
+    const std::size_t n = b.size();
+    std::size_t pos = 2;
+    while (pos + 4 <= n) {
+        if (b[pos] != 0xFF) return {};  // not at a marker: stb will say what is wrong
+        const uint8_t marker = b[pos + 1];
+        if (marker == 0xFF) {  // fill byte
+            ++pos;
+            continue;
+        }
+        if (marker == 0xD9) return {};
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+            pos += 2;
+            continue;
+        }
+        const std::size_t length = std::size_t{b[pos + 2]} << 8 | b[pos + 3];
+        if (length < 2) return {};
+        if (marker == 0xC4) {
+            // A segment may claim more bytes than the file has: stb reads zeros past the end,
+            // so the counts are summed the same way.
+            const std::size_t end = pos + 2 + length;
+            std::size_t p = pos + 4;
+            while (p < end && p < n) {
+                std::size_t codes = 0;
+                for (std::size_t i = 1; i <= 16; ++i)
+                    if (p + i < n) codes += b[p + i];
+                if (codes > 256)
+                    return "corrupt JPEG: a Huffman table (DHT) at byte " + std::to_string(p) + " declares " +
+                           std::to_string(codes) + " codes (at most 256)";
+                p += 17 + codes;
+            }
+        }
+        if (pos + 2 + length > n) return {};
+        pos += 2 + length;
+        if (marker == 0xDA)  // the entropy-coded scan runs to the next marker that is not a restart
+            while (pos + 1 < n && !(b[pos] == 0xFF && b[pos + 1] != 0 && (b[pos + 1] < 0xD0 || b[pos + 1] > 0xD7)))
+                ++pos;
+    }
+    return {};
+}
+
 }  // namespace
 
 void DecodedImage::Free::operator()(unsigned char* p) const { stbi_image_free(p); }
@@ -53,6 +125,8 @@ DecodedImage decodeImageFile(const std::string& path, int channels) {
         return path + ": at byte 0: cannot decode the image: " + (reason ? reason : "unknown reason");
     };
     if (const std::string t = truncation(bytes); !t.empty()) throwBadInput(path + ": " + t);
+    for (const std::string& problem : {unknownFormat(bytes, path), badHuffmanTable(bytes)})
+        if (!problem.empty()) throwBadInput(path + ": at byte 0: cannot decode the image: " + problem);
     DecodedImage img;
     int inFile = 0;
     // kMaxImageFileBytes keeps the size within stb's int.

@@ -157,7 +157,7 @@ T field(const Json& obj, const char* key, const std::string& what) {
 std::vector<float> floatsOf(const SafeTensor& t, const std::string& what) {
     if (t.dtype != "F32") bad(what, "tensor " + t.name + " is " + t.dtype + ", expected F32");
     std::vector<float> v(t.bytes.size() / sizeof(float));
-    std::memcpy(v.data(), t.bytes.data(), v.size() * sizeof(float));
+    if (!v.empty()) std::memcpy(v.data(), t.bytes.data(), v.size() * sizeof(float));
     return v;
 }
 

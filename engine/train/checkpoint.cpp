@@ -54,7 +54,8 @@ public:
         const auto n = get<uint64_t>();
         if (n > (m_bytes.size() - m_pos) / sizeof(float)) fail("a float array longer than the blob");
         std::vector<float> v(static_cast<std::size_t>(n));
-        std::memcpy(v.data(), m_bytes.data() + m_pos, v.size() * sizeof(float));
+        if (!v.empty())  // an empty vector's data() may be null, which memcpy must not get
+            std::memcpy(v.data(), m_bytes.data() + m_pos, v.size() * sizeof(float));
         m_pos += v.size() * sizeof(float);
         return v;
     }

@@ -181,6 +181,30 @@ private slots:
         QVERIFY(errorOf([&] { decodeImageFile(bomb, 3); }).contains("cannot decode the image"));
     }
 
+    // Only the formats Neurite reads reach stb_image, and a JPEG Huffman table with more than
+    // 256 codes (which Debian's stb_image writes past its table for; found by fuzz_image) is
+    // refused before decoding.
+    void imageFormatsAreCheckedBeforeStb() {
+        QTemporaryDir dir;
+        const std::string text = dir.filePath("notes.png").toStdString();
+        writeBytes(text, std::string("hello, this is text"));
+        QVERIFY2(errorOf([&] { decodeImageFile(text, 3); }).contains("not a PNG, JPEG, BMP, GIF, PGM/PPM or TGA image"),
+                 qPrintable(errorOf([&] { decodeImageFile(text, 3); })));
+        std::string jpeg = "\xFF\xD8\xFF\xC4";
+        const int codes = 16 * 20;  // 20 codes of each length: 320
+        const int length = 2 + 17 + codes;
+        jpeg += static_cast<char>(length >> 8);
+        jpeg += static_cast<char>(length & 0xFF);
+        jpeg += '\0';
+        jpeg += std::string(16, static_cast<char>(20));
+        jpeg += std::string(static_cast<std::size_t>(codes), '\1');
+        jpeg += "\xFF\xD9";
+        const std::string path = dir.filePath("dht.jpg").toStdString();
+        writeBytes(path, jpeg);
+        const QString error = errorOf([&] { decodeImageFile(path, 3); });
+        QVERIFY2(error.contains("Huffman table (DHT) at byte 6 declares 320 codes (at most 256)"), qPrintable(error));
+    }
+
     // A gzip file declaring far more data than it could hold is refused before inflating (a
     // 522 KB IDX.gz grew to 1.1 GB); a real ratio loads.
     void idxGzipBombIsRefused_data() {

@@ -12,6 +12,13 @@
 #include "core/error.h"
 #include "data/image_decode.h"
 
+// In the fuzzing builds stb_image itself is compiled here, instrumented, so libFuzzer sees its
+// branches and ASan its reads; the program's definitions take the place of Debian's libstb.
+#ifdef NEURITE_FUZZ_INSTRUMENT_STB
+#define STB_IMAGE_IMPLEMENTATION
+#include <stb_image.h>
+#endif
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     static const std::string path = "/tmp/neurite-fuzz-image-" + std::to_string(getpid());
     std::FILE* f = std::fopen(path.c_str(), "wb");

@@ -39,7 +39,7 @@ declare -A sources=(
   [image]="$src/engine/data/image_decode.cpp"
 )
 stb_flags=$(pkg-config --cflags stb 2>/dev/null || echo -I/usr/include/stb)
-declare -A libs=([csv]="-lz" [npy]="" [idx]="-lz" [project]="" [cifar]="" [image]="$stb_flags -lstb")
+declare -A libs=([csv]="-lz" [npy]="" [idx]="-lz" [project]="" [cifar]="" [image]="-DNEURITE_FUZZ_INSTRUMENT_STB $stb_flags")
 
 status=0
 for name in csv npy idx project cifar image; do
