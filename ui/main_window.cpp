@@ -12,12 +12,14 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QUndoStack>
 
 #include "data_probe.h"
 #include "designer/designer_widget.h"
+#include "designer/graph_edits.h"
 #include "designer/graph_model.h"
 #include "designer/graph_scene.h"
 #include "designer/graph_view.h"
@@ -43,6 +45,11 @@
 #include "window_geometry.h"
 
 namespace neurite {
+
+namespace {
+// What File > New Project trains on until the user picks data (the spiral example's data).
+constexpr const char* kNewProjectData = "synthetic:spiral?samples=1500&classes=3&noise=0.1&seed=7";
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
@@ -88,10 +95,12 @@ MainWindow::MainWindow(QWidget* parent)
     });
     createDocks();
     createMenus();
+    createTabStrip();
     createTrainingMenu();
     createHelpMenu();
     connectWelcome();
-    statusBar()->addPermanentWidget(new ModelStatus(m_model, this));
+    m_modelStatus = new ModelStatus(m_model, this);
+    statusBar()->addPermanentWidget(m_modelStatus);
 
     connect(m_files, &ProjectFiles::message, this, [this](const QString& text) {
         statusBar()->showMessage(text, 8000);
@@ -120,6 +129,7 @@ MainWindow::MainWindow(QWidget* parent)
     QSettings settings;
     restoreFittingGeometry(this, settings.value("window/geometry").toByteArray(), QSize(1400, 860));
     restoreState(settings.value("window/state").toByteArray());
+    m_tabStripBar->show();  // a state saved by an older version never hides the tabs
     // Start with a usable project: the first template, so the canvas is never a blank page.
     m_files->newProject(projectTemplates().front().document);
     m_tabs->setCurrentWidget(m_designer);
@@ -230,6 +240,31 @@ void MainWindow::createMenus() {
     bar->addActions({a.layout, a.zoomFit});
 }
 
+// The tabs sit in their own toolbar row, above the docks and as wide as the window, so they stay
+// put when the designer's docks step aside on the other tabs (in the tab widget's own bar they
+// moved with the central area: a click on "Training" once landed on "Summary"). The row cannot
+// be moved, floated or hidden.
+void MainWindow::createTabStrip() {
+    m_tabStrip = new QTabBar(this);
+    m_tabStrip->setObjectName("WorkspaceTabs");
+    m_tabStrip->setDocumentMode(true);
+    m_tabStrip->setExpanding(false);
+    m_tabStrip->setDrawBase(false);
+    m_tabStrip->setFocusPolicy(Qt::TabFocus);
+    for (int i = 0; i < m_tabs->count(); ++i) m_tabStrip->addTab(m_tabs->tabText(i));
+    m_tabStrip->setCurrentIndex(m_tabs->currentIndex());
+    m_tabs->tabBar()->hide();
+    connect(m_tabStrip, &QTabBar::currentChanged, m_tabs, &QTabWidget::setCurrentIndex);
+    connect(m_tabs, &QTabWidget::currentChanged, m_tabStrip, &QTabBar::setCurrentIndex);
+    addToolBarBreak(Qt::TopToolBarArea);
+    m_tabStripBar = addToolBar(tr("Workspaces"));
+    m_tabStripBar->setObjectName("WorkspaceBar");
+    m_tabStripBar->setMovable(false);
+    m_tabStripBar->setFloatable(false);
+    m_tabStripBar->toggleViewAction()->setVisible(false);
+    m_tabStripBar->addWidget(m_tabStrip);
+}
+
 void MainWindow::createTrainingMenu() {
     QMenu* menu = menuBar()->addMenu(tr("&Training"));
     QAction* start = menu->addAction(tr("&Start"), this, &MainWindow::startTraining);
@@ -309,6 +344,7 @@ void MainWindow::connectWelcome() {
 // they come back as they were on the Designer, Summary and JSON tabs.
 void MainWindow::tabChanged() {
     QWidget* tab = m_tabs->currentWidget();
+    updateTitle();
     if (tab == m_welcome) m_welcome->setRecentFiles(m_files->recentFiles());  // a file may have gone
     if (tab == m_welcome || tab == m_training->parentWidget() || tab == m_runs || tab == m_tryIt) {
         for (QDockWidget* d : findChildren<QDockWidget*>())
@@ -327,11 +363,21 @@ void MainWindow::showWelcome() {
     m_welcome->setFocus();
 }
 
+// A new project trains as it is: two-dimensional data that trains in seconds and shows its
+// decision map, and an output layer sized to it ("auto"). Hidden layers come from the palette;
+// the data from the Training tab's Data settings.
 void MainWindow::newProject() {
-    ProjectDocument empty;
-    empty.data.source = "builtin:fashion-mnist";
-    empty.nodes.push_back(makeNode("input", "Input"));
-    if (m_files->newProject(empty)) m_tabs->setCurrentWidget(m_designer);
+    ProjectDocument doc;
+    doc.data.source = kNewProjectData;
+    Node input = makeNode("input", "Input");
+    Node output = makeNode("output", "Dense", {"input"});
+    output.y = edits::kRowStep;
+    doc.nodes = {input, output};
+    doc.output = "output";
+    if (!m_files->newProject(doc)) return;
+    m_tabs->setCurrentWidget(m_designer);
+    statusBar()->showMessage(tr("New project on a 2-D spiral: add hidden layers from the palette, or "
+                                "choose your data under Training > Data"), 12000);
 }
 
 ProjectDocument MainWindow::runDocument() const {
@@ -389,6 +435,15 @@ void MainWindow::fillRecentMenu() {
 }
 
 void MainWindow::updateTitle() {
+    // The Start page is about no project: the title and status bar do not describe the one
+    // waiting behind it.
+    const bool start = m_tabs->currentWidget() == m_welcome;
+    m_modelStatus->setVisible(!start);
+    if (start) {
+        setWindowTitle(tr("Neurite"));
+        setWindowModified(false);
+        return;
+    }
     const QString where = m_files->path().isEmpty() ? QString() : " — " + m_files->path();
     setWindowTitle(tr("%1%2[*] - Neurite").arg(m_files->displayName(), where));
     setWindowModified(m_files->isModified());

@@ -8,6 +8,8 @@
 #include "settings/preferences.h"
 
 class QMenu;
+class QTabBar;
+class QToolBar;
 class QTabWidget;
 class QUndoStack;
 
@@ -24,6 +26,7 @@ class DesignerWidget;
 class GraphModel;
 class Inspector;
 class LayerPalette;
+class ModelStatus;
 class ProblemsPanel;
 class ProjectFiles;
 class WelcomePage;
@@ -74,6 +77,7 @@ protected:
 private:
     void createDocks();
     void createMenus();
+    void createTabStrip();
     void fillRecentMenu();
     void updateTitle();
     void probeData();
@@ -101,6 +105,9 @@ private:
     QMenu* m_templateMenu = nullptr;
     WelcomePage* m_welcome;
     Preferences m_prefs;
+    QTabBar* m_tabStrip = nullptr;       // the tabs, in their own row (createTabStrip)
+    QToolBar* m_tabStripBar = nullptr;
+    ModelStatus* m_modelStatus = nullptr;
     QList<QWidget*> m_docksHiddenByStart;  // docks the Start tab hid, shown again when it is left
 };
 

@@ -72,6 +72,26 @@ private slots:
         QCOMPARE(json(m), last);
     }
 
+    // A Dense inserted between layers is a hidden layer: it starts 64 wide, not "auto" (the
+    // number of classes); appended as the new last layer it stays "auto"; explicit units stay.
+    void insertedHiddenDenseIsNotAuto() {
+        GraphModel m;
+        m.setDocument(example("fashion_mlp.neurite.json"));
+        m.setDataInfo(kFashion);
+        const GraphState s = stateOf(m);
+        const std::string first = "flatten";
+        const GraphState hidden = edits::withNodeInserted(s, makeNode("", "Dense"), first);
+        const Node& h = hidden.nodes.back();
+        QCOMPARE(std::get<int64_t>(h.params.at("units")), int64_t{edits::kHiddenUnits});
+        const GraphState last = edits::withNodeInserted(s, makeNode("", "Dense"), s.output);
+        QVERIFY(!last.nodes.back().params.count("units"));
+        const GraphState explicitUnits =
+            edits::withNodeInserted(s, makeNode("", "Dense", {}, {{"units", int64_t{7}}}), first);
+        QCOMPARE(std::get<int64_t>(explicitUnits.nodes.back().params.at("units")), int64_t{7});
+        m.setNodes(hidden.nodes, hidden.output);
+        QVERIFY(m.resolved().ok());
+    }
+
     void consecutiveMovesMerge() {
         GraphModel m;
         m.setDocument(example("spiral.neurite.json"));

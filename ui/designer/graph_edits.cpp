@@ -63,6 +63,13 @@ GraphState withNodeInserted(const GraphState& state, Node node, const std::strin
             std::replace(n.inputs.begin(), n.inputs.end(), after, node.id);
         }
         if (s.output == after) s.output = node.id;
+        // A Dense that lands between layers is a hidden layer: "auto" (the number of classes)
+        // is only right for the last one, so it starts with a usual hidden width instead.
+        const bool hidden = std::any_of(s.nodes.begin(), s.nodes.end(), [&](const Node& n) {
+            return std::find(n.inputs.begin(), n.inputs.end(), node.id) != n.inputs.end();
+        });
+        if (hidden && node.op == "Dense" && !node.params.count("units"))
+            node.params["units"] = int64_t{kHiddenUnits};
     }
     s.nodes.push_back(std::move(node));
     return s;

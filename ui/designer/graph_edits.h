@@ -18,6 +18,7 @@ namespace neurite {
 namespace edits {
 
 inline constexpr double kRowStep = 100;     // vertical distance between layers (the DAG flows down)
+inline constexpr int kHiddenUnits = 64;     // a Dense inserted between layers starts this wide
 inline constexpr double kColumnStep = 230;  // horizontal distance between siblings
 
 // A fresh id that `state` does not use: "conv" -> "conv", "conv2", ...
@@ -26,7 +27,9 @@ std::string uniqueId(const GraphState& state, const std::string& base);
 std::string idBase(const std::string& op);
 
 // Adds `node` (its id made unique). With `after` set, the node takes `after` as input and
-// `after`'s consumers take the new node instead; the layers below move down one row.
+// `after`'s consumers take the new node instead; the layers below move down one row. A Dense
+// that ends up between layers gets kHiddenUnits units unless `node` sets them ("auto", the
+// number of classes, is meant for the last layer).
 GraphState withNodeInserted(const GraphState& state, Node node, const std::string& after);
 GraphState withConnection(const GraphState& state, const std::string& from, const std::string& to);
 // Removes input number `slot` of `to` (which must be `from`).
