@@ -15,12 +15,13 @@ DataProbe::~DataProbe() {
 }
 
 QString DataProbe::keyOf(const ProjectDocument& doc) {
-    return QString("%1|%2|%3|%4|%5")
+    return QString("%1|%2|%3|%4|%5|%6")
         .arg(QString::fromStdString(doc.data.source))
         .arg(doc.data.validationSplit)
         .arg(doc.data.testSplit)
         .arg(QString::fromStdString(doc.data.scaling))
-        .arg(doc.training.seed);
+        .arg(doc.training.seed)
+        .arg(doc.data.reconstruct);
 }
 
 void DataProbe::probe(const ProjectDocument& doc) {
@@ -35,8 +36,9 @@ void DataProbe::probe(const ProjectDocument& doc) {
     m_pending = true;
     auto result = std::make_shared<Result>();
     const DataConfig cfg = doc.data;
+    const bool reconstruct = doc.data.reconstruct;
     const uint64_t seed = doc.training.seed;
-    QThread* worker = QThread::create([cfg, seed, result] {
+    QThread* worker = QThread::create([cfg, seed, reconstruct, result] {
         try {
             const Dataset ds = loadDataset(cfg, seed);
             result->info = dataInfo(ds);
@@ -45,6 +47,7 @@ void DataProbe::probe(const ProjectDocument& doc) {
                                   .arg(ds.train.count)
                                   .arg(ds.validation.count)
                                   .arg(ds.test.count);
+            result->preview = std::make_shared<const ui::RunPrepared>(ui::describeData(ds, reconstruct));
         } catch (const std::exception& e) {
             result->error = QString::fromUtf8(e.what());
         }

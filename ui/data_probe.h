@@ -8,9 +8,12 @@
 #include <QObject>
 #include <QString>
 
+#include <memory>
+
 #include "graph/graph.h"
 #include "io/project.h"
 #include "train/output_check.h"
+#include "training/training_controller.h"
 
 class QThread;
 
@@ -24,6 +27,8 @@ public:
         DataFacts facts;  // what the trainer checks the model's output against
         QString summary;  // "54000 train, 6000 validation, 10000 test; 10 classes"
         QString error;    // why the data cannot be loaded; empty when it loaded
+        // What the Training tab's Data and Decision map tabs show before a run (null on error).
+        std::shared_ptr<const ui::RunPrepared> preview;
     };
 
     explicit DataProbe(QObject* parent = nullptr);

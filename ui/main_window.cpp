@@ -117,6 +117,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_probe, &DataProbe::probed, this, [this] {
         const DataProbe::Result& r = m_probe->result();
         m_model->setDataInfo(r.info, r.error.isEmpty() ? std::optional(r.facts) : std::nullopt);
+        m_training->showDataPreview(r.preview.get());
         m_problems->setNote(r.error.isEmpty() ? tr("Data: %1").arg(r.summary)
                                               : tr("Data not loaded: %1").arg(r.error));
         emit analysisFinished();
@@ -360,6 +361,7 @@ void MainWindow::tabChanged() {
 
 void MainWindow::showWelcome() {
     m_tabs->setCurrentWidget(m_welcome);
+    statusBar()->clearMessage();  // the designer's hint is about the project behind the page
     m_welcome->setFocus();
 }
 

@@ -39,6 +39,8 @@ public:
     ~MainWindow() override;
     // The Start tab (example gallery, recent projects, where runs are stored).
     void showWelcome();
+    // File > New Project: a trainable starting point (2-D data, an output layer).
+    void newProject();
     // Makes `prefs` take effect and saves them: the theme at once, the run database at once
     // (when it changed: a database that cannot be opened is refused with *error and the open
     // store kept), device and threads from the next run. False when refused; nothing is saved.
@@ -85,7 +87,6 @@ private:
     void createHelpMenu();
     void connectWelcome();
     void showPreferences();
-    void newProject();
     void tabChanged();
 
     GraphModel* m_model;

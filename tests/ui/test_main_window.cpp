@@ -10,6 +10,8 @@
 #include <QSpinBox>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTabBar>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
@@ -27,7 +29,9 @@
 #include "project_files.h"
 #include "runs/runs_panel.h"
 #include "runs/runs_table_model.h"
+#include "training/data_view.h"
 #include "training/training_panel.h"
+#include "decision_plot.h"
 #include "training/training_settings.h"
 #include "support/test_env.h"
 
@@ -55,6 +59,46 @@ private slots:
         QCoreApplication::setOrganizationName("NeuriteTest");
         QCoreApplication::setApplicationName("test_main_window");
         QSettings().clear();
+    }
+
+    // Before any run, the Training tab shows the project's data: the spiral's training points on
+    // the map (no decision yet) and its classes; after a run starts the run's own data replaces
+    // it, and a new project's data replaces the old preview.
+    void trainingTabPreviewsTheDataBeforeARun() {
+        MainWindow w;
+        QSignalSpy analysed(&w, &MainWindow::analysisFinished);
+        QVERIFY(w.openProject(example("spiral.neurite.json")));
+        QTRY_VERIFY_WITH_TIMEOUT(w.trainingPanel()->decisionPlot()->pointCount() > 0, 60000);
+        QCOMPARE(w.trainingPanel()->decisionPlot()->pointCount(), 1050);  // the training split
+        QVERIFY(w.trainingPanel()->decisionPlot()->gridImage().isNull());   // nothing trained yet
+        QCOMPARE(w.trainingPanel()->dataView()->classTable()->rowCount(), 3);
+        QVERIFY(w.openProject(example("iris.neurite.json")));
+        QTRY_VERIFY_WITH_TIMEOUT(w.trainingPanel()->dataView()->summaryText().contains("builtin:iris"), 60000);
+        QCOMPARE(w.trainingPanel()->decisionPlot()->pointCount(), 0);  // four features: no map
+        QVERIFY(!w.trainingPanel()->decisionPlot()->isVisible());
+    }
+
+    // New Project is a project that trains as it is: 2-D data and an output layer, no problems.
+    // The Start page's title names no project; the tabs keep their place when the docks go.
+    void newProjectTrainsAndStartPageIsNeutral() {
+        MainWindow w;
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.newProject();
+        QCOMPARE(w.model()->nodes().size(), std::size_t(2));
+        QVERIFY(w.model()->resolved().ok());
+        QVERIFY(w.windowTitle().contains("Untitled"));
+        auto* strip = w.findChild<QTabBar*>("WorkspaceTabs");
+        QVERIFY(strip);
+        const QPoint designerTab = strip->mapTo(&w, strip->tabRect(strip->currentIndex()).center());
+        w.showWelcome();
+        QCOMPARE(w.windowTitle(), QString("Neurite"));
+        QCOMPARE(strip->currentIndex(), 0);
+        // Back to the Designer by the strip: it is where it was although the docks came back.
+        QTest::mouseClick(strip, Qt::LeftButton, {}, strip->mapFrom(&w, designerTab));
+        QVERIFY(w.windowTitle().contains("Untitled"));
+        QCOMPARE(strip->mapTo(&w, strip->tabRect(strip->currentIndex()).center()), designerTab);
     }
 
     void opensExampleAndSurvivesBrokenFile() {

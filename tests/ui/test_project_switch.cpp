@@ -7,7 +7,7 @@
 #include <QMenuBar>
 #include <QSettings>
 #include <QStandardPaths>
-#include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -20,6 +20,7 @@
 #include "project_files.h"
 #include "roc_plot.h"
 #include "support/test_env.h"
+#include "training/data_view.h"
 #include "training/training_panel.h"
 
 using namespace neurite;
@@ -49,19 +50,19 @@ int points(const plot::CurvePlot* p) {
     return n;
 }
 
-// Nothing in the Training tab belongs to any project.
-void verifyNoTrace(MainWindow& w) {
+// Nothing in the Training tab belongs to the previous project: no curves or evaluation, and the
+// data shown (the preview before a run) is the new project's `source` with its `classes`.
+void verifyNoTrace(MainWindow& w, const QString& source, int classes) {
     ui::TrainingPanel* panel = w.trainingPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(panel->dataView()->summaryText().contains(source), 30000);
     QCOMPARE(points(panel->lossPlot()), 0);
     QCOMPARE(points(panel->accuracyPlot()), 0);
     QCOMPARE(points(panel->lrPlot()), 0);
     QCOMPARE(panel->rocPlot()->curveCount(), 0);
     QCOMPARE(panel->confusionPlot()->matrix().classes.size(), 0);
-    QCOMPARE(panel->decisionPlot()->legendNames(), QStringList());
-    QCOMPARE(panel->decisionPlot()->pointCount(), 0);
-    QVERIFY(panel->decisionPlot()->gridImage().isNull());
-    auto* tabs = panel->findChild<QTabWidget*>();
-    QCOMPARE(tabs->indexOf(panel->decisionPlot()), -1);
+    QCOMPARE(panel->decisionPlot()->legendNames().size(), classes);
+    QCOMPARE(panel->dataView()->classTable()->rowCount(), classes);
+    QVERIFY(panel->decisionPlot()->gridImage().isNull());  // the data's points, no decision yet
     QVERIFY(!panel->exportAction()->isEnabled());
     QCOMPARE(panel->statusText(), QString("Press Start (F5) to train the project."));
     QCOMPARE(panel->speedText(), QString());
@@ -118,7 +119,7 @@ private slots:
         const QString moons = dir.filePath("moons.neurite.json");
         saveProject(spiral(1, "synthetic:moons?samples=300"), moons.toStdString());
         QVERIFY(w.openProject(moons));
-        verifyNoTrace(w);
+        verifyNoTrace(w, "synthetic:moons", 2);
 
         // Its own run: the legend has its two classes and no leftover third; after one epoch
         // the accuracy axis is 0..1 with the point inside, the epoch axis short.
@@ -136,7 +137,7 @@ private slots:
         QAction* newProject = menuAction(w, "&New Project");
         QVERIFY(newProject);
         newProject->trigger();
-        verifyNoTrace(w);
+        verifyNoTrace(w, "synthetic:spiral?samples=1500", 3);
     }
 
     // Switching while a run is going: the run is stopped and none of its later updates land in

@@ -61,21 +61,28 @@ void addPreviews(const Dataset& d, RunPrepared& p) {
 }
 
 RunPrepared describe(const RunSetup& s) {
-    RunPrepared p;
+    RunPrepared p = describeData(s.data, s.project.data.reconstruct);
     p.device = QString::fromStdString(s.backend->name());
     p.deviceNote = QString::fromStdString(s.deviceNote);
     for (const auto& w : s.warnings) p.warnings << QString::fromStdString(w);
-    for (const auto& c : s.data.classNames) p.classNames << QString::fromStdString(c);
-    p.trainCount = s.data.train.count;
-    p.validationCount = s.data.validation.count;
-    p.testCount = s.data.test.count;
     const TrainConfig& t = s.project.training;
     p.epochs = t.epochs;
     p.stepsPerEpoch = (s.data.train.count + t.batchSize - 1) / std::max(t.batchSize, 1);
     if (t.maxSteps > 0) p.stepsPerEpoch = std::min<qint64>(p.stepsPerEpoch, t.maxSteps);
-    const DataSplit& train = s.data.train;
-    p.twoDimensional = s.data.sampleShape.rank() == 1 && s.data.sampleShape[0] == 2 &&
-                       s.data.numClasses > 0 && train.dtype == DType::F32;
+    return p;
+}
+
+}  // namespace
+
+RunPrepared describeData(const Dataset& data, bool reconstruct) {
+    RunPrepared p;
+    for (const auto& c : data.classNames) p.classNames << QString::fromStdString(c);
+    p.trainCount = data.train.count;
+    p.validationCount = data.validation.count;
+    p.testCount = data.test.count;
+    const DataSplit& train = data.train;
+    p.twoDimensional = data.sampleShape.rank() == 1 && data.sampleShape[0] == 2 && data.numClasses > 0 &&
+                       train.dtype == DType::F32;
     if (p.twoDimensional) {
         const float* f = train.f32();
         const int64_t stride = std::max<int64_t>(1, train.count / kMaxMapPoints);
@@ -85,19 +92,17 @@ RunPrepared describe(const RunSetup& s) {
             p.points.label.push_back(train.labels[static_cast<std::size_t>(i)]);
         }
     }
-    p.source = QString::fromStdString(s.data.source);
-    p.sampleShape = QString::fromStdString(s.data.sampleShape.str());
-    if (s.data.numClasses > 0) {
-        p.classCounts.assign(static_cast<std::size_t>(s.data.numClasses), 0);
+    p.source = QString::fromStdString(data.source);
+    p.sampleShape = QString::fromStdString(data.sampleShape.str());
+    if (data.numClasses > 0) {
+        p.classCounts.assign(static_cast<std::size_t>(data.numClasses), 0);
         for (int32_t l : train.labels)
-            if (l >= 0 && l < s.data.numClasses) ++p.classCounts[static_cast<std::size_t>(l)];
+            if (l >= 0 && l < data.numClasses) ++p.classCounts[static_cast<std::size_t>(l)];
     }
-    addPreviews(s.data, p);
-    p.reconstructs = s.project.data.reconstruct && isImage(s.data.sampleShape);
+    addPreviews(data, p);
+    p.reconstructs = reconstruct && isImage(data.sampleShape);
     return p;
 }
-
-}  // namespace
 
 // The worker's observer and the hand-over buffer. Shared by the controller and the worker, so it
 // outlives whichever finishes last.

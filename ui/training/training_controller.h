@@ -21,6 +21,7 @@
 #include <optional>
 #include <vector>
 
+#include "data/dataset.h"
 #include "io/project.h"
 #include "plot_data.h"
 #include "train/events.h"
@@ -47,6 +48,11 @@ struct RunPrepared {
     QList<QImage> previews;       // image data: the first training samples, as the file holds them
     QStringList previewLabels;    // their class names
 };
+
+// What a run's data looks like (counts, classes, the 2-D points or image samples), from the
+// loaded data alone: the Training tab shows it before a run too (DataProbe). The device, epochs
+// and steps are left for the run to fill in.
+RunPrepared describeData(const Dataset& data, bool reconstruct);
 
 // Everything that arrived since the previous drain, in order.
 struct TrainingUpdate {

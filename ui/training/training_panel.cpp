@@ -235,8 +235,36 @@ void TrainingPanel::startTraining() {
     resetPlots();
     m_info = RunPrepared{};  // the previous run's id must not be exported as this one's
     m_progress->setRange(0, std::max(project->training.epochs, 1));
-    if (m_controller.start(*project)) setStatus(tr("Loading the data and building the model..."));
+    if (m_controller.start(*project)) {
+        m_hasRun = true;
+        setStatus(tr("Loading the data and building the model..."));
+    }
     m_clock.start();
+}
+
+// Before a project's first run the Data tab (and a 2-D data set's map, as a scatter of the
+// training points) shows what DataProbe loaded; null clears it (the data did not load). A run,
+// running or finished, keeps showing its own data.
+void TrainingPanel::showDataPreview(const RunPrepared* data) {
+    if (m_controller.running() || m_hasRun) return;
+    m_data->clear();
+    m_decision->clear();
+    const int mapTab = m_evalTabs->indexOf(m_decision);
+    if (!data || !data->twoDimensional) {
+        if (mapTab >= 0) m_evalTabs->removeTab(mapTab);
+        m_decision->hide();
+    }
+    if (!data) return;
+    m_evalTitle->setText(tr("The data, before training; the evaluation follows the first epoch"));
+    m_data->showData(*data);
+    if (data->twoDimensional) {
+        m_decision->setClassNames(data->classNames);
+        m_decision->setPoints(data->points);
+        if (mapTab < 0) m_evalTabs->insertTab(0, m_decision, tr("Decision map"));
+        m_evalTabs->setCurrentWidget(m_decision);
+    } else {
+        m_evalTabs->setCurrentWidget(m_data);
+    }
 }
 
 void TrainingPanel::togglePause() {
@@ -252,6 +280,7 @@ void TrainingPanel::togglePause() {
 }
 
 void TrainingPanel::resetForProject() {
+    m_hasRun = false;
     const bool stopping = m_controller.running();
     if (stopping) {
         m_detached = true;

@@ -71,6 +71,7 @@ public slots:
     // axes, status, export target). A run still going is stopped (it stays in the run store) and
     // its last updates are dropped.
     void resetForProject();
+    void showDataPreview(const RunPrepared* data);
 
 signals:
     void runFinished(const neurite::FinishedEvent& event);
@@ -108,6 +109,7 @@ private:
     QElapsedTimer m_clock;
     double m_lastSamplesPerSec = 0;
     int64_t m_lastStep = 0;
+    bool m_hasRun = false;  // a run started since the project was opened: no data preview
     bool m_detached = false;  // the running run belongs to a project no longer open
 };
 
