@@ -15,6 +15,29 @@ DecisionPlot::DecisionPlot(QWidget* parent) : PlotFrame(parent) {
     m_pixmap->setScaled(true, Qt::IgnoreAspectRatio, Qt::FastTransformation);
     m_pixmap->setClipToAxisRect(true);
     m_pixmap->setVisible(false);
+    m_markerGraph = plot->addGraph();
+    m_markerGraph->setLineStyle(QCPGraph::lsNone);
+    m_markerGraph->removeFromLegend();
+    m_markerGraph->setLayer(QStringLiteral("axes"));  // above the class points
+    // A click is a press and release within a few pixels; a drag pans the view instead.
+    connect(plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) { m_pressAt = e->pos(); });
+    connect(plot, &QCustomPlot::mouseRelease, this, [this, plot](QMouseEvent* e) {
+        if (e->button() != Qt::LeftButton || (e->pos() - m_pressAt).manhattanLength() > 4) return;
+        if (!plot->axisRect()->rect().contains(e->pos())) return;
+        emit planeClicked(plot->xAxis->pixelToCoord(e->pos().x()), plot->yAxis->pixelToCoord(e->pos().y()));
+    });
+}
+
+void DecisionPlot::setMarker(std::optional<QPointF> at, int cls) {
+    m_marker = at;
+    if (at) {
+        m_markerGraph->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(seriesColor(cls).darker(170), 3), Qt::white, 14));
+        m_markerGraph->setData(QVector<double>{at->x()}, QVector<double>{at->y()});
+    } else {
+        m_markerGraph->data()->clear();
+    }
+    requestReplot();
 }
 
 void DecisionPlot::clear() {
@@ -24,6 +47,7 @@ void DecisionPlot::clear() {
     m_image = QImage();
     m_pixmap->setVisible(false);
     setClassCount(0);
+    setMarker(std::nullopt);
     resetView();
 }
 

@@ -3,7 +3,11 @@
 // manner of TensorFlow Playground. The grid is re-rendered whenever a new one arrives.
 #pragma once
 
+#include <optional>
 #include <vector>
+
+#include <QPoint>
+#include <QPointF>
 
 #include "plot_data.h"
 #include "plot_frame.h"
@@ -34,6 +38,14 @@ public:
     // Points, then grid cells: kind,x,y,class,confidence.
     QString csv() const override;
 
+    // A queried point drawn on top (a ring in its class's colour); nullopt removes it.
+    void setMarker(std::optional<QPointF> at, int cls = 0);
+    std::optional<QPointF> marker() const { return m_marker; }
+
+signals:
+    // A click (not a drag) on the plane, in data coordinates.
+    void planeClicked(double x, double y);
+
 protected:
     void fitView() override;
 
@@ -46,6 +58,9 @@ private:
     QImage m_image;
     QCPItemPixmap* m_pixmap;
     std::vector<QCPGraph*> m_classGraphs;
+    QCPGraph* m_markerGraph;
+    std::optional<QPointF> m_marker;
+    QPoint m_pressAt;
 };
 
 }  // namespace neurite::plot

@@ -93,6 +93,12 @@ MainWindow::MainWindow(QWidget* parent)
         m_tabs->setCurrentWidget(m_designer);
         m_designer->selectNode(id);
     });
+    const auto tryRun = [this](const QString& db, qint64 runId) {
+        m_tabs->setCurrentWidget(m_tryIt);
+        m_tryIt->loadRun(db, runId);
+    };
+    connect(m_training, &ui::TrainingPanel::tryItRequested, this, tryRun);
+    connect(m_runs, &ui::RunsPanel::tryItRequested, this, tryRun);
     createDocks();
     createMenus();
     createTabStrip();

@@ -18,6 +18,7 @@
 
 #include "data_probe.h"
 #include "designer/designer_widget.h"
+#include "export/try_it_panel.h"
 #include "designer/graph_commands.h"
 #include "designer/graph_edits.h"
 #include "designer/graph_model.h"
@@ -295,6 +296,13 @@ private slots:
         QCOMPARE(run->epochsDone, 2);
         QVERIFY(run->testAccuracy.has_value());
         QVERIFY(w.trainingPanel()->exportAction()->isEnabled());  // the recorded run can be exported
+        // ... and tried at once: Try it opens on the run's model, no export needed.
+        QVERIFY(w.trainingPanel()->tryItAction()->isEnabled());
+        QSignalSpy loaded(w.tryItPanel(), &TryItPanel::modelLoaded);
+        w.trainingPanel()->tryItAction()->trigger();
+        QCOMPARE(w.findChild<QTabWidget*>()->currentWidget(), static_cast<QWidget*>(w.tryItPanel()));
+        QVERIFY(loaded.wait(60000));
+        QVERIFY2(w.tryItPanel()->modelText().startsWith("Run #1 "), qPrintable(w.tryItPanel()->modelText()));
 
         // A Dense layer with no input: the graph has an error now.
         w.model()->setNodes({makeNode("input", "Input"), makeNode("fc", "Dense")}, "");

@@ -3,6 +3,7 @@
 // probabilities, "Next mistake" stops at the first misclassified sample and at nothing earlier,
 // and a data set that does not fit the model leaves a message and the model usable.
 #include <QLineEdit>
+#include <qcustomplot.h>
 #include <QTabWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -14,8 +15,12 @@
 #include "export/predictor.h"
 #include "export/probability_bars.h"
 #include "export/try_it_panel.h"
+#include "decision_plot.h"
 #include "main_window.h"
+#include "runs/runs_panel.h"
+#include "support/cli_runner.h"
 #include "support/export_fixtures.h"
+#include "training/training_panel.h"
 
 using namespace neurite;
 
@@ -151,6 +156,54 @@ private slots:
         QVERIFY(!loadSamples(panel));
         QVERIFY2(panel.errorText().contains("/nonexistent/data.csv"), qPrintable(panel.errorText()));
         QVERIFY(panel.predictRow("5.1, 3.5, 1.4, 0.2"));
+    }
+
+    // A stored run is tried without exporting it: the panel loads its final model from the run
+    // store and predicts exactly what the exported native file predicts; a 2-D classifier gets
+    // its decision map, and a click on the plane predicts that point. A run that is not there
+    // leaves a message and the model shown before.
+    void aStoredRunIsTriedWithoutExport() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.db");
+        test::Result r = test::runCli({"train", test::example("spiral.neurite.json"), "--epochs", "3",
+                                       "--threads", "1", "--db", db});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QString exported = dir.filePath("run1.nmodel");
+        r = test::runCli({"export", "--run", "1", "--db", db, "--format", "native", "-o", exported});
+        QVERIFY2(r.code == 0, r.err.constData());
+
+        TryItPanel fromFile;
+        QVERIFY(fromFile.loadModel(exported));
+        TryItPanel panel;
+        QSignalSpy loaded(&panel, &TryItPanel::modelLoaded);
+        panel.loadRun(db, 1);
+        QVERIFY(loaded.wait(60000));
+        QVERIFY2(panel.modelText().startsWith("Run #1 Spiral (final model): 3 classes"), qPrintable(panel.modelText()));
+        for (const auto& [x, y] : {std::pair{0.3, -0.2}, {-0.7, 0.5}, {0.05, 0.9}}) {
+            QVERIFY(panel.predictPoint(x, y));
+            QVERIFY(fromFile.predictRow(QString("%1, %2").arg(x, 0, 'g', 4).arg(y, 0, 'g', 4)));
+            QCOMPARE(panel.predictionText(), fromFile.predictionText());
+            QCOMPARE(panel.bars().values(), fromFile.bars().values());
+        }
+        // The map: the model's decision over the plane; a click predicts and marks the point.
+        plot::DecisionPlot* map = panel.map();
+        QVERIFY(map->isVisibleTo(&panel));
+        QCOMPARE(map->gridImage().size(), QSize(64, 64));
+        panel.resize(900, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QCustomPlot* plane = map->customPlot();
+        const QPoint at = plane->axisRect()->rect().center();
+        QTest::mouseClick(plane, Qt::LeftButton, {}, at);
+        QVERIFY(map->marker().has_value());
+        QVERIFY(std::abs(map->marker()->x() - plane->xAxis->pixelToCoord(at.x())) < 1e-6);  // as float
+        QVERIFY(panel.predictionText().startsWith("Predicted: "));
+
+        panel.loadRun(db, 99);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.runLoading(), 20000);
+        QVERIFY2(panel.errorText().contains("no run 99"), qPrintable(panel.errorText()));
+        QVERIFY(panel.hasModel());  // run 1's model stays
+        QVERIFY(panel.predictPoint(0.1, 0.1));
     }
 
     void theStudioOpensAModelFileInTryIt() {  // `neurite MODEL.nmodel`

@@ -21,9 +21,13 @@
 
 #include "backend/device_registry.h"
 #include "data/data_source.h"
+#include "decision_plot.h"
 #include "export/input_files.h"
+#include "export/native_model.h"
 #include "export/predictor.h"
 #include "export/probability_bars.h"
+#include "run_model.h"
+#include "run_store.h"
 
 namespace neurite {
 
@@ -87,6 +91,11 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     m_error->setWordWrap(true);
     m_error->setStyleSheet("color: #b00020");
     m_bars = new ProbabilityBars(this);
+    m_map = new plot::DecisionPlot(this);
+    m_map->setMinimumSize(260, 220);
+    m_map->setToolTip(tr("The model's decision over the plane. Click a point to predict it."));
+    m_map->hide();
+    connect(m_map, &plot::DecisionPlot::planeClicked, this, [this](double x, double y) { predictPoint(x, y); });
 
     auto* top = new QHBoxLayout;
     top->addWidget(open);
@@ -106,6 +115,8 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     result->addWidget(m_prediction, 0, 1, Qt::AlignLeft);
     result->addWidget(m_truth, 1, 1, Qt::AlignLeft);
     result->addWidget(m_bars, 2, 1);
+    result->addWidget(m_map, 0, 2, 4, 1);
+    result->setRowStretch(3, 1);
     result->setColumnStretch(1, 3);  // the bars, then room: bars across a wide window are
     result->setColumnStretch(2, 2);  // hard to compare
     auto* layout = new QVBoxLayout(this);
@@ -113,8 +124,7 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(input);
     layout->addLayout(samples);
     layout->addWidget(m_error);
-    layout->addLayout(result);
-    layout->addStretch(1);
+    layout->addLayout(result, 1);
 
     connect(open, &QPushButton::clicked, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, tr("Open model"), {},
@@ -144,7 +154,10 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
 
 TryItPanel::~TryItPanel() {
     if (m_worker) m_worker->wait();
+    if (m_runWorker) m_runWorker->wait();
 }
+
+QString TryItPanel::modelText() const { return m_modelInfo->text(); }
 
 QString TryItPanel::predictionText() const { return m_prediction->text(); }
 QString TryItPanel::truthText() const { return m_truth->text(); }
@@ -199,30 +212,157 @@ void TryItPanel::resetSamples() {
 
 bool TryItPanel::loadModel(const QString& path) {
     try {
-        auto m = std::make_unique<NativeModel>(loadNativeModel(path.toStdString(), backendFor("cpu")));
-        const Shape sample = m->sampleShape();
-        m_modelInfo->setText(
-            tr("%1: %2, input %3")
-                .arg(QFileInfo(path).fileName(),
-                     m->isClassifier() ? tr("%n classes", nullptr, int(m->classNames.size()))
-                                       : tr("regression"),
-                     QString::fromStdString(sample.str())));
-        m_image->setEnabled(isImageShape(sample));
-        m_predict->setEnabled(true);
-        m_model = std::move(m);
-        m_error->clear();
-        m_prediction->clear();
-        m_truth->clear();
-        m_bars->clear();
-        m_preview->hide();
-        m_lastPredicted.reset();
-        resetSamples();
+        installModel(std::make_unique<NativeModel>(loadNativeModel(path.toStdString(), backendFor("cpu"))),
+                     QFileInfo(path).fileName());
         return true;
     } catch (const std::exception& e) {
         // The model loaded before (if any) stays usable.
         showError(QString::fromUtf8(e.what()));
         return false;
     }
+}
+
+void TryItPanel::installModel(std::unique_ptr<NativeModel> m, const QString& name) {
+    const Shape sample = m->sampleShape();
+    m_modelInfo->setText(tr("%1: %2, input %3")
+                             .arg(name,
+                                  m->isClassifier() ? tr("%n classes", nullptr, int(m->classNames.size()))
+                                                    : tr("regression"),
+                                  QString::fromStdString(sample.str())));
+    m_image->setEnabled(isImageShape(sample));
+    m_predict->setEnabled(true);
+    m_model = std::move(m);
+    m_error->clear();
+    m_prediction->clear();
+    m_truth->clear();
+    m_bars->clear();
+    m_preview->hide();
+    m_lastPredicted.reset();
+    resetSamples();
+    updateMap();
+    emit modelLoaded();
+}
+
+void TryItPanel::loadRun(const QString& dbPath, qint64 runId) {
+    if (m_runWorker) return;
+    struct Loaded {
+        std::vector<uint8_t> bytes;  // the run's model as a native model file
+        QString name, error;
+    };
+    auto result = std::make_shared<Loaded>();
+    const std::string db = dbPath.toStdString();
+    m_runWorker = QThread::create([db, runId, result] {
+        try {
+            storage::RunStore store(db, storage::RunStore::Mode::ReadOnly);
+            const storage::RunDetails run = store.requireRun(runId);
+            const bool final = store.checkpoint(runId, storage::CheckpointKind::Final).has_value();
+            RunSetup setup = storage::loadRunModel(store, runId, final ? storage::CheckpointKind::Final
+                                                                       : storage::CheckpointKind::Best);
+            // Through the native file's bytes: exactly what an exported model would load as.
+            result->bytes = encodeNativeModel(exportSourceOf(setup));
+            result->name = QObject::tr("Run #%1 %2 (%3 model)")
+                               .arg(runId)
+                               .arg(QString::fromStdString(run.name),
+                                    final ? QObject::tr("final") : QObject::tr("best"));
+        } catch (const std::exception& e) {
+            result->error = QString::fromUtf8(e.what());
+        }
+    });
+    m_modelInfo->setText(tr("Loading run #%1...").arg(runId));
+    connect(m_runWorker, &QThread::finished, this, [this, result, runId] {
+        m_runWorker->deleteLater();
+        m_runWorker = nullptr;
+        try {
+            if (!result->error.isEmpty()) throw std::runtime_error(result->error.toStdString());
+            installModel(std::make_unique<NativeModel>(decodeNativeModel(
+                             result->bytes, result->name.toStdString(), backendFor("cpu"))),
+                         result->name);
+        } catch (const std::exception& e) {
+            m_modelInfo->setText(m_model ? tr("The model loaded before stays.") : tr("No model loaded."));
+            showError(tr("Cannot try run #%1: %2").arg(runId).arg(QString::fromUtf8(e.what())));
+        }
+    });
+    m_runWorker->start();
+}
+
+bool TryItPanel::predictPoint(double x, double y) {
+    if (!m_model || m_model->sampleShape() != Shape{2}) return false;
+    m_row->setText(QString("%1, %2").arg(x, 0, 'g', 4).arg(y, 0, 'g', 4));
+    m_truth->clear();
+    return predict({static_cast<float>(x), static_cast<float>(y)});
+}
+
+// The plane around the loaded samples, else the training data's spread (mean +- 3 standard
+// deviations from the model's standardization), else -1..1; 64 x 64 cells, one batch.
+void TryItPanel::updateMap() {
+    const bool planar = m_model && m_model->isClassifier() && m_model->sampleShape() == Shape{2};
+    m_map->setVisible(planar);
+    if (!planar) {
+        m_map->clear();
+        return;
+    }
+    m_map->clear();
+    QStringList names;
+    for (const auto& c : m_model->classNames) names << QString::fromStdString(c);
+    m_map->setClassNames(names);
+    double lo[2] = {-1, -1}, hi[2] = {1, 1};
+    const Preprocessing& pre = m_model->preprocessing;
+    if (pre.standardized() && pre.mean.size() == 2 && pre.scale > 0)
+        for (int f = 0; f < 2; ++f) {
+            const double sd = 1.0 / std::max(double(pre.invStd[std::size_t(f)]), 1e-12);
+            lo[f] = (pre.mean[std::size_t(f)] - 3 * sd) / pre.scale;
+            hi[f] = (pre.mean[std::size_t(f)] + 3 * sd) / pre.scale;
+        }
+    if (sampleCount() > 0) {
+        plot::LabelledPoints pts;
+        const int64_t n = sampleCount(), stride = std::max<int64_t>(1, n / 2000);
+        for (int f = 0; f < 2; ++f) lo[f] = hi[f] = rawSample(0)[std::size_t(f)];
+        for (int64_t i = 0; i < n; i += stride) {
+            const std::vector<float> r = rawSample(i);
+            pts.x.push_back(r[0]);
+            pts.y.push_back(r[1]);
+            pts.label.push_back(m_samples->split.labels.empty() ? 0 : m_samples->split.labels[std::size_t(i)]);
+            for (int f = 0; f < 2; ++f) {
+                lo[f] = std::min(lo[f], double(r[std::size_t(f)]));
+                hi[f] = std::max(hi[f], double(r[std::size_t(f)]));
+            }
+        }
+        for (int f = 0; f < 2; ++f) {
+            const double pad = std::max(0.1 * (hi[f] - lo[f]), 1e-3);
+            lo[f] -= pad;
+            hi[f] += pad;
+        }
+        m_map->setPoints(pts);
+    }
+    constexpr int kSide = 64;
+    plot::DecisionGrid g;
+    g.nx = g.ny = kSide;
+    g.xMin = lo[0];
+    g.xMax = hi[0];
+    g.yMin = lo[1];
+    g.yMax = hi[1];
+    std::vector<float> raw(2 * kSide * kSide);
+    for (int j = 0; j < kSide; ++j)
+        for (int i = 0; i < kSide; ++i) {
+            const auto k = static_cast<std::size_t>(j * kSide + i);
+            raw[2 * k] = static_cast<float>(g.xMin + (i + 0.5) * (g.xMax - g.xMin) / kSide);
+            raw[2 * k + 1] = static_cast<float>(g.yMin + (j + 0.5) * (g.yMax - g.yMin) / kSide);
+        }
+    Predictor predictor(*m_model->model, m_model->preprocessing, kSide * kSide);
+    const auto classes = static_cast<int64_t>(m_model->classNames.size());
+    const std::vector<float> probs =
+        probabilitiesOf(predictor.outputs(raw.data(), kSide * kSide), predictor.units());
+    g.cls.resize(kSide * kSide);
+    g.confidence.resize(kSide * kSide);
+    for (std::size_t k = 0; k < g.cls.size(); ++k) {
+        const float* p = probs.data() + k * static_cast<std::size_t>(classes);
+        const auto best = std::max_element(p, p + classes) - p;
+        g.cls[k] = static_cast<int>(best);
+        const double chance = 1.0 / static_cast<double>(classes);
+        g.confidence[k] = static_cast<float>(std::clamp((p[best] - chance) / (1 - chance), 0.0, 1.0));
+    }
+    m_map->setGrid(g);
+    m_map->resetView();
 }
 
 void TryItPanel::loadSamples() {
@@ -273,6 +413,7 @@ void TryItPanel::loadSamples() {
                 m_samples = result;
                 m_error->clear();
                 updateSampleControls();
+                updateMap();
                 showSample(0);
             }
         }
@@ -431,6 +572,7 @@ bool TryItPanel::predict(const std::vector<float>& raw) {
                               .arg(names[best])
                               .arg(100.0 * probs[static_cast<std::size_t>(best)], 0, 'f', 1));
     m_bars->setBars(names, probs);
+    if (m_map->isVisibleTo(this) && raw.size() == 2) m_map->setMarker(QPointF(raw[0], raw[1]), best);
     return true;
 }
 

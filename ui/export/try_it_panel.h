@@ -20,6 +20,9 @@ class QSpinBox;
 class QThread;
 
 namespace neurite {
+namespace plot {
+class DecisionPlot;
+}
 
 class ProbabilityBars;
 
@@ -31,6 +34,15 @@ public:
 
     // Each returns success; failures show their message in the panel (errorText()).
     bool loadModel(const QString& path);
+    // A stored run's model (its final one, else its best), without exporting it first: loaded
+    // on a worker thread (the run's data is prepared again for its preprocessing); modelLoaded()
+    // or a message in the panel follows. The model shown until then stays usable.
+    void loadRun(const QString& dbPath, qint64 runId);
+    bool runLoading() const { return m_runWorker != nullptr; }
+    QString modelText() const;
+    // Two-feature classifiers: the model's decision over the plane; a click predicts that point.
+    neurite::plot::DecisionPlot* map() const { return m_map; }
+    bool predictPoint(double x, double y);
     bool predictImage(const QString& path);
     bool predictRow(const QString& csvRow);
 
@@ -56,6 +68,7 @@ public:
 
 signals:
     void samplesLoaded();
+    void modelLoaded();
 
 private:
     struct Samples;
@@ -65,10 +78,13 @@ private:
     void showPreview(const std::vector<float>& raw);
     void resetSamples();
     void updateSampleControls();
+    void installModel(std::unique_ptr<NativeModel> model, const QString& name);
+    void updateMap();  // the decision grid around the samples (or the training data's spread)
 
     std::unique_ptr<NativeModel> m_model;
     std::shared_ptr<Samples> m_samples;
     QThread* m_worker = nullptr;
+    QThread* m_runWorker = nullptr;
     int m_generation = 0;  // bumped by each model load: a late data set for an old model is dropped
     int64_t m_current = -1;
     QLabel* m_modelInfo;
@@ -85,6 +101,7 @@ private:
     QLabel* m_truth;
     QLabel* m_error;
     ProbabilityBars* m_bars;
+    neurite::plot::DecisionPlot* m_map;
     std::optional<int> m_lastPredicted;  // class of the last prediction (classifiers)
 };
 

@@ -44,6 +44,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
         menu.addAction(tr("Add tag..."), this, &RunsPanel::tagSelected);
         menu.addAction(tr("Note..."), this, &RunsPanel::noteSelected);
         menu.addAction(tr("Export model..."), this, &RunsPanel::exportSelected);
+        menu.addAction(tr("Try it"), this, &RunsPanel::tryItSelected);
         menu.addSeparator();
         menu.addAction(tr("Delete..."), this, &RunsPanel::deleteSelected);
         menu.exec(m_table->viewport()->mapToGlobal(pos));
@@ -60,7 +61,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     const std::pair<QString, void (RunsPanel::*)()> actions[] = {
         {tr("Rename"), &RunsPanel::renameSelected}, {tr("Tag"), &RunsPanel::tagSelected},
         {tr("Note"), &RunsPanel::noteSelected}, {tr("Delete"), &RunsPanel::deleteSelected},
-        {tr("Export model..."), &RunsPanel::exportSelected}};
+        {tr("Export model..."), &RunsPanel::exportSelected}, {tr("Try it"), &RunsPanel::tryItSelected}};
     for (const auto& [label, slot] : actions) {
         auto* b = new QPushButton(label, this);
         connect(b, &QPushButton::clicked, this, slot);
@@ -267,6 +268,15 @@ void RunsPanel::exportSelected() {
         return;
     }
     exportRunModel(this, *m_store, ids.front());
+}
+
+void RunsPanel::tryItSelected() {
+    const std::vector<int64_t> ids = selectedRuns();
+    if (ids.size() != 1 || !m_store) {
+        m_message->setText(tr("Select one run to try its model."));
+        return;
+    }
+    emit tryItRequested(storePath(), ids.front());
 }
 
 void RunsPanel::deleteSelected() {

@@ -54,6 +54,8 @@ public:
 
 signals:
     void runsSelected(const std::vector<int64_t>& ids);
+    // "Try it" on one run: its model in the Try it tab, without exporting it first.
+    void tryItRequested(const QString& storePath, qint64 runId);
 
 private:
     void showSelection();
@@ -62,6 +64,7 @@ private:
     void noteSelected();
     void deleteSelected();
     void exportSelected();
+    void tryItSelected();
     bool edit(const std::function<void()>& action, QString* error);
 
     std::unique_ptr<storage::RunStore> m_store;

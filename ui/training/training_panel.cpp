@@ -83,6 +83,11 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_export = bar->addAction(tr("Export model..."), this, &TrainingPanel::exportModel);
     m_export->setToolTip(tr("Export the finished run's model as ONNX or a native model file"));
     m_export->setEnabled(false);
+    m_tryIt = bar->addAction(tr("Try it"), this, [this] {
+        if (m_info.runId > 0 && !m_controller.running()) emit tryItRequested(m_controller.storePath(), m_info.runId);
+    });
+    m_tryIt->setToolTip(tr("Predict with the finished run's model in the Try it tab (no export needed)"));
+    m_tryIt->setEnabled(false);
     bar->setMinimumWidth(bar->sizeHint().width());  // the buttons never fold into an overflow menu
 
     m_progress = new QProgressBar(this);
@@ -459,6 +464,7 @@ void TrainingPanel::updateActions() {
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
     m_export->setEnabled(!running && m_info.runId > 0 && !m_controller.storePath().isEmpty());
+    m_tryIt->setEnabled(m_export->isEnabled());
     m_pause->setText(m_controller.paused() ? tr("Resume") : tr("Pause"));
 }
 

@@ -46,6 +46,7 @@ public:
     QAction* pauseAction() const { return m_pause; }
     QAction* stopAction() const { return m_stop; }
     QAction* exportAction() const { return m_export; }
+    QAction* tryItAction() const { return m_tryIt; }
 
     plot::CurvePlot* lossPlot() const { return m_loss; }
     plot::CurvePlot* accuracyPlot() const { return m_accuracy; }
@@ -76,6 +77,8 @@ public slots:
 signals:
     void runFinished(const neurite::FinishedEvent& event);
     void runFailed(const QString& message);
+    // The finished run's model in the Try it tab.
+    void tryItRequested(const QString& storePath, qint64 runId);
 
 private:
     void buildPlots();
@@ -92,6 +95,7 @@ private:
     TrainingController m_controller;
     ProjectSource m_source;
     QAction *m_start, *m_pause, *m_stop, *m_export;
+    QAction* m_tryIt = nullptr;
     QProgressBar* m_progress;
     QLabel *m_epochLabel, *m_speedLabel, *m_status, *m_evalTitle;
     QSlider* m_smoothing;
