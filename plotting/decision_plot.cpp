@@ -15,10 +15,12 @@ DecisionPlot::DecisionPlot(QWidget* parent) : PlotFrame(parent) {
     m_pixmap->setScaled(true, Qt::IgnoreAspectRatio, Qt::FastTransformation);
     m_pixmap->setClipToAxisRect(true);
     m_pixmap->setVisible(false);
-    m_markerGraph = plot->addGraph();
-    m_markerGraph->setLineStyle(QCPGraph::lsNone);
-    m_markerGraph->removeFromLegend();
-    m_markerGraph->setLayer(QStringLiteral("axes"));  // above the class points
+    // An item, not a graph: the class graphs keep their indices and the view its range.
+    m_markerItem = new QCPItemTracer(plot);
+    m_markerItem->setStyle(QCPItemTracer::tsCircle);
+    m_markerItem->setSize(14);
+    m_markerItem->setLayer(QStringLiteral("axes"));  // above the class points
+    m_markerItem->setVisible(false);
     // A click is a press and release within a few pixels; a drag pans the view instead.
     connect(plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) { m_pressAt = e->pos(); });
     connect(plot, &QCustomPlot::mouseRelease, this, [this, plot](QMouseEvent* e) {
@@ -31,12 +33,11 @@ DecisionPlot::DecisionPlot(QWidget* parent) : PlotFrame(parent) {
 void DecisionPlot::setMarker(std::optional<QPointF> at, int cls) {
     m_marker = at;
     if (at) {
-        m_markerGraph->setScatterStyle(
-            QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(seriesColor(cls).darker(170), 3), Qt::white, 14));
-        m_markerGraph->setData(QVector<double>{at->x()}, QVector<double>{at->y()});
-    } else {
-        m_markerGraph->data()->clear();
+        m_markerItem->setPen(QPen(seriesColor(cls).darker(170), 3));
+        m_markerItem->setBrush(Qt::white);
+        m_markerItem->position->setCoords(at->x(), at->y());
     }
+    m_markerItem->setVisible(at.has_value());
     requestReplot();
 }
 

@@ -14,6 +14,7 @@
 
 class QCPGraph;
 class QCPItemPixmap;
+class QCPItemTracer;
 
 namespace neurite::plot {
 
@@ -58,7 +59,7 @@ private:
     QImage m_image;
     QCPItemPixmap* m_pixmap;
     std::vector<QCPGraph*> m_classGraphs;
-    QCPGraph* m_markerGraph;
+    QCPItemTracer* m_markerItem;
     std::optional<QPointF> m_marker;
     QPoint m_pressAt;
 };
