@@ -40,6 +40,7 @@
 #include "settings/preferences_dialog.h"
 #include "settings/theme.h"
 #include "welcome/about_dialog.h"
+#include "welcome/user_guide.h"
 #include "welcome/welcome_page.h"
 #include "wheel_guard.h"
 #include "window_geometry.h"
@@ -305,6 +306,8 @@ void MainWindow::startTraining() {
 
 void MainWindow::createHelpMenu() {
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* guide = help->addAction(tr("&User Guide"), this, &MainWindow::showUserGuide);
+    guide->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&Welcome"), this, &MainWindow::showWelcome);
     help->addSeparator();
     QAction* about = help->addAction(tr("&About Neurite"), this, [this] {
@@ -363,6 +366,14 @@ void MainWindow::tabChanged() {
     }
     for (QWidget* d : m_docksHiddenByStart) d->show();
     m_docksHiddenByStart.clear();
+}
+
+// Modeless: the guide stays open beside the studio while the user follows it.
+void MainWindow::showUserGuide() {
+    if (!m_guide) m_guide = new UserGuideDialog(this);
+    m_guide->show();
+    m_guide->raise();
+    m_guide->activateWindow();
 }
 
 void MainWindow::showWelcome() {

@@ -27,6 +27,7 @@ class GraphModel;
 class Inspector;
 class LayerPalette;
 class ModelStatus;
+class UserGuideDialog;
 class ProblemsPanel;
 class ProjectFiles;
 class WelcomePage;
@@ -41,6 +42,9 @@ public:
     void showWelcome();
     // File > New Project: a trainable starting point (2-D data, an output layer).
     void newProject();
+    // Help > User Guide (F1).
+    void showUserGuide();
+    UserGuideDialog* userGuide() const { return m_guide; }
     // Makes `prefs` take effect and saves them: the theme at once, the run database at once
     // (when it changed: a database that cannot be opened is refused with *error and the open
     // store kept), device and threads from the next run. False when refused; nothing is saved.
@@ -109,6 +113,7 @@ private:
     QTabBar* m_tabStrip = nullptr;       // the tabs, in their own row (createTabStrip)
     QToolBar* m_tabStripBar = nullptr;
     ModelStatus* m_modelStatus = nullptr;
+    UserGuideDialog* m_guide = nullptr;  // Help > User Guide, created when first asked for
     QList<QWidget*> m_docksHiddenByStart;  // docks the Start tab hid, shown again when it is left
 };
 

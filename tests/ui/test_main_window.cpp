@@ -11,6 +11,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabBar>
+#include <QTextBrowser>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -27,6 +28,7 @@
 #include "designer/problems_panel.h"
 #include "designer/summary_model.h"
 #include "main_window.h"
+#include "welcome/user_guide.h"
 #include "project_files.h"
 #include "runs/runs_panel.h"
 #include "runs/runs_table_model.h"
@@ -100,6 +102,32 @@ private slots:
         QTest::mouseClick(strip, Qt::LeftButton, {}, strip->mapFrom(&w, designerTab));
         QVERIFY(w.windowTitle().contains("Untitled"));
         QCOMPARE(strip->mapTo(&w, strip->tabRect(strip->currentIndex()).center()), designerTab);
+    }
+
+    // Help > User Guide (F1) shows docs/user-guide.md offline, and the guide's table of tabs
+    // names exactly the studio's tabs, in order.
+    void userGuideOpensAndNamesTheTabs() {
+        MainWindow w;
+        QAction* action = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->shortcut() == QKeySequence(QKeySequence::HelpContents)) action = a;
+        QVERIFY(action);
+        action->trigger();
+        QVERIFY(w.userGuide() && w.userGuide()->isVisible());
+        const QString shown = w.userGuide()->browser()->toPlainText();
+        QVERIFY2(shown.contains("A first model in two minutes"), qPrintable(shown.left(200)));
+        QStringList guideTabs;
+        const QString text = UserGuideDialog::text();
+        const qsizetype start = text.indexOf("| Tab | What it is for |");
+        QVERIFY(start >= 0);
+        for (const QString& line : text.mid(start).split('\n').mid(2)) {
+            if (!line.startsWith("| ")) break;
+            guideTabs << line.section('|', 1, 1).trimmed();
+        }
+        auto* strip = w.findChild<QTabBar*>("WorkspaceTabs");
+        QStringList tabs;
+        for (int i = 0; i < strip->count(); ++i) tabs << strip->tabText(i);
+        QCOMPARE(guideTabs, tabs);
     }
 
     void opensExampleAndSurvivesBrokenFile() {
