@@ -47,6 +47,9 @@ QString NumberField::shortest(double v, Storage storage) {
 }
 
 QValidator::State NumberField::validate(QString& text, int&) const {
+    // A decimal comma (typed in a locale that writes 0,05) becomes the point the field shows.
+    if (text.count(QLatin1Char(',')) == 1 && !text.contains(QLatin1Char('.')))
+        text.replace(QLatin1Char(','), QLatin1Char('.'));
     const QString t = text.trimmed();
     if (!specialValueText().isEmpty() && t == specialValueText()) return QValidator::Acceptable;
     // What may still become a number while typing: "", "-", "0.", "1e", "1e-".

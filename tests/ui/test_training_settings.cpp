@@ -74,11 +74,16 @@ QStringList integersFor(const QSpinBox* box) {
     return out;
 }
 
-// Decimals below 1 and in scientific notation, as typed.
+// What a typed decimal means: a comma is a decimal point too ("0,375" in a German locale).
+double typedValue(const QString& text) {
+    return QString(text).replace(QLatin1Char(','), QLatin1Char('.')).toDouble();
+}
+
+// Decimals below 1, with a decimal comma and in scientific notation, as typed.
 QStringList decimalsFor(const QDoubleSpinBox* box) {
     QStringList out;
-    for (const char* text : {"0.05", "1e-3", "0.375", "2.5E-4"}) {
-        const double v = QString::fromLatin1(text).toDouble();
+    for (const char* text : {"0.05", "1e-3", "0,375", "2.5E-4"}) {
+        const double v = typedValue(QString::fromLatin1(text));
         if (v >= box->minimum() && v <= box->maximum()) out << QString::fromLatin1(text);
     }
     return out;
@@ -145,7 +150,7 @@ private slots:
                 QVERIFY2(values.size() >= 2, qPrintable(key));
                 for (const QString& text : values) {
                     typeInto(d, text);
-                    QVERIFY2(savedValue(model, key).toDouble() == text.toDouble(),
+                    QVERIFY2(savedValue(model, key).toDouble() == typedValue(text),
                              qPrintable(QString("%1: typed %2, project holds %3, field shows %4")
                                             .arg(key, text, savedValue(model, key).toVariant().toString(), d->text())));
                 }
@@ -217,7 +222,7 @@ private slots:
                 if (auto* d = qobject_cast<QDoubleSpinBox*>(editor)) {
                     for (const QString& text : decimalsFor(d)) {
                         typeInto(d, text);
-                        QVERIFY2(held() == ParamValue(text.toDouble()),
+                        QVERIFY2(held() == ParamValue(typedValue(text)),
                                  qPrintable(QString("%1.%2: typed %3, holds %4").arg(id, name, text,
                                                                                       QString::fromStdString(toString(held())))));
                         ++decimals;
