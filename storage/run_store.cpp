@@ -296,7 +296,8 @@ std::vector<RunSummary> RunStore::listRuns() {
     // Damaged JSON in one run (json_valid false) leaves its column empty instead of failing the list.
     Statement k(*m_db, "SELECT id, json_extract(s, '$.\"training.optimizer.type\"'), "
                        "json_extract(s, '$.\"training.optimizer.lr\"'), "
-                       "json_extract(s, '$.\"training.batch_size\"') FROM (SELECT id, CASE WHEN "
+                       "json_extract(s, '$.\"training.batch_size\"'), "
+                       "json_extract(s, '$.\"data.source\"') FROM (SELECT id, CASE WHEN "
                        "json_valid(settings_json) THEN settings_json ELSE '{}' END AS s FROM runs) "
                        "ORDER BY id");
     at = 0;
@@ -309,6 +310,7 @@ std::vector<RunSummary> RunStore::listRuns() {
         if (k.optReal(2)) text << ", lr " << *k.optReal(2);
         if (k.optReal(3)) text << ", batch " << static_cast<int64_t>(*k.optReal(3));
         runs[at].keySettings = text.str();
+        runs[at].dataSource = k.text(4);
     }
     // A reader may see a run whose writer died before any writer reaped it.
     std::vector<std::pair<int64_t, ProcessIdentity>> running;

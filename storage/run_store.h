@@ -38,6 +38,7 @@ struct RunSummary {
         samplesPerSec;
     std::vector<std::string> tags;
     std::string keySettings;  // listRuns only: "adam, lr 0.01, batch 32"
+    std::string dataSource;   // listRuns only: "builtin:iris", "csv:/data/prices.csv"
 };
 
 struct RunDetails : RunSummary {

@@ -58,6 +58,11 @@ private slots:
         };
         QCOMPARE(settingsOf(1), QString("adam, lr 0.01, batch 32"));
         QCOMPARE(settingsOf(2), QString("adam, lr 0.003, batch 32"));
+        // And what they trained on: the source's kind and name, all of it in the tooltip.
+        const QModelIndex data = panel.model()->index(panel.model()->rowOf(1), neurite::ui::RunsTableModel::Data);
+        QCOMPARE(data.data(Qt::DisplayRole).toString(), QString("synthetic:spiral"));
+        QVERIFY2(data.data(Qt::ToolTipRole).toString().startsWith("synthetic:spiral?samples="),
+                 qPrintable(data.data(Qt::ToolTipRole).toString()));
         QVERIFY2(panel.hintText().startsWith("Select a run"), qPrintable(panel.hintText()));
         panel.selectRuns({1});
         QCOMPARE(panel.view()->shownRuns(), std::vector<int64_t>{1});

@@ -26,7 +26,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     m_proxy = new QSortFilterProxyModel(this);
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(Qt::UserRole);
-    m_proxy->setFilterKeyColumn(-1);  // the filter matches any column: name, status, tag, device
+    m_proxy->setFilterKeyColumn(-1);  // the filter matches any column: name, status, data, tag, device
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
@@ -51,7 +51,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     });
 
     m_filter = new QLineEdit(this);
-    m_filter->setPlaceholderText(tr("Filter runs (name, status, device, tag)"));
+    m_filter->setPlaceholderText(tr("Filter runs (name, status, data, device, tag)"));
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, this, &RunsPanel::setFilter);
     m_message = new QLabel(this);

@@ -18,7 +18,19 @@ QString fixed(const std::optional<double>& v, int digits) {
 bool sameRow(const storage::RunSummary& a, const storage::RunSummary& b) {
     return a.id == b.id && a.name == b.name && a.status == b.status && a.epochsDone == b.epochsDone &&
            a.valLoss == b.valLoss && a.testAccuracy == b.testAccuracy && a.tags == b.tags &&
-           a.note == b.note && a.keySettings == b.keySettings;
+           a.note == b.note && a.keySettings == b.keySettings && a.dataSource == b.dataSource;
+}
+
+// A data source as short as tells runs apart in a list: the kind and the file or set name,
+// without folders or options ("csv:prices.csv", "synthetic:spiral"); the tooltip has all of it.
+QString shortSource(const std::string& source) {
+    QString s = QString::fromStdString(source);
+    s = s.section(QLatin1Char('?'), 0, 0);
+    const qsizetype colon = s.indexOf(QLatin1Char(':'));
+    if (colon < 0) return s;
+    QString rest = s.mid(colon + 1);
+    while (rest.endsWith(QLatin1Char('/'))) rest.chop(1);
+    return s.left(colon + 1) + rest.section(QLatin1Char('/'), -1);
 }
 
 }  // namespace
@@ -87,12 +99,14 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
         if (r->status == "running") return QBrush(QColor(41, 128, 185));
         return {};
     }
+    if (role == Qt::ToolTipRole && col == Data && !r->dataSource.empty())
+        return QString::fromStdString(r->dataSource);
     if (role == Qt::ToolTipRole) {
         QString tip = QString::fromStdString(r->message);
         if (!r->note.empty()) tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + QString::fromStdString(r->note);
         return tip.isEmpty() ? QVariant() : QVariant(tip);
     }
-    if (role == Qt::TextAlignmentRole && col != Name && col != Status && col != Device && col != Settings &&
+    if (role == Qt::TextAlignmentRole && col != Name && col != Status && col != Data && col != Device && col != Settings &&
         col != Tags)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole) return {};
@@ -100,6 +114,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     case Id: return QVariant::fromValue<qlonglong>(r->id);
     case Name: return QString::fromStdString(r->name);
     case Status: return statusText(r->status);
+    case Data: return shortSource(r->dataSource);
     case Started:
         return QDateTime::fromSecsSinceEpoch(static_cast<qint64>(r->startedAt)).toString(QStringLiteral("yyyy-MM-dd hh:mm"));
     case Device: return QString::fromStdString(r->device);
@@ -121,7 +136,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
 
 QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* const names[] = {"Run", "Name", "Status", "Started", "Device", "Settings", "Epochs",
+    static const char* const names[] = {"Run", "Name", "Status", "Data", "Started", "Device", "Settings", "Epochs",
                                         "Val acc", "Val loss", "Test acc", "Samples/s", "Tags"};
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }

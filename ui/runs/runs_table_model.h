@@ -13,7 +13,7 @@ namespace neurite::ui {
 class RunsTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Name, Status, Started, Device, Settings, Epochs, ValAccuracy, ValLoss, TestAccuracy, Speed, Tags, ColumnCount };
+    enum Column { Id, Name, Status, Data, Started, Device, Settings, Epochs, ValAccuracy, ValLoss, TestAccuracy, Speed, Tags, ColumnCount };
 
     explicit RunsTableModel(QObject* parent = nullptr);
 
