@@ -22,11 +22,12 @@ packages=(
   help2man  # the man pages, written at build time from --help (installer/)
 )
 # Only the tests and benchmarks need these: PyTorch as the reference, Xvfb for GUI checks,
-# ONNX's Python checker and OpenCV's DNN module to run exported ONNX models; imagemagick and
+# ONNX's Python checker and OpenCV's DNN module to run exported ONNX models; scikit-learn for
+# its diabetes data and the regression references (tests/support/target_scaling_reference.py); imagemagick and
 # xdotool for the screenshots in docs/; the package test (tests/package) needs `file` for CPack's
 # shlibdeps, desktop-file-utils, appstream and libxml2-utils to validate the menu entry, metadata
 # and MIME type; clang with its sanitizer and libFuzzer runtime fuzzes the parsers (tests/fuzz).
-test_packages=(python3 python3-numpy python3-torch xvfb xauth python3-onnx python3-opencv
+test_packages=(python3 python3-numpy python3-torch xvfb xauth python3-onnx python3-opencv python3-sklearn
   imagemagick xdotool file desktop-file-utils appstream libxml2-utils clang)
 
 # Ubuntu 22.04 and 24.04 use the same names, except that clang's runtime package carries clang's

@@ -2,10 +2,14 @@
 // (docs/project-format.md) appears under its documented name without a second list here.
 #include "run_info.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/error.h"
 #include "io/project.h"
+#include "io/json_reader.h"
 #include "io/json_text.h"
 
 namespace neurite::storage {
@@ -48,6 +52,13 @@ NewRun describeRun(const RunSetup& setup) {
                         {"classes", d.classNames},
                         {"train_class_counts", counts}};
     if (d.numClasses == 0) data["targets"] = d.targetDim;
+    if (d.numClasses == 0 && d.targetScaling.active()) {
+        nlohmann::json mean = nlohmann::json::array(), sd = nlohmann::json::array();
+        for (float v : d.targetScaling.mean) mean.push_back(io::floatToJson(v));
+        for (float v : d.targetScaling.stddev) sd.push_back(io::floatToJson(v));
+        data["target_mean"] = mean;
+        data["target_std"] = sd;
+    }
     r.dataJson = io::dumpJson(data);
     r.device = setup.backend ? setup.backend->name() : p.training.device;
     r.threads = p.training.threads;
@@ -55,6 +66,36 @@ NewRun describeRun(const RunSetup& setup) {
     r.seed = p.training.seed;
     r.epochsPlanned = p.training.epochs;
     return r;
+}
+
+TargetScaling storedTargetScaling(const std::string& dataJson, int targetDim, const std::string& what) {
+    const auto data = io::parseJson(dataJson, what + ": data description");
+    TargetScaling t;
+    if (!data.is_object() || (!data.contains("target_mean") && !data.contains("target_std")))
+        return t;
+    auto floats = [&](const char* key, std::vector<float>& out) {
+        const auto it = data.find(key);
+        if (it == data.end() || !it->is_array())
+            throwBadInput(what + ": data description: \"" + key + "\" is missing or not a list");
+        for (const auto& v : *it) {
+            if (!v.is_number() || !std::isfinite(v.get<double>()))
+                throwBadInput(what + ": data description: \"" + key + "\" holds " + v.dump() +
+                              ", expected numbers");
+            out.push_back(v.get<float>());
+        }
+    };
+    floats("target_mean", t.mean);
+    floats("target_std", t.stddev);
+    if (static_cast<int>(t.mean.size()) != targetDim || t.stddev.size() != t.mean.size() ||
+        std::any_of(t.stddev.begin(), t.stddev.end(), [](float v) { return !(v > 0); }))
+        throwBadInput(what + ": data description: the target scaling needs " +
+                      std::to_string(targetDim) + " means and positive standard deviations");
+    return t;
+}
+
+void restoreTargetScaling(const RunDetails& run, RunSetup& setup, const std::string& what) {
+    if (setup.data.numClasses > 0) return;
+    setup.data.targetScaling = storedTargetScaling(run.dataJson, setup.data.targetDim, what);
 }
 
 }  // namespace neurite::storage

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "io/project.h"
 #include "recorder.h"
+#include "run_info.h"
 #include "train/checkpoint.h"
 
 namespace neurite::storage {
@@ -19,6 +20,7 @@ RunSetup loadRunModel(RunStore& store, int64_t runId, CheckpointKind kind) {
                       (kind == CheckpointKind::Final ? "; use its best model or resume it" : ""));
     const std::vector<float> weights = weightsFromBlob(blob->data, what);
     RunSetup setup = prepareRun(parseProject(run.projectJson, what + " project", nullptr));
+    restoreTargetScaling(run, setup, what);
     checkWeights(*setup.model, weights, what + ": the stored " + nameOf(kind) + " model");
     setup.model->restore(weights);
     return setup;

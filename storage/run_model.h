@@ -1,6 +1,7 @@
 // A stored run's model back in memory, for export (`neurite-cli export --run ID`) and the GUI:
 // the run's project is prepared again (same data, so the same fitted preprocessing:
-// Dataset::scale, mean, invStd) and the chosen weights are restored into its Model.
+// Dataset::scale, mean, invStd) and the chosen weights are restored into its Model. The target
+// scaling is the run's own, as recorded (identity for runs recorded before it existed).
 #pragma once
 
 #include <cstdint>

@@ -69,6 +69,9 @@ void checkConfig(const DataConfig& cfg) {
     if (!(cfg.validationSplit >= 0 && cfg.testSplit >= 0 &&
           cfg.validationSplit + cfg.testSplit < 1))
         throwBadInput("data: validation_split and test_split must be >= 0 with a sum below 1");
+    if (cfg.targetScaling != "standardize" && cfg.targetScaling != "none")
+        throwBadInput("data: unknown target_scaling \"" + cfg.targetScaling +
+                      "\"; expected standardize or none");
     for (const char* s : {"auto", "none", "unit", "standardize", "minmax"})
         if (cfg.scaling == s) return;
     throwBadInput("data: unknown scaling \"" + cfg.scaling +
@@ -102,8 +105,6 @@ void split(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
     ds.validation = std::move(val);
 }
 
-// Everything fitted on the training split, in order: imputation, scaling (on the real training
-// samples), resampling, class weights (on the resampled counts).
 // Reconstruction (autoencoders): every split's targets become its samples as the model sees them,
 // (raw * scale - mean) * invStd, and the class labels are dropped, so the run is a regression
 // onto the input (mse or huber). Called after the scaling is fitted on the training split.
@@ -131,9 +132,13 @@ void toReconstruction(Dataset& ds) {
     ds.targetDim = static_cast<int>(d);
 }
 
+// Everything fitted on the training split, in order: imputation, scaling (on the real training
+// samples), the regression targets' scaling, resampling, class weights (on the resampled counts).
+// Reconstruction targets are the scaled inputs already and keep no target scaling.
 void fitOnTrain(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
     imputeMissing(ds);
     fitScaling(ds, cfg.scaling);
+    if (cfg.targetScaling == "standardize" && !cfg.reconstruct) fitTargetScaling(ds);
     rebalance(ds, cfg.balance, cfg.smoteK, seed);
     if (cfg.classWeights == "balanced") {
         if (ds.numClasses <= 0)

@@ -9,6 +9,7 @@
 
 #include "core/dtype.h"
 #include "core/shape.h"
+#include "data/target_scaling.h"
 #include "data/transforms/augment.h"
 
 namespace neurite {
@@ -35,6 +36,9 @@ struct Dataset {
     std::vector<float> classWeights;   // "balanced" class weights fitted on train; empty = none
     float scale = 1.f;                 // multiplies raw features (1/255 for pixels)
     std::vector<float> mean, invStd;   // per-feature standardization fitted on train; empty = none
+    // Regression: the targets' standardization fitted on train (data.target_scaling). The splits'
+    // targets stay in their own units; the trainer scales them on the way to the device.
+    TargetScaling targetScaling;
     DataSplit train, validation, test;
     // Training batches: augmentation of the training split, and whether batches are prepared on
     // the host by a background thread (data/batch_pipeline.h) instead of gathered on the device.

@@ -19,6 +19,12 @@ void imputeMissing(Dataset& ds);
 // feature = (raw * scale - mean) * invStd; min-max is mean = min, invStd = 1 / (max - min).
 void fitScaling(Dataset& ds, const std::string& mode);
 
+// Regression only (a no-op for class labels): ds.targetScaling from the training split's targets,
+// per column, mean and population std in double (two passes, as fitScaling); a constant column
+// gets std 1. Adds a note with the statistics. Throws Error{BadInput} for a target too wide for
+// float32.
+void fitTargetScaling(Dataset& ds);
+
 // balance: none | oversample | undersample | smote (k neighbours). Resamples ds.train with a
 // generator seeded by `seed` only; adds a note with the class counts before and after.
 void rebalance(Dataset& ds, const std::string& balance, int k, uint64_t seed);

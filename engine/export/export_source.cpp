@@ -14,6 +14,7 @@ Preprocessing preprocessingOf(const Dataset& data) {
         p.invStd = data.invStd;
     }
     p.rawDType = data.train.dtype;
+    if (data.numClasses == 0) p.target = data.targetScaling;
     return p;
 }
 

@@ -19,10 +19,13 @@ struct RunSetup;
 
 // feature[i] = (raw[i] * scale - mean[i]) * invStd[i], as Dataset and Backend::gatherRows
 // define it; mean/invStd empty = no standardization, else one entry per sample value.
+// target: a regression model's output map back to the target's units, y = z * std + mean (one
+// entry per output unit; empty = identity, also for models saved before target scaling).
 struct Preprocessing {
     float scale = 1.f;
     std::vector<float> mean, invStd;
     DType rawDType = DType::F32;  // what the data delivers: U8 for 8-bit images, else F32
+    TargetScaling target;
 
     bool standardized() const { return !mean.empty(); }
 };

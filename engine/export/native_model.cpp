@@ -4,6 +4,7 @@
 #include "export/native_model.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -57,7 +58,9 @@ Json modelJson(const ExportSource& src, const ResolvedGraph& g) {
             {"task", src.classNames.empty() ? "regression" : "classification"},
             {"class_names", src.classNames},
             {"input", {{"shape", dimsOf(sampleShapeOf(src.model))}, {"dtype", nameOf(pre.rawDType)}}},
-            {"preprocessing", {{"scale", pre.scale}, {"standardized", pre.standardized()}}},
+            {"preprocessing", {{"scale", pre.scale},
+                               {"standardized", pre.standardized()},
+                               {"target_scaling", pre.target.active() ? "standardize" : "none"}}},
             {"output", {{"node", src.project.nodes[static_cast<std::size_t>(g.output)].id},
                         {"shape", sampleDims(src.model.outputShape())}}},
             {"nodes", nodes}};
@@ -69,7 +72,10 @@ std::vector<uint8_t> encodeNativeModel(const ExportSource& src) {
     const ResolvedGraph g = resolveExported(src);
     SafeTensorsFile file;
     file.metadata["format"] = kNativeModelFormat;
-    file.metadata["format_version"] = std::to_string(kNativeModelVersion);
+    // Version 2 only where it matters: a version-1 reader would refuse the target-scaling tensors
+    // as "not belonging to the model"; told the version, it asks for a newer Neurite instead.
+    const bool targetScaled = src.classNames.empty() && src.preprocessing.target.active();
+    file.metadata["format_version"] = std::to_string(targetScaled ? kNativeModelVersion : 1);
     file.metadata["model"] = io::dumpJson(modelJson(src, g));
     file.metadata["project"] = projectToJson(src.project);
     // A file that could not be loaded must not be written: the loader parses this project.
@@ -90,6 +96,16 @@ std::vector<uint8_t> encodeNativeModel(const ExportSource& src) {
         file.tensors.push_back(floatTensor("preprocessing.mean", {n}, pre.mean.data(), pre.mean.size()));
         file.tensors.push_back(
             floatTensor("preprocessing.inv_std", {n}, pre.invStd.data(), pre.invStd.size()));
+    }
+    if (targetScaled) {
+        const int64_t n = pre.target.columns();
+        NEURITE_CHECK(pre.target.stddev.size() == pre.target.mean.size() &&
+                          n == src.model.outputShape().numelFrom(1),
+                      "target scaling does not match the model's outputs");
+        file.tensors.push_back(
+            floatTensor("preprocessing.target_mean", {n}, pre.target.mean.data(), pre.target.mean.size()));
+        file.tensors.push_back(
+            floatTensor("preprocessing.target_std", {n}, pre.target.stddev.data(), pre.target.stddev.size()));
     }
     return encodeSafeTensors(file);
 }
@@ -264,6 +280,27 @@ NativeModel decodeNativeModel(const std::vector<uint8_t>& bytes, const std::stri
             out.preprocessing.invStd.size() != out.preprocessing.mean.size())
             bad(what, "preprocessing tensors need " + std::to_string(sampleValues) +
                           " values (one per input value)");
+        used += 2;
+    }
+    // Files from before target scaling (and classifiers) have none: the identity.
+    const SafeTensor* targetMean = file.find("preprocessing.target_mean");
+    const SafeTensor* targetStd = file.find("preprocessing.target_std");
+    if (targetMean || targetStd) {
+        if (!targetMean || !targetStd)
+            bad(what, std::string("tensor preprocessing.target_") + (targetMean ? "std" : "mean") +
+                          " is missing");
+        if (out.isClassifier()) bad(what, "a classifier with regression target scaling");
+        TargetScaling& t = out.preprocessing.target;
+        t.mean = floatsOf(*targetMean, what);
+        t.stddev = floatsOf(*targetStd, what);
+        if (static_cast<int64_t>(t.mean.size()) != outSample.numel() || t.stddev.size() != t.mean.size())
+            bad(what, "target scaling tensors need " + std::to_string(outSample.numel()) +
+                          " values (one per output)");
+        for (std::size_t i = 0; i < t.stddev.size(); ++i)
+            if (!std::isfinite(t.mean[i]) || !std::isfinite(t.stddev[i]) || !(t.stddev[i] > 0))
+                bad(what, "target scaling: output " + std::to_string(i) + " has mean " +
+                              std::to_string(t.mean[i]) + " and std " + std::to_string(t.stddev[i]) +
+                              "; std must be positive and both finite");
         used += 2;
     }
     if (used != file.tensors.size())

@@ -1,11 +1,13 @@
 // The native model file (*.nmodel, docs/export.md): the safetensors layout, so any safetensors
 // reader gets the weights, with Neurite's description in __metadata__:
-//   format "neurite-model", format_version "1",
+//   format "neurite-model", format_version "1" ("2" for a regression model with target scaling),
 //   model   JSON: name, task, class names, raw input shape and dtype, preprocessing scale, output
 //           node and shape, and every node with its resolved parameters and output shape
 //   project JSON: the *.neurite.json document the model was built from
 // Tensors: "<node>.<param>" (F32, the layer's own shape: Dense weight [out,in], BatchNorm
-// running_mean [C]) and, when standardized, "preprocessing.mean" / "preprocessing.inv_std".
+// running_mean [C]) and, when standardized, "preprocessing.mean" / "preprocessing.inv_std";
+// a regression model trained on standardized targets adds "preprocessing.target_mean" /
+// "preprocessing.target_std" [outputs] (absent: the identity, as in files written before them).
 // Loading rebuilds the Model from the project and the weights, so it predicts bit-identically.
 #pragma once
 
@@ -21,7 +23,7 @@
 
 namespace neurite {
 
-inline constexpr int kNativeModelVersion = 1;
+inline constexpr int kNativeModelVersion = 2;  // the newest version read and written
 inline constexpr const char* kNativeModelFormat = "neurite-model";
 
 struct NativeModel {

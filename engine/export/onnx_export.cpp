@@ -128,6 +128,21 @@ std::string emitPreprocessing(OnnxBuilder& b, const Preprocessing& pre, const Sh
     return x;
 }
 
+// A regression model's outputs back in the target's units, y = z * std + mean, as a Mul and an
+// Add after the last layer rather than folded into its weights: the last layer need not be a
+// Dense (an activation, BatchNorm, Add or Reshape can end the graph), the weights stay those of
+// the native file and the run (and the int8 per-channel weight scales those of the trained
+// layer), and the two nodes compute in float what Predictor computes. Writes `output`.
+// `sample`: the output's shape without the batch, holding one entry of mean and std per value.
+void emitTargetScaling(OnnxBuilder& b, const TargetScaling& t, const Shape& sample,
+                       const std::string& z, const std::string& output) {
+    const std::vector<int64_t> dims(sample.begin(), sample.end());
+    const std::string scaled = b.unique("values_times_std");
+    b.node("Mul", {z, b.floats("target_scaling.std", dims, t.stddev)}, scaled, "target_unscale");
+    b.node("Add", {scaled, b.floats("target_scaling.mean", dims, t.mean)}, output,
+           "target_uncenter");
+}
+
 // value -> QuantizeLinear(uint8) -> DequantizeLinear with the calibrated scale and zero point.
 std::string emitActivationQdq(OnnxBuilder& b, const std::string& id, const std::string& value,
                               const ActivationQuant& a) {
@@ -189,6 +204,10 @@ OnnxExport buildOnnx(const ExportSource& src, const Int8Plan* int8) {
     addMetadata(model, "neurite.task", src.classNames.empty() ? "regression" : "classification");
     addMetadata(model, "neurite.class_names", joinedNames(src.classNames));
     addMetadata(model, "neurite.input", "raw values; preprocessing is part of the graph");
+    if (src.classNames.empty() && src.preprocessing.target.active())
+        addMetadata(model, "neurite.target_scaling",
+                    "the model was trained on standardized targets; \"values\" are mapped back "
+                    "to the target's units in the graph (Mul by std, Add mean)");
     if (int8)
         addMetadata(model, "neurite.quantization",
                     "int8 QDQ: Dense/Conv2D weights int8 symmetric per output channel; their "
@@ -201,6 +220,13 @@ OnnxExport buildOnnx(const ExportSource& src, const Int8Plan* int8) {
     const bool classifier = !src.classNames.empty();
     const std::string outName = classifier ? "logits" : "values";
     for (const char* reserved : {"input", "logits", "values", "probabilities"}) b.reserve(reserved);
+    const TargetScaling& target = src.preprocessing.target;
+    const bool unscale = !classifier && target.active();
+    if (unscale && target.columns() != src.model.outputShape().numelFrom(1))
+        throwInternal("export: target scaling for " + std::to_string(target.columns()) +
+                      " outputs, but the model has " + src.model.outputShape().str());
+    // What the last layer writes: the standardized values when they are mapped back afterwards.
+    const std::string lastName = unscale ? b.unique("values_standardized") : outName;
 
     const Shape sample = sampleShapeOf(src.model);
     setType(*graph.add_input(), "input", sample);
@@ -222,13 +248,13 @@ OnnxExport buildOnnx(const ExportSource& src, const Int8Plan* int8) {
         const bool isOutput = i == g.output;
         if (i == g.input) {
             valueOf[idx] = emitPreprocessing(b, src.preprocessing, sample, "input");
-            if (isOutput) b.node("Identity", {valueOf[idx]}, outName, node.id);
+            if (isOutput) b.node("Identity", {valueOf[idx]}, lastName, node.id);
             else if (int8 && int8->activations.count(i))
                 valueOf[idx] = emitActivationQdq(b, node.id, valueOf[idx], int8->activations.at(i));
             continue;
         }
         LayerToEmit l{node.id, g.params[idx], {}, {}, g.shapes[idx],
-                      isOutput ? outName : b.unique(node.id), {}, {}, {}};
+                      isOutput ? lastName : b.unique(node.id), {}, {}, {}};
         if (int8 && int8->weightScales.count(i)) l.weightScales = int8->weightScales.at(i);
         for (int p : g.inputs[idx]) {
             l.inputs.push_back(valueOf[static_cast<std::size_t>(p)]);
@@ -245,6 +271,7 @@ OnnxExport buildOnnx(const ExportSource& src, const Int8Plan* int8) {
             valueOf[idx] = emitActivationQdq(b, node.id, l.output, int8->activations.at(i));
     }
 
+    if (unscale) emitTargetScaling(b, target, dropBatch(src.model.outputShape()), lastName, outName);
     const Shape outSample = dropBatch(src.model.outputShape());
     std::vector<std::pair<std::string, Shape>> outputs{{outName, outSample}};
     if (classifier) {

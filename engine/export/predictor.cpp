@@ -23,6 +23,9 @@ Predictor::Predictor(Model& model, const Preprocessing& pre, int64_t maxBatch)
         be.copyFromHost(m_mean, pre.mean.data());
         be.copyFromHost(m_invStd, pre.invStd.data());
     }
+    NEURITE_CHECK(!pre.target.active() || (pre.target.columns() == m_units &&
+                                           pre.target.stddev.size() == pre.target.mean.size()),
+                  "target scaling has the wrong number of outputs");
     std::vector<int32_t> seq(static_cast<std::size_t>(m_maxBatch));
     std::iota(seq.begin(), seq.end(), 0);
     m_indices = Tensor::empty(be, Shape{m_maxBatch}, DType::I32);
@@ -50,6 +53,7 @@ std::vector<float> Predictor::outputs(const float* raw, int64_t count) {
                       m_invStd.defined() ? &m_invStd : nullptr, x);
         const Tensor& y = m_model.forward(x, false, 0, 0);
         be.copyToHost(out.data() + start * m_units, y);
+        m_pre.target.toOriginal(out.data() + start * m_units, n * m_units);
     }
     return out;
 }

@@ -1,6 +1,8 @@
 // Predictor: raw inputs in, predictions out. Applies the model's own preprocessing on the device
 // with the same kernel training used (Backend::gatherRows), so the numbers agree bit for bit with
-// the trainer's evaluation, then runs the model in inference mode batch by batch.
+// the trainer's evaluation, then runs the model in inference mode batch by batch; a regression
+// model's outputs are mapped back to the target's units (Preprocessing::target) as the trainer's
+// evaluation does.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +23,8 @@ public:
     Predictor& operator=(const Predictor&) = delete;
 
     // raw: count samples of the model's sample shape, row-major, as f32 host values.
-    // Returns the model's outputs [count, units] (logits for a classifier).
+    // Returns the model's outputs [count, units]: logits for a classifier, values in the target's
+    // own units for a regression model.
     std::vector<float> outputs(const float* raw, int64_t count);
     int64_t units() const { return m_units; }
     int64_t sampleValues() const { return m_sampleValues; }

@@ -31,7 +31,7 @@ bool looksBinary(std::string_view text) {
 
 DataConfig readData(const Json& value, const ReadContext& ctx) {
     ObjectReader r(value, "$.data", ctx,
-                   {"source", "validation_split", "test_split", "scaling", "target", "stratify",
+                   {"source", "validation_split", "test_split", "scaling", "target_scaling", "target", "stratify",
                     "balance", "smote_k", "class_weights", "augment", "reconstruct"});
     DataConfig data;
     if (!r.readString("source", data.source))
@@ -48,6 +48,8 @@ DataConfig readData(const Json& value, const ReadContext& ctx) {
                      io::formatNumber(data.testSplit));
     static const std::string kScalings[] = {"auto", "none", "unit", "standardize", "minmax"};
     r.readChoice("scaling", data.scaling, kScalings, "scaling");
+    static const std::string kTargetScalings[] = {"standardize", "none"};
+    r.readChoice("target_scaling", data.targetScaling, kTargetScalings, "target scaling");
     r.readString("target", data.target);
     r.readBool("stratify", data.stratify);
     static const std::string kBalance[] = {"none", "oversample", "undersample", "smote"};

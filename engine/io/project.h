@@ -18,6 +18,7 @@ struct DataConfig {
     double validationSplit = 0.1;    // fraction of the training data held out for validation
     double testSplit = 0.0;          // fraction held out for testing when the source has no test set
     std::string scaling = "auto";    // auto (pixels /255, tabular standardized) | none | unit | standardize | minmax
+    std::string targetScaling = "standardize";  // regression targets: standardize (on train) | none
     std::string target;              // csv: target column, a name or 0-based index; "" = the last
     bool stratify = true;            // splits and folds keep the class proportions
     std::string balance = "none";    // training split only: none | oversample | undersample | smote

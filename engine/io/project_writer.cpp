@@ -105,6 +105,7 @@ std::string projectToJson(const ProjectDocument& doc) {
     data["test_split"] = doc.data.testSplit;
     data["scaling"] = doc.data.scaling;
     // Keys at their defaults stay out, so older files round-trip unchanged.
+    if (doc.data.targetScaling != "standardize") data["target_scaling"] = doc.data.targetScaling;
     if (!doc.data.target.empty()) data["target"] = doc.data.target;
     if (!doc.data.stratify) data["stratify"] = false;
     if (doc.data.balance != "none") data["balance"] = doc.data.balance;

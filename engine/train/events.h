@@ -17,7 +17,7 @@ struct StepEvent {
     int64_t step = 0;          // global, 1-based
     int64_t stepInEpoch = 0;   // 1-based
     int64_t stepsPerEpoch = 0;
-    float loss = 0;            // training loss of this batch
+    float loss = 0;            // training loss of this batch (target scaling: times std^2)
     float lr = 0;
 };
 

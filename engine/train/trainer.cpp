@@ -57,6 +57,10 @@ struct Trainer::Impl {
     // Augmented or host-prepared batches: a background thread fills them (data/batch_pipeline.h).
     std::unique_ptr<BatchPipeline> pipeline;
     std::vector<float> hostTargets;
+    // Regression with target scaling: the model learns z = (y - mean) / std. Losses are reported
+    // times lossUnit (std^2), so that they are in the target's squared units (docs/data.md).
+    const TargetScaling& targetScaling;
+    double lossUnit = 1;
 
     struct Batch {
         int64_t n = 0;
@@ -67,7 +71,8 @@ struct Trainer::Impl {
     std::vector<Batch> batches;  // one per batch size in use
 
     Impl(Model& m, const Dataset& d, const TrainConfig& c)
-        : model(m), data(d), cfg(c), be(m.backend()) {}
+        : model(m), data(d), cfg(c), be(m.backend()), targetScaling(d.targetScaling),
+          lossUnit(d.targetScaling.lossFactor()) {}
 
     void validate();
     DeviceSplit upload(const DataSplit& split);
@@ -107,7 +112,9 @@ DeviceSplit Trainer::Impl::upload(const DataSplit& split) {
         be.copyFromHost(d.targets, t.data());
     } else if (data.numClasses == 0) {
         d.targets = Tensor::empty(be, Shape{split.count, data.targetDim});
-        be.copyFromHost(d.targets, split.targets.data());
+        std::vector<float> scaled(split.targets.size());
+        targetScaling.toScaled(split.targets.data(), scaled.data(), static_cast<int64_t>(scaled.size()));
+        be.copyFromHost(d.targets, scaled.data());
     }
     return d;
 }
@@ -157,7 +164,11 @@ void Trainer::Impl::upload(const HostBatch& hb, Batch& b) {
                              (1.f - hb.lambda) * static_cast<float>(hb.labelsB[i]);
         be.copyFromHost(b.y, hostTargets.data());
     } else {
-        be.copyFromHost(b.y, hb.targets.data());
+        // Mixed regression targets were mixed in original units; the map is affine, so scaling
+        // after mixing equals mixing the scaled targets.
+        hostTargets.resize(hb.targets.size());
+        targetScaling.toScaled(hb.targets.data(), hostTargets.data(), static_cast<int64_t>(hostTargets.size()));
+        be.copyFromHost(b.y, hostTargets.data());
     }
 }
 
@@ -219,10 +230,11 @@ EvalResult Trainer::Impl::evaluate(const DeviceSplit& split) {
         lossSum += static_cast<double>(loss(logits, b)) * static_cast<double>(n);
         hostLogits.resize(static_cast<std::size_t>(n * outUnits));
         be.copyToHost(hostLogits.data(), logits);
+        if (data.numClasses == 0) targetScaling.toOriginal(hostLogits.data(), n * outUnits);
         collectBatch(r, hostLogits.data(), n, outUnits);
     }
     r.count = count;
-    r.loss = lossSum / static_cast<double>(count);
+    r.loss = lossSum / static_cast<double>(count) * lossUnit;
     r.accuracy = collectedAccuracy(r);
     return r;
 }
@@ -451,9 +463,11 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 }
                 s.model.backward(b.diff, globalStep, cfg.seed);
                 optimizer.step(lr);
-                lossSum += static_cast<double>(l) * static_cast<double>(n);
+                const double reported = static_cast<double>(l) * s.lossUnit;
+                lossSum += reported * static_cast<double>(n);
                 seen += n;
-                observer.onStep({epoch + 1, globalStep, step + 1, stepsPerEpoch, l, lr});
+                observer.onStep({epoch + 1, globalStep, step + 1, stepsPerEpoch,
+                                 static_cast<float>(reported), lr});
             }
             const double epochSeconds = secondsSince(epochStart);
             trainSeconds += epochSeconds;

@@ -17,11 +17,12 @@
 namespace neurite {
 
 struct EvalResult {
-    double loss = 0;
+    double loss = 0;      // regression with target scaling: in the target's squared units
     double accuracy = 0;  // classification only
     int64_t count = 0;
     ClassScores scores;           // classification: every sample's label and class probabilities
-    std::vector<float> outputs;   // regression: the model's outputs [count * targetDim]
+    std::vector<float> outputs;   // regression: the predictions [count * targetDim], in the
+                                  // target's own units (Dataset::targetScaling undone)
 };
 
 class Trainer {

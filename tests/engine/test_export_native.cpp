@@ -147,7 +147,7 @@ private slots:
         QTest::newRow("header length past the end") << 2 << "exceeds";
         QTest::newRow("truncated data") << 3 << "lie outside";
         QTest::newRow("header not JSON") << 4 << "not a JSON object";
-        QTest::newRow("newer version") << 5 << "format version 2, but this Neurite reads version 1";
+        QTest::newRow("newer version") << 5 << "format version 3, but this Neurite reads version 2";
         QTest::newRow("plain safetensors") << 6 << "without Neurite's metadata";
         QTest::newRow("onnx file") << 7 << "this is an ONNX model";
         QTest::newRow("project file") << 8 << "this is a JSON file";
@@ -171,7 +171,7 @@ private slots:
         case 2: bad = good; bad[5] = 0x7f; break;
         case 3: bad.assign(good.begin(), good.end() - 5); break;
         case 4: bad = good; bad[8] = 'x'; break;
-        case 5: bad = edited(good, [](SafeTensorsFile& s) { s.metadata["format_version"] = std::to_string(2); }); break;
+        case 5: bad = edited(good, [](SafeTensorsFile& s) { s.metadata["format_version"] = std::to_string(kNativeModelVersion + 1); }); break;
         case 6: bad = edited(good, [](SafeTensorsFile& s) { s.metadata.clear(); }); break;
         case 7: bad = buildOnnx(f.source()).bytes; name = "model.bin"; break;
         case 8: {

@@ -60,6 +60,12 @@ ModelFixture makeFixture(const std::string& name, std::vector<Node> nodes, const
             f.preprocessing.mean.push_back(static_cast<float>(rng.uniform() - 0.5));
             f.preprocessing.invStd.push_back(static_cast<float>(0.5 + rng.uniform()));
         }
+        // Regression: outputs mapped back from standardized targets, per output unit.
+        if (classes == 0)
+            for (int64_t u = 0; u < f.model->outputShape().numelFrom(1); ++u) {
+                f.preprocessing.target.mean.push_back(static_cast<float>(20 * (rng.uniform() - 0.5)));
+                f.preprocessing.target.stddev.push_back(static_cast<float>(0.5 + 2.5 * rng.uniform()));
+            }
     }
     return f;
 }

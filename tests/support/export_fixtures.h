@@ -27,8 +27,8 @@ struct ModelFixture {
 };
 
 // nodes: the graph; sample: one sample's shape; classes: 0 = regression with `units` outputs.
-// The standardization, BatchNorm statistics and (randomWeights) all weights are random from
-// seed; otherwise the weights keep the model's own initialization. On the CPU.
+// The standardization (for regression also the target scaling), BatchNorm statistics and
+// (randomWeights) all weights are random from seed; otherwise the weights keep the model's own initialization. On the CPU.
 ModelFixture makeFixture(const std::string& name, std::vector<Node> nodes, const Shape& sample,
                          int classes, uint64_t seed, bool standardize = true,
                          bool randomWeights = true);

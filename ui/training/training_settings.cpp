@@ -96,7 +96,8 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     flipRow->addWidget(m_hflip);
     flipRow->addWidget(m_vflip);
     group(tr("Data"), {{tr("Source"), m_source}, {tr("Validation"), m_valSplit}, {tr("Test"), m_testSplit},
-                       {tr("Scaling"), m_scaling}, {tr("Autoencoder"), m_reconstruct}});
+                       {tr("Scaling"), m_scaling}, {tr("Target scaling"), m_targetScaling},
+                       {tr("Autoencoder"), m_reconstruct}});
     group(tr("Classes"), {{tr("Target column"), m_target}, {tr("Resampling"), m_balance},
                           {tr("SMOTE neighbours"), m_smoteK}, {tr("Class weights"), m_classWeights}});
     group(tr("Augmentation (training only)"),
@@ -129,6 +130,7 @@ void TrainingSettings::createEditors() {
     m_valSplit = number(this, 0, 0.99, 0.05, S::Double);
     m_testSplit = number(this, 0, 0.99, 0.05, S::Double);
     m_scaling = choice(this, {"auto", "none", "unit", "standardize", "minmax"});
+    m_targetScaling = choice(this, {"standardize", "none"});
     m_epochs = integer(this, 1, 1000000);
     m_batch = integer(this, 1, 1 << 20);
     m_seed = integer(this, 0, 2147483647);
@@ -224,6 +226,7 @@ void TrainingSettings::connectEditors() {
     onDouble(m_valSplit, tr("validation split"), [](DataConfig& d, TrainConfig&, double v) { d.validationSplit = v; });
     onDouble(m_testSplit, tr("test split"), [](DataConfig& d, TrainConfig&, double v) { d.testSplit = v; });
     onChoice(m_scaling, tr("scaling"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.scaling = v; });
+    onChoice(m_targetScaling, tr("target scaling"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.targetScaling = v; });
     onCheck(m_reconstruct, tr("reconstruct"), [](DataConfig& d, TrainConfig&, bool on) { d.reconstruct = on; });
     onText(m_target, tr("target column"), &DataConfig::target);
     onChoice(m_balance, tr("resampling"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.balance = v; });
@@ -284,6 +287,10 @@ void TrainingSettings::describeEditors() {
     describe(m_scaling, "data.scaling", tr("How input features are scaled, fitted on the training split only: auto (pixels "
                            "/255, other features standardized), unit (pixels /255, others to 0..1), "
                            "standardize (mean 0, std 1), minmax (0..1 per feature), none (raw values)."));
+    describe(m_targetScaling, "data.target_scaling", tr("Regression only: standardize trains on the targets minus their training "
+                                  "mean, divided by their training standard deviation, and maps every prediction back, so "
+                                  "RMSE, MAE, R\u00b2, Try it, predict and exported models are in the target's own units; "
+                                  "the loss shown is in the target's squared units. none trains on the raw targets."));
     describe(m_reconstruct, "data.reconstruct", tr("The targets are the inputs themselves after scaling; train with mse or huber "
                                "and a model whose output has the input's shape."));
     describe(m_target, "data.target", tr("CSV data: the column to predict, by name or 0-based index; empty takes the last "
@@ -362,6 +369,7 @@ void TrainingSettings::load() {
     showValue(m_valSplit, d.validationSplit);
     showValue(m_testSplit, d.testSplit);
     select(m_scaling, QString::fromStdString(d.scaling));
+    select(m_targetScaling, QString::fromStdString(d.targetScaling));
     showValue(m_epochs, t.epochs);
     showValue(m_batch, t.batchSize);
     showValue(m_seed, static_cast<int>(std::min<uint64_t>(t.seed, 2147483647)));

@@ -66,7 +66,7 @@ private:
     QString m_gpuNote;  // why no GPU can be picked, when none can
     QLineEdit* m_source;
     NumberField *m_valSplit, *m_testSplit, *m_lr, *m_momentum, *m_weightDecay, *m_l2, *m_clip, *m_smoothing;
-    QComboBox *m_scaling, *m_device, *m_precision, *m_loss, *m_optimizer, *m_schedule, *m_monitor;
+    QComboBox *m_scaling, *m_targetScaling, *m_device, *m_precision, *m_loss, *m_optimizer, *m_schedule, *m_monitor;
     QSpinBox *m_epochs, *m_batch, *m_seed, *m_threads, *m_patience;
     QCheckBox* m_early;
     QCheckBox* m_reconstruct;

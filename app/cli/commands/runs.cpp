@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "core/error.h"
 #include "io/project.h"
+#include "run_info.h"
 #include "run_recording.h"
 #include "io/json_text.h"
 
@@ -266,6 +267,8 @@ int resume(const Args& args, const std::string& db, int64_t id) {
     const ProjectDocument project =
         parseProject(r.projectJson, db + ": run " + std::to_string(id) + " project", &warnings);
     RunSetup setup = prepareRun(project);
+    // The weights were trained against the run's own target scaling (none for older runs).
+    storage::restoreTargetScaling(r, setup, db + ": run " + std::to_string(id));
     if (!setup.deviceNote.empty()) std::fprintf(stderr, "%s\n", setup.deviceNote.c_str());
     Trainer trainer(*setup.model, setup.data, setup.project.training);
     trainer.resumeFrom(std::move(state));

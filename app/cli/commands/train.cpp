@@ -42,6 +42,8 @@ const char* kTrainHelp =
     "  --no-db               do not record the run\n"
     "  --data SOURCE         train on another data source (docs/data.md) instead of data.source\n"
     "  --target COL          csv sources: the target column (name or 0-based index)\n"
+    "  --target-scaling S    regression: standardize (default; metrics stay in the target's\n"
+    "                        units) or none (train on the raw targets)\n"
     "  --folds K             stratified K-fold cross-validation: trains K models, each validated\n"
     "                        on one fold, and reports every fold and the mean +- std\n";
 
@@ -115,7 +117,7 @@ int runFolds(const ProjectDocument& project, int k, bool json) {
 int runTrain(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "curves", "help", "no-db"},
               {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps",
-               "scores", "db", "data", "target", "folds", "gpu-memory-cap"});
+               "scores", "db", "data", "target", "target-scaling", "folds", "gpu-memory-cap"});
     if (args.flag("help")) {
         std::fputs(kTrainHelp, stdout);
         return 0;
@@ -144,6 +146,11 @@ int runTrain(int argc, char** argv) {
         project.data.target.clear();  // the project's target column belongs to its own source
     }
     if (auto v = args.str("target")) project.data.target = *v;
+    if (auto v = args.str("target-scaling")) {
+        if (*v != "standardize" && *v != "none")
+            throwBadInput("--target-scaling must be standardize or none, got '" + *v + "'");
+        project.data.targetScaling = *v;
+    }
     for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (auto k = args.integer("folds", 2, 1000)) {
         if (scores) throwBadInput("--scores and --folds do not go together; score one model at a time");
