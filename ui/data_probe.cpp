@@ -15,13 +15,15 @@ DataProbe::~DataProbe() {
 }
 
 QString DataProbe::keyOf(const ProjectDocument& doc) {
-    return QString("%1|%2|%3|%4|%5|%6")
+    // Everything that changes what loads: the target column changes the classes ("auto" units).
+    return QString("%1|%2|%3|%4|%5|%6|%7")
         .arg(QString::fromStdString(doc.data.source))
         .arg(doc.data.validationSplit)
         .arg(doc.data.testSplit)
         .arg(QString::fromStdString(doc.data.scaling))
         .arg(doc.training.seed)
-        .arg(doc.data.reconstruct);
+        .arg(doc.data.reconstruct)
+        .arg(QString::fromStdString(doc.data.target));
 }
 
 void DataProbe::probe(const ProjectDocument& doc) {
