@@ -153,6 +153,11 @@ void Recorder::onFailed(const Error& e) {
     m_finish = std::move(f);
 }
 
+void Recorder::setCommitListener(CommitListener listener) {
+    std::lock_guard lock(m_mutex);
+    m_listener = std::move(listener);
+}
+
 void Recorder::setFinalModel(std::vector<float> weights, int epoch) {
     m_finalModel = Checkpoint{CheckpointKind::Final, epoch, "weights-f32", weightsBlob(weights)};
 }
@@ -193,12 +198,34 @@ void dropSupersededCheckpoints(std::vector<Recorder::Item>& items) {
     }
 }
 
+// How many of `items` may commit now: up to the first epoch row whose trainer state (a `latest`
+// checkpoint of that epoch or later) has not arrived yet, so an epoch never lands without it.
+std::size_t committable(const std::vector<Recorder::Item>& items) {
+    int latestAfter = 0;  // the newest latest checkpoint from position i on
+    std::size_t cut = items.size();
+    for (std::size_t i = items.size(); i-- > 0;) {
+        if (const auto* c = std::get_if<Checkpoint>(&items[i]); c && c->kind == CheckpointKind::Latest)
+            latestAfter = std::max(latestAfter, c->epoch);
+        else if (const auto* e = std::get_if<EpochRecord>(&items[i]); e && e->epoch > latestAfter)
+            cut = i;
+    }
+    return cut;
+}
+
+// The last epoch among `items`, 0 when none.
+int lastEpoch(const std::vector<Recorder::Item>& items, std::size_t count) {
+    int epoch = 0;
+    for (std::size_t i = 0; i < count; ++i)
+        if (const auto* e = std::get_if<EpochRecord>(&items[i])) epoch = std::max(epoch, e->epoch);
+    return epoch;
+}
+
 }  // namespace
 
 void Recorder::writerLoop() {
     // Tries of the last batch once close() was called, each waiting the busy timeout.
     constexpr int kCloseRetries = 3;
-    std::vector<Item> items;
+    std::vector<Item> items, held;
     int closingTries = 0;
     for (;;) {
         bool closing = false;
@@ -210,22 +237,36 @@ void Recorder::writerLoop() {
             closing = m_closing;
             m_commitNow = false;
         }
+        // An epoch row waits for its checkpoint; at the end, one that never got it (the run
+        // failed in between) is left out, and the rest (best and final models, the outcome) goes.
+        const std::size_t ready = committable(items);
+        held.assign(std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(ready)),
+                    std::make_move_iterator(items.end()));
+        items.resize(ready);
+        if (closing) {
+            for (Item& item : held)
+                if (!std::holds_alternative<EpochRecord>(item)) items.push_back(std::move(item));
+            held.clear();
+        }
+        if (m_error) held.clear();  // recording has stopped: nothing more is kept
         if (!items.empty() && !m_error) {
             try {
                 write(*m_store, items);
+                if (const int epoch = lastEpoch(items, items.size()); epoch > 0 && m_listener)
+                    m_listener(epoch);
             } catch (const DatabaseBusy& e) {
                 // Another program held the lock past the busy timeout. Nothing of the batch was
                 // written: keep it and try again with what queues meanwhile, instead of giving
                 // up on the rest of the run.
                 if (!closing || ++closingTries <= kCloseRetries) {
+                    for (Item& item : held) items.push_back(std::move(item));
+                    held.clear();
                     dropSupersededCheckpoints(items);
                     continue;
                 }
-                std::lock_guard lock(m_mutex);
-                m_error = e;
+                failed(e);
             } catch (const Error& e) {
-                std::lock_guard lock(m_mutex);
-                m_error = e;
+                failed(e);
             }
             std::lock_guard lock(m_mutex);
             for (Item& item : items)
@@ -234,13 +275,22 @@ void Recorder::writerLoop() {
                     if (pool.size() < 2) pool.push_back(std::move(ckpt->data));
                 }
         }
-        items.clear();
+        items = std::move(held);
+        held.clear();
         if (closing) break;
     }
     m_store.reset();
     timespec cpu{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
     m_writerCpu = static_cast<double>(cpu.tv_sec) + 1e-9 * static_cast<double>(cpu.tv_nsec);
+}
+
+void Recorder::failed(const Error& e) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_error = e;
+    }
+    if (m_listener) m_listener(kRecordingFailed);
 }
 
 void Recorder::write(RunStore& store, std::vector<Item>& items) {

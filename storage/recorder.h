@@ -2,7 +2,9 @@
 // training thread only appends to a queue (a step costs an add, and a mutex every thinning
 // window); a writer thread with its own connection writes the queue in one transaction when an
 // epoch ends (with that epoch's checkpoint) and at most once a second in between, so a reader
-// sees the curve grow and a crash loses at most the epoch in progress.
+// sees the curve grow and a crash loses at most the epoch in progress. An epoch's row is never
+// committed without its checkpoint: the once-a-second commits hold it back until the checkpoint
+// has arrived (a large model's state takes seconds to export).
 #pragma once
 
 #include <condition_variable>
@@ -43,6 +45,13 @@ public:
     bool wantsCheckpoints() const override { return true; }
     void onCheckpoint(const TrainerState& s) override;
 
+    // Told on the writer thread after each commit that stored epochs: the last epoch now in the
+    // store with its checkpoint; and once with kRecordingFailed when recording stopped on an
+    // error (nothing more will be committed). Set before training starts; must not throw.
+    static constexpr int kRecordingFailed = -1;
+    using CommitListener = std::function<void(int epoch)>;
+    void setCommitListener(CommitListener listener);
+
     // The model after training (restored best weights included), stored as the final model.
     void setFinalModel(std::vector<float> weights, int epoch);
     // Writes everything queued, ends the writer and throws the first storage error, if any (the
@@ -63,6 +72,7 @@ private:
     std::vector<uint8_t> spareBuffer(CheckpointKind kind);
     void writerLoop();
     void write(RunStore& store, std::vector<Item>& items);
+    void failed(const Error& e);
 
     std::string m_path;
     int64_t m_runId;
@@ -87,6 +97,7 @@ private:
     std::vector<std::vector<uint8_t>> m_spareStates, m_spareWeights;
     bool m_commitNow = false, m_closing = false, m_closed = false;
     std::optional<Error> m_error;
+    CommitListener m_listener;  // set before the first event, then read by the writer only
     std::shared_ptr<RunStore> m_store;  // the writer thread's connection
     double m_writerCpu = 0;
     std::thread m_writer;

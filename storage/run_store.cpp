@@ -5,7 +5,9 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -65,6 +67,8 @@ void readSummary(const Statement& q, RunSummary& r) {
     r.samplesPerSec = q.optReal(17);
 }
 
+std::atomic<std::size_t> g_chunkBytes{kCheckpointChunkBytes};
+
 CheckpointKind kindFromName(const std::string& s) {
     if (s == "best") return CheckpointKind::Best;
     if (s == "final") return CheckpointKind::Final;
@@ -80,6 +84,10 @@ const char* nameOf(CheckpointKind k) {
     case CheckpointKind::Final: return "final";
     }
     return "latest";
+}
+
+void setCheckpointChunkBytesForTesting(std::size_t bytes) {
+    g_chunkBytes = bytes > 0 ? bytes : kCheckpointChunkBytes;
 }
 
 ProcessIdentity currentProcess() {
@@ -215,8 +223,7 @@ void RunStore::beginResume(int64_t id, int fromEpoch) {
     }
     Statement e(*m_db, "DELETE FROM evaluations WHERE run_id = ?1");
     e.bind(1, id).run();
-    Statement f(*m_db, "DELETE FROM checkpoints WHERE run_id = ?1 AND kind = 'final'");
-    f.bind(1, id).run();
+    dropCheckpoint(id, CheckpointKind::Final);
     tx.commit();
 }
 
@@ -257,12 +264,33 @@ void RunStore::putEvaluation(int64_t id, const EvaluationRecord& e) {
 }
 
 void RunStore::putCheckpoint(int64_t id, const Checkpoint& c) {
-    Statement q(*m_db, "INSERT OR REPLACE INTO checkpoints(run_id, kind, epoch, format, bytes, "
-                       "crc32, data, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    q.bind(1, id).bind(2, std::string(nameOf(c.kind))).bind(3, int64_t{c.epoch}).bind(4, c.format);
-    q.bind(5, static_cast<int64_t>(c.data.size())).bind(6, int64_t{crc32Of(c.data)});
-    q.bind(7, std::span<const uint8_t>(c.data)).bind(8, nowSeconds());
+    const std::size_t chunk = g_chunkBytes.load();
+    const std::size_t size = c.data.size();
+    const std::size_t chunks = (size + chunk - 1) / chunk;
+    const std::string kind = nameOf(c.kind);
+    Savepoint sp(*m_db);
+    dropCheckpoint(id, c.kind);
+    Statement q(*m_db, "INSERT INTO checkpoints(run_id, kind, epoch, format, bytes, crc32, data, "
+                       "chunks, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, x'', ?7, ?8)");
+    q.bind(1, id).bind(2, kind).bind(3, int64_t{c.epoch}).bind(4, c.format);
+    q.bind(5, static_cast<int64_t>(size)).bind(6, int64_t{crc32Of(c.data)});
+    q.bind(7, static_cast<int64_t>(chunks)).bind(8, nowSeconds());
     q.run();
+    Statement w(*m_db, "INSERT INTO checkpoint_chunks(run_id, kind, seq, data) VALUES(?1, ?2, ?3, ?4)");
+    const std::span<const uint8_t> all(c.data);
+    for (std::size_t i = 0; i < chunks; ++i) {
+        w.bind(1, id).bind(2, kind).bind(3, static_cast<int64_t>(i));
+        w.bindStatic(4, all.subspan(i * chunk, std::min(chunk, size - i * chunk)));
+        w.run();
+    }
+    sp.release();
+}
+
+void RunStore::dropCheckpoint(int64_t id, CheckpointKind kind) {
+    for (const char* table : {"checkpoint_chunks", "checkpoints"}) {
+        Statement d(*m_db, std::string("DELETE FROM ") + table + " WHERE run_id = ?1 AND kind = ?2");
+        d.bind(1, id).bind(2, std::string(nameOf(kind))).run();
+    }
 }
 
 void RunStore::finishRun(int64_t id, const RunOutcome& o) {
@@ -276,6 +304,7 @@ void RunStore::finishRun(int64_t id, const RunOutcome& o) {
     q.bind(8, o.trainAccuracy).bind(9, o.valLoss).bind(10, o.valAccuracy).bind(11, o.testLoss);
     q.bind(12, o.testAccuracy).bind(13, o.samplesPerSec);
     q.run();
+    if (o.status == "completed" || o.status == "early_stopped") dropCheckpoint(id, CheckpointKind::Latest);
 }
 
 std::vector<RunSummary> RunStore::listRuns() {
@@ -399,16 +428,49 @@ std::vector<EvaluationRecord> RunStore::evaluations(int64_t id) {
 }
 
 std::optional<Checkpoint> RunStore::checkpoint(int64_t id, CheckpointKind kind) {
-    Statement q(*m_db, "SELECT kind, epoch, format, crc32, data FROM checkpoints "
+    // One read snapshot for the row and its chunks, while a writer may replace them.
+    Savepoint snapshot(*m_db);
+    Statement q(*m_db, "SELECT kind, epoch, format, crc32, data, chunks, bytes FROM checkpoints "
                        "WHERE run_id = ?1 AND kind = ?2");
     q.bind(1, id).bind(2, std::string(nameOf(kind)));
     if (!q.step()) return std::nullopt;
-    Checkpoint c{kindFromName(q.text(0)), static_cast<int>(q.int64(1)), q.text(2), q.blob(4)};
-    if (static_cast<uint32_t>(q.int64(3)) != crc32Of(c.data))
+    Checkpoint c{kindFromName(q.text(0)), static_cast<int>(q.int64(1)), q.text(2), {}};
+    const auto crc = static_cast<uint32_t>(q.int64(3));
+    const int64_t chunks = q.int64(5);
+    // Schema 2-3 rows (chunks = 0) hold the whole blob themselves.
+    c.data = chunks == 0 ? q.blob(4) : readChunks(id, kind, chunks, q.int64(6));
+    q.reset();
+    if (crc != crc32Of(c.data))
         throwBadInput(path() + ": the " + std::string(nameOf(kind)) + " checkpoint of run " +
                       std::to_string(id) + " fails its checksum (the database was damaged); it "
                       "cannot be used");
+    snapshot.release();
     return c;
+}
+
+std::vector<uint8_t> RunStore::readChunks(int64_t id, CheckpointKind kind, int64_t chunks, int64_t bytes) {
+    const std::string name = nameOf(kind);
+    // Sizes first (length() reads no blob), so a damaged size allocates nothing.
+    Statement n(*m_db, "SELECT count(*), coalesce(sum(length(data)), 0), coalesce(min(seq), 0), "
+                       "coalesce(max(seq), -1) FROM checkpoint_chunks WHERE run_id = ?1 AND kind = ?2");
+    n.bind(1, id).bind(2, name);
+    n.step();
+    if (n.int64(0) != chunks || n.int64(1) != bytes || n.int64(2) != 0 || n.int64(3) != chunks - 1)
+        throwBadInput(path() + ": the " + name + " checkpoint of run " + std::to_string(id) +
+                      " is incomplete (" + std::to_string(n.int64(0)) + " of " + std::to_string(chunks) +
+                      " chunks, " + std::to_string(n.int64(1)) + " of " + std::to_string(bytes) +
+                      " bytes; the database was damaged); it cannot be used");
+    std::vector<uint8_t> data(static_cast<std::size_t>(bytes));
+    Statement q(*m_db, "SELECT data FROM checkpoint_chunks WHERE run_id = ?1 AND kind = ?2 ORDER BY seq");
+    q.bind(1, id).bind(2, name);
+    std::size_t at = 0;
+    while (q.step()) {
+        const std::span<const uint8_t> piece = q.blobView(0);
+        if (piece.size() > data.size() - at) break;  // changed under us: the checksum says so
+        if (!piece.empty()) std::memcpy(data.data() + at, piece.data(), piece.size());
+        at += piece.size();
+    }
+    return data;
 }
 
 void RunStore::addTag(int64_t id, const std::string& tag) {

@@ -80,6 +80,13 @@ struct Checkpoint {
     std::vector<uint8_t> data;
 };
 
+// Checkpoints are stored in pieces of this size: an SQLite value holds at most 1 GB, and the
+// trainer state of a 157M-parameter model with Adam is 1.9 GB.
+inline constexpr std::size_t kCheckpointChunkBytes = std::size_t{64} << 20;
+// Test hook: the piece size of every store in this process (0: kCheckpointChunkBytes again), so
+// a test stores a checkpoint in many chunks without allocating gigabytes.
+void setCheckpointChunkBytesForTesting(std::size_t bytes);
+
 struct RunOutcome {
     std::string status;  // completed | early_stopped | cancelled | failed
     std::string message;
@@ -111,7 +118,13 @@ public:
     void appendSteps(int64_t id, std::span<const StepPoint> points);
     void putEpoch(int64_t id, const EpochRecord& e);
     void putEvaluation(int64_t id, const EvaluationRecord& e);
+    // Replaces the run's checkpoint of that kind, in chunks of kCheckpointChunkBytes with the
+    // CRC-32 of the whole; atomic on its own and inside a transaction.
     void putCheckpoint(int64_t id, const Checkpoint& c);
+    void dropCheckpoint(int64_t id, CheckpointKind kind);
+    // A run that ended completed or early_stopped cannot be resumed (runs resume refuses it), so
+    // its `latest` trainer state (weights and optimizer moments, 3x the model with Adam) is
+    // dropped here; `best` and `final`, what export and the GUI read, stay.
     void finishRun(int64_t id, const RunOutcome& o);
 
     // Reading. The runs in start order, with summary columns and tags.
@@ -122,7 +135,8 @@ public:
     std::vector<StepPoint> steps(int64_t id, int64_t afterStep = 0);
     std::vector<EpochRecord> epochs(int64_t id, int afterEpoch = 0);
     std::vector<EvaluationRecord> evaluations(int64_t id);
-    // Verifies the stored checksum; throws Error{BadInput} when it does not match.
+    // Reads a chunked checkpoint or a single-blob one of schema 2-3; verifies the chunks (all
+    // there, the stored size) and the checksum, and throws Error{BadInput} when they do not match.
     std::optional<Checkpoint> checkpoint(int64_t id, CheckpointKind kind);
 
     // Editing.
@@ -133,6 +147,7 @@ public:
 
 private:
     void configure(bool readOnly, int busyTimeoutMs);
+    std::vector<uint8_t> readChunks(int64_t id, CheckpointKind kind, int64_t chunks, int64_t bytes);
     void reapDeadRuns();
     std::unique_ptr<SqliteDb> m_db;
 };

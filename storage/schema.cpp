@@ -87,7 +87,21 @@ CREATE INDEX tags_by_tag ON tags(tag);
 ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
 )sql";
 
-const char* const kSteps[] = {kV1, kV2, kV3};
+// Version 4: checkpoints in chunks. An SQLite value is at most 1 GB (SQLITE_MAX_LENGTH), and a
+// large model's trainer state is more; a checkpoint written by version 4 keeps an empty `data`
+// and its bytes in `chunks` rows (seq 0..n-1), while rows of versions 2-3 (chunks = 0) keep
+// their single blob and still read. A rowid table: chunks are large rows.
+const char* kV4 = R"sql(
+CREATE TABLE checkpoint_chunks(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(run_id, kind, seq));
+ALTER TABLE checkpoints ADD COLUMN chunks INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+const char* const kSteps[] = {kV1, kV2, kV3, kV4};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

@@ -110,6 +110,19 @@ void Transaction::commit() {
     m_open = false;
 }
 
+Savepoint::Savepoint(SqliteDb& db) : m_db(db) { m_db.exec("SAVEPOINT neurite_savepoint"); }
+
+Savepoint::~Savepoint() {
+    if (!m_open) return;
+    sqlite3_exec(m_db.handle(), "ROLLBACK TO neurite_savepoint", nullptr, nullptr, nullptr);
+    sqlite3_exec(m_db.handle(), "RELEASE neurite_savepoint", nullptr, nullptr, nullptr);
+}
+
+void Savepoint::release() {
+    m_db.exec("RELEASE neurite_savepoint");
+    m_open = false;
+}
+
 Statement::Statement(SqliteDb& db, const std::string& sql) : m_db(db) {
     m_db.check(sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &m_stmt, nullptr),
                ("prepare " + sql.substr(0, 40)).c_str());
@@ -132,6 +145,10 @@ Statement& Statement::bind(int i, const std::string& v) {
 }
 Statement& Statement::bind(int i, std::span<const uint8_t> b) {
     m_db.check(sqlite3_bind_blob64(m_stmt, i, b.data(), b.size(), SQLITE_TRANSIENT), "bind");
+    return *this;
+}
+Statement& Statement::bindStatic(int i, std::span<const uint8_t> b) {
+    m_db.check(sqlite3_bind_blob64(m_stmt, i, b.data(), b.size(), SQLITE_STATIC), "bind");
     return *this;
 }
 Statement& Statement::bind(int i, const std::optional<double>& v) {
@@ -177,6 +194,12 @@ std::string Statement::text(int col) const {
 std::vector<uint8_t> Statement::blob(int col) const {
     const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(m_stmt, col));
     return p ? std::vector<uint8_t>(p, p + sqlite3_column_bytes(m_stmt, col)) : std::vector<uint8_t>();
+}
+
+std::span<const uint8_t> Statement::blobView(int col) const {
+    const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(m_stmt, col));
+    return p ? std::span<const uint8_t>(p, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)))
+             : std::span<const uint8_t>();
 }
 
 }  // namespace neurite::storage

@@ -59,6 +59,19 @@ private:
     bool m_open = true;
 };
 
+// SAVEPOINT on construction, rolled back to unless release() was called: a group of statements
+// that is atomic inside an enclosing transaction as well as on its own.
+class Savepoint {
+public:
+    explicit Savepoint(SqliteDb& db);
+    ~Savepoint();
+    void release();
+
+private:
+    SqliteDb& m_db;
+    bool m_open = true;
+};
+
 class Statement {
 public:
     Statement(SqliteDb& db, const std::string& sql);
@@ -71,6 +84,8 @@ public:
     Statement& bind(int i, double v);
     Statement& bind(int i, const std::string& v);
     Statement& bind(int i, std::span<const uint8_t> blob);
+    // Without sqlite's copy: `blob` must outlive the next step()/run() of this statement.
+    Statement& bindStatic(int i, std::span<const uint8_t> blob);
     Statement& bind(int i, const std::optional<double>& v);
     Statement& bindNull(int i);
     bool step();  // true while a row is available
@@ -83,6 +98,8 @@ public:
     std::optional<double> optReal(int col) const;
     std::string text(int col) const;
     std::vector<uint8_t> blob(int col) const;
+    // The column's bytes in place, valid until the next step() or reset().
+    std::span<const uint8_t> blobView(int col) const;
 
 private:
     SqliteDb& m_db;

@@ -1,42 +1,10 @@
-// The tee observer lives here: the trainer takes one observer, the CLI has two.
+// The printer and the recorder: the trainer takes one observer, the CommittedRelay feeds both.
 #include "run_recording.h"
 
+#include "committed_relay.h"
 #include "metrics_json.h"
 
 namespace neurite::cli {
-
-namespace {
-
-class Tee : public TrainObserver {
-public:
-    Tee(TrainObserver& a, TrainObserver* b) : m_a(a), m_b(b) {}
-    void onStep(const StepEvent& e) override {
-        if (m_b) m_b->onStep(e);
-        m_a.onStep(e);
-    }
-    void onEpoch(const EpochEvent& e) override {
-        if (m_b) m_b->onEpoch(e);
-        m_a.onEpoch(e);
-    }
-    void onFinished(const FinishedEvent& e) override {
-        if (m_b) m_b->onFinished(e);
-        m_a.onFinished(e);
-    }
-    void onFailed(const Error& e) override {
-        if (m_b) m_b->onFailed(e);
-        m_a.onFailed(e);
-    }
-    bool wantsCheckpoints() const override { return m_b && m_b->wantsCheckpoints(); }
-    void onCheckpoint(const TrainerState& s) override {
-        if (m_b) m_b->onCheckpoint(s);
-    }
-
-private:
-    TrainObserver& m_a;
-    TrainObserver* m_b;
-};
-
-}  // namespace
 
 std::string dbPath(const Args& args, bool create) {
     if (auto p = args.str("db")) {
@@ -48,12 +16,21 @@ std::string dbPath(const Args& args, bool create) {
 
 int runRecorded(Trainer& trainer, RunSetup& setup, CliPrinter& printer, storage::Recorder* recorder) {
     StopToken* stop = installInterruptHandler();
-    Tee tee(printer, recorder);
-    const FinishedEvent fin = trainer.run(tee, *stop);
-    if (recorder) {
-        recorder->setFinalModel(setup.model->snapshot(), fin.epochs);
-        recorder->close();
+    if (!recorder) {
+        const FinishedEvent fin = trainer.run(printer, *stop);
+        return fin.status == "cancelled" ? 130 : 0;
     }
+    // The printer sees each epoch once it is in the store (docs/run-store.md).
+    storage::CommittedRelay relay(*recorder, printer);
+    FinishedEvent fin;
+    try {
+        fin = trainer.run(relay, *stop);
+    } catch (...) {
+        relay.close(false);  // the training error is the one to report
+        throw;
+    }
+    recorder->setFinalModel(setup.model->snapshot(), fin.epochs);
+    relay.close();
     return fin.status == "cancelled" ? 130 : 0;
 }
 

@@ -17,9 +17,10 @@ namespace neurite::cli {
 // --db FILE, or the default database ($XDG_DATA_HOME/neurite/runs.db).
 std::string dbPath(const Args& args, bool create);
 
-// Runs the trainer with the printer and, when recorder is set, the recorder; stores the final
-// model and closes the recorder (throwing a storage error after the run when there was one).
-// Returns the process exit code.
+// Runs the trainer with the printer and, when recorder is set, the recorder (through a
+// storage::CommittedRelay: each epoch line and event is printed once the epoch is committed,
+// the finished line after the last commit); stores the final model and closes the recorder
+// (throwing a storage error after the run when there was one). Returns the process exit code.
 int runRecorded(Trainer& trainer, RunSetup& setup, CliPrinter& printer,
                 storage::Recorder* recorder);
 

@@ -1,16 +1,14 @@
 // Project -> data, graph, device and model, with every problem reported at once.
 #include "train/run_setup.h"
 
-#include <unistd.h>
-
 #include <cstdio>
-#include <fstream>
 #include <string>
 
 #include "backend/device_registry.h"
 #include "core/error.h"
 #include "data/data_source.h"
 #include "graph/graph_cost.h"
+#include "train/host_memory.h"
 
 namespace neurite {
 
@@ -24,20 +22,10 @@ std::string gib(double bytes) {
 
 }  // namespace
 
-double availableHostBytes() {
-    std::ifstream in("/proc/meminfo");
-    std::string key;
-    double kib = 0;
-    while (in >> key >> kib) {
-        if (key == "MemAvailable:") return kib * 1024;
-        in.ignore(256, '\n');
-    }
-    const long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    return pages > 0 && size > 0 ? double(pages) * double(size) : 0;
-}
+double availableHostBytes() { return hostMemory().bytes; }
 
 void checkTrainingMemory(const ProjectDocument& project, const ResolvedGraph& graph,
-                         double availableBytes) {
+                         double availableBytes, bool cgroupLimited) {
     if (availableBytes <= 0) return;  // unknown: nothing to compare with
     const GraphCost cost = estimateCost(project.nodes, graph);
     const OptimizerConfig& opt = project.training.optimizer;
@@ -56,8 +44,10 @@ void checkTrainingMemory(const ProjectDocument& project, const ResolvedGraph& gr
                std::to_string(static_cast<int64_t>((availableBytes - fixed) / perSample)) +
                " fits, or make the layers smaller";
     throwBadInput("training this model at batch size " + std::to_string(batch) + " needs at least " +
-                  gib(need) + " of memory, but this machine has " + gib(availableBytes) +
-                  " available; " + fits);
+                  gib(need) + " of memory, but " +
+                  (cgroupLimited ? "the memory limit of this process's cgroup (memory.max) leaves "
+                                 : "this machine has ") +
+                  gib(availableBytes) + (cgroupLimited ? "; " : " available; ") + fits);
 }
 
 RunSetup prepareRun(const ProjectDocument& project) {
@@ -82,7 +72,10 @@ RunSetup prepareRun(const ProjectDocument& project, Dataset data) {
     s.backend = &backendFor(project.training.device, &s.deviceNote);
     // A GPU's allocator refuses what does not fit with its own message; on the CPU an absurd
     // allocation would succeed (overcommit) and the kernel would kill the process later.
-    if (s.backend->device().isCpu()) checkTrainingMemory(project, s.graph, availableHostBytes());
+    if (s.backend->device().isCpu()) {
+        const HostMemory host = hostMemory();
+        checkTrainingMemory(project, s.graph, host.bytes, host.cgroupLimited);
+    }
     if (project.training.precision == Precision::Bf16) {
         const Support sup = s.backend->supports(Op::Dense, DType::BF16);
         if (!sup.ok) throw Error(ErrorKind::Unsupported, "precision bf16: " + sup.reason);

@@ -28,12 +28,14 @@ RunSetup prepareRun(const ProjectDocument& project);
 // The same with data already loaded (one fold of a cross-validation).
 RunSetup prepareRun(const ProjectDocument& project, Dataset data);
 
-// Memory the system can give this process now (MemAvailable), in bytes; 0 when unknown.
+// Memory the system can give this process now, in bytes (the smaller of MemAvailable and its
+// cgroup's limit minus usage, train/host_memory.h); 0 when unknown.
 double availableHostBytes();
 // Throws Error{BadInput} when training `graph` at the project's batch size needs more than
 // `availableBytes` (estimateTrainingBytes, a floor), saying which batch size fits or that the
-// parameters alone do not. prepareRun calls it for the CPU.
+// parameters alone do not. prepareRun calls it for the CPU. cgroupLimited: the figure is what
+// the process's cgroup limit leaves (the message says so instead of "this machine has").
 void checkTrainingMemory(const ProjectDocument& project, const ResolvedGraph& graph,
-                         double availableBytes);
+                         double availableBytes, bool cgroupLimited = false);
 
 }  // namespace neurite

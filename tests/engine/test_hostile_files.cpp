@@ -262,6 +262,12 @@ private slots:
             QVERIFY2(error.startsWith("training this model at batch size 32 needs at least") &&
                          error.contains(expected),
                      qPrintable(error));
+            QVERIFY2(error.contains("but this machine has"), qPrintable(error));
+            // Limited by the process's cgroup (train/host_memory.h): the message says so.
+            const QString limited = errorOf([&] { checkTrainingMemory(s.project, s.graph, available, true); });
+            QVERIFY2(limited.contains("the memory limit of this process's cgroup (memory.max) leaves") &&
+                         limited.contains(expected),
+                     qPrintable(limited));
         }
     }
 

@@ -24,6 +24,7 @@
 #include "recorder.h"
 #include "run_store.h"
 #include "schema.h"
+#include "train/checkpoint.h"
 #include "support/cli_runner.h"
 #include "support/test_env.h"
 
@@ -261,6 +262,10 @@ private slots:
             ev.epochs = 3;
             ev.trainLoss = 1.0 / e;
             rec.onEpoch(ev);
+            TrainerState st;  // an epoch row commits only with its checkpoint
+            st.epoch = e;
+            st.model = {1.f, 2.f};
+            rec.onCheckpoint(st);
         }
         FinishedEvent fin;
         fin.status = "completed";

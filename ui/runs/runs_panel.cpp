@@ -38,6 +38,8 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPanel::showSelection);
+    // A new sort may put other runs of a large selection first.
+    connect(m_proxy, &QSortFilterProxyModel::layoutChanged, this, &RunsPanel::showSelection);
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
         QMenu menu(this);
         menu.addAction(tr("Rename..."), this, &RunsPanel::renameSelected);
@@ -169,6 +171,23 @@ std::vector<int64_t> RunsPanel::selectedRuns() const {
     return ids;
 }
 
+std::vector<int64_t> RunsPanel::selectedInListOrder() const {
+    QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    std::vector<int64_t> ids;
+    for (const QModelIndex& i : rows)
+        if (const storage::RunSummary* r = m_model->runAt(m_proxy->mapToSource(i).row())) ids.push_back(r->id);
+    return ids;
+}
+
+QString RunsPanel::sortDescription() const {
+    const int column = m_proxy->sortColumn();
+    if (column < 0) return tr("unsorted");
+    return tr("sorted by %1, %2")
+        .arg(m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString(),
+             m_proxy->sortOrder() == Qt::AscendingOrder ? tr("ascending") : tr("descending"));
+}
+
 void RunsPanel::selectRuns(const std::vector<int64_t>& ids) {
     QItemSelection selection;
     for (int64_t id : ids) {
@@ -183,7 +202,14 @@ void RunsPanel::selectRuns(const std::vector<int64_t>& ids) {
 
 void RunsPanel::showSelection() {
     if (!m_store) return;
-    const std::vector<int64_t> ids = selectedRuns();
+    std::vector<int64_t> ids = selectedInListOrder();
+    const std::size_t selected = ids.size();
+    if (ids.size() > static_cast<std::size_t>(kMaxShownRuns)) ids.resize(kMaxShownRuns);
+    std::sort(ids.begin(), ids.end());  // the oldest shown run is the baseline
+    m_view->setNote(selected <= ids.size() ? QString()
+                    : tr("Showing %1 of %2 selected runs: the first %1 in the list (%3). Sort or "
+                         "filter the list to choose others.")
+                          .arg(kMaxShownRuns).arg(selected).arg(sortDescription()));
     if (ids == m_view->shownRuns()) return;
     try {
         m_view->showRuns(*m_store, ids);

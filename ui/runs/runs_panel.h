@@ -1,7 +1,8 @@
 // RunsPanel: the runs of one store, listed (sortable, filterable) with rename, tag, note and
 // delete; selecting runs shows them in a RunsView (one run, or several compared). The list and
 // the shown runs refresh every second, so a run that neurite-cli trains into the same database
-// appears and grows while it trains.
+// appears and grows while it trains. Of a large selection (Ctrl+A over 1,000 runs) the view
+// shows the first kMaxShownRuns in the list's order and says so; the list's sort chooses them.
 #pragma once
 
 #include <QTimer>
@@ -22,6 +23,10 @@ namespace neurite::ui {
 class RunsTableModel;
 class RunsView;
 
+// The most runs the view overlays and tabulates at once: 20 colours still tell runs apart, and
+// each shown run costs its curves, tables and (on their tab) two evaluation plots.
+inline constexpr int kMaxShownRuns = 20;
+
 class RunsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -37,7 +42,9 @@ public:
     // Re-reads the list and the shown runs now.
     void reload();
     void selectRuns(const std::vector<int64_t>& ids);
-    std::vector<int64_t> selectedRuns() const;
+    std::vector<int64_t> selectedRuns() const;  // all selected, by id
+    // The selected runs in the list's order (its sort and filter), as the view picks them.
+    std::vector<int64_t> selectedInListOrder() const;
 
     QTableView* table() const { return m_table; }
     RunsTableModel* model() const { return m_model; }
@@ -53,7 +60,7 @@ public:
     bool deleteRun(int64_t id, QString* error);
 
 signals:
-    void runsSelected(const std::vector<int64_t>& ids);
+    void runsSelected(const std::vector<int64_t>& ids);  // the runs now shown
     // "Try it" on one run: its model in the Try it tab, without exporting it first.
     void tryItRequested(const QString& storePath, qint64 runId);
 
@@ -77,6 +84,7 @@ private:
     QStackedWidget* m_right;  // the view, or a hint while no run is selected
     QLabel* m_hint;
     void updateHint();
+    QString sortDescription() const;
     QTimer m_poll;
 };
 

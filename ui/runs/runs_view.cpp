@@ -56,6 +56,9 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
     connect(exportCsv, &QPushButton::clicked, this, &RunsView::exportCsvWithDialog);
     auto* exportImg = new QPushButton(tr("Export images..."), this);
     connect(exportImg, &QPushButton::clicked, this, &RunsView::exportImagesWithDialog);
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_note->hide();
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Baseline"), this));
     top->addWidget(m_baseline, 1);
@@ -86,6 +89,7 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
     auto* evalScroll = new QScrollArea(this);
     evalScroll->setWidgetResizable(true);
     evalScroll->setWidget(m_evalStrip);
+    m_evalTab = evalScroll;
 
     m_metrics = new QTableWidget(this);
     m_metrics->setSortingEnabled(false);
@@ -106,9 +110,28 @@ RunsView::RunsView(QWidget* parent) : QWidget(parent) {
     m_tabs->addTab(m_metrics, tr("Metrics"));
     m_tabs->addTab(settings, tr("Settings"));
     m_tabs->addTab(m_network, tr("Network"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_evalStale && m_tabs->currentWidget() == m_evalTab) buildEvaluationStrip();
+    });
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_note);
     layout->addLayout(top);
     layout->addWidget(m_tabs, 1);
+}
+
+void RunsView::setNote(const QString& note) {
+    m_note->setText(note);
+    m_note->setVisible(!note.isEmpty());
+}
+
+QString RunsView::note() const { return m_note->text(); }
+
+int RunsView::evaluationCount() const {
+    return static_cast<int>(std::count_if(m_runs.begin(), m_runs.end(), [](const Shown& s) { return s.evaluation.has_value(); }));
+}
+
+int RunsView::evaluationPlotCount() const {
+    return static_cast<int>(m_evalStrip->findChildren<plot::PlotFrame*>().size());
 }
 
 std::vector<int64_t> RunsView::shownRuns() const {
@@ -127,12 +150,13 @@ void RunsView::showRuns(storage::RunStore& store, const std::vector<int64_t>& id
         s.series = makeSeries(*d);
         loadNew(store, s.series);
         s.live = d->status == "running";
+        loadEvaluation(store, s);
         m_runs.push_back(std::move(s));
     }
     m_baseline->clear();
     for (const Shown& s : m_runs) m_baseline->addItem(s.series.label);
     rebuildCurves();
-    rebuildEvaluations(store);
+    evaluationsChanged();
     rebuildTables();
 }
 
@@ -141,24 +165,27 @@ void RunsView::refresh(storage::RunStore& store) {
     for (Shown& s : m_runs) {
         if (!s.live) continue;
         const std::size_t steps = s.series.stepX.size(), epochs = s.series.epochX.size();
+        bool runChanged = false;
         if (loadNew(store, s.series) > 0) {
             appendPoints(s, steps, epochs);
-            changed = true;
+            runChanged = true;
         }
         std::optional<storage::RunDetails> d = store.run(s.details.id);
         if (d && d->status != "running") {
             s.live = false;
             s.details = *d;
-            changed = true;
+            runChanged = true;
         }
+        if (runChanged) loadEvaluation(store, s);
+        changed = changed || runChanged;
     }
     if (changed) {
-        rebuildEvaluations(store);
+        evaluationsChanged();
         rebuildTables();
     }
 }
 
-void RunsView::followNames(storage::RunStore& store, const std::vector<storage::RunSummary>& runs) {
+void RunsView::followNames(storage::RunStore&, const std::vector<storage::RunSummary>& runs) {
     bool renamed = false;
     for (Shown& s : m_runs) {
         const auto it = std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r.id == s.details.id; });
@@ -170,7 +197,7 @@ void RunsView::followNames(storage::RunStore& store, const std::vector<storage::
     if (!renamed) return;
     for (std::size_t i = 0; i < m_runs.size(); ++i) m_baseline->setItemText(static_cast<int>(i), m_runs[i].series.label);
     rebuildCurves();
-    rebuildEvaluations(store);
+    evaluationsChanged();
     rebuildTables();
 }
 
@@ -221,14 +248,21 @@ void RunsView::styleBaseline(int index) {
     m_accuracy->setBaseline(valid ? m_runs[static_cast<std::size_t>(index)].valAccSeries : -1);
 }
 
-void RunsView::rebuildEvaluations(storage::RunStore& store) {
+void RunsView::loadEvaluation(storage::RunStore& store, Shown& s) { s.evaluation = finalEvaluation(store, s.details.id); }
+
+void RunsView::evaluationsChanged() {
+    m_evalStale = true;
+    if (m_tabs->currentWidget() == m_evalTab) buildEvaluationStrip();
+}
+
+void RunsView::buildEvaluationStrip() {
+    m_evalStale = false;
     while (QLayoutItem* item = m_evalLayout->takeAt(0)) {
         delete item->widget();
         delete item;
     }
-    m_evalCount = 0;
     for (const Shown& s : m_runs) {
-        std::optional<EvaluationPlots> ev = finalEvaluation(store, s.details.id);
+        const std::optional<EvaluationPlots>& ev = s.evaluation;
         auto* column = new QWidget(m_evalStrip);
         auto* layout = new QVBoxLayout(column);
         const QString split = ev ? ev->split : tr("no evaluation stored yet");
@@ -242,7 +276,6 @@ void RunsView::rebuildEvaluations(storage::RunStore& store) {
             cm->setMinimumSize(320, 260);
             layout->addWidget(roc, 1);
             layout->addWidget(cm, 1);
-            ++m_evalCount;
         }
         m_evalLayout->addWidget(column);
     }
@@ -356,6 +389,7 @@ QStringList RunsView::exportImages(const QString& dir, QString* error) {
     };
     save(m_loss, QStringLiteral("loss.png"));
     save(m_accuracy, QStringLiteral("accuracy.png"));
+    if (m_evalStale) buildEvaluationStrip();
     int k = 0;
     for (plot::PlotFrame* p : m_evalStrip->findChildren<plot::PlotFrame*>())
         save(p, QStringLiteral("evaluation-%1.png").arg(++k));

@@ -2,6 +2,7 @@
 // (a pinned baseline drawn thicker), each run's ROC curves and confusion matrix, a table with
 // each metric's best (and its epoch), last, minimum and maximum, the settings (all, or only those
 // that differ) and the network's differences from the baseline. Running runs grow on refresh().
+// The evaluation plots (two plot widgets per run) are built only when their tab is shown.
 #pragma once
 
 #include <QWidget>
@@ -13,6 +14,7 @@
 class QCheckBox;
 class QComboBox;
 class QHBoxLayout;
+class QLabel;
 class QTableWidget;
 class QPlainTextEdit;
 class QTabWidget;
@@ -38,13 +40,19 @@ public:
     std::vector<int64_t> shownRuns() const;
 
     void setBaseline(int index);
+    // A line above the plots (the panel's "showing 20 of 1,000 selected runs ..."); empty hides it.
+    void setNote(const QString& note);
+    QString note() const;
     plot::CurvePlot* lossPlot() const { return m_loss; }
     plot::CurvePlot* accuracyPlot() const { return m_accuracy; }
     QTableWidget* metricsTable() const { return m_metrics; }
     QTableWidget* settingsTable() const { return m_settings; }
     QString networkText() const;
     QComboBox* baselineBox() const { return m_baseline; }
-    int evaluationCount() const { return m_evalCount; }
+    // Shown runs with a stored evaluation (read with the runs; the plots follow on their tab).
+    int evaluationCount() const;
+    // Evaluation plot widgets that exist now (0 until the Evaluation tab was shown).
+    int evaluationPlotCount() const;
 
     // All shown runs' curves as one CSV: run,metric,epoch,value.
     QString curvesCsv() const;
@@ -55,13 +63,16 @@ private:
     struct Shown {
         storage::RunDetails details;
         RunSeries series;
+        std::optional<EvaluationPlots> evaluation;
         int lossSeries = -1, valLossSeries = -1, accSeries = -1, valAccSeries = -1;
         bool live = false;
     };
     void rebuildCurves();
     void styleBaseline(int index);  // the plots only; setBaseline also redoes the tables
     void appendPoints(Shown& s, std::size_t stepFrom, std::size_t epochFrom);
-    void rebuildEvaluations(storage::RunStore& store);
+    void loadEvaluation(storage::RunStore& store, Shown& s);
+    void evaluationsChanged();  // rebuilds the strip now if its tab is shown, else when it is
+    void buildEvaluationStrip();
     void rebuildTables();
     void exportCsvWithDialog();
     void exportImagesWithDialog();
@@ -70,12 +81,14 @@ private:
     QComboBox* m_baseline;
     QTabWidget* m_tabs;
     plot::CurvePlot *m_loss, *m_accuracy;
+    QLabel* m_note;
     QWidget* m_evalStrip;
+    QWidget* m_evalTab;
     QHBoxLayout* m_evalLayout;
+    bool m_evalStale = false;
     QTableWidget *m_metrics, *m_settings;
     QCheckBox* m_diffOnly;
     QPlainTextEdit* m_network;
-    int m_evalCount = 0;
 };
 
 }  // namespace neurite::ui
