@@ -70,14 +70,17 @@ std::string unknownFormat(const std::vector<uint8_t>& b, const std::string& path
 
 // The Huffman tables of a JPEG (DHT segments) may hold at most 256 codes each. Debian's
 // stb_image does not check that sum and writes past its table when it is larger (fixed in later
-// stb releases), so the segments are walked here first. "" when every table is within bounds or
-// the file is not a JPEG.
+// stb releases), so the segments are walked here first, skipping bytes between segments as stb
+// does. "" when every table is within bounds or the file is not a JPEG.
 std::string badHuffmanTable(const std::vector<uint8_t>& b) {
     if (!startsWith(b, "\xFF\xD8")) return {};
     const std::size_t n = b.size();
     std::size_t pos = 2;
     while (pos + 4 <= n) {
-        if (b[pos] != 0xFF) return {};  // not at a marker: stb will say what is wrong
+        if (b[pos] != 0xFF) {  // stb scans past padding to the next marker: so does this walk
+            ++pos;
+            continue;
+        }
         const uint8_t marker = b[pos + 1];
         if (marker == 0xFF) {  // fill byte
             ++pos;
