@@ -4,6 +4,7 @@
 // single-run view tells validation from training by colour and smooths from the start; the
 // details follow the selection and the names follow renames; a selection of more runs than the
 // view shows is capped with a note.
+#include <QComboBox>
 #include <QProcess>
 #include <QSlider>
 #include <QSortFilterProxyModel>
@@ -94,6 +95,10 @@ private slots:
         QVERIFY2(keys.contains("training.optimizer.lr") && keys.contains("training.epochs"), qPrintable(keys.join(",")));
         QVERIFY2(!keys.contains("training.batch_size"), qPrintable(keys.join(",")));
         QVERIFY2(view->networkText().contains("the same network"), qPrintable(view->networkText()));
+        // Legends and the baseline box name what sets the runs apart, not only their numbers.
+        QCOMPARE(view->baselineBox()->itemText(0), QString("#1 Spiral (lr 0.01, epochs 2)"));
+        QCOMPARE(view->baselineBox()->itemText(1), QString("#2 Spiral (lr 0.003, epochs 3)"));
+        QCOMPARE(view->lossPlot()->seriesName(1), QString("#1 Spiral (lr 0.01, epochs 2) validation loss"));
         const QString csv = view->curvesCsv();
         QVERIFY(csv.startsWith("run,metric,epoch,value\n"));
         QVERIFY(csv.contains("#1 Spiral,val_loss,2,") && csv.contains("#2 Spiral,val_accuracy,3,"));
@@ -230,11 +235,11 @@ private slots:
         QVERIFY(panel.openStore(db, nullptr));
         panel.selectRuns({1, 2});
         neurite::ui::RunsView* view = panel.view();
-        QCOMPARE(view->baselineBox()->itemText(0), QString("#1 Spiral"));
+        QCOMPARE(view->baselineBox()->itemText(0), QString("#1 Spiral (lr 0.01, epochs 2)"));
         QString error;
         QVERIFY(panel.renameRun(1, "first try", &error));
-        QCOMPARE(view->baselineBox()->itemText(0), QString("#1 first try"));
-        QCOMPARE(view->baselineBox()->itemText(1), QString("#2 Spiral"));
+        QCOMPARE(view->baselineBox()->itemText(0), QString("#1 first try (lr 0.01, epochs 2)"));
+        QCOMPARE(view->baselineBox()->itemText(1), QString("#2 Spiral (lr 0.003, epochs 3)"));
         QVERIFY2(view->lossPlot()->seriesName(0).startsWith("#1 first try"), qPrintable(view->lossPlot()->seriesName(0)));
         QCOMPARE(view->settingsTable()->horizontalHeaderItem(1)->text(), QString("#1 first try"));
         QCOMPARE(view->shownRuns(), (std::vector<int64_t>{1, 2}));

@@ -36,10 +36,50 @@ QString runLabel(const storage::RunSummary& run) {
     return QStringLiteral("#%1 %2").arg(run.id).arg(QString::fromStdString(run.name));
 }
 
+QStringList distinguishingSettings(const std::vector<QMap<QString, QString>>& settings, int most) {
+    QStringList out;
+    for (std::size_t i = 0; i < settings.size(); ++i) out << QString();
+    if (settings.size() < 2) return out;
+    // Keys that differ between any two runs; the ones people tune first, then the rest by name.
+    static const QStringList first = {"training.optimizer.lr", "training.optimizer.type", "training.batch_size",
+                                      "training.epochs", "data.source", "training.seed"};
+    QStringList keys;
+    for (const auto& m : settings)
+        for (auto it = m.begin(); it != m.end(); ++it)
+            if (!keys.contains(it.key())) keys << it.key();
+    QStringList differing;
+    for (const QString& k : keys) {
+        const QString v = settings.front().value(k);
+        if (std::any_of(settings.begin(), settings.end(), [&](const auto& m) { return m.value(k) != v; }))
+            differing << k;
+    }
+    std::stable_sort(differing.begin(), differing.end(), [&](const QString& a, const QString& b) {
+        const auto rank = [&](const QString& k) { return first.contains(k) ? first.indexOf(k) : int(first.size()); };
+        return rank(a) < rank(b);
+    });
+    differing = differing.mid(0, most);
+    const auto shortName = [](const QString& key) {
+        if (key == "training.optimizer.lr") return QStringLiteral("lr");
+        if (key == "training.batch_size") return QStringLiteral("batch");
+        if (key == "data.source") return QStringLiteral("data");
+        return key.section(QLatin1Char('.'), -1);
+    };
+    for (std::size_t i = 0; i < settings.size(); ++i) {
+        QStringList parts;
+        for (const QString& k : differing) {
+            QString v = settings[i].value(k, QStringLiteral("-"));
+            if (k == "data.source") v = v.section(QLatin1Char('?'), 0, 0);
+            parts << (k == "training.optimizer.type" ? v : shortName(k) + QLatin1Char(' ') + v);
+        }
+        out[static_cast<qsizetype>(i)] = parts.join(QStringLiteral(", "));
+    }
+    return out;
+}
+
 RunSeries makeSeries(const storage::RunDetails& run) {
     RunSeries s;
     s.id = run.id;
-    s.label = runLabel(run);
+    s.label = s.legend = runLabel(run);
     const QMap<QString, QString> settings = flatSettings(run.settingsJson);
     const double batch = settings.value(QStringLiteral("training.batch_size")).toDouble();
     const double train = parseObject(run.dataJson).value(QStringLiteral("train")).toDouble();

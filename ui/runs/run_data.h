@@ -17,7 +17,8 @@ namespace neurite::ui {
 
 struct RunSeries {
     int64_t id = 0;
-    QString label;  // "#12 Spiral"
+    QString label;   // "#12 Spiral": tables, CSV, the curves' identity
+    QString legend;  // the label and what sets the run apart from the others shown: "#12 Spiral (lr 0.1)"
     double stepsPerEpoch = 1;
     // Appended by loadNew(); x values are epochs (fractional for steps).
     std::vector<double> stepX, stepLoss, stepLr;
@@ -28,6 +29,10 @@ struct RunSeries {
 
 // "#12 Spiral": how plots, legends and tables name a run.
 QString runLabel(const storage::RunSummary& run);
+// For runs shown together, per run the settings (at most `most`) in which they differ, as short
+// "name value" pairs in the order people tune them: "lr 0.01, epochs 2", "sgd, batch 64",
+// "data moons". Empty strings when they agree on everything (or one run is shown).
+QStringList distinguishingSettings(const std::vector<QMap<QString, QString>>& settings, int most = 2);
 // Sizes and labels the series from the run's settings; then loadNew() reads what is stored.
 RunSeries makeSeries(const storage::RunDetails& run);
 // Appends the steps and epochs stored since the last call; returns how many points arrived.

@@ -153,8 +153,9 @@ void RunsView::showRuns(storage::RunStore& store, const std::vector<int64_t>& id
         loadEvaluation(store, s);
         m_runs.push_back(std::move(s));
     }
+    nameByDifferences();
     m_baseline->clear();
-    for (const Shown& s : m_runs) m_baseline->addItem(s.series.label);
+    for (const Shown& s : m_runs) m_baseline->addItem(s.series.legend);
     rebuildCurves();
     evaluationsChanged();
     rebuildTables();
@@ -195,10 +196,23 @@ void RunsView::followNames(storage::RunStore&, const std::vector<storage::RunSum
         renamed = true;
     }
     if (!renamed) return;
-    for (std::size_t i = 0; i < m_runs.size(); ++i) m_baseline->setItemText(static_cast<int>(i), m_runs[i].series.label);
+    nameByDifferences();
+    for (std::size_t i = 0; i < m_runs.size(); ++i) m_baseline->setItemText(static_cast<int>(i), m_runs[i].series.legend);
     rebuildCurves();
     evaluationsChanged();
     rebuildTables();
+}
+
+// Legends say what sets each run apart ("#6 Spiral (lr 0.1)"), not only its number.
+void RunsView::nameByDifferences() {
+    std::vector<QMap<QString, QString>> settings;
+    for (const Shown& s : m_runs) settings.push_back(flatSettings(s.details.settingsJson));
+    const QStringList notes = distinguishingSettings(settings);
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const QString& note = notes[static_cast<qsizetype>(i)];
+        m_runs[i].series.legend = note.isEmpty() ? m_runs[i].series.label
+                                                 : QStringLiteral("%1 (%2)").arg(m_runs[i].series.label, note);
+    }
 }
 
 void RunsView::rebuildCurves() {
@@ -211,7 +225,7 @@ void RunsView::rebuildCurves() {
         // its own, so it does not hide under the training curve.
         const QColor color = plot::seriesColor(static_cast<int>(i));
         const QColor valColor = single ? plot::seriesColor(1) : color;
-        const QString prefix = single ? QString() : s.series.label + QStringLiteral(" ");
+        const QString prefix = single ? QString() : s.series.legend + QStringLiteral(" ");
         s.lossSeries = m_loss->addSeries(prefix + tr("train loss"), {color, false, false}, true);
         s.valLossSeries = m_loss->addSeries(prefix + tr("validation loss"), {valColor, true, true});
         s.accSeries = single ? m_accuracy->addSeries(tr("train accuracy"), {color, false, true}) : -1;

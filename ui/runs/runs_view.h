@@ -68,6 +68,7 @@ private:
         bool live = false;
     };
     void rebuildCurves();
+    void nameByDifferences();
     void styleBaseline(int index);  // the plots only; setBaseline also redoes the tables
     void appendPoints(Shown& s, std::size_t stepFrom, std::size_t epochFrom);
     void loadEvaluation(storage::RunStore& store, Shown& s);
