@@ -48,6 +48,7 @@ void CliPrinter::onEpoch(const EpochEvent& e) {
     if (e.valLoss) std::fprintf(stderr, "  val_loss %.4f", *e.valLoss);
     if (e.valAccuracy) std::fprintf(stderr, "  val_acc %.4f", *e.valAccuracy);
     std::fprintf(stderr, "  lr %.3g  %.0f samples/s  %.2fs\n", e.lr, e.samplesPerSec, e.seconds);
+    if (!e.warning.empty()) std::fprintf(stderr, "warning: %s\n", e.warning.c_str());
     if (!m_json) return;
     nlohmann::json j{{"event", "epoch"},     {"epoch", e.epoch},
                      {"epochs", e.epochs},   {"train_loss", e.trainLoss},
@@ -56,6 +57,7 @@ void CliPrinter::onEpoch(const EpochEvent& e) {
                      {"best", e.best}};
     putOptional(j, "val_loss", e.valLoss);
     putOptional(j, "val_accuracy", e.valAccuracy);
+    if (!e.warning.empty()) j["warning"] = e.warning;
     if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, m_curves);
     std::printf("%s\n", io::dumpJson(j).c_str());
     std::fflush(stdout);

@@ -31,7 +31,12 @@ struct EpochEvent {
     double samplesPerSec = 0;  // training samples / seconds
     bool best = false;         // the monitored metric improved
     std::optional<EvaluationReport> valMetrics;  // metrics and curves of the validation split
+    // Set on the first epoch whose mean training loss is over kLossGrowthWarning times the first
+    // step's loss while still finite (a learning rate far too high): what happened and what to do.
+    std::string warning;
 };
+
+inline constexpr double kLossGrowthWarning = 1000;
 
 struct FinishedEvent {
     std::string status;  // completed | early_stopped | cancelled

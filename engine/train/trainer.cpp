@@ -417,6 +417,10 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
         s.resume.reset();
     }
 
+    // The first step's loss, for the warning when the loss grows by orders of magnitude but
+    // stays finite (Adam at a learning rate of 1e6 ends at 4.6e20 and chance accuracy).
+    double firstLoss = -1;
+    bool warned = false;
     try {
         for (int epoch = firstEpoch; epoch < cfg.epochs && fin.status == "completed"; ++epoch) {
             std::iota(order.begin(), order.end(), 0);
@@ -464,6 +468,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 s.model.backward(b.diff, globalStep, cfg.seed);
                 optimizer.step(lr);
                 const double reported = static_cast<double>(l) * s.lossUnit;
+                if (firstLoss < 0) firstLoss = reported;
                 lossSum += reported * static_cast<double>(n);
                 seen += n;
                 observer.onStep({epoch + 1, globalStep, step + 1, stepsPerEpoch,
@@ -482,6 +487,14 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             ev.lr = lr;
             ev.seconds = epochSeconds;
             ev.samplesPerSec = static_cast<double>(seen) / std::max(epochSeconds, 1e-9);
+            if (!warned && firstLoss > 0 && ev.trainLoss > kLossGrowthWarning * firstLoss) {
+                warned = true;
+                std::ostringstream w;
+                w << "the training loss grew from " << firstLoss << " (first step) to " << ev.trainLoss
+                  << " (epoch " << ev.epoch << ", learning rate " << lr
+                  << "): the learning rate is probably far too high; lower it, or set clip_norm (e.g. 1.0)";
+                ev.warning = w.str();
+            }
             s.evaluateInto(s.val, "validation", ev.valLoss, ev.valAccuracy, ev.valMetrics);
             const double monitored = cfg.earlyStopping.monitor == "val_accuracy"
                                          ? ev.valAccuracy.value_or(ev.trainAccuracy)

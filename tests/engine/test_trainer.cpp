@@ -135,6 +135,31 @@ private slots:
         QCOMPARE(rec.failed, 1);
     }
 
+    // Adam at a learning rate of 1e6 keeps the loss finite (huge) and used to complete without a
+    // word: the first epoch whose loss is 1000 times the first step's carries a warning, once; a
+    // sane learning rate gets none.
+    void explodingLossIsWarnedAbout() {
+        Recorder wild;
+        StopToken stop;
+        ProjectDocument doc = spiral();
+        doc.training.optimizer.lr = 1e6f;
+        const FinishedEvent fin = train(doc, wild, stop);
+        QCOMPARE(fin.status, std::string("completed"));
+        QCOMPARE(wild.epochs.size(), std::size_t(3));
+        int warned = 0;
+        for (const EpochEvent& e : wild.epochs)
+            if (!e.warning.empty()) {
+                ++warned;
+                QVERIFY2(QString::fromStdString(e.warning).contains("learning rate is probably far too high"),
+                         e.warning.c_str());
+                QVERIFY(e.trainLoss > kLossGrowthWarning * wild.losses.front());
+            }
+        QCOMPARE(warned, 1);
+        Recorder sane;
+        train(spiral(), sane, stop);
+        for (const EpochEvent& e : sane.epochs) QVERIFY2(e.warning.empty(), e.warning.c_str());
+    }
+
     void earlyStoppingStopsAfterPatience() {
         Recorder rec;
         StopToken stop;

@@ -201,6 +201,7 @@ void TrainingPanel::resetPlots() {
     m_reconstructions->hide();
     m_lastStep = 0;
     m_lastSamplesPerSec = 0;
+    m_runWarning.clear();
     m_progress->setValue(0);
     m_epochLabel->clear();
     m_speedLabel->clear();
@@ -393,6 +394,10 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
             if (e.valAccuracy) m_accuracy->appendPoint(m_valAcc, e.epoch, *e.valAccuracy);
         }
         m_lastSamplesPerSec = e.samplesPerSec;
+        if (!e.warning.empty()) {  // the loss exploded but stayed finite: say so while it runs
+            m_runWarning = QString::fromStdString(e.warning);
+            setStatus(statusText() + tr("\nwarning: %1").arg(m_runWarning), true);
+        }
         if (e.valMetrics) showEvaluation(*e.valMetrics, tr("Validation after epoch %1").arg(e.epoch));
     }
     if (u.grid) m_decision->setGrid(*u.grid);
@@ -447,7 +452,8 @@ void TrainingPanel::onFinished(const FinishedEvent& e) {
     if (shown && shown->regression && shown->regression->rmse.defined())
         text += (e.testMetrics ? tr(" · test RMSE %1") : tr(" · validation RMSE %1"))
                     .arg(shown->regression->rmse.v, 0, 'g', 4);
-    setStatus(text);
+    if (!m_runWarning.isEmpty()) text += tr("\nwarning: %1").arg(m_runWarning);
+    setStatus(text, !m_runWarning.isEmpty());
     emit runFinished(e);
 }
 

@@ -113,6 +113,7 @@ private:
     QElapsedTimer m_clock;
     double m_lastSamplesPerSec = 0;
     int64_t m_lastStep = 0;
+    QString m_runWarning;  // the trainer's warning for this run (a loss that exploded), if any
     bool m_hasRun = false;  // a run started since the project was opened: no data preview
     bool m_detached = false;  // the running run belongs to a project no longer open
 };
