@@ -25,12 +25,22 @@ void flatten(const nlohmann::json& j, const std::string& prefix, nlohmann::json&
     out[prefix] = j;
 }
 
+// An unnamed project's runs are named after their data ("spiral run", "prices.csv run"), so a
+// list of them is not a column of "run".
+std::string unnamedRunName(const std::string& source) {
+    std::string s = source.substr(0, source.find('?'));
+    if (const auto colon = s.find(':'); colon != std::string::npos) s = s.substr(colon + 1);
+    while (!s.empty() && s.back() == '/') s.pop_back();
+    if (const auto slash = s.rfind('/'); slash != std::string::npos) s = s.substr(slash + 1);
+    return s.empty() ? std::string("run") : s + " run";
+}
+
 }  // namespace
 
 NewRun describeRun(const RunSetup& setup) {
     const ProjectDocument& p = setup.project;
     NewRun r;
-    r.name = p.name.empty() ? "run" : p.name;
+    r.name = p.name.empty() ? unnamedRunName(p.data.source) : p.name;
     r.projectJson = projectToJson(p);
     const auto doc = io::parseJson(r.projectJson, "the project as trained");
     nlohmann::json flat = nlohmann::json::object();

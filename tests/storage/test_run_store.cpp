@@ -13,8 +13,11 @@
 #include <sqlite3.h>
 
 #include "core/error.h"
+#include "io/project.h"
+#include "run_info.h"
 #include "run_store.h"
 #include "schema.h"
+#include "train/run_setup.h"
 #include "train/checkpoint.h"
 
 using namespace neurite;
@@ -115,6 +118,19 @@ class TestRunStore : public QObject {
     std::string path(const char* name) const { return (m_dir.path() + "/" + name).toStdString(); }
 
 private slots:
+    // A run of an unnamed project is named after its data, not "run": a list of them stays
+    // readable; a named project's runs keep its name.
+    void unnamedProjectsRunsAreNamedAfterTheirData() {
+        ProjectDocument doc;
+        doc.data.source = "synthetic:spiral?samples=200&classes=2";
+        doc.nodes = {makeNode("input", "Input"), makeNode("out", "Dense", {"input"})};
+        QCOMPARE(describeRun(prepareRun(doc)).name, std::string("spiral run"));
+        doc.data.source = "builtin:iris";
+        QCOMPARE(describeRun(prepareRun(doc)).name, std::string("iris run"));
+        doc.name = "Petals";
+        QCOMPARE(describeRun(prepareRun(doc)).name, std::string("Petals"));
+    }
+
     void freshDatabase() {
         RunStore s(path("fresh.db"));
         QCOMPARE(schemaVersion(s.db()), kSchemaVersion);
