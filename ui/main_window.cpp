@@ -457,7 +457,7 @@ void MainWindow::updateTitle() {
     // The Start page is about no project: the title and status bar do not describe the one
     // waiting behind it.
     const bool start = m_tabs->currentWidget() == m_welcome;
-    m_modelStatus->setVisible(!start);
+    if (m_modelStatus) m_modelStatus->setVisible(!start);  // null only while the window is built
     if (start) {
         setWindowTitle(tr("Neurite"));
         setWindowModified(false);
