@@ -15,6 +15,7 @@
 #include <QtTest>
 
 #include "curve_plot.h"
+#include "decision_plot.h"
 #include <qcustomplot.h>
 #include "runs/runs_panel.h"
 #include "runs/runs_table_model.h"
@@ -80,6 +81,23 @@ private slots:
         QCOMPARE(panel.view()->metricsTable()->item(1, 1)->text(), QString("validation loss"));
     }
 
+    // A stored spiral run keeps its final decision map: the Evaluation tab draws it from the
+    // stored final model over the training points, as the Training tab showed it at the end.
+    void storedTwoFeatureRunShowsItsDecisionMap() {
+        RunsPanel panel;
+        QVERIFY(panel.openStore(m_db, nullptr));
+        panel.selectRuns({1});
+        neurite::ui::RunsView* view = panel.view();
+        QCOMPARE(view->evaluationPlotCount(), 0);  // built when its tab shows
+        view->findChild<QTabWidget*>()->setCurrentIndex(1);
+        const auto maps = view->findChildren<neurite::plot::DecisionPlot*>();
+        QCOMPARE(maps.size(), 1);
+        QCOMPARE(maps.front()->gridImage().size(), QSize(64, 64));
+        QVERIFY(maps.front()->pointCount() > 100);
+        QCOMPARE(maps.front()->legendNames().size(), 3);
+        QCOMPARE(view->evaluationPlotCount(), 3);  // ROC, confusion matrix, decision map
+    }
+
     void comparesTwoRuns() {
         RunsPanel panel;
         QVERIFY(panel.openStore(m_db, nullptr));
@@ -105,7 +123,7 @@ private slots:
         QTemporaryDir out;
         QString error;
         const QStringList images = view->exportImages(out.path(), &error);
-        QVERIFY2(images.size() == 6, qPrintable(error + images.join(",")));  // 2 curves + 2 x (ROC, confusion)
+        QVERIFY2(images.size() == 8, qPrintable(error + images.join(",")));  // 2 curves + 2 x (ROC, confusion, decision map)
     }
 
     void editsAndFilters() {

@@ -22,6 +22,7 @@
 #include "backend/device_registry.h"
 #include "data/data_source.h"
 #include "decision_plot.h"
+#include "export/decision_grid.h"
 #include "export/input_files.h"
 #include "export/native_model.h"
 #include "export/predictor.h"
@@ -334,34 +335,8 @@ void TryItPanel::updateMap() {
         }
         m_map->setPoints(pts);
     }
-    constexpr int kSide = 64;
-    plot::DecisionGrid g;
-    g.nx = g.ny = kSide;
-    g.xMin = lo[0];
-    g.xMax = hi[0];
-    g.yMin = lo[1];
-    g.yMax = hi[1];
-    std::vector<float> raw(2 * kSide * kSide);
-    for (int j = 0; j < kSide; ++j)
-        for (int i = 0; i < kSide; ++i) {
-            const auto k = static_cast<std::size_t>(j * kSide + i);
-            raw[2 * k] = static_cast<float>(g.xMin + (i + 0.5) * (g.xMax - g.xMin) / kSide);
-            raw[2 * k + 1] = static_cast<float>(g.yMin + (j + 0.5) * (g.yMax - g.yMin) / kSide);
-        }
-    Predictor predictor(*m_model->model, m_model->preprocessing, kSide * kSide);
-    const auto classes = static_cast<int64_t>(m_model->classNames.size());
-    const std::vector<float> probs =
-        probabilitiesOf(predictor.outputs(raw.data(), kSide * kSide), predictor.units());
-    g.cls.resize(kSide * kSide);
-    g.confidence.resize(kSide * kSide);
-    for (std::size_t k = 0; k < g.cls.size(); ++k) {
-        const float* p = probs.data() + k * static_cast<std::size_t>(classes);
-        const auto best = std::max_element(p, p + classes) - p;
-        g.cls[k] = static_cast<int>(best);
-        const double chance = 1.0 / static_cast<double>(classes);
-        g.confidence[k] = static_cast<float>(std::clamp((p[best] - chance) / (1 - chance), 0.0, 1.0));
-    }
-    m_map->setGrid(g);
+    m_map->setGrid(decisionGridOf(*m_model->model, m_model->preprocessing,
+                                  static_cast<int>(m_model->classNames.size()), lo[0], hi[0], lo[1], hi[1]));
     m_map->resetView();
 }
 

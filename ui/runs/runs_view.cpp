@@ -7,6 +7,9 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -22,7 +25,11 @@
 
 #include "confusion_plot.h"
 #include "curve_plot.h"
+#include "decision_plot.h"
+#include "export/decision_grid.h"
 #include "roc_plot.h"
+#include "run_model.h"
+#include "training/training_controller.h"
 
 namespace neurite::ui {
 
@@ -141,6 +148,7 @@ std::vector<int64_t> RunsView::shownRuns() const {
 }
 
 void RunsView::showRuns(storage::RunStore& store, const std::vector<int64_t>& ids) {
+    m_storePath = store.path();
     m_runs.clear();
     for (int64_t id : ids) {
         std::optional<storage::RunDetails> d = store.run(id);
@@ -269,6 +277,45 @@ void RunsView::evaluationsChanged() {
     if (m_tabs->currentWidget() == m_evalTab) buildEvaluationStrip();
 }
 
+namespace {
+
+// A stored two-feature classifier's decision map, as the Training tab drew it at the end: its
+// final model (else its best) over its training points. The run's data is prepared again, as
+// export does, for the preprocessing and the points. Null for other runs; `why` says what failed.
+plot::DecisionPlot* storedDecisionMap(const std::string& dbPath, const storage::RunDetails& run,
+                                      QWidget* parent, QString* why) {
+    const QJsonObject data = QJsonDocument::fromJson(QByteArray::fromStdString(run.dataJson)).object();
+    const QJsonArray classes = data.value(QStringLiteral("classes")).toArray();
+    if (data.value(QStringLiteral("sample_shape")).toString() != QStringLiteral("[2]") || classes.isEmpty())
+        return nullptr;
+    try {
+        storage::RunStore store(dbPath, storage::RunStore::Mode::ReadOnly);
+        const bool final = store.checkpoint(run.id, storage::CheckpointKind::Final).has_value();
+        RunSetup setup = storage::loadRunModel(store, run.id, final ? storage::CheckpointKind::Final
+                                                                    : storage::CheckpointKind::Best);
+        const ui::RunPrepared points = ui::describeData(setup.data, false);
+        if (!points.twoDimensional || points.points.x.empty()) return nullptr;
+        const auto& px = points.points.x;
+        const auto& py = points.points.y;
+        const auto [xlo, xhi] = std::minmax_element(px.begin(), px.end());
+        const auto [ylo, yhi] = std::minmax_element(py.begin(), py.end());
+        const double padX = std::max(0.1 * (*xhi - *xlo), 1e-3), padY = std::max(0.1 * (*yhi - *ylo), 1e-3);
+        auto* map = new plot::DecisionPlot(parent);
+        map->setClassNames(points.classNames);
+        map->setPoints(points.points);
+        map->setGrid(decisionGridOf(*setup.model, preprocessingOf(setup.data), static_cast<int>(classes.size()),
+                                    *xlo - padX, *xhi + padX, *ylo - padY, *yhi + padY));
+        map->setToolTip(QObject::tr("The %1 model's decision over the plane, with the training points")
+                            .arg(final ? QObject::tr("final") : QObject::tr("best")));
+        return map;
+    } catch (const std::exception& e) {
+        *why = QString::fromUtf8(e.what());
+        return nullptr;
+    }
+}
+
+}  // namespace
+
 void RunsView::buildEvaluationStrip() {
     m_evalStale = false;
     while (QLayoutItem* item = m_evalLayout->takeAt(0)) {
@@ -290,6 +337,15 @@ void RunsView::buildEvaluationStrip() {
             cm->setMinimumSize(320, 260);
             layout->addWidget(roc, 1);
             layout->addWidget(cm, 1);
+        }
+        QString why;
+        if (plot::DecisionPlot* map = storedDecisionMap(m_storePath, s.details, column, &why)) {
+            map->setMinimumSize(320, 260);
+            layout->addWidget(map, 1);
+        } else if (!why.isEmpty()) {
+            auto* note = new QLabel(tr("No decision map: %1").arg(why), column);
+            note->setWordWrap(true);
+            layout->addWidget(note);
         }
         m_evalLayout->addWidget(column);
     }

@@ -7,6 +7,7 @@
 
 #include <QWidget>
 
+#include <string>
 #include <vector>
 
 #include "run_data.h"
@@ -87,6 +88,7 @@ private:
     QWidget* m_evalTab;
     QHBoxLayout* m_evalLayout;
     bool m_evalStale = false;
+    std::string m_storePath;  // where the shown runs are (the evaluation's decision maps read models)
     QTableWidget *m_metrics, *m_settings;
     QCheckBox* m_diffOnly;
     QPlainTextEdit* m_network;
