@@ -23,8 +23,8 @@ uint32_t le32(const std::vector<uint8_t>& b, std::size_t at) {
            static_cast<uint32_t>(b[at + 3]) << 24;
 }
 
-// stb_image fills a truncated BMP or JPEG with zeros instead of failing; these checks find
-// the missing bytes first. "" when the file looks whole.
+// stb_image fills a truncated BMP or JPEG with zeros instead of failing, and believes a PNG
+// chunk's declared length; these checks find the missing bytes first. "" when the file looks whole.
 std::string truncation(const std::vector<uint8_t>& b) {
     const std::string size = std::to_string(b.size());
     if (b.size() >= 2 && b[0] == 'B' && b[1] == 'M') {
@@ -35,6 +35,22 @@ std::string truncation(const std::vector<uint8_t>& b) {
         const uint64_t need = le32(b, 10) + stride * uint64_t(std::abs(int64_t{height}));
         if ((compression == 0 || compression == 3) && need > b.size())
             return "truncated BMP: the pixels need " + std::to_string(need) + " bytes, the file has " + size;
+    }
+    if (b.size() >= 8 && b[0] == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+        // Every chunk must hold the bytes its length declares: Debian's stb_image grows its
+        // buffer to an IDAT's declared length before reading it (1 GiB for a 102-byte file).
+        std::size_t pos = 8;
+        while (pos + 8 <= b.size()) {
+            const uint64_t length = uint64_t{b[pos]} << 24 | uint64_t{b[pos + 1]} << 16 |
+                                    uint64_t{b[pos + 2]} << 8 | b[pos + 3];
+            const std::string type(reinterpret_cast<const char*>(b.data() + pos + 4), 4);
+            if (length + 12 > b.size() - pos)
+                return "truncated PNG: the chunk at byte " + std::to_string(pos) + " declares " +
+                       std::to_string(length) + " bytes, the file has " + std::to_string(b.size() - pos - 8) +
+                       " after its header";
+            if (type == "IEND") break;
+            pos += 12 + static_cast<std::size_t>(length);
+        }
     }
     if (b.size() >= 2 && uint8_t(b[0]) == 0xFF && uint8_t(b[1]) == 0xD8) {
         std::size_t n = b.size();

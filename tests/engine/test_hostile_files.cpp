@@ -203,6 +203,11 @@ private slots:
         writeBytes(path, jpeg);
         const QString error = errorOf([&] { decodeImageFile(path, 3); });
         QVERIFY2(error.contains("Huffman table (DHT) at byte 6 declares 320 codes (at most 256)"), qPrintable(error));
+        // A 102-byte PNG whose IDAT declares 1 GiB (stb grew its buffer to that before reading;
+        // found by fuzz_image) is truncated.
+        const std::string idat = test::sourceDir() + "/tests/fuzz/corpus/image/png_idat_1gib.png";
+        QVERIFY2(errorOf([&] { decodeImageFile(idat, 3); }).contains("truncated PNG: the chunk at byte 63 declares 1073741852 bytes"),
+                 qPrintable(errorOf([&] { decodeImageFile(idat, 3); })));
         // The input fuzz_image found: padding before the DHT segment, which stb skips over.
         const std::string found = test::sourceDir() + "/tests/fuzz/corpus/image/jpeg_dht_overflow.jpg";
         QVERIFY2(errorOf([&] { decodeImageFile(found, 3); }).contains("Huffman table (DHT)"),
