@@ -152,6 +152,9 @@ DecodedImage decodeImageFile(const std::string& path, int channels) {
     const int size = static_cast<int>(bytes.size());
     if (!stbi_info_from_memory(bytes.data(), size, &img.width, &img.height, &inFile))
         throwBadInput(failed());
+    if (img.width <= 0 || img.height <= 0)  // stb reads a BMP 113 pixels wide and 0 high
+        throwBadInput(path + ": at byte 0: cannot decode the image: it is " + std::to_string(img.width) + "x" +
+                      std::to_string(img.height) + " pixels");
     const int64_t pixels = int64_t{img.width} * img.height;
     if (pixels > kMaxImagePixels)
         throwBadInput(path + ": the image is " + std::to_string(img.width) + "x" +

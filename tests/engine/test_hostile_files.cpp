@@ -208,6 +208,10 @@ private slots:
         const std::string idat = test::sourceDir() + "/tests/fuzz/corpus/image/png_idat_1gib.png";
         QVERIFY2(errorOf([&] { decodeImageFile(idat, 3); }).contains("truncated PNG: the chunk at byte 63 declares 1073741852 bytes"),
                  qPrintable(errorOf([&] { decodeImageFile(idat, 3); })));
+        // A BMP 113 pixels wide and 0 high decoded as an empty image (found by fuzz_image).
+        const std::string flat = test::sourceDir() + "/tests/fuzz/corpus/image/bmp_zero_height.bmp";
+        QVERIFY2(errorOf([&] { decodeImageFile(flat, 3); }).contains("cannot decode the image: it is 113x0 pixels"),
+                 qPrintable(errorOf([&] { decodeImageFile(flat, 3); })));
         // The input fuzz_image found: padding before the DHT segment, which stb skips over.
         const std::string found = test::sourceDir() + "/tests/fuzz/corpus/image/jpeg_dht_overflow.jpg";
         QVERIFY2(errorOf([&] { decodeImageFile(found, 3); }).contains("Huffman table (DHT)"),
