@@ -126,9 +126,25 @@ std::string badHuffmanTable(const std::vector<uint8_t>& b) {
         }
         if (pos + 2 + length > n) return {};
         pos += 2 + length;
-        if (marker == 0xDA)  // the entropy-coded scan runs to the next marker that is not a restart
-            while (pos + 1 < n && !(b[pos] == 0xFF && b[pos + 1] != 0 && (b[pos + 1] < 0xD0 || b[pos + 1] > 0xD7)))
-                ++pos;
+        if (marker == 0xDA) {
+            // The entropy-coded scan, read as stb reads it: FF 00 is a data byte, a run of FF is
+            // fill, FF D0..D7 restarts; anything else after FF starts the next marker.
+            while (pos < n) {
+                if (b[pos] != 0xFF) {
+                    ++pos;
+                    continue;
+                }
+                std::size_t q = pos + 1;
+                while (q < n && b[q] == 0xFF) ++q;
+                if (q >= n) return {};
+                if (b[q] == 0x00 || (b[q] >= 0xD0 && b[q] <= 0xD7)) {
+                    pos = q + 1;
+                    continue;
+                }
+                pos = q - 1;  // the FF right before the marker byte
+                break;
+            }
+        }
     }
     return {};
 }

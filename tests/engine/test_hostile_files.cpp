@@ -212,6 +212,10 @@ private slots:
         const std::string flat = test::sourceDir() + "/tests/fuzz/corpus/image/bmp_zero_height.bmp";
         QVERIFY2(errorOf([&] { decodeImageFile(flat, 3); }).contains("cannot decode the image: it is 113x0 pixels"),
                  qPrintable(errorOf([&] { decodeImageFile(flat, 3); })));
+        // A progressive JPEG whose scan data has FF fill runs before FF 00, then an oversized DHT.
+        const std::string fill = test::sourceDir() + "/tests/fuzz/corpus/image/jpeg_progressive_dht_after_fill.jpg";
+        QVERIFY2(errorOf([&] { decodeImageFile(fill, 3); }).contains("Huffman table (DHT)"),
+                 qPrintable(errorOf([&] { decodeImageFile(fill, 3); })));
         // The input fuzz_image found: padding before the DHT segment, which stb skips over.
         const std::string found = test::sourceDir() + "/tests/fuzz/corpus/image/jpeg_dht_overflow.jpg";
         QVERIFY2(errorOf([&] { decodeImageFile(found, 3); }).contains("Huffman table (DHT)"),
