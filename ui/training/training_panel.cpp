@@ -252,7 +252,8 @@ void TrainingPanel::startTraining() {
 // training points) shows what DataProbe loaded; null clears it (the data did not load). A run,
 // running or finished, keeps showing its own data.
 void TrainingPanel::showDataPreview(const RunPrepared* data) {
-    if (m_controller.running() || m_hasRun) return;
+    // A run of the previous project that is still winding down (detached) shows nothing more.
+    if ((m_controller.running() && !m_detached) || m_hasRun) return;
     m_data->clear();
     m_decision->clear();
     const int mapTab = m_evalTabs->indexOf(m_decision);
