@@ -6,7 +6,7 @@
 #include <string>
 
 #include "run_store.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 
 namespace neurite::storage {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "run_store.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 
 namespace neurite::storage {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "train/events.h"
-#include "train/train_config.h"
+#include "config/train_config.h"
 
 namespace neurite::cli {
 

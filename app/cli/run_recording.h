@@ -9,7 +9,7 @@
 #include "printer.h"
 #include "metrics_json.h"
 #include "recorder.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 namespace neurite::cli {

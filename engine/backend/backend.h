@@ -150,19 +150,15 @@ enum class Op { Dense, Conv, Pool, BatchNorm, Eltwise, Softmax, Loss, Optimizer,
 
 // ---- the interface -------------------------------------------------------------------------
 
-class Backend {
+// Memory (device(), allocate(), deallocate()) comes from core's DeviceMemory.
+class Backend : public DeviceMemory {
 public:
-    virtual ~Backend() = default;
-
-    virtual Device device() const = 0;
     virtual std::string name() const = 0;  // "CPU (oneDNN 2.6.3, AMD EPYC, 2 threads)"
     virtual Support supports(Op op, DType dtype) const = 0;
     virtual void setThreads(int threads) = 0;
     virtual int threads() const = 0;
 
-    // Memory. allocate() returns 64-byte aligned memory or throws.
-    virtual void* allocate(std::size_t bytes) = 0;
-    virtual void deallocate(void* p) = 0;
+    // Copies and fills.
     virtual void copyFromHost(Tensor& dst, const void* src) = 0;  // dst.bytes() bytes
     virtual void copyToHost(void* dst, const Tensor& src) = 0;
     virtual void copy(const Tensor& src, Tensor& dst) = 0;  // same device, same bytes

@@ -1,7 +1,6 @@
 // Tensor construction and views.
 #include "core/tensor.h"
 
-#include "backend/backend.h"
 #include "core/error.h"
 
 namespace neurite {
@@ -20,7 +19,7 @@ std::string Device::str() const {
     return kind == Kind::Cpu ? std::string("cpu") : "cuda:" + std::to_string(index);
 }
 
-Tensor Tensor::empty(Backend& backend, const Shape& shape, DType dtype) {
+Tensor Tensor::empty(DeviceMemory& backend, const Shape& shape, DType dtype) {
     NEURITE_CHECK(!shape.hasSymbolicBatch(), "cannot allocate a tensor with a symbolic batch");
     Tensor t;
     t.m_shape = shape;
@@ -28,7 +27,7 @@ Tensor Tensor::empty(Backend& backend, const Shape& shape, DType dtype) {
     t.m_device = backend.device();
     std::size_t bytes = t.bytes();
     void* p = backend.allocate(bytes == 0 ? 1 : bytes);
-    Backend* owner = &backend;
+    DeviceMemory* owner = &backend;
     t.m_holder = std::shared_ptr<void>(p, [owner](void* q) { owner->deallocate(q); });
     t.m_data = p;
     return t;

@@ -2,6 +2,7 @@
 // between devices only through explicit Backend copies. Row-major; images are NCHW.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,7 +12,6 @@
 
 namespace neurite {
 
-class Backend;
 
 struct Device {
     enum class Kind { Cpu, Cuda };
@@ -23,12 +23,22 @@ struct Device {
     std::string str() const;  // "cpu", "cuda:0"
 };
 
+// The memory side of a device, all a Tensor needs to allocate. The backend interface
+// (backend/backend.h) extends it, so core stays below the backends.
+class DeviceMemory {
+public:
+    virtual ~DeviceMemory() = default;
+    virtual Device device() const = 0;
+    virtual void* allocate(std::size_t bytes) = 0;  // 64-byte aligned, or throws
+    virtual void deallocate(void* p) = 0;
+};
+
 class Tensor {
 public:
     Tensor() = default;
 
     // Uninitialized storage on the backend's device. The backend must outlive the tensor.
-    static Tensor empty(Backend& backend, const Shape& shape, DType dtype = DType::F32);
+    static Tensor empty(DeviceMemory& backend, const Shape& shape, DType dtype = DType::F32);
     // Borrows memory owned elsewhere (a host array, a slice of an arena).
     static Tensor wrap(void* data, const Shape& shape, DType dtype, Device device);
 

@@ -22,9 +22,8 @@
 #include <span>
 #include <vector>
 
+#include "config/data_config.h"
 #include "data/dataset.h"
-#include "graph/graph.h"
-#include "io/project.h"
 
 namespace neurite {
 

@@ -11,7 +11,7 @@
 
 #include "core/error.h"
 #include "data/preprocess.h"
-#include "data/random.h"
+#include "core/random.h"
 #include "data/split.h"
 
 namespace neurite {

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <numeric>
 
-#include "data/random.h"
+#include "core/random.h"
 
 namespace neurite {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <functional>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "core/error.h"
 #include "export/file_bytes.h"
 #include "export/native_model.h"

@@ -2,7 +2,7 @@
 #include "export/export_source.h"
 
 #include "core/error.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 
 namespace neurite {
 

@@ -7,7 +7,7 @@
 #include <numeric>
 
 #include "core/error.h"
-#include "data/random.h"
+#include "core/random.h"
 #include "export/predictor.h"
 
 namespace neurite {

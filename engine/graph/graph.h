@@ -8,9 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "config/data_config.h"
+#include "config/train_config.h"
 #include "core/shape.h"
 #include "layers/registry.h"
-#include "train/train_config.h"
 
 namespace neurite {
 
@@ -42,11 +43,6 @@ struct Problem {
 
 // What the data says about the model's ends: Input "shape": "auto" takes sampleShape, a Dense
 // "units": "auto" takes outputUnits (number of classes, or regression targets).
-struct DataInfo {
-    Shape sampleShape;  // without batch; rank 0 = unknown
-    int outputUnits = 0;  // 0 = unknown
-};
-
 struct ResolvedGraph {
     std::vector<Problem> problems;
     std::vector<int> order;                 // topological order, indices into nodes

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "graph/graph.h"
-#include "train/train_config.h"
+#include "config/train_config.h"
 
 namespace neurite {
 

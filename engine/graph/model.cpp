@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "data/random.h"
+#include "core/random.h"
 
 namespace neurite {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "graph/model.h"
-#include "train/train_config.h"
+#include "config/train_config.h"
 
 namespace neurite {
 

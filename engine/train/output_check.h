@@ -8,7 +8,7 @@
 
 #include "core/shape.h"
 #include "data/dataset.h"
-#include "train/train_config.h"
+#include "config/train_config.h"
 
 namespace neurite {
 

@@ -15,7 +15,7 @@
 
 #include "core/error.h"
 #include "data/batch_pipeline.h"
-#include "data/random.h"
+#include "core/random.h"
 #include "train/optimizer.h"
 #include "train/output_check.h"
 #include "train/schedule.h"

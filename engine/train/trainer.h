@@ -12,7 +12,7 @@
 #include "metrics/class_scores.h"
 #include "train/checkpoint.h"
 #include "train/events.h"
-#include "train/train_config.h"
+#include "config/train_config.h"
 
 namespace neurite {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "data/random.h"
+#include "core/random.h"
 #include "metrics/evaluation.h"
 
 using namespace neurite;

@@ -18,7 +18,7 @@
 #include "io/project.h"
 #include "recorder.h"
 #include "run_info.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 using namespace neurite;

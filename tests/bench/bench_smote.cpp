@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "data/data_source.h"
-#include "data/random.h"
+#include "core/random.h"
 
 using namespace neurite;
 

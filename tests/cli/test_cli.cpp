@@ -30,7 +30,7 @@ private slots:
         Result r = runCli({"version"});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.startsWith("neurite-cli "));
-        // The same facts as the studio's About dialog (engine/backend/build_info.h).
+        // The same facts as the studio's About dialog (engine/info/build_info.h).
         const QString text = QString::fromUtf8(r.out);
         for (const char* line : {"\nVersion:", "\nGit revision:", "\nBuild:", "\noneDNN:", "\nCUDA runtime:",
                                  "\ncuDNN:", "\nDevice cpu:"})

@@ -13,7 +13,7 @@
 #include <new>
 
 #include "io/project.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 namespace {

@@ -11,7 +11,7 @@
 #include "graph/model.h"
 #include "io/project.h"
 #include "train/checkpoint.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 using namespace neurite;

@@ -9,14 +9,14 @@
 #include <cstdlib>
 #include <random>
 
-#include "backend/backend_selftest.h"
+#include "devices/backend_selftest.h"
 #include "backend/cpu/cpu_backend.h"
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "core/error.h"
 #include "io/project.h"
 #include "support/reference_backend.h"
 #include "support/test_env.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 using namespace neurite;

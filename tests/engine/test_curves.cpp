@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "data/random.h"
+#include "core/random.h"
 #include "metrics/curves.h"
 
 using namespace neurite;

@@ -17,7 +17,7 @@
 #include "core/error.h"
 #include "data/data_source.h"
 #include "data/idx_reader.h"
-#include "data/random.h"
+#include "core/random.h"
 
 using namespace neurite;
 

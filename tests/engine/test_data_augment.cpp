@@ -12,7 +12,7 @@
 #include "data/transforms/augment.h"
 #include "io/project.h"
 #include "support/test_env.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 using namespace neurite;

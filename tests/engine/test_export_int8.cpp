@@ -20,7 +20,7 @@
 #include "export/quantize.h"
 #include "support/export_fixtures.h"
 #include "support/test_env.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 using namespace neurite;

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "core/error.h"
 #include "core/file_read.h"
 #include "export/file_bytes.h"
@@ -18,7 +18,7 @@
 #include "export/safetensors.h"
 #include "support/export_fixtures.h"
 #include "support/test_env.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 using namespace neurite;

@@ -1,7 +1,7 @@
 // Hostile input to the readers every format shares: JSON nested 100,000 deep, numbers beyond
 // double and invalid UTF-8 (engine/io/json_text), paths that are devices, FIFOs, directories or
 // too large (core/file_read), an image and an IDX.gz that would decompress to gigabytes, huge
-// values quoted in messages, and a model too large for memory (train/run_setup). Each is refused
+// values quoted in messages, and a model too large for memory (run/run_setup). Each is refused
 // at once with Error{BadInput} and a message that says what is wrong.
 #include <QTemporaryDir>
 #include <QtTest>
@@ -20,7 +20,7 @@
 #include "io/json_text.h"
 #include "io/project.h"
 #include "support/test_env.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 
 using namespace neurite;
 

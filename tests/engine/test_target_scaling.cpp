@@ -11,7 +11,7 @@
 #include <fstream>
 #include <numeric>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "core/error.h"
 #include "data/data_source.h"
 #include "export/native_model.h"
@@ -19,7 +19,7 @@
 #include "export/safetensors.h"
 #include "io/project.h"
 #include "support/data_source_helpers.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 using namespace neurite;

@@ -10,7 +10,7 @@
 #include "io/project.h"
 #include "support/skip_missing.h"
 #include "support/test_env.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 using namespace neurite;

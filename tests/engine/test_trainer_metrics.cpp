@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 #include "io/project.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/split_metrics.h"
 #include "train/trainer.h"
 

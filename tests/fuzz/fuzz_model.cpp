@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "core/error.h"
 #include "export/native_model.h"
 #include "export/predictor.h"

@@ -34,7 +34,7 @@ declare -A sources=(
   [csv]="$src/engine/data/sources/csv_parser.cpp $src/engine/data/sources/csv_source.cpp $src/engine/data/sources/csv_text.cpp $src/engine/data/sources/class_labels.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
   [npy]="$src/engine/data/sources/npy_reader.cpp $src/engine/data/sources/file_bytes.cpp"
   [idx]="$src/engine/data/idx_reader.cpp"
-  [project]="$src/engine/io/project.cpp $src/engine/io/project_training.cpp $src/engine/io/project_writer.cpp $src/engine/io/json_reader.cpp $src/engine/io/json_text.cpp $src/engine/train/train_config.cpp $src/engine/data/transforms/augment.cpp"
+  [project]="$src/engine/io/project.cpp $src/engine/io/project_training.cpp $src/engine/io/project_writer.cpp $src/engine/io/json_reader.cpp $src/engine/io/json_text.cpp $src/engine/config/train_config.cpp $src/engine/data/transforms/augment.cpp"
   [cifar]="$src/engine/data/sources/cifar10_source.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
   [image]="$src/engine/data/image_decode.cpp"
 )

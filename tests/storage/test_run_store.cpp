@@ -17,7 +17,7 @@
 #include "run_info.h"
 #include "run_store.h"
 #include "schema.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/checkpoint.h"
 
 using namespace neurite;

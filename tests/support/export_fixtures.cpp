@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <fstream>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "core/error.h"
-#include "data/random.h"
+#include "core/random.h"
 #include "test_env.h"
 
 namespace neurite::test {

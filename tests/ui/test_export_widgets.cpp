@@ -12,14 +12,14 @@
 
 #include <cstring>
 
-#include "backend/device_registry.h"
-#include "export/export_dialog.h"
+#include "devices/device_registry.h"
+#include "deploy/export_dialog.h"
 #include "export/native_model.h"
 #include "export/predictor.h"
-#include "export/probability_bars.h"
-#include "export/try_it_panel.h"
+#include "deploy/probability_bars.h"
+#include "deploy/try_it_panel.h"
 #include "support/export_fixtures.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 
 using namespace neurite;
 

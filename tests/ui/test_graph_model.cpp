@@ -12,7 +12,7 @@
 #include "designer/quick_fix.h"
 #include "designer/template_library.h"
 #include "io/project.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 #include "support/test_env.h"
 

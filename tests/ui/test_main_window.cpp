@@ -19,7 +19,7 @@
 
 #include "data_probe.h"
 #include "designer/designer_widget.h"
-#include "export/try_it_panel.h"
+#include "deploy/try_it_panel.h"
 #include "designer/graph_commands.h"
 #include "designer/graph_edits.h"
 #include "designer/graph_model.h"

@@ -19,7 +19,7 @@
 #include <QTimer>
 #include <QtTest>
 
-#include "backend/build_info.h"
+#include "info/build_info.h"
 #include "backend/cpu/cpu_backend.h"
 #include "designer/graph_model.h"
 #include "main_window.h"

@@ -18,7 +18,7 @@
 #include "main_window.h"
 #include "project_files.h"
 #include "support/test_env.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 using namespace neurite;

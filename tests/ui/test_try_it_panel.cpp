@@ -13,8 +13,8 @@
 
 #include "data/data_source.h"
 #include "export/predictor.h"
-#include "export/probability_bars.h"
-#include "export/try_it_panel.h"
+#include "deploy/probability_bars.h"
+#include "deploy/try_it_panel.h"
 #include "decision_plot.h"
 #include "main_window.h"
 #include "runs/runs_panel.h"

@@ -18,7 +18,7 @@
 #include "core/paths.h"
 #include "designer/designer_widget.h"
 #include "designer/graph_model.h"
-#include "export/try_it_panel.h"
+#include "deploy/try_it_panel.h"
 #include "main_window.h"
 #include "project_files.h"
 #include "runs/runs_panel.h"

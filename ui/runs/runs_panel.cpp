@@ -15,7 +15,7 @@
 #include <QVBoxLayout>
 
 #include "core/error.h"
-#include "export/run_export.h"
+#include "deploy/run_export.h"
 #include "runs_table_model.h"
 #include "runs_view.h"
 

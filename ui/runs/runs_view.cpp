@@ -26,7 +26,7 @@
 #include "confusion_plot.h"
 #include "curve_plot.h"
 #include "decision_plot.h"
-#include "export/decision_grid.h"
+#include "deploy/decision_grid.h"
 #include "roc_plot.h"
 #include "run_model.h"
 #include "training/training_controller.h"

@@ -7,7 +7,7 @@
 #include <QDialog>
 #include <functional>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "preferences.h"
 
 class QComboBox;

@@ -10,7 +10,7 @@
 #include "metrics_json.h"
 #include "recorder.h"
 #include "run_info.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 namespace neurite::ui {

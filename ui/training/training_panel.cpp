@@ -18,7 +18,7 @@
 #include "data_view.h"
 #include "reconstruction_view.h"
 #include "decision_plot.h"
-#include "export/run_export.h"
+#include "deploy/run_export.h"
 #include "run_store.h"
 #include "roc_plot.h"
 

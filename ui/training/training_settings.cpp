@@ -13,7 +13,7 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "designer/graph_commands.h"
 #include "designer/graph_model.h"
 #include "number_field.h"

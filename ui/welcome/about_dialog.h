@@ -6,7 +6,7 @@
 
 #include <QDialog>
 
-#include "backend/build_info.h"
+#include "info/build_info.h"
 
 namespace neurite {
 

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "cli.h"
 #include "core/error.h"
 #include "data/data_source.h"

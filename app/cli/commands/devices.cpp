@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "cli.h"
 #include "io/json_text.h"
 

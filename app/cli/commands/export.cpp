@@ -14,7 +14,7 @@
 #include "printer.h"
 #include "run_model.h"
 #include "run_recording.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 namespace neurite::cli {

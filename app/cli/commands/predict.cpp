@@ -10,10 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "cli.h"
 #include "core/error.h"
-#include "data/random.h"
+#include "core/random.h"
 #include "export/input_files.h"
 #include "export/native_model.h"
 #include "export/predictor.h"

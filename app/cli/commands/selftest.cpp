@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "backend/backend_selftest.h"
+#include "devices/backend_selftest.h"
 #include "backend/cpu/cpu_backend.h"
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "cli.h"
 #include "io/json_text.h"
 

@@ -6,14 +6,14 @@
 
 #include "cli.h"
 #include "core/error.h"
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "data/data_source.h"
 #include "io/project.h"
 #include "printer.h"
 #include "run_info.h"
 #include "run_recording.h"
 #include "scores_csv.h"
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 #include "train/trainer.h"
 
 namespace neurite::cli {

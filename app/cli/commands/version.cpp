@@ -1,10 +1,10 @@
 // neurite-cli version: this program's version, the build's Git revision, compiler, the libraries
 // it runs on (oneDNN, CUDA, cuDNN) and the devices found. The studio's About dialog prints the
-// same facts (engine/backend/build_info.h). --json for scripts and bug reports.
+// same facts (engine/info/build_info.h). --json for scripts and bug reports.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "backend/build_info.h"
+#include "info/build_info.h"
 #include "cli.h"
 #include "io/json_text.h"
 

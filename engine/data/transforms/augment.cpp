@@ -8,14 +8,6 @@
 
 namespace neurite {
 
-bool AugmentConfig::geometric() const {
-    return horizontalFlip || verticalFlip || shift > 0 || rotation > 0 || zoom > 0 || shear > 0;
-}
-
-bool AugmentConfig::any() const {
-    return geometric() || brightness > 0 || noise > 0 || cutout > 0 || mixup > 0;
-}
-
 namespace {
 
 double sampleGamma(Rng& rng, double k) {

@@ -9,25 +9,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "config/data_config.h"
+#include "core/random.h"
 #include "core/shape.h"
-#include "data/random.h"
 
 namespace neurite {
-
-struct AugmentConfig {
-    bool horizontalFlip = false;  // mirror left-right with probability 1/2
-    bool verticalFlip = false;    // mirror top-bottom with probability 1/2
-    float shift = 0;        // translate by up to this fraction of the width/height, each axis
-    float rotation = 0;     // rotate by up to +- this many degrees
-    float zoom = 0;         // scale by a factor in [1 - zoom, 1 + zoom]
-    float shear = 0;        // shear by up to +- this many degrees
-    float brightness = 0;   // add a value in [-brightness, +brightness] to every feature
-    float noise = 0;        // add Gaussian noise of this standard deviation to every feature
-    float cutout = 0;       // zero a square with side this fraction of the smaller image side
-    float mixup = 0;        // mixup alpha: batch = lambda x + (1 - lambda) x[perm], lambda ~ Beta(alpha, alpha)
-    bool any() const;
-    bool geometric() const;
-};
 
 // Augments one sample in place. sampleShape: [C, H, W] for images (geometric transforms and
 // cutout need rank 3; other shapes get brightness and noise only). scratch is resized as needed.

@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "core/suggest.h"
-#include "data/random.h"
+#include "core/random.h"
 #include "data/sources.h"
 
 namespace neurite {

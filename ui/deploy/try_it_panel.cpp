@@ -1,7 +1,7 @@
 // The "Try it" panel. Models load on the CPU backend: one sample at a time needs no GPU. The data
 // set of a model is loaded on a worker thread, split exactly as in training (same source, split
 // fractions and seed), so its test split holds samples the model never trained on.
-#include "export/try_it_panel.h"
+#include "deploy/try_it_panel.h"
 
 #include <QFileDialog>
 #include <QFileInfo>
@@ -19,14 +19,14 @@
 
 #include <algorithm>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "data/data_source.h"
 #include "decision_plot.h"
-#include "export/decision_grid.h"
+#include "deploy/decision_grid.h"
 #include "export/input_files.h"
 #include "export/native_model.h"
 #include "export/predictor.h"
-#include "export/probability_bars.h"
+#include "deploy/probability_bars.h"
 #include "run_model.h"
 #include "run_store.h"
 

@@ -1,5 +1,5 @@
 // Names of training settings as written in project files and events.
-#include "train/train_config.h"
+#include "config/train_config.h"
 
 namespace neurite {
 

@@ -1,10 +1,10 @@
 // Project -> data, graph, device and model, with every problem reported at once.
-#include "train/run_setup.h"
+#include "run/run_setup.h"
 
 #include <cstdio>
 #include <string>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 #include "core/error.h"
 #include "data/data_source.h"
 #include "graph/graph_cost.h"

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 
 namespace neurite {
 

@@ -1,6 +1,6 @@
 // Build facts: the generated revision header (written at build time into the build directory,
 // never committed) and the backends' own version reports.
-#include "backend/build_info.h"
+#include "info/build_info.h"
 
 #include "backend/cpu/cpu_backend.h"
 #include "neurite_build_revision.h"  // NEURITE_GIT_REVISION, NEURITE_BUILD_TYPE, NEURITE_COMPILER

@@ -2,7 +2,7 @@
 // host inputs, runs the op and downloads its outputs; the harness runs it on both backends and
 // compares. Errors are normwise: max |a - b| / max |b| per output (1e-4 for fp32 ops, exact for
 // dropout masks and gathers), so values near zero do not inflate them.
-#include "backend/backend_selftest.h"
+#include "devices/backend_selftest.h"
 
 #include <algorithm>
 #include <cmath>

@@ -3,7 +3,7 @@
 // plugin, libneurite_cuda.so, loaded with dlopen on first use, so that neurite and neurite-cli
 // start on machines without cuBLAS or cuDNN. It is looked for next to the executable, then in
 // ../lib/neurite/ relative to it (NEURITE_CUDA_PLUGIN names another path).
-#include "backend/device_registry.h"
+#include "devices/device_registry.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include "export/decision_grid.h"
+#include "deploy/decision_grid.h"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // well under a second. The int8 export runs the model over the calibration sample and twice over
 // the test split (seconds for Fashion-MNIST), so it runs on a worker thread; the dialog is modal
 // and owns the only user of the model meanwhile, and Cancel is polled between batches.
-#include "export/export_dialog.h"
+#include "deploy/export_dialog.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,5 +1,5 @@
 // Bar chart of class probabilities.
-#include "export/probability_bars.h"
+#include "deploy/probability_bars.h"
 
 #include <QPainter>
 
