@@ -17,13 +17,12 @@
 #include <span>
 #include <string>
 
+#include "backend/activations.h"
 #include "core/tensor.h"
 
 namespace neurite {
 
 // ---- descriptors ---------------------------------------------------------------------------
-
-enum class Activation { Relu, LeakyRelu, Elu, Sigmoid, Tanh, Gelu };
 
 struct DenseDesc {
     int64_t batch = 0;    // N
@@ -170,9 +169,9 @@ public:
     virtual std::unique_ptr<PoolPlan> makePool(const PoolDesc& desc) = 0;
     virtual std::unique_ptr<BatchNormPlan> makeBatchNorm(const BatchNormDesc& desc) = 0;
 
-    // Elementwise activations, dst = f(src). alpha: LeakyRelu slope, Elu alpha; Gelu is the
-    // exact erf form. Backward receives both src and dst (dst of the forward) and computes
-    // diffSrc = f'(src) * diffDst. src and dst may alias in forward only.
+    // Elementwise activations, dst = f(src), f from the table in backend/activations.h (alpha is
+    // its parameter where it has one). Backward receives both src and dst (dst of the forward)
+    // and computes diffSrc = diffDst * f'(src). src and dst may alias in forward only.
     virtual void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) = 0;
     virtual void activationBackward(Activation act, float alpha, const Tensor& src,
                                     const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc) = 0;

@@ -201,13 +201,9 @@ void batchNormOps(Harness& h) {
 void eltwiseOps(Harness& h) {
     const Shape s{32, 10, 7};
     const auto x = h.random(s.numel(), -3.f, 3.f), dy = h.random(s.numel());
-    const std::pair<Activation, const char*> acts[] = {
-        {Activation::Relu, "relu"},       {Activation::LeakyRelu, "leaky relu"},
-        {Activation::Elu, "elu"},         {Activation::Sigmoid, "sigmoid"},
-        {Activation::Tanh, "tanh"},       {Activation::Gelu, "gelu"}};
-    for (const auto& entry : acts) {
-        const Activation act = entry.first;  // a copy: clang 14 cannot capture a structured binding
-        h.run(std::string(entry.second) + " forward/backward", kTol, [=](Backend& b) -> Outputs {
+    for (const ActivationInfo& info : kActivations) {  // every row of backend/activations.h
+        const Activation act = info.kind;
+        h.run(std::string(info.name) + " forward/backward", kTol, [=](Backend& b) -> Outputs {
             Tensor tx = upload(b, s, x), y = Tensor::empty(b, s);
             b.activationForward(act, 0.2f, tx, y);
             Tensor tdy = upload(b, s, dy), dx = Tensor::empty(b, s);

@@ -1,5 +1,6 @@
-// OnnxBuilder: the small vocabulary the per-layer emitters (onnx_layers.cpp) use to add nodes and
-// initializers to an onnx::GraphProto with unique value names. Internal to engine/export.
+// OnnxBuilder: the small vocabulary the exporter (and, through onnx_layers.cpp, the layers'
+// emitters) uses to add nodes and initializers to an onnx::GraphProto with unique value names.
+// Internal to engine/export.
 #pragma once
 
 #include <cstdint>
@@ -64,9 +65,7 @@ struct LayerToEmit {
     std::vector<float> weightScales;
 };
 
-using Emitter = std::function<void(OnnxBuilder&, const LayerToEmit&)>;
-
-// The emitter of a registry layer type, or nullptr.
-const Emitter* emitterFor(std::string_view layerType);
+// Writes one layer through its registry emitter (type.onnx must be set).
+void emitLayer(OnnxBuilder& b, const LayerToEmit& l, const LayerType& type);
 
 }  // namespace neurite::onnxexport

@@ -89,7 +89,8 @@ void OnnxBuilder::attr(onnx::NodeProto& n, const std::string& name, const std::v
 }  // namespace onnxexport
 
 bool hasOnnxMapping(std::string_view layerType) {
-    return onnxexport::emitterFor(layerType) != nullptr;
+    const LayerType* type = findLayerType(layerType);
+    return type && (type->onnx || type->dataInput);
 }
 
 namespace {
@@ -241,8 +242,8 @@ OnnxExport buildOnnx(const ExportSource& src, const Int8Plan* int8) {
     for (int i : g.order) {
         const auto idx = static_cast<std::size_t>(i);
         const Node& node = src.project.nodes[idx];
-        const onnxexport::Emitter* emit = onnxexport::emitterFor(node.op);
-        if (!emit)
+        const LayerType* type = findLayerType(node.op);
+        if (!type || (!type->onnx && !type->dataInput))
             throw Error(ErrorKind::Unsupported,
                         node.id + ": layer type " + node.op + " has no ONNX mapping yet");
         const bool isOutput = i == g.output;
@@ -265,7 +266,7 @@ OnnxExport buildOnnx(const ExportSource& src, const Int8Plan* int8) {
             l.weights.emplace_back(p->name, std::vector<float>(at, at + p->shape.numel()));
             l.weightDims.emplace_back(p->shape.begin(), p->shape.end());
         }
-        (*emit)(b, l);
+        onnxexport::emitLayer(b, l, *type);
         valueOf[idx] = l.output;
         if (int8 && !isOutput && int8->activations.count(i))
             valueOf[idx] = emitActivationQdq(b, node.id, l.output, int8->activations.at(i));

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/random.h"
 #include "export/predictor.h"
+#include "layers/registry.h"
 
 namespace neurite {
 
@@ -20,7 +21,11 @@ float quantizedUnclamped(float x, float scale, int32_t zeroPoint) {
     return std::nearbyint(x / scale) + static_cast<float>(zeroPoint);
 }
 
-bool isQuantizedLayer(const std::string& op) { return op == "Dense" || op == "Conv2D"; }
+// The registry says which layers store their weight int8 (LayerType::quantizeWeight).
+bool isQuantizedLayer(const std::string& op) {
+    const LayerType* type = findLayerType(op);
+    return type && type->quantizeWeight;
+}
 
 }  // namespace
 

@@ -138,7 +138,8 @@ private:
     void findInput() {
         std::vector<int> inputs;
         for (int i = 0; i < m_n; ++i)
-            if (node(i).op == "Input") inputs.push_back(i);
+            if (const LayerType* t = m_types[static_cast<std::size_t>(i)]; t && t->dataInput)
+                inputs.push_back(i);
         if (inputs.empty()) {
             error(-1, "the model has no Input node; add one (op \"Input\") where the data enters");
             return;
@@ -260,28 +261,13 @@ private:
                                ", so training ignores it; connect it or delete it");
     }
 
-    // Binds Input shape and Dense units from the data; false (with an error) when unknown.
+    // Binds "auto" parameters from the data; false (with an error) when the data is unknown.
     bool bindAuto(int i) {
+        const LayerType* type = m_types[static_cast<std::size_t>(i)];
         LayerParams& p = m_g.params[static_cast<std::size_t>(i)];
-        const std::string& op = node(i).op;
-        if (op == "Input" && p.isAuto("shape")) {
-            if (m_info.sampleShape.rank() == 0) {
-                error(i, "shape is \"auto\" but the data's sample shape is unknown; load the data "
-                         "or set shape, for example [1, 28, 28]");
-                return false;
-            }
-            p.set("shape",
-                  std::vector<int64_t>(m_info.sampleShape.begin(), m_info.sampleShape.end()));
-        }
-        if (op == "Dense" && p.isAuto("units")) {
-            if (m_info.outputUnits <= 0) {
-                error(i, "units is \"auto\" but the number of outputs (classes or targets) is "
-                         "unknown; load the data or set units");
-                return false;
-            }
-            p.set("units", int64_t{m_info.outputUnits});
-        }
-        return true;
+        const std::string e = bindAutoParams(*type, p, m_info.sampleShape, m_info.outputUnits);
+        if (!e.empty()) error(i, e);
+        return e.empty();
     }
 
     void inferShapes() {
@@ -350,15 +336,15 @@ std::vector<Problem> lintForLoss(const ResolvedGraph& graph, const std::vector<N
     std::vector<Problem> out;
     if (graph.output < 0 || graph.output >= static_cast<int>(nodes.size())) return out;
     const Node& last = nodes[static_cast<std::size_t>(graph.output)];
-    const bool softmaxTwice =
-        last.op == "Softmax" && (loss == LossKind::CrossEntropy || loss == LossKind::Focal);
-    const bool sigmoidTwice = last.op == "Sigmoid" && loss == LossKind::BinaryCrossEntropy;
-    if (softmaxTwice || sigmoidTwice) {
-        const std::string fn = softmaxTwice ? "softmax" : "sigmoid";
+    const LayerType* type = findLayerType(last.op);
+    if (!type || type->appliedByLoss.empty()) return out;
+    const bool softmaxLoss = loss == LossKind::CrossEntropy || loss == LossKind::Focal;
+    const bool sigmoidLoss = loss == LossKind::BinaryCrossEntropy;
+    const std::string& fn = type->appliedByLoss;
+    if ((fn == "softmax" && softmaxLoss) || (fn == "sigmoid" && sigmoidLoss))
         out.push_back({Problem::Severity::Warning, last.id,
                        last.id + ": " + last.op + " before " + nameOf(loss) + " applies " + fn +
                            " twice; remove it, the loss applies it itself"});
-    }
     return out;
 }
 

@@ -1,5 +1,7 @@
-// The six activation registry entries and their shared layer.
+// The activation registry entries (one per row of backend/activations.h) and their shared layer.
 #include "layers/activation_layer.h"
+
+#include <cctype>
 
 #include "layers/layer_types.h"
 #include "layers/layer_util.h"
@@ -19,54 +21,52 @@ void ActivationLayer::backward(LayerContext& ctx, std::span<const Tensor* const>
 
 namespace {
 
-LayerType describeActivation(std::string name, Activation act, std::string help, std::string onnxOp,
-                             double defaultAlpha) {
+LayerType describeActivation(const ActivationInfo& a) {
     LayerType t;
-    t.name = name;
+    t.name = a.name;
     t.category = "Activation";
-    t.help = std::move(help);
-    const bool hasAlpha = act == Activation::LeakyRelu || act == Activation::Elu;
-    if (hasAlpha)
-        t.params = {layers::floatParam("alpha", defaultAlpha, 0.0, 1e6,
-                                       act == Activation::Elu
-                                           ? "Scale of the negative part: alpha (e^x - 1)."
-                                           : "Slope for negative inputs.")};
+    t.help = a.help;
+    const bool hasAlpha = a.hasAlpha();
+    if (hasAlpha) t.params = {layers::floatParam("alpha", a.defaultAlpha, 0.0, 1e6, a.alphaHelp)};
     t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
         if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
             return ShapeResult::fail(e);
         return ShapeResult{srcShapes[0], {}};
     };
+    const Activation act = a.kind;
     t.create = [act, hasAlpha](const LayerParams& p) {
         return std::make_unique<ActivationLayer>(act,
                                                  hasAlpha ? static_cast<float>(p.f("alpha")) : 0.f);
     };
-    t.onnxOp = std::move(onnxOp);
+    const std::string formula = a.onnx;
+    t.onnx = [formula](OnnxSink& s, const OnnxLayer& l) { emitOnnxFormula(s, l, formula); };
+    const std::string name = a.name;
     t.summary = [name, hasAlpha](const LayerParams& p) {
         return hasAlpha ? name + " " + toString(p.get("alpha")) : name;
     };
+    // Binary cross-entropy takes logits: a Sigmoid at the end would apply it twice.
+    if (act == Activation::Sigmoid) t.appliedByLoss = "sigmoid";
+    // Functions with a kink at 0 are checked away from it; ELU's alpha off its default.
+    const bool kinked = act == Activation::Relu || act == Activation::LeakyRelu || act == Activation::Elu;
+    const auto check = kinked ? LayerExample::Check::Kinked : LayerExample::Check::Smooth;
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    t.examples = {{lower, {}, layers::matrixDims(2, 4, 3, 8), 1, -1, check},
+                  {lower + " 4-D", {}, layers::imageDims(2, 3, 2, 3), 1, -1, check}};
+    if (hasAlpha)
+        t.examples.push_back({lower + " alpha " + toString(ParamValue(a.defaultAlpha * 0.5 + 0.05)),
+                              {{"alpha", a.defaultAlpha * 0.5 + 0.05}},
+                              layers::matrixDims(2, 4, 3, 8), 1, -1, check});
     return t;
 }
 
 } // namespace
 
+// One layer type per row of the activation table (backend/activations.h).
 std::vector<LayerType> describeActivations() {
-    return {
-        describeActivation("ReLU", Activation::Relu,
-                           "max(x, 0): the default activation for hidden layers.", "Relu", 0),
-        describeActivation("LeakyReLU", Activation::LeakyRelu,
-                           "Like ReLU but lets a small slope (alpha) through for negative inputs.",
-                           "LeakyRelu", 0.01),
-        describeActivation("ELU", Activation::Elu,
-                           "Exponential linear unit: x for x > 0, alpha (e^x - 1) below.", "Elu",
-                           1.0),
-        describeActivation("Sigmoid", Activation::Sigmoid, "Squashes values into (0, 1).",
-                           "Sigmoid", 0),
-        describeActivation("Tanh", Activation::Tanh, "Squashes values into (-1, 1).", "Tanh", 0),
-        // ONNX Gelu needs opset 20; the exporter decomposes it (Erf, Mul, Add) for lower opsets.
-        describeActivation("GELU", Activation::Gelu,
-                           "Gaussian error linear unit x Phi(x), the smooth ReLU of transformers.",
-                           "Gelu", 0),
-    };
+    std::vector<LayerType> types;
+    for (const ActivationInfo& a : kActivations) types.push_back(describeActivation(a));
+    return types;
 }
 
 } // namespace neurite

@@ -1,12 +1,8 @@
-// The elementwise activations ReLU, LeakyReLU, ELU, Sigmoid, Tanh and GELU: one layer class, six
-// registry entries, as torch.nn.ReLU / LeakyReLU / ELU / Sigmoid / Tanh / GELU (exact erf form).
-//   forward:  y = f(x)                        backward: dx = f'(x) dy
-//   ReLU      max(x, 0)                       [x > 0]
-//   LeakyReLU x > 0 ? x : alpha x             x > 0 ? 1 : alpha
-//   ELU       x > 0 ? x : alpha (e^x - 1)     x > 0 ? 1 : alpha e^x
-//   Sigmoid   1 / (1 + e^-x)                  y (1 - y)
-//   Tanh      tanh x                          1 - y^2
-//   GELU      x Phi(x)                        Phi(x) + x phi(x)
+// The elementwise activations: one layer class, one registry entry per row of the activation
+// table (backend/activations.h), which holds each one's formula, derivative, ONNX form and help,
+// e.g. ReLU max(x, 0) with derivative [x > 0], GELU x Phi(x) (exact erf form), SiLU x sigmoid(x),
+// each as its torch.nn counterpart (test_torch_parity).
+//   forward:  y = f(x)        backward: dx = f'(x) dy   (f' may use y, e.g. sigmoid y (1 - y))
 #pragma once
 
 #include "layers/layer.h"

@@ -35,7 +35,11 @@ LayerType describeAdd() {
         return ShapeResult{srcShapes[0], {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<AddLayer>(); };
-    t.onnxOp = "Sum";
+    t.onnx = [](OnnxSink& s, const OnnxLayer& l) { s.node("Sum", l.inputs, l.output, l.id); };
+    t.examples = {
+        {"add 2 inputs", {}, layers::matrixDims(2, 4, 3, 6), 2},
+        {"add 3 inputs", {}, layers::imageDims(2, 3, 2, 3), 3},
+    };
     t.summary = [](const LayerParams&) { return std::string("Add"); };
     return t;
 }

@@ -83,7 +83,18 @@ LayerType describeBatchNorm() {
         return std::make_unique<BatchNormLayer>(static_cast<float>(p.f("momentum")),
                                                 static_cast<float>(p.f("epsilon")));
     };
-    t.onnxOp = "BatchNormalization";
+    // paramSpecs order: gamma, beta, running_mean, running_var = ONNX's scale, B, mean, var;
+    // ONNX's momentum weighs the old statistics.
+    t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
+        s.node("BatchNormalization",
+               {l.inputs[0], s.weight(0), s.weight(1), s.weight(2), s.weight(3)}, l.output, l.id,
+               {{"epsilon", static_cast<float>(l.params.f("epsilon"))},
+                {"momentum", static_cast<float>(1.0 - l.params.f("momentum"))}});
+    };
+    t.examples = {
+        {"batchnorm 2-D", {}, layers::matrixDims(3, 6, 1, 4), 1, -1, LayerExample::Check::FineStep},
+        {"batchnorm 4-D", {{"momentum", 0.3}}, layers::imageDims(2, 4, 2, 4), 1, -1, LayerExample::Check::FineStep},
+    };
     t.summary = [](const LayerParams&) { return std::string("BatchNorm"); };
     return t;
 }

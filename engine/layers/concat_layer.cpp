@@ -55,7 +55,14 @@ LayerType describeConcat() {
         return ShapeResult{out, {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<ConcatLayer>(); };
-    t.onnxOp = "Concat";
+    t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
+        s.node("Concat", l.inputs, l.output, l.id, {{"axis", int64_t{1}}});
+    };
+    // Inputs that differ in channels only.
+    t.examples = {
+        {"concat 2 inputs 2-D", {}, {{1, 3}, {1, 4}}, 2, 1},
+        {"concat 3 inputs 4-D", {}, {{1, 3}, {1, 3}, {2, 4}, {2, 4}}, 3, 1},
+    };
     t.summary = [](const LayerParams&) { return std::string("Concat"); };
     return t;
 }

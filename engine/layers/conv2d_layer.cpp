@@ -112,7 +112,30 @@ LayerType describeConv2D() {
         return ShapeResult{Shape{in[0], d.outChannels, d.outHeight(), d.outWidth()}, {}};
     };
     t.create = [](const LayerParams& p) { return std::make_unique<Conv2DLayer>(configOf(p)); };
-    t.onnxOp = "Conv";
+    t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
+        const auto& k = l.params.list("kernel_size");
+        const auto& st = l.params.list("strides");
+        std::vector<std::string> in{l.inputs[0], s.weight(0)};
+        if (l.weightDims.size() > 1) in.push_back(s.weight(1));
+        const bool same = l.params.s("padding") == "same";
+        s.node("Conv", in, l.output, l.id,
+               {{"kernel_shape", std::vector<int64_t>{k[0], k[1]}},
+                {"strides", std::vector<int64_t>{st[0], st[1]}},
+                {"pads", layers::onnxPads(l.inputShapes[0], k[0], k[1], st[0], st[1], same)}});
+    };
+    t.quantizeWeight = true;
+    using L = std::vector<int64_t>;
+    const std::string valid = "valid";
+    t.examples = {
+        {"conv 3x3 s1 same", {{"filters", int64_t(3)}}, layers::imageDims(4, 7, 4, 8)},
+        {"conv 3x3 s2 same", {{"filters", int64_t(2)}, {"strides", int64_t(2)}}, layers::imageDims(5, 8, 4, 7)},
+        {"conv 5x5 s1 valid", {{"filters", int64_t(2)}, {"kernel_size", int64_t(5)}, {"padding", valid}}, layers::imageDims(5, 8, 6, 9)},
+        {"conv 5x5 s2 same no bias", {{"filters", int64_t(2)}, {"kernel_size", int64_t(5)}, {"strides", int64_t(2)}, {"bias", false}}, layers::imageDims(4, 7, 5, 8)},
+        {"conv 1x1 s1 valid", {{"filters", int64_t(4)}, {"kernel_size", int64_t(1)}, {"padding", valid}}, layers::imageDims(2, 5, 2, 5)},
+        {"conv 1x1 s2 same", {{"filters", int64_t(2)}, {"kernel_size", int64_t(1)}, {"strides", int64_t(2)}}, layers::imageDims(3, 6, 3, 6)},
+        {"conv 4x4 same (uneven pad)", {{"filters", int64_t(2)}, {"kernel_size", int64_t(4)}}, layers::imageDims(4, 6, 5, 7)},
+        {"conv 3x2 s[2,1] valid", {{"filters", int64_t(2)}, {"kernel_size", L{3, 2}}, {"strides", L{2, 1}}, {"padding", valid}}, layers::imageDims(5, 8, 3, 6)},
+    };
     t.summary = [](const LayerParams& p) {
         std::string s = "Conv " + layers::joinDims(p.list("kernel_size")) + ", " +
                         std::to_string(p.i("filters")) + ", " + p.s("padding");

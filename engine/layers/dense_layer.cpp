@@ -50,6 +50,7 @@ LayerType describeDense() {
         "units", 0, 1, "Number of outputs; auto = the number of classes or regression targets.");
     units.defaultValue = std::string("auto");
     units.allowAuto = true;
+    units.autoFrom = AutoFrom::OutputUnits;
     t.params = {units, layers::boolParam("bias", true, "Add a learned bias to each output."),
                 layers::initParam("glorot_uniform")};
     t.inferShape = [](const LayerParams& p, std::span<const Shape> srcShapes) {
@@ -69,7 +70,23 @@ LayerType describeDense() {
         return std::make_unique<DenseLayer>(p.i("units"), p.b("bias"),
                                             layers::initFromName(p.s("init")));
     };
-    t.onnxOp = "Gemm";
+    // Gemm: Y = X W^T + C with transB = 1, W [out, in] as Neurite stores it. A layer without
+    // bias gets a zero C, which every runtime accepts (C is optional only since opset 11).
+    t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
+        std::string bias;
+        if (l.weightDims.size() > 1) {
+            bias = s.weight(1);
+        } else {
+            const std::vector<float> zeros(static_cast<std::size_t>(l.weightDims[0][0]), 0.f);
+            bias = s.floats(l.id + ".bias", {l.weightDims[0][0]}, zeros);
+        }
+        s.node("Gemm", {l.inputs[0], s.weight(0), bias}, l.output, l.id, {{"transB", int64_t{1}}});
+    };
+    t.quantizeWeight = true;
+    t.examples = {
+        {"dense", {{"units", int64_t(5)}}, layers::matrixDims(2, 4, 3, 7)},
+        {"dense no bias", {{"units", int64_t(3)}, {"bias", false}}, layers::matrixDims(1, 3, 1, 5)},
+    };
     t.summary = [](const LayerParams& p) { return "Dense " + toString(p.get("units")); };
     return t;
 }

@@ -52,7 +52,12 @@ LayerType describeDropout() {
     t.create = [](const LayerParams& p) {
         return std::make_unique<DropoutLayer>(static_cast<float>(p.f("rate")));
     };
-    t.onnxOp = "Dropout";
+    // Dropout-13 without ratio and training_mode inputs is the identity, as in inference.
+    t.onnx = [](OnnxSink& s, const OnnxLayer& l) { s.node("Dropout", {l.inputs[0]}, l.output, l.id); };
+    t.examples = {
+        {"dropout fixed seed", {{"rate", 0.4}}, layers::matrixDims(2, 4, 3, 9)},
+        {"dropout inference", {{"rate", 0.4}}, layers::matrixDims(2, 4, 3, 9), 1, -1, LayerExample::Check::Inference},
+    };
     t.summary = [](const LayerParams& p) { return "Dropout " + toString(p.get("rate")); };
     return t;
 }

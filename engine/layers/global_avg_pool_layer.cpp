@@ -48,7 +48,13 @@ LayerType describeGlobalAvgPool() {
         return ShapeResult{Shape{in[0], in[1]}, {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<GlobalAvgPoolLayer>(); };
-    t.onnxOp = "GlobalAveragePool";
+    // GlobalAveragePool keeps [N,C,1,1]; the layer gives [N,C].
+    t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
+        const std::string pooled = s.unique(l.id + "_pooled");
+        s.node("GlobalAveragePool", {l.inputs[0]}, pooled, l.id);
+        s.node("Flatten", {pooled}, l.output, l.id + "_flatten", {{"axis", int64_t{1}}});
+    };
+    t.examples = {{"global avg pool", {}, layers::imageDims(1, 5, 1, 6, 4)}};
     t.summary = [](const LayerParams&) { return std::string("GlobalAvgPool"); };
     return t;
 }

@@ -25,7 +25,9 @@ LayerType describeInput() {
         "Shape of one sample without the batch, e.g. [1,28,28]; auto = from the data.");
     shape.defaultValue = std::string("auto");
     shape.allowAuto = true;
+    shape.autoFrom = AutoFrom::SampleShape;
     t.params = {shape};
+    t.dataInput = true;
     t.inferShape = [](const LayerParams& p, std::span<const Shape> srcShapes) {
         if (std::string e = layers::inputCountError(srcShapes, 0); !e.empty())
             return ShapeResult::fail(e);
@@ -42,7 +44,7 @@ LayerType describeInput() {
         return ShapeResult{out, {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<InputLayer>(); };
-    t.onnxOp = "input";
+    // No node: the exporter writes the graph input and the preprocessing in its place.
     t.summary = [](const LayerParams& p) { return "Input " + toString(p.get("shape")); };
     return t;
 }

@@ -18,7 +18,7 @@ LayerType describeFlatten();
 LayerType describeReshape();
 LayerType describeDropout();
 LayerType describeBatchNorm();
-std::vector<LayerType> describeActivations(); // ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU
+std::vector<LayerType> describeActivations(); // one per row of backend/activations.h
 LayerType describeSoftmax();
 LayerType describeAdd();
 LayerType describeConcat();

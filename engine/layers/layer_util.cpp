@@ -104,4 +104,21 @@ std::string joinDims(const std::vector<int64_t>& dims, const char* sep) {
     return s;
 }
 
+std::vector<std::pair<int64_t, int64_t>> imageDims(int64_t hLo, int64_t hHi, int64_t wLo,
+                                                   int64_t wHi, int64_t cHi) {
+    return {{1, 2}, {1, cHi}, {hLo, hHi}, {wLo, wHi}};
+}
+
+std::vector<std::pair<int64_t, int64_t>> matrixDims(int64_t nLo, int64_t nHi, int64_t fLo,
+                                                    int64_t fHi) {
+    return {{nLo, nHi}, {fLo, fHi}};
+}
+
+std::vector<int64_t> onnxPads(const Shape& in, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+                              bool same) {
+    const Window1D h = window1D(in[2], kh, sh, same);
+    const Window1D w = window1D(in[3], kw, sw, same);
+    return {h.padBefore, w.padBefore, h.padAfter, w.padAfter};
+}
+
 } // namespace neurite::layers

@@ -36,6 +36,17 @@ std::string inputCountError(std::span<const Shape> srcShapes, std::size_t count)
 // "[3,3]" -> "3x3".
 std::string joinDims(const std::vector<int64_t>& dims, const char* sep = "x");
 
+// Example input ranges (LayerExample::dims): [N,C,H,W] with N in [1,2] and C in [1,cHi], H and
+// W drawn independently (non-square inputs); [N,F].
+std::vector<std::pair<int64_t, int64_t>> imageDims(int64_t hLo, int64_t hHi, int64_t wLo,
+                                                   int64_t wHi, int64_t cHi = 3);
+std::vector<std::pair<int64_t, int64_t>> matrixDims(int64_t nLo, int64_t nHi, int64_t fLo,
+                                                    int64_t fHi);
+
+// ONNX pads [top, left, bottom, right] of a window op over an [N,C,H,W] input, TF style.
+std::vector<int64_t> onnxPads(const Shape& in, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+                              bool same);
+
 // The batch size of a concrete tensor, for PlanCache keys.
 inline int64_t batchOf(const Tensor& t) {
     return t.shape()[0];

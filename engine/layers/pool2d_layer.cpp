@@ -87,7 +87,35 @@ LayerType describePool(PoolKind kind) {
     t.create = [kind](const LayerParams& p) {
         return std::make_unique<Pool2DLayer>(configOf(kind, p));
     };
-    t.onnxOp = max ? "MaxPool" : "AveragePool";
+    t.onnx = [max](OnnxSink& s, const OnnxLayer& l) {
+        const auto& k = l.params.list("pool_size");
+        const auto& st = l.params.list("strides").empty() ? k : l.params.list("strides");
+        const bool same = l.params.s("padding") == "same";
+        std::vector<OnnxAttr> attrs{
+            {"kernel_shape", std::vector<int64_t>{k[0], k[1]}},
+            {"strides", std::vector<int64_t>{st[0], st[1]}},
+            {"pads", layers::onnxPads(l.inputShapes[0], k[0], k[1], st[0], st[1], same)}};
+        // Padding is left out of the divisor, as the layer does (count_include_pad = 0 is the
+        // default, written out for readers of the file).
+        if (!max) attrs.push_back({"count_include_pad", int64_t{0}});
+        s.node(max ? "MaxPool" : "AveragePool", {l.inputs[0]}, l.output, l.id, std::move(attrs));
+    };
+    using L = std::vector<int64_t>;
+    using C = LayerExample::Check;
+    const std::string same = "same";
+    if (max)
+        t.examples = {
+            {"maxpool 2x2 valid", {}, layers::imageDims(4, 7, 4, 8), 1, -1, C::Distinct},
+            {"maxpool 3x3 s2 same", {{"pool_size", int64_t(3)}, {"strides", int64_t(2)}, {"padding", same}}, layers::imageDims(4, 7, 5, 8), 1, -1, C::Distinct},
+            {"maxpool 3x2 s1 valid", {{"pool_size", L{3, 2}}, {"strides", int64_t(1)}}, layers::imageDims(3, 6, 2, 5), 1, -1, C::Distinct},
+            {"maxpool 2x2 same odd", {{"padding", same}}, layers::imageDims(3, 5, 3, 5), 1, -1, C::Distinct},
+        };
+    else
+        t.examples = {
+            {"avgpool 2x2 valid", {}, layers::imageDims(4, 7, 4, 8)},
+            {"avgpool 3x3 s2 same", {{"pool_size", int64_t(3)}, {"strides", int64_t(2)}, {"padding", same}}, layers::imageDims(4, 7, 5, 8)},
+            {"avgpool 2x3 s1 same", {{"pool_size", L{2, 3}}, {"strides", int64_t(1)}, {"padding", same}}, layers::imageDims(2, 5, 2, 5)},
+        };
     t.summary = [max](const LayerParams& p) {
         std::string s = (max ? "MaxPool " : "AvgPool ") + layers::joinDims(p.list("pool_size"));
         if (!p.list("strides").empty() && p.list("strides") != p.list("pool_size"))

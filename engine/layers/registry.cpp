@@ -254,6 +254,58 @@ ParamCheck checkParams(const LayerType& type, const std::map<std::string, ParamV
     return check;
 }
 
+// ---- "auto" and examples ------------------------------------------------------------------------
+
+std::string bindAutoParams(const LayerType& type, LayerParams& params, const Shape& sampleShape,
+                           int outputUnits) {
+    for (const ParamSchema& s : type.params) {
+        if (!params.isAuto(s.name)) continue;
+        switch (s.autoFrom) {
+        case AutoFrom::SampleShape:
+            if (sampleShape.rank() == 0)
+                return s.name + " is \"auto\" but the data's sample shape is unknown; load the "
+                                "data or set " + s.name + ", for example [1, 28, 28]";
+            params.set(s.name, std::vector<int64_t>(sampleShape.begin(), sampleShape.end()));
+            break;
+        case AutoFrom::OutputUnits:
+            if (outputUnits <= 0)
+                return s.name + " is \"auto\" but the number of outputs (classes or targets) is "
+                                "unknown; load the data or set " + s.name;
+            params.set(s.name, int64_t{outputUnits});
+            break;
+        case AutoFrom::None:
+            throwInternal(type.name + "." + s.name + " allows \"auto\" but says nothing binds it");
+        }
+    }
+    return {};
+}
+
+std::vector<Shape> exampleShapes(const LayerExample& example, Rng* rng) {
+    auto draw = [&](std::pair<int64_t, int64_t> range) {
+        if (!rng || range.second <= range.first) return range.first;
+        const auto span = static_cast<uint64_t>(range.second - range.first + 1);
+        return range.first + static_cast<int64_t>(rng->next() % span);
+    };
+    std::vector<int64_t> dims;
+    for (const auto& range : example.dims) dims.push_back(draw(range));
+    std::vector<Shape> shapes;
+    for (int i = 0; i < example.inputs; ++i) {
+        if (i > 0 && example.varying >= 0)
+            dims[static_cast<std::size_t>(example.varying)] =
+                draw(example.dims[static_cast<std::size_t>(example.varying)]);
+        shapes.emplace_back(dims.begin(), dims.end());
+    }
+    return shapes;
+}
+
+std::span<const LayerCategory> layerCategories() {
+    static constexpr LayerCategory kCategories[] = {
+        {"Core", 0x64748b},       {"Convolution", 0x3b82f6},    {"Pooling", 0x06b6d4},
+        {"Normalization", 0xa855f7}, {"Regularization", 0xf59e0b}, {"Activation", 0x22c55e},
+        {"Merge", 0xec4899}};
+    return kCategories;
+}
+
 // ---- the table --------------------------------------------------------------------------------
 
 namespace {

@@ -1,7 +1,10 @@
-// The one registry of layer types. Each type is declared once (name, category, inputs,
-// parameter schema, shape rule, factory, ONNX mapping); the designer's palette and inspector,
-// project validation, the summary table, the exporter, the docs and the gradient-check table all
-// read it. A layer's .cpp defines `LayerType describe<Name>()`; registry.cpp lists them.
+// The one registry of layer types. Each type is declared once, in its layer's .cpp as
+// `LayerType describe<Name>()` listed by registry.cpp: name, category, inputs, parameter schema
+// (with what "auto" binds to), shape rule, factory, ONNX emitter, int8 quantizability, the
+// function a loss applies itself, a summary, and examples. The designer (palette, inspector,
+// colours, "auto" sizes), project validation, the graph, the exporter and int8 calibration, the
+// docs (`neurite-cli layers --markdown`), the gradient check and the export fixtures all read
+// it; nothing else compares layer names (docs/adding-a-layer.md).
 #pragma once
 
 #include <cstdint>
@@ -15,8 +18,10 @@
 #include <variant>
 #include <vector>
 
+#include "core/random.h"
 #include "core/shape.h"
 #include "layers/layer.h"
+#include "layers/onnx_sink.h"
 
 namespace neurite {
 
@@ -24,6 +29,9 @@ namespace neurite {
 using ParamValue = std::variant<int64_t, double, bool, std::string, std::vector<int64_t>>;
 
 enum class ParamType { Int, Float, Bool, Choice, IntList };
+
+// What an "auto" value binds to when the graph is resolved against the data (DataInfo).
+enum class AutoFrom { None, SampleShape, OutputUnits };
 
 struct ParamSchema {
     std::string name;
@@ -37,6 +45,7 @@ struct ParamSchema {
                          // when the default is empty (pool strides: [] = pool_size).
     std::vector<std::string> choices;  // for Choice
     bool allowAuto = false;            // the value may be "auto" (resolved from the data)
+    AutoFrom autoFrom = AutoFrom::None;  // what "auto" binds to (set when allowAuto)
     std::string help;
 };
 
@@ -67,18 +76,50 @@ struct ShapeResult {
     static ShapeResult fail(std::string message) { return {Shape{}, std::move(message)}; }
 };
 
+// One use of a layer type with inputs drawn at random within ranges. The gradient check runs
+// every example of every type, the ONNX export tests build models from them, and the docs list
+// the operators the first one exports to.
+struct LayerExample {
+    std::string name;  // "conv 3x3 s2 same"
+    std::map<std::string, ParamValue> params;
+    std::vector<std::pair<int64_t, int64_t>> dims;  // each input's [lo, hi] per axis, batch first
+    int inputs = 1;    // several inputs share the draws of every axis but `varying`
+    int varying = -1;  // the axis drawn for each input anew (Concat's channels); -1 = none
+    // What a finite-difference check must mind: Kinked (a kink at 0: skip inputs near it),
+    // Distinct (max: no ties), FineStep (batch statistics: a smaller step), Inference (the
+    // inference form, e.g. Dropout as the identity).
+    enum class Check { Smooth, Kinked, Distinct, FineStep, Inference } check = Check::Smooth;
+};
+
+// The input shapes of an example: drawn from rng, or every axis at its low end (rng == nullptr).
+std::vector<Shape> exampleShapes(const LayerExample& example, Rng* rng);
+
 struct LayerType {
     std::string name;      // "Conv2D": the op name in project files
-    std::string category;  // Core, Convolution, Pooling, Normalization, Regularization, Activation, Merge
+    std::string category;  // one of layerCategories()
     std::string help;      // one sentence for the palette and docs
     int minInputs = 1;
     int maxInputs = 1;  // -1: any number
     std::vector<ParamSchema> params;
     std::function<ShapeResult(const LayerParams&, std::span<const Shape>)> inferShape;
     std::function<std::unique_ptr<Layer>(const LayerParams&)> create;
-    std::string onnxOp;  // main ONNX operator the exporter maps this layer to
+    OnnxEmitter onnx;  // how the exporter writes it (inference form); see layers/onnx_sink.h
     std::function<std::string(const LayerParams&)> summary;  // "Conv 3x3, 32, same"
+    bool dataInput = false;       // where the data enters the graph (Input): no node in exports
+    bool quantizeWeight = false;  // int8 export stores its "weight" int8 per output channel
+    // The function a loss already applies to the logits ("softmax" for cross-entropy and focal,
+    // "sigmoid" for binary cross-entropy) when this layer computes it: the graph warns when a
+    // model ends with it.
+    std::string appliedByLoss;
+    std::vector<LayerExample> examples;  // at least one for every type but Input
 };
+
+// The palette's categories in order, each with the colour of its blocks on the canvas.
+struct LayerCategory {
+    const char* name;
+    uint32_t rgb;  // 0xRRGGBB
+};
+std::span<const LayerCategory> layerCategories();
 
 std::span<const LayerType> layerTypes();
 const LayerType* findLayerType(std::string_view name);
@@ -93,5 +134,11 @@ struct ParamCheck {
 ParamCheck checkParams(const LayerType& type, const std::map<std::string, ParamValue>& given);
 
 std::string toString(const ParamValue& v);
+
+// Binds the "auto" values of `params` from the data (ParamSchema::autoFrom): the sample shape
+// without the batch (rank 0 = unknown) and the number of outputs (0 = unknown). Returns "" or
+// what stays unknown, in the words of the Problems panel.
+std::string bindAutoParams(const LayerType& type, LayerParams& params, const Shape& sampleShape,
+                           int outputUnits);
 
 }  // namespace neurite

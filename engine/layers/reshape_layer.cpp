@@ -29,7 +29,10 @@ LayerType describeFlatten() {
         return ShapeResult{Shape{in[0], in.numelFrom(1)}, {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<ReshapeLayer>(); };
-    t.onnxOp = "Flatten";
+    t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
+        s.node("Flatten", {l.inputs[0]}, l.output, l.id, {{"axis", int64_t{1}}});
+    };
+    t.examples = {{"flatten", {}, layers::imageDims(1, 3, 1, 3)}};
     t.summary = [](const LayerParams&) { return std::string("Flatten"); };
     return t;
 }
@@ -72,7 +75,14 @@ LayerType describeReshape() {
         return ShapeResult{out, {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<ReshapeLayer>(); };
-    t.onnxOp = "Reshape";
+    // The resolved per-sample shape is concrete; the batch stays dynamic (-1).
+    t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
+        std::vector<int64_t> dims{-1};
+        for (int i = 1; i < l.outputShape.rank(); ++i) dims.push_back(l.outputShape[i]);
+        const std::string shape = s.int64s(l.id + ".shape", {static_cast<int64_t>(dims.size())}, dims);
+        s.node("Reshape", {l.inputs[0], shape}, l.output, l.id);
+    };
+    t.examples = {{"reshape", {{"shape", std::vector<int64_t>{6, -1}}}, {{1, 3}, {2, 2}, {3, 3}, {4, 4}}}};
     t.summary = [](const LayerParams& p) { return "Reshape " + toString(p.get("shape")); };
     return t;
 }

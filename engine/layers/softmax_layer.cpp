@@ -29,7 +29,14 @@ LayerType describeSoftmax() {
         return ShapeResult{srcShapes[0], {}};
     };
     t.create = [](const LayerParams&) { return std::make_unique<SoftmaxLayer>(); };
-    t.onnxOp = "Softmax";
+    t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
+        s.node("Softmax", {l.inputs[0]}, l.output, l.id, {{"axis", int64_t{1}}});
+    };
+    t.appliedByLoss = "softmax";
+    t.examples = {
+        {"softmax 2-D", {}, layers::matrixDims(2, 4, 2, 6)},
+        {"softmax 4-D", {}, layers::imageDims(2, 3, 1, 3, 4)},
+    };
     t.summary = [](const LayerParams&) { return std::string("Softmax"); };
     return t;
 }

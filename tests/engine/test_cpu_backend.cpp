@@ -324,14 +324,11 @@ private slots:
         QTest::addColumn<int>("act");
         QTest::addColumn<float>("alpha");
         QTest::addColumn<int>("n");
-        const std::pair<const char*, Activation> acts[] = {
-            {"relu", Activation::Relu}, {"leaky", Activation::LeakyRelu},
-            {"elu", Activation::Elu},   {"sigmoid", Activation::Sigmoid},
-            {"tanh", Activation::Tanh}, {"gelu", Activation::Gelu}};
-        for (auto [name, act] : acts)
+        for (const ActivationInfo& a : kActivations)  // every row of backend/activations.h
             for (int n : {1, 37, 100003})
-                QTest::addRow("%s %d", name, n)
-                    << int(act) << (act == Activation::Elu ? 1.f : 0.1f) << n;
+                QTest::addRow("%s %d", a.name, n)
+                    << int(a.kind) << (a.hasAlpha() ? float(a.defaultAlpha) * 0.5f + 0.05f : 0.f)
+                    << n;
     }
     void activation() {
         QFETCH(int, act);

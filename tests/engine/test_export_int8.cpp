@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "layers/registry.h"
 #include "export/export_model.h"
 #include "export/onnx_export.h"
 #include "export/predictor.h"
@@ -339,10 +340,13 @@ private slots:
     void int8FilesRunInNumpyLikeTheSimulation() {
         QTemporaryDir dir;
         std::vector<test::ModelFixture> fixtures;
-        for (auto& f : test::layerFixtures())
-            if (f.name == "Dense" || f.name == "Dense_regression" || f.name.rfind("Conv2D", 0) == 0 ||
-                f.name == "Concat" || f.name == "Add")
+        // The layers whose weight is stored int8 (LayerType::quantizeWeight), the merges (several
+        // quantized inputs), and a regression head.
+        for (auto& f : test::layerFixtures()) {
+            const LayerType* t = findLayerType(f.layerType);
+            if ((t && (t->quantizeWeight || t->maxInputs != 1)) || f.name == "Dense_regression")
                 fixtures.push_back(std::move(f));
+        }
         for (auto& e : test::exampleFixtures()) fixtures.push_back(std::move(e));
         QVERIFY(fixtures.size() >= 5);
 

@@ -191,11 +191,10 @@ private slots:
         QCOMPARE(toString(ParamValue(int64_t(-7))), std::string("-7"));
     }
 
-    // Catches an entry that the palette, inspector, exporter or docs could not show.
+    // Catches an entry that the palette, inspector, exporter, docs or tests could not use.
     void everyEntryIsComplete() {
-        const std::set<std::string> categories = {"Core",          "Convolution",    "Pooling",
-                                                  "Normalization", "Regularization", "Activation",
-                                                  "Merge"};
+        std::set<std::string> categories;
+        for (const LayerCategory& c : layerCategories()) QVERIFY(categories.insert(c.name).second);
         std::set<std::string> names;
         for (const LayerType& t : layerTypes()) {
             const QString n = QString::fromStdString(t.name);
@@ -203,11 +202,18 @@ private slots:
             QVERIFY2(categories.count(t.category),
                      qPrintable(n + ": category " + QString::fromStdString(t.category)));
             QVERIFY2(!t.help.empty(), qPrintable(n + ": no help"));
-            QVERIFY2(!t.onnxOp.empty(), qPrintable(n + ": no ONNX op"));
+            QVERIFY2(t.onnx || t.dataInput, qPrintable(n + ": no ONNX emitter"));
+            QVERIFY2(!t.examples.empty() || t.dataInput, qPrintable(n + ": no example"));
             QVERIFY2(t.inferShape && t.create && t.summary, qPrintable(n + ": missing function"));
-            for (const ParamSchema& s : t.params)
-                QVERIFY2(!s.help.empty(),
-                         qPrintable(n + "." + QString::fromStdString(s.name) + ": no help"));
+            QVERIFY2(t.appliedByLoss.empty() || t.appliedByLoss == "softmax" ||
+                         t.appliedByLoss == "sigmoid",
+                     qPrintable(n + ": appliedByLoss names no loss's function"));
+            for (const ParamSchema& s : t.params) {
+                const QString p = n + "." + QString::fromStdString(s.name);
+                QVERIFY2(!s.help.empty(), qPrintable(p + ": no help"));
+                QVERIFY2(s.allowAuto == (s.autoFrom != AutoFrom::None),
+                         qPrintable(p + ": \"auto\" allowed but nothing binds it, or the reverse"));
+            }
             ParamCheck defaults = neurite::checkParams(t, {});
             QVERIFY2(defaults.errors.empty(), qPrintable(n + ": default fails its own schema"));
             LayerParams p = concreteDefaults(t);
@@ -215,46 +221,72 @@ private slots:
             QVERIFY2(t.create(p) != nullptr, qPrintable(n + ": factory returned null"));
             QCOMPARE(findLayerType(t.name), &t);
         }
+        QCOMPARE(names.size(), layerTypes().size());
         QVERIFY(findLayerType("NoSuchLayer") == nullptr);
     }
 
-    void categoriesAndOnnxOps_data() {
+    // Each example is valid: its parameters pass the schema, its shapes pass the shape rule,
+    // and the ONNX emitter runs on it (onnxOperatorsOf is what the docs list).
+    void examplesAreValid_data() {
         QTest::addColumn<QString>("type");
-        QTest::addColumn<QString>("category");
-        QTest::addColumn<QString>("onnx");
-        const char* table[][3] = {{"Input", "Core", "input"},
-                                  {"Dense", "Core", "Gemm"},
-                                  {"Flatten", "Core", "Flatten"},
-                                  {"Reshape", "Core", "Reshape"},
-                                  {"Conv2D", "Convolution", "Conv"},
-                                  {"MaxPool2D", "Pooling", "MaxPool"},
-                                  {"AvgPool2D", "Pooling", "AveragePool"},
-                                  {"GlobalAvgPool", "Pooling", "GlobalAveragePool"},
-                                  {"BatchNorm", "Normalization", "BatchNormalization"},
-                                  {"Dropout", "Regularization", "Dropout"},
-                                  {"ReLU", "Activation", "Relu"},
-                                  {"LeakyReLU", "Activation", "LeakyRelu"},
-                                  {"ELU", "Activation", "Elu"},
-                                  {"Sigmoid", "Activation", "Sigmoid"},
-                                  {"Tanh", "Activation", "Tanh"},
-                                  {"GELU", "Activation", "Gelu"},
-                                  {"Softmax", "Activation", "Softmax"},
-                                  {"Add", "Merge", "Sum"},
-                                  {"Concat", "Merge", "Concat"}};
-        for (auto& row : table)
-            QTest::newRow(row[0]) << row[0] << row[1] << row[2];
+        QTest::addColumn<int>("index");
+        for (const LayerType& t : layerTypes())
+            for (std::size_t i = 0; i < t.examples.size(); ++i)
+                QTest::addRow("%s", t.examples[i].name.c_str()) << QString::fromStdString(t.name) << int(i);
     }
-    void categoriesAndOnnxOps() {
+    void examplesAreValid() {
         QFETCH(QString, type);
-        QFETCH(QString, category);
-        QFETCH(QString, onnx);
+        QFETCH(int, index);
         const LayerType* t = findLayerType(type.toStdString());
         QVERIFY(t);
-        QCOMPARE(QString::fromStdString(t->category), category);
-        QCOMPARE(QString::fromStdString(t->onnxOp), onnx);
+        const LayerExample& e = t->examples[std::size_t(index)];
+        ParamCheck c = neurite::checkParams(*t, e.params);
+        QVERIFY2(c.errors.empty(), c.errors.empty() ? "" : c.errors[0].c_str());
+        QVERIFY(c.warnings.empty());
+        for (Rng* rng : {static_cast<Rng*>(nullptr), &m_rng}) {
+            const std::vector<Shape> shapes = exampleShapes(e, rng);
+            QCOMPARE(int(shapes.size()), e.inputs);
+            QVERIFY(e.inputs >= t->minInputs && (t->maxInputs < 0 || e.inputs <= t->maxInputs));
+            const ShapeResult r = t->inferShape(c.params, shapes);
+            QVERIFY2(r.ok(), r.error.c_str());
+        }
+        if (index == 0) QVERIFY(!onnxOperatorsOf(*t).empty());
     }
 
-    void tableHasNoUntestedTypes() { QCOMPARE(layerTypes().size(), std::size_t(19)); }
+    // What the emitters write, as `neurite-cli layers` and docs/layers.md list it; GELU and SiLU
+    // are compositions below opset 20 (Gelu) and in every opset (no Silu operator).
+    void onnxOperators_data() {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QString>("ops");
+        QTest::newRow("Dense") << "Dense" << "Gemm";
+        QTest::newRow("GlobalAvgPool") << "GlobalAvgPool" << "GlobalAveragePool Flatten";
+        QTest::newRow("LeakyReLU") << "LeakyReLU" << "LeakyRelu";
+        QTest::newRow("GELU") << "GELU" << "Div Erf Add Mul";
+        QTest::newRow("SiLU") << "SiLU" << "Sigmoid Mul";
+        QTest::newRow("Add") << "Add" << "Sum";
+    }
+    void onnxOperators() {
+        QFETCH(QString, type);
+        QFETCH(QString, ops);
+        const LayerType* t = findLayerType(type.toStdString());
+        QVERIFY(t);
+        QStringList got;
+        for (const std::string& op : onnxOperatorsOf(*t)) got << QString::fromStdString(op);
+        QCOMPARE(got.join(' '), ops);
+    }
+
+    // Input binds its shape, the last Dense its units; an unknown value says what is missing.
+    void autoParamsBindFromTheData() {
+        LayerParams dense = concreteDefaults(*findLayerType("Dense"));
+        dense.set("units", std::string("auto"));
+        QVERIFY(bindAutoParams(*findLayerType("Dense"), dense, Shape{}, 0).find("units is \"auto\"") == 0);
+        QCOMPARE(bindAutoParams(*findLayerType("Dense"), dense, Shape{}, 7), std::string());
+        QCOMPARE(dense.i("units"), int64_t(7));
+        LayerParams input = neurite::checkParams(*findLayerType("Input"), {}).params;
+        QVERIFY(input.isAuto("shape"));
+        QCOMPARE(bindAutoParams(*findLayerType("Input"), input, Shape{1, 28, 28}, 0), std::string());
+        QCOMPARE(input.list("shape"), (std::vector<int64_t>{1, 28, 28}));
+    }
 
     void summaries_data() {
         QTest::addColumn<QString>("type");
@@ -318,6 +350,9 @@ private slots:
         QCOMPARE(d.outHeight(), int64_t(7));
         QCOMPARE(d.outWidth(), int64_t(3));
     }
+
+private:
+    Rng m_rng{20261204};
 };
 
 QTEST_APPLESS_MAIN(TestRegistry)

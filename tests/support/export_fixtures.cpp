@@ -1,6 +1,7 @@
 // Export test fixtures.
 #include "export_fixtures.h"
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
@@ -79,16 +80,6 @@ Node n(std::string id, std::string op, std::vector<std::string> in = {},
 
 using IntList = std::vector<int64_t>;
 
-// Input [3,7,7] -> layer(s) -> Flatten -> Dense(classes): the layer sees an odd-sized image, so
-// "same" padding is asymmetric.
-std::vector<Node> imageModel(std::vector<Node> middle, const std::string& last) {
-    std::vector<Node> nodes{n("input", "Input")};
-    for (Node& m : middle) nodes.push_back(std::move(m));
-    nodes.push_back(n("flat", "Flatten", {last}));
-    nodes.push_back(n("logits", "Dense", {"flat"}, {{"units", std::string("auto")}}));
-    return nodes;
-}
-
 std::vector<Node> vectorModel(std::vector<Node> middle, const std::string& last) {
     std::vector<Node> nodes{n("input", "Input"), n("fc", "Dense", {"input"}, {{"units", int64_t{8}}})};
     for (Node& m : middle) nodes.push_back(std::move(m));
@@ -96,37 +87,66 @@ std::vector<Node> vectorModel(std::vector<Node> middle, const std::string& last)
     return nodes;
 }
 
+// The layer of `example` fed from an Input of its first input's sample shape; further inputs
+// come through a Dense (rank 2) or a 1x1 Conv2D (rank 4) giving their own channel count. Then
+// Flatten where the output has more than [N,F], and a Dense head with "auto" units.
+std::vector<Node> exampleModel(const LayerType& type, const std::vector<Shape>& shapes,
+                               const LayerExample& example) {
+    const Shape& first = shapes[0];
+    std::vector<Node> nodes{n("input", "Input", {}, {{"shape", IntList(first.begin() + 1, first.end())}})};
+    std::vector<std::string> inputs{"input"};
+    for (std::size_t i = 1; i < shapes.size(); ++i) {
+        const std::string id = "branch" + std::to_string(i);
+        const int64_t channels = shapes[i][1];
+        if (shapes[i].rank() == 2)
+            nodes.push_back(n(id, "Dense", {"input"}, {{"units", channels}}));
+        else
+            nodes.push_back(n(id, "Conv2D", {"input"}, {{"filters", channels}, {"kernel_size", int64_t{1}}}));
+        inputs.push_back(id);
+    }
+    nodes.push_back(n("layer", type.name, inputs, example.params));
+    const ParamCheck check = checkParams(type, example.params);
+    const ShapeResult out = type.inferShape(check.params, shapes);
+    if (!out.ok()) throwInternal("fixture " + type.name + " " + example.name + ": " + out.error);
+    std::string last = "layer";
+    if (out.shape.rank() > 2) {
+        nodes.push_back(n("flat", "Flatten", {last}));
+        last = "flat";
+    }
+    nodes.push_back(n("logits", "Dense", {last}, {{"units", std::string("auto")}}));
+    return nodes;
+}
+
+std::string fileSafe(const std::string& s) {
+    std::string out;
+    for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return out;
+}
+
 }  // namespace
 
 std::vector<ModelFixture> layerFixtures() {
-    const Shape img{3, 7, 7}, vec{6};
     std::vector<ModelFixture> f;
-    auto add = [&](const char* name, std::vector<Node> nodes, const Shape& s, int classes = 4) {
-        f.push_back(makeFixture(name, std::move(nodes), s, classes, 1000 + f.size()));
+    for (const LayerType& type : layerTypes()) {
+        for (const LayerExample& example : type.examples) {
+            Rng rng(7717 + f.size());  // the same shapes on every run
+            std::vector<Shape> shapes = exampleShapes(example, &rng);
+            const Shape sample(shapes[0].begin() + 1, shapes[0].end());
+            ModelFixture m = makeFixture(type.name + "__" + fileSafe(example.name),
+                                         exampleModel(type, shapes, example), sample, 4, 1000 + f.size());
+            m.layerType = type.name;
+            f.push_back(std::move(m));
+        }
+    }
+    // Whole-model cases: what the exporter adds around the layers.
+    const Shape vec{6};
+    auto add = [&](const char* name, const char* layerType, std::vector<Node> nodes, int classes) {
+        f.push_back(makeFixture(name, std::move(nodes), vec, classes, 1000 + f.size()));
+        f.back().layerType = layerType;
     };
-    add("Dense", vectorModel({}, "fc"), vec);
-    add("Dense_nobias", {n("input", "Input"), n("logits", "Dense", {"input"}, {{"units", int64_t{3}}, {"bias", false}})}, vec, 3);
-    add("Dense_regression", vectorModel({}, "fc"), vec, 0);
-    add("Dense_binary", {n("input", "Input"), n("logits", "Dense", {"input"}, {{"units", int64_t{1}}})}, vec, 2);
-    add("Conv2D_same", imageModel({n("c", "Conv2D", {"input"}, {{"filters", int64_t{4}}})}, "c"), img);
-    add("Conv2D_same_stride2", imageModel({n("c", "Conv2D", {"input"}, {{"filters", int64_t{4}}, {"kernel_size", IntList{3, 2}}, {"strides", IntList{2, 2}}})}, "c"), img);
-    add("Conv2D_valid_nobias", imageModel({n("c", "Conv2D", {"input"}, {{"filters", int64_t{2}}, {"padding", std::string("valid")}, {"bias", false}, {"strides", IntList{1, 2}}})}, "c"), img);
-    add("MaxPool2D", imageModel({n("p", "MaxPool2D", {"input"})}, "p"), img);
-    add("MaxPool2D_same", imageModel({n("p", "MaxPool2D", {"input"}, {{"padding", std::string("same")}, {"pool_size", IntList{3, 3}}, {"strides", IntList{2, 2}}})}, "p"), img);
-    add("AvgPool2D", imageModel({n("p", "AvgPool2D", {"input"})}, "p"), img);
-    add("AvgPool2D_same", imageModel({n("p", "AvgPool2D", {"input"}, {{"padding", std::string("same")}})}, "p"), img);
-    add("GlobalAvgPool", {n("input", "Input"), n("g", "GlobalAvgPool", {"input"}), n("logits", "Dense", {"g"}, {{"units", std::string("auto")}})}, img);
-    add("Flatten", imageModel({}, "input"), img);
-    add("Reshape", imageModel({n("r", "Reshape", {"input"}, {{"shape", IntList{7, -1}}})}, "r"), img);
-    add("BatchNorm_image", imageModel({n("bn", "BatchNorm", {"input"})}, "bn"), img);
-    add("BatchNorm_vector", vectorModel({n("bn", "BatchNorm", {"fc"})}, "bn"), vec);
-    add("Dropout", vectorModel({n("d", "Dropout", {"fc"})}, "d"), vec);
-    for (const char* act : {"ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "GELU"})
-        add(act, vectorModel({n("a", act, {"fc"})}, "a"), vec);
-    add("Softmax", vectorModel({n("s", "Softmax", {"fc"})}, "s"), vec);
-    add("Softmax_image", imageModel({n("s", "Softmax", {"input"})}, "s"), img);
-    add("Add", vectorModel({n("fc2", "Dense", {"input"}, {{"units", int64_t{8}}}), n("sum", "Add", {"fc", "fc2"})}, "sum"), vec);
-    add("Concat", imageModel({n("c", "Conv2D", {"input"}, {{"filters", int64_t{2}}}), n("cat", "Concat", {"input", "c"})}, "cat"), img);
+    add("Dense_regression", "Dense", vectorModel({}, "fc"), 0);
+    add("Dense_binary", "Dense", {n("input", "Input"), n("logits", "Dense", {"input"}, {{"units", int64_t{1}}})}, 2);
+    add("BatchNorm_after_Dense", "BatchNorm", vectorModel({n("bn", "BatchNorm", {"fc"})}, "bn"), 4);
     return f;
 }
 

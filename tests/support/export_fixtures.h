@@ -15,6 +15,7 @@ namespace neurite::test {
 
 struct ModelFixture {
     std::string name;
+    std::string layerType;  // the registry type the fixture is about ("" for whole examples)
     ProjectDocument project;
     std::unique_ptr<Model> model;
     Preprocessing preprocessing;
@@ -33,7 +34,9 @@ ModelFixture makeFixture(const std::string& name, std::vector<Node> nodes, const
                          int classes, uint64_t seed, bool standardize = true,
                          bool randomWeights = true);
 
-// One fixture per registry layer type (several for layers with variants: padding, strides).
+// One fixture per example of every registry layer type (LayerType::examples: padding, strides,
+// variants), the layer between an Input and a Dense head, plus whole-model cases (regression,
+// a binary sigmoid head, BatchNorm after Dense).
 std::vector<ModelFixture> layerFixtures();
 // The bundled examples with their initial weights (spiral: standardized [2]; Fashion: u8 pixels).
 std::vector<ModelFixture> exampleFixtures();

@@ -79,42 +79,14 @@ void ReferenceBackend::fill(Tensor& dst, float value) {
 
 namespace {
 
+// The table's formulas (backend/activations.h) in double; PyTorch checks the forward formulas
+// (test_torch_parity) and central differences the derivatives (test_gradcheck).
 double activate(Activation act, double alpha, double x) {
-    switch (act) {
-    case Activation::Relu:
-        return x > 0 ? x : 0.0;
-    case Activation::LeakyRelu:
-        return x > 0 ? x : alpha * x;
-    case Activation::Elu:
-        return x > 0 ? x : alpha * (std::exp(x) - 1.0);
-    case Activation::Sigmoid:
-        return 1.0 / (1.0 + std::exp(-x));
-    case Activation::Tanh:
-        return std::tanh(x);
-    case Activation::Gelu:
-        return 0.5 * x * (1.0 + std::erf(x / std::numbers::sqrt2));
-    }
-    return 0.0;
+    return activationValue<double>(act, x, alpha);
 }
 
-// f'(x), using the forward output y where that is the textbook form.
 double derivative(Activation act, double alpha, double x, double y) {
-    switch (act) {
-    case Activation::Relu:
-        return x > 0 ? 1.0 : 0.0;
-    case Activation::LeakyRelu:
-        return x > 0 ? 1.0 : alpha;
-    case Activation::Elu:
-        return x > 0 ? 1.0 : alpha * std::exp(x);
-    case Activation::Sigmoid:
-        return y * (1.0 - y);
-    case Activation::Tanh:
-        return 1.0 - y * y;
-    case Activation::Gelu:
-        return 0.5 * (1.0 + std::erf(x / std::numbers::sqrt2)) +
-               x * std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi);
-    }
-    return 0.0;
+    return activationDerivative<double>(act, x, y, alpha);
 }
 
 } // namespace

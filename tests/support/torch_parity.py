@@ -110,15 +110,20 @@ def global_avg(d, n, a, t):
 def activation(d, n, a, t):
     x = t["x"]
     alpha = float(a.get("alpha", "0"))
+    # Keyed by the layer type (one per row of backend/activations.h, plus Softmax).
     fns = {
-        "relu": F.relu,
-        "leaky_relu": lambda v: F.leaky_relu(v, alpha),
-        "elu": lambda v: F.elu(v, alpha),
-        "sigmoid": torch.sigmoid,
-        "tanh": torch.tanh,
-        "gelu": lambda v: F.gelu(v, approximate="none"),
-        "softmax": lambda v: F.softmax(v, dim=1),
+        "ReLU": F.relu,
+        "LeakyReLU": lambda v: F.leaky_relu(v, alpha),
+        "ELU": lambda v: F.elu(v, alpha),
+        "Sigmoid": torch.sigmoid,
+        "Tanh": torch.tanh,
+        "GELU": lambda v: F.gelu(v, approximate="none"),
+        "SiLU": F.silu,
+        "Softmax": lambda v: F.softmax(v, dim=1),
     }
+    if a["fn"] not in fns:
+        raise SystemExit("no PyTorch reference for the activation " + a["fn"] +
+                         ": add it to tests/support/torch_parity.py")
     y = fns[a["fn"]](x)
     (dx,) = backward(y, t["r"], [x])
     save(d, n, "y", y)

@@ -191,8 +191,8 @@ QString GraphModel::shapeRefusal(const QString& from, const QString& to) const {
     if (unknown || given + 1 < type->minInputs) return {};
     ParamCheck check = checkParams(*type, dst->params);
     if (!check.errors.empty()) return {};
-    if (dst->op == "Dense" && check.params.isAuto("units") && m_info.outputUnits > 0)
-        check.params.set("units", int64_t{m_info.outputUnits});
+    // "auto" sizes bound as the graph binds them; what the data has not told yet stays "auto".
+    (void)bindAutoParams(*type, check.params, m_info.sampleShape, m_info.outputUnits);
     try {
         const ShapeResult r = type->inferShape(check.params, srcShapes);
         if (!r.ok() && r.error.find("\"auto\"") == std::string::npos)

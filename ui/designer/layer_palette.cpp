@@ -17,9 +17,6 @@ namespace neurite {
 
 namespace {
 
-const char* const kCategories[] = {"Core",           "Convolution", "Pooling", "Normalization",
-                                   "Regularization", "Activation",  "Merge"};
-
 // A tree whose leaves drag out as layer names the canvas understands.
 class PaletteTree : public QTreeWidget {
 public:
@@ -53,8 +50,9 @@ LayerPalette::LayerPalette(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_search);
     layout->addWidget(m_tree);
 
-    for (const char* category : kCategories) {
-        auto* group = new QTreeWidgetItem(m_tree, {tr(category)});
+    for (const LayerCategory& c : layerCategories()) {
+        const std::string category = c.name;
+        auto* group = new QTreeWidgetItem(m_tree, {tr(c.name)});
         group->setFlags(Qt::ItemIsEnabled);
         QFont bold = group->font(0);
         bold.setBold(true);

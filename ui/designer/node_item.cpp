@@ -10,19 +10,17 @@
 
 #include "graph_model.h"
 #include "graph_scene.h"
+#include "layers/registry.h"
 
 namespace neurite {
 
 namespace {
 
+// The registry's colour of the category (Core's slate for unknown ops).
 QColor categoryColor(const std::string& category) {
-    if (category == "Convolution") return QColor(0x3b, 0x82, 0xf6);
-    if (category == "Pooling") return QColor(0x06, 0xb6, 0xd4);
-    if (category == "Normalization") return QColor(0xa8, 0x55, 0xf7);
-    if (category == "Regularization") return QColor(0xf5, 0x9e, 0x0b);
-    if (category == "Activation") return QColor(0x22, 0xc5, 0x5e);
-    if (category == "Merge") return QColor(0xec, 0x48, 0x99);
-    return QColor(0x64, 0x74, 0x8b);  // Core and unknown ops
+    for (const LayerCategory& c : layerCategories())
+        if (category == c.name) return QColor::fromRgb(c.rgb);
+    return QColor::fromRgb(layerCategories()[0].rgb);
 }
 
 }  // namespace

@@ -8,9 +8,6 @@ namespace neurite::cpu {
 
 namespace {
 
-constexpr float kInvSqrt2 = 0.70710678118654752440f;
-constexpr float kInvSqrt2Pi = 0.39894228040143267794f;
-
 // Applies f(i) for i in [0, n) in parallel (serially below the size where forking pays off).
 template <class F> void parallelFor(const ThreadConfig& tc, int64_t n, F&& f) {
 #pragma omp parallel for simd num_threads(tc.forSize(n)) schedule(static)
@@ -26,44 +23,21 @@ void fill(const ThreadConfig& tc, Tensor& dst, float value) {
     parallelFor(tc, dst.numel(), [=](int64_t i) { y[i] = value; });
 }
 
+// One loop per row of the activation table, so each vectorizes on its own formula.
 void activationForward(const ThreadConfig& tc, Activation act, float alpha, const Tensor& src,
                        Tensor& dst) {
     requireSameNumel(src, dst, "activation forward");
     const float* x = src.f32();
     float* y = dst.f32();
     const int64_t n = src.numel();
-    switch (act) {
-    case Activation::Relu:
-        parallelFor(tc, n, [=](int64_t i) { y[i] = x[i] > 0.f ? x[i] : 0.f; });
-        break;
-    case Activation::LeakyRelu:
-        parallelFor(tc, n, [=](int64_t i) { y[i] = x[i] > 0.f ? x[i] : alpha * x[i]; });
-        break;
-    case Activation::Elu:
+    const bool known = dispatchActivation(act, [&](auto fn) {
         forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
+#pragma omp simd
             for (int64_t i = b; i < e; ++i)
-                y[i] = x[i] > 0.f ? x[i] : alpha * std::expm1(x[i]);
+                y[i] = fn.forward(x[i], alpha);
         });
-        break;
-    case Activation::Sigmoid:
-        forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i)
-                y[i] = 1.f / (1.f + std::exp(-x[i]));
-        });
-        break;
-    case Activation::Tanh:
-        forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i)
-                y[i] = std::tanh(x[i]);
-        });
-        break;
-    case Activation::Gelu:
-        forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i)
-                y[i] = 0.5f * x[i] * (1.f + std::erf(x[i] * kInvSqrt2));
-        });
-        break;
-    }
+    });
+    if (!known) throwInternal("activation forward: unknown activation");
 }
 
 void activationBackward(const ThreadConfig& tc, Activation act, float alpha, const Tensor& src,
@@ -76,35 +50,14 @@ void activationBackward(const ThreadConfig& tc, Activation act, float alpha, con
     const float* dy = diffDst.f32();
     float* dx = diffSrc.f32();
     const int64_t n = src.numel();
-    switch (act) {
-    case Activation::Relu:
-        parallelFor(tc, n, [=](int64_t i) { dx[i] = x[i] > 0.f ? dy[i] : 0.f; });
-        break;
-    case Activation::LeakyRelu:
-        parallelFor(tc, n, [=](int64_t i) { dx[i] = x[i] > 0.f ? dy[i] : alpha * dy[i]; });
-        break;
-    case Activation::Elu:
+    const bool known = dispatchActivation(act, [&](auto fn) {
         forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
+#pragma omp simd
             for (int64_t i = b; i < e; ++i)
-                dx[i] = x[i] > 0.f ? dy[i] : dy[i] * alpha * std::exp(x[i]);
+                dx[i] = dy[i] * fn.derivative(x[i], y[i], alpha);
         });
-        break;
-    case Activation::Sigmoid:
-        parallelFor(tc, n, [=](int64_t i) { dx[i] = dy[i] * y[i] * (1.f - y[i]); });
-        break;
-    case Activation::Tanh:
-        parallelFor(tc, n, [=](int64_t i) { dx[i] = dy[i] * (1.f - y[i] * y[i]); });
-        break;
-    case Activation::Gelu:
-        forRanges(tc, n, 2048, [=](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i) {
-                const float cdf = 0.5f * (1.f + std::erf(x[i] * kInvSqrt2));
-                const float pdf = kInvSqrt2Pi * std::exp(-0.5f * x[i] * x[i]);
-                dx[i] = dy[i] * (cdf + x[i] * pdf);
-            }
-        });
-        break;
-    }
+    });
+    if (!known) throwInternal("activation backward: unknown activation");
 }
 
 // Softmax over dimension 1 of [N, C, inner]: each (n, inner) column is one independent softmax.

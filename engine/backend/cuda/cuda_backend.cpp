@@ -14,18 +14,6 @@ namespace neurite::cuda {
 
 namespace {
 
-ActKind actKind(Activation a) {
-    switch (a) {
-    case Activation::Relu: return ActKind::Relu;
-    case Activation::LeakyRelu: return ActKind::LeakyRelu;
-    case Activation::Elu: return ActKind::Elu;
-    case Activation::Sigmoid: return ActKind::Sigmoid;
-    case Activation::Tanh: return ActKind::Tanh;
-    case Activation::Gelu: return ActKind::Gelu;
-    }
-    throwInternal("unknown activation");
-}
-
 // [N, C, inner] viewed as N blocks of C * inner.
 struct ChannelLayout {
     int64_t outer = 0, inner = 0;
@@ -167,7 +155,7 @@ public:
     void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) override {
         requireSameNumel(src, dst, "activation forward");
         m_ctx.activate();
-        check(launchActivationForward(actKind(act), alpha, f32(src), f32(dst), src.numel(),
+        check(launchActivationForward(act, alpha, f32(src), f32(dst), src.numel(),
                                       m_ctx.stream),
               "activation forward");
     }
@@ -177,7 +165,7 @@ public:
         requireSameNumel(src, diffDst, "activation backward");
         requireSameNumel(src, diffSrc, "activation backward");
         m_ctx.activate();
-        check(launchActivationBackward(actKind(act), alpha, f32(src), f32(dst), f32(diffDst),
+        check(launchActivationBackward(act, alpha, f32(src), f32(dst), f32(diffDst),
                                        f32(diffSrc), src.numel(), m_ctx.stream),
               "activation backward");
     }

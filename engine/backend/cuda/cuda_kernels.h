@@ -1,11 +1,14 @@
 // The CUDA backend's own kernels (cuda_kernels_*.cu) as host launchers on raw device pointers.
 // Each launcher enqueues on `stream` and returns the launch status; nothing here synchronizes.
-// This header is plain C++ (no engine headers), so nvcc and the host compiler both read it.
+// This header is plain C++ (of the engine only backend/activations.h, itself plain C++17), so
+// nvcc and the host compiler both read it.
 #pragma once
 
 #include <cstdint>
 
 #include <cuda_runtime_api.h>
+
+#include "backend/activations.h"
 
 namespace neurite::cuda {
 
@@ -30,13 +33,11 @@ struct DeviceScalars {
     DeviceStatus status;
 };
 
-enum class ActKind { Relu, LeakyRelu, Elu, Sigmoid, Tanh, Gelu };  // = neurite::Activation
-
 // ---- elementwise (cuda_kernels_eltwise.cu) ------------------------------------------------
 cudaError_t launchFill(float* y, int64_t n, float value, cudaStream_t s);
-cudaError_t launchActivationForward(ActKind act, float alpha, const float* x, float* y,
+cudaError_t launchActivationForward(Activation act, float alpha, const float* x, float* y,
                                     int64_t n, cudaStream_t s);
-cudaError_t launchActivationBackward(ActKind act, float alpha, const float* x, const float* y,
+cudaError_t launchActivationBackward(Activation act, float alpha, const float* x, const float* y,
                                      const float* dy, float* dx, int64_t n, cudaStream_t s);
 // Softmax over dimension 1 of [outer, channels, inner].
 cudaError_t launchSoftmaxForward(const float* x, float* y, int64_t outer, int64_t channels,

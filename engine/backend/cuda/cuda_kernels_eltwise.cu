@@ -11,45 +11,16 @@ __global__ void fillKernel(float* y, int64_t n, float v) {
     NEURITE_GRID_LOOP(i, n) y[i] = v;
 }
 
-constexpr float kInvSqrt2 = 0.70710678118654752440f;
-constexpr float kInvSqrt2Pi = 0.39894228040143267794f;
-
-__global__ void actForwardKernel(ActKind act, float alpha, const float* x, float* y, int64_t n) {
-    NEURITE_GRID_LOOP(i, n) {
-        const float v = x[i];
-        float r = v;
-        switch (act) {
-        case ActKind::Relu: r = v > 0.f ? v : 0.f; break;
-        case ActKind::LeakyRelu: r = v > 0.f ? v : alpha * v; break;
-        case ActKind::Elu: r = v > 0.f ? v : alpha * expm1f(v); break;
-        case ActKind::Sigmoid: r = 1.f / (1.f + expf(-v)); break;
-        case ActKind::Tanh: r = tanhf(v); break;
-        case ActKind::Gelu: r = 0.5f * v * (1.f + erff(v * kInvSqrt2)); break;
-        }
-        y[i] = r;
-    }
+// One instantiation per row of the activation table (backend/activations.h).
+template <class Fn>
+__global__ void actForwardKernel(float alpha, const float* x, float* y, int64_t n) {
+    NEURITE_GRID_LOOP(i, n) y[i] = Fn::template forward<float>(x[i], alpha);
 }
 
-__global__ void actBackwardKernel(ActKind act, float alpha, const float* x, const float* y,
-                                  const float* dy, float* dx, int64_t n) {
-    NEURITE_GRID_LOOP(i, n) {
-        const float v = x[i], g = dy[i];
-        float r = 0.f;
-        switch (act) {
-        case ActKind::Relu: r = v > 0.f ? g : 0.f; break;
-        case ActKind::LeakyRelu: r = v > 0.f ? g : alpha * g; break;
-        case ActKind::Elu: r = v > 0.f ? g : g * alpha * expf(v); break;
-        case ActKind::Sigmoid: r = g * y[i] * (1.f - y[i]); break;
-        case ActKind::Tanh: r = g * (1.f - y[i] * y[i]); break;
-        case ActKind::Gelu: {
-            const float cdf = 0.5f * (1.f + erff(v * kInvSqrt2));
-            const float pdf = kInvSqrt2Pi * expf(-0.5f * v * v);
-            r = g * (cdf + v * pdf);
-            break;
-        }
-        }
-        dx[i] = r;
-    }
+template <class Fn>
+__global__ void actBackwardKernel(float alpha, const float* x, const float* y, const float* dy,
+                                  float* dx, int64_t n) {
+    NEURITE_GRID_LOOP(i, n) dx[i] = dy[i] * Fn::template derivative<float>(x[i], y[i], alpha);
 }
 
 // One thread per (n, inner) column, like the CPU loop.
@@ -206,14 +177,26 @@ cudaError_t launchFill(float* y, int64_t n, float value, cudaStream_t s) {
     NEURITE_LAUNCH(n, fillKernel, y, n, value);
 }
 
-cudaError_t launchActivationForward(ActKind act, float alpha, const float* x, float* y, int64_t n,
+cudaError_t launchActivationForward(Activation act, float alpha, const float* x, float* y, int64_t n,
                                     cudaStream_t s) {
-    NEURITE_LAUNCH(n, actForwardKernel, act, alpha, x, y, n);
+    if (n <= 0) return cudaSuccess;
+    cudaError_t err = cudaErrorInvalidValue;  // an activation outside the table
+    dispatchActivation(act, [&](auto fn) {
+        actForwardKernel<decltype(fn)><<<blocksFor(n), kThreads, 0, s>>>(alpha, x, y, n);
+        err = cudaGetLastError();
+    });
+    return err;
 }
 
-cudaError_t launchActivationBackward(ActKind act, float alpha, const float* x, const float* y,
+cudaError_t launchActivationBackward(Activation act, float alpha, const float* x, const float* y,
                                      const float* dy, float* dx, int64_t n, cudaStream_t s) {
-    NEURITE_LAUNCH(n, actBackwardKernel, act, alpha, x, y, dy, dx, n);
+    if (n <= 0) return cudaSuccess;
+    cudaError_t err = cudaErrorInvalidValue;
+    dispatchActivation(act, [&](auto fn) {
+        actBackwardKernel<decltype(fn)><<<blocksFor(n), kThreads, 0, s>>>(alpha, x, y, dy, dx, n);
+        err = cudaGetLastError();
+    });
+    return err;
 }
 
 cudaError_t launchSoftmaxForward(const float* x, float* y, int64_t outer, int64_t channels,
