@@ -5,8 +5,8 @@
 // - All tensors passed to a backend live on its device(); fp32 unless stated. Row-major, NCHW.
 // - Kernels overwrite their outputs, parameter gradients included (each parameter belongs to
 //   one layer, whose backward runs once per step).
-// - Heavy ops come as plans (DensePlan, ConvPlan, PoolPlan, BatchNormPlan) made once per shape
-//   and reused every step; a plan keeps what backward needs from forward (workspace, saved
+// - Heavy ops come as plans (DensePlan, ConvPlan, PoolPlan, BatchNormPlan, LayerNormPlan) made
+//   once per shape and reused every step; a plan keeps what backward needs from forward (workspace, saved
 //   statistics), so one plan serves one layer instance. A steady-state step allocates nothing.
 // - Results must be deterministic for a fixed thread count (same inputs -> same bits).
 // - Errors: neurite::Error (Unsupported with a reason, Internal for library failures).
@@ -61,6 +61,12 @@ struct BatchNormDesc {
     float epsilon = 1e-5f;
 };
 
+// src [d0, ..., dk, D] viewed as [rows, features]: rows = d0 * ... * dk, features = D.
+struct LayerNormDesc {
+    int64_t rows = 0, features = 0;
+    float epsilon = 1e-5f;
+};
+
 // ---- plans -----------------------------------------------------------------------------------
 
 // dst[N,O] = src[N,I] * W[O,I]^T + b[O]   (torch.nn.Linear layout)
@@ -111,6 +117,30 @@ public:
                           Tensor& diffSrc, Tensor& diffGamma, Tensor& diffBeta) = 0;
 };
 
+// Layer normalization over the last axis, as torch.nn.LayerNorm(D, eps, elementwise_affine=True)
+// on src viewed as [rows, D]; gamma, beta, diffGamma, diffBeta are [D]. Each row r uses its own
+// statistics, in training and inference alike (there are no running statistics):
+//   mean_r = sum_j x_rj / D,   var_r = sum_j (x_rj - mean_r)^2 / D   (biased, as torch)
+//   rstd_r = 1 / sqrt(var_r + eps),   xhat_rj = (x_rj - mean_r) rstd_r
+//   y_rj = xhat_rj gamma_j + beta_j
+// forward saves mean_r and rstd_r in the plan; backward uses those of the last forward on the
+// same plan (pass the same src) and, with g_rj = dy_rj gamma_j,
+//   dbeta_j  = sum_r dy_rj,   dgamma_j = sum_r dy_rj xhat_rj
+//   dx_rj    = rstd_r (g_rj - a_r - xhat_rj b_r),   a_r = sum_j g_rj / D,
+//                                                   b_r = sum_j g_rj xhat_rj / D
+// backward OVERWRITES diffSrc, diffGamma and diffBeta (as BatchNormPlan does; each parameter
+// belongs to one layer). Outputs must not alias inputs. Results do not depend on the thread
+// count. Errors: makeLayerNorm throws BadInput for sizes or an epsilon that are not positive
+// (checkLayerNormDesc); tensors of the wrong size, or backward before any forward, are Internal.
+class LayerNormPlan {
+public:
+    virtual ~LayerNormPlan() = default;
+    virtual void forward(const Tensor& src, const Tensor& gamma, const Tensor& beta,
+                         Tensor& dst) = 0;
+    virtual void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma,
+                          Tensor& diffSrc, Tensor& diffGamma, Tensor& diffBeta) = 0;
+};
+
 // ---- optimizer hyper-parameters ------------------------------------------------------------
 
 struct SgdParams {
@@ -145,7 +175,7 @@ struct Support {
     std::string reason;  // why not, and what would make it work
 };
 
-enum class Op { Dense, Conv, Pool, BatchNorm, Eltwise, Softmax, Loss, Optimizer, Other };
+enum class Op { Dense, Conv, Pool, BatchNorm, LayerNorm, Eltwise, Softmax, Loss, Optimizer, Other };
 
 // ---- the interface -------------------------------------------------------------------------
 
@@ -168,6 +198,7 @@ public:
     virtual std::unique_ptr<ConvPlan> makeConv(const ConvDesc& desc) = 0;
     virtual std::unique_ptr<PoolPlan> makePool(const PoolDesc& desc) = 0;
     virtual std::unique_ptr<BatchNormPlan> makeBatchNorm(const BatchNormDesc& desc) = 0;
+    virtual std::unique_ptr<LayerNormPlan> makeLayerNorm(const LayerNormDesc& desc) = 0;
 
     // Elementwise activations, dst = f(src), f from the table in backend/activations.h (alpha is
     // its parameter where it has one). Backward receives both src and dst (dst of the forward)

@@ -1,5 +1,6 @@
 #include "backend/plan_checks.h"
 
+#include <cmath>
 #include <string>
 
 #include "core/error.h"
@@ -71,6 +72,13 @@ void checkBatchNormDesc(const BatchNormDesc& d) {
                     {{"batch", d.batch}, {"channels", d.channels}, {"spatial size", d.spatial}});
     if (!(d.epsilon > 0.f))
         throwBadInput("batch norm plan: epsilon must be positive, got " + std::to_string(d.epsilon));
+}
+
+void checkLayerNormDesc(const LayerNormDesc& d) {
+    requirePositive("layer norm plan", {{"rows", d.rows}, {"features (last dimension)", d.features}});
+    if (!(d.epsilon > 0.f) || !std::isfinite(d.epsilon))
+        throwBadInput("layer norm plan: epsilon must be positive and finite, got " +
+                      std::to_string(d.epsilon));
 }
 
 namespace {

@@ -21,6 +21,7 @@ void checkDenseDesc(const DenseDesc& d);
 void checkConvDesc(const ConvDesc& d);
 void checkPoolDesc(const PoolDesc& d);
 void checkBatchNormDesc(const BatchNormDesc& d);
+void checkLayerNormDesc(const LayerNormDesc& d);
 
 // Backend::gatherRows and gatherLabels: dtypes, index count and output sizes (not the device).
 // gatherRows returns the values per row, gatherLabels the labels per row.

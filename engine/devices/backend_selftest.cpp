@@ -198,6 +198,32 @@ void batchNormOps(Harness& h) {
     });
 }
 
+// Rows of D = 1, 96 and 1000 (wider than a CUDA block; one row with a mean of 1e3 and a spread
+// of 1 catches a float mean's cancellation), forward then backward.
+void layerNormOps(Harness& h) {
+    for (const LayerNormDesc d : {LayerNormDesc{5, 1, 1e-5f}, LayerNormDesc{37, 96, 1e-5f},
+                                  LayerNormDesc{3, 1000, 1e-3f}}) {
+        const Shape xs{d.rows, d.features}, ps{d.features};
+        auto x = h.random(xs.numel(), -2.f, 3.f);
+        if (d.features == 1000)
+            for (int64_t j = 0; j < d.features; ++j) x[std::size_t(j)] += 1000.f;
+        const auto dy = h.random(xs.numel()), gamma = h.random(d.features, 0.5f, 1.5f);
+        const auto beta = h.random(d.features);
+        h.run("layer norm forward/backward [" + std::to_string(d.rows) + ", " +
+                  std::to_string(d.features) + "]",
+              kTol, [=](Backend& b) -> Outputs {
+                  auto plan = b.makeLayerNorm(d);
+                  Tensor tx = upload(b, xs, x), tg = upload(b, ps, gamma), tb = upload(b, ps, beta);
+                  Tensor y = Tensor::empty(b, xs), tdy = upload(b, xs, dy);
+                  plan->forward(tx, tg, tb, y);
+                  Tensor dx = Tensor::empty(b, xs), dg = Tensor::empty(b, ps);
+                  Tensor db = Tensor::empty(b, ps);
+                  plan->backward(tx, tdy, tg, dx, dg, db);
+                  return {download(b, y), download(b, dx), download(b, dg), download(b, db)};
+              });
+    }
+}
+
 void eltwiseOps(Harness& h) {
     const Shape s{32, 10, 7};
     const auto x = h.random(s.numel(), -3.f, 3.f), dy = h.random(s.numel());
@@ -406,6 +432,7 @@ std::vector<SelftestRow> runBackendSelftest(Backend& device, Backend& cpu, uint6
     pool.padBottom = pool.padRight = 0;
     poolOps(h, pool, "max pool 3x3 stride 2 (asymmetric pad)");
     batchNormOps(h);
+    layerNormOps(h);
     eltwiseOps(h);
     dataOps(h);
     lossOps(h);

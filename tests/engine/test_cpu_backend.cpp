@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "backend/cpu/cpu_backend.h"
@@ -116,6 +117,14 @@ class TestCpuBackend : public QObject {
                                                 .arg(d.worst)
                                                 .arg(QString::fromStdString(d.where))
                                                 .arg(m_seed)));
+    }
+    // Normwise: |cpu - ref| <= tol * max|ref| (+ tol * |ref| per element) everywhere, for
+    // outputs whose elements may cancel to near zero (a layer norm's dx).
+    void expectNormwise(const Tensor& cpu, const Tensor& ref, double tol, const char* what) {
+        double scale = 0.0;
+        for (int64_t i = 0; i < ref.numel(); ++i)
+            scale = std::max(scale, double(std::fabs(ref.f32()[i])));
+        expectClose(cpu, ref, tol * std::max(scale, 1e-30), tol, what);
     }
     void expectNear(double cpu, double ref, double tol, const char* what) {
         QVERIFY2(std::fabs(cpu - ref) <= tol * (1.0 + std::fabs(ref)),
@@ -317,6 +326,164 @@ private slots:
         cpu->forwardInference(src, gamma, beta, rm1, rv1, y1);
         ref->forwardInference(src, gamma, beta, rm1, rv1, y2);
         expectClose(y1, y2, 1e-5, 1e-4, "batch norm inference");
+    }
+
+    // ---- layer norm ----------------------------------------------------------------------------
+    // offset moves every input (a mean of 1e3 with a spread of 1 cancels catastrophically in a
+    // float mean); spread scales them (1e-3: var below eps). 600 x 257 and 2000 x 100 span
+    // several row blocks and column blocks of the gamma/beta reduction.
+    void layerNorm_data() {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("features");
+        QTest::addColumn<float>("offset");
+        QTest::addColumn<float>("spread");
+        QTest::newRow("1x1") << 1 << 1 << 0.f << 1.f;
+        QTest::newRow("7x1") << 7 << 1 << 0.f << 1.f;
+        QTest::newRow("1x64") << 1 << 64 << 0.f << 1.f;
+        QTest::newRow("33x96") << 33 << 96 << 0.f << 1.f;
+        QTest::newRow("5x1000") << 5 << 1000 << 0.f << 1.f;
+        QTest::newRow("600x257") << 600 << 257 << 0.f << 2.f;
+        QTest::newRow("2000x100") << 2000 << 100 << 0.f << 1.f;
+        QTest::newRow("9x1000 mean 1e3") << 9 << 1000 << 1000.f << 1.f;
+        QTest::newRow("64x33 mean -1e3") << 64 << 33 << -1000.f << 1.f;
+        QTest::newRow("16x50 spread 1e-3") << 16 << 50 << 5.f << 1e-3f;
+    }
+    void layerNorm() {
+        QFETCH(int, rows);
+        QFETCH(int, features);
+        QFETCH(float, offset);
+        QFETCH(float, spread);
+        const LayerNormDesc d{rows, features, 1e-5f};
+        auto cpu = m_cpu->makeLayerNorm(d);
+        auto ref = m_ref.makeLayerNorm(d);
+        const Shape xs{rows, features}, ps{features};
+        Tensor src = random(xs, offset - spread, offset + spread), diffDst = random(xs);
+        Tensor gamma = random(ps, 0.5f, 1.5f), beta = random(ps);
+        Tensor y1 = zeros(xs), y2 = zeros(xs);
+        cpu->forward(src, gamma, beta, y1);
+        ref->forward(src, gamma, beta, y2);
+        expectNormwise(y1, y2, 1e-6, "layer norm forward");
+        // backward overwrites: start the gradients from garbage
+        Tensor dx1 = random(xs), dx2 = zeros(xs), dg1 = random(ps), dg2 = zeros(ps);
+        Tensor db1 = random(ps), db2 = zeros(ps);
+        cpu->backward(src, diffDst, gamma, dx1, dg1, db1);
+        ref->backward(src, diffDst, gamma, dx2, dg2, db2);
+        expectNormwise(dx1, dx2, 1e-5, "layer norm backward data");
+        expectNormwise(dg1, dg2, 1e-6, "layer norm backward gamma");
+        expectNormwise(db1, db2, 1e-6, "layer norm backward beta");
+        if (features == 1) { // nothing to normalize: y = beta, dx = 0
+            for (int64_t i = 0; i < rows; ++i) {
+                QCOMPARE(y1.f32()[i], beta.f32()[0]);
+                QCOMPARE(dx1.f32()[i], 0.f);
+            }
+        }
+    }
+
+    // Central differences of L = sum(y * R) on the reference backend (the oracle of the test
+    // above) and on the CPU, every element of x, gamma and beta probed; the step is the one the
+    // float inputs really moved by. Gradients start from a sentinel: a backward that
+    // accumulates or skips an element fails.
+    void layerNormGradient_data() {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("features");
+        QTest::addColumn<float>("offset");
+        QTest::newRow("3x5") << 3 << 5 << 0.f;
+        QTest::newRow("2x1") << 2 << 1 << 0.f;
+        QTest::newRow("1x8") << 1 << 8 << 0.f;
+        QTest::newRow("4x7 mean 1e3") << 4 << 7 << 1000.f;
+    }
+    void layerNormGradient() {
+        QFETCH(int, rows);
+        QFETCH(int, features);
+        QFETCH(float, offset);
+        const LayerNormDesc d{rows, features, 1e-5f};
+        const Shape xs{rows, features}, ps{features};
+        Tensor x = random(xs, offset - 1.f, offset + 1.f), r = random(xs);
+        Tensor gamma = random(ps, 0.5f, 1.5f), beta = random(ps);
+        for (Backend* b : {static_cast<Backend*>(&m_ref), m_cpu.get()}) {
+            auto plan = b->makeLayerNorm(d);
+            Tensor y = zeros(xs);
+            auto loss = [&] {
+                plan->forward(x, gamma, beta, y);
+                double l = 0;
+                for (int64_t i = 0; i < y.numel(); ++i)
+                    l += double(y.f32()[i]) * r.f32()[i];
+                return l;
+            };
+            loss();
+            Tensor dx = zeros(xs), dg = zeros(ps), db = zeros(ps);
+            for (Tensor* t : {&dx, &dg, &db})
+                m_cpu->fill(*t, 1e3f);
+            plan->backward(x, r, gamma, dx, dg, db);
+            const std::tuple<const char*, Tensor*, Tensor*> probes[] = {
+                {"x", &x, &dx}, {"gamma", &gamma, &dg}, {"beta", &beta, &db}};
+            for (const auto& [name, value, grad] : probes)
+                for (int64_t i = 0; i < value->numel(); ++i) {
+                    float& v = value->f32()[i];
+                    const float v0 = v, up = v0 + 5e-3f, down = v0 - (up - v0);
+                    v = up;
+                    const double lUp = loss();
+                    v = down;
+                    const double lDown = loss();
+                    v = v0;
+                    const double numeric = (lUp - lDown) / (double(up) - double(down));
+                    const double analytic = grad->f32()[i];
+                    QVERIFY2(std::fabs(numeric - analytic) <=
+                                 2e-3 + 1e-2 * std::max(std::fabs(numeric), std::fabs(analytic)),
+                             qPrintable(QString("%1: %2[%3]: backward %4, numeric %5 (seed %6)")
+                                            .arg(QString::fromStdString(b->name()))
+                                            .arg(name)
+                                            .arg(i)
+                                            .arg(analytic)
+                                            .arg(numeric)
+                                            .arg(m_seed)));
+                }
+        }
+    }
+
+    // Same bits with 1 and 2 threads and on a second run of the same plan (catches a race in
+    // the gamma/beta partials, or a float reduction whose order follows the threads).
+    void layerNormDeterministic() {
+        const LayerNormDesc d{600, 257, 1e-5f};
+        const Shape xs{600, 257}, ps{257};
+        Tensor x = random(xs, -3.f, 3.f), dy = random(xs), g = random(ps), b = random(ps);
+        auto run = [&](int threads) {
+            m_cpu->setThreads(threads);
+            auto plan = m_cpu->makeLayerNorm(d);
+            std::vector<Tensor> out{zeros(xs), zeros(xs), zeros(ps), zeros(ps), zeros(ps)};
+            plan->forward(x, g, b, out[0]);
+            plan->backward(x, dy, g, out[1], out[2], out[3]);
+            plan->backward(x, dy, g, out[1], out[4], out[3]); // again, into out[4]
+            return out;
+        };
+        const auto two = run(2), one = run(1);
+        m_cpu->setThreads(2);
+        QVERIFY2(sameBits(two[2], two[4]), "a second backward on the same plan gave other bits");
+        for (std::size_t k = 0; k < 4; ++k)
+            QVERIFY2(sameBits(one[k], two[k]), qPrintable(QString("output %1").arg(k)));
+    }
+
+    void layerNormRejectsBadInput() {
+        auto message = [](Backend& b, const LayerNormDesc& d) -> std::string {
+            try {
+                b.makeLayerNorm(d);
+            } catch (const Error& e) {
+                return e.kind() == ErrorKind::BadInput ? e.what() : "not BadInput";
+            }
+            return "accepted";
+        };
+        for (const LayerNormDesc& d : {LayerNormDesc{0, 4}, LayerNormDesc{4, 0},
+                                       LayerNormDesc{4, 4, 0.f}, LayerNormDesc{4, 4, -1e-5f},
+                                       LayerNormDesc{4, 4, std::numeric_limits<float>::quiet_NaN()}}) {
+            const std::string cpu = message(*m_cpu, d);
+            QVERIFY2(cpu.find("layer norm plan") != std::string::npos, cpu.c_str());
+            QCOMPARE(message(m_ref, d), cpu);
+        }
+        auto plan = m_cpu->makeLayerNorm(LayerNormDesc{2, 3});
+        Tensor x = random({2, 3}), g = random({3}), y = zeros({2, 3}), wrong = zeros({4});
+        QVERIFY_THROWS_EXCEPTION(Error, plan->backward(x, x, g, y, g, g)); // no forward yet
+        QVERIFY_THROWS_EXCEPTION(Error, plan->forward(x, wrong, g, y));
+        QVERIFY_THROWS_EXCEPTION(Error, plan->forward(wrong, g, g, y));
     }
 
     // ---- activations and softmax -------------------------------------------------------------
@@ -697,6 +864,8 @@ private slots:
         QCOMPARE(bf16.ok, info.bf16);
         QVERIFY(bf16.ok || !bf16.reason.empty());
         QVERIFY(!m_cpu->supports(Op::Pool, DType::BF16).ok);
+        QVERIFY(m_cpu->supports(Op::LayerNorm, DType::F32).ok);
+        QVERIFY(!m_cpu->supports(Op::LayerNorm, DType::BF16).reason.empty());
         QVERIFY(!m_cpu->supports(Op::Loss, DType::U8).reason.empty());
         QVERIFY(QString::fromStdString(m_cpu->name())
                     .contains("oneDNN " + QString::fromStdString(cpu::onednnVersion())));

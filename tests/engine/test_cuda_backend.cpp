@@ -1,6 +1,7 @@
 // The CUDA backend against the CPU backend: every op through the backend self-test (relative
-// error under 1e-4 on fresh random inputs), and short trainings of the spiral and the
-// Fashion-MNIST MLP and CNN on both devices, whose accuracies must agree within 0.5 points.
+// error under 1e-4 on fresh random inputs), the layer norm kernels on the shapes of their paths,
+// and short trainings of the spiral and the Fashion-MNIST MLP and CNN on both devices, whose
+// accuracies must agree within 0.5 points.
 // Without a usable GPU (no driver, no device, no plugin) the GPU cases skip and print why; the
 // fallback case then checks that such a build still trains on the CPU and says so.
 #include <QtTest>
@@ -118,6 +119,83 @@ private slots:
                                             .arg(r.tolerance)
                                             .arg(QString::fromStdString(r.error))
                                             .arg(seed)));
+    }
+
+    // The layer norm kernels on the shapes that exercise their paths (a row narrower than a warp,
+    // wider than a block, several row blocks and column tiles of the gamma/beta reduction, a
+    // mean of 1e3) against the CPU, normwise within 1e-5; two runs give the same bits; a bad
+    // descriptor is refused with the CPU's words.
+    void layerNormMatchesTheCpu_data() {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("features");
+        QTest::addColumn<float>("offset");
+        QTest::newRow("1x1") << 1 << 1 << 0.f;
+        QTest::newRow("7x1") << 7 << 1 << 0.f;
+        QTest::newRow("33x96") << 33 << 96 << 0.f;
+        QTest::newRow("1x4096") << 1 << 4096 << 0.f;
+        QTest::newRow("600x257") << 600 << 257 << 0.f;
+        QTest::newRow("20000x8") << 20000 << 8 << 0.f;
+        QTest::newRow("9x1000 mean 1e3") << 9 << 1000 << 1000.f;
+    }
+    void layerNormMatchesTheCpu() {
+        REQUIRE_GPU(gpu);
+        QFETCH(int, rows);
+        QFETCH(int, features);
+        QFETCH(float, offset);
+        const LayerNormDesc d{rows, features, 1e-5f};
+        const Shape xs{rows, features}, ps{features};
+        std::mt19937_64 rng(uint64_t(rows) * 131 + uint64_t(features));
+        auto random = [&](int64_t n, float lo, float hi) {
+            std::uniform_real_distribution<float> u(lo, hi);
+            std::vector<float> v(static_cast<std::size_t>(n));
+            for (float& e : v) e = u(rng);
+            return v;
+        };
+        const auto x = random(xs.numel(), offset - 1.f, offset + 1.f), dy = random(xs.numel(), -1, 1);
+        const auto g = random(features, 0.5f, 1.5f), b = random(features, -1, 1);
+        std::unique_ptr<Backend> cpu = cpu::makeCpuBackend();
+        auto run = [&](Backend& be) {
+            auto up = [&](const std::vector<float>& v, const Shape& s) {
+                Tensor t = Tensor::empty(be, s);
+                be.copyFromHost(t, v.data());
+                return t;
+            };
+            auto down = [&](const Tensor& t) {
+                std::vector<float> v(static_cast<std::size_t>(t.numel()));
+                be.copyToHost(v.data(), t);
+                return v;
+            };
+            auto plan = be.makeLayerNorm(d);
+            Tensor tx = up(x, xs), tdy = up(dy, xs), tg = up(g, ps), tb = up(b, ps);
+            Tensor y = Tensor::empty(be, xs), dx = Tensor::empty(be, xs);
+            Tensor dg = Tensor::empty(be, ps), db = Tensor::empty(be, ps);
+            plan->forward(tx, tg, tb, y);
+            plan->backward(tx, tdy, tg, dx, dg, db);
+            return std::vector<std::vector<float>>{down(y), down(dx), down(dg), down(db)};
+        };
+        const auto want = run(*cpu), got = run(*gpu), again = run(*gpu);
+        const char* names[] = {"y", "dx", "dgamma", "dbeta"};
+        for (std::size_t k = 0; k < want.size(); ++k) {
+            double worst = 0.0, scale = 1e-30;
+            for (std::size_t i = 0; i < want[k].size(); ++i) {
+                worst = std::max(worst, double(std::abs(got[k][i] - want[k][i])));
+                scale = std::max(scale, double(std::abs(want[k][i])));
+            }
+            QVERIFY2(worst <= 1e-5 * scale, qPrintable(QString("%1: max |gpu - cpu| %2, max |cpu| %3")
+                                                          .arg(names[k])
+                                                          .arg(worst)
+                                                          .arg(scale)));
+            QVERIFY2(got[k] == again[k], qPrintable(QString("%1 differs between runs").arg(names[k])));
+        }
+        auto refusal = [&](Backend& be) -> std::string {
+            try {
+                be.makeLayerNorm(LayerNormDesc{rows, 0});
+            } catch (const Error& e) {
+                return e.what();
+            }
+            return "accepted";
+        };
+        QCOMPARE(QString::fromStdString(refusal(*gpu)), QString::fromStdString(refusal(*cpu)));
     }
 
     void outOfMemoryIsAnErrorAndTheBackendStaysUsable() {

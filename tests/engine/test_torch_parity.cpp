@@ -1,6 +1,7 @@
 // The reference kernels and layers against PyTorch: for fixed random inputs and weights, the
 // outputs and gradients of Conv2D (TF "same" padding), Dense, BatchNorm, pools, activations, the
-// five losses and the optimizers must match torch's. The torch side is
+// five losses and the optimizers must match torch's; the layer norm plan of the reference and of
+// the CPU backend must match F.layer_norm (computed in float64) within 1e-5. The torch side is
 // tests/support/torch_parity.py run with /usr/bin/python3 (Debian's python3-torch); the suite
 // skips with the reason when that interpreter or torch is missing.
 #include <QtTest>
@@ -9,8 +10,11 @@
 #include <QTemporaryDir>
 #include <cstring>
 #include <fstream>
+#include <iomanip>
 #include <random>
+#include <sstream>
 
+#include "backend/cpu/cpu_backend.h"
 #include "layers/registry.h"
 #include "support/skip_missing.h"
 #include "support/gradcheck.h"
@@ -165,6 +169,37 @@ public:
         cases.push_back(c);
     }
 
+    // The backends' LayerNormPlan (no layer yet) over the last axis of `in`, on the reference
+    // and on the CPU backend with the same data: y and the three gradients for diffDst = r.
+    void layerNorm(const std::string& name, Shape in, double offset) {
+        const int64_t d = in[in.rank() - 1];
+        const LayerNormDesc desc{in.numel() / d, d, 1e-5f};
+        HostTensor x = random(in, offset - 1, offset + 1), r = random(in);
+        HostTensor g = random(Shape{d}, 0.5, 1.5), b = random(Shape{d});
+        std::ostringstream eps;
+        eps << std::setprecision(17) << double(desc.epsilon);
+        for (Backend* be : {static_cast<Backend*>(&m_backend), m_cpu.get()}) {
+            auto plan = be->makeLayerNorm(desc);
+            Tensor tx = toBackend(*be, x.data, in), tr = toBackend(*be, r.data, in);
+            Tensor tg = toBackend(*be, g.data, Shape{d}), tb = toBackend(*be, b.data, Shape{d});
+            Tensor y = Tensor::empty(*be, in), dx = Tensor::empty(*be, in);
+            Tensor dg = Tensor::empty(*be, Shape{d}), db = Tensor::empty(*be, Shape{d});
+            plan->forward(tx, tg, tb, y);
+            plan->backward(tx, tr, tg, dx, dg, db);
+            Case c{name + (be == &m_backend ? "_ref" : "_cpu"),
+                   "layernorm",
+                   {{"eps", eps.str()}},
+                   {{"x", x}, {"gamma", g}, {"beta", b}, {"r", r}},
+                   {{"y", toHost(*be, y)},
+                    {"dx", toHost(*be, dx)},
+                    {"dgamma", toHost(*be, dg)},
+                    {"dbeta", toHost(*be, db)}}};
+            c.atol = 1e-5;
+            c.rtol = 1e-5;
+            cases.push_back(c);
+        }
+    }
+
     void pool(std::string name, bool max, Shape in, L k, L stride, std::string padding) {
         const std::string type = max ? "MaxPool2D" : "AvgPool2D";
         Params p{{"pool_size", k}, {"strides", stride}, {"padding", padding}};
@@ -243,6 +278,7 @@ public:
 
     std::vector<Case> cases;
     test::ReferenceBackend m_backend;
+    std::unique_ptr<Backend> m_cpu = cpu::makeCpuBackend();
 
 private:
     std::mt19937_64 m_rng;
@@ -262,6 +298,10 @@ std::vector<Case> buildCases() {
     b.dense("dense", 4, 7, 5);
     b.batchNorm("batchnorm_2d", Shape{6, 3});
     b.batchNorm("batchnorm_4d", Shape{3, 2, 4, 5});
+    b.layerNorm("layernorm_3d", Shape{4, 6, 10}, 0);
+    b.layerNorm("layernorm_d1", Shape{3, 1}, 0);
+    b.layerNorm("layernorm_d257", Shape{5, 257}, 0);
+    b.layerNorm("layernorm_mean_1e3", Shape{3, 1000}, 1000);
     b.pool("maxpool_2x2", true, Shape{2, 3, 6, 7}, {2, 2}, {2, 2}, "valid");
     b.pool("maxpool_3x3_s2_same", true, Shape{2, 2, 7, 6}, {3, 3}, {2, 2}, "same");
     b.pool("avgpool_2x2", false, Shape{2, 3, 6, 7}, {2, 2}, {2, 2}, "valid");

@@ -1,11 +1,12 @@
-// ReferenceBackend plans: dense, convolution, pooling and batch norm as direct loops over the
-// definitions (double accumulators). Max pooling keeps its argmax, batch norm its batch mean and
-// inverse standard deviation, for backward.
+// ReferenceBackend plans: dense, convolution, pooling, batch norm and layer norm as direct loops
+// over the definitions (double accumulators). Max pooling keeps its argmax, batch norm and layer
+// norm their means and inverse standard deviations (in double), for backward.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
+#include "backend/plan_checks.h"
 #include "core/error.h"
 #include "reference_backend.h"
 
@@ -355,6 +356,80 @@ private:
     std::vector<double> m_mean, m_invStd; // saved by forwardTraining for backward
 };
 
+// ---- layer norm over the last axis of [rows, D], per row --------------------------------------
+
+class RefLayerNorm : public LayerNormPlan {
+public:
+    explicit RefLayerNorm(const LayerNormDesc& d) : m_d(d) { checkLayerNormDesc(d); }
+
+    void forward(const Tensor& src, const Tensor& gamma, const Tensor& beta, Tensor& dst) override {
+        const int64_t rows = m_d.rows, n = m_d.features;
+        expectF32(src, rows * n, "ln src");
+        expectF32(dst, rows * n, "ln dst");
+        expectF32(gamma, n, "ln gamma");
+        expectF32(beta, n, "ln beta");
+        m_mean.assign(std::size_t(rows), 0.0);
+        m_rstd.assign(std::size_t(rows), 0.0);
+        for (int64_t r = 0; r < rows; ++r) {
+            const float* x = src.f32() + r * n;
+            double sum = 0, sq = 0;
+            for (int64_t j = 0; j < n; ++j)
+                sum += x[j];
+            const double mean = sum / double(n);
+            for (int64_t j = 0; j < n; ++j)
+                sq += (x[j] - mean) * (x[j] - mean);
+            const double rstd = 1.0 / std::sqrt(sq / double(n) + double(m_d.epsilon));
+            m_mean[std::size_t(r)] = mean;
+            m_rstd[std::size_t(r)] = rstd;
+            for (int64_t j = 0; j < n; ++j)
+                dst.f32()[r * n + j] = static_cast<float>((x[j] - mean) * rstd * gamma.f32()[j] +
+                                                          double(beta.f32()[j]));
+        }
+    }
+
+    // g = dy gamma; dx = rstd (g - mean(g) - xhat mean(g xhat)); dgamma = sum_r dy xhat;
+    // dbeta = sum_r dy.
+    void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma, Tensor& diffSrc,
+                  Tensor& diffGamma, Tensor& diffBeta) override {
+        const int64_t rows = m_d.rows, n = m_d.features;
+        NEURITE_CHECK(m_mean.size() == std::size_t(rows), "reference ln: backward without forward");
+        expectF32(src, rows * n, "ln src");
+        expectF32(diffDst, rows * n, "ln diffDst");
+        expectF32(diffSrc, rows * n, "ln diffSrc");
+        expectF32(gamma, n, "ln gamma");
+        expectF32(diffGamma, n, "ln diffGamma");
+        expectF32(diffBeta, n, "ln diffBeta");
+        std::vector<double> dg(std::size_t(n), 0.0), db(std::size_t(n), 0.0);
+        for (int64_t r = 0; r < rows; ++r) {
+            const float* x = src.f32() + r * n;
+            const float* dy = diffDst.f32() + r * n;
+            const double mean = m_mean[std::size_t(r)], rstd = m_rstd[std::size_t(r)];
+            double a = 0, b = 0;
+            for (int64_t j = 0; j < n; ++j) {
+                const double xhat = (x[j] - mean) * rstd, g = double(dy[j]) * gamma.f32()[j];
+                a += g;
+                b += g * xhat;
+                dg[std::size_t(j)] += double(dy[j]) * xhat;
+                db[std::size_t(j)] += dy[j];
+            }
+            a /= double(n);
+            b /= double(n);
+            for (int64_t j = 0; j < n; ++j) {
+                const double xhat = (x[j] - mean) * rstd, g = double(dy[j]) * gamma.f32()[j];
+                diffSrc.f32()[r * n + j] = static_cast<float>(rstd * (g - a - xhat * b));
+            }
+        }
+        for (int64_t j = 0; j < n; ++j) {
+            diffGamma.f32()[j] = static_cast<float>(dg[std::size_t(j)]);
+            diffBeta.f32()[j] = static_cast<float>(db[std::size_t(j)]);
+        }
+    }
+
+private:
+    LayerNormDesc m_d;
+    std::vector<double> m_mean, m_rstd; // saved by forward for backward, [rows]
+};
+
 } // namespace
 
 std::unique_ptr<DensePlan> ReferenceBackend::makeDense(const DenseDesc& desc) {
@@ -368,6 +443,9 @@ std::unique_ptr<PoolPlan> ReferenceBackend::makePool(const PoolDesc& desc) {
 }
 std::unique_ptr<BatchNormPlan> ReferenceBackend::makeBatchNorm(const BatchNormDesc& desc) {
     return std::make_unique<RefBatchNorm>(desc);
+}
+std::unique_ptr<LayerNormPlan> ReferenceBackend::makeLayerNorm(const LayerNormDesc& desc) {
+    return std::make_unique<RefLayerNorm>(desc);
 }
 
 } // namespace neurite::test

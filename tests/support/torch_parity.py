@@ -84,6 +84,18 @@ def batchnorm(d, n, a, t):
     save(d, n, "running_var", rv)
 
 
+def layernorm(d, n, a, t):
+    """F.layer_norm over the last axis in float64: the float32 inputs are exact there, so torch
+    gives the exact answer, which the float32 kernels must reach within the case's tolerance
+    (torch's own float32 path would itself lose digits of an input with a mean of 1e3)."""
+    x, g, b = (t[k].detach().double().requires_grad_(True) for k in ("x", "gamma", "beta"))
+    y = F.layer_norm(x, (x.shape[-1],), g, b, eps=float(a["eps"]))
+    grads = backward(y, t["r"].detach().double(), [x, g, b])
+    save(d, n, "y", y)
+    for key, grad in zip(["dx", "dgamma", "dbeta"], grads):
+        save(d, n, key, grad)
+
+
 def pool(d, n, a, t):
     x = t["x"]
     k, s = pair(a["k"]), pair(a["stride"])
@@ -176,7 +188,7 @@ def optimizer(d, n, a, t):
     save(d, n, "w", torch.stack(history))
 
 
-KINDS = {"conv": conv, "dense": dense, "batchnorm": batchnorm, "pool": pool,
+KINDS = {"conv": conv, "dense": dense, "batchnorm": batchnorm, "layernorm": layernorm, "pool": pool,
          "global_avg": global_avg, "act": activation, "loss": loss, "opt": optimizer}
 
 

@@ -120,6 +120,9 @@ public:
     std::unique_ptr<BatchNormPlan> makeBatchNorm(const BatchNormDesc& d) override {
         return makeBatchNormPlan(d, m_tc);
     }
+    std::unique_ptr<LayerNormPlan> makeLayerNorm(const LayerNormDesc& d) override {
+        return makeLayerNormPlan(d, m_tc);
+    }
 
     void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) override {
         cpu::activationForward(m_tc, act, alpha, src, dst);

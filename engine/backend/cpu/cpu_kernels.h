@@ -10,11 +10,12 @@
 
 namespace neurite::cpu {
 
-// cpu_dense.cpp, cpu_conv.cpp, cpu_pool.cpp, cpu_batchnorm.cpp
+// cpu_dense.cpp, cpu_conv.cpp, cpu_pool.cpp, cpu_batchnorm.cpp, cpu_layernorm.cpp
 std::unique_ptr<DensePlan> makeDensePlan(const DenseDesc& desc, const ThreadConfig& tc);
 std::unique_ptr<ConvPlan> makeConvPlan(const ConvDesc& desc, const ThreadConfig& tc);
 std::unique_ptr<PoolPlan> makePoolPlan(const PoolDesc& desc, const ThreadConfig& tc);
 std::unique_ptr<BatchNormPlan> makeBatchNormPlan(const BatchNormDesc& desc, const ThreadConfig& tc);
+std::unique_ptr<LayerNormPlan> makeLayerNormPlan(const LayerNormDesc& desc, const ThreadConfig& tc);
 
 // cpu_eltwise.cpp
 void fill(const ThreadConfig& tc, Tensor& dst, float value);

@@ -151,6 +151,9 @@ public:
     std::unique_ptr<BatchNormPlan> makeBatchNorm(const BatchNormDesc& d) override {
         return makeBatchNormPlan(d, m_ctx);
     }
+    std::unique_ptr<LayerNormPlan> makeLayerNorm(const LayerNormDesc& d) override {
+        return makeLayerNormPlan(d, m_ctx);
+    }
 
     void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) override {
         requireSameNumel(src, dst, "activation forward");

@@ -94,10 +94,11 @@ void requireSameNumel(const Tensor& a, const Tensor& b, const char* what);
 inline const float* f32(const Tensor& t) { return static_cast<const float*>(t.raw()); }
 inline float* f32(Tensor& t) { return static_cast<float*>(t.raw()); }
 
-// Plans (cuda_dense.cpp, cuda_conv.cpp, cuda_pool.cpp, cuda_batchnorm.cpp).
+// Plans (cuda_dense.cpp, cuda_conv.cpp, cuda_batchnorm.cpp with pooling, cuda_layernorm.cpp).
 std::unique_ptr<DensePlan> makeDensePlan(const DenseDesc& desc, Context& ctx);
 std::unique_ptr<ConvPlan> makeConvPlan(const ConvDesc& desc, Context& ctx);
 std::unique_ptr<PoolPlan> makePoolPlan(const PoolDesc& desc, Context& ctx);
 std::unique_ptr<BatchNormPlan> makeBatchNormPlan(const BatchNormDesc& desc, Context& ctx);
+std::unique_ptr<LayerNormPlan> makeLayerNormPlan(const LayerNormDesc& desc, Context& ctx);
 
 }  // namespace neurite::cuda

@@ -85,6 +85,31 @@ cudaError_t launchPoolForward(const PoolShape& p, const float* x, float* y, int3
 cudaError_t launchPoolBackward(const PoolShape& p, const float* dy, const int32_t* argmax,
                                float* dx, cudaStream_t s);
 
+// ---- layer norm (cuda_kernels_norm.cu) ----------------------------------------------------
+// Over x [rows, n] with gamma, beta [n] (backend.h, LayerNormPlan). Forward writes y and saves
+// each row's mean (double) and 1/sqrt(var + eps) (float) for backward.
+cudaError_t launchLayerNormForward(const float* x, const float* gamma, const float* beta, float* y,
+                                   double* mean, float* rstd, int64_t rows, int64_t n, float eps,
+                                   cudaStream_t s);
+cudaError_t launchLayerNormBackwardData(const float* x, const float* dy, const float* gamma,
+                                        const double* mean, const float* rstd, float* dx,
+                                        int64_t rows, int64_t n, cudaStream_t s);
+// The row partition of the gamma/beta reduction, a function of the shape alone (so the sums are
+// the same bits on every run): up to 128 blocks of at least 128 rows, with at most 2^20
+// partials per gradient.
+inline int64_t layerNormRowBlocks(int64_t rows, int64_t n) {
+    int64_t blocks = (rows + 127) / 128;
+    if (blocks > 128) blocks = 128;
+    if (blocks * n > (int64_t(1) << 20)) blocks = (int64_t(1) << 20) / n;
+    return blocks < 1 ? 1 : blocks;
+}
+// dGamma = sum over rows of dy xhat, dBeta = sum of dy (overwritten), with `partials`
+// (2 * rowBlocks * n doubles, rowBlocks = layerNormRowBlocks(rows, n)) as scratch.
+cudaError_t launchLayerNormBackwardParams(const float* x, const float* dy, const double* mean,
+                                          const float* rstd, double* partials, int64_t rowBlocks,
+                                          float* dGamma, float* dBeta, int64_t rows, int64_t n,
+                                          cudaStream_t s);
+
 // ---- losses, optimizers, reductions (cuda_kernels_loss.cu) --------------------------------
 // Each loss writes per-row (or per-element) loss terms into `terms` (double, one per row or
 // element) and the gradient; launchSumTerms then adds the terms into scalars->sum in a fixed
