@@ -138,7 +138,7 @@ private:
     void findInput() {
         std::vector<int> inputs;
         for (int i = 0; i < m_n; ++i)
-            if (const LayerType* t = m_types[static_cast<std::size_t>(i)]; t && t->dataInput)
+            if (const LayerType* t = findLayerType(node(i).op); t && t->dataInput)
                 inputs.push_back(i);
         if (inputs.empty()) {
             error(-1, "the model has no Input node; add one (op \"Input\") where the data enters");

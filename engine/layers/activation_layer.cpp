@@ -3,7 +3,7 @@
 
 #include <cctype>
 
-#include "layers/layer_types.h"
+#include "layers/registry.h"
 #include "layers/layer_util.h"
 
 namespace neurite {

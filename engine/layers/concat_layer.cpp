@@ -1,7 +1,7 @@
 // Concat: registry entry and layer.
 #include "layers/concat_layer.h"
 
-#include "layers/layer_types.h"
+#include "layers/registry.h"
 #include "layers/layer_util.h"
 
 namespace neurite {

@@ -2,7 +2,7 @@
 #include "layers/dense_layer.h"
 
 #include "core/error.h"
-#include "layers/layer_types.h"
+#include "layers/registry.h"
 #include "layers/layer_util.h"
 
 namespace neurite {

@@ -1,7 +1,7 @@
 // GlobalAvgPool: registry entry and layer.
 #include "layers/global_avg_pool_layer.h"
 
-#include "layers/layer_types.h"
+#include "layers/registry.h"
 #include "layers/layer_util.h"
 
 namespace neurite {

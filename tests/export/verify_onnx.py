@@ -136,6 +136,10 @@ def run_numpy(model, feed):
         elif op == "Sigmoid": y = 1 / (1 + np.exp(-i[0]))
         elif op == "Tanh": y = np.tanh(i[0])
         elif op == "Erf": y = erf(i[0])
+        elif op == "Sqrt": y = np.sqrt(i[0])
+        elif op == "ReduceMean":
+            axes = tuple(a["axes"]) if "axes" in a else None
+            y = i[0].mean(axis=axes, keepdims=bool(a.get("keepdims", 1)))
         elif op == "Softmax": y = softmax(i[0], a.get("axis", -1))
         elif op == "Concat": y = np.concatenate(i, axis=a["axis"])
         elif op == "QuantizeLinear":
@@ -167,7 +171,8 @@ def main():
             out["numpy_over"] = {k: int((np.abs(env[k] - e) > case["count_over"]).sum())
                                  for k, e in expected.items()}
         if not case.get("opencv", True):
-            out["opencv_skipped"] = "int8 QDQ: OpenCV 4.6 cannot run it (see docs/export.md)"
+            out["opencv_skipped"] = case.get(
+                "opencv_reason", "int8 QDQ: OpenCV 4.6 cannot run it (see docs/export.md)")
         elif cv2 is None:
             out["opencv_error"] = "python3-opencv is not installed"
         else:

@@ -144,6 +144,14 @@ std::vector<ModelFixture> layerFixtures() {
         f.push_back(makeFixture(name, std::move(nodes), vec, classes, 1000 + f.size()));
         f.back().layerType = layerType;
     };
+    // Fixed shapes for the GUI's tests: six features in ("1,2,3,4,5,6"), and a 3x7x7 image
+    // (odd-sized, so "same" padding is asymmetric).
+    add("mlp", "Dense", vectorModel({}, "fc"), 4);
+    add("mlp_dropout", "Dropout", vectorModel({n("d", "Dropout", {"fc"})}, "d"), 4);
+    f.push_back(makeFixture("cnn", {n("input", "Input"), n("c", "Conv2D", {"input"}, {{"filters", int64_t{4}}}),
+                                    n("flat", "Flatten", {"c"}), n("logits", "Dense", {"flat"}, {{"units", std::string("auto")}})},
+                            Shape{3, 7, 7}, 4, 1000 + f.size()));
+    f.back().layerType = "Conv2D";
     add("Dense_regression", "Dense", vectorModel({}, "fc"), 0);
     add("Dense_binary", "Dense", {n("input", "Input"), n("logits", "Dense", {"input"}, {{"units", int64_t{1}}})}, 2);
     add("BatchNorm_after_Dense", "BatchNorm", vectorModel({n("bn", "BatchNorm", {"fc"})}, "bn"), 4);

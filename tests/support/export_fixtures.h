@@ -35,8 +35,9 @@ ModelFixture makeFixture(const std::string& name, std::vector<Node> nodes, const
                          bool randomWeights = true);
 
 // One fixture per example of every registry layer type (LayerType::examples: padding, strides,
-// variants), the layer between an Input and a Dense head, plus whole-model cases (regression,
-// a binary sigmoid head, BatchNorm after Dense).
+// variants), the layer between an Input and a Dense head, plus whole-model cases: "mlp" and
+// "mlp_dropout" ([6] in, 4 classes, other weights), "cnn" ([3,7,7] in), a regression head, a
+// binary sigmoid head, BatchNorm after Dense.
 std::vector<ModelFixture> layerFixtures();
 // The bundled examples with their initial weights (spiral: standardized [2]; Fashion: u8 pixels).
 std::vector<ModelFixture> exampleFixtures();

@@ -39,7 +39,7 @@ class TestExportWidgets : public QObject {
     Q_OBJECT
 private slots:
     void dialogExportsTheChosenCheckpoint() {
-        auto f = fixtures({"Dense", "Dropout"});  // same input and classes, other weights
+        auto f = fixtures({"mlp", "mlp_dropout"});  // same input and classes, other weights
         QCOMPARE(f.size(), std::size_t(2));
         ExportRequest req;
         req.modelName = "spiral";
@@ -153,7 +153,7 @@ private slots:
     }
 
     void dialogShowsWriteErrors() {
-        auto f = fixtures({"Dense"});
+        auto f = fixtures({"mlp"});
         ExportRequest req;
         req.checkpoints.push_back({"Final", f[0].source()});
         ExportDialog dialog(req);
@@ -181,7 +181,7 @@ private slots:
         QFETCH(QString, typed);
         QFETCH(int, format);
         QFETCH(QString, suggested);
-        auto f = fixtures({"Dense"});
+        auto f = fixtures({"mlp"});
         Dataset data;  // offers the int8 format; it is read only when int8 is exported
         ExportRequest req;
         req.checkpoints.push_back({"Final", f[0].source()});
@@ -220,7 +220,7 @@ private slots:
         QFETCH(int, format);
         QFETCH(QString, typed);
         QFETCH(QString, written);
-        auto f = fixtures({"Dense"});
+        auto f = fixtures({"mlp"});
         ExportRequest req;
         req.checkpoints.push_back({"Final", f[0].source()});
         ExportDialog dialog(req);
@@ -237,7 +237,7 @@ private slots:
     }
 
     void existingFileIsReplacedOnlyWhenConfirmed() {
-        auto f = fixtures({"Dense"});
+        auto f = fixtures({"mlp"});
         ExportRequest req;
         req.checkpoints.push_back({"Final", f[0].source()});
         ExportDialog dialog(req);
@@ -270,7 +270,7 @@ private slots:
     }
 
     void tryItPredictsTypedRowsAndImages() {
-        auto f = fixtures({"Dense", "Conv2D_same"});
+        auto f = fixtures({"mlp", "cnn"});
         QTemporaryDir dir;
         const QString tabular = dir.filePath("t.nmodel"), image = dir.filePath("i.nmodel");
         saveNativeModel(f[0].source(), tabular.toStdString());
