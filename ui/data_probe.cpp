@@ -1,10 +1,11 @@
-// Data probing on a worker thread; the result is applied on the GUI thread.
+// Data probing (engine probeData) on a worker thread; the result is applied on the GUI thread.
 #include "data_probe.h"
 
 #include <QThread>
 #include <memory>
 
-#include "data/data_source.h"
+#include "io/project.h"
+#include "train/data_probe.h"
 
 namespace neurite {
 
@@ -15,15 +16,9 @@ DataProbe::~DataProbe() {
 }
 
 QString DataProbe::keyOf(const ProjectDocument& doc) {
-    // Everything that changes what loads: the target column changes the classes ("auto" units).
-    return QString("%1|%2|%3|%4|%5|%6|%7")
-        .arg(QString::fromStdString(doc.data.source))
-        .arg(doc.data.validationSplit)
-        .arg(doc.data.testSplit)
-        .arg(QString::fromStdString(doc.data.scaling))
-        .arg(doc.training.seed)
-        .arg(doc.data.reconstruct)
-        .arg(QString::fromStdString(doc.data.target));
+    // The whole data section and the seed, as the engine writes them: every field that changes
+    // the data changes the key.
+    return QString::fromStdString(dataKey(doc.data, doc.training.seed));
 }
 
 void DataProbe::probe(const ProjectDocument& doc) {
@@ -38,24 +33,25 @@ void DataProbe::probe(const ProjectDocument& doc) {
     m_pending = true;
     auto result = std::make_shared<Result>();
     const DataConfig cfg = doc.data;
-    const bool reconstruct = doc.data.reconstruct;
     const uint64_t seed = doc.training.seed;
-    QThread* worker = QThread::create([cfg, seed, reconstruct, result] {
+    QThread* worker = QThread::create([cfg, seed, result] {
         try {
-            const Dataset ds = loadDataset(cfg, seed);
-            result->info = dataInfo(ds);
-            result->facts = dataFacts(ds);
+            const ProbedData probed = probeData(cfg, seed);
+            result->info = probed.info;
+            result->facts = probed.facts;
+            const DataDescription& d = probed.description;
             result->summary = QObject::tr("%1 train, %2 validation, %3 test")
-                                  .arg(ds.train.count)
-                                  .arg(ds.validation.count)
-                                  .arg(ds.test.count);
-            result->preview = std::make_shared<const ui::RunPrepared>(ui::describeData(ds, reconstruct));
+                                  .arg(d.trainCount)
+                                  .arg(d.validationCount)
+                                  .arg(d.testCount);
+            result->preview = std::make_shared<const ui::RunPrepared>(ui::preparedOf(d));
         } catch (const std::exception& e) {
             result->error = QString::fromUtf8(e.what());
         }
     });
     m_workers.append(worker);
     ++m_running;
+    ++m_loads;
     connect(worker, &QThread::finished, this, [this, worker, result, key, generation] {
         m_workers.removeOne(worker);
         worker->deleteLater();

@@ -1,6 +1,7 @@
-// DataProbe: loads a project's data off the GUI thread to learn what "auto" sizes bind to (the
-// sample shape and the number of classes) and how the splits come out. Results are cached per
-// data setting, so editing the graph never reloads the data.
+// DataProbe: loads a project's data off the GUI thread (engine probeData) to learn what "auto"
+// sizes bind to (the sample shape and the number of classes) and how the splits come out.
+// Results are cached by the engine's dataKey (every field of the data section and the seed), so
+// editing the graph never reloads the data and changing any data setting always does.
 #pragma once
 
 #include <QList>
@@ -38,19 +39,21 @@ public:
     // supersedes an earlier one still running.
     void probe(const ProjectDocument& doc);
     bool busy() const { return m_running > 0 && m_pending; }
+    // The cache key of `doc`'s data (dataKey): equal keys load equal data.
+    static QString keyOf(const ProjectDocument& doc);
+    int loadsStarted() const { return m_loads; }  // probes that loaded data (not from the cache)
     const Result& result() const { return m_result; }
 
 signals:
     void probed();
 
 private:
-    static QString keyOf(const ProjectDocument& doc);
-
     QMap<QString, Result> m_cache;
     QList<QThread*> m_workers;
     Result m_result;
     int m_generation = 0;
     int m_running = 0;
+    int m_loads = 0;
     bool m_pending = false;
 };
 

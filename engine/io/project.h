@@ -32,4 +32,12 @@ ProjectDocument loadProject(const std::string& path, std::vector<std::string>* w
 std::string projectToJson(const ProjectDocument& doc);  // pretty, stable key order
 void saveProject(const ProjectDocument& doc, const std::string& path);  // atomic replace
 
+// The data section as JSON text: as the project file writes it (keys at their defaults left
+// out), or with every key (withDefaults), which is what dataKey() is made of.
+std::string dataToJson(const DataConfig& data, bool withDefaults);
+// One text per data setting: every key of the data section with its value, and the seed (it
+// draws the splits). Equal keys load equal data; a change to any field the project file holds
+// changes the key (the GUI's data probe caches by it).
+std::string dataKey(const DataConfig& data, uint64_t seed);
+
 }  // namespace neurite

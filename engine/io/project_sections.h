@@ -12,6 +12,9 @@ namespace neurite::io {
 TrainConfig readTraining(const Json& value, const std::string& path, const ReadContext& ctx);
 Json writeTraining(const TrainConfig& cfg);
 
+// The data section; withDefaults writes every key, else keys at their defaults stay out.
+Json dataSection(const DataConfig& data, bool withDefaults);
+
 // Two-space indented JSON with short lists of scalars kept on one line ("position": [0, 90]).
 std::string toPrettyJson(const Json& value);
 

@@ -91,6 +91,36 @@ std::string toPrettyJson(const Json& value) {
     return out + "\n";
 }
 
+Json dataSection(const DataConfig& d, bool withDefaults) {
+    const DataConfig defaults;
+    // Keys at their defaults stay out of project files, so older files round-trip unchanged.
+    const auto keep = [withDefaults](bool differs) { return withDefaults || differs; };
+    Json data = Json::object();
+    data["source"] = d.source;
+    data["validation_split"] = d.validationSplit;
+    data["test_split"] = d.testSplit;
+    data["scaling"] = d.scaling;
+    if (keep(d.targetScaling != defaults.targetScaling)) data["target_scaling"] = d.targetScaling;
+    if (keep(d.target != defaults.target)) data["target"] = d.target;
+    if (keep(d.stratify != defaults.stratify)) data["stratify"] = d.stratify;
+    if (keep(d.balance != defaults.balance)) data["balance"] = d.balance;
+    if (keep(d.smoteK != defaults.smoteK)) data["smote_k"] = d.smoteK;
+    if (keep(d.classWeights != defaults.classWeights)) data["class_weights"] = d.classWeights;
+    if (keep(d.reconstruct != defaults.reconstruct)) data["reconstruct"] = d.reconstruct;
+    if (keep(d.augment.any())) {
+        const AugmentConfig& g = d.augment;
+        Json a = Json::object();
+        if (keep(g.horizontalFlip)) a["horizontal_flip"] = g.horizontalFlip;
+        if (keep(g.verticalFlip)) a["vertical_flip"] = g.verticalFlip;
+        for (auto [key, v] : {std::pair<const char*, float>{"shift", g.shift}, {"rotation", g.rotation},
+                              {"zoom", g.zoom}, {"shear", g.shear}, {"brightness", g.brightness},
+                              {"noise", g.noise}, {"cutout", g.cutout}, {"mixup", g.mixup}})
+            if (keep(v > 0)) a[key] = io::floatToJson(v);
+        data["augment"] = a;
+    }
+    return data;
+}
+
 } // namespace io
 
 std::string projectToJson(const ProjectDocument& doc) {
@@ -99,31 +129,7 @@ std::string projectToJson(const ProjectDocument& doc) {
     root["version"] = doc.version;
     root["name"] = doc.name;
     root["description"] = doc.description;
-    Json data = Json::object();
-    data["source"] = doc.data.source;
-    data["validation_split"] = doc.data.validationSplit;
-    data["test_split"] = doc.data.testSplit;
-    data["scaling"] = doc.data.scaling;
-    // Keys at their defaults stay out, so older files round-trip unchanged.
-    if (doc.data.targetScaling != "standardize") data["target_scaling"] = doc.data.targetScaling;
-    if (!doc.data.target.empty()) data["target"] = doc.data.target;
-    if (!doc.data.stratify) data["stratify"] = false;
-    if (doc.data.balance != "none") data["balance"] = doc.data.balance;
-    if (doc.data.smoteK != 5) data["smote_k"] = doc.data.smoteK;
-    if (doc.data.classWeights != "none") data["class_weights"] = doc.data.classWeights;
-    if (doc.data.reconstruct) data["reconstruct"] = true;
-    if (doc.data.augment.any()) {
-        const AugmentConfig& g = doc.data.augment;
-        Json a = Json::object();
-        if (g.horizontalFlip) a["horizontal_flip"] = true;
-        if (g.verticalFlip) a["vertical_flip"] = true;
-        for (auto [key, v] : {std::pair<const char*, float>{"shift", g.shift}, {"rotation", g.rotation},
-                              {"zoom", g.zoom}, {"shear", g.shear}, {"brightness", g.brightness},
-                              {"noise", g.noise}, {"cutout", g.cutout}, {"mixup", g.mixup}})
-            if (v > 0) a[key] = io::floatToJson(v);
-        data["augment"] = a;
-    }
-    root["data"] = data;
+    root["data"] = io::dataSection(doc.data, false);
     Json model = Json::object();
     if (!doc.output.empty()) model["output"] = doc.output;
     Json nodes = Json::array();
@@ -133,6 +139,15 @@ std::string projectToJson(const ProjectDocument& doc) {
     root["model"] = model;
     root["training"] = io::writeTraining(doc.training);
     return io::toPrettyJson(root);
+}
+
+std::string dataToJson(const DataConfig& data, bool withDefaults) {
+    return io::toPrettyJson(io::dataSection(data, withDefaults));
+}
+
+std::string dataKey(const DataConfig& data, uint64_t seed) {
+    // Compact, every key in the writer's fixed order: one text per setting.
+    return "seed=" + std::to_string(seed) + " data=" + io::dumpJson(io::dataSection(data, true));
 }
 
 void saveProject(const ProjectDocument& doc, const std::string& path) {

@@ -83,6 +83,7 @@ private slots:
 
     // A stored spiral run keeps its final decision map: the Evaluation tab draws it from the
     // stored final model over the training points, as the Training tab showed it at the end.
+    // The model loads on a worker: the tab says so until the map arrives in its place.
     void storedTwoFeatureRunShowsItsDecisionMap() {
         RunsPanel panel;
         QVERIFY(panel.openStore(m_db, nullptr));
@@ -90,6 +91,9 @@ private slots:
         neurite::ui::RunsView* view = panel.view();
         QCOMPARE(view->evaluationPlotCount(), 0);  // built when its tab shows
         view->findChild<QTabWidget*>()->setCurrentIndex(1);
+        QVERIFY(view->mapsPending());
+        QCOMPARE(view->evaluationPlotCount(), 2);  // ROC and confusion matrix at once
+        QTRY_VERIFY_WITH_TIMEOUT(!view->mapsPending(), 60000);
         const auto maps = view->findChildren<neurite::plot::DecisionPlot*>();
         QCOMPARE(maps.size(), 1);
         QCOMPARE(maps.front()->gridImage().size(), QSize(64, 64));
@@ -120,6 +124,8 @@ private slots:
         const QString csv = view->curvesCsv();
         QVERIFY(csv.startsWith("run,metric,epoch,value\n"));
         QVERIFY(csv.contains("#1 Spiral,val_loss,2,") && csv.contains("#2 Spiral,val_accuracy,3,"));
+        view->findChild<QTabWidget*>()->setCurrentIndex(1);  // the decision maps are drawn
+        QTRY_VERIFY_WITH_TIMEOUT(!view->mapsPending(), 60000);
         QTemporaryDir out;
         QString error;
         const QStringList images = view->exportImages(out.path(), &error);

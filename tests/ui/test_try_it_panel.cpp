@@ -188,7 +188,7 @@ private slots:
         // The map: the model's decision over the plane; a click predicts and marks the point.
         plot::DecisionPlot* map = panel.map();
         QVERIFY(map->isVisibleTo(&panel));
-        QCOMPARE(map->gridImage().size(), QSize(64, 64));
+        QTRY_COMPARE_WITH_TIMEOUT(map->gridImage().size(), QSize(64, 64), 20000);  // drawn on a worker
         panel.resize(900, 600);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "export/export_model.h"
@@ -41,6 +42,9 @@ struct ExportRequest {
     // test split); null: the int8 format is not offered. Must outlive the dialog.
     const Dataset* data = nullptr;
     uint64_t seed = 0;
+    // Keeps what the sources and `data` point into alive as long as the dialog (a stored run's
+    // loaded models); may stay null when the caller keeps them alive itself.
+    std::shared_ptr<const void> owner;
 };
 
 class ExportDialog : public QDialog {

@@ -1,10 +1,13 @@
+// The export of a stored run: load on a BackgroundTask, then the dialog.
 #include "run_export.h"
 
-#include <QApplication>
 #include <QMessageBox>
+#include <QPointer>
+#include <QProgressDialog>
 
-#include <list>
+#include <memory>
 
+#include "background_task.h"
 #include "export/export_model.h"
 #include "export_dialog.h"
 #include "run_model.h"
@@ -12,41 +15,70 @@
 
 namespace neurite {
 
-void exportRunModel(QWidget* parent, storage::RunStore& store, int64_t runId) {
-    // RunSetups own the models the dialog's ExportSources point into: keep them in a list, which
-    // never moves its elements, until the dialog closes.
-    std::list<RunSetup> setups;
+namespace {
+
+void showExportDialog(QWidget* parent, const std::shared_ptr<storage::RunModels>& models) {
     ExportRequest request;
-    QString error;
-    QApplication::setOverrideCursor(Qt::WaitCursor);  // the run's data is loaded again
-    for (storage::CheckpointKind kind : {storage::CheckpointKind::Final, storage::CheckpointKind::Best}) {
-        try {
-            setups.push_back(storage::loadRunModel(store, runId, kind));
-        } catch (const std::exception& e) {
-            if (error.isEmpty()) error = QString::fromUtf8(e.what());
-            continue;
-        }
-        RunSetup& s = setups.back();
-        const QString label = kind == storage::CheckpointKind::Final ? QObject::tr("Final model")
-                                                                      : QObject::tr("Best epoch");
-        request.checkpoints.push_back({label, exportSourceOf(s)});
+    for (std::size_t i = 0; i < models->models.size(); ++i) {
+        const QString label = models->models[i].kind == storage::CheckpointKind::Final
+                                  ? QObject::tr("Final model")
+                                  : QObject::tr("Best epoch");
+        request.checkpoints.push_back({label, models->exportSource(i)});
     }
-    if (!setups.empty()) {
-        const RunSetup& s = setups.front();
-        request.modelName = QString::fromStdString(s.project.name.empty() ? "model" : s.project.name);
-        const DataSplit& split = s.data.test.count > 0 ? s.data.test : s.data.validation;
-        request.samples = rawSamples(s.data, split.count > 0 ? split : s.data.train, 256, &request.sampleCount);
-        request.data = &s.data;  // the int8 export calibrates and evaluates on it
-        request.seed = s.project.training.seed;
-    }
-    QApplication::restoreOverrideCursor();
-    if (request.checkpoints.empty()) {
-        QMessageBox::warning(parent, QObject::tr("Export model"),
-                             QObject::tr("Run %1 has no model to export: %2").arg(runId).arg(error));
-        return;
-    }
-    ExportDialog dialog(std::move(request), parent);
-    dialog.exec();
+    const RunSetup& s = models->setup;
+    request.modelName = QString::fromStdString(s.project.name.empty() ? "model" : s.project.name);
+    const DataSplit& split = s.data.test.count > 0 ? s.data.test : s.data.validation;
+    request.samples = rawSamples(s.data, split.count > 0 ? split : s.data.train, 256, &request.sampleCount);
+    request.data = &s.data;  // the int8 export calibrates and evaluates on it
+    request.seed = s.project.training.seed;
+    request.owner = models;  // the sources and the data point into it
+    auto* dialog = new ExportDialog(std::move(request), parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void showError(QWidget* parent, int64_t runId, const QString& error) {
+    auto* box = new QMessageBox(QMessageBox::Warning, QObject::tr("Export model"),
+                                QObject::tr("Run %1 has no model to export: %2").arg(runId).arg(error),
+                                QMessageBox::Ok, parent);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+}  // namespace
+
+QProgressDialog* exportRunModel(QWidget* parent, const QString& dbPath, int64_t runId) {
+    auto* progress = new QProgressDialog(QObject::tr("Loading run %1...").arg(runId), QObject::tr("Cancel"), 0, 0, parent);
+    progress->setWindowTitle(QObject::tr("Export model"));
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    progress->setMinimumDuration(0);
+    // The task belongs to the parent, not to the dialog: after Cancel the dialog closes at once
+    // while the worker finishes its step, and the task goes when its worker has.
+    auto* task = new BackgroundTask(parent);
+    QObject::connect(task, &BackgroundTask::threadsFinished, task, &QObject::deleteLater);
+    QObject::connect(task, &BackgroundTask::stageChanged, progress, [progress, runId](const QString& stage) {
+        progress->setLabelText(QObject::tr("Run %1: %2...").arg(runId).arg(stage));
+    });
+    QObject::connect(progress, &QProgressDialog::canceled, task, &BackgroundTask::cancel);
+    auto models = std::make_shared<storage::RunModels>();
+    const std::string db = dbPath.toStdString();
+    task->start(
+        [db, runId, models](const StopToken& stop, const BackgroundTask::Stage& stage) {
+            storage::RunStore store(db, storage::RunStore::Mode::ReadOnly);
+            *models = storage::loadRunModels(store, runId, storage::RunModelChoice::FinalAndBest, &stop, stage);
+        },
+        [parent, progress = QPointer<QProgressDialog>(progress), runId, models](const QString& error, bool cancelled) {
+            if (progress) progress->close();
+            if (cancelled) return;
+            if (!error.isEmpty())
+                showError(parent, runId, error);
+            else
+                showExportDialog(parent, models);
+        });
+    progress->open();
+    return progress;
 }
 
 }  // namespace neurite

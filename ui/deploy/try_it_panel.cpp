@@ -1,6 +1,7 @@
 // The "Try it" panel. Models load on the CPU backend: one sample at a time needs no GPU. The data
 // set of a model is loaded on a worker thread, split exactly as in training (same source, split
-// fractions and seed), so its test split holds samples the model never trained on.
+// fractions and seed), so its test split holds samples the model never trained on; a stored
+// run's model and the decision map are made on workers too.
 #include "deploy/try_it_panel.h"
 
 #include <QFileDialog>
@@ -21,8 +22,10 @@
 
 #include "devices/device_registry.h"
 #include "data/data_source.h"
+#include "background_task.h"
 #include "decision_plot.h"
-#include "deploy/decision_grid.h"
+#include "display_convert.h"
+#include "export/decision_map.h"
 #include "export/input_files.h"
 #include "export/native_model.h"
 #include "export/predictor.h"
@@ -40,12 +43,22 @@ struct TryItPanel::Samples {
     int targetDim = 0;
     QString splitName;  // "test", "validation", "training"
     QString error;      // why the data set could not be used
+    // Two-feature samples: up to kMapPoints of them for the map, and the plane around them.
+    plot::LabelledPoints points;
+    PlaneRange plane;
 };
 
 namespace {
 
-bool isImageShape(const Shape& s) {
+constexpr int64_t kMapPoints = 2000;
+
+// Image inputs Try it previews: 1, 3 or 4 channels (an alpha channel is read and ignored).
+bool isImageInput(const Shape& s) {
     return s.rank() == 3 && (s[0] == 1 || s[0] == 3 || s[0] == 4);
+}
+
+float rawValue(const DataSplit& s, std::size_t at) {
+    return s.dtype == DType::U8 ? static_cast<float>(s.bytes[at]) : s.f32()[at];
 }
 
 QString joinValues(const float* v, int64_t n) {
@@ -56,7 +69,8 @@ QString joinValues(const float* v, int64_t n) {
 
 }  // namespace
 
-TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
+TryItPanel::TryItPanel(QWidget* parent)
+    : QWidget(parent), m_runTask(new BackgroundTask(this)), m_mapTask(new BackgroundTask(this)) {
     auto* open = new QPushButton(tr("Open model..."), this);
     m_modelInfo = new QLabel(tr("No model loaded. Export one as a Neurite model file (*.nmodel)."), this);
     m_modelInfo->setWordWrap(true);
@@ -148,6 +162,9 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
         if (n > 0) showSample(static_cast<int64_t>(QRandomGenerator::global()->bounded(quint64(n))));
     });
     connect(m_nextMistake, &QPushButton::clicked, this, &TryItPanel::nextMistake);
+    connect(m_runTask, &BackgroundTask::stageChanged, this, [this](const QString& stage) {
+        m_modelInfo->setText(tr("Loading run #%1: %2...").arg(m_loadingRun).arg(stage));
+    });
     m_image->setEnabled(false);
     m_predict->setEnabled(false);
     updateSampleControls();
@@ -155,8 +172,10 @@ TryItPanel::TryItPanel(QWidget* parent) : QWidget(parent) {
 
 TryItPanel::~TryItPanel() {
     if (m_worker) m_worker->wait();
-    if (m_runWorker) m_runWorker->wait();
 }
+
+bool TryItPanel::runLoading() const { return m_runTask->busy(); }
+bool TryItPanel::mapDrawing() const { return m_mapTask->busy(); }
 
 QString TryItPanel::modelText() const { return m_modelInfo->text(); }
 
@@ -230,7 +249,7 @@ void TryItPanel::installModel(std::unique_ptr<NativeModel> m, const QString& nam
                                   m->isClassifier() ? tr("%n classes", nullptr, int(m->classNames.size()))
                                                     : tr("regression"),
                                   QString::fromStdString(sample.str())));
-    m_image->setEnabled(isImageShape(sample));
+    m_image->setEnabled(isImageInput(sample));
     m_predict->setEnabled(true);
     m_model = std::move(m);
     m_error->clear();
@@ -245,45 +264,38 @@ void TryItPanel::installModel(std::unique_ptr<NativeModel> m, const QString& nam
 }
 
 void TryItPanel::loadRun(const QString& dbPath, qint64 runId) {
-    if (m_runWorker) return;
+    if (m_runTask->busy()) return;
     struct Loaded {
-        std::vector<uint8_t> bytes;  // the run's model as a native model file
-        QString name, error;
+        std::unique_ptr<NativeModel> model;
+        QString name;
     };
     auto result = std::make_shared<Loaded>();
     const std::string db = dbPath.toStdString();
-    m_runWorker = QThread::create([db, runId, result] {
-        try {
+    m_loadingRun = runId;
+    m_runTask->start(
+        [db, runId, result](const StopToken& stop, const BackgroundTask::Stage& stage) {
             storage::RunStore store(db, storage::RunStore::Mode::ReadOnly);
-            const storage::RunDetails run = store.requireRun(runId);
-            const bool final = store.checkpoint(runId, storage::CheckpointKind::Final).has_value();
-            RunSetup setup = storage::loadRunModel(store, runId, final ? storage::CheckpointKind::Final
-                                                                       : storage::CheckpointKind::Best);
-            // Through the native file's bytes: exactly what an exported model would load as.
-            result->bytes = encodeNativeModel(exportSourceOf(setup));
+            storage::RunModels loaded =
+                storage::loadRunModels(store, runId, storage::RunModelChoice::FinalElseBest, &stop, stage);
+            const bool final = loaded.models.front().kind == storage::CheckpointKind::Final;
             result->name = QObject::tr("Run #%1 %2 (%3 model)")
                                .arg(runId)
-                               .arg(QString::fromStdString(run.name),
+                               .arg(QString::fromStdString(loaded.run.name),
                                     final ? QObject::tr("final") : QObject::tr("best"));
-        } catch (const std::exception& e) {
-            result->error = QString::fromUtf8(e.what());
-        }
-    });
-    m_modelInfo->setText(tr("Loading run #%1...").arg(runId));
-    connect(m_runWorker, &QThread::finished, this, [this, result, runId] {
-        m_runWorker->deleteLater();
-        m_runWorker = nullptr;
-        try {
-            if (!result->error.isEmpty()) throw std::runtime_error(result->error.toStdString());
-            installModel(std::make_unique<NativeModel>(decodeNativeModel(
-                             result->bytes, result->name.toStdString(), backendFor("cpu"))),
-                         result->name);
-        } catch (const std::exception& e) {
+            // Through the native file's bytes: exactly what an exported model would load as.
+            stage("preparing the model");
+            result->model = std::make_unique<NativeModel>(decodeNativeModel(
+                encodeNativeModel(loaded.exportSource(0)), result->name.toStdString(), backendFor("cpu")));
+        },
+        [this, result, runId](const QString& error, bool cancelled) {
+            if (!cancelled && error.isEmpty() && result->model) {
+                installModel(std::move(result->model), result->name);
+                return;
+            }
             m_modelInfo->setText(m_model ? tr("The model loaded before stays.") : tr("No model loaded."));
-            showError(tr("Cannot try run #%1: %2").arg(runId).arg(QString::fromUtf8(e.what())));
-        }
-    });
-    m_runWorker->start();
+            if (!cancelled) showError(tr("Cannot try run #%1: %2").arg(runId).arg(error));
+        });
+    m_modelInfo->setText(tr("Loading run #%1...").arg(runId));
 }
 
 bool TryItPanel::predictPoint(double x, double y) {
@@ -293,51 +305,52 @@ bool TryItPanel::predictPoint(double x, double y) {
     return predict({static_cast<float>(x), static_cast<float>(y)});
 }
 
-// The plane around the loaded samples, else the training data's spread (mean +- 3 standard
-// deviations from the model's standardization), else -1..1; 64 x 64 cells, one batch.
+// The plane around the loaded samples, else the training data's spread (engine spreadPlane);
+// the grid is drawn on a worker from a copy of the model, so a prediction never waits for it.
 void TryItPanel::updateMap() {
     const bool planar = m_model && m_model->isClassifier() && m_model->sampleShape() == Shape{2};
+    m_mapTask->cancel();
     m_map->setVisible(planar);
-    if (!planar) {
-        m_map->clear();
-        return;
-    }
     m_map->clear();
-    QStringList names;
-    for (const auto& c : m_model->classNames) names << QString::fromStdString(c);
-    m_map->setClassNames(names);
-    double lo[2] = {-1, -1}, hi[2] = {1, 1};
-    const Preprocessing& pre = m_model->preprocessing;
-    if (pre.standardized() && pre.mean.size() == 2 && pre.scale > 0)
-        for (int f = 0; f < 2; ++f) {
-            const double sd = 1.0 / std::max(double(pre.invStd[std::size_t(f)]), 1e-12);
-            lo[f] = (pre.mean[std::size_t(f)] - 3 * sd) / pre.scale;
-            hi[f] = (pre.mean[std::size_t(f)] + 3 * sd) / pre.scale;
-        }
-    if (sampleCount() > 0) {
-        plot::LabelledPoints pts;
-        const int64_t n = sampleCount(), stride = std::max<int64_t>(1, n / 2000);
-        for (int f = 0; f < 2; ++f) lo[f] = hi[f] = rawSample(0)[std::size_t(f)];
-        for (int64_t i = 0; i < n; i += stride) {
-            const std::vector<float> r = rawSample(i);
-            pts.x.push_back(r[0]);
-            pts.y.push_back(r[1]);
-            pts.label.push_back(m_samples->split.labels.empty() ? 0 : m_samples->split.labels[std::size_t(i)]);
-            for (int f = 0; f < 2; ++f) {
-                lo[f] = std::min(lo[f], double(r[std::size_t(f)]));
-                hi[f] = std::max(hi[f], double(r[std::size_t(f)]));
-            }
-        }
-        for (int f = 0; f < 2; ++f) {
-            const double pad = std::max(0.1 * (hi[f] - lo[f]), 1e-3);
-            lo[f] -= pad;
-            hi[f] += pad;
-        }
-        m_map->setPoints(pts);
+    if (!planar) return;
+    m_map->setClassNames(namesOf(m_model->classNames));
+    PlaneRange plane = spreadPlane(m_model->preprocessing);
+    if (m_samples && !m_samples->points.x.empty()) {
+        m_map->setPoints(m_samples->points);
+        plane = m_samples->plane;
     }
-    m_map->setGrid(decisionGridOf(*m_model->model, m_model->preprocessing,
-                                  static_cast<int>(m_model->classNames.size()), lo[0], hi[0], lo[1], hi[1]));
-    m_map->resetView();
+    // What the worker's copy of the model needs; the copy is small (two inputs).
+    struct Job {
+        std::vector<Node> nodes;
+        ResolvedGraph graph;
+        std::vector<float> weights;
+        Preprocessing preprocessing;
+        int classes = 0;
+        DecisionMap map;
+    };
+    auto job = std::make_shared<Job>();
+    job->nodes = m_model->project.nodes;
+    job->graph = m_model->graph;
+    job->weights = m_model->model->snapshot();
+    job->preprocessing = m_model->preprocessing;
+    job->classes = static_cast<int>(m_model->classNames.size());
+    const int generation = m_generation;
+    m_mapTask->start(
+        [job, plane](const StopToken&, const BackgroundTask::Stage&) {
+            Model copy(backendFor("cpu"), job->nodes, job->graph, 0);
+            copy.restore(job->weights);
+            job->map = decisionMap(copy, job->preprocessing, job->classes, plane);
+        },
+        [this, job, generation](const QString& error, bool cancelled) {
+            if (cancelled || generation != m_generation) return;
+            if (!error.isEmpty()) {
+                m_error->setText(tr("No decision map: %1").arg(error));
+            } else {
+                m_map->setGrid(gridOf(job->map));
+                m_map->resetView();
+            }
+            emit mapUpdated();
+        });
 }
 
 void TryItPanel::loadSamples() {
@@ -371,6 +384,16 @@ void TryItPanel::loadSamples() {
             result->sampleShape = ds.sampleShape;
             result->classNames = ds.classNames;
             result->targetDim = ds.targetDim;
+            const DataSplit& s = result->split;
+            if (ds.sampleShape == Shape{2} && s.count > 0) {
+                const int64_t stride = std::max<int64_t>(1, s.count / kMapPoints);
+                for (int64_t i = 0; i < s.count; i += stride) {
+                    result->points.x.push_back(rawValue(s, static_cast<std::size_t>(2 * i)));
+                    result->points.y.push_back(rawValue(s, static_cast<std::size_t>(2 * i + 1)));
+                    result->points.label.push_back(s.labels.empty() ? 0 : s.labels[static_cast<std::size_t>(i)]);
+                }
+                result->plane = paddedPlane(result->points.x, result->points.y);
+            }
         } catch (const std::exception& e) {
             result->error = QString::fromUtf8(e.what());
         }
@@ -403,9 +426,7 @@ std::vector<float> TryItPanel::rawSample(int64_t index) const {
     const int64_t values = m_samples->sampleShape.numel();
     std::vector<float> raw(static_cast<std::size_t>(values));
     const auto first = static_cast<std::size_t>(index * values);
-    const DataSplit& s = m_samples->split;
-    for (std::size_t i = 0; i < raw.size(); ++i)
-        raw[i] = s.dtype == DType::U8 ? static_cast<float>(s.bytes[first + i]) : s.f32()[first + i];
+    for (std::size_t i = 0; i < raw.size(); ++i) raw[i] = rawValue(m_samples->split, first + i);
     return raw;
 }
 
@@ -414,7 +435,7 @@ bool TryItPanel::showSample(int64_t index) {
     m_current = index;
     updateSampleControls();
     const std::vector<float> raw = rawSample(index);
-    if (isImageShape(m_samples->sampleShape)) {
+    if (isImageInput(m_samples->sampleShape)) {
         showPreview(raw);
     } else {
         m_preview->hide();
@@ -472,7 +493,7 @@ bool TryItPanel::nextMistake() {
 
 void TryItPanel::showPreview(const std::vector<float>& raw) {
     const Shape& shape = m_model->sampleShape();
-    if (!isImageShape(shape)) {
+    if (!isImageInput(shape)) {
         m_preview->hide();
         return;
     }
@@ -519,7 +540,7 @@ bool TryItPanel::predictRow(const QString& csvRow) {
             return false;
         }
         m_truth->clear();
-        if (isImageShape(m_model->sampleShape())) showPreview(in.values);
+        if (isImageInput(m_model->sampleShape())) showPreview(in.values);
         return predict(in.values);
     } catch (const std::exception& e) {
         showError(QString::fromUtf8(e.what()));

@@ -24,6 +24,7 @@ namespace plot {
 class DecisionPlot;
 }
 
+class BackgroundTask;
 class ProbabilityBars;
 
 class TryItPanel : public QWidget {
@@ -35,13 +36,17 @@ public:
     // Each returns success; failures show their message in the panel (errorText()).
     bool loadModel(const QString& path);
     // A stored run's model (its final one, else its best), without exporting it first: loaded
-    // on a worker thread (the run's data is prepared again for its preprocessing); modelLoaded()
-    // or a message in the panel follows. The model shown until then stays usable.
+    // on a worker thread (storage::loadRunModels: the run's data is prepared again for its
+    // preprocessing), the step shown in the panel; modelLoaded() or a message in the panel
+    // follows. The model shown until then stays usable.
     void loadRun(const QString& dbPath, qint64 runId);
-    bool runLoading() const { return m_runWorker != nullptr; }
+    bool runLoading() const;
     QString modelText() const;
     // Two-feature classifiers: the model's decision over the plane; a click predicts that point.
+    // The grid is drawn on a worker (engine decisionMap on a copy of the model): mapUpdated()
+    // follows each new model or sample set.
     neurite::plot::DecisionPlot* map() const { return m_map; }
+    bool mapDrawing() const;
     bool predictPoint(double x, double y);
     bool predictImage(const QString& path);
     bool predictRow(const QString& csvRow);
@@ -69,6 +74,7 @@ public:
 signals:
     void samplesLoaded();
     void modelLoaded();
+    void mapUpdated();  // the decision map's grid arrived (or why it could not be drawn)
 
 private:
     struct Samples;
@@ -79,12 +85,14 @@ private:
     void resetSamples();
     void updateSampleControls();
     void installModel(std::unique_ptr<NativeModel> model, const QString& name);
-    void updateMap();  // the decision grid around the samples (or the training data's spread)
+    void updateMap();  // starts the decision grid around the samples (or the training data's spread)
 
     std::unique_ptr<NativeModel> m_model;
     std::shared_ptr<Samples> m_samples;
     QThread* m_worker = nullptr;
-    QThread* m_runWorker = nullptr;
+    BackgroundTask* m_runTask;  // loadRun
+    BackgroundTask* m_mapTask;  // the decision map
+    qint64 m_loadingRun = 0;
     int m_generation = 0;  // bumped by each model load: a late data set for an old model is dropped
     int64_t m_current = -1;
     QLabel* m_modelInfo;

@@ -293,7 +293,7 @@ void RunsPanel::exportSelected() {
         m_message->setText(tr("Select one run to export its model."));
         return;
     }
-    exportRunModel(this, *m_store, ids.front());
+    exportRunModel(this, storePath(), ids.front());
 }
 
 void RunsPanel::tryItSelected() {

@@ -26,10 +26,10 @@
 #include "confusion_plot.h"
 #include "curve_plot.h"
 #include "decision_plot.h"
-#include "deploy/decision_grid.h"
+#include "background_task.h"
+#include "display_convert.h"
 #include "roc_plot.h"
 #include "run_model.h"
-#include "training/training_controller.h"
 
 namespace neurite::ui {
 
@@ -55,7 +55,7 @@ QTableWidgetItem* cell(const QString& text) {
 
 }  // namespace
 
-RunsView::RunsView(QWidget* parent) : QWidget(parent) {
+RunsView::RunsView(QWidget* parent) : QWidget(parent), m_mapTask(new BackgroundTask(this)) {
     m_baseline = new QComboBox(this);
     m_baseline->setToolTip(tr("The run the others are compared with; drawn thicker"));
     connect(m_baseline, &QComboBox::activated, this, &RunsView::setBaseline);
@@ -148,6 +148,12 @@ std::vector<int64_t> RunsView::shownRuns() const {
 }
 
 void RunsView::showRuns(storage::RunStore& store, const std::vector<int64_t>& ids) {
+    if (store.path() != m_storePath) {  // another store: its run ids name other runs
+        m_maps.clear();
+        m_mapQueue.clear();
+        m_mapSlots.clear();
+        m_mapTask->cancel();
+    }
     m_storePath = store.path();
     m_runs.clear();
     for (int64_t id : ids) {
@@ -279,45 +285,90 @@ void RunsView::evaluationsChanged() {
 
 namespace {
 
-// A stored two-feature classifier's decision map, as the Training tab drew it at the end: its
-// final model (else its best) over its training points. The run's data is prepared again, as
-// export does, for the preprocessing and the points. Null for other runs; `why` says what failed.
-plot::DecisionPlot* storedDecisionMap(const std::string& dbPath, const storage::RunDetails& run,
-                                      QWidget* parent, QString* why) {
+// Runs whose data description says two features with classes: the ones with a decision map.
+bool planarRun(const storage::RunDetails& run) {
     const QJsonObject data = QJsonDocument::fromJson(QByteArray::fromStdString(run.dataJson)).object();
-    const QJsonArray classes = data.value(QStringLiteral("classes")).toArray();
-    if (data.value(QStringLiteral("sample_shape")).toString() != QStringLiteral("[2]") || classes.isEmpty())
-        return nullptr;
-    try {
-        storage::RunStore store(dbPath, storage::RunStore::Mode::ReadOnly);
-        const bool final = store.checkpoint(run.id, storage::CheckpointKind::Final).has_value();
-        RunSetup setup = storage::loadRunModel(store, run.id, final ? storage::CheckpointKind::Final
-                                                                    : storage::CheckpointKind::Best);
-        const ui::RunPrepared points = ui::describeData(setup.data, false);
-        if (!points.twoDimensional || points.points.x.empty()) return nullptr;
-        const auto& px = points.points.x;
-        const auto& py = points.points.y;
-        const auto [xlo, xhi] = std::minmax_element(px.begin(), px.end());
-        const auto [ylo, yhi] = std::minmax_element(py.begin(), py.end());
-        const double padX = std::max(0.1 * (*xhi - *xlo), 1e-3), padY = std::max(0.1 * (*yhi - *ylo), 1e-3);
-        auto* map = new plot::DecisionPlot(parent);
-        map->setClassNames(points.classNames);
-        map->setPoints(points.points);
-        map->setGrid(decisionGridOf(*setup.model, preprocessingOf(setup.data), static_cast<int>(classes.size()),
-                                    *xlo - padX, *xhi + padX, *ylo - padY, *yhi + padY));
-        map->setToolTip(QObject::tr("The %1 model's decision over the plane, with the training points")
-                            .arg(final ? QObject::tr("final") : QObject::tr("best")));
-        return map;
-    } catch (const std::exception& e) {
-        *why = QString::fromUtf8(e.what());
-        return nullptr;
-    }
+    return data.value(QStringLiteral("sample_shape")).toString() == QStringLiteral("[2]") &&
+           !data.value(QStringLiteral("classes")).toArray().isEmpty();
+}
+
+// A stored map stays valid while the run's models stay: a running run's best model moves on.
+QString mapKeyOf(const storage::RunDetails& run) {
+    return QStringLiteral("%1|%2").arg(QString::fromStdString(run.status)).arg(run.epochsDone);
 }
 
 }  // namespace
 
+// The map's place in the strip: the stored map, why there is none, or a note while it is drawn.
+void RunsView::addDecisionMap(const storage::RunDetails& run, QWidget* column, QVBoxLayout* layout) {
+    if (!planarRun(run)) return;
+    const auto it = m_maps.find(run.id);
+    if (it == m_maps.end() || it->second.key != mapKeyOf(run)) {
+        m_maps[run.id] = StoredMap{mapKeyOf(run), false, nullptr, QString()};
+        m_mapQueue.push_back(run.id);
+    }
+    const StoredMap& stored = m_maps[run.id];
+    if (stored.map) {
+        auto* map = new plot::DecisionPlot(column);
+        map->setClassNames(namesOf(stored.map->data.classNames));
+        map->setPoints(pointsOf(stored.map->data));
+        map->setGrid(gridOf(stored.map->map));
+        map->setToolTip(tr("The %1 model's decision over the plane, with the training points")
+                            .arg(stored.map->kind == storage::CheckpointKind::Final ? tr("final") : tr("best")));
+        map->setMinimumSize(320, 260);
+        layout->addWidget(map, 1);
+        return;
+    }
+    auto* note = new QLabel(stored.ready ? tr("No decision map: %1").arg(stored.error)
+                                         : tr("Drawing the decision map from the stored model..."),
+                            column);
+    note->setWordWrap(true);
+    layout->addWidget(note);
+    if (!stored.ready) m_mapSlots[run.id] = MapSlot{layout, note};
+    startNextMap();
+}
+
+// One stored run's map at a time, on a worker: the run's data is prepared again for it.
+void RunsView::startNextMap() {
+    while (!m_mapTask->busy() && !m_mapQueue.empty()) {
+        const int64_t id = m_mapQueue.front();
+        m_mapQueue.erase(m_mapQueue.begin());
+        const auto it = m_maps.find(id);
+        if (it == m_maps.end() || it->second.ready) continue;
+        const QString key = it->second.key;
+        auto result = std::make_shared<storage::RunDecisionMap>();
+        const std::string db = m_storePath;
+        m_mapTask->start(
+            [db, id, result](const StopToken& stop, const BackgroundTask::Stage& stage) {
+                storage::RunStore store(db, storage::RunStore::Mode::ReadOnly);
+                *result = storage::runDecisionMap(store, id, &stop, stage);
+            },
+            [this, id, key, result](const QString& error, bool cancelled) {
+                if (!cancelled) mapArrived(id, key, error.isEmpty() ? result : nullptr, error);
+                startNextMap();
+            });
+    }
+}
+
+void RunsView::mapArrived(int64_t id, const QString& key, std::shared_ptr<const storage::RunDecisionMap> map,
+                          const QString& error) {
+    const auto it = m_maps.find(id);
+    if (it == m_maps.end() || it->second.key != key) return;  // the run moved on meanwhile
+    it->second = StoredMap{key, true, std::move(map), error};
+    const auto slot = m_mapSlots.find(id);
+    if (slot == m_mapSlots.end()) return;
+    const MapSlot place = slot->second;
+    m_mapSlots.erase(slot);
+    if (!place.note) return;  // the strip was rebuilt: it shows the map when built again
+    const auto shown = std::find_if(m_runs.begin(), m_runs.end(), [id](const Shown& s) { return s.details.id == id; });
+    QWidget* column = place.note->parentWidget();
+    delete place.note;
+    if (shown != m_runs.end()) addDecisionMap(shown->details, column, place.layout);
+}
+
 void RunsView::buildEvaluationStrip() {
     m_evalStale = false;
+    m_mapSlots.clear();
     while (QLayoutItem* item = m_evalLayout->takeAt(0)) {
         delete item->widget();
         delete item;
@@ -338,15 +389,7 @@ void RunsView::buildEvaluationStrip() {
             layout->addWidget(roc, 1);
             layout->addWidget(cm, 1);
         }
-        QString why;
-        if (plot::DecisionPlot* map = storedDecisionMap(m_storePath, s.details, column, &why)) {
-            map->setMinimumSize(320, 260);
-            layout->addWidget(map, 1);
-        } else if (!why.isEmpty()) {
-            auto* note = new QLabel(tr("No decision map: %1").arg(why), column);
-            note->setWordWrap(true);
-            layout->addWidget(note);
-        }
+        addDecisionMap(s.details, column, layout);
         m_evalLayout->addWidget(column);
     }
 }

@@ -2,11 +2,16 @@
 // (a pinned baseline drawn thicker), each run's ROC curves and confusion matrix, a table with
 // each metric's best (and its epoch), last, minimum and maximum, the settings (all, or only those
 // that differ) and the network's differences from the baseline. Running runs grow on refresh().
-// The evaluation plots (two plot widgets per run) are built only when their tab is shown.
+// The evaluation plots (two plot widgets per run) are built only when their tab is shown; a
+// two-feature run's decision map is drawn from its stored model on a worker (storage
+// runDecisionMap), one run at a time, and kept until the run's models change.
 #pragma once
 
+#include <QPointer>
 #include <QWidget>
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +24,15 @@ class QLabel;
 class QTableWidget;
 class QPlainTextEdit;
 class QTabWidget;
+class QVBoxLayout;
+
+namespace neurite {
+class BackgroundTask;
+}
+
+namespace neurite::storage {
+struct RunDecisionMap;
+}
 
 namespace neurite::plot {
 class CurvePlot;
@@ -55,9 +69,13 @@ public:
     // Evaluation plot widgets that exist now (0 until the Evaluation tab was shown).
     int evaluationPlotCount() const;
 
+    // Stored decision maps still being drawn (or waiting for their turn).
+    bool mapsPending() const { return !m_mapSlots.empty() || !m_mapQueue.empty(); }
+
     // All shown runs' curves as one CSV: run,metric,epoch,value.
     QString curvesCsv() const;
-    // Writes every plot of the view as PNG into `dir`; returns the files written.
+    // Writes every plot of the view as PNG into `dir`; returns the files written. Decision maps
+    // still being drawn are not written.
     QStringList exportImages(const QString& dir, QString* error);
 
 private:
@@ -75,6 +93,10 @@ private:
     void loadEvaluation(storage::RunStore& store, Shown& s);
     void evaluationsChanged();  // rebuilds the strip now if its tab is shown, else when it is
     void buildEvaluationStrip();
+    void addDecisionMap(const storage::RunDetails& run, QWidget* column, QVBoxLayout* layout);
+    void startNextMap();
+    void mapArrived(int64_t id, const QString& key, std::shared_ptr<const storage::RunDecisionMap> map,
+                    const QString& error);
     void rebuildTables();
     void exportCsvWithDialog();
     void exportImagesWithDialog();
@@ -89,6 +111,20 @@ private:
     QHBoxLayout* m_evalLayout;
     bool m_evalStale = false;
     std::string m_storePath;  // where the shown runs are (the evaluation's decision maps read models)
+    struct StoredMap {
+        QString key;  // the run's status and epochs when it was asked for
+        bool ready = false;
+        std::shared_ptr<const storage::RunDecisionMap> map;  // null while drawn, or on error
+        QString error;
+    };
+    struct MapSlot {
+        QVBoxLayout* layout = nullptr;
+        QPointer<QWidget> note;  // "Drawing the decision map...": replaced when the map arrives
+    };
+    BackgroundTask* m_mapTask;
+    std::map<int64_t, StoredMap> m_maps;      // by run id
+    std::vector<int64_t> m_mapQueue;          // runs whose map waits for the worker
+    std::map<int64_t, MapSlot> m_mapSlots;    // maps the strip shown now waits for
     QTableWidget *m_metrics, *m_settings;
     QCheckBox* m_diffOnly;
     QPlainTextEdit* m_network;

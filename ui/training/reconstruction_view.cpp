@@ -5,6 +5,8 @@
 #include <QPixmap>
 #include <QVBoxLayout>
 
+#include "display_convert.h"
+
 namespace neurite::ui {
 
 namespace {
@@ -32,12 +34,12 @@ void ReconstructionView::clear() {
     m_title->setText(tr("Reconstructions of held-out samples appear after the first epoch."));
 }
 
-void ReconstructionView::setReconstructions(const TrainingUpdate::Reconstructions& r) {
+void ReconstructionView::setReconstructions(int epoch, const Reconstructions& r) {
     clear();
-    m_count = static_cast<int>(std::min(r.inputs.size(), r.outputs.size()));
+    m_count = static_cast<int>(std::min(r.inputImages.size(), r.outputImages.size()));
     m_title->setText(tr("Held-out samples (top) and the model's reconstructions (below) after "
                         "epoch %1, each pair on the input's scale.")
-                         .arg(r.epoch));
+                         .arg(epoch));
     auto cell = [this](const QImage& img, int row, int column) {
         auto* l = new QLabel(this);
         l->setPixmap(QPixmap::fromImage(
@@ -52,8 +54,8 @@ void ReconstructionView::setReconstructions(const TrainingUpdate::Reconstruction
         m_cells << name;
     }
     for (int i = 0; i < m_count; ++i) {
-        cell(r.inputs[i], 0, i + 1);
-        cell(r.outputs[i], 1, i + 1);
+        cell(imageOf(r.inputImages[static_cast<std::size_t>(i)]), 0, i + 1);
+        cell(imageOf(r.outputImages[static_cast<std::size_t>(i)]), 1, i + 1);
     }
 }
 

@@ -4,7 +4,7 @@
 
 #include <QWidget>
 
-#include "training_controller.h"
+#include "train/reconstruction.h"
 
 class QGridLayout;
 class QLabel;
@@ -15,7 +15,8 @@ class ReconstructionView : public QWidget {
     Q_OBJECT
 public:
     explicit ReconstructionView(QWidget* parent = nullptr);
-    void setReconstructions(const TrainingUpdate::Reconstructions& r);
+    // The engine's reconstructions after `epoch`, shown as they are.
+    void setReconstructions(int epoch, const Reconstructions& r);
     void clear();
     int count() const { return m_count; }  // pairs shown
     QString titleText() const;

@@ -3,10 +3,9 @@
 #include <QThread>
 
 #include <algorithm>
-#include <cmath>
 
 #include "core/error.h"
-#include "metrics/evaluation.h"
+#include "display_convert.h"
 #include "metrics_json.h"
 #include "recorder.h"
 #include "run_info.h"
@@ -17,51 +16,8 @@ namespace neurite::ui {
 
 namespace {
 
-constexpr int kGridSide = 64;  // decision map resolution: 4,096 points, one forward pass
-constexpr int64_t kMaxMapPoints = 5000;
-constexpr int64_t kPreviewCount = 24;   // image samples shown in the data tab
-constexpr int64_t kReconstructionCount = 8;  // autoencoders: held-out samples reconstructed per epoch
-
-// One sample [C,H,W] (1 or 3 channels) as an image, lo..hi mapped to black..white.
-QImage imageOf(const float* v, int c, int h, int w, float lo, float hi) {
-    const float range = std::max(hi - lo, 1e-12f);
-    QImage img(w, h, QImage::Format_RGB32);
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            auto at = [&](int ch) {
-                const float f = v[static_cast<std::size_t>((ch * h + y) * w + x)];
-                return std::clamp(static_cast<int>(255.f * (f - lo) / range), 0, 255);
-            };
-            img.setPixel(x, y, c == 1 ? qRgb(at(0), at(0), at(0)) : qRgb(at(0), at(1), at(2)));
-        }
-    return img;
-}
-
-bool isImage(const Shape& sh) { return sh.rank() == 3 && (sh[0] == 1 || sh[0] == 3); }
-
-// Image data ([C,H,W] with 1 or 3 channels): the first training samples as images, scaled from
-// the raw values (u8 as is, f32 by their own range), so the user sees what the model sees.
-void addPreviews(const Dataset& d, RunPrepared& p) {
-    const Shape& sh = d.sampleShape;
-    if (!isImage(sh) || d.train.count == 0) return;
-    const int c = static_cast<int>(sh[0]), h = static_cast<int>(sh[1]), w = static_cast<int>(sh[2]);
-    const int64_t per = sh.numel();
-    const int n = static_cast<int>(std::min<int64_t>(kPreviewCount, d.train.count));
-    for (int i = 0; i < n; ++i) {
-        std::vector<float> v(static_cast<std::size_t>(per));
-        for (int64_t k = 0; k < per; ++k)
-            v[static_cast<std::size_t>(k)] = d.train.dtype == DType::U8
-                                                 ? d.train.bytes[static_cast<std::size_t>(i * per + k)]
-                                                 : d.train.f32()[i * per + k];
-        const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-        p.previews << imageOf(v.data(), c, h, w, *lo, *hi);
-        const int label = d.train.labels.empty() ? -1 : d.train.labels[static_cast<std::size_t>(i)];
-        p.previewLabels << (label >= 0 && label < p.classNames.size() ? p.classNames[label] : QString());
-    }
-}
-
-RunPrepared describe(const RunSetup& s) {
-    RunPrepared p = describeData(s.data, s.project.data.reconstruct);
+RunPrepared describe(const RunSetup& s, const DataDescription& data) {
+    RunPrepared p = preparedOf(data);
     p.device = QString::fromStdString(s.backend->name());
     p.deviceNote = QString::fromStdString(s.deviceNote);
     for (const auto& w : s.warnings) p.warnings << QString::fromStdString(w);
@@ -74,33 +30,23 @@ RunPrepared describe(const RunSetup& s) {
 
 }  // namespace
 
-RunPrepared describeData(const Dataset& data, bool reconstruct) {
+RunPrepared preparedOf(const DataDescription& data) {
     RunPrepared p;
-    for (const auto& c : data.classNames) p.classNames << QString::fromStdString(c);
-    p.trainCount = data.train.count;
-    p.validationCount = data.validation.count;
-    p.testCount = data.test.count;
-    const DataSplit& train = data.train;
-    p.twoDimensional = data.sampleShape.rank() == 1 && data.sampleShape[0] == 2 && data.numClasses > 0 &&
-                       train.dtype == DType::F32;
-    if (p.twoDimensional) {
-        const float* f = train.f32();
-        const int64_t stride = std::max<int64_t>(1, train.count / kMaxMapPoints);
-        for (int64_t i = 0; i < train.count; i += stride) {
-            p.points.x.push_back(f[2 * i]);
-            p.points.y.push_back(f[2 * i + 1]);
-            p.points.label.push_back(train.labels[static_cast<std::size_t>(i)]);
-        }
-    }
+    p.classNames = namesOf(data.classNames);
+    p.trainCount = data.trainCount;
+    p.validationCount = data.validationCount;
+    p.testCount = data.testCount;
+    p.twoDimensional = data.twoDimensional;
+    p.points = pointsOf(data);
     p.source = QString::fromStdString(data.source);
     p.sampleShape = QString::fromStdString(data.sampleShape.str());
-    if (data.numClasses > 0) {
-        p.classCounts.assign(static_cast<std::size_t>(data.numClasses), 0);
-        for (int32_t l : train.labels)
-            if (l >= 0 && l < data.numClasses) ++p.classCounts[static_cast<std::size_t>(l)];
+    p.classCounts.assign(data.classCounts.begin(), data.classCounts.end());
+    for (std::size_t i = 0; i < data.previews.size(); ++i) {
+        p.previews << imageOf(data.previews[i]);
+        const int label = i < data.previewLabels.size() ? data.previewLabels[i] : -1;
+        p.previewLabels << (label >= 0 && label < p.classNames.size() ? p.classNames[label] : QString());
     }
-    addPreviews(data, p);
-    p.reconstructs = reconstruct && isImage(data.sampleShape);
+    p.reconstructs = data.reconstructs;
     return p;
 }
 
@@ -111,9 +57,13 @@ public:
     explicit Queue(TrainingController* owner) : m_owner(owner) {}
 
     std::vector<std::shared_ptr<TrainObserver>> extra;  // set by the worker before training
-    Model* model = nullptr;                              // worker-side, for the decision map
+    // Worker-side, set before training: what the decision map and the reconstructions need.
+    Model* model = nullptr;
     const Dataset* data = nullptr;
-    const RunPrepared* info = nullptr;
+    std::optional<PlaneRange> plane;  // 2-D classification: the plane around the training points
+    Preprocessing preprocessing;
+    int classes = 0;
+    bool reconstructs = false;
 
     void onStep(const StepEvent& e) override {
         for (auto& o : extra) o->onStep(e);
@@ -122,13 +72,15 @@ public:
     }
     void onEpoch(const EpochEvent& e) override {
         for (auto& o : extra) o->onEpoch(e);
-        std::optional<plot::DecisionGrid> grid = decisionGrid(e);
-        std::optional<TrainingUpdate::Reconstructions> recon = reconstructions(e);
+        QString viewError;
+        std::optional<DecisionMap> map = decisionMapAfter(viewError);
+        std::optional<TrainingUpdate::Reconstructed> recon = reconstructionsAfter(e, viewError);
         {
             std::lock_guard lock(m_mu);
             m_pending.epochs.push_back(e);
-            if (grid) m_pending.grid = std::move(grid);
+            if (map) m_pending.map = std::move(map);
             if (recon) m_pending.reconstructions = std::move(recon);
+            if (!viewError.isEmpty()) m_pending.viewError = viewError;
         }
         postDrain();
     }
@@ -174,8 +126,8 @@ public:
         std::optional<QString> failure;
         bool done = false;
         bool empty() const {
-            return update.steps.empty() && update.epochs.empty() && !update.grid &&
-                   !update.reconstructions && !prepared &&
+            return update.steps.empty() && update.epochs.empty() && !update.map &&
+                   !update.reconstructions && update.viewError.isEmpty() && !prepared &&
                    !finished && !failure && !done;
         }
     };
@@ -204,96 +156,31 @@ private:
         QMetaObject::invokeMethod(owner, [owner] { owner->drain(false); }, Qt::QueuedConnection);
     }
 
-    // The model's decision over a grid around the training points, computed on the worker
-    // between two steps (the Trainer calls onEpoch outside a step).
-    std::optional<plot::DecisionGrid> decisionGrid(const EpochEvent& e) {
-        if (!model || !data || !info || !info->twoDimensional || info->points.x.empty())
+    // The model's decision over the plane around the training points, on the worker between
+    // two steps (the Trainer calls onEpoch outside a step). A failure is said once; the run goes on.
+    std::optional<DecisionMap> decisionMapAfter(QString& error) {
+        if (!model || !plane) return std::nullopt;
+        try {
+            return decisionMap(*model, preprocessing, classes, *plane);
+        } catch (const std::exception& ex) {
+            plane.reset();
+            error = QObject::tr("No decision map: %1").arg(QString::fromUtf8(ex.what()));
             return std::nullopt;
-        const auto& px = info->points.x;
-        const auto& py = info->points.y;
-        auto [x0, x1] = std::minmax_element(px.begin(), px.end());
-        auto [y0, y1] = std::minmax_element(py.begin(), py.end());
-        plot::DecisionGrid g;
-        g.nx = g.ny = kGridSide;
-        const double mx = 0.1 * std::max(*x1 - *x0, 1e-6), my = 0.1 * std::max(*y1 - *y0, 1e-6);
-        g.xMin = *x0 - mx;
-        g.xMax = *x1 + mx;
-        g.yMin = *y0 - my;
-        g.yMax = *y1 + my;
-        const int64_t n = int64_t{kGridSide} * kGridSide;
-        std::vector<float> input(static_cast<std::size_t>(2 * n));
-        for (int j = 0; j < kGridSide; ++j)
-            for (int i = 0; i < kGridSide; ++i) {
-                const std::size_t k = static_cast<std::size_t>(j * kGridSide + i);
-                const double raw[2] = {g.xMin + (i + 0.5) * (g.xMax - g.xMin) / kGridSide,
-                                       g.yMin + (j + 0.5) * (g.yMax - g.yMin) / kGridSide};
-                for (std::size_t f = 0; f < 2; ++f) {
-                    // The dataset's fitted preprocessing, as gatherFeatures applies it.
-                    double v = raw[f] * data->scale;
-                    if (!data->mean.empty()) v = (v - data->mean[f]) * data->invStd[f];
-                    input[2 * k + f] = static_cast<float>(v);
-                }
-            }
-        Backend& be = model->backend();
-        Tensor x = Tensor::empty(be, Shape{n, 2});
-        be.copyFromHost(x, input.data());
-        const Tensor& out = model->forward(x, false, e.epoch, 0);
-        const int64_t units = out.shape().numelFrom(1);
-        std::vector<float> logits(static_cast<std::size_t>(n * units)), probs;
-        be.copyToHost(logits.data(), out);
-        appendProbabilities(logits.data(), n, units, probs);
-        const int64_t classes = units == 1 ? 2 : units;
-        g.cls.resize(static_cast<std::size_t>(n));
-        g.confidence.resize(static_cast<std::size_t>(n));
-        for (int64_t k = 0; k < n; ++k) {
-            const float* p = probs.data() + k * classes;
-            const auto best = std::max_element(p, p + classes) - p;
-            g.cls[static_cast<std::size_t>(k)] = static_cast<int>(best);
-            // 1/classes (a guess) maps to 0, certainty to 1.
-            const double chance = 1.0 / static_cast<double>(classes);
-            g.confidence[static_cast<std::size_t>(k)] =
-                static_cast<float>(std::clamp((p[best] - chance) / (1 - chance), 0.0, 1.0));
         }
-        return g;
     }
 
     // Autoencoders: the first held-out samples through the model, on the worker between steps.
-    std::optional<TrainingUpdate::Reconstructions> reconstructions(const EpochEvent& e) {
-        if (!model || !data || !info || !info->reconstructs) return std::nullopt;
-        const DataSplit& split = data->validation.count > 0 ? data->validation : data->train;
-        const int64_t n = std::min(kReconstructionCount, split.count);
-        const Shape& sh = data->sampleShape;
-        const int64_t per = sh.numel();
-        if (n == 0) return std::nullopt;
-        // The samples as the model sees them, (raw * scale - mean) * invStd: also the targets.
-        std::vector<float> input(static_cast<std::size_t>(n * per));
-        for (int64_t k = 0; k < n * per; ++k) {
-            const auto at = static_cast<std::size_t>(k);
-            float v = (split.dtype == DType::U8 ? static_cast<float>(split.bytes[at]) : split.f32()[k]) *
-                      data->scale;
-            if (!data->mean.empty()) {
-                const auto f = static_cast<std::size_t>(k % per);
-                v = (v - data->mean[f]) * data->invStd[f];
-            }
-            input[at] = v;
+    std::optional<TrainingUpdate::Reconstructed> reconstructionsAfter(const EpochEvent& e, QString& error) {
+        if (!model || !data || !reconstructs) return std::nullopt;
+        try {
+            Reconstructions r = reconstructSamples(*model, *data);
+            if (r.count == 0) return std::nullopt;
+            return TrainingUpdate::Reconstructed{e.epoch, std::move(r)};
+        } catch (const std::exception& ex) {
+            reconstructs = false;
+            error = QObject::tr("No reconstructions: %1").arg(QString::fromUtf8(ex.what()));
+            return std::nullopt;
         }
-        Backend& be = model->backend();
-        Tensor x = Tensor::empty(be, Shape{n, sh[0], sh[1], sh[2]});
-        be.copyFromHost(x, input.data());
-        const Tensor& out = model->forward(x, false, e.epoch, 0);
-        if (out.numel() != n * per) return std::nullopt;  // not shaped like its input
-        std::vector<float> output(static_cast<std::size_t>(n * per));
-        be.copyToHost(output.data(), out);
-        TrainingUpdate::Reconstructions r;
-        r.epoch = e.epoch;
-        const int c = static_cast<int>(sh[0]), h = static_cast<int>(sh[1]), w = static_cast<int>(sh[2]);
-        for (int64_t i = 0; i < n; ++i) {
-            const float* in = input.data() + i * per;
-            const auto [lo, hi] = std::minmax_element(in, in + per);
-            r.inputs << imageOf(in, c, h, w, *lo, *hi);
-            r.outputs << imageOf(output.data() + i * per, c, h, w, *lo, *hi);
-        }
-        return r;
     }
 
     TrainingController* m_owner;
@@ -333,7 +220,8 @@ bool TrainingController::start(const ProjectDocument& project) {
         bool failed = false;
         try {
             RunSetup setup = prepareRun(project);
-            RunPrepared info = describe(setup);
+            const DataDescription description = describeData(setup.data, setup.project.data.reconstruct);
+            RunPrepared info = describe(setup, description);
             Trainer trainer(*setup.model, setup.data, setup.project.training);
             // The run is created once the trainer accepted the setup: bad input leaves no run.
             if (!storePath.empty()) {
@@ -345,11 +233,16 @@ bool TrainingController::start(const ProjectDocument& project) {
             }
             queue->model = setup.model.get();
             queue->data = &setup.data;
-            queue->info = &info;
+            if (description.twoDimensional && !description.pointX.empty()) {
+                queue->plane = paddedPlane(description.pointX, description.pointY);
+                queue->preprocessing = preprocessingOf(setup.data);
+                queue->classes = setup.data.numClasses;
+            }
+            queue->reconstructs = description.reconstructs;
             queue->setPrepared(info);
             const FinishedEvent fin = trainer.run(*queue, *stop);
             queue->model = nullptr;
-            queue->info = nullptr;
+            queue->data = nullptr;
             if (recorder) recorder->setFinalModel(setup.model->snapshot(), fin.epochs);
         } catch (const Error& e) {
             failed = true;
@@ -403,7 +296,8 @@ void TrainingController::drain(bool fromTimer) {
     if (t.empty()) return;
     ++m_drains;
     if (t.prepared) emit prepared(*t.prepared);
-    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.grid || t.update.reconstructions)
+    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.map || t.update.reconstructions ||
+        !t.update.viewError.isEmpty())
         emit progressed(t.update);
     if (t.finished) emit finished(*t.finished);
     if (t.failure) emit failed(*t.failure);

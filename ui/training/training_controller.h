@@ -1,5 +1,6 @@
 // TrainingController: runs one training run at a time on a worker thread and hands its progress
-// to the GUI thread in batches. The worker's observer appends events to a mutex-guarded queue;
+// to the GUI thread in batches. For 2-D data the worker also draws the decision map after each
+// epoch (engine decisionMap, between two steps), for autoencoders the reconstructions. The worker's observer appends events to a mutex-guarded queue;
 // the first epoch/finish/failure posts one queued drain, steps wait for a ~30 Hz timer. So a run
 // at thousands of steps per second costs the GUI a few dozen updates a second, never a flood of
 // queued signals. Exceptions stay on the worker: a failed run arrives as `failed`.
@@ -7,6 +8,7 @@
 
 #include <QImage>
 #include <QList>
+#include <QStringList>
 #include <QObject>
 #include <QString>
 #include <QElapsedTimer>
@@ -21,10 +23,12 @@
 #include <optional>
 #include <vector>
 
-#include "data/dataset.h"
+#include "data/data_description.h"
+#include "export/decision_map.h"
 #include "io/project.h"
 #include "plot_data.h"
 #include "train/events.h"
+#include "train/reconstruction.h"
 
 class QThread;
 
@@ -49,23 +53,24 @@ struct RunPrepared {
     QStringList previewLabels;    // their class names
 };
 
-// What a run's data looks like (counts, classes, the 2-D points or image samples), from the
-// loaded data alone: the Training tab shows it before a run too (DataProbe). The device, epochs
-// and steps are left for the run to fill in.
-RunPrepared describeData(const Dataset& data, bool reconstruct);
+// A data description (engine, describeData) as the Training tab shows it: counts, classes, the
+// 2-D points or image samples. The device, epochs and steps are left for the run to fill in.
+RunPrepared preparedOf(const DataDescription& data);
 
 // Everything that arrived since the previous drain, in order.
 struct TrainingUpdate {
     std::vector<StepEvent> steps;
     std::vector<EpochEvent> epochs;
-    std::optional<plot::DecisionGrid> grid;  // newest decision map
+    std::optional<DecisionMap> map;  // newest decision map (engine decisionMap)
     // Autoencoders: the first held-out samples and the model's reconstructions of them after the
-    // newest epoch, each pair on one grey/colour scale (the input's range).
-    struct Reconstructions {
+    // newest epoch (engine reconstructSamples).
+    struct Reconstructed {
         int epoch = 0;
-        QList<QImage> inputs, outputs;
+        Reconstructions samples;
     };
-    std::optional<Reconstructions> reconstructions;
+    std::optional<Reconstructed> reconstructions;
+    // Why the decision map or the reconstructions could not be drawn (once; the run goes on).
+    QString viewError;
 };
 
 class TrainingController : public QObject {

@@ -19,7 +19,7 @@
 #include "reconstruction_view.h"
 #include "decision_plot.h"
 #include "deploy/run_export.h"
-#include "run_store.h"
+#include "display_convert.h"
 #include "roc_plot.h"
 
 namespace neurite::ui {
@@ -315,12 +315,7 @@ void TrainingPanel::stopTraining() {
 void TrainingPanel::exportModel() {
     const QString path = m_controller.storePath();
     if (m_info.runId <= 0 || path.isEmpty() || m_controller.running()) return;
-    try {
-        storage::RunStore store(path.toStdString());
-        exportRunModel(this, store, m_info.runId);
-    } catch (const std::exception& e) {
-        setStatus(tr("Could not open the run store: %1").arg(QString::fromUtf8(e.what())), true);
-    }
+    exportRunModel(this, path, m_info.runId);  // loads on a worker; errors come as a message box
 }
 
 void TrainingPanel::onPrepared(const RunPrepared& info) {
@@ -401,8 +396,9 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
         }
         if (e.valMetrics) showEvaluation(*e.valMetrics, tr("Validation after epoch %1").arg(e.epoch));
     }
-    if (u.grid) m_decision->setGrid(*u.grid);
-    if (u.reconstructions) m_reconstructions->setReconstructions(*u.reconstructions);
+    if (u.map) m_decision->setGrid(gridOf(*u.map));
+    if (u.reconstructions) m_reconstructions->setReconstructions(u.reconstructions->epoch, u.reconstructions->samples);
+    if (!u.viewError.isEmpty()) setStatus(statusText() + tr("\nwarning: %1").arg(u.viewError), true);
     showSpeed(false);
 }
 

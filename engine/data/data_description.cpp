@@ -1,0 +1,80 @@
+// Describing a loaded Dataset: counts, points and pictures, all from the host copy.
+#include "data/data_description.h"
+
+#include <algorithm>
+
+namespace neurite {
+
+namespace {
+
+float rawValue(const DataSplit& split, int64_t at) {
+    const auto i = static_cast<std::size_t>(at);
+    return split.dtype == DType::U8 ? static_cast<float>(split.bytes[i]) : split.f32()[at];
+}
+
+// The first training samples as pictures, scaled from the raw values (u8 as is, f32 by their own
+// range), so the user sees what the file holds.
+void addPreviews(const Dataset& d, DataDescription& out) {
+    const Shape& sh = d.sampleShape;
+    if (!isImageShape(sh) || d.train.count == 0) return;
+    const int64_t per = sh.numel();
+    const int64_t n = std::min(kDescribedPreviews, d.train.count);
+    std::vector<float> v(static_cast<std::size_t>(per));
+    for (int64_t i = 0; i < n; ++i) {
+        for (int64_t k = 0; k < per; ++k) v[static_cast<std::size_t>(k)] = rawValue(d.train, i * per + k);
+        const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+        out.previews.push_back(sampleImage(v.data(), sh, *lo, *hi));
+        out.previewLabels.push_back(d.train.labels.empty() ? -1 : d.train.labels[static_cast<std::size_t>(i)]);
+    }
+}
+
+}  // namespace
+
+bool isImageShape(const Shape& shape) {
+    return shape.rank() == 3 && (shape[0] == 1 || shape[0] == 3);
+}
+
+SampleImage sampleImage(const float* values, const Shape& shape, float lo, float hi) {
+    SampleImage img;
+    img.channels = static_cast<int>(shape[0]);
+    img.height = static_cast<int>(shape[1]);
+    img.width = static_cast<int>(shape[2]);
+    const float range = std::max(hi - lo, 1e-12f);
+    img.pixels.resize(static_cast<std::size_t>(shape.numel()));
+    for (std::size_t i = 0; i < img.pixels.size(); ++i)
+        img.pixels[i] = static_cast<uint8_t>(std::clamp(static_cast<int>(255.f * (values[i] - lo) / range), 0, 255));
+    return img;
+}
+
+DataDescription describeData(const Dataset& data, bool reconstruct) {
+    DataDescription p;
+    p.source = data.source;
+    p.sampleShape = data.sampleShape;
+    p.classNames = data.classNames;
+    p.trainCount = data.train.count;
+    p.validationCount = data.validation.count;
+    p.testCount = data.test.count;
+    const DataSplit& train = data.train;
+    p.twoDimensional = data.sampleShape.rank() == 1 && data.sampleShape[0] == 2 && data.numClasses > 0 &&
+                       train.dtype == DType::F32 &&
+                       train.labels.size() == static_cast<std::size_t>(train.count);
+    if (p.twoDimensional) {
+        const float* f = train.f32();
+        const int64_t stride = std::max<int64_t>(1, train.count / kMaxDescribedPoints);
+        for (int64_t i = 0; i < train.count; i += stride) {
+            p.pointX.push_back(f[2 * i]);
+            p.pointY.push_back(f[2 * i + 1]);
+            p.pointLabel.push_back(train.labels[static_cast<std::size_t>(i)]);
+        }
+    }
+    if (data.numClasses > 0) {
+        p.classCounts.assign(static_cast<std::size_t>(data.numClasses), 0);
+        for (int32_t l : train.labels)
+            if (l >= 0 && l < data.numClasses) ++p.classCounts[static_cast<std::size_t>(l)];
+    }
+    addPreviews(data, p);
+    p.reconstructs = reconstruct && isImageShape(data.sampleShape);
+    return p;
+}
+
+}  // namespace neurite

@@ -1,0 +1,208 @@
+// Loading a stored run's models never blocks the GUI's event loop. The run trained here has two
+// million samples, so preparing it again (its data loaded and split) takes a noticeable time:
+// while the export's load runs, a 10 ms timer keeps ticking with no gap near the load's length
+// (a load on the GUI thread would make one gap as long as the load), the progress dialog names
+// the step, and the export dialog arrives with both models. Cancel closes the progress at once
+// and nothing follows; a missing run is a message box. Try it's run loading ticks the same way.
+// BackgroundTask itself: the work runs on another thread, errors and cancels arrive as such.
+#include <QElapsedTimer>
+#include <QMessageBox>
+#include <QPointer>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+#include <QtTest>
+
+#include <atomic>
+
+#include "background_task.h"
+#include "core/error.h"
+#include "deploy/export_dialog.h"
+#include "deploy/run_export.h"
+#include "deploy/try_it_panel.h"
+#include "support/cli_runner.h"
+
+using namespace neurite;
+
+namespace {
+
+// Ticks of a 10 ms timer: how many, and the longest time between two (or since the start).
+class Ticker {
+public:
+    Ticker() {
+        m_timer.setInterval(10);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            m_longest = std::max(m_longest, m_last.restart());
+            ++m_ticks;
+            if (m_onTick) m_onTick();
+        });
+        m_last.start();
+        m_timer.start();
+    }
+    int ticks() const { return m_ticks; }
+    qint64 longestGapMs() const { return m_longest; }
+    void onTick(std::function<void()> f) { m_onTick = std::move(f); }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_last;
+    qint64 m_longest = 0;
+    int m_ticks = 0;
+    std::function<void()> m_onTick;
+};
+
+}  // namespace
+
+class TestRunLoading : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_db = m_dir.filePath("runs.db");
+        const QString project = test::writeFile(m_dir, "big.neurite.json", R"({"format": "neurite-project", "version": 1,
+            "name": "Big spiral",
+            "data": {"source": "synthetic:spiral?samples=2000000&classes=3&noise=0.1&seed=7",
+                     "validation_split": 0.01, "test_split": 0.01},
+            "model": {"output": "out", "nodes": [{"id": "input", "op": "Input"},
+                {"id": "fc", "op": "Dense", "params": {"units": 8}, "inputs": ["input"]},
+                {"id": "act", "op": "ReLU", "inputs": ["fc"]},
+                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["act"]}]},
+            "training": {"epochs": 1, "max_steps": 3, "threads": 1}})");
+        const test::Result r = test::runCli({"train", project, "--db", m_db});
+        QVERIFY2(r.code == 0, r.err.constData());
+    }
+
+    void exportLoadsWithoutBlocking() {
+        QWidget parent;
+        Ticker ticker;
+        QStringList labels;
+        QPointer<QProgressDialog> progress;  // deleted when it closes
+        ticker.onTick([&] {
+            if (progress && !labels.contains(progress->labelText())) labels << progress->labelText();
+        });
+        QElapsedTimer load;
+        load.start();
+        progress = exportRunModel(&parent, m_db, 1);
+        // Back at once: the progress shows, the dialog comes later.
+        QVERIFY(progress->isVisible());
+        QVERIFY(!parent.findChild<ExportDialog*>());
+        const int ticksBefore = ticker.ticks();
+        QTRY_VERIFY_WITH_TIMEOUT(parent.findChild<ExportDialog*>(), 60000);
+        const qint64 loadMs = load.elapsed();
+        ExportDialog* dialog = parent.findChild<ExportDialog*>();
+        QVERIFY(dialog->isVisible());
+        QVERIFY(dialog->checkpointChoiceVisible());  // final and best
+        QVERIFY(!parent.findChild<QMessageBox*>());
+        QTRY_VERIFY(!parent.findChild<QProgressDialog*>());  // closed and deleted
+        QVERIFY2(ticker.ticks() - ticksBefore >= 5, qPrintable(QString("%1 ticks in %2 ms").arg(ticker.ticks() - ticksBefore).arg(loadMs)));
+        QVERIFY2(ticker.longestGapMs() * 2 < loadMs,
+                 qPrintable(QString("a gap of %1 ms in a load of %2 ms").arg(ticker.longestGapMs()).arg(loadMs)));
+        QVERIFY2(labels.join('\n').contains("Run 1: loading the data and building the model..."), qPrintable(labels.join('\n')));
+        dialog->close();
+    }
+
+    void cancelClosesAtOnceAndNothingFollows() {
+        QWidget parent;
+        QProgressDialog* progress = exportRunModel(&parent, m_db, 1);
+        QPointer<QProgressDialog> watched(progress);
+        auto* cancel = progress->findChild<QPushButton*>();
+        QVERIFY(cancel);
+        cancel->click();
+        QTRY_VERIFY(!watched);  // closed and deleted without waiting for the load
+        QTRY_VERIFY_WITH_TIMEOUT(parent.findChildren<BackgroundTask*>().isEmpty(), 60000);  // its worker ended
+        QTest::qWait(50);
+        QVERIFY(!parent.findChild<ExportDialog*>());
+        QVERIFY(!parent.findChild<QMessageBox*>());
+    }
+
+    void aMissingRunIsAMessage() {
+        QWidget parent;
+        exportRunModel(&parent, m_db, 99);
+        QTRY_VERIFY_WITH_TIMEOUT(parent.findChild<QMessageBox*>(), 20000);
+        QVERIFY2(parent.findChild<QMessageBox*>()->text().contains("no run 99"),
+                 qPrintable(parent.findChild<QMessageBox*>()->text()));
+        QVERIFY(!parent.findChild<ExportDialog*>());
+    }
+
+    void tryItLoadsARunWithoutBlocking() {
+        TryItPanel panel;
+        Ticker ticker;
+        QSignalSpy loaded(&panel, &TryItPanel::modelLoaded);
+        QElapsedTimer load;
+        load.start();
+        panel.loadRun(m_db, 1);
+        QVERIFY(panel.runLoading());
+        QVERIFY(!panel.hasModel());
+        QVERIFY(loaded.wait(60000));
+        const qint64 loadMs = load.elapsed();
+        QVERIFY(panel.hasModel());
+        QVERIFY2(panel.modelText().startsWith("Run #1 Big spiral (final model)"), qPrintable(panel.modelText()));
+        QVERIFY2(ticker.longestGapMs() * 2 < loadMs,
+                 qPrintable(QString("a gap of %1 ms in a load of %2 ms").arg(ticker.longestGapMs()).arg(loadMs)));
+    }
+
+    void backgroundTaskRunsOffTheGuiThread() {
+        BackgroundTask task;
+        std::atomic<bool> elsewhere{false};
+        QString error = "not called";
+        bool cancelled = true;
+        QSignalSpy stages(&task, &BackgroundTask::stageChanged);
+        QVERIFY(task.start(
+            [&](const StopToken&, const BackgroundTask::Stage& stage) {
+                elsewhere = QThread::currentThread() != qApp->thread();
+                stage("working");
+            },
+            [&](const QString& e, bool c) {
+                error = e;
+                cancelled = c;
+            }));
+        QVERIFY(task.busy());
+        QVERIFY(!task.start([](const StopToken&, const BackgroundTask::Stage&) {}, [](const QString&, bool) {}));
+        QTRY_VERIFY(!task.busy());
+        QVERIFY(elsewhere);
+        QVERIFY(error.isEmpty());
+        QVERIFY(!cancelled);
+        QCOMPARE(stages.count(), 1);  // posted before the end, so it arrives before it
+        QCOMPARE(stages.first().first().toString(), QString("working"));
+        QVERIFY(task.stage().isEmpty());
+
+        QVERIFY(task.start([](const StopToken&, const BackgroundTask::Stage&) { throwBadInput("no such data"); },
+                           [&](const QString& e, bool c) {
+                               error = e;
+                               cancelled = c;
+                           }));
+        QTRY_VERIFY(!task.busy());
+        QCOMPARE(error, QString("no such data"));
+        QVERIFY(!cancelled);
+
+        // Cancel answers at once; the worker sees its stop token and its late end is dropped.
+        std::atomic<bool> sawStop{false};
+        int calls = 0;
+        QVERIFY(task.start(
+            [&](const StopToken& stop, const BackgroundTask::Stage&) {
+                while (!stop.stopRequested()) QThread::msleep(1);
+                sawStop = true;
+            },
+            [&](const QString&, bool c) {
+                ++calls;
+                cancelled = c;
+            }));
+        task.cancel();
+        QCOMPARE(calls, 1);
+        QVERIFY(cancelled);
+        QVERIFY(!task.busy());
+        QTRY_VERIFY(!task.running());
+        QVERIFY(sawStop);
+        QCOMPARE(calls, 1);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+};
+
+QTEST_MAIN(TestRunLoading)
+#include "test_run_loading.moc"

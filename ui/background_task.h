@@ -1,0 +1,55 @@
+// BackgroundTask: engine work (loading a run's models, a data set, drawing a decision map) on a
+// worker thread, one task at a time, with its end handed to the GUI thread; no slot ever waits
+// for it. The work gets a stop token (cancel() sets it; the engine checks it between its steps)
+// and a stage callback whose text arrives on the GUI thread as stageChanged(). Exceptions stay on
+// the worker and arrive as the error text. cancel() answers at once: `done` runs with cancelled
+// set, whatever the old worker still produces is dropped, and a new task may start right away.
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "train/events.h"
+
+class QThread;
+
+namespace neurite {
+
+class BackgroundTask : public QObject {
+    Q_OBJECT
+public:
+    using Stage = std::function<void(const std::string& text)>;
+    // Runs on the worker; writes its result where its captures say (a shared_ptr the done
+    // callback holds too) and may throw.
+    using Work = std::function<void(const StopToken& stop, const Stage& stage)>;
+    // On the GUI thread: error is empty on success, else the exception's message; cancelled
+    // when cancel() ended the task (or the work threw Error{Cancelled}).
+    using Done = std::function<void(const QString& error, bool cancelled)>;
+
+    explicit BackgroundTask(QObject* parent = nullptr);
+    ~BackgroundTask() override;  // stops every worker it started and waits for them
+
+    bool start(Work work, Done done);  // false, and nothing starts, while a task runs
+    void cancel();
+    bool busy() const { return m_current != nullptr; }
+    // Workers still running, cancelled ones included (the destructor waits for them).
+    bool running() const { return !m_threads.isEmpty(); }
+    QString stage() const { return m_stage; }
+
+signals:
+    void stageChanged(const QString& text);
+    void threadsFinished();  // the last running worker ended: deleting the task waits for nothing
+
+private:
+    struct Job;
+    std::shared_ptr<Job> m_current;
+    QList<QThread*> m_threads;  // every worker still running, cancelled ones included
+    QString m_stage;
+};
+
+}  // namespace neurite
