@@ -65,6 +65,7 @@ private:
         Problem p;
         p.severity = severity;
         p.nodeId = i >= 0 ? node(i).id : std::string();
+        p.nodeIndex = i;
         p.message = i >= 0 ? node(i).id + ": " + message : message;
         m_g.problems.push_back(std::move(p));
     }
@@ -97,8 +98,12 @@ private:
         } else {
             m_types[static_cast<std::size_t>(i)] = type;
             ParamCheck check = checkParams(*type, nd.params);
-            for (const std::string& e : check.errors)
+            for (const std::string& e : check.errors) {
                 error(i, e);
+                // checkParams words each error "<param>: what is wrong".
+                for (const ParamSchema& ps : type->params)
+                    if (e.rfind(ps.name + ": ", 0) == 0) m_g.problems.back().param = ps.name;
+            }
             for (const std::string& w : check.warnings)
                 warning(i, w);
             m_g.params[static_cast<std::size_t>(i)] = std::move(check.params);
@@ -344,7 +349,8 @@ std::vector<Problem> lintForLoss(const ResolvedGraph& graph, const std::vector<N
     if ((fn == "softmax" && softmaxLoss) || (fn == "sigmoid" && sigmoidLoss))
         out.push_back({Problem::Severity::Warning, last.id,
                        last.id + ": " + last.op + " before " + nameOf(loss) + " applies " + fn +
-                           " twice; remove it, the loss applies it itself"});
+                           " twice; remove it, the loss applies it itself",
+                       graph.output, {}});
     return out;
 }
 

@@ -39,6 +39,8 @@ struct Problem {
     Severity severity = Severity::Error;
     std::string nodeId;   // empty for graph-wide problems
     std::string message;  // what is wrong and how to fix it, prefixed with the node id
+    int nodeIndex = -1;   // the node's position in the node list (-1: graph-wide)
+    std::string param;    // the parameter at fault, when the problem is one parameter's value
 };
 
 // What the data says about the model's ends: Input "shape": "auto" takes sampleShape, a Dense

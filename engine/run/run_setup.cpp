@@ -62,8 +62,16 @@ RunSetup prepareRun(const ProjectDocument& project, Dataset data) {
     std::string errors;
     auto collect = [&](const std::vector<Problem>& problems) {
         for (const auto& p : problems) {
-            if (p.severity == Problem::Severity::Error) errors += (errors.empty() ? "" : "\n") + p.message;
-            else s.warnings.push_back(p.message);
+            if (p.severity != Problem::Severity::Error) {
+                s.warnings.push_back(p.message);
+                continue;
+            }
+            // Where in the project file, as the parser's own errors say it.
+            std::string where;
+            if (p.nodeIndex >= 0)
+                where = "$.model.nodes[" + std::to_string(p.nodeIndex) + "]" +
+                        (p.param.empty() ? "" : ".params." + p.param) + ": ";
+            errors += (errors.empty() ? "" : "\n") + where + p.message;
         }
     };
     collect(s.graph.problems);

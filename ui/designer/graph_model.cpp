@@ -122,7 +122,8 @@ std::vector<Problem> GraphModel::problems() const {
         const auto out = static_cast<std::size_t>(m_resolved.output);
         if (m_facts && m_resolved.output >= 0 && out < m_resolved.shapes.size())
             if (const std::string why = outputMismatch(m_resolved.shapes[out], *m_facts, m_doc.training); !why.empty())
-                all.push_back({Problem::Severity::Error, m_doc.nodes[out].id, m_doc.nodes[out].id + ": " + why});
+                all.push_back({Problem::Severity::Error, m_doc.nodes[out].id,
+                               m_doc.nodes[out].id + ": " + why, m_resolved.output, {}});
     }
     std::stable_sort(all.begin(), all.end(), [](const Problem& a, const Problem& b) {
         return a.severity == Problem::Severity::Error && b.severity != Problem::Severity::Error;
