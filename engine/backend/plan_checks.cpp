@@ -98,6 +98,28 @@ void requireIndices(const Tensor& indices, int64_t count, const char* op) {
 
 }  // namespace
 
+void checkLayerNormForward(const LayerNormDesc& d, const Tensor& src, const Tensor& gamma,
+                           const Tensor& beta, const Tensor& dst) {
+    const int64_t size = d.rows * d.features;
+    requireF32Numel(src, size, "layer norm src");
+    requireF32Numel(dst, size, "layer norm dst");
+    requireF32Numel(gamma, d.features, "layer norm gamma");
+    requireF32Numel(beta, d.features, "layer norm beta");
+}
+
+void checkLayerNormBackward(const LayerNormDesc& d, bool haveStats, const Tensor& src,
+                            const Tensor& diffDst, const Tensor& gamma, const Tensor& diffSrc,
+                            const Tensor& diffGamma, const Tensor& diffBeta) {
+    if (!haveStats) throwInternal("layer norm backward needs a forward on the same plan first");
+    const int64_t size = d.rows * d.features;
+    requireF32Numel(src, size, "layer norm backward src");
+    requireF32Numel(diffDst, size, "layer norm backward diffDst");
+    requireF32Numel(diffSrc, size, "layer norm backward diffSrc");
+    requireF32Numel(gamma, d.features, "layer norm backward gamma");
+    requireF32Numel(diffGamma, d.features, "layer norm backward diffGamma");
+    requireF32Numel(diffBeta, d.features, "layer norm backward diffBeta");
+}
+
 int64_t checkGatherRows(const Tensor& src, const Tensor& indices, int64_t count, const Tensor* mean,
                         const Tensor* invStd, const Tensor& dst) {
     if (src.dtype() != DType::U8 && src.dtype() != DType::F32)

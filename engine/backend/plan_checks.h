@@ -22,6 +22,13 @@ void checkConvDesc(const ConvDesc& d);
 void checkPoolDesc(const PoolDesc& d);
 void checkBatchNormDesc(const BatchNormDesc& d);
 void checkLayerNormDesc(const LayerNormDesc& d);
+// LayerNormPlan's tensors: fp32 of the descriptor's sizes (Internal otherwise); backward also
+// needs a forward on the same plan first (haveStats). The device is each backend's own check.
+void checkLayerNormForward(const LayerNormDesc& d, const Tensor& src, const Tensor& gamma,
+                           const Tensor& beta, const Tensor& dst);
+void checkLayerNormBackward(const LayerNormDesc& d, bool haveStats, const Tensor& src,
+                            const Tensor& diffDst, const Tensor& gamma, const Tensor& diffSrc,
+                            const Tensor& diffGamma, const Tensor& diffBeta);
 
 // Backend::gatherRows and gatherLabels: dtypes, index count and output sizes (not the device).
 // gatherRows returns the values per row, gatherLabels the labels per row.

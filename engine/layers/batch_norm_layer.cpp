@@ -48,15 +48,9 @@ void BatchNormLayer::forward(LayerContext& ctx, std::span<const Tensor* const> s
 void BatchNormLayer::backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor&,
                               const Tensor& diffDst, std::span<Tensor* const> diffSrc) {
     BatchNormPlan& p = plan(ctx, *src[0]);
-    if (diffSrc[0]) {
-        p.backward(*src[0], diffDst, m_gamma.value, *diffSrc[0], m_gamma.grad, m_beta.grad);
-        return;
-    }
-    // The backend always writes diffSrc; without a consumer it goes to a per-batch scratch.
-    Tensor& scratch = m_scratch.get(layers::batchOf(*src[0]), [&] {
-        return std::make_unique<Tensor>(Tensor::empty(ctx.backend, src[0]->shape()));
-    });
-    p.backward(*src[0], diffDst, m_gamma.value, scratch, m_gamma.grad, m_beta.grad);
+    p.backward(*src[0], diffDst, m_gamma.value,
+               layers::diffSrcOrScratch(ctx, diffSrc[0], m_scratch, *src[0]), m_gamma.grad,
+               m_beta.grad);
 }
 
 LayerType describeBatchNorm() {

@@ -49,7 +49,6 @@ LayerType describeDense() {
     ParamSchema units = layers::intParam(
         "units", 0, 1, "Number of outputs; auto = the number of classes or regression targets.");
     units.defaultValue = std::string("auto");
-    units.allowAuto = true;
     units.autoFrom = AutoFrom::OutputUnits;
     t.params = {units, layers::boolParam("bias", true, "Add a learned bias to each output."),
                 layers::initParam("glorot_uniform")};

@@ -24,7 +24,6 @@ LayerType describeInput() {
         "shape", {}, 0, 1,
         "Shape of one sample without the batch, e.g. [1,28,28]; auto = from the data.");
     shape.defaultValue = std::string("auto");
-    shape.allowAuto = true;
     shape.autoFrom = AutoFrom::SampleShape;
     t.params = {shape};
     t.dataInput = true;

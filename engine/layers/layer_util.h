@@ -52,4 +52,14 @@ inline int64_t batchOf(const Tensor& t) {
     return t.shape()[0];
 }
 
+// Where a backward whose backend op always writes diffSrc puts it: the caller's tensor, or a
+// per-batch scratch of src's shape when nothing upstream needs the gradient.
+inline Tensor& diffSrcOrScratch(LayerContext& ctx, Tensor* diffSrc, PlanCache<Tensor>& scratch,
+                                const Tensor& src) {
+    if (diffSrc) return *diffSrc;
+    return scratch.get(batchOf(src), [&] {
+        return std::make_unique<Tensor>(Tensor::empty(ctx.backend, src.shape()));
+    });
+}
+
 } // namespace neurite::layers

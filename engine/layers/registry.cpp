@@ -144,7 +144,7 @@ bool asInt(const ParamValue& v, int64_t& out) {
 bool normalize(const ParamSchema& s, const ParamValue& given, ParamValue& out, std::string& error) {
     const std::string* str = std::get_if<std::string>(&given);
     bool isAuto = str && *str == "auto";
-    if (isAuto && s.allowAuto) {
+    if (isAuto && s.allowAuto()) {
         out = given;
         return true;
     }

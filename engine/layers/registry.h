@@ -25,7 +25,7 @@
 
 namespace neurite {
 
-// "auto" is a std::string value, allowed where the schema says allowAuto.
+// "auto" is a std::string value, allowed where the schema says allowAuto().
 using ParamValue = std::variant<int64_t, double, bool, std::string, std::vector<int64_t>>;
 
 enum class ParamType { Int, Float, Bool, Choice, IntList };
@@ -44,9 +44,9 @@ struct ParamSchema {
                          // many copies ([v, v] for kernel_size). An empty list is accepted only
                          // when the default is empty (pool strides: [] = pool_size).
     std::vector<std::string> choices;  // for Choice
-    bool allowAuto = false;            // the value may be "auto" (resolved from the data)
-    AutoFrom autoFrom = AutoFrom::None;  // what "auto" binds to (set when allowAuto)
+    AutoFrom autoFrom = AutoFrom::None;  // what an "auto" value binds to; None: "auto" is refused
     std::string help;
+    bool allowAuto() const { return autoFrom != AutoFrom::None; }  // the value may be "auto"
 };
 
 // Validated parameters with defaults filled in; typed getters throw Internal on a type mismatch.

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <numbers>
 #include <vector>
 
 #include "core/error.h"
@@ -77,20 +76,6 @@ void ReferenceBackend::fill(Tensor& dst, float value) {
 
 // ---- activations ----------------------------------------------------------------------------
 
-namespace {
-
-// The table's formulas (backend/activations.h) in double; PyTorch checks the forward formulas
-// (test_torch_parity) and central differences the derivatives (test_gradcheck).
-double activate(Activation act, double alpha, double x) {
-    return activationValue<double>(act, x, alpha);
-}
-
-double derivative(Activation act, double alpha, double x, double y) {
-    return activationDerivative<double>(act, x, y, alpha);
-}
-
-} // namespace
-
 void ReferenceBackend::activationForward(Activation act, float alpha, const Tensor& src,
                                          Tensor& dst) {
     int64_t n = src.numel();
@@ -99,7 +84,9 @@ void ReferenceBackend::activationForward(Activation act, float alpha, const Tens
     const float* x = src.f32();
     float* y = dst.f32();
     for (int64_t i = 0; i < n; ++i)
-        y[i] = static_cast<float>(activate(act, alpha, x[i]));
+        // The table's formula (backend/activations.h) in double; PyTorch checks the forward
+        // formulas (test_torch_parity), central differences the derivatives (test_gradcheck).
+        y[i] = static_cast<float>(activationValue<double>(act, x[i], alpha));
 }
 
 void ReferenceBackend::activationBackward(Activation act, float alpha, const Tensor& src,
@@ -115,7 +102,7 @@ void ReferenceBackend::activationBackward(Activation act, float alpha, const Ten
     const float* dy = diffDst.f32();
     float* dx = diffSrc.f32();
     for (int64_t i = 0; i < n; ++i)
-        dx[i] = static_cast<float>(derivative(act, alpha, x[i], y[i]) * dy[i]);
+        dx[i] = static_cast<float>(activationDerivative<double>(act, x[i], y[i], alpha) * dy[i]);
 }
 
 // ---- softmax over dim 1 -----------------------------------------------------------------------

@@ -209,7 +209,7 @@ void Inspector::addParamRow(const ParamSchema& s) {
     editor->setToolTip(help);
     editor->setObjectName(QString::fromStdString(name));  // the project file's parameter key
     h->addWidget(editor, 1);
-    if (s.allowAuto) {
+    if (s.allowAuto()) {
         autoBox = new QCheckBox(tr("auto"), row);
         autoBox->setToolTip(tr("Take the value from the data"));
         h->addWidget(autoBox);

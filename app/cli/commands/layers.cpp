@@ -41,7 +41,7 @@ std::string range(const ParamSchema& p) {
     if (std::isfinite(p.min)) s += ">= " + number(p.min);
     if (std::isfinite(p.max)) s += std::string(s.empty() ? "" : ", ") + (p.maxExclusive ? "< " : "<= ") + number(p.max);
     if (p.listLength > 0) s += std::string(s.empty() ? "" : ", ") + std::to_string(p.listLength) + " items";
-    if (p.allowAuto) s += std::string(s.empty() ? "" : ", ") + "or \"auto\"";
+    if (p.allowAuto()) s += std::string(s.empty() ? "" : ", ") + "or \"auto\"";
     return s;
 }
 

@@ -53,10 +53,9 @@ public:
     }
 
     void forward(const Tensor& src, const Tensor& gamma, const Tensor& beta, Tensor& dst) override {
-        requireNumel(src, m_size, "layer norm src");
-        requireNumel(dst, m_size, "layer norm dst");
-        requireNumel(gamma, m_d.features, "layer norm gamma");
-        requireNumel(beta, m_d.features, "layer norm beta");
+        checkLayerNormForward(m_d, src, gamma, beta, dst);
+        using List = std::initializer_list<const Tensor*>;
+        for (const Tensor* t : List{&src, &gamma, &beta, &dst}) requireF32(*t, "layer norm");  // on the CPU
         const int64_t n = m_d.features;
         const double eps = m_d.epsilon;
         const float* x = src.f32();
@@ -87,14 +86,10 @@ public:
 
     void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma, Tensor& diffSrc,
                   Tensor& diffGamma, Tensor& diffBeta) override {
-        if (!m_haveStats)
-            throwInternal("layer norm backward needs a forward on the same plan first");
-        requireNumel(src, m_size, "layer norm backward src");
-        requireNumel(diffDst, m_size, "layer norm backward diffDst");
-        requireNumel(diffSrc, m_size, "layer norm backward diffSrc");
-        requireNumel(gamma, m_d.features, "layer norm backward gamma");
-        requireNumel(diffGamma, m_d.features, "layer norm backward diffGamma");
-        requireNumel(diffBeta, m_d.features, "layer norm backward diffBeta");
+        checkLayerNormBackward(m_d, m_haveStats, src, diffDst, gamma, diffSrc, diffGamma, diffBeta);
+        using List = std::initializer_list<const Tensor*>;
+        for (const Tensor* t : List{&src, &diffDst, &gamma, &diffSrc, &diffGamma, &diffBeta})
+            requireF32(*t, "layer norm backward");  // on the CPU
         backwardData(src.f32(), diffDst.f32(), gamma.f32(), diffSrc.f32());
         backwardParams(src.f32(), diffDst.f32(), diffGamma.f32(), diffBeta.f32());
     }

@@ -10,7 +10,6 @@ namespace {
 class CudaLayerNormPlan final : public LayerNormPlan {
 public:
     CudaLayerNormPlan(const LayerNormDesc& d, Context& ctx) : m_d(d), m_ctx(ctx) {
-        m_size = d.rows * d.features;
         m_rowBlocks = layerNormRowBlocks(d.rows, d.features);
         ctx.activate();
         m_mean = Buffer(*ctx.allocator, static_cast<std::size_t>(d.rows) * sizeof(double));
@@ -20,10 +19,7 @@ public:
     }
 
     void forward(const Tensor& src, const Tensor& gamma, const Tensor& beta, Tensor& dst) override {
-        requireNumel(src, m_size, "layer norm src");
-        requireNumel(dst, m_size, "layer norm dst");
-        requireNumel(gamma, m_d.features, "layer norm gamma");
-        requireNumel(beta, m_d.features, "layer norm beta");
+        checkLayerNormForward(m_d, src, gamma, beta, dst);
         m_ctx.activate();
         check(launchLayerNormForward(f32(src), f32(gamma), f32(beta), f32(dst), m_mean.as<double>(),
                                      m_rstd.as<float>(), m_d.rows, m_d.features, m_d.epsilon,
@@ -34,14 +30,7 @@ public:
 
     void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma, Tensor& diffSrc,
                   Tensor& diffGamma, Tensor& diffBeta) override {
-        if (!m_haveStats)
-            throwInternal("layer norm backward needs a forward on the same plan first");
-        requireNumel(src, m_size, "layer norm backward src");
-        requireNumel(diffDst, m_size, "layer norm backward diffDst");
-        requireNumel(diffSrc, m_size, "layer norm backward diffSrc");
-        requireNumel(gamma, m_d.features, "layer norm backward gamma");
-        requireNumel(diffGamma, m_d.features, "layer norm backward diffGamma");
-        requireNumel(diffBeta, m_d.features, "layer norm backward diffBeta");
+        checkLayerNormBackward(m_d, m_haveStats, src, diffDst, gamma, diffSrc, diffGamma, diffBeta);
         m_ctx.activate();
         check(launchLayerNormBackwardData(f32(src), f32(diffDst), f32(gamma), m_mean.as<double>(),
                                           m_rstd.as<float>(), f32(diffSrc), m_d.rows, m_d.features,
@@ -57,7 +46,7 @@ public:
 private:
     LayerNormDesc m_d;
     Context& m_ctx;
-    int64_t m_size = 0, m_rowBlocks = 1;
+    int64_t m_rowBlocks = 1;
     Buffer m_mean, m_rstd;  // [rows] double and float, saved by the last forward
     Buffer m_partials;      // [2, rowBlocks, D] doubles: partial sums of dgamma and dbeta
     bool m_haveStats = false;
