@@ -108,7 +108,8 @@ json metricsJson(const EvaluationReport& r, bool curves) {
     json j{{"split", r.split}, {"count", r.count}, {"seconds", r.seconds}};
     if (r.classification) classification(j, *r.classification);
     if (r.curves) summary(j, *r.curves);
-    if (curves && r.classification && r.curves) details(j, *r.classification, *r.curves);
+    if (curves && r.classification && r.curves && !r.classification->perClass.empty())
+        details(j, *r.classification, *r.curves);
     if (r.regression) {
         put(j, "mse", r.regression->mse);
         put(j, "rmse", r.regression->rmse);

@@ -1,6 +1,7 @@
 // JSON form of an EvaluationReport: neurite-cli's events and the run store's evaluations (read
 // back by the GUI's runs view). An undefined metric is null, with the reason in
-// "<name>_undefined"; curves and per-class tables only when asked for.
+// "<name>_undefined"; curves and per-class tables only when asked for (and there: a report read
+// back without them, see run_records.h, writes none).
 #pragma once
 
 #include <nlohmann/json.hpp>

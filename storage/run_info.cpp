@@ -1,6 +1,7 @@
 // Settings are flattened from the project writer's own JSON, so every key of the project file
 // (docs/project-format.md) appears under its documented name without a second list here.
 #include "run_info.h"
+#include "run_records.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +10,6 @@
 
 #include "core/error.h"
 #include "io/project.h"
-#include "io/json_reader.h"
 #include "io/json_text.h"
 
 namespace neurite::storage {
@@ -51,25 +51,21 @@ NewRun describeRun(const RunSetup& setup) {
     r.settingsJson = io::dumpJson(flat);
 
     const Dataset& d = setup.data;
-    std::vector<int64_t> counts(static_cast<std::size_t>(std::max(d.numClasses, 0)), 0);
+    DataSummary data;
+    data.source = d.source;
+    data.sampleShape = d.sampleShape.str();
+    data.train = d.train.count;
+    data.validation = d.validation.count;
+    data.test = d.test.count;
+    data.classes = d.classNames;
+    data.trainClassCounts.assign(static_cast<std::size_t>(std::max(d.numClasses, 0)), 0);
     for (int32_t label : d.train.labels)
-        if (label >= 0 && label < d.numClasses) ++counts[static_cast<std::size_t>(label)];
-    nlohmann::json data{{"source", d.source},
-                        {"sample_shape", d.sampleShape.str()},
-                        {"train", d.train.count},
-                        {"validation", d.validation.count},
-                        {"test", d.test.count},
-                        {"classes", d.classNames},
-                        {"train_class_counts", counts}};
-    if (d.numClasses == 0) data["targets"] = d.targetDim;
-    if (d.numClasses == 0 && d.targetScaling.active()) {
-        nlohmann::json mean = nlohmann::json::array(), sd = nlohmann::json::array();
-        for (float v : d.targetScaling.mean) mean.push_back(io::floatToJson(v));
-        for (float v : d.targetScaling.stddev) sd.push_back(io::floatToJson(v));
-        data["target_mean"] = mean;
-        data["target_std"] = sd;
+        if (label >= 0 && label < d.numClasses) ++data.trainClassCounts[static_cast<std::size_t>(label)];
+    if (d.numClasses == 0) {
+        data.targets = d.targetDim;
+        data.targetScaling = d.targetScaling;
     }
-    r.dataJson = io::dumpJson(data);
+    r.dataJson = dataSummaryJson(data);
     r.device = setup.backend ? setup.backend->name() : p.training.device;
     r.threads = p.training.threads;
     r.precision = nameOf(p.training.precision);
@@ -79,28 +75,12 @@ NewRun describeRun(const RunSetup& setup) {
 }
 
 TargetScaling storedTargetScaling(const std::string& dataJson, int targetDim, const std::string& what) {
-    const auto data = io::parseJson(dataJson, what + ": data description");
-    TargetScaling t;
-    if (!data.is_object() || (!data.contains("target_mean") && !data.contains("target_std")))
-        return t;
-    auto floats = [&](const char* key, std::vector<float>& out) {
-        const auto it = data.find(key);
-        if (it == data.end() || !it->is_array())
-            throwBadInput(what + ": data description: \"" + key + "\" is missing or not a list");
-        for (const auto& v : *it) {
-            if (!v.is_number() || !std::isfinite(v.get<double>()))
-                throwBadInput(what + ": data description: \"" + key + "\" holds " + v.dump() +
-                              ", expected numbers");
-            out.push_back(v.get<float>());
-        }
-    };
-    floats("target_mean", t.mean);
-    floats("target_std", t.stddev);
-    if (static_cast<int>(t.mean.size()) != targetDim || t.stddev.size() != t.mean.size() ||
-        std::any_of(t.stddev.begin(), t.stddev.end(), [](float v) { return !(v > 0); }))
-        throwBadInput(what + ": data description: the target scaling needs " +
-                      std::to_string(targetDim) + " means and positive standard deviations");
-    return t;
+    const DataSummary data = parseDataSummary(dataJson, what + ": data description");
+    if (data.targetScaling.active() && data.targetScaling.columns() != targetDim)
+        throwBadInput(what + ": data description: the target scaling needs " + std::to_string(targetDim) +
+                      " means and positive standard deviations, not " +
+                      std::to_string(data.targetScaling.columns()));
+    return data.targetScaling;
 }
 
 void restoreTargetScaling(const RunDetails& run, RunSetup& setup, const std::string& what) {

@@ -194,16 +194,16 @@ private slots:
         QTest::newRow("data not an object") << "UPDATE runs SET data_json = '[1]'" << "show"
                                             << "run 1 data description: the stored JSON is damaged";
         QTest::newRow("wrong types in data") << "UPDATE runs SET data_json = '{\"source\": 3}'" << "show"
-                                             << "the run database holds damaged JSON";
+                                             << "run 1 data description: $.source is 3, expected a string";
         QTest::newRow("epoch metrics 1e400") << "UPDATE epochs SET metrics_json = '{\"a\": 1e400}'"
                                              << "show --json" << "number overflow";
         QTest::newRow("report for export") << "UPDATE evaluations SET report_json = "
                                               "'{\"confusion_matrix\": {\"classes\": 3}}'"
-                                           << "export" << "the run database holds damaged JSON";
+                                           << "export" << "run 1 test evaluation: $.confusion_matrix.classes is 3, expected a list";
         QTest::newRow("report counts past classes")
             << "UPDATE evaluations SET report_json = '{\"confusion_matrix\": {\"classes\": [\"a\"], "
                "\"counts\": [[1], [2]]}}'"
-            << "export" << "the run database holds damaged JSON";
+            << "export" << "run 1 test evaluation: $.confusion_matrix.counts has 2 rows for 1 classes";
         QTest::newRow("settings for compare") << "UPDATE runs SET settings_json = '7'" << "compare"
                                               << "run 1 settings: the stored JSON is damaged";
     }

@@ -1,16 +1,12 @@
-// Reading stored runs for the views: curves as plain vectors on an epoch axis (so runs with
-// different batch sizes line up), the final evaluation as plot structs, flat settings, and the
-// difference between two runs' networks.
+// Stored runs' curves for the views, as plain vectors on an epoch axis (so runs with different
+// batch sizes line up). The rest of a stored run (its evaluation, settings and the differences
+// between runs) is read by storage/run_records.h, as the CLI reads it.
 #pragma once
 
-#include <QMap>
 #include <QString>
-#include <QStringList>
 
-#include <optional>
 #include <vector>
 
-#include "plot_data.h"
 #include "run_store.h"
 
 namespace neurite::ui {
@@ -29,27 +25,10 @@ struct RunSeries {
 
 // "#12 Spiral": how plots, legends and tables name a run.
 QString runLabel(const storage::RunSummary& run);
-// For runs shown together, per run the settings (at most `most`) in which they differ, as short
-// "name value" pairs in the order people tune them: "lr 0.01, epochs 2", "sgd, batch 64",
-// "data moons". Empty strings when they agree on everything (or one run is shown).
-QStringList distinguishingSettings(const std::vector<QMap<QString, QString>>& settings, int most = 2);
 // Sizes and labels the series from the run's settings; then loadNew() reads what is stored.
-RunSeries makeSeries(const storage::RunDetails& run);
+// Throws Error{BadInput} when the run's settings or data description are damaged.
+RunSeries makeSeries(const storage::RunStore& store, const storage::RunDetails& run);
 // Appends the steps and epochs stored since the last call; returns how many points arrived.
 int64_t loadNew(storage::RunStore& store, RunSeries& s);
-
-struct EvaluationPlots {
-    QString split;  // "test" or "validation"
-    std::vector<plot::CurveData> roc, pr;
-    plot::ConfusionData confusion;
-};
-// The final test evaluation, else the final validation one, else the newest epoch's metrics.
-std::optional<EvaluationPlots> finalEvaluation(storage::RunStore& store, int64_t id);
-std::optional<EvaluationPlots> parseEvaluation(const std::string& reportJson, const QString& split);
-
-// "training.optimizer.lr" -> "0.01" (scalars as JSON text).
-QMap<QString, QString> flatSettings(const std::string& settingsJson);
-// Layers added, removed or changed from a to b (by node id), one line each.
-QStringList networkDiff(const std::string& projectA, const std::string& projectB);
 
 }  // namespace neurite::ui

@@ -7,9 +7,6 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -24,6 +21,7 @@
 #include <cmath>
 
 #include "confusion_plot.h"
+#include "core/error.h"
 #include "curve_plot.h"
 #include "decision_plot.h"
 #include "background_task.h"
@@ -161,7 +159,17 @@ void RunsView::showRuns(storage::RunStore& store, const std::vector<int64_t>& id
         if (!d) continue;  // deleted meanwhile
         Shown s;
         s.details = *d;
-        s.series = makeSeries(*d);
+        // A damaged run is shown with what could be read and says what could not; the others
+        // are not held back by it.
+        try {
+            s.series = makeSeries(store, *d);
+            s.settings = storage::settingsOf(*d, store);
+            s.data = storage::parseDataSummary(d->dataJson, storage::storedWhere(store, d->id, "data description"));
+        } catch (const Error& e) {
+            s.series.id = d->id;
+            s.series.label = s.series.legend = runLabel(*d);
+            s.problem = QString::fromUtf8(e.what());
+        }
         loadNew(store, s.series);
         s.live = d->status == "running";
         loadEvaluation(store, s);
@@ -219,11 +227,11 @@ void RunsView::followNames(storage::RunStore&, const std::vector<storage::RunSum
 
 // Legends say what sets each run apart ("#6 Spiral (lr 0.1)"), not only its number.
 void RunsView::nameByDifferences() {
-    std::vector<QMap<QString, QString>> settings;
-    for (const Shown& s : m_runs) settings.push_back(flatSettings(s.details.settingsJson));
-    const QStringList notes = distinguishingSettings(settings);
+    std::vector<storage::RunSettings> settings;
+    for (const Shown& s : m_runs) settings.push_back(s.settings);
+    const std::vector<std::string> notes = storage::distinguishingSettings(settings);
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        const QString& note = notes[static_cast<qsizetype>(i)];
+        const QString note = QString::fromStdString(notes[i]);
         m_runs[i].series.legend = note.isEmpty() ? m_runs[i].series.label
                                                  : QStringLiteral("%1 (%2)").arg(m_runs[i].series.label, note);
     }
@@ -276,7 +284,16 @@ void RunsView::styleBaseline(int index) {
     m_accuracy->setBaseline(valid ? m_runs[static_cast<std::size_t>(index)].valAccSeries : -1);
 }
 
-void RunsView::loadEvaluation(storage::RunStore& store, Shown& s) { s.evaluation = finalEvaluation(store, s.details.id); }
+void RunsView::loadEvaluation(storage::RunStore& store, Shown& s) {
+    s.evaluation.reset();
+    s.evaluationProblem.clear();
+    try {
+        if (const auto stored = storage::finalEvaluation(store, s.details.id))
+            s.evaluation = evaluationPlots(stored->report, QString::fromStdString(stored->title));
+    } catch (const Error& e) {
+        s.evaluationProblem = QString::fromUtf8(e.what());
+    }
+}
 
 void RunsView::evaluationsChanged() {
     m_evalStale = true;
@@ -284,13 +301,6 @@ void RunsView::evaluationsChanged() {
 }
 
 namespace {
-
-// Runs whose data description says two features with classes: the ones with a decision map.
-bool planarRun(const storage::RunDetails& run) {
-    const QJsonObject data = QJsonDocument::fromJson(QByteArray::fromStdString(run.dataJson)).object();
-    return data.value(QStringLiteral("sample_shape")).toString() == QStringLiteral("[2]") &&
-           !data.value(QStringLiteral("classes")).toArray().isEmpty();
-}
 
 // A stored map stays valid while the run's models stay: a running run's best model moves on.
 QString mapKeyOf(const storage::RunDetails& run) {
@@ -300,8 +310,10 @@ QString mapKeyOf(const storage::RunDetails& run) {
 }  // namespace
 
 // The map's place in the strip: the stored map, why there is none, or a note while it is drawn.
-void RunsView::addDecisionMap(const storage::RunDetails& run, QWidget* column, QVBoxLayout* layout) {
-    if (!planarRun(run)) return;
+void RunsView::addDecisionMap(const Shown& shown, QWidget* column, QVBoxLayout* layout) {
+    // Runs whose data description says two features with classes: the ones with a decision map.
+    if (!shown.data || !shown.data->planar()) return;
+    const storage::RunDetails& run = shown.details;
     const auto it = m_maps.find(run.id);
     if (it == m_maps.end() || it->second.key != mapKeyOf(run)) {
         m_maps[run.id] = StoredMap{mapKeyOf(run), false, nullptr, QString()};
@@ -363,7 +375,7 @@ void RunsView::mapArrived(int64_t id, const QString& key, std::shared_ptr<const 
     const auto shown = std::find_if(m_runs.begin(), m_runs.end(), [id](const Shown& s) { return s.details.id == id; });
     QWidget* column = place.note->parentWidget();
     delete place.note;
-    if (shown != m_runs.end()) addDecisionMap(shown->details, column, place.layout);
+    if (shown != m_runs.end()) addDecisionMap(*shown, column, place.layout);
 }
 
 void RunsView::buildEvaluationStrip() {
@@ -377,7 +389,7 @@ void RunsView::buildEvaluationStrip() {
         const std::optional<EvaluationPlots>& ev = s.evaluation;
         auto* column = new QWidget(m_evalStrip);
         auto* layout = new QVBoxLayout(column);
-        const QString split = ev ? ev->split : tr("no evaluation stored yet");
+        const QString split = ev ? ev->title : tr("no evaluation stored yet");
         layout->addWidget(new QLabel(QStringLiteral("<b>%1</b> (%2)").arg(s.series.label.toHtmlEscaped(), split), column));
         if (ev) {
             auto* roc = new plot::RocPlot(plot::RocPlot::Kind::Roc, column);
@@ -389,7 +401,13 @@ void RunsView::buildEvaluationStrip() {
             layout->addWidget(roc, 1);
             layout->addWidget(cm, 1);
         }
-        addDecisionMap(s.details, column, layout);
+        const QString problems = QStringList{s.problem, s.evaluationProblem}.join(QLatin1Char('\n')).trimmed();
+        if (!problems.isEmpty()) {
+            auto* problem = new QLabel(tr("Part of this run cannot be read: %1").arg(problems), column);
+            problem->setWordWrap(true);
+            layout->addWidget(problem);
+        }
+        addDecisionMap(s, column, layout);
         m_evalLayout->addWidget(column);
     }
 }
@@ -432,30 +450,21 @@ void RunsView::rebuildTables() {
     m_metrics->resizeColumnsToContents();
 
     // Settings: key, then one column per run; with "differences only", keys where runs agree go.
-    std::vector<QMap<QString, QString>> flat;
-    QStringList keys;
-    for (const Shown& s : m_runs) {
-        flat.push_back(flatSettings(s.details.settingsJson));
-        keys += flat.back().keys();
-    }
-    keys.removeDuplicates();
-    keys.sort();
+    std::vector<storage::RunSettings> settings;
+    for (const Shown& s : m_runs) settings.push_back(s.settings);
     m_settings->clear();
     m_settings->setColumnCount(static_cast<int>(m_runs.size()) + 1);
     QStringList header{tr("Setting")};
     for (const Shown& s : m_runs) header << s.series.label;
     m_settings->setHorizontalHeaderLabels(header);
     m_settings->setRowCount(0);
-    const bool diffOnly = m_diffOnly->isChecked() && m_runs.size() > 1;
-    for (const QString& key : keys) {
-        bool same = true;
-        for (const auto& f : flat) same = same && f.value(key) == flat.front().value(key);
-        if (diffOnly && same) continue;
+    for (const storage::SettingRow& setting : storage::settingRows(settings, m_diffOnly->isChecked() && m_runs.size() > 1)) {
         const int row = m_settings->rowCount();
         m_settings->insertRow(row);
-        m_settings->setItem(row, 0, cell(key));
-        for (std::size_t i = 0; i < flat.size(); ++i)
-            m_settings->setItem(row, static_cast<int>(i) + 1, cell(flat[i].value(key, tr("(absent)"))));
+        m_settings->setItem(row, 0, cell(QString::fromStdString(setting.key)));
+        for (std::size_t i = 0; i < setting.values.size(); ++i)
+            m_settings->setItem(row, static_cast<int>(i) + 1,
+                                cell(setting.values[i] ? QString::fromStdString(setting.values[i]->text) : tr("(absent)")));
     }
     m_settings->resizeColumnsToContents();
 
@@ -464,9 +473,17 @@ void RunsView::rebuildTables() {
     const int b = std::max(m_baseline->currentIndex(), 0);
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         if (static_cast<int>(i) == b || m_runs.empty()) continue;
-        const QStringList diff = networkDiff(m_runs[static_cast<std::size_t>(b)].details.projectJson, m_runs[i].details.projectJson);
-        text += tr("%1 against %2:\n").arg(m_runs[i].series.label, m_runs[static_cast<std::size_t>(b)].series.label);
-        text += diff.isEmpty() ? tr("  the same network\n") : QStringLiteral("  ") + diff.join(QStringLiteral("\n  ")) + QLatin1Char('\n');
+        const Shown& base = m_runs[static_cast<std::size_t>(b)];
+        text += tr("%1 against %2:\n").arg(m_runs[i].series.label, base.series.label);
+        try {
+            const std::vector<std::string> diff = storage::networkDiff(
+                base.details.projectJson, m_runs[i].details.projectJson, m_storePath + ": runs " +
+                std::to_string(base.details.id) + " and " + std::to_string(m_runs[i].details.id) + " projects");
+            if (diff.empty()) text += tr("  the same network\n");
+            for (const std::string& line : diff) text += QStringLiteral("  %1\n").arg(QString::fromStdString(line));
+        } catch (const Error& e) {
+            text += tr("  cannot compare: %1\n").arg(QString::fromUtf8(e.what()));
+        }
     }
     if (m_runs.size() == 1) text = tr("Select two or more runs to compare their networks.");
     m_network->setPlainText(text);

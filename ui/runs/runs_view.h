@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "run_data.h"
+#include "display_convert.h"
+#include "run_records.h"
 
 class QCheckBox;
 class QComboBox;
@@ -82,7 +84,10 @@ private:
     struct Shown {
         storage::RunDetails details;
         RunSeries series;
+        storage::RunSettings settings;              // with "device"; empty when damaged
+        std::optional<storage::DataSummary> data;   // nullopt when damaged
         std::optional<EvaluationPlots> evaluation;
+        QString problem, evaluationProblem;  // what of the stored run could not be read
         int lossSeries = -1, valLossSeries = -1, accSeries = -1, valAccSeries = -1;
         bool live = false;
     };
@@ -93,7 +98,7 @@ private:
     void loadEvaluation(storage::RunStore& store, Shown& s);
     void evaluationsChanged();  // rebuilds the strip now if its tab is shown, else when it is
     void buildEvaluationStrip();
-    void addDecisionMap(const storage::RunDetails& run, QWidget* column, QVBoxLayout* layout);
+    void addDecisionMap(const Shown& shown, QWidget* column, QVBoxLayout* layout);
     void startNextMap();
     void mapArrived(int64_t id, const QString& key, std::shared_ptr<const storage::RunDecisionMap> map,
                     const QString& error);

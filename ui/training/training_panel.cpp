@@ -32,25 +32,6 @@ QString clock(double seconds) {
                      : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
-std::vector<plot::CurveData> curvesOf(const CurveReport& report, bool roc) {
-    std::vector<plot::CurveData> out;
-    for (const ClassCurves& c : report.perClass) {
-        plot::CurveData d;
-        d.label = QString::fromStdString(c.name);
-        if (roc) {
-            d.x = c.curves.roc.fpr;
-            d.y = c.curves.roc.tpr;
-            d.area = c.curves.roc.auc.v;
-        } else {
-            d.x = c.curves.pr.recall;
-            d.y = c.curves.pr.precision;
-            d.area = c.curves.pr.averagePrecision.v;
-        }
-        out.push_back(std::move(d));
-    }
-    return out;
-}
-
 // "spiral: $.training.optimizer.lr: must be > 0, got 0" (the parser's words) as
 // "learning rate (training.optimizer.lr): must be > 0, got 0".
 QString settingsProblem(const QString& error) {
@@ -414,19 +395,13 @@ void TrainingPanel::showSpeed(bool ended) {
 }
 
 void TrainingPanel::showEvaluation(const EvaluationReport& report, const QString& title) {
-    m_evalTitle->setText(title);
+    const EvaluationPlots plots = evaluationPlots(report, title);
+    m_evalTitle->setText(plots.title);
     if (report.curves) {
-        m_roc->setCurves(curvesOf(*report.curves, true));
-        m_pr->setCurves(curvesOf(*report.curves, false));
+        m_roc->setCurves(plots.roc);
+        m_pr->setCurves(plots.pr);
     }
-    if (report.classification) {
-        const ConfusionMatrix& cm = report.classification->confusion;
-        plot::ConfusionData d;
-        for (int k = 0; k < cm.numClasses; ++k)
-            d.classes << (k < m_info.classNames.size() ? m_info.classNames[k] : QString::number(k));
-        d.counts = cm.counts;
-        m_confusion->setMatrix(d);
-    }
+    if (report.classification) m_confusion->setMatrix(plots.confusion);
 }
 
 void TrainingPanel::onFinished(const FinishedEvent& e) {

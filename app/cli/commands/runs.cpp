@@ -1,5 +1,6 @@
 // neurite-cli runs SUBCOMMAND: the run store from the command line (docs/run-store.md). Every
 // subcommand takes --db FILE; reading ones open the database read-only.
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -11,6 +12,8 @@
 #include "core/error.h"
 #include "io/project.h"
 #include "run_info.h"
+#include "metrics_json.h"
+#include "run_records.h"
 #include "run_recording.h"
 #include "io/json_text.h"
 
@@ -108,12 +111,15 @@ int list(RunStore& store, bool asJson) {
     return 0;
 }
 
-// JSON the store keeps (written by this program, but the file is the user's): damaged text is bad
-// input naming the run, not a crash.
-json stored(const std::string& text, const RunStore& store, int64_t id, const std::string& what) {
-    const std::string where = store.path() + ": run " + std::to_string(id) + " " + what;
-    json j = io::parseJson(text, where);
-    if (!j.is_object()) throwBadInput(where + ": the stored JSON is damaged (not an object)");
+// The stored records through their one reader and writer (run_records.h): damaged text is bad
+// input naming the run, and what is printed is what the GUI shows.
+json evaluationJson(const std::string& text, const RunStore& store, int64_t id, const std::string& what) {
+    return storage::metricsJson(storage::parseEvaluation(text, storage::storedWhere(store, id, what)), true);
+}
+
+json settingsJson(const storage::RunSettings& s) {
+    json j = json::object();
+    for (const auto& [key, value] : s) j[key] = io::parseJson(value.json, key);
     return j;
 }
 
@@ -121,7 +127,8 @@ json epochJson(const RunStore& store, int64_t id, const storage::EpochRecord& e)
     json j{{"epoch", e.epoch},          {"train_loss", e.trainLoss}, {"train_accuracy", e.trainAccuracy},
            {"val_loss", opt(e.valLoss)}, {"val_accuracy", opt(e.valAccuracy)}, {"lr", e.lr},
            {"seconds", e.seconds},      {"samples_per_sec", e.samplesPerSec}, {"best", e.best}};
-    if (!e.metricsJson.empty()) j["val_metrics"] = stored(e.metricsJson, store, id, "epoch " + std::to_string(e.epoch) + " metrics");
+    if (!e.metricsJson.empty())
+        j["val_metrics"] = evaluationJson(e.metricsJson, store, id, "epoch " + std::to_string(e.epoch) + " metrics");
     return j;
 }
 
@@ -129,11 +136,12 @@ int show(RunStore& store, int64_t id, bool asJson) {
     const storage::RunDetails r = store.requireRun(id);
     const auto epochs = store.epochs(id);
     const auto evals = store.evaluations(id);
+    const storage::DataSummary data = storage::parseDataSummary(r.dataJson, storage::storedWhere(store, id, "data description"));
     if (asJson) {
         json j = summaryJson(r);
-        j["settings"] = stored(r.settingsJson, store, id, "settings");
-        j["data"] = stored(r.dataJson, store, id, "data description");
-        j["project"] = stored(r.projectJson, store, id, "project");
+        j["settings"] = settingsJson(storage::parseSettings(r.settingsJson, storage::storedWhere(store, id, "settings")));
+        j["data"] = io::parseJson(storage::dataSummaryJson(data), "data");
+        j["project"] = io::parseJson(r.projectJson, storage::storedWhere(store, id, "project"));
         j["threads"] = r.threads;
         j["precision"] = r.precision;
         j["seed"] = r.seed;
@@ -142,7 +150,7 @@ int show(RunStore& store, int64_t id, bool asJson) {
         j["epochs"] = json::array();
         for (const auto& e : epochs) j["epochs"].push_back(epochJson(store, id, e));
         j["evaluations"] = json::object();
-        for (const auto& e : evals) j["evaluations"][e.split] = stored(e.reportJson, store, id, e.split + " evaluation");
+        for (const auto& e : evals) j["evaluations"][e.split] = evaluationJson(e.reportJson, store, id, e.split + " evaluation");
         std::printf("%s\n", io::dumpJson(j).c_str());
         return 0;
     }
@@ -151,10 +159,9 @@ int show(RunStore& store, int64_t id, bool asJson) {
     std::printf("started %s on %s (threads setting %d), %s, seed %llu, Neurite %s, resumed %d time(s)\n",
                 timeText(r.startedAt).c_str(), r.device.c_str(), r.threads, r.precision.c_str(),
                 static_cast<unsigned long long>(r.seed), r.programVersion.c_str(), r.resumes);
-    const json data = stored(r.dataJson, store, id, "data description");
-    std::printf("data %s: %lld train, %lld validation, %lld test\n",
-                data.value("source", "").c_str(), data.value("train", 0LL),
-                data.value("validation", 0LL), data.value("test", 0LL));
+    std::printf("data %s: %lld train, %lld validation, %lld test\n", data.source.c_str(),
+                static_cast<long long>(data.train), static_cast<long long>(data.validation),
+                static_cast<long long>(data.test));
     if (!r.tags.empty()) {
         std::printf("tags:");
         for (const auto& t : r.tags) std::printf(" %s", t.c_str());
@@ -174,34 +181,31 @@ int show(RunStore& store, int64_t id, bool asJson) {
 int compare(RunStore& store, const std::vector<int64_t>& ids, bool asJson) {
     if (ids.size() < 2) throwBadInput("runs compare needs at least two run ids");
     std::vector<storage::RunDetails> runs;
-    std::vector<json> settings;
+    std::vector<storage::RunSettings> settings;
     for (int64_t id : ids) {
         runs.push_back(store.requireRun(id));
-        json s = stored(runs.back().settingsJson, store, id, "settings");
-        s["device"] = runs.back().device;
-        settings.push_back(std::move(s));
+        settings.push_back(storage::settingsOf(runs.back(), store));
     }
-    std::map<std::string, std::vector<json>> differing;
-    std::map<std::string, bool> keys;
-    for (const json& s : settings)
-        for (auto it = s.begin(); it != s.end(); ++it) keys[it.key()] = true;
-    for (const auto& [key, _] : keys) {
-        std::vector<json> values;
-        for (const json& s : settings) values.push_back(s.contains(key) ? s[key] : json(nullptr));
-        for (const json& v : values)
-            if (v != values[0]) {
-                differing[key] = values;
-                break;
-            }
-    }
+    const std::vector<storage::SettingRow> differing = storage::settingRows(settings, true);
+    // Each network against the first run's.
+    std::vector<std::vector<std::string>> network(runs.size());
+    for (std::size_t i = 1; i < runs.size(); ++i)
+        network[i] = storage::networkDiff(runs[0].projectJson, runs[i].projectJson,
+                                          storage::storedWhere(store, runs[i].id, "project"));
     const std::vector<std::pair<const char*, std::optional<double> storage::RunSummary::*>> metrics = {
         {"train_loss", &storage::RunSummary::trainLoss}, {"val_loss", &storage::RunSummary::valLoss},
         {"val_accuracy", &storage::RunSummary::valAccuracy}, {"test_loss", &storage::RunSummary::testLoss},
         {"test_accuracy", &storage::RunSummary::testAccuracy},
         {"samples_per_sec", &storage::RunSummary::samplesPerSec}};
     if (asJson) {
-        json j{{"runs", ids}, {"differing_settings", json::object()}, {"metrics", json::object()}};
-        for (const auto& [k, v] : differing) j["differing_settings"][k] = v;
+        json j{{"runs", ids}, {"differing_settings", json::object()}, {"metrics", json::object()},
+               {"network_changes", json::object()}};
+        for (const auto& row : differing) {
+            json values = json::array();
+            for (const auto& v : row.values) values.push_back(v ? io::parseJson(v->json, row.key) : json(nullptr));
+            j["differing_settings"][row.key] = values;
+        }
+        for (std::size_t i = 1; i < runs.size(); ++i) j["network_changes"][std::to_string(runs[i].id)] = network[i];
         j["metrics"]["status"] = json::array();
         j["metrics"]["epochs_done"] = json::array();
         for (const auto& r : runs) {
@@ -221,10 +225,8 @@ int compare(RunStore& store, const std::vector<int64_t>& ids, bool asJson) {
         rows.push_back(std::move(r));
     };
     row("run", [&](std::size_t i) { return std::to_string(runs[i].id); });
-    for (const auto& [k, values] : differing)
-        row(k, [&](std::size_t i) {
-            return values[i].is_string() ? values[i].get<std::string>() : io::dumpJson(values[i]);
-        });
+    for (const auto& setting : differing)
+        row(setting.key, [&](std::size_t i) { return setting.values[i] ? setting.values[i]->text : std::string("-"); });
     row("status", [&](std::size_t i) { return runs[i].status; });
     row("epochs_done", [&](std::size_t i) { return std::to_string(runs[i].epochsDone); });
     for (const auto& [name, member] : metrics)
@@ -238,6 +240,11 @@ int compare(RunStore& store, const std::vector<int64_t>& ids, bool asJson) {
             std::printf("  %*s", static_cast<int>(width[c]), r[c].c_str());
         std::printf("\n");
         if (&r == &rows[0] && differing.empty()) std::printf("(the settings are identical)\n");
+    }
+    for (std::size_t i = 1; i < runs.size(); ++i) {
+        std::printf("network of run %lld against run %lld:%s\n", static_cast<long long>(runs[i].id),
+                    static_cast<long long>(runs[0].id), network[i].empty() ? " the same" : "");
+        for (const std::string& line : network[i]) std::printf("  %s\n", line.c_str());
     }
     return 0;
 }
@@ -295,35 +302,47 @@ std::string csvCell(const json& v) {
     return io::dumpJson(v);
 }
 
-// One evaluation's metrics, confusion matrix and curves as CSV files. Reads with at(), so a
-// damaged report throws json::exception (bad input, see runRuns) instead of reading out of bounds.
-void exportEvaluation(const std::filesystem::path& dir, const std::string& split, const json& r) {
+std::string number(double v) { return std::isfinite(v) ? io::dumpJson(json(v)) : std::string(); }
+
+// One evaluation's metrics (the scalars of its metrics JSON, so the names match `runs show`),
+// confusion matrix and curves as CSV files. A threshold of +inf (the curves' first point) is an
+// empty cell.
+void exportEvaluation(const std::filesystem::path& dir, const std::string& split, const EvaluationReport& r) {
+    const json j = storage::metricsJson(r, false);
     std::string s = "metric,value\n";
-    for (auto it = r.begin(); it != r.end(); ++it)
+    for (auto it = j.begin(); it != j.end(); ++it)
         if (it.value().is_number() || it.value().is_null()) s += it.key() + "," + csvCell(it.value()) + "\n";
     writeFile(dir / ("metrics_" + split + ".csv"), s);
-    if (r.contains("confusion_matrix")) {
-        const json& cm = r.at("confusion_matrix");
-        const json& classes = cm.at("classes");
+    if (r.classification && r.classification->confusion.numClasses > 0) {
+        const ClassificationMetrics& m = *r.classification;
+        const int k = m.confusion.numClasses;
+        auto name = [&](int c) {
+            return c < static_cast<int>(m.perClass.size()) ? m.perClass[static_cast<std::size_t>(c)].name : std::to_string(c);
+        };
         s = "true\\predicted";
-        for (const auto& c : classes) s += "," + c.get<std::string>();
+        for (int c = 0; c < k; ++c) s.append(",").append(name(c));
         s += "\n";
-        for (std::size_t i = 0; i < cm.at("counts").size(); ++i) {
-            s += classes.at(i).get<std::string>();
-            for (const auto& v : cm.at("counts").at(i)) s += "," + io::dumpJson(v);
+        for (int t = 0; t < k; ++t) {
+            s += name(t);
+            for (int p = 0; p < k; ++p) s.append(",").append(std::to_string(m.confusion.at(t, p)));
             s += "\n";
         }
         writeFile(dir / ("confusion_" + split + ".csv"), s);
     }
-    for (const auto& [curve, x, y] : {std::tuple{"roc", "fpr", "tpr"}, std::tuple{"pr", "recall", "precision"}}) {
-        if (!r.contains(curve)) continue;
-        s = std::string("class,") + x + "," + y + ",threshold\n";
-        for (const auto& c : r.at(curve))
-            for (std::size_t i = 0; i < c.at(x).size(); ++i)
-                s += c.at("class").get<std::string>() + "," + io::dumpJson(c.at(x).at(i)) + "," +
-                     io::dumpJson(c.at(y).at(i)) + "," + csvCell(c.at("thresholds").at(i)) + "\n";
-        writeFile(dir / (std::string(curve) + "_" + split + ".csv"), s);
-    }
+    if (!r.curves) return;
+    auto curveCsv = [&](const char* file, const char* x, const char* y, auto points) {
+        std::string out = std::string("class,") + x + "," + y + ",threshold\n";
+        bool any = false;
+        for (const ClassCurves& c : r.curves->perClass) {
+            const auto& [xs, ys, ts] = points(c.curves);
+            for (std::size_t i = 0; i < xs.size(); ++i, any = true)
+                out += c.name + "," + number(xs[i]) + "," + number(ys[i]) + "," + number(ts[i]) + "\n";
+        }
+        if (any) writeFile(dir / (std::string(file) + "_" + split + ".csv"), out);
+    };
+    using Points = std::tuple<const std::vector<double>&, const std::vector<double>&, const std::vector<double>&>;
+    curveCsv("roc", "fpr", "tpr", [](const BinaryCurves& c) { return Points{c.roc.fpr, c.roc.tpr, c.roc.thresholds}; });
+    curveCsv("pr", "recall", "precision", [](const BinaryCurves& c) { return Points{c.pr.recall, c.pr.precision, c.pr.thresholds}; });
 }
 
 int exportCsv(RunStore& store, int64_t id, const std::string& dirName) {
@@ -346,8 +365,7 @@ int exportCsv(RunStore& store, int64_t id, const std::string& dirName) {
              (e.best ? "1" : "0") + "\n";
     writeFile(dir / "epochs.csv", s);
     for (const auto& ev : store.evaluations(id)) {
-        const json r = stored(ev.reportJson, store, id, ev.split + " evaluation");
-        exportEvaluation(dir, ev.split, r);
+        exportEvaluation(dir, ev.split, storage::parseEvaluation(ev.reportJson, storage::storedWhere(store, id, ev.split + " evaluation")));
     }
     std::fprintf(stderr, "run %lld exported to %s\n", static_cast<long long>(id), dir.string().c_str());
     return 0;
