@@ -88,6 +88,25 @@ public:
         }
         return out;
     }
+    std::vector<int64_t> counts(const char* key) const {
+        std::vector<int64_t> out;
+        const json& a = list(key);
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (!a[i].is_number_integer() || a[i].get<int64_t>() < 0)
+                fail(at(key) + "[" + std::to_string(i) + "]", "is " + kind(a[i]) + ", expected a count");
+            out.push_back(a[i].get<int64_t>());
+        }
+        return out;
+    }
+    // Numbers a float holds (target scaling).
+    std::vector<float> floats(const char* key) const {
+        std::vector<float> out;
+        for (double v : numbers(key)) {
+            if (!(std::fabs(v) <= std::numeric_limits<float>::max())) fail(at(key), "holds " + io::dumpJson(json(v)) + ", beyond a float");
+            out.push_back(static_cast<float>(v));
+        }
+        return out;
+    }
     std::vector<std::string> strings(const char* key) const {
         std::vector<std::string> out;
         const json& a = list(key);
@@ -143,9 +162,18 @@ ClassificationMetrics readClassification(const Obj& o, int64_t count) {
         pc.f1 = c.metric("f1");
         m.perClass.push_back(std::move(pc));
     }
+    // The per-class table and the confusion matrix come together (metricsJson writes both, the
+    // matrix's classes from the table), so a report read here writes back the same.
+    if (o.has("per_class") != o.has("confusion_matrix"))
+        o.fail(o.has("per_class") ? o.at("confusion_matrix") : o.at("per_class"), "is missing");
     if (const json* cmJson = o.find("confusion_matrix")) {
         const Obj cm = o.child(*cmJson, o.at("confusion_matrix"));
-        const std::size_t k = cm.strings("classes").size();
+        const std::vector<std::string> classes = cm.strings("classes");
+        const std::size_t k = classes.size();
+        for (std::size_t c = 0; c < k; ++c)
+            if (c >= m.perClass.size() || m.perClass[c].name != classes[c])
+                cm.fail(cm.at("classes"), "does not name the classes of $.per_class");
+        if (k != m.perClass.size()) cm.fail(cm.at("classes"), "does not name the classes of $.per_class");
         const json& rows = cm.list("counts");
         if (rows.size() != k) cm.fail(cm.at("counts"), "has " + std::to_string(rows.size()) + " rows for " + std::to_string(k) + " classes");
         m.confusion.numClasses = static_cast<int>(k);
@@ -277,16 +305,13 @@ DataSummary parseDataSummary(const std::string& text, const std::string& what) {
     d.validation = o.count("validation");
     d.test = o.count("test");
     d.classes = o.strings("classes");
-    for (double v : o.numbers("train_class_counts")) {
-        if (!(v >= 0) || v != std::floor(v)) o.fail(o.at("train_class_counts"), "holds " + io::dumpJson(json(v)) + ", expected counts");
-        d.trainClassCounts.push_back(static_cast<int64_t>(v));
-    }
+    d.trainClassCounts = o.counts("train_class_counts");
     d.targets = static_cast<int>(std::min<int64_t>(o.count("targets"), std::numeric_limits<int>::max()));
     if (o.has("target_mean") || o.has("target_std")) {
         if (!o.has("target_mean") || !o.has("target_std"))
             o.fail(o.has("target_mean") ? o.at("target_std") : o.at("target_mean"), "is missing");
-        for (double v : o.numbers("target_mean")) d.targetScaling.mean.push_back(static_cast<float>(v));
-        for (double v : o.numbers("target_std")) d.targetScaling.stddev.push_back(static_cast<float>(v));
+        d.targetScaling.mean = o.floats("target_mean");
+        d.targetScaling.stddev = o.floats("target_std");
         const auto& t = d.targetScaling;
         const bool finite = std::all_of(t.mean.begin(), t.mean.end(), [](float v) { return std::isfinite(v); });
         const bool positive = std::all_of(t.stddev.begin(), t.stddev.end(), [](float v) { return v > 0 && std::isfinite(v); });

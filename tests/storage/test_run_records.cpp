@@ -118,14 +118,20 @@ private slots:
         QVERIFY2(e.startsWith(QString::fromStdString(where)) && e.contains("$.accuracy") && e.contains("\"high\""), qPrintable(e));
         e = badInput([&] { parseEvaluation("[1,2]", where); });
         QVERIFY2(e.contains("not an object"), qPrintable(e));
-        e = badInput([&] { parseEvaluation(R"({"accuracy":1,"confusion_matrix":{"classes":["a","b"],"counts":[[1,2]]}})", where); });
+        e = badInput([&] { parseEvaluation(R"({"accuracy":1,"per_class":[{"class":"a"},{"class":"b"}],"confusion_matrix":{"classes":["a","b"],"counts":[[1,2]]}})", where); });
         QVERIFY2(e.contains("$.confusion_matrix.counts") && e.contains("1 rows for 2 classes"), qPrintable(e));
-        e = badInput([&] { parseEvaluation(R"({"accuracy":1,"confusion_matrix":{"classes":["a"],"counts":[[-3]]}})", where); });
+        e = badInput([&] { parseEvaluation(R"({"accuracy":1,"per_class":[{"class":"a"}],"confusion_matrix":{"classes":["a"],"counts":[[-3]]}})", where); });
         QVERIFY2(e.contains("expected a count"), qPrintable(e));
         e = badInput([&] { parseEvaluation(R"({"auc_macro":0.5,"roc":[{"class":"a","fpr":[0,1],"tpr":[0],"thresholds":[null,1]}],"pr":[{}]})", where); });
         QVERIFY2(e.contains("$.roc[0]") && e.contains("different lengths"), qPrintable(e));
         e = badInput([&] { parseEvaluation(R"({"split":"test","accuracy":1,"per_class":[{"class":3}]})", where); });
         QVERIFY2(e.contains("$.per_class[0].class"), qPrintable(e));
+        // The table and the matrix come together and name the same classes, so what is read
+        // writes back the same.
+        e = badInput([&] { parseEvaluation(R"({"accuracy":1,"per_class":[{"class":"a"}]})", where); });
+        QVERIFY2(e.contains("$.confusion_matrix is missing"), qPrintable(e));
+        e = badInput([&] { parseEvaluation(R"({"accuracy":1,"per_class":[{"class":"a"}],"confusion_matrix":{"classes":["b"],"counts":[[1]]}})", where); });
+        QVERIFY2(e.contains("does not name the classes"), qPrintable(e));
         e = badInput([&] { parseEvaluation("{\"split\":", where); });
         QVERIFY2(e.contains("invalid JSON"), qPrintable(e));
     }

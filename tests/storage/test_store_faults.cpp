@@ -198,10 +198,10 @@ private slots:
         QTest::newRow("epoch metrics 1e400") << "UPDATE epochs SET metrics_json = '{\"a\": 1e400}'"
                                              << "show --json" << "number overflow";
         QTest::newRow("report for export") << "UPDATE evaluations SET report_json = "
-                                              "'{\"confusion_matrix\": {\"classes\": 3}}'"
+                                              "'{\"per_class\": [], \"confusion_matrix\": {\"classes\": 3}}'"
                                            << "export" << "run 1 test evaluation: $.confusion_matrix.classes is 3, expected a list";
         QTest::newRow("report counts past classes")
-            << "UPDATE evaluations SET report_json = '{\"confusion_matrix\": {\"classes\": [\"a\"], "
+            << "UPDATE evaluations SET report_json = '{\"per_class\": [{\"class\": \"a\"}], \"confusion_matrix\": {\"classes\": [\"a\"], "
                "\"counts\": [[1], [2]]}}'"
             << "export" << "run 1 test evaluation: $.confusion_matrix.counts has 2 rows for 1 classes";
         QTest::newRow("settings for compare") << "UPDATE runs SET settings_json = '7'" << "compare"

@@ -291,6 +291,7 @@ private slots:
                 store.putEvaluation(id, {"test", 0.5, 0.8, 0.9,
                                          R"({"accuracy":1,"roc":[{"class":"a","fpr":[0,1],"tpr":[0,1],"thresholds":[null,0.5],"auc":0.5}],)"
                                          R"("pr":[{"class":"a","recall":[0,1],"precision":[1,0.5],"thresholds":[null,0.5],"average_precision":0.5}],)"
+                                         R"("per_class":[{"class":"a"},{"class":"b"}],)"
                                          R"("confusion_matrix":{"classes":["a","b"],"counts":[[1,0],[0,1]]}})"});
                 neurite::storage::RunOutcome o;
                 o.status = "completed";
