@@ -3,27 +3,6 @@
 
 namespace neurite {
 
-EvaluationPlots evaluationPlots(const EvaluationReport& report, const QString& title) {
-    EvaluationPlots out;
-    out.title = title;
-    if (report.curves)
-        for (const ClassCurves& c : report.curves->perClass) {
-            if (c.curves.roc.fpr.empty() && c.curves.pr.recall.empty()) continue;  // an area without points
-            const QString name = QString::fromStdString(c.name);
-            out.roc.push_back({name, c.curves.roc.fpr, c.curves.roc.tpr, c.curves.roc.auc.v});
-            out.pr.push_back({name, c.curves.pr.recall, c.curves.pr.precision, c.curves.pr.averagePrecision.v});
-        }
-    if (report.classification && report.classification->confusion.numClasses > 0) {
-        const ClassificationMetrics& m = *report.classification;
-        const int k = m.confusion.numClasses;
-        for (int c = 0; c < k; ++c)
-            out.confusion.classes << (c < static_cast<int>(m.perClass.size()) ? QString::fromStdString(m.perClass[static_cast<std::size_t>(c)].name)
-                                                                              : QString::number(c));
-        out.confusion.counts = m.confusion.counts;
-    }
-    return out;
-}
-
 plot::DecisionGrid gridOf(const DecisionMap& map) {
     plot::DecisionGrid g;
     g.nx = g.ny = map.side;

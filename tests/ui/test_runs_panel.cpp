@@ -19,6 +19,7 @@
 #include <qcustomplot.h>
 #include "runs/runs_panel.h"
 #include "runs/runs_table_model.h"
+#include "evaluation_plots.h"
 #include "runs/runs_view.h"
 #include "run_store.h"
 #include "support/test_env.h"
@@ -92,14 +93,15 @@ private slots:
         QCOMPARE(view->evaluationPlotCount(), 0);  // built when its tab shows
         view->findChild<QTabWidget*>()->setCurrentIndex(1);
         QVERIFY(view->mapsPending());
-        QCOMPARE(view->evaluationPlotCount(), 2);  // ROC and confusion matrix at once
+        const int plots = static_cast<int>(neurite::evaluationPlots().size());
+        QCOMPARE(view->evaluationPlotCount(), plots);  // ROC, precision-recall, confusion matrix at once
         QTRY_VERIFY_WITH_TIMEOUT(!view->mapsPending(), 60000);
         const auto maps = view->findChildren<neurite::plot::DecisionPlot*>();
         QCOMPARE(maps.size(), 1);
         QCOMPARE(maps.front()->gridImage().size(), QSize(64, 64));
         QVERIFY(maps.front()->pointCount() > 100);
         QCOMPARE(maps.front()->legendNames().size(), 3);
-        QCOMPARE(view->evaluationPlotCount(), 3);  // ROC, confusion matrix, decision map
+        QCOMPARE(view->evaluationPlotCount(), plots + 1);  // and the decision map
     }
 
     void comparesTwoRuns() {
@@ -129,7 +131,11 @@ private slots:
         QTemporaryDir out;
         QString error;
         const QStringList images = view->exportImages(out.path(), &error);
-        QVERIFY2(images.size() == 8, qPrintable(error + images.join(",")));  // 2 curves + 2 x (ROC, confusion, decision map)
+        // 2 curves + 2 runs x (the evaluation plots + a decision map), named by run and plot.
+        const qsizetype perRun = static_cast<qsizetype>(neurite::evaluationPlots().size()) + 1;
+        QVERIFY2(images.size() == 2 + 2 * perRun, qPrintable(error + images.join(",")));
+        for (const QString name : {"run-1-roc.png", "run-2-pr.png", "run-1-confusion.png", "run-2-decision-map.png"})
+            QVERIFY2(images.contains(out.filePath(name)), qPrintable(name + QString(" not in ") + images.join(",")));
     }
 
     void editsAndFilters() {
@@ -320,14 +326,14 @@ private slots:
         auto* tabs = view->findChild<QTabWidget*>();
         QVERIFY(tabs);
         tabs->setCurrentIndex(1);
-        QCOMPARE(view->evaluationPlotCount(), 2 * neurite::ui::kMaxShownRuns);
+        QCOMPARE(view->evaluationPlotCount(), static_cast<int>(neurite::evaluationPlots().size()) * neurite::ui::kMaxShownRuns);
 
         // Sorting the list chooses the others: oldest first shows runs 1..20.
         panel.table()->sortByColumn(neurite::ui::RunsTableModel::Id, Qt::AscendingOrder);
         QCOMPARE(view->shownRuns().front(), int64_t{1});
         QCOMPARE(view->shownRuns().back(), int64_t{neurite::ui::kMaxShownRuns});
         QVERIFY2(view->note().contains("ascending"), qPrintable(view->note()));
-        QCOMPARE(view->evaluationPlotCount(), 2 * neurite::ui::kMaxShownRuns);  // its tab is shown
+        QCOMPARE(view->evaluationPlotCount(), static_cast<int>(neurite::evaluationPlots().size()) * neurite::ui::kMaxShownRuns);  // its tab is shown
 
         // A selection within the cap shows every run and no note.
         panel.selectRuns({3, 5});

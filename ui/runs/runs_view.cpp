@@ -26,6 +26,7 @@
 #include "decision_plot.h"
 #include "background_task.h"
 #include "display_convert.h"
+#include "evaluation_plots.h"
 #include "roc_plot.h"
 #include "run_model.h"
 
@@ -288,8 +289,7 @@ void RunsView::loadEvaluation(storage::RunStore& store, Shown& s) {
     s.evaluation.reset();
     s.evaluationProblem.clear();
     try {
-        if (const auto stored = storage::finalEvaluation(store, s.details.id))
-            s.evaluation = evaluationPlots(stored->report, QString::fromStdString(stored->title));
+        s.evaluation = storage::finalEvaluation(store, s.details.id);
     } catch (const Error& e) {
         s.evaluationProblem = QString::fromUtf8(e.what());
     }
@@ -386,21 +386,21 @@ void RunsView::buildEvaluationStrip() {
         delete item;
     }
     for (const Shown& s : m_runs) {
-        const std::optional<EvaluationPlots>& ev = s.evaluation;
+        const std::optional<storage::StoredEvaluation>& ev = s.evaluation;
         auto* column = new QWidget(m_evalStrip);
+        column->setObjectName(QStringLiteral("run-%1").arg(s.details.id));
         auto* layout = new QVBoxLayout(column);
-        const QString split = ev ? ev->title : tr("no evaluation stored yet");
+        const QString split = ev ? QString::fromStdString(ev->title) : tr("no evaluation stored yet");
         layout->addWidget(new QLabel(QStringLiteral("<b>%1</b> (%2)").arg(s.series.label.toHtmlEscaped(), split), column));
-        if (ev) {
-            auto* roc = new plot::RocPlot(plot::RocPlot::Kind::Roc, column);
-            roc->setCurves(ev->roc);
-            auto* cm = new plot::ConfusionPlot(column);
-            cm->setMatrix(ev->confusion);
-            roc->setMinimumSize(320, 260);
-            cm->setMinimumSize(320, 260);
-            layout->addWidget(roc, 1);
-            layout->addWidget(cm, 1);
-        }
+        if (ev)
+            for (const EvaluationPlot& e : evaluationPlots()) {
+                if (e.classification && !ev->report.classification) continue;
+                plot::PlotFrame* p = e.create(column);
+                e.show(p, ev->report);
+                p->setToolTip(tr("%1 of %2, %3").arg(e.titleText(), s.series.label, split));
+                p->setMinimumSize(320, 240);
+                layout->addWidget(p, 1);
+            }
         const QString problems = QStringList{s.problem, s.evaluationProblem}.join(QLatin1Char('\n')).trimmed();
         if (!problems.isEmpty()) {
             auto* problem = new QLabel(tr("Part of this run cannot be read: %1").arg(problems), column);
@@ -520,9 +520,14 @@ QStringList RunsView::exportImages(const QString& dir, QString* error) {
     save(m_loss, QStringLiteral("loss.png"));
     save(m_accuracy, QStringLiteral("accuracy.png"));
     if (m_evalStale) buildEvaluationStrip();
-    int k = 0;
-    for (plot::PlotFrame* p : m_evalStrip->findChildren<plot::PlotFrame*>())
-        save(p, QStringLiteral("evaluation-%1.png").arg(++k));
+    // run-12-roc.png, run-12-confusion.png, run-12-evaluation-map.png, ...
+    for (plot::PlotFrame* p : m_evalStrip->findChildren<plot::PlotFrame*>()) {
+        const QString run = p->parentWidget() ? p->parentWidget()->objectName() : QString();
+        QString name = p->objectName();
+        if (name.startsWith(QLatin1String("evaluation-"))) name = name.mid(11);
+        if (name.isEmpty()) name = QStringLiteral("decision-map");
+        save(p, QStringLiteral("%1-%2.png").arg(run, name));
+    }
     return written;
 }
 

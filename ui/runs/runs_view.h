@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "run_data.h"
-#include "display_convert.h"
 #include "run_records.h"
 
 class QCheckBox;
@@ -86,7 +85,7 @@ private:
         RunSeries series;
         storage::RunSettings settings;              // with "device"; empty when damaged
         std::optional<storage::DataSummary> data;   // nullopt when damaged
-        std::optional<EvaluationPlots> evaluation;
+        std::optional<storage::StoredEvaluation> evaluation;
         QString problem, evaluationProblem;  // what of the stored run could not be read
         int lossSeries = -1, valLossSeries = -1, accSeries = -1, valAccSeries = -1;
         bool live = false;

@@ -20,6 +20,7 @@
 #include "decision_plot.h"
 #include "deploy/run_export.h"
 #include "display_convert.h"
+#include "evaluation_plots.h"
 #include "roc_plot.h"
 
 namespace neurite::ui {
@@ -129,9 +130,7 @@ void TrainingPanel::buildPlots() {
     m_lr = new plot::CurvePlot(this);
     m_lr->setAxisLabels(tr("epoch"), tr("learning rate"));
     m_lr->setLogScaleAvailable(true);
-    m_roc = new plot::RocPlot(plot::RocPlot::Kind::Roc, this);
-    m_pr = new plot::RocPlot(plot::RocPlot::Kind::PrecisionRecall, this);
-    m_confusion = new plot::ConfusionPlot(this);
+    for (const EvaluationPlot& e : evaluationPlots()) m_evalPlots.push_back(e.create(this));
     m_decision = new plot::DecisionPlot(this);
     m_reconstructions = new ReconstructionView(this);
     m_reconstructions->hide();
@@ -145,9 +144,7 @@ void TrainingPanel::buildPlots() {
     m_evalTabs = new QTabWidget(this);
     m_data = new DataView(this);
     m_evalTabs->addTab(m_data, tr("Data"));
-    m_evalTabs->addTab(m_roc, tr("ROC"));
-    m_evalTabs->addTab(m_pr, tr("Precision-recall"));
-    m_evalTabs->addTab(m_confusion, tr("Confusion"));
+    for (std::size_t i = 0; i < m_evalPlots.size(); ++i) m_evalTabs->addTab(m_evalPlots[i], evaluationPlots()[i].titleText());
     m_evalTabs->addTab(m_lr, tr("Learning rate"));
     resetPlots();
 }
@@ -168,9 +165,7 @@ void TrainingPanel::resetPlots() {
     m_lrSeries = m_lr->addSeries(tr("learning rate"));
     for (plot::CurvePlot* p : {m_loss, m_accuracy, m_lr}) p->resetView();  // no zoom or range of the last run
     m_decision->clear();
-    m_roc->setCurves({});
-    m_pr->setCurves({});
-    m_confusion->setMatrix({});
+    for (std::size_t i = 0; i < m_evalPlots.size(); ++i) evaluationPlots()[i].show(m_evalPlots[i], EvaluationReport{});
     m_data->clear();
     m_evalTitle->setText(tr("Evaluation: after the first epoch"));
     const int mapTab = m_evalTabs->indexOf(m_decision);
@@ -189,12 +184,12 @@ void TrainingPanel::resetPlots() {
 }
 
 void TrainingPanel::showClassTabs(bool show) {
-    const std::pair<QWidget*, QString> tabs[] = {
-        {m_roc, tr("ROC")}, {m_pr, tr("Precision-recall")}, {m_confusion, tr("Confusion")}};
     int at = m_evalTabs->indexOf(m_data) + 1;
-    for (const auto& [w, title] : tabs) {
+    for (std::size_t k = 0; k < m_evalPlots.size(); ++k) {
+        if (!evaluationPlots()[k].classification) continue;
+        QWidget* w = m_evalPlots[k];
         const int i = m_evalTabs->indexOf(w);
-        if (show && i < 0) m_evalTabs->insertTab(at, w, title);
+        if (show && i < 0) m_evalTabs->insertTab(at, w, evaluationPlots()[k].titleText());
         if (!show && i >= 0) m_evalTabs->removeTab(i);
         if (show) ++at;
     }
@@ -394,14 +389,16 @@ void TrainingPanel::showSpeed(bool ended) {
     m_speedLabel->setText(speed);
 }
 
+plot::RocPlot* TrainingPanel::rocPlot() const { return static_cast<plot::RocPlot*>(findEvaluationPlot(this, "roc")); }
+plot::RocPlot* TrainingPanel::prPlot() const { return static_cast<plot::RocPlot*>(findEvaluationPlot(this, "pr")); }
+plot::ConfusionPlot* TrainingPanel::confusionPlot() const {
+    return static_cast<plot::ConfusionPlot*>(findEvaluationPlot(this, "confusion"));
+}
+
 void TrainingPanel::showEvaluation(const EvaluationReport& report, const QString& title) {
-    const EvaluationPlots plots = evaluationPlots(report, title);
-    m_evalTitle->setText(plots.title);
-    if (report.curves) {
-        m_roc->setCurves(plots.roc);
-        m_pr->setCurves(plots.pr);
-    }
-    if (report.classification) m_confusion->setMatrix(plots.confusion);
+    m_evalTitle->setText(title);
+    for (std::size_t i = 0; i < m_evalPlots.size(); ++i)
+        if (!evaluationPlots()[i].classification || report.classification) evaluationPlots()[i].show(m_evalPlots[i], report);
 }
 
 void TrainingPanel::onFinished(const FinishedEvent& e) {

@@ -20,6 +20,7 @@ class QTabWidget;
 class QToolButton;
 
 namespace neurite::plot {
+class PlotFrame;
 class ConfusionPlot;
 class CurvePlot;
 class DecisionPlot;
@@ -51,9 +52,10 @@ public:
     plot::CurvePlot* lossPlot() const { return m_loss; }
     plot::CurvePlot* accuracyPlot() const { return m_accuracy; }
     plot::CurvePlot* lrPlot() const { return m_lr; }
-    plot::RocPlot* rocPlot() const { return m_roc; }
-    plot::RocPlot* prPlot() const { return m_pr; }
-    plot::ConfusionPlot* confusionPlot() const { return m_confusion; }
+    // The evaluation plots (evaluation_plots.h), one tab each.
+    plot::RocPlot* rocPlot() const;
+    plot::RocPlot* prPlot() const;
+    plot::ConfusionPlot* confusionPlot() const;
     plot::DecisionPlot* decisionPlot() const { return m_decision; }
     ReconstructionView* reconstructionView() const { return m_reconstructions; }
     DataView* dataView() const { return m_data; }
@@ -101,8 +103,7 @@ private:
     QSlider* m_smoothing;
     QTabWidget* m_evalTabs;
     plot::CurvePlot *m_loss, *m_accuracy, *m_lr;
-    plot::RocPlot *m_roc, *m_pr;
-    plot::ConfusionPlot* m_confusion;
+    std::vector<plot::PlotFrame*> m_evalPlots;  // one per evaluationPlots() entry, in its order
     plot::DecisionPlot* m_decision;
     DataView* m_data;
     ReconstructionView* m_reconstructions;
