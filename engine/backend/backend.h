@@ -10,6 +10,27 @@
 //   statistics), so one plan serves one layer instance. A steady-state step allocates nothing.
 // - Results must be deterministic for a fixed thread count (same inputs -> same bits).
 // - Errors: neurite::Error (Unsupported with a reason, Internal for library failures).
+//
+// Threads (the device contract)
+// - One backend per device per process: device_registry hands it out, and every job on that
+//   device shares it (the studio's training worker, Try it, exports, decision maps, the Runs
+//   tab's model loading). Any thread may call any backend or plan method at any time, as long as
+//   each job uses its own tensors and plans: a plan belongs to one layer of one model and is run
+//   by one thread at a time (the model's owner). Results of a job do not depend on what other
+//   jobs do meanwhile: they equal the job's results run alone (tests/engine/test_device_threads).
+// - CPU: calls run in parallel. The backend holds no scratch and no stream of its own: oneDNN
+//   streams are one per calling thread, and every plan owns its scratchpad and workspace.
+// - CUDA: the stream, the cuBLAS and cuDNN handles, the scalar buffer and the backend's scratch
+//   are one per backend, so the backend serializes calls: each backend and plan call holds the
+//   backend's lock while it runs (cuda::Context::enter), and the work of several jobs interleaves
+//   call by call on the one stream. A kernel error is reported to the call that reads the
+//   scalars next, which may belong to another job.
+// - The thread count is the backend's one shared setting. A plan copies it when it is made and
+//   keeps it; the other ops read it when called. Only whoever starts a run sets it (the trainer,
+//   from the project's `threads`, before its first plan; `predict --threads`; `bench`); Try it,
+//   exports and decision maps never do, and use the count in effect.
+// - Memory: allocate and deallocate may be called from any thread (the CUDA caching allocator
+//   has its own lock).
 #pragma once
 
 #include <cstdint>
@@ -184,6 +205,8 @@ class Backend : public DeviceMemory {
 public:
     virtual std::string name() const = 0;  // "CPU (oneDNN 2.6.3, AMD EPYC, 2 threads)"
     virtual Support supports(Op op, DType dtype) const = 0;
+    // The thread count (see "Threads" above): 0 means every core. Atomic; no effect on plans
+    // already made.
     virtual void setThreads(int threads) = 0;
     virtual int threads() const = 0;
 

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <atomic>
 #include <fstream>
 
 #include "backend/cpu/cpu_kernels.h"
@@ -62,7 +63,7 @@ public:
     Device device() const override { return Device{Device::Kind::Cpu, 0}; }
     std::string name() const override {
         return "CPU (oneDNN " + onednnVersion() + ", " + m_info.model + ", " +
-               std::to_string(m_tc.threads) + (m_tc.threads == 1 ? " thread)" : " threads)");
+               std::to_string(threads()) + (threads() == 1 ? " thread)" : " threads)");
     }
 
     Support supports(Op op, DType dtype) const override {
@@ -78,11 +79,13 @@ public:
                            " is a storage type for data and labels, not a compute type; use fp32"};
     }
 
+    // Any number of threads may call at once (backend.h): the count is the one mutable value the
+    // backend has, read once per call (and copied into each plan when it is made).
     void setThreads(int threads) override {
-        m_tc.threads = threads > 0 ? threads : std::max(1, omp_get_num_procs());
-        m_tc.apply();
+        m_threads.store(threads > 0 ? threads : std::max(1, omp_get_num_procs()), std::memory_order_relaxed);
+        tc().apply();
     }
-    int threads() const override { return m_tc.threads; }
+    int threads() const override { return m_threads.load(std::memory_order_relaxed); }
 
     void* allocate(std::size_t bytes) override {
         std::size_t rounded =
@@ -110,103 +113,105 @@ public:
                           " differ in size");
         if (src.bytes() && src.raw() != dst.raw()) std::memcpy(dst.raw(), src.raw(), src.bytes());
     }
-    void fill(Tensor& dst, float value) override { cpu::fill(m_tc, dst, value); }
+    void fill(Tensor& dst, float value) override { cpu::fill(tc(), dst, value); }
 
     std::unique_ptr<DensePlan> makeDense(const DenseDesc& d) override {
-        return makeDensePlan(d, m_tc);
+        return makeDensePlan(d, tc());
     }
-    std::unique_ptr<ConvPlan> makeConv(const ConvDesc& d) override { return makeConvPlan(d, m_tc); }
-    std::unique_ptr<PoolPlan> makePool(const PoolDesc& d) override { return makePoolPlan(d, m_tc); }
+    std::unique_ptr<ConvPlan> makeConv(const ConvDesc& d) override { return makeConvPlan(d, tc()); }
+    std::unique_ptr<PoolPlan> makePool(const PoolDesc& d) override { return makePoolPlan(d, tc()); }
     std::unique_ptr<BatchNormPlan> makeBatchNorm(const BatchNormDesc& d) override {
-        return makeBatchNormPlan(d, m_tc);
+        return makeBatchNormPlan(d, tc());
     }
     std::unique_ptr<LayerNormPlan> makeLayerNorm(const LayerNormDesc& d) override {
-        return makeLayerNormPlan(d, m_tc);
+        return makeLayerNormPlan(d, tc());
     }
 
     void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) override {
-        cpu::activationForward(m_tc, act, alpha, src, dst);
+        cpu::activationForward(tc(), act, alpha, src, dst);
     }
     void activationBackward(Activation act, float alpha, const Tensor& src, const Tensor& dst,
                             const Tensor& diffDst, Tensor& diffSrc) override {
-        cpu::activationBackward(m_tc, act, alpha, src, dst, diffDst, diffSrc);
+        cpu::activationBackward(tc(), act, alpha, src, dst, diffDst, diffSrc);
     }
     void softmaxForward(const Tensor& src, Tensor& dst) override {
-        cpu::softmaxForward(m_tc, src, dst);
+        cpu::softmaxForward(tc(), src, dst);
     }
     void softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc) override {
-        cpu::softmaxBackward(m_tc, dst, diffDst, diffSrc);
+        cpu::softmaxBackward(tc(), dst, diffDst, diffSrc);
     }
     void addN(std::span<const Tensor* const> srcs, Tensor& dst) override {
-        cpu::addN(m_tc, srcs, dst);
+        cpu::addN(tc(), srcs, dst);
     }
-    void axpy(float alpha, const Tensor& x, Tensor& y) override { cpu::axpy(m_tc, alpha, x, y); }
-    void scale(Tensor& x, float alpha) override { cpu::scale(m_tc, x, alpha); }
+    void axpy(float alpha, const Tensor& x, Tensor& y) override { cpu::axpy(tc(), alpha, x, y); }
+    void scale(Tensor& x, float alpha) override { cpu::scale(tc(), x, alpha); }
     void concat(std::span<const Tensor* const> srcs, Tensor& dst) override {
-        cpu::concat(m_tc, srcs, dst);
+        cpu::concat(tc(), srcs, dst);
     }
     void split(const Tensor& diffDst, std::span<Tensor* const> diffSrcs) override {
-        cpu::split(m_tc, diffDst, diffSrcs);
+        cpu::split(tc(), diffDst, diffSrcs);
     }
     void dropoutForward(const Tensor& src, Tensor& dst, Tensor& mask, float p,
                         uint64_t seed) override {
-        cpu::dropoutForward(m_tc, src, dst, mask, p, seed);
+        cpu::dropoutForward(tc(), src, dst, mask, p, seed);
     }
     void multiply(const Tensor& a, const Tensor& b, Tensor& dst) override {
-        cpu::multiply(m_tc, a, b, dst);
+        cpu::multiply(tc(), a, b, dst);
     }
     void gatherRows(const Tensor& src, const Tensor& indices, int64_t count, float scale,
                     const Tensor* mean, const Tensor* invStd, Tensor& dst) override {
-        cpu::gatherRows(m_tc, src, indices, count, scale, mean, invStd, dst);
+        cpu::gatherRows(tc(), src, indices, count, scale, mean, invStd, dst);
     }
     void gatherLabels(const Tensor& labels, const Tensor& indices, int64_t count,
                       Tensor& dst) override {
-        cpu::gatherLabels(m_tc, labels, indices, count, dst);
+        cpu::gatherLabels(tc(), labels, indices, count, dst);
     }
 
     float softmaxCrossEntropy(const Tensor& logits, const Tensor& labels,
                               const Tensor* classWeights, float labelSmoothing,
                               Tensor& diffLogits) override {
-        return cpu::softmaxCrossEntropy(m_tc, logits, labels, classWeights, labelSmoothing,
+        return cpu::softmaxCrossEntropy(tc(), logits, labels, classWeights, labelSmoothing,
                                         diffLogits);
     }
     float binaryCrossEntropy(const Tensor& logits, const Tensor& targets, float posWeight,
                              Tensor& diffLogits) override {
-        return cpu::binaryCrossEntropy(m_tc, logits, targets, posWeight, diffLogits);
+        return cpu::binaryCrossEntropy(tc(), logits, targets, posWeight, diffLogits);
     }
     float focalLoss(const Tensor& logits, const Tensor& labels, float gamma, float alpha,
                     Tensor& diffLogits) override {
-        return cpu::focalLoss(m_tc, logits, labels, gamma, alpha, diffLogits);
+        return cpu::focalLoss(tc(), logits, labels, gamma, alpha, diffLogits);
     }
     float mseLoss(const Tensor& pred, const Tensor& targets, Tensor& diffPred) override {
-        return cpu::mseLoss(m_tc, pred, targets, diffPred);
+        return cpu::mseLoss(tc(), pred, targets, diffPred);
     }
     float huberLoss(const Tensor& pred, const Tensor& targets, float delta,
                     Tensor& diffPred) override {
-        return cpu::huberLoss(m_tc, pred, targets, delta, diffPred);
+        return cpu::huberLoss(tc(), pred, targets, delta, diffPred);
     }
 
     void sgdStep(Tensor& params, const Tensor& grads, Tensor& velocity,
                  const SgdParams& p) override {
-        cpu::sgdStep(m_tc, params, grads, velocity, p);
+        cpu::sgdStep(tc(), params, grads, velocity, p);
     }
     void adamStep(Tensor& params, const Tensor& grads, Tensor& m, Tensor& v,
                   const AdamParams& p) override {
-        cpu::adamStep(m_tc, params, grads, m, v, p);
+        cpu::adamStep(tc(), params, grads, m, v, p);
     }
     void rmspropStep(Tensor& params, const Tensor& grads, Tensor& squareAvg, Tensor& momentumBuf,
                      const RmspropParams& p) override {
-        cpu::rmspropStep(m_tc, params, grads, squareAvg, momentumBuf, p);
+        cpu::rmspropStep(tc(), params, grads, squareAvg, momentumBuf, p);
     }
     void regularize(const Tensor& params, Tensor& grads, float l1, float l2) override {
-        cpu::regularize(m_tc, params, grads, l1, l2);
+        cpu::regularize(tc(), params, grads, l1, l2);
     }
-    double sumSquares(const Tensor& x) override { return cpu::sumSquares(m_tc, x); }
-    bool allFinite(const Tensor& x) override { return cpu::allFinite(m_tc, x); }
+    double sumSquares(const Tensor& x) override { return cpu::sumSquares(tc(), x); }
+    bool allFinite(const Tensor& x) override { return cpu::allFinite(tc(), x); }
 
 private:
-    CpuInfo m_info;
-    ThreadConfig m_tc;
+    ThreadConfig tc() const { return ThreadConfig{threads()}; }
+
+    const CpuInfo m_info;
+    std::atomic<int> m_threads{1};
 };
 
 } // namespace

@@ -19,7 +19,7 @@ class CudaBatchNormPlan final : public BatchNormPlan {
 public:
     CudaBatchNormPlan(const BatchNormDesc& d, Context& ctx) : m_desc(d), m_ctx(ctx) {
         m_size = d.batch * d.channels * d.spatial;
-        ctx.activate();
+        const auto entered = ctx.enter();
         try {
             check(cudnnCreateTensorDescriptor(&m_x), "cudnnCreateTensorDescriptor");
             check(cudnnCreateTensorDescriptor(&m_stats), "cudnnCreateTensorDescriptor");
@@ -48,7 +48,7 @@ public:
         checkCommon(src, gamma, beta, dst);
         requireNumel(runningMean, m_desc.channels, "batch norm running mean");
         requireNumel(runningVar, m_desc.channels, "batch norm running variance");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         const float one = 1.f, zero = 0.f;
         check(cudnnBatchNormalizationForwardTraining(
                   m_ctx.cudnn, kMode, &one, &zero, m_x, src.raw(), m_x, dst.raw(), m_stats,
@@ -65,7 +65,7 @@ public:
         checkCommon(src, gamma, beta, dst);
         requireNumel(runningMean, m_desc.channels, "batch norm running mean");
         requireNumel(runningVar, m_desc.channels, "batch norm running variance");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         const float one = 1.f, zero = 0.f;
         check(cudnnBatchNormalizationForwardInference(
                   m_ctx.cudnn, kMode, &one, &zero, m_x, src.raw(), m_x, dst.raw(), m_stats,
@@ -84,7 +84,7 @@ public:
         requireNumel(gamma, m_desc.channels, "batch norm backward gamma");
         requireNumel(diffGamma, m_desc.channels, "batch norm backward diffGamma");
         requireNumel(diffBeta, m_desc.channels, "batch norm backward diffBeta");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         const float one = 1.f, zero = 0.f;
         check(cudnnBatchNormalizationBackward(
                   m_ctx.cudnn, kMode, &one, &zero, &one, &zero, m_x, src.raw(), m_x,
@@ -132,7 +132,7 @@ public:
     void forward(const Tensor& src, Tensor& dst, bool training) override {
         requireNumel(src, m_srcSize, "pooling forward src");
         requireNumel(dst, m_dstSize, "pooling forward dst");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         check(launchPoolForward(m_shape, f32(src), f32(dst),
                                 training ? m_argmax.as<int32_t>() : nullptr, m_ctx.stream),
               "pooling forward");
@@ -144,7 +144,7 @@ public:
         requireNumel(diffSrc, m_srcSize, "pooling backward diffSrc");
         if (m_shape.max && !m_haveArgmax)
             throwInternal("max pooling backward needs a training forward on the same plan first");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         check(launchPoolBackward(m_shape, f32(diffDst), m_argmax.as<int32_t>(), f32(diffSrc),
                                  m_ctx.stream),
               "pooling backward");

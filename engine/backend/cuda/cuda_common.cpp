@@ -39,13 +39,13 @@ void check(cudnnStatus_t status, const char* what) {
     throw Error(ErrorKind::Internal, std::string(what) + " failed: " + text);
 }
 
-void Context::activate() const {
-    if (device == 0) {
-        // the common single-GPU case: only switch when another device was made current
-        int current = 0;
-        if (cudaGetDevice(&current) == cudaSuccess && current == 0) return;
-    }
-    check(cudaSetDevice(device), "cudaSetDevice");
+std::unique_lock<std::recursive_mutex> Context::enter() const {
+    if (!mutex) throwInternal("CUDA backend context without its lock");
+    std::unique_lock<std::recursive_mutex> lock(*mutex);
+    int current = -1;
+    // Only switch when another device is current on this thread.
+    if (cudaGetDevice(&current) != cudaSuccess || current != device) check(cudaSetDevice(device), "cudaSetDevice");
+    return lock;
 }
 
 DeviceScalars Context::readScalars() const {

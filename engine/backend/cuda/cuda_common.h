@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -37,9 +38,15 @@ struct Context {
     DeviceScalars* scalars = nullptr;  // device memory: results of reductions and the status
     double* partials = nullptr;        // device memory: kReducePartials doubles
 
-    // Makes this backend's GPU current on the calling thread (the trainer may run on a worker
-    // thread); cheap when it already is.
-    void activate() const;
+    // The backend's lock: every call into the backend or one of its plans holds it while it runs
+    // (backend.h, "Threads"), since the stream, the handles, the scalar buffer and the backend's
+    // scratch are one per backend. Recursive: a call may make another.
+    std::recursive_mutex* mutex = nullptr;
+
+    // What every backend and plan call does first: takes the backend's lock for the rest of the
+    // call and makes this backend's GPU current on the calling thread (the trainer may run on a
+    // worker thread; cheap when it already is).
+    [[nodiscard]] std::unique_lock<std::recursive_mutex> enter() const;
     // Copies the scalars back (one small transfer, then waits for the stream) and throws the
     // first error a kernel reported since the last call.
     DeviceScalars readScalars() const;

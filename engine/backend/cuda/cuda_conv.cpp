@@ -42,7 +42,7 @@ public:
         m_srcSize = d.batch * d.inChannels * d.height * d.width;
         m_dstSize = d.batch * d.outChannels * d.outHeight() * d.outWidth();
         m_wSize = d.outChannels * d.inChannels * d.kernelH * d.kernelW;
-        ctx.activate();
+        const auto entered = ctx.enter();
         try {
             build();
         } catch (...) {
@@ -57,7 +57,7 @@ public:
         requireNumel(src, m_srcSize, "convolution forward src");
         requireNumel(weights, m_wSize, "convolution forward weights");
         requireNumel(dst, m_dstSize, "convolution forward dst");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         const float one = 1.f, zero = 0.f;
         const void* x = paddedSrc(src);
         check(cudnnConvolutionForward(m_ctx.cudnn, &one, m_x, x, m_w, weights.raw(), m_conv,
@@ -76,7 +76,7 @@ public:
         requireNumel(diffDst, m_dstSize, "convolution backward diffDst");
         requireNumel(weights, m_wSize, "convolution backward weights");
         requireNumel(diffSrc, m_srcSize, "convolution backward diffSrc");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         const float one = 1.f, zero = 0.f;
         void* dx = m_symmetric ? diffSrc.raw() : m_padded.get();
         check(cudnnConvolutionBackwardData(m_ctx.cudnn, &one, m_w, weights.raw(), m_y,
@@ -96,7 +96,7 @@ public:
         requireNumel(src, m_srcSize, "convolution backward src");
         requireNumel(diffDst, m_dstSize, "convolution backward diffDst");
         requireNumel(diffWeights, m_wSize, "convolution backward diffWeights");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         const float one = 1.f, zero = 0.f;
         const void* x = paddedSrc(src);
         check(cudnnConvolutionBackwardFilter(m_ctx.cudnn, &one, m_x, x, m_y, diffDst.raw(), m_conv,

@@ -34,7 +34,7 @@ public:
         requireNumel(src, d.batch * d.inputs, "dense forward src");
         requireNumel(weights, d.outputs * d.inputs, "dense forward weights");
         requireNumel(dst, d.batch * d.outputs, "dense forward dst");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         gemm(CUBLAS_OP_T, CUBLAS_OP_N, d.outputs, d.batch, d.inputs, weights.raw(), d.inputs,
              src.raw(), d.inputs, dst.raw(), d.outputs, "dense forward (cublasGemmEx)");
         if (d.bias) {
@@ -50,7 +50,7 @@ public:
         requireNumel(diffDst, d.batch * d.outputs, "dense backward diffDst");
         requireNumel(weights, d.outputs * d.inputs, "dense backward weights");
         requireNumel(diffSrc, d.batch * d.inputs, "dense backward diffSrc");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         gemm(CUBLAS_OP_N, CUBLAS_OP_N, d.inputs, d.batch, d.outputs, weights.raw(), d.inputs,
              diffDst.raw(), d.outputs, diffSrc.raw(), d.inputs, "dense backward data");
     }
@@ -61,7 +61,7 @@ public:
         requireNumel(src, d.batch * d.inputs, "dense backward src");
         requireNumel(diffDst, d.batch * d.outputs, "dense backward diffDst");
         requireNumel(diffWeights, d.outputs * d.inputs, "dense backward diffWeights");
-        m_ctx.activate();
+        const auto entered = m_ctx.enter();
         gemm(CUBLAS_OP_N, CUBLAS_OP_T, d.inputs, d.outputs, d.batch, src.raw(), d.inputs,
              diffDst.raw(), d.outputs, diffWeights.raw(), d.inputs, "dense backward weights");
         if (d.bias && diffBias) {
