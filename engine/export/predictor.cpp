@@ -78,4 +78,35 @@ std::vector<int> argmaxRows(const std::vector<float>& probabilities, int64_t k) 
     return best;
 }
 
+int64_t firstMistake(Model& model, const Preprocessing& preprocessing, int classes, const DataSplit& split,
+                     int64_t start, const StopToken* stop) {
+    const int64_t n = split.count;
+    if (n <= 0) return -1;
+    if (static_cast<int64_t>(split.labels.size()) != n)
+        throwBadInput("the split has no class labels to compare the predictions with");
+    Predictor predictor(model, preprocessing, 256);
+    const int64_t values = predictor.sampleValues();
+    const std::size_t valueBytes = split.dtype == DType::U8 ? 1 : sizeof(float);
+    if (split.bytes.size() != static_cast<std::size_t>(n * values) * valueBytes)
+        throwBadInput("the split's samples do not have the model's " + std::to_string(values) + " input values");
+    start = ((start % n) + n) % n;
+    std::vector<float> batch;
+    for (int64_t done = 0; done < n;) {
+        if (stop && stop->stopRequested()) throw Error(ErrorKind::Cancelled, "the search for the next mistake was cancelled");
+        // Contiguous chunks of at most 256 samples, wrapping at the end of the split.
+        const int64_t first = (start + done) % n;
+        const int64_t count = std::min({int64_t{256}, n - first, n - done});
+        batch.resize(static_cast<std::size_t>(count * values));
+        const auto offset = static_cast<std::size_t>(first * values);
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            batch[i] = split.dtype == DType::U8 ? static_cast<float>(split.bytes[offset + i]) : split.f32()[offset + i];
+        const std::vector<int> predicted =
+            argmaxRows(probabilitiesOf(predictor.outputs(batch.data(), count), predictor.units()), classes);
+        for (int64_t i = 0; i < count; ++i)
+            if (predicted[static_cast<std::size_t>(i)] != split.labels[static_cast<std::size_t>(first + i)]) return first + i;
+        done += count;
+    }
+    return -1;
+}
+
 }  // namespace neurite

@@ -11,6 +11,7 @@
 
 #include "export/export_source.h"
 #include "graph/model.h"
+#include "train/events.h"
 
 namespace neurite {
 
@@ -43,5 +44,12 @@ private:
 std::vector<float> probabilitiesOf(const std::vector<float>& outputs, int64_t units);
 // The most probable class of each row of probabilities (the first on ties).
 std::vector<int> argmaxRows(const std::vector<float>& probabilities, int64_t k);
+
+// Try it's "Next mistake": the first sample from `start` on (wrapping around the split) that the
+// classifier predicts wrong, or -1 when it gets every sample of the split right. Runs the split's
+// raw values through a Predictor in batches of 256 and checks `stop` between them
+// (Error{Cancelled}). The split's labels index `classes` classes.
+int64_t firstMistake(Model& model, const Preprocessing& preprocessing, int classes, const DataSplit& split,
+                     int64_t start, const StopToken* stop = nullptr);
 
 }  // namespace neurite

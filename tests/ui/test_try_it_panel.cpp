@@ -104,7 +104,10 @@ private slots:
         // Next mistake: the first wrong sample after the current one, every one between right.
         int64_t from = 7;
         for (int round = 0; round < 3; ++round) {
+            QSignalSpy searched(&panel, &TryItPanel::mistakeSearched);
             QVERIFY(panel.nextMistake());
+            QVERIFY(!panel.nextMistake());  // one search at a time
+            QVERIFY(searched.wait(60000));
             const int64_t at = panel.currentSample();
             QVERIFY(predictedOf(at).first != ds.test.labels[std::size_t(at)]);
             for (int64_t i = (from + 1) % ds.test.count; i != at; i = (i + 1) % ds.test.count)

@@ -70,7 +70,8 @@ QString joinValues(const float* v, int64_t n) {
 }  // namespace
 
 TryItPanel::TryItPanel(QWidget* parent)
-    : QWidget(parent), m_runTask(new BackgroundTask(this)), m_mapTask(new BackgroundTask(this)) {
+    : QWidget(parent), m_runTask(new BackgroundTask(this)), m_mapTask(new BackgroundTask(this)),
+      m_mistakeTask(new BackgroundTask(this)) {
     auto* open = new QPushButton(tr("Open model..."), this);
     m_modelInfo = new QLabel(tr("No model loaded. Export one as a Neurite model file (*.nmodel)."), this);
     m_modelInfo->setWordWrap(true);
@@ -202,7 +203,7 @@ void TryItPanel::updateSampleControls() {
     m_index->setVisible(have);
     m_random->setVisible(have);
     m_nextMistake->setVisible(have);
-    m_nextMistake->setEnabled(have && m_model && m_model->isClassifier());
+    m_nextMistake->setEnabled(have && m_model && m_model->isClassifier() && !m_mistakeTask->busy());
     if (m_worker) {
         m_sampleInfo->setText(tr("Loading %1...")
                                   .arg(QString::fromStdString(m_model->project.data.source)));
@@ -225,6 +226,7 @@ void TryItPanel::updateSampleControls() {
 
 void TryItPanel::resetSamples() {
     ++m_generation;
+    m_mistakeTask->cancel();
     m_samples.reset();
     m_current = -1;
     updateSampleControls();
@@ -460,35 +462,54 @@ bool TryItPanel::showSample(int64_t index) {
     return true;
 }
 
+bool TryItPanel::searchingMistake() const { return m_mistakeTask->busy(); }
+
 bool TryItPanel::nextMistake() {
     const int64_t n = sampleCount();
-    if (!m_model || n == 0 || !m_model->isClassifier()) return false;
-    const DataSplit& s = m_samples->split;
-    Predictor predictor(*m_model->model, m_model->preprocessing, 256);
-    const auto k = static_cast<int64_t>(m_model->classNames.size());
-    const int64_t values = m_samples->sampleShape.numel();
-    const int64_t start = (m_current + 1) % n;
-    std::vector<float> batch;
-    for (int64_t done = 0; done < n;) {
-        // Contiguous chunks of at most 256 samples, wrapping at the end of the split.
-        const int64_t first = (start + done) % n;
-        const int64_t count = std::min({int64_t(256), n - first, n - done});
-        batch.resize(static_cast<std::size_t>(count * values));
-        for (int64_t i = 0; i < count; ++i) {
-            const std::vector<float> raw = rawSample(first + i);
-            std::copy(raw.begin(), raw.end(), batch.begin() + i * values);
-        }
-        const std::vector<int> predicted =
-            argmaxRows(probabilitiesOf(predictor.outputs(batch.data(), count), predictor.units()), k);
-        for (int64_t i = 0; i < count; ++i)
-            if (predicted[std::size_t(i)] != s.labels[std::size_t(first + i)])
-                return showSample(first + i);
-        done += count;
-    }
-    m_error->setText(tr("The model classifies all %L1 samples of the %2 split correctly.")
-                         .arg(n)
-                         .arg(m_samples->splitName));
-    return false;
+    if (!m_model || n == 0 || !m_model->isClassifier() || m_mistakeTask->busy()) return false;
+    // The worker's own copy of the model (plans belong to one thread), and the samples it reads.
+    struct Job {
+        std::vector<Node> nodes;
+        ResolvedGraph graph;
+        std::vector<float> weights;
+        Preprocessing preprocessing;
+        int classes = 0;
+        std::shared_ptr<const Samples> samples;
+        int64_t start = 0, found = -1;
+    };
+    auto job = std::make_shared<Job>();
+    job->nodes = m_model->project.nodes;
+    job->graph = m_model->graph;
+    job->weights = m_model->model->snapshot();
+    job->preprocessing = m_model->preprocessing;
+    job->classes = static_cast<int>(m_model->classNames.size());
+    job->samples = m_samples;
+    job->start = (m_current + 1) % n;
+    const int generation = m_generation;
+    m_nextMistake->setEnabled(false);
+    m_error->setText(tr("Looking for the next mistake..."));
+    m_mistakeTask->start(
+        [job](const StopToken& stop, const BackgroundTask::Stage&) {
+            Model copy(backendFor("cpu"), job->nodes, job->graph, 0);
+            copy.restore(job->weights);
+            job->found = firstMistake(copy, job->preprocessing, job->classes, job->samples->split, job->start, &stop);
+        },
+        [this, job, generation](const QString& error, bool cancelled) {
+            m_nextMistake->setEnabled(m_model && m_model->isClassifier() && sampleCount() > 0);
+            if (cancelled || generation != m_generation || job->samples != m_samples) {
+                emit mistakeSearched();
+                return;
+            }
+            m_error->clear();
+            if (!error.isEmpty()) showError(tr("Could not look for mistakes: %1").arg(error));
+            else if (job->found >= 0) showSample(job->found);
+            else
+                m_error->setText(tr("The model classifies all %L1 samples of the %2 split correctly.")
+                                     .arg(sampleCount())
+                                     .arg(m_samples->splitName));
+            emit mistakeSearched();
+        });
+    return true;
 }
 
 void TryItPanel::showPreview(const std::vector<float>& raw) {

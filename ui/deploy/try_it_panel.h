@@ -59,9 +59,12 @@ public:
     QString sampleSplitName() const;
     // Predicts sample `index` (0-based) of the loaded split and shows its true label.
     bool showSample(int64_t index);
-    // From the sample after the current one (wrapping), the first the model gets wrong; false
-    // when it gets every sample right (or it is a regression model).
+    // Searches, on a worker (engine firstMistake on a copy of the model), from the sample after
+    // the current one (wrapping) for the first the model gets wrong, and shows it; or says that
+    // it gets every sample right. Returns whether a search started (false without samples, for a
+    // regression model, or while one runs); mistakeSearched() follows.
     bool nextMistake();
+    bool searchingMistake() const;
     int64_t currentSample() const { return m_current; }
 
     bool hasModel() const { return m_model != nullptr; }
@@ -75,6 +78,7 @@ signals:
     void samplesLoaded();
     void modelLoaded();
     void mapUpdated();  // the decision map's grid arrived (or why it could not be drawn)
+    void mistakeSearched();  // nextMistake's search ended: a sample shown, or a message
 
 private:
     struct Samples;
@@ -92,6 +96,7 @@ private:
     QThread* m_worker = nullptr;
     BackgroundTask* m_runTask;  // loadRun
     BackgroundTask* m_mapTask;  // the decision map
+    BackgroundTask* m_mistakeTask;  // nextMistake's search
     qint64 m_loadingRun = 0;
     int m_generation = 0;  // bumped by each model load: a late data set for an old model is dropped
     int64_t m_current = -1;
