@@ -8,6 +8,7 @@
 #include <QImage>
 #include <QLineEdit>
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QtTest>
 
 #include <cstring>
@@ -25,12 +26,32 @@ using namespace neurite;
 
 namespace {
 
+// loadModel(), then its end on the worker: true when the model is in.
+bool loadAndWait(neurite::TryItPanel& panel, const QString& path) {
+    QSignalSpy loaded(&panel, &neurite::TryItPanel::modelLoaded), failed(&panel, &neurite::TryItPanel::modelLoadFailed);
+    if (!panel.loadModel(path)) return false;
+    if (!QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); }, 60000)) return false;
+    return loaded.count() == 1;
+}
+
 std::vector<test::ModelFixture> fixtures(std::initializer_list<const char*> names) {
     std::vector<test::ModelFixture> out;
     for (auto& f : test::layerFixtures())
         for (const char* n : names)
             if (f.name == n) out.push_back(std::move(f));
     return out;
+}
+
+}  // namespace
+
+namespace {
+
+// exportNow(), then the worker's end: true when the file was exported.
+bool exportAndWait(ExportDialog& dialog) {
+    QSignalSpy finished(&dialog, &ExportDialog::exportFinished), exported(&dialog, &ExportDialog::exported);
+    if (!dialog.exportNow()) return false;
+    if (finished.isEmpty() && !finished.wait(120000)) return false;
+    return exported.count() == 1;
 }
 
 }  // namespace
@@ -56,7 +77,7 @@ private slots:
         dialog.setCheckpoint(1);
         dialog.setPath(path);
         QSignalSpy spy(&dialog, &ExportDialog::exported);
-        QVERIFY(dialog.exportNow());
+        QVERIFY(exportAndWait(dialog));
         QCOMPARE(spy.count(), 1);
         QVERIFY2(dialog.resultText().contains("compared on 16 sample inputs: bit-identical outputs"),
                  qPrintable(dialog.resultText()));
@@ -74,7 +95,7 @@ private slots:
         dialog.setFormat(ExportFormat::Onnx);
         dialog.setPath(dir.filePath("final.onnx"));
         dialog.setCheckpoint(0);
-        QVERIFY(dialog.exportNow());
+        QVERIFY(exportAndWait(dialog));
         QVERIFY2(dialog.resultText().contains("ONNX checker and strict shape inference: passed"),
                  qPrintable(dialog.resultText()));
         QVERIFY(QFileInfo::exists(dir.filePath("final.onnx")));
@@ -159,7 +180,7 @@ private slots:
         ExportDialog dialog(req);
         QVERIFY(!dialog.checkpointChoiceVisible());
         dialog.setPath("/nonexistent-dir/m.onnx");
-        QVERIFY(!dialog.exportNow());
+        QVERIFY(!exportAndWait(dialog));
         QVERIFY2(dialog.resultText().contains("cannot write /nonexistent-dir/m.onnx"),
                  qPrintable(dialog.resultText()));
     }
@@ -229,7 +250,7 @@ private slots:
         auto* path = dialog.findChild<QLineEdit*>();
         path->selectAll();
         QTest::keyClicks(path, dir.filePath(typed));
-        QVERIFY2(dialog.exportNow(), qPrintable(dialog.resultText()));
+        QVERIFY2(exportAndWait(dialog), qPrintable(dialog.resultText()));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{written});
         QCOMPARE(path->text(), dir.filePath(written));  // the dialog shows what it wrote
         if (format == int(ExportFormat::Native))
@@ -254,18 +275,18 @@ private slots:
             return replace;
         });
         dialog.setPath(target);
-        QVERIFY(!dialog.exportNow());
+        QVERIFY(!exportAndWait(dialog));
         QCOMPARE(asked, QStringList{target});
         QVERIFY2(dialog.resultText().contains("already exists and was kept"), qPrintable(dialog.resultText()));
         QVERIFY(existing.open(QIODevice::ReadOnly));
         QCOMPARE(existing.readAll(), QByteArray("keep me"));
         existing.close();
         replace = true;
-        QVERIFY(dialog.exportNow());
+        QVERIFY(exportAndWait(dialog));
         QCOMPARE(asked.size(), 2);
         QVERIFY(QFileInfo(target).size() > 100);
         dialog.setPath(dir.filePath("new.onnx"));
-        QVERIFY(dialog.exportNow());
+        QVERIFY(exportAndWait(dialog));
         QCOMPARE(asked.size(), 2);  // a new file is written without asking
     }
 
@@ -278,7 +299,7 @@ private slots:
 
         TryItPanel panel;
         QVERIFY(!panel.predictRow("1,2,3,4,5,6"));  // no model yet: nothing happens
-        QVERIFY(panel.loadModel(tabular));
+        QVERIFY(loadAndWait(panel, tabular));
         QVERIFY(panel.predictRow("0.5, -1, 2, 0, 3.25, 1"));
         const std::vector<float> row{0.5f, -1.f, 2.f, 0.f, 3.25f, 1.f};
         Predictor p(*f[0].model, f[0].preprocessing, 1);
@@ -299,13 +320,13 @@ private slots:
         QVERIFY(junk.open(QIODevice::WriteOnly));
         junk.write("\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":", 13);
         junk.close();
-        QVERIFY(!panel.loadModel(junk.fileName()));
+        QVERIFY(!loadAndWait(panel, junk.fileName()));
         QVERIFY(!panel.errorText().isEmpty());
         QVERIFY(panel.hasModel());
         QVERIFY(panel.predictRow("1,2,3,4,5,6"));
 
         // An RGB image for the [3,7,7] model.
-        QVERIFY(panel.loadModel(image));
+        QVERIFY(loadAndWait(panel, image));
         QImage img(7, 7, QImage::Format_RGB888);
         std::vector<float> chw(3 * 49);
         for (int y = 0; y < 7; ++y)

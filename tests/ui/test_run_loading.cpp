@@ -134,7 +134,7 @@ private slots:
         QElapsedTimer load;
         load.start();
         panel.loadRun(m_db, 1);
-        QVERIFY(panel.runLoading());
+        QVERIFY(panel.modelLoading());
         QVERIFY(!panel.hasModel());
         QVERIFY(loaded.wait(60000));
         const qint64 loadMs = load.elapsed();

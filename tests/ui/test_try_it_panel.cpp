@@ -26,6 +26,14 @@ using namespace neurite;
 
 namespace {
 
+// loadModel(), then its end on the worker: true when the model is in.
+bool loadAndWait(neurite::TryItPanel& panel, const QString& path) {
+    QSignalSpy loaded(&panel, &neurite::TryItPanel::modelLoaded), failed(&panel, &neurite::TryItPanel::modelLoadFailed);
+    if (!panel.loadModel(path)) return false;
+    if (!QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); }, 60000)) return false;
+    return loaded.count() == 1;
+}
+
 // A classifier with random weights (so it gets some samples right and some wrong) reading the
 // given data source.
 test::ModelFixture classifier(const std::string& source, const Shape& sample, int classes,
@@ -73,7 +81,7 @@ private slots:
         QVERIFY(ds.test.count > 0);
 
         TryItPanel panel;
-        QVERIFY(panel.loadModel(path));
+        QVERIFY(loadAndWait(panel, path));
         QCOMPARE(panel.sampleCount(), int64_t(0));
         QVERIFY2(loadSamples(panel), qPrintable(panel.errorText()));
         QCOMPARE(panel.sampleCount(), ds.test.count);
@@ -119,7 +127,7 @@ private slots:
         QCOMPARE(panel.currentSample(), from);
 
         // Another model drops the samples of the previous one.
-        QVERIFY(panel.loadModel(path));
+        QVERIFY(loadAndWait(panel, path));
         QCOMPARE(panel.sampleCount(), int64_t(0));
     }
 
@@ -130,7 +138,7 @@ private slots:
         saveNativeModel(f.source(), path.toStdString());
         const Dataset ds = loadDataset(f.project.data, f.project.training.seed);
         TryItPanel panel;
-        QVERIFY(panel.loadModel(path));
+        QVERIFY(loadAndWait(panel, path));
         QVERIFY2(loadSamples(panel), qPrintable(panel.errorText()));
         QCOMPARE(panel.sampleSplitName(), QString("validation"));  // digits has no test split here
         QCOMPARE(panel.sampleCount(), ds.validation.count);
@@ -147,7 +155,7 @@ private slots:
         const QString path = dir.filePath("m.nmodel");
         saveNativeModel(f.source(), path.toStdString());
         TryItPanel panel;
-        QVERIFY(panel.loadModel(path));
+        QVERIFY(loadAndWait(panel, path));
         QVERIFY(!loadSamples(panel));
         QVERIFY2(panel.errorText().contains("the model expects [4]"), qPrintable(panel.errorText()));
         QVERIFY(panel.hasModel());
@@ -155,7 +163,7 @@ private slots:
 
         f.project.data.source = "csv:/nonexistent/data.csv";
         saveNativeModel(f.source(), path.toStdString());
-        QVERIFY(panel.loadModel(path));
+        QVERIFY(loadAndWait(panel, path));
         QVERIFY(!loadSamples(panel));
         QVERIFY2(panel.errorText().contains("/nonexistent/data.csv"), qPrintable(panel.errorText()));
         QVERIFY(panel.predictRow("5.1, 3.5, 1.4, 0.2"));
@@ -176,7 +184,7 @@ private slots:
         QVERIFY2(r.code == 0, r.err.constData());
 
         TryItPanel fromFile;
-        QVERIFY(fromFile.loadModel(exported));
+        QVERIFY(loadAndWait(fromFile, exported));
         TryItPanel panel;
         QSignalSpy loaded(&panel, &TryItPanel::modelLoaded);
         panel.loadRun(db, 1);
@@ -203,7 +211,7 @@ private slots:
         QVERIFY(panel.predictionText().startsWith("Predicted: "));
 
         panel.loadRun(db, 99);
-        QTRY_VERIFY_WITH_TIMEOUT(!panel.runLoading(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.modelLoading(), 20000);
         QVERIFY2(panel.errorText().contains("no run 99"), qPrintable(panel.errorText()));
         QVERIFY(panel.hasModel());  // run 1's model stays
         QVERIFY(panel.predictPoint(0.1, 0.1));
@@ -215,9 +223,11 @@ private slots:
         const QString path = dir.filePath("iris.nmodel");
         saveNativeModel(f.source(), path.toStdString());
         MainWindow window;
+        QSignalSpy loaded(window.tryItPanel(), &TryItPanel::modelLoaded);
         QVERIFY(window.tryModel(path));
         auto* tabs = window.findChild<QTabWidget*>();
         QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(window.tryItPanel()));
+        QVERIFY(loaded.wait(60000));
         QVERIFY(window.tryItPanel()->hasModel());
         QVERIFY(!window.tryModel(dir.filePath("missing.nmodel")));
         QVERIFY(!window.tryItPanel()->errorText().isEmpty());

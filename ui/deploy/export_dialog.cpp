@@ -151,7 +151,7 @@ void ExportDialog::updateControls() {
     m_checkpoint->setEnabled(!busy);
     m_path->setEnabled(!busy);
     m_calibration->setEnabled(!busy);
-    m_cancel->setVisible(busy);
+    m_cancel->setVisible(busy && int8);  // only calibration checks for a stop; the others take moments
     m_progress->setVisible(busy);
     adjustSize();
 }
@@ -183,6 +183,7 @@ void ExportDialog::showError(const QString& message) {
 }
 
 void ExportDialog::workerFinished() {
+    m_progress->setRange(0, 100);
     m_worker->deleteLater();
     m_worker = nullptr;
     updateControls();
@@ -237,15 +238,18 @@ bool ExportDialog::exportNow() {
         return false;
     }
     const ExportSource& source = m_request.checkpoints[static_cast<std::size_t>(index)].source;
+    // Every format on a worker: writing and verifying runs the model (the native round trip,
+    // int8 calibration), and the GUI never waits for a forward pass.
+    if (m_worker) return false;
+    m_stop = false;
+    m_percent = 0;
+    m_progress->setValue(0);
+    m_workerPath = path;
+    m_workerError.clear();
+    m_workerCancelled = false;
+    m_result->setStyleSheet({});
+    std::optional<Int8Options> int8;
     if (format == ExportFormat::OnnxInt8) {
-        if (m_worker) return false;
-        m_stop = false;
-        m_percent = 0;
-        m_progress->setValue(0);
-        m_workerPath = path;
-        m_workerError.clear();
-        m_workerCancelled = false;
-        m_result->setStyleSheet({});
         m_result->setText(tr("Calibrating on %1 training samples, then computing the %2 with the "
                              "float and the int8 model...")
                               .arg(m_calibration->value())
@@ -258,35 +262,31 @@ bool ExportDialog::exportNow() {
             m_percent = static_cast<int>(f * 100);
             return !m_stop.load();
         };
-        m_worker = QThread::create([this, &source, options, path] {
-            try {
-                m_workerReport = exportModel(source, ExportFormat::OnnxInt8, path.toStdString(),
-                                             m_request.samples, m_request.sampleCount, &options);
-            } catch (const Error& e) {
-                m_workerCancelled = e.kind() == ErrorKind::Cancelled;
-                m_workerError = QString::fromUtf8(e.what());
-            } catch (const std::exception& e) {
-                m_workerError = QString::fromUtf8(e.what());
-            }
-        });
+        int8 = std::move(options);
+    } else {
+        m_result->setText(tr("Writing and checking %1...").arg(path));
+        m_progress->setRange(0, 0);  // busy: the write has no steps to count
+    }
+    m_worker = QThread::create([this, &source, format, int8, path] {
+        try {
+            m_workerReport = exportModel(source, format, path.toStdString(), m_request.samples, m_request.sampleCount,
+                                         int8 ? &*int8 : nullptr);
+        } catch (const Error& e) {
+            m_workerCancelled = e.kind() == ErrorKind::Cancelled;
+            m_workerError = QString::fromUtf8(e.what());
+        } catch (const std::exception& e) {
+            m_workerError = QString::fromUtf8(e.what());
+        }
+    });
+    if (int8) {
         auto* poll = new QTimer(m_worker);
         connect(poll, &QTimer::timeout, this, [this] { m_progress->setValue(m_percent.load()); });
         poll->start(50);
-        connect(m_worker, &QThread::finished, this, &ExportDialog::workerFinished);
-        updateControls();
-        m_worker->start();
-        return true;
     }
-    try {
-        const ExportReport report = exportModel(source, format, path.toStdString(),
-                                                m_request.samples, m_request.sampleCount);
-        showReport(path, report);
-        emit exported(path);
-        return true;
-    } catch (const std::exception& e) {
-        showError(QString::fromUtf8(e.what()));
-        return false;
-    }
+    connect(m_worker, &QThread::finished, this, &ExportDialog::workerFinished);
+    updateControls();
+    m_worker->start();
+    return true;
 }
 
 }  // namespace neurite

@@ -60,8 +60,9 @@ public:
     // Asked before an existing file is replaced; true replaces it (default: a message box).
     using ConfirmOverwrite = std::function<bool(const QString& path)>;
     void setOverwriteConfirmation(ConfirmOverwrite confirm) { m_confirmOverwrite = std::move(confirm); }
-    // Writes the file; shows the report or the error in the dialog. Returns success; for the
-    // int8 format, whether the worker started (exportFinished() follows, exported() on success).
+    // Writes and verifies the file on a worker thread (every format: the checks run the model);
+    // returns whether it started. exportFinished() follows, after exported() on success; the
+    // report or the error shows in the dialog.
     bool exportNow();
     void cancel();  // stops a running int8 export
 

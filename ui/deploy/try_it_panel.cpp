@@ -175,7 +175,7 @@ TryItPanel::~TryItPanel() {
     if (m_worker) m_worker->wait();
 }
 
-bool TryItPanel::runLoading() const { return m_runTask->busy(); }
+bool TryItPanel::modelLoading() const { return m_runTask->busy(); }
 bool TryItPanel::mapDrawing() const { return m_mapTask->busy(); }
 
 QString TryItPanel::modelText() const { return m_modelInfo->text(); }
@@ -233,15 +233,32 @@ void TryItPanel::resetSamples() {
 }
 
 bool TryItPanel::loadModel(const QString& path) {
-    try {
-        installModel(std::make_unique<NativeModel>(loadNativeModel(path.toStdString(), backendFor("cpu"))),
-                     QFileInfo(path).fileName());
-        return true;
-    } catch (const std::exception& e) {
-        // The model loaded before (if any) stays usable.
-        showError(QString::fromUtf8(e.what()));
+    // The model loaded before (if any) stays usable until the new one is in.
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        showError(tr("%1: no such file").arg(path));
+        emit modelLoadFailed(errorText());
         return false;
     }
+    if (m_runTask->busy()) return false;
+    auto result = std::make_shared<std::unique_ptr<NativeModel>>();
+    const std::string file = path.toStdString();
+    const QString name = info.fileName();
+    m_runTask->start(
+        [file, result](const StopToken&, const BackgroundTask::Stage&) {
+            *result = std::make_unique<NativeModel>(loadNativeModel(file, backendFor("cpu")));
+        },
+        [this, result, name](const QString& error, bool cancelled) {
+            if (!cancelled && error.isEmpty() && *result) {
+                installModel(std::move(*result), name);
+                return;
+            }
+            m_modelInfo->setText(m_model ? tr("The model loaded before stays.") : tr("No model loaded."));
+            if (!cancelled) showError(error);
+            emit modelLoadFailed(errorText());
+        });
+    m_modelInfo->setText(tr("Loading %1...").arg(name));
+    return true;
 }
 
 void TryItPanel::installModel(std::unique_ptr<NativeModel> m, const QString& name) {
@@ -296,6 +313,7 @@ void TryItPanel::loadRun(const QString& dbPath, qint64 runId) {
             }
             m_modelInfo->setText(m_model ? tr("The model loaded before stays.") : tr("No model loaded."));
             if (!cancelled) showError(tr("Cannot try run #%1: %2").arg(runId).arg(error));
+            emit modelLoadFailed(errorText());
         });
     m_modelInfo->setText(tr("Loading run #%1...").arg(runId));
 }

@@ -34,13 +34,16 @@ public:
     ~TryItPanel() override;  // waits for a data-set load in flight
 
     // Each returns success; failures show their message in the panel (errorText()).
+    // loadModel reads the native model file on a worker thread and returns whether the load
+    // started (false for a path that does not exist, or while another model loads);
+    // modelLoaded() or modelLoadFailed() follows.
     bool loadModel(const QString& path);
     // A stored run's model (its final one, else its best), without exporting it first: loaded
     // on a worker thread (storage::loadRunModels: the run's data is prepared again for its
     // preprocessing), the step shown in the panel; modelLoaded() or a message in the panel
     // follows. The model shown until then stays usable.
     void loadRun(const QString& dbPath, qint64 runId);
-    bool runLoading() const;
+    bool modelLoading() const;  // a model file or a run is being loaded
     QString modelText() const;
     // Two-feature classifiers: the model's decision over the plane; a click predicts that point.
     // The grid is drawn on a worker (engine decisionMap on a copy of the model): mapUpdated()
@@ -77,6 +80,7 @@ public:
 signals:
     void samplesLoaded();
     void modelLoaded();
+    void modelLoadFailed(const QString& message);  // the model shown before stays
     void mapUpdated();  // the decision map's grid arrived (or why it could not be drawn)
     void mistakeSearched();  // nextMistake's search ended: a sample shown, or a message
 
