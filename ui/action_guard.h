@@ -1,30 +1,27 @@
-// guarded(): runs a UI action and turns any exception into a message box, so no exception ever
-// crosses a Qt slot and a failed action leaves the user's work as it was.
+// guarded(): runs a UI action (a menu or toolbar action, with no panel of its own to show a
+// message in) and shows any failure the one way failure.h decides: a notice for a cancel, else a
+// message box. No exception ever crosses a Qt slot, and a failed action leaves the user's work
+// as it was.
 #pragma once
 
-#include <QMessageBox>
 #include <QString>
-#include <exception>
 #include <utility>
+
+#include "failure.h"
 
 namespace neurite {
 
 // Returns false when `action` threw; the message box is window-modal but does not block, so
-// the event loop (and tests) keep running.
-template <class F> bool guarded(QWidget* parent, const QString& title, F&& action) {
-    QString message;
+// the event loop (and tests) keep running. `context` names the action ("Cannot save project").
+template <class F> bool guarded(QWidget* parent, const QString& context, F&& action) {
     try {
         std::forward<F>(action)();
         return true;
-    } catch (const std::exception& e) {
-        message = QString::fromUtf8(e.what());
     } catch (...) {
-        message = QObject::tr("an unexpected error occurred");
+        const Failure failure = currentFailure();
+        if (!failure.cancelled()) showFailure(failure, nullptr, parent, context);
+        return false;
     }
-    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, parent);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
-    return false;
 }
 
 }  // namespace neurite

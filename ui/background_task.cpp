@@ -11,8 +11,7 @@ struct BackgroundTask::Job {
     StopToken stop;
     Work work;
     Done done;
-    QString error;  // written by the worker, read after it finished
-    bool cancelled = false;
+    std::optional<Failure> failure;  // written by the worker, read after it finished
 };
 
 BackgroundTask::BackgroundTask(QObject* parent) : QObject(parent) {}
@@ -45,11 +44,8 @@ bool BackgroundTask::start(Work work, Done done) {
     QThread* thread = QThread::create([job, stage] {
         try {
             job->work(job->stop, stage);
-        } catch (const Error& e) {
-            job->error = QString::fromUtf8(e.what());
-            job->cancelled = e.kind() == ErrorKind::Cancelled;
-        } catch (const std::exception& e) {
-            job->error = QString::fromUtf8(e.what());
+        } catch (...) {
+            job->failure = currentFailure();
         }
     });
     thread->setObjectName(QStringLiteral("neurite-background"));
@@ -62,7 +58,7 @@ bool BackgroundTask::start(Work work, Done done) {
         if (job == m_current) {  // else cancelled: its end was reported already
             m_current.reset();
             m_stage.clear();
-            job->done(job->cancelled ? QString() : job->error, job->cancelled);
+            job->done(job->failure);
         }
         if (m_threads.isEmpty()) emit threadsFinished();
     });
@@ -76,7 +72,7 @@ void BackgroundTask::cancel() {
     m_current.reset();
     m_stage.clear();
     job->stop.requestStop();
-    job->done(QString(), true);
+    job->done(Failure{ErrorKind::Cancelled, QObject::tr("cancelled")});
 }
 
 }  // namespace neurite

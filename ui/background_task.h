@@ -2,7 +2,7 @@
 // worker thread, one task at a time, with its end handed to the GUI thread; no slot ever waits
 // for it. The work gets a stop token (cancel() sets it; the engine checks it between its steps)
 // and a stage callback whose text arrives on the GUI thread as stageChanged(). Exceptions stay on
-// the worker and arrive as the error text. cancel() answers at once: `done` runs with cancelled
+// the worker and arrive as a Failure with their kind. cancel() answers at once: `done` runs with cancelled
 // set, whatever the old worker still produces is dropped, and a new task may start right away.
 #pragma once
 
@@ -12,8 +12,10 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "failure.h"
 #include "train/events.h"
 
 class QThread;
@@ -27,9 +29,9 @@ public:
     // Runs on the worker; writes its result where its captures say (a shared_ptr the done
     // callback holds too) and may throw.
     using Work = std::function<void(const StopToken& stop, const Stage& stage)>;
-    // On the GUI thread: error is empty on success, else the exception's message; cancelled
-    // when cancel() ended the task (or the work threw Error{Cancelled}).
-    using Done = std::function<void(const QString& error, bool cancelled)>;
+    // On the GUI thread: nullopt on success, else the failure with its kind (failure.h): kind
+    // Cancelled when cancel() ended the task or the work threw Error{Cancelled}.
+    using Done = std::function<void(const std::optional<Failure>& failure)>;
 
     explicit BackgroundTask(QObject* parent = nullptr);
     ~BackgroundTask() override;  // stops every worker it started and waits for them

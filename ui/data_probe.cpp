@@ -1,5 +1,6 @@
 // Data probing (engine probeData) on a worker thread; the result is applied on the GUI thread.
 #include "data_probe.h"
+#include "failure.h"
 
 #include <QThread>
 #include <memory>
@@ -45,8 +46,8 @@ void DataProbe::probe(const ProjectDocument& doc) {
                                   .arg(d.validationCount)
                                   .arg(d.testCount);
             result->preview = std::make_shared<const ui::RunPrepared>(ui::preparedOf(d));
-        } catch (const std::exception& e) {
-            result->error = QString::fromUtf8(e.what());
+        } catch (...) {
+            result->error = currentFailure().message;  // shown in the designer's Problems panel
         }
     });
     m_workers.append(worker);

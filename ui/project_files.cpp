@@ -1,5 +1,6 @@
 // File actions around the GraphModel's document.
 #include "project_files.h"
+#include "failure.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -96,13 +97,6 @@ void ProjectFiles::addRecent(const QString& path) {
     emit recentFilesChanged();
 }
 
-void ProjectFiles::showError(const QString& title, const QString& text) {
-    // Window-modal but not blocking, so the event loop (and tests) keep running.
-    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, m_window);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
-}
-
 void ProjectFiles::adopt(const ProjectDocument& doc, const QString& path, bool modified) {
     m_model->setDocument(doc);
     m_undo->clear();
@@ -130,8 +124,8 @@ bool ProjectFiles::open(const QString& requested) {
     ProjectDocument doc;
     try {
         doc = loadProject(path.toStdString(), &warnings);
-    } catch (const std::exception& e) {
-        showError(tr("Cannot open project"), QString::fromUtf8(e.what()));
+    } catch (...) {
+        showFailure(currentFailure(), nullptr, m_window, tr("Cannot open project"));
         return false;
     }
     if (!maybeSave()) return false;
@@ -189,9 +183,9 @@ void ProjectFiles::autosaveNow() {
         saveProject(m_model->document(), autosaveFile().toStdString());
         QFile origin(autosaveFile() + ".origin");
         if (origin.open(QIODevice::WriteOnly | QIODevice::Truncate)) origin.write(m_path.toUtf8());
-    } catch (const std::exception& e) {
+    } catch (...) {
         // Autosave is a safety net; failing it must not interrupt the user, only tell them.
-        emit message(tr("Autosave failed: %1").arg(QString::fromUtf8(e.what())));
+        emit message(failureText(currentFailure(), tr("Autosave failed")));
     }
 }
 
@@ -213,8 +207,8 @@ bool ProjectFiles::offerRestore() {
         adopt(doc, original, true);
         emit message(tr("Restored unsaved work; save it to keep it"));
         return true;
-    } catch (const std::exception& e) {
-        showError(tr("Cannot restore autosaved work"), QString::fromUtf8(e.what()));
+    } catch (...) {
+        showFailure(currentFailure(), nullptr, m_window, tr("Cannot restore autosaved work"));
         return false;
     }
 }

@@ -65,7 +65,6 @@ signals:
 private:
     void adopt(const ProjectDocument& doc, const QString& path, bool modified);
     void addRecent(const QString& path);
-    void showError(const QString& title, const QString& text);
 
     GraphModel* m_model;
     QUndoStack* m_undo;

@@ -14,11 +14,13 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
+#include <QLabel>
 #include <QtTest>
 
 #include <atomic>
 
 #include "background_task.h"
+#include "failure.h"
 #include "core/error.h"
 #include "deploy/export_dialog.h"
 #include "deploy/run_export.h"
@@ -147,38 +149,41 @@ private slots:
     void backgroundTaskRunsOffTheGuiThread() {
         BackgroundTask task;
         std::atomic<bool> elsewhere{false};
-        QString error = "not called";
-        bool cancelled = true;
+        bool called = false;
+        std::optional<Failure> failure;
+        auto record = [&](const std::optional<Failure>& f) {
+            called = true;
+            failure = f;
+        };
         QSignalSpy stages(&task, &BackgroundTask::stageChanged);
         QVERIFY(task.start(
             [&](const StopToken&, const BackgroundTask::Stage& stage) {
                 elsewhere = QThread::currentThread() != qApp->thread();
                 stage("working");
             },
-            [&](const QString& e, bool c) {
-                error = e;
-                cancelled = c;
-            }));
+            record));
         QVERIFY(task.busy());
-        QVERIFY(!task.start([](const StopToken&, const BackgroundTask::Stage&) {}, [](const QString&, bool) {}));
+        QVERIFY(!task.start([](const StopToken&, const BackgroundTask::Stage&) {}, [](const std::optional<Failure>&) {}));
         QTRY_VERIFY(!task.busy());
         QVERIFY(elsewhere);
-        QVERIFY(error.isEmpty());
-        QVERIFY(!cancelled);
+        QVERIFY(called && !failure);
         QCOMPARE(stages.count(), 1);  // posted before the end, so it arrives before it
         QCOMPARE(stages.first().first().toString(), QString("working"));
         QVERIFY(task.stage().isEmpty());
 
-        QVERIFY(task.start([](const StopToken&, const BackgroundTask::Stage&) { throwBadInput("no such data"); },
-                           [&](const QString& e, bool c) {
-                               error = e;
-                               cancelled = c;
-                           }));
+        // Failures keep their kind: bad input, and a bug (any other exception) as Internal.
+        QVERIFY(task.start([](const StopToken&, const BackgroundTask::Stage&) { throwBadInput("no such data"); }, record));
         QTRY_VERIFY(!task.busy());
-        QCOMPARE(error, QString("no such data"));
-        QVERIFY(!cancelled);
+        QVERIFY(failure && failure->kind == ErrorKind::BadInput);
+        QCOMPARE(failure->message, QString("no such data"));
+        QCOMPARE(viewOf(failure->kind), FailureView::Inline);
+        QVERIFY(task.start([](const StopToken&, const BackgroundTask::Stage&) { throw std::logic_error("broken"); }, record));
+        QTRY_VERIFY(!task.busy());
+        QVERIFY(failure && failure->kind == ErrorKind::Internal);
+        QCOMPARE(viewOf(failure->kind), FailureView::Dialog);
 
-        // Cancel answers at once; the worker sees its stop token and its late end is dropped.
+        // Cancel answers at once with a Cancelled failure (a notice, not an error); the worker
+        // sees its stop token and its late end is dropped.
         std::atomic<bool> sawStop{false};
         int calls = 0;
         QVERIFY(task.start(
@@ -186,17 +191,40 @@ private slots:
                 while (!stop.stopRequested()) QThread::msleep(1);
                 sawStop = true;
             },
-            [&](const QString&, bool c) {
+            [&](const std::optional<Failure>& f) {
                 ++calls;
-                cancelled = c;
+                failure = f;
             }));
         task.cancel();
         QCOMPARE(calls, 1);
-        QVERIFY(cancelled);
+        QVERIFY(failure && failure->cancelled());
+        QCOMPARE(viewOf(failure->kind), FailureView::Notice);
         QVERIFY(!task.busy());
         QTRY_VERIFY(!task.running());
         QVERIFY(sawStop);
         QCOMPARE(calls, 1);
+    }
+
+    // How each kind is shown: a notice in the label's normal colour, inline in red, a bug also as
+    // a dialog; without a label, inline failures become a dialog.
+    void failuresAreShownByKind() {
+        QWidget parent;
+        QLabel label(&parent);
+        showFailure({ErrorKind::Cancelled, "stopped"}, &label, &parent, "Export");
+        QCOMPARE(label.text(), QString("Export: cancelled."));
+        QVERIFY(label.styleSheet().isEmpty());
+        QVERIFY(parent.findChildren<QMessageBox*>().isEmpty());
+        showFailure({ErrorKind::Io, "disk full"}, &label, &parent, "Cannot save");
+        QCOMPARE(label.text(), QString("Cannot save: disk full"));
+        QVERIFY(label.styleSheet().contains("color"));
+        QVERIFY(parent.findChildren<QMessageBox*>().isEmpty());
+        showFailure({ErrorKind::Internal, "index out of range"}, &label, &parent);
+        QTRY_COMPARE(parent.findChildren<QMessageBox*>().size(), 1);
+        QVERIFY(parent.findChildren<QMessageBox*>().front()->text().contains("bug in Neurite"));
+        showFailure({ErrorKind::BadInput, "no such file"}, nullptr, &parent);
+        QTRY_COMPARE(parent.findChildren<QMessageBox*>().size(), 2);
+        clearFailure(&label);
+        QVERIFY(label.text().isEmpty() && label.styleSheet().isEmpty());
     }
 
 private:

@@ -176,9 +176,8 @@ void ExportDialog::showReport(const QString& path, const ExportReport& report) {
     adjustSize();  // the int8 report has seven lines: grow instead of cutting them off
 }
 
-void ExportDialog::showError(const QString& message) {
-    m_result->setStyleSheet("color: #b00020");
-    m_result->setText(tr("Export failed: %1").arg(message));
+void ExportDialog::showFailure(const Failure& failure) {
+    neurite::showFailure(failure, m_result, this, tr("Export failed"));
     adjustSize();
 }
 
@@ -187,14 +186,14 @@ void ExportDialog::workerFinished() {
     m_worker->deleteLater();
     m_worker = nullptr;
     updateControls();
-    if (m_workerError.isEmpty()) {
+    if (!m_workerFailure) {
         showReport(m_workerPath, m_workerReport);
         emit exported(m_workerPath);
-    } else if (m_workerCancelled) {
+    } else if (m_workerFailure->cancelled()) {
         m_result->setStyleSheet({});
         m_result->setText(tr("Export cancelled; nothing was written."));
     } else {
-        showError(m_workerError);
+        showFailure(*m_workerFailure);
     }
     emit exportFinished();
 }
@@ -245,8 +244,7 @@ bool ExportDialog::exportNow() {
     m_percent = 0;
     m_progress->setValue(0);
     m_workerPath = path;
-    m_workerError.clear();
-    m_workerCancelled = false;
+    m_workerFailure.reset();
     m_result->setStyleSheet({});
     std::optional<Int8Options> int8;
     if (format == ExportFormat::OnnxInt8) {
@@ -271,11 +269,8 @@ bool ExportDialog::exportNow() {
         try {
             m_workerReport = exportModel(source, format, path.toStdString(), m_request.samples, m_request.sampleCount,
                                          int8 ? &*int8 : nullptr);
-        } catch (const Error& e) {
-            m_workerCancelled = e.kind() == ErrorKind::Cancelled;
-            m_workerError = QString::fromUtf8(e.what());
-        } catch (const std::exception& e) {
-            m_workerError = QString::fromUtf8(e.what());
+        } catch (...) {
+            m_workerFailure = currentFailure();
         }
     });
     if (int8) {

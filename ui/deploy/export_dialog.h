@@ -8,6 +8,10 @@
 // fills ExportRequest.
 #pragma once
 
+#include <optional>
+
+#include "failure.h"
+
 #include <QDialog>
 
 #include <atomic>
@@ -83,7 +87,7 @@ private:
     void updateSuffix();
     void updateControls();
     void showReport(const QString& path, const ExportReport& report);
-    void showError(const QString& message);
+    void showFailure(const Failure& failure);
     void workerFinished();
 
     ExportRequest m_request;
@@ -102,8 +106,8 @@ private:
     QThread* m_worker = nullptr;
     std::atomic<bool> m_stop{false};
     std::atomic<int> m_percent{0};
-    QString m_workerPath, m_workerError;
-    bool m_workerCancelled = false;
+    QString m_workerPath;
+    std::optional<Failure> m_workerFailure;  // written by the worker, read after it finished
     ExportReport m_workerReport;
 };
 

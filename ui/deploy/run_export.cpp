@@ -37,13 +37,6 @@ void showExportDialog(QWidget* parent, const std::shared_ptr<storage::RunModels>
     dialog->open();
 }
 
-void showError(QWidget* parent, int64_t runId, const QString& error) {
-    auto* box = new QMessageBox(QMessageBox::Warning, QObject::tr("Export model"),
-                                QObject::tr("Run %1 has no model to export: %2").arg(runId).arg(error),
-                                QMessageBox::Ok, parent);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
-}
 
 }  // namespace
 
@@ -69,13 +62,11 @@ QProgressDialog* exportRunModel(QWidget* parent, const QString& dbPath, int64_t 
             storage::RunStore store(db, storage::RunStore::Mode::ReadOnly);
             *models = storage::loadRunModels(store, runId, storage::RunModelChoice::FinalAndBest, &stop, stage);
         },
-        [parent, progress = QPointer<QProgressDialog>(progress), runId, models](const QString& error, bool cancelled) {
+        [parent, progress = QPointer<QProgressDialog>(progress), runId, models](const std::optional<Failure>& failure) {
             if (progress) progress->close();
-            if (cancelled) return;
-            if (!error.isEmpty())
-                showError(parent, runId, error);
-            else
-                showExportDialog(parent, models);
+            if (!failure) showExportDialog(parent, models);
+            else if (!failure->cancelled())  // the user closed the progress: nothing to say
+                showFailure(*failure, nullptr, parent, QObject::tr("Cannot export run %1").arg(runId));
         });
     progress->open();
     return progress;

@@ -29,6 +29,7 @@
 #include "export/input_files.h"
 #include "export/native_model.h"
 #include "export/predictor.h"
+#include "failure.h"
 #include "deploy/probability_bars.h"
 #include "run_model.h"
 #include "run_store.h"
@@ -42,7 +43,7 @@ struct TryItPanel::Samples {
     std::vector<std::string> classNames;
     int targetDim = 0;
     QString splitName;  // "test", "validation", "training"
-    QString error;      // why the data set could not be used
+    std::optional<Failure> failure;  // why the data set could not be used
     // Two-feature samples: up to kMapPoints of them for the map, and the plane around them.
     plot::LabelledPoints points;
     PlaneRange plane;
@@ -188,8 +189,10 @@ bool TryItPanel::hasPreview() const { return !m_preview->isHidden(); }
 int64_t TryItPanel::sampleCount() const { return m_samples ? m_samples->split.count : 0; }
 QString TryItPanel::sampleSplitName() const { return m_samples ? m_samples->splitName : QString(); }
 
-void TryItPanel::showError(const QString& message) {
-    m_error->setText(message);
+void TryItPanel::showError(const QString& message) { showFailure(Failure{ErrorKind::BadInput, message}, QString()); }
+
+void TryItPanel::showFailure(const Failure& failure, const QString& context) {
+    neurite::showFailure(failure, m_error, this, context);
     m_prediction->clear();
     m_truth->clear();
     m_bars->clear();
@@ -248,13 +251,13 @@ bool TryItPanel::loadModel(const QString& path) {
         [file, result](const StopToken&, const BackgroundTask::Stage&) {
             *result = std::make_unique<NativeModel>(loadNativeModel(file, backendFor("cpu")));
         },
-        [this, result, name](const QString& error, bool cancelled) {
-            if (!cancelled && error.isEmpty() && *result) {
+        [this, result, name](const std::optional<Failure>& failure) {
+            if (!failure && *result) {
                 installModel(std::move(*result), name);
                 return;
             }
             m_modelInfo->setText(m_model ? tr("The model loaded before stays.") : tr("No model loaded."));
-            if (!cancelled) showError(error);
+            if (failure) showFailure(*failure, tr("Cannot load %1").arg(name));
             emit modelLoadFailed(errorText());
         });
     m_modelInfo->setText(tr("Loading %1...").arg(name));
@@ -271,7 +274,7 @@ void TryItPanel::installModel(std::unique_ptr<NativeModel> m, const QString& nam
     m_image->setEnabled(isImageInput(sample));
     m_predict->setEnabled(true);
     m_model = std::move(m);
-    m_error->clear();
+    clearFailure(m_error);
     m_prediction->clear();
     m_truth->clear();
     m_bars->clear();
@@ -306,13 +309,13 @@ void TryItPanel::loadRun(const QString& dbPath, qint64 runId) {
             result->model = std::make_unique<NativeModel>(decodeNativeModel(
                 encodeNativeModel(loaded.exportSource(0)), result->name.toStdString(), backendFor("cpu")));
         },
-        [this, result, runId](const QString& error, bool cancelled) {
-            if (!cancelled && error.isEmpty() && result->model) {
+        [this, result, runId](const std::optional<Failure>& failure) {
+            if (!failure && result->model) {
                 installModel(std::move(result->model), result->name);
                 return;
             }
             m_modelInfo->setText(m_model ? tr("The model loaded before stays.") : tr("No model loaded."));
-            if (!cancelled) showError(tr("Cannot try run #%1: %2").arg(runId).arg(error));
+            if (failure) showFailure(*failure, tr("Cannot try run #%1").arg(runId));
             emit modelLoadFailed(errorText());
         });
     m_modelInfo->setText(tr("Loading run #%1...").arg(runId));
@@ -361,10 +364,10 @@ void TryItPanel::updateMap() {
             copy.restore(job->weights);
             job->map = decisionMap(copy, job->preprocessing, job->classes, plane);
         },
-        [this, job, generation](const QString& error, bool cancelled) {
-            if (cancelled || generation != m_generation) return;
-            if (!error.isEmpty()) {
-                m_error->setText(tr("No decision map: %1").arg(error));
+        [this, job, generation](const std::optional<Failure>& failure) {
+            if ((failure && failure->cancelled()) || generation != m_generation) return;
+            if (failure) {
+                neurite::showFailure(*failure, m_error, this, tr("No decision map"));
             } else {
                 m_map->setGrid(gridOf(job->map));
                 m_map->resetView();
@@ -383,11 +386,11 @@ void TryItPanel::loadSamples() {
         try {
             Dataset ds = loadDataset(cfg, seed);
             if (ds.sampleShape != expected) {
-                result->error = QObject::tr("The data set %1 has samples of shape %2; the model "
-                                            "expects %3.")
-                                    .arg(QString::fromStdString(cfg.source),
-                                         QString::fromStdString(ds.sampleShape.str()),
-                                         QString::fromStdString(expected.str()));
+                result->failure = Failure{ErrorKind::BadInput,
+                                          QObject::tr("the data set %1 has samples of shape %2; the model expects %3")
+                                              .arg(QString::fromStdString(cfg.source),
+                                                   QString::fromStdString(ds.sampleShape.str()),
+                                                   QString::fromStdString(expected.str()))};
                 return;
             }
             DataSplit* split = &ds.test;
@@ -414,8 +417,8 @@ void TryItPanel::loadSamples() {
                 }
                 result->plane = paddedPlane(result->points.x, result->points.y);
             }
-        } catch (const std::exception& e) {
-            result->error = QString::fromUtf8(e.what());
+        } catch (...) {
+            result->failure = currentFailure();
         }
     });
     const int generation = m_generation;
@@ -423,13 +426,13 @@ void TryItPanel::loadSamples() {
         m_worker->deleteLater();
         m_worker = nullptr;
         if (generation == m_generation) {  // else another model was loaded meanwhile
-            if (!result->error.isEmpty()) {
-                showError(tr("Cannot load the model's data set: %1").arg(result->error));
+            if (result->failure) {
+                showFailure(*result->failure, tr("Cannot load the model's data set"));
             } else if (result->split.count == 0) {
                 showError(tr("The model's data set has no samples."));
             } else {
                 m_samples = result;
-                m_error->clear();
+                clearFailure(m_error);
                 updateSampleControls();
                 updateMap();
                 showSample(0);
@@ -512,14 +515,14 @@ bool TryItPanel::nextMistake() {
             copy.restore(job->weights);
             job->found = firstMistake(copy, job->preprocessing, job->classes, job->samples->split, job->start, &stop);
         },
-        [this, job, generation](const QString& error, bool cancelled) {
+        [this, job, generation](const std::optional<Failure>& failure) {
             m_nextMistake->setEnabled(m_model && m_model->isClassifier() && sampleCount() > 0);
-            if (cancelled || generation != m_generation || job->samples != m_samples) {
+            if ((failure && failure->cancelled()) || generation != m_generation || job->samples != m_samples) {
                 emit mistakeSearched();
                 return;
             }
-            m_error->clear();
-            if (!error.isEmpty()) showError(tr("Could not look for mistakes: %1").arg(error));
+            clearFailure(m_error);
+            if (failure) showFailure(*failure, tr("Could not look for mistakes"));
             else if (job->found >= 0) showSample(job->found);
             else
                 m_error->setText(tr("The model classifies all %L1 samples of the %2 split correctly.")
@@ -564,8 +567,8 @@ bool TryItPanel::predictImage(const QString& path) {
         showPreview(values);
         m_truth->clear();
         return predict(values);
-    } catch (const std::exception& e) {
-        showError(QString::fromUtf8(e.what()));
+    } catch (...) {
+        showFailure(currentFailure(), QString());
         return false;
     }
 }
@@ -581,8 +584,8 @@ bool TryItPanel::predictRow(const QString& csvRow) {
         m_truth->clear();
         if (isImageInput(m_model->sampleShape())) showPreview(in.values);
         return predict(in.values);
-    } catch (const std::exception& e) {
-        showError(QString::fromUtf8(e.what()));
+    } catch (...) {
+        showFailure(currentFailure(), QString());
         return false;
     }
 }
@@ -590,7 +593,7 @@ bool TryItPanel::predictRow(const QString& csvRow) {
 bool TryItPanel::predict(const std::vector<float>& raw) {
     Predictor predictor(*m_model->model, m_model->preprocessing, 1);
     const std::vector<float> out = predictor.outputs(raw.data(), 1);
-    m_error->clear();
+    clearFailure(m_error);
     m_lastPredicted.reset();
     if (!m_model->isClassifier()) {
         m_prediction->setText(tr("Values: %1").arg(joinValues(out.data(), int64_t(out.size()))));

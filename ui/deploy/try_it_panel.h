@@ -25,6 +25,7 @@ class DecisionPlot;
 }
 
 class BackgroundTask;
+struct Failure;
 class ProbabilityBars;
 
 class TryItPanel : public QWidget {
@@ -88,7 +89,8 @@ private:
     struct Samples;
     bool predict(const std::vector<float>& raw);
     std::vector<float> rawSample(int64_t index) const;
-    void showError(const QString& message);
+    void showError(const QString& message);  // the user's input: a BadInput failure
+    void showFailure(const Failure& failure, const QString& context);  // failure.h, then no prediction shown
     void showPreview(const std::vector<float>& raw);
     void resetSamples();
     void updateSampleControls();

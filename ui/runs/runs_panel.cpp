@@ -1,4 +1,5 @@
 #include "runs_panel.h"
+#include "failure.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -124,15 +125,17 @@ bool RunsPanel::openStore(const QString& path, QString* error) {
     try {
         auto store = std::make_unique<storage::RunStore>(path.toStdString());
         m_store = std::move(store);
-    } catch (const std::exception& e) {
+    } catch (...) {
+        const Failure failure = currentFailure();
         m_store.reset();
         m_model->setRuns({});
         updateHint();
-        m_message->setText(tr("Run store unavailable: %1").arg(QString::fromUtf8(e.what())));
-        if (error) *error = QString::fromUtf8(e.what());
+        showFailure(failure, m_message, this, tr("Run store unavailable"));
+        if (error) *error = failure.message;
         m_poll.stop();
         return false;
     }
+    clearFailure(m_message);
     m_message->setText(tr("Runs in %1").arg(path));
     reload();
     m_poll.start();
@@ -154,9 +157,9 @@ void RunsPanel::reload() {
         showSelection();
         m_view->refresh(*m_store);
         updateHint();
-    } catch (const std::exception& e) {
+    } catch (...) {
         // A locked or vanished database: say so and try again on the next tick.
-        m_message->setText(tr("Could not read the run store: %1").arg(QString::fromUtf8(e.what())));
+        showFailure(currentFailure(), m_message, this, tr("Could not read the run store"));
     }
 }
 
@@ -213,8 +216,8 @@ void RunsPanel::showSelection() {
     if (ids == m_view->shownRuns()) return;
     try {
         m_view->showRuns(*m_store, ids);
-    } catch (const std::exception& e) {
-        m_message->setText(tr("Could not read the run: %1").arg(QString::fromUtf8(e.what())));
+    } catch (...) {
+        showFailure(currentFailure(), m_message, this, tr("Could not read the run"));
     }
     updateHint();
     emit runsSelected(ids);
@@ -227,8 +230,8 @@ bool RunsPanel::edit(const std::function<void()>& action, QString* error) {
     }
     try {
         action();
-    } catch (const std::exception& e) {
-        if (error) *error = QString::fromUtf8(e.what());
+    } catch (...) {
+        if (error) *error = currentFailure().message;
         return false;
     }
     reload();
@@ -290,6 +293,7 @@ void RunsPanel::noteSelected() {
 void RunsPanel::exportSelected() {
     const std::vector<int64_t> ids = selectedRuns();
     if (ids.size() != 1 || !m_store) {
+        clearFailure(m_message);
         m_message->setText(tr("Select one run to export its model."));
         return;
     }
@@ -299,6 +303,7 @@ void RunsPanel::exportSelected() {
 void RunsPanel::tryItSelected() {
     const std::vector<int64_t> ids = selectedRuns();
     if (ids.size() != 1 || !m_store) {
+        clearFailure(m_message);
         m_message->setText(tr("Select one run to try its model."));
         return;
     }

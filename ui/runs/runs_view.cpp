@@ -1,4 +1,5 @@
 #include "runs_view.h"
+#include "failure.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -166,10 +167,10 @@ void RunsView::showRuns(storage::RunStore& store, const std::vector<int64_t>& id
             s.series = makeSeries(store, *d);
             s.settings = storage::settingsOf(*d, store);
             s.data = storage::parseDataSummary(d->dataJson, storage::storedWhere(store, d->id, "data description"));
-        } catch (const Error& e) {
+        } catch (...) {
             s.series.id = d->id;
             s.series.label = s.series.legend = runLabel(*d);
-            s.problem = QString::fromUtf8(e.what());
+            s.problem = currentFailure().message;
         }
         loadNew(store, s.series);
         s.live = d->status == "running";
@@ -290,8 +291,8 @@ void RunsView::loadEvaluation(storage::RunStore& store, Shown& s) {
     s.evaluationProblem.clear();
     try {
         s.evaluation = storage::finalEvaluation(store, s.details.id);
-    } catch (const Error& e) {
-        s.evaluationProblem = QString::fromUtf8(e.what());
+    } catch (...) {
+        s.evaluationProblem = currentFailure().message;
     }
 }
 
@@ -355,8 +356,9 @@ void RunsView::startNextMap() {
                 storage::RunStore store(db, storage::RunStore::Mode::ReadOnly);
                 *result = storage::runDecisionMap(store, id, &stop, stage);
             },
-            [this, id, key, result](const QString& error, bool cancelled) {
-                if (!cancelled) mapArrived(id, key, error.isEmpty() ? result : nullptr, error);
+            [this, id, key, result](const std::optional<Failure>& failure) {
+                if (!failure) mapArrived(id, key, result, QString());
+                else if (!failure->cancelled()) mapArrived(id, key, nullptr, failureText(*failure));
                 startNextMap();
             });
     }
@@ -481,8 +483,8 @@ void RunsView::rebuildTables() {
                 std::to_string(base.details.id) + " and " + std::to_string(m_runs[i].details.id) + " projects");
             if (diff.empty()) text += tr("  the same network\n");
             for (const std::string& line : diff) text += QStringLiteral("  %1\n").arg(QString::fromStdString(line));
-        } catch (const Error& e) {
-            text += tr("  cannot compare: %1\n").arg(QString::fromUtf8(e.what()));
+        } catch (...) {
+            text += tr("  cannot compare: %1\n").arg(currentFailure().message);
         }
     }
     if (m_runs.size() == 1) text = tr("Select two or more runs to compare their networks.");

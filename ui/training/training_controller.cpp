@@ -107,9 +107,9 @@ public:
         }
         postDrain();
     }
-    void setFailure(const QString& message) {
+    void setFailure(const Failure& failure) {
         std::lock_guard lock(m_mu);
-        m_failure = message;
+        m_failure = failure;
     }
     void setDone() {
         {
@@ -123,7 +123,7 @@ public:
         TrainingUpdate update;
         std::optional<RunPrepared> prepared;
         std::optional<FinishedEvent> finished;
-        std::optional<QString> failure;
+        std::optional<Failure> failure;
         bool done = false;
         bool empty() const {
             return update.steps.empty() && update.epochs.empty() && !update.map &&
@@ -162,9 +162,9 @@ private:
         if (!model || !plane) return std::nullopt;
         try {
             return decisionMap(*model, preprocessing, classes, *plane);
-        } catch (const std::exception& ex) {
+        } catch (...) {
             plane.reset();
-            error = QObject::tr("No decision map: %1").arg(QString::fromUtf8(ex.what()));
+            error = failureText(currentFailure(), QObject::tr("No decision map"));
             return std::nullopt;
         }
     }
@@ -176,9 +176,9 @@ private:
             Reconstructions r = reconstructSamples(*model, *data);
             if (r.count == 0) return std::nullopt;
             return TrainingUpdate::Reconstructed{e.epoch, std::move(r)};
-        } catch (const std::exception& ex) {
+        } catch (...) {
             reconstructs = false;
-            error = QObject::tr("No reconstructions: %1").arg(QString::fromUtf8(ex.what()));
+            error = failureText(currentFailure(), QObject::tr("No reconstructions"));
             return std::nullopt;
         }
     }
@@ -188,7 +188,7 @@ private:
     TrainingUpdate m_pending;
     std::optional<RunPrepared> m_prepared;
     std::optional<FinishedEvent> m_finished;
-    std::optional<QString> m_failure;
+    std::optional<Failure> m_failure;
     bool m_done = false, m_drainPosted = false;
 };
 
@@ -244,12 +244,9 @@ bool TrainingController::start(const ProjectDocument& project) {
             queue->model = nullptr;
             queue->data = nullptr;
             if (recorder) recorder->setFinalModel(setup.model->snapshot(), fin.epochs);
-        } catch (const Error& e) {
+        } catch (...) {
             failed = true;
-            queue->setFailure(QString::fromStdString(e.what()));
-        } catch (const std::exception& e) {
-            failed = true;
-            queue->setFailure(QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what())));
+            queue->setFailure(currentFailure());
         }
         // Writes what was recorded and the run's end (completed, cancelled or failed). A storage
         // error surfaces here, after training kept going; after a training error, that error is
@@ -257,8 +254,8 @@ bool TrainingController::start(const ProjectDocument& project) {
         if (recorder) {
             try {
                 recorder->close();
-            } catch (const std::exception& e) {
-                if (!failed) queue->setFailure(QString::fromUtf8(e.what()));
+            } catch (...) {
+                if (!failed) queue->setFailure(currentFailure());
             }
         }
         queue->setDone();

@@ -25,6 +25,7 @@
 
 #include "data/data_description.h"
 #include "export/decision_map.h"
+#include "failure.h"
 #include "io/project.h"
 #include "plot_data.h"
 #include "train/events.h"
@@ -100,7 +101,7 @@ signals:
     void prepared(const neurite::ui::RunPrepared& info);
     void progressed(const neurite::ui::TrainingUpdate& update);
     void finished(const neurite::FinishedEvent& event);
-    void failed(const QString& message);
+    void failed(const neurite::Failure& failure);  // failure.h: shown by its kind
     void stateChanged();  // running, paused or idle changed
 
 private:

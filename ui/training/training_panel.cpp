@@ -21,6 +21,7 @@
 #include "deploy/run_export.h"
 #include "display_convert.h"
 #include "evaluation_plots.h"
+#include "failure.h"
 #include "roc_plot.h"
 
 namespace neurite::ui {
@@ -207,10 +208,11 @@ void TrainingPanel::startTraining() {
         // The checks a project file gets on opening: a learning rate of 0 and the like would
         // train nothing, so the run does not start.
         parseProject(projectToJson(*project), project->name, nullptr);
-    } catch (const std::exception& e) {
-        const QString message = tr("Not started: %1").arg(settingsProblem(QString::fromUtf8(e.what())));
-        setStatus(message, true);
-        emit runFailed(message);
+    } catch (...) {
+        Failure failure = currentFailure();
+        failure.message = settingsProblem(failure.message);
+        showFailure(failure, m_status, this, tr("Not started"));
+        emit runFailed(failureText(failure, tr("Not started")));
         return;
     }
     m_detached = false;
@@ -426,11 +428,11 @@ void TrainingPanel::onFinished(const FinishedEvent& e) {
     emit runFinished(e);
 }
 
-void TrainingPanel::onFailed(const QString& message) {
+void TrainingPanel::onFailed(const Failure& failure) {
     if (m_detached) return;
     showSpeed(true);
-    setStatus(tr("Training failed: %1").arg(message), true);
-    emit runFailed(message);
+    showFailure(failure, m_status, this, tr("Training failed"));
+    emit runFailed(failure.message);
 }
 
 void TrainingPanel::updateActions() {

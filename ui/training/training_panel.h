@@ -88,7 +88,7 @@ private:
     void onPrepared(const RunPrepared& info);
     void onProgress(const TrainingUpdate& update);
     void onFinished(const FinishedEvent& event);
-    void onFailed(const QString& message);
+    void onFailed(const Failure& failure);
     void showEvaluation(const EvaluationReport& report, const QString& title);
     void updateActions();
     void setStatus(const QString& text, bool error = false);
