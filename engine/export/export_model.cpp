@@ -7,7 +7,7 @@
 
 #include "devices/device_registry.h"
 #include "core/error.h"
-#include "export/file_bytes.h"
+#include "core/file_write.h"
 #include "export/native_model.h"
 #include "export/onnx_export.h"
 #include "export/predictor.h"

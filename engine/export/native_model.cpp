@@ -11,7 +11,7 @@
 
 #include "core/error.h"
 #include "core/file_read.h"
-#include "export/file_bytes.h"
+#include "core/file_write.h"
 #include "export/safetensors.h"
 #include "io/json_text.h"
 

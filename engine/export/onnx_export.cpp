@@ -7,7 +7,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include "core/error.h"
-#include "export/file_bytes.h"
+#include "core/file_write.h"
 #include "export/onnx_builder.h"
 #include "export/quantize.h"
 

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "core/error.h"
+#include "core/file_write.h"
 #include "io/project_sections.h"
 #include "io/json_text.h"
 
@@ -152,27 +153,7 @@ std::string dataKey(const DataConfig& data, uint64_t seed) {
 
 void saveProject(const ProjectDocument& doc, const std::string& path) {
     const std::string text = projectToJson(doc);
-    const std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) throw Error(ErrorKind::Io, "cannot write " + temp + ": " + std::strerror(errno));
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.flush();
-        if (!out) {
-            std::string reason = std::strerror(errno);
-            out.close();
-            std::error_code ignored;
-            std::filesystem::remove(temp, ignored);
-            throw Error(ErrorKind::Io, "cannot write " + temp + ": " + reason);
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(temp, ignored);
-        throw Error(ErrorKind::Io, "cannot replace " + path + ": " + ec.message());
-    }
+    writeFileAtomic(path, text.data(), text.size());
 }
 
 } // namespace neurite
