@@ -5,6 +5,11 @@
 
 namespace neurite::test {
 
+// How long a GUI test waits for something a worker or the event loop delivers (QTRY_*): an
+// upper bound only (the wait ends as soon as it is there), generous so that a loaded 2-core
+// machine cannot fail a test that would pass; never a claim about speed (benchmarks do that).
+inline constexpr int kSlowWaitMs = 60000;
+
 // The source tree (NEURITE_SOURCE_DIR from CTest), for bundled examples and data.
 std::string sourceDir();
 

@@ -11,6 +11,7 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include "support/test_env.h"
 #include "designer/designer_widget.h"
 #include "designer/edge_item.h"
 #include "designer/graph_commands.h"
@@ -147,7 +148,7 @@ private slots:
         QTest::mousePress(f.viewport(), Qt::LeftButton, {}, from);
         for (int k = 1; k <= 4; ++k) QTest::mouseMove(f.viewport(), from + (to - from) * k / 4);
         QWidget* tip = nullptr;
-        QTRY_VERIFY((tip = visibleTooltip()) != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT((tip = visibleTooltip()) != nullptr, neurite::test::kSlowWaitMs);
         const QRect screen = tip->screen()->geometry();
         // On the screen, and wrapped to a readable width rather than one line across it.
         QVERIFY2(screen.contains(tip->geometry()) && tip->width() <= screen.width() * 2 / 3,

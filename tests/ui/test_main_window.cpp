@@ -318,7 +318,7 @@ private slots:
         w.files()->newProject(doc);
         w.startTraining();
         QVERIFY2(finished.wait(60000), qPrintable(w.trainingPanel()->statusText()));
-        QTRY_VERIFY(!w.trainingPanel()->controller().running());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.trainingPanel()->controller().running(), test::kSlowWaitMs);
         QCOMPARE(w.runsPanel()->model()->rowCount(), 1);
         const storage::RunSummary* run = w.runsPanel()->model()->runAt(0);
         QCOMPARE(run->status, std::string("completed"));
@@ -339,7 +339,7 @@ private slots:
         w.startTraining();
         QVERIFY(failed.wait(60000));
         QVERIFY2(w.trainingPanel()->statusText().contains("fc"), qPrintable(w.trainingPanel()->statusText()));
-        QTRY_VERIFY(!w.trainingPanel()->controller().running());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.trainingPanel()->controller().running(), test::kSlowWaitMs);
         QCOMPARE(w.runsPanel()->model()->rowCount(), 1);  // a run that never started is not recorded
     }
 

@@ -93,7 +93,7 @@ private slots:
             m->setSettings(doc.data, doc.training);
         }
         if (change != "loss") w.undoStack()->push(new EditGraphCommand(m, "edit", stateOf(*m), after));
-        QTRY_VERIFY(!w.dataProbe()->busy());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.dataProbe()->busy(), test::kSlowWaitMs);
 
         const QString refusal = trainerRefusal(m->document());
         QVERIFY(!refusal.isEmpty());

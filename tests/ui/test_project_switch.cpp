@@ -41,7 +41,7 @@ void train(MainWindow& w) {
     QSignalSpy finished(w.trainingPanel(), &ui::TrainingPanel::runFinished);
     w.startTraining();
     QVERIFY2(finished.wait(60000), qPrintable(w.trainingPanel()->statusText()));
-    QTRY_VERIFY(!w.trainingPanel()->controller().running());
+    QTRY_VERIFY_WITH_TIMEOUT(!w.trainingPanel()->controller().running(), test::kSlowWaitMs);
 }
 
 int points(const plot::CurvePlot* p) {

@@ -19,6 +19,7 @@
 
 #include <atomic>
 
+#include "support/test_env.h"
 #include "background_task.h"
 #include "failure.h"
 #include "core/error.h"
@@ -98,7 +99,7 @@ private slots:
         QVERIFY(dialog->isVisible());
         QVERIFY(dialog->checkpointChoiceVisible());  // final and best
         QVERIFY(!parent.findChild<QMessageBox*>());
-        QTRY_VERIFY(!parent.findChild<QProgressDialog*>());  // closed and deleted
+        QTRY_VERIFY_WITH_TIMEOUT(!parent.findChild<QProgressDialog*>(), neurite::test::kSlowWaitMs);  // closed and deleted
         QVERIFY2(ticker.ticks() - ticksBefore >= 5, qPrintable(QString("%1 ticks in %2 ms").arg(ticker.ticks() - ticksBefore).arg(loadMs)));
         QVERIFY2(ticker.longestGapMs() * 2 < loadMs,
                  qPrintable(QString("a gap of %1 ms in a load of %2 ms").arg(ticker.longestGapMs()).arg(loadMs)));
@@ -113,7 +114,7 @@ private slots:
         auto* cancel = progress->findChild<QPushButton*>();
         QVERIFY(cancel);
         cancel->click();
-        QTRY_VERIFY(!watched);  // closed and deleted without waiting for the load
+        QTRY_VERIFY_WITH_TIMEOUT(!watched, neurite::test::kSlowWaitMs);  // closed and deleted without waiting for the load
         QTRY_VERIFY_WITH_TIMEOUT(parent.findChildren<BackgroundTask*>().isEmpty(), 60000);  // its worker ended
         QTest::qWait(50);
         QVERIFY(!parent.findChild<ExportDialog*>());
@@ -164,7 +165,7 @@ private slots:
             record));
         QVERIFY(task.busy());
         QVERIFY(!task.start([](const StopToken&, const BackgroundTask::Stage&) {}, [](const std::optional<Failure>&) {}));
-        QTRY_VERIFY(!task.busy());
+        QTRY_VERIFY_WITH_TIMEOUT(!task.busy(), neurite::test::kSlowWaitMs);
         QVERIFY(elsewhere);
         QVERIFY(called && !failure);
         QCOMPARE(stages.count(), 1);  // posted before the end, so it arrives before it
@@ -173,12 +174,12 @@ private slots:
 
         // Failures keep their kind: bad input, and a bug (any other exception) as Internal.
         QVERIFY(task.start([](const StopToken&, const BackgroundTask::Stage&) { throwBadInput("no such data"); }, record));
-        QTRY_VERIFY(!task.busy());
+        QTRY_VERIFY_WITH_TIMEOUT(!task.busy(), neurite::test::kSlowWaitMs);
         QVERIFY(failure && failure->kind == ErrorKind::BadInput);
         QCOMPARE(failure->message, QString("no such data"));
         QCOMPARE(viewOf(failure->kind), FailureView::Inline);
         QVERIFY(task.start([](const StopToken&, const BackgroundTask::Stage&) { throw std::logic_error("broken"); }, record));
-        QTRY_VERIFY(!task.busy());
+        QTRY_VERIFY_WITH_TIMEOUT(!task.busy(), neurite::test::kSlowWaitMs);
         QVERIFY(failure && failure->kind == ErrorKind::Internal);
         QCOMPARE(viewOf(failure->kind), FailureView::Dialog);
 
@@ -200,7 +201,7 @@ private slots:
         QVERIFY(failure && failure->cancelled());
         QCOMPARE(viewOf(failure->kind), FailureView::Notice);
         QVERIFY(!task.busy());
-        QTRY_VERIFY(!task.running());
+        QTRY_VERIFY_WITH_TIMEOUT(!task.running(), neurite::test::kSlowWaitMs);
         QVERIFY(sawStop);
         QCOMPARE(calls, 1);
     }
@@ -219,10 +220,10 @@ private slots:
         QVERIFY(label.styleSheet().contains("color"));
         QVERIFY(parent.findChildren<QMessageBox*>().isEmpty());
         showFailure({ErrorKind::Internal, "index out of range"}, &label, &parent);
-        QTRY_COMPARE(parent.findChildren<QMessageBox*>().size(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(parent.findChildren<QMessageBox*>().size(), 1, neurite::test::kSlowWaitMs);
         QVERIFY(parent.findChildren<QMessageBox*>().front()->text().contains("bug in Neurite"));
         showFailure({ErrorKind::BadInput, "no such file"}, nullptr, &parent);
-        QTRY_COMPARE(parent.findChildren<QMessageBox*>().size(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(parent.findChildren<QMessageBox*>().size(), 2, neurite::test::kSlowWaitMs);
         clearFailure(&label);
         QVERIFY(label.text().isEmpty() && label.styleSheet().isEmpty());
     }

@@ -51,7 +51,7 @@ private slots:
         QVERIFY(panel.controller().running());
         QVERIFY(!panel.startAction()->isEnabled());
         QVERIFY(finished.wait(60000));
-        QTRY_VERIFY(!panel.controller().running());
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), neurite::test::kSlowWaitMs);
         QVERIFY(panel.startAction()->isEnabled());
 
         const auto fin = finished.first().first().value<neurite::FinishedEvent>();
@@ -172,8 +172,8 @@ private slots:
         QSignalSpy finished(&panel, &TrainingPanel::runFinished);
         panel.startTraining();
         QVERIFY(finished.wait(60000));
-        QTRY_VERIFY(!panel.controller().running());
-        QTRY_VERIFY(panel.accuracyPlot()->customPlot()->xAxis->range().upper >= 4);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), neurite::test::kSlowWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.accuracyPlot()->customPlot()->xAxis->range().upper >= 4, neurite::test::kSlowWaitMs);
         ProjectDocument doc = spiral(1);
         doc.data.source = "idx:/nonexistent/neurite-data";
         useProject(panel, doc);
@@ -181,7 +181,7 @@ private slots:
         panel.startTraining();
         QVERIFY(failed.wait(30000));
         QVERIFY2(panel.statusText().contains("/nonexistent/neurite-data"), qPrintable(panel.statusText()));
-        QTRY_VERIFY(!panel.controller().running());
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), neurite::test::kSlowWaitMs);
         QVERIFY(panel.startAction()->isEnabled());
         for (neurite::plot::CurvePlot* p : {panel.lossPlot(), panel.accuracyPlot()}) {
             QCOMPARE(p->customPlot()->xAxis->range().lower, 0.0);

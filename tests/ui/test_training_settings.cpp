@@ -59,7 +59,7 @@ QList<QWidget*> editableFields(QWidget* root) {
 // Select all, type `text`, Tab: what a user does.
 void typeInto(QWidget* field, const QString& text) {
     field->setFocus(Qt::TabFocusReason);
-    QTRY_VERIFY(field->hasFocus());
+    QTRY_VERIFY_WITH_TIMEOUT(field->hasFocus(), test::kSlowWaitMs);
     QTest::keyClick(field, Qt::Key_A, Qt::ControlModifier);
     QTest::keyClicks(field, text);
     QTest::keyClick(field, Qt::Key_Tab);
@@ -92,7 +92,7 @@ QStringList decimalsFor(const QDoubleSpinBox* box) {
 // Moves a closed combo box to another item with the arrow keys (it emits activated, as a pick does).
 void stepCombo(QComboBox* combo) {
     combo->setFocus(Qt::TabFocusReason);
-    QTRY_VERIFY(combo->hasFocus());
+    QTRY_VERIFY_WITH_TIMEOUT(combo->hasFocus(), test::kSlowWaitMs);
     QTest::keyClick(combo, combo->currentIndex() + 1 < combo->count() ? Qt::Key_Down : Qt::Key_Up);
 }
 
@@ -287,7 +287,7 @@ private slots:
         QSpinBox* epochs = workspace.settings()->epochsEditor();
         const int value = epochs->value();
         epochs->setFocus();
-        QTRY_VERIFY(epochs->hasFocus());
+        QTRY_VERIFY_WITH_TIMEOUT(epochs->hasFocus(), test::kSlowWaitMs);
         QWheelEvent wheel(QPointF(5, 5), epochs->mapToGlobal(QPointF(5, 5)), QPoint(), QPoint(0, 120), Qt::NoButton,
                           Qt::NoModifier, Qt::NoScrollPhase, false);
         QApplication::sendEvent(epochs, &wheel);
