@@ -98,6 +98,33 @@ void requireIndices(const Tensor& indices, int64_t count, const char* op) {
 
 }  // namespace
 
+void checkBatchNormForward(const BatchNormDesc& d, bool training, const Tensor& src, const Tensor& gamma,
+                           const Tensor& beta, const Tensor& runningMean, const Tensor& runningVar,
+                           const Tensor& dst) {
+    if (training && d.batch * d.spatial < 2)
+        throwBadInput("batch norm training needs more than one value per channel; use a batch size above 1");
+    const int64_t size = d.batch * d.channels * d.spatial;
+    requireF32Numel(src, size, "batch norm src");
+    requireF32Numel(dst, size, "batch norm dst");
+    requireF32Numel(gamma, d.channels, "batch norm gamma");
+    requireF32Numel(beta, d.channels, "batch norm beta");
+    requireF32Numel(runningMean, d.channels, "batch norm running mean");
+    requireF32Numel(runningVar, d.channels, "batch norm running variance");
+}
+
+void checkBatchNormBackward(const BatchNormDesc& d, bool haveStats, const Tensor& src,
+                            const Tensor& diffDst, const Tensor& gamma, const Tensor& diffSrc,
+                            const Tensor& diffGamma, const Tensor& diffBeta) {
+    if (!haveStats) throwInternal("batch norm backward needs a training forward on the same plan first");
+    const int64_t size = d.batch * d.channels * d.spatial;
+    requireF32Numel(src, size, "batch norm backward src");
+    requireF32Numel(diffDst, size, "batch norm backward diffDst");
+    requireF32Numel(diffSrc, size, "batch norm backward diffSrc");
+    requireF32Numel(gamma, d.channels, "batch norm backward gamma");
+    requireF32Numel(diffGamma, d.channels, "batch norm backward diffGamma");
+    requireF32Numel(diffBeta, d.channels, "batch norm backward diffBeta");
+}
+
 void checkLayerNormForward(const LayerNormDesc& d, const Tensor& src, const Tensor& gamma,
                            const Tensor& beta, const Tensor& dst) {
     const int64_t size = d.rows * d.features;

@@ -22,6 +22,15 @@ void checkConvDesc(const ConvDesc& d);
 void checkPoolDesc(const PoolDesc& d);
 void checkBatchNormDesc(const BatchNormDesc& d);
 void checkLayerNormDesc(const LayerNormDesc& d);
+// BatchNormPlan's tensors: fp32 of the descriptor's sizes (Internal otherwise). Training needs
+// more than one value per channel (BadInput: a batch of 1 without spatial size); backward needs
+// a training forward on the same plan first.
+void checkBatchNormForward(const BatchNormDesc& d, bool training, const Tensor& src, const Tensor& gamma,
+                           const Tensor& beta, const Tensor& runningMean, const Tensor& runningVar,
+                           const Tensor& dst);
+void checkBatchNormBackward(const BatchNormDesc& d, bool haveStats, const Tensor& src,
+                            const Tensor& diffDst, const Tensor& gamma, const Tensor& diffSrc,
+                            const Tensor& diffGamma, const Tensor& diffBeta);
 // LayerNormPlan's tensors: fp32 of the descriptor's sizes (Internal otherwise); backward also
 // needs a forward on the same plan first (haveStats). The device is each backend's own check.
 void checkLayerNormForward(const LayerNormDesc& d, const Tensor& src, const Tensor& gamma,

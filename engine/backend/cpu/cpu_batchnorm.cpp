@@ -16,20 +16,15 @@ class CpuBatchNormPlan final : public BatchNormPlan {
 public:
     CpuBatchNormPlan(const BatchNormDesc& d, const ThreadConfig& tc) : m_desc(d), m_tc(tc) {
         checkBatchNormDesc(d);
-        m_size = d.batch * d.channels * d.spatial;
         m_tc.apply();
         dnnlCall("creating the batch normalization primitives", [&] { build(); });
     }
 
     void forwardTraining(const Tensor& src, const Tensor& gamma, const Tensor& beta, Tensor& dst,
                          Tensor& runningMean, Tensor& runningVar, float momentum) override {
+        checkBatchNormForward(m_desc, true, src, gamma, beta, runningMean, runningVar, dst);
         const int64_t perChannel = m_desc.batch * m_desc.spatial;
-        if (perChannel < 2)
-            throwBadInput("batch norm training needs more than one value per channel; use a "
-                          "batch size above 1");
         bindCommon(src, gamma, beta, dst);
-        requireNumel(runningMean, m_desc.channels, "batch norm running mean");
-        requireNumel(runningVar, m_desc.channels, "batch norm running variance");
         m_tc.apply();
         dnnlCall("running batch normalization forward", [&] { m_fwdTraining.run(); });
         m_haveStats = true;
@@ -49,9 +44,8 @@ public:
     void forwardInference(const Tensor& src, const Tensor& gamma, const Tensor& beta,
                           const Tensor& runningMean, const Tensor& runningVar,
                           Tensor& dst) override {
+        checkBatchNormForward(m_desc, false, src, gamma, beta, runningMean, runningVar, dst);
         bindCommon(src, gamma, beta, dst);
-        requireNumel(runningMean, m_desc.channels, "batch norm running mean");
-        requireNumel(runningVar, m_desc.channels, "batch norm running variance");
         bindData(m_runMean, runningMean.raw());
         bindData(m_runVar, runningVar.raw());
         m_tc.apply();
@@ -60,14 +54,7 @@ public:
 
     void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma, Tensor& diffSrc,
                   Tensor& diffGamma, Tensor& diffBeta) override {
-        if (!m_haveStats)
-            throwInternal("batch norm backward needs a training forward on the same plan first");
-        requireNumel(src, m_size, "batch norm backward src");
-        requireNumel(diffDst, m_size, "batch norm backward diffDst");
-        requireNumel(diffSrc, m_size, "batch norm backward diffSrc");
-        requireNumel(gamma, m_desc.channels, "batch norm backward gamma");
-        requireNumel(diffGamma, m_desc.channels, "batch norm backward diffGamma");
-        requireNumel(diffBeta, m_desc.channels, "batch norm backward diffBeta");
+        checkBatchNormBackward(m_desc, m_haveStats, src, diffDst, gamma, diffSrc, diffGamma, diffBeta);
         bindData(m_src, src.raw());
         bindData(m_diffDst, diffDst.raw());
         bindData(m_diffSrc, diffSrc.raw());
@@ -79,11 +66,8 @@ public:
     }
 
 private:
+    // After checkBatchNormForward.
     void bindCommon(const Tensor& src, const Tensor& gamma, const Tensor& beta, Tensor& dst) {
-        requireNumel(src, m_size, "batch norm src");
-        requireNumel(dst, m_size, "batch norm dst");
-        requireNumel(gamma, m_desc.channels, "batch norm gamma");
-        requireNumel(beta, m_desc.channels, "batch norm beta");
         bindData(m_src, src.raw());
         bindData(m_dst, dst.raw());
         bindData(m_scale, gamma.raw());
@@ -160,7 +144,6 @@ private:
 
     BatchNormDesc m_desc;
     ThreadConfig m_tc;
-    int64_t m_size = 0;
     memory m_src, m_dst, m_diffSrc, m_diffDst; // user memories, [N, C, spatial, 1] nchw
     memory m_scale, m_shift, m_diffScale, m_diffShift, m_runMean, m_runVar; // user, [C]
     memory m_mean, m_var; // batch statistics saved by the last training forward

@@ -18,7 +18,6 @@ constexpr cudnnBatchNormMode_t kMode = CUDNN_BATCHNORM_SPATIAL;
 class CudaBatchNormPlan final : public BatchNormPlan {
 public:
     CudaBatchNormPlan(const BatchNormDesc& d, Context& ctx) : m_desc(d), m_ctx(ctx) {
-        m_size = d.batch * d.channels * d.spatial;
         const auto entered = ctx.enter();
         try {
             check(cudnnCreateTensorDescriptor(&m_x), "cudnnCreateTensorDescriptor");
@@ -42,12 +41,7 @@ public:
 
     void forwardTraining(const Tensor& src, const Tensor& gamma, const Tensor& beta, Tensor& dst,
                          Tensor& runningMean, Tensor& runningVar, float momentum) override {
-        if (m_desc.batch * m_desc.spatial < 2)
-            throwBadInput("batch norm training needs more than one value per channel; use a "
-                          "batch size above 1");
-        checkCommon(src, gamma, beta, dst);
-        requireNumel(runningMean, m_desc.channels, "batch norm running mean");
-        requireNumel(runningVar, m_desc.channels, "batch norm running variance");
+        checkBatchNormForward(m_desc, true, src, gamma, beta, runningMean, runningVar, dst);
         const auto entered = m_ctx.enter();
         const float one = 1.f, zero = 0.f;
         check(cudnnBatchNormalizationForwardTraining(
@@ -62,9 +56,7 @@ public:
     void forwardInference(const Tensor& src, const Tensor& gamma, const Tensor& beta,
                           const Tensor& runningMean, const Tensor& runningVar,
                           Tensor& dst) override {
-        checkCommon(src, gamma, beta, dst);
-        requireNumel(runningMean, m_desc.channels, "batch norm running mean");
-        requireNumel(runningVar, m_desc.channels, "batch norm running variance");
+        checkBatchNormForward(m_desc, false, src, gamma, beta, runningMean, runningVar, dst);
         const auto entered = m_ctx.enter();
         const float one = 1.f, zero = 0.f;
         check(cudnnBatchNormalizationForwardInference(
@@ -76,14 +68,7 @@ public:
 
     void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma, Tensor& diffSrc,
                   Tensor& diffGamma, Tensor& diffBeta) override {
-        if (!m_haveStats)
-            throwInternal("batch norm backward needs a training forward on the same plan first");
-        requireNumel(src, m_size, "batch norm backward src");
-        requireNumel(diffDst, m_size, "batch norm backward diffDst");
-        requireNumel(diffSrc, m_size, "batch norm backward diffSrc");
-        requireNumel(gamma, m_desc.channels, "batch norm backward gamma");
-        requireNumel(diffGamma, m_desc.channels, "batch norm backward diffGamma");
-        requireNumel(diffBeta, m_desc.channels, "batch norm backward diffBeta");
+        checkBatchNormBackward(m_desc, m_haveStats, src, diffDst, gamma, diffSrc, diffGamma, diffBeta);
         const auto entered = m_ctx.enter();
         const float one = 1.f, zero = 0.f;
         check(cudnnBatchNormalizationBackward(
@@ -95,14 +80,6 @@ public:
     }
 
 private:
-    void checkCommon(const Tensor& src, const Tensor& gamma, const Tensor& beta,
-                     const Tensor& dst) const {
-        requireNumel(src, m_size, "batch norm src");
-        requireNumel(dst, m_size, "batch norm dst");
-        requireNumel(gamma, m_desc.channels, "batch norm gamma");
-        requireNumel(beta, m_desc.channels, "batch norm beta");
-    }
-
     void destroy() {
         if (m_x) cudnnDestroyTensorDescriptor(m_x);
         if (m_stats) cudnnDestroyTensorDescriptor(m_stats);
@@ -111,7 +88,6 @@ private:
 
     BatchNormDesc m_desc;
     Context& m_ctx;
-    int64_t m_size = 0;
     cudnnTensorDescriptor_t m_x = nullptr, m_stats = nullptr;
     Buffer m_mean, m_invStd;  // saved by the last training forward, [C]
     bool m_haveStats = false;
