@@ -45,7 +45,7 @@ void DataProbe::probe(const ProjectDocument& doc) {
                                   .arg(d.trainCount)
                                   .arg(d.validationCount)
                                   .arg(d.testCount);
-            result->preview = std::make_shared<const ui::RunPrepared>(ui::preparedOf(d));
+            result->preview = std::make_shared<const RunPrepared>(preparedOf(d));
         } catch (...) {
             result->error = currentFailure().message;  // shown in the designer's Problems panel
         }

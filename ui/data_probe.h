@@ -29,7 +29,7 @@ public:
         QString summary;  // "54000 train, 6000 validation, 10000 test; 10 classes"
         QString error;    // why the data cannot be loaded; empty when it loaded
         // What the Training tab's Data and Decision map tabs show before a run (null on error).
-        std::shared_ptr<const ui::RunPrepared> preview;
+        std::shared_ptr<const RunPrepared> preview;
     };
 
     explicit DataProbe(QObject* parent = nullptr);

@@ -72,9 +72,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(summary, tr("Summary"));
     m_tabs->addTab(new JsonView(m_model, this), tr("JSON"));
     // The Training tab: the project's settings (undoable, saved with it) beside the live run.
-    auto* trainingTab = new ui::TrainingWorkspace(m_model, m_undo, this);
+    auto* trainingTab = new TrainingWorkspace(m_model, m_undo, this);
     m_training = trainingTab->panel();
-    m_runs = new ui::RunsPanel(this);
+    m_runs = new RunsPanel(this);
     m_tryIt = new TryItPanel(this);
     m_tabs->addTab(trainingTab, tr("Training"));
     m_tabs->addTab(m_runs, tr("Runs"));
@@ -87,7 +87,7 @@ MainWindow::MainWindow(QWidget* parent)
     // The preferences fill in what the project leaves open ("auto" device, 0 threads).
     m_training->setProjectSource([this](QString*) { return std::optional<ProjectDocument>(runDocument()); });
     // When the worker is done its recorder has written the run's end: show it in the list at once.
-    connect(&m_training->controller(), &ui::TrainingController::stateChanged, m_runs, [this] {
+    connect(&m_training->controller(), &TrainingController::stateChanged, m_runs, [this] {
         if (!m_training->controller().running()) m_runs->reload();
     });
     connect(summary, &SummaryView::nodeActivated, this, [this](const QString& id) {
@@ -98,8 +98,8 @@ MainWindow::MainWindow(QWidget* parent)
         m_tabs->setCurrentWidget(m_tryIt);
         m_tryIt->loadRun(db, runId);
     };
-    connect(m_training, &ui::TrainingPanel::tryItRequested, this, tryRun);
-    connect(m_runs, &ui::RunsPanel::tryItRequested, this, tryRun);
+    connect(m_training, &TrainingPanel::tryItRequested, this, tryRun);
+    connect(m_runs, &RunsPanel::tryItRequested, this, tryRun);
     createDocks();
     createMenus();
     createTabStrip();

@@ -15,10 +15,8 @@ class QUndoStack;
 
 namespace neurite {
 
-namespace ui {
 class RunsPanel;
 class TrainingPanel;
-}  // namespace ui
 
 class DataProbe;
 class TryItPanel;
@@ -69,8 +67,8 @@ public:
     WelcomePage* welcomePage() const { return m_welcome; }
     QTabWidget* tabs() const { return m_tabs; }
     DataProbe* dataProbe() const { return m_probe; }
-    ui::TrainingPanel* trainingPanel() const { return m_training; }
-    ui::RunsPanel* runsPanel() const { return m_runs; }
+    TrainingPanel* trainingPanel() const { return m_training; }
+    RunsPanel* runsPanel() const { return m_runs; }
     TryItPanel* tryItPanel() const { return m_tryIt; }
 
 signals:
@@ -99,8 +97,8 @@ private:
     ProjectFiles* m_files;
     QTabWidget* m_tabs;
     DesignerWidget* m_designer;
-    ui::TrainingPanel* m_training;
-    ui::RunsPanel* m_runs;
+    TrainingPanel* m_training;
+    RunsPanel* m_runs;
     TryItPanel* m_tryIt;
     LayerPalette* m_palette = nullptr;
     Inspector* m_inspector = nullptr;

@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
     if (!option("--epochs").isEmpty()) doc.training.epochs = option("--epochs").toInt();
     if (!option("--threads").isEmpty()) doc.training.threads = option("--threads").toInt();
 
-    neurite::ui::TrainingPanel panel;
+    neurite::TrainingPanel panel;
     panel.resize(1400, 850);
     panel.show();
     panel.setProjectSource([doc](QString*) { return std::optional<neurite::ProjectDocument>(doc); });
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
 
     double samplesPerSec = 0;
     QString status;
-    QObject::connect(&panel, &neurite::ui::TrainingPanel::runFinished,
+    QObject::connect(&panel, &neurite::TrainingPanel::runFinished,
                      [&](const neurite::FinishedEvent& e) { samplesPerSec = e.samplesPerSec; });
     QElapsedTimer runClock;
     runClock.start();

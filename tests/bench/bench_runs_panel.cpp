@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
     }
     std::vector<double> open, overlay, selectAll, rssBefore, rssAfter;
     for (int r = 0; r < repeats; ++r) {
-        neurite::ui::RunsPanel panel;
+        neurite::RunsPanel panel;
         panel.resize(1600, 900);
         panel.show();
         QApplication::processEvents();

@@ -312,7 +312,7 @@ private slots:
         QVERIFY(w.openRunStore(dir.filePath("runs.db")));
         QVERIFY(w.openProject(example("spiral.neurite.json")));
         ProjectDocument doc = w.model()->document();
-        QSignalSpy finished(w.trainingPanel(), &ui::TrainingPanel::runFinished);
+        QSignalSpy finished(w.trainingPanel(), &TrainingPanel::runFinished);
         // Fewer epochs than the example's 40 keep the test short.
         doc.training.epochs = 2;
         w.files()->newProject(doc);
@@ -335,7 +335,7 @@ private slots:
 
         // A Dense layer with no input: the graph has an error now.
         w.model()->setNodes({makeNode("input", "Input"), makeNode("fc", "Dense")}, "");
-        QSignalSpy failed(w.trainingPanel(), &ui::TrainingPanel::runFailed);
+        QSignalSpy failed(w.trainingPanel(), &TrainingPanel::runFailed);
         w.startTraining();
         QVERIFY(failed.wait(60000));
         QVERIFY2(w.trainingPanel()->statusText().contains("fc"), qPrintable(w.trainingPanel()->statusText()));

@@ -38,7 +38,7 @@ ProjectDocument spiral(int epochs, const std::string& source = "synthetic:spiral
 
 // Runs the open project to its end from the window.
 void train(MainWindow& w) {
-    QSignalSpy finished(w.trainingPanel(), &ui::TrainingPanel::runFinished);
+    QSignalSpy finished(w.trainingPanel(), &TrainingPanel::runFinished);
     w.startTraining();
     QVERIFY2(finished.wait(60000), qPrintable(w.trainingPanel()->statusText()));
     QTRY_VERIFY_WITH_TIMEOUT(!w.trainingPanel()->controller().running(), test::kSlowWaitMs);
@@ -53,7 +53,7 @@ int points(const plot::CurvePlot* p) {
 // Nothing in the Training tab belongs to the previous project: no curves or evaluation, and the
 // data shown (the preview before a run) is the new project's `source` with its `classes`.
 void verifyNoTrace(MainWindow& w, const QString& source, int classes) {
-    ui::TrainingPanel* panel = w.trainingPanel();
+    TrainingPanel* panel = w.trainingPanel();
     QTRY_VERIFY_WITH_TIMEOUT(panel->dataView()->summaryText().contains(source), 30000);
     QCOMPARE(points(panel->lossPlot()), 0);
     QCOMPARE(points(panel->accuracyPlot()), 0);
@@ -102,7 +102,7 @@ private slots:
         QVERIFY(w.openRunStore(dir.filePath("runs.db")));
         QVERIFY(w.files()->newProject(spiral(3)));
         train(w);
-        ui::TrainingPanel* panel = w.trainingPanel();
+        TrainingPanel* panel = w.trainingPanel();
         QVERIFY(points(panel->lossPlot()) > 0);
         QCOMPARE(panel->decisionPlot()->legendNames().size(), 3);
         QVERIFY(panel->exportAction()->isEnabled());
@@ -147,7 +147,7 @@ private slots:
         MainWindow w;
         QVERIFY(w.openRunStore(dir.filePath("runs.db")));
         QVERIFY(w.files()->newProject(spiral(500)));
-        ui::TrainingPanel* panel = w.trainingPanel();
+        TrainingPanel* panel = w.trainingPanel();
         w.startTraining();
         QTRY_VERIFY_WITH_TIMEOUT(points(panel->accuracyPlot()) > 0, 60000);
         QVERIFY(w.files()->newProject(spiral(1, "synthetic:moons?samples=300")));

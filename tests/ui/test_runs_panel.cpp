@@ -24,7 +24,7 @@
 #include "run_store.h"
 #include "support/test_env.h"
 
-using neurite::ui::RunsPanel;
+using neurite::RunsPanel;
 
 namespace {
 
@@ -59,13 +59,13 @@ private slots:
         QCOMPARE(panel.model()->rowCount(), 2);
         // The key settings tell the two runs apart in the list.
         const auto settingsOf = [&](int64_t id) {
-            return panel.model()->data(panel.model()->index(panel.model()->rowOf(id), neurite::ui::RunsTableModel::Settings),
+            return panel.model()->data(panel.model()->index(panel.model()->rowOf(id), neurite::RunsTableModel::Settings),
                                        Qt::DisplayRole).toString();
         };
         QCOMPARE(settingsOf(1), QString("adam, lr 0.01, batch 32"));
         QCOMPARE(settingsOf(2), QString("adam, lr 0.003, batch 32"));
         // And what they trained on: the source's kind and name, all of it in the tooltip.
-        const QModelIndex data = panel.model()->index(panel.model()->rowOf(1), neurite::ui::RunsTableModel::Data);
+        const QModelIndex data = panel.model()->index(panel.model()->rowOf(1), neurite::RunsTableModel::Data);
         QCOMPARE(data.data(Qt::DisplayRole).toString(), QString("synthetic:spiral"));
         QVERIFY2(data.data(Qt::ToolTipRole).toString().startsWith("synthetic:spiral?samples="),
                  qPrintable(data.data(Qt::ToolTipRole).toString()));
@@ -89,7 +89,7 @@ private slots:
         RunsPanel panel;
         QVERIFY(panel.openStore(m_db, nullptr));
         panel.selectRuns({1});
-        neurite::ui::RunsView* view = panel.view();
+        neurite::RunsView* view = panel.view();
         QCOMPARE(view->evaluationPlotCount(), 0);  // built when its tab shows
         view->findChild<QTabWidget*>()->setCurrentIndex(1);
         QVERIFY(view->mapsPending());
@@ -108,7 +108,7 @@ private slots:
         RunsPanel panel;
         QVERIFY(panel.openStore(m_db, nullptr));
         panel.selectRuns({1, 2});
-        neurite::ui::RunsView* view = panel.view();
+        neurite::RunsView* view = panel.view();
         QCOMPARE(view->shownRuns(), (std::vector<int64_t>{1, 2}));
         QCOMPARE(view->evaluationCount(), 2);
         QCOMPARE(view->lossPlot()->pointCount(3), 3);  // run 2's validation loss, 3 epochs
@@ -149,7 +149,7 @@ private slots:
         QVERIFY(panel.tagRun(2, "slow-lr", &error));
         QVERIFY(panel.noteRun(2, "lower learning rate", &error));
         const int row1 = panel.model()->rowOf(1);
-        QCOMPARE(panel.model()->data(panel.model()->index(row1, neurite::ui::RunsTableModel::Name), Qt::DisplayRole).toString(),
+        QCOMPARE(panel.model()->data(panel.model()->index(row1, neurite::RunsTableModel::Name), Qt::DisplayRole).toString(),
                  QString("baseline lr"));
         panel.setFilter("slow-lr");
         QCOMPARE(panel.table()->model()->rowCount(), 1);
@@ -264,7 +264,7 @@ private slots:
         RunsPanel panel;
         QVERIFY(panel.openStore(db, nullptr));
         panel.selectRuns({1, 2});
-        neurite::ui::RunsView* view = panel.view();
+        neurite::RunsView* view = panel.view();
         QCOMPARE(view->baselineBox()->itemText(0), QString("#1 Spiral (lr 0.01, epochs 2)"));
         QString error;
         QVERIFY(panel.renameRun(1, "first try", &error));
@@ -281,7 +281,7 @@ private slots:
     void largeSelectionIsCappedAndSaysSo() {
         QTemporaryDir dir;
         const QString db = dir.filePath("many.db");
-        const int runs = neurite::ui::kMaxShownRuns + 10;
+        const int runs = neurite::kMaxShownRuns + 10;
         {
             neurite::storage::RunStore store(db.toStdString());
             for (int r = 1; r <= runs; ++r) {
@@ -309,31 +309,31 @@ private slots:
         QVERIFY(panel.openStore(db, nullptr));
         panel.table()->selectAll();
         QCOMPARE(panel.selectedRuns().size(), std::size_t(runs));
-        neurite::ui::RunsView* view = panel.view();
+        neurite::RunsView* view = panel.view();
         // The list is sorted newest first: the newest 20 are shown, the oldest of them the baseline.
         std::vector<int64_t> newest;
-        for (int64_t id = runs - neurite::ui::kMaxShownRuns + 1; id <= runs; ++id) newest.push_back(id);
+        for (int64_t id = runs - neurite::kMaxShownRuns + 1; id <= runs; ++id) newest.push_back(id);
         QCOMPARE(view->shownRuns(), newest);
-        QCOMPARE(view->lossPlot()->seriesCount(), 2 * neurite::ui::kMaxShownRuns);  // train, validation
-        QCOMPARE(view->metricsTable()->rowCount(), 4 * neurite::ui::kMaxShownRuns);
-        QCOMPARE(view->settingsTable()->columnCount(), neurite::ui::kMaxShownRuns + 1);
+        QCOMPARE(view->lossPlot()->seriesCount(), 2 * neurite::kMaxShownRuns);  // train, validation
+        QCOMPARE(view->metricsTable()->rowCount(), 4 * neurite::kMaxShownRuns);
+        QCOMPARE(view->settingsTable()->columnCount(), neurite::kMaxShownRuns + 1);
         QVERIFY2(view->note().startsWith(QString("Showing 20 of %1 selected runs").arg(runs)) &&
                      view->note().contains("sorted by Run, descending"),
                  qPrintable(view->note()));
         // Evaluations are read with the runs; their plots wait for their tab.
-        QCOMPARE(view->evaluationCount(), neurite::ui::kMaxShownRuns);
+        QCOMPARE(view->evaluationCount(), neurite::kMaxShownRuns);
         QCOMPARE(view->evaluationPlotCount(), 0);
         auto* tabs = view->findChild<QTabWidget*>();
         QVERIFY(tabs);
         tabs->setCurrentIndex(1);
-        QCOMPARE(view->evaluationPlotCount(), static_cast<int>(neurite::evaluationPlots().size()) * neurite::ui::kMaxShownRuns);
+        QCOMPARE(view->evaluationPlotCount(), static_cast<int>(neurite::evaluationPlots().size()) * neurite::kMaxShownRuns);
 
         // Sorting the list chooses the others: oldest first shows runs 1..20.
-        panel.table()->sortByColumn(neurite::ui::RunsTableModel::Id, Qt::AscendingOrder);
+        panel.table()->sortByColumn(neurite::RunsTableModel::Id, Qt::AscendingOrder);
         QCOMPARE(view->shownRuns().front(), int64_t{1});
-        QCOMPARE(view->shownRuns().back(), int64_t{neurite::ui::kMaxShownRuns});
+        QCOMPARE(view->shownRuns().back(), int64_t{neurite::kMaxShownRuns});
         QVERIFY2(view->note().contains("ascending"), qPrintable(view->note()));
-        QCOMPARE(view->evaluationPlotCount(), static_cast<int>(neurite::evaluationPlots().size()) * neurite::ui::kMaxShownRuns);  // its tab is shown
+        QCOMPARE(view->evaluationPlotCount(), static_cast<int>(neurite::evaluationPlots().size()) * neurite::kMaxShownRuns);  // its tab is shown
 
         // A selection within the cap shows every run and no note.
         panel.selectRuns({3, 5});

@@ -16,8 +16,6 @@
 #include "training/training_controller.h"
 
 using namespace neurite;
-using ui::TrainingController;
-using ui::TrainingUpdate;
 
 namespace {
 
@@ -33,7 +31,7 @@ Watched train(const ProjectDocument& doc, const QString& db) {
     TrainingController c;
     c.setStorePath(db);
     Watched w;
-    QObject::connect(&c, &TrainingController::prepared, [&](const ui::RunPrepared& p) { w.runId = p.runId; });
+    QObject::connect(&c, &TrainingController::prepared, [&](const RunPrepared& p) { w.runId = p.runId; });
     QObject::connect(&c, &TrainingController::progressed, [&](const TrainingUpdate& u) {
         if (u.map) w.map = u.map;
         if (u.reconstructions) w.reconstructions = u.reconstructions;

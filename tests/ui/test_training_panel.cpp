@@ -19,7 +19,7 @@
 #include "training/training_panel.h"
 
 using neurite::ProjectDocument;
-using neurite::ui::TrainingPanel;
+using neurite::TrainingPanel;
 
 namespace {
 
@@ -208,9 +208,9 @@ private slots:
                  qPrintable(panel.statusText()));
         QVERIFY(!panel.statusText().contains("early_stopped"));
         QVERIFY(!panel.speedText().contains("ETA"));
-        QCOMPARE(neurite::ui::RunsTableModel::statusText("early_stopped"), QString("stopped early"));
-        QCOMPARE(neurite::ui::RunsTableModel::statusText("cancelled"), QString("stopped"));
-        QCOMPARE(neurite::ui::RunsTableModel::statusText("completed"), QString("completed"));
+        QCOMPARE(neurite::RunsTableModel::statusText("early_stopped"), QString("stopped early"));
+        QCOMPARE(neurite::RunsTableModel::statusText("cancelled"), QString("stopped"));
+        QCOMPARE(neurite::RunsTableModel::statusText("completed"), QString("completed"));
     }
 
     // Settings a project file would refuse do not start a run: a learning rate of 0 trains

@@ -108,7 +108,7 @@ ProjectDocument everyLayer() {
 struct Studio {
     GraphModel model;
     QUndoStack undo;
-    ui::TrainingWorkspace workspace{&model, &undo};
+    TrainingWorkspace workspace{&model, &undo};
     Studio() {
         model.setDocument(everyLayer());
         workspace.resize(1280, 720);
@@ -128,7 +128,7 @@ private slots:
     void typedValuesReachTheProject() {
         Studio studio;
         GraphModel& model = studio.model;
-        ui::TrainingWorkspace& workspace = studio.workspace;
+        TrainingWorkspace& workspace = studio.workspace;
         QVERIFY(QTest::qWaitForWindowActive(&workspace));
         TrainingSettings* settings = workspace.settings();
 
@@ -264,7 +264,7 @@ private slots:
     void wheelOnlyChangesFocusedFields() {
         Studio studio;
         GraphModel& model = studio.model;
-        ui::TrainingWorkspace& workspace = studio.workspace;
+        TrainingWorkspace& workspace = studio.workspace;
         QVERIFY(QTest::qWaitForWindowActive(&workspace));
         const std::string before = projectToJson(model.document());
         int turned = 0;
@@ -323,7 +323,7 @@ private slots:
     // field inside the viewport's width, and the pane cannot be made narrower than that.
     void columnFitsItsPane() {
         Studio studio;
-        ui::TrainingWorkspace& workspace = studio.workspace;
+        TrainingWorkspace& workspace = studio.workspace;
         QVERIFY(QTest::qWaitForWindowExposed(&workspace));
         QScrollArea* area = workspace.settingsArea();
         for (const QList<int>& sizes : {QList<int>{0, 1280}, QList<int>{380, 900}, QList<int>{2000, 800}}) {
@@ -386,7 +386,7 @@ private slots:
         doc.training.epochs = 200;
         doc.training.threads = 1;
         model.setDocument(doc);
-        ui::TrainingWorkspace workspace(&model, &undo);
+        TrainingWorkspace workspace(&model, &undo);
         workspace.panel()->setProjectSource([&model](QString*) { return std::optional<ProjectDocument>(model.document()); });
         workspace.show();
         QLabel* hint = workspace.runHint();

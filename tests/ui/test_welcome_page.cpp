@@ -126,7 +126,7 @@ private slots:
 
     void openAndTrainStartsTraining() {
         MainWindow w;
-        QSignalSpy prepared(&w.trainingPanel()->controller(), &ui::TrainingController::prepared);
+        QSignalSpy prepared(&w.trainingPanel()->controller(), &TrainingController::prepared);
         QTest::mouseClick(button(w.welcomePage(), "Open and train Iris"), Qt::LeftButton);
         QCOMPARE(w.model()->document().name, std::string("Iris"));
         QVERIFY(w.trainingPanel()->controller().running());

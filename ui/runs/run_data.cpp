@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace neurite::ui {
+namespace neurite {
 
 QString runLabel(const storage::RunSummary& run) {
     return QStringLiteral("#%1 %2").arg(run.id).arg(QString::fromStdString(run.name));
@@ -46,4 +46,4 @@ int64_t loadNew(storage::RunStore& store, RunSeries& s) {
     return added;
 }
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -9,7 +9,7 @@
 
 #include "run_store.h"
 
-namespace neurite::ui {
+namespace neurite {
 
 struct RunSeries {
     int64_t id = 0;
@@ -31,4 +31,4 @@ RunSeries makeSeries(const storage::RunStore& store, const storage::RunDetails& 
 // Appends the steps and epochs stored since the last call; returns how many points arrived.
 int64_t loadNew(storage::RunStore& store, RunSeries& s);
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -20,7 +20,7 @@
 #include "runs_table_model.h"
 #include "runs_view.h"
 
-namespace neurite::ui {
+namespace neurite {
 
 RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     m_model = new RunsTableModel(this);
@@ -326,4 +326,4 @@ void RunsPanel::deleteSelected() {
         }
 }
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -18,7 +18,7 @@ class QSortFilterProxyModel;
 class QStackedWidget;
 class QTableView;
 
-namespace neurite::ui {
+namespace neurite {
 
 class RunsTableModel;
 class RunsView;
@@ -88,4 +88,4 @@ private:
     QTimer m_poll;
 };
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -5,7 +5,7 @@
 #include <QDateTime>
 #include <QLocale>
 
-namespace neurite::ui {
+namespace neurite {
 
 namespace {
 
@@ -141,4 +141,4 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
     return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -8,7 +8,7 @@
 
 #include "run_store.h"
 
-namespace neurite::ui {
+namespace neurite {
 
 class RunsTableModel : public QAbstractTableModel {
     Q_OBJECT
@@ -33,4 +33,4 @@ private:
     std::vector<storage::RunSummary> m_runs;
 };
 
-}  // namespace neurite::ui
+}  // namespace neurite

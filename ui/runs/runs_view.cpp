@@ -31,7 +31,7 @@
 #include "roc_plot.h"
 #include "run_model.h"
 
-namespace neurite::ui {
+namespace neurite {
 
 namespace {
 
@@ -550,4 +550,4 @@ void RunsView::exportImagesWithDialog() {
     else QMessageBox::information(this, tr("Exported"), tr("%n image(s) written to %1", nullptr, static_cast<int>(files.size())).arg(dir));
 }
 
-}  // namespace neurite::ui
+}  // namespace neurite

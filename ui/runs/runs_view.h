@@ -39,7 +39,7 @@ namespace neurite::plot {
 class CurvePlot;
 }
 
-namespace neurite::ui {
+namespace neurite {
 
 class RunsView : public QWidget {
     Q_OBJECT
@@ -134,4 +134,4 @@ private:
     QPlainTextEdit* m_network;
 };
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -7,7 +7,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-namespace neurite::ui {
+namespace neurite {
 
 namespace {
 constexpr int kPreviewColumns = 8;
@@ -83,4 +83,4 @@ void DataView::showData(const RunPrepared& info) {
 
 QString DataView::summaryText() const { return m_summary->text(); }
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -11,7 +11,7 @@ class QGridLayout;
 class QLabel;
 class QTableWidget;
 
-namespace neurite::ui {
+namespace neurite {
 
 class DataView : public QWidget {
     Q_OBJECT
@@ -32,4 +32,4 @@ private:
     int m_previews = 0;
 };
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -7,7 +7,7 @@
 
 #include "display_convert.h"
 
-namespace neurite::ui {
+namespace neurite {
 
 namespace {
 constexpr int kCell = 84;  // pixels per shown sample; images are scaled without smoothing
@@ -59,4 +59,4 @@ void ReconstructionView::setReconstructions(int epoch, const Reconstructions& r)
     }
 }
 
-}  // namespace neurite::ui
+}  // namespace neurite

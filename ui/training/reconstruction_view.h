@@ -9,7 +9,7 @@
 class QGridLayout;
 class QLabel;
 
-namespace neurite::ui {
+namespace neurite {
 
 class ReconstructionView : public QWidget {
     Q_OBJECT
@@ -28,4 +28,4 @@ private:
     int m_count = 0;
 };
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -12,7 +12,7 @@
 #include "run/run_setup.h"
 #include "train/trainer.h"
 
-namespace neurite::ui {
+namespace neurite {
 
 namespace {
 
@@ -193,8 +193,8 @@ private:
 };
 
 TrainingController::TrainingController(QObject* parent) : QObject(parent) {
-    qRegisterMetaType<neurite::ui::RunPrepared>();
-    qRegisterMetaType<neurite::ui::TrainingUpdate>();
+    qRegisterMetaType<neurite::RunPrepared>();
+    qRegisterMetaType<neurite::TrainingUpdate>();
     qRegisterMetaType<neurite::FinishedEvent>();
     m_timer.setInterval(1000 / kDrainHz);
     connect(&m_timer, &QTimer::timeout, this, [this] { drain(true); });
@@ -312,4 +312,4 @@ void TrainingController::workerDone() {
     emit stateChanged();
 }
 
-}  // namespace neurite::ui
+}  // namespace neurite

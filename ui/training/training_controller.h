@@ -33,7 +33,7 @@
 
 class QThread;
 
-namespace neurite::ui {
+namespace neurite {
 
 // What the worker learned while preparing the run (data loaded, graph resolved, device picked).
 struct RunPrepared {
@@ -98,8 +98,8 @@ public:
     int drainCount() const { return m_drains; }
 
 signals:
-    void prepared(const neurite::ui::RunPrepared& info);
-    void progressed(const neurite::ui::TrainingUpdate& update);
+    void prepared(const neurite::RunPrepared& info);
+    void progressed(const neurite::TrainingUpdate& update);
     void finished(const neurite::FinishedEvent& event);
     void failed(const neurite::Failure& failure);  // failure.h: shown by its kind
     void stateChanged();  // running, paused or idle changed
@@ -119,8 +119,8 @@ private:
     int m_drains = 0;
 };
 
-}  // namespace neurite::ui
+}  // namespace neurite
 
-Q_DECLARE_METATYPE(neurite::ui::RunPrepared)
-Q_DECLARE_METATYPE(neurite::ui::TrainingUpdate)
+Q_DECLARE_METATYPE(neurite::RunPrepared)
+Q_DECLARE_METATYPE(neurite::TrainingUpdate)
 Q_DECLARE_METATYPE(neurite::FinishedEvent)

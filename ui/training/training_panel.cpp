@@ -24,7 +24,7 @@
 #include "failure.h"
 #include "roc_plot.h"
 
-namespace neurite::ui {
+namespace neurite {
 
 namespace {
 
@@ -454,4 +454,4 @@ QString TrainingPanel::statusText() const { return m_status->text(); }
 
 QString TrainingPanel::speedText() const { return m_speedLabel->text(); }
 
-}  // namespace neurite::ui
+}  // namespace neurite

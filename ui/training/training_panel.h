@@ -27,7 +27,7 @@ class DecisionPlot;
 class RocPlot;
 }  // namespace neurite::plot
 
-namespace neurite::ui {
+namespace neurite {
 
 class DataView;
 class ReconstructionView;
@@ -119,4 +119,4 @@ private:
     bool m_detached = false;  // the running run belongs to a project no longer open
 };
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -12,7 +12,7 @@
 #include "training_panel.h"
 #include "training_settings.h"
 
-namespace neurite::ui {
+namespace neurite {
 
 TrainingWorkspace::TrainingWorkspace(GraphModel* model, QUndoStack* undo, QWidget* parent)
     : QSplitter(Qt::Horizontal, parent),
@@ -54,4 +54,4 @@ TrainingWorkspace::TrainingWorkspace(GraphModel* model, QUndoStack* undo, QWidge
             });
 }
 
-}  // namespace neurite::ui
+}  // namespace neurite

@@ -15,7 +15,7 @@ class GraphModel;
 class TrainingSettings;
 }  // namespace neurite
 
-namespace neurite::ui {
+namespace neurite {
 
 class TrainingPanel;
 
@@ -37,4 +37,4 @@ private:
     TrainingPanel* m_panel;
 };
 
-}  // namespace neurite::ui
+}  // namespace neurite
