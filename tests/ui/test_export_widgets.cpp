@@ -13,6 +13,7 @@
 
 #include <cstring>
 
+#include "support/test_env.h"
 #include "devices/device_registry.h"
 #include "deploy/export_dialog.h"
 #include "export/native_model.h"
@@ -25,6 +26,11 @@
 using namespace neurite;
 
 namespace {
+
+// Until the panel's predictions are shown (they run on a worker).
+bool settle(neurite::TryItPanel& panel) {
+    return QTest::qWaitFor([&] { return !panel.predicting(); }, neurite::test::kSlowWaitMs);
+}
 
 // loadModel(), then its end on the worker: true when the model is in.
 bool loadAndWait(neurite::TryItPanel& panel, const QString& path) {
@@ -301,6 +307,7 @@ private slots:
         QVERIFY(!panel.predictRow("1,2,3,4,5,6"));  // no model yet: nothing happens
         QVERIFY(loadAndWait(panel, tabular));
         QVERIFY(panel.predictRow("0.5, -1, 2, 0, 3.25, 1"));
+        QVERIFY(settle(panel));
         const std::vector<float> row{0.5f, -1.f, 2.f, 0.f, 3.25f, 1.f};
         Predictor p(*f[0].model, f[0].preprocessing, 1);
         const std::vector<float> expected = probabilitiesOf(p.outputs(row.data(), 1), p.units());
@@ -324,6 +331,7 @@ private slots:
         QVERIFY(!panel.errorText().isEmpty());
         QVERIFY(panel.hasModel());
         QVERIFY(panel.predictRow("1,2,3,4,5,6"));
+        QVERIFY(settle(panel));
 
         // An RGB image for the [3,7,7] model.
         QVERIFY(loadAndWait(panel, image));
@@ -340,6 +348,7 @@ private slots:
         const QString png = dir.filePath("sample.png");
         QVERIFY(img.save(png));
         QVERIFY2(panel.predictImage(png), qPrintable(panel.errorText()));
+        QVERIFY(settle(panel));
         Predictor pi(*f[1].model, f[1].preprocessing, 1);
         const std::vector<float> expectedImage = probabilitiesOf(pi.outputs(chw.data(), 1), pi.units());
         QVERIFY(std::memcmp(panel.bars().values().data(), expectedImage.data(), expectedImage.size() * 4) == 0);

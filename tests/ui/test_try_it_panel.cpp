@@ -11,6 +11,7 @@
 
 #include <cstring>
 
+#include "support/test_env.h"
 #include "data/data_source.h"
 #include "export/predictor.h"
 #include "deploy/probability_bars.h"
@@ -25,6 +26,11 @@
 using namespace neurite;
 
 namespace {
+
+// Until the panel's predictions are shown (they run on a worker).
+bool settle(neurite::TryItPanel& panel) {
+    return QTest::qWaitFor([&] { return !panel.predicting(); }, neurite::test::kSlowWaitMs);
+}
 
 // loadModel(), then its end on the worker: true when the model is in.
 bool loadAndWait(neurite::TryItPanel& panel, const QString& path) {
@@ -64,7 +70,7 @@ std::vector<float> rawOf(const DataSplit& s, int64_t index, int64_t values) {
 bool loadSamples(TryItPanel& panel) {
     QSignalSpy spy(&panel, &TryItPanel::samplesLoaded);
     panel.loadSamples();
-    return spy.wait(20000) && panel.sampleCount() > 0;
+    return spy.wait(20000) && panel.sampleCount() > 0 && settle(panel);  // sample 1 is predicted
 }
 
 }  // namespace
@@ -95,6 +101,7 @@ private slots:
             return std::pair{argmaxRows(probs, 3).front(), probs};
         };
         QVERIFY(panel.showSample(7));
+        QVERIFY(settle(panel));
         const std::vector<float> raw = rawOf(ds.test, 7, 4);
         QStringList typed;
         for (float v : raw) typed << QString::number(v, 'g', 6);
@@ -116,6 +123,7 @@ private slots:
             QVERIFY(panel.nextMistake());
             QVERIFY(!panel.nextMistake());  // one search at a time
             QVERIFY(searched.wait(60000));
+            QVERIFY(settle(panel));
             const int64_t at = panel.currentSample();
             QVERIFY(predictedOf(at).first != ds.test.labels[std::size_t(at)]);
             for (int64_t i = (from + 1) % ds.test.count; i != at; i = (i + 1) % ds.test.count)
@@ -143,6 +151,7 @@ private slots:
         QCOMPARE(panel.sampleSplitName(), QString("validation"));  // digits has no test split here
         QCOMPARE(panel.sampleCount(), ds.validation.count);
         QVERIFY(panel.showSample(3));
+        QVERIFY(settle(panel));
         QVERIFY(panel.hasPreview());
         QVERIFY(panel.predictionText().startsWith("Predicted: "));
         panel.resize(700, 500);
@@ -160,6 +169,7 @@ private slots:
         QVERIFY2(panel.errorText().contains("the model expects [4]"), qPrintable(panel.errorText()));
         QVERIFY(panel.hasModel());
         QVERIFY(panel.predictRow("5.1, 3.5, 1.4, 0.2"));
+        QVERIFY(settle(panel));
 
         f.project.data.source = "csv:/nonexistent/data.csv";
         saveNativeModel(f.source(), path.toStdString());
@@ -167,6 +177,7 @@ private slots:
         QVERIFY(!loadSamples(panel));
         QVERIFY2(panel.errorText().contains("/nonexistent/data.csv"), qPrintable(panel.errorText()));
         QVERIFY(panel.predictRow("5.1, 3.5, 1.4, 0.2"));
+        QVERIFY(settle(panel));
     }
 
     // A stored run is tried without exporting it: the panel loads its final model from the run
@@ -192,10 +203,21 @@ private slots:
         QVERIFY2(panel.modelText().startsWith("Run #1 Spiral (final model): 3 classes"), qPrintable(panel.modelText()));
         for (const auto& [x, y] : {std::pair{0.3, -0.2}, {-0.7, 0.5}, {0.05, 0.9}}) {
             QVERIFY(panel.predictPoint(x, y));
+            QVERIFY(settle(panel));
             QVERIFY(fromFile.predictRow(QString("%1, %2").arg(x, 0, 'g', 4).arg(y, 0, 'g', 4)));
+            QVERIFY(settle(fromFile));
             QCOMPARE(panel.predictionText(), fromFile.predictionText());
             QCOMPARE(panel.bars().values(), fromFile.bars().values());
         }
+        // Requests while one runs: one result for the newest, those in between dropped.
+        const QString newest = fromFile.predictionText();
+        QSignalSpy predicted(&fromFile, &TryItPanel::predicted);
+        QVERIFY(fromFile.predictRow("0.3, -0.2"));
+        QVERIFY(fromFile.predictRow("-0.7, 0.5"));
+        QVERIFY(fromFile.predictRow("0.05, 0.9"));
+        QVERIFY(settle(fromFile));
+        QCOMPARE(predicted.count(), 1);
+        QCOMPARE(fromFile.predictionText(), newest);
         // The map: the model's decision over the plane; a click predicts and marks the point.
         plot::DecisionPlot* map = panel.map();
         QVERIFY(map->isVisibleTo(&panel));
@@ -206,6 +228,8 @@ private slots:
         QCustomPlot* plane = map->customPlot();
         const QPoint at = plane->axisRect()->rect().center();
         QTest::mouseClick(plane, Qt::LeftButton, {}, at);
+        QVERIFY(panel.predicting());  // on the worker
+        QVERIFY(settle(panel));
         QVERIFY(map->marker().has_value());
         QVERIFY(std::abs(map->marker()->x() - plane->xAxis->pixelToCoord(at.x())) < 1e-6);  // as float
         QVERIFY(panel.predictionText().startsWith("Predicted: "));
@@ -215,6 +239,7 @@ private slots:
         QVERIFY2(panel.errorText().contains("no run 99"), qPrintable(panel.errorText()));
         QVERIFY(panel.hasModel());  // run 1's model stays
         QVERIFY(panel.predictPoint(0.1, 0.1));
+        QVERIFY(settle(panel));
     }
 
     void theStudioOpensAModelFileInTryIt() {  // `neurite MODEL.nmodel`

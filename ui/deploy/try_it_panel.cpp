@@ -37,6 +37,16 @@
 namespace neurite {
 
 // The split samples are drawn from, kept raw (as the data file holds them).
+// One prediction: its input (values, or an image file read on the worker), what it is, and on
+// the way back its outputs.
+struct TryItPanel::Prediction {
+    std::vector<float> raw;
+    QString imagePath;     // when set, raw is read from this file on the worker
+    int64_t sample = -1;   // the loaded sample it is, for its true label
+    std::shared_ptr<NativeModel> model;
+    std::vector<float> out;
+};
+
 struct TryItPanel::Samples {
     DataSplit split;
     Shape sampleShape;
@@ -72,7 +82,7 @@ QString joinValues(const float* v, int64_t n) {
 
 TryItPanel::TryItPanel(QWidget* parent)
     : QWidget(parent), m_runTask(new BackgroundTask(this)), m_mapTask(new BackgroundTask(this)),
-      m_mistakeTask(new BackgroundTask(this)) {
+      m_mistakeTask(new BackgroundTask(this)), m_predictTask(new BackgroundTask(this)) {
     auto* open = new QPushButton(tr("Open model..."), this);
     m_modelInfo = new QLabel(tr("No model loaded. Export one as a Neurite model file (*.nmodel)."), this);
     m_modelInfo->setWordWrap(true);
@@ -325,7 +335,9 @@ bool TryItPanel::predictPoint(double x, double y) {
     if (!m_model || m_model->sampleShape() != Shape{2}) return false;
     m_row->setText(QString("%1, %2").arg(x, 0, 'g', 4).arg(y, 0, 'g', 4));
     m_truth->clear();
-    return predict({static_cast<float>(x), static_cast<float>(y)});
+    Prediction p;
+    p.raw = {static_cast<float>(x), static_cast<float>(y)};
+    return requestPrediction(std::move(p));
 }
 
 // The plane around the loaded samples, else the training data's spread (engine spreadPlane);
@@ -464,7 +476,16 @@ bool TryItPanel::showSample(int64_t index) {
         m_preview->hide();
         m_row->setText(joinValues(raw.data(), int64_t(raw.size())));  // editable, then Predict
     }
-    if (!predict(raw)) return false;
+    m_truth->clear();
+    Prediction p;
+    p.raw = raw;
+    p.sample = index;
+    return requestPrediction(std::move(p));
+}
+
+// The true label of a shown sample, beside what the model said of it.
+void TryItPanel::showTruth(int64_t index) {
+    if (!m_samples || index < 0 || index >= sampleCount()) return;
     const DataSplit& s = m_samples->split;
     if (m_model->isClassifier() && !s.labels.empty()) {
         const int truth = s.labels[static_cast<std::size_t>(index)];
@@ -480,7 +501,6 @@ bool TryItPanel::showSample(int64_t index) {
         const int64_t d = m_samples->targetDim;
         m_truth->setText(tr("True: %1").arg(joinValues(s.targets.data() + index * d, d)));
     }
-    return true;
 }
 
 bool TryItPanel::searchingMistake() const { return m_mistakeTask->busy(); }
@@ -562,15 +582,10 @@ void TryItPanel::showPreview(const std::vector<float>& raw) {
 
 bool TryItPanel::predictImage(const QString& path) {
     if (!m_model) return false;
-    try {
-        const std::vector<float> values = readImage(path.toStdString(), m_model->sampleShape()).values;
-        showPreview(values);
-        m_truth->clear();
-        return predict(values);
-    } catch (...) {
-        showFailure(currentFailure(), QString());
-        return false;
-    }
+    m_truth->clear();
+    Prediction p;
+    p.imagePath = path;
+    return requestPrediction(std::move(p));
 }
 
 bool TryItPanel::predictRow(const QString& csvRow) {
@@ -583,24 +598,59 @@ bool TryItPanel::predictRow(const QString& csvRow) {
         }
         m_truth->clear();
         if (isImageInput(m_model->sampleShape())) showPreview(in.values);
-        return predict(in.values);
+        Prediction p;
+        p.raw = in.values;
+        return requestPrediction(std::move(p));
     } catch (...) {
         showFailure(currentFailure(), QString());
         return false;
     }
 }
 
-bool TryItPanel::predict(const std::vector<float>& raw) {
-    Predictor predictor(*m_model->model, m_model->preprocessing, 1);
-    const std::vector<float> out = predictor.outputs(raw.data(), 1);
+bool TryItPanel::predicting() const { return m_predictTask->busy() || m_pendingPrediction; }
+
+bool TryItPanel::requestPrediction(Prediction p) {
+    if (!m_model) return false;
+    p.model = m_model;
+    m_pendingPrediction = std::make_shared<Prediction>(std::move(p));  // replaces one still waiting
+    if (!m_predictTask->busy()) startPrediction();
+    return true;
+}
+
+// One prediction at a time, never cancelled: the worker is the only thread that runs the model.
+void TryItPanel::startPrediction() {
+    std::shared_ptr<Prediction> job = std::move(m_pendingPrediction);
+    m_pendingPrediction.reset();
+    if (!job) return;
+    m_predictTask->start(
+        [job](const StopToken&, const BackgroundTask::Stage&) {
+            if (!job->imagePath.isEmpty())
+                job->raw = readImage(job->imagePath.toStdString(), job->model->sampleShape()).values;
+            Predictor predictor(*job->model->model, job->model->preprocessing, 1);
+            job->out = predictor.outputs(job->raw.data(), 1);
+        },
+        [this, job](const std::optional<Failure>& failure) {
+            if (job->model == m_model && !m_pendingPrediction) {  // else a newer request follows
+                if (failure) showFailure(*failure, QString());
+                else showPrediction(*job);
+            }
+            startPrediction();
+            if (!predicting()) emit predicted();
+        });
+}
+
+void TryItPanel::showPrediction(const Prediction& p) {
+    const std::vector<float>& out = p.out;
+    if (!p.imagePath.isEmpty()) showPreview(p.raw);
     clearFailure(m_error);
     m_lastPredicted.reset();
     if (!m_model->isClassifier()) {
         m_prediction->setText(tr("Values: %1").arg(joinValues(out.data(), int64_t(out.size()))));
         m_bars->clear();
-        return true;
+        showTruth(p.sample);
+        return;
     }
-    const std::vector<float> probs = probabilitiesOf(out, predictor.units());
+    const std::vector<float> probs = probabilitiesOf(out, static_cast<int64_t>(out.size()));
     const auto k = static_cast<int64_t>(m_model->classNames.size());
     const int best = argmaxRows(probs, k).front();
     m_lastPredicted = best;
@@ -610,8 +660,8 @@ bool TryItPanel::predict(const std::vector<float>& raw) {
                               .arg(names[best])
                               .arg(100.0 * probs[static_cast<std::size_t>(best)], 0, 'f', 1));
     m_bars->setBars(names, probs);
-    if (m_map->isVisibleTo(this) && raw.size() == 2) m_map->setMarker(QPointF(raw[0], raw[1]), best);
-    return true;
+    if (m_map->isVisibleTo(this) && p.raw.size() == 2) m_map->setMarker(QPointF(p.raw[0], p.raw[1]), best);
+    showTruth(p.sample);
 }
 
 }  // namespace neurite

@@ -51,9 +51,13 @@ public:
     // follows each new model or sample set.
     neurite::plot::DecisionPlot* map() const { return m_map; }
     bool mapDrawing() const;
+    // Predictions run on a worker (the image file is read there too); each returns whether one
+    // was asked for (false without a model, or for a row that does not parse), and predicted()
+    // follows with the result shown, or the reason in errorText().
     bool predictPoint(double x, double y);
     bool predictImage(const QString& path);
     bool predictRow(const QString& csvRow);
+    bool predicting() const;
 
     // Loads the model's data set (the project's data source, split with its seed) on a worker
     // thread; samplesLoaded() follows, with sampleCount() > 0 on success.
@@ -83,11 +87,18 @@ signals:
     void modelLoaded();
     void modelLoadFailed(const QString& message);  // the model shown before stays
     void mapUpdated();  // the decision map's grid arrived (or why it could not be drawn)
-    void mistakeSearched();  // nextMistake's search ended: a sample shown, or a message
+    void mistakeSearched();
+    void predicted();  // a prediction's result (or why there is none) is shown  // nextMistake's search ended: a sample shown, or a message
 
 private:
     struct Samples;
-    bool predict(const std::vector<float>& raw);
+    struct Prediction;
+    // Predicts on the worker: the newest request waits while one runs, older waiting ones are
+    // dropped; predicted() follows. False without a model.
+    bool requestPrediction(Prediction p);
+    void startPrediction();
+    void showPrediction(const Prediction& p);
+    void showTruth(int64_t sample);
     std::vector<float> rawSample(int64_t index) const;
     void showError(const QString& message);  // the user's input: a BadInput failure
     void showFailure(const Failure& failure, const QString& context);  // failure.h, then no prediction shown
@@ -97,12 +108,14 @@ private:
     void installModel(std::unique_ptr<NativeModel> model, const QString& name);
     void updateMap();  // starts the decision grid around the samples (or the training data's spread)
 
-    std::unique_ptr<NativeModel> m_model;
+    std::shared_ptr<NativeModel> m_model;  // shared with a prediction running on the worker
     std::shared_ptr<Samples> m_samples;
     QThread* m_worker = nullptr;
     BackgroundTask* m_runTask;  // loadRun
     BackgroundTask* m_mapTask;  // the decision map
     BackgroundTask* m_mistakeTask;  // nextMistake's search
+    BackgroundTask* m_predictTask;  // predictions: the only thread that runs m_model's model
+    std::shared_ptr<Prediction> m_pendingPrediction;
     qint64 m_loadingRun = 0;
     int m_generation = 0;  // bumped by each model load: a late data set for an old model is dropped
     int64_t m_current = -1;
