@@ -29,7 +29,7 @@ echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long)
 
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$src/engine")
-common=("$src/engine/core/error.cpp" "$src/engine/core/shape.cpp" "$src/engine/core/suggest.cpp" "$src/engine/core/file_read.cpp")
+common=("$src/engine/core/error.cpp" "$src/engine/core/shape.cpp" "$src/engine/core/suggest.cpp" "$src/engine/core/file_read.cpp" "$src/engine/core/file_write.cpp")
 declare -A sources=(
   [csv]="$src/engine/data/sources/csv_parser.cpp $src/engine/data/sources/csv_source.cpp $src/engine/data/sources/csv_text.cpp $src/engine/data/sources/class_labels.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
   [npy]="$src/engine/data/sources/npy_reader.cpp $src/engine/data/sources/file_bytes.cpp"
