@@ -36,7 +36,6 @@
 
 namespace neurite {
 
-// The split samples are drawn from, kept raw (as the data file holds them).
 // One prediction: its input (values, or an image file read on the worker), what it is, and on
 // the way back its outputs.
 struct TryItPanel::Prediction {
@@ -47,6 +46,7 @@ struct TryItPanel::Prediction {
     std::vector<float> out;
 };
 
+// The split samples are drawn from, kept raw (as the data file holds them).
 struct TryItPanel::Samples {
     DataSplit split;
     Shape sampleShape;
@@ -253,7 +253,7 @@ bool TryItPanel::loadModel(const QString& path) {
         emit modelLoadFailed(errorText());
         return false;
     }
-    if (m_runTask->busy()) return false;
+    m_runTask->cancel();  // the newest model asked for wins over a run still loading
     auto result = std::make_shared<std::unique_ptr<NativeModel>>();
     const std::string file = path.toStdString();
     const QString name = info.fileName();
@@ -262,6 +262,7 @@ bool TryItPanel::loadModel(const QString& path) {
             *result = std::make_unique<NativeModel>(loadNativeModel(file, backendFor("cpu")));
         },
         [this, result, name](const std::optional<Failure>& failure) {
+            if (failure && failure->cancelled()) return;  // another model was asked for
             if (!failure && *result) {
                 installModel(std::move(*result), name);
                 return;
@@ -320,6 +321,7 @@ void TryItPanel::loadRun(const QString& dbPath, qint64 runId) {
                 encodeNativeModel(loaded.exportSource(0)), result->name.toStdString(), backendFor("cpu")));
         },
         [this, result, runId](const std::optional<Failure>& failure) {
+            if (failure && failure->cancelled()) return;  // another model was asked for
             if (!failure && result->model) {
                 installModel(std::move(result->model), result->name);
                 return;

@@ -36,8 +36,8 @@ public:
 
     // Each returns success; failures show their message in the panel (errorText()).
     // loadModel reads the native model file on a worker thread and returns whether the load
-    // started (false for a path that does not exist, or while another model loads);
-    // modelLoaded() or modelLoadFailed() follows.
+    // started (false for a path that does not exist); a model file or run still loading is
+    // dropped for it. modelLoaded() or modelLoadFailed() follows.
     bool loadModel(const QString& path);
     // A stored run's model (its final one, else its best), without exporting it first: loaded
     // on a worker thread (storage::loadRunModels: the run's data is prepared again for its
