@@ -1,6 +1,8 @@
 // neurite-cli selftest [--device D] [--seed S] [--json]: every backend op on device D against
-// the CPU backend on random inputs, as a table (op | max rel err | pass). Exit 0 when all pass,
-// 1 when an op fails, 2 (with an error: line) when the device cannot be used.
+// the CPU backend on random inputs, as a table (op | max rel err | pass), then the threading
+// contract on D (export/concurrency_check.h: training, an int8 export and predictions at once
+// equal them one after another). Exit 0 when all pass, 1 when something fails, 2 (with an
+// error: line) when the device cannot be used.
 #include <cinttypes>
 #include <cmath>
 #include <memory>
@@ -8,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "devices/backend_selftest.h"
+#include "export/concurrency_check.h"
 #include "backend/cpu/cpu_backend.h"
 #include "devices/device_registry.h"
 #include "cli.h"
@@ -28,6 +31,8 @@ int runSelftest(int argc, char** argv) {
     const std::vector<SelftestRow> rows = runBackendSelftest(device, *cpu, seed);
     int failed = 0;
     for (const auto& r : rows) failed += r.pass ? 0 : 1;
+    const ConcurrencyReport jobs = checkConcurrentJobs(spec);
+    failed += jobs.pass ? 0 : 1;
     if (args.flag("json")) {
         nlohmann::json j;
         j["device"] = device.name();
@@ -40,6 +45,8 @@ int runSelftest(int argc, char** argv) {
                                 {"tolerance", r.tolerance},
                                 {"pass", r.pass},
                                 {"error", r.error}});
+        j["concurrent_jobs"] = {{"pass", jobs.pass}, {"exports", jobs.exports}, {"predictions", jobs.predictions},
+                                {"problem", jobs.problem}};
         std::printf("%s\n", io::dumpJson(j, 2).c_str());
         return failed ? 1 : 0;
     }
@@ -51,7 +58,11 @@ int runSelftest(int argc, char** argv) {
                     r.pass ? "pass" : "FAIL");
         if (!r.error.empty()) std::printf("    error: %s\n", r.error.c_str());
     }
-    std::printf("%zu ops, %d failed\n", rows.size(), failed);
+    std::printf("concurrent jobs (training, int8 export and predictions at once = one after another): %s"
+                " (%d exports, %d prediction passes during training)\n",
+                jobs.pass ? "pass" : "FAIL", jobs.exports, jobs.predictions);
+    if (!jobs.pass) std::printf("    %s\n", jobs.problem.c_str());
+    std::printf("%zu ops and the concurrency check, %d failed\n", rows.size(), failed);
     return failed ? 1 : 0;
 }
 
