@@ -7,10 +7,7 @@ namespace neurite {
 
 namespace {
 
-float rawValue(const DataSplit& split, int64_t at) {
-    const auto i = static_cast<std::size_t>(at);
-    return split.dtype == DType::U8 ? static_cast<float>(split.bytes[i]) : split.f32()[at];
-}
+float rawValue(const DataSplit& split, int64_t at) { return split.value(static_cast<std::size_t>(at)); }
 
 // The first training samples as pictures, scaled from the raw values (u8 as is, f32 by their own
 // range), so the user sees what the file holds.

@@ -114,7 +114,7 @@ void toReconstruction(Dataset& ds) {
         s->targets.resize(static_cast<std::size_t>(s->count * d));
         for (int64_t i = 0; i < s->count * d; ++i) {
             const auto at = static_cast<std::size_t>(i);
-            const float raw = s->dtype == DType::U8 ? static_cast<float>(s->bytes[at]) : s->f32()[at];
+            const float raw = s->value(at);
             float v = raw * ds.scale;
             if (!ds.mean.empty()) {
                 const auto f = static_cast<std::size_t>(i % d);

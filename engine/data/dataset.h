@@ -22,6 +22,8 @@ struct DataSplit {
     int64_t count = 0;
 
     const float* f32() const { return reinterpret_cast<const float*>(bytes.data()); }
+    // Feature value `at` (sample-major) as a float, whichever dtype holds it.
+    float value(std::size_t at) const { return dtype == DType::U8 ? static_cast<float>(bytes[at]) : f32()[at]; }
 };
 
 struct Dataset {

@@ -187,7 +187,7 @@ std::vector<float> rawSamples(const Dataset& data, const DataSplit& split, int64
     const auto values = static_cast<std::size_t>(n * data.sampleShape.numel());
     std::vector<float> raw(values);
     for (std::size_t i = 0; i < values; ++i)
-        raw[i] = split.dtype == DType::U8 ? static_cast<float>(split.bytes[i]) : split.f32()[i];
+        raw[i] = split.value(i);
     if (count) *count = n;
     return raw;
 }

@@ -99,7 +99,7 @@ int64_t firstMistake(Model& model, const Preprocessing& preprocessing, int class
         batch.resize(static_cast<std::size_t>(count * values));
         const auto offset = static_cast<std::size_t>(first * values);
         for (std::size_t i = 0; i < batch.size(); ++i)
-            batch[i] = split.dtype == DType::U8 ? static_cast<float>(split.bytes[offset + i]) : split.f32()[offset + i];
+            batch[i] = split.value(offset + i);
         const std::vector<int> predicted =
             argmaxRows(probabilitiesOf(predictor.outputs(batch.data(), count), predictor.units()), classes);
         for (int64_t i = 0; i < count; ++i)

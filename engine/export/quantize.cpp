@@ -153,8 +153,7 @@ std::vector<float> rawSamplesAt(const Dataset& data, const DataSplit& split,
     for (std::size_t s = 0; s < indices.size(); ++s) {
         const std::size_t at = static_cast<std::size_t>(indices[s]) * per;
         for (std::size_t k = 0; k < per; ++k)
-            raw[s * per + k] = split.dtype == DType::U8 ? static_cast<float>(split.bytes[at + k])
-                                                        : split.f32()[at + k];
+            raw[s * per + k] = split.value(at + k);
     }
     return raw;
 }

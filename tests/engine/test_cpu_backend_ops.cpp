@@ -8,15 +8,6 @@
 #include <vector>
 
 using namespace neurite;
-using test::compare;
-using test::sumTolerance;
-using test::bf16Tolerance;
-using test::sameBits;
-using test::baseSeed;
-
-Q_DECLARE_METATYPE(neurite::ConvDesc)
-Q_DECLARE_METATYPE(neurite::PoolDesc)
-Q_DECLARE_METATYPE(neurite::Shape)
 
 class TestCpuBackendOps : public QObject, test::CpuBackendFixture {
     Q_OBJECT

@@ -20,53 +20,53 @@
 
 namespace neurite::test {
 
-inline uint64_t baseSeed() {
-    static const uint64_t seed = [] {
-        const char* env = std::getenv("NEURITE_TEST_SEED");
-        return env ? std::strtoull(env, nullptr, 10) : uint64_t(std::random_device{}());
-    }();
-    return seed;
-}
-
 // Worst |a - b| / (atol + rtol |b|) over the elements; <= 1 passes. `where` names the worst.
 struct Diff {
     double worst = 0.0;
     std::string where;
 };
 
-inline Diff compare(const Tensor& a, const Tensor& b, double atol, double rtol) {
-    Diff d;
-    if (a.numel() != b.numel()) return {std::numeric_limits<double>::infinity(), "sizes differ"};
-    for (int64_t i = 0; i < a.numel(); ++i) {
-        const double x = a.f32()[i], y = b.f32()[i];
-        const double e = std::isfinite(x) ? std::fabs(x - y) / (atol + rtol * std::fabs(y))
-                                          : std::numeric_limits<double>::infinity();
-        if (e > d.worst || std::isnan(e)) {
-            d.worst = std::isnan(e) ? std::numeric_limits<double>::infinity() : e;
-            d.where = "element " + std::to_string(i) + ": cpu " + std::to_string(x) +
-                      " reference " + std::to_string(y);
-        }
-    }
-    return d;
-}
-
-// Absolute tolerance for an fp32 sum of k products of values in [-1, 1]: rounding grows about
-// like eps * sqrt(k) * (the sum's spread, about sqrt(k / 9)), with a safety factor of five.
-inline double sumTolerance(int64_t k) {
-    return 1e-6 + 1e-7 * double(k);
-}
-
-// The same for bf16 compute: inputs rounded to 8-bit mantissas (relative error 2^-9 each).
-inline double bf16Tolerance(int64_t k) {
-    return 1e-3 + 1e-2 * std::sqrt(double(k));
-}
-
-inline bool sameBits(const Tensor& a, const Tensor& b) {
-    return a.bytes() == b.bytes() && std::memcmp(a.raw(), b.raw(), a.bytes()) == 0;
-}
-
 class CpuBackendFixture {
 protected:
+    static uint64_t baseSeed() {
+        static const uint64_t seed = [] {
+            const char* env = std::getenv("NEURITE_TEST_SEED");
+            return env ? std::strtoull(env, nullptr, 10) : uint64_t(std::random_device{}());
+        }();
+        return seed;
+    }
+
+    static Diff compare(const Tensor& a, const Tensor& b, double atol, double rtol) {
+        Diff d;
+        if (a.numel() != b.numel()) return {std::numeric_limits<double>::infinity(), "sizes differ"};
+        for (int64_t i = 0; i < a.numel(); ++i) {
+            const double x = a.f32()[i], y = b.f32()[i];
+            const double e = std::isfinite(x) ? std::fabs(x - y) / (atol + rtol * std::fabs(y))
+                                              : std::numeric_limits<double>::infinity();
+            if (e > d.worst || std::isnan(e)) {
+                d.worst = std::isnan(e) ? std::numeric_limits<double>::infinity() : e;
+                d.where = "element " + std::to_string(i) + ": cpu " + std::to_string(x) +
+                          " reference " + std::to_string(y);
+            }
+        }
+        return d;
+    }
+
+    // Absolute tolerance for an fp32 sum of k products of values in [-1, 1]: rounding grows about
+    // like eps * sqrt(k) * (the sum's spread, about sqrt(k / 9)), with a safety factor of five.
+    static double sumTolerance(int64_t k) {
+        return 1e-6 + 1e-7 * double(k);
+    }
+
+    // The same for bf16 compute: inputs rounded to 8-bit mantissas (relative error 2^-9 each).
+    static double bf16Tolerance(int64_t k) {
+        return 1e-3 + 1e-2 * std::sqrt(double(k));
+    }
+
+    static bool sameBits(const Tensor& a, const Tensor& b) {
+        return a.bytes() == b.bytes() && std::memcmp(a.raw(), b.raw(), a.bytes()) == 0;
+    }
+
     std::unique_ptr<Backend> m_cpu = cpu::makeCpuBackend();
     ReferenceBackend m_ref;
     std::mt19937_64 m_rng;
@@ -132,3 +132,7 @@ protected:
 };
 
 }  // namespace neurite::test
+
+Q_DECLARE_METATYPE(neurite::ConvDesc)
+Q_DECLARE_METATYPE(neurite::PoolDesc)
+Q_DECLARE_METATYPE(neurite::Shape)

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "support/test_env.h"
+#include "support/try_it_wait.h"
 #include "devices/device_registry.h"
 #include "deploy/export_dialog.h"
 #include "export/native_model.h"
@@ -24,21 +25,10 @@
 #include "run/run_setup.h"
 
 using namespace neurite;
+using test::loadAndWait;
+using test::settle;
 
 namespace {
-
-// Until the panel's predictions are shown (they run on a worker).
-bool settle(neurite::TryItPanel& panel) {
-    return QTest::qWaitFor([&] { return !panel.predicting(); }, neurite::test::kSlowWaitMs);
-}
-
-// loadModel(), then its end on the worker: true when the model is in.
-bool loadAndWait(neurite::TryItPanel& panel, const QString& path) {
-    QSignalSpy loaded(&panel, &neurite::TryItPanel::modelLoaded), failed(&panel, &neurite::TryItPanel::modelLoadFailed);
-    if (!panel.loadModel(path)) return false;
-    if (!QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); }, 60000)) return false;
-    return loaded.count() == 1;
-}
 
 std::vector<test::ModelFixture> fixtures(std::initializer_list<const char*> names) {
     std::vector<test::ModelFixture> out;

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "support/test_env.h"
+#include "support/try_it_wait.h"
 #include "data/data_source.h"
 #include "export/predictor.h"
 #include "deploy/probability_bars.h"
@@ -24,21 +25,10 @@
 #include "training/training_panel.h"
 
 using namespace neurite;
+using test::loadAndWait;
+using test::settle;
 
 namespace {
-
-// Until the panel's predictions are shown (they run on a worker).
-bool settle(neurite::TryItPanel& panel) {
-    return QTest::qWaitFor([&] { return !panel.predicting(); }, neurite::test::kSlowWaitMs);
-}
-
-// loadModel(), then its end on the worker: true when the model is in.
-bool loadAndWait(neurite::TryItPanel& panel, const QString& path) {
-    QSignalSpy loaded(&panel, &neurite::TryItPanel::modelLoaded), failed(&panel, &neurite::TryItPanel::modelLoadFailed);
-    if (!panel.loadModel(path)) return false;
-    if (!QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); }, 60000)) return false;
-    return loaded.count() == 1;
-}
 
 // A classifier with random weights (so it gets some samples right and some wrong) reading the
 // given data source.

@@ -1,8 +1,8 @@
-// The "Try it" panel. Models load on the CPU backend: one sample at a time needs no GPU. The data
-// set of a model is loaded on a worker thread, split exactly as in training (same source, split
-// fractions and seed), so its test split holds samples the model never trained on; a stored
-// run's model and the decision map are made on workers too.
+// The "Try it" panel: models (loaded on the CPU backend, as one sample at a time needs no GPU),
+// predictions and the decision map, each on a worker. Its samples and the search for mistakes are
+// in try_it_samples.cpp.
 #include "deploy/try_it_panel.h"
+#include "deploy/try_it_panel_p.h"
 
 #include <QFileDialog>
 #include <QFileInfo>
@@ -36,49 +36,8 @@
 
 namespace neurite {
 
-// One prediction: its input (values, or an image file read on the worker), what it is, and on
-// the way back its outputs.
-struct TryItPanel::Prediction {
-    std::vector<float> raw;
-    QString imagePath;     // when set, raw is read from this file on the worker
-    int64_t sample = -1;   // the loaded sample it is, for its true label
-    std::shared_ptr<NativeModel> model;
-    std::vector<float> out;
-};
+using namespace tryit;
 
-// The split samples are drawn from, kept raw (as the data file holds them).
-struct TryItPanel::Samples {
-    DataSplit split;
-    Shape sampleShape;
-    std::vector<std::string> classNames;
-    int targetDim = 0;
-    QString splitName;  // "test", "validation", "training"
-    std::optional<Failure> failure;  // why the data set could not be used
-    // Two-feature samples: up to kMapPoints of them for the map, and the plane around them.
-    plot::LabelledPoints points;
-    PlaneRange plane;
-};
-
-namespace {
-
-constexpr int64_t kMapPoints = 2000;
-
-// Image inputs Try it previews: 1, 3 or 4 channels (an alpha channel is read and ignored).
-bool isImageInput(const Shape& s) {
-    return s.rank() == 3 && (s[0] == 1 || s[0] == 3 || s[0] == 4);
-}
-
-float rawValue(const DataSplit& s, std::size_t at) {
-    return s.dtype == DType::U8 ? static_cast<float>(s.bytes[at]) : s.f32()[at];
-}
-
-QString joinValues(const float* v, int64_t n) {
-    QStringList parts;
-    for (int64_t i = 0; i < n; ++i) parts << QString::number(v[i], 'g', 6);
-    return parts.join(", ");
-}
-
-}  // namespace
 
 TryItPanel::TryItPanel(QWidget* parent)
     : QWidget(parent), m_runTask(new BackgroundTask(this)), m_mapTask(new BackgroundTask(this)),
@@ -196,8 +155,6 @@ QString TryItPanel::truthText() const { return m_truth->text(); }
 QString TryItPanel::errorText() const { return m_error->text(); }
 bool TryItPanel::hasPreview() const { return !m_preview->isHidden(); }
 
-int64_t TryItPanel::sampleCount() const { return m_samples ? m_samples->split.count : 0; }
-QString TryItPanel::sampleSplitName() const { return m_samples ? m_samples->splitName : QString(); }
 
 void TryItPanel::showError(const QString& message) { showFailure(Failure{ErrorKind::BadInput, message}, QString()); }
 
@@ -207,42 +164,6 @@ void TryItPanel::showFailure(const Failure& failure, const QString& context) {
     m_truth->clear();
     m_bars->clear();
     m_lastPredicted.reset();
-}
-
-void TryItPanel::updateSampleControls() {
-    const bool have = sampleCount() > 0;
-    m_loadSamples->setEnabled(m_model && !m_worker);
-    m_loadSamples->setVisible(!have);
-    m_index->setVisible(have);
-    m_random->setVisible(have);
-    m_nextMistake->setVisible(have);
-    m_nextMistake->setEnabled(have && m_model && m_model->isClassifier() && !m_mistakeTask->busy());
-    if (m_worker) {
-        m_sampleInfo->setText(tr("Loading %1...")
-                                  .arg(QString::fromStdString(m_model->project.data.source)));
-    } else if (have) {
-        const QSignalBlocker block(m_index);
-        m_index->setRange(1, int(std::min<int64_t>(sampleCount(), INT32_MAX)));
-        if (m_current >= 0) m_index->setValue(int(m_current + 1));
-        m_sampleInfo->setText(tr("of %L1 in the %2 split%3")
-                                  .arg(sampleCount())
-                                  .arg(m_samples->splitName,
-                                       m_samples->splitName == "training"
-                                           ? tr(" (seen in training)")
-                                           : tr(" (not trained on)")));
-    } else {
-        m_sampleInfo->setText(m_model ? tr("from %1").arg(QString::fromStdString(
-                                            m_model->project.data.source))
-                                      : QString());
-    }
-}
-
-void TryItPanel::resetSamples() {
-    ++m_generation;
-    m_mistakeTask->cancel();
-    m_samples.reset();
-    m_current = -1;
-    updateSampleControls();
 }
 
 bool TryItPanel::loadModel(const QString& path) {
@@ -356,27 +277,15 @@ void TryItPanel::updateMap() {
         m_map->setPoints(m_samples->points);
         plane = m_samples->plane;
     }
-    // What the worker's copy of the model needs; the copy is small (two inputs).
     struct Job {
-        std::vector<Node> nodes;
-        ResolvedGraph graph;
-        std::vector<float> weights;
-        Preprocessing preprocessing;
-        int classes = 0;
+        ModelCopy model;  // small: two inputs
         DecisionMap map;
     };
-    auto job = std::make_shared<Job>();
-    job->nodes = m_model->project.nodes;
-    job->graph = m_model->graph;
-    job->weights = m_model->model->snapshot();
-    job->preprocessing = m_model->preprocessing;
-    job->classes = static_cast<int>(m_model->classNames.size());
+    auto job = std::make_shared<Job>(Job{ModelCopy(*m_model), {}});
     const int generation = m_generation;
     m_mapTask->start(
         [job, plane](const StopToken&, const BackgroundTask::Stage&) {
-            Model copy(backendFor("cpu"), job->nodes, job->graph, 0);
-            copy.restore(job->weights);
-            job->map = decisionMap(copy, job->preprocessing, job->classes, plane);
+            job->map = decisionMap(*job->model.build(), job->model.preprocessing, job->model.classes, plane);
         },
         [this, job, generation](const std::optional<Failure>& failure) {
             if ((failure && failure->cancelled()) || generation != m_generation) return;
@@ -390,170 +299,6 @@ void TryItPanel::updateMap() {
         });
 }
 
-void TryItPanel::loadSamples() {
-    if (!m_model || m_worker) return;
-    auto result = std::make_shared<Samples>();
-    const DataConfig cfg = m_model->project.data;
-    const uint64_t seed = m_model->project.training.seed;
-    const Shape expected = m_model->sampleShape();
-    m_worker = QThread::create([cfg, seed, expected, result] {
-        try {
-            Dataset ds = loadDataset(cfg, seed);
-            if (ds.sampleShape != expected) {
-                result->failure = Failure{ErrorKind::BadInput,
-                                          QObject::tr("the data set %1 has samples of shape %2; the model expects %3")
-                                              .arg(QString::fromStdString(cfg.source),
-                                                   QString::fromStdString(ds.sampleShape.str()),
-                                                   QString::fromStdString(expected.str()))};
-                return;
-            }
-            DataSplit* split = &ds.test;
-            result->splitName = QObject::tr("test");
-            if (split->count == 0) {
-                split = &ds.validation;
-                result->splitName = QObject::tr("validation");
-            }
-            if (split->count == 0) {
-                split = &ds.train;
-                result->splitName = QObject::tr("training");
-            }
-            result->split = std::move(*split);
-            result->sampleShape = ds.sampleShape;
-            result->classNames = ds.classNames;
-            result->targetDim = ds.targetDim;
-            const DataSplit& s = result->split;
-            if (ds.sampleShape == Shape{2} && s.count > 0) {
-                const int64_t stride = std::max<int64_t>(1, s.count / kMapPoints);
-                for (int64_t i = 0; i < s.count; i += stride) {
-                    result->points.x.push_back(rawValue(s, static_cast<std::size_t>(2 * i)));
-                    result->points.y.push_back(rawValue(s, static_cast<std::size_t>(2 * i + 1)));
-                    result->points.label.push_back(s.labels.empty() ? 0 : s.labels[static_cast<std::size_t>(i)]);
-                }
-                result->plane = paddedPlane(result->points.x, result->points.y);
-            }
-        } catch (...) {
-            result->failure = currentFailure();
-        }
-    });
-    const int generation = m_generation;
-    connect(m_worker, &QThread::finished, this, [this, result, generation] {
-        m_worker->deleteLater();
-        m_worker = nullptr;
-        if (generation == m_generation) {  // else another model was loaded meanwhile
-            if (result->failure) {
-                showFailure(*result->failure, tr("Cannot load the model's data set"));
-            } else if (result->split.count == 0) {
-                showError(tr("The model's data set has no samples."));
-            } else {
-                m_samples = result;
-                clearFailure(m_error);
-                updateSampleControls();
-                updateMap();
-                showSample(0);
-            }
-        }
-        updateSampleControls();
-        emit samplesLoaded();
-    });
-    m_worker->start();
-    updateSampleControls();
-}
-
-std::vector<float> TryItPanel::rawSample(int64_t index) const {
-    const int64_t values = m_samples->sampleShape.numel();
-    std::vector<float> raw(static_cast<std::size_t>(values));
-    const auto first = static_cast<std::size_t>(index * values);
-    for (std::size_t i = 0; i < raw.size(); ++i) raw[i] = rawValue(m_samples->split, first + i);
-    return raw;
-}
-
-bool TryItPanel::showSample(int64_t index) {
-    if (!m_model || index < 0 || index >= sampleCount()) return false;
-    m_current = index;
-    updateSampleControls();
-    const std::vector<float> raw = rawSample(index);
-    if (isImageInput(m_samples->sampleShape)) {
-        showPreview(raw);
-    } else {
-        m_preview->hide();
-        m_row->setText(joinValues(raw.data(), int64_t(raw.size())));  // editable, then Predict
-    }
-    m_truth->clear();
-    Prediction p;
-    p.raw = raw;
-    p.sample = index;
-    return requestPrediction(std::move(p));
-}
-
-// The true label of a shown sample, beside what the model said of it.
-void TryItPanel::showTruth(int64_t index) {
-    if (!m_samples || index < 0 || index >= sampleCount()) return;
-    const DataSplit& s = m_samples->split;
-    if (m_model->isClassifier() && !s.labels.empty()) {
-        const int truth = s.labels[static_cast<std::size_t>(index)];
-        const QString name = truth >= 0 && std::size_t(truth) < m_model->classNames.size()
-                                 ? QString::fromStdString(m_model->classNames[std::size_t(truth)])
-                                 : QString::number(truth);
-        const bool right = m_lastPredicted && *m_lastPredicted == truth;
-        m_truth->setText(right ? tr("True: %1 <span style='color:#1b7f3b'>&#10004; correct</span>")
-                                     .arg(name.toHtmlEscaped())
-                               : tr("True: %1 <span style='color:#b00020'>&#10008; wrong</span>")
-                                     .arg(name.toHtmlEscaped()));
-    } else if (!s.targets.empty() && m_samples->targetDim > 0) {
-        const int64_t d = m_samples->targetDim;
-        m_truth->setText(tr("True: %1").arg(joinValues(s.targets.data() + index * d, d)));
-    }
-}
-
-bool TryItPanel::searchingMistake() const { return m_mistakeTask->busy(); }
-
-bool TryItPanel::nextMistake() {
-    const int64_t n = sampleCount();
-    if (!m_model || n == 0 || !m_model->isClassifier() || m_mistakeTask->busy()) return false;
-    // The worker's own copy of the model (plans belong to one thread), and the samples it reads.
-    struct Job {
-        std::vector<Node> nodes;
-        ResolvedGraph graph;
-        std::vector<float> weights;
-        Preprocessing preprocessing;
-        int classes = 0;
-        std::shared_ptr<const Samples> samples;
-        int64_t start = 0, found = -1;
-    };
-    auto job = std::make_shared<Job>();
-    job->nodes = m_model->project.nodes;
-    job->graph = m_model->graph;
-    job->weights = m_model->model->snapshot();
-    job->preprocessing = m_model->preprocessing;
-    job->classes = static_cast<int>(m_model->classNames.size());
-    job->samples = m_samples;
-    job->start = (m_current + 1) % n;
-    const int generation = m_generation;
-    m_nextMistake->setEnabled(false);
-    m_error->setText(tr("Looking for the next mistake..."));
-    m_mistakeTask->start(
-        [job](const StopToken& stop, const BackgroundTask::Stage&) {
-            Model copy(backendFor("cpu"), job->nodes, job->graph, 0);
-            copy.restore(job->weights);
-            job->found = firstMistake(copy, job->preprocessing, job->classes, job->samples->split, job->start, &stop);
-        },
-        [this, job, generation](const std::optional<Failure>& failure) {
-            m_nextMistake->setEnabled(m_model && m_model->isClassifier() && sampleCount() > 0);
-            if ((failure && failure->cancelled()) || generation != m_generation || job->samples != m_samples) {
-                emit mistakeSearched();
-                return;
-            }
-            clearFailure(m_error);
-            if (failure) showFailure(*failure, tr("Could not look for mistakes"));
-            else if (job->found >= 0) showSample(job->found);
-            else
-                m_error->setText(tr("The model classifies all %L1 samples of the %2 split correctly.")
-                                     .arg(sampleCount())
-                                     .arg(m_samples->splitName));
-            emit mistakeSearched();
-        });
-    return true;
-}
 
 void TryItPanel::showPreview(const std::vector<float>& raw) {
     const Shape& shape = m_model->sampleShape();
