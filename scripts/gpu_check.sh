@@ -87,6 +87,12 @@ build_cli() {
   "$here/build-gpu/bin/neurite-cli" --version
 }
 
+# train_args EXAMPLE: a 2-epoch training of a bundled example, the same on both devices
+train_args() {
+  echo "train $here/resources/examples/$1.neurite.json --json --no-db --epochs 2 --seed 1"
+  [ "$1" = spiral ] || echo "--data idx:$deps/fashion-mnist"
+}
+
 run() {
   out=${OUT:-$here/gpu-check-out}
   mkdir -p "$out"
@@ -109,47 +115,47 @@ run() {
   fi
   local cli=$build/bin/neurite-cli
   if [ -x "$cli" ]; then
-    "$cli" devices >"$out/devices.txt" 2>&1
+    timeout 60 "$cli" devices >"$out/devices.txt" 2>&1
     result[devices]=$(grep -m1 '^cuda' "$out/devices.txt" || grep -m1 '^GPU' "$out/devices.txt")
-    "$cli" selftest --device cuda >"$out/selftest.txt" 2>&1
+    local data=idx:$deps/fashion-mnist ex examples=()
+    [ -d "$deps/fashion-mnist" ] && examples=(spiral fashion_mlp fashion_cnn)
+    # the CPU references need no GPU: they run beside the selftest and the GPU trainings
+    local cpu_jobs=()
+    for ex in "${examples[@]}"; do
+      timeout 400 "$cli" $(train_args "$ex") --device cpu --threads 8 \
+        >"$out/train_${ex}_cpu.jsonl" 2>"$out/train_${ex}_cpu.err" &
+      cpu_jobs+=($!)
+    done
+    timeout 240 "$cli" selftest --device cuda >"$out/selftest.txt" 2>&1
     case $? in
       0) result[selftest]="pass ($(tail -1 "$out/selftest.txt"))" ;;
+      124) result[selftest]="FAILED: timed out after 240 s"; status=1 ;;
       *) result[selftest]="FAILED: $(tail -1 "$out/selftest.txt")"; status=1 ;;
     esac
-    if [ -d "$deps/fashion-mnist" ]; then
-      local data=idx:$deps/fashion-mnist ex
-      for ex in spiral fashion_mlp fashion_cnn; do
-        local args=(train "$here/resources/examples/$ex.neurite.json" --json --no-db --epochs 2)
-        [ "$ex" = spiral ] || args+=(--data "$data")
-        for dev in cpu cuda; do
-          "$cli" "${args[@]}" --device "$dev" >"$out/train_${ex}_$dev.jsonl" 2>"$out/train_${ex}_$dev.err"
-        done
-        result[train_$ex]=$(python3 - "$out/train_${ex}_cpu.jsonl" "$out/train_${ex}_cuda.jsonl" <<'PY'
-import json, sys
-def acc(path):
-    for line in open(path):
-        try: e = json.loads(line)
-        except ValueError: continue
-        if e.get("event") == "finished":
-            for k in ("test_accuracy", "val_accuracy", "train_accuracy"):
-                if e.get(k) is not None: return float(e[k]), e.get("samples_per_sec")
-    return None, None
-(c, cs), (g, gs) = acc(sys.argv[1]), acc(sys.argv[2])
-if c is None or g is None: print("FAILED (no finished event; see the .err logs)")
-else: print(f"{'pass' if abs(c - g) <= 0.005 else 'FAILED'}: cpu {100*c:.2f}% cuda {100*g:.2f}% "
-            f"({cs or 0:.0f} vs {gs or 0:.0f} samples/s)")
-PY
-)
-        case ${result[train_$ex]} in pass*) ;; *) status=1 ;; esac
+    for ex in "${examples[@]}"; do
+      timeout 240 "$cli" $(train_args "$ex") --device cuda \
+        >"$out/train_${ex}_cuda.jsonl" 2>"$out/train_${ex}_cuda.err"
+    done
+    [ ${#cpu_jobs[@]} -gt 0 ] && wait "${cpu_jobs[@]}"
+    for ex in "${examples[@]}"; do
+      result[train_$ex]=$(python3 "$here/tests/bench/compare_trainings.py" \
+        "$out/train_${ex}_cpu.jsonl" "$out/train_${ex}_cuda.jsonl" 2>&1)
+      case ${result[train_$ex]} in pass*) ;; *) status=1 ;; esac
+    done
+    if [ ${#examples[@]} -gt 0 ]; then
+      local batch
+      for batch in 64 1024; do
+        timeout 300 python3 "$here/tests/bench/compare_torch.py" --cli "$cli" --device cuda \
+          --threads 16 --repeats 3 --batch-size "$batch" --data "$deps/fashion-mnist" \
+          >"$out/bench_$batch.md" 2>"$out/bench_$batch.err"
+        if [ $? -eq 0 ]; then result[bench_$batch]="see bench_$batch.md"
+        else result[bench_$batch]="FAILED (bench_$batch.err)"; status=1; fi
       done
-      python3 "$here/tests/bench/compare_torch.py" --cli "$cli" --device cuda --threads 16 \
-        --repeats 3 --data "$deps/fashion-mnist" >"$out/bench.md" 2>"$out/bench.err"
-      if [ $? -eq 0 ]; then result[bench]="see bench.md"; else result[bench]="FAILED (bench.err)"; status=1; fi
     else
       result[train]="skipped: no .devdeps/fashion-mnist"
     fi
     if [ "$gui" = ON ]; then
-      (cd "$build" && ctest -L cuda --output-on-failure) >"$out/ctest_cuda.txt" 2>&1
+      (cd "$build" && timeout 600 ctest -L cuda --output-on-failure) >"$out/ctest_cuda.txt" 2>&1
       if [ $? -eq 0 ]; then result[ctest_cuda]=pass; else result[ctest_cuda]="FAILED"; status=1; fi
     else
       result[ctest_cuda]="not built (no Qt here); selftest and trainings above cover it"
@@ -157,10 +163,11 @@ PY
   fi
   {
     echo; echo "== GPU check ($(date -u +%F), logs in $out)"
-    for k in build devices selftest train_spiral train_fashion_mlp train_fashion_cnn train ctest_cuda bench; do
+    for k in build devices selftest train_spiral train_fashion_mlp train_fashion_cnn train ctest_cuda \
+             bench_64 bench_1024; do
       [ -n "${result[$k]:-}" ] && printf '%-18s %s\n' "$k" "${result[$k]}"
     done
-    [ -f "$out/bench.md" ] && cat "$out/bench.md"
+    for f in "$out"/bench_64.md "$out"/bench_1024.md; do [ -s "$f" ] && cat "$f"; done
   } | tee "$out/summary.txt"
   exit $status
 }
