@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Compare a CPU and a GPU training of the same project (scripts/gpu_check.sh).
 
-  compare_trainings.py CPU.jsonl GPU.jsonl [--tolerance 1e-3]
+  compare_trainings.py CPU.jsonl GPU.jsonl [--baseline CPU2.jsonl] [--tolerance 1e-3]
 
 Each file holds `neurite-cli train --json` events of one run with the same seed and epochs.
-Prints one line: "pass: ..." when the first epoch's training and validation losses agree
-within the relative tolerance and the final test (or validation) accuracies within half a
-point, "FAILED: ..." otherwise, with the largest relative loss difference per epoch, the
-accuracies and the throughputs. Exit status 0 on pass, 1 on a failed comparison, 2 on bad input.
+The first epoch's training and validation losses must agree within the relative tolerance,
+and the final test (or validation) accuracies within one point. Float32 sums in another order
+drift apart over an epoch of Adam by more than 1e-3 on the CPU alone (Fashion-MNIST MLP, 8
+threads against 2: 5.8e-3 after one epoch, docs/gpu.md), so with --baseline (the same training
+on the CPU at another thread count) the loss tolerance is at least twice the CPU's own spread.
+Prints one line, "pass: ..." or "FAILED: ...", with the largest relative loss difference per
+epoch, the accuracies and the throughputs. Exit status 0 on pass, 1 on a failed comparison.
 """
 
 import argparse
@@ -42,6 +45,17 @@ def relative(a, b):
     return abs(a - b) / max(abs(a), 1e-12)
 
 
+def loss_differences(reference, other):
+    """The largest relative difference of the training and validation losses per epoch."""
+    diffs = []
+    for epoch in sorted(reference):
+        r, o = reference[epoch], other.get(epoch, {})
+        values = [relative(r.get(k), o.get(k)) for k in ("train_loss", "val_loss")]
+        values = [v for v in values if v is not None]
+        diffs.append(max(values) if values else float("inf"))
+    return diffs
+
+
 def final_accuracy(finished):
     for key in ("test_accuracy", "val_accuracy", "train_accuracy"):
         if finished.get(key) is not None:
@@ -53,27 +67,32 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cpu")
     parser.add_argument("gpu")
+    parser.add_argument("--baseline", help="the same CPU training at another thread count")
     parser.add_argument("--tolerance", type=float, default=1e-3)
     args = parser.parse_args()
-    (cpu_epochs, cpu_end), (gpu_epochs, gpu_end) = read_run(args.cpu), read_run(args.gpu)
-    if cpu_end is None or gpu_end is None or not cpu_epochs:
-        missing = [p for p, e in ((args.cpu, cpu_end), (args.gpu, gpu_end)) if e is None]
-        print(f"FAILED: no finished event in {', '.join(missing) or 'either file'} "
-              "(see the .err logs)")
+    runs = {"cpu": read_run(args.cpu), "cuda": read_run(args.gpu)}
+    if args.baseline:
+        runs["baseline"] = read_run(args.baseline)
+    missing = [name for name, (epochs, end) in runs.items() if end is None or not epochs]
+    if missing:
+        print(f"FAILED: no finished run in the {', '.join(missing)} log (see the .err logs)")
         return 1
-    diffs = []
-    for epoch in sorted(cpu_epochs):
-        c, g = cpu_epochs[epoch], gpu_epochs.get(epoch, {})
-        values = [relative(c.get(k), g.get(k)) for k in ("train_loss", "val_loss")]
-        values = [v for v in values if v is not None]
-        diffs.append(max(values) if values else float("inf"))
+    cpu_epochs, cpu_end = runs["cpu"]
+    gpu_epochs, gpu_end = runs["cuda"]
+    diffs = loss_differences(cpu_epochs, gpu_epochs)
+    tolerance, spread = args.tolerance, ""
+    if args.baseline:
+        own = loss_differences(cpu_epochs, runs["baseline"][0])[0]
+        tolerance = max(tolerance, 2 * own)
+        spread = f" (cpu's own spread {own:.1e}, tolerance {tolerance:.1e})"
     c_acc, g_acc = final_accuracy(cpu_end), final_accuracy(gpu_end)
-    ok = diffs[0] <= args.tolerance and c_acc is not None and g_acc is not None \
-        and abs(c_acc - g_acc) <= 0.005
+    ok = diffs[0] <= tolerance and c_acc is not None and g_acc is not None \
+        and abs(c_acc - g_acc) <= 0.01
     curve = " ".join(f"e{i + 1} {d:.1e}" for i, d in enumerate(diffs))
     accs = "n/a" if c_acc is None or g_acc is None else f"{100 * c_acc:.2f}% vs {100 * g_acc:.2f}%"
-    print(f"{'pass' if ok else 'FAILED'}: loss rel diff {curve}; acc cpu/cuda {accs}; "
-          f"{cpu_end.get('samples_per_sec') or 0:.0f} vs {gpu_end.get('samples_per_sec') or 0:.0f} samples/s")
+    print(f"{'pass' if ok else 'FAILED'}: loss rel diff {curve}{spread}; acc cpu/cuda {accs}; "
+          f"{cpu_end.get('samples_per_sec') or 0:.0f} vs "
+          f"{gpu_end.get('samples_per_sec') or 0:.0f} samples/s")
     return 0 if ok else 1
 
 

@@ -237,7 +237,9 @@ private slots:
         const double cpuAcc = trainAccuracy(name, "cpu", e, maxSteps);
         const double gpuAcc = trainAccuracy(name, "cuda", e, maxSteps);
         qInfo("%s: cpu %.4f cuda %.4f", name.c_str(), cpuAcc, gpuAcc);
-        QVERIFY2(std::abs(cpuAcc - gpuAcc) <= 0.005,
+        // one point: the CPU against itself at 8 and 2 threads differs by half a point on the
+        // MLP after two epochs (float sums in another order; docs/gpu.md, first GPU run)
+        QVERIFY2(std::abs(cpuAcc - gpuAcc) <= 0.01,
                  qPrintable(QString("cpu %1 vs cuda %2").arg(cpuAcc).arg(gpuAcc)));
     }
 };

@@ -83,9 +83,12 @@ __global__ void layerNormBackwardDataKernel(const float* __restrict__ x,
         const float hi = static_cast<float>(mean[r]);
         const float lo = static_cast<float>(mean[r] - static_cast<double>(hi));
         const float rs = rstd[r];
+        // g is rounded (__fmul_rn, never fused into the subtraction below) the same way in
+        // both loops: over one feature g - a is then exactly 0, as on the CPU, where a fused
+        // dy * gamma - a would leave g's rounding error, multiplied by rstd = 1/sqrt(eps)
         double a = 0.0, b = 0.0;
         for (int64_t j = threadIdx.x; j < n; j += blockDim.x) {
-            const float g = dyr[j] * gamma[j];
+            const float g = __fmul_rn(dyr[j], gamma[j]);
             a += g;
             b += static_cast<double>(g) * (centered(xr[j], hi, lo) * rs);
         }
@@ -93,7 +96,7 @@ __global__ void layerNormBackwardDataKernel(const float* __restrict__ x,
         const float bf = static_cast<float>(blockSum(b, shared) / static_cast<double>(n));
         for (int64_t j = threadIdx.x; j < n; j += blockDim.x) {
             const float xhat = centered(xr[j], hi, lo) * rs;
-            dxr[j] = rs * (dyr[j] * gamma[j] - af - xhat * bf);
+            dxr[j] = rs * ((__fmul_rn(dyr[j], gamma[j]) - af) - xhat * bf);
         }
     }
 }
