@@ -198,13 +198,17 @@ int64_t RunStore::beginRun(const NewRun& r) {
     Statement q(*m_db,
                 "INSERT INTO runs(name, project_json, settings_json, data_json, device, threads, "
                 "precision, seed, program_version, started_at, status, host, pid, pid_start, "
-                "epochs_planned) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'running', ?11, "
-                "?12, ?13, ?14)");
+                "epochs_planned, experiment_id, trial, repeat_index, fold) VALUES(?1, ?2, ?3, ?4, "
+                "?5, ?6, ?7, ?8, ?9, ?10, 'running', ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
     q.bind(1, r.name).bind(2, r.projectJson).bind(3, r.settingsJson).bind(4, r.dataJson);
     q.bind(5, r.device).bind(6, int64_t{r.threads}).bind(7, r.precision);
     q.bind(8, static_cast<int64_t>(r.seed)).bind(9, std::string(NEURITE_VERSION));
     q.bind(10, nowSeconds()).bind(11, me.host).bind(12, me.pid).bind(13, me.startTicks);
     q.bind(14, int64_t{r.epochsPlanned});
+    if (r.experiment) {
+        q.bind(15, r.experiment->experimentId).bind(16, int64_t{r.experiment->trial});
+        q.bind(17, int64_t{r.experiment->repeat}).bind(18, int64_t{r.experiment->fold});
+    }
     q.run();
     return m_db->lastInsertId();
 }

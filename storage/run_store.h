@@ -26,6 +26,12 @@ struct NewRun {
     std::string precision;
     uint64_t seed = 0;
     int epochsPlanned = 0;
+    // A training of an experiment's trial (experiment_store.h): stored with the run, atomically.
+    struct ExperimentLink {
+        int64_t experimentId = 0;
+        int trial = 0, repeat = 0, fold = 0;
+    };
+    std::optional<ExperimentLink> experiment;
 };
 
 struct RunSummary {

@@ -101,7 +101,42 @@ CREATE TABLE checkpoint_chunks(
 ALTER TABLE checkpoints ADD COLUMN chunks INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-const char* const kSteps[] = {kV1, kV2, kV3, kV4};
+// Version 5: experiments (issue 19). An experiment keeps its definition; each trial its values,
+// status and objective; each run knows its experiment, trial, repeat and fold. Deleting an
+// experiment keeps its runs (they become ordinary runs).
+const char* kV5 = R"sql(
+CREATE TABLE experiments(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  definition_json TEXT NOT NULL,
+  source_path TEXT NOT NULL,
+  planned_trials INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  created_at REAL NOT NULL,
+  ended_at REAL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  pid_start INTEGER NOT NULL);
+CREATE TABLE trials(
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL,
+  values_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  objective REAL,
+  objective_std REAL,
+  trainings_json TEXT NOT NULL DEFAULT '[]',
+  message TEXT NOT NULL DEFAULT '',
+  seconds REAL,
+  PRIMARY KEY(experiment_id, number)) WITHOUT ROWID;
+ALTER TABLE runs ADD COLUMN experiment_id INTEGER REFERENCES experiments(id) ON DELETE SET NULL;
+ALTER TABLE runs ADD COLUMN trial INTEGER;
+ALTER TABLE runs ADD COLUMN repeat_index INTEGER;
+ALTER TABLE runs ADD COLUMN fold INTEGER;
+CREATE INDEX runs_by_experiment ON runs(experiment_id, trial);
+)sql";
+
+const char* const kSteps[] = {kV1, kV2, kV3, kV4, kV5};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

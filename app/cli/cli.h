@@ -46,6 +46,7 @@ int runData(int argc, char** argv);
 int runExport(int argc, char** argv);
 int runPredict(int argc, char** argv);
 int runSelftest(int argc, char** argv);
+int runExperimentCommand(int argc, char** argv);
 
 // Ctrl-C handling: the first SIGINT asks the running trainer to stop after its current step.
 StopToken* installInterruptHandler();

@@ -50,6 +50,7 @@ void usage(std::FILE* out) {
         "  selftest        check every backend op of a device against the CPU (--device cuda)\n"
         "  layers          list the layer types (--markdown for docs/layers.md, --json)\n"
         "  runs            list, show, compare, resume, tag, export stored runs (see runs --help)\n"
+        "  experiment F    run a sweep (*.experiment.json), resume, show (see experiment --help)\n"
         "  version         print the version and the libraries in use\n"
         "\n"
         "exit codes: 0 done, 2 bad input, 3 training diverged, 130 interrupted\n",
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
         if (cmd == "selftest") return neurite::cli::runSelftest(argc, argv);
         if (cmd == "layers") return neurite::cli::runLayers(argc, argv);
         if (cmd == "runs") return neurite::cli::runRuns(argc, argv);
+        if (cmd == "experiment") return neurite::cli::runExperimentCommand(argc, argv);
         if (cmd == "version" || cmd == "--version") return neurite::cli::runVersion(argc, argv);
         if (cmd == "help" || cmd == "--help" || cmd == "-h") {
             usage(stdout);

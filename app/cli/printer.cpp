@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "metrics_json.h"
@@ -14,11 +15,24 @@ using neurite::storage::metricsJson;
 namespace neurite::cli {
 
 namespace {
+// Printers of trainings that run at once write whole lines, one at a time.
+std::mutex& printMutex() {
+    static std::mutex m;
+    return m;
+}
+
 template <class T>
 void putOptional(nlohmann::json& j, const char* key, const std::optional<T>& v) {
     if (v) j[key] = *v;
 }
 }  // namespace
+
+void CliPrinter::setContext(std::string label, std::string fields) {
+    m_label = std::move(label);
+    m_fields = std::move(fields);
+    m_checkedTty = true;
+    m_tty = false;
+}
 
 void CliPrinter::closeLine() {
     if (m_lineOpen) std::fputs("\n", stderr);
@@ -41,9 +55,10 @@ void CliPrinter::onStep(const StepEvent& e) {
 }
 
 void CliPrinter::onEpoch(const EpochEvent& e) {
+    std::lock_guard lock(printMutex());
     if (m_tty) std::fputs("\r\033[K", stderr);
     m_lineOpen = false;
-    std::fprintf(stderr, "epoch %d/%d  loss %.4f", e.epoch, e.epochs, e.trainLoss);
+    std::fprintf(stderr, "%sepoch %d/%d  loss %.4f", m_label.c_str(), e.epoch, e.epochs, e.trainLoss);
     if (m_classifier) std::fprintf(stderr, "  acc %.4f", e.trainAccuracy);
     if (e.valLoss) std::fprintf(stderr, "  val_loss %.4f", *e.valLoss);
     if (e.valAccuracy) std::fprintf(stderr, "  val_acc %.4f", *e.valAccuracy);
@@ -59,13 +74,16 @@ void CliPrinter::onEpoch(const EpochEvent& e) {
     putOptional(j, "val_accuracy", e.valAccuracy);
     if (!e.warning.empty()) j["warning"] = e.warning;
     if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, m_curves);
+    if (!m_fields.empty()) j.update(nlohmann::json::parse(m_fields));
     std::printf("%s\n", io::dumpJson(j).c_str());
     std::fflush(stdout);
 }
 
 void CliPrinter::onFinished(const FinishedEvent& e) {
+    std::lock_guard lock(printMutex());
     closeLine();
-    std::fprintf(stderr, "%s %s after %d epoch(s)", m_model.c_str(), e.status.c_str(), e.epochs);
+    std::fprintf(stderr, "%s%s%s%s after %d epoch(s)", m_label.c_str(), m_model.c_str(),
+                 m_model.empty() ? "" : " ", e.status.c_str(), e.epochs);
     if (e.valAccuracy) std::fprintf(stderr, "  val_acc %.4f", *e.valAccuracy);
     if (e.testAccuracy) std::fprintf(stderr, "  test_acc %.4f", *e.testAccuracy);
     const std::optional<EvaluationReport>& shown = e.testMetrics ? e.testMetrics : e.valMetrics;
@@ -93,15 +111,18 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
     if (m_runId > 0) j["run_id"] = m_runId;
     if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, true);
     if (e.testMetrics) j["test_metrics"] = metricsJson(*e.testMetrics, true);
+    if (!m_fields.empty()) j.update(nlohmann::json::parse(m_fields));
     std::printf("%s\n", io::dumpJson(j).c_str());
     std::fflush(stdout);
 }
 
 void CliPrinter::onFailed(const Error& e) {
+    std::lock_guard lock(printMutex());
     closeLine();
     if (!m_json) return;
     nlohmann::json j{{"event", "failed"}, {"kind", nameOf(e.kind())}, {"message", e.what()}};
     if (m_runId > 0) j["run_id"] = m_runId;
+    if (!m_fields.empty()) j.update(nlohmann::json::parse(m_fields));
     std::printf("%s\n", io::dumpJson(j).c_str());
     std::fflush(stdout);
 }

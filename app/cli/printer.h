@@ -23,11 +23,16 @@ public:
     void setRunId(int64_t id) { m_runId = id; }
     // A regression (or reconstruction) run has no accuracy to show.
     void setClassifier(bool classifier) { m_classifier = classifier; }
+    // One training of an experiment: `label` starts every human line ("trial 3/9 fold 2: "),
+    // `fields` (a JSON object's text) goes into every JSON event, and there is no in-place step
+    // line (trainings may run at once). Lines of printers used at once never interleave.
+    void setContext(std::string label, std::string fields);
 
 private:
     bool m_json, m_curves;
     bool m_classifier = true;
     std::string m_model;
+    std::string m_label, m_fields;
     int64_t m_runId = 0;
     bool m_tty = false, m_checkedTty = false, m_lineOpen = false;
     std::chrono::steady_clock::time_point m_lastDraw{};

@@ -12,14 +12,14 @@ namespace neurite {
 
 namespace {
 
-[[noreturn]] void bad(const ParamSpec& p, const std::string& what) {
+[[noreturn]] void bad(const SearchParam& p, const std::string& what) {
     throwBadInput("parameter \"" + p.path + "\": " + what);
 }
 
 // The space's size, or 0 when it passes `cap` (or is continuous).
-uint64_t spaceSize(const std::vector<ParamSpec>& space, uint64_t cap) {
+uint64_t spaceSize(const std::vector<SearchParam>& space, uint64_t cap) {
     uint64_t n = 1;
-    for (const ParamSpec& p : space) {
+    for (const SearchParam& p : space) {
         if (!p.finite()) return 0;
         const uint64_t c = p.count();
         if (c > cap / n) return 0;
@@ -29,25 +29,25 @@ uint64_t spaceSize(const std::vector<ParamSpec>& space, uint64_t cap) {
 }
 
 // Combination `index` of a finite space (mixed radix, the first parameter slowest).
-Assignment combination(const std::vector<ParamSpec>& space, uint64_t index) {
+Assignment combination(const std::vector<SearchParam>& space, uint64_t index) {
     Assignment a(space.size());
     for (std::size_t i = space.size(); i-- > 0;) {
-        const ParamSpec& p = space[i];
+        const SearchParam& p = space[i];
         const uint64_t c = p.count();
         const uint64_t k = index % c;
         index /= c;
-        a[i] = p.kind == ParamSpec::Kind::Choice ? p.values[k]
+        a[i] = p.kind == SearchParam::Kind::Choice ? p.values[k]
                                                  : nlohmann::json(static_cast<int64_t>(p.low) + static_cast<int64_t>(k));
     }
     return a;
 }
 
-nlohmann::json draw(const ParamSpec& p, Rng& rng) {
+nlohmann::json draw(const SearchParam& p, Rng& rng) {
     switch (p.kind) {
-    case ParamSpec::Kind::Choice: return p.values[rng.below(p.values.size())];
-    case ParamSpec::Kind::Integer: return static_cast<int64_t>(p.low) + static_cast<int64_t>(rng.below(p.count()));
-    case ParamSpec::Kind::Uniform: return p.low + (p.high - p.low) * rng.uniform();
-    case ParamSpec::Kind::LogUniform:
+    case SearchParam::Kind::Choice: return p.values[rng.below(p.values.size())];
+    case SearchParam::Kind::Integer: return static_cast<int64_t>(p.low) + static_cast<int64_t>(rng.below(p.count()));
+    case SearchParam::Kind::Uniform: return p.low + (p.high - p.low) * rng.uniform();
+    case SearchParam::Kind::LogUniform:
         return std::exp(std::log(p.low) + (std::log(p.high) - std::log(p.low)) * rng.uniform());
     }
     return nullptr;
@@ -55,43 +55,43 @@ nlohmann::json draw(const ParamSpec& p, Rng& rng) {
 
 }  // namespace
 
-uint64_t ParamSpec::count() const {
+uint64_t SearchParam::count() const {
     if (kind == Kind::Choice) return values.size();
     if (kind == Kind::Integer) return static_cast<uint64_t>(static_cast<int64_t>(high) - static_cast<int64_t>(low)) + 1;
     return 0;
 }
 
-void checkSpace(const std::vector<ParamSpec>& space) {
+void checkSpace(const std::vector<SearchParam>& space) {
     std::set<std::string> paths;
-    for (const ParamSpec& p : space) {
+    for (const SearchParam& p : space) {
         if (!paths.insert(p.path).second) bad(p, "appears twice");
         switch (p.kind) {
-        case ParamSpec::Kind::Choice: {
+        case SearchParam::Kind::Choice: {
             if (p.values.empty()) bad(p, "the choice has no values");
             for (std::size_t i = 0; i < p.values.size(); ++i)
                 for (std::size_t j = 0; j < i; ++j)
                     if (p.values[i] == p.values[j]) bad(p, "the choice repeats " + p.values[i].dump());
             break;
         }
-        case ParamSpec::Kind::Integer:
+        case SearchParam::Kind::Integer:
             if (!std::isfinite(p.low) || !std::isfinite(p.high) || p.low != std::floor(p.low) || p.high != std::floor(p.high) ||
                 std::fabs(p.low) > 1e15 || std::fabs(p.high) > 1e15)
                 bad(p, "integer bounds must be whole numbers");
             if (p.low > p.high) bad(p, "the range is empty (low > high)");
             break;
-        case ParamSpec::Kind::Uniform:
-        case ParamSpec::Kind::LogUniform:
+        case SearchParam::Kind::Uniform:
+        case SearchParam::Kind::LogUniform:
             if (!std::isfinite(p.low) || !std::isfinite(p.high)) bad(p, "the bounds must be finite numbers");
             if (p.low >= p.high) bad(p, "the range is empty (low >= high)");
-            if (p.kind == ParamSpec::Kind::LogUniform && p.low <= 0) bad(p, "a log-uniform range must be above 0");
+            if (p.kind == SearchParam::Kind::LogUniform && p.low <= 0) bad(p, "a log-uniform range must be above 0");
             break;
         }
     }
 }
 
-std::vector<Assignment> gridTrials(const std::vector<ParamSpec>& space, bool shuffled, uint64_t seed) {
+std::vector<Assignment> gridTrials(const std::vector<SearchParam>& space, bool shuffled, uint64_t seed) {
     checkSpace(space);
-    for (const ParamSpec& p : space)
+    for (const SearchParam& p : space)
         if (!p.finite()) bad(p, "a grid needs values (a choice or an integer range), not a continuous range");
     const uint64_t n = spaceSize(space, kMaxGridTrials);
     if (n == 0) throwBadInput("the grid has more than " + std::to_string(kMaxGridTrials) + " combinations; use random search or fewer values");
@@ -107,7 +107,7 @@ std::vector<Assignment> gridTrials(const std::vector<ParamSpec>& space, bool shu
     return out;
 }
 
-std::vector<Assignment> randomTrials(const std::vector<ParamSpec>& space, int count, uint64_t seed) {
+std::vector<Assignment> randomTrials(const std::vector<SearchParam>& space, int count, uint64_t seed) {
     checkSpace(space);
     if (count < 0) throwBadInput("a random search needs a trial count of 0 or more");
     Rng rng(seed);
@@ -133,7 +133,7 @@ std::vector<Assignment> randomTrials(const std::vector<ParamSpec>& space, int co
     }
     for (int t = 0; t < count; ++t) {
         Assignment a;
-        for (const ParamSpec& p : space) a.push_back(draw(p, rng));
+        for (const SearchParam& p : space) a.push_back(draw(p, rng));
         out.push_back(std::move(a));
     }
     return out;

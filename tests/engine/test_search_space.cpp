@@ -15,14 +15,14 @@ using nlohmann::json;
 
 namespace {
 
-ParamSpec choice(const std::string& path, std::vector<json> values) {
-    ParamSpec p;
+SearchParam choice(const std::string& path, std::vector<json> values) {
+    SearchParam p;
     p.path = path;
     p.values = std::move(values);
     return p;
 }
-ParamSpec range(const std::string& path, ParamSpec::Kind kind, double low, double high) {
-    ParamSpec p;
+SearchParam range(const std::string& path, SearchParam::Kind kind, double low, double high) {
+    SearchParam p;
     p.path = path;
     p.kind = kind;
     p.low = low;
@@ -48,9 +48,9 @@ class TestSearchSpace : public QObject {
 private slots:
     void gridHoldsEveryCombinationOnce() {
         // The classic grid: learning rate x batch size, plus an integer range.
-        const std::vector<ParamSpec> space{choice("training.optimizer.lr", {1e-4, 1e-3, 1e-2}),
+        const std::vector<SearchParam> space{choice("training.optimizer.lr", {1e-4, 1e-3, 1e-2}),
                                            choice("training.batch_size", {16, 32, 64}),
-                                           range("model.nodes.fc1.params.units", ParamSpec::Kind::Integer, 8, 9)};
+                                           range("model.nodes.fc1.params.units", SearchParam::Kind::Integer, 8, 9)};
         const auto grid = gridTrials(space, false, 0);
         QCOMPARE(grid.size(), std::size_t{18});
         QCOMPARE(key(grid.front()), std::string("[0.0001,16,8]"));  // the first parameter slowest
@@ -70,7 +70,7 @@ private slots:
     }
 
     void randomDrawsAFiniteSpaceWithoutReplacement() {
-        const std::vector<ParamSpec> space{choice("training.optimizer.type", {"sgd", "adam"}),
+        const std::vector<SearchParam> space{choice("training.optimizer.type", {"sgd", "adam"}),
                                            choice("training.batch_size", {16, 32, 64})};
         for (int count : {4, 6, 10}) {
             const auto trials = randomTrials(space, count, 11);
@@ -90,9 +90,9 @@ private slots:
     }
 
     void randomDrawsContinuousRangesWithinBounds() {
-        const std::vector<ParamSpec> space{range("training.optimizer.lr", ParamSpec::Kind::LogUniform, 1e-5, 1e-1),
-                                           range("model.nodes.drop.params.rate", ParamSpec::Kind::Uniform, 0.0, 0.5),
-                                           range("model.nodes.fc.params.units", ParamSpec::Kind::Integer, 16, 20)};
+        const std::vector<SearchParam> space{range("training.optimizer.lr", SearchParam::Kind::LogUniform, 1e-5, 1e-1),
+                                           range("model.nodes.drop.params.rate", SearchParam::Kind::Uniform, 0.0, 0.5),
+                                           range("model.nodes.fc.params.units", SearchParam::Kind::Integer, 16, 20)};
         const auto trials = randomTrials(space, 4000, 1);
         QCOMPARE(trials.size(), std::size_t{4000});
         double logSum = 0, rateSum = 0;
@@ -118,13 +118,13 @@ private slots:
         QVERIFY2(e.contains("\"training.batch_size\"") && e.contains("no values"), qPrintable(e));
         e = badInput([] { gridTrials({choice("training.batch_size", {16, 16})}, false, 0); });
         QVERIFY2(e.contains("repeats 16"), qPrintable(e));
-        e = badInput([] { randomTrials({range("training.optimizer.lr", ParamSpec::Kind::LogUniform, 0, 1)}, 3, 0); });
+        e = badInput([] { randomTrials({range("training.optimizer.lr", SearchParam::Kind::LogUniform, 0, 1)}, 3, 0); });
         QVERIFY2(e.contains("above 0"), qPrintable(e));
-        e = badInput([] { randomTrials({range("x", ParamSpec::Kind::Uniform, 1, 1)}, 3, 0); });
+        e = badInput([] { randomTrials({range("x", SearchParam::Kind::Uniform, 1, 1)}, 3, 0); });
         QVERIFY2(e.contains("empty"), qPrintable(e));
-        e = badInput([] { randomTrials({range("x", ParamSpec::Kind::Integer, 1.5, 3)}, 3, 0); });
+        e = badInput([] { randomTrials({range("x", SearchParam::Kind::Integer, 1.5, 3)}, 3, 0); });
         QVERIFY2(e.contains("whole numbers"), qPrintable(e));
-        e = badInput([] { gridTrials({range("training.optimizer.lr", ParamSpec::Kind::Uniform, 0.1, 1)}, false, 0); });
+        e = badInput([] { gridTrials({range("training.optimizer.lr", SearchParam::Kind::Uniform, 0.1, 1)}, false, 0); });
         QVERIFY2(e.contains("a grid needs values"), qPrintable(e));
         e = badInput([] { gridTrials({choice("x", {1, 2}), choice("x", {3})}, false, 0); });
         QVERIFY2(e.contains("appears twice"), qPrintable(e));

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include "io/project.h"
 #include "run_info.h"
 #include "metrics_json.h"
+#include "experiment_store.h"
 #include "run_records.h"
 #include "run_recording.h"
 #include "io/json_text.h"
@@ -26,7 +28,8 @@ using storage::RunStore;
 
 const char* kRunsHelp =
     "usage: neurite-cli runs SUBCOMMAND [--db FILE]\n"
-    "  list [--json]                 every stored run with its status and final metrics\n"
+    "  list [--json] [--experiment ID]  every stored run with its status and final metrics\n"
+    "                                (only the runs of that experiment's trials)\n"
     "  show ID [--json]              settings, epochs and final evaluation of a run\n"
     "  compare ID ID... [--json]     the settings that differ, side by side, and final metrics\n"
     "  resume ID [--json]            continue an interrupted or cancelled run from its last\n"
@@ -86,8 +89,16 @@ json summaryJson(const storage::RunSummary& r) {
             {"note", r.note}};
 }
 
-int list(RunStore& store, bool asJson) {
-    const auto runs = store.listRuns();
+int list(RunStore& store, bool asJson, std::optional<int64_t> experiment) {
+    auto runs = store.listRuns();
+    if (experiment) {
+        storage::ExperimentStore experiments(store);
+        experiments.require(*experiment);
+        const std::vector<int64_t> ids = experiments.runIds(*experiment);
+        std::erase_if(runs, [&](const storage::RunSummary& r) {
+            return std::find(ids.begin(), ids.end(), r.id) == ids.end();
+        });
+    }
     if (asJson) {
         json a = json::array();
         for (const auto& r : runs) a.push_back(summaryJson(r));
@@ -381,7 +392,7 @@ int dispatch(int argc, char** argv) {
         std::fputs(kRunsHelp, stderr);
         throwBadInput("runs needs a subcommand (list, show, compare, resume, delete, tag, note, export)");
     }
-    Args args(argc, argv, 3, {"json", "help"}, {"db", "csv"});
+    Args args(argc, argv, 3, {"json", "help"}, {"db", "csv", "experiment"});
     if (args.flag("help")) {
         std::fputs(kRunsHelp, stdout);
         return 0;
@@ -400,14 +411,16 @@ int dispatch(int argc, char** argv) {
         return db;
     };
     if (sub == "list") {
-        needArgs(0, "list [--json] [--db FILE]");
+        needArgs(0, "list [--json] [--experiment ID] [--db FILE]");
         const std::string db = dbPath(args, false);
-        if (!std::filesystem::exists(db)) {
+        std::optional<int64_t> experiment;
+        if (auto v = args.str("experiment")) experiment = runId(*v);
+        if (!std::filesystem::exists(db) && !experiment) {
             std::printf(asJson ? "[]\n" : "no runs yet (%s does not exist)\n", db.c_str());
             return 0;
         }
         RunStore store(db, RunStore::Mode::ReadOnly);
-        return list(store, asJson);
+        return list(store, asJson, experiment);
     }
     if (sub == "show") {
         needArgs(1, "show ID [--json] [--db FILE]");

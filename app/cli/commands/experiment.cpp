@@ -1,0 +1,405 @@
+// neurite-cli experiment: runs a *.experiment.json (sweeps, repeats, cross-validation) with every
+// training recorded in the run store under its experiment; resume, show and list.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.h"
+#include "committed_relay.h"
+#include "core/error.h"
+#include "experiment/objective.h"
+#include "experiment/runner.h"
+#include "experiment_store.h"
+#include "io/json_text.h"
+#include "metrics_json.h"
+#include "printer.h"
+#include "run_info.h"
+#include "run_recording.h"
+
+namespace neurite::cli {
+
+namespace {
+
+using nlohmann::json;
+using storage::ExperimentStore;
+using storage::RunStore;
+
+const char* kHelp =
+    "usage: neurite-cli experiment SUBCOMMAND [--db FILE]\n"
+    "  run FILE [options]     run a *.experiment.json (docs/project-format.md, \"Experiments\"):\n"
+    "                         every training is recorded in the run store under the experiment\n"
+    "  resume ID [options]    continue an interrupted or stopped experiment: finished trials are\n"
+    "                         kept, the others run again\n"
+    "  check FILE [--json]    read and check a definition and list its trials; trains nothing\n"
+    "  show ID [--json]       the trials table and the best trial\n"
+    "  list [--json]          every stored experiment\n"
+    "options of run and resume:\n"
+    "  --parallel N           trials at once (default 1); the CPU threads are split between them\n"
+    "  --threads N            CPU threads in all (default: every core)\n"
+    "  --device D             auto | cpu | cuda | cuda:N for every trial (default: the project's)\n"
+    "  --json                 JSON Lines events on stdout: trial_started, the epoch and finished\n"
+    "                         events of each training with experiment_id, trial, repeat, fold and\n"
+    "                         params, trial (its result), experiment_finished\n"
+    "  --db FILE              the run database (default $XDG_DATA_HOME/neurite/runs.db)\n"
+    "Ctrl+C stops after the current step of every running training; resume continues.\n";
+
+int64_t positiveId(const std::string& s, const char* what) {
+    char* end = nullptr;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || *end != '\0' || v <= 0)
+        throwBadInput(std::string("expected ") + what + " (a positive integer), got '" + s + "'");
+    return v;
+}
+
+json optJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+std::string number(const std::optional<double>& v) {
+    if (!v) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", *v);
+    return buf;
+}
+
+void emit(bool asJson, const json& j) {
+    if (!asJson) return;
+    std::printf("%s\n", io::dumpJson(j).c_str());
+    std::fflush(stdout);
+}
+
+// One training: its printer, and its recorder behind the relay that shows only what is stored.
+class CliSink : public TrainingSink {
+public:
+    CliSink(const std::string& db, int64_t runId, int epochs, bool asJson, const std::string& label,
+            const json& fields, bool classifier)
+        : m_printer(asJson, "", false),
+          m_recorder(db, runId, epochs, reportJson()),
+          m_relay(m_recorder, m_printer) {
+        m_printer.setRunId(runId);
+        m_printer.setClassifier(classifier);
+        m_printer.setContext(label, fields.dump());
+    }
+    TrainObserver& observer() override { return m_relay; }
+    void finished(RunSetup& setup, const FinishedEvent& fin) override {
+        m_recorder.setFinalModel(setup.model->snapshot(), fin.epochs);
+        m_relay.close();
+    }
+    void failed(const Error&) override { m_relay.close(false); }
+
+private:
+    CliPrinter m_printer;
+    storage::Recorder m_recorder;
+    storage::CommittedRelay m_relay;
+};
+
+class CliHost : public ExperimentHost {
+public:
+    CliHost(RunStore& store, int64_t id, const ExperimentDefinition& def, int planned, bool asJson)
+        : m_store(store), m_experiments(store), m_id(id), m_def(def), m_planned(planned), m_json(asJson) {}
+
+    void trialStarted(int number, const Assignment& values) override {
+        m_experiments.startTrial(m_id, number, valuesToJson(m_def, values).dump());
+        std::fprintf(stderr, "trial %d/%d: %s\n", number, m_planned, describeValues(m_def, values).c_str());
+        emit(m_json, {{"event", "trial_started"}, {"experiment_id", m_id}, {"trial", number},
+                      {"params", valuesToJson(m_def, values)}});
+    }
+
+    std::unique_ptr<TrainingSink> beginTraining(const TrainingSpec& spec, const Assignment& values,
+                                                RunSetup& setup) override {
+        storage::NewRun run = storage::describeRun(setup);
+        run.name = m_def.name + " #" + std::to_string(spec.trial);
+        std::string label = "trial " + std::to_string(spec.trial);
+        if (m_def.repeats > 1) {
+            run.name += " r" + std::to_string(spec.repeat + 1);
+            label += " repeat " + std::to_string(spec.repeat + 1);
+        }
+        if (spec.fold > 0) {
+            run.name += " f" + std::to_string(spec.fold);
+            label += " fold " + std::to_string(spec.fold);
+        }
+        run.experiment = storage::NewRun::ExperimentLink{m_id, spec.trial, spec.repeat, spec.fold};
+        const int64_t runId = m_store.beginRun(run);
+        const json fields{{"experiment_id", m_id}, {"trial", spec.trial}, {"repeat", spec.repeat},
+                          {"fold", spec.fold}, {"params", valuesToJson(m_def, values)}};
+        return std::make_unique<CliSink>(m_store.path(), runId, setup.project.training.epochs, m_json,
+                                         label + ": ", fields, setup.data.numClasses > 0);
+    }
+
+    void trialFinished(const TrialResult& r) override {
+        storage::TrialRecord t;
+        t.number = r.number;
+        t.valuesJson = valuesToJson(m_def, r.values).dump();
+        t.status = r.status;
+        t.objective = r.objective;
+        t.objectiveStd = r.objectiveStd;
+        json each = json::array();
+        for (const auto& v : r.trainingObjectives) each.push_back(optJson(v));
+        t.trainingsJson = each.dump();
+        t.message = r.message;
+        t.seconds = r.seconds;
+        m_experiments.finishTrial(m_id, t);
+        std::fprintf(stderr, "trial %d/%d %s: %s %s", r.number, m_planned, r.status.c_str(),
+                     m_def.objective.c_str(), number(r.objective).c_str());
+        if (r.objectiveStd && (m_def.repeats > 1 || m_def.folds > 0))
+            std::fprintf(stderr, " +- %s", number(r.objectiveStd).c_str());
+        std::fprintf(stderr, "  (%.1f s)%s%s\n", r.seconds, r.message.empty() ? "" : ": ",
+                     r.message.c_str());
+        emit(m_json, {{"event", "trial"}, {"experiment_id", m_id}, {"trial", r.number},
+                      {"status", r.status}, {"params", valuesToJson(m_def, r.values)},
+                      {"objective", optJson(r.objective)}, {"objective_std", optJson(r.objectiveStd)},
+                      {"trainings", each}, {"message", r.message}, {"seconds", r.seconds}});
+    }
+
+private:
+    RunStore& m_store;
+    ExperimentStore m_experiments;
+    int64_t m_id;
+    const ExperimentDefinition& m_def;
+    int m_planned;
+    bool m_json;
+};
+
+// Values stored as {"path": value} back in the order of the definition's parameters.
+Assignment valuesFrom(const ExperimentDefinition& def, const std::string& text) {
+    const json j = io::parseJson(text, "trial values");
+    Assignment a;
+    for (const SearchParam& p : def.space) a.push_back(j.contains(p.path) ? j.at(p.path) : json(nullptr));
+    return a;
+}
+
+std::vector<TrialResult> resultsFrom(const ExperimentDefinition& def,
+                                     const std::vector<storage::TrialRecord>& stored) {
+    std::vector<TrialResult> out;
+    for (const storage::TrialRecord& t : stored) {
+        TrialResult r;
+        r.number = t.number;
+        r.values = valuesFrom(def, t.valuesJson);
+        r.status = t.status;
+        r.objective = t.objective;
+        r.objectiveStd = t.objectiveStd;
+        r.message = t.message;
+        r.seconds = t.seconds.value_or(0);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+int plannedCount(const ExperimentDefinition& def) {
+    std::size_t n = plannedTrials(def).size();
+    if (def.maxTrials > 0) n = std::min(n, static_cast<std::size_t>(def.maxTrials));
+    return static_cast<int>(n);
+}
+
+void printTable(const ExperimentDefinition& def, const std::vector<TrialResult>& trials) {
+    std::printf("%5s  %-10s  %12s  %10s  %8s  %s\n", "trial", "status", def.objective.c_str(), "std",
+                "seconds", "params");
+    for (const TrialResult& t : trials)
+        std::printf("%5d  %-10s  %12s  %10s  %8.1f  %s\n", t.number, t.status.c_str(),
+                    number(t.objective).c_str(), number(t.objectiveStd).c_str(), t.seconds,
+                    describeValues(def, t.values).c_str());
+    const std::optional<std::size_t> best = bestTrial(def, trials);
+    if (best)
+        std::printf("best: trial %d, %s %s (%s), %s\n", trials[*best].number, def.objective.c_str(),
+                    number(trials[*best].objective).c_str(), def.maximize ? "maximized" : "minimized",
+                    describeValues(def, trials[*best].values).c_str());
+    else
+        std::printf("best: none yet (no trial completed)\n");
+}
+
+json tableJson(const ExperimentDefinition& def, const std::vector<TrialResult>& trials) {
+    json rows = json::array();
+    for (const TrialResult& t : trials)
+        rows.push_back({{"trial", t.number}, {"status", t.status}, {"params", valuesToJson(def, t.values)},
+                        {"objective", optJson(t.objective)}, {"objective_std", optJson(t.objectiveStd)},
+                        {"seconds", t.seconds}, {"message", t.message}});
+    return rows;
+}
+
+int execute(RunStore& store, int64_t id, const ExperimentDefinition& def, const Args& args,
+            std::vector<TrialResult> done) {
+    ExperimentOptions options;
+    if (auto v = args.integer("parallel", 1, 256)) options.parallel = static_cast<int>(*v);
+    if (auto v = args.integer("threads", 0, 4096)) options.threads = static_cast<int>(*v);
+    if (auto v = args.str("device")) options.device = *v;
+    const bool asJson = args.flag("json");
+    const int planned = plannedCount(def);
+    std::fprintf(stderr, "experiment %lld \"%s\": %d trial(s) of %d training(s), objective %s (%s), "
+                         "%d at once; recording in %s\n",
+                 static_cast<long long>(id), def.name.c_str(), planned,
+                 def.repeats * std::max(1, def.folds), def.objective.c_str(),
+                 def.maximize ? "maximize" : "minimize", options.parallel, store.path().c_str());
+    CliHost host(store, id, def, planned, asJson);
+    StopToken* stop = installInterruptHandler();
+    ExperimentStore experiments(store);
+    ExperimentOutcome outcome;
+    try {
+        outcome = runExperiment(def, host, *stop, options, std::move(done));
+    } catch (const Error& e) {
+        experiments.finish(id, "failed", e.what());
+        throw;
+    }
+    experiments.finish(id, outcome.status);
+    const std::optional<std::size_t> best = bestTrial(def, outcome.trials);
+    json fin{{"event", "experiment_finished"}, {"experiment_id", id}, {"status", outcome.status},
+             {"trials", tableJson(def, outcome.trials)}};
+    if (best) {
+        fin["best_trial"] = outcome.trials[*best].number;
+        fin["best_objective"] = *outcome.trials[*best].objective;
+        fin["best_params"] = valuesToJson(def, outcome.trials[*best].values);
+    }
+    emit(asJson, fin);
+    if (!asJson) printTable(def, outcome.trials);
+    if (outcome.status == "stopped") {
+        std::fprintf(stderr, "experiment %lld stopped; continue it with neurite-cli experiment resume %lld\n",
+                     static_cast<long long>(id), static_cast<long long>(id));
+        return 130;
+    }
+    bool anyDone = false;
+    const TrialResult* firstFailure = nullptr;
+    for (const TrialResult& t : outcome.trials) {
+        anyDone = anyDone || t.status == "completed" || t.status == "infeasible";
+        if (t.status == "failed" && !firstFailure) firstFailure = &t;
+    }
+    if (!anyDone && firstFailure)
+        throwBadInput("every trial failed; the first, trial " + std::to_string(firstFailure->number) +
+                      ": " + firstFailure->message);
+    return 0;
+}
+
+ExperimentDefinition storedDefinition(ExperimentStore& experiments, int64_t id) {
+    const storage::ExperimentRecord e = experiments.require(id);
+    return parseExperiment(e.definitionJson, "experiment " + std::to_string(id) + " (as stored)", "");
+}
+
+int show(RunStore& store, int64_t id, bool asJson) {
+    ExperimentStore experiments(store);
+    const storage::ExperimentRecord e = experiments.require(id);
+    const ExperimentDefinition def = storedDefinition(experiments, id);
+    const std::vector<storage::TrialRecord> stored = experiments.trials(id);
+    const std::vector<TrialResult> trials = resultsFrom(def, stored);
+    if (asJson) {
+        json j{{"id", e.id}, {"name", e.name}, {"status", e.status}, {"message", e.message},
+               {"source", e.sourcePath}, {"planned_trials", e.plannedTrials},
+               {"objective", def.objective}, {"direction", def.maximize ? "maximize" : "minimize"},
+               {"trials", tableJson(def, trials)}, {"definition", io::parseJson(e.definitionJson, "definition")}};
+        for (std::size_t i = 0; i < stored.size(); ++i) j["trials"][i]["run_ids"] = stored[i].runIds;
+        if (auto best = bestTrial(def, trials)) j["best_trial"] = trials[*best].number;
+        std::printf("%s\n", io::dumpJson(j).c_str());
+        return 0;
+    }
+    std::printf("experiment %lld \"%s\": %s, %d of %d trial(s) done%s%s\n", static_cast<long long>(e.id),
+                e.name.c_str(), e.status.c_str(), e.trialsDone, e.plannedTrials,
+                e.message.empty() ? "" : "; ", e.message.c_str());
+    printTable(def, trials);
+    return 0;
+}
+
+int list(RunStore& store, bool asJson) {
+    ExperimentStore experiments(store);
+    const auto all = experiments.list();
+    if (asJson) {
+        json a = json::array();
+        for (const auto& e : all)
+            a.push_back({{"id", e.id}, {"name", e.name}, {"status", e.status}, {"message", e.message},
+                         {"planned_trials", e.plannedTrials}, {"trials_done", e.trialsDone},
+                         {"created_at", e.createdAt}, {"ended_at", optJson(e.endedAt)}});
+        std::printf("%s\n", io::dumpJson(a).c_str());
+        return 0;
+    }
+    if (all.empty()) std::printf("no experiments in %s\n", store.path().c_str());
+    for (const auto& e : all)
+        std::printf("%5lld  %-12s  %3d/%-3d trials  %s\n", static_cast<long long>(e.id), e.status.c_str(),
+                    e.trialsDone, e.plannedTrials, e.name.c_str());
+    return 0;
+}
+
+int check(const std::string& file, bool asJson) {
+    const ExperimentDefinition def = loadExperiment(file);
+    std::vector<Assignment> trials = plannedTrials(def);
+    if (def.maxTrials > 0 && trials.size() > static_cast<std::size_t>(def.maxTrials))
+        trials.resize(static_cast<std::size_t>(def.maxTrials));
+    if (asJson) {
+        json rows = json::array();
+        for (const Assignment& a : trials) rows.push_back(valuesToJson(def, a));
+        std::printf("%s\n", io::dumpJson(json{{"definition", experimentToJson(def)}, {"trials", rows}}).c_str());
+        return 0;
+    }
+    std::printf("%s: \"%s\", project %s, %zu trial(s) x %d training(s), objective %s (%s)\n",
+                file.c_str(), def.name.c_str(), def.projectPath.c_str(), trials.size(),
+                def.repeats * std::max(1, def.folds), def.objective.c_str(),
+                def.maximize ? "maximize" : "minimize");
+    for (std::size_t i = 0; i < trials.size(); ++i)
+        std::printf("%5zu  %s\n", i + 1, describeValues(def, trials[i]).c_str());
+    return 0;
+}
+
+}  // namespace
+
+int runExperimentCommand(int argc, char** argv) {
+    const std::string sub = argc > 2 ? argv[2] : "";
+    if (sub == "--help" || sub == "help") {
+        std::fputs(kHelp, stdout);
+        return 0;
+    }
+    if (sub.empty()) {
+        std::fputs(kHelp, stderr);
+        throwBadInput("experiment needs a subcommand (run, resume, check, show, list)");
+    }
+    Args args(argc, argv, 3, {"json", "help"}, {"db", "parallel", "threads", "device"});
+    if (args.flag("help")) {
+        std::fputs(kHelp, stdout);
+        return 0;
+    }
+    const auto& pos = args.positional();
+    auto needArgs = [&](std::size_t n, const char* usage) {
+        if (pos.size() != n) throwBadInput(std::string("usage: neurite-cli experiment ") + usage);
+    };
+    const bool asJson = args.flag("json");
+    if (sub == "check") {
+        needArgs(1, "check FILE [--json]");
+        return check(pos[0], asJson);
+    }
+    if (sub == "run") {
+        needArgs(1, "run FILE [--parallel N] [--threads N] [--device D] [--json] [--db FILE]");
+        // The definition first: a bad one costs no database and no run.
+        const ExperimentDefinition def = loadExperiment(pos[0]);
+        RunStore store(dbPath(args, true));
+        ExperimentStore experiments(store);
+        const int64_t id = experiments.create(def.name, experimentToJson(def).dump(),
+                                              std::filesystem::absolute(pos[0]).string(), plannedCount(def));
+        return execute(store, id, def, args, {});
+    }
+    if (sub == "resume") {
+        needArgs(1, "resume ID [--parallel N] [--threads N] [--device D] [--json] [--db FILE]");
+        const int64_t id = positiveId(pos[0], "an experiment id");
+        RunStore store(dbPath(args, false));
+        ExperimentStore experiments(store);
+        const ExperimentDefinition def = storedDefinition(experiments, id);
+        experiments.claim(id);
+        const std::vector<TrialResult> done = resultsFrom(def, experiments.trials(id));
+        std::fprintf(stderr, "resuming experiment %lld: %zu trial(s) already done\n",
+                     static_cast<long long>(id), done.size());
+        return execute(store, id, def, args, done);
+    }
+    if (sub == "show") {
+        needArgs(1, "show ID [--json] [--db FILE]");
+        RunStore store(dbPath(args, false), RunStore::Mode::ReadOnly);
+        return show(store, positiveId(pos[0], "an experiment id"), asJson);
+    }
+    if (sub == "list") {
+        needArgs(0, "list [--json] [--db FILE]");
+        const std::string db = dbPath(args, false);
+        if (!std::filesystem::exists(db)) {
+            std::printf(asJson ? "[]\n" : "no experiments yet (%s does not exist)\n", db.c_str());
+            return 0;
+        }
+        RunStore store(db, RunStore::Mode::ReadOnly);
+        return list(store, asJson);
+    }
+    std::fputs(kHelp, stderr);
+    throwBadInput("unknown experiment subcommand '" + sub + "'");
+}
+
+}  // namespace neurite::cli
