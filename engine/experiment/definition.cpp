@@ -321,18 +321,17 @@ ExperimentDefinition parseExperiment(std::string_view text, const std::string& f
         r.fail("$.parameters", "expected a non-empty list of parameters to vary");
     for (std::size_t i = 0; i < doc["parameters"].size(); ++i)
         def.space.push_back(readParameter(r, doc["parameters"][i], "$.parameters[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < def.space.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (def.space[j].path == def.space[i].path)
+                r.fail("$.parameters[" + std::to_string(i) + "].path",
+                       "\"" + def.space[i].path + "\" is already varied by parameters[" + std::to_string(j) + "]");
     try {
         checkSpace(def.space);
     } catch (const Error& e) {
         r.fail("$.parameters", e.what());
     }
-    for (std::size_t i = 0; i < def.space.size(); ++i) {
-        for (std::size_t j = 0; j < i; ++j)
-            if (def.space[j].path == def.space[i].path)
-                r.fail("$.parameters[" + std::to_string(i) + "].path",
-                       "\"" + def.space[i].path + "\" is already varied by parameters[" + std::to_string(j) + "]");
-        checkValues(r, def, i);
-    }
+    for (std::size_t i = 0; i < def.space.size(); ++i) checkValues(r, def, i);
 
     if (doc.contains("strategy")) {
         const json& s = r.object(doc, "strategy", "$");

@@ -181,6 +181,10 @@ std::vector<TrialResult> resultsFrom(const ExperimentDefinition& def,
         r.objectiveStd = t.objectiveStd;
         r.message = t.message;
         r.seconds = t.seconds.value_or(0);
+        const json each = io::parseJson(t.trainingsJson, "trial " + std::to_string(t.number) + " trainings");
+        if (each.is_array())
+            for (const json& v : each)
+                r.trainingObjectives.push_back(v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt);
         out.push_back(std::move(r));
     }
     return out;
@@ -210,10 +214,13 @@ void printTable(const ExperimentDefinition& def, const std::vector<TrialResult>&
 
 json tableJson(const ExperimentDefinition& def, const std::vector<TrialResult>& trials) {
     json rows = json::array();
-    for (const TrialResult& t : trials)
+    for (const TrialResult& t : trials) {
+        json each = json::array();
+        for (const auto& v : t.trainingObjectives) each.push_back(optJson(v));
         rows.push_back({{"trial", t.number}, {"status", t.status}, {"params", valuesToJson(def, t.values)},
                         {"objective", optJson(t.objective)}, {"objective_std", optJson(t.objectiveStd)},
-                        {"seconds", t.seconds}, {"message", t.message}});
+                        {"trainings", each}, {"seconds", t.seconds}, {"message", t.message}});
+    }
     return rows;
 }
 
