@@ -12,7 +12,7 @@ double now() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-const char* kFinal = "('completed', 'infeasible', 'failed')";
+const char* kFinal = "('completed', 'infeasible', 'pruned', 'failed')";
 
 ExperimentRecord readExperiment(Statement& q) {
     ExperimentRecord e;
@@ -40,7 +40,7 @@ ExperimentRecord readExperiment(Statement& q) {
 const char* kSelect =
     "SELECT e.id, e.name, e.definition_json, e.source_path, e.planned_trials, e.status, e.message, "
     "e.created_at, e.ended_at, (SELECT COUNT(*) FROM trials t WHERE t.experiment_id = e.id AND "
-    "t.status IN ('completed', 'infeasible', 'failed')), e.host, e.pid, e.pid_start FROM experiments e";
+    "t.status IN ('completed', 'infeasible', 'pruned', 'failed')), e.host, e.pid, e.pid_start FROM experiments e";
 
 }  // namespace
 
@@ -91,11 +91,11 @@ void ExperimentStore::startTrial(int64_t id, int number, const std::string& valu
 void ExperimentStore::finishTrial(int64_t id, const TrialRecord& t) {
     Statement q(m_store.db(),
                 "INSERT OR REPLACE INTO trials(experiment_id, number, values_json, status, objective, "
-                "objective_std, trainings_json, message, seconds) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                "objective_std, trainings_json, curves_json, message, seconds) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     q.bind(1, id).bind(2, int64_t{t.number}).bind(3, t.valuesJson).bind(4, t.status);
-    q.bind(5, t.objective).bind(6, t.objectiveStd).bind(7, t.trainingsJson).bind(8, t.message);
-    q.bind(9, t.seconds).run();
+    q.bind(5, t.objective).bind(6, t.objectiveStd).bind(7, t.trainingsJson).bind(8, t.curvesJson);
+    q.bind(9, t.message).bind(10, t.seconds).run();
 }
 
 void ExperimentStore::finish(int64_t id, const std::string& status, const std::string& message) {
@@ -131,7 +131,7 @@ std::vector<TrialRecord> ExperimentStore::trials(int64_t id) {
     {
         Statement q(m_store.db(),
                     "SELECT number, values_json, status, objective, objective_std, trainings_json, "
-                    "message, seconds FROM trials WHERE experiment_id = ?1 ORDER BY number");
+                    "message, seconds, curves_json FROM trials WHERE experiment_id = ?1 ORDER BY number");
         q.bind(1, id);
         while (q.step()) {
             TrialRecord t;
@@ -143,6 +143,7 @@ std::vector<TrialRecord> ExperimentStore::trials(int64_t id) {
             t.trainingsJson = q.text(5);
             t.message = q.text(6);
             t.seconds = q.optReal(7);
+            t.curvesJson = q.text(8);
             out.push_back(std::move(t));
         }
     }

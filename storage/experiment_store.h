@@ -29,9 +29,10 @@ struct ExperimentRecord {
 struct TrialRecord {
     int number = 0;
     std::string valuesJson;  // {"training.optimizer.lr": 0.001, ...}
-    std::string status;      // running | completed | infeasible | failed
+    std::string status;      // running | completed | infeasible | pruned | failed
     std::optional<double> objective, objectiveStd, seconds;
     std::string trainingsJson = "[]";  // each training's objective (null when it had none)
+    std::string curvesJson = "[]";     // each training's objective after each epoch
     std::string message;
     std::vector<int64_t> runIds;  // trials() fills it, in repeat and fold order
 };

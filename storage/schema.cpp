@@ -126,6 +126,7 @@ CREATE TABLE trials(
   objective REAL,
   objective_std REAL,
   trainings_json TEXT NOT NULL DEFAULT '[]',
+  curves_json TEXT NOT NULL DEFAULT '[]',
   message TEXT NOT NULL DEFAULT '',
   seconds REAL,
   PRIMARY KEY(experiment_id, number)) WITHOUT ROWID;

@@ -279,7 +279,7 @@ ExperimentDefinition parseExperiment(std::string_view text, const std::string& f
     }
     if (!doc.is_object()) r.fail("$", "expected an object");
     r.onlyKeys(doc, "$", {"format", "version", "name", "description", "project", "project_path", "parameters",
-                          "strategy", "repeats", "folds", "objective", "constraints", "budget"});
+                          "strategy", "repeats", "folds", "objective", "constraints", "pruner", "budget"});
     if (r.text(doc, "format", "$", "neurite-experiment") != "neurite-experiment")
         r.fail("$.format", "expected \"neurite-experiment\"");
     const int64_t version = r.integer(doc, "version", "$", 1, 1, 1000000);
@@ -335,11 +335,12 @@ ExperimentDefinition parseExperiment(std::string_view text, const std::string& f
 
     if (doc.contains("strategy")) {
         const json& s = r.object(doc, "strategy", "$");
-        r.onlyKeys(s, "$.strategy", {"type", "shuffle", "seed", "trials"});
+        r.onlyKeys(s, "$.strategy", {"type", "shuffle", "seed", "trials", "startup_trials"});
         const std::string type = r.text(s, "type", "$.strategy", "grid");
         if (type == "grid") def.strategy = SearchStrategy::Grid;
         else if (type == "random") def.strategy = SearchStrategy::Random;
-        else r.fail("$.strategy.type", "expected \"grid\" or \"random\", got \"" + type + "\"");
+        else if (type == "bayesian") def.strategy = SearchStrategy::Bayesian;
+        else r.fail("$.strategy.type", "expected \"grid\", \"random\" or \"bayesian\", got \"" + type + "\"");
         if (s.contains("shuffle")) {
             if (!s["shuffle"].is_boolean()) r.fail("$.strategy.shuffle", "expected true or false");
             def.shuffle = s["shuffle"].get<bool>();
@@ -348,9 +349,15 @@ ExperimentDefinition parseExperiment(std::string_view text, const std::string& f
         }
         def.seed = static_cast<uint64_t>(r.integer(s, "seed", "$.strategy", 0, 0, int64_t{1} << 62));
         def.trials = static_cast<int>(r.integer(s, "trials", "$.strategy", 0, 1, kMaxTrials));
+        def.startupTrials = static_cast<int>(r.integer(s, "startup_trials", "$.strategy", 0, 1, kMaxTrials));
+        if (def.startupTrials > 0 && def.strategy != SearchStrategy::Bayesian)
+            r.fail("$.strategy.startup_trials", "only a Bayesian search has startup trials");
     }
-    if (def.strategy == SearchStrategy::Random && def.trials == 0)
-        r.fail("$.strategy", "a random search needs \"trials\": how many settings to draw");
+    if (def.strategy != SearchStrategy::Grid && def.trials == 0)
+        r.fail("$.strategy", std::string("a ") + (def.strategy == SearchStrategy::Random ? "random" : "Bayesian") +
+                                 " search needs \"trials\": how many settings to try");
+    if (def.strategy == SearchStrategy::Bayesian && def.startupTrials == 0)
+        def.startupTrials = std::min(10, std::max(3, def.trials / 4));
     if (def.strategy == SearchStrategy::Grid)
         for (std::size_t i = 0; i < def.space.size(); ++i)
             if (!def.space[i].finite())
@@ -398,6 +405,30 @@ ExperimentDefinition parseExperiment(std::string_view text, const std::string& f
         }
     }
 
+    if (doc.contains("pruner")) {
+        const json& p = r.object(doc, "pruner", "$");
+        r.onlyKeys(p, "$.pruner", {"type", "warmup_epochs", "min_trials", "min_epochs", "reduction_factor"});
+        const std::string type = r.text(p, "type", "$.pruner", "none");
+        PrunerConfig& c = def.pruner;
+        if (type == "none") c.kind = PrunerConfig::Kind::None;
+        else if (type == "median") c.kind = PrunerConfig::Kind::Median;
+        else if (type == "halving") c.kind = PrunerConfig::Kind::Halving;
+        else r.fail("$.pruner.type", "expected \"none\", \"median\" or \"halving\", got \"" + type + "\"");
+        const bool median = c.kind == PrunerConfig::Kind::Median, halving = c.kind == PrunerConfig::Kind::Halving;
+        for (const char* key : {"warmup_epochs", "min_trials"})
+            if (p.contains(key) && !median) r.fail(std::string("$.pruner.") + key, "only the median rule has it");
+        for (const char* key : {"min_epochs", "reduction_factor"})
+            if (p.contains(key) && !halving) r.fail(std::string("$.pruner.") + key, "only successive halving has it");
+        c.warmupEpochs = static_cast<int>(r.integer(p, "warmup_epochs", "$.pruner", c.warmupEpochs, 1, 1000000));
+        c.minTrials = static_cast<int>(r.integer(p, "min_trials", "$.pruner", c.minTrials, 1, kMaxTrials));
+        c.minEpochs = static_cast<int>(r.integer(p, "min_epochs", "$.pruner", c.minEpochs, 1, 1000000));
+        c.reductionFactor = static_cast<int>(r.integer(p, "reduction_factor", "$.pruner", c.reductionFactor, 2, 1000));
+        if (c.kind != PrunerConfig::Kind::None && def.objective.rfind("val_", 0) != 0 &&
+            def.objective.rfind("train_", 0) != 0)
+            r.fail("$.pruner", "a pruner reads the objective after each epoch, which only val_* and "
+                               "train_* metrics have; the objective is " + def.objective);
+    }
+
     if (doc.contains("budget")) {
         const json& b = r.object(doc, "budget", "$");
         r.onlyKeys(b, "$.budget", {"trials", "minutes"});
@@ -434,10 +465,13 @@ json experimentToJson(const ExperimentDefinition& def) {
         }
         params.push_back(e);
     }
-    json strategy{{"type", def.strategy == SearchStrategy::Grid ? "grid" : "random"},
-                  {"seed", def.seed}};
+    const char* type = def.strategy == SearchStrategy::Grid     ? "grid"
+                       : def.strategy == SearchStrategy::Random ? "random"
+                                                                : "bayesian";
+    json strategy{{"type", type}, {"seed", def.seed}};
     if (def.strategy == SearchStrategy::Grid) strategy["shuffle"] = def.shuffle;
     if (def.trials > 0) strategy["trials"] = def.trials;
+    if (def.strategy == SearchStrategy::Bayesian) strategy["startup_trials"] = def.startupTrials;
     json out{{"format", "neurite-experiment"},
              {"version", ExperimentDefinition::kVersion},
              {"name", def.name},
@@ -458,6 +492,11 @@ json experimentToJson(const ExperimentDefinition& def) {
         }
         out["constraints"] = cs;
     }
+    const PrunerConfig& pc = def.pruner;
+    if (pc.kind == PrunerConfig::Kind::Median)
+        out["pruner"] = {{"type", "median"}, {"warmup_epochs", pc.warmupEpochs}, {"min_trials", pc.minTrials}};
+    else if (pc.kind == PrunerConfig::Kind::Halving)
+        out["pruner"] = {{"type", "halving"}, {"min_epochs", pc.minEpochs}, {"reduction_factor", pc.reductionFactor}};
     json budget = json::object();
     if (def.maxTrials > 0) budget["trials"] = def.maxTrials;
     if (def.maxMinutes > 0) budget["minutes"] = def.maxMinutes;
@@ -476,7 +515,15 @@ ProjectDocument projectWithValues(const ExperimentDefinition& def, const Assignm
     }
 }
 
+int plannedTrialCount(const ExperimentDefinition& def) {
+    std::size_t n = def.strategy == SearchStrategy::Bayesian ? static_cast<std::size_t>(def.trials)
+                                                             : plannedTrials(def).size();
+    if (def.maxTrials > 0) n = std::min(n, static_cast<std::size_t>(def.maxTrials));
+    return static_cast<int>(n);
+}
+
 std::vector<Assignment> plannedTrials(const ExperimentDefinition& def) {
+    if (def.strategy == SearchStrategy::Bayesian) return {};
     if (def.strategy == SearchStrategy::Grid) {
         std::vector<Assignment> grid = gridTrials(def.space, def.shuffle, def.seed);
         if (def.trials > 0 && grid.size() > static_cast<std::size_t>(def.trials))

@@ -14,12 +14,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiment/pruner.h"
 #include "experiment/search_space.h"
 #include "io/project.h"
 
 namespace neurite {
 
-enum class SearchStrategy { Grid, Random };
+enum class SearchStrategy { Grid, Random, Bayesian };
 
 struct Constraint {
     std::string metric;  // a name of experiment/objective.h
@@ -36,12 +37,14 @@ struct ExperimentDefinition {
     SearchStrategy strategy = SearchStrategy::Grid;
     bool shuffle = false;     // grid: in a seeded random order
     uint64_t seed = 0;        // of the trial order (not of the trainings)
-    int trials = 0;           // random: how many; grid: 0 = every combination
+    int trials = 0;           // random, bayesian: how many; grid: 0 = every combination
+    int startupTrials = 0;    // bayesian: random trials before the model proposes (tpe.h)
     int repeats = 1;          // trainings per trial, seeds training.seed + 0..repeats-1
     int folds = 0;            // k-fold cross-validation per repeat (0: the project's splits)
     std::string objective = "val_loss";
     bool maximize = false;
     std::vector<Constraint> constraints;
+    PrunerConfig pruner;      // early termination of weak trials (pruner.h)
     int maxTrials = 0;        // budget: 0 = no limit
     double maxMinutes = 0;    // budget: 0 = no limit
 };
@@ -60,8 +63,11 @@ nlohmann::json experimentToJson(const ExperimentDefinition& def);
 // the path when a value does not fit (the reader has checked the bounds and choices already).
 ProjectDocument projectWithValues(const ExperimentDefinition& def, const Assignment& values);
 
-// The trials the strategy draws, in order (grid: every combination or the first `trials`).
+// The trials a grid or random search draws, in order (grid: every combination or the first
+// `trials`). A Bayesian search proposes each trial from the results so far: its list is empty.
 std::vector<Assignment> plannedTrials(const ExperimentDefinition& def);
+// How many trials the experiment runs at most (its strategy's count and the trial budget).
+int plannedTrialCount(const ExperimentDefinition& def);
 
 // "lr=0.001, batch_size=32": the last path element of each parameter with its value.
 std::string describeValues(const ExperimentDefinition& def, const Assignment& values);

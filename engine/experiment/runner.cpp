@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -11,6 +12,7 @@
 #include "core/error.h"
 #include "data/data_source.h"
 #include "experiment/objective.h"
+#include "experiment/tpe.h"
 #include "train/trainer.h"
 
 namespace neurite {
@@ -74,18 +76,73 @@ std::string formatNumber(double v) {
     return buf;
 }
 
+// Between the trainer and the host's observer: records the objective after each epoch, asks the
+// pruner, stops this training alone when pruned (and every training when the user stops), and
+// reports a pruned training as "pruned" instead of "cancelled".
+class TrialObserver : public TrainObserver {
+public:
+    TrialObserver(TrainObserver& inner, const StopToken& global, StopToken& local,
+                  const ExperimentDefinition& def, Pruner& pruner, int trial, int slot)
+        : m_inner(inner), m_global(global), m_local(local), m_def(def), m_pruner(pruner),
+          m_trial(trial), m_slot(slot) {}
+
+    void onStep(const StepEvent& e) override {
+        if (m_global.stopRequested()) m_local.requestStop();
+        m_inner.onStep(e);
+    }
+    void onEpoch(const EpochEvent& e) override {
+        m_inner.onEpoch(e);
+        TrainingOutcome now;
+        now.finished.trainLoss = e.trainLoss;
+        now.finished.trainAccuracy = e.trainAccuracy;
+        now.finished.valLoss = e.valLoss;
+        now.finished.valAccuracy = e.valAccuracy;
+        now.finished.valMetrics = e.valMetrics;
+        const std::optional<double> v = metricValue(m_def.objective, now);
+        curve.push_back(v ? *v : std::nan(""));
+        if (v && !pruned && m_pruner.report(m_trial, m_slot, e.epoch, *v) && e.epoch < e.epochs) {
+            pruned = true;
+            m_local.requestStop();
+        }
+    }
+    void onFinished(const FinishedEvent& e) override {
+        if (!pruned || m_global.stopRequested()) return m_inner.onFinished(e);
+        FinishedEvent copy = e;
+        copy.status = "pruned";
+        m_inner.onFinished(copy);
+    }
+    void onFailed(const Error& e) override { m_inner.onFailed(e); }
+    bool wantsCheckpoints() const override { return m_inner.wantsCheckpoints(); }
+    void onCheckpoint(const TrainerState& s) override { m_inner.onCheckpoint(s); }
+
+    std::vector<double> curve;
+    bool pruned = false;
+
+private:
+    TrainObserver& m_inner;
+    const StopToken& m_global;
+    StopToken& m_local;
+    const ExperimentDefinition& m_def;
+    Pruner& m_pruner;
+    int m_trial, m_slot;
+};
+
 class Runner {
 public:
     Runner(const ExperimentDefinition& def, ExperimentHost& host, StopToken& stop,
            const ExperimentOptions& options, std::vector<TrialResult> done)
-        : m_def(def), m_host(host), m_stop(stop), m_options(options), m_results(std::move(done)) {
-        for (const TrialResult& r : m_results) m_done.insert(r.number);
+        : m_def(def), m_host(host), m_stop(stop), m_options(options), m_results(std::move(done)),
+          m_pruner(def.pruner, def.maximize) {
+        for (const TrialResult& r : m_results) {
+            m_done.insert(r.number);
+            for (std::size_t slot = 0; slot < r.curves.size(); ++slot)
+                m_pruner.restore(r.number, static_cast<int>(slot), r.curves[slot]);
+        }
     }
 
     ExperimentOutcome run() {
         m_plan = plannedTrials(m_def);
-        if (m_def.maxTrials > 0 && m_plan.size() > static_cast<std::size_t>(m_def.maxTrials))
-            m_plan.resize(static_cast<std::size_t>(m_def.maxTrials));
+        m_total = static_cast<std::size_t>(plannedTrialCount(m_def));
         m_start = Clock::now();
         const int parallel = std::max(1, m_options.parallel);
         const int cores = m_options.threads > 0
@@ -106,10 +163,11 @@ public:
     }
 
 private:
-    // The next trial to run, or 0 when none is left (all done, stopped, out of budget).
-    int next() {
+    // The next trial to run and its values, or 0 when none is left (all done, stopped, out of
+    // budget, or a Bayesian search that has tried every combination of a finite space).
+    int next(Assignment& values) {
         std::lock_guard lock(m_mutex);
-        while (m_next < m_plan.size()) {
+        while (m_next < m_total) {
             if (m_stop.stopRequested()) return 0;
             if (m_def.maxMinutes > 0 &&
                 std::chrono::duration<double>(Clock::now() - m_start).count() >= m_def.maxMinutes * 60) {
@@ -117,25 +175,60 @@ private:
                 return 0;
             }
             const int number = static_cast<int>(++m_next);
-            if (!m_done.count(number)) return number;
+            if (m_done.count(number)) continue;
+            if (m_def.strategy != SearchStrategy::Bayesian) {
+                values = m_plan[static_cast<std::size_t>(number - 1)];
+            } else {
+                std::optional<Assignment> proposal = propose(number);
+                if (!proposal) return 0;
+                values = std::move(*proposal);
+            }
+            m_running[number] = values;
+            return number;
         }
-        if (m_def.maxTrials > 0 && plannedTrials(m_def).size() > m_plan.size()) m_budgetHit = true;
+        if (m_def.maxTrials > 0 && m_def.strategy != SearchStrategy::Bayesian &&
+            plannedTrials(m_def).size() > m_total)
+            m_budgetHit = true;
         return 0;
     }
 
+    // TPE from the trials finished so far (under m_mutex). Infeasible and pruned trials count as
+    // worse than every completed one; the running ones are not proposed again.
+    std::optional<Assignment> propose(int number) {
+        std::vector<TpeObservation> observed;
+        std::vector<Assignment> tried;
+        double worst = -std::numeric_limits<double>::infinity();
+        for (const TrialResult& r : m_results) {
+            tried.push_back(r.values);
+            if (r.status == "completed" && r.objective)
+                worst = std::max(worst, m_def.maximize ? -*r.objective : *r.objective);
+        }
+        for (const TrialResult& r : m_results) {
+            if (r.values.size() != m_def.space.size() || !r.objective) continue;
+            if (r.status != "completed" && r.status != "infeasible" && r.status != "pruned") continue;
+            const double v = m_def.maximize ? -*r.objective : *r.objective;
+            if (!std::isfinite(v)) continue;
+            observed.push_back({r.values, r.status == "completed" ? v : std::max(v, worst) + 1.0});
+        }
+        for (const auto& [n, v] : m_running) tried.push_back(v);
+        return tpePropose(m_def.space, observed, tried, m_def.startupTrials, m_def.seed, number);
+    }
+
     void work() {
-        while (const int number = next()) {
-            TrialResult result = runTrial(number);
+        Assignment values;
+        while (const int number = next(values)) {
+            TrialResult result = runTrial(number, values);
             std::lock_guard lock(m_mutex);
+            m_running.erase(number);
             if (result.status != "cancelled") m_host.trialFinished(result);
             m_results.push_back(std::move(result));
         }
     }
 
-    TrialResult runTrial(int number) {
+    TrialResult runTrial(int number, const Assignment& values) {
         TrialResult r;
         r.number = number;
-        r.values = m_plan[static_cast<std::size_t>(number - 1)];
+        r.values = values;
         const auto started = Clock::now();
         {
             std::lock_guard lock(m_mutex);
@@ -147,14 +240,17 @@ private:
             ProjectDocument project = projectWithValues(m_def, r.values);
             project.training.threads = m_threadsPerTrial;
             if (!m_options.device.empty()) project.training.device = m_options.device;
-            for (const TrainingSpec& spec : trainingsOf(m_def, number, project.training.seed)) {
+            const std::vector<TrainingSpec> specs = trainingsOf(m_def, number, project.training.seed);
+            for (std::size_t slot = 0; slot < specs.size(); ++slot) {
+                const TrainingSpec& spec = specs[slot];
                 if (m_stop.stopRequested()) {
                     r.status = "cancelled";
                     break;
                 }
                 project.training.seed = spec.seed;
-                const std::optional<TrainingOutcome> outcome = train(project, spec, r.values, r);
-                if (!outcome) break;  // failed or cancelled: r says which
+                const std::optional<TrainingOutcome> outcome =
+                    train(project, spec, static_cast<int>(slot), r.values, r);
+                if (!outcome) break;  // failed, cancelled or pruned: r says which
                 const std::optional<double> v = metricValue(m_def.objective, *outcome);
                 r.trainingObjectives.push_back(v);
                 if (v && std::isfinite(*v)) objectives.push_back(*v);
@@ -167,6 +263,16 @@ private:
             r.message = e.what();
         }
         r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        if (r.status == "pruned") {
+            // the value it was stopped at, for the table and the plots; never the best
+            const std::vector<double>& last = r.curves.back();
+            for (auto it = last.rbegin(); it != last.rend(); ++it)
+                if (std::isfinite(*it)) {
+                    r.objective = *it;
+                    break;
+                }
+            return r;
+        }
         if (!r.status.empty()) return r;
         std::tie(r.objective, r.objectiveStd) = meanStd(objectives);
         r.status = "completed";
@@ -193,8 +299,9 @@ private:
         return r;
     }
 
-    // One training; nothing when it failed (r.status = failed) or was stopped (cancelled).
-    std::optional<TrainingOutcome> train(const ProjectDocument& project, const TrainingSpec& spec,
+    // One training; nothing when it failed (r.status = failed), was stopped (cancelled) or
+    // pruned (pruned).
+    std::optional<TrainingOutcome> train(const ProjectDocument& project, const TrainingSpec& spec, int slot,
                                          const Assignment& values, TrialResult& r) {
         std::unique_ptr<TrainingSink> sink;
         try {
@@ -205,11 +312,15 @@ private:
                 std::lock_guard lock(m_mutex);
                 sink = m_host.beginTraining(spec, values, setup);
             }
+            StopToken local;
+            TrialObserver observer(sink->observer(), m_stop, local, m_def, m_pruner, r.number, slot);
             Trainer trainer(*setup.model, setup.data, project.training);
-            const FinishedEvent fin = trainer.run(sink->observer(), m_stop);
+            FinishedEvent fin = trainer.run(observer, local);
+            r.curves.push_back(observer.curve);
+            if (observer.pruned && !m_stop.stopRequested()) fin.status = "pruned";
             sink->finished(setup, fin);
-            if (fin.status == "cancelled") {
-                r.status = "cancelled";
+            if (fin.status == "cancelled" || fin.status == "pruned") {
+                r.status = fin.status;
                 return std::nullopt;
             }
             TrainingOutcome out;
@@ -232,12 +343,14 @@ private:
     std::vector<TrialResult> m_results;
     std::set<int> m_done;
     std::vector<Assignment> m_plan;
-    std::size_t m_next = 0;
+    std::map<int, Assignment> m_running;
+    std::size_t m_total = 0, m_next = 0;
     bool m_budgetHit = false;
     int m_threadsPerTrial = 1;
     Clock::time_point m_start;
     std::mutex m_mutex;
     DataCache m_cache;
+    Pruner m_pruner;
 };
 
 }  // namespace

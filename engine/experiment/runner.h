@@ -30,10 +30,14 @@ struct TrainingSpec {
 struct TrialResult {
     int number = 0;  // 1-based, the order the strategy drew it in
     Assignment values;
-    // completed | infeasible (a constraint missed) | failed (a training threw) | cancelled
+    // completed | infeasible (a constraint missed) | pruned (stopped early by the pruner) |
+    // failed (a training threw) | cancelled (stopped by the user; runs again on resume)
     std::string status;
     std::optional<double> objective, objectiveStd;  // over the trainings that gave a value
     std::vector<std::optional<double>> trainingObjectives;  // per training, in spec order
+    // The objective after each epoch of each training (NaN where an epoch had none): what the
+    // pruner compared, and the curves the studio draws.
+    std::vector<std::vector<double>> curves;
     std::string message;  // why failed or infeasible
     double seconds = 0;
 };
@@ -77,7 +81,8 @@ ExperimentOutcome runExperiment(const ExperimentDefinition& def, ExperimentHost&
                                 StopToken& stop, const ExperimentOptions& options,
                                 std::vector<TrialResult> done = {});
 
-// The index in `trials` of the best completed trial, or nothing.
+// The index in `trials` of the best completed trial, or nothing (pruned, infeasible and failed
+// trials never are).
 std::optional<std::size_t> bestTrial(const ExperimentDefinition& def,
                                      const std::vector<TrialResult>& trials);
 

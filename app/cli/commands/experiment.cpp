@@ -137,6 +137,13 @@ public:
         json each = json::array();
         for (const auto& v : r.trainingObjectives) each.push_back(optJson(v));
         t.trainingsJson = each.dump();
+        json curves = json::array();
+        for (const auto& curve : r.curves) {
+            json c = json::array();
+            for (double v : curve) c.push_back(std::isfinite(v) ? json(v) : json(nullptr));
+            curves.push_back(c);
+        }
+        t.curvesJson = curves.dump();
         t.message = r.message;
         t.seconds = r.seconds;
         m_experiments.finishTrial(m_id, t);
@@ -185,16 +192,20 @@ std::vector<TrialResult> resultsFrom(const ExperimentDefinition& def,
         if (each.is_array())
             for (const json& v : each)
                 r.trainingObjectives.push_back(v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt);
+        const json curves = io::parseJson(t.curvesJson, "trial " + std::to_string(t.number) + " curves");
+        if (curves.is_array())
+            for (const json& c : curves) {
+                std::vector<double> curve;
+                if (c.is_array())
+                    for (const json& v : c) curve.push_back(v.is_number() ? v.get<double>() : std::nan(""));
+                r.curves.push_back(std::move(curve));
+            }
         out.push_back(std::move(r));
     }
     return out;
 }
 
-int plannedCount(const ExperimentDefinition& def) {
-    std::size_t n = plannedTrials(def).size();
-    if (def.maxTrials > 0) n = std::min(n, static_cast<std::size_t>(def.maxTrials));
-    return static_cast<int>(n);
-}
+int plannedCount(const ExperimentDefinition& def) { return plannedTrialCount(def); }
 
 void printTable(const ExperimentDefinition& def, const std::vector<TrialResult>& trials) {
     std::printf("%5s  %-10s  %12s  %10s  %8s  %s\n", "trial", "status", def.objective.c_str(), "std",
@@ -327,6 +338,20 @@ int check(const std::string& file, bool asJson) {
     std::vector<Assignment> trials = plannedTrials(def);
     if (def.maxTrials > 0 && trials.size() > static_cast<std::size_t>(def.maxTrials))
         trials.resize(static_cast<std::size_t>(def.maxTrials));
+    if (def.strategy == SearchStrategy::Bayesian) {
+        if (asJson) {
+            std::printf("%s\n", io::dumpJson(json{{"definition", experimentToJson(def)},
+                                                   {"trials", plannedTrialCount(def)}}).c_str());
+            return 0;
+        }
+        std::printf("%s: \"%s\", project %s, Bayesian search (TPE): %d trial(s), the first %d drawn at "
+                    "random, each proposed from the results before it; %d training(s) per trial, "
+                    "objective %s (%s)\n",
+                    file.c_str(), def.name.c_str(), def.projectPath.c_str(), plannedTrialCount(def),
+                    std::min(def.startupTrials, plannedTrialCount(def)), def.repeats * std::max(1, def.folds),
+                    def.objective.c_str(), def.maximize ? "maximize" : "minimize");
+        return 0;
+    }
     if (asJson) {
         json rows = json::array();
         for (const Assignment& a : trials) rows.push_back(valuesToJson(def, a));
