@@ -1,0 +1,142 @@
+// Bayesian search (experiment/tpe.h) and pruning (experiment/pruner.h) on cases worked by hand:
+// TPE is deterministic, stays in bounds, never repeats a combination of a finite space, and on a
+// smooth objective proposes points closer to the optimum than random draws do; the median rule
+// and successive halving stop exactly the trainings the rules say.
+#include <QtTest>
+
+#include <cmath>
+#include <set>
+
+#include "experiment/pruner.h"
+#include "experiment/tpe.h"
+
+using namespace neurite;
+using nlohmann::json;
+
+namespace {
+
+SearchParam range(const std::string& path, SearchParam::Kind kind, double low, double high) {
+    SearchParam p;
+    p.path = path;
+    p.kind = kind;
+    p.low = low;
+    p.high = high;
+    return p;
+}
+
+// A bowl with its minimum at x = 0.3, log10(lr) = -3: what a learning-rate sweep looks like.
+double bowl(const Assignment& a) {
+    const double x = a[0].get<double>() - 0.3, y = std::log10(a[1].get<double>()) + 3;
+    return x * x + 0.25 * y * y;
+}
+
+}  // namespace
+
+class TestExperimentSearch : public QObject {
+    Q_OBJECT
+private slots:
+    void tpeIsDeterministicAndInBounds() {
+        const std::vector<SearchParam> space{range("x", SearchParam::Kind::Uniform, 0, 1),
+                                             range("lr", SearchParam::Kind::LogUniform, 1e-5, 1e-1),
+                                             range("units", SearchParam::Kind::Integer, 4, 9)};
+        std::vector<TpeObservation> seen;
+        for (int t = 1; t <= 30; ++t) {
+            const auto a = tpePropose(space, seen, {}, 5, 7, t);
+            const auto b = tpePropose(space, seen, {}, 5, 7, t);
+            QVERIFY(a && b);
+            QCOMPARE(json(*a).dump(), json(*b).dump());
+            const double x = (*a)[0].get<double>(), lr = (*a)[1].get<double>();
+            const int64_t units = (*a)[2].get<int64_t>();
+            QVERIFY(x >= 0 && x < 1);
+            QVERIFY(lr >= 1e-5 && lr < 1e-1);
+            QVERIFY(units >= 4 && units <= 9);
+            seen.push_back({*a, bowl(*a)});
+        }
+    }
+
+    // After 10 random trials, TPE's next 30 proposals land nearer the optimum than 30 more random
+    // draws, for each of 5 seeds (the median of the last 15 objectives).
+    void tpeBeatsRandomOnASmoothObjective() {
+        const std::vector<SearchParam> space{range("x", SearchParam::Kind::Uniform, 0, 1),
+                                             range("lr", SearchParam::Kind::LogUniform, 1e-6, 1)};
+        for (uint64_t seed = 1; seed <= 5; ++seed) {
+            std::vector<TpeObservation> tpe;
+            for (int t = 1; t <= 40; ++t) {
+                const auto a = tpePropose(space, tpe, {}, 10, seed, t);
+                tpe.push_back({*a, bowl(*a)});
+            }
+            const std::vector<Assignment> random = randomTrials(space, 40, seed);
+            std::vector<double> lastTpe, lastRandom;
+            for (int t = 25; t < 40; ++t) {
+                lastTpe.push_back(tpe[t].objective);
+                lastRandom.push_back(bowl(random[t]));
+            }
+            std::sort(lastTpe.begin(), lastTpe.end());
+            std::sort(lastRandom.begin(), lastRandom.end());
+            QVERIFY2(lastTpe[7] < lastRandom[7],
+                     qPrintable(QString("seed %1: tpe %2 random %3").arg(seed).arg(lastTpe[7]).arg(lastRandom[7])));
+        }
+    }
+
+    void tpeNeverRepeatsAFiniteCombination() {
+        SearchParam batch;
+        batch.path = "batch";
+        batch.values = {16, 32, 64};
+        const std::vector<SearchParam> space{batch, range("units", SearchParam::Kind::Integer, 1, 4)};
+        std::vector<TpeObservation> seen;
+        std::vector<Assignment> tried;
+        std::set<std::string> keys;
+        for (int t = 1; t <= 12; ++t) {
+            const auto a = tpePropose(space, seen, tried, 3, 3, t);
+            QVERIFY2(a.has_value(), qPrintable(QString("trial %1").arg(t)));
+            QVERIFY(keys.insert(json(*a).dump()).second);
+            tried.push_back(*a);
+            seen.push_back({*a, static_cast<double>((*a)[1].get<int64_t>())});
+        }
+        QVERIFY(!tpePropose(space, seen, tried, 3, 3, 13).has_value());  // all 12 tried
+    }
+
+    void medianRuleStopsWhatIsWorseThanTheMedian() {
+        PrunerConfig c;
+        c.kind = PrunerConfig::Kind::Median;
+        c.warmupEpochs = 2;
+        c.minTrials = 2;
+        Pruner p(c, false);  // a loss: smaller is better
+        QVERIFY(!p.report(1, 0, 1, 1.0));
+        QVERIFY(!p.report(1, 0, 2, 0.5));
+        QVERIFY(!p.report(2, 0, 2, 0.7));   // one other trial: not enough to judge
+        QVERIFY(!p.report(3, 0, 1, 9.0));   // epoch 1: warm-up
+        QVERIFY(p.report(3, 0, 2, 0.61));   // median of 0.5 and 0.7 is 0.6
+        QVERIFY(!p.report(4, 0, 2, 0.59));
+        QVERIFY(!p.report(5, 1, 2, 5.0));   // another slot has no values yet
+        QVERIFY(p.report(6, 0, 3, std::nan("")));  // a diverged training always stops
+        Pruner q(c, true);  // an accuracy: larger is better
+        q.restore(1, 0, {0.5, 0.8});
+        q.restore(2, 0, {0.5, 0.6});
+        QVERIFY(q.report(3, 0, 2, 0.69));
+        QVERIFY(!q.report(4, 0, 2, 0.71));
+    }
+
+    void successiveHalvingKeepsTheBestThird() {
+        PrunerConfig c;
+        c.kind = PrunerConfig::Kind::Halving;
+        c.minEpochs = 1;
+        c.reductionFactor = 3;
+        Pruner p(c, false);
+        QVERIFY(!p.report(1, 0, 1, 0.5));  // alone at the rung: the best
+        QVERIFY(p.report(2, 0, 1, 0.6));   // two values, fewer than 3: only the best goes on
+        QVERIFY(!p.report(3, 0, 1, 0.4));
+        QVERIFY(!p.report(1, 0, 2, 0.1));  // epoch 2 is no rung (1, 3, 9, ...)
+        // rung 1 now holds 0.5, 0.6, 0.4 and this: 4 values, keep 4/3 = 1, the best (0.3)
+        QVERIFY(!p.report(4, 0, 1, 0.3));
+        QVERIFY(p.report(5, 0, 1, 0.35));  // 5 values, keep 1: 0.3
+        for (int t = 6; t <= 9; ++t) p.report(t, 0, 1, 0.9);
+        // 10 values, keep 3 (0.3, 0.35, 0.39): 0.39 goes on; then 11, keep 3: 0.41 does not
+        QVERIFY(!p.report(10, 0, 1, 0.39));
+        QVERIFY(p.report(11, 0, 1, 0.41));
+        QVERIFY(!p.report(1, 0, 3, 0.2));  // the next rung, alone
+    }
+};
+
+QTEST_APPLESS_MAIN(TestExperimentSearch)
+#include "test_experiment_search.moc"
