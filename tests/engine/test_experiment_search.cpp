@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "experiment/importance.h"
 #include "experiment/pruner.h"
 #include "experiment/tpe.h"
 
@@ -135,6 +136,43 @@ private slots:
         QVERIFY(!p.report(10, 0, 1, 0.39));
         QVERIFY(p.report(11, 0, 1, 0.41));
         QVERIFY(!p.report(1, 0, 3, 0.2));  // the next rung, alone
+    }
+
+    // Worked by hand: objective = 10 * [lr = 0.01] + units / 8 over a 2 x 2 grid: 0.25, 0.5,
+    // 10.25, 10.5. Mean 5.375; deviations -+5.125, -+4.875: total SS = 2 (26.265625 +
+    // 23.765625) = 100.0625. lr groups: means 0.375 and 10.375, deviations +-5, SS_between =
+    // 4 * 25 = 100. units groups: means 5.25 and 5.5, deviations +-0.125, SS_between = 0.0625.
+    void importanceIsTheVarianceShareOfEachParameter() {
+        SearchParam lr, units;
+        lr.path = "lr";
+        lr.values = {0.001, 0.01};
+        units.path = "units";
+        units.kind = SearchParam::Kind::Integer;
+        units.low = 2;
+        units.high = 4;
+        const std::vector<Assignment> values{{0.001, 2}, {0.001, 4}, {0.01, 2}, {0.01, 4}};
+        const std::vector<double> objectives{0.25, 0.5, 10.25, 10.5};
+        const auto imp = parameterImportance({lr, units}, values, objectives);
+        QCOMPARE(imp.size(), std::size_t{2});
+        QCOMPARE(imp[0].eta2, 100.0 / 100.0625);
+        QCOMPARE(imp[1].eta2, 0.0625 / 100.0625);
+        QCOMPARE(imp[0].importance + imp[1].importance, 1.0);
+        QVERIFY(imp[0].importance > 0.99);
+        // no variance, or too few trials: nothing to attribute
+        QCOMPARE(parameterImportance({lr, units}, values, {1, 1, 1, 1})[0].importance, 0.0);
+        QCOMPARE(parameterImportance({lr, units}, {values[0], values[1]}, {1, 2})[0].eta2, 0.0);
+    }
+
+    // A continuous parameter in 5 bins of equal counts: a step in it is found, a noise one not.
+    void importanceBinsContinuousRanges() {
+        const std::vector<SearchParam> space{range("x", SearchParam::Kind::Uniform, 0, 1),
+                                             range("noise", SearchParam::Kind::LogUniform, 1e-4, 1)};
+        const std::vector<Assignment> values = randomTrials(space, 50, 11);
+        std::vector<double> objectives;
+        for (const Assignment& a : values) objectives.push_back(a[0].get<double>() > 0.5 ? 1.0 : 0.0);
+        const auto imp = parameterImportance(space, values, objectives);
+        QVERIFY2(imp[0].importance > 0.8, qPrintable(QString::number(imp[0].importance)));
+        QVERIFY(imp[0].eta2 > 0.6);
     }
 };
 

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "committed_relay.h"
 #include "core/error.h"
+#include "experiment/importance.h"
 #include "experiment/objective.h"
 #include "experiment/runner.h"
 #include "experiment_store.h"
@@ -207,6 +208,30 @@ std::vector<TrialResult> resultsFrom(const ExperimentDefinition& def,
 
 int plannedCount(const ExperimentDefinition& def) { return plannedTrialCount(def); }
 
+// The importance of each parameter over the completed trials (experiment/importance.h).
+std::vector<ParamImportance> importanceOf(const ExperimentDefinition& def, const std::vector<TrialResult>& trials,
+                                          std::size_t* used = nullptr) {
+    std::vector<Assignment> values;
+    std::vector<double> objectives;
+    for (const TrialResult& t : trials)
+        if (t.status == "completed" && t.objective && std::isfinite(*t.objective) &&
+            t.values.size() == def.space.size()) {
+            values.push_back(t.values);
+            objectives.push_back(*t.objective);
+        }
+    if (used) *used = values.size();
+    return parameterImportance(def.space, values, objectives);
+}
+
+json importanceJson(const ExperimentDefinition& def, const std::vector<TrialResult>& trials) {
+    std::size_t used = 0;
+    json rows = json::array();
+    for (const ParamImportance& p : importanceOf(def, trials, &used))
+        rows.push_back({{"path", p.path}, {"importance", p.importance}, {"eta2", p.eta2}});
+    return {{"method", "first-order variance share (eta^2 of the objective grouped by the parameter)"},
+            {"trials", used}, {"parameters", rows}};
+}
+
 void printTable(const ExperimentDefinition& def, const std::vector<TrialResult>& trials) {
     std::printf("%5s  %-10s  %12s  %10s  %8s  %s\n", "trial", "status", def.objective.c_str(), "std",
                 "seconds", "params");
@@ -221,6 +246,17 @@ void printTable(const ExperimentDefinition& def, const std::vector<TrialResult>&
                     describeValues(def, trials[*best].values).c_str());
     else
         std::printf("best: none yet (no trial completed)\n");
+    std::size_t used = 0;
+    const std::vector<ParamImportance> importance = importanceOf(def, trials, &used);
+    if (used < 3 || importance.empty()) return;
+    std::string line;
+    for (const ParamImportance& p : importance) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, " %.2f", p.importance);
+        line.append(line.empty() ? "" : ",").append(" ").append(p.path).append(buf);
+    }
+    std::printf("importance (share of the objective's variance each explains alone, over %zu completed "
+                "trials):%s\n", used, line.c_str());
 }
 
 json tableJson(const ExperimentDefinition& def, const std::vector<TrialResult>& trials) {
@@ -261,7 +297,7 @@ int execute(RunStore& store, int64_t id, const ExperimentDefinition& def, const 
     experiments.finish(id, outcome.status);
     const std::optional<std::size_t> best = bestTrial(def, outcome.trials);
     json fin{{"event", "experiment_finished"}, {"experiment_id", id}, {"status", outcome.status},
-             {"trials", tableJson(def, outcome.trials)}};
+             {"trials", tableJson(def, outcome.trials)}, {"importance", importanceJson(def, outcome.trials)}};
     if (best) {
         fin["best_trial"] = outcome.trials[*best].number;
         fin["best_objective"] = *outcome.trials[*best].objective;
@@ -304,6 +340,7 @@ int show(RunStore& store, int64_t id, bool asJson) {
                {"trials", tableJson(def, trials)}, {"definition", io::parseJson(e.definitionJson, "definition")}};
         for (std::size_t i = 0; i < stored.size(); ++i) j["trials"][i]["run_ids"] = stored[i].runIds;
         if (auto best = bestTrial(def, trials)) j["best_trial"] = trials[*best].number;
+        j["importance"] = importanceJson(def, trials);
         std::printf("%s\n", io::dumpJson(j).c_str());
         return 0;
     }
