@@ -162,11 +162,29 @@ std::optional<LayerParamPath> layerParam(const std::string& path) {
     return std::nullopt;
 }
 
-// The project path as the project reader writes it in its messages ("$.training.optimizer.lr").
-std::string projectPathPrefix(const std::string& path) {
+// The project path as the project reader writes it in its messages ("$.training.optimizer.lr",
+// "$.model.nodes[2].foo": a node by its index in the list).
+std::string projectPathPrefix(const json& project, const std::string& path) {
     std::string out = "$";
-    for (const Step& s : splitPath(path))
-        out += s.byId ? "[" + s.key + "]" : "." + s.key;
+    const json* at = &project;
+    for (const Step& s : splitPath(path)) {
+        if (!s.byId) {
+            out.append(".").append(s.key);
+            at = at && at->is_object() && at->contains(s.key) ? &(*at)[s.key] : nullptr;
+            continue;
+        }
+        std::size_t index = 0;
+        const json* found = nullptr;
+        if (at && at->is_array())
+            for (std::size_t i = 0; i < at->size() && !found; ++i)
+                if ((*at)[i].is_object() && (*at)[i].value("id", json()).is_string() &&
+                    (*at)[i]["id"].get<std::string>() == s.key) {
+                    index = i;
+                    found = &(*at)[i];
+                }
+        out.append("[").append(std::to_string(index)).append("]");
+        at = found;
+    }
     return out;
 }
 
@@ -177,10 +195,14 @@ ProjectDocument parseWithValue(const ExperimentDefinition& def, json project,
     ProjectDocument doc = parseProject(project.dump(), def.projectPath, &warnings);
     for (const auto& [path, value] : values) {
         (void)value;
-        const std::string prefix = projectPathPrefix(path);
-        for (const std::string& w : warnings)
-            if (w.find(prefix + ":") != std::string::npos)
-                throwBadInput("the project has no such setting (" + w + ")");
+        // the warning names the first key the format lacks: the path or one of its ancestors
+        const std::string full = projectPathPrefix(project, path);
+        for (std::size_t end = full.size(); end > 1; end = full.find_last_of(".[", end - 1)) {
+            const std::string prefix = full.substr(0, end) + ":";
+            for (const std::string& w : warnings)
+                if (w.find(prefix) != std::string::npos)
+                    throwBadInput("the project has no such setting (" + w + ")");
+        }  // the full path starts "$.", so the last ancestor tried is "$.key" (end stops at 1)
         const std::optional<LayerParamPath> lp = layerParam(path);
         if (!lp) continue;
         for (const Node& node : doc.nodes) {

@@ -116,6 +116,9 @@ private slots:
         QTest::addColumn<QString>("needle");
         QTest::newRow("unknown path") << R"({"parameters":[{"path":"training.optimizer.lrr","values":[1]}]})"
                                       << "$.parameters[0].values[0]" << "no such setting";
+        QTest::newRow("unknown node key")
+            << R"({"parameters":[{"path":"model.nodes[fc1].paramz.units","values":[4]}]})"
+            << "$.parameters[0].values[0]" << "no such setting";
         QTest::newRow("unknown node") << R"({"parameters":[{"path":"model.nodes[fc9].params.units","values":[4]}]})"
                                       << "$.parameters[0]" << "no node with id \"fc9\"";
         QTest::newRow("unknown layer parameter")
