@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "data/data_source.h"
+#include "devices/device_registry.h"
 #include "experiment/objective.h"
 #include "experiment/tpe.h"
 #include "train/trainer.h"
@@ -148,10 +149,15 @@ public:
         const int cores = m_options.threads > 0
                               ? m_options.threads
                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-        m_threadsPerTrial = std::max(1, cores / parallel);
+        const std::string device = m_options.device.empty() ? projectWithValues(m_def, firstValues()).training.device
+                                                            : m_options.device;
+        bool gpu = false;
+        if (parallel > 1 && device == "auto")
+            for (const DeviceEntry& d : listDevices().devices) gpu = gpu || (d.usable && d.id != "cpu");
+        m_slots = planSlots(parallel, cores, device, gpu);
         std::vector<std::thread> workers;
-        for (int w = 1; w < parallel; ++w) workers.emplace_back([this] { work(); });
-        work();
+        for (int w = 1; w < parallel; ++w) workers.emplace_back([this, w] { work(w); });
+        work(0);
         for (std::thread& t : workers) t.join();
 
         ExperimentOutcome out;
@@ -214,10 +220,22 @@ private:
         return tpePropose(m_def.space, observed, tried, m_def.startupTrials, m_def.seed, number);
     }
 
-    void work() {
+    // Any valid assignment (to read the project's device): the first planned trial, or the low
+    // ends of the ranges and the first choices.
+    Assignment firstValues() const {
+        if (!m_plan.empty()) return m_plan.front();
+        Assignment a;
+        for (const SearchParam& p : m_def.space)
+            a.push_back(p.kind == SearchParam::Kind::Choice    ? p.values.front()
+                        : p.kind == SearchParam::Kind::Integer ? nlohmann::json(static_cast<int64_t>(p.low))
+                                                               : nlohmann::json(p.low));
+        return a;
+    }
+
+    void work(int slot) {
         Assignment values;
         while (const int number = next(values)) {
-            TrialResult result = runTrial(number, values);
+            TrialResult result = runTrial(number, values, m_slots[static_cast<std::size_t>(slot)]);
             std::lock_guard lock(m_mutex);
             m_running.erase(number);
             if (result.status != "cancelled") m_host.trialFinished(result);
@@ -225,7 +243,7 @@ private:
         }
     }
 
-    TrialResult runTrial(int number, const Assignment& values) {
+    TrialResult runTrial(int number, const Assignment& values, const TrialSlot& slot) {
         TrialResult r;
         r.number = number;
         r.values = values;
@@ -238,8 +256,8 @@ private:
         std::vector<double> objectives;
         try {
             ProjectDocument project = projectWithValues(m_def, r.values);
-            project.training.threads = m_threadsPerTrial;
-            if (!m_options.device.empty()) project.training.device = m_options.device;
+            project.training.threads = slot.threads;
+            project.training.device = slot.device;
             const std::vector<TrainingSpec> specs = trainingsOf(m_def, number, project.training.seed);
             for (std::size_t slot = 0; slot < specs.size(); ++slot) {
                 const TrainingSpec& spec = specs[slot];
@@ -346,7 +364,7 @@ private:
     std::map<int, Assignment> m_running;
     std::size_t m_total = 0, m_next = 0;
     bool m_budgetHit = false;
-    int m_threadsPerTrial = 1;
+    std::vector<TrialSlot> m_slots;
     Clock::time_point m_start;
     std::mutex m_mutex;
     DataCache m_cache;
@@ -361,6 +379,19 @@ std::vector<TrainingSpec> trainingsOf(const ExperimentDefinition& def, int trial
         for (int f = def.folds > 0 ? 1 : 0; f <= def.folds; ++f)
             specs.push_back({trial, rep, f, baseSeed + static_cast<uint64_t>(rep)});
     return specs;
+}
+
+std::vector<TrialSlot> planSlots(int parallel, int cores, const std::string& device, bool gpuUsable) {
+    parallel = std::max(1, parallel);
+    cores = std::max(1, cores);
+    std::vector<TrialSlot> slots;
+    if (parallel > 1 && device == "auto" && gpuUsable) {
+        slots.push_back({"cuda", 1});  // the GPU trial's host work is one thread
+        for (int i = 1; i < parallel; ++i) slots.push_back({"cpu", std::max(1, cores / (parallel - 1))});
+        return slots;
+    }
+    for (int i = 0; i < parallel; ++i) slots.push_back({device, std::max(1, cores / parallel)});
+    return slots;
 }
 
 ExperimentOutcome runExperiment(const ExperimentDefinition& def, ExperimentHost& host,

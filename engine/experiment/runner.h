@@ -69,6 +69,15 @@ struct ExperimentOptions {
     std::string device;  // overrides training.device of every trial when not empty
 };
 
+// Where each of the trials at once trains: with a usable GPU, `auto` and more than one trial at
+// once, one trial runs on the GPU and the others on the CPU, sharing its threads; otherwise every
+// trial runs on `device` with an equal share of the threads.
+struct TrialSlot {
+    std::string device;
+    int threads = 1;
+};
+std::vector<TrialSlot> planSlots(int parallel, int cores, const std::string& device, bool gpuUsable);
+
 struct ExperimentOutcome {
     // completed (every planned trial ran) | budget (the trial or time budget ended it) | stopped
     std::string status;

@@ -290,6 +290,19 @@ private slots:
         QVERIFY(!bestTrial(def, out.trials).has_value());
     }
 
+    void slotsShareTheThreadsAndOneTakesTheGpu() {
+        auto text = [](const std::vector<TrialSlot>& plan) {
+            QStringList parts;
+            for (const TrialSlot& s : plan) parts << QString("%1/%2").arg(s.device.c_str()).arg(s.threads);
+            return parts.join(" ");
+        };
+        QCOMPARE(text(planSlots(1, 2, "auto", true)), QString("auto/2"));  // one at a time: as the project says
+        QCOMPARE(text(planSlots(2, 2, "auto", false)), QString("auto/1 auto/1"));
+        QCOMPARE(text(planSlots(3, 16, "auto", true)), QString("cuda/1 cpu/8 cpu/8"));
+        QCOMPARE(text(planSlots(2, 16, "cpu", true)), QString("cpu/8 cpu/8"));  // an explicit device wins
+        QCOMPARE(text(planSlots(4, 2, "cpu", false)), QString("cpu/1 cpu/1 cpu/1 cpu/1"));
+    }
+
     void aFailingTrainingFailsItsTrialOnly() {
         json j = baseDefinition();
         j["project"]["data"]["source"] = "csv:/nonexistent/data.csv";
