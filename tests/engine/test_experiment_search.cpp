@@ -8,6 +8,7 @@
 #include <set>
 
 #include "experiment/importance.h"
+#include "experiment/pareto.h"
 #include "experiment/pruner.h"
 #include "experiment/tpe.h"
 
@@ -173,6 +174,17 @@ private slots:
         const auto imp = parameterImportance(space, values, objectives);
         QVERIFY2(imp[0].importance > 0.8, qPrintable(QString::number(imp[0].importance)));
         QVERIFY(imp[0].eta2 > 0.6);
+    }
+
+    void paretoFrontKeepsTheUndominated() {
+        // x = parameters (smaller better), y = accuracy (larger better)
+        const std::vector<ParetoPoint> p{{100, 0.80}, {200, 0.85}, {150, 0.79}, {300, 0.85},
+                                         {50, 0.70},  {200, 0.85}, {400, 0.90}, {NAN, 0.99}};
+        QCOMPARE(paretoFront(p, true, true), (std::vector<std::size_t>{4, 0, 1, 5, 6}));
+        // both smaller better: a loss against seconds
+        const std::vector<ParetoPoint> q{{1, 0.5}, {2, 0.4}, {3, 0.45}, {0.5, 0.9}};
+        QCOMPARE(paretoFront(q, true, false), (std::vector<std::size_t>{3, 0, 1}));
+        QVERIFY(paretoFront({}, true, true).empty());
     }
 };
 
