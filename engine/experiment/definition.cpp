@@ -8,6 +8,7 @@
 #include "core/file_read.h"
 #include "core/suggest.h"
 #include "experiment/objective.h"
+#include "io/json_text.h"
 #include "layers/registry.h"
 
 namespace neurite {
@@ -72,7 +73,7 @@ public:
     }
 
     static std::string shown(const json& v) {
-        std::string s = v.dump();
+        std::string s = io::dumpJson(v);
         return s.size() > 60 ? s.substr(0, 57) + "..." : s;
     }
 
@@ -192,7 +193,7 @@ ProjectDocument parseWithValue(const ExperimentDefinition& def, json project,
                                const std::vector<std::pair<std::string, json>>& values) {
     for (const auto& [path, value] : values) setAtPath(project, path, value);
     std::vector<std::string> warnings;
-    ProjectDocument doc = parseProject(project.dump(), def.projectPath, &warnings);
+    ProjectDocument doc = parseProject(io::dumpJson(project), def.projectPath, &warnings);
     for (const auto& [path, value] : values) {
         (void)value;
         // the warning names the first key the format lacks: the path or one of its ancestors
@@ -293,12 +294,8 @@ void checkValues(const Reader& r, const ExperimentDefinition& def, std::size_t i
 ExperimentDefinition parseExperiment(std::string_view text, const std::string& fileName,
                                      const std::string& baseDir) {
     const Reader r(fileName);
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throwBadInput(fileName + ": not valid JSON (" + e.what() + ")");
-    }
+    // the shared reader: a depth limit, and every parse error as bad input with line and column
+    const json doc = io::parseJson(text, fileName);
     if (!doc.is_object()) r.fail("$", "expected an object");
     r.onlyKeys(doc, "$", {"format", "version", "name", "description", "project", "project_path", "parameters",
                           "strategy", "repeats", "folds", "objective", "constraints", "pruner", "budget"});
@@ -325,16 +322,15 @@ ExperimentDefinition parseExperiment(std::string_view text, const std::string& f
             projectPath = std::filesystem::path(baseDir) / projectPath;
         def.projectPath = std::filesystem::absolute(projectPath).lexically_normal().string();
         try {
-            def.project = json::parse(readRegularFile(def.projectPath, kMaxProjectBytes, "a project file"));
-        } catch (const json::parse_error& e) {
-            r.fail("$.project", def.projectPath + " is not valid JSON (" + e.what() + ")");
+            def.project = io::parseJson(readRegularFile(def.projectPath, kMaxProjectBytes, "a project file"),
+                                        def.projectPath);
         } catch (const Error& e) {
             r.fail("$.project", e.what());
         }
     }
     try {
         std::vector<std::string> warnings;
-        parseProject(def.project.dump(), def.projectPath, &warnings);
+        parseProject(io::dumpJson(def.project), def.projectPath, &warnings);
     } catch (const Error& e) {
         r.fail("$.project", e.what());
     }
@@ -560,7 +556,7 @@ std::string describeValues(const ExperimentDefinition& def, const Assignment& va
     for (std::size_t i = 0; i < values.size() && i < def.space.size(); ++i) {
         const std::vector<Step> steps = splitPath(def.space[i].path);
         if (i) s += ", ";
-        s.append(steps.back().key).append("=").append(values[i].dump());
+        s.append(steps.back().key).append("=").append(io::dumpJson(values[i]));
     }
     return s;
 }

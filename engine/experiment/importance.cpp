@@ -5,6 +5,8 @@
 #include <map>
 #include <numeric>
 
+#include "io/json_text.h"
+
 namespace neurite {
 
 namespace {
@@ -20,7 +22,7 @@ std::vector<int> groups(const SearchParam& p, std::size_t i, const std::vector<A
     if (byValue) {
         std::map<std::string, int> ids;
         for (std::size_t t = 0; t < n; ++t)
-            g[t] = ids.emplace(values[t][i].dump(), static_cast<int>(ids.size())).first->second;
+            g[t] = ids.emplace(io::dumpJson(values[t][i]), static_cast<int>(ids.size())).first->second;
         return g;
     }
     std::vector<double> x(n);

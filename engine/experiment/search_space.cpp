@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/random.h"
+#include "io/json_text.h"
 
 namespace neurite {
 
@@ -70,7 +71,7 @@ void checkSpace(const std::vector<SearchParam>& space) {
             if (p.values.empty()) bad(p, "the choice has no values");
             for (std::size_t i = 0; i < p.values.size(); ++i)
                 for (std::size_t j = 0; j < i; ++j)
-                    if (p.values[i] == p.values[j]) bad(p, "the choice repeats " + p.values[i].dump());
+                    if (p.values[i] == p.values[j]) bad(p, "the choice repeats " + io::dumpJson(p.values[i]));
             break;
         }
         case SearchParam::Kind::Integer:

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/random.h"
+#include "io/json_text.h"
 
 namespace neurite {
 
@@ -118,7 +119,7 @@ std::optional<Assignment> tpePropose(const std::vector<SearchParam>& space,
                                      const std::vector<Assignment>& tried, int startup,
                                      uint64_t seed, int trial) {
     std::set<std::string> seen;
-    for (const Assignment& a : tried) seen.insert(nlohmann::json(a).dump());
+    for (const Assignment& a : tried) seen.insert(io::dumpJson(nlohmann::json(a)));
     const bool finite = finiteSpace(space);
     auto untriedAtRandom = [&]() -> std::optional<Assignment> {
         // a space fully drawn has nothing left; otherwise its random order holds an untried one
@@ -126,7 +127,7 @@ std::optional<Assignment> tpePropose(const std::vector<SearchParam>& space,
             randomTrials(space, finite ? static_cast<int>(std::min<uint64_t>(seen.size() + 1, 100000)) : 1,
                          seed ^ (0x9e3779b97f4a7c15ull * static_cast<uint64_t>(trial)));
         for (const Assignment& a : order)
-            if (!finite || !seen.count(nlohmann::json(a).dump())) return a;
+            if (!finite || !seen.count(io::dumpJson(nlohmann::json(a)))) return a;
         return std::nullopt;
     };
     if (static_cast<int>(observed.size()) < std::max(1, startup)) return untriedAtRandom();
@@ -170,7 +171,7 @@ std::optional<Assignment> tpePropose(const std::vector<SearchParam>& space,
     std::iota(rank.begin(), rank.end(), 0);
     std::stable_sort(rank.begin(), rank.end(), [&](int a, int b) { return score[a] > score[b]; });
     for (int c : rank)
-        if (!finite || !seen.count(nlohmann::json(candidates[c]).dump())) return candidates[c];
+        if (!finite || !seen.count(io::dumpJson(nlohmann::json(candidates[c])))) return candidates[c];
     return untriedAtRandom();
 }
 

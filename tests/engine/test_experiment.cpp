@@ -170,7 +170,7 @@ private slots:
         QTemporaryDir dir;
         const std::string path = dir.filePath("e.experiment.json").toStdString();
         std::ofstream(path) << "{\"format\": \"neurite-experiment\", ";
-        QVERIFY(badInput([&] { loadExperiment(path); }).contains("not valid JSON"));
+        QVERIFY(badInput([&] { loadExperiment(path); }).contains("invalid JSON"));
         json def = baseDefinition();
         def["project"] = "missing.neurite.json";
         std::ofstream(path, std::ios::trunc) << def.dump();

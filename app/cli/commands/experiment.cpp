@@ -80,7 +80,7 @@ public:
           m_relay(m_recorder, m_printer) {
         m_printer.setRunId(runId);
         m_printer.setClassifier(classifier);
-        m_printer.setContext(label, fields.dump());
+        m_printer.setContext(label, io::dumpJson(fields));
     }
     TrainObserver& observer() override { return m_relay; }
     void finished(RunSetup& setup, const FinishedEvent& fin) override {
@@ -101,7 +101,7 @@ public:
         : m_store(store), m_experiments(store), m_id(id), m_def(def), m_planned(planned), m_json(asJson) {}
 
     void trialStarted(int number, const Assignment& values) override {
-        m_experiments.startTrial(m_id, number, valuesToJson(m_def, values).dump());
+        m_experiments.startTrial(m_id, number, io::dumpJson(valuesToJson(m_def, values)));
         std::fprintf(stderr, "trial %d/%d: %s\n", number, m_planned, describeValues(m_def, values).c_str());
         emit(m_json, {{"event", "trial_started"}, {"experiment_id", m_id}, {"trial", number},
                       {"params", valuesToJson(m_def, values)}});
@@ -131,20 +131,20 @@ public:
     void trialFinished(const TrialResult& r) override {
         storage::TrialRecord t;
         t.number = r.number;
-        t.valuesJson = valuesToJson(m_def, r.values).dump();
+        t.valuesJson = io::dumpJson(valuesToJson(m_def, r.values));
         t.status = r.status;
         t.objective = r.objective;
         t.objectiveStd = r.objectiveStd;
         json each = json::array();
         for (const auto& v : r.trainingObjectives) each.push_back(optJson(v));
-        t.trainingsJson = each.dump();
+        t.trainingsJson = io::dumpJson(each);
         json curves = json::array();
         for (const auto& curve : r.curves) {
             json c = json::array();
             for (double v : curve) c.push_back(std::isfinite(v) ? json(v) : json(nullptr));
             curves.push_back(c);
         }
-        t.curvesJson = curves.dump();
+        t.curvesJson = io::dumpJson(curves);
         t.message = r.message;
         t.seconds = r.seconds;
         m_experiments.finishTrial(m_id, t);
@@ -436,7 +436,7 @@ int runExperimentCommand(int argc, char** argv) {
         const ExperimentDefinition def = loadExperiment(pos[0]);
         RunStore store(dbPath(args, true));
         ExperimentStore experiments(store);
-        const int64_t id = experiments.create(def.name, experimentToJson(def).dump(),
+        const int64_t id = experiments.create(def.name, io::dumpJson(experimentToJson(def)),
                                               std::filesystem::absolute(pos[0]).string(), plannedCount(def));
         return execute(store, id, def, args, {});
     }
