@@ -98,6 +98,11 @@ void ExperimentStore::finishTrial(int64_t id, const TrialRecord& t) {
     q.bind(9, t.message).bind(10, t.seconds).run();
 }
 
+void ExperimentStore::stopTrial(int64_t id, int number) {
+    Statement q(m_store.db(), "UPDATE trials SET status = 'stopped' WHERE experiment_id = ?1 AND number = ?2");
+    q.bind(1, id).bind(2, int64_t{number}).run();
+}
+
 void ExperimentStore::finish(int64_t id, const std::string& status, const std::string& message) {
     Statement q(m_store.db(),
                 "UPDATE experiments SET status = ?2, message = ?3, ended_at = ?4 WHERE id = ?1");

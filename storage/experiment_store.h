@@ -29,7 +29,7 @@ struct ExperimentRecord {
 struct TrialRecord {
     int number = 0;
     std::string valuesJson;  // {"training.optimizer.lr": 0.001, ...}
-    std::string status;      // running | completed | infeasible | pruned | failed
+    std::string status;      // running | stopped | completed | infeasible | pruned | failed
     std::optional<double> objective, objectiveStd, seconds;
     std::string trainingsJson = "[]";  // each training's objective (null when it had none)
     std::string curvesJson = "[]";     // each training's objective after each epoch
@@ -49,6 +49,8 @@ public:
     void claim(int64_t id);
     void startTrial(int64_t id, int number, const std::string& valuesJson);
     void finishTrial(int64_t id, const TrialRecord& t);
+    // A trial cut short by Stop: status "stopped" (not final; resume runs it again).
+    void stopTrial(int64_t id, int number);
     void finish(int64_t id, const std::string& status, const std::string& message = "");
 
     std::vector<ExperimentRecord> list();

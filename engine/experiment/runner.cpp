@@ -239,6 +239,7 @@ private:
             std::lock_guard lock(m_mutex);
             m_running.erase(number);
             if (result.status != "cancelled") m_host.trialFinished(result);
+            else m_host.trialStopped(number);
             m_results.push_back(std::move(result));
         }
     }

@@ -61,6 +61,9 @@ public:
     virtual std::unique_ptr<TrainingSink> beginTraining(const TrainingSpec& spec,
                                                         const Assignment& values, RunSetup& setup) = 0;
     virtual void trialFinished(const TrialResult& result) = 0;
+    // The user stopped the experiment during this trial: it did not finish and runs again on
+    // resume.
+    virtual void trialStopped(int number) { (void)number; }
 };
 
 struct ExperimentOptions {

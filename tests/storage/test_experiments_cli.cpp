@@ -205,6 +205,48 @@ private slots:
         QCOMPARE(again.code, 2);
         QVERIFY(again.err.contains("has completed"));
     }
+
+    // Ctrl+C: every running training stops after its step, the experiment is "stopped" (exit
+    // 130), the stopped trial is not recorded as finished, and resume completes it.
+    void interruptStopsCleanlyAndResumes() {
+        const QString sweep = writeSpiralSweep(m_dir.path());
+        const QString db = m_dir.filePath("stopped.db");
+        QProcess p;
+        p.start(qEnvironmentVariable("NEURITE_CLI"),
+                {"experiment", "run", sweep, "--json", "--parallel", "2", "--threads", "2", "--db", db});
+        QVERIFY(p.waitForStarted());
+        QByteArray out;
+        QElapsedTimer clock;
+        clock.start();
+        while (!out.contains("\"event\":\"trial\"") && clock.elapsed() < 120000) {
+            p.waitForReadyRead(100);
+            out += p.readAllStandardOutput();
+        }
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(60000));
+        out += p.readAllStandardOutput();
+        QCOMPARE(p.exitCode(), 130);
+        const auto done = events(out, "experiment_finished");
+        QCOMPARE(done.size(), std::size_t{1});
+        QCOMPARE(done[0]["status"].toString(), QString("stopped"));
+        const std::size_t finished = events(out, "trial").size();
+        QVERIFY(finished >= 1 && finished < 8);
+        // the trials cut short (if one was running when the signal came) say so, none is left
+        // "running", and they count as not done
+        const QJsonArray stored = trialsOf(db, 1);
+        int stopped = 0;
+        for (const QJsonValue& t : stored) {
+            QVERIFY(t["status"].toString() != "running");
+            stopped += t["status"].toString() == "stopped";
+        }
+        QCOMPARE(static_cast<std::size_t>(stored.size() - stopped), finished);
+        const Result resumed = runCli({"experiment", "resume", "1", "--json", "--threads", "2", "--db", db});
+        QVERIFY2(resumed.code == 0, resumed.err.constData());
+        QCOMPARE(events(resumed.out, "trial").size() + finished, std::size_t{8});
+        const QJsonArray all = trialsOf(db, 1);
+        QCOMPARE(all.size(), 8);
+        for (const QJsonValue& t : all) QCOMPARE(t["status"].toString(), QString("completed"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestExperimentsCli)

@@ -160,6 +160,11 @@ public:
                       {"trainings", each}, {"message", r.message}, {"seconds", r.seconds}});
     }
 
+    void trialStopped(int number) override {
+        m_experiments.stopTrial(m_id, number);
+        std::fprintf(stderr, "trial %d/%d stopped before it finished; it runs again on resume\n", number, m_planned);
+    }
+
 private:
     RunStore& m_store;
     ExperimentStore m_experiments;
