@@ -18,8 +18,21 @@
 
 namespace neurite::cli {
 
+namespace {
+const char* kSelftestHelp =
+    "usage: neurite-cli selftest [--device cpu|cuda|cuda:N] [--seed S] [--json]\n"
+    "  every backend op on the device (default cuda) against the CPU backend on random inputs,\n"
+    "  printed as op | max rel err | tolerance | result, then training, an int8 export and\n"
+    "  predictions at once on the device against one after another (docs/gpu.md)\n"
+    "  exit 0: all pass; 1: something differs; 2: the device cannot be used\n";
+}  // namespace
+
 int runSelftest(int argc, char** argv) {
-    Args args(argc, argv, 2, {"json"}, {"device", "seed"});
+    Args args(argc, argv, 2, {"json", "help"}, {"device", "seed"});
+    if (args.flag("help")) {
+        std::fputs(kSelftestHelp, stdout);
+        return 0;
+    }
     if (!args.positional().empty())
         throwBadInput("selftest takes no arguments, got '" + args.positional()[0] + "'");
     const std::string spec = args.str("device").value_or("cuda");
