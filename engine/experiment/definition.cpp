@@ -335,10 +335,17 @@ ExperimentDefinition parseExperiment(std::string_view text, const std::string& f
         r.fail("$.project", e.what());
     }
 
-    if (!doc.contains("parameters") || !doc["parameters"].is_array() || doc["parameters"].empty())
-        r.fail("$.parameters", "expected a non-empty list of parameters to vary");
-    for (std::size_t i = 0; i < doc["parameters"].size(); ++i)
-        def.space.push_back(readParameter(r, doc["parameters"][i], "$.parameters[" + std::to_string(i) + "]"));
+    // Read first: without parameters, repeats or folds are the experiment (one trial).
+    def.repeats = static_cast<int>(r.integer(doc, "repeats", "$", 1, 1, kMaxRepeats));
+    def.folds = static_cast<int>(r.integer(doc, "folds", "$", 0, 0, kMaxFolds));
+    if (def.folds == 1) r.fail("$.folds", "cross-validation needs at least 2 folds (0: the project's own splits)");
+    const json params = doc.contains("parameters") ? doc["parameters"] : json::array();
+    if (!params.is_array()) r.fail("$.parameters", "expected a list of parameters to vary");
+    if (params.empty() && def.repeats == 1 && def.folds == 0)
+        r.fail("$", "nothing to vary: give \"parameters\", or \"repeats\" or \"folds\" to train the project "
+                    "several times as it is");
+    for (std::size_t i = 0; i < params.size(); ++i)
+        def.space.push_back(readParameter(r, params[i], "$.parameters[" + std::to_string(i) + "]"));
     for (std::size_t i = 0; i < def.space.size(); ++i)
         for (std::size_t j = 0; j < i; ++j)
             if (def.space[j].path == def.space[i].path)
@@ -382,10 +389,6 @@ ExperimentDefinition parseExperiment(std::string_view text, const std::string& f
                 r.fail("$.parameters[" + std::to_string(i) + "]",
                        "a grid needs \"values\" or \"integer\" for \"" + def.space[i].path +
                            "\"; use \"strategy\": {\"type\": \"random\"} for a continuous range");
-
-    def.repeats = static_cast<int>(r.integer(doc, "repeats", "$", 1, 1, kMaxRepeats));
-    def.folds = static_cast<int>(r.integer(doc, "folds", "$", 0, 0, kMaxFolds));
-    if (def.folds == 1) r.fail("$.folds", "cross-validation needs at least 2 folds (0: the project's own splits)");
 
     if (doc.contains("objective")) {
         const json& o = r.object(doc, "objective", "$");

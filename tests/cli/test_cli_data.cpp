@@ -145,6 +145,8 @@ private slots:
         // 455 samples after the 20% test split: folds of 152, 152, 151.
         QVERIFY2(r.err.contains("fold 1/3: 303 train, 152 validation") && r.err.contains("fold 3/3: 304 train, 151 validation"),
                  r.err.constData());
+        // every fold is recorded, under an experiment of one trial holding the mean
+        QVERIFY2(r.err.contains("recording the folds as experiment"), r.err.constData());
         const Result bad = runCli({"train", example("breast_cancer.neurite.json"), "--folds", "1"});
         QCOMPARE(bad.code, 2);
     }

@@ -104,6 +104,18 @@ private slots:
         QCOMPARE(describeValues(def, {json(0.01), json(8)}), std::string("lr=0.01, units=8"));
     }
 
+    // Without parameters, folds (or repeats) alone make one trial: a recorded cross-validation.
+    void foldsAloneMakeOneTrial() {
+        json j = baseDefinition();
+        j.erase("parameters");
+        j["folds"] = 3;
+        const ExperimentDefinition def = parse(j);
+        QCOMPARE(plannedTrials(def).size(), std::size_t{1});
+        QVERIFY(plannedTrials(def)[0].empty());
+        QCOMPARE(trainingsOf(def, 1, 42).size(), std::size_t{3});
+        QCOMPARE(experimentToJson(parse(experimentToJson(def))).dump(), experimentToJson(def).dump());
+    }
+
     void theBundledExamplesRead() {
         const ExperimentDefinition def = loadExperiment(examples() + "wine_lr_batch.experiment.json");
         QCOMPARE(plannedTrials(def).size(), std::size_t{9});
@@ -146,6 +158,7 @@ private slots:
         QTest::newRow("random without a count") << R"({"strategy":{"type":"random"}})" << "$.strategy"
                                                 << "trials";
         QTest::newRow("one fold") << R"({"folds":1})" << "$.folds" << "at least 2";
+        QTest::newRow("nothing to vary") << R"({"parameters":[]})" << "$" << "nothing to vary";
         QTest::newRow("unknown key") << R"({"repeat":3})" << "$.repeat" << "did you mean";
         QTest::newRow("same path twice")
             << R"({"parameters":[{"path":"training.batch_size","values":[8]},{"path":"training.batch_size","values":[16]}]})"

@@ -130,6 +130,33 @@ private slots:
         QVERIFY(none.err.contains("no experiment 7"));
     }
 
+    // train --folds is recorded: each fold a run of an experiment whose one trial holds the
+    // folds' mean, and the printed fold scores are the stored ones.
+    void trainFoldsAreRecorded() {
+        const QString db = m_dir.filePath("folds.db");
+        const Result r = runCli({"train", examples() + "wine.neurite.json", "--folds", "3", "--epochs", "4",
+                                 "--threads", "1", "--db", db});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject shown =
+            QJsonDocument::fromJson(runCli({"experiment", "show", "1", "--json", "--db", db}).out).object();
+        QCOMPARE(shown["name"].toString(), QString("Wine (3-fold cross-validation)"));
+        const QJsonArray trials = shown["trials"].toArray();
+        QCOMPARE(trials.size(), 1);
+        QCOMPARE(trials[0]["run_ids"].toArray().size(), 3);
+        const QJsonArray folds = trials[0]["trainings"].toArray();
+        double mean = 0;
+        for (int f = 0; f < 3; ++f) {
+            const QString line = QString("fold %1/3: val_loss %2").arg(f + 1).arg(folds[f].toDouble(), 0, 'f', 4);
+            QVERIFY2(r.out.contains(line.toUtf8()), qPrintable(line + "\n" + r.out));
+            mean += folds[f].toDouble() / 3;
+        }
+        QCOMPARE(trials[0]["objective"].toDouble(), mean);
+        const Result none = runCli({"train", examples() + "wine.neurite.json", "--folds", "2", "--epochs", "1",
+                                    "--no-db"});
+        QCOMPARE(none.code, 0);
+        QVERIFY(!none.err.contains("recording"));
+    }
+
     void badDefinitionsExitTwoNamingFileAndEntry() {
         const QString path = m_dir.filePath("bad.experiment.json");
         const nlohmann::json bad{

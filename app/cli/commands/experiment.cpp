@@ -8,16 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
-#include "committed_relay.h"
 #include "core/error.h"
 #include "experiment/importance.h"
 #include "experiment/objective.h"
 #include "experiment/runner.h"
+#include "experiment_host.h"
 #include "experiment_store.h"
 #include "io/json_text.h"
-#include "metrics_json.h"
-#include "printer.h"
-#include "run_info.h"
 #include "run_recording.h"
 
 namespace neurite::cli {
@@ -69,110 +66,6 @@ void emit(bool asJson, const json& j) {
     std::printf("%s\n", io::dumpJson(j).c_str());
     std::fflush(stdout);
 }
-
-// One training: its printer, and its recorder behind the relay that shows only what is stored.
-class CliSink : public TrainingSink {
-public:
-    CliSink(const std::string& db, int64_t runId, int epochs, bool asJson, const std::string& label,
-            const json& fields, bool classifier)
-        : m_printer(asJson, "", false),
-          m_recorder(db, runId, epochs, reportJson()),
-          m_relay(m_recorder, m_printer) {
-        m_printer.setRunId(runId);
-        m_printer.setClassifier(classifier);
-        m_printer.setContext(label, io::dumpJson(fields));
-    }
-    TrainObserver& observer() override { return m_relay; }
-    void finished(RunSetup& setup, const FinishedEvent& fin) override {
-        m_recorder.setFinalModel(setup.model->snapshot(), fin.epochs);
-        m_relay.close();
-    }
-    void failed(const Error&) override { m_relay.close(false); }
-
-private:
-    CliPrinter m_printer;
-    storage::Recorder m_recorder;
-    storage::CommittedRelay m_relay;
-};
-
-class CliHost : public ExperimentHost {
-public:
-    CliHost(RunStore& store, int64_t id, const ExperimentDefinition& def, int planned, bool asJson)
-        : m_store(store), m_experiments(store), m_id(id), m_def(def), m_planned(planned), m_json(asJson) {}
-
-    void trialStarted(int number, const Assignment& values) override {
-        m_experiments.startTrial(m_id, number, io::dumpJson(valuesToJson(m_def, values)));
-        std::fprintf(stderr, "trial %d/%d: %s\n", number, m_planned, describeValues(m_def, values).c_str());
-        emit(m_json, {{"event", "trial_started"}, {"experiment_id", m_id}, {"trial", number},
-                      {"params", valuesToJson(m_def, values)}});
-    }
-
-    std::unique_ptr<TrainingSink> beginTraining(const TrainingSpec& spec, const Assignment& values,
-                                                RunSetup& setup) override {
-        storage::NewRun run = storage::describeRun(setup);
-        run.name = m_def.name + " #" + std::to_string(spec.trial);
-        std::string label = "trial " + std::to_string(spec.trial);
-        if (m_def.repeats > 1) {
-            run.name += " r" + std::to_string(spec.repeat + 1);
-            label += " repeat " + std::to_string(spec.repeat + 1);
-        }
-        if (spec.fold > 0) {
-            run.name += " f" + std::to_string(spec.fold);
-            label += " fold " + std::to_string(spec.fold);
-        }
-        run.experiment = storage::NewRun::ExperimentLink{m_id, spec.trial, spec.repeat, spec.fold};
-        const int64_t runId = m_store.beginRun(run);
-        const json fields{{"experiment_id", m_id}, {"trial", spec.trial}, {"repeat", spec.repeat},
-                          {"fold", spec.fold}, {"params", valuesToJson(m_def, values)}};
-        return std::make_unique<CliSink>(m_store.path(), runId, setup.project.training.epochs, m_json,
-                                         label + ": ", fields, setup.data.numClasses > 0);
-    }
-
-    void trialFinished(const TrialResult& r) override {
-        storage::TrialRecord t;
-        t.number = r.number;
-        t.valuesJson = io::dumpJson(valuesToJson(m_def, r.values));
-        t.status = r.status;
-        t.objective = r.objective;
-        t.objectiveStd = r.objectiveStd;
-        json each = json::array();
-        for (const auto& v : r.trainingObjectives) each.push_back(optJson(v));
-        t.trainingsJson = io::dumpJson(each);
-        json curves = json::array();
-        for (const auto& curve : r.curves) {
-            json c = json::array();
-            for (double v : curve) c.push_back(std::isfinite(v) ? json(v) : json(nullptr));
-            curves.push_back(c);
-        }
-        t.curvesJson = io::dumpJson(curves);
-        t.message = r.message;
-        t.seconds = r.seconds;
-        m_experiments.finishTrial(m_id, t);
-        std::fprintf(stderr, "trial %d/%d %s: %s %s", r.number, m_planned, r.status.c_str(),
-                     m_def.objective.c_str(), number(r.objective).c_str());
-        if (r.objectiveStd && (m_def.repeats > 1 || m_def.folds > 0))
-            std::fprintf(stderr, " +- %s", number(r.objectiveStd).c_str());
-        std::fprintf(stderr, "  (%.1f s)%s%s\n", r.seconds, r.message.empty() ? "" : ": ",
-                     r.message.c_str());
-        emit(m_json, {{"event", "trial"}, {"experiment_id", m_id}, {"trial", r.number},
-                      {"status", r.status}, {"params", valuesToJson(m_def, r.values)},
-                      {"objective", optJson(r.objective)}, {"objective_std", optJson(r.objectiveStd)},
-                      {"trainings", each}, {"message", r.message}, {"seconds", r.seconds}});
-    }
-
-    void trialStopped(int number) override {
-        m_experiments.stopTrial(m_id, number);
-        std::fprintf(stderr, "trial %d/%d stopped before it finished; it runs again on resume\n", number, m_planned);
-    }
-
-private:
-    RunStore& m_store;
-    ExperimentStore m_experiments;
-    int64_t m_id;
-    const ExperimentDefinition& m_def;
-    int m_planned;
-    bool m_json;
-};
 
 // Values stored as {"path": value} back in the order of the definition's parameters.
 Assignment valuesFrom(const ExperimentDefinition& def, const std::string& text) {
@@ -246,9 +139,9 @@ void printTable(const ExperimentDefinition& def, const std::vector<TrialResult>&
                     describeValues(def, t.values).c_str());
     const std::optional<std::size_t> best = bestTrial(def, trials);
     if (best)
-        std::printf("best: trial %d, %s %s (%s), %s\n", trials[*best].number, def.objective.c_str(),
+        std::printf("best: trial %d, %s %s (%s)%s%s\n", trials[*best].number, def.objective.c_str(),
                     number(trials[*best].objective).c_str(), def.maximize ? "maximized" : "minimized",
-                    describeValues(def, trials[*best].values).c_str());
+                    def.space.empty() ? "" : ", ", describeValues(def, trials[*best].values).c_str());
     else
         std::printf("best: none yet (no trial completed)\n");
     std::size_t used = 0;
@@ -289,7 +182,7 @@ int execute(RunStore& store, int64_t id, const ExperimentDefinition& def, const 
                  static_cast<long long>(id), def.name.c_str(), planned,
                  def.repeats * std::max(1, def.folds), def.objective.c_str(),
                  def.maximize ? "maximize" : "minimize", options.parallel, store.path().c_str());
-    CliHost host(store, id, def, planned, asJson);
+    CliExperimentHost host(&store, id, def, planned, asJson);
     StopToken* stop = installInterruptHandler();
     ExperimentStore experiments(store);
     ExperimentOutcome outcome;

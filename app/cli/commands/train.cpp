@@ -1,5 +1,7 @@
 // neurite-cli train PROJECT: trains a project with optional overrides of its settings.
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -7,6 +9,9 @@
 #include "cli.h"
 #include "core/error.h"
 #include "devices/device_registry.h"
+#include "experiment/runner.h"
+#include "experiment_host.h"
+#include "io/json_text.h"
 #include "data/data_source.h"
 #include "io/project.h"
 #include "printer.h"
@@ -45,7 +50,8 @@ const char* kTrainHelp =
     "  --target-scaling S    regression: standardize (default; metrics stay in the target's\n"
     "                        units) or none (train on the raw targets)\n"
     "  --folds K             stratified K-fold cross-validation: trains K models, each validated\n"
-    "                        on one fold, and reports every fold and the mean +- std\n";
+    "                        on one fold, and reports every fold and the mean +- std; recorded as\n"
+    "                        an experiment (every fold a run; neurite-cli experiment show)\n";
 
 }  // namespace
 
@@ -81,26 +87,49 @@ std::pair<double, double> meanStd(const std::vector<double>& v) {
 }
 
 // K-fold cross-validation: one model per fold, trained from the same seed, validated on its fold.
-int runFolds(const ProjectDocument& project, int k, bool json) {
-    std::vector<Dataset> folds = loadFolds(project.data, project.training.seed, k);
-    printNotes(folds.front());
+// It runs as an experiment of one trial without parameters (engine/experiment), so with a store
+// every fold is a run and the experiment's trial holds the mean and standard deviation.
+int runFolds(const ProjectDocument& project, const std::string& path, int k, bool json,
+             storage::RunStore* store) {
+    ExperimentDefinition def;
+    def.fileName = path;
+    def.name = (project.name.empty() ? std::string("run") : project.name) + " (" + std::to_string(k) +
+               "-fold cross-validation)";
+    def.projectPath = std::filesystem::absolute(path).string();
+    def.project = io::parseJson(projectToJson(project), path);
+    def.folds = k;
+    int64_t id = 0;
+    std::optional<storage::ExperimentStore> experiments;
+    if (store) {
+        experiments.emplace(*store);
+        id = experiments->create(def.name, io::dumpJson(experimentToJson(def)), def.projectPath, 1);
+        std::fprintf(stderr, "recording the folds as experiment %lld in %s\n", static_cast<long long>(id),
+                     store->path().c_str());
+    }
+    CliExperimentHost host(store, id, def, 1, json, CliExperimentHost::Style::Folds);
+    ExperimentOptions options;
+    options.threads = project.training.threads;
+    options.device = project.training.device;
     StopToken* stop = installInterruptHandler();
+    ExperimentOutcome outcome;
+    try {
+        outcome = runExperiment(def, host, *stop, options);
+    } catch (const Error& e) {
+        if (experiments) experiments->finish(id, "failed", e.what());
+        throw;
+    }
+    if (experiments) experiments->finish(id, outcome.status);
+    if (outcome.status == "stopped") return 130;
+    if (outcome.trials.empty() || outcome.trials[0].status == "failed")
+        throwBadInput(outcome.trials.empty() ? "cross-validation did not run" : outcome.trials[0].message);
+    std::vector<CliExperimentHost::Finished> folds = host.finished();
+    std::sort(folds.begin(), folds.end(), [](const auto& a, const auto& b) { return a.spec.fold < b.spec.fold; });
     std::vector<double> losses, accuracies;
-    for (int f = 0; f < k; ++f) {
-        RunSetup setup = prepareRun(project, std::move(folds[static_cast<std::size_t>(f)]));
-        std::fprintf(stderr, "fold %d/%d: %lld train, %lld validation\n", f + 1, k,
-                     static_cast<long long>(setup.data.train.count),
-                     static_cast<long long>(setup.data.validation.count));
-        Trainer trainer(*setup.model, setup.data, project.training);
-        CliPrinter printer(json, (project.name.empty() ? std::string("run") : project.name) +
-                                     " fold " + std::to_string(f + 1), false);
-        printer.setClassifier(setup.data.numClasses > 0);
-        const FinishedEvent fin = trainer.run(printer, *stop);
-        if (fin.status == "cancelled") return 130;
-        losses.push_back(fin.valLoss.value_or(NAN));
-        if (fin.valAccuracy) accuracies.push_back(*fin.valAccuracy);
-        std::printf("fold %d/%d: val_loss %.4f%s\n", f + 1, k, losses.back(),
-                    fin.valAccuracy ? (", val_accuracy " + std::to_string(*fin.valAccuracy)).c_str() : "");
+    for (const auto& f : folds) {
+        losses.push_back(f.event.valLoss.value_or(NAN));
+        if (f.event.valAccuracy) accuracies.push_back(*f.event.valAccuracy);
+        std::printf("fold %d/%d: val_loss %.4f%s\n", f.spec.fold, k, losses.back(),
+                    f.event.valAccuracy ? (", val_accuracy " + std::to_string(*f.event.valAccuracy)).c_str() : "");
     }
     const auto [lossMean, lossStd] = meanStd(losses);
     std::printf("cross-validation (%d folds): val_loss %.4f +- %.4f", k, lossMean, lossStd);
@@ -154,7 +183,7 @@ int runTrain(int argc, char** argv) {
     for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (auto k = args.integer("folds", 2, 1000)) {
         if (scores) throwBadInput("--scores and --folds do not go together; score one model at a time");
-        return runFolds(project, static_cast<int>(*k), args.flag("json"));
+        return runFolds(project, path, static_cast<int>(*k), args.flag("json"), store ? &*store : nullptr);
     }
 
     RunSetup setup = prepareRun(project);
