@@ -144,6 +144,8 @@ public:
     ExperimentOutcome run() {
         m_plan = plannedTrials(m_def);
         m_total = static_cast<std::size_t>(plannedTrialCount(m_def));
+        m_uncapped = m_def.strategy == SearchStrategy::Bayesian ? static_cast<std::size_t>(m_def.trials)
+                                                                : m_plan.size();
         m_start = Clock::now();
         const int parallel = std::max(1, m_options.parallel);
         const int cores = m_options.threads > 0
@@ -192,9 +194,8 @@ private:
             m_running[number] = values;
             return number;
         }
-        if (m_def.maxTrials > 0 && m_def.strategy != SearchStrategy::Bayesian &&
-            plannedTrials(m_def).size() > m_total)
-            m_budgetHit = true;
+        // all drawn: the trial budget ended it when the strategy had more to draw
+        if (m_next >= m_total && m_total < m_uncapped) m_budgetHit = true;
         return 0;
     }
 
@@ -363,7 +364,7 @@ private:
     std::set<int> m_done;
     std::vector<Assignment> m_plan;
     std::map<int, Assignment> m_running;
-    std::size_t m_total = 0, m_next = 0;
+    std::size_t m_total = 0, m_uncapped = 0, m_next = 0;
     bool m_budgetHit = false;
     std::vector<TrialSlot> m_slots;
     Clock::time_point m_start;
