@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -161,6 +162,7 @@ public:
         for (int w = 1; w < parallel; ++w) workers.emplace_back([this, w] { work(w); });
         work(0);
         for (std::thread& t : workers) t.join();
+        if (m_hostError) std::rethrow_exception(m_hostError);  // e.g. the store could not be written
 
         ExperimentOutcome out;
         std::sort(m_results.begin(), m_results.end(),
@@ -176,7 +178,7 @@ private:
     int next(Assignment& values) {
         std::lock_guard lock(m_mutex);
         while (m_next < m_total) {
-            if (m_stop.stopRequested()) return 0;
+            if (m_stop.stopRequested() || m_hostError) return 0;
             if (m_def.maxMinutes > 0 &&
                 std::chrono::duration<double>(Clock::now() - m_start).count() >= m_def.maxMinutes * 60) {
                 m_budgetHit = true;
@@ -233,15 +235,23 @@ private:
         return a;
     }
 
+    // A worker thread: trials until none is left. An exception from the host (a store that cannot
+    // be written) ends every worker after its trial and is rethrown by run(); nothing escapes a
+    // thread.
     void work(int slot) {
-        Assignment values;
-        while (const int number = next(values)) {
-            TrialResult result = runTrial(number, values, m_slots[static_cast<std::size_t>(slot)]);
+        try {
+            Assignment values;
+            while (const int number = next(values)) {
+                TrialResult result = runTrial(number, values, m_slots[static_cast<std::size_t>(slot)]);
+                std::lock_guard lock(m_mutex);
+                m_running.erase(number);
+                if (result.status != "cancelled") m_host.trialFinished(result);
+                else m_host.trialStopped(number);
+                m_results.push_back(std::move(result));
+            }
+        } catch (...) {
             std::lock_guard lock(m_mutex);
-            m_running.erase(number);
-            if (result.status != "cancelled") m_host.trialFinished(result);
-            else m_host.trialStopped(number);
-            m_results.push_back(std::move(result));
+            if (!m_hostError) m_hostError = std::current_exception();
         }
     }
 
@@ -281,6 +291,9 @@ private:
         } catch (const Error& e) {
             r.status = "failed";
             r.message = e.what();
+        } catch (const std::bad_alloc&) {
+            r.status = "failed";
+            r.message = "out of memory";
         }
         r.seconds = std::chrono::duration<double>(Clock::now() - started).count();
         if (r.status == "pruned") {
@@ -353,6 +366,12 @@ private:
             r.status = "failed";
             r.message = e.what();
             return std::nullopt;
+        } catch (const std::bad_alloc&) {
+            const Error e(ErrorKind::Unsupported, "out of memory");
+            if (sink) sink->failed(e);
+            r.status = "failed";
+            r.message = e.what();
+            return std::nullopt;
         }
     }
 
@@ -367,6 +386,7 @@ private:
     std::size_t m_total = 0, m_uncapped = 0, m_next = 0;
     bool m_budgetHit = false;
     std::vector<TrialSlot> m_slots;
+    std::exception_ptr m_hostError;
     Clock::time_point m_start;
     std::mutex m_mutex;
     DataCache m_cache;

@@ -316,6 +316,29 @@ private slots:
         QCOMPARE(text(planSlots(4, 2, "cpu", false)), QString("cpu/1 cpu/1 cpu/1 cpu/1"));
     }
 
+    // A host that cannot record (a full disk under the store) ends the experiment with its error,
+    // from the calling thread, whichever worker met it.
+    void aHostErrorEndsTheExperiment() {
+        class FailingHost : public MemoryHost {
+        public:
+            void trialFinished(const TrialResult&) override { throw Error(ErrorKind::Io, "disk full"); }
+        };
+        const ExperimentDefinition def = parse(baseDefinition());
+        FailingHost host;
+        StopToken stop;
+        ExperimentOptions options;
+        options.parallel = 2;
+        options.threads = 2;
+        try {
+            runExperiment(def, host, stop, options);
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QCOMPARE(e.kind(), ErrorKind::Io);
+            QCOMPARE(QString(e.what()), QString("disk full"));
+        }
+        QVERIFY(host.started.size() <= 3);  // each worker stops after the trial it was on
+    }
+
     void aFailingTrainingFailsItsTrialOnly() {
         json j = baseDefinition();
         j["project"]["data"]["source"] = "csv:/nonexistent/data.csv";
