@@ -1,0 +1,255 @@
+// The Experiments tab's plots: parallel coordinates (axis mapping of log and categorical axes,
+// brushing by real mouse drags at the widget's own pixel positions, the selection signal, the
+// tooltip, repaint latency of a brush drag over 200 trials x 8 axes), parameter importance
+// (sorted bars, empty states), the Pareto plot (front, markers, click signal) and the mean/std
+// band plot (mean and std where curves have gaps or end early). With NEURITE_SCREENSHOT_DIR set,
+// screenshots() writes each plot with a realistic sweep as PNG there.
+#include <QtTest>
+#include <qcustomplot.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "parallel_coordinates_plot.h"
+
+using namespace neurite::plot;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// A realistic sweep: lr (log), batch size (categorical), units (integer), dropout (uniform),
+// objective val_accuracy peaking near lr = 3e-3, dropout = 0.2.
+struct Sweep {
+    QVector<PcAxis> axes;
+    QVector<double> accuracy, params;
+    QVector<int> numbers;
+};
+
+Sweep makeSweep(int trials, unsigned seed = 7) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    Sweep s;
+    s.axes = {{"lr", true, {}, {}}, {"batch_size", false, {"16", "32", "64"}, {}},
+              {"units", false, {}, {}}, {"dropout", false, {}, {}}};
+    for (int k = 0; k < trials; ++k) {
+        const double lr = std::pow(10.0, -4 + 3 * u(rng));
+        const int batch = static_cast<int>(u(rng) * 3);
+        const int units = 32 + static_cast<int>(u(rng) * 225);
+        const double dropout = 0.5 * u(rng);
+        const double l = std::log10(lr) + 2.5;
+        const double acc = 0.93 - 0.06 * l * l - 0.15 * (dropout - 0.2) * (dropout - 0.2) +
+                           0.01 * (units / 256.0) - 0.004 * batch + 0.01 * (u(rng) - 0.5);
+        s.axes[0].values.push_back(lr);
+        s.axes[1].values.push_back(batch);
+        s.axes[2].values.push_back(units);
+        s.axes[3].values.push_back(dropout);
+        s.accuracy.push_back(acc);
+        s.params.push_back(784.0 * units + units * 10.0 + units + 10);
+        s.numbers.push_back(k);
+    }
+    return s;
+}
+
+// Four hand-made trials: lr 1e-4..1e-1 (log), batch 16/32/64/32, units 32..256, accuracy.
+void setSmall(ParallelCoordinatesPlot& p) {
+    p.setData({{"lr", true, {}, {1e-4, 1e-3, 1e-2, 1e-1}},
+               {"batch_size", false, {"16", "32", "64"}, {0, 1, 2, 1}},
+               {"units", false, {}, {32, 64, 128, 256}}},
+              {0.5, 0.7, 0.9, 0.6}, "val_accuracy", true, {10, 11, 12, 13});
+}
+
+void drag(QWidget* w, QPointF from, QPointF to) {
+    QTest::mousePress(w, Qt::LeftButton, {}, from.toPoint());
+    QTest::mouseMove(w, ((from + to) / 2).toPoint());
+    QTest::mouseMove(w, to.toPoint());
+    QTest::mouseRelease(w, Qt::LeftButton, {}, to.toPoint());
+}
+
+double percentile(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+}  // namespace
+
+class TestExperimentPlots : public QObject {
+    Q_OBJECT
+private slots:
+    void parallelAxesMapLogAndCategories() {
+        ParallelCoordinatesPlot p;
+        p.resize(800, 400);
+        p.show();
+        setSmall(p);
+        p.customPlot()->replot();
+        QCOMPARE(p.axisCount(), 4);  // three parameters and the objective
+        QCOMPARE(p.axisName(3), QString("val_accuracy"));
+        const QRect r = p.customPlot()->axisRect()->rect();
+        // log: 1e-4 at the bottom, 1e-1 at the top, 1e-2 two thirds of the way up
+        QCOMPARE(p.axisPoint(0, 1e-4).y(), double(r.bottom()));
+        QCOMPARE(p.axisPoint(0, 1e-1).y(), double(r.top()));
+        QVERIFY(std::fabs(p.axisPoint(0, 1e-2).y() - (r.bottom() - 2.0 / 3 * (r.height() - 1))) < 0.5);
+        QVERIFY(std::isnan(p.axisPoint(0, 0).y()));  // not on a log axis
+        // categories: three equal slots, 32 in the middle
+        QVERIFY(std::fabs(p.axisPoint(1, 1).y() - (r.bottom() - 0.5 * (r.height() - 1))) < 0.5);
+        QVERIFY(std::fabs(p.axisPoint(1, 0).y() - (r.bottom() - (r.height() - 1) / 6.0)) < 0.5);
+        // the axes spread from the left edge of the plot area to its right edge
+        QCOMPARE(p.axisPoint(0, 1e-3).x(), double(r.left()));
+        QVERIFY(std::fabs(p.axisPoint(3, 0.5).x() - r.right()) <= 1);
+
+        QStringList batch, lr;
+        for (const auto& t : p.axisTicks(1)) batch << t.second;
+        QCOMPARE(batch, QStringList({"16", "32", "64"}));
+        for (const auto& t : p.axisTicks(0)) lr << t.second;
+        QCOMPARE(lr, QStringList({"0.0001", "0.001", "0.01", "0.1"}));  // decades
+        QVERIFY(p.axisTicks(2).size() >= 3);
+        QCOMPARE(p.csv(), QString("trial,lr,batch_size,units,val_accuracy\n10,0.0001,16,32,0.5\n"
+                                  "11,0.001,32,64,0.7\n12,0.01,64,128,0.9\n13,0.1,32,256,0.6\n"));
+
+        // maximize: the best trial in the strong (dark) colour; minimize turns it round
+        QVERIFY(p.trialColor(2).lightness() < p.trialColor(0).lightness());
+        p.setData({{"x", false, {}, {1, 2}}}, {0.1, 0.9}, "loss", false, {});
+        QVERIFY(p.trialColor(0).lightness() < p.trialColor(1).lightness());
+        QCOMPARE(p.selectedTrials(), QVector<int>({0, 1}));  // numbered 0, 1 when not given
+
+        // lengths that disagree clear the plot instead of reading past the end
+        p.setData({{"x", false, {}, {1, 2, 3}}}, {0.1, 0.9}, "loss", false, {});
+        QCOMPARE(p.axisCount(), 0);
+        QCOMPARE(p.trialCount(), 0);
+    }
+
+    void parallelBrushByMouse() {
+        ParallelCoordinatesPlot p;
+        p.resize(800, 400);
+        p.show();
+        setSmall(p);
+        p.customPlot()->replot();
+        QSignalSpy spy(&p, &ParallelCoordinatesPlot::selectionChanged);
+        QWidget* w = p.customPlot();
+
+        // units 50..150 holds trials 11 (64) and 12 (128)
+        drag(w, p.axisPoint(2, 150), p.axisPoint(2, 50));
+        QVERIFY(!spy.isEmpty());
+        QCOMPARE(spy.last().at(0).value<QVector<int>>(), QVector<int>({11, 12}));
+        QCOMPARE(p.selectedTrials(), QVector<int>({11, 12}));
+        const auto b = p.brush(2);
+        QVERIFY(b && std::fabs(b->first - 50) < 2 && std::fabs(b->second - 150) < 2);
+
+        // a second axis intersects: lr 5e-3..5e-1 holds 12 and 13, together only 12
+        drag(w, p.axisPoint(0, 5e-3), p.axisPoint(0, 5e-1));
+        QCOMPARE(spy.last().at(0).value<QVector<int>>(), QVector<int>({12}));
+        const auto lb = p.brush(0);
+        QVERIFY(lb && std::fabs(std::log10(lb->first) - std::log10(5e-3)) < 0.02);
+
+        // a click on the units axis without dragging clears its brush only
+        const int before = static_cast<int>(spy.size());
+        QTest::mouseClick(w, Qt::LeftButton, {}, p.axisPoint(2, 100).toPoint());
+        QVERIFY(!p.brush(2));
+        QVERIFY(p.brush(0));
+        QCOMPARE(spy.size(), before + 1);
+        QCOMPARE(spy.last().at(0).value<QVector<int>>(), QVector<int>({12, 13}));
+
+        // a categorical brush around 32 holds trials 11 and 13; with lr's, 13
+        drag(w, p.axisPoint(1, 0.7), p.axisPoint(1, 1.3));
+        QCOMPARE(p.selectedTrials(), QVector<int>({13}));
+        p.clearBrush(0);
+        QCOMPARE(p.selectedTrials(), QVector<int>({11, 13}));
+
+        // the objective axis brushes too; a press away from every axis does nothing
+        p.clearBrushes();
+        QCOMPARE(p.selectedTrials(), QVector<int>({10, 11, 12, 13}));
+        drag(w, p.axisPoint(3, 0.65), p.axisPoint(3, 0.95));
+        QCOMPARE(p.selectedTrials(), QVector<int>({11, 12}));
+        const QPointF between = (p.axisPoint(0, 1e-3) + p.axisPoint(1, 1)) / 2;
+        drag(w, between, between + QPointF(0, 60));
+        QCOMPARE(p.selectedTrials(), QVector<int>({11, 12}));
+        QVERIFY(!p.brush(0) && !p.brush(1));
+    }
+
+    void parallelMissingValuesAndTooltip() {
+        ParallelCoordinatesPlot p;
+        p.resize(800, 400);
+        p.show();
+        p.setData({{"a", false, {}, {1, kNaN, 3}}, {"b", false, {"x", "y"}, {0, 1, 5}}}, {1, 2, kNaN}, "obj", true,
+                  {1, 2, 3});
+        p.customPlot()->replot();
+        p.setBrush(0, 0, 10);  // trial 2 lacks a: outside
+        QCOMPARE(p.selectedTrials(), QVector<int>({1, 3}));
+        p.setBrush(1, -0.5, 1.5);  // trial 3's b is no category
+        QCOMPARE(p.selectedTrials(), QVector<int>({1}));
+        p.clearBrushes();
+
+        // halfway along trial 1's first segment (a = 1 -> b = x)
+        const QPointF mid = (p.axisPoint(0, 1) + p.axisPoint(1, 0)) / 2;
+        const QString tip = p.tooltipAt(mid);
+        QVERIFY2(tip.startsWith("trial 1\n") && tip.contains("a = 1") && tip.contains("b = x") &&
+                     tip.contains("obj = 1"),
+                 qPrintable(tip));
+        QVERIFY(p.tooltipAt(mid + QPointF(0, 40)).isEmpty() || !p.tooltipAt(mid + QPointF(0, 40)).startsWith("trial 1\n"));
+        QVERIFY(p.tooltipAt(QPointF(-50, -50)).isEmpty());
+    }
+
+    void parallelBrushRepaintLatency() {
+        // 200 trials x 8 axes (7 parameters and the objective), a brush dragged up and down.
+        Sweep s = makeSweep(200);
+        std::mt19937 rng(3);
+        std::uniform_real_distribution<double> u(0, 1);
+        for (const char* name : {"weight_decay", "warmup", "layers"}) {
+            PcAxis a{name, false, {}, {}};
+            for (int k = 0; k < 200; ++k) a.values.push_back(u(rng));
+            s.axes.push_back(a);
+        }
+        ParallelCoordinatesPlot p;
+        p.resize(1200, 600);
+        p.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&p));
+        p.setData(s.axes, s.accuracy, "val_accuracy", true, s.numbers);
+        QCOMPARE(p.axisCount(), 8);
+        QCustomPlot* plot = p.customPlot();
+        plot->replot();
+        int replots = 0;
+        connect(plot, &QCustomPlot::afterReplot, this, [&] { ++replots; });
+        QSignalSpy spy(&p, &ParallelCoordinatesPlot::selectionChanged);
+
+        const QPointF top = p.axisPoint(3, 0.45), bottom = p.axisPoint(3, 0.05);
+        QTest::mousePress(plot, Qt::LeftButton, {}, top.toPoint());
+        std::vector<double> ms;
+        QElapsedTimer timer;
+        for (int i = 0; i < 200; ++i) {
+            const double f = 0.1 + 0.8 * std::fabs(std::sin(i * 0.07));
+            const QPointF at = top + f * (bottom - top);
+            timer.start();
+            QTest::mouseMove(plot, at.toPoint());
+            QCoreApplication::processEvents();
+            plot->repaint();
+            ms.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
+        }
+        QTest::mouseRelease(plot, Qt::LeftButton, {}, top.toPoint());
+        const double p50 = percentile(ms, 0.5), p99 = percentile(ms, 0.99);
+        qInfo("brush drag, 200 trials x 8 axes at 1200x600: repaint p50 %.2f ms, p99 %.2f ms", p50, p99);
+        QVERIFY2(replots >= 150, qPrintable(QString::number(replots)));  // each move really replotted
+        QVERIFY(spy.size() > 10);
+        QVERIFY2(p99 < 50, qPrintable(QString::number(p99)));
+    }
+
+    void screenshots() {
+        const QString dir = qEnvironmentVariable("NEURITE_SCREENSHOT_DIR");
+        if (dir.isEmpty()) QSKIP("set NEURITE_SCREENSHOT_DIR to write the plots as PNG");
+        const Sweep s = makeSweep(40);
+        ParallelCoordinatesPlot pc;
+        pc.resize(900, 420);
+        pc.setData(s.axes, s.accuracy, "val_accuracy", true, s.numbers);
+        pc.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&pc));
+        pc.customPlot()->replot();
+        pc.grab().save(dir + "/parallel.png");
+        pc.setBrush(0, 1e-3, 1e-2);
+        pc.setBrush(3, 0.05, 0.3);
+        pc.customPlot()->replot();
+        pc.grab().save(dir + "/parallel-brushed.png");
+    }
+};
+
+QTEST_MAIN(TestExperimentPlots)
+#include "test_experiment_plots.moc"
