@@ -11,6 +11,7 @@
 #include <cmath>
 #include <random>
 
+#include "importance_plot.h"
 #include "parallel_coordinates_plot.h"
 
 using namespace neurite::plot;
@@ -233,6 +234,51 @@ private slots:
         QVERIFY2(p99 < 50, qPrintable(QString::number(p99)));
     }
 
+    void importanceSortedWithLabels() {
+        ImportancePlot p;
+        p.resize(500, 300);
+        p.show();
+        p.setData({"lr", "batch_size", "units", "dropout"}, {0.1, 0.05, 0.6, 0.25}, "first-order variance share", 24);
+        QVERIFY(p.emptyReason().isEmpty());
+        QCOMPARE(p.sortedNames(), QStringList({"units", "dropout", "lr", "batch_size"}));
+        QCOMPARE(p.sortedValues(), QVector<double>({0.6, 0.25, 0.1, 0.05}));
+        QCOMPARE(p.valueLabel(0), QString("0.60"));
+        QCOMPARE(p.valueLabel(3), QString("0.05"));
+        QCOMPARE(p.subtitle(), QString("first-order variance share, 24 trials"));
+        auto* bars = qobject_cast<QCPBars*>(p.customPlot()->plottable(0));
+        QVERIFY(bars);
+        QCOMPARE(bars->dataCount(), 4);
+        QCOMPARE(bars->data()->at(0)->value, 0.6);  // rank 0 is the top bar (the axis is reversed)
+        QVERIFY(p.customPlot()->yAxis->rangeReversed());
+        QCOMPARE(p.csv(), QString("parameter,importance\nunits,0.6\ndropout,0.25\nlr,0.1\nbatch_size,0.05\n"));
+        p.customPlot()->replot();
+        const QPointF onTop(p.customPlot()->xAxis->coordToPixel(0.3), p.customPlot()->yAxis->coordToPixel(0));
+        QCOMPARE(p.tooltipAt(onTop), QString("units: 0.6"));
+
+        // NaN counts as nothing and sinks to the bottom; a tiny share keeps a digit
+        p.setData({"a", "b", "c"}, {kNaN, 0.002, 0.998}, "eta^2", 5);
+        QCOMPARE(p.sortedNames(), QStringList({"c", "b", "a"}));
+        QCOMPARE(p.valueLabel(1), QString("0.002"));
+        QCOMPARE(p.valueLabel(2), QString("0.00"));
+    }
+
+    void importanceEmptyStates() {
+        ImportancePlot p;
+        p.setData({"lr", "units"}, {0.7, 0.3}, "eta^2", 2);
+        QVERIFY2(p.emptyReason().contains("at least 3") && p.emptyReason().contains("2 so far"),
+                 qPrintable(p.emptyReason()));
+        QVERIFY(p.sortedNames().isEmpty());
+        QCOMPARE(qobject_cast<QCPBars*>(p.customPlot()->plottable(0))->dataCount(), 0);
+        QCOMPARE(p.subtitle(), QString("eta^2, 2 trials"));
+        p.setData({"lr", "units"}, {0, 0}, "eta^2", 12);
+        QVERIFY2(p.emptyReason().contains("did not vary"), qPrintable(p.emptyReason()));
+        p.setData({"lr"}, {0.5, 0.5}, "eta^2", 12);
+        QVERIFY(!p.emptyReason().isEmpty());
+        p.setData({"lr"}, {1}, "eta^2", 3);
+        QVERIFY(p.emptyReason().isEmpty());
+        QCOMPARE(p.subtitle(), QString("eta^2, 3 trials"));
+    }
+
     void screenshots() {
         const QString dir = qEnvironmentVariable("NEURITE_SCREENSHOT_DIR");
         if (dir.isEmpty()) QSKIP("set NEURITE_SCREENSHOT_DIR to write the plots as PNG");
@@ -248,6 +294,18 @@ private slots:
         pc.setBrush(3, 0.05, 0.3);
         pc.customPlot()->replot();
         pc.grab().save(dir + "/parallel-brushed.png");
+
+        ImportancePlot imp;
+        imp.resize(440, 260);
+        imp.setData({"lr", "batch_size", "units", "dropout"}, {0.71, 0.04, 0.06, 0.19},
+                    "first-order variance share (eta\u00b2)", 40);
+        imp.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&imp));
+        imp.customPlot()->replot();
+        imp.grab().save(dir + "/importance.png");
+        imp.setData({"lr", "units"}, {0.5, 0.5}, "first-order variance share (eta\u00b2)", 2);
+        imp.customPlot()->replot();
+        imp.grab().save(dir + "/importance-empty.png");
     }
 };
 
