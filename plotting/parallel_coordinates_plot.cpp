@@ -30,27 +30,22 @@ QCPColorGradient objectiveGradient(bool maximize) {
     return g;
 }
 
-// Nice numeric ticks inside [lo, hi] (raw units), decades on a log axis; the ends when the
-// ticker finds fewer than two inside (a narrow log range).
+// Nice numeric ticks inside [lo, hi] (raw units), decades (or 1-2-5 steps) on a log axis; the
+// ends when fewer than two fall inside.
 QVector<std::pair<double, QString>> numericTicks(double lo, double hi, bool log) {
-    QSharedPointer<QCPAxisTicker> ticker(log ? new QCPAxisTickerLog : new QCPAxisTicker);
-    ticker->setTickCount(log ? 4 : 5);
     QVector<double> ticks;
-    QVector<QString> labels;
-    ticker->generate(QCPRange(lo, hi), QLocale::c(), QLatin1Char('g'), 4, ticks, nullptr, &labels);
-    QVector<std::pair<double, QString>> out;
-    const double eps = log ? 1e-9 * hi : 1e-9 * (hi - lo);
-    for (qsizetype i = 0; i < ticks.size(); ++i)
-        if (ticks[i] >= lo - eps && ticks[i] <= hi + eps)
-            out.push_back({ticks[i], QString::number(ticks[i], 'g', 4)});
-    if (log && out.size() < 3) {
-        // Fewer than three decades: 1, 2 and 5 of each decade instead.
-        out.clear();
-        for (double decade = std::pow(10.0, std::floor(std::log10(lo))); decade <= hi; decade *= 10)
-            for (double m : {1.0, 2.0, 5.0})
-                if (m * decade >= lo * (1 - 1e-9) && m * decade <= hi * (1 + 1e-9))
-                    out.push_back({m * decade, QString::number(m * decade, 'g', 4)});
+    if (log) {
+        for (double t : logTicks(lo, hi)) ticks.push_back(t);
+    } else {
+        QCPAxisTicker ticker;
+        ticker.setTickCount(5);
+        QVector<QString> labels;
+        ticker.generate(QCPRange(lo, hi), QLocale::c(), QLatin1Char('g'), 4, ticks, nullptr, &labels);
     }
+    QVector<std::pair<double, QString>> out;
+    const double eps = 1e-9 * (hi - lo);
+    for (double t : ticks)
+        if (t >= lo - eps && t <= hi + eps) out.push_back({t, QString::number(t, 'g', 4)});
     if (out.size() < 2) out = {{lo, QString::number(lo, 'g', 3)}, {hi, QString::number(hi, 'g', 3)}};
     return out;
 }

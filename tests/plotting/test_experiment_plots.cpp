@@ -11,8 +11,10 @@
 #include <cmath>
 #include <random>
 
+#include "band_plot.h"
 #include "importance_plot.h"
 #include "parallel_coordinates_plot.h"
+#include "pareto_plot.h"
 
 using namespace neurite::plot;
 
@@ -279,6 +281,105 @@ private slots:
         QCOMPARE(p.subtitle(), QString("eta^2, 3 trials"));
     }
 
+    void paretoFrontMarkersAndClick() {
+        ParetoPlot p;
+        p.resize(600, 400);
+        p.show();
+        // Trial 5 would dominate everything but was pruned; 6 is infeasible; 3 and 7 are dominated.
+        p.setData({{1, 100, 0.80, TrialMark::Completed},
+                   {2, 200, 0.85, TrialMark::Completed},
+                   {3, 150, 0.78, TrialMark::Completed},
+                   {4, 400, 0.90, TrialMark::Completed},
+                   {5, 50, 0.95, TrialMark::Pruned},
+                   {6, 300, 0.92, TrialMark::Infeasible},
+                   {7, 500, 0.89, TrialMark::Completed}},
+                  "parameters", true, false, "val_accuracy", true);
+        QCOMPARE(p.frontTrials(), QVector<int>({1, 2, 4}));
+        QCustomPlot* plot = p.customPlot();
+        QCPGraph* front = plot->graph(0);
+        QCOMPARE(front->name(), QString("Pareto front"));
+        QCOMPARE(front->dataCount(), 3);
+        QCOMPARE(front->data()->at(1)->key, 200.0);
+        QCOMPARE(front->data()->at(1)->value, 0.85);
+        QCOMPARE(front->lineStyle(), QCPGraph::lsStepLeft);  // 0.80 holds until 200 buys 0.85
+        QCOMPARE(plot->graph(1)->dataCount(), 5);            // completed: filled
+        QCOMPARE(plot->graph(1)->scatterStyle().brush().style(), Qt::SolidPattern);
+        QCOMPARE(plot->graph(2)->dataCount(), 1);            // pruned: hollow
+        QCOMPARE(plot->graph(2)->scatterStyle().brush().style(), Qt::NoBrush);
+        QCOMPARE(plot->graph(3)->dataCount(), 1);            // infeasible: hollow
+        QCOMPARE(plot->graph(3)->scatterStyle().brush().style(), Qt::NoBrush);
+        QVERIFY(p.csv().startsWith("trial,parameters,val_accuracy,status,front\n1,100,0.8,completed,1\n"));
+        QVERIFY(p.csv().contains("\n5,50,0.95,pruned,0\n"));
+
+        plot->replot();
+        auto pixel = [&](double x, double y) {
+            return QPointF(plot->xAxis->coordToPixel(x), plot->yAxis->coordToPixel(y)).toPoint();
+        };
+        QSignalSpy spy(&p, &ParetoPlot::trialClicked);
+        QTest::mouseClick(plot, Qt::LeftButton, {}, pixel(200, 0.85) + QPoint(2, -1));
+        QCOMPARE(spy.size(), 1);
+        QCOMPARE(spy.last().at(0).toInt(), 2);
+        QTest::mouseClick(plot, Qt::LeftButton, {}, pixel(50, 0.95));
+        QCOMPARE(spy.last().at(0).toInt(), 5);  // any trial's point, not only the front's
+        QTest::mouseClick(plot, Qt::LeftButton, {}, pixel(350, 0.80));
+        QCOMPARE(spy.size(), 2);  // nothing there
+        const QString tip = p.tooltipAt(pixel(400, 0.90));
+        QVERIFY2(tip.startsWith("trial 4 (completed, on the front)") && tip.contains("parameters = 400"), qPrintable(tip));
+
+        // Larger cost better and a minimized objective: the front and its step turn round.
+        p.setData({{1, 1, 0.5, TrialMark::Completed}, {2, 2, 0.3, TrialMark::Completed},
+                   {3, 3, 0.4, TrialMark::Completed}, {4, 0, 0.1, TrialMark::Completed}},
+                  "seconds", false, true, "loss", false);
+        QCOMPARE(p.frontTrials(), QVector<int>({2, 3}));  // 4 has no place on a log axis
+        QCOMPARE(plot->graph(0)->lineStyle(), QCPGraph::lsStepRight);
+        QCOMPARE(plot->xAxis->scaleType(), QCPAxis::stLogarithmic);
+        QCOMPARE(plot->graph(1)->dataCount(), 3);
+    }
+
+    void bandMeanAndStdWithGaps() {
+        // epoch:      1    2    3    4    5    6
+        const QVector<QVector<double>> curves{{1, 2, 3, 4, kNaN, 6}, {3, kNaN, 5}, {2, 4}};
+        const BandStats s = BandPlot::computeStats(curves);
+        QCOMPARE(s.epoch, QVector<double>({1, 2, 3, 4, 5, 6}));
+        QCOMPARE(s.count, QVector<int>({3, 2, 2, 1, 0, 1}));
+        QCOMPARE(s.mean[0], 2.0);
+        QCOMPARE(s.std[0], 1.0);  // sample std of 1, 3, 2
+        QCOMPARE(s.mean[1], 3.0);  // 2 and 4; the NaN of repeat 1 is left out, not taken as 0
+        QCOMPARE(s.std[1], std::sqrt(2.0));
+        QCOMPARE(s.mean[2], 4.0);  // repeat 2 stopped after epoch 2
+        QCOMPARE(s.mean[3], 4.0);
+        QCOMPARE(s.std[3], 0.0);
+        QVERIFY(std::isnan(s.mean[4]) && std::isnan(s.std[4]));  // nobody: a gap
+        QCOMPARE(s.mean[5], 6.0);
+
+        BandPlot p;
+        const int a = p.addSeries("lr 1e-3", curves);
+        const int b = p.addSeries("lr 1e-2", {{0.5, 0.6}, {0.7, 0.8}});
+        QCOMPARE(p.seriesCount(), 2);
+        QCustomPlot* plot = p.customPlot();
+        QCOMPARE(plot->graphCount(), 6);         // upper, lower (filled to upper), mean per series
+        QCOMPARE(plot->legend->itemCount(), 2);  // the means only
+        QCPGraph* upper = plot->graph(0);
+        QCPGraph* lower = plot->graph(1);
+        QCPGraph* mean = plot->graph(2);
+        QCOMPARE(lower->channelFillGraph(), upper);
+        QCOMPARE(upper->data()->at(1)->value, 3 + std::sqrt(2.0));
+        QCOMPARE(lower->data()->at(1)->value, 3 - std::sqrt(2.0));
+        QVERIFY(std::isnan(mean->data()->at(4)->value));
+        QCOMPARE(p.stats(b).std[0], std::sqrt(0.02));
+        QVERIFY(p.csv().startsWith("series,epoch,mean,std,n\nlr 1e-3,1,2,1,3\n"));
+        QVERIFY(!p.csv().contains("lr 1e-3,5,"));
+
+        // A legend click hides a series with its band.
+        emit plot->legendClick(plot->legend, plot->legend->itemWithPlottable(mean), nullptr);
+        QVERIFY(!p.seriesVisible(a));
+        QVERIFY(!upper->visible() && !lower->visible());
+        p.setSeriesVisible(a, true);
+        QVERIFY(upper->visible() && mean->visible());
+        p.clear();
+        QCOMPARE(plot->graphCount(), 0);
+    }
+
     void screenshots() {
         const QString dir = qEnvironmentVariable("NEURITE_SCREENSHOT_DIR");
         if (dir.isEmpty()) QSKIP("set NEURITE_SCREENSHOT_DIR to write the plots as PNG");
@@ -306,6 +407,41 @@ private slots:
         imp.setData({"lr", "units"}, {0.5, 0.5}, "first-order variance share (eta\u00b2)", 2);
         imp.customPlot()->replot();
         imp.grab().save(dir + "/importance-empty.png");
+
+        ParetoPlot par;
+        par.resize(560, 380);
+        QVector<ParetoTrial> trials;
+        for (int k = 0; k < s.accuracy.size(); ++k) {
+            const TrialMark mark = k % 7 == 3 ? TrialMark::Pruned : k % 13 == 5 ? TrialMark::Infeasible : TrialMark::Completed;
+            trials.push_back({k, s.params[k], mark == TrialMark::Pruned ? s.accuracy[k] - 0.05 : s.accuracy[k], mark});
+        }
+        par.setData(trials, "parameters", true, true, "val_accuracy", true);
+        par.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&par));
+        par.customPlot()->replot();
+        par.grab().save(dir + "/pareto.png");
+
+        BandPlot band;
+        band.resize(560, 380);
+        band.setAxisLabels("epoch", "val_accuracy");
+        std::mt19937 rng(5);
+        std::normal_distribution<double> noise(0, 0.012);
+        for (double lr : {1e-3, 3e-3, 1e-2}) {
+            QVector<QVector<double>> curves;
+            for (int r = 0; r < 3; ++r) {
+                QVector<double> c;
+                const int epochs = lr == 1e-2 && r == 2 ? 12 : 20;  // one repeat pruned
+                for (int e = 1; e <= epochs; ++e)
+                    c.push_back(0.93 - 0.5 * std::exp(-e * lr * 150) - (lr == 1e-2 ? 0.03 : 0) + noise(rng));
+                if (r == 1) c[7] = kNaN;  // a missing evaluation
+                curves.push_back(c);
+            }
+            band.addSeries(QString("lr %1").arg(lr), curves);
+        }
+        band.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&band));
+        band.customPlot()->replot();
+        band.grab().save(dir + "/bands.png");
     }
 };
 
