@@ -1,6 +1,7 @@
 #include "parallel_coordinates_plot.h"
 
 #include <QFontMetricsF>
+#include <QMenu>
 #include <qcustomplot.h>
 
 #include <algorithm>
@@ -408,6 +409,11 @@ void ParallelCoordinatesPlot::updateMargins() {
 }
 
 void ParallelCoordinatesPlot::fitView() {}  // the axes span their data; nothing to fit
+
+void ParallelCoordinatesPlot::extendMenu(QMenu& menu) {
+    QAction* clear = menu.addAction(tr("Clear brushes"), this, &ParallelCoordinatesPlot::clearBrushes);
+    clear->setEnabled(anyBrush());
+}
 
 int ParallelCoordinatesPlot::axisAt(QPointF pos) const {
     const QRect r = customPlot()->axisRect()->rect();

@@ -90,6 +90,7 @@ signals:
 
 protected:
     void fitView() override;
+    void extendMenu(QMenu& menu) override;  // "Clear brushes"
 
 private:
     double toUnit(const Axis& a, double v) const;

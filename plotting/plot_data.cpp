@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <utility>
 
 namespace neurite::plot {
 
@@ -26,13 +27,15 @@ std::vector<double> logTicks(double lo, double hi) {
     if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi)) return out;
     const auto inRange = [&](double v) { return v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9); };
     const double first = std::pow(10.0, std::floor(std::log10(lo)));
-    for (const auto& mantissas : {std::vector<double>{1}, std::vector<double>{1, 2, 5},
-                                  std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9}}) {
+    // Coarse to fine; the first that gives enough ticks wins (1..9 crowds near the decade's top).
+    const std::vector<std::pair<std::vector<double>, std::size_t>> steps{
+        {{1}, 3}, {{1, 2, 5}, 4}, {{1, 2, 3, 5}, 3}, {{1, 2, 3, 4, 5, 6, 7, 8, 9}, 0}};
+    for (const auto& [mantissas, enough] : steps) {
         out.clear();
         for (double decade = first; decade <= hi * (1 + 1e-9); decade *= 10)
             for (double m : mantissas)
                 if (inRange(m * decade)) out.push_back(m * decade);
-        if (out.size() >= 3) break;
+        if (out.size() >= enough) break;
     }
     return out;
 }

@@ -47,7 +47,7 @@ QString csvField(const QString& text);
 QColor seriesColor(int k);
 
 // Tick values for a log axis over [lo, hi] (0 < lo < hi): the powers of ten when the range spans
-// three or more of them, else 1, 2 and 5 of each decade (1..9 when those give fewer than three).
+// three or more of them, else 1-2-5 (or 1-2-3-5, or 1..9) steps of each decade.
 std::vector<double> logTicks(double lo, double hi);
 
 // A count for an axis label: 950, 25k, 1.2M, 3.4G (three significant digits at most).

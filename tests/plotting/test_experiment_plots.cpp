@@ -442,6 +442,31 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&band));
         band.customPlot()->replot();
         band.grab().save(dir + "/bands.png");
+
+        // All four as the Experiments tab might lay them out, for docs/.
+        QWidget sheet;
+        sheet.setStyleSheet("background: white");
+        auto* grid = new QGridLayout(&sheet);
+        ParallelCoordinatesPlot pc2;
+        pc2.setData(s.axes, s.accuracy, "val_accuracy", true, s.numbers);
+        pc2.setBrush(0, 1e-3, 1e-2);
+        ImportancePlot imp2;
+        imp2.setData({"lr", "batch_size", "units", "dropout"}, {0.71, 0.04, 0.06, 0.19},
+                     "first-order variance share (eta\u00b2)", 40);
+        grid->addWidget(&pc2, 0, 0, 1, 2);
+        grid->addWidget(&imp2, 0, 2);
+        grid->addWidget(&par, 1, 0, 1, 2);
+        grid->addWidget(&band, 1, 2);
+        grid->setColumnStretch(0, 1);
+        grid->setColumnStretch(1, 1);
+        grid->setColumnStretch(2, 1);
+        sheet.resize(1500, 860);
+        sheet.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&sheet));
+        for (PlotFrame* f : sheet.findChildren<PlotFrame*>()) f->customPlot()->replot();
+        sheet.grab().save(dir + "/experiment-plots.png");
+        par.setParent(nullptr);  // stack widgets older than the sheet: not its to delete
+        band.setParent(nullptr);
     }
 };
 
