@@ -46,4 +46,11 @@ QString csvField(const QString& text);
 // The colour of class / series k: Tableau 10, then hue steps for more.
 QColor seriesColor(int k);
 
+// Tick values for a log axis over [lo, hi] (0 < lo < hi): the powers of ten when the range spans
+// three or more of them, else 1-2-5 (or 1-2-3-5, or 1..9) steps of each decade.
+std::vector<double> logTicks(double lo, double hi);
+
+// A count for an axis label: 950, 25k, 1.2M, 3.4G (three significant digits at most).
+QString shortNumber(double v);
+
 }  // namespace neurite::plot
