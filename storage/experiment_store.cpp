@@ -91,11 +91,11 @@ void ExperimentStore::startTrial(int64_t id, int number, const std::string& valu
 void ExperimentStore::finishTrial(int64_t id, const TrialRecord& t) {
     Statement q(m_store.db(),
                 "INSERT OR REPLACE INTO trials(experiment_id, number, values_json, status, objective, "
-                "objective_std, trainings_json, curves_json, message, seconds) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                "objective_std, trainings_json, curves_json, message, seconds, parameters, flops) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     q.bind(1, id).bind(2, int64_t{t.number}).bind(3, t.valuesJson).bind(4, t.status);
     q.bind(5, t.objective).bind(6, t.objectiveStd).bind(7, t.trainingsJson).bind(8, t.curvesJson);
-    q.bind(9, t.message).bind(10, t.seconds).run();
+    q.bind(9, t.message).bind(10, t.seconds).bind(11, t.parameters).bind(12, t.flops).run();
 }
 
 void ExperimentStore::stopTrial(int64_t id, int number) {
@@ -136,7 +136,8 @@ std::vector<TrialRecord> ExperimentStore::trials(int64_t id) {
     {
         Statement q(m_store.db(),
                     "SELECT number, values_json, status, objective, objective_std, trainings_json, "
-                    "message, seconds, curves_json FROM trials WHERE experiment_id = ?1 ORDER BY number");
+                    "message, seconds, curves_json, parameters, flops FROM trials WHERE experiment_id = ?1 "
+                    "ORDER BY number");
         q.bind(1, id);
         while (q.step()) {
             TrialRecord t;
@@ -149,6 +150,8 @@ std::vector<TrialRecord> ExperimentStore::trials(int64_t id) {
             t.message = q.text(6);
             t.seconds = q.optReal(7);
             t.curvesJson = q.text(8);
+            t.parameters = q.optReal(9);
+            t.flops = q.optReal(10);
             out.push_back(std::move(t));
         }
     }

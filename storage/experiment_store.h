@@ -34,6 +34,7 @@ struct TrialRecord {
     std::string trainingsJson = "[]";  // each training's objective (null when it had none)
     std::string curvesJson = "[]";     // each training's objective after each epoch
     std::string message;
+    std::optional<double> parameters, flops;  // the model's size and forward FLOPs per sample
     std::vector<int64_t> runIds;  // trials() fills it, in repeat and fold order
 };
 

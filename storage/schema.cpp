@@ -129,6 +129,8 @@ CREATE TABLE trials(
   curves_json TEXT NOT NULL DEFAULT '[]',
   message TEXT NOT NULL DEFAULT '',
   seconds REAL,
+  parameters INTEGER,
+  flops REAL,
   PRIMARY KEY(experiment_id, number)) WITHOUT ROWID;
 ALTER TABLE runs ADD COLUMN experiment_id INTEGER REFERENCES experiments(id) ON DELETE SET NULL;
 ALTER TABLE runs ADD COLUMN trial INTEGER;

@@ -145,6 +145,8 @@ void CliExperimentHost::trialFinished(const TrialResult& r) {
         t.curvesJson = io::dumpJson(curves);
         t.message = r.message;
         t.seconds = r.seconds;
+        if (r.parameters > 0) t.parameters = static_cast<double>(r.parameters);
+        if (r.flopsPerSample > 0) t.flops = r.flopsPerSample;
         m_experiments->finishTrial(m_id, t);
     }
     if (m_style == Style::Folds) return;
@@ -156,7 +158,7 @@ void CliExperimentHost::trialFinished(const TrialResult& r) {
     emit(m_json, {{"event", "trial"}, {"experiment_id", m_id}, {"trial", r.number}, {"status", r.status},
                   {"params", valuesToJson(m_def, r.values)}, {"objective", optJson(r.objective)},
                   {"objective_std", optJson(r.objectiveStd)}, {"trainings", each}, {"message", r.message},
-                  {"seconds", r.seconds}});
+                  {"seconds", r.seconds}, {"parameters", r.parameters}, {"flops", r.flopsPerSample}});
 }
 
 void CliExperimentHost::trialStopped(int number) {

@@ -341,6 +341,8 @@ private:
             Dataset data = spec.fold > 0 ? m_cache.fold(project, spec.seed, m_def.folds, spec.fold)
                                          : m_cache.dataset(project, spec.seed);
             RunSetup setup = prepareRun(project, std::move(data));
+            r.parameters = setup.model->parameterCount();
+            r.flopsPerSample = setup.model->forwardFlopsPerSample();
             {
                 std::lock_guard lock(m_mutex);
                 sink = m_host.beginTraining(spec, values, setup);

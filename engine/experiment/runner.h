@@ -40,6 +40,10 @@ struct TrialResult {
     std::vector<std::vector<double>> curves;
     std::string message;  // why failed or infeasible
     double seconds = 0;
+    // The model's cost (of the last training that built one; 0 when none did), for the trade-off
+    // views: parameters and forward FLOPs per sample.
+    int64_t parameters = 0;
+    double flopsPerSample = 0;
 };
 
 // Where a training's events go, from prepareRun to its end (created by the host).

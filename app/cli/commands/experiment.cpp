@@ -87,6 +87,8 @@ std::vector<TrialResult> resultsFrom(const ExperimentDefinition& def,
         r.objectiveStd = t.objectiveStd;
         r.message = t.message;
         r.seconds = t.seconds.value_or(0);
+        r.parameters = static_cast<int64_t>(t.parameters.value_or(0));
+        r.flopsPerSample = t.flops.value_or(0);
         const json each = io::parseJson(t.trainingsJson, "trial " + std::to_string(t.number) + " trainings");
         if (each.is_array())
             for (const json& v : each)
@@ -164,7 +166,8 @@ json tableJson(const ExperimentDefinition& def, const std::vector<TrialResult>& 
         for (const auto& v : t.trainingObjectives) each.push_back(optJson(v));
         rows.push_back({{"trial", t.number}, {"status", t.status}, {"params", valuesToJson(def, t.values)},
                         {"objective", optJson(t.objective)}, {"objective_std", optJson(t.objectiveStd)},
-                        {"trainings", each}, {"seconds", t.seconds}, {"message", t.message}});
+                        {"trainings", each}, {"seconds", t.seconds}, {"message", t.message},
+                        {"parameters", t.parameters}, {"flops", t.flopsPerSample}});
     }
     return rows;
 }
