@@ -75,8 +75,10 @@ void TrialScatterPlot::setPoints(const std::vector<TrialPoint>& points, XScale s
     }
     m_done->setData(dx, dy);
     m_other->setData(ox, oy);
-    // The legend lists only what is drawn.
+    // The legend lists only what is drawn, and only when there is more than one kind of it.
+    m_done->removeFromLegend();
     m_other->removeFromLegend();
+    if (!dx.isEmpty() && (!ox.isEmpty() || m_best->dataCount() > 0)) m_done->addToLegend();
     if (!ox.isEmpty()) m_other->addToLegend();
     QCPAxis* x = customPlot()->xAxis;
     if (scale == XScale::Log) {
@@ -100,7 +102,11 @@ void TrialScatterPlot::setBestLine(const std::vector<double>& x, const std::vect
     m_best->setData(QVector<double>(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n)),
                     QVector<double>(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n)), true);
     m_best->removeFromLegend();
-    if (n > 0) m_best->addToLegend();
+    m_done->removeFromLegend();
+    if (n > 0) {
+        if (m_done->dataCount() > 0) m_done->addToLegend();
+        m_best->addToLegend();
+    }
     requestReplot();
 }
 
@@ -132,7 +138,9 @@ void TrialScatterPlot::fitView() {
         plot->xAxis->setRange(xlo - pad, xhi + pad);
     }
     const double pad = yhi > ylo ? (yhi - ylo) * 0.08 : std::max(std::fabs(ylo) * 0.1, 1e-9);
-    plot->yAxis->setRange(ylo - pad, yhi + pad);
+    // Room above the highest point for the legend in the top corner.
+    const double legendRoom = plot->legend->itemCount() > 0 ? (yhi - ylo + 2 * pad) * 0.3 : 0;
+    plot->yAxis->setRange(ylo - pad, yhi + pad + legendRoom);
 }
 
 QString TrialScatterPlot::tooltipAt(QPointF pos) const {

@@ -126,7 +126,7 @@ private slots:
         QCOMPARE(results->shownStatus(), QString("completed"));
         TrialsTableModel* model = results->model();
         QCOMPARE(model->rowCount(), 9);
-        QCOMPARE(model->columnCount(), TrialsTableModel::FirstParameter + 2);
+        QCOMPARE(model->columnCount(), TrialsTableModel::FirstParameter + 3);  // lr, batch size, status
         QCOMPARE(model->headerData(TrialsTableModel::FirstParameter, Qt::Horizontal, Qt::DisplayRole).toString(),
                  QString("lr"));
         for (int row = 0; row < 9; ++row) QCOMPARE(model->rowAt(row)->result.status, std::string("completed"));
@@ -141,7 +141,7 @@ private slots:
         const std::optional<std::size_t> best = bestTrial(def, stored);
         QVERIFY(best);
         QCOMPARE(model->bestNumber(), stored[*best].number);
-        const QModelIndex bestCell = model->index(model->rowOf(model->bestNumber()), TrialsTableModel::Status);
+        const QModelIndex bestCell = model->index(model->rowOf(model->bestNumber()), model->statusColumn());
         QVERIFY(bestCell.data(Qt::FontRole).value<QFont>().bold());
         QVERIFY(bestCell.data().toString().endsWith("(best)"));
         QVERIFY2(results->summary()->text().contains(QString("Best: trial %1").arg(model->bestNumber())),

@@ -50,6 +50,7 @@ ExperimentResults::ExperimentResults(QWidget* parent) : QWidget(parent) {
     m_table->sortByColumn(TrialsTableModel::Trial, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setToolTip(tr("Double-click a trial to see its runs in the Runs tab"));
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
@@ -95,8 +96,9 @@ ExperimentResults::ExperimentResults(QWidget* parent) : QWidget(parent) {
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_table);
     split->addWidget(plots);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({200, 300});
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Experiment"), this));
     top->addWidget(m_experiments, 1);
@@ -202,10 +204,13 @@ void ExperimentResults::showExperiment(qint64 id) {
 void ExperimentResults::applyEvents(const std::vector<TrialEvent>& events) {
     if (!m_model->definition()) return;
     for (const TrialEvent& e : events) m_model->apply(e);
+    // Widths follow new rows and results, not every epoch's progress (the status column is last
+    // and stretches).
+    if (std::any_of(events.begin(), events.end(), [](const TrialEvent& e) { return e.kind != TrialEvent::Kind::Progress; }))
+        m_table->resizeColumnsToContents();
     const bool finished = std::any_of(events.begin(), events.end(),
                                       [](const TrialEvent& e) { return e.kind == TrialEvent::Kind::Finished; });
     if (finished) {
-        m_table->resizeColumnsToContents();
         refreshPlots();
         updateSummary();
     }

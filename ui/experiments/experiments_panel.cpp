@@ -67,6 +67,7 @@ ExperimentsPanel::ExperimentsPanel(QWidget* parent) : QWidget(parent) {
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
     m_progress->setFormat(tr("%v of %m trials"));
+    m_progress->setTextVisible(false);  // until an experiment runs
     m_eta = new QLabel(this);
     m_eta->setMinimumWidth(m_eta->fontMetrics().horizontalAdvance(tr("about 59 min 59 s left")) + 8);
     m_status = new QLabel(this);
@@ -205,6 +206,7 @@ void ExperimentsPanel::progressed(const std::vector<TrialEvent>& events) {
 }
 
 void ExperimentsPanel::updateProgress() {
+    m_progress->setTextVisible(m_planned > 0);
     m_progress->setRange(0, std::max(1, m_planned));
     m_progress->setValue(std::min(static_cast<int>(m_done.size()), std::max(1, m_planned)));
     if (!m_controller.running()) {
@@ -230,6 +232,7 @@ void ExperimentsPanel::ended(const QString& status) {
         m_status->setText(tr("Experiment %1 ended: its budget is spent (Resume continues it).").arg(id));
     else if (status != QLatin1String("failed"))
         m_status->setText(tr("Experiment %1 %2.").arg(id).arg(status));
+    m_builder->showMessage(QString());
     updateProgress();
     updateButtons();
     emit runsChanged();

@@ -12,7 +12,11 @@ namespace neurite {
 ParameterTable::ParameterTable(QWidget* parent) : QTableWidget(0, ColumnCount, parent) {
     setHorizontalHeaderLabels({tr("Field"), tr("Kind"), tr("Values or range")});
     horizontalHeader()->setSectionResizeMode(FieldColumn, QHeaderView::Stretch);
-    horizontalHeader()->setSectionResizeMode(KindColumn, QHeaderView::ResizeToContents);
+    // As wide as its combo box with the longest kind, which the header's own sizing does not see.
+    QComboBox probe;
+    probe.addItems(kindNames());
+    horizontalHeader()->setSectionResizeMode(KindColumn, QHeaderView::Fixed);
+    horizontalHeader()->resizeSection(KindColumn, probe.sizeHint().width());
     horizontalHeader()->setSectionResizeMode(ValuesColumn, QHeaderView::Stretch);
     verticalHeader()->hide();
     setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -114,7 +114,7 @@ int TrialsTableModel::rowCount(const QModelIndex& parent) const {
 
 int TrialsTableModel::columnCount(const QModelIndex& parent) const {
     if (parent.isValid()) return 0;
-    return FirstParameter + (m_def ? static_cast<int>(m_def->space.size()) : 0);
+    return FirstParameter + (m_def ? static_cast<int>(m_def->space.size()) : 0) + 1;
 }
 
 QVariant TrialsTableModel::data(const QModelIndex& index, int role) const {
@@ -138,15 +138,15 @@ QVariant TrialsTableModel::data(const QModelIndex& index, int role) const {
         if (sortKey) return v ? QVariant(*v) : QVariant();
         return number(v);
     };
-    switch (c) {
-    case Trial: return t.number;
-    case Status: {
+    if (c == statusColumn()) {
         QString s = QString::fromStdString(t.status);
         if (sortKey) return s;
         if (!r->progress.isEmpty()) s += QStringLiteral(": ") + r->progress;
         if (t.number == m_best && m_best > 0) s += tr(" (best)");
         return s;
     }
+    switch (c) {
+    case Trial: return t.number;
     case Objective: return optional(t.objective);
     case Std: return optional(t.objectiveStd);
     case Seconds:
@@ -167,9 +167,9 @@ QVariant TrialsTableModel::headerData(int section, Qt::Orientation orientation, 
         static_cast<std::size_t>(section - FirstParameter) < m_def->space.size())
         return QString::fromStdString(m_def->space[static_cast<std::size_t>(section - FirstParameter)].path);
     if (role != Qt::DisplayRole) return {};
+    if (section == statusColumn()) return tr("Status");
     switch (section) {
     case Trial: return tr("Trial");
-    case Status: return tr("Status");
     case Objective: return m_def ? QString::fromStdString(m_def->objective) : tr("Objective");
     case Std: return tr("Std");
     case Seconds: return tr("Seconds");

@@ -1,6 +1,6 @@
-// TrialsTableModel: an experiment's trials, one row each: trial number, status (with the running
-// trial's progress), objective, its standard deviation over the trainings, seconds, then one
-// column per parameter. Rows come from the store (setTrials) and are updated in place by the
+// TrialsTableModel: an experiment's trials, one row each: trial number, objective, its standard
+// deviation over the trainings, seconds, one column per parameter, and last the status (with the
+// running trial's progress, the longest text). Rows come from the store (setTrials) and are updated in place by the
 // live trial events; the best trial (bestTrial of the engine) is drawn bold. Qt::UserRole holds
 // the sort key of each cell (numbers as numbers).
 #pragma once
@@ -25,7 +25,8 @@ struct TrialEvent;
 class TrialsTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Trial, Status, Objective, Std, Seconds, FirstParameter };
+    enum Column { Trial, Objective, Std, Seconds, FirstParameter };
+    int statusColumn() const { return columnCount() - 1; }
     explicit TrialsTableModel(QObject* parent = nullptr);
 
     // The experiment the rows belong to (its parameters are the last columns); clears the rows.
