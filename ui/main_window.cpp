@@ -30,6 +30,8 @@
 #include "designer/problems_panel.h"
 #include "designer/template_library.h"
 #include "deploy/try_it_panel.h"
+#include "experiments/experiments_panel.h"
+#include "io/json_text.h"
 #include "project_files.h"
 #include "runs/runs_panel.h"
 #include "training/training_panel.h"
@@ -78,6 +80,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_tryIt = new TryItPanel(this);
     m_tabs->addTab(trainingTab, tr("Training"));
     m_tabs->addTab(m_runs, tr("Runs"));
+    m_experiments = new ExperimentsPanel(this);
+    m_tabs->addTab(m_experiments, tr("Experiments"));
     m_tabs->addTab(m_tryIt, tr("Try it"));
     setCentralWidget(m_tabs);
     sizeTabsToCurrent(m_tabs);
@@ -99,6 +103,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_tryIt->loadRun(db, runId);
     };
     connect(m_training, &TrainingPanel::tryItRequested, this, tryRun);
+    connectExperiments();
     connect(m_runs, &RunsPanel::tryItRequested, this, tryRun);
     createDocks();
     createMenus();
@@ -294,6 +299,20 @@ void MainWindow::createTrainingMenu() {
     }
 }
 
+// The Experiments tab builds on the open project as the next run trains it, records in the
+// Runs tab's store, and shows a trial's runs there.
+void MainWindow::connectExperiments() {
+    m_experiments->setProjectSource([this]() -> std::optional<ProjectSnapshot> {
+        return ProjectSnapshot{io::parseJson(projectToJson(runDocument()), "the open project"), m_files->path()};
+    });
+    connect(m_experiments, &ExperimentsPanel::runsChanged, m_runs, &RunsPanel::reload);
+    connect(m_experiments, &ExperimentsPanel::runRequested, this, [this](qint64 runId) {
+        m_tabs->setCurrentWidget(m_runs);
+        m_runs->reload();
+        m_runs->selectRuns({runId});
+    });
+}
+
 bool MainWindow::tryModel(const QString& path) {
     m_tabs->setCurrentWidget(m_tryIt);
     return m_tryIt->loadModel(path);
@@ -350,13 +369,14 @@ void MainWindow::connectWelcome() {
 }
 
 // The designer's docks (palette, inspector, problems) edit the graph: on the tabs that are not
-// about the graph (Start, Training, Runs, Try it) they step aside and give the room back, and
+// about the graph (Start, Training, Runs, Experiments, Try it) they step aside and give the room back, and
 // they come back as they were on the Designer, Summary and JSON tabs.
 void MainWindow::tabChanged() {
     QWidget* tab = m_tabs->currentWidget();
     updateTitle();
     if (tab == m_welcome) m_welcome->setRecentFiles(m_files->recentFiles());  // a file may have gone
-    if (tab == m_welcome || tab == m_training->parentWidget() || tab == m_runs || tab == m_tryIt) {
+    if (tab == m_welcome || tab == m_training->parentWidget() || tab == m_runs || tab == m_experiments ||
+        tab == m_tryIt) {
         for (QDockWidget* d : findChildren<QDockWidget*>())
             if (d->isVisible()) {
                 m_docksHiddenByStart.append(d);
@@ -439,6 +459,7 @@ bool MainWindow::openRunStore(const QString& path) {
     QString error = tr("no data directory for the run store ($XDG_DATA_HOME or $HOME); start with --db FILE");
     const bool ok = !path.isEmpty() && m_runs->openStore(path, &error);
     m_training->controller().setStorePath(ok ? path : QString());
+    m_experiments->setStorePath(ok ? path : QString());
     if (!ok) statusBar()->showMessage(tr("Runs are not recorded: %1").arg(error), 15000);
     m_welcome->setRunStore(path, ok ? QString() : error);
     return ok;

@@ -1,5 +1,5 @@
 // MainWindow: the studio's top-level window. Wiring only: the central tabs (start page, designer
-// canvas, summary, JSON, training, runs, try it), the docks (layer palette, inspector, problems), menus
+// canvas, summary, JSON, training, runs, experiments, try it), the docks (layer palette, inspector, problems), menus
 // and the status bar. Each panel is its own class.
 #pragma once
 
@@ -15,6 +15,7 @@ class QUndoStack;
 
 namespace neurite {
 
+class ExperimentsPanel;
 class RunsPanel;
 class TrainingPanel;
 
@@ -69,6 +70,7 @@ public:
     DataProbe* dataProbe() const { return m_probe; }
     TrainingPanel* trainingPanel() const { return m_training; }
     RunsPanel* runsPanel() const { return m_runs; }
+    ExperimentsPanel* experimentsPanel() const { return m_experiments; }
     TryItPanel* tryItPanel() const { return m_tryIt; }
 
 signals:
@@ -88,6 +90,7 @@ private:
     void createTrainingMenu();
     void createHelpMenu();
     void connectWelcome();
+    void connectExperiments();
     void showPreferences();
     void tabChanged();
 
@@ -99,6 +102,7 @@ private:
     DesignerWidget* m_designer;
     TrainingPanel* m_training;
     RunsPanel* m_runs;
+    ExperimentsPanel* m_experiments;
     TryItPanel* m_tryIt;
     LayerPalette* m_palette = nullptr;
     Inspector* m_inspector = nullptr;

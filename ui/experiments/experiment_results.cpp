@@ -1,0 +1,319 @@
+#include "experiment_results.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+#include "experiment_fields.h"
+#include "experiment_store.h"
+#include "failure.h"
+#include "stored_trials.h"
+#include "trial_scatter_plot.h"
+#include "trials_table_model.h"
+
+namespace neurite {
+
+namespace {
+
+using plot::TrialPoint;
+using plot::TrialScatterPlot;
+
+constexpr int kStatusRole = Qt::UserRole + 1;
+
+}  // namespace
+
+ExperimentResults::ExperimentResults(QWidget* parent) : QWidget(parent) {
+    m_experiments = new QComboBox(this);
+    m_experiments->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_experiments->setMinimumContentsLength(30);
+    m_experiments->setPlaceholderText(tr("No experiments in the run store yet"));
+    connect(m_experiments, &QComboBox::activated, this, &ExperimentResults::picked);
+    m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_model = new TrialsTableModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(Qt::UserRole);
+    m_table = new QTableView(this);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(TrialsTableModel::Trial, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setToolTip(tr("Double-click a trial to see its runs in the Runs tab"));
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        const TrialRow* row = m_model->rowAt(m_proxy->mapToSource(index).row());
+        if (!row || !m_store) return;
+        std::vector<qint64> runs = row->runIds;
+        if (runs.empty()) {  // a row from the live events: its runs are in the store
+            try {
+                for (const storage::TrialRecord& t : storage::ExperimentStore(*m_store).trials(m_shown))
+                    if (t.number == row->result.number) runs.assign(t.runIds.begin(), t.runIds.end());
+            } catch (...) {
+                showFailure(currentFailure(), m_summary, this, tr("Could not read the trial's runs"));
+                return;
+            }
+        }
+        if (!runs.empty()) emit runRequested(runs.front());
+    });
+
+    m_history = new TrialScatterPlot(this);
+    m_history->setEmptyText(tr("No trial has an objective yet"));
+    m_scatter = new TrialScatterPlot(this);
+    m_parameter = new QComboBox(this);
+    connect(m_parameter, &QComboBox::currentIndexChanged, this, &ExperimentResults::refreshScatter);
+    auto* scatterBox = new QWidget(this);
+    auto* scatterLayout = new QVBoxLayout(scatterBox);
+    scatterLayout->setContentsMargins(0, 0, 0, 0);
+    auto* pick = new QHBoxLayout;
+    pick->addWidget(new QLabel(tr("Objective against"), scatterBox));
+    pick->addWidget(m_parameter, 1);
+    scatterLayout->addLayout(pick);
+    scatterLayout->addWidget(m_scatter, 1);
+    auto* historyBox = new QWidget(this);
+    auto* historyLayout = new QVBoxLayout(historyBox);
+    historyLayout->setContentsMargins(0, 0, 0, 0);
+    auto* historyTitle = new QLabel(tr("Optimization history"), historyBox);
+    historyTitle->setMinimumHeight(m_parameter->sizeHint().height());  // level with the combo opposite
+    historyLayout->addWidget(historyTitle);
+    historyLayout->addWidget(m_history, 1);
+    auto* plots = new QSplitter(Qt::Horizontal, this);
+    plots->addWidget(historyBox);
+    plots->addWidget(scatterBox);
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_table);
+    split->addWidget(plots);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({200, 300});
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Experiment"), this));
+    top->addWidget(m_experiments, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_summary);
+    layout->addWidget(split, 1);
+    refreshPlots();
+}
+
+void ExperimentResults::setStore(storage::RunStore* store) {
+    m_store = store;
+    m_shown = 0;
+    m_model->setDefinition(nullptr);
+    reloadList();
+}
+
+QString ExperimentResults::shownStatus() const {
+    const int i = m_experiments->findData(m_shown);
+    return i >= 0 ? m_experiments->itemData(i, kStatusRole).toString() : QString();
+}
+
+void ExperimentResults::reloadList() {
+    std::vector<storage::ExperimentRecord> all;
+    if (m_store) {
+        try {
+            all = storage::ExperimentStore(*m_store).list();
+        } catch (...) {
+            showFailure(currentFailure(), m_summary, this, tr("Could not read the experiments"));
+            return;
+        }
+    }
+    {
+        const QSignalBlocker block(m_experiments);
+        m_experiments->clear();
+        for (auto it = all.rbegin(); it != all.rend(); ++it) {  // newest first
+            m_experiments->addItem(tr("#%1 %2 (%3, %4 of %5 trials)")
+                                       .arg(it->id)
+                                       .arg(QString::fromStdString(it->name), QString::fromStdString(it->status))
+                                       .arg(it->trialsDone)
+                                       .arg(it->plannedTrials),
+                                   QVariant::fromValue<qint64>(it->id));
+            m_experiments->setItemData(m_experiments->count() - 1, QString::fromStdString(it->status), kStatusRole);
+        }
+        m_experiments->setCurrentIndex(m_experiments->findData(m_shown));
+    }
+    if (m_shown == 0 && !all.empty()) showExperiment(all.back().id);
+    else if (m_shown != 0 && m_experiments->currentIndex() < 0) showExperiment(0);  // deleted meanwhile
+    updateSummary();
+}
+
+void ExperimentResults::picked() {
+    const qint64 id = m_experiments->currentData().toLongLong();
+    showExperiment(id);
+    emit experimentPicked(id);
+}
+
+void ExperimentResults::showExperiment(qint64 id) {
+    m_shown = id;
+    {
+        const QSignalBlocker block(m_experiments);
+        m_experiments->setCurrentIndex(m_experiments->findData(id));
+    }
+    clearFailure(m_summary);
+    std::shared_ptr<const ExperimentDefinition> def;
+    std::vector<TrialRow> rows;
+    if (id > 0 && m_store) {
+        try {
+            storage::ExperimentStore experiments(*m_store);
+            const storage::ExperimentRecord record = experiments.require(id);
+            def = std::make_shared<const ExperimentDefinition>(
+                parseExperiment(record.definitionJson, "experiment " + std::to_string(id) + " (as stored)", ""));
+            const std::vector<storage::TrialRecord> stored = experiments.trials(id);
+            const std::vector<TrialResult> results = storedResults(*def, stored);
+            for (std::size_t i = 0; i < stored.size(); ++i)
+                rows.push_back({results[i], std::vector<qint64>(stored[i].runIds.begin(), stored[i].runIds.end()), {}});
+        } catch (...) {
+            def.reset();
+            rows.clear();
+            showFailure(currentFailure(), m_summary, this, tr("Cannot show experiment %1").arg(id));
+        }
+    }
+    m_model->setDefinition(def);
+    m_model->setTrials(std::move(rows));
+    m_table->resizeColumnsToContents();
+    {
+        const QSignalBlocker block(m_parameter);
+        const QString before = m_parameter->currentData().toString();
+        m_parameter->clear();
+        if (def)
+            for (const SearchParam& p : def->space) {
+                const QString path = QString::fromStdString(p.path);
+                m_parameter->addItem(shortFieldName(path), path);
+                m_parameter->setItemData(m_parameter->count() - 1, path, Qt::ToolTipRole);
+            }
+        m_parameter->setCurrentIndex(std::max(0, m_parameter->findData(before)));
+    }
+    refreshPlots();
+    if (m_summary->text().isEmpty() || def) updateSummary();
+}
+
+void ExperimentResults::applyEvents(const std::vector<TrialEvent>& events) {
+    if (!m_model->definition()) return;
+    for (const TrialEvent& e : events) m_model->apply(e);
+    // Widths follow new rows and results, not every epoch's progress (the status column is last
+    // and stretches).
+    if (std::any_of(events.begin(), events.end(), [](const TrialEvent& e) { return e.kind != TrialEvent::Kind::Progress; }))
+        m_table->resizeColumnsToContents();
+    const bool finished = std::any_of(events.begin(), events.end(),
+                                      [](const TrialEvent& e) { return e.kind == TrialEvent::Kind::Finished; });
+    if (finished) {
+        refreshPlots();
+        updateSummary();
+    }
+}
+
+void ExperimentResults::updateSummary() {
+    const ExperimentDefinition* def = m_model->definition();
+    if (!def) {
+        if (m_shown == 0) m_summary->setText(m_store ? tr("Run an experiment, or pick a stored one above.")
+                                                     : tr("No run store is open."));
+        return;
+    }
+    int done = 0;
+    for (const TrialResult& t : m_model->results()) done += t.status != "running" && t.status != "stopped";
+    QString text = tr("%1, %2 of %3 trials done, objective %4 (%5).")
+                       .arg(shownStatus().isEmpty() ? tr("running") : shownStatus())
+                       .arg(done)
+                       .arg(plannedTrialCount(*def))
+                       .arg(QString::fromStdString(def->objective), def->maximize ? tr("maximize") : tr("minimize"));
+    const int row = m_model->rowOf(m_model->bestNumber());
+    if (const TrialRow* best = m_model->rowAt(row)) {
+        text += tr(" Best: trial %1, %2").arg(best->result.number).arg(*best->result.objective, 0, 'g', 4);
+        if (!def->space.empty())
+            text += QStringLiteral(" (%1)").arg(QString::fromStdString(describeValues(*def, best->result.values)));
+        text += '.';
+    }
+    clearFailure(m_summary);
+    m_summary->setText(text);
+}
+
+void ExperimentResults::refreshPlots() {
+    const ExperimentDefinition* def = m_model->definition();
+    const QString objective = def ? QString::fromStdString(def->objective) : tr("objective");
+    m_history->setAxisLabels(tr("trial"), objective);
+    std::vector<TrialPoint> points;
+    std::vector<double> bestX, bestY;
+    std::optional<double> best;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const TrialResult& t = m_model->rowAt(row)->result;  // rows are in trial order
+        if (!t.objective || !std::isfinite(*t.objective)) continue;
+        const bool completed = t.status == "completed";
+        points.push_back({static_cast<double>(t.number), *t.objective, t.number, completed});
+        if (completed && (!best || (def && def->maximize ? *t.objective > *best : *t.objective < *best)))
+            best = *t.objective;
+        if (best) {
+            bestX.push_back(t.number);
+            bestY.push_back(*best);
+        }
+    }
+    m_history->setPoints(points);
+    m_history->setBestLine(bestX, bestY);
+    refreshScatter();
+}
+
+void ExperimentResults::refreshScatter() {
+    const ExperimentDefinition* def = m_model->definition();
+    const int p = m_parameter->currentIndex();
+    if (!def || p < 0 || static_cast<std::size_t>(p) >= def->space.size()) {
+        m_scatter->setEmptyText(def && def->space.empty() ? tr("This experiment varies no parameter")
+                                                           : tr("No trial has an objective yet"));
+        m_scatter->setAxisLabels(tr("parameter"), def ? QString::fromStdString(def->objective) : tr("objective"));
+        m_scatter->setPoints({});
+        return;
+    }
+    const SearchParam& param = def->space[static_cast<std::size_t>(p)];
+    using Scale = TrialScatterPlot::XScale;
+    Scale scale = param.kind == SearchParam::Kind::LogUniform ? Scale::Log : Scale::Linear;
+    QStringList categories;
+    if (param.kind == SearchParam::Kind::Choice) {
+        const bool numeric = std::all_of(param.values.begin(), param.values.end(),
+                                         [](const nlohmann::json& v) { return v.is_number(); });
+        if (numeric && !param.values.empty()) {
+            double lo = param.values.front().get<double>(), hi = lo;
+            for (const auto& v : param.values) {
+                lo = std::min(lo, v.get<double>());
+                hi = std::max(hi, v.get<double>());
+            }
+            if (lo > 0 && hi / lo >= 100) scale = Scale::Log;  // 1e-4, 1e-3, 1e-2 spread evenly
+        } else {
+            scale = Scale::Categories;
+            for (const auto& v : param.values) categories << valueListText({v});
+        }
+    }
+    std::vector<TrialPoint> points;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const TrialResult& t = m_model->rowAt(row)->result;
+        if (!t.objective || static_cast<std::size_t>(p) >= t.values.size()) continue;
+        const nlohmann::json& v = t.values[static_cast<std::size_t>(p)];
+        double x = 0;
+        if (scale == Scale::Categories) {
+            const auto it = std::find(param.values.begin(), param.values.end(), v);
+            if (it == param.values.end()) continue;
+            x = static_cast<double>(it - param.values.begin());
+        } else if (v.is_number()) {
+            x = v.get<double>();
+        } else {
+            continue;
+        }
+        points.push_back({x, *t.objective, t.number, t.status == "completed"});
+    }
+    m_scatter->setAxisLabels(QString::fromStdString(param.path), QString::fromStdString(def->objective));
+    m_scatter->setEmptyText(tr("No trial has an objective yet"));
+    m_scatter->setPoints(points, scale, categories);
+}
+
+}  // namespace neurite
