@@ -28,6 +28,10 @@
 #include "experiments/parameter_table.h"
 #include "experiments/stored_trials.h"
 #include "experiments/trials_table_model.h"
+#include "band_plot.h"
+#include "importance_plot.h"
+#include "parallel_coordinates_plot.h"
+#include "pareto_plot.h"
 #include "io/json_text.h"
 #include "run_store.h"
 #include "support/test_env.h"
@@ -167,6 +171,21 @@ private slots:
         results->parameterBox()->setCurrentIndex(1);
         QCOMPARE(results->parameterPlot()->xScale(), plot::TrialScatterPlot::XScale::Linear);
         QVERIFY(results->parameterPlot()->csv().startsWith("trial,training.batch_size,val_loss,completed\n"));
+
+        // The other views: nine lines over two parameters and the objective; importance names the
+        // learning rate first (it moves val_loss far more than the batch size here); the Pareto
+        // front of val_loss against the parameter count holds the best trial (all trials share
+        // one model, so one cost); the curves show the five best trials with their folds' band.
+        QCOMPARE(results->parallelPlot()->trialCount(), 9);
+        QCOMPARE(results->parallelPlot()->axisCount(), 3);
+        QCOMPARE(results->importancePlot()->sortedNames().value(0), QString("lr"));
+        QVERIFY(results->paretoPlot()->frontTrials().contains(model->bestNumber()));
+        QCOMPARE(results->bandPlot()->seriesCount(), 5);
+        // A click on a front point selects its trial in the table.
+        emit results->paretoPlot()->trialClicked(model->bestNumber());
+        const QModelIndexList picked = results->table()->selectionModel()->selectedRows(TrialsTableModel::Trial);
+        QCOMPARE(picked.size(), 1);
+        QCOMPARE(picked.front().data().toInt(), model->bestNumber());
 
         // Double-clicking a trial asks for its first run.
         QSignalSpy requested(&panel, &ExperimentsPanel::runRequested);

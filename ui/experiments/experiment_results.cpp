@@ -6,15 +6,21 @@
 #include <QLabel>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
 
+#include "band_plot.h"
+#include "experiment/importance.h"
 #include "experiment_fields.h"
 #include "experiment_store.h"
 #include "failure.h"
+#include "importance_plot.h"
+#include "parallel_coordinates_plot.h"
+#include "pareto_plot.h"
 #include "stored_trials.h"
 #include "trial_scatter_plot.h"
 #include "trials_table_model.h"
@@ -93,9 +99,40 @@ ExperimentResults::ExperimentResults(QWidget* parent) : QWidget(parent) {
     plots->addWidget(historyBox);
     plots->addWidget(scatterBox);
 
+    // The other views, one tab each: what matters (parallel coordinates, importance), what it
+    // costs (the Pareto front) and how the trials learned (mean +- std over repeats and folds).
+    m_parallel = new plot::ParallelCoordinatesPlot(this);
+    connect(m_parallel, &plot::ParallelCoordinatesPlot::selectionChanged, this, [this](const QVector<int>& trials) {
+        if (trials.size() == 1) selectTrial(trials.front());
+    });
+    m_importance = new plot::ImportancePlot(this);
+    m_pareto = new plot::ParetoPlot(this);
+    connect(m_pareto, &plot::ParetoPlot::trialClicked, this, &ExperimentResults::selectTrial);
+    m_cost = new QComboBox(this);
+    m_cost->addItem(tr("parameters"), QStringLiteral("parameters"));
+    m_cost->addItem(tr("FLOPs per sample"), QStringLiteral("flops"));
+    m_cost->addItem(tr("seconds"), QStringLiteral("seconds"));
+    connect(m_cost, &QComboBox::currentIndexChanged, this, &ExperimentResults::refreshPareto);
+    auto* paretoBox = new QWidget(this);
+    auto* paretoLayout = new QVBoxLayout(paretoBox);
+    paretoLayout->setContentsMargins(0, 0, 0, 0);
+    auto* costRow = new QHBoxLayout;
+    costRow->addWidget(new QLabel(tr("Objective against the cost"), paretoBox));
+    costRow->addWidget(m_cost, 1);
+    paretoLayout->addLayout(costRow);
+    paretoLayout->addWidget(m_pareto, 1);
+    m_bands = new plot::BandPlot(this);
+    m_views = new QTabWidget(this);
+    m_views->setDocumentMode(true);
+    m_views->addTab(plots, tr("History"));
+    m_views->addTab(m_parallel, tr("Parallel coordinates"));
+    m_views->addTab(m_importance, tr("Importance"));
+    m_views->addTab(paretoBox, tr("Trade-off"));
+    m_views->addTab(m_bands, tr("Curves"));
+
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_table);
-    split->addWidget(plots);
+    split->addWidget(m_views);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     split->setSizes({200, 300});
@@ -263,6 +300,124 @@ void ExperimentResults::refreshPlots() {
     m_history->setPoints(points);
     m_history->setBestLine(bestX, bestY);
     refreshScatter();
+    refreshViews();
+}
+
+void ExperimentResults::selectTrial(int number) {
+    const int row = m_model->rowOf(number);
+    if (row < 0) return;
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    m_table->selectRow(index.row());
+    m_table->scrollTo(index);
+}
+
+void ExperimentResults::refreshViews() {
+    const ExperimentDefinition* def = m_model->definition();
+    std::vector<const TrialResult*> scored;  // trials with a finite objective, in trial order
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const TrialResult& t = m_model->rowAt(row)->result;
+        if (t.objective && std::isfinite(*t.objective) && def && t.values.size() == def->space.size())
+            scored.push_back(&t);
+    }
+    const QString objective = def ? QString::fromStdString(def->objective) : tr("objective");
+
+    // Parallel coordinates: one axis per parameter, then the objective.
+    QVector<plot::PcAxis> axes;
+    QVector<double> objectives;
+    QVector<int> numbers;
+    for (const TrialResult* t : scored) {
+        objectives << *t->objective;
+        numbers << t->number;
+    }
+    if (def)
+        for (std::size_t i = 0; i < def->space.size(); ++i) {
+            const SearchParam& p = def->space[i];
+            plot::PcAxis axis;
+            axis.name = shortFieldName(QString::fromStdString(p.path));
+            const bool numeric = p.kind != SearchParam::Kind::Choice ||
+                                 std::all_of(p.values.begin(), p.values.end(), [](const auto& v) { return v.is_number(); });
+            if (!numeric)
+                for (const auto& v : p.values) axis.categories << valueListText({v});
+            axis.log = p.kind == SearchParam::Kind::LogUniform;
+            if (p.kind == SearchParam::Kind::Choice && numeric && !p.values.empty()) {
+                double lo = p.values.front().get<double>(), hi = lo;
+                for (const auto& v : p.values) {
+                    lo = std::min(lo, v.get<double>());
+                    hi = std::max(hi, v.get<double>());
+                }
+                axis.log = lo > 0 && hi / lo >= 100;
+            }
+            for (const TrialResult* t : scored) {
+                const nlohmann::json& v = t->values[i];
+                if (!numeric) {
+                    const auto it = std::find(p.values.begin(), p.values.end(), v);
+                    axis.values << (it == p.values.end() ? std::nan("") : double(it - p.values.begin()));
+                } else {
+                    axis.values << (v.is_number() ? v.get<double>() : std::nan(""));
+                }
+            }
+            axes << axis;
+        }
+    m_parallel->setData(axes, objectives, objective, def && def->maximize, numbers);
+
+    // Importance over the completed trials (experiment/importance.h).
+    QStringList names;
+    QVector<double> shares;
+    int used = 0;
+    if (def) {
+        std::vector<Assignment> values;
+        std::vector<double> completed;
+        for (const TrialResult* t : scored)
+            if (t->status == "completed") {
+                values.push_back(t->values);
+                completed.push_back(*t->objective);
+            }
+        used = static_cast<int>(values.size());
+        for (const ParamImportance& p : parameterImportance(def->space, values, completed)) {
+            names << shortFieldName(QString::fromStdString(p.path));
+            shares << p.importance;
+        }
+    }
+    m_importance->setData(names, shares, tr("first-order variance share (eta²)"), used);
+
+    refreshPareto();
+
+    // Curves: the five best completed trials, mean +- std over their trainings.
+    m_bands->clear();
+    m_bands->setAxisLabels(tr("epoch"), objective);
+    std::vector<const TrialResult*> best;
+    for (const TrialResult* t : scored)
+        if (t->status == "completed" && !t->curves.empty()) best.push_back(t);
+    std::stable_sort(best.begin(), best.end(), [def](const TrialResult* a, const TrialResult* b) {
+        return def->maximize ? *a->objective > *b->objective : *a->objective < *b->objective;
+    });
+    if (best.size() > 5) best.resize(5);
+    for (const TrialResult* t : best) {
+        QVector<QVector<double>> curves;
+        for (const auto& c : t->curves) curves << QVector<double>(c.begin(), c.end());
+        m_bands->addSeries(tr("trial %1").arg(t->number), curves);
+    }
+}
+
+void ExperimentResults::refreshPareto() {
+    const ExperimentDefinition* def = m_model->definition();
+    const QString cost = m_cost->currentData().toString();
+    QVector<plot::ParetoTrial> trials;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const TrialResult& t = m_model->rowAt(row)->result;
+        if (!t.objective || !std::isfinite(*t.objective)) continue;
+        const double x = cost == "parameters" ? static_cast<double>(t.parameters)
+                         : cost == "flops"    ? t.flopsPerSample
+                                              : t.seconds;
+        if (!(x > 0)) continue;  // not measured (a trial that failed before its model existed)
+        const plot::TrialMark mark = t.status == "completed"    ? plot::TrialMark::Completed
+                                     : t.status == "infeasible" ? plot::TrialMark::Infeasible
+                                                                : plot::TrialMark::Pruned;
+        if (t.status != "completed" && t.status != "infeasible" && t.status != "pruned") continue;
+        trials << plot::ParetoTrial{t.number, x, *t.objective, mark};
+    }
+    m_pareto->setData(trials, m_cost->currentText(), true, cost != "seconds",
+                      def ? QString::fromStdString(def->objective) : tr("objective"), def && def->maximize);
 }
 
 void ExperimentResults::refreshScatter() {

@@ -16,6 +16,7 @@
 #include "run_store.h"
 
 class QComboBox;
+class QTabWidget;
 class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
@@ -23,6 +24,10 @@ class QTableView;
 namespace neurite {
 
 namespace plot {
+class BandPlot;
+class ImportancePlot;
+class ParallelCoordinatesPlot;
+class ParetoPlot;
 class TrialScatterPlot;
 }
 class TrialsTableModel;
@@ -49,6 +54,12 @@ public:
     plot::TrialScatterPlot* historyPlot() const { return m_history; }
     plot::TrialScatterPlot* parameterPlot() const { return m_scatter; }
     QComboBox* parameterBox() const { return m_parameter; }
+    QTabWidget* views() const { return m_views; }
+    plot::ParallelCoordinatesPlot* parallelPlot() const { return m_parallel; }
+    plot::ImportancePlot* importancePlot() const { return m_importance; }
+    plot::ParetoPlot* paretoPlot() const { return m_pareto; }
+    QComboBox* costBox() const { return m_cost; }
+    plot::BandPlot* bandPlot() const { return m_bands; }
     QLabel* summary() const { return m_summary; }
     // The status the list gives the picked experiment ("stopped", "completed", ...).
     QString shownStatus() const;
@@ -62,6 +73,10 @@ private:
     void picked();
     void refreshPlots();
     void refreshScatter();
+    // Parallel coordinates, importance, the Pareto front and the curves' bands.
+    void refreshViews();
+    void refreshPareto();
+    void selectTrial(int number);
     void updateSummary();
 
     storage::RunStore* m_store = nullptr;
@@ -74,6 +89,12 @@ private:
     plot::TrialScatterPlot* m_history;
     plot::TrialScatterPlot* m_scatter;
     QComboBox* m_parameter;
+    QTabWidget* m_views;
+    plot::ParallelCoordinatesPlot* m_parallel;
+    plot::ImportancePlot* m_importance;
+    plot::ParetoPlot* m_pareto;
+    QComboBox* m_cost;
+    plot::BandPlot* m_bands;
 };
 
 }  // namespace neurite

@@ -30,6 +30,8 @@ std::vector<TrialResult> storedResults(const ExperimentDefinition& def,
         r.objectiveStd = t.objectiveStd;
         r.message = t.message;
         r.seconds = t.seconds.value_or(0);
+        r.parameters = static_cast<int64_t>(t.parameters.value_or(0));
+        r.flopsPerSample = t.flops.value_or(0);
         const std::string what = "trial " + std::to_string(t.number);
         const json each = io::parseJson(t.trainingsJson, what + " trainings");
         if (each.is_array())
@@ -67,6 +69,8 @@ storage::TrialRecord trialRecordOf(const ExperimentDefinition& def, const TrialR
     t.curvesJson = io::dumpJson(curves);
     t.message = r.message;
     t.seconds = r.seconds;
+    if (r.parameters > 0) t.parameters = static_cast<double>(r.parameters);
+    if (r.flopsPerSample > 0) t.flops = r.flopsPerSample;
     return t;
 }
 
