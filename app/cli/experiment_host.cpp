@@ -10,6 +10,7 @@
 #include "metrics_json.h"
 #include "printer.h"
 #include "run_info.h"
+#include "trial_records.h"
 
 namespace neurite::cli {
 
@@ -128,27 +129,7 @@ std::unique_ptr<TrainingSink> CliExperimentHost::beginTraining(const TrainingSpe
 void CliExperimentHost::trialFinished(const TrialResult& r) {
     json each = json::array();
     for (const auto& v : r.trainingObjectives) each.push_back(optJson(v));
-    if (m_experiments) {
-        storage::TrialRecord t;
-        t.number = r.number;
-        t.valuesJson = io::dumpJson(valuesToJson(m_def, r.values));
-        t.status = r.status;
-        t.objective = r.objective;
-        t.objectiveStd = r.objectiveStd;
-        t.trainingsJson = io::dumpJson(each);
-        json curves = json::array();
-        for (const auto& curve : r.curves) {
-            json c = json::array();
-            for (double v : curve) c.push_back(std::isfinite(v) ? json(v) : json(nullptr));
-            curves.push_back(c);
-        }
-        t.curvesJson = io::dumpJson(curves);
-        t.message = r.message;
-        t.seconds = r.seconds;
-        if (r.parameters > 0) t.parameters = static_cast<double>(r.parameters);
-        if (r.flopsPerSample > 0) t.flops = r.flopsPerSample;
-        m_experiments->finishTrial(m_id, t);
-    }
+    if (m_experiments) m_experiments->finishTrial(m_id, trialRecordOf(m_def, r));
     if (m_style == Style::Folds) return;
     std::fprintf(stderr, "trial %d/%d %s: %s %s", r.number, m_planned, r.status.c_str(), m_def.objective.c_str(),
                  number(r.objective).c_str());

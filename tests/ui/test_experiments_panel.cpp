@@ -26,7 +26,7 @@
 #include "experiments/experiment_results.h"
 #include "experiments/experiments_panel.h"
 #include "experiments/parameter_table.h"
-#include "experiments/stored_trials.h"
+#include "trial_records.h"
 #include "experiments/trials_table_model.h"
 #include "band_plot.h"
 #include "importance_plot.h"

@@ -10,7 +10,7 @@
 #include "metrics_json.h"
 #include "recorder.h"
 #include "run_info.h"
-#include "stored_trials.h"
+#include "trial_records.h"
 
 namespace neurite {
 

@@ -21,7 +21,7 @@
 #include "importance_plot.h"
 #include "parallel_coordinates_plot.h"
 #include "pareto_plot.h"
-#include "stored_trials.h"
+#include "trial_records.h"
 #include "trial_scatter_plot.h"
 #include "trials_table_model.h"
 

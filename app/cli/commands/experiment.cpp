@@ -16,6 +16,7 @@
 #include "experiment_store.h"
 #include "io/json_text.h"
 #include "run_recording.h"
+#include "trial_records.h"
 
 namespace neurite::cli {
 
@@ -65,45 +66,6 @@ void emit(bool asJson, const json& j) {
     if (!asJson) return;
     std::printf("%s\n", io::dumpJson(j).c_str());
     std::fflush(stdout);
-}
-
-// Values stored as {"path": value} back in the order of the definition's parameters.
-Assignment valuesFrom(const ExperimentDefinition& def, const std::string& text) {
-    const json j = io::parseJson(text, "trial values");
-    Assignment a;
-    for (const SearchParam& p : def.space) a.push_back(j.contains(p.path) ? j.at(p.path) : json(nullptr));
-    return a;
-}
-
-std::vector<TrialResult> resultsFrom(const ExperimentDefinition& def,
-                                     const std::vector<storage::TrialRecord>& stored) {
-    std::vector<TrialResult> out;
-    for (const storage::TrialRecord& t : stored) {
-        TrialResult r;
-        r.number = t.number;
-        r.values = valuesFrom(def, t.valuesJson);
-        r.status = t.status;
-        r.objective = t.objective;
-        r.objectiveStd = t.objectiveStd;
-        r.message = t.message;
-        r.seconds = t.seconds.value_or(0);
-        r.parameters = static_cast<int64_t>(t.parameters.value_or(0));
-        r.flopsPerSample = t.flops.value_or(0);
-        const json each = io::parseJson(t.trainingsJson, "trial " + std::to_string(t.number) + " trainings");
-        if (each.is_array())
-            for (const json& v : each)
-                r.trainingObjectives.push_back(v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt);
-        const json curves = io::parseJson(t.curvesJson, "trial " + std::to_string(t.number) + " curves");
-        if (curves.is_array())
-            for (const json& c : curves) {
-                std::vector<double> curve;
-                if (c.is_array())
-                    for (const json& v : c) curve.push_back(v.is_number() ? v.get<double>() : std::nan(""));
-                r.curves.push_back(std::move(curve));
-            }
-        out.push_back(std::move(r));
-    }
-    return out;
 }
 
 int plannedCount(const ExperimentDefinition& def) { return plannedTrialCount(def); }
@@ -233,7 +195,7 @@ int show(RunStore& store, int64_t id, bool asJson) {
     const storage::ExperimentRecord e = experiments.require(id);
     const ExperimentDefinition def = storedDefinition(experiments, id);
     const std::vector<storage::TrialRecord> stored = experiments.trials(id);
-    const std::vector<TrialResult> trials = resultsFrom(def, stored);
+    const std::vector<TrialResult> trials = storedResults(def, stored);
     if (asJson) {
         json j{{"id", e.id}, {"name", e.name}, {"status", e.status}, {"message", e.message},
                {"source", e.sourcePath}, {"planned_trials", e.plannedTrials},
@@ -348,7 +310,7 @@ int runExperimentCommand(int argc, char** argv) {
         ExperimentStore experiments(store);
         const ExperimentDefinition def = storedDefinition(experiments, id);
         experiments.claim(id);
-        const std::vector<TrialResult> done = resultsFrom(def, experiments.trials(id));
+        const std::vector<TrialResult> done = storedResults(def, experiments.trials(id));
         std::fprintf(stderr, "resuming experiment %lld: %zu trial(s) already done\n",
                      static_cast<long long>(id), done.size());
         return execute(store, id, def, args, done);

@@ -1,7 +1,7 @@
 // Trials between the runner and the run store: a finished TrialResult as the store's TrialRecord,
 // and stored trials back as TrialResults in the definition's parameter order (what resume passes
-// to the runner as done, and what the results view draws). The same reading as neurite-cli's
-// `experiment resume` and `experiment show`.
+// to the runner as done, and what the results view draws). One reading and one writer for
+// neurite-cli (experiment, train --folds) and the studio.
 #pragma once
 
 #include <string>

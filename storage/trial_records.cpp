@@ -1,4 +1,4 @@
-#include "stored_trials.h"
+#include "trial_records.h"
 
 #include <cmath>
 
