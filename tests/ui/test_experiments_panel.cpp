@@ -3,7 +3,8 @@
 // the end on the worker (9 trials, 27 recorded runs), the table's best row is the engine's
 // bestTrial of what the store holds, the plots show every trial; a bad range is refused with the
 // entry named and nothing starts; Stop, then Resume, completes the grid without running a
-// finished trial again; a saved definition opens as it was built.
+// finished trial again; a saved definition opens as it was built; in the studio a double-clicked
+// trial opens its first run in the Runs tab.
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
@@ -13,7 +14,10 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSettings>
 #include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -33,6 +37,8 @@
 #include "parallel_coordinates_plot.h"
 #include "pareto_plot.h"
 #include "io/json_text.h"
+#include "main_window.h"
+#include "runs/runs_panel.h"
 #include "run_store.h"
 #include "support/test_env.h"
 #include "trial_scatter_plot.h"
@@ -314,6 +320,24 @@ private slots:
         a.erase("project_path");
         b.erase("project_path");
         QCOMPARE(io::dumpJson(b), io::dumpJson(a));
+        // What the builder has no field for (constraints, a pruner's settings) survives Open and Save.
+        nlohmann::json extra = a;
+        extra["constraints"] = {{{"metric", "parameters"}, {"max", 5000}}};
+        extra["pruner"] = {{"type", "median"}, {"warmup_epochs", 2}, {"min_trials", 3}};
+        const QString extraPath = m_dir.filePath("extra.experiment.json");
+        QFile extraFile(extraPath);
+        QVERIFY(extraFile.open(QIODevice::WriteOnly));
+        extraFile.write(QByteArray::fromStdString(io::dumpJson(extra)));
+        extraFile.close();
+        QVERIFY2(other.openFile(extraPath), qPrintable(other.message()->text()));
+        QVERIFY2(other.message()->text().contains("1 constraint(s) are kept"), qPrintable(other.message()->text()));
+        QVERIFY(other.saveFile(extraPath));
+        const ExperimentDefinition kept = loadExperiment(extraPath.toStdString());
+        QCOMPARE(kept.constraints.size(), std::size_t(1));
+        QCOMPARE(kept.constraints[0].max, std::optional<double>(5000));
+        QVERIFY(kept.pruner.kind == PrunerConfig::Kind::Median);
+        QCOMPARE(kept.pruner.warmupEpochs, 2);
+        QCOMPARE(kept.pruner.minTrials, 3);
         // A file that is not an experiment is refused with the reader's words.
         QFile bad(m_dir.filePath("bad.experiment.json"));
         QVERIFY(bad.open(QIODevice::WriteOnly));
@@ -322,6 +346,33 @@ private slots:
         QVERIFY(!other.openFile(bad.fileName()));
         QVERIFY2(other.message()->text().contains("$.project"), qPrintable(other.message()->text()));
         QCOMPARE(other.parameters()->rowCount(), 2);  // what was there stays
+    }
+
+    // In the studio the tab records in the Runs tab's store, and a double-clicked trial's first
+    // run is selected in the Runs tab.
+    void aTrialOpensInTheRunsTab() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("NeuriteTest");
+        QCoreApplication::setApplicationName("test_experiments_panel");
+        QSettings().clear();
+        MainWindow w;
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(w.openRunStore(m_db));
+        ExperimentsPanel* panel = w.experimentsPanel();
+        QCOMPARE(panel->controller().storePath(), w.runsPanel()->storePath());
+        w.tabs()->setCurrentWidget(panel);
+        ExperimentResults* results = panel->results();
+        QVERIFY(results->shownExperiment() > 0);  // the newest stored experiment
+        std::vector<storage::TrialRecord> records;
+        storedTrials(m_db, results->shownExperiment(), &records);
+        QTableView* view = results->table();
+        results->table()->sortByColumn(TrialsTableModel::Trial, Qt::AscendingOrder);
+        const QRect cell = view->visualRect(results->proxy()->index(1, TrialsTableModel::Trial));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
+        QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, cell.center());
+        QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget*>(w.runsPanel()));
+        QCOMPARE(w.runsPanel()->selectedRuns(), std::vector<int64_t>{records[1].runIds.front()});
     }
 
 private:

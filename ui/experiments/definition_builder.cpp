@@ -180,6 +180,7 @@ void DefinitionBuilder::refreshProject() {
 void DefinitionBuilder::useOpenProject() {
     m_follow = true;
     m_file.clear();
+    m_kept = json::object();
     refreshProject();
 }
 
@@ -228,8 +229,14 @@ std::optional<json> DefinitionBuilder::definitionJson(QString* error) {
              {"folds", m_folds->value()},
              {"objective", {{"metric", m_objective->currentText().trimmed().toStdString()},
                             {"direction", m_direction->currentIndex() == 1 ? "maximize" : "minimize"}}}};
-    if (m_pruner->currentIndex() > 0)
-        out["pruner"] = {{"type", m_pruner->currentIndex() == 1 ? "median" : "halving"}};
+    if (s == Bayesian && m_kept.contains("startup_trials")) strategy["startup_trials"] = m_kept["startup_trials"];
+    out["strategy"] = strategy;
+    if (m_pruner->currentIndex() > 0) {
+        const char* type = m_pruner->currentIndex() == 1 ? "median" : "halving";
+        const bool same = m_kept.contains("pruner") && m_kept["pruner"].value("type", std::string()) == type;
+        out["pruner"] = same ? m_kept["pruner"] : json{{"type", type}};
+    }
+    if (m_kept.contains("constraints")) out["constraints"] = m_kept["constraints"];
     json budget = json::object();
     if (m_budgetTrials->value() > 0) budget["trials"] = m_budgetTrials->value();
     if (m_budgetMinutes->value() > 0) budget["minutes"] = m_budgetMinutes->value();
@@ -311,7 +318,15 @@ bool DefinitionBuilder::openFile(const QString& path) {
                    tr("Project: %1, from %2").arg(QFileInfo(QString::fromStdString(def.projectPath)).fileName(),
                                                   QFileInfo(path).fileName()));
         fill(def);
-        showMessage(tr("Opened %1").arg(path));
+        const json all = experimentToJson(def);
+        m_kept = json::object();
+        for (const char* key : {"constraints", "pruner"})
+            if (all.contains(key)) m_kept[key] = all[key];
+        if (all["strategy"].contains("startup_trials")) m_kept["startup_trials"] = all["strategy"]["startup_trials"];
+        showMessage(def.constraints.empty()
+                        ? tr("Opened %1").arg(path)
+                        : tr("Opened %1; its %n constraint(s) are kept (edit the file to change them)", nullptr,
+                             static_cast<int>(def.constraints.size())).arg(path));
         return true;
     } catch (...) {
         showError(currentFailure(), tr("Cannot open the experiment"));

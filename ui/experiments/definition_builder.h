@@ -94,6 +94,9 @@ private:
     nlohmann::json m_project;
     QString m_projectPath;
     QString m_file;  // the experiment file opened or saved last: names errors, resolves paths
+    // What an opened file sets that the builder has no field for (constraints, the pruner's and
+    // the Bayesian search's settings), kept as the file had it so Save does not drop it.
+    nlohmann::json m_kept = nlohmann::json::object();
     QLabel* m_projectLabel;
     QLineEdit* m_name;
     ParameterTable* m_table;
