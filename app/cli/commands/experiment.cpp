@@ -1,5 +1,6 @@
 // neurite-cli experiment: runs a *.experiment.json (sweeps, repeats, cross-validation) with every
 // training recorded in the run store under its experiment; resume, show and list.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -138,6 +139,10 @@ int execute(RunStore& store, int64_t id, const ExperimentDefinition& def, const 
             std::vector<TrialResult> done) {
     ExperimentOptions options;
     if (auto v = args.integer("parallel", 1, 256)) options.parallel = static_cast<int>(*v);
+    // the project's thread count unless --threads says otherwise (0: every core), as train does
+    if (def.project.contains("training") && def.project["training"].is_object() &&
+        def.project["training"].value("threads", json(0)).is_number_integer())
+        options.threads = std::max(0, def.project["training"].value("threads", 0));
     if (auto v = args.integer("threads", 0, 4096)) options.threads = static_cast<int>(*v);
     if (auto v = args.str("device")) options.device = *v;
     const bool asJson = args.flag("json");
