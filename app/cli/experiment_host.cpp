@@ -14,26 +14,22 @@
 
 namespace neurite::cli {
 
-namespace {
-
 using nlohmann::json;
 
-json optJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json optionalJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
-std::string number(const std::optional<double>& v) {
+std::string shortNumber(const std::optional<double>& v) {
     if (!v) return "-";
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.4g", *v);
     return buf;
 }
 
-void emit(bool asJson, const json& j) {
+void emitEvent(bool asJson, const json& event) {
     if (!asJson) return;
-    std::printf("%s\n", io::dumpJson(j).c_str());
+    std::printf("%s\n", io::dumpJson(event).c_str());
     std::fflush(stdout);
 }
-
-}  // namespace
 
 // One training: its printer and, with a store, its recorder behind the relay that shows only
 // what is stored. Tells the host each finished event.
@@ -84,7 +80,7 @@ void CliExperimentHost::trialStarted(int number, const Assignment& values) {
     if (m_experiments) m_experiments->startTrial(m_id, number, io::dumpJson(valuesToJson(m_def, values)));
     if (m_style == Style::Folds) return;
     std::fprintf(stderr, "trial %d/%d: %s\n", number, m_planned, describeValues(m_def, values).c_str());
-    emit(m_json, {{"event", "trial_started"}, {"experiment_id", m_id}, {"trial", number},
+    emitEvent(m_json, {{"event", "trial_started"}, {"experiment_id", m_id}, {"trial", number},
                   {"params", valuesToJson(m_def, values)}});
 }
 
@@ -128,17 +124,17 @@ std::unique_ptr<TrainingSink> CliExperimentHost::beginTraining(const TrainingSpe
 
 void CliExperimentHost::trialFinished(const TrialResult& r) {
     json each = json::array();
-    for (const auto& v : r.trainingObjectives) each.push_back(optJson(v));
+    for (const auto& v : r.trainingObjectives) each.push_back(optionalJson(v));
     if (m_experiments) m_experiments->finishTrial(m_id, trialRecordOf(m_def, r));
     if (m_style == Style::Folds) return;
     std::fprintf(stderr, "trial %d/%d %s: %s %s", r.number, m_planned, r.status.c_str(), m_def.objective.c_str(),
-                 number(r.objective).c_str());
+                 shortNumber(r.objective).c_str());
     if (r.objectiveStd && (m_def.repeats > 1 || m_def.folds > 0))
-        std::fprintf(stderr, " +- %s", number(r.objectiveStd).c_str());
+        std::fprintf(stderr, " +- %s", shortNumber(r.objectiveStd).c_str());
     std::fprintf(stderr, "  (%.1f s)%s%s\n", r.seconds, r.message.empty() ? "" : ": ", r.message.c_str());
-    emit(m_json, {{"event", "trial"}, {"experiment_id", m_id}, {"trial", r.number}, {"status", r.status},
-                  {"params", valuesToJson(m_def, r.values)}, {"objective", optJson(r.objective)},
-                  {"objective_std", optJson(r.objectiveStd)}, {"trainings", each}, {"message", r.message},
+    emitEvent(m_json, {{"event", "trial"}, {"experiment_id", m_id}, {"trial", r.number}, {"status", r.status},
+                  {"params", valuesToJson(m_def, r.values)}, {"objective", optionalJson(r.objective)},
+                  {"objective_std", optionalJson(r.objectiveStd)}, {"trainings", each}, {"message", r.message},
                   {"seconds", r.seconds}, {"parameters", r.parameters}, {"flops", r.flopsPerSample}});
 }
 

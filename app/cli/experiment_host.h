@@ -8,12 +8,21 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "experiment/runner.h"
 #include "experiment_store.h"
 
 namespace neurite::cli {
+
+// Shared by the experiment commands: a number or null in JSON, a number or "-" in text, and one
+// JSON Lines event on stdout when `asJson`.
+nlohmann::json optionalJson(const std::optional<double>& v);
+std::string shortNumber(const std::optional<double>& v);
+void emitEvent(bool asJson, const nlohmann::json& event);
 
 class CliExperimentHost : public ExperimentHost {
 public:

@@ -54,22 +54,6 @@ int64_t positiveId(const std::string& s, const char* what) {
     return v;
 }
 
-json optJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-
-std::string number(const std::optional<double>& v) {
-    if (!v) return "-";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", *v);
-    return buf;
-}
-
-void emit(bool asJson, const json& j) {
-    if (!asJson) return;
-    std::printf("%s\n", io::dumpJson(j).c_str());
-    std::fflush(stdout);
-}
-
-int plannedCount(const ExperimentDefinition& def) { return plannedTrialCount(def); }
 
 // The importance of each parameter over the completed trials (experiment/importance.h).
 std::vector<ParamImportance> importanceOf(const ExperimentDefinition& def, const std::vector<TrialResult>& trials,
@@ -100,12 +84,12 @@ void printTable(const ExperimentDefinition& def, const std::vector<TrialResult>&
                 "seconds", "params");
     for (const TrialResult& t : trials)
         std::printf("%5d  %-10s  %12s  %10s  %8.1f  %s\n", t.number, t.status.c_str(),
-                    number(t.objective).c_str(), number(t.objectiveStd).c_str(), t.seconds,
+                    shortNumber(t.objective).c_str(), shortNumber(t.objectiveStd).c_str(), t.seconds,
                     describeValues(def, t.values).c_str());
     const std::optional<std::size_t> best = bestTrial(def, trials);
     if (best)
         std::printf("best: trial %d, %s %s (%s)%s%s\n", trials[*best].number, def.objective.c_str(),
-                    number(trials[*best].objective).c_str(), def.maximize ? "maximized" : "minimized",
+                    shortNumber(trials[*best].objective).c_str(), def.maximize ? "maximized" : "minimized",
                     def.space.empty() ? "" : ", ", describeValues(def, trials[*best].values).c_str());
     else
         std::printf("best: none yet (no trial completed)\n");
@@ -126,9 +110,9 @@ json tableJson(const ExperimentDefinition& def, const std::vector<TrialResult>& 
     json rows = json::array();
     for (const TrialResult& t : trials) {
         json each = json::array();
-        for (const auto& v : t.trainingObjectives) each.push_back(optJson(v));
+        for (const auto& v : t.trainingObjectives) each.push_back(optionalJson(v));
         rows.push_back({{"trial", t.number}, {"status", t.status}, {"params", valuesToJson(def, t.values)},
-                        {"objective", optJson(t.objective)}, {"objective_std", optJson(t.objectiveStd)},
+                        {"objective", optionalJson(t.objective)}, {"objective_std", optionalJson(t.objectiveStd)},
                         {"trainings", each}, {"seconds", t.seconds}, {"message", t.message},
                         {"parameters", t.parameters}, {"flops", t.flopsPerSample}});
     }
@@ -146,7 +130,7 @@ int execute(RunStore& store, int64_t id, const ExperimentDefinition& def, const 
     if (auto v = args.integer("threads", 0, 4096)) options.threads = static_cast<int>(*v);
     if (auto v = args.str("device")) options.device = *v;
     const bool asJson = args.flag("json");
-    const int planned = plannedCount(def);
+    const int planned = plannedTrialCount(def);
     std::fprintf(stderr, "experiment %lld \"%s\": %d trial(s) of %d training(s), objective %s (%s), "
                          "%d at once; recording in %s\n",
                  static_cast<long long>(id), def.name.c_str(), planned,
@@ -171,7 +155,7 @@ int execute(RunStore& store, int64_t id, const ExperimentDefinition& def, const 
         fin["best_objective"] = *outcome.trials[*best].objective;
         fin["best_params"] = valuesToJson(def, outcome.trials[*best].values);
     }
-    emit(asJson, fin);
+    emitEvent(asJson, fin);
     if (!asJson) printTable(def, outcome.trials);
     if (outcome.status == "stopped") {
         std::fprintf(stderr, "experiment %lld stopped; continue it with neurite-cli experiment resume %lld\n",
@@ -227,7 +211,7 @@ int list(RunStore& store, bool asJson) {
         for (const auto& e : all)
             a.push_back({{"id", e.id}, {"name", e.name}, {"status", e.status}, {"message", e.message},
                          {"planned_trials", e.plannedTrials}, {"trials_done", e.trialsDone},
-                         {"created_at", e.createdAt}, {"ended_at", optJson(e.endedAt)}});
+                         {"created_at", e.createdAt}, {"ended_at", optionalJson(e.endedAt)}});
         std::printf("%s\n", io::dumpJson(a).c_str());
         return 0;
     }
@@ -305,7 +289,7 @@ int runExperimentCommand(int argc, char** argv) {
         RunStore store(dbPath(args, true));
         ExperimentStore experiments(store);
         const int64_t id = experiments.create(def.name, io::dumpJson(experimentToJson(def)),
-                                              std::filesystem::absolute(pos[0]).string(), plannedCount(def));
+                                              std::filesystem::absolute(pos[0]).string(), plannedTrialCount(def));
         return execute(store, id, def, args, {});
     }
     if (sub == "resume") {
