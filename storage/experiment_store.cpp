@@ -176,10 +176,22 @@ std::vector<int64_t> ExperimentStore::runIds(int64_t id) {
     return out;
 }
 
-void ExperimentStore::remove(int64_t id) {
-    require(id);
-    Statement q(m_store.db(), "DELETE FROM experiments WHERE id = ?1");
+int ExperimentStore::remove(int64_t id, bool withRuns) {
+    if (require(id).status == "running")
+        throwBadInput("experiment " + std::to_string(id) + " is running; stop it first (Ctrl+C, or Stop in "
+                      "the studio)");
+    SqliteDb& db = m_store.db();
+    Transaction tx(db);
+    int deleted = 0;
+    if (withRuns) {
+        Statement runs(db, "DELETE FROM runs WHERE experiment_id = ?1");  // their rows cascade
+        runs.bind(1, id).run();
+        deleted = db.changes();
+    }
+    Statement q(db, "DELETE FROM experiments WHERE id = ?1");
     q.bind(1, id).run();
+    tx.commit();
+    return deleted;
 }
 
 }  // namespace neurite::storage

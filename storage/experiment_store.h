@@ -59,8 +59,10 @@ public:
     ExperimentRecord require(int64_t id);  // throws Error{BadInput} "no experiment N in FILE"
     std::vector<TrialRecord> trials(int64_t id);
     std::vector<int64_t> runIds(int64_t id);
-    // Deletes the experiment and its trials; its runs stay, without an experiment.
-    void remove(int64_t id);
+    // Deletes the experiment and its trials. Its runs stay as ordinary runs, or with `withRuns` go
+    // too (with their checkpoints). A running experiment is refused (Error{BadInput}); returns
+    // the number of runs deleted.
+    int remove(int64_t id, bool withRuns = false);
 
 private:
     RunStore& m_store;

@@ -27,16 +27,6 @@ std::vector<plot::CurveData> curvesOf(const EvaluationReport& report, bool roc) 
     return out;
 }
 
-plot::ConfusionData confusionOf(const EvaluationReport& report) {
-    plot::ConfusionData d;
-    if (!report.classification) return d;
-    const ClassificationMetrics& m = *report.classification;
-    for (int c = 0; c < m.confusion.numClasses; ++c)
-        d.classes << (c < static_cast<int>(m.perClass.size()) ? QString::fromStdString(m.perClass[static_cast<std::size_t>(c)].name)
-                                                              : QString::number(c));
-    d.counts = m.confusion.counts;
-    return d;
-}
 
 const std::array<EvaluationPlot, 3> kPlots{{
     {"roc", QT_TRANSLATE_NOOP("EvaluationPlot", "ROC"), true,
@@ -51,6 +41,17 @@ const std::array<EvaluationPlot, 3> kPlots{{
 }};
 
 }  // namespace
+
+plot::ConfusionData confusionOf(const EvaluationReport& report) {
+    plot::ConfusionData d;
+    if (!report.classification) return d;
+    const ClassificationMetrics& m = *report.classification;
+    for (int c = 0; c < m.confusion.numClasses; ++c)
+        d.classes << (c < static_cast<int>(m.perClass.size()) ? QString::fromStdString(m.perClass[static_cast<std::size_t>(c)].name)
+                                                              : QString::number(c));
+    d.counts = m.confusion.counts;
+    return d;
+}
 
 plot::PlotFrame* EvaluationPlot::create(QWidget* parent) const {
     plot::PlotFrame* p = make(parent);

@@ -10,6 +10,7 @@
 #include <span>
 
 #include "metrics/evaluation.h"
+#include "plot_data.h"
 #include "plot_frame.h"
 
 namespace neurite {
@@ -28,6 +29,8 @@ struct EvaluationPlot {
 };
 
 std::span<const EvaluationPlot> evaluationPlots();
+// A classifier's confusion counts with its class names; empty for a regression report.
+plot::ConfusionData confusionOf(const EvaluationReport& report);
 // The entry's plot among `parent`'s children (made by `make`), or null.
 plot::PlotFrame* findEvaluationPlot(const QWidget* parent, const char* id);
 

@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/error.h"
+#include "experiment_store.h"
 #include "run_store.h"
 #include "support/test_env.h"
 
@@ -151,6 +153,32 @@ private slots:
             mean += folds[f].toDouble() / 3;
         }
         QCOMPARE(trials[0]["objective"].toDouble(), mean);
+
+        // experiment delete: without --runs the runs stay as ordinary runs; with it they go.
+        QCOMPARE(runCli({"train", examples() + "wine.neurite.json", "--folds", "2", "--epochs", "2",
+                         "--threads", "1", "--db", db}).code, 0);
+        auto runCount = [&] { return QJsonDocument::fromJson(runCli({"runs", "list", "--json", "--db", db}).out).array().size(); };
+        QCOMPARE(runCount(), 5);
+        const Result kept = runCli({"experiment", "delete", "1", "--db", db});
+        QVERIFY2(kept.code == 0, kept.err.constData());
+        QVERIFY(kept.err.contains("its runs stay"));
+        QCOMPARE(runCount(), 5);
+        QCOMPARE(runCli({"runs", "list", "--experiment", "1", "--db", db}).code, 2);
+        const Result gone = runCli({"experiment", "delete", "2", "--runs", "--db", db});
+        QVERIFY2(gone.code == 0, gone.err.constData());
+        QVERIFY2(gone.err.contains("deleted with 2 run(s)"), gone.err.constData());
+        QCOMPARE(runCount(), 3);
+        const Result again = runCli({"experiment", "delete", "2", "--db", db});
+        QCOMPARE(again.code, 2);
+        QVERIFY2(again.err.startsWith("error: ") && again.err.contains("no experiment 2"), again.err.constData());
+        {  // a running experiment (this process's) is refused, and stays
+            storage::RunStore store(db.toStdString());
+            storage::ExperimentStore experiments(store);
+            const int64_t live = experiments.create("live", "{}", "live.experiment.json", 1);
+            QVERIFY_THROWS_EXCEPTION(Error, experiments.remove(live));
+            QVERIFY(experiments.experiment(live));
+        }
+
         const Result none = runCli({"train", examples() + "wine.neurite.json", "--folds", "2", "--epochs", "1",
                                     "--no-db"});
         QCOMPARE(none.code, 0);

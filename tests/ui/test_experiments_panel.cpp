@@ -5,6 +5,7 @@
 // entry named and nothing starts; Stop, then Resume, completes the grid without running a
 // finished trial again; a saved definition opens as it was built; in the studio a double-clicked
 // trial opens its first run in the Runs tab.
+#include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
@@ -32,6 +33,9 @@
 #include "experiments/parameter_table.h"
 #include "trial_records.h"
 #include "experiments/trials_table_model.h"
+#include "experiments/trial_confusions.h"
+#include "confusion_plot.h"
+#include "run_records.h"
 #include "band_plot.h"
 #include "importance_plot.h"
 #include "parallel_coordinates_plot.h"
@@ -205,6 +209,32 @@ private slots:
         // Every fold of every trial is a run in the store, under the experiment.
         storage::RunStore store(m_db.toStdString());
         QCOMPARE(storage::ExperimentStore(store).runIds(id).size(), std::size_t(27));
+
+        // The Confusion view: the chosen trial's matrix pooled over its three folds' validation
+        // evaluations, which together cover every sample the folds were cut from once.
+        results->views()->setCurrentWidget(results->confusions());
+        TrialConfusions* confusions = results->confusions();
+        QCOMPARE(confusions->shownCount(), 1);
+        const plot::ConfusionData pooled = confusions->plotAt(0)->matrix();
+        QCOMPARE(pooled.classes.size(), 3);
+        int64_t pooledTotal = 0, validationTotal = 0;
+        for (const int64_t c : pooled.counts) pooledTotal += c;
+        for (const int64_t run : records[static_cast<std::size_t>(model->bestNumber() - 1)].runIds) {
+            const storage::RunDetails details = store.requireRun(run);
+            validationTotal += storage::parseDataSummary(details.dataJson, "run").validation;
+        }
+        QCOMPARE(pooledTotal, validationTotal);
+        QVERIFY2(confusions->captionAt(0)->text().contains("3 runs pooled"), qPrintable(confusions->captionAt(0)->text()));
+        // With no trial chosen, the best three; with five chosen, the first four side by side.
+        results->table()->clearSelection();
+        QCOMPARE(confusions->shownCount(), 3);
+        QVERIFY(confusions->plotAt(0)->objectName().endsWith(QString::number(model->bestNumber())));
+        results->table()->selectAll();
+        QCOMPARE(confusions->shownCount(), TrialConfusions::kMaxTrials);
+        QVERIFY2(confusions->note()->text().contains("first 4 of the 9"), qPrintable(confusions->note()->text()));
+        confusions->sharesBox()->setChecked(true);
+        QVERIFY(confusions->plotAt(3)->showShares());
+        QVERIFY(confusions->plotAt(3)->cellText(0, 0).contains('%'));
     }
 
     // A range the reader refuses names its entry, in the builder's message, and nothing starts.
@@ -320,9 +350,10 @@ private slots:
         a.erase("project_path");
         b.erase("project_path");
         QCOMPARE(io::dumpJson(b), io::dumpJson(a));
-        // What the builder has no field for (constraints, a pruner's settings) survives Open and Save.
+        // Constraints, a pruner's settings and the startup trials show in their fields and
+        // survive Open and Save.
         nlohmann::json extra = a;
-        extra["constraints"] = {{{"metric", "parameters"}, {"max", 5000}}};
+        extra["constraints"] = {{{"metric", "parameters"}, {"max", 5000}}, {{"metric", "seconds"}, {"min", 0.5}, {"max", 90}}};
         extra["pruner"] = {{"type", "median"}, {"warmup_epochs", 2}, {"min_trials", 3}};
         const QString extraPath = m_dir.filePath("extra.experiment.json");
         QFile extraFile(extraPath);
@@ -330,14 +361,44 @@ private slots:
         extraFile.write(QByteArray::fromStdString(io::dumpJson(extra)));
         extraFile.close();
         QVERIFY2(other.openFile(extraPath), qPrintable(other.message()->text()));
-        QVERIFY2(other.message()->text().contains("1 constraint(s) are kept"), qPrintable(other.message()->text()));
+        QCOMPARE(other.constraintsEdit()->text(), QString("parameters <= 5000; seconds >= 0.5; seconds <= 90"));
+        QCOMPARE(other.prunerBox()->currentIndex(), 1);
+        QCOMPARE(other.prunerFirstBox()->value(), 2);
+        QCOMPARE(other.prunerSecondBox()->value(), 3);
         QVERIFY(other.saveFile(extraPath));
         const ExperimentDefinition kept = loadExperiment(extraPath.toStdString());
-        QCOMPARE(kept.constraints.size(), std::size_t(1));
+        QCOMPARE(kept.constraints.size(), std::size_t(2));
         QCOMPARE(kept.constraints[0].max, std::optional<double>(5000));
+        QCOMPARE(kept.constraints[1].min, std::optional<double>(0.5));
+        QCOMPARE(kept.constraints[1].max, std::optional<double>(90));
         QVERIFY(kept.pruner.kind == PrunerConfig::Kind::Median);
         QCOMPARE(kept.pruner.warmupEpochs, 2);
         QCOMPARE(kept.pruner.minTrials, 3);
+        // Edited in the fields: halving with its own settings, a Bayesian search with 4 startup
+        // trials, a constraint typed wrong (refused, naming the entry), then right.
+        other.prunerBox()->setCurrentIndex(2);
+        QCOMPARE(other.prunerSecondBox()->value(), 3);  // halving's default factor
+        other.prunerFirstBox()->setValue(2);
+        other.prunerSecondBox()->setValue(4);
+        other.strategyBox()->setCurrentIndex(DefinitionBuilder::Bayesian);
+        QVERIFY(other.startupBox()->isEnabled());
+        other.startupBox()->setValue(4);
+        other.objectiveBox()->setCurrentText("val_loss");
+        other.constraintsEdit()->setText("parameters < 5000");
+        QVERIFY(!other.definition());
+        QVERIFY2(other.message()->text().contains("constraint 1 \"parameters < 5000\""), qPrintable(other.message()->text()));
+        other.constraintsEdit()->setText("latency <= 3");
+        QVERIFY(!other.definition());
+        QVERIFY2(other.message()->text().contains("$.constraints[0].metric"), qPrintable(other.message()->text()));
+        other.constraintsEdit()->setText(" parameters <= 4000 ;");
+        const std::optional<ExperimentDefinition> edited = other.definition();
+        QVERIFY2(edited, qPrintable(other.message()->text()));
+        QVERIFY(edited->pruner.kind == PrunerConfig::Kind::Halving);
+        QCOMPARE(edited->pruner.minEpochs, 2);
+        QCOMPARE(edited->pruner.reductionFactor, 4);
+        QCOMPARE(edited->startupTrials, 4);
+        QCOMPARE(edited->constraints.size(), std::size_t(1));
+        QCOMPARE(edited->constraints[0].max, std::optional<double>(4000));
         // A file that is not an experiment is refused with the reader's words.
         QFile bad(m_dir.filePath("bad.experiment.json"));
         QVERIFY(bad.open(QIODevice::WriteOnly));
@@ -373,6 +434,45 @@ private slots:
         QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, cell.center());
         QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget*>(w.runsPanel()));
         QCOMPARE(w.runsPanel()->selectedRuns(), std::vector<int64_t>{records[1].runIds.front()});
+    }
+
+    // Delete: with "Keep Runs" the runs stay as ordinary runs, with "Delete With Runs" they go;
+    // the panel tells the Runs tab either way.
+    // (Last: it deletes what the tests before it stored.)
+    void deletingAnExperimentKeepsOrRemovesItsRuns() {
+        ExperimentsPanel panel;
+        QVERIFY(panel.setStorePath(m_db));
+        ExperimentResults* results = panel.results();
+        std::vector<storage::ExperimentRecord> all;
+        std::size_t runsBefore = 0;
+        {
+            storage::RunStore store(m_db.toStdString());
+            all = storage::ExperimentStore(store).list();
+            runsBefore = store.listRuns().size();
+        }
+        QVERIFY(all.size() >= 2);
+        results->showExperiment(all[0].id);
+        QVERIFY(results->deleteButton()->isEnabled());
+        QSignalSpy runsChanged(&panel, &ExperimentsPanel::runsChanged);
+        QVERIFY(results->deleteExperiment(all[0].id, false));
+        QCOMPARE(runsChanged.count(), 1);
+        QCOMPARE(results->experimentBox()->findData(QVariant::fromValue<qint64>(all[0].id)), -1);
+        std::size_t secondRuns = 0;
+        {
+            storage::RunStore store(m_db.toStdString());
+            QCOMPARE(store.listRuns().size(), runsBefore);
+            QVERIFY(!storage::ExperimentStore(store).experiment(all[0].id));
+            secondRuns = storage::ExperimentStore(store).runIds(all[1].id).size();
+        }
+        QVERIFY(secondRuns > 0);
+        results->showExperiment(all[1].id);
+        QVERIFY(results->deleteExperiment(all[1].id, true));
+        QCOMPARE(runsChanged.count(), 2);
+        storage::RunStore store(m_db.toStdString());
+        QCOMPARE(store.listRuns().size(), runsBefore - secondRuns);
+        storage::Statement check(store.db(), "PRAGMA integrity_check");
+        QVERIFY(check.step());
+        QCOMPARE(check.text(0), std::string("ok"));
     }
 
 private:

@@ -13,6 +13,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <map>
+
 #include "experiment/objective.h"
 #include "io/json_text.h"
 #include "parameter_table.h"
@@ -104,8 +106,12 @@ QWidget* DefinitionBuilder::makeSettings() {
                             "stops after this many (all: every combination)"));
     m_seed = spin(box, 0, 1000000000, 0);
     m_seed->setToolTip(tr("Fixes the order and the draws of the trials (not the trainings' seeds)"));
+    m_startup = spin(box, 0, 100000, 0, tr("auto"));
+    m_startup->setToolTip(tr("Bayesian search: random trials before TPE proposes (auto: min(10, max(3, trials/4)))"));
+    m_startup->setEnabled(false);
     connect(m_strategy, &QComboBox::currentIndexChanged, this, [this](int s) {
         if ((s == Random || s == Bayesian) && m_trials->value() == 0) m_trials->setValue(20);
+        m_startup->setEnabled(s == Bayesian);
     });
     m_repeats = spin(box, 1, 1000, 1);
     m_repeats->setToolTip(tr("Trainings per trial, with seeds training.seed + 0, 1, ..."));
@@ -123,6 +129,15 @@ QWidget* DefinitionBuilder::makeSettings() {
     m_pruner = new QComboBox(box);
     m_pruner->addItems({tr("none"), tr("median"), tr("successive halving")});
     m_pruner->setToolTip(tr("Stops weak trials early from their objective after each epoch (val_* and train_* metrics)"));
+    m_prunerFirstLabel = new QLabel(box);
+    m_prunerSecondLabel = new QLabel(box);
+    m_prunerFirst = spin(box, 1, 1000000, 1);
+    m_prunerSecond = spin(box, 1, 100000, 4);
+    connect(m_pruner, &QComboBox::currentIndexChanged, this, &DefinitionBuilder::prunerChanged);
+    m_constraints = new QLineEdit(box);
+    m_constraints->setPlaceholderText(tr("none, e.g. parameters <= 50000; seconds <= 60"));
+    m_constraints->setToolTip(tr("Trials whose mean misses one are infeasible (kept, never the best). Entries "
+                                 "\"metric <= number\" or \"metric >= number\", separated by ;"));
     m_budgetTrials = spin(box, 0, 100000, 0, tr("no limit"));
     m_budgetMinutes = new QDoubleSpinBox(box);
     m_budgetMinutes->setRange(0, 1e6);
@@ -150,15 +165,72 @@ QWidget* DefinitionBuilder::makeSettings() {
     grid->addWidget(label(tr("Objective")), ++row, 0);
     grid->addWidget(m_objective, row, 1);
     grid->addWidget(m_direction, row, 2, 1, 2);
+    grid->addWidget(label(tr("Startup trials")), ++row, 0);
+    grid->addWidget(m_startup, row, 1);
     grid->addWidget(label(tr("Pruner")), ++row, 0);
     grid->addWidget(m_pruner, row, 1, 1, 3);
+    grid->addWidget(m_prunerFirstLabel, ++row, 0);
+    grid->addWidget(m_prunerFirst, row, 1);
+    grid->addWidget(m_prunerSecondLabel, row, 2);
+    grid->addWidget(m_prunerSecond, row, 3);
+    grid->addWidget(label(tr("Constraints")), ++row, 0);
+    grid->addWidget(m_constraints, row, 1, 1, 3);
     grid->addWidget(label(tr("Budget")), ++row, 0);
     grid->addWidget(m_budgetTrials, row, 1);
     grid->addWidget(m_budgetMinutes, row, 2, 1, 2);
     m_budgetTrials->setSuffix(tr(" trials"));
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(3, 1);
+    prunerChanged();
     return box;
+}
+
+void DefinitionBuilder::prunerChanged() {
+    const int kind = m_pruner->currentIndex();  // none, median, halving
+    const bool median = kind == 1;
+    m_prunerFirstLabel->setText(median ? tr("Warm-up epochs") : tr("First rung"));
+    m_prunerSecondLabel->setText(median ? tr("Min trials") : tr("Keep 1 in"));
+    m_prunerFirst->setSuffix(median ? QString() : tr(" epoch(s)"));
+    m_prunerFirst->setToolTip(median ? tr("The first epoch at which a training can be stopped")
+                                     : tr("Epochs before the first comparison; later rungs at this x the factor^k"));
+    m_prunerSecond->setToolTip(median ? tr("Other trials' values needed at an epoch before it can stop a training")
+                                      : tr("The reduction factor: at each rung the best 1 in this many go on"));
+    {
+        const QSignalBlocker block(m_prunerSecond);
+        m_prunerSecond->setMinimum(median ? 1 : 2);
+        m_prunerSecond->setValue(median ? PrunerConfig{}.minTrials : PrunerConfig{}.reductionFactor);
+        const QSignalBlocker blockFirst(m_prunerFirst);
+        m_prunerFirst->setValue(median ? PrunerConfig{}.warmupEpochs : PrunerConfig{}.minEpochs);
+    }
+    for (QWidget* w : std::initializer_list<QWidget*>{m_prunerFirstLabel, m_prunerSecondLabel, m_prunerFirst, m_prunerSecond})
+        w->setEnabled(kind > 0);
+}
+
+std::optional<json> DefinitionBuilder::constraintsJson(QString* error) const {
+    json out = json::array();
+    std::map<std::string, std::size_t> at;  // metric -> its entry in `out`
+    const QStringList entries = m_constraints->text().split(';', Qt::SkipEmptyParts);
+    for (int i = 0; i < entries.size(); ++i) {
+        const QString entry = entries[i].trimmed();
+        if (entry.isEmpty()) continue;
+        const bool max = entry.contains(QLatin1String("<="));
+        const bool min = entry.contains(QLatin1String(">="));
+        const QStringList sides = entry.split(max ? QStringLiteral("<=") : QStringLiteral(">="));
+        bool number = false;
+        const double value = sides.size() == 2 ? sides[1].trimmed().toDouble(&number) : 0;
+        if (max == min || sides.size() != 2 || sides[0].trimmed().isEmpty() || !number) {
+            if (error)
+                *error = tr("constraint %1 \"%2\": write metric <= number or metric >= number, entries separated by ;")
+                             .arg(i + 1)
+                             .arg(entry);
+            return std::nullopt;
+        }
+        const std::string metric = sides[0].trimmed().toStdString();
+        auto [it, fresh] = at.try_emplace(metric, out.size());
+        if (fresh) out.push_back(json{{"metric", metric}});
+        out[it->second][max ? "max" : "min"] = value;
+    }
+    return out;
 }
 
 void DefinitionBuilder::setProjectSource(ProjectSource source) {
@@ -180,7 +252,6 @@ void DefinitionBuilder::refreshProject() {
 void DefinitionBuilder::useOpenProject() {
     m_follow = true;
     m_file.clear();
-    m_kept = json::object();
     refreshProject();
 }
 
@@ -229,14 +300,15 @@ std::optional<json> DefinitionBuilder::definitionJson(QString* error) {
              {"folds", m_folds->value()},
              {"objective", {{"metric", m_objective->currentText().trimmed().toStdString()},
                             {"direction", m_direction->currentIndex() == 1 ? "maximize" : "minimize"}}}};
-    if (s == Bayesian && m_kept.contains("startup_trials")) strategy["startup_trials"] = m_kept["startup_trials"];
+    if (s == Bayesian && m_startup->value() > 0) strategy["startup_trials"] = m_startup->value();
     out["strategy"] = strategy;
-    if (m_pruner->currentIndex() > 0) {
-        const char* type = m_pruner->currentIndex() == 1 ? "median" : "halving";
-        const bool same = m_kept.contains("pruner") && m_kept["pruner"].value("type", std::string()) == type;
-        out["pruner"] = same ? m_kept["pruner"] : json{{"type", type}};
-    }
-    if (m_kept.contains("constraints")) out["constraints"] = m_kept["constraints"];
+    if (m_pruner->currentIndex() == 1)
+        out["pruner"] = {{"type", "median"}, {"warmup_epochs", m_prunerFirst->value()}, {"min_trials", m_prunerSecond->value()}};
+    else if (m_pruner->currentIndex() == 2)
+        out["pruner"] = {{"type", "halving"}, {"min_epochs", m_prunerFirst->value()}, {"reduction_factor", m_prunerSecond->value()}};
+    const std::optional<json> constraints = constraintsJson(error);
+    if (!constraints) return std::nullopt;
+    if (!constraints->empty()) out["constraints"] = *constraints;
     json budget = json::object();
     if (m_budgetTrials->value() > 0) budget["trials"] = m_budgetTrials->value();
     if (m_budgetMinutes->value() > 0) budget["minutes"] = m_budgetMinutes->value();
@@ -304,6 +376,17 @@ void DefinitionBuilder::fill(const ExperimentDefinition& def) {
     m_objective->setCurrentText(QString::fromStdString(def.objective));
     m_direction->setCurrentIndex(def.maximize ? 1 : 0);
     m_pruner->setCurrentIndex(static_cast<int>(def.pruner.kind));
+    const bool median = def.pruner.kind == PrunerConfig::Kind::Median;
+    m_prunerFirst->setValue(median ? def.pruner.warmupEpochs : def.pruner.minEpochs);
+    m_prunerSecond->setValue(median ? def.pruner.minTrials : def.pruner.reductionFactor);
+    m_startup->setValue(def.startupTrials);
+    QStringList constraints;
+    for (const Constraint& c : def.constraints) {
+        const QString metric = QString::fromStdString(c.metric);
+        if (c.min) constraints << QStringLiteral("%1 >= %2").arg(metric, QString::number(*c.min, 'g', 15));
+        if (c.max) constraints << QStringLiteral("%1 <= %2").arg(metric, QString::number(*c.max, 'g', 15));
+    }
+    m_constraints->setText(constraints.join(QStringLiteral("; ")));
     m_budgetTrials->setValue(def.maxTrials);
     m_budgetMinutes->setValue(def.maxMinutes);
     m_table->setParameters(def.space);
@@ -318,15 +401,7 @@ bool DefinitionBuilder::openFile(const QString& path) {
                    tr("Project: %1, from %2").arg(QFileInfo(QString::fromStdString(def.projectPath)).fileName(),
                                                   QFileInfo(path).fileName()));
         fill(def);
-        const json all = experimentToJson(def);
-        m_kept = json::object();
-        for (const char* key : {"constraints", "pruner"})
-            if (all.contains(key)) m_kept[key] = all[key];
-        if (all["strategy"].contains("startup_trials")) m_kept["startup_trials"] = all["strategy"]["startup_trials"];
-        showMessage(def.constraints.empty()
-                        ? tr("Opened %1").arg(path)
-                        : tr("Opened %1; its %n constraint(s) are kept (edit the file to change them)", nullptr,
-                             static_cast<int>(def.constraints.size())).arg(path));
+        showMessage(tr("Opened %1").arg(path));
         return true;
     } catch (...) {
         showError(currentFailure(), tr("Cannot open the experiment"));

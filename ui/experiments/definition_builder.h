@@ -73,6 +73,13 @@ public:
     QComboBox* objectiveBox() const { return m_objective; }
     QComboBox* directionBox() const { return m_direction; }
     QComboBox* prunerBox() const { return m_pruner; }
+    // The pruner's two settings: median: warm-up epochs and minimum trials; halving: the first
+    // rung (epochs) and the reduction factor.
+    QSpinBox* prunerFirstBox() const { return m_prunerFirst; }
+    QSpinBox* prunerSecondBox() const { return m_prunerSecond; }
+    QSpinBox* startupBox() const { return m_startup; }  // Bayesian: random trials first (0: auto)
+    // "parameters <= 50000; seconds <= 30": each entry `metric <= number` or `metric >= number`.
+    QLineEdit* constraintsEdit() const { return m_constraints; }
     QSpinBox* budgetTrialsBox() const { return m_budgetTrials; }
     QDoubleSpinBox* budgetMinutesBox() const { return m_budgetMinutes; }
     QSpinBox* parallelBox() const { return m_parallel; }
@@ -85,6 +92,9 @@ private:
     QWidget* makeSettings();
     void setProject(nlohmann::json project, const QString& path, const QString& note);
     void fill(const ExperimentDefinition& def);
+    void prunerChanged();
+    // The constraints field as the file's "constraints" list, or nullopt with *error.
+    std::optional<nlohmann::json> constraintsJson(QString* error) const;
     void openWithDialog();
     void saveWithDialog();
     QString defaultName() const;
@@ -94,9 +104,6 @@ private:
     nlohmann::json m_project;
     QString m_projectPath;
     QString m_file;  // the experiment file opened or saved last: names errors, resolves paths
-    // What an opened file sets that the builder has no field for (constraints, the pruner's and
-    // the Bayesian search's settings), kept as the file had it so Save does not drop it.
-    nlohmann::json m_kept = nlohmann::json::object();
     QLabel* m_projectLabel;
     QLineEdit* m_name;
     ParameterTable* m_table;
@@ -108,6 +115,12 @@ private:
     QComboBox* m_objective = nullptr;
     QComboBox* m_direction = nullptr;
     QComboBox* m_pruner = nullptr;
+    QLabel* m_prunerFirstLabel = nullptr;
+    QLabel* m_prunerSecondLabel = nullptr;
+    QSpinBox* m_prunerFirst = nullptr;
+    QSpinBox* m_prunerSecond = nullptr;
+    QSpinBox* m_startup = nullptr;
+    QLineEdit* m_constraints = nullptr;
     QSpinBox* m_budgetTrials = nullptr;
     QDoubleSpinBox* m_budgetMinutes = nullptr;
     QSpinBox* m_parallel = nullptr;

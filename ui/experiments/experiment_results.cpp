@@ -3,6 +3,9 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QLabel>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -21,6 +24,7 @@
 #include "importance_plot.h"
 #include "parallel_coordinates_plot.h"
 #include "pareto_plot.h"
+#include "trial_confusions.h"
 #include "trial_records.h"
 #include "trial_scatter_plot.h"
 #include "trials_table_model.h"
@@ -129,6 +133,11 @@ ExperimentResults::ExperimentResults(QWidget* parent) : QWidget(parent) {
     m_views->addTab(m_importance, tr("Importance"));
     m_views->addTab(paretoBox, tr("Trade-off"));
     m_views->addTab(m_bands, tr("Curves"));
+    m_confusions = new TrialConfusions(this);
+    m_views->addTab(m_confusions, tr("Confusion"));
+    connect(m_views, &QTabWidget::currentChanged, this, &ExperimentResults::refreshConfusions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ExperimentResults::refreshConfusions);
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_table);
@@ -136,9 +145,13 @@ ExperimentResults::ExperimentResults(QWidget* parent) : QWidget(parent) {
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     split->setSizes({200, 300});
+    m_delete = new QPushButton(tr("Delete..."), this);
+    m_delete->setToolTip(tr("Delete the experiment shown, with or without its runs"));
+    connect(m_delete, &QPushButton::clicked, this, &ExperimentResults::askDelete);
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Experiment"), this));
     top->addWidget(m_experiments, 1);
+    top->addWidget(m_delete);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
@@ -157,6 +170,35 @@ void ExperimentResults::setStore(storage::RunStore* store) {
 QString ExperimentResults::shownStatus() const {
     const int i = m_experiments->findData(m_shown);
     return i >= 0 ? m_experiments->itemData(i, kStatusRole).toString() : QString();
+}
+
+void ExperimentResults::askDelete() {
+    const qint64 id = m_shown;
+    if (id <= 0) return;
+    QMessageBox box(QMessageBox::Question, tr("Delete experiment"),
+                    tr("Delete experiment %1 (%2)?").arg(id).arg(m_experiments->currentText()), QMessageBox::Cancel, this);
+    box.setInformativeText(tr("Its trials go. Its runs can stay in the Runs tab as ordinary runs, or be "
+                              "deleted with it, checkpoints included."));
+    QPushButton* keep = box.addButton(tr("Delete, Keep Runs"), QMessageBox::AcceptRole);
+    QPushButton* all = box.addButton(tr("Delete With Runs"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() == keep) deleteExperiment(id, false);
+    else if (box.clickedButton() == all) deleteExperiment(id, true);
+}
+
+bool ExperimentResults::deleteExperiment(qint64 id, bool withRuns) {
+    if (!m_store) return false;
+    try {
+        storage::ExperimentStore(*m_store).remove(id, withRuns);
+    } catch (...) {
+        showFailure(currentFailure(), m_summary, this, tr("Cannot delete experiment %1").arg(id));
+        return false;
+    }
+    if (m_shown == id) showExperiment(0);
+    reloadList();
+    emit experimentDeleted(id, withRuns);
+    return true;
 }
 
 void ExperimentResults::reloadList() {
@@ -186,6 +228,7 @@ void ExperimentResults::reloadList() {
     if (m_shown == 0 && !all.empty()) showExperiment(all.back().id);
     else if (m_shown != 0 && m_experiments->currentIndex() < 0) showExperiment(0);  // deleted meanwhile
     updateSummary();
+    m_delete->setEnabled(m_shown > 0 && shownStatus() != QLatin1String("running"));
 }
 
 void ExperimentResults::picked() {
@@ -236,6 +279,7 @@ void ExperimentResults::showExperiment(qint64 id) {
     }
     refreshPlots();
     if (m_summary->text().isEmpty() || def) updateSummary();
+    m_delete->setEnabled(m_shown > 0 && shownStatus() != QLatin1String("running"));
 }
 
 void ExperimentResults::applyEvents(const std::vector<TrialEvent>& events) {
@@ -381,6 +425,7 @@ void ExperimentResults::refreshViews() {
     m_importance->setData(names, shares, tr("first-order variance share (eta²)"), used);
 
     refreshPareto();
+    refreshConfusions();
 
     // Curves: the five best completed trials, mean +- std over their trainings.
     m_bands->clear();
@@ -397,6 +442,59 @@ void ExperimentResults::refreshViews() {
         for (const auto& c : t->curves) curves << QVector<double>(c.begin(), c.end());
         m_bands->addSeries(tr("trial %1").arg(t->number), curves);
     }
+}
+
+void ExperimentResults::refreshConfusions() {
+    if (m_views->currentWidget() != m_confusions) return;
+    const ExperimentDefinition* def = m_model->definition();
+    if (!def || !m_store) {
+        m_confusions->clear(tr("Pick an experiment to compare its trials' confusion matrices."));
+        return;
+    }
+    std::vector<int> rows;  // model rows, in the table's order
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+        rows.push_back(m_proxy->mapToSource(index).row());
+    std::sort(rows.begin(), rows.end(), [this](int a, int b) {
+        return m_proxy->mapFromSource(m_model->index(a, 0)).row() < m_proxy->mapFromSource(m_model->index(b, 0)).row();
+    });
+    const bool chosen = !rows.empty();
+    if (!chosen) {  // the best three completed trials
+        for (int row = 0; row < m_model->rowCount(); ++row) {
+            const TrialResult& t = m_model->rowAt(row)->result;
+            if (t.status == "completed" && t.objective && std::isfinite(*t.objective)) rows.push_back(row);
+        }
+        std::stable_sort(rows.begin(), rows.end(), [this, def](int a, int b) {
+            const double x = *m_model->rowAt(a)->result.objective, y = *m_model->rowAt(b)->result.objective;
+            return def->maximize ? x > y : x < y;
+        });
+        if (rows.size() > 3) rows.resize(3);
+    }
+    std::vector<TrialConfusions::Trial> trials;
+    std::vector<storage::TrialRecord> stored;  // read once, for rows from the live events
+    for (const int row : rows) {
+        const TrialRow* r = m_model->rowAt(row);
+        if (!r) continue;
+        TrialConfusions::Trial t;
+        t.number = r->result.number;
+        t.runIds = r->runIds;
+        if (t.runIds.empty()) {
+            try {
+                if (stored.empty()) stored = storage::ExperimentStore(*m_store).trials(m_shown);
+            } catch (...) {
+                showFailure(currentFailure(), m_summary, this, tr("Could not read the trials' runs"));
+                return;
+            }
+            for (const storage::TrialRecord& s : stored)
+                if (s.number == t.number) t.runIds.assign(s.runIds.begin(), s.runIds.end());
+        }
+        t.caption = r->result.objective
+                        ? tr("%1 %2 (%3)").arg(QString::fromStdString(def->objective))
+                              .arg(*r->result.objective, 0, 'g', 4)
+                              .arg(QString::fromStdString(r->result.status))
+                        : tr("(%1)").arg(QString::fromStdString(r->result.status));
+        trials.push_back(std::move(t));
+    }
+    m_confusions->showTrials(m_store, trials, def->objective.rfind("test_", 0) == 0, chosen);
 }
 
 void ExperimentResults::refreshPareto() {

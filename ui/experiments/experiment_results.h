@@ -18,6 +18,7 @@
 class QComboBox;
 class QTabWidget;
 class QLabel;
+class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
 
@@ -30,6 +31,7 @@ class ParallelCoordinatesPlot;
 class ParetoPlot;
 class TrialScatterPlot;
 }
+class TrialConfusions;
 class TrialsTableModel;
 
 class ExperimentResults : public QWidget {
@@ -60,14 +62,21 @@ public:
     plot::ParetoPlot* paretoPlot() const { return m_pareto; }
     QComboBox* costBox() const { return m_cost; }
     plot::BandPlot* bandPlot() const { return m_bands; }
+    TrialConfusions* confusions() const { return m_confusions; }
     QLabel* summary() const { return m_summary; }
     // The status the list gives the picked experiment ("stopped", "completed", ...).
     QString shownStatus() const;
+    QPushButton* deleteButton() const { return m_delete; }
+    // Deletes experiment `id` (and with `withRuns` its runs); false, with the reason shown, when
+    // the store refuses (a running experiment). The Delete button asks first, then calls this.
+    bool deleteExperiment(qint64 id, bool withRuns);
 
 signals:
     void experimentPicked(qint64 id);
     // Double-click on a trial: its first run, in the Runs tab.
     void runRequested(qint64 runId);
+    // An experiment was deleted (with its runs when `withRuns`).
+    void experimentDeleted(qint64 id, bool withRuns);
 
 private:
     void picked();
@@ -76,12 +85,16 @@ private:
     // Parallel coordinates, importance, the Pareto front and the curves' bands.
     void refreshViews();
     void refreshPareto();
+    // The Confusion view, when it is the one shown (it reads the store).
+    void refreshConfusions();
     void selectTrial(int number);
     void updateSummary();
+    void askDelete();
 
     storage::RunStore* m_store = nullptr;
     qint64 m_shown = 0;
     QComboBox* m_experiments;
+    QPushButton* m_delete;
     QLabel* m_summary;
     TrialsTableModel* m_model;
     QSortFilterProxyModel* m_proxy;
@@ -95,6 +108,7 @@ private:
     plot::ParetoPlot* m_pareto;
     QComboBox* m_cost;
     plot::BandPlot* m_bands;
+    TrialConfusions* m_confusions;
 };
 
 }  // namespace neurite

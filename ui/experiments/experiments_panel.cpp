@@ -81,6 +81,10 @@ ExperimentsPanel::ExperimentsPanel(QWidget* parent) : QWidget(parent) {
     m_results = new ExperimentResults(this);
     connect(m_results, &ExperimentResults::runRequested, this, &ExperimentsPanel::runRequested);
     connect(m_results, &ExperimentResults::experimentPicked, this, &ExperimentsPanel::updateButtons);
+    connect(m_results, &ExperimentResults::experimentDeleted, this, [this] {
+        updateButtons();
+        emit runsChanged();  // the runs went, or no longer belong to an experiment
+    });
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->addLayout(controls);

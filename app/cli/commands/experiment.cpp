@@ -36,6 +36,8 @@ const char* kHelp =
     "  check FILE [--json]    read and check a definition and list its trials; trains nothing\n"
     "  show ID [--json]       the trials table and the best trial\n"
     "  list [--json]          every stored experiment\n"
+    "  delete ID [--runs]     remove an experiment and its trials; its runs stay as ordinary runs,\n"
+    "                         or with --runs are deleted too\n"
     "options of run and resume:\n"
     "  --parallel N           trials at once (default 1); the CPU threads are split between them\n"
     "  --threads N            CPU threads in all (default: every core)\n"
@@ -266,9 +268,9 @@ int runExperimentCommand(int argc, char** argv) {
     }
     if (sub.empty()) {
         std::fputs(kHelp, stderr);
-        throwBadInput("experiment needs a subcommand (run, resume, check, show, list)");
+        throwBadInput("experiment needs a subcommand (run, resume, check, show, list, delete)");
     }
-    Args args(argc, argv, 3, {"json", "help"}, {"db", "parallel", "threads", "device"});
+    Args args(argc, argv, 3, {"json", "help", "runs"}, {"db", "parallel", "threads", "device"});
     if (args.flag("help")) {
         std::fputs(kHelp, stdout);
         return 0;
@@ -318,6 +320,19 @@ int runExperimentCommand(int argc, char** argv) {
         }
         RunStore store(db, RunStore::Mode::ReadOnly);
         return list(store, asJson);
+    }
+    if (sub == "delete") {
+        needArgs(1, "delete ID [--runs] [--db FILE]");
+        const int64_t id = positiveId(pos[0], "an experiment id");
+        RunStore store(dbPath(args, false));
+        const bool withRuns = args.flag("runs");
+        const int runs = ExperimentStore(store).remove(id, withRuns);
+        if (withRuns)
+            std::fprintf(stderr, "experiment %lld deleted with %d run(s)\n", static_cast<long long>(id), runs);
+        else
+            std::fprintf(stderr, "experiment %lld deleted; its runs stay (neurite-cli runs list)\n",
+                         static_cast<long long>(id));
+        return 0;
     }
     std::fputs(kHelp, stderr);
     throwBadInput("unknown experiment subcommand '" + sub + "'");
