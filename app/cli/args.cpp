@@ -78,4 +78,12 @@ std::optional<double> Args::number(const std::string& name, double min, double m
     return v;
 }
 
+int64_t positiveId(const std::string& text, const char* what) {
+    char* end = nullptr;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || v <= 0)
+        throwBadInput(std::string("expected ") + what + " (a positive integer), got '" + text + "'");
+    return v;
+}
+
 }  // namespace neurite::cli

@@ -2,6 +2,7 @@
 // in commands/<name>.cpp; main.cpp dispatches and maps errors to exit codes.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,10 @@ private:
     std::map<std::string, std::string> m_values;
     std::map<std::string, bool> m_flags;
 };
+
+// A stored run's or experiment's id from the command line: a positive integer, else
+// Error{BadInput} "expected <what> (a positive integer), got 'x'".
+int64_t positiveId(const std::string& text, const char* what);
 
 // The training overrides of `train` (--epochs, --batch-size, --lr, --device, --threads, --seed,
 // --precision, --max-steps), also accepted by `export`, which trains first.

@@ -115,6 +115,15 @@ bool largerIsBetter(std::string_view name) {
     return name == "train_accuracy" || name == "samples_per_sec";
 }
 
+std::vector<std::string> metricNames() {
+    std::vector<std::string> out;
+    for (const char* split : {"val_", "test_"})
+        for (const SplitMetric& m : splitMetrics()) out.push_back(split + std::string(m.name));
+    for (const char* other : {"train_loss", "train_accuracy", "parameters", "flops", "seconds", "samples_per_sec"})
+        out.emplace_back(other);
+    return out;
+}
+
 std::string knownMetrics() {
     std::string s = "train_loss, train_accuracy";
     for (const SplitMetric& m : splitMetrics()) s.append(", val_").append(m.name);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "train/events.h"
@@ -26,7 +27,10 @@ struct TrainingOutcome {
 bool isKnownMetric(std::string_view name);
 // Whether larger is better (accuracy, f1, auc, r2, samples_per_sec, ...).
 bool largerIsBetter(std::string_view name);
-// The names above, comma-separated, for messages.
+// Every name, in the order people pick them: the validation metrics, the test ones, the training
+// ones, then the costs.
+std::vector<std::string> metricNames();
+// The names, comma-separated and with the test ones folded ("test_* (as val_*)"), for messages.
 std::string knownMetrics();
 // The value, or nothing when this training has none (no test split, a regression has no
 // accuracy, a metric undefined on the split).

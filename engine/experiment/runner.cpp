@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <future>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -24,43 +25,62 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Loaded data by data key, so trials that vary only the model or the training settings load it
-// once; each training gets a copy (prepareRun takes the data by value).
+// once; each training gets a copy (prepareRun takes the data by value). Trials at once that need
+// the same data wait for the one load in progress instead of loading it again (twice the memory).
 class DataCache {
 public:
     Dataset dataset(const ProjectDocument& p, uint64_t seed) {
-        const std::string key = dataKey(p.data, seed);
-        {
-            std::lock_guard lock(m_mutex);
-            if (auto it = m_sets.find(key); it != m_sets.end()) return it->second;
-        }
-        Dataset d = loadDataset(p.data, seed);
-        std::lock_guard lock(m_mutex);
-        trim();
-        return m_sets.emplace(key, std::move(d)).first->second;
+        return *get<Dataset>(m_sets, dataKey(p.data, seed), [&] { return loadDataset(p.data, seed); });
     }
     Dataset fold(const ProjectDocument& p, uint64_t seed, int k, int fold) {
-        const std::string key = dataKey(p.data, seed) + "|folds=" + std::to_string(k);
-        {
-            std::lock_guard lock(m_mutex);
-            if (auto it = m_folds.find(key); it != m_folds.end())
-                return it->second[static_cast<std::size_t>(fold - 1)];
-        }
-        std::vector<Dataset> folds = loadFolds(p.data, seed, k);
-        std::lock_guard lock(m_mutex);
-        trim();
-        return m_folds.emplace(key, std::move(folds)).first->second[static_cast<std::size_t>(fold - 1)];
+        const auto folds = get<std::vector<Dataset>>(m_folds, dataKey(p.data, seed) + "|folds=" + std::to_string(k),
+                                                     [&] { return loadFolds(p.data, seed, k); });
+        return (*folds)[static_cast<std::size_t>(fold - 1)];
     }
 
 private:
-    // A few data settings at a time (a sweep over data settings would otherwise keep them all).
+    template <class T>
+    using Slot = std::shared_future<std::shared_ptr<const T>>;
+
+    // The entry for `key`, loading it here when no other worker has started to; a load's error
+    // reaches every worker waiting for it, and the next request tries again.
+    template <class T, class Load>
+    std::shared_ptr<const T> get(std::map<std::string, Slot<T>>& entries, const std::string& key, Load load) {
+        std::promise<std::shared_ptr<const T>> promise;
+        Slot<T> slot;
+        bool mine = false;
+        {
+            std::lock_guard lock(m_mutex);
+            if (auto it = entries.find(key); it != entries.end()) {
+                slot = it->second;
+            } else {
+                trim();
+                slot = promise.get_future().share();
+                entries.emplace(key, slot);
+                mine = true;
+            }
+        }
+        if (mine) {
+            try {
+                promise.set_value(std::make_shared<const T>(load()));
+            } catch (...) {
+                promise.set_exception(std::current_exception());
+                std::lock_guard lock(m_mutex);
+                entries.erase(key);
+            }
+        }
+        return slot.get();
+    }
+    // A few data settings at a time (a sweep over data settings would otherwise keep them all);
+    // a worker still holding a cleared entry keeps its data until it is done with it.
     void trim() {
         if (m_sets.size() + m_folds.size() < 4) return;
         m_sets.clear();
         m_folds.clear();
     }
     std::mutex m_mutex;
-    std::map<std::string, Dataset> m_sets;
-    std::map<std::string, std::vector<Dataset>> m_folds;
+    std::map<std::string, Slot<Dataset>> m_sets;
+    std::map<std::string, Slot<std::vector<Dataset>>> m_folds;
 };
 
 std::pair<std::optional<double>, std::optional<double>> meanStd(const std::vector<double>& v) {

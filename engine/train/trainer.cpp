@@ -100,11 +100,23 @@ DeviceSplit Trainer::Impl::upload(const DataSplit& split) {
     if (split.count == 0) return d;
     Shape shape{split.count};
     for (int64_t dim : sampleShape) shape.push(dim);
-    d.features = Tensor::empty(be, shape, split.dtype);
-    be.copyFromHost(d.features, split.bytes.data());
+    // On the CPU the host arrays are the device's memory: borrowed, not copied (the dataset
+    // outlives the trainer, as `data` already requires; nothing writes to them). A copy of a
+    // Fashion-MNIST split costs more than a small model's epoch.
+    const bool host = be.device().isCpu();
+    if (host) {
+        d.features = Tensor::wrap(const_cast<uint8_t*>(split.bytes.data()), shape, split.dtype, be.device());
+    } else {
+        d.features = Tensor::empty(be, shape, split.dtype);
+        be.copyFromHost(d.features, split.bytes.data());
+    }
     if (data.numClasses > 0) {
-        d.labels = Tensor::empty(be, Shape{split.count}, DType::I32);
-        be.copyFromHost(d.labels, split.labels.data());
+        if (host) {
+            d.labels = Tensor::wrap(const_cast<int32_t*>(split.labels.data()), Shape{split.count}, DType::I32, be.device());
+        } else {
+            d.labels = Tensor::empty(be, Shape{split.count}, DType::I32);
+            be.copyFromHost(d.labels, split.labels.data());
+        }
     }
     if (cfg.loss.kind == LossKind::BinaryCrossEntropy) {
         std::vector<float> t(split.labels.begin(), split.labels.end());

@@ -204,12 +204,16 @@ int main(int argc, char** argv) {
             for (int i = 0; i < tabs->count(); ++i) steps.time([&] { tabs->setCurrentIndex(i); }, &panel);
         views.insert(views.end(), steps.ms.begin(), steps.ms.end());
 
-        // A brush on the parallel coordinates' first axis, dragged up and down.
+        // A brush on the parallel coordinates' units axis (4..128), dragged up and down.
         tabs->setCurrentWidget(results->parallelPlot());
         QCoreApplication::processEvents();
         neurite::plot::ParallelCoordinatesPlot* pc = results->parallelPlot();
-        QWidget* plot = pc->customPlot();
-        const QPointF top = pc->axisPoint(0, 0.9), bottom = pc->axisPoint(0, 0.1);
+        QCustomPlot* plot = pc->customPlot();
+        plot->replot();
+        int replots = 0, selections = 0;
+        QObject::connect(plot, &QCustomPlot::afterReplot, [&] { ++replots; });
+        QObject::connect(pc, &neurite::plot::ParallelCoordinatesPlot::selectionChanged, [&] { ++selections; });
+        const QPointF top = pc->axisPoint(2, 120), bottom = pc->axisPoint(2, 10);
         QTest::mousePress(plot, Qt::LeftButton, {}, top.toPoint());
         steps.ms.clear();
         for (int i = 0; i < 200; ++i) {
@@ -218,6 +222,9 @@ int main(int argc, char** argv) {
         }
         QTest::mouseRelease(plot, Qt::LeftButton, {}, (top + 0.5 * (bottom - top)).toPoint());
         brush.insert(brush.end(), steps.ms.begin(), steps.ms.end());
+        if (r == 0)
+            std::printf("brush: %d replots and %d selection changes over 200 moves; %d of %d trials kept at the end\n",
+                        replots, selections, static_cast<int>(pc->selectedTrials().size()), pc->trialCount());
 
         // Sort by each of the first columns, then select every trial in the Confusion view.
         steps.ms.clear();
@@ -230,11 +237,11 @@ int main(int argc, char** argv) {
         tabs->setCurrentWidget(results->confusions());
         steps.ms.clear();
         steps.time([&] { results->table()->selectAll(); }, &panel);
-        steps.time([&] { results->table()->clearSelection(); }, &panel);
-        selectAll.insert(selectAll.end(), steps.ms.begin(), steps.ms.end());
         if (r == 0)
             std::printf("parallel coordinates: %d trials x %d axes; confusion view: %d matrices after select all\n",
                         pc->trialCount(), pc->axisCount(), results->confusions()->shownCount());
+        steps.time([&] { results->table()->clearSelection(); }, &panel);
+        selectAll.insert(selectAll.end(), steps.ms.begin(), steps.ms.end());
     }
     report("open the store (table, every plot)", open);
     report("switch view tab (6 tabs, twice)", views);

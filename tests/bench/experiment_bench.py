@@ -4,10 +4,11 @@
   python3 tests/bench/experiment_bench.py [--cli build/bin/neurite-cli] [--seeds 5]
       [--only parallel|halving|strategies]
 
-parallel    the Wine grid (9 trials x 3 folds) and a spiral learning-rate sweep, one trial at a
+parallel    the Wine grid (9 trials x 3 folds), a spiral learning-rate sweep and a Fashion-MNIST
+            MLP sweep (3 widths x 2 learning rates, 1 epoch each), one trial at a
             time (--parallel 1, both threads to it) and two at once (--parallel 2, one thread
             each), alternating, median wall time of 3 rounds
-halving     the Fashion-MNIST CNN search as a random search of 16 trials (seed 1), with
+halving     the Fashion-MNIST CNN search as a random search of 16 trials (seeds 1..N), with
             successive halving and without any pruner: wall time and best val_accuracy
 strategies  the same search with 16 trials, Bayesian (TPE) and random, seeds 1..N, both with
             successive halving as the example has it: best val_accuracy of each
@@ -70,11 +71,22 @@ def spiral_sweep():
             "objective": {"metric": "val_accuracy"}}
 
 
+def mlp_sweep():
+    project = load("fashion_mlp.neurite.json")
+    project["training"]["epochs"] = 1
+    return {"format": "neurite-experiment", "version": 1, "name": "Fashion-MNIST MLP width x lr",
+            "project": project,
+            "parameters": [{"path": "model.nodes[fc1].params.units", "values": [64, 128, 256]},
+                           {"path": "training.optimizer.lr", "values": [0.001, 0.003]}],
+            "objective": {"metric": "val_accuracy"}}
+
+
 def bench_parallel(cli, workdir):
     print("| sweep | one at a time: wall s (runs) | two at once: wall s (runs) | speed-up |")
     print("|---|---|---|---|")
     for label, definition in (("Wine grid, 9 trials x 3 folds", inline_project(load("wine_lr_batch.experiment.json"))),
-                              ("spiral lr sweep, 8 trials", spiral_sweep())):
+                              ("spiral lr sweep, 8 trials", spiral_sweep()),
+                              ("Fashion-MNIST MLP, 6 trials x 1 epoch", mlp_sweep())):
         times = {1: [], 2: []}
         for round_ in range(3):
             for parallel in (1, 2):
@@ -98,16 +110,17 @@ def cnn_search(strategy, seed, pruner):
     return d
 
 
-def bench_halving(cli, workdir):
-    print("| random search, 16 trials, seed 1 | wall s | best val_accuracy | best trial | pruned trials |")
+def bench_halving(cli, workdir, seeds, first=1):
+    print("| random search, 16 trials | wall s | best val_accuracy | best trial | pruned trials |")
     print("|---|---|---|---|---|")
     halving = {"type": "halving", "min_epochs": 1, "reduction_factor": 3}
-    for label, pruner in (("every trial to the end", None), ("successive halving", halving)):
-        seconds, fin = run_experiment(cli, cnn_search("random", 1, pruner), workdir,
-                                      "halving" if pruner else "full", ["--threads", "2"])
-        pruned = sum(1 for t in fin["trials"] if t["status"] == "pruned")
-        print(f"| {label} | {seconds:.1f} | {fin.get('best_objective', float('nan')):.4f} "
-              f"| {fin.get('best_trial')} | {pruned} |", flush=True)
+    for seed in range(first, seeds + 1):
+        for label, pruner in (("every trial to the end", None), ("successive halving", halving)):
+            seconds, fin = run_experiment(cli, cnn_search("random", seed, pruner), workdir,
+                                          f"halving{seed}" if pruner else f"full{seed}", ["--threads", "2"])
+            pruned = sum(1 for t in fin["trials"] if t["status"] == "pruned")
+            print(f"| seed {seed}: {label} | {seconds:.1f} | {fin.get('best_objective', float('nan')):.4f} "
+                  f"| {fin.get('best_trial')} | {pruned} |", flush=True)
 
 
 def bench_strategies(cli, workdir, seeds):
@@ -131,7 +144,8 @@ def bench_strategies(cli, workdir, seeds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cli", default=os.path.join(ROOT, "build", "bin", "neurite-cli"))
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--seeds", type=int, default=5, help="the last seed (halving, strategies)")
+    parser.add_argument("--first-seed", type=int, default=1, help="the first seed of halving")
     parser.add_argument("--only", choices=("parallel", "halving", "strategies"))
     args = parser.parse_args()
     if not os.access(args.cli, os.X_OK):
@@ -142,7 +156,7 @@ def main():
             bench_parallel(args.cli, workdir)
             print()
         if args.only in (None, "halving"):
-            bench_halving(args.cli, workdir)
+            bench_halving(args.cli, workdir, args.seeds, args.first_seed)
             print()
         if args.only in (None, "strategies"):
             bench_strategies(args.cli, workdir, args.seeds)

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "data/data_source.h"
 #include "experiment/definition.h"
+#include "experiment/objective.h"
 #include "experiment/runner.h"
 #include "support/test_env.h"
 #include "train/trainer.h"
@@ -120,6 +121,23 @@ private slots:
         const ExperimentDefinition def = loadExperiment(examples() + "wine_lr_batch.experiment.json");
         QCOMPARE(plannedTrials(def).size(), std::size_t{9});
         QCOMPARE(def.folds, 3);
+    }
+
+    // Every metric the studio offers is one the reader accepts, with its natural direction, and
+    // the message listing them names each one (test ones folded as "test_* (as val_*)").
+    void metricNamesAreTheAcceptedOnes() {
+        const std::vector<std::string> names = metricNames();
+        QVERIFY(names.size() > 40);
+        QCOMPARE(names.front(), std::string("val_loss"));
+        const std::string listed = knownMetrics();
+        for (const std::string& m : names) {
+            QVERIFY2(isKnownMetric(m), m.c_str());
+            const std::string shown = m.rfind("test_", 0) == 0 ? "val_" + m.substr(5) : m;
+            QVERIFY2(listed.find(shown) != std::string::npos, m.c_str());
+        }
+        QVERIFY(largerIsBetter("test_f1_macro") && largerIsBetter("val_auc") && largerIsBetter("samples_per_sec"));
+        QVERIFY(!largerIsBetter("val_log_loss") && !largerIsBetter("test_rmse") && !largerIsBetter("parameters"));
+        QVERIFY(!isKnownMetric("val_latency") && !isKnownMetric("test_") && !isKnownMetric(""));
     }
 
     void badDefinitionsNameTheFileAndTheEntry_data() {

@@ -119,20 +119,8 @@ std::vector<FieldChoice> experimentFields(const json& project) {
 }
 
 QStringList objectiveMetrics() {
-    // knownMetrics(): "train_loss, ..., val_r2, test_* (as val_*), parameters, ..."
-    const QStringList known = QString::fromStdString(knownMetrics()).split(QStringLiteral(", "));
-    QStringList val, other, test;
-    for (const QString& m : known) {
-        if (m.startsWith(QLatin1String("test_*"))) continue;
-        if (m.startsWith(QLatin1String("val_"))) {
-            val << m;
-            test << QStringLiteral("test_") + m.mid(4);
-        } else {
-            other << m;
-        }
-    }
-    QStringList out = val + test + other;
-    out.removeIf([](const QString& m) { return !isKnownMetric(m.toStdString()); });
+    QStringList out;
+    for (const std::string& m : metricNames()) out << QString::fromStdString(m);
     return out;
 }
 

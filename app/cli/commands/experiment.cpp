@@ -48,13 +48,6 @@ const char* kHelp =
     "  --db FILE              the run database (default $XDG_DATA_HOME/neurite/runs.db)\n"
     "Ctrl+C stops after the current step of every running training; resume continues.\n";
 
-int64_t positiveId(const std::string& s, const char* what) {
-    char* end = nullptr;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || *end != '\0' || v <= 0)
-        throwBadInput(std::string("expected ") + what + " (a positive integer), got '" + s + "'");
-    return v;
-}
 
 
 // The importance of each parameter over the completed trials (experiment/importance.h).

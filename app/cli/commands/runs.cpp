@@ -41,13 +41,7 @@ const char* kRunsHelp =
     "  --db FILE                     the run database (default $XDG_DATA_HOME/neurite/runs.db)\n"
     "A run left 'running' by a process that no longer exists shows as interrupted.\n";
 
-int64_t runId(const std::string& s) {
-    char* end = nullptr;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || *end != '\0' || v <= 0)
-        throwBadInput("expected a run id (a positive integer), got '" + s + "'");
-    return v;
-}
+int64_t runId(const std::string& s) { return positiveId(s, "a run id"); }
 
 json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
@@ -414,7 +408,7 @@ int dispatch(int argc, char** argv) {
         needArgs(0, "list [--json] [--experiment ID] [--db FILE]");
         const std::string db = dbPath(args, false);
         std::optional<int64_t> experiment;
-        if (auto v = args.str("experiment")) experiment = runId(*v);
+        if (auto v = args.str("experiment")) experiment = positiveId(*v, "an experiment id");
         if (!std::filesystem::exists(db) && !experiment) {
             std::printf(asJson ? "[]\n" : "no runs yet (%s does not exist)\n", db.c_str());
             return 0;
