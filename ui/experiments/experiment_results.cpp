@@ -175,8 +175,16 @@ QString ExperimentResults::shownStatus() const {
 void ExperimentResults::askDelete() {
     const qint64 id = m_shown;
     if (id <= 0) return;
+    QString name;
+    if (m_store) {
+        try {
+            if (const auto record = storage::ExperimentStore(*m_store).experiment(id)) name = QString::fromStdString(record->name);
+        } catch (...) {  // the store's failure shows when the delete is tried
+        }
+    }
     QMessageBox box(QMessageBox::Question, tr("Delete experiment"),
-                    tr("Delete experiment %1 (%2)?").arg(id).arg(m_experiments->currentText()), QMessageBox::Cancel, this);
+                    name.isEmpty() ? tr("Delete experiment #%1?").arg(id) : tr("Delete experiment #%1, \"%2\"?").arg(id).arg(name),
+                    QMessageBox::Cancel, this);
     box.setInformativeText(tr("Its trials go. Its runs can stay in the Runs tab as ordinary runs, or be "
                               "deleted with it, checkpoints included."));
     QPushButton* keep = box.addButton(tr("Delete, Keep Runs"), QMessageBox::AcceptRole);
