@@ -62,8 +62,14 @@ struct ConvDesc {
     int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
     bool bias = true;
     DType compute = DType::F32;  // BF16 as in DenseDesc, gated by supports(Op::Conv, BF16)
-    int64_t outHeight() const { return (height + padTop + padBottom - kernelH) / strideH + 1; }
-    int64_t outWidth() const { return (width + padLeft + padRight - kernelW) / strideW + 1; }
+    int64_t dilationH = 1, dilationW = 1;  // 1: taps next to each other (as PyTorch's dilation)
+    // src and dst laid out [N, H, W, C] instead of [N, C, H, W] (weights stay [K, C, R, S]); only
+    // with height 1, so [N, W, C]: the sequences of Conv1D, [N, T, C].
+    bool channelsLast = false;
+    int64_t extentH() const { return dilationH * (kernelH - 1) + 1; }  // the taps' span
+    int64_t extentW() const { return dilationW * (kernelW - 1) + 1; }
+    int64_t outHeight() const { return (height + padTop + padBottom - extentH()) / strideH + 1; }
+    int64_t outWidth() const { return (width + padLeft + padRight - extentW()) / strideW + 1; }
 };
 
 enum class PoolKind { Max, Avg };  // Avg excludes padding from the divisor

@@ -35,16 +35,21 @@ void checkConvDesc(const ConvDesc& d) {
                                          {"kernel height", d.kernelH},
                                          {"kernel width", d.kernelW},
                                          {"stride height", d.strideH},
-                                         {"stride width", d.strideW}});
+                                         {"stride width", d.strideW},
+                                         {"dilation height", d.dilationH},
+                                         {"dilation width", d.dilationW}});
     requireNonNegative("convolution plan", {{"top padding", d.padTop},
                                             {"left padding", d.padLeft},
                                             {"bottom padding", d.padBottom},
                                             {"right padding", d.padRight}});
     requireNonNegative("convolution plan",
                        {{"padded height minus kernel height (input too small for the kernel)",
-                         d.height + d.padTop + d.padBottom - d.kernelH},
+                         d.height + d.padTop + d.padBottom - d.extentH()},
                         {"padded width minus kernel width (input too small for the kernel)",
-                         d.width + d.padLeft + d.padRight - d.kernelW}});
+                         d.width + d.padLeft + d.padRight - d.extentW()}});
+    if (d.channelsLast && (d.height != 1 || d.kernelH != 1 || d.padTop != 0 || d.padBottom != 0))
+        throwInternal("convolution plan: channels-last is for 1-D convolutions (height 1, kernel height 1, no "
+                      "vertical padding), got height " + std::to_string(d.height));
 }
 
 void checkPoolDesc(const PoolDesc& d) {

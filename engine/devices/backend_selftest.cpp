@@ -132,9 +132,11 @@ void denseOps(Harness& h) {
 }
 
 void convOps(Harness& h, const ConvDesc& d, const std::string& label) {
-    const Shape xs{d.batch, d.inChannels, d.height, d.width};
+    const Shape xs = d.channelsLast ? Shape{d.batch, d.height, d.width, d.inChannels}
+                                    : Shape{d.batch, d.inChannels, d.height, d.width};
     const Shape ws{d.outChannels, d.inChannels, d.kernelH, d.kernelW};
-    const Shape ys{d.batch, d.outChannels, d.outHeight(), d.outWidth()};
+    const Shape ys = d.channelsLast ? Shape{d.batch, d.outHeight(), d.outWidth(), d.outChannels}
+                                    : Shape{d.batch, d.outChannels, d.outHeight(), d.outWidth()};
     const auto x = h.random(xs.numel()), w = h.random(ws.numel(), -0.3f, 0.3f);
     const auto bias = h.random(d.outChannels), dy = h.random(ys.numel());
     auto run = [=](Backend& b, int which) -> Outputs {
@@ -420,6 +422,15 @@ std::vector<SelftestRow> runBackendSelftest(Backend& device, Backend& cpu, uint6
     conv.padTop = conv.padLeft = 0;
     conv.kernelH = 4, conv.kernelW = 2;
     convOps(h, conv, " (stride 2, asymmetric pad)");
+    ConvDesc seq;  // Conv1D: [N, T, C] channels-last, dilated and causal (all padding before)
+    seq.channelsLast = true;
+    seq.batch = 3, seq.inChannels = 5, seq.height = 1, seq.width = 20;
+    seq.outChannels = 7, seq.kernelH = 1, seq.kernelW = 3, seq.dilationW = 2;
+    seq.padLeft = 4;
+    convOps(h, seq, " (1-D [N,T,C], dilated, causal)");
+    seq.padLeft = seq.padRight = 2;
+    seq.dilationW = 1, seq.kernelW = 5;
+    convOps(h, seq, " (1-D [N,T,C], same)");
     PoolDesc pool;
     pool.batch = 3, pool.channels = 4, pool.height = 9, pool.width = 8;
     poolOps(h, pool, "max pool 2x2");

@@ -109,6 +109,10 @@ std::vector<std::pair<int64_t, int64_t>> imageDims(int64_t hLo, int64_t hHi, int
     return {{1, 2}, {1, cHi}, {hLo, hHi}, {wLo, wHi}};
 }
 
+std::vector<std::pair<int64_t, int64_t>> sequenceDims(int64_t tLo, int64_t tHi, int64_t cHi) {
+    return {{1, 2}, {tLo, tHi}, {1, cHi}};
+}
+
 std::vector<std::pair<int64_t, int64_t>> matrixDims(int64_t nLo, int64_t nHi, int64_t fLo,
                                                     int64_t fHi) {
     return {{nLo, nHi}, {fLo, fHi}};

@@ -40,6 +40,8 @@ std::string joinDims(const std::vector<int64_t>& dims, const char* sep = "x");
 // W drawn independently (non-square inputs); [N,F].
 std::vector<std::pair<int64_t, int64_t>> imageDims(int64_t hLo, int64_t hHi, int64_t wLo,
                                                    int64_t wHi, int64_t cHi = 3);
+// [N,T,C]: N in [1,2], T in [tLo,tHi], C in [1,cHi].
+std::vector<std::pair<int64_t, int64_t>> sequenceDims(int64_t tLo, int64_t tHi, int64_t cHi = 3);
 std::vector<std::pair<int64_t, int64_t>> matrixDims(int64_t nLo, int64_t nHi, int64_t fLo,
                                                     int64_t fHi);
 

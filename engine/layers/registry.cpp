@@ -311,6 +311,7 @@ std::span<const LayerCategory> layerCategories() {
 LayerType describeInput();
 LayerType describeDense();
 LayerType describeConv2D();
+LayerType describeConv1D();
 LayerType describeMaxPool2D();
 LayerType describeAvgPool2D();
 LayerType describeGlobalAvgPool();
@@ -330,7 +331,7 @@ const std::vector<LayerType>& table() {
     static const std::vector<LayerType> types = [] {
         std::vector<LayerType> t = {
             describeInput(),     describeDense(),     describeFlatten(),   describeReshape(),
-            describeConv2D(),    describeMaxPool2D(), describeAvgPool2D(), describeGlobalAvgPool(),
+            describeConv2D(),    describeConv1D(),    describeMaxPool2D(), describeAvgPool2D(), describeGlobalAvgPool(),
             describeBatchNorm(), describeLayerNorm(), describeDropout()};
         for (LayerType& a : describeActivations())
             t.push_back(std::move(a));

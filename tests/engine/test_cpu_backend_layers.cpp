@@ -88,6 +88,22 @@ private slots:
         row("bf16 cnn conv2 32->64", 2, 32, 14, 14, 64, 3, 3, 1, 1, true, DType::BF16);
         ConvDesc asym{2, 3, 7, 8, 4, 3, 2, 2, 1, 0, 1, 1, 0, true};
         QTest::newRow("asymmetric kernel, stride and padding") << asym;
+        ConvDesc dilated{2, 3, 9, 10, 4, 3, 3, 1, 2, 2, 1, 2, 3, true};
+        dilated.dilationH = 2;
+        dilated.dilationW = 3;
+        QTest::newRow("dilated 2x3, uneven padding") << dilated;
+        // Conv1D's form: [N, T, C] as channels-last with height 1 (causal: all padding before).
+        auto sequence = [](const char* name, int64_t n, int64_t c, int64_t t, int64_t k, int64_t taps, int64_t stride,
+                           int64_t dilation, int64_t padBefore, int64_t padAfter, bool bias) {
+            ConvDesc d{n, c, 1, t, k, 1, taps, 1, stride, 0, padBefore, 0, padAfter, bias};
+            d.dilationW = dilation;
+            d.channelsLast = true;
+            QTest::newRow(name) << d;
+        };
+        sequence("1-D channels-last k3 same", 3, 5, 17, 6, 3, 1, 1, 1, 1, true);
+        sequence("1-D channels-last k3 d2 causal", 2, 4, 12, 3, 3, 1, 2, 4, 0, true);
+        sequence("1-D channels-last k4 s2 uneven, no bias", 2, 3, 11, 5, 4, 2, 1, 1, 2, false);
+        sequence("1-D channels-last text-sized", 4, 64, 100, 128, 5, 1, 1, 2, 2, true);
     }
     void conv() {
         QFETCH(ConvDesc, d);
@@ -97,9 +113,11 @@ private slots:
         const double rtol = bf16 ? 2e-2 : 1e-4;
         auto cpu = m_cpu->makeConv(d);
         auto ref = m_ref.makeConv(d);
-        const Shape xs{d.batch, d.inChannels, d.height, d.width};
+        const Shape xs = d.channelsLast ? Shape{d.batch, d.height, d.width, d.inChannels}
+                                        : Shape{d.batch, d.inChannels, d.height, d.width};
         const Shape ws{d.outChannels, d.inChannels, d.kernelH, d.kernelW};
-        const Shape ys{d.batch, d.outChannels, d.outHeight(), d.outWidth()};
+        const Shape ys = d.channelsLast ? Shape{d.batch, d.outHeight(), d.outWidth(), d.outChannels}
+                                        : Shape{d.batch, d.outChannels, d.outHeight(), d.outWidth()};
         Tensor src = random(xs), w = random(ws), b = random({d.outChannels}), diffDst = random(ys);
         Tensor y1 = zeros(ys), y2 = zeros(ys);
         cpu->forward(src, w, d.bias ? &b : nullptr, y1);

@@ -88,6 +88,12 @@ private slots:
                 entry["opencv"] = false;
                 entry["opencv_reason"] = "OpenCV 4.6 cannot import the LayerNorm decomposition";
             }
+            // Nor a Transpose of a 3-D tensor (its Permute layer asserts 4 axes), which Conv1D's
+            // [N,T,C] <-> [N,C,T] needs around ONNX's channels-first Conv.
+            if (f.layerType == "Conv1D") {
+                entry["opencv"] = false;
+                entry["opencv_reason"] = "OpenCV 4.6 cannot import a 3-D Transpose";
+            }
             manifest.append(entry);
         }
         const QString manifestPath = dir.filePath("manifest.json");
@@ -113,7 +119,7 @@ private slots:
             for (const QString& k : numpy.keys())
                 QVERIFY2(numpy[k].toDouble() < kTolerance, qPrintable(name + " numpy " + k + ": " + line));
             QVERIFY2(!r.contains("opencv_error"), qPrintable(name + ": " + line));
-            if (r.contains("opencv_skipped") && name.startsWith("LayerNorm__")) continue;
+            if (r.contains("opencv_skipped") && (name.startsWith("LayerNorm__") || name.startsWith("Conv1D__"))) continue;
             const QJsonObject cv = r["opencv"].toObject();
             QCOMPARE(cv.keys(), numpy.keys());
             for (const QString& k : cv.keys())

@@ -1,5 +1,6 @@
 // The reference kernels and layers against PyTorch: for fixed random inputs and weights, the
-// outputs and gradients of Conv2D (TF "same" padding), Dense, BatchNorm, pools, activations, the
+// outputs and gradients of Conv2D (TF "same" padding), Conv1D (same, causal, valid; strides and
+// dilation), Dense, BatchNorm, pools, activations, the
 // five losses and the optimizers must match torch's; the layer norm plan of the reference and of
 // the CPU backend must match F.layer_norm (computed in float64) within 1e-5. The torch side is
 // tests/support/torch_parity.py run with /usr/bin/python3 (Debian's python3-torch); the suite
@@ -128,6 +129,31 @@ public:
         Case c{name,
                "conv",
                {{"stride", join(stride)}, {"padding", padding}},
+               {{"x", x}, {"w", w}, {"r", r}},
+               {}};
+        if (bias) c.inputs.push_back({"b", b});
+        c.outputs = {{"y", run.y}, {"dx", run.diffSrc[0]}, {"dw", run.grads[0]}};
+        if (bias) c.outputs["db"] = run.grads[1];
+        cases.push_back(c);
+    }
+
+    // Conv1D on [N, T, C]: the weight is torch's Conv1d weight [K, C, k] as it is.
+    void conv1d(std::string name, Shape in, int64_t filters, int64_t k, int64_t stride, int64_t dilation,
+                std::string padding, bool bias) {
+        Params p{{"filters", filters},
+                 {"kernel_size", k},
+                 {"strides", stride},
+                 {"dilation", dilation},
+                 {"padding", padding},
+                 {"bias", bias}};
+        HostTensor x = random(in), w = random(Shape{filters, in[2], k}, -0.5, 0.5);
+        HostTensor b = random(Shape{filters}), r = random(outShape("Conv1D", p, in));
+        std::vector<std::vector<float>> weights{w.data};
+        if (bias) weights.push_back(b.data);
+        LayerRun run = runLayer(m_backend, "Conv1D", p, {x}, weights, r.data);
+        Case c{name,
+               "conv1d",
+               {{"stride", std::to_string(stride)}, {"dilation", std::to_string(dilation)}, {"padding", padding}},
                {{"x", x}, {"w", w}, {"r", r}},
                {}};
         if (bias) c.inputs.push_back({"b", b});
@@ -295,6 +321,10 @@ std::vector<Case> buildCases() {
     b.conv("conv_same_k4_uneven", Shape{1, 2, 6, 7}, 3, {4, 4}, {1, 1}, "same", false);
     b.conv("conv_valid_k5_s2", Shape{2, 2, 9, 8}, 3, {5, 5}, {2, 2}, "valid", true);
     b.conv("conv_valid_k3x1", Shape{1, 3, 5, 4}, 2, {3, 1}, {1, 2}, "valid", true);
+    b.conv1d("conv1d_same", Shape{2, 9, 3}, 4, 3, 1, 1, "same", true);
+    b.conv1d("conv1d_same_s2_uneven", Shape{2, 10, 2}, 3, 4, 2, 1, "same", false);
+    b.conv1d("conv1d_causal_d2", Shape{2, 11, 3}, 2, 3, 1, 2, "causal", true);
+    b.conv1d("conv1d_valid_k5_d3_s2", Shape{1, 20, 4}, 3, 5, 2, 3, "valid", true);
     b.dense("dense", 4, 7, 5);
     b.batchNorm("batchnorm_2d", Shape{6, 3});
     b.batchNorm("batchnorm_4d", Shape{3, 2, 4, 5});

@@ -35,20 +35,27 @@ def pad_nchw(x, pads, value):
     return np.pad(x, ((0, 0), (0, 0), (t, b), (l, r)), constant_values=value)
 
 
-def windows(x, kh, kw, sh, sw):
-    """[N,C,H,W] -> [N,C,OH,OW,kh,kw] views of every window."""
+def windows(x, kh, kw, sh, sw, dh=1, dw=1):
+    """[N,C,H,W] -> [N,C,OH,OW,kh,kw] views of every window (taps dh, dw apart)."""
     n, c, h, w = x.shape
-    oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+    oh, ow = (h - (dh * (kh - 1) + 1)) // sh + 1, (w - (dw * (kw - 1) + 1)) // sw + 1
     s = x.strides
     return np.lib.stride_tricks.as_strided(
-        x, (n, c, oh, ow, kh, kw), (s[0], s[1], s[2] * sh, s[3] * sw, s[2], s[3]))
+        x, (n, c, oh, ow, kh, kw), (s[0], s[1], s[2] * sh, s[3] * sw, s[2] * dh, s[3] * dw))
 
 
 def conv(x, w, b, a):
+    if x.ndim == 3:  # 1-D: [N,C,T] as [N,C,1,T]; pads [begin, end]
+        a1 = {"kernel_shape": [1, a["kernel_shape"][0]], "strides": [1, a.get("strides", [1])[0]],
+              "dilations": [1, a.get("dilations", [1])[0]]}
+        begin, end = a.get("pads", [0, 0])
+        a1["pads"] = [0, begin, 0, end]
+        return conv(x[:, :, None, :], w[:, :, None, :], b, a1)[:, :, 0, :]
     kh, kw = a["kernel_shape"]
     sh, sw = a.get("strides", [1, 1])
+    dh, dw = a.get("dilations", [1, 1])
     xp = pad_nchw(x.astype(np.float64), a.get("pads", [0, 0, 0, 0]), 0.0)
-    win = windows(xp, kh, kw, sh, sw)  # N,C,OH,OW,kh,kw
+    win = windows(xp, kh, kw, sh, sw, dh, dw)  # N,C,OH,OW,kh,kw
     y = np.einsum("nchwij,kcij->nkhw", win, w.astype(np.float64))
     if b is not None:
         y += b.reshape(1, -1, 1, 1)
@@ -121,6 +128,7 @@ def run_numpy(model, feed):
         elif op == "AveragePool": y = pool(i[0], a, "avg")
         elif op == "GlobalAveragePool": y = i[0].mean(axis=(2, 3), keepdims=True)
         elif op == "Flatten": y = i[0].reshape(i[0].shape[0], -1)
+        elif op == "Transpose": y = np.transpose(i[0], a["perm"])
         elif op == "Reshape":
             shape = [i[0].shape[k] if d == 0 else d for k, d in enumerate(i[1])]
             y = i[0].reshape(shape)

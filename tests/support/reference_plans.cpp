@@ -79,7 +79,7 @@ private:
     DenseDesc m_d;
 };
 
-// ---- convolution: dst[n,k,p,q] = b[k] + sum_{c,r,s} src[n,c,p*sh-pt+r,q*sw-pl+s] W[k,c,r,s] ----
+// ---- convolution: dst[n,k,p,q] = b[k] + sum_{c,r,s} src[n,c,p*sh-pt+r*dh,q*sw-pl+s*dw] W[k,c,r,s] ----
 
 class RefConv : public ConvPlan {
 public:
@@ -157,15 +157,18 @@ private:
         for (int64_t c = 0; c < m_d.inChannels; ++c)
             for (int64_t r = 0; r < m_d.kernelH; ++r)
                 for (int64_t s = 0; s < m_d.kernelW; ++s) {
-                    int64_t h = p * m_d.strideH - m_d.padTop + r;
-                    int64_t w = q * m_d.strideW - m_d.padLeft + s;
+                    int64_t h = p * m_d.strideH - m_d.padTop + r * m_d.dilationH;
+                    int64_t w = q * m_d.strideW - m_d.padLeft + s * m_d.dilationW;
                     if (h >= 0 && h < m_d.height && w >= 0 && w < m_d.width) f(c, r, s, h, w);
                 }
     }
+    // [N, C, H, W], or [N, H, W, C] for a channels-last plan
     int64_t srcAt(int64_t n, int64_t c, int64_t h, int64_t w) const {
+        if (m_d.channelsLast) return ((n * m_d.height + h) * m_d.width + w) * m_d.inChannels + c;
         return ((n * m_d.inChannels + c) * m_d.height + h) * m_d.width + w;
     }
     int64_t dstAt(int64_t n, int64_t k, int64_t p, int64_t q) const {
+        if (m_d.channelsLast) return ((n * m_p + p) * m_q + q) * m_d.outChannels + k;
         return ((n * m_d.outChannels + k) * m_p + p) * m_q + q;
     }
     int64_t wAt(int64_t k, int64_t c, int64_t r, int64_t s) const {

@@ -62,6 +62,29 @@ def conv(d, n, a, t):
         save(d, n, key, g)
 
 
+def conv1d(d, n, a, t):
+    """x is [N, T, C] (time, then channels); torch's conv1d runs on [N, C, T], so the result is
+    transposed back. Padding computed here: same (TF), causal (all before), valid."""
+    x, w, r = t["x"], t["w"], t["r"]
+    b = t.get("b")
+    s, dil, k = int(a["stride"]), int(a["dilation"]), w.shape[2]
+    extent = dil * (k - 1) + 1
+    length = x.shape[1]
+    if a["padding"] == "same":
+        before, after = same_pads(length, extent, s)
+    elif a["padding"] == "causal":
+        before, after = extent - 1, 0
+    else:
+        before, after = 0, 0
+    xc = F.pad(x.transpose(1, 2), (before, after))
+    y = F.conv1d(xc, w, b, stride=s, dilation=dil).transpose(1, 2)
+    leaves = [x, w] + ([b] if b is not None else [])
+    grads = backward(y, r, leaves)
+    save(d, n, "y", y)
+    for key, g in zip(["dx", "dw", "db"], grads):
+        save(d, n, key, g)
+
+
 def dense(d, n, a, t):
     y = F.linear(t["x"], t["w"], t["b"])
     grads = backward(y, t["r"], [t["x"], t["w"], t["b"]])
@@ -188,7 +211,7 @@ def optimizer(d, n, a, t):
     save(d, n, "w", torch.stack(history))
 
 
-KINDS = {"conv": conv, "dense": dense, "batchnorm": batchnorm, "layernorm": layernorm, "pool": pool,
+KINDS = {"conv": conv, "conv1d": conv1d, "dense": dense, "batchnorm": batchnorm, "layernorm": layernorm, "pool": pool,
          "global_avg": global_avg, "act": activation, "loss": loss, "opt": optimizer}
 
 

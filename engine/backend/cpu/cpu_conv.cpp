@@ -1,5 +1,6 @@
 // ConvPlan on oneDNN convolution (direct algorithm): the primitives choose their own memory
-// formats (format_tag::any) and reorders to and from nchw/oihw, made once, run at the boundaries.
+// formats (format_tag::any) and reorders to and from nchw (or nhwc, channels-last)/oihw, made
+// once, run at the boundaries. Dilation is oneDNN's "dilated convolution" (gaps = dilation - 1).
 #include "backend/cpu/cpu_kernels.h"
 #include "backend/cpu/cpu_weighted_plan.h"
 
@@ -30,9 +31,10 @@ private:
         const memory::dims bDims{d.outChannels};
         const memory::dims dstDims{d.batch, d.outChannels, d.outHeight(), d.outWidth()};
         const memory::dims strides{d.strideH, d.strideW};
+        const memory::dims dilates{d.dilationH - 1, d.dilationW - 1};  // oneDNN counts the gaps
         const memory::dims padL{d.padTop, d.padLeft}, padR{d.padBottom, d.padRight};
-        makeUserMemories(
-            {srcDims, wDims, dstDims, d.bias ? bDims : memory::dims{}, Tag::nchw, Tag::oihw});
+        makeUserMemories({srcDims, wDims, dstDims, d.bias ? bDims : memory::dims{},
+                          d.channelsLast ? Tag::nhwc : Tag::nchw, Tag::oihw});
         // src, weights and diff_dst in the compute type; dst and the gradients stay f32
         const Dt ct = computeType(d.compute, "convolution plan");
         const memory::desc srcMd(srcDims, ct, Tag::any), srcF32(srcDims, Dt::f32, Tag::any);
@@ -47,14 +49,14 @@ private:
         const auto train = dnnl::prop_kind::forward_training;
 
         const auto fwdDesc =
-            d.bias ? Fwd::desc(train, kAlgorithm, srcMd, wMd, bMd, dstF32, strides, padL, padR)
-                   : Fwd::desc(train, kAlgorithm, srcMd, wMd, dstF32, strides, padL, padR);
+            d.bias ? Fwd::desc(train, kAlgorithm, srcMd, wMd, bMd, dstF32, strides, dilates, padL, padR)
+                   : Fwd::desc(train, kAlgorithm, srcMd, wMd, dstF32, strides, dilates, padL, padR);
         const Fwd::primitive_desc fwdPd(fwdDesc, attr, eng);
         const BwdData::primitive_desc bdPd(
-            BwdData::desc(kAlgorithm, srcF32, wMd, dstMd, strides, padL, padR), attr, eng, fwdPd);
+            BwdData::desc(kAlgorithm, srcF32, wMd, dstMd, strides, dilates, padL, padR), attr, eng, fwdPd);
         const auto bwDesc =
-            d.bias ? BwdWeights::desc(kAlgorithm, srcMd, wF32, bMd, dstMd, strides, padL, padR)
-                   : BwdWeights::desc(kAlgorithm, srcMd, wF32, dstMd, strides, padL, padR);
+            d.bias ? BwdWeights::desc(kAlgorithm, srcMd, wF32, bMd, dstMd, strides, dilates, padL, padR)
+                   : BwdWeights::desc(kAlgorithm, srcMd, wF32, dstMd, strides, dilates, padL, padR);
         const BwdWeights::primitive_desc bwPd(bwDesc, attr, eng, fwdPd);
         assemble<Fwd, BwdData, BwdWeights>(fwdPd, bdPd, bwPd);
     }

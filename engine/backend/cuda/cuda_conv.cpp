@@ -3,7 +3,9 @@
 // (Get*_v7), deterministic ones preferred for backward, with one workspace for the three.
 // fp32 math is pinned to FMA (no TF32), so results match the CPU within fp32 rounding.
 // cuDNN pads symmetrically; asymmetric padding is done by copying into a zero-padded buffer
-// and convolving without padding (backward data crops the padded gradient).
+// and convolving without padding (backward data crops the padded gradient). Channels-last plans
+// (Conv1D's [N, T, C], height 1) use NHWC tensors with the filters in KCRS, and pad along the
+// width as rows of C values.
 #include "backend/cuda/cuda_common.h"
 
 #pragma GCC diagnostic push
@@ -85,9 +87,12 @@ public:
               "cudnnConvolutionBackwardData");
         if (!m_symmetric) {
             const ConvDesc& d = m_desc;
-            check(launchCrop(m_padded.as<float>(), f32(diffSrc), d.batch * d.inChannels, d.height,
-                             d.width, d.padTop, d.padLeft, m_ph, m_pw, m_ctx.stream),
-                  "convolution gradient crop");
+            const cudaError_t e =
+                d.channelsLast ? launchCrop(m_padded.as<float>(), f32(diffSrc), d.batch, d.width, d.inChannels,
+                                            d.padLeft, 0, m_pw, d.inChannels, m_ctx.stream)
+                               : launchCrop(m_padded.as<float>(), f32(diffSrc), d.batch * d.inChannels, d.height,
+                                            d.width, d.padTop, d.padLeft, m_ph, m_pw, m_ctx.stream);
+            check(e, "convolution gradient crop");
         }
     }
 
@@ -115,9 +120,13 @@ private:
     const void* paddedSrc(const Tensor& src) {
         if (m_symmetric) return src.raw();
         const ConvDesc& d = m_desc;
-        check(launchPad(f32(src), m_padded.as<float>(), d.batch * d.inChannels, d.height, d.width,
-                        d.padTop, d.padLeft, m_ph, m_pw, m_ctx.stream),
-              "convolution input padding");
+        // channels-last (height 1): rows of C values, padded along the width
+        const cudaError_t e =
+            d.channelsLast ? launchPad(f32(src), m_padded.as<float>(), d.batch, d.width, d.inChannels, d.padLeft,
+                                       0, m_pw, d.inChannels, m_ctx.stream)
+                           : launchPad(f32(src), m_padded.as<float>(), d.batch * d.inChannels, d.height, d.width,
+                                       d.padTop, d.padLeft, m_ph, m_pw, m_ctx.stream);
+        check(e, "convolution input padding");
         return m_padded.get();
     }
 
@@ -130,7 +139,8 @@ private:
         check(cudnnCreateTensorDescriptor(&m_b), "cudnnCreateTensorDescriptor");
         check(cudnnCreateFilterDescriptor(&m_w), "cudnnCreateFilterDescriptor");
         check(cudnnCreateConvolutionDescriptor(&m_conv), "cudnnCreateConvolutionDescriptor");
-        check(cudnnSetTensor4dDescriptor(m_x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, n, c,
+        const cudnnTensorFormat_t layout = d.channelsLast ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
+        check(cudnnSetTensor4dDescriptor(m_x, layout, CUDNN_DATA_FLOAT, n, c,
                                          toInt(m_ph, "height"), toInt(m_pw, "width")),
               "cudnnSetTensor4dDescriptor (convolution src)");
         check(cudnnSetFilter4dDescriptor(m_w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, k, c,
@@ -140,7 +150,8 @@ private:
         const int padH = m_symmetric ? toInt(d.padTop, "padding") : 0;
         const int padW = m_symmetric ? toInt(d.padLeft, "padding") : 0;
         check(cudnnSetConvolution2dDescriptor(m_conv, padH, padW, toInt(d.strideH, "stride"),
-                                              toInt(d.strideW, "stride"), 1, 1,
+                                              toInt(d.strideW, "stride"), toInt(d.dilationH, "dilation"),
+                                              toInt(d.dilationW, "dilation"),
                                               CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
               "cudnnSetConvolution2dDescriptor");
         check(cudnnSetConvolutionMathType(m_conv, CUDNN_FMA_MATH), "cudnnSetConvolutionMathType");
@@ -151,9 +162,9 @@ private:
             throwInternal("convolution plan: cuDNN computes an output of " + std::to_string(oh) +
                           "x" + std::to_string(ow) + ", the engine " +
                           std::to_string(d.outHeight()) + "x" + std::to_string(d.outWidth()));
-        check(cudnnSetTensor4dDescriptor(m_y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, n, k, oh, ow),
+        check(cudnnSetTensor4dDescriptor(m_y, layout, CUDNN_DATA_FLOAT, n, k, oh, ow),
               "cudnnSetTensor4dDescriptor (convolution dst)");
-        check(cudnnSetTensor4dDescriptor(m_b, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, k, 1, 1),
+        check(cudnnSetTensor4dDescriptor(m_b, layout, CUDNN_DATA_FLOAT, 1, k, 1, 1),
               "cudnnSetTensor4dDescriptor (convolution bias)");
         chooseAlgorithms();
         if (!m_symmetric)
