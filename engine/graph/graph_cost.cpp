@@ -25,6 +25,14 @@ void add(int64_t& total, int64_t v) { total = saturate(static_cast<double>(total
 
 }  // namespace
 
+double weightFlopsPerSample(const Shape& weight, const Shape& out) {
+    if (weight.rank() < 1 || weight[0] <= 0 || out.rank() < 2) return 0;
+    for (int i = 1; i < out.rank(); ++i)
+        if (out[i] <= 0) return 0;
+    const double positions = static_cast<double>(out.numelFrom(1)) / static_cast<double>(weight[0]);
+    return 2.0 * static_cast<double>(weight.numel()) * positions;
+}
+
 GraphCost estimateCost(const std::vector<Node>& nodes, const ResolvedGraph& graph) {
     GraphCost cost;
     const std::size_t n = nodes.size();
@@ -52,9 +60,7 @@ GraphCost estimateCost(const std::vector<Node>& nodes, const ResolvedGraph& grap
         }
         for (const ParamSpec& spec : specs) {
             add(spec.trainable ? cost.params[u] : cost.buffers[u], elements(spec.shape));
-            if (spec.trainable && spec.name == "weight" && out.rank() >= 2 && out[1] > 0)
-                cost.flopsPerSample += 2.0 * static_cast<double>(elements(spec.shape)) *
-                                       static_cast<double>(out.numelFrom(2));
+            if (spec.trainable && spec.name == "weight") cost.flopsPerSample += weightFlopsPerSample(spec.shape, out);
         }
         add(cost.totalParams, cost.params[u]);
         add(cost.totalBuffers, cost.buffers[u]);

@@ -21,6 +21,11 @@ struct GraphCost {
     bool complete = false;          // every node's shape was inferred (graph.ok())
 };
 
+// Forward FLOPs per sample of a layer's "weight" (first axis: the output channels or units) for
+// its output shape `out` (batch first): each output channel's weights are used once per output
+// position, whatever the layout ([N,K], [N,K,H,W], Conv1D's [N,T,K]). 0 when a size is unknown.
+double weightFlopsPerSample(const Shape& weight, const Shape& out);
+
 // Nodes whose shape could not be inferred count as zero. Never throws on user input.
 GraphCost estimateCost(const std::vector<Node>& nodes, const ResolvedGraph& graph);
 

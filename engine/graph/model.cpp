@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/random.h"
+#include "graph/graph_cost.h"
 
 namespace neurite {
 
@@ -58,9 +59,7 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
             (spec.trainable ? trainable : buffered) += spec.shape.numel();
             hasTrainable |= spec.trainable;
             m_params.push_back(info);
-            if (spec.trainable && spec.name == "weight" && outShape.rank() >= 2 && outShape[1] > 0)
-                m_flopsPerSample += 2.0 * static_cast<double>(spec.shape.numel()) *
-                                    static_cast<double>(outShape.numelFrom(2));
+            if (spec.trainable && spec.name == "weight") m_flopsPerSample += weightFlopsPerSample(spec.shape, outShape);
         }
         m_specs[static_cast<std::size_t>(i)] = std::move(specs);
         m_needsGrad[static_cast<std::size_t>(i)] = (hasTrainable || anyInputNeedsGrad) ? 1 : 0;

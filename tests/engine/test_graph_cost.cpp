@@ -15,6 +15,7 @@ private slots:
         QTest::addColumn<int>("graphIndex");
         QTest::newRow("mlp") << 0;
         QTest::newRow("cnn with batch norm") << 1;
+        QTest::newRow("conv1d over a sequence") << 2;
     }
     void matchesModel() {
         QFETCH(int, graphIndex);
@@ -26,8 +27,14 @@ private slots:
                       {{"filters", int64_t(4)}, {"kernel_size", int64_t(3)}, {"padding", "same"}}),
              makeNode("bn", "BatchNorm", {"c"}), makeNode("p", "MaxPool2D", {"bn"}),
              makeNode("f", "Flatten", {"p"}), makeNode("out", "Dense", {"f"}, {{"units", int64_t(3)}})},
+            {makeNode("in", "Input"),
+             makeNode("c", "Conv1D", {"in"},
+                      {{"filters", int64_t(4)}, {"kernel_size", int64_t(3)}, {"strides", int64_t(2)}}),
+             makeNode("f", "Flatten", {"c"}), makeNode("out", "Dense", {"f"}, {{"units", int64_t(3)}})},
         };
-        const DataInfo info = graphIndex == 0 ? DataInfo{Shape{5}, 3} : DataInfo{Shape{1, 8, 8}, 3};
+        const DataInfo info = graphIndex == 0   ? DataInfo{Shape{5}, 3}
+                              : graphIndex == 1 ? DataInfo{Shape{1, 8, 8}, 3}
+                                                : DataInfo{Shape{10, 6}, 3};
         const auto& nodes = graphs[static_cast<std::size_t>(graphIndex)];
         const ResolvedGraph g = resolveGraph(nodes, "", info);
         QVERIFY2(g.ok(), g.firstError().c_str());
@@ -40,8 +47,14 @@ private slots:
         if (graphIndex == 0) {
             QCOMPARE(cost.params[1], int64_t(5 * 16 + 16));
             QCOMPARE(cost.activations[3], int64_t(3));
-        } else {
+        } else if (graphIndex == 1) {
             QCOMPARE(cost.buffers[2], int64_t(8));  // running mean and variance of 4 channels
+            // conv: 4 filters x 1 channel x 9 taps at 8x8 positions; dense 64 x 4 inputs to 3
+            QCOMPARE(cost.flopsPerSample, 2.0 * (4 * 9 * 64) + 2.0 * (4 * 16 * 3));
+        } else {
+            // conv1d: 4 filters x 6 channels x 3 taps at 5 positions (10 steps, stride 2), then
+            // dense 20 -> 3: each weight once per output position, not per channel
+            QCOMPARE(cost.flopsPerSample, 2.0 * (4 * 6 * 3 * 5) + 2.0 * (20 * 3));
         }
     }
 
