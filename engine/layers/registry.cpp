@@ -315,6 +315,10 @@ LayerType describeConv1D();
 LayerType describeMaxPool2D();
 LayerType describeAvgPool2D();
 LayerType describeGlobalAvgPool();
+LayerType describeMaxPool1D();
+LayerType describeAvgPool1D();
+LayerType describeGlobalMaxPool1D();
+LayerType describeGlobalAvgPool1D();
 LayerType describeFlatten();
 LayerType describeReshape();
 LayerType describeDropout();
@@ -332,6 +336,7 @@ const std::vector<LayerType>& table() {
         std::vector<LayerType> t = {
             describeInput(),     describeDense(),     describeFlatten(),   describeReshape(),
             describeConv2D(),    describeConv1D(),    describeMaxPool2D(), describeAvgPool2D(), describeGlobalAvgPool(),
+            describeMaxPool1D(), describeAvgPool1D(), describeGlobalMaxPool1D(), describeGlobalAvgPool1D(),
             describeBatchNorm(), describeLayerNorm(), describeDropout()};
         for (LayerType& a : describeActivations())
             t.push_back(std::move(a));

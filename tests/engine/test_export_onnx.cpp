@@ -88,11 +88,13 @@ private slots:
                 entry["opencv"] = false;
                 entry["opencv_reason"] = "OpenCV 4.6 cannot import the LayerNorm decomposition";
             }
-            // Nor a Transpose of a 3-D tensor (its Permute layer asserts 4 axes), which Conv1D's
-            // [N,T,C] <-> [N,C,T] needs around ONNX's channels-first Conv.
-            if (f.layerType == "Conv1D") {
+            // Nor the sequence layers' 3-D graphs: its Permute layer asserts 4 axes (Conv1D's
+            // [N,T,C] <-> [N,C,T] Transposes) and its Reshape cannot take [N,T,C] to [N,1,T,C]
+            // (the 1-D pools). onnx's checker and the numpy reference still run; ONNX Runtime
+            // was checked by hand (docs/export.md).
+            if (QString::fromStdString(f.layerType).endsWith("1D")) {
                 entry["opencv"] = false;
-                entry["opencv_reason"] = "OpenCV 4.6 cannot import a 3-D Transpose";
+                entry["opencv_reason"] = "OpenCV 4.6 cannot import 3-D sequence graphs";
             }
             manifest.append(entry);
         }
@@ -119,7 +121,7 @@ private slots:
             for (const QString& k : numpy.keys())
                 QVERIFY2(numpy[k].toDouble() < kTolerance, qPrintable(name + " numpy " + k + ": " + line));
             QVERIFY2(!r.contains("opencv_error"), qPrintable(name + ": " + line));
-            if (r.contains("opencv_skipped") && (name.startsWith("LayerNorm__") || name.startsWith("Conv1D__"))) continue;
+            if (r.contains("opencv_skipped") && (name.startsWith("LayerNorm__") || name.contains("1D__"))) continue;
             const QJsonObject cv = r["opencv"].toObject();
             QCOMPARE(cv.keys(), numpy.keys());
             for (const QString& k : cv.keys())

@@ -1,6 +1,6 @@
 // The reference kernels and layers against PyTorch: for fixed random inputs and weights, the
 // outputs and gradients of Conv2D (TF "same" padding), Conv1D (same, causal, valid; strides and
-// dilation), Dense, BatchNorm, pools, activations, the
+// dilation), the 1-D pools (windowed and global), Dense, BatchNorm, pools, activations, the
 // five losses and the optimizers must match torch's; the layer norm plan of the reference and of
 // the CPU backend must match F.layer_norm (computed in float64) within 1e-5. The torch side is
 // tests/support/torch_parity.py run with /usr/bin/python3 (Debian's python3-torch); the suite
@@ -241,6 +241,25 @@ public:
                          {{"y", run.y}, {"dx", run.diffSrc[0]}}});
     }
 
+    // The 1-D pools on [N, T, C]; stride 0 = pool_size; k 0 = the global form.
+    void pool1d(std::string name, bool max, Shape in, int64_t k, int64_t stride, std::string padding) {
+        const bool global = k == 0;
+        const std::string type = std::string(global ? "Global" : "") + (max ? "MaxPool1D" : "AvgPool1D");
+        Params p;
+        if (!global) p = {{"pool_size", k}, {"strides", stride}, {"padding", padding}};
+        HostTensor x = random(in), r = random(outShape(type, p, in));
+        LayerRun run = runLayer(m_backend, type, p, {x}, {}, r.data);
+        cases.push_back({name,
+                         "pool1d",
+                         {{"kind", max ? "max" : "avg"},
+                          {"global", global ? "1" : "0"},
+                          {"k", std::to_string(k)},
+                          {"stride", std::to_string(stride > 0 ? stride : k)},
+                          {"padding", padding}},
+                         {{"x", x}, {"r", r}},
+                         {{"y", run.y}, {"dx", run.diffSrc[0]}}});
+    }
+
     void globalAvg(std::string name, Shape in) {
         HostTensor x = random(in), r = random(Shape{in[0], in[1]});
         LayerRun run = runLayer(m_backend, "GlobalAvgPool", {}, {x}, {}, r.data);
@@ -322,6 +341,12 @@ std::vector<Case> buildCases() {
     b.conv("conv_valid_k5_s2", Shape{2, 2, 9, 8}, 3, {5, 5}, {2, 2}, "valid", true);
     b.conv("conv_valid_k3x1", Shape{1, 3, 5, 4}, 2, {3, 1}, {1, 2}, "valid", true);
     b.conv1d("conv1d_same", Shape{2, 9, 3}, 4, 3, 1, 1, "same", true);
+    b.pool1d("maxpool1d_2", true, Shape{2, 9, 3}, 2, 0, "valid");
+    b.pool1d("maxpool1d_3_s2_same", true, Shape{2, 10, 4}, 3, 2, "same");
+    b.pool1d("avgpool1d_3_s2_same", false, Shape{2, 10, 4}, 3, 2, "same");
+    b.pool1d("avgpool1d_2_s1", false, Shape{1, 7, 5}, 2, 1, "valid");
+    b.pool1d("globalmaxpool1d", true, Shape{3, 8, 4}, 0, 0, "valid");
+    b.pool1d("globalavgpool1d", false, Shape{3, 8, 4}, 0, 0, "valid");
     b.conv1d("conv1d_same_s2_uneven", Shape{2, 10, 2}, 3, 4, 2, 1, "same", false);
     b.conv1d("conv1d_causal_d2", Shape{2, 11, 3}, 2, 3, 1, 2, "causal", true);
     b.conv1d("conv1d_valid_k5_d3_s2", Shape{1, 20, 4}, 3, 5, 2, 3, "valid", true);

@@ -148,6 +148,9 @@ def run_numpy(model, feed):
         elif op == "ReduceMean":
             axes = tuple(a["axes"]) if "axes" in a else None
             y = i[0].mean(axis=axes, keepdims=bool(a.get("keepdims", 1)))
+        elif op == "ReduceMax":
+            axes = tuple(a["axes"]) if "axes" in a else None
+            y = i[0].max(axis=axes, keepdims=bool(a.get("keepdims", 1)))
         elif op == "Softmax": y = softmax(i[0], a.get("axis", -1))
         elif op == "Concat": y = np.concatenate(i, axis=a["axis"])
         elif op == "QuantizeLinear":

@@ -134,6 +134,27 @@ def pool(d, n, a, t):
     save(d, n, "dx", dx)
 
 
+def pool1d(d, n, a, t):
+    """x is [N, T, C]: torch's 1-D pools on [N, C, T], transposed back. global: over all of T."""
+    x = t["x"]
+    xc = x.transpose(1, 2)
+    if a["global"] == "1":
+        y = xc.amax(dim=2) if a["kind"] == "max" else xc.mean(dim=2)
+    else:
+        k, s = int(a["k"]), int(a["stride"])
+        before, after = same_pads(x.shape[1], k, s) if a["padding"] == "same" else (0, 0)
+        if a["kind"] == "max":
+            y = F.max_pool1d(F.pad(xc, (before, after), value=-math.inf), k, s)
+        else:  # padding excluded from the divisor
+            total = F.avg_pool1d(F.pad(xc, (before, after)), k, s) * k
+            count = F.avg_pool1d(F.pad(torch.ones_like(xc), (before, after)), k, s) * k
+            y = total / count
+        y = y.transpose(1, 2)
+    (dx,) = backward(y, t["r"], [x])
+    save(d, n, "y", y)
+    save(d, n, "dx", dx)
+
+
 def global_avg(d, n, a, t):
     x = t["x"]
     y = F.adaptive_avg_pool2d(x, 1).flatten(1)
@@ -211,7 +232,7 @@ def optimizer(d, n, a, t):
     save(d, n, "w", torch.stack(history))
 
 
-KINDS = {"conv": conv, "conv1d": conv1d, "dense": dense, "batchnorm": batchnorm, "layernorm": layernorm, "pool": pool,
+KINDS = {"conv": conv, "conv1d": conv1d, "pool1d": pool1d, "dense": dense, "batchnorm": batchnorm, "layernorm": layernorm, "pool": pool,
          "global_avg": global_avg, "act": activation, "loss": loss, "opt": optimizer}
 
 
