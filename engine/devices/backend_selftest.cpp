@@ -442,6 +442,14 @@ std::vector<SelftestRow> runBackendSelftest(Backend& device, Backend& cpu, uint6
     pool.kind = PoolKind::Max;
     pool.padBottom = pool.padRight = 0;
     poolOps(h, pool, "max pool 3x3 stride 2 (asymmetric pad)");
+    // The 1-D pools' form: [N, T, C] as [N, 1, T, C], a window 3 x 1 along time ("same").
+    PoolDesc seqPool;
+    seqPool.batch = 3, seqPool.channels = 1, seqPool.height = 11, seqPool.width = 6;
+    seqPool.kernelH = 3, seqPool.kernelW = 1, seqPool.strideH = 2, seqPool.strideW = 1;
+    seqPool.padTop = seqPool.padBottom = 1;
+    poolOps(h, seqPool, "max pool 1-D [N,T,C] 3 stride 2");
+    seqPool.kind = PoolKind::Avg;
+    poolOps(h, seqPool, "avg pool 1-D [N,T,C] 3 stride 2");
     batchNormOps(h);
     layerNormOps(h);
     eltwiseOps(h);
