@@ -260,9 +260,9 @@ EvaluationReport parseEvaluation(const std::string& text, const std::string& wha
     return r;
 }
 
-std::optional<StoredEvaluation> finalEvaluation(RunStore& store, int64_t id) {
+std::optional<StoredEvaluation> finalEvaluation(RunStore& store, int64_t id, const std::string& first) {
     const std::vector<EvaluationRecord> evals = store.evaluations(id);
-    for (const char* split : {"test", "validation"})
+    for (const std::string& split : {first, std::string("test"), std::string("validation")})
         for (const auto& e : evals)
             if (e.split == split)
                 return StoredEvaluation{split, parseEvaluation(e.reportJson, storedWhere(store, id, e.split + " evaluation"))};

@@ -31,12 +31,13 @@ EvaluationReport parseEvaluation(const std::string& text, const std::string& wha
 
 // The evaluation a run is judged by, and what it is: the final test evaluation ("test"), else the
 // final validation one ("validation"), else the newest epoch's validation metrics ("validation
-// (epoch 7)"); nullopt when none is stored yet.
+// (epoch 7)"); nullopt when none is stored yet. `first` names a split to take before those when
+// the run has it (an experiment's confusion view pools the split its objective scores).
 struct StoredEvaluation {
     std::string title;
     EvaluationReport report;
 };
-std::optional<StoredEvaluation> finalEvaluation(RunStore& store, int64_t id);
+std::optional<StoredEvaluation> finalEvaluation(RunStore& store, int64_t id, const std::string& first = "");
 
 // ---- The data description ----------------------------------------------------------------------
 

@@ -446,6 +446,20 @@ ExperimentOutcome runExperiment(const ExperimentDefinition& def, ExperimentHost&
     return Runner(def, host, stop, options, std::move(done)).run();
 }
 
+std::vector<ParamImportance> trialImportance(const ExperimentDefinition& def, const std::vector<TrialResult>& trials,
+                                             std::size_t* used) {
+    std::vector<Assignment> values;
+    std::vector<double> objectives;
+    for (const TrialResult& t : trials)
+        if (t.status == "completed" && t.objective && std::isfinite(*t.objective) &&
+            t.values.size() == def.space.size()) {
+            values.push_back(t.values);
+            objectives.push_back(*t.objective);
+        }
+    if (used) *used = values.size();
+    return parameterImportance(def.space, values, objectives);
+}
+
 std::optional<std::size_t> bestTrial(const ExperimentDefinition& def,
                                      const std::vector<TrialResult>& trials) {
     std::optional<std::size_t> best;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "experiment/definition.h"
+#include "experiment/importance.h"
 #include "run/run_setup.h"
 #include "train/events.h"
 
@@ -99,6 +100,12 @@ ExperimentOutcome runExperiment(const ExperimentDefinition& def, ExperimentHost&
 
 // The index in `trials` of the best completed trial, or nothing (pruned, infeasible and failed
 // trials never are).
+// Parameter importance (experiment/importance.h) over the completed trials with a finite
+// objective; *used is how many trials it rests on. What `experiment show` prints and the studio's
+// Importance view draws.
+std::vector<ParamImportance> trialImportance(const ExperimentDefinition& def, const std::vector<TrialResult>& trials,
+                                             std::size_t* used = nullptr);
+
 std::optional<std::size_t> bestTrial(const ExperimentDefinition& def,
                                      const std::vector<TrialResult>& trials);
 

@@ -33,39 +33,7 @@ ConvDesc Conv1DLayer::describe(const Shape& src) const {
 
 std::vector<ParamSpec> Conv1DLayer::paramSpecs(std::span<const Shape> srcShapes) const {
     NEURITE_CHECK(srcShapes.size() == 1 && srcShapes[0].rank() == 3, "Conv1D: bad input shape");
-    const int64_t c = srcShapes[0][2];
-    const int64_t fanIn = c * m_cfg.kernel, fanOut = m_cfg.filters * m_cfg.kernel;
-    std::vector<ParamSpec> specs{
-        {"weight", Shape{m_cfg.filters, c, m_cfg.kernel}, m_cfg.init, fanIn, fanOut, true, true}};
-    if (m_cfg.bias) specs.push_back({"bias", Shape{m_cfg.filters}, Init::Zeros, fanIn, fanOut, true, false});
-    return specs;
-}
-
-void Conv1DLayer::bindParams(std::span<Param> params) {
-    NEURITE_CHECK(params.size() == (m_cfg.bias ? 2u : 1u), "Conv1D: wrong number of parameters");
-    m_weight = params[0];
-    if (m_cfg.bias) m_bias = params[1];
-}
-
-ConvPlan& Conv1DLayer::plan(LayerContext& ctx, const Tensor& src) {
-    return m_plans.get(layers::batchOf(src), [&] {
-        ConvDesc d = describe(src.shape());
-        d.compute = ctx.compute;
-        return ctx.backend.makeConv(d);
-    });
-}
-
-// The plan reads [N, T, C] as [N, 1, T, C] and the weight [K, C, k] as [K, C, 1, k]: the same
-// memory, so nothing is copied or transposed.
-void Conv1DLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
-    plan(ctx, *src[0]).forward(*src[0], m_weight.value, m_cfg.bias ? &m_bias.value : nullptr, dst);
-}
-
-void Conv1DLayer::backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor&,
-                           const Tensor& diffDst, std::span<Tensor* const> diffSrc) {
-    ConvPlan& p = plan(ctx, *src[0]);
-    if (diffSrc[0]) p.backwardData(diffDst, m_weight.value, *diffSrc[0]);
-    p.backwardWeights(*src[0], diffDst, m_weight.grad, m_cfg.bias ? &m_bias.grad : nullptr);
+    return weightSpecs(Shape{m_cfg.filters, srcShapes[0][2], m_cfg.kernel});  // torch's Conv1d weight
 }
 
 namespace {

@@ -9,7 +9,7 @@
 // Runs on the backend's convolution plan in channels-last form (ConvDesc::channelsLast, height 1).
 #pragma once
 
-#include "layers/layer.h"
+#include "layers/convolution_layer.h"
 
 namespace neurite {
 
@@ -21,25 +21,17 @@ struct Conv1DConfig {
     Init init = Init::HeUniform;
 };
 
-class Conv1DLayer : public Layer {
+class Conv1DLayer : public ConvolutionLayer {
 public:
-    explicit Conv1DLayer(const Conv1DConfig& config) : m_cfg(config) {}
+    explicit Conv1DLayer(const Conv1DConfig& config)
+        : ConvolutionLayer(config.bias, config.init), m_cfg(config) {}
 
-    // The backend descriptor for a concrete src shape [N, T, C] (also used by the shape rule).
-    ConvDesc describe(const Shape& src) const;
-
+    // src [N, T, C], as a channels-last plan of height 1
+    ConvDesc describe(const Shape& src) const override;
     std::vector<ParamSpec> paramSpecs(std::span<const Shape> srcShapes) const override;
-    void bindParams(std::span<Param> params) override;
-    void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) override;
-    void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
-                  const Tensor& diffDst, std::span<Tensor* const> diffSrc) override;
 
 private:
-    ConvPlan& plan(LayerContext& ctx, const Tensor& src);
-
     Conv1DConfig m_cfg;
-    Param m_weight, m_bias;
-    PlanCache<ConvPlan> m_plans;
 };
 
 } // namespace neurite

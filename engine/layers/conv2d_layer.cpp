@@ -30,39 +30,7 @@ ConvDesc Conv2DLayer::describe(const Shape& src) const {
 
 std::vector<ParamSpec> Conv2DLayer::paramSpecs(std::span<const Shape> srcShapes) const {
     NEURITE_CHECK(srcShapes.size() == 1 && srcShapes[0].rank() == 4, "Conv2D: bad input shape");
-    const int64_t c = srcShapes[0][1], taps = m_cfg.kernelH * m_cfg.kernelW;
-    const int64_t fanIn = c * taps, fanOut = m_cfg.filters * taps;
-    std::vector<ParamSpec> specs{{"weight", Shape{m_cfg.filters, c, m_cfg.kernelH, m_cfg.kernelW},
-                                  m_cfg.init, fanIn, fanOut, true, true}};
-    if (m_cfg.bias)
-        specs.push_back({"bias", Shape{m_cfg.filters}, Init::Zeros, fanIn, fanOut, true, false});
-    return specs;
-}
-
-void Conv2DLayer::bindParams(std::span<Param> params) {
-    NEURITE_CHECK(params.size() == (m_cfg.bias ? 2u : 1u), "Conv2D: wrong number of parameters");
-    m_weight = params[0];
-    if (m_cfg.bias) m_bias = params[1];
-}
-
-ConvPlan& Conv2DLayer::plan(LayerContext& ctx, const Tensor& src) {
-    return m_plans.get(layers::batchOf(src),
-                       [&] {
-                           ConvDesc d = describe(src.shape());
-                           d.compute = ctx.compute;
-                           return ctx.backend.makeConv(d);
-                       });
-}
-
-void Conv2DLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
-    plan(ctx, *src[0]).forward(*src[0], m_weight.value, m_cfg.bias ? &m_bias.value : nullptr, dst);
-}
-
-void Conv2DLayer::backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor&,
-                           const Tensor& diffDst, std::span<Tensor* const> diffSrc) {
-    ConvPlan& p = plan(ctx, *src[0]);
-    if (diffSrc[0]) p.backwardData(diffDst, m_weight.value, *diffSrc[0]);
-    p.backwardWeights(*src[0], diffDst, m_weight.grad, m_cfg.bias ? &m_bias.grad : nullptr);
+    return weightSpecs(Shape{m_cfg.filters, srcShapes[0][1], m_cfg.kernelH, m_cfg.kernelW});
 }
 
 namespace {

@@ -6,7 +6,7 @@
 // same: out = ceil(in/stride), total pad = max((out-1)*stride + k - in, 0), top/left = total/2.
 #pragma once
 
-#include "layers/layer.h"
+#include "layers/convolution_layer.h"
 
 namespace neurite {
 
@@ -18,25 +18,17 @@ struct Conv2DConfig {
     Init init = Init::HeUniform;
 };
 
-class Conv2DLayer : public Layer {
+class Conv2DLayer : public ConvolutionLayer {
 public:
-    explicit Conv2DLayer(const Conv2DConfig& config) : m_cfg(config) {}
+    explicit Conv2DLayer(const Conv2DConfig& config)
+        : ConvolutionLayer(config.bias, config.init), m_cfg(config) {}
 
-    // The backend descriptor for a concrete src shape [N,C,H,W] (also used by the shape rule).
-    ConvDesc describe(const Shape& src) const;
-
+    // src [N,C,H,W]
+    ConvDesc describe(const Shape& src) const override;
     std::vector<ParamSpec> paramSpecs(std::span<const Shape> srcShapes) const override;
-    void bindParams(std::span<Param> params) override;
-    void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) override;
-    void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
-                  const Tensor& diffDst, std::span<Tensor* const> diffSrc) override;
 
 private:
-    ConvPlan& plan(LayerContext& ctx, const Tensor& src);
-
     Conv2DConfig m_cfg;
-    Param m_weight, m_bias;
-    PlanCache<ConvPlan> m_plans;
 };
 
 } // namespace neurite

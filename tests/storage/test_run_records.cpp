@@ -153,6 +153,8 @@ private slots:
         store.putEvaluation(id, {"validation", 0.5, 0.5, 0.5, text(val, true)});
         QCOMPARE(finalEvaluation(store, id)->title, std::string("validation"));
         store.putEvaluation(id, {"test", 0.5, 0.5, 0.5, R"({"split":"test","accuracy":[]})"});
+        // A split asked for first wins over the test evaluation (which is damaged: never read).
+        QCOMPARE(finalEvaluation(store, id, "validation")->title, std::string("validation"));
         const QString err = badInput([&] { finalEvaluation(store, id); });
         QVERIFY2(err.contains(QString("runs.db: run %1 test evaluation").arg(id)) && err.contains("$.accuracy"), qPrintable(err));
     }

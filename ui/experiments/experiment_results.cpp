@@ -65,18 +65,7 @@ ExperimentResults::ExperimentResults(QWidget* parent) : QWidget(parent) {
     m_table->setToolTip(tr("Double-click a trial to see its runs in the Runs tab"));
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         const TrialRow* row = m_model->rowAt(m_proxy->mapToSource(index).row());
-        if (!row || !m_store) return;
-        std::vector<qint64> runs = row->runIds;
-        if (runs.empty()) {  // a row from the live events: its runs are in the store
-            try {
-                for (const storage::TrialRecord& t : storage::ExperimentStore(*m_store).trials(m_shown))
-                    if (t.number == row->result.number) runs.assign(t.runIds.begin(), t.runIds.end());
-            } catch (...) {
-                showFailure(currentFailure(), m_summary, this, tr("Could not read the trial's runs"));
-                return;
-            }
-        }
-        if (!runs.empty()) emit runRequested(runs.front());
+        if (row && !row->runIds.empty()) emit runRequested(row->runIds.front());
     });
 
     m_history = new TrialScatterPlot(this);
@@ -84,14 +73,19 @@ ExperimentResults::ExperimentResults(QWidget* parent) : QWidget(parent) {
     m_scatter = new TrialScatterPlot(this);
     m_parameter = new QComboBox(this);
     connect(m_parameter, &QComboBox::currentIndexChanged, this, &ExperimentResults::refreshScatter);
-    auto* scatterBox = new QWidget(this);
-    auto* scatterLayout = new QVBoxLayout(scatterBox);
-    scatterLayout->setContentsMargins(0, 0, 0, 0);
-    auto* pick = new QHBoxLayout;
-    pick->addWidget(new QLabel(tr("Objective against"), scatterBox));
-    pick->addWidget(m_parameter, 1);
-    scatterLayout->addLayout(pick);
-    scatterLayout->addWidget(m_scatter, 1);
+    // A plot under a row of a label and the combo box that picks what it shows.
+    const auto underChoice = [this](const QString& label, QComboBox* choice, QWidget* plot) {
+        auto* box = new QWidget(this);
+        auto* layout = new QVBoxLayout(box);
+        layout->setContentsMargins(0, 0, 0, 0);
+        auto* row = new QHBoxLayout;
+        row->addWidget(new QLabel(label, box));
+        row->addWidget(choice, 1);
+        layout->addLayout(row);
+        layout->addWidget(plot, 1);
+        return box;
+    };
+    QWidget* scatterBox = underChoice(tr("Objective against"), m_parameter, m_scatter);
     auto* historyBox = new QWidget(this);
     auto* historyLayout = new QVBoxLayout(historyBox);
     historyLayout->setContentsMargins(0, 0, 0, 0);
@@ -117,14 +111,7 @@ ExperimentResults::ExperimentResults(QWidget* parent) : QWidget(parent) {
     m_cost->addItem(tr("FLOPs per sample"), QStringLiteral("flops"));
     m_cost->addItem(tr("seconds"), QStringLiteral("seconds"));
     connect(m_cost, &QComboBox::currentIndexChanged, this, &ExperimentResults::refreshPareto);
-    auto* paretoBox = new QWidget(this);
-    auto* paretoLayout = new QVBoxLayout(paretoBox);
-    paretoLayout->setContentsMargins(0, 0, 0, 0);
-    auto* costRow = new QHBoxLayout;
-    costRow->addWidget(new QLabel(tr("Objective against the cost"), paretoBox));
-    costRow->addWidget(m_cost, 1);
-    paretoLayout->addLayout(costRow);
-    paretoLayout->addWidget(m_pareto, 1);
+    QWidget* paretoBox = underChoice(tr("Objective against the cost"), m_cost, m_pareto);
     m_bands = new plot::BandPlot(this);
     m_views = new QTabWidget(this);
     m_views->setDocumentMode(true);
@@ -299,6 +286,15 @@ void ExperimentResults::applyEvents(const std::vector<TrialEvent>& events) {
         m_table->resizeColumnsToContents();
     const bool finished = std::any_of(events.begin(), events.end(),
                                       [](const TrialEvent& e) { return e.kind == TrialEvent::Kind::Finished; });
+    if (finished && m_store) {  // the finished trials' runs, from the store (the events do not carry them)
+        try {
+            for (const storage::TrialRecord& t : storage::ExperimentStore(*m_store).trials(m_shown))
+                if (const TrialRow* row = m_model->rowAt(m_model->rowOf(t.number)); row && row->runIds.empty())
+                    m_model->setRunIds(t.number, std::vector<qint64>(t.runIds.begin(), t.runIds.end()));
+        } catch (...) {
+            showFailure(currentFailure(), m_summary, this, tr("Could not read the trials' runs"));
+        }
+    }
     if (finished) {
         refreshPlots();
         updateSummary();
@@ -415,22 +411,13 @@ void ExperimentResults::refreshViews() {
     // Importance over the completed trials (experiment/importance.h).
     QStringList names;
     QVector<double> shares;
-    int used = 0;
-    if (def) {
-        std::vector<Assignment> values;
-        std::vector<double> completed;
-        for (const TrialResult* t : scored)
-            if (t->status == "completed") {
-                values.push_back(t->values);
-                completed.push_back(*t->objective);
-            }
-        used = static_cast<int>(values.size());
-        for (const ParamImportance& p : parameterImportance(def->space, values, completed)) {
+    std::size_t used = 0;
+    if (def)
+        for (const ParamImportance& p : trialImportance(*def, m_model->results(), &used)) {
             names << shortFieldName(QString::fromStdString(p.path));
             shares << p.importance;
         }
-    }
-    m_importance->setData(names, shares, tr("first-order variance share (eta²)"), used);
+    m_importance->setData(names, shares, tr("first-order variance share (eta²)"), static_cast<int>(used));
 
     refreshPareto();
     refreshConfusions();
@@ -478,23 +465,12 @@ void ExperimentResults::refreshConfusions() {
         if (rows.size() > 3) rows.resize(3);
     }
     std::vector<TrialConfusions::Trial> trials;
-    std::vector<storage::TrialRecord> stored;  // read once, for rows from the live events
     for (const int row : rows) {
         const TrialRow* r = m_model->rowAt(row);
         if (!r) continue;
         TrialConfusions::Trial t;
         t.number = r->result.number;
         t.runIds = r->runIds;
-        if (t.runIds.empty()) {
-            try {
-                if (stored.empty()) stored = storage::ExperimentStore(*m_store).trials(m_shown);
-            } catch (...) {
-                showFailure(currentFailure(), m_summary, this, tr("Could not read the trials' runs"));
-                return;
-            }
-            for (const storage::TrialRecord& s : stored)
-                if (s.number == t.number) t.runIds.assign(s.runIds.begin(), s.runIds.end());
-        }
         t.caption = r->result.objective
                         ? tr("%1 %2 (%3)").arg(QString::fromStdString(def->objective))
                               .arg(*r->result.objective, 0, 'g', 4)

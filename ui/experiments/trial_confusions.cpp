@@ -17,14 +17,7 @@ PooledConfusion pooledConfusion(storage::RunStore& store, const std::vector<qint
     const std::string wanted = testObjective ? "test" : "validation";
     for (const qint64 id : runIds) {
         try {
-            std::optional<storage::StoredEvaluation> eval;
-            for (const storage::EvaluationRecord& e : store.evaluations(id))
-                if (e.split == wanted) {
-                    eval = storage::StoredEvaluation{
-                        e.split, storage::parseEvaluation(e.reportJson, storage::storedWhere(store, id, e.split + " evaluation"))};
-                    break;
-                }
-            if (!eval) eval = storage::finalEvaluation(store, id);
+            const std::optional<storage::StoredEvaluation> eval = storage::finalEvaluation(store, id, wanted);
             if (!eval) continue;  // a run stopped before its first evaluation
             const plot::ConfusionData d = confusionOf(eval->report);
             if (d.classes.isEmpty()) {

@@ -92,6 +92,11 @@ void TrialsTableModel::apply(const TrialEvent& e) {
     if (e.kind == TrialEvent::Kind::Finished) updateBest();
 }
 
+void TrialsTableModel::setRunIds(int number, std::vector<qint64> runIds) {
+    const int row = rowOf(number);
+    if (row >= 0) m_rows[static_cast<std::size_t>(row)].runIds = std::move(runIds);
+}
+
 void TrialsTableModel::rowChanged(int row) {
     emit dataChanged(index(row, 0), index(row, columnCount() - 1));
 }

@@ -16,7 +16,7 @@ namespace neurite {
 
 struct TrialRow {
     TrialResult result;
-    std::vector<qint64> runIds;  // its runs in repeat and fold order (known once stored)
+    std::vector<qint64> runIds;  // its runs in repeat and fold order (known once it has finished)
     QString progress;            // while it runs
 };
 
@@ -34,6 +34,8 @@ public:
     const ExperimentDefinition* definition() const { return m_def.get(); }
     void setTrials(std::vector<TrialRow> rows);
     void apply(const TrialEvent& event);
+    // The runs of trial `number`, once the store has them (rows from live events start without).
+    void setRunIds(int number, std::vector<qint64> runIds);
 
     int rowOf(int number) const;
     const TrialRow* rowAt(int row) const;

@@ -50,25 +50,10 @@ const char* kHelp =
 
 
 
-// The importance of each parameter over the completed trials (experiment/importance.h).
-std::vector<ParamImportance> importanceOf(const ExperimentDefinition& def, const std::vector<TrialResult>& trials,
-                                          std::size_t* used = nullptr) {
-    std::vector<Assignment> values;
-    std::vector<double> objectives;
-    for (const TrialResult& t : trials)
-        if (t.status == "completed" && t.objective && std::isfinite(*t.objective) &&
-            t.values.size() == def.space.size()) {
-            values.push_back(t.values);
-            objectives.push_back(*t.objective);
-        }
-    if (used) *used = values.size();
-    return parameterImportance(def.space, values, objectives);
-}
-
 json importanceJson(const ExperimentDefinition& def, const std::vector<TrialResult>& trials) {
     std::size_t used = 0;
     json rows = json::array();
-    for (const ParamImportance& p : importanceOf(def, trials, &used))
+    for (const ParamImportance& p : trialImportance(def, trials, &used))
         rows.push_back({{"path", p.path}, {"importance", p.importance}, {"eta2", p.eta2}});
     return {{"method", "first-order variance share (eta^2 of the objective grouped by the parameter)"},
             {"trials", used}, {"parameters", rows}};
@@ -89,7 +74,7 @@ void printTable(const ExperimentDefinition& def, const std::vector<TrialResult>&
     else
         std::printf("best: none yet (no trial completed)\n");
     std::size_t used = 0;
-    const std::vector<ParamImportance> importance = importanceOf(def, trials, &used);
+    const std::vector<ParamImportance> importance = trialImportance(def, trials, &used);
     if (used < 3 || importance.empty()) return;
     std::string line;
     for (const ParamImportance& p : importance) {
