@@ -176,9 +176,57 @@ run() {
   exit $status
 }
 
+# Where the CNN's time goes on the GPU: the self-test, then the CNN at batch 1024
+# under each of the four algorithm choices (NEURITE_CUDNN_SEARCH, NEURITE_CUDNN_DETERMINISTIC),
+# with a per-call profile of each (NEURITE_CUDA_PROFILE); NEURITE_PROFILE_SEARCHES and
+# NEURITE_PROFILE_DETERMINISTIC narrow the choices, NEURITE_PROFILE_COMPARE=1 adds the MLP and
+# CNN beside PyTorch at batch 1024 and 64 (as `run` does). Logs in $OUT.
+profile() {
+  out=${OUT:-$here/gpu-check-out}
+  mkdir -p "$out"
+  local build=$here/build-gpu root cudnn_root status=0
+  use_devdeps
+  { echo "date: $(date -u)"; nvidia-smi 2>&1 | head -12; nvcc --version 2>&1 | tail -2
+    python3 -c 'import torch; print("torch", torch.__version__, "cudnn", torch.backends.cudnn.version())' 2>&1
+  } >"$out/env.txt" 2>&1
+  local t0=$SECONDS
+  configure_build "$build" OFF >"$out/build.log" 2>&1 || { echo "build FAILED"; tail -30 "$out/build.log"; exit 1; }
+  echo "build: $((SECONDS - t0)) s"
+  local cli=$build/bin/neurite-cli data=$deps/fashion-mnist
+  timeout 240 "$cli" selftest --device cuda >"$out/selftest.txt" 2>&1
+  local rc=$?
+  [ $rc -eq 0 ] || status=1
+  echo "selftest: exit $rc, $(grep -ci fail "$out/selftest.txt") lines with FAIL; $(tail -1 "$out/selftest.txt")"
+  grep -i "fail" "$out/selftest.txt" | head -5
+  local search det
+  for search in ${NEURITE_PROFILE_SEARCHES:-heuristic measure}; do
+    for det in ${NEURITE_PROFILE_DETERMINISTIC:-1 0}; do
+      echo "== cnn 1024, search=$search deterministic=$det"
+      NEURITE_CUDNN_SEARCH=$search NEURITE_CUDNN_DETERMINISTIC=$det NEURITE_CUDA_PROFILE=1 \
+        timeout 60 "$cli" bench --model cnn --batch-size 1024 --device cuda --data "idx:$data" \
+        --max-steps 30 --json >"$out/profile_${search}_$det.json" 2>"$out/profile_${search}_$det.txt"
+      grep -E "conv |^\| (all|conv|maxpool|dense|[a-zA-Z]+) " "$out/profile_${search}_$det.txt" | head -16
+      for r in 1 2; do
+        NEURITE_CUDNN_SEARCH=$search NEURITE_CUDNN_DETERMINISTIC=$det timeout 60 "$cli" bench \
+          --model cnn --batch-size 1024 --device cuda --data "idx:$data" --json 2>/dev/null |
+          python3 -c 'import json,sys; [print("  samples/s %.0f acc %.4f" % (r["samples_per_sec"], r.get("test_accuracy", 0))) for r in map(json.loads, (l for l in sys.stdin if l.startswith("{")))]'
+      done
+    done
+  done
+  if [ -n "${NEURITE_PROFILE_COMPARE:-}" ]; then  # beside PyTorch, with the default choice
+    local batch
+    for batch in 1024 64; do
+      timeout 150 python3 "$here/tests/bench/compare_torch.py" --cli "$cli" --device cuda --threads 16 \
+        --repeats 3 --batch-size "$batch" --data "$data" 2>"$out/torch_$batch.err" | tee "$out/torch_$batch.md"
+    done
+  fi
+  exit $status
+}
+
 case ${1:-} in
   prepare) prepare ;;
+  profile) profile ;;
   build-cli) build_cli ;;
   run) run ;;
-  *) echo "usage: scripts/gpu_check.sh prepare|build-cli|run" >&2; exit 2 ;;
+  *) echo "usage: scripts/gpu_check.sh prepare|build-cli|run|profile" >&2; exit 2 ;;
 esac

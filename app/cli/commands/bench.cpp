@@ -84,7 +84,9 @@ int runBench(int argc, char** argv) {
                   "                         [--precision fp32|bf16] [--pipeline device|host] [--json]\n"
                   "                         [--device cpu|cuda|cuda:N]\n"
                   "  --pipeline host: batches prepared by the background thread (as with augmentation);\n"
-                  "                   reports the share of step time spent waiting on data");
+                  "                   reports the share of step time spent waiting on data\n"
+                  "  The timed epochs follow 5 untimed warm-up steps of the same model, as in\n"
+                  "  tests/bench/torch_reference.py.");
         return 0;
     }
     const std::string which = args.str("model").value_or("all");
@@ -125,9 +127,19 @@ int runBench(int argc, char** argv) {
         if (!graph.ok()) throwInternal("reference model " + name + ": " + graph.firstError());
         Model model(be, nodes, graph, cfg.seed);
         if (precision == "bf16") model.setCompute(DType::BF16);
-        Trainer trainer(model, data, cfg);
         Quiet quiet;
         StopToken stop;
+        {
+            // As the PyTorch reference (tests/bench/torch_reference.py): 5 untimed steps first,
+            // part of the same model's training, so that one-off costs (plans, algorithm
+            // choice, the GPU's kernel loading) stay out of the measured epochs.
+            TrainConfig warm = cfg;
+            warm.epochs = 1;
+            warm.maxSteps = 5;
+            Trainer warmup(model, data, warm);
+            warmup.run(quiet, stop);
+        }
+        Trainer trainer(model, data, cfg);
         const FinishedEvent fin = trainer.run(quiet, stop);
         const double gflops = fin.samplesPerSec * 3.0 * model.forwardFlopsPerSample() / 1e9;
         nlohmann::json j{{"model", name},

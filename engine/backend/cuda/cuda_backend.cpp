@@ -31,6 +31,7 @@ public:
         m_ctx.device = device;
         m_ctx.allocator = &m_allocator;
         m_ctx.mutex = &m_mutex;
+        m_ctx.profile = profileFromEnvironment();
         check(cudaSetDevice(device), "cudaSetDevice");
         cudaDeviceProp prop{};
         check(cudaGetDeviceProperties(&prop, device), "cudaGetDeviceProperties");
@@ -107,21 +108,21 @@ public:
     int threads() const override { return 1; }
 
     void* allocate(std::size_t bytes) override {
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         return m_allocator.allocate(bytes);
     }
     void deallocate(void* p) override { m_allocator.deallocate(p); }
 
     void copyFromHost(Tensor& dst, const void* src) override {
         if (!dst.bytes()) return;
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(cudaMemcpyAsync(dst.raw(), src, dst.bytes(), cudaMemcpyHostToDevice, m_ctx.stream),
               "copying to the GPU");
         // the caller may free or reuse the host memory as soon as this returns
         check(cudaStreamSynchronize(m_ctx.stream), "copying to the GPU (synchronize)");
     }
     void copyToHost(void* dst, const Tensor& src) override {
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         if (src.bytes())
             check(cudaMemcpyAsync(dst, src.raw(), src.bytes(), cudaMemcpyDeviceToHost,
                                   m_ctx.stream),
@@ -133,14 +134,14 @@ public:
             throwInternal("copy: " + src.shape().str() + " to " + dst.shape().str() +
                           " differ in size");
         if (!src.bytes() || src.raw() == dst.raw()) return;
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(cudaMemcpyAsync(dst.raw(), src.raw(), src.bytes(), cudaMemcpyDeviceToDevice,
                               m_ctx.stream),
               "copying on the GPU");
     }
     void fill(Tensor& dst, float value) override {
         requireF32(dst, "fill");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchFill(f32(dst), dst.numel(), value, m_ctx.stream), "fill");
     }
 
@@ -158,7 +159,7 @@ public:
 
     void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) override {
         requireSameNumel(src, dst, "activation forward");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchActivationForward(act, alpha, f32(src), f32(dst), src.numel(),
                                       m_ctx.stream),
               "activation forward");
@@ -168,7 +169,7 @@ public:
         requireSameNumel(src, dst, "activation backward");
         requireSameNumel(src, diffDst, "activation backward");
         requireSameNumel(src, diffSrc, "activation backward");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchActivationBackward(act, alpha, f32(src), f32(dst), f32(diffDst),
                                        f32(diffSrc), src.numel(), m_ctx.stream),
               "activation backward");
@@ -177,7 +178,7 @@ public:
         requireSameNumel(src, dst, "softmax forward");
         const Shape& s = src.shape();
         if (s.rank() < 2) throwInternal("softmax forward: expected [N, C, ...], got " + s.str());
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchSoftmaxForward(f32(src), f32(dst), s[0], s[1], s.numelFrom(2), m_ctx.stream),
               "softmax forward");
     }
@@ -186,7 +187,7 @@ public:
         requireSameNumel(dst, diffSrc, "softmax backward");
         const Shape& s = dst.shape();
         if (s.rank() < 2) throwInternal("softmax backward: expected [N, C, ...], got " + s.str());
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchSoftmaxBackward(f32(dst), f32(diffDst), f32(diffSrc), s[0], s[1],
                                     s.numelFrom(2), m_ctx.stream),
               "softmax backward");
@@ -195,7 +196,7 @@ public:
     void addN(std::span<const Tensor* const> srcs, Tensor& dst) override {
         if (srcs.empty()) throwInternal("addN: no sources");
         for (const Tensor* s : srcs) requireSameNumel(dst, *s, "addN");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         // Groups of kMaxAddN: the first writes dst, each later one adds dst and its sources in
         // the CPU's left-to-right order. dst may alias srcs[0] (read before written per element).
         const float* group[kMaxAddN];
@@ -211,12 +212,12 @@ public:
     }
     void axpy(float alpha, const Tensor& x, Tensor& y) override {
         requireSameNumel(x, y, "axpy");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchAxpy(alpha, f32(x), f32(y), x.numel(), m_ctx.stream), "axpy");
     }
     void scale(Tensor& x, float alpha) override {
         requireF32(x, "scale");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchScale(f32(x), alpha, x.numel(), m_ctx.stream), "scale");
     }
 
@@ -234,14 +235,14 @@ public:
         requireSameNumel(src, mask, "dropout mask");
         if (!(p >= 0.f && p <= 1.f))
             throwBadInput("dropout probability must be in [0, 1], got " + std::to_string(p));
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchDropout(f32(src), f32(dst), f32(mask), src.numel(), p, seed, m_ctx.stream),
               "dropout");
     }
     void multiply(const Tensor& a, const Tensor& b, Tensor& dst) override {
         requireSameNumel(a, b, "multiply");
         requireSameNumel(a, dst, "multiply");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchMultiply(f32(a), f32(b), f32(dst), a.numel(), m_ctx.stream), "multiply");
     }
 
@@ -249,7 +250,7 @@ public:
                     const Tensor* mean, const Tensor* invStd, Tensor& dst) override {
         const int64_t features = checkGatherRows(src, indices, count, mean, invStd, dst);
         const int64_t rows = src.shape().rank() > 0 ? src.shape()[0] : 0;
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchGatherRows(src.raw(), src.dtype() == DType::U8, rows, features,
                                static_cast<const int32_t*>(indices.raw()), count, scale,
                                mean ? f32(*mean) : nullptr, invStd ? f32(*invStd) : nullptr,
@@ -260,7 +261,7 @@ public:
                       Tensor& dst) override {
         const int64_t rowSize = checkGatherLabels(labels, indices, count, dst);
         const int64_t rows = labels.shape().rank() > 0 ? labels.shape()[0] : 0;
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchGatherLabels(static_cast<const uint32_t*>(labels.raw()), rows, rowSize,
                                  static_cast<const int32_t*>(indices.raw()), count,
                                  static_cast<uint32_t*>(dst.raw()), &m_ctx.scalars->status,
@@ -280,7 +281,7 @@ public:
             w = f32(*classWeights);
             classWeightSum = classWeightTotal(*classWeights);
         }
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         double* terms = termBuffer(n);
         const int32_t* y = static_cast<const int32_t*>(labels.raw());
         if (w)
@@ -302,7 +303,7 @@ public:
         requireSameNumel(logits, targets, "binary cross-entropy");
         requireSameNumel(logits, diffLogits, "binary cross-entropy");
         const int64_t n = logits.numel();
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         double* terms = termBuffer(n);
         check(launchBinaryCrossEntropy(f32(logits), f32(targets), posWeight, f32(diffLogits),
                                        terms, n, m_ctx.stream),
@@ -313,7 +314,7 @@ public:
                     Tensor& diffLogits) override {
         const int64_t c = checkClassificationShapes(logits, labels, diffLogits, "focal loss");
         const int64_t n = logits.shape()[0];
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         double* terms = termBuffer(n);
         check(launchFocalLoss(f32(logits), static_cast<const int32_t*>(labels.raw()), gamma, alpha,
                               f32(diffLogits), terms, n, c, &m_ctx.scalars->status, m_ctx.stream),
@@ -324,7 +325,7 @@ public:
         requireSameNumel(pred, targets, "MSE loss");
         requireSameNumel(pred, diffPred, "MSE loss");
         const int64_t n = pred.numel();
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         double* terms = termBuffer(n);
         check(launchMse(f32(pred), f32(targets), f32(diffPred), terms, n, m_ctx.stream),
               "MSE loss");
@@ -337,7 +338,7 @@ public:
         if (!(delta > 0.f))
             throwBadInput("Huber loss: delta must be positive, got " + std::to_string(delta));
         const int64_t n = pred.numel();
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         double* terms = termBuffer(n);
         check(launchHuber(f32(pred), f32(targets), delta, f32(diffPred), terms, n, m_ctx.stream),
               "Huber loss");
@@ -352,7 +353,7 @@ public:
             requireSameNumel(params, velocity, "SGD velocity");
             buf = f32(velocity);
         }
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchSgd(f32(params), f32(grads), buf, params.numel(),
                         SgdArgs{p.lr, p.momentum, p.weightDecay, p.nesterov}, m_ctx.stream),
               "SGD step");
@@ -373,7 +374,7 @@ public:
         c.eps = p.epsilon;
         c.decay = p.decoupled ? 0.f : p.weightDecay;
         c.shrink = p.decoupled ? 1.f - p.lr * p.weightDecay : 1.f;
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchAdam(f32(params), f32(grads), f32(m), f32(v), params.numel(), c, m_ctx.stream),
               "Adam step");
     }
@@ -386,7 +387,7 @@ public:
             requireSameNumel(params, momentumBuf, "RMSprop momentum buffer");
             buf = f32(momentumBuf);
         }
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchRmsprop(f32(params), f32(grads), f32(squareAvg), buf, params.numel(),
                             RmspropArgs{p.lr, p.alpha, p.epsilon, p.weightDecay, p.momentum},
                             m_ctx.stream),
@@ -394,21 +395,21 @@ public:
     }
     void regularize(const Tensor& params, Tensor& grads, float l1, float l2) override {
         requireSameNumel(params, grads, "regularize");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchRegularize(f32(params), f32(grads), params.numel(), l1, l2, m_ctx.stream),
               "regularize");
     }
 
     double sumSquares(const Tensor& x) override {
         requireF32(x, "sumSquares");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(launchSumSquares(f32(x), x.numel(), m_ctx.partials, m_ctx.scalars, m_ctx.stream),
               "sumSquares");
         return m_ctx.readScalars().sum;
     }
     bool allFinite(const Tensor& x) override {
         requireF32(x, "allFinite");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         check(cudaMemsetAsync(&m_ctx.scalars->nonFinite, 0, sizeof(int), m_ctx.stream),
               "allFinite (clear)");
         check(launchNonFinite(f32(x), x.numel(), m_ctx.scalars, m_ctx.stream), "allFinite");
@@ -459,7 +460,7 @@ private:
         if (channels != whole.shape()[1])
             throwInternal(std::string(what) + ": parts have " + std::to_string(channels) +
                           " channels in all, the whole " + whole.shape().str());
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(__func__);
         const std::size_t wholeRow = static_cast<std::size_t>(channels * w.inner) * 4;
         int64_t offset = 0;
         for (const Tensor* p : parts) {

@@ -18,7 +18,7 @@ constexpr cudnnBatchNormMode_t kMode = CUDNN_BATCHNORM_SPATIAL;
 class CudaBatchNormPlan final : public BatchNormPlan {
 public:
     CudaBatchNormPlan(const BatchNormDesc& d, Context& ctx) : m_desc(d), m_ctx(ctx) {
-        const auto entered = ctx.enter();
+        const auto entered = ctx.enter("batchnorm", "plan");
         try {
             check(cudnnCreateTensorDescriptor(&m_x), "cudnnCreateTensorDescriptor");
             check(cudnnCreateTensorDescriptor(&m_stats), "cudnnCreateTensorDescriptor");
@@ -42,7 +42,7 @@ public:
     void forwardTraining(const Tensor& src, const Tensor& gamma, const Tensor& beta, Tensor& dst,
                          Tensor& runningMean, Tensor& runningVar, float momentum) override {
         checkBatchNormForward(m_desc, true, src, gamma, beta, runningMean, runningVar, dst);
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter("batchnorm", __func__);
         const float one = 1.f, zero = 0.f;
         check(cudnnBatchNormalizationForwardTraining(
                   m_ctx.cudnn, kMode, &one, &zero, m_x, src.raw(), m_x, dst.raw(), m_stats,
@@ -57,7 +57,7 @@ public:
                           const Tensor& runningMean, const Tensor& runningVar,
                           Tensor& dst) override {
         checkBatchNormForward(m_desc, false, src, gamma, beta, runningMean, runningVar, dst);
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter("batchnorm", __func__);
         const float one = 1.f, zero = 0.f;
         check(cudnnBatchNormalizationForwardInference(
                   m_ctx.cudnn, kMode, &one, &zero, m_x, src.raw(), m_x, dst.raw(), m_stats,
@@ -69,7 +69,7 @@ public:
     void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma, Tensor& diffSrc,
                   Tensor& diffGamma, Tensor& diffBeta) override {
         checkBatchNormBackward(m_desc, m_haveStats, src, diffDst, gamma, diffSrc, diffGamma, diffBeta);
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter("batchnorm", __func__);
         const float one = 1.f, zero = 0.f;
         check(cudnnBatchNormalizationBackward(
                   m_ctx.cudnn, kMode, &one, &zero, &one, &zero, m_x, src.raw(), m_x,
@@ -95,7 +95,11 @@ private:
 
 class CudaPoolPlan final : public PoolPlan {
 public:
-    CudaPoolPlan(const PoolDesc& d, Context& ctx) : m_ctx(ctx) {
+    CudaPoolPlan(const PoolDesc& d, Context& ctx)
+        : m_ctx(ctx),
+          m_label(std::string(d.kind == PoolKind::Max ? "maxpool " : "avgpool ") +
+                  std::to_string(d.channels) + "x" + std::to_string(d.height) + "x" +
+                  std::to_string(d.width)) {
         m_shape = {d.batch * d.channels, d.height,  d.width, d.outHeight(), d.outWidth(),
                    d.kernelH,            d.kernelW, d.strideH, d.strideW, d.padTop,
                    d.padLeft,            d.kind == PoolKind::Max};
@@ -108,7 +112,7 @@ public:
     void forward(const Tensor& src, Tensor& dst, bool training) override {
         requireNumel(src, m_srcSize, "pooling forward src");
         requireNumel(dst, m_dstSize, "pooling forward dst");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(m_label.c_str(), __func__);
         check(launchPoolForward(m_shape, f32(src), f32(dst),
                                 training ? m_argmax.as<int32_t>() : nullptr, m_ctx.stream),
               "pooling forward");
@@ -120,7 +124,7 @@ public:
         requireNumel(diffSrc, m_srcSize, "pooling backward diffSrc");
         if (m_shape.max && !m_haveArgmax)
             throwInternal("max pooling backward needs a training forward on the same plan first");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(m_label.c_str(), __func__);
         check(launchPoolBackward(m_shape, f32(diffDst), m_argmax.as<int32_t>(), f32(diffSrc),
                                  m_ctx.stream),
               "pooling backward");
@@ -128,6 +132,7 @@ public:
 
 private:
     Context& m_ctx;
+    std::string m_label;  // names the plan's calls in the profile
     PoolShape m_shape{};
     int64_t m_srcSize = 0, m_dstSize = 0;
     Buffer m_argmax;  // max pooling: index within the plane of each output's maximum

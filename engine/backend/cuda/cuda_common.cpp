@@ -1,6 +1,13 @@
 // The CUDA backend's status checks, context helpers and tensor checks (cuda_common.h).
 #include "backend/cuda/cuda_common.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <vector>
+
 namespace neurite::cuda {
 
 void check(cudaError_t status, const char* what) {
@@ -39,14 +46,111 @@ void check(cudnnStatus_t status, const char* what) {
     throw Error(ErrorKind::Internal, std::string(what) + " failed: " + text);
 }
 
-std::unique_lock<std::recursive_mutex> Context::enter() const {
-    if (!mutex) throwInternal("CUDA backend context without its lock");
-    std::unique_lock<std::recursive_mutex> lock(*mutex);
+struct Profile {
+    struct Row {
+        long calls = 0;
+        double gpuMs = 0, hostMs = 0, firstMs = 0;  // firstMs: the first call (module loading)
+    };
+    std::mutex mutex;  // the profile is one per process, the backends one per GPU
+    std::map<std::string, Row> rows;
+    std::vector<std::string> notes;
+    cudaEvent_t start = nullptr, stop = nullptr;
+    int depth = 0;
+
+    ~Profile() {  // at exit: host data only, no CUDA call
+        if (rows.empty() && notes.empty()) return;
+        std::vector<std::pair<std::string, Row>> sorted(rows.begin(), rows.end());
+        std::sort(sorted.begin(), sorted.end(),
+                  [](const auto& a, const auto& b) { return a.second.gpuMs > b.second.gpuMs; });
+        double gpu = 0, host = 0;
+        for (const auto& [name, row] : sorted) gpu += row.gpuMs, host += row.hostMs;
+        std::fprintf(stderr, "\nNEURITE_CUDA_PROFILE\n");
+        for (const std::string& n : notes) std::fprintf(stderr, "%s\n", n.c_str());
+        std::fprintf(stderr, "| call | calls | GPU ms | first call ms | GPU us/call after it | share | wall ms |\n"
+                             "|---|---|---|---|---|---|---|\n");
+        for (const auto& [name, row] : sorted)
+            std::fprintf(stderr, "| %s | %ld | %.2f | %.2f | %.1f | %.1f%% | %.2f |\n", name.c_str(),
+                         row.calls, row.gpuMs, row.firstMs,
+                         row.calls > 1 ? 1000.0 * (row.gpuMs - row.firstMs) / double(row.calls - 1) : 0.0,
+                         gpu > 0 ? 100.0 * row.gpuMs / gpu : 0.0, row.hostMs);
+        std::fprintf(stderr, "| all | | %.2f | | | 100%% | %.2f |\n", gpu, host);
+    }
+};
+
+Profile* profileFromEnvironment() {
+    static Profile* profile = [] {
+        const char* v = std::getenv("NEURITE_CUDA_PROFILE");
+        if (!v || !*v || std::string(v) == "0") return static_cast<Profile*>(nullptr);
+        static Profile p;
+        return &p;
+    }();
+    return profile;
+}
+
+void profileNote(const std::string& line) {
+    Profile* p = profileFromEnvironment();
+    if (!p) return;
+    std::lock_guard<std::mutex> lock(p->mutex);
+    p->notes.push_back(line);
+}
+
+namespace {
+double nowMs() {
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+}  // namespace
+
+Entered::Entered(const Context& ctx, const char* scope, const char* op) : m_ctx(&ctx) {
+    if (!ctx.mutex) throwInternal("CUDA backend context without its lock");
+    m_lock = std::unique_lock<std::recursive_mutex>(*ctx.mutex);
     int current = -1;
     // Only switch when another device is current on this thread.
-    if (cudaGetDevice(&current) != cudaSuccess || current != device) check(cudaSetDevice(device), "cudaSetDevice");
-    return lock;
+    if (cudaGetDevice(&current) != cudaSuccess || current != ctx.device)
+        check(cudaSetDevice(ctx.device), "cudaSetDevice");
+    Profile* p = ctx.profile;
+    if (!p || !scope) return;
+    std::lock_guard<std::mutex> lock(p->mutex);
+    if (p->depth > 0) {  // nested in a timed call: counted there
+        ++p->depth;
+        m_named = true;
+        return;
+    }
+    if (!p->start) {
+        check(cudaEventCreate(&p->start), "cudaEventCreate");
+        check(cudaEventCreate(&p->stop), "cudaEventCreate");
+    }
+    check(cudaStreamSynchronize(ctx.stream), "cudaStreamSynchronize (profile)");
+    check(cudaEventRecord(p->start, ctx.stream), "cudaEventRecord");
+    ++p->depth;
+    m_named = true;
+    m_scope = scope;
+    m_op = op;
+    m_timed = true;
+    m_hostStart = nowMs();
 }
+
+Entered::~Entered() {
+    if (!m_named) return;
+    Profile* p = m_ctx->profile;
+    std::lock_guard<std::mutex> lock(p->mutex);
+    --p->depth;
+    if (!m_timed) return;
+    float ms = 0;
+    if (cudaEventRecord(p->stop, m_ctx->stream) != cudaSuccess ||
+        cudaEventSynchronize(p->stop) != cudaSuccess ||
+        cudaEventElapsedTime(&ms, p->start, p->stop) != cudaSuccess)
+        return;  // never throw from a destructor; the next call reports the error
+    std::string name = m_scope;
+    if (m_op) name += std::string(" ") + m_op;
+    Profile::Row& row = p->rows[name];
+    if (row.calls++ == 0) row.firstMs = ms;
+    row.gpuMs += ms;
+    row.hostMs += nowMs() - m_hostStart;
+}
+
+Entered Context::enter(const char* scope, const char* op) const { return Entered(*this, scope, op); }
 
 DeviceScalars Context::readScalars() const {
     DeviceScalars host;

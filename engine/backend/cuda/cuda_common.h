@@ -27,6 +27,9 @@ void check(cudaError_t status, const char* what);
 void check(cublasStatus_t status, const char* what);
 void check(cudnnStatus_t status, const char* what);
 
+struct Profile;
+class Entered;
+
 // What every plan and kernel call needs; owned by the backend, which outlives its plans.
 struct Context {
     int device = 0;
@@ -42,16 +45,41 @@ struct Context {
     // (backend.h, "Threads"), since the stream, the handles, the scalar buffer and the backend's
     // scratch are one per backend. Recursive: a call may make another.
     std::recursive_mutex* mutex = nullptr;
+    Profile* profile = nullptr;  // set when NEURITE_CUDA_PROFILE is (profileFromEnvironment)
 
     // What every backend and plan call does first: takes the backend's lock for the rest of the
     // call and makes this backend's GPU current on the calling thread (the trainer may run on a
-    // worker thread; cheap when it already is).
-    [[nodiscard]] std::unique_lock<std::recursive_mutex> enter() const;
+    // worker thread; cheap when it already is). `scope` and `op` name the call in the profile.
+    [[nodiscard]] Entered enter(const char* scope = nullptr, const char* op = nullptr) const;
     // Copies the scalars back (one small transfer, then waits for the stream) and throws the
     // first error a kernel reported since the last call.
     DeviceScalars readScalars() const;
     // Throws when a kernel reported an error; for calls that do not read scalars.
     void throwStatus(const DeviceStatus& status) const;
+};
+
+// NEURITE_CUDA_PROFILE=1, a diagnostic (docs/gpu.md, "Where the time goes"): each named call
+// (the outermost one when calls nest) waits for the GPU, and its span between two events on the
+// stream is added to a table that goes to stderr when the program ends, with the wall time of
+// the calls. It changes no result; it slows the program down, since every call then waits.
+Profile* profileFromEnvironment();  // the process's profile, or null when the variable is unset
+void profileNote(const std::string& line);  // a line printed above the table (e.g. algorithms)
+
+// The lock and, when profiling, the timing of one call (Context::enter).
+class Entered {
+public:
+    Entered(const Context& ctx, const char* scope, const char* op);
+    Entered(const Entered&) = delete;
+    Entered& operator=(const Entered&) = delete;
+    ~Entered();
+
+private:
+    std::unique_lock<std::recursive_mutex> m_lock;
+    const Context* m_ctx = nullptr;
+    const char* m_scope = nullptr;
+    const char* m_op = nullptr;
+    bool m_named = false, m_timed = false;
+    double m_hostStart = 0;
 };
 
 // A device buffer from the caching allocator, returned to it on destruction.

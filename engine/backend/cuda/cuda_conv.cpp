@@ -1,12 +1,17 @@
 // ConvPlan on cuDNN's legacy convolution API (deprecated in cuDNN 9 but present; the warning is
-// silenced in this file only). Algorithms are chosen once per plan by cuDNN's heuristics
-// (Get*_v7), deterministic ones preferred for backward, with one workspace for the three.
+// silenced in this file only). Algorithms are chosen once per plan by timing them
+// (Find*Ex; chooseAlgorithms), deterministic ones preferred for backward, with one workspace
+// for the three.
 // fp32 math is pinned to FMA (no TF32), so results match the CPU within fp32 rounding.
 // cuDNN pads symmetrically; asymmetric padding is done by copying into a zero-padded buffer
 // and convolving without padding (backward data crops the padded gradient). Channels-last plans
-// (Conv1D's [N, T, C], height 1) use NHWC tensors with the filters in KCRS, and pad along the
-// width as rows of C values.
+// (Conv1D's [N, T, C], height 1) transpose to [N, C, 1, T] and back, since cuDNN's legacy API
+// lacks fp32 NHWC backward algorithms for some shapes; the filters [K, C, k] are KCRS as they
+// are. Bias add and bias gradient are own kernels (deterministic, cuda_kernels.h).
 #include "backend/cuda/cuda_common.h"
+
+#include <algorithm>
+#include <cstdlib>
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -24,6 +29,12 @@ int toInt(int64_t v, const char* what) {
     return static_cast<int>(v);
 }
 
+template <class Perf> float timeOf(const Perf* perf, int count, int algo) {
+    for (int i = 0; i < count; ++i)
+        if (static_cast<int>(perf[i].algo) == algo) return perf[i].time;
+    return 0.f;
+}
+
 template <class Perf> int pickAlgo(const Perf* perf, int count, bool wantDeterministic) {
     for (int pass = wantDeterministic ? 0 : 1; pass < 2; ++pass)
         for (int i = 0; i < count; ++i) {
@@ -38,13 +49,17 @@ template <class Perf> int pickAlgo(const Perf* perf, int count, bool wantDetermi
 class CudaConvPlan final : public ConvPlan {
 public:
     CudaConvPlan(const ConvDesc& d, Context& ctx) : m_desc(d), m_ctx(ctx) {
+        m_label = "conv " + std::to_string(d.inChannels) + "x" + std::to_string(d.height) + "x" +
+                  std::to_string(d.width) + "->" + std::to_string(d.outChannels) + " k" +
+                  std::to_string(d.kernelH) + "x" + std::to_string(d.kernelW) +
+                  (d.channelsLast ? " nhwc" : "");
         m_symmetric = d.padTop == d.padBottom && d.padLeft == d.padRight;
         m_ph = d.height + (m_symmetric ? 0 : d.padTop + d.padBottom);
         m_pw = d.width + (m_symmetric ? 0 : d.padLeft + d.padRight);
         m_srcSize = d.batch * d.inChannels * d.height * d.width;
         m_dstSize = d.batch * d.outChannels * d.outHeight() * d.outWidth();
         m_wSize = d.outChannels * d.inChannels * d.kernelH * d.kernelW;
-        const auto entered = ctx.enter();
+        const auto entered = ctx.enter(m_label.c_str(), "plan");
         try {
             build();
         } catch (...) {
@@ -59,18 +74,28 @@ public:
         requireNumel(src, m_srcSize, "convolution forward src");
         requireNumel(weights, m_wSize, "convolution forward weights");
         requireNumel(dst, m_dstSize, "convolution forward dst");
-        const auto entered = m_ctx.enter();
+        const ConvDesc& d = m_desc;
+        if (d.bias) {
+            if (!bias) throwInternal("convolution forward: the plan has a bias but none was given");
+            requireNumel(*bias, d.outChannels, "convolution forward bias");
+        }
+        const auto entered = m_ctx.enter(m_label.c_str(), __func__);
         const float one = 1.f, zero = 0.f;
-        const void* x = paddedSrc(src);
+        const void* x = convInput(f32(src));
+        void* y = d.channelsLast ? m_dyT.get() : dst.raw();
         check(cudnnConvolutionForward(m_ctx.cudnn, &one, m_x, x, m_w, weights.raw(), m_conv,
                                       m_fwdAlgo, m_workspace.get(), m_workspace.bytes(), &zero,
-                                      m_y, dst.raw()),
+                                      m_y, y),
               "cudnnConvolutionForward");
-        if (m_desc.bias) {
-            if (!bias) throwInternal("convolution forward: the plan has a bias but none was given");
-            requireNumel(*bias, m_desc.outChannels, "convolution forward bias");
-            check(cudnnAddTensor(m_ctx.cudnn, &one, m_b, bias->raw(), &one, m_y, dst.raw()),
-                  "cudnnAddTensor (convolution bias)");
+        if (d.channelsLast)  // [N, K, T'] -> [N, T', K]
+            check(launchTranspose(m_dyT.as<float>(), f32(dst), d.batch, d.outChannels, d.outWidth(),
+                                  m_ctx.stream),
+                  "convolution output transpose");
+        if (d.bias) {
+            const int64_t inner = d.channelsLast ? 1 : d.outHeight() * d.outWidth();
+            const int64_t outer = d.channelsLast ? d.batch * d.outWidth() : d.batch;
+            check(launchAddBias(f32(dst), f32(*bias), outer, d.outChannels, inner, m_ctx.stream),
+                  "convolution bias");
         }
     }
 
@@ -78,22 +103,24 @@ public:
         requireNumel(diffDst, m_dstSize, "convolution backward diffDst");
         requireNumel(weights, m_wSize, "convolution backward weights");
         requireNumel(diffSrc, m_srcSize, "convolution backward diffSrc");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(m_label.c_str(), __func__);
+        const ConvDesc& d = m_desc;
         const float one = 1.f, zero = 0.f;
-        void* dx = m_symmetric ? diffSrc.raw() : m_padded.get();
-        check(cudnnConvolutionBackwardData(m_ctx.cudnn, &one, m_w, weights.raw(), m_y,
-                                           diffDst.raw(), m_conv, m_bwdDataAlgo,
-                                           m_workspace.get(), m_workspace.bytes(), &zero, m_x, dx),
+        const void* dy = convGradient(f32(diffDst));
+        // cuDNN writes dx in the layout it sees: [N, C, H, W], padded when padding is asymmetric
+        float* unpadded = d.channelsLast ? m_xT.as<float>() : f32(diffSrc);
+        void* dx = m_symmetric ? static_cast<void*>(unpadded) : m_padded.get();
+        check(cudnnConvolutionBackwardData(m_ctx.cudnn, &one, m_w, weights.raw(), m_y, dy, m_conv,
+                                           m_bwdDataAlgo, m_workspace.get(), m_workspace.bytes(),
+                                           &zero, m_x, dx),
               "cudnnConvolutionBackwardData");
-        if (!m_symmetric) {
-            const ConvDesc& d = m_desc;
-            const cudaError_t e =
-                d.channelsLast ? launchCrop(m_padded.as<float>(), f32(diffSrc), d.batch, d.width, d.inChannels,
-                                            d.padLeft, 0, m_pw, d.inChannels, m_ctx.stream)
-                               : launchCrop(m_padded.as<float>(), f32(diffSrc), d.batch * d.inChannels, d.height,
-                                            d.width, d.padTop, d.padLeft, m_ph, m_pw, m_ctx.stream);
-            check(e, "convolution gradient crop");
-        }
+        if (!m_symmetric)
+            check(launchCrop(m_padded.as<float>(), unpadded, d.batch * d.inChannels, d.height,
+                             d.width, d.padTop, d.padLeft, m_ph, m_pw, m_ctx.stream),
+                  "convolution gradient crop");
+        if (d.channelsLast)  // [N, C, T] -> [N, T, C]
+            check(launchTranspose(unpadded, f32(diffSrc), d.batch, d.inChannels, d.width, m_ctx.stream),
+                  "convolution gradient transpose");
     }
 
     void backwardWeights(const Tensor& src, const Tensor& diffDst, Tensor& diffWeights,
@@ -101,33 +128,48 @@ public:
         requireNumel(src, m_srcSize, "convolution backward src");
         requireNumel(diffDst, m_dstSize, "convolution backward diffDst");
         requireNumel(diffWeights, m_wSize, "convolution backward diffWeights");
-        const auto entered = m_ctx.enter();
+        const ConvDesc& d = m_desc;
+        if (d.bias && diffBias) requireNumel(*diffBias, d.outChannels, "convolution backward diffBias");
+        const auto entered = m_ctx.enter(m_label.c_str(), __func__);
         const float one = 1.f, zero = 0.f;
-        const void* x = paddedSrc(src);
-        check(cudnnConvolutionBackwardFilter(m_ctx.cudnn, &one, m_x, x, m_y, diffDst.raw(), m_conv,
+        const void* x = convInput(f32(src));
+        const void* dy = convGradient(f32(diffDst));
+        check(cudnnConvolutionBackwardFilter(m_ctx.cudnn, &one, m_x, x, m_y, dy, m_conv,
                                              m_bwdFilterAlgo, m_workspace.get(),
                                              m_workspace.bytes(), &zero, m_w, diffWeights.raw()),
               "cudnnConvolutionBackwardFilter");
-        if (m_desc.bias && diffBias) {
-            requireNumel(*diffBias, m_desc.outChannels, "convolution backward diffBias");
-            check(cudnnConvolutionBackwardBias(m_ctx.cudnn, &one, m_y, diffDst.raw(), &zero, m_b,
-                                               diffBias->raw()),
-                  "cudnnConvolutionBackwardBias");
-        }
+        if (d.bias && diffBias)  // over dy as cuDNN sees it: [N, K, H' * W']
+            check(launchBiasGrad(static_cast<const float*>(dy), f32(*diffBias), d.batch,
+                                 d.outChannels, d.outHeight() * d.outWidth(),
+                                 m_biasPartials.as<double>(), m_ctx.stream),
+                  "convolution bias gradient");
     }
 
 private:
-    const void* paddedSrc(const Tensor& src) {
-        if (m_symmetric) return src.raw();
+    // The input as cuDNN reads it: [N, C, H, W] (channels-last input transposed), padded when
+    // the padding is asymmetric.
+    const void* convInput(const float* src) {
         const ConvDesc& d = m_desc;
-        // channels-last (height 1): rows of C values, padded along the width
-        const cudaError_t e =
-            d.channelsLast ? launchPad(f32(src), m_padded.as<float>(), d.batch, d.width, d.inChannels, d.padLeft,
-                                       0, m_pw, d.inChannels, m_ctx.stream)
-                           : launchPad(f32(src), m_padded.as<float>(), d.batch * d.inChannels, d.height, d.width,
-                                       d.padTop, d.padLeft, m_ph, m_pw, m_ctx.stream);
-        check(e, "convolution input padding");
+        if (d.channelsLast) {
+            check(launchTranspose(src, m_xT.as<float>(), d.batch, d.width, d.inChannels, m_ctx.stream),
+                  "convolution input transpose");
+            src = m_xT.as<float>();
+        }
+        if (m_symmetric) return src;
+        check(launchPad(src, m_padded.as<float>(), d.batch * d.inChannels, d.height, d.width,
+                        d.padTop, d.padLeft, m_ph, m_pw, m_ctx.stream),
+              "convolution input padding");
         return m_padded.get();
+    }
+
+    // The output gradient as cuDNN reads it: [N, K, H', W'] (channels-last transposed).
+    const void* convGradient(const float* diffDst) {
+        const ConvDesc& d = m_desc;
+        if (!d.channelsLast) return diffDst;
+        check(launchTranspose(diffDst, m_dyT.as<float>(), d.batch, d.outWidth(), d.outChannels,
+                              m_ctx.stream),
+              "convolution gradient transpose");
+        return m_dyT.get();
     }
 
     void build() {
@@ -136,10 +178,11 @@ private:
         const int k = toInt(d.outChannels, "output channels");
         check(cudnnCreateTensorDescriptor(&m_x), "cudnnCreateTensorDescriptor");
         check(cudnnCreateTensorDescriptor(&m_y), "cudnnCreateTensorDescriptor");
-        check(cudnnCreateTensorDescriptor(&m_b), "cudnnCreateTensorDescriptor");
         check(cudnnCreateFilterDescriptor(&m_w), "cudnnCreateFilterDescriptor");
         check(cudnnCreateConvolutionDescriptor(&m_conv), "cudnnCreateConvolutionDescriptor");
-        const cudnnTensorFormat_t layout = d.channelsLast ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
+        // always NCHW: cuDNN's legacy API has no fp32 NHWC backward algorithms for every shape,
+        // so channels-last plans transpose (convInput, convGradient)
+        const cudnnTensorFormat_t layout = CUDNN_TENSOR_NCHW;
         check(cudnnSetTensor4dDescriptor(m_x, layout, CUDNN_DATA_FLOAT, n, c,
                                          toInt(m_ph, "height"), toInt(m_pw, "width")),
               "cudnnSetTensor4dDescriptor (convolution src)");
@@ -164,27 +207,64 @@ private:
                           std::to_string(d.outHeight()) + "x" + std::to_string(d.outWidth()));
         check(cudnnSetTensor4dDescriptor(m_y, layout, CUDNN_DATA_FLOAT, n, k, oh, ow),
               "cudnnSetTensor4dDescriptor (convolution dst)");
-        check(cudnnSetTensor4dDescriptor(m_b, layout, CUDNN_DATA_FLOAT, 1, k, 1, 1),
-              "cudnnSetTensor4dDescriptor (convolution bias)");
         chooseAlgorithms();
         if (!m_symmetric)
             m_padded = Buffer(*m_ctx.allocator,
                               static_cast<std::size_t>(d.batch * d.inChannels * m_ph * m_pw) * 4);
+        if (d.channelsLast) {
+            m_xT = Buffer(*m_ctx.allocator, static_cast<std::size_t>(m_srcSize) * 4);
+            m_dyT = Buffer(*m_ctx.allocator, static_cast<std::size_t>(m_dstSize) * 4);
+        }
+        if (d.bias)
+            m_biasPartials = Buffer(*m_ctx.allocator,
+                                    static_cast<std::size_t>(k * biasGradChunks(n, oh * ow)) *
+                                        sizeof(double));
     }
 
+    // cuDNN's measurements (cudnnFind*Ex, each algorithm run once on scratch buffers when the
+    // plan is made) by default, or its heuristics (cudnnGet*_v7) with
+    // NEURITE_CUDNN_SEARCH=heuristic; backward passes prefer deterministic algorithms unless
+    // NEURITE_CUDNN_DETERMINISTIC=0. On an H200 the heuristics chose a backward-data algorithm
+    // 6x slower than the fastest deterministic one for the Fashion-MNIST CNN (docs/gpu.md).
     void chooseAlgorithms() {
+        const char* search = std::getenv("NEURITE_CUDNN_SEARCH");
+        const bool measure = !(search && std::string(search) == "heuristic");
+        const char* det = std::getenv("NEURITE_CUDNN_DETERMINISTIC");
+        const bool deterministic = !(det && std::string(det) == "0");
         cudnnHandle_t h = m_ctx.cudnn;
         std::size_t need = 0, size = 0;
+        Buffer x, w, y, scratch;
+        if (measure) {
+            const ConvDesc& d = m_desc;
+            x = Buffer(*m_ctx.allocator, static_cast<std::size_t>(d.batch * d.inChannels * m_ph * m_pw) * 4);
+            w = Buffer(*m_ctx.allocator, static_cast<std::size_t>(m_wSize) * 4);
+            y = Buffer(*m_ctx.allocator, static_cast<std::size_t>(m_dstSize) * 4);
+            std::size_t freeBytes = 0, totalBytes = 0;
+            check(cudaMemGetInfo(&freeBytes, &totalBytes), "cudaMemGetInfo");
+            scratch = Buffer(*m_ctx.allocator, std::min(kWorkspaceLimit, freeBytes / 2));
+        }
+        std::string note = m_label + ":";
+        const auto describe = [&](const char* pass, int algo, float ms) {
+            note += std::string(" ") + pass + " algo " + std::to_string(algo);
+            if (measure) note += " (" + std::to_string(ms) + " ms)";
+        };
         {
             cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
             int count = 0;
-            check(cudnnGetConvolutionForwardAlgorithm_v7(h, m_x, m_w, m_conv, m_y,
-                                                         CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count,
-                                                         perf),
-                  "cudnnGetConvolutionForwardAlgorithm_v7");
+            if (measure)
+                check(cudnnFindConvolutionForwardAlgorithmEx(
+                          h, m_x, x.get(), m_w, w.get(), m_conv, m_y, y.get(),
+                          CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, perf, scratch.get(), scratch.bytes()),
+                      "cudnnFindConvolutionForwardAlgorithmEx");
+            else
+                check(cudnnGetConvolutionForwardAlgorithm_v7(h, m_x, m_w, m_conv, m_y,
+                                                             CUDNN_CONVOLUTION_FWD_ALGO_COUNT,
+                                                             &count, perf),
+                      "cudnnGetConvolutionForwardAlgorithm_v7");
             const int algo = pickAlgo(perf, count, false);
             if (algo < 0) noAlgorithm("forward");
             m_fwdAlgo = static_cast<cudnnConvolutionFwdAlgo_t>(algo);
+            describe("fwd", algo, timeOf(perf, count, algo));
             check(cudnnGetConvolutionForwardWorkspaceSize(h, m_x, m_w, m_conv, m_y, m_fwdAlgo,
                                                           &size),
                   "cudnnGetConvolutionForwardWorkspaceSize");
@@ -193,13 +273,21 @@ private:
         {
             cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
             int count = 0;
-            check(cudnnGetConvolutionBackwardDataAlgorithm_v7(
-                      h, m_w, m_y, m_conv, m_x, CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &count,
-                      perf),
-                  "cudnnGetConvolutionBackwardDataAlgorithm_v7");
-            const int algo = pickAlgo(perf, count, true);
+            if (measure)
+                check(cudnnFindConvolutionBackwardDataAlgorithmEx(
+                          h, m_w, w.get(), m_y, y.get(), m_conv, m_x, x.get(),
+                          CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &count, perf, scratch.get(),
+                          scratch.bytes()),
+                      "cudnnFindConvolutionBackwardDataAlgorithmEx");
+            else
+                check(cudnnGetConvolutionBackwardDataAlgorithm_v7(
+                          h, m_w, m_y, m_conv, m_x, CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &count,
+                          perf),
+                      "cudnnGetConvolutionBackwardDataAlgorithm_v7");
+            const int algo = pickAlgo(perf, count, deterministic);
             if (algo < 0) noAlgorithm("backward data");
             m_bwdDataAlgo = static_cast<cudnnConvolutionBwdDataAlgo_t>(algo);
+            describe("bwd-data", algo, timeOf(perf, count, algo));
             check(cudnnGetConvolutionBackwardDataWorkspaceSize(h, m_w, m_y, m_conv, m_x,
                                                                m_bwdDataAlgo, &size),
                   "cudnnGetConvolutionBackwardDataWorkspaceSize");
@@ -208,19 +296,30 @@ private:
         {
             cudnnConvolutionBwdFilterAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT];
             int count = 0;
-            check(cudnnGetConvolutionBackwardFilterAlgorithm_v7(
-                      h, m_x, m_y, m_conv, m_w, CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, &count,
-                      perf),
-                  "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
-            const int algo = pickAlgo(perf, count, true);
+            if (measure)
+                check(cudnnFindConvolutionBackwardFilterAlgorithmEx(
+                          h, m_x, x.get(), m_y, y.get(), m_conv, m_w, w.get(),
+                          CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, &count, perf, scratch.get(),
+                          scratch.bytes()),
+                      "cudnnFindConvolutionBackwardFilterAlgorithmEx");
+            else
+                check(cudnnGetConvolutionBackwardFilterAlgorithm_v7(
+                          h, m_x, m_y, m_conv, m_w, CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT,
+                          &count, perf),
+                      "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
+            const int algo = pickAlgo(perf, count, deterministic);
             if (algo < 0) noAlgorithm("backward filter");
             m_bwdFilterAlgo = static_cast<cudnnConvolutionBwdFilterAlgo_t>(algo);
+            describe("bwd-filter", algo, timeOf(perf, count, algo));
             check(cudnnGetConvolutionBackwardFilterWorkspaceSize(h, m_x, m_y, m_conv, m_w,
                                                                  m_bwdFilterAlgo, &size),
                   "cudnnGetConvolutionBackwardFilterWorkspaceSize");
             need = std::max(need, size);
         }
         if (need) m_workspace = Buffer(*m_ctx.allocator, need);
+        profileNote(note + " workspace " + formatBytes(need) +
+                    (measure ? ", measured" : ", heuristics") +
+                    (deterministic ? ", deterministic backward" : ""));
     }
 
     [[noreturn]] void noAlgorithm(const char* pass) const {
@@ -233,20 +332,20 @@ private:
     void destroy() {
         if (m_x) cudnnDestroyTensorDescriptor(m_x);
         if (m_y) cudnnDestroyTensorDescriptor(m_y);
-        if (m_b) cudnnDestroyTensorDescriptor(m_b);
         if (m_w) cudnnDestroyFilterDescriptor(m_w);
         if (m_conv) cudnnDestroyConvolutionDescriptor(m_conv);
-        m_x = m_y = m_b = nullptr;
+        m_x = m_y = nullptr;
         m_w = nullptr;
         m_conv = nullptr;
     }
 
     ConvDesc m_desc;
     Context& m_ctx;
+    std::string m_label;  // names the plan's calls in the profile
     bool m_symmetric = true;
     int64_t m_ph = 0, m_pw = 0;  // the height and width cuDNN sees (padded when asymmetric)
     int64_t m_srcSize = 0, m_dstSize = 0, m_wSize = 0;
-    cudnnTensorDescriptor_t m_x = nullptr, m_y = nullptr, m_b = nullptr;
+    cudnnTensorDescriptor_t m_x = nullptr, m_y = nullptr;
     cudnnFilterDescriptor_t m_w = nullptr;
     cudnnConvolutionDescriptor_t m_conv = nullptr;
     cudnnConvolutionFwdAlgo_t m_fwdAlgo{};
@@ -254,6 +353,8 @@ private:
     cudnnConvolutionBwdFilterAlgo_t m_bwdFilterAlgo{};
     Buffer m_workspace;
     Buffer m_padded;  // [N, C, H + top + bottom, W + left + right] when padding is asymmetric
+    Buffer m_xT, m_dyT;   // channels-last: the input [N, C, T] and the output (gradient) [N, K, T']
+    Buffer m_biasPartials;  // the bias gradient's partial sums (launchBiasGrad)
 };
 
 }  // namespace

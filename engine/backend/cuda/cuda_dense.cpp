@@ -13,7 +13,9 @@ namespace {
 
 class CudaDensePlan final : public DensePlan {
 public:
-    CudaDensePlan(const DenseDesc& d, Context& ctx) : m_desc(d), m_ctx(ctx) {
+    CudaDensePlan(const DenseDesc& d, Context& ctx)
+        : m_desc(d), m_ctx(ctx),
+          m_label("dense " + std::to_string(d.inputs) + "->" + std::to_string(d.outputs)) {
         checkDenseDesc(d);
         if (d.compute == DType::F32) {
             m_compute = CUBLAS_COMPUTE_32F;
@@ -26,6 +28,11 @@ public:
             throw Error(ErrorKind::Unsupported, std::string("dense plan: ") + nameOf(d.compute) +
                                                     " is not a compute type; use fp32 or bf16");
         }
+        if (d.bias) {
+            const auto entered = ctx.enter();
+            m_partials = Buffer(*ctx.allocator, static_cast<std::size_t>(d.outputs * biasGradChunks(d.batch, 1)) *
+                                                    sizeof(double));
+        }
     }
 
     void forward(const Tensor& src, const Tensor& weights, const Tensor* bias,
@@ -34,7 +41,7 @@ public:
         requireNumel(src, d.batch * d.inputs, "dense forward src");
         requireNumel(weights, d.outputs * d.inputs, "dense forward weights");
         requireNumel(dst, d.batch * d.outputs, "dense forward dst");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(m_label.c_str(), __func__);
         gemm(CUBLAS_OP_T, CUBLAS_OP_N, d.outputs, d.batch, d.inputs, weights.raw(), d.inputs,
              src.raw(), d.inputs, dst.raw(), d.outputs, "dense forward (cublasGemmEx)");
         if (d.bias) {
@@ -50,7 +57,7 @@ public:
         requireNumel(diffDst, d.batch * d.outputs, "dense backward diffDst");
         requireNumel(weights, d.outputs * d.inputs, "dense backward weights");
         requireNumel(diffSrc, d.batch * d.inputs, "dense backward diffSrc");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(m_label.c_str(), __func__);
         gemm(CUBLAS_OP_N, CUBLAS_OP_N, d.inputs, d.batch, d.outputs, weights.raw(), d.inputs,
              diffDst.raw(), d.outputs, diffSrc.raw(), d.inputs, "dense backward data");
     }
@@ -61,12 +68,13 @@ public:
         requireNumel(src, d.batch * d.inputs, "dense backward src");
         requireNumel(diffDst, d.batch * d.outputs, "dense backward diffDst");
         requireNumel(diffWeights, d.outputs * d.inputs, "dense backward diffWeights");
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter(m_label.c_str(), __func__);
         gemm(CUBLAS_OP_N, CUBLAS_OP_T, d.inputs, d.outputs, d.batch, src.raw(), d.inputs,
              diffDst.raw(), d.outputs, diffWeights.raw(), d.inputs, "dense backward weights");
         if (d.bias && diffBias) {
             requireNumel(*diffBias, d.outputs, "dense backward diffBias");
-            check(launchBiasGrad(f32(diffDst), f32(*diffBias), d.batch, d.outputs, m_ctx.stream),
+            check(launchBiasGrad(f32(diffDst), f32(*diffBias), d.batch, d.outputs, 1,
+                                 m_partials.as<double>(), m_ctx.stream),
                   "dense bias gradient");
         }
     }
@@ -86,7 +94,9 @@ private:
 
     DenseDesc m_desc;
     Context& m_ctx;
+    std::string m_label;  // names the plan's calls in the profile
     cublasComputeType_t m_compute = CUBLAS_COMPUTE_32F;
+    Buffer m_partials;  // the bias gradient's partial sums (launchBiasGrad)
 };
 
 }  // namespace

@@ -63,9 +63,17 @@ cudaError_t launchGatherLabels(const uint32_t* labels, int64_t rows, int64_t row
 // dst[n, k] += bias[k] over [outer, k, inner] (inner = 1 for dense).
 cudaError_t launchAddBias(float* dst, const float* bias, int64_t outer, int64_t channels,
                           int64_t inner, cudaStream_t s);
-// diffBias[k] = sum over n of diff[n, k] for [rows, channels] (dense).
-cudaError_t launchBiasGrad(const float* diff, float* diffBias, int64_t rows, int64_t channels,
-                           cudaStream_t s);
+// diffBias[k] = sum of diff[n, k, i] over n and i for [outer, channels, inner] (inner = 1 for
+// dense), in double: each channel's outer * inner values are cut into biasGradChunks(...) runs
+// summed by one block each, then the partials of each channel are added in order (the cut
+// depends on the shape alone, so the sums are the same bits on every run). `partials` holds
+// channels * biasGradChunks(outer, inner) doubles.
+int64_t biasGradChunks(int64_t outer, int64_t inner);
+cudaError_t launchBiasGrad(const float* diff, float* diffBias, int64_t outer, int64_t channels,
+                           int64_t inner, double* partials, cudaStream_t s);
+// dst[b, c, r] = src[b, r, c] for [batch, rows, cols] (Conv1D's [N, T, C] <-> [N, C, T]).
+cudaError_t launchTranspose(const float* src, float* dst, int64_t batch, int64_t rows,
+                            int64_t cols, cudaStream_t s);
 // Zero-padding copy [N, C, H, W] -> [N, C, H + top + bottom, W + left + right] and its inverse
 // (crop) for convolutions with asymmetric padding.
 cudaError_t launchPad(const float* src, float* dst, int64_t nc, int64_t h, int64_t w,

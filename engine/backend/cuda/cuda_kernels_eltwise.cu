@@ -133,17 +133,34 @@ __global__ void gatherLabelsKernel(const uint32_t* labels, int64_t rows, int64_t
     }
 }
 
-__global__ void addBiasKernel(float* dst, const float* bias, int64_t outer, int64_t channels,
-                              int64_t inner) {
-    NEURITE_GRID_LOOP(i, outer * channels * inner) dst[i] += bias[(i / inner) % channels];
+// I: 32-bit indices when they fit (int64 division is emulated on the GPU).
+template <class I>
+__global__ void addBiasKernel(float* dst, const float* bias, I n, I channels, I inner) {
+    for (I i = static_cast<I>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
+         i += static_cast<I>(blockDim.x) * gridDim.x)
+        dst[i] += bias[(i / inner) % channels];
 }
 
-// One thread per output column sums its rows in order: coalesced across threads, deterministic.
-__global__ void biasGradKernel(const float* diff, float* diffBias, int64_t rows, int64_t channels) {
-    NEURITE_GRID_LOOP(k, channels) {
-        float sum = 0.f;
-        for (int64_t r = 0; r < rows; ++r) sum += diff[r * channels + k];
-        diffBias[k] = sum;
+// 32x32 tiles through shared memory (one column of padding against bank conflicts), so both the
+// reads and the writes are coalesced; blockIdx.z walks the batch.
+constexpr int kTile = 32;
+__global__ void transposeKernel(const float* src, float* dst, int64_t batch, int64_t rows,
+                                int64_t cols) {
+    __shared__ float tile[kTile][kTile + 1];
+    const int64_t r0 = static_cast<int64_t>(blockIdx.y) * kTile, c0 = static_cast<int64_t>(blockIdx.x) * kTile;
+    for (int64_t b = blockIdx.z; b < batch; b += gridDim.z) {
+        const float* in = src + b * rows * cols;
+        float* out = dst + b * rows * cols;
+        for (int k = threadIdx.y; k < kTile; k += blockDim.y) {
+            const int64_t r = r0 + k, c = c0 + threadIdx.x;
+            if (r < rows && c < cols) tile[k][threadIdx.x] = in[r * cols + c];
+        }
+        __syncthreads();
+        for (int k = threadIdx.y; k < kTile; k += blockDim.y) {
+            const int64_t c = c0 + k, r = r0 + threadIdx.x;
+            if (r < rows && c < cols) out[c * rows + r] = tile[threadIdx.x][k];
+        }
+        __syncthreads();
     }
 }
 
@@ -252,12 +269,25 @@ cudaError_t launchGatherLabels(const uint32_t* labels, int64_t rows, int64_t row
 
 cudaError_t launchAddBias(float* dst, const float* bias, int64_t outer, int64_t channels,
                           int64_t inner, cudaStream_t s) {
-    NEURITE_LAUNCH(outer * channels * inner, addBiasKernel, dst, bias, outer, channels, inner);
+    const int64_t n = outer * channels * inner;
+    if (n <= 0) return cudaSuccess;
+    if (n < (int64_t(1) << 30))
+        addBiasKernel<int32_t><<<blocksFor(n), kThreads, 0, s>>>(
+            dst, bias, static_cast<int32_t>(n), static_cast<int32_t>(channels), static_cast<int32_t>(inner));
+    else
+        addBiasKernel<int64_t><<<blocksFor(n), kThreads, 0, s>>>(dst, bias, n, channels, inner);
+    return cudaGetLastError();
 }
 
-cudaError_t launchBiasGrad(const float* diff, float* diffBias, int64_t rows, int64_t channels,
-                           cudaStream_t s) {
-    NEURITE_LAUNCH(channels, biasGradKernel, diff, diffBias, rows, channels);
+cudaError_t launchTranspose(const float* src, float* dst, int64_t batch, int64_t rows,
+                            int64_t cols, cudaStream_t s) {
+    if (batch <= 0 || rows <= 0 || cols <= 0) return cudaSuccess;
+    const int64_t gx = (cols + kTile - 1) / kTile, gy = (rows + kTile - 1) / kTile;
+    if (gx > 2147483647 || gy > 65535) return cudaErrorInvalidValue;
+    const dim3 grid(static_cast<unsigned>(gx), static_cast<unsigned>(gy),
+                    static_cast<unsigned>(batch < 65535 ? batch : 65535));
+    transposeKernel<<<grid, dim3(kTile, 8), 0, s>>>(src, dst, batch, rows, cols);
+    return cudaGetLastError();
 }
 
 cudaError_t launchPad(const float* src, float* dst, int64_t nc, int64_t h, int64_t w, int64_t top,

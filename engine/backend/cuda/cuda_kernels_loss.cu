@@ -43,6 +43,30 @@ struct SquareAt {
     }
 };
 
+// Bias gradient (cuda_kernels.h, launchBiasGrad): block (chunk, c) sums run `chunk` of channel c.
+__global__ void biasGradStage1(const float* d, double* partials, int64_t outer, int64_t channels,
+                               int64_t inner, int64_t chunks, int64_t c0) {
+    const int64_t c = c0 + blockIdx.y, n = outer * inner;
+    const int64_t per = (n + chunks - 1) / chunks;
+    const int64_t begin = static_cast<int64_t>(blockIdx.x) * per, end = min(n, begin + per);
+    double s = 0.0;
+    for (int64_t j = begin + threadIdx.x; j < end; j += kThreads) {
+        const int64_t o = j / inner, i = j - o * inner;
+        s += d[(o * channels + c) * inner + i];
+    }
+    const double total = blockSum(s);
+    if (threadIdx.x == 0) partials[c * chunks + blockIdx.x] = total;
+}
+
+__global__ void biasGradStage2(const double* partials, float* out, int64_t channels,
+                               int64_t chunks) {
+    NEURITE_GRID_LOOP(c, channels) {
+        double s = 0.0;
+        for (int64_t k = 0; k < chunks; ++k) s += partials[c * chunks + k];
+        out[c] = static_cast<float>(s);
+    }
+}
+
 __global__ void sumTermsStage1(const double* terms, int64_t n, double* partials) {
     partialSum(n, partials, TermAt{terms});
 }
@@ -311,6 +335,24 @@ cudaError_t launchRmsprop(float* w, const float* g, float* sq, float* buf, int64
 cudaError_t launchRegularize(const float* w, float* g, int64_t n, float l1, float l2,
                              cudaStream_t s) {
     NEURITE_LAUNCH(n, regularizeKernel, w, g, n, l1, l2);
+}
+
+int64_t biasGradChunks(int64_t outer, int64_t inner) {
+    const int64_t n = outer * inner, chunks = (n + 4095) / 4096;
+    return chunks < 1 ? 1 : chunks > 64 ? 64 : chunks;
+}
+
+cudaError_t launchBiasGrad(const float* diff, float* diffBias, int64_t outer, int64_t channels,
+                           int64_t inner, double* partials, cudaStream_t s) {
+    if (channels <= 0) return cudaSuccess;
+    const int64_t chunks = biasGradChunks(outer, inner);
+    for (int64_t c0 = 0; c0 < channels; c0 += 65535) {  // grid.y is at most 65535
+        const int64_t count = channels - c0 < 65535 ? channels - c0 : 65535;
+        biasGradStage1<<<dim3(static_cast<unsigned>(chunks), static_cast<unsigned>(count)), kThreads,
+                         0, s>>>(diff, partials, outer, channels, inner, chunks, c0);
+    }
+    biasGradStage2<<<blocksFor(channels), kThreads, 0, s>>>(partials, diffBias, channels, chunks);
+    return cudaGetLastError();
 }
 
 }  // namespace neurite::cuda

@@ -11,7 +11,7 @@ class CudaLayerNormPlan final : public LayerNormPlan {
 public:
     CudaLayerNormPlan(const LayerNormDesc& d, Context& ctx) : m_d(d), m_ctx(ctx) {
         m_rowBlocks = layerNormRowBlocks(d.rows, d.features);
-        const auto entered = ctx.enter();
+        const auto entered = ctx.enter("layernorm", "plan");
         m_mean = Buffer(*ctx.allocator, static_cast<std::size_t>(d.rows) * sizeof(double));
         m_rstd = Buffer(*ctx.allocator, static_cast<std::size_t>(d.rows) * sizeof(float));
         m_partials = Buffer(*ctx.allocator,
@@ -20,7 +20,7 @@ public:
 
     void forward(const Tensor& src, const Tensor& gamma, const Tensor& beta, Tensor& dst) override {
         checkLayerNormForward(m_d, src, gamma, beta, dst);
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter("layernorm", __func__);
         check(launchLayerNormForward(f32(src), f32(gamma), f32(beta), f32(dst), m_mean.as<double>(),
                                      m_rstd.as<float>(), m_d.rows, m_d.features, m_d.epsilon,
                                      m_ctx.stream),
@@ -31,7 +31,7 @@ public:
     void backward(const Tensor& src, const Tensor& diffDst, const Tensor& gamma, Tensor& diffSrc,
                   Tensor& diffGamma, Tensor& diffBeta) override {
         checkLayerNormBackward(m_d, m_haveStats, src, diffDst, gamma, diffSrc, diffGamma, diffBeta);
-        const auto entered = m_ctx.enter();
+        const auto entered = m_ctx.enter("layernorm", __func__);
         check(launchLayerNormBackwardData(f32(src), f32(diffDst), f32(gamma), m_mean.as<double>(),
                                           m_rstd.as<float>(), f32(diffSrc), m_d.rows, m_d.features,
                                           m_ctx.stream),
