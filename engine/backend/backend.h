@@ -94,6 +94,40 @@ struct LayerNormDesc {
     float epsilon = 1e-5f;
 };
 
+// A recurrent layer over a sequence, as torch.nn.LSTM / torch.nn.GRU (batch_first=True, one
+// layer, zero initial state). cell: Lstm (G = 4 gates, in torch's order i f g o) or Gru (G = 3,
+// r z n, torch's form: the reset gate multiplies W_hn h + b_hn, "linear before reset").
+// merge: None (one direction, forward in time), Concat or Sum (two directions; the second reads
+// the sequence backward in time, and its outputs are concatenated after the first's or added).
+enum class RnnCell { Lstm, Gru };
+enum class RnnMerge { None, Concat, Sum };
+
+struct RnnDesc {
+    RnnCell cell = RnnCell::Lstm;
+    RnnMerge merge = RnnMerge::None;
+    int64_t batch = 0, steps = 0, inputs = 0, hidden = 0;  // src [N, T, I]; H units
+    bool bias = true;
+    int64_t gates() const { return cell == RnnCell::Lstm ? 4 : 3; }
+    int64_t directions() const { return merge == RnnMerge::None ? 1 : 2; }
+    int64_t outputs() const { return merge == RnnMerge::Concat ? 2 * hidden : hidden; }  // O
+};
+
+// Parameters in torch's layout, one block per direction d (d = 1: backward in time):
+//   weightIh [D, G*H, I], weightHh [D, G*H, H], biasIh [D, G*H], biasHh [D, G*H]
+// (torch's weight_ih_l0 and weight_ih_l0_reverse stacked). Biases are null without bias.
+struct RnnWeights {
+    const Tensor* weightIh = nullptr;
+    const Tensor* weightHh = nullptr;
+    const Tensor* biasIh = nullptr;
+    const Tensor* biasHh = nullptr;
+};
+struct RnnGrads {
+    Tensor* weightIh = nullptr;
+    Tensor* weightHh = nullptr;
+    Tensor* biasIh = nullptr;
+    Tensor* biasHh = nullptr;
+};
+
 // ---- plans -----------------------------------------------------------------------------------
 
 // dst[N,O] = src[N,I] * W[O,I]^T + b[O]   (torch.nn.Linear layout)
@@ -168,6 +202,26 @@ public:
                           Tensor& diffSrc, Tensor& diffGamma, Tensor& diffBeta) = 0;
 };
 
+// LSTM:  i = s(W_ii x + b_ii + W_hi h + b_hi)   f, o alike     g = tanh(W_ig x + b_ig + W_hg h + b_hg)
+//        c' = f c + i g,   h' = o tanh(c')
+// GRU:   r = s(W_ir x + b_ir + W_hr h + b_hr)   z alike     n = tanh(W_in x + b_in + r (W_hn h + b_hn))
+//        h' = (1 - z) n + z h
+// (s the logistic sigmoid; h = c = 0 before the first step of each direction.)
+// forward writes dst [N, T, O] (each step's h, merged over directions) and/or last [N, O] (each
+// direction's final h: the forward one after step T-1, the backward one after step 0, merged
+// the same way); either may be null. training keeps what backward needs.
+// backward uses the last training forward on the same plan (same src and weights); diffDst and
+// diffLast are the gradients of dst and last (null: zero), diffSrc may be null; it OVERWRITES
+// diffSrc and the parameter gradients.
+class RnnPlan {
+public:
+    virtual ~RnnPlan() = default;
+    virtual void forward(const Tensor& src, const RnnWeights& w, Tensor* dst, Tensor* last,
+                         bool training) = 0;
+    virtual void backward(const Tensor& src, const RnnWeights& w, const Tensor* diffDst,
+                          const Tensor* diffLast, Tensor* diffSrc, const RnnGrads& grads) = 0;
+};
+
 // ---- optimizer hyper-parameters ------------------------------------------------------------
 
 struct SgdParams {
@@ -202,7 +256,7 @@ struct Support {
     std::string reason;  // why not, and what would make it work
 };
 
-enum class Op { Dense, Conv, Pool, BatchNorm, LayerNorm, Eltwise, Softmax, Loss, Optimizer, Other };
+enum class Op { Dense, Conv, Pool, BatchNorm, LayerNorm, Eltwise, Softmax, Loss, Optimizer, Rnn, Other };
 
 // ---- the interface -------------------------------------------------------------------------
 
@@ -228,6 +282,9 @@ public:
     virtual std::unique_ptr<PoolPlan> makePool(const PoolDesc& desc) = 0;
     virtual std::unique_ptr<BatchNormPlan> makeBatchNorm(const BatchNormDesc& desc) = 0;
     virtual std::unique_ptr<LayerNormPlan> makeLayerNorm(const LayerNormDesc& desc) = 0;
+    // Recurrent layers; a backend without them throws Unsupported with the reason (and says so
+    // in supports(Op::Rnn, F32)).
+    virtual std::unique_ptr<RnnPlan> makeRnn(const RnnDesc& desc);
 
     // Elementwise activations, dst = f(src), f from the table in backend/activations.h (alpha is
     // its parameter where it has one). Backward receives both src and dst (dst of the forward)

@@ -86,6 +86,11 @@ void checkLayerNormDesc(const LayerNormDesc& d) {
                       std::to_string(d.epsilon));
 }
 
+void checkRnnDesc(const RnnDesc& d) {
+    requirePositive("recurrent plan", {{"batch", d.batch}, {"time steps", d.steps},
+                                       {"input features", d.inputs}, {"units", d.hidden}});
+}
+
 namespace {
 
 void requireF32Numel(const Tensor& t, int64_t numel, const char* what) {
@@ -193,6 +198,43 @@ int64_t checkGatherLabels(const Tensor& labels, const Tensor& indices, int64_t c
         throwInternal("gatherLabels: dst " + dst.shape().str() + " does not hold " +
                       std::to_string(count) + " rows of " + std::to_string(rowSize));
     return rowSize;
+}
+
+void checkRnnTensors(const RnnDesc& d, const Tensor& src, const RnnWeights& w, const Tensor* dst,
+                     const Tensor* last) {
+    const int64_t gh = d.directions() * d.gates() * d.hidden;
+    requireF32Numel(src, d.batch * d.steps * d.inputs, "recurrent src");
+    if (!w.weightIh || !w.weightHh) throwInternal("recurrent plan: weights missing");
+    requireF32Numel(*w.weightIh, gh * d.inputs, "recurrent weight_ih");
+    requireF32Numel(*w.weightHh, gh * d.hidden, "recurrent weight_hh");
+    if (d.bias != (w.biasIh != nullptr) || d.bias != (w.biasHh != nullptr))
+        throwInternal("recurrent plan: biases given do not match the plan's bias setting");
+    if (w.biasIh) requireF32Numel(*w.biasIh, gh, "recurrent bias_ih");
+    if (w.biasHh) requireF32Numel(*w.biasHh, gh, "recurrent bias_hh");
+    if (dst) requireF32Numel(*dst, d.batch * d.steps * d.outputs(), "recurrent dst");
+    if (last) requireF32Numel(*last, d.batch * d.outputs(), "recurrent last state");
+}
+
+void checkRnnGrads(const RnnDesc& d, const Tensor* diffDst, const Tensor* diffLast,
+                   const Tensor* diffSrc, const RnnGrads& g) {
+    const int64_t gh = d.directions() * d.gates() * d.hidden;
+    if (diffDst) requireF32Numel(*diffDst, d.batch * d.steps * d.outputs(), "recurrent diffDst");
+    if (diffLast) requireF32Numel(*diffLast, d.batch * d.outputs(), "recurrent diffLast");
+    if (diffSrc) requireF32Numel(*diffSrc, d.batch * d.steps * d.inputs, "recurrent diffSrc");
+    if (!g.weightIh || !g.weightHh) throwInternal("recurrent plan: weight gradients missing");
+    requireF32Numel(*g.weightIh, gh * d.inputs, "recurrent diff weight_ih");
+    requireF32Numel(*g.weightHh, gh * d.hidden, "recurrent diff weight_hh");
+    if (d.bias != (g.biasIh != nullptr) || d.bias != (g.biasHh != nullptr))
+        throwInternal("recurrent plan: bias gradients do not match the plan's bias setting");
+    if (g.biasIh) requireF32Numel(*g.biasIh, gh, "recurrent diff bias_ih");
+    if (g.biasHh) requireF32Numel(*g.biasHh, gh, "recurrent diff bias_hh");
+}
+
+std::unique_ptr<RnnPlan> Backend::makeRnn(const RnnDesc& desc) {
+    checkRnnDesc(desc);
+    const Support s = supports(Op::Rnn, DType::F32);
+    throw Error(ErrorKind::Unsupported,
+                name() + ": " + (s.reason.empty() ? "recurrent layers are not available" : s.reason));
 }
 
 }  // namespace neurite

@@ -22,6 +22,12 @@ void checkConvDesc(const ConvDesc& d);
 void checkPoolDesc(const PoolDesc& d);
 void checkBatchNormDesc(const BatchNormDesc& d);
 void checkLayerNormDesc(const LayerNormDesc& d);
+void checkRnnDesc(const RnnDesc& d);
+// RnnPlan's tensors: fp32 of the descriptor's sizes (Internal otherwise).
+void checkRnnTensors(const RnnDesc& d, const Tensor& src, const RnnWeights& w, const Tensor* dst,
+                     const Tensor* last);
+void checkRnnGrads(const RnnDesc& d, const Tensor* diffDst, const Tensor* diffLast,
+                   const Tensor* diffSrc, const RnnGrads& g);
 // BatchNormPlan's tensors: fp32 of the descriptor's sizes (Internal otherwise). Training needs
 // more than one value per channel (BadInput: a batch of 1 without spatial size); backward needs
 // a training forward on the same plan first.

@@ -41,6 +41,7 @@ public:
     static void attr(onnx::NodeProto& n, const std::string& name, int64_t v);
     static void attr(onnx::NodeProto& n, const std::string& name, float v);
     static void attr(onnx::NodeProto& n, const std::string& name, const std::vector<int64_t>& v);
+    static void attr(onnx::NodeProto& n, const std::string& name, const std::string& v);
 
     int nodeCount() const { return m_graph.node_size(); }
 

@@ -79,6 +79,13 @@ void OnnxBuilder::attr(onnx::NodeProto& n, const std::string& name, float v) {
     a->set_f(v);
 }
 
+void OnnxBuilder::attr(onnx::NodeProto& n, const std::string& name, const std::string& v) {
+    onnx::AttributeProto* a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(v);
+}
+
 void OnnxBuilder::attr(onnx::NodeProto& n, const std::string& name, const std::vector<int64_t>& v) {
     onnx::AttributeProto* a = n.add_attribute();
     a->set_name(name);

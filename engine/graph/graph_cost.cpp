@@ -33,6 +33,14 @@ double weightFlopsPerSample(const Shape& weight, const Shape& out) {
     return 2.0 * static_cast<double>(weight.numel()) * positions;
 }
 
+double paramFlopsPerSample(const ParamSpec& spec, const Shape& src, const Shape& out) {
+    if (!spec.trainable) return 0;
+    if (spec.name == "weight") return weightFlopsPerSample(spec.shape, out);
+    if ((spec.name == "weight_ih" || spec.name == "weight_hh") && src.rank() == 3 && src[1] > 0)
+        return 2.0 * static_cast<double>(spec.shape.numel()) * static_cast<double>(src[1]);
+    return 0;
+}
+
 GraphCost estimateCost(const std::vector<Node>& nodes, const ResolvedGraph& graph) {
     GraphCost cost;
     const std::size_t n = nodes.size();
@@ -60,7 +68,7 @@ GraphCost estimateCost(const std::vector<Node>& nodes, const ResolvedGraph& grap
         }
         for (const ParamSpec& spec : specs) {
             add(spec.trainable ? cost.params[u] : cost.buffers[u], elements(spec.shape));
-            if (spec.trainable && spec.name == "weight") cost.flopsPerSample += weightFlopsPerSample(spec.shape, out);
+            cost.flopsPerSample += paramFlopsPerSample(spec, src.empty() ? Shape{} : src[0], out);
         }
         add(cost.totalParams, cost.params[u]);
         add(cost.totalBuffers, cost.buffers[u]);

@@ -8,6 +8,7 @@
 
 #include "graph/graph.h"
 #include "config/train_config.h"
+#include "layers/layer.h"
 
 namespace neurite {
 
@@ -25,6 +26,9 @@ struct GraphCost {
 // its output shape `out` (batch first): each output channel's weights are used once per output
 // position, whatever the layout ([N,K], [N,K,H,W], Conv1D's [N,T,K]). 0 when a size is unknown.
 double weightFlopsPerSample(const Shape& weight, const Shape& out);
+// Forward FLOPs per sample of one parameter: "weight" as above; a recurrent layer's "weight_ih"
+// and "weight_hh" are used once per time step (src [N,T,C]); others (biases, norms) count 0.
+double paramFlopsPerSample(const ParamSpec& spec, const Shape& src, const Shape& out);
 
 // Nodes whose shape could not be inferred count as zero. Never throws on user input.
 GraphCost estimateCost(const std::vector<Node>& nodes, const ResolvedGraph& graph);

@@ -59,7 +59,7 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
             (spec.trainable ? trainable : buffered) += spec.shape.numel();
             hasTrainable |= spec.trainable;
             m_params.push_back(info);
-            if (spec.trainable && spec.name == "weight") m_flopsPerSample += weightFlopsPerSample(spec.shape, outShape);
+            m_flopsPerSample += paramFlopsPerSample(spec, srcShapes.empty() ? Shape{} : srcShapes[0], outShape);
         }
         m_specs[static_cast<std::size_t>(i)] = std::move(specs);
         m_needsGrad[static_cast<std::size_t>(i)] = (hasTrainable || anyInputNeedsGrad) ? 1 : 0;
@@ -132,6 +132,9 @@ void Model::initialize(uint64_t seed) {
                     break;
                 case Init::GlorotNormal:
                     v = static_cast<float>(rng.normal() * std::sqrt(2.0 / (fanIn + fanOut)));
+                    break;
+                case Init::UniformFanIn:
+                    v = static_cast<float>((2.0 * rng.uniform() - 1.0) / std::sqrt(fanIn));
                     break;
                 }
             }

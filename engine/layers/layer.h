@@ -27,7 +27,8 @@ struct LayerContext {
     DType compute = DType::F32;  // BF16: dense and conv compute in bf16 (fp32 master weights)
 };
 
-enum class Init { Zeros, Ones, HeUniform, HeNormal, GlorotUniform, GlorotNormal };
+// UniformFanIn: uniform in +-1/sqrt(fanIn), torch's default for recurrent layers.
+enum class Init { Zeros, Ones, HeUniform, HeNormal, GlorotUniform, GlorotNormal, UniformFanIn };
 
 // A parameter (trainable) or buffer (running statistics) a layer needs, declared from the
 // layer's symbolic input shapes. fanIn/fanOut feed the initializers.

@@ -21,7 +21,7 @@ struct LayerType;
 
 struct OnnxAttr {
     std::string name;
-    std::variant<int64_t, float, std::vector<int64_t>> value;
+    std::variant<int64_t, float, std::vector<int64_t>, std::string> value;
 };
 
 class OnnxSink {

@@ -301,7 +301,7 @@ std::span<const LayerCategory> layerCategories() {
     static constexpr LayerCategory kCategories[] = {
         {"Core", 0x64748b},       {"Convolution", 0x3b82f6},    {"Pooling", 0x06b6d4},
         {"Normalization", 0xa855f7}, {"Regularization", 0xf59e0b}, {"Activation", 0x22c55e},
-        {"Merge", 0xec4899}};
+        {"Merge", 0xec4899},      {"Recurrent", 0xef4444}};
     return kCategories;
 }
 
@@ -319,6 +319,8 @@ LayerType describeMaxPool1D();
 LayerType describeAvgPool1D();
 LayerType describeGlobalMaxPool1D();
 LayerType describeGlobalAvgPool1D();
+LayerType describeLSTM();
+LayerType describeGRU();
 LayerType describeFlatten();
 LayerType describeReshape();
 LayerType describeDropout();
@@ -337,6 +339,7 @@ const std::vector<LayerType>& table() {
             describeInput(),     describeDense(),     describeFlatten(),   describeReshape(),
             describeConv2D(),    describeConv1D(),    describeMaxPool2D(), describeAvgPool2D(), describeGlobalAvgPool(),
             describeMaxPool1D(), describeAvgPool1D(), describeGlobalMaxPool1D(), describeGlobalAvgPool1D(),
+            describeLSTM(),      describeGRU(),
             describeBatchNorm(), describeLayerNorm(), describeDropout()};
         for (LayerType& a : describeActivations())
             t.push_back(std::move(a));

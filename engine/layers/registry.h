@@ -107,6 +107,9 @@ struct LayerType {
     std::function<std::string(const LayerParams&)> summary;  // "Conv 3x3, 32, same"
     bool dataInput = false;       // where the data enters the graph (Input): no node in exports
     bool quantizeWeight = false;  // int8 export stores its "weight" int8 per output channel
+    // A backend op family not every backend has (Op::Rnn); Other: none. Training with device
+    // auto picks a device whose backend supports it (run_setup).
+    Op needs = Op::Other;
     // The function a loss already applies to the logits ("softmax" for cross-entropy and focal,
     // "sigmoid" for binary cross-entropy) when this layer computes it: the graph warns when a
     // model ends with it.

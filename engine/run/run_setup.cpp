@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "data/data_source.h"
 #include "graph/graph_cost.h"
+#include "layers/registry.h"
 #include "train/host_memory.h"
 
 namespace neurite {
@@ -78,6 +79,19 @@ RunSetup prepareRun(const ProjectDocument& project, Dataset data) {
     if (!errors.empty()) throwBadInput("the model has errors:\n" + errors);
     collect(lintForLoss(s.graph, project.nodes, project.training.loss.kind));
     s.backend = &backendFor(project.training.device, &s.deviceNote);
+    // A layer the chosen backend lacks: auto falls back to the CPU, an explicit device is refused
+    // with the reason, before anything is allocated.
+    for (const Node& node : project.nodes) {
+        const LayerType* type = findLayerType(node.op);
+        if (!type || type->needs == Op::Other) continue;
+        const Support sup = s.backend->supports(type->needs, DType::F32);
+        if (sup.ok) continue;
+        if (project.training.device != "auto")
+            throw Error(ErrorKind::Unsupported, "node " + node.id + " (" + node.op + "): " + sup.reason);
+        s.backend = &backendFor("cpu");
+        s.deviceNote = "device auto: using the CPU (node " + node.id + " (" + node.op + "): " + sup.reason + ")";
+        break;
+    }
     // A GPU's allocator refuses what does not fit with its own message; on the CPU an absurd
     // allocation would succeed (overcommit) and the kernel would kill the process later.
     if (s.backend->device().isCpu()) {

@@ -68,7 +68,7 @@ def positive_int(text):
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", choices=("mlp", "cnn", "all"), default="all")
+    parser.add_argument("--model", choices=("mlp", "cnn", "lstm", "gru", "all"), default="all")
     parser.add_argument("--batch-size", type=positive_int, default=64)
     parser.add_argument("--threads", type=positive_int, default=2)
     parser.add_argument("--epochs", type=positive_int, default=1)
@@ -119,7 +119,24 @@ def load_split(data_dir, prefix):
     return x.contiguous(), y
 
 
+class RowRecurrent(nn.Module):
+    """The image read row by row (28 steps of 28 pixels) by one LSTM or GRU layer of 128 units,
+    its final state into Linear(128, 10): neurite-cli bench's lstm and gru models."""
+
+    def __init__(self, cell):
+        super().__init__()
+        self.rnn = (nn.LSTM if cell == "lstm" else nn.GRU)(28, 128, batch_first=True)
+        self.fc = nn.Linear(128, 10)
+
+    def forward(self, x):
+        _, state = self.rnn(x.reshape(x.shape[0], 28, 28))
+        h_n = state[0] if isinstance(state, tuple) else state
+        return self.fc(h_n[-1])
+
+
 def build_model(name):
+    if name in ("lstm", "gru"):
+        return RowRecurrent(name)
     if name == "mlp":
         return nn.Sequential(
             nn.Flatten(),

@@ -16,6 +16,7 @@ private slots:
         QTest::newRow("mlp") << 0;
         QTest::newRow("cnn with batch norm") << 1;
         QTest::newRow("conv1d over a sequence") << 2;
+        QTest::newRow("bidirectional lstm") << 3;
     }
     void matchesModel() {
         QFETCH(int, graphIndex);
@@ -31,10 +32,13 @@ private slots:
              makeNode("c", "Conv1D", {"in"},
                       {{"filters", int64_t(4)}, {"kernel_size", int64_t(3)}, {"strides", int64_t(2)}}),
              makeNode("f", "Flatten", {"c"}), makeNode("out", "Dense", {"f"}, {{"units", int64_t(3)}})},
+            {makeNode("in", "Input"),
+             makeNode("r", "LSTM", {"in"}, {{"units", int64_t(5)}, {"bidirectional", true}}),
+             makeNode("out", "Dense", {"r"}, {{"units", int64_t(3)}})},
         };
         const DataInfo info = graphIndex == 0   ? DataInfo{Shape{5}, 3}
                               : graphIndex == 1 ? DataInfo{Shape{1, 8, 8}, 3}
-                                                : DataInfo{Shape{10, 6}, 3};
+                                                : DataInfo{Shape{10, 6}, 3};  // Conv1D, LSTM: [T, C]
         const auto& nodes = graphs[static_cast<std::size_t>(graphIndex)];
         const ResolvedGraph g = resolveGraph(nodes, "", info);
         QVERIFY2(g.ok(), g.firstError().c_str());
@@ -51,6 +55,11 @@ private slots:
             QCOMPARE(cost.buffers[2], int64_t(8));  // running mean and variance of 4 channels
             // conv: 4 filters x 1 channel x 9 taps at 8x8 positions; dense 64 x 4 inputs to 3
             QCOMPARE(cost.flopsPerSample, 2.0 * (4 * 9 * 64) + 2.0 * (4 * 16 * 3));
+        } else if (graphIndex == 3) {
+            // two directions x 4 gates x 5 units, from 6 inputs and 5 states, at each of 10
+            // steps; then dense 10 -> 3
+            QCOMPARE(cost.params[1], int64_t(2 * 4 * 5 * (6 + 5 + 2)));
+            QCOMPARE(cost.flopsPerSample, 2.0 * (2 * 4 * 5 * (6 + 5)) * 10 + 2.0 * (10 * 3));
         } else {
             // conv1d: 4 filters x 6 channels x 3 taps at 5 positions (10 steps, stride 2), then
             // dense 20 -> 3: each weight once per output position, not per channel

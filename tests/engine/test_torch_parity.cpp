@@ -226,6 +226,37 @@ public:
         }
     }
 
+    // LSTM / GRU layers from torch's parameters (nn.LSTM / nn.GRU, batch_first), on the reference
+    // and on the CPU backend (oneDNN's RNN primitives) with the same data.
+    void rnn(const std::string& name, const std::string& type, Shape in, int64_t units, bool sequences,
+             const std::string& merge, bool bias) {
+        const bool bidir = merge != "none";
+        Params p{{"units", units}, {"return_sequences", sequences}, {"bidirectional", bidir}, {"bias", bias}};
+        if (bidir) p["merge"] = merge;
+        const int64_t rows = (bidir ? 2 : 1) * (type == "LSTM" ? 4 : 3) * units;
+        HostTensor x = random(in), wih = random(Shape{rows, in[2]}, -0.6, 0.6), whh = random(Shape{rows, units}, -0.6, 0.6);
+        HostTensor bih = random(Shape{rows}), bhh = random(Shape{rows}), r = random(outShape(type, p, in));
+        std::vector<std::vector<float>> weights{wih.data, whh.data};
+        if (bias) weights.insert(weights.end(), {bih.data, bhh.data});
+        for (Backend* be : {static_cast<Backend*>(&m_backend), m_cpu.get()}) {
+            LayerRun run = runLayer(*be, type, p, {x}, weights, r.data);
+            Case c{name + (be == &m_backend ? "_ref" : "_cpu"),
+                   "rnn",
+                   {{"cell", type == "LSTM" ? "lstm" : "gru"}, {"seq", sequences ? "1" : "0"}, {"merge", merge}},
+                   {{"x", x}, {"wih", wih}, {"whh", whh}, {"r", r}},
+                   {{"y", run.y}, {"dx", run.diffSrc[0]}, {"dwih", run.grads[0]}, {"dwhh", run.grads[1]}}};
+            if (bias) {
+                c.inputs.push_back({"bih", bih});
+                c.inputs.push_back({"bhh", bhh});
+                c.outputs["dbih"] = run.grads[2];
+                c.outputs["dbhh"] = run.grads[3];
+            }
+            c.atol = 1e-5;
+            c.rtol = 1e-5;
+            cases.push_back(c);
+        }
+    }
+
     void pool(std::string name, bool max, Shape in, L k, L stride, std::string padding) {
         const std::string type = max ? "MaxPool2D" : "AvgPool2D";
         Params p{{"pool_size", k}, {"strides", stride}, {"padding", padding}};
@@ -350,6 +381,14 @@ std::vector<Case> buildCases() {
     b.conv1d("conv1d_same_s2_uneven", Shape{2, 10, 2}, 3, 4, 2, 1, "same", false);
     b.conv1d("conv1d_causal_d2", Shape{2, 11, 3}, 2, 3, 1, 2, "causal", true);
     b.conv1d("conv1d_valid_k5_d3_s2", Shape{1, 20, 4}, 3, 5, 2, 3, "valid", true);
+    b.rnn("lstm_last", "LSTM", Shape{3, 5, 4}, 6, false, "none", true);
+    b.rnn("lstm_sequences", "LSTM", Shape{2, 7, 3}, 5, true, "none", true);
+    b.rnn("lstm_bidir_concat", "LSTM", Shape{2, 4, 3}, 4, true, "concat", true);
+    b.rnn("lstm_bidir_sum_last_nobias", "LSTM", Shape{3, 6, 2}, 3, false, "sum", false);
+    b.rnn("gru_last", "GRU", Shape{3, 5, 4}, 6, false, "none", true);
+    b.rnn("gru_sequences", "GRU", Shape{2, 7, 3}, 5, true, "none", true);
+    b.rnn("gru_bidir_concat_last", "GRU", Shape{2, 4, 3}, 4, false, "concat", true);
+    b.rnn("gru_bidir_sum_nobias", "GRU", Shape{3, 6, 2}, 3, true, "sum", false);
     b.dense("dense", 4, 7, 5);
     b.batchNorm("batchnorm_2d", Shape{6, 3});
     b.batchNorm("batchnorm_4d", Shape{3, 2, 4, 5});

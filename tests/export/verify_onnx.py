@@ -8,7 +8,7 @@ diff}, "opencv": {output: max abs diff} or "opencv_error": "..."}.
 
 - onnx.checker.check_model(full_check=True): Python's ONNX checker with strict shape inference.
 - numpy: a direct implementation of the ONNX operator semantics (opset 13) for the operators
-  Neurite emits, written from the ONNX operator specification. QuantizeLinear divides in float32
+  Neurite emits, written from the ONNX operator specification (LSTM and GRU included). QuantizeLinear divides in float32
   and rounds half to even (np.rint), as the specification and ONNX Runtime do.
 - OpenCV's DNN module (cv2.dnn.readNetFromONNX), an independent ONNX importer.
 """
@@ -106,6 +106,47 @@ def dequantize_linear(q, scale, zero, axis):
     return ((q.astype(np.int32) - z).astype(np.float32) * s).astype(np.float32)
 
 
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def recurrent(op, i, a):
+    """ONNX LSTM (gates i o f c) and GRU (gates z r h; linear_before_reset as given) from the
+    operator specification: X [T, N, C], W [D, G*H, C], R [D, G*H, H], B [D, 2*G*H], zero initial
+    state, activations at their defaults. Returns Y [T, D, N, H]."""
+    x, w, r = i[0], i[1], i[2]
+    b = i[3] if len(i) > 3 and i[3] is not None else None
+    dirs, hidden = w.shape[0], a["hidden_size"]
+    steps, batch = x.shape[0], x.shape[1]
+    gates = w.shape[1] // hidden
+    y = np.zeros((steps, dirs, batch, hidden))
+    for d in range(dirs):
+        wb = b[d, :gates * hidden] if b is not None else 0
+        rb = b[d, gates * hidden:] if b is not None else np.zeros(gates * hidden)
+        h = np.zeros((batch, hidden))
+        c = np.zeros((batch, hidden))
+        order = range(steps) if d == 0 else range(steps - 1, -1, -1)
+        for t in order:
+            xw = x[t] @ w[d].T + wb
+            H = hidden
+            if op == "LSTM":
+                g = xw + h @ r[d].T + rb
+                ig, og, fg = sigmoid(g[:, :H]), sigmoid(g[:, H:2 * H]), sigmoid(g[:, 2 * H:3 * H])
+                cc = np.tanh(g[:, 3 * H:])
+                c = fg * c + ig * cc
+                h = og * np.tanh(c)
+            else:
+                z = sigmoid(xw[:, :H] + h @ r[d][:H].T + rb[:H])
+                rr = sigmoid(xw[:, H:2 * H] + h @ r[d][H:2 * H].T + rb[H:2 * H])
+                if a.get("linear_before_reset", 0):
+                    n = np.tanh(xw[:, 2 * H:] + rr * (h @ r[d][2 * H:].T + rb[2 * H:]))
+                else:
+                    n = np.tanh(xw[:, 2 * H:] + (rr * h) @ r[d][2 * H:].T + rb[2 * H:])
+                h = (1 - z) * n + z * h
+            y[t, d] = h
+    return y
+
+
 def run_numpy(model, feed):
     env = dict(feed)
     for t in model.graph.initializer:
@@ -153,6 +194,8 @@ def run_numpy(model, feed):
             y = i[0].max(axis=axes, keepdims=bool(a.get("keepdims", 1)))
         elif op == "Softmax": y = softmax(i[0], a.get("axis", -1))
         elif op == "Concat": y = np.concatenate(i, axis=a["axis"])
+        elif op == "Gather": y = np.take(i[0], i[1].astype(np.int64), axis=a.get("axis", 0))
+        elif op in ("LSTM", "GRU"): y = recurrent(op, i, a)
         elif op == "QuantizeLinear":
             env[node.output[0]] = quantize_linear(i[0], i[1], i[2], a.get("axis", 1))
             continue

@@ -33,6 +33,7 @@ public:
     std::unique_ptr<PoolPlan> makePool(const PoolDesc& desc) override;
     std::unique_ptr<BatchNormPlan> makeBatchNorm(const BatchNormDesc& desc) override;
     std::unique_ptr<LayerNormPlan> makeLayerNorm(const LayerNormDesc& desc) override;
+    std::unique_ptr<RnnPlan> makeRnn(const RnnDesc& desc) override;
 
     void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) override;
     void activationBackward(Activation act, float alpha, const Tensor& src, const Tensor& dst,

@@ -85,6 +85,42 @@ def conv1d(d, n, a, t):
         save(d, n, key, g)
 
 
+def rnn(d, n, a, t):
+    """torch.nn.LSTM / nn.GRU (batch_first, one layer) with the case's parameters: wih stacks
+    weight_ih_l0 and weight_ih_l0_reverse (likewise whh, bih, bhh). seq=1: every step's output
+    (a bidirectional sum adds the two halves); seq=0: the final states h_n, concatenated or added."""
+    x, wih, whh, r = t["x"], t["wih"], t["whh"], t["r"]
+    bih, bhh = t.get("bih"), t.get("bhh")
+    lstm, dirs = a["cell"] == "lstm", 1 if a["merge"] == "none" else 2
+    hidden = whh.shape[1]
+    rows = wih.shape[0] // dirs
+    cls = torch.nn.LSTM if lstm else torch.nn.GRU
+    m = cls(x.shape[2], hidden, batch_first=True, bidirectional=dirs == 2, bias=bih is not None)
+    names = ["_l0", "_l0_reverse"][:dirs]
+    with torch.no_grad():
+        for k, suffix in enumerate(names):
+            part = slice(k * rows, (k + 1) * rows)
+            getattr(m, "weight_ih" + suffix).copy_(wih[part])
+            getattr(m, "weight_hh" + suffix).copy_(whh[part])
+            if bih is not None:
+                getattr(m, "bias_ih" + suffix).copy_(bih[part])
+                getattr(m, "bias_hh" + suffix).copy_(bhh[part])
+    out, state = m(x)
+    h_n = state[0] if lstm else state
+    if a["seq"] == "1":
+        y = out[..., :hidden] + out[..., hidden:] if a["merge"] == "sum" else out
+    elif dirs == 1:
+        y = h_n[0]
+    else:
+        y = h_n[0] + h_n[1] if a["merge"] == "sum" else torch.cat([h_n[0], h_n[1]], dim=1)
+    (y * r).sum().backward()
+    save(d, n, "y", y)
+    save(d, n, "dx", x.grad)
+    for key, param in [("dwih", "weight_ih"), ("dwhh", "weight_hh")] + (
+            [("dbih", "bias_ih"), ("dbhh", "bias_hh")] if bih is not None else []):
+        save(d, n, key, torch.cat([getattr(m, param + s).grad for s in names]))
+
+
 def dense(d, n, a, t):
     y = F.linear(t["x"], t["w"], t["b"])
     grads = backward(y, t["r"], [t["x"], t["w"], t["b"]])
@@ -232,7 +268,7 @@ def optimizer(d, n, a, t):
     save(d, n, "w", torch.stack(history))
 
 
-KINDS = {"conv": conv, "conv1d": conv1d, "pool1d": pool1d, "dense": dense, "batchnorm": batchnorm, "layernorm": layernorm, "pool": pool,
+KINDS = {"conv": conv, "conv1d": conv1d, "rnn": rnn, "pool1d": pool1d, "dense": dense, "batchnorm": batchnorm, "layernorm": layernorm, "pool": pool,
          "global_avg": global_avg, "act": activation, "loss": loss, "opt": optimizer}
 
 

@@ -26,7 +26,10 @@ std::vector<Node> referenceModel(const std::string& name) {
     auto chain = [&](std::string id, std::string op, std::map<std::string, ParamValue> p = {}) {
         n.push_back(makeNode(std::move(id), std::move(op), {n.back().id}, std::move(p)));
     };
-    if (name == "cnn") {
+    if (name == "lstm" || name == "gru") {  // the image read row by row: 28 steps of 28 pixels
+        chain("rows", "Reshape", {{"shape", std::vector<int64_t>{28, 28}}});
+        chain("rnn", name == "lstm" ? "LSTM" : "GRU", {{"units", int64_t(128)}});
+    } else if (name == "cnn") {
         chain("conv1", "Conv2D", {{"filters", int64_t(32)}, {"kernel_size", std::vector<int64_t>{3, 3}}});
         chain("relu1", "ReLU");
         chain("pool1", "MaxPool2D");
@@ -79,7 +82,8 @@ int runBench(int argc, char** argv) {
               {"model", "batch-size", "threads", "epochs", "max-steps", "seed", "data", "precision",
                "pipeline", "device"});
     if (args.flag("help")) {
-        std::puts("usage: neurite-cli bench [--model mlp|cnn|all] [--batch-size 64] [--threads N]\n"
+        std::puts("usage: neurite-cli bench [--model mlp|cnn|lstm|gru|all] [--batch-size 64]\n"
+                  "                         [--threads N]\n"
                   "                         [--epochs 1] [--max-steps N] [--seed 0] [--data SPEC]\n"
                   "                         [--precision fp32|bf16] [--pipeline device|host] [--json]\n"
                   "                         [--device cpu|cuda|cuda:N]\n"
@@ -90,8 +94,8 @@ int runBench(int argc, char** argv) {
         return 0;
     }
     const std::string which = args.str("model").value_or("all");
-    if (which != "mlp" && which != "cnn" && which != "all")
-        throwBadInput("--model must be mlp, cnn or all, got '" + which + "'");
+    if (which != "mlp" && which != "cnn" && which != "lstm" && which != "gru" && which != "all")
+        throwBadInput("--model must be mlp, cnn, lstm, gru or all (mlp and cnn), got '" + which + "'");
     TrainConfig cfg;
     cfg.epochs = static_cast<int>(args.integer("epochs", 1, 1000).value_or(1));
     cfg.batchSize = static_cast<int>(args.integer("batch-size", 1, 65536).value_or(64));
@@ -120,7 +124,8 @@ int runBench(int argc, char** argv) {
     }
     const double peak = measureGemmPeak(be);
 
-    for (const std::string name : {"mlp", "cnn"}) {
+    for (const std::string name : {"mlp", "cnn", "lstm", "gru"}) {
+        if (which == "all" && (name == "lstm" || name == "gru")) continue;  // "all": the two image models
         if (which != "all" && which != name) continue;
         const std::vector<Node> nodes = referenceModel(name);
         const ResolvedGraph graph = resolveGraph(nodes, "", dataInfo(data));

@@ -126,6 +126,7 @@ public:
     std::unique_ptr<LayerNormPlan> makeLayerNorm(const LayerNormDesc& d) override {
         return makeLayerNormPlan(d, tc());
     }
+    std::unique_ptr<RnnPlan> makeRnn(const RnnDesc& d) override { return makeRnnPlan(d, tc()); }
 
     void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) override {
         cpu::activationForward(tc(), act, alpha, src, dst);

@@ -16,6 +16,7 @@ std::unique_ptr<ConvPlan> makeConvPlan(const ConvDesc& desc, const ThreadConfig&
 std::unique_ptr<PoolPlan> makePoolPlan(const PoolDesc& desc, const ThreadConfig& tc);
 std::unique_ptr<BatchNormPlan> makeBatchNormPlan(const BatchNormDesc& desc, const ThreadConfig& tc);
 std::unique_ptr<LayerNormPlan> makeLayerNormPlan(const LayerNormDesc& desc, const ThreadConfig& tc);
+std::unique_ptr<RnnPlan> makeRnnPlan(const RnnDesc& desc, const ThreadConfig& tc);
 
 // cpu_eltwise.cpp
 void fill(const ThreadConfig& tc, Tensor& dst, float value);

@@ -85,6 +85,9 @@ public:
     }
 
     Support supports(Op op, DType dtype) const override {
+        if (op == Op::Rnn)
+            return {false, "LSTM and GRU layers run on the CPU only in this version; train with "
+                           "--device cpu"};
         if (dtype == DType::F32) return {};
         if (dtype == DType::BF16) {
             if (op == Op::Dense) {
