@@ -169,9 +169,9 @@ LayerType describeRecurrent(RnnCell cell) {
     t.category = "Recurrent";
     t.needs = Op::Rnn;
     t.help = lstm ? "Long short-term memory over a sequence [N,T,C]: reads the steps in order, keeping a "
-                    "memory cell and a state of `units` values (as torch.nn.LSTM)."
+                    "memory cell and a state of units values (as torch.nn.LSTM)."
                   : "Gated recurrent unit over a sequence [N,T,C]: reads the steps in order, keeping a state "
-                    "of `units` values (as torch.nn.GRU).";
+                    "of units values (as torch.nn.GRU).";
     t.params = {layers::intParam("units", 64, 1, "Size of the state (hidden units)."),
                 layers::boolParam("return_sequences", false,
                                   "Output the state after every step [N,T,units] (to feed another recurrent "
