@@ -162,10 +162,12 @@ public:
         cases.push_back(c);
     }
 
-    void dense(std::string name, int64_t n, int64_t in, int64_t units) {
+    // steps > 0: a sequence [n, steps, in], the same weights at every step
+    void dense(std::string name, int64_t n, int64_t in, int64_t units, int64_t steps = 0) {
         Params p{{"units", units}};
-        HostTensor x = random(Shape{n, in}), w = random(Shape{units, in}), b = random(Shape{units});
-        HostTensor r = random(Shape{n, units});
+        const Shape xs = steps ? Shape{n, steps, in} : Shape{n, in}, ys = steps ? Shape{n, steps, units} : Shape{n, units};
+        HostTensor x = random(xs), w = random(Shape{units, in}), b = random(Shape{units});
+        HostTensor r = random(ys);
         LayerRun run = runLayer(m_backend, "Dense", p, {x}, {w.data, b.data}, r.data);
         cases.push_back(
             {name,
@@ -390,6 +392,7 @@ std::vector<Case> buildCases() {
     b.rnn("gru_bidir_concat_last", "GRU", Shape{2, 4, 3}, 4, false, "concat", true);
     b.rnn("gru_bidir_sum_nobias", "GRU", Shape{3, 6, 2}, 3, true, "sum", false);
     b.dense("dense", 4, 7, 5);
+    b.dense("dense_per_step", 3, 6, 4, 5);
     b.batchNorm("batchnorm_2d", Shape{6, 3});
     b.batchNorm("batchnorm_4d", Shape{3, 2, 4, 5});
     b.layerNorm("layernorm_3d", Shape{4, 6, 10}, 0);
