@@ -182,6 +182,7 @@ LayerType describeRecurrent(RnnCell cell) {
                                     "How a bidirectional layer merges its two directions: concat doubles the "
                                     "output size, sum keeps it."),
                 layers::boolParam("bias", true, "Add learned biases (torch's bias_ih and bias_hh).")};
+    t.params[3].appliesWhen = "bidirectional";
     t.inferShape = [cell](const LayerParams& p, std::span<const Shape> srcShapes) {
         if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty()) return ShapeResult::fail(e);
         const Shape& in = srcShapes[0];

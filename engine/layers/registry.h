@@ -46,6 +46,9 @@ struct ParamSchema {
     std::vector<std::string> choices;  // for Choice
     AutoFrom autoFrom = AutoFrom::None;  // what an "auto" value binds to; None: "auto" is refused
     std::string help;
+    // The name of a Bool parameter this one depends on: it applies only while that is true (the
+    // inspector greys it out otherwise; LSTM's merge needs bidirectional). Empty: always.
+    std::string appliesWhen;
     bool allowAuto() const { return autoFrom != AutoFrom::None; }  // the value may be "auto"
 };
 

@@ -2,6 +2,7 @@
 // table), a broken file shows the parser's message and keeps the open project, save then load
 // gives the same document, unsaved changes are asked about, and autosaved work comes back after
 // a crash.
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QListWidget>
@@ -200,6 +201,26 @@ private slots:
         w.undoStack()->undo();
         QCOMPARE(filters->value(), 64);
         QCOMPARE(w.model()->shapeOf("pool2"), QString("[N,64,7,7]"));
+    }
+
+    // LSTM's merge applies only to a bidirectional layer: greyed out until bidirectional is on.
+    void parameterThatDependsOnAnotherIsGreyedOut() {
+        MainWindow w;
+        QSignalSpy analysed(&w, &MainWindow::analysisFinished);
+        QVERIFY(w.openProject(example("fashion_rows_lstm.neurite.json")));
+        QVERIFY(analysed.wait(60000));
+        w.designer()->selectNode("lstm");
+        auto* inspector = w.findChild<Inspector*>();
+        QWidget* merge = inspector->editor("merge");
+        auto* bidirectional = qobject_cast<QCheckBox*>(inspector->editor("bidirectional"));
+        QVERIFY(merge && bidirectional);
+        QVERIFY(!merge->isEnabled());
+        bidirectional->click();
+        QVERIFY(std::get<bool>(w.model()->node("lstm")->params.at("bidirectional")));
+        QVERIFY(inspector->editor("merge")->isEnabled());
+        QCOMPARE(w.model()->shapeOf("lstm"), QString("[N,128]"));  // concat: two directions of 64
+        w.undoStack()->undo();
+        QVERIFY(!inspector->editor("merge")->isEnabled());
     }
 
     void renameInInspectorFollowsReferences() {

@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 #include <climits>
 #include <cmath>
+#include <optional>
 
 #include "graph_commands.h"
 #include "graph_edits.h"
@@ -237,7 +238,13 @@ void Inspector::addParamRow(const ParamSchema& s) {
     m_form->addRow(label, row);
     m_editors.insert(QString::fromStdString(s.name), editor);
     const ParamSchema schema = s;
-    m_syncers.push_back([this, schema, show, autoBox, editor] {
+    // the Bool parameter it depends on (ParamSchema::appliesWhen), if any
+    const LayerType* type = findLayerType(m_op);
+    std::optional<ParamSchema> condition;
+    if (type && !s.appliesWhen.empty())
+        for (const ParamSchema& other : type->params)
+            if (other.name == s.appliesWhen) condition = other;
+    m_syncers.push_back([this, schema, show, autoBox, editor, label, condition] {
         const ParamValue v = currentValue(schema);
         const QSignalBlocker block(editor);
         const bool isAuto = isAutoValue(v);
@@ -245,7 +252,14 @@ void Inspector::addParamRow(const ParamSchema& s) {
             const QSignalBlocker blockAuto(autoBox);
             autoBox->setChecked(isAuto);
         }
-        editor->setEnabled(!isAuto);
+        bool applies = true;
+        if (condition) {
+            const ParamValue c = currentValue(*condition);
+            const bool* on = std::get_if<bool>(&c);
+            applies = on && *on;
+        }
+        editor->setEnabled(!isAuto && applies);
+        label->setEnabled(applies);
         if (!isAuto) show(v);
     });
 }

@@ -61,7 +61,8 @@ struct Context {
 // NEURITE_CUDA_PROFILE=1, a diagnostic (docs/gpu.md, "Where the time goes"): each named call
 // (the outermost one when calls nest) waits for the GPU, and its span between two events on the
 // stream is added to a table that goes to stderr when the program ends, with the wall time of
-// the calls. It changes no result; it slows the program down, since every call then waits.
+// the calls. It changes no result; it slows the program down, since every call then waits. The
+// table is one per process: profile one GPU at a time.
 Profile* profileFromEnvironment();  // the process's profile, or null when the variable is unset
 void profileNote(const std::string& line);  // a line printed above the table (e.g. algorithms)
 
