@@ -19,6 +19,7 @@ packages=(
   libsqlite3-dev zlib1g-dev nlohmann-json3-dev libgl-dev
   libonnx-dev libprotobuf-dev libstb-dev
   dataset-fashion-mnist
+  fortunes  # builtin:fortunes, the text example's quotations (Debian's fortune-mod data)
   help2man  # the man pages, written at build time from --help (installer/)
 )
 # Only the tests and benchmarks need these: PyTorch as the reference, Xvfb for GUI checks,

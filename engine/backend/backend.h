@@ -256,7 +256,7 @@ struct Support {
     std::string reason;  // why not, and what would make it work
 };
 
-enum class Op { Dense, Conv, Pool, BatchNorm, LayerNorm, Eltwise, Softmax, Loss, Optimizer, Rnn, Other };
+enum class Op { Dense, Conv, Pool, BatchNorm, LayerNorm, Eltwise, Softmax, Loss, Optimizer, Rnn, Embedding, Other };
 
 // ---- the interface -------------------------------------------------------------------------
 
@@ -321,6 +321,18 @@ public:
                             const Tensor* mean, const Tensor* invStd, Tensor& dst) = 0;
     virtual void gatherLabels(const Tensor& labels, const Tensor& indices, int64_t count,
                               Tensor& dst) = 0;  // i32 or f32 rows
+
+    // Embedding lookup (Op::Embedding; a backend without it throws Unsupported with the reason,
+    // as supports() says). ids: f32 [count] holding whole numbers (rounded to the nearest);
+    // weight [V, D]; dst [count, D]: dst[i, :] = weight[id_i, :], a row of zeros where id_i is
+    // paddingIdx (-1: none). An id outside [0, V) (or NaN) is Error{BadInput} naming it.
+    virtual void embeddingForward(const Tensor& ids, const Tensor& weight, int64_t paddingIdx,
+                                  Tensor& dst);
+    // Its weight gradient: OVERWRITES diffWeight [V, D] with, for each row v, the sum of
+    // diffDst[i, :] over the i with id_i == v (zero for paddingIdx and for unused rows), summed in
+    // the order of i so the result does not depend on the thread count.
+    virtual void embeddingBackward(const Tensor& ids, const Tensor& diffDst, int64_t paddingIdx,
+                                   Tensor& diffWeight);
 
     // Fused losses. Each returns the mean loss over the batch and writes diffLogits = dLoss/dLogits
     // (already divided by the batch size, or by the sum of sample weights for weighted CE).

@@ -1,6 +1,7 @@
 #include "backend/plan_checks.h"
 
 #include <cmath>
+#include <sstream>
 #include <string>
 
 #include "core/error.h"
@@ -235,6 +236,46 @@ std::unique_ptr<RnnPlan> Backend::makeRnn(const RnnDesc& desc) {
     const Support s = supports(Op::Rnn, DType::F32);
     throw Error(ErrorKind::Unsupported,
                 name() + ": " + (s.reason.empty() ? "recurrent layers are not available" : s.reason));
+}
+
+int64_t checkEmbedding(const Tensor& ids, const Tensor& weight, const Tensor& rows) {
+    if (ids.dtype() != DType::F32 || weight.dtype() != DType::F32 || rows.dtype() != DType::F32)
+        throwInternal("embedding: ids, weight and rows must be f32");
+    if (weight.shape().rank() != 2)
+        throwInternal("embedding: weight must be [V, D], got " + weight.shape().str());
+    const int64_t d = weight.shape()[1];
+    if (rows.numel() != ids.numel() * d)
+        throwInternal("embedding: " + std::to_string(ids.numel()) + " ids of " + std::to_string(d) +
+                      " values do not fill " + rows.shape().str());
+    return d;
+}
+
+namespace {
+std::string describeId(float id) {
+    if (std::isnan(id)) return "NaN";
+    std::ostringstream s;
+    s << id;
+    return s.str();
+}
+}  // namespace
+
+int64_t embeddingRow(float id, int64_t rows) {
+    const float r = std::nearbyint(id);
+    if (!(r >= 0.f && r < static_cast<float>(rows)))
+        throwBadInput("Embedding: token id " + describeId(id) +
+                      " is outside the vocabulary 0.." + std::to_string(rows - 1) +
+                      "; raise vocabulary_size or check the data's ids");
+    return static_cast<int64_t>(r);
+}
+
+void Backend::embeddingForward(const Tensor&, const Tensor&, int64_t, Tensor&) {
+    const Support s = supports(Op::Embedding, DType::F32);
+    throw Error(ErrorKind::Unsupported,
+                name() + ": " + (s.reason.empty() ? "embedding layers are not available" : s.reason));
+}
+
+void Backend::embeddingBackward(const Tensor& ids, const Tensor&, int64_t paddingIdx, Tensor& diffWeight) {
+    embeddingForward(ids, diffWeight, paddingIdx, diffWeight);
 }
 
 }  // namespace neurite

@@ -55,5 +55,10 @@ int64_t checkClassificationShapes(const Tensor& logits, const Tensor& labels, co
                                   const char* what);
 int64_t checkGatherLabels(const Tensor& labels, const Tensor& indices, int64_t count,
                           const Tensor& dst);
+// Backend::embeddingForward/Backward: f32 ids, weight [V, D], rows [count, D] (Internal
+// otherwise); returns D.
+int64_t checkEmbedding(const Tensor& ids, const Tensor& weight, const Tensor& rows);
+// The row of weight an id names: the nearest whole number, Error{BadInput} outside [0, rows).
+int64_t embeddingRow(float id, int64_t rows);
 
 }  // namespace neurite

@@ -2,6 +2,7 @@
 // needs to know of the data: plain values shared by the data, graph, io and train layers.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "core/shape.h"
@@ -45,6 +46,7 @@ struct DataConfig {
 struct DataInfo {
     Shape sampleShape;  // without batch; rank 0 = unknown
     int outputUnits = 0;  // 0 = unknown
+    int64_t vocabularySize = 0;  // token ids 0..size-1 of a text source; 0 = not text / unknown
 };
 
 }  // namespace neurite

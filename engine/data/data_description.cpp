@@ -43,6 +43,32 @@ SampleImage sampleImage(const float* values, const Shape& shape, float lo, float
     return img;
 }
 
+namespace {
+
+void describeText(const Dataset& data, DataDescription& p) {
+    p.vocabularySize = data.text.size();
+    for (std::size_t k = 0; k < data.text.tokens.size() && k < kDescribedTokens; ++k)
+        p.topTokens.push_back(data.text.tokens[k]);
+    const DataSplit& held = data.validation.count > 0 ? data.validation : data.test;
+    if (held.count > 0) {
+        p.unknownSplit = &held == &data.validation ? "validation" : "test";
+        int64_t kept = 0, unknown = 0;
+        const auto n = static_cast<std::size_t>(held.count * data.sampleShape.numel());
+        for (std::size_t i = 0; i < n; ++i) {
+            const float id = held.f32()[i];
+            kept += id != static_cast<float>(kTextPaddingId);
+            unknown += id == static_cast<float>(kTextUnknownId);
+        }
+        p.unknownShare = kept > 0 ? static_cast<double>(unknown) / static_cast<double>(kept) : 0.0;
+    }
+    for (std::size_t i = 0; i < data.train.texts.size() && i < kDescribedTexts; ++i) {
+        p.sampleTexts.push_back(data.train.texts[i]);
+        p.sampleTextLabels.push_back(i < data.train.labels.size() ? data.train.labels[i] : -1);
+    }
+}
+
+}  // namespace
+
 DataDescription describeData(const Dataset& data, bool reconstruct) {
     DataDescription p;
     p.source = data.source;
@@ -71,6 +97,7 @@ DataDescription describeData(const Dataset& data, bool reconstruct) {
     }
     addPreviews(data, p);
     p.reconstructs = reconstruct && isImageShape(data.sampleShape);
+    if (data.text.fitted()) describeText(data, p);
     return p;
 }
 

@@ -45,7 +45,20 @@ struct DataDescription {
     bool reconstructs = false;
     std::vector<SampleImage> previews;  // image data: the first training samples, each by its own range
     std::vector<int> previewLabels;     // their classes (-1: none)
+    // Text sources: the fitted vocabulary (ids, padding and unknown included), its most frequent
+    // tokens, the share of out-of-vocabulary tokens among the validation split's (else the test
+    // split's) kept tokens, and the first training texts with their classes.
+    int64_t vocabularySize = 0;
+    std::vector<std::string> topTokens;
+    double unknownShare = 0;
+    std::string unknownSplit;  // "validation" or "test"; empty: no held-out texts
+    std::vector<std::string> sampleTexts;
+    std::vector<int> sampleTextLabels;
 };
+
+// Text data sets: how many of the most frequent tokens and of the first training texts are described.
+inline constexpr std::size_t kDescribedTokens = 30;
+inline constexpr std::size_t kDescribedTexts = 12;
 
 // `reconstruct`: the project's data.reconstruct (the Dataset no longer says it).
 DataDescription describeData(const Dataset& data, bool reconstruct);

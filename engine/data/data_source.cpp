@@ -23,7 +23,13 @@ const char* const kSpecHelp =
     "valid sources: \"builtin:fashion-mnist\", \"builtin:iris\", \"builtin:wine\", "
     "\"builtin:breast-cancer\", \"builtin:digits\", \"csv:PATH?target=COLUMN\", \"idx:PATH\", "
     "\"npy:X.npy?labels=y.npy\", \"cifar10:DIR\", \"images:DIR?size=32&color=rgb\", "
-    "\"synthetic:NAME?samples=N&noise=X&seed=S\" (spiral, circles, moons, xor, blobs)";
+    "\"synthetic:NAME?samples=N&noise=X&seed=S\" (spiral, circles, moons, xor, blobs), "
+    "\"text:FILE.csv?text=COLUMN&label=COLUMN\", \"text:DIR\" (one folder of .txt files per class), "
+    "\"builtin:fortunes\"";
+
+// builtin:fortunes: Debian's fortunes package, five of its categories as classes.
+const char* const kFortunesDir = "/usr/share/games/fortunes";
+const char* const kFortunesClasses = "computers,food,love,politics,science";
 
 Dataset readSource(const std::string& spec, const std::string& target) {
     const std::size_t colon = spec.find(':');
@@ -41,11 +47,22 @@ Dataset readSource(const std::string& spec, const std::string& target) {
     if (scheme == "npy") return loadNpySource(rest, spec);
     if (scheme == "cifar10") return loadCifar10Source(rest, spec);
     if (scheme == "images") return loadImageFolderSource(rest, spec);
+    if (scheme == "text") return loadTextSource(rest, spec);
     if (scheme == "builtin") {
         if (isBuiltinTable(rest)) return loadBuiltinTable(rest, spec);
+        if (rest == "fortunes" || rest.rfind("fortunes?", 0) == 0) {
+            std::error_code ec;
+            if (!std::filesystem::is_directory(kFortunesDir, ec))
+                throwBadInput(std::string("the fortunes data set was not found at ") + kFortunesDir +
+                              "; install it with: sudo apt-get install fortunes");
+            std::string fortunes = std::string(kFortunesDir) + "?format=fortune";
+            if (rest.find("classes=") == std::string::npos) fortunes.append("&classes=").append(kFortunesClasses);
+            if (rest.size() > 9) fortunes.append("&").append(rest, 9);  // the options after "fortunes?"
+            return loadTextSource(fortunes, spec);
+        }
         if (rest != "fashion-mnist")
             throwBadInput(where + "unknown builtin dataset \"" + rest +
-                          "\"; available: fashion-mnist, iris, wine, breast-cancer, digits");
+                          "\"; available: fashion-mnist, iris, wine, breast-cancer, digits, fortunes");
         std::error_code ec;
         if (!std::filesystem::is_directory(kFashionMnistDir, ec))
             throwBadInput(std::string("Fashion-MNIST not found at ") + kFashionMnistDir +
@@ -136,8 +153,18 @@ void toReconstruction(Dataset& ds) {
 // samples), the regression targets' scaling, resampling, class weights (on the resampled counts).
 // Reconstruction targets are the scaled inputs already and keep no target scaling.
 void fitOnTrain(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
+    if (ds.textSource) {
+        encodeTexts(ds);
+        if (cfg.balance == "smote")
+            throwBadInput("data: balance \"smote\" interpolates between samples, which token ids are not; "
+                          "use oversample, undersample or class_weights");
+        if (cfg.reconstruct) throwBadInput("data: reconstruct needs numeric samples; a text source gives token ids");
+        if (cfg.scaling != "auto" && cfg.scaling != "none")
+            ds.notes.push_back("scaling \"" + cfg.scaling + "\" does not apply to token ids; they stay as they are");
+    }
     imputeMissing(ds);
-    fitScaling(ds, cfg.scaling);
+    if (ds.textSource) fitScaling(ds, "none");
+    else fitScaling(ds, cfg.scaling);
     if (cfg.targetScaling == "standardize" && !cfg.reconstruct) fitTargetScaling(ds);
     rebalance(ds, cfg.balance, cfg.smoteK, seed);
     if (cfg.classWeights == "balanced") {
@@ -226,6 +253,8 @@ std::vector<Dataset> loadFolds(const DataConfig& cfg, uint64_t seed, int k) {
         ds.featureNames = whole.featureNames;
         ds.notes = whole.notes;
         ds.imputation = whole.imputation;
+        ds.textSource = whole.textSource;
+        ds.text = whole.text;  // settings only: each fold fits its own vocabulary
         ds.train = takeRows(whole.train, trainRows, rowBytes);
         ds.validation = takeRows(whole.train, valRows, rowBytes);
         ds.test = whole.test;
@@ -241,6 +270,7 @@ DataInfo dataInfo(const Dataset& ds) {
     DataInfo info;
     info.sampleShape = ds.sampleShape;
     info.outputUnits = ds.numClasses > 0 ? ds.numClasses : ds.targetDim;
+    if (ds.text.fitted()) info.vocabularySize = ds.text.size();
     return info;
 }
 

@@ -10,6 +10,7 @@
 #include "core/dtype.h"
 #include "core/shape.h"
 #include "data/target_scaling.h"
+#include "data/text/text_vocabulary.h"
 #include "data/transforms/augment.h"
 
 namespace neurite {
@@ -19,6 +20,7 @@ struct DataSplit {
     std::vector<uint8_t> bytes;         // count * sampleShape.numel() * dtypeSize(dtype)
     std::vector<int32_t> labels;        // classification: [count]
     std::vector<float> targets;         // regression: [count * targetDim]
+    std::vector<std::string> texts;     // a text source's raw texts, until they are encoded
     int64_t count = 0;
 
     const float* f32() const { return reinterpret_cast<const float*>(bytes.data()); }
@@ -42,6 +44,10 @@ struct Dataset {
     // targets stay in their own units; the trainer scales them on the way to the device.
     TargetScaling targetScaling;
     DataSplit train, validation, test;
+    // Text sources: the splits hold raw texts (sampleShape [0]) until loading fits `text` on the
+    // training split and encodes every split to [length] token ids (data/text).
+    bool textSource = false;
+    TextVocabulary text;  // settings from the spec; tokens and length once fitted
     // Training batches: augmentation of the training split, and whether batches are prepared on
     // the host by a background thread (data/batch_pipeline.h) instead of gathered on the device.
     AugmentConfig augment;

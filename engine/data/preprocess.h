@@ -11,6 +11,11 @@
 
 namespace neurite {
 
+// A text source (ds.textSource): fits ds.text on the training split's texts and encodes every
+// split's texts to [length] ids (f32); sets the sample shape and adds notes (vocabulary, length,
+// out-of-vocabulary share). A no-op for other sources. data/text/text_encode.cpp.
+void encodeTexts(Dataset& ds);
+
 // Fills NaN features of every split with the training split's per-feature mean, median or
 // most frequent value (ds.imputation); adds a note per imputed feature.
 void imputeMissing(Dataset& ds);

@@ -44,6 +44,11 @@ Dataset loadCifar10Source(const std::string& rest, const std::string& spec);
 // and DIR/test).
 Dataset loadImageFolderSource(const std::string& rest, const std::string& spec);
 
+// text:PATH?text=COL&label=COL&format=auto|table|folders|fortune&classes=a,b&level=word|char
+// &lowercase=yes|no&vocabulary=N&min_count=N&length=auto|N&delimiter=C&encoding=..: raw texts
+// and labels (data/text/text_source.cpp); encodeTexts turns them into ids after the split.
+Dataset loadTextSource(const std::string& rest, const std::string& spec);
+
 // Reads a whole file into `out`. Missing file: Error{BadInput} "<where><path> does not exist";
 // a device, pipe or socket, or a file over maxBytes: Error{BadInput}; unreadable: Error{Io}.
 void loadTextFile(const std::string& path, const std::string& where, std::string& out,

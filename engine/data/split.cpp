@@ -48,6 +48,7 @@ DataSplit takeRows(const DataSplit& src, std::span<const int64_t> rows, std::siz
         const auto r = static_cast<std::size_t>(rows[k]);
         std::memcpy(out.bytes.data() + k * rowBytes, src.bytes.data() + r * rowBytes, rowBytes);
         if (!src.labels.empty()) out.labels.push_back(src.labels[r]);
+        if (!src.texts.empty()) out.texts.push_back(src.texts[r]);
         for (std::size_t t = 0; t < targetDim; ++t) out.targets.push_back(src.targets[r * targetDim + t]);
     }
     return out;

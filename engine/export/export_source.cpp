@@ -15,6 +15,7 @@ Preprocessing preprocessingOf(const Dataset& data) {
     }
     p.rawDType = data.train.dtype;
     if (data.numClasses == 0) p.target = data.targetScaling;
+    if (data.text.fitted()) p.text = data.text;
     return p;
 }
 
@@ -42,6 +43,7 @@ ResolvedGraph resolveExported(const ExportSource& source) {
     info.outputUnits = source.classNames.empty()
                            ? static_cast<int>(source.model.outputShape().numelFrom(1))
                            : static_cast<int>(source.classNames.size());
+    if (source.preprocessing.text.fitted()) info.vocabularySize = source.preprocessing.text.size();
     ResolvedGraph g = resolveGraph(source.project.nodes, source.project.output, info);
     if (!g.ok()) throwBadInput("the model to export has errors: " + g.firstError());
     if (g.shapes[static_cast<std::size_t>(g.output)] != source.model.outputShape())

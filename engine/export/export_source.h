@@ -26,6 +26,7 @@ struct Preprocessing {
     std::vector<float> mean, invStd;
     DType rawDType = DType::F32;  // what the data delivers: U8 for 8-bit images, else F32
     TargetScaling target;
+    TextVocabulary text;  // a text model's tokenizer and vocabulary: raw text -> ids; else not fitted
 
     bool standardized() const { return !mean.empty(); }
 };

@@ -218,4 +218,44 @@ RawInputs readRawInputs(const std::string& path, const Shape& sample) {
                          "a NPY array (.npy) or an IDX file");
 }
 
+RawInputs encodeTextInputs(const std::vector<std::string>& texts, const TextVocabulary& vocabulary,
+                           const std::string& what) {
+    NEURITE_CHECK(vocabulary.fitted(), "encodeTextInputs without a vocabulary");
+    const int64_t len = vocabulary.settings.length;
+    RawInputs r;
+    r.count = static_cast<int64_t>(texts.size());
+    r.values.resize(texts.size() * static_cast<std::size_t>(len));
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        if (const std::size_t bad = invalidUtf8At(texts[i]); bad != std::string::npos)
+            throwBadInput(what + (texts.size() > 1 ? ": text " + std::to_string(i + 1) : std::string()) +
+                          ": byte " + std::to_string(bad) + " is not valid UTF-8");
+        vocabulary.encode(texts[i], r.values.data() + i * static_cast<std::size_t>(len));
+    }
+    return r;
+}
+
+RawInputs readTextLines(const std::string& path, const TextVocabulary& vocabulary, std::vector<int64_t>* lines) {
+    const std::vector<uint8_t> b = readRegularFileBytes(path, kMaxInputBytes, "an input file");
+    std::string_view text(reinterpret_cast<const char*>(b.data()), b.size());
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    std::vector<std::string> texts;
+    int64_t line = 0;
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t end = text.find('\n', at);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view row = text.substr(at, end - at);
+        ++line;
+        at = end + 1;
+        if (!row.empty() && row.back() == '\r') row.remove_suffix(1);
+        if (const std::size_t bad = invalidUtf8At(row); bad != std::string::npos)
+            throwBadInput(path + ": line " + std::to_string(line) + ": byte " + std::to_string(bad + 1) +
+                          " of the line is not valid UTF-8; save the file as UTF-8");
+        if (row.find_first_not_of(" \t") == std::string_view::npos) continue;
+        texts.emplace_back(row);
+        if (lines) lines->push_back(line);
+    }
+    if (texts.empty()) throwBadInput(path + ": no text; give one text per line");
+    return encodeTextInputs(texts, vocabulary, path);
+}
+
 }  // namespace neurite

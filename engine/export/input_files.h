@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/shape.h"
+#include "data/text/text_vocabulary.h"
 
 namespace neurite {
 
@@ -31,5 +32,13 @@ RawInputs parseCsvRows(std::string_view text, const std::string& what, const Sha
 // are samples; one NPY array of exactly the sample shape is one sample.
 RawInputs readIdxInputs(const std::string& path, const Shape& sample);
 RawInputs readNpy(const std::string& path, const Shape& sample);
+
+// A text model's inputs: each text tokenized and encoded with the model's vocabulary (padded or
+// truncated to its length). Error{BadInput} naming `what` for text that is not UTF-8.
+RawInputs encodeTextInputs(const std::vector<std::string>& texts, const TextVocabulary& vocabulary,
+                           const std::string& what);
+// One text per line of a UTF-8 file (blank lines skipped; `lines` gets each text's 1-based line).
+// Error{BadInput} naming the file and line for bytes that are not UTF-8, or for a file without text.
+RawInputs readTextLines(const std::string& path, const TextVocabulary& vocabulary, std::vector<int64_t>* lines);
 
 }  // namespace neurite

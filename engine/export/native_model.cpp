@@ -66,7 +66,20 @@ Json modelJson(const ExportSource& src, const ResolvedGraph& g) {
             {"nodes", nodes}};
 }
 
+// A text model's vocabulary and tokenizer settings (data/text/text_vocabulary.h): predict takes
+// raw text with them.
+Json textJson(const TextVocabulary& v) {
+    return {{"level", v.settings.characters ? "char" : "word"},
+            {"lowercase", v.settings.lowercase},
+            {"length", v.settings.length},
+            {"padding_id", kTextPaddingId},
+            {"unknown_id", kTextUnknownId},
+            {"tokens", v.tokens}};
+}
+
 }  // namespace
+
+std::string textVocabularyJson(const TextVocabulary& vocabulary) { return io::dumpJson(textJson(vocabulary)); }
 
 std::vector<uint8_t> encodeNativeModel(const ExportSource& src) {
     const ResolvedGraph g = resolveExported(src);
@@ -75,8 +88,11 @@ std::vector<uint8_t> encodeNativeModel(const ExportSource& src) {
     // Version 2 only where it matters: a version-1 reader would refuse the target-scaling tensors
     // as "not belonging to the model"; told the version, it asks for a newer Neurite instead.
     const bool targetScaled = src.classNames.empty() && src.preprocessing.target.active();
-    file.metadata["format_version"] = std::to_string(targetScaled ? kNativeModelVersion : 1);
-    file.metadata["model"] = io::dumpJson(modelJson(src, g));
+    const bool text = src.preprocessing.text.fitted();
+    file.metadata["format_version"] = std::to_string(text ? 3 : targetScaled ? 2 : 1);
+    Json model = modelJson(src, g);
+    if (text) model["text"] = textJson(src.preprocessing.text);
+    file.metadata["model"] = io::dumpJson(model);
     file.metadata["project"] = projectToJson(src.project);
     // A file that could not be loaded must not be written: the loader parses this project.
     parseProject(file.metadata["project"], "the project to export", nullptr);
@@ -246,11 +262,30 @@ NativeModel decodeNativeModel(const std::vector<uint8_t>& bytes, const std::stri
     out.preprocessing.scale = field<float>(pre, "scale", what);
     const Json output = field<Json>(m, "output", what);
     const Shape outSample = shapeFrom(field<Json>(output, "shape", what), what, "output.shape");
+    if (m.contains("text")) {
+        const Json t = field<Json>(m, "text", what);
+        TextSettings ts;
+        const std::string level = field<std::string>(t, "level", what);
+        if (level != "word" && level != "char") bad(what, "model metadata: text.level must be word or char");
+        ts.characters = level == "char";
+        ts.lowercase = field<bool>(t, "lowercase", what);
+        ts.length = field<int64_t>(t, "length", what);
+        if (field<int64_t>(t, "padding_id", what) != kTextPaddingId || field<int64_t>(t, "unknown_id", what) != kTextUnknownId)
+            bad(what, "model metadata: text ids other than 0 for padding and 1 for unknown tokens");
+        try {
+            out.preprocessing.text = TextVocabulary::restore(ts, field<std::vector<std::string>>(t, "tokens", what));
+        } catch (const Error& e) {
+            bad(what, std::string("model metadata: ") + e.what());
+        }
+        out.preprocessing.text.settings.maxVocabulary = out.preprocessing.text.size();
+        if (sample != Shape{ts.length}) bad(what, "model metadata: text.length does not match input.shape");
+    }
 
     DataInfo info;
     info.sampleShape = sample;
     info.outputUnits = out.classNames.empty() ? static_cast<int>(outSample.numel())
                                               : static_cast<int>(out.classNames.size());
+    if (out.preprocessing.text.fitted()) info.vocabularySize = out.preprocessing.text.size();
     out.graph = resolveGraph(out.project.nodes, out.project.output, info);
     if (!out.graph.ok()) bad(what, "the embedded model has errors: " + out.graph.firstError());
     const Shape resolvedOut = out.graph.shapes[static_cast<std::size_t>(out.graph.output)];

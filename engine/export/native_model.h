@@ -1,8 +1,11 @@
 // The native model file (*.nmodel, docs/export.md): the safetensors layout, so any safetensors
 // reader gets the weights, with Neurite's description in __metadata__:
-//   format "neurite-model", format_version "1" ("2" for a regression model with target scaling),
+//   format "neurite-model", format_version "1" ("2" for a regression model with target scaling,
+//           "3" for a text model),
 //   model   JSON: name, task, class names, raw input shape and dtype, preprocessing scale, output
-//           node and shape, and every node with its resolved parameters and output shape
+//           node and shape, and every node with its resolved parameters and output shape; a text
+//           model adds "text": level, lowercase, length, padding_id 0, unknown_id 1 and its
+//           tokens in id order (id k + 2 = tokens[k])
 //   project JSON: the *.neurite.json document the model was built from
 // Tensors: "<node>.<param>" (F32, the layer's own shape: Dense weight [out,in], BatchNorm
 // running_mean [C]) and, when standardized, "preprocessing.mean" / "preprocessing.inv_std";
@@ -23,7 +26,7 @@
 
 namespace neurite {
 
-inline constexpr int kNativeModelVersion = 2;  // the newest version read and written
+inline constexpr int kNativeModelVersion = 3;  // the newest version read and written
 inline constexpr const char* kNativeModelFormat = "neurite-model";
 
 struct NativeModel {
@@ -39,6 +42,8 @@ struct NativeModel {
 };
 
 std::vector<uint8_t> encodeNativeModel(const ExportSource& source);
+// A text model's "text" object as JSON text (also the ONNX file's neurite.text metadata).
+std::string textVocabularyJson(const TextVocabulary& vocabulary);
 void saveNativeModel(const ExportSource& source, const std::string& path);
 
 // Throws Error{BadInput} naming `what` (the path) for a truncated or corrupt file, a file of

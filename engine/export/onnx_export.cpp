@@ -2,6 +2,7 @@
 // emitter per layer in topological order, the outputs, then the checker and strict shape
 // inference, whose inferred output shapes must agree with Neurite's own.
 #include "export/onnx_export.h"
+#include "export/native_model.h"
 
 #include <onnx/checker.h>
 #include <onnx/shape_inference/implementation.h>
@@ -211,7 +212,14 @@ OnnxExport buildOnnx(const ExportSource& src, const Int8Plan* int8) {
     opset->set_version(kOnnxOpset);
     addMetadata(model, "neurite.task", src.classNames.empty() ? "regression" : "classification");
     addMetadata(model, "neurite.class_names", joinedNames(src.classNames));
-    addMetadata(model, "neurite.input", "raw values; preprocessing is part of the graph");
+    if (src.preprocessing.text.fitted()) {
+        addMetadata(model, "neurite.input",
+                    "token ids as whole numbers in float, one row of neurite.text's length per text: "
+                    "tokenize as neurite.text says (docs/data.md, Text), 0 pads in front");
+        addMetadata(model, "neurite.text", textVocabularyJson(src.preprocessing.text));
+    } else {
+        addMetadata(model, "neurite.input", "raw values; preprocessing is part of the graph");
+    }
     if (src.classNames.empty() && src.preprocessing.target.active())
         addMetadata(model, "neurite.target_scaling",
                     "the model was trained on standardized targets; \"values\" are mapped back "

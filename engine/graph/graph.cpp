@@ -270,7 +270,7 @@ private:
     bool bindAuto(int i) {
         const LayerType* type = m_types[static_cast<std::size_t>(i)];
         LayerParams& p = m_g.params[static_cast<std::size_t>(i)];
-        const std::string e = bindAutoParams(*type, p, m_info.sampleShape, m_info.outputUnits);
+        const std::string e = bindAutoParams(*type, p, m_info.sampleShape, m_info.outputUnits, m_info.vocabularySize);
         if (!e.empty()) error(i, e);
         return e.empty();
     }

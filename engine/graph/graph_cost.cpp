@@ -34,7 +34,7 @@ double weightFlopsPerSample(const Shape& weight, const Shape& out) {
 }
 
 double paramFlopsPerSample(const ParamSpec& spec, const Shape& src, const Shape& out) {
-    if (!spec.trainable) return 0;
+    if (!spec.trainable || spec.lookup) return 0;
     if (spec.name == "weight") return weightFlopsPerSample(spec.shape, out);
     if ((spec.name == "weight_ih" || spec.name == "weight_hh") && src.rank() == 3 && src[1] > 0)
         return 2.0 * static_cast<double>(spec.shape.numel()) * static_cast<double>(src[1]);

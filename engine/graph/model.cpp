@@ -136,6 +136,9 @@ void Model::initialize(uint64_t seed) {
                 case Init::UniformFanIn:
                     v = static_cast<float>((2.0 * rng.uniform() - 1.0) / std::sqrt(fanIn));
                     break;
+                case Init::StandardNormal:
+                    v = static_cast<float>(rng.normal());
+                    break;
                 }
             }
             Tensor dst = (info.trainable ? m_values : m_buffers).slice(info.offset, spec.shape);

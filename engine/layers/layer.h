@@ -27,8 +27,9 @@ struct LayerContext {
     DType compute = DType::F32;  // BF16: dense and conv compute in bf16 (fp32 master weights)
 };
 
-// UniformFanIn: uniform in +-1/sqrt(fanIn), torch's default for recurrent layers.
-enum class Init { Zeros, Ones, HeUniform, HeNormal, GlorotUniform, GlorotNormal, UniformFanIn };
+// UniformFanIn: uniform in +-1/sqrt(fanIn), torch's default for recurrent layers; StandardNormal:
+// N(0, 1), torch's default for embeddings.
+enum class Init { Zeros, Ones, HeUniform, HeNormal, GlorotUniform, GlorotNormal, UniformFanIn, StandardNormal };
 
 // A parameter (trainable) or buffer (running statistics) a layer needs, declared from the
 // layer's symbolic input shapes. fanIn/fanOut feed the initializers.
@@ -39,6 +40,7 @@ struct ParamSpec {
     int64_t fanIn = 0, fanOut = 0;
     bool trainable = true;  // false: a buffer, kept out of the optimizer
     bool decay = true;      // subject to L1/L2 regularization (weights, not biases)
+    bool lookup = false;    // a table read by index (Embedding): costs no multiply-adds
 };
 
 // A view into the parameter store. grad is undefined for buffers.

@@ -256,7 +256,7 @@ ParamCheck checkParams(const LayerType& type, const std::map<std::string, ParamV
 // ---- "auto" and examples ------------------------------------------------------------------------
 
 std::string bindAutoParams(const LayerType& type, LayerParams& params, const Shape& sampleShape,
-                           int outputUnits) {
+                           int outputUnits, int64_t vocabularySize) {
     for (const ParamSchema& s : type.params) {
         if (!params.isAuto(s.name)) continue;
         switch (s.autoFrom) {
@@ -271,6 +271,12 @@ std::string bindAutoParams(const LayerType& type, LayerParams& params, const Sha
                 return s.name + " is \"auto\" but the number of outputs (classes or targets) is "
                                 "unknown; load the data or set " + s.name;
             params.set(s.name, int64_t{outputUnits});
+            break;
+        case AutoFrom::Vocabulary:
+            if (vocabularySize <= 0)
+                return s.name + " is \"auto\" but the data has no vocabulary (auto takes a text "
+                                "source's); use a text: source or set " + s.name;
+            params.set(s.name, vocabularySize);
             break;
         case AutoFrom::None:
             throwInternal(type.name + "." + s.name + " allows \"auto\" but says nothing binds it");
@@ -319,6 +325,7 @@ LayerType describeMaxPool1D();
 LayerType describeAvgPool1D();
 LayerType describeGlobalMaxPool1D();
 LayerType describeGlobalAvgPool1D();
+LayerType describeEmbedding();
 LayerType describeLSTM();
 LayerType describeGRU();
 LayerType describeFlatten();
@@ -339,7 +346,7 @@ const std::vector<LayerType>& table() {
             describeInput(),     describeDense(),     describeFlatten(),   describeReshape(),
             describeConv2D(),    describeConv1D(),    describeMaxPool2D(), describeAvgPool2D(), describeGlobalAvgPool(),
             describeMaxPool1D(), describeAvgPool1D(), describeGlobalMaxPool1D(), describeGlobalAvgPool1D(),
-            describeLSTM(),      describeGRU(),
+            describeEmbedding(), describeLSTM(),      describeGRU(),
             describeBatchNorm(), describeLayerNorm(), describeDropout()};
         for (LayerType& a : describeActivations())
             t.push_back(std::move(a));

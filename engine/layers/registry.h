@@ -31,7 +31,7 @@ using ParamValue = std::variant<int64_t, double, bool, std::string, std::vector<
 enum class ParamType { Int, Float, Bool, Choice, IntList };
 
 // What an "auto" value binds to when the graph is resolved against the data (DataInfo).
-enum class AutoFrom { None, SampleShape, OutputUnits };
+enum class AutoFrom { None, SampleShape, OutputUnits, Vocabulary };
 
 struct ParamSchema {
     std::string name;
@@ -92,6 +92,9 @@ struct LayerExample {
     // Distinct (max: no ties), FineStep (batch statistics: a smaller step), Inference (the
     // inference form, e.g. Dropout as the identity).
     enum class Check { Smooth, Kinked, Distinct, FineStep, Inference } check = Check::Smooth;
+    // > 0: the first input holds token ids, whole numbers in [0, ids) (Embedding); they take no
+    // gradient, so a finite-difference check only needs the layer to write zeros for them.
+    int64_t ids = 0;
 };
 
 // The input shapes of an example: drawn from rng, or every axis at its low end (rng == nullptr).
@@ -142,9 +145,10 @@ ParamCheck checkParams(const LayerType& type, const std::map<std::string, ParamV
 std::string toString(const ParamValue& v);
 
 // Binds the "auto" values of `params` from the data (ParamSchema::autoFrom): the sample shape
-// without the batch (rank 0 = unknown) and the number of outputs (0 = unknown). Returns "" or
-// what stays unknown, in the words of the Problems panel.
+// without the batch (rank 0 = unknown), the number of outputs (0 = unknown) and a text source's
+// vocabulary size (0 = unknown). Returns "" or what stays unknown, in the words of the Problems
+// panel.
 std::string bindAutoParams(const LayerType& type, LayerParams& params, const Shape& sampleShape,
-                           int outputUnits);
+                           int outputUnits, int64_t vocabularySize);
 
 }  // namespace neurite

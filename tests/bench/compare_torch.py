@@ -53,7 +53,7 @@ def parse_args():
     parser.add_argument("--threads", type=positive_int, default=2)
     parser.add_argument("--batch-size", type=positive_int, default=64)
     parser.add_argument("--repeats", type=positive_int, default=3)
-    parser.add_argument("--model", choices=("mlp", "cnn", "lstm", "gru", "all"), default="all",
+    parser.add_argument("--model", choices=("mlp", "cnn", "lstm", "gru", "text-lstm", "text-gru", "text-cnn", "all"), default="all",
                         help="all: mlp and cnn")
     parser.add_argument("--max-steps", type=positive_int, default=None,
                         help="stop each epoch after this many steps (both frameworks)")

@@ -68,7 +68,8 @@ def positive_int(text):
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", choices=("mlp", "cnn", "lstm", "gru", "all"), default="all")
+    parser.add_argument("--model", choices=("mlp", "cnn", "lstm", "gru", "text-lstm", "text-gru", "text-cnn", "all"),
+                        default="all")
     parser.add_argument("--batch-size", type=positive_int, default=64)
     parser.add_argument("--threads", type=positive_int, default=2)
     parser.add_argument("--epochs", type=positive_int, default=1)
@@ -134,7 +135,46 @@ class RowRecurrent(nn.Module):
         return self.fc(h_n[-1])
 
 
+TEXT_STEPS, TEXT_VOCABULARY = 100, 20000
+
+
+class TextModel(nn.Module):
+    """Embedding(20000, 64, padding_idx=0) over 100 token ids, then LSTM/GRU 128 (its final state)
+    or Conv1d 128 k5 'same' + ReLU + max over time, then Linear(128, 10): neurite-cli bench's
+    text-lstm, text-gru and text-cnn models."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+        self.embedding = nn.Embedding(TEXT_VOCABULARY, 64, padding_idx=0)
+        if kind == "text-cnn":
+            self.conv = nn.Conv1d(64, 128, 5, padding=2)
+        else:
+            self.rnn = (nn.LSTM if kind == "text-lstm" else nn.GRU)(64, 128, batch_first=True)
+        self.fc = nn.Linear(128, 10)
+
+    def forward(self, ids):
+        x = self.embedding(ids)
+        if self.kind == "text-cnn":
+            return self.fc(torch.relu(self.conv(x.transpose(1, 2))).amax(dim=2))
+        _, state = self.rnn(x)
+        h_n = state[0] if isinstance(state, tuple) else state
+        return self.fc(h_n[-1])
+
+
+def token_data(seed):
+    """Random token ids 1..19999 and random labels of 10 classes (10,000 training and 1,000 test
+    samples), as neurite-cli bench's tokenData: speed does not depend on the texts."""
+    g = torch.Generator().manual_seed(seed)
+    def split(n):
+        return (torch.randint(1, TEXT_VOCABULARY, (n, TEXT_STEPS), generator=g),
+                torch.randint(0, 10, (n,), generator=g))
+    return split(10000), split(1000)
+
+
 def build_model(name):
+    if name.startswith("text-"):
+        return TextModel(name)
     if name in ("lstm", "gru"):
         return RowRecurrent(name)
     if name == "mlp":
@@ -237,13 +277,16 @@ def main():
             return 2
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
-    try:
-        train = load_split(args.data, "train")
-        test = load_split(args.data, "t10k")
-    except (OSError, ValueError) as err:
-        print(f"error: cannot load Fashion-MNIST from {args.data}: {err}", file=sys.stderr)
-        return 2
-    log(f"loaded {len(train[0])} training and {len(test[0])} test images; "
+    if args.model.startswith("text-"):
+        train, test = token_data(args.seed)
+    else:
+        try:
+            train = load_split(args.data, "train")
+            test = load_split(args.data, "t10k")
+        except (OSError, ValueError) as err:
+            print(f"error: cannot load Fashion-MNIST from {args.data}: {err}", file=sys.stderr)
+            return 2
+    log(f"loaded {len(train[0])} training and {len(test[0])} test samples; "
         f"torch {torch.__version__}, {torch.get_num_threads()} threads")
 
     train = (train[0].to(device), train[1].to(device))

@@ -93,10 +93,13 @@ private slots:
             // (the 1-D pools), nor Reshape to [-1, C] (Dense per step); the recurrent layers
             // transpose [N,T,C] too. onnx's checker and the numpy reference still run; ONNX
             // Runtime was checked by hand (docs/export.md).
-            const bool sequence = f.sampleShape().rank() == 2;  // [T, C]: a sequence model
+            // Token ids: OpenCV 4.6's importer fails on the embedding's Cast + Gather of the input
+            // ids (an assertion, tried here); numpy runs them instead.
+            const bool sequence = f.sampleShape().rank() == 2 || f.ids > 0;  // [T, C] or ids [T]
             if (sequence) {
                 entry["opencv"] = false;
-                entry["opencv_reason"] = "OpenCV 4.6 cannot import 3-D sequence graphs";
+                entry["opencv_reason"] = f.ids > 0 ? "OpenCV 4.6 cannot import Gather by the input's ids"
+                                                   : "OpenCV 4.6 cannot import 3-D sequence graphs";
             }
             manifest.append(entry);
         }

@@ -90,6 +90,7 @@ private slots:
         for (uint64_t rep = 0; rep < 2; ++rep) {
             GradCheckOptions o = optionsFor(r.example->check);
             o.seed = m_seed + uint64_t(row) * 1000 + rep;
+            o.ids = r.example->ids;
             neurite::Rng rng(o.seed);
             std::vector<Shape> shapes = exampleShapes(*r.example, &rng);
             test::ReferenceBackend backend;

@@ -273,17 +273,24 @@ private slots:
         QCOMPARE(got.join(' '), ops);
     }
 
-    // Input binds its shape, the last Dense its units; an unknown value says what is missing.
+    // Input binds its shape, the last Dense its units, Embedding the text vocabulary; an unknown
+    // value says what is missing.
     void autoParamsBindFromTheData() {
         LayerParams dense = concreteDefaults(*findLayerType("Dense"));
         dense.set("units", std::string("auto"));
-        QVERIFY(bindAutoParams(*findLayerType("Dense"), dense, Shape{}, 0).find("units is \"auto\"") == 0);
-        QCOMPARE(bindAutoParams(*findLayerType("Dense"), dense, Shape{}, 7), std::string());
+        QVERIFY(bindAutoParams(*findLayerType("Dense"), dense, Shape{}, 0, 0).find("units is \"auto\"") == 0);
+        QCOMPARE(bindAutoParams(*findLayerType("Dense"), dense, Shape{}, 7, 0), std::string());
         QCOMPARE(dense.i("units"), int64_t(7));
         LayerParams input = neurite::checkParams(*findLayerType("Input"), {}).params;
         QVERIFY(input.isAuto("shape"));
-        QCOMPARE(bindAutoParams(*findLayerType("Input"), input, Shape{1, 28, 28}, 0), std::string());
+        QCOMPARE(bindAutoParams(*findLayerType("Input"), input, Shape{1, 28, 28}, 0, 0), std::string());
         QCOMPARE(input.list("shape"), (std::vector<int64_t>{1, 28, 28}));
+        LayerParams embedding = neurite::checkParams(*findLayerType("Embedding"), {}).params;
+        QVERIFY(embedding.isAuto("vocabulary_size"));
+        QVERIFY(bindAutoParams(*findLayerType("Embedding"), embedding, Shape{50}, 3, 0).find("no vocabulary") !=
+                std::string::npos);
+        QCOMPARE(bindAutoParams(*findLayerType("Embedding"), embedding, Shape{50}, 3, 1234), std::string());
+        QCOMPARE(embedding.i("vocabulary_size"), int64_t(1234));
     }
 
     void summaries_data() {

@@ -259,6 +259,26 @@ public:
         }
     }
 
+    // nn.Embedding(vocabulary, dim, padding_idx) from the same weight, on the reference and the
+    // CPU backend; ids drawn with repeats (gradients that add up) and the padding id among them.
+    void embedding(const std::string& name, int64_t n, int64_t steps, int64_t vocabulary, int64_t dim,
+                   int64_t padding) {
+        Params p{{"vocabulary_size", vocabulary}, {"dimension", dim}, {"padding", padding >= 0}};
+        if (padding >= 0) p["padding_index"] = padding;
+        HostTensor ids{Shape{n, steps}, {}};
+        std::uniform_int_distribution<int64_t> pick(0, vocabulary - 1);
+        for (int64_t i = 0; i < n * steps; ++i) ids.data.push_back(float(i == 1 && padding >= 0 ? padding : pick(m_rng)));
+        HostTensor w = random(Shape{vocabulary, dim}), r = random(Shape{n, steps, dim});
+        for (Backend* be : {static_cast<Backend*>(&m_backend), m_cpu.get()}) {
+            LayerRun run = runLayer(*be, "Embedding", p, {ids}, {w.data}, r.data);
+            cases.push_back({name + (be == &m_backend ? "_ref" : "_cpu"),
+                             "embedding",
+                             {{"padding", std::to_string(padding)}},
+                             {{"ids", ids}, {"w", w}, {"r", r}},
+                             {{"y", run.y}, {"dw", run.grads[0]}}});
+        }
+    }
+
     void pool(std::string name, bool max, Shape in, L k, L stride, std::string padding) {
         const std::string type = max ? "MaxPool2D" : "AvgPool2D";
         Params p{{"pool_size", k}, {"strides", stride}, {"padding", padding}};
@@ -393,6 +413,9 @@ std::vector<Case> buildCases() {
     b.rnn("gru_bidir_sum_nobias", "GRU", Shape{3, 6, 2}, 3, true, "sum", false);
     b.dense("dense", 4, 7, 5);
     b.dense("dense_per_step", 3, 6, 4, 5);
+    b.embedding("embedding_padding", 3, 7, 6, 4, 0);
+    b.embedding("embedding_no_padding", 4, 5, 9, 3, -1);
+    b.embedding("embedding_padding_last_id", 2, 30, 5, 8, 4);
     b.batchNorm("batchnorm_2d", Shape{6, 3});
     b.batchNorm("batchnorm_4d", Shape{3, 2, 4, 5});
     b.layerNorm("layernorm_3d", Shape{4, 6, 10}, 0);

@@ -194,6 +194,7 @@ def run_numpy(model, feed):
             y = i[0].max(axis=axes, keepdims=bool(a.get("keepdims", 1)))
         elif op == "Softmax": y = softmax(i[0], a.get("axis", -1))
         elif op == "Concat": y = np.concatenate(i, axis=a["axis"])
+        elif op == "Cast" and a["to"] == 7: y = i[0].astype(np.int64)  # INT64, truncating as ONNX
         elif op == "Gather": y = np.take(i[0], i[1].astype(np.int64), axis=a.get("axis", 0))
         elif op in ("LSTM", "GRU"): y = recurrent(op, i, a)
         elif op == "QuantizeLinear":

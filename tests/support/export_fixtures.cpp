@@ -17,7 +17,9 @@ std::vector<float> ModelFixture::randomInputs(int64_t count, uint64_t seed) cons
     const int64_t n = sampleShape().numel();
     std::vector<float> v(static_cast<std::size_t>(count * n));
     for (std::size_t i = 0; i < v.size(); ++i) {
-        if (preprocessing.rawDType == DType::U8) {
+        if (ids > 0) {
+            v[i] = static_cast<float>(rng.next() % static_cast<uint64_t>(ids));
+        } else if (preprocessing.rawDType == DType::U8) {
             v[i] = static_cast<float>(rng.next() % 256);
         } else {
             const std::size_t f = i % static_cast<std::size_t>(n);
@@ -132,9 +134,12 @@ std::vector<ModelFixture> layerFixtures() {
             Rng rng(7717 + f.size());  // the same shapes on every run
             std::vector<Shape> shapes = exampleShapes(example, &rng);
             const Shape sample(shapes[0].begin() + 1, shapes[0].end());
+            // token ids stay whole numbers: no standardization in front of them
             ModelFixture m = makeFixture(type.name + "__" + fileSafe(example.name),
-                                         exampleModel(type, shapes, example), sample, 4, 1000 + f.size());
+                                         exampleModel(type, shapes, example), sample, 4, 1000 + f.size(),
+                                         /*standardize=*/example.ids == 0);
             m.layerType = type.name;
+            m.ids = example.ids;
             f.push_back(std::move(m));
         }
     }

@@ -20,10 +20,12 @@ struct ModelFixture {
     std::unique_ptr<Model> model;
     Preprocessing preprocessing;
     std::vector<std::string> classNames;  // empty: regression
+    int64_t ids = 0;  // > 0: the inputs are token ids 0..ids-1 (LayerExample::ids)
 
     ExportSource source() { return {project, *model, preprocessing, classNames}; }
     Shape sampleShape() const { return sampleShapeOf(*model); }
-    // `count` random raw samples: pixels 0..255 for u8 inputs, else values around the mean.
+    // `count` random raw samples: pixels 0..255 for u8 inputs, whole ids for token ids, else
+    // values around the mean.
     std::vector<float> randomInputs(int64_t count, uint64_t seed) const;
 };
 

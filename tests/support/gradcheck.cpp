@@ -122,6 +122,8 @@ GradCheckResult gradCheckLayer(Backend& backend, const std::string& typeName,
     std::vector<Checked> checked; // inputs first, then trainable parameters
     for (std::size_t i = 0; i < srcShapes.size(); ++i) {
         std::vector<float> x = inputValues(rng, srcShapes[i].numel(), o);
+        if (i == 0 && o.ids > 0)
+            for (float& v : x) v = static_cast<float>(std::uniform_int_distribution<int64_t>(0, o.ids - 1)(rng));
         checked.push_back(
             {"input " + std::to_string(i), x, toBackend(backend, x, srcShapes[i]), {}});
     }

@@ -24,6 +24,7 @@ struct GradCheckOptions {
     double minAbs = 0;     // inputs drawn with |x| in [minAbs, 1]: keeps ReLU-like kinks away
     bool distinct = false; // inputs are a shuffled grid spaced 4h apart (max pooling ties)
     bool training = true;  // LayerContext::training
+    int64_t ids = 0;       // > 0: input 0 holds whole token ids in [0, ids) (LayerExample::ids)
 };
 
 struct GradCheckResult {

@@ -289,6 +289,47 @@ void ReferenceBackend::gatherLabels(const Tensor& labels, const Tensor& indices,
     }
 }
 
+// ---- embedding ---------------------------------------------------------------------------------
+
+namespace {
+// The row an id names, or -1 for the padding id; a bad id throws BadInput as backend.h says.
+int64_t embeddingRowOf(float id, int64_t rows, int64_t paddingIdx) {
+    const double r = std::round(double(id));
+    if (!(r >= 0 && r < double(rows)))
+        throw Error(ErrorKind::BadInput, "reference embedding: id outside the vocabulary");
+    return int64_t(r) == paddingIdx ? -1 : int64_t(r);
+}
+}  // namespace
+
+void ReferenceBackend::embeddingForward(const Tensor& ids, const Tensor& weight, int64_t paddingIdx,
+                                        Tensor& dst) {
+    NEURITE_CHECK(weight.shape().rank() == 2, "reference embedding: weight must be [V, D]");
+    const int64_t v = weight.shape()[0], d = weight.shape()[1], n = ids.numel();
+    expectF32(ids, n, "embedding ids");
+    expectF32(weight, v * d, "embedding weight");
+    expectF32(dst, n * d, "embedding dst");
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t r = embeddingRowOf(ids.f32()[i], v, paddingIdx);
+        for (int64_t c = 0; c < d; ++c) dst.f32()[i * d + c] = r < 0 ? 0.f : weight.f32()[r * d + c];
+    }
+}
+
+void ReferenceBackend::embeddingBackward(const Tensor& ids, const Tensor& diffDst, int64_t paddingIdx,
+                                         Tensor& diffWeight) {
+    NEURITE_CHECK(diffWeight.shape().rank() == 2, "reference embedding: weight must be [V, D]");
+    const int64_t v = diffWeight.shape()[0], d = diffWeight.shape()[1], n = ids.numel();
+    expectF32(ids, n, "embedding ids");
+    expectF32(diffDst, n * d, "embedding diffDst");
+    expectF32(diffWeight, v * d, "embedding diffWeight");
+    std::vector<double> sum(static_cast<std::size_t>(v * d), 0.0);
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t r = embeddingRowOf(ids.f32()[i], v, paddingIdx);
+        if (r < 0) continue;
+        for (int64_t c = 0; c < d; ++c) sum[static_cast<std::size_t>(r * d + c)] += diffDst.f32()[i * d + c];
+    }
+    for (std::size_t k = 0; k < sum.size(); ++k) diffWeight.f32()[k] = static_cast<float>(sum[k]);
+}
+
 // ---- optimizers (torch.optim formulas) -------------------------------------------------------
 
 void ReferenceBackend::sgdStep(Tensor& params, const Tensor& grads, Tensor& velocity,

@@ -53,6 +53,10 @@ public:
                     const Tensor* mean, const Tensor* invStd, Tensor& dst) override;
     void gatherLabels(const Tensor& labels, const Tensor& indices, int64_t count,
                       Tensor& dst) override;
+    void embeddingForward(const Tensor& ids, const Tensor& weight, int64_t paddingIdx,
+                          Tensor& dst) override;
+    void embeddingBackward(const Tensor& ids, const Tensor& diffDst, int64_t paddingIdx,
+                           Tensor& diffWeight) override;
 
     float softmaxCrossEntropy(const Tensor& logits, const Tensor& labels,
                               const Tensor* classWeights, float labelSmoothing,

@@ -129,6 +129,19 @@ def dense(d, n, a, t):
         save(d, n, key, g)
 
 
+def embedding(d, n, a, t):
+    pad = int(a["padding"])
+    w = t["w"]
+    if pad >= 0:  # nn.Embedding zeroes the padding row at init; Neurite's output ignores it
+        with torch.no_grad():
+            w[pad] = 0
+    ids = t["ids"].detach().round().long()
+    y = F.embedding(ids, w, padding_idx=pad if pad >= 0 else None)
+    (dw,) = backward(y, t["r"], [w])
+    save(d, n, "y", y)
+    save(d, n, "dw", dw)
+
+
 def batchnorm(d, n, a, t):
     x = t["x"]
     c = x.shape[1]
@@ -268,7 +281,7 @@ def optimizer(d, n, a, t):
     save(d, n, "w", torch.stack(history))
 
 
-KINDS = {"conv": conv, "conv1d": conv1d, "rnn": rnn, "pool1d": pool1d, "dense": dense, "batchnorm": batchnorm, "layernorm": layernorm, "pool": pool,
+KINDS = {"conv": conv, "conv1d": conv1d, "rnn": rnn, "embedding": embedding, "pool1d": pool1d, "dense": dense, "batchnorm": batchnorm, "layernorm": layernorm, "pool": pool,
          "global_avg": global_avg, "act": activation, "loss": loss, "opt": optimizer}
 
 

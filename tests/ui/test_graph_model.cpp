@@ -207,12 +207,13 @@ private slots:
 
     void templatesResolve() {
         const auto templates = projectTemplates();
-        QCOMPARE(templates.size(), std::size_t(7));
+        QCOMPARE(templates.size(), std::size_t(10));
         for (const ProjectTemplate& t : templates) {
             const std::string& src = t.document.data.source;
             DataInfo info = src.find("spiral") != std::string::npos
                                 ? DataInfo{Shape{2}, src.find("classes=2") != std::string::npos ? 2 : 3}
-                                : kFashion;
+                            : src == "builtin:fortunes" ? DataInfo{Shape{60}, 5, 3000}
+                                                        : kFashion;
             const ResolvedGraph g = resolveGraph(t.document.nodes, t.document.output, info);
             QVERIFY2(g.ok(), qPrintable(t.name + ": " + QString::fromStdString(g.firstError())));
             // Round trip through the file format, as New from Template then Save does.
@@ -242,9 +243,19 @@ private slots:
         idx("train-labels-idx1-ubyte", {96}, 10);
         idx("t10k-images-idx3-ubyte", {20, 28, 28}, 256);
         idx("t10k-labels-idx1-ubyte", {20}, 10);
+        // The text templates on a small table of two topics instead of the fortunes package.
+        {
+            QFile f(dir.filePath("texts.csv"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("text,label\n");
+            for (int i = 0; i < 60; ++i)
+                f.write(QByteArray(i % 2 ? "the sea and a ship " : "the sky and a cloud ") + QByteArray::number(i) +
+                        (i % 2 ? ",sea\n" : ",sky\n"));
+        }
         for (const ProjectTemplate& t : projectTemplates()) {
             ProjectDocument doc = t.document;
             if (doc.data.source == "builtin:fashion-mnist") doc.data.source = "idx:" + dir.path().toStdString();
+            if (doc.data.source == "builtin:fortunes") doc.data.source = "text:" + dir.filePath("texts.csv").toStdString();
             doc.training.epochs = 1;
             doc.training.maxSteps = 2;
             doc.training.threads = 2;

@@ -207,6 +207,13 @@ private slots:
                 const QString name = QString::fromStdString(s.name);
                 QWidget* editor = inspector.editor(name);
                 QVERIFY2(editor, qPrintable(id + "." + name));
+                if (!editor->isEnabled() && !s.appliesWhen.empty()) {  // its Bool was switched off above: on again
+                    auto* guard = qobject_cast<QCheckBox*>(inspector.editor(QString::fromStdString(s.appliesWhen)));
+                    QVERIFY2(guard && !guard->isChecked(), qPrintable(id + "." + name));
+                    guard->setFocus(Qt::TabFocusReason);
+                    QTest::keyClick(guard, Qt::Key_Space);
+                    editor = inspector.editor(name);
+                }
                 if (!editor->isEnabled()) {  // "auto": leave it with a click, as a user does
                     auto* autoBox = editor->parentWidget()->findChild<QCheckBox*>();
                     QVERIFY2(autoBox && autoBox->isChecked(), qPrintable(id + "." + name));

@@ -198,11 +198,17 @@ bool TryItPanel::loadModel(const QString& path) {
 
 void TryItPanel::installModel(std::unique_ptr<NativeModel> m, const QString& name) {
     const Shape sample = m->sampleShape();
+    const TextVocabulary& text = m->preprocessing.text;
     m_modelInfo->setText(tr("%1: %2, input %3")
                              .arg(name,
                                   m->isClassifier() ? tr("%n classes", nullptr, int(m->classNames.size()))
                                                     : tr("regression"),
-                                  QString::fromStdString(sample.str())));
+                                  text.fitted() ? tr("text (%1 %2 of a %3-token vocabulary)")
+                                                      .arg(text.settings.length)
+                                                      .arg(text.settings.characters ? tr("characters") : tr("words"))
+                                                      .arg(text.tokens.size())
+                                                : QString::fromStdString(sample.str())));
+    m_row->setPlaceholderText(text.fitted() ? tr("type or paste a text") : tr("or type or paste a CSV row of raw values"));
     m_image->setEnabled(isImageInput(sample));
     m_predict->setEnabled(true);
     m_model = std::move(m);
@@ -338,7 +344,13 @@ bool TryItPanel::predictImage(const QString& path) {
 bool TryItPanel::predictRow(const QString& csvRow) {
     if (!m_model) return false;
     try {
-        const RawInputs in = parseCsvRows(csvRow.toStdString(), "the typed row", m_model->sampleShape());
+        const TextVocabulary& text = m_model->preprocessing.text;
+        if (text.fitted() && csvRow.trimmed().isEmpty()) {
+            showError(tr("Type a text to classify."));
+            return false;
+        }
+        const RawInputs in = text.fitted() ? encodeTextInputs({csvRow.toStdString()}, text, "the typed text")
+                                           : parseCsvRows(csvRow.toStdString(), "the typed row", m_model->sampleShape());
         if (in.count != 1) {
             showError(tr("Type one row (got %1).").arg(in.count));
             return false;

@@ -146,7 +146,11 @@ bool TryItPanel::showSample(int64_t index) {
         showPreview(raw);
     } else {
         m_preview->hide();
-        m_row->setText(joinValues(raw.data(), int64_t(raw.size())));  // editable, then Predict
+        const auto at = static_cast<std::size_t>(index);
+        // editable, then Predict: a text sample as its text, others as their values
+        m_row->setText(at < m_samples->split.texts.size() ? QString::fromStdString(m_samples->split.texts[at])
+                                                          : joinValues(raw.data(), int64_t(raw.size())));
+        m_row->setCursorPosition(0);
     }
     m_truth->clear();
     Prediction p;

@@ -193,7 +193,8 @@ QString GraphModel::shapeRefusal(const QString& from, const QString& to) const {
     ParamCheck check = checkParams(*type, dst->params);
     if (!check.errors.empty()) return {};
     // "auto" sizes bound as the graph binds them; what the data has not told yet stays "auto".
-    (void)bindAutoParams(*type, check.params, m_info.sampleShape, m_info.outputUnits);
+    (void)bindAutoParams(*type, check.params, m_info.sampleShape, m_info.outputUnits,
+                         m_info.vocabularySize);
     try {
         const ShapeResult r = type->inferShape(check.params, srcShapes);
         if (!r.ok() && r.error.find("\"auto\"") == std::string::npos)

@@ -14,6 +14,7 @@ using P = std::map<std::string, ParamValue>;
 
 constexpr const char* kSpiral = "synthetic:spiral?samples=1500&classes=3&noise=0.1&seed=7";
 constexpr const char* kFashion = "builtin:fashion-mnist";
+constexpr const char* kFortunes = "builtin:fortunes";  // Debian's fortunes package, five topics
 
 // A chain of nodes: each takes the previous one as input unless it names its own inputs.
 class Chain {
@@ -166,6 +167,41 @@ std::vector<ProjectTemplate> projectTemplates() {
                            .add("relu2", "ReLU")
                            .add("logit", "Dense", {{"units", int64_t(1)}}),
                        40, 0.01, LossKind::BinaryCrossEntropy));
+    out.push_back(make(QObject::tr("Text classifier (LSTM)"),
+                       QObject::tr("Each word id becomes a learned vector; an LSTM reads them in "
+                                   "order and its final state picks the class."),
+                       kFortunes,
+                       Chain()
+                           .add("input", "Input")
+                           .add("embedding", "Embedding", {{"dimension", int64_t(64)}})
+                           .add("lstm", "LSTM", {{"units", int64_t(64)}})
+                           .add("logits", "Dense", {{"units", "auto"}}),
+                       10, 0.003));
+    out.push_back(make(QObject::tr("Bidirectional GRU for text"),
+                       QObject::tr("Word vectors read by a GRU in both directions, the two final "
+                                   "states side by side, then dropout and the classes."),
+                       kFortunes,
+                       Chain()
+                           .add("input", "Input")
+                           .add("embedding", "Embedding", {{"dimension", int64_t(64)}})
+                           .add("gru", "GRU", {{"units", int64_t(64)}, {"bidirectional", true}})
+                           .add("dropout", "Dropout", {{"rate", 0.3}})
+                           .add("logits", "Dense", {{"units", "auto"}}),
+                       10, 0.003));
+    out.push_back(make(QObject::tr("1-D CNN for text"),
+                       QObject::tr("Word vectors, 128 filters over windows of 5 words, the "
+                                   "strongest match of each filter anywhere in the text, then the "
+                                   "classes."),
+                       kFortunes,
+                       Chain()
+                           .add("input", "Input")
+                           .add("embedding", "Embedding", {{"dimension", int64_t(64)}})
+                           .add("conv", "Conv1D", {{"filters", int64_t(128)}, {"kernel_size", int64_t(5)}})
+                           .add("relu", "ReLU")
+                           .add("pool", "GlobalMaxPool1D")
+                           .add("dropout", "Dropout", {{"rate", 0.3}})
+                           .add("logits", "Dense", {{"units", "auto"}}),
+                       10, 0.003));
     return out;
 }
 

@@ -50,11 +50,21 @@ void DataView::clear() {
 
 void DataView::showData(const RunPrepared& info) {
     clear();
-    m_summary->setText(tr("%1\nsamples of shape %2: %3 training, %4 validation, %5 test")
-                           .arg(info.source, info.sampleShape)
-                           .arg(info.trainCount)
-                           .arg(info.validationCount)
-                           .arg(info.testCount));
+    QString summary = tr("%1\nsamples of shape %2: %3 training, %4 validation, %5 test")
+                          .arg(info.source, info.sampleShape)
+                          .arg(info.trainCount)
+                          .arg(info.validationCount)
+                          .arg(info.testCount);
+    if (info.vocabularySize > 0) {
+        summary += tr("\nvocabulary: %1 ids fitted on the training split (0 padding, 1 out of vocabulary)")
+                       .arg(info.vocabularySize);
+        if (!info.unknownSplit.isEmpty())
+            summary += tr("; %1% of the %2 split's tokens are out of vocabulary")
+                           .arg(100.0 * info.unknownShare, 0, 'f', 1)
+                           .arg(info.unknownSplit);
+        if (!info.topTokens.isEmpty()) summary += tr("\nmost frequent: %1").arg(info.topTokens.join(QStringLiteral(" \u00b7 ")));
+    }
+    m_summary->setText(summary);
     qint64 total = 0;
     for (qint64 c : info.classCounts) total += c;
     m_classes->setRowCount(static_cast<int>(info.classCounts.size()));
@@ -77,6 +87,19 @@ void DataView::showData(const RunPrepared& info) {
         caption->setAlignment(Qt::AlignHCenter);
         m_gridLayout->addWidget(cell, (i / kPreviewColumns) * 2, i % kPreviewColumns, Qt::AlignHCenter);
         m_gridLayout->addWidget(caption, (i / kPreviewColumns) * 2 + 1, i % kPreviewColumns);
+        ++m_previews;
+    }
+    // Text data: the first training texts, each under its class.
+    for (int i = 0; i < info.sampleTexts.size(); ++i) {
+        QString text = info.sampleTexts[i].simplified();
+        if (text.size() > 160) text = text.left(157) + QStringLiteral("...");
+        auto* cell = new QLabel(QStringLiteral("<b>%1</b> %2").arg(info.sampleTextLabels.value(i).toHtmlEscaped(),
+                                                                   text.toHtmlEscaped()),
+                                m_grid);
+        cell->setWordWrap(true);
+        cell->setTextFormat(Qt::RichText);
+        cell->setToolTip(info.sampleTexts[i]);
+        m_gridLayout->addWidget(cell, i, 0, 1, kPreviewColumns);
         ++m_previews;
     }
 }

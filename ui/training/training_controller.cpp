@@ -47,6 +47,15 @@ RunPrepared preparedOf(const DataDescription& data) {
         p.previewLabels << (label >= 0 && label < p.classNames.size() ? p.classNames[label] : QString());
     }
     p.reconstructs = data.reconstructs;
+    p.vocabularySize = data.vocabularySize;
+    for (const std::string& t : data.topTokens) p.topTokens << QString::fromStdString(t);
+    p.unknownShare = data.unknownShare;
+    p.unknownSplit = QString::fromStdString(data.unknownSplit);
+    for (std::size_t i = 0; i < data.sampleTexts.size(); ++i) {
+        p.sampleTexts << QString::fromStdString(data.sampleTexts[i]);
+        const int label = i < data.sampleTextLabels.size() ? data.sampleTextLabels[i] : -1;
+        p.sampleTextLabels << (label >= 0 && label < p.classNames.size() ? p.classNames[label] : QString());
+    }
     return p;
 }
 

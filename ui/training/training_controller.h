@@ -52,6 +52,13 @@ struct RunPrepared {
     bool reconstructs = false;    // an image autoencoder (data.reconstruct): reconstructions are drawn
     QList<QImage> previews;       // image data: the first training samples, as the file holds them
     QStringList previewLabels;    // their class names
+    // Text data: the vocabulary size, its most frequent tokens, the held-out split's share of
+    // out-of-vocabulary tokens, and the first training texts with their class names.
+    qint64 vocabularySize = 0;
+    QStringList topTokens;
+    double unknownShare = 0;
+    QString unknownSplit;
+    QStringList sampleTexts, sampleTextLabels;
 };
 
 // A data description (engine, describeData) as the Training tab shows it: counts, classes, the

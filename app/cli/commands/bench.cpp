@@ -9,6 +9,7 @@
 #include "devices/device_registry.h"
 #include "cli.h"
 #include "core/error.h"
+#include "core/random.h"
 #include "data/data_source.h"
 #include "graph/model.h"
 #include "train/trainer.h"
@@ -18,15 +19,32 @@ namespace neurite::cli {
 
 namespace {
 
+// The text models read sequences of kTextSteps token ids of a kTextVocabulary-word vocabulary.
+constexpr int64_t kTextSteps = 100, kTextVocabulary = 20000;
+
+bool isTextModel(const std::string& name) { return name.rfind("text-", 0) == 0; }
+
 // mlp = Flatten, Dense 256, ReLU, Dense 128, ReLU, Dense 10.
 // cnn = Conv 3x3 32 same, ReLU, MaxPool 2, Conv 3x3 64 same, ReLU, MaxPool 2, Flatten,
 //       Dense 128, ReLU, Dense 10.
+// lstm, gru = the image row by row (28 steps of 28 pixels) into LSTM/GRU 128, Dense 10.
+// text-lstm, text-gru = Embedding(20000, 64), LSTM/GRU 128, Dense 10 over 100 token ids.
+// text-cnn = Embedding(20000, 64), Conv1D 128 k5 same, ReLU, GlobalMaxPool1D, Dense 10.
 std::vector<Node> referenceModel(const std::string& name) {
     std::vector<Node> n{makeNode("input", "Input", {})};
     auto chain = [&](std::string id, std::string op, std::map<std::string, ParamValue> p = {}) {
         n.push_back(makeNode(std::move(id), std::move(op), {n.back().id}, std::move(p)));
     };
-    if (name == "lstm" || name == "gru") {  // the image read row by row: 28 steps of 28 pixels
+    if (isTextModel(name)) {
+        chain("embedding", "Embedding", {{"vocabulary_size", kTextVocabulary}, {"dimension", int64_t(64)}});
+        if (name == "text-cnn") {
+            chain("conv", "Conv1D", {{"filters", int64_t(128)}, {"kernel_size", int64_t(5)}, {"padding", std::string("same")}});
+            chain("relu", "ReLU");
+            chain("pool", "GlobalMaxPool1D");
+        } else {
+            chain("rnn", name == "text-lstm" ? "LSTM" : "GRU", {{"units", int64_t(128)}});
+        }
+    } else if (name == "lstm" || name == "gru") {  // the image read row by row: 28 steps of 28 pixels
         chain("rows", "Reshape", {{"shape", std::vector<int64_t>{28, 28}}});
         chain("rnn", name == "lstm" ? "LSTM" : "GRU", {{"units", int64_t(128)}});
     } else if (name == "cnn") {
@@ -75,6 +93,29 @@ double measureGemmPeak(Backend& be) {
 
 class Quiet : public TrainObserver {};
 
+// Random token ids (1..vocabulary-1; 0 is padding) with random labels of 10 classes: the text
+// models' speed does not depend on what the texts say. tests/bench/torch_reference.py draws the
+// same sizes.
+Dataset tokenData(uint64_t seed) {
+    Dataset ds;
+    ds.source = "random token ids";
+    ds.sampleShape = Shape{kTextSteps};
+    ds.numClasses = 10;
+    for (int c = 0; c < 10; ++c) ds.classNames.push_back(std::to_string(c));
+    Rng rng(seed ^ 0x7e47ull);
+    auto fill = [&](DataSplit& split, int64_t count) {
+        split.count = count;
+        split.bytes.resize(static_cast<std::size_t>(count * kTextSteps) * sizeof(float));
+        float* ids = reinterpret_cast<float*>(split.bytes.data());
+        for (int64_t i = 0; i < count * kTextSteps; ++i)
+            ids[i] = static_cast<float>(1 + rng.next() % static_cast<uint64_t>(kTextVocabulary - 1));
+        for (int64_t i = 0; i < count; ++i) split.labels.push_back(static_cast<int32_t>(rng.next() % 10));
+    };
+    fill(ds.train, 10000);
+    fill(ds.test, 1000);
+    return ds;
+}
+
 }  // namespace
 
 int runBench(int argc, char** argv) {
@@ -82,11 +123,14 @@ int runBench(int argc, char** argv) {
               {"model", "batch-size", "threads", "epochs", "max-steps", "seed", "data", "precision",
                "pipeline", "device"});
     if (args.flag("help")) {
-        std::puts("usage: neurite-cli bench [--model mlp|cnn|lstm|gru|all] [--batch-size 64]\n"
+        std::puts("usage: neurite-cli bench [--model mlp|cnn|lstm|gru|text-lstm|text-gru|text-cnn|all]\n"
+                  "                         [--batch-size 64]\n"
                   "                         [--threads N]\n"
                   "                         [--epochs 1] [--max-steps N] [--seed 0] [--data SPEC]\n"
                   "                         [--precision fp32|bf16] [--pipeline device|host] [--json]\n"
                   "                         [--device cpu|cuda|cuda:N]\n"
+                  "  text-*: Embedding(20000, 64) over 100 random token ids (10,000 training samples),\n"
+                  "          then LSTM 128, GRU 128, or Conv1D 128 k5 + global max pooling; Dense 10\n"
                   "  --pipeline host: batches prepared by the background thread (as with augmentation);\n"
                   "                   reports the share of step time spent waiting on data\n"
                   "  The timed epochs follow 5 untimed warm-up steps of the same model, as in\n"
@@ -94,8 +138,10 @@ int runBench(int argc, char** argv) {
         return 0;
     }
     const std::string which = args.str("model").value_or("all");
-    if (which != "mlp" && which != "cnn" && which != "lstm" && which != "gru" && which != "all")
-        throwBadInput("--model must be mlp, cnn, lstm, gru or all (mlp and cnn), got '" + which + "'");
+    const std::vector<std::string> models{"mlp", "cnn", "lstm", "gru", "text-lstm", "text-gru", "text-cnn"};
+    if (which != "all" && std::find(models.begin(), models.end(), which) == models.end())
+        throwBadInput("--model must be mlp, cnn, lstm, gru, text-lstm, text-gru, text-cnn or all (mlp and cnn), got '" +
+                      which + "'");
     TrainConfig cfg;
     cfg.epochs = static_cast<int>(args.integer("epochs", 1, 1000).value_or(1));
     cfg.batchSize = static_cast<int>(args.integer("batch-size", 1, 65536).value_or(64));
@@ -114,7 +160,7 @@ int runBench(int argc, char** argv) {
     const std::string pipeline = args.str("pipeline").value_or("device");
     if (pipeline != "device" && pipeline != "host")
         throwBadInput("--pipeline must be device or host, got '" + pipeline + "'");
-    Dataset data = loadDataset(dc, cfg.seed);
+    Dataset data = isTextModel(which) ? tokenData(cfg.seed) : loadDataset(dc, cfg.seed);
     data.hostPipeline = data.hostPipeline || pipeline == "host";
     Backend& be = backendFor(args.str("device").value_or("cpu"));
     be.setThreads(cfg.threads);
@@ -124,8 +170,8 @@ int runBench(int argc, char** argv) {
     }
     const double peak = measureGemmPeak(be);
 
-    for (const std::string name : {"mlp", "cnn", "lstm", "gru"}) {
-        if (which == "all" && (name == "lstm" || name == "gru")) continue;  // "all": the two image models
+    for (const std::string& name : models) {
+        if (which == "all" && name != "mlp" && name != "cnn") continue;  // "all": the two image models
         if (which != "all" && which != name) continue;
         const std::vector<Node> nodes = referenceModel(name);
         const ResolvedGraph graph = resolveGraph(nodes, "", dataInfo(data));

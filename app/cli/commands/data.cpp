@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +15,7 @@
 #include "data/data_source.h"
 #include "data/preprocess.h"
 #include "io/json_text.h"
+#include "io/project.h"
 
 namespace neurite::cli {
 
@@ -20,10 +23,16 @@ namespace {
 
 const char* kDataHelp =
     "usage: neurite-cli data inspect SOURCE [--target COL] [--json]\n"
+    "       neurite-cli data split PROJECT -o DIR\n"
     "  SOURCE         a data source spec (docs/data.md), e.g. builtin:iris,\n"
     "                 csv:data.csv?target=label, synthetic:moons?samples=500\n"
     "  --target COL   csv: the target column, a name or 0-based index (default: the last)\n"
-    "  --json         one JSON object on stdout instead of the table\n";
+    "  --json         one JSON object on stdout instead of the table\n"
+    "  split          writes the project's train/validation/test splits, as training makes them\n"
+    "                 (same seed), to DIR/train.csv, validation.csv, test.csv: label,text for text\n"
+    "                 sources, else the label (or targets) and the raw feature values; so another\n"
+    "                 tool can be compared on exactly the same split\n"
+    "  -o, --output DIR  the folder to write (created if missing)\n";
 
 // Table rows are kept for up to this many features; images get one overall range.
 constexpr int64_t kMaxFeatureRows = 200;
@@ -89,6 +98,7 @@ int inspect(const std::string& spec, const std::string& target, bool json) {
     j["source_test_samples"] = ds.test.count;
     j["sample_shape"] = std::vector<int64_t>(ds.sampleShape.begin(), ds.sampleShape.end());
     j["features"] = ds.sampleShape.numel();
+    if (ds.textSource) j["text"] = true;  // samples are raw texts until a project's split fits the vocabulary
     j["dtype"] = ds.train.dtype == DType::U8 ? "uint8" : "float32";
     j["task"] = ds.numClasses > 0 ? "classification" : "regression";
     if (ds.numClasses > 0) {
@@ -120,7 +130,10 @@ int inspect(const std::string& spec, const std::string& target, bool json) {
     if (ds.test.count > 0)
         std::printf(" (%lld train + %lld in the source's test set)", static_cast<long long>(ds.train.count),
                     static_cast<long long>(ds.test.count));
-    std::printf("\n%-8s %s, %s\n", tabular ? "features" : "shape",
+    if (ds.textSource)
+        std::printf("\ntexts    raw; the vocabulary is fitted on the training split when a project loads them\n");
+    else
+        std::printf("\n%-8s %s, %s\n", tabular ? "features" : "shape",
                 tabular ? std::to_string(ds.sampleShape.numel()).c_str() : ds.sampleShape.str().c_str(),
                 ds.train.dtype == DType::U8 ? "uint8" : "float32");
     if (ds.numClasses > 0) {
@@ -138,28 +151,101 @@ int inspect(const std::string& spec, const std::string& target, bool json) {
         else
             std::printf("  %-32s %12s %12s %12s %8lld\n", name, "-", "-", "-", static_cast<long long>(f.missing));
     };
-    std::printf("%-34s %12s %12s %12s %8s\n", tabular ? "columns" : "values", "min", "max", "mean", "missing");
-    if (tabular)
-        for (std::size_t i = 0; i < stats.size(); ++i)
-            row(i < ds.featureNames.size() ? ds.featureNames[i].c_str() : ("feature " + std::to_string(i)).c_str(),
-                stats[i]);
-    else
-        row("all features", stats[0]);
+    if (!ds.textSource) {  // a text source has no values before its vocabulary exists
+        std::printf("%-34s %12s %12s %12s %8s\n", tabular ? "columns" : "values", "min", "max", "mean", "missing");
+        if (tabular)
+            for (std::size_t i = 0; i < stats.size(); ++i)
+                row(i < ds.featureNames.size() ? ds.featureNames[i].c_str() : ("feature " + std::to_string(i)).c_str(),
+                    stats[i]);
+        else
+            row("all features", stats[0]);
+    }
     for (const auto& note : ds.notes) std::printf("note: %s\n", note.c_str());
+    return 0;
+}
+
+std::string csvField(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+void writeSplit(const Dataset& ds, const DataSplit& split, const std::filesystem::path& file) {
+    std::ofstream out(file, std::ios::binary);
+    if (!out) throw Error(ErrorKind::Io, "cannot write " + file.string());
+    const auto d = static_cast<std::size_t>(ds.sampleShape.numel());
+    const std::size_t targets = split.count > 0 ? split.targets.size() / static_cast<std::size_t>(split.count) : 0;
+    const bool text = ds.textSource;
+    if (ds.numClasses > 0) out << "label";
+    for (std::size_t t = 0; t < targets; ++t) out << (t || ds.numClasses > 0 ? "," : "") << "target_" << t;
+    if (text)
+        out << ",text";
+    else
+        for (std::size_t i = 0; i < d; ++i)
+            out << "," << csvField(i < ds.featureNames.size() ? ds.featureNames[i] : "f" + std::to_string(i));
+    out << "\n";
+    char buf[32];
+    for (std::size_t r = 0; r < static_cast<std::size_t>(split.count); ++r) {
+        if (ds.numClasses > 0) out << csvField(ds.classNames[static_cast<std::size_t>(split.labels[r])]);
+        for (std::size_t t = 0; t < targets; ++t) {
+            const auto res = std::to_chars(buf, buf + sizeof buf, split.targets[r * targets + t]);
+            out << (t || ds.numClasses > 0 ? "," : "") << std::string(buf, res.ptr);
+        }
+        if (text) {
+            out << "," << csvField(split.texts[r]);
+        } else {
+            for (std::size_t i = 0; i < d; ++i) {
+                const auto res = std::to_chars(buf, buf + sizeof buf, split.value(r * d + i));
+                out << "," << std::string(buf, res.ptr);
+            }
+        }
+        out << "\n";
+    }
+    out.flush();
+    if (!out) throw Error(ErrorKind::Io, "cannot write " + file.string());
+}
+
+int splitProject(const std::string& projectPath, const std::string& dir) {
+    std::vector<std::string> warnings;
+    const ProjectDocument project = loadProject(projectPath, &warnings);
+    const Dataset ds = loadDataset(project.data, project.training.seed);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw Error(ErrorKind::Io, "cannot create " + dir + ": " + ec.message());
+    for (const auto& [name, split] : {std::pair<const char*, const DataSplit*>{"train", &ds.train},
+                                      {"validation", &ds.validation},
+                                      {"test", &ds.test}}) {
+        const std::filesystem::path file = std::filesystem::path(dir) / (std::string(name) + ".csv");
+        writeSplit(ds, *split, file);
+        std::printf("%s: %lld samples\n", file.string().c_str(), static_cast<long long>(split->count));
+    }
     return 0;
 }
 
 } // namespace
 
 int runData(int argc, char** argv) {
-    Args args(argc, argv, 2, {"json", "help"}, {"target"});
+    // "-o DIR" is the short form of --output, as for export.
+    std::vector<std::string> words(argv, argv + argc);
+    for (std::string& w : words)
+        if (w == "-o") w = "--output";
+    std::vector<char*> ptrs;
+    for (std::string& w : words) ptrs.push_back(w.data());
+    Args args(argc, ptrs.data(), 2, {"json", "help"}, {"target", "output"});
     if (args.flag("help")) {
         std::fputs(kDataHelp, stdout);
         return 0;
     }
     const auto& pos = args.positional();
+    if (!pos.empty() && pos[0] == "split") {
+        if (pos.size() != 2 || !args.str("output"))
+            throwBadInput("data split needs one project and -o DIR, e.g. data split p.neurite.json -o splits");
+        return splitProject(pos[1], *args.str("output"));
+    }
     if (pos.empty() || pos[0] != "inspect")
-        throwBadInput("data needs a subcommand: data inspect SOURCE (see neurite-cli data --help)");
+        throwBadInput("data needs a subcommand: data inspect SOURCE or data split PROJECT -o DIR (see "
+                      "neurite-cli data --help)");
     if (pos.size() != 2)
         throwBadInput("data inspect needs exactly one source, e.g. data inspect builtin:iris");
     return inspect(pos[1], args.str("target").value_or(""), args.flag("json"));

@@ -26,10 +26,13 @@ namespace {
 const char* kPredictHelp =
     "usage: neurite-cli predict MODEL --input FILE [options]\n"
     "       neurite-cli predict MODEL --bench [options]\n"
+    "       neurite-cli predict MODEL --text TEXT [options]\n"
     "MODEL is a native model file (neurite-cli export --format native). Inputs are raw, as in the\n"
     "training data: images (.png, .jpg), CSV rows of numbers (.csv), NPY (.npy) or IDX arrays;\n"
-    "the model applies its own preprocessing.\n"
+    "the model applies its own preprocessing. A text model takes text: one per line of FILE\n"
+    "(UTF-8), or --text; it tokenizes with the vocabulary it was trained with.\n"
     "  --input FILE          the samples to predict\n"
+    "  --text TEXT           one text to classify (text models)\n"
     "  --json                one JSON line per sample (default): predicted and probabilities,\n"
     "                        or values for a regression model\n"
     "  --csv                 CSV rows instead: predicted,p_<class>... or value_0...\n"
@@ -53,8 +56,9 @@ void appendRow(std::string& line, const float* row, int64_t width) {
     }
 }
 
+// lines: a text model's input lines, one per sample (empty otherwise).
 void printResults(const NativeModel& m, const std::vector<float>& outputs, int64_t units,
-                  int64_t first, bool csv) {
+                  int64_t first, bool csv, const std::vector<int64_t>* lines) {
     const int64_t n = static_cast<int64_t>(outputs.size()) / units;
     const auto k = static_cast<int64_t>(m.classNames.size());
     const std::vector<float> probs = m.isClassifier() ? probabilitiesOf(outputs, units) : outputs;
@@ -64,6 +68,9 @@ void printResults(const NativeModel& m, const std::vector<float>& outputs, int64
     for (int64_t i = 0; i < n; ++i) {
         line.clear();
         const float* row = probs.data() + i * width;
+        const int64_t sample = first + i;
+        const std::string at = lines && !lines->empty() ? ",\"line\":" + std::to_string((*lines)[static_cast<std::size_t>(sample)])
+                                                        : std::string();
         if (csv) {
             if (m.isClassifier()) {
                 line += quoted(m.classNames[static_cast<std::size_t>(best[static_cast<std::size_t>(i)])]);
@@ -72,7 +79,8 @@ void printResults(const NativeModel& m, const std::vector<float>& outputs, int64
             appendRow(line, row, width);
         } else {
             line += "{\"sample\":";
-            line += std::to_string(first + i);
+            line += std::to_string(sample);
+            line += at;
             if (m.isClassifier()) {
                 const int b = best[static_cast<std::size_t>(i)];
                 line += ",\"predicted\":";
@@ -91,12 +99,18 @@ void printResults(const NativeModel& m, const std::vector<float>& outputs, int64
     }
 }
 
-// Random raw samples in the range the model was trained on (pixels 0..255, else around the mean).
+// Random raw samples in the range the model was trained on (pixels 0..255, token ids of the
+// vocabulary, else around the mean).
 std::vector<float> benchInputs(const NativeModel& m, int64_t count) {
     Rng rng(7);
     const int64_t values = m.sampleShape().numel();
     std::vector<float> v(static_cast<std::size_t>(count * values));
+    const auto ids = static_cast<uint64_t>(m.preprocessing.text.size());
     for (std::size_t i = 0; i < v.size(); ++i) {
+        if (m.preprocessing.text.fitted()) {
+            v[i] = static_cast<float>(rng.next() % ids);
+            continue;
+        }
         const std::size_t f = i % static_cast<std::size_t>(values);
         v[i] = m.preprocessing.rawDType == DType::U8
                    ? static_cast<float>(rng.next() % 256)
@@ -156,7 +170,7 @@ int runBenchmark(NativeModel& m, const std::string& device, int64_t largeBatch) 
 
 int runPredict(int argc, char** argv) {
     Args args(argc, argv, 2, {"help", "json", "csv", "bench"},
-              {"input", "batch-size", "device", "threads"});
+              {"input", "text", "batch-size", "device", "threads"});
     if (args.flag("help")) {
         std::fputs(kPredictHelp, stdout);
         return 0;
@@ -165,8 +179,10 @@ int runPredict(int argc, char** argv) {
         throwBadInput("predict needs exactly one model file (see neurite-cli predict --help)");
     if (args.flag("json") && args.flag("csv")) throwBadInput("give --json or --csv, not both");
     const auto input = args.str("input");
-    if (!input && !args.flag("bench"))
-        throwBadInput("predict needs --input FILE (or --bench); see neurite-cli predict --help");
+    const auto text = args.str("text");
+    if (input && text) throwBadInput("give --input or --text, not both");
+    if (!input && !text && !args.flag("bench"))
+        throwBadInput("predict needs --input FILE (or --text, or --bench); see neurite-cli predict --help");
     const int64_t batch = args.integer("batch-size", 1, 1 << 20).value_or(256);
     const std::string device = args.str("device").value_or("cpu");
     std::string note;
@@ -177,7 +193,14 @@ int runPredict(int argc, char** argv) {
     NativeModel m = loadNativeModel(args.positional()[0], backend);
     if (args.flag("bench")) return runBenchmark(m, backend.device().str(), batch);
 
-    const RawInputs raw = readRawInputs(*input, m.sampleShape());
+    const bool textModel = m.preprocessing.text.fitted();
+    if (text && !textModel)
+        throwBadInput("--text needs a text model; this model takes " + m.sampleShape().str() +
+                      " values per sample: give --input FILE");
+    std::vector<int64_t> lines;
+    const RawInputs raw = text        ? encodeTextInputs({*text}, m.preprocessing.text, "--text")
+                          : textModel ? readTextLines(*input, m.preprocessing.text, &lines)
+                                      : readRawInputs(*input, m.sampleShape());
     Predictor predictor(*m.model, m.preprocessing, batch);
     const bool csv = args.flag("csv");
     if (csv) {
@@ -198,7 +221,7 @@ int runPredict(int argc, char** argv) {
         const int64_t n = std::min(chunk, raw.count - start);
         const std::vector<float> out =
             predictor.outputs(raw.values.data() + static_cast<std::size_t>(start) * values, n);
-        printResults(m, out, predictor.units(), start, csv);
+        printResults(m, out, predictor.units(), start, csv, &lines);
         if (raw.count > chunk)
             std::fprintf(stderr, "predicted %lld of %lld samples\n",
                          static_cast<long long>(start + n), static_cast<long long>(raw.count));

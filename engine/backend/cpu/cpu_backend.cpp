@@ -167,6 +167,14 @@ public:
                       Tensor& dst) override {
         cpu::gatherLabels(tc(), labels, indices, count, dst);
     }
+    void embeddingForward(const Tensor& ids, const Tensor& weight, int64_t paddingIdx,
+                          Tensor& dst) override {
+        cpu::embeddingForward(tc(), ids, weight, paddingIdx, dst);
+    }
+    void embeddingBackward(const Tensor& ids, const Tensor& diffDst, int64_t paddingIdx,
+                           Tensor& diffWeight) override {
+        cpu::embeddingBackward(tc(), ids, diffDst, paddingIdx, diffWeight);
+    }
 
     float softmaxCrossEntropy(const Tensor& logits, const Tensor& labels,
                               const Tensor* classWeights, float labelSmoothing,

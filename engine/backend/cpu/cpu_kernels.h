@@ -41,6 +41,10 @@ void gatherRows(const ThreadConfig& tc, const Tensor& src, const Tensor& indices
                 float scale, const Tensor* mean, const Tensor* invStd, Tensor& dst);
 void gatherLabels(const ThreadConfig& tc, const Tensor& labels, const Tensor& indices,
                   int64_t count, Tensor& dst);
+void embeddingForward(const ThreadConfig& tc, const Tensor& ids, const Tensor& weight,
+                      int64_t paddingIdx, Tensor& dst);
+void embeddingBackward(const ThreadConfig& tc, const Tensor& ids, const Tensor& diffDst,
+                       int64_t paddingIdx, Tensor& diffWeight);
 
 // cpu_loss.cpp
 float softmaxCrossEntropy(const ThreadConfig& tc, const Tensor& logits, const Tensor& labels,

@@ -88,6 +88,9 @@ public:
         if (op == Op::Rnn)
             return {false, "LSTM and GRU layers run on the CPU only in this version; train with "
                            "--device cpu"};
+        if (op == Op::Embedding)
+            return {false, "Embedding layers run on the CPU only in this version; train with "
+                           "--device cpu"};
         if (dtype == DType::F32) return {};
         if (dtype == DType::BF16) {
             if (op == Op::Dense) {
