@@ -33,8 +33,10 @@ std::vector<std::string> ExportReport::summary() const {
     std::vector<std::string> lines;
     lines.push_back("file: " + path + " (" + std::to_string(bytes) + " bytes)");
     if (format != ExportFormat::Native) {
-        lines.push_back("format: ONNX opset " + std::to_string(opset) + ", " +
-                        std::to_string(onnxNodes) + " nodes, preprocessing included, dynamic batch");
+        lines.push_back("format: ONNX opset " + std::to_string(opset) + ", " + std::to_string(onnxNodes) +
+                        (textInput ? " nodes, input token ids (the vocabulary is in the neurite.text metadata)"
+                                   : " nodes, preprocessing included") +
+                        ", dynamic batch");
         lines.push_back(std::string("ONNX checker and strict shape inference: ") +
                         (checkerPassed ? "passed" : "not run"));
     }
@@ -139,6 +141,7 @@ ExportReport exportInt8(const ExportSource& source, const std::string& path, con
     r.checkerPassed = onnx.checked;
     r.opset = kOnnxOpset;
     r.onnxNodes = onnx.nodes;
+    r.textInput = source.preprocessing.text.fitted();
     return r;
 }
 
@@ -160,6 +163,7 @@ ExportReport exportModel(const ExportSource& source, ExportFormat format, const 
         r.checkerPassed = onnx.checked;
         r.opset = kOnnxOpset;
         r.onnxNodes = onnx.nodes;
+        r.textInput = source.preprocessing.text.fitted();
         return r;
     }
     const std::vector<uint8_t> bytes = encodeNativeModel(source);

@@ -29,6 +29,7 @@ struct ExportReport {
     bool checkerPassed = false;  // check_model + strict shape inference
     int opset = 0;
     int onnxNodes = 0;
+    bool textInput = false;  // a text model: the ONNX input is token ids (tokenize first)
     // Native: the written file loaded back and run on the sample inputs.
     int64_t comparedSamples = 0;
     double maxAbsDiff = 0;  // 0 = bit-identical

@@ -14,6 +14,7 @@
 #include "support/test_env.h"
 #include "support/try_it_wait.h"
 #include "data/data_source.h"
+#include "export/input_files.h"
 #include "export/predictor.h"
 #include "deploy/probability_bars.h"
 #include "deploy/try_it_panel.h"
@@ -127,6 +128,59 @@ private slots:
         // Another model drops the samples of the previous one.
         QVERIFY(loadAndWait(panel, path));
         QCOMPARE(panel.sampleCount(), int64_t(0));
+    }
+
+    // A text model takes typed text, says which of its words it does not know, and shows a data
+    // set sample as its text, predicted from exactly the ids the data set holds.
+    void textModelsTakeTypedText() {
+        QTemporaryDir dir;
+        QFile csv(dir.filePath("topics.csv"));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("text,label\n");
+        for (int i = 0; i < 40; ++i)
+            csv.write(QByteArray(i % 2 ? "\"the sea,\nthe ship " : "\"the sky: a cloud ") + QByteArray::number(i % 5) +
+                      (i % 2 ? "\",sea\n" : "\",sky\n"));
+        csv.close();
+        DataConfig data;
+        data.source = "text:" + csv.fileName().toStdString();
+        data.testSplit = 0.25;
+        const Dataset ds = loadDataset(data, 5);
+        QVERIFY(ds.text.fitted());
+        std::vector<Node> nodes{makeNode("input", "Input"),
+                                makeNode("e", "Embedding", {"input"}, {{"vocabulary_size", ds.text.size()}, {"dimension", int64_t(4)}}),
+                                makeNode("avg", "GlobalAvgPool1D", {"e"}),
+                                makeNode("logits", "Dense", {"avg"}, {{"units", std::string("auto")}})};
+        test::ModelFixture f = test::makeFixture("text", std::move(nodes), ds.sampleShape, 2, 9, false);
+        f.project.data = data;
+        f.project.training.seed = 5;
+        f.preprocessing.text = ds.text;
+        f.classNames = ds.classNames;
+        const QString path = dir.filePath("text.nmodel");
+        saveNativeModel(f.source(), path.toStdString());
+
+        TryItPanel panel;
+        QVERIFY(loadAndWait(panel, path));
+        Predictor p(*f.model, f.preprocessing, 1);
+        QSignalSpy predicted(&panel, &TryItPanel::predicted);
+        QVERIFY(panel.predictRow("The SHIP and a zebra"));
+        QVERIFY(predicted.wait(20000));
+        const RawInputs ids = encodeTextInputs({"the ship and a zebra"}, ds.text, "t");
+        const std::vector<float> probs = probabilitiesOf(p.outputs(ids.values.data(), 1), p.units());
+        QVERIFY(std::memcmp(panel.bars().values().data(), probs.data(), probs.size() * 4) == 0);
+        QVERIFY2(panel.wordsText().contains("5 tokens") && panel.wordsText().contains("unknown): and, zebra"),
+                 qPrintable(panel.wordsText()));
+        QVERIFY(!panel.predictRow("   "));
+        QVERIFY(panel.errorText().contains("Type a text"));
+
+        QVERIFY2(loadSamples(panel), qPrintable(panel.errorText()));
+        QCOMPARE(panel.sampleSplitName(), QString("test"));
+        QVERIFY(panel.showSample(3));
+        QVERIFY(settle(panel));
+        QCOMPARE(panel.findChild<QLineEdit*>()->text(), QString::fromStdString(ds.test.texts[3]).simplified());
+        const std::vector<float> sample(ds.test.f32() + 3 * ds.sampleShape[0], ds.test.f32() + 4 * ds.sampleShape[0]);
+        const std::vector<float> sampleProbs = probabilitiesOf(p.outputs(sample.data(), 1), p.units());
+        QVERIFY(std::memcmp(panel.bars().values().data(), sampleProbs.data(), sampleProbs.size() * 4) == 0);
+        QVERIFY2(panel.wordsText().contains("All of them are in the vocabulary"), qPrintable(panel.wordsText()));
     }
 
     void imageSamplesShowAPreview() {

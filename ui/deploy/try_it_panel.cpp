@@ -76,6 +76,9 @@ TryItPanel::TryItPanel(QWidget* parent)
     m_error = new QLabel(this);
     m_error->setWordWrap(true);
     m_error->setStyleSheet("color: #b00020");
+    m_words = new QLabel(this);
+    m_words->setWordWrap(true);
+    m_words->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_bars = new ProbabilityBars(this);
     m_map = new plot::DecisionPlot(this);
     m_map->setMinimumSize(260, 220);
@@ -101,8 +104,9 @@ TryItPanel::TryItPanel(QWidget* parent)
     result->addWidget(m_prediction, 0, 1, Qt::AlignLeft);
     result->addWidget(m_truth, 1, 1, Qt::AlignLeft);
     result->addWidget(m_bars, 2, 1);
-    result->addWidget(m_map, 0, 2, 4, 1);
-    result->setRowStretch(3, 1);
+    result->addWidget(m_words, 3, 1);
+    result->addWidget(m_map, 0, 2, 5, 1);
+    result->setRowStretch(4, 1);
     result->setColumnStretch(1, 3);  // the bars, then room: bars across a wide window are
     result->setColumnStretch(2, 2);  // hard to compare
     auto* layout = new QVBoxLayout(this);
@@ -153,6 +157,26 @@ QString TryItPanel::modelText() const { return m_modelInfo->text(); }
 QString TryItPanel::predictionText() const { return m_prediction->text(); }
 QString TryItPanel::truthText() const { return m_truth->text(); }
 QString TryItPanel::errorText() const { return m_error->text(); }
+QString TryItPanel::wordsText() const { return m_words->text(); }
+
+QString TryItPanel::wordsNote(const QString& text) const {
+    const TextVocabulary& v = m_model->preprocessing.text;
+    const std::vector<std::string> tokens = tokenize(text.toStdString(), v.settings.characters, v.settings.lowercase);
+    const auto n = static_cast<int64_t>(tokens.size()), length = v.settings.length;
+    QStringList unknown;
+    for (int64_t k = std::max<int64_t>(0, n - length); k < n; ++k) {
+        const std::string& t = tokens[static_cast<std::size_t>(k)];
+        const QString shown = QString::fromStdString(t);
+        if (v.id(t) == kTextUnknownId && !unknown.contains(shown)) unknown << shown;
+    }
+    QString note = n > length ? tr("%1 tokens; the model reads the last %2.").arg(n).arg(length)
+                   : n == 1   ? tr("1 token.")
+                              : tr("%1 tokens.").arg(n);
+    note += ' ';
+    note += unknown.isEmpty() ? tr("All of them are in the vocabulary.")
+                              : tr("Not in the vocabulary (read as unknown): %1").arg(unknown.join(QStringLiteral(", ")));
+    return note;
+}
 bool TryItPanel::hasPreview() const { return !m_preview->isHidden(); }
 
 
@@ -216,6 +240,7 @@ void TryItPanel::installModel(std::unique_ptr<NativeModel> m, const QString& nam
     m_prediction->clear();
     m_truth->clear();
     m_bars->clear();
+    m_words->clear();
     m_preview->hide();
     m_lastPredicted.reset();
     resetSamples();
@@ -359,6 +384,7 @@ bool TryItPanel::predictRow(const QString& csvRow) {
         if (isImageInput(m_model->sampleShape())) showPreview(in.values);
         Prediction p;
         p.raw = in.values;
+        if (text.fitted()) p.text = csvRow;
         return requestPrediction(std::move(p));
     } catch (...) {
         showFailure(currentFailure(), QString());
@@ -402,6 +428,7 @@ void TryItPanel::showPrediction(const Prediction& p) {
     const std::vector<float>& out = p.out;
     if (!p.imagePath.isEmpty()) showPreview(p.raw);
     clearFailure(m_error);
+    m_words->setText(p.text.isEmpty() ? QString() : wordsNote(p.text));
     m_lastPredicted.reset();
     if (!m_model->isClassifier()) {
         m_prediction->setText(tr("Values: %1").arg(joinValues(out.data(), int64_t(out.size()))));

@@ -79,6 +79,8 @@ public:
     QString predictionText() const;
     QString truthText() const;
     QString errorText() const;
+    // A text model's note on the last text: how many tokens it has and which are out of vocabulary.
+    QString wordsText() const;
     const ProbabilityBars& bars() const { return *m_bars; }
     bool hasPreview() const;
 
@@ -103,6 +105,7 @@ private:
     void showError(const QString& message);  // the user's input: a BadInput failure
     void showFailure(const Failure& failure, const QString& context);  // failure.h, then no prediction shown
     void showPreview(const std::vector<float>& raw);
+    QString wordsNote(const QString& text) const;
     void resetSamples();
     void updateSampleControls();
     void installModel(std::unique_ptr<NativeModel> model, const QString& name);
@@ -132,6 +135,7 @@ private:
     QLabel* m_prediction;
     QLabel* m_truth;
     QLabel* m_error;
+    QLabel* m_words;  // text models: the tokens of the predicted text the model does not know
     ProbabilityBars* m_bars;
     neurite::plot::DecisionPlot* m_map;
     std::optional<int> m_lastPredicted;  // class of the last prediction (classifiers)

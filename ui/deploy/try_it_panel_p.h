@@ -24,6 +24,7 @@ struct TryItPanel::Prediction {
     std::vector<float> raw;
     QString imagePath;     // when set, raw is read from this file on the worker
     int64_t sample = -1;   // the loaded sample it is, for its true label
+    QString text;          // a text model's input text (for the note on its words)
     std::shared_ptr<NativeModel> model;
     std::vector<float> out;
 };

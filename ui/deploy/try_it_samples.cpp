@@ -142,20 +142,24 @@ bool TryItPanel::showSample(int64_t index) {
     m_current = index;
     updateSampleControls();
     const std::vector<float> raw = rawSample(index);
+    QString text;
     if (isImageInput(m_samples->sampleShape)) {
         showPreview(raw);
     } else {
         m_preview->hide();
         const auto at = static_cast<std::size_t>(index);
-        // editable, then Predict: a text sample as its text, others as their values
-        m_row->setText(at < m_samples->split.texts.size() ? QString::fromStdString(m_samples->split.texts[at])
-                                                          : joinValues(raw.data(), int64_t(raw.size())));
+        // Editable, then Predict: a text sample as its text on one line (line breaks are spaces to
+        // both tokenizers), others as their values.
+        text = at < m_samples->split.texts.size() ? QString::fromStdString(m_samples->split.texts[at]).simplified()
+                                                  : QString();
+        m_row->setText(!text.isEmpty() ? text : joinValues(raw.data(), int64_t(raw.size())));
         m_row->setCursorPosition(0);
     }
     m_truth->clear();
     Prediction p;
     p.raw = raw;
     p.sample = index;
+    p.text = text;
     return requestPrediction(std::move(p));
 }
 
