@@ -97,6 +97,23 @@ DataDescription describeData(const Dataset& data, bool reconstruct) {
     }
     addPreviews(data, p);
     p.reconstructs = reconstruct && isImageShape(data.sampleShape);
+    p.forecasts = data.chronological && data.numClasses == 0 && data.targetDim > 0 && !reconstruct;
+    if (data.numClasses == 0) p.targetNames = data.targetNames;
+    p.notes = data.notes;
+    if (p.forecasts) {
+        auto firstColumn = [&](const DataSplit& s, std::vector<double>& out) {
+            const auto columns = static_cast<std::size_t>(data.targetDim);
+            for (std::size_t i = 0; i < static_cast<std::size_t>(std::min(s.count, kDescribedSeries)); ++i)
+                out.push_back(s.targets[i * columns]);
+        };
+        firstColumn(data.train, p.seriesTrain);
+        firstColumn(data.validation, p.seriesValidation);
+        firstColumn(data.test, p.seriesTest);
+        const int64_t purge = data.purgeWindows;
+        p.seriesValidationStart = data.train.count + (data.validation.count > 0 || data.test.count > 0 ? purge : 0);
+        p.seriesTestStart = data.validation.count > 0 ? p.seriesValidationStart + data.validation.count + purge
+                                                      : p.seriesValidationStart;
+    }
     if (data.text.fitted()) describeText(data, p);
     return p;
 }

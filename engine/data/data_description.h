@@ -43,6 +43,15 @@ struct DataDescription {
     std::vector<int> pointLabel;
     // An image autoencoder (data.reconstruct on image samples): reconstructions can be shown.
     bool reconstructs = false;
+    // A time-series forecast (series: windows with regression targets): forecasts can be drawn.
+    bool forecasts = false;
+    std::vector<std::string> targetNames;  // regression: the target columns' names, when known
+    // A forecast's series as its windows give it: the first target column of each split's
+    // windows in time order (at most kDescribedSeries points each), and the window number (from
+    // 0) where the validation and test windows start (windows dropped at the boundaries between).
+    std::vector<double> seriesTrain, seriesValidation, seriesTest;
+    int64_t seriesValidationStart = 0, seriesTestStart = 0;
+    std::vector<std::string> notes;  // what loading did (Dataset::notes)
     std::vector<SampleImage> previews;  // image data: the first training samples, each by its own range
     std::vector<int> previewLabels;     // their classes (-1: none)
     // Text sources: the fitted vocabulary (ids, padding and unknown included), its most frequent
@@ -55,6 +64,8 @@ struct DataDescription {
     std::vector<std::string> sampleTexts;
     std::vector<int> sampleTextLabels;
 };
+
+inline constexpr int64_t kDescribedSeries = 20000;
 
 // Text data sets: how many of the most frequent tokens and of the first training texts are described.
 inline constexpr std::size_t kDescribedTokens = 30;

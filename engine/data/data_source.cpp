@@ -8,11 +8,13 @@
 #include <cstring>
 #include <filesystem>
 #include <numeric>
+#include <sstream>
 
 #include "core/error.h"
 #include "data/preprocess.h"
 #include "data/sources.h"
 #include "data/spec_query.h"
+#include "data/sources/embedded_files.h"
 #include "data/split.h"
 
 namespace neurite {
@@ -25,11 +27,43 @@ const char* const kSpecHelp =
     "\"npy:X.npy?labels=y.npy\", \"cifar10:DIR\", \"images:DIR?size=32&color=rgb\", "
     "\"synthetic:NAME?samples=N&noise=X&seed=S\" (spiral, circles, moons, xor, blobs), "
     "\"text:FILE.csv?text=COLUMN&label=COLUMN\", \"text:DIR\" (one folder of .txt files per class), "
-    "\"builtin:fortunes\"";
+    "\"builtin:fortunes\", \"series:FILE.csv?lookback=N&horizon=N\", \"builtin:sunspots\", \"builtin:co2\", "
+    "\"builtin:macrodata\"";
 
 // builtin:fortunes: Debian's fortunes package, five of its categories as classes.
 const char* const kFortunesDir = "/usr/share/games/fortunes";
 const char* const kFortunesClasses = "computers,food,love,politics,science";
+
+// The bundled series (resources/data, statsmodels' copies, public domain) and their defaults; a
+// spec's own options ("builtin:sunspots?lookback=11") take precedence.
+struct BundledSeries {
+    const char* name;
+    const char* file;
+    const char* defaults;
+};
+const BundledSeries kBundledSeries[] = {
+    {"sunspots", "sunspots.csv", "time=YEAR&targets=SUNACTIVITY&lookback=22"},
+    {"co2", "co2.csv", "time=date&targets=co2&lookback=104&gaps=interpolate"},
+    {"macrodata", "macrodata.csv",
+     "time=none&inputs=realgdp,realcons,realinv,realgovt,realdpi,cpi,m1,tbilrate,unemp,infl&targets=unemp&lookback=8"},
+};
+
+const BundledSeries* bundledSeries(const std::string& name) {
+    for (const BundledSeries& b : kBundledSeries)
+        if (name == b.name) return &b;
+    return nullptr;
+}
+
+Dataset loadBundledSeries(const BundledSeries& b, const std::string& given, const std::string& spec) {
+    std::string query = given;
+    std::stringstream defaults(b.defaults);
+    std::string item;
+    while (std::getline(defaults, item, '&')) {
+        const std::string key = item.substr(0, item.find('='));
+        if (("&" + given).find("&" + key + "=") == std::string::npos) query += (query.empty() ? "" : "&") + item;
+    }
+    return seriesFromText(std::string(embeddedFile(b.file)), b.file, query, spec);
+}
 
 Dataset readSource(const std::string& spec, const std::string& target) {
     const std::size_t colon = spec.find(':');
@@ -48,8 +82,12 @@ Dataset readSource(const std::string& spec, const std::string& target) {
     if (scheme == "cifar10") return loadCifar10Source(rest, spec);
     if (scheme == "images") return loadImageFolderSource(rest, spec);
     if (scheme == "text") return loadTextSource(rest, spec);
+    if (scheme == "series") return loadSeriesSource(rest, spec);
     if (scheme == "builtin") {
         if (isBuiltinTable(rest)) return loadBuiltinTable(rest, spec);
+        const std::size_t q = rest.find('?');
+        if (const BundledSeries* b = bundledSeries(rest.substr(0, q)))
+            return loadBundledSeries(*b, q == std::string::npos ? std::string() : rest.substr(q + 1), spec);
         if (rest == "fortunes" || rest.rfind("fortunes?", 0) == 0) {
             std::error_code ec;
             if (!std::filesystem::is_directory(kFortunesDir, ec))
@@ -62,7 +100,8 @@ Dataset readSource(const std::string& spec, const std::string& target) {
         }
         if (rest != "fashion-mnist")
             throwBadInput(where + "unknown builtin dataset \"" + rest +
-                          "\"; available: fashion-mnist, iris, wine, breast-cancer, digits, fortunes");
+                          "\"; available: fashion-mnist, iris, wine, breast-cancer, digits, fortunes, sunspots, co2, "
+                          "macrodata");
         std::error_code ec;
         if (!std::filesystem::is_directory(kFashionMnistDir, ec))
             throwBadInput(std::string("Fashion-MNIST not found at ") + kFashionMnistDir +
@@ -95,7 +134,52 @@ void checkConfig(const DataConfig& cfg) {
                   "\"; expected one of: auto, none, unit, standardize, minmax");
 }
 
+std::vector<int64_t> rowRange(int64_t begin, int64_t end) {
+    std::vector<int64_t> rows(static_cast<std::size_t>(std::max<int64_t>(end - begin, 0)));
+    std::iota(rows.begin(), rows.end(), begin);
+    return rows;
+}
+
+std::string windowRange(int64_t begin, int64_t end) {
+    return end - begin == 1 ? std::to_string(begin + 1) : std::to_string(begin + 1) + ".." + std::to_string(end);
+}
+
+// Series windows: validation and test are the last windows, in time order, after dropping the
+// purgeWindows windows before each boundary (their targets would overlap the next split's).
+void splitChronological(Dataset& ds, const DataConfig& cfg) {
+    const int64_t n = ds.train.count, purge = ds.purgeWindows;
+    const auto nTest = static_cast<int64_t>(std::llround(static_cast<double>(n) * cfg.testSplit));
+    const auto nVal = static_cast<int64_t>(std::llround(static_cast<double>(n) * cfg.validationSplit));
+    const int64_t testStart = n - nTest;
+    const int64_t valEnd = testStart - (nTest > 0 && nVal > 0 ? purge : 0);
+    const int64_t valStart = valEnd - nVal;
+    const int64_t trainEnd = valStart - (nVal > 0 || nTest > 0 ? purge : 0);
+    if (trainEnd < 1 || valStart < 0)
+        throwBadInput("data source \"" + ds.source + "\": " + std::to_string(n) +
+                      " windows leave none for training after the validation and test spans" +
+                      (purge > 0 ? " (and " + std::to_string(purge) + " windows dropped at each boundary)" : "") +
+                      "; lower validation_split/test_split, lookback or horizon");
+    const std::size_t rowBytes = rowBytesOf(ds, ds.train);
+    DataSplit all = std::move(ds.train);
+    const std::vector<int64_t> trainRows = rowRange(0, trainEnd), valRows = rowRange(valStart, valEnd),
+                               testRows = rowRange(testStart, n);
+    ds.train = takeRows(all, trainRows, rowBytes);
+    ds.validation = takeRows(all, valRows, rowBytes);
+    ds.test = takeRows(all, testRows, rowBytes);
+    std::string note = "chronological split: training windows " + windowRange(0, trainEnd);
+    if (nVal > 0) note += ", validation " + windowRange(valStart, valEnd);
+    if (nTest > 0) note += ", test " + windowRange(testStart, n);
+    note += " of " + std::to_string(n);
+    if (purge > 0 && (nVal > 0 || nTest > 0))
+        note += "; " + std::to_string(purge) + " windows dropped before each boundary, whose targets would reach into the next span";
+    ds.notes.push_back(note);
+}
+
 void split(Dataset& ds, const DataConfig& cfg, uint64_t seed) {
+    if (ds.chronological) {
+        splitChronological(ds, cfg);
+        return;
+    }
     const int64_t n = ds.train.count;
     const bool hasTest = ds.test.count > 0;
     const auto nTest =
@@ -201,6 +285,60 @@ Dataset loadDataset(const DataConfig& cfg, uint64_t seed) {
     return ds;
 }
 
+namespace {
+
+// A copy of `whole`'s description (not its splits) for one fold.
+Dataset foldShell(const Dataset& whole) {
+    Dataset ds;
+    ds.source = whole.source;
+    ds.sampleShape = whole.sampleShape;
+    ds.numClasses = whole.numClasses;
+    ds.targetDim = whole.targetDim;
+    ds.classNames = whole.classNames;
+    ds.featureNames = whole.featureNames;
+    ds.targetNames = whole.targetNames;
+    ds.notes = whole.notes;
+    ds.imputation = whole.imputation;
+    ds.textSource = whole.textSource;
+    ds.text = whole.text;  // settings only: each fold fits its own vocabulary
+    ds.chronological = whole.chronological;
+    ds.purgeWindows = whole.purgeWindows;
+    ds.seriesChannels = whole.seriesChannels;
+    return ds;
+}
+
+// Time-series cross-validation with an expanding window (scikit-learn's TimeSeriesSplit): the
+// windows before the test span form k + 1 equal blocks; fold f (1..k) trains on blocks 0..f-1
+// and validates on block f, the purged windows before it left out.
+std::vector<Dataset> chronologicalFolds(const Dataset& whole, const DataConfig& cfg, uint64_t seed, int k) {
+    const int64_t n = whole.train.count, purge = whole.purgeWindows;
+    const int64_t block = k >= 2 ? n / (k + 1) : 0;
+    if (k < 2 || block - purge < 1)
+        throwBadInput("data source \"" + cfg.source + "\": " + std::to_string(k) +
+                      "-fold time-series cross-validation splits the " + std::to_string(n) +
+                      " training windows into k + 1 blocks of at least " + std::to_string(purge + 1) +
+                      " windows; use 2 <= k <= " + std::to_string(std::max<int64_t>(n / (purge + 1) - 1, 1)));
+    const std::size_t rowBytes = rowBytesOf(whole, whole.train);
+    std::vector<Dataset> folds;
+    for (int f = 1; f <= k; ++f) {
+        const int64_t valStart = f * block, valEnd = f == k ? n : (f + 1) * block, trainEnd = valStart - purge;
+        Dataset ds = foldShell(whole);
+        ds.train = takeRows(whole.train, rowRange(0, trainEnd), rowBytes);
+        ds.validation = takeRows(whole.train, rowRange(valStart, valEnd), rowBytes);
+        ds.test = whole.test;
+        ds.notes.push_back("time-series fold " + std::to_string(f) + " of " + std::to_string(k) +
+                           " (expanding window): training windows " + windowRange(0, trainEnd) + ", validation " +
+                           windowRange(valStart, valEnd));
+        fitOnTrain(ds, cfg, seed);
+        ds.augment = cfg.augment;
+        ds.hostPipeline = cfg.augment.any();
+        folds.push_back(std::move(ds));
+    }
+    return folds;
+}
+
+}  // namespace
+
 std::vector<Dataset> loadFolds(const DataConfig& cfg, uint64_t seed, int k) {
     checkConfig(cfg);
     Dataset whole = loadSource(cfg);
@@ -208,6 +346,7 @@ std::vector<Dataset> loadFolds(const DataConfig& cfg, uint64_t seed, int k) {
     testOnly.validationSplit = 0;
     split(whole, testOnly, seed);  // the test split, if any, stays out of every fold
     const int64_t n = whole.train.count;
+    if (whole.chronological) return chronologicalFolds(whole, cfg, seed, k);
     if (k < 2 || k > n)
         throwBadInput("data source \"" + cfg.source + "\": " + std::to_string(k) +
                       "-fold cross-validation needs 2 <= k <= " + std::to_string(n) +
@@ -244,17 +383,7 @@ std::vector<Dataset> loadFolds(const DataConfig& cfg, uint64_t seed, int k) {
         std::vector<int64_t> trainRows, valRows;
         for (int64_t r = 0; r < n; ++r)
             (foldOf[static_cast<std::size_t>(r)] == f ? valRows : trainRows).push_back(r);
-        Dataset ds;
-        ds.source = whole.source;
-        ds.sampleShape = whole.sampleShape;
-        ds.numClasses = whole.numClasses;
-        ds.targetDim = whole.targetDim;
-        ds.classNames = whole.classNames;
-        ds.featureNames = whole.featureNames;
-        ds.notes = whole.notes;
-        ds.imputation = whole.imputation;
-        ds.textSource = whole.textSource;
-        ds.text = whole.text;  // settings only: each fold fits its own vocabulary
+        Dataset ds = foldShell(whole);
         ds.train = takeRows(whole.train, trainRows, rowBytes);
         ds.validation = takeRows(whole.train, valRows, rowBytes);
         ds.test = whole.test;

@@ -35,6 +35,7 @@ struct Dataset {
     int targetDim = 0;                 // regression outputs
     std::vector<std::string> classNames;
     std::vector<std::string> featureNames;  // tabular: one per feature ("color=red" for one-hot)
+    std::vector<std::string> targetNames;   // regression: one per target column, when the source names them
     std::vector<std::string> notes;         // what loading did: dropped rows, imputation, resampling
     std::string imputation;            // tabular with NaN features: mean | median | most_frequent
     std::vector<float> classWeights;   // "balanced" class weights fitted on train; empty = none
@@ -48,6 +49,13 @@ struct Dataset {
     // training split and encodes every split to [length] token ids (data/text).
     bool textSource = false;
     TextVocabulary text;  // settings from the spec; tokens and length once fitted
+    // Time series windows (series: sources, data/series): the samples are in time order, so the
+    // splits and folds are chronological; `purgeWindows` windows are dropped before each split
+    // boundary so that no earlier window's targets overlap a later split's; the scaling is per
+    // channel (sampleShape [lookback, channels]).
+    bool chronological = false;
+    int64_t purgeWindows = 0;
+    int64_t seriesChannels = 0;
     // Training batches: augmentation of the training split, and whether batches are prepared on
     // the host by a background thread (data/batch_pipeline.h) instead of gathered on the device.
     AugmentConfig augment;

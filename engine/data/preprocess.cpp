@@ -132,12 +132,22 @@ void fitScaling(Dataset& ds, const std::string& mode) {
     if (!standardize && !minMax) return;
 
     const auto d = static_cast<std::size_t>(ds.sampleShape.numel());
-    const auto n = static_cast<std::size_t>(ds.train.count);
-    const ColumnMoments m = columnMoments(n, d, standardize, [&ds](std::size_t r, float* row) {
+    auto n = static_cast<std::size_t>(ds.train.count);
+    // A series' windows [lookback, C] are scaled per channel: its statistics over every step of
+    // every training window, the same for each step.
+    const auto channels = static_cast<std::size_t>(ds.seriesChannels);
+    const bool perChannel = channels > 0 && d % channels == 0 && ds.train.dtype == DType::F32;
+    const std::size_t columns = perChannel ? channels : d;
+    if (perChannel) n *= d / channels;
+    const ColumnMoments m = columnMoments(n, columns, standardize, [&](std::size_t r, float* row) {
+        if (perChannel) {
+            for (std::size_t c = 0; c < channels; ++c) row[c] = ds.train.f32()[r * channels + c] * ds.scale;
+            return;
+        }
         const auto index = static_cast<int64_t>(r);
         gatherFeatures(ds, ds.train, std::span<const int64_t>(&index, 1), row);
     });
-    for (std::size_t i = 0; i < d; ++i)
+    for (std::size_t i = 0; i < columns; ++i)
         if (m.hi[i] - m.lo[i] > std::numeric_limits<float>::max())
             throwBadInput("data source \"" + ds.source + "\": " +
                           (i < ds.featureNames.size() ? "column \"" + ds.featureNames[i] + "\""
@@ -146,13 +156,14 @@ void fitScaling(Dataset& ds, const std::string& mode) {
                           ", a range beyond float32 (3.4e38); rescale it (other units, or a log)");
     ds.mean.assign(d, 0.f);
     ds.invStd.assign(d, 1.f);
-    for (std::size_t i = 0; i < d; ++i) {
+    for (std::size_t k = 0; k < d; ++k) {
+        const std::size_t i = perChannel ? k % channels : k;
         if (standardize) {
-            ds.mean[i] = static_cast<float>(m.sum[i] / static_cast<double>(n));
-            ds.invStd[i] = static_cast<float>(1.0 / stdOrOne(m, i, n));
+            ds.mean[k] = static_cast<float>(m.sum[i] / static_cast<double>(n));
+            ds.invStd[k] = static_cast<float>(1.0 / stdOrOne(m, i, n));
         } else {
-            ds.mean[i] = static_cast<float>(m.lo[i]);
-            ds.invStd[i] = m.hi[i] - m.lo[i] > 1e-12 ? static_cast<float>(1.0 / (m.hi[i] - m.lo[i])) : 1.f;
+            ds.mean[k] = static_cast<float>(m.lo[i]);
+            ds.invStd[k] = m.hi[i] - m.lo[i] > 1e-12 ? static_cast<float>(1.0 / (m.hi[i] - m.lo[i])) : 1.f;
         }
     }
 }

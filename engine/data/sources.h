@@ -49,6 +49,14 @@ Dataset loadImageFolderSource(const std::string& rest, const std::string& spec);
 // and labels (data/text/text_source.cpp); encodeTexts turns them into ids after the split.
 Dataset loadTextSource(const std::string& rest, const std::string& spec);
 
+// series:PATH?time=COL|none&inputs=a,b&targets=c&task=forecast|classify&label=COL&lookback=N
+// &horizon=N&stride=N&gaps=fail|interpolate&order=fail|sort&delimiter=C&encoding=..: windows of a
+// time series in time order (data/series/series_source.cpp); seriesFromText reads CSV text
+// (`name` in messages), which the bundled series use.
+Dataset loadSeriesSource(const std::string& rest, const std::string& spec);
+Dataset seriesFromText(const std::string& text, const std::string& name, const std::string& query,
+                       const std::string& spec);
+
 // Reads a whole file into `out`. Missing file: Error{BadInput} "<where><path> does not exist";
 // a device, pipe or socket, or a file over maxBytes: Error{BadInput}; unreadable: Error{Io}.
 void loadTextFile(const std::string& path, const std::string& where, std::string& out,

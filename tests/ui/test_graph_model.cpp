@@ -207,12 +207,14 @@ private slots:
 
     void templatesResolve() {
         const auto templates = projectTemplates();
-        QCOMPARE(templates.size(), std::size_t(10));
+        QCOMPARE(templates.size(), std::size_t(12));
         for (const ProjectTemplate& t : templates) {
             const std::string& src = t.document.data.source;
             DataInfo info = src.find("spiral") != std::string::npos
                                 ? DataInfo{Shape{2}, src.find("classes=2") != std::string::npos ? 2 : 3}
                             : src == "builtin:fortunes" ? DataInfo{Shape{60}, 5, 3000}
+                            : src == "builtin:sunspots" ? DataInfo{Shape{22, 1}, 1}
+                            : src == "builtin:co2"      ? DataInfo{Shape{104, 1}, 1}
                                                         : kFashion;
             const ResolvedGraph g = resolveGraph(t.document.nodes, t.document.output, info);
             QVERIFY2(g.ok(), qPrintable(t.name + ": " + QString::fromStdString(g.firstError())));

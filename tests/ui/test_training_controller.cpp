@@ -1,7 +1,8 @@
 // The training worker's live views are the engine's functions: the decision map the controller
 // hands over after the last epoch is exactly decisionMap() of the run's final model (read back
 // from the run store) over the plane padded around the same training points, and an
-// autoencoder's reconstructions are exactly reconstructSamples() of its final model.
+// autoencoder's reconstructions are exactly reconstructSamples() of its final model, and a time
+// series' forecasts exactly forecastSplit() of its final model.
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -12,6 +13,7 @@
 #include "run_model.h"
 #include "run_store.h"
 #include "support/test_env.h"
+#include "train/forecast.h"
 #include "train/reconstruction.h"
 #include "training/training_controller.h"
 
@@ -23,6 +25,7 @@ struct Watched {
     qint64 runId = 0;
     std::optional<DecisionMap> map;
     std::optional<TrainingUpdate::Reconstructed> reconstructions;
+    std::optional<TrainingUpdate::Forecasted> forecast;
     QString viewError;
 };
 
@@ -35,6 +38,7 @@ Watched train(const ProjectDocument& doc, const QString& db) {
     QObject::connect(&c, &TrainingController::progressed, [&](const TrainingUpdate& u) {
         if (u.map) w.map = u.map;
         if (u.reconstructions) w.reconstructions = u.reconstructions;
+        if (u.forecast) w.forecast = u.forecast;
         if (!u.viewError.isEmpty()) w.viewError = u.viewError;
     });
     QSignalSpy finished(&c, &TrainingController::finished);
@@ -101,6 +105,34 @@ private slots:
         QCOMPARE(live.inputs, expected.inputs);
         QCOMPARE(live.outputs, expected.outputs);
         QCOMPARE(live.outputImages.back().pixels, expected.outputImages.back().pixels);
+    }
+
+    void liveForecastsAreTheEngines() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.db");
+        const ProjectDocument doc = parseProject(R"({"format": "neurite-project", "version": 1,
+            "data": {"source": "builtin:sunspots?lookback=11&horizon=2", "validation_split": 0.2},
+            "model": {"nodes": [{"id": "input", "op": "Input"},
+                {"id": "lstm", "op": "LSTM", "params": {"units": 8}, "inputs": ["input"]},
+                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["lstm"]}]},
+            "training": {"epochs": 2, "threads": 1, "loss": {"type": "mse"}}})", "sun", nullptr);
+        const Watched w = train(doc, db);
+        QVERIFY2(w.viewError.isEmpty(), qPrintable(w.viewError));
+        QVERIFY(w.forecast.has_value());
+        QCOMPARE(w.forecast->epoch, 2);
+        QVERIFY(!w.reconstructions && !w.map);
+
+        storage::RunStore store(db.toStdString(), storage::RunStore::Mode::ReadOnly);
+        RunSetup final = storage::loadRunModel(store, w.runId, storage::CheckpointKind::Final);
+        const Forecast expected = forecastSplit(*final.model, final.data);
+        const Forecast& live = w.forecast->forecast;
+        QCOMPARE(live.split, std::string("validation"));
+        QCOMPARE(live.count, final.data.validation.count);
+        QCOMPARE(live.columns, int64_t(2));
+        QCOMPARE(live.actual, expected.actual);
+        QCOMPARE(live.predicted, expected.predicted);
+        // in the target's units: the sunspot numbers, not standardized values
+        QCOMPARE(live.actual.front(), final.data.validation.targets.front());
     }
 };
 

@@ -1,6 +1,7 @@
 // The training workspace drives real runs of the spiral example: plots fill while it trains,
 // updates arrive batched (far fewer drains than steps), Stop keeps what was trained, and a
 // broken data source ends as a message in the panel, not a crash.
+#include <QComboBox>
 #include <QSignalSpy>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -16,6 +17,7 @@
 #include "roc_plot.h"
 #include "support/test_env.h"
 #include "runs/runs_table_model.h"
+#include "training/forecast_view.h"
 #include "training/training_panel.h"
 
 using neurite::ProjectDocument;
@@ -160,6 +162,43 @@ private slots:
         QCOMPARE(tabs->indexOf(panel.reconstructionView()), -1);
         QCOMPARE(panel.accuracyPlot()->seriesName(0), QString("train accuracy"));
         QCOMPARE(panel.accuracyPlot()->pointCount(0), 1);
+    }
+
+    // A time-series forecast: the Forecast tab comes first and draws the validation windows'
+    // actual values and forecasts, one column at a time.
+    void forecastsAreDrawn() {
+        TrainingPanel panel;
+        ProjectDocument doc = neurite::parseProject(R"({"format": "neurite-project", "version": 1,
+            "data": {"source": "builtin:sunspots?lookback=11&horizon=2", "validation_split": 0.2},
+            "model": {"nodes": [{"id": "input", "op": "Input"},
+                {"id": "lstm", "op": "LSTM", "params": {"units": 8}, "inputs": ["input"]},
+                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["lstm"]}]},
+            "training": {"epochs": 2, "threads": 1, "loss": {"type": "mse"}}})", "sun", nullptr);
+        useProject(panel, doc);
+        auto* tabs = panel.findChild<QTabWidget*>();
+        QSignalSpy finished(&panel, &TrainingPanel::runFinished);
+        panel.startTraining();
+        QVERIFY2(finished.wait(60000), qPrintable(panel.statusText()));
+        QCOMPARE(tabs->indexOf(panel.forecastView()), 0);
+        QCOMPARE(panel.forecastView()->points(), 59);  // 297 windows, the last 20% in time order
+        QVERIFY2(panel.forecastView()->titleText().contains("validation span after epoch 2"),
+                 qPrintable(panel.forecastView()->titleText()));
+        auto* column = panel.forecastView()->findChild<QComboBox*>();
+        QVERIFY(column && column->count() == 2);
+        QCOMPARE(column->itemText(1), QString("SUNACTIVITY t+2"));
+        column->setCurrentIndex(1);
+        QCOMPARE(panel.forecastView()->points(), 59);
+        // the Data tab: the split in time order, and the series by split
+        QVERIFY2(panel.dataView()->summaryText().contains("chronological split: training windows 1..237, validation 239..297"),
+                 qPrintable(panel.dataView()->summaryText()));
+        QCOMPARE(panel.dataView()->seriesPlot()->seriesCount(), 2);
+        QCOMPARE(panel.dataView()->seriesPlot()->pointCount(0), 237);
+        QCOMPARE(panel.dataView()->seriesPlot()->pointCount(1), 59);
+        useProject(panel, spiral(1));
+        QSignalSpy again(&panel, &TrainingPanel::runFinished);
+        panel.startTraining();
+        QVERIFY(again.wait(60000));
+        QCOMPARE(tabs->indexOf(panel.forecastView()), -1);
     }
 
     // A broken data source ends as a message, and the failed run starts from clean axes, not

@@ -15,6 +15,8 @@ using P = std::map<std::string, ParamValue>;
 constexpr const char* kSpiral = "synthetic:spiral?samples=1500&classes=3&noise=0.1&seed=7";
 constexpr const char* kFashion = "builtin:fashion-mnist";
 constexpr const char* kFortunes = "builtin:fortunes";  // Debian's fortunes package, five topics
+constexpr const char* kSunspots = "builtin:sunspots";  // bundled yearly series, 22-year windows
+constexpr const char* kCo2 = "builtin:co2";            // bundled weekly series, 104-week windows
 
 // A chain of nodes: each takes the previous one as input unless it names its own inputs.
 class Chain {
@@ -202,6 +204,31 @@ std::vector<ProjectTemplate> projectTemplates() {
                            .add("dropout", "Dropout", {{"rate", 0.3}})
                            .add("logits", "Dense", {{"units", "auto"}}),
                        10, 0.003));
+    out.push_back(make(QObject::tr("LSTM forecaster"),
+                       QObject::tr("The next step of a time series from a window of past steps: an "
+                                   "LSTM reads the window in order, a Dense layer gives the forecast."),
+                       kSunspots,
+                       Chain()
+                           .add("input", "Input")
+                           .add("lstm", "LSTM", {{"units", int64_t(32)}})
+                           .add("forecast", "Dense", {{"units", "auto"}}),
+                       100, 0.003, LossKind::Mse));
+    out.back().document.data.testSplit = 0.15;
+    out.push_back(make(QObject::tr("1-D CNN for sensor windows"),
+                       QObject::tr("Filters sliding along a window of sensor readings (all channels at "
+                                   "once), pooled over time, then the output: fast on long windows."),
+                       kCo2,
+                       Chain()
+                           .add("input", "Input")
+                           .add("conv1", "Conv1D", {{"filters", int64_t(32)}, {"kernel_size", int64_t(5)}})
+                           .add("relu1", "ReLU")
+                           .add("pool", "MaxPool1D")
+                           .add("conv2", "Conv1D", {{"filters", int64_t(32)}, {"kernel_size", int64_t(5)}})
+                           .add("relu2", "ReLU")
+                           .add("global", "GlobalAvgPool1D")
+                           .add("forecast", "Dense", {{"units", "auto"}}),
+                       30, 0.003, LossKind::Mse));
+    out.back().document.data.testSplit = 0.15;
     return out;
 }
 

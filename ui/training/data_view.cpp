@@ -7,6 +7,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "curve_plot.h"
+
 namespace neurite {
 
 namespace {
@@ -26,9 +28,13 @@ DataView::DataView(QWidget* parent) : QWidget(parent) {
     m_classes->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_grid = new QWidget(this);
     m_gridLayout = new QGridLayout(m_grid);
+    m_series = new plot::CurvePlot(this);
+    m_series->setAxisLabels(tr("window, in time order"), tr("target"));
+    m_series->setMinimumHeight(160);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(m_classes, 1);
+    layout->addWidget(m_series, 2);
     // The samples scroll instead of widening the panel (the curves beside it keep their room).
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(m_grid);
@@ -41,6 +47,8 @@ DataView::DataView(QWidget* parent) : QWidget(parent) {
 void DataView::clear() {
     m_summary->setText(tr("The data appears here once the run has loaded it."));
     m_classes->setRowCount(0);
+    m_series->clear();
+    m_series->hide();
     while (QLayoutItem* item = m_gridLayout->takeAt(0)) {
         delete item->widget();
         delete item;
@@ -64,7 +72,29 @@ void DataView::showData(const RunPrepared& info) {
                            .arg(info.unknownSplit);
         if (!info.topTokens.isEmpty()) summary += tr("\nmost frequent: %1").arg(info.topTokens.join(QStringLiteral(" \u00b7 ")));
     }
+    for (const QString& note : info.notes) {
+        // the vocabulary's notes are in the lines above
+        const bool shown = note.startsWith(QLatin1String("text: words")) || note.startsWith(QLatin1String("text: characters")) ||
+                           (note.startsWith(QLatin1String("text: ")) && note.contains(QLatin1String("out of vocabulary")));
+        if (!shown) summary += QStringLiteral("\n\u00b7 ") + note;
+    }
     m_summary->setText(summary);
+    // A forecast's series, each split in its colour, with the dropped windows as gaps.
+    if (!info.seriesTrain.empty()) {
+        const QString name = info.targetNames.isEmpty() ? tr("target") : info.targetNames.front();
+        m_series->setAxisLabels(tr("window, in time order"), name);
+        auto add = [this](const QString& label, const std::vector<double>& values, qint64 start) {
+            if (values.empty()) return;
+            std::vector<double> x(values.size());
+            for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(start) + static_cast<double>(i) + 1;
+            m_series->appendPoints(m_series->addSeries(label), x, values);
+        };
+        add(tr("training"), info.seriesTrain, 0);
+        add(tr("validation"), info.seriesValidation, info.seriesValidationStart);
+        add(tr("test"), info.seriesTest, info.seriesTestStart);
+        m_series->resetView();
+        m_series->show();
+    }
     qint64 total = 0;
     for (qint64 c : info.classCounts) total += c;
     m_classes->setRowCount(static_cast<int>(info.classCounts.size()));

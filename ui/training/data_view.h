@@ -1,6 +1,7 @@
 // DataView: what the run trains on, shown as soon as the data is loaded: the source, the sample
-// shape, the split sizes, the training split's class counts and, for image data, the first
-// training samples with their labels.
+// shape, the split sizes, what loading did (its notes), the training split's class counts and,
+// for image data, the first training samples with their labels; for text the vocabulary and the
+// first texts; for a time series the series over its windows, coloured by split.
 #pragma once
 
 #include <QWidget>
@@ -12,6 +13,9 @@ class QLabel;
 class QTableWidget;
 
 namespace neurite {
+namespace plot {
+class CurvePlot;
+}
 
 class DataView : public QWidget {
     Q_OBJECT
@@ -23,12 +27,14 @@ public:
     int previewCount() const { return m_previews; }
     QTableWidget* classTable() const { return m_classes; }
     QString summaryText() const;
+    const plot::CurvePlot* seriesPlot() const { return m_series; }
 
 private:
     QLabel* m_summary;
     QTableWidget* m_classes;
     QWidget* m_grid;
     QGridLayout* m_gridLayout;
+    plot::CurvePlot* m_series;
     int m_previews = 0;
 };
 

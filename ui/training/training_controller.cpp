@@ -47,6 +47,14 @@ RunPrepared preparedOf(const DataDescription& data) {
         p.previewLabels << (label >= 0 && label < p.classNames.size() ? p.classNames[label] : QString());
     }
     p.reconstructs = data.reconstructs;
+    p.forecasts = data.forecasts;
+    for (const std::string& t : data.targetNames) p.targetNames << QString::fromStdString(t);
+    for (const std::string& n : data.notes) p.notes << QString::fromStdString(n);
+    p.seriesTrain = data.seriesTrain;
+    p.seriesValidation = data.seriesValidation;
+    p.seriesTest = data.seriesTest;
+    p.seriesValidationStart = data.seriesValidationStart;
+    p.seriesTestStart = data.seriesTestStart;
     p.vocabularySize = data.vocabularySize;
     for (const std::string& t : data.topTokens) p.topTokens << QString::fromStdString(t);
     p.unknownShare = data.unknownShare;
@@ -73,6 +81,7 @@ public:
     Preprocessing preprocessing;
     int classes = 0;
     bool reconstructs = false;
+    bool forecasts = false;
 
     void onStep(const StepEvent& e) override {
         for (auto& o : extra) o->onStep(e);
@@ -84,11 +93,13 @@ public:
         QString viewError;
         std::optional<DecisionMap> map = decisionMapAfter(viewError);
         std::optional<TrainingUpdate::Reconstructed> recon = reconstructionsAfter(e, viewError);
+        std::optional<TrainingUpdate::Forecasted> forecast = forecastAfter(e, viewError);
         {
             std::lock_guard lock(m_mu);
             m_pending.epochs.push_back(e);
             if (map) m_pending.map = std::move(map);
             if (recon) m_pending.reconstructions = std::move(recon);
+            if (forecast) m_pending.forecast = std::move(forecast);
             if (!viewError.isEmpty()) m_pending.viewError = viewError;
         }
         postDrain();
@@ -136,7 +147,7 @@ public:
         bool done = false;
         bool empty() const {
             return update.steps.empty() && update.epochs.empty() && !update.map &&
-                   !update.reconstructions && update.viewError.isEmpty() && !prepared &&
+                   !update.reconstructions && !update.forecast && update.viewError.isEmpty() && !prepared &&
                    !finished && !failure && !done;
         }
     };
@@ -188,6 +199,20 @@ private:
         } catch (...) {
             reconstructs = false;
             error = failureText(currentFailure(), QObject::tr("No reconstructions"));
+            return std::nullopt;
+        }
+    }
+
+    // Time-series forecasts: the validation windows through the model, on the worker between steps.
+    std::optional<TrainingUpdate::Forecasted> forecastAfter(const EpochEvent& e, QString& error) {
+        if (!model || !data || !forecasts) return std::nullopt;
+        try {
+            Forecast f = forecastSplit(*model, *data);
+            if (f.count == 0) return std::nullopt;
+            return TrainingUpdate::Forecasted{e.epoch, std::move(f)};
+        } catch (...) {
+            forecasts = false;
+            error = failureText(currentFailure(), QObject::tr("No forecasts"));
             return std::nullopt;
         }
     }
@@ -248,6 +273,7 @@ bool TrainingController::start(const ProjectDocument& project) {
                 queue->classes = setup.data.numClasses;
             }
             queue->reconstructs = description.reconstructs;
+            queue->forecasts = description.forecasts;
             queue->setPrepared(info);
             const FinishedEvent fin = trainer.run(*queue, *stop);
             queue->model = nullptr;
@@ -302,7 +328,7 @@ void TrainingController::drain(bool fromTimer) {
     if (t.empty()) return;
     ++m_drains;
     if (t.prepared) emit prepared(*t.prepared);
-    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.map || t.update.reconstructions ||
+    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.map || t.update.reconstructions || t.update.forecast ||
         !t.update.viewError.isEmpty())
         emit progressed(t.update);
     if (t.finished) emit finished(*t.finished);

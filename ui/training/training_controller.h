@@ -29,6 +29,7 @@
 #include "io/project.h"
 #include "plot_data.h"
 #include "train/events.h"
+#include "train/forecast.h"
 #include "train/reconstruction.h"
 
 class QThread;
@@ -50,6 +51,12 @@ struct RunPrepared {
     QString source, sampleShape;  // "builtin:fashion-mnist", "[1,28,28]"
     std::vector<qint64> classCounts;  // training split, per class
     bool reconstructs = false;    // an image autoencoder (data.reconstruct): reconstructions are drawn
+    bool forecasts = false;       // a time-series forecast: forecasts against the actual values are drawn
+    QStringList targetNames;      // regression: the target columns, when the source names them
+    QStringList notes;            // what loading the data did
+    // A forecast's first target over the windows of each split, and where validation and test start.
+    std::vector<double> seriesTrain, seriesValidation, seriesTest;
+    qint64 seriesValidationStart = 0, seriesTestStart = 0;
     QList<QImage> previews;       // image data: the first training samples, as the file holds them
     QStringList previewLabels;    // their class names
     // Text data: the vocabulary size, its most frequent tokens, the held-out split's share of
@@ -77,6 +84,13 @@ struct TrainingUpdate {
         Reconstructions samples;
     };
     std::optional<Reconstructed> reconstructions;
+    // Time-series forecasts: the validation windows' actual values and the model's forecasts after
+    // the newest epoch (engine forecastSplit).
+    struct Forecasted {
+        int epoch = 0;
+        Forecast forecast;
+    };
+    std::optional<Forecasted> forecast;
     // Why the decision map or the reconstructions could not be drawn (once; the run goes on).
     QString viewError;
 };

@@ -16,6 +16,7 @@
 #include "confusion_plot.h"
 #include "curve_plot.h"
 #include "data_view.h"
+#include "forecast_view.h"
 #include "reconstruction_view.h"
 #include "decision_plot.h"
 #include "deploy/run_export.h"
@@ -135,6 +136,8 @@ void TrainingPanel::buildPlots() {
     m_decision = new plot::DecisionPlot(this);
     m_reconstructions = new ReconstructionView(this);
     m_reconstructions->hide();
+    m_forecast = new ForecastView(this);
+    m_forecast->hide();
     m_decision->hide();  // only 2-D data gets the decision map tab; until then it must not show
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
@@ -176,6 +179,10 @@ void TrainingPanel::resetPlots() {
     if (reconTab >= 0) m_evalTabs->removeTab(reconTab);
     m_reconstructions->clear();
     m_reconstructions->hide();
+    const int forecastTab = m_evalTabs->indexOf(m_forecast);
+    if (forecastTab >= 0) m_evalTabs->removeTab(forecastTab);
+    m_forecast->clear();
+    m_forecast->hide();
     m_lastStep = 0;
     m_lastSamplesPerSec = 0;
     m_runWarning.clear();
@@ -331,6 +338,11 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
         m_evalTabs->insertTab(0, m_reconstructions, tr("Reconstructions"));
         m_evalTabs->setCurrentIndex(0);
     }
+    if (info.forecasts) {
+        m_forecast->setTargets(info.targetNames);
+        m_evalTabs->insertTab(0, m_forecast, tr("Forecast"));
+        m_evalTabs->setCurrentIndex(0);
+    }
 }
 
 void TrainingPanel::onProgress(const TrainingUpdate& u) {
@@ -376,6 +388,7 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
     }
     if (u.map) m_decision->setGrid(gridOf(*u.map));
     if (u.reconstructions) m_reconstructions->setReconstructions(u.reconstructions->epoch, u.reconstructions->samples);
+    if (u.forecast) m_forecast->setForecast(u.forecast->epoch, u.forecast->forecast);
     if (!u.viewError.isEmpty()) setStatus(statusText() + tr("\nwarning: %1").arg(u.viewError), true);
     showSpeed(false);
 }

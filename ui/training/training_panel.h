@@ -30,6 +30,7 @@ class RocPlot;
 namespace neurite {
 
 class DataView;
+class ForecastView;
 class ReconstructionView;
 
 class TrainingPanel : public QWidget {
@@ -58,6 +59,7 @@ public:
     plot::ConfusionPlot* confusionPlot() const;
     plot::DecisionPlot* decisionPlot() const { return m_decision; }
     ReconstructionView* reconstructionView() const { return m_reconstructions; }
+    ForecastView* forecastView() const { return m_forecast; }
     DataView* dataView() const { return m_data; }
     QString statusText() const;
     QString speedText() const;  // elapsed, ETA (while running), samples/s
@@ -107,6 +109,7 @@ private:
     plot::DecisionPlot* m_decision;
     DataView* m_data;
     ReconstructionView* m_reconstructions;
+    ForecastView* m_forecast;
     int m_trainLoss = -1, m_valLoss = -1, m_trainAcc = -1, m_valAcc = -1, m_lrSeries = -1;
     bool m_regression = false;  // the second plot shows validation errors, no class tabs
     void showClassTabs(bool show);

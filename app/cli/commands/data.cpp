@@ -30,8 +30,9 @@ const char* kDataHelp =
     "  --json         one JSON object on stdout instead of the table\n"
     "  split          writes the project's train/validation/test splits, as training makes them\n"
     "                 (same seed), to DIR/train.csv, validation.csv, test.csv: label,text for text\n"
-    "                 sources, else the label (or targets) and the raw feature values; so another\n"
-    "                 tool can be compared on exactly the same split\n"
+    "                 sources, else the label (or targets) and the raw feature values (a series\n"
+    "                 window as NAME_t-LAG, oldest first); so another tool can be compared on\n"
+    "                 exactly the same split\n"
     "  -o, --output DIR  the folder to write (created if missing)\n";
 
 // Table rows are kept for up to this many features; images get one overall range.
@@ -181,6 +182,13 @@ void writeSplit(const Dataset& ds, const DataSplit& split, const std::filesystem
     for (std::size_t t = 0; t < targets; ++t) out << (t || ds.numClasses > 0 ? "," : "") << "target_" << t;
     if (text)
         out << ",text";
+    else if (ds.seriesChannels > 0)  // a window: each channel at each lag, oldest first
+        for (std::size_t i = 0; i < d; ++i) {
+            const auto c = static_cast<std::size_t>(static_cast<int64_t>(i) % ds.seriesChannels);
+            const int64_t lag = ds.sampleShape[0] - static_cast<int64_t>(i) / ds.seriesChannels;
+            out << "," << csvField((c < ds.featureNames.size() ? ds.featureNames[c] : "f" + std::to_string(c)) + "_t-" +
+                                   std::to_string(lag));
+        }
     else
         for (std::size_t i = 0; i < d; ++i)
             out << "," << csvField(i < ds.featureNames.size() ? ds.featureNames[i] : "f" + std::to_string(i));

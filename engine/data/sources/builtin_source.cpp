@@ -42,14 +42,16 @@ const std::vector<BuiltinTable>& tables() {
     return kTables;
 }
 
-std::string_view embedded(const char* file) {
+std::string_view embedded(const char* file) { return embeddedFile(file); }
+
+} // namespace
+
+std::string_view embeddedFile(const char* file) {
     for (const EmbeddedFile* f = kEmbeddedFiles; f->name; ++f)
         if (std::strcmp(f->name, file) == 0)
             return {reinterpret_cast<const char*>(f->data), f->size};
     throwInternal(std::string("bundled data file ") + file + " is not compiled in");
 }
-
-} // namespace
 
 bool isBuiltinTable(const std::string& name) {
     for (const auto& t : tables())

@@ -15,4 +15,7 @@ struct EmbeddedFile {
 // Ends with an entry whose name is nullptr.
 extern const EmbeddedFile kEmbeddedFiles[];
 
+// A compiled-in file's bytes by its base name (Error{Internal} when it is not compiled in).
+std::string_view embeddedFile(const char* name);
+
 } // namespace neurite
