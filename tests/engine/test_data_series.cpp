@@ -168,6 +168,12 @@ private slots:
         QVERIFY2(noted(ds, "gaps=interpolate: 1 missing time steps inserted (1 gaps), 2 values filled"), ds.notes[0].c_str());
         QVERIFY(noted(ds, "step 7 days"));
 
+        // a gap of a million steps is refused, not filled (found by fuzz_series)
+        writeText(path, "year,v\n1,1\n2,2\n3,3\n1000004,4\n");
+        e = errorOf([&] { load("series:" + path + "?lookback=2&gaps=interpolate"); });
+        QVERIFY2(e.contains("filling the gaps would insert more than 100000 rows") && e.contains("time column"),
+                 qPrintable(e));
+
         writeText(path, "date,v\n19580329,1\n19580405,2\n19580412,\n19580419,4\n");
         e = errorOf([&] { load("series:" + path + "?lookback=2"); });
         QVERIFY2(e.contains("1 missing values: line 4 column \"v\""), qPrintable(e));

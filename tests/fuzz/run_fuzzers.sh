@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets whose readers stand alone (CSV, NPY, IDX, project JSON, CIFAR-10,
-# images) with clang (-fsanitize=fuzzer,address,undefined) from the parser sources only, then
+# images, time series and the text tokenizer) with clang (-fsanitize=fuzzer,address,undefined) from the parser sources only, then
 # runs each for a few seconds on its seed corpus. The native model and run database targets need
 # the whole engine: tests/fuzz/long_fuzz.sh builds every target that way for long runs, and the
 # ordinary build replays all corpora (CTest fuzz_replay_*). CTest runs this under the
@@ -37,12 +37,13 @@ declare -A sources=(
   [project]="$src/engine/io/project.cpp $src/engine/io/project_training.cpp $src/engine/io/project_writer.cpp $src/engine/io/json_reader.cpp $src/engine/io/json_text.cpp $src/engine/config/train_config.cpp $src/engine/data/transforms/augment.cpp"
   [cifar]="$src/engine/data/sources/cifar10_source.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
   [image]="$src/engine/data/image_decode.cpp"
+  [series]="$src/engine/data/series/series_source.cpp $src/engine/data/series/series_time.cpp $src/engine/data/text/text_vocabulary.cpp $src/engine/data/sources/csv_parser.cpp $src/engine/data/sources/csv_text.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
 )
 stb_flags=$(pkg-config --cflags stb 2>/dev/null || echo -I/usr/include/stb)
-declare -A libs=([csv]="-lz" [npy]="" [idx]="-lz" [project]="" [cifar]="" [image]="-DNEURITE_FUZZ_INSTRUMENT_STB $stb_flags")
+declare -A libs=([csv]="-lz" [npy]="" [idx]="-lz" [project]="" [cifar]="" [image]="-DNEURITE_FUZZ_INSTRUMENT_STB $stb_flags" [series]="-lz")
 
 status=0
-for name in csv npy idx project cifar image; do
+for name in csv npy idx project cifar image series; do
   bin="$out/fuzz_$name"
   # Rebuild only when a source is newer than the binary.
   # shellcheck disable=SC2086

@@ -41,6 +41,7 @@ DataView::DataView(QWidget* parent) : QWidget(parent) {
     scroll->setWidgetResizable(true);
     scroll->setMinimumWidth(120);
     layout->addWidget(scroll, 2);
+    m_scroll = scroll;
     clear();
 }
 
@@ -132,6 +133,7 @@ void DataView::showData(const RunPrepared& info) {
         m_gridLayout->addWidget(cell, i, 0, 1, kPreviewColumns);
         ++m_previews;
     }
+    m_scroll->setVisible(m_previews > 0 || info.seriesTrain.empty());
 }
 
 QString DataView::summaryText() const { return m_summary->text(); }

@@ -33,6 +33,7 @@ private:
     QLabel* m_summary;
     QTableWidget* m_classes;
     QWidget* m_grid;
+    QWidget* m_scroll;  // holds m_grid; hidden when there is nothing to show in it
     QGridLayout* m_gridLayout;
     plot::CurvePlot* m_series;
     int m_previews = 0;

@@ -18,7 +18,6 @@
 #include "data/sources.h"
 #include "data/sources/csv_parser.h"
 #include "data/sources/csv_text.h"
-#include "data/sources/embedded_files.h"
 #include "data/spec_query.h"
 
 namespace neurite {
@@ -26,7 +25,8 @@ namespace neurite {
 namespace {
 
 constexpr std::size_t kListed = 8;
-constexpr int64_t kMaxWindowValues = int64_t{1} << 31;  // lookback * channels * windows
+constexpr int64_t kMaxWindowValues = int64_t{1} << 28;  // lookback * channels * windows (1 GiB)
+constexpr int64_t kMinFillLimit = 100000;  // gaps=interpolate inserts at most max(this, 10 x rows) rows
 
 const std::vector<std::string> kSeriesOptions = {"time",    "inputs", "targets", "label",     "task",
                                                  "lookback", "horizon", "stride", "gaps",     "order",
@@ -254,7 +254,12 @@ Dataset seriesFromText(const std::string& text, const std::string& name, const s
                 gaps.push_back("line " + std::to_string(rows[i].line) + " (" + timeText(t, timeCol, rows[i]) +
                                ") follows line " + std::to_string(rows[i - 1].line) + " (" +
                                timeText(t, timeCol, rows[i - 1]) + ") after " + std::to_string(missing + 1) + " steps");
-                if (fill && missing < 1'000'000)
+                const int64_t limit = std::max<int64_t>(kMinFillLimit, 10 * static_cast<int64_t>(rows.size()));
+                if (fill && inserted + missing > limit)
+                    throwBadInput(name + ": filling the gaps would insert more than " + std::to_string(limit) +
+                                  " rows (the usual step is " + num(step) + "; " + gaps.back() +
+                                  "); is the time column right?");
+                if (fill)
                     for (int64_t k = 1; k <= missing; ++k) {
                         Row g;
                         g.time = rows[i - 1].time + (rows[i].time - rows[i - 1].time) * static_cast<double>(k) /
