@@ -107,4 +107,16 @@ std::string SpecQuery::choice(const std::string& key, const std::string& def,
                   "\"" + didYouMean(*text, choices));
 }
 
+std::vector<std::string> splitList(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        std::size_t comma = text.find(',', at);
+        if (comma == std::string::npos) comma = text.size();
+        if (comma > at) out.push_back(text.substr(at, comma - at));
+        at = comma + 1;
+    }
+    return out;
+}
+
 } // namespace neurite

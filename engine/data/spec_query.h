@@ -17,6 +17,9 @@ struct SpecParts {
 };
 SpecParts splitSpec(const std::string& rest);
 
+// A comma-separated option value as its items, empty items dropped: "a,b,,c" -> {a, b, c}.
+std::vector<std::string> splitList(const std::string& text);
+
 class SpecQuery {
 public:
     // where: the message prefix ("data source \"csv:...\": "). Throws Error{BadInput} for a key

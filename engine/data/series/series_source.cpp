@@ -32,15 +32,6 @@ const std::vector<std::string> kSeriesOptions = {"time",    "inputs", "targets",
                                                  "lookback", "horizon", "stride", "gaps",     "order",
                                                  "delimiter", "encoding"};
 
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
 std::string lowerAscii(std::string s) {
     for (char& c : s)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

@@ -69,15 +69,6 @@ std::size_t findTarget(const CsvTable& t, const std::string& target, const std::
                   " (or give a 0-based index; -1 is the last column)");
 }
 
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ','))
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
 std::string firstLines(const std::vector<int64_t>& lines) {
     std::string out;
     for (std::size_t i = 0; i < lines.size() && i < 5; ++i) {

@@ -11,6 +11,9 @@ namespace neurite {
 
 inline constexpr int64_t kMaxCsvText = int64_t{1} << 30;  // 1 GiB of text, compressed or not
 
+// Appends code point cp as UTF-8 (1 to 4 bytes).
+void appendUtf8(std::string& out, uint32_t cp);
+
 // Decompresses gzip data; Error{BadInput} "<name>: at byte N: ..." for corrupt data and
 // "<name>: decompresses to more than <maxBytes> bytes" past the cap.
 std::string gunzip(std::string_view gz, const std::string& name, int64_t maxBytes);

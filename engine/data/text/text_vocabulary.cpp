@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "data/sources/csv_text.h"
 
 namespace neurite {
 
@@ -41,24 +42,6 @@ char32_t decode(std::string_view text, std::size_t& at, bool* valid = nullptr) {
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return fail();
     at += static_cast<std::size_t>(extra) + 1;
     return cp;
-}
-
-void append(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
 }
 
 char32_t lower(char32_t c) {
@@ -129,7 +112,7 @@ std::vector<std::string> tokenize(std::string_view text, bool characters, bool l
             if (pendingSpace) out.emplace_back(" ");
             pendingSpace = false;
             out.emplace_back();
-            append(out.back(), c);
+            appendUtf8(out.back(), static_cast<uint32_t>(c));
         }
         return out;
     }
@@ -138,7 +121,7 @@ std::vector<std::string> tokenize(std::string_view text, bool characters, bool l
         const char32_t c = cps[k];
         const bool inner = isApostrophe(c) && !word.empty() && k + 1 < cps.size() && isWordChar(cps[k + 1]);
         if (isWordChar(c) || inner) {
-            append(word, c == 0x2019 ? char32_t('\'') : c);
+            appendUtf8(word, static_cast<uint32_t>(c == 0x2019 ? char32_t('\'') : c));
         } else if (!word.empty()) {
             out.push_back(std::move(word));
             word.clear();
