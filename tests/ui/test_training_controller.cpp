@@ -27,6 +27,7 @@ struct Watched {
     std::optional<TrainingUpdate::Reconstructed> reconstructions;
     std::optional<TrainingUpdate::Forecasted> forecast;
     QString viewError;
+    FinishedEvent finished;
 };
 
 // Trains `doc` to the end, recorded in `db`, keeping the newest live views.
@@ -41,6 +42,7 @@ Watched train(const ProjectDocument& doc, const QString& db) {
         if (u.forecast) w.forecast = u.forecast;
         if (!u.viewError.isEmpty()) w.viewError = u.viewError;
     });
+    QObject::connect(&c, &TrainingController::finished, [&](const FinishedEvent& e) { w.finished = e; });
     QSignalSpy finished(&c, &TrainingController::finished);
     if (!c.start(doc)) qFatal("the controller refused to start");
     if (!finished.wait(120000)) qFatal("the run did not finish");
@@ -115,11 +117,16 @@ private slots:
             "model": {"nodes": [{"id": "input", "op": "Input"},
                 {"id": "lstm", "op": "LSTM", "params": {"units": 8}, "inputs": ["input"]},
                 {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["lstm"]}]},
-            "training": {"epochs": 2, "threads": 1, "loss": {"type": "mse"}}})", "sun", nullptr);
+            "training": {"epochs": 12, "threads": 1, "loss": {"type": "mse"}, "optimizer": {"type": "adam", "lr": 0.05},
+                         "early_stopping": {"enabled": true, "patience": 2, "restore_best": true}}})", "sun", nullptr);
         const Watched w = train(doc, db);
         QVERIFY2(w.viewError.isEmpty(), qPrintable(w.viewError));
         QVERIFY(w.forecast.has_value());
-        QCOMPARE(w.forecast->epoch, 2);
+        // The last forecast is the final model's: the best epoch's restored weights when the run
+        // restored them, else the last epoch's.
+        const bool restored = w.finished.bestEpoch != w.finished.epochs;
+        QCOMPARE(w.forecast->restored, restored);
+        QCOMPARE(w.forecast->epoch, restored ? w.finished.bestEpoch : w.finished.epochs);
         QVERIFY(!w.reconstructions && !w.map);
 
         storage::RunStore store(db.toStdString(), storage::RunStore::Mode::ReadOnly);

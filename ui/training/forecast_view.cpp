@@ -41,13 +41,15 @@ void ForecastView::setTargets(const QStringList& columns) {
 void ForecastView::clear() {
     m_forecast = {};
     m_epoch = 0;
+    m_restored = false;
     m_plot->clear();
     m_title->setText(tr("The model's forecasts of the validation span appear after the first epoch."));
 }
 
-void ForecastView::setForecast(int epoch, const Forecast& forecast) {
+void ForecastView::setForecast(int epoch, const Forecast& forecast, bool restored) {
     m_forecast = forecast;
     m_epoch = epoch;
+    m_restored = restored;
     redraw();
 }
 
@@ -75,9 +77,10 @@ void ForecastView::redraw() {
     m_plot->appendPoints(a, x, actual);
     m_plot->appendPoints(p, x, predicted);
     m_plot->resetView();
-    m_title->setText(tr("The %1 span after epoch %2: %3 windows, RMSE %4 (the target's units)")
-                         .arg(QString::fromStdString(f.split))
-                         .arg(m_epoch)
+    const QString when = m_restored ? tr("with the final model (epoch %1's weights, restored as the best)").arg(m_epoch)
+                                    : tr("after epoch %1").arg(m_epoch);
+    m_title->setText(tr("The %1 span %2: %3 windows, RMSE %4 (the target's units)")
+                         .arg(QString::fromStdString(f.split), when)
                          .arg(f.count)
                          .arg(std::sqrt(se / static_cast<double>(f.count)), 0, 'g', 4));
 }

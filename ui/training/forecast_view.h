@@ -21,7 +21,8 @@ public:
     explicit ForecastView(QWidget* parent = nullptr);
     // One name per forecast column ("SUNACTIVITY t+1"); empty: numbered.
     void setTargets(const QStringList& columns);
-    void setForecast(int epoch, const Forecast& forecast);
+    // restored: the forecast of the best epoch's weights, which the run restored at its end.
+    void setForecast(int epoch, const Forecast& forecast, bool restored = false);
     void clear();
     QString titleText() const;
     int points() const;  // windows drawn
@@ -35,6 +36,7 @@ private:
     plot::CurvePlot* m_plot;
     Forecast m_forecast;
     int m_epoch = 0;
+    bool m_restored = false;
 };
 
 }  // namespace neurite

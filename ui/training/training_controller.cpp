@@ -82,6 +82,7 @@ public:
     int classes = 0;
     bool reconstructs = false;
     bool forecasts = false;
+    bool restoresBest = false;  // early stopping restores the best epoch's weights at the end
 
     void onStep(const StepEvent& e) override {
         for (auto& o : extra) o->onStep(e);
@@ -106,8 +107,19 @@ public:
     }
     void onFinished(const FinishedEvent& e) override {
         for (auto& o : extra) o->onFinished(e);
+        // The trainer restored the best epoch's weights: the forecast of the model the run keeps.
+        std::optional<TrainingUpdate::Forecasted> forecast;
+        QString viewError;
+        if (restoresBest && e.status != "cancelled" && e.bestEpoch > 0 && e.bestEpoch != e.epochs) {
+            EpochEvent best;
+            best.epoch = e.bestEpoch;
+            forecast = forecastAfter(best, viewError);
+            if (forecast) forecast->restored = true;
+        }
         std::lock_guard lock(m_mu);
         m_finished = e;
+        if (forecast) m_pending.forecast = std::move(forecast);
+        if (!viewError.isEmpty()) m_pending.viewError = viewError;
     }
     void onFailed(const Error& e) override {
         for (auto& o : extra) o->onFailed(e);
@@ -274,6 +286,8 @@ bool TrainingController::start(const ProjectDocument& project) {
             }
             queue->reconstructs = description.reconstructs;
             queue->forecasts = description.forecasts;
+            const EarlyStoppingConfig& es = setup.project.training.earlyStopping;
+            queue->restoresBest = es.enabled && es.restoreBest;
             queue->setPrepared(info);
             const FinishedEvent fin = trainer.run(*queue, *stop);
             queue->model = nullptr;

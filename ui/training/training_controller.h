@@ -89,6 +89,7 @@ struct TrainingUpdate {
     struct Forecasted {
         int epoch = 0;
         Forecast forecast;
+        bool restored = false;  // the run's final model: the best epoch's weights, restored at the end
     };
     std::optional<Forecasted> forecast;
     // Why the decision map or the reconstructions could not be drawn (once; the run goes on).

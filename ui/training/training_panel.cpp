@@ -388,7 +388,7 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
     }
     if (u.map) m_decision->setGrid(gridOf(*u.map));
     if (u.reconstructions) m_reconstructions->setReconstructions(u.reconstructions->epoch, u.reconstructions->samples);
-    if (u.forecast) m_forecast->setForecast(u.forecast->epoch, u.forecast->forecast);
+    if (u.forecast) m_forecast->setForecast(u.forecast->epoch, u.forecast->forecast, u.forecast->restored);
     if (!u.viewError.isEmpty()) setStatus(statusText() + tr("\nwarning: %1").arg(u.viewError), true);
     showSpeed(false);
 }
