@@ -268,14 +268,15 @@ int64_t embeddingRow(float id, int64_t rows) {
     return static_cast<int64_t>(r);
 }
 
-void Backend::embeddingForward(const Tensor&, const Tensor&, int64_t, Tensor&) {
-    const Support s = supports(Op::Embedding, DType::F32);
+namespace {
+[[noreturn]] void embeddingUnsupported(const Backend& b) {
+    const Support s = b.supports(Op::Embedding, DType::F32);
     throw Error(ErrorKind::Unsupported,
-                name() + ": " + (s.reason.empty() ? "embedding layers are not available" : s.reason));
+                b.name() + ": " + (s.reason.empty() ? "embedding layers are not available" : s.reason));
 }
+}  // namespace
 
-void Backend::embeddingBackward(const Tensor& ids, const Tensor&, int64_t paddingIdx, Tensor& diffWeight) {
-    embeddingForward(ids, diffWeight, paddingIdx, diffWeight);
-}
+void Backend::embeddingForward(const Tensor&, const Tensor&, int64_t, Tensor&) { embeddingUnsupported(*this); }
+void Backend::embeddingBackward(const Tensor&, const Tensor&, int64_t, Tensor&) { embeddingUnsupported(*this); }
 
 }  // namespace neurite

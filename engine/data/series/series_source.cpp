@@ -6,7 +6,6 @@
 // values can be filled by linear interpolation, with a report. The windows stay in time order:
 // data_source.cpp splits them chronologically. docs/data.md, "Time series".
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -32,12 +31,6 @@ const std::vector<std::string> kSeriesOptions = {"time",    "inputs", "targets",
                                                  "lookback", "horizon", "stride", "gaps",     "order",
                                                  "delimiter", "encoding"};
 
-std::string lowerAscii(std::string s) {
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-}
-
 std::string num(double v) {
     std::ostringstream s;
     s.precision(10);
@@ -45,21 +38,9 @@ std::string num(double v) {
     return s.str();
 }
 
-std::string columnNames(const CsvTable& t) {
-    std::string names;
-    for (const auto& h : t.header) names += (names.empty() ? "\"" : ", \"") + clipForMessage(h) + "\"";
-    return names;
-}
-
 std::size_t findColumn(const CsvTable& t, const std::string& wanted, const std::string& where, const char* role) {
-    for (std::size_t c = 0; c < t.header.size(); ++c)
-        if (t.header[c] == wanted) return c;
-    int64_t index = 0;
-    auto [end, ec] = std::from_chars(wanted.data(), wanted.data() + wanted.size(), index);
-    const auto width = static_cast<int64_t>(t.header.size());
-    if (ec == std::errc() && end == wanted.data() + wanted.size() && index >= -width && index < width)
-        return static_cast<std::size_t>(index < 0 ? index + width : index);
-    throwBadInput(where + "no " + role + " column \"" + clipForMessage(wanted) + "\"; the columns are " + columnNames(t));
+    if (const std::optional<std::size_t> c = findCsvColumn(t, wanted)) return *c;
+    throwBadInput(where + "no " + role + " column \"" + clipForMessage(wanted) + "\"; the columns are " + csvColumnNames(t));
 }
 
 // One row of the series: its time, its line in the file (0 for a row filled in for a gap) and
@@ -160,7 +141,7 @@ Dataset seriesFromText(const std::string& text, const std::string& name, const s
             if (c != timeCol && c != labelCol && numeric(c)) inputs.push_back(c);
     }
     if (inputs.empty())
-        throwBadInput(where + "no numeric column to read; the columns are " + columnNames(t) + "; give inputs=a,b");
+        throwBadInput(where + "no numeric column to read; the columns are " + csvColumnNames(t) + "; give inputs=a,b");
     if (!classify) {
         if (auto list = q.str("targets")) {
             for (const std::string& n : splitList(*list)) targets.push_back(findColumn(t, n, where, "target"));

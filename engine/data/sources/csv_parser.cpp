@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/file_read.h"
 
 namespace neurite {
 
@@ -271,6 +272,29 @@ CsvTable parseCsv(std::string_view text, const std::string& name, const CsvOptio
             table.header.push_back("column " + std::to_string(c + 1));
     }
     return table;
+}
+
+std::optional<std::size_t> findCsvColumn(const CsvTable& table, const std::string& wanted) {
+    for (std::size_t c = 0; c < table.header.size(); ++c)
+        if (table.header[c] == wanted) return c;
+    int64_t index = 0;
+    auto [end, ec] = std::from_chars(wanted.data(), wanted.data() + wanted.size(), index);
+    const auto width = static_cast<int64_t>(table.header.size());
+    if (ec == std::errc() && end == wanted.data() + wanted.size() && index >= -width && index < width)
+        return static_cast<std::size_t>(index < 0 ? index + width : index);
+    return std::nullopt;
+}
+
+std::string csvColumnNames(const CsvTable& table) {
+    std::string names;
+    for (const auto& h : table.header) names += (names.empty() ? "\"" : ", \"") + clipForMessage(h) + "\"";
+    return names;
+}
+
+std::string lowerAscii(std::string s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
 }
 
 } // namespace neurite

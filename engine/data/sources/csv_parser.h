@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,14 @@ struct CsvTable {
 // quote, a row with a different number of fields than the first, and "<name>: empty file" for
 // a file without rows. Blank lines are skipped.
 CsvTable parseCsv(std::string_view text, const std::string& name, const CsvOptions& options = {});
+
+// The column `wanted` names: a header name, else a 0-based index (negative counts from the
+// end); nullopt when it is neither.
+std::optional<std::size_t> findCsvColumn(const CsvTable& table, const std::string& wanted);
+// The header's names for messages: "a", "b", "c" (each clipped).
+std::string csvColumnNames(const CsvTable& table);
+// ASCII letters lowercased (column names, file extensions).
+std::string lowerAscii(std::string s);
 
 // True for text that strtod reads completely ("1", "-2.5e3", " 3 "), false for "", "abc", "1x".
 bool parseCsvNumber(std::string_view text, double& out);

@@ -3,14 +3,12 @@
 // Numeric gaps stay NaN here under mean/median/most_frequent and are filled after the split
 // with statistics of the training rows only (data_source.cpp), so no test value leaks in.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "core/error.h"
 #include "core/file_read.h"
@@ -50,22 +48,9 @@ struct Column {
 
 // Index of the target column from a name or a 0-based index (negative counts from the end).
 std::size_t findTarget(const CsvTable& t, const std::string& target, const std::string& where) {
-    const auto width = static_cast<int64_t>(t.header.size());
     if (target.empty()) return t.header.size() - 1;
-    for (std::size_t c = 0; c < t.header.size(); ++c)
-        if (t.header[c] == target) return c;
-    int64_t index = 0;
-    auto [end, ec] = std::from_chars(target.data(), target.data() + target.size(), index);
-    if (ec == std::errc() && end == target.data() + target.size() && index >= -width &&
-        index < width)
-        return static_cast<std::size_t>(index < 0 ? index + width : index);
-    std::string names;
-    for (const auto& h : t.header) {
-        names += names.empty() ? "\"" : ", \"";
-        names += clipForMessage(h);
-        names += '"';
-    }
-    throwBadInput(where + "no target column \"" + clipForMessage(target) + "\"; the columns are " + names +
+    if (const std::optional<std::size_t> c = findCsvColumn(t, target)) return *c;
+    throwBadInput(where + "no target column \"" + clipForMessage(target) + "\"; the columns are " + csvColumnNames(t) +
                   " (or give a 0-based index; -1 is the last column)");
 }
 

@@ -5,10 +5,8 @@
 // encodeTexts (after the split) fits the vocabulary on the training split and turns every split
 // into ids. docs/data.md, "Text", describes the options.
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <map>
-#include <sstream>
 
 #include "core/error.h"
 #include "core/file_read.h"
@@ -40,34 +38,20 @@ bool blank(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
-std::string lowerAscii(std::string s) {
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-}
-
 // A column by name, 0-based index, or (wanted empty) the first whose name is one of `usual`.
 std::size_t findColumn(const CsvTable& t, const std::string& wanted, std::initializer_list<const char*> usual,
                        const char* role, const std::string& where) {
-    std::string names;
-    for (const auto& h : t.header) names += (names.empty() ? "\"" : ", \"") + clipForMessage(h) + "\"";
     if (wanted.empty()) {
         for (const char* u : usual)
             for (std::size_t c = 0; c < t.header.size(); ++c)
                 if (lowerAscii(t.header[c]) == u) return c;
         std::string tried;
         for (const char* u : usual) tried += (tried.empty() ? "" : ", ") + std::string(u);
-        throwBadInput(where + "no " + role + " column named " + tried + "; the columns are " + names + "; give " +
-                      role + "=COLUMN (a name or a 0-based index)");
+        throwBadInput(where + "no " + role + " column named " + tried + "; the columns are " + csvColumnNames(t) +
+                      "; give " + role + "=COLUMN (a name or a 0-based index)");
     }
-    for (std::size_t c = 0; c < t.header.size(); ++c)
-        if (t.header[c] == wanted) return c;
-    int64_t index = 0;
-    auto [end, ec] = std::from_chars(wanted.data(), wanted.data() + wanted.size(), index);
-    const auto width = static_cast<int64_t>(t.header.size());
-    if (ec == std::errc() && end == wanted.data() + wanted.size() && index >= -width && index < width)
-        return static_cast<std::size_t>(index < 0 ? index + width : index);
-    throwBadInput(where + "no " + role + " column \"" + clipForMessage(wanted) + "\"; the columns are " + names);
+    if (const std::optional<std::size_t> c = findCsvColumn(t, wanted)) return *c;
+    throwBadInput(where + "no " + role + " column \"" + clipForMessage(wanted) + "\"; the columns are " + csvColumnNames(t));
 }
 
 // Labels as class names: numbers in numeric order when every label is a number, else sorted text.
