@@ -49,6 +49,7 @@ int runLayers(int argc, char** argv);
 int runRuns(int argc, char** argv);
 int runData(int argc, char** argv);
 int runExport(int argc, char** argv);
+int runImport(int argc, char** argv);
 int runPredict(int argc, char** argv);
 int runSelftest(int argc, char** argv);
 int runExperimentCommand(int argc, char** argv);

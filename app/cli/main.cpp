@@ -43,6 +43,7 @@ void usage(std::FILE* out) {
         "commands:\n"
         "  train PROJECT   train a *.neurite.json project (see train --help)\n"
         "  export PROJECT  train a project and write the model as ONNX, int8 ONNX or a native model file\n"
+        "  import MODEL    turn an ONNX model into an editable project with its weights\n"
         "  predict MODEL   run a native model file on images, CSV, IDX or NPY inputs; --bench\n"
         "  bench           train the reference MLP and CNN on Fashion-MNIST, report speed\n"
         "  data inspect S  what a data source holds: samples, shape, classes, ranges, gaps\n"
@@ -79,6 +80,7 @@ int main(int argc, char** argv) {
         if (cmd == "bench") return neurite::cli::runBench(argc, argv);
         if (cmd == "data") return neurite::cli::runData(argc, argv);
         if (cmd == "export") return neurite::cli::runExport(argc, argv);
+        if (cmd == "import") return neurite::cli::runImport(argc, argv);
         if (cmd == "predict") return neurite::cli::runPredict(argc, argv);
         if (cmd == "devices") return neurite::cli::runDevices(argc, argv);
         if (cmd == "selftest") return neurite::cli::runSelftest(argc, argv);

@@ -31,6 +31,7 @@ NEURITE_HOST_DEVICE inline float erf(float x) { return ::erff(x); }
 NEURITE_HOST_DEVICE inline double erf(double x) { return ::erf(x); }
 constexpr double kInvSqrt2 = 0.70710678118654752440;    // 1 / sqrt(2)
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // 1 / sqrt(2 pi)
+constexpr double kSqrt2OverPi = 0.79788456080286535588;  // sqrt(2 / pi)
 constexpr double kNoAlpha = -1;  // the alpha column of an activation without a parameter
 }  // namespace act
 
@@ -69,6 +70,21 @@ constexpr double kNoAlpha = -1;  // the alpha column of an activation without a 
           x * T(act::kInvSqrt2Pi) * act::exp(T(-0.5) * x * x),                                  \
       "Mul(x, Mul(Add(Erf(Div(x, 1.4142135623730951)), 1), 0.5))",                             \
       "Gaussian error linear unit x Phi(x) (exact erf form), the smooth ReLU of transformers.") \
+    X(Relu6, "ReLU6", act::kNoAlpha, "",                                                        \
+      x > T(0) ? (x < T(6) ? x : T(6)) : T(0),                                                  \
+      x > T(0) && x < T(6) ? T(1) : T(0),                                                       \
+      "Clip(x, 0, 6)", "min(max(x, 0), 6), as torch.nn.ReLU6: the activation of MobileNets.")   \
+    X(GeluTanh, "GELUTanh", act::kNoAlpha, "",                                                  \
+      T(0.5) * x * (T(1) + act::tanh(T(act::kSqrt2OverPi) * (x + T(0.044715) * x * x * x))),   \
+      T(0.5) * (T(1) + act::tanh(T(act::kSqrt2OverPi) * (x + T(0.044715) * x * x * x))) +       \
+          T(0.5) * x *                                                                          \
+              (T(1) - act::tanh(T(act::kSqrt2OverPi) * (x + T(0.044715) * x * x * x)) *         \
+                          act::tanh(T(act::kSqrt2OverPi) * (x + T(0.044715) * x * x * x))) *    \
+              T(act::kSqrt2OverPi) * (T(1) + T(3 * 0.044715) * x * x),                          \
+      "Mul(Mul(x, 0.5), Add(Tanh(Mul(Add(x, Mul(Mul(Mul(x, x), x), 0.044715)), "               \
+      "0.7978845608028654)), 1))",                                                              \
+      "GELU in its tanh approximation 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))), as "        \
+      "torch.nn.GELU(approximate='tanh') (GPT-2, BERT exports).")                               \
     X(Silu, "SiLU", act::kNoAlpha, "",                                                          \
       x / (T(1) + act::exp(-x)),                                                                \
       (T(1) / (T(1) + act::exp(-x))) * (T(1) + x * (T(1) - T(1) / (T(1) + act::exp(-x)))),      \

@@ -57,7 +57,7 @@ struct DenseDesc {
 
 struct ConvDesc {
     int64_t batch = 0, inChannels = 0, height = 0, width = 0;  // src  [N, C, H, W]
-    int64_t outChannels = 0, kernelH = 0, kernelW = 0;          // weights [K, C, R, S]
+    int64_t outChannels = 0, kernelH = 0, kernelW = 0;          // weights [K, C/G, R, S]
     int64_t strideH = 1, strideW = 1;
     int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
     bool bias = true;
@@ -66,6 +66,11 @@ struct ConvDesc {
     // src and dst laid out [N, H, W, C] instead of [N, C, H, W] (weights stay [K, C, R, S]); only
     // with height 1, so [N, W, C]: the sequences of Conv1D, [N, T, C].
     bool channelsLast = false;
+    // G: channels split into G groups, output channels k of group k / (K/G) read only input
+    // channels of that group (as PyTorch's groups; G = C = K is depthwise). C and K divide by G.
+    int64_t groups = 1;
+    int64_t groupIn() const { return inChannels / groups; }    // C/G
+    int64_t groupOut() const { return outChannels / groups; }  // K/G
     int64_t extentH() const { return dilationH * (kernelH - 1) + 1; }  // the taps' span
     int64_t extentW() const { return dilationW * (kernelW - 1) + 1; }
     int64_t outHeight() const { return (height + padTop + padBottom - extentH()) / strideH + 1; }

@@ -38,7 +38,11 @@ void checkConvDesc(const ConvDesc& d) {
                                          {"stride height", d.strideH},
                                          {"stride width", d.strideW},
                                          {"dilation height", d.dilationH},
-                                         {"dilation width", d.dilationW}});
+                                         {"dilation width", d.dilationW},
+                                         {"groups", d.groups}});
+    if (d.inChannels % d.groups != 0 || d.outChannels % d.groups != 0)
+        throwBadInput("convolution plan: input channels " + std::to_string(d.inChannels) + " and output channels " +
+                      std::to_string(d.outChannels) + " must both divide by groups " + std::to_string(d.groups));
     requireNonNegative("convolution plan", {{"top padding", d.padTop},
                                             {"left padding", d.padLeft},
                                             {"bottom padding", d.padBottom},

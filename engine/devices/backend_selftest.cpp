@@ -134,7 +134,7 @@ void denseOps(Harness& h) {
 void convOps(Harness& h, const ConvDesc& d, const std::string& label) {
     const Shape xs = d.channelsLast ? Shape{d.batch, d.height, d.width, d.inChannels}
                                     : Shape{d.batch, d.inChannels, d.height, d.width};
-    const Shape ws{d.outChannels, d.inChannels, d.kernelH, d.kernelW};
+    const Shape ws{d.outChannels, d.groupIn(), d.kernelH, d.kernelW};
     const Shape ys = d.channelsLast ? Shape{d.batch, d.outHeight(), d.outWidth(), d.outChannels}
                                     : Shape{d.batch, d.outChannels, d.outHeight(), d.outWidth()};
     const auto x = h.random(xs.numel()), w = h.random(ws.numel(), -0.3f, 0.3f);
@@ -422,6 +422,14 @@ std::vector<SelftestRow> runBackendSelftest(Backend& device, Backend& cpu, uint6
     conv.padTop = conv.padLeft = 0;
     conv.kernelH = 4, conv.kernelW = 2;
     convOps(h, conv, " (stride 2, asymmetric pad)");
+    ConvDesc grouped = conv;  // grouped (2 groups) and depthwise, dilated
+    grouped.inChannels = 4, grouped.outChannels = 6, grouped.groups = 2;
+    grouped.dilationH = 2;
+    convOps(h, grouped, " (2 groups, dilated)");
+    grouped.outChannels = grouped.groups = 4;
+    grouped.kernelH = grouped.kernelW = 3, grouped.strideH = grouped.strideW = 1, grouped.dilationH = 1;
+    grouped.padTop = grouped.padLeft = grouped.padBottom = grouped.padRight = 1;
+    convOps(h, grouped, " (depthwise 3x3)");
     ConvDesc seq;  // Conv1D: [N, T, C] channels-last, dilated and causal (all padding before)
     seq.channelsLast = true;
     seq.batch = 3, seq.inChannels = 5, seq.height = 1, seq.width = 20;

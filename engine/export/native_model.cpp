@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "core/file_read.h"
 #include "core/file_write.h"
-#include "export/safetensors.h"
+#include "io/safetensors.h"
 #include "io/json_text.h"
 
 namespace neurite {

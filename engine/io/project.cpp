@@ -3,6 +3,7 @@
 #include "io/project.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "core/error.h"
@@ -138,8 +139,10 @@ Node readNode(const Json& value, const std::string& path, const ReadContext& ctx
 }
 
 void readModel(const Json& value, const ReadContext& ctx, ProjectDocument& doc) {
-    ObjectReader r(value, "$.model", ctx, {"output", "nodes"});
+    ObjectReader r(value, "$.model", ctx, {"output", "nodes", "weights"});
     r.readString("output", doc.output);
+    if (r.readString("weights", doc.weights) && doc.weights.empty())
+        r.fail("weights", "empty; name a safetensors file of the model's weights, or leave the key out");
     const Json* nodes = r.find("nodes");
     if (!nodes) r.fail("nodes", "missing; the model needs a list of nodes, starting with an Input");
     if (!nodes->is_array())
@@ -216,7 +219,15 @@ ProjectDocument parseProject(std::string_view json, const std::string& fileName,
 }
 
 ProjectDocument loadProject(const std::string& path, std::vector<std::string>* warnings) {
-    return parseProject(readRegularFile(path, kMaxProjectBytes, "a project file"), path, warnings);
+    ProjectDocument doc = parseProject(readRegularFile(path, kMaxProjectBytes, "a project file"), path, warnings);
+    doc.folder = std::filesystem::path(path).parent_path().string();
+    return doc;
+}
+
+std::string weightsPath(const ProjectDocument& doc) {
+    const std::filesystem::path w(doc.weights);
+    if (doc.weights.empty() || w.is_absolute() || doc.folder.empty()) return doc.weights;
+    return (std::filesystem::path(doc.folder) / w).lexically_normal().string();
 }
 
 } // namespace neurite

@@ -21,8 +21,18 @@ struct ProjectDocument {
     DataConfig data;
     std::vector<Node> nodes;
     std::string output;  // optional output node id
+    // model.weights: a safetensors file of "<node>.<param>" tensors (an imported model's weights,
+    // or a *.nmodel file) the model starts from instead of its initializers; relative to the
+    // project file's folder. Empty: every parameter from its initializer.
+    std::string weights;
     TrainConfig training;
+    // Not in the file: the folder the project was read from or saved to, for relative paths
+    // (weights). Empty: the current directory.
+    std::string folder;
 };
+
+// The weights file's path for opening: as written when absolute, else under doc.folder.
+std::string weightsPath(const ProjectDocument& doc);
 
 // Throws Error{BadInput} with "<file>: $.path.to.value: what is wrong" for a bad document;
 // unknown keys and other non-fatal issues go to warnings (same path format).
@@ -30,7 +40,9 @@ ProjectDocument parseProject(std::string_view json, const std::string& fileName,
                              std::vector<std::string>* warnings);
 ProjectDocument loadProject(const std::string& path, std::vector<std::string>* warnings);
 std::string projectToJson(const ProjectDocument& doc);  // pretty, stable key order
-void saveProject(const ProjectDocument& doc, const std::string& path);  // atomic replace
+// Atomic replace. A relative weights path is rewritten relative to the new file's folder when
+// it moves to another folder, so it still names the same file.
+void saveProject(const ProjectDocument& doc, const std::string& path);
 
 // The data section as JSON text: as the project file writes it (keys at their defaults left
 // out), or with every key (withDefaults), which is what dataKey() is made of.

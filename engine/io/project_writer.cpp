@@ -133,6 +133,7 @@ std::string projectToJson(const ProjectDocument& doc) {
     root["data"] = io::dataSection(doc.data, false);
     Json model = Json::object();
     if (!doc.output.empty()) model["output"] = doc.output;
+    if (!doc.weights.empty()) model["weights"] = doc.weights;
     Json nodes = Json::array();
     for (const Node& node : doc.nodes)
         nodes.push_back(nodeToJson(node));
@@ -152,7 +153,21 @@ std::string dataKey(const DataConfig& data, uint64_t seed) {
 }
 
 void saveProject(const ProjectDocument& doc, const std::string& path) {
-    const std::string text = projectToJson(doc);
+    namespace fs = std::filesystem;
+    const fs::path folder = fs::path(path).parent_path();
+    std::string text;
+    if (!doc.weights.empty() && !fs::path(doc.weights).is_absolute() &&
+        fs::absolute(doc.folder.empty() ? fs::path(".") : fs::path(doc.folder)).lexically_normal() !=
+            fs::absolute(folder.empty() ? fs::path(".") : folder).lexically_normal()) {
+        ProjectDocument moved = doc;  // the same weights file, seen from the new folder
+        moved.weights = fs::absolute(weightsPath(doc))
+                            .lexically_normal()
+                            .lexically_relative(fs::absolute(folder.empty() ? fs::path(".") : folder).lexically_normal())
+                            .string();
+        text = projectToJson(moved);
+    } else {
+        text = projectToJson(doc);
+    }
     writeFileAtomic(path, text.data(), text.size());
 }
 

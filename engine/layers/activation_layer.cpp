@@ -47,7 +47,8 @@ LayerType describeActivation(const ActivationInfo& a) {
     // Binary cross-entropy takes logits: a Sigmoid at the end would apply it twice.
     if (act == Activation::Sigmoid) t.appliedByLoss = "sigmoid";
     // Functions with a kink at 0 are checked away from it; ELU's alpha off its default.
-    const bool kinked = act == Activation::Relu || act == Activation::LeakyRelu || act == Activation::Elu;
+    const bool kinked = act == Activation::Relu || act == Activation::LeakyRelu || act == Activation::Elu ||
+                        act == Activation::Relu6;
     const auto check = kinked ? LayerExample::Check::Kinked : LayerExample::Check::Smooth;
     std::string lower = name;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

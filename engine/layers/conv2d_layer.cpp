@@ -18,19 +18,28 @@ ConvDesc Conv2DLayer::describe(const Shape& src) const {
     d.kernelW = m_cfg.kernelW;
     d.strideH = m_cfg.strideH;
     d.strideW = m_cfg.strideW;
-    layers::Window1D h = layers::window1D(d.height, d.kernelH, d.strideH, m_cfg.same);
-    layers::Window1D w = layers::window1D(d.width, d.kernelW, d.strideW, m_cfg.same);
-    d.padTop = h.padBefore;
-    d.padBottom = h.padAfter;
-    d.padLeft = w.padBefore;
-    d.padRight = w.padAfter;
+    d.dilationH = m_cfg.dilationH;
+    d.dilationW = m_cfg.dilationW;
+    d.groups = m_cfg.groups;
+    if (m_cfg.padding == "explicit") {
+        d.padTop = m_cfg.pads[0], d.padLeft = m_cfg.pads[1];
+        d.padBottom = m_cfg.pads[2], d.padRight = m_cfg.pads[3];
+    } else {
+        const bool same = m_cfg.padding == "same";
+        layers::Window1D h = layers::window1D(d.height, d.extentH(), d.strideH, same);
+        layers::Window1D w = layers::window1D(d.width, d.extentW(), d.strideW, same);
+        d.padTop = h.padBefore;
+        d.padBottom = h.padAfter;
+        d.padLeft = w.padBefore;
+        d.padRight = w.padAfter;
+    }
     d.bias = m_cfg.bias;
     return d;
 }
 
 std::vector<ParamSpec> Conv2DLayer::paramSpecs(std::span<const Shape> srcShapes) const {
     NEURITE_CHECK(srcShapes.size() == 1 && srcShapes[0].rank() == 4, "Conv2D: bad input shape");
-    return weightSpecs(Shape{m_cfg.filters, srcShapes[0][1], m_cfg.kernelH, m_cfg.kernelW});
+    return weightSpecs(Shape{m_cfg.filters, srcShapes[0][1] / m_cfg.groups, m_cfg.kernelH, m_cfg.kernelW});
 }
 
 namespace {
@@ -42,7 +51,11 @@ Conv2DConfig configOf(const LayerParams& p) {
     c.kernelW = p.list("kernel_size")[1];
     c.strideH = p.list("strides")[0];
     c.strideW = p.list("strides")[1];
-    c.same = p.s("padding") == "same";
+    c.dilationH = p.list("dilation")[0];
+    c.dilationW = p.list("dilation")[1];
+    c.groups = p.i("groups");
+    c.padding = p.s("padding");
+    c.pads = p.list("pads");
     c.bias = p.b("bias");
     c.init = layers::initFromName(p.s("init"));
     return c;
@@ -60,8 +73,14 @@ LayerType describeConv2D() {
                 layers::intListParam("kernel_size", {3, 3}, 2, 1, "Filter height and width."),
                 layers::intListParam("strides", {1, 1}, 2, 1,
                                      "Step between filter positions (height, width)."),
-                layers::choiceParam("padding", "same", {"same", "valid"},
-                                    "same: output size = ceil(input / stride); valid: no padding."),
+                layers::paddingParam("same", "same: output size = ceil(input / stride); valid: no padding"),
+                layers::padsParam(),
+                layers::intListParam("dilation", {1, 1}, 2, 1,
+                                     "Spacing between the filter's taps (height, width); 1: adjacent pixels."),
+                layers::intParam("groups", 1, 1,
+                                 "Split the channels into this many groups, each filtered on its own; input "
+                                 "channels and filters must divide by it. Groups = input channels = filters "
+                                 "is a depthwise convolution."),
                 layers::boolParam("bias", true, "Add a learned bias per filter."),
                 layers::initParam("he_uniform")};
     t.inferShape = [](const LayerParams& p, std::span<const Shape> srcShapes) {
@@ -70,13 +89,18 @@ LayerType describeConv2D() {
         const Shape& in = srcShapes[0];
         if (in.rank() != 4)
             return ShapeResult::fail("expects 4-D input [N,C,H,W], got " + in.str());
+        const int64_t groups = p.i("groups");
+        if (in[1] % groups != 0 || p.i("filters") % groups != 0)
+            return ShapeResult::fail("groups " + std::to_string(groups) + " must divide both the " +
+                                     std::to_string(in[1]) + " input channels and the " +
+                                     std::to_string(p.i("filters")) + " filters");
         ConvDesc d = Conv2DLayer(configOf(p)).describe(in);
-        if (d.height + d.padTop + d.padBottom < d.kernelH ||
-            d.width + d.padLeft + d.padRight < d.kernelW)
+        if (d.height + d.padTop + d.padBottom < d.extentH() ||
+            d.width + d.padLeft + d.padRight < d.extentW())
             return ShapeResult::fail(
                 "kernel " + layers::joinDims(p.list("kernel_size")) + " does not fit the " +
-                std::to_string(d.height) + "x" + std::to_string(d.width) +
-                " input with padding valid; use padding same or a smaller kernel_size");
+                std::to_string(d.height) + "x" + std::to_string(d.width) + " input with padding " +
+                p.s("padding") + "; use padding same or a smaller kernel_size");
         return ShapeResult{Shape{in[0], d.outChannels, d.outHeight(), d.outWidth()}, {}};
     };
     t.create = [](const LayerParams& p) { return std::make_unique<Conv2DLayer>(configOf(p)); };
@@ -85,11 +109,14 @@ LayerType describeConv2D() {
         const auto& st = l.params.list("strides");
         std::vector<std::string> in{l.inputs[0], s.weight(0)};
         if (l.weightDims.size() > 1) in.push_back(s.weight(1));
-        const bool same = l.params.s("padding") == "same";
-        s.node("Conv", in, l.output, l.id,
-               {{"kernel_shape", std::vector<int64_t>{k[0], k[1]}},
-                {"strides", std::vector<int64_t>{st[0], st[1]}},
-                {"pads", layers::onnxPads(l.inputShapes[0], k[0], k[1], st[0], st[1], same)}});
+        const ConvDesc d = Conv2DLayer(configOf(l.params)).describe(l.inputShapes[0]);
+        std::vector<OnnxAttr> attrs{{"kernel_shape", std::vector<int64_t>{k[0], k[1]}},
+                                    {"strides", std::vector<int64_t>{st[0], st[1]}},
+                                    {"pads", std::vector<int64_t>{d.padTop, d.padLeft, d.padBottom, d.padRight}}};
+        if (d.dilationH != 1 || d.dilationW != 1)
+            attrs.push_back({"dilations", std::vector<int64_t>{d.dilationH, d.dilationW}});
+        if (d.groups != 1) attrs.push_back({"group", d.groups});
+        s.node("Conv", in, l.output, l.id, std::move(attrs));
     };
     t.quantizeWeight = true;
     using L = std::vector<int64_t>;
@@ -103,12 +130,21 @@ LayerType describeConv2D() {
         {"conv 1x1 s2 same", {{"filters", int64_t(2)}, {"kernel_size", int64_t(1)}, {"strides", int64_t(2)}}, layers::imageDims(3, 6, 3, 6)},
         {"conv 4x4 same (uneven pad)", {{"filters", int64_t(2)}, {"kernel_size", int64_t(4)}}, layers::imageDims(4, 6, 5, 7)},
         {"conv 3x2 s[2,1] valid", {{"filters", int64_t(2)}, {"kernel_size", L{3, 2}}, {"strides", L{2, 1}}, {"padding", valid}}, layers::imageDims(5, 8, 3, 6)},
+        {"conv 3x3 explicit pads [1,0,2,1]", {{"filters", int64_t(2)}, {"padding", std::string("explicit")}, {"pads", L{1, 0, 2, 1}}}, layers::imageDims(3, 6, 3, 6)},
+        {"conv 3x3 dilation [2,1] same", {{"filters", int64_t(2)}, {"dilation", L{2, 1}}}, layers::imageDims(5, 8, 4, 7)},
+        {"conv 2 groups 4->6", {{"filters", int64_t(6)}, {"groups", int64_t(2)}}, {{1, 2}, {4, 4}, {4, 7}, {3, 6}}},
+        {"depthwise 3x3 s2 (groups = channels = filters)", {{"filters", int64_t(3)}, {"groups", int64_t(3)}, {"strides", int64_t(2)}}, {{1, 2}, {3, 3}, {4, 7}, {5, 8}}},
     };
     t.summary = [](const LayerParams& p) {
-        std::string s = "Conv " + layers::joinDims(p.list("kernel_size")) + ", " +
-                        std::to_string(p.i("filters")) + ", " + p.s("padding");
+        const bool depthwise = p.i("groups") > 1 && p.i("groups") == p.i("filters");
+        std::string s = std::string(depthwise ? "Depthwise conv " : "Conv ") +
+                        layers::joinDims(p.list("kernel_size")) + ", " + std::to_string(p.i("filters"));
+        s += p.s("padding") == "explicit" ? layers::paddingSummary(p) : ", " + p.s("padding");
         if (p.list("strides") != std::vector<int64_t>{1, 1})
             s += ", stride " + layers::joinDims(p.list("strides"));
+        if (p.list("dilation") != std::vector<int64_t>{1, 1})
+            s += ", dilation " + layers::joinDims(p.list("dilation"));
+        if (p.i("groups") > 1 && !depthwise) s += ", " + std::to_string(p.i("groups")) + " groups";
         return s;
     };
     return t;

@@ -118,11 +118,22 @@ std::vector<std::pair<int64_t, int64_t>> matrixDims(int64_t nLo, int64_t nHi, in
     return {{nLo, nHi}, {fLo, fHi}};
 }
 
-std::vector<int64_t> onnxPads(const Shape& in, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
-                              bool same) {
-    const Window1D h = window1D(in[2], kh, sh, same);
-    const Window1D w = window1D(in[3], kw, sw, same);
-    return {h.padBefore, w.padBefore, h.padAfter, w.padAfter};
+ParamSchema paddingParam(std::string def, std::string sameValidHelp) {
+    return choiceParam("padding", std::move(def), {"same", "valid", "explicit"},
+                       sameValidHelp + "; explicit: the amounts in pads.");
+}
+
+ParamSchema padsParam() {
+    ParamSchema s = intListParam("pads", {0, 0, 0, 0}, 4, 0,
+                                 "Zeros added [top, left, bottom, right] when padding is explicit.");
+    s.appliesWhen = "padding=explicit";
+    return s;
+}
+
+std::string paddingSummary(const LayerParams& p) {
+    if (p.s("padding") == "explicit") return ", pads " + joinDims(p.list("pads"), ",");
+    if (p.s("padding") == "same") return ", same";
+    return "";
 }
 
 } // namespace neurite::layers

@@ -45,9 +45,12 @@ std::vector<std::pair<int64_t, int64_t>> sequenceDims(int64_t tLo, int64_t tHi, 
 std::vector<std::pair<int64_t, int64_t>> matrixDims(int64_t nLo, int64_t nHi, int64_t fLo,
                                                     int64_t fHi);
 
-// ONNX pads [top, left, bottom, right] of a window op over an [N,C,H,W] input, TF style.
-std::vector<int64_t> onnxPads(const Shape& in, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
-                              bool same);
+// The 2-D layers' padding: "same" | "valid" | "explicit", the last with `pads` [top, left,
+// bottom, right] (an imported model's own padding, asymmetric or not).
+ParamSchema paddingParam(std::string def, std::string sameValidHelp);
+ParamSchema padsParam();  // applies when padding is explicit
+// ", pads 1,0,1,0" for explicit padding, ", same" for same, "" for valid (summaries).
+std::string paddingSummary(const LayerParams& p);
 
 // The batch size of a concrete tensor, for PlanCache keys.
 inline int64_t batchOf(const Tensor& t) {

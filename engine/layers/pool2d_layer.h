@@ -3,8 +3,12 @@
 //   max forward:  y[n,c,p,q] = max over the window's in-bounds x ; backward routes dy to the argmax
 //   avg forward:  y = mean of the window's in-bounds x (padding excluded from the divisor)
 //       backward: each in-bounds x of the window receives dy / count
-// strides [] means strides = pool_size.
+// strides [] means strides = pool_size. padding explicit takes pads [top, left, bottom, right]
+// as given (an imported ONNX pool's, ceil_mode included as extra bottom/right padding).
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "layers/layer.h"
 
@@ -13,7 +17,8 @@ namespace neurite {
 struct Pool2DConfig {
     PoolKind kind = PoolKind::Max;
     int64_t poolH = 2, poolW = 2, strideH = 2, strideW = 2;
-    bool same = false;
+    std::string padding = "valid";          // valid | same | explicit
+    std::vector<int64_t> pads{0, 0, 0, 0};  // explicit: top, left, bottom, right
 };
 
 class Pool2DLayer : public Layer {

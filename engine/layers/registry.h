@@ -47,7 +47,8 @@ struct ParamSchema {
     AutoFrom autoFrom = AutoFrom::None;  // what an "auto" value binds to; None: "auto" is refused
     std::string help;
     // The name of a Bool parameter this one depends on: it applies only while that is true (the
-    // inspector greys it out otherwise; LSTM's merge needs bidirectional). Empty: always.
+    // inspector greys it out otherwise; LSTM's merge needs bidirectional), or "name=value" for a
+    // Choice parameter that must have that value (pads need padding=explicit). Empty: always.
     std::string appliesWhen;
     bool allowAuto() const { return autoFrom != AutoFrom::None; }  // the value may be "auto"
 };

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "data/data_source.h"
 #include "graph/graph_cost.h"
+#include "io/initial_weights.h"
 #include "layers/registry.h"
 #include "train/host_memory.h"
 
@@ -104,6 +105,7 @@ RunSetup prepareRun(const ProjectDocument& project, Dataset data) {
     }
     s.model = std::make_unique<Model>(*s.backend, project.nodes, s.graph, project.training.seed);
     if (project.training.precision == Precision::Bf16) s.model->setCompute(DType::BF16);
+    s.weightsNote = applyInitialWeights(*s.model, project).summary();
     return s;
 }
 

@@ -20,6 +20,7 @@ struct RunSetup {
     std::vector<std::string> warnings;  // "fc1: ..." lines for the user
     Backend* backend = nullptr;
     std::string deviceNote;              // e.g. why "auto" chose the CPU
+    std::string weightsNote;             // where model.weights came from (io/initial_weights.h)
     std::unique_ptr<Model> model;
 };
 

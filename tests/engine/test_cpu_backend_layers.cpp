@@ -92,6 +92,16 @@ private slots:
         dilated.dilationH = 2;
         dilated.dilationW = 3;
         QTest::newRow("dilated 2x3, uneven padding") << dilated;
+        ConvDesc grouped{2, 6, 9, 8, 9, 3, 3, 1, 1, 1, 1, 1, 1, true};
+        grouped.groups = 3;
+        QTest::newRow("3 groups 6->9") << grouped;
+        ConvDesc depthwise{3, 8, 10, 10, 8, 3, 3, 2, 2, 1, 1, 0, 0, false};
+        depthwise.groups = 8;
+        QTest::newRow("depthwise 3x3 stride 2, no bias") << depthwise;
+        ConvDesc multiplier{2, 4, 7, 7, 8, 5, 5, 1, 1, 2, 2, 2, 2, true};
+        multiplier.groups = 4;
+        multiplier.dilationH = 2;
+        QTest::newRow("depthwise x2 channels 5x5 dilated") << multiplier;
         // Conv1D's form: [N, T, C] as channels-last with height 1 (causal: all padding before).
         auto sequence = [](const char* name, int64_t n, int64_t c, int64_t t, int64_t k, int64_t taps, int64_t stride,
                            int64_t dilation, int64_t padBefore, int64_t padAfter, bool bias) {
@@ -115,7 +125,7 @@ private slots:
         auto ref = m_ref.makeConv(d);
         const Shape xs = d.channelsLast ? Shape{d.batch, d.height, d.width, d.inChannels}
                                         : Shape{d.batch, d.inChannels, d.height, d.width};
-        const Shape ws{d.outChannels, d.inChannels, d.kernelH, d.kernelW};
+        const Shape ws{d.outChannels, d.groupIn(), d.kernelH, d.kernelW};
         const Shape ys = d.channelsLast ? Shape{d.batch, d.outHeight(), d.outWidth(), d.outChannels}
                                         : Shape{d.batch, d.outChannels, d.outHeight(), d.outWidth()};
         Tensor src = random(xs), w = random(ws), b = random({d.outChannels}), diffDst = random(ys);

@@ -15,7 +15,7 @@
 #include "export/native_model.h"
 #include "export/onnx_export.h"
 #include "export/predictor.h"
-#include "export/safetensors.h"
+#include "io/safetensors.h"
 #include "support/export_fixtures.h"
 #include "support/test_env.h"
 #include "run/run_setup.h"

@@ -88,6 +88,12 @@ private slots:
                 entry["opencv"] = false;
                 entry["opencv_reason"] = "OpenCV 4.6 cannot import the LayerNorm decomposition";
             }
+            // ReLU6 is Clip with its bounds as inputs (opset 11 and later); OpenCV 4.6 reads Clip
+            // with attribute bounds only (its assertion: node_proto.input_size() == 1).
+            if (f.layerType == "ReLU6") {
+                entry["opencv"] = false;
+                entry["opencv_reason"] = "OpenCV 4.6 imports Clip only with attribute bounds (before opset 11)";
+            }
             // Nor the sequence layers' 3-D graphs: its Permute layer asserts 4 axes (Conv1D's
             // [N,T,C] <-> [N,C,T] Transposes) and its Reshape cannot take [N,T,C] to [N,1,T,C]
             // (the 1-D pools), nor Reshape to [-1, C] (Dense per step); the recurrent layers

@@ -38,7 +38,7 @@ const std::vector<ParamRow>& paramRows() {
         {"empty list where not allowed", "Conv2D", {{"strides", L{}}}, "strides: must have 2 values, got []"},
         {"list item out of range", "Conv2D", {{"kernel_size", L{0, 3}}}, "kernel_size: each value must be >= 1, got 0"},
         {"list for int", "Conv2D", {{"filters", L{3}}}, "filters: expected an integer, got [3]"},
-        {"bad padding", "MaxPool2D", {{"padding", std::string("full")}}, "padding: must be one of valid, same; got \"full\""},
+        {"bad padding", "MaxPool2D", {{"padding", std::string("full")}}, "padding: must be one of same, valid, explicit; got \"full\""},
         {"exclusive max", "Dropout", {{"rate", 1.0}}, "rate: must be < 1, got 1"},
         {"float below min", "Dropout", {{"rate", -0.1}}, "rate: must be >= 0, got -0.1"},
         {"string for float", "LeakyReLU", {{"alpha", std::string("0.1")}}, "alpha: expected a number, got \"0.1\""},

@@ -16,7 +16,7 @@
 #include "data/data_source.h"
 #include "export/native_model.h"
 #include "export/predictor.h"
-#include "export/safetensors.h"
+#include "io/safetensors.h"
 #include "io/project.h"
 #include "support/data_source_helpers.h"
 #include "run/run_setup.h"

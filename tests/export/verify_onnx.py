@@ -56,7 +56,10 @@ def conv(x, w, b, a):
     dh, dw = a.get("dilations", [1, 1])
     xp = pad_nchw(x.astype(np.float64), a.get("pads", [0, 0, 0, 0]), 0.0)
     win = windows(xp, kh, kw, sh, sw, dh, dw)  # N,C,OH,OW,kh,kw
-    y = np.einsum("nchwij,kcij->nkhw", win, w.astype(np.float64))
+    g = a.get("group", 1)  # grouped: output channels of group j read input channels of group j
+    cg, kg = x.shape[1] // g, w.shape[0] // g
+    y = np.concatenate([np.einsum("nchwij,kcij->nkhw", win[:, j * cg:(j + 1) * cg],
+                                  w[j * kg:(j + 1) * kg].astype(np.float64)) for j in range(g)], axis=1)
     if b is not None:
         y += b.reshape(1, -1, 1, 1)
     return y
@@ -180,6 +183,7 @@ def run_numpy(model, feed):
                 * s.reshape(shp) + bias.reshape(shp)
         elif op in ("Dropout", "Identity"): y = i[0]
         elif op == "Relu": y = np.maximum(i[0], 0)
+        elif op == "Clip": y = np.clip(i[0], i[1] if len(i) > 1 else -np.inf, i[2] if len(i) > 2 else np.inf)
         elif op == "LeakyRelu": y = np.where(i[0] > 0, i[0], a.get("alpha", 0.01) * i[0])
         elif op == "Elu": y = np.where(i[0] > 0, i[0], a.get("alpha", 1.0) * (np.exp(i[0]) - 1))
         elif op == "Sigmoid": y = 1 / (1 + np.exp(-i[0]))

@@ -80,6 +80,7 @@ private:
 };
 
 // ---- convolution: dst[n,k,p,q] = b[k] + sum_{c,r,s} src[n,c,p*sh-pt+r*dh,q*sw-pl+s*dw] W[k,c,r,s] ----
+// (with groups, c runs over k's group only and W's second index is c within the group)
 
 class RefConv : public ConvPlan {
 public:
@@ -94,7 +95,7 @@ public:
                 for (int64_t p = 0; p < m_p; ++p)
                     for (int64_t q = 0; q < m_q; ++q) {
                         double acc = m_d.bias ? double(bias->f32()[k]) : 0.0;
-                        forTaps(p, q, [&](int64_t c, int64_t r, int64_t s, int64_t h, int64_t w) {
+                        forTaps(k, p, q, [&](int64_t c, int64_t r, int64_t s, int64_t h, int64_t w) {
                             acc += double(src.f32()[srcAt(n, c, h, w)]) *
                                    weights.f32()[wAt(k, c, r, s)];
                         });
@@ -110,7 +111,7 @@ public:
                 for (int64_t p = 0; p < m_p; ++p)
                     for (int64_t q = 0; q < m_q; ++q) {
                         double g = diffDst.f32()[dstAt(n, k, p, q)];
-                        forTaps(p, q, [&](int64_t c, int64_t r, int64_t s, int64_t h, int64_t w) {
+                        forTaps(k, p, q, [&](int64_t c, int64_t r, int64_t s, int64_t h, int64_t w) {
                             acc[std::size_t(srcAt(n, c, h, w))] +=
                                 g * weights.f32()[wAt(k, c, r, s)];
                         });
@@ -130,7 +131,7 @@ public:
                     for (int64_t q = 0; q < m_q; ++q) {
                         double g = diffDst.f32()[dstAt(n, k, p, q)];
                         accBias[std::size_t(k)] += g;
-                        forTaps(p, q, [&](int64_t c, int64_t r, int64_t s, int64_t h, int64_t w) {
+                        forTaps(k, p, q, [&](int64_t c, int64_t r, int64_t s, int64_t h, int64_t w) {
                             acc[std::size_t(wAt(k, c, r, s))] += g * src.f32()[srcAt(n, c, h, w)];
                         });
                     }
@@ -148,13 +149,15 @@ private:
                const char* dstName) const {
         NEURITE_CHECK(m_p > 0 && m_q > 0, "reference conv: empty output");
         expectF32(src, m_d.batch * m_d.inChannels * m_d.height * m_d.width, srcName);
-        expectF32(weights, m_d.outChannels * m_d.inChannels * m_d.kernelH * m_d.kernelW,
+        expectF32(weights, m_d.outChannels * m_d.groupIn() * m_d.kernelH * m_d.kernelW,
                   "conv weights");
         expectF32(dst, m_d.batch * m_d.outChannels * m_p * m_q, dstName);
     }
-    // Calls f(c, r, s, h, w) for every in-bounds tap of output position (p, q).
-    template <class F> void forTaps(int64_t p, int64_t q, F&& f) const {
-        for (int64_t c = 0; c < m_d.inChannels; ++c)
+    // Calls f(c, r, s, h, w) for every in-bounds tap of output channel k at position (p, q): c
+    // runs over the input channels of k's group.
+    template <class F> void forTaps(int64_t k, int64_t p, int64_t q, F&& f) const {
+        const int64_t first = k / m_d.groupOut() * m_d.groupIn();
+        for (int64_t c = first; c < first + m_d.groupIn(); ++c)
             for (int64_t r = 0; r < m_d.kernelH; ++r)
                 for (int64_t s = 0; s < m_d.kernelW; ++s) {
                     int64_t h = p * m_d.strideH - m_d.padTop + r * m_d.dilationH;
@@ -171,8 +174,9 @@ private:
         if (m_d.channelsLast) return ((n * m_p + p) * m_q + q) * m_d.outChannels + k;
         return ((n * m_d.outChannels + k) * m_p + p) * m_q + q;
     }
+    // [K, C/G, R, S]; c is the global input channel
     int64_t wAt(int64_t k, int64_t c, int64_t r, int64_t s) const {
-        return ((k * m_d.inChannels + c) * m_d.kernelH + r) * m_d.kernelW + s;
+        return ((k * m_d.groupIn() + c % m_d.groupIn()) * m_d.kernelH + r) * m_d.kernelW + s;
     }
 
     ConvDesc m_d;

@@ -224,6 +224,8 @@ def activation(d, n, a, t):
         "Tanh": torch.tanh,
         "GELU": lambda v: F.gelu(v, approximate="none"),
         "SiLU": F.silu,
+        "ReLU6": F.relu6,
+        "GELUTanh": lambda v: F.gelu(v, approximate="tanh"),
         "Softmax": lambda v: F.softmax(v, dim=1),
     }
     if a["fn"] not in fns:

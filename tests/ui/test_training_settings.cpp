@@ -207,12 +207,25 @@ private slots:
                 const QString name = QString::fromStdString(s.name);
                 QWidget* editor = inspector.editor(name);
                 QVERIFY2(editor, qPrintable(id + "." + name));
-                if (!editor->isEnabled() && !s.appliesWhen.empty()) {  // its Bool was switched off above: on again
+                const std::size_t eq = s.appliesWhen.find('=');
+                if (!editor->isEnabled() && !s.appliesWhen.empty() && eq == std::string::npos) {
+                    // its Bool was switched off above: on again
                     auto* guard = qobject_cast<QCheckBox*>(inspector.editor(QString::fromStdString(s.appliesWhen)));
                     QVERIFY2(guard && !guard->isChecked(), qPrintable(id + "." + name));
                     guard->setFocus(Qt::TabFocusReason);
                     QTest::keyClick(guard, Qt::Key_Space);
                     editor = inspector.editor(name);
+                } else if (!editor->isEnabled() && eq != std::string::npos) {
+                    // its Choice has another value (padding=explicit): choose that one with keys
+                    auto* guard = qobject_cast<QComboBox*>(inspector.editor(QString::fromStdString(s.appliesWhen.substr(0, eq))));
+                    const QString wanted = QString::fromStdString(s.appliesWhen.substr(eq + 1));
+                    QVERIFY2(guard && guard->findText(wanted) >= 0, qPrintable(id + "." + name));
+                    guard->setFocus(Qt::TabFocusReason);
+                    QTRY_VERIFY_WITH_TIMEOUT(guard->hasFocus(), test::kSlowWaitMs);
+                    while (guard->currentText() != wanted)
+                        QTest::keyClick(guard, guard->currentIndex() < guard->findText(wanted) ? Qt::Key_Down : Qt::Key_Up);
+                    editor = inspector.editor(name);
+                    QVERIFY2(editor->isEnabled(), qPrintable(id + "." + name));
                 }
                 if (!editor->isEnabled()) {  // "auto": leave it with a click, as a user does
                     auto* autoBox = editor->parentWidget()->findChild<QCheckBox*>();

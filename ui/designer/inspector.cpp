@@ -238,13 +238,16 @@ void Inspector::addParamRow(const ParamSchema& s) {
     m_form->addRow(label, row);
     m_editors.insert(QString::fromStdString(s.name), editor);
     const ParamSchema schema = s;
-    // the Bool parameter it depends on (ParamSchema::appliesWhen), if any
+    // the Bool parameter it depends on, or the Choice and its value (ParamSchema::appliesWhen)
     const LayerType* type = findLayerType(m_op);
     std::optional<ParamSchema> condition;
+    const std::size_t eq = s.appliesWhen.find('=');
+    const std::string conditionName = s.appliesWhen.substr(0, eq);
+    const std::string conditionValue = eq == std::string::npos ? std::string() : s.appliesWhen.substr(eq + 1);
     if (type && !s.appliesWhen.empty())
         for (const ParamSchema& other : type->params)
-            if (other.name == s.appliesWhen) condition = other;
-    m_syncers.push_back([this, schema, show, autoBox, editor, label, condition] {
+            if (other.name == conditionName) condition = other;
+    m_syncers.push_back([this, schema, show, autoBox, editor, label, condition, conditionValue] {
         const ParamValue v = currentValue(schema);
         const QSignalBlocker block(editor);
         const bool isAuto = isAutoValue(v);
@@ -255,8 +258,13 @@ void Inspector::addParamRow(const ParamSchema& s) {
         bool applies = true;
         if (condition) {
             const ParamValue c = currentValue(*condition);
-            const bool* on = std::get_if<bool>(&c);
-            applies = on && *on;
+            if (conditionValue.empty()) {
+                const bool* on = std::get_if<bool>(&c);
+                applies = on && *on;
+            } else {
+                const std::string* chosen = std::get_if<std::string>(&c);
+                applies = chosen && *chosen == conditionValue;
+            }
         }
         editor->setEnabled(!isAuto && applies);
         label->setEnabled(applies);

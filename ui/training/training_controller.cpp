@@ -20,6 +20,7 @@ RunPrepared describe(const RunSetup& s, const DataDescription& data) {
     RunPrepared p = preparedOf(data);
     p.device = QString::fromStdString(s.backend->name());
     p.deviceNote = QString::fromStdString(s.deviceNote);
+    p.weightsNote = QString::fromStdString(s.weightsNote);
     for (const auto& w : s.warnings) p.warnings << QString::fromStdString(w);
     const TrainConfig& t = s.project.training;
     p.epochs = t.epochs;

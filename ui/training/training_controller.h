@@ -40,6 +40,7 @@ namespace neurite {
 struct RunPrepared {
     QString device;          // "CPU (oneDNN, 2 threads)" or the GPU's name
     QString deviceNote;      // why "auto" chose it, when it did
+    QString weightsNote;     // where the starting weights came from (model.weights)
     qint64 runId = 0;        // the run's id in the store, 0 when not recorded
     QStringList warnings;
     QStringList classNames;

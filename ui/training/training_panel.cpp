@@ -315,6 +315,7 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
                        .arg(info.validationCount)
                        .arg(info.testCount);
     if (!info.deviceNote.isEmpty()) text += QLatin1Char(' ') + info.deviceNote;
+    if (!info.weightsNote.isEmpty()) text += QLatin1Char('\n') + info.weightsNote.left(1).toUpper() + info.weightsNote.mid(1) + QLatin1Char('.');
     for (const QString& w : info.warnings) text += QStringLiteral("\nwarning: ") + w;
     setStatus(text);
     m_data->showData(info);

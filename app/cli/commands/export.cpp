@@ -151,6 +151,7 @@ int runExport(int argc, char** argv) {
     RunSetup setup = prepareRun(project);
     for (const auto& w : setup.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (!setup.deviceNote.empty()) std::fprintf(stderr, "%s\n", setup.deviceNote.c_str());
+    if (!setup.weightsNote.empty()) std::fprintf(stderr, "%s\n", setup.weightsNote.c_str());
 
     StopToken* stop = installInterruptHandler();
     Trainer trainer(*setup.model, setup.data, project.training);

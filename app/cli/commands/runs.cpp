@@ -282,6 +282,7 @@ int resume(const Args& args, const std::string& db, int64_t id) {
     // The weights were trained against the run's own target scaling (none for older runs).
     storage::restoreTargetScaling(r, setup, db + ": run " + std::to_string(id));
     if (!setup.deviceNote.empty()) std::fprintf(stderr, "%s\n", setup.deviceNote.c_str());
+    if (!setup.weightsNote.empty()) std::fprintf(stderr, "%s\n", setup.weightsNote.c_str());
     Trainer trainer(*setup.model, setup.data, setup.project.training);
     trainer.resumeFrom(std::move(state));
     RunStore(db).beginResume(id, fromEpoch);

@@ -190,6 +190,7 @@ int runTrain(int argc, char** argv) {
     printNotes(setup.data);
     for (const auto& w : setup.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     if (!setup.deviceNote.empty()) std::fprintf(stderr, "%s\n", setup.deviceNote.c_str());
+    if (!setup.weightsNote.empty()) std::fprintf(stderr, "%s\n", setup.weightsNote.c_str());
     std::fprintf(stderr, "%s: %lld parameters, data %s (%lld train, %lld val, %lld test), %s\n",
                  project.name.empty() ? path.c_str() : project.name.c_str(),
                  static_cast<long long>(setup.model->parameterCount()), setup.data.source.c_str(),

@@ -1,6 +1,7 @@
 // ConvPlan on oneDNN convolution (direct algorithm): the primitives choose their own memory
 // formats (format_tag::any) and reorders to and from nchw (or nhwc, channels-last)/oihw, made
-// once, run at the boundaries. Dilation is oneDNN's "dilated convolution" (gaps = dilation - 1).
+// once, run at the boundaries. Dilation is oneDNN's "dilated convolution" (gaps = dilation - 1);
+// groups are oneDNN's grouped convolution (depthwise when G = C = K).
 #include "backend/cpu/cpu_kernels.h"
 #include "backend/cpu/cpu_weighted_plan.h"
 
@@ -27,14 +28,18 @@ private:
     void build() {
         const ConvDesc& d = m_desc;
         const memory::dims srcDims{d.batch, d.inChannels, d.height, d.width};
-        const memory::dims wDims{d.outChannels, d.inChannels, d.kernelH, d.kernelW};
+        // grouped: oneDNN's [G, K/G, C/G, R, S] (goihw) is our [K, C/G, R, S] in the same order
+        const bool grouped = d.groups > 1;
+        const memory::dims wDims =
+            grouped ? memory::dims{d.groups, d.groupOut(), d.groupIn(), d.kernelH, d.kernelW}
+                    : memory::dims{d.outChannels, d.inChannels, d.kernelH, d.kernelW};
         const memory::dims bDims{d.outChannels};
         const memory::dims dstDims{d.batch, d.outChannels, d.outHeight(), d.outWidth()};
         const memory::dims strides{d.strideH, d.strideW};
         const memory::dims dilates{d.dilationH - 1, d.dilationW - 1};  // oneDNN counts the gaps
         const memory::dims padL{d.padTop, d.padLeft}, padR{d.padBottom, d.padRight};
         makeUserMemories({srcDims, wDims, dstDims, d.bias ? bDims : memory::dims{},
-                          d.channelsLast ? Tag::nhwc : Tag::nchw, Tag::oihw});
+                          d.channelsLast ? Tag::nhwc : Tag::nchw, grouped ? Tag::goihw : Tag::oihw});
         // src, weights and diff_dst in the compute type; dst and the gradients stay f32
         const Dt ct = computeType(d.compute, "convolution plan");
         const memory::desc srcMd(srcDims, ct, Tag::any), srcF32(srcDims, Dt::f32, Tag::any);

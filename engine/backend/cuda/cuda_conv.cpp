@@ -52,13 +52,14 @@ public:
         m_label = "conv " + std::to_string(d.inChannels) + "x" + std::to_string(d.height) + "x" +
                   std::to_string(d.width) + "->" + std::to_string(d.outChannels) + " k" +
                   std::to_string(d.kernelH) + "x" + std::to_string(d.kernelW) +
-                  (d.channelsLast ? " nhwc" : "");
+                  (d.channelsLast ? " nhwc" : "") +
+                  (d.groups > 1 ? " g" + std::to_string(d.groups) : "");
         m_symmetric = d.padTop == d.padBottom && d.padLeft == d.padRight;
         m_ph = d.height + (m_symmetric ? 0 : d.padTop + d.padBottom);
         m_pw = d.width + (m_symmetric ? 0 : d.padLeft + d.padRight);
         m_srcSize = d.batch * d.inChannels * d.height * d.width;
         m_dstSize = d.batch * d.outChannels * d.outHeight() * d.outWidth();
-        m_wSize = d.outChannels * d.inChannels * d.kernelH * d.kernelW;
+        m_wSize = d.outChannels * d.groupIn() * d.kernelH * d.kernelW;
         const auto entered = ctx.enter(m_label.c_str(), "plan");
         try {
             build();
@@ -186,7 +187,9 @@ private:
         check(cudnnSetTensor4dDescriptor(m_x, layout, CUDNN_DATA_FLOAT, n, c,
                                          toInt(m_ph, "height"), toInt(m_pw, "width")),
               "cudnnSetTensor4dDescriptor (convolution src)");
-        check(cudnnSetFilter4dDescriptor(m_w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, k, c,
+        // grouped: the filter is [K, C/G, R, S] and the descriptor carries the group count
+        check(cudnnSetFilter4dDescriptor(m_w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, k,
+                                         toInt(d.groupIn(), "input channels per group"),
                                          toInt(d.kernelH, "kernel height"),
                                          toInt(d.kernelW, "kernel width")),
               "cudnnSetFilter4dDescriptor");
@@ -198,6 +201,7 @@ private:
                                               CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
               "cudnnSetConvolution2dDescriptor");
         check(cudnnSetConvolutionMathType(m_conv, CUDNN_FMA_MATH), "cudnnSetConvolutionMathType");
+        check(cudnnSetConvolutionGroupCount(m_conv, toInt(d.groups, "groups")), "cudnnSetConvolutionGroupCount");
         int on = 0, ok = 0, oh = 0, ow = 0;
         check(cudnnGetConvolution2dForwardOutputDim(m_conv, m_x, m_w, &on, &ok, &oh, &ow),
               "cudnnGetConvolution2dForwardOutputDim");

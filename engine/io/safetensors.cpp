@@ -1,7 +1,7 @@
 // Reading and writing the safetensors layout. The reader trusts nothing: every length and offset
 // is checked against the file size before it is used, so a truncated or corrupt file gives a
 // message instead of a crash.
-#include "export/safetensors.h"
+#include "io/safetensors.h"
 
 #include <algorithm>
 #include <cstring>

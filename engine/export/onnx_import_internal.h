@@ -1,0 +1,125 @@
+// The ONNX importer's converter (onnx_import.h), shared by its three source files:
+// onnx_import.cpp (values, nodes, layout, the public functions), onnx_import_ops.cpp (one handler
+// per ONNX operator) and onnx_import_expr.cpp (elementwise chains recognized as activations).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "export/onnx_import.h"
+#include "graph/graph.h"
+
+namespace neurite::onnximport {
+
+// Thrown by an operator's handler: the node cannot be expressed (the reason is listed).
+struct Refuse {
+    std::string reason;
+};
+
+// An elementwise function of one tensor x, built from a chain of ONNX nodes (Div, Erf, Add,
+// Mul, ...), kept symbolic until a consumer needs a tensor; then recognized as an activation.
+struct Expr {
+    enum class Kind { X, Const, Unary, Binary } kind = Kind::X;
+    std::string fn;                   // Unary: Relu, Sigmoid, ...; Binary: Add, Sub, Mul, Div, Pow
+    double c = 0, alpha = 0, beta = 0;  // Const's value; LeakyRelu/Elu alpha; Clip min (alpha), max (beta)
+    std::shared_ptr<const Expr> a, b;
+};
+using ExprP = std::shared_ptr<const Expr>;
+double evalExpr(const Expr& e, double x);
+
+// What an ONNX value is during conversion.
+struct Value {
+    enum class Kind { Tensor, Constant, Expr, Poisoned } kind = Kind::Poisoned;
+    // Tensor: the Neurite node computing it, and the value's ONNX shape (batch at 0 as kBatch).
+    // hiddenOnes: the node's own output lacks that many trailing 1s of `shape` (GlobalAvgPool
+    // gives [N,C] where ONNX's GlobalAveragePool gives [N,C,1,1]). Expr: the same for its x.
+    std::string node;
+    Shape shape;
+    int hiddenOnes = 0;
+    Constant c;                        // Constant
+    ExprP expr;                        // Expr: f(x)
+    std::vector<std::string> exprOps;  // Expr: "Div /act/Div", the nodes folded into it
+    std::string lastName;              // Expr: the last node's name (names the activation)
+};
+
+// A Tensor value: node's output seen with ONNX's shape.
+inline Value tensorValue(std::string node, Shape shape, int hiddenOnes = 0) {
+    Value v;
+    v.kind = Value::Kind::Tensor;
+    v.node = std::move(node);
+    v.shape = shape;
+    v.hiddenOnes = hiddenOnes;
+    return v;
+}
+
+// The sentinel of the batch dimension in folded shape vectors (Shape of a tensor).
+inline constexpr int64_t kBatchDim = -(int64_t{1} << 40);
+
+class Converter {
+public:
+    Converter(const OnnxGraph& graph, const ImportOptions& options);
+    ImportedModel run();
+
+    // ---- used by the handlers --------------------------------------------------------------
+    const OnnxGraph& g;
+    const ImportOptions& opt;
+    const OnnxNode* current = nullptr;  // the node being converted
+
+    const Value& in(std::size_t k) const;          // input k's value (throws Refuse when absent)
+    bool hasInput(std::size_t k) const;
+    const Constant& constIn(std::size_t k, const char* what) const;  // Refuse unless a constant
+    Value tensorIn(std::size_t k);                 // input k as a Tensor (an Expr materialized)
+    Value materialize(const Value& v);             // an Expr as an activation layer
+    Value full(const Value& v);                    // a Tensor with its hidden trailing 1s restored
+    void setOut(std::size_t k, Value v);
+    bool outputUsed(std::size_t k) const;
+    int consumersOf(const std::string& value) const;
+
+    // Adds a Neurite node (params checked, shape inferred; Refuse when the layer rejects them).
+    // wanted: the preferred id. Returns the Tensor value of its output.
+    Value addNode(const std::string& wanted, const std::string& op, const std::vector<Value>& inputs,
+                  std::map<std::string, ParamValue> params);
+    Node* node(const std::string& id);
+    void setParam(const std::string& id, const std::string& name, Constant c);
+    Constant* param(const std::string& id, const std::string& name);
+    // A Neurite id for a layer made from the current node: its weight's initializer name when
+    // it has one ("layer1.0.conv1"), else the node's name, else the op.
+    std::string idFor(const std::string& weightInput = "") const;
+    Value reshapeTo(const Value& v, const Shape& onnxShape);  // a Reshape node, or an alias
+
+    void mapped(const std::string& layerOp, const std::string& id);
+    void folded(const std::string& into);
+    void dropped(const std::string& why);
+
+    ImportReport report;
+
+private:
+    void convert(const OnnxNode& n);
+    void addInput();
+    void finish(ImportedModel& out);
+    Value materializeNew(const Value& v);
+
+    std::vector<Node> m_nodes;
+    std::map<std::string, std::size_t> m_index;
+    std::map<std::string, Shape> m_shapes;
+    std::map<std::string, Value> m_values;
+    std::map<std::string, int> m_consumers;
+    std::map<std::string, Constant> m_params;  // "<id>.<param>"
+    std::vector<std::pair<std::string, std::string>> m_paramOrder;
+    std::set<std::string> m_ids;
+    std::map<std::string, Value> m_restored;  // full() results by node id
+    std::map<const Expr*, Value> m_materialized;
+    std::vector<std::string> m_unsupported;
+    Shape m_sample;
+};
+
+// The handler of an ONNX operator, or nullptr: onnx_import_ops.cpp.
+using Handler = void (*)(Converter&, const OnnxNode&);
+Handler handlerFor(const std::string& op);
+// The operators with a handler, for the docs and the conformance test.
+std::vector<std::string> supportedOperators();
+
+}  // namespace neurite::onnximport
