@@ -32,6 +32,7 @@
 #include "deploy/try_it_panel.h"
 #include "experiments/experiments_panel.h"
 #include "io/json_text.h"
+#include "import_model.h"
 #include "project_files.h"
 #include "runs/runs_panel.h"
 #include "training/training_panel.h"
@@ -201,6 +202,12 @@ void MainWindow::createMenus() {
     open->setShortcut(QKeySequence::Open);
     m_recent = file->addMenu(tr("Open &Recent"));
     fillRecentMenu();
+    QAction* importModel = file->addAction(tr("&Import ONNX Model..."), this, [this] {
+        const QString data = QString::fromStdString(m_model->document().data.source);
+        importOnnxModel(this, m_files, m_importPrompts ? *m_importPrompts : dialogPrompts(this), data);
+    });
+    importModel->setObjectName("importOnnx");
+    importModel->setStatusTip(tr("Open an ONNX model (from PyTorch, Keras, ...) as an editable project with its weights"));
     QAction* save = file->addAction(icon(QStyle::SP_DialogSaveButton), tr("&Save"), m_files, &ProjectFiles::save);
     save->setShortcut(QKeySequence::Save);
     file->addAction(tr("Save &As..."), m_files, &ProjectFiles::saveAs)->setShortcut(QKeySequence::SaveAs);
@@ -216,6 +223,8 @@ void MainWindow::createMenus() {
     edit->addActions({undo, redo});
     edit->addSeparator();
     edit->addActions({a.cut, a.copy, a.paste, a.duplicate, a.remove});
+    edit->addSeparator();
+    edit->addActions({a.freeze, a.replaceHead});
     edit->addSeparator();
     edit->addAction(a.selectAll);
     edit->addSeparator();

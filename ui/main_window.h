@@ -3,8 +3,10 @@
 // and the status bar. Each panel is its own class.
 #pragma once
 
+#include <optional>
 #include <QMainWindow>
 
+#include "import_model.h"
 #include "settings/preferences.h"
 
 class QMenu;
@@ -72,6 +74,8 @@ public:
     RunsPanel* runsPanel() const { return m_runs; }
     ExperimentsPanel* experimentsPanel() const { return m_experiments; }
     TryItPanel* tryItPanel() const { return m_tryIt; }
+    // File > Import ONNX Model... asks with these instead of dialogs (tests).
+    void setImportPrompts(ImportPrompts prompts) { m_importPrompts = std::move(prompts); }
 
 signals:
     // The open project's data was probed and "auto" sizes are bound (or could not be).
@@ -95,6 +99,7 @@ private:
     void tabChanged();
 
     GraphModel* m_model;
+    std::optional<ImportPrompts> m_importPrompts;
     QUndoStack* m_undo;
     DataProbe* m_probe;
     ProjectFiles* m_files;

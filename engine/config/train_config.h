@@ -64,6 +64,9 @@ struct TrainConfig {
     ScheduleConfig schedule;
     float l1 = 0.f, l2 = 0.f;  // explicit regularization of weight tensors
     float clipNorm = 0.f;      // 0: no clipping by global norm
+    // Learning-rate multiplier of the parameters loaded from the project's starting weights
+    // (model.weights), for fine-tuning pretrained layers more gently than a new head; 1: the same.
+    float pretrainedLrScale = 1.f;
     EarlyStoppingConfig earlyStopping;
     int64_t maxSteps = 0;  // 0: whole epochs; otherwise stop each epoch after this many steps (bench)
 };

@@ -98,7 +98,8 @@ Dataset readSource(const std::string& spec, const std::string& target) {
             if (rest.size() > 9) fortunes.append("&").append(rest, 9);  // the options after "fortunes?"
             return loadTextSource(fortunes, spec);
         }
-        if (rest != "fashion-mnist")
+        const std::size_t query = rest.find('?');
+        if (rest.substr(0, query) != "fashion-mnist")
             throwBadInput(where + "unknown builtin dataset \"" + rest +
                           "\"; available: fashion-mnist, iris, wine, breast-cancer, digits, fortunes, sunspots, co2, "
                           "macrodata");
@@ -106,7 +107,8 @@ Dataset readSource(const std::string& spec, const std::string& target) {
         if (!std::filesystem::is_directory(kFashionMnistDir, ec))
             throwBadInput(std::string("Fashion-MNIST not found at ") + kFashionMnistDir +
                           "; install it with: sudo apt-get install dataset-fashion-mnist");
-        return loadIdxSource(kFashionMnistDir, spec);
+        return loadIdxSource(std::string(kFashionMnistDir) + (query == std::string::npos ? "" : rest.substr(query)),
+                             spec);
     }
     if (scheme == "synthetic") {
         const std::size_t q = rest.find('?');

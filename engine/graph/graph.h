@@ -21,6 +21,9 @@ struct Node {
     std::map<std::string, ParamValue> params;  // as written; validated by resolveGraph
     std::vector<std::string> inputs;          // ids of the producing nodes, in order
     double x = 0, y = 0;                      // canvas position (designer)
+    // false: frozen for transfer learning. Its parameters keep their values (no optimizer step,
+    // no weight decay) and a BatchNorm keeps its running statistics, normalizing with them.
+    bool trainable = true;
 };
 
 // A node built in code (reference models, tests), in the order a reader thinks of it.

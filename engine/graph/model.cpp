@@ -41,6 +41,7 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
         m_layers[static_cast<std::size_t>(i)] =
             type->create(graph.params[static_cast<std::size_t>(i)]);
         m_layers[static_cast<std::size_t>(i)]->setSalt(layerSalt(node.id));
+        if (!node.trainable) m_layers[static_cast<std::size_t>(i)]->setFrozen(true);
 
         std::vector<Shape> srcShapes;
         bool anyInputNeedsGrad = false;
@@ -55,9 +56,9 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
         for (const auto& spec : specs) {
             ParamInfo info{node.id,        spec.name,
                            spec.shape,     spec.trainable ? trainable : buffered,
-                           spec.trainable, spec.decay};
+                           spec.trainable, spec.decay, node.trainable ? 1.f : 0.f};
             (spec.trainable ? trainable : buffered) += spec.shape.numel();
-            hasTrainable |= spec.trainable;
+            hasTrainable |= spec.trainable && node.trainable;  // a frozen layer needs no gradient
             m_params.push_back(info);
             m_flopsPerSample += paramFlopsPerSample(spec, srcShapes.empty() ? Shape{} : srcShapes[0], outShape);
         }
@@ -91,6 +92,11 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
 }
 
 Model::~Model() = default;
+
+void Model::setLrScale(std::size_t k, float scale) {
+    NEURITE_CHECK(k < m_params.size(), "parameter index out of range");
+    if (m_params[k].lrScale != 0.f) m_params[k].lrScale = scale;
+}
 
 const Shape& Model::inputShape() const {
     return m_graph.shapes[static_cast<std::size_t>(m_graph.input)];

@@ -23,6 +23,9 @@ struct ParamInfo {
     int64_t offset = 0;  // in the store (values/grads for trainable, buffers otherwise)
     bool trainable = true;
     bool decay = true;
+    // Multiplies the learning rate of this parameter: 0 when its node is frozen (not trainable),
+    // training.pretrained_lr_scale for one loaded from the project's starting weights, else 1.
+    float lrScale = 1.f;
 };
 
 class Model {
@@ -57,6 +60,8 @@ public:
     Tensor& grads() { return m_grads; }
     Tensor& buffers() { return m_buffers; }
     const std::vector<ParamInfo>& params() const { return m_params; }
+    // Parameter k's learning-rate multiplier (ParamInfo::lrScale); a frozen one stays at 0.
+    void setLrScale(std::size_t k, float scale);
     int64_t parameterCount() const { return m_values.numel(); }
     // Forward FLOPs per sample (multiply-adds count 2), for benchmarks and the designer.
     double forwardFlopsPerSample() const { return m_flopsPerSample; }

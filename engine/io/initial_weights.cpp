@@ -2,6 +2,7 @@
 #include "io/initial_weights.h"
 
 #include <cstring>
+#include <filesystem>
 
 #include "core/error.h"
 #include "core/file_read.h"
@@ -65,6 +66,7 @@ WeightsReport applyWeights(Model& model, const SafeTensorsFile& file, const std:
                           "; starting weights must be F32 (float32)");
         std::memcpy(snap.data() + p.offset + (p.trainable ? 0 : buffersAt), t->bytes.data(), t->bytes.size());
         ++report.loaded;
+        report.loadedParams.push_back(static_cast<std::size_t>(&p - model.params().data()));
     }
     if (report.loaded == 0 && !model.params().empty())
         throwBadInput(what + ": none of its " + std::to_string(file.tensors.size()) +
@@ -83,6 +85,12 @@ WeightsReport applyWeights(Model& model, const SafeTensorsFile& file, const std:
 WeightsReport applyInitialWeights(Model& model, const ProjectDocument& doc) {
     if (doc.weights.empty()) return {};
     const std::string path = weightsPath(doc);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throwBadInput("model.weights: " + path + " does not exist. It holds the weights the model starts from: "
+                      "export the model they come from there as a native model (*.nmodel), choose another file "
+                      "(Start from, in the training settings), or remove model.weights to start from the "
+                      "layers' initializers");
     const std::vector<uint8_t> bytes = readRegularFileBytes(path, kMaxWeightsBytes, "a weights file");
     return applyWeights(model, decodeSafeTensors(bytes, path), path);
 }

@@ -17,6 +17,7 @@ namespace neurite {
 struct WeightsReport {
     std::string file;
     int loaded = 0;                     // parameters (and buffers) taken from the file
+    std::vector<std::size_t> loadedParams;  // their indexes in Model::params()
     std::vector<std::string> fresh;     // "<node>.<param>" not in the file: their initializer
     std::vector<std::string> reshaped;  // "<node>.<param> [10,64] in the file, [5,64] here"
     int unused = 0;                     // tensors of the file no parameter took

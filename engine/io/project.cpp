@@ -103,8 +103,9 @@ ParamValue readParam(const Json& v, const std::string& path, const ReadContext& 
 }
 
 Node readNode(const Json& value, const std::string& path, const ReadContext& ctx) {
-    ObjectReader r(value, path, ctx, {"id", "op", "params", "inputs", "position"});
+    ObjectReader r(value, path, ctx, {"id", "op", "params", "inputs", "position", "trainable"});
     Node node;
+    r.readBool("trainable", node.trainable);
     if (!r.readString("id", node.id)) r.fail("id", "missing; every node needs a unique \"id\"");
     if (node.id.empty()) r.fail("id", "must not be empty");
     if (!r.readString("op", node.op))

@@ -227,7 +227,7 @@ TrainConfig readTraining(const Json& value, const std::string& path, const ReadC
     ObjectReader r(value, path, ctx,
                    {"epochs", "batch_size", "seed", "device", "threads", "precision", "loss",
                     "optimizer", "schedule", "regularization", "clip_norm", "early_stopping",
-                    "max_steps"});
+                    "max_steps", "pretrained_lr_scale"});
     TrainConfig t;
     r.readInt("epochs", t.epochs, between(1, 1000000));
     r.readInt("batch_size", t.batchSize, between(1, 1 << 20));
@@ -250,6 +250,7 @@ TrainConfig readTraining(const Json& value, const std::string& path, const ReadC
         reg.finish();
     }
     r.readFloat("clip_norm", t.clipNorm, atLeast(0));
+    r.readFloat("pretrained_lr_scale", t.pretrainedLrScale, between(0, 1));
     if (const Json* v = r.find("early_stopping"))
         t.earlyStopping = readEarlyStopping(*v, r.pathOf("early_stopping"), ctx);
     r.readInt64("max_steps", t.maxSteps, atLeast(0));
@@ -286,6 +287,7 @@ Json writeTraining(const TrainConfig& t) {
 
     out["regularization"] = {{"l1", floatToJson(t.l1)}, {"l2", floatToJson(t.l2)}};
     out["clip_norm"] = floatToJson(t.clipNorm);
+    if (t.pretrainedLrScale != 1.f) out["pretrained_lr_scale"] = floatToJson(t.pretrainedLrScale);
 
     Json es = Json::object();
     es["enabled"] = t.earlyStopping.enabled;

@@ -40,6 +40,7 @@ Json nodeToJson(const Node& node) {
         out["params"] = params;
     }
     if (!node.inputs.empty()) out["inputs"] = node.inputs;
+    if (!node.trainable) out["trainable"] = false;
     out["position"] = Json::array({coordinate(node.x), coordinate(node.y)});
     return out;
 }

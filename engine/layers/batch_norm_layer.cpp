@@ -1,6 +1,9 @@
 // BatchNorm: registry entry and layer.
 #include "layers/batch_norm_layer.h"
 
+#include <cmath>
+#include <vector>
+
 #include "core/error.h"
 #include "layers/registry.h"
 #include "layers/layer_util.h"
@@ -37,7 +40,7 @@ BatchNormPlan& BatchNormLayer::plan(LayerContext& ctx, const Tensor& src) {
 
 void BatchNormLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     BatchNormPlan& p = plan(ctx, *src[0]);
-    if (ctx.training)
+    if (ctx.training && !m_frozen)
         p.forwardTraining(*src[0], m_gamma.value, m_beta.value, dst, m_runningMean.value,
                           m_runningVar.value, m_momentum);
     else
@@ -48,6 +51,27 @@ void BatchNormLayer::forward(LayerContext& ctx, std::span<const Tensor* const> s
 void BatchNormLayer::backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor&,
                               const Tensor& diffDst, std::span<Tensor* const> diffSrc) {
     BatchNormPlan& p = plan(ctx, *src[0]);
+    if (m_frozen) {
+        Tensor* dx = diffSrc[0];
+        if (!dx) return;  // nothing upstream learns: no work
+        const int64_t c = m_gamma.value.numel();
+        std::vector<float> gamma(static_cast<std::size_t>(c)), var(static_cast<std::size_t>(c));
+        ctx.backend.copyToHost(gamma.data(), m_gamma.value);
+        ctx.backend.copyToHost(var.data(), m_runningVar.value);
+        for (std::size_t k = 0; k < gamma.size(); ++k) gamma[k] /= std::sqrt(var[k] + m_epsilon);
+        if (!m_frozenScale.defined()) {
+            m_frozenScale = Tensor::empty(ctx.backend, Shape{c});
+            m_zeros = Tensor::empty(ctx.backend, Shape{c});
+            m_unitVar = Tensor::empty(ctx.backend, Shape{c});
+            ctx.backend.fill(m_zeros, 0.f);
+            ctx.backend.fill(m_unitVar, 1.f - m_epsilon);
+        }
+        ctx.backend.copyFromHost(m_frozenScale, gamma.data());
+        p.forwardInference(diffDst, m_frozenScale, m_zeros, m_zeros, m_unitVar, *dx);
+        ctx.backend.fill(m_gamma.grad, 0.f);
+        ctx.backend.fill(m_beta.grad, 0.f);
+        return;
+    }
     p.backward(*src[0], diffDst, m_gamma.value,
                layers::diffSrcOrScratch(ctx, diffSrc[0], m_scratch, *src[0]), m_gamma.grad,
                m_beta.grad);

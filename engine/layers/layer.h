@@ -61,6 +61,9 @@ public:
     }
     // Views into the store, in paramSpecs() order; called once before the first forward.
     virtual void bindParams(std::span<Param> params) { (void)params; }
+    // A frozen layer (its node is not trainable) keeps its parameters; one with state it updates
+    // in training (BatchNorm's running statistics) keeps that too.
+    virtual void setFrozen(bool frozen) { (void)frozen; }
 
     virtual void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) = 0;
     virtual void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,

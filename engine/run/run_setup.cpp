@@ -105,7 +105,11 @@ RunSetup prepareRun(const ProjectDocument& project, Dataset data) {
     }
     s.model = std::make_unique<Model>(*s.backend, project.nodes, s.graph, project.training.seed);
     if (project.training.precision == Precision::Bf16) s.model->setCompute(DType::BF16);
-    s.weightsNote = applyInitialWeights(*s.model, project).summary();
+    const WeightsReport weights = applyInitialWeights(*s.model, project);
+    s.weightsNote = weights.summary();
+    // pretrained layers learn at training.pretrained_lr_scale times the rate of new ones
+    if (project.training.pretrainedLrScale != 1.f)
+        for (std::size_t k : weights.loadedParams) s.model->setLrScale(k, project.training.pretrainedLrScale);
     return s;
 }
 

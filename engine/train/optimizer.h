@@ -25,11 +25,21 @@ public:
     void loadState(const std::vector<float>& state1, const std::vector<float>& state2, int64_t steps);
 
 private:
+    void update(Tensor& values, const Tensor& grads, Tensor& state1, Tensor& state2, float lr);
+
     Model& m_model;
     OptimizerConfig m_cfg;
     float m_l1, m_l2, m_clipNorm;
     Tensor m_state1, m_state2;
     int64_t m_steps = 0;
+    // Runs of the parameter store stepped with one learning-rate multiplier (ParamInfo::lrScale):
+    // one run over everything when nothing is frozen or scaled; frozen parameters are in none.
+    struct Range {
+        int64_t offset = 0, count = 0;
+        float scale = 1.f;
+    };
+    std::vector<Range> m_ranges;
+    bool m_whole = true;  // one run covering the whole store
 };
 
 }  // namespace neurite

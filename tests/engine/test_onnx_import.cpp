@@ -22,6 +22,8 @@
 #include "export/onnx_import.h"
 #include "graph/model.h"
 #include "io/initial_weights.h"
+#include "support/gradcheck.h"
+#include "train/optimizer.h"
 #include "support/skip_missing.h"
 #include "support/test_env.h"
 
@@ -263,6 +265,89 @@ private slots:
         QVERIFY2(wrong.isEmpty(), qPrintable("imported but computed something else:\n" + wrong.join('\n')));
         QVERIFY2(passed >= kConformancePassing, qPrintable(QString("%1 cases pass, fewer than the %2 of docs/import.md")
                                                                    .arg(passed).arg(kConformancePassing)));
+    }
+
+    // Weights in, weights out: from the initial weights of a PyTorch model (imported through
+    // ONNX), 100 steps of SGD with momentum and of Adam on the same batches of mean cross-entropy
+    // end at PyTorch's weights within 1e-4 relative (per tensor: the largest difference over the
+    // largest value), for an MLP and a CNN (tests/support/onnx_train_parity.py).
+    void trainingMatchesPyTorch() {
+        QTemporaryDir dir;
+        QProcess run;
+        run.setProcessChannelMode(QProcess::MergedChannels);
+        run.start(kPython, {QString::fromStdString(test::sourceDir()) + "/tests/support/onnx_train_parity.py", dir.path()});
+        QVERIFY2(run.waitForFinished(600000), "onnx_train_parity.py timed out");
+        QVERIFY2(run.exitStatus() == QProcess::NormalExit && run.exitCode() == 0,
+                 qPrintable("onnx_train_parity.py failed:\n" + QString::fromUtf8(run.readAll())));
+        QFile list(dir.filePath("parity.txt"));
+        QVERIFY(list.open(QIODevice::ReadOnly));
+        int cases = 0;
+        for (const QByteArray& line : list.readAll().split('\n')) {
+            const QStringList f = QString::fromUtf8(line).split(' ', Qt::SkipEmptyParts);
+            if (f.size() != 7) continue;
+            const QString name = f[0], opt = f[1];
+            const float lr = f[2].toFloat();
+            const int steps = f[3].toInt(), batch = f[4].toInt();
+            ImportOptions options;
+            options.dataSource = "builtin:iris";
+            const ImportedModel m = importOnnxFile(dir.filePath(name + ".onnx").toStdString(), options);
+            DataInfo info;
+            info.sampleShape = m.sampleShape;
+            const ResolvedGraph g = resolveGraph(m.project.nodes, m.project.output, info);
+            QVERIFY2(g.ok(), g.firstError().c_str());
+            Backend& cpu = backendFor("cpu");
+            Model model(cpu, m.project.nodes, g, 1);
+            applyWeights(model, m.weights, "weights");
+            OptimizerConfig config;
+            config.kind = opt == "sgd" ? OptimizerKind::Sgd : OptimizerKind::Adam;
+            config.lr = lr;
+            if (opt == "sgd") config.momentum = 0.9f;
+            Optimizer optimizer(model, config, 0.f, 0.f, 0.f);
+            const std::vector<float> xs = readFloats(dir.filePath(name + ".x.f32").toStdString());
+            const std::vector<float> ysRaw = readFloats(dir.filePath(name + ".y.i32").toStdString());
+            std::vector<int32_t> ys(ysRaw.size());
+            std::memcpy(ys.data(), ysRaw.data(), ys.size() * 4);
+            Shape in = dims(f[5]);
+            Shape batchShape{batch};
+            for (int64_t d : in) batchShape.push(d);
+            const std::size_t per = static_cast<std::size_t>(batchShape.numel());
+            Tensor x = Tensor::empty(cpu, batchShape);
+            for (int s = 0; s < steps; ++s) {
+                cpu.copyFromHost(x, xs.data() + std::size_t(s) * per);
+                const std::vector<int32_t> y(ys.begin() + s * batch, ys.begin() + (s + 1) * batch);
+                Tensor labels = test::toBackendI32(cpu, y, Shape{batch});
+                const Tensor& logits = model.forward(x, true, s, 1);
+                Tensor diff = Tensor::empty(cpu, logits.shape());
+                cpu.softmaxCrossEntropy(logits, labels, nullptr, 0.f, diff);
+                model.backward(diff, s, 1);
+                optimizer.step(lr);
+            }
+            const std::vector<float> snap = model.snapshot();
+            int compared = 0;
+            double closest = 0;
+            for (const ParamInfo& p : model.params()) {
+                if (!p.trainable) continue;
+                const std::string key = p.node + "." + p.name;
+                const std::vector<float> want = readFloats(dir.filePath(name + "." + opt + "." + QString::fromStdString(key) + ".f32").toStdString());
+                QCOMPARE(qsizetype(want.size()), qsizetype(p.shape.numel()));
+                double worst = 0, largest = 0;
+                for (std::size_t k = 0; k < want.size(); ++k) {
+                    worst = std::max(worst, std::fabs(double(snap[std::size_t(p.offset) + k]) - want[k]));
+                    largest = std::max(largest, std::fabs(double(want[k])));
+                }
+                QVERIFY2(worst <= 1e-4 * largest, qPrintable(QString("%1 %2 %3: after %4 steps the largest difference "
+                                                                    "from PyTorch is %5 of %6")
+                                                                 .arg(name, opt, QString::fromStdString(key))
+                                                                 .arg(steps).arg(worst).arg(largest)));
+                ++compared;
+                closest = std::max(closest, worst / largest);
+            }
+            qInfo("%s %s: %d steps, largest difference from PyTorch %.2g of the tensor's largest value", qPrintable(name),
+                  qPrintable(opt), steps, closest);
+            QCOMPARE(compared, 6);
+            ++cases;
+        }
+        QCOMPARE(cases, 4);
     }
 
 private:

@@ -196,7 +196,7 @@ private slots:
         ProjectDocument doc = example("fashion_cnn.neurite.json");
         for (Node& n : doc.nodes) n.x = n.y = 0;
         doc.nodes.push_back(makeNode("skip", "ReLU", {"pool1"}));
-        const GraphState laid = edits::laidOut({doc.nodes, doc.output});
+        const GraphState laid = edits::laidOut({doc.nodes, doc.output, doc.weights});
         std::map<std::string, const Node*> byId;
         for (const Node& n : laid.nodes) byId[n.id] = &n;
         for (const Node& n : laid.nodes)

@@ -2,6 +2,12 @@
 #include "designer_widget.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QSpinBox>
 #include <QApplication>
 #include <QClipboard>
 #include <QMimeData>
@@ -22,6 +28,29 @@
 namespace neurite {
 
 namespace {
+
+// Replace Head's question: the new head's outputs and whether to freeze the layers kept.
+std::optional<DesignerWidget::HeadChoice> askHead(QWidget* parent, const QString& cut) {
+    QDialog dialog(parent);
+    dialog.setWindowTitle(QObject::tr("Replace Head"));
+    auto* form = new QFormLayout(&dialog);
+    form->addRow(new QLabel(QObject::tr("%1 and every layer after it are removed; a new Dense layer ends the model.")
+                                .arg(cut)));
+    auto* units = new QSpinBox(&dialog);
+    units->setRange(0, 1000000);
+    units->setSpecialValueText(QObject::tr("auto (the data's classes)"));
+    form->addRow(QObject::tr("Outputs"), units);
+    auto* freeze = new QCheckBox(QObject::tr("freeze the layers kept (train the head only)"), &dialog);
+    freeze->setChecked(true);
+    form->addRow(QString(), freeze);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted) return std::nullopt;
+    return DesignerWidget::HeadChoice{units->value(), freeze->isChecked()};
+}
+
 
 constexpr const char* kNodesMime = "application/x-neurite-nodes";
 
@@ -83,6 +112,11 @@ void DesignerWidget::createActions() {
     m_actions.zoomFit = new QAction(tr("Zoom to &Fit"), this);
     m_actions.zoomFit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     connect(m_actions.zoomFit, &QAction::triggered, m_view, &GraphView::zoomToFit);
+    m_actions.freeze = make(tr("&Freeze Layers"), QKeySequence(), &DesignerWidget::toggleFreeze);
+    m_actions.freeze->setStatusTip(tr("Transfer learning: the selected layers keep their weights while the others train"));
+    m_actions.replaceHead = make(tr("&Replace Head from Here..."), QKeySequence(), &DesignerWidget::replaceHead);
+    m_actions.replaceHead->setStatusTip(
+        tr("Transfer learning: remove the selected layer and all after it, and end the model in a new Dense head"));
     m_actions.snap = new QAction(tr("&Snap to Grid"), this);
     m_actions.snap->setCheckable(true);
     m_actions.snap->setChecked(m_scene->snapToGrid());
@@ -99,8 +133,44 @@ void DesignerWidget::updateActions() {
     m_actions.cut->setEnabled(nodes);
     m_actions.copy->setEnabled(nodes);
     m_actions.duplicate->setEnabled(nodes);
+    const QStringList ids = selectedIds();
+    bool allFrozen = !ids.isEmpty();
+    for (const QString& id : ids)
+        if (const Node* n = m_model->node(id)) allFrozen = allFrozen && !n->trainable;
+    m_actions.freeze->setEnabled(nodes);
+    m_actions.freeze->setText(allFrozen ? tr("Un&freeze Layers") : tr("&Freeze Layers"));
+    const Node* one = ids.size() == 1 ? m_model->node(ids.front()) : nullptr;
+    m_actions.replaceHead->setEnabled(one && !one->inputs.empty());
     const QMimeData* mime = QApplication::clipboard()->mimeData();
     m_actions.paste->setEnabled(mime && mime->hasFormat(kNodesMime));
+}
+
+void DesignerWidget::toggleFreeze() {
+    const QStringList ids = selectedIds();
+    if (ids.isEmpty()) return;
+    bool allFrozen = true;
+    for (const QString& id : ids)
+        if (const Node* n = m_model->node(id)) allFrozen = allFrozen && !n->trainable;
+    GraphState after = stateOf(*m_model);
+    for (Node& n : after.nodes)
+        if (ids.contains(QString::fromStdString(n.id))) n.trainable = allFrozen;
+    pushEdit(allFrozen ? tr("Unfreeze %n layer(s)", nullptr, int(ids.size())) : tr("Freeze %n layer(s)", nullptr, int(ids.size())),
+             after, ids);
+    updateActions();
+}
+
+void DesignerWidget::replaceHead() {
+    const QStringList ids = selectedIds();
+    const Node* cut = ids.size() == 1 ? m_model->node(ids.front()) : nullptr;
+    if (!cut || cut->inputs.empty()) return;
+    const std::optional<HeadChoice> choice = m_headPrompt ? m_headPrompt(ids.front()) : askHead(this, ids.front());
+    if (!choice) return;
+    const std::string cutId = cut->id;
+    const Shape in = m_model->shapeValue(QString::fromStdString(cut->inputs.front()));
+    std::string head;
+    const GraphState after = edits::withHeadReplaced(stateOf(*m_model), cutId, choice->units, in.rank() > 2,
+                                                     choice->freeze, &head);
+    pushEdit(tr("Replace head from %1").arg(ids.front()), after, {QString::fromStdString(head)});
 }
 
 QStringList DesignerWidget::selectedIds() const {

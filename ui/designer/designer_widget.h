@@ -1,11 +1,14 @@
 // DesignerWidget: the canvas with its editing actions (delete, cut, copy, paste, duplicate,
-// select all, layout, zoom, grid snapping). Each action computes the next GraphState with
+// select all, layout, zoom, grid snapping, and transfer learning's freeze and replace head). Each action computes the next GraphState with
 // graph_edits and pushes one command; the main window only puts the actions in its menus.
 #pragma once
 
 #include <QPointF>
 #include <QStringList>
 #include <QWidget>
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -34,7 +37,16 @@ public:
         QAction* zoomOut;
         QAction* zoomFit;
         QAction* snap;
+        QAction* freeze;       // freezes the selected layers, or unfreezes them when all are frozen
+        QAction* replaceHead;  // the selected layer and all after it become a new Dense head
     };
+    // What Replace Head asks: the new head's outputs (0: the data's classes) and whether the
+    // layers kept are frozen; nullopt = cancelled.
+    struct HeadChoice {
+        int64_t units = 0;
+        bool freeze = true;
+    };
+    using HeadPrompt = std::function<std::optional<HeadChoice>(const QString& cut)>;
 
     DesignerWidget(GraphModel* model, QUndoStack* undo, QWidget* parent = nullptr);
     GraphScene* scene() const { return m_scene; }
@@ -56,6 +68,9 @@ public:
     void paste();
     void duplicateSelection();
     void layoutGraph();
+    void toggleFreeze();
+    void replaceHead();
+    void setHeadPrompt(HeadPrompt prompt) { m_headPrompt = std::move(prompt); }
 
 signals:
     void selectionChanged(const QStringList& ids);
@@ -70,6 +85,7 @@ private:
     GraphScene* m_scene;
     GraphView* m_view;
     Actions m_actions{};
+    HeadPrompt m_headPrompt;
 };
 
 }  // namespace neurite

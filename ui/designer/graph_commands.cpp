@@ -6,16 +6,16 @@
 namespace neurite {
 
 GraphState stateOf(const GraphModel& model) {
-    return {model.nodes(), model.document().output};
+    return {model.nodes(), model.document().output, model.document().weights};
 }
 
 bool operator==(const GraphState& a, const GraphState& b) {
-    if (a.output != b.output || a.nodes.size() != b.nodes.size()) return false;
+    if (a.output != b.output || a.weights != b.weights || a.nodes.size() != b.nodes.size()) return false;
     for (std::size_t i = 0; i < a.nodes.size(); ++i) {
         const Node& x = a.nodes[i];
         const Node& y = b.nodes[i];
         if (x.id != y.id || x.op != y.op || x.params != y.params || x.inputs != y.inputs ||
-            x.x != y.x || x.y != y.y)
+            x.trainable != y.trainable || x.x != y.x || x.y != y.y)
             return false;
     }
     return true;
@@ -26,10 +26,12 @@ EditGraphCommand::EditGraphCommand(GraphModel* model, const QString& text, Graph
     : QUndoCommand(text), m_model(model), m_before(std::move(before)), m_after(std::move(after)) {}
 
 void EditGraphCommand::redo() {
+    if (m_after.weights != m_model->document().weights) m_model->setWeights(m_after.weights);
     m_model->setNodes(m_after.nodes, m_after.output);
 }
 
 void EditGraphCommand::undo() {
+    if (m_before.weights != m_model->document().weights) m_model->setWeights(m_before.weights);
     m_model->setNodes(m_before.nodes, m_before.output);
 }
 

@@ -21,10 +21,12 @@ class GraphModel;
 struct GraphState {
     std::vector<Node> nodes;
     std::string output;
+    std::string weights;  // model.weights, the starting weights' file (as written)
 };
 
 GraphState stateOf(const GraphModel& model);
-// Same nodes (ids, ops, parameters, inputs, positions, in order) and output.
+// Same nodes (ids, ops, parameters, inputs, trainable flags, positions, in order), output and
+// starting weights.
 bool operator==(const GraphState& a, const GraphState& b);
 
 class EditGraphCommand : public QUndoCommand {

@@ -177,6 +177,36 @@ GraphState withFlattenBefore(const GraphState& state, const std::string& id) {
     return withNodeInserted(state, makeNode("flatten", "Flatten"), target->inputs.front());
 }
 
+GraphState withHeadReplaced(const GraphState& state, const std::string& cut, int64_t units, bool flatten,
+                            bool freezeBefore, std::string* headId) {
+    GraphState s = state;
+    const Node* target = find(s, cut);
+    if (!target || target->inputs.empty()) return state;
+    const std::string source = target->inputs.front();
+    std::set<std::string> gone = downstream(state, cut);  // cut and what depends on it
+    gone.insert(cut);
+    s.nodes.erase(std::remove_if(s.nodes.begin(), s.nodes.end(), [&](const Node& n) { return gone.count(n.id) != 0; }),
+                  s.nodes.end());
+    if (freezeBefore)
+        for (Node& n : s.nodes) n.trainable = false;
+    const Node* from = find(s, source);
+    const double x = from ? from->x : 0, y = from ? from->y : 0;
+    std::string feed = source;
+    if (flatten) {
+        Node f = makeNode(uniqueId(s, "flatten"), "Flatten", {source});
+        f.x = x, f.y = y + kRowStep;
+        feed = f.id;
+        s.nodes.push_back(f);
+    }
+    Node head = makeNode(uniqueId(s, "head"), "Dense", {feed},
+                         {{"units", units > 0 ? ParamValue(units) : ParamValue(std::string("auto"))}});
+    head.x = x, head.y = y + (flatten ? 2 : 1) * kRowStep;
+    s.output = head.id;
+    if (headId) *headId = head.id;
+    s.nodes.push_back(head);
+    return s;
+}
+
 GraphState laidOut(const GraphState& state) {
     GraphState s = state;
     const std::size_t n = s.nodes.size();

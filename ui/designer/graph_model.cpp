@@ -15,7 +15,7 @@ QString qs(const std::string& s) {
 }
 
 bool sameNodeContent(const Node& a, const Node& b) {
-    return a.op == b.op && a.params == b.params && a.inputs == b.inputs;
+    return a.op == b.op && a.params == b.params && a.inputs == b.inputs && a.trainable == b.trainable;
 }
 
 }  // namespace
@@ -204,6 +204,11 @@ QString GraphModel::shapeRefusal(const QString& from, const QString& to) const {
         return qs(e.what());
     }
     return {};
+}
+
+void GraphModel::setWeights(std::string weights) {
+    m_doc.weights = std::move(weights);
+    emit settingsChanged();
 }
 
 void GraphModel::setNodes(std::vector<Node> nodes, std::string output) {

@@ -57,6 +57,9 @@ public:
     // Edits, for undo commands. setNodes diffs against the current nodes and emits nodeAdded,
     // nodeRemoved and nodeChanged per id (file order kept exactly as given).
     void setNodes(std::vector<Node> nodes, std::string output);
+    // model.weights, the starting weights' file (relative to the project's folder); emits
+    // settingsChanged.
+    void setWeights(std::string weights);
     void setPositions(const std::vector<std::pair<QString, QPointF>>& positions);
     // The data and training sections (the training settings panel); emits settingsChanged.
     void setSettings(DataConfig data, TrainConfig training);

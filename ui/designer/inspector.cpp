@@ -18,11 +18,25 @@
 #include "graph_commands.h"
 #include "graph_edits.h"
 #include "graph_model.h"
+#include "layers/layer.h"
 #include "number_field.h"
 
 namespace neurite {
 
 namespace {
+
+// Whether layers of this type have weights (only those can be frozen): its first example's.
+bool hasParameters(const LayerType& type) {
+    if (!type.create || type.examples.empty()) return false;
+    try {
+        const LayerExample& example = type.examples.front();
+        const ParamCheck check = checkParams(type, example.params);
+        if (!check.errors.empty()) return false;
+        return !type.create(check.params)->paramSpecs(exampleShapes(example, nullptr)).empty();
+    } catch (...) {
+        return false;
+    }
+}
 
 QString listText(const ParamValue& v) {
     if (const auto* l = std::get_if<std::vector<int64_t>>(&v)) {
@@ -115,6 +129,20 @@ void Inspector::rebuild() {
     m_idEdit->setToolTip(tr("The layer's unique name; other layers refer to it."));
     connect(m_idEdit, &QLineEdit::editingFinished, this, &Inspector::rename);
     m_form->addRow(tr("Name"), m_idEdit);
+    if (type && hasParameters(*type)) {
+        auto* trainable = new QCheckBox(tr("learns in training"), this);
+        trainable->setObjectName("trainable");
+        trainable->setToolTip(tr("Off: the layer is frozen (transfer learning). Its weights keep their values, and a "
+                                 "BatchNorm normalizes with its running statistics and keeps them."));
+        trainable->setChecked(node->trainable);
+        connect(trainable, &QCheckBox::toggled, this, &Inspector::setTrainable);
+        m_form->addRow(tr("Trainable"), trainable);
+        m_syncers.push_back([this, trainable] {
+            const Node* n = m_model->node(m_id);
+            const QSignalBlocker block(trainable);
+            if (n) trainable->setChecked(n->trainable);
+        });
+    }
     if (type)
         for (const ParamSchema& s : type->params) addParamRow(s);
     syncValues();
@@ -301,6 +329,17 @@ void Inspector::commit(const std::string& name, const ParamValue& value) {
         tr("Set %1 of %2 to %3")
             .arg(QString::fromStdString(name), m_id, QString::fromStdString(toString(value))),
         before, edits::withParam(before, m_id.toStdString(), name, value)));
+}
+
+void Inspector::setTrainable(bool on) {
+    const Node* node = m_model->node(m_id);
+    if (!node || node->trainable == on) return;
+    const GraphState before = stateOf(*m_model);
+    GraphState after = before;
+    for (Node& n : after.nodes)
+        if (n.id == m_id.toStdString()) n.trainable = on;
+    m_undo->push(new EditGraphCommand(m_model, on ? tr("Unfreeze %1").arg(m_id) : tr("Freeze %1").arg(m_id), before,
+                                      after));
 }
 
 void Inspector::rename() {

@@ -37,6 +37,7 @@ private:
     void addParamRow(const ParamSchema& schema);
     void commit(const std::string& name, const ParamValue& value);
     void rename();
+    void setTrainable(bool on);
     ParamValue currentValue(const ParamSchema& schema) const;
 
     GraphModel* m_model;

@@ -117,6 +117,16 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->setPen(pal.color(QPalette::PlaceholderText));
     painter->drawText(QRectF(text.left(), text.top(), text.width(), line),
                       Qt::AlignRight | Qt::AlignVCenter, m_op);
+    if (node && !node->trainable) {  // frozen for transfer learning: a blue tag on the top edge
+        const QString tag = QObject::tr("frozen");
+        const double w = fn.horizontalAdvance(tag) + 10;
+        const QRectF badge(body.right() - w - 8, body.top() - line / 2 - 1, w, line + 2);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(QColor(0x1e, 0x88, 0xe5));
+        painter->drawRoundedRect(badge, 4, 4);
+        painter->setPen(Qt::white);
+        painter->drawText(badge, Qt::AlignCenter, tag);
+    }
     painter->setPen(pal.color(QPalette::Text));
     painter->drawText(QRectF(text.left(), text.top() + line + 1, text.width(), line),
                       Qt::AlignLeft | Qt::AlignVCenter,

@@ -48,7 +48,7 @@ ProjectTemplate make(QString name, QString description, const char* source, Chai
     d.training.epochs = epochs;
     d.training.optimizer.lr = static_cast<float>(lr);
     d.training.loss.kind = loss;
-    const GraphState laid = edits::laidOut({chain.nodes(), {}});
+    const GraphState laid = edits::laidOut({chain.nodes(), {}, {}});
     d.nodes = laid.nodes;
     d.output = d.nodes.back().id;
     return t;

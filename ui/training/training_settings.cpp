@@ -1,6 +1,11 @@
 #include "training_settings.h"
 
 #include <QCheckBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QPushButton>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -104,12 +109,19 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
           {{tr("Flip"), flips}, {tr("Shift (fraction)"), m_shift}, {tr("Rotation (degrees)"), m_rotation},
            {tr("Zoom"), m_zoom}, {tr("Shear (degrees)"), m_shear}, {tr("Brightness"), m_brightness},
            {tr("Noise (std)"), m_noise}, {tr("Cutout (fraction)"), m_cutout}, {tr("Mixup alpha"), m_mixup}});
+    auto* weightsRow = new QWidget(this);
+    auto* weightsLayout = new QHBoxLayout(weightsRow);
+    weightsLayout->setContentsMargins(0, 0, 0, 0);
+    weightsLayout->addWidget(m_weights, 1);
+    weightsLayout->addWidget(m_chooseWeightsButton);
+    weightsLayout->addWidget(m_clearWeights);
     group(tr("Run"), {{tr("Epochs"), m_epochs}, {tr("Batch size"), m_batch}, {tr("Seed"), m_seed},
-                      {tr("Device"), m_device}, {tr("Threads"), m_threads}, {tr("Precision"), m_precision}});
+                      {tr("Device"), m_device}, {tr("Threads"), m_threads}, {tr("Precision"), m_precision},
+                      {tr("Start from"), weightsRow}});
     group(tr("Optimization"), {{tr("Loss"), m_loss}, {tr("Label smoothing"), m_smoothing},
                                {tr("Optimizer"), m_optimizer}, {tr("Learning rate"), m_lr},
                                {tr("Momentum"), m_momentum}, {tr("Weight decay"), m_weightDecay},
-                               {tr("Schedule"), m_schedule}});
+                               {tr("Schedule"), m_schedule}, {tr("Pretrained LR scale"), m_pretrainedLr}});
     group(tr("Regularization"), {{tr("L2"), m_l2}, {tr("Clip norm"), m_clip}, {tr("Early stopping"), m_early},
                                  {tr("Monitor"), m_monitor}, {tr("Patience"), m_patience}});
     auto* layout = new QVBoxLayout(this);
@@ -169,6 +181,19 @@ void TrainingSettings::createEditors() {
     m_momentum = number(this, 0, 0.999, 0.05);
     m_weightDecay = number(this, 0, 10, 0.0001);
     m_schedule = choice(this, {"constant", "step", "exponential", "cosine", "plateau"});
+    m_pretrainedLr = number(this, 0, 1, 0.1);
+    m_weights = new QLabel(this);
+    m_weights->setObjectName("startingWeights");
+    m_weights->setWordWrap(true);
+    m_weights->setToolTip(tr("model.weights: a safetensors or *.nmodel file of the layers' weights the model starts "
+                             "from (an imported model, a trained one for transfer learning). Layers whose name and "
+                             "shape match take them; the others keep their initializer."));
+    m_chooseWeightsButton = new QPushButton(tr("Choose..."), this);
+    m_chooseWeightsButton->setObjectName("chooseWeights");
+    m_clearWeights = new QPushButton(tr("Clear"), this);
+    m_clearWeights->setObjectName("clearWeights");
+    connect(m_chooseWeightsButton, &QPushButton::clicked, this, &TrainingSettings::chooseWeights);
+    connect(m_clearWeights, &QPushButton::clicked, this, [this] { setWeights(QString()); });
     m_l2 = number(this, 0, 10, 0.0001);
     m_clip = number(this, 0, 1e6, 0.5);
     m_clip->setSpecialValueText(tr("off"));
@@ -263,6 +288,8 @@ void TrainingSettings::connectEditors() {
             if (v == nameOf(k)) t.schedule.kind = k;
     });
     onDouble(m_l2, tr("L2"), [](DataConfig&, TrainConfig& t, double v) { t.l2 = static_cast<float>(v); });
+    onDouble(m_pretrainedLr, tr("pretrained LR scale"),
+             [](DataConfig&, TrainConfig& t, double v) { t.pretrainedLrScale = static_cast<float>(v); });
     onDouble(m_clip, tr("clip norm"), [](DataConfig&, TrainConfig& t, double v) { t.clipNorm = static_cast<float>(v); });
     onCheck(m_early, tr("early stopping"), [](DataConfig&, TrainConfig& t, bool on) { t.earlyStopping.enabled = on; });
     onChoice(m_monitor, tr("monitor"), [](DataConfig&, TrainConfig& t, const std::string& v) { t.earlyStopping.monitor = v; });
@@ -343,6 +370,10 @@ void TrainingSettings::describeEditors() {
                             "epochs), exponential (x0.1 per epoch), cosine (down to 0 by the last epoch), "
                             "plateau (x0.1 after 5 epochs without a lower validation loss)."));
     describe(m_l2, "training.regularization.l2", tr("Adds this times the sum of the squared weights to the loss."));
+    describe(m_pretrainedLr, "training.pretrained_lr_scale",
+             tr("Multiplies the learning rate of the layers loaded from the project's starting weights (an "
+                "imported model, model.weights): below 1 fine-tunes them more gently than a new head; 0 keeps "
+                "them as they are."));
     describe(m_clip, "training.clip_norm", tr("Rescales the gradients whenever their global norm exceeds this; off (0) never "
                         "clips."));
     describe(m_early, "training.early_stopping.enabled", tr("Ends the run when the monitored metric has not improved for Patience epochs and "
@@ -385,6 +416,10 @@ void TrainingSettings::load() {
     select(m_schedule, QString::fromLatin1(nameOf(t.schedule.kind)));
     showValue(m_l2, double(t.l2));
     showValue(m_clip, double(t.clipNorm));
+    showValue(m_pretrainedLr, double(t.pretrainedLrScale));
+    const std::string& weights = m_model->document().weights;
+    m_weights->setText(weights.empty() ? tr("the layers' initializers") : QString::fromStdString(weights));
+    m_clearWeights->setEnabled(!weights.empty());
     m_early->setChecked(t.earlyStopping.enabled);
     select(m_monitor, QString::fromStdString(t.earlyStopping.monitor));
     showValue(m_patience, t.earlyStopping.patience);
@@ -397,6 +432,31 @@ void TrainingSettings::load() {
     m_vflip->setChecked(d.augment.verticalFlip);
     for (const AugmentEditor& a : augmentEditors()) showValue(a.box, double(d.augment.*a.field));
     m_loading = false;
+}
+
+void TrainingSettings::chooseWeights() {
+    const QString folder = QString::fromStdString(m_model->document().folder);
+    const QString path = m_chooseWeights ? m_chooseWeights()
+                                         : QFileDialog::getOpenFileName(this, tr("Start from Weights"), folder,
+                                                                        tr("Weights (*.safetensors *.nmodel);;All files (*)"));
+    if (!path.isEmpty()) setWeights(path);
+}
+
+// A path under the project's folder is kept relative to it, as the project file keeps it.
+void TrainingSettings::setWeights(const QString& path) {
+    QString written = path;
+    const QString folder = QString::fromStdString(m_model->document().folder);
+    if (!path.isEmpty() && !folder.isEmpty()) {
+        const QString relative = QDir(folder).relativeFilePath(path);
+        if (!relative.startsWith(QLatin1String(".."))) written = relative;
+    }
+    if (written.toStdString() == m_model->document().weights) return;
+    const GraphState before = stateOf(*m_model);
+    GraphState after = before;
+    after.weights = written.toStdString();
+    m_undo->push(new EditGraphCommand(m_model, path.isEmpty() ? tr("Start from the initializers")
+                                                             : tr("Start from %1").arg(QFileInfo(path).fileName()),
+                                      before, after));
 }
 
 }  // namespace neurite

@@ -11,6 +11,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 #include <vector>
 
 #include "io/project.h"
@@ -19,7 +21,9 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 class QUndoStack;
 
@@ -43,6 +47,8 @@ public:
     QDoubleSpinBox* lrEditor() const { return m_lr; }
     QComboBox* deviceEditor() const { return m_device; }
     QLineEdit* sourceEditor() const { return m_source; }
+    // Start from... asks with this instead of a file dialog (tests); "" = cancelled.
+    void setWeightsChooser(std::function<QString()> chooser) { m_chooseWeights = std::move(chooser); }
 
 private:
     struct AugmentEditor {
@@ -65,7 +71,12 @@ private:
     QWidget* m_fields;  // every group of fields, disabled together during a run
     QString m_gpuNote;  // why no GPU can be picked, when none can
     QLineEdit* m_source;
-    NumberField *m_valSplit, *m_testSplit, *m_lr, *m_momentum, *m_weightDecay, *m_l2, *m_clip, *m_smoothing;
+    QLabel* m_weights;  // model.weights, or what the model starts from without it
+    QPushButton *m_chooseWeightsButton, *m_clearWeights;
+    std::function<QString()> m_chooseWeights;
+    void chooseWeights();
+    void setWeights(const QString& path);
+    NumberField *m_valSplit, *m_testSplit, *m_lr, *m_momentum, *m_weightDecay, *m_l2, *m_clip, *m_smoothing, *m_pretrainedLr;
     QComboBox *m_scaling, *m_targetScaling, *m_device, *m_precision, *m_loss, *m_optimizer, *m_schedule, *m_monitor;
     QSpinBox *m_epochs, *m_batch, *m_seed, *m_threads, *m_patience;
     QCheckBox* m_early;

@@ -9,6 +9,8 @@
 #include "data/idx_reader.h"
 #include "data/sources.h"
 #include "data/sources/class_labels.h"
+#include "data/sources/csv_parser.h"
+#include "data/spec_query.h"
 
 namespace neurite {
 
@@ -69,10 +71,86 @@ bool looksLikeFashion(const std::string& path) {
     return lower.find("fashion") != std::string::npos;
 }
 
+// Keeps the samples of `split` whose label has a new index (-1: dropped), relabelled.
+void keepSamples(DataSplit& split, const std::vector<int>& newIndex, int64_t sampleBytes) {
+    int64_t kept = 0;
+    for (int64_t i = 0; i < split.count; ++i) {
+        const int to = newIndex[static_cast<std::size_t>(split.labels[std::size_t(i)])];
+        if (to < 0) continue;
+        if (kept != i)
+            std::copy_n(split.bytes.begin() + i * sampleBytes, sampleBytes, split.bytes.begin() + kept * sampleBytes);
+        split.labels[std::size_t(kept)] = to;
+        ++kept;
+    }
+    split.count = kept;
+    split.labels.resize(static_cast<std::size_t>(kept));
+    split.bytes.resize(static_cast<std::size_t>(kept * sampleBytes));
+}
+
+// classes=a,b,...: those classes only (by name or label value), in that order.
+// train_samples=N: the first N training samples taken class by class in turn (balanced), so a
+// small labelled set is the same for every run.
+void applyOptions(Dataset& ds, const SpecQuery& q) {
+    const int64_t sampleBytes = ds.sampleShape.numel();
+    if (auto list = q.str("classes")) {
+        std::vector<int> newIndex(ds.classNames.size(), -1);
+        std::vector<std::string> names;
+        for (const std::string& item : splitList(*list)) {
+            int found = -1;
+            for (std::size_t c = 0; c < ds.classNames.size(); ++c)
+                if (lowerAscii(ds.classNames[c]) == lowerAscii(item) || std::to_string(c) == item) found = int(c);
+            if (found < 0) {
+                std::string known;
+                for (const std::string& n : ds.classNames) known += (known.empty() ? "" : ", ") + n;
+                throwBadInput(q.where() + "classes: no class \"" + item + "\"; the classes are " + known +
+                              " (or their indexes 0.." + std::to_string(ds.classNames.size() - 1) + ")");
+            }
+            if (newIndex[std::size_t(found)] >= 0)
+                throwBadInput(q.where() + "classes: \"" + item + "\" is named twice");
+            newIndex[std::size_t(found)] = int(names.size());
+            names.push_back(ds.classNames[std::size_t(found)]);
+        }
+        if (names.size() < 2) throwBadInput(q.where() + "classes: name at least 2 classes");
+        keepSamples(ds.train, newIndex, sampleBytes);
+        keepSamples(ds.test, newIndex, sampleBytes);
+        ds.classNames = names;
+        ds.numClasses = static_cast<int>(names.size());
+        ds.notes.push_back("classes " + *list + ": " + std::to_string(ds.train.count) + " training and " +
+                           std::to_string(ds.test.count) + " test samples");
+    }
+    if (q.has("train_samples")) {
+        const int64_t n = q.integer("train_samples", 0, int64_t(ds.numClasses) * 2, ds.train.count);
+        const int64_t quota = (n + ds.numClasses - 1) / ds.numClasses;
+        std::vector<int64_t> taken(static_cast<std::size_t>(ds.numClasses), 0);
+        DataSplit& t = ds.train;
+        int64_t kept = 0;
+        std::vector<char> chosen(static_cast<std::size_t>(t.count), 0);
+        for (int64_t i = 0; i < t.count && kept < n; ++i) {
+            int64_t& c = taken[std::size_t(t.labels[std::size_t(i)])];
+            if (c < quota) ++c, ++kept, chosen[std::size_t(i)] = 1;
+        }
+        int64_t at = 0;
+        for (int64_t i = 0; i < t.count; ++i) {
+            if (!chosen[std::size_t(i)]) continue;
+            std::copy_n(t.bytes.begin() + i * sampleBytes, sampleBytes, t.bytes.begin() + at * sampleBytes);
+            t.labels[std::size_t(at)] = t.labels[std::size_t(i)];
+            ++at;
+        }
+        t.count = at;
+        t.labels.resize(std::size_t(at));
+        t.bytes.resize(std::size_t(at * sampleBytes));
+        ds.notes.push_back("train_samples " + std::to_string(n) + ": the first " + std::to_string(at) +
+                           " training samples, " + std::to_string(quota) + " a class at most");
+    }
+}
+
 } // namespace
 
-Dataset loadIdxSource(const std::string& path, const std::string& spec) {
+Dataset loadIdxSource(const std::string& pathAndQuery, const std::string& spec) {
     const std::string where = "data source \"" + spec + "\": ";
+    const SpecParts parts = splitSpec(pathAndQuery);
+    const SpecQuery query(parts.query, where, {"classes", "train_samples"});
+    const std::string& path = parts.path;
     std::error_code ec;
     Dataset ds;
     if (fs::is_directory(path, ec)) {
@@ -128,6 +206,7 @@ Dataset loadIdxSource(const std::string& path, const std::string& spec) {
     for (double v : classes)
         ds.classNames.emplace_back(fashion ? kFashionNames[static_cast<int>(v)] : labelName(v));
     ds.numClasses = static_cast<int>(classes.size());
+    applyOptions(ds, query);
     return ds;
 }
 

@@ -1,0 +1,109 @@
+// File > Import ONNX Model... (import_model.h).
+#include "import_model.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QPointer>
+#include <QProgressDialog>
+
+#include <memory>
+
+#include "action_guard.h"
+#include "background_task.h"
+#include "export/onnx_import.h"
+#include "failure.h"
+#include "project_files.h"
+
+namespace neurite {
+
+ImportPrompts dialogPrompts(QWidget* parent) {
+    ImportPrompts p;
+    p.chooseModel = [parent] {
+        return QFileDialog::getOpenFileName(parent, QObject::tr("Import ONNX Model"), QString(),
+                                            QObject::tr("ONNX models (*.onnx);;All files (*)"));
+    };
+    p.askData = [parent](const QString& question, const QString& suggestion) {
+        bool ok = false;
+        const QString text = QInputDialog::getText(parent, QObject::tr("Data for the imported model"), question,
+                                                   QLineEdit::Normal, suggestion, &ok);
+        return ok ? text.trimmed() : QString();
+    };
+    p.chooseProject = [parent](const QString& suggestion) {
+        return QFileDialog::getSaveFileName(parent, QObject::tr("Save the Imported Project"), suggestion,
+                                            QObject::tr("Neurite projects (*.neurite.json)"));
+    };
+    p.report = [parent](const ImportedModel& model, const QString& projectPath) {
+        QMessageBox box(QMessageBox::Information, QObject::tr("Model imported"),
+                        QObject::tr("%1\n\nThe project %2 starts from the model's weights (%3). Change its head, "
+                                    "freeze layers in the inspector, and train to fine-tune it.")
+                            .arg(QString::fromStdString(model.report.summary()), QFileInfo(projectPath).fileName(),
+                                 QString::fromStdString(model.project.weights)),
+                        QMessageBox::Ok, parent);
+        box.setDetailedText(QString::fromStdString(model.report.text()));
+        box.exec();
+    };
+    return p;
+}
+
+namespace {
+
+// After the import: the data, the path, then the files written and the project opened.
+void finishImport(QWidget* parent, ProjectFiles* files, const ImportPrompts& prompts, const QString& onnxPath,
+                  const QString& currentData, const std::shared_ptr<ImportedModel>& model) {
+    const QString shape = QString::fromStdString(model->sampleShape.str());
+    QString data = QString::fromStdString(bundledDataFor(model->sampleShape));
+    const QString question =
+        data.isEmpty()
+            ? QObject::tr("The model takes samples of shape %1, which fits none of the bundled data sets. Which data "
+                          "will it train on? (e.g. images:DIR?size=224, csv:FILE.csv; see the Data tab's help)")
+                  .arg(shape)
+            : QObject::tr("The model takes samples of shape %1. Which data will it train on?").arg(shape);
+    data = prompts.askData(question, data.isEmpty() ? currentData : data);
+    if (data.isEmpty()) return;
+    model->project.data.source = data.toStdString();
+    const QFileInfo onnx(onnxPath);
+    const QString path = prompts.chooseProject(onnx.dir().filePath(onnx.completeBaseName() + ".neurite.json"));
+    if (path.isEmpty()) return;
+    const bool saved = guarded(parent, QObject::tr("Cannot save the imported project"),
+                               [&] { saveImported(*model, path.toStdString()); });
+    if (!saved || !files->open(path)) return;
+    prompts.report(*model, path);
+}
+
+}  // namespace
+
+QProgressDialog* importOnnxModel(QWidget* parent, ProjectFiles* files, const ImportPrompts& prompts,
+                                 const QString& currentData) {
+    const QString onnxPath = prompts.chooseModel();
+    if (onnxPath.isEmpty()) return nullptr;
+    auto* progress = new QProgressDialog(QObject::tr("Importing %1...").arg(QFileInfo(onnxPath).fileName()),
+                                         QObject::tr("Cancel"), 0, 0, parent);
+    progress->setWindowTitle(QObject::tr("Import ONNX Model"));
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    progress->setMinimumDuration(0);
+    auto* task = new BackgroundTask(parent);
+    QObject::connect(task, &BackgroundTask::threadsFinished, task, &QObject::deleteLater);
+    QObject::connect(progress, &QProgressDialog::canceled, task, &BackgroundTask::cancel);
+    auto model = std::make_shared<ImportedModel>();
+    const std::string path = onnxPath.toStdString();
+    task->start([path, model](const StopToken&, const BackgroundTask::Stage&) { *model = importOnnxFile(path, {}); },
+                [parent, files, prompts, onnxPath, currentData, progress = QPointer<QProgressDialog>(progress),
+                 model](const std::optional<Failure>& failure) {
+                    if (progress) progress->close();
+                    if (failure) {
+                        if (!failure->cancelled())
+                            showFailure(*failure, nullptr, parent,
+                                        QObject::tr("Cannot import %1").arg(QFileInfo(onnxPath).fileName()));
+                        return;
+                    }
+                    finishImport(parent, files, prompts, onnxPath, currentData, model);
+                });
+    progress->open();
+    return progress;
+}
+
+}  // namespace neurite
