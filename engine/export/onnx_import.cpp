@@ -188,9 +188,10 @@ Value Converter::reshapeTo(const Value& src, const Shape& target) {
             return v;
         }
     }
-    std::vector<int64_t> dims(target.begin() + 1, target.end());
     Value base = tensorValue(src.node, own);
-    return addNode(idFor() , "Reshape", {base}, {{"shape", dims}});
+    if (target.rank() == 2 && own.rank() > 2) return addNode(idFor(), "Flatten", {base}, {});  // reads better
+    std::vector<int64_t> dims(target.begin() + 1, target.end());
+    return addNode(idFor(), "Reshape", {base}, {{"shape", dims}});
 }
 
 void Converter::mapped(const std::string& layerOp, const std::string& id) {

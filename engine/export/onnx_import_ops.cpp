@@ -4,6 +4,8 @@
 // or inputs are outside what the layers compute.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <limits>
 
@@ -16,6 +18,14 @@ namespace {
 using V = Value::Kind;
 using L = std::vector<int64_t>;
 constexpr int64_t kMaxFolded = int64_t{1} << 24;  // values in one folded constant
+
+// A float attribute as the decimal number it was written as (0.9f is 0.899999976 in double;
+// the project file and the inspector should say 0.9).
+double decimal(float f) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.7g", double(f));
+    return std::strtod(text, nullptr);
+}
 
 int64_t normAxis(int64_t axis, int rank) {
     const int64_t a = axis < 0 ? axis + rank : axis;
@@ -121,8 +131,8 @@ void unary(Converter& c, const OnnxNode& n) {
     auto e = std::make_shared<Expr>();
     e->kind = Expr::Kind::Unary;
     e->fn = n.op;
-    if (n.op == "LeakyRelu") e->alpha = n.f("alpha", 0.01f);
-    if (n.op == "Elu") e->alpha = n.f("alpha", 1.0f);
+    if (n.op == "LeakyRelu") e->alpha = decimal(n.f("alpha", 0.01f));
+    if (n.op == "Elu") e->alpha = decimal(n.f("alpha", 1.0f));
     if (n.op == "Clip") {
         double lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
         if (c.g.opset < 11) {
@@ -431,8 +441,8 @@ void batchNorm(Converter& c, const OnnxNode& n) {
             return;
         }
     }
-    const double momentum = std::clamp(1.0 - double(n.f("momentum", 0.9f)), 0.0, 1.0);
-    Value out = c.addNode(c.idFor(n.inputs[1]), "BatchNorm", {x}, {{"epsilon", double(eps)}, {"momentum", momentum}});
+    const double momentum = std::clamp(decimal(float(1.0 - decimal(n.f("momentum", 0.9f)))), 0.0, 1.0);
+    Value out = c.addNode(c.idFor(n.inputs[1]), "BatchNorm", {x}, {{"epsilon", decimal(eps)}, {"momentum", momentum}});
     const char* names[] = {"gamma", "beta", "running_mean", "running_var"};
     for (std::size_t k = 0; k < 4; ++k) {
         Constant t;
@@ -462,7 +472,7 @@ void layerNorm(Converter& c, const OnnxNode& n) {
         if (b.numel() != d) throw Refuse{"the bias has " + std::to_string(b.numel()) + " values for " + std::to_string(d) + " features"};
         beta.f = floatsOf(b);
     }
-    Value out = c.addNode(c.idFor(n.inputs[1]), "LayerNorm", {x}, {{"epsilon", double(n.f("epsilon", 1e-5f))}});
+    Value out = c.addNode(c.idFor(n.inputs[1]), "LayerNorm", {x}, {{"epsilon", decimal(n.f("epsilon", 1e-5f))}});
     c.setParam(out.node, "gamma", gamma);
     c.setParam(out.node, "beta", beta);
     c.mapped("LayerNorm", out.node);
@@ -534,7 +544,7 @@ void flatten(Converter& c, const OnnxNode& n) {
         if (x.shape[k] != 1) throw Refuse{"axis " + std::to_string(a) + " folds features into the batch"};
     const std::vector<int64_t> dims(x.shape.begin() + 1, x.shape.end());
     const Value out = c.reshapeTo(x, batchShape({product(dims)}));
-    if (out.node != x.node) c.mapped("Reshape", out.node);
+    if (out.node != x.node) c.mapped(c.node(out.node)->op, out.node);
     else c.dropped("the values are already flat");
     c.setOut(0, out);
 }
@@ -575,7 +585,7 @@ void reshapeTensor(Converter& c, const Value& x, std::vector<int64_t> target, bo
     }
     if (rest.size() + 1 > std::size_t(Shape::kMaxRank)) throw Refuse{"more than " + std::to_string(Shape::kMaxRank) + " dimensions"};
     const Value out = c.reshapeTo(x, batchShape(rest));
-    if (out.node != x.node) c.mapped("Reshape", out.node);
+    if (out.node != x.node) c.mapped(c.node(out.node)->op, out.node);
     else c.dropped("the shape does not change the values' layout");
     c.setOut(0, out);
 }
@@ -776,8 +786,8 @@ void identity(Converter& c, const OnnxNode&) {
 void dropout(Converter& c, const OnnxNode& n) {
     if (c.outputUsed(1)) throw Refuse{"its mask output is used"};
     double rate = 0.5;
-    if (c.g.opset < 12) rate = n.f("ratio", 0.5f);
-    else if (c.hasInput(1)) rate = c.constIn(1, "the ratio").at(0);
+    if (c.g.opset < 12) rate = decimal(n.f("ratio", 0.5f));
+    else if (c.hasInput(1)) rate = decimal(static_cast<float>(c.constIn(1, "the ratio").at(0)));
     if (rate > 0 && c.hasInput(2) && c.constIn(2, "training_mode").at(0) != 0)
         throw Refuse{"training_mode = true: a model is imported in its inference form, where Dropout passes values through"};
     const Value x = c.tensorIn(0);

@@ -18,6 +18,7 @@
 #include <QtTest>
 
 #include "designer/designer_widget.h"
+#include "designer/graph_edits.h"
 #include "designer/graph_model.h"
 #include "designer/inspector.h"
 #include "export/onnx_import.h"
@@ -126,8 +127,13 @@ private slots:
         QVERIFY(head && head->trainable);
         QCOMPARE(std::get<int64_t>(head->params.at("units")), int64_t(4));
         QVERIFY(!w.model()->node(QString::fromStdString(last)));
-        for (const Node& n : w.model()->nodes())
-            if (n.id != "head") QVERIFY2(!n.trainable, n.id.c_str());
+        int withWeights = 0;
+        for (const Node& n : w.model()->nodes()) {
+            if (n.id == "head") continue;
+            QVERIFY2(n.trainable != edits::hasParameters(n), n.id.c_str());  // frozen: the layers with weights only
+            withWeights += edits::hasParameters(n) ? 1 : 0;
+        }
+        QCOMPARE(withWeights, 4);  // conv1, bn1, conv2, bn2
         QVERIFY2(w.model()->resolved().ok(), w.model()->resolved().firstError().c_str());
         // Edit > Unfreeze on a selection of frozen layers, then Freeze again
         designer->selectNode("conv1");
@@ -141,7 +147,7 @@ private slots:
         const ProjectDocument saved = loadProject(project.toStdString(), &warnings);
         int frozen = 0;
         for (const Node& n : saved.nodes) frozen += n.trainable ? 0 : 1;
-        QCOMPARE(frozen, int(saved.nodes.size()) - 2);  // all but conv1 and the head
+        QCOMPARE(frozen, 3);  // bn1, conv2, bn2
         QCOMPARE(QString::fromStdString(saved.weights), QString("cnn.weights.safetensors"));
 
         // Start from: cleared, then chosen again (kept relative to the project's folder)

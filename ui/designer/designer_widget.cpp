@@ -134,10 +134,13 @@ void DesignerWidget::updateActions() {
     m_actions.copy->setEnabled(nodes);
     m_actions.duplicate->setEnabled(nodes);
     const QStringList ids = selectedIds();
-    bool allFrozen = !ids.isEmpty();
+    bool allFrozen = !ids.isEmpty(), anyWeights = false;
     for (const QString& id : ids)
-        if (const Node* n = m_model->node(id)) allFrozen = allFrozen && !n->trainable;
-    m_actions.freeze->setEnabled(nodes);
+        if (const Node* n = m_model->node(id); n && edits::hasParameters(*n)) {
+            allFrozen = allFrozen && !n->trainable;
+            anyWeights = true;
+        }
+    m_actions.freeze->setEnabled(anyWeights);
     m_actions.freeze->setText(allFrozen ? tr("Un&freeze Layers") : tr("&Freeze Layers"));
     const Node* one = ids.size() == 1 ? m_model->node(ids.front()) : nullptr;
     m_actions.replaceHead->setEnabled(one && !one->inputs.empty());
@@ -150,10 +153,10 @@ void DesignerWidget::toggleFreeze() {
     if (ids.isEmpty()) return;
     bool allFrozen = true;
     for (const QString& id : ids)
-        if (const Node* n = m_model->node(id)) allFrozen = allFrozen && !n->trainable;
+        if (const Node* n = m_model->node(id); n && edits::hasParameters(*n)) allFrozen = allFrozen && !n->trainable;
     GraphState after = stateOf(*m_model);
-    for (Node& n : after.nodes)
-        if (ids.contains(QString::fromStdString(n.id))) n.trainable = allFrozen;
+    for (Node& n : after.nodes)  // layers without weights have nothing to freeze
+        if (ids.contains(QString::fromStdString(n.id)) && edits::hasParameters(n)) n.trainable = allFrozen;
     pushEdit(allFrozen ? tr("Unfreeze %n layer(s)", nullptr, int(ids.size())) : tr("Freeze %n layer(s)", nullptr, int(ids.size())),
              after, ids);
     updateActions();

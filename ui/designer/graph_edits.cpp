@@ -1,6 +1,8 @@
 // Pure graph edits behind the designer's actions.
 #include "graph_edits.h"
 
+#include "layers/layer.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -177,6 +179,23 @@ GraphState withFlattenBefore(const GraphState& state, const std::string& id) {
     return withNodeInserted(state, makeNode("flatten", "Flatten"), target->inputs.front());
 }
 
+bool hasParameters(const LayerType& type) {
+    if (!type.create || type.examples.empty()) return false;
+    try {
+        const LayerExample& example = type.examples.front();
+        const ParamCheck check = checkParams(type, example.params);
+        if (!check.errors.empty()) return false;
+        return !type.create(check.params)->paramSpecs(exampleShapes(example, nullptr)).empty();
+    } catch (...) {
+        return false;
+    }
+}
+
+bool hasParameters(const Node& node) {
+    const LayerType* type = findLayerType(node.op);
+    return type && hasParameters(*type);
+}
+
 GraphState withHeadReplaced(const GraphState& state, const std::string& cut, int64_t units, bool flatten,
                             bool freezeBefore, std::string* headId) {
     GraphState s = state;
@@ -188,7 +207,8 @@ GraphState withHeadReplaced(const GraphState& state, const std::string& cut, int
     s.nodes.erase(std::remove_if(s.nodes.begin(), s.nodes.end(), [&](const Node& n) { return gone.count(n.id) != 0; }),
                   s.nodes.end());
     if (freezeBefore)
-        for (Node& n : s.nodes) n.trainable = false;
+        for (Node& n : s.nodes)
+            if (hasParameters(n)) n.trainable = false;
     const Node* from = find(s, source);
     const double x = from ? from->x : 0, y = from ? from->y : 0;
     std::string feed = source;

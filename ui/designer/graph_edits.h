@@ -52,10 +52,14 @@ GraphState withFlattenBefore(const GraphState& state, const std::string& id);
 // layer by the mean x of the producers, each row centred on x = 0.
 GraphState laidOut(const GraphState& state);
 
+// Whether layers of this type have weights (only those can be frozen): its first example's.
+bool hasParameters(const LayerType& type);
+bool hasParameters(const Node& node);  // of its op; false for an unknown op
+
 // Transfer learning's head replacement: `cut` and every layer after it are removed; a new Dense
 // "head" of `units` outputs (0: "auto", the data's classes) takes cut's input, through a
 // Flatten when `flatten` (that input is not [N, features]), and becomes the output. With
-// freezeBefore, every layer left is frozen (not trainable). The new head's id goes to *headId.
+// freezeBefore, every layer left that has weights is frozen (not trainable). The new head's id goes to *headId.
 GraphState withHeadReplaced(const GraphState& state, const std::string& cut, int64_t units, bool flatten,
                             bool freezeBefore, std::string* headId = nullptr);
 

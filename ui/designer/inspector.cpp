@@ -25,19 +25,6 @@ namespace neurite {
 
 namespace {
 
-// Whether layers of this type have weights (only those can be frozen): its first example's.
-bool hasParameters(const LayerType& type) {
-    if (!type.create || type.examples.empty()) return false;
-    try {
-        const LayerExample& example = type.examples.front();
-        const ParamCheck check = checkParams(type, example.params);
-        if (!check.errors.empty()) return false;
-        return !type.create(check.params)->paramSpecs(exampleShapes(example, nullptr)).empty();
-    } catch (...) {
-        return false;
-    }
-}
-
 QString listText(const ParamValue& v) {
     if (const auto* l = std::get_if<std::vector<int64_t>>(&v)) {
         QStringList parts;
@@ -129,7 +116,7 @@ void Inspector::rebuild() {
     m_idEdit->setToolTip(tr("The layer's unique name; other layers refer to it."));
     connect(m_idEdit, &QLineEdit::editingFinished, this, &Inspector::rename);
     m_form->addRow(tr("Name"), m_idEdit);
-    if (type && hasParameters(*type)) {
+    if (type && edits::hasParameters(*type)) {
         auto* trainable = new QCheckBox(tr("learns in training"), this);
         trainable->setObjectName("trainable");
         trainable->setToolTip(tr("Off: the layer is frozen (transfer learning). Its weights keep their values, and a "

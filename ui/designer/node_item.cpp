@@ -8,6 +8,7 @@
 #include <QPalette>
 #include <QStyleOptionGraphicsItem>
 
+#include "graph_edits.h"
 #include "graph_model.h"
 #include "graph_scene.h"
 #include "layers/registry.h"
@@ -117,10 +118,11 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->setPen(pal.color(QPalette::PlaceholderText));
     painter->drawText(QRectF(text.left(), text.top(), text.width(), line),
                       Qt::AlignRight | Qt::AlignVCenter, m_op);
-    if (node && !node->trainable) {  // frozen for transfer learning: a blue tag on the top edge
+    // frozen for transfer learning: a blue tag on the bottom edge
+    if (node && !node->trainable && edits::hasParameters(*node)) {
         const QString tag = QObject::tr("frozen");
         const double w = fn.horizontalAdvance(tag) + 10;
-        const QRectF badge(body.right() - w - 8, body.top() - line / 2 - 1, w, line + 2);
+        const QRectF badge(body.right() - w - 8, body.bottom() - line / 2 - 1, w, line + 2);
         painter->setPen(Qt::NoPen);
         painter->setBrush(QColor(0x1e, 0x88, 0xe5));
         painter->drawRoundedRect(badge, 4, 4);
