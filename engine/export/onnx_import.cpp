@@ -43,9 +43,12 @@ std::string shapeText(const Shape& s) {
 }  // namespace
 
 Converter::Converter(const OnnxGraph& graph, const ImportOptions& options) : g(graph), opt(options) {
-    for (const OnnxNode& n : g.nodes)
+    for (const OnnxNode& n : g.nodes) {
         for (const std::string& i : n.inputs)
-            if (!i.empty()) ++m_consumers[i];
+            if (!i.empty()) ++m_consumers[i], m_readers[i].push_back(&n);
+        for (const std::string& o : n.outputs)
+            if (!o.empty()) m_producers[o] = &n;
+    }
     for (const std::string& o : g.outputs) ++m_consumers[o];
     for (const auto& [name, c] : g.initializers) {
         Value v;
@@ -90,6 +93,25 @@ int Converter::consumersOf(const std::string& value) const {
 
 void Converter::setOut(std::size_t k, Value v) {
     if (k < current->outputs.size() && !current->outputs[k].empty()) m_values[current->outputs[k]] = std::move(v);
+}
+
+const OnnxNode* Converter::producerOf(const std::string& value) const {
+    auto it = m_producers.find(value);
+    return it == m_producers.end() ? nullptr : it->second;
+}
+
+const std::vector<const OnnxNode*>& Converter::readersOf(const std::string& value) const {
+    static const std::vector<const OnnxNode*> none;
+    auto it = m_readers.find(value);
+    return it == m_readers.end() ? none : it->second;
+}
+
+const Constant* Converter::constantValue(const std::string& value) const {
+    if (auto it = m_values.find(value); it != m_values.end() && it->second.kind == Value::Kind::Constant) return &it->second.c;
+    const OnnxNode* p = producerOf(value);
+    if (p && p->op == "Constant" && p->has("value") && p->attrs.at("value").kind == Attribute::Kind::Tensor)
+        return &p->attrs.at("value").tensor;
+    return nullptr;
 }
 
 Node* Converter::node(const std::string& id) {
@@ -255,6 +277,13 @@ void Converter::addInput() {
 
 void Converter::convert(const OnnxNode& n) {
     current = &n;
+    if (m_absorbed.count(&n)) return;  // part of a pattern converted whole (its outputs are set)
+    if (m_neuriteFile && !n.inputs.empty() && (n.name.rfind("preprocess_", 0) == 0 || n.name.rfind("target_un", 0) == 0)) {
+        setOut(0, m_values.at(n.inputs[0]));  // applied by the project's data settings again
+        dropped(n.name.rfind("preprocess_", 0) == 0 ? "Neurite's input preprocessing; the project's data settings apply it"
+                                                    : "Neurite's target scaling; the project's data settings apply it");
+        return;
+    }
     const std::string where = n.op + " node '" + n.name + "' (opset " + std::to_string(g.opset) + ")";
     bool downstream = false;  // of a refused node
     for (const std::string& i : n.inputs) downstream = downstream || (!i.empty() && m_values.at(i).kind == Value::Kind::Poisoned);
@@ -276,16 +305,16 @@ void Converter::convert(const OnnxNode& n) {
 void Converter::finish(ImportedModel& out) {
     // the output, as a tensor of ONNX's shape
     current = nullptr;
-    const Value& result = m_values.at(g.outputs.front());
+    const Value& result = m_values.at(m_output);
     if (result.kind == Value::Kind::Constant)
-        throwBadInput(g.what + ": the output \"" + g.outputs.front() + "\" does not depend on the input");
-    static const OnnxNode outputNode{"Output", "", "output", {g.outputs.front()}, {}, {}};
+        throwBadInput(g.what + ": the output \"" + m_output + "\" does not depend on the input");
+    const OnnxNode outputNode{"Output", "", "output", {m_output}, {}, {}};
     current = &outputNode;
     Value v;
     try {
         v = full(result.kind == Value::Kind::Expr ? materialize(result) : result);
     } catch (const Refuse& r) {
-        throwBadInput(g.what + ": the output \"" + g.outputs.front() + "\": " + r.reason);
+        throwBadInput(g.what + ": the output \"" + m_output + "\": " + r.reason);
     }
     // keep what the output depends on
     std::set<std::string> live{v.node};
@@ -294,8 +323,15 @@ void Converter::finish(ImportedModel& out) {
             for (const std::string& i : m_nodes[k].inputs) live.insert(i);
     std::vector<Node> nodes;
     for (Node& n : m_nodes)
-        if (live.count(n.id)) nodes.push_back(std::move(n));
-        else report.dropped.push_back(n.op + " " + n.id + ": the output does not depend on it");
+        if (live.count(n.id)) {
+            nodes.push_back(std::move(n));
+        } else {  // mapped first, then left out: said once, as dropped
+            const std::string tail = " -> " + n.op + " " + n.id;
+            std::erase_if(report.mapped, [&](const std::string& line) {
+                return line.size() >= tail.size() && line.compare(line.size() - tail.size(), tail.size(), tail) == 0;
+            });
+            report.dropped.push_back(n.op + " " + n.id + ": the output does not depend on it");
+        }
     // layout: rows by depth from the input, the nodes of a row side by side
     std::map<std::string, int> depth;
     std::map<int, int> perRow;
@@ -334,13 +370,26 @@ void Converter::finish(ImportedModel& out) {
         throwInternal(g.what + ": the imported output has shape " + shapeText(got) + ", ONNX's is " + shapeText(v.shape));
 }
 
+std::string Converter::chooseOutput() const {
+    if (!opt.output.empty()) {
+        if (std::find(g.outputs.begin(), g.outputs.end(), opt.output) != g.outputs.end()) return opt.output;
+    } else if (g.outputs.size() == 1 || m_neuriteFile) {
+        return g.outputs.front();  // a Neurite export: logits (or values) first, probabilities second
+    }
+    std::string names;
+    for (const std::string& o : g.outputs) names += (names.empty() ? "" : ", ") + o;
+    if (!opt.output.empty())
+        throwBadInput(g.what + ": the model has no output \"" + opt.output + "\"; its outputs are " + names);
+    throwBadInput(g.what + ": the model has " + std::to_string(g.outputs.size()) + " outputs (" + names +
+                  "); Neurite models have one: choose it (neurite-cli import --model-output NAME)");
+}
+
 ImportedModel Converter::run() {
     if (g.opset < 9 || g.opset > 17)
         throwBadInput(g.what + ": the model uses ONNX opset " + std::to_string(g.opset) +
                       "; Neurite imports opsets 9 to 17 (convert it with onnx.version_converter)");
-    if (g.outputs.size() != 1)
-        throwBadInput(g.what + ": the model has " + std::to_string(g.outputs.size()) +
-                      " outputs; Neurite models have one");
+    m_neuriteFile = g.producer == "Neurite" && g.metadata.count("neurite.task");
+    m_output = chooseOutput();
     addInput();
     for (const OnnxNode& n : g.nodes) convert(n);
     if (!m_unsupported.empty()) {

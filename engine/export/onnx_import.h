@@ -23,6 +23,7 @@ struct ImportOptions {
     std::string dataSource;           // the project's data; "" = a bundled set that fits the input
     std::vector<int64_t> inputShape;  // one sample's shape, where the file leaves it symbolic
     bool foldBatchNorm = false;       // fold BatchNormalization into the Conv/Gemm before it
+    std::string output;               // the graph output that is the model's output (--model-output)
     std::string name;                 // the project's name; "" = the file's stem
 };
 
@@ -45,8 +46,11 @@ struct ImportedModel {
 };
 
 // Throws Error{BadInput} "<file>: ..." for a file that cannot be imported: malformed (see
-// onnx_read.h), several inputs or outputs, an opset outside 9..17, or unsupported nodes, all of
-// them listed one per line as "<op> node '<name>' (opset N): why".
+// onnx_read.h), several inputs, several outputs and none chosen (options.output; a file
+// Neurite exported takes its first, the logits or values), an opset outside 9..17, or
+// unsupported nodes, all of them listed one per line as "<op> node '<name>' (opset N): why".
+// In a file Neurite exported, the preprocessing and target-scaling nodes are dropped: the
+// project's data settings apply them again.
 ImportedModel importOnnx(const onnximport::OnnxGraph& graph, const ImportOptions& options);
 ImportedModel importOnnxFile(const std::string& path, const ImportOptions& options);
 

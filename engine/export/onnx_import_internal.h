@@ -90,6 +90,15 @@ public:
     std::string idFor(const std::string& weightInput = "") const;
     Value reshapeTo(const Value& v, const Shape& onnxShape);  // a Reshape node, or an alias
 
+    // The graph around the current node, for handlers that match a pattern of several nodes
+    // (the decomposed LayerNormalization): a value's producer and readers, a constant's value
+    // before its Constant node was converted, and nodes a pattern took over (skipped later).
+    const OnnxNode* producerOf(const std::string& value) const;
+    const std::vector<const OnnxNode*>& readersOf(const std::string& value) const;
+    const Constant* constantValue(const std::string& value) const;
+    void absorb(const OnnxNode* n) { m_absorbed.insert(n); }
+    void setValue(const std::string& name, Value v) { m_values[name] = std::move(v); }
+
     void mapped(const std::string& layerOp, const std::string& id);
     void folded(const std::string& into);
     void dropped(const std::string& why);
@@ -100,6 +109,9 @@ private:
     void convert(const OnnxNode& n);
     void addInput();
     void finish(ImportedModel& out);
+    std::string chooseOutput() const;
+    std::string m_output;      // the graph output taken as the model's
+    bool m_neuriteFile = false;  // exported by Neurite: its preprocessing nodes are dropped
     Value materializeNew(const Value& v);
 
     std::vector<Node> m_nodes;
@@ -112,6 +124,9 @@ private:
     std::set<std::string> m_ids;
     std::map<std::string, Value> m_restored;  // full() results by node id
     std::map<const Expr*, Value> m_materialized;
+    std::map<std::string, const OnnxNode*> m_producers;
+    std::map<std::string, std::vector<const OnnxNode*>> m_readers;
+    std::set<const OnnxNode*> m_absorbed;
     std::vector<std::string> m_unsupported;
     Shape m_sample;
 };

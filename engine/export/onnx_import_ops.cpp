@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <functional>
 #include <limits>
+#include <set>
 
 #include "export/onnx_import_internal.h"
 
@@ -479,6 +480,92 @@ void layerNorm(Converter& c, const OnnxNode& n) {
     c.setOut(0, out);
 }
 
+// The layer normalization exporters write before opset 17, matched whole from its first
+// ReduceMean: mean = ReduceMean(x), d = Sub(x, mean), var = ReduceMean(Pow(d, 2)),
+// y = Div(d, Sqrt(Add(var, eps))), then optionally Mul(y, gamma) and Add(., beta), over the last
+// axis, every intermediate read only inside the pattern (the square may be Mul(d, d), as
+// Neurite's own export writes it). It becomes one LayerNorm layer.
+void reduceMean(Converter& c, const OnnxNode& n) {
+    const Value x = c.full(c.tensorIn(0));
+    const int rank = x.shape.rank();
+    const std::string refusal = "ReduceMean is mapped only as part of a layer normalization (ReduceMean, Sub, Pow, "
+                                "ReduceMean, Add, Sqrt, Div, Mul, Add over the last axis)";
+    auto lastAxisOnly = [&](const OnnxNode& r) {
+        std::vector<int64_t> axes = r.ints("axes");
+        if (axes.empty() && r.inputs.size() > 1 && !r.inputs[1].empty())
+            if (const Constant* k = c.constantValue(r.inputs[1])) axes = intsOf(*k);
+        return axes.size() == 1 && normAxis(axes[0], rank) == rank - 1 && r.i("keepdims", 1) == 1;
+    };
+    // the single reader of `value` with op `op` whose other input is `other` (or a constant when other is "")
+    auto only = [&](const std::string& value, const char* op, std::size_t readers = 1) -> const OnnxNode* {
+        const auto& rs = c.readersOf(value);
+        if (rs.size() != readers) return nullptr;
+        for (const OnnxNode* r : rs)
+            if (r->op == op) return r;
+        return nullptr;
+    };
+    auto scalar = [&](const OnnxNode* node, std::size_t k, double* out) {
+        if (!node || k >= node->inputs.size()) return false;
+        const Constant* v = c.constantValue(node->inputs[k]);
+        if (!v || v->numel() != 1) return false;
+        *out = v->at(0);
+        return true;
+    };
+    if (!lastAxisOnly(n) || c.consumersOf(n.outputs[0]) != 1) throw Refuse{refusal};
+    const std::string& xName = n.inputs[0];
+    const OnnxNode* subNode = only(n.outputs[0], "Sub");
+    if (!subNode || subNode->inputs[0] != xName || subNode->inputs[1] != n.outputs[0]) throw Refuse{refusal};
+    const std::string& d = subNode->outputs[0];
+    // the square: Pow(d, 2) (PyTorch) or Mul(d, d) (Neurite's own export)
+    const std::set<const OnnxNode*> dReaders(c.readersOf(d).begin(), c.readersOf(d).end());
+    const OnnxNode *pow = nullptr, *div = nullptr;
+    double exponent = 0, eps = 0;
+    for (const OnnxNode* r : dReaders) {
+        if (r->op == "Pow" && r->inputs[0] == d && scalar(r, 1, &exponent) && exponent == 2) pow = r;
+        if (r->op == "Mul" && r->inputs.size() == 2 && r->inputs[0] == d && r->inputs[1] == d) pow = r;
+        if (r->op == "Div" && r->inputs[0] == d) div = r;
+    }
+    if (dReaders.size() != 2 || !pow || !div) throw Refuse{refusal};
+    const OnnxNode* varNode = only(pow->outputs[0], "ReduceMean");
+    if (!varNode || !lastAxisOnly(*varNode)) throw Refuse{refusal};
+    const OnnxNode* addEps = only(varNode->outputs[0], "Add");
+    if (!addEps || !scalar(addEps, 1, &eps) || eps <= 0) throw Refuse{refusal};
+    const OnnxNode* sqrtNode = only(addEps->outputs[0], "Sqrt");
+    if (!sqrtNode || only(sqrtNode->outputs[0], "Div") != div || div->inputs[1] != sqrtNode->outputs[0]) throw Refuse{refusal};
+    std::vector<const OnnxNode*> pattern{&n, subNode, pow, varNode, addEps, sqrtNode, div};
+    const int64_t features = x.shape[rank - 1];
+    Constant gamma, beta;
+    gamma.dims = beta.dims = {features};
+    gamma.f.assign(std::size_t(features), 1.f);
+    beta.f.assign(std::size_t(features), 0.f);
+    const OnnxNode* last = div;
+    auto perFeature = [&](const OnnxNode* node) -> const Constant* {  // either operand order
+        if (!node || node->inputs.size() != 2) return nullptr;
+        const std::size_t self = node->inputs[0] == last->outputs[0] ? 0 : 1;
+        if (node->inputs[self] != last->outputs[0]) return nullptr;
+        const Constant* k = c.constantValue(node->inputs[1 - self]);
+        return k && k->numel() == features ? k : nullptr;
+    };
+    std::string gammaName;  // names the layer ("encoder.norm1" from "encoder.norm1.weight")
+    if (const OnnxNode* mul = only(last->outputs[0], "Mul"); const Constant* k = perFeature(mul)) {
+        gamma.f = floatsOf(*k);
+        gammaName = mul->inputs[mul->inputs[0] == last->outputs[0] ? 1 : 0];
+        pattern.push_back(mul);
+        last = mul;
+    }
+    if (const OnnxNode* add = only(last->outputs[0], "Add"); const Constant* k = perFeature(add)) {
+        beta.f = floatsOf(*k);
+        pattern.push_back(add);
+        last = add;
+    }
+    Value out = c.addNode(c.idFor(gammaName), "LayerNorm", {x}, {{"epsilon", decimal(static_cast<float>(eps))}});
+    c.setParam(out.node, "gamma", gamma);
+    c.setParam(out.node, "beta", beta);
+    for (const OnnxNode* p : pattern) c.absorb(p);
+    c.setValue(last->outputs[0], out);
+    c.folded("LayerNorm " + out.node + " (with " + std::to_string(pattern.size() - 1) + " more nodes)");
+}
+
 // ---- windows, shapes, merges ----------------------------------------------------------------
 
 void pool(Converter& c, const OnnxNode& n) {
@@ -837,7 +924,8 @@ const std::map<std::string, Handler>& handlers() {
         {"Elu", unary}, {"Erf", unary}, {"Exp", unary}, {"Flatten", flatten}, {"Gather", gather},
         {"Gemm", gemm}, {"GlobalAveragePool", globalAvgPool}, {"Identity", identity},
         {"LayerNormalization", layerNorm}, {"LeakyRelu", unary}, {"MatMul", matmul}, {"MaxPool", pool},
-        {"Mul", binary}, {"Neg", unary}, {"Pow", binary}, {"Reciprocal", unary}, {"Relu", unary},
+        {"Mul", binary}, {"Neg", unary}, {"Pow", binary}, {"Reciprocal", unary}, {"ReduceMean", reduceMean},
+        {"Relu", unary},
         {"Reshape", reshape}, {"Shape", shapeOf}, {"Sigmoid", unary}, {"Softmax", softmax},
         {"Sqrt", unary}, {"Squeeze", squeezeOrUnsqueeze}, {"Sub", binary}, {"Tanh", unary},
         {"Unsqueeze", squeezeOrUnsqueeze}};

@@ -120,6 +120,39 @@ class GeluMlp(nn.Module):
         return self.fc3(F.silu(self.norm(x)))
 
 
+class FashionNet(nn.Module):
+    """Fashion-MNIST-shaped [1,28,28], so the CLI's test imports it with the bundled data and
+    fine-tunes it."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8)
+        self.dw = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+        self.pw = nn.Conv2d(8, 16, 1)
+        self.fc = nn.Linear(16 * 7 * 7, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu6(self.bn1(self.conv1(x))), 2)
+        x = F.max_pool2d(F.relu(self.pw(self.dw(x))), 2)
+        return self.fc(x.view(x.size(0), -1))
+
+
+class NormMlp(nn.Module):
+    """LayerNorm at opset 13, which the exporter decomposes (ReduceMean, Sub, Pow, ...); one without
+    its affine part."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2 = nn.Linear(10, 16), nn.Linear(16, 3)
+        self.norm1, self.norm2 = nn.LayerNorm(16), nn.LayerNorm(16, eps=1e-3, elementwise_affine=False)
+        with torch.no_grad():
+            self.norm1.weight.uniform_(0.5, 1.5)
+            self.norm1.bias.uniform_(-0.5, 0.5)
+
+    def forward(self, x):
+        return self.fc2(self.norm2(F.gelu(self.norm1(self.fc1(x)))))
+
+
 def export(model, name, shape, out, opset, rng, keep_bn=False):
     torch.manual_seed(0)
     model.eval()
@@ -153,10 +186,11 @@ def main():
     cases = [(Mlp(), "mlp", (4, 20), 13), (CnnBn(), "cnn_bn", (2, 3, 16, 16), 13),
              (ResNetLike(), "resnet_like", (2, 3, 20, 20), 13), (MobileNetLike(), "mobilenet_like", (2, 3, 18, 18), 13),
              (Pools(), "pools", (2, 2, 11, 10), 11), (GeluMlp(), "gelu_mlp", (5, 12), 17),
-             (Mlp(), "mlp_opset9", (3, 20), 9)]
+             (Mlp(), "mlp_opset9", (3, 20), 9), (NormMlp(), "layernorm_opset13", (4, 10), 13)]
     lines = [export(m, name, shape, out, opset, rng) for m, name, shape, opset in cases]
     lines.append(export(CnnBn(), "cnn_bn_kept", (2, 3, 16, 16), out, 13, rng, keep_bn=True))
     lines.append(export(ResNetLike(), "resnet_bn_kept", (2, 3, 20, 20), out, 13, rng, keep_bn=True))
+    lines.append(export(FashionNet(), "fashion_net", (2, 1, 28, 28), out, 13, rng, keep_bn=True))
     with open(os.path.join(out, "manifest.txt"), "w") as f:
         f.writelines(lines)
     hostile(out)

@@ -24,6 +24,7 @@ const char* kImportHelp =
     "                         model's input shape, e.g. builtin:fashion-mnist for [1,28,28])\n"
     "  --input-shape DIMS     one sample's shape where the file leaves it open, e.g. 3,224,224\n"
     "  --fold-batchnorm       fold BatchNormalization into the convolution or dense layer before it\n"
+    "  --model-output NAME    the graph output that is the model's output, when it has several\n"
     "  --name NAME            the project's name (default: the file's name)\n"
     "  --report               list every node: mapped, folded or dropped\n";
 
@@ -53,7 +54,7 @@ int runImport(int argc, char** argv) {
         if (w == "-o") w = "--output";
     std::vector<char*> ptrs;
     for (std::string& w : words) ptrs.push_back(w.data());
-    Args args(argc, ptrs.data(), 2, {"help", "fold-batchnorm", "report"}, {"output", "data", "input-shape", "name"});
+    Args args(argc, ptrs.data(), 2, {"help", "fold-batchnorm", "report"}, {"output", "data", "input-shape", "name", "model-output"});
     if (args.flag("help")) {
         std::fputs(kImportHelp, stdout);
         return 0;
@@ -65,6 +66,7 @@ int runImport(int argc, char** argv) {
     if (auto d = args.str("data")) options.dataSource = *d;
     if (auto s = args.str("input-shape")) options.inputShape = dimsFrom(*s);
     if (auto n = args.str("name")) options.name = *n;
+    if (auto o = args.str("model-output")) options.output = *o;
     options.foldBatchNorm = args.flag("fold-batchnorm");
     const std::string path = args.positional()[0];
     ImportedModel model = importOnnxFile(path, options);
