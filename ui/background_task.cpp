@@ -1,6 +1,8 @@
 // One worker thread per task; the job's state is shared by the worker and the GUI side.
 #include "background_task.h"
 
+#include <QProgressDialog>
+
 #include <QThread>
 
 #include "core/error.h"
@@ -73,6 +75,19 @@ void BackgroundTask::cancel() {
     m_stage.clear();
     job->stop.requestStop();
     job->done(Failure{ErrorKind::Cancelled, QObject::tr("cancelled")});
+}
+
+TaskProgress startTaskProgress(QWidget* parent, const QString& title, const QString& label) {
+    auto* progress = new QProgressDialog(label, QObject::tr("Cancel"), 0, 0, parent);
+    progress->setWindowTitle(title);
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    progress->setMinimumDuration(0);
+    auto* task = new BackgroundTask(parent);
+    QObject::connect(task, &BackgroundTask::threadsFinished, task, &QObject::deleteLater);
+    QObject::connect(progress, &QProgressDialog::canceled, task, &BackgroundTask::cancel);
+    return {progress, task};
 }
 
 }  // namespace neurite

@@ -18,7 +18,9 @@
 #include "failure.h"
 #include "train/events.h"
 
+class QProgressDialog;
 class QThread;
+class QWidget;
 
 namespace neurite {
 
@@ -53,5 +55,14 @@ private:
     QList<QThread*> m_threads;  // every worker still running, cancelled ones included
     QString m_stage;
 };
+
+// A busy dialog for one task (no percentage), deleted when closed, and a task that belongs to
+// `parent`, not to the dialog: after Cancel (which cancels the task) the dialog closes at once
+// while the worker finishes its step, and the task goes when its worker has.
+struct TaskProgress {
+    QProgressDialog* dialog;
+    BackgroundTask* task;
+};
+TaskProgress startTaskProgress(QWidget* parent, const QString& title, const QString& label);
 
 }  // namespace neurite

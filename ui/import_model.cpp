@@ -78,16 +78,10 @@ QProgressDialog* importOnnxModel(QWidget* parent, ProjectFiles* files, const Imp
                                  const QString& currentData) {
     const QString onnxPath = prompts.chooseModel();
     if (onnxPath.isEmpty()) return nullptr;
-    auto* progress = new QProgressDialog(QObject::tr("Importing %1...").arg(QFileInfo(onnxPath).fileName()),
-                                         QObject::tr("Cancel"), 0, 0, parent);
-    progress->setWindowTitle(QObject::tr("Import ONNX Model"));
-    progress->setAttribute(Qt::WA_DeleteOnClose);
-    progress->setAutoClose(false);
-    progress->setAutoReset(false);
-    progress->setMinimumDuration(0);
-    auto* task = new BackgroundTask(parent);
-    QObject::connect(task, &BackgroundTask::threadsFinished, task, &QObject::deleteLater);
-    QObject::connect(progress, &QProgressDialog::canceled, task, &BackgroundTask::cancel);
+    const TaskProgress started = startTaskProgress(parent, QObject::tr("Import ONNX Model"),
+                                                   QObject::tr("Importing %1...").arg(QFileInfo(onnxPath).fileName()));
+    QProgressDialog* progress = started.dialog;
+    BackgroundTask* task = started.task;
     auto model = std::make_shared<ImportedModel>();
     const std::string path = onnxPath.toStdString();
     task->start([path, model](const StopToken&, const BackgroundTask::Stage&) { *model = importOnnxFile(path, {}); },

@@ -38,8 +38,8 @@ declare -A sources=(
   [cifar]="$src/engine/data/sources/cifar10_source.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
   [image]="$src/engine/data/image_decode.cpp"
   # the ONNX importer: the reader, the converter and what it builds on (layers, graph, the project
-  # document); the backends are not linked, the importer only resolves graphs
-  [onnx]="$src/engine/export/onnx_read.cpp $src/engine/export/onnx_import.cpp $src/engine/export/onnx_import_ops.cpp $src/engine/export/onnx_import_expr.cpp $src/engine/io/safetensors.cpp $src/engine/io/project.cpp $src/engine/io/project_training.cpp $src/engine/io/project_writer.cpp $src/engine/io/json_reader.cpp $src/engine/io/json_text.cpp $src/engine/config/train_config.cpp $src/engine/data/transforms/augment.cpp $src/engine/graph/graph.cpp $src/engine/layers/*.cpp $(ls "$src"/engine/core/*.cpp | grep -v /paths.cpp) $src/engine/backend/plan_checks.cpp"
+  # document, the rest of core); the backends are not linked, the importer only resolves graphs
+  [onnx]="$src/engine/export/onnx_read.cpp $src/engine/export/onnx_import.cpp $src/engine/export/onnx_import_ops.cpp $src/engine/export/onnx_import_expr.cpp $src/engine/io/safetensors.cpp $src/engine/io/project.cpp $src/engine/io/project_training.cpp $src/engine/io/project_writer.cpp $src/engine/io/json_reader.cpp $src/engine/io/json_text.cpp $src/engine/config/train_config.cpp $src/engine/data/transforms/augment.cpp $src/engine/graph/graph.cpp $src/engine/layers/*.cpp $(ls "$src"/engine/core/*.cpp | grep -v -e /paths.cpp -e /error.cpp -e /shape.cpp -e /suggest.cpp -e /file_read.cpp -e /file_write.cpp) $src/engine/backend/plan_checks.cpp"
   [series]="$src/engine/data/series/series_source.cpp $src/engine/data/series/series_time.cpp $src/engine/data/text/text_vocabulary.cpp $src/engine/data/sources/csv_parser.cpp $src/engine/data/sources/csv_text.cpp $src/engine/data/sources/file_bytes.cpp $src/engine/data/spec_query.cpp $src/engine/data/transforms/augment.cpp"
 )
 stb_flags=$(pkg-config --cflags stb 2>/dev/null || echo -I/usr/include/stb)

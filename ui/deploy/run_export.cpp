@@ -41,20 +41,13 @@ void showExportDialog(QWidget* parent, const std::shared_ptr<storage::RunModels>
 }  // namespace
 
 QProgressDialog* exportRunModel(QWidget* parent, const QString& dbPath, int64_t runId) {
-    auto* progress = new QProgressDialog(QObject::tr("Loading run %1...").arg(runId), QObject::tr("Cancel"), 0, 0, parent);
-    progress->setWindowTitle(QObject::tr("Export model"));
-    progress->setAttribute(Qt::WA_DeleteOnClose);
-    progress->setAutoClose(false);
-    progress->setAutoReset(false);
-    progress->setMinimumDuration(0);
-    // The task belongs to the parent, not to the dialog: after Cancel the dialog closes at once
-    // while the worker finishes its step, and the task goes when its worker has.
-    auto* task = new BackgroundTask(parent);
-    QObject::connect(task, &BackgroundTask::threadsFinished, task, &QObject::deleteLater);
+    const TaskProgress started =
+        startTaskProgress(parent, QObject::tr("Export model"), QObject::tr("Loading run %1...").arg(runId));
+    QProgressDialog* progress = started.dialog;
+    BackgroundTask* task = started.task;
     QObject::connect(task, &BackgroundTask::stageChanged, progress, [progress, runId](const QString& stage) {
         progress->setLabelText(QObject::tr("Run %1: %2...").arg(runId).arg(stage));
     });
-    QObject::connect(progress, &QProgressDialog::canceled, task, &BackgroundTask::cancel);
     auto models = std::make_shared<storage::RunModels>();
     const std::string db = dbPath.toStdString();
     task->start(
