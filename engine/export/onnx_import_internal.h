@@ -3,6 +3,8 @@
 // per ONNX operator) and onnx_import_expr.cpp (elementwise chains recognized as activations).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -131,10 +133,42 @@ private:
     Shape m_sample;
 };
 
-// The handler of an ONNX operator, or nullptr: onnx_import_ops.cpp.
+// The handler of an ONNX operator, or nullptr: onnx_import_shapes.cpp holds the table, with the
+// handlers of shapes, windows and merges; onnx_import_ops.cpp adds the elementwise and weighted
+// ones (addLayerHandlers).
 using Handler = void (*)(Converter&, const OnnxNode&);
 Handler handlerFor(const std::string& op);
+void addLayerHandlers(std::map<std::string, Handler>& table);
 // The operators with a handler, for the docs and the conformance test.
 std::vector<std::string> supportedOperators();
+
+// ---- onnx_import_util.cpp: what the handlers share -----------------------------------------
+
+inline constexpr int64_t kMaxFolded = int64_t{1} << 24;  // values in one folded constant
+
+// A float attribute as the decimal number it was written as (0.9f is 0.899999976 in double;
+// the project file and the inspector should say 0.9).
+double decimal(float f);
+int64_t normAxis(int64_t axis, int rank);  // a negative axis counted from the end; Refuse outside
+int64_t product(const std::vector<int64_t>& d, std::size_t from = 0, std::size_t to = SIZE_MAX);
+Constant ints(std::vector<int64_t> values, std::vector<int64_t> dims);
+Value constant(Constant c);
+std::vector<int64_t> intsOf(const Constant& c);
+std::vector<float> floatsOf(const Constant& c);
+bool isNonConst(const Value& v);  // a Tensor or an Expr
+// numpy broadcasting of two constants, elementwise f (Refuse past kMaxFolded values)
+Constant broadcast(const Constant& a, const Constant& b, const std::function<double(double, double)>& f, bool integer);
+ExprP leaf(const Value& v);                                        // v as an expression's operand
+Value exprLike(const Value& base, ExprP e, const OnnxNode& n);   // an Expr over base's x
+// ONNX pads for one spatial axis, [begin, end], from auto_pad or the pads attribute.
+std::pair<int64_t, int64_t> axisPads(const std::string& autoPad, int64_t in, int64_t extent, int64_t stride,
+                                     int64_t begin, int64_t end);
+// Conv2D's and the pools' padding parameters for pads [top, left, bottom, right]: valid, same
+// when they are what Neurite's same gives, else explicit.
+void paddingParams(std::map<std::string, ParamValue>& p, const std::vector<int64_t>& pads, const Shape& in,
+                   const std::vector<int64_t>& extent, const std::vector<int64_t>& stride);
+std::vector<int64_t> twoInts(const OnnxNode& n, const char* name, std::vector<int64_t> def);  // 2 positive
+std::vector<int64_t> windowPads(const OnnxNode& n, const Shape& in, const std::vector<int64_t>& extent,
+                                const std::vector<int64_t>& stride);
 
 }  // namespace neurite::onnximport
