@@ -12,6 +12,7 @@
 
 #include "action_guard.h"
 #include "background_task.h"
+#include "core/error.h"
 #include "export/onnx_import.h"
 #include "failure.h"
 #include "project_files.h"
@@ -28,6 +29,12 @@ ImportPrompts dialogPrompts(QWidget* parent) {
         bool ok = false;
         const QString text = QInputDialog::getText(parent, QObject::tr("Data for the imported model"), question,
                                                    QLineEdit::Normal, suggestion, &ok);
+        return ok ? text.trimmed() : QString();
+    };
+    p.askInputShape = [parent](const QString& question) {
+        bool ok = false;
+        const QString text = QInputDialog::getText(parent, QObject::tr("Input shape"), question, QLineEdit::Normal,
+                                                   QString(), &ok);
         return ok ? text.trimmed() : QString();
     };
     p.chooseProject = [parent](const QString& suggestion) {
@@ -48,6 +55,16 @@ ImportPrompts dialogPrompts(QWidget* parent) {
 }
 
 namespace {
+
+// The graph's one input has dimensions besides the batch that the file leaves open.
+bool inputShapeOpen(const onnximport::OnnxGraph& g) {
+    if (g.inputs.size() != 1) return false;  // refused by the import, which says why
+    const onnximport::GraphInput& in = g.inputs.front();
+    if (!in.known || in.dims.size() < 2) return !in.known;
+    for (std::size_t k = 1; k < in.dims.size(); ++k)
+        if (in.dims[k] <= 0) return true;
+    return false;
+}
 
 // After the import: the data, the path, then the files written and the project opened.
 void finishImport(QWidget* parent, ProjectFiles* files, const ImportPrompts& prompts, const QString& onnxPath,
@@ -83,19 +100,42 @@ QProgressDialog* importOnnxModel(QWidget* parent, ProjectFiles* files, const Imp
     QProgressDialog* progress = started.dialog;
     BackgroundTask* task = started.task;
     auto model = std::make_shared<ImportedModel>();
+    auto graph = std::make_shared<onnximport::OnnxGraph>();  // kept when the input's shape must be asked
     const std::string path = onnxPath.toStdString();
-    task->start([path, model](const StopToken&, const BackgroundTask::Stage&) { *model = importOnnxFile(path, {}); },
-                [parent, files, prompts, onnxPath, currentData, progress = QPointer<QProgressDialog>(progress),
-                 model](const std::optional<Failure>& failure) {
-                    if (progress) progress->close();
-                    if (failure) {
-                        if (!failure->cancelled())
-                            showFailure(*failure, nullptr, parent,
-                                        QObject::tr("Cannot import %1").arg(QFileInfo(onnxPath).fileName()));
-                        return;
-                    }
-                    finishImport(parent, files, prompts, onnxPath, currentData, model);
-                });
+    task->start(
+        [path, model, graph](const StopToken&, const BackgroundTask::Stage&) {
+            *graph = onnximport::readOnnxFile(path);
+            if (!inputShapeOpen(*graph)) *model = importOnnx(*graph, {});
+        },
+        [parent, files, prompts, onnxPath, currentData, progress = QPointer<QProgressDialog>(progress), model,
+         graph](const std::optional<Failure>& failure) {
+            if (progress) progress->close();
+            const QString context = QObject::tr("Cannot import %1").arg(QFileInfo(onnxPath).fileName());
+            if (failure) {
+                if (!failure->cancelled()) showFailure(*failure, nullptr, parent, context);
+                return;
+            }
+            if (model->project.nodes.empty()) {  // the file leaves the input's shape open: ask it
+                const QString shape = prompts.askInputShape(
+                    QObject::tr("The model's input \"%1\" leaves its dimensions open. The shape of one sample, "
+                                "without the batch (e.g. 3,224,224):")
+                        .arg(QString::fromStdString(graph->inputs.empty() ? std::string() : graph->inputs.front().name)));
+                if (shape.isEmpty()) return;
+                ImportOptions options;
+                for (const QString& part : shape.split(',', Qt::SkipEmptyParts)) {
+                    bool ok = false;
+                    const qlonglong d = part.trimmed().toLongLong(&ok);
+                    options.inputShape.push_back(ok && d > 0 ? d : -1);
+                }
+                if (!guarded(parent, context, [&] {
+                        for (int64_t d : options.inputShape)
+                            if (d < 0) throwBadInput("\"" + shape.toStdString() + "\" is not a shape: give positive whole numbers separated by commas, e.g. 3,224,224");
+                        *model = importOnnx(*graph, options);
+                    }))
+                    return;
+            }
+            finishImport(parent, files, prompts, onnxPath, currentData, model);
+        });
     progress->open();
     return progress;
 }

@@ -21,6 +21,8 @@ struct ImportPrompts {
     // The data source, given why it is asked and a suggestion; "" = cancelled.
     std::function<QString(const QString& question, const QString& suggestion)> askData;
     std::function<QString(const QString& suggestion)> chooseProject;  // where to save; "" = cancelled
+    // One sample's shape ("3,224,224"), when the file leaves the input's dimensions open; "" = cancelled.
+    std::function<QString(const QString& question)> askInputShape;
     // The import's report once the project is open (a message box in the studio).
     std::function<void(const ImportedModel& model, const QString& projectPath)> report;
 };

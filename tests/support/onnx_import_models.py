@@ -251,6 +251,11 @@ def hostile(out):
     save("opset20.onnx", model([relu], [x], [y], opset=20), "opset 20")
     x2 = helper.make_tensor_value_info("x2", TensorProto.FLOAT, ["N", 4])
     save("two_inputs.onnx", model([helper.make_node("Add", ["x", "x2"], ["y"], name="add")], [x, x2], [y]), "2 inputs")
+    xs = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", "features"])
+    w3 = helper.make_tensor("w", TensorProto.FLOAT, [3, 4], np.arange(12, dtype=np.float32).tolist())
+    save("symbolic_input.onnx", model([helper.make_node("Gemm", ["x", "w"], ["y"], name="fc", transB=1)], [xs],
+                                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 3])], [w3]),
+         "leaves open;--input-shape")
     save("dangling.onnx", model([helper.make_node("Relu", ["nowhere"], ["y"], name="r")], [x], [y]), "nowhere;r (Relu)")
     with open(os.path.join(out, "hostile.txt"), "w") as f:
         f.writelines(rows)

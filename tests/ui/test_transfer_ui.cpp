@@ -161,6 +161,29 @@ private slots:
         QVERIFY(w.model()->document().weights.empty());
     }
 
+    // A model whose input dimensions the file leaves open: the shape is asked, then the import goes on.
+    void asksTheInputShape() {
+        MainWindow w;
+        QTemporaryDir out;
+        QString question, reported;
+        ImportPrompts prompts;
+        prompts.chooseModel = [&] { return m_models.filePath("symbolic_input.onnx"); };
+        prompts.askInputShape = [&](const QString& q) {
+            question = q;
+            return QStringLiteral("4");
+        };
+        prompts.askData = [](const QString&, const QString&) { return QStringLiteral("builtin:iris"); };
+        prompts.chooseProject = [&](const QString&) { return out.filePath("sym.neurite.json"); };
+        prompts.report = [&](const ImportedModel& m, const QString&) { reported = QString::fromStdString(m.report.summary()); };
+        w.setImportPrompts(prompts);
+        menuAction(w, "importOnnx")->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!reported.isEmpty(), 60000);
+        QVERIFY2(question.contains("\"x\" leaves its dimensions open"), qPrintable(question));
+        const Node* input = w.model()->node("x");
+        QVERIFY(input);
+        QCOMPARE(std::get<std::vector<int64_t>>(input->params.at("shape")), std::vector<int64_t>{4});
+    }
+
     // A file that is not a model: the error is shown, the open project stays.
     void refusedImportKeepsTheProject() {
         MainWindow w;
