@@ -99,6 +99,7 @@ public:
     const std::vector<const OnnxNode*>& readersOf(const std::string& value) const;
     const Constant* constantValue(const std::string& value) const;
     void absorb(const OnnxNode* n) { m_absorbed.insert(n); }
+    bool fromNeurite() const { return m_neuriteFile; }
     void setValue(const std::string& name, Value v) { m_values[name] = std::move(v); }
 
     void mapped(const std::string& layerOp, const std::string& id);

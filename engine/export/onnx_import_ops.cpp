@@ -321,10 +321,31 @@ void layerNorm(Converter& c, const OnnxNode& n) {
 // y = Div(d, Sqrt(Add(var, eps))), then optionally Mul(y, gamma) and Add(., beta), over the last
 // axis, every intermediate read only inside the pattern (the square may be Mul(d, d), as
 // Neurite's own export writes it). It becomes one LayerNorm layer.
+// ReduceMean / ReduceMax over the time axis of a sequence [N, T, C]: the 1-D global pools.
+bool globalPoolOverTime(Converter& c, const OnnxNode& n, const Value& x, bool max) {
+    std::vector<int64_t> axes = n.ints("axes");
+    if (axes.empty() && n.inputs.size() > 1 && !n.inputs[1].empty())
+        if (const Constant* k = c.constantValue(n.inputs[1])) axes = intsOf(*k);
+    if (x.shape.rank() != 3 || axes.size() != 1 || normAxis(axes[0], 3) != 1) return false;
+    const char* op = max ? "GlobalMaxPool1D" : "GlobalAvgPool1D";
+    Value out = c.addNode(c.idFor(), op, {x}, {});
+    c.mapped(op, out.node);
+    c.setOut(0, n.i("keepdims", 1) ? c.reshapeTo(out, Shape{Shape::kBatch, 1, x.shape[2]}) : out);
+    return true;
+}
+
+void reduceMax(Converter& c, const OnnxNode& n) {
+    const Value x = c.full(c.tensorIn(0));
+    if (!globalPoolOverTime(c, n, x, true))
+        throw Refuse{"ReduceMax is mapped only over the time axis of a sequence [N, T, C] (GlobalMaxPool1D)"};
+}
+
 void reduceMean(Converter& c, const OnnxNode& n) {
     const Value x = c.full(c.tensorIn(0));
+    if (globalPoolOverTime(c, n, x, false)) return;
     const int rank = x.shape.rank();
-    const std::string refusal = "ReduceMean is mapped only as part of a layer normalization (ReduceMean, Sub, Pow, "
+    const std::string refusal = "ReduceMean is mapped only over the time axis of a sequence [N, T, C] "
+                                "(GlobalAvgPool1D) or as part of a layer normalization (ReduceMean, Sub, Pow, "
                                 "ReduceMean, Add, Sqrt, Div, Mul, Add over the last axis)";
     auto lastAxisOnly = [&](const OnnxNode& r) {
         std::vector<int64_t> axes = r.ints("axes");
@@ -409,7 +430,7 @@ void addLayerHandlers(std::map<std::string, Handler>& table) {
                   {"Conv", conv}, {"Div", binary}, {"Elu", unary}, {"Erf", unary}, {"Exp", unary},
                   {"Gemm", gemm}, {"LayerNormalization", layerNorm}, {"LeakyRelu", unary}, {"MatMul", matmul},
                   {"Mul", binary}, {"Neg", unary}, {"Pow", binary}, {"Reciprocal", unary},
-                  {"ReduceMean", reduceMean}, {"Relu", unary}, {"Sigmoid", unary}, {"Sqrt", unary},
+                  {"ReduceMax", reduceMax}, {"ReduceMean", reduceMean}, {"Relu", unary}, {"Sigmoid", unary}, {"Sqrt", unary},
                   {"Sub", binary}, {"Tanh", unary}});
 }
 

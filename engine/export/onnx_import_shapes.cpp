@@ -207,9 +207,31 @@ void shapeOf(Converter& c, const OnnxNode& n) {
     c.setOut(0, constant(ints(std::move(out), {count})));
 }
 
+// Gather of a constant table [V, D] by token ids [N, T] is an embedding lookup. In a file Neurite
+// exported, a zero first row is its padding id 0 (a text source pads with 0), kept at zero.
+void embedding(Converter& c, const OnnxNode& n) {
+    const Constant& table = c.in(0).c;
+    if (table.dims.size() != 2 || normAxis(n.i("axis", 0), 2) != 0)
+        throw Refuse{"Gather of the model's values from a constant that is not a [vocabulary, dimension] table"};
+    const Value ids = c.full(c.tensorIn(1));
+    if (ids.shape.rank() != 2) throw Refuse{"an embedding lookup of ids that are not [N, T]"};
+    const int64_t vocabulary = table.dims[0], dimension = table.dims[1];
+    Constant weight = table;
+    weight.f = floatsOf(table);
+    weight.integer = false;
+    weight.i.clear();
+    const bool padding = c.fromNeurite() && std::all_of(weight.f.begin(), weight.f.begin() + dimension, [](float v) { return v == 0; });
+    const bool named = c.g.initializers.count(n.inputs[0]) != 0;  // "embed.weight": the module's name
+    Value out = c.addNode(named ? c.idFor(n.inputs[0]) : c.idFor(), "Embedding", {ids},
+                          {{"vocabulary_size", vocabulary}, {"dimension", dimension}, {"padding", padding}});
+    c.setParam(out.node, "weight", weight);
+    c.mapped("Embedding", out.node);
+    c.setOut(0, out);
+}
+
 void gather(Converter& c, const OnnxNode& n) {
-    if (c.in(0).kind != V::Constant)
-        throw Refuse{"Gather from the model's values (an embedding lookup or indexing) is not mapped"};
+    if (c.in(0).kind == V::Constant && c.in(1).kind != V::Constant) return embedding(c, n);
+    if (c.in(0).kind != V::Constant) throw Refuse{"Gather from the model's values (indexing) is not mapped"};
     const Constant& data = c.in(0).c;
     const Constant& idx = c.constIn(1, "the indices");
     if (data.dims.empty()) throw Refuse{"Gather from a scalar"};
@@ -297,7 +319,16 @@ void cast(Converter& c, const OnnxNode& n) {
         c.setOut(0, constant(out));
         return;
     }
-    if (!toFloat) throw Refuse{"casts the model's values to an integer type"};
+    if (!toFloat) {  // only token ids on their way to an embedding's Gather, held as whole floats
+        const auto& readers = c.readersOf(n.outputs[0]);
+        const bool idsOnly = !readers.empty() && std::all_of(readers.begin(), readers.end(), [&](const OnnxNode* r) {
+            return r->op == "Gather" && r->inputs.size() == 2 && r->inputs[1] == n.outputs[0] && r->inputs[0] != n.outputs[0];
+        });
+        if (!idsOnly) throw Refuse{"casts the model's values to an integer type (only token ids for a Gather are)"};
+        c.dropped("token ids, held as whole numbers in float");
+        c.setOut(0, in);
+        return;
+    }
     c.dropped("the values are float already");
     c.setOut(0, in);
 }

@@ -137,6 +137,17 @@ class FashionNet(nn.Module):
         return self.fc(x.view(x.size(0), -1))
 
 
+class EmbedNet(nn.Module):
+    """Token ids [N, T] through an embedding (Gather on the table), flattened into a classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed, self.fc = nn.Embedding(30, 6), nn.Linear(6 * 7, 4)
+
+    def forward(self, ids):
+        return self.fc(torch.flatten(torch.tanh(self.embed(ids)), 1))
+
+
 class NormMlp(nn.Module):
     """LayerNorm at opset 13, which the exporter decomposes (ReduceMean, Sub, Pow, ...); one without
     its affine part."""
@@ -153,7 +164,7 @@ class NormMlp(nn.Module):
         return self.fc2(self.norm2(F.gelu(self.norm1(self.fc1(x)))))
 
 
-def export(model, name, shape, out, opset, rng, keep_bn=False):
+def export(model, name, shape, out, opset, rng, keep_bn=False, vocabulary=0):
     torch.manual_seed(0)
     model.eval()
     with torch.no_grad():  # batch norm statistics that are not the identity
@@ -163,9 +174,15 @@ def export(model, name, shape, out, opset, rng, keep_bn=False):
                 m.running_var.uniform_(0.5, 2.0)
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.uniform_(-0.3, 0.3)
-    x = torch.from_numpy(rng.uniform(-2, 2, size=shape).astype(np.float32))
-    with torch.no_grad():
-        y = model(x)
+    if vocabulary:  # token ids: int64 for PyTorch, whole numbers in float32 for Neurite
+        ids = torch.from_numpy(rng.integers(0, vocabulary, size=shape).astype(np.int64))
+        with torch.no_grad():
+            y = model(ids)
+        x = ids
+    else:
+        x = torch.from_numpy(rng.uniform(-2, 2, size=shape).astype(np.float32))
+        with torch.no_grad():
+            y = model(x)
     path = os.path.join(out, name + ".onnx")
     # PRESERVE keeps BatchNormalization nodes (eval mode, so inference statistics); by default
     # the exporter folds them into the convolutions
@@ -191,6 +208,7 @@ def main():
     lines.append(export(CnnBn(), "cnn_bn_kept", (2, 3, 16, 16), out, 13, rng, keep_bn=True))
     lines.append(export(ResNetLike(), "resnet_bn_kept", (2, 3, 20, 20), out, 13, rng, keep_bn=True))
     lines.append(export(FashionNet(), "fashion_net", (2, 1, 28, 28), out, 13, rng, keep_bn=True))
+    lines.append(export(EmbedNet(), "embedding", (3, 7), out, 13, rng, vocabulary=30))
     with open(os.path.join(out, "manifest.txt"), "w") as f:
         f.writelines(lines)
     hostile(out)
