@@ -9,6 +9,8 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QMenuBar>
+#include <QVBoxLayout>
+#include <QLabel>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -72,7 +74,26 @@ MainWindow::MainWindow(QWidget* parent)
     m_welcome = new WelcomePage(this);
     m_tabs->addTab(m_welcome, tr("Start"));
     m_tabs->addTab(m_designer, tr("Designer"));
-    m_tabs->addTab(summary, tr("Summary"));
+    // The Summary tab: the project's description (an imported model's report: nodes mapped,
+    // folded, dropped) above the table of layers.
+    auto* summaryTab = new QWidget(this);
+    auto* summaryLayout = new QVBoxLayout(summaryTab);
+    summaryLayout->setContentsMargins(0, 0, 0, 0);
+    auto* about = new QLabel(summaryTab);
+    about->setObjectName("projectDescription");
+    about->setWordWrap(true);
+    about->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    about->setContentsMargins(8, 6, 8, 2);
+    summaryLayout->addWidget(about);
+    summaryLayout->addWidget(summary, 1);
+    const auto showDescription = [this, about] {
+        const QString text = QString::fromStdString(m_model->document().description);
+        about->setText(text);
+        about->setVisible(!text.isEmpty());
+    };
+    connect(m_model, &GraphModel::documentReset, about, showDescription);
+    showDescription();
+    m_tabs->addTab(summaryTab, tr("Summary"));
     m_tabs->addTab(new JsonView(m_model, this), tr("JSON"));
     // The Training tab: the project's settings (undoable, saved with it) beside the live run.
     auto* trainingTab = new TrainingWorkspace(m_model, m_undo, this);

@@ -86,6 +86,8 @@ private slots:
         QVERIFY2(reported.contains("mapped to layers"), qPrintable(reported));
         QVERIFY2(suggested.endsWith("cnn_bn_kept.neurite.json"), qPrintable(suggested));  // beside the model
         QCOMPARE(w.files()->path(), QFileInfo(project).absoluteFilePath());
+        auto* description = w.findChild<QLabel*>("projectDescription");  // the Summary tab says what the import did
+        QVERIFY(description && description->text().contains("mapped to layers") && description->text().contains("dropped"));
         QCOMPARE(QString::fromStdString(w.model()->document().weights), QString("cnn.weights.safetensors"));
         QVERIFY(QFileInfo::exists(out.filePath("cnn.weights.safetensors")));
         auto* settings = w.findChild<TrainingSettings*>();
