@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -41,7 +42,12 @@ NewRun describeRun(const RunSetup& setup) {
     const ProjectDocument& p = setup.project;
     NewRun r;
     r.name = p.name.empty() ? unnamedRunName(p.data.source) : p.name;
-    r.projectJson = projectToJson(p);
+    // The starting weights as an absolute path: the stored project has no folder of its own, and
+    // `runs resume` reads them again (for training.pretrained_lr_scale) from wherever it runs.
+    ProjectDocument stored = p;
+    if (!stored.weights.empty())
+        stored.weights = std::filesystem::absolute(weightsPath(p)).lexically_normal().string();
+    r.projectJson = projectToJson(stored);
     const auto doc = io::parseJson(r.projectJson, "the project as trained");
     nlohmann::json flat = nlohmann::json::object();
     if (doc.contains("data")) flatten(doc["data"], "data", flat);

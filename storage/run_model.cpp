@@ -26,7 +26,9 @@ std::string describeRunPath(const RunStore& store, int64_t runId) {
 
 // The run prepared again from its stored project, with its own target scaling.
 RunSetup prepareStored(const RunDetails& run, const std::string& what) {
-    RunSetup setup = prepareRun(parseProject(run.projectJson, what + " project", nullptr));
+    ProjectDocument project = parseProject(run.projectJson, what + " project", nullptr);
+    project.weights.clear();  // the checkpoint holds every weight: the starting ones are not needed
+    RunSetup setup = prepareRun(project);
     restoreTargetScaling(run, setup, what);
     return setup;
 }

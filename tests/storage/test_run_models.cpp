@@ -4,10 +4,13 @@
 // between two steps ends the load with Error{Cancelled}; a run without its final model still
 // gives its best one; and a stored spiral run's decision map is the engine's map of its final
 // model over its training points, while a run on other data has none.
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "core/error.h"
+#include "io/project.h"
 #include "data/data_description.h"
 #include "export/decision_map.h"
 #include "run_model.h"
@@ -42,6 +45,32 @@ private slots:
                                                  "--db", QString::fromStdString(m_db)});
             QVERIFY2(r.code == 0, r.err.constData());
         }
+    }
+
+    // A run of a project with starting weights (model.weights, relative to its folder): the run
+    // store keeps their absolute path, and the run's models load even once that file is gone
+    // (the checkpoint holds every weight).
+    void startingWeightsAreNotNeededToLoadARun() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.db");
+        const QString first = dir.filePath("base.neurite.json");
+        QVERIFY(QFile::copy(test::example("iris.neurite.json"), first));
+        const QString nmodel = dir.filePath("base.nmodel");
+        test::Result r = test::runCli({"export", first, "--format", "native", "-o", nmodel, "--epochs", "1", "--threads", "1"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        ProjectDocument doc = loadProject(first.toStdString(), nullptr);
+        doc.weights = "base.nmodel";
+        saveProject(doc, dir.filePath("tuned.neurite.json").toStdString());
+        r = test::runCli({"train", dir.filePath("tuned.neurite.json"), "--epochs", "1", "--threads", "1", "--db", db});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.err.contains("starting weights from"), r.err.constData());
+        QVERIFY(QFile::remove(nmodel));
+        RunStore store(db.toStdString(), RunStore::Mode::ReadOnly);
+        const storage::RunDetails run = store.requireRun(1);
+        const ProjectDocument stored = parseProject(run.projectJson, "stored", nullptr);
+        QCOMPARE(QString::fromStdString(stored.weights), QDir::cleanPath(nmodel));
+        RunSetup loaded = storage::loadRunModel(store, 1, CheckpointKind::Final);
+        QVERIFY(loaded.model != nullptr);
     }
 
     void bothModelsFromOnePreparation() {
