@@ -75,6 +75,7 @@ void expectClose(const std::vector<float>& got, const std::vector<float>& want, 
         const double err = std::fabs(double(got[k]) - want[k]) / (1 + std::fabs(double(want[k])));
         if (!(err <= worst)) worst = err, at = k;
     }
+    qInfo("%s: largest relative difference %.2g", what, worst);
     QVERIFY2(worst <= 1e-4, qPrintable(QString("%1: relative error %2 at %3 (%4 against PyTorch's %5)")
                                             .arg(what).arg(worst).arg(at).arg(got[at]).arg(want[at])));
 }
