@@ -21,16 +21,6 @@ bool idChar(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
-// "/layer1/layer1.0/conv1/Conv" -> "layer1.0.conv1.Conv" -> kept short: the part after the last
-// '/' that is not the op, with the module path before it.
-std::string sanitize(std::string s) {
-    std::string out;
-    for (char c : s) out += c == '/' ? '.' : (idChar(c) ? c : '_');
-    while (!out.empty() && (out.front() == '.' || out.front() == '_')) out.erase(out.begin());
-    while (!out.empty() && out.back() == '.') out.pop_back();
-    return out;
-}
-
 std::string shapeText(const Shape& s) {
     std::string t = "[";
     for (int k = 0; k < s.rank(); ++k) {
@@ -41,6 +31,16 @@ std::string shapeText(const Shape& s) {
 }
 
 }  // namespace
+
+// "/layer1/layer1.0/conv1/Conv" -> "layer1.0.conv1.Conv" -> kept short: the part after the last
+// '/' that is not the op, with the module path before it.
+std::string idFromName(const std::string& s) {
+    std::string out;
+    for (char c : s) out += c == '/' ? '.' : (idChar(c) ? c : '_');
+    while (!out.empty() && (out.front() == '.' || out.front() == '_')) out.erase(out.begin());
+    while (!out.empty() && out.back() == '.') out.pop_back();
+    return out;
+}
 
 Converter::Converter(const OnnxGraph& graph, const ImportOptions& options) : g(graph), opt(options) {
     for (const OnnxNode& n : g.nodes) {
@@ -137,9 +137,9 @@ std::string Converter::idFor(const std::string& weightInput) const {
         for (const char* suffix : {".weight", ".bias", ".running_mean", ".running_var"})
             if (base.size() > std::strlen(suffix) && base.compare(base.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
                 base.resize(base.size() - std::strlen(suffix));
-        base = sanitize(base);
+        base = idFromName(base);
     }
-    if (base.empty() && current->name.find(" #") == std::string::npos) base = sanitize(current->name);
+    if (base.empty() && current->name.find(" #") == std::string::npos) base = idFromName(current->name);
     if (base.empty()) {
         base = current->op;
         std::transform(base.begin(), base.end(), base.begin(), [](unsigned char c) { return char(std::tolower(c)); });
@@ -262,7 +262,7 @@ void Converter::addInput() {
     if (sample.size() + 1 > std::size_t(Shape::kMaxRank))
         throwBadInput(g.what + ": the input has " + std::to_string(sample.size() + 1) + " dimensions; Neurite handles " +
                       std::to_string(Shape::kMaxRank) + " at most");
-    std::string id = sanitize(gi.name);
+    std::string id = idFromName(gi.name);
     if (id.empty()) id = "input";
     m_ids.insert(id);
     Node n = makeNode(id, "Input", {}, {{"shape", sample}});

@@ -98,11 +98,9 @@ Value Converter::materializeNew(const Value& v) {
         throw Refuse{"the elementwise computation " + ops + " over one tensor is no activation Neurite has "
                      "(ReLU, ReLU6, LeakyReLU, ELU, Sigmoid, Tanh, GELU, GELUTanh, SiLU)"};
     }
-    std::string name = v.lastName;
-    for (char& ch : name)
-        if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-')) ch = ch == '/' ? '.' : '_';
-    while (!name.empty() && (name.front() == '.' || name.front() == '_')) name.erase(name.begin());
-    if (name.empty() || name.find(" #") != std::string::npos) name = op;
+    // an unnamed node ("Mul #2") names nothing: the activation's own name does
+    std::string name = v.lastName.find(" #") == std::string::npos ? idFromName(v.lastName) : std::string();
+    if (name.empty()) name = op;
     Value base = tensorValue(v.node, m_shapes.at(v.node));
     Value out = addNode(name, op, {base}, params);
     out.shape = v.shape;

@@ -57,6 +57,10 @@ inline Value tensorValue(std::string node, Shape shape, int hiddenOnes = 0) {
     return v;
 }
 
+// A Neurite id from an ONNX name: "/layer1/conv1/Conv" -> "layer1.conv1.Conv", characters
+// outside [A-Za-z0-9_.-] as '_', leading separators dropped.
+std::string idFromName(const std::string& s);
+
 // The sentinel of the batch dimension in folded shape vectors (Shape of a tensor).
 inline constexpr int64_t kBatchDim = -(int64_t{1} << 40);
 

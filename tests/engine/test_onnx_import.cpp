@@ -49,6 +49,18 @@ Shape dims(const QString& text) {
     return Shape(d.begin(), d.end());
 }
 
+// Runs tests/support/SCRIPT with `args` under /usr/bin/python3; "" when it succeeded, else
+// why not (its output).
+QString runScript(const QString& script, const QStringList& args) {
+    QProcess run;
+    run.setProcessChannelMode(QProcess::MergedChannels);
+    run.start(kPython, QStringList{QString::fromStdString(test::sourceDir()) + "/tests/support/" + script} + args);
+    if (!run.waitForFinished(600000)) return script + " timed out";
+    if (run.exitStatus() != QProcess::NormalExit || run.exitCode() != 0)
+        return script + " failed:\n" + QString::fromUtf8(run.readAll());
+    return {};
+}
+
 // The imported project run on the CPU: its weights loaded, the input forwarded in inference.
 std::vector<float> runImported(const ProjectDocument& doc, const SafeTensorsFile* weights, const Shape& inputShape,
                                const std::vector<float>& input, WeightsReport* report) {
@@ -92,12 +104,8 @@ private slots:
         if (!probe.waitForFinished(120000) || probe.exitCode() != 0)
             NEURITE_SKIP_MISSING("/usr/bin/python3 cannot import torch and onnx (install python3-torch python3-onnx)");
         QVERIFY(m_dir.isValid());
-        QProcess run;
-        run.setProcessChannelMode(QProcess::MergedChannels);
-        run.start(kPython, {QString::fromStdString(test::sourceDir()) + "/tests/support/onnx_import_models.py", m_dir.path()});
-        QVERIFY2(run.waitForFinished(600000), "onnx_import_models.py timed out");
-        QVERIFY2(run.exitStatus() == QProcess::NormalExit && run.exitCode() == 0,
-                 qPrintable("onnx_import_models.py failed:\n" + QString::fromUtf8(run.readAll())));
+        const QString failed = runScript("onnx_import_models.py", {m_dir.path()});
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
     void matchesPyTorch_data() {
@@ -305,14 +313,10 @@ private slots:
     // with a reason; none imports and computes something else.
     void conformance() {
         QTemporaryDir dir;
-        QStringList args{QString::fromStdString(test::sourceDir()) + "/tests/support/onnx_conformance.py", dir.path()};
+        QStringList args{dir.path()};
         for (const std::string& op : importableOperators()) args << QString::fromStdString(op);
-        QProcess run;
-        run.setProcessChannelMode(QProcess::MergedChannels);
-        run.start(kPython, args);
-        QVERIFY2(run.waitForFinished(600000), "onnx_conformance.py timed out");
-        QVERIFY2(run.exitStatus() == QProcess::NormalExit && run.exitCode() == 0,
-                 qPrintable("onnx_conformance.py failed:\n" + QString::fromUtf8(run.readAll())));
+        const QString failed = runScript("onnx_conformance.py", args);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
         QFile list(dir.filePath("cases.txt"));
         QVERIFY(list.open(QIODevice::ReadOnly));
         int passed = 0, skipped = 0;
@@ -357,12 +361,8 @@ private slots:
     // largest value), for an MLP and a CNN (tests/support/onnx_train_parity.py).
     void trainingMatchesPyTorch() {
         QTemporaryDir dir;
-        QProcess run;
-        run.setProcessChannelMode(QProcess::MergedChannels);
-        run.start(kPython, {QString::fromStdString(test::sourceDir()) + "/tests/support/onnx_train_parity.py", dir.path()});
-        QVERIFY2(run.waitForFinished(600000), "onnx_train_parity.py timed out");
-        QVERIFY2(run.exitStatus() == QProcess::NormalExit && run.exitCode() == 0,
-                 qPrintable("onnx_train_parity.py failed:\n" + QString::fromUtf8(run.readAll())));
+        const QString failed = runScript("onnx_train_parity.py", {dir.path()});
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
         QFile list(dir.filePath("parity.txt"));
         QVERIFY(list.open(QIODevice::ReadOnly));
         int cases = 0;

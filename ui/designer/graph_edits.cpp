@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 namespace neurite::edits {
 
@@ -192,8 +193,13 @@ bool hasParameters(const LayerType& type) {
 }
 
 bool hasParameters(const Node& node) {
+    // asked on every paint of a frozen block: once per layer type
+    static std::map<std::string, bool> known;
+    if (auto it = known.find(node.op); it != known.end()) return it->second;
     const LayerType* type = findLayerType(node.op);
-    return type && hasParameters(*type);
+    const bool has = type && hasParameters(*type);
+    if (type) known[node.op] = has;
+    return has;
 }
 
 GraphState withHeadReplaced(const GraphState& state, const std::string& cut, int64_t units, bool flatten,
