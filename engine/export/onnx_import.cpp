@@ -79,7 +79,29 @@ Value Converter::tensorIn(std::size_t k) {
     const Value& v = in(k);
     if (v.kind == Value::Kind::Constant)
         throw Refuse{"input " + std::to_string(k) + " is a constant; Neurite layers compute on the model's input"};
-    return v.kind == Value::Kind::Expr ? materialize(v) : v;
+    return plain(v);
+}
+
+Value Converter::plain(const Value& v) {
+    if (v.kind == Value::Kind::Expr) return materialize(v);
+    if (v.kind == Value::Kind::Filled)
+        throw Refuse{"a value of the batch's size filled with one number: Neurite takes that only as a recurrent "
+                     "layer's zero initial state"};
+    if (v.kind == Value::Kind::Constant) throw Refuse{"a constant where Neurite's layers need the model's values"};
+    if (v.kind != Value::Kind::Tensor || v.perm.empty()) return v;
+    for (std::size_t k = 0; k < v.perm.size(); ++k)
+        if (v.perm[k] != int(k)) {
+            std::string order;
+            for (int p : v.perm) {
+                if (!order.empty()) order += ',';
+                order += std::to_string(p);
+            }
+            throw Refuse{"its input is " + shapeText(v.shape) + ", the axes of " + shapeText(v.view) + " in the order (" +
+                         order + "); Neurite's layers read the batch first and a sequence as [N, T, C]"};
+        }
+    Value out = reshapeTo(tensorValue(v.node, m_shapes.at(v.node)), v.view);
+    if (out.node == v.node) out.recurrent = v.recurrent, out.timeAxis = v.timeAxis;
+    return out;
 }
 
 bool Converter::outputUsed(std::size_t k) const {
@@ -117,6 +139,18 @@ const Constant* Converter::constantValue(const std::string& value) const {
 Node* Converter::node(const std::string& id) {
     auto it = m_index.find(id);
     return it == m_index.end() ? nullptr : &m_nodes[it->second];
+}
+
+void Converter::retune(const std::string& id, const std::string& name, ParamValue value) {
+    Node& n = m_nodes[m_index.at(id)];
+    n.params[name] = std::move(value);
+    const LayerType* type = findLayerType(n.op);
+    const ParamCheck check = checkParams(*type, n.params);
+    std::vector<Shape> shapes;
+    for (const std::string& i : n.inputs) shapes.push_back(m_shapes.at(i));
+    const ShapeResult r = type->inferShape(check.params, shapes);
+    if (!check.errors.empty() || !r.ok()) throwInternal("importer: retuning " + id + " failed");
+    m_shapes[id] = r.shape;
 }
 
 void Converter::setParam(const std::string& id, const std::string& name, Constant c) {
@@ -295,6 +329,11 @@ void Converter::convert(const OnnxNode& n) {
             for (std::size_t k = 0; k < n.outputs.size(); ++k) setOut(k, Value{});
             return;
         }
+        if (!takesViews(n.op))  // views reshaped (or refused), Filled values refused
+            for (const std::string& i : n.inputs) {
+                if (i.empty()) continue;
+                if (Value& v = m_values.at(i); v.kind == Value::Kind::Filled || !v.perm.empty()) v = plain(v);
+            }
         h(*this, n);
     } catch (const Refuse& r) {
         m_unsupported.push_back(where + ": " + r.reason);
@@ -312,7 +351,7 @@ void Converter::finish(ImportedModel& out) {
     current = &outputNode;
     Value v;
     try {
-        v = full(result.kind == Value::Kind::Expr ? materialize(result) : result);
+        v = full(plain(result));
     } catch (const Refuse& r) {
         throwBadInput(g.what + ": the output \"" + m_output + "\": " + r.reason);
     }

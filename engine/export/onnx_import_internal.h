@@ -34,7 +34,9 @@ double evalExpr(const Expr& e, double x);
 
 // What an ONNX value is during conversion.
 struct Value {
-    enum class Kind { Tensor, Constant, Expr, Poisoned } kind = Kind::Poisoned;
+    // Filled: a tensor of `shape` (batch-sized) holding c's one value everywhere, as
+    // ConstantOfShape writes a recurrent layer's initial state.
+    enum class Kind { Tensor, Constant, Expr, Filled, Poisoned } kind = Kind::Poisoned;
     // Tensor: the Neurite node computing it, and the value's ONNX shape (batch at 0 as kBatch).
     // hiddenOnes: the node's own output lacks that many trailing 1s of `shape` (GlobalAvgPool
     // gives [N,C] where ONNX's GlobalAveragePool gives [N,C,1,1]). Expr: the same for its x.
@@ -45,6 +47,17 @@ struct Value {
     ExprP expr;                        // Expr: f(x)
     std::vector<std::string> exprOps;  // Expr: "Div /act/Div", the nodes folded into it
     std::string lastName;              // Expr: the last node's name (names the activation)
+    // Tensor, in an order the layers cannot read as it is (perm not empty): the ONNX value is
+    // transpose(reshape(node's output, view), perm), so shape[i] == view[perm[i]]; a
+    // sequence-first [T, N, C] of a Neurite [N, T, C] has view [N, T, C] and perm {1, 0, 2}.
+    // A layer reading it gets a Reshape when perm is the identity, else a refusal.
+    Shape view;
+    std::vector<int> perm;
+    // Tensor: the recurrent layer (return_sequences) whose every step this value holds, its time
+    // axis at axis timeAxis of view (of the node's output when perm is empty), while each value
+    // since had one reader: taking its last step turns the layer to give its final state.
+    std::string recurrent;
+    int timeAxis = -1;
 };
 
 // A Tensor value: node's output seen with ONNX's shape.
@@ -77,8 +90,11 @@ public:
     const Value& in(std::size_t k) const;          // input k's value (throws Refuse when absent)
     bool hasInput(std::size_t k) const;
     const Constant& constIn(std::size_t k, const char* what) const;  // Refuse unless a constant
-    Value tensorIn(std::size_t k);                 // input k as a Tensor (an Expr materialized)
+    Value tensorIn(std::size_t k);                 // input k as a Tensor (plain(in(k)))
     Value materialize(const Value& v);             // an Expr as an activation layer
+    // v as a Tensor a layer reads: an Expr materialized, a view reshaped (Refuse when its axes
+    // are out of order); a Constant or Filled value is refused.
+    Value plain(const Value& v);
     Value full(const Value& v);                    // a Tensor with its hidden trailing 1s restored
     void setOut(std::size_t k, Value v);
     bool outputUsed(std::size_t k) const;
@@ -89,6 +105,9 @@ public:
     Value addNode(const std::string& wanted, const std::string& op, const std::vector<Value>& inputs,
                   std::map<std::string, ParamValue> params);
     Node* node(const std::string& id);
+    const Shape& shapeOf(const std::string& id) const { return m_shapes.at(id); }
+    // Changes a parameter of a node already added and infers its shape again.
+    void retune(const std::string& id, const std::string& name, ParamValue value);
     void setParam(const std::string& id, const std::string& name, Constant c);
     Constant* param(const std::string& id, const std::string& name);
     // A Neurite id for a layer made from the current node: its weight's initializer name when
@@ -144,6 +163,18 @@ private:
 using Handler = void (*)(Converter&, const OnnxNode&);
 Handler handlerFor(const std::string& op);
 void addLayerHandlers(std::map<std::string, Handler>& table);
+// onnx_import_rnn.cpp: LSTM, GRU, Transpose and Slice, and the views of tensors they pass.
+void addSequenceHandlers(std::map<std::string, Handler>& table);
+// Operators whose handlers take views and Filled values as they are (the others get plain ones).
+bool takesViews(const std::string& op);
+// A Tensor value (a view, or one a recurrent layer's steps mark) reshaped to ONNX dims `target`
+// (kBatchDim for the batch, 0 and -1 resolved), kept as a view.
+Value reshapeView(Converter& c, const Value& x, std::vector<int64_t> target);
+bool isView(const Value& v);  // a Tensor with perm or a recurrent mark
+// Gather of a tensor by constant indices: a unit axis dropped, or a recurrent layer's last step.
+void gatherTensor(Converter& c, const OnnxNode& n);
+// A Filled value of ONNX dims (kBatchDim for the batch) holding fill's one value.
+Value filled(const std::vector<int64_t>& dims, const Constant& fill);
 // The operators with a handler, for the docs and the conformance test.
 std::vector<std::string> supportedOperators();
 

@@ -143,6 +143,11 @@ void reshape(Converter& c, const OnnxNode& n) {
         c.setOut(0, constant(out));
         return;
     }
+    if (isView(c.in(0))) {
+        if (n.i("allowzero", 0)) throw Refuse{"allowzero = 1 on a sequence's values"};
+        c.setOut(0, reshapeView(c, c.in(0), target));
+        return;
+    }
     reshapeTensor(c, c.tensorIn(0), target, n.i("allowzero", 0) != 0);
 }
 
@@ -187,6 +192,8 @@ void squeezeOrUnsqueeze(Converter& c, const OnnxNode& n) {
         c.setOut(0, constant(cst));
         return;
     }
+    if (in.kind == V::Filled) return c.setOut(0, filled(out, in.c));
+    if (isView(in)) return c.setOut(0, reshapeView(c, in, out));
     if (out.empty() || out[0] != kBatchDim) throw Refuse{"moves the batch dimension"};
     reshapeTensor(c, c.tensorIn(0), out, true);
 }
@@ -231,7 +238,7 @@ void embedding(Converter& c, const OnnxNode& n) {
 
 void gather(Converter& c, const OnnxNode& n) {
     if (c.in(0).kind == V::Constant && c.in(1).kind != V::Constant) return embedding(c, n);
-    if (c.in(0).kind != V::Constant) throw Refuse{"Gather from the model's values (indexing) is not mapped"};
+    if (c.in(0).kind != V::Constant) return gatherTensor(c, n);
     const Constant& data = c.in(0).c;
     const Constant& idx = c.constIn(1, "the indices");
     if (data.dims.empty()) throw Refuse{"Gather from a scalar"};
@@ -381,13 +388,17 @@ void constantNode(Converter& c, const OnnxNode& n) {
 
 void constantOfShape(Converter& c, const OnnxNode& n) {
     const std::vector<int64_t> dims = intsOf(c.constIn(0, "the shape"));
-    for (int64_t d : dims)
-        if (d < 0) throw Refuse{"a negative dimension"};
-    if (product(dims) > kMaxFolded) throw Refuse{"a constant of more than 2^24 values"};
+    bool batch = false;
+    for (int64_t d : dims) {
+        if (d == kBatchDim && !batch) batch = true;
+        else if (d < 0) throw Refuse{"a negative dimension"};
+    }
     Constant fill;
     fill.f = {0.f};
     if (n.has("value")) fill = n.attrs.at("value").tensor;
     if (fill.numel() != 1) throw Refuse{"the fill value is not one value"};
+    if (batch) return c.setOut(0, filled(dims, fill));  // of the batch's size: a recurrent layer's initial state
+    if (product(dims) > kMaxFolded) throw Refuse{"a constant of more than 2^24 values"};
     Constant out;
     out.dims = dims;
     out.integer = fill.integer;
@@ -405,6 +416,7 @@ const std::map<std::string, Handler>& handlers() {
             {"Shape", shapeOf}, {"Softmax", softmax}, {"Squeeze", squeezeOrUnsqueeze},
             {"Unsqueeze", squeezeOrUnsqueeze}};
         addLayerHandlers(t);
+        addSequenceHandlers(t);
         return t;
     }();
     return table;

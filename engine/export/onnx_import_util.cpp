@@ -2,6 +2,7 @@
 // constants and their folding, elementwise expressions, and the 2-D window rules.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -28,7 +29,8 @@ int64_t normAxis(int64_t axis, int rank) {
 
 int64_t product(const std::vector<int64_t>& d, std::size_t from, std::size_t to) {
     int64_t p = 1;
-    for (std::size_t k = from; k < d.size() && k < to; ++k) p *= d[k];
+    for (std::size_t k = from; k < d.size() && k < to; ++k)
+        if (__builtin_mul_overflow(p, d[k], &p)) return std::numeric_limits<int64_t>::max();  // absurd: refused by its caller
     return p;
 }
 

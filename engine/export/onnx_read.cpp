@@ -177,11 +177,15 @@ Attribute readAttribute(const onnx::AttributeProto& a, const std::string& where)
         out.kind = Attribute::Kind::Ints;
         out.ints.assign(a.ints().begin(), a.ints().end());
         break;
+    case onnx::AttributeProto::STRINGS:
+        out.kind = Attribute::Kind::Strings;
+        out.strings.assign(a.strings().begin(), a.strings().end());
+        break;
     case onnx::AttributeProto::TENSOR:
         out.kind = Attribute::Kind::Tensor;
         out.tensor = readTensor(a.t(), where + " attribute " + a.name());
         break;
-    default: out.kind = Attribute::Kind::Other; break;  // graphs, strings lists: refused by the op that needs them
+    default: out.kind = Attribute::Kind::Other; break;  // graphs: refused by the op that needs them
     }
     return out;
 }

@@ -23,12 +23,13 @@ struct Constant {
 };
 
 struct Attribute {
-    enum class Kind { Float, Int, String, Floats, Ints, Tensor, Other } kind = Kind::Other;
+    enum class Kind { Float, Int, String, Floats, Ints, Strings, Tensor, Other } kind = Kind::Other;
     float f = 0;
     int64_t i = 0;
     std::string s;
     std::vector<float> floats;
     std::vector<int64_t> ints;
+    std::vector<std::string> strings;
     Constant tensor;
 };
 

@@ -10,7 +10,8 @@ with the words their refusal must contain (OUT_DIR/hostile.txt). The architectur
 PyTorch's exporter writes: Gemm, Conv with BatchNorm (folded by the exporter or not), residual
 Add, grouped and depthwise convolutions, ReLU6 as Clip, global pooling with Flatten or
 x.view(x.size(0), -1) (Shape/Gather/Unsqueeze/Concat/Reshape), ceil_mode pooling, GELU in its
-erf and tanh forms, SiLU and LayerNormalization; two are exported with BatchNormalization kept.
+erf and tanh forms, SiLU and LayerNormalization; two are exported with BatchNormalization kept;
+LSTM and GRU (one- and two-way, stacked, last step, final state, every step, after an embedding).
 """
 import os
 import sys
@@ -164,7 +165,71 @@ class NormMlp(nn.Module):
         return self.fc2(self.norm2(F.gelu(self.norm1(self.fc1(x)))))
 
 
-def export(model, name, shape, out, opset, rng, keep_bn=False, vocabulary=0):
+class LstmLast(nn.Module):
+    """Batch-first LSTM whose last step feeds a classifier: y[:, -1, :] (Slice at opset 9, Gather
+    at 13) after the exporter's Transpose/LSTM/Squeeze/Transpose."""
+
+    def __init__(self, gru=False):
+        super().__init__()
+        self.rnn = (nn.GRU if gru else nn.LSTM)(5, 8, batch_first=True)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.fc(y[:, -1, :])
+
+
+class GruFinal(nn.Module):
+    """The final state h_n[-1] of a GRU (its Y_h output) into a classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn, self.fc = nn.GRU(5, 6, batch_first=True), nn.Linear(6, 2)
+
+    def forward(self, x):
+        _, h = self.rnn(x)
+        return self.fc(h[-1])
+
+
+class StackedBiLstm(nn.Module):
+    """Two bidirectional LSTM layers (the exporter's Transpose+Reshape between them, the initial
+    state sliced per layer), mean and max over time."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(4, 5, num_layers=2, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(20, 3)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.fc(torch.cat([y.mean(1), y.amax(1)], 1))
+
+
+class BiGruSteps(nn.Module):
+    """A bidirectional GRU's every step through a per-step Linear: output [N, T, 2]."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn, self.fc = nn.GRU(3, 4, batch_first=True, bidirectional=True), nn.Linear(8, 2)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.fc(torch.tanh(y))
+
+
+class TextLstm(nn.Module):
+    """Token ids through an embedding and an LSTM's last step."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed, self.rnn, self.fc = nn.Embedding(40, 6), nn.LSTM(6, 7, batch_first=True), nn.Linear(7, 4)
+
+    def forward(self, ids):
+        y, _ = self.rnn(self.embed(ids))
+        return self.fc(y[:, -1])
+
+
+def export(model, name, shape, out, opset, rng, keep_bn=False, vocabulary=0, dynamic=True):
     torch.manual_seed(0)
     model.eval()
     with torch.no_grad():  # batch norm statistics that are not the identity
@@ -188,7 +253,7 @@ def export(model, name, shape, out, opset, rng, keep_bn=False, vocabulary=0):
     # the exporter folds them into the convolutions
     mode = torch.onnx.TrainingMode.PRESERVE if keep_bn else torch.onnx.TrainingMode.EVAL
     torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"], output_names=["output"],
-                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, training=mode)
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}} if dynamic else None, training=mode)
     x.numpy().astype("<f4").tofile(os.path.join(out, name + ".input.f32"))
     y.numpy().astype("<f4").tofile(os.path.join(out, name + ".output.f32"))
     dims = lambda t: ",".join(str(d) for d in t.shape)
@@ -209,6 +274,15 @@ def main():
     lines.append(export(ResNetLike(), "resnet_bn_kept", (2, 3, 20, 20), out, 13, rng, keep_bn=True))
     lines.append(export(FashionNet(), "fashion_net", (2, 1, 28, 28), out, 13, rng, keep_bn=True))
     lines.append(export(EmbedNet(), "embedding", (3, 7), out, 13, rng, vocabulary=30))
+    for model, name, shape, opset in [(LstmLast(), "lstm_last_opset9", (3, 6, 5), 9),
+                                      (LstmLast(), "lstm_last", (3, 6, 5), 13),
+                                      (LstmLast(gru=True), "gru_last", (3, 6, 5), 13),
+                                      (GruFinal(), "gru_final_state", (2, 4, 5), 13),
+                                      (StackedBiLstm(), "stacked_bilstm", (3, 5, 4), 13),
+                                      (BiGruSteps(), "bigru_steps", (2, 4, 3), 17)]:
+        lines.append(export(model, name, shape, out, opset, rng))
+    lines.append(export(StackedBiLstm(), "stacked_bilstm_fixed_batch", (3, 5, 4), out, 11, rng, dynamic=False))
+    lines.append(export(TextLstm(), "text_lstm", (3, 9), out, 13, rng, vocabulary=40))
     with open(os.path.join(out, "manifest.txt"), "w") as f:
         f.writelines(lines)
     hostile(out)
