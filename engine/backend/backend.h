@@ -298,9 +298,10 @@ public:
     virtual void activationBackward(Activation act, float alpha, const Tensor& src,
                                     const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc) = 0;
 
-    // Softmax over dimension 1 of [N, C, inner...].
-    virtual void softmaxForward(const Tensor& src, Tensor& dst) = 0;
-    virtual void softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc) = 0;
+    // Softmax over dimension 1 of [N, C, inner...], or with log its logarithm (log-softmax,
+    // x - logsumexp(x)); backward takes that forward's dst.
+    virtual void softmaxForward(const Tensor& src, Tensor& dst, bool log) = 0;
+    virtual void softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc, bool log) = 0;
 
     // dst = sum of srcs (same shapes). dst may alias srcs[0].
     virtual void addN(std::span<const Tensor* const> srcs, Tensor& dst) = 0;

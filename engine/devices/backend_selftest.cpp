@@ -239,13 +239,14 @@ void eltwiseOps(Harness& h) {
             return {download(b, y), download(b, dx)};
         });
     }
-    h.run("softmax forward/backward", kTol, [=](Backend& b) -> Outputs {
-        Tensor tx = upload(b, s, x), y = Tensor::empty(b, s);
-        b.softmaxForward(tx, y);
-        Tensor tdy = upload(b, s, dy), dx = Tensor::empty(b, s);
-        b.softmaxBackward(y, tdy, dx);
-        return {download(b, y), download(b, dx)};
-    });
+    for (bool log : {false, true})
+        h.run(log ? "log-softmax forward/backward" : "softmax forward/backward", kTol, [=](Backend& b) -> Outputs {
+            Tensor tx = upload(b, s, x), y = Tensor::empty(b, s);
+            b.softmaxForward(tx, y, log);
+            Tensor tdy = upload(b, s, dy), dx = Tensor::empty(b, s);
+            b.softmaxBackward(y, tdy, dx, log);
+            return {download(b, y), download(b, dx)};
+        });
     std::vector<std::vector<float>> parts;
     for (int k = 0; k < 11; ++k) parts.push_back(h.random(s.numel()));
     for (int count : {3, 11}) {

@@ -1,5 +1,5 @@
 // The ONNX importer's operators of windows, shapes and merges: pooling, Flatten, Reshape,
-// Squeeze/Unsqueeze, Concat, Softmax, Dropout, and the shape arithmetic exporters write
+// Squeeze/Unsqueeze, Concat, Softmax and LogSoftmax, Dropout, and the shape arithmetic exporters write
 // (Shape, Gather, Cast, Constant, ConstantOfShape), folded into constants; and the table of
 // every handler (with addLayerHandlers, onnx_import_ops.cpp).
 #include <algorithm>
@@ -346,9 +346,9 @@ void softmax(Converter& c, const OnnxNode& n) {
     const int64_t axis = normAxis(n.i("axis", c.g.opset >= 13 ? -1 : 1), rank);
     if (axis != 1 || (c.g.opset < 13 && rank != 2))
         throw Refuse{"softmax over axis " + std::to_string(axis) + " of a rank-" + std::to_string(rank) +
-                     " value; Neurite's Softmax normalizes axis 1 only"};
-    Value out = c.addNode(c.idFor(), "Softmax", {x}, {});
-    c.mapped("Softmax", out.node);
+                     " value; Neurite's " + n.op + " normalizes axis 1 only"};
+    Value out = c.addNode(c.idFor(), n.op, {x}, {});  // Softmax or LogSoftmax
+    c.mapped(n.op, out.node);
     c.setOut(0, out);
 }
 
@@ -413,7 +413,7 @@ const std::map<std::string, Handler>& handlers() {
             {"AveragePool", pool}, {"Cast", cast}, {"Concat", concat}, {"Constant", constantNode},
             {"ConstantOfShape", constantOfShape}, {"Dropout", dropout}, {"Flatten", flatten}, {"Gather", gather},
             {"GlobalAveragePool", globalAvgPool}, {"Identity", identity}, {"MaxPool", pool}, {"Reshape", reshape},
-            {"Shape", shapeOf}, {"Softmax", softmax}, {"Squeeze", squeezeOrUnsqueeze},
+            {"Shape", shapeOf}, {"Softmax", softmax}, {"LogSoftmax", softmax}, {"Squeeze", squeezeOrUnsqueeze},
             {"Unsqueeze", squeezeOrUnsqueeze}};
         addLayerHandlers(t);
         addSequenceHandlers(t);

@@ -335,6 +335,7 @@ LayerType describeBatchNorm();
 LayerType describeLayerNorm();
 std::vector<LayerType> describeActivations(); // one per row of backend/activations.h
 LayerType describeSoftmax();
+LayerType describeLogSoftmax();
 LayerType describeAdd();
 LayerType describeConcat();
 
@@ -351,6 +352,7 @@ const std::vector<LayerType>& table() {
         for (LayerType& a : describeActivations())
             t.push_back(std::move(a));
         t.push_back(describeSoftmax());
+        t.push_back(describeLogSoftmax());
         t.push_back(describeAdd());
         t.push_back(describeConcat());
         return t;

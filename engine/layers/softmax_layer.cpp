@@ -1,4 +1,4 @@
-// Softmax: registry entry and layer.
+// Softmax and LogSoftmax: registry entries and the layer they share.
 #include "layers/softmax_layer.h"
 
 #include "layers/registry.h"
@@ -7,19 +7,23 @@
 namespace neurite {
 
 void SoftmaxLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
-    ctx.backend.softmaxForward(*src[0], dst);
+    ctx.backend.softmaxForward(*src[0], dst, m_log);
 }
 
 void SoftmaxLayer::backward(LayerContext& ctx, std::span<const Tensor* const>, const Tensor& dst,
                             const Tensor& diffDst, std::span<Tensor* const> diffSrc) {
-    if (diffSrc[0]) ctx.backend.softmaxBackward(dst, diffDst, *diffSrc[0]);
+    if (diffSrc[0]) ctx.backend.softmaxBackward(dst, diffDst, *diffSrc[0], m_log);
 }
 
-LayerType describeSoftmax() {
+namespace {
+
+LayerType describe(bool log) {
     LayerType t;
-    t.name = "Softmax";
+    t.name = log ? "LogSoftmax" : "Softmax";
     t.category = "Activation";
-    t.help = "Turns scores into probabilities that sum to 1 over the channels (dimension 1).";
+    t.help = log ? "The logarithm of Softmax over the channels (dimension 1): log-probabilities, as a PyTorch "
+                   "model trained with NLLLoss ends. Cross-entropy training gives the same result with or without it."
+                 : "Turns scores into probabilities that sum to 1 over the channels (dimension 1).";
     t.inferShape = [](const LayerParams&, std::span<const Shape> srcShapes) {
         if (std::string e = layers::inputCountError(srcShapes, 1); !e.empty())
             return ShapeResult::fail(e);
@@ -28,17 +32,22 @@ LayerType describeSoftmax() {
                                      srcShapes[0].str());
         return ShapeResult{srcShapes[0], {}};
     };
-    t.create = [](const LayerParams&) { return std::make_unique<SoftmaxLayer>(); };
-    t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
-        s.node("Softmax", {l.inputs[0]}, l.output, l.id, {{"axis", int64_t{1}}});
+    t.create = [log](const LayerParams&) { return std::make_unique<SoftmaxLayer>(log); };
+    t.onnx = [log](OnnxSink& s, const OnnxLayer& l) {
+        s.node(log ? "LogSoftmax" : "Softmax", {l.inputs[0]}, l.output, l.id, {{"axis", int64_t{1}}});
     };
-    t.appliedByLoss = "softmax";
+    if (!log) t.appliedByLoss = "softmax";
     t.examples = {
-        {"softmax 2-D", {}, layers::matrixDims(2, 4, 2, 6)},
-        {"softmax 4-D", {}, layers::imageDims(2, 3, 1, 3, 4)},
+        {log ? "log-softmax 2-D" : "softmax 2-D", {}, layers::matrixDims(2, 4, 2, 6)},
+        {log ? "log-softmax 4-D" : "softmax 4-D", {}, layers::imageDims(2, 3, 1, 3, 4)},
     };
-    t.summary = [](const LayerParams&) { return std::string("Softmax"); };
+    t.summary = [log](const LayerParams&) { return std::string(log ? "LogSoftmax" : "Softmax"); };
     return t;
 }
+
+} // namespace
+
+LayerType describeSoftmax() { return describe(false); }
+LayerType describeLogSoftmax() { return describe(true); }
 
 } // namespace neurite

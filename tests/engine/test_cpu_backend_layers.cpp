@@ -419,20 +419,25 @@ private slots:
 
     void softmax_data() {
         QTest::addColumn<Shape>("shape");
-        QTest::newRow("7x10") << Shape{7, 10};
-        QTest::newRow("1x1") << Shape{1, 1};
-        QTest::newRow("2x5x3x4 channels inner") << Shape{2, 5, 3, 4};
-        QTest::newRow("64x1000") << Shape{64, 1000};
+        QTest::addColumn<bool>("log");
+        for (bool log : {false, true}) {
+            const char* kind = log ? "log-softmax " : "softmax ";
+            QTest::addRow("%s7x10", kind) << Shape{7, 10} << log;
+            QTest::addRow("%s1x1", kind) << Shape{1, 1} << log;
+            QTest::addRow("%s2x5x3x4 channels inner", kind) << Shape{2, 5, 3, 4} << log;
+            QTest::addRow("%s64x1000", kind) << Shape{64, 1000} << log;
+        }
     }
     void softmax() {
         QFETCH(Shape, shape);
+        QFETCH(bool, log);
         Tensor x = random(shape, -5.f, 5.f), dy = random(shape);
         Tensor y1 = zeros(shape), y2 = zeros(shape), dx1 = zeros(shape), dx2 = zeros(shape);
-        m_cpu->softmaxForward(x, y1);
-        m_ref.softmaxForward(x, y2);
+        m_cpu->softmaxForward(x, y1, log);
+        m_ref.softmaxForward(x, y2, log);
         expectClose(y1, y2, 1e-7, 1e-5, "softmax forward");
-        m_cpu->softmaxBackward(y2, dy, dx1);
-        m_ref.softmaxBackward(y2, dy, dx2);
+        m_cpu->softmaxBackward(y2, dy, dx1, log);
+        m_ref.softmaxBackward(y2, dy, dx2, log);
         expectClose(dx1, dx2, 1e-6, 1e-5, "softmax backward");
     }
 

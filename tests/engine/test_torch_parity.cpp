@@ -441,6 +441,7 @@ std::vector<Case> buildCases() {
         b.activation(a.name, a.name, {{"alpha", alpha}}, std::to_string(alpha));
     }
     b.activation("Softmax", "Softmax", {}, "0");
+    b.activation("LogSoftmax", "LogSoftmax", {}, "0");
 
     const int64_t n = 6, c = 4;
     std::vector<int32_t> y = b.labels(n, c);

@@ -197,6 +197,9 @@ def run_numpy(model, feed):
             axes = tuple(a["axes"]) if "axes" in a else None
             y = i[0].max(axis=axes, keepdims=bool(a.get("keepdims", 1)))
         elif op == "Softmax": y = softmax(i[0], a.get("axis", -1))
+        elif op == "LogSoftmax":
+            m = i[0].max(axis=a.get("axis", -1), keepdims=True)
+            y = i[0] - m - np.log(np.exp(i[0] - m).sum(axis=a.get("axis", -1), keepdims=True))
         elif op == "Concat": y = np.concatenate(i, axis=a["axis"])
         elif op == "Cast" and a["to"] == 7: y = i[0].astype(np.int64)  # INT64, truncating as ONNX
         elif op == "Gather": y = np.take(i[0], i[1].astype(np.int64), axis=a.get("axis", 0))

@@ -165,6 +165,17 @@ class NormMlp(nn.Module):
         return self.fc2(self.norm2(F.gelu(self.norm1(self.fc1(x)))))
 
 
+class LogSoftmaxMlp(nn.Module):
+    """An MLP ending in log_softmax, as a model trained with NLLLoss does."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc2 = nn.Linear(6, 10), nn.Linear(10, 4)
+
+    def forward(self, x):
+        return F.log_softmax(self.fc2(F.relu(self.fc1(x))), dim=1)
+
+
 class LstmLast(nn.Module):
     """Batch-first LSTM whose last step feeds a classifier: y[:, -1, :] (Slice at opset 9, Gather
     at 13) after the exporter's Transpose/LSTM/Squeeze/Transpose."""
@@ -282,6 +293,7 @@ def main():
                                       (BiGruSteps(), "bigru_steps", (2, 4, 3), 17)]:
         lines.append(export(model, name, shape, out, opset, rng))
     lines.append(export(StackedBiLstm(), "stacked_bilstm_fixed_batch", (3, 5, 4), out, 11, rng, dynamic=False))
+    lines.append(export(LogSoftmaxMlp(), "log_softmax_mlp", (5, 6), out, 11, rng))
     lines.append(export(TextLstm(), "text_lstm", (3, 9), out, 13, rng, vocabulary=40))
     with open(os.path.join(out, "manifest.txt"), "w") as f:
         f.writelines(lines)

@@ -107,7 +107,7 @@ void ReferenceBackend::activationBackward(Activation act, float alpha, const Ten
 
 // ---- softmax over dim 1 -----------------------------------------------------------------------
 
-void ReferenceBackend::softmaxForward(const Tensor& src, Tensor& dst) {
+void ReferenceBackend::softmaxForward(const Tensor& src, Tensor& dst, bool log) {
     NEURITE_CHECK(src.shape().rank() >= 2, "reference softmax: rank < 2");
     int64_t n = src.shape()[0], c = src.shape()[1], inner = src.shape().numelFrom(2);
     expectF32(src, n * c * inner, "softmax src");
@@ -124,11 +124,13 @@ void ReferenceBackend::softmaxForward(const Tensor& src, Tensor& dst) {
             for (int64_t j = 0; j < c; ++j)
                 sum += std::exp(double(x[at(j)]) - mx);
             for (int64_t j = 0; j < c; ++j)
-                y[at(j)] = static_cast<float>(std::exp(double(x[at(j)]) - mx) / sum);
+                y[at(j)] = static_cast<float>(log ? double(x[at(j)]) - mx - std::log(sum)
+                                                  : std::exp(double(x[at(j)]) - mx) / sum);
         }
 }
 
-void ReferenceBackend::softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc) {
+// softmax: dx = y (dy - sum(y dy)); log-softmax: dx = dy - exp(y) sum(dy)
+void ReferenceBackend::softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc, bool log) {
     NEURITE_CHECK(dst.shape().rank() >= 2, "reference softmax: rank < 2");
     int64_t n = dst.shape()[0], c = dst.shape()[1], inner = dst.shape().numelFrom(2);
     expectF32(diffDst, n * c * inner, "softmax diffDst");
@@ -141,9 +143,10 @@ void ReferenceBackend::softmaxBackward(const Tensor& dst, const Tensor& diffDst,
             auto at = [&](int64_t j) { return (b * c + j) * inner + k; };
             double dot = 0;
             for (int64_t j = 0; j < c; ++j)
-                dot += double(dy[at(j)]) * y[at(j)];
+                dot += double(dy[at(j)]) * (log ? 1.0 : y[at(j)]);
             for (int64_t j = 0; j < c; ++j)
-                dx[at(j)] = static_cast<float>(double(y[at(j)]) * (dy[at(j)] - dot));
+                dx[at(j)] = static_cast<float>(log ? dy[at(j)] - std::exp(double(y[at(j)])) * dot
+                                                   : double(y[at(j)]) * (dy[at(j)] - dot));
         }
 }
 

@@ -38,8 +38,8 @@ public:
     void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) override;
     void activationBackward(Activation act, float alpha, const Tensor& src, const Tensor& dst,
                             const Tensor& diffDst, Tensor& diffSrc) override;
-    void softmaxForward(const Tensor& src, Tensor& dst) override;
-    void softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc) override;
+    void softmaxForward(const Tensor& src, Tensor& dst, bool log) override;
+    void softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc, bool log) override;
 
     void addN(std::span<const Tensor* const> srcs, Tensor& dst) override;
     void axpy(float alpha, const Tensor& x, Tensor& y) override;

@@ -227,6 +227,7 @@ def activation(d, n, a, t):
         "ReLU6": F.relu6,
         "GELUTanh": lambda v: F.gelu(v, approximate="tanh"),
         "Softmax": lambda v: F.softmax(v, dim=1),
+        "LogSoftmax": lambda v: F.log_softmax(v, dim=1),
     }
     if a["fn"] not in fns:
         raise SystemExit("no PyTorch reference for the activation " + a["fn"] +

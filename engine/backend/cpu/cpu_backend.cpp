@@ -135,11 +135,11 @@ public:
                             const Tensor& diffDst, Tensor& diffSrc) override {
         cpu::activationBackward(tc(), act, alpha, src, dst, diffDst, diffSrc);
     }
-    void softmaxForward(const Tensor& src, Tensor& dst) override {
-        cpu::softmaxForward(tc(), src, dst);
+    void softmaxForward(const Tensor& src, Tensor& dst, bool log) override {
+        cpu::softmaxForward(tc(), src, dst, log);
     }
-    void softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc) override {
-        cpu::softmaxBackward(tc(), dst, diffDst, diffSrc);
+    void softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc, bool log) override {
+        cpu::softmaxBackward(tc(), dst, diffDst, diffSrc, log);
     }
     void addN(std::span<const Tensor* const> srcs, Tensor& dst) override {
         cpu::addN(tc(), srcs, dst);

@@ -60,8 +60,9 @@ void activationBackward(const ThreadConfig& tc, Activation act, float alpha, con
     if (!known) throwInternal("activation backward: unknown activation");
 }
 
-// Softmax over dimension 1 of [N, C, inner]: each (n, inner) column is one independent softmax.
-void softmaxForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst) {
+// Softmax over dimension 1 of [N, C, inner]: each (n, inner) column is one independent softmax;
+// log: its logarithm, x - max - log(sum of exp(x - max)).
+void softmaxForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst, bool log) {
     requireSameNumel(src, dst, "softmax forward");
     const Shape& s = src.shape();
     if (s.rank() < 2) throwInternal("softmax forward: expected [N, C, ...], got " + s.str());
@@ -80,6 +81,12 @@ void softmaxForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst) {
                 y[base + c * inner] = v;
                 sum += v;
             }
+            if (log) {
+                const float shift = mx + std::log(sum);
+                for (int64_t c = 0; c < channels; ++c)
+                    y[base + c * inner] = x[base + c * inner] - shift;
+                continue;
+            }
             const float inv = 1.f / sum;
             for (int64_t c = 0; c < channels; ++c)
                 y[base + c * inner] *= inv;
@@ -87,8 +94,9 @@ void softmaxForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst) {
     });
 }
 
+// dx = y (dy - sum(y dy)); log: dx = dy - exp(y) sum(dy).
 void softmaxBackward(const ThreadConfig& tc, const Tensor& dst, const Tensor& diffDst,
-                     Tensor& diffSrc) {
+                     Tensor& diffSrc, bool log) {
     requireSameNumel(dst, diffDst, "softmax backward");
     requireSameNumel(dst, diffSrc, "softmax backward");
     const Shape& s = dst.shape();
@@ -102,10 +110,10 @@ void softmaxBackward(const ThreadConfig& tc, const Tensor& dst, const Tensor& di
             const int64_t base = (col / inner) * channels * inner + col % inner;
             float dot = 0.f;
             for (int64_t c = 0; c < channels; ++c)
-                dot += y[base + c * inner] * dy[base + c * inner];
+                dot += (log ? 1.f : y[base + c * inner]) * dy[base + c * inner];
             for (int64_t c = 0; c < channels; ++c) {
                 const int64_t i = base + c * inner;
-                dx[i] = y[i] * (dy[i] - dot);
+                dx[i] = log ? dy[i] - std::exp(y[i]) * dot : y[i] * (dy[i] - dot);
             }
         }
     });

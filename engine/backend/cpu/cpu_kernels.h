@@ -24,9 +24,9 @@ void activationForward(const ThreadConfig& tc, Activation act, float alpha, cons
                        Tensor& dst);
 void activationBackward(const ThreadConfig& tc, Activation act, float alpha, const Tensor& src,
                         const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc);
-void softmaxForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst);
+void softmaxForward(const ThreadConfig& tc, const Tensor& src, Tensor& dst, bool log);
 void softmaxBackward(const ThreadConfig& tc, const Tensor& dst, const Tensor& diffDst,
-                     Tensor& diffSrc);
+                     Tensor& diffSrc, bool log);
 void addN(const ThreadConfig& tc, std::span<const Tensor* const> srcs, Tensor& dst);
 void axpy(const ThreadConfig& tc, float alpha, const Tensor& x, Tensor& y);
 void scale(const ThreadConfig& tc, Tensor& x, float alpha);

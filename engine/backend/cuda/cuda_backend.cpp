@@ -180,22 +180,22 @@ public:
                                        f32(diffSrc), src.numel(), m_ctx.stream),
               "activation backward");
     }
-    void softmaxForward(const Tensor& src, Tensor& dst) override {
+    void softmaxForward(const Tensor& src, Tensor& dst, bool log) override {
         requireSameNumel(src, dst, "softmax forward");
         const Shape& s = src.shape();
         if (s.rank() < 2) throwInternal("softmax forward: expected [N, C, ...], got " + s.str());
         const auto entered = m_ctx.enter(__func__);
-        check(launchSoftmaxForward(f32(src), f32(dst), s[0], s[1], s.numelFrom(2), m_ctx.stream),
+        check(launchSoftmaxForward(f32(src), f32(dst), s[0], s[1], s.numelFrom(2), log, m_ctx.stream),
               "softmax forward");
     }
-    void softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc) override {
+    void softmaxBackward(const Tensor& dst, const Tensor& diffDst, Tensor& diffSrc, bool log) override {
         requireSameNumel(dst, diffDst, "softmax backward");
         requireSameNumel(dst, diffSrc, "softmax backward");
         const Shape& s = dst.shape();
         if (s.rank() < 2) throwInternal("softmax backward: expected [N, C, ...], got " + s.str());
         const auto entered = m_ctx.enter(__func__);
         check(launchSoftmaxBackward(f32(dst), f32(diffDst), f32(diffSrc), s[0], s[1],
-                                    s.numelFrom(2), m_ctx.stream),
+                                    s.numelFrom(2), log, m_ctx.stream),
               "softmax backward");
     }
 

@@ -39,11 +39,11 @@ cudaError_t launchActivationForward(Activation act, float alpha, const float* x,
                                     int64_t n, cudaStream_t s);
 cudaError_t launchActivationBackward(Activation act, float alpha, const float* x, const float* y,
                                      const float* dy, float* dx, int64_t n, cudaStream_t s);
-// Softmax over dimension 1 of [outer, channels, inner].
+// Softmax (log: log-softmax) over dimension 1 of [outer, channels, inner].
 cudaError_t launchSoftmaxForward(const float* x, float* y, int64_t outer, int64_t channels,
-                                 int64_t inner, cudaStream_t s);
+                                 int64_t inner, bool log, cudaStream_t s);
 cudaError_t launchSoftmaxBackward(const float* y, const float* dy, float* dx, int64_t outer,
-                                  int64_t channels, int64_t inner, cudaStream_t s);
+                                  int64_t channels, int64_t inner, bool log, cudaStream_t s);
 constexpr int kMaxAddN = 8;
 // y = srcs[0] + ... + srcs[count-1] (count <= kMaxAddN), added left to right like the CPU.
 cudaError_t launchAddN(const float* const* srcs, int count, float* y, int64_t n, cudaStream_t s);

@@ -25,7 +25,7 @@ __global__ void actBackwardKernel(float alpha, const float* x, const float* y, c
 
 // One thread per (n, inner) column, like the CPU loop.
 __global__ void softmaxForwardKernel(const float* x, float* y, int64_t outer, int64_t channels,
-                                     int64_t inner) {
+                                     int64_t inner, bool log) {
     NEURITE_GRID_LOOP(col, outer * inner) {
         const int64_t base = (col / inner) * channels * inner + col % inner;
         float mx = x[base];
@@ -36,20 +36,25 @@ __global__ void softmaxForwardKernel(const float* x, float* y, int64_t outer, in
             y[base + c * inner] = v;
             sum += v;
         }
+        if (log) {  // log-softmax: x - max - log(sum)
+            const float shift = mx + logf(sum);
+            for (int64_t c = 0; c < channels; ++c) y[base + c * inner] = x[base + c * inner] - shift;
+            continue;
+        }
         const float inv = 1.f / sum;
         for (int64_t c = 0; c < channels; ++c) y[base + c * inner] *= inv;
     }
 }
 
 __global__ void softmaxBackwardKernel(const float* y, const float* dy, float* dx, int64_t outer,
-                                      int64_t channels, int64_t inner) {
+                                      int64_t channels, int64_t inner, bool log) {
     NEURITE_GRID_LOOP(col, outer * inner) {
         const int64_t base = (col / inner) * channels * inner + col % inner;
         float dot = 0.f;
-        for (int64_t c = 0; c < channels; ++c) dot += y[base + c * inner] * dy[base + c * inner];
+        for (int64_t c = 0; c < channels; ++c) dot += (log ? 1.f : y[base + c * inner]) * dy[base + c * inner];
         for (int64_t c = 0; c < channels; ++c) {
             const int64_t i = base + c * inner;
-            dx[i] = y[i] * (dy[i] - dot);
+            dx[i] = log ? dy[i] - expf(y[i]) * dot : y[i] * (dy[i] - dot);
         }
     }
 }
@@ -217,13 +222,13 @@ cudaError_t launchActivationBackward(Activation act, float alpha, const float* x
 }
 
 cudaError_t launchSoftmaxForward(const float* x, float* y, int64_t outer, int64_t channels,
-                                 int64_t inner, cudaStream_t s) {
-    NEURITE_LAUNCH(outer * inner, softmaxForwardKernel, x, y, outer, channels, inner);
+                                 int64_t inner, bool log, cudaStream_t s) {
+    NEURITE_LAUNCH(outer * inner, softmaxForwardKernel, x, y, outer, channels, inner, log);
 }
 
 cudaError_t launchSoftmaxBackward(const float* y, const float* dy, float* dx, int64_t outer,
-                                  int64_t channels, int64_t inner, cudaStream_t s) {
-    NEURITE_LAUNCH(outer * inner, softmaxBackwardKernel, y, dy, dx, outer, channels, inner);
+                                  int64_t channels, int64_t inner, bool log, cudaStream_t s) {
+    NEURITE_LAUNCH(outer * inner, softmaxBackwardKernel, y, dy, dx, outer, channels, inner, log);
 }
 
 cudaError_t launchAddN(const float* const* srcs, int count, float* y, int64_t n, cudaStream_t s) {
