@@ -13,6 +13,7 @@
 #include "action_guard.h"
 #include "background_task.h"
 #include "core/error.h"
+#include "export/onnx_compare.h"
 #include "export/onnx_import.h"
 #include "failure.h"
 #include "project_files.h"
@@ -49,6 +50,34 @@ ImportPrompts dialogPrompts(QWidget* parent) {
                                  QString::fromStdString(model.project.weights)),
                         QMessageBox::Ok, parent);
         box.setDetailedText(QString::fromStdString(model.report.text()));
+        box.exec();
+    };
+    p.chooseOriginal = [parent](const QString& folder) {
+        return QFileDialog::getOpenFileName(parent, QObject::tr("Compare with Original ONNX"), folder,
+                                            QObject::tr("ONNX models (*.onnx);;All files (*)"));
+    };
+    p.chooseOutput = [parent](const QStringList& outputs) {
+        bool ok = false;
+        const QString o = QInputDialog::getItem(parent, QObject::tr("Compare with Original ONNX"),
+                                                QObject::tr("The model has several outputs. Which one did the project "
+                                                            "come from?"),
+                                                outputs, 0, false, &ok);
+        return ok ? o : QString();
+    };
+    p.compared = [parent](const OnnxComparison& c) {
+        const QString file = QFileInfo(QString::fromStdString(c.onnxFile)).fileName();
+        const QString verdict =
+            c.agrees() ? QObject::tr("The project computes what %1 computes.").arg(file)
+                       : QObject::tr("The project's outputs differ from %1's by more than %2 relative. If the project "
+                                     "was not trained since it was imported, this is a mistake in the import: please "
+                                     "report the file.")
+                             .arg(file)
+                             .arg(OnnxComparison::kTolerance);
+        QMessageBox box(c.agrees() ? QMessageBox::Information : QMessageBox::Warning, QObject::tr("Compared with original"),
+                        QObject::tr("%1\n\n%2\n\nBoth ran on the same samples: the ONNX file node by node in "
+                                    "Neurite's reference interpreter, the project with its starting weights.")
+                            .arg(verdict, QString::fromStdString(c.summary())),
+                        QMessageBox::Ok, parent);
         box.exec();
     };
     return p;
@@ -138,6 +167,48 @@ QProgressDialog* importOnnxModel(QWidget* parent, ProjectFiles* files, const Imp
         });
     progress->open();
     return progress;
+}
+
+QProgressDialog* compareWithOriginal(QWidget* parent, const ProjectDocument& project, const ImportPrompts& prompts,
+                                     const QString& onnxPath, const QString& output) {
+    const QString path = onnxPath.isEmpty() ? prompts.chooseOriginal(QString::fromStdString(project.folder)) : onnxPath;
+    if (path.isEmpty()) return nullptr;
+    const TaskProgress started =
+        startTaskProgress(parent, QObject::tr("Compare with Original ONNX"),
+                          QObject::tr("Running %1 and the project on the same samples...").arg(QFileInfo(path).fileName()));
+    auto result = std::make_shared<OnnxComparison>();
+    auto outputs = std::make_shared<QStringList>();  // set when the file's output must be chosen
+    const std::string file = path.toStdString(), chosen = output.toStdString();
+    started.task->start(
+        [project, file, chosen, result, outputs](const StopToken& stop, const BackgroundTask::Stage&) {
+            const onnximport::OnnxGraph g = onnximport::readOnnxFile(file);
+            const bool neuriteFile = g.producer == "Neurite" && g.metadata.count("neurite.task");
+            if (chosen.empty() && g.outputs.size() > 1 && !neuriteFile) {
+                for (const std::string& o : g.outputs) outputs->push_back(QString::fromStdString(o));
+                return;
+            }
+            CompareOptions options;
+            options.output = chosen;
+            options.stop = &stop;
+            *result = compareWithOnnx(project, file, options);
+        },
+        [parent, project, prompts, path, result, outputs,
+         progress = QPointer<QProgressDialog>(started.dialog)](const std::optional<Failure>& failure) {
+            if (progress) progress->close();
+            if (failure) {
+                if (!failure->cancelled())
+                    showFailure(*failure, nullptr, parent, QObject::tr("Cannot compare with %1").arg(QFileInfo(path).fileName()));
+                return;
+            }
+            if (!outputs->isEmpty()) {
+                const QString o = prompts.chooseOutput(*outputs);
+                if (!o.isEmpty()) compareWithOriginal(parent, project, prompts, path, o);
+                return;
+            }
+            prompts.compared(*result);
+        });
+    started.dialog->open();
+    return started.dialog;
 }
 
 }  // namespace neurite

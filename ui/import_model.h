@@ -1,10 +1,12 @@
 // File > Import ONNX Model...: the ONNX importer (engine/export/onnx_import.h) on a
 // BackgroundTask behind a progress dialog, then the data to train on and the project's path
-// asked for, the project written beside its weights and opened. The prompts are functions so
-// tests drive the flow without native dialogs.
+// asked for, the project written beside its weights and opened. File > Compare with Original
+// ONNX...: the open project against an ONNX file (engine/export/onnx_compare.h), the same way.
+// The prompts are functions so tests drive the flow without native dialogs.
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -15,6 +17,8 @@ namespace neurite {
 
 class ProjectFiles;
 struct ImportedModel;
+struct OnnxComparison;
+struct ProjectDocument;
 
 struct ImportPrompts {
     std::function<QString()> chooseModel;  // the ONNX file; "" = cancelled
@@ -25,6 +29,12 @@ struct ImportPrompts {
     std::function<QString(const QString& question)> askInputShape;
     // The import's report once the project is open (a message box in the studio).
     std::function<void(const ImportedModel& model, const QString& projectPath)> report;
+    // Compare with Original: the ONNX file, starting in the project's folder; "" = cancelled.
+    std::function<QString(const QString& folder)> chooseOriginal;
+    // Which of the file's outputs the project was imported from, when it has several; "" = cancelled.
+    std::function<QString(const QStringList& outputs)> chooseOutput;
+    // The comparison's result (a message box in the studio).
+    std::function<void(const OnnxComparison& result)> compared;
 };
 
 // The studio's prompts: file dialogs, an input dialog and a message box with the full report.
@@ -34,5 +44,11 @@ ImportPrompts dialogPrompts(QWidget* parent);
 // the open project's data source, suggested when no bundled data set fits the model's input.
 QProgressDialog* importOnnxModel(QWidget* parent, ProjectFiles* files, const ImportPrompts& prompts,
                                  const QString& currentData);
+
+// Starts the comparison of `project` (its data and starting weights) with an ONNX file; returns
+// its progress dialog (nullptr when no file was chosen). output: the ONNX output to compare, ""
+// to take the only one (asked for when there are several).
+QProgressDialog* compareWithOriginal(QWidget* parent, const ProjectDocument& project, const ImportPrompts& prompts,
+                                     const QString& onnxPath = QString(), const QString& output = QString());
 
 }  // namespace neurite

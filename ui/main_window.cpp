@@ -229,6 +229,12 @@ void MainWindow::createMenus() {
     });
     importModel->setObjectName("importOnnx");
     importModel->setStatusTip(tr("Open an ONNX model (from PyTorch, Keras, ...) as an editable project with its weights"));
+    QAction* compare = file->addAction(tr("Compare with &Original ONNX..."), this, [this] {
+        compareWithOriginal(this, m_model->document(), m_importPrompts ? *m_importPrompts : dialogPrompts(this));
+    });
+    compare->setObjectName("compareOnnx");
+    compare->setStatusTip(tr("Run an ONNX file and this project on the same samples of its data and show how far "
+                             "their outputs differ (an imported model should compute what its file does)"));
     QAction* save = file->addAction(icon(QStyle::SP_DialogSaveButton), tr("&Save"), m_files, &ProjectFiles::save);
     save->setShortcut(QKeySequence::Save);
     file->addAction(tr("Save &As..."), m_files, &ProjectFiles::saveAs)->setShortcut(QKeySequence::SaveAs);

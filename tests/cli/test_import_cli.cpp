@@ -47,6 +47,26 @@ private slots:
         QVERIFY2(err.contains("starting weights from") && err.contains("12 of 12 tensors"), err.constData());
     }
 
+    // --compare runs the file's own graph and the written project on the same samples.
+    void importsAndCompares() {
+        if (!QFileInfo::exists("/usr/share/datasets/fashion-mnist"))
+            NEURITE_SKIP_MISSING("Fashion-MNIST is missing (install dataset-fashion-mnist)");
+        QTemporaryDir out;
+        const QString project = out.filePath("fashion.neurite.json");
+        const auto r = runCli({"import", m_models.filePath("fashion_net.onnx"), "-o", project, "--compare"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.out.contains("compared with") && r.out.contains("64 samples of the test split") &&
+                     r.out.contains("the same class for 64 of 64"),
+                 r.out.constData());
+        // a file the project was not imported from differs, with exit code 1 (or cannot be compared: 2)
+        const auto other = runCli({"import", m_models.filePath("mlp.onnx"), "-o", out.filePath("mlp.neurite.json"),
+                                   "--data", "builtin:iris", "--compare"});
+        QCOMPARE(other.code, 2);  // iris's 4 features do not fit the MLP's 20: said at the comparison
+        QVERIFY2(other.err.contains("the project was written, but the comparison failed") &&
+                     other.err.contains("takes samples of shape [20], but its data (builtin:iris) has samples of shape [4]"),
+                 other.err.constData());
+    }
+
     void refusesWithExitCode2_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QStringList>("words");

@@ -9,57 +9,41 @@
 #include <QtTest>
 
 #include <QProcess>
+#include <QFile>
 #include <QTemporaryDir>
+#include <QTextStream>
 
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "core/error.h"
 #include "core/file_read.h"
 #include "devices/device_registry.h"
 #include "export/export_model.h"
+#include "export/onnx_compare.h"
 #include "export/onnx_import.h"
 #include "graph/model.h"
+#include "io/project.h"
 #include "io/initial_weights.h"
 #include "support/gradcheck.h"
 #include "train/optimizer.h"
 #include "support/skip_missing.h"
+#include "support/onnx_test_data.h"
 #include "support/test_env.h"
 
 using namespace neurite;
+using test::dims;
+using test::kPython;
+using test::readFloats;
+using test::runScript;
 
 namespace {
 
-constexpr const char* kPython = "/usr/bin/python3";
 // ONNX 1.12's node test cases that import and match (docs/import.md keeps the same count).
 constexpr int kConformancePassing = 93;
-
-std::vector<float> readFloats(const std::string& path) {
-    const std::vector<uint8_t> bytes = readRegularFileBytes(path, int64_t{1} << 30, "test data");
-    std::vector<float> v(bytes.size() / 4);
-    std::memcpy(v.data(), bytes.data(), v.size() * 4);
-    return v;
-}
-
-Shape dims(const QString& text) {
-    std::vector<int64_t> d;
-    for (const QString& part : text.split(',')) d.push_back(part.toLongLong());
-    return Shape(d.begin(), d.end());
-}
-
-// Runs tests/support/SCRIPT with `args` under /usr/bin/python3; "" when it succeeded, else
-// why not (its output).
-QString runScript(const QString& script, const QStringList& args) {
-    QProcess run;
-    run.setProcessChannelMode(QProcess::MergedChannels);
-    run.start(kPython, QStringList{QString::fromStdString(test::sourceDir()) + "/tests/support/" + script} + args);
-    if (!run.waitForFinished(600000)) return script + " timed out";
-    if (run.exitStatus() != QProcess::NormalExit || run.exitCode() != 0)
-        return script + " failed:\n" + QString::fromUtf8(run.readAll());
-    return {};
-}
 
 // The imported project run on the CPU: its weights loaded, the input forwarded in inference.
 std::vector<float> runImported(const ProjectDocument& doc, const SafeTensorsFile* weights, const Shape& inputShape,
@@ -182,6 +166,111 @@ private slots:
                 if (n.op == "LSTM" || n.op == "GRU")
                     QCOMPARE(std::get<bool>(n.params.at("return_sequences")),
                              name.startsWith("stacked") || name == "bigru_steps");
+        }
+    }
+
+    // Compare with original: each imported model against its ONNX file, which the reference
+    // interpreter (export/onnx_run.h) runs node by node, on 64 samples of data of the model's
+    // shape (standardized CSV features, Fashion-MNIST pixels, time-series windows): within 1e-4
+    // and the same class everywhere. One weight changed by 0.5 must show.
+    void comparesWithOriginal_data() {
+        QTest::addColumn<QString>("name");
+        for (const char* n : {"mlp", "mlp_opset9", "gelu_mlp", "layernorm_opset13", "log_softmax_mlp", "fashion_net",
+                              "lstm_last", "lstm_last_opset9", "gru_last", "gru_final_state", "stacked_bilstm",
+                              "stacked_bilstm_fixed_batch", "bigru_steps"})
+            QTest::newRow(n) << QString(n);
+    }
+    void comparesWithOriginal() {
+        QFETCH(QString, name);
+        const std::string onnx = m_dir.filePath(name + ".onnx").toStdString();
+        ImportedModel m = importOnnxFile(onnx, {});
+        DataInfo info;
+        info.sampleShape = m.sampleShape;
+        const ResolvedGraph g = resolveGraph(m.project.nodes, m.project.output, info);
+        QVERIFY2(g.ok(), g.firstError().c_str());
+        const Shape out = g.shapes[static_cast<std::size_t>(g.output)];
+        const int64_t classes = out[out.rank() - 1];
+        QTemporaryDir dir;
+        const QString csv = dir.filePath("data.csv");
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QTextStream t(&f);
+        std::mt19937 rng(11);
+        std::uniform_real_distribution<float> u(-3.f, 3.f);
+        if (name == "fashion_net") {
+            m.project.data.source = "builtin:fashion-mnist?train_samples=500";
+        } else if (m.sampleShape.rank() == 1) {  // features and a class
+            for (int64_t k = 0; k < m.sampleShape[0]; ++k) t << "f" << k << ",";
+            t << "label\n";
+            for (int r = 0; r < 600; ++r) {
+                for (int64_t k = 0; k < m.sampleShape[0]; ++k) t << u(rng) << ",";
+                t << r % classes << "\n";
+            }
+            m.project.data.source = "csv:" + csv.toStdString();
+        } else {  // windows [T, C] of a series, each window's class its last step's label
+            const int64_t steps = m.sampleShape[0], channels = m.sampleShape[1];
+            t << "time";
+            for (int64_t k = 0; k < channels; ++k) t << ",c" << k;
+            t << ",label\n";
+            for (int r = 0; r < 600; ++r) {
+                t << r;
+                for (int64_t k = 0; k < channels; ++k) t << "," << u(rng);
+                t << "," << r % classes << "\n";
+            }
+            m.project.data.source = "series:" + csv.toStdString() + "?lookback=" + std::to_string(steps) +
+                                    "&task=classify&label=label";
+        }
+        f.close();
+        const std::string project = dir.filePath("p.neurite.json").toStdString();
+        saveImported(m, project);
+        const OnnxComparison c = compareWithOnnx(loadProject(project, nullptr), onnx);
+        qInfo("%s: %s", qPrintable(name), c.summary().c_str());
+        // CSV and series sources hold out a validation split only (60 of 600 rows); a fixed-batch
+        // file runs whole batches of 3
+        QCOMPARE(c.samples, name == "fashion_net" ? int64_t{64} : int64_t{60});
+        QCOMPARE(c.split, std::string(name == "fashion_net" ? "test" : "validation"));
+        QVERIFY2(c.agrees(), c.summary().c_str());
+        if (c.sameClass >= 0) QCOMPARE(c.sameClass, c.samples);
+        // a mistake shows: one weight of the first layer off by 0.5
+        float w = 0;
+        std::memcpy(&w, m.weights.tensors.front().bytes.data(), 4);
+        w += 0.5f;
+        std::memcpy(m.weights.tensors.front().bytes.data(), &w, 4);
+        saveImported(m, project);
+        const OnnxComparison wrong = compareWithOnnx(loadProject(project, nullptr), onnx);
+        QVERIFY2(!wrong.agrees(), wrong.summary().c_str());
+    }
+
+    // A file the interpreter cannot run, or an output that is not there, is a clear error.
+    void compareRefusesWhatItCannotRun() {
+        ImportedModel m = importOnnxFile(m_dir.filePath("mlp.onnx").toStdString(), {});
+        m.project.data.source = "builtin:iris";
+        QTemporaryDir dir;
+        const std::string project = dir.filePath("p.neurite.json").toStdString();
+        saveImported(m, project);
+        const ProjectDocument doc = loadProject(project, nullptr);
+        CompareOptions options;
+        options.output = "nowhere";
+        try {
+            compareWithOnnx(doc, m_dir.filePath("mlp.onnx").toStdString(), options);
+            QFAIL("compared");
+        } catch (const Error& e) {
+            QCOMPARE(e.kind(), ErrorKind::BadInput);
+            QVERIFY2(QString(e.what()).contains("no output \"nowhere\""), e.what());
+        }
+        try {
+            compareWithOnnx(doc, m_dir.filePath("garbage.onnx").toStdString());
+            QFAIL("compared");
+        } catch (const Error& e) {
+            QCOMPARE(e.kind(), ErrorKind::BadInput);
+            QVERIFY2(QString(e.what()).contains("not an ONNX model"), e.what());
+        }
+        // iris has 4 features, the MLP takes 20: the project does not resolve, and says so
+        try {
+            compareWithOnnx(doc, m_dir.filePath("mlp.onnx").toStdString());
+            QFAIL("compared");
+        } catch (const Error& e) {
+            QCOMPARE(e.kind(), ErrorKind::BadInput);
         }
     }
 

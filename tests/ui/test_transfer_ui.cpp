@@ -6,6 +6,7 @@
 // with its error and leaves the open project alone.
 #include <QAction>
 #include <QCheckBox>
+#include <QDir>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -17,10 +18,13 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include <optional>
+
 #include "designer/designer_widget.h"
 #include "designer/graph_edits.h"
 #include "designer/graph_model.h"
 #include "designer/inspector.h"
+#include "export/onnx_compare.h"
 #include "export/onnx_import.h"
 #include "io/project.h"
 #include "main_window.h"
@@ -184,6 +188,21 @@ private slots:
         const Node* input = w.model()->node("x");
         QVERIFY(input);
         QCOMPARE(std::get<std::vector<int64_t>>(input->params.at("shape")), std::vector<int64_t>{4});
+        // File > Compare with Original ONNX...: the open project against the file, on iris's test split
+        QString folder;
+        std::optional<OnnxComparison> result;
+        prompts.chooseOriginal = [&](const QString& f) {
+            folder = f;
+            return m_models.filePath("symbolic_input.onnx");
+        };
+        prompts.compared = [&](const OnnxComparison& c) { result = c; };
+        w.setImportPrompts(prompts);
+        menuAction(w, "compareOnnx")->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 60000);
+        QCOMPARE(QDir(folder).canonicalPath(), QDir(out.path()).canonicalPath());  // starts in the project's folder
+        QVERIFY2(result->agrees() && result->samples > 0 && result->sameClass == result->samples,
+                 result->summary().c_str());
+        QCOMPARE(result->split, std::string("validation"));  // iris holds out a validation split only
     }
 
     // A file that is not a model: the error is shown, the open project stays.

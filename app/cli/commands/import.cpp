@@ -1,6 +1,7 @@
 // neurite-cli import MODEL.onnx -o PROJECT.neurite.json [--data SPEC] [--input-shape DIMS]
-// [--fold-batchnorm] [--report]: an ONNX model as an editable project with its weights
-// (engine/export/onnx_import.h, docs/import.md).
+// [--fold-batchnorm] [--report] [--compare]: an ONNX model as an editable project with its
+// weights (engine/export/onnx_import.h, docs/import.md); --compare then runs the file's own graph
+// against the project's layers on its data (engine/export/onnx_compare.h).
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -8,7 +9,9 @@
 #include "cli.h"
 #include "core/error.h"
 #include "data/spec_query.h"
+#include "export/onnx_compare.h"
 #include "export/onnx_import.h"
+#include "io/project.h"
 
 namespace neurite::cli {
 
@@ -26,7 +29,10 @@ const char* kImportHelp =
     "  --fold-batchnorm       fold BatchNormalization into the convolution or dense layer before it\n"
     "  --model-output NAME    the graph output that is the model's output, when it has several\n"
     "  --name NAME            the project's name (default: the file's name)\n"
-    "  --report               list every node: mapped, folded or dropped\n";
+    "  --report               list every node: mapped, folded or dropped\n"
+    "  --compare              then run the ONNX file's own graph and the project on the same 64\n"
+    "                         samples of its data and report the largest difference (exit code 1\n"
+    "                         when it passes 1e-4 relative)\n";
 
 std::vector<int64_t> dimsFrom(const std::string& text) {
     std::vector<int64_t> dims;
@@ -54,7 +60,7 @@ int runImport(int argc, char** argv) {
         if (w == "-o") w = "--output";
     std::vector<char*> ptrs;
     for (std::string& w : words) ptrs.push_back(w.data());
-    Args args(argc, ptrs.data(), 2, {"help", "fold-batchnorm", "report"}, {"output", "data", "input-shape", "name", "model-output"});
+    Args args(argc, ptrs.data(), 2, {"help", "fold-batchnorm", "report", "compare"}, {"output", "data", "input-shape", "name", "model-output"});
     if (args.flag("help")) {
         std::fputs(kImportHelp, stdout);
         return 0;
@@ -83,7 +89,21 @@ int runImport(int argc, char** argv) {
     std::printf("%s\n", (args.flag("report") ? model.report.text() : model.report.summary()).c_str());
     std::printf("wrote %s (%zu nodes) and %s (%zu tensors)\n", out->c_str(), model.project.nodes.size(), weights.c_str(),
                 model.weights.tensors.size());
-    return 0;
+    std::fflush(stdout);
+    if (!args.flag("compare")) return 0;
+    OnnxComparison c;
+    try {
+        CompareOptions compare;
+        compare.output = options.output;
+        c = compareWithOnnx(loadProject(*out, nullptr), path, compare);
+    } catch (const Error& e) {
+        throw Error(e.kind(), std::string("the project was written, but the comparison failed: ") + e.what());
+    }
+    std::printf("compared with %s: %s\n", path.c_str(), c.summary().c_str());
+    if (c.agrees()) return 0;
+    std::fprintf(stderr, "error: the imported project's outputs differ from the ONNX file's by up to %g relative "
+                         "(sample %lld); please report this file\n", c.maxRel, static_cast<long long>(c.worstSample));
+    return 1;
 }
 
 }  // namespace neurite::cli
