@@ -463,7 +463,9 @@ void recurrent(Converter& c, const OnnxNode& n) {
         throw Refuse{"both its steps (Y) and its final state (Y_h) are used; a Neurite layer gives one of them"};
     std::map<std::string, ParamValue> p{{"units", H}, {"return_sequences", steps}, {"bidirectional", D == 2},
                                         {"bias", bias}};
-    Value out = c.addNode(c.idFor(), n.op, {x}, p);
+    std::string id = c.idFor();  // "/rnn/LSTM" -> "rnn": the module's name
+    if (const std::string tail = "." + n.op; id.size() > tail.size() && id.ends_with(tail)) id.resize(id.size() - tail.size());
+    Value out = c.addNode(id, n.op, {x}, p);
     const std::vector<float> w = floatsOf(W), r = floatsOf(R);
     c.setParam(out.node, "weight_ih", torchGates(w, D, G, H, C, 0, G * H * C));
     c.setParam(out.node, "weight_hh", torchGates(r, D, G, H, H, 0, G * H * H));
