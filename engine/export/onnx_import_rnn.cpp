@@ -173,7 +173,7 @@ void transpose(Converter& c, const OnnxNode& n) {
         Constant out;
         out.integer = in.c.integer;
         out.dims = outDims;
-        std::vector<int64_t> stride(d.size(), 1), index(d.size(), 0);
+        std::vector<int64_t> stride(d.size(), 1);
         for (int k = rank - 2; k >= 0; --k) stride[std::size_t(k)] = stride[std::size_t(k + 1)] * d[std::size_t(k + 1)];
         for (int64_t flat = 0; flat < in.c.numel(); ++flat) {
             int64_t rest = flat, from = 0;

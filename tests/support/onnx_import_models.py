@@ -271,6 +271,32 @@ def export(model, name, shape, out, opset, rng, keep_bn=False, vocabulary=0, dyn
     return f"{name} {opset} {dims(x)} {dims(y)}\n"
 
 
+def folded_constants(out, rng):
+    """Weights an exporter reshapes with Transpose, Slice and Expand of constants (folded at
+    import): y = x @ W.T[:, ::2] + expand(b); the expected output is numpy's."""
+    from onnx import TensorProto, helper, numpy_helper
+    w = rng.uniform(-1, 1, (8, 5)).astype(np.float32)
+    b = rng.uniform(-1, 1, (1, 1)).astype(np.float32)
+    x = rng.uniform(-2, 2, (3, 5)).astype(np.float32)
+    i64 = lambda name, v: numpy_helper.from_array(np.array(v, dtype=np.int64), name)
+    nodes = [helper.make_node("Transpose", ["w"], ["wt"], perm=[1, 0], name="transpose_w"),
+             helper.make_node("Slice", ["wt", "starts", "ends", "axes", "steps"], ["ws"], name="every_other"),
+             helper.make_node("Expand", ["b", "bshape"], ["bb"], name="expand_b"),
+             helper.make_node("MatMul", ["x", "ws"], ["xw"], name="fc"),
+             helper.make_node("Add", ["xw", "bb"], ["y"], name="bias")]
+    inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b"), i64("starts", [0]), i64("ends", [8]),
+             i64("axes", [1]), i64("steps", [2]), i64("bshape", [1, 4])]
+    g = helper.make_graph(nodes, "folded", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 5])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4])], initializer=inits)
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    with open(os.path.join(out, "folded_constants.onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+    y = x @ w.T[:, ::2] + np.broadcast_to(b, (1, 4))
+    x.astype("<f4").tofile(os.path.join(out, "folded_constants.input.f32"))
+    y.astype("<f4").tofile(os.path.join(out, "folded_constants.output.f32"))
+    return "folded_constants 13 3,5 3,4\n"
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -294,6 +320,7 @@ def main():
         lines.append(export(model, name, shape, out, opset, rng))
     lines.append(export(StackedBiLstm(), "stacked_bilstm_fixed_batch", (3, 5, 4), out, 11, rng, dynamic=False))
     lines.append(export(LogSoftmaxMlp(), "log_softmax_mlp", (5, 6), out, 11, rng))
+    lines.append(folded_constants(out, rng))
     lines.append(export(TextLstm(), "text_lstm", (3, 9), out, 13, rng, vocabulary=40))
     with open(os.path.join(out, "manifest.txt"), "w") as f:
         f.writelines(lines)
