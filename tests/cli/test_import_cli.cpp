@@ -65,6 +65,12 @@ private slots:
         QVERIFY2(other.err.contains("the project was written, but the comparison failed") &&
                      other.err.contains("takes samples of shape [20], but its data (builtin:iris) has samples of shape [4]"),
                  other.err.constData());
+        // training it says the same before it starts (it was an internal error in the model)
+        const auto train = runCli({"train", out.filePath("mlp.neurite.json"), "--epochs", "1"});
+        QCOMPARE(train.code, 2);
+        QVERIFY2(train.err.contains("error: the model's input takes samples of shape [20] but the data source "
+                                    "'builtin:iris' gives [4]"),
+                 train.err.constData());
     }
 
     void refusesWithExitCode2_data() {
