@@ -182,15 +182,14 @@ QProgressDialog* compareWithOriginal(QWidget* parent, const ProjectDocument& pro
     started.task->start(
         [project, file, chosen, result, outputs](const StopToken& stop, const BackgroundTask::Stage&) {
             const onnximport::OnnxGraph g = onnximport::readOnnxFile(file);
-            const bool neuriteFile = g.producer == "Neurite" && g.metadata.count("neurite.task");
-            if (chosen.empty() && g.outputs.size() > 1 && !neuriteFile) {
+            if (chosen.empty() && g.outputs.size() > 1 && !onnximport::exportedByNeurite(g)) {
                 for (const std::string& o : g.outputs) outputs->push_back(QString::fromStdString(o));
-                return;
+                return;  // asked on the GUI thread, then compared again
             }
             CompareOptions options;
             options.output = chosen;
             options.stop = &stop;
-            *result = compareWithOnnx(project, file, options);
+            *result = compareWithOnnx(project, g, options);
         },
         [parent, project, prompts, path, result, outputs,
          progress = QPointer<QProgressDialog>(started.dialog)](const std::optional<Failure>& failure) {

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "data/data_source.h"
 #include "export/export_source.h"
 #include "export/onnx_read.h"
 #include "export/onnx_run.h"
@@ -18,19 +19,6 @@
 namespace neurite {
 
 namespace {
-
-std::string chosenOutput(const onnximport::OnnxGraph& g, const std::string& wanted, bool neuriteFile) {
-    std::string names;
-    for (const std::string& o : g.outputs) names += (names.empty() ? "" : ", ") + o;
-    if (!wanted.empty()) {
-        if (std::find(g.outputs.begin(), g.outputs.end(), wanted) == g.outputs.end())
-            throwBadInput(g.what + ": the model has no output \"" + wanted + "\"; its outputs are " + names);
-        return wanted;
-    }
-    if (g.outputs.size() == 1 || neuriteFile) return g.outputs.front();
-    throwBadInput(g.what + ": the model has " + std::to_string(g.outputs.size()) + " outputs (" + names +
-                  "); choose the one the project was imported from");
-}
 
 std::string shortNumber(double v) {
     char buf[32];
@@ -49,11 +37,16 @@ std::string OnnxComparison::summary() const {
 
 OnnxComparison compareWithOnnx(const ProjectDocument& project, const std::string& onnxPath,
                                const CompareOptions& options) {
-    const onnximport::OnnxGraph graph = onnximport::readOnnxFile(onnxPath);
-    const bool neuriteFile = graph.producer == "Neurite" && graph.metadata.count("neurite.task") != 0;
+    return compareWithOnnx(project, onnximport::readOnnxFile(onnxPath), options);
+}
+
+OnnxComparison compareWithOnnx(const ProjectDocument& project, const onnximport::OnnxGraph& graph,
+                               const CompareOptions& options) {
+    const std::string& onnxPath = graph.what;
+    const bool neuriteFile = onnximport::exportedByNeurite(graph);
     OnnxComparison out;
     out.onnxFile = onnxPath;
-    out.output = chosenOutput(graph, options.output, neuriteFile);
+    out.output = onnximport::modelOutputOf(graph, options.output);
 
     RunSetup setup = prepareRun(project);
     const Dataset& data = setup.data;
@@ -84,14 +77,13 @@ OnnxComparison compareWithOnnx(const ProjectDocument& project, const std::string
     if (!neuriteFile) pre.target = {};  // raw model outputs, as the file's
     Predictor predictor(*setup.model, pre, 64);
     const std::vector<float> ours = predictor.outputs(raw.data(), n);
-    // what the first layer sees, as Backend::gatherRows computes it
+    // the file gets what the first layer sees, unless it applies the preprocessing itself
     std::vector<float> x = raw;
-    if (!neuriteFile)
-        for (std::size_t k = 0; k < x.size(); ++k) {
-            const std::size_t f = k % static_cast<std::size_t>(per);
-            x[k] *= pre.scale;
-            if (pre.standardized()) x[k] = (x[k] - pre.mean[f]) * pre.invStd[f];
-        }
+    if (!neuriteFile) {
+        std::vector<int64_t> rows(static_cast<std::size_t>(n));
+        for (int64_t r = 0; r < n; ++r) rows[static_cast<std::size_t>(r)] = r;
+        gatherFeatures(data, *split, rows, x.data());
+    }
 
     std::vector<float> theirs;
     for (int64_t first = 0; first < n; first += chunk) {
@@ -100,8 +92,8 @@ OnnxComparison compareWithOnnx(const ProjectDocument& project, const std::string
         const int64_t count = std::min(chunk, n - first);
         std::vector<int64_t> dims{count};
         for (int64_t d : data.sampleShape) dims.push_back(d);
-        const std::vector<float> chunk(x.begin() + first * per, x.begin() + (first + count) * per);
-        const OnnxRunResult r = runOnnx(graph, dims, chunk, out.output);
+        const std::vector<float> batch(x.begin() + first * per, x.begin() + (first + count) * per);
+        const OnnxRunResult r = runOnnx(graph, dims, batch, out.output);
         if (r.dims.empty() || r.dims[0] != count)
             throwBadInput(onnxPath + ": the output \"" + out.output + "\" does not have the batch first");
         theirs.insert(theirs.end(), r.values.begin(), r.values.end());

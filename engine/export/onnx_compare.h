@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "export/onnx_read.h"
 #include "io/project.h"
 #include "train/events.h"
 
@@ -41,6 +42,9 @@ struct CompareOptions {
 // not evaluate, several outputs and none chosen), the project's data cannot be loaded, or the
 // outputs do not have the same number of values.
 OnnxComparison compareWithOnnx(const ProjectDocument& project, const std::string& onnxPath,
+                               const CompareOptions& options = {});
+// The same with the file already read (onnx_read.h; graph.what is the file).
+OnnxComparison compareWithOnnx(const ProjectDocument& project, const onnximport::OnnxGraph& graph,
                                const CompareOptions& options = {});
 
 }  // namespace neurite

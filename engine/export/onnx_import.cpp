@@ -409,26 +409,12 @@ void Converter::finish(ImportedModel& out) {
         throwInternal(g.what + ": the imported output has shape " + shapeText(got) + ", ONNX's is " + shapeText(v.shape));
 }
 
-std::string Converter::chooseOutput() const {
-    if (!opt.output.empty()) {
-        if (std::find(g.outputs.begin(), g.outputs.end(), opt.output) != g.outputs.end()) return opt.output;
-    } else if (g.outputs.size() == 1 || m_neuriteFile) {
-        return g.outputs.front();  // a Neurite export: logits (or values) first, probabilities second
-    }
-    std::string names;
-    for (const std::string& o : g.outputs) names += (names.empty() ? "" : ", ") + o;
-    if (!opt.output.empty())
-        throwBadInput(g.what + ": the model has no output \"" + opt.output + "\"; its outputs are " + names);
-    throwBadInput(g.what + ": the model has " + std::to_string(g.outputs.size()) + " outputs (" + names +
-                  "); Neurite models have one: choose it (neurite-cli import --model-output NAME)");
-}
-
 ImportedModel Converter::run() {
     if (g.opset < 9 || g.opset > 17)
         throwBadInput(g.what + ": the model uses ONNX opset " + std::to_string(g.opset) +
                       "; Neurite imports opsets 9 to 17 (convert it with onnx.version_converter)");
-    m_neuriteFile = g.producer == "Neurite" && g.metadata.count("neurite.task");
-    m_output = chooseOutput();
+    m_neuriteFile = exportedByNeurite(g);
+    m_output = modelOutputOf(g, opt.output);
     addInput();
     for (const OnnxNode& n : g.nodes) convert(n);
     if (!m_unsupported.empty()) {

@@ -135,7 +135,6 @@ private:
     void convert(const OnnxNode& n);
     void addInput();
     void finish(ImportedModel& out);
-    std::string chooseOutput() const;
     std::string m_output;      // the graph output taken as the model's
     bool m_neuriteFile = false;  // exported by Neurite: its preprocessing nodes are dropped
     Value materializeNew(const Value& v);

@@ -3,6 +3,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <set>
@@ -334,6 +335,24 @@ OnnxGraph readOnnx(const std::vector<uint8_t>& bytes, const std::string& what) {
 
 OnnxGraph readOnnxFile(const std::string& path) {
     return readOnnx(readRegularFileBytes(path, kMaxOnnxBytes, "an ONNX model"), path);
+}
+
+bool exportedByNeurite(const OnnxGraph& g) {
+    return g.producer == "Neurite" && g.metadata.count("neurite.task") != 0;
+}
+
+std::string modelOutputOf(const OnnxGraph& g, const std::string& wanted) {
+    if (g.outputs.empty()) throwBadInput(g.what + ": the model has no outputs");
+    if (!wanted.empty()) {
+        if (std::find(g.outputs.begin(), g.outputs.end(), wanted) != g.outputs.end()) return wanted;
+    } else if (g.outputs.size() == 1 || exportedByNeurite(g)) {
+        return g.outputs.front();  // a Neurite export: logits (or values) first, probabilities second
+    }
+    std::string names;
+    for (const std::string& o : g.outputs) names += (names.empty() ? "" : ", ") + o;
+    if (!wanted.empty()) throwBadInput(g.what + ": the model has no output \"" + wanted + "\"; its outputs are " + names);
+    throwBadInput(g.what + ": the model has " + std::to_string(g.outputs.size()) + " outputs (" + names +
+                  "); Neurite models have one: choose it (neurite-cli import --model-output NAME)");
 }
 
 }  // namespace neurite::onnximport

@@ -69,4 +69,12 @@ inline constexpr int64_t kMaxOnnxBytes = int64_t{2} << 30;
 OnnxGraph readOnnx(const std::vector<uint8_t>& bytes, const std::string& what);
 OnnxGraph readOnnxFile(const std::string& path);
 
+// A file Neurite exported: its preprocessing and target scaling are nodes, its first output the
+// logits (or values).
+bool exportedByNeurite(const OnnxGraph& g);
+// The graph output that is the model's: `wanted` when given (Error{BadInput} when there is none
+// of that name), else the only one, or a Neurite export's first; several others are refused,
+// asking for --model-output.
+std::string modelOutputOf(const OnnxGraph& g, const std::string& wanted);
+
 }  // namespace neurite::onnximport

@@ -93,8 +93,8 @@ void Trainer::Impl::validate() {
     outUnits = out.numelFrom(1);
     // an Input with a fixed shape the data does not have (an imported model given other data)
     const Shape& in = model.inputShape();
-    if (data.sampleShape.rank() > 0 && Shape(in.begin() + 1, in.end()) != data.sampleShape)
-        throwBadInput("the model's input takes samples of shape " + Shape(in.begin() + 1, in.end()).str() +
+    if (const Shape sample(in.begin() + 1, in.end()); data.sampleShape.rank() > 0 && sample != data.sampleShape)
+        throwBadInput("the model's input takes samples of shape " + sample.str() +
                       " but the data source '" + data.source + "' gives " + data.sampleShape.str() +
                       "; set the Input layer's shape to \"auto\" or choose data of that shape");
     if (const std::string why = outputMismatch(out, dataFacts(data), cfg); !why.empty()) throwBadInput(why);

@@ -60,12 +60,7 @@ private slots:
                 const std::vector<float> x = readFloats(dir.filePath(name + ".input.f32").toStdString());
                 const std::vector<float> want = readFloats(dir.filePath(name + ".output.f32").toStdString());
                 const OnnxRunResult r = runOnnx(g, dimsOf(dims(f[1])), x);
-                const double rtol = f[3].toDouble(), atol = f[4].toDouble();
-                bool same = r.values.size() == want.size();
-                for (std::size_t k = 0; same && k < want.size(); ++k)
-                    same = std::fabs(double(r.values[k]) - want[k]) <= atol + rtol * std::fabs(double(want[k])) ||
-                           (std::isnan(r.values[k]) && std::isnan(want[k]));
-                if (same) ++passed;
+                if (test::allClose(r.values, want, f[3].toDouble(), f[4].toDouble())) ++passed;
                 else wrong << name;
             } catch (const Error& e) {
                 (e.kind() == ErrorKind::BadInput ? refused : wrong) << name + ": " + QString::fromUtf8(e.what()).section('\n', 0, 0);

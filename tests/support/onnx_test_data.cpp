@@ -3,6 +3,7 @@
 
 #include <QProcess>
 
+#include <cmath>
 #include <cstring>
 
 #include "core/file_read.h"
@@ -31,6 +32,15 @@ Shape dims(const QString& text) {
     std::vector<int64_t> d;
     for (const QString& part : text.split(',')) d.push_back(part.toLongLong());
     return Shape(d.begin(), d.end());
+}
+
+bool allClose(const std::vector<float>& got, const std::vector<float>& want, double rtol, double atol) {
+    if (got.size() != want.size()) return false;
+    for (std::size_t k = 0; k < got.size(); ++k)
+        if (!(std::fabs(double(got[k]) - want[k]) <= atol + rtol * std::fabs(double(want[k]))) &&
+            !(std::isnan(got[k]) && std::isnan(want[k])))
+            return false;
+    return true;
 }
 
 }  // namespace neurite::test

@@ -21,5 +21,8 @@ QString runScript(const QString& script, const QStringList& args);
 std::vector<float> readFloats(const std::string& path);
 // "2,3,16,16" as a shape.
 Shape dims(const QString& text);
+// numpy's allclose(got, want, rtol, atol, equal_nan=True), as ONNX's test cases are judged; false
+// when the sizes differ.
+bool allClose(const std::vector<float>& got, const std::vector<float>& want, double rtol, double atol);
 
 }  // namespace neurite::test
