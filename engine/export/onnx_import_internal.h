@@ -1,6 +1,8 @@
-// The ONNX importer's converter (onnx_import.h), shared by its three source files:
-// onnx_import.cpp (values, nodes, layout, the public functions), onnx_import_ops.cpp (one handler
-// per ONNX operator) and onnx_import_expr.cpp (elementwise chains recognized as activations).
+// The ONNX importer's converter (onnx_import.h), shared by its source files: onnx_import.cpp
+// (values, nodes, layout, the public functions), onnx_import_ops.cpp and onnx_import_shapes.cpp
+// (one handler per ONNX operator), onnx_import_rnn.cpp (LSTM/GRU and the views of tensors in
+// another axis order), onnx_import_expr.cpp (elementwise chains recognized as activations) and
+// onnx_import_util.cpp (what the handlers share).
 #pragma once
 
 #include <cstdint>
