@@ -53,6 +53,18 @@ PlaneRange spreadPlane(const Preprocessing& pre) {
     return PlaneRange{lo[0], hi[0], lo[1], hi[1]};
 }
 
+std::vector<float> planeGrid(const PlaneRange& plane, int side) {
+    const auto cells = static_cast<std::size_t>(std::max(side, 0)) * static_cast<std::size_t>(std::max(side, 0));
+    std::vector<float> raw(2 * cells);
+    for (int j = 0; j < side; ++j)
+        for (int i = 0; i < side; ++i) {
+            const auto c = static_cast<std::size_t>(j) * static_cast<std::size_t>(side) + static_cast<std::size_t>(i);
+            raw[2 * c] = static_cast<float>(plane.xMin + (i + 0.5) * (plane.xMax - plane.xMin) / side);
+            raw[2 * c + 1] = static_cast<float>(plane.yMin + (j + 0.5) * (plane.yMax - plane.yMin) / side);
+        }
+    return raw;
+}
+
 DecisionMap decisionMap(Model& model, const Preprocessing& preprocessing, int classes,
                         const PlaneRange& plane, int side) {
     if (side < 1) throwBadInput("a decision map needs at least one cell per side, got " + std::to_string(side));
@@ -68,13 +80,7 @@ DecisionMap decisionMap(Model& model, const Preprocessing& preprocessing, int cl
     m.side = side;
     m.range = plane;
     const auto cells = static_cast<std::size_t>(side) * static_cast<std::size_t>(side);
-    std::vector<float> raw(2 * cells);
-    for (int j = 0; j < side; ++j)
-        for (int i = 0; i < side; ++i) {
-            const auto c = static_cast<std::size_t>(j) * static_cast<std::size_t>(side) + static_cast<std::size_t>(i);
-            raw[2 * c] = static_cast<float>(plane.xMin + (i + 0.5) * (plane.xMax - plane.xMin) / side);
-            raw[2 * c + 1] = static_cast<float>(plane.yMin + (j + 0.5) * (plane.yMax - plane.yMin) / side);
-        }
+    const std::vector<float> raw = planeGrid(plane, side);
     Predictor predictor(model, preprocessing, static_cast<int64_t>(cells));
     const std::vector<float> probs =
         probabilitiesOf(predictor.outputs(raw.data(), static_cast<int64_t>(cells)), units);

@@ -28,6 +28,10 @@ PlaneRange spreadPlane(const Preprocessing& preprocessing);
 
 inline constexpr int kDecisionMapSide = 64;  // 4,096 cells, one forward pass
 
+// The raw (x, y) of the centres of side * side cells over `plane`, row-major over y as below:
+// 2 * side * side floats.
+std::vector<float> planeGrid(const PlaneRange& plane, int side);
+
 // Row-major over y: cell (i, j) is cls[j * side + i], its centre at
 // x = xMin + (i + 0.5) * (xMax - xMin) / side, y = yMin + (j + 0.5) * (yMax - yMin) / side.
 struct DecisionMap {

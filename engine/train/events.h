@@ -65,24 +65,63 @@ public:
     virtual void onCheckpoint(const TrainerState&) {}
 };
 
-// Shared between the training thread and whoever controls it; polled once per step.
+// Shared between the training thread and whoever controls it; polled once per step. Besides
+// stop, pause and resume it has teaching's time controls: while paused, stepBatches(n) lets n
+// more training steps run and stepEpoch() runs to the end of the current epoch, and each pauses
+// again after. The trainer reports its progress with stepTaken() and epochEnded().
 class StopToken {
 public:
     void requestStop() { m_state.store(kStop); }
     void pause() {
+        clearStepping();
         int expected = kRun;
         m_state.compare_exchange_strong(expected, kPause);
     }
     void resume() {
+        clearStepping();
+        int expected = kPause;
+        m_state.compare_exchange_strong(expected, kRun);
+    }
+    // n >= 1 more steps, then paused again (the steps already allowed are replaced).
+    void stepBatches(int64_t n) {
+        m_epochPause.store(false);
+        m_budget.store(n < 1 ? 1 : n);
+        int expected = kPause;
+        m_state.compare_exchange_strong(expected, kRun);
+    }
+    // On to the end of the current epoch (its evaluation included), then paused again.
+    void stepEpoch() {
+        m_budget.store(kUnlimited);
+        m_epochPause.store(true);
         int expected = kPause;
         m_state.compare_exchange_strong(expected, kRun);
     }
     bool stopRequested() const { return m_state.load() == kStop; }
     bool paused() const { return m_state.load() == kPause; }
 
+    // Trainer side: one training step is done (counts down stepBatches), an epoch is complete
+    // (ends stepEpoch). Either may pause the run.
+    void stepTaken() const {
+        if (m_budget.load() > 0 && m_budget.fetch_sub(1) == 1) pauseFromTrainer();
+    }
+    void epochEnded() const {
+        if (m_epochPause.exchange(false)) pauseFromTrainer();
+    }
+
 private:
     static constexpr int kRun = 0, kPause = 1, kStop = 2;
-    std::atomic<int> m_state{kRun};
+    static constexpr int64_t kUnlimited = -1;
+    void clearStepping() {
+        m_budget.store(kUnlimited);
+        m_epochPause.store(false);
+    }
+    void pauseFromTrainer() const {
+        int expected = kRun;
+        m_state.compare_exchange_strong(expected, kPause);
+    }
+    mutable std::atomic<int> m_state{kRun};
+    mutable std::atomic<int64_t> m_budget{kUnlimited};
+    mutable std::atomic<bool> m_epochPause{false};
 };
 
 }  // namespace neurite

@@ -485,6 +485,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 }
                 s.model.backward(b.diff, globalStep, cfg.seed);
                 optimizer.step(lr);
+                stop.stepTaken();
                 const double reported = static_cast<double>(l) * s.lossUnit;
                 if (firstLoss < 0) firstLoss = reported;
                 lossSum += reported * static_cast<double>(n);
@@ -540,6 +541,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 exportState(s.model, loop, fin.status == "early_stopped", s.exported);
                 observer.onCheckpoint(s.exported);
             }
+            stop.epochEnded();
         }
         if (!bestWeights.empty() && fin.bestEpoch != fin.epochs) {
             s.model.restore(bestWeights);

@@ -118,6 +118,104 @@ private slots:
         QVERIFY(steps > 3);
     }
 
+    // Teaching's time controls: 7 steps, 10 more (across the epoch boundary at 14), then to the
+    // end of the epoch. Each pauses exactly there; a second run from the same seed driven the same
+    // way (Reset) ends bit-identical, and so does a run paused at step 28 without stepping.
+    void steppingIsExactAndResetIsBitIdentical() {
+        const auto stepped = [](std::vector<int64_t>& pausedAt, int& epochs) {
+            RunSetup s = prepareRun(spiral());
+            Trainer trainer(*s.model, s.data, s.project.training);
+            struct Counts : TrainObserver {
+                std::atomic<int64_t> steps{0};
+                std::atomic<int> epochs{0};
+                void onStep(const StepEvent& e) override { steps = e.step; }
+                void onEpoch(const EpochEvent&) override { ++epochs; }
+            } counts;
+            std::atomic<int64_t>& steps = counts.steps;
+            std::atomic<int>& epochCount = counts.epochs;
+            StopToken stop;
+            stop.pause();
+            std::thread worker([&] { trainer.run(counts, stop); });
+            const auto settle = [&] {
+                while (!stop.paused()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));  // nothing more runs
+                pausedAt.push_back(steps.load());
+            };
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            pausedAt.push_back(steps.load());  // started paused: no step yet
+            stop.stepBatches(7);
+            settle();
+            stop.stepBatches(10);
+            settle();
+            stop.stepEpoch();
+            settle();
+            std::vector<float> weights = s.model->snapshot();
+            epochs = epochCount.load();
+            stop.requestStop();
+            worker.join();
+            return weights;
+        };
+        std::vector<int64_t> first, second;
+        int epochsFirst = 0, epochsSecond = 0;
+        const std::vector<float> a = stepped(first, epochsFirst);
+        QCOMPARE(first, (std::vector<int64_t>{0, 7, 17, 28}));
+        QCOMPARE(epochsFirst, 2);
+        const std::vector<float> b = stepped(second, epochsSecond);
+        QCOMPARE(second, first);
+        QCOMPARE(epochsSecond, 2);
+        QVERIFY(a == b);
+
+        // The same 28 steps without stepping: paused from the observer after step 28.
+        RunSetup s = prepareRun(spiral());
+        Trainer trainer(*s.model, s.data, s.project.training);
+        Recorder rec;
+        StopToken stop;
+        std::atomic<bool> reached{false};
+        rec.hook = [&](const StepEvent& e) {
+            if (e.step == 28) {
+                stop.pause();
+                reached = true;
+            }
+        };
+        std::thread worker([&] { trainer.run(rec, stop); });
+        while (!reached) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const std::vector<float> free = s.model->snapshot();
+        stop.requestStop();
+        worker.join();
+        QVERIFY(free == a);
+    }
+
+    // Resume and Pause end stepping: Resume runs on, Pause keeps it paused.
+    void resumeEndsStepping() {
+        StopToken t;
+        t.pause();
+        t.stepBatches(2);
+        QVERIFY(!t.paused());
+        t.stepTaken();
+        QVERIFY(!t.paused());
+        t.stepTaken();
+        QVERIFY(t.paused());
+        t.stepBatches(5);
+        t.resume();
+        for (int i = 0; i < 10; ++i) t.stepTaken();
+        t.epochEnded();
+        QVERIFY(!t.paused());
+        t.pause();
+        t.stepEpoch();
+        t.stepTaken();
+        QVERIFY(!t.paused());
+        t.epochEnded();
+        QVERIFY(t.paused());
+        t.epochEnded();  // once only
+        t.resume();
+        t.epochEnded();
+        QVERIFY(!t.paused());
+        t.requestStop();
+        t.stepBatches(1);
+        QVERIFY(t.stopRequested());
+    }
+
     void divergenceIsDetected() {
         Recorder rec;
         StopToken stop;

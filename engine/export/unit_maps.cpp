@@ -1,0 +1,77 @@
+// Unit maps: every node's output over a grid of the input plane, through a forward hook.
+#include "export/unit_maps.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+
+#include "core/error.h"
+#include "export/predictor.h"
+
+namespace neurite {
+
+const UnitMap* UnitMaps::find(const std::string& id) const {
+    for (const UnitMap& m : nodes)
+        if (m.node == id) return &m;
+    return nullptr;
+}
+
+UnitMaps unitMaps(Model& model, const std::vector<Node>& nodes, const Preprocessing& preprocessing,
+                  const PlaneRange& plane, int side, int64_t maxUnits) {
+    if (side < 1) throwBadInput("unit maps need at least one cell per side, got " + std::to_string(side));
+    if (sampleShapeOf(model) != Shape{2})
+        throwBadInput("unit maps need a model of two input features, this one reads " + sampleShapeOf(model).str());
+    const auto cells = static_cast<int64_t>(side) * side;
+    const std::vector<float> raw = planeGrid(plane, side);
+
+    // Each node's output [cells, units] as the forward pass leaves it, copied to the host.
+    std::map<int, std::vector<float>> outputs;
+    Backend& be = model.backend();
+    model.setForwardHook([&](int node, Tensor& out) {
+        if (node < 0 || static_cast<std::size_t>(node) >= nodes.size() || out.shape().rank() < 1 ||
+            out.shape()[0] != cells || out.numel() / cells > maxUnits)
+            return;
+        std::vector<float>& host = outputs[node];
+        host.resize(static_cast<std::size_t>(out.numel()));
+        be.copyToHost(host.data(), out);
+    });
+    struct Unhook {
+        Model& m;
+        ~Unhook() { m.setForwardHook({}); }
+    } unhook{model};
+    Predictor predictor(model, preprocessing, cells);
+    predictor.outputs(raw.data(), cells);
+
+    UnitMaps maps;
+    maps.side = side;
+    maps.range = plane;
+    std::vector<float> store;  // the parameters, read once when a Dense node needs them
+    for (auto& [index, host] : outputs) {
+        const Node& node = nodes[static_cast<std::size_t>(index)];
+        UnitMap m;
+        m.node = node.id;
+        m.op = node.op;
+        m.units = static_cast<int64_t>(host.size()) / cells;
+        m.values.resize(host.size());
+        for (int64_t c = 0; c < cells; ++c)
+            for (int64_t u = 0; u < m.units; ++u) {
+                const float v = host[static_cast<std::size_t>(c * m.units + u)];
+                m.values[static_cast<std::size_t>(u * cells + c)] = v;
+                if (std::isfinite(v)) m.maxAbs = std::max(m.maxAbs, std::abs(v));
+            }
+        if (node.inputs.size() == 1) m.input = node.inputs.front();
+        if (node.op == "Dense") {
+            if (store.empty()) store = model.snapshot();
+            for (const ParamInfo& p : model.params()) {
+                if (p.node != node.id || !p.trainable) continue;
+                auto first = store.begin() + p.offset;
+                (p.name == "weight" ? m.weight : m.bias).assign(first, first + p.shape.numel());
+            }
+        }
+        maps.nodes.push_back(std::move(m));
+    }
+    return maps;
+}
+
+}  // namespace neurite
