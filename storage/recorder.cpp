@@ -72,6 +72,11 @@ void Recorder::onStep(const StepEvent& e) {
     }
 }
 
+void Recorder::onSettingsChanged(const SettingsChangedEvent& e) {
+    if (!e.refusal.empty()) return;
+    push(SettingChange{e.step, e.epoch, e.setting, e.before, e.after}, false);
+}
+
 void Recorder::onEpoch(const EpochEvent& e) {
     if (!m_pendingSteps.empty()) {
         push(std::move(m_pendingSteps), false);
@@ -299,6 +304,7 @@ void Recorder::write(RunStore& store, std::vector<Item>& items) {
         if (auto* steps = std::get_if<std::vector<StepPoint>>(&item)) store.appendSteps(m_runId, *steps);
         else if (auto* epoch = std::get_if<EpochRecord>(&item)) store.putEpoch(m_runId, *epoch);
         else if (auto* ckpt = std::get_if<Checkpoint>(&item)) store.putCheckpoint(m_runId, *ckpt);
+        else if (auto* change = std::get_if<SettingChange>(&item)) store.addSettingChange(m_runId, *change);
         else if (auto* fin = std::get_if<Finish>(&item)) {
             for (const EvaluationRecord& ev : fin->evaluations) store.putEvaluation(m_runId, ev);
             store.finishRun(m_runId, fin->outcome);

@@ -44,6 +44,7 @@ public:
     void onFailed(const Error& e) override;
     bool wantsCheckpoints() const override { return true; }
     void onCheckpoint(const TrainerState& s) override;
+    void onSettingsChanged(const SettingsChangedEvent& e) override;  // applied ones are stored
 
     // Told on the writer thread after each commit that stored epochs: the last epoch now in the
     // store with its checkpoint; and once with kRecordingFailed when recording stopped on an
@@ -65,7 +66,7 @@ public:
         RunOutcome outcome;
         std::vector<EvaluationRecord> evaluations;
     };
-    using Item = std::variant<std::vector<StepPoint>, EpochRecord, Checkpoint, Finish>;
+    using Item = std::variant<std::vector<StepPoint>, EpochRecord, Checkpoint, Finish, SettingChange>;
 
 private:
     void push(Item item, bool commitNow);

@@ -241,6 +241,13 @@ void RunStore::appendSteps(int64_t id, std::span<const StepPoint> points) {
     }
 }
 
+void RunStore::addSettingChange(int64_t id, const SettingChange& c) {
+    Statement q(*m_db, "INSERT INTO setting_changes(run_id, seq, step, epoch, setting, before, after) "
+                       "VALUES(?1, (SELECT COUNT(*) FROM setting_changes WHERE run_id = ?1), ?2, ?3, ?4, ?5, ?6)");
+    q.bind(1, id).bind(2, c.step).bind(3, int64_t{c.epoch}).bind(4, c.setting).bind(5, c.before).bind(6, c.after);
+    q.run();
+}
+
 void RunStore::putEpoch(int64_t id, const EpochRecord& e) {
     Statement q(*m_db,
                 "INSERT OR REPLACE INTO epochs(run_id, epoch, train_loss, train_accuracy, val_loss, "
@@ -397,6 +404,14 @@ std::vector<StepPoint> RunStore::steps(int64_t id, int64_t afterStep) {
     while (q.step())
         out.push_back({q.int64(0), static_cast<int>(q.int64(1)), static_cast<float>(q.real(2)),
                        static_cast<float>(q.real(3))});
+    return out;
+}
+
+std::vector<SettingChange> RunStore::settingChanges(int64_t id) {
+    std::vector<SettingChange> out;
+    Statement q(*m_db, "SELECT step, epoch, setting, before, after FROM setting_changes WHERE run_id = ?1 ORDER BY seq");
+    q.bind(1, id);
+    while (q.step()) out.push_back({q.int64(0), static_cast<int>(q.int64(1)), q.text(2), q.real(3), q.real(4)});
     return out;
 }
 

@@ -55,6 +55,14 @@ struct RunDetails : RunSummary {
     int resumes = 0;
 };
 
+// A training setting changed while the run was paused; it applied from step + 1 on.
+struct SettingChange {
+    int64_t step = 0;  // steps taken before the change
+    int epoch = 0;     // the epoch of the next step
+    std::string setting;  // "lr" | "batch_size" | "l1" | "l2"
+    double before = 0, after = 0;
+};
+
 struct StepPoint {
     int64_t step = 0;  // global, 1-based: the last step of the window this point averages
     int epoch = 0;
@@ -122,6 +130,7 @@ public:
     // recorded after `fromEpoch` (steps of the epoch that was cut short).
     void beginResume(int64_t id, int fromEpoch);
     void appendSteps(int64_t id, std::span<const StepPoint> points);
+    void addSettingChange(int64_t id, const SettingChange& c);  // after the run's earlier ones
     void putEpoch(int64_t id, const EpochRecord& e);
     void putEvaluation(int64_t id, const EvaluationRecord& e);
     // Replaces the run's checkpoint of that kind, in chunks of kCheckpointChunkBytes with the
@@ -139,6 +148,7 @@ public:
     RunDetails requireRun(int64_t id);  // throws Error{BadInput} "no run N in FILE"
     // Series after a given step/epoch, so a live view asks only for what is new.
     std::vector<StepPoint> steps(int64_t id, int64_t afterStep = 0);
+    std::vector<SettingChange> settingChanges(int64_t id);  // in the order they were made
     std::vector<EpochRecord> epochs(int64_t id, int afterEpoch = 0);
     std::vector<EvaluationRecord> evaluations(int64_t id);
     // Reads a chunked checkpoint or a single-blob one of schema 2-3; verifies the chunks (all

@@ -139,7 +139,21 @@ ALTER TABLE runs ADD COLUMN fold INTEGER;
 CREATE INDEX runs_by_experiment ON runs(experiment_id, trial);
 )sql";
 
-const char* const kSteps[] = {kV1, kV2, kV3, kV4, kV5};
+// Version 6: training settings changed while a run was paused (teaching mode, issue 22): from
+// which step on, what it was and what it became.
+const char* kV6 = R"sql(
+CREATE TABLE setting_changes(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  setting TEXT NOT NULL,
+  before REAL NOT NULL,
+  after REAL NOT NULL,
+  PRIMARY KEY(run_id, seq)) WITHOUT ROWID;
+)sql";
+
+const char* const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

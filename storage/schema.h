@@ -7,7 +7,7 @@
 
 namespace neurite::storage {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // PRAGMA user_version as stored: any 32-bit value another program may have written.
 int schemaVersion(SqliteDb& db);

@@ -31,6 +31,7 @@
 #include "designer/model_views.h"
 #include "designer/problems_panel.h"
 #include "designer/template_library.h"
+#include "lesson/lesson_mode.h"
 #include "deploy/try_it_panel.h"
 #include "experiments/experiments_panel.h"
 #include "io/json_text.h"
@@ -93,8 +94,11 @@ MainWindow::MainWindow(QWidget* parent)
     };
     connect(m_model, &GraphModel::documentReset, about, showDescription);
     showDescription();
+    summaryTab->setObjectName("summaryTab");
     m_tabs->addTab(summaryTab, tr("Summary"));
-    m_tabs->addTab(new JsonView(m_model, this), tr("JSON"));
+    auto* jsonTab = new JsonView(m_model, this);
+    jsonTab->setObjectName("jsonTab");
+    m_tabs->addTab(jsonTab, tr("JSON"));
     // The Training tab: the project's settings (undoable, saved with it) beside the live run.
     auto* trainingTab = new TrainingWorkspace(m_model, m_undo, this);
     m_training = trainingTab->panel();
@@ -125,6 +129,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_tryIt->loadRun(db, runId);
     };
     connect(m_training, &TrainingPanel::tryItRequested, this, tryRun);
+    connect(m_training, &TrainingPanel::unitMapsChanged, m_designer->scene(), &GraphScene::setUnitMaps);
     connectExperiments();
     connect(m_runs, &RunsPanel::tryItRequested, this, tryRun);
     createDocks();
@@ -132,6 +137,7 @@ MainWindow::MainWindow(QWidget* parent)
     createTabStrip();
     createTrainingMenu();
     createHelpMenu();
+    createLessonMode();
     connectWelcome();
     m_modelStatus = new ModelStatus(m_model, this);
     statusBar()->addPermanentWidget(m_modelStatus);
@@ -267,7 +273,14 @@ void MainWindow::createMenus() {
     for (QDockWidget* d : findChildren<QDockWidget*>()) m_viewMenu->addAction(d->toggleViewAction());
     // The next and previous tab from any widget, wrapping around: Ctrl+Tab, Ctrl+PgDown and back.
     m_viewMenu->addSeparator();
-    const auto step = [this](int by) { m_tabs->setCurrentIndex((m_tabs->currentIndex() + by + m_tabs->count()) % m_tabs->count()); };
+    const auto step = [this](int by) {  // over the visible tabs only (a lesson hides some)
+        const int n = m_tabs->count();
+        for (int k = 1; k < n; ++k)
+            if (const int i = ((m_tabs->currentIndex() + by * k) % n + n) % n; m_tabs->isTabVisible(i)) {
+                m_tabs->setCurrentIndex(i);
+                return;
+            }
+    };
     m_viewMenu->addAction(tr("Ne&xt Tab"), this, [step] { step(1); })
         ->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
     m_viewMenu->addAction(tr("Pre&vious Tab"), this, [step] { step(-1); })
@@ -326,8 +339,13 @@ void MainWindow::createTrainingMenu() {
     menu->addAction(m_training->pauseAction());
     menu->addAction(m_training->stopAction());
     menu->addSeparator();
-    menu->addAction(tr("Show &Runs"), this, [this] { m_tabs->setCurrentWidget(m_runs); });
-    menu->addAction(tr("&Try a Saved Model..."), this, [this] { m_tabs->setCurrentWidget(m_tryIt); });
+    menu->addAction(m_training->stepAction());
+    menu->addAction(m_training->stepEpochAction());
+    menu->addAction(m_training->resetAction());
+    menu->addSeparator();
+    menu->addAction(tr("Show &Runs"), this, [this] { m_tabs->setCurrentWidget(m_runs); })->setObjectName("showRuns");
+    menu->addAction(tr("&Try a Saved Model..."), this, [this] { m_tabs->setCurrentWidget(m_tryIt); })
+        ->setObjectName("trySavedModel");
     QToolBar* bar = findChild<QToolBar*>("MainToolBar");
     if (bar) {
         bar->addSeparator();
@@ -414,13 +432,14 @@ void MainWindow::tabChanged() {
     if (tab == m_welcome || tab == m_training->parentWidget() || tab == m_runs || tab == m_experiments ||
         tab == m_tryIt) {
         for (QDockWidget* d : findChildren<QDockWidget*>())
-            if (d->isVisible()) {
+            if (d->isVisible() && d != m_lesson->stepsDock()) {  // the lesson's steps stay beside every tab
                 m_docksHiddenByStart.append(d);
                 d->hide();
             }
         return;
     }
-    for (QWidget* d : m_docksHiddenByStart) d->show();
+    for (QDockWidget* d : m_docksHiddenByStart)
+        if (d->toggleViewAction()->isVisible()) d->show();  // not one a lesson hides
     m_docksHiddenByStart.clear();
 }
 

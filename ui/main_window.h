@@ -4,11 +4,13 @@
 #pragma once
 
 #include <optional>
+#include <QFont>
 #include <QMainWindow>
 
 #include "import_model.h"
 #include "settings/preferences.h"
 
+class QDockWidget;
 class QMenu;
 class QTabBar;
 class QToolBar;
@@ -18,6 +20,7 @@ class QUndoStack;
 namespace neurite {
 
 class ExperimentsPanel;
+class LessonMode;
 class RunsPanel;
 class TrainingPanel;
 
@@ -74,6 +77,10 @@ public:
     RunsPanel* runsPanel() const { return m_runs; }
     ExperimentsPanel* experimentsPanel() const { return m_experiments; }
     TryItPanel* tryItPanel() const { return m_tryIt; }
+    LessonMode* lessonMode() const { return m_lesson; }
+    // Presentation mode (View menu, F11): large fonts and the whole screen, for a class.
+    bool presenting() const { return m_presenting; }
+    void setPresenting(bool on);
     // File > Import ONNX Model... asks with these instead of dialogs (tests).
     void setImportPrompts(ImportPrompts prompts) { m_importPrompts = std::move(prompts); }
 
@@ -95,6 +102,8 @@ private:
     void createHelpMenu();
     void connectWelcome();
     void connectExperiments();
+    void createLessonMode();  // main_window_lesson.cpp: lessons, presentation mode, glossary
+    void exportLesson();
     void showPreferences();
     void tabChanged();
 
@@ -121,7 +130,10 @@ private:
     QToolBar* m_tabStripBar = nullptr;
     ModelStatus* m_modelStatus = nullptr;
     UserGuideDialog* m_guide = nullptr;  // Help > User Guide, created when first asked for
-    QList<QWidget*> m_docksHiddenByStart;  // docks the Start tab hid, shown again when it is left
+    QList<QDockWidget*> m_docksHiddenByStart;
+    LessonMode* m_lesson = nullptr;
+    bool m_presenting = false;
+    QFont m_normalFont;  // docks the Start tab hid, shown again when it is left
 };
 
 }  // namespace neurite

@@ -25,7 +25,7 @@ const char* const kSpecHelp =
     "valid sources: \"builtin:fashion-mnist\", \"builtin:iris\", \"builtin:wine\", "
     "\"builtin:breast-cancer\", \"builtin:digits\", \"csv:PATH?target=COLUMN\", \"idx:PATH\", "
     "\"npy:X.npy?labels=y.npy\", \"cifar10:DIR\", \"images:DIR?size=32&color=rgb\", "
-    "\"synthetic:NAME?samples=N&noise=X&seed=S\" (spiral, circles, moons, xor, blobs), "
+    "\"synthetic:NAME?samples=N&noise=X&seed=S\" (spiral, circles, moons, xor, linear, gaussian, blobs), "
     "\"text:FILE.csv?text=COLUMN&label=COLUMN\", \"text:DIR\" (one folder of .txt files per class), "
     "\"builtin:fortunes\", \"series:FILE.csv?lookback=N&horizon=N\", \"builtin:sunspots\", \"builtin:co2\", "
     "\"builtin:macrodata\"";
@@ -115,10 +115,11 @@ Dataset readSource(const std::string& spec, const std::string& target) {
         const std::string name = rest.substr(0, q);
         const std::string query = q == std::string::npos ? std::string() : rest.substr(q + 1);
         if (name == "spiral") return makeSpiral(query, spec);
-        if (name == "circles" || name == "moons" || name == "xor" || name == "blobs")
+        if (name == "circles" || name == "moons" || name == "xor" || name == "linear" || name == "gaussian" ||
+            name == "blobs")
             return makeSynthetic(name, query, spec);
         throwBadInput(where + "unknown synthetic dataset \"" + name +
-                      "\"; available: spiral, circles, moons, xor, blobs");
+                      "\"; available: spiral, circles, moons, xor, linear, gaussian, blobs");
     }
     throwBadInput(where + "unknown scheme \"" + scheme + "\"; " + kSpecHelp);
 }

@@ -8,7 +8,8 @@
 //                            it
 //   builtin:fashion-mnist    idx:/usr/share/datasets/fashion-mnist (package dataset-fashion-mnist)
 //   synthetic:spiral?samples=N&classes=K&noise=X&seed=S   (defaults 1000, 3, 0.2, 1)
-//   synthetic:circles|moons|xor|blobs?samples=N&noise=X&seed=S (blobs: classes, features)
+//   synthetic:circles|moons|xor|linear|gaussian|blobs?samples=N&noise=X&seed=S (blobs: classes,
+//     features; circles: factor; linear: angle; all but blobs: ratio, class 1's share)
 //   csv:PATH?target=COL&task=auto|classification|regression&missing=drop|mean|median|most_frequent
 //       &delimiter=C|space&header=auto|yes|no&ignore=COL,COL&skip=N&encoding=auto|utf-8|utf-16|latin1
 //       (PATH may be gzip-compressed)

@@ -202,7 +202,7 @@ ProjectDocument parseProject(std::string_view json, const std::string& fileName,
                                  "starts with '{' (*.neurite.json)");
     const Json root = io::parseJson<Json>(json, fileName);
     ObjectReader r(root, "$", ctx,
-                   {"format", "version", "name", "description", "data", "model", "training"});
+                   {"format", "version", "name", "description", "data", "model", "training", "lesson"});
     ProjectDocument doc;
     readHeader(r, doc);
     const Json* data = r.find("data");
@@ -214,6 +214,7 @@ ProjectDocument parseProject(std::string_view json, const std::string& fileName,
     readModel(*model, ctx, doc);
     if (const Json* training = r.find("training"))
         doc.training = io::readTraining(*training, "$.training", ctx);
+    if (const Json* lesson = r.find("lesson")) doc.lesson = io::readLesson(*lesson, ctx);
     r.finish();
     crossCheck(doc, ctx);
     return doc;

@@ -7,7 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+
 #include "config/data_config.h"
+#include "config/lesson_config.h"
 #include "config/train_config.h"
 #include "graph/graph.h"
 
@@ -26,6 +29,8 @@ struct ProjectDocument {
     // project file's folder. Empty: every parameter from its initializer.
     std::string weights;
     TrainConfig training;
+    // A lesson (docs/teaching.md): the studio opens the project in lesson mode.
+    std::optional<LessonConfig> lesson;
     // Not in the file: the folder the project was read from or saved to, for relative paths
     // (weights). Empty: the current directory.
     std::string folder;

@@ -12,6 +12,10 @@ namespace neurite::io {
 TrainConfig readTraining(const Json& value, const std::string& path, const ReadContext& ctx);
 Json writeTraining(const TrainConfig& cfg);
 
+// The lesson section (config/lesson_config.h).
+LessonConfig readLesson(const Json& value, const ReadContext& ctx);
+Json writeLesson(const LessonConfig& lesson);
+
 // The data section; withDefaults writes every key, else keys at their defaults stay out.
 Json dataSection(const DataConfig& data, bool withDefaults);
 

@@ -141,6 +141,7 @@ std::string projectToJson(const ProjectDocument& doc) {
     model["nodes"] = nodes;
     root["model"] = model;
     root["training"] = io::writeTraining(doc.training);
+    if (doc.lesson) root["lesson"] = io::writeLesson(*doc.lesson);
     return io::toPrettyJson(root);
 }
 

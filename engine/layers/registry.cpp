@@ -338,13 +338,14 @@ LayerType describeSoftmax();
 LayerType describeLogSoftmax();
 LayerType describeAdd();
 LayerType describeConcat();
+LayerType describeDerivedFeatures();
 
 namespace {
 
 const std::vector<LayerType>& table() {
     static const std::vector<LayerType> types = [] {
         std::vector<LayerType> t = {
-            describeInput(),     describeDense(),     describeFlatten(),   describeReshape(),
+            describeInput(),     describeDerivedFeatures(), describeDense(), describeFlatten(), describeReshape(),
             describeConv2D(),    describeConv1D(),    describeMaxPool2D(), describeAvgPool2D(), describeGlobalAvgPool(),
             describeMaxPool1D(), describeAvgPool1D(), describeGlobalMaxPool1D(), describeGlobalAvgPool1D(),
             describeEmbedding(), describeLSTM(),      describeGRU(),

@@ -52,6 +52,25 @@ struct FinishedEvent {
 
 struct TrainerState;  // train/checkpoint.h
 
+// Training settings changed while the run is paused (teaching): they apply from the next step.
+// Unset fields keep their value. lr is the new base learning rate: the schedule goes on from it
+// (the schedule's value is scaled by new / configured).
+struct SettingsChange {
+    std::optional<double> lr;
+    std::optional<int64_t> batchSize;
+    std::optional<double> l1, l2;
+    bool empty() const { return !lr && !batchSize && !l1 && !l2; }
+};
+
+// One setting a SettingsChange asked for: applied (refusal empty) or refused with the reason.
+struct SettingsChangedEvent {
+    int64_t step = 0;     // steps taken before the change (global; 0: before the first)
+    int epoch = 0;        // the 1-based epoch the next step belongs to
+    std::string setting;  // "lr" | "batch_size" | "l1" | "l2", as the project file names them
+    double before = 0, after = 0;
+    std::string refusal;  // why it was not applied; empty when it was
+};
+
 class TrainObserver {
 public:
     virtual ~TrainObserver() = default;
@@ -63,6 +82,11 @@ public:
     // completed epoch (right after onEpoch); a run resumed from it continues exactly.
     virtual bool wantsCheckpoints() const { return false; }
     virtual void onCheckpoint(const TrainerState&) {}
+    // Called about every 20 ms while the run is paused, between two steps: the model is not in
+    // use, so the observer may read or change its weights (the neuron view's edits). Returns the
+    // settings to apply from the next step, if any; each is then reported by onSettingsChanged.
+    virtual std::optional<SettingsChange> whilePaused() { return std::nullopt; }
+    virtual void onSettingsChanged(const SettingsChangedEvent&) {}
 };
 
 // Shared between the training thread and whoever controls it; polled once per step. Besides

@@ -17,6 +17,11 @@ public:
     // Applies regularization, clips by global norm, updates. Returns the gradient norm before
     // clipping (or -1 when it was not computed). Throws Error{Diverged} on a non-finite norm.
     double step(float lr);
+    // L1 and L2 penalties from the next step on (changed while a run is paused).
+    void setRegularization(float l1, float l2) {
+        m_l1 = l1;
+        m_l2 = l2;
+    }
     int64_t steps() const { return m_steps; }
 
     // Moments (host copies; the second is empty for SGD) and the step count, for checkpoints.

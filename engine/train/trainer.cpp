@@ -19,6 +19,7 @@
 #include "train/optimizer.h"
 #include "train/output_check.h"
 #include "train/schedule.h"
+#include "train/settings_change.h"
 #include "train/split_metrics.h"
 
 namespace neurite {
@@ -413,10 +414,17 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
     Impl& s = *m;
     const TrainConfig& cfg = s.cfg;
     const int64_t ntrain = s.data.train.count;
-    int64_t stepsPerEpoch = (ntrain + cfg.batchSize - 1) / cfg.batchSize;
-    if (cfg.maxSteps > 0) stepsPerEpoch = std::min(stepsPerEpoch, cfg.maxSteps);
+    // The batch size, learning rate and regularization may change while paused (whilePaused).
+    int64_t batchSize = cfg.batchSize;
+    const auto stepsFor = [&](int64_t samples) {
+        const int64_t steps = (samples + batchSize - 1) / batchSize;
+        return cfg.maxSteps > 0 ? std::min(steps, cfg.maxSteps) : steps;
+    };
+    int64_t stepsPerEpoch = stepsFor(ntrain);
     Optimizer optimizer(s.model, cfg.optimizer, cfg.l1, cfg.l2, cfg.clipNorm);
     LrSchedule schedule(cfg.schedule, cfg.optimizer.lr, cfg.epochs, stepsPerEpoch);
+    float baseLr = cfg.optimizer.lr;
+    double l1 = cfg.l1, l2 = cfg.l2;
     Monitor monitor{cfg.earlyStopping};
     std::vector<float> bestWeights;
 
@@ -441,6 +449,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
     bool warned = false;
     try {
         for (int epoch = firstEpoch; epoch < cfg.epochs && fin.status == "completed"; ++epoch) {
+            stepsPerEpoch = stepsFor(ntrain);
             std::iota(order.begin(), order.end(), 0);
             Rng(cfg.seed * 0x100000001B3ull + static_cast<uint64_t>(epoch) + 1).shuffle(std::span(order));
             s.be.copyFromHost(s.indices, order.data());
@@ -450,15 +459,33 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             double lossSum = 0;
             int64_t seen = 0, correct = 0;
             float lr = 0;
-            for (int64_t step = 0; step < stepsPerEpoch; ++step) {
-                while (stop.paused() && !stop.stopRequested())
+            for (int64_t step = 0, start = 0; step < stepsPerEpoch && start < ntrain; ++step) {
+                while (stop.paused() && !stop.stopRequested()) {
+                    if (std::optional<SettingsChange> change = observer.whilePaused()) {
+                        const int64_t oldBatch = batchSize;
+                        const float oldLr = baseLr;
+                        applyChange(*change, {observer, globalStep, epoch + 1, s.pipeline != nullptr, ntrain},
+                                    optimizer, batchSize, baseLr, l1, l2);
+                        if (batchSize != oldBatch) {  // this epoch's rest in the new size
+                            stepsPerEpoch = step + stepsFor(ntrain - start);
+                            if (cfg.maxSteps > 0) stepsPerEpoch = std::min(stepsPerEpoch, cfg.maxSteps);
+                        }
+                        if (batchSize != oldBatch || baseLr != oldLr) {
+                            // The schedule goes on from the new base rate and steps per epoch, as a
+                            // run configured so would (a plateau's reductions so far are kept).
+                            LrSchedule::State kept = schedule.state();
+                            kept.plateauLr *= baseLr / oldLr;
+                            schedule = LrSchedule(cfg.schedule, baseLr, cfg.epochs, stepsFor(ntrain));
+                            schedule.setState(kept);
+                        }
+                    }
                     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                }
                 if (stop.stopRequested()) {
                     fin.status = "cancelled";
                     break;
                 }
-                const int64_t start = step * cfg.batchSize;
-                const int64_t n = std::min<int64_t>(cfg.batchSize, ntrain - start);
+                const int64_t n = std::min<int64_t>(batchSize, ntrain - start);
                 Impl::Batch& b = s.batch(n);
                 if (s.pipeline)
                     s.upload(s.pipeline->next(), b);
@@ -492,6 +519,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 seen += n;
                 observer.onStep({epoch + 1, globalStep, step + 1, stepsPerEpoch,
                                  static_cast<float>(reported), lr});
+                start += n;
             }
             const double epochSeconds = secondsSince(epochStart);
             trainSeconds += epochSeconds;

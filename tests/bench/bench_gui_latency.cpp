@@ -1,18 +1,28 @@
 // GUI responsiveness while training: the event loop's latency (how late a 5 ms timer fires)
 // while the training panel runs a project on its worker thread, against the same loop idle.
 // Also the number of progress drains per second and the run's samples/s.
-//   bench_gui_latency PROJECT [--epochs N] [--threads N] [--screenshot FILE]
+//   bench_gui_latency PROJECT [--epochs N] [--threads N] [--screenshot FILE] [--views off] [--teaching]
+// --views off trains without the 2-D decision and unit maps (their cost on the training thread is
+// the samples/s difference); --teaching shows the Neurons tab and a designer canvas with the unit
+// maps inside the blocks while it trains (their cost on the GUI thread is in the latency).
 // Run with QT_QPA_PLATFORM=offscreen or under Xvfb (DISPLAY=:99).
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QTabWidget>
 #include <QTimer>
+#include <QUndoStack>
 
 #include <algorithm>
+#include <memory>
 #include <cstdio>
 #include <vector>
 
 #include "backend/cpu/openmp_runtime.h"
+#include "designer/designer_widget.h"
+#include "designer/graph_model.h"
+#include "designer/graph_scene.h"
 #include "io/project.h"
+#include "training/neuron_view.h"
 #include "training/training_panel.h"
 
 namespace {
@@ -72,6 +82,24 @@ int main(int argc, char** argv) {
     neurite::TrainingPanel panel;
     panel.resize(1400, 850);
     panel.show();
+    if (option("--views") == QLatin1String("off")) panel.controller().setLiveViews(false);
+    neurite::GraphModel graph;
+    QUndoStack undo;
+    std::unique_ptr<neurite::DesignerWidget> canvas;
+    if (args.contains(QStringLiteral("--teaching"))) {
+        graph.setDocument(doc);
+        canvas = std::make_unique<neurite::DesignerWidget>(&graph, &undo);
+        canvas->resize(900, 850);
+        canvas->show();
+        QObject::connect(&panel, &neurite::TrainingPanel::unitMapsChanged, canvas->scene(),
+                         &neurite::GraphScene::setUnitMaps);
+        QObject::connect(&panel, &neurite::TrainingPanel::unitMapsChanged, &panel, [&panel] {
+            auto* tabs = panel.neuronView()->parentWidget() ? panel.findChild<QTabWidget*>() : nullptr;
+            for (QTabWidget* t : panel.findChildren<QTabWidget*>())
+                if (t->indexOf(panel.neuronView()) >= 0) tabs = t;
+            if (tabs && tabs->currentWidget() != panel.neuronView()) tabs->setCurrentWidget(panel.neuronView());
+        });
+    }
     panel.setProjectSource([doc](QString*) { return std::optional<neurite::ProjectDocument>(doc); });
 
     QElapsedTimer idleClock;

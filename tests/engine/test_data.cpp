@@ -509,7 +509,7 @@ private slots:
                                     "iris, wine, breast-cancer, digits";
         QTest::newRow("synthetic") << "synthetic:swirl"
                                    << "unknown synthetic dataset \"swirl\"; available: spiral, "
-                                      "circles, moons, xor, blobs";
+                                      "circles, moons, xor, linear, gaussian, blobs";
         QTest::newRow("samples") << "synthetic:spiral?samples=abc"
                                  << "data source \"synthetic:spiral?samples=abc\": samples must be "
                                     "an integer in [2, 10000000], got \"abc\"";

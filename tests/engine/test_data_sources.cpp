@@ -318,6 +318,13 @@ private slots:
         QTest::newRow("moons") << "moons?samples=400&noise=0" << 2 << 2;
         QTest::newRow("xor") << "xor?samples=400&noise=0" << 2 << 2;
         QTest::newRow("blobs") << "blobs?samples=400&classes=4&features=3&noise=0.5" << 4 << 3;
+        QTest::newRow("linear") << "linear?samples=400&noise=0&angle=30" << 2 << 2;
+        QTest::newRow("gaussian") << "gaussian?samples=400&noise=0" << 2 << 2;
+        QTest::newRow("xor ratio") << "xor?samples=400&noise=0&ratio=0.1" << 2 << 2;
+        QTest::newRow("linear ratio") << "linear?samples=400&noise=0&ratio=0.8&angle=-45" << 2 << 2;
+        QTest::newRow("circles ratio") << "circles?samples=400&noise=0&factor=0.3&ratio=0.25" << 2 << 2;
+        QTest::newRow("moons ratio") << "moons?samples=400&noise=0&ratio=0.05" << 2 << 2;
+        QTest::newRow("gaussian ratio") << "gaussian?samples=400&noise=0&ratio=0.3" << 2 << 2;
     }
     void synthetic() {
         QFETCH(QString, spec);
@@ -330,8 +337,16 @@ private slots:
         QCOMPARE(ds.sampleShape.numel(), int64_t{dims});
         QCOMPARE(load(s).train.bytes, ds.train.bytes);  // seeded
         QVERIFY(load(s + "&seed=2").train.bytes != ds.train.bytes);
-        std::set<int32_t> firstLabels(ds.train.labels.begin(), ds.train.labels.begin() + 40);
+        std::set<int32_t> firstLabels(ds.train.labels.begin(), ds.train.labels.begin() + 100);
         QCOMPARE(int(firstLabels.size()), classes);  // shuffled
+        // ratio: class 1's share exactly; without it, halves (XOR and linear draw labels at random).
+        if (classes == 2 && (spec.contains("ratio=") || !(spec.startsWith("xor") || spec.startsWith("linear")))) {
+            const auto ones = std::count(ds.train.labels.begin(), ds.train.labels.end(), 1);
+            const int at = spec.indexOf("ratio=");
+            const double ratio = at < 0 ? 0.5 : spec.mid(at + 6).section('&', 0, 0).toDouble();
+            QCOMPARE(int64_t(ones), int64_t(std::llround(ratio * 400)));
+        }
+        const double angle = spec.contains("angle=-45") ? -M_PI / 4 : M_PI / 6;
         for (int64_t r = 0; r < ds.train.count; ++r) {
             const std::vector<float> p = row(ds, r);
             const int32_t label = ds.train.labels[static_cast<std::size_t>(r)];
@@ -339,9 +354,28 @@ private slots:
             if (spec.startsWith("circles"))
                 QVERIFY(std::fabs(std::hypot(p[0], p[1]) - (label == 0 ? 1.f : 0.3f)) < 1e-5f);
             if (spec.startsWith("xor")) QCOMPARE(int((p[0] > 0) != (p[1] > 0)), int(label));
+            if (spec.startsWith("linear"))  // class 1 above the line at `angle`
+                QCOMPARE(int(std::cos(angle) * p[1] - std::sin(angle) * p[0] > 0), int(label));
+            if (spec.startsWith("gaussian"))  // noise 0: exactly at the class's centre
+                QCOMPARE(p, (std::vector<float>{label ? 2.f : -2.f, label ? 2.f : -2.f}));
             if (spec.startsWith("moons"))
                 QVERIFY(std::fabs(std::hypot(p[0] - (label ? 1.f : 0.f), p[1] - (label ? 0.5f : 0.f)) - 1.f) < 1e-5f);
         }
+    }
+
+    void syntheticRatioIsChecked() {
+        for (const char* bad : {"synthetic:xor?ratio=0", "synthetic:xor?ratio=1", "synthetic:moons?ratio=abc",
+                                "synthetic:blobs?ratio=0.3", "synthetic:linear?angle=100"}) {
+            try {
+                load(bad);
+                QFAIL(bad);
+            } catch (const Error& e) {
+                QCOMPARE(e.kind(), ErrorKind::BadInput);
+            }
+        }
+        // The same seed without ratio gives the points it always gave (the halves of old).
+        QCOMPARE(load("synthetic:circles?samples=300&seed=4").train.bytes,
+                 load("synthetic:circles?samples=300&seed=4&ratio=0.5").train.bytes);
     }
 };
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <numeric>
 #include <thread>
+#include <utility>
 
 #include "core/error.h"
 #include "io/project.h"
@@ -184,6 +185,81 @@ private slots:
         stop.requestStop();
         worker.join();
         QVERIFY(free == a);
+    }
+
+    // Settings changed while paused apply from the next step, exactly: a run changed to lr 0.03,
+    // batch 7 and L2 0.001 before its first step ends bit-identical to one configured so; each
+    // change is reported, and impossible ones are refused with the reason, the run unchanged.
+    void settingsChangedWhilePausedApplyFromTheNextStep() {
+        struct Live : TrainObserver {
+            std::optional<SettingsChange> change;
+            std::vector<SettingsChangedEvent> changes;
+            std::vector<StepEvent> steps;
+            std::optional<SettingsChange> whilePaused() override { return std::exchange(change, std::nullopt); }
+            void onSettingsChanged(const SettingsChangedEvent& e) override { changes.push_back(e); }
+            void onStep(const StepEvent& e) override { steps.push_back(e); }
+        };
+        RunSetup s = prepareRun(spiral());
+        Trainer trainer(*s.model, s.data, s.project.training);
+        Live live;
+        SettingsChange c;
+        c.lr = 0.03;
+        c.batchSize = 7;
+        c.l2 = 0.001;
+        c.l1 = -1;  // refused
+        live.change = c;
+        StopToken stop;
+        stop.pause();
+        std::thread worker([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));  // whilePaused has run
+            stop.resume();
+        });
+        trainer.run(live, stop);
+        worker.join();
+        QCOMPARE(live.changes.size(), std::size_t(4));
+        QCOMPARE(live.changes[0].setting, std::string("lr"));
+        QCOMPARE(live.changes[0].before, double(0.01f));
+        QCOMPARE(live.changes[0].after, double(0.03f));
+        QCOMPARE(live.changes[1].setting, std::string("batch_size"));
+        QCOMPARE(live.changes[1].after, 7.0);
+        QCOMPARE(live.changes[2].setting, std::string("l1"));
+        QVERIFY(live.changes[2].refusal.find("l1 must be") != std::string::npos);
+        QCOMPARE(live.changes[3].setting, std::string("l2"));
+        QCOMPARE(live.changes[0].step, int64_t(0));
+        QCOMPARE(live.changes[0].epoch, 1);
+        QCOMPARE(live.steps.front().stepsPerEpoch, int64_t(30));  // 210 training samples in 7s
+        QCOMPARE(live.steps.front().lr, 0.03f);
+        QCOMPARE(live.steps.size(), std::size_t(90));
+
+        ProjectDocument configured = spiral(R"(, "regularization": {"l2": 0.001})");
+        configured.training.batchSize = 7;
+        configured.training.optimizer.lr = 0.03f;
+        Recorder rec;
+        StopToken plain;
+        std::vector<float> expected;
+        train(configured, rec, plain, &expected);
+        QVERIFY(s.model->snapshot() == expected);
+
+        // Refused: the run goes on as it was.
+        RunSetup r = prepareRun(spiral());
+        Trainer again(*r.model, r.data, r.project.training);
+        Live refused;
+        SettingsChange bad;
+        bad.lr = 0;
+        bad.batchSize = 100000;
+        refused.change = bad;
+        StopToken stop2;
+        stop2.pause();
+        std::thread resumer([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            stop2.resume();
+        });
+        again.run(refused, stop2);
+        resumer.join();
+        QCOMPARE(refused.changes.size(), std::size_t(2));
+        for (const SettingsChangedEvent& e : refused.changes) QVERIFY(!e.refusal.empty());
+        QCOMPARE(refused.steps.front().lr, 0.01f);
+        QCOMPARE(refused.steps.front().stepsPerEpoch, int64_t(14));
     }
 
     // Resume and Pause end stepping: Resume runs on, Pause keeps it paused.

@@ -201,6 +201,14 @@ def run_numpy(model, feed):
             m = i[0].max(axis=a.get("axis", -1), keepdims=True)
             y = i[0] - m - np.log(np.exp(i[0] - m).sum(axis=a.get("axis", -1), keepdims=True))
         elif op == "Concat": y = np.concatenate(i, axis=a["axis"])
+        elif op == "Sin": y = np.sin(i[0])
+        elif op == "Slice":  # data, starts, ends[, axes[, steps]] (opset 10 and later)
+            axes = i[3] if len(i) > 3 and i[3] is not None else range(len(i[1]))
+            steps = i[4] if len(i) > 4 and i[4] is not None else [1] * len(i[1])
+            index = [slice(None)] * i[0].ndim
+            for start, end, axis, step in zip(i[1], i[2], axes, steps):
+                index[int(axis)] = slice(int(start), int(end), int(step))
+            y = i[0][tuple(index)]
         elif op == "Cast" and a["to"] == 7: y = i[0].astype(np.int64)  # INT64, truncating as ONNX
         elif op == "Gather": y = np.take(i[0], i[1].astype(np.int64), axis=a.get("axis", 0))
         elif op in ("LSTM", "GRU"): y = recurrent(op, i, a)

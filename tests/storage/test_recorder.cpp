@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "recorder.h"
 #include "run_store.h"
+#include "sqlite_db.h"
 #include "train/checkpoint.h"
 
 using namespace neurite;
@@ -155,6 +156,36 @@ private slots:
         }
         QVERIFY(landed);
         rec.close();
+    }
+
+    // Settings changed while paused (teaching): the applied ones are stored in order with the
+    // run, the refused one is not, and deleting the run deletes them.
+    void settingChangesAreStoredWithTheRun() {
+        const std::string db = path("changes.db");
+        const int64_t id = createRun(db, 1);
+        Recorder rec(db, id, 1, noJson);
+        rec.onSettingsChanged({0, 1, "lr", 0.01, 0.1, ""});
+        rec.onSettingsChanged({5, 1, "batch_size", 32, 0, "the batch size must be between 1 and 700"});
+        rec.onSettingsChanged({5, 1, "l2", 0, 0.001, ""});
+        FinishedEvent fin;
+        fin.status = "cancelled";
+        rec.onFinished(fin);
+        rec.close();
+        RunStore r(db);
+        const std::vector<SettingChange> changes = r.settingChanges(id);
+        QCOMPARE(changes.size(), std::size_t(2));
+        QCOMPARE(changes[0].setting, std::string("lr"));
+        QCOMPARE(changes[0].step, int64_t(0));
+        QCOMPARE(changes[0].before, 0.01);
+        QCOMPARE(changes[0].after, 0.1);
+        QCOMPARE(changes[1].setting, std::string("l2"));
+        QCOMPARE(changes[1].step, int64_t(5));
+        QCOMPARE(changes[1].epoch, 1);
+        r.deleteRun(id);
+        QVERIFY(r.settingChanges(id).empty());
+        Statement left(r.db(), "SELECT COUNT(*) FROM setting_changes");
+        QVERIFY(left.step());
+        QCOMPARE(left.int64(0), int64_t(0));
     }
 
     // A trainer state many chunks long (chunk size 4 KiB here, 64 MiB for real) is stored

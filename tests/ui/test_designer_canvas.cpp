@@ -22,6 +22,7 @@
 #include "designer/layer_palette.h"
 #include "designer/node_item.h"
 #include "designer/quick_fix.h"
+#include "designer/unit_map_image.h"
 
 using namespace neurite;
 
@@ -233,6 +234,47 @@ private slots:
         QCOMPARE(f.designer.selectedIds(), QStringList({"flatten"}));
         QCOMPARE(f.model.shapeOf("flatten"), QString("[N,4]"));
         QVERIFY(f.model.canConnect("flatten", "fc").isEmpty());
+    }
+
+    // A run's unit maps inside the blocks: as many as the node has units, eight at most, none
+    // for a node the maps lack; the tooltip names each unit's range; any edit clears them.
+    void unitMapsAreDrawnInTheBlocksUntilAnEdit() {
+        Fixture f;
+        auto maps = std::make_shared<UnitMaps>();
+        maps->side = 4;
+        UnitMap fc;
+        fc.node = "fc";
+        fc.units = 3;
+        fc.values.assign(3 * 16, 0.5f);
+        fc.values[0] = -2.f;
+        fc.maxAbs = 2.f;
+        UnitMap img = fc;
+        img.node = "img";
+        img.units = 12;
+        img.values.assign(12 * 16, 1.f);
+        maps->nodes = {fc, img};
+        f.designer.scene()->setUnitMaps(maps);
+        QCOMPARE(f.item("fc")->shownMaps(), 3);
+        QCOMPARE(f.item("img")->shownMaps(), NodeItem::kMaxMaps);
+        QCOMPARE(f.item("in")->shownMaps(), 0);
+        QVERIFY2(f.item("fc")->toolTip().contains("fc unit 0: -2 .. 0.5"), qPrintable(f.item("fc")->toolTip()));
+        QVERIFY(f.item("img")->toolTip().contains("and 4 more units"));
+        // The block shows the map: blue where the unit is positive, orange at the negative cell
+        // (row 0 of the map is the plane's bottom, the image's last row).
+        const QImage block = f.designer.view()->grab().toImage();
+        QVERIFY(!block.isNull());
+        const QImage unit0 = unitMapImage(fc, 4, 0);
+        QCOMPARE(unit0.pixelColor(0, 3), unitValueColor(-2.f, 2.f));
+        QCOMPARE(unit0.pixelColor(3, 0), unitValueColor(0.5f, 2.f));
+        QVERIFY(unitValueColor(-2.f, 2.f).red() > unitValueColor(-2.f, 2.f).blue());
+        QVERIFY(unitValueColor(2.f, 2.f).blue() > unitValueColor(2.f, 2.f).red());
+        QCOMPARE(unitValueColor(0.f, 2.f), QColor(Qt::white));
+        // A block added after the run shows nothing; an edit to the graph clears every block.
+        f.designer.scene()->selectIds({"fc"});
+        f.designer.actions().duplicate->trigger();
+        QCOMPARE(f.item("fc")->shownMaps(), 0);
+        QVERIFY(!f.designer.scene()->unitMaps());
+        QVERIFY(!f.item("fc")->toolTip().contains("unit 0"));
     }
 
     void arrangingTwiceIsOneStep() {

@@ -2,6 +2,7 @@
 // updates arrive batched (far fewer drains than steps), Stop keeps what was trained, and a
 // broken data source ends as a message in the panel, not a crash.
 #include <QComboBox>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -15,9 +16,11 @@
 #include "decision_plot.h"
 #include "io/project.h"
 #include "roc_plot.h"
+#include "run_store.h"
 #include "support/test_env.h"
 #include "runs/runs_table_model.h"
 #include "training/forecast_view.h"
+#include "training/neuron_view.h"
 #include "training/training_panel.h"
 
 using neurite::ProjectDocument;
@@ -106,6 +109,144 @@ private slots:
         QCOMPARE(fin.status, std::string("cancelled"));
         QVERIFY(fin.epochs >= 1 && fin.epochs < 200);
         QVERIFY2(panel.statusText().startsWith("Stopped by you after "), qPrintable(panel.statusText()));
+    }
+
+    // Teaching's time controls on the real panel: Step five times from no run, Reset, Step five
+    // times again. Each step pauses with one more point on the loss plot and fresh unit maps; the
+    // two runs in the store end with bit-identical weights, and their last maps are the same.
+    void stepResetStepIsBitIdentical() {
+        QTemporaryDir dir;
+        TrainingPanel panel;
+        panel.controller().setStorePath(dir.filePath("runs.db"));
+        useProject(panel, spiral(3));
+        std::shared_ptr<const neurite::UnitMaps> lastMaps;
+        QObject::connect(&panel, &TrainingPanel::unitMapsChanged, &panel,
+                         [&](std::shared_ptr<const neurite::UnitMaps> m) { lastMaps = std::move(m); });
+        const auto stepFive = [&] {
+            for (int i = 1; i <= 5; ++i) {
+                QVERIFY(panel.stepAction()->isEnabled());
+                panel.stepAction()->trigger();
+                QVERIFY(!panel.stepAction()->isEnabled());  // until the step is done
+                QTRY_VERIFY_WITH_TIMEOUT(panel.stepAction()->isEnabled(), 60000);
+                QVERIFY(panel.controller().paused());
+                QTRY_COMPARE_WITH_TIMEOUT(panel.lossPlot()->pointCount(0), i, 10000);
+            }
+        };
+        stepFive();
+        QVERIFY(lastMaps);
+        QVERIFY(lastMaps->find("fc1") && lastMaps->find("logits"));
+        QCOMPARE(lastMaps->find("fc1")->units, int64_t(64));  // the example's first layer
+        const auto first = lastMaps;
+        QVERIFY(panel.statusText().contains("Paused after step 5"));
+
+        panel.resetAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.controller().running() && panel.controller().paused() &&
+                                     panel.statusText().contains("Reset: the same initial weights"), 60000);
+        QCOMPARE(panel.lossPlot()->pointCount(0), 0);
+        stepFive();
+        QVERIFY(lastMaps != first);
+        QCOMPARE(lastMaps->find("logits")->values, first->find("logits")->values);
+        QSignalSpy finished(&panel, &TrainingPanel::runFinished);
+        panel.stopAction()->trigger();
+        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), neurite::test::kSlowWaitMs);
+
+        neurite::storage::RunStore store(dir.filePath("runs.db").toStdString());
+        const auto runs = store.listRuns();
+        QCOMPARE(runs.size(), std::size_t(2));
+        const auto a = store.checkpoint(runs[0].id, neurite::storage::CheckpointKind::Final);
+        const auto b = store.checkpoint(runs[1].id, neurite::storage::CheckpointKind::Final);
+        QVERIFY(a && b);
+        QVERIFY(!a->data.empty());
+        QVERIFY(a->data == b->data);
+    }
+
+    // The neuron view on hand-made maps: a column per layer (the ReLU's maps shown for the Dense
+    // before it), an edge per weight with its value on hover, a click edits it only while
+    // editable; a network with other layers is described instead.
+    void neuronViewDrawsDenseChains() {
+        auto maps = std::make_shared<neurite::UnitMaps>();
+        maps->side = 2;
+        const auto unit = [](const char* node, const char* op, int64_t units, const char* input) {
+            neurite::UnitMap m;
+            m.node = node;
+            m.op = op;
+            m.units = units;
+            m.input = input;
+            m.values.assign(std::size_t(units * 4), 0.25f);
+            m.maxAbs = 0.25f;
+            return m;
+        };
+        neurite::UnitMap h = unit("h", "Dense", 3, "input");
+        h.weight = {1, -2, 3, -4, 5, -6};
+        h.bias = {0.5f, 0, 0};
+        neurite::UnitMap o = unit("o", "Dense", 2, "r");
+        o.weight = {1, 2, 3, 4, 5, 6};
+        o.bias = {0, 0};
+        maps->nodes = {unit("input", "Input", 2, ""), h, unit("r", "ReLU", 3, "h"), o};
+        neurite::NeuronView view;
+        view.resize(600, 400);
+        view.setMaps(maps);
+        QCOMPARE(view.unsupportedReason(), QString());
+        QCOMPARE(view.columns().size(), std::size_t(3));
+        QCOMPARE(view.columns()[1].size(), std::size_t(3));
+        QCOMPARE(view.columns()[1][0].mapNode, QString("r"));
+        QCOMPARE(view.edges().size(), std::size_t(12));
+        const auto& e = view.edges()[3];  // h.weight[1, 1] = -4
+        QCOMPARE(e.value, -4.f);
+        const QPointF mid = e.from + 0.3 * (e.to - e.from);  // where no other edge crosses
+        QVERIFY2(view.describeAt(mid).contains("h.weight[1, 1] = -4"), qPrintable(view.describeAt(mid)));
+        QVERIFY(view.describeAt(view.columns()[1][0].rect.center()).contains("bias 0.5"));
+        QSignalSpy edited(&view, &neurite::NeuronView::weightEdited);
+        QSignalSpy message(&view, &neurite::NeuronView::message);
+        view.setAsker([](const QString&, double current) { return std::optional<double>(current * 10); });
+        view.clickAt(mid);
+        QCOMPARE(edited.count(), 0);
+        QVERIFY(message.first().first().toString().contains("Pause"));
+        view.setEditable(true);
+        view.clickAt(mid);
+        QCOMPARE(edited.count(), 1);
+        QCOMPARE(edited.first()[0].toString(), QString("h"));
+        QCOMPARE(edited.first()[1].toString(), QString("weight"));
+        QCOMPARE(edited.first()[2].toLongLong(), 3LL);
+        QCOMPARE(edited.first()[3].toFloat(), -40.f);
+        view.clickAt(view.columns()[1][0].rect.center());  // a unit: its bias
+        QCOMPARE(edited.last()[1].toString(), QString("bias"));
+        QCOMPARE(edited.last()[3].toFloat(), 5.f);
+        view.clickAt(view.columns()[0][0].rect.center());  // an input has nothing to edit
+        QCOMPARE(edited.count(), 2);
+        maps->nodes.push_back(unit("sum", "Add", 2, ""));
+        view.setMaps(maps);
+        QVERIFY(view.unsupportedReason().contains("sum (Add)"));
+        QVERIFY(view.columns().empty());
+    }
+
+    // A weight edited in the neuron view of a paused run reaches the model: the next maps carry it.
+    void neuronViewEditReachesThePausedRun() {
+        TrainingPanel panel;
+        useProject(panel, spiral(3));
+        std::shared_ptr<const neurite::UnitMaps> lastMaps;
+        QObject::connect(&panel, &TrainingPanel::unitMapsChanged, &panel,
+                         [&](std::shared_ptr<const neurite::UnitMaps> m) { lastMaps = std::move(m); });
+        panel.stepAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.stepAction()->isEnabled() && panel.controller().paused(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.neuronView()->edges().empty(), 10000);
+        neurite::NeuronView* view = panel.neuronView();
+        QCOMPARE(view->columns().size(), std::size_t(4));  // input, fc1, fc2, logits
+        // The first weight into logits: the columns before it show 12 of 64 units.
+        const auto edge = view->edges().back();
+        const QPointF at = edge.from + 0.3 * (edge.to - edge.from);
+        const QRegularExpressionMatch m =
+            QRegularExpression(R"((\w+)\.weight\[(\d+), (\d+)\])").match(view->describeAt(at));
+        QVERIFY2(m.hasMatch(), qPrintable(view->describeAt(at)));
+        const std::string node = m.captured(1).toStdString();
+        const std::size_t index = m.captured(2).toULongLong() * 64 + m.captured(3).toULongLong();
+        QCOMPARE(node, std::string("logits"));
+        view->setAsker([](const QString&, double) { return std::optional<double>(1.5); });
+        view->clickAt(at);
+        QTRY_VERIFY_WITH_TIMEOUT(lastMaps && lastMaps->find(node)->weight[index] == 1.5f, 10000);
+        panel.stopAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), 60000);
     }
 
     void imageDataShowsSamples() {

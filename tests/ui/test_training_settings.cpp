@@ -8,12 +8,15 @@
 #include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QGroupBox>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSlider>
 #include <QSpinBox>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -27,6 +30,7 @@
 #include "support/test_env.h"
 #include "training/training_panel.h"
 #include "training/training_settings.h"
+#include "training/synthetic_editor.h"
 #include "training/training_workspace.h"
 #include "wheel_guard.h"
 
@@ -43,10 +47,14 @@ QJsonValue savedValue(const GraphModel& model, const QString& path) {
 }
 
 // The fields a user edits: spin boxes, combo boxes, check boxes and line edits (not the line
-// edit inside a spin box).
+// edit inside a spin box). The synthetic data controls edit parts of data.source: they have
+// their own test.
 QList<QWidget*> editableFields(QWidget* root) {
     QList<QWidget*> out;
     for (QWidget* w : root->findChildren<QWidget*>()) {
+        bool synthetic = false;
+        for (QWidget* p = w; p && !synthetic; p = p->parentWidget()) synthetic = qobject_cast<SyntheticEditor*>(p);
+        if (synthetic) continue;
         const bool field = qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w) ||
                            qobject_cast<QCheckBox*>(w) ||
                            (qobject_cast<QLineEdit*>(w) && !qobject_cast<QAbstractSpinBox*>(w->parentWidget()) &&
@@ -374,6 +382,63 @@ private slots:
         QVERIFY(settings.lrEditor()->toolTip().contains("Range: 0 to 10"));
     }
 
+    // Playground's data controls on a synthetic source: each one rewrites its part of the spec
+    // (other parameters kept), one undo step each, and the box hides for other sources.
+    void syntheticDataControls() {
+        GraphModel model;
+        QUndoStack undo;
+        TrainingSettings settings(&model, &undo);
+        ProjectDocument doc;
+        doc.data.source = "synthetic:circles?samples=400&factor=0.3&seed=3";
+        model.setDocument(doc);
+        settings.resize(420, 900);
+        settings.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&settings));
+        SyntheticEditor* e = settings.syntheticEditor();
+        QVERIFY(settings.syntheticBox()->isVisible());
+        QCOMPARE(e->setEditor()->currentData().toString(), QString("circles"));
+        QCOMPARE(e->samplesEditor()->value(), 400);
+        QCOMPARE(e->noiseEditor()->value(), 17);  // circles' default 0.05 of 0.3
+
+        e->ratioEditor()->setValue(20);
+        QCOMPARE(savedValue(model, "data.source").toString(), QString("synthetic:circles?samples=400&factor=0.3&seed=3&ratio=0.2"));
+        e->noiseEditor()->setValue(50);
+        QCOMPARE(savedValue(model, "data.source").toString(),
+                 QString("synthetic:circles?samples=400&factor=0.3&seed=3&ratio=0.2&noise=0.15"));
+        QTest::mouseClick(e->regenerateButton(), Qt::LeftButton);
+        QVERIFY(savedValue(model, "data.source").toString().contains("seed=4"));
+        typeInto(e->samplesEditor(), "250");
+        QVERIFY(savedValue(model, "data.source").toString().contains("samples=250"));
+        // Another set: its own noise and no factor; samples, seed and the ratio carry over.
+        e->setEditor()->setFocus();
+        e->setEditor()->setCurrentIndex(e->setEditor()->findData("xor"));
+        emit e->setEditor()->activated(e->setEditor()->currentIndex());
+        QCOMPARE(savedValue(model, "data.source").toString(), QString("synthetic:xor?samples=250&seed=4&ratio=0.2"));
+        QCOMPARE(e->noiseEditor()->value(), 20);  // XOR's default 0.1 of 0.5
+        // The spiral has three classes: no class-1 share, and none carried over.
+        e->setEditor()->setCurrentIndex(e->setEditor()->findData("spiral"));
+        emit e->setEditor()->activated(e->setEditor()->currentIndex());
+        QCOMPARE(savedValue(model, "data.source").toString(), QString("synthetic:spiral?samples=250&seed=4"));
+        QVERIFY(!e->ratioEditor()->isEnabled());
+        // One undo step per control (two picks of the set in a row are one): back to the circles.
+        undo.undo();
+        QCOMPARE(savedValue(model, "data.source").toString(),
+                 QString("synthetic:circles?samples=250&factor=0.3&seed=4&ratio=0.2&noise=0.15"));
+        QCOMPARE(e->setEditor()->currentData().toString(), QString("circles"));
+        undo.undo();
+        QVERIFY(savedValue(model, "data.source").toString().contains("samples=400"));
+        // Every control explains itself, and the box hides for data that is not a synthetic 2-D set.
+        for (QWidget* w : e->findChildren<QWidget*>())
+            if (qobject_cast<QSlider*>(w) || qobject_cast<QComboBox*>(w) || qobject_cast<QSpinBox*>(w))
+                QVERIFY2(w->toolTip().size() > 20, w->metaObject()->className());
+        typeInto(settings.sourceEditor(), "builtin:iris");
+        QVERIFY(!settings.syntheticBox()->isVisible());
+        typeInto(settings.sourceEditor(), "synthetic:blobs?classes=4");
+        QVERIFY(!settings.syntheticBox()->isVisible());
+        QCOMPARE(SyntheticSpec::parse("csv:x.csv").name, QString());
+        QCOMPARE(SyntheticSpec::parse("synthetic:moons").text(), QString("synthetic:moons"));
+    }
+
     // Scientific notation and the shortest exact text, for both precisions.
     void numberText_data() {
         QTest::addColumn<double>("value");
@@ -409,6 +474,8 @@ private slots:
         TrainingWorkspace workspace(&model, &undo);
         workspace.panel()->setProjectSource([&model](QString*) { return std::optional<ProjectDocument>(model.document()); });
         workspace.show();
+        workspace.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&workspace));
         QLabel* hint = workspace.runHint();
         QVERIFY(hint && !hint->isVisible());
         QVERIFY(workspace.settings()->lrEditor()->isEnabled());
@@ -416,11 +483,23 @@ private slots:
         QVERIFY(workspace.panel()->controller().running());
         QVERIFY(!workspace.settings()->lrEditor()->isEnabled());
         QVERIFY(hint->isVisible());
+        // Paused: the learning rate (and batch size, L2) may change for the next steps; the rest
+        // waits for the next run. The run applies the typed value and says so.
         workspace.panel()->pauseAction()->trigger();
-        QVERIFY(!workspace.settings()->lrEditor()->isEnabled());  // paused is still the same run
+        QVERIFY(workspace.panel()->controller().paused());
+        QVERIFY(workspace.settings()->lrEditor()->isEnabled());
+        QVERIFY(!workspace.settings()->epochsEditor()->isEnabled());
+        QVERIFY(!workspace.settings()->sourceEditor()->isEnabled());
+        QVERIFY(hint->text().contains("paused"));
+        typeInto(workspace.settings()->lrEditor(), "0.05");
+        QCOMPARE(savedValue(model, "training.optimizer.lr").toDouble(), 0.05);
+        QTRY_VERIFY_WITH_TIMEOUT(workspace.panel()->statusText().contains("learning rate 0.01 → 0.05"), 10000);
+        workspace.panel()->pauseAction()->trigger();  // resume: everything locked again
+        QVERIFY(!workspace.settings()->lrEditor()->isEnabled());
         workspace.panel()->stopAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!workspace.panel()->controller().running(), 60000);
         QVERIFY(workspace.settings()->lrEditor()->isEnabled());
+        QVERIFY(workspace.settings()->epochsEditor()->isEnabled());  // unlocked after the pause
         QVERIFY(!hint->isVisible());
     }
 };

@@ -187,7 +187,16 @@ void DesignerWidget::pushEdit(const QString& text, const GraphState& after, cons
     if (!select.isEmpty()) m_scene->selectIds(select);
 }
 
+void DesignerWidget::setReadOnly(bool on) {
+    m_readOnly = on;
+    m_scene->setReadOnly(on);
+    for (QAction* a : {m_actions.remove, m_actions.cut, m_actions.paste, m_actions.duplicate, m_actions.freeze,
+                       m_actions.replaceHead})
+        a->setVisible(!on);  // an invisible action's shortcut is off too
+}
+
 void DesignerWidget::addLayer(const QString& op) {
+    if (m_readOnly) return;
     const GraphState state = stateOf(*m_model);
     const QStringList selected = selectedIds();
     std::string after;
@@ -203,6 +212,7 @@ void DesignerWidget::addLayer(const QString& op) {
 }
 
 void DesignerWidget::addLayerAt(const QString& op, QPointF scenePos) {
+    if (m_readOnly) return;
     Node node = makeNode(edits::idBase(op.toStdString()), op.toStdString());
     const double g = GraphScene::kGrid;
     node.x = m_scene->snapToGrid() ? std::round(scenePos.x() / g) * g : scenePos.x();

@@ -50,6 +50,10 @@ public:
 
     DesignerWidget(GraphModel* model, QUndoStack* undo, QWidget* parent = nullptr);
     GraphScene* scene() const { return m_scene; }
+    // A lesson locks the network: the editing actions are gone (their shortcuts too), no layer
+    // can be added, dropped or connected. Moving and arranging blocks still works.
+    void setReadOnly(bool on);
+    bool readOnly() const { return m_readOnly; }
     GraphView* view() const { return m_view; }
     const Actions& actions() const { return m_actions; }
     QStringList selectedIds() const;
@@ -86,6 +90,7 @@ private:
     GraphView* m_view;
     Actions m_actions{};
     HeadPrompt m_headPrompt;
+    bool m_readOnly = false;
 };
 
 }  // namespace neurite

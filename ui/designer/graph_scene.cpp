@@ -35,7 +35,17 @@ GraphScene::GraphScene(GraphModel* model, QUndoStack* undo, QObject* parent)
     connect(model, &GraphModel::nodeMoved, this, &GraphScene::followModelPosition);
     // Inputs may have changed with any structural edit; edges are few, so rebuild them all.
     connect(model, &GraphModel::analysisChanged, this, &GraphScene::refreshAll);
+    // The maps describe the network the run trained: an edit or another document outdates them.
+    for (auto signal : {&GraphModel::nodeAdded, &GraphModel::nodeRemoved, &GraphModel::nodeChanged})
+        connect(model, signal, this, [this] { setUnitMaps(nullptr); });
+    connect(model, &GraphModel::documentReset, this, [this] { setUnitMaps(nullptr); });
     rebuild();
+}
+
+void GraphScene::setUnitMaps(std::shared_ptr<const UnitMaps> maps) {
+    if (!maps && !m_unitMaps) return;
+    m_unitMaps = std::move(maps);
+    for (NodeItem* item : std::as_const(m_nodes)) item->setUnitMaps(m_unitMaps);
 }
 
 // Items die before the scene: without this, their deselection would emit selectionChanged to
@@ -79,6 +89,7 @@ void GraphScene::rebuild() {
 void GraphScene::addNode(const QString& id) {
     if (m_nodes.contains(id)) return;
     auto* item = new NodeItem(m_model, id);
+    item->setUnitMaps(m_unitMaps);
     m_nodes.insert(id, item);
     addItem(item);
     connect(item, &NodeItem::moved, this, &GraphScene::nodeItemMoved);
@@ -157,7 +168,7 @@ NodeItem* GraphScene::targetAt(QPointF scenePos) const {
 
 void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* event) {
     if (event->button() == Qt::LeftButton) {
-        for (NodeItem* node : std::as_const(m_nodes))
+        for (NodeItem* node : m_readOnly ? QList<NodeItem*>() : m_nodes.values())
             if (node->outputPortContains(event->scenePos())) {
                 m_dragFrom = node->id();
                 m_dragLine = addPath(EdgeItem::curve(node->outputPort(), event->scenePos()));

@@ -10,6 +10,10 @@
 #include <QHash>
 #include <QStringList>
 
+#include <memory>
+
+#include "export/unit_maps.h"
+
 class QUndoStack;
 
 namespace neurite {
@@ -31,6 +35,9 @@ public:
     QStringList selectedIds() const;  // in file order
     void selectIds(const QStringList& ids);
 
+    // Read-only (a lesson locks the network): no connection can be dragged.
+    void setReadOnly(bool on) { m_readOnly = on; }
+    bool readOnly() const { return m_readOnly; }
     bool snapToGrid() const { return m_snap; }
     void setSnapToGrid(bool on) { m_snap = on; }
     bool isMovingItems() const { return m_moving; }
@@ -42,6 +49,11 @@ public:
         QString fix;
     };
     ConnectionCheck checkConnection(const QString& from, const QString& to) const;
+
+    // A run's unit maps, drawn inside the blocks (null clears them). Any change to the graph
+    // (a layer added, removed or edited, another document) clears them: they no longer describe it.
+    void setUnitMaps(std::shared_ptr<const UnitMaps> maps);
+    const std::shared_ptr<const UnitMaps>& unitMaps() const { return m_unitMaps; }
 
 signals:
     // A dragged connection was dropped on a layer that cannot take it.
@@ -69,9 +81,11 @@ private:
 
     GraphModel* m_model;
     QUndoStack* m_undo;
+    std::shared_ptr<const UnitMaps> m_unitMaps;
     QHash<QString, NodeItem*> m_nodes;
     QList<EdgeItem*> m_edges;
     bool m_snap = true;
+    bool m_readOnly = false;
     bool m_moving = false;
     bool m_followingModel = false;
     // Connection being dragged from an output port.

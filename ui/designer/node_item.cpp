@@ -6,12 +6,16 @@
 #include <QGraphicsScene>
 #include <QPainter>
 #include <QPalette>
+#include <QStringList>
 #include <QStyleOptionGraphicsItem>
+
+#include <algorithm>
 
 #include "graph_edits.h"
 #include "graph_model.h"
 #include "graph_scene.h"
 #include "layers/registry.h"
+#include "unit_map_image.h"
 
 namespace neurite {
 
@@ -55,8 +59,31 @@ void NodeItem::refresh() {
     if (!m_problem.isEmpty())
         tip += "<br><span style='color:#d32f2f'>" + m_problem.toHtmlEscaped().replace('\n', "<br>") +
                "</span>";
-    setToolTip(tip);
+    m_tip = tip;
+    setToolTip(m_mapTip.isEmpty() ? m_tip : m_tip + m_mapTip);
     setPos(node->x, node->y);
+    update();
+}
+
+void NodeItem::setUnitMaps(const std::shared_ptr<const UnitMaps>& maps) {
+    m_mapImages.clear();
+    m_mapUnits = 0;
+    m_mapTip.clear();
+    const UnitMap* map = maps ? maps->find(m_id.toStdString()) : nullptr;
+    if (map && map->units > 0) {
+        m_mapUnits = map->units;
+        const int64_t shown = std::min<int64_t>(map->units, kMaxMaps);
+        QStringList lines;
+        for (int64_t u = 0; u < shown; ++u) {
+            m_mapImages.push_back(unitMapImage(*map, maps->side, u));
+            lines << unitMapRange(*map, maps->side, u).toHtmlEscaped();
+        }
+        if (map->units > shown) lines << QObject::tr("... and %1 more units").arg(map->units - shown);
+        m_mapTip = QObject::tr("<br><br><i>The maps: each unit's output over the input plane (x to the right, y up); "
+                               "blue above zero, orange below, white at zero.</i><br>") +
+                   lines.join(QStringLiteral("<br>"));
+    }
+    setToolTip(m_mapTip.isEmpty() ? m_tip : m_tip + m_mapTip);
     update();
 }
 
@@ -101,7 +128,36 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     painter->setBrush(categoryColor(type ? type->category : std::string()));
     painter->drawRoundedRect(QRectF(body.left() + 1.5, body.top() + 6, 5, kHeight - 12), 2, 2);
 
-    const QRectF text = body.adjusted(14, 5, -8, -5);
+    // Unit maps on the right: two rows of up to four, the text keeps the rest.
+    constexpr double kMap = 22, kGap = 2;
+    const int maps = static_cast<int>(m_mapImages.size());
+    const int columns = std::min(maps, kMaxMaps / 2);
+    const double mapsWidth = maps > 0 ? columns * (kMap + kGap) + 4 : 0;
+    if (maps > 0) {
+        const double left = body.right() - 6 - columns * (kMap + kGap) + kGap;
+        const double top = body.top() + (kHeight - (maps > columns ? 2 * kMap + kGap : kMap)) / 2;
+        painter->setRenderHint(QPainter::SmoothPixmapTransform);
+        for (int k = 0; k < maps; ++k) {
+            const QRectF cell(left + (k % columns) * (kMap + kGap), top + (k / columns) * (kMap + kGap), kMap, kMap);
+            const bool more = k == maps - 1 && m_mapUnits > maps;
+            painter->drawImage(cell, m_mapImages[static_cast<std::size_t>(k)]);
+            painter->setPen(QPen(pal.color(QPalette::Mid), 0.8));
+            painter->setBrush(Qt::NoBrush);
+            painter->drawRect(cell);
+            if (more) {  // "+56": the units not shown
+                painter->setBrush(QColor(0, 0, 0, 150));
+                painter->setPen(Qt::NoPen);
+                painter->drawRect(cell);
+                QFont small = painter->font();
+                small.setPointSizeF(7);
+                small.setBold(true);
+                painter->setFont(small);
+                painter->setPen(Qt::white);
+                painter->drawText(cell, Qt::AlignCenter, QStringLiteral("+%1").arg(m_mapUnits - maps + 1));
+            }
+        }
+    }
+    const QRectF text = body.adjusted(14, 5, -8 - mapsWidth, -5);
     QFont f = painter->font();
     f.setPointSizeF(9);
     f.setBold(true);

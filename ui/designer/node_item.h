@@ -1,10 +1,18 @@
 // NodeItem: one layer block on the canvas: its id and type, key parameters ("Conv 3x3, 32,
 // same"), output shape, an input port on top and an output port below. It only reads the
-// GraphModel; drawn red with the engine's message when the layer is at fault.
+// GraphModel; drawn red with the engine's message when the layer is at fault. During and after
+// a run on 2-D data it also shows its units' maps over the input plane (up to eight, on the
+// block's right; the last says how many more there are).
 #pragma once
 
 #include <QGraphicsObject>
+#include <QImage>
 #include <QString>
+
+#include <memory>
+#include <vector>
+
+#include "export/unit_maps.h"
 
 namespace neurite {
 
@@ -22,6 +30,10 @@ public:
     void setId(const QString& id) { m_id = id; }
     // Re-reads the model (parameters, shape, problems) and repaints.
     void refresh();
+    // The run's unit maps (null: none); the block shows its own node's, if the maps have them.
+    void setUnitMaps(const std::shared_ptr<const UnitMaps>& maps);
+    int shownMaps() const { return static_cast<int>(m_mapImages.size()); }
+    static constexpr int kMaxMaps = 8;
 
     QPointF inputPort() const;   // scene coordinates
     QPointF outputPort() const;
@@ -40,6 +52,10 @@ protected:
 private:
     const GraphModel* m_model;
     QString m_id, m_op, m_summary, m_shape, m_problem;
+    QString m_tip;                 // the tooltip without the maps' lines
+    std::vector<QImage> m_mapImages;  // at most kMaxMaps
+    int64_t m_mapUnits = 0;        // the node's units in the maps (more than shown when wide)
+    QString m_mapTip;
     bool m_hasInput = true;
     bool m_error = false;
     bool m_warning = false;

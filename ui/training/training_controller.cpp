@@ -3,6 +3,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/error.h"
 #include "display_convert.h"
@@ -79,6 +80,8 @@ public:
     Model* model = nullptr;
     const Dataset* data = nullptr;
     std::optional<PlaneRange> plane;  // 2-D classification: the plane around the training points
+    std::vector<Node> nodes;          // the model's nodes, for the unit maps
+    const StopToken* stop = nullptr;  // paused after stepping: the maps are drawn at once
     Preprocessing preprocessing;
     int classes = 0;
     bool reconstructs = false;
@@ -87,19 +90,35 @@ public:
 
     void onStep(const StepEvent& e) override {
         for (auto& o : extra) o->onStep(e);
-        std::lock_guard lock(m_mu);
-        m_pending.steps.push_back(e);
+        // The maps at most kViewHz times a second, and whenever stepping has just paused the run.
+        const bool due = stop && stop->paused();
+        Views views = viewsIfDue(due);
+        {
+            std::lock_guard lock(m_mu);
+            m_pending.steps.push_back(e);
+            views.moveInto(m_pending);
+        }
+        if (due) postDrain();
+    }
+    // Before the first step: the initialized model's maps.
+    void onStart() {
+        Views views = viewsNow();
+        {
+            std::lock_guard lock(m_mu);
+            views.moveInto(m_pending);
+        }
+        postDrain();
     }
     void onEpoch(const EpochEvent& e) override {
         for (auto& o : extra) o->onEpoch(e);
+        Views views = viewsIfDue(e.epoch == e.epochs || (stop && stop->paused()));
         QString viewError;
-        std::optional<DecisionMap> map = decisionMapAfter(viewError);
         std::optional<TrainingUpdate::Reconstructed> recon = reconstructionsAfter(e, viewError);
         std::optional<TrainingUpdate::Forecasted> forecast = forecastAfter(e, viewError);
         {
             std::lock_guard lock(m_mu);
             m_pending.epochs.push_back(e);
-            if (map) m_pending.map = std::move(map);
+            views.moveInto(m_pending);
             if (recon) m_pending.reconstructions = std::move(recon);
             if (forecast) m_pending.forecast = std::move(forecast);
             if (!viewError.isEmpty()) m_pending.viewError = viewError;
@@ -117,14 +136,68 @@ public:
             forecast = forecastAfter(best, viewError);
             if (forecast) forecast->restored = true;
         }
+        Views views = viewsNow();  // the model the run keeps (an early stop's best epoch)
         std::lock_guard lock(m_mu);
         m_finished = e;
+        views.moveInto(m_pending);
         if (forecast) m_pending.forecast = std::move(forecast);
         if (!viewError.isEmpty()) m_pending.viewError = viewError;
     }
     void onFailed(const Error& e) override {
         for (auto& o : extra) o->onFailed(e);
     }
+    // Paused: apply the neuron view's weight edits (then draw the maps again) and hand the
+    // trainer the settings asked for.
+    std::optional<SettingsChange> whilePaused() override {
+        std::vector<WeightEdit> edits;
+        std::optional<SettingsChange> change;
+        {
+            std::lock_guard lock(m_mu);
+            std::swap(edits, m_weightEdits);
+            std::swap(change, m_change);
+        }
+        if (!edits.empty() && model) {
+            std::vector<float> values = model->snapshot();
+            for (const WeightEdit& w : edits)
+                for (const ParamInfo& p : model->params())
+                    if (p.node == w.node && p.name == w.param && p.trainable && w.index >= 0 && w.index < p.shape.numel())
+                        values[static_cast<std::size_t>(p.offset + w.index)] = w.value;
+            model->restore(values);
+            Views views = viewsNow();
+            {
+                std::lock_guard lock(m_mu);
+                views.moveInto(m_pending);
+            }
+            postDrain();
+        }
+        return change;
+    }
+    void onSettingsChanged(const SettingsChangedEvent& e) override {
+        for (auto& o : extra) o->onSettingsChanged(e);
+        {
+            std::lock_guard lock(m_mu);
+            m_pending.settingChanges.push_back(e);
+        }
+        postDrain();
+    }
+    struct WeightEdit {
+        std::string node, param;
+        int64_t index = 0;
+        float value = 0;
+    };
+    void queueWeight(WeightEdit w) {
+        std::lock_guard lock(m_mu);
+        m_weightEdits.push_back(std::move(w));
+    }
+    void queueChange(const SettingsChange& c) {
+        std::lock_guard lock(m_mu);
+        if (!m_change) m_change = SettingsChange{};
+        if (c.lr) m_change->lr = c.lr;
+        if (c.batchSize) m_change->batchSize = c.batchSize;
+        if (c.l1) m_change->l1 = c.l1;
+        if (c.l2) m_change->l2 = c.l2;
+    }
+
     bool wantsCheckpoints() const override {
         return std::any_of(extra.begin(), extra.end(), [](const auto& o) { return o->wantsCheckpoints(); });
     }
@@ -159,7 +232,8 @@ public:
         std::optional<Failure> failure;
         bool done = false;
         bool empty() const {
-            return update.steps.empty() && update.epochs.empty() && !update.map &&
+            return update.steps.empty() && update.epochs.empty() && !update.map && !update.unitMaps &&
+                   update.settingChanges.empty() &&
                    !update.reconstructions && !update.forecast && update.viewError.isEmpty() && !prepared &&
                    !finished && !failure && !done;
         }
@@ -189,17 +263,41 @@ private:
         QMetaObject::invokeMethod(owner, [owner] { owner->drain(false); }, Qt::QueuedConnection);
     }
 
-    // The model's decision over the plane around the training points, on the worker between
-    // two steps (the Trainer calls onEpoch outside a step). A failure is said once; the run goes on.
-    std::optional<DecisionMap> decisionMapAfter(QString& error) {
-        if (!model || !plane) return std::nullopt;
+    // 2-D classification: the decision map and the unit maps of the model as it is now.
+    struct Views {
+        std::optional<DecisionMap> map;
+        std::shared_ptr<const UnitMaps> units;
+        QString error;
+        void moveInto(TrainingUpdate& u) {
+            if (map) u.map = std::move(map);
+            if (units) u.unitMaps = std::move(units);
+            if (!error.isEmpty()) u.viewError = error;
+        }
+    };
+
+    // At most kViewHz times a second (epochs of a small model end every few milliseconds), or now.
+    Views viewsIfDue(bool force) {
+        if (!plane) return {};
+        if (!force && std::chrono::steady_clock::now() - m_lastViews <
+                          std::chrono::milliseconds(1000 / TrainingController::kViewHz))
+            return {};
+        return viewsNow();
+    }
+
+    // On the worker between two steps (the Trainer calls its observer outside a step). A failure
+    // is said once; the run goes on without maps.
+    Views viewsNow() {
+        Views v;
+        if (!model || !plane) return v;
+        m_lastViews = std::chrono::steady_clock::now();
         try {
-            return decisionMap(*model, preprocessing, classes, *plane);
+            v.map = decisionMap(*model, preprocessing, classes, *plane);
+            v.units = std::make_shared<const UnitMaps>(unitMaps(*model, nodes, preprocessing, *plane));
         } catch (...) {
             plane.reset();
-            error = failureText(currentFailure(), QObject::tr("No decision map"));
-            return std::nullopt;
+            v.error = failureText(currentFailure(), QObject::tr("No decision map"));
         }
+        return v;
     }
 
     // Autoencoders: the first held-out samples through the model, on the worker between steps.
@@ -231,7 +329,10 @@ private:
     }
 
     TrainingController* m_owner;
+    std::chrono::steady_clock::time_point m_lastViews{};
     std::mutex m_mu;
+    std::vector<WeightEdit> m_weightEdits;    // from the GUI, applied while paused
+    std::optional<SettingsChange> m_change;   // from the GUI, handed to the trainer while paused
     TrainingUpdate m_pending;
     std::optional<RunPrepared> m_prepared;
     std::optional<FinishedEvent> m_finished;
@@ -255,14 +356,17 @@ TrainingController::~TrainingController() {
     }
 }
 
-bool TrainingController::start(const ProjectDocument& project) {
+bool TrainingController::start(const ProjectDocument& project, bool paused) {
     if (m_thread) return false;
     m_queue = std::make_shared<Queue>(this);
     m_stop = std::make_shared<StopToken>();
+    if (paused) m_stop->pause();
+    m_wasPaused = paused;
     auto queue = m_queue;
     auto stop = m_stop;
     const std::string storePath = m_storePath.toStdString();
-    m_thread = QThread::create([queue, stop, project, storePath] {
+    const bool liveViews = m_liveViews;
+    m_thread = QThread::create([queue, stop, project, storePath, liveViews] {
         std::shared_ptr<storage::Recorder> recorder;
         bool failed = false;
         try {
@@ -280,16 +384,19 @@ bool TrainingController::start(const ProjectDocument& project) {
             }
             queue->model = setup.model.get();
             queue->data = &setup.data;
-            if (description.twoDimensional && !description.pointX.empty()) {
+            if (liveViews && description.twoDimensional && !description.pointX.empty()) {
                 queue->plane = paddedPlane(description.pointX, description.pointY);
                 queue->preprocessing = preprocessingOf(setup.data);
                 queue->classes = setup.data.numClasses;
+                queue->nodes = setup.project.nodes;
+                queue->stop = stop.get();
             }
             queue->reconstructs = description.reconstructs;
             queue->forecasts = description.forecasts;
             const EarlyStoppingConfig& es = setup.project.training.earlyStopping;
             queue->restoresBest = es.enabled && es.restoreBest;
             queue->setPrepared(info);
+            queue->onStart();
             const FinishedEvent fin = trainer.run(*queue, *stop);
             queue->model = nullptr;
             queue->data = nullptr;
@@ -320,13 +427,37 @@ bool TrainingController::start(const ProjectDocument& project) {
 void TrainingController::pause() {
     if (!m_stop) return;
     m_stop->pause();
+    m_wasPaused = m_stop->paused();
     emit stateChanged();
 }
 
 void TrainingController::resume() {
     if (!m_stop) return;
     m_stop->resume();
+    m_wasPaused = m_stop->paused();
     emit stateChanged();
+}
+
+void TrainingController::stepBatches(int64_t steps) {
+    if (!m_stop || !m_stop->paused()) return;
+    m_stop->stepBatches(steps);
+    m_wasPaused = false;
+    emit stateChanged();
+}
+
+void TrainingController::stepEpoch() {
+    if (!m_stop || !m_stop->paused()) return;
+    m_stop->stepEpoch();
+    m_wasPaused = false;
+    emit stateChanged();
+}
+
+void TrainingController::changeSettings(const SettingsChange& change) {
+    if (m_queue && paused() && !change.empty()) m_queue->queueChange(change);
+}
+
+void TrainingController::setWeight(const QString& node, const QString& param, qint64 index, float value) {
+    if (m_queue && paused()) m_queue->queueWeight({node.toStdString(), param.toStdString(), index, value});
 }
 
 void TrainingController::stop() {
@@ -340,12 +471,20 @@ void TrainingController::drain(bool fromTimer) {
     if (!fromTimer && m_sinceDrain.isValid() && m_sinceDrain.elapsed() < 1000 / kDrainHz) return;
     m_sinceDrain.restart();
     Queue::Taken t = m_queue->take();
-    if (t.empty()) return;
+    const bool pausedItself = m_thread && !t.done && paused() != m_wasPaused;  // stepping ended
+    m_wasPaused = paused();
+    if (t.empty()) {
+        if (pausedItself) emit stateChanged();
+        return;
+    }
     ++m_drains;
     if (t.prepared) emit prepared(*t.prepared);
-    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.map || t.update.reconstructions || t.update.forecast ||
+    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.map || t.update.unitMaps ||
+        !t.update.settingChanges.empty() ||
+        t.update.reconstructions || t.update.forecast ||
         !t.update.viewError.isEmpty())
         emit progressed(t.update);
+    if (pausedItself) emit stateChanged();
     if (t.finished) emit finished(*t.finished);
     if (t.failure) emit failed(*t.failure);
     if (t.done) workerDone();

@@ -1,6 +1,9 @@
 // TrainingController: runs one training run at a time on a worker thread and hands its progress
-// to the GUI thread in batches. For 2-D data the worker also draws the decision map after each
-// epoch (engine decisionMap, between two steps), for autoencoders the reconstructions. The worker's observer appends events to a mutex-guarded queue;
+// to the GUI thread in batches. For 2-D data the worker also draws the decision map and every
+// unit's map (engine decisionMap and unitMaps, between two steps) before the first step, at most
+// kViewHz times a second while it trains, whenever stepping pauses it and at its end; for autoencoders the
+// reconstructions. Teaching's time controls step one batch or one epoch at a time from a paused
+// run (StopToken::stepBatches, stepEpoch). The worker's observer appends events to a mutex-guarded queue;
 // the first epoch/finish/failure posts one queued drain, steps wait for a ~30 Hz timer. So a run
 // at thousands of steps per second costs the GUI a few dozen updates a second, never a flood of
 // queued signals. Exceptions stay on the worker: a failed run arrives as `failed`.
@@ -25,6 +28,7 @@
 
 #include "data/data_description.h"
 #include "export/decision_map.h"
+#include "export/unit_maps.h"
 #include "failure.h"
 #include "io/project.h"
 #include "plot_data.h"
@@ -78,6 +82,7 @@ struct TrainingUpdate {
     std::vector<StepEvent> steps;
     std::vector<EpochEvent> epochs;
     std::optional<DecisionMap> map;  // newest decision map (engine decisionMap)
+    std::shared_ptr<const UnitMaps> unitMaps;  // newest unit maps (engine unitMaps), 2-D data
     // Autoencoders: the first held-out samples and the model's reconstructions of them after the
     // newest epoch (engine reconstructSamples).
     struct Reconstructed {
@@ -93,6 +98,8 @@ struct TrainingUpdate {
         bool restored = false;  // the run's final model: the best epoch's weights, restored at the end
     };
     std::optional<Forecasted> forecast;
+    // Settings changed while paused, as the trainer applied (or refused) them.
+    std::vector<SettingsChangedEvent> settingChanges;
     // Why the decision map or the reconstructions could not be drawn (once; the run goes on).
     QString viewError;
 };
@@ -108,16 +115,30 @@ public:
     void setStorePath(const QString& path) { m_storePath = path; }
     QString storePath() const { return m_storePath; }
 
-    // Starts `project` on the worker. Refused (returns false) while a run is active.
-    bool start(const ProjectDocument& project);
+    // Starts `project` on the worker. Refused (returns false) while a run is active. Started
+    // paused, the run loads its data and builds its model, then waits before its first step.
+    bool start(const ProjectDocument& project, bool paused = false);
     void pause();
     void resume();
+    // From a paused run: `steps` more training steps, or on to the end of the current epoch,
+    // then paused again (stateChanged follows once it is).
+    void stepBatches(int64_t steps);
+    void stepEpoch();
+    // While paused: settings for the next steps (learning rate, batch size, L1, L2), applied by
+    // the trainer (progressed carries what it did), and one weight of the model set to `value`
+    // (the neuron view; the maps are drawn again). Ignored unless a run is paused.
+    void changeSettings(const SettingsChange& change);
+    void setWeight(const QString& node, const QString& param, qint64 index, float value);
     void stop();  // keeps what was trained: the run ends as "cancelled" after the current step
 
     bool running() const { return m_thread != nullptr; }
     bool paused() const { return m_stop && m_stop->paused(); }
+    // Decision and unit maps for 2-D data (on by default); off for the overhead benchmark.
+    void setLiveViews(bool on) { m_liveViews = on; }
     // Drains per second at most (the timer's rate).
     static constexpr int kDrainHz = 30;
+    // Decision and unit maps drawn per second at most while steps run (more when stepping ends).
+    static constexpr int kViewHz = 4;
     int drainCount() const { return m_drains; }
 
 signals:
@@ -140,6 +161,8 @@ private:
     QTimer m_timer;
     QElapsedTimer m_sinceDrain;
     int m_drains = 0;
+    bool m_wasPaused = false;
+    bool m_liveViews = true;  // stateChanged when the worker paused itself after stepping
 };
 
 }  // namespace neurite

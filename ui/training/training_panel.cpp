@@ -17,6 +17,7 @@
 #include "curve_plot.h"
 #include "data_view.h"
 #include "forecast_view.h"
+#include "neuron_view.h"
 #include "reconstruction_view.h"
 #include "decision_plot.h"
 #include "deploy/run_export.h"
@@ -62,7 +63,17 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_stop = bar->addAction(tr("Stop"), this, &TrainingPanel::stopTraining);
     m_stop->setShortcut(Qt::SHIFT | Qt::Key_F5);
     m_stop->setToolTip(tr("Stop after the current step and keep what was trained (Shift+F5)"));
-    for (QAction* a : {m_start, m_pause, m_stop}) a->setShortcutContext(Qt::WindowShortcut);
+    m_step = bar->addAction(tr("Step"), this, &TrainingPanel::stepBatch);
+    m_step->setShortcut(Qt::Key_F10);
+    m_step->setToolTip(tr("Train one batch, then pause: watch what a single step changes (F10)"));
+    m_stepEpoch = bar->addAction(tr("Step epoch"), this, &TrainingPanel::stepEpoch);
+    m_stepEpoch->setShortcut(Qt::SHIFT | Qt::Key_F10);
+    m_stepEpoch->setToolTip(tr("Train to the end of the current epoch, then pause (Shift+F10)"));
+    m_reset = bar->addAction(tr("Reset"), this, &TrainingPanel::resetRun);
+    m_reset->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F5);
+    m_reset->setToolTip(tr("Start again from the same initial weights (same seed), paused before the first step "
+                           "(Ctrl+Shift+F5)"));
+    for (QAction* a : {m_start, m_pause, m_stop, m_step, m_stepEpoch, m_reset}) a->setShortcutContext(Qt::WindowShortcut);
     bar->addSeparator();
     m_export = bar->addAction(tr("Export model..."), this, &TrainingPanel::exportModel);
     m_export->setToolTip(tr("Export the finished run's model as ONNX or a native model file"));
@@ -82,11 +93,15 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    auto* top = new QHBoxLayout;
+    // The controls on one row, the progress below them: a 1280-pixel window has room for both
+    // beside the settings column (and a lesson's steps below).
+    auto* top = new QVBoxLayout;
     top->addWidget(bar);
-    top->addWidget(m_progress, 1);
-    top->addWidget(m_epochLabel);
-    top->addWidget(m_speedLabel);
+    auto* progressRow = new QHBoxLayout;
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_epochLabel);
+    progressRow->addWidget(m_speedLabel);
+    top->addLayout(progressRow);
 
     buildPlots();
     auto* layout = new QVBoxLayout(this);
@@ -119,6 +134,15 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     connect(&m_controller, &TrainingController::finished, this, &TrainingPanel::onFinished);
     connect(&m_controller, &TrainingController::failed, this, &TrainingPanel::onFailed);
     connect(&m_controller, &TrainingController::stateChanged, this, &TrainingPanel::updateActions);
+    connect(&m_controller, &TrainingController::stateChanged, this, [this] {
+        if (m_resetPending && !m_controller.running()) {
+            m_resetPending = false;
+            if (startRun(true)) m_startNote = tr("Reset: the same initial weights (seed %1), paused before the first step. "
+                                                 "Step (F10), Step epoch (Shift+F10) or Resume (F6).");
+        } else {
+            showPaused();
+        }
+    });
     setStatus(tr("Press Start (F5) to train the project."));
     updateActions();
 }
@@ -139,6 +163,10 @@ void TrainingPanel::buildPlots() {
     m_forecast = new ForecastView(this);
     m_forecast->hide();
     m_decision->hide();  // only 2-D data gets the decision map tab; until then it must not show
+    m_neurons = new NeuronView(this);
+    m_neurons->hide();
+    connect(m_neurons, &NeuronView::weightEdited, &m_controller, &TrainingController::setWeight);
+    connect(m_neurons, &NeuronView::message, this, [this](const QString& text) { setStatus(text); });
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
     m_smoothing->setValue(60);
@@ -175,6 +203,10 @@ void TrainingPanel::resetPlots() {
     const int mapTab = m_evalTabs->indexOf(m_decision);
     if (mapTab >= 0) m_evalTabs->removeTab(mapTab);
     m_decision->hide();
+    const int neuronTab = m_evalTabs->indexOf(m_neurons);
+    if (neuronTab >= 0) m_evalTabs->removeTab(neuronTab);
+    m_neurons->setMaps(nullptr);
+    m_neurons->hide();
     const int reconTab = m_evalTabs->indexOf(m_reconstructions);
     if (reconTab >= 0) m_evalTabs->removeTab(reconTab);
     m_reconstructions->clear();
@@ -203,13 +235,15 @@ void TrainingPanel::showClassTabs(bool show) {
     }
 }
 
-void TrainingPanel::startTraining() {
-    if (m_controller.running()) return;
+void TrainingPanel::startTraining() { startRun(false); }
+
+bool TrainingPanel::startRun(bool paused) {
+    if (m_controller.running()) return false;
     QString why;
     std::optional<ProjectDocument> project = m_source ? m_source(&why) : std::nullopt;
     if (!project) {
         setStatus(why.isEmpty() ? tr("There is no project to train.") : why, true);
-        return;
+        return false;
     }
     try {
         // The checks a project file gets on opening: a learning rate of 0 and the like would
@@ -220,17 +254,56 @@ void TrainingPanel::startTraining() {
         failure.message = settingsProblem(failure.message);
         showFailure(failure, m_status, this, tr("Not started"));
         emit runFailed(failureText(failure, tr("Not started")));
-        return;
+        return false;
     }
     m_detached = false;
     resetPlots();
     m_info = RunPrepared{};  // the previous run's id must not be exported as this one's
     m_progress->setRange(0, std::max(project->training.epochs, 1));
-    if (m_controller.start(*project)) {
+    m_startNote.clear();
+    m_changeNote.clear();
+    m_runSeed = static_cast<qulonglong>(project->training.seed);
+    const bool started = m_controller.start(*project, paused);
+    if (started) {
         m_hasRun = true;
         setStatus(tr("Loading the data and building the model..."));
     }
     m_clock.start();
+    return started;
+}
+
+void TrainingPanel::setNeuronsHidden(bool hidden) {
+    m_neuronsHidden = hidden;
+    const int tab = m_evalTabs->indexOf(m_neurons);
+    if (hidden && tab >= 0) m_evalTabs->removeTab(tab);
+    if (hidden) m_neurons->hide();
+}
+
+void TrainingPanel::showPaused() {
+    if (m_controller.running() && m_controller.paused() && m_lastStep > 0 && !m_resetPending)
+        setStatus(tr("Paused after step %1. Step (F10), Step epoch (Shift+F10) or Resume (F6).").arg(m_lastStep) +
+                  (m_changeNote.isEmpty() ? QString() : QLatin1Char('\n') + m_changeNote));
+}
+
+void TrainingPanel::stepBatch() {
+    if (!m_controller.running() && !startRun(true)) return;
+    m_controller.stepBatches(1);
+}
+
+void TrainingPanel::stepEpoch() {
+    if (!m_controller.running() && !startRun(true)) return;
+    m_controller.stepEpoch();
+}
+
+void TrainingPanel::resetRun() {
+    if (!m_controller.running()) {
+        if (startRun(true)) m_startNote = tr("Reset: the same initial weights (seed %1), paused before the first step. "
+                                             "Step (F10), Step epoch (Shift+F10) or Resume (F6).");
+        return;
+    }
+    m_resetPending = true;
+    m_controller.stop();
+    setStatus(tr("Resetting..."));
 }
 
 // Before a project's first run the Data tab (and a 2-D data set's map, as a scatter of the
@@ -263,7 +336,7 @@ void TrainingPanel::togglePause() {
     if (!m_controller.running()) return;
     if (m_controller.paused()) {
         m_controller.resume();
-        setStatus(tr("Training on %1").arg(m_info.device));
+        setStatus(tr("Training on %1").arg(m_info.device) + (m_changeNote.isEmpty() ? QString() : QLatin1Char('\n') + m_changeNote));
     } else {
         m_controller.pause();
         setStatus(tr("Paused after step %1. Resume with F6.").arg(m_lastStep));
@@ -317,6 +390,8 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
     if (!info.deviceNote.isEmpty()) text += QLatin1Char(' ') + info.deviceNote;
     if (!info.weightsNote.isEmpty()) text += QLatin1Char('\n') + info.weightsNote.left(1).toUpper() + info.weightsNote.mid(1) + QLatin1Char('.');
     for (const QString& w : info.warnings) text += QStringLiteral("\nwarning: ") + w;
+    if (!m_startNote.isEmpty()) text += QLatin1Char('\n') + m_startNote.arg(m_runSeed);
+    m_startNote.clear();
     setStatus(text);
     m_data->showData(info);
     if (info.classNames.isEmpty()) {  // regression or reconstruction: errors instead of accuracy
@@ -333,6 +408,7 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
         m_decision->setClassNames(info.classNames);
         m_decision->setPoints(info.points);
         m_evalTabs->insertTab(0, m_decision, tr("Decision map"));
+        if (!m_neuronsHidden) m_evalTabs->insertTab(1, m_neurons, tr("Neurons"));
         m_evalTabs->setCurrentIndex(0);
     }
     if (info.reconstructs) {
@@ -368,6 +444,7 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
                                   .arg(m_info.epochs)
                                   .arg(last.stepInEpoch)
                                   .arg(last.stepsPerEpoch));
+        showPaused();  // the last steps before a pause may arrive after it
     }
     for (const EpochEvent& e : u.epochs) {
         m_loss->appendPoint(m_valLoss, e.epoch, e.valLoss.value_or(e.trainLoss));
@@ -388,6 +465,30 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
         if (e.valMetrics) showEvaluation(*e.valMetrics, tr("Validation after epoch %1").arg(e.epoch));
     }
     if (u.map) m_decision->setGrid(gridOf(*u.map));
+    if (u.unitMaps) {
+        m_neurons->setMaps(u.unitMaps);
+        emit unitMapsChanged(u.unitMaps);
+    }
+    if (!u.settingChanges.empty()) {
+        QStringList lines;
+        bool refused = false;
+        for (const SettingsChangedEvent& c : u.settingChanges) {
+            const QString name = c.setting == "lr" ? tr("learning rate")
+                                 : c.setting == "batch_size" ? tr("batch size")
+                                                             : QString::fromStdString(c.setting).toUpper();
+            if (c.refusal.empty())
+                lines << tr("From step %1: %2 %3 → %4 (recorded with the run).")
+                             .arg(c.step + 1)
+                             .arg(name)
+                             .arg(c.before, 0, 'g', 4)
+                             .arg(c.after, 0, 'g', 4);
+            else
+                lines << tr("The %1 stays %2: %3.").arg(name).arg(c.before, 0, 'g', 4).arg(QString::fromStdString(c.refusal));
+            refused |= !c.refusal.empty();
+        }
+        m_changeNote = lines.join(QLatin1Char('\n'));
+        setStatus(m_changeNote, refused);
+    }
     if (u.reconstructions) m_reconstructions->setReconstructions(u.reconstructions->epoch, u.reconstructions->samples);
     if (u.forecast) m_forecast->setForecast(u.forecast->epoch, u.forecast->forecast, u.forecast->restored);
     if (!u.viewError.isEmpty()) setStatus(statusText() + tr("\nwarning: %1").arg(u.viewError), true);
@@ -454,6 +555,11 @@ void TrainingPanel::updateActions() {
     m_start->setEnabled(!running);
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
+    const bool canStep = !m_resetPending && (!running || m_controller.paused());
+    m_step->setEnabled(canStep);
+    m_stepEpoch->setEnabled(canStep);
+    m_reset->setEnabled(!m_resetPending);
+    m_neurons->setEditable(running && m_controller.paused());
     m_export->setEnabled(!running && m_info.runId > 0 && !m_controller.storePath().isEmpty());
     m_tryIt->setEnabled(m_export->isEnabled());
     m_pause->setText(m_controller.paused() ? tr("Resume") : tr("Pause"));

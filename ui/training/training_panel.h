@@ -1,5 +1,7 @@
 // TrainingPanel: the training workspace's run controls and live plots. Start, Pause/Resume and
-// Stop (F5, F6, Shift+F5) drive a TrainingController; progress (epoch, step, elapsed, ETA,
+// Stop (F5, F6, Shift+F5) drive a TrainingController; teaching's time controls step one batch
+// (F10) or one epoch (Shift+F10) from a paused or not yet started run, and Reset (Ctrl+Shift+F5)
+// starts the project again from the same initialization, paused before its first step; progress (epoch, step, elapsed, ETA,
 // samples/s) and the plots (loss per step with smoothing and per epoch, accuracy, learning rate,
 // ROC, PR, confusion matrix, and a decision map for 2-D data) update from its batched updates.
 #pragma once
@@ -31,6 +33,7 @@ namespace neurite {
 
 class DataView;
 class ForecastView;
+class NeuronView;
 class ReconstructionView;
 
 class TrainingPanel : public QWidget {
@@ -47,6 +50,9 @@ public:
     QAction* startAction() const { return m_start; }
     QAction* pauseAction() const { return m_pause; }
     QAction* stopAction() const { return m_stop; }
+    QAction* stepAction() const { return m_step; }
+    QAction* stepEpochAction() const { return m_stepEpoch; }
+    QAction* resetAction() const { return m_reset; }
     QAction* exportAction() const { return m_export; }
     QAction* tryItAction() const { return m_tryIt; }
 
@@ -61,6 +67,9 @@ public:
     ReconstructionView* reconstructionView() const { return m_reconstructions; }
     ForecastView* forecastView() const { return m_forecast; }
     DataView* dataView() const { return m_data; }
+    NeuronView* neuronView() const { return m_neurons; }
+    // A lesson hides the Neurons tab (it is not offered for the next runs either).
+    void setNeuronsHidden(bool hidden);
     QString statusText() const;
     QString speedText() const;  // elapsed, ETA (while running), samples/s
 
@@ -69,6 +78,13 @@ public slots:
     // would reject, such as a learning rate of 0.
     void startTraining();
     void togglePause();
+    // One training step (or on to the end of the epoch), then paused; starts the run paused
+    // first when none is going.
+    void stepBatch();
+    void stepEpoch();
+    // Stops the run (it stays in the run store as cancelled) and starts the project again,
+    // paused before its first step: the same seed gives the same initial weights.
+    void resetRun();
     void stopTraining();
     // Export the last recorded run's model (ONNX or native, best or final).
     void exportModel();
@@ -83,9 +99,13 @@ signals:
     void runFailed(const QString& message);
     // The finished run's model in the Try it tab.
     void tryItRequested(const QString& storePath, qint64 runId);
+    // The newest unit maps of a 2-D run (the designer draws them inside the blocks).
+    void unitMapsChanged(std::shared_ptr<const neurite::UnitMaps> maps);
 
 private:
     void buildPlots();
+    bool startRun(bool paused);
+    void showPaused();  // "Paused after step N" while the run is paused
     void resetPlots();
     void onPrepared(const RunPrepared& info);
     void onProgress(const TrainingUpdate& update);
@@ -99,6 +119,11 @@ private:
     TrainingController m_controller;
     ProjectSource m_source;
     QAction *m_start, *m_pause, *m_stop, *m_export;
+    QAction *m_step, *m_stepEpoch, *m_reset;
+    bool m_resetPending = false;  // Reset stopped the run: start again once it has ended
+    QString m_startNote;
+    QString m_changeNote;         // the run's latest settings change made while paused          // said with the prepared run (Reset), %1 = the seed
+    qulonglong m_runSeed = 0;
     QAction* m_tryIt = nullptr;
     QProgressBar* m_progress;
     QLabel *m_epochLabel, *m_speedLabel, *m_status, *m_evalTitle;
@@ -108,6 +133,8 @@ private:
     std::vector<plot::PlotFrame*> m_evalPlots;  // one per evaluationPlots() entry, in its order
     plot::DecisionPlot* m_decision;
     DataView* m_data;
+    NeuronView* m_neurons;
+    bool m_neuronsHidden = false;
     ReconstructionView* m_reconstructions;
     ForecastView* m_forecast;
     int m_trainLoss = -1, m_valLoss = -1, m_trainAcc = -1, m_valAcc = -1, m_lrSeries = -1;

@@ -1,5 +1,8 @@
 #include "training_settings.h"
 
+#include <QAbstractButton>
+#include <QAbstractSlider>
+#include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QDir>
 #include <QFileDialog>
@@ -20,8 +23,10 @@
 
 #include "devices/device_registry.h"
 #include "designer/graph_commands.h"
+#include "synthetic_editor.h"
 #include "designer/graph_model.h"
 #include "number_field.h"
+#include "synthetic_editor.h"
 
 namespace neurite {
 
@@ -94,6 +99,7 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
         form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
         for (const auto& [label, w] : rows) form->addRow(label, w);
         fields->addWidget(box);
+        return box;
     };
     auto* flips = new QWidget(this);
     auto* flipRow = new QHBoxLayout(flips);
@@ -103,6 +109,7 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     group(tr("Data"), {{tr("Source"), m_source}, {tr("Validation"), m_valSplit}, {tr("Test"), m_testSplit},
                        {tr("Scaling"), m_scaling}, {tr("Target scaling"), m_targetScaling},
                        {tr("Autoencoder"), m_reconstruct}});
+    m_syntheticBox = group(tr("Synthetic 2-D data"), {{QString(), m_synthetic}});
     group(tr("Classes"), {{tr("Target column"), m_target}, {tr("Resampling"), m_balance},
                           {tr("SMOTE neighbours"), m_smoteK}, {tr("Class weights"), m_classWeights}});
     group(tr("Augmentation (training only)"),
@@ -133,11 +140,70 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
     load();
 }
 
-void TrainingSettings::setRunActive(bool active) { m_fields->setEnabled(!active); }
+void TrainingSettings::setRunState(bool active, bool paused) {
+    if (active && !m_active) m_runTraining = m_model->document().training;  // what the run started with
+    m_active = active;
+    const bool live = active && paused;
+    if (live != m_live) {
+        m_live = live;
+        if (live) {
+            const QList<QWidget*> editable{m_lr, m_batch, m_l2};
+            for (QWidget* w : m_fields->findChildren<QWidget*>()) {
+                const bool control = qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w) ||
+                                     qobject_cast<QAbstractButton*>(w) || qobject_cast<QLineEdit*>(w) ||
+                                     qobject_cast<QAbstractSlider*>(w);
+                bool inside = false;
+                for (QWidget* p = w; p && !inside; p = p->parentWidget()) inside = editable.contains(p);
+                if (control && !inside && !w->testAttribute(Qt::WA_ForceDisabled)) {
+                    w->setEnabled(false);
+                    m_lockedWhilePaused << w;
+                }
+            }
+        } else {
+            for (QWidget* w : std::as_const(m_lockedWhilePaused)) w->setEnabled(true);
+            m_lockedWhilePaused.clear();
+        }
+    }
+    m_fields->setEnabled(!active || live);
+}
+
+void TrainingSettings::setLockedKeys(const QStringList& keys) {
+    for (QWidget* w : std::as_const(m_lessonLocked)) {
+        w->setEnabled(true);
+        w->setToolTip(w->toolTip().remove(tr(" (Locked by the lesson.)")));
+    }
+    m_lessonLocked.clear();
+    QList<QWidget*> editors = m_fields->findChildren<QWidget*>();
+    for (QWidget* w : editors) {
+        const QString key = w->objectName();
+        bool locked = !key.isEmpty() && keys.contains(key);
+        if (w == m_synthetic) locked = keys.contains(QStringLiteral("data.source"));  // it edits the source
+        if (!locked) continue;
+        w->setEnabled(false);
+        w->setToolTip(w->toolTip() + tr(" (Locked by the lesson.)"));
+        m_lessonLocked << w;
+    }
+}
+
+// The paused run's settings against the project's: what differs goes to the run.
+void TrainingSettings::sendLiveChanges() {
+    if (!m_live) return;
+    const TrainConfig& t = m_model->document().training;
+    SettingsChange c;
+    if (t.optimizer.lr != m_runTraining.optimizer.lr) c.lr = t.optimizer.lr;
+    if (t.batchSize != m_runTraining.batchSize) c.batchSize = t.batchSize;
+    if (t.l2 != m_runTraining.l2) c.l2 = t.l2;
+    if (c.empty()) return;
+    m_runTraining.optimizer.lr = t.optimizer.lr;
+    m_runTraining.batchSize = t.batchSize;
+    m_runTraining.l2 = t.l2;
+    emit liveSettingsChanged(c);
+}
 
 void TrainingSettings::createEditors() {
     using S = NumberField::Storage;
     m_source = new QLineEdit(this);
+    m_synthetic = new SyntheticEditor(this);
     // The parser's ranges (engine/io), so every project file's values show as they are.
     m_valSplit = number(this, 0, 0.99, 0.05, S::Double);
     m_testSplit = number(this, 0, 0.99, 0.05, S::Double);
@@ -248,6 +314,9 @@ void TrainingSettings::connectEditors() {
         });
     };
     onText(m_source, tr("data source"), &DataConfig::source);
+    connect(m_synthetic, &SyntheticEditor::specEdited, this, [this](const QString& spec, const QString& what) {
+        edit(what, [&](DataConfig& d, TrainConfig&) { d.source = spec.toStdString(); });
+    });
     onDouble(m_valSplit, tr("validation split"), [](DataConfig& d, TrainConfig&, double v) { d.validationSplit = v; });
     onDouble(m_testSplit, tr("test split"), [](DataConfig& d, TrainConfig&, double v) { d.testSplit = v; });
     onChoice(m_scaling, tr("scaling"), [](DataConfig& d, TrainConfig&, const std::string& v) { d.scaling = v; });
@@ -393,10 +462,12 @@ void TrainingSettings::edit(const QString& field, F change) {
 }
 
 void TrainingSettings::load() {
+    sendLiveChanges();
     m_loading = true;
     const DataConfig& d = m_model->document().data;
     const TrainConfig& t = m_model->document().training;
     showValue(m_source, d.source);
+    m_syntheticBox->setVisible(m_synthetic->showSpec(QString::fromStdString(d.source)));
     showValue(m_valSplit, d.validationSplit);
     showValue(m_testSplit, d.testSplit);
     select(m_scaling, QString::fromStdString(d.scaling));

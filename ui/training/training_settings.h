@@ -9,6 +9,7 @@
 // nothing typed then could silently not apply.
 #pragma once
 
+#include <QStringList>
 #include <QWidget>
 
 #include <functional>
@@ -16,9 +17,11 @@
 #include <vector>
 
 #include "io/project.h"
+#include "train/events.h"
 #include "number_field.h"
 
 class QCheckBox;
+class QGroupBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -30,6 +33,7 @@ class QUndoStack;
 namespace neurite {
 
 class GraphModel;
+class SyntheticEditor;
 
 class TrainingSettings : public QWidget {
     Q_OBJECT
@@ -37,8 +41,18 @@ public:
     TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget* parent = nullptr);
 
     // A run started (true) or ended: the fields are disabled until it ends (TrainingWorkspace
-    // says why above them).
-    void setRunActive(bool active);
+    // says why above them). While it is paused, the learning rate, batch size and L2 stay
+    // editable: a change there edits the project as always and is also emitted as
+    // liveSettingsChanged, for the paused run to apply from its next step.
+    void setRunState(bool active, bool paused);
+    // A lesson's locked settings by project key ("training.optimizer.lr"): read-only until
+    // another list replaces it (empty: none).
+    void setLockedKeys(const QStringList& keys);
+
+signals:
+    void liveSettingsChanged(const neurite::SettingsChange& change);
+
+public:
 
     // Editors, for tests.
     QSpinBox* epochsEditor() const { return m_epochs; }
@@ -47,6 +61,8 @@ public:
     QDoubleSpinBox* lrEditor() const { return m_lr; }
     QComboBox* deviceEditor() const { return m_device; }
     QLineEdit* sourceEditor() const { return m_source; }
+    SyntheticEditor* syntheticEditor() const { return m_synthetic; }
+    QGroupBox* syntheticBox() const { return m_syntheticBox; }
     // Start from... asks with this instead of a file dialog (tests); "" = cancelled.
     void setWeightsChooser(std::function<QString()> chooser) { m_chooseWeights = std::move(chooser); }
 
@@ -68,9 +84,16 @@ private:
     GraphModel* m_model;
     QUndoStack* m_undo;
     bool m_loading = false;
+    bool m_active = false, m_live = false;
+    TrainConfig m_runTraining;          // the active run's settings as it has them now
+    QList<QWidget*> m_lockedWhilePaused;  // the editors disabled while the run is paused
+    QList<QWidget*> m_lessonLocked;       // the editors a lesson locks
+    void sendLiveChanges();
     QWidget* m_fields;  // every group of fields, disabled together during a run
     QString m_gpuNote;  // why no GPU can be picked, when none can
     QLineEdit* m_source;
+    SyntheticEditor* m_synthetic;  // Playground's data controls, shown for a synthetic 2-D source
+    QGroupBox* m_syntheticBox;
     QLabel* m_weights;  // model.weights, or what the model starts from without it
     QPushButton *m_chooseWeightsButton, *m_clearWeights;
     std::function<QString()> m_chooseWeights;

@@ -46,12 +46,18 @@ TrainingWorkspace::TrainingWorkspace(GraphModel* model, QUndoStack* undo, QWidge
     setSizes({std::max(width, 340), 1100});
 
     connect(model, &GraphModel::documentReset, m_panel, &TrainingPanel::resetForProject);
-    connect(&m_panel->controller(), &TrainingController::stateChanged, m_settings,
-            [this] {
-                const bool running = m_panel->controller().running();
-                m_settings->setRunActive(running);
-                m_runHint->setVisible(running);
-            });
+    connect(&m_panel->controller(), &TrainingController::stateChanged, m_settings, [this] {
+        const bool running = m_panel->controller().running();
+        const bool paused = running && m_panel->controller().paused();
+        m_settings->setRunState(running, paused);
+        m_runHint->setText(paused ? tr("The run is paused: a new learning rate, batch size or L2 applies from its next "
+                                       "step and is recorded with it. The other settings wait for the next run.")
+                                  : tr("A run is in progress and keeps the settings it started with. Stop it to "
+                                       "change them for the next run."));
+        m_runHint->setVisible(running);
+    });
+    connect(m_settings, &TrainingSettings::liveSettingsChanged, &m_panel->controller(),
+            &TrainingController::changeSettings);
 }
 
 }  // namespace neurite

@@ -27,6 +27,7 @@ public:
     TrainingPanel* panel() const { return m_panel; }
     TrainingSettings* settings() const { return m_settings; }
     QScrollArea* settingsArea() const { return m_scroll; }
+    QWidget* settingsColumn() const { return widget(0); }  // the column: hint and settings
     // Above the settings column, shown while a run is active: why the settings are disabled.
     QLabel* runHint() const { return m_runHint; }
 

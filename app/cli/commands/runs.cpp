@@ -141,6 +141,7 @@ int show(RunStore& store, int64_t id, bool asJson) {
     const storage::RunDetails r = store.requireRun(id);
     const auto epochs = store.epochs(id);
     const auto evals = store.evaluations(id);
+    const auto changes = store.settingChanges(id);
     const storage::DataSummary data = storage::parseDataSummary(r.dataJson, storage::storedWhere(store, id, "data description"));
     if (asJson) {
         json j = summaryJson(r);
@@ -156,6 +157,10 @@ int show(RunStore& store, int64_t id, bool asJson) {
         for (const auto& e : epochs) j["epochs"].push_back(epochJson(store, id, e));
         j["evaluations"] = json::object();
         for (const auto& e : evals) j["evaluations"][e.split] = evaluationJson(e.reportJson, store, id, e.split + " evaluation");
+        j["setting_changes"] = json::array();
+        for (const auto& c : changes)
+            j["setting_changes"].push_back(
+                json{{"step", c.step}, {"epoch", c.epoch}, {"setting", c.setting}, {"before", c.before}, {"after", c.after}});
         std::printf("%s\n", io::dumpJson(j).c_str());
         return 0;
     }
@@ -173,6 +178,9 @@ int show(RunStore& store, int64_t id, bool asJson) {
         std::printf("\n");
     }
     if (!r.note.empty()) std::printf("note: %s\n", r.note.c_str());
+    for (const auto& c : changes)  // made while the run was paused (the studio's teaching controls)
+        std::printf("changed while paused: %s %g -> %g from step %lld (epoch %d)\n", c.setting.c_str(), c.before,
+                    c.after, static_cast<long long>(c.step + 1), c.epoch);
     std::printf("%6s  %10s  %9s  %10s  %9s  %10s\n", "epoch", "loss", "acc", "val_loss", "val_acc", "lr");
     for (const auto& e : epochs)
         std::printf("%6d  %10.4f  %9.4f  %10s  %9s  %10.3g%s\n", e.epoch, e.trainLoss, e.trainAccuracy,

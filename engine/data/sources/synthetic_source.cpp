@@ -1,10 +1,15 @@
-// Synthetic 2-D sets after scikit-learn's generators (make_circles, make_moons, make_blobs)
-// and the XOR quadrants, from our own seeded Rng so that a spec gives the same points on every
-// platform. Samples are shuffled so that any prefix holds every class.
+// Synthetic 2-D sets after scikit-learn's generators (make_circles, make_moons, make_blobs),
+// the XOR quadrants, and TensorFlow Playground's two Gaussian clusters and linearly separable
+// plane, from our own seeded Rng so that a spec gives the same points on every platform.
+// Samples are shuffled so that any prefix holds every class. The two-class sets take `ratio`,
+// class 1's share of the samples (class imbalance lessons); without it the classes are halves.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numbers>
 #include <numeric>
+#include <optional>
+#include <utility>
 
 #include "core/error.h"
 #include "core/random.h"
@@ -20,10 +25,10 @@ struct Points {
     std::vector<int32_t> labels;
 };
 
-void circles(Points& p, int64_t n, double noise, double factor, Rng& rng) {
-    const int64_t nOut = n / 2, nIn = n - nOut;
+// n0 samples of class 0 (outer circle, upper moon) and n1 of class 1.
+void circles(Points& p, int64_t n0, int64_t n1, double noise, double factor, Rng& rng) {
     for (int64_t ring = 0; ring < 2; ++ring) {
-        const int64_t m = ring == 0 ? nOut : nIn;
+        const int64_t m = ring == 0 ? n0 : n1;
         const double radius = ring == 0 ? 1.0 : factor;
         for (int64_t i = 0; i < m; ++i) {
             const double t = 2.0 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(m);
@@ -34,10 +39,9 @@ void circles(Points& p, int64_t n, double noise, double factor, Rng& rng) {
     }
 }
 
-void moons(Points& p, int64_t n, double noise, Rng& rng) {
-    const int64_t nOut = n / 2, nIn = n - nOut;
+void moons(Points& p, int64_t n0, int64_t n1, double noise, Rng& rng) {
     for (int64_t moon = 0; moon < 2; ++moon) {
-        const int64_t m = moon == 0 ? nOut : nIn;
+        const int64_t m = moon == 0 ? n0 : n1;
         for (int64_t i = 0; i < m; ++i) {
             const double t = m > 1 ? std::numbers::pi * static_cast<double>(i) / static_cast<double>(m - 1) : 0.0;
             const double x = moon == 0 ? std::cos(t) : 1.0 - std::cos(t);
@@ -49,12 +53,35 @@ void moons(Points& p, int64_t n, double noise, Rng& rng) {
     }
 }
 
-void xorQuadrants(Points& p, int64_t n, double noise, Rng& rng) {
-    for (int64_t i = 0; i < n; ++i) {
+// Points uniform in [-1, 1]^2 labelled by `label(x, y)` (before the noise moves them). With
+// counts (n0, n1) a point of a class already full is drawn again; each class covers about half
+// the square, so this ends after about 2 * max(n0, n1) draws.
+template <typename Label>
+void uniformSquare(Points& p, int64_t n, std::optional<std::pair<int64_t, int64_t>> counts, double noise, Rng& rng,
+                   Label label) {
+    int64_t left[2] = {counts ? counts->first : 0, counts ? counts->second : 0};
+    for (int64_t i = 0; i < n;) {
         const double x = 2.0 * rng.uniform() - 1.0, y = 2.0 * rng.uniform() - 1.0;
-        p.labels.push_back((x > 0) != (y > 0) ? 1 : 0);
+        const int c = label(x, y) ? 1 : 0;
+        if (counts && left[c] == 0) continue;
+        if (counts) --left[c];
+        p.labels.push_back(c);
         p.xy.push_back(static_cast<float>(x + noise * rng.normal()));
         p.xy.push_back(static_cast<float>(y + noise * rng.normal()));
+        ++i;
+    }
+}
+
+// Playground's "Gaussian": class 0 around (-2, -2), class 1 around (2, 2), standard deviation
+// `noise` on each axis.
+void gaussians(Points& p, int64_t n0, int64_t n1, double noise, Rng& rng) {
+    for (int c = 0; c < 2; ++c) {
+        const double centre = c == 0 ? -2.0 : 2.0;
+        for (int64_t i = 0; i < (c == 0 ? n0 : n1); ++i) {
+            p.xy.push_back(static_cast<float>(centre + noise * rng.normal()));
+            p.xy.push_back(static_cast<float>(centre + noise * rng.normal()));
+            p.labels.push_back(c);
+        }
     }
 }
 
@@ -81,19 +108,36 @@ Dataset makeSynthetic(const std::string& name, const std::string& query, const s
     std::vector<std::string> keys = {"samples", "noise", "seed"};
     if (name == "circles") keys.push_back("factor");
     if (name == "blobs") keys.insert(keys.end(), {"classes", "features"});
+    if (name == "linear") keys.push_back("angle");
+    if (name != "blobs") keys.push_back("ratio");
     const SpecQuery q(query, where, keys);
     const int64_t n = q.integer("samples", 1000, 2, 10000000);
-    const double defaultNoise = name == "blobs" ? 1.0 : name == "circles" ? 0.05 : 0.1;
+    const double defaultNoise = name == "blobs" ? 1.0 : name == "gaussian" ? 0.8 : name == "circles" ? 0.05 : 0.1;
     const double noise = q.number("noise", defaultNoise, 0, 100);
+    // Class 1's count: `ratio` of the samples, at least one of each class; else the larger half.
+    std::optional<std::pair<int64_t, int64_t>> counts;
+    if (q.has("ratio")) {
+        const double ratio = q.number("ratio", 0.5, 0.001, 0.999);
+        const int64_t n1 = std::clamp<int64_t>(std::llround(ratio * static_cast<double>(n)), 1, n - 1);
+        counts = std::pair{n - n1, n1};
+    }
+    const int64_t n0 = counts ? counts->first : n / 2, n1 = n - n0;
     Rng rng(q.seed("seed", 1));
     Points p;
     int64_t classes = 2, dims = 2;
     if (name == "circles") {
-        circles(p, n, noise, q.number("factor", 0.5, 0, 1), rng);
+        circles(p, n0, n1, noise, q.number("factor", 0.5, 0, 1), rng);
     } else if (name == "moons") {
-        moons(p, n, noise, rng);
+        moons(p, n0, n1, noise, rng);
     } else if (name == "xor") {
-        xorQuadrants(p, n, noise, rng);
+        uniformSquare(p, n, counts, noise, rng, [](double x, double y) { return (x > 0) != (y > 0); });
+    } else if (name == "linear") {
+        // Class 1 above the line through the origin at `angle` degrees.
+        const double a = q.number("angle", 30, -90, 90) * std::numbers::pi / 180.0;
+        const double sa = std::sin(a), ca = std::cos(a);
+        uniformSquare(p, n, counts, noise, rng, [sa, ca](double x, double y) { return ca * y - sa * x > 0; });
+    } else if (name == "gaussian") {
+        gaussians(p, n0, n1, noise, rng);
     } else if (name == "blobs") {
         classes = q.integer("classes", 3, 2, 1000);
         dims = q.integer("features", 2, 1, 10000);
