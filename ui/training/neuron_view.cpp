@@ -78,6 +78,13 @@ void NeuronView::setMaps(std::shared_ptr<const UnitMaps> maps) {
                                 .arg(kUnitMapMaxUnits);
         if (!m_unsupported.isEmpty()) m_layers.clear();
     }
+    m_images.clear();
+    for (const Layer& l : m_layers) {
+        std::vector<QImage> images;
+        for (int64_t u = 0; u < std::min<int64_t>(l.shown->units, kMaxUnitsShown); ++u)
+            images.push_back(unitMapImage(*l.shown, m_maps->side, u));
+        m_images.push_back(std::move(images));
+    }
     layout();
     update();
 }
@@ -160,7 +167,7 @@ void NeuronView::paintEvent(QPaintEvent*) {
             p.drawText(QRectF(first.center().x() - 80, 2, 160, 16), Qt::AlignCenter, title);
         }
         for (const Unit& u : m_columns[c]) {
-            p.drawImage(u.rect, unitMapImage(shown, m_maps->side, u.index));
+            p.drawImage(u.rect, m_images[c][static_cast<std::size_t>(u.index)]);
             p.setPen(QPen(palette().color(QPalette::Mid), 1));
             p.setBrush(Qt::NoBrush);
             p.drawRect(u.rect);

@@ -7,6 +7,7 @@
 // Networks with layers other than Dense, activations and Dropout are described, not drawn.
 #pragma once
 
+#include <QImage>
 #include <QWidget>
 
 #include <functional>
@@ -75,6 +76,7 @@ private:
     std::shared_ptr<const UnitMaps> m_maps;
     std::vector<Layer> m_layers;
     std::vector<std::vector<Unit>> m_columns;
+    std::vector<std::vector<QImage>> m_images;  // per column and unit shown, made once per setMaps
     std::vector<Edge> m_edges;
     float m_maxWeight = 0;
     QString m_unsupported;
