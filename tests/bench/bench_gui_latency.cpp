@@ -4,7 +4,8 @@
 //   bench_gui_latency PROJECT [--epochs N] [--threads N] [--screenshot FILE] [--views off] [--teaching]
 // --views off trains without the 2-D decision and unit maps (their cost on the training thread is
 // the samples/s difference); --teaching shows the Neurons tab and a designer canvas with the unit
-// maps inside the blocks while it trains (their cost on the GUI thread is in the latency).
+// maps inside the blocks while it trains, or for an image network the Activations tab (their
+// cost on the GUI thread is in the latency).
 // Run with QT_QPA_PLATFORM=offscreen or under Xvfb (DISPLAY=:99).
 #include <QApplication>
 #include <QElapsedTimer>
@@ -22,6 +23,7 @@
 #include "designer/graph_model.h"
 #include "designer/graph_scene.h"
 #include "io/project.h"
+#include "training/activation_view.h"
 #include "training/neuron_view.h"
 #include "training/training_panel.h"
 
@@ -93,6 +95,11 @@ int main(int argc, char** argv) {
         canvas->show();
         QObject::connect(&panel, &neurite::TrainingPanel::unitMapsChanged, canvas->scene(),
                          &neurite::GraphScene::setUnitMaps);
+        // An image network: the Activations tab, once the run has added it.
+        QObject::connect(&panel.controller(), &neurite::TrainingController::prepared, &panel, [&panel] {
+            for (QTabWidget* t : panel.findChildren<QTabWidget*>())
+                if (t->indexOf(panel.activationView()) >= 0) t->setCurrentWidget(panel.activationView());
+        });
         QObject::connect(&panel, &neurite::TrainingPanel::unitMapsChanged, &panel, [&panel] {
             auto* tabs = panel.neuronView()->parentWidget() ? panel.findChild<QTabWidget*>() : nullptr;
             for (QTabWidget* t : panel.findChildren<QTabWidget*>())

@@ -20,6 +20,7 @@
 #include "support/test_env.h"
 #include "runs/runs_table_model.h"
 #include "training/forecast_view.h"
+#include "training/activation_view.h"
 #include "training/neuron_view.h"
 #include "training/training_panel.h"
 
@@ -245,6 +246,51 @@ private slots:
         view->setAsker([](const QString&, double) { return std::optional<double>(1.5); });
         view->clickAt(at);
         QTRY_VERIFY_WITH_TIMEOUT(lastMaps && lastMaps->find(node)->weight[index] == 1.5f, 10000);
+        panel.stopAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), 60000);
+    }
+
+    // An image network's Activations tab: after one step of a paused run, every layer's output
+    // for the chosen sample; a convolution value's arithmetic names its sum, which is the map's
+    // value; another sample is drawn at once while paused.
+    void activationsOfAPausedImageRun() {
+        ProjectDocument doc = neurite::parseProject(R"({"format": "neurite-project", "version": 1, "name": "d",
+            "data": {"source": "builtin:digits", "validation_split": 0.2, "test_split": 0.0},
+            "model": {"nodes": [{"id": "input", "op": "Input"},
+                {"id": "conv", "op": "Conv2D", "params": {"filters": 4, "kernel_size": [3, 3]}, "inputs": ["input"]},
+                {"id": "relu", "op": "ReLU", "inputs": ["conv"]}, {"id": "flat", "op": "Flatten", "inputs": ["relu"]},
+                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["flat"]}]},
+            "training": {"epochs": 2, "batch_size": 32, "threads": 1}})", "d.neurite.json", nullptr);
+        TrainingPanel panel;
+        panel.resize(1200, 800);
+        panel.show();
+        useProject(panel, doc);
+        panel.stepAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.controller().running() && panel.controller().paused() &&
+                                     panel.stepAction()->isEnabled(), 60000);
+        neurite::ActivationView* view = panel.activationView();
+        auto* tabs = view->parentWidget() ? panel.findChildren<QTabWidget*>().front() : nullptr;
+        for (QTabWidget* t : panel.findChildren<QTabWidget*>())
+            if (t->indexOf(view) >= 0) tabs = t;
+        QVERIFY(tabs && tabs->indexOf(view) >= 0);
+        tabs->setCurrentWidget(view);
+        QTRY_VERIFY_WITH_TIMEOUT(view->maps() != nullptr, 20000);
+        QVERIFY(view->maps()->find("conv") && view->maps()->find("conv")->isConv);
+        QCOMPARE(view->maps()->find("conv")->height, int64_t(8));
+        QCOMPARE(view->selectedNode(), QString("conv"));  // the first convolution, to start
+        view->select("conv", 2);
+        view->selectValue(3, 4);
+        const QString text = view->arithmeticText();
+        QVERIFY2(text.contains("row 3, column 4") && text.contains("over 9 terms") && text.contains("the map holds"),
+                 qPrintable(text));
+        const neurite::ActivationMap* conv = view->maps()->find("conv");
+        const float value = conv->values[std::size_t((2 * 8 + 3) * 8 + 4)];
+        QVERIFY2(text.contains(QString("the map holds %1").arg(value, 0, 'g', 5)), qPrintable(text));
+        const auto first = view->maps();
+        view->sampleEditor()->setValue(5);
+        QTRY_VERIFY_WITH_TIMEOUT(view->maps() != first, 20000);
+        QCOMPARE(view->maps()->sample.size(), std::size_t(64));
+        QVERIFY(view->maps()->sample != first->sample);
         panel.stopAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), 60000);
     }

@@ -30,18 +30,17 @@ LessonSteps::LessonSteps(QWidget* parent) : QObject(parent), m_widget(new QWidge
     m_next = new QPushButton(tr("Next"), m_widget);
     m_back->setToolTip(tr("The previous step of the lesson"));
     m_next->setToolTip(tr("The next step of the lesson"));
-    // A wide, low panel: the title and the step's text, Back and Next beside them.
-    auto* buttons = new QVBoxLayout;
-    buttons->addWidget(m_counter);
-    buttons->addWidget(m_next);
-    buttons->addWidget(m_back);
-    buttons->addStretch(1);
-    auto* text = new QVBoxLayout;
-    text->addWidget(m_title);
-    text->addWidget(m_text, 1);
-    auto* layout = new QHBoxLayout(m_widget);
-    layout->addLayout(text, 1);
-    layout->addLayout(buttons);
+    // A wide, low panel: the title, the step counter, Back and Next on one line, the text below.
+    auto* head = new QHBoxLayout;
+    head->addWidget(m_title, 1);
+    head->addWidget(m_counter);
+    head->addWidget(m_back);
+    head->addWidget(m_next);
+    auto* layout = new QVBoxLayout(m_widget);
+    layout->setContentsMargins(6, 2, 6, 4);
+    layout->addLayout(head);
+    layout->addWidget(m_text, 1);
+    m_text->setMinimumHeight(48);
     connect(m_back, &QPushButton::clicked, this, [this] { show(m_current - 1); });
     connect(m_next, &QPushButton::clicked, this, [this] { show(m_current + 1); });
 }
@@ -135,7 +134,7 @@ void LessonMode::apply(const std::optional<LessonConfig>& lesson) {
     m_dock->toggleViewAction()->setVisible(steps);
     m_dock->setVisible(steps);
     if (steps) {
-        m_window->resizeDocks({m_dock}, {190}, Qt::Vertical);
+        m_window->resizeDocks({m_dock}, {170}, Qt::Vertical);
         // Beside the Problems panel, the steps take the larger share of the width.
         auto* problems = m_window->findChild<QDockWidget*>(QStringLiteral("ProblemsDock"));
         if (problems && problems->isVisible() && m_window->dockWidgetArea(problems) == Qt::BottomDockWidgetArea)

@@ -33,7 +33,7 @@ double distanceToSegment(QPointF p, QPointF a, QPointF b) {
 
 NeuronView::NeuronView(QWidget* parent) : QWidget(parent) {
     setMouseTracking(true);
-    setMinimumSize(240, 200);
+    setMinimumSize(200, 150);
     setToolTip(tr("Every unit's output over the input plane, and the weights between them: blue positive, orange "
                   "negative, thicker = larger. Pause the run and click a unit or a weight to change it."));
     m_ask = [this](const QString& what, double current) -> std::optional<double> {

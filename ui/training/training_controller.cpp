@@ -81,6 +81,9 @@ public:
     const Dataset* data = nullptr;
     std::optional<PlaneRange> plane;  // 2-D classification: the plane around the training points
     std::vector<Node> nodes;          // the model's nodes, for the unit maps
+    const ResolvedGraph* graph = nullptr;  // image networks: for the activation maps
+    const DataSplit* activationSplit = nullptr;
+    std::atomic<int64_t> activationSample{-1};
     const StopToken* stop = nullptr;  // paused after stepping: the maps are drawn at once
     Preprocessing preprocessing;
     int classes = 0;
@@ -156,13 +159,14 @@ public:
             std::swap(edits, m_weightEdits);
             std::swap(change, m_change);
         }
-        if (!edits.empty() && model) {
-            std::vector<float> values = model->snapshot();
+        const bool newSample = wantsActivations() && activationSample.load() != m_activationShown;
+        if ((!edits.empty() || newSample) && model) {
+            std::vector<float> values = edits.empty() ? std::vector<float>() : model->snapshot();
             for (const WeightEdit& w : edits)
                 for (const ParamInfo& p : model->params())
                     if (p.node == w.node && p.name == w.param && p.trainable && w.index >= 0 && w.index < p.shape.numel())
                         values[static_cast<std::size_t>(p.offset + w.index)] = w.value;
-            model->restore(values);
+            if (!edits.empty()) model->restore(values);
             Views views = viewsNow();
             {
                 std::lock_guard lock(m_mu);
@@ -232,7 +236,7 @@ public:
         std::optional<Failure> failure;
         bool done = false;
         bool empty() const {
-            return update.steps.empty() && update.epochs.empty() && !update.map && !update.unitMaps &&
+            return update.steps.empty() && update.epochs.empty() && !update.map && !update.unitMaps && !update.activations &&
                    update.settingChanges.empty() &&
                    !update.reconstructions && !update.forecast && update.viewError.isEmpty() && !prepared &&
                    !finished && !failure && !done;
@@ -267,17 +271,25 @@ private:
     struct Views {
         std::optional<DecisionMap> map;
         std::shared_ptr<const UnitMaps> units;
+        std::shared_ptr<const ActivationMaps> activations;
+        int64_t sample = -1;
+        int label = -1;
         QString error;
         void moveInto(TrainingUpdate& u) {
             if (map) u.map = std::move(map);
             if (units) u.unitMaps = std::move(units);
+            if (activations) {
+                u.activations = std::move(activations);
+                u.activationSample = sample;
+                u.activationLabel = label;
+            }
             if (!error.isEmpty()) u.viewError = error;
         }
     };
 
     // At most kViewHz times a second (epochs of a small model end every few milliseconds), or now.
     Views viewsIfDue(bool force) {
-        if (!plane) return {};
+        if (!plane && !wantsActivations()) return {};
         if (!force && std::chrono::steady_clock::now() - m_lastViews <
                           std::chrono::milliseconds(1000 / TrainingController::kViewHz))
             return {};
@@ -288,17 +300,43 @@ private:
     // is said once; the run goes on without maps.
     Views viewsNow() {
         Views v;
-        if (!model || !plane) return v;
+        if (!model) return v;
         m_lastViews = std::chrono::steady_clock::now();
-        try {
-            v.map = decisionMap(*model, preprocessing, classes, *plane);
-            v.units = std::make_shared<const UnitMaps>(unitMaps(*model, nodes, preprocessing, *plane));
-        } catch (...) {
-            plane.reset();
-            v.error = failureText(currentFailure(), QObject::tr("No decision map"));
+        if (plane) {
+            try {
+                v.map = decisionMap(*model, preprocessing, classes, *plane);
+                v.units = std::make_shared<const UnitMaps>(unitMaps(*model, nodes, preprocessing, *plane));
+            } catch (...) {
+                plane.reset();
+                v.error = failureText(currentFailure(), QObject::tr("No decision map"));
+            }
+        }
+        if (wantsActivations()) {
+            const int64_t i = std::min(activationSample.load(), activationSplit->count - 1);
+            const auto n = static_cast<std::size_t>(activationSplit->count > 0 ? activationSplit->bytes.size() /
+                                                                                     static_cast<std::size_t>(activationSplit->count) /
+                                                                                     (activationSplit->dtype == DType::U8 ? 1 : sizeof(float))
+                                                                               : 0);
+            std::vector<float> raw(n);
+            for (std::size_t k = 0; k < n; ++k) raw[k] = activationSplit->value(static_cast<std::size_t>(i) * n + k);
+            try {
+                v.activations = std::make_shared<const ActivationMaps>(activationMaps(*model, nodes, *graph, preprocessing, raw));
+                v.sample = i;
+                v.label = static_cast<std::size_t>(i) < activationSplit->labels.size()
+                              ? activationSplit->labels[static_cast<std::size_t>(i)]
+                              : -1;
+                m_activationShown = activationSample.load();
+            } catch (...) {
+                activationSplit = nullptr;
+                v.error = failureText(currentFailure(), QObject::tr("No activation maps"));
+            }
         }
         return v;
     }
+    bool wantsActivations() const {
+        return model && graph && activationSplit && activationSplit->count > 0 && activationSample.load() >= 0;
+    }
+    int64_t m_activationShown = -1;  // the sample of the last activation maps
 
     // Autoencoders: the first held-out samples through the model, on the worker between steps.
     std::optional<TrainingUpdate::Reconstructed> reconstructionsAfter(const EpochEvent& e, QString& error) {
@@ -359,6 +397,7 @@ TrainingController::~TrainingController() {
 bool TrainingController::start(const ProjectDocument& project, bool paused) {
     if (m_thread) return false;
     m_queue = std::make_shared<Queue>(this);
+    m_queue->activationSample.store(m_activationSample);
     m_stop = std::make_shared<StopToken>();
     if (paused) m_stop->pause();
     m_wasPaused = paused;
@@ -389,6 +428,13 @@ bool TrainingController::start(const ProjectDocument& project, bool paused) {
                 queue->preprocessing = preprocessingOf(setup.data);
                 queue->classes = setup.data.numClasses;
                 queue->nodes = setup.project.nodes;
+                queue->stop = stop.get();
+            }
+            if (liveViews && setup.data.sampleShape.rank() == 3 && !description.reconstructs) {
+                queue->graph = &setup.graph;
+                queue->nodes = setup.project.nodes;
+                queue->preprocessing = preprocessingOf(setup.data);
+                queue->activationSplit = setup.data.validation.count > 0 ? &setup.data.validation : &setup.data.train;
                 queue->stop = stop.get();
             }
             queue->reconstructs = description.reconstructs;
@@ -460,6 +506,11 @@ void TrainingController::setWeight(const QString& node, const QString& param, qi
     if (m_queue && paused()) m_queue->queueWeight({node.toStdString(), param.toStdString(), index, value});
 }
 
+void TrainingController::setActivationSample(qint64 index) {
+    m_activationSample = index;
+    if (m_queue) m_queue->activationSample.store(index);
+}
+
 void TrainingController::stop() {
     if (m_stop) m_stop->requestStop();
 }
@@ -479,7 +530,7 @@ void TrainingController::drain(bool fromTimer) {
     }
     ++m_drains;
     if (t.prepared) emit prepared(*t.prepared);
-    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.map || t.update.unitMaps ||
+    if (!t.update.steps.empty() || !t.update.epochs.empty() || t.update.map || t.update.unitMaps || t.update.activations ||
         !t.update.settingChanges.empty() ||
         t.update.reconstructions || t.update.forecast ||
         !t.update.viewError.isEmpty())

@@ -28,6 +28,7 @@
 
 #include "data/data_description.h"
 #include "export/decision_map.h"
+#include "export/activation_maps.h"
 #include "export/unit_maps.h"
 #include "failure.h"
 #include "io/project.h"
@@ -98,6 +99,11 @@ struct TrainingUpdate {
         bool restored = false;  // the run's final model: the best epoch's weights, restored at the end
     };
     std::optional<Forecasted> forecast;
+    // Image networks, when asked for (setActivationSample): every layer's output for one sample of
+    // the validation split (else the training split), its index and its class (-1 without).
+    std::shared_ptr<const ActivationMaps> activations;
+    qint64 activationSample = -1;
+    int activationLabel = -1;
     // Settings changed while paused, as the trainer applied (or refused) them.
     std::vector<SettingsChangedEvent> settingChanges;
     // Why the decision map or the reconstructions could not be drawn (once; the run goes on).
@@ -129,6 +135,10 @@ public:
     // (the neuron view; the maps are drawn again). Ignored unless a run is paused.
     void changeSettings(const SettingsChange& change);
     void setWeight(const QString& node, const QString& param, qint64 index, float value);
+    // Image networks: draw every layer's output for this sample of the validation split (the
+    // training split without one) with the maps, and at once while paused; -1 stops. Kept for
+    // the next runs.
+    void setActivationSample(qint64 index);
     void stop();  // keeps what was trained: the run ends as "cancelled" after the current step
 
     bool running() const { return m_thread != nullptr; }
@@ -162,7 +172,8 @@ private:
     QElapsedTimer m_sinceDrain;
     int m_drains = 0;
     bool m_wasPaused = false;
-    bool m_liveViews = true;  // stateChanged when the worker paused itself after stepping
+    bool m_liveViews = true;
+    qint64 m_activationSample = -1;  // stateChanged when the worker paused itself after stepping
 };
 
 }  // namespace neurite

@@ -6,6 +6,7 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QSlider>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QToolBar>
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 
+#include "activation_view.h"
 #include "confusion_plot.h"
 #include "curve_plot.h"
 #include "data_view.h"
@@ -167,6 +169,9 @@ void TrainingPanel::buildPlots() {
     m_neurons->hide();
     connect(m_neurons, &NeuronView::weightEdited, &m_controller, &TrainingController::setWeight);
     connect(m_neurons, &NeuronView::message, this, [this](const QString& text) { setStatus(text); });
+    m_activations = new ActivationView(this);
+    m_activations->hide();
+    connect(m_activations, &ActivationView::sampleChosen, &m_controller, &TrainingController::setActivationSample);
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setRange(0, 99);
     m_smoothing->setValue(60);
@@ -178,6 +183,11 @@ void TrainingPanel::buildPlots() {
     m_evalTabs->addTab(m_data, tr("Data"));
     for (std::size_t i = 0; i < m_evalPlots.size(); ++i) m_evalTabs->addTab(m_evalPlots[i], evaluationPlots()[i].titleText());
     m_evalTabs->addTab(m_lr, tr("Learning rate"));
+    // The activation maps are computed only while their tab is shown.
+    connect(m_evalTabs, &QTabWidget::currentChanged, this, [this] {
+        const bool shown = m_evalTabs->currentWidget() == m_activations;
+        m_controller.setActivationSample(shown ? m_activations->sampleEditor()->value() : -1);
+    });
     resetPlots();
 }
 
@@ -203,6 +213,10 @@ void TrainingPanel::resetPlots() {
     const int mapTab = m_evalTabs->indexOf(m_decision);
     if (mapTab >= 0) m_evalTabs->removeTab(mapTab);
     m_decision->hide();
+    const int activationTab = m_evalTabs->indexOf(m_activations);
+    if (activationTab >= 0) m_evalTabs->removeTab(activationTab);
+    m_activations->clear();
+    m_activations->hide();
     const int neuronTab = m_evalTabs->indexOf(m_neurons);
     if (neuronTab >= 0) m_evalTabs->removeTab(neuronTab);
     m_neurons->setMaps(nullptr);
@@ -404,6 +418,11 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
         m_trainAcc = m_accuracy->addSeries(tr("validation MAE"), {QColor(), true, true});
     }
     if (!info.twoDimensional && !info.previews.isEmpty()) m_evalTabs->setCurrentWidget(m_data);
+    if (!info.previews.isEmpty() && !info.reconstructs) {  // an image network: every layer's output
+        m_activations->setClassNames(info.classNames);
+        m_activations->setSampleCount(info.validationCount > 0 ? info.validationCount : info.trainCount);
+        m_evalTabs->insertTab(m_evalTabs->indexOf(m_data) + 1, m_activations, tr("Activations"));
+    }
     if (info.twoDimensional) {
         m_decision->setClassNames(info.classNames);
         m_decision->setPoints(info.points);
@@ -465,6 +484,7 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
         if (e.valMetrics) showEvaluation(*e.valMetrics, tr("Validation after epoch %1").arg(e.epoch));
     }
     if (u.map) m_decision->setGrid(gridOf(*u.map));
+    if (u.activations) m_activations->setMaps(u.activations, u.activationSample, u.activationLabel);
     if (u.unitMaps) {
         m_neurons->setMaps(u.unitMaps);
         emit unitMapsChanged(u.unitMaps);

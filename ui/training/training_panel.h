@@ -31,6 +31,7 @@ class RocPlot;
 
 namespace neurite {
 
+class ActivationView;
 class DataView;
 class ForecastView;
 class NeuronView;
@@ -68,6 +69,7 @@ public:
     ForecastView* forecastView() const { return m_forecast; }
     DataView* dataView() const { return m_data; }
     NeuronView* neuronView() const { return m_neurons; }
+    ActivationView* activationView() const { return m_activations; }
     // A lesson hides the Neurons tab (it is not offered for the next runs either).
     void setNeuronsHidden(bool hidden);
     QString statusText() const;
@@ -134,6 +136,7 @@ private:
     plot::DecisionPlot* m_decision;
     DataView* m_data;
     NeuronView* m_neurons;
+    ActivationView* m_activations;
     bool m_neuronsHidden = false;
     ReconstructionView* m_reconstructions;
     ForecastView* m_forecast;
