@@ -89,6 +89,9 @@ done
 for example in "$source"/resources/examples/*.neurite.json; do
     [ -e "$example" ] && expected+=("/usr/share/neurite/examples/$(basename "$example")")
 done
+for lesson in "$source"/resources/examples/lessons/*.neurite.json; do  # Help > Lessons
+    [ -e "$lesson" ] && expected+=("/usr/share/neurite/examples/lessons/$(basename "$lesson")")
+done
 for f in "${expected[@]}"; do
     grep -qx "$f" "$scratch/deb-files" || fail "the .deb lacks $f"
 done
