@@ -13,6 +13,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabBar>
@@ -32,7 +33,15 @@
 #include "project_files.h"
 #include "runs/runs_panel.h"
 #include "support/test_env.h"
+#include "training/activation_view.h"
+#include "training/data_view.h"
+#include "training/neuron_view.h"
 #include "training/training_panel.h"
+#include "curve_plot.h"
+#include "decision_plot.h"
+#include "roc_plot.h"
+#include "confusion_plot.h"
+#include <qcustomplot.h>
 #include "training/training_settings.h"
 
 using namespace neurite;
@@ -194,6 +203,25 @@ private slots:
         QCOMPARE(lessonFileProblem(doc), QString());
         doc.weights = "base.safetensors";
         QVERIFY(lessonFileProblem(doc).contains("weights file"));
+    }
+
+    // Every plot and view of the Training tab explains itself on hover and names a glossary entry
+    // that exists.
+    void everyPlotExplainsItself() {
+        MainWindow w;
+        TrainingPanel* p = w.trainingPanel();
+        const QList<QWidget*> pages{p->lossPlot(),    p->accuracyPlot(), p->lrPlot(),     p->decisionPlot(),
+                                    p->rocPlot(),     p->prPlot(),       p->confusionPlot(), p->neuronView(),
+                                    p->activationView(), p->dataView()};
+        for (QWidget* page : pages) {
+            const QString text = page->property("neuriteExplanation").toString();
+            const QRegularExpressionMatch m = QRegularExpression(R"(\(Help > Glossary: (.+)\)$)").match(text);
+            QVERIFY2(m.hasMatch(), qPrintable(page->metaObject()->className() + QString(": ") + text));
+            bool found = false;
+            for (const GlossaryEntry& e : glossary()) found |= e.term == m.captured(1);
+            QVERIFY2(found, qPrintable("no glossary entry " + m.captured(1)));
+            if (auto* plot = qobject_cast<plot::PlotFrame*>(page)) QCOMPARE(plot->customPlot()->toolTip(), text);
+        }
     }
 
     void galleryGlossaryAndPresentation() {

@@ -25,6 +25,7 @@
 #include "deploy/run_export.h"
 #include "display_convert.h"
 #include "evaluation_plots.h"
+#include "explanations.h"
 #include "failure.h"
 #include "roc_plot.h"
 
@@ -189,6 +190,7 @@ void TrainingPanel::buildPlots() {
         m_controller.setActivationSample(shown ? m_activations->sampleEditor()->value() : -1);
     });
     resetPlots();
+    explainTrainingPlots(*this, m_evalTabs);
 }
 
 void TrainingPanel::resetPlots() {
