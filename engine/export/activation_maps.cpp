@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "export/predictor.h"
+#include "export/node_outputs.h"
 #include "layers/convolution_layer.h"
 #include "layers/registry.h"
 
@@ -28,29 +28,17 @@ ActivationMaps activationMaps(Model& model, const std::vector<Node>& nodes, cons
             << raw.size();
         throwBadInput(why.str());
     }
-    std::map<int, std::pair<Shape, std::vector<float>>> outputs;
-    Backend& be = model.backend();
-    model.setForwardHook([&](int node, Tensor& out) {
-        if (node < 0 || static_cast<std::size_t>(node) >= nodes.size() || out.shape().rank() < 2 ||
-            out.shape()[0] != 1 || out.numel() > maxValues)
-            return;
-        auto& [shape, host] = outputs[node];
-        shape = out.shape();
-        host.resize(static_cast<std::size_t>(out.numel()));
-        be.copyToHost(host.data(), out);
+    std::map<int, NodeOutput> outputs = nodeOutputs(model, preprocessing, raw.data(), 1, [&](const Shape& s) {
+        return s.rank() >= 2 && s.numel() <= maxValues;
     });
-    struct Unhook {
-        Model& m;
-        ~Unhook() { m.setForwardHook({}); }
-    } unhook{model};
-    Predictor predictor(model, preprocessing, 1);
-    predictor.outputs(raw.data(), 1);
 
     ActivationMaps maps;
     maps.sample = raw;
     std::vector<float> store;
     for (auto& [index, out] : outputs) {
-        const auto& [shape, host] = out;
+        if (static_cast<std::size_t>(index) >= nodes.size()) continue;
+        const Shape& shape = out.shape;
+        const std::vector<float>& host = out.values;
         const Node& node = nodes[static_cast<std::size_t>(index)];
         ActivationMap m;
         m.node = node.id;
@@ -70,11 +58,8 @@ ActivationMaps activationMaps(Model& model, const std::vector<Node>& nodes, cons
                 m.conv = conv->describe(Shape{1, in[1], in[2], in[3]});
                 m.isConv = true;
                 if (store.empty()) store = model.snapshot();
-                for (const ParamInfo& p : model.params()) {
-                    if (p.node != node.id || !p.trainable) continue;
-                    auto first = store.begin() + p.offset;
-                    (p.name == "weight" ? m.weight : m.bias).assign(first, first + p.shape.numel());
-                }
+                m.weight = parameterOf(model, store, node.id, "weight");
+                m.bias = parameterOf(model, store, node.id, "bias");
             }
         }
         maps.nodes.push_back(std::move(m));

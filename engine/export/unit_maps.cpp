@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/error.h"
-#include "export/predictor.h"
+#include "export/node_outputs.h"
 
 namespace neurite {
 
@@ -25,29 +25,18 @@ UnitMaps unitMaps(Model& model, const std::vector<Node>& nodes, const Preprocess
     const auto cells = static_cast<int64_t>(side) * side;
     const std::vector<float> raw = planeGrid(plane, side);
 
-    // Each node's output [cells, units] as the forward pass leaves it, copied to the host.
-    std::map<int, std::vector<float>> outputs;
-    Backend& be = model.backend();
-    model.setForwardHook([&](int node, Tensor& out) {
-        if (node < 0 || static_cast<std::size_t>(node) >= nodes.size() || out.shape().rank() < 1 ||
-            out.shape()[0] != cells || out.numel() / cells > maxUnits)
-            return;
-        std::vector<float>& host = outputs[node];
-        host.resize(static_cast<std::size_t>(out.numel()));
-        be.copyToHost(host.data(), out);
+    // Each node's output [cells, units] as the forward pass leaves it.
+    std::map<int, NodeOutput> outputs = nodeOutputs(model, preprocessing, raw.data(), cells, [&](const Shape& s) {
+        return s.numel() / cells <= maxUnits;
     });
-    struct Unhook {
-        Model& m;
-        ~Unhook() { m.setForwardHook({}); }
-    } unhook{model};
-    Predictor predictor(model, preprocessing, cells);
-    predictor.outputs(raw.data(), cells);
 
     UnitMaps maps;
     maps.side = side;
     maps.range = plane;
     std::vector<float> store;  // the parameters, read once when a Dense node needs them
-    for (auto& [index, host] : outputs) {
+    for (auto& [index, out] : outputs) {
+        if (static_cast<std::size_t>(index) >= nodes.size()) continue;
+        const std::vector<float>& host = out.values;
         const Node& node = nodes[static_cast<std::size_t>(index)];
         UnitMap m;
         m.node = node.id;
@@ -63,11 +52,8 @@ UnitMaps unitMaps(Model& model, const std::vector<Node>& nodes, const Preprocess
         if (node.inputs.size() == 1) m.input = node.inputs.front();
         if (node.op == "Dense") {
             if (store.empty()) store = model.snapshot();
-            for (const ParamInfo& p : model.params()) {
-                if (p.node != node.id || !p.trainable) continue;
-                auto first = store.begin() + p.offset;
-                (p.name == "weight" ? m.weight : m.bias).assign(first, first + p.shape.numel());
-            }
+            m.weight = parameterOf(model, store, node.id, "weight");
+            m.bias = parameterOf(model, store, node.id, "bias");
         }
         maps.nodes.push_back(std::move(m));
     }
