@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
+#include <string>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -332,6 +334,15 @@ RunSettings parseSettings(const std::string& settingsJson, const std::string& wh
 RunSettings settingsOf(const RunDetails& run, const RunStore& store) {
     RunSettings s = parseSettings(run.settingsJson, storedWhere(store, run.id, "settings"));
     s["device"] = SettingValue{io::dumpJson(json(run.device)), run.device};
+    // Settings changed while the run was paused (teaching mode), in order: "lr 0.001 → 0.3 from
+    // step 116; l2 0 → 0.01 from step 300".
+    std::string changed;
+    for (const SettingChange& c : store.settingChanges(run.id)) {
+        std::ostringstream part;
+        part << c.setting << ' ' << c.before << " \u2192 " << c.after << " from step " << c.step + 1;
+        changed += (changed.empty() ? "" : "; ") + part.str();
+    }
+    if (!changed.empty()) s[kChangedWhilePaused] = SettingValue{io::dumpJson(json(changed)), changed};
     return s;
 }
 

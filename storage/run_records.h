@@ -71,7 +71,9 @@ struct SettingValue {
 // "training.optimizer.lr" -> 0.01, plus "device" (where the run trained).
 using RunSettings = std::map<std::string, SettingValue>;
 RunSettings parseSettings(const std::string& settingsJson, const std::string& what);
+// The run's settings, its device and, when it was changed while paused, kChangedWhilePaused.
 RunSettings settingsOf(const RunDetails& run, const RunStore& store);
+inline constexpr const char* kChangedWhilePaused = "training.changed_while_paused";
 
 // A number setting, when there is one under `key`.
 std::optional<double> numberSetting(const RunSettings& s, const std::string& key);

@@ -407,7 +407,7 @@ std::vector<StepPoint> RunStore::steps(int64_t id, int64_t afterStep) {
     return out;
 }
 
-std::vector<SettingChange> RunStore::settingChanges(int64_t id) {
+std::vector<SettingChange> RunStore::settingChanges(int64_t id) const {
     std::vector<SettingChange> out;
     Statement q(*m_db, "SELECT step, epoch, setting, before, after FROM setting_changes WHERE run_id = ?1 ORDER BY seq");
     q.bind(1, id);

@@ -148,7 +148,7 @@ public:
     RunDetails requireRun(int64_t id);  // throws Error{BadInput} "no run N in FILE"
     // Series after a given step/epoch, so a live view asks only for what is new.
     std::vector<StepPoint> steps(int64_t id, int64_t afterStep = 0);
-    std::vector<SettingChange> settingChanges(int64_t id);  // in the order they were made
+    std::vector<SettingChange> settingChanges(int64_t id) const;  // in the order they were made
     std::vector<EpochRecord> epochs(int64_t id, int afterEpoch = 0);
     std::vector<EvaluationRecord> evaluations(int64_t id);
     // Reads a chunked checkpoint or a single-blob one of schema 2-3; verifies the chunks (all

@@ -13,6 +13,7 @@
 #include "committed_relay.h"
 #include "core/error.h"
 #include "recorder.h"
+#include "run_records.h"
 #include "run_store.h"
 #include "sqlite_db.h"
 #include "train/checkpoint.h"
@@ -181,6 +182,11 @@ private slots:
         QCOMPARE(changes[1].setting, std::string("l2"));
         QCOMPARE(changes[1].step, int64_t(5));
         QCOMPARE(changes[1].epoch, 1);
+        // Beside the run's other settings (the Runs tab's table, runs compare).
+        const RunSettings settings = settingsOf(r.requireRun(id), r);
+        QVERIFY(settings.count(kChangedWhilePaused));
+        QCOMPARE(QString::fromStdString(settings.at(kChangedWhilePaused).text),
+                 QString::fromUtf8("lr 0.01 \u2192 0.1 from step 1; l2 0 \u2192 0.001 from step 6"));
         r.deleteRun(id);
         QVERIFY(r.settingChanges(id).empty());
         Statement left(r.db(), "SELECT COUNT(*) FROM setting_changes");
