@@ -51,15 +51,6 @@ QVector<std::pair<double, QString>> numericTicks(double lo, double hi, bool log)
     return out;
 }
 
-// Distance from p to the segment a-b.
-double segmentDistance(QPointF p, QPointF a, QPointF b) {
-    const QPointF ab = b - a;
-    const double len2 = QPointF::dotProduct(ab, ab);
-    const double t = len2 > 0 ? std::clamp(QPointF::dotProduct(p - a, ab) / len2, 0.0, 1.0) : 0.0;
-    const QPointF d = p - (a + t * ab);
-    return std::hypot(d.x(), d.y());
-}
-
 // The trial polylines, painted straight from the owner's unit coordinates.
 class LinesLayerable : public QCPLayerable {
 public:

@@ -1,5 +1,6 @@
 #include "plot_data.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <utility>
@@ -46,6 +47,14 @@ QString shortNumber(double v) {
     if (a >= 1e6) return QString::number(v / 1e6, 'g', 3) + QLatin1Char('M');
     if (a >= 1e3) return QString::number(v / 1e3, 'g', 3) + QLatin1Char('k');
     return QString::number(v, 'g', 3);
+}
+
+double segmentDistance(QPointF p, QPointF a, QPointF b) {
+    const QPointF ab = b - a;
+    const double len2 = QPointF::dotProduct(ab, ab);
+    const double t = len2 > 0 ? std::clamp(QPointF::dotProduct(p - a, ab) / len2, 0.0, 1.0) : 0.0;
+    const QPointF d = p - (a + t * ab);
+    return std::hypot(d.x(), d.y());
 }
 
 }  // namespace neurite::plot

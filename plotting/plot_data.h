@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QColor>
+#include <QPointF>
 #include <QString>
 #include <QStringList>
 
@@ -52,5 +53,8 @@ std::vector<double> logTicks(double lo, double hi);
 
 // A count for an axis label: 950, 25k, 1.2M, 3.4G (three significant digits at most).
 QString shortNumber(double v);
+
+// Distance from p to the segment a-b (hit tests on drawn lines).
+double segmentDistance(QPointF p, QPointF a, QPointF b);
 
 }  // namespace neurite::plot

@@ -46,7 +46,7 @@ void MainWindow::createLessonMode() {
     m_lesson->addPanel({"experiments", {m_experiments}, {}, {}, {}});
     m_lesson->addPanel({"try_it", {m_tryIt}, {}, {action("trySavedModel"), m_training->tryItAction()}, {}});
     m_lesson->addPanel({"export", {}, {}, {action("importOnnx"), action("compareOnnx"), m_training->exportAction()}, {}});
-    m_lesson->addPanel({"neurons", {}, {}, {}, {}});  // the Training tab's own tab: setNeuronsHidden below
+    m_lesson->addPanel({"neurons", {}, {}, {}, {}, [this](bool hidden) { m_training->setNeuronsHidden(hidden); }});
     m_lesson->setNetworkLock([this](bool on) {
         m_designer->setReadOnly(on);
         m_inspector->setEnabled(!on);
@@ -57,7 +57,6 @@ void MainWindow::createLessonMode() {
     });
     connect(m_model, &GraphModel::documentReset, this, [this] {
         m_lesson->apply(m_model->document().lesson);
-        m_training->setNeuronsHidden(m_lesson->hides(QStringLiteral("neurons")));
         if (m_lesson->active())
             statusBar()->showMessage(tr("Lesson: %1").arg(QString::fromStdString(m_model->document().lesson->title)), 8000);
     });

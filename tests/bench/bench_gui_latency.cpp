@@ -101,10 +101,9 @@ int main(int argc, char** argv) {
                 if (t->indexOf(panel.activationView()) >= 0) t->setCurrentWidget(panel.activationView());
         });
         QObject::connect(&panel, &neurite::TrainingPanel::unitMapsChanged, &panel, [&panel] {
-            auto* tabs = panel.neuronView()->parentWidget() ? panel.findChild<QTabWidget*>() : nullptr;
             for (QTabWidget* t : panel.findChildren<QTabWidget*>())
-                if (t->indexOf(panel.neuronView()) >= 0) tabs = t;
-            if (tabs && tabs->currentWidget() != panel.neuronView()) tabs->setCurrentWidget(panel.neuronView());
+                if (t->indexOf(panel.neuronView()) >= 0 && t->currentWidget() != panel.neuronView())
+                    t->setCurrentWidget(panel.neuronView());
         });
     }
     panel.setProjectSource([doc](QString*) { return std::optional<neurite::ProjectDocument>(doc); });

@@ -269,7 +269,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(panel.controller().running() && panel.controller().paused() &&
                                      panel.stepAction()->isEnabled(), 60000);
         neurite::ActivationView* view = panel.activationView();
-        auto* tabs = view->parentWidget() ? panel.findChildren<QTabWidget*>().front() : nullptr;
+        QTabWidget* tabs = nullptr;
         for (QTabWidget* t : panel.findChildren<QTabWidget*>())
             if (t->indexOf(view) >= 0) tabs = t;
         QVERIFY(tabs && tabs->indexOf(view) >= 0);

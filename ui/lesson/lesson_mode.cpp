@@ -114,6 +114,7 @@ void LessonMode::apply(const std::optional<LessonConfig>& lesson) {
         }
         for (QAction* a : p.actions) a->setVisible(!hidden);  // an invisible action's shortcut is off
         for (QWidget* w : p.widgets) w->setVisible(!hidden);
+        if (p.toggle) p.toggle(hidden);
     }
     m_hidden = hide;
     keepOffHiddenTabs();

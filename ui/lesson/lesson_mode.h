@@ -60,6 +60,7 @@ public:
         QList<QDockWidget*> docks;
         QList<QAction*> actions;     // menu entries and buttons that lead to it
         QList<QWidget*> widgets;     // anything else shown or hidden with it
+        std::function<void(bool hidden)> toggle = {};  // what the others cannot say (an inner tab)
     };
 
     LessonMode(QMainWindow* window, QTabWidget* tabs, QTabBar* strip);

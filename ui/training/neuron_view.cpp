@@ -11,6 +11,7 @@
 
 #include "designer/unit_map_image.h"
 #include "layers/registry.h"
+#include "plot_data.h"
 
 namespace neurite {
 
@@ -19,14 +20,6 @@ namespace {
 bool passesThrough(const std::string& op) {
     const LayerType* t = findLayerType(op);
     return op == "Dropout" || (t && t->category == "Activation");
-}
-
-double distanceToSegment(QPointF p, QPointF a, QPointF b) {
-    const QPointF ab = b - a;
-    const double len2 = QPointF::dotProduct(ab, ab);
-    const double t = len2 > 0 ? std::clamp(QPointF::dotProduct(p - a, ab) / len2, 0.0, 1.0) : 0.0;
-    const QPointF d = p - (a + t * ab);
-    return std::hypot(d.x(), d.y());
 }
 
 }  // namespace
@@ -186,7 +179,7 @@ const NeuronView::Edge* NeuronView::edgeAt(QPointF pos) const {
     const Edge* best = nullptr;
     double bestDistance = 4;
     for (const Edge& e : m_edges)
-        if (const double d = distanceToSegment(pos, e.from, e.to); d <= bestDistance) {
+        if (const double d = plot::segmentDistance(pos, e.from, e.to); d <= bestDistance) {
             bestDistance = d;
             best = &e;
         }

@@ -313,10 +313,7 @@ private:
         }
         if (wantsActivations()) {
             const int64_t i = std::min(activationSample.load(), activationSplit->count - 1);
-            const auto n = static_cast<std::size_t>(activationSplit->count > 0 ? activationSplit->bytes.size() /
-                                                                                     static_cast<std::size_t>(activationSplit->count) /
-                                                                                     (activationSplit->dtype == DType::U8 ? 1 : sizeof(float))
-                                                                               : 0);
+            const auto n = static_cast<std::size_t>(data->sampleShape.numel());
             std::vector<float> raw(n);
             for (std::size_t k = 0; k < n; ++k) raw[k] = activationSplit->value(static_cast<std::size_t>(i) * n + k);
             try {
@@ -334,7 +331,7 @@ private:
         return v;
     }
     bool wantsActivations() const {
-        return model && graph && activationSplit && activationSplit->count > 0 && activationSample.load() >= 0;
+        return model && data && graph && activationSplit && activationSplit->count > 0 && activationSample.load() >= 0;
     }
     int64_t m_activationShown = -1;  // the sample of the last activation maps
 
