@@ -26,8 +26,26 @@ DecisionPlot::DecisionPlot(QWidget* parent) : PlotFrame(parent) {
     connect(plot, &QCustomPlot::mouseRelease, this, [this, plot](QMouseEvent* e) {
         if (e->button() != Qt::LeftButton || (e->pos() - m_pressAt).manhattanLength() > 4) return;
         if (!plot->axisRect()->rect().contains(e->pos())) return;
-        emit planeClicked(plot->xAxis->pixelToCoord(e->pos().x()), plot->yAxis->pixelToCoord(e->pos().y()));
+        const double x = plot->xAxis->pixelToCoord(e->pos().x()), y = plot->yAxis->pixelToCoord(e->pos().y());
+        emit planeClicked(x, y);
+        emit planeClickedAt(x, y, e->modifiers(), plot->mapTo(this, e->pos()));
     });
+}
+
+int DecisionPlot::pointNear(QPoint pos, double pixels) const {
+    const QCustomPlot* plot = customPlot();
+    const QPointF at = plot->mapFrom(this, pos);
+    int best = -1;
+    double bestD = pixels * pixels;
+    for (std::size_t i = 0; i < m_points.x.size(); ++i) {
+        const double dx = plot->xAxis->coordToPixel(m_points.x[i]) - at.x();
+        const double dy = plot->yAxis->coordToPixel(m_points.y[i]) - at.y();
+        if (dx * dx + dy * dy <= bestD) {
+            bestD = dx * dx + dy * dy;
+            best = static_cast<int>(i);
+        }
+    }
+    return best;
 }
 
 void DecisionPlot::setMarker(std::optional<QPointF> at, int cls) {
@@ -50,6 +68,7 @@ void DecisionPlot::clear() {
     setClassCount(0);
     setMarker(std::nullopt);
     resetView();
+    emit classesChanged({});
 }
 
 void DecisionPlot::setClassNames(const QStringList& names) {
@@ -58,6 +77,7 @@ void DecisionPlot::setClassNames(const QStringList& names) {
         m_classGraphs[k]->setName(static_cast<qsizetype>(k) < names.size() ? names[static_cast<qsizetype>(k)]
                                                                            : tr("class %1").arg(k));
     requestReplot();
+    emit classesChanged(legendNames());
 }
 
 QStringList DecisionPlot::legendNames() const {
@@ -101,6 +121,7 @@ void DecisionPlot::setPoints(const LabelledPoints& points) {
     }
     for (std::size_t k = 0; k < m_classGraphs.size(); ++k) m_classGraphs[k]->setData(xs[k], ys[k]);
     requestReplot();
+    emit classesChanged(legendNames());
 }
 
 void DecisionPlot::setGrid(const DecisionGrid& grid) {

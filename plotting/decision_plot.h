@@ -43,9 +43,17 @@ public:
     void setMarker(std::optional<QPointF> at, int cls = 0);
     std::optional<QPointF> marker() const { return m_marker; }
 
+    // The training point nearest to widget position `pos` within `pixels`, or -1.
+    int pointNear(QPoint pos, double pixels) const;
+    const LabelledPoints& points() const { return m_points; }
+
 signals:
-    // A click (not a drag) on the plane, in data coordinates.
+    // A click (not a drag) on the plane, in data coordinates, with the keys held and the
+    // widget position.
     void planeClicked(double x, double y);
+    void planeClickedAt(double x, double y, Qt::KeyboardModifiers modifiers, QPoint pos);
+    // The legend's classes changed (new class names or points).
+    void classesChanged(const QStringList& names);
 
 protected:
     void fitView() override;

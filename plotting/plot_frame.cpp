@@ -17,6 +17,11 @@ namespace {
 constexpr int kFrameMs = 16;  // at most one replot per 60 Hz frame
 }
 
+void PlotFrame::addHeaderWidget(QWidget* widget) {
+    auto* box = static_cast<QVBoxLayout*>(layout());
+    box->insertWidget(box->indexOf(m_plot), widget);
+}
+
 PlotFrame::PlotFrame(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -21,6 +21,8 @@ public:
     explicit PlotFrame(QWidget* parent = nullptr);
 
     QCustomPlot* customPlot() const { return m_plot; }
+    // A row of controls above the plot (the frame takes ownership).
+    void addHeaderWidget(QWidget* widget);
 
     // The plot's data as CSV text (header line first).
     virtual QString csv() const = 0;

@@ -303,7 +303,11 @@ void Recorder::write(RunStore& store, std::vector<Item>& items) {
     for (Item& item : items) {
         if (auto* steps = std::get_if<std::vector<StepPoint>>(&item)) store.appendSteps(m_runId, *steps);
         else if (auto* epoch = std::get_if<EpochRecord>(&item)) store.putEpoch(m_runId, *epoch);
-        else if (auto* ckpt = std::get_if<Checkpoint>(&item)) store.putCheckpoint(m_runId, *ckpt);
+        else if (auto* ckpt = std::get_if<Checkpoint>(&item)) {
+            store.putCheckpoint(m_runId, *ckpt);
+            // Every epoch's state, for rewinding (thinned by the store).
+            if (ckpt->kind == CheckpointKind::Latest) store.putEpochState(m_runId, ckpt->epoch, ckpt->data);
+        }
         else if (auto* change = std::get_if<SettingChange>(&item)) store.addSettingChange(m_runId, *change);
         else if (auto* fin = std::get_if<Finish>(&item)) {
             for (const EvaluationRecord& ev : fin->evaluations) store.putEvaluation(m_runId, ev);

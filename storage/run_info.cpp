@@ -51,6 +51,12 @@ NewRun describeRun(const RunSetup& setup) {
     const auto doc = io::parseJson(r.projectJson, "the project as trained");
     nlohmann::json flat = nlohmann::json::object();
     if (doc.contains("data")) flatten(doc["data"], "data", flat);
+    if (!p.data.points.empty()) {  // points edited by hand: their count, not every coordinate
+        flat.erase("data.points.add");
+        flat.erase("data.points.remove");
+        flat["data.points"] = std::to_string(p.data.points.add.size()) + " added, " +
+                              std::to_string(p.data.points.remove.size()) + " removed";
+    }
     if (doc.contains("training")) flatten(doc["training"], "training", flat);
     flat["model.nodes"] = p.nodes.size();
     flat["model.parameters"] = setup.model ? setup.model->parameterCount() : 0;
@@ -92,6 +98,59 @@ TargetScaling storedTargetScaling(const std::string& dataJson, int targetDim, co
 void restoreTargetScaling(const RunDetails& run, RunSetup& setup, const std::string& what) {
     if (setup.data.numClasses > 0) return;
     setup.data.targetScaling = storedTargetScaling(run.dataJson, setup.data.targetDim, what);
+}
+
+std::string epochList(const std::vector<int>& epochs) {
+    std::string out;
+    for (std::size_t i = 0; i < epochs.size(); ++i) {
+        if (i == 12 && epochs.size() > 16) {
+            out += ", ...";
+            i = epochs.size() - 3;
+        }
+        out += (out.empty() ? "" : ", ") + std::to_string(epochs[i]);
+    }
+    return out;
+}
+
+TrainerState branchState(RunStore& store, RunSetup& setup, BranchPoint from, std::vector<std::string>& notes) {
+    const RunDetails parent = store.requireRun(from.run);
+    const std::string what = "run " + std::to_string(from.run) + " after epoch " + std::to_string(from.epoch);
+    const std::optional<std::vector<uint8_t>> blob = store.epochState(from.run, from.epoch);
+    if (!blob) {
+        const std::vector<int> kept = store.epochStates(from.run);
+        throwBadInput("run " + std::to_string(from.run) + " has no state kept after epoch " +
+                      std::to_string(from.epoch) +
+                      (kept.empty() ? std::string("; it keeps none (a run keeps its epochs' states when "
+                                                  "they fit the store's budget, docs/run-store.md)")
+                                    : "; it can branch from epoch " + epochList(kept)));
+    }
+    TrainerState state = deserializeCheckpoint(*blob, store.path() + ": " + what);
+    Model& model = *setup.model;
+    const auto have = static_cast<std::size_t>(model.values().numel() + model.buffers().numel());
+    if (state.model.size() != have)
+        throwBadInput(what + " has " + std::to_string(state.model.size()) + " weights, and this "
+                      "network has " + std::to_string(have) + ": a branch keeps the network (only "
+                      "layers without weights, such as Dropout, may be added or removed)");
+    checkWeights(model, state.model, what);
+    if (setup.project.training.epochs <= from.epoch)
+        throwBadInput("the project trains " + std::to_string(setup.project.training.epochs) +
+                      " epochs; a branch from epoch " + std::to_string(from.epoch) +
+                      " needs more (raise training.epochs)");
+    std::vector<std::string> ignored;
+    const ProjectDocument before = parseProject(parent.projectJson, what + " project", &ignored);
+    const OptimizerKind was = before.training.optimizer.kind, now = setup.project.training.optimizer.kind;
+    if (was != now)
+        notes.push_back(std::string("the optimizer changed (") + nameOf(was) + " to " + nameOf(now) +
+                        "): its state starts afresh");
+    restoreTargetScaling(parent, setup, store.path() + ": run " + std::to_string(from.run));
+    state.branch = true;
+    return state;
+}
+
+NewRun describeBranch(const RunSetup& setup, BranchPoint from) {
+    NewRun run = describeRun(setup);
+    run.name += ", from run " + std::to_string(from.run) + " epoch " + std::to_string(from.epoch);
+    return run;
 }
 
 }  // namespace neurite::storage

@@ -213,7 +213,7 @@ int64_t RunStore::beginRun(const NewRun& r) {
     return m_db->lastInsertId();
 }
 
-void RunStore::beginResume(int64_t id, int fromEpoch) {
+void RunStore::beginResume(int64_t id, int fromEpoch, int64_t fromStep) {
     const ProcessIdentity me = currentProcess();
     Transaction tx(*m_db);
     Statement u(*m_db, "UPDATE runs SET status = 'running', message = '', ended_at = NULL, "
@@ -221,12 +221,16 @@ void RunStore::beginResume(int64_t id, int fromEpoch) {
                        "epochs_done = ?5 WHERE id = ?1");
     u.bind(1, id).bind(2, me.host).bind(3, me.pid).bind(4, me.startTicks).bind(5, int64_t{fromEpoch});
     u.run();
-    for (const char* table : {"step_losses", "epochs"}) {
+    for (const char* table : {"step_losses", "epochs", "epoch_states"}) {
         Statement d(*m_db, std::string("DELETE FROM ") + table + " WHERE run_id = ?1 AND epoch > ?2");
         d.bind(1, id).bind(2, int64_t{fromEpoch}).run();
     }
     Statement e(*m_db, "DELETE FROM evaluations WHERE run_id = ?1");
     e.bind(1, id).run();
+    if (fromStep >= 0) {
+        Statement c(*m_db, "DELETE FROM setting_changes WHERE run_id = ?1 AND step > ?2");
+        c.bind(1, id).bind(2, fromStep).run();
+    }
     dropCheckpoint(id, CheckpointKind::Final);
     tx.commit();
 }
@@ -366,7 +370,8 @@ std::vector<RunSummary> RunStore::listRuns() {
 std::optional<RunDetails> RunStore::run(int64_t id) {
     Statement q(*m_db, std::string("SELECT ") + kSummaryColumns +
                            ", project_json, settings_json, data_json, precision, program_version, "
-                           "host, threads, seed, pid, resumes, pid_start FROM runs WHERE id = ?1");
+                           "host, threads, seed, pid, resumes, pid_start, parent_run, parent_epoch FROM runs "
+                           "WHERE id = ?1");
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
     RunDetails r;
@@ -381,6 +386,8 @@ std::optional<RunDetails> RunStore::run(int64_t id) {
     r.seed = static_cast<uint64_t>(q.int64(25));
     r.pid = q.int64(26);
     r.resumes = static_cast<int>(q.int64(27));
+    if (!q.isNull(29)) r.parentRun = q.int64(29);
+    if (!q.isNull(30)) r.parentEpoch = static_cast<int>(q.int64(30));
     if (r.status == "running" && !processAlive({r.host, r.pid, q.int64(28)})) r.status = "interrupted";
     Statement t(*m_db, "SELECT tag FROM tags WHERE run_id = ?1 ORDER BY tag");
     t.bind(1, id);

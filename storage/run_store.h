@@ -53,6 +53,10 @@ struct RunDetails : RunSummary {
     uint64_t seed = 0;
     int64_t pid = 0;
     int resumes = 0;
+    // A run branched from another (rewind): the run and the epoch whose state it started from.
+    // The parent may have been deleted since (parentRun unset, parentEpoch kept).
+    std::optional<int64_t> parentRun;
+    int parentEpoch = 0;
 };
 
 // A training setting changed while the run was paused; it applied from step + 1 on.
@@ -101,6 +105,13 @@ inline constexpr std::size_t kCheckpointChunkBytes = std::size_t{64} << 20;
 // a test stores a checkpoint in many chunks without allocating gigabytes.
 void setCheckpointChunkBytesForTesting(std::size_t bytes);
 
+// Rewind: every epoch's trainer state is kept while the run's states fit this budget; past it the
+// kept epochs are thinned to every 2nd, 4th, ... (the newest always stays). A state larger than a
+// quarter of the budget is not kept (a large model rewinds to nothing; its `latest` checkpoint
+// still resumes it).
+inline constexpr std::size_t kEpochStateBudgetBytes = std::size_t{256} << 20;
+inline constexpr int kMaxEpochStates = 200;
+
 struct RunOutcome {
     std::string status;  // completed | early_stopped | cancelled | failed
     std::string message;
@@ -127,8 +138,9 @@ public:
     // Writing (the Recorder batches these in transactions).
     int64_t beginRun(const NewRun& run);
     // Marks a stored run as running again in this process for `runs resume`, and drops what was
-    // recorded after `fromEpoch` (steps of the epoch that was cut short).
-    void beginResume(int64_t id, int fromEpoch);
+    // recorded after `fromEpoch` (steps of the epoch that was cut short, and the settings changed
+    // while paused after step `fromStep`, the checkpoint's; -1 keeps them all).
+    void beginResume(int64_t id, int fromEpoch, int64_t fromStep = -1);
     void appendSteps(int64_t id, std::span<const StepPoint> points);
     void addSettingChange(int64_t id, const SettingChange& c);  // after the run's earlier ones
     void putEpoch(int64_t id, const EpochRecord& e);
@@ -137,6 +149,15 @@ public:
     // CRC-32 of the whole; atomic on its own and inside a transaction.
     void putCheckpoint(int64_t id, const Checkpoint& c);
     void dropCheckpoint(int64_t id, CheckpointKind kind);
+    // Keeps the trainer state (serializeCheckpoint) of the end of `epoch` for rewinding, thinning
+    // the run's kept states to kEpochStateBudgetBytes / kMaxEpochStates. Returns false when the
+    // state is too large to keep.
+    bool putEpochState(int64_t id, int epoch, std::span<const uint8_t> state);
+    // A new run that starts where `parent` was after `epoch`: its project and settings are `run`'s
+    // (they may differ from the parent's), its history (step losses, epochs, setting changes) up
+    // to that epoch is copied from the parent, and so is its best checkpoint when the best epoch is
+    // in that history. Throws Error{BadInput} when the parent has no state for that epoch.
+    int64_t beginBranch(const NewRun& run, int64_t parent, int epoch);
     // A run that ended completed or early_stopped cannot be resumed (runs resume refuses it), so
     // its `latest` trainer state (weights and optimizer moments, 3x the model with Adam) is
     // dropped here; `best` and `final`, what export and the GUI read, stay.
@@ -154,6 +175,13 @@ public:
     // Reads a chunked checkpoint or a single-blob one of schema 2-3; verifies the chunks (all
     // there, the stored size) and the checksum, and throws Error{BadInput} when they do not match.
     std::optional<Checkpoint> checkpoint(int64_t id, CheckpointKind kind);
+
+    // The epochs a run can be rewound to: its own kept states, then those of the run it was
+    // branched from up to the branch point (and so on up the chain), ascending.
+    std::vector<int> epochStates(int64_t id);
+    // The trainer state at the end of `epoch` (following the chain as epochStates does), checked
+    // against its checksum; nullopt when none is kept.
+    std::optional<std::vector<uint8_t>> epochState(int64_t id, int epoch);
 
     // Editing.
     void addTag(int64_t id, const std::string& tag);

@@ -153,7 +153,22 @@ CREATE TABLE setting_changes(
   PRIMARY KEY(run_id, seq)) WITHOUT ROWID;
 )sql";
 
-const char* const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6};
+// Version 7: rewind and branch (teaching mode, issue 22). The trainer state at the end of each
+// epoch (thinned to a budget, RunStore::putEpochState), and for a run branched from another the
+// run and epoch it started from.
+const char* kV7 = R"sql(
+CREATE TABLE epoch_states(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  crc32 INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(run_id, epoch));
+ALTER TABLE runs ADD COLUMN parent_run INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+ALTER TABLE runs ADD COLUMN parent_epoch INTEGER;
+)sql";
+
+const char* const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

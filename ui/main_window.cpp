@@ -130,8 +130,13 @@ MainWindow::MainWindow(QWidget* parent)
     };
     connect(m_training, &TrainingPanel::tryItRequested, this, tryRun);
     connect(m_training, &TrainingPanel::unitMapsChanged, m_designer->scene(), &GraphScene::setUnitMaps);
+    connect(m_training, &TrainingPanel::outputMapsChanged, m_designer->scene(), &GraphScene::setOutputMaps);
     connectExperiments();
     connect(m_runs, &RunsPanel::tryItRequested, this, tryRun);
+    connect(m_runs, &RunsPanel::branchRequested, this, [this, trainingTab](qint64 runId, int epoch) {
+        m_tabs->setCurrentWidget(trainingTab);
+        m_training->rewindTo(runId, epoch);
+    });
     createDocks();
     createMenus();
     createTabStrip();
@@ -342,6 +347,7 @@ void MainWindow::createTrainingMenu() {
     menu->addAction(m_training->stepAction());
     menu->addAction(m_training->stepEpochAction());
     menu->addAction(m_training->resetAction());
+    menu->addAction(m_training->rewindAction());
     menu->addSeparator();
     menu->addAction(tr("Show &Runs"), this, [this] { m_tabs->setCurrentWidget(m_runs); })->setObjectName("showRuns");
     menu->addAction(tr("&Try a Saved Model..."), this, [this] { m_tabs->setCurrentWidget(m_tryIt); })

@@ -2,8 +2,10 @@
 // needs to know of the data: plain values shared by the data, graph, io and train layers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/shape.h"
 
@@ -27,6 +29,22 @@ struct AugmentConfig {
     bool any() const { return geometric() || brightness > 0 || noise > 0 || cutout > 0 || mixup > 0; }
 };
 
+// A point added to 2-D classification data by hand (teaching: a click on the decision map), or
+// the coordinates of a training point to leave out (label unused).
+struct PointEdit {
+    double x = 0, y = 0;
+    int label = 0;  // the class index of an added point
+    bool operator==(const PointEdit&) const = default;
+};
+
+// data.points: applied to the training split right after the split (data/point_edits.h).
+struct PointEdits {
+    std::vector<PointEdit> add, remove;
+    bool empty() const { return add.empty() && remove.empty(); }
+    bool operator==(const PointEdits&) const = default;
+};
+inline constexpr std::size_t kMaxPointEdits = 100000;  // of each list
+
 struct DataConfig {
     std::string source;              // spec: "builtin:fashion-mnist", "idx:DIR", "synthetic:spiral?..."
     double validationSplit = 0.1;    // fraction of the training data held out for validation
@@ -40,6 +58,7 @@ struct DataConfig {
     std::string classWeights = "none";  // none | balanced (n / (classes * n_c) over the training split)
     AugmentConfig augment;           // training split only, on the fly (docs/data.md)
     bool reconstruct = false;        // targets = the inputs as the model sees them (autoencoders)
+    PointEdits points;               // 2-D classification: points added or removed by hand
 };
 
 // What the graph needs to bind "auto": the sample shape and the number of outputs.

@@ -23,6 +23,7 @@ std::span<const LessonItem> lessonLocks() {
     static constexpr LessonItem kLocks[] = {
         {"network", "the network: no layer added, removed, edited or connected"},
         {"data.source", "the data source"},
+        {"data.points", "the points on the decision map (none added or removed)"},
         {"data.validation_split", "the validation split"},
         {"data.test_split", "the test split"},
         {"data.scaling", "feature scaling"},

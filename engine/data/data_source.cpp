@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "data/point_edits.h"
 #include "data/preprocess.h"
 #include "data/sources.h"
 #include "data/spec_query.h"
@@ -282,6 +283,7 @@ Dataset loadDataset(const DataConfig& cfg, uint64_t seed) {
     checkConfig(cfg);
     Dataset ds = loadSource(cfg);
     split(ds, cfg, seed);
+    applyPointEdits(ds, cfg.points);
     fitOnTrain(ds, cfg, seed);
     ds.augment = cfg.augment;
     ds.hostPipeline = cfg.augment.any();
@@ -344,6 +346,9 @@ std::vector<Dataset> chronologicalFolds(const Dataset& whole, const DataConfig& 
 
 std::vector<Dataset> loadFolds(const DataConfig& cfg, uint64_t seed, int k) {
     checkConfig(cfg);
+    if (!cfg.points.empty())
+        throwBadInput("data.points: points edited by hand belong to one training split, and cross-validation makes " +
+                      std::to_string(k) + " of them; train without --folds, or clear the edits");
     Dataset whole = loadSource(cfg);
     DataConfig testOnly = cfg;
     testOnly.validationSplit = 0;

@@ -33,7 +33,7 @@ bool looksBinary(std::string_view text) {
 DataConfig readData(const Json& value, const ReadContext& ctx) {
     ObjectReader r(value, "$.data", ctx,
                    {"source", "validation_split", "test_split", "scaling", "target_scaling", "target", "stratify",
-                    "balance", "smote_k", "class_weights", "augment", "reconstruct"});
+                    "balance", "smote_k", "class_weights", "augment", "reconstruct", "points"});
     DataConfig data;
     if (!r.readString("source", data.source))
         r.fail("source", "missing; name the data, for example \"builtin:fashion-mnist\", "
@@ -59,6 +59,7 @@ DataConfig readData(const Json& value, const ReadContext& ctx) {
     static const std::string kWeights[] = {"none", "balanced"};
     r.readChoice("class_weights", data.classWeights, kWeights, "class weights");
     r.readBool("reconstruct", data.reconstruct);
+    if (const Json* p = r.find("points")) data.points = io::readPointEdits(*p, r.pathOf("points"), ctx);
     if (const Json* a = r.find("augment")) {
         ObjectReader ar(*a, r.pathOf("augment"), ctx,
                         {"horizontal_flip", "vertical_flip", "shift", "rotation", "zoom", "shear",

@@ -16,6 +16,10 @@ Json writeTraining(const TrainConfig& cfg);
 LessonConfig readLesson(const Json& value, const ReadContext& ctx);
 Json writeLesson(const LessonConfig& lesson);
 
+// The data section's "points" (PointEdits), at JSON path `path`.
+PointEdits readPointEdits(const Json& value, const std::string& path, const ReadContext& ctx);
+Json writePointEdits(const PointEdits& edits);
+
 // The data section; withDefaults writes every key, else keys at their defaults stay out.
 Json dataSection(const DataConfig& data, bool withDefaults);
 

@@ -109,6 +109,7 @@ Json dataSection(const DataConfig& d, bool withDefaults) {
     if (keep(d.smoteK != defaults.smoteK)) data["smote_k"] = d.smoteK;
     if (keep(d.classWeights != defaults.classWeights)) data["class_weights"] = d.classWeights;
     if (keep(d.reconstruct != defaults.reconstruct)) data["reconstruct"] = d.reconstruct;
+    if (!d.points.empty()) data["points"] = writePointEdits(d.points);  // with defaults too: an empty one says nothing
     if (keep(d.augment.any())) {
         const AugmentConfig& g = d.augment;
         Json a = Json::object();

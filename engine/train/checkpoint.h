@@ -39,6 +39,11 @@ struct TrainerState {
     int64_t trainSamples = 0;
     double trainLoss = 0, trainAccuracy = 0;
     std::optional<double> valLoss, valAccuracy;
+
+    // Not serialized. Set for a branch (a new run from a kept epoch state, whose settings may
+    // differ): an optimizer state that does not fit the optimizer now configured (another kind)
+    // starts afresh, and an early stop of the original run is lifted.
+    bool branch = false;
 };
 
 // The blob starts with "NRCK", a format version and the payload size; the last 4 bytes are the

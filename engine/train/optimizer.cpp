@@ -42,10 +42,15 @@ void Optimizer::saveState(std::vector<float>& state1, std::vector<float>& state2
     steps = m_steps;
 }
 
+bool Optimizer::fits(const std::vector<float>& state1, const std::vector<float>& state2) const {
+    const auto expected2 = m_state2.defined() ? static_cast<std::size_t>(m_state2.numel()) : 0u;
+    return state1.size() == static_cast<std::size_t>(m_state1.numel()) && state2.size() == expected2;
+}
+
 void Optimizer::loadState(const std::vector<float>& state1, const std::vector<float>& state2,
                           int64_t steps) {
     const auto expected2 = m_state2.defined() ? static_cast<std::size_t>(m_state2.numel()) : 0u;
-    if (state1.size() != static_cast<std::size_t>(m_state1.numel()) || state2.size() != expected2)
+    if (!fits(state1, state2))
         throwBadInput("the checkpoint's optimizer state (" + std::to_string(state1.size()) + " + " +
                       std::to_string(state2.size()) + " values) does not fit " +
                       nameOf(m_cfg.kind) + " on this model (" + std::to_string(m_state1.numel()) +

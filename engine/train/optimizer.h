@@ -28,6 +28,7 @@ public:
     // loadState throws Error{BadInput} when the sizes do not fit this model and optimizer.
     void saveState(std::vector<float>& state1, std::vector<float>& state2, int64_t& steps);
     void loadState(const std::vector<float>& state1, const std::vector<float>& state2, int64_t steps);
+    bool fits(const std::vector<float>& state1, const std::vector<float>& state2) const;
 
 private:
     void update(Tensor& values, const Tensor& grads, Tensor& state1, Tensor& state2, float lr);

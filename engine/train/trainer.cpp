@@ -387,7 +387,8 @@ int importState(Model& model, const TrainerState& st, const LoopState& l) {
     checkWeights(model, st.model, "the checkpoint");
     if (!st.bestWeights.empty()) checkWeights(model, st.bestWeights, "the checkpoint's best weights");
     model.restore(st.model);
-    l.optimizer.loadState(st.optState1, st.optState2, st.optSteps);
+    if (!st.branch || l.optimizer.fits(st.optState1, st.optState2))
+        l.optimizer.loadState(st.optState1, st.optState2, st.optSteps);
     l.schedule.setState({st.plateauLr, st.plateauBest, st.plateauHasBest, st.plateauBad});
     l.monitor.hasBest = st.monitorHasBest;
     l.monitor.best = st.monitorBest;
@@ -399,7 +400,7 @@ int importState(Model& model, const TrainerState& st, const LoopState& l) {
     l.fin.trainAccuracy = st.trainAccuracy;
     l.fin.valLoss = st.valLoss;
     l.fin.valAccuracy = st.valAccuracy;
-    if (st.earlyStopped) l.fin.status = "early_stopped";
+    if (st.earlyStopped && !st.branch) l.fin.status = "early_stopped";
     l.trainSeconds = st.trainSeconds;
     l.trainSamples = st.trainSamples;
     l.globalStep = st.globalStep;

@@ -2,10 +2,11 @@
 // while the training panel runs a project on its worker thread, against the same loop idle.
 // Also the number of progress drains per second and the run's samples/s.
 //   bench_gui_latency PROJECT [--epochs N] [--threads N] [--screenshot FILE] [--views off] [--teaching]
-// --views off trains without the 2-D decision and unit maps (their cost on the training thread is
-// the samples/s difference); --teaching shows the Neurons tab and a designer canvas with the unit
-// maps inside the blocks while it trains, or for an image network the Activations tab (their
-// cost on the GUI thread is in the latency).
+// --views off trains without the live views (2-D decision and unit maps, an image network's
+// activation maps; their cost on the training thread is the samples/s difference); --teaching
+// shows the Neurons tab and a designer canvas with the unit maps inside the blocks while it
+// trains, or for an image network the Activations tab and the blocks' output maps (their cost on
+// the GUI thread is in the latency).
 // Run with QT_QPA_PLATFORM=offscreen or under Xvfb (DISPLAY=:99).
 #include <QApplication>
 #include <QElapsedTimer>
@@ -95,6 +96,8 @@ int main(int argc, char** argv) {
         canvas->show();
         QObject::connect(&panel, &neurite::TrainingPanel::unitMapsChanged, canvas->scene(),
                          &neurite::GraphScene::setUnitMaps);
+        QObject::connect(&panel, &neurite::TrainingPanel::outputMapsChanged, canvas->scene(),
+                         &neurite::GraphScene::setOutputMaps);
         // An image network: the Activations tab, once the run has added it.
         QObject::connect(&panel.controller(), &neurite::TrainingController::prepared, &panel, [&panel] {
             for (QTabWidget* t : panel.findChildren<QTabWidget*>())

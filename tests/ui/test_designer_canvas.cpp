@@ -277,6 +277,50 @@ private slots:
         QVERIFY(!f.item("fc")->toolTip().contains("unit 0"));
     }
 
+    // An image network's outputs for one sample in the blocks: a map per channel (eight at most),
+    // a flat output as one grid, the input in grey; they leave unit maps alone and an edit clears them.
+    void outputMapsAreDrawnInTheBlocks() {
+        Fixture f;
+        auto maps = std::make_shared<ActivationMaps>();
+        ActivationMap img;
+        img.node = "img";
+        img.op = "Conv2D";
+        img.channels = 12;
+        img.height = img.width = 3;
+        img.values.assign(12 * 9, 0.25f);
+        img.values[0] = -1.f;
+        img.maxAbs = 1.f;
+        ActivationMap fc;
+        fc.node = "fc";
+        fc.op = "Dense";
+        fc.channels = 5;
+        fc.height = fc.width = 1;
+        fc.values = {1.f, -1.f, 0.f, 0.5f, -0.5f};
+        fc.maxAbs = 1.f;
+        maps->nodes = {img, fc};
+        f.designer.scene()->setOutputMaps(maps);
+        QCOMPARE(f.item("img")->shownMaps(), NodeItem::kMaxMaps);
+        QCOMPARE(f.item("fc")->shownMaps(), 1);
+        QCOMPARE(f.item("in")->shownMaps(), 0);
+        QVERIFY2(f.item("img")->toolTip().contains("12 channels of 3x3"), qPrintable(f.item("img")->toolTip()));
+        QVERIFY(f.item("fc")->toolTip().contains("5 values"));
+        const std::vector<QImage> grid = outputPreviewImages(fc, NodeItem::kMaxMaps);
+        QCOMPARE(grid.size(), std::size_t(1));
+        QCOMPARE(grid[0].size(), QSize(3, 3));  // 5 values in a 3x3 grid, row by row
+        QCOMPARE(grid[0].pixelColor(1, 0), unitValueColor(-1.f, 1.f));
+        QCOMPARE(grid[0].pixelColor(2, 2), QColor(0x9e, 0x9e, 0x9e));  // past the end
+        QCOMPARE(outputPreviewImages(img, 3).size(), std::size_t(3));
+        QCOMPARE(outputPreviewImages(img, 3)[0].pixelColor(0, 0), unitValueColor(-1.f, 1.f));
+        // Clearing the unit maps (none here) keeps the outputs; an edit clears them.
+        f.designer.scene()->setUnitMaps(nullptr);
+        QCOMPARE(f.item("img")->shownMaps(), NodeItem::kMaxMaps);
+        f.designer.scene()->selectIds({"fc"});
+        f.designer.actions().duplicate->trigger();
+        QVERIFY(!f.designer.scene()->outputMaps());
+        QCOMPARE(f.item("img")->shownMaps(), 0);
+        QVERIFY(!f.item("img")->toolTip().contains("channels of"));
+    }
+
     void arrangingTwiceIsOneStep() {
         Fixture f;
         f.designer.actions().layout->trigger();

@@ -22,6 +22,8 @@
 #include "training/forecast_view.h"
 #include "training/activation_view.h"
 #include "training/neuron_view.h"
+#include "training/rewind_dialog.h"
+#include <QPushButton>
 #include "training/training_panel.h"
 
 using neurite::ProjectDocument;
@@ -162,6 +164,60 @@ private slots:
         QVERIFY(a->data == b->data);
     }
 
+    // Rewind: a finished run of 3 epochs, rewound to epoch 1 from the panel (the dialog lists
+    // the kept epochs), starts paused with the parent's history in the plots and, resumed, ends
+    // with the parent's exact weights. The Runs tab's dialog offers the same epochs.
+    void rewindBranchesFromAnEpoch() {
+        QTemporaryDir dir;
+        TrainingPanel panel;
+        panel.controller().setStorePath(dir.filePath("runs.db"));
+        useProject(panel, spiral(3));
+        QVERIFY(!panel.rewindAction()->isEnabled());  // nothing recorded yet
+        QSignalSpy finished(&panel, &TrainingPanel::runFinished);
+        panel.startAction()->trigger();
+        QVERIFY(finished.wait(neurite::test::kSlowWaitMs));
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), neurite::test::kSlowWaitMs);
+        QVERIFY(panel.rewindAction()->isEnabled());
+        const int stepsPerEpoch = panel.lossPlot()->pointCount(0) / 3;
+
+        neurite::RewindDialog dialog(dir.filePath("runs.db"), 1);
+        QCOMPARE(dialog.table()->rowCount(), 3);
+        QVERIFY(dialog.message().contains("kept the state of these epochs"));
+        QVERIFY(dialog.epoch() > 0);
+        dialog.table()->selectRow(0);
+        QCOMPARE(dialog.epoch(), 1);
+        QCOMPARE(dialog.branchButton()->text(), QString("Branch from epoch 1"));
+
+        panel.rewindTo(1, 1);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.controller().running() && panel.controller().paused(), 60000);
+        QTRY_VERIFY2_WITH_TIMEOUT(panel.statusText().contains("a new run from run 1's weights after epoch 1"),
+                                  qPrintable(panel.statusText()), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(panel.lossPlot()->pointCount(0), stepsPerEpoch, 10000);  // epoch 1's history
+        panel.pauseAction()->trigger();  // resume
+        QVERIFY(finished.wait(neurite::test::kSlowWaitMs));
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), neurite::test::kSlowWaitMs);
+        QCOMPARE(panel.lossPlot()->pointCount(0), 3 * stepsPerEpoch);
+
+        neurite::storage::RunStore store(dir.filePath("runs.db").toStdString());
+        const auto branch = store.requireRun(2);
+        QCOMPARE(branch.parentRun.value_or(0), int64_t{1});
+        QCOMPARE(branch.parentEpoch, 1);
+        QCOMPARE(branch.status, std::string("completed"));
+        const auto a = store.checkpoint(1, neurite::storage::CheckpointKind::Final);
+        const auto b = store.checkpoint(2, neurite::storage::CheckpointKind::Final);
+        QVERIFY(a && b && !a->data.empty());
+        QVERIFY(a->data == b->data);
+
+        // A network the state does not fit is refused with the reason; nothing is recorded.
+        ProjectDocument narrow = spiral(3);
+        narrow.nodes[1].params["units"] = int64_t{8};
+        useProject(panel, narrow);
+        panel.rewindTo(1, 2);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.statusText().contains("a branch keeps the network"), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), neurite::test::kSlowWaitMs);
+        QCOMPARE(store.listRuns().size(), std::size_t(2));
+    }
+
     // The neuron view on hand-made maps: a column per layer (the ReLU's maps shown for the Dense
     // before it), an edge per weight with its value on hover, a click edits it only while
     // editable; a network with other layers is described instead.
@@ -265,6 +321,9 @@ private slots:
         panel.resize(1200, 800);
         panel.show();
         useProject(panel, doc);
+        std::shared_ptr<const neurite::ActivationMaps> canvas;  // what the designer's blocks get
+        QObject::connect(&panel, &TrainingPanel::outputMapsChanged, &panel,
+                         [&](std::shared_ptr<const neurite::ActivationMaps> m) { canvas = std::move(m); });
         panel.stepAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(panel.controller().running() && panel.controller().paused() &&
                                      panel.stepAction()->isEnabled(), 60000);
@@ -291,8 +350,20 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(view->maps() != first, 20000);
         QCOMPARE(view->maps()->sample.size(), std::size_t(64));
         QVERIFY(view->maps()->sample != first->sample);
+        QCOMPARE(canvas, view->maps());  // the blocks show the same sample's outputs
         panel.stopAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), 60000);
+        // After the run, the model it left answers for another sample at once.
+        QVERIFY(panel.controller().hasModelAfterRun());
+        const auto ended = view->maps();
+        view->sampleEditor()->setValue(9);
+        QVERIFY(view->maps() != ended);
+        QVERIFY(view->maps()->sample != ended->sample);
+        QCOMPARE(view->maps()->find("conv")->height, int64_t(8));
+        QCOMPARE(canvas, view->maps());
+        // Another project forgets it.
+        panel.resetForProject();
+        QVERIFY(!panel.controller().hasModelAfterRun());
     }
 
     void imageDataShowsSamples() {

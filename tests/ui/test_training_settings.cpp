@@ -29,6 +29,10 @@
 #include "number_field.h"
 #include "support/test_env.h"
 #include "training/training_panel.h"
+#include "training/point_edit_bar.h"
+#include "decision_plot.h"
+#include <QSignalSpy>
+#include <qcustomplot.h>
 #include "training/training_settings.h"
 #include "training/synthetic_editor.h"
 #include "training/training_workspace.h"
@@ -501,6 +505,75 @@ private slots:
         QVERIFY(workspace.settings()->lrEditor()->isEnabled());
         QVERIFY(workspace.settings()->epochsEditor()->isEnabled());  // unlocked after the pause
         QVERIFY(!hint->isVisible());
+    }
+
+    // Playground's "click to add data": a click on the decision map adds a point of the chosen
+    // class to the project (one undo step), Shift+click on a training point removes it, Clear
+    // drops all; nothing is edited while a run trains or when a lesson locks the points.
+    void clicksOnTheMapEditPoints() {
+        GraphModel model;
+        QUndoStack undo;
+        ProjectDocument doc = loadProject(test::sourceDir() + "/resources/examples/spiral.neurite.json", nullptr);
+        doc.data.source = "synthetic:xor?samples=200&seed=3";
+        doc.training.epochs = 1;
+        doc.training.threads = 1;
+        model.setDocument(doc);
+        TrainingWorkspace workspace(&model, &undo);
+        workspace.panel()->setProjectSource([&model](QString*) { return std::optional<ProjectDocument>(model.document()); });
+        workspace.resize(1280, 720);
+        workspace.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&workspace));
+        QSignalSpy finished(workspace.panel(), &TrainingPanel::runFinished);
+        workspace.panel()->startTraining();
+        QVERIFY(finished.wait(test::kSlowWaitMs));
+        QTRY_VERIFY_WITH_TIMEOUT(!workspace.panel()->controller().running(), test::kSlowWaitMs);
+        plot::DecisionPlot* map = workspace.panel()->decisionPlot();
+        QVERIFY(map->isVisible() && map->pointCount() > 0);
+        PointEditBar* bar = workspace.panel()->pointEditBar();
+        QVERIFY(bar->isVisible());
+        QCOMPARE(bar->classChooser()->count(), 2);
+        bar->classChooser()->setCurrentIndex(1);
+        QCustomPlot* plot = map->customPlot();
+        const QPoint centre = plot->axisRect()->rect().center();
+        QTest::mouseClick(plot, Qt::LeftButton, {}, centre);
+        const PointEdits& points = model.document().data.points;
+        QCOMPARE(points.add.size(), std::size_t(1));
+        QCOMPARE(points.add[0].label, 1);
+        QCOMPARE(points.add[0].x, plot->xAxis->pixelToCoord(centre.x()));
+        QCOMPARE(bar->countText(), QString("1 added, 0 removed"));
+        QVERIFY(workspace.panel()->statusText().contains("Point added"));
+        QCOMPARE(undo.undoText(), QString("Change add a point"));
+        // Shift+click on a training point leaves it out of the next run's training split.
+        const double px = map->points().x[0], py = map->points().y[0];
+        const QPoint at(static_cast<int>(std::lround(plot->xAxis->coordToPixel(px))),
+                        static_cast<int>(std::lround(plot->yAxis->coordToPixel(py))));
+        QTest::mouseClick(plot, Qt::LeftButton, Qt::ShiftModifier, at);
+        QCOMPARE(points.remove.size(), std::size_t(1));
+        QCOMPARE(static_cast<float>(points.remove[0].x), static_cast<float>(px));
+        QCOMPARE(bar->countText(), QString("1 added, 1 removed"));
+        undo.undo();
+        QCOMPARE(model.document().data.points.remove.size(), std::size_t(0));
+        QCOMPARE(bar->countText(), QString("1 added, 0 removed"));
+        QTest::mouseClick(bar->clearButton(), Qt::LeftButton);
+        QVERIFY(model.document().data.points.empty());
+        QVERIFY(!bar->clearButton()->isEnabled());
+        // A lesson that locks the points: clicks say so and change nothing.
+        workspace.settings()->setLockedKeys({QStringLiteral("data.points")});
+        QTest::mouseClick(plot, Qt::LeftButton, {}, centre);
+        QVERIFY(model.document().data.points.empty());
+        QVERIFY(workspace.panel()->statusText().contains("lesson"));
+        workspace.settings()->setLockedKeys({});
+        // While a run trains, clicks wait for it.
+        ProjectDocument longer = model.document();
+        longer.training.epochs = 200;
+        workspace.panel()->setProjectSource([longer](QString*) { return std::optional<ProjectDocument>(longer); });
+        workspace.panel()->startTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(workspace.panel()->controller().running() && map->isVisible(), 10000);
+        QTest::mouseClick(plot, Qt::LeftButton, {}, centre);
+        QVERIFY(model.document().data.points.empty());
+        QVERIFY(workspace.panel()->statusText().contains("stop this run first"));
+        workspace.panel()->stopAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!workspace.panel()->controller().running(), test::kSlowWaitMs);
     }
 };
 

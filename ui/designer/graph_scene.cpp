@@ -37,8 +37,14 @@ GraphScene::GraphScene(GraphModel* model, QUndoStack* undo, QObject* parent)
     connect(model, &GraphModel::analysisChanged, this, &GraphScene::refreshAll);
     // The maps describe the network the run trained: an edit or another document outdates them.
     for (auto signal : {&GraphModel::nodeAdded, &GraphModel::nodeRemoved, &GraphModel::nodeChanged})
-        connect(model, signal, this, [this] { setUnitMaps(nullptr); });
-    connect(model, &GraphModel::documentReset, this, [this] { setUnitMaps(nullptr); });
+        connect(model, signal, this, [this] {
+            setUnitMaps(nullptr);
+            setOutputMaps(nullptr);
+        });
+    connect(model, &GraphModel::documentReset, this, [this] {
+        setUnitMaps(nullptr);
+        setOutputMaps(nullptr);
+    });
     rebuild();
 }
 
@@ -46,6 +52,12 @@ void GraphScene::setUnitMaps(std::shared_ptr<const UnitMaps> maps) {
     if (!maps && !m_unitMaps) return;
     m_unitMaps = std::move(maps);
     for (NodeItem* item : std::as_const(m_nodes)) item->setUnitMaps(m_unitMaps);
+}
+
+void GraphScene::setOutputMaps(std::shared_ptr<const ActivationMaps> maps) {
+    if (!maps && !m_outputMaps) return;
+    m_outputMaps = std::move(maps);
+    for (NodeItem* item : std::as_const(m_nodes)) item->setOutputMaps(m_outputMaps);
 }
 
 // Items die before the scene: without this, their deselection would emit selectionChanged to
@@ -90,6 +102,7 @@ void GraphScene::addNode(const QString& id) {
     if (m_nodes.contains(id)) return;
     auto* item = new NodeItem(m_model, id);
     item->setUnitMaps(m_unitMaps);
+    item->setOutputMaps(m_outputMaps);
     m_nodes.insert(id, item);
     addItem(item);
     connect(item, &NodeItem::moved, this, &GraphScene::nodeItemMoved);

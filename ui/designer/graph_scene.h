@@ -12,6 +12,7 @@
 
 #include <memory>
 
+#include "export/activation_maps.h"
 #include "export/unit_maps.h"
 
 class QUndoStack;
@@ -54,6 +55,10 @@ public:
     // (a layer added, removed or edited, another document) clears them: they no longer describe it.
     void setUnitMaps(std::shared_ptr<const UnitMaps> maps);
     const std::shared_ptr<const UnitMaps>& unitMaps() const { return m_unitMaps; }
+    // Image networks: each block's output for the run's current sample (the Activations tab's),
+    // drawn in the blocks like the unit maps and cleared the same way.
+    void setOutputMaps(std::shared_ptr<const ActivationMaps> maps);
+    const std::shared_ptr<const ActivationMaps>& outputMaps() const { return m_outputMaps; }
 
 signals:
     // A dragged connection was dropped on a layer that cannot take it.
@@ -82,6 +87,7 @@ private:
     GraphModel* m_model;
     QUndoStack* m_undo;
     std::shared_ptr<const UnitMaps> m_unitMaps;
+    std::shared_ptr<const ActivationMaps> m_outputMaps;
     QHash<QString, NodeItem*> m_nodes;
     QList<EdgeItem*> m_edges;
     bool m_snap = true;

@@ -66,6 +66,8 @@ void NodeItem::refresh() {
 }
 
 void NodeItem::setUnitMaps(const std::shared_ptr<const UnitMaps>& maps) {
+    if (!maps && m_showsOutputs) return;  // an image network's outputs stay
+    m_showsOutputs = false;
     m_mapImages.clear();
     m_mapUnits = 0;
     m_mapTip.clear();
@@ -82,6 +84,31 @@ void NodeItem::setUnitMaps(const std::shared_ptr<const UnitMaps>& maps) {
         m_mapTip = QObject::tr("<br><br><i>The maps: each unit's output over the input plane (x to the right, y up); "
                                "blue above zero, orange below, white at zero.</i><br>") +
                    lines.join(QStringLiteral("<br>"));
+    }
+    setToolTip(m_mapTip.isEmpty() ? m_tip : m_tip + m_mapTip);
+    update();
+}
+
+void NodeItem::setOutputMaps(const std::shared_ptr<const ActivationMaps>& maps) {
+    const ActivationMap* map = maps ? maps->find(m_id.toStdString()) : nullptr;
+    if (!map && !m_showsOutputs) return;  // the unit maps (2-D data) stay
+    m_showsOutputs = map != nullptr;
+    m_mapImages.clear();
+    m_mapUnits = 0;
+    m_mapTip.clear();
+    if (map && !map->values.empty()) {
+        m_mapImages = outputPreviewImages(*map, kMaxMaps);
+        const bool spatial = map->height * map->width > 1;
+        m_mapUnits = spatial ? map->channels : 1;
+        m_mapTip = spatial ? QObject::tr("<br><br><i>This layer's output for the current sample (the Activations tab's): "
+                                         "%1 channels of %2x%3; blue above zero, orange below, white at zero.</i>")
+                                 .arg(map->channels)
+                                 .arg(map->height)
+                                 .arg(map->width)
+                           : QObject::tr("<br><br><i>This layer's output for the current sample (the Activations tab's): "
+                                         "%1 values, row by row; blue above zero, orange below, white at zero.</i>")
+                                 .arg(map->channels);
+        if (map->op == "Input") m_mapTip.replace(QObject::tr("blue above zero, orange below, white at zero"), QObject::tr("grey levels"));
     }
     setToolTip(m_mapTip.isEmpty() ? m_tip : m_tip + m_mapTip);
     update();

@@ -1,4 +1,5 @@
 #include "runs_panel.h"
+#include "training/rewind_dialog.h"
 #include "failure.h"
 
 #include <QHBoxLayout>
@@ -48,6 +49,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
         menu.addAction(tr("Note..."), this, &RunsPanel::noteSelected);
         menu.addAction(tr("Export model..."), this, &RunsPanel::exportSelected);
         menu.addAction(tr("Try it"), this, &RunsPanel::tryItSelected);
+        menu.addAction(tr("Rewind and branch..."), this, &RunsPanel::branchSelected);
         menu.addSeparator();
         menu.addAction(tr("Delete..."), this, &RunsPanel::deleteSelected);
         menu.exec(m_table->viewport()->mapToGlobal(pos));
@@ -290,24 +292,27 @@ void RunsPanel::noteSelected() {
     if (ok && !noteRun(ids[0], note, &error)) QMessageBox::warning(this, tr("Note failed"), error);
 }
 
-void RunsPanel::exportSelected() {
+std::optional<int64_t> RunsPanel::oneSelected(const QString& ask) {
     const std::vector<int64_t> ids = selectedRuns();
-    if (ids.size() != 1 || !m_store) {
-        clearFailure(m_message);
-        m_message->setText(tr("Select one run to export its model."));
-        return;
-    }
-    exportRunModel(this, storePath(), ids.front());
+    if (ids.size() == 1 && m_store) return ids.front();
+    clearFailure(m_message);
+    m_message->setText(ask);
+    return std::nullopt;
+}
+
+void RunsPanel::exportSelected() {
+    if (const auto id = oneSelected(tr("Select one run to export its model."))) exportRunModel(this, storePath(), *id);
 }
 
 void RunsPanel::tryItSelected() {
-    const std::vector<int64_t> ids = selectedRuns();
-    if (ids.size() != 1 || !m_store) {
-        clearFailure(m_message);
-        m_message->setText(tr("Select one run to try its model."));
-        return;
-    }
-    emit tryItRequested(storePath(), ids.front());
+    if (const auto id = oneSelected(tr("Select one run to try its model."))) emit tryItRequested(storePath(), *id);
+}
+
+void RunsPanel::branchSelected() {
+    const auto id = oneSelected(tr("Select one run to rewind it to an earlier epoch."));
+    if (!id) return;
+    RewindDialog dialog(storePath(), *id, this);
+    if (dialog.exec() == QDialog::Accepted && dialog.epoch() > 0) emit branchRequested(*id, dialog.epoch());
 }
 
 void RunsPanel::deleteSelected() {

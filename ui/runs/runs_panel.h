@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 
 #include "run_store.h"
 
@@ -63,6 +64,8 @@ signals:
     void runsSelected(const std::vector<int64_t>& ids);  // the runs now shown
     // "Try it" on one run: its model in the Try it tab, without exporting it first.
     void tryItRequested(const QString& storePath, qint64 runId);
+    // "Rewind and branch" on one run: a new run of the open project from that run's epoch.
+    void branchRequested(qint64 runId, int epoch);
 
 private:
     void showSelection();
@@ -72,6 +75,9 @@ private:
     void deleteSelected();
     void exportSelected();
     void tryItSelected();
+    void branchSelected();
+    // The one selected run, or nullopt after saying `ask` in the message line.
+    std::optional<int64_t> oneSelected(const QString& ask);
     bool edit(const std::function<void()>& action, QString* error);
 
     std::unique_ptr<storage::RunStore> m_store;

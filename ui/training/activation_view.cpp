@@ -19,32 +19,6 @@ namespace neurite {
 
 namespace {
 
-// One channel of a map as an image: grey levels from the channel's minimum to maximum for the
-// input, Playground's diverging colours on the node's own scale for the layers.
-QImage channelImage(const ActivationMap& m, int64_t channel, bool input) {
-    QImage image(static_cast<int>(m.width), static_cast<int>(m.height), QImage::Format_RGB32);
-    const auto plane = static_cast<std::size_t>(m.height * m.width);
-    const float* v = m.values.data() + plane * static_cast<std::size_t>(channel);
-    float lo = 0, hi = 0;
-    if (input) {
-        lo = *std::min_element(v, v + plane);
-        hi = *std::max_element(v, v + plane);
-    }
-    for (int64_t y = 0; y < m.height; ++y) {
-        auto* line = reinterpret_cast<QRgb*>(image.scanLine(static_cast<int>(y)));
-        for (int64_t x = 0; x < m.width; ++x) {
-            const float value = v[static_cast<std::size_t>(y * m.width + x)];
-            if (input) {
-                const int g = hi > lo ? static_cast<int>(std::lround(255 * (value - lo) / (hi - lo))) : 128;
-                line[x] = qRgb(g, g, g);
-            } else {
-                line[x] = unitValueColor(value, m.maxAbs).rgb();
-            }
-        }
-    }
-    return image;
-}
-
 bool spatial(const ActivationMap& m) { return m.height * m.width > 1; }
 
 }  // namespace
@@ -61,7 +35,7 @@ public:
             for (const ActivationMap& m : maps->nodes) {
                 if (!spatial(m)) continue;
                 Row row{&m, {}};
-                for (int64_t c = 0; c < m.channels; ++c) row.images.push_back(channelImage(m, c, m.op == "Input"));
+                for (int64_t c = 0; c < m.channels; ++c) row.images.push_back(activationChannelImage(m, c, m.op == "Input"));
                 m_rows.push_back(std::move(row));
             }
         m_maps = maps;
@@ -294,7 +268,7 @@ void ActivationView::showDetail() {
         m_arithmetic->clear();
         return;
     }
-    m_detail->output = channelImage(*m, m_channel, m->op == "Input");
+    m_detail->output = activationChannelImage(*m, m_channel, m->op == "Input");
     m_detail->mapHeight = m->height;
     m_detail->mapWidth = m->width;
     if (m_y >= m->height || m_x >= m->width) m_y = m_x = -1;
@@ -311,7 +285,7 @@ void ActivationView::showDetail() {
         const ConvArithmetic a = convArithmetic(*m_maps, m_node.toStdString(), m_channel, m_y, m_x);
         const float value = m->values[static_cast<std::size_t>((m_channel * m->height + m_y) * m->width + m_x)];
         if (const ActivationMap* in = m_maps->find(m->input)) {
-            m_detail->input = channelImage(*in, a.firstChannel, in->op == "Input");
+            m_detail->input = activationChannelImage(*in, a.firstChannel, in->op == "Input");
             m_detail->window = QRect(static_cast<int>(a.left), static_cast<int>(a.top),
                                      static_cast<int>(m->conv.extentW()), static_cast<int>(m->conv.extentH()));
         }

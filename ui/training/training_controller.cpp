@@ -1,9 +1,11 @@
 #include "training_controller.h"
+#include "training_controller_setup.h"
 
 #include <QThread>
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "core/error.h"
 #include "display_convert.h"
@@ -15,60 +17,6 @@
 
 namespace neurite {
 
-namespace {
-
-RunPrepared describe(const RunSetup& s, const DataDescription& data) {
-    RunPrepared p = preparedOf(data);
-    p.device = QString::fromStdString(s.backend->name());
-    p.deviceNote = QString::fromStdString(s.deviceNote);
-    p.weightsNote = QString::fromStdString(s.weightsNote);
-    for (const auto& w : s.warnings) p.warnings << QString::fromStdString(w);
-    const TrainConfig& t = s.project.training;
-    p.epochs = t.epochs;
-    p.stepsPerEpoch = (s.data.train.count + t.batchSize - 1) / std::max(t.batchSize, 1);
-    if (t.maxSteps > 0) p.stepsPerEpoch = std::min<qint64>(p.stepsPerEpoch, t.maxSteps);
-    return p;
-}
-
-}  // namespace
-
-RunPrepared preparedOf(const DataDescription& data) {
-    RunPrepared p;
-    p.classNames = namesOf(data.classNames);
-    p.trainCount = data.trainCount;
-    p.validationCount = data.validationCount;
-    p.testCount = data.testCount;
-    p.twoDimensional = data.twoDimensional;
-    p.points = pointsOf(data);
-    p.source = QString::fromStdString(data.source);
-    p.sampleShape = QString::fromStdString(data.sampleShape.str());
-    p.classCounts.assign(data.classCounts.begin(), data.classCounts.end());
-    for (std::size_t i = 0; i < data.previews.size(); ++i) {
-        p.previews << imageOf(data.previews[i]);
-        const int label = i < data.previewLabels.size() ? data.previewLabels[i] : -1;
-        p.previewLabels << (label >= 0 && label < p.classNames.size() ? p.classNames[label] : QString());
-    }
-    p.reconstructs = data.reconstructs;
-    p.forecasts = data.forecasts;
-    for (const std::string& t : data.targetNames) p.targetNames << QString::fromStdString(t);
-    for (const std::string& n : data.notes) p.notes << QString::fromStdString(n);
-    p.seriesTrain = data.seriesTrain;
-    p.seriesValidation = data.seriesValidation;
-    p.seriesTest = data.seriesTest;
-    p.seriesValidationStart = data.seriesValidationStart;
-    p.seriesTestStart = data.seriesTestStart;
-    p.vocabularySize = data.vocabularySize;
-    for (const std::string& t : data.topTokens) p.topTokens << QString::fromStdString(t);
-    p.unknownShare = data.unknownShare;
-    p.unknownSplit = QString::fromStdString(data.unknownSplit);
-    for (std::size_t i = 0; i < data.sampleTexts.size(); ++i) {
-        p.sampleTexts << QString::fromStdString(data.sampleTexts[i]);
-        const int label = i < data.sampleTextLabels.size() ? data.sampleTextLabels[i] : -1;
-        p.sampleTextLabels << (label >= 0 && label < p.classNames.size() ? p.classNames[label] : QString());
-    }
-    return p;
-}
-
 // The worker's observer and the hand-over buffer. Shared by the controller and the worker, so it
 // outlives whichever finishes last.
 class TrainingController::Queue : public TrainObserver {
@@ -76,6 +24,7 @@ public:
     explicit Queue(TrainingController* owner) : m_owner(owner) {}
 
     std::vector<std::shared_ptr<TrainObserver>> extra;  // set by the worker before training
+    std::shared_ptr<ModelAfterRun> afterRun;  // set by the worker at the end, read once it is done
     // Worker-side, set before training: what the decision map and the reconstructions need.
     Model* model = nullptr;
     const Dataset* data = nullptr;
@@ -210,6 +159,13 @@ public:
             if (o->wantsCheckpoints()) o->onCheckpoint(s);
     }
 
+    // A branch: the history it carries from its parent, for the plots only (the recorder has
+    // it already).
+    void addHistory(std::vector<StepEvent> steps, std::vector<EpochEvent> epochs) {
+        std::lock_guard lock(m_mu);
+        m_pending.steps.insert(m_pending.steps.end(), steps.begin(), steps.end());
+        m_pending.epochs.insert(m_pending.epochs.end(), epochs.begin(), epochs.end());
+    }
     void setPrepared(const RunPrepared& p) {
         {
             std::lock_guard lock(m_mu);
@@ -312,16 +268,12 @@ private:
             }
         }
         if (wantsActivations()) {
-            const int64_t i = std::min(activationSample.load(), activationSplit->count - 1);
-            const auto n = static_cast<std::size_t>(data->sampleShape.numel());
-            std::vector<float> raw(n);
-            for (std::size_t k = 0; k < n; ++k) raw[k] = activationSplit->value(static_cast<std::size_t>(i) * n + k);
             try {
-                v.activations = std::make_shared<const ActivationMaps>(activationMaps(*model, nodes, *graph, preprocessing, raw));
-                v.sample = i;
-                v.label = static_cast<std::size_t>(i) < activationSplit->labels.size()
-                              ? activationSplit->labels[static_cast<std::size_t>(i)]
-                              : -1;
+                SampleActivations a = sampleActivations(*model, nodes, *graph, preprocessing, *activationSplit,
+                                                        data->sampleShape.numel(), activationSample.load());
+                v.activations = std::move(a.maps);
+                v.sample = a.sample;
+                v.label = a.label;
                 m_activationShown = activationSample.load();
             } catch (...) {
                 activationSplit = nullptr;
@@ -391,8 +343,9 @@ TrainingController::~TrainingController() {
     }
 }
 
-bool TrainingController::start(const ProjectDocument& project, bool paused) {
+bool TrainingController::start(const ProjectDocument& project, bool paused, std::optional<storage::BranchPoint> branch) {
     if (m_thread) return false;
+    m_afterRun.reset();
     m_queue = std::make_shared<Queue>(this);
     m_queue->activationSample.store(m_activationSample);
     m_stop = std::make_shared<StopToken>();
@@ -402,18 +355,36 @@ bool TrainingController::start(const ProjectDocument& project, bool paused) {
     auto stop = m_stop;
     const std::string storePath = m_storePath.toStdString();
     const bool liveViews = m_liveViews;
-    m_thread = QThread::create([queue, stop, project, storePath, liveViews] {
+    m_thread = QThread::create([queue, stop, project, storePath, liveViews, branch] {
         std::shared_ptr<storage::Recorder> recorder;
         bool failed = false;
         try {
             RunSetup setup = prepareRun(project);
             const DataDescription description = describeData(setup.data, setup.project.data.reconstruct);
-            RunPrepared info = describe(setup, description);
+            RunPrepared info = preparedRun(setup, description);
+            std::optional<TrainerState> from;
+            if (branch) {
+                if (storePath.empty()) throwBadInput("rewinding needs the run store, and runs are not recorded");
+                storage::RunStore store(storePath);
+                std::vector<std::string> notes;
+                from = storage::branchState(store, setup, *branch, notes);
+                for (const std::string& n : notes) info.warnings << QString::fromStdString(n);
+                setup.model->restore(from->model);  // the maps before the first step show it
+            }
             Trainer trainer(*setup.model, setup.data, setup.project.training);
+            if (from) trainer.resumeFrom(std::move(*from));
             // The run is created once the trainer accepted the setup: bad input leaves no run.
             if (!storePath.empty()) {
                 storage::RunStore store(storePath);
-                info.runId = store.beginRun(storage::describeRun(setup));
+                if (branch) {
+                    info.runId = store.beginBranch(storage::describeBranch(setup, *branch), branch->run, branch->epoch);
+                    std::vector<StepEvent> steps;
+                    std::vector<EpochEvent> epochs;
+                    branchHistory(store, info.runId, setup.project.training.epochs, steps, epochs);
+                    queue->addHistory(std::move(steps), std::move(epochs));
+                } else {
+                    info.runId = store.beginRun(storage::describeRun(setup));
+                }
                 recorder = std::make_shared<storage::Recorder>(storePath, info.runId, setup.project.training.epochs,
                                                                storage::reportJson());
                 queue->extra.push_back(recorder);
@@ -444,6 +415,18 @@ bool TrainingController::start(const ProjectDocument& project, bool paused) {
             queue->model = nullptr;
             queue->data = nullptr;
             if (recorder) recorder->setFinalModel(setup.model->snapshot(), fin.epochs);
+            if (queue->graph && queue->activationSplit) {  // the Activations tab goes on after the run
+                auto after = std::make_shared<ModelAfterRun>();
+                after->split = *queue->activationSplit;
+                after->graph = setup.graph;
+                after->nodes = queue->nodes;
+                after->preprocessing = queue->preprocessing;
+                after->sampleValues = setup.data.sampleShape.numel();
+                queue->graph = nullptr;
+                queue->activationSplit = nullptr;
+                after->model = std::move(setup.model);
+                queue->afterRun = std::move(after);
+            }
         } catch (...) {
             failed = true;
             queue->setFailure(currentFailure());
@@ -506,6 +489,24 @@ void TrainingController::setWeight(const QString& node, const QString& param, qi
 void TrainingController::setActivationSample(qint64 index) {
     m_activationSample = index;
     if (m_queue) m_queue->activationSample.store(index);
+    if (m_thread || !m_afterRun || index < 0) return;
+    // The run has ended: one forward pass of one sample here, on the model it left.
+    TrainingUpdate u;
+    try {
+        ModelAfterRun& a = *m_afterRun;
+        SampleActivations s = sampleActivations(*a.model, a.nodes, a.graph, a.preprocessing, a.split, a.sampleValues, index);
+        u.activations = std::move(s.maps);
+        u.activationSample = s.sample;
+        u.activationLabel = s.label;
+    } catch (...) {
+        m_afterRun.reset();
+        u.viewError = failureText(currentFailure(), tr("No activation maps"));
+    }
+    emit progressed(u);
+}
+
+void TrainingController::forgetRun() {
+    if (!m_thread) m_afterRun.reset();
 }
 
 void TrainingController::stop() {
@@ -545,6 +546,7 @@ void TrainingController::workerDone() {
         delete m_thread;
         m_thread = nullptr;
     }
+    m_afterRun = std::move(m_queue->afterRun);  // the worker has ended: no lock needed
     m_queue.reset();
     emit stateChanged();
 }

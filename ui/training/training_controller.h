@@ -4,7 +4,8 @@
 // kViewHz times a second while it trains, whenever stepping pauses it and at its end; for autoencoders the
 // reconstructions. Teaching's time controls step one batch or one epoch at a time from a paused
 // run (StopToken::stepBatches, stepEpoch). The worker's observer appends events to a mutex-guarded queue;
-// the first epoch/finish/failure posts one queued drain, steps wait for a ~30 Hz timer. So a run
+// the first epoch/finish/failure posts one queued drain, steps wait for a ~30 Hz timer. After an
+// image network's run the model stays for the Activations tab (forgetRun drops it). So a run
 // at thousands of steps per second costs the GUI a few dozen updates a second, never a flood of
 // queued signals. Exceptions stay on the worker: a failed run arrives as `failed`.
 #pragma once
@@ -33,6 +34,7 @@
 #include "failure.h"
 #include "io/project.h"
 #include "plot_data.h"
+#include "run_info.h"
 #include "train/events.h"
 #include "train/forecast.h"
 #include "train/reconstruction.h"
@@ -40,6 +42,8 @@
 class QThread;
 
 namespace neurite {
+
+struct ModelAfterRun;  // training_controller_setup.h
 
 // What the worker learned while preparing the run (data loaded, graph resolved, device picked).
 struct RunPrepared {
@@ -123,7 +127,10 @@ public:
 
     // Starts `project` on the worker. Refused (returns false) while a run is active. Started
     // paused, the run loads its data and builds its model, then waits before its first step.
-    bool start(const ProjectDocument& project, bool paused = false);
+    // With `branch` (rewind), the run starts from that stored run's state after that epoch and
+    // carries its history (storage::branchState; a refusal arrives as `failed`).
+    bool start(const ProjectDocument& project, bool paused = false,
+               std::optional<storage::BranchPoint> branch = std::nullopt);
     void pause();
     void resume();
     // From a paused run: `steps` more training steps, or on to the end of the current epoch,
@@ -136,9 +143,13 @@ public:
     void changeSettings(const SettingsChange& change);
     void setWeight(const QString& node, const QString& param, qint64 index, float value);
     // Image networks: draw every layer's output for this sample of the validation split (the
-    // training split without one) with the maps, and at once while paused; -1 stops. Kept for
-    // the next runs.
+    // training split without one) with the maps (the first sample unless told), and at once while
+    // paused; -1 stops. Kept for the next runs.
     void setActivationSample(qint64 index);
+    // After a run of an image network has ended, its model stays for the Activations tab
+    // (setActivationSample computes at once, on this thread) until the next run starts or this.
+    void forgetRun();
+    bool hasModelAfterRun() const { return m_afterRun != nullptr; }
     void stop();  // keeps what was trained: the run ends as "cancelled" after the current step
 
     bool running() const { return m_thread != nullptr; }
@@ -160,6 +171,7 @@ signals:
 
 private:
     class Queue;
+    std::shared_ptr<ModelAfterRun> m_afterRun;
     // fromTimer: the 30 Hz tick; a posted drain within a tick of the last one waits for the tick.
     void drain(bool fromTimer);
     void workerDone();
@@ -173,7 +185,7 @@ private:
     int m_drains = 0;
     bool m_wasPaused = false;
     bool m_liveViews = true;
-    qint64 m_activationSample = -1;  // stateChanged when the worker paused itself after stepping
+    qint64 m_activationSample = 0;  // stateChanged when the worker paused itself after stepping
 };
 
 }  // namespace neurite

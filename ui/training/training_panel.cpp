@@ -76,7 +76,12 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     m_reset->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_F5);
     m_reset->setToolTip(tr("Start again from the same initial weights (same seed), paused before the first step "
                            "(Ctrl+Shift+F5)"));
-    for (QAction* a : {m_start, m_pause, m_stop, m_step, m_stepEpoch, m_reset}) a->setShortcutContext(Qt::WindowShortcut);
+    m_rewind = bar->addAction(tr("Rewind..."), this, &TrainingPanel::rewindRun);
+    m_rewind->setShortcut(Qt::CTRL | Qt::Key_F10);
+    m_rewind->setToolTip(tr("Go back to an earlier epoch of this run and branch a new run from there, with the settings "
+                            "now in the project (Ctrl+F10)"));
+    for (QAction* a : {m_start, m_pause, m_stop, m_step, m_stepEpoch, m_reset, m_rewind})
+        a->setShortcutContext(Qt::WindowShortcut);
     bar->addSeparator();
     m_export = bar->addAction(tr("Export model..."), this, &TrainingPanel::exportModel);
     m_export->setToolTip(tr("Export the finished run's model as ONNX or a native model file"));
@@ -137,15 +142,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     connect(&m_controller, &TrainingController::finished, this, &TrainingPanel::onFinished);
     connect(&m_controller, &TrainingController::failed, this, &TrainingPanel::onFailed);
     connect(&m_controller, &TrainingController::stateChanged, this, &TrainingPanel::updateActions);
-    connect(&m_controller, &TrainingController::stateChanged, this, [this] {
-        if (m_resetPending && !m_controller.running()) {
-            m_resetPending = false;
-            if (startRun(true)) m_startNote = tr("Reset: the same initial weights (seed %1), paused before the first step. "
-                                                 "Step (F10), Step epoch (Shift+F10) or Resume (F6).");
-        } else {
-            showPaused();
-        }
-    });
+    connect(&m_controller, &TrainingController::stateChanged, this, &TrainingPanel::restartIfPending);
     setStatus(tr("Press Start (F5) to train the project."));
     updateActions();
 }
@@ -166,6 +163,7 @@ void TrainingPanel::buildPlots() {
     m_forecast = new ForecastView(this);
     m_forecast->hide();
     m_decision->hide();  // only 2-D data gets the decision map tab; until then it must not show
+    buildPointEditing();
     m_neurons = new NeuronView(this);
     m_neurons->hide();
     connect(m_neurons, &NeuronView::weightEdited, &m_controller, &TrainingController::setWeight);
@@ -184,11 +182,6 @@ void TrainingPanel::buildPlots() {
     m_evalTabs->addTab(m_data, tr("Data"));
     for (std::size_t i = 0; i < m_evalPlots.size(); ++i) m_evalTabs->addTab(m_evalPlots[i], evaluationPlots()[i].titleText());
     m_evalTabs->addTab(m_lr, tr("Learning rate"));
-    // The activation maps are computed only while their tab is shown.
-    connect(m_evalTabs, &QTabWidget::currentChanged, this, [this] {
-        const bool shown = m_evalTabs->currentWidget() == m_activations;
-        m_controller.setActivationSample(shown ? m_activations->sampleEditor()->value() : -1);
-    });
     resetPlots();
     explainTrainingPlots(*this, m_evalTabs);
 }
@@ -253,7 +246,7 @@ void TrainingPanel::showClassTabs(bool show) {
 
 void TrainingPanel::startTraining() { startRun(false); }
 
-bool TrainingPanel::startRun(bool paused) {
+bool TrainingPanel::startRun(bool paused, std::optional<storage::BranchPoint> branch) {
     if (m_controller.running()) return false;
     QString why;
     std::optional<ProjectDocument> project = m_source ? m_source(&why) : std::nullopt;
@@ -278,8 +271,9 @@ bool TrainingPanel::startRun(bool paused) {
     m_progress->setRange(0, std::max(project->training.epochs, 1));
     m_startNote.clear();
     m_changeNote.clear();
+    m_branchNote.clear();
     m_runSeed = static_cast<qulonglong>(project->training.seed);
-    const bool started = m_controller.start(*project, paused);
+    const bool started = m_controller.start(*project, paused, branch);
     if (started) {
         m_hasRun = true;
         setStatus(tr("Loading the data and building the model..."));
@@ -298,6 +292,7 @@ void TrainingPanel::setNeuronsHidden(bool hidden) {
 void TrainingPanel::showPaused() {
     if (m_controller.running() && m_controller.paused() && m_lastStep > 0 && !m_resetPending)
         setStatus(tr("Paused after step %1. Step (F10), Step epoch (Shift+F10) or Resume (F6).").arg(m_lastStep) +
+                  (m_branchNote.isEmpty() ? QString() : QLatin1Char('\n') + m_branchNote) +
                   (m_changeNote.isEmpty() ? QString() : QLatin1Char('\n') + m_changeNote));
 }
 
@@ -311,23 +306,16 @@ void TrainingPanel::stepEpoch() {
     m_controller.stepEpoch();
 }
 
-void TrainingPanel::resetRun() {
-    if (!m_controller.running()) {
-        if (startRun(true)) m_startNote = tr("Reset: the same initial weights (seed %1), paused before the first step. "
-                                             "Step (F10), Step epoch (Shift+F10) or Resume (F6).");
-        return;
-    }
-    m_resetPending = true;
-    m_controller.stop();
-    setStatus(tr("Resetting..."));
-}
-
 // Before a project's first run the Data tab (and a 2-D data set's map, as a scatter of the
 // training points) shows what DataProbe loaded; null clears it (the data did not load). A run,
 // running or finished, keeps showing its own data.
 void TrainingPanel::showDataPreview(const RunPrepared* data) {
     // A run of the previous project that is still winding down (detached) shows nothing more.
-    if ((m_controller.running() && !m_detached) || m_hasRun) return;
+    if (m_controller.running() && !m_detached) return;
+    if (m_hasRun) {  // the run's regions stay; the points follow the project's edits (data.points)
+        if (data && data->twoDimensional && m_evalTabs->indexOf(m_decision) >= 0) m_decision->setPoints(data->points);
+        return;
+    }
     m_data->clear();
     m_decision->clear();
     const int mapTab = m_evalTabs->indexOf(m_decision);
@@ -362,6 +350,7 @@ void TrainingPanel::togglePause() {
 
 void TrainingPanel::resetForProject() {
     m_hasRun = false;
+    m_controller.forgetRun();
     const bool stopping = m_controller.running();
     if (stopping) {
         m_detached = true;
@@ -407,6 +396,7 @@ void TrainingPanel::onPrepared(const RunPrepared& info) {
     if (!info.weightsNote.isEmpty()) text += QLatin1Char('\n') + info.weightsNote.left(1).toUpper() + info.weightsNote.mid(1) + QLatin1Char('.');
     for (const QString& w : info.warnings) text += QStringLiteral("\nwarning: ") + w;
     if (!m_startNote.isEmpty()) text += QLatin1Char('\n') + m_startNote.arg(m_runSeed);
+    if (!m_branchNote.isEmpty()) text += QLatin1Char('\n') + m_branchNote;
     m_startNote.clear();
     setStatus(text);
     m_data->showData(info);
@@ -486,7 +476,10 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
         if (e.valMetrics) showEvaluation(*e.valMetrics, tr("Validation after epoch %1").arg(e.epoch));
     }
     if (u.map) m_decision->setGrid(gridOf(*u.map));
-    if (u.activations) m_activations->setMaps(u.activations, u.activationSample, u.activationLabel);
+    if (u.activations) {
+        m_activations->setMaps(u.activations, u.activationSample, u.activationLabel);
+        emit outputMapsChanged(u.activations);
+    }
     if (u.unitMaps) {
         m_neurons->setMaps(u.unitMaps);
         emit unitMapsChanged(u.unitMaps);
@@ -581,10 +574,12 @@ void TrainingPanel::updateActions() {
     m_step->setEnabled(canStep);
     m_stepEpoch->setEnabled(canStep);
     m_reset->setEnabled(!m_resetPending);
+    m_rewind->setEnabled(!m_resetPending && m_info.runId > 0 && !m_controller.storePath().isEmpty());
     m_neurons->setEditable(running && m_controller.paused());
     m_export->setEnabled(!running && m_info.runId > 0 && !m_controller.storePath().isEmpty());
     m_tryIt->setEnabled(m_export->isEnabled());
     m_pause->setText(m_controller.paused() ? tr("Resume") : tr("Pause"));
+    updatePointBar();
 }
 
 void TrainingPanel::setStatus(const QString& text, bool error) {

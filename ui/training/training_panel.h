@@ -1,7 +1,8 @@
 // TrainingPanel: the training workspace's run controls and live plots. Start, Pause/Resume and
 // Stop (F5, F6, Shift+F5) drive a TrainingController; teaching's time controls step one batch
 // (F10) or one epoch (Shift+F10) from a paused or not yet started run, and Reset (Ctrl+Shift+F5)
-// starts the project again from the same initialization, paused before its first step; progress (epoch, step, elapsed, ETA,
+// starts the project again from the same initialization, paused before its first step; Rewind
+// (Ctrl+F10) branches a new run from an earlier epoch's kept state (training_panel_rewind.cpp); progress (epoch, step, elapsed, ETA,
 // samples/s) and the plots (loss per step with smoothing and per epoch, accuracy, learning rate,
 // ROC, PR, confusion matrix, and a decision map for 2-D data) update from its batched updates.
 #pragma once
@@ -35,6 +36,7 @@ class ActivationView;
 class DataView;
 class ForecastView;
 class NeuronView;
+class PointEditBar;
 class ReconstructionView;
 
 class TrainingPanel : public QWidget {
@@ -54,6 +56,10 @@ public:
     QAction* stepAction() const { return m_step; }
     QAction* stepEpochAction() const { return m_stepEpoch; }
     QAction* resetAction() const { return m_reset; }
+    QAction* rewindAction() const { return m_rewind; }
+    PointEditBar* pointEditBar() const { return m_pointBar; }
+    // The project's point edits (the bar's counts) and whether a lesson locks them.
+    void setPointEdits(int added, int removed, bool locked);
     QAction* exportAction() const { return m_export; }
     QAction* tryItAction() const { return m_tryIt; }
 
@@ -87,6 +93,13 @@ public slots:
     // Stops the run (it stays in the run store as cancelled) and starts the project again,
     // paused before its first step: the same seed gives the same initial weights.
     void resetRun();
+    // Rewind: a dialog of the epochs the current run (or the last one) can be rewound to; the
+    // chosen one starts a branch (rewindTo).
+    void rewindRun();
+    // Stops the run going (it stays in the store) and starts a new run of the project from stored
+    // run `runId`'s state after `epoch`, with its history, paused before its next step. A
+    // refusal (another network, too few epochs) is shown like any failed start.
+    void rewindTo(qint64 runId, int epoch);
     void stopTraining();
     // Export the last recorded run's model (ONNX or native, best or final).
     void exportModel();
@@ -103,10 +116,19 @@ signals:
     void tryItRequested(const QString& storePath, qint64 runId);
     // The newest unit maps of a 2-D run (the designer draws them inside the blocks).
     void unitMapsChanged(std::shared_ptr<const neurite::UnitMaps> maps);
+    // An image network's outputs for the Activations tab's sample (the designer draws each block's).
+    void outputMapsChanged(std::shared_ptr<const neurite::ActivationMaps> maps);
+    // Clicks on the decision map (PointEditBar): edits of the project's data.points.
+    void pointAddRequested(double x, double y, int cls);
+    void pointRemoveRequested(double x, double y);
+    void pointsClearRequested();
 
 private:
     void buildPlots();
-    bool startRun(bool paused);
+    bool startRun(bool paused, std::optional<storage::BranchPoint> branch = std::nullopt);
+    void restartIfPending();
+    void buildPointEditing();  // training_panel_points.cpp
+    void updatePointBar();     // editable while no run trains and no lesson locks the points  // after a Reset or Rewind stopped the run: start the new one
     void showPaused();  // "Paused after step N" while the run is paused
     void resetPlots();
     void onPrepared(const RunPrepared& info);
@@ -121,10 +143,12 @@ private:
     TrainingController m_controller;
     ProjectSource m_source;
     QAction *m_start, *m_pause, *m_stop, *m_export;
-    QAction *m_step, *m_stepEpoch, *m_reset;
-    bool m_resetPending = false;  // Reset stopped the run: start again once it has ended
+    QAction *m_step, *m_stepEpoch, *m_reset, *m_rewind;
+    bool m_resetPending = false;  // Reset or Rewind stopped the run: start again once it has ended
+    std::optional<storage::BranchPoint> m_pendingBranch;  // Rewind's, started once the run has ended
     QString m_startNote;
-    QString m_changeNote;         // the run's latest settings change made while paused          // said with the prepared run (Reset), %1 = the seed
+    QString m_changeNote;         // the run's latest settings change made while paused
+    QString m_branchNote;         // a rewound run: where it started (said while it is paused)
     qulonglong m_runSeed = 0;
     QAction* m_tryIt = nullptr;
     QProgressBar* m_progress;
@@ -138,6 +162,8 @@ private:
     NeuronView* m_neurons;
     ActivationView* m_activations;
     bool m_neuronsHidden = false;
+    PointEditBar* m_pointBar = nullptr;
+    bool m_pointsLocked = false;
     ReconstructionView* m_reconstructions;
     ForecastView* m_forecast;
     int m_trainLoss = -1, m_valLoss = -1, m_trainAcc = -1, m_valAcc = -1, m_lrSeries = -1;

@@ -173,6 +173,9 @@ void TrainingSettings::setLockedKeys(const QStringList& keys) {
         w->setToolTip(w->toolTip().remove(tr(" (Locked by the lesson.)")));
     }
     m_lessonLocked.clear();
+    m_pointsLocked = keys.contains(QStringLiteral("data.points"));
+    const PointEdits& points = m_model->document().data.points;
+    emit pointEditsChanged(static_cast<int>(points.add.size()), static_cast<int>(points.remove.size()));
     QList<QWidget*> editors = m_fields->findChildren<QWidget*>();
     for (QWidget* w : editors) {
         const QString key = w->objectName();
@@ -503,6 +506,7 @@ void TrainingSettings::load() {
     m_vflip->setChecked(d.augment.verticalFlip);
     for (const AugmentEditor& a : augmentEditors()) showValue(a.box, double(d.augment.*a.field));
     m_loading = false;
+    emit pointEditsChanged(static_cast<int>(d.points.add.size()), static_cast<int>(d.points.remove.size()));
 }
 
 void TrainingSettings::chooseWeights() {

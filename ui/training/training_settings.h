@@ -48,9 +48,17 @@ public:
     // A lesson's locked settings by project key ("training.optimizer.lr"): read-only until
     // another list replaces it (empty: none).
     void setLockedKeys(const QStringList& keys);
+    // Points on the decision map (data.points), each one undoable edit (training_settings_points.cpp);
+    // false when a lesson locks them (data.points). Removing a point added by hand takes it back.
+    bool addPoint(double x, double y, int cls);
+    bool removePoint(double x, double y);
+    bool clearPoints();
+    bool pointsLocked() const { return m_pointsLocked; }
 
 signals:
     void liveSettingsChanged(const neurite::SettingsChange& change);
+    // The project's point edits after any change of the document (load()).
+    void pointEditsChanged(int added, int removed);
 
 public:
 
@@ -84,6 +92,8 @@ private:
     GraphModel* m_model;
     QUndoStack* m_undo;
     bool m_loading = false;
+    bool m_pointsLocked = false;
+    bool editPoints(const QString& what, const std::function<void(PointEdits&)>& change);
     bool m_active = false, m_live = false;
     TrainConfig m_runTraining;          // the active run's settings as it has them now
     QList<QWidget*> m_lockedWhilePaused;  // the editors disabled while the run is paused

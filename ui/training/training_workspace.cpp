@@ -58,6 +58,13 @@ TrainingWorkspace::TrainingWorkspace(GraphModel* model, QUndoStack* undo, QWidge
     });
     connect(m_settings, &TrainingSettings::liveSettingsChanged, &m_panel->controller(),
             &TrainingController::changeSettings);
+    // The decision map's clicks edit the project's points; the counts come back from the document.
+    connect(m_panel, &TrainingPanel::pointAddRequested, m_settings, &TrainingSettings::addPoint);
+    connect(m_panel, &TrainingPanel::pointRemoveRequested, m_settings, &TrainingSettings::removePoint);
+    connect(m_panel, &TrainingPanel::pointsClearRequested, m_settings, &TrainingSettings::clearPoints);
+    connect(m_settings, &TrainingSettings::pointEditsChanged, m_panel, [this](int added, int removed) {
+        m_panel->setPointEdits(added, removed, m_settings->pointsLocked());
+    });
 }
 
 }  // namespace neurite

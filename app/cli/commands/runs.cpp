@@ -142,6 +142,7 @@ int show(RunStore& store, int64_t id, bool asJson) {
     const auto epochs = store.epochs(id);
     const auto evals = store.evaluations(id);
     const auto changes = store.settingChanges(id);
+    const std::vector<int> kept = store.epochStates(id);  // what the run can be rewound to
     const storage::DataSummary data = storage::parseDataSummary(r.dataJson, storage::storedWhere(store, id, "data description"));
     if (asJson) {
         json j = summaryJson(r);
@@ -153,6 +154,10 @@ int show(RunStore& store, int64_t id, bool asJson) {
         j["seed"] = r.seed;
         j["program_version"] = r.programVersion;
         j["resumes"] = r.resumes;
+        if (r.parentEpoch > 0) {
+            j["branched_from"] = json{{"run", r.parentRun ? json(*r.parentRun) : json(nullptr)}, {"epoch", r.parentEpoch}};
+        }
+        j["epoch_states"] = kept;
         j["epochs"] = json::array();
         for (const auto& e : epochs) j["epochs"].push_back(epochJson(store, id, e));
         j["evaluations"] = json::object();
@@ -178,6 +183,12 @@ int show(RunStore& store, int64_t id, bool asJson) {
         std::printf("\n");
     }
     if (!r.note.empty()) std::printf("note: %s\n", r.note.c_str());
+    if (r.parentEpoch > 0)
+        std::printf("branched from %s after epoch %d\n",
+                    r.parentRun ? ("run " + std::to_string(*r.parentRun)).c_str() : "a deleted run", r.parentEpoch);
+    if (!kept.empty())
+        std::printf("can branch from epoch %s (neurite-cli train PROJECT --branch %lld:EPOCH)\n",
+                    storage::epochList(kept).c_str(), static_cast<long long>(id));
     for (const auto& c : changes)  // made while the run was paused (the studio's teaching controls)
         std::printf("changed while paused: %s %g -> %g from step %lld (epoch %d)\n", c.setting.c_str(), c.before,
                     c.after, static_cast<long long>(c.step + 1), c.epoch);
@@ -265,6 +276,7 @@ int compare(RunStore& store, const std::vector<int64_t>& ids, bool asJson) {
 int resume(const Args& args, const std::string& db, int64_t id) {
     std::unique_ptr<storage::Recorder> recorder;
     int fromEpoch = 0;
+    int64_t globalStep = 0;
     TrainerState state;
     storage::RunDetails r;
     {
@@ -282,10 +294,23 @@ int resume(const Args& args, const std::string& db, int64_t id) {
                           "first epoch ended); train it again");
         state = deserializeCheckpoint(ck->data, db + ": run " + std::to_string(id) + " checkpoint");
         fromEpoch = state.epoch;
+        globalStep = state.globalStep;
     }
     std::vector<std::string> warnings;
-    const ProjectDocument project =
-        parseProject(r.projectJson, db + ": run " + std::to_string(id) + " project", &warnings);
+    ProjectDocument project = parseProject(r.projectJson, db + ": run " + std::to_string(id) + " project", &warnings);
+    // Settings changed while the run was paused (the studio's teaching controls) up to the
+    // checkpoint apply again; later ones belonged to the epoch that was cut short.
+    for (const storage::SettingChange& c : RunStore(db, RunStore::Mode::ReadOnly).settingChanges(id)) {
+        if (c.step > state.globalStep) continue;
+        TrainConfig& t = project.training;
+        if (c.setting == "lr") t.optimizer.lr = static_cast<float>(c.after);
+        else if (c.setting == "batch_size") t.batchSize = static_cast<int>(c.after);
+        else if (c.setting == "l1") t.l1 = static_cast<float>(c.after);
+        else if (c.setting == "l2") t.l2 = static_cast<float>(c.after);
+        else continue;
+        std::fprintf(stderr, "note: %s %g -> %g from step %lld, changed while paused, applies again\n", c.setting.c_str(),
+                     c.before, c.after, static_cast<long long>(c.step + 1));
+    }
     RunSetup setup = prepareRun(project);
     // The weights were trained against the run's own target scaling (none for older runs).
     storage::restoreTargetScaling(r, setup, db + ": run " + std::to_string(id));
@@ -293,7 +318,7 @@ int resume(const Args& args, const std::string& db, int64_t id) {
     if (!setup.weightsNote.empty()) std::fprintf(stderr, "%s\n", setup.weightsNote.c_str());
     Trainer trainer(*setup.model, setup.data, setup.project.training);
     trainer.resumeFrom(std::move(state));
-    RunStore(db).beginResume(id, fromEpoch);
+    RunStore(db).beginResume(id, fromEpoch, globalStep);
     recorder = std::make_unique<storage::Recorder>(db, id, project.training.epochs, reportJson());
     std::fprintf(stderr, "resuming run %lld after epoch %d of %d\n", static_cast<long long>(id),
                  fromEpoch, project.training.epochs);

@@ -45,6 +45,10 @@ const char* kTrainHelp =
     "  --db FILE             record the run in this database (default\n"
     "                        $XDG_DATA_HOME/neurite/runs.db; see neurite-cli runs)\n"
     "  --no-db               do not record the run\n"
+    "  --branch RUN:EPOCH    rewind: start from stored run RUN's state after EPOCH (weights,\n"
+    "                        optimizer, schedule) with this project's settings, as a new run\n"
+    "                        that carries RUN's history up to EPOCH (runs show lists the epochs\n"
+    "                        a run can branch from)\n"
     "  --data SOURCE         train on another data source (docs/data.md) instead of data.source\n"
     "  --target COL          csv sources: the target column (name or 0-based index)\n"
     "  --target-scaling S    regression: standardize (default; metrics stay in the target's\n"
@@ -52,6 +56,16 @@ const char* kTrainHelp =
     "  --folds K             stratified K-fold cross-validation: trains K models, each validated\n"
     "                        on one fold, and reports every fold and the mean +- std; recorded as\n"
     "                        an experiment (every fold a run; neurite-cli experiment show)\n";
+
+// "RUN:EPOCH", both positive.
+storage::BranchPoint branchPoint(const std::string& text) {
+    const auto colon = text.find(':');
+    if (colon == std::string::npos)
+        throwBadInput("--branch needs RUN:EPOCH (a run id and an epoch, as 3:17), got '" + text + "'");
+    const int64_t epoch = positiveId(text.substr(colon + 1), "--branch's epoch");
+    if (epoch > 1000000) throwBadInput("--branch's epoch must be at most 1000000, got " + std::to_string(epoch));
+    return {positiveId(text.substr(0, colon), "--branch's run id"), static_cast<int>(epoch)};
+}
 
 }  // namespace
 
@@ -146,7 +160,7 @@ int runFolds(const ProjectDocument& project, const std::string& path, int k, boo
 int runTrain(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "curves", "help", "no-db"},
               {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps",
-               "scores", "db", "data", "target", "target-scaling", "folds", "gpu-memory-cap"});
+               "scores", "db", "data", "target", "target-scaling", "folds", "gpu-memory-cap", "branch"});
     if (args.flag("help")) {
         std::fputs(kTrainHelp, stdout);
         return 0;
@@ -164,6 +178,12 @@ int runTrain(int argc, char** argv) {
     std::optional<storage::RunStore> store;
     if (!args.flag("no-db")) store.emplace(dbPath(args, true));
 
+    std::optional<storage::BranchPoint> branch;
+    if (auto v = args.str("branch")) {
+        if (!store) throwBadInput("--branch needs the run database; drop --no-db");
+        if (args.str("folds")) throwBadInput("--branch and --folds do not go together");
+        branch = branchPoint(*v);
+    }
     if (auto mib = args.integer("gpu-memory-cap", 1, 1LL << 24))
         setGpuMemoryCap(static_cast<std::size_t>(*mib) << 20);
 
@@ -206,7 +226,14 @@ int runTrain(int argc, char** argv) {
         throwBadInput("--scores needs a test or validation split; set data.test_split or "
                       "data.validation_split");
 
+    std::optional<TrainerState> start;
+    if (branch) {
+        std::vector<std::string> notes;
+        start = storage::branchState(*store, setup, *branch, notes);
+        for (const auto& n : notes) std::fprintf(stderr, "note: %s\n", n.c_str());
+    }
     Trainer trainer(*setup.model, setup.data, project.training);
+    if (start) trainer.resumeFrom(std::move(*start));
     CliPrinter printer(args.flag("json"), project.name.empty() ? "run" : project.name,
                        args.flag("curves"));
     printer.setClassifier(setup.data.numClasses > 0);
@@ -214,10 +241,14 @@ int runTrain(int argc, char** argv) {
     std::unique_ptr<storage::Recorder> recorder;
     if (store) {
         const std::string db = store->path();
-        const int64_t runId = store->beginRun(storage::describeRun(setup));
+        const int64_t runId = branch ? store->beginBranch(storage::describeBranch(setup, *branch), branch->run, branch->epoch)
+                                     : store->beginRun(storage::describeRun(setup));
         recorder = std::make_unique<storage::Recorder>(db, runId, project.training.epochs, reportJson());
         printer.setRunId(runId);
         std::fprintf(stderr, "recording run %lld in %s\n", static_cast<long long>(runId), db.c_str());
+        if (branch)
+            std::fprintf(stderr, "branched from run %lld after epoch %d of %d\n", static_cast<long long>(branch->run),
+                         branch->epoch, project.training.epochs);
     }
     const int code = runRecorded(trainer, setup, printer, recorder.get());
     if (scores) {
