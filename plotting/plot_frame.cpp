@@ -19,7 +19,9 @@ constexpr int kFrameMs = 16;  // at most one replot per 60 Hz frame
 
 void PlotFrame::addHeaderWidget(QWidget* widget) {
     auto* box = static_cast<QVBoxLayout*>(layout());
+    widget->setSizePolicy(widget->sizePolicy().horizontalPolicy(), QSizePolicy::Fixed);
     box->insertWidget(box->indexOf(m_plot), widget);
+    box->setStretchFactor(m_plot, 1);  // the plot takes the height the row leaves
 }
 
 PlotFrame::PlotFrame(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {

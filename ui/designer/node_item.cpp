@@ -193,14 +193,14 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
     const QFontMetricsF fm(f);
     painter->drawText(QRectF(text.left(), text.top(), text.width(), fm.height()),
                       Qt::AlignLeft | Qt::AlignVCenter,
-                      fm.elidedText(m_id, Qt::ElideRight, text.width() * 0.6));
+                      fm.elidedText(m_id, Qt::ElideRight, mapsWidth > 0 ? text.width() : text.width() * 0.6));
     f.setBold(false);
     painter->setFont(f);
     const QFontMetricsF fn(f);
     const double line = fn.height();
     painter->setPen(pal.color(QPalette::PlaceholderText));
-    painter->drawText(QRectF(text.left(), text.top(), text.width(), line),
-                      Qt::AlignRight | Qt::AlignVCenter, m_op);
+    if (mapsWidth == 0)  // with maps the row is too narrow for both: the summary below names the kind
+        painter->drawText(QRectF(text.left(), text.top(), text.width(), line), Qt::AlignRight | Qt::AlignVCenter, m_op);
     // frozen for transfer learning: a blue tag on the bottom edge
     if (node && !node->trainable && edits::hasParameters(*node)) {
         const QString tag = QObject::tr("frozen");

@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalBlocker>
 
 #include "decision_plot.h"
 
@@ -31,13 +32,14 @@ PointEditBar::PointEditBar(plot::DecisionPlot* map, QWidget* parent) : QWidget(p
         else emit message(m_why);
     });
     connect(map, &plot::DecisionPlot::planeClickedAt, this, &PointEditBar::clicked);
+    connect(m_class, &QComboBox::currentIndexChanged, this, [this](int index) { m_chosen = index; });
 }
 
 void PointEditBar::setClassNames(const QStringList& names) {
-    const int at = m_class->currentIndex();
+    QSignalBlocker quiet(m_class);  // the user's choice survives a new run's (or no) names
     m_class->clear();
     m_class->addItems(names);
-    if (at >= 0 && at < names.size()) m_class->setCurrentIndex(at);
+    if (m_chosen >= 0 && m_chosen < names.size()) m_class->setCurrentIndex(m_chosen);
 }
 
 void PointEditBar::setEditable(bool editable, const QString& why) {

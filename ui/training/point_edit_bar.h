@@ -46,6 +46,7 @@ private:
     QLabel* m_counts;
     QPushButton* m_clear;
     bool m_editable = true;
+    int m_chosen = 0;  // the class last chosen
     QString m_why;
 };
 
