@@ -109,7 +109,7 @@ void setCheckpointChunkBytesForTesting(std::size_t bytes);
 // kept epochs are thinned to every 2nd, 4th, ... (the newest always stays). A state larger than a
 // quarter of the budget is not kept (a large model rewinds to nothing; its `latest` checkpoint
 // still resumes it).
-inline constexpr std::size_t kEpochStateBudgetBytes = std::size_t{256} << 20;
+inline constexpr std::size_t kEpochStateBudgetBytes = std::size_t{64} << 20;
 inline constexpr int kMaxEpochStates = 200;
 
 struct RunOutcome {

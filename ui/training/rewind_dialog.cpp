@@ -70,7 +70,7 @@ RewindDialog::RewindDialog(const QString& storePath, qint64 runId, QWidget* pare
         if (kept.empty())
             m_text->setText(tr("Run %1 keeps no epoch's state to rewind to: it has not finished an epoch yet, or its "
                                "model is too large for the run store's rewind budget (each state is kept while "
-                               "the run's states fit in 256 MB).").arg(runId));
+                               "the run's states fit in 64 MB).").arg(runId));
         else
             m_text->setText(tr("Run %1 (%2) kept the state of these epochs. A new run starts from the chosen epoch's "
                                "weights, optimizer state and schedule, with the settings now in the project, paused "
