@@ -229,6 +229,19 @@ private slots:
         QVERIFY(lines[0]["p99_ms"].toDouble() >= lines[0]["p50_ms"].toDouble());
         QCOMPARE(lines[3]["batch"].toInt(), 64);
         QVERIFY(lines[3]["samples_per_sec"].toDouble() > 0);
+        // Chosen batches (tests/bench/predict_vs_ort.sh asks for 1, 64, 1024); bad lists refused.
+        r = runCli({"predict", m_spiral, "--bench", "--threads", "1", "--bench-batches", "1,8"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QList<QJsonObject> chosen = jsonLines(r.out);
+        QCOMPARE(chosen.size(), 3);
+        QCOMPARE(chosen[1]["batch"].toInt(), 1);
+        QCOMPARE(chosen[2]["batch"].toInt(), 8);
+        for (const QStringList& bad : {QStringList{"--bench", "--bench-batches", "1,0"}, QStringList{"--bench", "--bench-batches", "8,"},
+                                       QStringList{"--bench-batches", "8", "--input", "x.csv"}}) {
+            r = runCli(QStringList{"predict", m_spiral} + bad);
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.startsWith("error: ") && r.err.contains("bench-batches"), r.err.constData());
+        }
     }
 
     void badInputIsOneErrorLine_data() {

@@ -38,6 +38,8 @@ const char* kPredictHelp =
     "  --csv                 CSV rows instead: predicted,p_<class>... or value_0...\n"
     "  --batch-size N        samples per forward pass (default 256)\n"
     "  --bench               latency (p50/p99) at batch 1 and throughput at larger batches\n"
+    "                        (32, 256 and --batch-size)\n"
+    "  --bench-batches LIST  with --bench: the throughput batches instead, as 1,64,1024\n"
     "  --device D            auto | cpu | cuda | cuda:N (default cpu)\n"
     "  --threads N           CPU threads (0 = all cores)\n";
 
@@ -120,7 +122,22 @@ std::vector<float> benchInputs(const NativeModel& m, int64_t count) {
     return v;
 }
 
-int runBenchmark(NativeModel& m, const std::string& device, int64_t largeBatch) {
+// "1,64,1024": batch sizes for the throughput runs, each 1..2^20.
+std::vector<int64_t> batchList(const std::string& text) {
+    std::vector<int64_t> out;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', at), text.size());
+        const std::string item = text.substr(at, comma - at);
+        const int64_t b = positiveId(item, "--bench-batches' batch size");
+        if (b > (1 << 20)) throwBadInput("--bench-batches: a batch size must be at most 1048576, got " + item);
+        out.push_back(b);
+        at = comma + 1;
+    }
+    return out;
+}
+
+int runBenchmark(NativeModel& m, const std::string& device, std::vector<int64_t> batches) {
     using Clock = std::chrono::steady_clock;
     const auto seconds = [](Clock::time_point a, Clock::time_point b) {
         return std::chrono::duration<double>(b - a).count();
@@ -143,9 +160,6 @@ int runBenchmark(NativeModel& m, const std::string& device, int64_t largeBatch) 
                 quoted(device).c_str(), ms.size(), pct(0.5), pct(0.99));
     std::fprintf(stderr, "batch 1: p50 %.3f ms, p99 %.3f ms over %zu runs\n", pct(0.5), pct(0.99),
                  ms.size());
-    std::vector<int64_t> batches{32, 256};
-    if (std::find(batches.begin(), batches.end(), largeBatch) == batches.end())
-        batches.push_back(largeBatch);
     for (int64_t b : batches) {
         Predictor p(*m.model, m.preprocessing, b);
         const std::vector<float> x = benchInputs(m, b);
@@ -170,7 +184,7 @@ int runBenchmark(NativeModel& m, const std::string& device, int64_t largeBatch) 
 
 int runPredict(int argc, char** argv) {
     Args args(argc, argv, 2, {"help", "json", "csv", "bench"},
-              {"input", "text", "batch-size", "device", "threads"});
+              {"input", "text", "batch-size", "device", "threads", "bench-batches"});
     if (args.flag("help")) {
         std::fputs(kPredictHelp, stdout);
         return 0;
@@ -191,7 +205,13 @@ int runPredict(int argc, char** argv) {
     backend.setThreads(static_cast<int>(args.integer("threads", 0, 4096).value_or(0)));
 
     NativeModel m = loadNativeModel(args.positional()[0], backend);
-    if (args.flag("bench")) return runBenchmark(m, backend.device().str(), batch);
+    if (args.flag("bench")) {
+        std::vector<int64_t> batches{32, 256};
+        if (std::find(batches.begin(), batches.end(), batch) == batches.end()) batches.push_back(batch);
+        if (auto list = args.str("bench-batches")) batches = batchList(*list);
+        return runBenchmark(m, backend.device().str(), batches);
+    }
+    if (args.str("bench-batches")) throwBadInput("--bench-batches goes with --bench");
 
     const bool textModel = m.preprocessing.text.fitted();
     if (text && !textModel)
