@@ -565,7 +565,7 @@ private slots:
         workspace.settings()->setLockedKeys({});
         // While a run trains, clicks wait for it.
         ProjectDocument longer = model.document();
-        longer.training.epochs = 200;
+        longer.training.epochs = 100000;  // far longer than the test: still running when clicked
         workspace.panel()->setProjectSource([longer](QString*) { return std::optional<ProjectDocument>(longer); });
         workspace.panel()->startTraining();
         QTRY_VERIFY_WITH_TIMEOUT(workspace.panel()->controller().running() && map->isVisible(), 10000);
