@@ -280,7 +280,9 @@ private slots:
 
     // A weight edited in the neuron view of a paused run reaches the model: the next maps carry it.
     void neuronViewEditReachesThePausedRun() {
+        QTemporaryDir dir;
         TrainingPanel panel;
+        panel.controller().setStorePath(dir.filePath("runs.db"));
         useProject(panel, spiral(3));
         std::shared_ptr<const neurite::UnitMaps> lastMaps;
         QObject::connect(&panel, &TrainingPanel::unitMapsChanged, &panel,
@@ -302,8 +304,17 @@ private slots:
         view->setAsker([](const QString&, double) { return std::optional<double>(1.5); });
         view->clickAt(at);
         QTRY_VERIFY_WITH_TIMEOUT(lastMaps && lastMaps->find(node)->weight[index] == 1.5f, 10000);
+        // The edit is recorded with the run, as a setting changed while paused is.
+        const QString name = QString("logits.weight[%1]").arg(index);
+        QTRY_VERIFY2_WITH_TIMEOUT(panel.statusText().contains("From step 2: " + name), qPrintable(panel.statusText()), 10000);
         panel.stopAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!panel.controller().running(), 60000);
+        neurite::storage::RunStore store(dir.filePath("runs.db").toStdString());
+        const auto changes = store.settingChanges(1);
+        QCOMPARE(changes.size(), std::size_t(1));
+        QCOMPARE(QString::fromStdString(changes[0].setting), name);
+        QCOMPARE(changes[0].step, int64_t(1));
+        QCOMPARE(changes[0].after, 1.5);
     }
 
     // An image network's Activations tab: after one step of a paused run, every layer's output

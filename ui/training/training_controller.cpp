@@ -25,6 +25,9 @@ public:
 
     std::vector<std::shared_ptr<TrainObserver>> extra;  // set by the worker before training
     std::shared_ptr<ModelAfterRun> afterRun;  // set by the worker at the end, read once it is done
+    // Worker-side: steps taken and the epoch of the next step (a branch starts past its parent's).
+    int64_t stepsTaken = 0;
+    int nextEpoch = 1;
     // Worker-side, set before training: what the decision map and the reconstructions need.
     Model* model = nullptr;
     const Dataset* data = nullptr;
@@ -42,6 +45,8 @@ public:
 
     void onStep(const StepEvent& e) override {
         for (auto& o : extra) o->onStep(e);
+        stepsTaken = e.step;
+        nextEpoch = e.stepInEpoch >= e.stepsPerEpoch ? e.epoch + 1 : e.epoch;
         // The maps at most kViewHz times a second, and whenever stepping has just paused the run.
         const bool due = stop && stop->paused();
         Views views = viewsIfDue(due);
@@ -63,6 +68,7 @@ public:
     }
     void onEpoch(const EpochEvent& e) override {
         for (auto& o : extra) o->onEpoch(e);
+        nextEpoch = e.epoch + 1;
         Views views = viewsIfDue(e.epoch == e.epochs || (stop && stop->paused()));
         QString viewError;
         std::optional<TrainingUpdate::Reconstructed> recon = reconstructionsAfter(e, viewError);
@@ -111,11 +117,17 @@ public:
         const bool newSample = wantsActivations() && activationSample.load() != m_activationShown;
         if ((!edits.empty() || newSample) && model) {
             std::vector<float> values = edits.empty() ? std::vector<float>() : model->snapshot();
+            std::vector<SettingsChangedEvent> made;  // recorded with the run, like a setting changed while paused
             for (const WeightEdit& w : edits)
                 for (const ParamInfo& p : model->params())
-                    if (p.node == w.node && p.name == w.param && p.trainable && w.index >= 0 && w.index < p.shape.numel())
-                        values[static_cast<std::size_t>(p.offset + w.index)] = w.value;
+                    if (p.node == w.node && p.name == w.param && p.trainable && w.index >= 0 && w.index < p.shape.numel()) {
+                        float& v = values[static_cast<std::size_t>(p.offset + w.index)];
+                        made.push_back({stepsTaken, nextEpoch, w.node + "." + w.param + "[" + std::to_string(w.index) + "]", v,
+                                        w.value, {}});
+                        v = w.value;
+                    }
             if (!edits.empty()) model->restore(values);
+            for (const SettingsChangedEvent& e : made) onSettingsChanged(e);
             Views views = viewsNow();
             {
                 std::lock_guard lock(m_mu);
@@ -372,7 +384,11 @@ bool TrainingController::start(const ProjectDocument& project, bool paused, std:
                 setup.model->restore(from->model);  // the maps before the first step show it
             }
             Trainer trainer(*setup.model, setup.data, setup.project.training);
-            if (from) trainer.resumeFrom(std::move(*from));
+            if (from) {
+                queue->stepsTaken = from->globalStep;
+                queue->nextEpoch = from->epoch + 1;
+                trainer.resumeFrom(std::move(*from));
+            }
             // The run is created once the trainer accepted the setup: bad input leaves no run.
             if (!storePath.empty()) {
                 storage::RunStore store(storePath);

@@ -490,6 +490,7 @@ void TrainingPanel::onProgress(const TrainingUpdate& u) {
         for (const SettingsChangedEvent& c : u.settingChanges) {
             const QString name = c.setting == "lr" ? tr("learning rate")
                                  : c.setting == "batch_size" ? tr("batch size")
+                                 : c.setting.find('.') != std::string::npos ? QString::fromStdString(c.setting)  // a weight
                                                              : QString::fromStdString(c.setting).toUpper();
             if (c.refusal.empty())
                 lines << tr("From step %1: %2 %3 → %4 (recorded with the run).")
