@@ -37,6 +37,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "backend/activations.h"
 #include "core/tensor.h"
@@ -227,6 +228,62 @@ public:
                           const Tensor* diffLast, Tensor* diffSrc, const RnnGrads& grads) = 0;
 };
 
+// ---- compiled inference ----------------------------------------------------------------------
+
+// A whole network described once for one batch size (InferenceDesc) and compiled by a backend
+// into one plan (InferencePlan) that runs it in inference mode from input to output. Where
+// Model::forward runs layer by layer, each layer reading and writing the plain layout, a compiled
+// plan may keep intermediate results in the layout its primitives prefer, fuse an activation into
+// the layer before it and use weights it laid out once. Results equal the layer-by-layer forward
+// up to float rounding (tests/engine/test_inference_plan). The plan copies the weights when it is
+// made: later changes to the model's parameters do not reach it (make a new one).
+enum class InferKind {
+    Dense,       // dense: src [N, I], or the [N, C, H, W] before a Flatten read as [N, C*H*W]
+    Conv,        // conv (channelsLast is not compiled)
+    Pool,        // pool
+    BatchNorm,   // running statistics: weight = gamma, bias = beta, mean, var; epsilon
+    Activation,  // act, alpha
+    Softmax,     // over dimension 1; log: log-softmax
+    Reshape,     // the same values in row-major order under the shape dst
+    Identity,    // Dropout in inference
+    Add,         // the sum of the inputs (same shapes)
+    Concat,      // along dimension 1
+};
+
+struct InferOp {
+    InferKind kind = InferKind::Identity;
+    std::string node;         // the model's node id, for messages
+    std::vector<int> inputs;  // indices of earlier ops; -1 is the program's input
+    Shape dst;                // the concrete output shape
+    DenseDesc dense;          // batch = rows, inputs = the product of the src's non-batch dims
+    ConvDesc conv;
+    PoolDesc pool;
+    Activation act = Activation::Relu;
+    float alpha = 0.f;
+    bool log = false;
+    float epsilon = 1e-5f;
+    // Views into the model's store on the backend's device, read when the plan is made. Dense
+    // and Conv: weight [O, I] or [K, C/G, R, S], and bias (undefined without); BatchNorm: weight
+    // is gamma, bias beta, mean and var the running statistics.
+    Tensor weight, bias, mean, var;
+};
+
+struct InferenceDesc {
+    Shape input;                // [N, sample...]
+    std::vector<InferOp> ops;   // in an order where every op follows its inputs
+    int output = -1;            // the op whose result is the program's output
+};
+
+class InferencePlan {
+public:
+    virtual ~InferencePlan() = default;
+    // src: f32 [N, sample...] as InferenceDesc::input; dst: f32, the output op's shape (plain,
+    // row-major). Both on the backend's device; they may be wrapped host memory on the CPU.
+    virtual void run(const Tensor& src, Tensor& dst) = 0;
+    // What was compiled, for people: "5 steps: conv1+relu1, pool1, ..."
+    virtual std::string summary() const = 0;
+};
+
 // ---- optimizer hyper-parameters ------------------------------------------------------------
 
 struct SgdParams {
@@ -290,6 +347,10 @@ public:
     // Recurrent layers; a backend without them throws Unsupported with the reason (and says so
     // in supports(Op::Rnn, F32)).
     virtual std::unique_ptr<RnnPlan> makeRnn(const RnnDesc& desc);
+    // A compiled inference plan for the whole program, or null with the reason in *whyNot when
+    // this backend cannot compile it (an op it has no form for); callers then run the model layer
+    // by layer. The default compiles nothing.
+    virtual std::unique_ptr<InferencePlan> makeInference(const InferenceDesc& desc, std::string* whyNot);
 
     // Elementwise activations, dst = f(src), f from the table in backend/activations.h (alpha is
     // its parameter where it has one). Backward receives both src and dst (dst of the forward)

@@ -284,3 +284,12 @@ void Backend::embeddingForward(const Tensor&, const Tensor&, int64_t, Tensor&) {
 void Backend::embeddingBackward(const Tensor&, const Tensor&, int64_t, Tensor&) { embeddingUnsupported(*this); }
 
 }  // namespace neurite
+
+namespace neurite {
+
+std::unique_ptr<InferencePlan> Backend::makeInference(const InferenceDesc&, std::string* whyNot) {
+    if (whyNot) *whyNot = name() + " compiles no inference plans; the model runs layer by layer";
+    return nullptr;
+}
+
+}  // namespace neurite

@@ -9,8 +9,8 @@
 
 namespace neurite {
 
-Predictor::Predictor(Model& model, const Preprocessing& pre, int64_t maxBatch)
-    : m_model(model), m_pre(pre), m_maxBatch(std::max<int64_t>(maxBatch, 1)) {
+Predictor::Predictor(Model& model, const Preprocessing& pre, int64_t maxBatch, InferencePath path)
+    : m_model(model), m_pre(pre), m_maxBatch(std::max<int64_t>(maxBatch, 1)), m_path(path) {
     m_units = model.outputShape().numelFrom(1);
     m_sampleValues = model.inputShape().numelFrom(1);
     Backend& be = model.backend();
@@ -34,26 +34,51 @@ Predictor::Predictor(Model& model, const Preprocessing& pre, int64_t maxBatch)
 
 Predictor::~Predictor() = default;
 
-Tensor& Predictor::buffer(std::vector<std::pair<int64_t, Tensor>>& pool, int64_t n) {
+Tensor& Predictor::buffer(std::vector<std::pair<int64_t, Tensor>>& pool, int64_t n, const Shape& shape) {
     for (auto& [size, t] : pool)
         if (size == n) return t;
-    pool.emplace_back(n, Tensor::empty(m_model.backend(), m_model.inputShape().withBatch(n)));
+    pool.emplace_back(n, Tensor::empty(m_model.backend(), shape.withBatch(n)));
     return pool.back().second;
 }
 
+InferencePlan* Predictor::plan(int64_t n) {
+    for (auto& [size, p] : m_plans)
+        if (size == n) return p.get();
+    std::string why;
+    std::unique_ptr<InferencePlan> made = m_model.compileInference(n, &why);
+    m_engine = made ? "compiled, " + made->summary() : "layer by layer: " + why;
+    m_plans.emplace_back(n, std::move(made));
+    return m_plans.back().second.get();
+}
+
+// On the CPU the caller's arrays are read and written in place (no copies in or out).
 std::vector<float> Predictor::outputs(const float* raw, int64_t count) {
     Backend& be = m_model.backend();
+    const bool host = be.device().isCpu();
     std::vector<float> out(static_cast<std::size_t>(count * m_units));
     for (int64_t start = 0; start < count; start += m_maxBatch) {
         const int64_t n = std::min(m_maxBatch, count - start);
-        Tensor& src = buffer(m_raw, n);
-        Tensor& x = buffer(m_x, n);
-        be.copyFromHost(src, raw + start * m_sampleValues);
+        float* dst = out.data() + start * m_units;
+        Tensor src;
+        if (host) {
+            src = Tensor::wrap(const_cast<float*>(raw + start * m_sampleValues), m_model.inputShape().withBatch(n),
+                               DType::F32, be.device());
+        } else {
+            src = buffer(m_raw, n, m_model.inputShape());
+            be.copyFromHost(src, raw + start * m_sampleValues);
+        }
+        Tensor& x = buffer(m_x, n, m_model.inputShape());
         be.gatherRows(src, m_indices, n, m_pre.scale, m_mean.defined() ? &m_mean : nullptr,
                       m_invStd.defined() ? &m_invStd : nullptr, x);
-        const Tensor& y = m_model.forward(x, false, 0, 0);
-        be.copyToHost(out.data() + start * m_units, y);
-        m_pre.target.toOriginal(out.data() + start * m_units, n * m_units);
+        if (InferencePlan* compiled = m_path == InferencePath::Compiled ? plan(n) : nullptr) {
+            Tensor y = host ? Tensor::wrap(dst, m_model.outputShape().withBatch(n), DType::F32, be.device())
+                            : buffer(m_y, n, m_model.outputShape());
+            compiled->run(x, y);
+            if (!host) be.copyToHost(dst, y);
+        } else {
+            be.copyToHost(dst, m_model.forward(x, false, 0, 0));
+        }
+        m_pre.target.toOriginal(dst, n * m_units);
     }
     return out;
 }

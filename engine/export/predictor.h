@@ -2,7 +2,9 @@
 // with the same kernel training used (Backend::gatherRows), so the numbers agree bit for bit with
 // the trainer's evaluation, then runs the model in inference mode batch by batch; a regression
 // model's outputs are mapped back to the target's units (Preprocessing::target) as the trainer's
-// evaluation does.
+// evaluation does. With InferencePath::Compiled it runs the backend's compiled inference plan
+// instead (backend.h, InferencePlan: fused layers, layouts kept across layers), equal up to float
+// rounding; a model or backend without one runs layer by layer.
 #pragma once
 
 #include <cstdint>
@@ -15,10 +17,15 @@
 
 namespace neurite {
 
+// LayerByLayer: Model::forward, the trainer's evaluation arithmetic bit for bit. Compiled: one
+// plan per batch size, made at the first call of that size with the weights of that moment.
+enum class InferencePath { LayerByLayer, Compiled };
+
 class Predictor {
 public:
     // maxBatch: largest batch run at once (bigger inputs are split).
-    Predictor(Model& model, const Preprocessing& preprocessing, int64_t maxBatch = 256);
+    Predictor(Model& model, const Preprocessing& preprocessing, int64_t maxBatch = 256,
+              InferencePath path = InferencePath::LayerByLayer);
     ~Predictor();
     Predictor(const Predictor&) = delete;
     Predictor& operator=(const Predictor&) = delete;
@@ -29,14 +36,21 @@ public:
     std::vector<float> outputs(const float* raw, int64_t count);
     int64_t units() const { return m_units; }
     int64_t sampleValues() const { return m_sampleValues; }
+    // How the last call ran the model: "compiled, 5 steps: conv1+relu1, ..." or "layer by layer"
+    // with the reason when compiling was asked for and failed.
+    const std::string& engine() const { return m_engine; }
 
 private:
     Model& m_model;
     Preprocessing m_pre;
     int64_t m_maxBatch, m_units, m_sampleValues;
     Tensor m_mean, m_invStd, m_indices;
-    std::vector<std::pair<int64_t, Tensor>> m_raw, m_x;  // per batch size
-    Tensor& buffer(std::vector<std::pair<int64_t, Tensor>>& pool, int64_t n);
+    std::vector<std::pair<int64_t, Tensor>> m_raw, m_x, m_y;  // per batch size
+    InferencePath m_path;
+    std::vector<std::pair<int64_t, std::unique_ptr<InferencePlan>>> m_plans;  // null: not compiled
+    std::string m_engine = "layer by layer";
+    Tensor& buffer(std::vector<std::pair<int64_t, Tensor>>& pool, int64_t n, const Shape& shape);
+    InferencePlan* plan(int64_t n);
 };
 
 // Class probabilities [count, k] of a classifier's outputs: softmax, or for one output unit

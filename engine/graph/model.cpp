@@ -209,6 +209,38 @@ const Tensor& Model::forward(const Tensor& input, bool training, int64_t step, u
     return ws.out[static_cast<std::size_t>(m_graph.output)];
 }
 
+std::unique_ptr<InferencePlan> Model::compileInference(int64_t batch, std::string* whyNot) {
+    NEURITE_CHECK(batch > 0, "compileInference: the batch size must be positive");
+    InferenceDesc desc;
+    desc.input = inputShape().withBatch(batch);
+    std::vector<int> opOf(m_ids.size(), -1);
+    std::vector<Shape> srcShapes;
+    for (int i : m_graph.order) {
+        if (i == m_graph.input) continue;
+        const auto idx = static_cast<std::size_t>(i);
+        InferOp op;
+        srcShapes.clear();
+        for (int p : m_graph.inputs[idx]) {
+            srcShapes.push_back(m_graph.shapes[static_cast<std::size_t>(p)].withBatch(batch));
+            op.inputs.push_back(p == m_graph.input ? -1 : opOf[static_cast<std::size_t>(p)]);
+        }
+        if (!m_layers[idx]->inferenceOp(srcShapes, op)) {
+            if (whyNot) *whyNot = m_ids[idx] + " has no compiled form; the model runs layer by layer";
+            return nullptr;
+        }
+        op.node = m_ids[idx];
+        op.dst = m_graph.shapes[idx].withBatch(batch);
+        opOf[idx] = static_cast<int>(desc.ops.size());
+        desc.ops.push_back(std::move(op));
+    }
+    if (m_graph.output == m_graph.input) {
+        if (whyNot) *whyNot = "the model is only its input";
+        return nullptr;
+    }
+    desc.output = opOf[static_cast<std::size_t>(m_graph.output)];
+    return m_backend.makeInference(desc, whyNot);
+}
+
 void Model::backward(const Tensor& diffOutput, int64_t step, uint64_t seed) {
     NEURITE_CHECK(m_last != nullptr, "backward before forward");
     Workspace& ws = *m_last;

@@ -53,6 +53,10 @@ public:
     // rewritten values). Empty by default; training and inference never set it.
     using ForwardHook = std::function<void(int node, Tensor& output)>;
     void setForwardHook(ForwardHook hook) { m_hook = std::move(hook); }
+    // The whole model compiled for inference at one batch size (backend.h, InferencePlan), with
+    // the parameters as they are now; null with the reason in *whyNot when a layer has no
+    // compiled form or the backend compiles none (then use forward).
+    std::unique_ptr<InferencePlan> compileInference(int64_t batch, std::string* whyNot = nullptr);
     // diffOutput: dLoss/dOutput for the last forward (training). Overwrites all gradients.
     void backward(const Tensor& diffOutput, int64_t step, uint64_t seed);
 

@@ -8,6 +8,14 @@
 
 namespace neurite {
 
+bool ActivationLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    (void)srcShapes;
+    op.kind = InferKind::Activation;
+    op.act = m_act;
+    op.alpha = m_alpha;
+    return true;
+}
+
 void ActivationLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     ctx.backend.activationForward(m_act, m_alpha, *src[0], dst);
 }

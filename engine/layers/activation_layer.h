@@ -13,6 +13,7 @@ class ActivationLayer : public Layer {
 public:
     ActivationLayer(Activation act, float alpha) : m_act(act), m_alpha(alpha) {}
 
+    bool inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const override;
     void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) override;
     void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
                   const Tensor& diffDst, std::span<Tensor* const> diffSrc) override;

@@ -6,6 +6,12 @@
 
 namespace neurite {
 
+bool AddLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    (void)srcShapes;
+    op.kind = InferKind::Add;
+    return true;
+}
+
 void AddLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     ctx.backend.addN(src, dst);
 }

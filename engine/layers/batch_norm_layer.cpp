@@ -38,6 +38,18 @@ BatchNormPlan& BatchNormLayer::plan(LayerContext& ctx, const Tensor& src) {
     });
 }
 
+bool BatchNormLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    const int rank = srcShapes[0].rank();
+    if (rank != 2 && rank != 4) return false;
+    op.kind = InferKind::BatchNorm;
+    op.epsilon = m_epsilon;
+    op.weight = m_gamma.value;
+    op.bias = m_beta.value;
+    op.mean = m_runningMean.value;
+    op.var = m_runningVar.value;
+    return true;
+}
+
 void BatchNormLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     BatchNormPlan& p = plan(ctx, *src[0]);
     if (ctx.training && !m_frozen)

@@ -22,6 +22,7 @@ public:
     std::vector<ParamSpec> paramSpecs(std::span<const Shape> srcShapes) const override;
     void bindParams(std::span<Param> params) override;
     void setFrozen(bool frozen) override { m_frozen = frozen; }
+    bool inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const override;
     void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) override;
     void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
                   const Tensor& diffDst, std::span<Tensor* const> diffSrc) override;

@@ -6,6 +6,12 @@
 
 namespace neurite {
 
+bool ConcatLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    (void)srcShapes;
+    op.kind = InferKind::Concat;
+    return true;
+}
+
 void ConcatLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     ctx.backend.concat(src, dst);
 }

@@ -29,6 +29,15 @@ ConvPlan& ConvolutionLayer::plan(LayerContext& ctx, const Tensor& src) {
 
 // The plan binds by element count: Conv1D's [N, T, C] and weight [K, C, k] are its
 // [N, 1, T, C] and [K, C, 1, k], the same memory.
+bool ConvolutionLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    op.conv = describe(srcShapes[0]);
+    if (op.conv.channelsLast) return false;  // Conv1D's [N, T, C]: not compiled
+    op.kind = InferKind::Conv;
+    op.weight = m_weight.value;
+    if (m_hasBias) op.bias = m_bias.value;
+    return true;
+}
+
 void ConvolutionLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     plan(ctx, *src[0]).forward(*src[0], m_weight.value, m_hasBias ? &m_bias.value : nullptr, dst);
 }

@@ -13,6 +13,7 @@ public:
     virtual ConvDesc describe(const Shape& src) const = 0;
 
     void bindParams(std::span<Param> params) override;
+    bool inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const override;
     void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) override;
     void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
                   const Tensor& diffDst, std::span<Tensor* const> diffSrc) override;

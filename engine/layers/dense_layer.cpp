@@ -33,6 +33,15 @@ DensePlan& DenseLayer::plan(LayerContext& ctx, const Tensor& src) {
     });
 }
 
+bool DenseLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    if (srcShapes[0].rank() != 2) return false;  // a sequence [N, T, C]: not compiled
+    op.kind = InferKind::Dense;
+    op.dense = {srcShapes[0][0], srcShapes[0][1], m_units, m_bias, DType::F32};
+    op.weight = m_weight.value;
+    if (m_bias) op.bias = m_biasParam.value;
+    return true;
+}
+
 void DenseLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     plan(ctx, *src[0]).forward(*src[0], m_weight.value, m_bias ? &m_biasParam.value : nullptr, dst);
 }

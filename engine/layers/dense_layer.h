@@ -14,6 +14,7 @@ public:
 
     std::vector<ParamSpec> paramSpecs(std::span<const Shape> srcShapes) const override;
     void bindParams(std::span<Param> params) override;
+    bool inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const override;
     void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) override;
     void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
                   const Tensor& diffDst, std::span<Tensor* const> diffSrc) override;

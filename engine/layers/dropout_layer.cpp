@@ -16,6 +16,12 @@ Tensor& DropoutLayer::mask(LayerContext& ctx, const Tensor& src) {
     });
 }
 
+bool DropoutLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    (void)srcShapes;
+    op.kind = InferKind::Identity;
+    return true;
+}
+
 void DropoutLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     if (!ctx.training || m_rate == 0.f) {
         ctx.backend.copy(*src[0], dst);

@@ -17,6 +17,7 @@ public:
     // The mask seed of a forward pass in this context.
     uint64_t maskSeed(const LayerContext& ctx) const;
 
+    bool inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const override;
     void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) override;
     void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
                   const Tensor& diffDst, std::span<Tensor* const> diffSrc) override;

@@ -19,6 +19,18 @@ PoolPlan& GlobalAvgPoolLayer::plan(LayerContext& ctx, const Tensor& src) {
     });
 }
 
+// The op's dst is [N, C]: the compiled plan pools into [N, C, 1, 1], the same values.
+bool GlobalAvgPoolLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    const Shape& s = srcShapes[0];
+    op.kind = InferKind::Pool;
+    op.pool.kind = PoolKind::Avg;
+    op.pool.batch = s[0];
+    op.pool.channels = s[1];
+    op.pool.height = op.pool.kernelH = op.pool.strideH = s[2];
+    op.pool.width = op.pool.kernelW = op.pool.strideW = s[3];
+    return true;
+}
+
 // The plan sees dst as [N,C,1,1]; the layer's output is the same memory as [N,C].
 void GlobalAvgPoolLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src,
                                  Tensor& dst) {

@@ -66,6 +66,15 @@ public:
     virtual void setFrozen(bool frozen) { (void)frozen; }
 
     virtual void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) = 0;
+    // Compiled inference (backend.h, InferenceDesc): fills `op` with this layer in inference mode
+    // for concrete src shapes (kind, parameters as views of the bound ones; the caller sets
+    // inputs, dst and node), or returns false when the layer has no compiled form (the model
+    // then runs layer by layer).
+    virtual bool inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+        (void)srcShapes;
+        (void)op;
+        return false;
+    }
     virtual void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
                           const Tensor& diffDst, std::span<Tensor* const> diffSrc) = 0;
 

@@ -32,6 +32,12 @@ PoolDesc Pool2DLayer::describe(const Shape& src) const {
     return d;
 }
 
+bool Pool2DLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    op.kind = InferKind::Pool;
+    op.pool = describe(srcShapes[0]);
+    return true;
+}
+
 void Pool2DLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     const Tensor& x = *src[0];
     m_plans.get(layers::batchOf(x), [&] { return ctx.backend.makePool(describe(x.shape())); })

@@ -27,6 +27,7 @@ public:
 
     PoolDesc describe(const Shape& src) const;
 
+    bool inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const override;
     void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) override;
     void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
                   const Tensor& diffDst, std::span<Tensor* const> diffSrc) override;

@@ -6,6 +6,12 @@
 
 namespace neurite {
 
+bool ReshapeLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    (void)srcShapes;
+    op.kind = InferKind::Reshape;
+    return true;
+}
+
 void ReshapeLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     ctx.backend.copy(*src[0], dst);
 }

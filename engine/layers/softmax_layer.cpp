@@ -6,6 +6,13 @@
 
 namespace neurite {
 
+bool SoftmaxLayer::inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const {
+    (void)srcShapes;
+    op.kind = InferKind::Softmax;
+    op.log = m_log;
+    return true;
+}
+
 void SoftmaxLayer::forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) {
     ctx.backend.softmaxForward(*src[0], dst, m_log);
 }

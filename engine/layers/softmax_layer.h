@@ -16,6 +16,7 @@ namespace neurite {
 class SoftmaxLayer : public Layer {
 public:
     explicit SoftmaxLayer(bool log = false) : m_log(log) {}
+    bool inferenceOp(std::span<const Shape> srcShapes, InferOp& op) const override;
     void forward(LayerContext& ctx, std::span<const Tensor* const> src, Tensor& dst) override;
     void backward(LayerContext& ctx, std::span<const Tensor* const> src, const Tensor& dst,
                   const Tensor& diffDst, std::span<Tensor* const> diffSrc) override;

@@ -41,7 +41,10 @@ const char* kPredictHelp =
     "                        (32, 256 and --batch-size)\n"
     "  --bench-batches LIST  with --bench: the throughput batches instead, as 1,64,1024\n"
     "  --device D            auto | cpu | cuda | cuda:N (default cpu)\n"
-    "  --threads N           CPU threads (0 = all cores)\n";
+    "  --threads N           CPU threads (0 = all cores)\n"
+    "  --layer-by-layer      run each layer on its own, as training evaluates (bit for bit),\n"
+    "                        instead of the compiled plan (fused layers, kept layouts; equal\n"
+    "                        up to float rounding). The bench prints which one ran.\n";
 
 std::string num(float v) {
     char buf[32];
@@ -137,13 +140,13 @@ std::vector<int64_t> batchList(const std::string& text) {
     return out;
 }
 
-int runBenchmark(NativeModel& m, const std::string& device, std::vector<int64_t> batches) {
+int runBenchmark(NativeModel& m, const std::string& device, std::vector<int64_t> batches, InferencePath path) {
     using Clock = std::chrono::steady_clock;
     const auto seconds = [](Clock::time_point a, Clock::time_point b) {
         return std::chrono::duration<double>(b - a).count();
     };
     // Latency: one sample end to end (copy in, preprocess, forward, copy out).
-    Predictor one(*m.model, m.preprocessing, 1);
+    Predictor one(*m.model, m.preprocessing, 1, path);
     const std::vector<float> x1 = benchInputs(m, 1);
     for (int i = 0; i < 20; ++i) one.outputs(x1.data(), 1);
     std::vector<double> ms;
@@ -156,12 +159,13 @@ int runBenchmark(NativeModel& m, const std::string& device, std::vector<int64_t>
     std::sort(ms.begin(), ms.end());
     const auto pct = [&](double p) { return ms[static_cast<std::size_t>(p * double(ms.size() - 1))]; };
     std::printf("{\"bench\":\"latency\",\"device\":%s,\"batch\":1,\"runs\":%zu,\"p50_ms\":%.4f,"
-                "\"p99_ms\":%.4f}\n",
-                quoted(device).c_str(), ms.size(), pct(0.5), pct(0.99));
+                "\"p99_ms\":%.4f,\"engine\":%s}\n",
+                quoted(device).c_str(), ms.size(), pct(0.5), pct(0.99), quoted(one.engine()).c_str());
+    std::fprintf(stderr, "engine: %s\n", one.engine().c_str());
     std::fprintf(stderr, "batch 1: p50 %.3f ms, p99 %.3f ms over %zu runs\n", pct(0.5), pct(0.99),
                  ms.size());
     for (int64_t b : batches) {
-        Predictor p(*m.model, m.preprocessing, b);
+        Predictor p(*m.model, m.preprocessing, b, path);
         const std::vector<float> x = benchInputs(m, b);
         p.outputs(x.data(), b);  // warm-up builds the plans
         int64_t samples = 0;
@@ -183,7 +187,7 @@ int runBenchmark(NativeModel& m, const std::string& device, std::vector<int64_t>
 }  // namespace
 
 int runPredict(int argc, char** argv) {
-    Args args(argc, argv, 2, {"help", "json", "csv", "bench"},
+    Args args(argc, argv, 2, {"help", "json", "csv", "bench", "layer-by-layer"},
               {"input", "text", "batch-size", "device", "threads", "bench-batches"});
     if (args.flag("help")) {
         std::fputs(kPredictHelp, stdout);
@@ -205,11 +209,12 @@ int runPredict(int argc, char** argv) {
     backend.setThreads(static_cast<int>(args.integer("threads", 0, 4096).value_or(0)));
 
     NativeModel m = loadNativeModel(args.positional()[0], backend);
+    const InferencePath path = args.flag("layer-by-layer") ? InferencePath::LayerByLayer : InferencePath::Compiled;
     if (args.flag("bench")) {
         std::vector<int64_t> batches{32, 256};
         if (std::find(batches.begin(), batches.end(), batch) == batches.end()) batches.push_back(batch);
         if (auto list = args.str("bench-batches")) batches = batchList(*list);
-        return runBenchmark(m, backend.device().str(), batches);
+        return runBenchmark(m, backend.device().str(), batches, path);
     }
     if (args.str("bench-batches")) throwBadInput("--bench-batches goes with --bench");
 
@@ -221,7 +226,7 @@ int runPredict(int argc, char** argv) {
     const RawInputs raw = text        ? encodeTextInputs({*text}, m.preprocessing.text, "--text")
                           : textModel ? readTextLines(*input, m.preprocessing.text, &lines)
                                       : readRawInputs(*input, m.sampleShape());
-    Predictor predictor(*m.model, m.preprocessing, batch);
+    Predictor predictor(*m.model, m.preprocessing, batch, path);
     const bool csv = args.flag("csv");
     if (csv) {
         std::string header = m.isClassifier() ? "predicted" : "";

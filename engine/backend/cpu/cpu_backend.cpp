@@ -127,6 +127,9 @@ public:
         return makeLayerNormPlan(d, tc());
     }
     std::unique_ptr<RnnPlan> makeRnn(const RnnDesc& d) override { return makeRnnPlan(d, tc()); }
+    std::unique_ptr<InferencePlan> makeInference(const InferenceDesc& d, std::string* whyNot) override {
+        return makeInferencePlan(d, tc(), whyNot);
+    }
 
     void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) override {
         cpu::activationForward(tc(), act, alpha, src, dst);

@@ -17,6 +17,9 @@ std::unique_ptr<PoolPlan> makePoolPlan(const PoolDesc& desc, const ThreadConfig&
 std::unique_ptr<BatchNormPlan> makeBatchNormPlan(const BatchNormDesc& desc, const ThreadConfig& tc);
 std::unique_ptr<LayerNormPlan> makeLayerNormPlan(const LayerNormDesc& desc, const ThreadConfig& tc);
 std::unique_ptr<RnnPlan> makeRnnPlan(const RnnDesc& desc, const ThreadConfig& tc);
+// cpu_inference.cpp: null with the reason when oneDNN has no implementation for an op
+std::unique_ptr<InferencePlan> makeInferencePlan(const InferenceDesc& desc, const ThreadConfig& tc,
+                                                 std::string* whyNot);
 
 // cpu_eltwise.cpp
 void fill(const ThreadConfig& tc, Tensor& dst, float value);

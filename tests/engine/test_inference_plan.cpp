@@ -1,0 +1,226 @@
+// Compiled inference (backend.h, InferencePlan; Model::compileInference): the compiled plan of a
+// network computes what the layer-by-layer forward computes, to float rounding, for convolutions
+// (strided, dilated, grouped, padded), pooling, batch normalization with real running
+// statistics, fused and unfused activations, Flatten into Dense, Add, Concat, Reshape, softmax
+// and global pooling, at batch 1 and others; fusion happens where it should; a layer without a
+// compiled form falls back to the layer-by-layer path with its name; a plan keeps the weights of
+// the moment it was made; the Predictor's compiled path equals its layer-by-layer path, batches
+// split or not.
+#include <QtTest>
+
+#include <cmath>
+
+#include "core/random.h"
+#include "devices/device_registry.h"
+#include "export/predictor.h"
+
+using namespace neurite;
+
+namespace {
+
+using P = std::map<std::string, ParamValue>;
+using L = std::vector<int64_t>;
+
+struct Net {
+    std::vector<Node> nodes;
+    ResolvedGraph graph;
+    std::unique_ptr<Model> model;
+};
+
+Net build(std::vector<Node> nodes, Shape sample, int classes = 3) {
+    Net n;
+    n.nodes = std::move(nodes);
+    n.graph = resolveGraph(n.nodes, "out", DataInfo{sample, classes});
+    if (!n.graph.ok()) qFatal("graph: %s", n.graph.firstError().c_str());
+    n.model = std::make_unique<Model>(backendFor("cpu"), n.nodes, n.graph, 11);
+    // Running statistics away from their 0 / 1 start, so batch normalization does something.
+    Backend& be = n.model->backend();
+    std::vector<float> buffers(static_cast<std::size_t>(n.model->buffers().numel()));
+    Rng rng(5);
+    for (float& b : buffers) b = 0.5f + static_cast<float>(rng.uniform());
+    be.copyFromHost(n.model->buffers(), buffers.data());
+    return n;
+}
+
+std::vector<float> randomValues(int64_t count, uint64_t seed) {
+    Rng rng(seed);
+    std::vector<float> v(static_cast<std::size_t>(count));
+    for (float& x : v) x = static_cast<float>(rng.normal());
+    return v;
+}
+
+std::vector<float> layerByLayer(Model& m, const std::vector<float>& x, int64_t batch) {
+    Tensor in = Tensor::empty(m.backend(), m.inputShape().withBatch(batch));
+    m.backend().copyFromHost(in, x.data());
+    const Tensor& y = m.forward(in, false, 0, 0);
+    std::vector<float> out(static_cast<std::size_t>(y.numel()));
+    m.backend().copyToHost(out.data(), y);
+    return out;
+}
+
+std::vector<float> compiled(InferencePlan& plan, Model& m, const std::vector<float>& x, int64_t batch) {
+    Tensor in = Tensor::empty(m.backend(), m.inputShape().withBatch(batch));
+    m.backend().copyFromHost(in, x.data());
+    Tensor y = Tensor::empty(m.backend(), m.outputShape().withBatch(batch));
+    plan.run(in, y);
+    std::vector<float> out(static_cast<std::size_t>(y.numel()));
+    m.backend().copyToHost(out.data(), y);
+    return out;
+}
+
+// Largest difference relative to max(1, |reference|); fails past `tolerance`.
+void expectClose(const std::vector<float>& got, const std::vector<float>& want, double tolerance,
+                 const char* what) {
+    QCOMPARE(got.size(), want.size());
+    double worst = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        QVERIFY2(std::isfinite(got[i]), what);
+        worst = std::max(worst, std::abs(double(got[i]) - want[i]) / std::max(1.0, std::abs(double(want[i]))));
+    }
+    if (worst > tolerance) QFAIL(qPrintable(QString("%1: differs by %2 (relative)").arg(what).arg(worst)));
+}
+
+// Compiles at each batch size and compares with forward; returns the plan's summary.
+std::string checkNet(Net& n, std::initializer_list<int64_t> batches, double tolerance = 2e-5) {
+    std::string summary;
+    for (int64_t b : batches) {
+        std::string why;
+        auto plan = n.model->compileInference(b, &why);
+        if (!plan) qFatal("not compiled: %s", why.c_str());
+        summary = plan->summary();
+        const auto x = randomValues(n.model->inputShape().withBatch(b).numel(), 100 + static_cast<uint64_t>(b));
+        const auto want = layerByLayer(*n.model, x, b);
+        expectClose(compiled(*plan, *n.model, x, b), want, tolerance, summary.c_str());
+        // A second run on the same plan gives the same bits (nothing left over from the first).
+        if (compiled(*plan, *n.model, x, b) != compiled(*plan, *n.model, x, b))
+            qFatal("%s: two runs of one plan differ", summary.c_str());
+    }
+    return summary;
+}
+
+}  // namespace
+
+class TestInferencePlan : public QObject {
+    Q_OBJECT
+private slots:
+    void convolutionalNetworkMatchesLayerByLayer() {
+        Net n = build({makeNode("input", "Input"),
+                       makeNode("c1", "Conv2D", {"input"}, P{{"filters", int64_t(8)}, {"kernel_size", L{3, 3}}, {"padding", std::string("same")}}),
+                       makeNode("r1", "ReLU", {"c1"}),
+                       makeNode("p1", "MaxPool2D", {"r1"}, P{{"pool_size", L{2, 2}}}),
+                       makeNode("c2", "Conv2D", {"p1"},
+                                P{{"filters", int64_t(6)}, {"kernel_size", L{3, 2}}, {"strides", L{2, 1}},
+                                  {"groups", int64_t(2)}, {"padding", std::string("valid")}}),
+                       makeNode("bn", "BatchNorm", {"c2"}),
+                       makeNode("lr", "LeakyReLU", {"bn"}, P{{"alpha", 0.2}}),
+                       makeNode("c3", "Conv2D", {"lr"},
+                                P{{"filters", int64_t(5)}, {"kernel_size", L{2, 2}}, {"dilation", L{1, 2}},
+                                  {"padding", std::string("explicit")}, {"pads", L{1, 0, 0, 2}}}),
+                       makeNode("lr2", "LeakyReLU", {"c3"}, P{{"alpha", 0.1}}),
+                       makeNode("p2", "AvgPool2D", {"lr2"}, P{{"pool_size", L{2, 2}}, {"padding", std::string("same")}}),
+                       makeNode("flat", "Flatten", {"p2"}),
+                       makeNode("fc", "Dense", {"flat"}, P{{"units", int64_t(7)}}),
+                       makeNode("r3", "ReLU", {"fc"}),
+                       makeNode("drop", "Dropout", {"r3"}, P{{"rate", 0.5}}),
+                       makeNode("out", "Dense", {"drop"}, P{{"units", int64_t(3)}})},
+                      Shape{3, 12, 10});
+        const std::string s = checkNet(n, {1, 5, 64});
+        // ReLU and LeakyReLU after a convolution or dense layer are fused; the Flatten is free.
+        QVERIFY2(s.find("c1+r1") != std::string::npos, s.c_str());
+        QVERIFY2(s.find("c3+lr2") != std::string::npos, s.c_str());
+        QVERIFY2(s.find("fc+r3") != std::string::npos, s.c_str());
+        QVERIFY2(s.find("flat") == std::string::npos, s.c_str());
+        // A LeakyReLU after batch normalization is not fused (it runs on its own).
+        QVERIFY2(s.find("lr,") != std::string::npos || s.find(" lr") != std::string::npos, s.c_str());
+    }
+
+    void flatInputMultilayerPerceptron() {
+        Net n = build({makeNode("input", "Input"), makeNode("flat", "Flatten", {"input"}),
+                       makeNode("h1", "Dense", {"flat"}, P{{"units", int64_t(32)}}),
+                       makeNode("a1", "ReLU", {"h1"}),
+                       makeNode("h2", "Dense", {"a1"}, P{{"units", int64_t(16)}}),
+                       makeNode("a2", "Tanh", {"h2"}),
+                       makeNode("out", "Dense", {"a2"}, P{{"units", int64_t(4)}})},
+                      Shape{1, 6, 5}, 4);
+        const std::string s = checkNet(n, {1, 3, 256});
+        QVERIFY2(s.find("h1+a1") != std::string::npos, s.c_str());
+        QVERIFY2(s.find("a2") != std::string::npos && s.find("h2+a2") == std::string::npos, s.c_str());
+    }
+
+    void branchesAndOtherOps() {
+        Net n = build({makeNode("input", "Input"),
+                       makeNode("c1", "Conv2D", {"input"}, P{{"filters", int64_t(4)}, {"kernel_size", L{3, 3}}, {"padding", std::string("same")}}),
+                       makeNode("a", "ReLU", {"c1"}),  // c1 has two consumers: not fused
+                       makeNode("b", "Sigmoid", {"c1"}),
+                       makeNode("sum", "Add", {"a", "b", "a"}),
+                       makeNode("cat", "Concat", {"sum", "c1"}),
+                       makeNode("g", "GELU", {"cat"}),
+                       makeNode("gap", "GlobalAvgPool", {"g"}),
+                       makeNode("shape", "Reshape", {"gap"}, P{{"shape", L{2, 4}}}),
+                       makeNode("flat", "Flatten", {"shape"}),
+                       makeNode("fc", "Dense", {"flat"}, P{{"units", int64_t(3)}}),
+                       makeNode("out", "Softmax", {"fc"})},
+                      Shape{2, 6, 7});
+        const std::string s = checkNet(n, {1, 9});
+        QVERIFY2(s.find("c1+") == std::string::npos, s.c_str());
+    }
+
+    void layersWithoutACompiledFormFallBack() {
+        Net n = build({makeNode("input", "Input"), makeNode("rnn", "LSTM", {"input"}, P{{"units", int64_t(4)}}),
+                       makeNode("out", "Dense", {"rnn"}, P{{"units", int64_t(2)}})},
+                      Shape{5, 3}, 2);
+        std::string why;
+        QVERIFY(!n.model->compileInference(4, &why));
+        QVERIFY2(why.find("rnn") != std::string::npos, why.c_str());
+        // The Predictor says so and runs layer by layer, bit for bit.
+        Preprocessing pre;
+        Predictor fast(*n.model, pre, 8, InferencePath::Compiled);
+        Predictor exact(*n.model, pre, 8);
+        const auto x = randomValues(4 * 15, 3);
+        QCOMPARE(fast.outputs(x.data(), 4), exact.outputs(x.data(), 4));
+        QVERIFY2(fast.engine().find("layer by layer: rnn") == 0, fast.engine().c_str());
+    }
+
+    void aPlanKeepsTheWeightsOfItsTime() {
+        Net n = build({makeNode("input", "Input"), makeNode("h", "Dense", {"input"}, P{{"units", int64_t(5)}}),
+                       makeNode("out", "Dense", {"h"}, P{{"units", int64_t(2)}})},
+                      Shape{4}, 2);
+        auto plan = n.model->compileInference(2);
+        QVERIFY(plan);
+        const auto x = randomValues(8, 9);
+        const auto before = compiled(*plan, *n.model, x, 2);
+        n.model->backend().scale(n.model->values(), 2.f);
+        QCOMPARE(compiled(*plan, *n.model, x, 2), before);
+        auto fresh = n.model->compileInference(2);
+        expectClose(compiled(*fresh, *n.model, x, 2), layerByLayer(*n.model, x, 2), 2e-5, "fresh plan");
+        QVERIFY(compiled(*fresh, *n.model, x, 2) != before);
+    }
+
+    void predictorCompiledEqualsLayerByLayer() {
+        Net n = build({makeNode("input", "Input"),
+                       makeNode("c1", "Conv2D", {"input"}, P{{"filters", int64_t(4)}, {"kernel_size", L{3, 3}}}),
+                       makeNode("r1", "ReLU", {"c1"}), makeNode("flat", "Flatten", {"r1"}),
+                       makeNode("out", "Dense", {"flat"}, P{{"units", int64_t(3)}})},
+                      Shape{1, 8, 8});
+        Preprocessing pre;
+        pre.scale = 1.f / 255.f;
+        pre.mean.assign(64, 0.3f);
+        pre.invStd.assign(64, 2.f);
+        const int64_t count = 300;  // 128 + 128 + 44 with batches of 128
+        Rng rng(4);
+        std::vector<float> raw(static_cast<std::size_t>(count * 64));
+        for (float& v : raw) v = static_cast<float>(rng.next() % 256);
+        Predictor exact(*n.model, pre, 128);
+        Predictor fast(*n.model, pre, 128, InferencePath::Compiled);
+        const auto a = exact.outputs(raw.data(), count);
+        const auto b = fast.outputs(raw.data(), count);
+        expectClose(b, a, 2e-5, "predictor");
+        QVERIFY2(fast.engine().find("compiled, ") == 0, fast.engine().c_str());
+        QCOMPARE(exact.engine(), std::string("layer by layer"));
+        // The raw input is left as it was (read in place on the CPU).
+        QCOMPARE(raw[0], static_cast<float>(Rng(4).next() % 256));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestInferencePlan)
+#include "test_inference_plan.moc"
