@@ -250,6 +250,15 @@ enum class InferKind {
     Concat,      // along dimension 1
 };
 
+// Uint8 per-tensor quantization of a result, as ONNX's QuantizeLinear then DequantizeLinear:
+// q = saturate(round_half_even(x / scale) + zeroPoint) in [0, 255], read back as (q - zeroPoint)
+// * scale (export/quantize.h has the same arithmetic for the int8 ONNX export).
+struct InferQuant {
+    bool active = false;
+    float scale = 1.f;
+    int32_t zeroPoint = 0;
+};
+
 struct InferOp {
     InferKind kind = InferKind::Identity;
     std::string node;         // the model's node id, for messages
@@ -266,10 +275,18 @@ struct InferOp {
     // and Conv: weight [O, I] or [K, C/G, R, S], and bias (undefined without); BatchNorm: weight
     // is gamma, bias beta, mean and var the running statistics.
     Tensor weight, bias, mean, var;
+    // Int8 (the int8 export's QDQ graph, computed with integer arithmetic where it can be):
+    // output: this op's result is quantized to uint8 and every consumer reads the rounded
+    // values; weightScales (Dense, Conv): the weight is rounded to int8 per output channel,
+    // w_q = saturate(round(w / scale[o])) in [-127, 127]. A Dense or Conv with int8 weights whose
+    // input is quantized runs on int8 primitives (uint8 x int8, int32 sums).
+    InferQuant output;
+    std::vector<float> weightScales;
 };
 
 struct InferenceDesc {
     Shape input;                // [N, sample...]
+    InferQuant quantizeInput;   // the program's input rounded to uint8 as InferOp::output
     std::vector<InferOp> ops;   // in an order where every op follows its inputs
     int output = -1;            // the op whose result is the program's output
 };

@@ -19,12 +19,13 @@ const char* nameOf(ExportFormat f) {
     case ExportFormat::Native: return "native";
     case ExportFormat::Onnx: return "onnx";
     case ExportFormat::OnnxInt8: return "onnx-int8";
+    case ExportFormat::NativeInt8: return "native-int8";
     }
     return "?";
 }
 
 std::optional<ExportFormat> exportFormatFromName(std::string_view name) {
-    for (ExportFormat f : {ExportFormat::Native, ExportFormat::Onnx, ExportFormat::OnnxInt8})
+    for (ExportFormat f : {ExportFormat::Native, ExportFormat::Onnx, ExportFormat::OnnxInt8, ExportFormat::NativeInt8})
         if (name == nameOf(f)) return f;
     return std::nullopt;
 }
@@ -32,7 +33,7 @@ std::optional<ExportFormat> exportFormatFromName(std::string_view name) {
 std::vector<std::string> ExportReport::summary() const {
     std::vector<std::string> lines;
     lines.push_back("file: " + path + " (" + std::to_string(bytes) + " bytes)");
-    if (format != ExportFormat::Native) {
+    if (isOnnx(format)) {
         lines.push_back("format: ONNX opset " + std::to_string(opset) + ", " + std::to_string(onnxNodes) +
                         (textInput ? " nodes, input token ids (the vocabulary is in the neurite.text metadata)"
                                    : " nodes, preprocessing included") +
@@ -40,11 +41,14 @@ std::vector<std::string> ExportReport::summary() const {
         lines.push_back(std::string("ONNX checker and strict shape inference: ") +
                         (checkerPassed ? "passed" : "not run"));
     }
-    if (format == ExportFormat::OnnxInt8) {
-        lines.push_back("int8 QDQ: " + std::to_string(quantizedLayers) +
+    if (isInt8(format)) {
+        lines.push_back(std::string(format == ExportFormat::OnnxInt8 ? "int8 QDQ: " : "int8 native model: ") +
+                        std::to_string(quantizedLayers) +
                         " Dense/Conv2D layers with int8 weights (per output channel), activations "
                         "uint8 calibrated on " + std::to_string(calibrationSamples) +
                         " training samples");
+        if (format == ExportFormat::NativeInt8)
+            lines.emplace_back("int8 metric computed on Neurite's int8 runtime (the compiled int8 plan)");
         char buf[256];
         const bool acc = metric == "accuracy";
         const double k = acc ? 100.0 : 1.0;
@@ -54,15 +58,17 @@ std::vector<std::string> ExportReport::summary() const {
                       metricFloat * k, metricInt8 * k, (metricInt8 - metricFloat) * k);
         lines.emplace_back(buf);
         // Tiny models barely shrink: the QDQ nodes and scales outweigh the saved weight bytes.
-        std::snprintf(buf, sizeof buf, "size: float ONNX %lld bytes, int8 ONNX %lld bytes (%.0f%% of the float file)",
-                      static_cast<long long>(floatBytes), static_cast<long long>(bytes),
+        const char* kind = format == ExportFormat::OnnxInt8 ? "ONNX" : "native";
+        std::snprintf(buf, sizeof buf, "size: float %s %lld bytes, int8 %s %lld bytes (%.0f%% of the float file)",
+                      kind, static_cast<long long>(floatBytes), kind, static_cast<long long>(bytes),
                       floatBytes > 0 ? 100.0 * static_cast<double>(bytes) / static_cast<double>(floatBytes) : 0.0);
         lines.emplace_back(buf);
-    } else if (format == ExportFormat::Native) {
+    }
+    if (format == ExportFormat::Native || format == ExportFormat::NativeInt8) {
         lines.push_back("format: Neurite native model (safetensors layout)");
         if (comparedSamples > 0)
             lines.push_back("reloaded and compared on " + std::to_string(comparedSamples) +
-                            " sample inputs: " +
+                            (format == ExportFormat::NativeInt8 ? " sample inputs on the int8 runtime: " : " sample inputs: ") +
                             (maxAbsDiff == 0 ? std::string("bit-identical outputs")
                                              : "max abs difference " + std::to_string(maxAbsDiff)));
     }
@@ -73,8 +79,10 @@ namespace {
 
 // The model's metric on raw samples: accuracy for a classifier, RMSE for regression.
 double metricOf(const ExportSource& source, const Dataset& data, const DataSplit& split,
-                const std::vector<float>& raw, const std::function<bool(double)>& progress) {
-    Predictor predictor(source.model, source.preprocessing);
+                const std::vector<float>& raw, const std::function<bool(double)>& progress,
+                const Model::Int8Spec* int8 = nullptr) {
+    Predictor predictor(source.model, source.preprocessing, 256,
+                        int8 ? InferencePath::Compiled : InferencePath::LayerByLayer, int8);
     const int64_t units = predictor.units(), chunk = 1024;
     double sum = 0;
     for (int64_t start = 0; start < split.count; start += chunk) {
@@ -101,7 +109,32 @@ double metricOf(const ExportSource& source, const Dataset& data, const DataSplit
     return std::sqrt(sum / static_cast<double>(split.count * std::max<int64_t>(data.targetDim, 1)));
 }
 
-ExportReport exportInt8(const ExportSource& source, const std::string& path, const Int8Options& o) {
+// Writes the native int8 file and runs it back on the int8 runtime against the in-memory int8
+// model: equal bit for bit (the reloaded weights round to the same int8 values).
+void writeNativeInt8(const ExportSource& source, const Int8Plan& plan, const Model::Int8Spec& spec,
+                     const std::string& path, const std::vector<float>& samples, int64_t sampleCount,
+                     ExportReport& r) {
+    const std::vector<uint8_t> bytes = encodeNativeModel(source, &plan);
+    writeFileAtomic(path, bytes.data(), bytes.size());
+    r.bytes = static_cast<int64_t>(bytes.size());
+    r.floatBytes = static_cast<int64_t>(encodeNativeModel(source).size());
+    if (sampleCount <= 0) return;
+    NativeModel loaded = loadNativeModel(path, backendFor("cpu"));
+    if (!loaded.int8) throwInternal("the int8 model file was read back without its quantization");
+    Predictor before(source.model, source.preprocessing, 256, InferencePath::Compiled, &spec);
+    Predictor after(*loaded.model, loaded.preprocessing, 256, InferencePath::Compiled, &*loaded.int8);
+    const std::vector<float> a = before.outputs(samples.data(), sampleCount);
+    const std::vector<float> b = after.outputs(samples.data(), sampleCount);
+    for (std::size_t i = 0; i < a.size(); ++i)
+        r.maxAbsDiff = std::max(r.maxAbsDiff, static_cast<double>(std::fabs(a[i] - b[i])));
+    r.comparedSamples = sampleCount;
+    if (!(r.maxAbsDiff == 0) && source.model.backend().device().isCpu())
+        throwInternal("the reloaded int8 model gives different outputs (max abs difference " +
+                      std::to_string(r.maxAbsDiff) + ")");
+}
+
+ExportReport exportInt8(const ExportSource& source, ExportFormat format, const std::string& path,
+                        const Int8Options& o, const std::vector<float>& samples, int64_t sampleCount) {
     if (!o.data) throwBadInput("an int8 export needs the run's training data for calibration");
     if (o.calibrationSamples < 1)
         throwBadInput("the number of calibration samples must be at least 1, got " +
@@ -119,7 +152,7 @@ ExportReport exportInt8(const ExportSource& source, const std::string& path, con
                                         stage(0.0, 0.2));
 
     ExportReport r;
-    r.format = ExportFormat::OnnxInt8;
+    r.format = format;
     r.path = path;
     r.calibrationSamples = plan.calibrationSamples;
     r.quantizedLayers = static_cast<int>(plan.weightScales.size());
@@ -131,6 +164,14 @@ ExportReport exportInt8(const ExportSource& source, const std::string& path, con
     int64_t n = 0;
     const std::vector<float> raw = rawSamples(data, split, split.count, &n);
     r.metricFloat = metricOf(source, data, split, raw, stage(0.2, 0.6));
+    if (format == ExportFormat::NativeInt8) {
+        if (!source.model.backend().device().isCpu())
+            throwBadInput("the int8 runtime runs on the CPU; export the run from a model on the CPU");
+        const Model::Int8Spec spec = int8SpecOf(plan);
+        r.metricInt8 = metricOf(source, data, split, raw, stage(0.6, 1.0), &spec);
+        writeNativeInt8(source, plan, spec, path, samples, sampleCount, r);
+        return r;
+    }
     {
         SimulatedInt8 simulated(source, plan);
         r.metricInt8 = metricOf(source, data, split, raw, stage(0.6, 1.0));
@@ -150,9 +191,9 @@ ExportReport exportInt8(const ExportSource& source, const std::string& path, con
 ExportReport exportModel(const ExportSource& source, ExportFormat format, const std::string& path,
                          const std::vector<float>& samples, int64_t sampleCount,
                          const Int8Options* int8) {
-    if (format == ExportFormat::OnnxInt8) {
+    if (isInt8(format)) {
         if (!int8) throwBadInput("an int8 export needs the run's training data for calibration");
-        return exportInt8(source, path, *int8);
+        return exportInt8(source, format, path, *int8, samples, sampleCount);
     }
     ExportReport r;
     r.format = format;

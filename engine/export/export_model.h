@@ -3,7 +3,9 @@
 // compared with the original model's on sample inputs; ONNX files pass the ONNX checker and strict
 // shape inference (their outputs are compared in other runtimes by tests/engine/test_export_onnx).
 // Int8 ONNX files are calibrated on training samples, and the model's metric is computed before
-// and after quantization with the simulated int8 model (export/quantize.h).
+// and after quantization with the simulated int8 model (export/quantize.h). Int8 native files
+// are calibrated the same way; their metric is Neurite's int8 runtime's (the compiled int8 plan),
+// and the file is loaded back and run on it.
 #pragma once
 
 #include <cstdint>
@@ -17,8 +19,10 @@
 
 namespace neurite {
 
-enum class ExportFormat { Native, Onnx, OnnxInt8 };
-const char* nameOf(ExportFormat f);  // "native", "onnx", "onnx-int8"
+enum class ExportFormat { Native, Onnx, OnnxInt8, NativeInt8 };
+const char* nameOf(ExportFormat f);  // "native", "onnx", "onnx-int8", "native-int8"
+inline bool isInt8(ExportFormat f) { return f == ExportFormat::OnnxInt8 || f == ExportFormat::NativeInt8; }
+inline bool isOnnx(ExportFormat f) { return f == ExportFormat::Onnx || f == ExportFormat::OnnxInt8; }
 std::optional<ExportFormat> exportFormatFromName(std::string_view name);
 
 struct ExportReport {
@@ -33,8 +37,9 @@ struct ExportReport {
     // Native: the written file loaded back and run on the sample inputs.
     int64_t comparedSamples = 0;
     double maxAbsDiff = 0;  // 0 = bit-identical
-    // Int8 ONNX: calibration, the metric on the evaluated split with the float model and with the
-    // simulated int8 model, and the size of the float ONNX file of the same model.
+    // Int8: calibration, the metric on the evaluated split with the float model and with the int8
+    // model (ONNX: simulated; native: the int8 runtime), and the size of the float file of the
+    // same model in the same format.
     int64_t calibrationSamples = 0;
     int quantizedLayers = 0;
     std::string metric;          // "accuracy" (classifiers) or "RMSE" (regression)
@@ -58,7 +63,7 @@ struct Int8Options {
 
 // samples: raw sample inputs (sampleCount of them) for the native round-trip comparison; may be
 // empty. Throws Error{Io} when the file cannot be written, Error{Internal} when a check fails.
-// OnnxInt8 needs `int8` with data (Error{BadInput} otherwise).
+// OnnxInt8 and NativeInt8 need `int8` with data (Error{BadInput} otherwise).
 ExportReport exportModel(const ExportSource& source, ExportFormat format, const std::string& path,
                          const std::vector<float>& samples, int64_t sampleCount,
                          const Int8Options* int8 = nullptr);

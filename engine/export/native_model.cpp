@@ -3,9 +3,11 @@
 // parameters), so a damaged file is refused with a message rather than loaded wrong.
 #include "export/native_model.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -81,7 +83,7 @@ Json textJson(const TextVocabulary& v) {
 
 std::string textVocabularyJson(const TextVocabulary& vocabulary) { return io::dumpJson(textJson(vocabulary)); }
 
-std::vector<uint8_t> encodeNativeModel(const ExportSource& src) {
+std::vector<uint8_t> encodeNativeModel(const ExportSource& src, const Int8Plan* int8) {
     const ResolvedGraph g = resolveExported(src);
     SafeTensorsFile file;
     file.metadata["format"] = kNativeModelFormat;
@@ -89,9 +91,20 @@ std::vector<uint8_t> encodeNativeModel(const ExportSource& src) {
     // as "not belonging to the model"; told the version, it asks for a newer Neurite instead.
     const bool targetScaled = src.classNames.empty() && src.preprocessing.target.active();
     const bool text = src.preprocessing.text.fitted();
-    file.metadata["format_version"] = std::to_string(text ? 3 : targetScaled ? 2 : 1);
+    file.metadata["format_version"] = std::to_string(int8 ? 4 : text ? 3 : targetScaled ? 2 : 1);
     Json model = modelJson(src, g);
     if (text) model["text"] = textJson(src.preprocessing.text);
+    std::map<std::string, const std::vector<float>*> weightScales;  // node id -> its scales
+    if (int8) {
+        Json activations = Json::array();
+        for (const auto& [node, a] : int8->activations)
+            activations.push_back({{"node", src.project.nodes[static_cast<std::size_t>(node)].id},
+                                   {"scale", a.scale},
+                                   {"zero_point", a.zeroPoint}});
+        model["int8"] = {{"calibration_samples", int8->calibrationSamples}, {"activations", activations}};
+        for (const auto& [node, scales] : int8->weightScales)
+            weightScales[src.project.nodes[static_cast<std::size_t>(node)].id] = &scales;
+    }
     file.metadata["model"] = io::dumpJson(model);
     file.metadata["project"] = projectToJson(src.project);
     // A file that could not be loaded must not be written: the loader parses this project.
@@ -101,9 +114,24 @@ std::vector<uint8_t> encodeNativeModel(const ExportSource& src) {
     const int64_t buffersAt = src.model.values().numel();
     for (const ParamInfo& p : src.model.params()) {
         const int64_t at = p.offset + (p.trainable ? 0 : buffersAt);
-        file.tensors.push_back(floatTensor(p.node + "." + p.name, dimsOf(p.shape),
-                                           snap.data() + at,
-                                           static_cast<std::size_t>(p.shape.numel())));
+        const auto scales = p.name == "weight" ? weightScales.find(p.node) : weightScales.end();
+        if (scales == weightScales.end()) {
+            file.tensors.push_back(floatTensor(p.node + "." + p.name, dimsOf(p.shape), snap.data() + at,
+                                               static_cast<std::size_t>(p.shape.numel())));
+            continue;
+        }
+        const std::vector<float>& s = *scales->second;
+        NEURITE_CHECK(static_cast<int64_t>(s.size()) == p.shape[0], "int8 weight scales do not match " + p.node);
+        SafeTensor q;
+        q.name = p.node + ".weight";
+        q.dtype = "I8";
+        q.shape = dimsOf(p.shape);
+        const auto count = static_cast<std::size_t>(p.shape.numel()), per = count / s.size();
+        q.bytes.resize(count);
+        for (std::size_t k = 0; k < count; ++k)
+            q.bytes[k] = static_cast<uint8_t>(quantizeI8(snap[static_cast<std::size_t>(at) + k], s[k / per]));
+        file.tensors.push_back(std::move(q));
+        file.tensors.push_back(floatTensor(p.node + ".weight_scale", {p.shape[0]}, s.data(), s.size()));
     }
     const Preprocessing& pre = src.preprocessing;
     if (pre.standardized()) {
@@ -216,6 +244,56 @@ void checkTensorsFit(const std::vector<Node>& nodes, const ResolvedGraph& g,
     }
 }
 
+// The "int8" object: activation quantization by node id; which layers have int8 weights comes
+// from the tensors (int8Weight fills weightScales).
+Model::Int8Spec readInt8(const Json& j, const std::vector<Node>& nodes, const ResolvedGraph& g, const std::string& what,
+                         int64_t& calibrationSamples) {
+    Model::Int8Spec spec;
+    calibrationSamples = field<int64_t>(j, "calibration_samples", what);
+    const Json activations = field<Json>(j, "activations", what);
+    if (!activations.is_array()) bad(what, "model metadata: int8.activations is not a list");
+    for (const Json& a : activations) {
+        const std::string id = field<std::string>(a, "node", what);
+        const auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.id == id; });
+        if (it == nodes.end()) bad(what, "model metadata: int8.activations names no node \"" + id + "\"");
+        const auto node = static_cast<int>(it - nodes.begin());
+        if (node == g.output) bad(what, "model metadata: int8.activations quantizes the output node " + id);
+        const float scale = field<float>(a, "scale", what);
+        const int64_t zeroPoint = field<int64_t>(a, "zero_point", what);
+        if (!std::isfinite(scale) || !(scale > 0.f))
+            bad(what, "model metadata: int8 scale of " + id + " must be positive and finite");
+        if (zeroPoint < 0 || zeroPoint > 255)
+            bad(what, "model metadata: int8 zero_point of " + id + " must be in 0..255, got " + std::to_string(zeroPoint));
+        spec.outputs[node] = InferQuant{true, scale, static_cast<int32_t>(zeroPoint)};
+    }
+    return spec;
+}
+
+// An I8 weight and its "<node>.weight_scale" [O] scaled back to floats; records the scales.
+std::vector<float> int8Weight(const SafeTensor& t, const SafeTensorsFile& file, Model::Int8Spec* spec,
+                              const std::vector<Node>& nodes, const std::string& what) {
+    const std::string id = t.name.substr(0, t.name.size() - std::string(".weight").size());
+    if (!spec) bad(what, "tensor " + t.name + " is I8 but the model metadata has no int8 quantization");
+    const auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.id == id; });
+    const LayerType* type = it == nodes.end() ? nullptr : findLayerType(it->op);
+    if (!type || !type->quantizeWeight) bad(what, "tensor " + t.name + " is I8, but only Dense and Conv2D weights can be");
+    const SafeTensor* s = file.find(id + ".weight_scale");
+    if (!s) bad(what, "tensor " + id + ".weight_scale is missing (the int8 weight's scales)");
+    if (s->shape != std::vector<int64_t>{t.shape.at(0)})
+        bad(what, "tensor " + id + ".weight_scale has shape " + Shape(s->shape.begin(), s->shape.end()).str() +
+                      ", the weight needs [" + std::to_string(t.shape.at(0)) + "] (one scale per output channel)");
+    const std::vector<float> scales = floatsOf(*s, what);
+    for (std::size_t c = 0; c < scales.size(); ++c)
+        if (!std::isfinite(scales[c]) || !(scales[c] > 0.f))
+            bad(what, "tensor " + id + ".weight_scale: scale " + std::to_string(c) + " must be positive and finite");
+    std::vector<float> w(t.bytes.size());
+    const std::size_t per = w.size() / scales.size();
+    for (std::size_t k = 0; k < w.size(); ++k)
+        w[k] = dequantize(static_cast<int8_t>(t.bytes[k]), scales[k / per], 0);
+    spec->weightScales[static_cast<int>(it - nodes.begin())] = scales;
+    return w;
+}
+
 }  // namespace
 
 NativeModel decodeNativeModel(const std::vector<uint8_t>& bytes, const std::string& what,
@@ -298,13 +376,21 @@ NativeModel decodeNativeModel(const std::vector<uint8_t>& bytes, const std::stri
     std::vector<float> snap = out.model->snapshot();
     const int64_t buffersAt = out.model->values().numel();
     std::size_t used = 0;
+    if (m.contains("int8")) {
+        if (version < 4) bad(what, "model metadata: int8 quantization in a format version " + std::to_string(version) + " file");
+        out.int8 = readInt8(field<Json>(m, "int8", what), out.project.nodes, out.graph, what, out.int8CalibrationSamples);
+    }
     for (const ParamInfo& p : out.model->params()) {
         const SafeTensor* t = file.find(p.node + "." + p.name);
         NEURITE_CHECK(t && t->shape == dimsOf(p.shape), "checked tensor changed");
-        const std::vector<float> v = floatsOf(*t, what);
+        const std::vector<float> v = t->dtype == "I8" && p.name == "weight"
+                                         ? int8Weight(*t, file, out.int8 ? &*out.int8 : nullptr, out.project.nodes, what)
+                                         : floatsOf(*t, what);
         std::copy(v.begin(), v.end(), snap.begin() + p.offset + (p.trainable ? 0 : buffersAt));
-        ++used;
+        used += t->dtype == "I8" ? 2 : 1;
     }
+    if (out.int8 && out.int8->weightScales.empty())
+        bad(what, "model metadata: an int8 model without any I8 weight");
     const auto sampleValues = static_cast<int64_t>(sample.numel());
     if (const SafeTensor* mean = file.find("preprocessing.mean")) {
         const SafeTensor* inv = file.find("preprocessing.inv_std");

@@ -5,12 +5,27 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "export/quantize.h"
 #include "metrics/evaluation.h"
 
 namespace neurite {
 
-Predictor::Predictor(Model& model, const Preprocessing& pre, int64_t maxBatch, InferencePath path)
-    : m_model(model), m_pre(pre), m_maxBatch(std::max<int64_t>(maxBatch, 1)), m_path(path) {
+namespace {
+// The compiled path splits a batch so that one chunk's activations take at most this many bytes:
+// the Fashion-MNIST CNN (355 KB per sample) runs 32 samples at a time, fastest on the 2-core VM
+// (tests/bench/predict_vs_ort.sh; 128 at a time is 20% slower), an MLP its whole batch.
+constexpr int64_t kChunkBytes = 12 << 20;
+}  // namespace
+
+Predictor::Predictor(Model& model, const Preprocessing& pre, int64_t maxBatch, InferencePath path,
+                     const Model::Int8Spec* int8)
+    : m_model(model), m_pre(pre), m_maxBatch(std::max<int64_t>(maxBatch, 1)), m_chunk(m_maxBatch), m_path(path) {
+    if (int8) m_int8 = *int8;
+    if (path == InferencePath::Compiled) {
+        int64_t chunk = kChunkBytes / std::max<int64_t>(1, model.activationValuesPerSample() * 4);
+        if (chunk >= 8) chunk -= chunk % 8;
+        m_chunk = std::clamp<int64_t>(chunk, 1, m_maxBatch);
+    }
     m_units = model.outputShape().numelFrom(1);
     m_sampleValues = model.inputShape().numelFrom(1);
     Backend& be = model.backend();
@@ -45,8 +60,9 @@ InferencePlan* Predictor::plan(int64_t n) {
     for (auto& [size, p] : m_plans)
         if (size == n) return p.get();
     std::string why;
-    std::unique_ptr<InferencePlan> made = m_model.compileInference(n, &why);
-    m_engine = made ? "compiled, " + made->summary() : "layer by layer: " + why;
+    std::unique_ptr<InferencePlan> made = m_model.compileInference(n, &why, m_int8 ? &*m_int8 : nullptr);
+    if (!made && m_int8) throw Error(ErrorKind::Unsupported, "int8 inference needs a compiled plan: " + why);
+    m_engine = made ? (m_int8 ? "compiled int8, " : "compiled, ") + made->summary() : "layer by layer: " + why;
     m_plans.emplace_back(n, std::move(made));
     return m_plans.back().second.get();
 }
@@ -56,8 +72,8 @@ std::vector<float> Predictor::outputs(const float* raw, int64_t count) {
     Backend& be = m_model.backend();
     const bool host = be.device().isCpu();
     std::vector<float> out(static_cast<std::size_t>(count * m_units));
-    for (int64_t start = 0; start < count; start += m_maxBatch) {
-        const int64_t n = std::min(m_maxBatch, count - start);
+    for (int64_t start = 0; start < count; start += m_chunk) {
+        const int64_t n = std::min(m_chunk, count - start);
         float* dst = out.data() + start * m_units;
         Tensor src;
         if (host) {
@@ -75,6 +91,24 @@ std::vector<float> Predictor::outputs(const float* raw, int64_t count) {
                             : buffer(m_y, n, m_model.outputShape());
             compiled->run(x, y);
             if (!host) be.copyToHost(dst, y);
+        } else if (m_int8) {
+            // The QDQ graph in float: each quantized output rounded to uint8 and back in place.
+            std::vector<float> host;
+            m_model.setForwardHook([&](int node, Tensor& t) {
+                auto it = m_int8->outputs.find(node);
+                if (it == m_int8->outputs.end()) return;
+                const InferQuant& q = it->second;
+                host.resize(static_cast<std::size_t>(t.numel()));
+                be.copyToHost(host.data(), t);
+                for (float& v : host) v = dequantize(quantizeU8(v, q.scale, q.zeroPoint), q.scale, q.zeroPoint);
+                be.copyFromHost(t, host.data());
+            });
+            struct Unhook {
+                Model& m;
+                ~Unhook() { m.setForwardHook({}); }
+            } unhook{m_model};
+            be.copyToHost(dst, m_model.forward(x, false, 0, 0));
+            m_engine = "layer by layer, int8 rounding in float (the QDQ graph)";
         } else {
             be.copyToHost(dst, m_model.forward(x, false, 0, 0));
         }

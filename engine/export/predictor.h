@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,13 @@ enum class InferencePath { LayerByLayer, Compiled };
 class Predictor {
 public:
     // maxBatch: largest batch run at once (bigger inputs are split).
+    // int8: the model computes its int8 graph (export/quantize.h, int8SpecOf). Compiled: on the
+    // compiled int8 plan (integer arithmetic); a model whose plan cannot be compiled is refused
+    // (Error{Unsupported}) rather than run in float. LayerByLayer: the QDQ graph in float, each
+    // quantized output rounded to uint8 and back; the model's weights must already hold their
+    // int8 values (as a loaded int8 model's do).
     Predictor(Model& model, const Preprocessing& preprocessing, int64_t maxBatch = 256,
-              InferencePath path = InferencePath::LayerByLayer);
+              InferencePath path = InferencePath::LayerByLayer, const Model::Int8Spec* int8 = nullptr);
     ~Predictor();
     Predictor(const Predictor&) = delete;
     Predictor& operator=(const Predictor&) = delete;
@@ -44,9 +50,12 @@ private:
     Model& m_model;
     Preprocessing m_pre;
     int64_t m_maxBatch, m_units, m_sampleValues;
+    int64_t m_chunk;  // samples per forward: maxBatch, or fewer when the compiled plan's
+                      // activations would leave the cache
     Tensor m_mean, m_invStd, m_indices;
     std::vector<std::pair<int64_t, Tensor>> m_raw, m_x, m_y;  // per batch size
     InferencePath m_path;
+    std::optional<Model::Int8Spec> m_int8;
     std::vector<std::pair<int64_t, std::unique_ptr<InferencePlan>>> m_plans;  // null: not compiled
     std::string m_engine = "layer by layer";
     Tensor& buffer(std::vector<std::pair<int64_t, Tensor>>& pool, int64_t n, const Shape& shape);

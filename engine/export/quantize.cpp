@@ -158,6 +158,13 @@ std::vector<float> rawSamplesAt(const Dataset& data, const DataSplit& split,
     return raw;
 }
 
+Model::Int8Spec int8SpecOf(const Int8Plan& plan) {
+    Model::Int8Spec spec;
+    for (const auto& [node, a] : plan.activations) spec.outputs[node] = InferQuant{true, a.scale, a.zeroPoint};
+    spec.weightScales = plan.weightScales;
+    return spec;
+}
+
 SimulatedInt8::SimulatedInt8(const ExportSource& source, const Int8Plan& plan)
     : m_model(source.model), m_float(source.model.snapshot()) {
     std::vector<float> q = m_float;

@@ -63,6 +63,11 @@ std::vector<int64_t> calibrationIndices(const DataSplit& split, int64_t count, u
 std::vector<float> rawSamplesAt(const Dataset& data, const DataSplit& split,
                                 const std::vector<int64_t>& indices);
 
+// The plan as the compiled inference path takes it (Model::Int8Spec, Predictor's int8): the same
+// activation scales and zero points and weight scales, so the compiled int8 plan computes this
+// QDQ graph with integer arithmetic.
+Model::Int8Spec int8SpecOf(const Int8Plan& plan);
+
 // While it lives, the model computes the int8 QDQ graph: its quantized weights hold their int8
 // round trip (the float weights come back on destruction, also when an exception unwinds) and a
 // forward hook quantize-dequantizes the planned activations in place.

@@ -209,10 +209,23 @@ const Tensor& Model::forward(const Tensor& input, bool training, int64_t step, u
     return ws.out[static_cast<std::size_t>(m_graph.output)];
 }
 
-std::unique_ptr<InferencePlan> Model::compileInference(int64_t batch, std::string* whyNot) {
+int64_t Model::activationValuesPerSample() const {
+    int64_t values = 0;
+    for (int i : m_graph.order)
+        values += m_graph.shapes[static_cast<std::size_t>(i)].numelFrom(1);
+    return values;
+}
+
+std::unique_ptr<InferencePlan> Model::compileInference(int64_t batch, std::string* whyNot, const Int8Spec* int8) {
     NEURITE_CHECK(batch > 0, "compileInference: the batch size must be positive");
     InferenceDesc desc;
     desc.input = inputShape().withBatch(batch);
+    const auto quantOf = [&](int node) {
+        if (!int8) return InferQuant{};
+        auto it = int8->outputs.find(node);
+        return it == int8->outputs.end() ? InferQuant{} : it->second;
+    };
+    desc.quantizeInput = quantOf(m_graph.input);
     std::vector<int> opOf(m_ids.size(), -1);
     std::vector<Shape> srcShapes;
     for (int i : m_graph.order) {
@@ -230,6 +243,15 @@ std::unique_ptr<InferencePlan> Model::compileInference(int64_t batch, std::strin
         }
         op.node = m_ids[idx];
         op.dst = m_graph.shapes[idx].withBatch(batch);
+        op.output = quantOf(i);
+        if (int8)
+            if (auto it = int8->weightScales.find(i); it != int8->weightScales.end()) {
+                if (op.kind != InferKind::Dense && op.kind != InferKind::Conv) {
+                    if (whyNot) *whyNot = m_ids[idx] + " has int8 weight scales but is not a Dense or Conv2D layer";
+                    return nullptr;
+                }
+                op.weightScales = it->second;
+            }
         opOf[idx] = static_cast<int>(desc.ops.size());
         desc.ops.push_back(std::move(op));
     }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,7 +57,17 @@ public:
     // The whole model compiled for inference at one batch size (backend.h, InferencePlan), with
     // the parameters as they are now; null with the reason in *whyNot when a layer has no
     // compiled form or the backend compiles none (then use forward).
-    std::unique_ptr<InferencePlan> compileInference(int64_t batch, std::string* whyNot = nullptr);
+    // With `int8`, the plan computes the int8 graph it describes (InferOp::output and
+    // weightScales, by node index; the input node's entry quantizes the input).
+    struct Int8Spec {
+        std::map<int, InferQuant> outputs;
+        std::map<int, std::vector<float>> weightScales;
+    };
+    std::unique_ptr<InferencePlan> compileInference(int64_t batch, std::string* whyNot = nullptr,
+                                                    const Int8Spec* int8 = nullptr);
+    // Values of every node's output per sample (the input's included): what one sample's
+    // activations take, for sizing batches.
+    int64_t activationValuesPerSample() const;
     // diffOutput: dLoss/dOutput for the last forward (training). Overwrites all gradients.
     void backward(const Tensor& diffOutput, int64_t step, uint64_t seed);
 

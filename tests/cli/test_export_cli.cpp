@@ -248,15 +248,15 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
         QTest::newRow("no format") << QStringList{"export", example("spiral.neurite.json"), "-o", "x.onnx"}
-                                   << "export needs --format onnx, onnx-int8 or native";
+                                   << "export needs --format onnx, onnx-int8, native or native-int8";
         QTest::newRow("bad format") << QStringList{"export", example("spiral.neurite.json"), "--format", "tflite", "-o", "x"}
-                                    << "--format must be onnx, onnx-int8 or native, got 'tflite'";
+                                    << "--format must be onnx, onnx-int8, native or native-int8, got 'tflite'";
         QTest::newRow("no calibration samples") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx-int8", "-o", "x.onnx", "--calibration-samples", "0"}
                                                 << "--calibration-samples must be between 1 and 1000000, got 0";
         QTest::newRow("calibration samples not a number") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx-int8", "-o", "x.onnx", "--calibration-samples", "many"}
                                                           << "--calibration-samples expects an integer, got 'many'";
         QTest::newRow("calibration without int8") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx", "-o", "x.onnx", "--calibration-samples", "64"}
-                                                  << "--calibration-samples goes with --format onnx-int8";
+                                                  << "--calibration-samples goes with --format onnx-int8 or native-int8";
         QTest::newRow("no output") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx"}
                                    << "export needs -o FILE";
         QTest::newRow("unwritable output") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx", "-o", "/nonexistent-dir/m.onnx"}

@@ -147,7 +147,7 @@ private slots:
         QTest::newRow("header length past the end") << 2 << "exceeds";
         QTest::newRow("truncated data") << 3 << "lie outside";
         QTest::newRow("header not JSON") << 4 << "not a JSON object";
-        QTest::newRow("newer version") << 5 << "format version 4, but this Neurite reads version 3";
+        QTest::newRow("newer version") << 5 << "format version 5, but this Neurite reads version 4";
         QTest::newRow("plain safetensors") << 6 << "without Neurite's metadata";
         QTest::newRow("onnx file") << 7 << "this is an ONNX model";
         QTest::newRow("project file") << 8 << "this is a JSON file";

@@ -5,7 +5,10 @@
 // and global pooling, at batch 1 and others; fusion happens where it should; a layer without a
 // compiled form falls back to the layer-by-layer path with its name; a plan keeps the weights of
 // the moment it was made; the Predictor's compiled path equals its layer-by-layer path, batches
-// split or not.
+// split or not. Int8: the compiled int8 plan (uint8 activations, int8 weights per channel, zero
+// points on convolution padding and dense layers) computes the QDQ graph that the int8 export
+// describes, computed here layer by layer in float with every rounding applied, up to the
+// rounding of a few values that sit on a quantization step.
 #include <QtTest>
 
 #include <cmath>
@@ -13,6 +16,7 @@
 #include "core/random.h"
 #include "devices/device_registry.h"
 #include "export/predictor.h"
+#include "export/quantize.h"
 
 using namespace neurite;
 
@@ -98,6 +102,130 @@ std::string checkNet(Net& n, std::initializer_list<int64_t> batches, double tole
     return summary;
 }
 
+// Biases away from their zero start, so the int8 bias arithmetic is exercised.
+void randomBiases(Net& n) {
+    std::vector<float> values = n.model->snapshot();
+    Rng rng(17);
+    for (const ParamInfo& p : n.model->params())
+        if (p.name == "bias")
+            for (int64_t k = 0; k < p.shape.numel(); ++k)
+                values[static_cast<std::size_t>(p.offset + k)] = 0.3f * static_cast<float>(rng.normal());
+    n.model->restore(values);
+}
+
+// Calibration as the int8 export does it: the range of every tensor that feeds a Dense or Conv2D
+// (but the model's output), and each such layer's weight scales.
+Model::Int8Spec calibrate(Net& n, const std::vector<float>& x, int64_t batch) {
+    Model& m = *n.model;
+    Model::Int8Spec spec;
+    std::map<int, std::pair<float, float>> range;
+    for (int i : n.graph.order) {
+        const std::string& op = n.nodes[static_cast<std::size_t>(i)].op;
+        if (op != "Dense" && op != "Conv2D") continue;
+        const int p = n.graph.inputs[static_cast<std::size_t>(i)][0];
+        if (p != n.graph.output) range[p] = {1e30f, -1e30f};
+        const std::vector<float> values = m.snapshot();
+        for (const ParamInfo& info : m.params())
+            if (info.node == n.nodes[static_cast<std::size_t>(i)].id && info.name == "weight")
+                spec.weightScales[i] = channelScales(
+                    std::span<const float>(values.data() + info.offset, static_cast<std::size_t>(info.shape.numel())),
+                    info.shape[0]);
+    }
+    std::vector<float> host;
+    m.setForwardHook([&](int node, Tensor& out) {
+        auto it = range.find(node);
+        if (it == range.end()) return;
+        host.resize(static_cast<std::size_t>(out.numel()));
+        m.backend().copyToHost(host.data(), out);
+        for (float v : host) it->second = {std::min(it->second.first, v), std::max(it->second.second, v)};
+    });
+    layerByLayer(m, x, batch);
+    m.setForwardHook({});
+    for (const auto& [node, r] : range) {
+        const ActivationQuant a = activationQuantFor(r.first, r.second);
+        spec.outputs[node] = InferQuant{true, a.scale, a.zeroPoint};
+    }
+    return spec;
+}
+
+// The QDQ graph layer by layer in float, as SimulatedInt8 computes it for the int8 export.
+std::vector<float> qdqReference(Net& n, const Model::Int8Spec& spec, const std::vector<float>& x, int64_t batch) {
+    Model& m = *n.model;
+    const std::vector<float> saved = m.snapshot();
+    std::vector<float> rounded = saved;
+    for (const auto& [node, scales] : spec.weightScales)
+        for (const ParamInfo& p : m.params()) {
+            if (p.node != n.nodes[static_cast<std::size_t>(node)].id || p.name != "weight") continue;
+            const auto per = static_cast<std::size_t>(p.shape.numel()) / scales.size();
+            for (std::size_t k = 0; k < static_cast<std::size_t>(p.shape.numel()); ++k) {
+                float& w = rounded[static_cast<std::size_t>(p.offset) + k];
+                w = dequantize(quantizeI8(w, scales[k / per]), scales[k / per], 0);
+            }
+        }
+    m.restore(rounded);
+    std::vector<float> host;
+    m.setForwardHook([&](int node, Tensor& out) {
+        auto it = spec.outputs.find(node);
+        if (it == spec.outputs.end()) return;
+        const InferQuant& q = it->second;
+        host.resize(static_cast<std::size_t>(out.numel()));
+        m.backend().copyToHost(host.data(), out);
+        for (float& v : host) v = dequantize(quantizeU8(v, q.scale, q.zeroPoint), q.scale, q.zeroPoint);
+        m.backend().copyFromHost(out, host.data());
+    });
+    std::vector<float> y = layerByLayer(m, x, batch);
+    m.setForwardHook({});
+    m.restore(saved);
+    return y;
+}
+
+// The int8 plan against the QDQ reference: most values equal to float rounding, the rest (a
+// value on a quantization step rounded the other way upstream) close, the predicted class the
+// same for nearly every sample; and quantization must change the outputs (else nothing ran).
+void checkInt8(Net& n, int64_t batch, int classes) {
+    const auto calib = randomValues(n.model->inputShape().withBatch(64).numel(), 71);
+    const Model::Int8Spec spec = calibrate(n, calib, 64);
+    QVERIFY(!spec.weightScales.empty());
+    const auto x = randomValues(n.model->inputShape().withBatch(batch).numel(), 72);
+    std::string why;
+    auto plan = n.model->compileInference(batch, &why, &spec);
+    QVERIFY2(plan, why.c_str());
+    const std::string summary = plan->summary();
+    const std::size_t int8Steps = [&] {
+        std::size_t count = 0;
+        for (std::size_t at = summary.find("(int8"); at != std::string::npos; at = summary.find("(int8", at + 1)) ++count;
+        return count;
+    }();
+    QVERIFY2(int8Steps == spec.weightScales.size(), summary.c_str());
+    const auto got = compiled(*plan, *n.model, x, batch);
+    const auto want = qdqReference(n, spec, x, batch);
+    const auto fp32 = layerByLayer(*n.model, x, batch);
+    double range = 0, worst = 0, quantized = 0;
+    std::size_t close = 0;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        range = std::max(range, std::abs(double(want[i])));
+        const double d = std::abs(double(got[i]) - want[i]);
+        worst = std::max(worst, d);
+        if (d <= 1e-4 * std::max(1.0, std::abs(double(want[i])))) ++close;
+        quantized = std::max(quantized, std::abs(double(want[i]) - fp32[i]));
+    }
+    int same = 0;
+    for (int64_t s = 0; s < batch; ++s) {
+        const float* a = got.data() + s * classes;
+        const float* b = want.data() + s * classes;
+        same += (std::max_element(a, a + classes) - a) == (std::max_element(b, b + classes) - b);
+    }
+    const QString report = QString("%1: %2 of %3 values close, worst %4 of range %5, %6 of %7 classes equal, "
+                                   "int8 moves outputs by up to %8")
+                               .arg(summary.c_str()).arg(close).arg(want.size()).arg(worst).arg(range)
+                               .arg(same).arg(batch).arg(quantized);
+    QVERIFY2(double(close) >= 0.95 * double(want.size()), qPrintable(report));
+    QVERIFY2(worst <= 0.05 * range, qPrintable(report));
+    QVERIFY2(same >= batch * 98 / 100, qPrintable(report));
+    QVERIFY2(quantized > 1e-3 * range, qPrintable(report));
+    qInfo("%s", qPrintable(report));
+}
+
 }  // namespace
 
 class TestInferencePlan : public QObject {
@@ -163,6 +291,41 @@ private slots:
                       Shape{2, 6, 7});
         const std::string s = checkNet(n, {1, 9});
         QVERIFY2(s.find("c1+") == std::string::npos, s.c_str());
+    }
+
+    void int8ConvolutionalNetworkMatchesTheQdqGraph() {
+        // Inputs around 0 (standardized data): the first convolution's input has a zero point,
+        // and "same" padding must read it as a real 0.
+        Net n = build({makeNode("input", "Input"),
+                       makeNode("c1", "Conv2D", {"input"}, P{{"filters", int64_t(16)}, {"kernel_size", L{3, 3}}, {"padding", std::string("same")}}),
+                       makeNode("r1", "ReLU", {"c1"}), makeNode("p1", "MaxPool2D", {"r1"}, P{{"pool_size", L{2, 2}}}),
+                       makeNode("c2", "Conv2D", {"p1"}, P{{"filters", int64_t(32)}, {"kernel_size", L{3, 3}}, {"padding", std::string("same")}}),
+                       makeNode("r2", "ReLU", {"c2"}), makeNode("p2", "MaxPool2D", {"r2"}, P{{"pool_size", L{2, 2}}}),
+                       makeNode("flat", "Flatten", {"p2"}),
+                       makeNode("fc", "Dense", {"flat"}, P{{"units", int64_t(32)}}), makeNode("r3", "ReLU", {"fc"}),
+                       makeNode("out", "Dense", {"r3"}, P{{"units", int64_t(10)}})},
+                      Shape{1, 12, 12}, 10);
+        randomBiases(n);
+        checkInt8(n, 200, 10);
+    }
+
+    void int8DenseLayersWithZeroPoints() {
+        // Tanh's outputs span [-1, 1]: the next dense layer's input has zero point 128.
+        Net n = build({makeNode("input", "Input"), makeNode("h1", "Dense", {"input"}, P{{"units", int64_t(48)}}),
+                       makeNode("t1", "Tanh", {"h1"}), makeNode("h2", "Dense", {"t1"}, P{{"units", int64_t(24)}}),
+                       makeNode("a2", "ReLU", {"h2"}), makeNode("out", "Dense", {"a2"}, P{{"units", int64_t(5)}})},
+                      Shape{20}, 5);
+        randomBiases(n);
+        checkInt8(n, 300, 5);
+        // The Predictor runs the same plan.
+        const Model::Int8Spec spec = calibrate(n, randomValues(20 * 64, 71), 64);
+        Preprocessing pre;
+        Predictor p(*n.model, pre, 64, InferencePath::Compiled, &spec);
+        const auto x = randomValues(20 * 64, 5);
+        const auto out = p.outputs(x.data(), 64);
+        QVERIFY2(p.engine().find("compiled int8, ") == 0, p.engine().c_str());
+        auto plan = n.model->compileInference(64, nullptr, &spec);
+        QCOMPARE(out, compiled(*plan, *n.model, x, 64));
     }
 
     void layersWithoutACompiledFormFallBack() {

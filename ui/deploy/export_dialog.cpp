@@ -29,13 +29,19 @@ namespace {
 
 // The int8 model gets a name of its own, so exporting it beside the float model keeps both.
 QString suffixOf(ExportFormat f) {
-    return f == ExportFormat::Native ? ".nmodel" : f == ExportFormat::OnnxInt8 ? "-int8.onnx" : ".onnx";
+    switch (f) {
+    case ExportFormat::Native: return ".nmodel";
+    case ExportFormat::NativeInt8: return "-int8.nmodel";
+    case ExportFormat::OnnxInt8: return "-int8.onnx";
+    case ExportFormat::Onnx: break;
+    }
+    return ".onnx";
 }
 
 // The path with the format's suffix in place of a known one (the name suggested on a switch).
 QString suggestedPath(QString path, ExportFormat f) {
     if (path.trimmed().isEmpty()) return path;
-    for (const QString& s : {QString("-int8.onnx"), QString(".onnx"), QString(".nmodel")})
+    for (const QString& s : {QString("-int8.onnx"), QString(".onnx"), QString("-int8.nmodel"), QString(".nmodel")})
         if (path.endsWith(s, Qt::CaseInsensitive)) {
             path.chop(s.size());
             break;
@@ -45,8 +51,9 @@ QString suggestedPath(QString path, ExportFormat f) {
 
 // The path as written: ONNX formats end in .onnx, the native format in .nmodel, whatever was typed.
 QString matchingPath(QString path, ExportFormat f) {
-    const QString wanted = f == ExportFormat::Native ? ".nmodel" : ".onnx";
-    const QString other = f == ExportFormat::Native ? ".onnx" : ".nmodel";
+    const bool native = !isOnnx(f);
+    const QString wanted = native ? ".nmodel" : ".onnx";
+    const QString other = native ? ".onnx" : ".nmodel";
     if (path.endsWith(wanted, Qt::CaseInsensitive)) return path;
     if (path.endsWith(other, Qt::CaseInsensitive)) path.chop(other.size());
     return path + wanted;
@@ -64,6 +71,9 @@ ExportDialog::ExportDialog(ExportRequest request, QWidget* parent)
                           int(ExportFormat::OnnxInt8));
     m_format->addItem(tr("Neurite model file (for neurite-cli predict and Try it)"),
                       int(ExportFormat::Native));
+    if (m_request.data)
+        m_format->addItem(tr("Neurite int8 model file (Neurite's int8 runtime, calibrated on training data)"),
+                          int(ExportFormat::NativeInt8));
     m_calibration = new QSpinBox(this);
     m_calibration->setRange(1, 100000);
     m_calibration->setValue(512);
@@ -141,8 +151,7 @@ bool ExportDialog::offersFormat(ExportFormat format) const {
 void ExportDialog::setCalibrationSamples(int count) { m_calibration->setValue(count); }
 
 void ExportDialog::updateControls() {
-    const bool int8 = static_cast<ExportFormat>(m_format->currentData().toInt()) ==
-                      ExportFormat::OnnxInt8;
+    const bool int8 = isInt8(static_cast<ExportFormat>(m_format->currentData().toInt()));
     m_calibration->setVisible(int8);
     m_calibrationLabel->setVisible(int8);
     const bool busy = m_worker != nullptr;
@@ -216,7 +225,7 @@ void ExportDialog::updateSuffix() {
 
 void ExportDialog::browse() {
     const auto f = static_cast<ExportFormat>(m_format->currentData().toInt());
-    const QString filter = f == ExportFormat::Native ? tr("Neurite models (*.nmodel)")
+    const QString filter = !isOnnx(f) ? tr("Neurite models (*.nmodel)")
                                                      : tr("ONNX models (*.onnx)");
     const QString p = QFileDialog::getSaveFileName(this, tr("Export model"), m_path->text(), filter);
     if (!p.isEmpty()) m_path->setText(matchingPath(p, f));
@@ -247,7 +256,7 @@ bool ExportDialog::exportNow() {
     m_workerFailure.reset();
     m_result->setStyleSheet({});
     std::optional<Int8Options> int8;
-    if (format == ExportFormat::OnnxInt8) {
+    if (isInt8(format)) {
         m_result->setText(tr("Calibrating on %1 training samples, then computing the %2 with the "
                              "float and the int8 model...")
                               .arg(m_calibration->value())

@@ -223,10 +223,11 @@ bool TryItPanel::loadModel(const QString& path) {
 void TryItPanel::installModel(std::unique_ptr<NativeModel> m, const QString& name) {
     const Shape sample = m->sampleShape();
     const TextVocabulary& text = m->preprocessing.text;
-    m_modelInfo->setText(tr("%1: %2, input %3")
+    m_modelInfo->setText(tr("%1: %2%3, input %4")
                              .arg(name,
                                   m->isClassifier() ? tr("%n classes", nullptr, int(m->classNames.size()))
                                                     : tr("regression"),
+                                  m->int8 ? tr(", int8") : QString(),
                                   text.fitted() ? tr("text (%1 %2 of a %3-token vocabulary)")
                                                       .arg(text.settings.length)
                                                       .arg(text.settings.characters ? tr("characters") : tr("words"))
@@ -411,7 +412,10 @@ void TryItPanel::startPrediction() {
         [job](const StopToken&, const BackgroundTask::Stage&) {
             if (!job->imagePath.isEmpty())
                 job->raw = readImage(job->imagePath.toStdString(), job->model->sampleShape()).values;
-            Predictor predictor(*job->model->model, job->model->preprocessing, 1);
+            // An int8 model runs on the int8 runtime, as neurite-cli predict runs it.
+            const Model::Int8Spec* int8 = job->model->int8 ? &*job->model->int8 : nullptr;
+            Predictor predictor(*job->model->model, job->model->preprocessing, 1,
+                                int8 ? InferencePath::Compiled : InferencePath::LayerByLayer, int8);
             job->out = predictor.outputs(job->raw.data(), 1);
         },
         [this, job](const std::optional<Failure>& failure) {

@@ -1,4 +1,4 @@
-// neurite-cli export (--run ID | PROJECT) --format onnx|onnx-int8|native -o FILE: a stored run's model, or
+// neurite-cli export (--run ID | PROJECT) --format onnx|onnx-int8|native|native-int8 -o FILE: a stored run's model, or
 // trains the project first (same overrides as `train`, progress on stderr), then writes and
 // verifies the model (docs/export.md).
 #include <algorithm>
@@ -22,14 +22,16 @@ namespace neurite::cli {
 namespace {
 
 const char* kExportHelp =
-    "usage: neurite-cli export PROJECT --format onnx|onnx-int8|native -o FILE [training options]\n"
+    "usage: neurite-cli export PROJECT --format onnx|onnx-int8|native|native-int8 -o FILE [training options]\n"
     "       neurite-cli export --run ID [--checkpoint final|best] [--db FILE] --format ... -o FILE\n"
     "Trains the project (or takes a stored run's model), then writes the trained model:\n"
     "  --format onnx         ONNX opset 13 with the preprocessing in the graph (raw inputs)\n"
     "  --format onnx-int8    the same quantized to int8 (QDQ), calibrated on training samples;\n"
     "                        reports the accuracy (or RMSE) before and after and both file sizes\n"
     "  --format native       Neurite's model file (safetensors layout) for neurite-cli predict\n"
-    "  --calibration-samples N   with onnx-int8: training samples to calibrate on (default 512)\n"
+    "  --format native-int8  the same with int8 weights and activation scales, calibrated on\n"
+    "                        training samples; predict runs it on Neurite's int8 runtime\n"
+    "  --calibration-samples N   with an int8 format: training samples to calibrate on (512)\n"
     "  --json                print the report as one JSON object on stdout\n"
     "  -o, --output FILE     where to write it\n"
     "  --run ID              export run ID of the run store instead of training (--db FILE)\n"
@@ -55,13 +57,13 @@ std::string jsonString(const std::string& s) {
 void printJson(const ExportReport& r) {
     std::printf("{\"file\":%s,\"format\":\"%s\",\"bytes\":%lld", jsonString(r.path).c_str(),
                 nameOf(r.format), static_cast<long long>(r.bytes));
-    if (r.format != ExportFormat::Native)
+    if (isOnnx(r.format))
         std::printf(",\"opset\":%d,\"nodes\":%d,\"checker\":%s", r.opset, r.onnxNodes,
                     r.checkerPassed ? "true" : "false");
     else
         std::printf(",\"compared_samples\":%lld,\"max_abs_diff\":%.9g",
                     static_cast<long long>(r.comparedSamples), r.maxAbsDiff);
-    if (r.format == ExportFormat::OnnxInt8)
+    if (isInt8(r.format))
         std::printf(",\"calibration_samples\":%lld,\"quantized_layers\":%d,\"metric\":%s,"
                     "\"split\":%s,\"evaluated_samples\":%lld,\"float\":%.9g,\"int8\":%.9g,"
                     "\"float_bytes\":%lld",
@@ -83,7 +85,7 @@ int writeModel(RunSetup& setup, ExportFormat format, const std::string& out,
     int8.data = &setup.data;
     int8.calibrationSamples = calibrationSamples;
     int8.seed = setup.project.training.seed;
-    if (format == ExportFormat::OnnxInt8)
+    if (isInt8(format))
         std::fprintf(stderr, "calibrating on %lld training samples and evaluating float and int8...\n",
                      static_cast<long long>(std::min(calibrationSamples, setup.data.train.count)));
     const ExportReport report =
@@ -119,13 +121,13 @@ int runExport(int argc, char** argv) {
         else if (*k != "final") throwBadInput("--checkpoint must be final or best, got '" + *k + "'");
     }
     const auto formatName = args.str("format");
-    if (!formatName) throwBadInput("export needs --format onnx, onnx-int8 or native");
+    if (!formatName) throwBadInput("export needs --format onnx, onnx-int8, native or native-int8");
     const auto format = exportFormatFromName(*formatName);
     if (!format)
-        throwBadInput("--format must be onnx, onnx-int8 or native, got '" + *formatName + "'");
+        throwBadInput("--format must be onnx, onnx-int8, native or native-int8, got '" + *formatName + "'");
     const auto calibration = args.integer("calibration-samples", 1, 1000000);
-    if (calibration && *format != ExportFormat::OnnxInt8)
-        throwBadInput("--calibration-samples goes with --format onnx-int8");
+    if (calibration && !isInt8(*format))
+        throwBadInput("--calibration-samples goes with --format onnx-int8 or native-int8");
     const int64_t calibrationSamples = calibration.value_or(512);
     const bool json = args.flag("json");
     const auto out = args.str("output");

@@ -44,7 +44,9 @@ const char* kPredictHelp =
     "  --threads N           CPU threads (0 = all cores)\n"
     "  --layer-by-layer      run each layer on its own, as training evaluates (bit for bit),\n"
     "                        instead of the compiled plan (fused layers, kept layouts; equal\n"
-    "                        up to float rounding). The bench prints which one ran.\n";
+    "                        up to float rounding). The bench prints which one ran. An int8\n"
+    "                        model (export --format native-int8) runs on the int8 runtime;\n"
+    "                        with --layer-by-layer, as its QDQ graph in float instead.\n";
 
 std::string num(float v) {
     char buf[32];
@@ -140,13 +142,14 @@ std::vector<int64_t> batchList(const std::string& text) {
     return out;
 }
 
-int runBenchmark(NativeModel& m, const std::string& device, std::vector<int64_t> batches, InferencePath path) {
+int runBenchmark(NativeModel& m, const std::string& device, std::vector<int64_t> batches, InferencePath path,
+                 const Model::Int8Spec* int8) {
     using Clock = std::chrono::steady_clock;
     const auto seconds = [](Clock::time_point a, Clock::time_point b) {
         return std::chrono::duration<double>(b - a).count();
     };
     // Latency: one sample end to end (copy in, preprocess, forward, copy out).
-    Predictor one(*m.model, m.preprocessing, 1, path);
+    Predictor one(*m.model, m.preprocessing, 1, path, int8);
     const std::vector<float> x1 = benchInputs(m, 1);
     for (int i = 0; i < 20; ++i) one.outputs(x1.data(), 1);
     std::vector<double> ms;
@@ -165,7 +168,7 @@ int runBenchmark(NativeModel& m, const std::string& device, std::vector<int64_t>
     std::fprintf(stderr, "batch 1: p50 %.3f ms, p99 %.3f ms over %zu runs\n", pct(0.5), pct(0.99),
                  ms.size());
     for (int64_t b : batches) {
-        Predictor p(*m.model, m.preprocessing, b, path);
+        Predictor p(*m.model, m.preprocessing, b, path, int8);
         const std::vector<float> x = benchInputs(m, b);
         p.outputs(x.data(), b);  // warm-up builds the plans
         int64_t samples = 0;
@@ -210,11 +213,14 @@ int runPredict(int argc, char** argv) {
 
     NativeModel m = loadNativeModel(args.positional()[0], backend);
     const InferencePath path = args.flag("layer-by-layer") ? InferencePath::LayerByLayer : InferencePath::Compiled;
+    if (m.int8 && !backend.device().isCpu())
+        throwBadInput("this is an int8 model: Neurite's int8 runtime runs on the CPU; use --device cpu");
+    const Model::Int8Spec* int8 = m.int8 ? &*m.int8 : nullptr;
     if (args.flag("bench")) {
         std::vector<int64_t> batches{32, 256};
         if (std::find(batches.begin(), batches.end(), batch) == batches.end()) batches.push_back(batch);
         if (auto list = args.str("bench-batches")) batches = batchList(*list);
-        return runBenchmark(m, backend.device().str(), batches, path);
+        return runBenchmark(m, backend.device().str(), batches, path, int8);
     }
     if (args.str("bench-batches")) throwBadInput("--bench-batches goes with --bench");
 
@@ -226,7 +232,7 @@ int runPredict(int argc, char** argv) {
     const RawInputs raw = text        ? encodeTextInputs({*text}, m.preprocessing.text, "--text")
                           : textModel ? readTextLines(*input, m.preprocessing.text, &lines)
                                       : readRawInputs(*input, m.sampleShape());
-    Predictor predictor(*m.model, m.preprocessing, batch, path);
+    Predictor predictor(*m.model, m.preprocessing, batch, path, int8);
     const bool csv = args.flag("csv");
     if (csv) {
         std::string header = m.isClassifier() ? "predicted" : "";

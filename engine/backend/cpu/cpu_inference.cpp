@@ -7,6 +7,16 @@
 // inner product reads the 4-D tensor in its logical order, which is the flattened order). Other
 // activations, softmax and additions run the backend's own kernels on the buffers, so they compute
 // what the layer-by-layer forward computes.
+//
+// Int8 (InferOp::output, weightScales): a quantized result is rounded to uint8 by our own loop
+// (ONNX's QuantizeLinear, bit for bit: x / scale rounded half to even); a Dense or Conv with int8
+// weights reads those uint8 values directly and runs oneDNN's u8 x s8 primitives, whose int32
+// sums are exact, with the per-channel output scale input_scale * weight_scale[o] and the bias
+// divided by it (oneDNN 2.x adds the bias before the output scale). The input's zero point is
+// oneDNN's runtime src zero point for convolutions (so padding reads as a real 0) and, for dense
+// layers, a compensation in the bias: sum_k (x_k - zp) w_k = sum_k x_k w_k - zp sum_k w_k.
+// Every other consumer of a quantized result reads it dequantized, as the QDQ graph does.
+#include <cmath>
 #include <functional>
 #include <numeric>
 
@@ -46,6 +56,67 @@ bool fusable(const InferOp& op) {
            (op.act == Activation::Relu || op.act == Activation::LeakyRelu);
 }
 
+// QuantizeLinear to uint8 (export/quantize.cpp's quantizeU8, bit for bit) over an array, in a
+// loop that vectorizes: x / scale is clamped to the range that saturates alike, then rounded half
+// to even by adding and subtracting 1.5 * 2^23 (exact below 2^22 in the default rounding mode,
+// the one std::nearbyint uses); NaN stays NaN through the clamp and saturates to 0.
+// Built for AVX-512, AVX2 and the baseline, chosen at load time by the CPU (the division is
+// what costs, and wider vectors divide more at once).
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void toU8(const float* x, uint8_t* y, int64_t n, float scale, int32_t zeroPoint) {
+    const float lo = -static_cast<float>(zeroPoint) - 1.f, hi = 256.f - static_cast<float>(zeroPoint);
+    const float zp = static_cast<float>(zeroPoint), magic = 12582912.f;
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) {
+        float t = x[i] / scale;
+        t = t < lo ? lo : t;
+        t = t > hi ? hi : t;
+        const float q = ((t + magic) - magic) + zp;
+        y[i] = q >= 0.f ? (q >= 255.f ? uint8_t{255} : static_cast<uint8_t>(static_cast<int32_t>(q))) : uint8_t{0};
+    }
+}
+int8_t toI8(float x, float scale) {
+    const float q = std::nearbyint(x / scale);
+    if (!(q >= -128.f)) return -128;
+    return q >= 127.f ? int8_t{127} : static_cast<int8_t>(q);
+}
+
+// The weight of a Dense or Conv as int8 per output channel (rows of weight.numel() / O values).
+std::vector<int8_t> int8Weights(const InferOp& op) {
+    const auto* w = static_cast<const float*>(op.weight.raw());
+    const std::size_t count = static_cast<std::size_t>(op.weight.numel());
+    const std::size_t per = count / op.weightScales.size();
+    std::vector<int8_t> q(count);
+    for (std::size_t i = 0; i < count; ++i) q[i] = toI8(w[i], op.weightScales[i / per]);
+    return q;
+}
+// Its float weight: as stored, or the int8 values scaled back when it has weight scales.
+std::vector<float> floatWeights(const InferOp& op) {
+    const auto* w = static_cast<const float*>(op.weight.raw());
+    std::vector<float> f(w, w + op.weight.numel());
+    if (op.weightScales.empty()) return f;
+    const std::vector<int8_t> q = int8Weights(op);
+    const std::size_t per = f.size() / op.weightScales.size();
+    for (std::size_t i = 0; i < f.size(); ++i) f[i] = static_cast<float>(q[i]) * op.weightScales[i / per];
+    return f;
+}
+// Per output channel: the output scale s_in * s_w[o] and the bias in int32 units, b / scale
+// (zero without a bias) minus zp * sum_k w_q[o, k] when `compensate` (dense layers).
+void int8Scales(const InferOp& op, float inScale, int32_t zeroPoint, bool compensate, const std::vector<int8_t>& wq,
+                std::vector<float>& scales, std::vector<float>& bias) {
+    const std::size_t outs = op.weightScales.size(), per = wq.size() / outs;
+    const auto* b = op.bias.defined() ? static_cast<const float*>(op.bias.raw()) : nullptr;
+    scales.resize(outs);
+    bias.resize(outs);
+    for (std::size_t o = 0; o < outs; ++o) {
+        scales[o] = inScale * op.weightScales[o];
+        double sum = 0;
+        if (compensate)
+            for (std::size_t k = 0; k < per; ++k) sum += wq[o * per + k];
+        bias[o] = static_cast<float>((b ? double(b[o]) / double(scales[o]) : 0.0) - double(zeroPoint) * sum);
+    }
+}
+
 class CpuInferencePlan final : public InferencePlan {
 public:
     CpuInferencePlan(const InferenceDesc& desc, const ThreadConfig& tc) : m_tc(tc) {
@@ -78,9 +149,14 @@ private:
     // A result: its memory and whether the step that made it writes that memory object itself
     // (false for views: an alias of another buffer, or the program's input).
     struct Value {
+        Value() = default;
+        Value(memory m, bool made) : mem(std::move(m)), produced(made) {}
         memory mem;
         bool produced = false;
-        memory::dims dims() const { return mem.get_desc().dims(); }
+        memory q;           // the uint8 values when the result is quantized (plain, or the layout
+                            // of the int8 primitive that wrote them); without mem, only these
+        InferQuant quant;   // and how
+        memory::dims dims() const { return (mem ? mem : q).get_desc().dims(); }
     };
 
     void add(std::string name, std::function<void()> step) {
@@ -118,13 +194,25 @@ private:
         if (v.mem.get_desc().get_size() == static_cast<std::size_t>(product(v.dims())) * sizeof(float)) return v;
         return reorderTo(v, plainMd(v.dims()), why);
     }
-    // A weight or bias in layout `want`, copied from the model's tensor now.
+    // A weight or bias in layout `want`, copied from the model's tensor (or host values) now.
     static memory constant(const Tensor& t, const memory::dims& dims, Tag userTag, const memory::desc& want) {
-        memory user({dims, Dt::f32, userTag}, cpuEngine(), const_cast<void*>(t.raw()));
+        return constant(const_cast<void*>(t.raw()), Dt::f32, dims, userTag, want);
+    }
+    static memory constant(void* host, Dt type, const memory::dims& dims, Tag userTag, const memory::desc& want) {
+        memory user({dims, type, userTag}, cpuEngine(), host);
         memory out(want, cpuEngine());
         dnnl::reorder(user, out).execute(cpuStream(), user, out);
         cpuStream().wait();
         return out;
+    }
+    // An int8 primitive's result: floats, or with requant the uint8 values alone.
+    static Value int8Result(const memory::desc& dst, const InferQuant* requant) {
+        if (!requant) return {memory(dst, cpuEngine()), true};
+        Value v;
+        v.produced = true;
+        v.q = memory(dst, cpuEngine());
+        v.quant = *requant;
+        return v;
     }
     static dnnl::post_ops postOps(const InferOp* act) {
         dnnl::post_ops po;
@@ -133,8 +221,14 @@ private:
     }
 
     void build(const InferenceDesc& d);
+    Value quantized(const Value& v, const InferQuant& quant, bool needFloat, const std::string& name);
+    // requant (int8 layers only): write the result as uint8 of this quantization (zero point 0)
+    // instead of floats, a value without mem.
     void conv(const InferOp& op, const Value& in, const InferOp* act, Value& out);
-    void dense(const InferOp& op, const Value& in, const InferOp* act, Value& out);
+    void convInt8(const InferOp& op, const Value& in, const InferOp* act, const InferQuant* requant, Value& out);
+    void dense(const InferOp& op, const Value& in, const InferOp* act, const InferQuant* requant, Value& out);
+    void denseInt8(const InferOp& op, const Value& in, const memory::dims& srcDims, const InferOp* act,
+                   const InferQuant* requant, Value& out);
     void elementwise(const InferOp& op, std::span<const Value> in, Value& out);
 
     ThreadConfig m_tc;
@@ -159,7 +253,19 @@ void CpuInferencePlan::build(const InferenceDesc& d) {
 
     m_in = userMemory(dimsOf(d.input), plainTag(static_cast<std::size_t>(d.input.rank())));
     m_inNumel = d.input.numel();
-    const Value input{m_in, false};
+    // Which quantized results some consumer reads as floats (the others read only the uint8
+    // values): any consumer but a Dense or Conv with int8 weights, and the program's output.
+    const auto int8Op = [&](const InferOp& op) {
+        return (op.kind == InferKind::Dense || op.kind == InferKind::Conv) && !op.weightScales.empty();
+    };
+    std::vector<char> floatRead(n + 1, 0);  // [n]: the program's input
+    const auto slot = [&](int i) { return i < 0 ? n : static_cast<std::size_t>(i); };
+    for (const InferOp& op : d.ops)
+        for (int i : op.inputs)
+            if (!int8Op(op)) floatRead[slot(i)] = 1;
+    floatRead[static_cast<std::size_t>(d.output)] = 1;
+    Value input{m_in, false};
+    if (d.quantizeInput.active) input = quantized(input, d.quantizeInput, floatRead[n] != 0, "the input");
     std::vector<Value> values(n);
     std::vector<char> skip(n, 0);
     // A Reshape to [N, features] whose only consumer is a dense layer: the dense layer reads the
@@ -174,6 +280,21 @@ void CpuInferencePlan::build(const InferenceDesc& d) {
             flattenedFrom[k] = d.ops[p].inputs[0];
         }
     }
+    // The quantization an op's result can be written in directly, as uint8 alone: its own (zero
+    // point 0, no float reader), or, when its one reader is a Flatten that a quantized int8 dense
+    // layer reads through (skipped above), the Flatten's.
+    const auto u8Target = [&](std::size_t i) -> const InferQuant* {
+        const InferQuant& own = d.ops[i].output;
+        if (own.active) return own.zeroPoint == 0 && !floatRead[i] ? &own : nullptr;
+        if (uses[i] != 1) return nullptr;
+        for (std::size_t k2 = 0; k2 < n; ++k2)
+            if (flattenedFrom[k2] == static_cast<int>(i) && int8Op(d.ops[k2])) {
+                const InferQuant& flat = d.ops[static_cast<std::size_t>(d.ops[k2].inputs[0])].output;
+                return flat.active && flat.zeroPoint == 0 ? &flat : nullptr;
+            }
+        return nullptr;
+    };
+    std::vector<char> u8Pool(n, 0);  // max pools that pool uint8 values
     const auto valueOf = [&](int i) -> const Value& { return i < 0 ? input : values[static_cast<std::size_t>(i)]; };
     const auto logical = [&](int i) { return dimsOf(i < 0 ? d.input : d.ops[static_cast<std::size_t>(i)].dst); };
 
@@ -185,7 +306,7 @@ void CpuInferencePlan::build(const InferenceDesc& d) {
         // The activation fused into this op, if any: its one consumer, a ReLU or LeakyReLU.
         const InferOp* act = nullptr;
         std::size_t actIndex = 0;
-        if ((op.kind == InferKind::Conv || op.kind == InferKind::Dense) && uses[k] == 1)
+        if ((op.kind == InferKind::Conv || op.kind == InferKind::Dense) && uses[k] == 1 && !op.output.active)
             for (std::size_t j = k + 1; j < n; ++j)
                 if (fusable(d.ops[j]) && d.ops[j].inputs.size() == 1 &&
                     d.ops[j].inputs[0] == static_cast<int>(k)) {
@@ -193,14 +314,57 @@ void CpuInferencePlan::build(const InferenceDesc& d) {
                     actIndex = j;
                 }
         Value& out = values[k];
+        // An int8 layer whose result only int8 layers read, quantized with zero point 0 (after a
+        // ReLU), writes those uint8 values itself; so does one whose only reader is a max pool
+        // whose result is quantized that way (rounding commutes with max), which then pools the
+        // uint8 values.
+        const InferQuant* requant = nullptr;
+        if (int8Op(op)) {
+            const std::size_t r = act ? actIndex : k;
+            if (!(requant = u8Target(r)) && uses[r] == 1 && !d.ops[r].output.active)
+                for (std::size_t j = r + 1; j < n; ++j)
+                    if (d.ops[j].kind == InferKind::Pool && d.ops[j].pool.kind == PoolKind::Max &&
+                        d.ops[j].inputs.size() == 1 && d.ops[j].inputs[0] == static_cast<int>(r) && u8Target(j)) {
+                        requant = u8Target(j);
+                        u8Pool[j] = 1;
+                    }
+        }
         switch (op.kind) {
         case InferKind::Conv:
-            conv(op, viewAs(valueOf(first), logical(first), op.node), act, out);
+            if (!op.weightScales.empty() && valueOf(first).q)
+                convInt8(op, valueOf(first), act, requant, out);
+            else
+                conv(op, viewAs(valueOf(first), logical(first), op.node), act, out);
             break;
         case InferKind::Dense:
-            dense(op, flattenedFrom[k] != -2 ? valueOf(flattenedFrom[k]) : valueOf(first), act, out);
+            if (flattenedFrom[k] != -2) {
+                // The skipped Flatten's quantization applies to what the dense layer reads (its
+                // source may carry those uint8 values already).
+                const InferOp& flatten = d.ops[static_cast<std::size_t>(first)];
+                const Value& src = valueOf(flattenedFrom[k]);
+                const bool round = flatten.output.active && !src.q;
+                dense(op, round ? quantized(src, flatten.output, !int8Op(op), flatten.node) : src, act, requant, out);
+            } else {
+                dense(op, valueOf(first), act, requant, out);
+            }
             break;
         case InferKind::Pool: {
+            if (u8Pool[k] && valueOf(first).q && !valueOf(first).mem) {
+                const PoolDesc& p = op.pool;
+                const Value& in = valueOf(first);
+                const memory::desc dstMd({p.batch, p.channels, p.outHeight(), p.outWidth()}, Dt::u8, Tag::any);
+                dnnl::pooling_forward::primitive_desc pd(
+                    dnnl::pooling_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::pooling_max,
+                                                in.q.get_desc(), dstMd, {p.strideH, p.strideW}, {p.kernelH, p.kernelW},
+                                                {p.padTop, p.padLeft}, {p.padBottom, p.padRight}),
+                    m_pad.attr(), cpuEngine());
+                out = int8Result(pd.dst_desc(), &in.quant);
+                addPrimitive(op.node + " (uint8)", dnnl::pooling_forward(pd),
+                             {{DNNL_ARG_SRC, reorderTo(Value(in.q, false), pd.src_desc(), op.node).mem},
+                              {DNNL_ARG_DST, out.q},
+                              {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}});
+                break;
+            }
             const PoolDesc& p = op.pool;
             const Value in = viewAs(valueOf(first), {p.batch, p.channels, p.height, p.width}, op.node);
             const memory::desc dstMd({p.batch, p.channels, p.outHeight(), p.outWidth()}, Dt::f32, Tag::any);
@@ -270,10 +434,14 @@ void CpuInferencePlan::build(const InferenceDesc& d) {
             break;
         }
         }
+        std::size_t result = k;
         if (act) {
             values[actIndex] = out;
             skip[actIndex] = 1;
+            result = actIndex;
         }
+        if (d.ops[result].output.active && !values[result].q)
+            values[result] = quantized(values[result], d.ops[result].output, floatRead[result] != 0, d.ops[result].node);
     }
 
     // The output, plain. When the last step writes a plain buffer of the output's dims, it
@@ -293,6 +461,136 @@ void CpuInferencePlan::build(const InferenceDesc& d) {
                       {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}});
     }
     m_pad.finish();
+}
+
+CpuInferencePlan::Value CpuInferencePlan::quantized(const Value& v, const InferQuant& quant, bool needFloat,
+                                                    const std::string& name) {
+    const Value plain = reorderTo(v, plainMd(v.dims()), name);
+    const memory::dims dims = plain.dims();
+    const int64_t count = product(dims);
+    memory q({dims, Dt::u8, plainTag(dims.size())}, cpuEngine());
+    const ThreadConfig tc = m_tc;
+    add("quantize " + name, [tc, count, quant, s = plain.mem, q] {
+        const auto* x = static_cast<const float*>(s.get_data_handle());
+        auto* y = static_cast<uint8_t*>(q.get_data_handle());
+        const int threads = tc.forSize(count);
+        const int64_t per = (count + threads - 1) / threads;
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int t = 0; t < threads; ++t) {
+            const int64_t from = t * per, to = std::min(count, from + per);
+            if (from < to) toU8(x + from, y + from, to - from, quant.scale, quant.zeroPoint);
+        }
+    });
+    Value out = plain;
+    out.q = q;
+    out.quant = quant;
+    if (needFloat) {
+        out.mem = memory(plainMd(dims), cpuEngine());
+        out.produced = true;
+        add("dequantize " + name, [tc, count, quant, q, f = out.mem] {
+            const auto* x = static_cast<const uint8_t*>(q.get_data_handle());
+            auto* y = static_cast<float*>(f.get_data_handle());
+#pragma omp parallel for num_threads(tc.forSize(count)) schedule(static)
+            for (int64_t i = 0; i < count; ++i)
+                y[i] = static_cast<float>(static_cast<int32_t>(x[i]) - quant.zeroPoint) * quant.scale;
+        });
+    }
+    return out;
+}
+
+void CpuInferencePlan::convInt8(const InferOp& op, const Value& in, const InferOp* act, const InferQuant* requant,
+                                Value& out) {
+    const ConvDesc& c = op.conv;
+    const bool grouped = c.groups > 1;
+    const memory::dims wDims = grouped ? memory::dims{c.groups, c.groupOut(), c.groupIn(), c.kernelH, c.kernelW}
+                                       : memory::dims{c.outChannels, c.inChannels, c.kernelH, c.kernelW};
+    const memory::dims bDims{c.outChannels};
+    const memory::dims dstDims{c.batch, c.outChannels, c.outHeight(), c.outWidth()};
+    if (static_cast<int64_t>(op.weightScales.size()) != c.outChannels)
+        throwInternal("compiled inference: " + op.node + " has " + std::to_string(op.weightScales.size()) +
+                      " weight scales for " + std::to_string(c.outChannels) + " output channels");
+    const memory::dims srcDims{c.batch, c.inChannels, c.height, c.width};
+    const memory::desc srcMd(srcDims, Dt::u8, Tag::any), wMd(wDims, Dt::s8, Tag::any);
+    const memory::desc bMd(bDims, Dt::f32, Tag::x), dstMd(dstDims, requant ? Dt::u8 : Dt::f32, Tag::any);
+    std::vector<int8_t> wq = int8Weights(op);
+    std::vector<float> scales, bias;
+    int8Scales(op, in.quant.scale, in.quant.zeroPoint, false, wq, scales, bias);
+    if (requant)
+        for (float& s : scales) s /= requant->scale;
+    auto attr = m_pad.attr();
+    attr.set_output_scales(1 << 1, scales);
+    if (in.quant.zeroPoint != 0) attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
+    attr.set_post_ops(postOps(act));
+    using Fwd = dnnl::convolution_forward;
+    const Fwd::primitive_desc pd(
+        Fwd::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, srcMd, wMd, bMd, dstMd,
+                  {c.strideH, c.strideW}, {c.dilationH - 1, c.dilationW - 1}, {c.padTop, c.padLeft},
+                  {c.padBottom, c.padRight}),
+        attr, cpuEngine());
+    const Value src = reorderTo(Value(in.q, false), pd.src_desc(), op.node);
+    out = int8Result(pd.dst_desc(), requant);
+    std::vector<std::pair<int, memory>> args{
+        {DNNL_ARG_SRC, src.mem},
+        {DNNL_ARG_WEIGHTS, constant(wq.data(), Dt::s8, wDims, grouped ? Tag::goihw : Tag::oihw, pd.weights_desc())},
+        {DNNL_ARG_BIAS, constant(bias.data(), Dt::f32, bDims, Tag::x, bMd)},
+        {DNNL_ARG_DST, requant ? out.q : out.mem},
+        {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}};
+    if (in.quant.zeroPoint != 0) {
+        memory zp({{1}, Dt::s32, Tag::x}, cpuEngine());
+        *static_cast<int32_t*>(zp.get_data_handle()) = in.quant.zeroPoint;
+        args.emplace_back(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, zp);
+    }
+    addPrimitive((act ? op.node + "+" + act->node : op.node) + (requant ? " (int8, uint8 out)" : " (int8)"), Fwd(pd),
+                 std::move(args));
+}
+
+void CpuInferencePlan::denseInt8(const InferOp& op, const Value& in, const memory::dims& srcDims, const InferOp* act,
+                                 const InferQuant* requant, Value& out) {
+    const DenseDesc& dd = op.dense;
+    if (static_cast<int64_t>(op.weightScales.size()) != dd.outputs)
+        throwInternal("compiled inference: " + op.node + " has " + std::to_string(op.weightScales.size()) +
+                      " weight scales for " + std::to_string(dd.outputs) + " outputs");
+    // The uint8 values are plain: a view of them under the dims the inner product reads.
+    memory q = in.q;
+    if (q.get_desc().dims() != srcDims) {
+        const memory::dims have = q.get_desc().dims();
+        q = reorderTo(Value(q, false), {have, Dt::u8, plainTag(have.size())}, op.node).mem;
+        memory view({srcDims, Dt::u8, plainTag(srcDims.size())}, cpuEngine(), q.get_data_handle());
+        m_aliases.emplace_back(view, q);
+        q = view;
+    }
+    memory::dims wDims = srcDims;
+    wDims[0] = dd.outputs;
+    const memory::dims bDims{dd.outputs}, dstDims{dd.batch, dd.outputs};
+    const memory::desc wMd(wDims, Dt::s8, Tag::any), bMd(bDims, Dt::f32, Tag::x);
+    const memory::desc dstMd(dstDims, requant ? Dt::u8 : Dt::f32, Tag::any);
+    std::vector<int8_t> wq = int8Weights(op);
+    std::vector<float> scales, bias;
+    int8Scales(op, in.quant.scale, in.quant.zeroPoint, true, wq, scales, bias);
+    if (requant)
+        for (float& s : scales) s /= requant->scale;
+    auto attr = m_pad.attr();
+    attr.set_output_scales(1 << 1, scales);
+    attr.set_post_ops(postOps(act));
+    using Fwd = dnnl::inner_product_forward;
+    const auto make = [&](const memory::desc& srcMd) {
+        return Fwd::primitive_desc(Fwd::desc(dnnl::prop_kind::forward_inference, srcMd, wMd, bMd, dstMd), attr,
+                                   cpuEngine());
+    };
+    Fwd::primitive_desc pd;
+    try {
+        pd = make(q.get_desc());
+    } catch (const dnnl::error&) {
+        pd = make(memory::desc(srcDims, Dt::u8, Tag::any));
+    }
+    const Value src = reorderTo(Value(q, false), pd.src_desc(), op.node);
+    out = int8Result(pd.dst_desc(), requant);
+    addPrimitive((act ? op.node + "+" + act->node : op.node) + (requant ? " (int8, uint8 out)" : " (int8)"), Fwd(pd),
+                 {{DNNL_ARG_SRC, src.mem},
+                  {DNNL_ARG_WEIGHTS, constant(wq.data(), Dt::s8, wDims, plainTag(wDims.size()), pd.weights_desc())},
+                  {DNNL_ARG_BIAS, constant(bias.data(), Dt::f32, bDims, Tag::x, bMd)},
+                  {DNNL_ARG_DST, requant ? out.q : out.mem},
+                  {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}});
 }
 
 void CpuInferencePlan::conv(const InferOp& op, const Value& in, const InferOp* act, Value& out) {
@@ -318,22 +616,30 @@ void CpuInferencePlan::conv(const InferOp& op, const Value& in, const InferOp* a
         attr, cpuEngine());
     const Value src = reorderTo(in, pd.src_desc(), op.node);
     out = {memory(pd.dst_desc(), cpuEngine()), true};
+    std::vector<float> weights = floatWeights(op);
     std::vector<std::pair<int, memory>> args{
         {DNNL_ARG_SRC, src.mem},
-        {DNNL_ARG_WEIGHTS, constant(op.weight, wDims, grouped ? Tag::goihw : Tag::oihw, pd.weights_desc())},
+        {DNNL_ARG_WEIGHTS, constant(weights.data(), Dt::f32, wDims, grouped ? Tag::goihw : Tag::oihw, pd.weights_desc())},
         {DNNL_ARG_DST, out.mem},
         {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}};
     if (bias) args.emplace_back(DNNL_ARG_BIAS, constant(op.bias, bDims, Tag::x, bMd));
     addPrimitive(act ? op.node + "+" + act->node : op.node, Fwd(pd), std::move(args));
 }
 
-void CpuInferencePlan::dense(const InferOp& op, const Value& in, const InferOp* act, Value& out) {
+void CpuInferencePlan::dense(const InferOp& op, const Value& in, const InferOp* act, const InferQuant* requant,
+                             Value& out) {
     const DenseDesc& dd = op.dense;
     memory::dims srcDims = in.dims();
     if (srcDims.empty() || srcDims[0] != dd.batch || product(srcDims, 1) != dd.inputs)
         throwInternal("compiled inference: " + op.node + " reads " + std::to_string(product(srcDims)) +
                       " values, expected " + std::to_string(dd.batch * dd.inputs));
-    if (srcDims.size() > 5) srcDims = {dd.batch, dd.inputs};
+    // A plain src of higher rank is read as [N, I]: oneDNN's 2-D inner products have the faster
+    // kernels (brgemm rather than a generic GEMM for the Flatten of an image).
+    const bool int8 = !op.weightScales.empty() && in.q;
+    const memory& held = int8 ? in.q : in.mem;
+    const memory::desc plain(srcDims, held.get_desc().data_type(), plainTag(srcDims.size()));
+    if (srcDims.size() > 5 || (srcDims.size() > 2 && held.get_desc() == plain)) srcDims = {dd.batch, dd.inputs};
+    if (int8) return denseInt8(op, in, srcDims, act, requant, out);
     memory::dims wDims = srcDims;
     wDims[0] = dd.outputs;  // [O, I] read as [O, C, H, W] in the src's logical order
     const memory::dims bDims{dd.outputs}, dstDims{dd.batch, dd.outputs};
@@ -359,9 +665,10 @@ void CpuInferencePlan::dense(const InferOp& op, const Value& in, const InferOp* 
     }
     const Value src = reorderTo(view, pd.src_desc(), op.node);
     out = {memory(pd.dst_desc(), cpuEngine()), true};
+    std::vector<float> weights = floatWeights(op);
     std::vector<std::pair<int, memory>> args{
         {DNNL_ARG_SRC, src.mem},
-        {DNNL_ARG_WEIGHTS, constant(op.weight, wDims, plainTag(wDims.size()), pd.weights_desc())},
+        {DNNL_ARG_WEIGHTS, constant(weights.data(), Dt::f32, wDims, plainTag(wDims.size()), pd.weights_desc())},
         {DNNL_ARG_DST, out.mem},
         {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}};
     if (bias) args.emplace_back(DNNL_ARG_BIAS, constant(op.bias, bDims, Tag::x, bMd));
