@@ -109,6 +109,20 @@ double metricOf(const ExportSource& source, const Dataset& data, const DataSplit
     return std::sqrt(sum / static_cast<double>(split.count * std::max<int64_t>(data.targetDim, 1)));
 }
 
+// Runs the written model (loaded back on the CPU) and the source on the same samples: any
+// difference is a bug when the source is on the CPU too.
+void compareReloaded(Predictor& before, Predictor& after, const std::vector<float>& samples, int64_t sampleCount,
+                     bool cpu, ExportReport& r) {
+    const std::vector<float> a = before.outputs(samples.data(), sampleCount);
+    const std::vector<float> b = after.outputs(samples.data(), sampleCount);
+    for (std::size_t i = 0; i < a.size(); ++i)
+        r.maxAbsDiff = std::max(r.maxAbsDiff, static_cast<double>(std::fabs(a[i] - b[i])));
+    r.comparedSamples = sampleCount;
+    if (!(r.maxAbsDiff == 0) && cpu)
+        throwInternal("the reloaded model gives different outputs (max abs difference " +
+                      std::to_string(r.maxAbsDiff) + ")");
+}
+
 // Writes the native int8 file and runs it back on the int8 runtime against the in-memory int8
 // model: equal bit for bit (the reloaded weights round to the same int8 values).
 void writeNativeInt8(const ExportSource& source, const Int8Plan& plan, const Model::Int8Spec& spec,
@@ -123,14 +137,7 @@ void writeNativeInt8(const ExportSource& source, const Int8Plan& plan, const Mod
     if (!loaded.int8) throwInternal("the int8 model file was read back without its quantization");
     Predictor before(source.model, source.preprocessing, 256, InferencePath::Compiled, &spec);
     Predictor after(*loaded.model, loaded.preprocessing, 256, InferencePath::Compiled, &*loaded.int8);
-    const std::vector<float> a = before.outputs(samples.data(), sampleCount);
-    const std::vector<float> b = after.outputs(samples.data(), sampleCount);
-    for (std::size_t i = 0; i < a.size(); ++i)
-        r.maxAbsDiff = std::max(r.maxAbsDiff, static_cast<double>(std::fabs(a[i] - b[i])));
-    r.comparedSamples = sampleCount;
-    if (!(r.maxAbsDiff == 0) && source.model.backend().device().isCpu())
-        throwInternal("the reloaded int8 model gives different outputs (max abs difference " +
-                      std::to_string(r.maxAbsDiff) + ")");
+    compareReloaded(before, after, samples, sampleCount, source.model.backend().device().isCpu(), r);
 }
 
 ExportReport exportInt8(const ExportSource& source, ExportFormat format, const std::string& path,
@@ -215,14 +222,7 @@ ExportReport exportModel(const ExportSource& source, ExportFormat format, const 
     NativeModel loaded = loadNativeModel(path, backendFor("cpu"));
     Predictor before(source.model, source.preprocessing);
     Predictor after(*loaded.model, loaded.preprocessing);
-    const std::vector<float> a = before.outputs(samples.data(), sampleCount);
-    const std::vector<float> b = after.outputs(samples.data(), sampleCount);
-    for (std::size_t i = 0; i < a.size(); ++i)
-        r.maxAbsDiff = std::max(r.maxAbsDiff, static_cast<double>(std::fabs(a[i] - b[i])));
-    r.comparedSamples = sampleCount;
-    if (!(r.maxAbsDiff == 0) && source.model.backend().device().isCpu())
-        throwInternal("the reloaded model gives different outputs (max abs difference " +
-                      std::to_string(r.maxAbsDiff) + ")");
+    compareReloaded(before, after, samples, sampleCount, source.model.backend().device().isCpu(), r);
     return r;
 }
 

@@ -16,19 +16,13 @@
 // oneDNN's runtime src zero point for convolutions (so padding reads as a real 0) and, for dense
 // layers, a compensation in the bias: sum_k (x_k - zp) w_k = sum_k x_k w_k - zp sum_k w_k.
 // Every other consumer of a quantized result reads it dequantized, as the QDQ graph does.
-#include <cmath>
-#include <functional>
-#include <numeric>
+#include "backend/cpu/cpu_inference_plan.h"
 
-#include "backend/cpu/cpu_kernels.h"
+#include <numeric>
 
 namespace neurite::cpu {
 
-namespace {
-
-using dnnl::memory;
-using Tag = memory::format_tag;
-using Dt = memory::data_type;
+namespace inference {
 
 Tag plainTag(std::size_t rank) {
     switch (rank) {
@@ -45,201 +39,21 @@ Tag plainTag(std::size_t rank) {
 
 memory::dims dimsOf(const Shape& s) { return memory::dims(s.begin(), s.end()); }
 memory::desc plainMd(const memory::dims& d) { return {d, Dt::f32, plainTag(d.size())}; }
-int64_t product(const memory::dims& d, std::size_t from = 0) {
+int64_t product(const memory::dims& d, std::size_t from) {
     return std::accumulate(d.begin() + static_cast<std::ptrdiff_t>(from), d.end(), int64_t{1},
                            std::multiplies<>());
 }
 
-// The post-op form of an activation, where it is exact (see the file comment).
+memory::dims convWeightDims(const ConvDesc& c) {
+    return c.groups > 1 ? memory::dims{c.groups, c.groupOut(), c.groupIn(), c.kernelH, c.kernelW}
+                        : memory::dims{c.outChannels, c.inChannels, c.kernelH, c.kernelW};
+}
+
 bool fusable(const InferOp& op) {
     return op.kind == InferKind::Activation &&
            (op.act == Activation::Relu || op.act == Activation::LeakyRelu);
 }
 
-// QuantizeLinear to uint8 (export/quantize.cpp's quantizeU8, bit for bit) over an array, in a
-// loop that vectorizes: x / scale is clamped to the range that saturates alike, then rounded half
-// to even by adding and subtracting 1.5 * 2^23 (exact below 2^22 in the default rounding mode,
-// the one std::nearbyint uses); NaN stays NaN through the clamp and saturates to 0.
-// Built for AVX-512, AVX2 and the baseline, chosen at load time by the CPU (the division is
-// what costs, and wider vectors divide more at once).
-__attribute__((target_clones("avx512f", "avx2", "default")))
-void toU8(const float* x, uint8_t* y, int64_t n, float scale, int32_t zeroPoint) {
-    const float lo = -static_cast<float>(zeroPoint) - 1.f, hi = 256.f - static_cast<float>(zeroPoint);
-    const float zp = static_cast<float>(zeroPoint), magic = 12582912.f;
-#pragma omp simd
-    for (int64_t i = 0; i < n; ++i) {
-        float t = x[i] / scale;
-        t = t < lo ? lo : t;
-        t = t > hi ? hi : t;
-        const float q = ((t + magic) - magic) + zp;
-        y[i] = q >= 0.f ? (q >= 255.f ? uint8_t{255} : static_cast<uint8_t>(static_cast<int32_t>(q))) : uint8_t{0};
-    }
-}
-int8_t toI8(float x, float scale) {
-    const float q = std::nearbyint(x / scale);
-    if (!(q >= -128.f)) return -128;
-    return q >= 127.f ? int8_t{127} : static_cast<int8_t>(q);
-}
-
-// The weight of a Dense or Conv as int8 per output channel (rows of weight.numel() / O values).
-std::vector<int8_t> int8Weights(const InferOp& op) {
-    const auto* w = static_cast<const float*>(op.weight.raw());
-    const std::size_t count = static_cast<std::size_t>(op.weight.numel());
-    const std::size_t per = count / op.weightScales.size();
-    std::vector<int8_t> q(count);
-    for (std::size_t i = 0; i < count; ++i) q[i] = toI8(w[i], op.weightScales[i / per]);
-    return q;
-}
-// Its float weight: as stored, or the int8 values scaled back when it has weight scales.
-std::vector<float> floatWeights(const InferOp& op) {
-    const auto* w = static_cast<const float*>(op.weight.raw());
-    std::vector<float> f(w, w + op.weight.numel());
-    if (op.weightScales.empty()) return f;
-    const std::vector<int8_t> q = int8Weights(op);
-    const std::size_t per = f.size() / op.weightScales.size();
-    for (std::size_t i = 0; i < f.size(); ++i) f[i] = static_cast<float>(q[i]) * op.weightScales[i / per];
-    return f;
-}
-// Per output channel: the output scale s_in * s_w[o] and the bias in int32 units, b / scale
-// (zero without a bias) minus zp * sum_k w_q[o, k] when `compensate` (dense layers).
-void int8Scales(const InferOp& op, float inScale, int32_t zeroPoint, bool compensate, const std::vector<int8_t>& wq,
-                std::vector<float>& scales, std::vector<float>& bias) {
-    const std::size_t outs = op.weightScales.size(), per = wq.size() / outs;
-    const auto* b = op.bias.defined() ? static_cast<const float*>(op.bias.raw()) : nullptr;
-    scales.resize(outs);
-    bias.resize(outs);
-    for (std::size_t o = 0; o < outs; ++o) {
-        scales[o] = inScale * op.weightScales[o];
-        double sum = 0;
-        if (compensate)
-            for (std::size_t k = 0; k < per; ++k) sum += wq[o * per + k];
-        bias[o] = static_cast<float>((b ? double(b[o]) / double(scales[o]) : 0.0) - double(zeroPoint) * sum);
-    }
-}
-
-class CpuInferencePlan final : public InferencePlan {
-public:
-    CpuInferencePlan(const InferenceDesc& desc, const ThreadConfig& tc) : m_tc(tc) {
-        m_tc.apply();
-        dnnlCall("compiling the inference plan", [&] { build(desc); });
-    }
-
-    void run(const Tensor& src, Tensor& dst) override {
-        requireNumel(src, m_inNumel, "compiled inference src");
-        requireNumel(dst, m_outNumel, "compiled inference dst");
-        m_tc.apply();
-        bindData(m_in, src.raw());
-        bindData(m_outDirect ? m_outValue : m_out, dst.raw());
-        for (auto& [alias, source] : m_aliases)
-            alias.set_data_handle(source.get_data_handle());
-        dnnlCall("running the inference plan", [&] {
-            for (const auto& step : m_steps)
-                step();
-        });
-    }
-
-    std::string summary() const override {
-        std::string s = std::to_string(m_names.size()) + " steps:";
-        for (std::size_t i = 0; i < m_names.size(); ++i)
-            s += (i ? ", " : " ") + m_names[i];
-        return s;
-    }
-
-private:
-    // A result: its memory and whether the step that made it writes that memory object itself
-    // (false for views: an alias of another buffer, or the program's input).
-    struct Value {
-        Value() = default;
-        Value(memory m, bool made) : mem(std::move(m)), produced(made) {}
-        memory mem;
-        bool produced = false;
-        memory q;           // the uint8 values when the result is quantized (plain, or the layout
-                            // of the int8 primitive that wrote them); without mem, only these
-        InferQuant quant;   // and how
-        memory::dims dims() const { return (mem ? mem : q).get_desc().dims(); }
-    };
-
-    void add(std::string name, std::function<void()> step) {
-        m_names.push_back(std::move(name));
-        m_steps.push_back(std::move(step));
-    }
-    void addPrimitive(std::string name, dnnl::primitive p, std::vector<std::pair<int, memory>> args) {
-        auto step = std::make_shared<Step>(std::move(p), std::move(args));
-        add(std::move(name), [step] { step->run(); });
-    }
-
-    // `from` in layout `want` (same dims): itself, or a new buffer filled by a reorder step.
-    Value reorderTo(const Value& from, const memory::desc& want, const std::string& why) {
-        if (from.mem.get_desc() == want) return from;
-        memory to(want, cpuEngine());
-        dnnl::reorder::primitive_desc pd(cpuEngine(), from.mem.get_desc(), cpuEngine(), want, m_pad.attr());
-        addPrimitive("reorder for " + why, dnnl::reorder(pd),
-                     {{DNNL_ARG_FROM, from.mem}, {DNNL_ARG_TO, to},
-                      {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}});
-        return {to, true};
-    }
-    // The same values in the plain row-major layout of `dims` (same element count): a view of
-    // the buffer when it is plain already.
-    Value viewAs(const Value& v, const memory::dims& dims, const std::string& why) {
-        if (v.dims() == dims) return v;
-        const Value plain = reorderTo(v, plainMd(v.dims()), why);
-        if (plain.mem.get_desc() == plainMd(dims)) return plain;
-        memory alias(plainMd(dims), cpuEngine(), plain.mem.get_data_handle());
-        m_aliases.emplace_back(alias, plain.mem);
-        return {alias, false};
-    }
-    // Elementwise kernels run over the whole buffer, padding included: only on layouts without
-    // padding (a blocked layout pads channels up to the block).
-    Value unpadded(const Value& v, const std::string& why) {
-        if (v.mem.get_desc().get_size() == static_cast<std::size_t>(product(v.dims())) * sizeof(float)) return v;
-        return reorderTo(v, plainMd(v.dims()), why);
-    }
-    // A weight or bias in layout `want`, copied from the model's tensor (or host values) now.
-    static memory constant(const Tensor& t, const memory::dims& dims, Tag userTag, const memory::desc& want) {
-        return constant(const_cast<void*>(t.raw()), Dt::f32, dims, userTag, want);
-    }
-    static memory constant(void* host, Dt type, const memory::dims& dims, Tag userTag, const memory::desc& want) {
-        memory user({dims, type, userTag}, cpuEngine(), host);
-        memory out(want, cpuEngine());
-        dnnl::reorder(user, out).execute(cpuStream(), user, out);
-        cpuStream().wait();
-        return out;
-    }
-    // An int8 primitive's result: floats, or with requant the uint8 values alone.
-    static Value int8Result(const memory::desc& dst, const InferQuant* requant) {
-        if (!requant) return {memory(dst, cpuEngine()), true};
-        Value v;
-        v.produced = true;
-        v.q = memory(dst, cpuEngine());
-        v.quant = *requant;
-        return v;
-    }
-    static dnnl::post_ops postOps(const InferOp* act) {
-        dnnl::post_ops po;
-        if (act) po.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, act->act == Activation::LeakyRelu ? act->alpha : 0.f, 0.f);
-        return po;
-    }
-
-    void build(const InferenceDesc& d);
-    Value quantized(const Value& v, const InferQuant& quant, bool needFloat, const std::string& name);
-    // requant (int8 layers only): write the result as uint8 of this quantization (zero point 0)
-    // instead of floats, a value without mem.
-    void conv(const InferOp& op, const Value& in, const InferOp* act, Value& out);
-    void convInt8(const InferOp& op, const Value& in, const InferOp* act, const InferQuant* requant, Value& out);
-    void dense(const InferOp& op, const Value& in, const InferOp* act, const InferQuant* requant, Value& out);
-    void denseInt8(const InferOp& op, const Value& in, const memory::dims& srcDims, const InferOp* act,
-                   const InferQuant* requant, Value& out);
-    void elementwise(const InferOp& op, std::span<const Value> in, Value& out);
-
-    ThreadConfig m_tc;
-    Scratchpad m_pad;
-    std::vector<std::function<void()>> m_steps;
-    std::vector<std::string> m_names;
-    std::vector<std::pair<memory, memory>> m_aliases;  // (view, buffer it views), made in order
-    memory m_in, m_out, m_outValue;
-    bool m_outDirect = false;
-    int64_t m_inNumel = 0, m_outNumel = 0;
-};
 
 void CpuInferencePlan::build(const InferenceDesc& d) {
     const std::size_t n = d.ops.size();
@@ -463,141 +277,10 @@ void CpuInferencePlan::build(const InferenceDesc& d) {
     m_pad.finish();
 }
 
-CpuInferencePlan::Value CpuInferencePlan::quantized(const Value& v, const InferQuant& quant, bool needFloat,
-                                                    const std::string& name) {
-    const Value plain = reorderTo(v, plainMd(v.dims()), name);
-    const memory::dims dims = plain.dims();
-    const int64_t count = product(dims);
-    memory q({dims, Dt::u8, plainTag(dims.size())}, cpuEngine());
-    const ThreadConfig tc = m_tc;
-    add("quantize " + name, [tc, count, quant, s = plain.mem, q] {
-        const auto* x = static_cast<const float*>(s.get_data_handle());
-        auto* y = static_cast<uint8_t*>(q.get_data_handle());
-        const int threads = tc.forSize(count);
-        const int64_t per = (count + threads - 1) / threads;
-#pragma omp parallel for num_threads(threads) schedule(static)
-        for (int t = 0; t < threads; ++t) {
-            const int64_t from = t * per, to = std::min(count, from + per);
-            if (from < to) toU8(x + from, y + from, to - from, quant.scale, quant.zeroPoint);
-        }
-    });
-    Value out = plain;
-    out.q = q;
-    out.quant = quant;
-    if (needFloat) {
-        out.mem = memory(plainMd(dims), cpuEngine());
-        out.produced = true;
-        add("dequantize " + name, [tc, count, quant, q, f = out.mem] {
-            const auto* x = static_cast<const uint8_t*>(q.get_data_handle());
-            auto* y = static_cast<float*>(f.get_data_handle());
-#pragma omp parallel for num_threads(tc.forSize(count)) schedule(static)
-            for (int64_t i = 0; i < count; ++i)
-                y[i] = static_cast<float>(static_cast<int32_t>(x[i]) - quant.zeroPoint) * quant.scale;
-        });
-    }
-    return out;
-}
-
-void CpuInferencePlan::convInt8(const InferOp& op, const Value& in, const InferOp* act, const InferQuant* requant,
-                                Value& out) {
-    const ConvDesc& c = op.conv;
-    const bool grouped = c.groups > 1;
-    const memory::dims wDims = grouped ? memory::dims{c.groups, c.groupOut(), c.groupIn(), c.kernelH, c.kernelW}
-                                       : memory::dims{c.outChannels, c.inChannels, c.kernelH, c.kernelW};
-    const memory::dims bDims{c.outChannels};
-    const memory::dims dstDims{c.batch, c.outChannels, c.outHeight(), c.outWidth()};
-    if (static_cast<int64_t>(op.weightScales.size()) != c.outChannels)
-        throwInternal("compiled inference: " + op.node + " has " + std::to_string(op.weightScales.size()) +
-                      " weight scales for " + std::to_string(c.outChannels) + " output channels");
-    const memory::dims srcDims{c.batch, c.inChannels, c.height, c.width};
-    const memory::desc srcMd(srcDims, Dt::u8, Tag::any), wMd(wDims, Dt::s8, Tag::any);
-    const memory::desc bMd(bDims, Dt::f32, Tag::x), dstMd(dstDims, requant ? Dt::u8 : Dt::f32, Tag::any);
-    std::vector<int8_t> wq = int8Weights(op);
-    std::vector<float> scales, bias;
-    int8Scales(op, in.quant.scale, in.quant.zeroPoint, false, wq, scales, bias);
-    if (requant)
-        for (float& s : scales) s /= requant->scale;
-    auto attr = m_pad.attr();
-    attr.set_output_scales(1 << 1, scales);
-    if (in.quant.zeroPoint != 0) attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
-    attr.set_post_ops(postOps(act));
-    using Fwd = dnnl::convolution_forward;
-    const Fwd::primitive_desc pd(
-        Fwd::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, srcMd, wMd, bMd, dstMd,
-                  {c.strideH, c.strideW}, {c.dilationH - 1, c.dilationW - 1}, {c.padTop, c.padLeft},
-                  {c.padBottom, c.padRight}),
-        attr, cpuEngine());
-    const Value src = reorderTo(Value(in.q, false), pd.src_desc(), op.node);
-    out = int8Result(pd.dst_desc(), requant);
-    std::vector<std::pair<int, memory>> args{
-        {DNNL_ARG_SRC, src.mem},
-        {DNNL_ARG_WEIGHTS, constant(wq.data(), Dt::s8, wDims, grouped ? Tag::goihw : Tag::oihw, pd.weights_desc())},
-        {DNNL_ARG_BIAS, constant(bias.data(), Dt::f32, bDims, Tag::x, bMd)},
-        {DNNL_ARG_DST, requant ? out.q : out.mem},
-        {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}};
-    if (in.quant.zeroPoint != 0) {
-        memory zp({{1}, Dt::s32, Tag::x}, cpuEngine());
-        *static_cast<int32_t*>(zp.get_data_handle()) = in.quant.zeroPoint;
-        args.emplace_back(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, zp);
-    }
-    addPrimitive((act ? op.node + "+" + act->node : op.node) + (requant ? " (int8, uint8 out)" : " (int8)"), Fwd(pd),
-                 std::move(args));
-}
-
-void CpuInferencePlan::denseInt8(const InferOp& op, const Value& in, const memory::dims& srcDims, const InferOp* act,
-                                 const InferQuant* requant, Value& out) {
-    const DenseDesc& dd = op.dense;
-    if (static_cast<int64_t>(op.weightScales.size()) != dd.outputs)
-        throwInternal("compiled inference: " + op.node + " has " + std::to_string(op.weightScales.size()) +
-                      " weight scales for " + std::to_string(dd.outputs) + " outputs");
-    // The uint8 values are plain: a view of them under the dims the inner product reads.
-    memory q = in.q;
-    if (q.get_desc().dims() != srcDims) {
-        const memory::dims have = q.get_desc().dims();
-        q = reorderTo(Value(q, false), {have, Dt::u8, plainTag(have.size())}, op.node).mem;
-        memory view({srcDims, Dt::u8, plainTag(srcDims.size())}, cpuEngine(), q.get_data_handle());
-        m_aliases.emplace_back(view, q);
-        q = view;
-    }
-    memory::dims wDims = srcDims;
-    wDims[0] = dd.outputs;
-    const memory::dims bDims{dd.outputs}, dstDims{dd.batch, dd.outputs};
-    const memory::desc wMd(wDims, Dt::s8, Tag::any), bMd(bDims, Dt::f32, Tag::x);
-    const memory::desc dstMd(dstDims, requant ? Dt::u8 : Dt::f32, Tag::any);
-    std::vector<int8_t> wq = int8Weights(op);
-    std::vector<float> scales, bias;
-    int8Scales(op, in.quant.scale, in.quant.zeroPoint, true, wq, scales, bias);
-    if (requant)
-        for (float& s : scales) s /= requant->scale;
-    auto attr = m_pad.attr();
-    attr.set_output_scales(1 << 1, scales);
-    attr.set_post_ops(postOps(act));
-    using Fwd = dnnl::inner_product_forward;
-    const auto make = [&](const memory::desc& srcMd) {
-        return Fwd::primitive_desc(Fwd::desc(dnnl::prop_kind::forward_inference, srcMd, wMd, bMd, dstMd), attr,
-                                   cpuEngine());
-    };
-    Fwd::primitive_desc pd;
-    try {
-        pd = make(q.get_desc());
-    } catch (const dnnl::error&) {
-        pd = make(memory::desc(srcDims, Dt::u8, Tag::any));
-    }
-    const Value src = reorderTo(Value(q, false), pd.src_desc(), op.node);
-    out = int8Result(pd.dst_desc(), requant);
-    addPrimitive((act ? op.node + "+" + act->node : op.node) + (requant ? " (int8, uint8 out)" : " (int8)"), Fwd(pd),
-                 {{DNNL_ARG_SRC, src.mem},
-                  {DNNL_ARG_WEIGHTS, constant(wq.data(), Dt::s8, wDims, plainTag(wDims.size()), pd.weights_desc())},
-                  {DNNL_ARG_BIAS, constant(bias.data(), Dt::f32, bDims, Tag::x, bMd)},
-                  {DNNL_ARG_DST, requant ? out.q : out.mem},
-                  {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}});
-}
-
 void CpuInferencePlan::conv(const InferOp& op, const Value& in, const InferOp* act, Value& out) {
     const ConvDesc& c = op.conv;
     const bool grouped = c.groups > 1;
-    const memory::dims wDims = grouped ? memory::dims{c.groups, c.groupOut(), c.groupIn(), c.kernelH, c.kernelW}
-                                       : memory::dims{c.outChannels, c.inChannels, c.kernelH, c.kernelW};
+    const memory::dims wDims = convWeightDims(c);
     const memory::dims bDims{c.outChannels};
     const memory::dims dstDims{c.batch, c.outChannels, c.outHeight(), c.outWidth()};
     const memory::desc srcMd(in.dims(), Dt::f32, Tag::any), wMd(wDims, Dt::f32, Tag::any);
@@ -719,12 +402,12 @@ void CpuInferencePlan::elementwise(const InferOp& op, std::span<const Value> in,
     });
 }
 
-}  // namespace
+}  // namespace inference
 
 std::unique_ptr<InferencePlan> makeInferencePlan(const InferenceDesc& desc, const ThreadConfig& tc,
                                                  std::string* whyNot) {
     try {
-        return std::make_unique<CpuInferencePlan>(desc, tc);
+        return std::make_unique<inference::CpuInferencePlan>(desc, tc);
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::Unsupported) throw;
         if (whyNot) *whyNot = e.what();
