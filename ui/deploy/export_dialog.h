@@ -1,6 +1,7 @@
-// ExportDialog: "Export model..." for a trained model. Picks the format (ONNX, int8 ONNX, native)
-// and, when the caller offers both, the checkpoint (best or final); the file name follows the
-// format (.onnx, -int8.onnx, .nmodel) and an existing file is replaced only when the user says so.
+// ExportDialog: "Export model..." for a trained model. Picks the format (ONNX, int8 ONNX, native,
+// int8 native) and, when the caller offers both, the checkpoint (best or final); the file name
+// follows the format (.onnx, -int8.onnx, .nmodel, -int8.nmodel) and an existing file is replaced
+// only when the user says so.
 // It writes the file and then shows what was verified (ONNX checker and shape inference, outputs
 // of the reloaded native file compared on sample inputs, file size; for int8, accuracy before and
 // after). The int8 export calibrates and evaluates on the run's data on a worker thread with
