@@ -66,7 +66,7 @@ std::vector<float> planeGrid(const PlaneRange& plane, int side) {
 }
 
 DecisionMap decisionMap(Model& model, const Preprocessing& preprocessing, int classes,
-                        const PlaneRange& plane, int side) {
+                        const PlaneRange& plane, int side, const Model::Int8Spec* int8) {
     if (side < 1) throwBadInput("a decision map needs at least one cell per side, got " + std::to_string(side));
     if (sampleShapeOf(model) != Shape{2})
         throwBadInput("a decision map needs a model of two input features, this one reads " +
@@ -81,7 +81,8 @@ DecisionMap decisionMap(Model& model, const Preprocessing& preprocessing, int cl
     m.range = plane;
     const auto cells = static_cast<std::size_t>(side) * static_cast<std::size_t>(side);
     const std::vector<float> raw = planeGrid(plane, side);
-    Predictor predictor(model, preprocessing, static_cast<int64_t>(cells));
+    Predictor predictor(model, preprocessing, static_cast<int64_t>(cells),
+                        int8 ? InferencePath::Compiled : InferencePath::LayerByLayer, int8);
     const std::vector<float> probs =
         probabilitiesOf(predictor.outputs(raw.data(), static_cast<int64_t>(cells)), units);
     NEURITE_CHECK(probs.size() == cells * static_cast<std::size_t>(k), "decision map: probabilities per cell");

@@ -43,8 +43,10 @@ struct DecisionMap {
 
 // Evaluates `model` (inference mode, one batch of side * side points) over `plane`. Throws
 // Error{BadInput} when the model does not read two features, or its outputs are not the logits
-// of `classes` classes (one unit is a binary classifier of two), or side < 1.
+// of `classes` classes (one unit is a binary classifier of two), or side < 1. int8: an int8
+// model's quantization (NativeModel::int8), so that the map shows what the int8 runtime predicts.
 DecisionMap decisionMap(Model& model, const Preprocessing& preprocessing, int classes,
-                        const PlaneRange& plane, int side = kDecisionMapSide);
+                        const PlaneRange& plane, int side = kDecisionMapSide,
+                        const Model::Int8Spec* int8 = nullptr);
 
 }  // namespace neurite

@@ -138,12 +138,12 @@ std::vector<int> argmaxRows(const std::vector<float>& probabilities, int64_t k) 
 }
 
 int64_t firstMistake(Model& model, const Preprocessing& preprocessing, int classes, const DataSplit& split,
-                     int64_t start, const StopToken* stop) {
+                     int64_t start, const StopToken* stop, const Model::Int8Spec* int8) {
     const int64_t n = split.count;
     if (n <= 0) return -1;
     if (static_cast<int64_t>(split.labels.size()) != n)
         throwBadInput("the split has no class labels to compare the predictions with");
-    Predictor predictor(model, preprocessing, 256);
+    Predictor predictor(model, preprocessing, 256, int8 ? InferencePath::Compiled : InferencePath::LayerByLayer, int8);
     const int64_t values = predictor.sampleValues();
     const std::size_t valueBytes = split.dtype == DType::U8 ? 1 : sizeof(float);
     if (split.bytes.size() != static_cast<std::size_t>(n * values) * valueBytes)

@@ -71,8 +71,9 @@ std::vector<int> argmaxRows(const std::vector<float>& probabilities, int64_t k);
 // Try it's "Next mistake": the first sample from `start` on (wrapping around the split) that the
 // classifier predicts wrong, or -1 when it gets every sample of the split right. Runs the split's
 // raw values through a Predictor in batches of 256 and checks `stop` between them
-// (Error{Cancelled}). The split's labels index `classes` classes.
+// (Error{Cancelled}). The split's labels index `classes` classes. int8: an int8 model's
+// quantization, run on the int8 runtime as Try it predicts with it.
 int64_t firstMistake(Model& model, const Preprocessing& preprocessing, int classes, const DataSplit& split,
-                     int64_t start, const StopToken* stop = nullptr);
+                     int64_t start, const StopToken* stop = nullptr, const Model::Int8Spec* int8 = nullptr);
 
 }  // namespace neurite

@@ -14,7 +14,10 @@
 #include "support/test_env.h"
 #include "support/try_it_wait.h"
 #include "data/data_source.h"
+#include "devices/device_registry.h"
+#include "export/export_model.h"
 #include "export/input_files.h"
+#include "export/native_model.h"
 #include "export/predictor.h"
 #include "deploy/probability_bars.h"
 #include "deploy/try_it_panel.h"
@@ -128,6 +131,47 @@ private slots:
         // Another model drops the samples of the previous one.
         QVERIFY(loadAndWait(panel, path));
         QCOMPARE(panel.sampleCount(), int64_t(0));
+    }
+
+    // An int8 model file runs on the int8 runtime: the bars are the int8 Predictor's, the model
+    // line says int8, and the next mistake is a mistake of the int8 model.
+    void int8ModelsRunOnTheInt8Runtime() {
+        test::ModelFixture f = classifier("builtin:iris", Shape{4}, 3, false);
+        const Dataset ds = loadDataset(f.project.data, f.project.training.seed);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("iris-int8.nmodel");
+        Int8Options options;
+        options.data = &ds;
+        options.calibrationSamples = 64;
+        exportModel(f.source(), ExportFormat::NativeInt8, path.toStdString(), {}, 0, &options);
+        NativeModel m = loadNativeModel(path.toStdString(), backendFor("cpu"));
+        QVERIFY(m.int8);
+        Predictor p(*m.model, m.preprocessing, 1, InferencePath::Compiled, &*m.int8);
+        const auto probsOf = [&](int64_t i) {
+            const std::vector<float> raw = rawOf(ds.test, i, 4);
+            return probabilitiesOf(p.outputs(raw.data(), 1), p.units());
+        };
+
+        TryItPanel panel;
+        QVERIFY(loadAndWait(panel, path));
+        QVERIFY2(panel.modelText().contains("int8"), qPrintable(panel.modelText()));
+        QVERIFY2(loadSamples(panel), qPrintable(panel.errorText()));
+        QVERIFY(panel.showSample(5));
+        QVERIFY(settle(panel));
+        const std::vector<float> probs = probsOf(5);
+        QCOMPARE(panel.bars().values().size(), probs.size());
+        QVERIFY(std::memcmp(panel.bars().values().data(), probs.data(), probs.size() * 4) == 0);
+        QSignalSpy searched(&panel, &TryItPanel::mistakeSearched);
+        QVERIFY(panel.nextMistake());
+        QVERIFY(searched.wait(60000));
+        QVERIFY(settle(panel));
+        const int64_t at = panel.currentSample();
+        if (panel.truthText().contains("wrong")) {
+            const std::vector<float> q = probsOf(at);
+            QVERIFY(argmaxRows(q, 3).front() != ds.test.labels[std::size_t(at)]);
+        } else {
+            QVERIFY2(panel.errorText().contains("correctly"), qPrintable(panel.errorText()));
+        }
     }
 
     // A text model takes typed text, says which of its words it does not know, and shows a data

@@ -66,10 +66,12 @@ struct ModelCopy {
     std::vector<float> weights;
     Preprocessing preprocessing;
     int classes = 0;
+    std::optional<Model::Int8Spec> int8;  // an int8 model runs on the int8 runtime
 
     explicit ModelCopy(NativeModel& m)
         : nodes(m.project.nodes), graph(m.graph), weights(m.model->snapshot()), preprocessing(m.preprocessing),
-          classes(static_cast<int>(m.classNames.size())) {}
+          classes(static_cast<int>(m.classNames.size())), int8(m.int8) {}
+    const Model::Int8Spec* int8Spec() const { return int8 ? &*int8 : nullptr; }
     std::unique_ptr<Model> build() const {
         auto copy = std::make_unique<Model>(backendFor("cpu"), nodes, graph, 0);
         copy->restore(weights);

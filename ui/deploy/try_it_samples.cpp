@@ -200,7 +200,7 @@ bool TryItPanel::nextMistake() {
     m_mistakeTask->start(
         [job](const StopToken& stop, const BackgroundTask::Stage&) {
             job->found = firstMistake(*job->model.build(), job->model.preprocessing, job->model.classes,
-                                      job->samples->split, job->start, &stop);
+                                      job->samples->split, job->start, &stop, job->model.int8Spec());
         },
         [this, job, generation](const std::optional<Failure>& failure) {
             m_nextMistake->setEnabled(m_model && m_model->isClassifier() && sampleCount() > 0);
