@@ -93,15 +93,15 @@ std::vector<float> Predictor::outputs(const float* raw, int64_t count) {
             if (!host) be.copyToHost(dst, y);
         } else if (m_int8) {
             // The QDQ graph in float: each quantized output rounded to uint8 and back in place.
-            std::vector<float> host;
+            std::vector<float> values;
             m_model.setForwardHook([&](int node, Tensor& t) {
                 auto it = m_int8->outputs.find(node);
                 if (it == m_int8->outputs.end()) return;
                 const InferQuant& q = it->second;
-                host.resize(static_cast<std::size_t>(t.numel()));
-                be.copyToHost(host.data(), t);
-                for (float& v : host) v = dequantize(quantizeU8(v, q.scale, q.zeroPoint), q.scale, q.zeroPoint);
-                be.copyFromHost(t, host.data());
+                values.resize(static_cast<std::size_t>(t.numel()));
+                be.copyToHost(values.data(), t);
+                for (float& v : values) v = dequantize(quantizeU8(v, q.scale, q.zeroPoint), q.scale, q.zeroPoint);
+                be.copyFromHost(t, values.data());
             });
             struct Unhook {
                 Model& m;
