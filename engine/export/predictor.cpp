@@ -61,7 +61,9 @@ InferencePlan* Predictor::plan(int64_t n) {
         if (size == n) return p.get();
     std::string why;
     std::unique_ptr<InferencePlan> made = m_model.compileInference(n, &why, m_int8 ? &*m_int8 : nullptr);
-    if (!made && m_int8) throw Error(ErrorKind::Unsupported, "int8 inference needs a compiled plan: " + why);
+    if (!made && m_int8)
+        throw Error(ErrorKind::Unsupported, "Neurite's int8 runtime cannot run this model (" + why +
+                                                "); export it as onnx-int8 for other runtimes, or as a float native model");
     m_engine = made ? (m_int8 ? "compiled int8, " : "compiled, ") + made->summary() : "layer by layer: " + why;
     m_plans.emplace_back(n, std::move(made));
     return m_plans.back().second.get();

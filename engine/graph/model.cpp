@@ -238,7 +238,7 @@ std::unique_ptr<InferencePlan> Model::compileInference(int64_t batch, std::strin
             op.inputs.push_back(p == m_graph.input ? -1 : opOf[static_cast<std::size_t>(p)]);
         }
         if (!m_layers[idx]->inferenceOp(srcShapes, op)) {
-            if (whyNot) *whyNot = m_ids[idx] + " has no compiled form; the model runs layer by layer";
+            if (whyNot) *whyNot = m_ids[idx] + " has no compiled form";
             return nullptr;
         }
         op.node = m_ids[idx];
