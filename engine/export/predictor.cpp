@@ -20,7 +20,10 @@ constexpr int64_t kChunkBytes = 12 << 20;
 Predictor::Predictor(Model& model, const Preprocessing& pre, int64_t maxBatch, InferencePath path,
                      const Model::Int8Spec* int8)
     : m_model(model), m_pre(pre), m_maxBatch(std::max<int64_t>(maxBatch, 1)), m_chunk(m_maxBatch), m_path(path) {
-    if (int8) m_int8 = *int8;
+    if (int8) {
+        m_int8 = *int8;
+        if (path == InferencePath::LayerByLayer) m_engine = "layer by layer, int8 rounding in float (the QDQ graph)";
+    }
     if (path == InferencePath::Compiled) {
         int64_t chunk = kChunkBytes / std::max<int64_t>(1, model.activationValuesPerSample() * 4);
         if (chunk >= 8) chunk -= chunk % 8;
@@ -74,6 +77,18 @@ std::vector<float> Predictor::outputs(const float* raw, int64_t count) {
     Backend& be = m_model.backend();
     const bool host = be.device().isCpu();
     std::vector<float> out(static_cast<std::size_t>(count * m_units));
+    // An int8 model layer by layer: the QDQ graph in float, each quantized output rounded to
+    // uint8 and back in place.
+    struct Unhook {
+        Model* m = nullptr;
+        ~Unhook() {
+            if (m) m->setForwardHook({});
+        }
+    } unhook;
+    if (m_int8 && m_path == InferencePath::LayerByLayer) {
+        m_model.setForwardHook(qdqOutputsHook(be, m_int8->outputs));
+        unhook.m = &m_model;
+    }
     for (int64_t start = 0; start < count; start += m_chunk) {
         const int64_t n = std::min(m_chunk, count - start);
         float* dst = out.data() + start * m_units;
@@ -93,24 +108,6 @@ std::vector<float> Predictor::outputs(const float* raw, int64_t count) {
                             : buffer(m_y, n, m_model.outputShape());
             compiled->run(x, y);
             if (!host) be.copyToHost(dst, y);
-        } else if (m_int8) {
-            // The QDQ graph in float: each quantized output rounded to uint8 and back in place.
-            std::vector<float> values;
-            m_model.setForwardHook([&](int node, Tensor& t) {
-                auto it = m_int8->outputs.find(node);
-                if (it == m_int8->outputs.end()) return;
-                const InferQuant& q = it->second;
-                values.resize(static_cast<std::size_t>(t.numel()));
-                be.copyToHost(values.data(), t);
-                for (float& v : values) v = dequantize(quantizeU8(v, q.scale, q.zeroPoint), q.scale, q.zeroPoint);
-                be.copyFromHost(t, values.data());
-            });
-            struct Unhook {
-                Model& m;
-                ~Unhook() { m.setForwardHook({}); }
-            } unhook{m_model};
-            be.copyToHost(dst, m_model.forward(x, false, 0, 0));
-            m_engine = "layer by layer, int8 rounding in float (the QDQ graph)";
         } else {
             be.copyToHost(dst, m_model.forward(x, false, 0, 0));
         }

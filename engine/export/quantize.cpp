@@ -15,12 +15,6 @@ namespace neurite {
 
 namespace {
 
-// round(x / scale) + zeroPoint before saturation. std::nearbyint rounds in the current mode,
-// round-to-nearest-even unless someone changed it, which nobody in Neurite does.
-float quantizedUnclamped(float x, float scale, int32_t zeroPoint) {
-    return std::nearbyint(x / scale) + static_cast<float>(zeroPoint);
-}
-
 // The registry says which layers store their weight int8 (LayerType::quantizeWeight).
 bool isQuantizedLayer(const std::string& op) {
     const LayerType* type = findLayerType(op);
@@ -28,18 +22,6 @@ bool isQuantizedLayer(const std::string& op) {
 }
 
 }  // namespace
-
-uint8_t quantizeU8(float x, float scale, int32_t zeroPoint) {
-    const float q = quantizedUnclamped(x, scale, zeroPoint);
-    if (!(q >= 0.f)) return 0;  // NaN saturates low, as it cannot be represented
-    return q >= 255.f ? uint8_t{255} : static_cast<uint8_t>(q);
-}
-
-int8_t quantizeI8(float x, float scale, int32_t zeroPoint) {
-    const float q = quantizedUnclamped(x, scale, zeroPoint);
-    if (!(q >= -128.f)) return -128;
-    return q >= 127.f ? int8_t{127} : static_cast<int8_t>(q);
-}
 
 ActivationQuant activationQuantFor(float min, float max) {
     ActivationQuant a;
@@ -165,6 +147,18 @@ Model::Int8Spec int8SpecOf(const Int8Plan& plan) {
     return spec;
 }
 
+Model::ForwardHook qdqOutputsHook(Backend& backend, std::map<int, InferQuant> outputs) {
+    return [&backend, outputs = std::move(outputs), host = std::vector<float>()](int node, Tensor& out) mutable {
+        auto it = outputs.find(node);
+        if (it == outputs.end()) return;
+        const InferQuant& q = it->second;
+        host.resize(static_cast<std::size_t>(out.numel()));
+        backend.copyToHost(host.data(), out);
+        for (float& v : host) v = dequantize(quantizeU8(v, q.scale, q.zeroPoint), q.scale, q.zeroPoint);
+        backend.copyFromHost(out, host.data());
+    };
+}
+
 SimulatedInt8::SimulatedInt8(const ExportSource& source, const Int8Plan& plan)
     : m_model(source.model), m_float(source.model.snapshot()) {
     std::vector<float> q = m_float;
@@ -180,17 +174,7 @@ SimulatedInt8::SimulatedInt8(const ExportSource& source, const Int8Plan& plan)
             }
         }
     m_model.restore(q);
-    Backend& be = m_model.backend();
-    const std::map<int, ActivationQuant> act = plan.activations;
-    m_model.setForwardHook([this, &be, act](int node, Tensor& out) {
-        auto it = act.find(node);
-        if (it == act.end()) return;
-        const ActivationQuant& a = it->second;
-        m_host.resize(static_cast<std::size_t>(out.numel()));
-        be.copyToHost(m_host.data(), out);
-        for (float& v : m_host) v = dequantize(quantizeU8(v, a.scale, a.zeroPoint), a.scale, a.zeroPoint);
-        be.copyFromHost(out, m_host.data());
-    });
+    m_model.setForwardHook(qdqOutputsHook(m_model.backend(), int8SpecOf(plan).outputs));
 }
 
 SimulatedInt8::~SimulatedInt8() {

@@ -12,18 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "backend/quantization.h"
 #include "export/export_source.h"
 
 namespace neurite {
 
-// QuantizeLinear, opset 13: saturate(round(x / scale) + zeroPoint), rounding half to even,
-// saturating to [0, 255] (uint8) or [-128, 127] (int8). x / scale is computed in float32.
-uint8_t quantizeU8(float x, float scale, int32_t zeroPoint);
-int8_t quantizeI8(float x, float scale, int32_t zeroPoint = 0);
-// DequantizeLinear: (q - zeroPoint) * scale, in float32.
-inline float dequantize(int32_t q, float scale, int32_t zeroPoint) {
-    return static_cast<float>(q - zeroPoint) * scale;
-}
+// quantizeU8, quantizeI8 and dequantize: backend/quantization.h.
 
 // Per-tensor uint8 quantization of an activation: the calibrated range widened to contain 0 (so
 // zero, ReLU's floor and padding, is exact), scale = (max - min) / 255, zeroPoint =
@@ -68,6 +62,11 @@ std::vector<float> rawSamplesAt(const Dataset& data, const DataSplit& split,
 // QDQ graph with integer arithmetic.
 Model::Int8Spec int8SpecOf(const Int8Plan& plan);
 
+// A forward hook (Model::setForwardHook) that rounds each listed node's output to uint8 and back
+// in place, as the QDQ graph's QuantizeLinear/DequantizeLinear pairs do (SimulatedInt8, and the
+// Predictor's layer-by-layer path for int8 models).
+Model::ForwardHook qdqOutputsHook(Backend& backend, std::map<int, InferQuant> outputs);
+
 // While it lives, the model computes the int8 QDQ graph: its quantized weights hold their int8
 // round trip (the float weights come back on destruction, also when an exception unwinds) and a
 // forward hook quantize-dequantizes the planned activations in place.
@@ -81,7 +80,6 @@ public:
 private:
     Model& m_model;
     std::vector<float> m_float;  // snapshot of the float weights
-    std::vector<float> m_host;   // scratch for one activation tensor
 };
 
 }  // namespace neurite

@@ -15,17 +15,12 @@
 #include "support/test_env.h"
 
 using neurite::test::example;
+using neurite::test::jsonLines;
 using neurite::test::Result;
 using neurite::test::runCli;
 using neurite::test::writeFile;
 
 namespace {
-
-QList<QJsonObject> jsonLines(const QByteArray& out) {
-    QList<QJsonObject> lines;
-    for (const QByteArray& l : out.trimmed().split('\n')) lines << QJsonDocument::fromJson(l).object();
-    return lines;
-}
 
 // Writes an 8-bit grey PNG with OpenCV (Qt Gui is not linked into CLI tests).
 bool writePng(const QString& path, int width, int height, const std::vector<float>& pixels) {

@@ -15,16 +15,11 @@
 #include "support/test_env.h"
 
 using neurite::test::example;
+using neurite::test::jsonLines;
 using neurite::test::Result;
 using neurite::test::runCli;
 
 namespace {
-
-QList<QJsonObject> jsonLines(const QByteArray& out) {
-    QList<QJsonObject> lines;
-    for (const QByteArray& l : out.trimmed().split('\n')) lines << QJsonDocument::fromJson(l).object();
-    return lines;
-}
 
 std::vector<uint8_t> readBytes(const QString& path) {
     QFile f(path);

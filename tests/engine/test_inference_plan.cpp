@@ -12,7 +12,10 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 
+#include "backend/cpu/cpu_backend.h"
+#include "backend/quantization.h"
 #include "core/random.h"
 #include "devices/device_registry.h"
 #include "export/predictor.h"
@@ -326,6 +329,32 @@ private slots:
         QVERIFY2(p.engine().find("compiled int8, ") == 0, p.engine().c_str());
         auto plan = n.model->compileInference(64, nullptr, &spec);
         QCOMPARE(out, compiled(*plan, *n.model, x, 64));
+    }
+
+    // The int8 plan's vectorized rounding equals quantizeU8 (ONNX's QuantizeLinear) value for
+    // value: exact steps, values half a step off (ties go to even), far out of range, infinities,
+    // NaN, and arrays whose length leaves a vector tail.
+    void vectorizedRoundingEqualsQuantizeLinear() {
+        const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+        Rng rng(3);
+        int checked = 0;
+        for (float scale : {1.f, 0.0371f, 1.f / 255.f, 3.3f, 1e-6f})
+            for (int32_t zp : {0, 1, 128, 255}) {
+                std::vector<float> x{inf, -inf, nan, 1e30f, -1e30f, -0.f, 0.f};
+                for (int k = -300; k <= 600; ++k) {
+                    x.push_back(static_cast<float>(k) * scale);
+                    x.push_back((static_cast<float>(k) + 0.5f) * scale);
+                }
+                for (int i = 0; i < 501; ++i) x.push_back(static_cast<float>(rng.normal()) * 200.f * scale);
+                std::vector<uint8_t> got(x.size());
+                cpu::quantizeU8Array(x.data(), got.data(), static_cast<int64_t>(x.size()), scale, zp);
+                for (std::size_t i = 0; i < x.size(); ++i, ++checked)
+                    if (got[i] != quantizeU8(x[i], scale, zp))
+                        QFAIL(qPrintable(QString("x %1, scale %2, zero point %3: %4, QuantizeLinear %5")
+                                             .arg(double(x[i]), 0, 'g', 9).arg(double(scale)).arg(zp)
+                                             .arg(got[i]).arg(quantizeU8(x[i], scale, zp))));
+            }
+        QVERIFY(checked > 40000);
     }
 
     void layersWithoutACompiledFormFallBack() {

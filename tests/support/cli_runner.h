@@ -4,6 +4,9 @@
 
 #include <QByteArray>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -29,6 +32,13 @@ inline Result runCli(const QStringList& args, int timeoutMs = 180000) {
 // A bundled example project's path.
 inline QString example(const char* name) {
     return QString::fromStdString(sourceDir()) + "/resources/examples/" + name;
+}
+
+// One JSON object per line of a command's output (--json).
+inline QList<QJsonObject> jsonLines(const QByteArray& out) {
+    QList<QJsonObject> lines;
+    for (const QByteArray& l : out.trimmed().split('\n')) lines << QJsonDocument::fromJson(l).object();
+    return lines;
 }
 
 inline QString writeFile(QTemporaryDir& dir, const char* name, const QByteArray& bytes) {

@@ -2,6 +2,7 @@
 // everything else as OpenMP loops. Results are bit-identical run to run for a fixed thread count.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -24,5 +25,9 @@ CpuInfo cpuInfo();
 
 // "2.6.3"
 std::string onednnVersion();
+
+// The int8 inference plan's rounding to uint8 over an array (cpu_inference_int8.cpp, vectorized),
+// bit for bit backend/quantization.h's quantizeU8 (tests/engine/test_inference_plan.cpp).
+void quantizeU8Array(const float* x, uint8_t* y, int64_t n, float scale, int32_t zeroPoint);
 
 } // namespace neurite::cpu

@@ -54,6 +54,13 @@ bool fusable(const InferOp& op) {
            (op.act == Activation::Relu || op.act == Activation::LeakyRelu);
 }
 
+dnnl::post_ops postOps(const InferOp* act) {
+    dnnl::post_ops po;
+    if (act)
+        po.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, act->act == Activation::LeakyRelu ? act->alpha : 0.f, 0.f);
+    return po;
+}
+
 
 void CpuInferencePlan::build(const InferenceDesc& d) {
     const std::size_t n = d.ops.size();
@@ -145,7 +152,7 @@ void CpuInferencePlan::build(const InferenceDesc& d) {
         }
         switch (op.kind) {
         case InferKind::Conv:
-            if (!op.weightScales.empty() && valueOf(first).q)
+            if (int8Op(op) && valueOf(first).q)
                 convInt8(op, valueOf(first), act, requant, out);
             else
                 conv(op, viewAs(valueOf(first), logical(first), op.node), act, out);
@@ -267,11 +274,11 @@ void CpuInferencePlan::build(const InferenceDesc& d) {
         m_outDirect = true;
         m_outValue = last.mem;
     } else {
-        const Value plain = reorderTo(last, plainMd(last.dims()), "the output");
-        m_out = userMemory(plain.dims(), plainTag(plain.dims().size()));
-        dnnl::reorder::primitive_desc pd(cpuEngine(), plain.mem.get_desc(), cpuEngine(), m_out.get_desc(), m_pad.attr());
+        // One reorder (or copy) from the last value into the caller's memory.
+        m_out = userMemory(last.dims(), plainTag(last.dims().size()));
+        dnnl::reorder::primitive_desc pd(cpuEngine(), last.mem.get_desc(), cpuEngine(), m_out.get_desc(), m_pad.attr());
         addPrimitive("output copy", dnnl::reorder(pd),
-                     {{DNNL_ARG_FROM, plain.mem}, {DNNL_ARG_TO, m_out},
+                     {{DNNL_ARG_FROM, last.mem}, {DNNL_ARG_TO, m_out},
                       {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}});
     }
     m_pad.finish();

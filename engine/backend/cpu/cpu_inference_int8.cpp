@@ -1,21 +1,18 @@
 // The int8 side of the compiled inference plan (cpu_inference.cpp's file comment): rounding to
 // uint8, int8 weights and scales, and the uint8 x int8 convolution and inner product.
-#include <cmath>
-
+#include "backend/cpu/cpu_backend.h"
 #include "backend/cpu/cpu_inference_plan.h"
+#include "backend/quantization.h"
 
-namespace neurite::cpu::inference {
+namespace neurite::cpu {
 
-namespace {
-
-// QuantizeLinear to uint8 (export/quantize.cpp's quantizeU8, bit for bit) over an array, in a
-// loop that vectorizes: x / scale is clamped to the range that saturates alike, then rounded half
-// to even by adding and subtracting 1.5 * 2^23 (exact below 2^22 in the default rounding mode,
-// the one std::nearbyint uses); NaN stays NaN through the clamp and saturates to 0.
-// Built for AVX-512, AVX2 and the baseline, chosen at load time by the CPU (the division is
-// what costs, and wider vectors divide more at once).
+// Vectorizes: x / scale is clamped to the range that saturates alike, then rounded half to even
+// by adding and subtracting 1.5 * 2^23 (exact below 2^22 in the default rounding mode, the one
+// std::nearbyint uses); NaN stays NaN through the clamp and saturates to 0. Built for AVX-512,
+// AVX2 and the baseline, chosen at load time by the CPU (the division is what costs, and wider
+// vectors divide more at once).
 __attribute__((target_clones("avx512f", "avx2", "default")))
-void toU8(const float* x, uint8_t* y, int64_t n, float scale, int32_t zeroPoint) {
+void quantizeU8Array(const float* x, uint8_t* y, int64_t n, float scale, int32_t zeroPoint) {
     const float lo = -static_cast<float>(zeroPoint) - 1.f, hi = 256.f - static_cast<float>(zeroPoint);
     const float zp = static_cast<float>(zeroPoint), magic = 12582912.f;
 #pragma omp simd
@@ -27,11 +24,10 @@ void toU8(const float* x, uint8_t* y, int64_t n, float scale, int32_t zeroPoint)
         y[i] = q >= 0.f ? (q >= 255.f ? uint8_t{255} : static_cast<uint8_t>(static_cast<int32_t>(q))) : uint8_t{0};
     }
 }
-int8_t toI8(float x, float scale) {
-    const float q = std::nearbyint(x / scale);
-    if (!(q >= -128.f)) return -128;
-    return q >= 127.f ? int8_t{127} : static_cast<int8_t>(q);
-}
+
+namespace inference {
+
+namespace {
 
 // The weight of a Dense or Conv as int8 per output channel (rows of weight.numel() / O values).
 std::vector<int8_t> int8Weights(const InferOp& op) {
@@ -39,24 +35,38 @@ std::vector<int8_t> int8Weights(const InferOp& op) {
     const std::size_t count = static_cast<std::size_t>(op.weight.numel());
     const std::size_t per = count / op.weightScales.size();
     std::vector<int8_t> q(count);
-    for (std::size_t i = 0; i < count; ++i) q[i] = toI8(w[i], op.weightScales[i / per]);
+    for (std::size_t i = 0; i < count; ++i) q[i] = quantizeI8(w[i], op.weightScales[i / per]);
     return q;
 }
-// Per output channel: the output scale s_in * s_w[o] and the bias in int32 units, b / scale
-// (zero without a bias) minus zp * sum_k w_q[o, k] when `compensate` (dense layers).
-void int8Scales(const InferOp& op, float inScale, int32_t zeroPoint, bool compensate, const std::vector<int8_t>& wq,
-                std::vector<float>& scales, std::vector<float>& bias) {
-    const std::size_t outs = op.weightScales.size(), per = wq.size() / outs;
+// What an int8 convolution or inner product needs besides its layouts: the int8 weight, per
+// output channel the bias in int32 units (b / scale, zero without a bias, minus zp * sum_k
+// w_q[o, k] when `compensate`: dense layers), and the attributes: the output scale
+// s_in * s_w[o] (divided by the next scale when the result is written as uint8), the fused
+// activation, and a runtime source zero point when `zeroPointAttr` (convolutions).
+struct Int8Operands {
+    std::vector<int8_t> weight;
+    std::vector<float> bias;
+    dnnl::primitive_attr attr;
+};
+Int8Operands int8Operands(const InferOp& op, const InferQuant& in, bool compensate, bool zeroPointAttr,
+                          const InferQuant* requant, const InferOp* act, dnnl::primitive_attr attr) {
+    Int8Operands r{int8Weights(op), {}, std::move(attr)};
+    const std::size_t outs = op.weightScales.size(), per = r.weight.size() / outs;
     const auto* b = op.bias.defined() ? static_cast<const float*>(op.bias.raw()) : nullptr;
-    scales.resize(outs);
-    bias.resize(outs);
+    std::vector<float> scales(outs);
+    r.bias.resize(outs);
     for (std::size_t o = 0; o < outs; ++o) {
-        scales[o] = inScale * op.weightScales[o];
+        const float scale = in.scale * op.weightScales[o];
         double sum = 0;
         if (compensate)
-            for (std::size_t k = 0; k < per; ++k) sum += wq[o * per + k];
-        bias[o] = static_cast<float>((b ? double(b[o]) / double(scales[o]) : 0.0) - double(zeroPoint) * sum);
+            for (std::size_t k = 0; k < per; ++k) sum += r.weight[o * per + k];
+        r.bias[o] = static_cast<float>((b ? double(b[o]) / double(scale) : 0.0) - double(in.zeroPoint) * sum);
+        scales[o] = requant ? scale / requant->scale : scale;
     }
+    r.attr.set_output_scales(1 << 1, scales);
+    if (zeroPointAttr && in.zeroPoint != 0) r.attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
+    r.attr.set_post_ops(postOps(act));
+    return r;
 }
 
 }  // namespace
@@ -86,7 +96,7 @@ CpuInferencePlan::Value CpuInferencePlan::quantized(const Value& v, const InferQ
 #pragma omp parallel for num_threads(threads) schedule(static)
         for (int t = 0; t < threads; ++t) {
             const int64_t from = t * per, to = std::min(count, from + per);
-            if (from < to) toU8(x + from, y + from, to - from, quant.scale, quant.zeroPoint);
+            if (from < to) quantizeU8Array(x + from, y + from, to - from, quant.scale, quant.zeroPoint);
         }
     });
     Value out = plain;
@@ -100,7 +110,7 @@ CpuInferencePlan::Value CpuInferencePlan::quantized(const Value& v, const InferQ
             auto* y = static_cast<float*>(f.get_data_handle());
 #pragma omp parallel for num_threads(tc.forSize(count)) schedule(static)
             for (int64_t i = 0; i < count; ++i)
-                y[i] = static_cast<float>(static_cast<int32_t>(x[i]) - quant.zeroPoint) * quant.scale;
+                y[i] = dequantize(x[i], quant.scale, quant.zeroPoint);
         });
     }
     return out;
@@ -119,27 +129,19 @@ void CpuInferencePlan::convInt8(const InferOp& op, const Value& in, const InferO
     const memory::dims srcDims{c.batch, c.inChannels, c.height, c.width};
     const memory::desc srcMd(srcDims, Dt::u8, Tag::any), wMd(wDims, Dt::s8, Tag::any);
     const memory::desc bMd(bDims, Dt::f32, Tag::x), dstMd(dstDims, requant ? Dt::u8 : Dt::f32, Tag::any);
-    std::vector<int8_t> wq = int8Weights(op);
-    std::vector<float> scales, bias;
-    int8Scales(op, in.quant.scale, in.quant.zeroPoint, false, wq, scales, bias);
-    if (requant)
-        for (float& s : scales) s /= requant->scale;
-    auto attr = m_pad.attr();
-    attr.set_output_scales(1 << 1, scales);
-    if (in.quant.zeroPoint != 0) attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
-    attr.set_post_ops(postOps(act));
+    Int8Operands o = int8Operands(op, in.quant, false, true, requant, act, m_pad.attr());
     using Fwd = dnnl::convolution_forward;
     const Fwd::primitive_desc pd(
         Fwd::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, srcMd, wMd, bMd, dstMd,
                   {c.strideH, c.strideW}, {c.dilationH - 1, c.dilationW - 1}, {c.padTop, c.padLeft},
                   {c.padBottom, c.padRight}),
-        attr, cpuEngine());
+        o.attr, cpuEngine());
     const Value src = reorderTo(Value(in.q, false), pd.src_desc(), op.node);
     out = int8Result(pd.dst_desc(), requant);
     std::vector<std::pair<int, memory>> args{
         {DNNL_ARG_SRC, src.mem},
-        {DNNL_ARG_WEIGHTS, constant(wq.data(), Dt::s8, wDims, grouped ? Tag::goihw : Tag::oihw, pd.weights_desc())},
-        {DNNL_ARG_BIAS, constant(bias.data(), Dt::f32, bDims, Tag::x, bMd)},
+        {DNNL_ARG_WEIGHTS, constant(o.weight.data(), Dt::s8, wDims, grouped ? Tag::goihw : Tag::oihw, pd.weights_desc())},
+        {DNNL_ARG_BIAS, constant(o.bias.data(), Dt::f32, bDims, Tag::x, bMd)},
         {DNNL_ARG_DST, requant ? out.q : out.mem},
         {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}};
     if (in.quant.zeroPoint != 0) {
@@ -171,17 +173,10 @@ void CpuInferencePlan::denseInt8(const InferOp& op, const Value& in, const memor
     const memory::dims bDims{dd.outputs}, dstDims{dd.batch, dd.outputs};
     const memory::desc wMd(wDims, Dt::s8, Tag::any), bMd(bDims, Dt::f32, Tag::x);
     const memory::desc dstMd(dstDims, requant ? Dt::u8 : Dt::f32, Tag::any);
-    std::vector<int8_t> wq = int8Weights(op);
-    std::vector<float> scales, bias;
-    int8Scales(op, in.quant.scale, in.quant.zeroPoint, true, wq, scales, bias);
-    if (requant)
-        for (float& s : scales) s /= requant->scale;
-    auto attr = m_pad.attr();
-    attr.set_output_scales(1 << 1, scales);
-    attr.set_post_ops(postOps(act));
+    Int8Operands o = int8Operands(op, in.quant, true, false, requant, act, m_pad.attr());
     using Fwd = dnnl::inner_product_forward;
     const auto make = [&](const memory::desc& srcMd) {
-        return Fwd::primitive_desc(Fwd::desc(dnnl::prop_kind::forward_inference, srcMd, wMd, bMd, dstMd), attr,
+        return Fwd::primitive_desc(Fwd::desc(dnnl::prop_kind::forward_inference, srcMd, wMd, bMd, dstMd), o.attr,
                                    cpuEngine());
     };
     Fwd::primitive_desc pd;
@@ -194,10 +189,12 @@ void CpuInferencePlan::denseInt8(const InferOp& op, const Value& in, const memor
     out = int8Result(pd.dst_desc(), requant);
     addPrimitive((act ? op.node + "+" + act->node : op.node) + (requant ? " (int8, uint8 out)" : " (int8)"), Fwd(pd),
                  {{DNNL_ARG_SRC, src.mem},
-                  {DNNL_ARG_WEIGHTS, constant(wq.data(), Dt::s8, wDims, plainTag(wDims.size()), pd.weights_desc())},
-                  {DNNL_ARG_BIAS, constant(bias.data(), Dt::f32, bDims, Tag::x, bMd)},
+                  {DNNL_ARG_WEIGHTS, constant(o.weight.data(), Dt::s8, wDims, plainTag(wDims.size()), pd.weights_desc())},
+                  {DNNL_ARG_BIAS, constant(o.bias.data(), Dt::f32, bDims, Tag::x, bMd)},
                   {DNNL_ARG_DST, requant ? out.q : out.mem},
                   {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}});
 }
 
-}  // namespace neurite::cpu::inference
+}  // namespace inference
+
+}  // namespace neurite::cpu

@@ -23,8 +23,10 @@ memory::desc plainMd(const memory::dims& d);  // f32, row-major
 int64_t product(const memory::dims& d, std::size_t from = 0);
 // A convolution's weight as oneDNN reads it: [K, C, R, S], or [G, K/G, C/G, R, S] when grouped.
 memory::dims convWeightDims(const ConvDesc& c);
-// The post-op form of an activation, where it is exact (ReLU and LeakyReLU).
+// The post-op form of an activation, where it is exact (ReLU and LeakyReLU), and those post-ops
+// (none without `act`).
 bool fusable(const InferOp& op);
+dnnl::post_ops postOps(const InferOp* act);
 // A Dense's or Conv's float weight: as stored, or its int8 values scaled back when it has weight
 // scales (cpu_inference_int8.cpp).
 std::vector<float> floatWeights(const InferOp& op);
@@ -82,13 +84,10 @@ private:
 
     // `from` in layout `want` (same dims): itself, or a new buffer filled by a reorder step.
     Value reorderTo(const Value& from, const memory::desc& want, const std::string& why) {
-        if (from.mem.get_desc() == want) return from;
-        memory to(want, cpuEngine());
-        dnnl::reorder::primitive_desc pd(cpuEngine(), from.mem.get_desc(), cpuEngine(), want, m_pad.attr());
-        addPrimitive("reorder for " + why, dnnl::reorder(pd),
-                     {{DNNL_ARG_FROM, from.mem}, {DNNL_ARG_TO, to},
-                      {DNNL_ARG_SCRATCHPAD, m_pad.bind(pd.scratchpad_desc())}});
-        return {to, true};
+        Staged staged = stageIn(from.mem, want, m_pad);
+        if (!staged.reorder.defined()) return from;
+        add("reorder for " + why, [step = std::make_shared<Step>(std::move(staged.reorder))] { step->run(); });
+        return {staged.mem, true};
     }
     // The same values in the plain row-major layout of `dims` (same element count): a view of
     // the buffer when it is plain already.
@@ -125,11 +124,6 @@ private:
         v.q = memory(dst, cpuEngine());
         v.quant = *requant;
         return v;
-    }
-    static dnnl::post_ops postOps(const InferOp* act) {
-        dnnl::post_ops po;
-        if (act) po.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, act->act == Activation::LeakyRelu ? act->alpha : 0.f, 0.f);
-        return po;
     }
 
     void build(const InferenceDesc& d);
