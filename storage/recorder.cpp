@@ -6,6 +6,8 @@
 #include <ctime>
 #include <cstring>
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 
 namespace neurite::storage {
@@ -119,6 +121,32 @@ void Recorder::onCheckpoint(const TrainerState& s) {
     push(Checkpoint{CheckpointKind::Latest, s.epoch, "trainer-state", std::move(state)}, true);
 }
 
+std::string sparsityJson(const std::vector<LayerSparsity>& layers) {
+    if (layers.empty()) return {};
+    nlohmann::json out = nlohmann::json::array();
+    for (const LayerSparsity& l : layers)
+        out.push_back({{"node", l.node}, {"weights", l.weights}, {"zeros", l.zeros},
+                       {"units", l.units}, {"units_pruned", l.unitsPruned}});
+    return out.dump();
+}
+
+std::vector<LayerSparsity> sparsityFromJson(const std::string& json) {
+    std::vector<LayerSparsity> out;
+    const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
+    if (!j.is_array()) return out;
+    for (const nlohmann::json& l : j) {
+        if (!l.is_object()) continue;
+        LayerSparsity s;
+        s.node = l.value("node", "");
+        s.weights = l.value("weights", int64_t{0});
+        s.zeros = l.value("zeros", int64_t{0});
+        s.units = l.value("units", int64_t{0});
+        s.unitsPruned = l.value("units_pruned", int64_t{0});
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 namespace {
 
 EvaluationRecord evaluation(const EvaluationReport& r, std::optional<double> loss,
@@ -145,6 +173,7 @@ void Recorder::onFinished(const FinishedEvent& e) {
     o.testLoss = e.testLoss;
     o.testAccuracy = e.testAccuracy;
     o.samplesPerSec = e.samplesPerSec;
+    o.sparsityJson = sparsityJson(e.sparsity);
     if (e.valMetrics) f.evaluations.push_back(evaluation(*e.valMetrics, e.valLoss, e.valAccuracy, m_toJson));
     if (e.testMetrics) f.evaluations.push_back(evaluation(*e.testMetrics, e.testLoss, e.testAccuracy, m_toJson));
     // Held until close(), so the status and the final model commit together.

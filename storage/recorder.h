@@ -23,6 +23,11 @@
 
 namespace neurite::storage {
 
+// A run's per-layer sparsity (FinishedEvent::sparsity) as stored in runs.sparsity, and back
+// (an empty or unreadable text gives an empty list).
+std::string sparsityJson(const std::vector<LayerSparsity>& layers);
+std::vector<LayerSparsity> sparsityFromJson(const std::string& json);
+
 // At most this many step-loss points per run: longer runs average windows of steps.
 inline constexpr int64_t kMaxStepPoints = 20000;
 

@@ -312,12 +312,12 @@ void RunStore::finishRun(int64_t id, const RunOutcome& o) {
     Statement q(*m_db,
                 "UPDATE runs SET status = ?2, message = ?3, ended_at = ?4, epochs_done = ?5, "
                 "best_epoch = ?6, train_loss = ?7, train_accuracy = ?8, val_loss = ?9, "
-                "val_accuracy = ?10, test_loss = ?11, test_accuracy = ?12, samples_per_sec = ?13 "
-                "WHERE id = ?1");
+                "val_accuracy = ?10, test_loss = ?11, test_accuracy = ?12, samples_per_sec = ?13, "
+                "sparsity = ?14 WHERE id = ?1");
     q.bind(1, id).bind(2, o.status).bind(3, o.message).bind(4, nowSeconds());
     q.bind(5, int64_t{o.epochsDone}).bind(6, int64_t{o.bestEpoch}).bind(7, o.trainLoss);
     q.bind(8, o.trainAccuracy).bind(9, o.valLoss).bind(10, o.valAccuracy).bind(11, o.testLoss);
-    q.bind(12, o.testAccuracy).bind(13, o.samplesPerSec);
+    q.bind(12, o.testAccuracy).bind(13, o.samplesPerSec).bind(14, o.sparsityJson);
     q.run();
     if (o.status == "completed" || o.status == "early_stopped") dropCheckpoint(id, CheckpointKind::Latest);
 }
@@ -370,7 +370,7 @@ std::vector<RunSummary> RunStore::listRuns() {
 std::optional<RunDetails> RunStore::run(int64_t id) {
     Statement q(*m_db, std::string("SELECT ") + kSummaryColumns +
                            ", project_json, settings_json, data_json, precision, program_version, "
-                           "host, threads, seed, pid, resumes, pid_start, parent_run, parent_epoch FROM runs "
+                           "host, threads, seed, pid, resumes, pid_start, parent_run, parent_epoch, sparsity FROM runs "
                            "WHERE id = ?1");
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
@@ -388,6 +388,7 @@ std::optional<RunDetails> RunStore::run(int64_t id) {
     r.resumes = static_cast<int>(q.int64(27));
     if (!q.isNull(29)) r.parentRun = q.int64(29);
     if (!q.isNull(30)) r.parentEpoch = static_cast<int>(q.int64(30));
+    r.sparsityJson = q.text(31);
     if (r.status == "running" && !processAlive({r.host, r.pid, q.int64(28)})) r.status = "interrupted";
     Statement t(*m_db, "SELECT tag FROM tags WHERE run_id = ?1 ORDER BY tag");
     t.bind(1, id);

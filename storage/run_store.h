@@ -57,6 +57,7 @@ struct RunDetails : RunSummary {
     // The parent may have been deleted since (parentRun unset, parentEpoch kept).
     std::optional<int64_t> parentRun;
     int parentEpoch = 0;
+    std::string sparsityJson;  // RunOutcome::sparsityJson
 };
 
 // A training setting changed while the run was paused; it applied from step + 1 on.
@@ -118,6 +119,7 @@ struct RunOutcome {
     int epochsDone = 0, bestEpoch = 0;
     std::optional<double> trainLoss, trainAccuracy, valLoss, valAccuracy, testLoss, testAccuracy,
         samplesPerSec;
+    std::string sparsityJson;  // pruning: sparsityJson(FinishedEvent::sparsity); else empty
 };
 
 class RunStore {

@@ -168,7 +168,13 @@ ALTER TABLE runs ADD COLUMN parent_run INTEGER REFERENCES runs(id) ON DELETE SET
 ALTER TABLE runs ADD COLUMN parent_epoch INTEGER;
 )sql";
 
-const char* const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
+// Version 8: pruning (issue 23). Every pruned layer's sparsity at the end of the run, as JSON
+// ([{"node", "weights", "zeros", "units", "units_pruned"}]); empty for a run without pruning.
+const char* kV8 = R"sql(
+ALTER TABLE runs ADD COLUMN sparsity TEXT NOT NULL DEFAULT '';
+)sql";
+
+const char* const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

@@ -7,7 +7,7 @@
 
 namespace neurite::storage {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // PRAGMA user_version as stored: any 32-bit value another program may have written.
 int schemaVersion(SqliteDb& db);

@@ -129,6 +129,9 @@ MainWindow::MainWindow(QWidget* parent)
         m_tryIt->loadRun(db, runId);
     };
     connect(m_training, &TrainingPanel::tryItRequested, this, tryRun);
+    // The designer's summary shows what the last run pruned (training.pruning).
+    connect(m_training, &TrainingPanel::runFinished, m_model,
+            [this](const FinishedEvent& e) { m_model->setSparsity(e.sparsity); });
     connect(m_training, &TrainingPanel::unitMapsChanged, m_designer->scene(), &GraphScene::setUnitMaps);
     connect(m_training, &TrainingPanel::outputMapsChanged, m_designer->scene(), &GraphScene::setOutputMaps);
     connectExperiments();

@@ -99,6 +99,16 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
             std::fprintf(stderr, "  %s_r2 %.4f", split, r->regression->r2.v);
     }
     std::fprintf(stderr, "  %.0f samples/s  %.1fs\n", e.samplesPerSec, e.seconds);
+    if (!e.sparsity.empty()) {
+        std::fprintf(stderr, "%ssparsity:", m_label.c_str());
+        for (const LayerSparsity& l : e.sparsity) {
+            std::fprintf(stderr, "  %s %.1f%%", l.node.c_str(), 100.0 * l.sparsity());
+            if (l.unitsPruned > 0)
+                std::fprintf(stderr, " (%lld of %lld units zero)", static_cast<long long>(l.unitsPruned),
+                             static_cast<long long>(l.units));
+        }
+        std::fprintf(stderr, "\n");
+    }
     if (!m_json) return;
     nlohmann::json j{{"event", "finished"},      {"status", e.status},
                      {"epochs", e.epochs},       {"best_epoch", e.bestEpoch},
@@ -111,6 +121,13 @@ void CliPrinter::onFinished(const FinishedEvent& e) {
     if (m_runId > 0) j["run_id"] = m_runId;
     if (e.valMetrics) j["val_metrics"] = metricsJson(*e.valMetrics, true);
     if (e.testMetrics) j["test_metrics"] = metricsJson(*e.testMetrics, true);
+    if (!e.sparsity.empty()) {
+        nlohmann::json layers = nlohmann::json::array();
+        for (const LayerSparsity& l : e.sparsity)
+            layers.push_back({{"node", l.node}, {"weights", l.weights}, {"zeros", l.zeros},
+                              {"sparsity", l.sparsity()}, {"units", l.units}, {"units_pruned", l.unitsPruned}});
+        j["sparsity"] = layers;
+    }
     if (!m_fields.empty()) j.update(nlohmann::json::parse(m_fields));
     std::printf("%s\n", io::dumpJson(j).c_str());
     std::fflush(stdout);

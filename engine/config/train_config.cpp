@@ -37,4 +37,10 @@ const char* nameOf(ScheduleKind k) {
 
 const char* nameOf(Precision p) { return p == Precision::Bf16 ? "bf16" : "fp32"; }
 
+const char* nameOf(PruneStructure s) {
+    return s == PruneStructure::Structured ? "structured" : "unstructured";
+}
+
+const char* nameOf(PruneScope s) { return s == PruneScope::Global ? "global" : "layer"; }
+
 }  // namespace neurite

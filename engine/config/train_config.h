@@ -52,6 +52,27 @@ struct EarlyStoppingConfig {
     bool restoreBest = true;
 };
 
+// Magnitude pruning during training (docs/pruning.md). The target sparsity follows a polynomial
+// from initialSparsity at beginStep to finalSparsity at endStep (steps are optimizer steps taken
+// before the one about to run, over the whole run): s(t) = final + (initial - final) *
+// (1 - (t - begin) / (end - begin))^power, updated every `frequency` steps and at endStep, then
+// held. Pruned weights are exactly zero and stay zero; the zeros are the mask, so it survives
+// checkpoints, resume, branches and every export.
+enum class PruneStructure { Unstructured, Structured };
+enum class PruneScope { Layer, Global };
+
+struct PruningConfig {
+    bool enabled = false;
+    PruneStructure structure = PruneStructure::Unstructured;  // weights, or whole units/filters
+    PruneScope scope = PruneScope::Layer;  // each layer to the target, or all ranked together
+    float initialSparsity = 0.f, finalSparsity = 0.5f;  // in [0, 1), initial <= final
+    int64_t beginStep = 0, endStep = 0;  // end >= begin; equal: all at once at beginStep
+    int64_t frequency = 100;              // steps between updates of the mask
+    float power = 3.f;                    // exponent of the polynomial
+    std::vector<std::string> layers;      // node ids to prune; empty: every prunable layer
+    bool operator==(const PruningConfig&) const = default;
+};
+
 struct TrainConfig {
     int epochs = 10;
     int batchSize = 64;
@@ -68,6 +89,7 @@ struct TrainConfig {
     // (model.weights), for fine-tuning pretrained layers more gently than a new head; 1: the same.
     float pretrainedLrScale = 1.f;
     EarlyStoppingConfig earlyStopping;
+    PruningConfig pruning;
     int64_t maxSteps = 0;  // 0: whole epochs; otherwise stop each epoch after this many steps (bench)
 };
 
@@ -75,5 +97,7 @@ const char* nameOf(LossKind k);
 const char* nameOf(OptimizerKind k);
 const char* nameOf(ScheduleKind k);
 const char* nameOf(Precision p);
+const char* nameOf(PruneStructure s);  // "unstructured" | "structured"
+const char* nameOf(PruneScope s);      // "layer" | "global"
 
 }  // namespace neurite

@@ -4,10 +4,13 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <optional>
+#include <sstream>
 
 #include "devices/device_registry.h"
 #include "core/error.h"
 #include "core/file_write.h"
+#include "export/compaction.h"
 #include "export/native_model.h"
 #include "export/onnx_export.h"
 #include "export/predictor.h"
@@ -33,6 +36,13 @@ std::optional<ExportFormat> exportFormatFromName(std::string_view name) {
 std::vector<std::string> ExportReport::summary() const {
     std::vector<std::string> lines;
     lines.push_back("file: " + path + " (" + std::to_string(bytes) + " bytes)");
+    if (!compacted.empty()) {
+        std::string s = "pruned units removed (units before -> after): ";
+        for (std::size_t k = 0; k < compacted.size(); ++k) s += (k ? ", " : "") + compacted[k];
+        std::ostringstream d;
+        d << s << "; outputs equal to the unpruned layout within " << compactedMaxDiff;
+        lines.push_back(d.str());
+    }
     if (isOnnx(format)) {
         lines.push_back("format: ONNX opset " + std::to_string(opset) + ", " + std::to_string(onnxNodes) +
                         (textInput ? " nodes, input token ids (the vocabulary is in the neurite.text metadata)"
@@ -195,7 +205,9 @@ ExportReport exportInt8(const ExportSource& source, ExportFormat format, const s
 
 }  // namespace
 
-ExportReport exportModel(const ExportSource& source, ExportFormat format, const std::string& path,
+namespace {
+
+ExportReport exportWhole(const ExportSource& source, ExportFormat format, const std::string& path,
                          const std::vector<float>& samples, int64_t sampleCount,
                          const Int8Options* int8) {
     if (isInt8(format)) {
@@ -223,6 +235,35 @@ ExportReport exportModel(const ExportSource& source, ExportFormat format, const 
     Predictor before(source.model, source.preprocessing);
     Predictor after(*loaded.model, loaded.preprocessing);
     compareReloaded(before, after, samples, sampleCount, source.model.backend().device().isCpu(), r);
+    return r;
+}
+
+}  // namespace
+
+ExportReport exportModel(const ExportSource& source, ExportFormat format, const std::string& path,
+                         const std::vector<float>& samples, int64_t sampleCount,
+                         const Int8Options* int8) {
+    const std::optional<CompactedModel> compact = compactModel(source);
+    if (!compact) return exportWhole(source, format, path, samples, sampleCount, int8);
+    const ExportSource smaller = compact->source(source);
+    ExportReport r = exportWhole(smaller, format, path, samples, sampleCount, int8);
+    for (const CompactedModel::Removed& k : compact->removed)
+        r.compacted.push_back(k.node + " " + std::to_string(k.before) + " -> " + std::to_string(k.after));
+    if (sampleCount > 0) {
+        // The removed units output zeros: the compact model computes what the whole one does, up
+        // to the order of float additions.
+        Predictor whole(source.model, source.preprocessing);
+        Predictor compacted(*compact->model, source.preprocessing);
+        const std::vector<float> a = whole.outputs(samples.data(), sampleCount);
+        const std::vector<float> b = compacted.outputs(samples.data(), sampleCount);
+        for (std::size_t i = 0; i < a.size(); ++i)
+            r.compactedMaxDiff = std::max(r.compactedMaxDiff, static_cast<double>(std::fabs(a[i] - b[i])));
+        double largest = 0;
+        for (float v : a) largest = std::max(largest, static_cast<double>(std::fabs(v)));
+        if (!(r.compactedMaxDiff <= 1e-3 * (1 + largest)))
+            throwInternal("the compacted model gives different outputs (max abs difference " +
+                          std::to_string(r.compactedMaxDiff) + ")");
+    }
     return r;
 }
 

@@ -47,6 +47,10 @@ struct ExportReport {
     int64_t evaluatedSamples = 0;
     double metricFloat = 0, metricInt8 = 0;
     int64_t floatBytes = 0;
+    // Structured pruning: "<node> <before> -> <after>" per layer whose zero units were removed
+    // (export/compaction.h), and the largest output difference to the uncompacted model.
+    std::vector<std::string> compacted;
+    double compactedMaxDiff = 0;
 
     // One line per thing verified, for people ("checker: passed").
     std::vector<std::string> summary() const;

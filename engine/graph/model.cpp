@@ -26,6 +26,7 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
     NEURITE_CHECK(graph.ok(), "Model built from a graph with errors: " + graph.firstError());
     const std::size_t n = nodes.size();
     m_ids.resize(n);
+    m_ops.resize(n);
     m_layers.resize(n);
     m_layerParams.resize(n);
     m_specs.resize(n);
@@ -38,6 +39,7 @@ Model::Model(Backend& backend, const std::vector<Node>& nodes, const ResolvedGra
         const LayerType* type = findLayerType(node.op);
         NEURITE_CHECK(type != nullptr, "unknown op " + node.op);
         m_ids[static_cast<std::size_t>(i)] = node.id;
+        m_ops[static_cast<std::size_t>(i)] = node.op;
         m_layers[static_cast<std::size_t>(i)] =
             type->create(graph.params[static_cast<std::size_t>(i)]);
         m_layers[static_cast<std::size_t>(i)]->setSalt(layerSalt(node.id));

@@ -39,6 +39,10 @@ public:
     Model& operator=(const Model&) = delete;
 
     Backend& backend() { return m_backend; }
+    // The graph it was built from: node i's id, op (layer type) and resolved parameters.
+    const ResolvedGraph& graph() const { return m_graph; }
+    const std::string& nodeId(int i) const { return m_ids[static_cast<std::size_t>(i)]; }
+    const std::string& nodeOp(int i) const { return m_ops[static_cast<std::size_t>(i)]; }
     // Compute type of dense and convolution layers (F32, or BF16 where supports() allows it);
     // set before the first forward, plans are built with it.
     void setCompute(DType compute) { m_compute = compute; }
@@ -92,7 +96,7 @@ private:
 
     Backend& m_backend;
     const ResolvedGraph m_graph;
-    std::vector<std::string> m_ids;
+    std::vector<std::string> m_ids, m_ops;
     std::vector<std::unique_ptr<Layer>> m_layers;
     std::vector<std::vector<Param>> m_layerParams;
     std::vector<char> m_needsGrad;      // per node: gradient flows through it

@@ -211,6 +211,63 @@ EarlyStoppingConfig readEarlyStopping(const Json& value, const std::string& path
     return es;
 }
 
+PruningConfig readPruning(const Json& value, const std::string& path, const ReadContext& ctx) {
+    ObjectReader r(value, path, ctx,
+                   {"enabled", "structure", "scope", "initial_sparsity", "final_sparsity",
+                    "begin_step", "end_step", "frequency", "power", "layers"});
+    PruningConfig p;
+    p.enabled = true;  // an object without "enabled" asks for pruning
+    r.readBool("enabled", p.enabled);
+    static const std::string kStructures[] = {"unstructured", "structured"};
+    static const std::string kScopes[] = {"layer", "global"};
+    std::string structure = nameOf(p.structure), scope = nameOf(p.scope);
+    r.readChoice("structure", structure, kStructures, "pruning structure");
+    r.readChoice("scope", scope, kScopes, "pruning scope");
+    p.structure = structure == "structured" ? PruneStructure::Structured : PruneStructure::Unstructured;
+    p.scope = scope == "global" ? PruneScope::Global : PruneScope::Layer;
+    r.readFloat("initial_sparsity", p.initialSparsity, between(0, 1, true));
+    r.readFloat("final_sparsity", p.finalSparsity, between(0, 1, true));
+    r.readInt64("begin_step", p.beginStep, atLeast(0));
+    p.endStep = p.beginStep;
+    r.readInt64("end_step", p.endStep, atLeast(0));
+    r.readInt64("frequency", p.frequency, atLeast(1));
+    r.readFloat("power", p.power, between(0.1, 10));
+    if (p.endStep < p.beginStep)
+        r.fail("end_step", "the schedule ends (step " + std::to_string(p.endStep) +
+                               ") before it begins (begin_step " + std::to_string(p.beginStep) +
+                               "); end_step must be >= begin_step");
+    if (p.initialSparsity > p.finalSparsity)
+        r.fail("initial_sparsity", "initial_sparsity (" + formatNumber(p.initialSparsity) +
+                                       ") is above final_sparsity (" + formatNumber(p.finalSparsity) +
+                                       "); pruning only removes weights, so the sparsity can only grow");
+    if (const Json* v = r.find("layers")) {
+        if (!v->is_array()) r.fail("layers", "expected a list of node ids, got " + describe(*v));
+        for (std::size_t k = 0; k < v->size(); ++k) {
+            if (!(*v)[k].is_string())
+                fail(ctx, r.pathOf("layers") + "[" + std::to_string(k) + "]",
+                     "expected a node id, got " + describe((*v)[k]));
+            p.layers.push_back((*v)[k].get<std::string>());
+        }
+    }
+    r.finish();
+    return p;
+}
+
+Json writePruning(const PruningConfig& p) {
+    Json out = Json::object();
+    out["enabled"] = p.enabled;
+    out["structure"] = nameOf(p.structure);
+    out["scope"] = nameOf(p.scope);
+    out["initial_sparsity"] = floatToJson(p.initialSparsity);
+    out["final_sparsity"] = floatToJson(p.finalSparsity);
+    out["begin_step"] = p.beginStep;
+    out["end_step"] = p.endStep;
+    out["frequency"] = p.frequency;
+    out["power"] = floatToJson(p.power);
+    if (!p.layers.empty()) out["layers"] = p.layers;
+    return out;
+}
+
 void readDevice(const ObjectReader& r, std::string& device) {
     if (!r.readString("device", device)) return;
     if (device == "auto" || device == "cpu" || device == "cuda") return;
@@ -227,7 +284,7 @@ TrainConfig readTraining(const Json& value, const std::string& path, const ReadC
     ObjectReader r(value, path, ctx,
                    {"epochs", "batch_size", "seed", "device", "threads", "precision", "loss",
                     "optimizer", "schedule", "regularization", "clip_norm", "early_stopping",
-                    "max_steps", "pretrained_lr_scale"});
+                    "max_steps", "pretrained_lr_scale", "pruning"});
     TrainConfig t;
     r.readInt("epochs", t.epochs, between(1, 1000000));
     r.readInt("batch_size", t.batchSize, between(1, 1 << 20));
@@ -254,6 +311,7 @@ TrainConfig readTraining(const Json& value, const std::string& path, const ReadC
     if (const Json* v = r.find("early_stopping"))
         t.earlyStopping = readEarlyStopping(*v, r.pathOf("early_stopping"), ctx);
     r.readInt64("max_steps", t.maxSteps, atLeast(0));
+    if (const Json* v = r.find("pruning")) t.pruning = readPruning(*v, r.pathOf("pruning"), ctx);
     r.finish();
     return t;
 }
@@ -297,6 +355,7 @@ Json writeTraining(const TrainConfig& t) {
     es["restore_best"] = t.earlyStopping.restoreBest;
     out["early_stopping"] = es;
     if (t.maxSteps != 0) out["max_steps"] = t.maxSteps;
+    if (!(t.pruning == PruningConfig{})) out["pruning"] = writePruning(t.pruning);
     return out;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "metrics/evaluation.h"
@@ -38,6 +39,15 @@ struct EpochEvent {
 
 inline constexpr double kLossGrowthWarning = 1000;
 
+// One prunable layer's sparsity (train/pruning.h): zero weights, and units or filters whose
+// weights are all zero (structured pruning removes them from exports).
+struct LayerSparsity {
+    std::string node;
+    int64_t weights = 0, zeros = 0;
+    int64_t units = 0, unitsPruned = 0;
+    double sparsity() const { return weights > 0 ? static_cast<double>(zeros) / static_cast<double>(weights) : 0.0; }
+};
+
 struct FinishedEvent {
     std::string status;  // completed | early_stopped | cancelled
     int epochs = 0;      // epochs completed
@@ -48,6 +58,7 @@ struct FinishedEvent {
     double seconds = 0;        // wall time of the run
     // Metrics of the final (or restored best) model.
     std::optional<EvaluationReport> valMetrics, testMetrics;
+    std::vector<LayerSparsity> sparsity;  // with training.pruning: every pruned layer at the end
 };
 
 struct TrainerState;  // train/checkpoint.h

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "data/batch_pipeline.h"
 #include "core/random.h"
 #include "train/optimizer.h"
+#include "train/pruning.h"
 #include "train/output_check.h"
 #include "train/schedule.h"
 #include "train/settings_change.h"
@@ -278,6 +280,7 @@ Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config)
     : m(std::make_unique<Impl>(model, data, config)) {
     m->sampleShape = data.sampleShape;
     m->validate();
+    if (config.pruning.enabled) checkPruning(model, config.pruning);
     model.backend().setThreads(config.threads);  // before the first forward builds any plan
     m->train = m->upload(data.train);
     m->val = m->upload(data.validation);
@@ -443,6 +446,9 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
         firstEpoch = importState(s.model, *s.resume, loop);
         s.resume.reset();
     }
+    // After the resume: its first update takes over the zeros of the resumed weights.
+    std::optional<Pruner> pruner;
+    if (cfg.pruning.enabled) pruner.emplace(s.model, cfg.pruning);
 
     // The first step's loss, for the warning when the loss grows by orders of magnitude but
     // stays finite (Adam at a learning rate of 1e6 ends at 4.6e20 and chance accuracy).
@@ -492,6 +498,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                     s.upload(s.pipeline->next(), b);
                 else
                     s.gather(s.train, s.indices.slice(start, Shape{n}), b);
+                if (pruner) pruner->beforeStep(globalStep);
                 ++globalStep;
                 lr = schedule.lr(epoch, step);
                 const Tensor& logits = s.model.forward(b.x, true, globalStep, cfg.seed);
@@ -513,6 +520,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 }
                 s.model.backward(b.diff, globalStep, cfg.seed);
                 optimizer.step(lr);
+                if (pruner) pruner->afterStep();
                 stop.stepTaken();
                 const double reported = static_cast<double>(l) * s.lossUnit;
                 if (firstLoss < 0) firstLoss = reported;
@@ -576,6 +584,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             s.model.restore(bestWeights);
             s.evaluateInto(s.val, "validation", fin.valLoss, fin.valAccuracy, fin.valMetrics);
         }
+        if (pruner) fin.sparsity = sparsityOf(s.model);
         if (fin.status != "cancelled")
             s.evaluateInto(s.test, "test", fin.testLoss, fin.testAccuracy, fin.testMetrics);
     } catch (const Error& e) {

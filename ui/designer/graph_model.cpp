@@ -27,9 +27,15 @@ GraphModel::GraphModel(QObject* parent) : QObject(parent) {
 void GraphModel::setDocument(ProjectDocument doc) {
     m_doc = std::move(doc);
     m_facts.reset();
+    m_sparsity.clear();
     analyze();
     emit documentReset();
     emit analysisChanged();
+}
+
+void GraphModel::setSparsity(std::vector<LayerSparsity> layers) {
+    m_sparsity = std::move(layers);
+    emit sparsityChanged();
 }
 
 void GraphModel::setSettings(DataConfig data, TrainConfig training) {

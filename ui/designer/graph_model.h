@@ -14,6 +14,7 @@
 #include "graph/graph.h"
 #include "graph/graph_cost.h"
 #include "io/project.h"
+#include "train/events.h"
 #include "train/output_check.h"
 
 namespace neurite {
@@ -64,8 +65,14 @@ public:
     // The data and training sections (the training settings panel); emits settingsChanged.
     void setSettings(DataConfig data, TrainConfig training);
 
+    // Every pruned layer's sparsity after the last run that pruned (FinishedEvent::sparsity);
+    // empty when it did not, and after another project is opened.
+    void setSparsity(std::vector<LayerSparsity> layers);
+    const std::vector<LayerSparsity>& sparsity() const { return m_sparsity; }
+
 signals:
     void documentReset();
+    void sparsityChanged();
     void nodeAdded(const QString& id);
     void nodeRemoved(const QString& id);
     void nodeChanged(const QString& id);  // op, parameters or inputs
@@ -82,6 +89,7 @@ private:
     std::optional<DataFacts> m_facts;
     ResolvedGraph m_resolved;
     GraphCost m_cost;
+    std::vector<LayerSparsity> m_sparsity;
 };
 
 }  // namespace neurite

@@ -12,6 +12,7 @@ namespace neurite {
 SummaryModel::SummaryModel(GraphModel* model, QObject* parent)
     : QAbstractTableModel(parent), m_model(model) {
     connect(model, &GraphModel::analysisChanged, this, &SummaryModel::reload);
+    connect(model, &GraphModel::sparsityChanged, this, &SummaryModel::reload);
     reload();
 }
 
@@ -32,6 +33,11 @@ void SummaryModel::reload() {
         r.details = m_model->summaryOf(r.id);
         r.shape = m_model->shapeOf(r.id);
         if (!r.shape.isEmpty() && u < cost.params.size()) r.params = cost.params[u];
+        for (const LayerSparsity& s : m_model->sparsity()) {
+            if (s.node != nodes[u].id) continue;
+            r.sparsity = QLocale().toString(100.0 * s.sparsity(), 'f', 1) + QLatin1Char('%');
+            if (s.unitsPruned > 0) r.sparsity += tr(", %1 of %2 units").arg(s.unitsPruned).arg(s.units);
+        }
         m_rows.push_back(r);
     }
     m_total = cost.totalParams;
@@ -54,7 +60,7 @@ QString SummaryModel::nodeAt(int row) const {
 QVariant SummaryModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid()) return {};
     const bool total = index.row() == static_cast<int>(m_rows.size());
-    if (role == Qt::TextAlignmentRole && index.column() == Params)
+    if (role == Qt::TextAlignmentRole && (index.column() == Params || index.column() == Sparsity))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::FontRole && total) {
         QFont f;
@@ -74,6 +80,7 @@ QVariant SummaryModel::data(const QModelIndex& index, int role) const {
     case Details: return r.details;
     case Shape: return r.shape.isEmpty() ? tr("unknown") : r.shape;
     case Params: return r.params < 0 ? QStringLiteral("–") : QLocale().toString(r.params);
+    case Sparsity: return r.sparsity;
     default: return {};
     }
 }
@@ -86,6 +93,7 @@ QVariant SummaryModel::headerData(int section, Qt::Orientation orientation, int 
     case Details: return tr("Configuration");
     case Shape: return tr("Output shape");
     case Params: return tr("Parameters");
+    case Sparsity: return tr("Pruned");
     default: return {};
     }
 }

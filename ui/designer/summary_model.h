@@ -13,7 +13,7 @@ class GraphModel;
 class SummaryModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Layer, Type, Details, Shape, Params, ColumnCount };
+    enum Column { Layer, Type, Details, Shape, Params, Sparsity, ColumnCount };
     explicit SummaryModel(GraphModel* model, QObject* parent = nullptr);
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -26,6 +26,7 @@ private:
 
     struct Row {
         QString id, op, details, shape;
+        QString sparsity;  // after a run that pruned: "50.0%" or "50.0%, 16 of 32 units"
         qint64 params = -1;  // -1: unknown (shape not inferred)
     };
     GraphModel* m_model;

@@ -71,6 +71,12 @@ void printJson(const ExportReport& r) {
                     jsonString(r.metric).c_str(), jsonString(r.evaluatedSplit).c_str(),
                     static_cast<long long>(r.evaluatedSamples), r.metricFloat, r.metricInt8,
                     static_cast<long long>(r.floatBytes));
+    if (!r.compacted.empty()) {
+        std::printf(",\"compacted\":[");
+        for (std::size_t k = 0; k < r.compacted.size(); ++k)
+            std::printf("%s%s", k ? "," : "", jsonString(r.compacted[k]).c_str());
+        std::printf("],\"compacted_max_abs_diff\":%.9g", r.compactedMaxDiff);
+    }
     std::printf("}\n");
 }
 

@@ -161,9 +161,17 @@ int runBenchmark(NativeModel& m, const std::string& device, std::vector<int64_t>
     }
     std::sort(ms.begin(), ms.end());
     const auto pct = [&](double p) { return ms[static_cast<std::size_t>(p * double(ms.size() - 1))]; };
+    // The model's size and cost beside its speed (a pruned model has zero weights; a
+    // structurally pruned one fewer units and FLOPs).
+    std::vector<float> values(static_cast<std::size_t>(m.model->values().numel()));
+    m.model->backend().copyToHost(values.data(), m.model->values());
+    const auto nonzero = std::count_if(values.begin(), values.end(), [](float v) { return v != 0.f; });
     std::printf("{\"bench\":\"latency\",\"device\":%s,\"batch\":1,\"runs\":%zu,\"p50_ms\":%.4f,"
-                "\"p99_ms\":%.4f,\"engine\":%s}\n",
-                quoted(device).c_str(), ms.size(), pct(0.5), pct(0.99), quoted(one.engine()).c_str());
+                "\"p99_ms\":%.4f,\"engine\":%s,\"parameters\":%lld,\"nonzero_parameters\":%lld,"
+                "\"flops_per_sample\":%.0f}\n",
+                quoted(device).c_str(), ms.size(), pct(0.5), pct(0.99), quoted(one.engine()).c_str(),
+                static_cast<long long>(values.size()), static_cast<long long>(nonzero),
+                m.model->forwardFlopsPerSample());
     std::fprintf(stderr, "engine: %s\n", one.engine().c_str());
     std::fprintf(stderr, "batch 1: p50 %.3f ms, p99 %.3f ms over %zu runs\n", pct(0.5), pct(0.99),
                  ms.size());

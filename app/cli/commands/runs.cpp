@@ -16,6 +16,7 @@
 #include "metrics_json.h"
 #include "experiment_store.h"
 #include "run_records.h"
+#include "recorder.h"
 #include "run_recording.h"
 #include "io/json_text.h"
 
@@ -158,6 +159,13 @@ int show(RunStore& store, int64_t id, bool asJson) {
             j["branched_from"] = json{{"run", r.parentRun ? json(*r.parentRun) : json(nullptr)}, {"epoch", r.parentEpoch}};
         }
         j["epoch_states"] = kept;
+        if (!r.sparsityJson.empty()) {
+            json layers = json::array();
+            for (const LayerSparsity& l : storage::sparsityFromJson(r.sparsityJson))
+                layers.push_back(json{{"node", l.node}, {"weights", l.weights}, {"zeros", l.zeros},
+                                      {"sparsity", l.sparsity()}, {"units", l.units}, {"units_pruned", l.unitsPruned}});
+            j["sparsity"] = layers;
+        }
         j["epochs"] = json::array();
         for (const auto& e : epochs) j["epochs"].push_back(epochJson(store, id, e));
         j["evaluations"] = json::object();
@@ -186,6 +194,10 @@ int show(RunStore& store, int64_t id, bool asJson) {
     if (r.parentEpoch > 0)
         std::printf("branched from %s after epoch %d\n",
                     r.parentRun ? ("run " + std::to_string(*r.parentRun)).c_str() : "a deleted run", r.parentEpoch);
+    for (const LayerSparsity& l : storage::sparsityFromJson(r.sparsityJson))
+        std::printf("pruned %s: %.1f%% of %lld weights zero, %lld of %lld units\n", l.node.c_str(),
+                    100.0 * l.sparsity(), static_cast<long long>(l.weights), static_cast<long long>(l.unitsPruned),
+                    static_cast<long long>(l.units));
     if (!kept.empty())
         std::printf("can branch from epoch %s (neurite-cli train PROJECT --branch %lld:EPOCH)\n",
                     storage::epochList(kept).c_str(), static_cast<long long>(id));
