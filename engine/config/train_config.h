@@ -73,6 +73,18 @@ struct PruningConfig {
     bool operator==(const PruningConfig&) const = default;
 };
 
+// Quantization-aware training (docs/quantization.md): from beginStep on, every forward computes
+// what the int8 export computes (the weights of Dense and Conv2D rounded to int8 per output
+// channel, their inputs to uint8 per tensor over ranges tracked as a moving average of each
+// batch's min and max), and the gradients pass the rounding straight through to the float
+// weights, which the optimizer keeps.
+struct QuantAwareConfig {
+    bool enabled = false;
+    int64_t beginStep = 0;        // optimizer steps of float training first
+    float rangeMomentum = 0.99f;  // range = momentum * range + (1 - momentum) * batch's
+    bool operator==(const QuantAwareConfig&) const = default;
+};
+
 struct TrainConfig {
     int epochs = 10;
     int batchSize = 64;
@@ -90,6 +102,7 @@ struct TrainConfig {
     float pretrainedLrScale = 1.f;
     EarlyStoppingConfig earlyStopping;
     PruningConfig pruning;
+    QuantAwareConfig quantAware;
     int64_t maxSteps = 0;  // 0: whole epochs; otherwise stop each epoch after this many steps (bench)
 };
 

@@ -23,29 +23,6 @@ bool isQuantizedLayer(const std::string& op) {
 
 }  // namespace
 
-ActivationQuant activationQuantFor(float min, float max) {
-    ActivationQuant a;
-    a.min = min;
-    a.max = max;
-    const float lo = std::min(min, 0.f), hi = std::max(max, 0.f);
-    if (!(hi - lo > 0.f) || !std::isfinite(hi - lo)) return a;  // scale 1, zero point 0
-    a.scale = (hi - lo) / 255.f;
-    a.zeroPoint = static_cast<int32_t>(std::clamp(std::nearbyint(-lo / a.scale), 0.f, 255.f));
-    return a;
-}
-
-std::vector<float> channelScales(std::span<const float> w, int64_t channels) {
-    std::vector<float> scales(static_cast<std::size_t>(channels), 1.f);
-    if (channels <= 0) return scales;
-    const std::size_t per = w.size() / static_cast<std::size_t>(channels);
-    for (std::size_t c = 0; c < scales.size(); ++c) {
-        float m = 0.f;
-        for (std::size_t k = 0; k < per; ++k) m = std::max(m, std::fabs(w[c * per + k]));
-        if (m > 0.f) scales[c] = m / 127.f;
-    }
-    return scales;
-}
-
 Int8Plan calibrateInt8(const ExportSource& source, const float* raw, int64_t count,
                        const Int8Progress& progress) {
     if (count < 1) throwBadInput("int8 calibration needs at least one sample");

@@ -19,19 +19,7 @@ namespace neurite {
 
 // quantizeU8, quantizeI8 and dequantize: backend/quantization.h.
 
-// Per-tensor uint8 quantization of an activation: the calibrated range widened to contain 0 (so
-// zero, ReLU's floor and padding, is exact), scale = (max - min) / 255, zeroPoint =
-// round(-min / scale). A constant-zero tensor gets scale 1, zero point 0.
-struct ActivationQuant {
-    float min = 0, max = 0;  // calibrated range
-    float scale = 1;
-    int32_t zeroPoint = 0;
-};
-ActivationQuant activationQuantFor(float min, float max);
-
-// Symmetric int8 per output channel: scale[c] = max|w[c, ...]| / 127 over the channel's
-// `w.size() / channels` values (so the int8 values lie in [-127, 127]); 1 for an all-zero channel.
-std::vector<float> channelScales(std::span<const float> w, int64_t channels);
+// ActivationQuant, activationQuantFor and channelScales: backend/quantization.h.
 
 // What gets quantized, by node index in the project's node list.
 struct Int8Plan {

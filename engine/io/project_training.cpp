@@ -284,7 +284,7 @@ TrainConfig readTraining(const Json& value, const std::string& path, const ReadC
     ObjectReader r(value, path, ctx,
                    {"epochs", "batch_size", "seed", "device", "threads", "precision", "loss",
                     "optimizer", "schedule", "regularization", "clip_norm", "early_stopping",
-                    "max_steps", "pretrained_lr_scale", "pruning"});
+                    "max_steps", "pretrained_lr_scale", "pruning", "quantization_aware"});
     TrainConfig t;
     r.readInt("epochs", t.epochs, between(1, 1000000));
     r.readInt("batch_size", t.batchSize, between(1, 1 << 20));
@@ -312,6 +312,14 @@ TrainConfig readTraining(const Json& value, const std::string& path, const ReadC
         t.earlyStopping = readEarlyStopping(*v, r.pathOf("early_stopping"), ctx);
     r.readInt64("max_steps", t.maxSteps, atLeast(0));
     if (const Json* v = r.find("pruning")) t.pruning = readPruning(*v, r.pathOf("pruning"), ctx);
+    if (const Json* v = r.find("quantization_aware")) {
+        ObjectReader q(*v, r.pathOf("quantization_aware"), ctx, {"enabled", "begin_step", "range_momentum"});
+        t.quantAware.enabled = true;  // an object without "enabled" asks for it
+        q.readBool("enabled", t.quantAware.enabled);
+        q.readInt64("begin_step", t.quantAware.beginStep, atLeast(0));
+        q.readFloat("range_momentum", t.quantAware.rangeMomentum, between(0, 1, true));
+        q.finish();
+    }
     r.finish();
     return t;
 }
@@ -356,6 +364,10 @@ Json writeTraining(const TrainConfig& t) {
     out["early_stopping"] = es;
     if (t.maxSteps != 0) out["max_steps"] = t.maxSteps;
     if (!(t.pruning == PruningConfig{})) out["pruning"] = writePruning(t.pruning);
+    if (!(t.quantAware == QuantAwareConfig{}))
+        out["quantization_aware"] = {{"enabled", t.quantAware.enabled},
+                                     {"begin_step", t.quantAware.beginStep},
+                                     {"range_momentum", floatToJson(t.quantAware.rangeMomentum)}};
     return out;
 }
 

@@ -17,7 +17,8 @@ namespace neurite {
 namespace {
 
 constexpr uint32_t kMagic = 0x4B43524E;  // "NRCK" in little-endian byte order
-constexpr uint32_t kFormat = 1;
+// 2 added quantRanges; format 1 is still read (without them).
+constexpr uint32_t kFormat = 2;
 
 class Writer {
 public:
@@ -130,6 +131,7 @@ void serializeCheckpoint(const TrainerState& s, std::vector<uint8_t>& out) {
     w.put<double>(s.trainAccuracy);
     w.putOptional(s.valLoss);
     w.putOptional(s.valAccuracy);
+    w.putFloats(s.quantRanges);
     const uint64_t size = out.size() - start;
     std::memcpy(out.data() + sizeAt, &size, sizeof size);
     w.put<uint32_t>(crc32Of(std::span<const uint8_t>(out).subspan(start, size)));
@@ -139,7 +141,7 @@ TrainerState deserializeCheckpoint(std::span<const uint8_t> blob, const std::str
     Reader header(blob, 0, what);
     if (header.get<uint32_t>() != kMagic) header.fail("not a Neurite checkpoint: bad magic");
     const auto format = header.get<uint32_t>();
-    if (format != kFormat)
+    if (format != kFormat && format != 1)
         throwBadInput(what + ": checkpoint format " + std::to_string(format) +
                       " is not one this Neurite reads (" + std::to_string(kFormat) +
                       "); resume it with the Neurite that wrote it");
@@ -176,6 +178,7 @@ TrainerState deserializeCheckpoint(std::span<const uint8_t> blob, const std::str
     s.trainAccuracy = r.get<double>();
     s.valLoss = r.getOptional();
     s.valAccuracy = r.getOptional();
+    if (format >= 2) s.quantRanges = r.getFloats();
     if (r.pos() != start + payload.size()) r.fail("trailing bytes");
     return s;
 }

@@ -40,6 +40,10 @@ struct TrainerState {
     double trainLoss = 0, trainAccuracy = 0;
     std::optional<double> valLoss, valAccuracy;
 
+    // Quantization-aware training: the tracked activation ranges (QuantAware::state); empty
+    // without it (and in checkpoints of format 1, written before it existed).
+    std::vector<float> quantRanges;
+
     // Not serialized. Set for a branch (a new run from a kept epoch state, whose settings may
     // differ): an optimizer state that does not fit the optimizer now configured (another kind)
     // starts afresh, and an early stop of the original run is lifted.

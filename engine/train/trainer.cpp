@@ -19,6 +19,7 @@
 #include "core/random.h"
 #include "train/optimizer.h"
 #include "train/pruning.h"
+#include "train/quant_aware.h"
 #include "train/output_check.h"
 #include "train/schedule.h"
 #include "train/settings_change.h"
@@ -56,6 +57,7 @@ struct Trainer::Impl {
     Tensor indices;  // i32 [train.count], reshuffled every epoch
     std::vector<float> hostLogits;
     std::optional<TrainerState> resume;  // set by resumeFrom(), consumed by run()
+    QuantAware* quantAware = nullptr;    // during run() with quantization-aware training
     TrainerState exported;               // the state handed to onCheckpoint, buffers reused
     // Augmented or host-prepared batches: a background thread fills them (data/batch_pipeline.h).
     std::unique_ptr<BatchPipeline> pipeline;
@@ -264,6 +266,16 @@ void Trainer::Impl::evaluateInto(const DeviceSplit& split, const char* name,
                                  std::optional<double>& lossOut, std::optional<double>& accuracyOut,
                                  std::optional<EvaluationReport>& report) {
     if (!split.host || split.host->count == 0) return;
+    // Quantization-aware training evaluates the int8 model it trains.
+    struct Rounded {
+        QuantAware* q;
+        explicit Rounded(QuantAware* quant) : q(quant) {
+            if (q) q->begin(0, false);
+        }
+        ~Rounded() {
+            if (q) q->end();
+        }
+    } rounded(quantAware);
     const EvalResult r = evaluate(split);
     if (!std::isfinite(r.loss))
         throw Error(ErrorKind::Diverged,
@@ -281,6 +293,7 @@ Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config)
     m->sampleShape = data.sampleShape;
     m->validate();
     if (config.pruning.enabled) checkPruning(model, config.pruning);
+    if (config.quantAware.enabled) QuantAware check(model, config.quantAware);
     model.backend().setThreads(config.threads);  // before the first forward builds any plan
     m->train = m->upload(data.train);
     m->val = m->upload(data.validation);
@@ -442,10 +455,18 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                          fin,       trainSeconds, trainSamples, globalStep};
     const bool checkpoints = observer.wantsCheckpoints();
     int firstEpoch = 0;
+    std::optional<QuantAware> quantAware;
+    if (cfg.quantAware.enabled) quantAware.emplace(s.model, cfg.quantAware);
     if (s.resume) {
         firstEpoch = importState(s.model, *s.resume, loop);
+        if (quantAware && !s.resume->branch) quantAware->setState(s.resume->quantRanges);
         s.resume.reset();
     }
+    struct Detach {
+        Impl& s;
+        ~Detach() { s.quantAware = nullptr; }
+    } detach{s};
+    s.quantAware = quantAware ? &*quantAware : nullptr;
     // After the resume: its first update takes over the zeros of the resumed weights.
     std::optional<Pruner> pruner;
     if (cfg.pruning.enabled) pruner.emplace(s.model, cfg.pruning);
@@ -499,6 +520,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 else
                     s.gather(s.train, s.indices.slice(start, Shape{n}), b);
                 if (pruner) pruner->beforeStep(globalStep);
+                if (quantAware) quantAware->begin(globalStep, true);
                 ++globalStep;
                 lr = schedule.lr(epoch, step);
                 const Tensor& logits = s.model.forward(b.x, true, globalStep, cfg.seed);
@@ -519,6 +541,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                     correct += s.countCorrect(logits, batchLabels.data(), n);
                 }
                 s.model.backward(b.diff, globalStep, cfg.seed);
+                if (quantAware) quantAware->end();  // the optimizer steps the float weights
                 optimizer.step(lr);
                 if (pruner) pruner->afterStep();
                 stop.stepTaken();
@@ -576,6 +599,7 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 fin.status = "early_stopped";
             if (checkpoints) {
                 exportState(s.model, loop, fin.status == "early_stopped", s.exported);
+                s.exported.quantRanges = quantAware ? quantAware->state() : std::vector<float>{};
                 observer.onCheckpoint(s.exported);
             }
             stop.epochEnded();

@@ -107,7 +107,7 @@ int benchReads() {
             store.appendSteps(id, pts);
             for (int e = 1; e <= 50; ++e)
                 store.putEpoch(id, {e, 0.5, 0.8, 0.4, 0.85, 0.01, 1, 1000, false, std::string(300, ' ')});
-            store.finishRun(id, {"completed", "", 50, 40, 0.5, 0.8, 0.4, 0.85, 0.3, 0.9, 1000.0});
+            store.finishRun(id, {"completed", "", 50, 40, 0.5, 0.8, 0.4, 0.85, 0.3, 0.9, 1000.0, {}});
             if (i % 10 == 0) store.addTag(id, "tag" + std::to_string(i % 7));
         }
         r.epochsPlanned = 1000;

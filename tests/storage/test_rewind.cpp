@@ -177,8 +177,8 @@ private slots:
         QCOMPARE(s.epochStates(parent), (std::vector<int>{1, 2, 3, 4}));
 
         // Deleting the parent keeps the branch, which now names no parent and keeps its own states.
-        s.finishRun(child, {"completed", "", 4, 2, {}, {}, {}, {}, {}, {}, {}});
-        s.finishRun(parent, {"cancelled", "", 4, 2, {}, {}, {}, {}, {}, {}, {}});
+        s.finishRun(child, {"completed", "", 4, 2, {}, {}, {}, {}, {}, {}, {}, {}});
+        s.finishRun(parent, {"cancelled", "", 4, 2, {}, {}, {}, {}, {}, {}, {}, {}});
         s.deleteRun(parent);
         const RunDetails orphan = s.requireRun(child);
         QVERIFY(!orphan.parentRun);
@@ -281,7 +281,7 @@ private slots:
             s.putCheckpoint(1, {CheckpointKind::Latest, 2, "trainer-state", state});
             s.addSettingChange(1, {stepsAfter2, 3, "lr", 0.01, 0.05});
             s.addSettingChange(1, {stepsAfter2 + 3, 3, "lr", 0.05, 0.5});
-            s.finishRun(1, {"cancelled", "", 2, 0, {}, {}, {}, {}, {}, {}, {}});
+            s.finishRun(1, {"cancelled", "", 2, 0, {}, {}, {}, {}, {}, {}, {}, {}});
         }
         r = runCli({"runs", "resume", "1", "--db", db});
         QVERIFY2(r.code == 0, r.err.constData());

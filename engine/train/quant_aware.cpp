@@ -1,0 +1,113 @@
+#include "train/quant_aware.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "backend/quantization.h"
+#include "core/error.h"
+#include "graph/model.h"
+#include "layers/registry.h"
+
+namespace neurite {
+
+QuantAware::QuantAware(Model& model, const QuantAwareConfig& cfg) : m_model(model), m_cfg(cfg) {
+    const ResolvedGraph& g = model.graph();
+    for (int i : g.order) {
+        const LayerType* type = findLayerType(model.nodeOp(i));
+        if (!type || !type->quantizeWeight) continue;
+        for (const ParamInfo& p : model.params())
+            if (p.node == model.nodeId(i) && p.name == "weight") {
+                m_weightNodes.push_back(i);
+                m_weights.push_back({p.offset, p.shape[0]});
+                m_weightSizes.push_back(p.shape.numel());
+            }
+        // As the int8 export: the input of each quantized layer, but never the graph's output.
+        const int in = g.inputs[static_cast<std::size_t>(i)][0];
+        if (in != g.output && std::find(m_inputs.begin(), m_inputs.end(), in) == m_inputs.end())
+            m_inputs.push_back(in);
+    }
+    if (m_weights.empty())
+        throwBadInput("training.quantization_aware: the model has no Dense or Conv2D layer to quantize");
+    Backend& be = model.backend();
+    model.setForwardHook([this, &be](int node, Tensor& out) {
+        if (!m_swapped || std::find(m_inputs.begin(), m_inputs.end(), node) == m_inputs.end()) return;
+        const auto n = static_cast<std::size_t>(out.numel());
+        const bool host = out.device().isCpu();
+        float* v = host ? out.f32() : nullptr;
+        if (!host) {
+            m_host.resize(n);
+            be.copyToHost(m_host.data(), out);
+            v = m_host.data();
+        }
+        auto it = m_ranges.find(node);
+        if (m_training) {
+            float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+            for (std::size_t k = 0; k < n; ++k)
+                if (std::isfinite(v[k])) {
+                    lo = std::min(lo, v[k]);
+                    hi = std::max(hi, v[k]);
+                }
+            if (!(lo <= hi)) lo = hi = 0.f;
+            const float m = m_cfg.rangeMomentum;
+            if (it == m_ranges.end())
+                it = m_ranges.emplace(node, std::make_pair(lo, hi)).first;
+            else
+                it->second = {m * it->second.first + (1 - m) * lo, m * it->second.second + (1 - m) * hi};
+        }
+        if (it == m_ranges.end()) return;
+        const ActivationQuant q = activationQuantFor(it->second.first, it->second.second);
+        for (std::size_t k = 0; k < n; ++k) v[k] = fakeQuantU8(v[k], q.scale, q.zeroPoint);
+        if (!host) be.copyFromHost(out, m_host.data());
+    });
+}
+
+QuantAware::~QuantAware() {
+    end();
+    m_model.setForwardHook({});
+}
+
+void QuantAware::begin(int64_t stepsTaken, bool training) {
+    end();
+    if (training ? stepsTaken < m_cfg.beginStep : !begun()) return;
+    Backend& be = m_model.backend();
+    Tensor& values = m_model.values();
+    m_master.resize(static_cast<std::size_t>(values.numel()));
+    be.copyToHost(m_master.data(), values);
+    m_rounded = m_master;
+    for (std::size_t k = 0; k < m_weights.size(); ++k) {
+        const auto [offset, channels] = m_weights[k];
+        const std::span<float> w(m_rounded.data() + offset, static_cast<std::size_t>(m_weightSizes[k]));
+        const std::vector<float> scales = channelScales(w, channels);
+        const std::size_t per = w.size() / static_cast<std::size_t>(channels);
+        for (std::size_t i = 0; i < w.size(); ++i) w[i] = fakeQuantI8(w[i], scales[i / per]);
+    }
+    be.copyFromHost(values, m_rounded.data());
+    m_swapped = true;
+    m_training = training;
+}
+
+void QuantAware::end() {
+    if (!m_swapped) return;
+    m_model.backend().copyFromHost(m_model.values(), m_master.data());
+    m_swapped = false;
+}
+
+std::vector<float> QuantAware::state() const {
+    std::vector<float> out;
+    for (const auto& [node, r] : m_ranges) out.insert(out.end(), {static_cast<float>(node), r.first, r.second});
+    return out;
+}
+
+void QuantAware::setState(const std::vector<float>& state) {
+    m_ranges.clear();
+    for (std::size_t k = 0; k + 2 < state.size(); k += 3) {
+        const int node = static_cast<int>(state[k]);
+        if (std::find(m_inputs.begin(), m_inputs.end(), node) == m_inputs.end() || !std::isfinite(state[k + 1]) ||
+            !std::isfinite(state[k + 2]))
+            throwBadInput("the checkpoint's quantization ranges do not fit this model");
+        m_ranges[node] = {state[k + 1], state[k + 2]};
+    }
+}
+
+}  // namespace neurite
