@@ -341,7 +341,12 @@ std::vector<RunSummary> RunStore::listRuns() {
     Statement k(*m_db, "SELECT id, json_extract(s, '$.\"training.optimizer.type\"'), "
                        "json_extract(s, '$.\"training.optimizer.lr\"'), "
                        "json_extract(s, '$.\"training.batch_size\"'), "
-                       "json_extract(s, '$.\"data.source\"') FROM (SELECT id, CASE WHEN "
+                       "json_extract(s, '$.\"data.source\"'), "
+                       "json_extract(s, '$.\"training.distillation.teacher\"'), "
+                       "json_extract(s, '$.\"training.pruning.enabled\"'), "
+                       "json_extract(s, '$.\"training.pruning.structure\"'), "
+                       "json_extract(s, '$.\"training.pruning.final_sparsity\"'), "
+                       "json_extract(s, '$.\"training.quantization_aware.enabled\"') FROM (SELECT id, CASE WHEN "
                        "json_valid(settings_json) THEN settings_json ELSE '{}' END AS s FROM runs) "
                        "ORDER BY id");
     at = 0;
@@ -353,6 +358,11 @@ std::vector<RunSummary> RunStore::listRuns() {
         text << k.text(1);
         if (k.optReal(2)) text << ", lr " << *k.optReal(2);
         if (k.optReal(3)) text << ", batch " << static_cast<int64_t>(*k.optReal(3));
+        // Compression: a distilled run names its teacher; pruning and quantization-aware training.
+        if (!k.text(5).empty()) text << ", distilled from " << k.text(5);
+        if (k.optReal(6).value_or(0) != 0)
+            text << ", pruned " << k.text(7) << " " << 100 * k.optReal(8).value_or(0) << "%";
+        if (k.optReal(9).value_or(0) != 0) text << ", int8-aware";
         runs[at].keySettings = text.str();
         runs[at].dataSource = k.text(4);
     }

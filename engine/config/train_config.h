@@ -85,6 +85,19 @@ struct QuantAwareConfig {
     bool operator==(const QuantAwareConfig&) const = default;
 };
 
+// Knowledge distillation (docs/distillation.md): the loss is
+// alpha * CE(labels) + (1 - alpha) * T^2 * KL(teacher || student at temperature T), with the
+// teacher's outputs on the training samples computed once before training (Trainer::setTeacher).
+struct DistillConfig {
+    // "run:ID" (a stored run's final model) or a native model file (*.nmodel), relative to the
+    // project's folder. Empty: no distillation.
+    std::string teacher;
+    float alpha = 0.5f;        // weight of the hard-label loss
+    float temperature = 4.f;   // softens both distributions
+    bool enabled() const { return !teacher.empty(); }
+    bool operator==(const DistillConfig&) const = default;
+};
+
 struct TrainConfig {
     int epochs = 10;
     int batchSize = 64;
@@ -103,6 +116,7 @@ struct TrainConfig {
     EarlyStoppingConfig earlyStopping;
     PruningConfig pruning;
     QuantAwareConfig quantAware;
+    DistillConfig distillation;
     int64_t maxSteps = 0;  // 0: whole epochs; otherwise stop each epoch after this many steps (bench)
 };
 

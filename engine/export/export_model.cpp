@@ -55,7 +55,7 @@ std::vector<std::string> ExportReport::summary() const {
         lines.push_back(std::string(format == ExportFormat::OnnxInt8 ? "int8 QDQ: " : "int8 native model: ") +
                         std::to_string(quantizedLayers) +
                         " Dense/Conv2D layers with int8 weights (per output channel), activations "
-                        "uint8 calibrated on " + std::to_string(calibrationSamples) +
+                        "uint8 calibrated (" + calibration + ") on " + std::to_string(calibrationSamples) +
                         " training samples");
         if (format == ExportFormat::NativeInt8)
             lines.emplace_back("int8 metric computed on Neurite's int8 runtime (the compiled int8 plan)");
@@ -166,12 +166,13 @@ ExportReport exportInt8(const ExportSource& source, ExportFormat format, const s
     const std::vector<int64_t> picked = calibrationIndices(data.train, o.calibrationSamples, o.seed);
     const std::vector<float> calib = rawSamplesAt(data, data.train, picked);
     const Int8Plan plan = calibrateInt8(source, calib.data(), static_cast<int64_t>(picked.size()),
-                                        stage(0.0, 0.2));
+                                        stage(0.0, 0.2), o.calibration);
 
     ExportReport r;
     r.format = format;
     r.path = path;
     r.calibrationSamples = plan.calibrationSamples;
+    r.calibration = nameOf(plan.calibration);
     r.quantizedLayers = static_cast<int>(plan.weightScales.size());
     const bool test = data.test.count > 0, validation = data.validation.count > 0;
     const DataSplit& split = test ? data.test : validation ? data.validation : data.train;

@@ -41,6 +41,7 @@ struct ExportReport {
     // model (ONNX: simulated; native: the int8 runtime), and the size of the float file of the
     // same model in the same format.
     int64_t calibrationSamples = 0;
+    std::string calibration;  // "minmax" | "percentile" | "entropy"
     int quantizedLayers = 0;
     std::string metric;          // "accuracy" (classifiers) or "RMSE" (regression)
     std::string evaluatedSplit;  // "test", "validation" or "train"
@@ -61,6 +62,7 @@ struct ExportReport {
 struct Int8Options {
     const Dataset* data = nullptr;
     int64_t calibrationSamples = 512;
+    Calibration calibration = Calibration::MinMax;  // how activation ranges are chosen
     uint64_t seed = 0;
     Int8Progress progress;  // calibration and evaluation, 0..1 overall; false cancels
 };

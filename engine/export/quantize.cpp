@@ -23,12 +23,101 @@ bool isQuantizedLayer(const std::string& op) {
 
 }  // namespace
 
+const char* nameOf(Calibration c) {
+    switch (c) {
+    case Calibration::MinMax: return "minmax";
+    case Calibration::Percentile: return "percentile";
+    case Calibration::Entropy: return "entropy";
+    }
+    return "?";
+}
+
+std::optional<Calibration> calibrationFromName(std::string_view name) {
+    for (Calibration c : {Calibration::MinMax, Calibration::Percentile, Calibration::Entropy})
+        if (name == nameOf(c)) return c;
+    return std::nullopt;
+}
+
+namespace {
+
+// KL divergence of the histogram `bins` (of |x|) clipped at bin `kept` against its quantization
+// into `levels` equal steps (TensorRT's entropy calibration): P is the histogram with everything
+// past the clip added to its last bin; Q spreads each step's total evenly over the step's
+// non-empty bins.
+double clippedKl(std::span<const double> bins, std::size_t kept, std::size_t levels) {
+    std::vector<double> p(bins.begin(), bins.begin() + static_cast<std::ptrdiff_t>(kept));
+    for (std::size_t k = kept; k < bins.size(); ++k) p[kept - 1] += bins[k];
+    std::vector<double> q(kept, 0.0);
+    for (std::size_t j = 0; j < levels; ++j) {
+        const std::size_t from = j * kept / levels, to = (j + 1) * kept / levels;
+        double total = 0;
+        std::size_t used = 0;
+        for (std::size_t k = from; k < to; ++k) {
+            total += bins[k];
+            used += bins[k] > 0;
+        }
+        for (std::size_t k = from; k < to; ++k)
+            if (bins[k] > 0) q[k] = total / static_cast<double>(used);
+    }
+    double sp = 0, sq = 0;
+    for (std::size_t k = 0; k < kept; ++k) {
+        sp += p[k];
+        sq += q[k];
+    }
+    if (!(sp > 0) || !(sq > 0)) return std::numeric_limits<double>::infinity();
+    double kl = 0;
+    for (std::size_t k = 0; k < kept; ++k) {
+        if (p[k] <= 0) continue;
+        const double pk = p[k] / sp, qk = q[k] > 0 ? q[k] / sq : 1e-12;
+        kl += pk * std::log(pk / qk);
+    }
+    return kl;
+}
+
+}  // namespace
+
+std::pair<float, float> calibratedRange(Calibration method, float min, float max, std::span<const double> bins) {
+    const float absMax = std::max(std::fabs(min), std::fabs(max));
+    if (method == Calibration::MinMax || bins.empty() || !(absMax > 0)) return {min, max};
+    const double width = static_cast<double>(absMax) / static_cast<double>(bins.size());
+    double total = 0;
+    for (double b : bins) total += b;
+    if (!(total > 0)) return {min, max};
+    std::size_t kept = bins.size();
+    if (method == Calibration::Percentile) {
+        // The smallest clip that keeps 99.99% of the values' magnitudes.
+        double seen = 0;
+        for (std::size_t k = 0; k < bins.size(); ++k) {
+            seen += bins[k];
+            if (seen >= 0.9999 * total) {
+                kept = k + 1;
+                break;
+            }
+        }
+    } else {
+        // Uint8 spends 256 steps on [0, t] for a tensor without negatives, 128 on each side
+        // otherwise.
+        const std::size_t levels = min >= 0 ? 256 : 128;
+        double best = std::numeric_limits<double>::infinity();
+        for (std::size_t k = std::min(levels, bins.size()); k <= bins.size(); ++k) {
+            const double kl = clippedKl(bins, k, std::min(levels, k));
+            if (kl < best) {
+                best = kl;
+                kept = k;
+            }
+        }
+    }
+    const auto t = static_cast<float>(std::min(static_cast<double>(kept) * width, static_cast<double>(absMax)));
+    return {std::max(min, -t), std::min(max, t)};
+}
+
 Int8Plan calibrateInt8(const ExportSource& source, const float* raw, int64_t count,
-                       const Int8Progress& progress) {
+                       const Int8Progress& progress, Calibration method) {
     if (count < 1) throwBadInput("int8 calibration needs at least one sample");
     const ResolvedGraph g = resolveExported(source);
     Int8Plan plan;
     plan.calibrationSamples = count;
+    plan.calibration = method;
     const std::vector<float> snap = source.model.snapshot();
     for (int i : g.order) {
         const auto idx = static_cast<std::size_t>(i);
@@ -69,14 +158,43 @@ Int8Plan calibrateInt8(const ExportSource& source, const float* raw, int64_t cou
     } unhook{source.model};
     Predictor predictor(source.model, source.preprocessing);
     const int64_t batch = 256, values = predictor.sampleValues();
-    for (int64_t start = 0; start < count; start += batch) {
-        if (progress && !progress(static_cast<double>(start) / static_cast<double>(count)))
-            throw Error(ErrorKind::Cancelled, "int8 export cancelled");
-        predictor.outputs(raw + start * values, std::min(batch, count - start));
+    const int passes = method == Calibration::MinMax ? 1 : 2;
+    const auto runAll = [&](int pass) {
+        for (int64_t start = 0; start < count; start += batch) {
+            const double done = (static_cast<double>(start) / static_cast<double>(count) + pass) / passes;
+            if (progress && !progress(done)) throw Error(ErrorKind::Cancelled, "int8 export cancelled");
+            predictor.outputs(raw + start * values, std::min(batch, count - start));
+        }
+    };
+    runAll(0);
+    for (auto& [node, r] : range)
+        if (!(r.first <= r.second)) r = {0.f, 0.f};
+    std::map<int, std::vector<double>> histogram;
+    if (passes == 2) {
+        // A second pass: the histogram of |x| over [0, max |x|] that percentile and entropy read.
+        constexpr std::size_t kBins = 2048;
+        for (const auto& [node, r] : range) histogram[node].assign(kBins, 0.0);
+        source.model.setForwardHook([&](int node, Tensor& out) {
+            auto it = histogram.find(node);
+            if (it == histogram.end()) return;
+            const auto [lo, hi] = range[node];
+            const float absMax = std::max(std::fabs(lo), std::fabs(hi));
+            if (!(absMax > 0)) return;
+            host.resize(static_cast<std::size_t>(out.numel()));
+            be.copyToHost(host.data(), out);
+            const float perBin = static_cast<float>(kBins) / absMax;
+            for (float v : host) {
+                if (!std::isfinite(v)) continue;
+                const auto k = static_cast<std::size_t>(std::fabs(v) * perBin);
+                it->second[std::min(k, kBins - 1)] += 1.0;
+            }
+        });
+        runAll(1);
     }
     for (auto& [node, q] : plan.activations) {
         const auto [lo, hi] = range[node];
-        q = activationQuantFor(lo <= hi ? lo : 0.f, lo <= hi ? hi : 0.f);
+        const auto [a, b] = calibratedRange(method, lo, hi, histogram[node]);
+        q = activationQuantFor(a, b);
     }
     return plan;
 }

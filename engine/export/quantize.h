@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,11 +24,24 @@ namespace neurite {
 
 // ActivationQuant, activationQuantFor and channelScales: backend/quantization.h.
 
+// How an activation's range is chosen from the calibration samples' values (docs/quantization.md):
+// MinMax: their min and max (nothing clips); Percentile: the 0.01st and 99.99th percentiles (a few
+// outliers clip, the rest get finer steps); Entropy: the clipping point whose 256-level
+// quantization keeps the histogram closest in KL divergence (TensorRT's entropy calibration).
+enum class Calibration { MinMax, Percentile, Entropy };
+const char* nameOf(Calibration c);  // "minmax" | "percentile" | "entropy"
+std::optional<Calibration> calibrationFromName(std::string_view name);
+
+// The range of one tensor's values by `method`, from their min and max and a histogram of
+// `bins.size()` equal bins over [min, max].
+std::pair<float, float> calibratedRange(Calibration method, float min, float max, std::span<const double> bins);
+
 // What gets quantized, by node index in the project's node list.
 struct Int8Plan {
     std::map<int, ActivationQuant> activations;      // outputs that are quantize-dequantized
     std::map<int, std::vector<float>> weightScales;  // Dense/Conv2D node -> scale per out channel
     int64_t calibrationSamples = 0;
+    Calibration calibration = Calibration::MinMax;
 };
 
 // Called between batches with the fraction done (0..1); returning false cancels
@@ -36,7 +52,7 @@ using Int8Progress = std::function<bool(double fraction)>;
 // a Dense or Conv2D layer; weight scales come from the weights. Throws Error{BadInput} when the
 // model has no Dense or Conv2D layer or count < 1.
 Int8Plan calibrateInt8(const ExportSource& source, const float* raw, int64_t count,
-                       const Int8Progress& progress = {});
+                       const Int8Progress& progress = {}, Calibration method = Calibration::MinMax);
 
 // Up to `count` sample indices of a split, seeded, stratified for classifiers (classes taken in
 // turn, each class's samples in a shuffled order), shuffled for regression.

@@ -284,7 +284,8 @@ TrainConfig readTraining(const Json& value, const std::string& path, const ReadC
     ObjectReader r(value, path, ctx,
                    {"epochs", "batch_size", "seed", "device", "threads", "precision", "loss",
                     "optimizer", "schedule", "regularization", "clip_norm", "early_stopping",
-                    "max_steps", "pretrained_lr_scale", "pruning", "quantization_aware"});
+                    "max_steps", "pretrained_lr_scale", "pruning", "quantization_aware",
+                    "distillation"});
     TrainConfig t;
     r.readInt("epochs", t.epochs, between(1, 1000000));
     r.readInt("batch_size", t.batchSize, between(1, 1 << 20));
@@ -312,6 +313,14 @@ TrainConfig readTraining(const Json& value, const std::string& path, const ReadC
         t.earlyStopping = readEarlyStopping(*v, r.pathOf("early_stopping"), ctx);
     r.readInt64("max_steps", t.maxSteps, atLeast(0));
     if (const Json* v = r.find("pruning")) t.pruning = readPruning(*v, r.pathOf("pruning"), ctx);
+    if (const Json* v = r.find("distillation")) {
+        ObjectReader d(*v, r.pathOf("distillation"), ctx, {"teacher", "alpha", "temperature"});
+        if (!d.readString("teacher", t.distillation.teacher) || t.distillation.teacher.empty())
+            d.fail("teacher", "distillation needs a teacher: \"run:ID\" (a stored run) or a .nmodel file");
+        d.readFloat("alpha", t.distillation.alpha, between(0, 1));
+        d.readFloat("temperature", t.distillation.temperature, between(0.05, 100));
+        d.finish();
+    }
     if (const Json* v = r.find("quantization_aware")) {
         ObjectReader q(*v, r.pathOf("quantization_aware"), ctx, {"enabled", "begin_step", "range_momentum"});
         t.quantAware.enabled = true;  // an object without "enabled" asks for it
@@ -364,6 +373,10 @@ Json writeTraining(const TrainConfig& t) {
     out["early_stopping"] = es;
     if (t.maxSteps != 0) out["max_steps"] = t.maxSteps;
     if (!(t.pruning == PruningConfig{})) out["pruning"] = writePruning(t.pruning);
+    if (t.distillation.enabled())
+        out["distillation"] = {{"teacher", t.distillation.teacher},
+                               {"alpha", floatToJson(t.distillation.alpha)},
+                               {"temperature", floatToJson(t.distillation.temperature)}};
     if (!(t.quantAware == QuantAwareConfig{}))
         out["quantization_aware"] = {{"enabled", t.quantAware.enabled},
                                      {"begin_step", t.quantAware.beginStep},

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <optional>
 #include <span>
@@ -22,6 +23,8 @@
 #include "train/quant_aware.h"
 #include "train/output_check.h"
 #include "train/schedule.h"
+#include "train/distillation.h"
+#include "train/loop_state.h"
 #include "train/settings_change.h"
 #include "train/split_metrics.h"
 
@@ -58,6 +61,10 @@ struct Trainer::Impl {
     std::vector<float> hostLogits;
     std::optional<TrainerState> resume;  // set by resumeFrom(), consumed by run()
     QuantAware* quantAware = nullptr;    // during run() with quantization-aware training
+    // Distillation: the teacher's logits per training sample [train.count x outUnits], and the
+    // step's host buffers.
+    std::vector<float> teacher, stepLogits, stepGrad;
+    std::vector<Tensor> distillGrad;  // per batch size in use
     TrainerState exported;               // the state handed to onCheckpoint, buffers reused
     // Augmented or host-prepared batches: a background thread fills them (data/batch_pipeline.h).
     std::unique_ptr<BatchPipeline> pipeline;
@@ -74,6 +81,9 @@ struct Trainer::Impl {
         Tensor yB, diffB;       // allocated on the first mixed batch
     };
     std::vector<Batch> batches;  // one per batch size in use
+    // Adds the distillation term for this batch (its training-sample indices) to b.diff, scaled
+    // as the config says, and returns the combined loss.
+    float distill(const Tensor& logits, Batch& b, float hardLoss, std::span<const int32_t> samples);
 
     Impl(Model& m, const Dataset& d, const TrainConfig& c)
         : model(m), data(d), cfg(c), be(m.backend()), targetScaling(d.targetScaling),
@@ -205,6 +215,20 @@ float Trainer::Impl::loss(const Tensor& logits, Batch& b) {
     return b.mixLambda * la + (1.f - b.mixLambda) * lb;
 }
 
+float Trainer::Impl::distill(const Tensor& logits, Batch& b, float hardLoss, std::span<const int32_t> samples) {
+    const DistillConfig& d = cfg.distillation;
+    stepLogits.resize(static_cast<std::size_t>(logits.numel()));
+    be.copyToHost(stepLogits.data(), logits);
+    const double soft = distillationTerm(stepLogits, teacher, samples, outUnits, d.alpha, d.temperature, stepGrad);
+    std::size_t slot = 0;
+    while (slot < distillGrad.size() && distillGrad[slot].numel() != logits.numel()) ++slot;
+    if (slot == distillGrad.size()) distillGrad.push_back(Tensor::empty(be, logits.shape()));
+    be.copyFromHost(distillGrad[slot], stepGrad.data());
+    be.scale(b.diff, d.alpha);
+    be.axpy(1.f, distillGrad[slot], b.diff);
+    return static_cast<float>(d.alpha * hardLoss + soft);
+}
+
 float Trainer::Impl::lossOn(const Tensor& logits, const Tensor& y, Tensor& diff) {
     const LossConfig& l = cfg.loss;
     switch (l.kind) {
@@ -294,6 +318,14 @@ Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config)
     m->validate();
     if (config.pruning.enabled) checkPruning(model, config.pruning);
     if (config.quantAware.enabled) QuantAware check(model, config.quantAware);
+    if (config.distillation.enabled()) {
+        if (data.numClasses <= 0 || config.loss.kind != LossKind::CrossEntropy)
+            throwBadInput("training.distillation: distillation trains a classifier with the cross_entropy loss; this "
+                          "run's loss is " + std::string(nameOf(config.loss.kind)));
+        if (data.augment.mixup > 0)
+            throwBadInput("training.distillation: the teacher's outputs are for the training samples as they are; "
+                          "turn mixup off (data.augment.mixup) to distill");
+    }
     model.backend().setThreads(config.threads);  // before the first forward builds any plan
     m->train = m->upload(data.train);
     m->val = m->upload(data.validation);
@@ -332,100 +364,17 @@ EvalResult Trainer::evaluate(const DataSplit& split) {
     return m->evaluate(m->upload(split));
 }
 
-namespace {
-
-// Early-stopping bookkeeping for the monitored metric.
-struct Monitor {
-    const EarlyStoppingConfig& cfg;
-    bool hasBest = false;
-    double best = 0;
-    int bad = 0;
-
-    bool higherIsBetter() const { return cfg.monitor == "val_accuracy"; }
-    // Returns true when the value improves on the best by more than minDelta.
-    bool update(double value) {
-        const bool improved = !hasBest || (higherIsBetter() ? value > best + cfg.minDelta
-                                                            : value < best - cfg.minDelta);
-        if (improved) {
-            best = value;
-            hasBest = true;
-            bad = 0;
-        } else {
-            ++bad;
-        }
-        return improved;
-    }
-};
-
-// What a run's future depends on besides the model: see TrainerState.
-struct LoopState {
-    Optimizer& optimizer;
-    LrSchedule& schedule;
-    Monitor& monitor;
-    std::vector<float>& bestWeights;
-    FinishedEvent& fin;
-    double& trainSeconds;
-    int64_t& trainSamples;
-    int64_t& globalStep;
-};
-
-// Into `st`, reusing its buffers from the previous epoch: fresh host memory every epoch would
-// cost page faults on the training thread.
-void exportState(Model& model, const LoopState& l, bool earlyStopped, TrainerState& st) {
-    st.epoch = l.fin.epochs;
-    st.globalStep = l.globalStep;
-    const int64_t nv = model.values().numel();
-    st.model.resize(static_cast<std::size_t>(nv + model.buffers().numel()));
-    model.backend().copyToHost(st.model.data(), model.values());
-    model.backend().copyToHost(st.model.data() + nv, model.buffers());
-    l.optimizer.saveState(st.optState1, st.optState2, st.optSteps);
-    const LrSchedule::State sched = l.schedule.state();
-    st.plateauLr = sched.plateauLr;
-    st.plateauBest = sched.best;
-    st.plateauHasBest = sched.hasBest;
-    st.plateauBad = sched.bad;
-    st.monitorHasBest = l.monitor.hasBest;
-    st.monitorBest = l.monitor.best;
-    st.monitorBad = l.monitor.bad;
-    st.bestEpoch = l.fin.bestEpoch;
-    st.earlyStopped = earlyStopped;
-    st.bestWeights = l.bestWeights;
-    st.trainSeconds = l.trainSeconds;
-    st.trainSamples = l.trainSamples;
-    st.trainLoss = l.fin.trainLoss;
-    st.trainAccuracy = l.fin.trainAccuracy;
-    st.valLoss = l.fin.valLoss;
-    st.valAccuracy = l.fin.valAccuracy;
-}
-
-// Returns the 0-based epoch to continue with.
-int importState(Model& model, const TrainerState& st, const LoopState& l) {
-    checkWeights(model, st.model, "the checkpoint");
-    if (!st.bestWeights.empty()) checkWeights(model, st.bestWeights, "the checkpoint's best weights");
-    model.restore(st.model);
-    if (!st.branch || l.optimizer.fits(st.optState1, st.optState2))
-        l.optimizer.loadState(st.optState1, st.optState2, st.optSteps);
-    l.schedule.setState({st.plateauLr, st.plateauBest, st.plateauHasBest, st.plateauBad});
-    l.monitor.hasBest = st.monitorHasBest;
-    l.monitor.best = st.monitorBest;
-    l.monitor.bad = st.monitorBad;
-    l.bestWeights = st.bestWeights;
-    l.fin.epochs = st.epoch;
-    l.fin.bestEpoch = st.bestEpoch;
-    l.fin.trainLoss = st.trainLoss;
-    l.fin.trainAccuracy = st.trainAccuracy;
-    l.fin.valLoss = st.valLoss;
-    l.fin.valAccuracy = st.valAccuracy;
-    if (st.earlyStopped && !st.branch) l.fin.status = "early_stopped";
-    l.trainSeconds = st.trainSeconds;
-    l.trainSamples = st.trainSamples;
-    l.globalStep = st.globalStep;
-    return st.epoch;
-}
-
-}  // namespace
 
 void Trainer::resumeFrom(TrainerState state) { m->resume = std::move(state); }
+
+void Trainer::setTeacher(std::vector<float> logits) {
+    const int64_t want = m->data.train.count * m->outUnits;
+    if (static_cast<int64_t>(logits.size()) != want)
+        throwBadInput("the teacher's outputs hold " + std::to_string(logits.size()) + " values; the training split needs " +
+                      std::to_string(want) + " (" + std::to_string(m->data.train.count) + " samples x " +
+                      std::to_string(m->outUnits) + " classes)");
+    m->teacher = std::move(logits);
+}
 
 FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
     Impl& s = *m;
@@ -454,6 +403,8 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
     const LoopState loop{optimizer, schedule,     monitor,      bestWeights,
                          fin,       trainSeconds, trainSamples, globalStep};
     const bool checkpoints = observer.wantsCheckpoints();
+    if (cfg.distillation.enabled() && s.teacher.empty())
+        throwBadInput("training.distillation: the teacher's outputs were not computed (Trainer::setTeacher)");
     int firstEpoch = 0;
     std::optional<QuantAware> quantAware;
     if (cfg.quantAware.enabled) quantAware.emplace(s.model, cfg.quantAware);
@@ -524,7 +475,10 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 ++globalStep;
                 lr = schedule.lr(epoch, step);
                 const Tensor& logits = s.model.forward(b.x, true, globalStep, cfg.seed);
-                const float l = s.loss(logits, b);
+                float l = s.loss(logits, b);
+                if (!s.teacher.empty() && std::isfinite(l))
+                    l = s.distill(logits, b, l, std::span<const int32_t>(order).subspan(static_cast<std::size_t>(start),
+                                                                                        static_cast<std::size_t>(n)));
                 if (!std::isfinite(l)) {
                     std::ostringstream msg;
                     msg << "training diverged: the loss became " << l << " at epoch " << epoch + 1

@@ -42,6 +42,11 @@ public:
     // Error{BadInput} when the state does not fit this model or optimizer.
     void resumeFrom(TrainerState state);
 
+    // Distillation (TrainConfig::distillation): the teacher's logits on every training sample,
+    // [train.count x classes] in the training split's order. run() throws Error{BadInput} when
+    // distillation is configured without them. Throws Error{BadInput} when the size is wrong.
+    void setTeacher(std::vector<float> logits);
+
     // Loss, accuracy and per-sample scores of the model on a split (inference mode).
     EvalResult evaluate(const DataSplit& split);
 

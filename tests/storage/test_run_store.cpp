@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "io/project.h"
+#include "recorder.h"
 #include "run_info.h"
 #include "run_store.h"
 #include "schema.h"
@@ -129,6 +130,35 @@ private slots:
         QCOMPARE(describeRun(prepareRun(doc)).name, std::string("iris run"));
         doc.name = "Petals";
         QCOMPARE(describeRun(prepareRun(doc)).name, std::string("Petals"));
+    }
+
+    // The runs list's settings column names a distilled run's teacher, pruning and
+    // quantization-aware training; the finished run keeps every pruned layer's sparsity.
+    void compressionShowsInTheListAndTheSparsityIsKept() {
+        RunStore s(path("compression.db"));
+        NewRun r = sampleRun("student");
+        r.settingsJson = R"({"training.optimizer.type":"adam","training.optimizer.lr":0.001,"training.batch_size":64,)"
+                         R"("training.distillation.teacher":"run:3","training.pruning.enabled":true,)"
+                         R"("training.pruning.structure":"structured","training.pruning.final_sparsity":0.5,)"
+                         R"("training.quantization_aware.enabled":true})";
+        const int64_t id = s.beginRun(r);
+        RunOutcome o;
+        o.status = "completed";
+        o.sparsityJson = sparsityJson({{"fc1", 100, 50, 10, 5}, {"out", 30, 15, 3, 0}});
+        s.finishRun(id, o);
+        const int64_t plain = s.beginRun(sampleRun("plain"));
+        const auto runs = s.listRuns();
+        QCOMPARE(runs[0].keySettings,
+                 std::string("adam, lr 0.001, batch 64, distilled from run:3, pruned structured 50%, int8-aware"));
+        QCOMPARE(runs[1].keySettings, std::string(""));
+        const auto layers = sparsityFromJson(s.run(id)->sparsityJson);
+        QCOMPARE(layers.size(), std::size_t{2});
+        QCOMPARE(layers[0].node, std::string("fc1"));
+        QCOMPARE(layers[0].zeros, int64_t{50});
+        QCOMPARE(layers[0].unitsPruned, int64_t{5});
+        QCOMPARE(layers[1].sparsity(), 0.5);
+        QVERIFY(s.run(plain)->sparsityJson.empty());
+        QVERIFY(sparsityFromJson("not json").empty());
     }
 
     void freshDatabase() {

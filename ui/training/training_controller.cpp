@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "display_convert.h"
+#include "distillation_teacher.h"
 #include "metrics_json.h"
 #include "recorder.h"
 #include "run_info.h"
@@ -384,6 +385,8 @@ bool TrainingController::start(const ProjectDocument& project, bool paused, std:
                 setup.model->restore(from->model);  // the maps before the first step show it
             }
             Trainer trainer(*setup.model, setup.data, setup.project.training);
+            if (setup.project.training.distillation.enabled())
+                trainer.setTeacher(storage::distillationTeacher(setup.project, setup.data, storePath));
             if (from) {
                 queue->stepsTaken = from->globalStep;
                 queue->nextEpoch = from->epoch + 1;

@@ -23,68 +23,16 @@
 
 #include "devices/device_registry.h"
 #include "designer/graph_commands.h"
-#include "synthetic_editor.h"
+#include "compression_settings.h"
 #include "designer/graph_model.h"
 #include "number_field.h"
+#include "settings_fields.h"
 #include "synthetic_editor.h"
 
 namespace neurite {
 
-namespace {
+using namespace fields;
 
-// Names a field after the project-file key it edits ("training.optimizer.lr") and says what it
-// does and, for numbers, the range it takes (read from the editor itself).
-void describe(QWidget* w, const char* key, const QString& what) {
-    w->setObjectName(QLatin1String(key));
-    QString tip = what;
-    if (auto* d = qobject_cast<NumberField*>(w))
-        tip += QObject::tr("\nRange: %1 to %2.").arg(NumberField::shortest(d->minimum(), NumberField::Storage::Double),
-                                                   NumberField::shortest(d->maximum(), NumberField::Storage::Double));
-    else if (auto* i = qobject_cast<QSpinBox*>(w))
-        tip += QObject::tr("\nRange: %1 to %2.").arg(i->minimum()).arg(i->maximum());
-    w->setToolTip(tip);
-}
-
-NumberField* number(QWidget* parent, double lo, double hi, double step,
-                    NumberField::Storage storage = NumberField::Storage::Float) {
-    return new NumberField(lo, hi, step, storage, parent);
-}
-
-QSpinBox* integer(QWidget* parent, int lo, int hi) {
-    auto* b = new QSpinBox(parent);
-    b->setRange(lo, hi);
-    b->setKeyboardTracking(false);  // "20" is one edit, not 2 then 20
-    return b;
-}
-
-// A combo whose items carry the project-file names as data. It may be narrower than its longest
-// item (the settings column must fit its pane); the open list shows the items whole.
-QComboBox* choice(QWidget* parent, const QStringList& names = {}) {
-    auto* c = new QComboBox(parent);
-    for (const QString& n : names) c->addItem(n, n);
-    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    c->setMinimumContentsLength(8);
-    return c;
-}
-
-void select(QComboBox* c, const QString& name) {
-    const int i = c->findData(name);
-    c->setCurrentIndex(i >= 0 ? i : 0);
-}
-
-// Filling the editors from the document rewrites only what differs, so a field being typed in
-// keeps its text when another setting changes.
-template <class Box, class V> void showValue(Box* box, V v) {
-    if (box->value() != v) box->setValue(v);
-}
-void showValue(QLineEdit* edit, const std::string& text) {
-    const QString t = QString::fromStdString(text);
-    if (edit->text() == t) return;
-    edit->setText(t);
-    edit->setCursorPosition(0);  // a long data source shows its kind ("synthetic:spiral?..."), not its tail
-}
-
-}  // namespace
 
 TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget* parent)
     : QWidget(parent), m_model(model), m_undo(undo) {
@@ -131,10 +79,8 @@ TrainingSettings::TrainingSettings(GraphModel* model, QUndoStack* undo, QWidget*
                                {tr("Schedule"), m_schedule}, {tr("Pretrained LR scale"), m_pretrainedLr}});
     group(tr("Regularization"), {{tr("L2"), m_l2}, {tr("Clip norm"), m_clip}, {tr("Early stopping"), m_early},
                                  {tr("Monitor"), m_monitor}, {tr("Patience"), m_patience}});
-    group(tr("Pruning"), {{tr("Prune"), m_prune}, {tr("Structure"), m_pruneStructure}, {tr("Scope"), m_pruneScope},
-                          {tr("Initial sparsity"), m_pruneInitial}, {tr("Final sparsity"), m_pruneFinal},
-                          {tr("Begin step"), m_pruneBegin}, {tr("End step"), m_pruneEnd},
-                          {tr("Every (steps)"), m_pruneFrequency}});
+    group(tr("Pruning"), m_compression->pruningRows());
+    group(tr("Quantization-aware training"), m_compression->quantRows());
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_fields);
     layout->addStretch(1);
@@ -273,14 +219,10 @@ void TrainingSettings::createEditors() {
     m_early = new QCheckBox(tr("when the metric stalls"), this);
     m_monitor = choice(this, {"val_loss", "val_accuracy", "train_loss"});
     m_patience = integer(this, 0, 100000);
-    m_prune = new QCheckBox(tr("smallest weights to zero"), this);
-    m_pruneStructure = choice(this, {"unstructured", "structured"});
-    m_pruneScope = choice(this, {"layer", "global"});
-    m_pruneInitial = number(this, 0, 0.99, 0.05);
-    m_pruneFinal = number(this, 0, 0.99, 0.05);
-    m_pruneBegin = integer(this, 0, 100000000);
-    m_pruneEnd = integer(this, 0, 100000000);
-    m_pruneFrequency = integer(this, 1, 1000000);
+    m_compression = std::make_unique<CompressionEditors>(
+        this, [this](const QString& field, const std::function<void(TrainConfig&)>& change) {
+            edit(field, [&](DataConfig&, TrainConfig& t) { change(t); });
+        });
     m_reconstruct = new QCheckBox(tr("reconstruct the input"), this);
     m_target = new QLineEdit(this);
     m_target->setPlaceholderText(tr("csv: the last column"));
@@ -378,32 +320,6 @@ void TrainingSettings::connectEditors() {
     onCheck(m_early, tr("early stopping"), [](DataConfig&, TrainConfig& t, bool on) { t.earlyStopping.enabled = on; });
     onChoice(m_monitor, tr("monitor"), [](DataConfig&, TrainConfig& t, const std::string& v) { t.earlyStopping.monitor = v; });
     onInt(m_patience, tr("patience"), [](DataConfig&, TrainConfig& t, int v) { t.earlyStopping.patience = v; });
-    // The schedule stays valid as it is edited: a begin past the end moves the end along, and
-    // an initial sparsity above the final one raises the final one (and the other way round).
-    onCheck(m_prune, tr("pruning"), [](DataConfig&, TrainConfig& t, bool on) { t.pruning.enabled = on; });
-    onChoice(m_pruneStructure, tr("pruning structure"), [](DataConfig&, TrainConfig& t, const std::string& v) {
-        t.pruning.structure = v == "structured" ? PruneStructure::Structured : PruneStructure::Unstructured;
-    });
-    onChoice(m_pruneScope, tr("pruning scope"), [](DataConfig&, TrainConfig& t, const std::string& v) {
-        t.pruning.scope = v == "global" ? PruneScope::Global : PruneScope::Layer;
-    });
-    onDouble(m_pruneInitial, tr("initial sparsity"), [](DataConfig&, TrainConfig& t, double v) {
-        t.pruning.initialSparsity = static_cast<float>(v);
-        t.pruning.finalSparsity = std::max(t.pruning.finalSparsity, t.pruning.initialSparsity);
-    });
-    onDouble(m_pruneFinal, tr("final sparsity"), [](DataConfig&, TrainConfig& t, double v) {
-        t.pruning.finalSparsity = static_cast<float>(v);
-        t.pruning.initialSparsity = std::min(t.pruning.initialSparsity, t.pruning.finalSparsity);
-    });
-    onInt(m_pruneBegin, tr("pruning begin step"), [](DataConfig&, TrainConfig& t, int v) {
-        t.pruning.beginStep = v;
-        t.pruning.endStep = std::max<int64_t>(t.pruning.endStep, v);
-    });
-    onInt(m_pruneEnd, tr("pruning end step"), [](DataConfig&, TrainConfig& t, int v) {
-        t.pruning.endStep = v;
-        t.pruning.beginStep = std::min<int64_t>(t.pruning.beginStep, v);
-    });
-    onInt(m_pruneFrequency, tr("pruning frequency"), [](DataConfig&, TrainConfig& t, int v) { t.pruning.frequency = v; });
 }
 
 std::vector<TrainingSettings::AugmentEditor> TrainingSettings::augmentEditors() const {
@@ -491,21 +407,6 @@ void TrainingSettings::describeEditors() {
     describe(m_monitor, "training.early_stopping.monitor", tr("The metric early stopping watches: val_loss or val_accuracy (need a validation "
                            "split) or train_loss."));
     describe(m_patience, "training.early_stopping.patience", tr("Epochs without improvement before early stopping ends the run."));
-    describe(m_prune, "training.pruning.enabled", tr("Magnitude pruning: during training the smallest weights (or whole units) are set to "
-                                                     "zero and kept there, following the schedule below. Branch a stored run with it on to "
-                                                     "prune a trained model and fine-tune it."));
-    describe(m_pruneStructure, "training.pruning.structure", tr("unstructured: single weights. structured: whole units (Dense) or filters "
-                                                                "(Conv2D), which every export then removes, so the model gets smaller and "
-                                                                "faster."));
-    describe(m_pruneScope, "training.pruning.scope", tr("layer: every layer pruned to the sparsity. global: all layers' weights ranked "
-                                                        "together, so layers with more small weights lose more."));
-    describe(m_pruneInitial, "training.pruning.initial_sparsity", tr("The sparsity at the begin step."));
-    describe(m_pruneFinal, "training.pruning.final_sparsity", tr("The sparsity from the end step on (fraction of weights or units that are "
-                                                                 "zero)."));
-    describe(m_pruneBegin, "training.pruning.begin_step", tr("The optimizer step (counted from the run's start) at which pruning begins."));
-    describe(m_pruneEnd, "training.pruning.end_step", tr("The step at which the final sparsity is reached; equal to the begin step prunes "
-                                                         "all at once."));
-    describe(m_pruneFrequency, "training.pruning.frequency", tr("Steps between two updates of the pruning mask."));
 }
 
 template <typename F>
@@ -550,14 +451,7 @@ void TrainingSettings::load() {
     m_early->setChecked(t.earlyStopping.enabled);
     select(m_monitor, QString::fromStdString(t.earlyStopping.monitor));
     showValue(m_patience, t.earlyStopping.patience);
-    m_prune->setChecked(t.pruning.enabled);
-    select(m_pruneStructure, QString::fromLatin1(nameOf(t.pruning.structure)));
-    select(m_pruneScope, QString::fromLatin1(nameOf(t.pruning.scope)));
-    showValue(m_pruneInitial, double(t.pruning.initialSparsity));
-    showValue(m_pruneFinal, double(t.pruning.finalSparsity));
-    showValue(m_pruneBegin, static_cast<int>(std::min<int64_t>(t.pruning.beginStep, 100000000)));
-    showValue(m_pruneEnd, static_cast<int>(std::min<int64_t>(t.pruning.endStep, 100000000)));
-    showValue(m_pruneFrequency, static_cast<int>(std::min<int64_t>(t.pruning.frequency, 1000000)));
+    m_compression->load(t);
     m_reconstruct->setChecked(d.reconstruct);
     showValue(m_target, d.target);
     select(m_balance, QString::fromStdString(d.balance));

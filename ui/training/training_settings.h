@@ -13,11 +13,13 @@
 #include <QWidget>
 
 #include <functional>
+#include <memory>
 
 #include <vector>
 
 #include "io/project.h"
 #include "train/events.h"
+#include "compression_settings.h"
 #include "number_field.h"
 
 class QCheckBox;
@@ -113,11 +115,7 @@ private:
     QComboBox *m_scaling, *m_targetScaling, *m_device, *m_precision, *m_loss, *m_optimizer, *m_schedule, *m_monitor;
     QSpinBox *m_epochs, *m_batch, *m_seed, *m_threads, *m_patience;
     QCheckBox* m_early;
-    // training.pruning (docs/pruning.md)
-    QCheckBox* m_prune;
-    QComboBox *m_pruneStructure, *m_pruneScope;
-    NumberField *m_pruneInitial, *m_pruneFinal;
-    QSpinBox *m_pruneBegin, *m_pruneEnd, *m_pruneFrequency;
+    std::unique_ptr<CompressionEditors> m_compression;  // pruning, quantization-aware training
     QCheckBox* m_reconstruct;
     QLineEdit* m_target;
     QComboBox *m_balance, *m_classWeights;

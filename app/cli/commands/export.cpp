@@ -32,6 +32,9 @@ const char* kExportHelp =
     "  --format native-int8  the same with int8 weights and activation scales, calibrated on\n"
     "                        training samples; predict runs it on Neurite's int8 runtime\n"
     "  --calibration-samples N   with an int8 format: training samples to calibrate on (512)\n"
+    "  --calibration M       with an int8 format: how activation ranges are chosen: minmax\n"
+    "                        (default), percentile (99.99% of |x|) or entropy (least KL\n"
+    "                        divergence, as TensorRT); see docs/quantization.md\n"
     "  --json                print the report as one JSON object on stdout\n"
     "  -o, --output FILE     where to write it\n"
     "  --run ID              export run ID of the run store instead of training (--db FILE)\n"
@@ -64,10 +67,10 @@ void printJson(const ExportReport& r) {
         std::printf(",\"compared_samples\":%lld,\"max_abs_diff\":%.9g",
                     static_cast<long long>(r.comparedSamples), r.maxAbsDiff);
     if (isInt8(r.format))
-        std::printf(",\"calibration_samples\":%lld,\"quantized_layers\":%d,\"metric\":%s,"
+        std::printf(",\"calibration\":%s,\"calibration_samples\":%lld,\"quantized_layers\":%d,\"metric\":%s,"
                     "\"split\":%s,\"evaluated_samples\":%lld,\"float\":%.9g,\"int8\":%.9g,"
                     "\"float_bytes\":%lld",
-                    static_cast<long long>(r.calibrationSamples), r.quantizedLayers,
+                    jsonString(r.calibration).c_str(), static_cast<long long>(r.calibrationSamples), r.quantizedLayers,
                     jsonString(r.metric).c_str(), jsonString(r.evaluatedSplit).c_str(),
                     static_cast<long long>(r.evaluatedSamples), r.metricFloat, r.metricInt8,
                     static_cast<long long>(r.floatBytes));
@@ -82,7 +85,7 @@ void printJson(const ExportReport& r) {
 
 // Writes and verifies the model of a prepared (trained or restored) run.
 int writeModel(RunSetup& setup, ExportFormat format, const std::string& out,
-               int64_t calibrationSamples, bool json) {
+               int64_t calibrationSamples, Calibration method, bool json) {
     const DataSplit& split = setup.data.validation.count > 0 ? setup.data.validation
                                                               : setup.data.train;
     int64_t count = 0;
@@ -90,6 +93,7 @@ int writeModel(RunSetup& setup, ExportFormat format, const std::string& out,
     Int8Options int8;
     int8.data = &setup.data;
     int8.calibrationSamples = calibrationSamples;
+    int8.calibration = method;
     int8.seed = setup.project.training.seed;
     if (isInt8(format))
         std::fprintf(stderr, "calibrating on %lld training samples and evaluating float and int8...\n",
@@ -111,7 +115,7 @@ int runExport(int argc, char** argv) {
     std::vector<char*> ptrs;
     for (std::string& w : words) ptrs.push_back(w.data());
     Args args(argc, ptrs.data(), 2, {"help", "json"},
-              {"format", "output", "calibration-samples", "epochs", "batch-size", "lr", "device", "threads", "seed",
+              {"format", "output", "calibration-samples", "calibration", "epochs", "batch-size", "lr", "device", "threads", "seed",
                "precision", "max-steps", "run", "checkpoint", "db"});
     if (args.flag("help")) {
         std::fputs(kExportHelp, stdout);
@@ -135,6 +139,13 @@ int runExport(int argc, char** argv) {
     if (calibration && !isInt8(*format))
         throwBadInput("--calibration-samples goes with --format onnx-int8 or native-int8");
     const int64_t calibrationSamples = calibration.value_or(512);
+    Calibration method = Calibration::MinMax;
+    if (const auto name = args.str("calibration")) {
+        if (!isInt8(*format)) throwBadInput("--calibration goes with --format onnx-int8 or native-int8");
+        const auto m = calibrationFromName(*name);
+        if (!m) throwBadInput("--calibration must be minmax, percentile or entropy, got '" + *name + "'");
+        method = *m;
+    }
     const bool json = args.flag("json");
     const auto out = args.str("output");
     if (!out || out->empty()) throwBadInput("export needs -o FILE, the file to write");
@@ -149,7 +160,7 @@ int runExport(int argc, char** argv) {
     if (runId) {
         storage::RunStore store(dbPath(args, false), storage::RunStore::Mode::ReadOnly);
         RunSetup setup = storage::loadRunModel(store, *runId, kind);
-        return writeModel(setup, *format, *out, calibrationSamples, json);
+        return writeModel(setup, *format, *out, calibrationSamples, method, json);
     }
     const std::string path = args.positional()[0];
     std::vector<std::string> warnings;
@@ -171,7 +182,7 @@ int runExport(int argc, char** argv) {
         return 130;
     }
 
-    return writeModel(setup, *format, *out, calibrationSamples, json);
+    return writeModel(setup, *format, *out, calibrationSamples, method, json);
 }
 
 }  // namespace neurite::cli

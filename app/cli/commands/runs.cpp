@@ -194,6 +194,10 @@ int show(RunStore& store, int64_t id, bool asJson) {
     if (r.parentEpoch > 0)
         std::printf("branched from %s after epoch %d\n",
                     r.parentRun ? ("run " + std::to_string(*r.parentRun)).c_str() : "a deleted run", r.parentEpoch);
+    if (const json s = json::parse(r.settingsJson, nullptr, false); s.is_object() && s.contains("training.distillation.teacher"))
+        std::printf("distilled from %s (alpha %g, temperature %g)\n",
+                    s["training.distillation.teacher"].get<std::string>().c_str(),
+                    s.value("training.distillation.alpha", 0.5), s.value("training.distillation.temperature", 4.0));
     for (const LayerSparsity& l : storage::sparsityFromJson(r.sparsityJson))
         std::printf("pruned %s: %.1f%% of %lld weights zero, %lld of %lld units\n", l.node.c_str(),
                     100.0 * l.sparsity(), static_cast<long long>(l.weights), static_cast<long long>(l.unitsPruned),

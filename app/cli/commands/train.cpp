@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cli.h"
+#include "distillation_teacher.h"
 #include "core/error.h"
 #include "devices/device_registry.h"
 #include "experiment/runner.h"
@@ -234,6 +235,12 @@ int runTrain(int argc, char** argv) {
     }
     Trainer trainer(*setup.model, setup.data, project.training);
     if (start) trainer.resumeFrom(std::move(*start));
+    if (project.training.distillation.enabled()) {
+        std::fprintf(stderr, "distilling from %s (alpha %g, temperature %g): its outputs on the training split...\n",
+                     project.training.distillation.teacher.c_str(), project.training.distillation.alpha,
+                     project.training.distillation.temperature);
+        trainer.setTeacher(storage::distillationTeacher(project, setup.data, store ? store->path() : dbPath(args, false)));
+    }
     CliPrinter printer(args.flag("json"), project.name.empty() ? "run" : project.name,
                        args.flag("curves"));
     printer.setClassifier(setup.data.numClasses > 0);

@@ -1,0 +1,43 @@
+#include "distillation_teacher.h"
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "devices/device_registry.h"
+#include "export/native_model.h"
+#include "export/teacher.h"
+#include "run_model.h"
+#include "run_store.h"
+
+namespace neurite::storage {
+
+std::vector<float> distillationTeacher(const ProjectDocument& project, const Dataset& student,
+                                       const std::string& dbPath) {
+    const std::string& spec = project.training.distillation.teacher;
+    if (spec.rfind("run:", 0) == 0) {
+        const std::string digits = spec.substr(4);
+        if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
+            throwBadInput("training.distillation.teacher: expected run:ID (a stored run's id) or a .nmodel file, got '" +
+                          spec + "'");
+        const int64_t id = std::stoll(digits);
+        if (dbPath.empty())
+            throwBadInput("training.distillation.teacher: " + spec + " is a stored run, but runs are not recorded here; "
+                          "record runs, or export the teacher as a .nmodel file");
+        RunStore store(dbPath, RunStore::Mode::ReadOnly);
+        RunSetup teacher = [&] {
+            try {
+                return loadRunModel(store, id, CheckpointKind::Final);
+            } catch (const Error& e) {
+                if (e.kind() != ErrorKind::BadInput || !store.run(id)) throw;
+                return loadRunModel(store, id, CheckpointKind::Best);  // an interrupted run's best epoch
+            }
+        }();
+        return teacherLogits(exportSourceOf(teacher), student, "run " + digits);
+    }
+    std::filesystem::path path(spec);
+    if (!path.is_absolute() && !project.folder.empty()) path = std::filesystem::path(project.folder) / path;
+    NativeModel teacher = loadNativeModel(path.lexically_normal().string(), backendFor("cpu"));
+    return teacherLogits(teacher.source(), student, spec);
+}
+
+}  // namespace neurite::storage
