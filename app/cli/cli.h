@@ -53,6 +53,7 @@ int runImport(int argc, char** argv);
 int runPredict(int argc, char** argv);
 int runSelftest(int argc, char** argv);
 int runExperimentCommand(int argc, char** argv);
+int runCompress(int argc, char** argv);
 
 // Ctrl-C handling: the first SIGINT asks the running trainer to stop after its current step.
 StopToken* installInterruptHandler();

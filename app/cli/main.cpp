@@ -52,6 +52,7 @@ void usage(std::FILE* out) {
         "  layers          list the layer types (--markdown for docs/layers.md, --json)\n"
         "  runs            list, show, compare, resume, tag, export stored runs (see runs --help)\n"
         "  experiment F    run a sweep (*.experiment.json), resume, show (see experiment --help)\n"
+        "  compress report a run and its pruned, quantized and distilled variants side by side\n"
         "  version         print the version and the libraries in use\n"
         "\n"
         "exit codes: 0 done, 2 bad input, 3 training diverged, 130 interrupted\n",
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
         if (cmd == "layers") return neurite::cli::runLayers(argc, argv);
         if (cmd == "runs") return neurite::cli::runRuns(argc, argv);
         if (cmd == "experiment") return neurite::cli::runExperimentCommand(argc, argv);
+        if (cmd == "compress") return neurite::cli::runCompress(argc, argv);
         if (cmd == "version" || cmd == "--version") return neurite::cli::runVersion(argc, argv);
         if (cmd == "help" || cmd == "--help" || cmd == "-h") {
             usage(stdout);

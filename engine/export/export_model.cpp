@@ -85,12 +85,9 @@ std::vector<std::string> ExportReport::summary() const {
     return lines;
 }
 
-namespace {
-
-// The model's metric on raw samples: accuracy for a classifier, RMSE for regression.
 double metricOf(const ExportSource& source, const Dataset& data, const DataSplit& split,
                 const std::vector<float>& raw, const std::function<bool(double)>& progress,
-                const Model::Int8Spec* int8 = nullptr) {
+                const Model::Int8Spec* int8) {
     Predictor predictor(source.model, source.preprocessing, 256,
                         int8 ? InferencePath::Compiled : InferencePath::LayerByLayer, int8);
     const int64_t units = predictor.units(), chunk = 1024;
@@ -118,6 +115,8 @@ double metricOf(const ExportSource& source, const Dataset& data, const DataSplit
     if (!source.classNames.empty()) return sum / static_cast<double>(split.count);
     return std::sqrt(sum / static_cast<double>(split.count * std::max<int64_t>(data.targetDim, 1)));
 }
+
+namespace {
 
 // Runs the written model (loaded back on the CPU) and the source on the same samples: any
 // difference is a bug when the source is on the CPU too.

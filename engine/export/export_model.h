@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,13 @@ struct Int8Options {
 ExportReport exportModel(const ExportSource& source, ExportFormat format, const std::string& path,
                          const std::vector<float>& samples, int64_t sampleCount,
                          const Int8Options* int8 = nullptr);
+
+// The model's metric on a split's raw samples (all of them): accuracy for a classifier, RMSE
+// (in the target's units) for regression. int8: on the int8 runtime; else layer by layer.
+// progress gets 0..1 and cancels with false (Error{Cancelled}).
+double metricOf(const ExportSource& source, const Dataset& data, const DataSplit& split,
+                const std::vector<float>& raw, const std::function<bool(double)>& progress,
+                const Model::Int8Spec* int8 = nullptr);
 
 // Up to `max` raw samples of a split (as the data file holds them), for the verification above.
 std::vector<float> rawSamples(const Dataset& data, const DataSplit& split, int64_t max,

@@ -109,6 +109,34 @@ private slots:
         // 2*32 + 32 + 32*32 + 32 + 32*3 + 3 parameters; 2 * (2*32 + 32*32 + 32*3) FLOPs.
         QCOMPARE(latency["parameters"].toInt(), 1251);
         QCOMPARE(latency["flops_per_sample"].toInt(), 2368);
+
+        // The variants report: the run and its pruned branch, each in float and in int8.
+        Result report = runCli({"compress", "report", "--run", QString::number(id), "--db", db, "--seconds", "0.05",
+                                "--threads", "1", "--json"});
+        QVERIFY2(report.code == 0, report.err.constData());
+        const QList<QJsonObject> rows = jsonLines(report.out);
+        QCOMPARE(rows.size(), 4);
+        QCOMPARE(rows[0]["relation"].toString(), QString("the run"));
+        QCOMPARE(rows[0]["model"].toString(), QString("float"));
+        QCOMPARE(rows[0]["parameters"].toInt(), 4547);
+        QCOMPARE(rows[1]["model"].toString(), QString("int8"));
+        QCOMPARE(rows[2]["relation"].toString(), QString("branched after epoch 30"));
+        QVERIFY2(rows[2]["settings"].toString().contains("pruned structured 50%"), report.out.constData());
+        QCOMPARE(rows[2]["parameters"].toInt(), 1251);  // compacted, as exported
+        QCOMPARE(rows[2]["flops_per_sample"].toInt(), 2368);
+        QVERIFY(rows[3]["file_bytes"].toInt() < rows[2]["file_bytes"].toInt());
+        for (const QJsonObject& r : rows) {
+            QCOMPARE(r["metric"].toString(), QString("accuracy"));
+            QCOMPARE(r["split"].toString(), QString("test"));
+            QVERIFY2(r["value"].toDouble() > 0.8, report.out.constData());
+            QVERIFY(r["p50_ms"].toDouble() > 0 && r["p99_ms"].toDouble() >= r["p50_ms"].toDouble());
+            QVERIFY(r["samples_per_sec"].toDouble() > 0);
+        }
+        Result table = runCli({"compress", "report", "--run", QString::number(id), "--db", db, "--seconds", "0.05"});
+        QVERIFY2(table.code == 0 && table.out.contains("branched after epoch 30: "), table.out.constData());
+        Result none = runCli({"compress", "report", "--run", "999", "--db", db});
+        QCOMPARE(none.code, 2);
+        QVERIFY2(none.err.contains("there is no run 999"), none.err.constData());
     }
 
     void aStudentLearnsFromAStoredRunOrAModelFile() {

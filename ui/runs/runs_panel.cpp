@@ -1,3 +1,4 @@
+#include "variants_dialog.h"
 #include "runs_panel.h"
 #include "training/rewind_dialog.h"
 #include "failure.h"
@@ -50,6 +51,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
         menu.addAction(tr("Export model..."), this, &RunsPanel::exportSelected);
         menu.addAction(tr("Try it"), this, &RunsPanel::tryItSelected);
         menu.addAction(tr("Rewind and branch..."), this, &RunsPanel::branchSelected);
+        menu.addAction(tr("Compare variants..."), this, &RunsPanel::compareVariants);
         menu.addSeparator();
         menu.addAction(tr("Delete..."), this, &RunsPanel::deleteSelected);
         menu.exec(m_table->viewport()->mapToGlobal(pos));
@@ -313,6 +315,14 @@ void RunsPanel::branchSelected() {
     if (!id) return;
     RewindDialog dialog(storePath(), *id, this);
     if (dialog.exec() == QDialog::Accepted && dialog.epoch() > 0) emit branchRequested(*id, dialog.epoch());
+}
+
+void RunsPanel::compareVariants() {
+    const auto id = oneSelected(tr("Select one run to compare it with its pruned, quantized and distilled variants."));
+    if (!id) return;
+    auto* dialog = new VariantsDialog(storePath(), *id, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 void RunsPanel::deleteSelected() {

@@ -73,6 +73,7 @@ private:
     void tagSelected();
     void noteSelected();
     void deleteSelected();
+    void compareVariants();  // the run and its variants measured side by side (VariantsDialog)
     void exportSelected();
     void tryItSelected();
     void branchSelected();
