@@ -53,6 +53,18 @@ std::vector<float> gather(const float* src, const Shape& shape,
 
 std::optional<CompactedModel> compactModel(const ExportSource& source) {
     Model& model = source.model;
+    // First only the weights of the layers whose units could go: most models have no zero unit,
+    // and a large one should not be copied whole to find that out.
+    const std::vector<PruneTarget> targets = pruneTargets(model);
+    bool any = false;
+    std::vector<float> rows;
+    for (const PruneTarget& t : targets) {
+        if (!t.removable || any) continue;
+        rows.resize(static_cast<std::size_t>(t.rows * t.rowSize));
+        model.backend().copyToHost(rows.data(), model.values().slice(t.weightOffset, Shape{t.rows * t.rowSize}));
+        for (int64_t r = 0; r < t.rows && !any; ++r) any = allZero(rows.data() + r * t.rowSize, t.rowSize);
+    }
+    if (!any) return std::nullopt;
     std::vector<float> weights = model.snapshot();
     const int64_t nv = model.values().numel();
 
@@ -61,7 +73,7 @@ std::optional<CompactedModel> compactModel(const ExportSource& source) {
     std::map<std::string, std::vector<int64_t>> rowsOf, colsOf;
     std::map<std::string, int64_t> unitsOf;
     std::vector<CompactedModel::Removed> removed;
-    for (const PruneTarget& t : pruneTargets(model)) {
+    for (const PruneTarget& t : targets) {
         if (!t.removable) continue;
         std::vector<int64_t> kept;
         for (int64_t r = 0; r < t.rows; ++r) {

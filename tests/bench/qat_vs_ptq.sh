@@ -6,11 +6,12 @@
 # calibration method; the export evaluates float and int8 (on Neurite's int8 runtime) on the test
 # split. Same data, seeds and epochs.
 # usage: tests/bench/qat_vs_ptq.sh [PROJECT]   (default: the Fashion-MNIST CNN)
-# env: THREADS (2), EPOCHS (3), TUNE (2), CLI
+# env: THREADS (2), EPOCHS (3), TUNE (2), TUNE_LR (the project's learning rate), CLI
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 threads=${THREADS:-2} epochs=${EPOCHS:-3} tune=${TUNE:-2} cli=${CLI:-$root/build/bin/neurite-cli}
+lr=${TUNE_LR:+--lr $TUNE_LR}
 project=${1:-$root/resources/examples/fashion_cnn.neurite.json}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -25,7 +26,8 @@ if sys.argv[3] == "qat":
     doc["training"]["quantization_aware"] = {"begin_step": 0}
 json.dump(doc, open(sys.argv[2], "w"), indent=1)
 PY
-  "$cli" train "$work/$kind.neurite.json" --branch "1:$epochs" --epochs "$total" --threads "$threads" --db "$db" \
+  # shellcheck disable=SC2086
+  "$cli" train "$work/$kind.neurite.json" --branch "1:$epochs" --epochs "$total" $lr --threads "$threads" --db "$db" \
     --json 2> /dev/null | grep '"finished"' > "$work/$kind.json"
 done
 for run in 2 3; do

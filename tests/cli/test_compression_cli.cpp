@@ -111,24 +111,24 @@ private slots:
         QCOMPARE(latency["flops_per_sample"].toInt(), 2368);
 
         // The variants report: the run and its pruned branch, each in float and in int8.
-        Result report = runCli({"compress", "report", "--run", QString::number(id), "--db", db, "--seconds", "0.05",
+        Result variants = runCli({"compress", "report", "--run", QString::number(id), "--db", db, "--seconds", "0.05",
                                 "--threads", "1", "--json"});
-        QVERIFY2(report.code == 0, report.err.constData());
-        const QList<QJsonObject> rows = jsonLines(report.out);
+        QVERIFY2(variants.code == 0, variants.err.constData());
+        const QList<QJsonObject> rows = jsonLines(variants.out);
         QCOMPARE(rows.size(), 4);
         QCOMPARE(rows[0]["relation"].toString(), QString("the run"));
         QCOMPARE(rows[0]["model"].toString(), QString("float"));
         QCOMPARE(rows[0]["parameters"].toInt(), 4547);
         QCOMPARE(rows[1]["model"].toString(), QString("int8"));
         QCOMPARE(rows[2]["relation"].toString(), QString("branched after epoch 30"));
-        QVERIFY2(rows[2]["settings"].toString().contains("pruned structured 50%"), report.out.constData());
+        QVERIFY2(rows[2]["settings"].toString().contains("pruned structured 50%"), variants.out.constData());
         QCOMPARE(rows[2]["parameters"].toInt(), 1251);  // compacted, as exported
         QCOMPARE(rows[2]["flops_per_sample"].toInt(), 2368);
         QVERIFY(rows[3]["file_bytes"].toInt() < rows[2]["file_bytes"].toInt());
         for (const QJsonObject& r : rows) {
             QCOMPARE(r["metric"].toString(), QString("accuracy"));
             QCOMPARE(r["split"].toString(), QString("test"));
-            QVERIFY2(r["value"].toDouble() > 0.8, report.out.constData());
+            QVERIFY2(r["value"].toDouble() > 0.8, variants.out.constData());
             QVERIFY(r["p50_ms"].toDouble() > 0 && r["p99_ms"].toDouble() >= r["p50_ms"].toDouble());
             QVERIFY(r["samples_per_sec"].toDouble() > 0);
         }

@@ -5,6 +5,7 @@
 // sample shape is refused naming both; bad settings are refused.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -111,6 +112,13 @@ private slots:
             RunSetup s = prepareRun(doc);
             Trainer trainer(*s.model, s.data, doc.training);
             teacherOut = teacherLogits(teacher, s.data, "teacher");
+            // Row i is training sample i: the teacher's argmax agrees with its labels.
+            int64_t agree = 0;
+            for (int64_t i = 0; i < s.data.train.count; ++i) {
+                const float* v = teacherOut.data() + i * 3;
+                agree += std::max_element(v, v + 3) - v == s.data.train.labels[static_cast<std::size_t>(i)];
+            }
+            if (!(agree > 0.9 * static_cast<double>(s.data.train.count))) qFatal("teacher rows misaligned: %lld", static_cast<long long>(agree));
             if (doc.training.distillation.enabled()) trainer.setTeacher(teacherOut);
             TrainObserver quiet;
             StopToken stop;
