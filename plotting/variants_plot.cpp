@@ -40,11 +40,13 @@ void VariantsPlot::setPoints(const QVector<Point>& points, const QString& metric
     m_int8->setData(qx, qy);
     for (QCPItemText* label : m_labels) plot->removeItem(label);
     m_labels.clear();
-    for (const Point& p : points) {
+    for (int k = 0; k < points.size(); ++k) {
+        const Point& p = points[k];
         auto* label = new QCPItemText(plot);
         label->setText(p.label);
         label->position->setCoords(p.latencyMs, p.metric);
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+        // Alternately above and below the point, so that neighbours' labels do not overprint.
+        label->setPositionAlignment(Qt::AlignLeft | (k % 2 ? Qt::AlignTop : Qt::AlignBottom));
         label->setPadding(QMargins(6, 0, 0, 2));
         label->setColor(QColor(70, 70, 70));
         m_labels.push_back(label);

@@ -24,14 +24,7 @@ std::vector<float> distillationTeacher(const ProjectDocument& project, const Dat
             throwBadInput("training.distillation.teacher: " + spec + " is a stored run, but runs are not recorded here; "
                           "record runs, or export the teacher as a .nmodel file");
         RunStore store(dbPath, RunStore::Mode::ReadOnly);
-        RunSetup teacher = [&] {
-            try {
-                return loadRunModel(store, id, CheckpointKind::Final);
-            } catch (const Error& e) {
-                if (e.kind() != ErrorKind::BadInput || !store.run(id)) throw;
-                return loadRunModel(store, id, CheckpointKind::Best);  // an interrupted run's best epoch
-            }
-        }();
+        RunSetup teacher = loadRunModelFinalElseBest(store, id);
         return teacherLogits(exportSourceOf(teacher), student, "run " + digits);
     }
     std::filesystem::path path(spec);

@@ -35,6 +35,15 @@ RunSetup prepareStored(const RunDetails& run, const std::string& what) {
 
 }  // namespace
 
+RunSetup loadRunModelFinalElseBest(RunStore& store, int64_t runId) {
+    try {
+        return loadRunModel(store, runId, CheckpointKind::Final);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::BadInput || !store.run(runId)) throw;
+        return loadRunModel(store, runId, CheckpointKind::Best);
+    }
+}
+
 RunSetup loadRunModel(RunStore& store, int64_t runId, CheckpointKind kind) {
     NEURITE_CHECK(kind != CheckpointKind::Latest, "loadRunModel takes Best or Final");
     const RunDetails run = store.requireRun(runId);

@@ -25,6 +25,9 @@ namespace neurite::storage {
 // Throws Error{BadInput} when the run has no such model (an interrupted run has no final one:
 // use Best, or resume it) or its blob fails its checksum or does not fit the model.
 RunSetup loadRunModel(RunStore& store, int64_t runId, CheckpointKind kind);
+// The final model, else (an interrupted run) the best one: a run's model as a teacher or a
+// variant takes it.
+RunSetup loadRunModelFinalElseBest(RunStore& store, int64_t runId);
 
 // Which of a run's models loadRunModels loads.
 enum class RunModelChoice {

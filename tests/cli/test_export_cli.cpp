@@ -189,7 +189,7 @@ private slots:
         Result r = runCli({"export", example("spiral.neurite.json"), "--format", "onnx-int8", "-o", out,
                            "--calibration-samples", "200", "--epochs", "4", "--threads", "2", "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
-        QVERIFY2(r.err.contains("calibrated on 200 training samples"), r.err.constData());
+        QVERIFY2(r.err.contains("calibrated (minmax) on 200 training samples"), r.err.constData());
         QVERIFY2(r.err.contains("ONNX checker and strict shape inference: passed"), r.err.constData());
         QVERIFY2(r.err.contains("accuracy on test split"), r.err.constData());
         const QList<QJsonObject> lines = jsonLines(r.out);

@@ -136,7 +136,7 @@ private slots:
         QVERIFY(!dialog.running());
         QCOMPARE(exported.count(), 1);
         const QString text = dialog.resultText();
-        QVERIFY2(text.contains("calibrated on 100 training samples"), qPrintable(text));
+        QVERIFY2(text.contains("calibrated (minmax) on 100 training samples"), qPrintable(text));
         QVERIFY2(text.contains("accuracy on test split (120 samples): float"), qPrintable(text));
         QVERIFY2(text.contains("int8 ONNX " + QString::number(QFileInfo(dir.filePath("spiral_int8.onnx")).size()) + " bytes"),
                  qPrintable(text));

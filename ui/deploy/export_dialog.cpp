@@ -81,6 +81,14 @@ ExportDialog::ExportDialog(ExportRequest request, QWidget* parent)
     m_calibration->setToolTip(tr("Samples of the training split whose activation ranges set the "
                                  "int8 scales (seeded, classes taken in turn)"));
     m_calibrationLabel = new QLabel(tr("Calibration"), this);
+    m_method = new QComboBox(this);
+    m_method->setObjectName("calibrationMethod");
+    for (Calibration c : {Calibration::MinMax, Calibration::Percentile, Calibration::Entropy})
+        m_method->addItem(QString::fromLatin1(nameOf(c)), int(c));
+    m_method->setToolTip(tr("How each activation's range is chosen: minmax keeps every value (nothing clips); "
+                            "percentile clips the 0.01% largest magnitudes; entropy clips where the int8 histogram "
+                            "stays closest to the float one (KL divergence, as TensorRT)"));
+    m_methodLabel = new QLabel(tr("Ranges"), this);
     m_checkpoint = new QComboBox(this);
     for (const ExportCheckpoint& c : m_request.checkpoints) m_checkpoint->addItem(c.label);
     m_checkpointLabel = new QLabel(tr("Checkpoint"), this);
@@ -105,6 +113,7 @@ ExportDialog::ExportDialog(ExportRequest request, QWidget* parent)
     form->addRow(tr("Format"), m_format);
     form->addRow(m_checkpointLabel, m_checkpoint);
     form->addRow(m_calibrationLabel, m_calibration);
+    form->addRow(m_methodLabel, m_method);
     form->addRow(tr("File"), pathRow);
 
     m_result = new QLabel(this);
@@ -154,12 +163,15 @@ void ExportDialog::updateControls() {
     const bool int8 = isInt8(static_cast<ExportFormat>(m_format->currentData().toInt()));
     m_calibration->setVisible(int8);
     m_calibrationLabel->setVisible(int8);
+    m_method->setVisible(int8);
+    m_methodLabel->setVisible(int8);
     const bool busy = m_worker != nullptr;
     m_export->setEnabled(!busy && !m_request.checkpoints.empty());
     m_format->setEnabled(!busy);
     m_checkpoint->setEnabled(!busy);
     m_path->setEnabled(!busy);
     m_calibration->setEnabled(!busy);
+    m_method->setEnabled(!busy);
     m_cancel->setVisible(busy && int8);  // only calibration checks for a stop; the others take moments
     m_progress->setVisible(busy);
     adjustSize();
@@ -264,6 +276,7 @@ bool ExportDialog::exportNow() {
         Int8Options options;
         options.data = m_request.data;
         options.calibrationSamples = m_calibration->value();
+        options.calibration = static_cast<Calibration>(m_method->currentData().toInt());
         options.seed = m_request.seed;
         options.progress = [this](double f) {
             m_percent = static_cast<int>(f * 100);

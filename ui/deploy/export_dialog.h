@@ -100,6 +100,8 @@ private:
     QPushButton* m_cancel;
     QLabel* m_calibrationLabel;
     QSpinBox* m_calibration;
+    QLabel* m_methodLabel;
+    QComboBox* m_method;  // Calibration
     QProgressBar* m_progress;
     QLabel* m_result;
     ConfirmOverwrite m_confirmOverwrite;

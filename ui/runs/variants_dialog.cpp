@@ -19,6 +19,7 @@
 #include "run_store.h"
 #include "variants.h"
 #include "variants_plot.h"
+#include "window_geometry.h"
 
 namespace neurite {
 
@@ -71,7 +72,8 @@ VariantsDialog::VariantsDialog(const QString& storePath, int64_t runId, QWidget*
     connect(m_table, &QTableWidget::itemSelectionChanged, this,
             [this] { m_export->setEnabled(!busy() && !m_table->selectedItems().isEmpty()); });
     connect(m_task, &BackgroundTask::stageChanged, m_status, &QLabel::setText);
-    resize(1100, 620);
+    // 1100 x 620 where the screen has room; a 1280 x 720 laptop gets what fits, title bar included.
+    restoreFittingGeometry(this, {}, QSize(1100, 620));
     start();
 }
 
@@ -92,14 +94,7 @@ void VariantsDialog::start() {
                 const storage::RunVariant& v = variants[k];
                 stage("Loading run " + std::to_string(v.id) + " (" + std::to_string(k + 1) + " of " +
                       std::to_string(variants.size()) + ")...");
-                RunSetup setup = [&] {
-                    try {
-                        return storage::loadRunModel(store, v.id, storage::CheckpointKind::Final);
-                    } catch (const Error& e) {
-                        if (e.kind() != ErrorKind::BadInput) throw;
-                        return storage::loadRunModel(store, v.id, storage::CheckpointKind::Best);
-                    }
-                }();
+                RunSetup setup = storage::loadRunModelFinalElseBest(store, v.id);
                 const ExportSource source = exportSourceOf(setup);
                 for (bool int8 : {false, true}) {
                     if (stop.stopRequested()) throw Error(ErrorKind::Cancelled, "stopped");

@@ -84,14 +84,7 @@ int runCompress(int argc, char** argv) {
         std::printf("%5s  %-5s  %10s  %10s  %10s  %8s  %8s  %8s  %10s  %9s  %s\n", "run", "model", "file KB", "params",
                     "non-zero", "MFLOPs", "p50 ms", "p99 ms", "samples/s", "metric", "variant");
     for (const storage::RunVariant& v : variants) {
-        RunSetup setup = [&] {
-            try {
-                return storage::loadRunModel(store, v.id, storage::CheckpointKind::Final);
-            } catch (const Error& e) {
-                if (e.kind() != ErrorKind::BadInput) throw;
-                return storage::loadRunModel(store, v.id, storage::CheckpointKind::Best);
-            }
-        }();
+        RunSetup setup = storage::loadRunModelFinalElseBest(store, v.id);
         setup.model->backend().setThreads(threads);
         options.seed = setup.project.training.seed;
         const ExportSource source = exportSourceOf(setup);
