@@ -40,18 +40,25 @@ void VariantsPlot::setPoints(const QVector<Point>& points, const QString& metric
     m_int8->setData(qx, qy);
     for (QCPItemText* label : m_labels) plot->removeItem(label);
     m_labels.clear();
+    resetView();
+    // A label above its point, or below it and further right when earlier points sit close by
+    // (within 4% of the axes), so that neighbours' labels do not overprint.
+    const QCPRange xr = plot->xAxis->range(), yr = plot->yAxis->range();
     for (int k = 0; k < points.size(); ++k) {
         const Point& p = points[k];
+        int near = 0;
+        for (int j = 0; j < k; ++j)
+            near += std::fabs(points[j].latencyMs - p.latencyMs) < 0.04 * xr.size() &&
+                    std::fabs(points[j].metric - p.metric) < 0.04 * yr.size();
         auto* label = new QCPItemText(plot);
         label->setText(p.label);
         label->position->setCoords(p.latencyMs, p.metric);
-        // Alternately above and below the point, so that neighbours' labels do not overprint.
-        label->setPositionAlignment(Qt::AlignLeft | (k % 2 ? Qt::AlignTop : Qt::AlignBottom));
-        label->setPadding(QMargins(6, 0, 0, 2));
+        label->setPositionAlignment(Qt::AlignLeft | (near % 2 ? Qt::AlignTop : Qt::AlignBottom));
+        label->setPadding(QMargins(6 + 40 * (near / 2), 0, 0, 2));
         label->setColor(QColor(70, 70, 70));
         m_labels.push_back(label);
     }
-    resetView();
+    requestReplot();
 }
 
 void VariantsPlot::fitView() {

@@ -29,7 +29,20 @@ std::vector<float> distillationTeacher(const ProjectDocument& project, const Dat
     }
     std::filesystem::path path(spec);
     if (!path.is_absolute() && !project.folder.empty()) path = std::filesystem::path(project.folder) / path;
-    NativeModel teacher = loadNativeModel(path.lexically_normal().string(), backendFor("cpu"));
+    const std::string file = path.lexically_normal().string();
+    const std::string projectSuffix = ".neurite.json";
+    if (file.size() > projectSuffix.size() && file.compare(file.size() - projectSuffix.size(), projectSuffix.size(), projectSuffix) == 0) {
+        // A project with its starting weights (model.weights): what `neurite-cli import` makes of
+        // an ONNX model, with its own data for its preprocessing and classes.
+        std::vector<std::string> warnings;
+        RunSetup teacher = prepareRun(loadProject(file, &warnings));
+        if (teacher.project.weights.empty())
+            throwBadInput("training.distillation.teacher: the project " + spec +
+                          " has no starting weights (model.weights), so it would teach with random ones; "
+                          "use a trained run (run:ID) or a model file");
+        return teacherLogits(exportSourceOf(teacher), student, spec);
+    }
+    NativeModel teacher = loadNativeModel(file, backendFor("cpu"));
     return teacherLogits(teacher.source(), student, spec);
 }
 

@@ -1,7 +1,8 @@
 // training.distillation.teacher resolved for a run about to train (docs/distillation.md): "run:ID"
-// is a stored run's final model (else its best) from the run store, anything else a native model
-// file (*.nmodel, relative to the project's folder); its logits on the student's training split
-// go to Trainer::setTeacher.
+// is a stored run's final model (else its best) from the run store; a *.neurite.json project is
+// its model with its starting weights (an imported ONNX model: neurite-cli import writes one);
+// anything else a native model file (*.nmodel). Paths are relative to the project's folder. The
+// teacher's logits on the student's training split go to Trainer::setTeacher.
 #pragma once
 
 #include <string>

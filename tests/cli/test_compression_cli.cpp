@@ -162,6 +162,20 @@ private slots:
                                                      project("", R"(, "distillation": {"teacher": "teacher.nmodel"})")),
                                   "--no-db"});
         QVERIFY2(fromFile.code == 0, fromFile.err.constData());
+        // A project with starting weights, as neurite-cli import writes for an ONNX model.
+        QByteArray teacherProject = project("");
+        teacherProject.replace(R"("model": {"nodes")", R"("model": {"weights": "teacher.nmodel", "nodes")");
+        writeFile(m_dir, "imported.neurite.json", teacherProject);
+        Result fromProject = runCli({"train", writeFile(m_dir, "student3.neurite.json",
+                                                        project("", R"(, "distillation": {"teacher": "imported.neurite.json"})")),
+                                     "--json", "--no-db"});
+        QVERIFY2(fromProject.code == 0, fromProject.err.constData());
+        QVERIFY2(finished(fromProject)["test_accuracy"].toDouble() > 0.8, fromProject.out.constData());
+        Result untrained = runCli({"train", writeFile(m_dir, "student4.neurite.json",
+                                                      project("", R"(, "distillation": {"teacher": "teacher.neurite.json"})")),
+                                   "--no-db"});
+        QCOMPARE(untrained.code, 2);
+        QVERIFY2(untrained.err.contains("has no starting weights"), untrained.err.constData());
         // A teacher of four classes for a student of three.
         Result four = runCli({"train", writeFile(m_dir, "four.neurite.json", project("", {}, "4")), "--json", "--db", db});
         QVERIFY2(four.code == 0, four.err.constData());
