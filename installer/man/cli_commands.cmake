@@ -1,7 +1,7 @@
 # Writes a help2man include with every neurite-cli command's own --help, so the man page lists
 # each command's options and never drifts from the program.
 #   cmake -DCLI=path/to/neurite-cli -DOUTPUT=file.h2m -P cli_commands.cmake
-set(commands train export predict bench data devices layers runs experiment selftest version)
+set(commands train export import predict compress bench data devices layers runs experiment selftest version)
 set(text "[commands in detail]\nEach command's own \\fB\\-\\-help\\fR:\n")
 foreach(cmd ${commands})
   execute_process(COMMAND ${CLI} ${cmd} --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
