@@ -29,8 +29,17 @@ QuantAware::QuantAware(Model& model, const QuantAwareConfig& cfg) : m_model(mode
     }
     if (m_weights.empty())
         throwBadInput("training.quantization_aware: the model has no Dense or Conv2D layer to quantize");
-    Backend& be = model.backend();
-    model.setForwardHook([this, &be](int node, Tensor& out) {
+}
+
+QuantAware::~QuantAware() {
+    end();
+    if (m_installed) m_model.setForwardHook({});
+}
+
+void QuantAware::installHook() {
+    m_installed = true;
+    Backend& be = m_model.backend();
+    m_model.setForwardHook([this, &be](int node, Tensor& out) {
         if (!m_swapped || std::find(m_inputs.begin(), m_inputs.end(), node) == m_inputs.end()) return;
         const auto n = static_cast<std::size_t>(out.numel());
         const bool host = out.device().isCpu();
@@ -62,13 +71,11 @@ QuantAware::QuantAware(Model& model, const QuantAwareConfig& cfg) : m_model(mode
     });
 }
 
-QuantAware::~QuantAware() {
-    end();
-    m_model.setForwardHook({});
-}
-
 void QuantAware::begin(int64_t stepsTaken, bool training) {
     end();
+    // Installed for every pass: whatever set a hook of its own between two steps (the studio's
+    // activation maps) has taken it down again by then.
+    installHook();
     if (training ? stepsTaken < m_cfg.beginStep : !begun()) return;
     Backend& be = m_model.backend();
     Tensor& values = m_model.values();

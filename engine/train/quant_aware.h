@@ -38,6 +38,8 @@ public:
     void setState(const std::vector<float>& state);
 
 private:
+    void installHook();
+
     Model& m_model;
     QuantAwareConfig m_cfg;
     std::vector<int> m_weightNodes;                      // Dense and Conv2D nodes
@@ -46,7 +48,7 @@ private:
     std::vector<int> m_inputs;                           // nodes whose outputs are rounded
     std::map<int, std::pair<float, float>> m_ranges;     // node -> tracked (min, max)
     std::vector<float> m_master, m_rounded, m_host;
-    bool m_swapped = false, m_training = false;
+    bool m_swapped = false, m_training = false, m_installed = false;
 };
 
 }  // namespace neurite
