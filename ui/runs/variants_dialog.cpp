@@ -83,11 +83,12 @@ bool VariantsDialog::busy() const { return m_task->busy(); }
 
 void VariantsDialog::start() {
     auto rows = std::make_shared<std::vector<Row>>();
+    auto notes = std::make_shared<std::vector<std::string>>();
     const std::string db = m_storePath.toStdString();
     const int64_t id = m_runId;
     m_status->setText(tr("Finding the variants of run %1...").arg(id));
     m_task->start(
-        [rows, db, id](const StopToken& stop, const BackgroundTask::Stage& stage) {
+        [rows, notes, db, id](const StopToken& stop, const BackgroundTask::Stage& stage) {
             storage::RunStore store(db, storage::RunStore::Mode::ReadOnly);
             const std::vector<storage::RunVariant> variants = storage::runVariants(store, id);
             for (std::size_t k = 0; k < variants.size(); ++k) {
@@ -103,11 +104,17 @@ void VariantsDialog::start() {
                     VariantOptions o;
                     o.seed = setup.project.training.seed;
                     o.progress = [&stop](double) { return !stop.stopRequested(); };
-                    rows->push_back({v, measureVariant(source, setup.data, int8, o)});
+                    try {
+                        rows->push_back({v, measureVariant(source, setup.data, int8, o)});
+                    } catch (const Error& e) {
+                        // A model the int8 runtime cannot run (an LSTM) keeps its float row.
+                        if (!int8 || (e.kind() != ErrorKind::Unsupported && e.kind() != ErrorKind::BadInput)) throw;
+                        notes->push_back("run " + std::to_string(v.id) + ", int8: " + e.what());
+                    }
                 }
             }
         },
-        [this, rows](const std::optional<Failure>& failure) {
+        [this, rows, notes](const std::optional<Failure>& failure) {
             m_stop->setEnabled(false);
             QVector<plot::VariantsPlot::Point> points;
             QString metric = QStringLiteral("accuracy");
@@ -144,11 +151,13 @@ void VariantsDialog::start() {
                 m_status->setText(tr("Stopped; %n model(s) measured.", nullptr, static_cast<int>(rows->size())));
             else if (failure)
                 showFailure(*failure, m_status, this, tr("Measuring the variants failed"));
-            else
-                m_status->setText(tr("Run %1 and %n variant(s), each as a float and an int8 model; the metric is on "
-                                     "the test split (else validation). Select one to export it.",
-                                     nullptr, static_cast<int>(rows->size() / 2) - 1)
-                                      .arg(m_runId));
+            else {
+                QString text = tr("Run %1 and its variants, each as a float and an int8 model; the metric is on the "
+                                  "test split (else validation). Select one to export it.")
+                                   .arg(m_runId);
+                for (const std::string& n : *notes) text += QLatin1Char('\n') + tr("Not measured: %1").arg(QString::fromStdString(n));
+                m_status->setText(text);
+            }
             emit measured();
         });
 }

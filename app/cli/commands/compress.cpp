@@ -89,7 +89,19 @@ int runCompress(int argc, char** argv) {
         options.seed = setup.project.training.seed;
         const ExportSource source = exportSourceOf(setup);
         for (bool int8 : {false, true}) {
-            const VariantMeasures m = measureVariant(source, setup.data, int8, options);
+            VariantMeasures m;
+            try {
+                m = measureVariant(source, setup.data, int8, options);
+            } catch (const Error& e) {
+                // A model the int8 runtime cannot run (an LSTM) still gets its float row.
+                if (!int8 || (e.kind() != ErrorKind::Unsupported && e.kind() != ErrorKind::BadInput)) throw;
+                if (json)
+                    std::printf("%s\n", io::dumpJson(nlohmann::ordered_json{{"run", v.id}, {"model", "int8"},
+                                                                            {"unavailable", e.what()}}).c_str());
+                else
+                    std::printf("%5lld  %-5s  not available: %s\n", static_cast<long long>(v.id), "int8", e.what());
+                continue;
+            }
             if (json) {
                 const nlohmann::ordered_json j{{"run", v.id}, {"name", v.name}, {"relation", v.relation},
                                        {"settings", v.settings}, {"model", int8 ? "int8" : "float"},
