@@ -35,6 +35,7 @@ GraphScene::GraphScene(GraphModel* model, QUndoStack* undo, QObject* parent)
     connect(model, &GraphModel::nodeMoved, this, &GraphScene::followModelPosition);
     // Inputs may have changed with any structural edit; edges are few, so rebuild them all.
     connect(model, &GraphModel::analysisChanged, this, &GraphScene::refreshAll);
+    connect(model, &GraphModel::sparsityChanged, this, &GraphScene::refreshAll);
     // The maps describe the network the run trained: an edit or another document outdates them.
     for (auto signal : {&GraphModel::nodeAdded, &GraphModel::nodeRemoved, &GraphModel::nodeChanged})
         connect(model, signal, this, [this] {

@@ -2,6 +2,7 @@
 // both read well; the category stripe uses fixed hues that work on either.
 #include "node_item.h"
 
+#include <QLocale>
 #include <QApplication>
 #include <QGraphicsScene>
 #include <QPainter>
@@ -59,6 +60,16 @@ void NodeItem::refresh() {
     if (!m_problem.isEmpty())
         tip += "<br><span style='color:#d32f2f'>" + m_problem.toHtmlEscaped().replace('\n', "<br>") +
                "</span>";
+    // After a run that pruned: a badge, and the numbers in the tooltip.
+    m_pruned.clear();
+    for (const LayerSparsity& s : m_model->sparsity()) {
+        if (QString::fromStdString(s.node) != m_id || s.zeros == 0) continue;
+        m_pruned = QObject::tr("pruned %1%").arg(QLocale().toString(100.0 * s.sparsity(), 'f', 0));
+        tip += "<br>" + QObject::tr("Pruned in the last run: %1% of %2 weights zero")
+                            .arg(QLocale().toString(100.0 * s.sparsity(), 'f', 1))
+                            .arg(s.weights);
+        if (s.unitsPruned > 0) tip += QObject::tr(", %1 of %2 units (removed on export)").arg(s.unitsPruned).arg(s.units);
+    }
     m_tip = tip;
     setToolTip(m_mapTip.isEmpty() ? m_tip : m_tip + m_mapTip);
     setPos(node->x, node->y);
@@ -211,6 +222,15 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, 
         painter->drawRoundedRect(badge, 4, 4);
         painter->setPen(Qt::white);
         painter->drawText(badge, Qt::AlignCenter, tag);
+    }
+    if (!m_pruned.isEmpty()) {  // after a run that pruned: an orange tag on the bottom edge, left
+        const double w = fn.horizontalAdvance(m_pruned) + 10;
+        const QRectF badge(body.left() + 8, body.bottom() - line / 2 - 1, w, line + 2);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(QColor(0xef, 0x6c, 0x00));
+        painter->drawRoundedRect(badge, 4, 4);
+        painter->setPen(Qt::white);
+        painter->drawText(badge, Qt::AlignCenter, m_pruned);
     }
     painter->setPen(pal.color(QPalette::Text));
     painter->drawText(QRectF(text.left(), text.top() + line + 1, text.width(), line),

@@ -58,6 +58,7 @@ private:
     const GraphModel* m_model;
     QString m_id, m_op, m_summary, m_shape, m_problem;
     QString m_tip;                 // the tooltip without the maps' lines
+    QString m_pruned;              // "pruned 50%" after a run that pruned this layer; else empty
     std::vector<QImage> m_mapImages;  // at most kMaxMaps
     int64_t m_mapUnits = 0;        // the node's units in the maps (more than shown when wide)
     QString m_mapTip;
