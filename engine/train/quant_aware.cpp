@@ -77,26 +77,40 @@ void QuantAware::begin(int64_t stepsTaken, bool training) {
     // activation maps) has taken it down again by then.
     installHook();
     if (training ? stepsTaken < m_cfg.beginStep : !begun()) return;
+    // Only the quantized weights travel (packed one after another in m_master): biases,
+    // BatchNorm and the rest stay where they are.
     Backend& be = m_model.backend();
     Tensor& values = m_model.values();
-    m_master.resize(static_cast<std::size_t>(values.numel()));
-    be.copyToHost(m_master.data(), values);
-    m_rounded = m_master;
+    std::size_t total = 0;
+    for (int64_t n : m_weightSizes) total += static_cast<std::size_t>(n);
+    m_master.resize(total);
+    m_rounded.resize(total);
+    std::size_t at = 0;
     for (std::size_t k = 0; k < m_weights.size(); ++k) {
         const auto [offset, channels] = m_weights[k];
-        const std::span<float> w(m_rounded.data() + offset, static_cast<std::size_t>(m_weightSizes[k]));
+        const auto n = static_cast<std::size_t>(m_weightSizes[k]);
+        const Tensor slice = values.slice(offset, Shape{m_weightSizes[k]});
+        be.copyToHost(m_master.data() + at, slice);
+        const std::span<const float> w(m_master.data() + at, n);
         const std::vector<float> scales = channelScales(w, channels);
-        const std::size_t per = w.size() / static_cast<std::size_t>(channels);
-        for (std::size_t i = 0; i < w.size(); ++i) w[i] = fakeQuantI8(w[i], scales[i / per]);
+        const std::size_t per = n / static_cast<std::size_t>(channels);
+        for (std::size_t i = 0; i < n; ++i) m_rounded[at + i] = fakeQuantI8(w[i], scales[i / per]);
+        Tensor target = values.slice(offset, Shape{m_weightSizes[k]});
+        be.copyFromHost(target, m_rounded.data() + at);
+        at += n;
     }
-    be.copyFromHost(values, m_rounded.data());
     m_swapped = true;
     m_training = training;
 }
 
 void QuantAware::end() {
     if (!m_swapped) return;
-    m_model.backend().copyFromHost(m_model.values(), m_master.data());
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < m_weights.size(); ++k) {
+        Tensor target = m_model.values().slice(m_weights[k].first, Shape{m_weightSizes[k]});
+        m_model.backend().copyFromHost(target, m_master.data() + at);
+        at += static_cast<std::size_t>(m_weightSizes[k]);
+    }
     m_swapped = false;
 }
 

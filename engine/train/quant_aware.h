@@ -47,7 +47,7 @@ private:
     std::vector<int64_t> m_weightSizes;
     std::vector<int> m_inputs;                           // nodes whose outputs are rounded
     std::map<int, std::pair<float, float>> m_ranges;     // node -> tracked (min, max)
-    std::vector<float> m_master, m_rounded, m_host;
+    std::vector<float> m_master, m_rounded, m_host;  // master, rounded: the weights, packed
     bool m_swapped = false, m_training = false, m_installed = false;
 };
 
