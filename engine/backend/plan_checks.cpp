@@ -263,12 +263,14 @@ std::string describeId(float id) {
 }
 }  // namespace
 
+std::string embeddingIdMessage(float id, int64_t rows) {
+    return "Embedding: token id " + describeId(id) + " is outside the vocabulary 0.." +
+           std::to_string(rows - 1) + "; raise vocabulary_size or check the data's ids";
+}
+
 int64_t embeddingRow(float id, int64_t rows) {
     const float r = std::nearbyint(id);
-    if (!(r >= 0.f && r < static_cast<float>(rows)))
-        throwBadInput("Embedding: token id " + describeId(id) +
-                      " is outside the vocabulary 0.." + std::to_string(rows - 1) +
-                      "; raise vocabulary_size or check the data's ids");
+    if (!(r >= 0.f && r < static_cast<float>(rows))) throwBadInput(embeddingIdMessage(id, rows));
     return static_cast<int64_t>(r);
 }
 

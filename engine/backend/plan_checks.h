@@ -60,5 +60,7 @@ int64_t checkGatherLabels(const Tensor& labels, const Tensor& indices, int64_t c
 int64_t checkEmbedding(const Tensor& ids, const Tensor& weight, const Tensor& rows);
 // The row of weight an id names: the nearest whole number, Error{BadInput} outside [0, rows).
 int64_t embeddingRow(float id, int64_t rows);
+// The message of that error (the CUDA backend reports it after the kernel found the id).
+std::string embeddingIdMessage(float id, int64_t rows);
 
 }  // namespace neurite

@@ -409,6 +409,86 @@ void optimizerOps(Harness& h) {
     });
 }
 
+// LSTM and GRU over one and two directions (concatenated, summed), with and without biases:
+// a training forward with both outputs, backward with both gradients, then an inference forward;
+// and a layer read through its final state alone (no sequence output, no gradient of it). An
+// inference forward between forward and backward must not change the gradients.
+void recurrentOps(Harness& h) {
+    struct Case {
+        RnnCell cell;
+        RnnMerge merge;
+        bool bias, sequence;
+        const char* label;
+    };
+    for (const Case c : {Case{RnnCell::Lstm, RnnMerge::None, true, true, "LSTM"},
+                         Case{RnnCell::Lstm, RnnMerge::Concat, true, true, "LSTM bidirectional (concat)"},
+                         Case{RnnCell::Lstm, RnnMerge::None, true, false, "LSTM final state only"},
+                         Case{RnnCell::Gru, RnnMerge::None, true, true, "GRU"},
+                         Case{RnnCell::Gru, RnnMerge::Sum, false, true, "GRU bidirectional (sum, no bias)"}}) {
+        RnnDesc d;
+        d.cell = c.cell, d.merge = c.merge, d.bias = c.bias;
+        d.batch = 5, d.steps = 7, d.inputs = 6, d.hidden = 8;
+        const int64_t gh = d.directions() * d.gates() * d.hidden, o = d.outputs();
+        const Shape xs{d.batch, d.steps, d.inputs}, ys{d.batch, d.steps, o}, ls{d.batch, o};
+        const Shape wis{gh, d.inputs}, whs{gh, d.hidden}, bs{gh};
+        const auto x = h.random(xs.numel()), wih = h.random(wis.numel(), -0.4f, 0.4f);
+        const auto whh = h.random(whs.numel(), -0.4f, 0.4f), bih = h.random(gh, -0.2f, 0.2f);
+        const auto bhh = h.random(gh, -0.2f, 0.2f), dy = h.random(ys.numel()), dl = h.random(ls.numel());
+        h.run(std::string(c.label) + " forward/backward", kTol, [=](Backend& b) -> Outputs {
+            auto plan = b.makeRnn(d);
+            Tensor tx = upload(b, xs, x), twi = upload(b, wis, wih), twh = upload(b, whs, whh);
+            Tensor tbi = upload(b, bs, bih), tbh = upload(b, bs, bhh);
+            const RnnWeights w{&twi, &twh, d.bias ? &tbi : nullptr, d.bias ? &tbh : nullptr};
+            Tensor y = Tensor::empty(b, ys), last = Tensor::empty(b, ls);
+            plan->forward(tx, w, c.sequence ? &y : nullptr, &last, true);
+            Tensor yi = Tensor::empty(b, ys);  // an inference forward between: backward uses
+            plan->forward(tx, w, &yi, nullptr, false);  // the training forward's results
+            Tensor tdy = upload(b, ys, dy), tdl = upload(b, ls, dl), dx = Tensor::empty(b, xs);
+            Tensor gwi = Tensor::empty(b, wis), gwh = Tensor::empty(b, whs);
+            Tensor gbi = Tensor::empty(b, bs), gbh = Tensor::empty(b, bs);
+            const RnnGrads g{&gwi, &gwh, d.bias ? &gbi : nullptr, d.bias ? &gbh : nullptr};
+            plan->backward(tx, w, c.sequence ? &tdy : nullptr, &tdl, &dx, g);
+            Outputs out{download(b, last), download(b, dx), download(b, gwi), download(b, gwh),
+                        download(b, yi)};
+            if (c.sequence) out.push_back(download(b, y));
+            if (d.bias) out.insert(out.end(), {download(b, gbi), download(b, gbh)});
+            return out;
+        });
+    }
+}
+
+// Embedding lookup and gradient over repeated ids and a padding id, then a bad id.
+void embeddingOps(Harness& h) {
+    const int64_t vocabulary = 50, dim = 16, count = 300, padding = 3;
+    std::vector<float> ids;
+    for (int32_t id : h.randomInts(count, static_cast<int32_t>(vocabulary))) ids.push_back(float(id));
+    ids[7] = ids[100] = float(padding);
+    const auto w = h.random(vocabulary * dim), dy = h.random(count * dim);
+    h.run("embedding forward/backward (repeated ids, padding)", kTol, [=](Backend& b) -> Outputs {
+        Tensor tid = upload(b, {count}, ids), tw = upload(b, {vocabulary, dim}, w);
+        Tensor y = Tensor::empty(b, {count, dim}), tdy = upload(b, {count, dim}, dy);
+        Tensor dw = Tensor::empty(b, {vocabulary, dim});
+        b.embeddingForward(tid, tw, padding, y);
+        b.embeddingBackward(tid, tdy, padding, dw);
+        Tensor y2 = Tensor::empty(b, {count, dim});
+        b.embeddingForward(tid, tw, -1, y2);
+        return {download(b, y), download(b, dw), download(b, y2)};
+    });
+    h.run("embedding rejects an id outside the vocabulary", 0.0, [=](Backend& b) -> Outputs {
+        std::vector<float> bad = ids;
+        bad[9] = float(vocabulary);
+        Tensor tid = upload(b, {count}, bad), tw = upload(b, {vocabulary, dim}, w);
+        Tensor y = Tensor::empty(b, {count, dim});
+        try {
+            b.embeddingForward(tid, tw, padding, y);
+            download(b, y);
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::BadInput) return {{1.f}};
+        }
+        return {{0.f}};
+    });
+}
+
 }  // namespace
 
 std::vector<SelftestRow> runBackendSelftest(Backend& device, Backend& cpu, uint64_t seed) {
@@ -461,6 +541,8 @@ std::vector<SelftestRow> runBackendSelftest(Backend& device, Backend& cpu, uint6
     poolOps(h, seqPool, "avg pool 1-D [N,T,C] 3 stride 2");
     batchNormOps(h);
     layerNormOps(h);
+    recurrentOps(h);
+    embeddingOps(h);
     eltwiseOps(h);
     dataOps(h);
     lossOps(h);

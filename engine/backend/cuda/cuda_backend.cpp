@@ -58,6 +58,7 @@ public:
         m_scalarBuffer = Buffer();
         m_partials = Buffer();
         m_terms = Buffer();
+        m_embeddingScratch = Buffer();
         if (m_ctx.cudnn) cudnnDestroy(m_ctx.cudnn);
         if (m_ctx.cublas) cublasDestroy(m_ctx.cublas);
         if (m_ctx.stream) cudaStreamDestroy(m_ctx.stream);
@@ -85,12 +86,6 @@ public:
     }
 
     Support supports(Op op, DType dtype) const override {
-        if (op == Op::Rnn)
-            return {false, "LSTM and GRU layers run on the CPU only in this version; train with "
-                           "--device cpu"};
-        if (op == Op::Embedding)
-            return {false, "Embedding layers run on the CPU only in this version; train with "
-                           "--device cpu"};
         if (dtype == DType::F32) return {};
         if (dtype == DType::BF16) {
             if (op == Op::Dense) {
@@ -162,6 +157,7 @@ public:
     std::unique_ptr<LayerNormPlan> makeLayerNorm(const LayerNormDesc& d) override {
         return makeLayerNormPlan(d, m_ctx);
     }
+    std::unique_ptr<RnnPlan> makeRnn(const RnnDesc& d) override { return makeRnnPlan(d, m_ctx); }
 
     void activationForward(Activation act, float alpha, const Tensor& src, Tensor& dst) override {
         requireSameNumel(src, dst, "activation forward");
@@ -273,6 +269,30 @@ public:
                                  static_cast<uint32_t*>(dst.raw()), &m_ctx.scalars->status,
                                  m_ctx.stream),
               "gatherLabels");
+    }
+
+    // A bad id is reported at the next read-back, as gatherRows' bad rows are.
+    void embeddingForward(const Tensor& ids, const Tensor& weight, int64_t paddingIdx,
+                          Tensor& dst) override {
+        const int64_t d = checkEmbedding(ids, weight, dst);
+        const auto entered = m_ctx.enter(__func__);
+        check(launchEmbeddingForward(f32(ids), f32(weight), f32(dst), ids.numel(), weight.shape()[0],
+                                     d, paddingIdx, &m_ctx.scalars->status, m_ctx.stream),
+              "embedding forward");
+    }
+    void embeddingBackward(const Tensor& ids, const Tensor& diffDst, int64_t paddingIdx,
+                           Tensor& diffWeight) override {
+        const int64_t d = checkEmbedding(ids, diffWeight, diffDst);
+        if (ids.numel() > 2147483647 || diffWeight.shape()[0] > 2147483647)
+            throw Error(ErrorKind::Unsupported, "embedding gradient: more than 2^31 ids or rows");
+        const auto entered = m_ctx.enter(__func__);
+        const std::size_t bytes = embeddingScratchBytes(ids.numel());
+        m_embeddingScratch.reserve(m_allocator, bytes);
+        check(launchEmbeddingBackward(f32(ids), f32(diffDst), f32(diffWeight), ids.numel(),
+                                      diffWeight.shape()[0], d, paddingIdx, m_embeddingScratch.get(),
+                                      m_embeddingScratch.bytes(), &m_ctx.scalars->status,
+                                      m_ctx.stream),
+              "embedding backward");
     }
 
     float softmaxCrossEntropy(const Tensor& logits, const Tensor& labels,
@@ -493,6 +513,7 @@ private:
     Context m_ctx;
     std::string m_gpuName;
     Buffer m_scalarBuffer, m_partials, m_terms;
+    Buffer m_embeddingScratch;  // the embedding gradient's sort (grows to the largest batch)
     const void* m_weightsPtr = nullptr;
     int64_t m_weightsCount = 0;
     double m_weightsSum = 0.0;

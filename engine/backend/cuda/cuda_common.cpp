@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <vector>
 
@@ -178,6 +179,12 @@ void Context::throwStatus(const DeviceStatus& s) const {
         throwBadInput("loss: label " + std::to_string(s.a) + " of sample " + std::to_string(s.b) +
                       " is outside the model's " + std::to_string(s.c) +
                       " classes; check the label column or the size of the last layer");
+    case kStatusBadToken: {
+        float id = 0.f;
+        const auto bits = static_cast<uint32_t>(s.a);
+        std::memcpy(&id, &bits, sizeof id);
+        throwBadInput(embeddingIdMessage(id, s.b));
+    }
     default: throwInternal("the GPU reported an unknown error code " + std::to_string(s.code));
     }
 }

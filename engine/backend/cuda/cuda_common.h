@@ -130,11 +130,13 @@ void requireSameNumel(const Tensor& a, const Tensor& b, const char* what);
 inline const float* f32(const Tensor& t) { return static_cast<const float*>(t.raw()); }
 inline float* f32(Tensor& t) { return static_cast<float*>(t.raw()); }
 
-// Plans (cuda_dense.cpp, cuda_conv.cpp, cuda_batchnorm.cpp with pooling, cuda_layernorm.cpp).
+// Plans (cuda_dense.cpp, cuda_conv.cpp, cuda_batchnorm.cpp with pooling, cuda_layernorm.cpp,
+// cuda_rnn.cpp).
 std::unique_ptr<DensePlan> makeDensePlan(const DenseDesc& desc, Context& ctx);
 std::unique_ptr<ConvPlan> makeConvPlan(const ConvDesc& desc, Context& ctx);
 std::unique_ptr<PoolPlan> makePoolPlan(const PoolDesc& desc, Context& ctx);
 std::unique_ptr<BatchNormPlan> makeBatchNormPlan(const BatchNormDesc& desc, Context& ctx);
 std::unique_ptr<LayerNormPlan> makeLayerNormPlan(const LayerNormDesc& desc, Context& ctx);
+std::unique_ptr<RnnPlan> makeRnnPlan(const RnnDesc& desc, Context& ctx);  // cuda_rnn.cpp
 
 }  // namespace neurite::cuda

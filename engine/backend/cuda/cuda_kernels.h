@@ -4,6 +4,7 @@
 // nvcc and the host compiler both read it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include <cuda_runtime_api.h>
@@ -22,6 +23,7 @@ struct DeviceStatus {
 constexpr int kStatusBadRow = 1;         // a = row index, b = rows            (gatherRows)
 constexpr int kStatusBadLabelRow = 2;    // a = row index, b = rows            (gatherLabels)
 constexpr int kStatusLabelOutside = 3;   // a = label, b = sample, c = classes (losses)
+constexpr int kStatusBadToken = 4;       // a = the id's float bits, b = vocabulary (embedding)
 
 // Scalar results of reductions, kept in one small device buffer and copied back together with
 // the status in one transfer.
@@ -169,5 +171,26 @@ cudaError_t launchRmsprop(float* w, const float* g, float* sq, float* buf, int64
                           RmspropArgs a, cudaStream_t s);
 cudaError_t launchRegularize(const float* w, float* g, int64_t n, float l1, float l2,
                              cudaStream_t s);
+
+// ---- sequence layers (cuda_kernels_seq.cu) ------------------------------------------------
+// Embedding (backend.h): y [count, dim] = the rows of w [rows, dim] named by the f32 ids (zeros
+// for `padding`, -1: none); a bad id is reported through `st` (kStatusBadToken).
+cudaError_t launchEmbeddingForward(const float* ids, const float* w, float* y, int64_t count,
+                                   int64_t rows, int64_t dim, int64_t padding, DeviceStatus* st,
+                                   cudaStream_t s);
+// Its weight gradient, dw [rows, dim] overwritten, each id's rows added in token order; needs
+// `scratch` of embeddingScratchBytes(count) bytes (count < 2^31).
+std::size_t embeddingScratchBytes(int64_t count);
+cudaError_t launchEmbeddingBackward(const float* ids, const float* dy, float* dw, int64_t count,
+                                    int64_t rows, int64_t dim, int64_t padding, void* scratch,
+                                    std::size_t scratchBytes, DeviceStatus* st, cudaStream_t s);
+// The directions of a recurrent result: element (a, d, j) of src at src[a*so + d*sd + j], for
+// `outer` values of a, `dirs` directions and `hidden` values j. Merge writes dst [outer, dirs *
+// hidden] (concatenated) or, with sum, [outer, hidden] (the directions added in order); split is
+// its gradient, writing every (a, d, j) of dst from g in the merged layout.
+cudaError_t launchRnnMerge(const float* src, float* dst, int64_t outer, int dirs, int64_t hidden,
+                           int64_t so, int64_t sd, bool sum, cudaStream_t s);
+cudaError_t launchRnnSplit(const float* g, float* dst, int64_t outer, int dirs, int64_t hidden,
+                           int64_t so, int64_t sd, bool sum, cudaStream_t s);
 
 }  // namespace neurite::cuda
