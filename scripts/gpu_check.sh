@@ -5,6 +5,8 @@
 #   scripts/gpu_check.sh pack      here, after building: neurite-cli and the CUDA plugin of build/,
 #                                  stripped and xz-compressed, into .devdeps/prebuilt; `run` then
 #                                  checks with them at once while the device builds its own
+#   scripts/gpu_check.sh with CMD... CMD with the carried libraries, $NEURITE_CLI the packed (else the
+#                                  built) neurite-cli and $DEPS the .devdeps folder
 #   scripts/gpu_check.sh build-cli the headless build only (NEURITE_WITH_CUDA=OFF where there is
 #                                  no nvcc), into build-gpu/; used by scripts/fresh_check.sh
 #   scripts/gpu_check.sh run       on the GPU machine (carry .devdeps): headless build with
@@ -33,6 +35,11 @@ prepare() {
     echo "warning: /usr/share/datasets/fashion-mnist missing (apt-get install dataset-fashion-mnist);" \
          "the trainings and benchmarks will be skipped" >&2
   fi
+  # builtin:fortunes' five categories (Debian's fortunes package), for the text example
+  if [ -d /usr/share/games/fortunes ]; then
+    mkdir -p "$deps/fortunes"
+    for f in computers food love politics science; do cp /usr/share/games/fortunes/$f "$deps/fortunes/"; done
+  fi
   # cuDNN's headers, for a GPU machine whose cuDNN (PyTorch's wheel) ships the library alone
   if ls /usr/local/cuda/include/cudnn*.h >/dev/null 2>&1; then
     mkdir -p "$deps/cudnn-include" && cp /usr/local/cuda/include/cudnn*.h "$deps/cudnn-include/"
@@ -58,6 +65,21 @@ find_lib() {
   { ls -d /usr/local/cuda/lib64 /usr/local/cuda/lib /usr/local/cuda/targets/x86_64-linux/lib 2>/dev/null
     python3 -c 'import nvidia, os; print("\n".join(os.path.realpath(p) for p in nvidia.__path__))' 2>/dev/null
   } | while read -r d; do find "$d" -maxdepth 4 -name "$1" 2>/dev/null; done | xargs -r -n1 dirname | awk '!seen[$0]++'
+}
+
+# with CMD...: runs CMD with the carried libraries and the packed (else the built) neurite-cli as
+# $NEURITE_CLI, for one-off checks on the GPU machine
+with() {
+  local root cudnn_root cudnn_include f
+  use_devdeps
+  export NEURITE_CLI=$here/build-gpu/bin/neurite-cli DEPS=$deps
+  if ls "$deps"/prebuilt/*.xz >/dev/null 2>&1; then
+    mkdir -p "$deps/prebuilt/bin"
+    for f in "$deps"/prebuilt/*.xz; do xz -dc "$f" >"$deps/prebuilt/bin/$(basename "$f" .xz)"; done
+    chmod +x "$deps/prebuilt/bin/"*
+    NEURITE_CLI=$deps/prebuilt/bin/neurite-cli
+  fi
+  "$@"
 }
 
 # Unpacks each .deb's data archive into .devdeps/root with Python (no dpkg needed).
@@ -128,7 +150,11 @@ build_cli() {
 # train_args EXAMPLE: a 2-epoch training of a bundled example, the same on both devices
 train_args() {
   echo "train $here/resources/examples/$1.neurite.json --json --no-db --epochs 2 --seed 1"
-  case $1 in spiral|fortunes_topics) ;; *) echo "--data idx:$deps/fashion-mnist" ;; esac
+  case $1 in
+    spiral) ;;
+    fortunes_topics) echo "--data text:$deps/fortunes?format=fortune&classes=computers,food,love,politics,science" ;;
+    *) echo "--data idx:$deps/fashion-mnist" ;;
+  esac
 }
 
 run() {
@@ -179,6 +205,8 @@ run() {
         OMP_WAIT_POLICY=PASSIVE timeout 200 "$cli" $(train_args "$ex") --device cpu --threads "$threads" \
           >"$out/train_${ex}_cpu$threads.jsonl" 2>"$out/train_${ex}_cpu$threads.err"
       done
+      OMP_WAIT_POLICY=PASSIVE timeout 120 "$cli" $(train_args "$ex") --device cpu --threads 8 \
+        --epochs 3 --max-steps 20 >"$out/steps_${ex}_cpu8.jsonl" 2>"$out/steps_${ex}_cpu8.err"
     done &
     cpu_jobs+=($!)
     timeout 240 "$cli" selftest --device cuda >"$out/selftest.txt" 2>&1
@@ -190,6 +218,10 @@ run() {
     for ex in "${examples[@]}"; do
       timeout 240 "$cli" $(train_args "$ex") --device cuda \
         >"$out/train_${ex}_cuda.jsonl" 2>"$out/train_${ex}_cuda.err"
+      # the first 3 x 20 steps from the same weights, where float drift has not yet grown: a
+      # difference there is an error, not the order of a sum (the CPU's run follows below)
+      timeout 120 "$cli" $(train_args "$ex") --device cuda --epochs 3 --max-steps 20 \
+        >"$out/steps_${ex}_cuda.jsonl" 2>"$out/steps_${ex}_cuda.err"
     done
     [ ${#cpu_jobs[@]} -gt 0 ] && wait "${cpu_jobs[@]}"
     if [ -n "$build_pid" ]; then
@@ -206,6 +238,9 @@ run() {
       fi
     fi
     for ex in "${examples[@]}"; do
+      result[steps_$ex]=$(python3 "$here/tests/bench/compare_trainings.py" --tolerance 1e-4 \
+        "$out/steps_${ex}_cpu8.jsonl" "$out/steps_${ex}_cuda.jsonl" 2>&1)
+      case ${result[steps_$ex]} in pass*) ;; *) status=1 ;; esac
       result[train_$ex]=$(python3 "$here/tests/bench/compare_trainings.py" \
         "$out/train_${ex}_cpu8.jsonl" "$out/train_${ex}_cuda.jsonl" \
         --baseline "$out/train_${ex}_cpu4.jsonl" 2>&1)
@@ -228,6 +263,9 @@ run() {
         if [ $? -eq 0 ]; then result[bench_$model]="see bench_$model.md"
         else result[bench_$model]="FAILED (bench_$model.err)"; status=1; fi
       done
+      # where the text LSTM's time goes: GPU time per call (each call waits, docs/gpu.md)
+      NEURITE_CUDA_PROFILE=1 timeout 60 "$cli" bench --model text-lstm --batch-size 64 --device cuda \
+        --max-steps 100 --json >"$out/profile_text-lstm.json" 2>"$out/profile_text-lstm.txt"
     else
       result[train]="skipped: no .devdeps/fashion-mnist"
     fi
@@ -240,8 +278,9 @@ run() {
   fi
   {
     echo; echo "== GPU check ($(date -u +%F), logs in $out)"
-    for k in build devices selftest selftest_built train_spiral train_fashion_mlp train_fashion_cnn \
-             train_fashion_rows_lstm train_fortunes_topics train ctest_cuda bench_64 bench_1024 \
+    for k in build devices selftest selftest_built train_spiral steps_spiral train_fashion_mlp \
+             steps_fashion_mlp train_fashion_cnn steps_fashion_cnn train_fashion_rows_lstm \
+             steps_fashion_rows_lstm train_fortunes_topics steps_fortunes_topics train ctest_cuda bench_64 bench_1024 \
              bench_lstm bench_gru bench_text-lstm bench_text-gru; do
       [ -n "${result[$k]:-}" ] && printf '%-18s %s\n' "$k" "${result[$k]}"
     done
@@ -300,8 +339,9 @@ profile() {
 case ${1:-} in
   prepare) prepare ;;
   pack) pack ;;
+  with) shift; with "$@" ;;
   profile) profile ;;
   build-cli) build_cli ;;
   run) run ;;
-  *) echo "usage: scripts/gpu_check.sh prepare|pack|build-cli|run|profile" >&2; exit 2 ;;
+  *) echo "usage: scripts/gpu_check.sh prepare|pack|build-cli|run|profile|with CMD..." >&2; exit 2 ;;
 esac
