@@ -3,6 +3,7 @@
 
 #include <cctype>
 
+#include "core/error.h"
 #include "layers/registry.h"
 #include "layers/layer_util.h"
 
@@ -29,6 +30,22 @@ void ActivationLayer::backward(LayerContext& ctx, std::span<const Tensor* const>
 
 namespace {
 
+// torch.nn's module of each activation (alpha: its parameter, where it has one).
+std::string torchModule(Activation act, double alpha) {
+    switch (act) {
+    case Activation::Relu: return "nn.ReLU()";
+    case Activation::LeakyRelu: return "nn.LeakyReLU(" + pyFloat(alpha) + ")";
+    case Activation::Elu: return "nn.ELU(" + pyFloat(alpha) + ")";
+    case Activation::Sigmoid: return "nn.Sigmoid()";
+    case Activation::Tanh: return "nn.Tanh()";
+    case Activation::Gelu: return "nn.GELU()";
+    case Activation::Relu6: return "nn.ReLU6()";
+    case Activation::GeluTanh: return "nn.GELU(approximate=\"tanh\")";
+    case Activation::Silu: return "nn.SiLU()";
+    }
+    throwInternal("no torch module for activation " + std::to_string(static_cast<int>(act)));
+}
+
 LayerType describeActivation(const ActivationInfo& a) {
     LayerType t;
     t.name = a.name;
@@ -48,6 +65,9 @@ LayerType describeActivation(const ActivationInfo& a) {
     };
     const std::string formula = a.onnx;
     t.onnx = [formula](OnnxSink& s, const OnnxLayer& l) { emitOnnxFormula(s, l, formula); };
+    t.torch = [act, hasAlpha](const TorchLayer& l) {
+        return TorchCode{torchModule(act, hasAlpha ? l.params.f("alpha") : 0.0), "{m}({0})", {}};
+    };
     const std::string name = a.name;
     t.summary = [name, hasAlpha](const LayerParams& p) {
         return hasAlpha ? name + " " + toString(p.get("alpha")) : name;

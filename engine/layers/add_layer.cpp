@@ -42,6 +42,7 @@ LayerType describeAdd() {
     };
     t.create = [](const LayerParams&) { return std::make_unique<AddLayer>(); };
     t.onnx = [](OnnxSink& s, const OnnxLayer& l) { s.node("Sum", l.inputs, l.output, l.id); };
+    t.torch = [](const TorchLayer&) { return TorchCode{"", "add({all})", {}}; };
     t.examples = {
         {"add 2 inputs", {}, layers::matrixDims(2, 4, 3, 6), 2},
         {"add 3 inputs", {}, layers::imageDims(2, 3, 2, 3), 3},

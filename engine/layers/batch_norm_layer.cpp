@@ -121,6 +121,16 @@ LayerType describeBatchNorm() {
                {{"epsilon", static_cast<float>(l.params.f("epsilon"))},
                 {"momentum", static_cast<float>(1.0 - l.params.f("momentum"))}});
     };
+    // torch's momentum weighs the new statistics, as Neurite's; channels are axis 1 as in torch.
+    t.torch = [](const TorchLayer& l) {
+        const Shape& in = l.inputShapes[0];
+        return TorchCode{std::string(in.rank() == 4 ? "nn.BatchNorm2d(" : "nn.BatchNorm1d(") +
+                             std::to_string(in[1]) + ", eps=" + pyFloat(l.params.f("epsilon")) +
+                             ", momentum=" + pyFloat(l.params.f("momentum")) + ")",
+                         "{m}({0})",
+                         {{"gamma", "weight"}, {"beta", "bias"}, {"running_mean", "running_mean"},
+                          {"running_var", "running_var"}}};
+    };
     t.examples = {
         {"batchnorm 2-D", {}, layers::matrixDims(3, 6, 1, 4), 1, -1, LayerExample::Check::FineStep},
         {"batchnorm 4-D", {{"momentum", 0.3}}, layers::imageDims(2, 4, 2, 4), 1, -1, LayerExample::Check::FineStep},

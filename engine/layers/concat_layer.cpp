@@ -64,6 +64,7 @@ LayerType describeConcat() {
     t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
         s.node("Concat", l.inputs, l.output, l.id, {{"axis", int64_t{1}}});
     };
+    t.torch = [](const TorchLayer&) { return TorchCode{"", "torch.cat([{all}], dim=1)", {}}; };
     // Inputs that differ in channels only.
     t.examples = {
         {"concat 2 inputs 2-D", {}, {{1, 3}, {1, 4}}, 2, 1},

@@ -101,6 +101,22 @@ LayerType describeConv1D() {
                 {"pads", std::vector<int64_t>{d.padLeft, d.padRight}}});
         s.node("Transpose", {conv}, l.output, l.id + "_to_ntc", {{"perm", swap}});
     };
+    // nn.Conv1d reads [N,C,T]: the sequence [N,T,C] is transposed there and back; causal or
+    // uneven padding is an explicit pad along time first.
+    t.torch = [](const TorchLayer& l) {
+        const ConvDesc d = Conv1DLayer(configOf(l.params)).describe(l.inputShapes[0]);
+        const bool symmetric = d.padLeft == d.padRight;
+        std::string m = "nn.Conv1d(" + std::to_string(d.inChannels) + ", " + std::to_string(d.outChannels) +
+                        ", kernel_size=" + std::to_string(d.kernelW) + ", stride=" + std::to_string(d.strideW);
+        if (symmetric && d.padLeft) m += ", padding=" + std::to_string(d.padLeft);
+        if (d.dilationW != 1) m += ", dilation=" + std::to_string(d.dilationW);
+        if (!l.params.b("bias")) m += ", bias=False";
+        const std::string in = symmetric ? "{0}.transpose(1, 2)"
+                                         : "F.pad({0}.transpose(1, 2), " + pyTuple({d.padLeft, d.padRight}) + ")";
+        TorchCode c{m + ")", "{m}(" + in + ").transpose(1, 2)", {{"weight", "weight"}}};
+        if (l.params.b("bias")) c.weights.push_back({"bias", "bias"});
+        return c;
+    };
     const std::string valid = "valid", causal = "causal";
     t.examples = {
         {"conv1d k3 same", {{"filters", int64_t(3)}}, layers::sequenceDims(4, 9)},

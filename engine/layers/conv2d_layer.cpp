@@ -118,6 +118,24 @@ LayerType describeConv2D() {
         if (d.groups != 1) attrs.push_back({"group", d.groups});
         s.node("Conv", in, l.output, l.id, std::move(attrs));
     };
+    // Symmetric padding goes to nn.Conv2d; uneven ("same" with an even kernel or a stride) is an
+    // explicit F.pad first, as the layer pads.
+    t.torch = [](const TorchLayer& l) {
+        const ConvDesc d = Conv2DLayer(configOf(l.params)).describe(l.inputShapes[0]);
+        const bool symmetric = d.padTop == d.padBottom && d.padLeft == d.padRight;
+        std::string m = "nn.Conv2d(" + std::to_string(d.inChannels) + ", " + std::to_string(d.outChannels) +
+                        ", kernel_size=" + pyTuple({d.kernelH, d.kernelW}) +
+                        ", stride=" + pyTuple({d.strideH, d.strideW});
+        if (symmetric && (d.padTop || d.padLeft)) m += ", padding=" + pyTuple({d.padTop, d.padLeft});
+        if (d.dilationH != 1 || d.dilationW != 1) m += ", dilation=" + pyTuple({d.dilationH, d.dilationW});
+        if (d.groups != 1) m += ", groups=" + std::to_string(d.groups);
+        if (!l.params.b("bias")) m += ", bias=False";
+        TorchCode c{m + ")", symmetric ? "{m}({0})"
+                                       : "{m}(pad({0}, " + pyTuple({d.padTop, d.padLeft, d.padBottom, d.padRight}) + "))",
+                    {{"weight", "weight"}}};
+        if (l.params.b("bias")) c.weights.push_back({"bias", "bias"});
+        return c;
+    };
     t.quantizeWeight = true;
     using L = std::vector<int64_t>;
     const std::string valid = "valid";

@@ -105,6 +105,16 @@ LayerType describeDense() {
         s.node("Gemm", {rows, s.weight(0), bias}, gemm, l.id, {{"transB", int64_t{1}}});
         s.node("Reshape", {gemm, s.int64s(s.unique(l.id + "_steps_shape"), {3}, back)}, l.output, l.id + "_to_steps");
     };
+    // nn.Linear applies to the last axis, so a sequence [N,T,C] needs nothing more.
+    t.torch = [](const TorchLayer& l) {
+        const int64_t in = l.inputShapes[0][l.inputShapes[0].rank() - 1];
+        const bool bias = l.params.b("bias");
+        TorchCode c{"nn.Linear(" + std::to_string(in) + ", " + std::to_string(l.params.i("units")) +
+                        (bias ? "" : ", bias=False") + ")",
+                    "{m}({0})", {{"weight", "weight"}}};
+        if (bias) c.weights.push_back({"bias", "bias"});
+        return c;
+    };
     t.quantizeWeight = true;
     t.examples = {
         {"dense", {{"units", int64_t(5)}}, layers::matrixDims(2, 4, 3, 7)},

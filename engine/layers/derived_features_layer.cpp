@@ -145,6 +145,12 @@ LayerType describeDerivedFeatures() {
     };
     const std::map<std::string, ParamValue> all{{"x", true},  {"y", true},     {"x_squared", true}, {"y_squared", true},
                                                 {"xy", true}, {"sin_x", true}, {"sin_y", true}};
+    t.torch = [](const TorchLayer& l) {
+        std::string names;
+        for (const FeatureInfo& f : kFeatures)
+            if (l.params.b(f.param)) names += std::string(names.empty() ? "" : ", ") + "\"" + f.param + "\"";
+        return TorchCode{"", "derived_features({0}, [" + names + "])", {}};
+    };
     t.examples = {
         {"all seven features", all, layers::matrixDims(1, 3, 2, 2)},
         {"xy and x² only", {{"x", false}, {"y", false}, {"x_squared", true}, {"xy", true}}, layers::matrixDims(1, 3, 2, 2)},

@@ -60,6 +60,9 @@ LayerType describeDropout() {
     };
     // Dropout-13 without ratio and training_mode inputs is the identity, as in inference.
     t.onnx = [](OnnxSink& s, const OnnxLayer& l) { s.node("Dropout", {l.inputs[0]}, l.output, l.id); };
+    t.torch = [](const TorchLayer& l) {
+        return TorchCode{"nn.Dropout(" + pyFloat(l.params.f("rate")) + ")", "{m}({0})", {}};
+    };
     t.examples = {
         {"dropout fixed seed", {{"rate", 0.4}}, layers::matrixDims(2, 4, 3, 9)},
         {"dropout inference", {{"rate", 0.4}}, layers::matrixDims(2, 4, 3, 9), 1, -1, LayerExample::Check::Inference},

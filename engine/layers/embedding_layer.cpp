@@ -99,6 +99,15 @@ LayerType describeEmbedding() {
         e.ids = vocabulary;
         return e;
     };
+    // Ids arrive as floats (whole numbers); the padding id reads zeros whatever its row holds.
+    t.torch = [](const TorchLayer& l) {
+        const int64_t pad = paddingOf(l.params);
+        std::string m = "nn.Embedding(" + std::to_string(l.params.i("vocabulary_size")) + ", " +
+                        std::to_string(l.params.i("dimension"));
+        if (pad >= 0) m += ", padding_idx=" + std::to_string(pad);
+        return TorchCode{m + ")", pad >= 0 ? "embed({m}, {0}, " + std::to_string(pad) + ")" : "embed({m}, {0})",
+                         {{"weight", "weight"}}};
+    };
     t.examples = {example("embedding with padding", 7, 3, true), example("embedding no padding", 5, 4, false)};
     t.summary = [](const LayerParams& p) {
         return "Embedding " + toString(p.get("vocabulary_size")) + " x " + std::to_string(p.i("dimension"));

@@ -66,6 +66,7 @@ LayerType describeGlobalAvgPool() {
         s.node("GlobalAveragePool", {l.inputs[0]}, pooled, l.id);
         s.node("Flatten", {pooled}, l.output, l.id + "_flatten", {{"axis", int64_t{1}}});
     };
+    t.torch = [](const TorchLayer&) { return TorchCode{"", "{0}.mean(dim=(2, 3))", {}}; };
     t.examples = {{"global avg pool", {}, layers::imageDims(1, 5, 1, 6, 4)}};
     t.summary = [](const LayerParams&) { return std::string("GlobalAvgPool"); };
     return t;

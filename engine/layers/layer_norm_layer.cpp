@@ -87,6 +87,12 @@ LayerType describeLayerNorm() {
         return std::make_unique<LayerNormLayer>(static_cast<float>(p.f("epsilon")));
     };
     t.onnx = emitLayerNorm;
+    t.torch = [](const TorchLayer& l) {
+        const Shape& in = l.inputShapes[0];
+        return TorchCode{"nn.LayerNorm(" + std::to_string(in[in.rank() - 1]) + ", eps=" +
+                             pyFloat(l.params.f("epsilon")) + ")",
+                         "{m}({0})", {{"gamma", "weight"}, {"beta", "bias"}}};
+    };
     using C = LayerExample::Check;
     t.examples = {
         // At least 3 features: over 2 the output is +-1 whatever the input, a cliff finite

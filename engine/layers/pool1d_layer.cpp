@@ -118,6 +118,15 @@ LayerType describePool1D(PoolKind kind, bool global) {
         s.node("Reshape", {pooled, s.int64s(l.id + ".sequence_shape", {3}, sequenceShape)}, l.output,
                l.id + "_to_sequence");
     };
+    // [N,T,C] as [N,1,T,C] with a pool x 1 window, as the layer runs it.
+    t.torch = [kind, global, max](const TorchLayer& l) {
+        if (global) return TorchCode{"", std::string("{0}.") + (max ? "amax" : "mean") + "(dim=1)", {}};
+        const PoolDesc d = Pool1DLayer(configOf(kind, global, l.params)).describe(l.inputShapes[0]);
+        return TorchCode{"", std::string(max ? "max_pool" : "avg_pool") + "({0}.unsqueeze(1), " +
+                                 pyTuple({d.kernelH, 1}) + ", " + pyTuple({d.strideH, 1}) + ", " +
+                                 pyTuple({d.padTop, 0, d.padBottom, 0}) + ").squeeze(1)",
+                         {}};
+    };
     using C = LayerExample::Check;
     const C check = max ? C::Distinct : C::Smooth;
     const std::string same = "same";

@@ -120,6 +120,14 @@ LayerType describePool(PoolKind kind) {
         if (!max) attrs.push_back({"count_include_pad", int64_t{0}});
         s.node(max ? "MaxPool" : "AveragePool", {l.inputs[0]}, l.output, l.id, std::move(attrs));
     };
+    t.torch = [max](const TorchLayer& l) {
+        const PoolDesc d = Pool2DLayer(configOf(max ? PoolKind::Max : PoolKind::Avg, l.params))
+                               .describe(l.inputShapes[0]);
+        return TorchCode{"", std::string(max ? "max_pool" : "avg_pool") + "({0}, " +
+                                 pyTuple({d.kernelH, d.kernelW}) + ", " + pyTuple({d.strideH, d.strideW}) +
+                                 ", " + pyTuple({d.padTop, d.padLeft, d.padBottom, d.padRight}) + ")",
+                         {}};
+    };
     using L = std::vector<int64_t>;
     using C = LayerExample::Check;
     const std::string same = "same";

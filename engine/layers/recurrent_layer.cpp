@@ -196,6 +196,26 @@ LayerType describeRecurrent(RnnCell cell) {
     };
     t.create = [cell](const LayerParams& p) { return std::make_unique<RecurrentLayer>(configOf(cell, p)); };
     t.onnx = [cell](OnnxSink& s, const OnnxLayer& l) { emitRecurrentOnnx(cell, s, l, configOf(cell, l.params)); };
+    // torch's nn.LSTM / nn.GRU with batch_first; Neurite stacks the directions in one tensor.
+    t.torch = [cell](const TorchLayer& l) {
+        const RecurrentConfig c = configOf(cell, l.params);
+        const RnnDesc d = RecurrentLayer(c).describe(l.inputShapes[0]);
+        const int dirs = static_cast<int>(d.directions());
+        std::string m = std::string(cell == RnnCell::Lstm ? "nn.LSTM(" : "nn.GRU(") +
+                        std::to_string(d.inputs) + ", " + std::to_string(d.hidden) + ", batch_first=True";
+        if (dirs == 2) m += ", bidirectional=True";
+        if (!c.bias) m += ", bias=False";
+        TorchCode code{m + ")",
+                       "rnn_output({m}, {0}, sequences=" + pyBool(c.returnSequences) + ", merge=\"" +
+                           (c.merge == RnnMerge::Sum ? "sum" : "concat") + "\")",
+                       {}};
+        for (const char* name : {"weight_ih", "weight_hh", "bias_ih", "bias_hh"}) {
+            if (!c.bias && name[0] == 'b') continue;
+            for (int k = 0; k < dirs; ++k)
+                code.weights.push_back({name, std::string(name) + "_l0" + (k ? "_reverse" : ""), k, dirs});
+        }
+        return code;
+    };
     t.examples = {
         {lstm ? "lstm last state" : "gru last state", {{"units", int64_t(3)}}, layers::sequenceDims(2, 5)},
         {lstm ? "lstm sequences" : "gru sequences", {{"units", int64_t(2)}, {"return_sequences", true}},

@@ -22,6 +22,7 @@
 #include "core/shape.h"
 #include "layers/layer.h"
 #include "layers/onnx_sink.h"
+#include "layers/torch_sink.h"
 
 namespace neurite {
 
@@ -111,6 +112,7 @@ struct LayerType {
     std::function<ShapeResult(const LayerParams&, std::span<const Shape>)> inferShape;
     std::function<std::unique_ptr<Layer>(const LayerParams&)> create;
     OnnxEmitter onnx;  // how the exporter writes it (inference form); see layers/onnx_sink.h
+    TorchEmitter torch;  // how the pytorch export writes it (training form); layers/torch_sink.h
     std::function<std::string(const LayerParams&)> summary;  // "Conv 3x3, 32, same"
     bool dataInput = false;       // where the data enters the graph (Input): no node in exports
     bool quantizeWeight = false;  // int8 export stores its "weight" int8 per output channel

@@ -38,6 +38,7 @@ LayerType describeFlatten() {
     t.onnx = [](OnnxSink& s, const OnnxLayer& l) {
         s.node("Flatten", {l.inputs[0]}, l.output, l.id, {{"axis", int64_t{1}}});
     };
+    t.torch = [](const TorchLayer&) { return TorchCode{"", "torch.flatten({0}, 1)", {}}; };
     t.examples = {{"flatten", {}, layers::imageDims(1, 3, 1, 3)}};
     t.summary = [](const LayerParams&) { return std::string("Flatten"); };
     return t;
@@ -87,6 +88,11 @@ LayerType describeReshape() {
         for (int i = 1; i < l.outputShape.rank(); ++i) dims.push_back(l.outputShape[i]);
         const std::string shape = s.int64s(l.id + ".shape", {static_cast<int64_t>(dims.size())}, dims);
         s.node("Reshape", {l.inputs[0], shape}, l.output, l.id);
+    };
+    t.torch = [](const TorchLayer& l) {
+        std::vector<int64_t> dims{-1};
+        for (int i = 1; i < l.outputShape.rank(); ++i) dims.push_back(l.outputShape[i]);
+        return TorchCode{"", "{0}.reshape" + pyTuple(dims), {}};
     };
     t.examples = {{"reshape", {{"shape", std::vector<int64_t>{6, -1}}}, {{1, 3}, {2, 2}, {3, 3}, {4, 4}}}};
     t.summary = [](const LayerParams& p) { return "Reshape " + toString(p.get("shape")); };

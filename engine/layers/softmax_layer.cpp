@@ -43,6 +43,9 @@ LayerType describe(bool log) {
     t.onnx = [log](OnnxSink& s, const OnnxLayer& l) {
         s.node(log ? "LogSoftmax" : "Softmax", {l.inputs[0]}, l.output, l.id, {{"axis", int64_t{1}}});
     };
+    t.torch = [log](const TorchLayer&) {
+        return TorchCode{std::string(log ? "nn.LogSoftmax" : "nn.Softmax") + "(dim=1)", "{m}({0})", {}};
+    };
     if (!log) t.appliedByLoss = "softmax";
     t.examples = {
         {log ? "log-softmax 2-D" : "softmax 2-D", {}, layers::matrixDims(2, 4, 2, 6)},

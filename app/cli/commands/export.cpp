@@ -4,12 +4,15 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli.h"
 #include "core/error.h"
 #include "export/export_model.h"
+#include "export/torch_export.h"
 #include "io/project.h"
 #include "printer.h"
 #include "run_model.h"
@@ -24,6 +27,7 @@ namespace {
 const char* kExportHelp =
     "usage: neurite-cli export PROJECT --format onnx|onnx-int8|native|native-int8 -o FILE [training options]\n"
     "       neurite-cli export --run ID [--checkpoint final|best] [--db FILE] --format ... -o FILE\n"
+    "       neurite-cli export PROJECT|--run ID --format pytorch -o DIR [--no-data] [training options]\n"
     "Trains the project (or takes a stored run's model), then writes the trained model:\n"
     "  --format onnx         ONNX opset 13 with the preprocessing in the graph (raw inputs)\n"
     "  --format onnx-int8    the same quantized to int8 (QDQ), calibrated on training samples;\n"
@@ -31,6 +35,11 @@ const char* kExportHelp =
     "  --format native       Neurite's model file (safetensors layout) for neurite-cli predict\n"
     "  --format native-int8  the same with int8 weights and activation scales, calibrated on\n"
     "                        training samples; predict runs it on Neurite's int8 runtime\n"
+    "  --format pytorch      a Python package that trains the design with PyTorch, on one\n"
+    "                        process or many (torchrun): model.py, data.py, train.py, the\n"
+    "                        splits and the weights (a project: its initial weights, nothing\n"
+    "                        is trained here; --run: the run's weights); docs/scale-out.md\n"
+    "  --no-data             with pytorch: leave the splits out of DIR/data\n"
     "  --calibration-samples N   with an int8 format: training samples to calibrate on (512)\n"
     "  --calibration M       with an int8 format: how activation ranges are chosen: minmax\n"
     "                        (default), percentile (99.99% of |x|) or entropy (least KL\n"
@@ -83,6 +92,28 @@ void printJson(const ExportReport& r) {
     std::printf("}\n");
 }
 
+void printTorchJson(const TorchExportReport& r) {
+    std::printf("{\"dir\":%s,\"format\":\"pytorch\",\"files\":%zu,\"bytes\":%lld,\"modules\":%d,"
+                "\"parameters\":%lld,\"train\":%lld,\"validation\":%lld,\"test\":%lld}\n",
+                jsonString(r.dir).c_str(), r.files.size(), static_cast<long long>(r.bytes), r.modules,
+                static_cast<long long>(r.parameters), static_cast<long long>(r.trainSamples),
+                static_cast<long long>(r.validationSamples), static_cast<long long>(r.testSamples));
+}
+
+// The pytorch export of a prepared run: its current weights (initial, or a stored run's).
+int writeTorch(RunSetup& setup, const std::string& out, bool trained, const std::string& origin,
+               bool includeData, bool json) {
+    TorchExportOptions options;
+    options.trained = trained;
+    options.origin = origin;
+    options.includeData = includeData;
+    const TorchExportReport report =
+        exportPytorch(exportSourceOf(setup), setup.data, setup.project.training, out, options);
+    for (const std::string& line : report.summary()) std::fprintf(stderr, "%s\n", line.c_str());
+    if (json) printTorchJson(report);
+    return 0;
+}
+
 // Writes and verifies the model of a prepared (trained or restored) run.
 int writeModel(RunSetup& setup, ExportFormat format, const std::string& out,
                int64_t calibrationSamples, Calibration method, bool json) {
@@ -105,6 +136,33 @@ int writeModel(RunSetup& setup, ExportFormat format, const std::string& out,
     return 0;
 }
 
+// export --format pytorch: no training; a project's initial weights or a stored run's.
+int runTorchExport(const Args& args, std::optional<long long> runId, storage::CheckpointKind kind) {
+    for (const char* option : {"calibration-samples", "calibration"})
+        if (args.str(option)) throwBadInput(std::string("--") + option + " goes with an int8 format, not pytorch");
+    const auto out = args.str("output");
+    if (!out || out->empty()) throwBadInput("export --format pytorch needs -o DIR, the folder to write");
+    std::error_code ec;
+    if (std::filesystem::exists(*out, ec) && !std::filesystem::is_directory(*out, ec))
+        throwBadInput("-o " + *out + " is a file; --format pytorch writes a folder");
+    const bool json = args.flag("json"), data = !args.flag("no-data");
+    if (runId) {
+        storage::RunStore store(dbPath(args, false), storage::RunStore::Mode::ReadOnly);
+        RunSetup setup = storage::loadRunModel(store, *runId, kind);
+        return writeTorch(setup, *out, true, "run " + std::to_string(*runId), data, json);
+    }
+    const std::string path = args.positional()[0];
+    std::vector<std::string> warnings;
+    ProjectDocument project = loadProject(path, &warnings);
+    applyTrainOverrides(args, project.training);
+    for (const auto& w : warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    if (const std::string why = torchTrainingUnsupported(project.training); !why.empty()) throwBadInput(why);
+    RunSetup setup = prepareRun(project);
+    for (const auto& w : setup.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    if (!setup.weightsNote.empty()) std::fprintf(stderr, "%s\n", setup.weightsNote.c_str());
+    return writeTorch(setup, *out, false, std::filesystem::path(path).filename().string(), data, json);
+}
+
 }  // namespace
 
 int runExport(int argc, char** argv) {
@@ -114,7 +172,7 @@ int runExport(int argc, char** argv) {
         if (w == "-o") w = "--output";
     std::vector<char*> ptrs;
     for (std::string& w : words) ptrs.push_back(w.data());
-    Args args(argc, ptrs.data(), 2, {"help", "json"},
+    Args args(argc, ptrs.data(), 2, {"help", "json", "no-data"},
               {"format", "output", "calibration-samples", "calibration", "epochs", "batch-size", "lr", "device", "threads", "seed",
                "precision", "max-steps", "run", "checkpoint", "db"});
     if (args.flag("help")) {
@@ -131,10 +189,12 @@ int runExport(int argc, char** argv) {
         else if (*k != "final") throwBadInput("--checkpoint must be final or best, got '" + *k + "'");
     }
     const auto formatName = args.str("format");
-    if (!formatName) throwBadInput("export needs --format onnx, onnx-int8, native or native-int8");
+    if (!formatName) throwBadInput("export needs --format onnx, onnx-int8, native, native-int8 or pytorch");
+    if (*formatName == "pytorch") return runTorchExport(args, runId, kind);
+    if (args.flag("no-data")) throwBadInput("--no-data goes with --format pytorch");
     const auto format = exportFormatFromName(*formatName);
     if (!format)
-        throwBadInput("--format must be onnx, onnx-int8, native or native-int8, got '" + *formatName + "'");
+        throwBadInput("--format must be onnx, onnx-int8, native, native-int8 or pytorch, got '" + *formatName + "'");
     const auto calibration = args.integer("calibration-samples", 1, 1000000);
     if (calibration && !isInt8(*format))
         throwBadInput("--calibration-samples goes with --format onnx-int8 or native-int8");
