@@ -27,9 +27,10 @@ packages=(
 # its diabetes data and the regression references (tests/support/target_scaling_reference.py); imagemagick and
 # xdotool for the screenshots in docs/; the package test (tests/package) needs `file` for CPack's
 # shlibdeps, desktop-file-utils, appstream and libxml2-utils to validate the menu entry, metadata
-# and MIME type; clang with its sanitizer and libFuzzer runtime fuzzes the parsers (tests/fuzz).
+# and MIME type; clang with its sanitizer and libFuzzer runtime fuzzes the parsers (tests/fuzz);
+# pyflakes checks the Python the pytorch export writes (tests/engine/test_export_torch).
 test_packages=(python3 python3-numpy python3-torch xvfb xauth python3-onnx python3-opencv python3-sklearn
-  imagemagick xdotool file desktop-file-utils appstream libxml2-utils clang)
+  imagemagick xdotool file desktop-file-utils appstream libxml2-utils clang python3-pyflakes)
 
 # Ubuntu 22.04 and 24.04 use the same names, except that clang's runtime package carries clang's
 # major version (libclang-rt-14-dev on Debian 12, libclang-rt-18-dev on Ubuntu 24.04; inside

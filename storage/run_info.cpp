@@ -38,8 +38,7 @@ std::string unnamedRunName(const std::string& source) {
 
 }  // namespace
 
-NewRun describeRun(const RunSetup& setup) {
-    const ProjectDocument& p = setup.project;
+NewRun describeProject(const ProjectDocument& p) {
     NewRun r;
     r.name = p.name.empty() ? unnamedRunName(p.data.source) : p.name;
     // The starting weights as an absolute path: the stored project has no folder of its own, and
@@ -59,8 +58,23 @@ NewRun describeRun(const RunSetup& setup) {
     }
     if (doc.contains("training")) flatten(doc["training"], "training", flat);
     flat["model.nodes"] = p.nodes.size();
-    flat["model.parameters"] = setup.model ? setup.model->parameterCount() : 0;
     r.settingsJson = io::dumpJson(flat);
+    r.device = p.training.device;
+    r.threads = p.training.threads;
+    r.precision = nameOf(p.training.precision);
+    r.seed = p.training.seed;
+    r.epochsPlanned = p.training.epochs;
+    return r;
+}
+
+NewRun describeRun(const RunSetup& setup) {
+    const ProjectDocument& p = setup.project;
+    NewRun r = describeProject(p);
+    {
+        auto flat = io::parseJson(r.settingsJson, "the run's settings");
+        flat["model.parameters"] = setup.model ? setup.model->parameterCount() : 0;
+        r.settingsJson = io::dumpJson(flat);
+    }
 
     const Dataset& d = setup.data;
     DataSummary data;
@@ -78,11 +92,7 @@ NewRun describeRun(const RunSetup& setup) {
         data.targetScaling = d.targetScaling;
     }
     r.dataJson = dataSummaryJson(data);
-    r.device = setup.backend ? setup.backend->name() : p.training.device;
-    r.threads = p.training.threads;
-    r.precision = nameOf(p.training.precision);
-    r.seed = p.training.seed;
-    r.epochsPlanned = p.training.epochs;
+    if (setup.backend) r.device = setup.backend->name();
     return r;
 }
 

@@ -13,6 +13,9 @@
 namespace neurite::storage {
 
 NewRun describeRun(const RunSetup& setup);
+// describeRun's project part (name, the project as trained, its flat settings, seed, epochs)
+// without a prepared run: what an imported run records (run_import.h).
+NewRun describeProject(const ProjectDocument& p);
 
 // The target scaling a run's weights were trained with, from its data description
 // ("target_mean", "target_std"). A run recorded before target scaling has neither: it trained on

@@ -182,7 +182,9 @@ TorchExportReport exportPytorch(const ExportSource& source, const Dataset& data,
     cfg["outputs"] = source.model.outputShape().numelFrom(1);
     cfg["data"] = {{"source", data.source},
                    {"raw_dtype", data.train.dtype == DType::U8 ? "uint8" : "float32"},
-                   {"scaling", source.project.data.scaling},
+                   // token ids are never scaled (Neurite fits "none" for text sources)
+                   {"scaling", data.textSource ? std::string("none") : source.project.data.scaling},
+                   {"text", data.textSource},
                    {"series_channels", data.seriesChannels},
                    {"target_scaling", data.targetScaling.active()},
                    {"reconstruct", source.project.data.reconstruct},

@@ -259,7 +259,7 @@ def evaluate(net, data, loss, split, loss_unit, with_matrix=False):
         logits_all.append(z.cpu())
         y_all.append(y.cpu())
     z, y = torch.cat(logits_all), torch.cat(y_all)
-    metrics = {"count": n, "split": "validation" if split == "validation" else split}
+    metrics = {"count": n, "split": split, "seconds": 0.0}
     value = total / max(div, 1e-30) * loss_unit
     if data.classification:
         metrics.update(classification_metrics(z, y, loss.binary, with_matrix, data))
@@ -292,13 +292,29 @@ def classification_metrics(z, y, binary, with_matrix, data):
     f1 = torch.where(precision + recall > 0, 2 * precision * recall / (precision + recall).clamp(min=1e-300),
                      torch.zeros_like(hits))
     present = support > 0
-    out = {"accuracy": float(hits.sum() / max(len(y), 1)),
+    n = max(len(y), 1)
+    weights = support / n
+    chance = float((support * predicted).sum()) / n / n
+    accuracy = float(hits.sum()) / n
+    cov_yp = float(hits.sum()) * n - float((support * predicted).sum())
+    cov_yy = n * n - float((support ** 2).sum())
+    cov_pp = n * n - float((predicted ** 2).sum())
+    out = {"accuracy": accuracy,
            "balanced_accuracy": float(recall[present].mean()) if bool(present.any()) else 0.0,
+           "precision_macro": float(precision.mean()), "recall_macro": float(recall.mean()),
            "f1_macro": float(f1.mean()),
+           "precision_weighted": float((precision * weights).sum()), "recall_weighted": float((recall * weights).sum()),
+           "f1_weighted": float((f1 * weights).sum()),
+           "precision_micro": accuracy, "recall_micro": accuracy, "f1_micro": accuracy,
+           "kappa": (accuracy - chance) / (1 - chance) if chance < 1 else 0.0,
+           "mcc": cov_yp / math.sqrt(cov_yy * cov_pp) if cov_yy > 0 and cov_pp > 0 else 0.0,
            "log_loss": float(-probs.gather(1, y[:, None]).clamp(min=1e-15).log().mean())}
     if with_matrix:
         counts = matrix.tolist()
         names = [str(c) for c in data_class_names(data, k)]
+        out["per_class"] = [{"class": names[c], "support": int(support[c]), "predicted": int(predicted[c]),
+                             "precision": float(precision[c]), "recall": float(recall[c]), "f1": float(f1[c])}
+                            for c in range(k)]
         out["confusion_matrix"] = {"classes": names, "counts": counts,
                                    "normalized": [[c / max(sum(row), 1) for c in row] for row in counts]}
     return out
@@ -445,6 +461,11 @@ def main():
             if data.classification:
                 sums[2] += loss.correct(z.detach(), y)
         total = place.sum(sums.tolist())
+        if not math.isfinite(total[0]):
+            status = "failed"
+            print(f"error: training diverged in epoch {epoch + 1}: the loss is not finite; "
+                  "lower the learning rate or set clip_norm", file=sys.stderr)
+            break
         seen = min(steps_per_epoch * batch, n)
         samples_seen += seen
         seconds = time.perf_counter() - begin
@@ -475,11 +496,8 @@ def main():
             events.write(event)
             torch.save({"model": module.state_dict(), "optimizer": optimizer.state_dict(), "state": state},
                        os.path.join(out, "checkpoint.pt"))
-        if not math.isfinite(event["train_loss"]):
-            status = "diverged"
-            break
         if es["enabled"] and state["bad"] >= es["patience"]:
-            status = "stopped_early"
+            status = "early_stopped"
             break
     if es["enabled"] and es["restore_best"] and state["best_weights"] is not None:
         module.load_state_dict(state["best_weights"])
@@ -549,7 +567,9 @@ def finish(module, data, loss, loss_unit, state, config, place, events, out, sta
                       "processes": place.world, "backend": place.backend if place.world > 1 else None,
                       "device": str(place.device) if place.device.type == "cpu"
                       else torch.cuda.get_device_name(place.device)},
-           "project": config.get("project", ""), "exported_by": config.get("exported_by", "")}
+           "project": config.get("project", ""), "exported_by": config.get("exported_by", ""),
+           "data": {"source": config["data"].get("source", ""), "classes": config.get("class_names", []),
+                    **{split: data.count.get(split, 0) for split in ("train", "validation", "test")}}}
     for split, prefix in (("validation", "val"), ("test", "test")):
         if split in data.count:
             value, acc, metrics = evaluate(module, data, loss, split, loss_unit, with_matrix=split == "test")

@@ -143,6 +143,44 @@ private slots:
         QVERIFY2(text.contains("ONNX checker and strict shape inference: passed"), qPrintable(text));
     }
 
+    // With the run's data, the dialog offers the PyTorch package: a folder with model.py, train.py,
+    // data.py, the weights and the splits, written on the worker; a path that is a file is refused.
+    void dialogExportsAPytorchPackage() {
+        ProjectDocument doc = parseProject(R"({"name": "spiral torch",
+            "data": {"source": "synthetic:spiral?samples=300&classes=3&seed=2", "validation_split": 0.2},
+            "model": {"output": "out", "nodes": [
+                {"id": "input", "op": "Input"},
+                {"id": "fc1", "op": "Dense", "params": {"units": 8}, "inputs": ["input"]},
+                {"id": "act", "op": "ReLU", "inputs": ["fc1"]},
+                {"id": "out", "op": "Dense", "params": {"units": "auto"}, "inputs": ["act"]}]},
+            "training": {"device": "cpu", "threads": 1}})", "t.neurite.json", nullptr);
+        RunSetup s = prepareRun(doc);
+        ExportRequest req;
+        req.modelName = "spiral torch";
+        req.checkpoints.push_back({"Final", exportSourceOf(s)});
+        req.data = &s.data;
+        ExportDialog dialog(req);
+        QTemporaryDir dir;
+        dialog.setPytorchFormat();
+        auto* format = dialog.findChild<QComboBox*>();
+        QVERIFY(format->currentText().startsWith("PyTorch package"));
+        dialog.setPath(dir.filePath("spiral-pytorch"));
+        QSignalSpy done(&dialog, &ExportDialog::exportFinished);
+        QVERIFY(dialog.exportNow());
+        QVERIFY(done.wait(60000));
+        const QString text = dialog.resultText();
+        QVERIFY2(text.contains("Exported the PyTorch package spiral-pytorch"), qPrintable(text));
+        QVERIFY2(text.contains("data/: 240 training, 60 validation, 0 test samples"), qPrintable(text));
+        for (const char* f : {"model.py", "train.py", "data.py", "config.json", "weights/fc1.weight.npy", "data/train_x.npy"})
+            QVERIFY2(QFileInfo::exists(dir.filePath(QString("spiral-pytorch/") + f)), f);
+        QFile file(dir.filePath("a_file"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        dialog.setPath(file.fileName());
+        QVERIFY(!dialog.exportNow());
+        QVERIFY2(dialog.resultText().contains("is a file; the PyTorch package is a folder"), qPrintable(dialog.resultText()));
+    }
+
     void int8ExportCancels() {
         ProjectDocument doc = parseProject(R"({"name": "big",
             "data": {"source": "synthetic:spiral?samples=60000&classes=3&seed=2", "test_split": 0.5},

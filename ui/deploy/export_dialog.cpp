@@ -27,9 +27,14 @@ namespace neurite {
 
 namespace {
 
-// The int8 model gets a name of its own, so exporting it beside the float model keeps both.
-QString suffixOf(ExportFormat f) {
-    switch (f) {
+// The format combo's entry for the PyTorch package (export/torch_export.h), beside ExportFormat's.
+constexpr int kPytorch = 100;
+
+// The int8 model gets a name of its own, so exporting it beside the float model keeps both; the
+// PyTorch package is a folder.
+QString suffixOf(int code) {
+    if (code == kPytorch) return "-pytorch";
+    switch (static_cast<ExportFormat>(code)) {
     case ExportFormat::Native: return ".nmodel";
     case ExportFormat::NativeInt8: return "-int8.nmodel";
     case ExportFormat::OnnxInt8: return "-int8.onnx";
@@ -39,9 +44,10 @@ QString suffixOf(ExportFormat f) {
 }
 
 // The path with the format's suffix in place of a known one (the name suggested on a switch).
-QString suggestedPath(QString path, ExportFormat f) {
+QString suggestedPath(QString path, int f) {
     if (path.trimmed().isEmpty()) return path;
-    for (const QString& s : {QString("-int8.onnx"), QString(".onnx"), QString("-int8.nmodel"), QString(".nmodel")})
+    for (const QString& s : {QString("-int8.onnx"), QString(".onnx"), QString("-int8.nmodel"), QString(".nmodel"),
+                             QString("-pytorch")})
         if (path.endsWith(s, Qt::CaseInsensitive)) {
             path.chop(s.size());
             break;
@@ -50,7 +56,9 @@ QString suggestedPath(QString path, ExportFormat f) {
 }
 
 // The path as written: ONNX formats end in .onnx, the native format in .nmodel, whatever was typed.
-QString matchingPath(QString path, ExportFormat f) {
+QString matchingPath(QString path, int code) {
+    if (code == kPytorch) return path;  // a folder: any name
+    const auto f = static_cast<ExportFormat>(code);
     const bool native = !isOnnx(f);
     const QString wanted = native ? ".nmodel" : ".onnx";
     const QString other = native ? ".onnx" : ".nmodel";
@@ -74,6 +82,8 @@ ExportDialog::ExportDialog(ExportRequest request, QWidget* parent)
     if (m_request.data)
         m_format->addItem(tr("Neurite int8 model file (Neurite's int8 runtime, calibrated on training data)"),
                           int(ExportFormat::NativeInt8));
+    if (m_request.data)
+        m_format->addItem(tr("PyTorch package (a folder: model.py, train.py for torchrun, the data)"), kPytorch);
     m_calibration = new QSpinBox(this);
     m_calibration->setRange(1, 100000);
     m_calibration->setValue(512);
@@ -98,7 +108,7 @@ ExportDialog::ExportDialog(ExportRequest request, QWidget* parent)
 
     m_path = new QLineEdit(this);
     const QString stem = m_request.modelName.isEmpty() ? "model" : m_request.modelName;
-    m_path->setText(QDir::home().filePath(stem + suffixOf(ExportFormat::Onnx)));
+    m_path->setText(QDir::home().filePath(stem + suffixOf(int(ExportFormat::Onnx))));
     m_confirmOverwrite = [this](const QString& path) {
         return QMessageBox::question(this, tr("Export model"),
                                      tr("%1 already exists. Replace it?").arg(path),
@@ -160,7 +170,8 @@ bool ExportDialog::offersFormat(ExportFormat format) const {
 void ExportDialog::setCalibrationSamples(int count) { m_calibration->setValue(count); }
 
 void ExportDialog::updateControls() {
-    const bool int8 = isInt8(static_cast<ExportFormat>(m_format->currentData().toInt()));
+    const int code = m_format->currentData().toInt();
+    const bool int8 = code != kPytorch && isInt8(static_cast<ExportFormat>(code));
     m_calibration->setVisible(int8);
     m_calibrationLabel->setVisible(int8);
     m_method->setVisible(int8);
@@ -207,7 +218,13 @@ void ExportDialog::workerFinished() {
     m_worker->deleteLater();
     m_worker = nullptr;
     updateControls();
-    if (!m_workerFailure) {
+    if (!m_workerFailure && m_workerTorch) {
+        QStringList lines{tr("Exported the PyTorch package %1.").arg(QFileInfo(m_workerPath).fileName())};
+        for (const std::string& l : m_workerTorch->summary()) lines << QString::fromStdString(l);
+        m_result->setText(lines.join('\n'));
+        adjustSize();
+        emit exported(m_workerPath);
+    } else if (!m_workerFailure) {
         showReport(m_workerPath, m_workerReport);
         emit exported(m_workerPath);
     } else if (m_workerFailure->cancelled()) {
@@ -223,6 +240,8 @@ void ExportDialog::setFormat(ExportFormat format) {
     m_format->setCurrentIndex(m_format->findData(int(format)));
 }
 
+void ExportDialog::setPytorchFormat() { m_format->setCurrentIndex(m_format->findData(kPytorch)); }
+
 void ExportDialog::setCheckpoint(int index) { m_checkpoint->setCurrentIndex(index); }
 
 void ExportDialog::setPath(const QString& path) { m_path->setText(path); }
@@ -232,13 +251,18 @@ QString ExportDialog::resultText() const { return m_result->text(); }
 bool ExportDialog::checkpointChoiceVisible() const { return !m_checkpoint->isHidden(); }
 
 void ExportDialog::updateSuffix() {
-    m_path->setText(suggestedPath(m_path->text(), static_cast<ExportFormat>(m_format->currentData().toInt())));
+    m_path->setText(suggestedPath(m_path->text(), m_format->currentData().toInt()));
 }
 
 void ExportDialog::browse() {
-    const auto f = static_cast<ExportFormat>(m_format->currentData().toInt());
-    const QString filter = !isOnnx(f) ? tr("Neurite models (*.nmodel)")
-                                                     : tr("ONNX models (*.onnx)");
+    const int f = m_format->currentData().toInt();
+    if (f == kPytorch) {
+        const QString p = QFileDialog::getSaveFileName(this, tr("Export as a PyTorch package (a folder)"), m_path->text());
+        if (!p.isEmpty()) m_path->setText(p);
+        return;
+    }
+    const QString filter = !isOnnx(static_cast<ExportFormat>(f)) ? tr("Neurite models (*.nmodel)")
+                                                                  : tr("ONNX models (*.onnx)");
     const QString p = QFileDialog::getSaveFileName(this, tr("Export model"), m_path->text(), filter);
     if (!p.isEmpty()) m_path->setText(matchingPath(p, f));
 }
@@ -249,9 +273,11 @@ bool ExportDialog::exportNow() {
         m_result->setText(tr("Choose a file to write."));
         return false;
     }
-    const auto format = static_cast<ExportFormat>(m_format->currentData().toInt());
-    const QString path = matchingPath(m_path->text().trimmed(), format);
+    const int code = m_format->currentData().toInt();
+    const QString path = matchingPath(m_path->text().trimmed(), code);
     m_path->setText(path);
+    if (code == kPytorch) return exportTorch(path, index);
+    const auto format = static_cast<ExportFormat>(code);
     if (QFileInfo::exists(path) && !m_confirmOverwrite(path)) {
         m_result->setStyleSheet({});
         m_result->setText(tr("Not exported: %1 already exists and was kept.").arg(path));
@@ -266,6 +292,7 @@ bool ExportDialog::exportNow() {
     m_progress->setValue(0);
     m_workerPath = path;
     m_workerFailure.reset();
+    m_workerTorch.reset();
     m_result->setStyleSheet({});
     std::optional<Int8Options> int8;
     if (isInt8(format)) {
@@ -300,6 +327,43 @@ bool ExportDialog::exportNow() {
         connect(poll, &QTimer::timeout, this, [this] { m_progress->setValue(m_percent.load()); });
         poll->start(50);
     }
+    connect(m_worker, &QThread::finished, this, &ExportDialog::workerFinished);
+    updateControls();
+    m_worker->start();
+    return true;
+}
+
+// The PyTorch package of the chosen checkpoint with the run's data, on the worker (the splits are
+// megabytes of .npy files).
+bool ExportDialog::exportTorch(const QString& path, int index) {
+    const QFileInfo info(path);
+    if (info.exists() && !info.isDir()) {
+        m_result->setText(tr("Not exported: %1 is a file; the PyTorch package is a folder.").arg(path));
+        return false;
+    }
+    if (info.isDir() && !QDir(path).isEmpty() && !m_confirmOverwrite(path)) {
+        m_result->setStyleSheet({});
+        m_result->setText(tr("Not exported: %1 is not empty and was kept.").arg(path));
+        return false;
+    }
+    if (m_worker || !m_request.data) return false;
+    const ExportSource& source = m_request.checkpoints[static_cast<std::size_t>(index)].source;
+    m_workerPath = path;
+    m_workerFailure.reset();
+    m_workerTorch.reset();
+    m_result->setStyleSheet({});
+    m_result->setText(tr("Writing the PyTorch package to %1...").arg(path));
+    m_progress->setRange(0, 0);
+    TorchExportOptions options;
+    options.trained = true;
+    options.origin = m_request.modelName.toStdString() + ", " + m_request.checkpoints[std::size_t(index)].label.toStdString();
+    m_worker = QThread::create([this, &source, options, path] {
+        try {
+            m_workerTorch = exportPytorch(source, *m_request.data, source.project.training, path.toStdString(), options);
+        } catch (...) {
+            m_workerFailure = currentFailure();
+        }
+    });
     connect(m_worker, &QThread::finished, this, &ExportDialog::workerFinished);
     updateControls();
     m_worker->start();

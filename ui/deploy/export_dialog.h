@@ -1,5 +1,5 @@
 // ExportDialog: "Export model..." for a trained model. Picks the format (ONNX, int8 ONNX, native,
-// int8 native) and, when the caller offers both, the checkpoint (best or final); the file name
+// int8 native, or a PyTorch package folder when the run's data is there) and, when the caller offers both, the checkpoint (best or final); the file name
 // follows the format (.onnx, -int8.onnx, .nmodel, -int8.nmodel) and an existing file is replaced
 // only when the user says so.
 // It writes the file and then shows what was verified (ONNX checker and shape inference, outputs
@@ -22,6 +22,7 @@
 
 #include "export/export_model.h"
 #include "export/export_source.h"
+#include "export/torch_export.h"
 
 class QComboBox;
 class QLabel;
@@ -59,6 +60,7 @@ public:
     ~ExportDialog() override;
 
     void setFormat(ExportFormat format);
+    void setPytorchFormat();  // the PyTorch package (offered when the request has the run's data)
     void setCheckpoint(int index);
     void setPath(const QString& path);
     void setCalibrationSamples(int count);
@@ -90,6 +92,7 @@ private:
     void showReport(const QString& path, const ExportReport& report);
     void showFailure(const Failure& failure);
     void workerFinished();
+    bool exportTorch(const QString& path, int index);
 
     ExportRequest m_request;
     QComboBox* m_format;
@@ -112,6 +115,7 @@ private:
     QString m_workerPath;
     std::optional<Failure> m_workerFailure;  // written by the worker, read after it finished
     ExportReport m_workerReport;
+    std::optional<TorchExportReport> m_workerTorch;  // set when the worker wrote a PyTorch package
 };
 
 }  // namespace neurite

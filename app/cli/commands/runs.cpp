@@ -13,6 +13,8 @@
 #include "core/error.h"
 #include "io/project.h"
 #include "run_info.h"
+#include "run_import.h"
+#include "core/file_read.h"
 #include "metrics_json.h"
 #include "experiment_store.h"
 #include "run_records.h"
@@ -39,6 +41,9 @@ const char* kRunsHelp =
     "  tag ID TAG                    add a tag\n"
     "  note ID TEXT                  set the run's note (empty text clears it)\n"
     "  export ID --csv DIR           steps.csv, epochs.csv and metrics/confusion/ROC/PR CSVs\n"
+    "  import FILE [--project P]     a run trained elsewhere: the JSON Lines events of train --json\n"
+    "                                or of the pytorch export's train.py; P, the project it\n"
+    "                                trained, gives its settings (docs/scale-out.md)\n"
     "  --db FILE                     the run database (default $XDG_DATA_HOME/neurite/runs.db)\n"
     "A run left 'running' by a process that no longer exists shows as interrupted.\n";
 
@@ -434,9 +439,9 @@ int dispatch(int argc, char** argv) {
     }
     if (sub.empty()) {
         std::fputs(kRunsHelp, stderr);
-        throwBadInput("runs needs a subcommand (list, show, compare, resume, delete, tag, note, export)");
+        throwBadInput("runs needs a subcommand (list, show, compare, resume, delete, tag, note, export, import)");
     }
-    Args args(argc, argv, 3, {"json", "help"}, {"db", "csv", "experiment"});
+    Args args(argc, argv, 3, {"json", "help"}, {"db", "csv", "experiment", "project"});
     if (args.flag("help")) {
         std::fputs(kRunsHelp, stdout);
         return 0;
@@ -504,8 +509,28 @@ int dispatch(int argc, char** argv) {
         RunStore(existingDb()).setNote(runId(pos[0]), pos[1]);
         return 0;
     }
+    if (sub == "import") {
+        needArgs(1, "import FILE [--project P] [--json] [--db FILE]");
+        storage::NewRun base;
+        if (const auto project = args.str("project")) {
+            std::vector<std::string> warnings;
+            base = storage::describeProject(loadProject(*project, &warnings));
+        }
+        // a bounded read: an events file of a long run is megabytes, not gigabytes
+        const std::string text = readRegularFile(pos[0], int64_t{1} << 30, "events file");
+        const storage::ImportedRun parsed = storage::parseRunEvents(text, pos[0], base);
+        RunStore store(dbPath(args, true));
+        const int64_t id = storage::importRun(store, parsed);
+        if (asJson)
+            std::printf("{\"run\":%lld,\"epochs\":%zu,\"status\":\"%s\"}\n", static_cast<long long>(id),
+                        parsed.epochs.size(), parsed.outcome.status.c_str());
+        std::fprintf(stderr, "imported %s as run %lld: %zu epochs, %s%s\n", pos[0].c_str(), static_cast<long long>(id),
+                     parsed.epochs.size(), parsed.outcome.status.c_str(),
+                     parsed.ranOn.empty() ? "" : (", trained with " + parsed.ranOn).c_str());
+        return 0;
+    }
     throwBadInput("unknown runs subcommand '" + sub + "'; expected list, show, compare, resume, "
-                  "delete, tag, note or export (see neurite-cli runs --help)");
+                  "delete, tag, note, export or import (see neurite-cli runs --help)");
 }
 
 }  // namespace

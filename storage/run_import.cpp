@@ -1,0 +1,221 @@
+// Importing a run's JSON Lines events (storage/run_import.h): parse and check everything, then
+// write the run in one go.
+#include "run_import.h"
+#include "run_records.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "io/json_text.h"
+
+namespace neurite::storage {
+
+namespace {
+
+using nlohmann::json;
+
+class LineError {
+public:
+    LineError(const std::string& what, int64_t line) : m_prefix(what + ": line " + std::to_string(line) + ": ") {}
+    [[noreturn]] void fail(const std::string& message) const { throwBadInput(m_prefix + message); }
+
+    double number(const json& j, const char* key, bool required) const {
+        if (!j.contains(key) || j[key].is_null()) {
+            if (required) fail(std::string("no \"") + key + "\"; expected the events of neurite-cli train --json or train.py");
+            return std::nan("");
+        }
+        if (!j[key].is_number()) fail(std::string("\"") + key + "\" is not a number");
+        const double v = j[key].get<double>();
+        if (!std::isfinite(v)) fail(std::string("\"") + key + "\" is not finite");
+        return v;
+    }
+    int64_t integer(const json& j, const char* key) const {
+        if (!j.contains(key) || !j[key].is_number_integer())
+            fail(std::string("\"") + key + "\" is missing or not a whole number");
+        return j[key].get<int64_t>();
+    }
+
+private:
+    std::string m_prefix;
+};
+
+// Metrics the store will read back (the runs view, runs show) in Neurite's schema, or the line's
+// error: a file from another tool with metrics in another form is refused, not stored damaged.
+void checkReport(const LineError& e, const std::string& text, const char* key) {
+    try {
+        parseEvaluation(text, key);
+    } catch (const Error& err) {
+        e.fail(std::string("\"") + key + "\" is not in neurite-cli's metrics form: " + err.what());
+    }
+}
+
+std::optional<double> optionalNumber(const LineError& e, const json& j, const char* key) {
+    const double v = e.number(j, key, false);
+    return std::isnan(v) ? std::nullopt : std::optional<double>(v);
+}
+
+std::string ranOnText(const json& r) {
+    auto text = [&](const char* key) {
+        return r.contains(key) && r[key].is_string() ? r[key].get<std::string>() : std::string();
+    };
+    std::string s = text("framework");
+    if (const std::string v = text("torch"); !v.empty()) s += " " + v;
+    if (r.contains("processes") && r["processes"].is_number_integer()) {
+        const int64_t n = r["processes"].get<int64_t>();
+        s += " on " + std::to_string(n) + (n == 1 ? " process" : " processes");
+    }
+    const std::string backend = text("backend"), device = text("device");
+    if (!backend.empty() || !device.empty())
+        s += " (" + backend + (backend.empty() || device.empty() ? "" : ", ") + device + ")";
+    if (const std::string host = text("host"); !host.empty()) s += " at " + host;
+    return s;
+}
+
+}  // namespace
+
+ImportedRun parseRunEvents(std::string_view text, const std::string& what, const NewRun& base) {
+    ImportedRun out;
+    out.run = base;
+    int64_t lineNo = 0, epochsTotal = -1;
+    bool finished = false;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        std::size_t end = text.find('\n', at);
+        const bool lastLine = end == std::string_view::npos;
+        if (lastLine) end = text.size();
+        std::string_view line = text.substr(at, end - at);
+        at = end + 1;
+        ++lineNo;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+        if (line.empty()) continue;
+        const LineError e(what, lineNo);
+        if (finished) e.fail("an event after \"finished\"; a file holds one run");
+        json j;
+        try {
+            j = io::parseJson(line, what + ": line " + std::to_string(lineNo));
+        } catch (const Error&) {
+            e.fail(lastLine ? "not valid JSON: the file looks cut off (a run still writing, or a copy interrupted)"
+                            : "not valid JSON; expected one event object per line");
+        }
+        if (!j.is_object() || !j.contains("event") || !j["event"].is_string())
+            e.fail("not an event (an object with \"event\"); expected the events of neurite-cli train --json or train.py");
+        const std::string kind = j["event"].get<std::string>();
+        if (kind == "epoch") {
+            EpochRecord r;
+            r.epoch = static_cast<int>(e.integer(j, "epoch"));
+            const int64_t total = e.integer(j, "epochs");
+            if (r.epoch != static_cast<int>(out.epochs.size()) + 1)
+                e.fail("epoch " + std::to_string(r.epoch) + " where epoch " + std::to_string(out.epochs.size() + 1) +
+                       " comes next; the epochs must run 1, 2, 3... without gaps or repeats");
+            if (epochsTotal >= 0 && total != epochsTotal)
+                e.fail("\"epochs\" is " + std::to_string(total) + " here and " + std::to_string(epochsTotal) +
+                       " before; the lines come from different runs");
+            if (total < r.epoch) e.fail("epoch " + std::to_string(r.epoch) + " of " + std::to_string(total));
+            epochsTotal = total;
+            r.trainLoss = e.number(j, "train_loss", true);
+            r.trainAccuracy = optionalNumber(e, j, "train_accuracy").value_or(0.0);
+            r.valLoss = optionalNumber(e, j, "val_loss");
+            r.valAccuracy = optionalNumber(e, j, "val_accuracy");
+            r.lr = e.number(j, "lr", true);
+            r.seconds = optionalNumber(e, j, "seconds").value_or(0.0);
+            r.samplesPerSec = optionalNumber(e, j, "samples_per_sec").value_or(0.0);
+            r.best = j.contains("best") && j["best"].is_boolean() && j["best"].get<bool>();
+            if (j.contains("val_metrics") && j["val_metrics"].is_object()) {
+                r.metricsJson = io::dumpJson(j["val_metrics"]);
+                checkReport(e, r.metricsJson, "val_metrics");
+            }
+            out.epochs.push_back(std::move(r));
+        } else if (kind == "finished") {
+            const int64_t epochs = e.integer(j, "epochs");
+            if (epochs != static_cast<int64_t>(out.epochs.size()))
+                e.fail("\"finished\" counts " + std::to_string(epochs) + " epochs, the file holds " +
+                       std::to_string(out.epochs.size()));
+            if (!j.contains("status") || !j["status"].is_string()) e.fail("\"status\" is missing");
+            RunOutcome& o = out.outcome;
+            o.status = j["status"].get<std::string>();
+            if (o.status == "stopped_early") o.status = "early_stopped";
+            if (o.status != "completed" && o.status != "early_stopped" && o.status != "cancelled" && o.status != "failed")
+                e.fail("unknown status \"" + o.status + "\"");
+            o.epochsDone = static_cast<int>(epochs);
+            o.bestEpoch = j.contains("best_epoch") ? static_cast<int>(e.integer(j, "best_epoch")) : 0;
+            if (o.bestEpoch < 0 || o.bestEpoch > epochs) e.fail("\"best_epoch\" " + std::to_string(o.bestEpoch) + " is not one of the epochs");
+            o.samplesPerSec = optionalNumber(e, j, "samples_per_sec");
+            o.testLoss = optionalNumber(e, j, "test_loss");
+            o.testAccuracy = optionalNumber(e, j, "test_accuracy");
+            o.valLoss = optionalNumber(e, j, "val_loss");
+            o.valAccuracy = optionalNumber(e, j, "val_accuracy");
+            if (!out.epochs.empty()) {
+                o.trainLoss = out.epochs.back().trainLoss;
+                if (j.contains("train_accuracy") || out.epochs.back().trainAccuracy > 0)
+                    o.trainAccuracy = out.epochs.back().trainAccuracy;
+                if (!o.valLoss) o.valLoss = out.epochs.back().valLoss;
+                if (!o.valAccuracy) o.valAccuracy = out.epochs.back().valAccuracy;
+            }
+            for (const char* split : {"validation", "test"}) {
+                const std::string prefix = split[0] == 'v' ? "val" : "test";
+                const std::string key = prefix + "_metrics";
+                if (!j.contains(key)) continue;
+                if (!j[key].is_object()) e.fail("\"" + key + "\" is not an object");
+                EvaluationRecord r;
+                r.split = split;
+                r.loss = optionalNumber(e, j, (prefix + "_loss").c_str());
+                r.accuracy = optionalNumber(e, j, (prefix + "_accuracy").c_str());
+                r.reportJson = io::dumpJson(j[key]);
+                checkReport(e, r.reportJson, key.c_str());
+                out.evaluations.push_back(std::move(r));
+            }
+            if (j.contains("ran_on") && j["ran_on"].is_object()) out.ranOn = ranOnText(j["ran_on"]);
+            if (out.run.dataJson.empty() && j.contains("data") && j["data"].is_object()) {
+                const json& d = j["data"];
+                DataSummary s;
+                if (d.contains("source") && d["source"].is_string()) s.source = d["source"].get<std::string>();
+                for (auto [key, field] : {std::pair{"train", &s.train}, {"validation", &s.validation}, {"test", &s.test}})
+                    if (d.contains(key) && d[key].is_number_integer()) *field = d[key].get<int64_t>();
+                if (d.contains("classes") && d["classes"].is_array())
+                    for (const json& c : d["classes"])
+                        if (c.is_string()) s.classes.push_back(c.get<std::string>());
+                out.run.dataJson = dataSummaryJson(s);
+            }
+            if (out.run.projectJson.empty() && j.contains("project") && j["project"].is_string() &&
+                !j["project"].get<std::string>().empty())
+                out.run.name = j["project"].get<std::string>();
+            finished = true;
+        } else {
+            e.fail("unknown event \"" + kind + "\"; expected \"epoch\" or \"finished\"");
+        }
+    }
+    if (lineNo == 0 || (out.epochs.empty() && !finished)) throwBadInput(what + ": no events; the file is empty");
+    if (!finished)
+        throwBadInput(what + ": line " + std::to_string(lineNo) + ": the file ends without a \"finished\" event " +
+                      "(the run is still going, or the file was cut off)");
+    if (out.run.name.empty()) out.run.name = "imported run";
+    if (!out.ranOn.empty()) out.run.device = out.ranOn;
+    else if (out.run.device.empty()) out.run.device = "imported";
+    out.run.epochsPlanned = static_cast<int>(epochsTotal > 0 ? epochsTotal : out.outcome.epochsDone);
+    if (out.run.projectJson.empty()) out.run.projectJson = "{}";
+    if (out.run.settingsJson.empty()) out.run.settingsJson = "{}";
+    if (out.run.dataJson.empty()) out.run.dataJson = "{}";
+    return out;
+}
+
+int64_t importRun(RunStore& store, const ImportedRun& r) {
+    const int64_t id = store.beginRun(r.run);
+    try {
+        for (const EpochRecord& e : r.epochs) store.putEpoch(id, e);
+        for (const EvaluationRecord& e : r.evaluations) store.putEvaluation(id, e);
+        store.addTag(id, "imported");
+        if (r.ranOn.rfind("pytorch", 0) == 0) store.addTag(id, "pytorch");
+        if (!r.ranOn.empty()) store.setNote(id, "trained with " + r.ranOn);
+        store.finishRun(id, r.outcome);
+    } catch (...) {
+        try {
+            store.deleteRun(id);
+        } catch (...) {
+        }
+        throw;
+    }
+    return id;
+}
+
+}  // namespace neurite::storage

@@ -1,0 +1,35 @@
+// Runs trained elsewhere, brought into the store: a JSON Lines file of `neurite-cli train --json`
+// events (the pytorch export's train.py writes the same, docs/scale-out.md) becomes a run beside
+// the local ones, with its epochs, final evaluations and where it ran. The whole file is checked
+// before anything is written, so a bad file leaves the store as it was.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "run_store.h"
+
+namespace neurite::storage {
+
+struct ImportedRun {
+    NewRun run;
+    std::vector<EpochRecord> epochs;
+    std::vector<EvaluationRecord> evaluations;  // validation and test, when the file has them
+    RunOutcome outcome;
+    std::string ranOn;  // "pytorch 2.11.0 on 2 processes (gloo, cpu) at host"; "" when not said
+};
+
+// Reads the events. Every line must be a JSON object with "event" "epoch" (epochs 1, 2, ... in
+// order, the same "epochs" total, numbers where numbers belong) or "finished" (exactly one, last,
+// counting the epochs before it). Throws Error{BadInput} "<what>: line N: ..." naming the first
+// line at fault: not JSON, another tool's events, a missing or misplaced epoch, a truncated file.
+// `base` gives the run's name and settings (describeProject of --project), else the finished
+// event's "project" names it.
+ImportedRun parseRunEvents(std::string_view text, const std::string& what, const NewRun& base);
+
+// Stores a parsed run as finished, tagged "imported" (and "pytorch" when it ran there); returns
+// its id. A failure while writing removes what was written.
+int64_t importRun(RunStore& store, const ImportedRun& run);
+
+}  // namespace neurite::storage
