@@ -5,6 +5,8 @@
 // details follow the selection and the names follow renames; a selection of more runs than the
 // view shows is capped with a note.
 #include <QComboBox>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSlider>
 #include <QSortFilterProxyModel>
@@ -160,6 +162,49 @@ private slots:
         QVERIFY(error.contains("99"));
         QVERIFY(panel.deleteRun(1, &error));
         QCOMPARE(panel.model()->rowCount(), 1);
+    }
+
+    // "Import run...": a run trained elsewhere (here the CLI's own --json events, marked as a
+    // PyTorch run) appears in the list, selected, with its epochs and final evaluation; a cut-off
+    // file is refused with the line, and the list stays as it was.
+    void importsARunTrainedElsewhere() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("import.db");
+        QVERIFY(QFile::copy(m_db, db));
+        QProcess p;
+        p.start(cli(), {"train", spiral(), "--no-db", "--json", "--threads", "1", "--epochs", "2"});
+        QVERIFY(p.waitForFinished(120000) && p.exitCode() == 0);
+        QList<QByteArray> lines = p.readAllStandardOutput().trimmed().split('\n');
+        QCOMPARE(lines.size(), 3);
+        QJsonObject finished = QJsonDocument::fromJson(lines[2]).object();
+        finished["ran_on"] = QJsonObject{{"framework", "pytorch"}, {"torch", "2.11.0"}, {"processes", 4},
+                                         {"backend", "nccl"}, {"device", "NVIDIA H100"}, {"host", "node7"}};
+        lines[2] = QJsonDocument(finished).toJson(QJsonDocument::Compact);
+        QFile events(dir.filePath("events.jsonl"));
+        QVERIFY(events.open(QIODevice::WriteOnly));
+        events.write(lines.join('\n') + '\n');
+        events.close();
+        RunsPanel panel;
+        QVERIFY(panel.openStore(db, nullptr));
+        const int before = panel.model()->rowCount();
+        QString error;
+        const auto id = panel.importRunFile(events.fileName(), &error);
+        QVERIFY2(id, qPrintable(error));
+        QCOMPARE(panel.model()->rowCount(), before + 1);
+        QCOMPARE(panel.selectedRuns(), std::vector<int64_t>{*id});
+        const neurite::storage::RunDetails run = panel.store()->requireRun(*id);
+        QCOMPARE(run.epochsDone, 2);
+        QVERIFY2(run.device.find("pytorch 2.11.0 on 4 processes (nccl, NVIDIA H100) at node7") != std::string::npos,
+                 run.device.c_str());
+        QVERIFY(std::find(run.tags.begin(), run.tags.end(), "pytorch") != run.tags.end());
+        QCOMPARE(panel.view()->evaluationCount(), 1);
+        QFile cut(dir.filePath("cut.jsonl"));
+        QVERIFY(cut.open(QIODevice::WriteOnly));
+        cut.write(lines[0] + '\n' + lines[1].left(40));
+        cut.close();
+        QVERIFY(!panel.importRunFile(cut.fileName(), &error));
+        QVERIFY2(error.contains("cut.jsonl: line 2: not valid JSON: the file looks cut off"), qPrintable(error));
+        QCOMPARE(panel.model()->rowCount(), before + 1);
     }
 
     void liveRunAppearsAndGrows() {

@@ -3,6 +3,8 @@
 #include "training/rewind_dialog.h"
 #include "failure.h"
 
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -18,7 +20,9 @@
 #include <QVBoxLayout>
 
 #include "core/error.h"
+#include "core/file_read.h"
 #include "deploy/run_export.h"
+#include "run_import.h"
 #include "runs_table_model.h"
 #include "runs_view.h"
 
@@ -68,7 +72,8 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     const std::pair<QString, void (RunsPanel::*)()> actions[] = {
         {tr("Rename"), &RunsPanel::renameSelected}, {tr("Tag"), &RunsPanel::tagSelected},
         {tr("Note"), &RunsPanel::noteSelected}, {tr("Delete"), &RunsPanel::deleteSelected},
-        {tr("Export model..."), &RunsPanel::exportSelected}, {tr("Try it"), &RunsPanel::tryItSelected}};
+        {tr("Export model..."), &RunsPanel::exportSelected}, {tr("Try it"), &RunsPanel::tryItSelected},
+        {tr("Import run..."), &RunsPanel::importRunDialog}};
     for (const auto& [label, slot] : actions) {
         auto* b = new QPushButton(label, this);
         connect(b, &QPushButton::clicked, this, slot);
@@ -256,6 +261,31 @@ bool RunsPanel::noteRun(int64_t id, const QString& note, QString* error) {
 
 bool RunsPanel::deleteRun(int64_t id, QString* error) {
     return edit([&] { m_store->deleteRun(id); }, error);
+}
+
+std::optional<int64_t> RunsPanel::importRunFile(const QString& eventsPath, QString* error) {
+    std::optional<int64_t> id;
+    const bool ok = edit([&] {
+        // events files are kilobytes to megabytes; a larger file is not one
+        const std::string text = readRegularFile(eventsPath.toStdString(), int64_t{64} << 20, "events file");
+        const std::string name = QFileInfo(eventsPath).fileName().toStdString();
+        id = storage::importRun(*m_store, storage::parseRunEvents(text, name, storage::NewRun{}));
+    }, error);
+    if (!ok) return std::nullopt;
+    selectRuns({*id});
+    return id;
+}
+
+void RunsPanel::importRunDialog() {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import a run trained elsewhere"), QString(),
+        tr("Run events (*.jsonl *.json);;All files (*)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (const auto id = importRunFile(path, &error))
+        m_message->setText(tr("Imported %1 as run %2.").arg(QFileInfo(path).fileName()).arg(*id));
+    else
+        QMessageBox::warning(this, tr("Import run"), tr("%1 was not imported: %2").arg(path, error));
 }
 
 void RunsPanel::renameSelected() {

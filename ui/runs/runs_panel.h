@@ -59,6 +59,10 @@ public:
     bool tagRun(int64_t id, const QString& tag, QString* error);
     bool noteRun(int64_t id, const QString& note, QString* error);
     bool deleteRun(int64_t id, QString* error);
+    // A run trained elsewhere: the JSON Lines events of `neurite-cli train --json` or of the
+    // pytorch export's train.py (storage/run_import.h), added to the store and selected. Returns
+    // its id, or nothing with the reason in *error (the store is left as it was).
+    std::optional<int64_t> importRunFile(const QString& eventsPath, QString* error);
 
 signals:
     void runsSelected(const std::vector<int64_t>& ids);  // the runs now shown
@@ -77,6 +81,7 @@ private:
     void exportSelected();
     void tryItSelected();
     void branchSelected();
+    void importRunDialog();  // "Import run...": picks an events file
     // The one selected run, or nullopt after saying `ask` in the message line.
     std::optional<int64_t> oneSelected(const QString& ask);
     bool edit(const std::function<void()>& action, QString* error);
