@@ -339,7 +339,7 @@ class Events:
     """The run's events: events.jsonl in the run folder (and stdout with --json); progress lines
     on stderr otherwise."""
 
-    def __init__(self, path, echo, resumed_after):
+    def __init__(self, path, echo, resumed_after, epochs):
         kept = []
         if resumed_after and os.path.exists(path):  # a resumed run: the epochs before the checkpoint
             with open(path, encoding="utf-8") as f:
@@ -349,7 +349,8 @@ class Events:
                     except ValueError:
                         continue
                     if event.get("event") == "epoch" and event.get("epoch", 0) <= resumed_after:
-                        kept.append(line if line.endswith("\n") else line + "\n")
+                        event["epochs"] = epochs  # the resumed run's total
+                        kept.append(json.dumps(event, sort_keys=True) + "\n")
         self.file = open(path, "w", encoding="utf-8")
         self.file.writelines(kept)
         self.file.flush()
@@ -406,7 +407,7 @@ def main():
     trainable = [p for g in param_groups for p in g["params"]]
     loss_unit = float((data.target_std.double() ** 2).mean()) if data.target_std is not None else 1.0
     out, state = open_run(args, module, optimizer, place)
-    events = Events(os.path.join(out, "events.jsonl"), args.json, state["epoch"]) if place.main else None
+    events = Events(os.path.join(out, "events.jsonl"), args.json, state["epoch"], args.epochs) if place.main else None
     n, batch = data.count["train"], args.batch_size
     steps_per_epoch = (n + batch - 1) // batch
     if args.max_steps:

@@ -198,6 +198,28 @@ private slots:
         QCOMPARE(dir.code, 2);
     }
 
+    // Interrupted after 2 epochs and resumed to 4: the same epochs as 4 in one go (the sample
+    // order and the per-epoch seeds depend on the epoch alone), and the resumed events import.
+    void resumeEqualsAnUninterruptedRun() {
+        const QString dir = m_dir.filePath("spiral");
+        QCOMPARE(runCli({"export", example("spiral.neurite.json"), "--format", "pytorch", "-o", dir}).code, 0);
+        QCOMPARE(runIn(dir, kPython, {"train.py", "--device", "cpu", "--epochs", "4", "--out", "runs/full"}).code, 0);
+        QCOMPARE(runIn(dir, kPython, {"train.py", "--device", "cpu", "--epochs", "2", "--out", "runs/part"}).code, 0);
+        const Py resumed = runIn(dir, kPython, {"train.py", "--device", "cpu", "--epochs", "4", "--resume", "runs/part"});
+        QVERIFY2(resumed.code == 0, resumed.err.constData());
+        const QList<QJsonObject> full = events(dir + "/runs/full/events.jsonl");
+        const QList<QJsonObject> part = events(dir + "/runs/part/events.jsonl");
+        QCOMPARE(part.size(), 5);
+        for (int k = 0; k < 4; ++k) {
+            QCOMPARE(part[k]["epoch"].toInt(), k + 1);
+            QCOMPARE(part[k]["epochs"].toInt(), 4);
+            QCOMPARE(part[k]["train_loss"].toDouble(), full[k]["train_loss"].toDouble());
+        }
+        QCOMPARE(part[4]["test_accuracy"].toDouble(), full[4]["test_accuracy"].toDouble());
+        const Result imported = runCli({"runs", "import", dir + "/runs/part/events.jsonl", "--db", m_dir.filePath("resumed.db")});
+        QVERIFY2(imported.code == 0, imported.err.constData());
+    }
+
     void exportRefusesWhatItCannotDo() {
         const QString file = neurite::test::writeFile(m_dir, "a_file", "x");
         Result r = runCli({"export", example("spiral.neurite.json"), "--format", "pytorch", "-o", file});
