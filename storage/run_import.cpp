@@ -3,10 +3,16 @@
 #include "run_import.h"
 #include "run_records.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "data/sources/npy_reader.h"
+#include "export/export_source.h"
+#include "export/torch_export.h"
 #include "io/json_text.h"
 
 namespace neurite::storage {
@@ -46,7 +52,11 @@ void checkReport(const LineError& e, const std::string& text, const char* key) {
     try {
         parseEvaluation(text, key);
     } catch (const Error& err) {
-        e.fail(std::string("\"") + key + "\" is not in neurite-cli's metrics form: " + err.what());
+        std::string why = err.what();
+        const std::string stored = " (the stored JSON is damaged)";  // parseEvaluation's words for the store
+        if (why.size() > stored.size() && why.compare(why.size() - stored.size(), stored.size(), stored) == 0)
+            why.resize(why.size() - stored.size());
+        e.fail(std::string("\"") + key + "\" is not in neurite-cli's metrics form: " + why);
     }
 }
 
@@ -199,9 +209,45 @@ ImportedRun parseRunEvents(std::string_view text, const std::string& what, const
     return out;
 }
 
-int64_t importRun(RunStore& store, const ImportedRun& r) {
+std::vector<float> importedWeights(RunSetup& setup, const std::string& dir) {
+    const ExportSource source = exportSourceOf(setup);
+    std::vector<float> snapshot = setup.model->snapshot();
+    const int64_t valuesCount = setup.model->values().numel();
+    auto dims = [](const std::vector<int64_t>& s) {
+        std::string out = "[";
+        for (std::size_t i = 0; i < s.size(); ++i) out.append(i ? ", " : "").append(std::to_string(s[i]));
+        return out + "]";
+    };
+    for (const TorchTensor& t : torchStateDict(source)) {
+        const std::string path = (std::filesystem::path(dir) / (t.key + ".npy")).string();
+        if (!std::filesystem::exists(path))
+            throwBadInput(path + " does not exist: the weights folder must hold every tensor of the model (" + t.key + ")");
+        const NpyArray a = readNpy(path, path);
+        if (a.shape != t.shape)
+            throwBadInput(path + ": shape " + dims(a.shape) + ", the project's model has " + dims(t.shape));
+        const auto it = std::find_if(setup.model->params().begin(), setup.model->params().end(),
+                                     [&](const ParamInfo& p) { return p.node == t.node && p.name == t.param; });
+        NEURITE_CHECK(it != setup.model->params().end(), "importedWeights: the export names an unknown parameter");
+        const int64_t count = a.numel();
+        const int64_t base = (it->trainable ? 0 : valuesCount) + it->offset + t.part * count;
+        for (int64_t i = 0; i < count; ++i) {
+            const double v = a.at(i);
+            if (!std::isfinite(v) || std::fabs(v) > 1e30)
+                throwBadInput(path + ": value " + std::to_string(i) + " is " + std::to_string(v) + ", not a usable weight");
+            snapshot[static_cast<std::size_t>(base + i)] = static_cast<float>(v);
+        }
+    }
+    return snapshot;
+}
+
+int64_t importRun(RunStore& store, const ImportedRun& r, const std::vector<float>* finalWeights) {
     const int64_t id = store.beginRun(r.run);
     try {
+        if (finalWeights) {
+            std::vector<uint8_t> blob(finalWeights->size() * sizeof(float));
+            if (!blob.empty()) std::memcpy(blob.data(), finalWeights->data(), blob.size());
+            store.putCheckpoint(id, Checkpoint{CheckpointKind::Final, r.outcome.epochsDone, "weights-f32", std::move(blob)});
+        }
         for (const EpochRecord& e : r.epochs) store.putEpoch(id, e);
         for (const EvaluationRecord& e : r.evaluations) store.putEvaluation(id, e);
         store.addTag(id, "imported");

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "run/run_setup.h"
 #include "run_store.h"
 
 namespace neurite::storage {
@@ -28,8 +29,15 @@ struct ImportedRun {
 // event's "project" names it.
 ImportedRun parseRunEvents(std::string_view text, const std::string& what, const NewRun& base);
 
-// Stores a parsed run as finished, tagged "imported" (and "pytorch" when it ran there); returns
-// its id. A failure while writing removes what was written.
-int64_t importRun(RunStore& store, const ImportedRun& run);
+// The final weights of a run trained by the pytorch export's train.py (its weights/ folder: one
+// .npy per state_dict key) as the model `setup` builds holds them (parameters, then buffers): every
+// tensor the export writes must be there, with its shape and finite values. Throws
+// Error{BadInput} naming the file.
+std::vector<float> importedWeights(RunSetup& setup, const std::string& dir);
+
+// Stores a parsed run as finished, tagged "imported" (and "pytorch" when it ran there), with
+// `finalWeights` (importedWeights) as its final model when given; returns its id. A failure while
+// writing removes what was written.
+int64_t importRun(RunStore& store, const ImportedRun& run, const std::vector<float>* finalWeights = nullptr);
 
 }  // namespace neurite::storage

@@ -36,6 +36,8 @@ struct TorchTensor {
     bool trainable = true;   // false: a buffer (running statistics)
     bool decay = true;       // subject to the explicit l1/l2 (weights, not biases)
     float lrScale = 1.f;     // the learning-rate multiplier; 0: frozen
+    std::string node, param;  // the Neurite parameter it comes from (ParamInfo's node and name)
+    int part = 0, parts = 1;  // and which slice along its first axis (TorchWeight)
 };
 // The model's parameters and buffers under their torch state_dict keys.
 std::vector<TorchTensor> torchStateDict(const ExportSource& source);

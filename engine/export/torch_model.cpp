@@ -228,7 +228,8 @@ std::vector<TorchTensor> torchStateDict(const ExportSource& source) {
             const int64_t rows = it->shape[0] / w.parts;
             const int64_t per = it->shape.numelFrom(1) * rows;
             const int64_t base = (it->trainable ? 0 : valuesCount) + it->offset + w.part * per;
-            TorchTensor t{e.names[u] + "." + w.to, {rows}, {}, e.names[u], it->trainable, it->decay, it->lrScale};
+            TorchTensor t{e.names[u] + "." + w.to, {rows}, {}, e.names[u], it->trainable, it->decay, it->lrScale,
+                          it->node, it->name, w.part, w.parts};
             for (int d = 1; d < it->shape.rank(); ++d) t.shape.push_back(it->shape[d]);
             t.values.assign(all.begin() + base, all.begin() + base + per);
             out.push_back(std::move(t));

@@ -155,6 +155,28 @@ private slots:
         QVERIFY(run["device"].toString().contains("pytorch"));
         QVERIFY(run["test_accuracy"].toDouble() > 0.5);
         QCOMPARE(runCount(db), 1);
+        // with its final weights: the stored model exports like a local run's, and predicts what
+        // train.py measured (the same test accuracy, from Neurite's own evaluation)
+        const Result withWeights = runCli({"runs", "import", m_mlp + "/runs/two/events.jsonl", "--project",
+                                           example("fashion_mlp.neurite.json"), "--weights", m_mlp + "/runs/two/weights",
+                                           "--db", db, "--json"}, 600000);
+        QVERIFY2(withWeights.code == 0, withWeights.err.constData());
+        const int second = QJsonDocument::fromJson(withWeights.out).object()["run"].toInt();
+        const Result onnx = runCli({"export", "--run", QString::number(second), "--db", db, "--format", "native-int8",
+                                    "-o", m_dir.filePath("imported-int8.nmodel"), "--json"}, 600000);
+        QVERIFY2(onnx.code == 0, onnx.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(onnx.out).object();
+        QVERIFY2(std::fabs(report["float"].toDouble() - run["test_accuracy"].toDouble()) < 1e-3, onnx.out.constData());
+        // a weights folder that misses a tensor is refused, naming it, and nothing is stored
+        QDir(m_mlp + "/runs/two/weights").rename("fc1.bias.npy", "fc1.bias.npy.away");
+        const Result missing = runCli({"runs", "import", m_mlp + "/runs/two/events.jsonl", "--project",
+                                       example("fashion_mlp.neurite.json"), "--weights", m_mlp + "/runs/two/weights",
+                                       "--db", db}, 600000);
+        QDir(m_mlp + "/runs/two/weights").rename("fc1.bias.npy.away", "fc1.bias.npy");
+        QCOMPARE(missing.code, 2);
+        QVERIFY2(missing.err.contains("fc1.bias.npy does not exist"), missing.err.constData());
+        QCOMPARE(runCount(db), 2);
+        QCOMPARE(runCli({"runs", "import", m_mlp + "/runs/two/events.jsonl", "--weights", m_mlp, "--db", db}).code, 2);
     }
 
     void runsImportRefusesBadFiles_data() {

@@ -41,9 +41,10 @@ const char* kRunsHelp =
     "  tag ID TAG                    add a tag\n"
     "  note ID TEXT                  set the run's note (empty text clears it)\n"
     "  export ID --csv DIR           steps.csv, epochs.csv and metrics/confusion/ROC/PR CSVs\n"
-    "  import FILE [--project P]     a run trained elsewhere: the JSON Lines events of train --json\n"
-    "                                or of the pytorch export's train.py; P, the project it\n"
-    "                                trained, gives its settings (docs/scale-out.md)\n"
+    "  import FILE [--project P] [--weights DIR]  a run trained elsewhere: the JSON Lines events\n"
+    "                                of train --json or of the pytorch export's train.py; P, the\n"
+    "                                project it trained, gives its settings; DIR, the weights/\n"
+    "                                train.py wrote, its final model (docs/scale-out.md)\n"
     "  --db FILE                     the run database (default $XDG_DATA_HOME/neurite/runs.db)\n"
     "A run left 'running' by a process that no longer exists shows as interrupted.\n";
 
@@ -441,7 +442,7 @@ int dispatch(int argc, char** argv) {
         std::fputs(kRunsHelp, stderr);
         throwBadInput("runs needs a subcommand (list, show, compare, resume, delete, tag, note, export, import)");
     }
-    Args args(argc, argv, 3, {"json", "help"}, {"db", "csv", "experiment", "project"});
+    Args args(argc, argv, 3, {"json", "help"}, {"db", "csv", "experiment", "project", "weights"});
     if (args.flag("help")) {
         std::fputs(kRunsHelp, stdout);
         return 0;
@@ -510,17 +511,30 @@ int dispatch(int argc, char** argv) {
         return 0;
     }
     if (sub == "import") {
-        needArgs(1, "import FILE [--project P] [--json] [--db FILE]");
+        needArgs(1, "import FILE [--project P [--weights DIR]] [--json] [--db FILE]");
         storage::NewRun base;
+        std::optional<RunSetup> setup;
+        std::vector<float> weights;
+        const auto weightsDir = args.str("weights");
         if (const auto project = args.str("project")) {
             std::vector<std::string> warnings;
-            base = storage::describeProject(loadProject(*project, &warnings));
+            ProjectDocument doc = loadProject(*project, &warnings);
+            if (weightsDir) {  // the model and its data, to map the weights and describe the run fully
+                doc.weights.clear();
+                setup.emplace(prepareRun(doc));
+                base = storage::describeRun(*setup);
+            } else {
+                base = storage::describeProject(doc);
+            }
+        } else if (weightsDir) {
+            throwBadInput("runs import: --weights needs --project, the project the weights belong to");
         }
         // a bounded read: an events file of a long run is megabytes, not gigabytes
         const std::string text = readRegularFile(pos[0], int64_t{1} << 30, "events file");
         const storage::ImportedRun parsed = storage::parseRunEvents(text, pos[0], base);
+        if (weightsDir) weights = storage::importedWeights(*setup, *weightsDir);
         RunStore store(dbPath(args, true));
-        const int64_t id = storage::importRun(store, parsed);
+        const int64_t id = storage::importRun(store, parsed, weightsDir ? &weights : nullptr);
         if (asJson)
             std::printf("{\"run\":%lld,\"epochs\":%zu,\"status\":\"%s\"}\n", static_cast<long long>(id),
                         parsed.epochs.size(), parsed.outcome.status.c_str());
