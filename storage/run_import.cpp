@@ -65,11 +65,13 @@ std::optional<double> optionalNumber(const LineError& e, const json& j, const ch
     return std::isnan(v) ? std::nullopt : std::optional<double>(v);
 }
 
+// "PyTorch 2.11.0 on 8 processes (nccl, NVIDIA H100 80GB HBM3) at node7"
 std::string ranOnText(const json& r) {
     auto text = [&](const char* key) {
         return r.contains(key) && r[key].is_string() ? r[key].get<std::string>() : std::string();
     };
     std::string s = text("framework");
+    if (s == "pytorch") s = "PyTorch";
     if (const std::string v = text("torch"); !v.empty()) s += " " + v;
     if (r.contains("processes") && r["processes"].is_number_integer()) {
         const int64_t n = r["processes"].get<int64_t>();
@@ -176,6 +178,16 @@ ImportedRun parseRunEvents(std::string_view text, const std::string& what, const
                 out.evaluations.push_back(std::move(r));
             }
             if (j.contains("ran_on") && j["ran_on"].is_object()) out.ranOn = ranOnText(j["ran_on"]);
+            // the settings the run actually used where they differ from the project's (train.py's
+            // command-line overrides), over the project's flat settings
+            if (j.contains("settings") && j["settings"].is_object() && !out.run.settingsJson.empty()) {
+                json flat = io::parseJson(out.run.settingsJson, what + ": the project's settings");
+                for (auto it = j["settings"].begin(); it != j["settings"].end(); ++it)
+                    if (it.value().is_number() && flat.contains(it.key())) flat[it.key()] = it.value();
+                out.run.settingsJson = io::dumpJson(flat);
+                if (j["settings"].contains("training.seed") && j["settings"]["training.seed"].is_number_unsigned())
+                    out.run.seed = j["settings"]["training.seed"].get<uint64_t>();
+            }
             if (out.run.dataJson.empty() && j.contains("data") && j["data"].is_object()) {
                 const json& d = j["data"];
                 DataSummary s;
@@ -199,6 +211,23 @@ ImportedRun parseRunEvents(std::string_view text, const std::string& what, const
     if (!finished)
         throwBadInput(what + ": line " + std::to_string(lineNo) + ": the file ends without a \"finished\" event " +
                       "(the run is still going, or the file was cut off)");
+    // The per-epoch points at the epochs' last steps, ceil(train / batch) steps each as the runs
+    // view counts them (1 when the settings or the data do not say), so they fall on the epochs.
+    int64_t perEpoch = 1;
+    try {
+        const DataSummary data = parseDataSummary(out.run.dataJson.empty() ? "{}" : out.run.dataJson, what);
+        const auto settings = parseSettings(out.run.settingsJson.empty() ? "{}" : out.run.settingsJson, what);
+        const auto batch = numberSetting(settings, "training.batch_size");
+        if (batch && *batch >= 1 && data.train > 0)
+            perEpoch = (data.train + static_cast<int64_t>(*batch) - 1) / static_cast<int64_t>(*batch);
+    } catch (const Error&) {
+    }
+    int64_t step = 0;
+    for (std::size_t k = 0; k < out.epochs.size(); ++k) {
+        step += perEpoch;
+        const EpochRecord& e = out.epochs[k];
+        out.steps.push_back(StepPoint{step, e.epoch, static_cast<float>(e.trainLoss), static_cast<float>(e.lr)});
+    }
     if (out.run.name.empty()) out.run.name = "imported run";
     if (!out.ranOn.empty()) out.run.device = out.ranOn;
     else if (out.run.device.empty()) out.run.device = "imported";
@@ -248,10 +277,11 @@ int64_t importRun(RunStore& store, const ImportedRun& r, const std::vector<float
             if (!blob.empty()) std::memcpy(blob.data(), finalWeights->data(), blob.size());
             store.putCheckpoint(id, Checkpoint{CheckpointKind::Final, r.outcome.epochsDone, "weights-f32", std::move(blob)});
         }
+        store.appendSteps(id, r.steps);
         for (const EpochRecord& e : r.epochs) store.putEpoch(id, e);
         for (const EvaluationRecord& e : r.evaluations) store.putEvaluation(id, e);
         store.addTag(id, "imported");
-        if (r.ranOn.rfind("pytorch", 0) == 0) store.addTag(id, "pytorch");
+        if (r.ranOn.rfind("PyTorch", 0) == 0) store.addTag(id, "pytorch");
         if (!r.ranOn.empty()) store.setNote(id, "trained with " + r.ranOn);
         store.finishRun(id, r.outcome);
     } catch (...) {

@@ -17,6 +17,9 @@ struct ImportedRun {
     NewRun run;
     std::vector<EpochRecord> epochs;
     std::vector<EvaluationRecord> evaluations;  // validation and test, when the file has them
+    // One point per epoch (its mean training loss at the epoch's last step), so the runs view
+    // draws the training loss of a run that kept no per-step losses.
+    std::vector<StepPoint> steps;
     RunOutcome outcome;
     std::string ranOn;  // "pytorch 2.11.0 on 2 processes (gloo, cpu) at host"; "" when not said
 };

@@ -398,6 +398,7 @@ std::vector<std::string> distinguishingSettings(const std::vector<RunSettings>& 
         for (const SettingRow& row : rows) {
             std::string v = row.values[i] ? row.values[i]->text : "-";
             if (row.key == "data.source") v = v.substr(0, v.find('?'));
+            if (row.key == "device") v = v.substr(0, v.find(" ("));  // "CPU", not its threads and ISA
             if (!out[i].empty()) out[i] += ", ";
             out[i] += row.key == "training.optimizer.type" ? v : shortSettingName(row.key) + " " + v;
         }

@@ -504,7 +504,7 @@ def main():
         module.load_state_dict(state["best_weights"])
     if place.main:
         finish(module, data, loss, loss_unit, state, config, place, events, out, status,
-               samples_seen, time.perf_counter() - started)
+               samples_seen, time.perf_counter() - started, args)
     place.barrier()
     place.close()
 
@@ -561,7 +561,7 @@ def mixup(data, count, device):
     return torch.randperm(count, device=device), lam
 
 
-def finish(module, data, loss, loss_unit, state, config, place, events, out, status, seen, seconds):
+def finish(module, data, loss, loss_unit, state, config, place, events, out, status, seen, seconds, args):
     end = {"event": "finished", "epochs": state["epoch"], "best_epoch": state["best_epoch"], "status": status,
            "seconds": seconds, "samples_per_sec": seen / max(seconds, 1e-9),
            "ran_on": {"framework": "pytorch", "torch": torch.__version__, "host": socket.gethostname(),
@@ -569,6 +569,9 @@ def finish(module, data, loss, loss_unit, state, config, place, events, out, sta
                       "device": str(place.device) if place.device.type == "cpu"
                       else torch.cuda.get_device_name(place.device)},
            "project": config.get("project", ""), "exported_by": config.get("exported_by", ""),
+           "settings": {"training.epochs": args.epochs, "training.batch_size": args.batch_size,
+                        "training.optimizer.lr": args.lr, "training.seed": args.seed,
+                        "training.max_steps": args.max_steps},
            "data": {"source": config["data"].get("source", ""), "classes": config.get("class_names", []),
                     **{split: data.count.get(split, 0) for split in ("train", "validation", "test")}}}
     for split, prefix in (("validation", "val"), ("test", "test")):

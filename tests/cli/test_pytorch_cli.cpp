@@ -152,7 +152,7 @@ private slots:
         QCOMPARE(run["status"].toString(), QString("completed"));
         QCOMPARE(run["epochs"].toArray().size(), 1);
         QVERIFY(run["tags"].toArray().contains(QString("pytorch")));
-        QVERIFY(run["device"].toString().contains("pytorch"));
+        QVERIFY(run["device"].toString().startsWith("PyTorch"));
         QVERIFY(run["test_accuracy"].toDouble() > 0.5);
         QCOMPARE(runCount(db), 1);
         // with its final weights: the stored model exports like a local run's, and predicts what

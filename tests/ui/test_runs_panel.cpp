@@ -194,7 +194,7 @@ private slots:
         QCOMPARE(panel.selectedRuns(), std::vector<int64_t>{*id});
         const neurite::storage::RunDetails run = panel.store()->requireRun(*id);
         QCOMPARE(run.epochsDone, 2);
-        QVERIFY2(run.device.find("pytorch 2.11.0 on 4 processes (nccl, NVIDIA H100) at node7") != std::string::npos,
+        QVERIFY2(run.device.find("PyTorch 2.11.0 on 4 processes (nccl, NVIDIA H100) at node7") != std::string::npos,
                  run.device.c_str());
         QVERIFY(std::find(run.tags.begin(), run.tags.end(), "pytorch") != run.tags.end());
         QCOMPARE(panel.view()->evaluationCount(), 1);

@@ -124,7 +124,8 @@ ExportDialog::ExportDialog(ExportRequest request, QWidget* parent)
     form->addRow(m_checkpointLabel, m_checkpoint);
     form->addRow(m_calibrationLabel, m_calibration);
     form->addRow(m_methodLabel, m_method);
-    form->addRow(tr("File"), pathRow);
+    m_pathLabel = new QLabel(tr("File"), this);
+    form->addRow(m_pathLabel, pathRow);
 
     m_result = new QLabel(this);
     m_result->setWordWrap(true);
@@ -172,6 +173,7 @@ void ExportDialog::setCalibrationSamples(int count) { m_calibration->setValue(co
 void ExportDialog::updateControls() {
     const int code = m_format->currentData().toInt();
     const bool int8 = code != kPytorch && isInt8(static_cast<ExportFormat>(code));
+    m_pathLabel->setText(code == kPytorch ? tr("Folder") : tr("File"));
     m_calibration->setVisible(int8);
     m_calibrationLabel->setVisible(int8);
     m_method->setVisible(int8);

@@ -99,6 +99,7 @@ private:
     QComboBox* m_checkpoint;
     QLabel* m_checkpointLabel;
     QLineEdit* m_path;
+    QLabel* m_pathLabel;  // "File", or "Folder" for the PyTorch package
     QPushButton* m_export;
     QPushButton* m_cancel;
     QLabel* m_calibrationLabel;
