@@ -386,11 +386,11 @@ def main():
     frozen = set(config.get("frozen", []))
     for key, p in net.named_parameters():
         p.requires_grad_(key not in frozen)
-    frozen_modules = [getattr(net, m) for m in config.get("frozen_modules", [])]
     outputs = int(config["outputs"])
     if place.world > 1 and device.type == "cuda":
         net = torch.nn.SyncBatchNorm.convert_sync_batchnorm(net)
     module = net
+    frozen_modules = [getattr(module, m) for m in config.get("frozen_modules", [])]  # after the conversion
     if place.world > 1:
         net = torch.nn.parallel.DistributedDataParallel(
             net, device_ids=[device.index] if device.type == "cuda" else None)
@@ -445,7 +445,8 @@ def main():
                 s = mix[1] * s + (1 - mix[1]) * loss.terms(z, y[mix[0]])[0]
             # Neurite's mean over the whole global batch; every process knows all its labels.
             # DDP averages the processes' gradients, hence the factor W.
-            whole_div = loss.divisor(data.batch("train", whole)[1], outputs) if place.world > 1 else d
+            whole_div = loss.divisor(data.y["train"][whole] if "train" in data.y else whole, outputs) \
+                if place.world > 1 else d
             optimizer.zero_grad(set_to_none=True)
             (s / whole_div * place.world).backward()
             if t["l1"] or t["l2"]:
