@@ -112,7 +112,10 @@ std::string readme(const ExportSource& source, const TorchExportOptions& o, cons
          "| `train.py` | the project's training settings (`config.json`), one process or DDP |\n"
          "| `config.json` | the settings; edit them here or override them on the command line |\n\n";
     s += "Data: " + std::to_string(r.trainSamples) + " training, " + std::to_string(r.validationSamples) +
-         " validation and " + std::to_string(r.testSamples) + " test samples, Neurite's own splits.\n\n";
+         " validation and " + std::to_string(r.testSamples) + " test samples, Neurite's own splits" +
+         (o.includeData ? ", in `data/`.\n\n"
+                        : "; exported without them (`--no-data`): put `train_x.npy` and `train_y.npy` (and "
+                          "`validation_*`, `test_*`) in `data/`, or point `--data` at a folder holding them.\n\n");
     s += "## Commands\n\n```\n"
          "python3 train.py                          # one process: the first GPU, else the CPU\n"
          "python3 train.py --device cpu --epochs 1  # a quick check\n"
