@@ -365,6 +365,7 @@ class Events:
         elif event["event"] == "epoch":
             acc = f"  acc {event['train_accuracy']:.4f}" if "train_accuracy" in event else ""
             val = f"  val_loss {event['val_loss']:.4f}" if "val_loss" in event else ""
+            val += f"  val_acc {event['val_accuracy']:.4f}" if "val_accuracy" in event else ""
             print(f"epoch {event['epoch']}/{event['epochs']}  loss {event['train_loss']:.4f}{acc}{val}"
                   f"  lr {event['lr']:.3g}  {event['samples_per_sec']:.0f} samples/s", file=sys.stderr, flush=True)
 
