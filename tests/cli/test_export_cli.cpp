@@ -243,9 +243,9 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
         QTest::newRow("no format") << QStringList{"export", example("spiral.neurite.json"), "-o", "x.onnx"}
-                                   << "export needs --format onnx, onnx-int8, native or native-int8";
+                                   << "export needs --format onnx, onnx-int8, native, native-int8 or pytorch";
         QTest::newRow("bad format") << QStringList{"export", example("spiral.neurite.json"), "--format", "tflite", "-o", "x"}
-                                    << "--format must be onnx, onnx-int8, native or native-int8, got 'tflite'";
+                                    << "--format must be onnx, onnx-int8, native, native-int8 or pytorch, got 'tflite'";
         QTest::newRow("no calibration samples") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx-int8", "-o", "x.onnx", "--calibration-samples", "0"}
                                                 << "--calibration-samples must be between 1 and 1000000, got 0";
         QTest::newRow("calibration samples not a number") << QStringList{"export", example("spiral.neurite.json"), "--format", "onnx-int8", "-o", "x.onnx", "--calibration-samples", "many"}
