@@ -74,5 +74,12 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestPytorchExamples)
+int main(int argc, char** argv) {
+    // The data-driven function trains 22 packages in PyTorch: past QtTest's 5-minute watchdog on
+    // a loaded machine. Read when the first test function starts, so it is set before qExec.
+    qputenv("QTEST_FUNCTION_TIMEOUT", "2700000");
+    QCoreApplication app(argc, argv);
+    TestPytorchExamples test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "test_pytorch_examples.moc"
