@@ -119,7 +119,7 @@ std::string readme(const ExportSource& source, const TorchExportOptions& o, cons
     s += "## Commands\n\n```\n"
          "python3 train.py                          # one process: the first GPU, else the CPU\n"
          "python3 train.py --device cpu --epochs 1  # a quick check\n"
-         "torchrun --nproc_per_node=4 train.py      # 4 processes on this machine (NCCL on GPUs, gloo on CPUs)\n"
+         "torchrun --standalone --nproc_per_node=4 train.py   # 4 processes here (NCCL on GPUs, gloo on CPUs)\n"
          "torchrun --nnodes=2 --node_rank=0 --nproc_per_node=8 \\\n"
          "         --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 train.py   # and node_rank=1 on the other\n"
          "python3 train.py --resume                 # continue from runs/latest/checkpoint.pt\n"

@@ -2,7 +2,7 @@
 many, and writes what happens as JSON Lines in the format of `neurite-cli train --json`.
 
   python3 train.py                          one process: the first GPU, else the CPU
-  torchrun --nproc_per_node=4 train.py      DistributedDataParallel on this machine
+  torchrun --standalone --nproc_per_node=4 train.py    DistributedDataParallel on this machine
   torchrun --nnodes=2 --node_rank=R --nproc_per_node=8 --rdzv_backend=c10d \\
            --rdzv_endpoint=HOST:29500 train.py            the same on several machines
 

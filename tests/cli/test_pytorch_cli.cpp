@@ -116,11 +116,12 @@ private slots:
 
     // torchrun, 2 processes on the CPU (gloo): each takes half of every batch, DDP averages the
     // gradients; the same steps as one process. Debian's torch 1.13 under Python 3.11 needs
-    // --redirects/--tee set to 1 or 2 (its parser drops 0); docs/scale-out.md.
+    // --redirects/--tee set to 1 or 2 (its parser drops 0); docs/scale-out.md. --standalone picks
+    // a free port, so another torchrun on this machine (a parallel test) cannot collide.
     void torchrunTwoProcessesMatchOne() {
         QVERIFY2(!m_mlp.isEmpty(), "firstStepsMatchNeurite exports the MLP first");
         const Py ddp = runIn(m_mlp, "/usr/bin/torchrun",
-                             {"--redirects", "2", "--tee", "2", "--nproc_per_node=2", "train.py", "--device", "cpu",
+                             {"--standalone", "--redirects", "2", "--tee", "2", "--nproc_per_node=2", "train.py", "--device", "cpu",
                               "--epochs", "1", "--max-steps", "20", "--out", m_mlp + "/runs/two"});
         QVERIFY2(ddp.code == 0, ddp.err.right(3000).constData());
         const QList<QJsonObject> two = events(m_mlp + "/runs/two/events.jsonl");
