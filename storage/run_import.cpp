@@ -182,8 +182,13 @@ ImportedRun parseRunEvents(std::string_view text, const std::string& what, const
             // command-line overrides), over the project's flat settings
             if (j.contains("settings") && j["settings"].is_object() && !out.run.settingsJson.empty()) {
                 json flat = io::parseJson(out.run.settingsJson, what + ": the project's settings");
-                for (auto it = j["settings"].begin(); it != j["settings"].end(); ++it)
-                    if (it.value().is_number() && flat.contains(it.key())) flat[it.key()] = it.value();
+                for (auto it = j["settings"].begin(); it != j["settings"].end(); ++it) {
+                    if (!it.value().is_number() || !flat.contains(it.key()) || !flat[it.key()].is_number()) continue;
+                    // a float32 setting read back as a double ("0.0010000000474974513") is the
+                    // project's 0.001, not a change
+                    const double now = it.value().get<double>(), was = flat[it.key()].get<double>();
+                    if (std::fabs(now - was) > 1e-6 * std::max(std::fabs(was), 1e-30)) flat[it.key()] = it.value();
+                }
                 out.run.settingsJson = io::dumpJson(flat);
                 if (j["settings"].contains("training.seed") && j["settings"]["training.seed"].is_number_unsigned())
                     out.run.seed = j["settings"]["training.seed"].get<uint64_t>();
