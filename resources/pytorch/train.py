@@ -380,6 +380,9 @@ def main():
     t = config["training"]
     data = datamod.Data(config, device, args.data)
     data.class_names = config.get("class_names") or []
+    if place.main:
+        for note in data.notes:  # the scaling fitted here against Neurite's own fit
+            print(note, file=sys.stderr)
     net = modelmod.build_model().to(device)
     if not args.no_weights:
         modelmod.load_weights(net, os.path.join(HERE, "weights"))
