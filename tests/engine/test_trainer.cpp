@@ -2,7 +2,10 @@
 // cancellation and pause within a step, NaN detection, early stopping, loss/model mismatches.
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <cstring>
 #include <numeric>
 #include <thread>
 #include <utility>
@@ -12,6 +15,7 @@
 #include "support/skip_missing.h"
 #include "support/test_env.h"
 #include "run/run_setup.h"
+#include "train/perturb.h"
 #include "train/trainer.h"
 
 using namespace neurite;
@@ -86,6 +90,47 @@ private slots:
         other.training.seed = 6;
         train(other, c, stop);
         QVERIFY(a.losses != c.losses);
+    }
+
+    // --perturb: every nonzero weight moves by exactly N ulps (outward at even positions, inward
+    // at odd ones), zeros stay, and the training changes a little but not much.
+    void perturbationMovesEachWeightByItsUlps() {
+        RunSetup s = prepareRun(spiral());
+        const std::vector<float> before = s.model->snapshot();
+        const int64_t nv = s.model->parameterCount();
+        QCOMPARE(perturbWeights(*s.model, 3), nv - std::count(before.begin(), before.begin() + nv, 0.f));
+        const std::vector<float> after = s.model->snapshot();
+        QCOMPARE(after.size(), before.size());
+        int zeros = 0;
+        for (int64_t i = 0; i < nv; ++i) {
+            const float b = before[static_cast<std::size_t>(i)], a = after[static_cast<std::size_t>(i)];
+            if (b == 0.f) {
+                QCOMPARE(a, 0.f);
+                ++zeros;
+                continue;
+            }
+            int32_t ib, ia;
+            std::memcpy(&ib, &b, 4);
+            std::memcpy(&ia, &a, 4);
+            // Same sign; the magnitude's bit pattern moves by 3, up at even positions.
+            QCOMPARE(std::signbit(a), std::signbit(b));
+            QCOMPARE((ia & 0x7fffffff) - (ib & 0x7fffffff), i % 2 == 0 ? 3 : -3);
+        }
+        QVERIFY(zeros > 0);  // the biases start at zero: the zero branch ran
+        QVERIFY(std::equal(after.begin() + nv, after.end(), before.begin() + nv));  // buffers untouched
+        QVERIFY_THROWS_EXCEPTION(Error, perturbWeights(*s.model, 0));
+        QVERIFY_THROWS_EXCEPTION(Error, perturbWeights(*s.model, 1025));
+
+        Recorder plain, nudged;
+        StopToken stop;
+        train(spiral(), plain, stop);
+        RunSetup t = prepareRun(spiral());
+        perturbWeights(*t.model, 1);
+        Trainer trainer(*t.model, t.data, t.project.training);
+        trainer.run(nudged, stop);
+        QCOMPARE(nudged.losses.size(), plain.losses.size());
+        QVERIFY(nudged.losses != plain.losses);
+        QVERIFY(std::abs(nudged.losses[0] - plain.losses[0]) < 1e-5f * plain.losses[0]);
     }
 
     void cancelStopsWithinOneStep() {

@@ -20,6 +20,7 @@
 #include "run_recording.h"
 #include "scores_csv.h"
 #include "run/run_setup.h"
+#include "train/perturb.h"
 #include "train/trainer.h"
 
 namespace neurite::cli {
@@ -56,7 +57,11 @@ const char* kTrainHelp =
     "                        units) or none (train on the raw targets)\n"
     "  --folds K             stratified K-fold cross-validation: trains K models, each validated\n"
     "                        on one fold, and reports every fold and the mean +- std; recorded as\n"
-    "                        an experiment (every fold a run; neurite-cli experiment show)\n";
+    "                        an experiment (every fold a run; neurite-cli experiment show)\n"
+    "  --perturb ULPS        move every nonzero initial weight by ULPS units in the last place\n"
+    "                        (1 to 1024): how much rounding alone changes this training, the\n"
+    "                        floor of any CPU-vs-GPU comparison (docs/gpu.md); the run is\n"
+    "                        tagged perturbed\n";
 
 // "RUN:EPOCH", both positive.
 storage::BranchPoint branchPoint(const std::string& text) {
@@ -161,7 +166,7 @@ int runFolds(const ProjectDocument& project, const std::string& path, int k, boo
 int runTrain(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "curves", "help", "no-db"},
               {"epochs", "batch-size", "lr", "device", "threads", "seed", "precision", "max-steps",
-               "scores", "db", "data", "target", "target-scaling", "folds", "gpu-memory-cap", "branch"});
+               "scores", "db", "data", "target", "target-scaling", "folds", "gpu-memory-cap", "branch", "perturb"});
     if (args.flag("help")) {
         std::fputs(kTrainHelp, stdout);
         return 0;
@@ -185,6 +190,9 @@ int runTrain(int argc, char** argv) {
         if (args.str("folds")) throwBadInput("--branch and --folds do not go together");
         branch = branchPoint(*v);
     }
+    const auto perturb = args.integer("perturb", 1, 1024);
+    if (perturb && branch) throwBadInput("--perturb and --branch do not go together: a branch starts from trained weights");
+    if (perturb && args.str("folds")) throwBadInput("--perturb and --folds do not go together; perturb one training at a time");
     if (auto mib = args.integer("gpu-memory-cap", 1, 1LL << 24))
         setGpuMemoryCap(static_cast<std::size_t>(*mib) << 20);
 
@@ -234,6 +242,11 @@ int runTrain(int argc, char** argv) {
         for (const auto& n : notes) std::fprintf(stderr, "note: %s\n", n.c_str());
     }
     Trainer trainer(*setup.model, setup.data, project.training);
+    if (perturb) {
+        const int64_t moved = perturbWeights(*setup.model, static_cast<int>(*perturb));
+        std::fprintf(stderr, "perturbed: %lld of %lld initial weights moved by %lld ulp\n", static_cast<long long>(moved),
+                     static_cast<long long>(setup.model->parameterCount()), static_cast<long long>(*perturb));
+    }
     if (start) trainer.resumeFrom(std::move(*start));
     if (project.training.distillation.enabled()) {
         std::fprintf(stderr, "distilling from %s (alpha %g, temperature %g): its outputs on the training split...\n",
@@ -252,6 +265,11 @@ int runTrain(int argc, char** argv) {
                                      : store->beginRun(storage::describeRun(setup));
         recorder = std::make_unique<storage::Recorder>(db, runId, project.training.epochs, reportJson());
         printer.setRunId(runId);
+        if (perturb) {
+            store->addTag(runId, "perturbed");
+            store->setNote(runId, "initial weights moved by " + std::to_string(*perturb) +
+                                      " ulp (neurite-cli train --perturb)");
+        }
         std::fprintf(stderr, "recording run %lld in %s\n", static_cast<long long>(runId), db.c_str());
         if (branch)
             std::fprintf(stderr, "branched from run %lld after epoch %d of %d\n", static_cast<long long>(branch->run),
