@@ -266,6 +266,17 @@ run() {
         if [ $? -eq 0 ]; then result[bench_$model]="see bench_$model.md"
         else result[bench_$model]="FAILED (bench_$model.err)"; status=1; fi
       done
+      # what reading the loss back every step costs (the default reads up to 256 at once)
+      for model in text-lstm mlp; do
+        for steps in 1 256; do
+          timeout 60 "$cli" bench --model "$model" --batch-size 64 --device cuda --data "idx:$deps/fashion-mnist" \
+            --readback-steps "$steps" --json 2>/dev/null | grep '^{' >>"$out/readback.jsonl"
+        done
+      done
+      result[readback]=$(python3 -c 'import json,sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print("; ".join("%s x%s %.0f/s" % (r["model"], n, r["samples_per_sec"]) for r, n in zip(rows, [1, 256] * 4)))' \
+        "$out/readback.jsonl" 2>&1)
       # where the text LSTM's time goes: GPU time per call (each call waits, docs/gpu.md)
       NEURITE_CUDA_PROFILE=1 timeout 60 "$cli" bench --model text-lstm --batch-size 64 --device cuda \
         --max-steps 100 --json >"$out/profile_text-lstm.json" 2>"$out/profile_text-lstm.txt"
@@ -284,7 +295,7 @@ run() {
     for k in build devices selftest selftest_built train_spiral steps_spiral train_fashion_mlp \
              steps_fashion_mlp train_fashion_cnn steps_fashion_cnn train_fashion_rows_lstm \
              steps_fashion_rows_lstm train_fortunes_topics steps_fortunes_topics train ctest_cuda bench_64 bench_1024 \
-             bench_lstm bench_gru bench_text-lstm bench_text-gru; do
+             bench_lstm bench_gru bench_text-lstm bench_text-gru readback; do
       [ -n "${result[$k]:-}" ] && printf '%-18s %s\n' "$k" "${result[$k]}"
     done
     for f in "$out"/bench_64.md "$out"/bench_1024.md "$out"/bench_*[a-z].md; do [ -s "$f" ] && cat "$f"; done

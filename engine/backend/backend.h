@@ -301,6 +301,19 @@ public:
     virtual std::string summary() const = 0;
 };
 
+// ---- a training step's scalars, kept on the device ------------------------------------------
+
+// The fused losses by name, for lossInto (the functions of the same names below).
+enum class LossOp { CrossEntropy, BinaryCrossEntropy, Focal, Mse, Huber };
+struct LossArgs {
+    LossOp op = LossOp::CrossEntropy;
+    const Tensor* classWeights = nullptr;  // cross-entropy
+    float labelSmoothing = 0.f;            // cross-entropy
+    float posWeight = 1.f;                 // binary cross-entropy
+    float gamma = 2.f, alpha = 0.25f;      // focal
+    float delta = 1.f;                     // Huber
+};
+
 // ---- optimizer hyper-parameters ------------------------------------------------------------
 
 struct SgdParams {
@@ -436,6 +449,23 @@ public:
     virtual float mseLoss(const Tensor& pred, const Tensor& targets, Tensor& diffPred) = 0;
     virtual float huberLoss(const Tensor& pred, const Tensor& targets, float delta,
                             Tensor& diffPred) = 0;
+
+    // A step's loss and correct count without a host round trip (engine/train/step_scalars.h):
+    // lossInto runs the fused loss args.op and writes its mean into dst[index] (f32 on this
+    // device) instead of returning it; a bad label is then reported by the next read-back.
+    // countCorrect ADDS to dst[index] the number of rows i of logits [N, C] predicted right: the
+    // first largest logit is labels[i] (i32 [N]) for C > 1; for C == 1, logit > 0 equals
+    // target > 0.5 (labels f32 [N, 1] of 0/1 targets). Counts stay exact in f32 up to 2^24.
+    // The defaults run the functions above and move the values through the host; a backend
+    // whose read-backs stall queued work (readBackStalls) overrides them.
+    virtual void lossInto(const LossArgs& args, const Tensor& logits, const Tensor& targets,
+                          Tensor& diffLogits, Tensor& dst, int64_t index);
+    virtual void countCorrect(const Tensor& logits, const Tensor& labels, Tensor& dst, int64_t index);
+    // True when bringing a value to the host waits for all queued device work (a GPU's stream):
+    // the trainer then reads several steps' losses at once rather than one per step.
+    virtual bool readBackStalls() const { return false; }
+    // The loss of `args.op` returned to the host (dispatches to the functions above).
+    float loss(const LossArgs& args, const Tensor& logits, const Tensor& targets, Tensor& diffLogits);
 
     // Optimizer updates over flat arrays (the whole parameter store in one call).
     // Formulas as torch.optim.SGD / Adam / AdamW / RMSprop.

@@ -352,6 +352,45 @@ void lossOps(Harness& h) {
         const float huber = b.huberLoss(tp, tt, 0.8f, gh);
         return {{mse}, download(b, g), {huber}, download(b, gh)};
     });
+    // A training step's loss and correct count kept on the device (Backend::lossInto, countCorrect).
+    h.run("losses and correct counts kept on the device", kTol, [=](Backend& b) -> Outputs {
+        Tensor tz = upload(b, {n, c}, z), ty = uploadInts(b, {n}, labels), tw = upload(b, {c}, w);
+        Tensor tx = upload(b, {n, 1}, x1), tp = upload(b, {n, 3}, p), tt = upload(b, {n, 3}, t);
+        std::vector<float> binary(t1.size());
+        for (std::size_t i = 0; i < t1.size(); ++i) binary[i] = t1[i] > 0.5f ? 1.f : 0.f;
+        Tensor tb = upload(b, {n, 1}, binary), slots = Tensor::empty(b, {8});
+        b.fill(slots, 0.f);
+        Tensor g = Tensor::empty(b, {n, c}), g1 = Tensor::empty(b, {n, 1}), g3 = Tensor::empty(b, {n, 3});
+        LossArgs a;
+        a.classWeights = &tw;
+        a.labelSmoothing = 0.1f;
+        b.lossInto(a, tz, ty, g, slots, 0);
+        a = LossArgs{LossOp::Focal};
+        b.lossInto(a, tz, ty, g, slots, 1);
+        a = LossArgs{LossOp::BinaryCrossEntropy};
+        a.posWeight = 1.7f;
+        b.lossInto(a, tx, tb, g1, slots, 2);
+        a = LossArgs{LossOp::Huber};
+        a.delta = 0.8f;
+        b.lossInto(a, tp, tt, g3, slots, 3);
+        b.countCorrect(tz, ty, slots, 4);
+        b.countCorrect(tz, ty, slots, 4);  // adds
+        b.countCorrect(tx, tb, slots, 5);
+        return {download(b, slots), download(b, g), download(b, g1), download(b, g3)};
+    });
+    h.run("a loss kept on the device reports a bad label", 0.0, [=](Backend& b) -> Outputs {
+        std::vector<int32_t> bad = labels;
+        bad[7] = -1;
+        Tensor tz = upload(b, {n, c}, z), ty = uploadInts(b, {n}, bad), g = Tensor::empty(b, {n, c});
+        Tensor slots = Tensor::empty(b, {2});
+        try {
+            b.lossInto(LossArgs{}, tz, ty, g, slots, 0);
+            download(b, slots);  // the GPU reports it here
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::BadInput) return {{1.f}};
+        }
+        return {{0.f}};
+    });
     h.run("cross-entropy rejects a label outside the classes", 0.0, [=](Backend& b) -> Outputs {
         std::vector<int32_t> bad = labels;
         bad[5] = static_cast<int32_t>(c);

@@ -1,7 +1,8 @@
 // The training loop. Data is uploaded to the model's device once; each step gathers its batch on
-// the device, runs forward, the fused loss, backward and one optimizer pass. Only the loss (and
-// the batch's logits for training accuracy) come back to the host; evaluation passes bring back
-// every sample's outputs, from which train/split_metrics builds the split's metrics.
+// the device, runs forward, the fused loss, backward and one optimizer pass. The step's loss and
+// correct count stay on the device until the loop reads them back (train/step_scalars.h: every
+// step on the CPU, several at once on a GPU); evaluation passes bring back every sample's
+// outputs, from which train/split_metrics builds the split's metrics (trainer_steps.cpp).
 #include "train/trainer.h"
 
 #include <algorithm>
@@ -27,6 +28,8 @@
 #include "train/loop_state.h"
 #include "train/settings_change.h"
 #include "train/split_metrics.h"
+#include "train/step_scalars.h"
+#include "train/trainer_impl.h"
 
 namespace neurite {
 
@@ -38,70 +41,7 @@ double secondsSince(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// A split's features, labels and targets on the device.
-struct DeviceSplit {
-    const DataSplit* host = nullptr;
-    Tensor features;  // [count, sample...] u8 or f32
-    Tensor labels;    // i32 [count] (classification)
-    Tensor targets;   // f32 [count, D] (binary cross-entropy and regression)
-};
-
 }  // namespace
-
-struct Trainer::Impl {
-    Model& model;
-    const Dataset& data;
-    TrainConfig cfg;
-    Backend& be;
-    Shape sampleShape;
-    int64_t outUnits = 0;
-    DeviceSplit train, val, test;
-    Tensor mean, invStd, classWeights;
-    Tensor indices;  // i32 [train.count], reshuffled every epoch
-    std::vector<float> hostLogits;
-    std::optional<TrainerState> resume;  // set by resumeFrom(), consumed by run()
-    QuantAware* quantAware = nullptr;    // during run() with quantization-aware training
-    // Distillation: the teacher's logits per training sample [train.count x outUnits], and the
-    // step's host buffers.
-    std::vector<float> teacher, stepLogits, stepGrad;
-    std::vector<Tensor> distillGrad;  // per batch size in use
-    TrainerState exported;               // the state handed to onCheckpoint, buffers reused
-    // Augmented or host-prepared batches: a background thread fills them (data/batch_pipeline.h).
-    std::unique_ptr<BatchPipeline> pipeline;
-    std::vector<float> hostTargets;
-    // Regression with target scaling: the model learns z = (y - mean) / std. Losses are reported
-    // times lossUnit (std^2), so that they are in the target's squared units (docs/data.md).
-    const TargetScaling& targetScaling;
-    double lossUnit = 1;
-
-    struct Batch {
-        int64_t n = 0;
-        Tensor x, y, diff;
-        float mixLambda = 1.f;  // mixup: loss = lambda L(y) + (1 - lambda) L(yB)
-        Tensor yB, diffB;       // allocated on the first mixed batch
-    };
-    std::vector<Batch> batches;  // one per batch size in use
-    // Adds the distillation term for this batch (its training-sample indices) to b.diff, scaled
-    // as the config says, and returns the combined loss.
-    float distill(const Tensor& logits, Batch& b, float hardLoss, std::span<const int32_t> samples);
-
-    Impl(Model& m, const Dataset& d, const TrainConfig& c)
-        : model(m), data(d), cfg(c), be(m.backend()), targetScaling(d.targetScaling),
-          lossUnit(d.targetScaling.lossFactor()) {}
-
-    void validate();
-    DeviceSplit upload(const DataSplit& split);
-    Batch& batch(int64_t n);
-    void gather(const DeviceSplit& split, const Tensor& idx, Batch& b);
-    void upload(const HostBatch& hb, Batch& b);
-    float loss(const Tensor& logits, Batch& b);
-    float lossOn(const Tensor& logits, const Tensor& y, Tensor& diff);
-    int64_t countCorrect(const Tensor& logits, const int32_t* labels, int64_t n);
-    EvalResult evaluate(const DeviceSplit& split);
-    // Evaluates a split into an event's loss, accuracy and metrics; an empty split leaves them unset.
-    void evaluateInto(const DeviceSplit& split, const char* name, std::optional<double>& lossOut,
-                      std::optional<double>& accuracyOut, std::optional<EvaluationReport>& report);
-};
 
 void Trainer::Impl::validate() {
     const Shape& out = model.outputShape();
@@ -205,113 +145,6 @@ void Trainer::Impl::upload(const HostBatch& hb, Batch& b) {
     }
 }
 
-float Trainer::Impl::loss(const Tensor& logits, Batch& b) {
-    const float la = lossOn(logits, b.y, b.diff);
-    if (b.mixLambda >= 1.f || !b.yB.defined() || b.y.dtype() != DType::I32) return la;
-    // Mixup with class labels: the loss and its gradient are linear in the (one-hot) target.
-    const float lb = lossOn(logits, b.yB, b.diffB);
-    be.scale(b.diff, b.mixLambda);
-    be.axpy(1.f - b.mixLambda, b.diffB, b.diff);
-    return b.mixLambda * la + (1.f - b.mixLambda) * lb;
-}
-
-float Trainer::Impl::distill(const Tensor& logits, Batch& b, float hardLoss, std::span<const int32_t> samples) {
-    const DistillConfig& d = cfg.distillation;
-    stepLogits.resize(static_cast<std::size_t>(logits.numel()));
-    be.copyToHost(stepLogits.data(), logits);
-    const double soft = distillationTerm(stepLogits, teacher, samples, outUnits, d.alpha, d.temperature, stepGrad);
-    std::size_t slot = 0;
-    while (slot < distillGrad.size() && distillGrad[slot].numel() != logits.numel()) ++slot;
-    if (slot == distillGrad.size()) distillGrad.push_back(Tensor::empty(be, logits.shape()));
-    be.copyFromHost(distillGrad[slot], stepGrad.data());
-    be.scale(b.diff, d.alpha);
-    be.axpy(1.f, distillGrad[slot], b.diff);
-    return static_cast<float>(d.alpha * hardLoss + soft);
-}
-
-float Trainer::Impl::lossOn(const Tensor& logits, const Tensor& y, Tensor& diff) {
-    const LossConfig& l = cfg.loss;
-    switch (l.kind) {
-    case LossKind::CrossEntropy:
-        return be.softmaxCrossEntropy(logits, y, classWeights.defined() ? &classWeights : nullptr,
-                                      l.labelSmoothing, diff);
-    case LossKind::BinaryCrossEntropy: return be.binaryCrossEntropy(logits, y, l.posWeight, diff);
-    case LossKind::Focal: return be.focalLoss(logits, y, l.gamma, l.alpha, diff);
-    case LossKind::Mse: return be.mseLoss(logits, y, diff);
-    case LossKind::Huber: return be.huberLoss(logits, y, l.delta, diff);
-    }
-    return 0.f;
-}
-
-int64_t Trainer::Impl::countCorrect(const Tensor& logits, const int32_t* labels, int64_t n) {
-    if (data.numClasses <= 0) return 0;
-    hostLogits.resize(static_cast<std::size_t>(n * outUnits));
-    be.copyToHost(hostLogits.data(), logits);
-    int64_t correct = 0;
-    for (int64_t i = 0; i < n; ++i) {
-        const float* row = hostLogits.data() + i * outUnits;
-        int predicted = 0;
-        if (outUnits == 1) predicted = row[0] > 0.f ? 1 : 0;
-        else predicted = static_cast<int>(std::max_element(row, row + outUnits) - row);
-        correct += predicted == labels[i];
-    }
-    return correct;
-}
-
-EvalResult Trainer::Impl::evaluate(const DeviceSplit& split) {
-    EvalResult r;
-    if (!split.host || split.host->count == 0) return r;
-    const int64_t count = split.host->count;
-    const int64_t bs = std::max<int64_t>(cfg.batchSize, 256);
-    std::vector<int32_t> seq(static_cast<std::size_t>(count));
-    std::iota(seq.begin(), seq.end(), 0);
-    Tensor idx = Tensor::empty(be, Shape{count}, DType::I32);
-    be.copyFromHost(idx, seq.data());
-    beginCollecting(r, data, *split.host, outUnits);
-    double lossSum = 0;
-    for (int64_t start = 0; start < count; start += bs) {
-        const int64_t n = std::min(bs, count - start);
-        Batch& b = batch(n);
-        gather(split, idx.slice(start, Shape{n}), b);
-        const Tensor& logits = model.forward(b.x, false, 0, cfg.seed);
-        lossSum += static_cast<double>(loss(logits, b)) * static_cast<double>(n);
-        hostLogits.resize(static_cast<std::size_t>(n * outUnits));
-        be.copyToHost(hostLogits.data(), logits);
-        if (data.numClasses == 0) targetScaling.toOriginal(hostLogits.data(), n * outUnits);
-        collectBatch(r, hostLogits.data(), n, outUnits);
-    }
-    r.count = count;
-    r.loss = lossSum / static_cast<double>(count) * lossUnit;
-    r.accuracy = collectedAccuracy(r);
-    return r;
-}
-
-void Trainer::Impl::evaluateInto(const DeviceSplit& split, const char* name,
-                                 std::optional<double>& lossOut, std::optional<double>& accuracyOut,
-                                 std::optional<EvaluationReport>& report) {
-    if (!split.host || split.host->count == 0) return;
-    // Quantization-aware training evaluates the int8 model it trains.
-    struct Rounded {
-        QuantAware* q;
-        explicit Rounded(QuantAware* quant) : q(quant) {
-            if (q) q->begin(0, false);
-        }
-        ~Rounded() {
-            if (q) q->end();
-        }
-    } rounded(quantAware);
-    const EvalResult r = evaluate(split);
-    if (!std::isfinite(r.loss))
-        throw Error(ErrorKind::Diverged,
-                    std::string("training diverged: the ") + name + " loss became " +
-                        std::to_string(r.loss) +
-                        "; lower the learning rate, set clip_norm (e.g. 1.0), or check the data "
-                        "for NaN/Inf values");
-    lossOut = r.loss;
-    if (data.numClasses > 0) accuracyOut = r.accuracy;
-    report = splitReport(r, data, *split.host, name);
-}
-
 Trainer::Trainer(Model& model, const Dataset& data, const TrainConfig& config)
     : m(std::make_unique<Impl>(model, data, config)) {
     m->sampleShape = data.sampleShape;
@@ -366,6 +199,11 @@ EvalResult Trainer::evaluate(const DataSplit& split) {
 
 
 void Trainer::resumeFrom(TrainerState state) { m->resume = std::move(state); }
+
+void Trainer::setStepReadback(int steps, double seconds) {
+    m->readbackSteps = std::max(steps, 0);
+    m->readbackSeconds = seconds;
+}
 
 void Trainer::setTeacher(std::vector<float> logits) {
     const int64_t want = m->data.train.count * m->outUnits;
@@ -426,6 +264,36 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
     // stays finite (Adam at a learning rate of 1e6 ends at 4.6e20 and chance accuracy).
     double firstLoss = -1;
     bool warned = false;
+    // The steps' losses and counts on their way back (step_scalars.h): on a GPU several steps at
+    // once, unless clipping reads the gradients' norm back every step anyway.
+    const int readback = s.readbackSteps > 0                                ? s.readbackSteps
+                         : s.be.readBackStalls() && !(cfg.clipNorm > 0.f) ? 256
+                                                                           : 1;
+    StepScalars scalars(s.be, readback, s.readbackSeconds);
+    double lossSum = 0;
+    int64_t seen = 0, correct = 0;
+    // A non-finite loss ends the run, named by its own step.
+    const auto check = [](const StepScalars::Step& st) {
+        if (std::isfinite(st.loss)) return;
+        std::ostringstream msg;
+        msg << "training diverged: the loss became " << st.loss << " at epoch " << st.epoch << ", step "
+            << st.inEpoch << " (learning rate " << st.lr
+            << "); lower the learning rate, set clip_norm (e.g. 1.0), or check the data for NaN/Inf values";
+        throw Error(ErrorKind::Diverged, msg.str());
+    };
+    // Reads the pending steps back and tells the observer about them in order, up to a bad one.
+    const auto emit = [&] {
+        for (const StepScalars::Step& st : scalars.read()) {
+            check(st);
+            const double reported = static_cast<double>(st.loss) * s.lossUnit;
+            if (firstLoss < 0) firstLoss = reported;
+            lossSum += reported * static_cast<double>(st.samples);
+            seen += st.samples;
+            correct += static_cast<int64_t>(st.correct);
+            observer.onStep({st.epoch, st.global, st.inEpoch, st.perEpoch, static_cast<float>(reported), st.lr});
+        }
+        scalars.clear();
+    };
     try {
         for (int epoch = firstEpoch; epoch < cfg.epochs && fin.status == "completed"; ++epoch) {
             stepsPerEpoch = stepsFor(ntrain);
@@ -435,10 +303,12 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
             if (s.pipeline) s.pipeline->startEpoch(epoch, order, stepsPerEpoch);
 
             const auto epochStart = Clock::now();
-            double lossSum = 0;
-            int64_t seen = 0, correct = 0;
+            lossSum = 0;
+            seen = 0;
+            correct = 0;
             float lr = 0;
             for (int64_t step = 0, start = 0; step < stepsPerEpoch && start < ntrain; ++step) {
+                if ((stop.paused() || stop.stopRequested()) && !scalars.empty()) emit();
                 while (stop.paused() && !stop.stopRequested()) {
                     if (std::optional<SettingsChange> change = observer.whilePaused()) {
                         const int64_t oldBatch = batchSize;
@@ -475,38 +345,43 @@ FinishedEvent Trainer::run(TrainObserver& observer, const StopToken& stop) {
                 ++globalStep;
                 lr = schedule.lr(epoch, step);
                 const Tensor& logits = s.model.forward(b.x, true, globalStep, cfg.seed);
-                float l = s.loss(logits, b);
-                if (!s.teacher.empty() && std::isfinite(l))
-                    l = s.distill(logits, b, l, std::span<const int32_t>(order).subspan(static_cast<std::size_t>(start),
-                                                                                        static_cast<std::size_t>(n)));
-                if (!std::isfinite(l)) {
-                    std::ostringstream msg;
-                    msg << "training diverged: the loss became " << l << " at epoch " << epoch + 1
-                        << ", step " << step + 1 << " (learning rate " << lr
-                        << "); lower the learning rate, set clip_norm (e.g. 1.0), or check the data "
-                           "for NaN/Inf values";
-                    throw Error(ErrorKind::Diverged, msg.str());
+                StepScalars::Step& st = scalars.begin({epoch + 1, globalStep, step + 1, stepsPerEpoch, n, lr});
+                // Mixup's two losses and distillation's host term need the loss on the host.
+                const bool mixed = b.mixLambda < 1.f && b.yB.defined() && b.y.dtype() == DType::I32;
+                if (!mixed && s.teacher.empty()) {
+                    s.be.lossInto(s.lossArgs(), logits, b.y, b.diff, scalars.slots(), scalars.lossSlot());
+                    st.lossOnDevice = true;
+                } else {
+                    st.loss = s.loss(logits, b);
+                    if (!s.teacher.empty() && std::isfinite(st.loss))
+                        st.loss = s.distill(logits, b, st.loss,
+                                            std::span<const int32_t>(order).subspan(static_cast<std::size_t>(start),
+                                                                                    static_cast<std::size_t>(n)));
                 }
                 if (s.data.numClasses > 0) {
-                    batchLabels.resize(static_cast<std::size_t>(n));
-                    for (int64_t i = 0; i < n; ++i)
-                        batchLabels[static_cast<std::size_t>(i)] =
-                            s.data.train.labels[static_cast<std::size_t>(order[static_cast<std::size_t>(start + i)])];
-                    correct += s.countCorrect(logits, batchLabels.data(), n);
+                    // On the device from the batch's own labels (binary: its 0/1 targets, unless mixed).
+                    if ((b.y.dtype() == DType::I32 && s.outUnits > 1) ||
+                        (cfg.loss.kind == LossKind::BinaryCrossEntropy && s.outUnits == 1 && b.mixLambda >= 1.f)) {
+                        s.be.countCorrect(logits, b.y, scalars.slots(), scalars.countSlot());
+                        st.countOnDevice = true;
+                    } else {
+                        batchLabels.resize(static_cast<std::size_t>(n));
+                        for (int64_t i = 0; i < n; ++i)
+                            batchLabels[static_cast<std::size_t>(i)] = s.data.train.labels[static_cast<std::size_t>(
+                                order[static_cast<std::size_t>(start + i)])];
+                        st.correct = static_cast<double>(s.countCorrect(logits, batchLabels.data(), n));
+                    }
                 }
+                if (scalars.capacity() == 1) check(scalars.read().back());  // before backward uses it
                 s.model.backward(b.diff, globalStep, cfg.seed);
                 if (quantAware) quantAware->end();  // the optimizer steps the float weights
                 optimizer.step(lr);
                 if (pruner) pruner->afterStep();
                 stop.stepTaken();
-                const double reported = static_cast<double>(l) * s.lossUnit;
-                if (firstLoss < 0) firstLoss = reported;
-                lossSum += reported * static_cast<double>(n);
-                seen += n;
-                observer.onStep({epoch + 1, globalStep, step + 1, stepsPerEpoch,
-                                 static_cast<float>(reported), lr});
+                if (scalars.due()) emit();
                 start += n;
             }
+            if (!scalars.empty()) emit();
             const double epochSeconds = secondsSince(epochStart);
             trainSeconds += epochSeconds;
             trainSamples += seen;

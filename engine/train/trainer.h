@@ -47,6 +47,14 @@ public:
     // distillation is configured without them. Throws Error{BadInput} when the size is wrong.
     void setTeacher(std::vector<float> logits);
 
+    // How many steps' losses and correct counts the loop brings back at once, and after how many
+    // seconds at most (train/step_scalars.h); steps 0 restores the default: every step where
+    // reading is cheap (the CPU), up to 256 steps or 0.1 s where a read stalls queued work (a GPU,
+    // Backend::readBackStalls) unless clipping reads every step anyway. Results are the same
+    // either way; what changes is when the observer hears of a step, and that a non-finite loss
+    // is found up to that many steps late (the run still fails, naming the step).
+    void setStepReadback(int steps, double seconds);
+
     // Loss, accuracy and per-sample scores of the model on a split (inference mode).
     EvalResult evaluate(const DataSplit& split);
 

@@ -133,6 +133,72 @@ private slots:
         QVERIFY(std::abs(nudged.losses[0] - plain.losses[0]) < 1e-5f * plain.losses[0]);
     }
 
+    // A GPU reads the steps' losses and counts back several at a time (train/step_scalars.h).
+    // The CPU does so too when asked: every loss and count, every epoch's figures and the final
+    // weights must be what reading every step gives, for device-kept losses and counts (cross-
+    // entropy, binary) and for the host-computed ones (mixup) alike.
+    void stepReadbackChangesNothingButTiming_data() {
+        QTest::addColumn<QString>("variant");
+        for (const char* v : {"cross_entropy", "binary", "mixup"}) QTest::newRow(v) << QString(v);
+    }
+    void stepReadbackChangesNothingButTiming() {
+        QFETCH(QString, variant);
+        ProjectDocument doc = spiral();
+        if (variant == "binary") {
+            doc = spiral("", R"([{"id": "input", "op": "Input"},
+                {"id": "fc1", "op": "Dense", "params": {"units": 16}, "inputs": ["input"]},
+                {"id": "act1", "op": "ReLU", "inputs": ["fc1"]},
+                {"id": "out", "op": "Dense", "params": {"units": 1}, "inputs": ["act1"]}])");
+            doc.data.source = "synthetic:spiral?samples=300&classes=2&noise=0.1&seed=3";
+            doc.training.loss.kind = LossKind::BinaryCrossEntropy;
+        }
+        if (variant == "mixup") doc.data.augment.mixup = 0.4f;
+        const auto run = [&](int readback, Recorder& rec, std::vector<float>& weights) {
+            RunSetup s = prepareRun(doc);
+            Trainer trainer(*s.model, s.data, doc.training);
+            if (readback) trainer.setStepReadback(readback, 0);
+            StopToken stop;
+            const FinishedEvent fin = trainer.run(rec, stop);
+            weights = s.model->snapshot();
+            return fin;
+        };
+        Recorder each, grouped;
+        std::vector<float> we, wg;
+        const FinishedEvent fe = run(0, each, we), fg = run(64, grouped, wg);
+        QVERIFY(each.losses.size() > 20);
+        QVERIFY(each.losses == grouped.losses);
+        QVERIFY(we == wg);
+        QCOMPARE(grouped.epochs.size(), each.epochs.size());
+        for (std::size_t i = 0; i < each.epochs.size(); ++i) {
+            QCOMPARE(grouped.epochs[i].trainLoss, each.epochs[i].trainLoss);
+            QCOMPARE(grouped.epochs[i].trainAccuracy, each.epochs[i].trainAccuracy);
+            QCOMPARE(grouped.epochs[i].valLoss, each.epochs[i].valLoss);
+        }
+        // the count is real, not zero (mixup's is against the unmixed labels of mixed inputs)
+        QVERIFY2(each.epochs.back().trainAccuracy > (variant == "mixup" ? 0.2 : 0.5),
+                 qPrintable(QString::number(each.epochs.back().trainAccuracy)));
+        QCOMPARE(fg.testAccuracy, fe.testAccuracy);
+    }
+
+    // Read back 4 steps at a time, a stop asked for at step 5 ends the run after that group:
+    // every step taken is reported, in order, and no epoch is.
+    void groupedReadbackStopsAfterItsGroup() {
+        Recorder rec;
+        StopToken stop;
+        std::vector<int64_t> steps;
+        rec.hook = [&](const StepEvent& e) {
+            steps.push_back(e.step);
+            if (e.step == 5) stop.requestStop();
+        };
+        RunSetup s = prepareRun(spiral());
+        Trainer trainer(*s.model, s.data, s.project.training);
+        trainer.setStepReadback(4, 0);
+        const FinishedEvent fin = trainer.run(rec, stop);
+        QCOMPARE(QString::fromStdString(fin.status), QString("cancelled"));
+        QCOMPARE(steps, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+        QVERIFY(rec.epochs.empty());
+    }
+
     void cancelStopsWithinOneStep() {
         Recorder rec;
         StopToken stop;
@@ -337,21 +403,35 @@ private slots:
         QVERIFY(t.stopRequested());
     }
 
+    // Read back every step or 64 at a time (as on a GPU), the same step is named, and the
+    // observer hears of the same finite steps before it.
     void divergenceIsDetected() {
-        Recorder rec;
-        StopToken stop;
         ProjectDocument doc = spiral();
         doc.training.epochs = 5;
         doc.training.optimizer.kind = OptimizerKind::Sgd;
         doc.training.optimizer.lr = 1e30f;
-        try {
-            train(doc, rec, stop);
-            QFAIL("no divergence reported");
-        } catch (const Error& e) {
-            QCOMPARE(e.kind(), ErrorKind::Diverged);
-            QVERIFY2(QString(e.what()).contains("lower the learning rate"), e.what());
+        QString messages[2];
+        std::size_t reported[2] = {0, 0};
+        for (int grouped = 0; grouped < 2; ++grouped) {
+            Recorder rec;
+            StopToken stop;
+            RunSetup s = prepareRun(doc);
+            Trainer trainer(*s.model, s.data, doc.training);
+            if (grouped) trainer.setStepReadback(64, 0);
+            try {
+                trainer.run(rec, stop);
+                QFAIL("no divergence reported");
+            } catch (const Error& e) {
+                QCOMPARE(e.kind(), ErrorKind::Diverged);
+                QVERIFY2(QString(e.what()).contains("lower the learning rate"), e.what());
+                messages[grouped] = e.what();
+            }
+            QCOMPARE(rec.failed, 1);
+            reported[grouped] = rec.losses.size();
         }
-        QCOMPARE(rec.failed, 1);
+        QCOMPARE(messages[1], messages[0]);
+        QCOMPARE(reported[1], reported[0]);
+        QVERIFY2(messages[0].contains(", step "), qPrintable(messages[0]));
     }
 
     // Adam at a learning rate of 1e6 keeps the loss finite (huge) and used to complete without a

@@ -121,18 +121,21 @@ Dataset tokenData(uint64_t seed) {
 int runBench(int argc, char** argv) {
     Args args(argc, argv, 2, {"json", "help"},
               {"model", "batch-size", "threads", "epochs", "max-steps", "seed", "data", "precision",
-               "pipeline", "device"});
+               "pipeline", "device", "readback-steps"});
     if (args.flag("help")) {
         std::puts("usage: neurite-cli bench [--model mlp|cnn|lstm|gru|text-lstm|text-gru|text-cnn|all]\n"
                   "                         [--batch-size 64]\n"
                   "                         [--threads N]\n"
                   "                         [--epochs 1] [--max-steps N] [--seed 0] [--data SPEC]\n"
                   "                         [--precision fp32|bf16] [--pipeline device|host] [--json]\n"
-                  "                         [--device cpu|cuda|cuda:N]\n"
+                  "                         [--device cpu|cuda|cuda:N] [--readback-steps N]\n"
                   "  text-*: Embedding(20000, 64) over 100 random token ids (10,000 training samples),\n"
                   "          then LSTM 128, GRU 128, or Conv1D 128 k5 + global max pooling; Dense 10\n"
                   "  --pipeline host: batches prepared by the background thread (as with augmentation);\n"
                   "                   reports the share of step time spent waiting on data\n"
+                  "  --readback-steps N: read the steps' losses back N at a time (default: every\n"
+                  "                   step on the CPU, up to 256 on a GPU); 1 measures what a\n"
+                  "                   read-back per step costs (docs/gpu.md)\n"
                   "  The timed epochs follow 5 untimed warm-up steps of the same model, as in\n"
                   "  tests/bench/torch_reference.py.");
         return 0;
@@ -148,6 +151,7 @@ int runBench(int argc, char** argv) {
     cfg.threads = static_cast<int>(args.integer("threads", 0, 4096).value_or(0));
     cfg.seed = static_cast<uint64_t>(args.integer("seed", 0, 1LL << 62).value_or(0));
     cfg.maxSteps = args.integer("max-steps", 1, 1LL << 40).value_or(0);
+    const int readbackSteps = static_cast<int>(args.integer("readback-steps", 1, 4096).value_or(0));
     const std::string precision = args.str("precision").value_or("fp32");
     if (precision != "fp32" && precision != "bf16")
         throwBadInput("--precision must be fp32 or bf16, got '" + precision + "'");
@@ -191,6 +195,7 @@ int runBench(int argc, char** argv) {
             warmup.run(quiet, stop);
         }
         Trainer trainer(model, data, cfg);
+        trainer.setStepReadback(readbackSteps, 0.1);
         const FinishedEvent fin = trainer.run(quiet, stop);
         const double gflops = fin.samplesPerSec * 3.0 * model.forwardFlopsPerSample() / 1e9;
         nlohmann::json j{{"model", name},

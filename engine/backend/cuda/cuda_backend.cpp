@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backend/cuda/cuda_common.h"
+#include "backend/cuda/cuda_losses.h"
 #include "backend/cuda/cuda_plugin.h"
 
 namespace neurite::cuda {
@@ -57,7 +58,7 @@ public:
     ~CudaBackend() override {
         m_scalarBuffer = Buffer();
         m_partials = Buffer();
-        m_terms = Buffer();
+        m_losses.release();
         m_embeddingScratch = Buffer();
         if (m_ctx.cudnn) cudnnDestroy(m_ctx.cudnn);
         if (m_ctx.cublas) cublasDestroy(m_ctx.cublas);
@@ -298,77 +299,50 @@ public:
     float softmaxCrossEntropy(const Tensor& logits, const Tensor& labels,
                               const Tensor* classWeights, float labelSmoothing,
                               Tensor& diffLogits) override {
-        const int64_t c = checkClassificationShapes(logits, labels, diffLogits, "cross-entropy loss");
-        const int64_t n = logits.shape()[0];
-        double classWeightSum = static_cast<double>(c);
-        const float* w = nullptr;
-        if (classWeights) {
-            requireNumel(*classWeights, c, "cross-entropy class weights");
-            w = f32(*classWeights);
-            classWeightSum = classWeightTotal(*classWeights);
-        }
-        const auto entered = m_ctx.enter(__func__);
-        double* terms = termBuffer(n);
-        const int32_t* y = static_cast<const int32_t*>(labels.raw());
-        if (w)
-            check(launchLabelWeightSum(y, w, n, c, m_ctx.scalars, m_ctx.stream),
-                  "cross-entropy weight sum");
-        const float invN = static_cast<float>(1.0 / static_cast<double>(n));
-        check(launchSoftmaxCrossEntropy(f32(logits), y, w, labelSmoothing, classWeightSum, invN,
-                                        m_ctx.scalars, f32(diffLogits), terms, n, c,
-                                        &m_ctx.scalars->status, m_ctx.stream),
-              "cross-entropy loss");
-        check(launchSumTerms(terms, n, m_ctx.partials, m_ctx.scalars, m_ctx.stream),
-              "cross-entropy sum");
-        const DeviceScalars r = m_ctx.readScalars();
-        const double weightSum = w ? r.weight : static_cast<double>(n);
-        return static_cast<float>(r.sum / weightSum);
+        LossArgs a;
+        a.op = LossOp::CrossEntropy;
+        a.classWeights = classWeights;
+        a.labelSmoothing = labelSmoothing;
+        return m_losses.read(a, logits, labels, diffLogits);
     }
     float binaryCrossEntropy(const Tensor& logits, const Tensor& targets, float posWeight,
                              Tensor& diffLogits) override {
-        requireSameNumel(logits, targets, "binary cross-entropy");
-        requireSameNumel(logits, diffLogits, "binary cross-entropy");
-        const int64_t n = logits.numel();
-        const auto entered = m_ctx.enter(__func__);
-        double* terms = termBuffer(n);
-        check(launchBinaryCrossEntropy(f32(logits), f32(targets), posWeight, f32(diffLogits),
-                                       terms, n, m_ctx.stream),
-              "binary cross-entropy");
-        return meanOfTerms(terms, n);
+        LossArgs a;
+        a.op = LossOp::BinaryCrossEntropy;
+        a.posWeight = posWeight;
+        return m_losses.read(a, logits, targets, diffLogits);
     }
     float focalLoss(const Tensor& logits, const Tensor& labels, float gamma, float alpha,
                     Tensor& diffLogits) override {
-        const int64_t c = checkClassificationShapes(logits, labels, diffLogits, "focal loss");
-        const int64_t n = logits.shape()[0];
-        const auto entered = m_ctx.enter(__func__);
-        double* terms = termBuffer(n);
-        check(launchFocalLoss(f32(logits), static_cast<const int32_t*>(labels.raw()), gamma, alpha,
-                              f32(diffLogits), terms, n, c, &m_ctx.scalars->status, m_ctx.stream),
-              "focal loss");
-        return meanOfTerms(terms, n);
+        LossArgs a;
+        a.op = LossOp::Focal;
+        a.gamma = gamma;
+        a.alpha = alpha;
+        return m_losses.read(a, logits, labels, diffLogits);
     }
     float mseLoss(const Tensor& pred, const Tensor& targets, Tensor& diffPred) override {
-        requireSameNumel(pred, targets, "MSE loss");
-        requireSameNumel(pred, diffPred, "MSE loss");
-        const int64_t n = pred.numel();
-        const auto entered = m_ctx.enter(__func__);
-        double* terms = termBuffer(n);
-        check(launchMse(f32(pred), f32(targets), f32(diffPred), terms, n, m_ctx.stream),
-              "MSE loss");
-        return meanOfTerms(terms, n);
+        LossArgs a;
+        a.op = LossOp::Mse;
+        return m_losses.read(a, pred, targets, diffPred);
     }
     float huberLoss(const Tensor& pred, const Tensor& targets, float delta,
                     Tensor& diffPred) override {
-        requireSameNumel(pred, targets, "Huber loss");
-        requireSameNumel(pred, diffPred, "Huber loss");
-        if (!(delta > 0.f))
-            throwBadInput("Huber loss: delta must be positive, got " + std::to_string(delta));
-        const int64_t n = pred.numel();
-        const auto entered = m_ctx.enter(__func__);
-        double* terms = termBuffer(n);
-        check(launchHuber(f32(pred), f32(targets), delta, f32(diffPred), terms, n, m_ctx.stream),
-              "Huber loss");
-        return meanOfTerms(terms, n);
+        LossArgs a;
+        a.op = LossOp::Huber;
+        a.delta = delta;
+        return m_losses.read(a, pred, targets, diffPred);
+    }
+
+    // The step's loss and correct count stay on the GPU (backend.h): no read-back, so the host
+    // queues the next step while this one runs.
+    bool readBackStalls() const override { return true; }
+    void lossInto(const LossArgs& args, const Tensor& logits, const Tensor& targets,
+                  Tensor& diffLogits, Tensor& dst, int64_t index) override {
+        m_losses.into(args, logits, targets, diffLogits, dst, index);
+    }
+    void countCorrect(const Tensor& logits, const Tensor& labels, Tensor& dst,
+                      int64_t index) override {
+        m_losses.countCorrect(logits, labels, dst, index);
     }
 
     void sgdStep(Tensor& params, const Tensor& grads, Tensor& velocity,
@@ -443,32 +417,6 @@ public:
     }
 
 private:
-    double* termBuffer(int64_t n) {
-        m_terms.reserve(m_allocator, static_cast<std::size_t>(std::max<int64_t>(n, 1)) * 8);
-        return m_terms.as<double>();
-    }
-
-    float meanOfTerms(double* terms, int64_t n) {
-        check(launchSumTerms(terms, n, m_ctx.partials, m_ctx.scalars, m_ctx.stream), "loss sum");
-        const DeviceScalars r = m_ctx.readScalars();
-        return static_cast<float>(r.sum / static_cast<double>(n));
-    }
-
-    // The sum of the class weights, from the host copy kept per weights tensor: class weights
-    // are set once per run, so this reads them back once, not once per step.
-    double classWeightTotal(const Tensor& weights) {
-        if (weights.raw() != m_weightsPtr || weights.numel() != m_weightsCount) {
-            std::vector<float> host(static_cast<std::size_t>(weights.numel()));
-            copyToHost(host.data(), weights);
-            double sum = 0.0;
-            for (float v : host) sum += v;
-            m_weightsPtr = weights.raw();
-            m_weightsCount = weights.numel();
-            m_weightsSum = sum;
-        }
-        return m_weightsSum;
-    }
-
     // Copies each part's channel block with one strided 2D copy per part.
     void copyChannels(std::span<const Tensor* const> parts, Tensor& whole, bool toWhole,
                       const char* what) {
@@ -512,11 +460,9 @@ private:
     std::recursive_mutex m_mutex;  // held by every call (Context::enter)
     Context m_ctx;
     std::string m_gpuName;
-    Buffer m_scalarBuffer, m_partials, m_terms;
+    Buffer m_scalarBuffer, m_partials;
+    CudaLosses m_losses{m_ctx};  // the fused losses and the correct count (cuda_losses.h)
     Buffer m_embeddingScratch;  // the embedding gradient's sort (grows to the largest batch)
-    const void* m_weightsPtr = nullptr;
-    int64_t m_weightsCount = 0;
-    double m_weightsSum = 0.0;
 };
 
 }  // namespace

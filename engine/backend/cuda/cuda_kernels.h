@@ -147,6 +147,13 @@ cudaError_t launchHuber(const float* p, const float* t, float delta, float* diff
 constexpr int kReducePartials = 256;
 cudaError_t launchSumTerms(const double* terms, int64_t n, double* partials,
                            DeviceScalars* scalars, cudaStream_t s);
+// *out = scalars->sum / divisor as f32 (divisor 0: / scalars->weight), on the stream: a loss
+// kept on the device (Backend::lossInto).
+cudaError_t launchStoreMean(const DeviceScalars* scalars, double divisor, float* out, cudaStream_t s);
+// *out += rows of logits [n, classes] predicted right (Backend::countCorrect): labels i32 for
+// classes > 1, targets f32 0/1 for classes == 1 (the other pointer may be null).
+cudaError_t launchCountCorrect(const float* logits, const int32_t* labels, const float* targets,
+                               int64_t n, int64_t classes, float* out, cudaStream_t s);
 // scalars->sum = sum of x^2 in double, with `partials` as above.
 cudaError_t launchSumSquares(const float* x, int64_t n, double* partials, DeviceScalars* scalars,
                              cudaStream_t s);

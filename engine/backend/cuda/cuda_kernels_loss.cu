@@ -248,6 +248,33 @@ __global__ void regularizeKernel(const float* w, float* g, int64_t n, float l1, 
     }
 }
 
+// A step's mean loss kept on the device (lossInto): the sum over the divisor, or over the
+// class-weight sum of the batch when the divisor is 0 (weighted cross-entropy).
+__global__ void storeMeanKernel(const DeviceScalars* scalars, double divisor, float* out) {
+    *out = static_cast<float>(scalars->sum / (divisor > 0.0 ? divisor : scalars->weight));
+}
+
+// Rows predicted right, added to *out: the first largest logit is the label (classes > 1), or
+// logit > 0 agrees with target > 0.5 (classes == 1). Whole numbers below 2^24 add exactly in f32,
+// so the atomic sum does not depend on the order of the blocks.
+__global__ void countCorrectKernel(const float* z, const int32_t* labels, const float* targets,
+                                   int64_t n, int64_t classes, float* out) {
+    double mine = 0.0;
+    NEURITE_GRID_LOOP(i, n) {
+        const float* row = z + i * classes;
+        if (classes == 1) {
+            mine += (row[0] > 0.f) == (targets[i] > 0.5f) ? 1.0 : 0.0;
+        } else {
+            int64_t best = 0;
+            for (int64_t k = 1; k < classes; ++k)
+                if (row[k] > row[best]) best = k;
+            mine += best == labels[i] ? 1.0 : 0.0;
+        }
+    }
+    const double total = blockSum(mine);
+    if (threadIdx.x == 0 && total > 0.0) atomicAdd(out, static_cast<float>(total));
+}
+
 }  // namespace
 
 #define NEURITE_LAUNCH(n, kernel, ...)                         \
@@ -304,6 +331,16 @@ cudaError_t launchSumTerms(const double* terms, int64_t n, double* partials,
     sumTermsStage1<<<kReducePartials, kThreads, 0, s>>>(terms, n, partials);
     finishSum<<<1, kThreads, 0, s>>>(partials, &scalars->sum);
     return cudaGetLastError();
+}
+
+cudaError_t launchStoreMean(const DeviceScalars* scalars, double divisor, float* out, cudaStream_t s) {
+    storeMeanKernel<<<1, 1, 0, s>>>(scalars, divisor, out);
+    return cudaGetLastError();
+}
+
+cudaError_t launchCountCorrect(const float* logits, const int32_t* labels, const float* targets,
+                               int64_t n, int64_t classes, float* out, cudaStream_t s) {
+    NEURITE_LAUNCH(n, countCorrectKernel, logits, labels, targets, n, classes, out);
 }
 
 cudaError_t launchSumSquares(const float* x, int64_t n, double* partials, DeviceScalars* scalars,
