@@ -10,10 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/file_read.h"
 #include "data/sources/npy_reader.h"
 #include "export/export_source.h"
 #include "export/torch_export.h"
 #include "io/json_text.h"
+#include "io/project.h"
+#include "run_info.h"
 
 namespace neurite::storage {
 
@@ -297,6 +300,31 @@ int64_t importRun(RunStore& store, const ImportedRun& r, const std::vector<float
         throw;
     }
     return id;
+}
+
+PreparedImport prepareImport(const std::string& eventsPath, const std::string& projectPath,
+                             const std::string& weightsDir) {
+    if (!weightsDir.empty() && projectPath.empty())
+        throwBadInput("runs import: --weights needs --project, the project the weights belong to");
+    NewRun base;
+    std::optional<RunSetup> setup;
+    if (!projectPath.empty()) {
+        std::vector<std::string> warnings;
+        ProjectDocument doc = loadProject(projectPath, &warnings);
+        if (!weightsDir.empty()) {  // the model and its data, to map the weights and describe the run fully
+            doc.weights.clear();
+            setup.emplace(prepareRun(doc));
+            base = describeRun(*setup);
+        } else {
+            base = describeProject(doc);
+        }
+    }
+    // a bounded read: an events file of a long run is megabytes, not gigabytes
+    const std::string text = readRegularFile(eventsPath, int64_t{1} << 30, "events file");
+    PreparedImport p;
+    p.run = parseRunEvents(text, eventsPath, base);
+    if (setup) p.weights = importedWeights(*setup, weightsDir);
+    return p;
 }
 
 }  // namespace neurite::storage

@@ -4,6 +4,7 @@
 // before anything is written, so a bad file leaves the store as it was.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,18 @@ ImportedRun parseRunEvents(std::string_view text, const std::string& what, const
 // tensor the export writes must be there, with its shape and finite values. Throws
 // Error{BadInput} naming the file.
 std::vector<float> importedWeights(RunSetup& setup, const std::string& dir);
+
+// What an import reads before it writes: the events file checked (parseRunEvents) and, with a
+// project and its weights folder, the final weights mapped onto the model (importedWeights; this
+// builds the model and loads the project's data, so it takes as long as a training's setup).
+// `projectPath` may be empty (the run is named by its events); `weightsDir` needs a project.
+// Throws Error{BadInput} naming the file at fault. Both `runs import` and the Runs tab use it.
+struct PreparedImport {
+    ImportedRun run;
+    std::optional<std::vector<float>> weights;
+};
+PreparedImport prepareImport(const std::string& eventsPath, const std::string& projectPath,
+                             const std::string& weightsDir);
 
 // Stores a parsed run as finished, tagged "imported" (and "pytorch" when it ran there), with
 // `finalWeights` (importedWeights) as its final model when given; returns its id. A failure while

@@ -207,6 +207,37 @@ private slots:
         QCOMPARE(panel.model()->rowCount(), before + 1);
     }
 
+    // With the project and train.py's weights/ folder beside the events, the run comes with its
+    // final weights (here the package's own, which have train.py's layout); weights that do not
+    // fit the project are refused and nothing is written.
+    void importsARunWithItsWeights() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("weights.db");
+        QProcess p;
+        p.start(cli(), {"export", spiral(), "--format", "pytorch", "-o", dir.filePath("pkg"), "--no-data"});
+        QVERIFY(p.waitForFinished(120000) && p.exitCode() == 0);
+        p.start(cli(), {"train", spiral(), "--no-db", "--json", "--threads", "1", "--epochs", "1"});
+        QVERIFY(p.waitForFinished(120000) && p.exitCode() == 0);
+        QFile events(dir.filePath("pkg/events.jsonl"));
+        QVERIFY(events.open(QIODevice::WriteOnly));
+        events.write(p.readAllStandardOutput());
+        events.close();
+        RunsPanel panel;
+        QVERIFY(panel.openStore(db, nullptr));
+        QString error;
+        const QString iris = QString::fromStdString(neurite::test::sourceDir()) + "/resources/examples/iris.neurite.json";
+        QVERIFY(!panel.importRunFile(events.fileName(), &error, iris, dir.filePath("pkg/weights")));
+        QVERIFY2(error.contains(".npy"), qPrintable(error));
+        QCOMPARE(panel.model()->rowCount(), 0);
+        const auto id = panel.importRunFile(events.fileName(), &error, spiral(), dir.filePath("pkg/weights"));
+        QVERIFY2(id, qPrintable(error));
+        QCOMPARE(panel.model()->rowCount(), 1);
+        const auto final = panel.store()->checkpoint(*id, neurite::storage::CheckpointKind::Final);
+        QVERIFY(final.has_value());
+        QCOMPARE(QString::fromStdString(final->format), QString("weights-f32"));
+        QVERIFY(final->data.size() > 4 * 100);
+    }
+
     void liveRunAppearsAndGrows() {
         QTemporaryDir dir;
         const QString db = dir.filePath("live.db");

@@ -3,6 +3,7 @@
 #include "training/rewind_dialog.h"
 #include "failure.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -12,6 +13,8 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPointer>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -19,6 +22,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "background_task.h"
 #include "core/error.h"
 #include "core/file_read.h"
 #include "deploy/run_export.h"
@@ -263,29 +267,84 @@ bool RunsPanel::deleteRun(int64_t id, QString* error) {
     return edit([&] { m_store->deleteRun(id); }, error);
 }
 
-std::optional<int64_t> RunsPanel::importRunFile(const QString& eventsPath, QString* error) {
+std::optional<int64_t> RunsPanel::storeImport(const storage::PreparedImport& prepared, QString* error) {
     std::optional<int64_t> id;
     const bool ok = edit([&] {
-        // events files are kilobytes to megabytes; a larger file is not one
-        const std::string text = readRegularFile(eventsPath.toStdString(), int64_t{64} << 20, "events file");
-        const std::string name = QFileInfo(eventsPath).fileName().toStdString();
-        id = storage::importRun(*m_store, storage::parseRunEvents(text, name, storage::NewRun{}));
+        id = storage::importRun(*m_store, prepared.run, prepared.weights ? &*prepared.weights : nullptr);
     }, error);
     if (!ok) return std::nullopt;
     selectRuns({*id});
     return id;
 }
 
+std::optional<int64_t> RunsPanel::importRunFile(const QString& eventsPath, QString* error, const QString& projectPath,
+                                                const QString& weightsDir) {
+    std::optional<storage::PreparedImport> prepared;
+    const bool ok = edit([&] {
+        prepared = storage::prepareImport(eventsPath.toStdString(), projectPath.toStdString(), weightsDir.toStdString());
+    }, error);
+    if (!ok) return std::nullopt;
+    return storeImport(*prepared, error);
+}
+
 void RunsPanel::importRunDialog() {
+    if (!m_store) return;
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Import a run trained elsewhere"), QString(),
         tr("Run events (*.jsonl *.json);;All files (*)"));
     if (path.isEmpty()) return;
-    QString error;
-    if (const auto id = importRunFile(path, &error))
-        m_message->setText(tr("Imported %1 as run %2.").arg(QFileInfo(path).fileName()).arg(*id));
-    else
-        QMessageBox::warning(this, tr("Import run"), tr("%1 was not imported: %2").arg(path, error));
+    // train.py writes its final weights beside its events (runs/<time>/weights/).
+    QString project, weights;
+    const QString beside = QFileInfo(path).dir().filePath("weights");
+    if (QFileInfo(beside).isDir()) {
+        QMessageBox ask(QMessageBox::Question, tr("Import run"),
+                        tr("This run's final weights are in %1.\n\nTo bring them in too (to try the model, "
+                           "export it or branch from it), choose the project it was exported from. Without it, "
+                           "only the run's history is imported.")
+                            .arg(QDir::toNativeSeparators(beside)),
+                        QMessageBox::Cancel, this);
+        QPushButton* withWeights = ask.addButton(tr("Choose project..."), QMessageBox::AcceptRole);
+        QPushButton* historyOnly = ask.addButton(tr("History only"), QMessageBox::RejectRole);
+        ask.setDefaultButton(withWeights);
+        ask.exec();
+        if (ask.clickedButton() == withWeights) {
+            project = QFileDialog::getOpenFileName(this, tr("The project the run was exported from"), QString(),
+                                                   tr("Neurite projects (*.neurite.json);;All files (*)"));
+            if (project.isEmpty()) return;
+            weights = beside;
+        } else if (ask.clickedButton() != historyOnly) {
+            return;
+        }
+    }
+    const auto imported = [this, path](const std::optional<int64_t>& id, const QString& error) {
+        if (id)
+            m_message->setText(tr("Imported %1 as run %2.").arg(QFileInfo(path).fileName()).arg(*id));
+        else
+            QMessageBox::warning(this, tr("Import run"), tr("%1 was not imported: %2").arg(path, error));
+    };
+    if (project.isEmpty()) {
+        QString error;
+        const auto id = importRunFile(path, &error);
+        imported(id, error);
+        return;
+    }
+    // The project's data and model, to map the weights: as slow as a training's setup.
+    const TaskProgress progress = startTaskProgress(this, tr("Import run"), tr("Reading the run and its weights..."));
+    auto prepared = std::make_shared<std::optional<storage::PreparedImport>>();
+    progress.task->start(
+        [prepared, path, project, weights](const StopToken&, const BackgroundTask::Stage&) {
+            *prepared = storage::prepareImport(path.toStdString(), project.toStdString(), weights.toStdString());
+        },
+        [this, prepared, imported, dialog = QPointer<QProgressDialog>(progress.dialog)](
+            const std::optional<Failure>& failure) {
+            if (dialog) dialog->close();
+            if (failure && failure->cancelled()) return;
+            QString error;
+            std::optional<int64_t> id;
+            if (failure) error = failure->message;
+            else if (m_store) id = storeImport(**prepared, &error);
+            imported(id, error);
+        });
 }
 
 void RunsPanel::renameSelected() {

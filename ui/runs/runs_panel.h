@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+#include "run_import.h"
 #include "run_store.h"
 
 class QLabel;
@@ -60,9 +61,13 @@ public:
     bool noteRun(int64_t id, const QString& note, QString* error);
     bool deleteRun(int64_t id, QString* error);
     // A run trained elsewhere: the JSON Lines events of `neurite-cli train --json` or of the
-    // pytorch export's train.py (storage/run_import.h), added to the store and selected. Returns
-    // its id, or nothing with the reason in *error (the store is left as it was).
-    std::optional<int64_t> importRunFile(const QString& eventsPath, QString* error);
+    // pytorch export's train.py (storage/run_import.h), added to the store and selected; with the
+    // project it was exported from and train.py's weights/ folder, with its final weights too, so
+    // it can be tried, exported and branched from. Returns its id, or nothing with the reason in
+    // *error (the store is left as it was). Runs on the calling thread; "Import run..." does the
+    // slow part (the project's data, the weights) on a worker with a progress dialog.
+    std::optional<int64_t> importRunFile(const QString& eventsPath, QString* error,
+                                         const QString& projectPath = {}, const QString& weightsDir = {});
 
 signals:
     void runsSelected(const std::vector<int64_t>& ids);  // the runs now shown
@@ -81,7 +86,10 @@ private:
     void exportSelected();
     void tryItSelected();
     void branchSelected();
-    void importRunDialog();  // "Import run...": picks an events file
+    // "Import run...": picks an events file and, when a weights/ folder lies beside it, offers
+    // to bring the weights in with the project they belong to.
+    void importRunDialog();
+    std::optional<int64_t> storeImport(const storage::PreparedImport& prepared, QString* error);
     // The one selected run, or nullopt after saying `ask` in the message line.
     std::optional<int64_t> oneSelected(const QString& ask);
     bool edit(const std::function<void()>& action, QString* error);

@@ -512,29 +512,11 @@ int dispatch(int argc, char** argv) {
     }
     if (sub == "import") {
         needArgs(1, "import FILE [--project P [--weights DIR]] [--json] [--db FILE]");
-        storage::NewRun base;
-        std::optional<RunSetup> setup;
-        std::vector<float> weights;
-        const auto weightsDir = args.str("weights");
-        if (const auto project = args.str("project")) {
-            std::vector<std::string> warnings;
-            ProjectDocument doc = loadProject(*project, &warnings);
-            if (weightsDir) {  // the model and its data, to map the weights and describe the run fully
-                doc.weights.clear();
-                setup.emplace(prepareRun(doc));
-                base = storage::describeRun(*setup);
-            } else {
-                base = storage::describeProject(doc);
-            }
-        } else if (weightsDir) {
-            throwBadInput("runs import: --weights needs --project, the project the weights belong to");
-        }
-        // a bounded read: an events file of a long run is megabytes, not gigabytes
-        const std::string text = readRegularFile(pos[0], int64_t{1} << 30, "events file");
-        const storage::ImportedRun parsed = storage::parseRunEvents(text, pos[0], base);
-        if (weightsDir) weights = storage::importedWeights(*setup, *weightsDir);
+        const storage::PreparedImport prepared = storage::prepareImport(
+            pos[0], args.str("project").value_or(""), args.str("weights").value_or(""));
+        const storage::ImportedRun& parsed = prepared.run;
         RunStore store(dbPath(args, true));
-        const int64_t id = storage::importRun(store, parsed, weightsDir ? &weights : nullptr);
+        const int64_t id = storage::importRun(store, parsed, prepared.weights ? &*prepared.weights : nullptr);
         if (asJson)
             std::printf("{\"run\":%lld,\"epochs\":%zu,\"status\":\"%s\"}\n", static_cast<long long>(id),
                         parsed.epochs.size(), parsed.outcome.status.c_str());
