@@ -147,7 +147,7 @@ cudaError_t launchHuber(const float* p, const float* t, float delta, float* diff
 constexpr int kReducePartials = 256;
 cudaError_t launchSumTerms(const double* terms, int64_t n, double* partials,
                            DeviceScalars* scalars, cudaStream_t s);
-// *out = scalars->sum / divisor as f32 (divisor 0: / scalars->weight), on the stream: a loss
+// *out = scalars->sum / divisor as f32 (divisor < 0: / scalars->weight), on the stream: a loss
 // kept on the device (Backend::lossInto).
 cudaError_t launchStoreMean(const DeviceScalars* scalars, double divisor, float* out, cudaStream_t s);
 // *out += rows of logits [n, classes] predicted right (Backend::countCorrect): labels i32 for

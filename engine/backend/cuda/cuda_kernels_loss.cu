@@ -249,9 +249,9 @@ __global__ void regularizeKernel(const float* w, float* g, int64_t n, float l1, 
 }
 
 // A step's mean loss kept on the device (lossInto): the sum over the divisor, or over the
-// class-weight sum of the batch when the divisor is 0 (weighted cross-entropy).
+// class-weight sum of the batch when the divisor is negative (weighted cross-entropy).
 __global__ void storeMeanKernel(const DeviceScalars* scalars, double divisor, float* out) {
-    *out = static_cast<float>(scalars->sum / (divisor > 0.0 ? divisor : scalars->weight));
+    *out = static_cast<float>(scalars->sum / (divisor >= 0.0 ? divisor : scalars->weight));
 }
 
 // Rows predicted right, added to *out: the first largest logit is the label (classes > 1), or

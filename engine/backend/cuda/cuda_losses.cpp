@@ -75,7 +75,7 @@ double CudaLosses::enqueue(const LossArgs& a, const Tensor& logits, const Tensor
                                         invN, m_ctx.scalars, f32(diff), terms, count, c,
                                         &m_ctx.scalars->status, m_ctx.stream),
               "cross-entropy loss");
-        divisor = w ? 0.0 : static_cast<double>(count);
+        divisor = w ? -1.0 : static_cast<double>(count);
         break;
     }
     case LossOp::BinaryCrossEntropy: {
@@ -132,7 +132,7 @@ float CudaLosses::read(const LossArgs& a, const Tensor& logits, const Tensor& ta
     const auto entered = m_ctx.enter();  // the lock, from the loss to its read-back
     const double divisor = enqueue(a, logits, targets, diff);
     const DeviceScalars r = m_ctx.readScalars();
-    return static_cast<float>(r.sum / (divisor > 0.0 ? divisor : r.weight));
+    return static_cast<float>(r.sum / (divisor >= 0.0 ? divisor : r.weight));
 }
 
 void CudaLosses::into(const LossArgs& a, const Tensor& logits, const Tensor& targets, Tensor& diff, Tensor& dst,

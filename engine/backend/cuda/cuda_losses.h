@@ -20,7 +20,7 @@ public:
 
 private:
     // Queues loss `a` (its gradient, and its terms summed into scalars->sum) and returns what the
-    // sum is divided by: the element or row count, or 0 for the batch's class-weight sum
+    // sum is divided by: the element or row count, or -1 for the batch's class-weight sum
     // (scalars->weight, weighted cross-entropy).
     double enqueue(const LossArgs& a, const Tensor& logits, const Tensor& targets, Tensor& diff);
     double* termBuffer(int64_t n);
