@@ -24,7 +24,6 @@
 
 #include "background_task.h"
 #include "core/error.h"
-#include "core/file_read.h"
 #include "deploy/run_export.h"
 #include "run_import.h"
 #include "runs_table_model.h"
@@ -322,14 +321,10 @@ void RunsPanel::importRunDialog() {
         else
             QMessageBox::warning(this, tr("Import run"), tr("%1 was not imported: %2").arg(path, error));
     };
-    if (project.isEmpty()) {
-        QString error;
-        const auto id = importRunFile(path, &error);
-        imported(id, error);
-        return;
-    }
-    // The project's data and model, to map the weights: as slow as a training's setup.
-    const TaskProgress progress = startTaskProgress(this, tr("Import run"), tr("Reading the run and its weights..."));
+    // On a worker: the events may be large, and with weights the project's data and model are
+    // built to map them (as slow as a training's setup).
+    const TaskProgress progress = startTaskProgress(
+        this, tr("Import run"), project.isEmpty() ? tr("Reading the run...") : tr("Reading the run and its weights..."));
     auto prepared = std::make_shared<std::optional<storage::PreparedImport>>();
     progress.task->start(
         [prepared, path, project, weights](const StopToken&, const BackgroundTask::Stage&) {
