@@ -75,6 +75,10 @@ make_root() {  # make_root DIR: minimal Debian 12 with what a newcomer has: git,
   mmdebstrap --variant=apt --include=git,sudo,passwd,ca-certificates bookworm "$1" &&
     chroot "$1" useradd -m -s /bin/bash newcomer &&
     echo "newcomer ALL=(ALL) NOPASSWD:ALL" >"$1/etc/sudoers.d/newcomer" &&
+    # /etc/hosts as Debian's installer writes it (mmdebstrap writes none): without it `localhost`
+    # does not resolve, and torchrun --standalone (tests/cli/test_pytorch_cli) cannot meet itself
+    printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
+      "$(hostname)" >"$1/etc/hosts" &&
     echo "$(chroot "$1" dpkg-query -W | wc -l) packages in the fresh root"
 }
 mount_root() {  # /proc, /dev, /dev/pts, a tmpfs /tmp; the host's resolver for apt
