@@ -275,7 +275,7 @@ run() {
       done
       result[readback]=$(python3 -c 'import json,sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-print("; ".join("%s x%s %.0f/s" % (r["model"], n, r["samples_per_sec"]) for r, n in zip(rows, [1, 256] * 4)))' \
+print("; ".join("%s x%s %.0f/s" % (r["model"], r["readback_steps"], r["samples_per_sec"]) for r in rows))' \
         "$out/readback.jsonl" 2>&1)
       # where the text LSTM's time goes: GPU time per call (each call waits, docs/gpu.md)
       NEURITE_CUDA_PROFILE=1 timeout 60 "$cli" bench --model text-lstm --batch-size 64 --device cuda \

@@ -203,6 +203,7 @@ int runBench(int argc, char** argv) {
                          {"device", be.name()},
                          {"threads", be.threads()},
                          {"precision", precision},
+                         {"readback_steps", readbackSteps},  // 0: the trainer's default
                          {"batch_size", cfg.batchSize},
                          {"epochs", fin.epochs},
                          {"samples_per_sec", fin.samplesPerSec},
